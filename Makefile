@@ -1,0 +1,55 @@
+# zonedesk: `make demo` serves the demo zone, `make test` runs the whole suite.
+# Both set everything up on a fresh machine; re-running them is safe and fast.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := zonedesk/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := zonedesk.settings
+
+.PHONY: demo test lint bench install messages serve clean
+
+install: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Copy only the files the pages use out of node_modules into our own static files.
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/tabler $(VENDOR)/echarts
+	cp node_modules/@tabler/core/dist/css/tabler.min.css $(VENDOR)/tabler/
+	cp node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/tabler/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+demo: install
+	DEBUG=1 $(BIN)/zonedesk migrate --no-input -v 0
+	DEBUG=1 $(BIN)/zonedesk demo
+	@echo "Serving the demo zone at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 $(BIN)/zonedesk runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check zonedesk tests
+	$(BIN)/ruff format --check zonedesk tests
+
+# Recompile the zh-Hans catalogue after editing zonedesk/locale/zh_Hans/LC_MESSAGES/django.po
+messages: install
+	cd zonedesk && ../$(BIN)/zonedesk makemessages -l zh_Hans --no-obsolete --no-location
+	cd zonedesk && ../$(BIN)/zonedesk compilemessages -l zh_Hans
+
+bench:
+	@echo "The benchmark suite is not written yet (issue 5)." >&2; exit 1
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

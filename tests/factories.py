@@ -1,0 +1,97 @@
+"""Test data, made through the same services the application uses. One place for all of it."""
+
+import itertools
+from dataclasses import dataclass
+
+from zonedesk.demo.builder import credit_code
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.services import (
+    ContactData,
+    EnterpriseData,
+    enterprise_create,
+    enterprise_member_bind,
+)
+from zonedesk.org.models import Area, Bank, User, Zone
+from zonedesk.org.services import department_create, user_create, zone_create
+
+_serial = itertools.count(1)
+
+
+def area(code: str, name: str, level: str, parent: Area | None = None) -> Area:
+    return Area.objects.filter(code=code).first() or Area.objects.create(
+        code=code, name=name, level=level, parent=parent
+    )
+
+
+def user(username: str, roles: list[str], **unit) -> User:
+    return user_create(
+        actor=None, username=username, password="unused-in-tests", roles=roles, **unit
+    )
+
+
+def firm(zone: Zone, name: str | None = None, **fields) -> Enterprise:
+    n = next(_serial)
+    data = {
+        "name": name or f"测试企业{n:04d}有限公司",
+        "credit_code": credit_code(zone.area.code, 90000 + n),
+        "industry_code": "3311",
+        **fields,
+    }
+    return enterprise_create(actor=None, zone=zone, data=EnterpriseData(**data))
+
+
+@dataclass
+class World:
+    """Two zones in different provinces, firms in each, and one user for every role.
+
+    zone_a (开江县, 达州市, 四川省) holds firm_a (assigned to `officer`, bound to the
+    enterprise user) and firm_a2; zone_b (万州区, 重庆市) holds firm_b.
+    """
+
+    sichuan: Area
+    dazhou: Area
+    kaijiang: Area
+    wanzhou: Area
+    zone_a: Zone
+    zone_b: Zone
+    firm_a: Enterprise
+    firm_a2: Enterprise
+    firm_b: Enterprise
+    users: dict[str, User]
+
+
+def world() -> World:
+    sichuan = area("510000", "四川省", "province")
+    dazhou = area("511700", "达州市", "city", sichuan)
+    kaijiang = area("511723", "开江县", "county", dazhou)
+    chongqing = area("500000", "重庆市", "province")
+    wanzhou = area("500101", "万州区", "county", chongqing)
+    zone_a = zone_create(actor=None, code="zone-a", name="甲经开区", area=kaijiang)
+    zone_b = zone_create(actor=None, code="zone-b", name="乙经开区", area=wanzhou)
+    dept = department_create(actor=None, zone=zone_a, name="经济发展局")
+    bank = Bank.objects.create(name="测试银行开江支行", area=kaijiang)
+    users = {
+        "admin": user("admin", ["admin"], zone=zone_a),
+        "leader": user("leader", ["leader"], zone=zone_a),
+        "officer": user("officer", ["officer"], zone=zone_a),
+        "officer2": user("officer2", ["officer"], zone=zone_a),
+        "department": user("department", ["department"], department=dept),
+        "enterprise": user("enterprise", ["enterprise"], zone=zone_a),
+        "bank": user("bank", ["bank"], area=kaijiang, bank=bank),
+        "auditor": user("auditor", ["auditor"], zone=zone_a),
+        "city_leader": user("city_leader", ["leader"], area=dazhou),
+        "province_admin": user("province_admin", ["admin"], area=sichuan),
+        "officer_b": user("officer_b", ["officer"], zone=zone_b),
+    }
+    firm_a = firm(
+        zone_a,
+        "甲一机械有限公司",
+        officer=users["officer"],
+        contacts=[ContactData(name="联系人甲", phone="13812345678")],
+    )
+    firm_a2 = firm(zone_a, "甲二食品有限公司", industry_code="1391")
+    firm_b = firm(zone_b, "乙一电子有限公司", industry_code="3971", officer=users["officer_b"])
+    enterprise_member_bind(actor=None, user=users["enterprise"], enterprise=firm_a)
+    for u in users.values():  # forget cached roles
+        u.__dict__.pop("roles", None)
+    return World(sichuan, dazhou, kaijiang, wanzhou, zone_a, zone_b, firm_a, firm_a2, firm_b, users)

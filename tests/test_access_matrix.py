@@ -1,0 +1,179 @@
+"""The access matrix: every role x an in-scope and an out-of-scope record x every page and endpoint.
+
+Each row lists one expectation per role, in ROLES order, for the in-scope record and for the
+out-of-scope one:
+  a status code (200, 302 to log in, 400, 401, 403, 404, 405), or
+  V = 200 and the record is listed, H = 200 and the record is not listed.
+In-scope is firm_a / zone_a; out-of-scope is firm_b / zone_b (another province), except for the
+enterprise user, whose out-of-scope firm is firm_a2: a neighbour in their own zone.
+A new page or endpoint fails test_every_route_is_in_the_matrix until it has a row here.
+"""
+
+import io
+import json
+
+import pytest
+from django.urls import get_resolver, reverse
+from python_calamine import CalamineWorkbook
+
+from tests.factories import World
+
+ROLES = [
+    "admin",
+    "leader",
+    "officer",
+    "officer2",
+    "department",
+    "enterprise",
+    "bank",
+    "auditor",
+    "city_leader",
+    "province_admin",
+    "anonymous",
+]
+ALL_10 = " ".join(["{}"] * 10)
+
+
+def row(spec: str) -> list[str]:
+    codes = spec.split()
+    assert len(codes) == len(ROLES), spec
+    return codes
+
+
+def same(code: str, anon: str) -> str:
+    return " ".join([code] * 10 + [anon])
+
+
+#                          admin leader off off2 dept ent  bank aud  city prov anon
+MATRIX = {
+    "home": (same("200", "302"), same("200", "302")),
+    "enterprises:list": ("V V V V V V H V V V 302", same("H", "302")),
+    "enterprises:export": ("V V V V V V H V V V 302", same("H", "302")),
+    "enterprises:detail": ("200 200 200 200 200 200 404 200 200 200 302", same("404", "302")),
+    "enterprises:edit": ("200 200 200 403 403 403 404 403 200 200 302", same("404", "302")),
+    "enterprises:create": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "enterprises:import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "enterprises:import_template": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "zones": (same("V", "302"), same("H", "302")),
+    "audit_log": ("V 403 403 403 403 403 403 V 403 V 302", "H 403 403 403 403 403 403 H 403 H 302"),
+    "login": (same("302", "200"),) * 2,
+    "logout": (same("405", "405"),) * 2,
+    "set_language": (same("302", "302"),) * 2,
+    "api:api-root": (same("404", "404"),)
+    * 2,  # ninja names the bare prefix; nothing is served there
+    "api:openapi-json": (same("200", "200"),) * 2,
+    "api:openapi-view": (same("200", "200"),) * 2,
+    "api:list_zones": (same("V", "401"), same("H", "401")),
+    "api:get_zone": (same("200", "401"), same("404", "401")),
+    "api:create_zone": ("403 403 403 403 403 403 403 403 403 201 401", same("400", "401")),
+    "api:update_zone": ("200 403 403 403 403 403 403 403 403 200 401", same("404", "401")),
+    "api:list_firms": ("V V V V V V H V V V 401", same("H", "401")),
+    "api:get_firm": ("200 200 200 200 200 200 404 200 200 200 401", same("404", "401")),
+    "api:create_firm": ("201 201 403 403 403 403 403 403 201 201 401", same("400", "401")),
+    "api:update_firm": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+}
+
+
+def _firm(world: World, role: str, scope: str):
+    if scope == "in":
+        return world.firm_a
+    return world.firm_a2 if role == "enterprise" else world.firm_b
+
+
+def _zone(world: World, scope: str):
+    return world.zone_a if scope == "in" else world.zone_b
+
+
+def _request(client, world: World, name: str, role: str, scope: str):
+    """Make the request for one cell; return (response, text that marks the record in a list)."""
+    firm = _firm(world, role, scope)
+    zone = _zone(world, scope)
+    json_ = "application/json"
+    match name:
+        case "enterprises:detail" | "enterprises:edit":
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "enterprises:list" | "api:list_firms":
+            return client.get(reverse(name)), firm.credit_code
+        case "enterprises:export":
+            return client.get(reverse(name)), firm.credit_code
+        case "zones":
+            return client.get(reverse(name)), zone.name
+        case "api:list_zones":
+            return client.get(reverse(name)), f'"{zone.code}"'
+        case "audit_log":
+            return client.get(reverse(name)), firm.name
+        case "logout":
+            return client.get(reverse(name)), None
+        case "set_language":
+            return client.post(reverse(name), {"language": "en", "next": "/"}), None
+        case "api:get_zone":
+            return client.get(reverse(name, args=[zone.code])), None
+        case "api:create_zone":
+            area = world.kaijiang if scope == "in" else world.wanzhou
+            body = {"code": "new-zone", "name": "新园区", "area_code": area.code}
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:update_zone":
+            return client.patch(
+                reverse(name, args=[zone.code]), json.dumps({"name": "改名"}), content_type=json_
+            ), None
+        case "api:get_firm":
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "api:create_firm":
+            body = {
+                "name": "新企业有限公司",
+                "credit_code": "91110108551385082Q",
+                "zone": zone.code,
+                "industry_code": "C3311",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:update_firm":
+            return client.patch(
+                reverse(name, args=[firm.pk]), json.dumps({"address": "新地址"}), content_type=json_
+            ), None
+        case _:
+            return client.get(reverse(name)), None
+
+
+def _listed(response, marker: str) -> bool:
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        cells = book.get_sheet_by_index(0).to_python()
+        return any(marker in str(c) for r in cells for c in r)
+    return marker in response.content.decode()
+
+
+CASES = [(name, role, scope) for name in MATRIX for role in ROLES for scope in ("in", "out")]
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "scope"), CASES, ids=[f"{n}-{r}-{s}" for n, r, s in CASES]
+)
+def test_access(world, client_for, name, role, scope):
+    expected = row(MATRIX[name][0 if scope == "in" else 1])[ROLES.index(role)]
+    client = client_for(None if role == "anonymous" else world.users[role])
+    # API writes from a browser session need the CSRF token, as the pages send it.
+    client.handler.enforce_csrf_checks = False
+
+    response, marker = _request(client, world, name, role, scope)
+
+    if expected in ("V", "H"):
+        assert response.status_code == 200, response.content[:300]
+        assert _listed(response, marker) == (expected == "V")
+    else:
+        assert response.status_code == int(expected), response.content[:300]
+
+
+def _route_names(patterns=None, namespace=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if hasattr(p, "url_patterns"):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            if ns != "admin:":
+                yield from _route_names(p.url_patterns, ns)
+        elif p.name:
+            yield namespace + p.name
+
+
+def test_every_route_is_in_the_matrix():
+    """Every named route except Django's own admin (superusers only) has a row in MATRIX."""
+    missing = sorted(set(_route_names()) - set(MATRIX))
+    assert missing == []

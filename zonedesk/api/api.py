@@ -1,0 +1,55 @@
+"""The one versioned API, /api/v1/. Each app contributes a router from its own api.py."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+
+from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.enterprises.api import router as enterprises_router
+from zonedesk.org.api import router as org_router
+from zonedesk.org.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer zd_…` with a token from `zonedesk token create`."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="zonedesk API",
+    version="1",
+    description="The zone's firms and organisation. Session (browser) or bearer-token auth.",
+    urls_namespace="api",
+    auth=[SessionAuth(csrf=True), TokenAuth()],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/", org_router)
+api.add_router("/", enterprises_router)
+
+
+@api.exception_handler(ValidationFailed)
+def _validation_failed(request, exc: ValidationFailed):
+    return api.create_response(request, {"detail": exc.message, "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc: NotFound):
+    return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Log in or send a bearer token.")}, status=401)

@@ -1,0 +1,78 @@
+"""Audit trail helpers for services: snapshot a record, diff two snapshots, write the entry."""
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import models
+
+from zonedesk.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None = None
+    via: str = ""
+
+
+# Set by RequestContextMiddleware (pages, API) and by commands; read when an entry is written.
+current_context: ContextVar[RequestContext] = ContextVar(
+    "zonedesk_request_context",
+    default=RequestContext(via="system"),  # noqa: B039 - frozen
+)
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The JSON-safe values of `fields` (foreign keys by id)."""
+    out = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        out[name] = _plain(getattr(instance, field.attname))
+    return out
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def entry(
+    *,
+    actor,
+    action: str,
+    instance: models.Model,
+    changes: dict,
+    zone_id: int | None = None,
+    area_code: str = "",
+) -> AuditEntry:
+    """An unsaved entry (for bulk writes); `record` saves one."""
+    ctx = current_context.get()
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        target_type=instance._meta.label_lower,
+        target_id=str(instance.pk),
+        target_repr=str(instance)[:200],
+        changes=changes,
+        ip_address=ctx.ip_address,
+        via=ctx.via,
+        zone_id=zone_id,
+        area_code=area_code,
+    )
+
+
+def record(**kwargs) -> AuditEntry:
+    audit_entry = entry(**kwargs)
+    audit_entry.save()
+    return audit_entry

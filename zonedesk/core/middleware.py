@@ -1,0 +1,27 @@
+from django.conf import settings
+
+from zonedesk.core.audit import RequestContext, current_context
+
+
+def client_address(request) -> str | None:
+    """REMOTE_ADDR, or behind a trusted reverse proxy the address that proxy appended last."""
+    if settings.ZONEDESK["TRUST_X_FORWARDED_FOR"]:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Make the client address available to audit entries written while serving a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        via = "api" if request.path.startswith("/api/") else "web"
+        token = current_context.set(RequestContext(ip_address=client_address(request), via=via))
+        try:
+            return self.get_response(request)
+        finally:
+            current_context.reset(token)

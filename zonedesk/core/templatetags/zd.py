@@ -1,0 +1,45 @@
+"""Chinese-first number formats: 万元 with separators, rates to 2 places, masked phones."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+TWO = Decimal("0.01")
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def wan(value, places: int = 2):
+    """12345.678 -> "12,345.68" (the unit 万元 is written by the template)."""
+    d = _decimal(value)
+    if d is None:
+        return "—"
+    q = Decimal(1).scaleb(-int(places))
+    return number_format(d.quantize(q, rounding=ROUND_HALF_UP), int(places), force_grouping=True)
+
+
+@register.filter
+def pct(value):
+    """A rate (0.1278) as a percentage rounded half-up to 2 places: "12.78%"."""
+    d = _decimal(value)
+    if d is None:
+        return "—"
+    return f"{(d * 100).quantize(TWO, rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def count(value):
+    """An integer with thousands separators."""
+    if value is None:
+        return "—"
+    return number_format(value, 0, force_grouping=True)

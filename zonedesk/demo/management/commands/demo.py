@@ -1,0 +1,56 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zonedesk.core.audit import RequestContext, current_context
+from zonedesk.demo import builder, data, scale
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo zone (safe to re-run), or --scale N synthetic firms."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            metavar="N",
+            help="generate N synthetic firms over many zones and areas instead",
+        )
+
+    def handle(self, *args, scale: int | None = None, **options):
+        current_context.set(RequestContext(via="command"))
+        if scale is not None:
+            return self._scale(scale)
+        if builder.is_loaded():
+            self.stdout.write("The demo zone is loaded already; nothing changed.")
+        else:
+            started = time.perf_counter()
+            builder.load()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the demo zone: {builder.firm_count()} firms in {time.perf_counter() - started:.1f} s."
+                )
+            )
+        self.stdout.write(f"\nDemo log-ins (password for all: {data.PASSWORD}):")
+        for username, roles, who in builder.summary():
+            self.stdout.write(f"  {username:<13} {roles:<11} {who}")
+
+    def _scale(self, n: int) -> None:
+        if n < 1:
+            raise CommandError("--scale needs a positive number of firms.")
+        present = scale.exists()
+        if present:
+            raise CommandError(
+                f"{present} synthetic firms are loaded already; use a fresh database "
+                "(e.g. DATABASE_URL=sqlite:///var/bench.sqlite3) to generate another set."
+            )
+        started = time.perf_counter()
+        made = scale.generate(n)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Generated {firms} firms in {zones} zones, {counties} counties, {cities} cities".format(
+                    **made
+                )
+                + f" in {time.perf_counter() - started:.1f} s."
+            )
+        )

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "zone", "industry_code", "status", "officer"]
+    list_filter = ["status", "above_designated_size", "zone"]
+    search_fields = ["name", "credit_code"]
+    inlines = [ContactInline]
+
+
+@admin.register(EnterpriseMember)
+class EnterpriseMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "enterprise"]

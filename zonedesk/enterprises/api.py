@@ -1,0 +1,137 @@
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zonedesk.core.errors import NotFound, ValidationFailed
+from zonedesk.enterprises import access, selectors, services
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.schemas import (
+    EnterpriseDetailOut,
+    EnterpriseFilterIn,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+)
+from zonedesk.org.selectors import officer_list, zone_get
+
+router = Router(tags=["enterprises"])
+
+
+def _out(user, e: Enterprise, *, contacts: bool = False) -> dict:
+    ind = e.industry
+    out = {
+        "id": e.pk,
+        "name": e.name,
+        "credit_code": e.credit_code,
+        "zone": e.zone.code,
+        "industry_code": e.industry_code,
+        "industry_section": ind.section if ind else None,
+        "industry_name": ind.name if ind else None,
+        "above_designated_size": e.above_designated_size,
+        "status": e.status,
+        "production_start": e.production_start,
+        "address": e.address,
+        "officer": e.officer.username if e.officer else None,
+    }
+    if contacts:
+        full = access.can_see_contacts(user, e)
+        out["contacts"] = [
+            {
+                "name": c.name,
+                "title": c.title,
+                "email": c.email,
+                "phone": c.phone if full or not c.phone else access.mask_phone(c.phone),
+            }
+            for c in e.contacts.all()
+        ]
+    return out
+
+
+def _get(request, pk: int) -> Enterprise:
+    enterprise = selectors.enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    return enterprise
+
+
+def _officer(request, username: str | None, zone):
+    if not username:
+        return None
+    officer = officer_list(request.user, zone=zone).filter(username=username).first()
+    if officer is None:
+        raise ValidationFailed(
+            {
+                "officer": [
+                    _("%(user)s is not a liaison officer of %(zone)s.")
+                    % {"user": username, "zone": zone}
+                ]
+            }
+        )
+    return officer
+
+
+def _contacts(items) -> list[services.ContactData] | None:
+    return None if items is None else [services.ContactData(**c.dict()) for c in items]
+
+
+@router.get("/firms", response=list[EnterpriseOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_firms(request, filters: Query[EnterpriseFilterIn]):
+    qs = selectors.enterprise_list(request.user, selectors.EnterpriseFilters(**filters.dict()))
+    return _LazyOut(request.user, qs)
+
+
+class _LazyOut:
+    """Serialise only the page that the paginator slices out."""
+
+    def __init__(self, user, qs):
+        self.user, self.qs = user, qs
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        return [_out(self.user, e) for e in self.qs[item]]
+
+
+@router.get("/firms/{int:pk}", response=EnterpriseDetailOut)
+def get_firm(request, pk: int):
+    return _out(request.user, _get(request, pk), contacts=True)
+
+
+@router.post("/firms", response={201: EnterpriseDetailOut})
+def create_firm(request, payload: EnterpriseIn):
+    zone = zone_get(request.user, code=payload.zone)
+    if zone is None:
+        raise ValidationFailed({"zone": [_("Not one of your zones.")]})
+    data = payload.dict(exclude={"zone", "contacts", "officer"})
+    enterprise = services.enterprise_create(
+        actor=request.user,
+        zone=zone,
+        data=services.EnterpriseData(
+            **data,
+            officer=_officer(request, payload.officer, zone),
+            contacts=_contacts(payload.contacts),
+        ),
+    )
+    return Status(201, _out(request.user, _get(request, enterprise.pk), contacts=True))
+
+
+@router.patch("/firms/{int:pk}", response=EnterpriseDetailOut)
+def update_firm(request, pk: int, payload: EnterprisePatch):
+    enterprise = _get(request, pk)
+    fields = payload.dict(exclude_unset=True)
+    contacts = _contacts(payload.contacts) if "contacts" in fields else None
+    fields.pop("contacts", None)
+    if "officer" in fields:
+        fields["officer"] = _officer(request, fields["officer"], enterprise.zone)
+    for name in ("name", "credit_code", "industry_code", "status", "above_designated_size"):
+        if name in fields and fields[name] is None:
+            raise ValidationFailed({name: [_("This field cannot be empty.")]})
+    services.enterprise_update(
+        actor=request.user, enterprise=enterprise, contacts=contacts, **fields
+    )
+    return _out(request.user, _get(request, pk), contacts=True)

@@ -1,0 +1,123 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.core import industry
+from zonedesk.core.forms import StyledFormMixin
+from zonedesk.enterprises.models import Contact, Enterprise
+from zonedesk.enterprises.selectors import EnterpriseFilters
+
+
+class EnterpriseFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or credit code"), "type": "search"}),
+    )
+    zone = forms.ChoiceField(label=_("Zone"), required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Enterprise.Status.choices],
+    )
+    officer = forms.ChoiceField(label=_("Liaison officer"), required=False)
+    above = forms.ChoiceField(
+        label=_("Size"),
+        required=False,
+        choices=[
+            ("", _("All sizes")),
+            ("1", _("Above designated size")),
+            ("0", _("Below designated size")),
+        ],
+    )
+
+    def __init__(self, *args, zones, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [("", _("All zones"))] + [(z.code, z.name) for z in zones]
+        choices = [("", _("All industries"))]
+        for section in industry.by_level("section"):
+            choices.append((section.code, str(section)))
+            choices += [
+                (d.code, f"\u3000{d}")
+                for d in industry.by_level("division")
+                if d.parent == section.code
+            ]
+        self.fields["industry"].choices = choices
+        self.fields["officer"].choices = [("", _("All officers"))] + [
+            (str(u.pk), str(u)) for u in officers
+        ]
+        if len(zones) <= 1:
+            del self.fields["zone"]
+
+    def to_filters(self) -> EnterpriseFilters:
+        if not self.is_valid():
+            return EnterpriseFilters()
+        d = self.cleaned_data
+        return EnterpriseFilters(
+            q=d.get("q", ""),
+            zone=d.get("zone", ""),
+            industry=d.get("industry", ""),
+            status=d.get("status", ""),
+            officer=int(d["officer"]) if d.get("officer") else None,
+            above_designated_size={"1": True, "0": False}.get(d.get("above", "")),
+        )
+
+
+class EnterpriseForm(StyledFormMixin, forms.ModelForm):
+    """Create and edit a firm; the model fields validate the credit and industry codes."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "zone",
+            "industry_code",
+            "above_designated_size",
+            "status",
+            "production_start",
+            "address",
+            "officer",
+        ]
+        widgets = {
+            "production_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "industry_code": forms.TextInput(
+                attrs={"list": "industry-codes", "autocomplete": "off"}
+            ),
+            "credit_code": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        }
+        help_texts = {
+            "credit_code": _("18 characters, GB 32100-2015."),
+            "industry_code": _("Division, group or class of GB/T 4754-2017, e.g. C3011."),
+        }
+
+    def __init__(self, *args, zones, officers, can_assign_officer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones
+        self.fields["officer"].queryset = officers
+        self.fields["officer"].label_from_instance = lambda u: (
+            f"{u} ({u.zone.name})" if u.zone else str(u)
+        )
+        if self.instance.pk:
+            del self.fields["zone"]
+        if not can_assign_officer:
+            self.fields["officer"].disabled = True
+
+
+class ContactForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email"]
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Enterprise, Contact, form=ContactForm, extra=1, can_delete=True, max_num=10
+)
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(".xlsx, .xls or .ods in the template's layout"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+    )

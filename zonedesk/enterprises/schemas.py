@@ -1,0 +1,72 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+from zonedesk.enterprises.models import Enterprise
+
+
+class ContactOut(Schema):
+    name: str
+    title: str
+    phone: str = Field(description="Masked (138****5678) for roles that do not call the firm")
+    email: str
+
+
+class ContactIn(Schema):
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    zone: str = Field(description="Zone code")
+    industry_code: str
+    industry_section: str | None
+    industry_name: str | None
+    above_designated_size: bool
+    status: Enterprise.Status
+    production_start: dt.date | None
+    address: str
+    officer: str | None = Field(description="User name of the liaison officer")
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    contacts: list[ContactOut]
+
+
+class EnterpriseIn(Schema):
+    name: str
+    credit_code: str
+    zone: str = Field(description="Zone code")
+    industry_code: str = Field(description="GB/T 4754-2017 division, group or class, e.g. C3011")
+    above_designated_size: bool = False
+    status: Enterprise.Status = Enterprise.Status.PRODUCING
+    production_start: dt.date | None = None
+    address: str = ""
+    officer: str | None = Field(None, description="User name of a liaison officer of the zone")
+    contacts: list[ContactIn] = []
+
+
+class EnterprisePatch(Schema):
+    name: str | None = None
+    credit_code: str | None = None
+    industry_code: str | None = None
+    above_designated_size: bool | None = None
+    status: Enterprise.Status | None = None
+    production_start: dt.date | None = None
+    address: str | None = None
+    officer: str | None = None
+    contacts: list[ContactIn] | None = None
+
+
+class EnterpriseFilterIn(Schema):
+    q: str = ""
+    zone: str = ""
+    industry: str = Field("", description="Section letter or division/group/class code")
+    status: str = ""
+    officer: int | None = Field(None, description="User id of the liaison officer")
+    above_designated_size: bool | None = None

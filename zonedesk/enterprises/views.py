@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zonedesk.core import industry, xlsx
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.xlsx import ImportRejected
+from zonedesk.enterprises import access, imports, selectors, services
+from zonedesk.enterprises.forms import (
+    ContactFormSet,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    ImportForm,
+)
+from zonedesk.org.selectors import officer_list, zone_list
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _filter_form(request):
+    zones = list(zone_list(request.user))
+    return EnterpriseFilterForm(
+        request.GET or None, zones=zones, officers=officer_list(request.user)
+    )
+
+
+@login_required
+def enterprise_list(request):
+    form = _filter_form(request)
+    filters = form.to_filters()
+    per_page = next((n for n in PAGE_SIZES if str(n) == request.GET.get("per_page")), PAGE_SIZES[0])
+    page = Paginator(selectors.enterprise_list(request.user, filters), per_page).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "can_create": any(access.can_create(request.user, z) for z in zone_list(request.user)[:50]),
+        "can_import": access.can_import(request.user),
+    }
+    template = "enterprises/partials/list_table.html" if request.htmx else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_export(request):
+    filters = _filter_form(request).to_filters()
+    rows = selectors.enterprise_list(request.user, filters).prefetch_related("contacts")
+    cols, data = imports.export_rows(
+        request.user, rows, full_contacts=lambda e: access.can_see_contacts(request.user, e)
+    )
+    content = xlsx.write_workbook([(imports.SHEET, cols, data)])
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx.xlsx_response(content, _("enterprises-%(stamp)s.xlsx") % {"stamp": stamp})
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = selectors.enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    show_phones = access.can_see_contacts(request.user, enterprise)
+    contacts = [
+        {
+            "contact": c,
+            "phone": c.phone if show_phones else access.mask_phone(c.phone) if c.phone else "",
+        }
+        for c in enterprise.contacts.all()
+    ]
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "contacts": contacts,
+            "can_edit": access.can_edit(request.user, enterprise),
+            "is_new_this_year": enterprise.is_new_in(timezone.localdate().year),
+        },
+    )
+
+
+def _form_kwargs(request, *, enterprise=None):
+    can_assign = access.can_assign_officer(request.user, enterprise) if enterprise else True
+    return {
+        "zones": zone_list(request.user),
+        "officers": officer_list(request.user, zone=enterprise.zone if enterprise else None),
+        "can_assign_officer": can_assign,
+    }
+
+
+def _contacts(formset) -> list[services.ContactData]:
+    return [
+        services.ContactData(
+            **{k: f.cleaned_data.get(k, "") for k in ("name", "title", "phone", "email")}
+        )
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("name")
+    ]
+
+
+def _apply_errors(form, exc: ValidationFailed) -> None:
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    if not any(access.can_create(request.user, z) for z in zone_list(request.user)):
+        raise HttpForbidden
+    form = EnterpriseForm(request.POST or None, **_form_kwargs(request))
+    formset = ContactFormSet(request.POST or None, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        try:
+            enterprise = services.enterprise_create(
+                actor=request.user,
+                zone=d["zone"],
+                data=services.EnterpriseData(
+                    **{k: d[k] for k in services.EDITABLE_FIELDS}, contacts=_contacts(formset)
+                ),
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        else:
+            messages.success(request, _("%(name)s was registered.") % {"name": enterprise.name})
+            return redirect(enterprise)
+    return render(
+        request,
+        "enterprises/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "industries": industry.table().values(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int):
+    enterprise = selectors.enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not access.can_edit(request.user, enterprise):
+        raise HttpForbidden
+    # The form works on its own copy so the service can diff the stored values for the audit.
+    form = EnterpriseForm(
+        request.POST or None,
+        instance=selectors.enterprise_get(request.user, pk=pk),
+        **_form_kwargs(request, enterprise=enterprise),
+    )
+    formset = ContactFormSet(request.POST or None, instance=form.instance, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        fields = {k: d[k] for k in services.EDITABLE_FIELDS if k in d}
+        if form.fields["officer"].disabled:
+            fields.pop("officer", None)
+        try:
+            services.enterprise_update(
+                actor=request.user, enterprise=enterprise, contacts=_contacts(formset), **fields
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        else:
+            messages.success(
+                request, _("Changes to %(name)s were saved.") % {"name": enterprise.name}
+            )
+            return redirect(enterprise)
+    return render(
+        request,
+        "enterprises/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "enterprise": enterprise,
+            "industries": industry.table().values(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request):
+    if not access.can_import(request.user):
+        raise HttpForbidden
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > _max_bytes():
+            form.add_error(
+                "file", _("The file is larger than %(mb)d MB.") % {"mb": _max_bytes() // 2**20}
+            )
+        else:
+            try:
+                result = services.enterprise_import(actor=request.user, fileobj=upload)
+            except ImportRejected as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Imported: %(created)d registered, %(updated)d updated, %(unchanged)d unchanged."
+                    )
+                    % vars(result),
+                )
+                return redirect("enterprises:list")
+    status = 400 if errors else 200
+    return render(
+        request, "enterprises/import.html", {"form": form, "errors": errors}, status=status
+    )
+
+
+def _max_bytes() -> int:
+    return settings.ZONEDESK["IMPORT_MAX_BYTES"]
+
+
+@login_required
+def enterprise_import_template(request):
+    if not access.can_import(request.user):
+        raise HttpForbidden
+    return xlsx.xlsx_response(
+        imports.template_bytes(request.user), _("enterprise-import-template.xlsx")
+    )

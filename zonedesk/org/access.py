@@ -1,0 +1,52 @@
+"""Who may do what, written once. Reads are scoped by the selectors; these predicates guard writes.
+
+A user belongs to one unit (a zone or an area); an area covers every zone whose area code
+starts with its prefix (51 province, 5117 city, 511723 county).
+"""
+
+from zonedesk.org.models import Role, Zone
+
+# Roles that see every firm under their unit (officers edit only their own firms).
+UNIT_WIDE_ROLES = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT, Role.AUDITOR)
+MANAGER_ROLES = (Role.ADMIN, Role.LEADER)
+
+
+def is_active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def zone_in_unit(user, zone: Zone) -> bool:
+    """True when `zone` lies under the user's unit."""
+    if not is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if user.zone_id is not None:
+        return user.zone_id == zone.pk
+    if user.area_id is not None:
+        return zone.area.code.startswith(user.area.scope_prefix)
+    return False
+
+
+def area_in_unit(user, area) -> bool:
+    if not is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return user.area_id is not None and area.code.startswith(user.area.scope_prefix)
+
+
+def can_manage_zone(user, zone: Zone) -> bool:
+    return is_active(user) and (
+        user.is_superuser or (user.has_role(Role.ADMIN) and zone_in_unit(user, zone))
+    )
+
+
+def can_create_zone(user, area) -> bool:
+    return is_active(user) and (
+        user.is_superuser or (user.has_role(Role.ADMIN) and area_in_unit(user, area))
+    )
+
+
+def can_read_audit(user) -> bool:
+    return is_active(user) and (user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMIN))

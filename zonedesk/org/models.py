@@ -1,0 +1,225 @@
+import hashlib
+import secrets
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+area_code_validator = RegexValidator(
+    r"^\d{6}$", _("An administrative division code (GB/T 2260) has six digits.")
+)
+zone_code_validator = RegexValidator(
+    r"^[a-z][a-z0-9-]{1,31}$",
+    _("Use 2-32 lower-case letters, digits or dashes, starting with a letter."),
+)
+
+
+class Area(models.Model):
+    """An administrative area (GB/T 2260): province > prefecture-level city > county."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+
+    code = models.CharField(
+        _("division code"), max_length=6, unique=True, validators=[area_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("administrative area")
+        verbose_name_plural = _("administrative areas")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_prefix(self) -> str:
+        """The code prefix shared by every area below this one: 51, 5117, 511723."""
+        return {"province": self.code[:2], "city": self.code[:4]}.get(self.level, self.code)
+
+
+class Zone(models.Model):
+    """An economic and technological development zone, under one area."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[zone_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="zones"
+    )
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department of a zone administration (e.g. 经济发展局, 招商服务局)."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["zone", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="org_department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bank(models.Model):
+    """A bank (or branch) that offers financing to firms."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="banks"
+    )
+
+    class Meta:
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    LEADER = "leader", _("Zone leader")
+    OFFICER = "officer", _("Liaison officer")
+    DEPARTMENT = "department", _("Department staff")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    BANK = "bank", _("Bank user")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class User(AbstractUser):
+    """A person using zonedesk. Belongs to one unit: a zone, or an area above zones."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    bank = models.ForeignKey(
+        Bank,
+        verbose_name=_("bank"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(zone__isnull=True) | Q(area__isnull=True),
+                name="org_user_one_unit",
+                violation_error_message=_("A user belongs to a zone or to an area, not both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.role_grants.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def unit(self) -> Zone | Area | None:
+        return self.zone or self.area
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="org_rolegrant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return "zd_" + secrets.token_urlsafe(32)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk import views
+from zonedesk.api.api import api
+from zonedesk.org import views as org_views
+
+admin.site.site_header = _("zonedesk site administration")
+admin.site.site_title = "zonedesk"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("zonedesk.enterprises.urls")),
+    path("zones/", org_views.zone_list, name="zones"),
+    path("audit/", org_views.audit_log, name="audit_log"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
