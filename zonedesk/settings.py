@@ -129,7 +129,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Numbers are grouped where shown through the zd filters (wan, count), never in URLs or inputs.
+USE_THOUSAND_SEPARATOR = False
+FORMAT_MODULE_PATH = ["zonedesk.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -95,7 +95,7 @@ def problems(value: str) -> list[str]:
 def validate_industry_code(value: str) -> None:
     msgs = problems(value)
     if msgs:
-        raise ValidationError(msgs, code="invalid_industry_code")
+        raise ValidationError([ValidationError(m, code="invalid_industry_code") for m in msgs])
 
 
 def get(code: str) -> Industry | None:

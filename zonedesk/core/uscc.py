@@ -65,7 +65,7 @@ def validate_credit_code(value: str) -> None:
     """Django validator: raise ValidationError naming what is wrong."""
     msgs = problems(normalise(value))
     if msgs:
-        raise ValidationError(msgs, code="invalid_credit_code")
+        raise ValidationError([ValidationError(m, code="invalid_credit_code") for m in msgs])
 
 
 def is_valid(value: str) -> bool:

@@ -1,0 +1,166 @@
+"""The JSON API: authentication, scoping, filters, pagination, validation errors."""
+
+import json
+
+import pytest
+
+from zonedesk.core.models import AuditEntry
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.org.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+
+
+@pytest.fixture
+def token(world):
+    _row, text = api_token_create(actor=None, user=world.users["leader"], name="test")
+    return text
+
+
+def _bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_token_authenticates_and_is_stamped(client, token, world):
+    response = client.get("/api/v1/firms", **_bearer(token))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert {f["name"] for f in body["items"]} == {"甲一机械有限公司", "甲二食品有限公司"}
+    assert world.users["leader"].api_tokens.get().last_used_at is not None
+
+
+def test_unknown_token_is_refused(client, world):
+    response = client.get("/api/v1/firms", **_bearer("zd_nonsense"))
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_only_a_digest_of_the_token_is_stored(token, world):
+    row = world.users["leader"].api_tokens.get()
+    assert token not in (row.digest, row.prefix) and row.digest == row.hash(token)
+
+
+def test_session_writes_need_the_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["leader"])
+    response = client.patch(
+        f"/api/v1/firms/{world.firm_a.pk}", json.dumps({"address": "x"}), content_type=JSON
+    )
+    assert response.status_code == 403
+
+
+def test_filters_and_pagination(client, token, world):
+    response = client.get("/api/v1/firms", {"industry": "13", "page": 1}, **_bearer(token))
+    assert [f["name"] for f in response.json()["items"]] == ["甲二食品有限公司"]
+    assert response.json()["items"][0]["industry_section"] == "C"
+    response = client.get("/api/v1/firms", {"officer": world.users["officer"].pk}, **_bearer(token))
+    assert [f["credit_code"] for f in response.json()["items"]] == [world.firm_a.credit_code]
+
+
+def test_detail_masks_phones_for_roles_that_do_not_call_the_firm(client_for, world):
+    url = f"/api/v1/firms/{world.firm_a.pk}"
+    assert (
+        client_for(world.users["officer"]).get(url).json()["contacts"][0]["phone"] == "13812345678"
+    )
+    assert (
+        client_for(world.users["auditor"]).get(url).json()["contacts"][0]["phone"] == "138****5678"
+    )
+
+
+def test_create_validates_on_the_model_fields(client, token, world):
+    body = {
+        "name": "接口企业有限公司",
+        "credit_code": "91110108551385082A",
+        "zone": "zone-a",
+        "industry_code": "A3311",
+    }
+    response = client.post(
+        "/api/v1/firms",
+        json.dumps(body),
+        content_type=JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+        **_bearer(token),
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "should be “Q”" in errors["credit_code"][0]
+    assert "belongs to section C, not A" in errors["industry_code"][0]
+    assert not Enterprise.objects.filter(name="接口企业有限公司").exists()
+
+
+def test_create_and_update_are_audited_as_api_calls(client, token, world):
+    body = {
+        "name": "接口企业有限公司",
+        "credit_code": "91110108551385082Q",
+        "zone": "zone-a",
+        "industry_code": "C3311",
+        "officer": "officer",
+        "contacts": [{"name": "孙七", "phone": "13500000000"}],
+    }
+    created = client.post("/api/v1/firms", json.dumps(body), content_type=JSON, **_bearer(token))
+    assert created.status_code == 201
+    firm_id = created.json()["id"]
+    assert (
+        created.json()["officer"] == "officer" and created.json()["contacts"][0]["name"] == "孙七"
+    )
+
+    updated = client.patch(
+        f"/api/v1/firms/{firm_id}",
+        json.dumps({"status": "halted"}),
+        content_type=JSON,
+        **_bearer(token),
+    )
+
+    assert updated.status_code == 200 and updated.json()["status"] == "halted"
+    entries = AuditEntry.objects.filter(
+        target_id=str(firm_id), target_type="enterprises.enterprise"
+    )
+    assert sorted(entries.values_list("action", "via")) == [("create", "api"), ("update", "api")]
+
+
+def test_update_refuses_nulls_for_required_fields_and_unknown_officers(client, token, world):
+    url = f"/api/v1/firms/{world.firm_a.pk}"
+    assert (
+        client.patch(
+            url, json.dumps({"name": None}), content_type=JSON, **_bearer(token)
+        ).status_code
+        == 400
+    )
+    response = client.patch(
+        url, json.dumps({"officer": "officer_b"}), content_type=JSON, **_bearer(token)
+    )
+    assert response.status_code == 400 and "officer" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '{"name": ',
+        '{"status": "sleeping"}',
+        '{"production_start": "2020-13-01"}',
+        '{"contacts": 5}',
+    ],
+)
+def test_malformed_input_gets_422_not_500(client, token, world, payload):
+    response = client.patch(
+        f"/api/v1/firms/{world.firm_a.pk}", payload, content_type=JSON, **_bearer(token)
+    )
+    assert response.status_code in (400, 422)
+    assert "detail" in response.json()
+
+
+def test_openapi_schema_lists_the_endpoints(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/firms", "/api/v1/firms/{pk}", "/api/v1/zones", "/api/v1/zones/{code}"} <= set(
+        schema["paths"]
+    )
+    assert set(schema["components"]["securitySchemes"]) == {"SessionAuth", "TokenAuth"}
+
+
+def test_docs_page_uses_local_assets(client):
+    body = client.get("/api/v1/docs").content.decode()
+    assert "cdn." not in body and "/static/" in body

@@ -1,0 +1,59 @@
+"""The audit log: written with the change, placed in the org tree, never edited."""
+
+import pytest
+
+from zonedesk.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entries_cannot_be_changed_or_deleted(world):
+    entry = AuditEntry.objects.first()
+    entry.target_repr = "tampered"
+    with pytest.raises(RuntimeError):
+        entry.save()
+    with pytest.raises(RuntimeError):
+        entry.delete()
+
+
+def test_web_changes_record_the_client_address(world, client_for):
+    client = client_for(world.users["leader"])
+    url = f"/enterprises/{world.firm_a.pk}/edit/"
+    form = {
+        "name": world.firm_a.name,
+        "credit_code": world.firm_a.credit_code,
+        "industry_code": "C3311",
+        "status": "producing",
+        "address": "园区一路 1 号",
+        "officer": world.users["officer"].pk,
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(url, form, REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="update").get()
+    assert entry.ip_address == "203.0.113.7" and entry.via == "web"
+    assert entry.changes["address"] == ["", "园区一路 1 号"]
+
+
+def test_behind_a_trusted_proxy_the_appended_address_is_recorded(world, client_for, settings):
+    settings.ZONEDESK = {**settings.ZONEDESK, "TRUST_X_FORWARDED_FOR": True}
+    client = client_for(world.users["leader"])
+    client.patch(
+        f"/api/v1/firms/{world.firm_a.pk}",
+        '{"address": "x"}',
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.9",
+        REMOTE_ADDR="127.0.0.1",
+    )
+    entry = AuditEntry.objects.filter(action="update").get()
+    assert entry.ip_address == "198.51.100.9" and entry.via == "api"
+
+
+def test_auditor_sees_their_zone_only(world, client_for):
+    response = client_for(world.users["auditor"]).get("/audit/")
+    body = response.content.decode()
+    assert world.firm_a.name in body
+    assert world.firm_b.name not in body

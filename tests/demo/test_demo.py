@@ -1,0 +1,87 @@
+"""The demo zone and the scale generator."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from zonedesk.core import industry, uscc
+from zonedesk.demo.builder import credit_code
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.selectors import enterprise_list
+from zonedesk.org.models import Area, Role, User, Zone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(capsys):
+    call_command("demo")
+    return capsys.readouterr().out
+
+
+def test_demo_zone_has_the_published_firm_counts(demo):
+    firms = Enterprise.objects.filter(zone__code="demo")
+    assert firms.count() == 51
+    producing = firms.filter(status="producing")
+    assert producing.count() == 47
+    assert producing.filter(production_start__year=2020).count() == 4
+    assert {s: firms.filter(status=s).count() for s in ("halted", "closed", "construction")} == {
+        "halted": 2,
+        "closed": 1,
+        "construction": 1,
+    }
+
+
+def test_demo_data_is_valid_and_marked_synthetic(demo):
+    for firm in Enterprise.objects.all():
+        firm.full_clean()
+        assert "合成" in firm.name
+        assert uscc.is_valid(firm.credit_code) and industry.get(firm.industry_code)
+    assert Zone.objects.get(code="demo").area.parent.parent.name == "四川省"
+
+
+def test_there_is_one_user_per_role_and_the_log_ins_are_printed(demo):
+    for role in Role.values:
+        assert User.objects.filter(role_grants__role=role).exists(), role
+    assert "zonedesk-demo" in demo and "leader" in demo and "auditor" in demo
+
+
+def test_running_it_again_changes_nothing(demo, capsys):
+    before = Enterprise.objects.count(), User.objects.count()
+    call_command("demo")
+    assert "nothing changed" in capsys.readouterr().out
+    assert (Enterprise.objects.count(), User.objects.count()) == before
+
+
+def test_demo_roles_see_only_their_part(demo):
+    users = {u.username: u for u in User.objects.all()}
+    assert enterprise_list(users["leader"]).count() == 51
+    assert enterprise_list(users["city"]).count() == 57  # both zones of the city
+    assert enterprise_list(users["east-officer"]).count() == 6
+    assert enterprise_list(users["firm"]).count() == 1
+    assert enterprise_list(users["bank"]).count() == 0
+
+
+def test_the_demo_is_deterministic(demo):
+    """Fixed names, codes and officers: the same firm has the same credit code on every machine."""
+    firm = Enterprise.objects.get(name="开明食品有限公司（合成）")
+    assert (firm.industry_code, firm.credit_code, firm.officer.username) == (
+        "1391",
+        credit_code("511723", 1000),
+        "officer",
+    )
+
+
+def test_scale_generator_spreads_valid_firms_over_zones_and_areas(capsys):
+    call_command("demo", scale=1200)
+    firms = Enterprise.objects.all()
+    assert firms.count() == 1200
+    assert Zone.objects.filter(code__startswith="s").count() == 3
+    assert Area.objects.filter(level="county", code__startswith="99").count() == 1
+    sample = firms.order_by("?")[:50]
+    for firm in sample:
+        firm.full_clean()
+    assert firms.filter(production_start__lt=dt.date(2005, 1, 1)).count() == 0
+    with pytest.raises(CommandError, match="already"):
+        call_command("demo", scale=10)

@@ -1,0 +1,334 @@
+"""Importing the firm register from Excel: all-or-nothing, every problem named by row and column."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+import xlsxwriter
+from django.utils import translation
+
+from zonedesk.core.models import AuditEntry
+from zonedesk.core.xlsx import ImportRejected
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.services import enterprise_import
+
+pytestmark = pytest.mark.django_db
+
+HEADER_ZH = [
+    "企业名称",
+    "统一社会信用代码",
+    "园区代码",
+    "行业代码",
+    "规模以上",
+    "状态",
+    "投产日期",
+    "地址",
+    "包联干部（用户名）",
+    "联系人",
+    "联系电话",
+]
+HEADER_EN = [
+    "Enterprise name",
+    "Unified social credit code",
+    "Zone code",
+    "Industry code",
+    "Above designated size",
+    "Status",
+    "Start of production",
+    "Address",
+    "Liaison officer (user name)",
+    "Contact",
+    "Contact phone",
+]
+
+
+def workbook(rows, header=HEADER_EN, sheet="enterprises") -> io.BytesIO:
+    """An .xlsx written by XlsxWriter, as a spreadsheet program would save it."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet(sheet)
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for c, h in enumerate(header):
+        ws.write_string(0, c, h)
+    for r, values in enumerate(rows, start=1):
+        for c, v in enumerate(values):
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_format)
+            elif isinstance(v, int | float):
+                ws.write_number(r, c, v)
+            elif v is not None:
+                ws.write_string(r, c, v)
+    book.close()
+    buffer.seek(0)
+    return buffer
+
+
+GOOD = [
+    [
+        "新一机械有限公司",
+        "91110108551385082Q",
+        "zone-a",
+        "C3311",
+        "Yes",
+        "Producing",
+        dt.date(2020, 4, 1),
+        "创业路 1 号",
+        "officer",
+        "王五",
+        "13900001111",
+    ],
+    [
+        "新二食品有限公司",
+        "91330100716105852F",
+        "zone-a",
+        "1391",
+        "No",
+        "Halted",
+        "2015-06-30",
+        "",
+        "",
+        "",
+        "",
+    ],
+]
+
+
+def _counts():
+    return Enterprise.objects.count(), AuditEntry.objects.count()
+
+
+def test_good_rows_are_registered_with_audit(world):
+    result = enterprise_import(actor=world.users["leader"], fileobj=workbook(GOOD))
+
+    assert (result.created, result.updated) == (2, 0)
+    first = Enterprise.objects.get(credit_code="91110108551385082Q")
+    assert first.officer == world.users["officer"] and first.production_start == dt.date(2020, 4, 1)
+    assert first.industry_code == "3311" and first.above_designated_size
+    assert list(first.contacts.values_list("phone", flat=True)) == ["13900001111"]
+    second = Enterprise.objects.get(credit_code="91330100716105852F")
+    assert second.status == "halted" and second.production_start == dt.date(2015, 6, 30)
+    created = AuditEntry.objects.filter(action="create", target_type="enterprises.enterprise")
+    assert set(created.values_list("target_id", flat=True)) >= {str(first.pk), str(second.pk)}
+
+
+def test_chinese_headers_and_values_are_read(world):
+    rows = [
+        [
+            "中文表头企业有限公司",
+            "91110108551385082Q",
+            "zone-a",
+            "3311",
+            "是",
+            "在产",
+            None,
+            "",
+            "",
+            "",
+            "",
+        ]
+    ]
+    with translation.override("zh-hans"):
+        result = enterprise_import(
+            actor=world.users["leader"], fileobj=workbook(rows, header=HEADER_ZH)
+        )
+    assert result.created == 1
+
+
+def test_a_known_credit_code_updates_that_firm(world):
+    row = [
+        world.firm_a.name,
+        world.firm_a.credit_code,
+        "zone-a",
+        "C3311",
+        "No",
+        "Halted",
+        None,
+        "新地址",
+        "officer",
+        "",
+        "",
+    ]
+
+    result = enterprise_import(actor=world.users["leader"], fileobj=workbook([row]))
+
+    assert (result.created, result.updated) == (0, 1)
+    world.firm_a.refresh_from_db()
+    assert world.firm_a.status == "halted" and world.firm_a.address == "新地址"
+    entry = AuditEntry.objects.filter(action="update").get()
+    assert entry.changes["status"] == ["producing", "halted"]
+
+
+def test_every_bad_cell_is_reported_and_nothing_is_written(world):
+    rows = [
+        GOOD[0],
+        [
+            "",
+            "91110108551385082A",
+            "zone-a",
+            "9999",
+            "maybe",
+            "sleeping",
+            "2020-13-45",
+            "",
+            "nobody",
+            "",
+            "138",
+        ],
+        ["重复代码有限公司", "91110108551385082Q", "zone-b", "C3311", "", "", None, "", "", "", ""],
+    ]
+    before = _counts()
+
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
+
+    found = {(e.row, e.column) for e in exc.value.errors}
+    assert found == {
+        (3, "Enterprise name"),
+        (3, "Unified social credit code"),
+        (3, "Industry code"),
+        (3, "Above designated size"),
+        (3, "Status"),
+        (3, "Start of production"),
+        (3, "Liaison officer (user name)"),
+        (3, "Contact"),
+        (4, "Unified social credit code"),
+        (4, "Zone code"),
+    }
+    by_cell = {(e.row, e.column): e for e in exc.value.errors}
+    assert by_cell[(3, "Unified social credit code")].value == "91110108551385082A"
+    assert "should be “Q”" in by_cell[(3, "Unified social credit code")].reason
+    assert "row 2" in by_cell[(4, "Unified social credit code")].reason
+    assert by_cell[(4, "Zone code")].reason == "Not one of your zones."
+    assert all(e.sheet == "enterprises" for e in exc.value.errors)
+    assert _counts() == before
+
+
+def test_one_bad_row_among_good_ones_rejects_the_file(world):
+    rows = [
+        *GOOD,
+        ["坏行业有限公司", "91440300708461136T", "zone-a", "A3311", "", "", None, "", "", "", ""],
+    ]
+    before = _counts()
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
+    assert [(e.row, e.column) for e in exc.value.errors] == [(4, "Industry code")]
+    assert "belongs to section C, not A" in exc.value.errors[0].reason
+    assert _counts() == before
+
+
+def test_a_numeric_code_that_lost_its_leading_zero_is_refused(world):
+    rows = [["农业有限公司", "91440300708461136T", "zone-a", 111, "", "", None, "", "", "", ""]]
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
+    assert "leading zeros" in exc.value.errors[0].reason
+
+
+def test_a_firm_of_another_unit_cannot_be_changed_by_import(world):
+    row = [
+        world.firm_b.name,
+        world.firm_b.credit_code,
+        "zone-a",
+        "3971",
+        "",
+        "",
+        None,
+        "",
+        "",
+        "",
+        "",
+    ]
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook([row]))
+    assert "may not change it" in exc.value.errors[0].reason
+    world.firm_b.refresh_from_db()
+    assert world.firm_b.zone == world.zone_b
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"this is not a spreadsheet", "not a readable spreadsheet"),
+        (b"PK\x03\x04 truncated zip", "not a readable spreadsheet"),
+    ],
+)
+def test_malformed_files_are_refused_clearly(world, content, fragment):
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=io.BytesIO(content))
+    assert fragment in exc.value.errors[0].reason
+
+
+def test_unknown_and_missing_columns_are_named(world):
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(
+            actor=world.users["leader"],
+            fileobj=workbook([["x"]], header=["Enterprise name", "Colour"]),
+        )
+    reasons = {(e.column, e.reason) for e in exc.value.errors}
+    assert ("Colour", "Unknown column.") in reasons
+    assert ("Unified social credit code", "A required column is missing.") in reasons
+
+
+def test_empty_sheet_is_refused(world):
+    with pytest.raises(ImportRejected):
+        enterprise_import(actor=world.users["leader"], fileobj=workbook([]))
+
+
+def test_downloaded_template_filled_in_imports(world, client_for):
+    """The template from the page, filled in with openpyxl as a user would, imports cleanly."""
+    client = client_for(world.users["leader"])
+    with translation.override("zh-hans"):
+        response = client.get("/enterprises/import/template.xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws = book["enterprises"]
+    ws.delete_rows(2)  # the example row
+    ws.append(
+        [
+            "模板企业有限公司",
+            "914403001922038216",
+            "zone-a",
+            "C3311",
+            "是",
+            "在产",
+            dt.date(2020, 5, 6),
+            "",
+            "officer",
+            "",
+            "",
+        ]
+    )
+    filled = io.BytesIO()
+    book.save(filled)
+
+    upload = io.BytesIO(filled.getvalue())
+    upload.name = "filled.xlsx"
+    response = client.post("/enterprises/import/", {"file": upload})
+
+    assert response.status_code == 302
+    firm = Enterprise.objects.get(credit_code="914403001922038216")
+    assert firm.production_start == dt.date(2020, 5, 6) and firm.officer == world.users["officer"]
+
+
+def test_export_can_be_imported_back_unchanged(world, client_for):
+    client = client_for(world.users["leader"])
+    exported = client.get("/enterprises/export.xlsx")
+    upload = io.BytesIO(exported.content)
+    upload.name = "export.xlsx"
+
+    result = enterprise_import(actor=world.users["leader"], fileobj=upload)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def test_the_page_lists_every_problem_and_answers_400(world, client_for):
+    upload = workbook([["", "bad", "zone-a", "3311", "", "", None, "", "", "", ""]])
+    upload.name = "bad.xlsx"
+    response = client_for(world.users["leader"]).post(
+        "/enterprises/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        "Nothing was changed" in body and "A unified social credit code has 18 characters" in body
+    )

@@ -1,0 +1,147 @@
+"""The firm list, detail and forms as users see them."""
+
+import pytest
+
+from tests import factories
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.org.services import zone_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(response) -> list[str]:
+    """Names on the page, sorted here: collation order differs between SQLite and PostgreSQL."""
+    return sorted(e.name for e in response.context["page"].object_list)
+
+
+class TestList:
+    def test_search_by_name_and_by_credit_code(self, world, client_for):
+        client = client_for(world.users["leader"])
+        assert _names(client.get("/enterprises/", {"q": "食品"})) == ["甲二食品有限公司"]
+        code = world.firm_a.credit_code.lower()[4:]
+        assert _names(client.get("/enterprises/", {"q": code})) == ["甲一机械有限公司"]
+
+    def test_filter_by_industry_section_division_status_officer_and_size(self, world, client_for):
+        client = client_for(world.users["leader"])
+        assert _names(client.get("/enterprises/", {"industry": "C"})) == [
+            "甲一机械有限公司",
+            "甲二食品有限公司",
+        ]
+        assert _names(client.get("/enterprises/", {"industry": "13"})) == ["甲二食品有限公司"]
+        assert _names(client.get("/enterprises/", {"industry": "A"})) == []
+        assert _names(client.get("/enterprises/", {"officer": world.users["officer"].pk})) == [
+            "甲一机械有限公司"
+        ]
+        assert _names(client.get("/enterprises/", {"status": "halted"})) == []
+        assert _names(client.get("/enterprises/", {"above": "0"})) == [
+            "甲一机械有限公司",
+            "甲二食品有限公司",
+        ]
+
+    def test_area_users_filter_by_zone(self, world, client_for):
+        xuanhan = factories.area("511722", "宣汉县", "county", world.dazhou)
+        zone_c = zone_create(actor=None, code="zone-c", name="丙园区", area=xuanhan)
+        factories.firm(zone_c, "丙一建材有限公司")
+        client = client_for(world.users["city_leader"])
+        assert _names(client.get("/enterprises/")) == [
+            "丙一建材有限公司",
+            "甲一机械有限公司",
+            "甲二食品有限公司",
+        ]
+        assert _names(client.get("/enterprises/", {"zone": "zone-c"})) == ["丙一建材有限公司"]
+        # A zone outside the unit is not a valid choice: the filter is dropped, scope still holds.
+        assert "乙一电子有限公司" not in _names(client.get("/enterprises/", {"zone": "zone-b"}))
+
+    def test_pagination(self, world, client_for):
+        for i in range(30):
+            factories.firm(world.zone_a, f"分页企业{i:02d}有限公司")
+        client = client_for(world.users["leader"])
+        first = client.get("/enterprises/", {"q": "分页"})
+        assert first.context["page"].paginator.count == 30 and len(_names(first)) == 25
+        second = client.get("/enterprises/", {"q": "分页", "page": 2, "per_page": 25})
+        assert len(_names(second)) == 5
+        assert len(_names(client.get("/enterprises/", {"q": "分页", "per_page": 50}))) == 30
+
+    def test_htmx_requests_get_only_the_table(self, world, client_for):
+        response = client_for(world.users["leader"]).get("/enterprises/", HTTP_HX_REQUEST="true")
+        assert [t.name for t in response.templates][0] == "enterprises/partials/list_table.html"
+        assert b"<html" not in response.content
+
+    def test_bad_filter_values_show_everything_rather_than_fail(self, world, client_for):
+        response = client_for(world.users["leader"]).get(
+            "/enterprises/", {"officer": "x", "page": "zz", "per_page": "-1"}
+        )
+        assert response.status_code == 200
+
+
+class TestDetail:
+    def test_phone_is_shown_to_the_firms_officer_and_masked_for_others(self, world, client_for):
+        url = f"/enterprises/{world.firm_a.pk}/"
+        assert "13812345678" in client_for(world.users["officer"]).get(url).content.decode()
+        assert "13812345678" in client_for(world.users["enterprise"]).get(url).content.decode()
+        for role in ("officer2", "department", "auditor"):
+            body = client_for(world.users[role]).get(url).content.decode()
+            assert "13812345678" not in body and "138****5678" in body, role
+
+
+class TestForms:
+    def _form(self, **overrides):
+        data = {
+            "name": "表单企业有限公司",
+            "credit_code": "91110108551385082Q",
+            "zone": "",
+            "industry_code": "C3311",
+            "status": "producing",
+            "address": "",
+            "officer": "",
+            "production_start": "2020-06-01",
+            "contacts-TOTAL_FORMS": 1,
+            "contacts-INITIAL_FORMS": 0,
+            "contacts-0-name": "钱六",
+            "contacts-0-phone": "13600000000",
+        }
+        return {**data, **overrides}
+
+    def test_leader_registers_a_firm(self, world, client_for):
+        client = client_for(world.users["leader"])
+        response = client.post("/enterprises/new/", self._form(zone=world.zone_a.pk))
+        firm = Enterprise.objects.get(credit_code="91110108551385082Q")
+        assert response.status_code == 302 and response["Location"] == f"/enterprises/{firm.pk}/"
+        assert firm.contacts.get().phone == "13600000000"
+
+    def test_bad_codes_are_shown_on_their_fields(self, world, client_for):
+        client = client_for(world.users["leader"])
+        response = client.post(
+            "/enterprises/new/",
+            self._form(
+                zone=world.zone_a.pk, credit_code="91110108551385082A", industry_code="9999"
+            ),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert "should be “Q”" in errors["credit_code"][0]
+        assert "9999" in errors["industry_code"][0]
+        assert not Enterprise.objects.filter(name="表单企业有限公司").exists()
+
+    def test_a_zone_outside_the_unit_is_not_offered(self, world, client_for):
+        response = client_for(world.users["leader"]).post(
+            "/enterprises/new/", self._form(zone=world.zone_b.pk)
+        )
+        assert "zone" in response.context["form"].errors
+
+    def test_officer_edits_own_firm_but_cannot_reassign_it(self, world, client_for):
+        client = client_for(world.users["officer"])
+        form = self._form(
+            name=world.firm_a.name,
+            credit_code=world.firm_a.credit_code,
+            officer=world.users["officer2"].pk,
+            address="改过的地址",
+            **{"contacts-TOTAL_FORMS": 0},
+        )
+        response = client.post(f"/enterprises/{world.firm_a.pk}/edit/", form)
+        assert response.status_code == 302
+        world.firm_a.refresh_from_db()
+        assert (
+            world.firm_a.address == "改过的地址" and world.firm_a.officer == world.users["officer"]
+        )
