@@ -45,7 +45,7 @@ lint: install
 
 # Recompile the zh-Hans catalogue after editing zonedesk/locale/zh_Hans/LC_MESSAGES/django.po
 messages: install
-	cd zonedesk && ../$(BIN)/zonedesk makemessages -l zh_Hans --no-obsolete --no-location
+	cd zonedesk && ../$(BIN)/zonedesk makemessages -l zh_Hans --no-obsolete --no-location --ignore "static/vendor/*"
 	cd zonedesk && ../$(BIN)/zonedesk compilemessages -l zh_Hans
 
 bench:

@@ -12,8 +12,7 @@ from zonedesk.org import selectors as org_selectors
 @login_required
 def home(request):
     counts = enterprise_selectors.enterprise_status_counts(request.user)
-    by_section = enterprise_selectors.enterprise_section_counts(request.user)
-    sections = {s.code: s.name for s in industry.by_level("section")}
+    by_division = enterprise_selectors.enterprise_division_counts(request.user)
     return render(
         request,
         "home.html",
@@ -24,7 +23,8 @@ def home(request):
             "total": sum(counts.values()),
             "zones": org_selectors.zone_list(request.user)[:20],
             "industry_chart": [
-                {"name": f"{code} {sections[code]}", "value": n} for code, n in by_section
+                {"name": str(industry.get(code) or code), "value": n}
+                for code, n in by_division[:12]
             ],
         },
     )

@@ -324,11 +324,15 @@ def test_export_can_be_imported_back_unchanged(world, client_for):
 def test_the_page_lists_every_problem_and_answers_400(world, client_for):
     upload = workbook([["", "bad", "zone-a", "3311", "", "", None, "", "", "", ""]])
     upload.name = "bad.xlsx"
-    response = client_for(world.users["leader"]).post(
-        "/enterprises/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    client = client_for(world.users["leader"])
+    response = client.post("/enterprises/import/", {"file": upload})
     assert response.status_code == 400
     body = response.content.decode()
+    assert "未作任何更改" in body and "统一社会信用代码应为 18 位" in body
+
+    client.cookies["django_language"] = "en"
+    upload.seek(0)
+    body = client.post("/enterprises/import/", {"file": upload}).content.decode()
     assert (
         "Nothing was changed" in body and "A unified social credit code has 18 characters" in body
     )

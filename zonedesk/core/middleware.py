@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from zonedesk.core.audit import RequestContext, current_context
 
@@ -25,3 +27,20 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_context.reset(token)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are in Chinese unless the user chose English with the language switch (a cookie).
+
+    Officials' machines often run an English browser; the browser's Accept-Language is
+    honoured only by the API, whose clients ask for the language of error messages.
+    """
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -10,6 +10,11 @@ def can_create(user, zone) -> bool:
     )
 
 
+def can_create_somewhere(user) -> bool:
+    """Whether to offer registering firms at all (the zone is checked when one is chosen)."""
+    return is_active(user) and (user.is_superuser or user.has_role(*MANAGER_ROLES))
+
+
 def can_edit(user, enterprise) -> bool:
     """Managers of the firm's zone, and the firm's own liaison officer."""
     if not is_active(user):

@@ -83,16 +83,13 @@ def enterprise_status_counts(user) -> dict[str, int]:
     return {r["status"]: r["n"] for r in rows}
 
 
-def enterprise_section_counts(user) -> list[tuple[str, int]]:
-    """(section letter, number of firms) in the user's scope, largest first."""
-    by_division = (
+def enterprise_division_counts(user) -> list[tuple[str, int]]:
+    """(GB/T 4754 division, number of firms) in the user's scope, largest first."""
+    rows = (
         enterprise_scope(user)
         .annotate(division=Substr("industry_code", 1, 2))
         .values("division")
         .annotate(n=Count("id"))
+        .order_by("-n", "division")
     )
-    sections: dict[str, int] = {}
-    for row in by_division:
-        section = industry.division_section().get(row["division"], "?")
-        sections[section] = sections.get(section, 0) + row["n"]
-    return sorted(sections.items(), key=lambda kv: -kv[1])
+    return [(r["division"], r["n"]) for r in rows]

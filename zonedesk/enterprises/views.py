@@ -47,7 +47,8 @@ def enterprise_list(request):
         "query": query.urlencode(),
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
-        "can_create": any(access.can_create(request.user, z) for z in zone_list(request.user)[:50]),
+        "can_create": access.can_create_somewhere(request.user),
+        "show_zone": "zone" in form.fields,
         "can_import": access.can_import(request.user),
     }
     template = "enterprises/partials/list_table.html" if request.htmx else "enterprises/list.html"
@@ -119,7 +120,7 @@ def _apply_errors(form, exc: ValidationFailed) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
-    if not any(access.can_create(request.user, z) for z in zone_list(request.user)):
+    if not access.can_create_somewhere(request.user):
         raise HttpForbidden
     form = EnterpriseForm(request.POST or None, **_form_kwargs(request))
     formset = ContactFormSet(request.POST or None, prefix="contacts")

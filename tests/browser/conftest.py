@@ -1,0 +1,67 @@
+"""Headless Chromium from Debian's package, driven by Playwright (no browser download)."""
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems(list):
+    """Console errors, uncaught exceptions and failed requests seen by a page."""
+
+
+@pytest.fixture
+def open_page(browser):
+    contexts = []
+
+    def make(*, viewport=None):
+        context = browser.new_context(
+            viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        problems = PageProblems()
+        page.on(
+            "console",
+            lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on(
+            "response",
+            lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+        )
+        # A request aborted because the page moved on (ERR_ABORTED) is not a fault of the page.
+        page.on(
+            "requestfailed",
+            lambda r: (
+                problems.append(f"failed {r.url}: {r.failure}")
+                if "ERR_ABORTED" not in (r.failure or "")
+                else None
+            ),
+        )
+        return page, problems
+
+    yield make
+    for context in contexts:
+        context.close()
