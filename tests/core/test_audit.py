@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests import factories
 from zonedesk.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,25 @@ def test_auditor_sees_their_zone_only(world, client_for):
     body = response.content.decode()
     assert world.firm_a.name in body
     assert world.firm_b.name not in body
+
+
+def test_site_admin_changes_are_audited(world, client_for):
+    root = factories.User.objects.create_superuser("root", password="x")
+    client = client_for(root)
+    zone = world.zone_a
+    response = client.post(
+        f"/admin/org/zone/{zone.pk}/change/",
+        {"code": zone.code, "name": "改名后的园区", "area": zone.area_id},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="update", target_type="org.zone").get()
+    assert entry.actor == root and entry.changes == {"name": ["甲经开区", "改名后的园区"]}
+    assert entry.zone_id == zone.pk and entry.area_code == "511723"
+
+
+def test_firms_are_read_only_in_the_site_admin(world, client_for):
+    root = factories.User.objects.create_superuser("root", password="x")
+    response = client_for(root).post(
+        f"/admin/enterprises/enterprise/{world.firm_a.pk}/change/", {"name": "x"}
+    )
+    assert response.status_code == 403

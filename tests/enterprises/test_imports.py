@@ -6,7 +6,10 @@ import io
 import openpyxl
 import pytest
 import xlsxwriter
+from django.db import transaction
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.xlsx import ImportRejected
@@ -336,3 +339,30 @@ def test_the_page_lists_every_problem_and_answers_400(world, client_for):
     assert (
         "Nothing was changed" in body and "A unified social credit code has 18 characters" in body
     )
+
+
+cell_values = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.dates(),
+    st.sampled_from(["是", "否", "C3311", "zone-a", "91110108551385082Q", "在产"]),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(cell_values, min_size=0, max_size=13), max_size=6))
+def test_any_sheet_is_either_imported_or_rejected_with_reasons(world, rows):
+    """Random cells never crash the importer: it imports, or it rejects and names every problem."""
+    before = _counts()
+    try:
+        with transaction.atomic():
+            enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
+            transaction.set_rollback(True)
+    except ImportRejected as exc:
+        assert exc.errors and all(e.reason for e in exc.errors)
+    assert _counts() == before

@@ -1,6 +1,56 @@
 from django.contrib import admin
 
+from zonedesk.core import audit
 from zonedesk.core.models import AuditEntry
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Django's admin (superusers only) writes the same audit entries as the services."""
+
+    def audit_scope(self, obj) -> dict:
+        """zone_id / area_code that place the entry in the org tree."""
+        return {}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes = {
+            name: [audit.plain(form.initial.get(name)), audit.plain(form.cleaned_data.get(name))]
+            for name in form.changed_data
+            if name != "password"
+        }
+        if not change or changes:
+            audit.record(
+                actor=request.user,
+                action="update" if change else "create",
+                instance=obj,
+                changes=changes,
+                **self.audit_scope(obj),
+            )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        scope = self.audit_scope(form.instance)
+        for obj in formset.new_objects:
+            audit.record(actor=request.user, action="create", instance=obj, changes={}, **scope)
+        for obj, fields in formset.changed_objects:
+            audit.record(
+                actor=request.user,
+                action="update",
+                instance=obj,
+                changes={f: [None, audit.plain(getattr(obj, f, None))] for f in fields},
+                **scope,
+            )
+        for obj in formset.deleted_objects:
+            audit.record(actor=request.user, action="delete", instance=obj, changes={}, **scope)
+
+    def delete_model(self, request, obj):
+        scope = self.audit_scope(obj)
+        audit.record(actor=request.user, action="delete", instance=obj, changes={}, **scope)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(AuditEntry)

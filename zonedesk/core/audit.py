@@ -24,7 +24,8 @@ current_context: ContextVar[RequestContext] = ContextVar(
 )
 
 
-def _plain(value):
+def plain(value):
+    """A JSON-safe form of a field value (records by primary key)."""
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
@@ -37,7 +38,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     out = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        out[name] = _plain(getattr(instance, field.attname))
+        out[name] = plain(getattr(instance, field.attname))
     return out
 
 

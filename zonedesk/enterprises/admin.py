@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from zonedesk.core.admin import AuditedAdmin
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 
 
@@ -10,12 +11,28 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    """Read-only here: firms are changed through the pages, the API or imports (audited)."""
+
     list_display = ["name", "credit_code", "zone", "industry_code", "status", "officer"]
     list_filter = ["status", "above_designated_size", "zone"]
     search_fields = ["name", "credit_code"]
     inlines = [ContactInline]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(EnterpriseMember)
-class EnterpriseMemberAdmin(admin.ModelAdmin):
+class EnterpriseMemberAdmin(AuditedAdmin):
     list_display = ["user", "enterprise"]
+    autocomplete_fields = ["enterprise"]
+
+    def audit_scope(self, obj) -> dict:
+        zone = obj.enterprise.zone
+        return {"zone_id": zone.pk, "area_code": zone.area.code}

@@ -1,28 +1,40 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
 
 
+def _scope(obj) -> dict:
+    zone = obj if isinstance(obj, Zone) else getattr(obj, "zone", None)
+    area = zone.area if zone else obj if isinstance(obj, Area) else getattr(obj, "area", None)
+    return {"zone_id": zone.pk if zone else None, "area_code": area.code if area else ""}
+
+
+class OrgAdmin(AuditedAdmin):
+    def audit_scope(self, obj) -> dict:
+        return _scope(obj)
+
+
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(OrgAdmin):
     list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(OrgAdmin):
     list_display = ["code", "name", "area"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(OrgAdmin):
     list_display = ["name", "zone"]
 
 
 @admin.register(Bank)
-class BankAdmin(admin.ModelAdmin):
+class BankAdmin(OrgAdmin):
     list_display = ["name", "area"]
 
 
@@ -32,7 +44,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OrgAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "zone", "area", "is_active"]
     inlines = [RoleGrantInline]
     fieldsets = (
