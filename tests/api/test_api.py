@@ -164,3 +164,42 @@ def test_openapi_schema_lists_the_endpoints(client):
 def test_docs_page_uses_local_assets(client):
     body = client.get("/api/v1/docs").content.decode()
     assert "cdn." not in body and "/static/" in body
+
+
+def test_token_writes_need_no_csrf_token(token, world):
+    """Scripts with a bearer token write without cookies or CSRF tokens."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.patch(
+        f"/api/v1/firms/{world.firm_a.pk}",
+        json.dumps({"address": "脚本写入"}),
+        content_type=JSON,
+        **_bearer(token),
+    )
+    assert response.status_code == 200 and response.json()["address"] == "脚本写入"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/firms?q=%00",
+        "/api/v1/zones/a%00b",
+        "/enterprises/?q=a%00",
+        "/api/v1/firms?zone=%00",
+    ],
+)
+def test_nul_characters_are_refused_not_crashed_on(client_for, world, url):
+    """PostgreSQL cannot store NUL in text; such input is a client error on every database."""
+    response = client_for(world.users["leader"]).get(url)
+    assert response.status_code in (200, 400, 404, 422)
+
+
+def test_nul_characters_in_json_are_refused(client, token, world):
+    body = json.dumps({"address": "a\u0000b"})
+    response = client.patch(
+        f"/api/v1/firms/{world.firm_a.pk}", body, content_type=JSON, **_bearer(token)
+    )
+    assert response.status_code in (400, 422)
+    world.firm_a.refresh_from_db()
+    assert world.firm_a.address == ""

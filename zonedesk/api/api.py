@@ -27,7 +27,8 @@ api = NinjaAPI(
     version="1",
     description="The zone's firms and organisation. Session (browser) or bearer-token auth.",
     urls_namespace="api",
-    auth=[SessionAuth(csrf=True), TokenAuth()],
+    # Token first: the session authenticator checks CSRF on writes even when no session is sent.
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
     openapi_url="/openapi.json",
     docs_url="/docs",
 )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -44,3 +45,24 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """Refuse NUL characters in the path or query string with a 400.
+
+    PostgreSQL cannot compare or store text containing NUL; rather than fail deep in a query,
+    such requests are answered as the client error they are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in v for values in request.GET.lists() for v in [values[0], *values[1]]
+        ):
+            return HttpResponseBadRequest(
+                "请求含有不允许的空字符（NUL）。The request contains a NUL character, which is not allowed.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

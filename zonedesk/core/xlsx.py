@@ -76,6 +76,9 @@ def text(value) -> str:
     """A cell as text: numbers without a trailing .0, dates as ISO, None as empty."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        # NUL can only come from a broken file; PostgreSQL cannot store it.
+        return value.replace("\x00", "").strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, ValidationFailed
+from zonedesk.core.pagination import Pagination
 from zonedesk.enterprises import access, selectors, services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.schemas import (
@@ -75,7 +76,7 @@ def _contacts(items) -> list[services.ContactData] | None:
 
 
 @router.get("/firms", response=list[EnterpriseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50, max_page_size=500)
 def list_firms(request, filters: Query[EnterpriseFilterIn]):
     qs = selectors.enterprise_list(request.user, selectors.EnterpriseFilters(**filters.dict()))
     return _LazyOut(request.user, qs)

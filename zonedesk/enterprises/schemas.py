@@ -2,6 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.models import Enterprise
 
 
@@ -12,7 +13,7 @@ class ContactOut(Schema):
     email: str
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str
     title: str = ""
     phone: str = ""
@@ -38,7 +39,7 @@ class EnterpriseDetailOut(EnterpriseOut):
     contacts: list[ContactOut]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InputSchema):
     name: str
     credit_code: str
     zone: str = Field(description="Zone code")
@@ -51,7 +52,7 @@ class EnterpriseIn(Schema):
     contacts: list[ContactIn] = []
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(InputSchema):
     name: str | None = None
     credit_code: str | None = None
     industry_code: str | None = None
@@ -63,7 +64,7 @@ class EnterprisePatch(Schema):
     contacts: list[ContactIn] | None = None
 
 
-class EnterpriseFilterIn(Schema):
+class EnterpriseFilterIn(InputSchema):
     q: str = ""
     zone: str = ""
     industry: str = Field("", description="Section letter or division/group/class code")

@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from zonedesk.core.errors import NotFound, ValidationFailed
+from zonedesk.core.schemas import InputSchema
 from zonedesk.org import selectors, services
 
 router = Router(tags=["zones"])
@@ -19,13 +20,13 @@ class ZoneOut(Schema):
     area: AreaOut
 
 
-class ZoneIn(Schema):
+class ZoneIn(InputSchema):
     code: str
     name: str
     area_code: str
 
 
-class ZonePatch(Schema):
+class ZonePatch(InputSchema):
     name: str | None = None
 
 
