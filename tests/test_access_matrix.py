@@ -56,6 +56,14 @@ MATRIX = {
     "enterprises:import_template": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
     "zones": (same("V", "302"), same("H", "302")),
     "audit_log": ("V 403 403 403 403 403 403 V 403 V 302", "H 403 403 403 403 403 403 H 403 H 302"),
+    "users": ("V 403 403 403 403 403 403 403 403 V 302", "H 403 403 403 403 403 403 403 403 H 302"),
+    "user_create": ("200 403 403 403 403 403 403 403 403 200 302",) * 2,
+    "user_edit": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
+    "user_password": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
+    "enterprises:account_create": (
+        "302 403 403 403 403 403 404 403 403 302 302",
+        same("404", "302"),
+    ),
     "login": (same("302", "200"),) * 2,
     "logout": (same("405", "405"),) * 2,
     "set_language": (same("302", "302"),) * 2,
@@ -84,6 +92,11 @@ def _zone(world: World, scope: str):
     return world.zone_a if scope == "in" else world.zone_b
 
 
+def _staff(world: World, scope: str):
+    """A user record to manage: an officer of zone_a, or of zone_b."""
+    return world.users["officer2" if scope == "in" else "officer_b"]
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
@@ -102,6 +115,17 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), f'"{zone.code}"'
         case "audit_log":
             return client.get(reverse(name)), firm.name
+        case "users":
+            return client.get(reverse(name)), _staff(world, scope).username
+        case "user_edit" | "user_password":
+            return client.get(reverse(name, args=[_staff(world, scope).pk])), None
+        case "enterprises:account_create":
+            body = {
+                "username": "new-firm-user",
+                "full_name": "新账号",
+                "password": "Firm-account-2026",
+            }
+            return client.post(reverse(name, args=[firm.pk]), body), None
         case "logout":
             return client.get(reverse(name)), None
         case "set_language":

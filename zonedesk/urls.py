@@ -22,6 +22,10 @@ urlpatterns = [
     path("enterprises/", include("zonedesk.enterprises.urls")),
     path("zones/", org_views.zone_list, name="zones"),
     path("audit/", org_views.audit_log, name="audit_log"),
+    path("users/", org_views.user_list, name="users"),
+    path("users/new/", org_views.user_create, name="user_create"),
+    path("users/<int:pk>/edit/", org_views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", org_views.user_password, name="user_password"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -121,3 +121,12 @@ class ImportForm(StyledFormMixin, forms.Form):
         help_text=_(".xlsx, .xls or .ods in the template's layout"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
     )
+
+
+class AccountForm(StyledFormMixin, forms.Form):
+    """An account for the firm's own staff (enterprise user)."""
+
+    username = forms.RegexField(label=_("User name"), max_length=150, regex=r"^[\w.@+-]+\Z")
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, strip=False)

@@ -9,7 +9,7 @@ from zonedesk.core import industry
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
 from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role
-from zonedesk.org.selectors import zone_list
+from zonedesk.org.selectors import user_list, zone_list
 
 
 @dataclass(frozen=True)
@@ -93,3 +93,8 @@ def enterprise_division_counts(user) -> list[tuple[str, int]]:
         .order_by("-n", "division")
     )
     return [(r["division"], r["n"]) for r in rows]
+
+
+def enterprise_accounts(user, enterprise: Enterprise) -> QuerySet:
+    """The enterprise users bound to a firm, for administrators of its unit."""
+    return user_list(user).filter(enterprise_membership__enterprise=enterprise)

@@ -12,6 +12,7 @@ from zonedesk.core import audit
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.enterprises import access
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
+from zonedesk.org import services as org_services
 from zonedesk.org.models import Role, User, Zone
 
 AUDITED_FIELDS = (
@@ -266,3 +267,21 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
     Contact.objects.bulk_create(contacts_new, batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return ImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+@transaction.atomic
+def enterprise_account_create(
+    *, actor, enterprise: Enterprise, username: str, full_name: str, password: str, phone: str = ""
+) -> User:
+    """An enterprise user account for the firm's staff, bound to this firm only."""
+    user = org_services.user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        roles=[Role.ENTERPRISE],
+        full_name=full_name,
+        phone=phone,
+        zone=enterprise.zone,
+    )
+    enterprise_member_bind(actor=actor, user=user, enterprise=enterprise)
+    return user

@@ -11,4 +11,5 @@ urlpatterns = [
     path("import/template.xlsx", views.enterprise_import_template, name="import_template"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/accounts/", views.enterprise_account_create, name="account_create"),
 ]

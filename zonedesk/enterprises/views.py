@@ -7,18 +7,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import industry, xlsx
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
 from zonedesk.enterprises.forms import (
+    AccountForm,
     ContactFormSet,
     EnterpriseFilterForm,
     EnterpriseForm,
     ImportForm,
 )
+from zonedesk.org.access import can_manage_users
 from zonedesk.org.selectors import officer_list, zone_list
 
 PAGE_SIZES = (25, 50, 100)
@@ -72,6 +74,10 @@ def enterprise_detail(request, pk: int):
     enterprise = selectors.enterprise_get(request.user, pk=pk)
     if enterprise is None:
         raise Http404
+    return _render_detail(request, enterprise)
+
+
+def _render_detail(request, enterprise, *, account_form=None, status=200):
     show_phones = access.can_see_contacts(request.user, enterprise)
     contacts = [
         {
@@ -80,16 +86,45 @@ def enterprise_detail(request, pk: int):
         }
         for c in enterprise.contacts.all()
     ]
-    return render(
-        request,
-        "enterprises/detail.html",
-        {
-            "enterprise": enterprise,
-            "contacts": contacts,
-            "can_edit": access.can_edit(request.user, enterprise),
-            "is_new_this_year": enterprise.is_new_in(timezone.localdate().year),
-        },
-    )
+    manage_accounts = can_manage_users(request.user)
+    context = {
+        "enterprise": enterprise,
+        "contacts": contacts,
+        "can_edit": access.can_edit(request.user, enterprise),
+        "is_new_this_year": enterprise.is_new_in(timezone.localdate().year),
+        "accounts": selectors.enterprise_accounts(request.user, enterprise)
+        if manage_accounts
+        else None,
+        "account_form": account_form or (AccountForm() if manage_accounts else None),
+    }
+    return render(request, "enterprises/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def enterprise_account_create(request, pk: int):
+    """An administrator opens an account for the firm's own staff."""
+    enterprise = selectors.enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not can_manage_users(request.user):
+        raise HttpForbidden
+    form = AccountForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.enterprise_account_create(
+                actor=request.user, enterprise=enterprise, **form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        else:
+            messages.success(
+                request, _("Account %(name)s was created for the firm.") % {"name": user.username}
+            )
+            return redirect(enterprise)
+    return _render_detail(request, enterprise, account_form=form, status=400)
 
 
 def _form_kwargs(request, *, enterprise=None):

@@ -50,3 +50,21 @@ def can_create_zone(user, area) -> bool:
 
 def can_read_audit(user) -> bool:
     return is_active(user) and (user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMIN))
+
+
+def can_manage_users(user) -> bool:
+    """Whether to show user administration at all."""
+    return is_active(user) and (user.is_superuser or user.has_role(Role.ADMIN))
+
+
+def can_manage_user(actor, user) -> bool:
+    """Administrators manage the users of their unit; superusers are managed by superusers only."""
+    if not can_manage_users(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    if user.zone is not None:
+        return zone_in_unit(actor, user.zone)
+    return user.area is not None and area_in_unit(actor, user.area)

@@ -170,6 +170,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("roles", None)
+        super().refresh_from_db(*args, **kwargs)
+
     @cached_property
     def roles(self) -> frozenset[str]:
         if not self.pk:

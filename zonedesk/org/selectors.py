@@ -1,10 +1,10 @@
 """Reads of the org tree, always scoped to the acting user."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zonedesk.core.models import AuditEntry
-from zonedesk.org.access import can_read_audit, is_active
-from zonedesk.org.models import Area, Department, Role, User, Zone
+from zonedesk.org.access import can_manage_users, can_read_audit, is_active
+from zonedesk.org.models import Area, Bank, Department, Role, User, Zone
 
 
 def zone_list(user) -> QuerySet[Zone]:
@@ -81,3 +81,46 @@ def audit_list(user, *, action: str = "", target: str = "") -> QuerySet[AuditEnt
 def zone_overview(user) -> QuerySet[Zone]:
     """The user's zones with their number of firms."""
     return zone_list(user).annotate(n_enterprises=Count("enterprises"))
+
+
+def user_list(user, *, q: str = "") -> QuerySet[User]:
+    """The users of the administrator's unit (zones under it and areas under it)."""
+    qs = User.objects.select_related("zone", "area", "department", "bank").prefetch_related(
+        "role_grants"
+    )
+    if not can_manage_users(user):
+        return qs.none()
+    if not user.is_superuser:
+        qs = qs.filter(is_superuser=False)
+        if user.zone_id is not None:
+            qs = qs.filter(zone_id=user.zone_id)
+        else:
+            prefix = user.area.scope_prefix
+            qs = qs.filter(
+                Q(zone__area__code__startswith=prefix) | Q(area__code__startswith=prefix)
+            )
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    return qs.order_by("zone__code", "area__code", "username")
+
+
+def user_get(user, *, pk: int) -> User | None:
+    return user_list(user).filter(pk=pk).first()
+
+
+def bank_list(user) -> QuerySet[Bank]:
+    """Banks in the user's area chain (a zone user: banks of their zone's county and above)."""
+    if not is_active(user):
+        return Bank.objects.none()
+    if user.is_superuser:
+        return Bank.objects.all()
+    if user.zone_id is not None:
+        return Bank.objects.filter(area_id=user.zone.area_id)
+    return Bank.objects.filter(area__code__startswith=user.area.scope_prefix)
+
+
+def unit_choices(user) -> tuple[QuerySet[Zone], QuerySet[Area]]:
+    """The zones and areas an administrator may put new users in."""
+    zones = zone_list(user)
+    areas = area_list(user) if user.is_superuser or user.area_id else Area.objects.none()
+    return zones, areas

@@ -1,15 +1,18 @@
 """Writes to the org tree. Every one is atomic, checks permission and writes the audit row."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.org import access
-from zonedesk.org.models import ApiToken, Area, Department, Role, User, Zone
+from zonedesk.org.models import ApiToken, Area, Department, Role, RoleGrant, User, Zone
 
 ZONE_FIELDS = ("code", "name", "area")
+USER_FIELDS = ("username", "full_name", "phone", "zone", "area", "department", "bank", "is_active")
 
 
 def _full_clean(instance, **kwargs) -> None:
@@ -97,6 +100,38 @@ def department_create(*, actor, zone: Zone, name: str) -> Department:
     return department
 
 
+def _user_scope(user: User) -> dict:
+    if user.zone_id is not None:
+        return {"zone_id": user.zone_id, "area_code": user.zone.area.code}
+    return {"zone_id": None, "area_code": user.area.code if user.area_id else ""}
+
+
+def _check_user_fields(
+    *, roles: list[str], zone: Zone | None, department: Department | None, bank
+) -> None:
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        errors["roles"] = [_("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}]
+    elif not roles:
+        errors["roles"] = [_("Give the user at least one role.")]
+    if department is not None and (zone is None or department.zone_id != zone.pk):
+        errors["department"] = [_("The department must belong to the user's zone.")]
+    if Role.DEPARTMENT in roles and department is None:
+        errors["department"] = [_("Department staff need a department.")]
+    if (Role.BANK in roles) != (bank is not None):
+        errors["bank"] = [_("A bank user needs a bank, and only bank users have one.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed({"password": exc.messages}) from exc
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -111,41 +146,104 @@ def user_create(
     bank=None,
     phone: str = "",
 ) -> User:
-    """Create a user in one unit with its roles (used by administrators and the demo)."""
-    unit_zone = zone or (department.zone if department else None)
-    if actor is not None and not actor.is_superuser:
-        allowed = actor.has_role(Role.ADMIN) and (
-            access.zone_in_unit(actor, unit_zone)
-            if unit_zone
-            else area and access.area_in_unit(actor, area)
-        )
-        if not allowed:
-            raise PermissionDenied()
-    bad_roles = set(roles) - set(Role.values)
-    if bad_roles:
-        raise ValidationFailed({"roles": [f"{r!r}" for r in sorted(bad_roles)]})
+    """Create a user in one unit (a zone, or an area) with its roles."""
+    zone = zone or (department.zone if department else None)
     user = User(
         username=username,
         full_name=full_name,
-        zone=unit_zone,
+        zone=zone,
         area=area,
         department=department,
         bank=bank,
         phone=phone,
     )
+    if actor is not None and not access.can_manage_user(actor, user):
+        raise PermissionDenied()
+    if zone is None and area is None:
+        raise ValidationFailed({"unit": [_("Choose the zone or area the user belongs to.")]})
+    _check_user_fields(roles=roles, zone=zone, department=department, bank=bank)
+    _check_password(password, user)
     user.set_password(password)
     _full_clean(user, exclude=["password"])
     user.save()
-    user.role_grants.bulk_create([user.role_grants.model(user=user, role=r) for r in roles])
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
     audit.record(
         actor=actor,
         action="create",
         instance=user,
-        changes={"username": [None, username], "roles": [None, sorted(roles)]},
-        zone_id=unit_zone.pk if unit_zone else None,
-        area_code=(unit_zone.area.code if unit_zone else area.code if area else ""),
+        changes={
+            **audit.diff({}, audit.snapshot(user, USER_FIELDS)),
+            "roles": [None, sorted(roles)],
+        },
+        **_user_scope(user),
     )
     return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor,
+    user: User,
+    roles: list[str],
+    full_name: str,
+    phone: str = "",
+    department: Department | None = None,
+    bank=None,
+    is_active: bool = True,
+) -> User:
+    """Change a user's name, phone, roles, department, bank and whether they may log in."""
+    if actor is not None and not access.can_manage_user(actor, user):
+        raise PermissionDenied()
+    if actor is not None and actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
+        raise ValidationFailed(
+            {
+                "roles": [
+                    _(
+                        "You cannot lock yourself out: keep your own administrator role and account active."
+                    )
+                ]
+            }
+        )
+    _check_user_fields(roles=roles, zone=user.zone, department=department, bank=bank)
+    before = {**audit.snapshot(user, USER_FIELDS), "roles": sorted(user.roles)}
+    user.full_name, user.phone, user.department, user.bank, user.is_active = (
+        full_name,
+        phone,
+        department,
+        bank,
+        is_active,
+    )
+    _full_clean(user, exclude=["password"])
+    user.save()
+    RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=user, role=r) for r in set(roles) - set(before["roles"])]
+    )
+    user.__dict__.pop("roles", None)  # the cached role set is stale now
+    changes = audit.diff(before, {**audit.snapshot(user, USER_FIELDS), "roles": sorted(roles)})
+    if changes:
+        audit.record(
+            actor=actor, action="update", instance=user, changes=changes, **_user_scope(user)
+        )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor, user: User, password: str) -> None:
+    """Set a new password (administrators for their users; everybody for themselves)."""
+    if actor is not None and actor.pk != user.pk and not access.can_manage_user(actor, user):
+        raise PermissionDenied()
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=user,
+        changes={"password": ["***", "***"]},
+        **_user_scope(user),
+    )
 
 
 @transaction.atomic

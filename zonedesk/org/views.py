@@ -1,10 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
-from zonedesk.org import access, selectors
+from zonedesk.org import access, selectors, services
+from zonedesk.org.forms import PasswordForm, UserCreateForm, UserEditForm
 
 
 @login_required
@@ -31,3 +37,108 @@ def audit_log(request):
             "target": target,
         },
     )
+
+
+def _user_form_kwargs(user) -> dict:
+    return {"departments": selectors.department_list(user), "banks": selectors.bank_list(user)}
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@login_required
+def user_list(request):
+    if not access.can_manage_users(request.user):
+        raise HttpForbidden
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.user_list(request.user, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "org/user_list.html", {"page": page, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    if not access.can_manage_users(request.user):
+        raise HttpForbidden
+    zones, areas = selectors.unit_choices(request.user)
+    form = UserCreateForm(
+        request.POST or None, zones=zones, areas=areas, **_user_form_kwargs(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=d["username"],
+                password=d["password"],
+                roles=d["roles"],
+                full_name=d["full_name"],
+                phone=d["phone"],
+                department=d["department"],
+                bank=d["bank"],
+                **form.unit_kwargs(),
+            )
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        else:
+            messages.success(request, _("User %(name)s was created.") % {"name": user.username})
+            return redirect("users")
+    return render(request, "org/user_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int):
+    user = selectors.user_get(request.user, pk=pk)
+    if user is None:
+        raise Http404
+    initial = {
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "roles": sorted(user.roles),
+        "department": user.department,
+        "bank": user.bank,
+        "is_active": user.is_active,
+    }
+    form = UserEditForm(request.POST or None, initial=initial, **_user_form_kwargs(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        except PermissionDenied as exc:
+            raise HttpForbidden from exc
+        else:
+            messages.success(
+                request, _("Changes to %(name)s were saved.") % {"name": user.username}
+            )
+            return redirect("users")
+    return render(request, "org/user_form.html", {"form": form, "target": user})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request, pk: int):
+    user = selectors.user_get(request.user, pk=pk)
+    if user is None:
+        raise Http404
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=user, password=form.cleaned_data["password1"]
+            )
+        except ValidationFailed as exc:
+            for msg in exc.errors.get("password", []):
+                form.add_error("password1", msg)
+        else:
+            messages.success(
+                request, _("The password of %(name)s was changed.") % {"name": user.username}
+            )
+            return redirect("users")
+    return render(request, "org/user_form.html", {"form": form, "target": user, "password": True})

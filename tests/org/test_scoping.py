@@ -1,0 +1,45 @@
+"""Units: an area covers the zones under it by GB/T 2260 code prefix."""
+
+import pytest
+
+from tests import factories
+from zonedesk.org.models import Area
+from zonedesk.org.selectors import area_list, zone_list
+from zonedesk.org.services import zone_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "prefix"),
+    [("510000", "province", "51"), ("511700", "city", "5117"), ("511723", "county", "511723")],
+)
+def test_scope_prefix(code, level, prefix):
+    assert Area(code=code, level=level).scope_prefix == prefix
+
+
+def test_each_level_sees_the_zones_beneath_it(world):
+    xuanhan = factories.area("511722", "宣汉县", "county", world.dazhou)
+    chengdu = factories.area(
+        "510104", "锦江区", "county", factories.area("510100", "成都市", "city", world.sichuan)
+    )
+    zone_c = zone_create(actor=None, code="zone-c", name="丙", area=xuanhan)
+    zone_d = zone_create(actor=None, code="zone-d", name="丁", area=chengdu)
+    county = factories.user("county", ["leader"], area=world.kaijiang)
+
+    assert set(zone_list(county)) == {world.zone_a}
+    assert set(zone_list(world.users["city_leader"])) == {world.zone_a, zone_c}
+    assert set(zone_list(world.users["province_admin"])) == {world.zone_a, zone_c, zone_d}
+    assert set(zone_list(world.users["leader"])) == {world.zone_a}
+
+
+def test_a_zone_user_sees_only_their_zones_area(world):
+    assert list(area_list(world.users["leader"])) == [world.kaijiang]
+
+
+def test_inactive_and_anonymous_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    leader = world.users["leader"]
+    leader.is_active = False
+    assert not zone_list(leader).exists() and not zone_list(AnonymousUser()).exists()

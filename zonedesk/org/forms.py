@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.core.forms import StyledFormMixin
+from zonedesk.org.models import Role
+
+# Enterprise accounts are made on the firm's page, where they are bound to the firm.
+STAFF_ROLES = [(value, label) for value, label in Role.choices if value != Role.ENTERPRISE]
+
+
+class UserForm(StyledFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=STAFF_ROLES, widget=forms.CheckboxSelectMultiple
+    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    bank = forms.ModelChoiceField(label=_("Bank"), queryset=None, required=False)
+
+    def __init__(self, *args, departments, banks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["bank"].queryset = banks
+        self.fields["roles"].widget.attrs["class"] = "form-check-input"
+
+
+class UserCreateForm(UserForm):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+    )
+    unit = forms.ChoiceField(label=_("Unit"))
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, strip=False)
+    field_order = [
+        "username",
+        "full_name",
+        "phone",
+        "unit",
+        "roles",
+        "department",
+        "bank",
+        "password",
+    ]
+
+    def __init__(self, *args, zones, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(f"zone:{z.pk}", z.name) for z in zones] + [
+            (f"area:{a.pk}", f"{a.name} ({a.get_level_display()})") for a in areas
+        ]
+        self._units = {f"zone:{z.pk}": ("zone", z) for z in zones} | {
+            f"area:{a.pk}": ("area", a) for a in areas
+        }
+
+    def unit_kwargs(self) -> dict:
+        kind, obj = self._units[self.cleaned_data["unit"]]
+        return {kind: obj}
+
+
+class UserEditForm(UserForm):
+    is_active = forms.BooleanField(label=_("May log in"), required=False)
+
+
+class PasswordForm(StyledFormMixin, forms.Form):
+    password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("Repeat the new password"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data
