@@ -203,3 +203,8 @@ def test_nul_characters_in_json_are_refused(client, token, world):
     assert response.status_code in (400, 422)
     world.firm_a.refresh_from_db()
     assert world.firm_a.address == ""
+
+
+def test_out_of_range_integers_are_client_errors(client, token, world):
+    response = client.get("/api/v1/firms", {"officer": "99999999999999999999"}, **_bearer(token))
+    assert response.status_code == 422

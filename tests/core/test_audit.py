@@ -80,3 +80,62 @@ def test_firms_are_read_only_in_the_site_admin(world, client_for):
         f"/admin/enterprises/enterprise/{world.firm_a.pk}/change/", {"name": "x"}
     )
     assert response.status_code == 403
+
+
+def test_the_log_never_shows_full_phone_numbers(world, client_for):
+    """Auditors read the log; contact and staff phones are stored masked."""
+    from zonedesk.org.services import user_create
+
+    user_create(
+        actor=world.users["admin"],
+        username="phoned",
+        password="Phoned-user-2026",
+        roles=["officer"],
+        zone=world.zone_a,
+        phone="13911112222",
+    )
+    body = client_for(world.users["auditor"]).get("/audit/").content.decode()
+    assert "13812345678" not in body and "138****5678" in body
+    assert "13911112222" not in body and "139****2222" in body
+
+
+def test_site_admin_password_and_group_changes_are_audited_without_errors(world, client_for):
+    from django.contrib.auth.models import Group
+
+    root = factories.User.objects.create_superuser("root", password="x")
+    client = client_for(root)
+    officer = world.users["officer2"]
+    response = client.post(
+        f"/admin/org/user/{officer.pk}/password/",
+        {
+            "password1": "Changed-in-admin-1",
+            "password2": "Changed-in-admin-1",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(
+        target_type="org.user", target_id=str(officer.pk), action="update"
+    ).get()
+    assert entry.changes == {"password": ["***", "***"]} and entry.actor == root
+
+    group = Group.objects.create(name="g")
+    form = {
+        "username": officer.username,
+        "password": officer.password,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "groups": [group.pk],
+        "is_active": "on",
+        "zone": world.zone_a.pk,
+        "role_grants-TOTAL_FORMS": 1,
+        "role_grants-INITIAL_FORMS": 1,
+        "role_grants-0-id": officer.role_grants.get().pk,
+        "role_grants-0-user": officer.pk,
+        "role_grants-0-role": "auditor",
+    }
+    response = client.post(f"/admin/org/user/{officer.pk}/change/", form)
+    assert response.status_code == 302, response.content[:2000]
+    changes = [e.changes for e in AuditEntry.objects.filter(action="update").order_by("id")]
+    assert any(c.get("groups") == [[], [group.pk]] for c in changes)
+    assert {"role": ["officer", "auditor"]} in changes

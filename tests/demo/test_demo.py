@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(capsys):
-    call_command("demo")
+    call_command("demo", force=True)
     return capsys.readouterr().out
 
 
@@ -49,7 +49,7 @@ def test_there_is_one_user_per_role_and_the_log_ins_are_printed(demo):
 
 def test_running_it_again_changes_nothing(demo, capsys):
     before = Enterprise.objects.count(), User.objects.count()
-    call_command("demo")
+    call_command("demo", force=True)
     assert "nothing changed" in capsys.readouterr().out
     assert (Enterprise.objects.count(), User.objects.count()) == before
 
@@ -74,7 +74,7 @@ def test_the_demo_is_deterministic(demo):
 
 
 def test_scale_generator_spreads_valid_firms_over_zones_and_areas(capsys):
-    call_command("demo", scale=1200)
+    call_command("demo", scale=1200, force=True)
     firms = Enterprise.objects.all()
     assert firms.count() == 1200
     assert Zone.objects.filter(code__startswith="s").count() == 3
@@ -84,4 +84,11 @@ def test_scale_generator_spreads_valid_firms_over_zones_and_areas(capsys):
         firm.full_clean()
     assert firms.filter(production_start__lt=dt.date(2005, 1, 1)).count() == 0
     with pytest.raises(CommandError, match="already"):
-        call_command("demo", scale=10)
+        call_command("demo", scale=10, force=True)
+
+
+def test_the_demo_refuses_a_production_configuration(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo")
+    assert not Enterprise.objects.exists()

@@ -366,3 +366,88 @@ def test_any_sheet_is_either_imported_or_rejected_with_reasons(world, rows):
     except ImportRejected as exc:
         assert exc.errors and all(e.reason for e in exc.errors)
     assert _counts() == before
+
+
+def test_columns_left_out_keep_their_stored_values(world):
+    """A sheet with only some columns changes only those: the officer, status and the rest stay."""
+    from zonedesk.enterprises.services import enterprise_update
+
+    enterprise_update(
+        actor=None,
+        enterprise=world.firm_a,
+        address="老地址",
+        status="halted",
+        above_designated_size=True,
+    )
+    sheet = workbook(
+        [[world.firm_a.credit_code, "改名机械有限公司", "C3311"]],
+        header=["Unified social credit code", "Enterprise name", "Industry code"],
+    )
+
+    result = enterprise_import(actor=world.users["city_leader"], fileobj=sheet)
+
+    assert result.updated == 1
+    world.firm_a.refresh_from_db()
+    assert world.firm_a.name == "改名机械有限公司"
+    assert (world.firm_a.officer, world.firm_a.status, world.firm_a.address) == (
+        world.users["officer"],
+        "halted",
+        "老地址",
+    )
+    assert world.firm_a.above_designated_size
+    entry = AuditEntry.objects.filter(
+        action="update", target_type="enterprises.enterprise"
+    ).first()  # newest
+    assert set(entry.changes) == {"name"}
+
+
+def test_disabled_officers_are_refused(world):
+    officer = world.users["officer2"]
+    officer.is_active = False
+    officer.save()
+    row = [*GOOD[0][:8], "officer2", "", ""]
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook([row]))
+    assert [(e.column, e.reason) for e in exc.value.errors] == [
+        ("Liaison officer (user name)", "Not a liaison officer of this zone.")
+    ]
+
+
+def test_overlong_contact_names_are_reported_not_cut(world):
+    row = [*GOOD[0][:9], "很" * 51, "13900001111"]
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook([row]))
+    assert [(e.column, e.reason) for e in exc.value.errors] == [
+        ("Contact", "At most 50 characters.")
+    ]
+
+
+def test_a_stray_cell_far_away_is_refused_before_reading(world):
+    """One cell at XFD1048576 would make the reader allocate billions of cells."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet("enterprises")
+    sheet.write_row(0, 0, HEADER_EN)
+    sheet.write(1048575, 16383, "x")
+    book.close()
+    buffer.seek(0)
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=buffer)
+    assert "reaches row 1048576 and column 16384" in exc.value.errors[0].reason
+
+
+def test_the_export_masks_phones_for_roles_that_do_not_call_the_firm(world, client_for):
+    from python_calamine import CalamineWorkbook
+
+    def cells(role):
+        content = client_for(world.users[role]).get("/enterprises/export.xlsx").content
+        return [
+            c
+            for r in CalamineWorkbook.from_filelike(io.BytesIO(content))
+            .get_sheet_by_index(0)
+            .to_python()
+            for c in r
+        ]
+
+    assert "13812345678" in cells("leader")
+    assert "13812345678" not in cells("auditor") and "138****5678" in cells("auditor")

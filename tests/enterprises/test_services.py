@@ -39,7 +39,7 @@ class TestCreate:
         entry = AuditEntry.objects.get(target_type="enterprises.enterprise", target_id=str(firm.pk))
         assert entry.actor == leader and entry.action == "create"
         assert entry.changes["credit_code"] == [None, "91110108551385082Q"]
-        assert entry.changes["contacts"][1][0]["phone"] == "13900001111"
+        assert entry.changes["contacts"][1][0]["phone"] == "139****1111"  # masked in the log
         assert entry.zone_id == world.zone_a.pk and entry.area_code == "511723"
 
     def test_credit_code_is_normalised(self, world):

@@ -43,3 +43,21 @@ def test_inactive_and_anonymous_users_see_nothing(world):
     leader = world.users["leader"]
     leader.is_active = False
     assert not zone_list(leader).exists() and not zone_list(AnonymousUser()).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "parent_code", "field"),
+    [
+        ("511723", "city", "510000", "code"),  # a county code given as a city
+        ("510000", "county", "511700", "code"),
+        ("511700", "province", None, "code"),
+        ("500101", "county", "511700", "parent"),  # not under its parent
+    ],
+)
+def test_area_codes_must_fit_their_level_and_parent(world, code, level, parent_code, field):
+    from django.core.exceptions import ValidationError
+
+    parent = Area.objects.get(code=parent_code) if parent_code else None
+    with pytest.raises(ValidationError) as exc:
+        Area(code=code, name="x", level=level, parent=parent).clean()
+    assert field in exc.value.message_dict

@@ -191,3 +191,82 @@ def test_the_firm_page_opens_accounts_and_shows_errors(world, client_for):
     assert ok.status_code == 302
     page = client.get(f"/enterprises/{world.firm_a.pk}/").content.decode()
     assert "firm-a-2" in page and "enterprise" in page  # the existing account is listed too
+
+
+def test_repeated_roles_are_accepted_once(world, client_for):
+    response = client_for(world.users["admin"]).post(
+        "/users/new/",
+        {
+            "username": "twice",
+            "full_name": "两次",
+            "unit": f"zone:{world.zone_a.pk}",
+            "roles": ["leader", "leader"],
+            "password": GOOD_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="twice").roles == {"leader"}
+
+
+def test_an_admin_without_a_unit_sees_no_users(world, client_for):
+    from zonedesk.org.services import user_update  # noqa: F401 - the unitless admin is made directly
+
+    lost = User.objects.create_user("lost", password="x")
+    lost.role_grants.create(role="admin")
+    client = client_for(lost)
+    assert client.get("/users/").status_code == 200
+    assert list(user_list(lost)) == []
+    assert client.get("/users/new/").status_code == 200
+
+
+def test_a_firm_account_keeps_its_role_when_edited(world, client_for):
+    account = world.users["enterprise"]
+    client = client_for(world.users["admin"])
+    form = client.get(f"/users/{account.pk}/edit/").context["form"]
+    assert [c for c, _l in form.fields["roles"].choices] == ["enterprise"]
+    response = client.post(
+        f"/users/{account.pk}/edit/", {"full_name": "企业员工", "roles": ["enterprise"]}
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.roles == {"enterprise"} and not account.is_active
+    with pytest.raises(ValidationFailed):
+        user_update(actor=world.users["admin"], user=account, roles=["officer"], full_name="x")
+
+
+def test_firm_and_bank_users_get_no_officer_list_or_firm_counts(world, client_for):
+    from zonedesk.org.selectors import officer_list, zone_overview
+
+    for role in ("enterprise", "bank"):
+        user = world.users[role]
+        assert not officer_list(user).exists()
+        assert not hasattr(zone_overview(user).first() or object(), "n_enterprises")
+    assert officer_list(world.users["leader"]).exists()
+
+
+def test_a_firm_account_must_be_in_the_firms_zone(world):
+    from zonedesk.enterprises.services import enterprise_member_bind
+
+    outsider = user_create(
+        actor=None,
+        username="outsider",
+        password=GOOD_PASSWORD,
+        roles=["enterprise"],
+        zone=world.zone_b,
+    )
+    with pytest.raises(ValidationFailed):
+        enterprise_member_bind(actor=None, user=outsider, enterprise=world.firm_a)
+
+
+def test_api_tokens_can_be_listed_and_revoked(world, client, capsys):
+    from django.core.management import call_command
+
+    call_command("token", "create", "leader")
+    token = capsys.readouterr().out.strip()
+    assert client.get("/api/v1/zones", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    call_command("token", "list", "leader")
+    assert token[3:11] in capsys.readouterr().out
+    call_command("token", "revoke", "leader", token[3:11])
+    assert client.get("/api/v1/zones", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    entry = AuditEntry.objects.filter(target_type="org.apitoken", action="delete").get()
+    assert entry.zone_id == world.zone_a.pk

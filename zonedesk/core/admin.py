@@ -32,14 +32,20 @@ class AuditedAdmin(admin.ModelAdmin):
         scope = self.audit_scope(form.instance)
         for obj in formset.new_objects:
             audit.record(actor=request.user, action="create", instance=obj, changes={}, **scope)
-        for obj, fields in formset.changed_objects:
-            audit.record(
-                actor=request.user,
-                action="update",
-                instance=obj,
-                changes={f: [None, audit.plain(getattr(obj, f, None))] for f in fields},
-                **scope,
-            )
+        changed = {obj.pk for obj, _fields in formset.changed_objects}
+        for f in formset.forms:
+            if f.instance.pk in changed:
+                changes = {
+                    name: [audit.plain(f.initial.get(name)), audit.plain(f.cleaned_data.get(name))]
+                    for name in f.changed_data
+                }
+                audit.record(
+                    actor=request.user,
+                    action="update",
+                    instance=f.instance,
+                    changes=changes,
+                    **scope,
+                )
         for obj in formset.deleted_objects:
             audit.record(actor=request.user, action="delete", instance=obj, changes={}, **scope)
 

@@ -28,6 +28,8 @@ def plain(value):
     """A JSON-safe form of a field value (records by primary key)."""
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set | frozenset):
+        return [plain(v) for v in value]
     if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
         return str(value)
     return value

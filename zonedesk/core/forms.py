@@ -15,3 +15,10 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def apply_errors(form, exc) -> None:
+    """Show a service's ValidationFailed on the form: on its field, or above the form."""
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)

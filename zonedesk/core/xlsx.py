@@ -6,6 +6,8 @@ column, value, reason) and the service writes nothing unless the list is empty.
 
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -49,10 +51,81 @@ class ImportRejected(DomainError):
         super().__init__(message)
 
 
+# A reader holds a sheet's whole used area in memory, so a few kilobytes with one cell at
+# XFD1048576 would ask for billions of cells. The used area is checked before reading.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 64
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+_ROW_REF = re.compile(rb"<row\b[^>]*?\br=\"(\d{1,7})\"")
+# Cell references with two or three letters (column AA and beyond); ordinary sheets have none.
+_WIDE_REF = re.compile(rb'r="([A-Z]{2,3})\d')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def sheet_extent(data: bytes) -> tuple[int, int] | None:
+    """(rows, columns) of the largest worksheet of an .xlsx, or None for other formats.
+
+    Rows come in order, so the last <row r=...> gives the height; the width is read from the
+    cell references beyond column Z (reported as 26 when there are none). One pass, no parsing.
+    Raises ImportRejected when a part of the file would unpack to more than MAX_UNCOMPRESSED.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None
+    extent = None
+    with archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_UNCOMPRESSED:
+                reason = _("The file unpacks to more than %(mb)d MB.") % {
+                    "mb": MAX_UNCOMPRESSED // 2**20
+                }
+                raise ImportRejected([CellError("", 0, "", info.filename, reason)])
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows, cols, tail = 0, 26, b""
+            with archive.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    buffer = tail + chunk
+                    at = buffer.rfind(b"<row ")
+                    if at >= 0 and (m := _ROW_REF.match(buffer, at)):
+                        rows = max(rows, int(m.group(1)))
+                    for m in _WIDE_REF.finditer(buffer):
+                        cols = max(cols, _column_number(m.group(1)))
+                    tail = buffer[-256:]
+            extent = max(extent or (0, 0), (rows, cols))
+    return extent
+
+
 def read_first_sheet(fileobj, *, sheet_name: str | None = None) -> tuple[str, list[list]]:
     """The rows of one sheet (the first, or the named one) as Python values."""
+    data = fileobj.read() if hasattr(fileobj, "read") else fileobj
+    extent = sheet_extent(data)
+    if extent and (extent[0] > MAX_ROWS or extent[1] > MAX_COLUMNS):
+        rows, cols = extent
+        raise ImportRejected(
+            [
+                CellError(
+                    "",
+                    rows,
+                    "",
+                    "",
+                    _(
+                        "The sheet reaches row %(rows)d and column %(cols)d; at most %(max_rows)d rows "
+                        "and %(max_cols)d columns are read. Delete stray cells far below or to the "
+                        "right of the data."
+                    )
+                    % {"rows": rows, "cols": cols, "max_rows": MAX_ROWS, "max_cols": MAX_COLUMNS},
+                )
+            ]
+        )
     try:
-        data = fileobj.read() if hasattr(fileobj, "read") else fileobj
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         name = sheet_name if sheet_name in workbook.sheet_names else workbook.sheet_names[0]
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)

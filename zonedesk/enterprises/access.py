@@ -46,11 +46,3 @@ def can_see_contacts(user, enterprise) -> bool:
         and membership is not None
         and membership.enterprise_id == enterprise.pk
     )
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 -> 138****5678; short numbers keep only their last two digits."""
-    digits = phone.strip()
-    if len(digits) >= 7:
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-    return "*" * max(0, len(digits) - 2) + digits[-2:]

@@ -4,7 +4,7 @@ from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, ValidationFailed
 from zonedesk.core.pagination import Pagination
-from zonedesk.enterprises import access, selectors, services
+from zonedesk.enterprises import selectors, services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.schemas import (
     EnterpriseDetailOut,
@@ -35,16 +35,7 @@ def _out(user, e: Enterprise, *, contacts: bool = False) -> dict:
         "officer": e.officer.username if e.officer else None,
     }
     if contacts:
-        full = access.can_see_contacts(user, e)
-        out["contacts"] = [
-            {
-                "name": c.name,
-                "title": c.title,
-                "email": c.email,
-                "phone": c.phone if full or not c.phone else access.mask_phone(c.phone),
-            }
-            for c in e.contacts.all()
-        ]
+        out["contacts"] = selectors.contact_rows(user, e)
     return out
 
 

@@ -11,13 +11,25 @@ from django.utils.translation import pgettext
 
 from zonedesk.core import industry, uscc, xlsx
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
-from zonedesk.enterprises import access
+from zonedesk.enterprises import access, selectors
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.services import ContactData, EnterpriseData
-from zonedesk.org.models import Role, User
-from zonedesk.org.selectors import zone_list
+from zonedesk.org.models import Zone
+from zonedesk.org.selectors import officer_list, zone_list
 
 SHEET = "enterprises"
+# Columns that carry a registry field (the zone, contact and credit code are handled apart).
+DATA_FIELDS = frozenset(
+    {
+        "name",
+        "industry_code",
+        "above_designated_size",
+        "status",
+        "production_start",
+        "address",
+        "officer",
+    }
+)
 KEYS = (
     "name",
     "credit_code",
@@ -87,9 +99,11 @@ def _status_values() -> dict[str, str]:
 @dataclass
 class ParsedRow:
     row: int
-    zone_id: int
+    zone: Zone
     data: EnterpriseData
+    present: frozenset[str]  # the data fields whose column the sheet has
     contact: ContactData | None
+    existing: Enterprise | None  # the registered firm with this credit code, if any
 
 
 def template_bytes(user) -> bytes:
@@ -151,15 +165,12 @@ def template_bytes(user) -> bytes:
     )
 
 
-def export_rows(user, enterprises, *, full_contacts) -> tuple[list[Column], list[list]]:
-    """Rows of the list export in the template's layout, so an export can be edited and re-imported."""
+def export_rows(user, filters) -> tuple[list[Column], list[list]]:
+    """The list as the user sees it, in the template's layout (an export can be re-imported)."""
     cols = list(columns().values())
     rows = []
-    for e in enterprises:
-        contact = next(iter(e.contacts.all()), None)
-        phone = ""
-        if contact and contact.phone:
-            phone = contact.phone if full_contacts(e) else access.mask_phone(contact.phone)
+    for e in selectors.enterprise_list(user, filters, with_contacts=True):
+        contact = next(iter(selectors.contact_rows(user, e)), None)
         rows.append(
             [
                 e.name,
@@ -171,8 +182,8 @@ def export_rows(user, enterprises, *, full_contacts) -> tuple[list[Column], list
                 e.production_start,
                 e.address,
                 e.officer.username if e.officer else "",
-                contact.name if contact else "",
-                phone,
+                contact["name"] if contact else "",
+                contact["phone"] if contact else "",
             ]
         )
     return cols, rows
@@ -206,14 +217,14 @@ def parse(actor, fileobj) -> list[ParsedRow]:
 
     zones = {z.code: z for z in zone_list(actor)}
     default_zone = next(iter(zones.values())) if len(zones) == 1 else None
-    officers = {
-        u.username: u
-        for u in User.objects.filter(role_grants__role=Role.OFFICER, zone__in=zones.values())
-    }
+    officers = {u.username: u for u in officer_list(actor)} if actor else {}
     statuses = _status_values()
+    present = frozenset(key for key in index if key in DATA_FIELDS)
     existing = {
         e.credit_code: e
-        for e in Enterprise.objects.select_related("zone", "zone__area").filter(
+        for e in Enterprise.objects.select_related("zone__area")
+        .prefetch_related("contacts")
+        .filter(
             credit_code__in=[
                 uscc.normalise(xlsx.text(r[index["credit_code"]]))
                 for r in rows[1:]
@@ -258,8 +269,14 @@ def parse(actor, fileobj) -> list[ParsedRow]:
                 )
             seen.setdefault(code, r)
 
+        found = existing.get(code)
         raw_zone = xlsx.text(cell("zone"))
-        zone = zones.get(raw_zone.lower()) if raw_zone else default_zone
+        if raw_zone:
+            zone = zones.get(raw_zone.lower())
+        elif found is not None:
+            zone = zones.get(found.zone.code)
+        else:
+            zone = default_zone
         if zone is None:
             bad(
                 "zone",
@@ -339,10 +356,11 @@ def parse(actor, fileobj) -> list[ParsedRow]:
                 contact_phone,
                 _("Not a phone number (a masked number cannot be imported)."),
             )
-        if contact_name:
-            contact = ContactData(name=contact_name[:50], phone=contact_phone)
+        if len(contact_name) > 50:
+            bad("contact_name", contact_name, _("At most 50 characters."))
+        elif contact_name:
+            contact = ContactData(name=contact_name, phone=contact_phone)
 
-        found = existing.get(code)
         if found is not None:
             if actor is not None and not access.can_edit(actor, found):
                 bad(
@@ -368,7 +386,9 @@ def parse(actor, fileobj) -> list[ParsedRow]:
         parsed.append(
             ParsedRow(
                 row=r,
-                zone_id=zone.pk,
+                zone=zone,
+                present=present,
+                existing=found,
                 data=EnterpriseData(
                     name=name,
                     credit_code=code,

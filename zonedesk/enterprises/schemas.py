@@ -69,5 +69,7 @@ class EnterpriseFilterIn(InputSchema):
     zone: str = ""
     industry: str = Field("", description="Section letter or division/group/class code")
     status: str = ""
-    officer: int | None = Field(None, description="User id of the liaison officer")
+    officer: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="User id of the liaison officer"
+    )
     above_designated_size: bool | None = None

@@ -6,6 +6,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from zonedesk.core import industry
+from zonedesk.core.masking import mask_phone
+from zonedesk.enterprises.access import can_see_contacts
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
 from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role
@@ -38,9 +40,13 @@ def enterprise_scope(user) -> QuerySet[Enterprise]:
     return qs.none()
 
 
-def enterprise_list(user, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
+def enterprise_list(
+    user, filters: EnterpriseFilters | None = None, *, with_contacts: bool = False
+) -> QuerySet[Enterprise]:
     f = filters or EnterpriseFilters()
-    qs = enterprise_scope(user).select_related("zone", "officer")
+    qs = enterprise_scope(user).select_related("zone__area", "officer")
+    if with_contacts:
+        qs = qs.prefetch_related("contacts")
     if f.q:
         term = f.q.strip()
         qs = qs.filter(Q(name__icontains=term) | Q(credit_code__icontains=term.upper()))
@@ -98,3 +104,20 @@ def enterprise_division_counts(user) -> list[tuple[str, int]]:
 def enterprise_accounts(user, enterprise: Enterprise) -> QuerySet:
     """The enterprise users bound to a firm, for administrators of its unit."""
     return user_list(user).filter(enterprise_membership__enterprise=enterprise)
+
+
+def contact_rows(user, enterprise: Enterprise) -> list[dict]:
+    """The firm's contacts as the user may see them: phones masked unless they call the firm.
+
+    Uses the prefetched contacts when the queryset was built with prefetch_related("contacts").
+    """
+    full = can_see_contacts(user, enterprise)
+    return [
+        {
+            "name": c.name,
+            "title": c.title,
+            "email": c.email,
+            "phone": c.phone if full else mask_phone(c.phone),
+        }
+        for c in enterprise.contacts.all()
+    ]

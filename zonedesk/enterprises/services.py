@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.masking import mask_phone
 from zonedesk.enterprises import access
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 from zonedesk.org import services as org_services
@@ -78,8 +79,15 @@ def _clean(enterprise: Enterprise, *, validate_unique: bool = True) -> None:
         raise ValidationFailed.from_django(exc) from exc
 
 
+def _contact_audit(contact: Contact) -> dict:
+    """A contact as the audit log keeps it: the phone number masked (auditors read the log)."""
+    values = {f: getattr(contact, f) for f in CONTACT_FIELDS}
+    values["phone"] = mask_phone(values["phone"])
+    return values
+
+
 def _contacts_snapshot(enterprise: Enterprise) -> list[dict]:
-    return [{f: getattr(c, f) for f in CONTACT_FIELDS} for c in enterprise.contacts.order_by("id")]
+    return [_contact_audit(c) for c in enterprise.contacts.order_by("id")]
 
 
 def _replace_contacts(enterprise: Enterprise, contacts: list[ContactData]) -> list[dict]:
@@ -95,7 +103,7 @@ def _replace_contacts(enterprise: Enterprise, contacts: list[ContactData]) -> li
         raise ValidationFailed(errors)
     enterprise.contacts.all().delete()
     Contact.objects.bulk_create(rows)
-    return [{f: getattr(c, f) for f in CONTACT_FIELDS} for c in rows]
+    return [_contact_audit(c) for c in rows]
 
 
 @transaction.atomic
@@ -166,6 +174,8 @@ def enterprise_member_bind(*, actor, user: User, enterprise: Enterprise) -> Ente
         raise PermissionDenied()
     if not user.has_role(Role.ENTERPRISE):
         raise ValidationFailed({"user": [_("The user does not have the enterprise user role.")]})
+    if user.zone_id != enterprise.zone_id:
+        raise ValidationFailed({"user": [_("The user does not belong to the firm's zone.")]})
     member, _created = EnterpriseMember.objects.update_or_create(
         user=user, defaults={"enterprise": enterprise}
     )
@@ -195,40 +205,34 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
     if actor is not None and not access.can_import(actor):
         raise PermissionDenied()
     rows = imports.parse(actor, fileobj)
-    zones = {
-        z.pk: z
-        for z in Zone.objects.select_related("area").filter(pk__in={r.zone_id for r in rows})
-    }
-    existing = {
-        e.credit_code: e
-        for e in Enterprise.objects.select_related("zone")
-        .prefetch_related("contacts")
-        .filter(credit_code__in=[r.data.credit_code for r in rows])
-    }
-    to_create, to_update, entries, contacts_new = [], [], [], []
+    to_create, to_update, entries, contacts_new, contacts_changed = [], [], [], [], []
     unchanged = 0
     for row in rows:
         values = {k: v for k, v in vars(row.data).items() if k != "contacts"}
-        enterprise = existing.get(row.data.credit_code)
+        enterprise = row.existing
         if enterprise is None:
-            enterprise = Enterprise(zone=zones[row.zone_id], **values)
-            to_create.append((enterprise, row))
+            to_create.append((Enterprise(zone=row.zone, **values), row))
             continue
+        # Only the columns the sheet has: a missing column leaves the stored value alone.
         before = audit.snapshot(enterprise, AUDITED_FIELDS)
         for name, value in values.items():
-            setattr(enterprise, name, value)
+            if name in row.present:
+                setattr(enterprise, name, value)
         changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
-        if row.contact and row.contact.name not in {c.name for c in enterprise.contacts.all()}:
-            contacts_new.append(Contact(enterprise=enterprise, **vars(row.contact)))
-            changes["contacts"] = [None, vars(row.contact)]
-        elif row.contact:
-            contact = next(c for c in enterprise.contacts.all() if c.name == row.contact.name)
-            if row.contact.phone and contact.phone != row.contact.phone:
-                Contact.objects.filter(pk=contact.pk).update(phone=row.contact.phone)
-                changes["contacts"] = [
-                    {"name": contact.name, "phone": contact.phone},
-                    vars(row.contact),
-                ]
+        if row.contact is not None:
+            contacts = list(enterprise.contacts.all())
+            old = [_contact_audit(c) for c in contacts]
+            match = next((c for c in contacts if c.name == row.contact.name), None)
+            if match is None:
+                match = Contact(enterprise=enterprise, **vars(row.contact))
+                contacts_new.append(match)
+                contacts.append(match)
+            elif row.contact.phone and match.phone != row.contact.phone:
+                match.phone = row.contact.phone
+                contacts_changed.append(match)
+            new = [_contact_audit(c) for c in contacts]
+            if new != old:
+                changes["contacts"] = [old, new]
         if changes:
             enterprise.updated_at = timezone.now()
             to_update.append(enterprise)
@@ -247,8 +251,9 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
     for enterprise, row in to_create:
         changes = audit.diff({}, audit.snapshot(enterprise, AUDITED_FIELDS))
         if row.contact:
-            contacts_new.append(Contact(enterprise=enterprise, **vars(row.contact)))
-            changes["contacts"] = [None, [vars(row.contact)]]
+            contact = Contact(enterprise=enterprise, **vars(row.contact))
+            contacts_new.append(contact)
+            changes["contacts"] = [None, [_contact_audit(contact)]]
         entries.append(
             audit.entry(
                 actor=actor,
@@ -265,6 +270,7 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
             batch_size=1000,
         )
     Contact.objects.bulk_create(contacts_new, batch_size=1000)
+    Contact.objects.bulk_update(contacts_changed, ["phone"], batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     return ImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import industry, xlsx
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.forms import apply_errors
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
 from zonedesk.enterprises.forms import (
@@ -59,11 +59,7 @@ def enterprise_list(request):
 
 @login_required
 def enterprise_export(request):
-    filters = _filter_form(request).to_filters()
-    rows = selectors.enterprise_list(request.user, filters).prefetch_related("contacts")
-    cols, data = imports.export_rows(
-        request.user, rows, full_contacts=lambda e: access.can_see_contacts(request.user, e)
-    )
+    cols, data = imports.export_rows(request.user, _filter_form(request).to_filters())
     content = xlsx.write_workbook([(imports.SHEET, cols, data)])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx.xlsx_response(content, _("enterprises-%(stamp)s.xlsx") % {"stamp": stamp})
@@ -78,14 +74,7 @@ def enterprise_detail(request, pk: int):
 
 
 def _render_detail(request, enterprise, *, account_form=None, status=200):
-    show_phones = access.can_see_contacts(request.user, enterprise)
-    contacts = [
-        {
-            "contact": c,
-            "phone": c.phone if show_phones else access.mask_phone(c.phone) if c.phone else "",
-        }
-        for c in enterprise.contacts.all()
-    ]
+    contacts = selectors.contact_rows(request.user, enterprise)
     manage_accounts = can_manage_users(request.user)
     context = {
         "enterprise": enterprise,
@@ -116,7 +105,7 @@ def enterprise_account_create(request, pk: int):
                 actor=request.user, enterprise=enterprise, **form.cleaned_data
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         else:
@@ -146,12 +135,6 @@ def _contacts(formset) -> list[services.ContactData]:
     ]
 
 
-def _apply_errors(form, exc: ValidationFailed) -> None:
-    for field, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
@@ -170,7 +153,7 @@ def enterprise_create(request):
                 ),
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         else:
@@ -212,7 +195,7 @@ def enterprise_edit(request, pk: int):
                 actor=request.user, enterprise=enterprise, contacts=_contacts(formset), **fields
             )
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         else:
@@ -240,33 +223,23 @@ def enterprise_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > _max_bytes():
-            form.add_error(
-                "file", _("The file is larger than %(mb)d MB.") % {"mb": _max_bytes() // 2**20}
+        try:
+            result = services.enterprise_import(
+                actor=request.user, fileobj=form.cleaned_data["file"]
             )
+        except ImportRejected as exc:
+            errors = exc.errors
         else:
-            try:
-                result = services.enterprise_import(actor=request.user, fileobj=upload)
-            except ImportRejected as exc:
-                errors = exc.errors
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Imported: %(created)d registered, %(updated)d updated, %(unchanged)d unchanged."
-                    )
-                    % vars(result),
-                )
-                return redirect("enterprises:list")
-    status = 400 if errors else 200
+            messages.success(
+                request,
+                _("Imported: %(created)d registered, %(updated)d updated, %(unchanged)d unchanged.")
+                % vars(result),
+            )
+            return redirect("enterprises:list")
+    status = 400 if errors or form.errors else 200
     return render(
         request, "enterprises/import.html", {"form": form, "errors": errors}, status=status
     )
-
-
-def _max_bytes() -> int:
-    return settings.ZONEDESK["IMPORT_MAX_BYTES"]
 
 
 @login_required

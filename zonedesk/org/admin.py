@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from zonedesk.core import audit
 from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
 
@@ -45,6 +46,19 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(OrgAdmin, DjangoUserAdmin):
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit.record(
+                actor=request.user,
+                action="update",
+                instance=user,
+                changes={"password": ["***", "***"]},
+                **_scope(user),
+            )
+        return response
+
     list_display = ["username", "full_name", "zone", "area", "is_active"]
     inlines = [RoleGrantInline]
     fieldsets = (

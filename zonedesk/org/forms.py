@@ -61,6 +61,11 @@ class UserCreateForm(UserForm):
 class UserEditForm(UserForm):
     is_active = forms.BooleanField(label=_("May log in"), required=False)
 
+    def __init__(self, *args, firm_account: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if firm_account:  # a firm account keeps its one role; it is bound to its firm
+            self.fields["roles"].choices = [(Role.ENTERPRISE.value, Role.ENTERPRISE.label)]
+
 
 class PasswordForm(StyledFormMixin, forms.Form):
     password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)

@@ -3,6 +3,7 @@ import secrets
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -46,6 +47,25 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """The code must fit the level (GB/T 2260): scoping relies on the code's prefix."""
+        errors = {}
+        if self.code and len(self.code) == 6 and self.code.isdigit():
+            if self.level == self.Level.PROVINCE and not self.code.endswith("0000"):
+                errors["code"] = _("A province's code ends in 0000.")
+            elif self.level == self.Level.CITY and (
+                self.code.endswith("0000") or not self.code.endswith("00")
+            ):
+                errors["code"] = _("A city's code ends in 00 (but not 0000).")
+            elif self.level == self.Level.COUNTY and self.code.endswith("00"):
+                errors["code"] = _("A county's code does not end in 00.")
+            elif self.parent is not None and not self.code.startswith(self.parent.scope_prefix):
+                errors["parent"] = _("The code does not lie under the parent area's code.")
+        if self.parent is not None and self.level == self.Level.PROVINCE:
+            errors["parent"] = _("A province has no parent area.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def scope_prefix(self) -> str:

@@ -3,8 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 
 from zonedesk.core.models import AuditEntry
-from zonedesk.org.access import can_manage_users, can_read_audit, is_active
-from zonedesk.org.models import Area, Bank, Department, Role, User, Zone
+from zonedesk.org.access import UNIT_WIDE_ROLES, can_manage_users, can_read_audit, is_active
+from zonedesk.org.models import ApiToken, Area, Bank, Department, Role, User, Zone
 
 
 def zone_list(user) -> QuerySet[Zone]:
@@ -44,7 +44,9 @@ def area_get(user, *, code: str) -> Area | None:
 
 
 def officer_list(user, *, zone: Zone | None = None) -> QuerySet[User]:
-    """Liaison officers of the zones the user can see (or of one zone)."""
+    """Liaison officers of the zones the user can see (or of one zone); staff roles only."""
+    if not (is_active(user) and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES))):
+        return User.objects.none()
     zones = zone_list(user)
     if zone is not None:
         zones = zones.filter(pk=zone.pk)
@@ -79,8 +81,12 @@ def audit_list(user, *, action: str = "", target: str = "") -> QuerySet[AuditEnt
 
 
 def zone_overview(user) -> QuerySet[Zone]:
-    """The user's zones with their number of firms."""
-    return zone_list(user).annotate(n_enterprises=Count("enterprises"))
+    """The user's zones, with their number of firms for staff roles (firm and bank users see
+    zone names only)."""
+    zones = zone_list(user)
+    if is_active(user) and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES)):
+        return zones.annotate(n_enterprises=Count("enterprises"))
+    return zones
 
 
 def user_list(user, *, q: str = "") -> QuerySet[User]:
@@ -94,6 +100,8 @@ def user_list(user, *, q: str = "") -> QuerySet[User]:
         qs = qs.filter(is_superuser=False)
         if user.zone_id is not None:
             qs = qs.filter(zone_id=user.zone_id)
+        elif user.area_id is None:
+            return qs.none()
         else:
             prefix = user.area.scope_prefix
             qs = qs.filter(
@@ -109,14 +117,16 @@ def user_get(user, *, pk: int) -> User | None:
 
 
 def bank_list(user) -> QuerySet[Bank]:
-    """Banks in the user's area chain (a zone user: banks of their zone's county and above)."""
+    """Banks a user may pick: those of their zone's county, or under their area."""
     if not is_active(user):
         return Bank.objects.none()
     if user.is_superuser:
         return Bank.objects.all()
     if user.zone_id is not None:
         return Bank.objects.filter(area_id=user.zone.area_id)
-    return Bank.objects.filter(area__code__startswith=user.area.scope_prefix)
+    if user.area_id is not None:
+        return Bank.objects.filter(area__code__startswith=user.area.scope_prefix)
+    return Bank.objects.none()
 
 
 def unit_choices(user) -> tuple[QuerySet[Zone], QuerySet[Area]]:
@@ -124,3 +134,15 @@ def unit_choices(user) -> tuple[QuerySet[Zone], QuerySet[Area]]:
     zones = zone_list(user)
     areas = area_list(user) if user.is_superuser or user.area_id else Area.objects.none()
     return zones, areas
+
+
+def user_for_command(username: str) -> User | None:
+    """A user by name, for management commands (run by the system, not by a user)."""
+    return User.objects.filter(username=username).first()
+
+
+def api_token_list(user) -> QuerySet:
+    """The user's own API tokens."""
+    if not is_active(user):
+        return ApiToken.objects.none()
+    return user.api_tokens.order_by("-created_at")

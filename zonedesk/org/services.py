@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.masking import mask_phone
 from zonedesk.org import access
 from zonedesk.org.models import ApiToken, Area, Department, Role, RoleGrant, User, Zone
 
@@ -100,6 +101,13 @@ def department_create(*, actor, zone: Zone, name: str) -> Department:
     return department
 
 
+def _user_audit(user: User) -> dict:
+    """The user's audited fields, phone masked (auditors read the log)."""
+    values = audit.snapshot(user, USER_FIELDS)
+    values["phone"] = mask_phone(values["phone"])
+    return values
+
+
 def _user_scope(user: User) -> dict:
     if user.zone_id is not None:
         return {"zone_id": user.zone_id, "area_code": user.zone.area.code}
@@ -147,6 +155,7 @@ def user_create(
     phone: str = "",
 ) -> User:
     """Create a user in one unit (a zone, or an area) with its roles."""
+    roles = sorted(set(roles))
     zone = zone or (department.zone if department else None)
     user = User(
         username=username,
@@ -172,7 +181,7 @@ def user_create(
         action="create",
         instance=user,
         changes={
-            **audit.diff({}, audit.snapshot(user, USER_FIELDS)),
+            **audit.diff({}, _user_audit(user)),
             "roles": [None, sorted(roles)],
         },
         **_user_scope(user),
@@ -193,6 +202,7 @@ def user_update(
     is_active: bool = True,
 ) -> User:
     """Change a user's name, phone, roles, department, bank and whether they may log in."""
+    roles = sorted(set(roles))
     if actor is not None and not access.can_manage_user(actor, user):
         raise PermissionDenied()
     if actor is not None and actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
@@ -205,8 +215,12 @@ def user_update(
                 ]
             }
         )
+    if (Role.ENTERPRISE in roles) != (Role.ENTERPRISE in user.roles):
+        raise ValidationFailed(
+            {"roles": [_("A firm account stays a firm account: open a new account instead.")]}
+        )
     _check_user_fields(roles=roles, zone=user.zone, department=department, bank=bank)
-    before = {**audit.snapshot(user, USER_FIELDS), "roles": sorted(user.roles)}
+    before = {**_user_audit(user), "roles": sorted(user.roles)}
     user.full_name, user.phone, user.department, user.bank, user.is_active = (
         full_name,
         phone,
@@ -221,7 +235,7 @@ def user_update(
         [RoleGrant(user=user, role=r) for r in set(roles) - set(before["roles"])]
     )
     user.__dict__.pop("roles", None)  # the cached role set is stale now
-    changes = audit.diff(before, {**audit.snapshot(user, USER_FIELDS), "roles": sorted(roles)})
+    changes = audit.diff(before, {**_user_audit(user), "roles": sorted(roles)})
     if changes:
         audit.record(
             actor=actor, action="update", instance=user, changes=changes, **_user_scope(user)
@@ -260,9 +274,24 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
         action="create",
         instance=row,
         changes={"name": [None, name]},
-        zone_id=user.zone_id,
+        **_user_scope(user),
     )
     return row, token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> None:
+    """Delete a token; requests bearing it are refused from now on."""
+    if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
+        raise PermissionDenied()
+    audit.record(
+        actor=actor,
+        action="delete",
+        instance=token,
+        changes={"name": [token.name, None]},
+        **_user_scope(token.user),
+    )
+    token.delete()
 
 
 def api_token_authenticate(token: str) -> User | None:

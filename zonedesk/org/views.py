@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
 from zonedesk.org import access, selectors, services
 from zonedesk.org.forms import PasswordForm, UserCreateForm, UserEditForm
+from zonedesk.org.models import Role
 
 
 @login_required
@@ -41,12 +43,6 @@ def audit_log(request):
 
 def _user_form_kwargs(user) -> dict:
     return {"departments": selectors.department_list(user), "banks": selectors.bank_list(user)}
-
-
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for field, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 @login_required
@@ -82,7 +78,7 @@ def user_create(request):
                 **form.unit_kwargs(),
             )
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         else:
@@ -105,12 +101,17 @@ def user_edit(request, pk: int):
         "bank": user.bank,
         "is_active": user.is_active,
     }
-    form = UserEditForm(request.POST or None, initial=initial, **_user_form_kwargs(request.user))
+    form = UserEditForm(
+        request.POST or None,
+        initial=initial,
+        firm_account=Role.ENTERPRISE in user.roles,
+        **_user_form_kwargs(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=user, **form.cleaned_data)
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             raise HttpForbidden from exc
         else:

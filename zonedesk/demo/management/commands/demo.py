@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from zonedesk.core.audit import RequestContext, current_context
@@ -11,13 +12,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load even though DEBUG is off (the demo creates users with a published password)",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             metavar="N",
             help="generate N synthetic firms over many zones and areas instead",
         )
 
-    def handle(self, *args, scale: int | None = None, **options):
+    def handle(self, *args, scale: int | None = None, force: bool = False, **options):
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "The demo creates users with a published password, so it runs only with DEBUG=1 "
+                "(as `make demo` sets) or with --force. Never load it into a production database."
+            )
         current_context.set(RequestContext(via="command"))
         if scale is not None:
             return self._scale(scale)
