@@ -59,13 +59,8 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: nobody edits the audit log."""
-
-    list_display = ["at", "actor_name", "action", "target_type", "target_repr", "ip_address"]
-    list_filter = ["action", "target_type", "via"]
-    search_fields = ["target_repr", "actor_name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Browse only: the records are changed through services (or never, for the audit log)."""
 
     def has_add_permission(self, request):
         return False
@@ -75,3 +70,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Nobody edits the audit log."""
+
+    list_display = ["at", "actor_name", "action", "target_type", "target_repr", "ip_address"]
+    list_filter = ["action", "target_type", "via"]
+    search_fields = ["target_repr", "actor_name"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zonedesk.core.admin import AuditedAdmin
+from zonedesk.core.admin import AuditedAdmin, ReadOnlyAdmin
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 
 
@@ -10,22 +10,13 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(ReadOnlyAdmin):
     """Read-only here: firms are changed through the pages, the API or imports (audited)."""
 
     list_display = ["name", "credit_code", "zone", "industry_code", "status", "officer"]
     list_filter = ["status", "above_designated_size", "zone"]
     search_fields = ["name", "credit_code"]
     inlines = [ContactInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EnterpriseMember)

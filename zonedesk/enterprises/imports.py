@@ -13,23 +13,13 @@ from zonedesk.core import industry, uscc, xlsx
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
 from zonedesk.enterprises import access, selectors
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.enterprises.services import ContactData, EnterpriseData
+from zonedesk.enterprises.services import EDITABLE_FIELDS, ContactData, EnterpriseData
 from zonedesk.org.models import Zone
 from zonedesk.org.selectors import officer_list, zone_list
 
 SHEET = "enterprises"
 # Columns that carry a registry field (the zone, contact and credit code are handled apart).
-DATA_FIELDS = frozenset(
-    {
-        "name",
-        "industry_code",
-        "above_designated_size",
-        "status",
-        "production_start",
-        "address",
-        "officer",
-    }
-)
+DATA_FIELDS = EDITABLE_FIELDS - {"credit_code"}
 KEYS = (
     "name",
     "credit_code",
