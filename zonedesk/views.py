@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from zonedesk.core import industry
 from zonedesk.enterprises import selectors as enterprise_selectors
@@ -22,9 +23,15 @@ def home(request):
             ],
             "total": sum(counts.values()),
             "zones": org_selectors.zone_list(request.user)[:20],
-            "industry_chart": [
-                {"name": str(industry.get(code) or code), "value": n}
-                for code, n in by_division[:12]
-            ],
+            "industry_chart": _top_with_other(by_division, 11),
         },
     )
+
+
+def _top_with_other(counts: list[tuple[str, int]], top: int) -> list[dict]:
+    """The largest divisions by name, the rest summed as 其他, so the chart adds up to the total."""
+    rows = [{"name": str(industry.get(code) or code), "value": n} for code, n in counts[:top]]
+    rest = sum(n for _code, n in counts[top:])
+    if rest:
+        rows.append({"name": str(_("Other industries")), "value": rest})
+    return rows

@@ -31,3 +31,19 @@ def test_wan_has_thousands_separators_and_two_places():
 def test_count_groups_thousands():
     with translation.override("en"):
         assert count(100000) == "100,000"
+
+
+@pytest.mark.parametrize(
+    ("phone", "shown"),
+    [
+        ("13812345678", "138****5678"),
+        ("8123456", "*****56"),
+        ("28123456", "******56"),
+        ("028-12345678", "028*****5678"),
+        ("", ""),
+    ],
+)
+def test_phones_are_masked_so_a_landline_cannot_be_read_off(phone, shown):
+    from zonedesk.core.masking import mask_phone
+
+    assert mask_phone(phone) == shown

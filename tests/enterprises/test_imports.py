@@ -285,7 +285,6 @@ def test_downloaded_template_filled_in_imports(world, client_for):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = book["enterprises"]
-    ws.delete_rows(2)  # the example row
     ws.append(
         [
             "模板企业有限公司",
@@ -451,3 +450,9 @@ def test_the_export_masks_phones_for_roles_that_do_not_call_the_firm(world, clie
 
     assert "13812345678" in cells("leader")
     assert "13812345678" not in cells("auditor") and "138****5678" in cells("auditor")
+
+
+def test_the_template_has_no_sample_row_to_trip_over(world, client_for):
+    content = client_for(world.users["leader"]).get("/enterprises/import/template.xlsx").content
+    rows = openpyxl.load_workbook(io.BytesIO(content))["enterprises"].max_row
+    assert rows == 1

@@ -145,3 +145,52 @@ class TestForms:
         assert (
             world.firm_a.address == "改过的地址" and world.firm_a.officer == world.users["officer"]
         )
+
+
+class TestFeedbackFromTheWalkThrough:
+    def test_phone_numbers_are_validated_in_the_form(self, world, client_for):
+        client = client_for(world.users["leader"])
+        form = TestForms()._form(zone=world.zone_a.pk, **{"contacts-0-phone": "电话号码abc"})
+        response = client.post("/enterprises/new/", form)
+        assert (
+            response.status_code == 200
+            and not Enterprise.objects.filter(name="表单企业有限公司").exists()
+        )
+
+    def test_a_pasted_code_with_spaces_is_accepted(self, world, client_for):
+        client = client_for(world.users["leader"])
+        response = client.post(
+            "/enterprises/new/",
+            TestForms()._form(zone=world.zone_a.pk, credit_code=" 9111 0108 5513 8508 2Q "),
+        )
+        assert response.status_code == 302
+        assert Enterprise.objects.filter(credit_code="91110108551385082Q").exists()
+
+    def test_the_only_zone_is_preselected(self, world, client_for):
+        form = client_for(world.users["leader"]).get("/enterprises/new/").context["form"]
+        assert form["zone"].initial == world.zone_a
+
+    def test_a_bad_filter_value_drops_only_that_filter(self, world, client_for):
+        response = client_for(world.users["leader"]).get(
+            "/enterprises/", {"status": "bogus", "industry": "13"}
+        )
+        assert _names(response) == ["甲二食品有限公司"]
+
+    def test_the_overview_chart_adds_up_to_every_firm(self, world, client_for):
+        for i, code in enumerate(
+            [
+                *("13", "14", "15", "17", "18", "19", "20", "21", "22", "23", "24", "25"),
+            ]
+        ):
+            factories.firm(world.zone_a, f"图表企业{i}", industry_code=code)
+        context = client_for(world.users["leader"]).get("/").context
+        assert sum(r["value"] for r in context["industry_chart"]) == context["total"] == 14
+        assert len(context["industry_chart"]) == 12
+
+    def test_password_rules_are_explained_in_chinese(self, world, client_for):
+        response = client_for(world.users["admin"]).post(
+            f"/enterprises/{world.firm_a.pk}/accounts/",
+            {"username": "short", "full_name": "x", "password": "123"},
+        )
+        body = response.content.decode()
+        assert "This password is too short" not in body and "密码太短" in body

@@ -1,6 +1,7 @@
 """Model fields for identifiers from national standards: validated on the field, so every path
 (form, API, import) checks them the same way."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +48,11 @@ class IndustryCodeField(models.CharField):
         if kwargs.get("max_length") == 5:
             del kwargs["max_length"]
         return name, path, args, kwargs
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{4,19}$",
+    _(
+        "Enter a phone number: digits, optionally with +, spaces, dashes or brackets (5-20 characters)."
+    ),
+)

@@ -51,8 +51,10 @@ class EnterpriseFilterForm(StyledFormMixin, forms.Form):
             del self.fields["zone"]
 
     def to_filters(self) -> EnterpriseFilters:
-        if not self.is_valid():
+        """The valid filters; an invalid value (shown on its field) is left out, not fatal."""
+        if not self.is_bound:
             return EnterpriseFilters()
+        self.is_valid()
         d = self.cleaned_data
         return EnterpriseFilters(
             q=d.get("q", ""),
@@ -85,7 +87,10 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             "industry_code": forms.TextInput(
                 attrs={"list": "industry-codes", "autocomplete": "off"}
             ),
-            "credit_code": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            # Wider than 18: pasted codes often carry spaces, which the model field strips.
+            "credit_code": forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 30}
+            ),
         }
         help_texts = {
             "credit_code": _("18 characters, GB 32100-2015."),
@@ -99,8 +104,12 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         self.fields["officer"].label_from_instance = lambda u: (
             f"{u} ({u.zone.name})" if u.zone else str(u)
         )
+        self.fields["credit_code"].max_length = 30
+        self.fields["credit_code"].validators = []
         if self.instance.pk:
             del self.fields["zone"]
+        elif len(zones) == 1:
+            self.fields["zone"].initial = zones[0]
         if not can_assign_officer:
             self.fields["officer"].disabled = True
 

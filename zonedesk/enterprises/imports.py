@@ -7,7 +7,6 @@ Every cell is checked before anything is written; any problem rejects the whole 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from zonedesk.core import industry, uscc, xlsx
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
@@ -99,23 +98,6 @@ class ParsedRow:
 def template_bytes(user) -> bytes:
     cols = columns()
     zones = list(zone_list(user))
-    example = []
-    if zones:
-        example = [
-            [
-                pgettext("example firm", "示例科技有限公司（合成数据）"),
-                "91511723MA62XXXX00",
-                zones[0].code,
-                "C3011",
-                _("Yes"),
-                Enterprise.Status.PRODUCING.label,
-                None,
-                "",
-                "",
-                "",
-                "",
-            ]
-        ]
     notes = [
         Column(_("Column"), 28),
         Column(_("What to enter"), 80),
@@ -139,16 +121,12 @@ def template_bytes(user) -> bytes:
             _("The user name of a liaison officer of the zone; may be empty."),
         ),
         (cols["contact_name"].header, _("Optional; updates the contact of that name or adds one.")),
-        (
-            _("Example row"),
-            _("Delete the example row before importing: its credit code is not valid."),
-        ),
     ]
     industries = [Column(_("Code"), 8, "text"), Column(_("Level"), 10), Column(_("Name"), 50)]
     industry_rows = [(i.display_code, i.level, i.name) for i in industry.table().values()]
     return xlsx.write_workbook(
         [
-            (SHEET, list(cols.values()), example),
+            (SHEET, list(cols.values()), []),
             (_("notes"), notes, note_rows),
             ("industries", industries, industry_rows),
         ]

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core import industry
-from zonedesk.core.fields import CreditCodeField, IndustryCodeField
+from zonedesk.core.fields import CreditCodeField, IndustryCodeField, phone_validator
 
 
 class Enterprise(models.Model):
@@ -74,7 +74,7 @@ class Contact(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:

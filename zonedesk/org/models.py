@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.fields import phone_validator
+
 area_code_validator = RegexValidator(
     r"^\d{6}$", _("An administrative division code (GB/T 2260) has six digits.")
 )
@@ -142,7 +144,7 @@ class User(AbstractUser):
     """A person using zonedesk. Belongs to one unit: a zone, or an area above zones."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     zone = models.ForeignKey(
         Zone,
         verbose_name=_("zone"),
