@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,9 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError, DjangoPermissionDenied):
+    """Also Django's PermissionDenied, so a page that lets it through answers 403 by itself."""
+
     default_message = _("You do not have permission to do this.")
 
 

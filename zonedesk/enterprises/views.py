@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import industry, xlsx
-from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
@@ -106,8 +106,6 @@ def enterprise_account_create(request, pk: int):
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
         else:
             messages.success(
                 request, _("Account %(name)s was created for the firm.") % {"name": user.username}
@@ -154,8 +152,6 @@ def enterprise_create(request):
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
         else:
             messages.success(request, _("%(name)s was registered.") % {"name": enterprise.name})
             return redirect(enterprise)
@@ -196,8 +192,6 @@ def enterprise_edit(request, pk: int):
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
         else:
             messages.success(
                 request, _("Changes to %(name)s were saved.") % {"name": enterprise.name}

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
 from zonedesk.org import access, selectors, services
@@ -79,8 +79,6 @@ def user_create(request):
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
         else:
             messages.success(request, _("User %(name)s was created.") % {"name": user.username})
             return redirect("users")
@@ -112,8 +110,6 @@ def user_edit(request, pk: int):
             services.user_update(actor=request.user, user=user, **form.cleaned_data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except PermissionDenied as exc:
-            raise HttpForbidden from exc
         else:
             messages.success(
                 request, _("Changes to %(name)s were saved.") % {"name": user.username}
