@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zonedesk.core",
     "zonedesk.org",
     "zonedesk.enterprises",
+    "zonedesk.monitoring",
     "zonedesk.api",
     "zonedesk.demo",
 ]
@@ -153,6 +154,9 @@ ZONEDESK = {
     # Behind nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) set this to 1
     # so audit entries record the client's address rather than the proxy's.
     "TRUST_X_FORWARDED_FOR": env_bool("TRUST_X_FORWARDED_FOR"),
+    # A producing firm whose output is within this fraction of the same month last year is
+    # 'level' (持平); beyond it 'above' or 'below'.
+    "CAPACITY_BAND": os.environ.get("ZONEDESK_CAPACITY_BAND", "0.05"),
 }
 
 LOGGING = {

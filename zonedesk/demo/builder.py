@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from zonedesk.core import uscc
-from zonedesk.demo import data
+from zonedesk.demo import data, monthly
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org import services as org_services
@@ -66,7 +66,7 @@ def load() -> None:
     )
 
     officers = [users["officer"], users["officer2"], users["officer3"]]
-    first = None
+    firms = []
     for i, firm in enumerate(data.firm_plan()):
         contact_name, phone = firm.pop("contact")
         enterprise = enterprise_services.enterprise_create(
@@ -81,8 +81,9 @@ def load() -> None:
                 **firm,
             ),
         )
-        first = first or enterprise
-    enterprise_services.enterprise_member_bind(actor=None, user=users["firm"], enterprise=first)
+        firms.append(enterprise)
+    enterprise_services.enterprise_member_bind(actor=None, user=users["firm"], enterprise=firms[0])
+    monthly.load(zone, firms)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
             actor=None,

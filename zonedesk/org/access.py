@@ -68,3 +68,28 @@ def can_manage_user(actor, user) -> bool:
     if user.zone is not None:
         return zone_in_unit(actor, user.zone)
     return user.area is not None and area_in_unit(actor, user.area)
+
+
+class SystemActor:
+    """The actor of management commands run by the operator: sees every unit. Writes made as
+    the system are audited with no user (actor_name 'system') and the channel 'command'."""
+
+    pk = None
+    id = None
+    username = "system"
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    zone_id = None
+    area_id = None
+    zone = None
+    area = None
+
+    def has_role(self, *roles) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()

@@ -1,0 +1,132 @@
+"""Period: a year-month value. Expected values are worked out by hand (calendar facts)."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from zonedesk.core.period import Period
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2020-06", "2020-6", "2020/6", "2020/06", "2020.6", "2020年6月", "2020年06月", " 2020 - 6 "],
+)
+def test_parse_accepts_the_written_forms(text):
+    assert Period.parse(text) == Period(2020, 6)
+
+
+def test_parse_accepts_dates_datetimes_and_periods():
+    assert Period.parse(dt.date(2020, 6, 17)) == Period(2020, 6)
+    assert Period.parse(dt.datetime(2020, 12, 31, 23, 59)) == Period(2020, 12)  # noqa: DTZ001
+    p = Period(2021, 2)
+    assert Period.parse(p) is p
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2020",
+        "202006",
+        "2020-13",
+        "2020-0",
+        "2020-06-01",
+        "June 2020",
+        "20-06",
+        "1899-12",
+        None,
+    ],
+)
+def test_parse_rejects_anything_else(text):
+    with pytest.raises(ValueError):
+        Period.parse(text)
+
+
+@pytest.mark.parametrize(("year", "month"), [(2020, 0), (2020, 13), (1899, 12), (3000, 1)])
+def test_constructor_rejects_out_of_range(year, month):
+    with pytest.raises(ValueError):
+        Period(year, month)
+
+
+def test_bounds_are_accepted():
+    assert str(Period(1900, 1)) == "1900-01"
+    assert str(Period(2999, 12)) == "2999-12"
+
+
+def test_of_and_first_day():
+    assert Period.of(dt.date(2020, 2, 29)) == Period(2020, 2)
+    assert Period(2020, 6).first_day == dt.date(2020, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "days"),
+    [
+        (2020, 2, 29),  # 2020 divisible by 4: leap
+        (2021, 2, 28),
+        (1900, 2, 28),  # divisible by 100, not by 400: not leap
+        (2000, 2, 29),  # divisible by 400: leap
+        (2020, 4, 30),
+        (2020, 7, 31),
+        (2020, 12, 31),
+    ],
+)
+def test_days(year, month, days):
+    assert Period(year, month).days == days
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (Period(2020, 6), 0, Period(2020, 6)),
+        (Period(2020, 6), 1, Period(2020, 7)),
+        (Period(2020, 12), 1, Period(2021, 1)),  # over the year end
+        (Period(2020, 1), -1, Period(2019, 12)),  # back over the year start
+        (Period(2020, 6), 12, Period(2021, 6)),
+        (Period(2020, 6), -13, Period(2019, 5)),  # 12 back to 2019-06, one more to 2019-05
+        (Period(2020, 6), 30, Period(2022, 12)),  # 2020-06 + 24 = 2022-06, + 6 = 2022-12
+        (Period(2020, 6), -30, Period(2017, 12)),  # 2020-06 − 24 = 2018-06, − 6 = 2017-12
+    ],
+)
+def test_shift(start, months, expected):
+    assert start.shift(months) == expected
+
+
+def test_previous_and_last_year():
+    assert Period(2020, 1).previous == Period(2019, 12)
+    assert Period(2020, 6).previous == Period(2020, 5)
+    assert Period(2020, 6).last_year == Period(2019, 6)
+    assert Period(2020, 2).last_year == Period(2019, 2)
+
+
+def test_shift_out_of_range_raises():
+    with pytest.raises(ValueError):
+        _ = Period(1900, 1).previous
+    with pytest.raises(ValueError):
+        _ = Period(1900, 6).last_year
+
+
+def test_str_is_zero_padded():
+    assert str(Period(2020, 6)) == "2020-06"
+    assert str(Period(2020, 11)) == "2020-11"
+
+
+def test_ordering_equality_hash():
+    assert Period(2019, 12) < Period(2020, 1) < Period(2020, 2)
+    assert sorted([Period(2020, 3), Period(2019, 12), Period(2020, 1)]) == [
+        Period(2019, 12),
+        Period(2020, 1),
+        Period(2020, 3),
+    ]
+    assert Period(2020, 6) == Period.parse("2020年6月")
+    assert len({Period(2020, 6), Period.parse("2020-06"), Period(2020, 7)}) == 2
+
+
+def test_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Period(2020, 6).month = 7  # type: ignore[misc]
+
+
+def test_round_trip_through_str():
+    for p in (Period(1900, 1), Period(2020, 6), Period(2999, 12)):
+        assert Period.parse(str(p)) == p

@@ -1,0 +1,217 @@
+"""Monthly figures from Excel: the template round trip, every bad cell named, nothing half-stored."""
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from tests import factories
+from zonedesk.core.errors import PermissionDenied
+from zonedesk.core.models import AuditEntry
+from zonedesk.core.period import Period
+from zonedesk.core.xlsx import ImportRejected
+from zonedesk.monitoring import imports
+from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.monitoring.services import monthly_import
+
+pytestmark = pytest.mark.django_db
+JUNE = Period(2020, 6)
+# The columns after credit code, name and month, in template order.
+GOOD = [1234.5, 1100, 250000, 3200, 85, 0, 120.25, 3000, 78.5]
+
+
+def template(world, period=JUNE, lang="zh-hans") -> openpyxl.Workbook:
+    with translation.override(lang):
+        data = imports.template_bytes(
+            world.zone_a,
+            period,
+            imports.reporting_firms(world.users["leader"], world.zone_a, period),
+        )
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def filled(world, rows=None, **kw) -> openpyxl.Workbook:
+    """The template as openpyxl (a real spreadsheet library) fills and saves it."""
+    book = template(world, **kw)
+    ws = book.worksheets[0]
+    for r in range(2, ws.max_row + 1):
+        values = (rows or {}).get(r, GOOD)
+        for c, v in enumerate(values, start=4):
+            ws.cell(row=r, column=c, value=v)
+    return book
+
+
+def saved(book) -> io.BytesIO:
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def run(world, book, user="leader", period=JUNE):
+    return monthly_import(
+        actor=world.users[user], zone=world.zone_a, period=period, fileobj=saved(book)
+    )
+
+
+def test_template_lists_the_zones_reporting_firms(world):
+    ws = template(world).worksheets[0]
+    codes = {ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)}
+    assert codes == {world.firm_a.credit_code, world.firm_a2.credit_code}
+    assert ws.cell(row=2, column=3).value == "2020-06"
+    assert ws.cell(row=1, column=4).value == "产值（万元）"
+
+
+def test_filled_template_is_stored_and_audited(world):
+    result = run(world, filled(world))
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    row = MonthlyFigure.objects.get(enterprise=world.firm_a, period=JUNE.first_day)
+    assert row.output_value_wan == Decimal("1234.50") and row.employees == 85
+    assert row.electricity_kwh == 250000 and row.capacity_utilisation_pct == Decimal("78.50")
+    assert row.status == "submitted" and row.submitted_by == world.users["leader"]
+    entries = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure")
+    assert entries.count() == 2 and entries.first().zone_id == world.zone_a.pk
+    # The same sheet again changes nothing; one changed cell updates one row.
+    assert run(world, filled(world)).unchanged == 2
+    book = filled(world)
+    book.worksheets[0].cell(row=2, column=4, value=2000)
+    result = run(world, book)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert entries.count() == 3
+    assert entries.order_by("-id").first().changes["output_value_wan"][1] == "2000.00"
+
+
+def test_english_headers_and_an_export_round_trip(world):
+    run(world, filled(world, lang="en"))
+    cols, rows = imports.export_rows(world.users["leader"], world.zone_a, JUNE)
+    assert len(rows) == 2 and rows[0][2] == "2020-06"
+    from zonedesk.core.xlsx import write_workbook
+
+    exported = io.BytesIO(write_workbook([(imports.SHEET, cols, rows)]))
+    result = monthly_import(
+        actor=world.users["leader"], zone=world.zone_a, period=JUNE, fileobj=exported
+    )
+    assert result.unchanged == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        (4, "一千", "不是数字"),
+        (4, -5, "不能为负数"),
+        (4, 12.345, "最多 2 位小数"),
+        (8, 85.5, "应为整数"),
+        (9, 31, "该月只有 30 天"),
+        (8, None, "必填"),
+        (3, "2020-05", "另一个月份"),
+        (3, "2020-13", "不是月份"),
+    ],
+)
+def test_one_bad_cell_rejects_the_file_and_names_the_cell(world, column, value, reason):
+    book = filled(world)
+    ws = book.worksheets[0]
+    ws.cell(row=3, column=column).value = value  # (cell(value=None) would not clear it)
+    header = ws.cell(row=1, column=column).value
+    with pytest.raises(ImportRejected) as caught, translation.override("zh-hans"):
+        run(world, book)
+    (error,) = caught.value.errors
+    assert (error.row, error.column) == (3, header)
+    assert reason in error.reason, error.reason
+    assert not MonthlyFigure.objects.exists()
+    assert not AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").exists()
+
+
+def test_unknown_duplicate_and_foreign_firms_are_named(world):
+    book = filled(world)
+    ws = book.worksheets[0]
+    ws.append([world.firm_b.credit_code, "", "2020-06", *GOOD])
+    ws.append([ws.cell(row=2, column=1).value, "", "2020-06", *GOOD])
+    stranger = factories.credit_code("511723", 77777)
+    ws.append([stranger, "", "2020-06", *GOOD])
+    ws.append(["91510000MA6CXXXXX0", "", "2020-06", *GOOD])
+    with pytest.raises(ImportRejected) as caught:
+        run(world, book)
+    with translation.override("zh-hans"):
+        reasons = {e.row: e.reason for e in caught.value.errors}
+    assert "zone-b" in reasons[4]
+    assert "第 2 行" in reasons[5] or "2" in reasons[5]
+    assert "zone-a" in reasons[6]
+    assert 7 in reasons
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_missing_columns_and_empty_sheets_are_refused(world):
+    book = filled(world)
+    book.worksheets[0].delete_cols(4)
+    with pytest.raises(ImportRejected) as caught:
+        run(world, book)
+    assert caught.value.errors[0].row == 1
+    empty = openpyxl.Workbook()
+    with pytest.raises(ImportRejected):
+        run(world, empty)
+
+
+def test_only_the_zones_managers_import(world):
+    for name in ("officer", "enterprise", "officer_b", "bank", "auditor"):
+        with pytest.raises(PermissionDenied):
+            run(world, filled(world), user=name)
+    assert run(world, filled(world), user="city_leader").created == 2
+
+
+def test_a_future_month_is_refused(world):
+    from zonedesk.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        run(world, filled(world, period=Period(2999, 1)), period=Period(2999, 1))
+
+
+def test_import_monthly_command(world, tmp_path, capsys):
+    good = tmp_path / "june.xlsx"
+    filled(world).save(good)
+    call_command("import-monthly", str(good), "--zone", "zone-a", "--period", "2020-06")
+    assert "2" in capsys.readouterr().out
+    assert MonthlyFigure.objects.count() == 2
+    bad_book = filled(world)
+    bad_book.worksheets[0].cell(row=2, column=4, value="abc")
+    bad = tmp_path / "bad.xlsx"
+    bad_book.save(bad)
+    with pytest.raises(CommandError, match=r"nothing was imported|未导入"):
+        call_command("import-monthly", str(bad), "--zone", "zone-a", "--period", "2020-06")
+    err = capsys.readouterr().err
+    assert "第 2 行" in err and "abc" in err
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_template_saved_by_libreoffice_calc_imports(world, tmp_path, fmt):
+    """The filled template re-saved by LibreOffice Calc (as .xlsx and as .ods) imports as is."""
+    source = tmp_path / "filled.xlsx"
+    filled(world).save(source)
+    out = tmp_path / "calc"
+    subprocess.run(  # noqa: S603 - our own arguments
+        [
+            shutil.which("soffice") or "/usr/bin/soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with (out / f"filled.{fmt}").open("rb") as fh:
+        result = monthly_import(
+            actor=world.users["leader"], zone=world.zone_a, period=JUNE, fileobj=fh
+        )
+    assert result.created == 2
+    row = MonthlyFigure.objects.get(enterprise=world.firm_a2, period=JUNE.first_day)
+    assert row.output_value_wan == Decimal("1234.50") and row.orders_wan == Decimal("3000.00")

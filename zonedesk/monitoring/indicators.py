@@ -1,0 +1,251 @@
+"""The month's production indicators for a set of firms. Pure Python: no Django, no database.
+
+Definitions (the ones a zone's work summary uses):
+- A firm is *producing* in a month when its output is positive and it was not halted all month.
+- Comparisons are like-for-like (同口径): the firms that reported this month, each against its
+  own figure for the same month last year (同比) or the previous month (环比).
+- A producing firm with no output in the same month last year is *new*: it is classed
+  'above' and flagged, and never given an (infinite) growth rate of its own.
+- A producing firm's *capacity class* compares its output with the same month last year:
+  'level' within ±band (default 5 %, inclusive), otherwise 'above' or 'below'.
+- The aggregate YoY change of a figure is (ΣA − ΣB) / ΣB over the reporting firms; it splits
+  exactly into the part brought by the new firms and the part from the others, each as a
+  fraction of the same ΣB (shown as percentage points).
+
+Every rate is an exact Decimal fraction (0.1278 = 12.78 %); rounding is for display only
+(`percent`).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import StrEnum
+
+MEASURES = (
+    "output_value_wan",
+    "revenue_wan",
+    "electricity_kwh",
+    "water_t",
+    "employees",
+    "export_value_wan",
+    "orders_wan",
+)
+DEFAULT_BAND = Decimal("0.05")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class FirmMonth:
+    """One firm's reported figures for one month (None: not reported)."""
+
+    firm_id: int
+    days_in_month: int = 30
+    days_halted: int = 0
+    output_value_wan: Decimal | None = None
+    revenue_wan: Decimal | None = None
+    electricity_kwh: Decimal | None = None
+    water_t: Decimal | None = None
+    employees: int | None = None
+    export_value_wan: Decimal | None = None
+    orders_wan: Decimal | None = None
+
+    @property
+    def producing(self) -> bool:
+        return (
+            self.output_value_wan is not None
+            and self.output_value_wan > 0
+            and self.days_halted < self.days_in_month
+        )
+
+    def value(self, measure: str) -> Decimal | None:
+        v = getattr(self, measure)
+        return None if v is None else Decimal(v)
+
+
+class CapacityClass(StrEnum):
+    ABOVE = "above"
+    LEVEL = "level"
+    BELOW = "below"
+
+
+def change(current: Decimal | None, base: Decimal | None) -> Decimal | None:
+    """(current − base) / base, or None when either is missing or the base is not positive."""
+    if current is None or base is None or base <= 0:
+        return None
+    return (Decimal(current) - Decimal(base)) / Decimal(base)
+
+
+def percent(rate: Decimal | None, places: int = 2) -> Decimal | None:
+    """A rate as a percentage rounded half-up for display: 0.127849 -> Decimal('12.78')."""
+    if rate is None:
+        return None
+    return (rate * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class FirmClass:
+    firm_id: int
+    capacity_class: CapacityClass
+    new: bool
+    output_change: Decimal | None  # None for new firms
+
+
+def classify(current: FirmMonth, base: FirmMonth | None, band: Decimal = DEFAULT_BAND) -> FirmClass:
+    """The capacity class of a producing firm against the same month last year."""
+    base_output = base.value("output_value_wan") if base is not None else None
+    rate = change(current.value("output_value_wan"), base_output)
+    if rate is None:
+        return FirmClass(current.firm_id, CapacityClass.ABOVE, True, None)
+    if abs(rate) <= band:
+        cls = CapacityClass.LEVEL
+    elif rate > 0:
+        cls = CapacityClass.ABOVE
+    else:
+        cls = CapacityClass.BELOW
+    return FirmClass(current.firm_id, cls, False, rate)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One figure summed over the reporting firms, with its changes."""
+
+    measure: str
+    current: Decimal  # Σ this month over the firms that reported the figure
+    firms: int  # how many firms reported it
+    last_year: Decimal  # Σ the same firms' figure a year earlier (missing counts as 0)
+    previous: Decimal | None  # Σ the same firms' figure a month earlier; None without that month
+    yoy: Decimal | None
+    mom: Decimal | None
+    new_part: Decimal | None  # the share of `yoy` brought by new firms
+    existing_part: Decimal | None  # the rest: new_part + existing_part == yoy exactly
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    reporting: int  # firms with figures this month
+    producing: int
+    classes: Mapping[CapacityClass, tuple[int, ...]]  # firm ids per class, producing firms only
+    new_firms: tuple[int, ...]  # producing firms without output a year earlier
+    firms: Mapping[int, FirmClass]  # producing firms
+    aggregates: Mapping[str, Aggregate]
+    halted: tuple[int, ...]  # reporting, not producing
+    not_reported: tuple[int, ...]  # reported a year earlier, not this month
+    band: Decimal = DEFAULT_BAND
+    falls: tuple[FirmClass, ...] = field(default=())  # producing firms, largest fall first
+
+    def count(self, cls: CapacityClass) -> int:
+        return len(self.classes[cls])
+
+
+def _exact_difference(a: Decimal, b: Decimal) -> Decimal:
+    """a − b without rounding, so that b + (a − b) == a holds exactly in the default context."""
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return a - b
+
+
+def _by_firm(rows: Iterable[FirmMonth]) -> dict[int, FirmMonth]:
+    out: dict[int, FirmMonth] = {}
+    for row in rows:
+        if row.firm_id in out:
+            raise ValueError(f"firm {row.firm_id} appears twice in one month")
+        out[row.firm_id] = row
+    return out
+
+
+def summarise(
+    current: Iterable[FirmMonth],
+    last_year: Iterable[FirmMonth] = (),
+    previous: Iterable[FirmMonth] | None = None,
+    *,
+    band: Decimal = DEFAULT_BAND,
+) -> MonthSummary:
+    """The month's indicators. `previous` is the month before (None: unknown, no 环比)."""
+    now = _by_firm(current)
+    base = _by_firm(last_year)
+    prev = _by_firm(previous) if previous is not None else None
+
+    firms: dict[int, FirmClass] = {}
+    for firm_id, row in now.items():
+        if row.producing:
+            firms[firm_id] = classify(row, base.get(firm_id), band)
+    classes = {
+        cls: tuple(sorted(f for f, c in firms.items() if c.capacity_class == cls and not c.new))
+        for cls in CapacityClass
+    }
+    new = tuple(sorted(f for f, c in firms.items() if c.new))
+    classes[CapacityClass.ABOVE] = tuple(sorted(classes[CapacityClass.ABOVE] + new))
+
+    aggregates = {}
+    for measure in MEASURES:
+        cur_total = last_total = ZERO
+        new_delta = ZERO
+        prev_total: Decimal | None = ZERO if prev is not None else None
+        reported = 0
+        for firm_id, row in now.items():
+            value = row.value(measure)
+            if value is None:
+                continue
+            reported += 1
+            b = base.get(firm_id)
+            b_value = (b.value(measure) if b is not None else None) or ZERO
+            cur_total += value
+            last_total += b_value
+            if firm_id in new:
+                new_delta += value - b_value
+            if prev is not None:
+                p = prev.get(firm_id)
+                prev_total += (p.value(measure) if p is not None else None) or ZERO
+        yoy = change(cur_total, last_total) if reported else None
+        new_part = new_delta / last_total if yoy is not None else None
+        aggregates[measure] = Aggregate(
+            measure=measure,
+            current=cur_total,
+            firms=reported,
+            last_year=last_total,
+            previous=prev_total,
+            yoy=yoy,
+            mom=change(cur_total, prev_total) if reported else None,
+            new_part=new_part,
+            existing_part=_exact_difference(yoy, new_part) if yoy is not None else None,
+        )
+
+    falls = tuple(
+        sorted(
+            (c for c in firms.values() if c.output_change is not None and c.output_change < 0),
+            key=lambda c: (c.output_change, c.firm_id),
+        )
+    )
+    return MonthSummary(
+        reporting=len(now),
+        producing=len(firms),
+        classes=classes,
+        new_firms=new,
+        firms=firms,
+        aggregates=aggregates,
+        halted=tuple(sorted(f for f, r in now.items() if not r.producing)),
+        not_reported=tuple(sorted(set(base) - set(now))),
+        band=band,
+        falls=falls,
+    )
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """累计: the sums of months 1..t this year and last year, for one figure."""
+
+    measure: str
+    months: int
+    current: Decimal
+    last_year: Decimal
+    yoy: Decimal | None
+
+
+def year_to_date(
+    measure: str, current: Iterable[Decimal | None], last_year: Iterable[Decimal | None]
+) -> YearToDate:
+    """Monthly totals for January..t of both years (missing months count as 0)."""
+    cur = [Decimal(v or 0) for v in current]
+    base = [Decimal(v or 0) for v in last_year][: len(cur)]
+    cur_total, base_total = sum(cur, ZERO), sum(base, ZERO)
+    return YearToDate(measure, len(cur), cur_total, base_total, change(cur_total, base_total))

@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.core.period import Period
+from zonedesk.monitoring.figures import SPECS
+
+
+def _range(name: str) -> list:
+    return [MinValueValidator(0), MaxValueValidator(SPECS[name].maximum)]
+
+
+class MonthlyFigure(models.Model):
+    """One firm's figures for one month (`period` is the month's first day)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="monthly_figures",
+    )
+    period = models.DateField(_("month"))
+    output_value_wan = models.DecimalField(
+        _("output value (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=_range("output_value_wan"),
+    )
+    revenue_wan = models.DecimalField(
+        _("main business revenue (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_range("revenue_wan"),
+    )
+    electricity_kwh = models.BigIntegerField(
+        _("electricity (kWh)"), null=True, blank=True, validators=_range("electricity_kwh")
+    )
+    water_t = models.BigIntegerField(
+        _("water (t)"), null=True, blank=True, validators=_range("water_t")
+    )
+    employees = models.PositiveIntegerField(
+        _("employees at month end"), validators=_range("employees")
+    )
+    days_halted = models.PositiveSmallIntegerField(
+        _("days halted"), default=0, validators=_range("days_halted")
+    )
+    export_value_wan = models.DecimalField(
+        _("export delivery value (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_range("export_value_wan"),
+    )
+    orders_wan = models.DecimalField(
+        _("orders on hand (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_range("orders_wan"),
+    )
+    capacity_utilisation_pct = models.DecimalField(
+        _("capacity utilisation (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_range("capacity_utilisation_pct"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly figures")
+        verbose_name_plural = _("monthly figures")
+        ordering = ["period", "enterprise_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period"], name="one_figure_per_firm_month"
+            ),
+            models.CheckConstraint(condition=Q(days_halted__lte=31), name="days_halted_in_month"),
+            models.CheckConstraint(
+                condition=Q(output_value_wan__gte=0), name="output_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "enterprise"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {Period.of(self.period)}"
+
+    @property
+    def month(self) -> Period:
+        return Period.of(self.period)
+
+
+class AnnualTarget(models.Model):
+    """The zone's output growth target for a year (e.g. 8 %), the base of the recovery rates."""
+
+    zone = models.ForeignKey(
+        "org.Zone", verbose_name=_("zone"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    output_growth_pct = models.DecimalField(
+        _("output growth target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(-100), MaxValueValidator(500)],
+    )
+
+    class Meta:
+        verbose_name = _("annual target")
+        verbose_name_plural = _("annual targets")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year"], name="one_target_per_zone_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} {self.year}: {self.output_growth_pct}%"

@@ -1,0 +1,105 @@
+"""追赶测算: the uniform YoY growth the rest of the year needs. Pure Python: no Django.
+
+With last year's monthly totals B1..B12, this year's A1..At and an annual growth target r,
+the year ends at (1 + r)·ΣB when every remaining month grows by
+
+    g = ((1 + r)·ΣB − ΣA(1..t) − ΣB(t+1..12)) / ΣB(t+1..12)
+
+over the same month of last year. r = 0 gives the growth needed just to catch up.
+
+What-if: if the remaining months each lose N days to halts, the days that are worked must
+carry the whole remaining output, so the growth needed on them is
+(1 + g)·D / W − 1, with D the calendar days of the remaining months and W the days worked,
+Σ max(days − N, 0) (a month cannot lose more days than it has).
+"""
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal(0)
+
+
+def required_growth(
+    last_year: Sequence[Decimal], actual: Sequence[Decimal], target: Decimal = ZERO
+) -> Decimal | None:
+    """g above, or None when no month remains or the remaining months had no output."""
+    if len(last_year) != 12:
+        raise ValueError("last year needs 12 monthly figures")
+    t = len(actual)
+    if t > 12:
+        raise ValueError("at most 12 months of actual figures")
+    base = [Decimal(v or 0) for v in last_year]
+    remaining = sum(base[t:], ZERO)
+    if t == 12 or remaining <= 0:
+        return None
+    done = sum((Decimal(v or 0) for v in actual), ZERO)
+    return ((1 + Decimal(target)) * sum(base, ZERO) - done - remaining) / remaining
+
+
+def with_halted_days(
+    growth: Decimal | None, year: int, through_month: int, halted_days: int
+) -> Decimal | None:
+    """The growth needed on the days worked if every remaining month loses `halted_days`."""
+    if growth is None:
+        return None
+    days = [calendar.monthrange(year, m)[1] for m in range(through_month + 1, 13)]
+    worked = sum(max(d - halted_days, 0) for d in days)
+    if worked <= 0:
+        return None
+    return (1 + growth) * sum(days) / worked - 1
+
+
+@dataclass(frozen=True)
+class Recovery:
+    year: int
+    through_month: int  # t: the last month with actual figures
+    target: Decimal | None  # the annual growth target r (0.08); None when the zone has none
+    last_year_total: Decimal  # ΣB(1..12)
+    last_year_to_date: Decimal  # ΣB(1..t)
+    actual_to_date: Decimal  # ΣA(1..t)
+    remaining_base: Decimal  # ΣB(t+1..12)
+    catch_up: Decimal | None  # g for r = 0
+    to_target: Decimal | None  # g for r = target
+    halted_days: int = 0  # the what-if's N (0: no what-if)
+    catch_up_if_halted: Decimal | None = None
+    to_target_if_halted: Decimal | None = None
+
+    @property
+    def ytd_change(self) -> Decimal | None:
+        if self.last_year_to_date <= 0:
+            return None
+        return (self.actual_to_date - self.last_year_to_date) / self.last_year_to_date
+
+
+def recovery(
+    *,
+    year: int,
+    last_year: Sequence[Decimal],
+    actual: Sequence[Decimal],
+    target: Decimal | None = None,
+    halted_days: int = 0,
+) -> Recovery:
+    t = len(actual)
+    base = [Decimal(v or 0) for v in last_year]
+    catch_up = required_growth(base, actual)
+    to_target = required_growth(base, actual, target) if target is not None else None
+    return Recovery(
+        year=year,
+        through_month=t,
+        target=target,
+        last_year_total=sum(base, ZERO),
+        last_year_to_date=sum(base[:t], ZERO),
+        actual_to_date=sum((Decimal(v or 0) for v in actual), ZERO),
+        remaining_base=sum(base[t:], ZERO),
+        catch_up=catch_up,
+        to_target=to_target,
+        halted_days=halted_days,
+        catch_up_if_halted=with_halted_days(catch_up, year, t, halted_days)
+        if halted_days
+        else None,
+        to_target_if_halted=(
+            with_halted_days(to_target, year, t, halted_days) if halted_days else None
+        ),
+    )

@@ -1,0 +1,259 @@
+"""Reads of monthly figures, always scoped to the acting user, and the month's status.
+
+The arithmetic lives in `indicators` and `recovery` (pure); this module only fetches the rows
+for the firms a user may see and hands them over.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.selectors import enterprise_scope
+from zonedesk.monitoring import access, indicators, recovery
+from zonedesk.monitoring.indicators import MEASURES, FirmMonth
+from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
+from zonedesk.org.models import Area, Zone
+from zonedesk.org.selectors import area_get, zone_get, zone_list
+
+TREND_MEASURES = ("output_value_wan", "electricity_kwh", "employees")
+ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES)
+# Firms expected to report every month (construction sites and closed firms are not).
+REPORTING_STATUSES = (Enterprise.Status.PRODUCING, Enterprise.Status.HALTED)
+
+
+def band() -> Decimal:
+    return Decimal(str(settings.ZONEDESK["CAPACITY_BAND"]))
+
+
+def figure_scope(user) -> QuerySet[MonthlyFigure]:
+    """The figures of the firms the user may see."""
+    return MonthlyFigure.objects.filter(enterprise__in=enterprise_scope(user))
+
+
+def figure_get(user, *, enterprise: Enterprise, period: Period) -> MonthlyFigure | None:
+    return (
+        figure_scope(user)
+        .select_related("enterprise__zone__area", "submitted_by", "confirmed_by")
+        .filter(enterprise=enterprise, period=period.first_day)
+        .first()
+    )
+
+
+def figure_history(user, *, enterprise: Enterprise, months: int = 25) -> list[MonthlyFigure]:
+    return list(
+        figure_scope(user)
+        .filter(enterprise=enterprise)
+        .select_related("submitted_by", "confirmed_by")
+        .order_by("-period")[:months]
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a status covers: one zone, or every zone of an area that the user may see."""
+
+    label: str
+    zone: Zone | None
+    area: Area | None
+    zones: tuple[Zone, ...]
+
+    @property
+    def code(self) -> str:
+        return self.zone.code if self.zone else self.area.code
+
+
+def scope_for(user, *, zone: str = "", area: str = "") -> Scope | None:
+    """The zone or area asked for (by code), or the user's own unit; None when out of reach."""
+    if not access.can_view_dashboard(user):
+        return None
+    if zone:
+        z = zone_get(user, code=zone)
+        return Scope(z.name, z, None, (z,)) if z else None
+    if area:
+        a = area_get(user, code=area)
+        if a is None:
+            return None
+        zones = tuple(
+            zone_list(user).filter(area__code__startswith=a.scope_prefix).order_by("code")
+        )
+        return Scope(a.name, None, a, zones)
+    if user.zone_id is not None:
+        return scope_for(user, zone=user.zone.code)
+    if user.area_id is not None:
+        return scope_for(user, area=user.area.code)
+    first = zone_list(user).order_by("code").first()  # a superuser: start with the first zone
+    return scope_for(user, zone=first.code) if first else None
+
+
+def _firms(user, scope: Scope) -> QuerySet[Enterprise]:
+    return enterprise_scope(user).filter(zone__in=[z.pk for z in scope.zones])
+
+
+def _firm_months(rows) -> dict[Period, list[FirmMonth]]:
+    out: dict[Period, list[FirmMonth]] = defaultdict(list)
+    for row in rows:
+        period = Period.of(row["period"])
+        values = {m: row[m] for m in MEASURES}
+        out[period].append(
+            FirmMonth(
+                firm_id=row["enterprise_id"],
+                days_in_month=period.days,
+                days_halted=row["days_halted"],
+                **values,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    values: dict  # measure -> this month's total
+    last_year: dict  # measure -> the same month's total a year earlier
+
+
+@dataclass
+class Status:
+    """Everything the dashboard, the paragraph and the API say about one month."""
+
+    scope: Scope
+    period: Period
+    summary: indicators.MonthSummary
+    names: dict[int, str]
+    ytd: dict[str, indicators.YearToDate]
+    recovery: recovery.Recovery
+    trend: list[TrendPoint]
+    missing: list[Enterprise]
+    expected: int  # firms expected to report this month
+    zones: list[tuple[Zone, indicators.MonthSummary]] = field(default_factory=list)
+
+    def name(self, firm_id: int) -> str:
+        return self.names.get(firm_id, str(firm_id))
+
+    @property
+    def reported(self) -> int:
+        return self.summary.reporting
+
+
+def monthly_totals(firms: QuerySet[Enterprise], first: Period, last: Period) -> dict[Period, dict]:
+    """Σ of every figure per month over `firms`, months first..last (missing months absent)."""
+    rows = (
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms, period__gte=first.first_day, period__lte=last.first_day
+        )
+        .values("period")
+        .annotate(firms=Count("id"), **{m: Sum(m) for m in MEASURES})
+        .order_by("period")
+    )
+    return {Period.of(r.pop("period")): r for r in rows}
+
+
+def target_for(scope: Scope, year: int) -> Decimal | None:
+    """The zone's growth target as a fraction (0.08), or None."""
+    if scope.zone is None:
+        return None
+    target = AnnualTarget.objects.filter(zone=scope.zone, year=year).first()
+    return target.output_growth_pct / 100 if target else None
+
+
+def status(
+    user,
+    scope: Scope,
+    period: Period,
+    *,
+    target: Decimal | None = None,
+    halted_days: int = 0,
+    by_zone: bool = False,
+) -> Status:
+    """The month's indicators for the scope; `target` (a fraction) overrides the stored one."""
+    firms = _firms(user, scope)
+    periods = [period, period.last_year, period.previous]
+    rows = list(
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms, period__in=[p.first_day for p in periods]
+        ).values(*ROW_FIELDS, "enterprise__zone_id")
+    )
+    months = _firm_months(rows)
+    summary = indicators.summarise(
+        months[period], months[period.last_year], months[period.previous], band=band()
+    )
+
+    totals = monthly_totals(firms, period.shift(-24), period)
+
+    def series(measure: str, first: Period, n: int) -> list[Decimal]:
+        return [Decimal((totals.get(first.shift(i)) or {}).get(measure) or 0) for i in range(n)]
+
+    jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
+    ytd = {
+        m: indicators.year_to_date(
+            m, series(m, jan, period.month), series(m, last_jan, period.month)
+        )
+        for m in MEASURES
+    }
+    rec = recovery.recovery(
+        year=period.year,
+        last_year=series("output_value_wan", last_jan, 12),
+        actual=series("output_value_wan", jan, period.month),
+        target=target if target is not None else target_for(scope, period.year),
+        halted_days=halted_days,
+    )
+    trend = [
+        TrendPoint(
+            p,
+            {m: (totals.get(p) or {}).get(m) for m in TREND_MEASURES},
+            {m: (totals.get(p.last_year) or {}).get(m) for m in TREND_MEASURES},
+        )
+        for p in (period.shift(i) for i in range(-12, 1))
+    ]
+
+    reported_ids = {f.firm_id for f in months[period]}
+    expected = firms.filter(status__in=REPORTING_STATUSES)
+    missing = list(
+        expected.exclude(pk__in=reported_ids).select_related("zone", "officer").order_by("name")
+    )
+    named = (
+        set(summary.new_firms) | {c.firm_id for c in summary.falls[:10]} | set(summary.not_reported)
+    )
+    names = dict(Enterprise.objects.filter(pk__in=named).values_list("pk", "name"))
+
+    zones = []
+    if by_zone and len(scope.zones) > 1:
+        zone_of = {r["enterprise_id"]: r["enterprise__zone_id"] for r in rows}
+        for zone in scope.zones:
+            part = {p: [f for f in months[p] if zone_of[f.firm_id] == zone.pk] for p in periods}
+            zones.append(
+                (
+                    zone,
+                    indicators.summarise(
+                        part[period], part[period.last_year], part[period.previous], band=band()
+                    ),
+                )
+            )
+    return Status(
+        scope=scope,
+        period=period,
+        summary=summary,
+        names=names,
+        ytd=ytd,
+        recovery=rec,
+        trend=trend,
+        missing=missing,
+        expected=expected.count(),
+        zones=zones,
+    )
+
+
+def latest_period(user, scope: Scope) -> Period | None:
+    """The latest month with any figures in the scope."""
+    latest = (
+        MonthlyFigure.objects.filter(enterprise__in=_firms(user, scope))
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return Period.of(latest) if latest else None
