@@ -79,6 +79,58 @@ MATRIX = {
     "api:get_firm": ("200 200 200 200 200 200 404 200 200 200 401", same("404", "401")),
     "api:create_firm": ("201 201 403 403 403 403 403 403 201 201 401", same("400", "401")),
     "api:update_firm": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    # Monitoring: zone-wide pages for the unit's staff; a firm's month for whoever reports it.
+    "monitoring:dashboard": (
+        "200 200 200 200 200 403 403 200 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:dashboard_export": (
+        "200 200 200 200 200 403 403 200 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:month": (
+        "V V V V V 403 403 V V V 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:month_export": (
+        "V V V V V 403 403 V V V 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:confirm_all": (
+        "302 302 302 302 403 403 403 403 302 302 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    # An upload's job: its uploader only (in: the user's own job; out: somebody else's).
+    "monitoring:import_job": (same("200", "302"), same("404", "302")),
+    "monitoring:import_template": (
+        "200 200 403 403 403 403 403 403 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:target": (
+        "302 302 403 403 403 403 403 403 302 302 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "monitoring:figure_edit": (
+        "200 200 200 403 403 200 404 403 200 200 302",
+        same("404", "302"),
+    ),
+    "monitoring:figure_confirm": (
+        "302 302 302 403 403 403 404 403 302 302 302",
+        same("404", "302"),
+    ),
+    "api:zone_status": (
+        "200 200 200 200 200 403 403 200 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
+    # An area's figures are for area users; a zone's users see their zone only.
+    "api:area_status": (
+        "404 404 404 404 404 403 403 404 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
+    "api:list_figures": ("V V V V V V 404 V V V 401", same("404", "401")),
+    "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
+    "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
 
 
@@ -97,12 +149,68 @@ def _staff(world: World, scope: str):
     return world.users["officer2" if scope == "in" else "officer_b"]
 
 
+JUNE = "2020-06"
+
+
+def _figures(world: World) -> None:
+    """June 2020 figures of every firm, submitted, so monitoring routes have rows to show."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    for firm in (world.firm_a, world.firm_a2, world.firm_b):
+        MonthlyFigure.objects.create(
+            enterprise=firm, period="2020-06-01", output_value_wan=100, employees=10
+        )
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
     zone = _zone(world, scope)
     json_ = "application/json"
+    in_zone = {"zone": zone.code, "period": JUNE}
     match name:
+        case "monitoring:dashboard" | "monitoring:dashboard_export" | "monitoring:import_template":
+            return client.get(reverse(name), in_zone), None
+        case "monitoring:month":
+            _figures(world)
+            return client.get(reverse(name), in_zone), firm.name
+        case "monitoring:month_export":
+            _figures(world)
+            return client.get(reverse(name), in_zone), firm.credit_code
+        case "monitoring:import_job":
+            from zonedesk.monitoring.models import ImportJob
+
+            owner = world.users.get(role) if scope == "in" else world.users["officer_b"]
+            job = ImportJob.objects.create(
+                zone=world.zone_a, period="2020-06-01", created_by=owner, state="done"
+            )
+            return client.get(reverse(name, args=[job.pk])), None
+        case "monitoring:confirm_all":
+            return client.post(reverse(name), in_zone), None
+        case "monitoring:target":
+            return client.post(
+                reverse(name), {**in_zone, "year": 2020, "output_growth_pct": "8"}
+            ), None
+        case "monitoring:figure_edit" | "monitoring:figure_confirm":
+            _figures(world)
+            url = reverse(name, args=[firm.pk, JUNE])
+            return (client.get(url) if name.endswith("edit") else client.post(url)), None
+        case "api:zone_status":
+            return client.get(reverse(name, args=[zone.code]), {"period": JUNE}), None
+        case "api:area_status":
+            area = world.kaijiang if scope == "in" else world.wanzhou
+            return client.get(reverse(name, args=[area.code]), {"period": JUNE}), None
+        case "api:list_figures":
+            _figures(world)
+            return client.get(reverse(name, args=[firm.pk])), '"2020-06"'
+        case "api:put_figures":
+            body = {"output_value_wan": "120.50", "employees": 12, "days_halted": 0}
+            return client.put(
+                reverse(name, args=[firm.pk, JUNE]), json.dumps(body), content_type=json_
+            ), None
+        case "api:confirm_figures":
+            _figures(world)
+            return client.post(reverse(name, args=[firm.pk, JUNE])), None
         case "enterprises:detail" | "enterprises:edit":
             return client.get(reverse(name, args=[firm.pk])), None
         case "enterprises:list" | "api:list_firms":

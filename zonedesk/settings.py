@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "zonedesk.core",
     "zonedesk.org",
@@ -157,6 +159,21 @@ ZONEDESK = {
     # A producing firm whose output is within this fraction of the same month last year is
     # 'level' (持平); beyond it 'above' or 'below'.
     "CAPACITY_BAND": os.environ.get("ZONEDESK_CAPACITY_BAND", "0.05"),
+    # Uploads up to this size are checked and stored during the request; larger ones go to the
+    # background worker (`zonedesk db_worker`) and the page shows their progress.
+    "IMPORT_INLINE_BYTES": int(os.environ.get("ZONEDESK_IMPORT_INLINE_BYTES", 256 * 1024)),
+    # An import's error report keeps at most this many problems.
+    "IMPORT_MAX_ERRORS": 1000,
+}
+
+# Background work: the database backend and its worker (`zonedesk db_worker`), so one machine
+# needs no broker. ZONEDESK_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs
+# tasks in the web process instead (no worker; the request waits).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ZONEDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 LOGGING = {

@@ -110,6 +110,11 @@ def test_english_headers_and_an_export_round_trip(world):
         (8, None, "必填"),
         (3, "2020-05", "另一个月份"),
         (3, "2020-13", "不是月份"),
+        (3, "1900-06", "不是月份"),
+        (5, "inf", "不是数字"),
+        (5, "1e400", "最大为"),
+        (5, "NaN", "不是数字"),
+        (5, 1e300, "最大为"),
     ],
 )
 def test_one_bad_cell_rejects_the_file_and_names_the_cell(world, column, value, reason):
@@ -138,7 +143,7 @@ def test_unknown_duplicate_and_foreign_firms_are_named(world):
         run(world, book)
     with translation.override("zh-hans"):
         reasons = {e.row: e.reason for e in caught.value.errors}
-    assert "zone-b" in reasons[4]
+    assert "zone-a" in reasons[4] and "zone-b" not in reasons[4]  # other zones are not revealed
     assert "第 2 行" in reasons[5] or "2" in reasons[5]
     assert "zone-a" in reasons[6]
     assert 7 in reasons
@@ -167,7 +172,7 @@ def test_a_future_month_is_refused(world):
     from zonedesk.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        run(world, filled(world, period=Period(2999, 1)), period=Period(2999, 1))
+        run(world, filled(world, period=Period(2099, 1)), period=Period(2099, 1))
 
 
 def test_import_monthly_command(world, tmp_path, capsys):
@@ -215,3 +220,17 @@ def test_a_template_saved_by_libreoffice_calc_imports(world, tmp_path, fmt):
     assert result.created == 2
     row = MonthlyFigure.objects.get(enterprise=world.firm_a2, period=JUNE.first_day)
     assert row.output_value_wan == Decimal("1234.50") and row.orders_wan == Decimal("3000.00")
+
+
+def test_created_rows_are_audited_with_their_ids(world):
+    run(world, filled(world))
+    ids = set(MonthlyFigure.objects.values_list("id", flat=True))
+    entries = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure")
+    assert {int(e.target_id) for e in entries} == ids
+
+
+def test_an_empty_days_halted_cell_means_none(world):
+    book = filled(world)
+    book.worksheets[0].cell(row=2, column=9).value = None
+    run(world, book)
+    assert MonthlyFigure.objects.filter(days_halted=0).count() == 2

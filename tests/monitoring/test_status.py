@@ -113,3 +113,27 @@ def test_bad_arguments_are_refused_clearly(demo):
         call_command(
             "report", "status", "--zone", "demo", "--period", "2020-06", "--user", "officer-x"
         )
+
+
+def test_recovery_command_prints_the_months_and_the_rates(demo, capsys):
+    call_command("recovery", "--zone", "demo", "--through", "2020-06")
+    out = capsys.readouterr().out
+    assert "11.65%" in out and "25.67%" in out
+    assert "+12.78%" in out  # June's YoY in the table
+    call_command("recovery", "--zone", "demo", "--through", "2020-06", "--target", "10")
+    out = capsys.readouterr().out
+    assert "年增长 10%" in out and "25.67%" not in out
+    call_command("recovery", "--zone", "demo", "--through", "2020-06", "--halted-days", "3")
+    assert "3" in capsys.readouterr().out.splitlines()[-1]
+    for bad in (["--target", "abc"], ["--target", "NaN"], ["--halted-days", "40"]):
+        with pytest.raises(CommandError):
+            call_command("recovery", "--zone", "demo", "--through", "2020-06", *bad)
+
+
+def test_a_user_sees_only_their_scope(demo):
+    with pytest.raises(CommandError):
+        call_command(
+            "report", "status", "--zone", "demo", "--period", "2020-06", "--user", "east-officer"
+        )
+    with pytest.raises(CommandError):
+        call_command("report", "status", "--zone", "demo", "--period", "2020-06", "--user", "firm")

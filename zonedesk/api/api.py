@@ -8,6 +8,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.enterprises.api import router as enterprises_router
+from zonedesk.monitoring.api import router as monitoring_router
 from zonedesk.org.api import router as org_router
 from zonedesk.org.services import api_token_authenticate
 
@@ -25,7 +26,7 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="zonedesk API",
     version="1",
-    description="The zone's firms and organisation. Session (browser) or bearer-token auth.",
+    description="The zone's firms, organisation and monthly figures. Session (browser) or bearer-token auth.",
     urls_namespace="api",
     # Token first: the session authenticator checks CSRF on writes even when no session is sent.
     auth=[TokenAuth(), SessionAuth(csrf=True)],
@@ -34,6 +35,7 @@ api = NinjaAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/", enterprises_router)
+api.add_router("/", monitoring_router)
 
 
 @api.exception_handler(ValidationFailed)

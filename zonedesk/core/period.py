@@ -17,20 +17,25 @@ class Period:
     month: int
 
     def __post_init__(self):
-        if not 1 <= self.month <= 12 or not 1900 <= self.year <= 2999:
+        if not 1 <= self.month <= 12 or not 100 <= self.year <= 9999:
             raise ValueError(f"not a month: {self.year}-{self.month}")
 
     @classmethod
     def parse(cls, value: "str | dt.date | Period") -> "Period":
-        """ "2020-06", "2020/6", "2020年6月", a date or a Period; ValueError otherwise."""
+        """A month from "2020-06", "2020/6", "2020年6月", a date or a Period, between FIRST and
+        LAST (what anyone may enter; comparisons reach two years back from it)."""
         if isinstance(value, Period):
-            return value
-        if isinstance(value, dt.date):
-            return cls(value.year, value.month)
-        m = _PATTERN.match(str(value))
-        if not m:
-            raise ValueError(f"not a month: {value!r}")
-        return cls(int(m.group(1)), int(m.group(2)))
+            period = value
+        elif isinstance(value, dt.date):
+            period = cls(value.year, value.month)
+        else:
+            m = _PATTERN.match(str(value))
+            if not m:
+                raise ValueError(f"not a month: {value!r}")
+            period = cls(int(m.group(1)), int(m.group(2)))
+        if not FIRST <= period <= LAST:
+            raise ValueError(f"not a month between {FIRST} and {LAST}: {value!r}")
+        return period
 
     @classmethod
     def of(cls, day: dt.date) -> "Period":
@@ -59,3 +64,7 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+FIRST = Period(2000, 1)  # the earliest month anyone may enter or ask for
+LAST = Period(2099, 12)

@@ -26,6 +26,14 @@ def can_confirm(user, enterprise) -> bool:
     return enterprise_access.can_edit(user, enterprise)
 
 
+def can_confirm_in(user, zone) -> bool:
+    """Whether to offer confirming a zone's reports at all: its managers and officers."""
+    return is_active(user) and (
+        user.is_superuser
+        or (user.has_role(*MANAGER_ROLES, Role.OFFICER) and zone_in_unit(user, zone))
+    )
+
+
 def can_import(user, zone) -> bool:
     return is_active(user) and (
         user.is_superuser or (user.has_role(*MANAGER_ROLES) and zone_in_unit(user, zone))

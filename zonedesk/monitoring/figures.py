@@ -36,7 +36,7 @@ SPECS: dict[str, FigureSpec] = {
         FigureSpec("electricity_kwh", _("Electricity"), _("kWh"), False, 0, Decimal("1e13")),
         FigureSpec("water_t", _("Water"), _("t"), False, 0, Decimal("1e12")),
         FigureSpec("employees", _("Employees at month end"), _("persons"), True, 0, Decimal("1e6")),
-        FigureSpec("days_halted", _("Days halted"), _("days"), True, 0, Decimal(31)),
+        FigureSpec("days_halted", _("Days halted"), _("days"), False, 0, Decimal(31)),
         FigureSpec(
             "export_value_wan", _("Export delivery value"), _("10k yuan"), False, 2, Decimal("1e10")
         ),

@@ -72,6 +72,7 @@ def template_bytes(zone: Zone, period: Period, firms) -> bytes:
         (cols["credit_code"].header, _("Required: identifies the firm; keep it as it is.")),
         (cols["name"].header, _("For reading only; not imported.")),
         (cols["period"].header, _("Must be %(period)s for every row.") % {"period": period}),
+        (cols["days_halted"].header, _("Empty means 0.")),
     ] + [
         (
             col.header,
@@ -114,22 +115,35 @@ def _number(spec: figures.FigureSpec, raw):
     if isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, float):
-        # Spreadsheet numbers are binary floats: 12.3 arrives as 12.300000000000001.
         value = Decimal(repr(raw))
-        if value != value.to_integral_value():
-            value = value.quantize(Decimal("0.000001")).normalize()
-        if value.as_tuple().exponent > 0:  # 1E+3 -> 1000
-            value = value.quantize(Decimal(1))
     else:
         text = xlsx.text(raw).replace(",", "").replace("，", "")
         if text == "":
             return None
         value = xlsx.to_decimal(text)
+    if not value.is_finite():
+        raise ValueError(raw)
+    if abs(value) > spec.maximum:
+        return value  # reported as too large, not rounded
+    if isinstance(raw, float) and value != value.to_integral_value():
+        # Spreadsheet numbers are binary floats: 12.3 may arrive as 12.300000000000001.
+        value = value.quantize(Decimal("0.000001")).normalize()
+    if value.as_tuple().exponent > 0:  # 1E+3 -> 1000
+        value = value.quantize(Decimal(1))
     return value
 
 
-def parse(*, zone: Zone, period: Period, fileobj) -> list[ParsedRow]:
-    """Read and check every row; raise ImportRejected listing every problem, or return the rows."""
+PROGRESS_EVERY = 5000  # rows between progress reports
+
+
+def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedRow]:
+    """Read and check every row; raise ImportRejected listing every problem, or return the rows.
+
+    `progress(stage, done, total)`, when given, hears "reading" once and "checking" every
+    PROGRESS_EVERY rows.
+    """
+    if progress:
+        progress("reading", 0, 0)
     sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=SHEET)
     if not rows:
         raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
@@ -156,13 +170,15 @@ def parse(*, zone: Zone, period: Period, fileobj) -> list[ParsedRow]:
         raise ImportRejected(errors)
 
     firms = dict(Enterprise.objects.filter(zone=zone).values_list("credit_code", "pk"))
-    elsewhere = {}
     specs = [(key, figures.SPECS[key], index[key]) for key in FIGURES if key in index]
     code_col, period_col = index["credit_code"], index.get("period")
     days = period.days
     seen: dict[str, int] = {}
     parsed: list[ParsedRow] = []
+    total = len(rows) - 1
     for r, cells in enumerate(rows[1:], start=2):
+        if progress and r % PROGRESS_EVERY == 0:
+            progress("checking", r - 1, total)
         if all(v is None or v == "" or xlsx.text(v) == "" for v in cells):
             continue
         width = len(cells)
@@ -178,30 +194,13 @@ def parse(*, zone: Zone, period: Period, fileobj) -> list[ParsedRow]:
             bad("credit_code", raw_code, _("Required."))
         elif firm_id is None:
             problems = uscc.problems(code)
-            if problems:
-                for msg in problems:
-                    bad("credit_code", raw_code, msg)
-            else:
-                if not elsewhere:
-                    elsewhere.update(
-                        Enterprise.objects.filter(
-                            credit_code__in=[
-                                uscc.normalise(xlsx.text(x[code_col]))
-                                for x in rows[1:]
-                                if code_col < len(x)
-                            ]
-                        )
-                        .exclude(zone=zone)
-                        .values_list("credit_code", "zone__code")
-                    )
-                    elsewhere.setdefault("", "")
+            for msg in problems:
+                bad("credit_code", raw_code, msg)
+            if not problems:
                 bad(
                     "credit_code",
                     raw_code,
-                    _("The firm is registered in zone %(zone)s, not in %(this)s.")
-                    % {"zone": elsewhere[code], "this": zone.code}
-                    if code in elsewhere
-                    else _("No firm with this code is registered in zone %(zone)s.")
+                    _("No firm with this code is registered in zone %(zone)s.")
                     % {"zone": zone.code},
                 )
         elif code in seen:

@@ -1,3 +1,6 @@
+import uuid
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -134,7 +137,7 @@ class AnnualTarget(models.Model):
         _("output growth target (%)"),
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(-100), MaxValueValidator(500)],
+        validators=[MinValueValidator(Decimal("-99.99")), MaxValueValidator(500)],
     )
 
     class Meta:
@@ -146,3 +149,66 @@ class AnnualTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone_id} {self.year}: {self.output_growth_pct}%"
+
+
+class ImportJob(models.Model):
+    """An uploaded month's sheet being checked and stored in the background, with its progress.
+
+    The file is kept in the row until the job ends (then dropped): one table, no shared disk
+    between the web process and the worker.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        READING = "reading", _("Reading the file")
+        CHECKING = "checking", _("Checking")
+        WRITING = "writing", _("Storing")
+        DONE = "done", _("Done")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (State.DONE, State.REJECTED, State.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField(_("month"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)  # of the error report
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [sheet, row, column, value, reason]
+    message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("import of monthly figures")
+        verbose_name_plural = _("imports of monthly figures")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} {self.period:%Y-%m} {self.state}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        """How far the job is, for the progress bar (reading 5, checking up to 80, writing 90)."""
+        if self.finished:
+            return 100
+        if self.state == self.State.WRITING:
+            return 90
+        if self.state == self.State.CHECKING and self.rows_total:
+            return 5 + 75 * self.rows_done // self.rows_total
+        return 5 if self.state == self.State.READING else 0

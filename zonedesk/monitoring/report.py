@@ -105,6 +105,12 @@ def sentences(st: Status) -> list[str]:
             _("Electricity use was %(electricity)s and water use %(water)s on a year earlier.")
             % {"electricity": change(electricity.yoy), "water": change(water.yoy)}
         )
+    return out + recovery_sentences(st)
+
+
+def recovery_sentences(st: Status) -> list[str]:
+    """追赶测算: the growth the remaining months need (and the what-if of halted days)."""
+    out = []
     rec = st.recovery
     if rec.catch_up is not None:
         months = {"first": rec.through_month + 1}
@@ -137,6 +143,21 @@ def sentences(st: Status) -> list[str]:
                     "months are %(rate)s below last year's."
                 )
                 % {"target": target_rate(rec.target), "rate": rate(rec.to_target)}
+            )
+        if rec.halted_days and rec.catch_up_if_halted is not None:
+            out.append(
+                _(
+                    "If every remaining month loses %(days)d days to halts, the days worked must "
+                    "be %(catch_up)s above last year's to catch up%(target)s."
+                )
+                % {
+                    "days": rec.halted_days,
+                    "catch_up": rate(rec.catch_up_if_halted),
+                    "target": _(" and %(rate)s above it to reach the target")
+                    % {"rate": rate(rec.to_target_if_halted)}
+                    if rec.to_target_if_halted is not None
+                    else "",
+                }
             )
     return out
 

@@ -16,7 +16,7 @@ from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import access, indicators, recovery
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
-from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
+from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
 from zonedesk.org.models import Area, Zone
 from zonedesk.org.selectors import area_get, zone_get, zone_list
 
@@ -75,6 +75,9 @@ def scope_for(user, *, zone: str = "", area: str = "") -> Scope | None:
         z = zone_get(user, code=zone)
         return Scope(z.name, z, None, (z,)) if z else None
     if area:
+        # A zone's users see their zone only: their county is more than their zone.
+        if not (user.is_superuser or user.area_id is not None):
+            return None
         a = area_get(user, code=area)
         if a is None:
             return None
@@ -130,6 +133,8 @@ class Status:
     trend: list[TrendPoint]
     missing: list[Enterprise]
     expected: int  # firms expected to report this month
+    # January..December of the year: (month, last year's total output, this year's or None)
+    year_output: list[tuple[Period, Decimal, Decimal | None]] = field(default_factory=list)
     zones: list[tuple[Zone, indicators.MonthSummary]] = field(default_factory=list)
 
     def name(self, firm_id: int) -> str:
@@ -195,6 +200,15 @@ def status(
         )
         for m in MEASURES
     }
+    year_output = [
+        (p, b, a if p <= period else None)
+        for p, b, a in zip(
+            (Period(period.year, m) for m in range(1, 13)),
+            series("output_value_wan", last_jan, 12),
+            series("output_value_wan", jan, 12),
+            strict=True,
+        )
+    ]
     rec = recovery.recovery(
         year=period.year,
         last_year=series("output_value_wan", last_jan, 12),
@@ -245,7 +259,14 @@ def status(
         missing=missing,
         expected=expected.count(),
         zones=zones,
+        year_output=year_output,
     )
+
+
+def firm_names(st: Status) -> dict[int, str]:
+    """Names of every firm the status mentions (the page names only the first ten falls)."""
+    ids = {c.firm_id for c in st.summary.falls} - set(st.names)
+    return {**st.names, **dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))}
 
 
 def latest_period(user, scope: Scope) -> Period | None:
@@ -257,3 +278,102 @@ def latest_period(user, scope: Scope) -> Period | None:
         .first()
     )
     return Period.of(latest) if latest else None
+
+
+@dataclass(frozen=True)
+class FirmRow:
+    """One firm's line in the month's table (the dashboard's drill-down)."""
+
+    enterprise: Enterprise
+    figure: MonthlyFigure | None
+    last_year_output: Decimal | None
+    output_change: Decimal | None
+    capacity_class: str  # above / level / below / halted / missing
+    new: bool
+
+    @property
+    def reported(self) -> bool:
+        return self.figure is not None
+
+
+FIRM_FILTERS = ("above", "level", "below", "new", "halted", "missing", "submitted", "confirmed")
+
+
+def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[FirmRow]:
+    """Every firm of the zone that reported or should have, with its class for the month."""
+    firms = enterprise_scope(user).filter(zone=zone)
+    figures = {
+        f.enterprise_id: f
+        for f in MonthlyFigure.objects.filter(enterprise__in=firms, period=period.first_day)
+    }
+    base = dict(
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms, period=period.last_year.first_day
+        ).values_list("enterprise_id", "output_value_wan")
+    )
+    listed = (
+        (firms.filter(pk__in=list(figures)) | firms.filter(status__in=REPORTING_STATUSES))
+        .select_related("officer", "zone__area")
+        .order_by("name", "id")
+    )
+    rows = []
+    for e in listed:
+        f = figures.get(e.pk)
+        if f is None:
+            cls, fc = "missing", None
+        else:
+            month = FirmMonth(
+                firm_id=e.pk,
+                days_in_month=period.days,
+                days_halted=f.days_halted,
+                output_value_wan=f.output_value_wan,
+            )
+            if month.producing:
+                b = base.get(e.pk)
+                fc = indicators.classify(
+                    month, FirmMonth(e.pk, output_value_wan=b) if b is not None else None, band()
+                )
+                cls = fc.capacity_class.value
+            else:
+                cls, fc = "halted", None
+        row = FirmRow(
+            enterprise=e,
+            figure=f,
+            last_year_output=base.get(e.pk),
+            output_change=fc.output_change if fc else None,
+            capacity_class=cls,
+            new=bool(fc and fc.new),
+        )
+        if (
+            not show
+            or show == cls
+            or (show == "new" and row.new)
+            or (f is not None and show == f.status)
+        ):
+            rows.append(row)
+    return rows
+
+
+def reference_months(
+    user, *, enterprise: Enterprise, period: Period
+) -> list[tuple[str, Period, MonthlyFigure]]:
+    """The previous month's and the same month last year's figures, shown beside the form."""
+    found = {
+        Period.of(f.period): f
+        for f in figure_scope(user).filter(
+            enterprise=enterprise,
+            period__in=[period.previous.first_day, period.last_year.first_day],
+        )
+    }
+    labels = [("previous", period.previous), ("last_year", period.last_year)]
+    return [(key, p, found[p]) for key, p in labels if p in found]
+
+
+def import_job_get(user, *, pk) -> ImportJob | None:
+    """An upload's job: only the user who uploaded it sees it (superusers see all)."""
+    if not (user and user.is_authenticated):
+        return None
+    qs = ImportJob.objects.select_related("zone").defer("content")
+    if not user.is_superuser:
+        qs = qs.filter(created_by=user)
+    return qs.filter(pk=pk).first()

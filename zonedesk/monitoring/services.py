@@ -1,11 +1,14 @@
 """Every write of monthly figures and targets: atomic, permission-checked, audited."""
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
@@ -13,9 +16,10 @@ from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import access, figures
-from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
+from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
 from zonedesk.org.models import Zone
 
+logger = logging.getLogger(__name__)
 FIGURE_FIELDS = tuple(figures.SPECS)
 AUDITED_FIELDS = (*FIGURE_FIELDS, "status")
 
@@ -144,21 +148,36 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
-@transaction.atomic
-def monthly_import(*, actor, zone: Zone, period: Period, fileobj) -> ImportResult:
-    """Store every row of the month's sheet, or nothing at all (raises ImportRejected).
-
-    Rows are upserted in bulk (INSERT … ON CONFLICT on both databases); each created or changed
-    row gets an audit entry, written in bulk in the same transaction.
-    """
-    from zonedesk.core.models import AuditEntry
-    from zonedesk.monitoring import imports
-
+def _check_import(actor, zone: Zone, period: Period) -> None:
     if actor is not None and not access.can_import(actor, zone):
         raise PermissionDenied()
     if period > Period.of(timezone.localdate()):
         raise ValidationFailed({"period": [_("Figures cannot be reported for a future month.")]})
-    rows = imports.parse(zone=zone, period=period, fileobj=fileobj)
+
+
+def monthly_import(
+    *, actor, zone: Zone, period: Period, fileobj, progress: Callable | None = None
+) -> ImportResult:
+    """Store every row of the month's sheet, or nothing at all (raises ImportRejected).
+
+    The sheet is read and checked first (no transaction held; `progress(stage, done, total)`
+    is told how far it is), then every row is written in one transaction: upserted in bulk
+    (INSERT … ON CONFLICT on both databases), with an audit entry for each created or changed
+    row, written in bulk in the same transaction.
+    """
+    from zonedesk.monitoring import imports
+
+    _check_import(actor, zone, period)
+    rows = imports.parse(zone=zone, period=period, fileobj=fileobj, progress=progress)
+    if progress:
+        progress("writing", len(rows), len(rows))
+    return _write_rows(actor=actor, zone=zone, period=period, rows=rows)
+
+
+@transaction.atomic
+def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
+    from zonedesk.core.models import AuditEntry
+
     present = frozenset().union(*(r.values.keys() for r in rows))
     stored = {
         f["enterprise_id"]: f
@@ -220,6 +239,12 @@ def monthly_import(*, actor, zone: Zone, period: Period, fileobj) -> ImportResul
         ],
     )
     ctx = audit.current_context.get()
+    # The new rows' ids, so that every entry names its record (one query for the month).
+    ids = dict(
+        MonthlyFigure.objects.filter(enterprise__zone=zone, period=period.first_day).values_list(
+            "enterprise_id", "id"
+        )
+    )
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -227,7 +252,7 @@ def monthly_import(*, actor, zone: Zone, period: Period, fileobj) -> ImportResul
                 actor_name=getattr(actor, "username", "") or "system",
                 action="update" if old is not None else "create",
                 target_type=MonthlyFigure._meta.label_lower,
-                target_id=str(old["id"]) if old is not None else "",
+                target_id=str(ids[figure.enterprise_id]),
                 target_repr=f"{figure.enterprise_id} {period}",
                 changes=changes,
                 ip_address=ctx.ip_address,
@@ -244,6 +269,8 @@ def monthly_import(*, actor, zone: Zone, period: Period, fileobj) -> ImportResul
 @transaction.atomic
 def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
     """Confirm every submitted figure of the month that the actor may confirm; returns how many."""
+    from zonedesk.core.models import AuditEntry
+
     pending = list(
         MonthlyFigure.objects.select_related("enterprise__zone__area").filter(
             enterprise__zone=zone,
@@ -251,9 +278,123 @@ def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
             status=MonthlyFigure.Status.SUBMITTED,
         )
     )
-    done = 0
-    for figure in pending:
-        if actor is None or access.can_confirm(actor, figure.enterprise):
-            figure_confirm(actor=actor, figure=figure)
-            done += 1
-    return done
+    mine = [f for f in pending if actor is None or access.can_confirm(actor, f.enterprise)]
+    now = timezone.now()
+    by = actor if getattr(actor, "pk", None) else None
+    for figure in mine:
+        figure.status, figure.confirmed_by, figure.confirmed_at = (
+            MonthlyFigure.Status.CONFIRMED,
+            by,
+            now,
+        )
+    MonthlyFigure.objects.bulk_update(mine, ["status", "confirmed_by", "confirmed_at"])
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                actor=actor,
+                action="update",
+                instance=f,
+                changes={
+                    "status": [MonthlyFigure.Status.SUBMITTED, MonthlyFigure.Status.CONFIRMED]
+                },
+                zone_id=zone.pk,
+                area_code=zone.area.code,
+            )
+            for f in mine
+        ]
+    )
+    return len(mine)
+
+
+def import_start(*, actor, zone: Zone, period: Period, upload) -> ImportJob:
+    """Accept an upload: small files are stored at once, larger ones by the background worker.
+
+    Either way the result is an ImportJob (state done, rejected or, for the worker, queued) that
+    the page shows and polls. Permission and the month are checked before anything is queued.
+    """
+    from zonedesk.monitoring.tasks import run_import
+
+    _check_import(actor, zone, period)
+    ctx = audit.current_context.get()
+    job = ImportJob.objects.create(
+        zone=zone,
+        period=period.first_day,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        filename=getattr(upload, "name", "")[:200],
+        content=upload.read(),
+        ip_address=ctx.ip_address,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    if len(job.content) <= settings.ZONEDESK["IMPORT_INLINE_BYTES"]:
+        _execute(job)
+    else:
+        transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    return job
+
+
+def import_run(*, job_id) -> None:
+    """The worker's entry: run a queued job, audited with the uploader's address."""
+    job = ImportJob.objects.select_related("zone__area", "created_by").get(pk=job_id)
+    if job.created_by is None and not job.finished:
+        # The uploader's account is gone: nobody is left whose permission would cover it.
+        job.state = ImportJob.State.REJECTED
+        job.errors = [
+            ["", 0, "", "", str(_("The account that uploaded the file no longer exists."))]
+        ]
+        job.content, job.finished_at = b"", timezone.now()
+        job.save()
+        return
+    token = audit.current_context.set(
+        audit.RequestContext(ip_address=job.ip_address, via="web, background")
+    )
+    try:
+        _execute(job)
+    finally:
+        audit.current_context.reset(token)
+
+
+def _execute(job: ImportJob) -> None:
+    """Check and store a job's file; never raises: the job records the outcome."""
+    if job.finished:
+        return
+
+    def progress(stage: str, done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(state=stage, rows_done=done, rows_total=total)
+
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        _record_outcome(job, progress)
+    job.content = b""
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def _record_outcome(job: ImportJob, progress: Callable) -> None:
+    from zonedesk.core.xlsx import ImportRejected
+
+    try:
+        result = monthly_import(
+            actor=job.created_by,
+            zone=job.zone,
+            period=Period.of(job.period),
+            fileobj=bytes(job.content),
+            progress=progress,
+        )
+    except ImportRejected as exc:
+        job.state = ImportJob.State.REJECTED
+        job.errors = [
+            [e.sheet, e.row, e.column, e.value, e.reason]
+            for e in exc.errors[: settings.ZONEDESK["IMPORT_MAX_ERRORS"]]
+        ]
+        job.rows_done = 0
+        job.message = str(len(exc.errors))
+    except (PermissionDenied, ValidationFailed) as exc:
+        job.state = ImportJob.State.REJECTED
+        job.errors = [["", 0, "", "", str(exc)]]
+    except Exception as exc:  # a fault of ours: the job must still end, with it recorded
+        job.state = ImportJob.State.FAILED
+        job.message = repr(exc)[:2000]
+        logger.exception("import %s failed", job.pk)
+    else:
+        job.state = ImportJob.State.DONE
+        job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
+        job.rows_done = job.rows_total = result.rows

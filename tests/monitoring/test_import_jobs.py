@@ -1,0 +1,102 @@
+"""Large uploads go to the background worker (django-tasks' database backend): the page shows a
+job that the real `db_worker` completes; small uploads are done within the request."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.monitoring.test_imports import JUNE, filled, saved
+from zonedesk.core.models import AuditEntry
+from zonedesk.monitoring.models import ImportJob, MonthlyFigure
+
+pytestmark = pytest.mark.django_db
+# The real worker closes the database connection after each task, as it should in production;
+# inside a test transaction that would end the test's own transaction, so those tests commit.
+worker_db = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def background(settings):
+    settings.ZONEDESK = {**settings.ZONEDESK, "IMPORT_INLINE_BYTES": 0}
+
+
+def upload(client, book, period=JUNE):
+    data = saved(book)
+    data.name = "june.xlsx"
+    return client.post(
+        "/monitoring/import/", {"zone": "zone-a", "period": str(period), "file": data}
+    )
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+
+
+def test_a_small_upload_is_stored_within_the_request(world, client_for):
+    response = upload(client_for(world.users["leader"]), filled(world))
+    assert response.status_code == 302 and "/monitoring/month/" in response["Location"]
+    assert MonthlyFigure.objects.count() == 2
+    job = ImportJob.objects.get()
+    assert job.state == "done" and job.content == b"" and job.created == 2
+
+
+@worker_db
+def test_a_large_upload_is_queued_and_the_worker_stores_it(
+    world, client_for, background, django_capture_on_commit_callbacks
+):
+    client = client_for(world.users["leader"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, filled(world))
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/monitoring/import/{job.pk}/"
+    assert job.state == "queued" and not MonthlyFigure.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'data-state="queued"' in page
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.state, job.created, job.content) == ("done", 2, b"")
+    assert MonthlyFigure.objects.count() == 2
+    entry = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").first()
+    assert entry.actor == world.users["leader"] and entry.via == "web, background"
+    partial = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "every 1s" not in partial and 'data-testid="import-done"' in partial
+
+
+@worker_db
+def test_a_rejected_background_upload_lists_its_problems(
+    world, client_for, background, django_capture_on_commit_callbacks
+):
+    book = filled(world)
+    book.worksheets[0].cell(row=3, column=5, value="很多")
+    client = client_for(world.users["leader"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, book)
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.state == "rejected" and job.errors[0][1:4] == [3, "主营业务收入（万元）", "很多"]
+    page = client.get(response["Location"]).content.decode()
+    assert "很多" in page and 'data-testid="import-errors"' in page
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_only_the_uploader_sees_the_job(world, client_for, background):
+    upload(client_for(world.users["leader"]), filled(world))
+    job = ImportJob.objects.get()
+    url = f"/monitoring/import/{job.pk}/"
+    assert client_for(world.users["admin"]).get(url).status_code == 404
+    assert client_for(world.users["leader"]).get(url).status_code == 200
+
+
+@worker_db
+def test_a_job_whose_uploader_is_gone_is_rejected(
+    world, client_for, background, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client_for(world.users["leader"]), filled(world))
+    ImportJob.objects.update(created_by=None)
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.state == "rejected" and not MonthlyFigure.objects.exists()

@@ -1,0 +1,217 @@
+"""Monitoring pages and API through the test client: entry, confirmation, targets, exports."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from python_calamine import CalamineWorkbook
+
+from tests import factories
+from zonedesk.core.models import AuditEntry
+from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
+
+pytestmark = pytest.mark.django_db
+FORM = {
+    "output_value_wan": "1200.5",
+    "employees": "80",
+    "days_halted": "0",
+    "revenue_wan": "",
+    "electricity_kwh": "150000",
+    "water_t": "",
+    "export_value_wan": "",
+    "orders_wan": "",
+    "capacity_utilisation_pct": "",
+}
+
+
+def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client_for):
+    firm = client_for(world.users["enterprise"])
+    url = f"/monitoring/enterprises/{world.firm_a.pk}/2020-06/"
+    response = firm.post(url, {**FORM, "days_halted": "31"})
+    assert response.status_code == 400
+    assert "该月只有 30 天" in response.content.decode()
+    assert not MonthlyFigure.objects.exists()
+
+    assert firm.post(url, FORM).status_code == 302
+    figure = MonthlyFigure.objects.get()
+    assert figure.output_value_wan == Decimal("1200.50") and figure.status == "submitted"
+
+    officer = client_for(world.users["officer"])
+    officer.post(f"{url}confirm/")
+    figure.refresh_from_db()
+    assert figure.status == "confirmed" and figure.confirmed_by == world.users["officer"]
+
+    firm.post(url, {**FORM, "employees": "81"})
+    figure.refresh_from_db()
+    assert figure.status == "submitted" and figure.confirmed_by is None
+    entry = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").order_by("-id")[0]
+    assert entry.changes["employees"] == [80, 81]
+    assert entry.actor == world.users["enterprise"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("output_value_wan", "-1"),
+        ("output_value_wan", "abc"),
+        ("employees", "1.5"),
+        ("orders_wan", "1e99"),
+    ],
+)
+def test_bad_entries_are_refused_with_field_errors(world, client_for, field, value):
+    response = client_for(world.users["officer"]).post(
+        f"/monitoring/enterprises/{world.firm_a.pk}/2020-06/", {**FORM, field: value}
+    )
+    assert response.status_code == 400
+    assert f'data-testid="error-{field}"' in response.content.decode()
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_a_future_or_impossible_month_is_not_found_or_refused(world, client_for):
+    client = client_for(world.users["officer"])
+    assert client.get(f"/monitoring/enterprises/{world.firm_a.pk}/2020-13/").status_code == 404
+    response = client.post(f"/monitoring/enterprises/{world.firm_a.pk}/2099-01/", FORM)
+    assert response.status_code == 400 and not MonthlyFigure.objects.exists()
+
+
+def test_confirm_all_confirms_only_what_the_officer_may(world, client_for):
+    other = factories.firm(world.zone_a, "甲三电子有限公司", officer=world.users["officer2"])
+    for firm in (world.firm_a, other):
+        MonthlyFigure.objects.create(
+            enterprise=firm, period="2020-06-01", output_value_wan=10, employees=1
+        )
+    client_for(world.users["officer"]).post(
+        "/monitoring/month/confirm/", {"zone": "zone-a", "period": "2020-06"}
+    )
+    statuses = dict(MonthlyFigure.objects.values_list("enterprise_id", "status"))
+    assert statuses == {world.firm_a.pk: "confirmed", other.pk: "submitted"}
+
+
+def test_leader_sets_the_target_and_bad_values_are_refused(world, client_for):
+    client = client_for(world.users["leader"])
+    client.post("/monitoring/target/", {"zone": "zone-a", "year": "2020", "output_growth_pct": "8"})
+    assert AnnualTarget.objects.get(zone=world.zone_a, year=2020).output_growth_pct == 8
+    response = client.post(
+        "/monitoring/target/",
+        {"zone": "zone-a", "year": "2020", "output_growth_pct": "abc"},
+        follow=True,
+    )
+    assert AnnualTarget.objects.get().output_growth_pct == 8
+    assert "产值增长目标" in response.content.decode()
+
+
+@pytest.fixture
+def demo():
+    call_command("demo", force=True, stdout=io.StringIO())
+
+
+def test_dashboard_workbook_has_every_table(demo, client_for):
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    response = client.get("/monitoring/status.xlsx", {"zone": "demo", "period": "2020-06"})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["主要指标", "产能分类", "趋势", "降幅最大", "未报送"]
+    capacity = book.get_sheet_by_name("产能分类").to_python()
+    assert [r[1] for r in capacity[1:4]] == [20, 13, 14]
+    trend = book.get_sheet_by_name("趋势").to_python()
+    assert len(trend) == 14 and trend[-1][0] == "2020-06"
+
+
+def test_pages_use_a_constant_number_of_queries(demo, client_for):
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    counts = []
+    for period in ("2020-06", "2020-05"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/monitoring/", {"period": period}).status_code == 200
+        counts.append(len(ctx))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/monitoring/month/", {"zone": "demo", "period": "2020-06"})
+    assert counts[0] == counts[1] and counts[0] < 30
+    assert len(ctx) < 30
+
+
+def test_api_status_gives_the_published_figures(demo, client_for):
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="city"))
+    data = client.get("/api/v1/zones/demo/status", {"period": "2020-06"}).json()
+    assert data["firms_producing"] == 47
+    assert data["figures"]["output_value_wan"]["yoy_pct"] == "12.78"
+    assert data["recovery"]["to_target_pct"] == "25.67"
+    assert client.get("/api/v1/zones/demo/status", {"period": "June"}).status_code == 400
+    area = client.get("/api/v1/areas/511700/status", {"period": "2020-06"}).json()
+    assert area["firms_producing"] == 47 and area["scope"]["kind"] == "area"
+
+
+def test_api_reports_and_confirms_figures(world, client_for):
+    firm = client_for(world.users["enterprise"])
+    firm.handler.enforce_csrf_checks = False
+    url = f"/api/v1/firms/{world.firm_a.pk}/figures/2020-06"
+    body = {"output_value_wan": "99.50", "employees": 9, "days_halted": 31}
+    response = firm.put(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400 and "days_halted" in response.json()["errors"]
+    body["days_halted"] = 3
+    assert firm.put(url, json.dumps(body), content_type="application/json").status_code == 200
+    assert firm.post(f"{url}/confirm").status_code == 403
+    officer = client_for(world.users["officer"])
+    assert officer.post(f"{url}/confirm").json()["status"] == "confirmed"
+    listed = firm.get(f"/api/v1/firms/{world.firm_a.pk}/figures").json()
+    assert listed[0]["period"] == "2020-06" and listed[0]["output_value_wan"] == "99.50"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/monitoring/?period=1900-06",
+        "/monitoring/?period=2000-01",
+        "/monitoring/?period=2020-06&halted=%C2%B2",
+        "/monitoring/?period=2020-06&halted=99",
+        "/monitoring/month/?period=1900-06",
+        "/monitoring/status.xlsx?period=1901-01",
+        "/monitoring/?area=511723",
+    ],
+)
+def test_odd_parameters_never_give_a_500(world, client_for, url):
+    assert client_for(world.users["leader"]).get(url).status_code in (200, 404)
+
+
+def test_months_out_of_range_are_refused_everywhere(world, client_for):
+    client = client_for(world.users["officer"])
+    client.handler.enforce_csrf_checks = False
+    assert client.get(f"/monitoring/enterprises/{world.firm_a.pk}/1900-01/").status_code == 404
+    body = {"output_value_wan": "1", "employees": 1}
+    response = client.put(
+        f"/api/v1/firms/{world.firm_a.pk}/figures/1900-01",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and not MonthlyFigure.objects.exists()
+    assert client.get("/api/v1/zones/zone-a/status?period=1900-06").status_code == 400
+
+
+def test_confirm_all_refuses_a_bad_month_and_changes_nothing(world, client_for):
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a, period="2020-06-01", output_value_wan=1, employees=1
+    )
+    response = client_for(world.users["officer"]).post(
+        "/monitoring/month/confirm/", {"zone": "zone-a", "period": "garbage"}
+    )
+    assert response.status_code == 400
+    assert MonthlyFigure.objects.get().status == "submitted"
+
+
+def test_the_falls_sheet_names_every_firm(demo, client_for):
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    response = client.get("/monitoring/status.xlsx", {"zone": "demo", "period": "2020-06"})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    falls = book.get_sheet_by_name("降幅最大").to_python()[1:]
+    assert len(falls) > 10 and all("有限公司" in row[0] for row in falls)

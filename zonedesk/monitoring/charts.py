@@ -1,0 +1,197 @@
+"""A Status as the dashboard shows it: cards, tables and chart series, and the same as xlsx.
+
+Every chart has its table: the series here feed both the ECharts script and the tables and
+the workbook, so they cannot disagree.
+"""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from zonedesk.core.xlsx import Column
+from zonedesk.monitoring import figures
+from zonedesk.monitoring.indicators import MEASURES, CapacityClass, percent
+from zonedesk.monitoring.selectors import TREND_MEASURES, Status
+
+CARD_MEASURES = ("output_value_wan", "revenue_wan", "employees", "electricity_kwh", "water_t")
+
+
+def key_figures(st: Status) -> list[dict]:
+    out = []
+    for m in CARD_MEASURES:
+        a, ytd = st.summary.aggregates[m], st.ytd[m]
+        spec = figures.SPECS[m]
+        out.append(
+            {
+                "measure": m,
+                "label": spec.label,
+                "unit": spec.unit,
+                "integer": spec.integer,
+                "current": a.current if a.firms else None,
+                "last_year": a.last_year if a.firms else None,
+                "yoy": a.yoy,
+                "mom": a.mom,
+                "new_part": a.new_part if st.summary.new_firms else None,
+                "ytd": ytd.current,
+                "ytd_yoy": ytd.yoy,
+            }
+        )
+    return out
+
+
+def class_rows(st: Status) -> list[dict]:
+    s = st.summary
+    labels = {
+        CapacityClass.LEVEL: _("Level with last year"),
+        CapacityClass.ABOVE: _("Above last year"),
+        CapacityClass.BELOW: _("Below last year"),
+    }
+    rows = [
+        {"key": cls.value, "label": labels[cls], "count": s.count(cls)}
+        for cls in (CapacityClass.LEVEL, CapacityClass.ABOVE, CapacityClass.BELOW)
+    ]
+    rows.append({"key": "new", "label": _("of which new this year"), "count": len(s.new_firms)})
+    rows.append({"key": "halted", "label": _("Reported, not producing"), "count": len(s.halted)})
+    rows.append({"key": "missing", "label": _("Not reported"), "count": len(st.missing)})
+    return rows
+
+
+def month_label(period) -> str:
+    return date_format(period.first_day, "YEAR_MONTH_FORMAT")
+
+
+def trend(st: Status) -> dict:
+    """{months: [...], series: [{measure, label, unit, this: [...], last: [...]}]} for charts."""
+    return {
+        "months": [month_label(p.period) for p in st.trend],
+        "this_year": _("This year"),
+        "last_year": _("Same month last year"),
+        "series": [
+            {
+                "measure": m,
+                "label": str(figures.SPECS[m].label),
+                "unit": str(figures.SPECS[m].unit),
+                "this": [float(p.values[m]) if p.values[m] is not None else None for p in st.trend],
+                "last": [
+                    float(p.last_year[m]) if p.last_year[m] is not None else None for p in st.trend
+                ],
+                "integer": figures.SPECS[m].integer,
+            }
+            for m in TREND_MEASURES
+        ],
+    }
+
+
+def trend_rows(st: Status) -> list[dict]:
+    """The charts' figures as table rows (exact decimals, not the chart's floats)."""
+    return [
+        {
+            "measure": m,
+            "label": figures.SPECS[m].label,
+            "unit": figures.SPECS[m].unit,
+            "integer": figures.SPECS[m].integer,
+            "rows": [(month_label(p.period), p.values[m], p.last_year[m]) for p in st.trend],
+        }
+        for m in TREND_MEASURES
+    ]
+
+
+def zone_rows(st: Status) -> list[tuple]:
+    return [
+        (
+            z,
+            {
+                "reporting": zs.reporting,
+                "producing": zs.producing,
+                "level": zs.count(CapacityClass.LEVEL),
+                "above": zs.count(CapacityClass.ABOVE),
+                "below": zs.count(CapacityClass.BELOW),
+                "output_yoy": zs.aggregates["output_value_wan"].yoy,
+                "employees_yoy": zs.aggregates["employees"].yoy,
+            },
+        )
+        for z, zs in st.zones
+    ]
+
+
+def workbook_sheets(st: Status, names: dict[int, str]):
+    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names)."""
+    s = st.summary
+    key = [
+        Column(_("Figure"), 24),
+        Column(_("Unit"), 8),
+        Column(_("This month"), 16, "wan"),
+        Column(_("Same month last year"), 16, "wan"),
+        Column(_("YoY (%)"), 10, "wan"),
+        Column(_("MoM (%)"), 10, "wan"),
+        Column(_("New firms (points)"), 12, "wan"),
+        Column(_("Year to date"), 16, "wan"),
+        Column(_("Year to date YoY (%)"), 12, "wan"),
+    ]
+    key_rows = []
+    for m in MEASURES:
+        a, ytd = s.aggregates[m], st.ytd[m]
+        spec = figures.SPECS[m]
+        key_rows.append(
+            [
+                str(spec.label),
+                str(spec.unit),
+                a.current,
+                a.last_year,
+                percent(a.yoy),
+                percent(a.mom),
+                percent(a.new_part),
+                ytd.current,
+                percent(ytd.yoy),
+            ]
+        )
+    classes = [Column(_("Capacity class"), 28), Column(_("Firms"), 10, "int")]
+    class_data = [[str(r["label"]), r["count"]] for r in class_rows(st)]
+    trend_cols = [Column(_("Month"), 12)]
+    for m in TREND_MEASURES:
+        label = str(figures.SPECS[m].label)
+        trend_cols += [
+            Column(label, 16, "wan"),
+            Column(_("%(figure)s a year earlier") % {"figure": label}, 16, "wan"),
+        ]
+    trend_rows = [
+        [str(p.period)] + [v for m in TREND_MEASURES for v in (p.values[m], p.last_year[m])]
+        for p in st.trend
+    ]
+    falls = [Column(_("Enterprise"), 36), Column(_("Output YoY (%)"), 14, "wan")]
+    fall_rows = [[names.get(c.firm_id, ""), percent(c.output_change)] for c in s.falls]
+    missing = [Column(_("Enterprise"), 36), Column(_("Liaison officer"), 16)]
+    missing_rows = [[e.name, str(e.officer or "")] for e in st.missing]
+    sheets = [
+        (_("key figures"), key, key_rows),
+        (_("capacity"), classes, class_data),
+        (_("trend"), trend_cols, trend_rows),
+        (_("largest falls"), falls, fall_rows),
+        (_("not reported"), missing, missing_rows),
+    ]
+    if st.zones:
+        zone_cols = [
+            Column(_("Zone"), 30),
+            Column(_("Reported"), 10, "int"),
+            Column(_("Producing"), 10, "int"),
+            Column(pgettext("capacity", "Level"), 8, "int"),
+            Column(_("Above"), 8, "int"),
+            Column(_("Below"), 8, "int"),
+            Column(_("Output YoY (%)"), 12, "wan"),
+            Column(_("Employment YoY (%)"), 12, "wan"),
+        ]
+        zone_rows = [
+            [
+                z.name,
+                zs.reporting,
+                zs.producing,
+                zs.count(CapacityClass.LEVEL),
+                zs.count(CapacityClass.ABOVE),
+                zs.count(CapacityClass.BELOW),
+                percent(zs.aggregates["output_value_wan"].yoy),
+                percent(zs.aggregates["employees"].yoy),
+            ]
+            for z, zs in st.zones
+        ]
+        sheets.append((_("zones"), zone_cols, zone_rows))
+    return sheets

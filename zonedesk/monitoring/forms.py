@@ -1,0 +1,82 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.period import Period
+from zonedesk.enterprises.forms import ImportForm as SpreadsheetForm
+from zonedesk.monitoring import figures
+from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.monitoring.services import FIGURE_FIELDS
+
+
+class PeriodField(forms.CharField):
+    """A month as <input type="month"> sends it (2020-06); also 2020/6 and 2020年6月."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+    default_error_messages = {"invalid": _("Not a month: write YYYY-MM, e.g. 2020-06.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return Period.parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, Period) else value
+
+
+class FigureForm(StyledFormMixin, forms.ModelForm):
+    """One firm's month, as the firm or its officer enters it (on a phone as often as not)."""
+
+    class Meta:
+        model = MonthlyFigure
+        fields = FIGURE_FIELDS
+
+    def __init__(self, *args, period: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        for name, field in self.fields.items():
+            spec = figures.SPECS[name]
+            field.widget.attrs.update(
+                {"inputmode": "numeric" if spec.integer else "decimal", "min": 0}
+            )
+            if spec.unit:
+                field.help_text = spec.unit
+        self.fields["days_halted"].widget.attrs["max"] = period.days
+
+    def clean(self):
+        data = super().clean()
+        for name, messages in figures.check(
+            {k: data.get(k) for k in FIGURE_FIELDS}, self.period.days
+        ).items():
+            if name in data and name not in self.errors:
+                self.add_error(name, messages)
+        return data
+
+
+class ImportForm(SpreadsheetForm):
+    """The month's sheet of one zone (the file is size-checked by the parent form)."""
+
+    zone = forms.ChoiceField(label=_("Zone"))
+    period = PeriodField(label=_("Month"))
+    field_order = ["zone", "period", "file"]
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [(z.code, z.name) for z in zones]
+
+
+class TargetForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    output_growth_pct = forms.DecimalField(
+        label=_("Output growth target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("-99.99"),
+        max_value=500,
+    )

@@ -1,0 +1,37 @@
+"""The firm page's monthly figures card: the firm's recent months and a button to report."""
+
+from django import template
+from django.utils import timezone
+
+from zonedesk.core.period import Period
+from zonedesk.monitoring import access, selectors
+from zonedesk.monitoring.indicators import change
+
+register = template.Library()
+
+
+@register.inclusion_tag("monitoring/partials/firm_figures.html", takes_context=True)
+def firm_figures(context, enterprise, months: int = 13):
+    user = context["request"].user
+    history = selectors.figure_history(user, enterprise=enterprise, months=months + 12)
+    by_period = {f.month: f for f in history}
+    rows = [
+        (
+            f,
+            change(
+                f.output_value_wan,
+                getattr(by_period.get(f.month.last_year), "output_value_wan", None),
+            ),
+        )
+        for f in history[:months]
+    ]
+    due = Period.of(timezone.localdate()).previous
+    return {
+        "enterprise": enterprise,
+        "rows": rows,
+        "due": due,
+        "due_reported": due in by_period,
+        "can_report": access.can_report(user, enterprise),
+        "can_confirm": access.can_confirm(user, enterprise),
+        "request": context["request"],
+    }

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from zonedesk.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("status.xlsx", views.dashboard_export, name="dashboard_export"),
+    path("month/", views.month_table, name="month"),
+    path("month/export.xlsx", views.month_export, name="month_export"),
+    path("month/confirm/", views.confirm_all, name="confirm_all"),
+    path("import/", views.import_figures, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<uuid:pk>/", views.import_job, name="import_job"),
+    path("target/", views.target_set, name="target"),
+    path("enterprises/<int:pk>/<str:period>/", views.figure_edit, name="figure_edit"),
+    path("enterprises/<int:pk>/<str:period>/confirm/", views.figure_confirm, name="figure_confirm"),
+]

@@ -1,0 +1,404 @@
+"""Pages of production monitoring: the dashboard, the month's firm table, entry and import."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zonedesk.core import xlsx
+from zonedesk.core.errors import ValidationFailed
+from zonedesk.core.forms import apply_errors
+from zonedesk.core.period import Period
+from zonedesk.core.xlsx import CellError
+from zonedesk.enterprises.selectors import enterprise_get
+from zonedesk.monitoring import access, charts, imports, report, selectors, services
+from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
+from zonedesk.org.selectors import area_list, zone_get, zone_list
+
+
+def _scope(request) -> selectors.Scope:
+    if not access.can_view_dashboard(request.user):
+        raise HttpForbidden
+    zone, area = request.GET.get("zone", ""), request.GET.get("area", "")
+    picked = request.GET.get("scope", "")  # the scope drop-down: "zone=demo" or "area=511700"
+    if picked.startswith(("zone=", "area=")):
+        kind, code = picked.split("=", 1)
+        zone, area = (code, "") if kind == "zone" else ("", code)
+    scope = selectors.scope_for(request.user, zone=zone, area=area)
+    if scope is None:
+        raise Http404
+    return scope
+
+
+def _period(request, scope=None) -> Period:
+    """The month asked for, else the latest month with figures, else last month."""
+    raw = request.GET.get("period") or request.POST.get("period")
+    if raw:
+        try:
+            return Period.parse(raw)
+        except ValueError:
+            messages.warning(
+                request, _("“%(value)s” is not a month: showing the latest.") % {"value": raw[:20]}
+            )
+    latest = selectors.latest_period(request.user, scope) if scope else None
+    return latest or Period.of(timezone.localdate()).previous
+
+
+def _halted_days(request) -> int:
+    raw = request.GET.get("halted", "")
+    return int(raw) if re.fullmatch(r"[0-9]{1,2}", raw) and int(raw) <= 31 else 0
+
+
+def _query(scope, period, **extra) -> str:
+    key = "zone" if scope.zone else "area"
+    return urlencode({key: scope.code, "period": str(period), **extra})
+
+
+@login_required
+def dashboard(request):
+    scope = _scope(request)
+    period = _period(request, scope)
+    st = selectors.status(
+        request.user, scope, period, halted_days=_halted_days(request), by_zone=True
+    )
+    zone = scope.zone
+    can_target = zone is not None and access.can_set_target(request.user, zone)
+    context = {
+        "st": st,
+        "scope": scope,
+        "period": period,
+        "query": _query(scope, period),
+        "paragraph": report.status_paragraph(st),
+        "cards": charts.key_figures(st),
+        "classes": charts.class_rows(st),
+        "trend": charts.trend(st),
+        "trend_tables": charts.trend_rows(st),
+        "zone_rows": charts.zone_rows(st),
+        "scope_query": f"zone={scope.code}" if zone else f"area={scope.code}",
+        "falls": [(st.name(c.firm_id), c) for c in st.summary.falls[:10]],
+        "scopes": _scope_choices(request.user),
+        "target_form": TargetForm(
+            initial={
+                "year": period.year,
+                "output_growth_pct": st.recovery.target * 100
+                if st.recovery.target is not None
+                else None,
+            }
+        )
+        if can_target
+        else None,
+        "target_label": report.target_rate(st.recovery.target) if st.recovery.target else "",
+        "band_label": report.target_rate(st.summary.band),
+        "can_import": zone is not None and access.can_import(request.user, zone),
+        "halted": _halted_days(request),
+    }
+    return render(request, "monitoring/dashboard.html", context)
+
+
+def _scope_choices(user) -> list[tuple[str, str]]:
+    """(query, label) for every area and zone the user may look at."""
+    areas = (
+        [(f"area={a.code}", a.name) for a in area_list(user).order_by("code")[:200]]
+        if user.is_superuser or user.area_id is not None
+        else []
+    )
+    zones = [(f"zone={z.code}", f"· {z.name}") for z in zone_list(user).order_by("code")[:500]]
+    return areas + zones
+
+
+@login_required
+def dashboard_export(request):
+    scope = _scope(request)
+    period = _period(request, scope)
+    st = selectors.status(request.user, scope, period, by_zone=True)
+    content = xlsx.write_workbook(charts.workbook_sheets(st, selectors.firm_names(st)))
+    return xlsx.xlsx_response(
+        content, _("status-%(code)s-%(period)s.xlsx") % {"code": scope.code, "period": period}
+    )
+
+
+def _zone(request):
+    if not access.can_view_dashboard(request.user):
+        raise HttpForbidden
+    code = request.GET.get("zone") or request.POST.get("zone") or ""
+    if code:
+        zone = zone_get(request.user, code=code)
+    else:  # the user's own zone (or a superuser's first)
+        scope = selectors.scope_for(request.user)
+        zone = scope.zone if scope else None
+    if zone is None:
+        raise Http404
+    return zone
+
+
+@login_required
+def month_table(request):
+    zone = _zone(request)
+    scope = selectors.Scope(zone.name, zone, None, (zone,))
+    period = _period(request, scope)
+    show = request.GET.get("show", "")
+    show = show if show in selectors.FIRM_FILTERS else ""
+    rows = selectors.month_rows(request.user, zone, period, show=show)
+    confirmable = {
+        r.enterprise.pk
+        for r in rows
+        if r.figure is not None
+        and r.figure.status == "submitted"
+        and access.can_confirm(request.user, r.enterprise)
+    }
+    editable = {r.enterprise.pk for r in rows if access.can_report(request.user, r.enterprise)}
+    return render(
+        request,
+        "monitoring/month.html",
+        {
+            "zone": zone,
+            "period": period,
+            "rows": rows,
+            "show": show,
+            "filters": _filter_labels(),
+            "query": _query(scope, period),
+            "confirmable": confirmable,
+            "editable": editable,
+            "can_import": access.can_import(request.user, zone),
+        },
+    )
+
+
+def _filter_labels():
+    return [
+        ("", _("All")),
+        ("above", _("Above last year")),
+        ("level", _("Level with last year")),
+        ("below", _("Below last year")),
+        ("new", _("New this year")),
+        ("halted", _("Not producing")),
+        ("missing", _("Not reported")),
+        ("submitted", _("Awaiting confirmation")),
+        ("confirmed", _("Confirmed")),
+    ]
+
+
+@login_required
+def month_export(request):
+    zone = _zone(request)
+    period = _period(request, selectors.Scope(zone.name, zone, None, (zone,)))
+    cols, rows = imports.export_rows(request.user, zone, period)
+    return xlsx.xlsx_response(
+        xlsx.write_workbook([(imports.SHEET, cols, rows)]),
+        _("figures-%(zone)s-%(period)s.xlsx") % {"zone": zone.code, "period": period},
+    )
+
+
+@login_required
+def import_template(request):
+    zone = _zone(request)
+    if not access.can_import(request.user, zone):
+        raise HttpForbidden
+    period = _period(request)
+    firms = imports.reporting_firms(request.user, zone, period)
+    return xlsx.xlsx_response(
+        imports.template_bytes(zone, period, firms),
+        _("template-%(zone)s-%(period)s.xlsx") % {"zone": zone.code, "period": period},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_figures(request):
+    zones = [z for z in zone_list(request.user) if access.can_import(request.user, z)]
+    if not zones:
+        raise HttpForbidden
+    initial = {"zone": request.GET.get("zone") or zones[0].code, "period": _period(request)}
+    form = ImportForm(request.POST or None, request.FILES or None, zones=zones, initial=initial)
+    errors, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            zone = next(z for z in zones if z.code == form.cleaned_data["zone"])
+            period = form.cleaned_data["period"]
+            try:
+                job = services.import_start(
+                    actor=request.user, zone=zone, period=period, upload=form.cleaned_data["file"]
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            else:
+                if job.state == job.State.DONE:
+                    messages.success(request, _done_message(job))
+                    return redirect(
+                        reverse("monitoring:month")
+                        + "?"
+                        + _query(selectors.Scope(zone.name, zone, None, (zone,)), period)
+                    )
+                if job.state in job.FINISHED:
+                    errors = _job_errors(job)
+                else:
+                    return redirect("monitoring:import_job", pk=job.pk)
+    return render(
+        request, "monitoring/import.html", {"form": form, "errors": errors}, status=status
+    )
+
+
+def _firm(request, pk: int):
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+def _month(value: str) -> Period:
+    try:
+        return Period.parse(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figure_edit(request, pk: int, period: str):
+    enterprise = _firm(request, pk)
+    month = _month(period)
+    if not access.can_report(request.user, enterprise):
+        raise HttpForbidden
+    figure = selectors.figure_get(request.user, enterprise=enterprise, period=month)
+    form = FigureForm(request.POST or None, instance=figure, period=month)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.figure_save(
+                    actor=request.user,
+                    enterprise=enterprise,
+                    period=month,
+                    data=services.FigureData(**{k: form.cleaned_data[k] for k in form.fields}),
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The figures of %(name)s for %(period)s were saved.")
+                    % {"name": enterprise.name, "period": month},
+                )
+                return redirect(_next(request, enterprise.get_absolute_url()))
+    return render(
+        request,
+        "monitoring/figure_form.html",
+        {
+            "enterprise": enterprise,
+            "period": month,
+            "form": form,
+            "figure": figure,
+            "reference": selectors.reference_months(
+                request.user, enterprise=enterprise, period=month
+            ),
+            "next": _next(request, ""),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def figure_confirm(request, pk: int, period: str):
+    enterprise = _firm(request, pk)
+    figure = selectors.figure_get(request.user, enterprise=enterprise, period=_month(period))
+    if figure is None:
+        raise Http404
+    if not access.can_confirm(request.user, enterprise):
+        raise HttpForbidden
+    services.figure_confirm(actor=request.user, figure=figure)
+    messages.success(request, _("Confirmed."))
+    return redirect(_next(request, enterprise.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def confirm_all(request):
+    zone = _zone(request)
+    if not access.can_confirm_in(request.user, zone):
+        raise HttpForbidden
+    try:
+        period = Period.parse(request.POST.get("period", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Not a month: write YYYY-MM, e.g. 2020-06."))
+    done = services.figures_confirm(actor=request.user, zone=zone, period=period)
+    messages.success(request, _("%(count)d firms' figures confirmed.") % {"count": done})
+    scope = selectors.Scope(zone.name, zone, None, (zone,))
+    return redirect(reverse("monitoring:month") + "?" + _query(scope, period))
+
+
+@login_required
+@require_POST
+def target_set(request):
+    zone = _zone(request)
+    if not access.can_set_target(request.user, zone):
+        raise HttpForbidden
+    form = TargetForm(request.POST)
+    scope = selectors.Scope(zone.name, zone, None, (zone,))
+    back = reverse("monitoring:dashboard") + "?" + _query(scope, _period(request))
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}")
+        return redirect(back)
+    try:
+        services.target_set(actor=request.user, zone=zone, **form.cleaned_data)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The target was saved."))
+    return redirect(back)
+
+
+def _done_message(job) -> str:
+    return _(
+        "%(period)s: %(created)d rows added, %(updated)d changed, %(unchanged)d unchanged."
+    ) % {
+        "period": Period.of(job.period),
+        "created": job.created,
+        "updated": job.updated,
+        "unchanged": job.unchanged,
+    }
+
+
+def _job_errors(job) -> list[CellError]:
+    if job.state == job.State.FAILED:
+        return [CellError("", 0, "", "", _("The import failed on our side; nothing was changed."))]
+    return [CellError(*e) for e in job.errors]
+
+
+@login_required
+def import_job(request, pk):
+    """An upload's progress; the page polls it with htmx until the job ends."""
+    job = selectors.import_job_get(request.user, pk=pk)
+    if job is None:
+        raise Http404
+    context = {
+        "job": job,
+        "errors": _job_errors(job) if job.finished and job.state != job.State.DONE else None,
+        "done": _done_message(job) if job.state == job.State.DONE else "",
+        "month_url": reverse("monitoring:month")
+        + "?"
+        + urlencode({"zone": job.zone.code, "period": str(Period.of(job.period))}),
+    }
+    template = (
+        "monitoring/partials/import_job.html" if request.htmx else "monitoring/import_job.html"
+    )
+    return render(request, template, context)
