@@ -74,7 +74,7 @@ def test_the_demo_is_deterministic(demo):
 
 
 def test_scale_generator_spreads_valid_firms_over_zones_and_areas(capsys):
-    call_command("demo", scale=1200, force=True)
+    call_command("demo", scale=1200, months=0, force=True)
     firms = Enterprise.objects.all()
     assert firms.count() == 1200
     assert Zone.objects.filter(code__startswith="s").count() == 3
@@ -92,3 +92,37 @@ def test_the_demo_refuses_a_production_configuration(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo")
     assert not Enterprise.objects.exists()
+
+
+def test_scale_generator_writes_monthly_figures_in_bulk(capsys):
+    """N firms x M months through COPY (PostgreSQL) or executemany (SQLite), readable as usual."""
+    from zonedesk.core.period import Period
+    from zonedesk.monitoring import selectors
+    from zonedesk.monitoring.models import MonthlyFigure
+    from zonedesk.org.access import SYSTEM
+
+    call_command("demo", scale=300, months=14, force=True)
+    last = Period.of(dt.date.today()).previous  # noqa: DTZ011 - a calendar month
+    months = [last.shift(-i) for i in range(14)]
+    expected = sum(
+        1
+        for status, start in Enterprise.objects.values_list("status", "production_start")
+        if status in ("producing", "halted")
+        for p in months
+        if p >= Period.of(start)
+    )
+    rows = MonthlyFigure.objects.all()
+    assert rows.count() == expected
+    row = rows.first()
+    row.full_clean()
+    assert row.period.day == 1 and row.submitted_at.year == 2026
+    assert (
+        rows.filter(
+            enterprise__status="halted", period=last.first_day, output_value_wan__gt=0
+        ).count()
+        == 0
+    )
+    st = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, area="990000"), last)
+    producing = Enterprise.objects.filter(status="producing", production_start__lte=last.first_day)
+    assert st.summary.producing == producing.count()
+    assert f"{expected:,}" in capsys.readouterr().out

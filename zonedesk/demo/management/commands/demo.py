@@ -22,8 +22,17 @@ class Command(BaseCommand):
             metavar="N",
             help="generate N synthetic firms over many zones and areas instead",
         )
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=24,
+            metavar="M",
+            help="with --scale: monthly figures of every firm for the M months up to last month",
+        )
 
-    def handle(self, *args, scale: int | None = None, force: bool = False, **options):
+    def handle(
+        self, *args, scale: int | None = None, months: int = 24, force: bool = False, **options
+    ):
         if not (settings.DEBUG or force):
             raise CommandError(
                 "The demo creates users with a published password, so it runs only with DEBUG=1 "
@@ -31,7 +40,7 @@ class Command(BaseCommand):
             )
         current_context.set(RequestContext(via="command"))
         if scale is not None:
-            return self._scale(scale)
+            return self._scale(scale, months)
         if builder.is_loaded():
             self.stdout.write("The demo zone is loaded already; nothing changed.")
         else:
@@ -46,9 +55,11 @@ class Command(BaseCommand):
         for username, roles, who in builder.summary():
             self.stdout.write(f"  {username:<13} {roles:<11} {who}")
 
-    def _scale(self, n: int) -> None:
+    def _scale(self, n: int, months: int) -> None:
         if n < 1:
             raise CommandError("--scale needs a positive number of firms.")
+        if not 0 <= months <= 240:
+            raise CommandError("--months must be between 0 and 240.")
         present = scale.exists()
         if present:
             raise CommandError(
@@ -65,3 +76,12 @@ class Command(BaseCommand):
                 + f" in {time.perf_counter() - started:.1f} s."
             )
         )
+        if months:
+            started = time.perf_counter()
+            rows = scale.generate_figures(months)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Wrote {rows:,} monthly figures ({months} months) "
+                    f"in {time.perf_counter() - started:.1f} s."
+                )
+            )
