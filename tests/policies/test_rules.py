@@ -315,9 +315,7 @@ def test_three_valued_logic_is_the_same_in_both_evaluators(template):
         for b in (True, False, None)
         for n in (1, -1, None)
     ]
-    columns = {
-        name: Column.from_values([f[name] for f in firms], t) for name, t in SCHEMA.items()
-    }
+    columns = {name: Column.from_values([f[name] for f in firms], t) for name, t in SCHEMA.items()}
     for x in operands:
         for y in operands:
             source = template.replace("X", f"({x})").replace("Y", f"({y})")

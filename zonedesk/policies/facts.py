@@ -1,0 +1,286 @@
+"""The registry of facts that eligibility rules may use, and their computation for every firm
+of a scope at once (a columnar table: one Column per fact, one row per firm).
+
+A fact is computed from stored data for a reference month: the firm's registry entry and its
+monthly figures (the month, January to that month, the same span a year earlier, and the whole
+of last year). Four queries, whatever the number of firms.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from zonedesk.core import industry
+from zonedesk.core.period import Period
+from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.policies import sizes
+from zonedesk.policies.rules import Column, Type
+
+
+@dataclass(frozen=True)
+class FactDef:
+    name: str
+    type: Type
+    zh: str
+    en: str
+    unit: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+
+_DEFS = [
+    FactDef(
+        "industry_section",
+        Type.TEXT,
+        "行业门类（GB/T 4754，A–T）",
+        "industry section (GB/T 4754, A-T)",
+    ),
+    FactDef(
+        "industry_division",
+        Type.TEXT,
+        '行业大类（两位代码，如 "36"）',
+        'industry division (two digits, e.g. "36")',
+    ),
+    FactDef("industry_code", Type.TEXT, "行业代码（登记的代码）", "industry code (as registered)"),
+    FactDef("above_designated_size", Type.BOOL, "规模以上企业", "above designated size"),
+    FactDef(
+        "size_class",
+        Type.TEXT,
+        '企业规模："large" 大型、"medium" 中型、"small" 小型、"micro" 微型（按行业划型标准，用上年营业收入与本月用工；建筑、租赁商务服务、房地产缺资产总额，为近似）',
+        'size class: "large", "medium", "small", "micro" (national thresholds by industry, on last year\'s revenue and this month\'s employees; approximate where the standard uses assets)',
+    ),
+    FactDef("is_sme", Type.BOOL, "中小微企业", "small or medium-sized (incl. micro)"),
+    FactDef("employees", Type.NUMBER, "本月末用工人数", "employees at the month's end", "人"),
+    FactDef(
+        "employees_yoy",
+        Type.NUMBER,
+        "用工人数同比（如 -10% 写作 -10%）",
+        "employees, change on a year earlier",
+        "%",
+    ),
+    FactDef("output_month_wan", Type.NUMBER, "本月产值", "output value this month", "万元"),
+    FactDef(
+        "output_month_yoy",
+        Type.NUMBER,
+        "本月产值同比",
+        "output this month, change on a year earlier",
+        "%",
+    ),
+    FactDef("output_ytd_wan", Type.NUMBER, "本年累计产值", "output value, year to date", "万元"),
+    FactDef(
+        "output_ytd_yoy",
+        Type.NUMBER,
+        "累计产值同比",
+        "output year to date, change on a year earlier",
+        "%",
+    ),
+    FactDef(
+        "output_last_year_wan", Type.NUMBER, "上年全年产值", "output value of last year", "万元"
+    ),
+    FactDef(
+        "revenue_month_wan",
+        Type.NUMBER,
+        "本月主营业务收入",
+        "main business revenue this month",
+        "万元",
+    ),
+    FactDef(
+        "revenue_ytd_wan",
+        Type.NUMBER,
+        "本年累计主营业务收入",
+        "main business revenue, year to date",
+        "万元",
+    ),
+    FactDef(
+        "revenue_ytd_yoy",
+        Type.NUMBER,
+        "累计营收同比",
+        "revenue year to date, change on a year earlier",
+        "%",
+    ),
+    FactDef(
+        "revenue_last_year_wan",
+        Type.NUMBER,
+        "上年全年主营业务收入",
+        "main business revenue of last year",
+        "万元",
+    ),
+    FactDef("days_halted", Type.NUMBER, "本月停产天数", "days halted this month", "天"),
+    FactDef("days_halted_ytd", Type.NUMBER, "本年累计停产天数", "days halted, year to date", "天"),
+    FactDef(
+        "export_share",
+        Type.NUMBER,
+        "本年出口交货值占营收比重",
+        "export deliveries as a share of revenue, year to date",
+        "%",
+    ),
+    FactDef("new_this_year", Type.BOOL, "本年新投产", "started production this year"),
+    FactDef(
+        "status",
+        Type.TEXT,
+        '状态："producing" 在产、"halted" 停产、"construction" 在建、"closed" 关闭',
+        'status: "producing", "halted", "construction", "closed"',
+    ),
+    FactDef("zone_code", Type.TEXT, "所在园区代码", "zone code"),
+    FactDef(
+        "county_code", Type.TEXT, "所在县级行政区划代码（6 位）", "county division code (6 digits)"
+    ),
+    FactDef(
+        "city_code",
+        Type.TEXT,
+        '所在地级市代码（6 位，如 "511700"）',
+        'city division code (6 digits, e.g. "511700")',
+    ),
+    FactDef(
+        "province_code",
+        Type.TEXT,
+        '所在省代码（6 位，如 "510000"）',
+        'province division code (6 digits, e.g. "510000")',
+    ),
+]
+FACTS: dict[str, FactDef] = {f.name: f for f in _DEFS}
+TYPES: dict[str, Type] = {f.name: f.type for f in _DEFS}
+
+
+@dataclass
+class FactTable:
+    """Facts of many firms: firm ids in row order, and one Column per fact."""
+
+    firm_ids: list[int]
+    columns: dict[str, Column]
+    period: Period
+
+    def __len__(self) -> int:
+        return len(self.firm_ids)
+
+    def row(self, i: int) -> dict:
+        """One firm's facts as plain values (None where unknown), for the explaining evaluator."""
+        out = {}
+        for name, col in self.columns.items():
+            if not col.known[i]:
+                out[name] = None
+            else:
+                v = col.values[i]
+                out[name] = (
+                    bool(v)
+                    if FACTS[name].type == Type.BOOL
+                    else (float(v) if FACTS[name].type == Type.NUMBER else str(v))
+                )
+        return out
+
+
+def _change(current, base):
+    if current is None or base is None or base <= 0:
+        return None
+    return (float(current) - float(base)) / float(base)
+
+
+def _sums(firm_ids: Iterable[int], first: Period, last: Period) -> dict[int, dict]:
+    rows = (
+        MonthlyFigure.objects.filter(
+            enterprise_id__in=firm_ids, period__gte=first.first_day, period__lte=last.first_day
+        )
+        .values("enterprise_id")
+        .annotate(
+            months=Count("id"),
+            output=Sum("output_value_wan"),
+            revenue=Sum("revenue_wan"),
+            export=Sum("export_value_wan"),
+            halted=Sum("days_halted"),
+        )
+    )
+    return {r.pop("enterprise_id"): r for r in rows}
+
+
+def fact_table(firms, period: Period) -> FactTable:
+    """Every fact of every firm in the queryset `firms`, for the reference month `period`."""
+    registry = list(
+        firms.order_by("pk").values_list(
+            "pk",
+            "industry_code",
+            "above_designated_size",
+            "status",
+            "production_start",
+            "zone__code",
+            "zone__area__code",
+        )
+    )
+    ids = [r[0] for r in registry]
+    id_query = firms.values("pk")
+    month = {
+        f["enterprise_id"]: f
+        for f in MonthlyFigure.objects.filter(
+            enterprise__in=id_query, period=period.first_day
+        ).values("enterprise_id", "employees", "output_value_wan", "revenue_wan", "days_halted")
+    }
+    last_month = {
+        f["enterprise_id"]: f
+        for f in MonthlyFigure.objects.filter(
+            enterprise__in=id_query, period=period.last_year.first_day
+        ).values("enterprise_id", "employees", "output_value_wan")
+    }
+    ytd = _sums(id_query, Period(period.year, 1), period)
+    ytd_before = _sums(id_query, Period(period.year - 1, 1), period.last_year)
+    last_year = _sums(id_query, Period(period.year - 1, 1), Period(period.year - 1, 12))
+
+    values: dict[str, list] = {name: [] for name in FACTS}
+    for pk, code, above, status, start, zone_code, area_code in registry:
+        ind = industry.get(code)
+        section = ind.section if ind else None
+        division = code[:2] if code else None
+        m, lm = month.get(pk), last_month.get(pk)
+        y, yb, ly = ytd.get(pk), ytd_before.get(pk), last_year.get(pk)
+        employees = m["employees"] if m else None
+        revenue_last_year = ly["revenue"] if ly and ly["revenue"] is not None else None
+        size = (
+            sizes.size_class(
+                section or "",
+                code or "",
+                employees,
+                float(revenue_last_year) if revenue_last_year is not None else None,
+            )
+            if section
+            else None
+        )
+        row = {
+            "industry_section": section,
+            "industry_division": division,
+            "industry_code": code,
+            "above_designated_size": above,
+            "size_class": size.value if size else None,
+            "is_sme": size != sizes.Size.LARGE if size else None,
+            "employees": employees,
+            "employees_yoy": _change(employees, lm["employees"] if lm else None),
+            "output_month_wan": m["output_value_wan"] if m else None,
+            "output_month_yoy": _change(
+                m["output_value_wan"] if m else None, lm["output_value_wan"] if lm else None
+            ),
+            "output_ytd_wan": y["output"] if y else None,
+            "output_ytd_yoy": _change(y["output"] if y else None, yb["output"] if yb else None),
+            "output_last_year_wan": ly["output"] if ly else None,
+            "revenue_month_wan": m["revenue_wan"] if m else None,
+            "revenue_ytd_wan": y["revenue"] if y else None,
+            "revenue_ytd_yoy": _change(y["revenue"] if y else None, yb["revenue"] if yb else None),
+            "revenue_last_year_wan": revenue_last_year,
+            "days_halted": m["days_halted"] if m else None,
+            "days_halted_ytd": y["halted"] if y else None,
+            "export_share": (
+                float(y["export"] or 0) / float(y["revenue"])
+                if y and y["revenue"] and y["revenue"] > 0
+                else None
+            ),
+            "new_this_year": start is not None and start.year == period.year,
+            "status": status,
+            "zone_code": zone_code,
+            "county_code": area_code,
+            "city_code": area_code[:4] + "00" if area_code else None,
+            "province_code": area_code[:2] + "0000" if area_code else None,
+        }
+        for name in FACTS:
+            v = row[name]
+            values[name].append(float(v) if isinstance(v, Decimal) else v)
+    columns = {name: Column.from_values(values[name], FACTS[name].type) for name in FACTS}
+    return FactTable(ids, columns, period)
