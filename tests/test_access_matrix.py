@@ -47,6 +47,7 @@ def same(code: str, anon: str) -> str:
 #                          admin leader off off2 dept ent  bank aud  city prov anon
 MATRIX = {
     "home": (same("200", "302"), same("200", "302")),
+    "landing": (same("302", "302"), same("302", "302")),
     "enterprises:list": ("V V V V V V H V V V 302", same("H", "302")),
     "enterprises:export": ("V V V V V V H V V V 302", same("H", "302")),
     "enterprises:detail": ("200 200 200 200 200 200 404 200 200 200 302", same("404", "302")),

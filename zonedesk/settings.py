@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zonedesk.org",
     "zonedesk.enterprises",
     "zonedesk.monitoring",
+    "zonedesk.policies",
     "zonedesk.api",
     "zonedesk.demo",
 ]
@@ -124,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # leaders land on the production dashboard
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"

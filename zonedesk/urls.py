@@ -12,6 +12,7 @@ admin.site.site_title = "zonedesk"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.landing, name="landing"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,13 +1,25 @@
 """The landing page. It becomes the zone leader's dashboard once monitoring lands."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zonedesk.core import industry
 from zonedesk.enterprises import selectors as enterprise_selectors
 from zonedesk.enterprises.models import Enterprise
+from zonedesk.monitoring.access import can_view_dashboard
 from zonedesk.org import selectors as org_selectors
+
+
+@login_required
+def landing(request):
+    """Where a log-in lands: a zone leader on the production dashboard, everyone else on the
+    overview."""
+    from zonedesk.org.models import Role
+
+    if request.user.has_role(Role.LEADER) and can_view_dashboard(request.user):
+        return redirect("monitoring:dashboard")
+    return redirect("home")
 
 
 @login_required

@@ -92,7 +92,7 @@ def test_english_headers_and_an_export_round_trip(world):
     assert len(rows) == 2 and rows[0][2] == "2020-06"
     from zonedesk.core.xlsx import write_workbook
 
-    exported = io.BytesIO(write_workbook([(imports.SHEET, cols, rows)]))
+    exported = io.BytesIO(write_workbook([(imports.sheet_name(), cols, rows)]))
     result = monthly_import(
         actor=world.users["leader"], zone=world.zone_a, period=JUNE, fileobj=exported
     )
@@ -111,6 +111,8 @@ def test_english_headers_and_an_export_round_trip(world):
         (3, "2020-05", "另一个月份"),
         (3, "2020-13", "不是月份"),
         (3, "1900-06", "不是月份"),
+        (4, "123,45", "不是数字"),  # a decimal comma is ambiguous
+        (4, "1.234,5", "不是数字"),
         (5, "inf", "不是数字"),
         (5, "1e400", "最大为"),
         (5, "NaN", "不是数字"),
@@ -234,3 +236,27 @@ def test_an_empty_days_halted_cell_means_none(world):
     book.worksheets[0].cell(row=2, column=9).value = None
     run(world, book)
     assert MonthlyFigure.objects.filter(days_halted=0).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１２３．４５", "123.45"),
+        ("1,234.5", "1234.50"),
+        (" 88 ", "88.00"),
+        ("１，２３４", "1234.00"),
+    ],
+)
+def test_numbers_as_officials_type_them(world, typed, stored):
+    book = filled(world)
+    book.worksheets[0].cell(row=2, column=4).value = typed
+    run(world, book)
+    code = book.worksheets[0].cell(row=2, column=1).value
+    assert str(MonthlyFigure.objects.get(enterprise__credit_code=code).output_value_wan) == stored
+
+
+def test_rows_left_empty_are_firms_not_reported_yet(world):
+    book = filled(world)
+    for c in range(4, 13):
+        book.worksheets[0].cell(row=3, column=c).value = None
+    assert run(world, book).created == 1

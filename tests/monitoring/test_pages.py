@@ -215,3 +215,15 @@ def test_the_falls_sheet_names_every_firm(demo, client_for):
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     falls = book.get_sheet_by_name("降幅最大").to_python()[1:]
     assert len(falls) > 10 and all("有限公司" in row[0] for row in falls)
+
+
+def test_a_zone_leader_lands_on_the_dashboard_others_on_the_overview(world, client):
+    for username, target in (("leader", "/monitoring/"), ("officer", "/"), ("enterprise", "/")):
+        user = world.users[username]
+        user.set_password("pw-landing-1")
+        user.save()
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": "pw-landing-1"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == target, username

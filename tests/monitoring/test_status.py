@@ -137,3 +137,38 @@ def test_a_user_sees_only_their_scope(demo):
         )
     with pytest.raises(CommandError):
         call_command("report", "status", "--zone", "demo", "--period", "2020-06", "--user", "firm")
+
+
+def test_firms_not_started_yet_are_not_expected_to_report(demo):
+    st = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, zone="demo"), Period(2020, 2))
+    assert st.expected == 45 and st.missing == []  # 43 old firms and 2 halted ones
+
+
+def test_months_without_figures_say_so(demo, capsys):
+    text = status_text(capsys, "--zone", "demo", "--period", "2024-01")
+    assert "尚无报送数据" in text and "在产企业 0 家" not in text
+    text = status_text(capsys, "--zone", "demo", "--period", "2019-06")
+    assert "去年同期无数据" in text and "新开工企业" not in text
+
+
+def test_unusual_outputs_are_flagged_and_left_out_of_confirm_all(demo, client_for):
+    from zonedesk.org.models import User
+
+    officer = User.objects.get(username="officer")
+    row = MonthlyFigure.objects.filter(
+        enterprise__officer=officer, period="2020-06-01", status="submitted"
+    ).first()
+    row.output_value_wan *= 100  # 万元 typed as 元
+    row.save()
+    unusual = {
+        r.enterprise.pk
+        for r in selectors.month_rows(officer, row.enterprise.zone, Period(2020, 6), show="unusual")
+    }
+    assert row.enterprise_id in unusual
+    client_for(officer).post("/monitoring/month/confirm/", {"zone": "demo", "period": "2020-06"})
+    row.refresh_from_db()
+    assert row.status == "submitted"
+    left = MonthlyFigure.objects.filter(
+        enterprise__officer=officer, period="2020-06-01", status="submitted"
+    )
+    assert set(left.values_list("enterprise_id", flat=True)) <= unusual

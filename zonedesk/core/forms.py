@@ -16,6 +16,14 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
 
 def apply_errors(form, exc) -> None:
     """Show a service's ValidationFailed on the form: on its field, or above the form."""

@@ -4,6 +4,8 @@ Every chart has its table: the series here feed both the ECharts script and the 
 the workbook, so they cannot disagree.
 """
 
+from decimal import Decimal
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -32,7 +34,10 @@ def key_figures(st: Status) -> list[dict]:
                 "yoy": a.yoy,
                 "mom": a.mom,
                 "new_part": a.new_part if st.summary.new_firms else None,
-                "ytd": ytd.current,
+                # Headcounts are not added up over months: their year to date is an average.
+                "ytd": (ytd.current / ytd.months).quantize(Decimal(1))
+                if m == "employees" and ytd.months
+                else ytd.current,
                 "ytd_yoy": ytd.yoy,
             }
         )
@@ -64,8 +69,8 @@ def trend(st: Status) -> dict:
     """{months: [...], series: [{measure, label, unit, this: [...], last: [...]}]} for charts."""
     return {
         "months": [month_label(p.period) for p in st.trend],
-        "this_year": _("This year"),
-        "last_year": _("Same month last year"),
+        "this_year": _("This period"),
+        "last_year": _("A year earlier"),
         "series": [
             {
                 "measure": m,
@@ -119,7 +124,7 @@ def workbook_sheets(st: Status, names: dict[int, str]):
     s = st.summary
     key = [
         Column(_("Figure"), 24),
-        Column(_("Unit"), 8),
+        Column(pgettext("measurement", "Unit"), 8),
         Column(_("This month"), 16, "wan"),
         Column(_("Same month last year"), 16, "wan"),
         Column(_("YoY (%)"), 10, "wan"),

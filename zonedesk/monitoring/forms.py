@@ -45,8 +45,6 @@ class FigureForm(StyledFormMixin, forms.ModelForm):
             field.widget.attrs.update(
                 {"inputmode": "numeric" if spec.integer else "decimal", "min": 0}
             )
-            if spec.unit:
-                field.help_text = spec.unit
         self.fields["days_halted"].widget.attrs["max"] = period.days
 
     def clean(self):

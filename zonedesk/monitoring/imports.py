@@ -5,6 +5,8 @@ every cell of an upload is checked before anything is written, and any problem r
 whole file with the list of problems (sheet, row, column, value, reason).
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,7 +23,12 @@ from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.monitoring.selectors import REPORTING_STATUSES
 from zonedesk.org.models import Zone
 
-SHEET = "monthly"
+
+def sheet_name() -> str:
+    """The data sheet's name in the active language (read back by name, else the first sheet)."""
+    return _("monthly figures")
+
+
 FIGURES = tuple(figures.SPECS)
 REQUIRED = ("credit_code", *(n for n, s in figures.SPECS.items() if s.required))
 
@@ -34,7 +41,11 @@ def columns() -> dict[str, Column]:
         "period": Column(_("Month"), 10, "text", comment=_("YYYY-MM, e.g. 2020-06")),
     }
     for name, spec in figures.SPECS.items():
-        header = f"{spec.label}（{spec.unit}）" if spec.unit else str(spec.label)
+        header = (
+            _("%(label)s (%(unit)s)") % {"label": spec.label, "unit": spec.unit}
+            if spec.unit
+            else str(spec.label)
+        )
         required = _("Required.") if spec.required else _("May be empty.")
         cols[name] = Column(header, 14, "int" if spec.integer else "wan", comment=str(required))
     return cols
@@ -87,7 +98,9 @@ def template_bytes(zone: Zone, period: Period, firms) -> bytes:
         for key, col in cols.items()
         if key in figures.SPECS
     ]
-    return xlsx.write_workbook([(SHEET, list(cols.values()), rows), (_("notes"), notes, note_rows)])
+    return xlsx.write_workbook(
+        [(sheet_name(), list(cols.values()), rows), (_("notes"), notes, note_rows)]
+    )
 
 
 def reporting_firms(user, zone: Zone, period: Period):
@@ -117,9 +130,15 @@ def _number(spec: figures.FigureSpec, raw):
     elif isinstance(raw, float):
         value = Decimal(repr(raw))
     else:
-        text = xlsx.text(raw).replace(",", "").replace("，", "")
+        # Full-width digits and punctuation (１２３．４５) as typed in Chinese input methods.
+        text = unicodedata.normalize("NFKC", xlsx.text(raw)).replace(" ", "")
         if text == "":
             return None
+        if "," in text:
+            # Commas only as thousands separators (1,234.5); "123,45" is a decimal comma.
+            if not GROUPED.match(text):
+                raise ValueError(raw)
+            text = text.replace(",", "")
         value = xlsx.to_decimal(text)
     if not value.is_finite():
         raise ValueError(raw)
@@ -134,6 +153,7 @@ def _number(spec: figures.FigureSpec, raw):
 
 
 PROGRESS_EVERY = 5000  # rows between progress reports
+GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedRow]:
@@ -144,7 +164,7 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
     """
     if progress:
         progress("reading", 0, 0)
-    sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=SHEET)
+    sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=sheet_name())
     if not rows:
         raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
     cols = columns()
@@ -172,6 +192,7 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
     firms = dict(Enterprise.objects.filter(zone=zone).values_list("credit_code", "pk"))
     specs = [(key, figures.SPECS[key], index[key]) for key in FIGURES if key in index]
     code_col, period_col = index["credit_code"], index.get("period")
+    figure_columns = [c for _key, _spec, c in specs]
     days = period.days
     seen: dict[str, int] = {}
     parsed: list[ParsedRow] = []
@@ -181,6 +202,10 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
             progress("checking", r - 1, total)
         if all(v is None or v == "" or xlsx.text(v) == "" for v in cells):
             continue
+        if figure_columns and all(
+            c >= len(cells) or xlsx.text(cells[c]) == "" for c in figure_columns
+        ):
+            continue  # the firm's row is left empty: not reported yet, nothing to store
         width = len(cells)
         row_errors: list[CellError] = []
 

@@ -75,6 +75,17 @@ def change(current: Decimal | None, base: Decimal | None) -> Decimal | None:
     return (Decimal(current) - Decimal(base)) / Decimal(base)
 
 
+UNUSUAL_CHANGE = Decimal("0.5")
+
+
+def unusual(
+    current: Decimal | None, *bases: Decimal | None, limit: Decimal = UNUSUAL_CHANGE
+) -> bool:
+    """Whether output moved by more than `limit` (±50 %) against any known base (the previous
+    month, the same month last year): worth a second look before it is confirmed."""
+    return any((r := change(current, b)) is not None and abs(r) > limit for b in bases)
+
+
 def percent(rate: Decimal | None, places: int = 2) -> Decimal | None:
     """A rate as a percentage rounded half-up for display: 0.127849 -> Decimal('12.78')."""
     if rate is None:

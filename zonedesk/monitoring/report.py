@@ -46,6 +46,11 @@ def target_rate(value: Decimal) -> str:
 
 def sentences(st: Status) -> list[str]:
     s = st.summary
+    if not s.reporting:
+        return [
+            _("No figures have been reported for %(month)s yet.")
+            % {"month": month_label(st.period)}
+        ]
     out = []
     out.append(
         ngettext(
@@ -55,6 +60,9 @@ def sentences(st: Status) -> list[str]:
         )
         % {"month": month_label(st.period), "count": s.producing, "scope": st.scope.label}
     )
+    if not s.aggregates["output_value_wan"].last_year:
+        out.append(_("There are no figures for the same month last year to compare with."))
+        return out
     if s.producing:
         new = s.new_firms
         new_part = (

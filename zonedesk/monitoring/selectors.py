@@ -226,7 +226,7 @@ def status(
     ]
 
     reported_ids = {f.firm_id for f in months[period]}
-    expected = firms.filter(status__in=REPORTING_STATUSES)
+    expected = expected_firms(firms, period)
     missing = list(
         expected.exclude(pk__in=reported_ids).select_related("zone", "officer").order_by("name")
     )
@@ -290,13 +290,30 @@ class FirmRow:
     output_change: Decimal | None
     capacity_class: str  # above / level / below / halted / missing
     new: bool
+    unusual: bool = False  # output moved by more than ±50 % on last month or last year
 
     @property
     def reported(self) -> bool:
         return self.figure is not None
 
 
-FIRM_FILTERS = ("above", "level", "below", "new", "halted", "missing", "submitted", "confirmed")
+FIRM_FILTERS = (
+    "above",
+    "level",
+    "below",
+    "new",
+    "halted",
+    "missing",
+    "submitted",
+    "confirmed",
+    "unusual",
+)
+
+
+def expected_firms(firms: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
+    """The firms that should report for the month: producing or halted, and started by its end."""
+    end = period.shift(1).first_day
+    return firms.filter(status__in=REPORTING_STATUSES).exclude(production_start__gte=end)
 
 
 def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[FirmRow]:
@@ -311,8 +328,13 @@ def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[Firm
             enterprise__in=firms, period=period.last_year.first_day
         ).values_list("enterprise_id", "output_value_wan")
     )
+    previous = dict(
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms, period=period.previous.first_day
+        ).values_list("enterprise_id", "output_value_wan")
+    )
     listed = (
-        (firms.filter(pk__in=list(figures)) | firms.filter(status__in=REPORTING_STATUSES))
+        (firms.filter(pk__in=list(figures)) | expected_firms(firms, period))
         .select_related("officer", "zone__area")
         .order_by("name", "id")
     )
@@ -343,11 +365,14 @@ def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[Firm
             output_change=fc.output_change if fc else None,
             capacity_class=cls,
             new=bool(fc and fc.new),
+            unusual=f is not None
+            and indicators.unusual(f.output_value_wan, previous.get(e.pk), base.get(e.pk)),
         )
         if (
             not show
             or show == cls
             or (show == "new" and row.new)
+            or (show == "unusual" and row.unusual)
             or (f is not None and show == f.status)
         ):
             rows.append(row)
@@ -377,3 +402,17 @@ def import_job_get(user, *, pk) -> ImportJob | None:
     if not user.is_superuser:
         qs = qs.filter(created_by=user)
     return qs.filter(pk=pk).first()
+
+
+def output_unusual(user, *, enterprise: Enterprise, period: Period) -> bool:
+    """Whether the firm's output for the month moved by more than ±50 % (see indicators)."""
+    outputs = dict(
+        figure_scope(user)
+        .filter(
+            enterprise=enterprise,
+            period__in=[period.first_day, period.previous.first_day, period.last_year.first_day],
+        )
+        .values_list("period", "output_value_wan")
+    )
+    current = outputs.pop(period.first_day, None)
+    return indicators.unusual(current, *outputs.values())

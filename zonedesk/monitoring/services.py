@@ -268,9 +268,19 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
 
 @transaction.atomic
 def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
-    """Confirm every submitted figure of the month that the actor may confirm; returns how many."""
+    """Confirm every submitted figure of the month that the actor may confirm, except unusual
+    ones (output ±50 % on last month or last year: confirmed one by one); returns how many."""
     from zonedesk.core.models import AuditEntry
+    from zonedesk.monitoring.indicators import unusual
 
+    bases = {
+        p: dict(
+            MonthlyFigure.objects.filter(enterprise__zone=zone, period=p.first_day).values_list(
+                "enterprise_id", "output_value_wan"
+            )
+        )
+        for p in (period.previous, period.last_year)
+    }
     pending = list(
         MonthlyFigure.objects.select_related("enterprise__zone__area").filter(
             enterprise__zone=zone,
@@ -278,7 +288,12 @@ def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
             status=MonthlyFigure.Status.SUBMITTED,
         )
     )
-    mine = [f for f in pending if actor is None or access.can_confirm(actor, f.enterprise)]
+    mine = [
+        f
+        for f in pending
+        if (actor is None or access.can_confirm(actor, f.enterprise))
+        and not unusual(f.output_value_wan, *(b.get(f.enterprise_id) for b in bases.values()))
+    ]
     now = timezone.now()
     by = actor if getattr(actor, "pk", None) else None
     for figure in mine:

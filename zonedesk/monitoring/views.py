@@ -88,7 +88,7 @@ def dashboard(request):
         "target_form": TargetForm(
             initial={
                 "year": period.year,
-                "output_growth_pct": st.recovery.target * 100
+                "output_growth_pct": (st.recovery.target * 100).normalize()
                 if st.recovery.target is not None
                 else None,
             }
@@ -146,14 +146,17 @@ def month_table(request):
     period = _period(request, scope)
     show = request.GET.get("show", "")
     show = show if show in selectors.FIRM_FILTERS else ""
-    rows = selectors.month_rows(request.user, zone, period, show=show)
+    every = selectors.month_rows(request.user, zone, period)
+    rows = selectors.month_rows(request.user, zone, period, show=show) if show else every
     confirmable = {
         r.enterprise.pk
-        for r in rows
+        for r in every
         if r.figure is not None
         and r.figure.status == "submitted"
         and access.can_confirm(request.user, r.enterprise)
     }
+    # What "confirm all" does: every confirmable report of the month but the unusual ones.
+    bulk = [r for r in every if r.enterprise.pk in confirmable and not r.unusual]
     editable = {r.enterprise.pk for r in rows if access.can_report(request.user, r.enterprise)}
     return render(
         request,
@@ -166,6 +169,7 @@ def month_table(request):
             "filters": _filter_labels(),
             "query": _query(scope, period),
             "confirmable": confirmable,
+            "bulk": bulk,
             "editable": editable,
             "can_import": access.can_import(request.user, zone),
         },
@@ -178,7 +182,8 @@ def _filter_labels():
         ("above", _("Above last year")),
         ("level", _("Level with last year")),
         ("below", _("Below last year")),
-        ("new", _("New this year")),
+        ("new", _("Newly started")),
+        ("unusual", _("Unusual change (±50 %)")),
         ("halted", _("Not producing")),
         ("missing", _("Not reported")),
         ("submitted", _("Awaiting confirmation")),
@@ -192,7 +197,7 @@ def month_export(request):
     period = _period(request, selectors.Scope(zone.name, zone, None, (zone,)))
     cols, rows = imports.export_rows(request.user, zone, period)
     return xlsx.xlsx_response(
-        xlsx.write_workbook([(imports.SHEET, cols, rows)]),
+        xlsx.write_workbook([(imports.sheet_name(), cols, rows)]),
         _("figures-%(zone)s-%(period)s.xlsx") % {"zone": zone.code, "period": period},
     )
 
@@ -296,6 +301,14 @@ def figure_edit(request, pk: int, period: str):
                     _("The figures of %(name)s for %(period)s were saved.")
                     % {"name": enterprise.name, "period": month},
                 )
+                if selectors.output_unusual(request.user, enterprise=enterprise, period=month):
+                    messages.warning(
+                        request,
+                        _(
+                            "Output differs from last month or from the same month last year by "
+                            "more than half: please check the figure (e.g. 万元, not 元)."
+                        ),
+                    )
                 return redirect(_next(request, enterprise.get_absolute_url()))
     return render(
         request,

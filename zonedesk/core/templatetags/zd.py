@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 register = template.Library()
 TWO = Decimal("0.01")
@@ -43,3 +44,12 @@ def count(value):
     if value is None:
         return "—"
     return number_format(value, 0, force_grouping=True)
+
+
+@register.filter
+def points(value):
+    """A difference of rates in percentage points: 0.0861 -> "8.61 个百分点" / "8.61 points"."""
+    d = _decimal(value)
+    if d is None:
+        return "—"
+    return gettext("%(value)s points") % {"value": (d * 100).quantize(TWO, rounding=ROUND_HALF_UP)}

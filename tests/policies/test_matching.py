@@ -1,0 +1,303 @@
+"""The policy library and matching: rules checked before saving, versions kept, every firm
+decided in bulk with the right scope, undetermined pairs naming the missing facts."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.models import AuditEntry
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.policies import selectors, services
+from zonedesk.policies.models import Entitlement, RuleVersion
+
+pytestmark = pytest.mark.django_db
+JUNE = Period(2020, 6)
+TODAY = dt.date(2020, 7, 15)
+
+
+def document(world, level, **kw):
+    scope = {"zone": world.zone_a} if level == "zone" else {"area": kw.pop("area")}
+    return services.document_create(
+        actor=None,
+        level=level,
+        issuer=f"{level} 政府（合成）",
+        number=f"{level}〔2020〕1号",
+        title=f"{level} 支持措施（合成）",
+        valid_from=dt.date(2020, 2, 1),
+        **scope,
+        **kw,
+    )
+
+
+def measure(doc, eligibility, benefit="", **kw):
+    return services.measure_create(
+        actor=None,
+        document=doc,
+        clause=kw.pop("clause", "第一条"),
+        title=kw.pop("title", "稳岗补贴（合成）"),
+        benefit_type="subsidy",
+        eligibility=eligibility,
+        benefit=benefit,
+        **kw,
+    )
+
+
+def figures(firm, employees, output=100, revenue=90):
+    MonthlyFigure.objects.create(
+        enterprise=firm,
+        period=JUNE.first_day,
+        output_value_wan=output,
+        revenue_wan=revenue,
+        employees=employees,
+    )
+
+
+@pytest.fixture
+def setting(world):
+    figures(world.firm_a, 50)
+    figures(world.firm_a2, 10)
+    figures(world.firm_b, 80)  # 重庆: outside Sichuan's documents
+    return world
+
+
+def test_bad_rules_are_refused_with_the_position_and_nothing_is_stored(setting):
+    doc = document(setting, "province", area=setting.sichuan)
+    with pytest.raises(ValidationFailed) as caught:
+        measure(doc, "employees >= ", "min(employees, )")
+    assert set(caught.value.errors) == {"eligibility", "benefit"}
+    assert "14" in caught.value.errors["eligibility"][0]
+    assert not doc.measures.exists()
+
+
+def test_matching_decides_each_firm_within_the_documents_scope(setting):
+    w = setting
+    province = measure(
+        document(w, "province", area=w.sichuan), "employees >= 20", "employees * 0.1"
+    )
+    zone_doc = document(w, "zone")
+    zone_measure = measure(zone_doc, 'industry_section == "C" and employees < 20')
+    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    pairs = {(e.enterprise_id, e.measure_id): e for e in Entitlement.objects.all()}
+    assert set(pairs) == {(w.firm_a.pk, province.pk), (w.firm_a2.pk, zone_measure.pk)}
+    a = pairs[(w.firm_a.pk, province.pk)]
+    assert a.decision == "eligible" and a.state == "identified"
+    assert a.estimate_wan == Decimal("5.00") and a.rule_version == province.current
+    assert result.eligible == {"province": 1, "zone": 1}
+
+
+def test_missing_facts_make_a_pair_undetermined_and_named(setting):
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "revenue_ytd_yoy <= -30%")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    e = Entitlement.objects.get(enterprise=w.firm_a, measure=m)
+    assert e.decision == "undetermined" and e.missing == ["revenue_ytd_yoy"]
+
+
+def test_a_rule_edit_makes_a_new_version_and_rematching_follows_it(setting):
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "employees >= 20")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    first = m.current
+    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 5")
+    m.refresh_from_db()
+    assert m.current.number == 2 and RuleVersion.objects.filter(measure=m).count() == 2
+    assert AuditEntry.objects.filter(target_type="policies.measure", action="update").exists()
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    decided = dict(
+        Entitlement.objects.filter(measure=m).values_list("enterprise_id", "rule_version")
+    )
+    assert decided == {w.firm_a.pk: m.current.pk, w.firm_a2.pk: m.current.pk}
+    with pytest.raises(RuntimeError):
+        first.save()  # versions are never changed
+
+
+def test_a_pair_that_stops_qualifying_keeps_its_workflow_only_if_it_has_one(setting):
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "employees >= 5")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    Entitlement.objects.filter(enterprise=w.firm_a).update(state="applied")
+    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 100")
+    m.refresh_from_db()
+    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    left = {e.enterprise_id: (e.decision, e.state) for e in Entitlement.objects.all()}
+    assert left == {w.firm_a.pk: ("not_eligible", "applied")}
+    assert result.removed == 1
+
+
+def test_documents_out_of_force_are_not_matched(setting):
+    w = setting
+    measure(
+        document(w, "province", area=w.sichuan, valid_to=dt.date(2020, 6, 30)), "employees >= 5"
+    )
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert not Entitlement.objects.exists()
+
+
+def test_only_the_units_managers_edit_the_library(setting):
+    w = setting
+    with pytest.raises(PermissionDenied):
+        document_by(w.users["leader"], w, area=w.sichuan)  # a zone leader, not the province
+    doc = document_by(w.users["province_admin"], w, area=w.sichuan)
+    with pytest.raises(PermissionDenied):
+        services.measure_create(
+            actor=w.users["officer"],
+            document=doc,
+            clause="一",
+            title="x",
+            benefit_type="subsidy",
+            eligibility="true",
+        )
+
+
+def document_by(user, w, **kw):
+    return services.document_create(
+        actor=user,
+        level="province",
+        issuer="省政府（合成）",
+        title="措施（合成）",
+        valid_from=dt.date(2020, 2, 1),
+        **kw,
+    )
+
+
+def test_single_firm_rematch_and_coverage(setting):
+    w = setting
+    m = measure(document(w, "county", area=w.kaijiang), "employees >= 5", "10")
+    services.match_firm(actor=None, enterprise=w.firm_a, period=JUNE, today=TODAY)
+    assert Entitlement.objects.filter(measure=m).count() == 1
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    Entitlement.objects.filter(enterprise=w.firm_a).update(state="disbursed", disbursed_wan=8)
+    by_level, by_measure = selectors.coverage(w.users["leader"], zone=w.zone_a)
+    (county,) = by_level
+    assert (county.eligible, county.notified, county.done) == (2, 1, 1)
+    assert county.done_rate == Decimal("0.5") and county.disbursed_wan == 8
+    assert by_measure[0].estimated_wan == 20
+
+
+def test_policies_command_matches_and_prints_coverage(setting):
+    w = setting
+    measure(document(w, "province", area=w.sichuan), "employees >= 5")
+    out = io.StringIO()
+    call_command("policies", "match", "--zone", "zone-a", "--period", "2020-06", stdout=out)
+    assert "2" in out.getvalue()
+    out = io.StringIO()
+    call_command("policies", "coverage", "--zone", "zone-a", stdout=out)
+    assert "省" in out.getvalue() or "Province" in out.getvalue()
+
+
+def test_many_firms_are_matched_in_few_queries(setting, django_assert_max_num_queries):
+    w = setting
+    for i in range(30):
+        figures(factories.firm(w.zone_a, f"匹配测试{i:02d}有限公司"), 10 + i)
+    doc = document(w, "province", area=w.sichuan)
+    for i in range(5):
+        measure(doc, f"employees >= {10 + 5 * i}", "employees * 0.01", clause=f"第{i}条")
+    with django_assert_max_num_queries(20):
+        services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert Entitlement.objects.count() > 50
+
+
+# --- the way of a benefit --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def eligible(setting):
+    w = setting
+    m = measure(document(w, "county", area=w.kaijiang), "employees >= 20", "5")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    return Entitlement.objects.get(enterprise=w.firm_a, measure=m)
+
+
+def test_a_benefit_goes_its_whole_way_each_step_stamped(eligible, setting):
+    w = setting
+    officer, firm = w.users["officer"], w.users["enterprise"]
+    services.entitlement_move(actor=officer, entitlement=eligible, to="notified")
+    services.entitlement_move(actor=firm, entitlement=eligible, to="applied")
+    services.entitlement_move(
+        actor=officer, entitlement=eligible, to="approved", amount_wan=Decimal("4.5")
+    )
+    done = services.entitlement_move(
+        actor=officer,
+        entitlement=eligible,
+        to="disbursed",
+        amount_wan=Decimal("4.5"),
+        on=dt.date(2020, 8, 1),
+    )
+    assert (done.state, done.approved_wan, done.disbursed_on) == (
+        "disbursed",
+        Decimal("4.5"),
+        dt.date(2020, 8, 1),
+    )
+    steps = list(done.events.values_list("from_state", "to_state", "actor__username"))
+    assert steps == [
+        ("identified", "notified", "officer"),
+        ("notified", "applied", "enterprise"),
+        ("applied", "approved", "officer"),
+        ("approved", "disbursed", "officer"),
+    ]
+    assert AuditEntry.objects.filter(target_type="policies.entitlement").count() == 4
+
+
+@pytest.mark.parametrize(
+    ("user", "steps", "error"),
+    [
+        ("officer", ["notified", "applied", "disbursed"], "DomainError"),  # approval first
+        ("enterprise", ["notified"], "PermissionDenied"),  # the firm does not notify itself
+        ("officer2", ["notified"], "PermissionDenied"),  # not this firm's officer
+        ("officer", ["notified", "approved"], "ValidationFailed"),  # no amount
+        ("officer", ["notified", "applied", "rejected"], "ValidationFailed"),  # no reason
+    ],
+)
+def test_disallowed_moves_are_refused_and_change_nothing(eligible, setting, user, steps, error):
+    from zonedesk.core.errors import DomainError
+
+    actor = setting.users[user]
+    *ok, last = steps
+    for step in ok:
+        mover = setting.users["enterprise"] if step == "applied" else setting.users["officer"]
+        services.entitlement_move(actor=mover, entitlement=eligible, to=step)
+    eligible.refresh_from_db()
+    before = (eligible.state, eligible.events.count())
+    with pytest.raises(DomainError) as caught:
+        services.entitlement_move(actor=actor, entitlement=eligible, to=last)
+    assert type(caught.value).__name__ == error
+    eligible.refresh_from_db()
+    assert (eligible.state, eligible.events.count()) == before
+
+
+def test_the_firm_may_decline_with_a_reason(eligible, setting):
+    done = services.entitlement_move(
+        actor=setting.users["enterprise"], entitlement=eligible, to="declined", note="不需要"
+    )
+    assert done.state == "declined" and done.reason == "不需要"
+
+
+def test_the_demo_zone_has_its_three_documents_matched(capsys):
+    call_command("demo", force=True, stdout=io.StringIO())
+    from zonedesk.policies.models import Measure
+
+    counts = {
+        level: Measure.objects.filter(document__level=level).count()
+        for level in ("province", "city", "county")
+    }
+    assert counts == {"province": 13, "city": 35, "county": 22}
+    out = io.StringIO()
+    call_command("policies", "coverage", "--zone", "demo", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split()[:2] for line in lines[1:4]] == [["省", "13"], ["市", "35"], ["县", "22"]]
+    # Every state of the way occurs, and every eligible pair of a firm is explainable.
+    states = set(Entitlement.objects.values_list("state", flat=True))
+    assert {"identified", "notified", "applied", "approved", "disbursed", "declined"} <= states
+    e = Entitlement.objects.filter(decision="eligible").select_related("rule_version").first()
+    from zonedesk.policies import facts, rules
+
+    table = facts.fact_table(Enterprise.objects.filter(pk=e.enterprise_id), JUNE)
+    tree = rules.parse(e.rule_version.eligibility)
+    assert rules.explain(tree, table.row(0), e.rule_version.eligibility).value is True

@@ -1,0 +1,16 @@
+"""Who may edit the policy library and re-match: administrators and leaders of the unit that
+the document covers (a province's documents by the province's staff, a zone's by the zone's)."""
+
+from zonedesk.org.access import MANAGER_ROLES, area_in_unit, is_active, zone_in_unit
+
+
+def can_edit_document(user, *, area=None, zone=None) -> bool:
+    if not is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_role(*MANAGER_ROLES):
+        return False
+    if zone is not None:
+        return zone_in_unit(user, zone)
+    return area is not None and area_in_unit(user, area)

@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyDocument(models.Model):
+    """A support-policy document (文件) issued by a province, city, county or zone."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        ZONE = "zone", _("Zone")
+
+    level = models.CharField(_("issuing level"), max_length=10, choices=Level.choices)
+    # Where it applies: an area (province, city, county) or one zone.
+    area = models.ForeignKey(
+        "org.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    zone = models.ForeignKey(
+        "org.Zone", verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    issuer = models.CharField(_("issuer"), max_length=100)
+    number = models.CharField(_("document number"), max_length=100, blank=True)  # 文号
+    title = models.CharField(_("title"), max_length=300)
+    published = models.DateField(_("published"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy document")
+        verbose_name_plural = _("policy documents")
+        ordering = ["level", "-valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(level="zone", zone__isnull=False, area__isnull=True)
+                    | (~models.Q(level="zone") & models.Q(zone__isnull=True, area__isnull=False))
+                ),
+                name="policy_document_has_one_scope",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="policy_document_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def scope_prefix(self) -> str:
+        """The area-code prefix of the firms it covers ('' for a zone document)."""
+        return self.area.scope_prefix if self.area_id else ""
+
+
+class Measure(models.Model):
+    """One measure (条款) of a document, with its current eligibility and benefit rules."""
+
+    class BenefitType(models.TextChoices):
+        SUBSIDY = "subsidy", _("Subsidy")
+        TAX_RELIEF = "tax_relief", _("Tax or fee relief")
+        DEFERRAL = "deferral", _("Deferral")
+        INTEREST_SUBSIDY = "interest", _("Interest subsidy")
+        RENT_REDUCTION = "rent", _("Rent reduction")
+        SERVICE = "service", _("Service")
+
+    class Mode(models.TextChoices):
+        AUTOMATIC = "automatic", _("Automatic (免申即享)")
+        APPLICATION = "application", _("On application")
+
+    document = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="measures",
+    )
+    clause = models.CharField(_("clause"), max_length=30)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    benefit_type = models.CharField(_("benefit type"), max_length=12, choices=BenefitType.choices)
+    mode = models.CharField(
+        _("application mode"), max_length=12, choices=Mode.choices, default=Mode.APPLICATION
+    )
+    department = models.CharField(_("responsible department"), max_length=100, blank=True)
+    materials = models.TextField(_("required materials"), blank=True)
+    current = models.ForeignKey(
+        "RuleVersion",
+        verbose_name=_("current rules"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["document", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.clause} {self.title}"
+
+
+class RuleVersion(models.Model):
+    """The rules of a measure as they were at one edit. Never changed: an edit adds a version,
+    so every decision stays explainable by the rules that made it."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    eligibility = models.TextField(_("eligibility rule"))
+    benefit = models.TextField(_("benefit estimate (10k yuan)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "number"], name="one_rule_version_number")
+        ]
+        ordering = ["measure", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("rule versions are never changed; add a new version")
+        super().save(*args, **kwargs)
+
+
+class Entitlement(models.Model):
+    """A firm x measure: what the rules decided, and where the benefit is on its way."""
+
+    class Decision(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        UNDETERMINED = "undetermined", _("Undetermined")
+
+    class State(models.TextChoices):
+        NONE = "", _("—")
+        IDENTIFIED = "identified", _("Identified")
+        NOTIFIED = "notified", _("Notified")
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        DISBURSED = "disbursed", _("Disbursed")
+        REJECTED = "rejected", _("Rejected")
+        DECLINED = "declined", _("Declined by the firm")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="entitlements"
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="entitlements")
+    decision = models.CharField(_("decision"), max_length=14, choices=Decision.choices)
+    missing = models.JSONField(_("missing facts"), default=list, blank=True)
+    estimate_wan = models.DecimalField(
+        _("estimated benefit (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    rule_version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("facts of month"))
+    decided_at = models.DateTimeField(_("decided"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, blank=True)
+    approved_wan = models.DecimalField(
+        _("approved (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    disbursed_wan = models.DecimalField(
+        _("disbursed (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "measure"], name="one_entitlement")
+        ]
+        indexes = [models.Index(fields=["measure", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} × {self.measure_id}: {self.decision}"
+
+
+class EntitlementEvent(models.Model):
+    """One step of a benefit on its way, stamped with who and when (never changed)."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=12, choices=Entitlement.State.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=Entitlement.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    amount_wan = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.entitlement_id}: {self.from_state} → {self.to_state}"
