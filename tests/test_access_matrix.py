@@ -130,6 +130,13 @@ MATRIX = {
         "404 404 404 404 404 403 403 404 404 404 401",
     ),
     "api:list_figures": ("V V V V V V 404 V V V 401", same("404", "401")),
+    # Policies: a firm's entitlements for whoever sees the firm; moves by role (service).
+    "api:list_entitlements": ("V V V V V V 404 V V V 401", same("404", "401")),
+    "api:move_entitlement": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    "api:zone_coverage": (
+        "200 200 200 200 200 403 403 200 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -161,6 +168,43 @@ def _figures(world: World) -> None:
         MonthlyFigure.objects.create(
             enterprise=firm, period="2020-06-01", output_value_wan=100, employees=10
         )
+
+
+def _entitlements(world: World) -> dict:
+    """An identified entitlement of every firm, under one measure."""
+    import datetime as dt
+
+    from zonedesk.policies import services
+    from zonedesk.policies.models import Entitlement
+
+    doc = services.document_create(
+        actor=None,
+        level="province",
+        area=world.sichuan,
+        issuer="省政府（合成）",
+        title="措施（合成）",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    measure = services.measure_create(
+        actor=None,
+        document=doc,
+        clause="一",
+        title="补贴（合成）",
+        benefit_type="subsidy",
+        eligibility="true",
+    )
+    return {
+        firm.pk: Entitlement.objects.create(
+            enterprise=firm,
+            measure=measure,
+            decision="eligible",
+            rule_version=measure.current,
+            period="2020-06-01",
+            decided_at=dt.datetime(2020, 7, 1, tzinfo=dt.UTC),
+            state="identified",
+        )
+        for firm in (world.firm_a, world.firm_a2, world.firm_b)
+    }
 
 
 def _request(client, world: World, name: str, role: str, scope: str):
@@ -201,6 +245,15 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "api:area_status":
             area = world.kaijiang if scope == "in" else world.wanzhou
             return client.get(reverse(name, args=[area.code]), {"period": JUNE}), None
+        case "api:list_entitlements":
+            _entitlements(world)
+            return client.get(reverse(name, args=[firm.pk])), '"decision"'
+        case "api:move_entitlement":
+            entitlement = _entitlements(world)[firm.pk]
+            body = json.dumps({"to": "notified"})
+            return client.post(reverse(name, args=[entitlement.pk]), body, content_type=json_), None
+        case "api:zone_coverage":
+            return client.get(reverse(name, args=[zone.code])), None
         case "api:list_figures":
             _figures(world)
             return client.get(reverse(name, args=[firm.pk])), '"2020-06"'

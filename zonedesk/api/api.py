@@ -6,11 +6,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
 from zonedesk.org.api import router as org_router
 from zonedesk.org.services import api_token_authenticate
+from zonedesk.policies.api import router as policies_router
 
 
 class TokenAuth(HttpBearer):
@@ -36,6 +37,13 @@ api = NinjaAPI(
 api.add_router("/", org_router)
 api.add_router("/", enterprises_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", policies_router)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    """A business rule refused the request (e.g. a step that cannot follow the current one)."""
+    return api.create_response(request, {"detail": exc.message}, status=409)
 
 
 @api.exception_handler(ValidationFailed)

@@ -5,8 +5,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.models import Area
+from zonedesk.policies import facts, rules
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 from zonedesk.policies.services import IN_WORKFLOW
 
@@ -110,3 +113,39 @@ def coverage(user, *, zone) -> tuple[list[CoverageRow], list[CoverageRow]]:
         for r in _aggregate(qs, "measure_id")
     ]
     return by_level, by_measure
+
+
+@dataclass(frozen=True)
+class FirmEntitlement:
+    entitlement: Entitlement
+    explanation: rules.Explanation
+
+
+def firm_entitlements(user, *, enterprise) -> list[FirmEntitlement]:
+    """What the firm qualifies for (or may, or is on its way), each with the conditions as they
+    apply to the firm's facts of the month that decided it."""
+    rows = list(
+        entitlement_scope(user)
+        .filter(enterprise=enterprise)
+        .select_related("measure__document", "rule_version")
+        .order_by("measure__document__level", "measure_id")
+    )
+    tables = {}
+    out = []
+    for e in rows:
+        period = Period.of(e.period)
+        if period not in tables:
+            table = facts.fact_table(Enterprise.objects.filter(pk=enterprise.pk), period)
+            tables[period] = table.row(0) if len(table) else {}
+        source = e.rule_version.eligibility
+        out.append(FirmEntitlement(e, rules.explain(rules.parse(source), tables[period], source)))
+    return out
+
+
+def entitlement_get(user, *, pk: int) -> Entitlement | None:
+    return (
+        entitlement_scope(user)
+        .select_related("enterprise__zone__area", "measure__document")
+        .filter(pk=pk)
+        .first()
+    )
