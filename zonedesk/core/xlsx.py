@@ -145,6 +145,35 @@ def read_first_sheet(fileobj, *, sheet_name: str | None = None) -> tuple[str, li
     return name, rows
 
 
+def read_header(
+    sheet: str, cells: Sequence, aliases: dict[str, str], required: Iterable[str], columns: dict
+) -> dict[str, int]:
+    """Column key -> position from a header row (either language, any case). Unknown, repeated
+    and missing required columns are all reported at once (ImportRejected). `columns` (key ->
+    Column) names missing columns and is updated to head each found column as the sheet does,
+    so that errors name columns as the user sees them."""
+    errors: list[CellError] = []
+    index: dict[str, int] = {}
+    for c, raw in enumerate(cells):
+        h = text(raw)
+        key = aliases.get(h.lower())
+        if key is None and h:
+            errors.append(CellError(sheet, 1, h, h, _("Unknown column.")))
+        elif key in index:
+            errors.append(CellError(sheet, 1, h, h, _("The column appears twice.")))
+        elif key:
+            index[key] = c
+            columns[key] = Column(h)
+    for key in required:
+        if key not in index:
+            errors.append(
+                CellError(sheet, 1, columns[key].header, "", _("A required column is missing."))
+            )
+    if errors:
+        raise ImportRejected(errors)
+    return index
+
+
 def text(value) -> str:
     """A cell as text: numbers without a trailing .0, dates as ISO, None as empty."""
     if value is None:

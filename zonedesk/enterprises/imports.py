@@ -160,28 +160,13 @@ def export_rows(user, filters) -> tuple[list[Column], list[list]]:
 def parse(actor, fileobj) -> list[ParsedRow]:
     """Read and check every row; raise ImportRejected listing every problem, or return the rows."""
     sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=SHEET)
-    errors: list[CellError] = []
     if not rows:
         raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
-    aliases = _header_aliases()
-    header = [xlsx.text(h) for h in rows[0]]
-    index: dict[str, int] = {}
-    for c, h in enumerate(header):
-        key = aliases.get(h.lower())
-        if key is None and h:
-            errors.append(CellError(sheet, 1, h, h, _("Unknown column.")))
-        elif key in index:
-            errors.append(CellError(sheet, 1, h, h, _("The column appears twice.")))
-        elif key:
-            index[key] = c
     cols = columns()
-    for key in ("name", "credit_code", "industry_code"):
-        if key not in index:
-            errors.append(
-                CellError(sheet, 1, cols[key].header, "", _("A required column is missing."))
-            )
-    if errors:
-        raise ImportRejected(errors)
+    index = xlsx.read_header(
+        sheet, rows[0], _header_aliases(), ("name", "credit_code", "industry_code"), cols
+    )
+    errors: list[CellError] = []
 
     zones = {z.code: z for z in zone_list(actor)}
     default_zone = next(iter(zones.values())) if len(zones) == 1 else None

@@ -168,26 +168,8 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
     if not rows:
         raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
     cols = columns()
-    aliases = _aliases()
+    index = xlsx.read_header(sheet, rows[0], _aliases(), REQUIRED, cols)
     errors: list[CellError] = []
-    index: dict[str, int] = {}
-    for c, raw in enumerate(rows[0]):
-        h = xlsx.text(raw)
-        key = aliases.get(h.lower())
-        if key is None and h:
-            errors.append(CellError(sheet, 1, h, h, _("Unknown column.")))
-        elif key in index:
-            errors.append(CellError(sheet, 1, h, h, _("The column appears twice.")))
-        elif key:
-            index[key] = c
-            cols[key] = Column(h)  # errors name the column as the sheet heads it
-    for key in REQUIRED:
-        if key not in index:
-            errors.append(
-                CellError(sheet, 1, cols[key].header, "", _("A required column is missing."))
-            )
-    if errors:
-        raise ImportRejected(errors)
 
     firms = dict(Enterprise.objects.filter(zone=zone).values_list("credit_code", "pk"))
     specs = [(key, figures.SPECS[key], index[key]) for key in FIGURES if key in index]
