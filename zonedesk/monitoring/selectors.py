@@ -62,6 +62,10 @@ class Scope:
     area: Area | None
     zones: tuple[Zone, ...]
 
+    @classmethod
+    def of_zone(cls, zone: Zone) -> "Scope":
+        return cls(zone.name, zone, None, (zone,))
+
     @property
     def code(self) -> str:
         return self.zone.code if self.zone else self.area.code
@@ -73,7 +77,7 @@ def scope_for(user, *, zone: str = "", area: str = "") -> Scope | None:
         return None
     if zone:
         z = zone_get(user, code=zone)
-        return Scope(z.name, z, None, (z,)) if z else None
+        return Scope.of_zone(z) if z else None
     if area:
         # A zone's users see their zone only: their county is more than their zone.
         if not (user.is_superuser or user.area_id is not None):
@@ -271,8 +275,13 @@ def firm_names(st: Status) -> dict[int, str]:
 
 def latest_period(user, scope: Scope) -> Period | None:
     """The latest month with any figures in the scope."""
+    return latest_period_of(_firms(user, scope))
+
+
+def latest_period_of(firms: QuerySet[Enterprise]) -> Period | None:
+    """The latest month with figures of any of `firms` (a queryset the caller has scoped)."""
     latest = (
-        MonthlyFigure.objects.filter(enterprise__in=_firms(user, scope))
+        MonthlyFigure.objects.filter(enterprise__in=firms)
         .order_by("-period")
         .values_list("period", flat=True)
         .first()
@@ -314,6 +323,19 @@ def expected_firms(firms: QuerySet[Enterprise], period: Period) -> QuerySet[Ente
     """The firms that should report for the month: producing or halted, and started by its end."""
     end = period.shift(1).first_day
     return firms.filter(status__in=REPORTING_STATUSES).exclude(production_start__gte=end)
+
+
+def shown(rows: list[FirmRow], show: str) -> list[FirmRow]:
+    """The rows a filter of the firm table keeps ('' keeps all)."""
+    return [
+        r
+        for r in rows
+        if not show
+        or show == r.capacity_class
+        or (show == "new" and r.new)
+        or (show == "unusual" and r.unusual)
+        or (r.figure is not None and show == r.figure.status)
+    ]
 
 
 def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[FirmRow]:
@@ -358,25 +380,19 @@ def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[Firm
                 cls = fc.capacity_class.value
             else:
                 cls, fc = "halted", None
-        row = FirmRow(
-            enterprise=e,
-            figure=f,
-            last_year_output=base.get(e.pk),
-            output_change=fc.output_change if fc else None,
-            capacity_class=cls,
-            new=bool(fc and fc.new),
-            unusual=f is not None
-            and indicators.unusual(f.output_value_wan, previous.get(e.pk), base.get(e.pk)),
+        rows.append(
+            FirmRow(
+                enterprise=e,
+                figure=f,
+                last_year_output=base.get(e.pk),
+                output_change=fc.output_change if fc else None,
+                capacity_class=cls,
+                new=bool(fc and fc.new),
+                unusual=f is not None
+                and indicators.unusual(f.output_value_wan, previous.get(e.pk), base.get(e.pk)),
+            )
         )
-        if (
-            not show
-            or show == cls
-            or (show == "new" and row.new)
-            or (show == "unusual" and row.unusual)
-            or (f is not None and show == f.status)
-        ):
-            rows.append(row)
-    return rows
+    return shown(rows, show)
 
 
 def reference_months(

@@ -142,12 +142,12 @@ def _zone(request):
 @login_required
 def month_table(request):
     zone = _zone(request)
-    scope = selectors.Scope(zone.name, zone, None, (zone,))
+    scope = selectors.Scope.of_zone(zone)
     period = _period(request, scope)
     show = request.GET.get("show", "")
     show = show if show in selectors.FIRM_FILTERS else ""
     every = selectors.month_rows(request.user, zone, period)
-    rows = selectors.month_rows(request.user, zone, period, show=show) if show else every
+    rows = selectors.shown(every, show)
     confirmable = {
         r.enterprise.pk
         for r in every
@@ -194,7 +194,7 @@ def _filter_labels():
 @login_required
 def month_export(request):
     zone = _zone(request)
-    period = _period(request, selectors.Scope(zone.name, zone, None, (zone,)))
+    period = _period(request, selectors.Scope.of_zone(zone))
     cols, rows = imports.export_rows(request.user, zone, period)
     return xlsx.xlsx_response(
         xlsx.write_workbook([(imports.sheet_name(), cols, rows)]),
@@ -241,7 +241,7 @@ def import_figures(request):
                     return redirect(
                         reverse("monitoring:month")
                         + "?"
-                        + _query(selectors.Scope(zone.name, zone, None, (zone,)), period)
+                        + _query(selectors.Scope.of_zone(zone), period)
                     )
                 if job.state in job.FINISHED:
                     errors = _job_errors(job)
@@ -353,7 +353,7 @@ def confirm_all(request):
         return HttpResponseBadRequest(_("Not a month: write YYYY-MM, e.g. 2020-06."))
     done = services.figures_confirm(actor=request.user, zone=zone, period=period)
     messages.success(request, _("%(count)d firms' figures confirmed.") % {"count": done})
-    scope = selectors.Scope(zone.name, zone, None, (zone,))
+    scope = selectors.Scope.of_zone(zone)
     return redirect(reverse("monitoring:month") + "?" + _query(scope, period))
 
 
@@ -364,7 +364,7 @@ def target_set(request):
     if not access.can_set_target(request.user, zone):
         raise HttpForbidden
     form = TargetForm(request.POST)
-    scope = selectors.Scope(zone.name, zone, None, (zone,))
+    scope = selectors.Scope.of_zone(zone)
     back = reverse("monitoring:dashboard") + "?" + _query(scope, _period(request))
     if not form.is_valid():
         for field, errors in form.errors.items():

@@ -125,15 +125,7 @@ def measure_create(
     except ValidationError as exc:
         raise ValidationFailed.from_django(exc) from exc
     measure.save()
-    version = RuleVersion.objects.create(
-        measure=measure,
-        number=1,
-        eligibility=eligibility,
-        benefit=benefit,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    measure.current = version
-    measure.save(update_fields=["current"])
+    _add_version(actor, measure, 1, eligibility, benefit)
     audit.record(
         actor=actor,
         action="create",
@@ -146,6 +138,22 @@ def measure_create(
         **_scope_of(document),
     )
     return measure
+
+
+def _add_version(
+    actor, measure: Measure, number: int, eligibility: str, benefit: str
+) -> RuleVersion:
+    """A new version of the measure's rules, made current."""
+    version = RuleVersion.objects.create(
+        measure=measure,
+        number=number,
+        eligibility=eligibility,
+        benefit=benefit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    measure.current = version
+    measure.save(update_fields=["current"])
+    return version
 
 
 @transaction.atomic
@@ -165,15 +173,7 @@ def measure_rules_set(
     number = (
         measure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    version = RuleVersion.objects.create(
-        measure=measure,
-        number=number,
-        eligibility=eligibility,
-        benefit=benefit,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    measure.current = version
-    measure.save(update_fields=["current"])
+    version = _add_version(actor, measure, number, eligibility, benefit)
     audit.record(
         actor=actor,
         action="update",

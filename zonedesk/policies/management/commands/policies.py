@@ -2,10 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from zonedesk.core.period import Period
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring.management.commands import _common
-from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.selectors import zone_get
 from zonedesk.policies import selectors, services
 from zonedesk.policies.models import PolicyDocument
@@ -55,15 +54,9 @@ class Command(BaseCommand):
         if raw_period:
             period = _common.period(raw_period)
         else:
-            latest = (
-                MonthlyFigure.objects.filter(enterprise__in=firms)
-                .order_by("-period")
-                .values_list("period", flat=True)
-                .first()
-            )
-            if latest is None:
+            period = latest_period_of(firms)
+            if period is None:
                 raise CommandError(_("No monthly figures yet."))
-            period = Period.of(latest)
         result = services.match(actor=user, firms=firms, period=period)
         self.stdout.write(
             _("%(firms)d firms × %(measures)d measures in force, facts of %(period)s:")
