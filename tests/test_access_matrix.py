@@ -137,6 +137,21 @@ MATRIX = {
         "200 200 200 200 200 403 403 200 200 200 401",
         "404 404 404 404 404 403 403 404 404 404 401",
     ),
+    # Policy pages: a firm's benefits for whoever sees the firm; an officer's open list is
+    # their own firms by default; coverage for the unit's staff, like the dashboard.
+    "policies:index": (same("302", "302"),) * 2,
+    "policies:firm": ("200 200 200 200 200 200 404 200 200 200 302", same("404", "302")),
+    "policies:move": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
+    "policies:open": ("V V V H V V H V V V 302", same("H", "302")),
+    "policies:open_export": ("V V V H V V H V V V 302", same("H", "302")),
+    "policies:coverage": (
+        "200 200 200 200 200 403 403 200 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "policies:coverage_export": (
+        "200 200 200 200 200 403 403 200 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -254,6 +269,18 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(reverse(name, args=[entitlement.pk]), body, content_type=json_), None
         case "api:zone_coverage":
             return client.get(reverse(name, args=[zone.code])), None
+        case "policies:firm":
+            _entitlements(world)
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "policies:move":
+            entitlement = _entitlements(world)[firm.pk]
+            return client.post(reverse(name, args=[entitlement.pk]), {"to": "notified"}), None
+        case "policies:open" | "policies:open_export":
+            _entitlements(world)
+            return client.get(reverse(name)), firm.name
+        case "policies:coverage" | "policies:coverage_export":
+            _entitlements(world)
+            return client.get(reverse(name), {"zone": zone.code}), None
         case "api:list_figures":
             _figures(world)
             return client.get(reverse(name, args=[firm.pk])), '"2020-06"'

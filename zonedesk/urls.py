@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("zonedesk.enterprises.urls")),
     path("monitoring/", include("zonedesk.monitoring.urls")),
+    path("policies/", include("zonedesk.policies.urls")),
     path("zones/", org_views.zone_list, name="zones"),
     path("audit/", org_views.audit_log, name="audit_log"),
     path("users/", org_views.user_list, name="users"),

@@ -125,10 +125,11 @@ def test_a_pair_that_stops_qualifying_keeps_its_workflow_only_if_it_has_one(sett
     Entitlement.objects.filter(enterprise=w.firm_a).update(state="applied")
     services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 100")
     m.refresh_from_db()
-    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    # the rule edit re-matched at once; a second match finds nothing more to remove
     left = {e.enterprise_id: (e.decision, e.state) for e in Entitlement.objects.all()}
     assert left == {w.firm_a.pk: ("not_eligible", "applied")}
-    assert result.removed == 1
+    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert result.removed == 0 and Entitlement.objects.count() == 1
 
 
 def test_documents_out_of_force_are_not_matched(setting):
@@ -169,7 +170,7 @@ def document_by(user, w, **kw):
 
 def test_single_firm_rematch_and_coverage(setting):
     w = setting
-    m = measure(document(w, "county", area=w.kaijiang), "employees >= 5", "10")
+    m = measure(document(w, "county", area=w.kaijiang), "employees >= 5", "10", rematch=False)
     services.match_firm(actor=None, enterprise=w.firm_a, period=JUNE, today=TODAY)
     assert Entitlement.objects.filter(measure=m).count() == 1
     services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
@@ -301,3 +302,49 @@ def test_the_demo_zone_has_its_three_documents_matched(capsys):
     table = facts.fact_table(Enterprise.objects.filter(pk=e.enterprise_id), JUNE)
     tree = rules.parse(e.rule_version.eligibility)
     assert rules.explain(tree, table.row(0), e.rule_version.eligibility).value is True
+
+
+# --- re-matching when data or rules change ---------------------------------------------------------
+
+
+def test_a_new_measure_and_a_rule_edit_are_matched_at_once(setting):
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "employees >= 20")
+    assert set(Entitlement.objects.values_list("enterprise_id", flat=True)) == {w.firm_a.pk}
+    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 5")
+    m.refresh_from_db()
+    decided = dict(Entitlement.objects.values_list("enterprise_id", "rule_version__number"))
+    assert decided == {w.firm_a.pk: 2, w.firm_a2.pk: 2}  # firm_b (重庆) is not covered
+
+
+def test_a_saved_figure_rematches_its_firm(setting):
+    from zonedesk.monitoring.services import FigureData, figure_save
+
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "employees >= 20", "employees * 0.1")
+    assert not Entitlement.objects.filter(enterprise=w.firm_a2).exists()
+    data = FigureData(output_value_wan=Decimal(100), employees=30, days_halted=0)
+    figure_save(actor=w.users["leader"], enterprise=w.firm_a2, period=JUNE, data=data)
+    e = Entitlement.objects.get(enterprise=w.firm_a2, measure=m)
+    assert e.decision == "eligible" and e.estimate_wan == Decimal("3.00")
+    # and back: the pair that no longer qualifies (and is not under way) goes
+    figure_save(
+        actor=w.users["leader"],
+        enterprise=w.firm_a2,
+        period=JUNE,
+        data=FigureData(output_value_wan=Decimal(100), employees=3, days_halted=0),
+    )
+    assert not Entitlement.objects.filter(enterprise=w.firm_a2).exists()
+    assert Entitlement.objects.filter(enterprise=w.firm_a).exists()  # untouched
+
+
+def test_a_registry_change_rematches_the_firm(setting):
+    from zonedesk.enterprises.services import enterprise_update
+
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), 'industry_section == "C"')
+    before = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
+    assert w.firm_a2.pk in before  # 1391: manufacturing
+    enterprise_update(actor=None, enterprise=w.firm_a2, industry_code="5211")
+    after = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
+    assert after == before - {w.firm_a2.pk}

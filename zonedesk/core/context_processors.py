@@ -8,7 +8,7 @@ MODULES = [
     ("enterprises", _("Enterprises"), "enterprises:list"),
     ("monitoring", _("Production monitoring"), "monitoring:dashboard"),
     ("casework", _("Liaison & problems"), None),
-    ("policies", _("Support policies"), None),
+    ("policies", _("Support policies"), "policies:index"),
     ("projects", _("Key projects"), None),
     ("finance", _("Financing"), None),
     ("chain", _("Industrial chains"), None),

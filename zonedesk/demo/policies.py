@@ -189,7 +189,7 @@ def load(zone, officer_of) -> None:
             source_text="（演示用合成文本，非真实政策原文）",
         )
         for m in _measures(count, rng):
-            services.measure_create(actor=None, document=doc, **m)
+            services.measure_create(actor=None, document=doc, rematch=False, **m)
     firms = Enterprise.objects.filter(zone=zone)
     services.match(actor=None, firms=firms, period=Period(2020, 6), today=dt.date(2020, 7, 15))
     # A realistic mix of states, written in bulk (the demo's history; every step has its

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zonedesk.core import audit
+from zonedesk.core import audit, events
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
 from zonedesk.enterprises import access
@@ -164,6 +164,9 @@ def enterprise_update(
         audit.record(
             actor=actor, action="update", instance=enterprise, changes=changes, **_scope(enterprise)
         )
+        events.firms_changed.send(
+            sender=Enterprise, actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk)
+        )
     return enterprise
 
 
@@ -272,6 +275,14 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
     Contact.objects.bulk_create(contacts_new, batch_size=1000)
     Contact.objects.bulk_update(contacts_changed, ["phone"], batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    if to_update:  # new firms have no figures yet: nothing to match
+        events.firms_changed.send(
+            sender=Enterprise,
+            actor=actor,
+            firms=Enterprise.objects.filter(pk__in=[e.pk for e in to_update])
+            if len(to_update) <= 5000  # else the zones: fewer query parameters
+            else Enterprise.objects.filter(zone_id__in={e.zone_id for e in to_update}),
+        )
     return ImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zonedesk.core import audit
+from zonedesk.core import audit, events
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -86,6 +86,9 @@ def figure_save(
         instance=figure,
         changes=changes,
         **_scope(enterprise),
+    )
+    events.firms_changed.send(
+        sender=MonthlyFigure, actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk)
     )
     return figure
 
@@ -263,6 +266,10 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
         ],
         batch_size=2000,
     )
+    if objs:
+        events.firms_changed.send(
+            sender=MonthlyFigure, actor=actor, firms=Enterprise.objects.filter(zone=zone)
+        )
     return ImportResult(period=period, created=created, updated=updated, unchanged=unchanged)
 
 

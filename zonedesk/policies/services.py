@@ -112,8 +112,16 @@ def document_create(*, actor, **values) -> PolicyDocument:
 
 @transaction.atomic
 def measure_create(
-    *, actor, document: PolicyDocument, eligibility: str, benefit: str = "", **values
+    *,
+    actor,
+    document: PolicyDocument,
+    eligibility: str,
+    benefit: str = "",
+    rematch: bool = True,
+    **values,
 ) -> Measure:
+    """A new measure of a document, its rules checked first; the firms it covers are matched
+    at once (rematch=False for a loader that matches everything once at its end)."""
     if actor is not None and not access.can_edit_document(
         actor, area=document.area, zone=document.zone
     ):
@@ -126,6 +134,8 @@ def measure_create(
         raise ValidationFailed.from_django(exc) from exc
     measure.save()
     _add_version(actor, measure, 1, eligibility, benefit)
+    if rematch:
+        rematch_measure(actor=actor, measure=measure)
     audit.record(
         actor=actor,
         action="create",
@@ -160,7 +170,8 @@ def _add_version(
 def measure_rules_set(
     *, actor, measure: Measure, eligibility: str, benefit: str = ""
 ) -> RuleVersion:
-    """A rule edit: a new version (the old one stays, with the decisions it made)."""
+    """A rule edit: a new version (the old one stays, with the decisions it made), and the
+    firms the measure covers re-matched under it."""
     document = measure.document
     if actor is not None and not access.can_edit_document(
         actor, area=document.area, zone=document.zone
@@ -174,6 +185,7 @@ def measure_rules_set(
         measure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = _add_version(actor, measure, number, eligibility, benefit)
+    rematch_measure(actor=actor, measure=measure)
     audit.record(
         actor=actor,
         action="update",
@@ -335,6 +347,50 @@ def match_firm(
     )
 
 
+# --- re-matching when data or rules change ------------------------------------------------------
+
+
+def firms_covered(document: PolicyDocument):
+    """The firms a document applies to: its zone's, or every zone's under its area."""
+    if document.zone_id:
+        return Enterprise.objects.filter(zone_id=document.zone_id)
+    return Enterprise.objects.filter(zone__area__code__startswith=document.scope_prefix)
+
+
+def rematch_firms(*, actor, firms, today: dt.date | None = None) -> MatchResult | None:
+    """Re-match firms after their figures or registry entry changed, on the facts of their
+    latest reported month (a correction of an earlier month changes the year-to-date facts of
+    the later ones too). Nothing to do without measures in force or figures."""
+    from zonedesk.monitoring.selectors import latest_period_of
+
+    today = today or timezone.localdate()
+    if not measures_in_force(today).exists():
+        return None
+    period = latest_period_of(firms)
+    if period is None:
+        return None
+    return match(actor=actor, firms=firms, period=period, today=today)
+
+
+def rematch_measure(*, actor, measure: Measure, today: dt.date | None = None) -> MatchResult | None:
+    """Re-match every firm the measure's document covers after its rules changed."""
+    from zonedesk.monitoring.selectors import latest_period_of
+
+    today = today or timezone.localdate()
+    if not measures_in_force(today).filter(pk=measure.pk).exists():
+        return None
+    firms = firms_covered(measure.document)
+    period = latest_period_of(firms)
+    if period is None:
+        return None
+    return match(actor=actor, firms=firms, period=period, today=today, measures=[measure])
+
+
+def on_firms_changed(sender, *, actor, firms, **kwargs) -> None:
+    """Receiver of core.events.firms_changed (connected in PoliciesConfig.ready)."""
+    rematch_firms(actor=actor, firms=firms)
+
+
 # --- the way of a benefit ------------------------------------------------------------------------
 
 S = Entitlement.State
@@ -358,6 +414,18 @@ def _may_move(actor, entitlement: Entitlement, who: str) -> bool:
     staff = enterprise_access.can_edit(actor, firm)
     member = is_member(actor, firm)
     return {STAFF: staff, FIRM: member, EITHER: staff or member}[who]
+
+
+def next_moves(actor, entitlement: Entitlement) -> list[str]:
+    """The steps this user may take next on the benefit's way (for the pages' buttons; the
+    move itself checks again)."""
+    allowed = MOVES.get(entitlement.state, {})
+    qualifies = entitlement.decision == Entitlement.Decision.ELIGIBLE
+    return [
+        to
+        for to, who in allowed.items()
+        if _may_move(actor, entitlement, who) and (qualifies or to not in (S.NOTIFIED, S.APPROVED))
+    ]
 
 
 @transaction.atomic

@@ -1,0 +1,191 @@
+"""Policy pages through the test client: a firm's benefits and why, the benefit's next step,
+open benefits, and a zone's coverage, with their xlsx exports."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from zonedesk.core.models import AuditEntry
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.policies import services
+from zonedesk.policies.models import Entitlement, EntitlementEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(world):
+    """firm_a: 50 employees; firm_a2: 10; firm_b (重庆): 80. Three Sichuan measures: one both
+    zone_a firms qualify for, one only firm_a does, one needing revenue (not reported)."""
+    w = world
+    figures(w.firm_a, 50)
+    figures(w.firm_a2, 10)
+    figures(w.firm_b, 80)
+    doc = document(w, "province", area=w.sichuan)
+    w.everyone = measure(doc, "employees >= 5", "employees * 0.1", clause="第一条", title="稳岗")
+    w.big = measure(doc, "employees >= 20", clause="第二条", title="大企业贴息")
+    w.revenue = measure(doc, "revenue_ytd_yoy <= -30%", clause="第三条", title="营收下降补助")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    return w
+
+
+def pair(firm, m) -> Entitlement:
+    return Entitlement.objects.get(enterprise=firm, measure=m)
+
+
+def test_the_firm_page_shows_each_benefit_with_the_firms_own_values(setting, client_for):
+    w = setting
+    page = client_for(w.users["enterprise"]).get(f"/policies/firms/{w.firm_a.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "稳岗" in html and "大企业贴息" in html
+    # the condition with the firm's value, the estimate, and the missing fact named
+    assert "employees &gt;= 20" in html and '<strong class="">50 人</strong>' in html
+    assert "5.00" in html
+    assert 'data-testid="group-undetermined"' in html and "累计营收同比" in html
+    # firm_a2 (10 employees) does not qualify for 大企业贴息: listed with the failed condition
+    other = client_for(w.users["leader"]).get(f"/policies/firms/{w.firm_a2.pk}/").content.decode()
+    not_eligible = other.split('data-testid="group-not-eligible"')[1]
+    assert "大企业贴息" in not_eligible and "10 人" in not_eligible and "✗" in not_eligible
+
+
+def test_an_officer_moves_a_benefit_along_and_every_step_is_stamped(setting, client_for):
+    w = setting
+    e = pair(w.firm_a, w.everyone)
+    officer = client_for(w.users["officer"])
+    page = officer.get(f"/policies/firms/{w.firm_a.pk}/").content.decode()
+    assert f'action="/policies/entitlements/{e.pk}/move/"' in page
+
+    response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "notified"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#e{e.pk}")
+    e.refresh_from_db()
+    assert e.state == "notified"
+    event = EntitlementEvent.objects.get(entitlement=e)
+    assert (event.from_state, event.to_state, event.actor) == (
+        "identified",
+        "notified",
+        w.users["officer"],
+    )
+    assert AuditEntry.objects.filter(target_type="policies.entitlement", actor=w.users["officer"])
+
+    # approval without an amount: refused with the field named, nothing changes
+    response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved"})
+    assert response.status_code == 400
+    assert 'data-testid="move-errors"' in response.content.decode()
+    e.refresh_from_db()
+    assert e.state == "notified" and EntitlementEvent.objects.filter(entitlement=e).count() == 1
+
+    officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved", "amount_wan": "4.5"})
+    officer.post(
+        f"/policies/entitlements/{e.pk}/move/",
+        {"to": "disbursed", "amount_wan": "4.5", "on": "2020-08-01"},
+    )
+    e.refresh_from_db()
+    assert (e.state, e.disbursed_wan, e.disbursed_on) == (
+        "disbursed",
+        Decimal("4.50"),
+        dt.date(2020, 8, 1),
+    )
+    page = officer.get(f"/policies/firms/{w.firm_a.pk}/").content.decode()
+    received = page.split('data-testid="group-received"')[1]
+    assert "稳岗" in received and "4.50" in received
+
+
+def test_a_move_out_of_turn_is_refused_with_the_reason(setting, client_for):
+    w = setting
+    e = pair(w.firm_a, w.everyone)
+    officer = client_for(w.users["officer"])
+    response = officer.post(
+        f"/policies/entitlements/{e.pk}/move/",
+        {"to": "disbursed", "amount_wan": "1", "on": "2020-08-01"},
+    )
+    assert response.status_code == 400
+    assert "之后不能直接" in response.content.decode()
+    response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "nonsense"})
+    assert response.status_code == 400
+    e.refresh_from_db()
+    assert e.state == "identified"
+
+
+def test_the_firm_declines_but_may_not_tell_itself(setting, client_for):
+    w = setting
+    e = pair(w.firm_a, w.everyone)
+    firm = client_for(w.users["enterprise"])
+    page = firm.get(f"/policies/firms/{w.firm_a.pk}/").content.decode()
+    assert 'data-testid="move-notified"' not in page
+    assert firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "notified"}).status_code == 403
+    response = firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "declined"})
+    assert response.status_code == 400  # a reason is needed
+    firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "declined", "note": "不需要"})
+    e.refresh_from_db()
+    assert (e.state, e.reason) == ("declined", "不需要")
+    # a neighbour's benefit is not found at all
+    other = pair(w.firm_a2, w.everyone)
+    assert (
+        firm.post(f"/policies/entitlements/{other.pk}/move/", {"to": "declined"}).status_code == 404
+    )
+
+
+def test_open_benefits_are_the_officers_own_firms_unless_asked_for_all(setting, client_for):
+    w = setting
+    officer = client_for(w.users["officer"])
+    mine = officer.get("/policies/open/").content.decode()
+    assert w.firm_a.name in mine and w.firm_a2.name not in mine
+    everyone = officer.get("/policies/open/", {"who": "all"}).content.decode()
+    assert w.firm_a.name in everyone and w.firm_a2.name in everyone
+    assert w.firm_b.name not in everyone
+    # filters: a state, and odd values that must not fail
+    services.entitlement_move(actor=None, entitlement=pair(w.firm_a, w.everyone), to="notified")
+    notified = officer.get("/policies/open/", {"state": "notified"}).content.decode()
+    assert "稳岗" in notified and "大企业贴息" not in notified
+    for odd in ({"state": "x"}, {"level": "'; drop"}, {"who": "<x>"}):
+        assert officer.get("/policies/open/", odd).status_code == 200
+
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(officer.get("/policies/open.xlsx", {"who": "all"}).content)
+    )
+    rows = book.get_sheet_by_index(0).to_python()
+    names = {r[0] for r in rows[1:]}
+    assert names == {w.firm_a.name, w.firm_a2.name}
+    assert (
+        len(rows) - 1
+        == Entitlement.objects.filter(enterprise__zone=w.zone_a, decision="eligible").count()
+    )
+
+
+def test_coverage_counts_notified_and_received_pairs(setting, client_for):
+    w = setting
+    leader = client_for(w.users["leader"])
+    services.entitlement_move(actor=None, entitlement=pair(w.firm_a, w.everyone), to="notified")
+    e = pair(w.firm_a2, w.everyone)
+    services.entitlement_move(actor=None, entitlement=e, to="notified")
+    services.entitlement_move(actor=None, entitlement=e, to="declined", note="不需要")
+    html = leader.get("/policies/coverage/").content.decode()
+    levels = html.split('data-testid="coverage-levels"')[1].split("</table>")[0]
+    # 3 eligible pairs (2 + 1), 2 notified, 1 done; the 营收 pairs are undetermined
+    assert "66.67%" in levels and "33.33%" in levels
+    # firm_a2 declined its only benefit: nothing left to claim
+    unclaimed = html.split('data-testid="unclaimed"')[1].split("</div>")[0]
+    assert w.firm_a.name in unclaimed and w.firm_a2.name not in unclaimed
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(leader.get("/policies/coverage.xlsx").content))
+    assert len(book.sheet_names) == 3
+    by_level = book.get_sheet_by_index(0).to_python()
+    assert by_level[1][2:7] == [3, 2, pytest.approx(66.67), 1, pytest.approx(33.33)]
+    assert leader.get("/policies/coverage/", {"zone": w.zone_b.code}).status_code == 404
+    assert client_for(w.users["enterprise"]).get("/policies/coverage/").status_code == 403
+
+
+def test_the_firm_page_card_and_the_module_front_page(setting, client_for):
+    w = setting
+    firm = client_for(w.users["enterprise"])
+    detail = firm.get(f"/enterprises/{w.firm_a.pk}/").content.decode()
+    card = detail.split('data-testid="firm-benefits"')[1]
+    assert f"/policies/firms/{w.firm_a.pk}/" in card
+    assert firm.get("/policies/")["Location"] == f"/policies/firms/{w.firm_a.pk}/"
+    assert client_for(w.users["officer"]).get("/policies/")["Location"] == "/policies/open/"
+    assert client_for(w.users["leader"]).get("/policies/")["Location"] == "/policies/coverage/"

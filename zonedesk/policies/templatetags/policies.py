@@ -1,0 +1,58 @@
+"""Template helpers of the policy pages: facts shown with their names and units, and the firm
+page's benefits card."""
+
+import re
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from zonedesk.core.templatetags.zd import count, pct, wan
+from zonedesk.policies import facts, selectors
+
+register = template.Library()
+
+
+@register.filter
+def fact_label(name: str) -> str:
+    """The fact's description in the user's language."""
+    definition = facts.FACTS.get(name)
+    return definition.label(get_language() or "zh") if definition else name
+
+
+@register.filter
+def fact_short(name: str) -> str:
+    """The description up to its explanation: “企业规模”, “size class”."""
+    return re.split(r"（|：|: | \(", fact_label(name), maxsplit=1)[0]
+
+
+@register.filter
+def fact_value(value, name: str) -> str:
+    """A firm's value of a fact as people read it: 12.5% for a change, 1,234.00 万元 for money,
+    是/否 for yes-no, “missing” when the firm has not reported it."""
+    if value is None:
+        return _("missing")
+    definition = facts.FACTS.get(name)
+    unit = definition.unit if definition else ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if unit == "%":
+        return pct(value)
+    if unit == "万元":
+        return _("%(value)s (10k yuan)") % {"value": wan(value)}
+    if unit == "人":
+        return _("%(value)s people") % {"value": count(int(value))}
+    if unit == "天":
+        return _("%(value)s days") % {"value": count(int(value))}
+    if isinstance(value, float) and value.is_integer():
+        return count(int(value))
+    return str(value)
+
+
+@register.inclusion_tag("policies/partials/firm_card.html", takes_context=True)
+def firm_benefits(context, enterprise):
+    user = context["request"].user
+    return {
+        "enterprise": enterprise,
+        "summary": selectors.firm_summary(user, enterprise=enterprise),
+    }
