@@ -114,7 +114,12 @@ def coverage(user, *, zone) -> tuple[list[CoverageRow], list[CoverageRow]]:
         for level in order
         if level in counts or level in found
     ]
-    titles = dict(qs.values_list("measure_id", "measure__title").distinct())
+    titles = {
+        pk: f"{levels[level]} · {clause} {title}"
+        for pk, level, clause, title in qs.values_list(
+            "measure_id", "measure__document__level", "measure__clause", "measure__title"
+        ).distinct()
+    }
     by_measure = [
         CoverageRow(
             str(r["measure_id"]),

@@ -1,0 +1,74 @@
+"""Support policies in a real browser: an officer moves a benefit along on a phone, a leader
+reads the zone's coverage, a firm declines a benefit with a reason."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_monitoring import PHONE, demo, log_in  # noqa: F401 - fixture
+from zonedesk.policies.models import Entitlement, EntitlementEvent
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_moves_a_benefit_along_on_a_phone(demo, live_server, open_page):  # noqa: F811
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "officer", then="/policies/")
+    expect(page).to_have_url(re.compile(r"/policies/open/$"))
+    page.locator("[data-testid=open-table] tbody tr a").first.click()
+    card = page.locator("[data-testid=group-open] .card").first
+    pk = int(card.get_attribute("id")[1:])
+    before = Entitlement.objects.get(pk=pk)
+    # why: each condition with the firm's own value
+    card.locator("details summary").first.click()
+    expect(card.get_by_test_id("conditions").locator("li").first).to_contain_text("=")
+
+    if before.state == "identified":
+        card.get_by_test_id("move-notified").click()
+        card = page.locator(f"#e{pk}")
+        expect(card.get_by_test_id("state")).to_have_text("已告知")
+    card.locator("details.move summary", has_text="登记审批").click()
+    card.locator("input[name=amount_wan]").fill("")
+    card.get_by_role("button", name="保存").click()  # no amount: refused, said beside it
+    expect(page.locator(f"#e{pk}").get_by_test_id("move-errors")).to_contain_text("金额")
+    card = page.locator(f"#e{pk}")
+    card.locator("input[name=amount_wan]").fill("3.5")
+    card.get_by_role("button", name="保存").click()
+    expect(page.locator(f"#e{pk}").get_by_test_id("state")).to_have_text("已审批")
+
+    after = Entitlement.objects.get(pk=pk)
+    assert after.state == "approved" and str(after.approved_wan) == "3.50"
+    assert EntitlementEvent.objects.filter(entitlement=after, actor__username="officer").exists()
+    assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []
+
+
+def test_leader_reads_coverage_by_level_and_opens_a_firm(demo, live_server, open_page):  # noqa: F811
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader", then="/policies/")
+    levels = page.get_by_test_id("coverage-levels")
+    for key, count in (("province", "13"), ("city", "35"), ("county", "22")):
+        expect(levels.locator(f"tr[data-key={key}] td").nth(1)).to_have_text(count)
+    eligible = Entitlement.objects.filter(
+        enterprise__zone__code="demo", decision="eligible"
+    ).count()
+    expect(levels.locator("tr[data-key=total] td").nth(2)).to_have_text(f"{eligible:,}")
+    first = page.get_by_test_id("unclaimed").locator("a").first
+    name = first.locator("span.flex-fill").inner_text().split("\n")[0]
+    first.click()
+    expect(page.locator(".page-title")).to_contain_text(name)
+    assert problems == []
+
+
+def test_a_firm_declines_a_benefit_with_a_reason(demo, live_server, open_page):  # noqa: F811
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "firm", then="/policies/")
+    expect(page.get_by_test_id("benefit-summary")).to_be_visible()
+    card = page.locator("[data-testid=group-open] .card", has=page.locator("details.move")).first
+    pk = int(card.get_attribute("id")[1:])
+    card.locator("details.move summary", has_text="放弃").click()
+    card.locator("textarea[name=note]").fill("本企业暂不需要（测试）")
+    card.get_by_role("button", name="保存").click()
+    expect(page.locator(f"#e{pk}").get_by_test_id("state")).to_have_text("企业放弃")
+    assert Entitlement.objects.get(pk=pk).reason == "本企业暂不需要（测试）"
+    assert problems == []
