@@ -188,6 +188,95 @@ def measure_rules_set(
     return version
 
 
+def _check_edit(actor, *, area=None, zone=None) -> None:
+    if actor is not None and not access.can_edit_document(actor, area=area, zone=zone):
+        raise PermissionDenied()
+
+
+def _unknown(values: dict, allowed) -> None:
+    from django.utils.translation import gettext as _
+
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValidationFailed({name: [_("Not a field that can be changed.")] for name in unknown})
+
+
+@transaction.atomic
+def document_update(*, actor, document: PolicyDocument, **values) -> PolicyDocument:
+    """Change a document's fields; the actor must be able to edit it where it was and where
+    it goes (a change of level or scope). Audited as a diff; no change writes nothing."""
+    _unknown(values, DOCUMENT_FIELDS)
+    _check_edit(actor, area=document.area, zone=document.zone)
+    before = audit.snapshot(document, DOCUMENT_FIELDS)
+    for name, value in values.items():
+        setattr(document, name, value)
+    if "area" in values or "zone" in values:
+        _check_edit(actor, area=document.area, zone=document.zone)
+    try:
+        document.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+    changes = audit.diff(before, audit.snapshot(document, DOCUMENT_FIELDS))
+    if changes:
+        document.save()
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=document,
+            changes=changes,
+            **_scope_of(document),
+        )
+    return document
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    actor,
+    measure: Measure,
+    eligibility: str | None = None,
+    benefit: str | None = None,
+    **values,
+) -> Measure:
+    """Change a measure's fields and, when given, its rules (a new version, only if they
+    differ). Field and rule errors are reported together; nothing is changed on any error."""
+    _unknown(values, MEASURE_FIELDS)
+    document = measure.document
+    _check_edit(actor, area=document.area, zone=document.zone)
+    errors: dict[str, list[str]] = {}
+    if eligibility is not None or benefit is not None:
+        current = measure.current
+        eligibility = eligibility if eligibility is not None else current.eligibility
+        benefit = benefit if benefit is not None else current.benefit
+        try:
+            compile_rules(eligibility, benefit)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    before = audit.snapshot(measure, MEASURE_FIELDS)
+    for name, value in values.items():
+        setattr(measure, name, value)
+    try:
+        measure.full_clean(exclude=["current", "document"])
+    except ValidationError as exc:
+        errors.update(ValidationFailed.from_django(exc).errors)
+    if errors:
+        measure.refresh_from_db()
+        raise ValidationFailed(errors)
+    changes = audit.diff(before, audit.snapshot(measure, MEASURE_FIELDS))
+    if changes:
+        measure.save(update_fields=list(changes))
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=measure,
+            changes=changes,
+            **_scope_of(document),
+        )
+    if eligibility is not None:
+        measure_rules_set(actor=actor, measure=measure, eligibility=eligibility, benefit=benefit)
+    return measure
+
+
 # --- matching ------------------------------------------------------------------------------------
 
 
@@ -432,3 +521,82 @@ def entitlement_move(
         area_code=firm.zone.area.code,
     )
     return entitlement
+
+
+# --- the library as a spreadsheet ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    documents_created: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    measures_created: int = 0
+    measures_updated: int = 0
+    measures_unchanged: int = 0
+    rule_versions_added: int = 0
+
+
+def measures_import(*, actor, content: bytes, filename: str = "") -> ImportSummary:
+    """Create or update every document and measure of the sheet, or nothing at all (raises
+    ImportRejected with every problem: sheet, row, column, value, reason).
+
+    Documents are matched by (level, area or zone, number, title), measures by (document,
+    clause); a changed rule adds a rule version, an unchanged one adds nothing. Every change
+    goes through the same services as the pages, so it is permission-checked and audited.
+    """
+    from zonedesk.policies import imports
+
+    if actor is not None and not access.can_edit_library(actor):
+        raise PermissionDenied()
+    parsed = imports.parse(actor, content, filename)
+    return _import_write(actor=actor, parsed=parsed)
+
+
+@transaction.atomic
+def _import_write(*, actor, parsed) -> ImportSummary:
+    from zonedesk.policies import imports
+
+    counts = Counter()
+    for p in parsed:
+        row = p.row
+        try:
+            document = p.existing
+            if document is None:
+                document = document_create(actor=actor, **p.values)
+                counts["documents_created"] += 1
+            else:
+                before = audit.snapshot(document, DOCUMENT_FIELDS)
+                document = document_update(actor=actor, document=document, **p.values)
+                changed = before != audit.snapshot(document, DOCUMENT_FIELDS)
+                counts["documents_updated" if changed else "documents_unchanged"] += 1
+            for m in p.measures:
+                row = m.row
+                if m.existing is None:
+                    measure_create(
+                        actor=actor,
+                        document=document,
+                        eligibility=m.eligibility,
+                        benefit=m.benefit or "",
+                        **m.values,
+                    )
+                    counts["measures_created"] += 1
+                    counts["rule_versions_added"] += 1
+                    continue
+                measure = m.existing
+                measure.document = document
+                before = audit.snapshot(measure, MEASURE_FIELDS)
+                measure_update(actor=actor, measure=measure, **m.values)
+                changed = before != audit.snapshot(measure, MEASURE_FIELDS)
+                previous = measure.current_id
+                benefit = m.benefit if m.benefit is not None else measure.current.benefit
+                version = measure_rules_set(
+                    actor=actor, measure=measure, eligibility=m.eligibility, benefit=benefit
+                )
+                if version.pk != previous:
+                    counts["rule_versions_added"] += 1
+                    changed = True
+                counts["measures_updated" if changed else "measures_unchanged"] += 1
+        except ValidationFailed as exc:
+            raise imports.rejected_from(exc, imports.SHEET, row) from exc
+    return ImportSummary(**counts)
