@@ -291,7 +291,7 @@ def export_measures(user, *, zone: Zone | None = None):
 
     qs = selectors.measures(user)
     if zone is not None:
-        qs = qs.filter(selectors._covering_zone([zone.pk], [zone.area.code], "document__"))
+        qs = qs.filter(selectors.covering(zone, "document__"))
     return qs.order_by("document__level", "document__valid_from", "document_id", "id")
 
 

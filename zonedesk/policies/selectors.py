@@ -168,6 +168,11 @@ def _covering_zone(zone_ids: list[int], area_codes: list[str], prefix: str = "")
     return Q(**{f"{prefix}zone_id__in": zone_ids}) | Q(**{f"{prefix}area__code__in": codes})
 
 
+def covering(zone: Zone, prefix: str = "") -> Q:
+    """The documents covering a zone's firms: its own and those of every area above it."""
+    return _covering_zone([zone.pk], [zone.area.code], prefix)
+
+
 def _document_q(user, prefix: str = "") -> Q | None:
     """The documents the user may read as a Q (None: all of them; Q(pk__in=[]): none).
 
