@@ -152,6 +152,27 @@ MATRIX = {
         "200 200 200 200 200 403 403 200 200 200 302",
         "404 404 404 404 404 403 403 404 404 404 302",
     ),
+    # The policy library: read by everyone under (or covered by) the unit, edited by its
+    # managers; out-of-scope is zone_b's document. The rule preview is for the zone's staff.
+    "api:list_documents": (same("V", "401"), same("H", "401")),
+    "api:get_document": (same("200", "401"), same("404", "401")),
+    "api:create_document": ("201 201 403 403 403 403 403 403 201 201 401", same("400", "401")),
+    "api:update_document": ("200 200 403 403 403 403 403 403 200 200 401", same("404", "401")),
+    "api:list_measures": (same("V", "401"), same("H", "401")),
+    "api:get_measure": (same("200", "401"), same("404", "401")),
+    "api:create_measure": ("201 201 403 403 403 403 403 403 201 201 401", same("404", "401")),
+    "api:update_measure": ("200 200 403 403 403 403 403 403 200 200 401", same("404", "401")),
+    "api:check_rules": (
+        "200 200 200 200 200 403 403 200 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
+    "api:export_measures": (same("V", "401"), same("H", "401")),
+    "api:measures_template": (same("200", "401"),) * 2,
+    # An upload's rows for another unit are named as errors (400); non-managers may not upload.
+    "api:import_measures": (
+        "200 200 403 403 403 403 403 403 200 200 401",
+        "400 400 403 403 403 403 403 403 400 400 401",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -222,6 +243,54 @@ def _entitlements(world: World) -> dict:
     }
 
 
+def _library(world: World, scope: str):
+    """A document with one measure in each zone; returns the one in scope (zone_a) or not."""
+    import datetime as dt
+
+    from zonedesk.policies import services
+
+    made = {}
+    for key, zone in (("in", world.zone_a), ("out", world.zone_b)):
+        doc = services.document_create(
+            actor=None,
+            level="zone",
+            zone=zone,
+            issuer=f"{zone.name}管委会（合成）",
+            title=f"{zone.code} 园区措施（合成）",
+            valid_from=dt.date(2020, 1, 1),
+        )
+        services.measure_create(
+            actor=None,
+            document=doc,
+            clause="一",
+            title=f"{zone.code} 租金减免（合成）",
+            benefit_type="rent",
+            eligibility="employees >= 5",
+        )
+        made[key] = doc
+    return made[scope]
+
+
+def _measures_sheet(zone) -> bytes:
+    import datetime as dt
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    header = ["level", "scope", "issuer", "title", "valid_from", "clause", "measure_title"]
+    header += ["benefit_type", "eligibility"]
+    values = ["zone", zone.code, "管委会（合成）", "导入的措施（合成）", "2020-02-01", "一"]
+    values += ["补贴（合成）", "subsidy", "employees >= 1"]
+    for c, (h, v) in enumerate(zip(header, values, strict=True)):
+        sheet.write_string(0, c, h)
+        sheet.write_string(1, c, v)
+    book.close()
+    assert dt  # the date is written as text, as users type it
+    return out.getvalue()
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
@@ -267,6 +336,49 @@ def _request(client, world: World, name: str, role: str, scope: str):
             entitlement = _entitlements(world)[firm.pk]
             body = json.dumps({"to": "notified"})
             return client.post(reverse(name, args=[entitlement.pk]), body, content_type=json_), None
+        case "api:list_documents" | "api:export_measures" | "api:list_measures":
+            _library(world, scope)  # titles and scope columns carry the zone's code
+            return client.get(reverse(name)), zone.code
+        case "api:get_document":
+            return client.get(reverse(name, args=[_library(world, scope).pk])), None
+        case "api:get_measure":
+            measure = _library(world, scope).measures.get()
+            return client.get(reverse(name, args=[measure.pk])), None
+        case "api:create_document":
+            body = {
+                "level": "zone",
+                "zone_code": zone.code,
+                "issuer": "管委会（合成）",
+                "title": "新措施（合成）",
+                "valid_from": "2020-03-01",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:update_document":
+            url = reverse(name, args=[_library(world, scope).pk])
+            return client.patch(url, json.dumps({"issuer": "改名"}), content_type=json_), None
+        case "api:create_measure":
+            url = reverse(name, args=[_library(world, scope).pk])
+            body = {
+                "clause": "二",
+                "title": "贴息（合成）",
+                "benefit_type": "interest",
+                "eligibility": "is_sme",
+            }
+            return client.post(url, json.dumps(body), content_type=json_), None
+        case "api:update_measure":
+            measure = _library(world, scope).measures.get()
+            body = {"eligibility": "employees >= 10"}
+            url = reverse(name, args=[measure.pk])
+            return client.patch(url, json.dumps(body), content_type=json_), None
+        case "api:check_rules":
+            _figures(world)
+            body = {"eligibility": "employees >= 5", "zone": zone.code, "period": JUNE}
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:import_measures":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            upload = SimpleUploadedFile("measures.xlsx", _measures_sheet(zone))
+            return client.post(reverse(name), {"file": upload}), None
         case "api:zone_coverage":
             return client.get(reverse(name, args=[zone.code])), None
         case "policies:firm":

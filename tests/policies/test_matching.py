@@ -348,3 +348,35 @@ def test_a_registry_change_rematches_the_firm(setting):
     enterprise_update(actor=None, enterprise=w.firm_a2, industry_code="5211")
     after = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
     assert after == before - {w.firm_a2.pk}
+
+
+def test_a_document_out_of_force_loses_the_pairs_not_yet_under_way(setting):
+    w = setting
+    doc = document(w, "province", area=w.sichuan)
+    m = measure(doc, "employees >= 5")
+    Entitlement.objects.filter(enterprise=w.firm_a, measure=m).update(state="applied")
+    services.document_update(actor=None, document=doc, valid_to=dt.date(2020, 6, 30))
+    left = dict(Entitlement.objects.values_list("enterprise_id", "state"))
+    assert left == {w.firm_a.pk: "applied"}  # firm_a2's identified pair went
+
+
+def test_a_document_moved_to_another_area_rematches_both(setting):
+    w = setting
+    doc = document(w, "county", area=w.kaijiang)
+    measure(doc, "employees >= 5")
+    assert set(Entitlement.objects.values_list("enterprise_id", flat=True)) == {
+        w.firm_a.pk,
+        w.firm_a2.pk,
+    }
+    services.document_update(actor=None, document=doc, area=w.wanzhou)
+    assert set(Entitlement.objects.values_list("enterprise_id", flat=True)) == {w.firm_b.pk}
+
+
+def test_an_imported_library_is_matched_on_import(setting):
+    from tests.policies.test_imports import row, workbook
+
+    w = setting
+    content = workbook([row(f"第{i}条", eligibility=f"employees >= {5 * i}") for i in range(1, 9)])
+    services.measures_import(actor=None, content=content, filename="m.xlsx")
+    assert Entitlement.objects.filter(enterprise=w.firm_a).count() == 8  # 50 employees
+    assert Entitlement.objects.filter(enterprise=w.firm_a2).count() == 2  # 10: ≥5 and ≥10

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
 from zonedesk.org.api import router as org_router
@@ -49,6 +50,28 @@ def _domain_error(request, exc: DomainError):
 @api.exception_handler(ValidationFailed)
 def _validation_failed(request, exc: ValidationFailed):
     return api.create_response(request, {"detail": exc.message, "errors": exc.errors}, status=400)
+
+
+@api.exception_handler(ImportRejected)
+def _import_rejected(request, exc: ImportRejected):
+    """A refused upload: every problem with its sheet, row, column, value and reason."""
+    return api.create_response(
+        request,
+        {
+            "detail": exc.message,
+            "rows": [
+                {
+                    "sheet": e.sheet,
+                    "row": e.row,
+                    "column": e.column,
+                    "value": e.value,
+                    "reason": e.reason,
+                }
+                for e in exc.errors
+            ],
+        },
+        status=400,
+    )
 
 
 @api.exception_handler(PermissionDenied)

@@ -14,3 +14,8 @@ def can_edit_document(user, *, area=None, zone=None) -> bool:
     if zone is not None:
         return zone_in_unit(user, zone)
     return area is not None and area_in_unit(user, area)
+
+
+def can_edit_library(user) -> bool:
+    """Whether the user may edit (or import) any part of the library at all."""
+    return is_active(user) and (user.is_superuser or user.has_role(*MANAGER_ROLES))

@@ -4,16 +4,25 @@ next step, and a zone's 一条不漏 / 应享尽享 coverage."""
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from zonedesk.core.errors import NotFound, PermissionDenied
+from zonedesk.core import xlsx
+from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.pagination import Pagination
+from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
-from zonedesk.enterprises.selectors import enterprise_get
+from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
 from zonedesk.monitoring.access import can_view_dashboard
+from zonedesk.monitoring.selectors import latest_period_of
+from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
-from zonedesk.policies import selectors, services
-from zonedesk.policies.models import Entitlement
+from zonedesk.policies import imports, selectors, services
+from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 
 router = Router(tags=["policies"])
 CENT = Decimal("0.01")
@@ -143,3 +152,398 @@ def zone_coverage(request, code: str):
         }
         for r in by_level
     ]
+
+
+# --- the library ---------------------------------------------------------------------------------
+
+
+class _Lazy:
+    """Serialise only the page that the paginator slices out."""
+
+    def __init__(self, qs, out):
+        self.qs, self.out = qs, out
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        return [self.out(x) for x in self.qs[item]]
+
+
+class DocumentOut(Schema):
+    id: int
+    level: str
+    area_code: str | None = Field(description="a province's, city's or county's document")
+    zone_code: str | None = Field(description="a zone's document")
+    issuer: str
+    number: str
+    title: str
+    published: dt.date | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    measure_count: int
+
+
+class MeasureOut(Schema):
+    id: int
+    document_id: int
+    document: str
+    level: str
+    clause: str
+    title: str
+    summary: str
+    benefit_type: str
+    mode: str
+    department: str
+    materials: str
+    eligibility: str
+    benefit: str
+    rule_version: int | None
+
+
+class DocumentDetailOut(DocumentOut):
+    source_text: str
+    measures: list[MeasureOut]
+
+
+class RuleVersionOut(Schema):
+    number: int
+    eligibility: str
+    benefit: str
+    created_at: dt.datetime
+    created_by: str | None
+
+
+class MeasureDetailOut(MeasureOut):
+    versions: list[RuleVersionOut]
+
+
+def _document_out(d: PolicyDocument, *, measures=None) -> dict:
+    out = {
+        "id": d.pk,
+        "level": d.level,
+        "area_code": d.area.code if d.area_id else None,
+        "zone_code": d.zone.code if d.zone_id else None,
+        "issuer": d.issuer,
+        "number": d.number,
+        "title": d.title,
+        "published": d.published,
+        "valid_from": d.valid_from,
+        "valid_to": d.valid_to,
+        "measure_count": getattr(d, "measure_count", None) if measures is None else len(measures),
+    }
+    if measures is not None:
+        out["source_text"] = d.source_text
+        out["measures"] = [_measure_out(m, document=d) for m in measures]
+    return out
+
+
+def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
+    d = document or m.document
+    current = m.current
+    out = {
+        "id": m.pk,
+        "document_id": d.pk,
+        "document": str(d),
+        "level": d.level,
+        "clause": m.clause,
+        "title": m.title,
+        "summary": m.summary,
+        "benefit_type": m.benefit_type,
+        "mode": m.mode,
+        "department": m.department,
+        "materials": m.materials,
+        "eligibility": current.eligibility if current else "",
+        "benefit": current.benefit if current else "",
+        "rule_version": current.number if current else None,
+    }
+    if versions:
+        out["versions"] = [
+            {
+                "number": v.number,
+                "eligibility": v.eligibility,
+                "benefit": v.benefit,
+                "created_at": v.created_at,
+                "created_by": v.created_by.username if v.created_by else None,
+            }
+            for v in m.versions.all()
+        ]
+    return out
+
+
+def _choice(field: str, value: str, choices) -> str:
+    if value and value not in dict(choices):
+        raise ValidationFailed(
+            {field: [_("Not one of: %(values)s.") % {"values": ", ".join(dict(choices))}]}
+        )
+    return value
+
+
+class DocumentFilterIn(Schema):
+    q: str = Field("", max_length=200, description="title, number, issuer or a measure's text")
+    level: str = Field("", description="province, city, county or zone")
+
+
+@router.get("/policies/documents", response=list[DocumentOut])
+@paginate(Pagination, page_size=50, max_page_size=500)
+def list_documents(request, filters: Query[DocumentFilterIn]):
+    """The policy documents the user may read, searched."""
+    level = _choice("level", filters.level, PolicyDocument.Level.choices)
+    qs = selectors.documents(request.user, q=filters.q.replace("\x00", ""), level=level)
+    return _Lazy(qs, _document_out)
+
+
+def _document(request, pk: int) -> PolicyDocument:
+    document = selectors.document_get(request.user, pk)
+    if document is None:
+        raise NotFound(_("No such policy document."))
+    return document
+
+
+@router.get("/policies/documents/{int:pk}", response=DocumentDetailOut)
+def get_document(request, pk: int):
+    """One document with its measures and their current rules."""
+    document = _document(request, pk)
+    return _document_out(document, measures=list(document.measures.all()))
+
+
+class DocumentIn(InputSchema):
+    level: str = Field(description="province, city, county or zone")
+    area_code: str | None = Field(None, max_length=6, description="for province, city, county")
+    zone_code: str | None = Field(None, max_length=32, description="for a zone's document")
+    issuer: str = Field(max_length=100)
+    number: str = Field("", max_length=100)
+    title: str = Field(max_length=300)
+    published: dt.date | None = None
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    source_text: str = Field("", max_length=200_000)
+
+
+class DocumentPatch(InputSchema):
+    level: str | None = None
+    area_code: str | None = Field(None, max_length=6)
+    zone_code: str | None = Field(None, max_length=32)
+    issuer: str | None = Field(None, max_length=100)
+    number: str | None = Field(None, max_length=100)
+    title: str | None = Field(None, max_length=300)
+    published: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source_text: str | None = Field(None, max_length=200_000)
+
+
+def _document_values(request, fields: dict) -> dict:
+    """API fields as the service's: codes resolved to the area or the user's zone."""
+    values = dict(fields)
+    area_code = values.pop("area_code", None)
+    zone_code = values.pop("zone_code", None)
+    if area_code:
+        values["area"] = Area.objects.filter(code=area_code).first()
+        values["zone"] = None
+        if values["area"] is None:
+            raise ValidationFailed({"area_code": [_("No administrative area with this code.")]})
+    if zone_code:
+        values["zone"] = zone_get(request.user, code=zone_code)
+        values["area"] = None
+        if values["zone"] is None:
+            raise ValidationFailed({"zone_code": [_("Not one of your zones.")]})
+    for name in ("level", "issuer", "title", "valid_from", "number", "source_text"):
+        if name in values and values[name] is None:
+            raise ValidationFailed({name: [_("This field cannot be empty.")]})
+    return values
+
+
+@router.post("/policies/documents", response={201: DocumentDetailOut})
+def create_document(request, payload: DocumentIn):
+    """Add a document to the library (of the user's unit, or of an area or zone inside it)."""
+    values = _document_values(request, payload.dict())
+    values.setdefault("area", None)
+    values.setdefault("zone", None)
+    document = services.document_create(actor=request.user, **values)
+    return Status(201, _document_out(_document(request, document.pk), measures=[]))
+
+
+@router.patch("/policies/documents/{int:pk}", response=DocumentDetailOut)
+def update_document(request, pk: int, payload: DocumentPatch):
+    """Change a document's fields."""
+    document = _document(request, pk)
+    values = _document_values(request, payload.dict(exclude_unset=True))
+    services.document_update(actor=request.user, document=document, **values)
+    document = _document(request, pk)
+    return _document_out(document, measures=list(document.measures.all()))
+
+
+class MeasureFilterIn(Schema):
+    q: str = Field("", max_length=200)
+    level: str = ""
+    benefit_type: str = ""
+    mode: str = ""
+
+
+@router.get("/policies/measures", response=list[MeasureOut])
+@paginate(Pagination, page_size=50, max_page_size=500)
+def list_measures(request, filters: Query[MeasureFilterIn]):
+    """The measures the user may read, searched and filtered."""
+    qs = selectors.measures(
+        request.user,
+        q=filters.q.replace("\x00", ""),
+        level=_choice("level", filters.level, PolicyDocument.Level.choices),
+        benefit_type=_choice("benefit_type", filters.benefit_type, Measure.BenefitType.choices),
+        mode=_choice("mode", filters.mode, Measure.Mode.choices),
+    )
+    return _Lazy(qs, _measure_out)
+
+
+def _measure(request, pk: int) -> Measure:
+    measure = selectors.measure_get(request.user, pk)
+    if measure is None:
+        raise NotFound(_("No such measure."))
+    return measure
+
+
+@router.get("/policies/measures/{int:pk}", response=MeasureDetailOut)
+def get_measure(request, pk: int):
+    """One measure with its current rules and every earlier version."""
+    return _measure_out(_measure(request, pk), versions=True)
+
+
+class MeasureIn(InputSchema):
+    clause: str = Field(max_length=30)
+    title: str = Field(max_length=200)
+    summary: str = Field("", max_length=20_000)
+    benefit_type: str
+    mode: str = "application"
+    department: str = Field("", max_length=100)
+    materials: str = Field("", max_length=20_000)
+    eligibility: str = Field(max_length=2000)
+    benefit: str = Field("", max_length=2000)
+
+
+class MeasurePatch(InputSchema):
+    clause: str | None = Field(None, max_length=30)
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=20_000)
+    benefit_type: str | None = None
+    mode: str | None = None
+    department: str | None = Field(None, max_length=100)
+    materials: str | None = Field(None, max_length=20_000)
+    eligibility: str | None = Field(None, max_length=2000)
+    benefit: str | None = Field(None, max_length=2000)
+
+
+@router.post("/policies/documents/{int:pk}/measures", response={201: MeasureDetailOut})
+def create_measure(request, pk: int, payload: MeasureIn):
+    """Add a measure to a document; its rules are checked and become version 1."""
+    measure = services.measure_create(
+        actor=request.user, document=_document(request, pk), **payload.dict()
+    )
+    return Status(201, _measure_out(_measure(request, measure.pk), versions=True))
+
+
+@router.patch("/policies/measures/{int:pk}", response=MeasureDetailOut)
+def update_measure(request, pk: int, payload: MeasurePatch):
+    """Change a measure's fields and/or its rules (changed rules make a new version)."""
+    fields = payload.dict(exclude_unset=True)
+    for name in ("clause", "title", "benefit_type", "mode", "eligibility"):
+        if name in fields and fields[name] is None:
+            raise ValidationFailed({name: [_("This field cannot be empty.")]})
+    for name in ("summary", "department", "materials", "benefit"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    services.measure_update(actor=request.user, measure=_measure(request, pk), **fields)
+    return _measure_out(_measure(request, pk), versions=True)
+
+
+class RuleCheckIn(InputSchema):
+    eligibility: str = Field(max_length=2000)
+    benefit: str = Field("", max_length=2000)
+    zone: str = Field(max_length=32, description="the zone whose firms to count")
+    period: str | None = Field(None, description="YYYY-MM; default: the latest with figures")
+
+
+class RulePreviewOut(Schema):
+    firms: int
+    eligible: int
+    undetermined: int
+    not_eligible: int
+    estimated_wan: Decimal
+    period: str
+
+
+@router.post("/policies/rules/check", response=RulePreviewOut)
+def check_rules(request, payload: RuleCheckIn):
+    """Check rules (400 with positioned messages when they do not compile) and count how many
+    of the zone's firms they would find eligible, undetermined or not eligible. Stores nothing."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
+    zone = zone_get(request.user, code=payload.zone)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    if payload.period:
+        try:
+            period = Period.parse(payload.period)
+        except ValueError as exc:
+            raise ValidationFailed(
+                {"period": [_("Not a month: write YYYY-MM, e.g. 2020-06.")]}
+            ) from exc
+    else:
+        period = latest_period_of(enterprise_scope(request.user).filter(zone=zone)) or Period.of(
+            timezone.localdate()
+        )
+    preview = selectors.rule_preview(
+        request.user,
+        zone=zone,
+        period=period,
+        eligibility=payload.eligibility,
+        benefit=payload.benefit,
+    )
+    if preview.errors:
+        raise ValidationFailed(preview.errors)
+    return {
+        **vars(preview),
+        "estimated_wan": preview.estimated_wan.quantize(CENT),
+        "period": str(period),
+    }
+
+
+@router.get("/policies/measures/export.xlsx", response={200: None})
+def export_measures(request, zone: str = ""):
+    """The library the user sees (or the measures covering one zone) as the import reads it."""
+    target = None
+    if zone:
+        target = zone_get(request.user, code=zone)
+        if target is None:
+            raise NotFound(_("No such zone or area in your unit."))
+    return xlsx.xlsx_response(imports.export_bytes(request.user, zone=target), "measures.xlsx")
+
+
+@router.get("/policies/measures/template.xlsx", response={200: None})
+def measures_template(request):
+    """The import template: the columns, a synthetic example row and the facts rules may use."""
+    return xlsx.xlsx_response(imports.template_bytes(), "measures-template.xlsx")
+
+
+class ImportSummaryOut(Schema):
+    documents_created: int
+    documents_updated: int
+    documents_unchanged: int
+    measures_created: int
+    measures_updated: int
+    measures_unchanged: int
+    rule_versions_added: int
+
+
+@router.post("/policies/measures/import", response=ImportSummaryOut)
+def import_measures(request, file: UploadedFile = File(...)):  # noqa: B008 - ninja's idiom
+    """Create or update documents and measures from a spreadsheet: every row or none (400 with
+    every problem's sheet, row, column, value and reason)."""
+    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
+    summary = services.measures_import(
+        actor=request.user, content=file.read(), filename=file.name or ""
+    )
+    return vars(summary)

@@ -168,7 +168,7 @@ def _add_version(
 
 @transaction.atomic
 def measure_rules_set(
-    *, actor, measure: Measure, eligibility: str, benefit: str = ""
+    *, actor, measure: Measure, eligibility: str, benefit: str = "", rematch: bool = True
 ) -> RuleVersion:
     """A rule edit: a new version (the old one stays, with the decisions it made), and the
     firms the measure covers re-matched under it."""
@@ -185,7 +185,8 @@ def measure_rules_set(
         measure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = _add_version(actor, measure, number, eligibility, benefit)
-    rematch_measure(actor=actor, measure=measure)
+    if rematch:
+        rematch_measure(actor=actor, measure=measure)
     audit.record(
         actor=actor,
         action="update",
@@ -198,6 +199,112 @@ def measure_rules_set(
         **_scope_of(document),
     )
     return version
+
+
+def _check_edit(actor, *, area=None, zone=None) -> None:
+    if actor is not None and not access.can_edit_document(actor, area=area, zone=zone):
+        raise PermissionDenied()
+
+
+def _unknown(values: dict, allowed) -> None:
+    from django.utils.translation import gettext as _
+
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValidationFailed({name: [_("Not a field that can be changed.")] for name in unknown})
+
+
+@transaction.atomic
+def document_update(
+    *, actor, document: PolicyDocument, rematch: bool = True, **values
+) -> PolicyDocument:
+    """Change a document's fields; the actor must be able to edit it where it was and where
+    it goes (a change of level or scope). Audited as a diff; no change writes nothing. A
+    change of scope or validity re-matches its measures (the firms it covered too)."""
+    _unknown(values, DOCUMENT_FIELDS)
+    _check_edit(actor, area=document.area, zone=document.zone)
+    old_firms = firms_covered(document) if document.pk else None
+    before = audit.snapshot(document, DOCUMENT_FIELDS)
+    for name, value in values.items():
+        setattr(document, name, value)
+    if "area" in values or "zone" in values:
+        _check_edit(actor, area=document.area, zone=document.zone)
+    try:
+        document.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+    changes = audit.diff(before, audit.snapshot(document, DOCUMENT_FIELDS))
+    if changes:
+        document.save()
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=document,
+            changes=changes,
+            **_scope_of(document),
+        )
+    if rematch and changes.keys() & {"level", "area", "zone", "valid_from", "valid_to"}:
+        rematch_measures(
+            actor=actor,
+            measures=document.measures.filter(current__isnull=False).select_related("document"),
+            also_firms=old_firms,
+        )
+    return document
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    actor,
+    measure: Measure,
+    eligibility: str | None = None,
+    benefit: str | None = None,
+    rematch: bool = True,
+    **values,
+) -> Measure:
+    """Change a measure's fields and, when given, its rules (a new version, only if they
+    differ). Field and rule errors are reported together; nothing is changed on any error."""
+    _unknown(values, MEASURE_FIELDS)
+    document = measure.document
+    _check_edit(actor, area=document.area, zone=document.zone)
+    errors: dict[str, list[str]] = {}
+    if eligibility is not None or benefit is not None:
+        current = measure.current
+        eligibility = eligibility if eligibility is not None else current.eligibility
+        benefit = benefit if benefit is not None else current.benefit
+        try:
+            compile_rules(eligibility, benefit)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    before = audit.snapshot(measure, MEASURE_FIELDS)
+    for name, value in values.items():
+        setattr(measure, name, value)
+    try:
+        measure.full_clean(exclude=["current", "document"])
+    except ValidationError as exc:
+        errors.update(ValidationFailed.from_django(exc).errors)
+    if errors:
+        measure.refresh_from_db()
+        raise ValidationFailed(errors)
+    changes = audit.diff(before, audit.snapshot(measure, MEASURE_FIELDS))
+    if changes:
+        measure.save(update_fields=list(changes))
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=measure,
+            changes=changes,
+            **_scope_of(document),
+        )
+    if eligibility is not None:
+        measure_rules_set(
+            actor=actor,
+            measure=measure,
+            eligibility=eligibility,
+            benefit=benefit,
+            rematch=rematch,
+        )
+    return measure
 
 
 # --- matching ------------------------------------------------------------------------------------
@@ -372,18 +479,39 @@ def rematch_firms(*, actor, firms, today: dt.date | None = None) -> MatchResult 
     return match(actor=actor, firms=firms, period=period, today=today)
 
 
-def rematch_measure(*, actor, measure: Measure, today: dt.date | None = None) -> MatchResult | None:
-    """Re-match every firm the measure's document covers after its rules changed."""
+def rematch_measures(
+    *, actor, measures, also_firms=None, today: dt.date | None = None
+) -> MatchResult | None:
+    """Re-match the firms the measures' documents cover (and `also_firms`, say those a
+    document no longer covers) after rules or documents changed. A measure no longer in force
+    loses the pairs whose benefit is not yet on its way."""
+    from django.db.models import Q
+
     from zonedesk.monitoring.selectors import latest_period_of
 
     today = today or timezone.localdate()
-    if not measures_in_force(today).filter(pk=measure.pk).exists():
+    measures = list(measures)
+    in_force = list(measures_in_force(today).filter(pk__in=[m.pk for m in measures]))
+    lapsed = {m.pk for m in measures} - {m.pk for m in in_force}
+    if lapsed:
+        Entitlement.objects.filter(measure_id__in=lapsed).exclude(state__in=IN_WORKFLOW).delete()
+    if not in_force:
         return None
-    firms = firms_covered(measure.document)
+    covered = Q(pk__in=[])
+    for document in {m.document for m in in_force}:
+        covered |= Q(pk__in=firms_covered(document).values("pk"))
+    firms = Enterprise.objects.filter(covered)
+    if also_firms is not None:
+        firms = Enterprise.objects.filter(covered | Q(pk__in=also_firms.values("pk")))
     period = latest_period_of(firms)
     if period is None:
         return None
-    return match(actor=actor, firms=firms, period=period, today=today, measures=[measure])
+    return match(actor=actor, firms=firms, period=period, today=today, measures=in_force)
+
+
+def rematch_measure(*, actor, measure: Measure, today: dt.date | None = None) -> MatchResult | None:
+    """Re-match every firm the measure's document covers after its rules changed."""
+    return rematch_measures(actor=actor, measures=[measure], today=today)
 
 
 def on_firms_changed(sender, *, actor, firms, **kwargs) -> None:
@@ -500,3 +628,97 @@ def entitlement_move(
         area_code=firm.zone.area.code,
     )
     return entitlement
+
+
+# --- the library as a spreadsheet ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    documents_created: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    measures_created: int = 0
+    measures_updated: int = 0
+    measures_unchanged: int = 0
+    rule_versions_added: int = 0
+
+
+def measures_import(*, actor, content: bytes, filename: str = "") -> ImportSummary:
+    """Create or update every document and measure of the sheet, or nothing at all (raises
+    ImportRejected with every problem: sheet, row, column, value, reason).
+
+    Documents are matched by (level, area or zone, number, title), measures by (document,
+    clause); a changed rule adds a rule version, an unchanged one adds nothing. Every change
+    goes through the same services as the pages, so it is permission-checked and audited.
+    """
+    from zonedesk.policies import imports
+
+    if actor is not None and not access.can_edit_library(actor):
+        raise PermissionDenied()
+    parsed = imports.parse(actor, content, filename)
+    return _import_write(actor=actor, parsed=parsed)
+
+
+@transaction.atomic
+def _import_write(*, actor, parsed) -> ImportSummary:
+    from zonedesk.policies import imports
+
+    counts = Counter()
+    touched = []  # measures created or with new rules; re-matched once at the end
+    for p in parsed:
+        row = p.row
+        try:
+            document = p.existing
+            if document is None:
+                document = document_create(actor=actor, **p.values)
+                counts["documents_created"] += 1
+            else:
+                before = audit.snapshot(document, DOCUMENT_FIELDS)
+                document = document_update(
+                    actor=actor, document=document, rematch=False, **p.values
+                )
+                if before != audit.snapshot(document, DOCUMENT_FIELDS):
+                    touched.extend(document.measures.filter(current__isnull=False))
+                changed = before != audit.snapshot(document, DOCUMENT_FIELDS)
+                counts["documents_updated" if changed else "documents_unchanged"] += 1
+            for m in p.measures:
+                row = m.row
+                if m.existing is None:
+                    touched.append(
+                        measure_create(
+                            actor=actor,
+                            document=document,
+                            eligibility=m.eligibility,
+                            benefit=m.benefit or "",
+                            rematch=False,
+                            **m.values,
+                        )
+                    )
+                    counts["measures_created"] += 1
+                    counts["rule_versions_added"] += 1
+                    continue
+                measure = m.existing
+                measure.document = document
+                before = audit.snapshot(measure, MEASURE_FIELDS)
+                measure_update(actor=actor, measure=measure, rematch=False, **m.values)
+                changed = before != audit.snapshot(measure, MEASURE_FIELDS)
+                previous = measure.current_id
+                benefit = m.benefit if m.benefit is not None else measure.current.benefit
+                version = measure_rules_set(
+                    actor=actor,
+                    measure=measure,
+                    eligibility=m.eligibility,
+                    benefit=benefit,
+                    rematch=False,
+                )
+                if version.pk != previous:
+                    counts["rule_versions_added"] += 1
+                    touched.append(measure)
+                    changed = True
+                counts["measures_updated" if changed else "measures_unchanged"] += 1
+        except ValidationFailed as exc:
+            raise imports.rejected_from(exc, imports.SHEET, row) from exc
+    if touched:
+        rematch_measures(actor=actor, measures={m.pk: m for m in touched}.values())
+    return ImportSummary(**counts)

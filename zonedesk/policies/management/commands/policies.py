@@ -1,12 +1,17 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zonedesk.core.errors import DomainError
+from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring.management.commands import _common
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.selectors import zone_get
-from zonedesk.policies import selectors, services
+from zonedesk.policies import imports, selectors, services
 from zonedesk.policies.models import PolicyDocument
 
 
@@ -14,7 +19,10 @@ class Command(BaseCommand):
     help = (
         "Support policies. `policies match [--zone CODE] [--period YYYY-MM]` re-matches every firm "
         "against every measure in force and prints the eligible pairs per issuing level; "
-        "`policies coverage --zone CODE` prints 一条不漏 / 应享尽享 coverage."
+        "`policies coverage --zone CODE` prints 一条不漏 / 应享尽享 coverage; "
+        "`policies import FILE` creates or updates documents and measures from a spreadsheet "
+        "(all rows or none; every problem is listed and the exit status is 1); "
+        "`policies export --out FILE [--zone CODE]` writes the library in the same layout."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +38,15 @@ class Command(BaseCommand):
         coverage.add_argument("--zone", required=True)
         coverage.add_argument("--user")
         coverage.add_argument("--lang", choices=["zh", "en"], default="zh")
+        load = sub.add_parser("import")
+        load.add_argument("file")
+        load.add_argument("--user", help="import as this user; default: the system")
+        load.add_argument("--lang", choices=["zh", "en"], default="zh")
+        dump = sub.add_parser("export")
+        dump.add_argument("--out", required=True, help="the .xlsx file to write")
+        dump.add_argument("--zone", help="only the measures covering this zone")
+        dump.add_argument("--user", help="the library as this user sees it; default: all")
+        dump.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
         with translation.override(_common.LANGUAGES[options["lang"]]):
@@ -44,8 +61,57 @@ class Command(BaseCommand):
                     )
             if options["action"] == "match":
                 self.match(user, zone, options.get("period"))
+            elif options["action"] == "import":
+                self.load(user, Path(options["file"]))
+            elif options["action"] == "export":
+                self.dump(user, zone, Path(options["out"]))
             else:
                 self.coverage(user, zone)
+
+    def load(self, user, path: Path):
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        if path.stat().st_size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+            raise CommandError(_("The file is larger than the import limit."))
+        try:
+            summary = services.measures_import(
+                actor=user, content=path.read_bytes(), filename=path.name
+            )
+        except ImportRejected as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("%(count)d problems: nothing was imported.") % {"count": len(exc.errors)}
+            ) from exc
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            _(
+                "Documents: %(dc)d added, %(du)d changed, %(dn)d unchanged. "
+                "Measures: %(mc)d added, %(mu)d changed, %(mn)d unchanged. "
+                "Rule versions added: %(rv)d."
+            )
+            % {
+                "dc": summary.documents_created,
+                "du": summary.documents_updated,
+                "dn": summary.documents_unchanged,
+                "mc": summary.measures_created,
+                "mu": summary.measures_updated,
+                "mn": summary.measures_unchanged,
+                "rv": summary.rule_versions_added,
+            }
+        )
+
+    def dump(self, user, zone, path: Path):
+        content = imports.export_bytes(user, zone=zone)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(str(exc)) from exc
+        count = imports.export_measures(user, zone=zone).count()
+        self.stdout.write(
+            _("%(count)d measures written to %(path)s.") % {"count": count, "path": path}
+        )
 
     def match(self, user, zone, raw_period):
         firms = enterprise_scope(user)
