@@ -173,6 +173,22 @@ MATRIX = {
         "200 200 403 403 403 403 403 403 200 200 401",
         "400 400 403 403 403 403 403 403 400 400 401",
     ),
+    # The library's pages: read like the API; edited by the managers of the document's unit;
+    # the live rule check previews only a zone of the user's (out: another zone is not shown).
+    "policies:library": (same("V", "302"), same("H", "302")),
+    "policies:library_export": (same("V", "302"), same("H", "302")),
+    "policies:library_template": (same("200", "302"),) * 2,
+    "policies:library_import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "policies:document": (same("200", "302"), same("404", "302")),
+    "policies:document_create": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "policies:document_edit": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
+    "policies:measure_create": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
+    "policies:measure": (same("200", "302"), same("404", "302")),
+    "policies:measure_edit": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
+    "policies:rule_check": (
+        "V V 403 403 403 403 403 403 V V 302",
+        "H H 403 403 403 403 403 403 H H 302",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -381,6 +397,18 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(reverse(name), {"file": upload}), None
         case "api:zone_coverage":
             return client.get(reverse(name, args=[zone.code])), None
+        case "policies:library" | "policies:library_export":
+            _library(world, scope)
+            return client.get(reverse(name)), zone.code
+        case "policies:document" | "policies:document_edit" | "policies:measure_create":
+            return client.get(reverse(name, args=[_library(world, scope).pk])), None
+        case "policies:measure" | "policies:measure_edit":
+            measure = _library(world, scope).measures.get()
+            return client.get(reverse(name, args=[measure.pk])), None
+        case "policies:rule_check":
+            _figures(world)
+            body = {"eligibility": "employees >= 5", "preview_zone": zone.code}
+            return client.post(reverse(name), body), zone.name
         case "policies:firm":
             _entitlements(world)
             return client.get(reverse(name, args=[firm.pk])), None

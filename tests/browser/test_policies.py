@@ -72,3 +72,31 @@ def test_a_firm_declines_a_benefit_with_a_reason(demo, live_server, open_page): 
     expect(page.locator(f"#e{pk}").get_by_test_id("state")).to_have_text("企业放弃")
     assert Entitlement.objects.get(pk=pk).reason == "本企业暂不需要（测试）"
     assert problems == []
+
+
+def test_the_rule_editor_checks_as_one_types_and_the_saved_measure_is_matched(
+    demo,  # noqa: F811
+    live_server,
+    open_page,
+):
+    page, problems = open_page()
+    log_in(page, live_server.url, "city", then="/policies/library/")
+    page.get_by_role("link", name=re.compile("三十五条")).click()
+    page.get_by_test_id("new-measure").click()
+    page.fill("#id_clause", "第三十六条")
+    page.fill("#id_title", "测试补贴（合成）")
+    page.select_option("#id_benefit_type", "subsidy")
+    page.get_by_test_id("rule-eligibility").fill("employes >= 20")
+    expect(page.get_by_test_id("rule-problem-eligibility")).to_contain_text("employees")
+    page.get_by_test_id("rule-eligibility").fill("employees >= 100")
+    page.get_by_test_id("rule-benefit").fill("employees * 0.01")
+    preview = page.get_by_test_id("rule-preview")
+    expect(preview).to_contain_text("规则有效")
+    eligible = int(re.search(r"符合 (\d+) 家", preview.inner_text()).group(1))
+    page.get_by_test_id("save-measure").click()
+    expect(page.get_by_test_id("rule")).to_have_text("employees >= 100")
+    from zonedesk.policies.models import Measure
+
+    measure = Measure.objects.get(title="测试补贴（合成）")
+    assert measure.entitlements.filter(decision="eligible").count() == eligible > 0
+    assert problems == []

@@ -353,7 +353,9 @@ def documents(user, *, q: str = "", level: str = "") -> QuerySet[PolicyDocument]
             | Q(issuer__icontains=term)
             | Q(pk__in=in_measures)
         )
-    return qs.annotate(measure_count=Count("measures")).order_by("level", "-valid_from", "id")
+    return qs.annotate(measure_count=Count("measures")).order_by(
+        level_order("level"), "-valid_from", "id"
+    )
 
 
 def document_get(user, pk: int) -> PolicyDocument | None:
@@ -400,7 +402,7 @@ def measures(
             | Q(document__title__icontains=term)
             | Q(document__number__icontains=term)
         )
-    return qs.order_by("document__level", "document_id", "id")
+    return qs.order_by(level_order("document__level"), "document_id", "id")
 
 
 def measure_get(user, pk: int) -> Measure | None:
@@ -466,4 +468,35 @@ def rule_preview(
         undetermined=int(undetermined.sum()),
         not_eligible=n - int(eligible.sum()) - int(undetermined.sum()),
         estimated_wan=total,
+    )
+
+
+@dataclass(frozen=True)
+class MeasureDecisions:
+    eligible: int
+    undetermined: int
+    lapsed: int  # no longer eligible, benefit already under way
+    states: dict[str, int]
+    estimated_wan: Decimal
+    disbursed_wan: Decimal
+
+
+def measure_decisions(user, *, measure) -> MeasureDecisions:
+    """What the measure's rules decided for the firms the user sees, and where the benefits are."""
+    qs = entitlement_scope(user).filter(measure=measure)
+    agg = qs.aggregate(
+        eligible=Count("id", filter=Q(decision=Entitlement.Decision.ELIGIBLE)),
+        undetermined=Count("id", filter=Q(decision=Entitlement.Decision.UNDETERMINED)),
+        lapsed=Count("id", filter=Q(decision=Entitlement.Decision.NOT_ELIGIBLE)),
+        estimated=Sum("estimate_wan"),
+        disbursed=Sum("disbursed_wan"),
+    )
+    states = dict(qs.exclude(state="").values_list("state").annotate(n=Count("id")).order_by())
+    return MeasureDecisions(
+        agg["eligible"],
+        agg["undetermined"],
+        agg["lapsed"],
+        states,
+        agg["estimated"] or Decimal(0),
+        agg["disbursed"] or Decimal(0),
     )

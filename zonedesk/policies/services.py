@@ -88,6 +88,38 @@ def compile_rules(eligibility: str, benefit: str = "") -> tuple[rules.Node, rule
     return trees[0], trees[1]
 
 
+@dataclass(frozen=True)
+class RuleProblem:
+    field: str  # eligibility or benefit
+    message: str  # with the position, in the given language
+    line: str  # the line of the rule the position is on
+    caret: int  # the position within that line
+
+    @property
+    def pad(self) -> str:
+        """Spaces up to the caret, for a monospaced pointer under the line."""
+        return " " * self.caret
+
+
+def rule_problems(eligibility: str, benefit: str, lang: str) -> list[RuleProblem]:
+    """What is wrong with a measure's rules, for the editor's live check (empty: both fine)."""
+    problems = []
+    for name, source, kind in (
+        ("eligibility", eligibility, rules.Type.BOOL),
+        ("benefit", benefit, rules.Type.NUMBER),
+    ):
+        if name == "benefit" and not source.strip():
+            continue
+        try:
+            rules.compile_rule(source, facts.TYPES, result=kind)
+        except rules.RuleError as exc:
+            start = source.rfind("\n", 0, exc.position) + 1
+            end = source.find("\n", exc.position)
+            line = source[start : end if end >= 0 else len(source)]
+            problems.append(RuleProblem(name, exc.message(lang), line, exc.position - start))
+    return problems
+
+
 @transaction.atomic
 def document_create(*, actor, **values) -> PolicyDocument:
     if actor is not None and not access.can_edit_document(

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,15 +15,22 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
+from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.access import can_view_dashboard, is_member
 from zonedesk.monitoring.selectors import latest_period_of, scope_for
 from zonedesk.org.models import Role
-from zonedesk.org.selectors import zone_get, zone_list
-from zonedesk.policies import selectors, services, sheets
-from zonedesk.policies.forms import MoveForm
-from zonedesk.policies.models import Entitlement, PolicyDocument
+from zonedesk.org.selectors import area_list, zone_get, zone_list
+from zonedesk.policies import access, facts, imports, selectors, services, sheets
+from zonedesk.policies.forms import (
+    DocumentForm,
+    LibraryFilterForm,
+    MeasureForm,
+    MeasuresImportForm,
+    MoveForm,
+)
+from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 
 S = Entitlement.State
 
@@ -199,3 +207,269 @@ def coverage_export(request):
     unclaimed = selectors.unclaimed_firms(request.user, zone=zone, limit=1000)
     content = xlsx.write_workbook(sheets.coverage_sheets(by_level, by_measure, unclaimed))
     return xlsx.xlsx_response(content, _("coverage-%(code)s.xlsx") % {"code": zone.code})
+
+
+# --- the library ---------------------------------------------------------------------------------
+
+
+@login_required
+def library(request):
+    """The policy documents the user may read, searched in titles, numbers, issuers and the
+    measures' wording."""
+    form = LibraryFilterForm(request.GET or None)
+    q = level = ""
+    if form.is_valid():
+        q, level = form.cleaned_data["q"], form.cleaned_data["level"]
+    docs = selectors.documents(request.user, q=q, level=level)
+    context = {
+        "form": form,
+        "documents": docs[:200],
+        "total": docs.count(),
+        "measures": selectors.measures(request.user, q=q, level=level)[:50] if q else None,
+        "can_edit": access.can_edit_library(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "policies/library.html", context)
+
+
+def _document_or_404(request, pk: int) -> PolicyDocument:
+    document = selectors.document_get(request.user, pk)
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+def document(request, pk: int):
+    doc = _document_or_404(request, pk)
+    context = {
+        "document": doc,
+        "measures": doc.measures.all(),
+        "can_edit": access.can_edit_document(request.user, area=doc.area, zone=doc.zone),
+    }
+    return render(request, "policies/document.html", context)
+
+
+def _editable_units(user):
+    areas = [
+        a for a in area_list(user).order_by("code")[:500] if access.can_edit_document(user, area=a)
+    ]
+    zones = [
+        z for z in zone_list(user).order_by("code")[:500] if access.can_edit_document(user, zone=z)
+    ]
+    return areas, zones
+
+
+def _document_form(request, instance=None):
+    areas, zones = _editable_units(request.user)
+    if not areas and not zones:
+        raise HttpForbidden
+    return DocumentForm(request.POST or None, instance=instance, areas=areas, zones=zones)
+
+
+@login_required
+def document_create(request):
+    form = _document_form(request)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            doc = services.document_create(actor=request.user, **values, **form.scope_values())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Document added: %(title)s") % {"title": doc.title})
+            return redirect("policies:document", pk=doc.pk)
+    return render(
+        request,
+        "policies/document_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def document_edit(request, pk: int):
+    doc = _document_or_404(request, pk)
+    if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
+        raise HttpForbidden
+    before = PolicyDocument.objects.get(pk=doc.pk)  # the form writes onto its instance
+    form = _document_form(request, instance=doc)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.document_update(
+                actor=request.user, document=before, **values, **form.scope_values()
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("policies:document", pk=doc.pk)
+    return render(
+        request,
+        "policies/document_form.html",
+        {"form": form, "document": before},
+        status=400 if form.errors else 200,
+    )
+
+
+def _rule_context(request, form, document) -> dict:
+    zones = list(zone_list(request.user).order_by("code")[:500])
+    return {
+        "form": form,
+        "document": document,
+        "facts": [(name, f) for name, f in facts.FACTS.items()],
+        "preview_zones": zones,
+    }
+
+
+@login_required
+def measure_create(request, pk: int):
+    doc = _document_or_404(request, pk)
+    if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
+        raise HttpForbidden
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in form.Meta.fields}
+        try:
+            measure = services.measure_create(
+                actor=request.user,
+                document=doc,
+                eligibility=data["eligibility"],
+                benefit=data["benefit"],
+                **values,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Measure added; the firms it covers have been matched: %(title)s")
+                % {"title": measure.title},
+            )
+            return redirect("policies:measure", pk=measure.pk)
+    return render(
+        request,
+        "policies/measure_form.html",
+        _rule_context(request, form, doc),
+        status=400 if form.errors else 200,
+    )
+
+
+def _measure_or_404(request, pk: int) -> Measure:
+    measure = selectors.measure_get(request.user, pk)
+    if measure is None:
+        raise Http404
+    return measure
+
+
+@login_required
+def measure(request, pk: int):
+    m = _measure_or_404(request, pk)
+    doc = m.document
+    context = {
+        "measure": m,
+        "document": doc,
+        "versions": list(m.versions.all())[::-1],
+        "decided": selectors.measure_decisions(request.user, measure=m),
+        "can_edit": access.can_edit_document(request.user, area=doc.area, zone=doc.zone),
+    }
+    return render(request, "policies/measure.html", context)
+
+
+@login_required
+def measure_edit(request, pk: int):
+    m = _measure_or_404(request, pk)
+    doc = m.document
+    if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
+        raise HttpForbidden
+    form = MeasureForm(request.POST or None, instance=Measure.objects.get(pk=m.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in form.Meta.fields}
+        try:
+            services.measure_update(
+                actor=request.user,
+                measure=m,
+                eligibility=data["eligibility"],
+                benefit=data["benefit"],
+                **values,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved; a changed rule is a new version, re-matched."))
+            return redirect("policies:measure", pk=m.pk)
+    context = _rule_context(request, form, doc) | {"measure": m}
+    return render(
+        request, "policies/measure_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def rule_check(request):
+    """The rule editor's live check (htmx): positioned messages, or how many of a zone's firms
+    the rules would decide which way on its latest figures. Nothing is stored."""
+    if not access.can_edit_library(request.user):
+        raise HttpForbidden
+    eligibility = request.POST.get("eligibility", "")[:4000]
+    benefit = request.POST.get("benefit", "")[:4000]
+    zone = zone_get(request.user, code=request.POST.get("preview_zone", "")) or (
+        zone_list(request.user).order_by("code").first()
+    )
+    problems = services.rule_problems(eligibility, benefit, get_language() or "zh-hans")
+    preview = period = None
+    if zone is not None and not problems and eligibility.strip():
+        period = latest_period_of(Enterprise.objects.filter(zone=zone))
+        if period is not None:
+            preview = selectors.rule_preview(
+                request.user, zone=zone, period=period, eligibility=eligibility, benefit=benefit
+            )
+    return render(
+        request,
+        "policies/partials/rule_check.html",
+        {"problems": problems, "preview": preview, "zone": zone, "period": period},
+    )
+
+
+@login_required
+def library_import(request):
+    if not access.can_edit_library(request.user):
+        raise HttpForbidden
+    form = MeasuresImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.measures_import(
+                actor=request.user, content=upload.read(), filename=upload.name
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(documents_created)d documents added, %(documents_updated)d "
+                    "changed; %(measures_created)d measures added, %(measures_updated)d changed, "
+                    "%(measures_unchanged)d unchanged; %(rule_versions_added)d new rule versions."
+                )
+                % vars(summary),
+            )
+            return redirect("policies:library")
+    status = 400 if errors or form.errors else 200
+    return render(request, "policies/import.html", {"form": form, "errors": errors}, status=status)
+
+
+@login_required
+def library_template(request):
+    return xlsx.xlsx_response(imports.template_bytes(), _("policy-measures-template.xlsx"))
+
+
+@login_required
+def library_export(request):
+    return xlsx.xlsx_response(imports.export_bytes(request.user), _("policy-measures.xlsx"))

@@ -56,3 +56,10 @@ def firm_benefits(context, enterprise):
         "enterprise": enterprise,
         "summary": selectors.firm_summary(user, enterprise=enterprise),
     }
+
+
+@register.inclusion_tag("policies/partials/tabs.html", takes_context=True)
+def policy_tabs(context, tab: str):
+    from zonedesk.monitoring.access import can_view_dashboard
+
+    return {"tab": tab, "show_coverage": can_view_dashboard(context["request"].user)}
