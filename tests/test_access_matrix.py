@@ -189,6 +189,15 @@ MATRIX = {
         "V V 403 403 403 403 403 403 V V 302",
         "H H 403 403 403 403 403 403 H H 302",
     ),
+    "api:list_open_entitlements": ("V V V H V V H V V V 401", same("H", "401")),
+    "api:zone_coverage_by_measure": (
+        "200 200 200 200 200 403 403 200 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
+    "api:zone_unclaimed": (
+        "V V V V V 403 403 V V V 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -409,6 +418,15 @@ def _request(client, world: World, name: str, role: str, scope: str):
             _figures(world)
             body = {"eligibility": "employees >= 5", "preview_zone": zone.code}
             return client.post(reverse(name), body), zone.name
+        case "api:list_open_entitlements":
+            _entitlements(world)
+            return client.get(reverse(name)), f'"enterprise_id": {firm.pk}'
+        case "api:zone_coverage_by_measure":
+            _entitlements(world)
+            return client.get(reverse(name, args=[zone.code])), None
+        case "api:zone_unclaimed":
+            _entitlements(world)
+            return client.get(reverse(name, args=[zone.code])), f'"enterprise_id": {firm.pk}'
         case "policies:firm":
             _entitlements(world)
             return client.get(reverse(name, args=[firm.pk])), None

@@ -270,3 +270,9 @@ def test_api_tokens_can_be_listed_and_revoked(world, client, capsys):
     assert client.get("/api/v1/zones", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
     entry = AuditEntry.objects.filter(target_type="org.apitoken", action="delete").get()
     assert entry.zone_id == world.zone_a.pk
+
+
+def test_an_area_leader_is_labelled_by_the_areas_level(world, client_for):
+    html = client_for(world.users["city_leader"]).get("/zones/").content.decode()
+    assert "市级领导" in html and "园区领导" not in html
+    assert "园区领导" in client_for(world.users["leader"]).get("/zones/").content.decode()

@@ -80,3 +80,59 @@ def test_zone_coverage(world, client_for, matched):
             "disbursed_wan": "0.00",
         }
     ]
+
+
+@pytest.fixture
+def two(world):
+    """Two county measures: firm_a (50 employees) qualifies for both, firm_a2 (10) for one."""
+    figures(world.firm_a, 50)
+    figures(world.firm_a2, 10)
+    doc = document(world, "county", area=world.kaijiang)
+    small = measure(doc, "employees >= 5", "employees * 0.1", clause="一", title="小")
+    big = measure(doc, "employees >= 20", "1", clause="二", title="大")
+    return small, big
+
+
+def test_open_benefits_are_an_officers_own_unless_all_are_asked_for(world, client_for, two):
+    small, _big = two
+    officer = client_for(world.users["officer"])
+    mine = officer.get("/api/v1/entitlements/open").json()
+    assert mine["count"] == 2 and {i["enterprise_id"] for i in mine["items"]} == {world.firm_a.pk}
+    every = officer.get("/api/v1/entitlements/open", {"who": "all"}).json()
+    assert every["count"] == 3
+    services.entitlement_move(
+        actor=None,
+        entitlement=small.entitlements.get(enterprise=world.firm_a2),
+        to="notified",
+    )
+    notified = officer.get("/api/v1/entitlements/open", {"who": "all", "state": "notified"})
+    assert [i["title"] for i in notified.json()["items"]] == ["小"]
+    leader = client_for(world.users["leader"])
+    assert leader.get("/api/v1/entitlements/open").json()["count"] == 3  # managers: all
+    for bad in ({"state": "disbursed"}, {"level": "x"}, {"who": "nobody"}):
+        response = leader.get("/api/v1/entitlements/open", bad)
+        assert response.status_code == 400 and set(response.json()["errors"]) == set(bad)
+    assert leader.get("/api/v1/entitlements/open", {"zone": "zone-b"}).status_code == 404
+    page = leader.get("/api/v1/entitlements/open", {"page_size": 1, "page": 2}).json()
+    assert page["count"] == 3 and len(page["items"]) == 1
+
+
+def test_coverage_by_measure_and_the_firms_most_owed(world, client_for, two):
+    small, big = two
+    leader = client_for(world.users["leader"])
+    rows = leader.get("/api/v1/zones/zone-a/coverage/measures").json()
+    assert [(r["measure_id"], r["eligible"]) for r in rows] == [(small.pk, 2), (big.pk, 1)]
+    assert rows[0]["estimated_wan"] == "6.00"  # 5.00 + 1.00
+    owed = leader.get("/api/v1/zones/zone-a/unclaimed").json()
+    assert [(o["enterprise_id"], o["benefits"], o["estimated_wan"]) for o in owed] == [
+        (world.firm_a.pk, 2, "6.00"),
+        (world.firm_a2.pk, 1, "1.00"),
+    ]
+    assert leader.get("/api/v1/zones/zone-a/unclaimed", {"limit": 0}).status_code in (400, 422)
+    assert leader.get("/api/v1/zones/zone-b/unclaimed").status_code == 404
+    assert (
+        client_for(world.users["enterprise"])
+        .get("/api/v1/zones/zone-a/coverage/measures")
+        .status_code
+        == 403
+    )

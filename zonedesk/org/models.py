@@ -222,6 +222,9 @@ class RoleGrant(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.role == Role.LEADER and self.user.area_id is not None:
+            # a leader of a county, city or province, not of a zone
+            return _("%(level)s leader") % {"level": self.user.area.get_level_display()}
         return self.get_role_display()
 
 

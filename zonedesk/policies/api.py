@@ -28,6 +28,22 @@ router = Router(tags=["policies"])
 CENT = Decimal("0.01")
 
 
+class _Lazy:
+    """Serialise only the page that the paginator slices out."""
+
+    def __init__(self, qs, out):
+        self.qs, self.out = qs, out
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        return [self.out(x) for x in self.qs[item]]
+
+
 class ConditionOut(Schema):
     text: str
     outcome: bool | None
@@ -124,53 +140,163 @@ class CoverageOut(Schema):
     disbursed_wan: Decimal
 
 
-@router.get("/zones/{code}/coverage", response=list[CoverageOut])
-def zone_coverage(request, code: str):
-    """Coverage of the zone's eligible firm x measure pairs by issuing level."""
+def _rate(value: Decimal | None) -> Decimal | None:
+    return value.quantize(Decimal("0.0001")) if value is not None else None
+
+
+def _coverage_out(r: selectors.CoverageRow, key: str) -> dict:
+    return {
+        key: int(r.key) if key == "measure_id" else r.key,
+        "label": r.label,
+        "measures": r.measures,
+        "eligible": r.eligible,
+        "notified": r.notified,
+        "done": r.done,
+        "notified_rate": _rate(r.notified_rate),
+        "done_rate": _rate(r.done_rate),
+        "estimated_wan": Decimal(r.estimated_wan).quantize(CENT),
+        "disbursed_wan": Decimal(r.disbursed_wan).quantize(CENT),
+    }
+
+
+def _coverage_zone(request, code: str):
     if not can_view_dashboard(request.user):
         raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
     zone = zone_get(request.user, code=code)
     if zone is None:
         raise NotFound(_("No such zone or area in your unit."))
-    by_level, _by_measure = selectors.coverage(request.user, zone=zone)
+    return zone
+
+
+@router.get("/zones/{code}/coverage", response=list[CoverageOut])
+def zone_coverage(request, code: str):
+    """Coverage of the zone's eligible firm x measure pairs by issuing level."""
+    by_level, _by_measure = selectors.coverage(request.user, zone=_coverage_zone(request, code))
+    return [_coverage_out(r, "level") for r in by_level]
+
+
+class MeasureCoverageOut(Schema):
+    measure_id: int
+    label: str
+    measures: int
+    eligible: int
+    notified: int
+    done: int
+    notified_rate: Decimal | None = Field(description="一条不漏: notified / eligible")
+    done_rate: Decimal | None = Field(description="应享尽享: disbursed or declined / eligible")
+    estimated_wan: Decimal
+    disbursed_wan: Decimal
+
+
+@router.get("/zones/{code}/coverage/measures", response=list[MeasureCoverageOut])
+def zone_coverage_by_measure(request, code: str):
+    """Coverage of the zone's eligible pairs, measure by measure."""
+    _by_level, by_measure = selectors.coverage(request.user, zone=_coverage_zone(request, code))
+    return [_coverage_out(r, "measure_id") for r in by_measure]
+
+
+class UnclaimedOut(Schema):
+    enterprise_id: int
+    name: str
+    officer: str | None
+    benefits: int = Field(description="eligible pairs neither received nor declined")
+    estimated_wan: Decimal | None
+
+
+@router.get("/zones/{code}/unclaimed", response=list[UnclaimedOut])
+def zone_unclaimed(request, code: str, limit: int = Query(20, ge=1, le=1000)):
+    """The zone's firms with the most benefits not yet received (by estimated amount)."""
+    rows = selectors.unclaimed_firms(request.user, zone=_coverage_zone(request, code), limit=limit)
     return [
         {
-            "level": r.key,
-            "label": r.label,
-            "measures": r.measures,
-            "eligible": r.eligible,
-            "notified": r.notified,
-            "done": r.done,
-            "notified_rate": r.notified_rate.quantize(Decimal("0.0001"))
-            if r.notified_rate is not None
+            "enterprise_id": u["enterprise_id"],
+            "name": u["enterprise__name"],
+            "officer": u["enterprise__officer__full_name"] or None,
+            "benefits": u["pairs"],
+            "estimated_wan": Decimal(u["estimated"]).quantize(CENT)
+            if u["estimated"] is not None
             else None,
-            "done_rate": r.done_rate.quantize(Decimal("0.0001"))
-            if r.done_rate is not None
-            else None,
-            "estimated_wan": Decimal(r.estimated_wan).quantize(CENT),
-            "disbursed_wan": Decimal(r.disbursed_wan).quantize(CENT),
         }
-        for r in by_level
+        for u in rows
     ]
 
 
+class OpenFilterIn(InputSchema):
+    who: str = Field("", description="mine (an officer's default) or all", max_length=10)
+    state: str = Field("", description="identified, notified, applied or approved", max_length=12)
+    level: str = Field("", description="province, city, county or zone", max_length=10)
+    zone: str = Field("", description="one zone's code", max_length=50)
+
+
+class OpenOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    credit_code: str
+    officer: str | None
+    measure_id: int
+    level: str
+    document: str
+    clause: str
+    title: str
+    mode: str
+    state: str
+    estimate_wan: Decimal | None
+    approved_wan: Decimal | None
+    decided_at: dt.datetime
+
+
+def _open_out(e: Entitlement) -> dict:
+    m = e.measure
+    return {
+        "id": e.pk,
+        "enterprise_id": e.enterprise_id,
+        "enterprise": e.enterprise.name,
+        "credit_code": e.enterprise.credit_code,
+        "officer": str(e.enterprise.officer) if e.enterprise.officer_id else None,
+        "measure_id": m.pk,
+        "level": m.document.level,
+        "document": str(m.document),
+        "clause": m.clause,
+        "title": m.title,
+        "mode": m.mode,
+        "state": e.state,
+        "estimate_wan": e.estimate_wan,
+        "approved_wan": e.approved_wan,
+        "decided_at": e.decided_at,
+    }
+
+
+@router.get("/entitlements/open", response=list[OpenOut])
+@paginate(Pagination, page_size=50, max_page_size=500)
+def list_open_entitlements(request, filters: Query[OpenFilterIn]):
+    """Benefits still on their way: an officer's own firms' by default (who=all: every firm
+    the user sees)."""
+    f = filters.dict()
+    errors = {}
+    if f["who"] not in ("", "mine", "all"):
+        errors["who"] = [_("Not one of: %(values)s.") % {"values": "mine, all"}]
+    if f["state"] and f["state"] not in selectors.OPEN:
+        errors["state"] = [_("Not one of: %(values)s.") % {"values": ", ".join(selectors.OPEN)}]
+    if f["level"] and f["level"] not in PolicyDocument.Level.values:
+        errors["level"] = [
+            _("Not one of: %(values)s.") % {"values": ", ".join(PolicyDocument.Level.values)}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    zone = None
+    if f["zone"]:
+        zone = zone_get(request.user, code=f["zone"])
+        if zone is None:
+            raise NotFound(_("No such zone or area in your unit."))
+    mine = f["who"] == "mine" if f["who"] else selectors.mine_by_default(request.user)
+    qs = selectors.open_entitlements(
+        request.user, mine=mine, zone=zone, state=f["state"], level=f["level"]
+    )
+    return _Lazy(qs, _open_out)
+
+
 # --- the library ---------------------------------------------------------------------------------
-
-
-class _Lazy:
-    """Serialise only the page that the paginator slices out."""
-
-    def __init__(self, qs, out):
-        self.qs, self.out = qs, out
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        return [self.out(x) for x in self.qs[item]]
 
 
 class DocumentOut(Schema):

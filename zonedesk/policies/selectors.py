@@ -207,6 +207,11 @@ def firm_other_measures(
     return out
 
 
+def mine_by_default(user) -> bool:
+    """An officer's open benefits are those of their own firms unless they ask for all."""
+    return user.has_role(Role.OFFICER) and not user.is_superuser
+
+
 def open_entitlements(
     user, *, mine: bool = False, zone=None, state: str = "", level: str = ""
 ) -> QuerySet[Entitlement]:

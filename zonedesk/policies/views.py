@@ -133,9 +133,8 @@ def move(request, pk: int):
 
 
 def _open_filters(request) -> dict:
-    user = request.user
-    officer = user.has_role(Role.OFFICER) and not user.is_superuser
-    mine = request.GET.get("who", "mine" if officer else "all") == "mine"
+    default = "mine" if selectors.mine_by_default(request.user) else "all"
+    mine = request.GET.get("who", default) == "mine"
     state = request.GET.get("state", "")
     level = request.GET.get("level", "")
     return {"mine": mine, "state": state, "level": level}
