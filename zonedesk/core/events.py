@@ -2,11 +2,24 @@
 dependency line act on it in their own services (policies re-match the firms whose facts
 changed) without the announcing app importing them.
 
-Sent explicitly by services, inside their transaction (a receiver's failure undoes the write),
-never from model signals; receivers are connected in the receiving app's AppConfig.ready.
+Who acts on an event is configuration, not registration at import time: the dotted paths in
+`settings.ZONEDESK["ON_FIRMS_CHANGED"]`, called in order, inside the announcing service's
+transaction (a failure undoes the write). No Django signals: the house style keeps those for
+cache invalidation.
 """
 
-from django.dispatch import Signal
+from functools import cache
 
-# kwargs: actor, firms (a queryset of the enterprises whose data changed)
-firms_changed = Signal()
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@cache
+def _handlers(paths: tuple[str, ...]):
+    return [import_string(path) for path in paths]
+
+
+def firms_changed(*, actor, firms) -> None:
+    """The figures or registry entries of `firms` (a queryset) changed."""
+    for handler in _handlers(tuple(settings.ZONEDESK.get("ON_FIRMS_CHANGED", ()))):
+        handler(actor=actor, firms=firms)

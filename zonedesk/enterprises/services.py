@@ -164,9 +164,7 @@ def enterprise_update(
         audit.record(
             actor=actor, action="update", instance=enterprise, changes=changes, **_scope(enterprise)
         )
-        events.firms_changed.send(
-            sender=Enterprise, actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk)
-        )
+        events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return enterprise
 
 
@@ -276,8 +274,7 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
     Contact.objects.bulk_update(contacts_changed, ["phone"], batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     if to_update:  # new firms have no figures yet: nothing to match
-        events.firms_changed.send(
-            sender=Enterprise,
+        events.firms_changed(
             actor=actor,
             firms=Enterprise.objects.filter(pk__in=[e.pk for e in to_update])
             if len(to_update) <= 5000  # else the zones: fewer query parameters

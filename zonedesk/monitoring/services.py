@@ -87,9 +87,7 @@ def figure_save(
         changes=changes,
         **_scope(enterprise),
     )
-    events.firms_changed.send(
-        sender=MonthlyFigure, actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk)
-    )
+    events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return figure
 
 
@@ -267,9 +265,7 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
         batch_size=2000,
     )
     if objs:
-        events.firms_changed.send(
-            sender=MonthlyFigure, actor=actor, firms=Enterprise.objects.filter(zone=zone)
-        )
+        events.firms_changed(actor=actor, firms=Enterprise.objects.filter(zone=zone))
     return ImportResult(period=period, created=created, updated=updated, unchanged=unchanged)
 
 

@@ -6,9 +6,3 @@ class PoliciesConfig(AppConfig):
     name = "zonedesk.policies"
     label = "policies"
     verbose_name = _("Support policies")
-
-    def ready(self):
-        from zonedesk.core import events
-        from zonedesk.policies import services
-
-        events.firms_changed.connect(services.on_firms_changed, dispatch_uid="policies.rematch")

@@ -546,8 +546,8 @@ def rematch_measure(*, actor, measure: Measure, today: dt.date | None = None) ->
     return rematch_measures(actor=actor, measures=[measure], today=today)
 
 
-def on_firms_changed(sender, *, actor, firms, **kwargs) -> None:
-    """Receiver of core.events.firms_changed (connected in PoliciesConfig.ready)."""
+def on_firms_changed(*, actor, firms) -> None:
+    """Handler of core.events.firms_changed (settings.ZONEDESK["ON_FIRMS_CHANGED"])."""
     rematch_firms(actor=actor, firms=firms)
 
 
