@@ -174,7 +174,8 @@ MATRIX = {
         "400 400 403 403 403 403 403 403 400 400 401",
     ),
     # The library's pages: read like the API; edited by the managers of the document's unit;
-    # the live rule check previews only a zone of the user's (out: another zone is not shown).
+    # the live rule check (the unit's staff) previews only a zone of the user's (out: another
+    # zone asked for is not shown).
     "policies:library": (same("V", "302"), same("H", "302")),
     "policies:library_export": (same("V", "302"), same("H", "302")),
     "policies:library_template": (same("200", "302"),) * 2,
@@ -186,8 +187,8 @@ MATRIX = {
     "policies:measure": (same("200", "302"), same("404", "302")),
     "policies:measure_edit": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
     "policies:rule_check": (
-        "V V 403 403 403 403 403 403 V V 302",
-        "H H 403 403 403 403 403 403 H H 302",
+        "V V V V V 403 403 V V V 302",
+        "H H H H H 403 403 H H H 302",
     ),
     "api:list_open_entitlements": ("V V V H V V H V V V 401", same("H", "401")),
     "api:zone_coverage_by_measure": (

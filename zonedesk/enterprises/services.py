@@ -106,6 +106,13 @@ def _replace_contacts(enterprise: Enterprise, contacts: list[ContactData]) -> li
     return [_contact_audit(c) for c in rows]
 
 
+# Registry fields that other apps derive facts from (policies' industry, size, status, zone,
+# new-this-year): a change to one of them is announced; a new address or phone is not.
+FACT_FIELDS = frozenset(
+    {"industry_code", "above_designated_size", "status", "zone", "production_start"}
+)
+
+
 @transaction.atomic
 def enterprise_create(*, actor, zone: Zone, data: EnterpriseData) -> Enterprise:
     """Register a firm. `actor=None` is the system itself (demo and commands)."""
@@ -164,6 +171,7 @@ def enterprise_update(
         audit.record(
             actor=actor, action="update", instance=enterprise, changes=changes, **_scope(enterprise)
         )
+    if changes.keys() & FACT_FIELDS:
         events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return enterprise
 

@@ -16,6 +16,14 @@ def can_edit_document(user, *, area=None, zone=None) -> bool:
     return area is not None and area_in_unit(user, area)
 
 
+def can_preview_rules(user) -> bool:
+    """Counting how many of a zone's firms a rule would select: the unit's staff (the counts are
+    zone-wide figures, like the dashboard's)."""
+    from zonedesk.monitoring.access import can_view_dashboard
+
+    return can_view_dashboard(user)
+
+
 def can_edit_library(user) -> bool:
     """Whether the user may edit (or import) any part of the library at all."""
     return is_active(user) and (user.is_superuser or user.has_role(*MANAGER_ROLES))

@@ -2,7 +2,7 @@
 next step, and a zone's 一条不漏 / 应享尽享 coverage."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,7 +21,7 @@ from zonedesk.monitoring.access import can_view_dashboard
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
-from zonedesk.policies import imports, selectors, services
+from zonedesk.policies import access, imports, selectors, services
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 
 router = Router(tags=["policies"])
@@ -141,7 +141,7 @@ class CoverageOut(Schema):
 
 
 def _rate(value: Decimal | None) -> Decimal | None:
-    return value.quantize(Decimal("0.0001")) if value is not None else None
+    return value.quantize(Decimal("0.0001"), ROUND_HALF_UP) if value is not None else None
 
 
 def _coverage_out(r: selectors.CoverageRow, key: str) -> dict:
@@ -199,7 +199,7 @@ class UnclaimedOut(Schema):
     enterprise_id: int
     name: str
     officer: str | None
-    benefits: int = Field(description="eligible pairs neither received nor declined")
+    benefits: int = Field(description="eligible pairs still open: identified to approved")
     estimated_wan: Decimal | None
 
 
@@ -604,7 +604,7 @@ class RulePreviewOut(Schema):
 def check_rules(request, payload: RuleCheckIn):
     """Check rules (400 with positioned messages when they do not compile) and count how many
     of the zone's firms they would find eligible, undetermined or not eligible. Stores nothing."""
-    if not can_view_dashboard(request.user):
+    if not access.can_preview_rules(request.user):
         raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
     zone = zone_get(request.user, code=payload.zone)
     if zone is None:

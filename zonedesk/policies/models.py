@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,20 @@ class PolicyDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    def clean(self):
+        """A province's, city's or county's document applies to an area of that level."""
+        if self.level != self.Level.ZONE and self.area_id and self.area.level != self.level:
+            raise ValidationError(
+                {
+                    "area": _("%(name)s is a %(level)s, not a %(wanted)s.")
+                    % {
+                        "name": self.area.name,
+                        "level": self.area.get_level_display(),
+                        "wanted": self.get_level_display(),
+                    }
+                }
+            )
 
     @property
     def scope_prefix(self) -> str:

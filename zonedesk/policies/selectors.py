@@ -150,7 +150,17 @@ class FirmEntitlement:
     explanation: rules.Explanation
 
 
-def firm_entitlements(user, *, enterprise) -> list[FirmEntitlement]:
+def firm_facts(enterprise, period: Period, cache: dict | None = None) -> dict:
+    """One firm's facts of a month (memoised in `cache`, which a page passes to every selector
+    that explains the firm's decisions, so the facts are computed once)."""
+    cache = {} if cache is None else cache
+    if period not in cache:
+        table = facts.fact_table(Enterprise.objects.filter(pk=enterprise.pk), period)
+        cache[period] = table.row(0) if len(table) else {}
+    return cache[period]
+
+
+def firm_entitlements(user, *, enterprise, cache: dict | None = None) -> list[FirmEntitlement]:
     """What the firm qualifies for (or may, or is on its way), each with the conditions as they
     apply to the firm's facts of the month that decided it."""
     rows = list(
@@ -160,15 +170,13 @@ def firm_entitlements(user, *, enterprise) -> list[FirmEntitlement]:
         .prefetch_related("events__actor")
         .order_by(level_order(), "measure_id")
     )
-    tables = {}
+    cache = {} if cache is None else cache
     out = []
     for e in rows:
-        period = Period.of(e.period)
-        if period not in tables:
-            table = facts.fact_table(Enterprise.objects.filter(pk=enterprise.pk), period)
-            tables[period] = table.row(0) if len(table) else {}
+        e.enterprise = enterprise  # the caller's, with its zone: no query per row
+        row = firm_facts(enterprise, Period.of(e.period), cache)
         source = e.rule_version.eligibility
-        out.append(FirmEntitlement(e, rules.explain(rules.parse(source), tables[period], source)))
+        out.append(FirmEntitlement(e, rules.explain(rules.parse(source), row, source)))
     return out
 
 
@@ -182,7 +190,7 @@ def entitlement_get(user, *, pk: int) -> Entitlement | None:
 
 
 def firm_other_measures(
-    user, *, enterprise, period: Period | None
+    user, *, enterprise, period: Period | None, cache: dict | None = None
 ) -> list[tuple[Measure, rules.Explanation]]:
     """The measures in force for the firm's zone that it does not qualify for, each with the
     conditions it fails (computed on demand: such pairs are not stored)."""
@@ -198,8 +206,7 @@ def firm_other_measures(
         .select_related("document", "current")
         .order_by(level_order("document__level"), "id")
     )
-    table = facts.fact_table(Enterprise.objects.filter(pk=enterprise.pk), period)
-    row = table.row(0) if len(table) else {}
+    row = firm_facts(enterprise, period, cache)
     out = []
     for m in measures:
         source = m.current.eligibility
@@ -241,8 +248,7 @@ def unclaimed_firms(user, *, zone, limit: int = 20) -> list[dict]:
     by count): where the zone's work on 应享尽享 is most needed."""
     return list(
         entitlement_scope(user)
-        .filter(enterprise__zone=zone, decision=Entitlement.Decision.ELIGIBLE)
-        .exclude(state__in=DONE)
+        .filter(enterprise__zone=zone, decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN)
         .values("enterprise_id", "enterprise__name", "enterprise__officer__full_name")
         .annotate(pairs=Count("id"), estimated=Sum("estimate_wan"))
         .order_by(F("estimated").desc(nulls_last=True), "-pairs", "enterprise__name")[:limit]

@@ -1,6 +1,6 @@
 """The policy pages' tables as xlsx sheets (every list officials see can be exported)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ def total_row(rows: list[CoverageRow]) -> CoverageRow | None:
 
 
 def _rate(value) -> Decimal | None:
-    return None if value is None else (value * 100).quantize(Decimal("0.01"))
+    return None if value is None else (value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _coverage_columns(first: str) -> list[Column]:

@@ -50,7 +50,8 @@ def index(request):
 
 def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
     user = request.user
-    rows = selectors.firm_entitlements(user, enterprise=enterprise)
+    cache = {}  # the firm's facts per month, computed once for the page
+    rows = selectors.firm_entitlements(user, enterprise=enterprise, cache=cache)
     period = (
         max(Period.of(f.entitlement.period) for f in rows)
         if rows
@@ -75,7 +76,9 @@ def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
         "enterprise": enterprise,
         "groups": groups,
         "summary": selectors.firm_summary(user, enterprise=enterprise),
-        "others": selectors.firm_other_measures(user, enterprise=enterprise, period=period),
+        "others": selectors.firm_other_measures(
+            user, enterprise=enterprise, period=period, cache=cache
+        ),
         "period": period,
         "is_member": is_member(user, enterprise),
         "state_help": {
@@ -411,7 +414,7 @@ def measure_edit(request, pk: int):
 def rule_check(request):
     """The rule editor's live check (htmx): positioned messages, or how many of a zone's firms
     the rules would decide which way on its latest figures. Nothing is stored."""
-    if not access.can_edit_library(request.user):
+    if not access.can_preview_rules(request.user):
         raise HttpForbidden
     eligibility = request.POST.get("eligibility", "")[:4000]
     benefit = request.POST.get("benefit", "")[:4000]
