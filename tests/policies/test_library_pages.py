@@ -149,7 +149,7 @@ def test_the_live_rule_check_points_at_the_error_or_counts_the_firms(world, coun
     assert (preview.firms, preview.eligible) == (2, 1)
     assert "2 家企业中：符合 1 家" in good and "5.00 万元" in good
     assert not Entitlement.objects.exists()  # nothing stored
-    assert client_for(world.users["officer"]).post("/policies/rules/check/").status_code == 403
+    assert client_for(world.users["enterprise"]).post("/policies/rules/check/").status_code == 403
 
 
 def test_the_library_round_trips_through_excel_pages(world, county_doc, client_for):

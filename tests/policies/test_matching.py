@@ -350,14 +350,28 @@ def test_a_registry_change_rematches_the_firm(setting):
     assert after == before - {w.firm_a2.pk}
 
 
-def test_a_document_out_of_force_loses_the_pairs_not_yet_under_way(setting):
+def test_an_expired_document_keeps_its_pairs_but_takes_no_new_firms(setting):
+    """Its coverage stays true (an un-notified pair is still a miss of 一条不漏), but an
+    identified pair is no longer open work and cannot be notified."""
+    from zonedesk.core.errors import DomainError
+
     w = setting
     doc = document(w, "province", area=w.sichuan)
     m = measure(doc, "employees >= 5")
     Entitlement.objects.filter(enterprise=w.firm_a, measure=m).update(state="applied")
     services.document_update(actor=None, document=doc, valid_to=dt.date(2020, 6, 30))
     left = dict(Entitlement.objects.values_list("enterprise_id", "state"))
-    assert left == {w.firm_a.pk: "applied"}  # firm_a2's identified pair went
+    assert left == {w.firm_a.pk: "applied", w.firm_a2.pk: "identified"}
+    leader = w.users["leader"]
+    (level,), _measures = selectors.coverage(leader, zone=w.zone_a)
+    assert (level.eligible, level.notified) == (2, 1)
+    assert list(selectors.open_entitlements(leader).values_list("enterprise_id", flat=True)) == [
+        w.firm_a.pk
+    ]
+    with pytest.raises(DomainError):
+        services.entitlement_move(
+            actor=None, entitlement=Entitlement.objects.get(enterprise=w.firm_a2), to="notified"
+        )
 
 
 def test_a_document_moved_to_another_area_rematches_both(setting):

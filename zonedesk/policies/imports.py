@@ -319,6 +319,7 @@ class ParsedDocument:
     values: dict  # document fields (level, area or zone, issuer, ...)
     measures: list[ParsedMeasure] = field(default_factory=list)
     existing: PolicyDocument | None = None
+    forbidden: list = field(default_factory=list)  # (row, scope) of rows of a unit not the actor's
 
 
 def _cell(cells, index, key):
@@ -424,16 +425,14 @@ def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
                 )
             else:
                 scope = {"area": area, "zone": None}
+        forbidden = False
         if scope and actor is not None:
             which = (level, code)
             if which not in allowed:
                 allowed[which] = access.can_edit_document(actor, **scope)
-            if not allowed[which]:
-                bad(
-                    "scope",
-                    raw_scope,
-                    _("You may not edit the documents of this unit: only your own unit's."),
-                )
+            # Another unit's rows are refused only if they would change something (checked
+            # once the stored library is matched): an export re-imported unchanged passes.
+            forbidden = not allowed[which]
         issuer = text("issuer")
         required("issuer", issuer)
         number = text("number")
@@ -524,6 +523,8 @@ def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
         parsed = documents.get(key)
         if parsed is None:
             parsed = documents[key] = ParsedDocument(r, key, doc_values)
+        if forbidden:
+            parsed.forbidden.append((r, xlsx.text(raw_scope)))
         else:
             for name in ("issuer", "published", "valid_from", "valid_to"):
                 if name in doc_values and doc_values[name] != parsed.values.get(name):
@@ -550,7 +551,42 @@ def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
     if not documents:
         raise ImportRejected([CellError(sheet, 2, "", "", _("The sheet has no data rows."))])
     _match_stored(list(documents.values()))
-    return list(documents.values())
+    scope_header = cols["scope"].header
+    kept = []
+    for p in documents.values():
+        if not p.forbidden:
+            kept.append(p)
+        elif not _unchanged(p):
+            errors.extend(
+                CellError(
+                    sheet,
+                    r,
+                    scope_header,
+                    value,
+                    _("You may not edit the documents of this unit: only your own unit's."),
+                )
+                for r, value in p.forbidden
+            )
+    if errors:
+        raise ImportRejected(errors)
+    return kept
+
+
+def _unchanged(p: ParsedDocument) -> bool:
+    """Whether the rows of a document say exactly what is stored (nothing to write)."""
+    doc = p.existing
+    if doc is None or any(getattr(doc, k) != v for k, v in p.values.items()):
+        return False
+    for m in p.measures:
+        stored = m.existing
+        if stored is None or any(getattr(stored, k) != v for k, v in m.values.items()):
+            return False
+        rules_now = stored.current
+        if rules_now is None or rules_now.eligibility != m.eligibility:
+            return False
+        if m.benefit is not None and rules_now.benefit != m.benefit:
+            return False
+    return True
 
 
 def _match_stored(parsed: list[ParsedDocument]) -> None:

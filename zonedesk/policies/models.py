@@ -54,7 +54,12 @@ class PolicyDocument(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def clean(self):
-        """A province's, city's or county's document applies to an area of that level."""
+        """A province's, city's or county's document applies to an area of that level; it ends
+        no earlier than it starts."""
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("Ends before it starts (%(start)s).") % {"start": self.valid_from}}
+            )
         if self.level != self.Level.ZONE and self.area_id and self.area.level != self.level:
             raise ValidationError(
                 {

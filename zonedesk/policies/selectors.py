@@ -47,6 +47,16 @@ def level_order(path: str = "measure__document__level") -> Case:
     )
 
 
+def actionable() -> Q:
+    """Open pairs somebody can still act on: an identified one only while its measure is in
+    force (an expired package takes no new firms; its pairs still count in coverage)."""
+    today = timezone.localdate()
+    in_force = Q(measure__document__valid_from__lte=today) & (
+        Q(measure__document__valid_to__isnull=True) | Q(measure__document__valid_to__gte=today)
+    )
+    return ~Q(state=Entitlement.State.IDENTIFIED) | in_force
+
+
 def entitlement_scope(user) -> QuerySet[Entitlement]:
     return Entitlement.objects.filter(enterprise__in=enterprise_scope(user))
 
@@ -122,24 +132,25 @@ def coverage(user, *, zone) -> tuple[list[CoverageRow], list[CoverageRow]]:
         for level in order
         if level in counts or level in found
     ]
-    titles = {
-        pk: f"{levels[level]} · {clause} {title}"
-        for pk, level, clause, title in qs.values_list(
-            "measure_id", "measure__document__level", "measure__clause", "measure__title"
-        ).distinct()
-    }
+    # Every measure covering the zone, those no firm qualifies for too (a 0 is information).
+    found = {r["measure_id"]: r for r in _aggregate(qs, "measure_id")}
+    listed = (
+        measures_for(zone)
+        .values_list("id", "document__level", "clause", "title")
+        .order_by(level_order("document__level"), "id")
+    )
     by_measure = [
         CoverageRow(
-            str(r["measure_id"]),
-            titles.get(r["measure_id"], ""),
+            str(pk),
+            f"{levels[level]} · {clause} {title}",
             1,
-            r["eligible"],
-            r["notified"],
-            r["done"],
-            r["estimated"] or Decimal(0),
-            r["disbursed"] or Decimal(0),
+            (found.get(pk) or {}).get("eligible", 0),
+            (found.get(pk) or {}).get("notified", 0),
+            (found.get(pk) or {}).get("done", 0),
+            (found.get(pk) or {}).get("estimated") or Decimal(0),
+            (found.get(pk) or {}).get("disbursed") or Decimal(0),
         )
-        for r in _aggregate(qs, "measure_id")
+        for pk, level, clause, title in listed
     ]
     return by_level, by_measure
 
@@ -224,7 +235,9 @@ def open_entitlements(
 ) -> QuerySet[Entitlement]:
     """Eligible pairs whose benefit is still on its way: an officer's own firms (mine) or every
     firm of the user's unit (or of one zone), oldest decision first within each firm."""
-    qs = entitlement_scope(user).filter(decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN)
+    qs = entitlement_scope(user).filter(
+        actionable(), decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN
+    )
     if mine:
         qs = qs.filter(enterprise__officer=user)
     if zone is not None:
@@ -248,7 +261,12 @@ def unclaimed_firms(user, *, zone, limit: int = 20) -> list[dict]:
     by count): where the zone's work on 应享尽享 is most needed."""
     return list(
         entitlement_scope(user)
-        .filter(enterprise__zone=zone, decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN)
+        .filter(
+            actionable(),
+            enterprise__zone=zone,
+            decision=Entitlement.Decision.ELIGIBLE,
+            state__in=OPEN,
+        )
         .values("enterprise_id", "enterprise__name", "enterprise__officer__full_name")
         .annotate(pairs=Count("id"), estimated=Sum("estimate_wan"))
         .order_by(F("estimated").desc(nulls_last=True), "-pairs", "enterprise__name")[:limit]
@@ -273,7 +291,7 @@ def firm_summary(user, *, enterprise) -> FirmSummary:
         .aggregate(
             eligible=Count("id", filter=eligible),
             undetermined=Count("id", filter=Q(decision=Entitlement.Decision.UNDETERMINED)),
-            open=Count("id", filter=eligible & Q(state__in=OPEN)),
+            open=Count("id", filter=eligible & Q(state__in=OPEN) & actionable()),
             estimated=Sum("estimate_wan", filter=eligible),
             disbursed=Sum("disbursed_wan"),
         )

@@ -160,6 +160,7 @@ def measure_create(
         raise PermissionDenied()
     compile_rules(eligibility, benefit)
     measure = Measure(document=document, **values)
+    _check_clause(measure)
     try:
         measure.full_clean(exclude=["current"])
     except ValidationError as exc:
@@ -180,6 +181,18 @@ def measure_create(
         **_scope_of(document),
     )
     return measure
+
+
+def _check_clause(measure: Measure) -> None:
+    """A clause names one measure of its document (the import keys measures by it)."""
+    from django.utils.translation import gettext as _
+
+    clause = (measure.clause or "").strip()
+    taken = Measure.objects.filter(document_id=measure.document_id, clause=clause).exclude(
+        pk=measure.pk
+    )
+    if clause and taken.exists():
+        raise ValidationFailed({"clause": [_("The document already has this clause.")]})
 
 
 def _add_version(
@@ -317,8 +330,11 @@ def measure_update(
         setattr(measure, name, value)
     try:
         measure.full_clean(exclude=["current", "document"])
+        _check_clause(measure)
     except ValidationError as exc:
         errors.update(ValidationFailed.from_django(exc).errors)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if errors:
         measure.refresh_from_db()
         raise ValidationFailed(errors)
@@ -520,7 +536,8 @@ def rematch_measures(
 ) -> MatchResult | None:
     """Re-match the firms the measures' documents cover (and `also_firms`, say those a
     document no longer covers) after rules or documents changed. A measure no longer in force
-    loses the pairs whose benefit is not yet on its way."""
+    is not re-matched: its pairs stay as they were decided (its coverage stays true), and
+    firms cannot be newly told of it (see _moves)."""
     from django.db.models import Q
 
     from zonedesk.monitoring.selectors import latest_period_of
@@ -528,9 +545,6 @@ def rematch_measures(
     today = today or timezone.localdate()
     measures = list(measures)
     in_force = list(measures_in_force(today).filter(pk__in=[m.pk for m in measures]))
-    lapsed = {m.pk for m in measures} - {m.pk for m in in_force}
-    if lapsed:
-        Entitlement.objects.filter(measure_id__in=lapsed).exclude(state__in=IN_WORKFLOW).delete()
     if not in_force:
         return None
     covered = Q(pk__in=[])
@@ -580,14 +594,32 @@ def _may_move(actor, entitlement: Entitlement, who: str) -> bool:
     return {STAFF: staff, FIRM: member, EITHER: staff or member}[who]
 
 
+def _moves(entitlement: Entitlement) -> dict[str, str]:
+    """The moves the benefit's state and measure allow: a measure paid without application
+    (免申即享) has no 'applied' step; a measure no longer in force takes no new firms."""
+    allowed = dict(MOVES.get(entitlement.state, {}))
+    measure = entitlement.measure
+    if measure.mode == Measure.Mode.AUTOMATIC:
+        allowed.pop(S.APPLIED, None)
+    if not in_force(measure.document):
+        allowed.pop(S.NOTIFIED, None)
+    return allowed
+
+
+def in_force(document: PolicyDocument, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return document.valid_from <= today and (
+        document.valid_to is None or today <= document.valid_to
+    )
+
+
 def next_moves(actor, entitlement: Entitlement) -> list[str]:
     """The steps this user may take next on the benefit's way (for the pages' buttons; the
     move itself checks again)."""
-    allowed = MOVES.get(entitlement.state, {})
     qualifies = entitlement.decision == Entitlement.Decision.ELIGIBLE
     return [
         to
-        for to, who in allowed.items()
+        for to, who in _moves(entitlement).items()
         if _may_move(actor, entitlement, who) and (qualifies or to not in (S.NOTIFIED, S.APPROVED))
     ]
 
@@ -611,12 +643,16 @@ def entitlement_move(
 
     entitlement = (
         Entitlement.objects.select_for_update()
-        .select_related("enterprise__zone__area", "measure")
+        .select_related("enterprise__zone__area", "measure__document")
         .get(pk=entitlement.pk)
     )
     current = entitlement.state
-    allowed = MOVES.get(current, {})
+    allowed = _moves(entitlement)
     if to not in allowed:
+        if to == S.NOTIFIED and to in MOVES.get(current, {}):
+            raise DomainError(_("The measure is no longer in force: firms cannot be told of it."))
+        if to == S.APPLIED and to in MOVES.get(current, {}):
+            raise DomainError(_("The measure is paid without application (免申即享)."))
         raise DomainError(
             _("“%(to)s” cannot follow “%(from)s”.")
             % {"to": S(to).label if to in S.values else to, "from": S(current).label}
@@ -626,10 +662,28 @@ def entitlement_move(
     if entitlement.decision != Entitlement.Decision.ELIGIBLE and to in (S.NOTIFIED, S.APPROVED):
         raise DomainError(_("The firm does not qualify under the current rules."))
     errors = {}
-    if to in (S.APPROVED, S.DISBURSED) and (amount_wan is None or amount_wan <= 0):
-        errors["amount_wan"] = [_("Give the amount (10k yuan).")]
-    if to == S.DISBURSED and (on is None or on > timezone.localdate()):
-        errors["on"] = [_("Give the date the money or relief arrived (not in the future).")]
+    if to in (S.APPROVED, S.DISBURSED):
+        if amount_wan is None:
+            errors["amount_wan"] = [_("Give the amount (10k yuan).")]
+        elif amount_wan <= 0:
+            errors["amount_wan"] = [_("The amount must be more than 0.")]
+        elif (
+            to == S.DISBURSED and entitlement.approved_wan and amount_wan > entitlement.approved_wan
+        ):
+            errors["amount_wan"] = [
+                _("More than the approved %(approved)s (10k yuan): record what arrived.")
+                % {"approved": entitlement.approved_wan}
+            ]
+    if to == S.DISBURSED:
+        # An approval is often recorded after the fact, so only the measure's start bounds the
+        # date from below.
+        earliest = entitlement.measure.document.valid_from
+        if on is None or on > timezone.localdate():
+            errors["on"] = [_("Give the date the money or relief arrived (not in the future).")]
+        elif on < earliest:
+            errors["on"] = [
+                _("Before the measure took effect (%(date)s).") % {"date": earliest.isoformat()}
+            ]
     if to in (S.REJECTED, S.DECLINED) and not note.strip():
         errors["note"] = [_("Give the reason.")]
     if errors:

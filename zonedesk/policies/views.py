@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, ValidationFailed
@@ -57,11 +58,12 @@ def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
         if rows
         else latest_period_of(Enterprise.objects.filter(pk=enterprise.pk))
     )
+    member = is_member(user, enterprise)
     groups = {"open": [], "undetermined": [], "received": [], "closed": [], "lapsed": []}
     for f in rows:
         e = f.entitlement
         moves = services.next_moves(user, e)
-        item = (f, moves, form if form_for == e.pk else None)
+        item = (f, moves, form if form_for == e.pk else None, _state_help(e, member))
         if e.state == S.DISBURSED:
             groups["received"].append(item)
         elif e.state in (S.REJECTED, S.DECLINED):
@@ -80,14 +82,34 @@ def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
             user, enterprise=enterprise, period=period, cache=cache
         ),
         "period": period,
-        "is_member": is_member(user, enterprise),
-        "state_help": {
-            S.IDENTIFIED: _("Found by the rules; the firm has not been told yet."),
-            S.NOTIFIED: _("The firm has been told; it applies (or the benefit comes by itself)."),
-            S.APPLIED: _("Applied; the department decides."),
-            S.APPROVED: _("Approved; waiting for the money or relief to arrive."),
-        },
+        "is_member": member,
     }
+
+
+def _state_help(e: Entitlement, member: bool) -> str:
+    """What the benefit's state means and what comes next, for the firm or for staff."""
+    automatic = e.measure.mode == e.measure.Mode.AUTOMATIC
+    if e.decision != Entitlement.Decision.ELIGIBLE:
+        return ""
+    if e.state == S.IDENTIFIED:
+        return (
+            _("You qualify; your liaison officer will tell you how to claim it.")
+            if member
+            else _("Found by the rules; the firm has not been told yet.")
+        )
+    if e.state == S.NOTIFIED:
+        if automatic:
+            return _("Paid without application (免申即享): the department approves it directly.")
+        return (
+            _("Apply to the department with the materials listed.")
+            if member
+            else _("The firm has been told; it applies to the department.")
+        )
+    if e.state == S.APPLIED:
+        return _("Applied; the department decides.")
+    if e.state == S.APPROVED:
+        return _("Approved; waiting for the money or relief to arrive.")
+    return ""
 
 
 @login_required
@@ -99,13 +121,15 @@ def firm(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def move(request, pk: int):
     """The benefit's next step, from the firm page; a refused step re-shows the page with the
-    reason beside the benefit."""
+    reason beside the benefit (scrolled to). A GET (a reload, a bookmark) goes to the benefit."""
     entitlement = selectors.entitlement_get(request.user, pk=pk)
     if entitlement is None:
         raise Http404
+    if request.method == "GET":
+        return redirect(reverse("policies:firm", args=[entitlement.enterprise_id]) + f"#e{pk}")
     form = MoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -131,8 +155,13 @@ def move(request, pk: int):
                 % {"measure": moved.measure.title, "state": moved.get_state_display()},
             )
             return redirect(reverse("policies:firm", args=[moved.enterprise_id]) + f"#e{moved.pk}")
+    messages.error(
+        request,
+        _("“%(measure)s”: the step was not recorded; the reason is shown beside it.")
+        % {"measure": entitlement.measure.title},
+    )
     context = _firm_context(request, entitlement.enterprise, form_for=entitlement.pk, form=form)
-    return render(request, "policies/firm.html", context, status=400)
+    return render(request, "policies/firm.html", context | {"focus": entitlement.pk}, status=400)
 
 
 def _open_filters(request) -> dict:
@@ -230,6 +259,7 @@ def library(request):
         "measures": selectors.measures(request.user, q=q, level=level)[:50] if q else None,
         "can_edit": access.can_edit_library(request.user),
         "query": request.GET.urlencode(),
+        "today": timezone.localdate(),
     }
     return render(request, "policies/library.html", context)
 
@@ -390,8 +420,9 @@ def measure_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {name: data[name] for name in form.Meta.fields}
+        before = m.current_id
         try:
-            services.measure_update(
+            saved = services.measure_update(
                 actor=request.user,
                 measure=m,
                 eligibility=data["eligibility"],
@@ -401,7 +432,14 @@ def measure_edit(request, pk: int):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Saved; a changed rule is a new version, re-matched."))
+            if saved.current_id != before:
+                messages.success(
+                    request,
+                    _("Saved: the rules are version %(n)d now, and the firms are re-matched.")
+                    % {"n": saved.current.number},
+                )
+            else:
+                messages.success(request, _("Saved."))
             return redirect("policies:measure", pk=m.pk)
     context = _rule_context(request, form, doc) | {"measure": m}
     return render(
@@ -421,7 +459,11 @@ def rule_check(request):
     zone = zone_get(request.user, code=request.POST.get("preview_zone", "")) or (
         zone_list(request.user).order_by("code").first()
     )
-    problems = services.rule_problems(eligibility, benefit, get_language() or "zh-hans")
+    problems = (
+        services.rule_problems(eligibility, benefit, get_language() or "zh-hans")
+        if eligibility.strip() or benefit.strip()
+        else []
+    )
     preview = period = None
     if zone is not None and not problems and eligibility.strip():
         period = latest_period_of(Enterprise.objects.filter(zone=zone))

@@ -4,10 +4,11 @@ page's benefits card."""
 import re
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from zonedesk.core.templatetags.zd import count, pct, wan
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.policies import facts, selectors
 
 register = template.Library()
@@ -26,6 +27,18 @@ def fact_short(name: str) -> str:
     return re.split(r"（|：|: | \(", fact_label(name), maxsplit=1)[0]
 
 
+# Coded values of text facts, as people read them.
+VALUE_LABELS = {
+    "size_class": {
+        "large": pgettext_lazy("size class", "large"),
+        "medium": pgettext_lazy("size class", "medium-sized"),
+        "small": pgettext_lazy("size class", "small"),
+        "micro": pgettext_lazy("size class", "micro"),
+    },
+    "status": dict(Enterprise.Status.choices),
+}
+
+
 @register.filter
 def fact_value(value, name: str) -> str:
     """A firm's value of a fact as people read it: 12.5% for a change, 1,234.00 万元 for money,
@@ -36,6 +49,8 @@ def fact_value(value, name: str) -> str:
     unit = definition.unit if definition else ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if name in VALUE_LABELS and value in VALUE_LABELS[name]:
+        return str(VALUE_LABELS[name][value])
     if unit == "%":
         return pct(value)
     if unit == "万元":
