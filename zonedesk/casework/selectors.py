@@ -67,8 +67,8 @@ def problems(
     enterprise=None,
     today: dt.date | None = None,
 ) -> QuerySet[Problem]:
-    """The user's problems, filtered. `mine`: the firms assigned to the user, the problems in
-    their charge, or raised by them."""
+    """The user's problems, filtered. `mine`: the firms assigned to the user (or their own
+    firm), the problems in their charge, or raised by them."""
     qs = problem_scope(user).select_related(
         "enterprise", "enterprise__officer", "department", "assignee"
     )
@@ -80,7 +80,13 @@ def problems(
         cond = _overdue(today or timezone.localdate())
         qs = qs.filter(cond) if overdue else qs.exclude(cond)
     if mine:
-        qs = qs.filter(Q(enterprise__officer=user) | Q(assignee=user) | Q(raised_by=user))
+        own = EnterpriseMember.objects.filter(user=user).values("enterprise_id")
+        qs = qs.filter(
+            Q(enterprise__officer=user)
+            | Q(assignee=user)
+            | Q(raised_by=user)
+            | Q(enterprise_id__in=own)
+        )
     if department is not None:
         qs = qs.filter(department=department)
     if enterprise is not None:

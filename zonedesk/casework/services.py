@@ -239,7 +239,7 @@ def problem_transition(
     """Take one step on the problem's way (see ALLOWED_TRANSITIONS); refused with the reason
     when the step may not follow, the user may not take it or its input is missing."""
     problem = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("enterprise__zone__area", "department")
         .get(pk=problem.pk)
     )
