@@ -95,3 +95,22 @@ def world() -> World:
     for u in users.values():  # forget cached roles
         u.__dict__.pop("roles", None)
     return World(sichuan, dazhou, kaijiang, wanzhou, zone_a, zone_b, firm_a, firm_a2, firm_b, users)
+
+
+def department_user(zone: Zone, department_name: str, username: str) -> User:
+    """A department staff member (the department is created when missing)."""
+    from zonedesk.org.models import Department
+
+    dept = Department.objects.filter(zone=zone, name=department_name).first()
+    dept = dept or department_create(actor=None, zone=zone, name=department_name)
+    staff = user(username, ["department"], department=dept)
+    staff.__dict__.pop("roles", None)
+    return staff
+
+
+def problem(enterprise: Enterprise, **fields):
+    """A submitted problem, raised by the system on the firm's behalf."""
+    from zonedesk.casework.services import problem_submit
+
+    values = {"category": "finance", "title": "流动资金紧张", "raised_via": "visit", **fields}
+    return problem_submit(actor=None, enterprise=enterprise, **values)

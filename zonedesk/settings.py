@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zonedesk.enterprises",
     "zonedesk.monitoring",
     "zonedesk.policies",
+    "zonedesk.casework",
     "zonedesk.api",
     "zonedesk.demo",
 ]
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zonedesk.core.middleware.RequestContextMiddleware",
+    "zonedesk.casework.workdays.CalendarCacheMiddleware",
 ]
 
 ROOT_URLCONF = "zonedesk.urls"
@@ -168,6 +170,12 @@ ZONEDESK = {
     "IMPORT_INLINE_BYTES": int(os.environ.get("ZONEDESK_IMPORT_INLINE_BYTES", 256 * 1024)),
     # An import's error report keeps at most this many problems.
     "IMPORT_MAX_ERRORS": 1000,
+    # Casework time limits in working days (the calendar of casework.CalendarDay): accept a
+    # problem, first reply after acceptance, resolve after acceptance, and resolve when the
+    # limit was extended (once).
+    "CASE_LIMITS": {"accept": 1, "reply": 3, "resolve": 15, "resolve_extended": 30},
+    # The contact plan of a firm that has none (days between visits, between any contacts).
+    "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
 }
 
 # Background work: the database backend and its worker (`zonedesk db_worker`), so one machine

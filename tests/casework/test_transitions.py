@@ -1,0 +1,380 @@
+"""problem_transition: the table of steps, who may take each, deadlines, escalation."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from tests import factories
+from zonedesk.casework import services
+from zonedesk.casework.models import Problem, ProblemEvent
+from zonedesk.casework.services import ALLOWED_TRANSITIONS, EXTENDED, problem_transition
+from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.models import AuditEntry
+from zonedesk.org.models import Department
+
+S = Problem.Status
+D = dt.date
+# The shortest way from submitted to each status (taken by the system).
+PATHS = {
+    S.SUBMITTED: [],
+    S.ACCEPTED: [S.ACCEPTED],
+    S.IN_PROGRESS: [S.ACCEPTED, S.IN_PROGRESS],
+    S.REPLIED: [S.ACCEPTED, S.IN_PROGRESS, S.REPLIED],
+    S.RESOLVED: [S.ACCEPTED, S.IN_PROGRESS, S.REPLIED, S.RESOLVED],
+    S.CONFIRMED: [S.ACCEPTED, S.IN_PROGRESS, S.REPLIED, S.RESOLVED, S.CONFIRMED],
+    S.REOPENED: [S.ACCEPTED, S.IN_PROGRESS, S.REPLIED, S.RESOLVED, S.REOPENED],
+    S.TRANSFERRED: [S.ACCEPTED, S.TRANSFERRED],
+    S.CLOSED_UNSOLVABLE: [S.CLOSED_UNSOLVABLE],
+}
+
+
+@pytest.fixture
+def case(world):
+    world.dept = Department.objects.get(zone=world.zone_a, name="经济发展局")
+    world.users["department2"] = factories.department_user(world.zone_a, "招商服务局", "dept2")
+    world.dept2 = world.users["department2"].department
+    world.users["dept_b"] = factories.department_user(world.zone_b, "乙经济局", "dept_b")
+    world.problem = factories.problem(world.firm_a)
+    return world
+
+
+def inputs(world, problem: Problem, step: str) -> dict:
+    if step == S.ACCEPTED:
+        return {} if problem.status == S.TRANSFERRED else {"department": world.dept}
+    if step == S.TRANSFERRED:
+        return {"department": world.dept2, "reason": "职能不符"}
+    if step == EXTENDED:
+        return {"reason": "需协调上级", "due_on": problem.due_at + dt.timedelta(days=1)}
+    if step == S.CONFIRMED:
+        return {"satisfaction": 4, "comment": "满意"}
+    if step in services.NEEDS_REASON:
+        return {"reason": "已处理"}
+    return {}
+
+
+def walk(world, problem: Problem, status: str) -> Problem:
+    for step in PATHS[status]:
+        problem = problem_transition(
+            actor=None, problem=problem, to=step, **inputs(world, problem, step)
+        )
+    return problem
+
+
+def counts(problem: Problem) -> tuple:
+    return (
+        ProblemEvent.objects.filter(problem=problem).count(),
+        AuditEntry.objects.filter(
+            target_type="casework.problem", target_id=str(problem.pk)
+        ).count(),
+    )
+
+
+ALLOWED = [(src, step) for src, steps in ALLOWED_TRANSITIONS.items() for step in steps]
+DISALLOWED = [
+    (src, step)
+    for src in S.values
+    for step in [*S.values, EXTENDED]
+    if step not in ALLOWED_TRANSITIONS[src]
+]
+
+
+@pytest.mark.parametrize(("src", "step"), ALLOWED)
+def test_allowed_step_moves_and_is_recorded(case, src, step):
+    """Each allowed step changes the status, writes one event and one audit entry."""
+    problem = walk(case, case.problem, src)
+    events, entries = counts(problem)
+
+    moved = problem_transition(actor=None, problem=problem, to=step, **inputs(case, problem, step))
+
+    assert moved.status == (src if step == EXTENDED else step)
+    assert counts(problem) == (events + 1, entries + 1)
+    event = ProblemEvent.objects.filter(problem=problem).latest("id")
+    assert (event.move, event.from_status, event.to_status) == (step, src, moved.status)
+    assert event.at is not None
+    entry = AuditEntry.objects.filter(target_id=str(problem.pk)).latest("id")
+    assert entry.changes["step"] == [src, step]
+    assert entry.zone_id == case.zone_a.pk
+
+
+@pytest.mark.parametrize(("src", "step"), DISALLOWED)
+def test_disallowed_step_is_refused_and_changes_nothing(case, src, step):
+    """A step the table does not allow is refused, naming the steps that may follow."""
+    problem = walk(case, case.problem, src)
+    before = (problem.status, problem.due_at, problem.department_id, counts(problem))
+
+    with pytest.raises(DomainError, match="cannot be"):
+        problem_transition(actor=None, problem=problem, to=step, reason="x", satisfaction=3)
+
+    problem.refresh_from_db()
+    assert (problem.status, problem.due_at, problem.department_id, counts(problem)) == before
+
+
+USERS = [
+    "officer",
+    "officer2",
+    "department",
+    "department2",
+    "enterprise",
+    "leader",
+    "admin",
+    "city_leader",
+    "auditor",
+    "bank",
+    "officer_b",
+    "dept_b",
+]
+MAY = {
+    services.FIRM: {"enterprise"},
+    services.OFFICER: {"officer", "leader", "admin", "city_leader"},
+    services.DEPARTMENT: {"department", "leader", "admin", "city_leader"},
+    # after a transfer the problem is with department2
+    services.RECEIVER: {"officer", "department2", "leader", "admin", "city_leader"},
+    services.MANAGER: {"leader", "admin", "city_leader"},
+}
+
+
+@pytest.mark.parametrize(("src", "step"), ALLOWED)
+def test_who_may_take_each_step(case, src, step):
+    """Each step is taken only by the roles the table names; the others are refused."""
+    problem = walk(case, case.problem, src)
+    expected = MAY[ALLOWED_TRANSITIONS[src][step]]
+    allowed = set()
+    for name in USERS:
+        actor = case.users[name]
+        with transaction.atomic():
+            try:
+                problem_transition(
+                    actor=actor, problem=problem, to=step, **inputs(case, problem, step)
+                )
+            except PermissionDenied as exc:
+                assert exc.message  # says who may
+            else:
+                allowed.add(name)
+            transaction.set_rollback(True)
+    assert allowed == expected
+    assert counts(problem) == counts(Problem.objects.get(pk=problem.pk))
+
+
+def test_refused_user_changes_nothing(case):
+    problem = walk(case, case.problem, S.ACCEPTED)
+    before = (problem.status, problem.due_at, counts(problem))
+    with pytest.raises(PermissionDenied, match="department"):
+        problem_transition(actor=case.users["officer"], problem=problem, to=S.IN_PROGRESS)
+    problem.refresh_from_db()
+    assert (problem.status, problem.due_at, counts(problem)) == before
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+def test_submitted_on_friday_is_due_monday(case):
+    problem = factories.problem(case.firm_a, on=D(2020, 6, 5))
+    assert problem.due_at == D(2020, 6, 8)
+
+
+def test_reply_due_across_a_make_up_sunday(case):
+    """Accepted on Friday 25 Sep 2020: Sunday 27 Sep was a working day (调休)."""
+    problem = problem_transition(
+        actor=None, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2020, 9, 25)
+    )
+    assert problem.due_at == D(2020, 9, 29)
+    assert problem.accepted_on == D(2020, 9, 25)
+
+
+def test_reply_due_across_the_national_day_holiday(case):
+    """Accepted on 29 Sep 2020: 1-8 Oct are off, Saturday 10 Oct is a working day."""
+    problem = problem_transition(
+        actor=None, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2020, 9, 29)
+    )
+    assert problem.due_at == D(2020, 10, 10)
+
+
+def test_configured_holiday_moves_the_deadline(case):
+    """A day added in the calendar is skipped from then on."""
+    services.calendar_day_set(actor=case.users["admin"], date=D(2021, 3, 4), kind="holiday")
+    problem = problem_transition(
+        actor=None, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2021, 3, 1)
+    )
+    assert problem.due_at == D(2021, 3, 5)  # Tue, Wed, (Thu off), Fri
+
+
+def test_only_an_administrator_edits_the_calendar(case):
+    with pytest.raises(PermissionDenied):
+        services.calendar_day_set(actor=case.users["leader"], date=D(2021, 3, 4), kind="holiday")
+
+
+def test_replied_sets_the_resolve_deadline_from_acceptance(case):
+    problem = case.problem
+    for step, on in [(S.ACCEPTED, D(2020, 6, 1)), (S.IN_PROGRESS, D(2020, 6, 1))]:
+        problem = problem_transition(
+            actor=None, problem=problem, to=step, on=on, **inputs(case, problem, step)
+        )
+    problem = problem_transition(
+        actor=None, problem=problem, to=S.REPLIED, reason="已答复", on=D(2020, 6, 2)
+    )
+    assert problem.due_at == D(2020, 6, 22)  # 15 working days after Monday 1 June
+
+
+def test_extension_once_and_within_the_limit(case):
+    problem = case.problem
+    for step in (S.ACCEPTED, S.IN_PROGRESS):
+        problem = problem_transition(
+            actor=None, problem=problem, to=step, on=D(2020, 6, 1), **inputs(case, problem, step)
+        )
+    limit = D(2020, 7, 14)  # 30 working days after 1 June 2020: 25-27 June off, 28 June worked
+    with pytest.raises(ValidationFailed) as exc:
+        problem_transition(
+            actor=case.users["officer"],
+            problem=problem,
+            to=EXTENDED,
+            reason="需省级审批",
+            due_on=limit + dt.timedelta(days=1),
+            on=D(2020, 6, 2),
+        )
+    assert "2020-07-14" in str(exc.value)
+    with pytest.raises(ValidationFailed, match="reason"):
+        problem_transition(actor=case.users["officer"], problem=problem, to=EXTENDED, due_on=limit)
+    problem = problem_transition(
+        actor=case.users["officer"],
+        problem=problem,
+        to=EXTENDED,
+        reason="需省级审批",
+        due_on=limit,
+        on=D(2020, 6, 2),
+    )
+    assert (problem.status, problem.due_at, problem.extended) == (S.IN_PROGRESS, limit, True)
+    event = problem.events.latest("id")
+    assert event.payload["due_to"] == "2020-07-14"
+    with pytest.raises(DomainError, match="only once"):
+        problem_transition(
+            actor=None, problem=problem, to=EXTENDED, reason="再延", due_on=limit, on=D(2020, 6, 3)
+        )
+    # the reply keeps the extended deadline
+    problem = problem_transition(
+        actor=None, problem=problem, to=S.REPLIED, reason="已答复", on=D(2020, 6, 3)
+    )
+    assert problem.due_at == limit
+
+
+def test_reopen_after_resolve(case):
+    """The firm reopens a resolved problem with a reason; it is due again in 15 working days."""
+    problem = walk(case, case.problem, S.RESOLVED)
+    assert problem.resolved_at is not None and problem.due_at is None
+    with pytest.raises(ValidationFailed, match="reason"):
+        problem_transition(actor=case.users["enterprise"], problem=problem, to=S.REOPENED)
+    problem = problem_transition(
+        actor=case.users["enterprise"],
+        problem=problem,
+        to=S.REOPENED,
+        reason="问题仍在",
+        on=D(2020, 6, 1),
+    )
+    assert problem.status == S.REOPENED and problem.resolved_at is None
+    assert problem.due_at == D(2020, 6, 22)
+    problem = problem_transition(actor=case.users["department"], problem=problem, to=S.IN_PROGRESS)
+    assert problem.assignee == case.users["department"]
+
+
+def test_confirm_needs_a_rating(case):
+    problem = walk(case, case.problem, S.RESOLVED)
+    with pytest.raises(ValidationFailed, match="satisfaction"):
+        problem_transition(actor=case.users["enterprise"], problem=problem, to=S.CONFIRMED)
+    with pytest.raises(ValidationFailed):
+        problem_transition(
+            actor=case.users["enterprise"], problem=problem, to=S.CONFIRMED, satisfaction=6
+        )
+    problem = problem_transition(
+        actor=case.users["enterprise"],
+        problem=problem,
+        to=S.CONFIRMED,
+        satisfaction=5,
+        comment="好",
+    )
+    assert (problem.satisfaction, problem.firm_comment, problem.is_final) == (5, "好", True)
+
+
+def test_transfer_to_another_department(case):
+    """A transfer names the new department and the reason; that department accepts it."""
+    problem = walk(case, case.problem, S.IN_PROGRESS)
+    with pytest.raises(ValidationFailed, match="department"):
+        problem_transition(
+            actor=case.users["officer"],
+            problem=problem,
+            to=S.TRANSFERRED,
+            reason="x",
+            department=case.dept,
+        )
+    dept_b = case.users["dept_b"].department
+    with pytest.raises(ValidationFailed, match="department"):
+        problem_transition(
+            actor=case.users["officer"],
+            problem=problem,
+            to=S.TRANSFERRED,
+            reason="x",
+            department=dept_b,
+        )
+    problem = problem_transition(
+        actor=case.users["officer"],
+        problem=problem,
+        to=S.TRANSFERRED,
+        reason="属招商服务局职能",
+        department=case.dept2,
+    )
+    assert (problem.department, problem.assignee) == (case.dept2, None)
+    event = problem.events.latest("id")
+    assert event.payload["department_from"] == case.dept.pk
+    assert event.payload["department_to"] == case.dept2.pk
+    assert event.reason == "属招商服务局职能"
+    problem = problem_transition(
+        actor=case.users["department2"],
+        problem=problem,
+        to=S.ACCEPTED,
+        assignee=case.users["department2"],
+    )
+    assert (problem.status, problem.department) == (S.ACCEPTED, case.dept2)
+
+
+def test_accept_needs_a_department_of_the_zone(case):
+    with pytest.raises(ValidationFailed, match="department"):
+        problem_transition(actor=case.users["officer"], problem=case.problem, to=S.ACCEPTED)
+    with pytest.raises(ValidationFailed, match="assignee"):
+        problem_transition(
+            actor=case.users["officer"],
+            problem=case.problem,
+            to=S.ACCEPTED,
+            department=case.dept,
+            assignee=case.users["department2"],
+        )
+
+
+# --- escalation ----------------------------------------------------------------------------------
+
+
+def test_escalation_is_idempotent(case):
+    """Overdue problems are escalated once, with an event and an audit entry each."""
+    late = factories.problem(case.firm_a, on=D(2020, 6, 1))  # due 2 June
+    closed = walk(case, factories.problem(case.firm_a2, on=D(2020, 6, 1)), S.CLOSED_UNSOLVABLE)
+    on_time = case.problem  # submitted today
+
+    first = services.problems_escalate(today=D(2020, 6, 10))
+    second = services.problems_escalate(today=D(2020, 6, 10))
+
+    assert [p.pk for p in first] == [late.pk]
+    assert second == []
+    late.refresh_from_db()
+    assert late.escalated_at is not None
+    assert late.events.filter(move=services.ESCALATED).count() == 1
+    assert AuditEntry.objects.filter(target_id=str(late.pk), changes__has_key="escalated_at")
+    assert closed.events.filter(move=services.ESCALATED).count() == 0
+    assert on_time.events.filter(move=services.ESCALATED).count() == 0
+
+
+def test_a_new_deadline_can_escalate_again(case):
+    late = factories.problem(case.firm_a, on=D(2020, 6, 1))
+    services.problems_escalate(today=D(2020, 6, 10))
+    late = problem_transition(
+        actor=None, problem=late, to=S.ACCEPTED, department=case.dept, on=D(2020, 6, 10)
+    )
+    assert late.escalated_at is None
+    assert [p.pk for p in services.problems_escalate(today=D(2020, 6, 20))] == [late.pk]

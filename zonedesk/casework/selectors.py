@@ -1,0 +1,318 @@
+"""Reads of casework, always scoped to the acting user; lists return querysets or plain
+dataclasses that pages, the API, exports and reports share.
+
+Who sees which problems: managers (leaders, administrators), officers and auditors see the
+problems of the firms under their unit ("mine" narrows an officer to the firms assigned to
+them); department staff see the problems their department is in charge of; an enterprise user
+sees their own firm's problems only.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
+
+from zonedesk.casework.models import Contact, Problem
+from zonedesk.casework.workdays import calendar_scope, work_calendar
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise, EnterpriseMember
+from zonedesk.org.access import MANAGER_ROLES, is_active
+from zonedesk.org.models import Role, Zone
+from zonedesk.org.selectors import zone_list
+
+UNIT_READERS = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.AUDITOR)
+
+__all__ = ["work_calendar"]
+
+
+def problem_scope(user) -> QuerySet[Problem]:
+    """Every problem the user may see."""
+    qs = Problem.objects.all()
+    if not is_active(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    parts = []
+    if user.has_role(*UNIT_READERS):
+        parts.append(Q(enterprise__zone__in=zone_list(user)))
+    if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
+        parts.append(Q(department_id=user.department_id))
+    if user.has_role(Role.ENTERPRISE):
+        parts.append(
+            Q(enterprise_id__in=EnterpriseMember.objects.filter(user=user).values("enterprise_id"))
+        )
+    if not parts:
+        return qs.none()
+    where = parts[0]
+    for part in parts[1:]:
+        where |= part
+    return qs.filter(where)
+
+
+def _overdue(today: dt.date) -> Q:
+    return Q(status__in=Problem.OPEN, due_at__lt=today)
+
+
+def problems(
+    user,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    overdue: bool | None = None,
+    mine: bool = False,
+    department=None,
+    enterprise=None,
+    today: dt.date | None = None,
+) -> QuerySet[Problem]:
+    """The user's problems, filtered. `mine`: the firms assigned to the user (or their own
+    firm), the problems in their charge, or raised by them."""
+    qs = problem_scope(user).select_related(
+        "enterprise", "enterprise__officer", "department", "assignee"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if overdue is not None:
+        cond = _overdue(today or timezone.localdate())
+        qs = qs.filter(cond) if overdue else qs.exclude(cond)
+    if mine:
+        own = EnterpriseMember.objects.filter(user=user).values("enterprise_id")
+        qs = qs.filter(
+            Q(enterprise__officer=user)
+            | Q(assignee=user)
+            | Q(raised_by=user)
+            | Q(enterprise_id__in=own)
+        )
+    if department is not None:
+        qs = qs.filter(department=department)
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs
+
+
+def problem_get(user, *, pk: int) -> Problem | None:
+    """One problem with its events, or None when out of the user's scope."""
+    return (
+        problem_scope(user)
+        .select_related("enterprise__zone", "department", "assignee", "raised_by", "contact")
+        .prefetch_related("events__actor")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def overdue_for_leader(user, today: dt.date) -> QuerySet[Problem]:
+    """The overdue problems of the leader's unit, longest overdue first (managers only)."""
+    if not is_active(user) or not (user.is_superuser or user.has_role(*MANAGER_ROLES)):
+        return Problem.objects.none()
+    return problems(user, overdue=True, today=today).order_by("due_at", "id")
+
+
+def department_queue(user) -> QuerySet[Problem]:
+    """What waits on the user's department, soonest deadline first."""
+    if not is_active(user) or not user.has_role(Role.DEPARTMENT) or user.department_id is None:
+        return Problem.objects.none()
+    return (
+        problems(user, department=user.department_id)
+        .filter(status__in=Problem.OPEN)
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+
+# --- contacts due --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactDue:
+    """A firm whose next visit or call is overdue (or that was never contacted)."""
+
+    enterprise: Enterprise
+    officer_id: int | None
+    at_risk: bool
+    visit_every_days: int
+    call_every_days: int
+    last_visit: dt.date | None
+    last_contact: dt.date | None
+    days_overdue: int | None  # None: never contacted
+
+
+def _intervals(plan) -> tuple[int, int, bool]:
+    default = settings.ZONEDESK["CONTACT_PLAN_DEFAULT"]
+    visit = plan.visit_every_days if plan else default["visit_every_days"]
+    call = plan.call_every_days if plan else default["call_every_days"]
+    at_risk = bool(plan and plan.at_risk)
+    if at_risk:  # firms at risk are contacted twice as often
+        visit, call = max(1, visit // 2), max(1, call // 2)
+    return visit, call, at_risk
+
+
+def contacts_due(user, *, today: dt.date) -> list[ContactDue]:
+    """Firms whose last visit or contact is older than their plan allows (a default plan from
+    settings when they have none), never-contacted first, then the most overdue. An officer
+    gets the firms assigned to them; managers get their unit's."""
+    if not is_active(user):
+        return []
+    firms = Enterprise.objects.exclude(status=Enterprise.Status.CLOSED)
+    if user.is_superuser or user.has_role(*MANAGER_ROLES):
+        firms = firms.filter(zone__in=zone_list(user))
+    elif user.has_role(Role.OFFICER):
+        firms = firms.filter(officer=user, zone__in=zone_list(user))
+    else:
+        return []
+    upto = Q(case_contacts__date__lte=today)
+    firms = (
+        firms.select_related("contact_plan", "officer")
+        .annotate(
+            last_contact=Max("case_contacts__date", filter=upto),
+            last_visit=Max(
+                "case_contacts__date",
+                filter=upto & Q(case_contacts__kind__in=Contact.VISIT_KINDS),
+            ),
+        )
+        .order_by("name", "id")
+    )
+    out = []
+    for firm in firms:
+        plan = getattr(firm, "contact_plan", None)
+        visit, call, at_risk = _intervals(plan)
+        if firm.last_contact is None:
+            days = None
+        else:
+            late = [(today - firm.last_contact).days - call]
+            late.append((today - (firm.last_visit or dt.date.min)).days - visit)
+            days = max(late)
+            if days <= 0:
+                continue
+        out.append(
+            ContactDue(
+                enterprise=firm,
+                officer_id=firm.officer_id,
+                at_risk=at_risk,
+                visit_every_days=visit,
+                call_every_days=call,
+                last_visit=firm.last_visit,
+                last_contact=firm.last_contact,
+                days_overdue=days,
+            )
+        )
+    out.sort(key=lambda r: (r.days_overdue is not None, -(r.days_overdue or 0)))
+    return out
+
+
+# --- the zone's overview -------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    """Counts for one category or department (key "" is no department yet)."""
+
+    key: str
+    label: str
+    raised: int = 0  # raised in the period
+    open: int = 0  # waiting on the administration now
+    overdue: int = 0
+    resolved: int = 0  # resolved in the period
+    avg_days_to_resolve: Decimal | None = None  # working days, raised to resolved
+    satisfaction_avg: Decimal | None = None  # of those resolved in the period and rated
+    _days: list[int] = field(default_factory=list, repr=False)
+    _ratings: list[int] = field(default_factory=list, repr=False)
+
+    def _finish(self) -> None:
+        if self._days:
+            self.avg_days_to_resolve = Decimal(sum(self._days)) / len(self._days)
+        if self._ratings:
+            self.satisfaction_avg = Decimal(sum(self._ratings)) / len(self._ratings)
+
+
+@dataclass
+class ZoneOverview:
+    zone: Zone
+    period: Period
+    today: dt.date
+    total: OverviewRow
+    by_category: list[OverviewRow]
+    by_department: list[OverviewRow]
+
+
+def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(period.first_day, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(period.shift(1).first_day, dt.time()))
+    return start, end
+
+
+def zone_overview(
+    user, *, zone: Zone, period: Period, today: dt.date | None = None
+) -> ZoneOverview | None:
+    """Open, overdue and resolved problems of a zone by category and by department, with the
+    average working days to resolve and the satisfaction; None when the zone is not the
+    user's (staff of the unit only)."""
+    if not is_active(user) or not (user.is_superuser or user.has_role(*UNIT_READERS)):
+        return None
+    if not zone_list(user).filter(pk=zone.pk).exists():
+        return None
+    today = today or timezone.localdate()
+    start, end = _bounds(period)
+    rows = list(
+        problem_scope(user)
+        .filter(enterprise__zone=zone)
+        .filter(
+            Q(status__in=Problem.OPEN)
+            | Q(created_at__gte=start, created_at__lt=end)
+            | Q(resolved_at__gte=start, resolved_at__lt=end)
+        )
+        .values(
+            "category",
+            "department_id",
+            "department__name",
+            "status",
+            "due_at",
+            "created_at",
+            "resolved_at",
+            "satisfaction",
+        )
+    )
+    total = OverviewRow("", "")
+    categories = {c: OverviewRow(c, str(label)) for c, label in Problem.Category.choices}
+    departments: dict[int | None, OverviewRow] = {}
+    earliest = min(
+        (timezone.localtime(r["created_at"]).date() for r in rows),
+        default=period.first_day,
+    )
+    with calendar_scope():
+        calendar = work_calendar(earliest, max(today, period.shift(1).first_day))
+        for r in rows:
+            dept = departments.setdefault(
+                r["department_id"],
+                OverviewRow(str(r["department_id"] or ""), r["department__name"] or ""),
+            )
+            targets = (total, categories[r["category"]], dept)
+            is_open = r["status"] in Problem.OPEN
+            raised = start <= r["created_at"] < end
+            resolved = r["resolved_at"] is not None and start <= r["resolved_at"] < end
+            days = None
+            if resolved:
+                days = calendar.working_days_between(
+                    timezone.localtime(r["created_at"]).date(),
+                    timezone.localtime(r["resolved_at"]).date(),
+                )
+            for row in targets:
+                row.raised += raised
+                row.open += is_open
+                row.overdue += is_open and r["due_at"] is not None and r["due_at"] < today
+                if resolved:
+                    row.resolved += 1
+                    row._days.append(days)
+                    if r["satisfaction"]:
+                        row._ratings.append(r["satisfaction"])
+    for row in (total, *categories.values(), *departments.values()):
+        row._finish()
+    by_category = sorted(
+        (r for r in categories.values() if r.raised or r.open or r.resolved),
+        key=lambda r: (-r.raised, -r.open, r.key),
+    )
+    by_department = sorted(departments.values(), key=lambda r: (r.key == "", r.label))
+    return ZoneOverview(zone, period, today, total, by_category, by_department)
