@@ -378,3 +378,12 @@ def test_a_new_deadline_can_escalate_again(case):
     )
     assert late.escalated_at is None
     assert [p.pk for p in services.problems_escalate(today=D(2020, 6, 20))] == [late.pk]
+
+
+def test_a_refusal_is_said_in_chinese_to_chinese_users(case):
+    from django.utils import translation
+
+    problem = case.problem
+    with translation.override("zh-hans"), pytest.raises(DomainError) as exc:
+        problem_transition(actor=None, problem=problem, to=S.RESOLVED, reason="已解决")
+    assert "不能转为" in str(exc.value)
