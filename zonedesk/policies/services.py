@@ -11,20 +11,22 @@ they come from are); the workflow steps of a benefit are.
 """
 
 import datetime as dt
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zonedesk.core import audit
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.policies import access, facts, rules
+from zonedesk.policies import access, facts, matching, rules
 from zonedesk.policies.models import (
     Entitlement,
     EntitlementEvent,
@@ -206,23 +208,146 @@ class MatchResult:
     measures: int = 0
     eligible: Counter = field(default_factory=Counter)  # per issuing level
     undetermined: Counter = field(default_factory=Counter)
-    stored: int = 0
+    stored: int = 0  # pairs stored after the match
+    inserted: int = 0  # rows written: new pairs ...
+    updated: int = 0  # ... and pairs whose decision, estimate, rules, month or state changed
     removed: int = 0
 
 
-def _scope_mask(document: PolicyDocument, table: facts.FactTable) -> np.ndarray:
-    if document.zone_id:
-        return np.asarray(table.columns["zone_code"].values == document.zone.code, dtype=bool)
-    prefix = document.scope_prefix
-    counties = table.columns["county_code"].values.astype(str)
-    return np.char.startswith(counties, prefix)
+@lru_cache(maxsize=4096)
+def _compiled(eligibility: str, benefit: str) -> tuple[rules.Node, rules.Node | None]:
+    """Rule versions never change, so their trees are parsed once per process."""
+    return compile_rules(eligibility, benefit)
 
 
-def _cents(value: float) -> Decimal | None:
-    if not np.isfinite(value):
-        return None
-    amount = Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return amount if abs(amount) < Decimal("1e12") else None
+class _Scopes:
+    """Which firm rows each document covers, computed once per zone or area prefix (over the
+    few distinct county codes, not the firms)."""
+
+    def __init__(self, table: facts.FactTable):
+        self.table = table
+        self.cache: dict[tuple, np.ndarray] = {}
+        self.counties = None
+
+    def mask(self, document: PolicyDocument) -> np.ndarray:
+        if document.zone_id:
+            key = ("zone", document.zone.code)
+            if key not in self.cache:
+                zones = self.table.columns["zone_code"].values
+                self.cache[key] = np.asarray(zones == document.zone.code, dtype=bool)
+            return self.cache[key]
+        key = ("area", document.scope_prefix)
+        if key not in self.cache:
+            if self.counties is None:
+                codes = self.table.columns["county_code"].values.astype(str)
+                self.counties = np.unique(codes, return_inverse=True)
+            unique, inverse = self.counties
+            self.cache[key] = np.char.startswith(unique, document.scope_prefix)[inverse]
+        return self.cache[key]
+
+
+def _stored(firms, measures: list[Measure], table: facts.FactTable, period: Period, texts):
+    """The stored decisions of these firms and measures, columnar, in one query."""
+    firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    missing = "missing::text" if connection.vendor == "postgresql" else "missing"
+    sql = (
+        "SELECT id, enterprise_id, measure_id, decision, state, "  # noqa: S608 - our own names
+        f"CAST(ROUND(estimate_wan * 100) AS BIGINT), {missing}, rule_version_id, "
+        "CASE WHEN period = %s THEN 1 ELSE 0 END "
+        f"FROM {Entitlement._meta.db_table} "
+        f"WHERE measure_id IN ({', '.join(['%s'] * len(measures))}) "
+        f"AND enterprise_id IN ({firm_sql})"
+    )
+    params = [period.first_day, *(m.pk for m in measures), *firm_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return matching.Stored.from_rows(rows, table.firm_ids, [m.pk for m in measures], texts)
+
+
+UPSERT_COLUMNS = (
+    "enterprise_id",
+    "measure_id",
+    "decision",
+    "missing",
+    "estimate_wan",
+    "rule_version_id",
+    "period",
+    "decided_at",
+    "state",
+)
+
+
+def _write(plan, table, measures, versions, texts, period: Period, now) -> None:
+    """Insert or update the planned rows and delete the gone ones: COPY into a temporary table
+    and one INSERT … ON CONFLICT on PostgreSQL, one executemany on SQLite."""
+    m = len(measures)
+    firm_ids = np.asarray(table.firm_ids, dtype=np.int64)
+    measure_ids = np.array([x.pk for x in measures], dtype=np.int64)
+    ops = connection.ops
+    day = ops.adapt_datefield_value(period.first_day)
+    stamp = ops.adapt_datetimefield_value(now)
+    rows = zip(
+        firm_ids[plan.keys // m].tolist(),
+        measure_ids[plan.keys % m].tolist(),
+        (matching.DECISIONS[d] for d in plan.decision.tolist()),
+        (texts[i] for i in plan.missing.tolist()),
+        (
+            None if c == matching.NO_AMOUNT else str(matching.decimal_of(c))
+            for c in plan.cents.tolist()
+        ),
+        versions[plan.keys % m].tolist(),
+        itertools.repeat(day),
+        itertools.repeat(stamp),
+        (matching.STATES[s] for s in plan.state.tolist()),
+        strict=False,
+    )
+    table_name = Entitlement._meta.db_table
+    columns = ", ".join(UPSERT_COLUMNS)
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in UPSERT_COLUMNS if c not in ("enterprise_id", "measure_id")
+    )
+    upsert = (
+        f"INSERT INTO {table_name} ({columns}, reason) "
+        "{source} ON CONFLICT (enterprise_id, measure_id) DO UPDATE SET " + updates
+    )
+    delete_ids = plan.delete_ids.tolist()
+    events = EntitlementEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if len(plan.keys):
+                cursor.execute("DROP TABLE IF EXISTS zd_match")
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE zd_match (enterprise_id bigint, measure_id bigint, "
+                    "decision text, missing jsonb, estimate_wan numeric, rule_version_id bigint, "
+                    "period date, decided_at timestamptz, state text) ON COMMIT DROP"
+                )
+                with cursor.cursor.copy(f"COPY zd_match ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(upsert.format(source=f"SELECT {columns}, '' FROM zd_match"))  # noqa: S608
+            if delete_ids:
+                # Pairs without a workflow have no steps; any step left goes with its pair.
+                cursor.execute(
+                    f"DELETE FROM {events} WHERE entitlement_id = ANY(%s)",  # noqa: S608
+                    [delete_ids],
+                )
+                cursor.execute(
+                    f"DELETE FROM {table_name} WHERE id = ANY(%s)",  # noqa: S608
+                    [delete_ids],
+                )
+        else:
+            # The driver's own executemany: Django's wrapper would adapt every value in Python.
+            raw = cursor.cursor
+            if len(plan.keys):
+                marks = ", ".join(["?"] * (len(UPSERT_COLUMNS) + 1))
+                raw.executemany(
+                    upsert.format(source=f"VALUES ({marks})"), ((*row, "") for row in rows)
+                )
+            if delete_ids:
+                gone = [(i,) for i in delete_ids]
+                raw.executemany(f"DELETE FROM {events} WHERE entitlement_id = ?", gone)  # noqa: S608
+                raw.executemany(f"DELETE FROM {table_name} WHERE id = ?", gone)  # noqa: S608
 
 
 @transaction.atomic
@@ -230,7 +355,12 @@ def match(
     *, actor, firms, period: Period, today: dt.date | None = None, measures=None
 ) -> MatchResult:
     """Decide every firm in `firms` (a queryset) against every measure in force (or those
-    given) on the facts of `period`; store the decisions in bulk."""
+    given) on the facts of `period`; store the decisions in bulk.
+
+    Only what changed is written: a pair whose decision, estimate, missing facts, rule version,
+    month of facts and state are as stored is left alone (its `decided_at` says when it was last
+    decided differently), so a re-match with no change in the data writes nothing.
+    """
     today = today or timezone.localdate()
     table = facts.fact_table(firms, period)
     result = MatchResult(firms=len(table))
@@ -238,91 +368,23 @@ def match(
     result.measures = len(measures)
     if not len(table) or not measures:
         return result
-    ids = np.array(table.firm_ids)
-    now = timezone.now()
-    existing = {
-        (e["enterprise_id"], e["measure_id"]): e
-        for e in Entitlement.objects.filter(
-            enterprise_id__in=table.firm_ids, measure__in=measures
-        ).values("id", "enterprise_id", "measure_id", "state")
-    }
-    to_store, to_delete = [], []
-    n = len(table)
+    scopes = _Scopes(table)
+    prepared = []
     for measure in measures:
-        version = measure.current
-        eligibility, benefit = compile_rules(version.eligibility, version.benefit)
-        in_scope = _scope_mask(measure.document, table)
-        decided = rules.evaluate(eligibility, table.columns, n)
-        estimate = rules.evaluate(benefit, table.columns, n) if benefit is not None else None
-        eligible = in_scope & decided.known & decided.values
-        undetermined = in_scope & ~decided.known
-        level = measure.document.level
-        result.eligible[level] += int(eligible.sum())
-        result.undetermined[level] += int(undetermined.sum())
-        used = sorted(rules.facts_used(eligibility))
-        for i in np.flatnonzero(eligible | undetermined):
-            firm_id = int(ids[i])
-            prior = existing.pop((firm_id, measure.pk), None)
-            state = prior["state"] if prior else ""
-            is_eligible = bool(eligible[i])
-            if is_eligible and not state:
-                state = Entitlement.State.IDENTIFIED
-            elif not is_eligible and state == Entitlement.State.IDENTIFIED:
-                state = ""
-            to_store.append(
-                Entitlement(
-                    enterprise_id=firm_id,
-                    measure_id=measure.pk,
-                    decision=Entitlement.Decision.ELIGIBLE
-                    if is_eligible
-                    else Entitlement.Decision.UNDETERMINED,
-                    missing=[]
-                    if is_eligible
-                    else [f for f in used if not table.columns[f].known[i]],
-                    estimate_wan=_cents(estimate.values[i])
-                    if is_eligible and estimate is not None and estimate.known[i]
-                    else None,
-                    rule_version_id=version.pk,
-                    period=period.first_day,
-                    decided_at=now,
-                    state=state,
-                )
+        eligibility, benefit = _compiled(measure.current.eligibility, measure.current.benefit)
+        prepared.append(
+            matching.Rule(
+                measure.document.level, eligibility, benefit, scopes.mask(measure.document)
             )
-    # What is left of the stored pairs no longer qualifies (or left the scope).
-    for (firm_id, measure_id), prior in existing.items():
-        if prior["state"] in IN_WORKFLOW:
-            to_store.append(
-                Entitlement(
-                    enterprise_id=firm_id,
-                    measure_id=measure_id,
-                    decision=Entitlement.Decision.NOT_ELIGIBLE,
-                    missing=[],
-                    estimate_wan=None,
-                    rule_version_id=next(m.current_id for m in measures if m.pk == measure_id),
-                    period=period.first_day,
-                    decided_at=now,
-                    state=prior["state"],
-                )
-            )
-        else:
-            to_delete.append(prior["id"])
-    Entitlement.objects.bulk_create(
-        to_store,
-        batch_size=5000,
-        update_conflicts=True,
-        unique_fields=["enterprise", "measure"],
-        update_fields=[
-            "decision",
-            "missing",
-            "estimate_wan",
-            "rule_version",
-            "period",
-            "decided_at",
-            "state",
-        ],
-    )
-    Entitlement.objects.filter(pk__in=to_delete).delete()
-    result.stored, result.removed = len(to_store), len(to_delete)
+        )
+    decided = matching.decide(table.columns, len(table), prepared)
+    result.eligible, result.undetermined = decided.eligible, decided.undetermined
+    stored = _stored(firms, measures, table, period, decided.missing_texts)
+    versions = np.array([x.current_id for x in measures], dtype=np.int64)
+    plan = matching.plan(decided, stored, versions)
+    _write(plan, table, measures, versions, decided.missing_texts, period, timezone.now())
+    result.stored, result.inserted, result.updated = plan.stored, plan.inserted, plan.updated
+    result.removed = len(plan.delete_ids)
     return result
 
 
