@@ -138,56 +138,58 @@ def decide(columns: dict[str, rules.Column], n: int, measures: list[Rule]) -> De
     return out
 
 
+PACK = 1 << 24  # a stored pair is read as firm id * PACK + measure id
+
+
 @dataclass
 class Stored:
     """The stored decisions of the same firms and measures, keyed like Decisions."""
 
-    ids: np.ndarray  # int64 primary keys
     keys: np.ndarray  # int64
     decision: np.ndarray  # int8
     state: np.ndarray  # int8 (STATE_CODES)
     cents: np.ndarray  # int64
     missing: np.ndarray  # int32 (-1: a text no decision makes now)
-    version: np.ndarray  # int64 rule version id
-    same_period: np.ndarray  # bool
+    same_period: np.ndarray  # bool: decided on the facts of the same month
+    same_version: np.ndarray  # bool: decided by the measure's current rules
 
     @classmethod
-    def from_rows(cls, rows, firm_ids, measure_ids, missing_texts: list[str]) -> "Stored":
-        """From (id, firm id, measure id, decision, state, cents or None, missing text, version
-        id, same period) rows, as the database returns them."""
-        if not rows:
-            e = np.empty(0, dtype=np.int64)
-            return cls(
-                e, e, e.astype(np.int8), e.astype(np.int8), e, e.astype(np.int32), e, e.astype(bool)
-            )
-        ids, firms, measures, decision, state, amount, missing, version, same = zip(
-            *rows, strict=True
-        )
+    def from_packed(cls, rows, firm_ids, measure_ids, missing_texts: list[str]) -> "Stored":
+        """From (firm id * PACK + measure id, decision code + 4 * state code + 64 if the same
+        month + 128 if the current rules, cents or None, missing text or None for "[]") rows."""
+        n = len(rows)
+        if n:
+            packed, flags, amounts, missing = zip(*rows, strict=True)
+        else:
+            packed = flags = amounts = missing = ()
+        packed = np.fromiter(packed, dtype=np.int64, count=n)
+        flags = np.fromiter(flags, dtype=np.int64, count=n)
         firm_ids = np.asarray(firm_ids, dtype=np.int64)
         measure_ids = np.asarray(measure_ids, dtype=np.int64)
         by_measure = np.argsort(measure_ids)
-        firm_rows = np.searchsorted(firm_ids, np.array(firms, dtype=np.int64))
-        measure_pos = np.searchsorted(measure_ids[by_measure], np.array(measures, dtype=np.int64))
-        keys = firm_rows.astype(np.int64) * len(measure_ids) + by_measure[measure_pos]
+        firm_rows = np.searchsorted(firm_ids, packed // PACK)
+        measure_pos = np.searchsorted(measure_ids[by_measure], packed % PACK)
+        keys = firm_rows * len(measure_ids) + by_measure[measure_pos]
         codes = {t: i for i, t in enumerate(missing_texts)}
         order = np.argsort(keys, kind="stable")
         return cls(
-            ids=np.array(ids, dtype=np.int64)[order],
             keys=keys[order],
-            decision=np.array([DECISION_CODES.get(d, 0) for d in decision], dtype=np.int8)[order],
-            state=np.array([STATE_CODES.get(s, 0) for s in state], dtype=np.int8)[order],
-            cents=np.array([NO_AMOUNT if a is None else int(a) for a in amount], dtype=np.int64)[
-                order
-            ],
-            missing=np.array([codes.get(t, -1) for t in missing], dtype=np.int32)[order],
-            version=np.array(version, dtype=np.int64)[order],
-            same_period=np.array(same, dtype=bool)[order],
+            decision=(flags % 4).astype(np.int8)[order],
+            state=(flags // 4 % 16).astype(np.int8)[order],
+            cents=np.fromiter(
+                (NO_AMOUNT if a is None else a for a in amounts), dtype=np.int64, count=n
+            )[order],
+            missing=np.fromiter(
+                (0 if t is None else codes.get(t, -1) for t in missing), dtype=np.int32, count=n
+            )[order],
+            same_period=(flags & 64 > 0)[order],
+            same_version=(flags & 128 > 0)[order],
         )
 
 
 @dataclass
 class Plan:
-    """What to write: rows to insert or update (by key) and stored ids to delete."""
+    """What to write: pairs to insert or update, and pairs to delete (by key)."""
 
     keys: np.ndarray
     decision: np.ndarray
@@ -196,51 +198,42 @@ class Plan:
     missing: np.ndarray
     inserted: int
     updated: int
-    delete_ids: np.ndarray
+    delete_keys: np.ndarray
     stored: int  # pairs stored after the write
 
 
-def plan(decided: Decisions, stored: Stored, versions: np.ndarray) -> Plan:
-    """The differences between the new decisions and the stored ones. `versions` holds each
-    measure's current rule version id, by measure index."""
-    m = len(versions)
+def plan(decided: Decisions, stored: Stored) -> Plan:
+    """The differences between the new decisions and the stored ones."""
+    n_stored = len(stored.keys)
     pos = np.searchsorted(stored.keys, decided.keys)
-    pos_c = np.minimum(pos, max(len(stored.keys) - 1, 0))
-    found = (
-        (pos < len(stored.keys)) & (stored.keys[pos_c] == decided.keys)
-        if len(stored.keys)
-        else np.zeros(len(decided.keys), dtype=bool)
-    )
-    prior = np.where(found, stored.state[pos_c] if len(stored.keys) else 0, NONE_STATE)
+    at = np.minimum(pos, max(n_stored - 1, 0))
+    found = (pos < n_stored) & (stored.keys[at] == decided.keys) if n_stored else pos < 0
+    prior = np.where(found, stored.state[at] if n_stored else 0, NONE_STATE).astype(np.int8)
     eligible = decided.decision == ELIGIBLE
-    state = prior.astype(np.int8)
+    state = prior.copy()
     state[eligible & (prior == NONE_STATE)] = IDENTIFIED
     state[~eligible & (prior == IDENTIFIED)] = NONE_STATE
-    version = versions[decided.keys % m]
-    if len(stored.keys):
+    same = found
+    if n_stored:
         same = (
             found
-            & (stored.decision[pos_c] == decided.decision)
-            & (stored.state[pos_c] == state)
-            & (stored.cents[pos_c] == decided.cents)
-            & (stored.missing[pos_c] == decided.missing)
-            & (stored.version[pos_c] == version)
-            & stored.same_period[pos_c]
+            & (stored.decision[at] == decided.decision)
+            & (stored.state[at] == state)
+            & (stored.cents[at] == decided.cents)
+            & (stored.missing[at] == decided.missing)
+            & stored.same_version[at]
+            & stored.same_period[at]
         )
-    else:
-        same = found
     write = ~same
     # Stored pairs no decision kept: they no longer qualify (or left the scope).
-    kept = np.zeros(len(stored.keys), dtype=bool)
-    kept[pos[found]] = True
-    gone = ~kept
+    gone = np.ones(n_stored, dtype=bool)
+    gone[pos[found]] = False
     in_workflow = gone & IN_WORKFLOW[stored.state]
-    left_version = versions[stored.keys % m] if len(stored.keys) else stored.version
     stale = in_workflow & ~(
         (stored.decision == NOT_ELIGIBLE)
         & (stored.cents == NO_AMOUNT)
         & (stored.missing == 0)
-        & (stored.version == left_version)
+        & stored.same_version
         & stored.same_period
     )
     n_left = int(stale.sum())
@@ -254,6 +247,6 @@ def plan(decided: Decisions, stored: Stored, versions: np.ndarray) -> Plan:
         missing=np.concatenate([decided.missing[write], np.zeros(n_left, dtype=np.int32)]),
         inserted=int((~found).sum()),
         updated=int((write & found).sum()) + n_left,
-        delete_ids=stored.ids[gone & ~in_workflow],
+        delete_keys=stored.keys[gone & ~in_workflow],
         stored=len(decided.keys) + int(in_workflow.sum()),
     )

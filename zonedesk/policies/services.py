@@ -1,6 +1,6 @@
 """Every write of the policy library and of entitlements: atomic, permission-checked, audited.
 
-Matching: the facts of every firm in scope are computed once (four queries), each measure's
+Matching: the facts of every firm in scope are computed once (three queries), each measure's
 rules are evaluated over them with NumPy, and the decisions are upserted in bulk. Only pairs
 that matter are stored: eligible and undetermined ones, and any pair whose benefit is on its
 way (a pair that stops qualifying keeps its workflow). Why a firm does *not* qualify is
@@ -246,23 +246,44 @@ class _Scopes:
         return self.cache[key]
 
 
+def _case(column: str, codes: dict[str, int]) -> str:
+    whens = " ".join(f"WHEN '{text}' THEN {code}" for text, code in codes.items() if text)
+    return f"(CASE {column} {whens} ELSE 0 END)"
+
+
 def _stored(firms, measures: list[Measure], table: facts.FactTable, period: Period, texts):
-    """The stored decisions of these firms and measures, columnar, in one query."""
+    """The stored decisions of these firms and measures, columnar, in one query.
+
+    Reading a million stored pairs is most of a re-match, and the driver's cost is per value,
+    so each row comes as four numbers and a text that is null for the common "[]": the pair
+    packed into one integer, and decision, state, same month and same rule version packed
+    into another (see matching.Stored.from_packed).
+    """
     firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
-    missing = "missing::text" if connection.vendor == "postgresql" else "missing"
+    missing = "e.missing::text" if connection.vendor == "postgresql" else "e.missing"
+    entitlements = Entitlement._meta.db_table
+    marks = ", ".join(["%s"] * len(measures))
     sql = (
-        "SELECT id, enterprise_id, measure_id, decision, state, "  # noqa: S608 - our own names
-        f"CAST(ROUND(estimate_wan * 100) AS BIGINT), {missing}, rule_version_id, "
-        "CASE WHEN period = %s THEN 1 ELSE 0 END "
-        f"FROM {Entitlement._meta.db_table} "
-        f"WHERE measure_id IN ({', '.join(['%s'] * len(measures))}) "
-        f"AND enterprise_id IN ({firm_sql})"
+        f"SELECT e.enterprise_id * {matching.PACK} + e.measure_id, "  # noqa: S608 - our own names
+        f"{_case('e.decision', matching.DECISION_CODES)}"
+        f" + 4 * {_case('e.state', matching.STATE_CODES)}"
+        " + (CASE WHEN e.period = %s THEN 64 ELSE 0 END)"
+        f" + (CASE WHEN e.rule_version_id IN ({marks}) THEN 128 ELSE 0 END), "
+        "CAST(ROUND(e.estimate_wan * 100) AS BIGINT), "
+        f"CASE WHEN e.decision = 'undetermined' THEN {missing} END "
+        f"FROM {entitlements} e "
+        # "+": SQLite would otherwise probe (firm, measure) 20 million times instead of reading
+        # each firm's pairs once.
+        f"WHERE +e.measure_id IN ({marks}) "
+        f"AND e.enterprise_id IN ({firm_sql})"
     )
-    params = [period.first_day, *(m.pk for m in measures), *firm_params]
+    # A rule version belongs to one measure: the current ones are the measures' own.
+    versions = [m.current_id for m in measures]
+    params = [period.first_day, *versions, *(m.pk for m in measures), *firm_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return matching.Stored.from_rows(rows, table.firm_ids, [m.pk for m in measures], texts)
+    return matching.Stored.from_packed(rows, table.firm_ids, [m.pk for m in measures], texts)
 
 
 UPSERT_COLUMNS = (
@@ -311,7 +332,14 @@ def _write(plan, table, measures, versions, texts, period: Period, now) -> None:
         f"INSERT INTO {table_name} ({columns}, reason) "
         "{source} ON CONFLICT (enterprise_id, measure_id) DO UPDATE SET " + updates
     )
-    delete_ids = plan.delete_ids.tolist()
+    gone = list(
+        zip(
+            firm_ids[plan.delete_keys // m].tolist(),
+            measure_ids[plan.delete_keys % m].tolist(),
+            strict=True,
+        )
+    )
+    # Pairs without a workflow have no steps; any step left by hand goes with its pair.
     events = EntitlementEvent._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -326,16 +354,17 @@ def _write(plan, table, measures, versions, texts, period: Period, now) -> None:
                     for row in rows:
                         copy.write_row(row)
                 cursor.execute(upsert.format(source=f"SELECT {columns}, '' FROM zd_match"))  # noqa: S608
-            if delete_ids:
-                # Pairs without a workflow have no steps; any step left goes with its pair.
-                cursor.execute(
-                    f"DELETE FROM {events} WHERE entitlement_id = ANY(%s)",  # noqa: S608
-                    [delete_ids],
+            if gone:
+                pairs = (
+                    f"SELECT id FROM {table_name} e, unnest(%s::bigint[], %s::bigint[]) g(f, m) "  # noqa: S608
+                    "WHERE e.enterprise_id = g.f AND e.measure_id = g.m"
                 )
-                cursor.execute(
-                    f"DELETE FROM {table_name} WHERE id = ANY(%s)",  # noqa: S608
-                    [delete_ids],
-                )
+                firms_gone, measures_gone = (list(x) for x in zip(*gone, strict=True))
+                for target, column in ((events, "entitlement_id"), (table_name, "id")):
+                    cursor.execute(
+                        f"DELETE FROM {target} WHERE {column} IN ({pairs})",  # noqa: S608
+                        [firms_gone, measures_gone],
+                    )
         else:
             # The driver's own executemany: Django's wrapper would adapt every value in Python.
             raw = cursor.cursor
@@ -344,10 +373,16 @@ def _write(plan, table, measures, versions, texts, period: Period, now) -> None:
                 raw.executemany(
                     upsert.format(source=f"VALUES ({marks})"), ((*row, "") for row in rows)
                 )
-            if delete_ids:
-                gone = [(i,) for i in delete_ids]
-                raw.executemany(f"DELETE FROM {events} WHERE entitlement_id = ?", gone)  # noqa: S608
-                raw.executemany(f"DELETE FROM {table_name} WHERE id = ?", gone)  # noqa: S608
+            if gone:
+                delete_events = (
+                    f"DELETE FROM {events} WHERE entitlement_id IN "  # noqa: S608 - our own names
+                    f"(SELECT id FROM {table_name} WHERE enterprise_id = ? AND measure_id = ?)"
+                )
+                raw.executemany(delete_events, gone)
+                raw.executemany(
+                    f"DELETE FROM {table_name} WHERE enterprise_id = ? AND measure_id = ?",  # noqa: S608
+                    gone,
+                )
 
 
 @transaction.atomic
@@ -379,12 +414,14 @@ def match(
         )
     decided = matching.decide(table.columns, len(table), prepared)
     result.eligible, result.undetermined = decided.eligible, decided.undetermined
+    if max(m.pk for m in measures) >= matching.PACK:
+        raise RuntimeError("measure ids outgrew the packing of pairs in matching.PACK")
     stored = _stored(firms, measures, table, period, decided.missing_texts)
     versions = np.array([x.current_id for x in measures], dtype=np.int64)
-    plan = matching.plan(decided, stored, versions)
+    plan = matching.plan(decided, stored)
     _write(plan, table, measures, versions, decided.missing_texts, period, timezone.now())
     result.stored, result.inserted, result.updated = plan.stored, plan.inserted, plan.updated
-    result.removed = len(plan.delete_ids)
+    result.removed = len(plan.delete_keys)
     return result
 
 
