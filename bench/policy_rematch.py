@@ -15,7 +15,7 @@ from zonedesk.core.period import Period
 from zonedesk.demo import scale
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring.models import MonthlyFigure
-from zonedesk.policies import facts, matching, rules, services
+from zonedesk.policies import bulk, facts, matching, rules, services
 from zonedesk.policies.models import Entitlement, EntitlementEvent
 
 TITLE = "Policy re-match: every firm x every measure in force"
@@ -89,7 +89,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
 
     # The limit: the same rules, parsed beforehand, as NumPy masks over the facts in memory,
     # with each document's scope mask computed beforehand too; no database at all.
-    scopes = services._Scopes(table)
+    scopes = bulk.Scopes(table)
     compiled = [
         (services._compiled(x.current.eligibility, x.current.benefit), scopes.mask(x.document))
         for x in measures
