@@ -3,7 +3,9 @@ packed numbers in one query, and the planned changes written in one statement (C
 temporary table and INSERT … ON CONFLICT on PostgreSQL, the driver's executemany on SQLite).
 Entitlements are derived data, so these bypass the ORM (see docs/decisions.md)."""
 
+import gc
 import itertools
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import connection
@@ -44,6 +46,19 @@ def _case(column: str, codes: dict[str, int]) -> str:
     return f"(CASE {column} {whens} ELSE 0 END)"
 
 
+@contextmanager
+def no_gc():
+    """Without the cycle collector: a million result tuples (which hold no cycles) would
+    otherwise trigger full collections over every object, again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: Period, texts):
     """The stored decisions of these firms and measures, columnar, in one query.
 
@@ -73,10 +88,10 @@ def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: 
     # A rule version belongs to one measure: the current ones are the measures' own.
     versions = [m.current_id for m in measures]
     params = [period.first_day, *versions, *(m.pk for m in measures), *firm_params]
-    with connection.cursor() as cursor:
+    with no_gc(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return matching.Stored.from_packed(rows, table.firm_ids, [m.pk for m in measures], texts)
+        return matching.Stored.from_packed(rows, table.firm_ids, [m.pk for m in measures], texts)
 
 
 UPSERT_COLUMNS = (

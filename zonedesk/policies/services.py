@@ -231,7 +231,8 @@ def match(
     decided differently), so a re-match with no change in the data writes nothing.
     """
     today = today or timezone.localdate()
-    table = facts.fact_table(firms, period)
+    with bulk.no_gc():
+        table = facts.fact_table(firms, period)
     result = MatchResult(firms=len(table))
     measures = list(measures if measures is not None else measures_in_force(today))
     result.measures = len(measures)

@@ -50,13 +50,16 @@ def prepare(firms: int, months: int, measures: int, log) -> None:
     present = scale.exists()
     if present == firms:
         log(f"  reusing {present:,} synthetic firms already loaded")
-        return
-    if present:
+    elif present:
         raise CommandError(f"the bench database holds {present} firms, not {firms}; drop it")
-    scale.generate(firms)
-    scale.generate_figures(months)
-    scale.generate_measures(measures)
-    log(f"  generated {firms:,} firms, {months} months, {measures} measures")
+    else:
+        scale.generate(firms)
+        scale.generate_figures(months)
+        scale.generate_measures(measures)
+        log(f"  generated {firms:,} firms, {months} months, {measures} measures")
+    # Planner statistics, as a database in service has them (autovacuum, or after an import).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def database_version() -> str:
