@@ -394,3 +394,92 @@ def test_an_imported_library_is_matched_on_import(setting):
     services.measures_import(actor=None, content=content, filename="m.xlsx")
     assert Entitlement.objects.filter(enterprise=w.firm_a).count() == 8  # 50 employees
     assert Entitlement.objects.filter(enterprise=w.firm_a2).count() == 2  # 10: ≥5 and ≥10
+
+
+# --- re-matching writes only what changed ---------------------------------------------------------
+
+
+def test_a_rematch_with_no_change_writes_nothing(setting):
+    w = setting
+    # (measures matched only when asked: a new measure is matched at once otherwise)
+    measure(
+        document(w, "province", area=w.sichuan), "employees >= 20", "employees * 0.1", rematch=False
+    )
+    measure(document(w, "zone"), "revenue_ytd_yoy <= -30%", rematch=False)
+    first = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    stamps = dict(Entitlement.objects.values_list("id", "decided_at"))
+    again = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert first.inserted == first.stored == 3
+    assert (again.inserted, again.updated, again.removed, again.stored) == (0, 0, 0, 3)
+    assert dict(Entitlement.objects.values_list("id", "decided_at")) == stamps
+
+
+def test_a_changed_figure_flips_exactly_the_affected_pairs(setting):
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "employees >= 20", "employees * 0.1")
+    other = measure(document(w, "zone"), 'industry_section == "C"')
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    before = {(e.enterprise_id, e.measure_id): e.decided_at for e in Entitlement.objects.all()}
+    MonthlyFigure.objects.filter(enterprise=w.firm_a2).update(employees=30)  # 10 -> 30
+    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert (result.inserted, result.updated, result.removed) == (1, 0, 0)
+    new = Entitlement.objects.get(enterprise=w.firm_a2, measure=m)
+    assert (new.decision, new.state, new.estimate_wan) == (
+        "eligible",
+        "identified",
+        Decimal("3.00"),
+    )
+    after = {(e.enterprise_id, e.measure_id): e.decided_at for e in Entitlement.objects.all()}
+    assert {k: v for k, v in after.items() if k in before} == before  # the others untouched
+    MonthlyFigure.objects.filter(enterprise=w.firm_a).update(employees=60)  # estimate 5 -> 6
+    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert (result.inserted, result.updated, result.removed) == (0, 1, 0)
+    assert Entitlement.objects.get(enterprise=w.firm_a, measure=m).estimate_wan == Decimal("6.00")
+    assert Entitlement.objects.filter(measure=other).count() == 2
+
+
+def test_a_pair_becoming_undetermined_loses_identified_but_keeps_a_workflow(setting):
+    w = setting
+    m = measure(
+        document(w, "province", area=w.sichuan), "employees >= 5 and revenue_month_wan >= 0"
+    )
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    Entitlement.objects.filter(enterprise=w.firm_a).update(state="notified")
+    MonthlyFigure.objects.filter(enterprise__in=[w.firm_a, w.firm_a2]).update(revenue_wan=None)
+    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    decided = {
+        e.enterprise_id: (e.decision, e.state, e.missing)
+        for e in Entitlement.objects.filter(measure=m)
+    }
+    assert decided == {
+        w.firm_a.pk: ("undetermined", "notified", ["revenue_month_wan"]),
+        w.firm_a2.pk: ("undetermined", "", ["revenue_month_wan"]),
+    }
+    assert result.updated == 2
+
+
+def test_a_new_month_of_facts_is_written_to_every_pair(setting):
+    w = setting
+    measure(document(w, "province", area=w.sichuan), "output_month_wan >= 0 or employees >= 0")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    for firm in (w.firm_a, w.firm_a2):
+        MonthlyFigure.objects.create(
+            enterprise=firm, period=JUNE.shift(1).first_day, output_value_wan=1, employees=9
+        )
+    july = services.match(
+        actor=None, firms=Enterprise.objects.all(), period=JUNE.shift(1), today=TODAY
+    )
+    assert july.updated == 2
+    assert set(Entitlement.objects.values_list("period", flat=True)) == {JUNE.shift(1).first_day}
+
+
+def test_a_single_firm_rematch_leaves_the_other_firms_alone(setting):
+    w = setting
+    m = measure(document(w, "province", area=w.sichuan), "employees >= 20")
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    MonthlyFigure.objects.update(employees=1)
+    result = services.match_firm(actor=None, enterprise=w.firm_a, period=JUNE, today=TODAY)
+    assert result.removed == 1
+    assert not Entitlement.objects.filter(measure=m, enterprise=w.firm_a).exists()
+    services.match_firm(actor=None, enterprise=w.firm_a2, period=JUNE, today=TODAY)
+    assert not Entitlement.objects.filter(measure=m).exists()

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -193,3 +194,63 @@ def test_a_refused_step_is_said_at_the_top_and_a_reload_goes_back_to_the_firm(wo
     assert response.status_code == 400 and 'role="alert"' in html and f"e{e.pk}" in html
     reload = officer.get(f"/policies/entitlements/{e.pk}/move/")
     assert reload.status_code == 302 and reload["Location"].endswith(f"#e{e.pk}")
+
+
+def test_each_firm_is_rematched_on_its_own_latest_month(world):
+    """One early reporter of July must not turn the June-only firms undetermined when the
+    zone is re-matched (a zone import, a rule edit)."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    figures(world.firm_a2, 30)  # June only
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    assert Entitlement.objects.get(enterprise=world.firm_a2, measure=m).state == "identified"
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a,
+        period=dt.date(2020, 7, 1),
+        output_value_wan=1,
+        revenue_wan=1,
+        employees=50,
+    )
+    services.rematch_firms(actor=None, firms=Enterprise.objects.filter(zone=world.zone_a))
+    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 4")
+    decided = {
+        e.enterprise_id: (e.decision, e.state, e.period.month)
+        for e in Entitlement.objects.filter(measure=m)
+    }
+    assert decided == {
+        world.firm_a.pk: ("eligible", "identified", 7),
+        world.firm_a2.pk: ("eligible", "identified", 6),
+    }
+
+
+def test_a_rematch_never_overwrites_a_step_taken_meanwhile(world):
+    """The stored states are read, somebody moves a benefit on, then the re-match writes: the
+    step stands (and a pair under way is never deleted)."""
+    from zonedesk.core.period import Period
+    from zonedesk.policies import bulk, facts, matching
+
+    figures(world.firm_a, 50)
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
+    # the re-match's reading half, with a rule the firm no longer meets
+    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 500", rematch=False)
+    measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
+    firms = Enterprise.objects.filter(pk=world.firm_a.pk)
+    table = facts.fact_table(firms, Period(2020, 6))
+    tree, benefit = services._compiled(measures[0].current.eligibility, "")
+    rule = matching.Rule("province", tree, benefit, bulk.Scopes(table).mask(measures[0].document))
+    decided = matching.decide(table.columns, len(table), [rule])
+    stored = bulk.read_stored(firms, measures, table, Period(2020, 6), decided.missing_texts)
+    plan = matching.plan(decided, stored)
+    assert len(plan.delete_keys) == 1  # it would go
+    # meanwhile the officer tells the firm
+    e = Entitlement.objects.get(measure=m)
+    services.entitlement_move(actor=world.users["officer"], entitlement=e, to="notified")
+    versions = np.array([measures[0].current_id])
+    from django.utils import timezone
+
+    bulk.write(
+        plan, table, measures, versions, decided.missing_texts, Period(2020, 6), timezone.now()
+    )
+    e.refresh_from_db()
+    assert e.state == "notified" and e.events.count() == 1

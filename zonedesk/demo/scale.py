@@ -197,3 +197,125 @@ def generate_figures(months: int, *, through: Period | None = None) -> int:
                 raw.executemany(sql, [(*r[:1], r[1].isoformat(), *r[2:-1], stamp) for r in batch])
                 written += len(batch)
     return written
+
+
+# --- synthetic measures -------------------------------------------------------------------------
+
+# Share of measures per issuing level: a province issues few measures for every firm, counties
+# and zones many for few firms, as in the 13/35/22 packages of 2020.
+LEVEL_SHARES = (("province", 0.15), ("city", 0.25), ("county", 0.35), ("zone", 0.25))
+# (title, benefit type, eligibility, benefit estimate in 万元): rules over the fact registry;
+# the yoy facts and last year's sums are missing for new and non-reporting firms, so some pairs
+# come out undetermined.
+MEASURE_KINDS = (
+    ("稳岗返还", "subsidy", "employees_yoy >= -{small}%", "round(employees * 0.03, 2)"),
+    ("缓缴社会保险费", "deferral", "revenue_ytd_yoy <= -{pct}%", ""),
+    (
+        "制造业产值下滑企业贷款贴息",
+        "interest",
+        'industry_section == "C" and employees >= {staff} and output_ytd_yoy <= -{pct}%',
+        "min(output_last_year_wan * 0.005, 30)",
+    ),
+    (
+        "中小微企业房租减免",
+        "rent",
+        'size_class in ["small", "micro"] and status == "producing"',
+        "min(output_month_wan * 0.02, 10)",
+    ),
+    (
+        "重点行业电费补贴",
+        "tax_relief",
+        'industry_division in ["{d1}", "{d2}", "{d3}"] and output_month_yoy <= -{small}%',
+        "round(output_month_wan * 0.004, 2)",
+    ),
+    (
+        "出口信用保险保费补助",
+        "subsidy",
+        "export_share >= {share}%",
+        "min(revenue_ytd_wan * export_share * 0.003, 20)",
+    ),
+    ("停产企业职工培训补贴", "subsidy", "days_halted_ytd >= {days}", "round(employees * 0.05, 2)"),
+    (
+        "规上企业满负荷生产奖励",
+        "subsidy",
+        "above_designated_size and output_month_yoy >= {small}%",
+        "min(output_month_wan * 0.01, 20)",
+    ),
+    ("小微企业增值税减免", "tax_relief", 'size_class == "micro" or is_sme and employees < 20', ""),
+    (
+        "上年营收下滑的中型企业纾困资金",
+        "subsidy",
+        'size_class == "medium" and revenue_last_year_wan >= {revenue} and employees_yoy <= 0%',
+        "if(employees >= 100, 50, 20)",
+    ),
+    ("新投产企业一次性奖励", "subsidy", "new_this_year", "10"),
+    ("融资担保费率降低", "service", "is_sme and not above_designated_size", ""),
+)
+
+
+@transaction.atomic
+def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
+    """K synthetic measures over the synthetic firms, deterministic for a seed: documents at
+    province, city, county and zone level, each measure a rule of MEASURE_KINDS with its own
+    thresholds, most with a benefit estimate."""
+    from zonedesk.policies import services
+
+    rng = random.Random(seed)
+    province = Area.objects.get(code=PROVINCE)
+    cities = list(Area.objects.filter(parent=province).order_by("code"))
+    counties = list(Area.objects.filter(parent__in=cities).order_by("code"))
+    zones = list(Zone.objects.filter(area__in=counties).order_by("code"))
+    divisions = sorted({c[:2] for c in (i.code for i in by_level("class")) if "13" <= c <= "43"})
+    scopes = {"province": [province], "city": cities, "county": counties, "zone": zones}
+    made = {"measures": 0, "documents": 0}
+    left = k
+    for index, (level, share) in enumerate(LEVEL_SHARES):
+        count = left if index == len(LEVEL_SHARES) - 1 else min(left, round(k * share))
+        left -= count
+        if not count:
+            continue
+        # Measures of a level are spread over its areas (or zones), about 5 per document.
+        places = scopes[level]
+        n_docs = min(len(places), max(1, count // 5))
+        picked = rng.sample(places, n_docs)
+        documents = []
+        for d, place in enumerate(picked):
+            scope = {"zone": place} if level == "zone" else {"area": place}
+            documents.append(
+                services.document_create(
+                    actor=None,
+                    level=level,
+                    issuer=f"{place.name}（合成）",
+                    number=f"合成〔2020〕{d + 1}号",
+                    title=f"关于支持企业稳定发展的若干措施（合成，{level}）",
+                    valid_from=dt.date(2020, 1, 1),
+                    **scope,
+                )
+            )
+            made["documents"] += 1
+        for i in range(count):
+            title, kind, rule, benefit = MEASURE_KINDS[rng.randrange(len(MEASURE_KINDS))]
+            d1, d2, d3 = rng.sample(divisions, 3)
+            params = {
+                "pct": rng.choice([5, 10, 20, 30]),
+                "small": rng.choice([0, 5, 10]),
+                "share": rng.choice([10, 15, 20]),
+                "staff": rng.choice([10, 20, 50]),
+                "days": rng.choice([5, 15, 30]),
+                "revenue": rng.choice([1000, 2000, 5000]),
+                "d1": d1,
+                "d2": d2,
+                "d3": d3,
+            }
+            services.measure_create(
+                actor=None,
+                document=documents[i % len(documents)],
+                clause=f"第{i // len(documents) + 1}条",
+                title=f"{title}（合成）",
+                benefit_type=kind,
+                mode="application",
+                eligibility=rule.format(**params),
+                benefit=benefit,
+            )
+            made["measures"] += 1
+    return made

@@ -758,19 +758,23 @@ class Column:
         elif kind == Type.BOOL:
             arr = np.array([bool(v) if v is not None else False for v in values], dtype=bool)
         else:
-            arr = np.array([v if v is not None else "" for v in values], dtype=object)
+            # Fixed-width text, so comparisons run in C instead of one Python call per firm.
+            arr = np.array([v if v is not None else "" for v in values], dtype=str)
         return cls(arr, known)
 
 
 def evaluate(tree: Node, columns: Mapping[str, Column], n: int) -> Column:
     """The rule for all n firms at once: the same results as `explain` row by row."""
 
+    known_everywhere = np.broadcast_to(np.True_, (n,))
+
     def const(value) -> Column:
+        # Read-only views of one value, not n copies: every operation below makes new arrays.
         if isinstance(value, bool):
-            return Column(np.full(n, value, dtype=bool), np.ones(n, dtype=bool))
+            return Column(np.broadcast_to(np.bool_(value), (n,)), known_everywhere)
         if isinstance(value, str):
-            return Column(np.full(n, value, dtype=object), np.ones(n, dtype=bool))
-        return Column(np.full(n, value, dtype=float), np.ones(n, dtype=bool))
+            return Column(np.broadcast_to(np.str_(value), (n,)), known_everywhere)
+        return Column(np.broadcast_to(np.float64(value), (n,)), known_everywhere)
 
     def ev(node) -> Column:
         match node:

@@ -25,8 +25,9 @@ from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role, Zone
 from zonedesk.policies import facts, rules
+from zonedesk.policies.matching import cents_of
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument, RuleVersion
-from zonedesk.policies.services import IN_WORKFLOW, _cents, compile_rules
+from zonedesk.policies.services import IN_WORKFLOW, compile_rules
 
 REACHED = IN_WORKFLOW  # notified or beyond: the firm has been told
 DONE = (Entitlement.State.DISBURSED, Entitlement.State.DECLINED)
@@ -490,7 +491,7 @@ def rule_preview(
     if estimate_tree is not None:
         estimate = rules.evaluate(estimate_tree, table.columns, n)
         for i in np.flatnonzero(eligible & estimate.known):
-            total += _cents(estimate.values[i]) or Decimal(0)
+            total += cents_of(estimate.values[i]) or Decimal(0)
     return RulePreview(
         firms=n,
         eligible=int(eligible.sum()),

@@ -1,6 +1,6 @@
 """Every write of the policy library and of entitlements: atomic, permission-checked, audited.
 
-Matching: the facts of every firm in scope are computed once (four queries), each measure's
+Matching: the facts of every firm in scope are computed once (three queries), each measure's
 rules are evaluated over them with NumPy, and the decisions are upserted in bulk. Only pairs
 that matter are stored: eligible and undetermined ones, and any pair whose benefit is on its
 way (a pair that stops qualifying keeps its workflow). Why a firm does *not* qualify is
@@ -13,7 +13,8 @@ they come from are); the workflow steps of a benefit are.
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from zonedesk.core import audit
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.policies import access, facts, rules
+from zonedesk.policies import access, bulk, facts, matching, rules
 from zonedesk.policies.models import (
     Entitlement,
     EntitlementEvent,
@@ -377,23 +378,16 @@ class MatchResult:
     measures: int = 0
     eligible: Counter = field(default_factory=Counter)  # per issuing level
     undetermined: Counter = field(default_factory=Counter)
-    stored: int = 0
+    stored: int = 0  # pairs stored after the match
+    inserted: int = 0  # rows written: new pairs ...
+    updated: int = 0  # ... and pairs whose decision, estimate, rules, month or state changed
     removed: int = 0
 
 
-def _scope_mask(document: PolicyDocument, table: facts.FactTable) -> np.ndarray:
-    if document.zone_id:
-        return np.asarray(table.columns["zone_code"].values == document.zone.code, dtype=bool)
-    prefix = document.scope_prefix
-    counties = table.columns["county_code"].values.astype(str)
-    return np.char.startswith(counties, prefix)
-
-
-def _cents(value: float) -> Decimal | None:
-    if not np.isfinite(value):
-        return None
-    amount = Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return amount if abs(amount) < Decimal("1e12") else None
+@lru_cache(maxsize=4096)
+def _compiled(eligibility: str, benefit: str) -> tuple[rules.Node, rules.Node | None]:
+    """Rule versions never change, so their trees are parsed once per process."""
+    return compile_rules(eligibility, benefit)
 
 
 @transaction.atomic
@@ -401,99 +395,39 @@ def match(
     *, actor, firms, period: Period, today: dt.date | None = None, measures=None
 ) -> MatchResult:
     """Decide every firm in `firms` (a queryset) against every measure in force (or those
-    given) on the facts of `period`; store the decisions in bulk."""
+    given) on the facts of `period`; store the decisions in bulk.
+
+    Only what changed is written: a pair whose decision, estimate, missing facts, rule version,
+    month of facts and state are as stored is left alone (its `decided_at` says when it was last
+    decided differently), so a re-match with no change in the data writes nothing.
+    """
     today = today or timezone.localdate()
-    table = facts.fact_table(firms, period)
+    with bulk.no_gc():
+        table = facts.fact_table(firms, period)
     result = MatchResult(firms=len(table))
     measures = list(measures if measures is not None else measures_in_force(today))
     result.measures = len(measures)
     if not len(table) or not measures:
         return result
-    ids = np.array(table.firm_ids)
-    now = timezone.now()
-    existing = {
-        (e["enterprise_id"], e["measure_id"]): e
-        for e in Entitlement.objects.filter(
-            enterprise_id__in=table.firm_ids, measure__in=measures
-        ).values("id", "enterprise_id", "measure_id", "state")
-    }
-    to_store, to_delete = [], []
-    n = len(table)
+    scopes = bulk.Scopes(table)
+    prepared = []
     for measure in measures:
-        version = measure.current
-        eligibility, benefit = compile_rules(version.eligibility, version.benefit)
-        in_scope = _scope_mask(measure.document, table)
-        decided = rules.evaluate(eligibility, table.columns, n)
-        estimate = rules.evaluate(benefit, table.columns, n) if benefit is not None else None
-        eligible = in_scope & decided.known & decided.values
-        undetermined = in_scope & ~decided.known
-        level = measure.document.level
-        result.eligible[level] += int(eligible.sum())
-        result.undetermined[level] += int(undetermined.sum())
-        used = sorted(rules.facts_used(eligibility))
-        for i in np.flatnonzero(eligible | undetermined):
-            firm_id = int(ids[i])
-            prior = existing.pop((firm_id, measure.pk), None)
-            state = prior["state"] if prior else ""
-            is_eligible = bool(eligible[i])
-            if is_eligible and not state:
-                state = Entitlement.State.IDENTIFIED
-            elif not is_eligible and state == Entitlement.State.IDENTIFIED:
-                state = ""
-            to_store.append(
-                Entitlement(
-                    enterprise_id=firm_id,
-                    measure_id=measure.pk,
-                    decision=Entitlement.Decision.ELIGIBLE
-                    if is_eligible
-                    else Entitlement.Decision.UNDETERMINED,
-                    missing=[]
-                    if is_eligible
-                    else [f for f in used if not table.columns[f].known[i]],
-                    estimate_wan=_cents(estimate.values[i])
-                    if is_eligible and estimate is not None and estimate.known[i]
-                    else None,
-                    rule_version_id=version.pk,
-                    period=period.first_day,
-                    decided_at=now,
-                    state=state,
-                )
+        eligibility, benefit = _compiled(measure.current.eligibility, measure.current.benefit)
+        prepared.append(
+            matching.Rule(
+                measure.document.level, eligibility, benefit, scopes.mask(measure.document)
             )
-    # What is left of the stored pairs no longer qualifies (or left the scope).
-    for (firm_id, measure_id), prior in existing.items():
-        if prior["state"] in IN_WORKFLOW:
-            to_store.append(
-                Entitlement(
-                    enterprise_id=firm_id,
-                    measure_id=measure_id,
-                    decision=Entitlement.Decision.NOT_ELIGIBLE,
-                    missing=[],
-                    estimate_wan=None,
-                    rule_version_id=next(m.current_id for m in measures if m.pk == measure_id),
-                    period=period.first_day,
-                    decided_at=now,
-                    state=prior["state"],
-                )
-            )
-        else:
-            to_delete.append(prior["id"])
-    Entitlement.objects.bulk_create(
-        to_store,
-        batch_size=5000,
-        update_conflicts=True,
-        unique_fields=["enterprise", "measure"],
-        update_fields=[
-            "decision",
-            "missing",
-            "estimate_wan",
-            "rule_version",
-            "period",
-            "decided_at",
-            "state",
-        ],
-    )
-    Entitlement.objects.filter(pk__in=to_delete).delete()
-    result.stored, result.removed = len(to_store), len(to_delete)
+        )
+    decided = matching.decide(table.columns, len(table), prepared)
+    result.eligible, result.undetermined = decided.eligible, decided.undetermined
+    if max(m.pk for m in measures) >= matching.PACK:
+        raise RuntimeError("measure ids outgrew the packing of pairs in matching.PACK")
+    stored = bulk.read_stored(firms, measures, table, period, decided.missing_texts)
+    versions = np.array([x.current_id for x in measures], dtype=np.int64)
+    plan = matching.plan(decided, stored)
+    bulk.write(plan, table, measures, versions, decided.missing_texts, period, timezone.now())
+    result.stored, result.inserted, result.updated = plan.stored, plan.inserted, plan.updated
+    result.removed = len(plan.delete_keys)
     return result
 
 
@@ -516,19 +450,54 @@ def firms_covered(document: PolicyDocument):
     return Enterprise.objects.filter(zone__area__code__startswith=document.scope_prefix)
 
 
-def rematch_firms(*, actor, firms, today: dt.date | None = None) -> MatchResult | None:
-    """Re-match firms after their figures or registry entry changed, on the facts of their
-    latest reported month (a correction of an earlier month changes the year-to-date facts of
-    the later ones too). Nothing to do without measures in force or figures."""
-    from zonedesk.monitoring.selectors import latest_period_of
+def _by_latest_month(firms) -> list[tuple[Period, object]]:
+    """The firms grouped by their own latest reported month (firms with no figures are left
+    out: their stored decisions stand until they report)."""
+    from django.db.models import OuterRef, Subquery
 
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    latest = Subquery(
+        MonthlyFigure.objects.filter(enterprise=OuterRef("pk"))
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    dated = firms.annotate(latest_month=latest)
+    months = sorted(set(dated.exclude(latest_month=None).values_list("latest_month", flat=True)))
+    return [
+        (
+            Period.of(month),
+            Enterprise.objects.filter(pk__in=dated.filter(latest_month=month).values("pk")),
+        )
+        for month in months
+    ]
+
+
+def _match_each_month(*, actor, firms, today, measures=None) -> MatchResult | None:
+    """Decide each firm on the facts of its own latest month (one columnar match per month)."""
+    total = None
+    for period, group in _by_latest_month(firms):
+        result = match(actor=actor, firms=group, period=period, today=today, measures=measures)
+        if total is None:
+            total = result
+            continue
+        total.firms += result.firms
+        total.eligible += result.eligible
+        total.undetermined += result.undetermined
+        for name in ("stored", "inserted", "updated", "removed"):
+            setattr(total, name, getattr(total, name) + getattr(result, name))
+    return total
+
+
+def rematch_firms(*, actor, firms, today: dt.date | None = None) -> MatchResult | None:
+    """Re-match firms after their figures or registry entry changed, each on the facts of its
+    own latest reported month (a correction of an earlier month changes the year-to-date facts
+    of the later ones too; a firm that has not reported the month others have keeps its own).
+    Nothing to do without measures in force or figures."""
     today = today or timezone.localdate()
     if not measures_in_force(today).exists():
         return None
-    period = latest_period_of(firms)
-    if period is None:
-        return None
-    return match(actor=actor, firms=firms, period=period, today=today)
+    return _match_each_month(actor=actor, firms=firms, today=today)
 
 
 def rematch_measures(
@@ -539,8 +508,6 @@ def rematch_measures(
     is not re-matched: its pairs stay as they were decided (its coverage stays true), and
     firms cannot be newly told of it (see _moves)."""
     from django.db.models import Q
-
-    from zonedesk.monitoring.selectors import latest_period_of
 
     today = today or timezone.localdate()
     measures = list(measures)
@@ -553,10 +520,7 @@ def rematch_measures(
     firms = Enterprise.objects.filter(covered)
     if also_firms is not None:
         firms = Enterprise.objects.filter(covered | Q(pk__in=also_firms.values("pk")))
-    period = latest_period_of(firms)
-    if period is None:
-        return None
-    return match(actor=actor, firms=firms, period=period, today=today, measures=in_force)
+    return _match_each_month(actor=actor, firms=firms, today=today, measures=in_force)
 
 
 def rematch_measure(*, actor, measure: Measure, today: dt.date | None = None) -> MatchResult | None:

@@ -29,9 +29,22 @@ class Command(BaseCommand):
             metavar="M",
             help="with --scale: monthly figures of every firm for the M months up to last month",
         )
+        parser.add_argument(
+            "--measures",
+            type=int,
+            default=0,
+            metavar="K",
+            help="with --scale: K synthetic support measures over the synthetic firms",
+        )
 
     def handle(
-        self, *args, scale: int | None = None, months: int = 24, force: bool = False, **options
+        self,
+        *args,
+        scale: int | None = None,
+        months: int = 24,
+        measures: int = 0,
+        force: bool = False,
+        **options,
     ):
         if not (settings.DEBUG or force):
             raise CommandError(
@@ -40,7 +53,7 @@ class Command(BaseCommand):
             )
         current_context.set(RequestContext(via="command"))
         if scale is not None:
-            return self._scale(scale, months)
+            return self._scale(scale, months, measures)
         if builder.is_loaded():
             self.stdout.write("The demo zone is loaded already; nothing changed.")
         else:
@@ -55,7 +68,7 @@ class Command(BaseCommand):
         for username, roles, who in builder.summary():
             self.stdout.write(f"  {username:<13} {roles:<11} {who}")
 
-    def _scale(self, n: int, months: int) -> None:
+    def _scale(self, n: int, months: int, measures: int = 0) -> None:
         if n < 1:
             raise CommandError("--scale needs a positive number of firms.")
         if not 0 <= months <= 240:
@@ -82,6 +95,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Wrote {rows:,} monthly figures ({months} months) "
+                    f"in {time.perf_counter() - started:.1f} s."
+                )
+            )
+        if measures:
+            started = time.perf_counter()
+            made = scale.generate_measures(measures)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Wrote {made['measures']} measures in {made['documents']} documents "
                     f"in {time.perf_counter() - started:.1f} s."
                 )
             )

@@ -1,0 +1,32 @@
+"""Every benchmark script runs at a tiny scale on the test database, so none can rot; the
+full suite is `make bench`, never part of the tests."""
+
+import pytest
+
+from zonedesk.demo import scale
+from zonedesk.demo.management.commands import bench
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny():
+    scale.generate(60)
+    scale.generate_figures(13)
+    scale.generate_measures(8)
+
+
+@pytest.mark.parametrize("name", list(bench.scripts()))
+def test_benchmark_runs_and_reports_its_rows(tiny, name):
+    rows = bench.load(name).run(runs=2, sample=5, log=lambda text: None)
+    assert rows and all(len(r["times"]) >= 1 for r in rows)
+    assert all(t >= 0 for r in rows for t in r["times"])
+
+
+def test_the_report_names_machine_scale_and_targets(tiny):
+    rows = bench.load("policy_rematch").run(runs=1, sample=3, log=lambda text: None)
+    result = {"database": "sqlite", "name": "policy_rematch", "title": "T", "rows": rows}
+    options = {"scale": 60, "months": 13, "measures": 8, "runs": 1, "sample": 3}
+    report = bench.Command().report([{**result, "rss_mib": 80.0, "version": "SQLite 3"}], options)
+    assert "cores" in report and "60 synthetic firms" in report
+    assert "single-firm re-match" in report and ("met:" in report or "missed" in report)

@@ -1,0 +1,269 @@
+"""`zonedesk bench`: the benchmark suite of issue 5 (scripts under bench/, results in
+docs/benchmarks.md). Each database and each script runs in a process of its own, so the
+figures do not share caches and each peak RSS is the script's own."""
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from zonedesk.core.audit import RequestContext, current_context
+from zonedesk.demo import scale
+
+ROOT = Path(__file__).resolve().parents[4]
+BENCH = ROOT / "bench"
+VAR = ROOT / "var"
+
+
+def scripts() -> dict[str, Path]:
+    """Every benchmark script, by name."""
+    return {p.stem: p for p in sorted(BENCH.glob("*.py")) if p.stem not in ("common", "__init__")}
+
+
+def load(name: str):
+    """A benchmark script as a module (bench/ is not a package: its helpers are on the path)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", scripts()[name])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def prepare(firms: int, months: int, measures: int, log) -> None:
+    """The synthetic data on the current database, generated once per database."""
+    call_command("migrate", verbosity=0)
+    current_context.set(RequestContext(via="command"))
+    present = scale.exists()
+    if present == firms:
+        log(f"  reusing {present:,} synthetic firms already loaded")
+    elif present:
+        raise CommandError(f"the bench database holds {present} firms, not {firms}; drop it")
+    else:
+        scale.generate(firms)
+        scale.generate_figures(months)
+        scale.generate_measures(measures)
+        log(f"  generated {firms:,} firms, {months} months, {measures} measures")
+    # Planner statistics, as a database in service has them (autovacuum, or after an import).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def database_version() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+        return "SQLite " + sqlite3.sqlite_version
+
+
+def _machine() -> dict:
+    memory = ""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    return {
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "numpy": importlib.import_module("numpy").__version__,
+    }
+
+
+def _fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _ratio(x: float) -> str:
+    return f"{x:.0f}x" if x >= 10 else f"{x:.2g}x"
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the benchmark suite (bench/*.py) on generated data at the given scale, on SQLite, "
+        "PostgreSQL or both, and rewrite docs/benchmarks.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=100_000, help="synthetic firms")
+        parser.add_argument("--months", type=int, default=18, help="months of figures")
+        parser.add_argument("--measures", type=int, default=200, help="synthetic measures")
+        parser.add_argument("--runs", type=int, default=5, help="timed runs of each figure")
+        parser.add_argument(
+            "--sample", type=int, default=300, help="firms for the per-firm references"
+        )
+        parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+        parser.add_argument("--only", help="run only this benchmark (a script name in bench/)")
+        parser.add_argument("--out", default="docs/benchmarks.md", help="the report to rewrite")
+        # Internal: run one step in this process (the parent starts one process per step).
+        parser.add_argument("--step", help=argparse_hidden())
+        parser.add_argument("--result", help=argparse_hidden())
+
+    def log(self, text: str) -> None:
+        self.stderr.write(text)
+
+    def handle(self, *args, **o):
+        if o["step"]:
+            return self.step(o)
+        names = list(scripts())
+        if o["only"]:
+            if o["only"] not in names:
+                raise CommandError(f"no benchmark {o['only']!r}; there are: {', '.join(names)}")
+            names = [o["only"]]
+        databases = ["sqlite", "postgres"] if o["database"] == "both" else [o["database"]]
+        results = []
+        for database in databases:
+            url = self.url(database, o)
+            self.log(f"== {database}: {url}")
+            env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "zonedesk.settings"}
+            self.child(env, "prepare", o)
+            for name in names:
+                self.log(f"-- {name}")
+                results.append({"database": database, **self.child(env, name, o)})
+        report = self.report(results, o)
+        out = Path(o["out"])
+        if not out.is_absolute():
+            out = ROOT / out
+        out.write_text(report, encoding="utf-8")
+        self.stdout.write(report)
+
+    def url(self, database: str, o) -> str:
+        tag = f"{o['scale']}_{o['months']}_{o['measures']}"
+        if database == "sqlite":
+            VAR.mkdir(exist_ok=True)
+            return f"sqlite:///{VAR / f'bench_{tag}.sqlite3'}"
+        base = os.environ.get("DATABASE_URL", "")
+        if not base.startswith("postgres"):
+            base = "postgres://postgres@127.0.0.1:5432/postgres"
+        parts = urlsplit(base)
+        name = f"zd_bench_{tag}"
+        import psycopg
+
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as pg:
+            if not pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                pg.execute(f'CREATE DATABASE "{name}"')
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    def child(self, env: dict, step: str, o) -> dict:
+        with tempfile.NamedTemporaryFile(suffix=".json") as result:
+            command = [
+                str(Path(sys.executable).parent / "zonedesk"),
+                "bench",
+                "--step",
+                step,
+                "--result",
+                result.name,
+                *("--scale", str(o["scale"]), "--months", str(o["months"])),
+                *("--measures", str(o["measures"]), "--runs", str(o["runs"])),
+                *("--sample", str(o["sample"])),
+            ]
+            done = subprocess.run(command, env=env, cwd=ROOT, check=False)  # noqa: S603 - our own command
+            if done.returncode:
+                raise CommandError(f"benchmark step {step} failed ({done.returncode})")
+            return json.loads(Path(result.name).read_text() or "{}")
+
+    def step(self, o) -> None:
+        current_context.set(RequestContext(via="command"))
+        if o["step"] == "prepare":
+            prepare(o["scale"], o["months"], o["measures"], self.log)
+            out = {}
+        else:
+            module = load(o["step"])
+            rows = module.run(runs=o["runs"], sample=o["sample"], log=self.log)
+            out = {
+                "name": o["step"],
+                "title": module.TITLE,
+                "rows": rows,
+                "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "version": database_version(),
+            }
+        Path(o["result"]).write_text(json.dumps(out))
+
+    def report(self, results: list[dict], o) -> str:
+        machine = _machine()
+        versions = sorted({r["version"] for r in results})
+        lines = [
+            "# Benchmarks",
+            "",
+            f"Written by `zonedesk bench` on {dt.date.today():%Y-%m-%d} (`make bench`); "  # noqa: DTZ011 - a label
+            "do not edit by hand. Times are medians of several runs on a shared machine; "
+            "the references are measured in the same run, on the same data.",
+            "",
+            "## Machine",
+            "",
+            f"- {machine['cores']} cores, {machine['memory']} memory; {machine['platform']}",
+            f"- Python {machine['python']}, NumPy {machine['numpy']}; {', '.join(versions)}",
+            "",
+            "## Scale",
+            "",
+            f"- {o['scale']:,} synthetic firms, {o['months']} months of figures, "
+            f"{o['measures']} synthetic measures (`zonedesk/demo/scale.py`)",
+            f"- {o['runs']} timed runs per figure; per-firm references on a sample of "
+            f"{o['sample']} firms",
+            "",
+        ]
+        for name in dict.fromkeys(r["name"] for r in results):
+            ran = [r for r in results if r["name"] == name]
+            lines += [
+                f"## {ran[0]['title']}",
+                "",
+                "| figure | database | median | spread (min–max) | runs | limit | x limit "
+                "| instead | x faster than instead | target |",
+                "|---|---|---|---|---|---|---|---|---|---|",
+            ]
+            for r in ran:
+                for x in r["rows"]:
+                    med = statistics.median(x["times"])
+                    target = "—"
+                    if x["target"]:
+                        text, met = x["target"]
+                        target = f"{'met' if met else '**missed**'}: {text}"
+                    vs_limit = _ratio(med / x["limit"]) if x["limit"] else "—"
+                    vs_instead = _ratio(x["instead"] / med) if x["instead"] else "—"
+                    lines.append(
+                        f"| {x['figure']} | {r['database']} | {_fmt(med)} "
+                        f"| {_fmt(min(x['times']))}–{_fmt(max(x['times']))} | {len(x['times'])} "
+                        f"| {_fmt(x['limit'])} | {vs_limit} | {_fmt(x['instead'])} "
+                        f"| {vs_instead} | {target} |"
+                    )
+            lines += [
+                "",
+                "Peak RSS of the benchmark's process: "
+                + ", ".join(f"{r['database']} {r['rss_mib']:.0f} MiB" for r in ran)
+                + ".",
+                "",
+                "Notes:",
+                "",
+            ]
+            for r in ran:
+                for x in r["rows"]:
+                    if x["note"]:
+                        lines.append(f"- {r['database']}, {x['figure']}: {x['note']}")
+            lines.append("")
+        return "\n".join(lines)
+
+
+def argparse_hidden():
+    import argparse
+
+    return argparse.SUPPRESS

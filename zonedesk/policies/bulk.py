@@ -1,0 +1,203 @@
+"""The bulk reads and writes of matching, in SQL: the stored decisions of many firms read as
+packed numbers in one query, and the planned changes written in one statement (COPY into a
+temporary table and INSERT … ON CONFLICT on PostgreSQL, the driver's executemany on SQLite).
+Entitlements are derived data, so these bypass the ORM (see docs/decisions.md)."""
+
+import gc
+import itertools
+from contextlib import contextmanager
+
+import numpy as np
+from django.db import connection
+
+from zonedesk.core.period import Period
+from zonedesk.policies import facts, matching
+from zonedesk.policies.models import Entitlement, EntitlementEvent, Measure, PolicyDocument
+
+
+class Scopes:
+    """Which firm rows each document covers, computed once per zone or area prefix (over the
+    few distinct county codes, not the firms)."""
+
+    def __init__(self, table: facts.FactTable):
+        self.table = table
+        self.cache: dict[tuple, np.ndarray] = {}
+        self.counties = None
+
+    def mask(self, document: PolicyDocument) -> np.ndarray:
+        if document.zone_id:
+            key = ("zone", document.zone.code)
+            if key not in self.cache:
+                zones = self.table.columns["zone_code"].values
+                self.cache[key] = np.asarray(zones == document.zone.code, dtype=bool)
+            return self.cache[key]
+        key = ("area", document.scope_prefix)
+        if key not in self.cache:
+            if self.counties is None:
+                codes = self.table.columns["county_code"].values.astype(str)
+                self.counties = np.unique(codes, return_inverse=True)
+            unique, inverse = self.counties
+            self.cache[key] = np.char.startswith(unique, document.scope_prefix)[inverse]
+        return self.cache[key]
+
+
+def _case(column: str, codes: dict[str, int]) -> str:
+    whens = " ".join(f"WHEN '{text}' THEN {code}" for text, code in codes.items() if text)
+    return f"(CASE {column} {whens} ELSE 0 END)"
+
+
+@contextmanager
+def no_gc():
+    """Without the cycle collector: a million result tuples (which hold no cycles) would
+    otherwise trigger full collections over every object, again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: Period, texts):
+    """The stored decisions of these firms and measures, columnar, in one query.
+
+    Reading a million stored pairs is most of a re-match, and the driver's cost is per value,
+    so each row comes as four numbers and a text that is null for the common "[]": the pair
+    packed into one integer, and decision, state, same month and same rule version packed
+    into another (see matching.Stored.from_packed).
+    """
+    firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    missing = "e.missing::text" if connection.vendor == "postgresql" else "e.missing"
+    entitlements = Entitlement._meta.db_table
+    marks = ", ".join(["%s"] * len(measures))
+    sql = (
+        f"SELECT e.enterprise_id * {matching.PACK} + e.measure_id, "  # noqa: S608 - our own names
+        f"{_case('e.decision', matching.DECISION_CODES)}"
+        f" + 4 * {_case('e.state', matching.STATE_CODES)}"
+        " + (CASE WHEN e.period = %s THEN 64 ELSE 0 END)"
+        f" + (CASE WHEN e.rule_version_id IN ({marks}) THEN 128 ELSE 0 END), "
+        "CAST(ROUND(e.estimate_wan * 100) AS BIGINT), "
+        f"CASE WHEN e.decision = 'undetermined' THEN {missing} END "
+        f"FROM {entitlements} e "
+        # "+": SQLite would otherwise probe (firm, measure) 20 million times instead of reading
+        # each firm's pairs once.
+        f"WHERE +e.measure_id IN ({marks}) "
+        f"AND e.enterprise_id IN ({firm_sql})"
+    )
+    # A rule version belongs to one measure: the current ones are the measures' own.
+    versions = [m.current_id for m in measures]
+    params = [period.first_day, *versions, *(m.pk for m in measures), *firm_params]
+    with no_gc(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        return matching.Stored.from_packed(rows, table.firm_ids, [m.pk for m in measures], texts)
+
+
+UPSERT_COLUMNS = (
+    "enterprise_id",
+    "measure_id",
+    "decision",
+    "missing",
+    "estimate_wan",
+    "rule_version_id",
+    "period",
+    "decided_at",
+    "state",
+)
+
+
+def write(plan, table, measures, versions, texts, period: Period, now) -> None:
+    """Insert or update the planned rows and delete the gone ones: COPY into a temporary table
+    and one INSERT … ON CONFLICT on PostgreSQL, one executemany on SQLite."""
+    m = len(measures)
+    firm_ids = np.asarray(table.firm_ids, dtype=np.int64)
+    measure_ids = np.array([x.pk for x in measures], dtype=np.int64)
+    ops = connection.ops
+    day = ops.adapt_datefield_value(period.first_day)
+    stamp = ops.adapt_datetimefield_value(now)
+    rows = zip(
+        firm_ids[plan.keys // m].tolist(),
+        measure_ids[plan.keys % m].tolist(),
+        (matching.DECISIONS[d] for d in plan.decision.tolist()),
+        (texts[i] for i in plan.missing.tolist()),
+        (
+            None if c == matching.NO_AMOUNT else str(matching.decimal_of(c))
+            for c in plan.cents.tolist()
+        ),
+        versions[plan.keys % m].tolist(),
+        itertools.repeat(day),
+        itertools.repeat(stamp),
+        (matching.STATES[s] for s in plan.state.tolist()),
+        strict=False,
+    )
+    table_name = Entitlement._meta.db_table
+    columns = ", ".join(UPSERT_COLUMNS)
+    # A benefit moved on by somebody after the stored states were read keeps its state (a
+    # re-match never overwrites a workflow step), and only pairs without one are deleted.
+    free = "('', 'identified')"
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        if c != "state"
+        else f"state = CASE WHEN {table_name}.state IN {free} THEN EXCLUDED.state "
+        f"ELSE {table_name}.state END"
+        for c in UPSERT_COLUMNS
+        if c not in ("enterprise_id", "measure_id")
+    )
+    upsert = (
+        f"INSERT INTO {table_name} ({columns}, reason) "
+        "{source} ON CONFLICT (enterprise_id, measure_id) DO UPDATE SET " + updates
+    )
+    gone = list(
+        zip(
+            firm_ids[plan.delete_keys // m].tolist(),
+            measure_ids[plan.delete_keys % m].tolist(),
+            strict=True,
+        )
+    )
+    # Pairs without a workflow have no steps; any step left by hand goes with its pair.
+    events = EntitlementEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if len(plan.keys):
+                cursor.execute("DROP TABLE IF EXISTS zd_match")
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE zd_match (enterprise_id bigint, measure_id bigint, "
+                    "decision text, missing jsonb, estimate_wan numeric, rule_version_id bigint, "
+                    "period date, decided_at timestamptz, state text) ON COMMIT DROP"
+                )
+                with cursor.cursor.copy(f"COPY zd_match ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(upsert.format(source=f"SELECT {columns}, '' FROM zd_match"))  # noqa: S608
+            if gone:
+                pairs = (
+                    f"SELECT id FROM {table_name} e, unnest(%s::bigint[], %s::bigint[]) g(f, m) "  # noqa: S608
+                    f"WHERE e.enterprise_id = g.f AND e.measure_id = g.m AND e.state IN {free}"
+                )
+                firms_gone, measures_gone = (list(x) for x in zip(*gone, strict=True))
+                for target, column in ((events, "entitlement_id"), (table_name, "id")):
+                    cursor.execute(
+                        f"DELETE FROM {target} WHERE {column} IN ({pairs})",  # noqa: S608
+                        [firms_gone, measures_gone],
+                    )
+        else:
+            # The driver's own executemany: Django's wrapper would adapt every value in Python.
+            raw = cursor.cursor
+            if len(plan.keys):
+                marks = ", ".join(["?"] * (len(UPSERT_COLUMNS) + 1))
+                raw.executemany(
+                    upsert.format(source=f"VALUES ({marks})"), ((*row, "") for row in rows)
+                )
+            if gone:
+                delete_events = (
+                    f"DELETE FROM {events} WHERE entitlement_id IN "  # noqa: S608 - our own names
+                    f"(SELECT id FROM {table_name} WHERE enterprise_id = ? AND measure_id = ? "
+                    f"AND state IN {free})"
+                )
+                raw.executemany(delete_events, gone)
+                raw.executemany(
+                    f"DELETE FROM {table_name} WHERE enterprise_id = ? AND measure_id = ? "  # noqa: S608
+                    f"AND state IN {free}",
+                    gone,
+                )
