@@ -254,3 +254,25 @@ def test_a_rematch_never_overwrites_a_step_taken_meanwhile(world):
     )
     e.refresh_from_db()
     assert e.state == "notified" and e.events.count() == 1
+
+
+def test_a_rule_is_held_to_shares_and_codes_when_written_not_when_stored(world):
+    """Written today, `employees >= 20%` and `size_class == "smal"` are refused with the
+    position; a version stored before the check still decides."""
+    from zonedesk.policies.models import RuleVersion
+
+    figures(world.firm_a, 50)
+    doc = document(world, "province", area=world.sichuan)
+    for bad, field_ in (
+        ("employees >= 20%", "eligibility"),
+        ('size_class == "smal"', "eligibility"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            measure(doc, bad, clause=bad)
+        assert set(caught.value.errors) == {field_}
+    m = measure(doc, "employees >= 20", clause="一")
+    old = RuleVersion.objects.create(measure=m, number=2, eligibility="employees >= 20%")
+    Measure.objects.filter(pk=m.pk).update(current=old)
+    m.refresh_from_db()
+    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert Entitlement.objects.get(measure=m, enterprise=world.firm_a).decision == "eligible"

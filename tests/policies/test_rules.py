@@ -325,3 +325,52 @@ def test_three_valued_logic_is_the_same_in_both_evaluators(template):
                 one = rules.explain(tree, firm, source).value
                 many = bool(result.values[i]) if result.known[i] else None
                 assert one == many, (source, firm)
+
+
+# --- what an author is held to: shares as percentages, codes that exist -------------------------
+
+SHARES = frozenset({"export_share", "output_ytd_yoy"})
+CHOICES = {"size_class": frozenset({"large", "medium", "small", "micro"})}
+AUTHOR_TYPES = {
+    "export_share": Type.NUMBER,
+    "output_ytd_yoy": Type.NUMBER,
+    "employees": Type.NUMBER,
+    "size_class": Type.TEXT,
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "position"),
+    [
+        ("export_share >= 20", "share_literal", 16),  # meant 20%
+        ("-10 >= output_ytd_yoy", "share_literal", 0),  # either side, signed
+        ("employees >= 20%", "not_share", 13),
+        ('size_class == "smal"', "not_a_choice", 14),
+        ('size_class in ["small", "mic"]', "not_a_choice", 24),
+    ],
+)
+def test_an_author_is_held_to_shares_and_codes(source, code, position):
+    with pytest.raises(rules.RuleError) as caught:
+        rules.compile_rule(source, AUTHOR_TYPES, shares=SHARES, choices=CHOICES)
+    assert (caught.value.code, caught.value.position) == (code, position)
+    assert caught.value.message("zh") and caught.value.message("en")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "export_share >= 20%",
+        "output_ytd_yoy <= 0",  # zero needs no percent sign
+        "employees >= 20",
+        'size_class in ["small", "micro"]',
+        "employees * export_share >= 3",  # arithmetic is the author's own
+    ],
+)
+def test_well_written_rules_pass_the_authors_checks(source):
+    rules.compile_rule(source, AUTHOR_TYPES, shares=SHARES, choices=CHOICES)
+
+
+def test_the_hint_shows_the_percentage_meant():
+    with pytest.raises(rules.RuleError) as caught:
+        rules.compile_rule("export_share >= 20", AUTHOR_TYPES, shares=SHARES, choices=CHOICES)
+    assert "20%" in caught.value.message("en") and "20%" in caught.value.message("zh")

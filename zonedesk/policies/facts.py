@@ -14,7 +14,7 @@ from django.db import connection
 from zonedesk.core import industry
 from zonedesk.core.period import Period
 from zonedesk.monitoring.models import MonthlyFigure
-from zonedesk.policies import sizes
+from zonedesk.policies import rules, sizes
 from zonedesk.policies.rules import Column, Type
 
 
@@ -142,6 +142,18 @@ _DEFS = [
 ]
 FACTS: dict[str, FactDef] = {f.name: f for f in _DEFS}
 TYPES: dict[str, Type] = {f.name: f.type for f in _DEFS}
+# What a rule's author is held to (rules.check): shares written as percentages, codes that exist.
+SHARES: frozenset[str] = frozenset(f.name for f in _DEFS if f.unit == "%")
+CHOICES: dict[str, frozenset[str]] = {
+    "size_class": frozenset(s.value for s in sizes.Size),
+    "status": frozenset({"producing", "halted", "construction", "closed"}),
+    "industry_section": frozenset("ABCDEFGHIJKLMNOPQRST"),
+}
+
+
+def compile_rule(source: str, *, result: Type):
+    """A rule as its author writes it, held to the registry (types, shares, codes)."""
+    return rules.compile_rule(source, TYPES, result=result, shares=SHARES, choices=CHOICES)
 
 
 @dataclass

@@ -494,7 +494,7 @@ def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
                 if not source.strip():
                     continue
                 try:
-                    rules.compile_rule(source, facts.TYPES, result=kind)
+                    facts.compile_rule(source, result=kind)
                 except rules.RuleError as exc:
                     bad(key, source, exc.message(lang))
         measure_values = {"clause": clause, "title": measure_title}

@@ -78,6 +78,18 @@ MESSAGES = {
         "the rule is too long (at most {max} characters)",
     ),
     "too_deep": ("规则嵌套过深", "the rule is nested too deeply"),
+    "share_literal": (
+        "{name} 是比率，请写成百分数，例如 {example}",
+        "{name} is a share or a change: write a percentage, e.g. {example}",
+    ),
+    "not_share": (
+        "{name} 不是比率，不能与百分数比较",
+        "{name} is not a share: it cannot be compared with a percentage",
+    ),
+    "not_a_choice": (
+        "{name} 没有“{value}”这个值（可用：{allowed}）",
+        "{name} has no value “{value}” (its values: {allowed})",
+    ),
     "round_places": (
         "round 的第二个参数应为 0 到 6 的整数",
         "round's second argument must be a whole number from 0 to 6",
@@ -204,6 +216,7 @@ class Node:
 @dataclass(frozen=True)
 class Number(Node):
     value: float
+    percent: bool = field(default=False, compare=False, kw_only=True)  # written as 30%
 
 
 @dataclass(frozen=True)
@@ -393,10 +406,11 @@ class _Parser:
         if tok.kind == "number":
             self.take()
             value, end = tok.value, tok.position + len(tok.text)
-            if self.at("op", "%"):
+            percent = self.at("op", "%")
+            if percent:
                 end = self.take().position + 1
                 value = value / 100
-            return Number(float(value), position=tok.position, end=end)
+            return Number(float(value), position=tok.position, end=end, percent=percent)
         if tok.kind == "string":
             self.take()
             return Text(tok.value, position=tok.position, end=tok.position + len(tok.text))
@@ -470,9 +484,41 @@ def _type_error(node: Node, what: str, expected: Type, actual: Type) -> RuleErro
     )
 
 
-def check(tree: Node, facts: Mapping[str, Type], *, result: Type | None = None) -> Type:
+def check(
+    tree: Node,
+    facts: Mapping[str, Type],
+    *,
+    result: Type | None = None,
+    shares: frozenset[str] | None = None,
+    choices: Mapping[str, frozenset[str]] | None = None,
+) -> Type:
     """The rule's type; RuleError for unknown facts and type errors. `result` demands a type
-    (BOOL for an eligibility rule, NUMBER for a benefit estimate)."""
+    (BOOL for an eligibility rule, NUMBER for a benefit estimate).
+
+    Given the facts that are `shares` (changes and ratios, 0.3 = 30%) and the `choices` of
+    coded text facts, a comparison of a fact with a literal is checked too: a share against a
+    number not written as a percentage (`export_share >= 20`), a count against a percentage
+    (`employees >= 20%`), a code the fact never takes (`size_class == "smal"`)."""
+    choices = choices or {}
+
+    def literal(fact: Node, value: Node) -> None:
+        if not isinstance(fact, Fact) or shares is None:
+            return
+        name = fact.name
+        sign, number = 1, value
+        if isinstance(value, Neg) and isinstance(value.operand, Number):
+            sign, number = -1, value.operand
+        if isinstance(number, Number):
+            if name in shares and not number.percent and number.value != 0:
+                example = f"{sign * number.value:g}%"
+                raise RuleError("share_literal", value.position, name=name, example=example)
+            if name not in shares and number.percent:
+                raise RuleError("not_share", value.position, name=name)
+        elif isinstance(value, Text) and name in choices and value.value not in choices[name]:
+            allowed = ", ".join(f'"{c}"' for c in sorted(choices[name]))
+            raise RuleError(
+                "not_a_choice", value.position, name=name, value=value.value, allowed=allowed
+            )
 
     def visit(node: Node) -> Type:
         match node:
@@ -514,6 +560,8 @@ def check(tree: Node, facts: Mapping[str, Type], *, result: Type | None = None) 
                     raise _type_error(right, "comparison", lt, rt)
                 if op not in ("==", "!=") and lt != Type.NUMBER:
                     raise _type_error(left, "comparison", Type.NUMBER, lt)
+                literal(left, right)
+                literal(right, left)
                 return Type.BOOL
             case In(operand=operand, options=options):
                 t = visit(operand)
@@ -521,6 +569,7 @@ def check(tree: Node, facts: Mapping[str, Type], *, result: Type | None = None) 
                     it = visit(item)
                     if it != t:
                         raise _type_error(item, "comparison", t, it)
+                    literal(operand, item)
                 return Type.BOOL
             case ListOf():
                 raise RuleError("expected", node.position, what=WHAT["value"])
@@ -563,10 +612,17 @@ def check(tree: Node, facts: Mapping[str, Type], *, result: Type | None = None) 
     return t
 
 
-def compile_rule(source: str, facts: Mapping[str, Type], *, result: Type | None = None) -> Node:
+def compile_rule(
+    source: str,
+    facts: Mapping[str, Type],
+    *,
+    result: Type | None = None,
+    shares: frozenset[str] | None = None,
+    choices: Mapping[str, frozenset[str]] | None = None,
+) -> Node:
     """Parse and check: the tree to store, or RuleError."""
     tree = parse(source)
-    check(tree, facts, result=result)
+    check(tree, facts, result=result, shares=shares, choices=choices)
     return tree
 
 

@@ -375,7 +375,7 @@ def documents(user, *, q: str = "", level: str = "") -> QuerySet[PolicyDocument]
     term = q.strip()
     if term:
         in_measures = Measure.objects.filter(
-            Q(title__icontains=term) | Q(summary__icontains=term)
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(department__icontains=term)
         ).values("document_id")
         qs = qs.filter(
             Q(title__icontains=term)
@@ -428,6 +428,7 @@ def measures(
         qs = qs.filter(
             Q(title__icontains=term)
             | Q(summary__icontains=term)
+            | Q(department__icontains=term)
             | Q(clause__icontains=term)
             | Q(document__title__icontains=term)
             | Q(document__number__icontains=term)

@@ -64,9 +64,13 @@ def _scope_of(document: PolicyDocument) -> dict:
     return {"area_code": document.area.code}
 
 
-def compile_rules(eligibility: str, benefit: str = "") -> tuple[rules.Node, rules.Node | None]:
+def compile_rules(
+    eligibility: str, benefit: str = "", *, authoring: bool = True
+) -> tuple[rules.Node, rules.Node | None]:
     """Both rules checked against the fact registry; ValidationFailed names the field, the
-    position and the reason (in the active language)."""
+    position and the reason (in the active language). A rule being written is also held to
+    the registry's shares and codes (facts.compile_rule); a stored one only to the types, so a
+    version saved before a check was added still decides."""
     from django.utils.translation import get_language
 
     lang = get_language() or "zh-hans"
@@ -80,7 +84,11 @@ def compile_rules(eligibility: str, benefit: str = "") -> tuple[rules.Node, rule
             trees.append(None)
             continue
         try:
-            trees.append(rules.compile_rule(source, facts.TYPES, result=kind))
+            trees.append(
+                facts.compile_rule(source, result=kind)
+                if authoring
+                else rules.compile_rule(source, facts.TYPES, result=kind)
+            )
         except rules.RuleError as exc:
             errors[name] = [exc.message(lang)]
             trees.append(None)
@@ -112,7 +120,7 @@ def rule_problems(eligibility: str, benefit: str, lang: str) -> list[RuleProblem
         if name == "benefit" and not source.strip():
             continue
         try:
-            rules.compile_rule(source, facts.TYPES, result=kind)
+            facts.compile_rule(source, result=kind)
         except rules.RuleError as exc:
             start = source.rfind("\n", 0, exc.position) + 1
             end = source.find("\n", exc.position)
@@ -387,7 +395,7 @@ class MatchResult:
 @lru_cache(maxsize=4096)
 def _compiled(eligibility: str, benefit: str) -> tuple[rules.Node, rules.Node | None]:
     """Rule versions never change, so their trees are parsed once per process."""
-    return compile_rules(eligibility, benefit)
+    return compile_rules(eligibility, benefit, authoring=False)
 
 
 @transaction.atomic

@@ -28,10 +28,10 @@ def _rate(value) -> Decimal | None:
     return None if value is None else (value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _coverage_columns(first: str) -> list[Column]:
+def _coverage_columns(first: str, *, per_measure: bool = False) -> list[Column]:
     return [
         Column(first, 30),
-        Column(_("Measures"), 10, "int"),
+        *([] if per_measure else [Column(_("Measures"), 10, "int")]),
         Column(_("Eligible pairs"), 12, "int"),
         Column(_("Notified"), 10, "int"),
         Column(_("Notified, 一条不漏 (%)"), 12, "wan"),
@@ -42,10 +42,10 @@ def _coverage_columns(first: str) -> list[Column]:
     ]
 
 
-def _coverage_cells(r: CoverageRow) -> list:
+def _coverage_cells(r: CoverageRow, *, per_measure: bool = False) -> list:
     return [
         r.label,
-        r.measures,
+        *([] if per_measure else [r.measures]),
         r.eligible,
         r.notified,
         _rate(r.notified_rate),
@@ -60,7 +60,11 @@ def coverage_sheets(by_level, by_measure, unclaimed):
     total = total_row(by_level)
     levels = [_coverage_cells(r) for r in [*by_level, *([total] if total else [])]]
     yield _("By level"), _coverage_columns(_("Issuing level")), levels
-    yield _("By measure"), _coverage_columns(_("Measure")), [_coverage_cells(r) for r in by_measure]
+    yield (
+        _("By measure"),
+        _coverage_columns(_("Measure"), per_measure=True),
+        [_coverage_cells(r, per_measure=True) for r in by_measure],
+    )
     yield (
         _("Unclaimed"),
         [
