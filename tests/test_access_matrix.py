@@ -199,6 +199,17 @@ MATRIX = {
         "V V V V V 403 403 V V V 401",
         "404 404 404 404 404 403 403 404 404 404 401",
     ),
+    # Casework: a firm's problem for the zone's readers and the firm itself (a department sees
+    # it once it is in its charge); steps by who the service allows.
+    "api:list_problems": ("V V V V H V H V V V 401", same("H", "401")),
+    "api:get_problem": ("200 200 200 200 404 200 404 200 200 200 401", same("404", "401")),
+    "api:submit_problem": ("201 201 201 403 403 201 404 403 201 201 401", same("404", "401")),
+    "api:take_step": ("200 200 200 403 404 403 404 403 200 200 401", same("404", "401")),
+    "api:contacts_due": ("V V V H H H H H V V 401", same("H", "401")),
+    "api:zone_casework": (
+        "200 200 200 200 404 403 403 200 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -440,6 +451,34 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "policies:coverage" | "policies:coverage_export":
             _entitlements(world)
             return client.get(reverse(name), {"zone": zone.code}), None
+        case "api:list_problems" | "api:contacts_due":
+            from tests import factories
+
+            factories.problem(firm)
+            return client.get(reverse(name)), f'"enterprise_id": {firm.pk}'
+        case "api:get_problem":
+            from tests import factories
+
+            return client.get(reverse(name, args=[factories.problem(firm).pk])), None
+        case "api:submit_problem":
+            body = {"category": "finance", "title": "资金紧张", "raised_via": "visit"}
+            return client.post(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:take_step":
+            from tests import factories
+            from zonedesk.org.models import Department
+
+            problem = factories.problem(firm)
+            dept = Department.objects.filter(zone=firm.zone).first() or Department.objects.create(
+                zone=firm.zone, name="乙区部门"
+            )
+            body = {"to": "accepted", "department_id": dept.pk}
+            return client.post(
+                reverse(name, args=[problem.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:zone_casework":
+            return client.get(reverse(name, args=[zone.code]), {"period": JUNE}), None
         case "api:list_figures":
             _figures(world)
             return client.get(reverse(name, args=[firm.pk])), '"2020-06"'

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from zonedesk.casework.api import router as casework_router
 from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
@@ -39,6 +40,7 @@ api.add_router("/", org_router)
 api.add_router("/", enterprises_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", policies_router)
+api.add_router("/", casework_router)
 
 
 @api.exception_handler(DomainError)

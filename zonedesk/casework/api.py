@@ -1,0 +1,311 @@
+"""Casework over the API: firms' problems (诉求) and their steps, contacts due, a zone's overview.
+The same services and selectors as the pages: scoping and every rule live there."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from zonedesk.casework import selectors, services
+from zonedesk.casework.models import Problem
+from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.pagination import Pagination
+from zonedesk.core.period import Period
+from zonedesk.core.schemas import InputSchema
+from zonedesk.enterprises.selectors import enterprise_get
+from zonedesk.monitoring.access import can_view_dashboard
+from zonedesk.org.models import Department, User
+from zonedesk.org.selectors import zone_get
+
+router = Router(tags=["casework"])
+
+
+class EventOut(Schema):
+    step: str
+    from_status: str
+    to_status: str
+    actor: str | None
+    at: dt.datetime
+    reason: str
+
+
+class ProblemOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    category: str
+    title: str
+    severity: str
+    status: str
+    department: str | None
+    assignee: str | None
+    due_at: dt.date | None
+    overdue: bool
+    extended: bool
+    escalated: bool
+    satisfaction: int | None
+    created_at: dt.datetime
+
+
+class ProblemDetailOut(ProblemOut):
+    description: str
+    raised_via: str
+    anonymous: bool
+    firm_comment: str
+    next_steps: list[str]
+    events: list[EventOut]
+
+
+def _out(p: Problem, today: dt.date) -> dict:
+    return {
+        "id": p.pk,
+        "enterprise_id": p.enterprise_id,
+        "enterprise": p.enterprise.name,
+        "category": p.category,
+        "title": p.title,
+        "severity": p.severity,
+        "status": p.status,
+        "department": p.department.name if p.department_id else None,
+        "assignee": str(p.assignee) if p.assignee_id else None,
+        "due_at": p.due_at,
+        "overdue": p.status in Problem.OPEN and p.due_at is not None and p.due_at < today,
+        "extended": p.extended,
+        "escalated": p.escalated_at is not None,
+        "satisfaction": p.satisfaction,
+        "created_at": p.created_at,
+    }
+
+
+def _detail(request, p: Problem) -> dict:
+    return {
+        **_out(p, timezone.localdate()),
+        "description": p.description,
+        "raised_via": p.raised_via,
+        "anonymous": p.anonymous,
+        "firm_comment": p.firm_comment,
+        "next_steps": services.next_steps(request.user, p),
+        "events": [
+            {
+                "step": e.move,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": str(e.actor) if e.actor_id else None,
+                "at": e.at,
+                "reason": e.reason,
+            }
+            for e in p.events.all()
+        ],
+    }
+
+
+class ProblemFilterIn(InputSchema):
+    status: str = Field("", max_length=20)
+    category: str = Field("", max_length=20)
+    overdue: bool | None = None
+    mine: bool = False
+    enterprise: int | None = Field(None, ge=1)
+
+
+class _Page:
+    """Serialise only the page that the paginator slices out."""
+
+    def __init__(self, qs, today):
+        self.qs, self.today = qs, today
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        return [_out(p, self.today) for p in self.qs[item]]
+
+
+@router.get("/problems", response=list[ProblemOut])
+@paginate(Pagination, page_size=50, max_page_size=500)
+def list_problems(request, filters: Query[ProblemFilterIn]):
+    """The problems the user may see (a firm: its own; a department: those in its charge),
+    soonest deadline first."""
+    f = filters.dict()
+    errors = {}
+    if f["status"] and f["status"] not in Problem.Status.values:
+        errors["status"] = [_("Not one of: %(values)s.") % {"values": ", ".join(Problem.Status)}]
+    if f["category"] and f["category"] not in Problem.Category.values:
+        errors["category"] = [
+            _("Not one of: %(values)s.") % {"values": ", ".join(Problem.Category)}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    today = timezone.localdate()
+    qs = selectors.problems(
+        request.user,
+        status=f["status"] or None,
+        category=f["category"] or None,
+        overdue=f["overdue"],
+        mine=f["mine"],
+        enterprise=f["enterprise"],
+        today=today,
+    ).order_by("due_at", "id")
+    return _Page(qs, today)
+
+
+def _problem(request, pk: int) -> Problem:
+    problem = selectors.problem_get(request.user, pk=pk)
+    if problem is None:
+        raise NotFound(_("No such problem."))
+    return problem
+
+
+@router.get("/problems/{int:pk}", response=ProblemDetailOut)
+def get_problem(request, pk: int):
+    """One problem with every step taken and the steps the user may take next."""
+    return _detail(request, _problem(request, pk))
+
+
+class ProblemIn(InputSchema):
+    category: str = Field(max_length=20)
+    title: str = Field(max_length=200)
+    description: str = Field("", max_length=20_000)
+    raised_via: str | None = Field(None, max_length=8)
+    severity: str = Field(Problem.Severity.NORMAL, max_length=8)
+    anonymous: bool = False
+
+
+@router.post("/firms/{int:pk}/problems", response={201: ProblemDetailOut})
+def submit_problem(request, pk: int, payload: ProblemIn):
+    """Raise a problem for a firm (the firm itself, its liaison officer or a zone leader)."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    problem = services.problem_submit(actor=request.user, enterprise=enterprise, **payload.dict())
+    return Status(201, _detail(request, _problem(request, problem.pk)))
+
+
+class StepIn(InputSchema):
+    to: str = Field(description="the next status, or extended", max_length=20)
+    reason: str = Field("", max_length=5000)
+    department_id: int | None = Field(None, ge=1)
+    assignee_id: int | None = Field(None, ge=1)
+    due_on: dt.date | None = None
+    satisfaction: int | None = Field(None, ge=1, le=5)
+    comment: str = Field("", max_length=5000)
+
+
+@router.post("/problems/{int:pk}/steps", response=ProblemDetailOut)
+def take_step(request, pk: int, payload: StepIn):
+    """The problem's next step; refused (409) when it may not follow, 400 when an input is
+    missing, 403 when the user may not take it."""
+    problem = _problem(request, pk)
+    data = payload.dict()
+    department_id, assignee_id = data.pop("department_id"), data.pop("assignee_id")
+    department = assignee = None
+    if department_id is not None:
+        department = Department.objects.filter(
+            pk=department_id, zone_id=problem.enterprise.zone_id
+        ).first()
+        if department is None:
+            raise ValidationFailed({"department_id": [_("Not a department of the firm's zone.")]})
+    if assignee_id is not None:
+        assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
+        if assignee is None:
+            raise ValidationFailed({"assignee_id": [_("No such user.")]})
+    services.problem_transition(
+        actor=request.user, problem=problem, department=department, assignee=assignee, **data
+    )
+    return _detail(request, _problem(request, pk))
+
+
+class ContactDueOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    at_risk: bool
+    visit_every_days: int
+    call_every_days: int
+    last_visit: dt.date | None
+    last_contact: dt.date | None
+    days_overdue: int | None = Field(description="none: never contacted")
+
+
+@router.get("/casework/contacts-due", response=list[ContactDueOut])
+def contacts_due(request):
+    """Firms whose next visit or call is overdue by their contact plan: an officer's own, a
+    leader's whole unit."""
+    return [
+        {
+            "enterprise_id": r.enterprise.pk,
+            "enterprise": r.enterprise.name,
+            "at_risk": r.at_risk,
+            "visit_every_days": r.visit_every_days,
+            "call_every_days": r.call_every_days,
+            "last_visit": r.last_visit,
+            "last_contact": r.last_contact,
+            "days_overdue": r.days_overdue,
+        }
+        for r in selectors.contacts_due(request.user, today=timezone.localdate())
+    ]
+
+
+class OverviewRowOut(Schema):
+    key: str
+    label: str
+    raised: int
+    open: int
+    overdue: int
+    resolved: int
+    avg_days_to_resolve: Decimal | None = Field(description="working days, raised to resolved")
+    satisfaction_avg: Decimal | None
+
+
+class OverviewOut(Schema):
+    zone: str
+    period: str
+    total: OverviewRowOut
+    by_category: list[OverviewRowOut]
+    by_department: list[OverviewRowOut]
+
+
+def _row(r) -> dict:
+    def two(v):
+        return None if v is None else v.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    return {
+        "key": r.key,
+        "label": str(r.label),
+        "raised": r.raised,
+        "open": r.open,
+        "overdue": r.overdue,
+        "resolved": r.resolved,
+        "avg_days_to_resolve": two(r.avg_days_to_resolve),
+        "satisfaction_avg": two(r.satisfaction_avg),
+    }
+
+
+@router.get("/zones/{code}/casework", response=OverviewOut)
+def zone_casework(request, code: str, period: str = Query(..., max_length=7)):
+    """A zone's problems in a month: raised, open, overdue and resolved by category and by
+    department, days to resolve and satisfaction."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    try:
+        month = Period.parse(period)
+    except ValueError as exc:
+        raise ValidationFailed(
+            {"period": [_("Not a month: write YYYY-MM, e.g. 2020-06.")]}
+        ) from exc
+    overview = selectors.zone_overview(request.user, zone=zone, period=month)
+    if overview is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    return {
+        "zone": zone.code,
+        "period": str(month),
+        "total": _row(overview.total),
+        "by_category": [_row(r) for r in overview.by_category],
+        "by_department": [_row(r) for r in overview.by_department],
+    }
