@@ -210,6 +210,10 @@ MATRIX = {
         "200 200 200 200 404 403 403 200 200 200 401",
         "404 404 404 404 404 403 403 404 404 404 401",
     ),
+    "casework:problems": ("V V V H H V H V V V 302", same("H", "302")),
+    "casework:problem": ("200 200 200 200 404 200 404 200 200 200 302", same("404", "302")),
+    "casework:step": ("302 302 302 403 404 403 404 403 302 302 302", same("404", "302")),
+    "casework:new": ("200 200 200 403 403 200 404 403 200 200 302", same("404", "302")),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -451,6 +455,28 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "policies:coverage" | "policies:coverage_export":
             _entitlements(world)
             return client.get(reverse(name), {"zone": zone.code}), None
+        case "casework:problems":
+            from tests import factories
+
+            factories.problem(firm)
+            return client.get(reverse(name)), firm.name
+        case "casework:problem":
+            from tests import factories
+
+            return client.get(reverse(name, args=[factories.problem(firm).pk])), None
+        case "casework:step":
+            from tests import factories
+            from zonedesk.org.models import Department
+
+            problem = factories.problem(firm)
+            dept = Department.objects.filter(zone=firm.zone).first() or Department.objects.create(
+                zone=firm.zone, name="乙区部门"
+            )
+            return client.post(
+                reverse(name, args=[problem.pk]), {"to": "accepted", "department": dept.pk}
+            ), None
+        case "casework:new":
+            return client.get(reverse(name, args=[firm.pk])), None
         case "api:list_problems" | "api:contacts_due":
             from tests import factories
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("enterprises/", include("zonedesk.enterprises.urls")),
     path("monitoring/", include("zonedesk.monitoring.urls")),
     path("policies/", include("zonedesk.policies.urls")),
+    path("casework/", include("zonedesk.casework.urls")),
     path("zones/", org_views.zone_list, name="zones"),
     path("audit/", org_views.audit_log, name="audit_log"),
     path("users/", org_views.user_list, name="users"),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarDay(models.Model):
@@ -143,7 +144,7 @@ class Problem(models.Model):
         URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("problem status", "Submitted")
         ACCEPTED = "accepted", _("Accepted")
         IN_PROGRESS = "in_progress", _("In progress")
         REPLIED = "replied", _("Replied")

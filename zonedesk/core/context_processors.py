@@ -7,7 +7,7 @@ MODULES = [
     ("home", _("Overview"), "home"),
     ("enterprises", _("Enterprises"), "enterprises:list"),
     ("monitoring", _("Production monitoring"), "monitoring:dashboard"),
-    ("casework", _("Liaison & problems"), None),
+    ("casework", _("Liaison & problems"), "casework:problems"),
     ("policies", _("Support policies"), "policies:index"),
     ("projects", _("Key projects"), None),
     ("finance", _("Financing"), None),

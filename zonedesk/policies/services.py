@@ -234,7 +234,10 @@ def measure_rules_set(
     compile_rules(eligibility, benefit)
     # one edit at a time: the next version number is read under the measure's lock
     measure.current = (
-        Measure.objects.select_for_update().select_related("current").get(pk=measure.pk).current
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("current")
+        .get(pk=measure.pk)
+        .current
     )
     current = measure.current
     if current and current.eligibility == eligibility and current.benefit == benefit:

@@ -1,0 +1,99 @@
+"""Casework pages through the test client: the lists each role sees, a problem raised and taken
+through its steps from the page, refusals shown beside the step."""
+
+import pytest
+
+from tests import factories
+from zonedesk.casework.models import Problem
+from zonedesk.org.models import Department
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_role_sees_its_part(world, client_for):
+    mine = factories.problem(world.firm_a, title="流动资金紧张")
+    other = factories.problem(world.firm_a2, title="招工难")
+    factories.problem(world.firm_b, title="乙区物流")
+    officer = client_for(world.users["officer"]).get("/casework/").content.decode()
+    assert "流动资金紧张" in officer and "招工难" not in officer  # their own firms by default
+    everyone = client_for(world.users["officer"]).get("/casework/", {"who": "all"}).content.decode()
+    assert "招工难" in everyone and "乙区物流" not in everyone
+    firm = client_for(world.users["enterprise"]).get("/casework/").content.decode()
+    assert "流动资金紧张" in firm and "招工难" not in firm
+    dept = client_for(world.users["department"]).get("/casework/").content.decode()
+    assert "流动资金紧张" not in dept  # nothing in its charge yet
+    assert (
+        client_for(world.users["enterprise"]).get(f"/casework/problems/{other.pk}/").status_code
+        == 404
+    )
+    for odd in ({"status": "x"}, {"category": "<b>"}, {"overdue": "yes"}, {"who": "?"}):
+        assert client_for(world.users["leader"]).get("/casework/", odd).status_code == 200
+    assert mine.pk
+
+
+def test_a_problem_is_raised_and_moved_on_from_the_pages(world, client_for):
+    dept = Department.objects.get(zone=world.zone_a, name="经济发展局")
+    firm = client_for(world.users["enterprise"])
+    response = firm.post(
+        f"/casework/firms/{world.firm_a.pk}/new/",
+        {"category": "export", "title": "出口订单无法交付", "severity": "high"},
+    )
+    problem = Problem.objects.get()
+    assert (
+        response.status_code == 302 and response["Location"] == f"/casework/problems/{problem.pk}/"
+    )
+    assert problem.raised_via == "online"  # the firm itself, online
+
+    officer = client_for(world.users["officer"])
+    page = officer.get(f"/casework/problems/{problem.pk}/").content.decode()
+    assert 'data-testid="step-accepted"' in page
+    refused = officer.post(f"/casework/problems/{problem.pk}/step/", {"to": "accepted"})
+    assert refused.status_code == 400 and "请选择承办部门" in refused.content.decode()
+    problem.refresh_from_db()
+    assert problem.status == "submitted"
+    officer.post(
+        f"/casework/problems/{problem.pk}/step/", {"to": "accepted", "department": dept.pk}
+    )
+    problem.refresh_from_db()
+    assert problem.status == "accepted" and problem.department == dept
+
+    staff = client_for(world.users["department"])
+    assert "出口订单无法交付" in staff.get("/casework/").content.decode()
+    staff.post(f"/casework/problems/{problem.pk}/step/", {"to": "in_progress"})
+    staff.post(f"/casework/problems/{problem.pk}/step/", {"to": "replied", "reason": "已联系"})
+    staff.post(f"/casework/problems/{problem.pk}/step/", {"to": "resolved", "reason": "已解决"})
+    assert (
+        firm.post(
+            f"/casework/problems/{problem.pk}/step/", {"to": "confirmed", "satisfaction": "9"}
+        ).status_code
+        == 400
+    )
+    firm.post(f"/casework/problems/{problem.pk}/step/", {"to": "confirmed", "satisfaction": "5"})
+    problem.refresh_from_db()
+    assert (problem.status, problem.satisfaction) == ("confirmed", 5)
+    history = firm.get(f"/casework/problems/{problem.pk}/").content.decode()
+    assert history.count("list-group-item small") == 6
+    # a reload of the step's address goes back to the problem
+    assert firm.get(f"/casework/problems/{problem.pk}/step/")["Location"].endswith(
+        f"/casework/problems/{problem.pk}/"
+    )
+
+
+def test_who_may_raise_a_problem(world, client_for):
+    body = {"category": "finance", "title": "资金紧张", "raised_via": "visit", "severity": "normal"}
+    assert (
+        client_for(world.users["officer2"])
+        .post(f"/casework/firms/{world.firm_a.pk}/new/", body)
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(world.users["enterprise"])
+        .get(f"/casework/firms/{world.firm_a2.pk}/new/")
+        .status_code
+        == 404
+    )
+    bad = client_for(world.users["officer"]).post(
+        f"/casework/firms/{world.firm_a.pk}/new/", {**body, "category": "nope"}
+    )
+    assert bad.status_code == 400 and not Problem.objects.exists()

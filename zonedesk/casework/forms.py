@@ -1,0 +1,48 @@
+"""Forms of the casework pages: raising a problem, and its next step (the service checks the
+rest: who may take it, what it needs)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.casework.models import Problem
+from zonedesk.core.forms import StyledFormMixin
+
+
+class ProblemForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = ["category", "title", "description", "severity", "raised_via", "anonymous"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = {"title": _("In a few words"), "description": _("What happened, what is needed")}
+
+    def __init__(self, *args, member: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_via"].required = not member
+        if member:  # the firm itself raises it online
+            del self.fields["raised_via"]
+
+
+class StepForm(StyledFormMixin, forms.Form):
+    to = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reply, reason or note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    due_on = forms.DateField(
+        label=_("New due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(i, f"{i} ★") for i in range(5, 0, -1)]],
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments

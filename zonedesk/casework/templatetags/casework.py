@@ -1,0 +1,13 @@
+"""The firm page's link to raise a problem, for those who may."""
+
+from django import template
+
+from zonedesk.casework import access
+
+register = template.Library()
+
+
+@register.inclusion_tag("casework/partials/raise_link.html", takes_context=True)
+def raise_problem_link(context, enterprise):
+    user = context["request"].user
+    return {"enterprise": enterprise, "show": access.can_submit(user, enterprise)}

@@ -1,0 +1,165 @@
+"""Pages of casework: the problems a user follows (an officer's firms', a department's queue,
+a firm's own), one problem with its steps, raising a problem for a firm."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zonedesk.casework import access, selectors, services
+from zonedesk.casework.forms import ProblemForm, StepForm
+from zonedesk.casework.models import Problem
+from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.forms import apply_errors
+from zonedesk.enterprises.selectors import enterprise_get
+from zonedesk.monitoring.access import is_member
+from zonedesk.org.models import Department, Role
+
+
+def _steps_label(step: str) -> str:
+    return str(Problem.Status(step).label) if step in Problem.Status.values else _("Extend")
+
+
+@login_required
+def problem_list(request):
+    """The user's problems: an officer's firms' (or all the zone's), a department's queue, a
+    firm's own; filtered by status, category and overdue."""
+    user = request.user
+    officer = user.has_role(Role.OFFICER) and not user.is_superuser
+    who = request.GET.get("who", "mine" if officer else "all")
+    status = request.GET.get("status", "")
+    category = request.GET.get("category", "")
+    overdue = request.GET.get("overdue") == "1"
+    today = timezone.localdate()
+    qs = selectors.problems(
+        user,
+        status=status if status in Problem.Status.values else None,
+        category=category if category in Problem.Category.values else None,
+        overdue=True if overdue else None,
+        mine=who == "mine",
+        today=today,
+    ).order_by("due_at", "id")
+    context = {
+        "rows": qs[:300],
+        "total": qs.count(),
+        "today": today,
+        "who": who,
+        "status": status,
+        "category": category,
+        "overdue": overdue,
+        "statuses": Problem.Status.choices,
+        "categories": Problem.Category.choices,
+        "show_who": officer or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
+        "open_statuses": Problem.OPEN,
+    }
+    return render(request, "casework/problems.html", context)
+
+
+def _problem(request, pk: int) -> Problem:
+    problem = selectors.problem_get(request.user, pk=pk)
+    if problem is None:
+        raise Http404
+    return problem
+
+
+def _detail(request, problem: Problem, *, form=None, step=None, status=200):
+    departments = Department.objects.filter(zone_id=problem.enterprise.zone_id).order_by("name")
+    steps = [
+        (s, _steps_label(s), form if s == step else StepForm(departments=departments))
+        for s in services.next_steps(request.user, problem)
+    ]
+    context = {
+        "problem": problem,
+        "steps": steps,
+        "today": timezone.localdate(),
+        "needs_reason": services.NEEDS_REASON,
+        "open_statuses": Problem.OPEN,
+        "member": is_member(request.user, problem.enterprise),
+    }
+    return render(request, "casework/problem.html", context, status=status)
+
+
+@login_required
+def problem_detail(request, pk: int):
+    return _detail(request, _problem(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_step(request, pk: int):
+    """The problem's next step; a refused one re-shows the page with the reason beside it."""
+    problem = _problem(request, pk)
+    if request.method == "GET":
+        return redirect("casework:problem", pk=pk)
+    departments = Department.objects.filter(zone_id=problem.enterprise.zone_id)
+    form = StepForm(request.POST, departments=departments)
+    step = request.POST.get("to", "")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.problem_transition(
+                actor=request.user,
+                problem=problem,
+                to=data["to"],
+                reason=data["reason"].strip(),
+                department=data["department"],
+                due_on=data["due_on"],
+                satisfaction=data["satisfaction"],
+                comment=data["comment"].strip(),
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Recorded: %(step)s.") % {"step": _steps_label(step)})
+            return redirect("casework:problem", pk=pk)
+    messages.error(request, _("The step was not recorded; the reason is shown beside it."))
+    return _detail(request, _problem(request, pk), form=form, step=step, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request, pk: int):
+    """Raise a problem for a firm (the firm itself, its liaison officer or a zone leader)."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not access.can_submit(request.user, enterprise):
+        raise PermissionDenied
+    member = is_member(request.user, enterprise)
+    form = ProblemForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = services.problem_submit(
+                actor=request.user,
+                enterprise=enterprise,
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                raised_via=data.get("raised_via") or None,
+                severity=data["severity"],
+                anonymous=data["anonymous"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The problem is raised; it is to be accepted by %(due)s.")
+                % {"due": problem.due_at},
+            )
+            return redirect(reverse("casework:problem", args=[problem.pk]))
+    return render(
+        request,
+        "casework/new.html",
+        {"form": form, "enterprise": enterprise},
+        status=400 if form.errors else 200,
+    )
