@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zonedesk.monitoring",
     "zonedesk.policies",
     "zonedesk.casework",
+    "zonedesk.reports",
     "zonedesk.api",
     "zonedesk.demo",
 ]

@@ -126,3 +126,40 @@ def test_scale_generator_writes_monthly_figures_in_bulk(capsys):
     producing = Enterprise.objects.filter(status="producing", production_start__lte=last.first_day)
     assert st.summary.producing == producing.count()
     assert f"{expected:,}" in capsys.readouterr().out
+
+
+def test_the_demo_year_of_problems_writes_its_difficulties_paragraph(demo):
+    """About 150 problems in every state, weighted as the reference summary's difficulties;
+    the paragraph counts them from the stored rows and follows a change."""
+    import io
+
+    from zonedesk.casework.models import Problem
+
+    problems = Problem.objects.filter(enterprise__zone__code="demo")
+    assert problems.count() == 150
+    assert {s for s in problems.values_list("status", flat=True)} >= {
+        "submitted",
+        "accepted",
+        "in_progress",
+        "replied",
+        "resolved",
+        "confirmed",
+        "reopened",
+        "transferred",
+        "closed_unsolvable",
+    }
+    q2 = problems.filter(
+        created_at__date__gte=dt.date(2020, 4, 1), created_at__date__lt=dt.date(2020, 7, 1)
+    )
+
+    def paragraph():
+        out = io.StringIO()
+        call_command("report", "difficulties", "--zone", "demo", "--period", "2020-Q2", stdout=out)
+        return out.getvalue()
+
+    text = paragraph()
+    assert f"企业共反映困难问题{q2.count()}件" in text
+    top = text.split("一是")[1].split("，")[0]
+    assert top in ("资金与融资", "国内市场", "出口与订单")
+    q2.filter(category="finance").update(category="energy")
+    assert f"企业共反映困难问题{q2.count()}件" in paragraph() and paragraph() != text

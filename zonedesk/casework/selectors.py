@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
+from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework.models import Contact, Problem
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
@@ -316,3 +317,99 @@ def zone_overview(
     )
     by_department = sorted(departments.values(), key=lambda r: (r.key == "", r.label))
     return ZoneOverview(zone, period, today, total, by_category, by_department)
+
+
+# --- the difficulties section ---------------------------------------------------------------------
+
+SEVERITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def difficulties(
+    user, *, zone: Zone, first: Period, last: Period, label: str, today: dt.date | None = None
+) -> difficulties_text.Difficulties | None:
+    """What the zone's firms raised from `first` to `last` (months), by category: firms
+    affected, problems, resolved and how fast, overdue, two examples in the firms' words (the
+    most severe; without the firm's name where it asked), the change on the period before, and
+    the satisfaction. None when the zone is not the user's (staff of the unit only)."""
+    if not is_active(user) or not (user.is_superuser or user.has_role(*UNIT_READERS)):
+        return None
+    if not zone_list(user).filter(pk=zone.pk).exists():
+        return None
+    today = today or timezone.localdate()
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    start, _ = _bounds(first)
+    _, end = _bounds(last)
+    before, _ = _bounds(first.shift(-months))
+    scope = problem_scope(user).filter(enterprise__zone=zone)
+    rows = list(
+        scope.filter(created_at__gte=start, created_at__lt=end)
+        .values(
+            "category",
+            "enterprise_id",
+            "enterprise__name",
+            "title",
+            "anonymous",
+            "status",
+            "severity",
+            "due_at",
+            "created_at",
+            "resolved_at",
+            "satisfaction",
+        )
+        .order_by("created_at", "id")
+    )
+    previous = dict(
+        scope.filter(created_at__gte=before, created_at__lt=start)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    facts = []
+    ratings = [r["satisfaction"] for r in rows if r["satisfaction"]]
+    with calendar_scope():
+        earliest = min((timezone.localtime(r["created_at"]).date() for r in rows), default=today)
+        calendar = work_calendar(earliest, max(today, last.shift(1).first_day))
+        for key, label_ in Problem.Category.choices:
+            mine = [r for r in rows if r["category"] == key]
+            days = [
+                calendar.working_days_between(
+                    timezone.localtime(r["created_at"]).date(),
+                    timezone.localtime(r["resolved_at"]).date(),
+                )
+                for r in mine
+                if r["resolved_at"] is not None
+            ]
+            examples, said = [], set()
+            for r in sorted(mine, key=lambda r: SEVERITY_ORDER.get(r["severity"], 9)):
+                if r["title"] not in said and len(examples) < 2:
+                    said.add(r["title"])
+                    examples.append(r)
+            facts.append(
+                difficulties_text.CategoryFacts(
+                    key=key,
+                    label=str(label_),
+                    raised=len(mine),
+                    firms=len({r["enterprise_id"] for r in mine}),
+                    resolved=len(days),
+                    overdue=sum(
+                        r["status"] in Problem.OPEN
+                        and r["due_at"] is not None
+                        and r["due_at"] < today
+                        for r in mine
+                    ),
+                    avg_days=Decimal(sum(days)) / len(days) if days else None,
+                    previous=previous.get(key, 0),
+                    examples=tuple(
+                        difficulties_text.Example(
+                            "" if r["anonymous"] else r["enterprise__name"], r["title"]
+                        )
+                        for r in examples
+                    ),
+                )
+            )
+    return difficulties_text.Difficulties(
+        period=label,
+        categories=tuple(facts),
+        firms=len({r["enterprise_id"] for r in rows}),
+        satisfaction=Decimal(sum(ratings)) / len(ratings) if ratings else None,
+    )

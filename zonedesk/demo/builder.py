@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from zonedesk.core import uscc
-from zonedesk.demo import data, monthly, policies
+from zonedesk.demo import casework, data, monthly, policies
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org import services as org_services
@@ -85,6 +85,7 @@ def load() -> None:
     enterprise_services.enterprise_member_bind(actor=None, user=users["firm"], enterprise=firms[0])
     monthly.load(zone, firms)
     policies.load(zone, officer_of=lambda firm: firm.officer)
+    casework.load(zone, firms)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
             actor=None,

@@ -1,0 +1,76 @@
+"""`zonedesk report`: the sections of the work summary, written from the data. Lives in the
+reports app, which may read every domain app (dependencies point one way)."""
+
+import json
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from zonedesk.casework import difficulties as difficulties_text
+from zonedesk.casework import selectors as casework
+from zonedesk.core.period import Period
+from zonedesk.monitoring import report as wording
+from zonedesk.monitoring import selectors
+from zonedesk.monitoring.management.commands import _common
+from zonedesk.monitoring.serialise import status_dict
+from zonedesk.org.selectors import zone_get
+
+
+def months(value: str) -> tuple[Period, Period, str]:
+    """A month (2020-06) or a quarter (2020-Q2): its first and last month, and its name."""
+    quarter = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", value.strip())
+    if quarter:
+        year, q = int(quarter[1]), int(quarter[2])
+        first = Period.parse(f"{year}-{3 * q - 2:02d}")
+        label = _("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": q}
+        return first, first.shift(2), label
+    month = _common.period(value)
+    return month, month, date_format(month.first_day, "YEAR_MONTH_FORMAT")
+
+
+class Command(BaseCommand):
+    help = (
+        "Reports written from the data. `report status --zone CODE --period YYYY-MM "
+        "[--lang zh|en] [--json]` prints the month's production status paragraph; "
+        "`report difficulties --zone CODE --period YYYY-MM|YYYY-Qn [--lang zh|en]` the "
+        "difficulties firms raised, numbered as officials write them."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="report", required=True)
+        status = sub.add_parser("status", help="the production status paragraph of a month")
+        _common.add_scope_arguments(status)
+        status.add_argument("--json", action="store_true", help="the figures as JSON instead")
+        hard = sub.add_parser("difficulties", help="the difficulties firms raised")
+        hard.add_argument("--zone", required=True, help="zone code, e.g. demo")
+        hard.add_argument("--period", required=True, help="a month YYYY-MM or a quarter YYYY-Qn")
+        hard.add_argument("--user", help="act as this user (their scope); default: the system")
+        hard.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    def handle(self, *args, **options):
+        user = _common.actor(options["user"])
+        with translation.override(_common.LANGUAGES[options["lang"]]):
+            if options["report"] == "difficulties":
+                self.difficulties(user, options)
+                return
+            period = _common.period(options["period"])
+            scope = _common.scope(user, zone=options["zone"], area=options["area"])
+            st = selectors.status(user, scope, period)
+            if options["json"]:
+                self.stdout.write(json.dumps(status_dict(st), ensure_ascii=False, indent=2))
+            else:
+                self.stdout.write(wording.status_paragraph(st))
+
+    def difficulties(self, user, options):
+        first, last, label = months(options["period"])
+        zone = zone_get(user, code=options["zone"])
+        found = zone and casework.difficulties(user, zone=zone, first=first, last=last, label=label)
+        if not found:
+            raise CommandError(
+                _("No zone or area “%(code)s” that %(user)s may see.")
+                % {"code": options["zone"], "user": user}
+            )
+        self.stdout.write(difficulties_text.paragraph(found, lang=options["lang"]))
