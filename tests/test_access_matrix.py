@@ -214,6 +214,16 @@ MATRIX = {
     "casework:problem": ("200 200 200 200 404 200 404 200 200 200 302", same("404", "302")),
     "casework:step": ("302 302 302 403 404 403 404 403 302 302 302", same("404", "302")),
     "casework:new": ("200 200 200 403 403 200 404 403 200 200 302", same("404", "302")),
+    "casework:contacts_due": ("V V V H H H H H V V 302", same("H", "302")),
+    "casework:contact_new": ("200 200 200 403 403 403 404 403 200 200 302", same("404", "302")),
+    "casework:overview": (
+        "200 200 200 200 404 403 403 200 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
+    "casework:overview_export": (
+        "200 200 200 200 404 403 403 200 200 200 302",
+        "404 404 404 404 404 403 403 404 404 404 302",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -475,6 +485,12 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(
                 reverse(name, args=[problem.pk]), {"to": "accepted", "department": dept.pk}
             ), None
+        case "casework:contacts_due":
+            return client.get(reverse(name)), firm.name
+        case "casework:contact_new":
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "casework:overview" | "casework:overview_export":
+            return client.get(reverse(name), {"zone": zone.code, "period": JUNE}), None
         case "casework:new":
             return client.get(reverse(name, args=[firm.pk])), None
         case "api:list_problems" | "api:contacts_due":

@@ -97,3 +97,55 @@ def test_who_may_raise_a_problem(world, client_for):
         f"/casework/firms/{world.firm_a.pk}/new/", {**body, "category": "nope"}
     )
     assert bad.status_code == 400 and not Problem.objects.exists()
+
+
+def test_a_contact_is_recorded_on_the_spot_with_the_problem_heard(world, client_for):
+    officer = client_for(world.users["officer"])
+    due = officer.get("/casework/contacts/due/").content.decode()
+    assert world.firm_a.name in due and world.firm_a2.name not in due  # their own firm
+    url = f"/casework/firms/{world.firm_a.pk}/contact/"
+    half = officer.post(
+        url, {"date": "2020-06-10", "kind": "on_site", "problem_category": "finance"}
+    )
+    assert half.status_code == 400 and not Problem.objects.exists()
+    future = officer.post(url, {"date": "2999-01-01", "kind": "phone"})
+    assert future.status_code == 400
+    done = officer.post(
+        url,
+        {
+            "date": "2020-06-10",
+            "kind": "on_site",
+            "notes": "看了车间",
+            "problem_category": "finance",
+            "problem_title": "续贷困难",
+        },
+    )
+    assert done.status_code == 302
+    problem = Problem.objects.get()
+    assert (problem.title, problem.contact.kind, problem.raised_via) == (
+        "续贷困难",
+        "on_site",
+        "visit",
+    )
+    assert client_for(world.users["officer2"]).get(url).status_code == 403
+
+
+def test_the_zone_overview_page_and_its_sheet(world, client_for):
+    import datetime as dt
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    factories.problem(world.firm_a, category="export", title="货物滞港", on=dt.date(2020, 6, 3))
+    factories.problem(world.firm_a2, category="export", title="订单取消", on=dt.date(2020, 6, 4))
+    leader = client_for(world.users["leader"])
+    page = leader.get("/casework/overview/", {"period": "2020-06"}).content.decode()
+    assert "一是出口与订单，2家企业反映2件" in page
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(leader.get("/casework/overview.xlsx", {"period": "2020-06"}).content)
+    )
+    rows = book.get_sheet_by_index(0).to_python()
+    assert rows[1][:2] == ["出口与订单", 2] and rows[-1][0] == "全部类别"
+    assert leader.get("/casework/overview/", {"period": "junk"}).status_code == 200
+    assert leader.get("/casework/overview/", {"zone": "zone-b"}).status_code == 404
+    assert client_for(world.users["enterprise"]).get("/casework/overview/").status_code == 403

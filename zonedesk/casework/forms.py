@@ -4,7 +4,7 @@ rest: who may take it, what it needs)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.casework.models import Problem
+from zonedesk.casework.models import Contact, Problem
 from zonedesk.core.forms import StyledFormMixin
 
 
@@ -46,3 +46,32 @@ class StepForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+
+
+class ContactForm(StyledFormMixin, forms.Form):
+    """A visit or call, entered on a phone, with at most one problem heard."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Contact.Kind.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    problem_category = forms.ChoiceField(
+        label=_("A problem raised (optional)"),
+        required=False,
+        choices=[("", "—"), *Problem.Category.choices],
+    )
+    problem_title = forms.CharField(
+        label=_("The problem in a few words"), required=False, max_length=200
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("problem_category")) != bool((data.get("problem_title") or "").strip()):
+            self.add_error(
+                "problem_title", _("Give both the problem's category and a few words about it.")
+            )
+        return data

@@ -8,4 +8,8 @@ urlpatterns = [
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/step/", views.problem_step, name="step"),
     path("firms/<int:pk>/new/", views.problem_new, name="new"),
+    path("contacts/due/", views.contacts_due, name="contacts_due"),
+    path("firms/<int:pk>/contact/", views.contact_new, name="contact_new"),
+    path("overview/", views.overview, name="overview"),
+    path("overview.xlsx", views.overview_export, name="overview_export"),
 ]

@@ -7,16 +7,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zonedesk.casework import access, selectors, services
-from zonedesk.casework.forms import ProblemForm, StepForm
+from zonedesk.casework import access, selectors, services, sheets
+from zonedesk.casework import difficulties as difficulties_text
+from zonedesk.casework.forms import ContactForm, ProblemForm, StepForm
 from zonedesk.casework.models import Problem
+from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.forms import apply_errors
+from zonedesk.core.period import Period
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring.access import is_member
+from zonedesk.monitoring.access import can_view_dashboard, is_member
 from zonedesk.org.models import Department, Role
 
 
@@ -55,6 +60,7 @@ def problem_list(request):
         "categories": Problem.Category.choices,
         "show_who": officer or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
         "open_statuses": Problem.OPEN,
+        "show_overview": can_view_dashboard(user),
     }
     return render(request, "casework/problems.html", context)
 
@@ -162,4 +168,114 @@ def problem_new(request, pk: int):
         "casework/new.html",
         {"form": form, "enterprise": enterprise},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def contacts_due(request):
+    """The firms whose visit or call is overdue by their plan (never contacted first): an
+    officer's own, a leader's whole unit."""
+    rows = selectors.contacts_due(request.user, today=timezone.localdate())
+    return render(request, "casework/contacts_due.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk: int):
+    """Record a visit or call on the spot, with a problem heard if there was one."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not access.can_log_contact(request.user, enterprise):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        heard = (
+            [
+                services.ProblemData(
+                    category=data["problem_category"], title=data["problem_title"].strip()
+                )
+            ]
+            if data["problem_category"]
+            else []
+        )
+        try:
+            services.contact_log(
+                actor=request.user,
+                enterprise=enterprise,
+                date=data["date"],
+                kind=data["kind"],
+                participants=[request.user],
+                notes=data["notes"],
+                follow_up_on=data["follow_up_on"],
+                problems=heard,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Contact recorded."))
+            return redirect("casework:contacts_due")
+    return render(
+        request,
+        "casework/contact_new.html",
+        {"form": form, "enterprise": enterprise},
+        status=400 if form.errors else 200,
+    )
+
+
+def _overview_zone(request):
+    from zonedesk.monitoring.selectors import scope_for
+    from zonedesk.org.selectors import zone_get, zone_list
+
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    code = request.GET.get("zone", "")
+    if code:
+        zone = zone_get(request.user, code=code)
+    else:
+        scope = scope_for(request.user)
+        zone = (scope.zone if scope else None) or zone_list(request.user).order_by("code").first()
+    if zone is None:
+        raise Http404
+    return zone
+
+
+def _overview_period(request) -> Period:
+    try:
+        return Period.parse(request.GET.get("period", ""))
+    except ValueError:
+        return Period.of(timezone.localdate())
+
+
+@login_required
+def overview(request):
+    """A zone's month: problems raised, open, overdue and resolved by category and department,
+    days to resolve and satisfaction, and the difficulties paragraph written from them."""
+    zone = _overview_zone(request)
+    period = _overview_period(request)
+    found = selectors.zone_overview(request.user, zone=zone, period=period)
+    if found is None:
+        raise Http404
+    label = date_format(period.first_day, "YEAR_MONTH_FORMAT")
+    text = selectors.difficulties(request.user, zone=zone, first=period, last=period, label=label)
+    context = {
+        "overview": found,
+        "zone": zone,
+        "period": period,
+        "paragraph": difficulties_text.paragraph(text, lang=get_language() or "zh") if text else "",
+    }
+    return render(request, "casework/overview.html", context)
+
+
+@login_required
+def overview_export(request):
+    zone = _overview_zone(request)
+    period = _overview_period(request)
+    found = selectors.zone_overview(request.user, zone=zone, period=period)
+    if found is None:
+        raise Http404
+    return xlsx.xlsx_response(
+        xlsx.write_workbook(sheets.overview_sheets(found)),
+        _("problems-%(code)s-%(period)s.xlsx") % {"code": zone.code, "period": period},
     )

@@ -10,4 +10,8 @@ register = template.Library()
 @register.inclusion_tag("casework/partials/raise_link.html", takes_context=True)
 def raise_problem_link(context, enterprise):
     user = context["request"].user
-    return {"enterprise": enterprise, "show": access.can_submit(user, enterprise)}
+    return {
+        "enterprise": enterprise,
+        "show": access.can_submit(user, enterprise),
+        "contact": access.can_log_contact(user, enterprise),
+    }
