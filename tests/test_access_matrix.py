@@ -224,6 +224,8 @@ MATRIX = {
         "200 200 200 200 404 403 403 200 200 200 302",
         "404 404 404 404 404 403 403 404 404 404 302",
     ),
+    "casework:plan": ("200 200 200 200 200 403 404 200 200 200 302", same("404", "302")),
+    "casework:action_close": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -491,6 +493,22 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name, args=[firm.pk])), None
         case "casework:overview" | "casework:overview_export":
             return client.get(reverse(name), {"zone": zone.code, "period": JUNE}), None
+        case "casework:plan":
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "casework:action_close":
+            import datetime as dt
+
+            from zonedesk.casework.services import action_add
+
+            action = action_add(
+                actor=None,
+                enterprise=firm,
+                kind="other",
+                title="回访",
+                owner=firm.officer or world.users["officer2"],
+                due_on=dt.date(2030, 1, 1),
+            )
+            return client.post(reverse(name, args=[action.pk]), {"to": "done"}), None
         case "casework:new":
             return client.get(reverse(name, args=[firm.pk])), None
         case "api:list_problems" | "api:contacts_due":

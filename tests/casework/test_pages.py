@@ -149,3 +149,38 @@ def test_the_zone_overview_page_and_its_sheet(world, client_for):
     assert leader.get("/casework/overview/", {"period": "junk"}).status_code == 200
     assert leader.get("/casework/overview/", {"zone": "zone-b"}).status_code == 404
     assert client_for(world.users["enterprise"]).get("/casework/overview/").status_code == 403
+
+
+def test_one_plan_per_firm_on_one_page(world, client_for):
+    from django.utils import timezone
+
+    from tests.policies.test_matching import document, figures, measure
+    from zonedesk.casework.models import PlanAction
+
+    figures(world.firm_a, 50)
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5", "2")
+    problem = factories.problem(world.firm_a, title="续贷困难")
+    officer = client_for(world.users["officer"])
+    url = f"/casework/firms/{world.firm_a.pk}/plan/"
+    page = officer.get(url).content.decode()
+    assert "续贷困难" in page.split('data-testid="plan-problems"')[1]
+    assert m.title in page.split('data-testid="plan-unclaimed"')[1]
+    assert "50" in page.split('data-testid="plan-figures"')[1]
+    body = {
+        "kind": "financing",
+        "title": "对接银行办理续贷",
+        "owner": world.users["officer"].pk,
+        "due_on": "2030-07-01",
+        "problem": problem.pk,
+        "measure": m.pk,
+    }
+    outsider = officer.post(url, {**body, "owner": world.users["officer_b"].pk})
+    assert outsider.status_code == 400 and not PlanAction.objects.exists()
+    assert officer.post(url, body).status_code == 302
+    action = PlanAction.objects.get()
+    assert (action.problem, action.measure, action.status) == (problem, m, "open")
+    officer.post(f"/casework/actions/{action.pk}/close/", {"to": "done"})
+    action.refresh_from_db()
+    assert (action.status, action.done_on) == ("done", timezone.localdate())
+    assert client_for(world.users["enterprise"]).get(url).status_code == 403
+    assert client_for(world.users["officer2"]).post(url, body).status_code == 403

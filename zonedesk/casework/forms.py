@@ -4,7 +4,7 @@ rest: who may take it, what it needs)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.casework.models import Contact, Problem
+from zonedesk.casework.models import Contact, PlanAction, Problem
 from zonedesk.core.forms import StyledFormMixin
 
 
@@ -75,3 +75,18 @@ class ContactForm(StyledFormMixin, forms.Form):
                 "problem_title", _("Give both the problem's category and a few words about it.")
             )
         return data
+
+
+class ActionForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanAction.Kind.choices)
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    problem = forms.ModelChoiceField(label=_("For the problem"), queryset=None, required=False)
+    measure = forms.ModelChoiceField(label=_("For the measure"), queryset=None, required=False)
+
+    def __init__(self, *args, owners, problems, measures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["problem"].queryset = problems
+        self.fields["measure"].queryset = measures

@@ -288,3 +288,68 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.from_status} → {self.to_status} ({self.move})"
+
+
+class PlanAction(models.Model):
+    """One action of a firm's own plan (一企一策): what the zone does for it, who, by when; tied
+    to one of its problems or to a measure it qualifies for, when it comes from one."""
+
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", _("Solve a problem")
+        POLICY = "policy", _("Deliver a support measure")
+        FINANCING = "financing", _("Financing")
+        LAND = "land", _("Land or premises")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="plan_actions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("action"), max_length=200)
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name=_("problem"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    measure = models.ForeignKey(
+        "policies.Measure",
+        verbose_name=_("measure"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="plan_actions",
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["status", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from zonedesk.casework import difficulties as difficulties_text
-from zonedesk.casework.models import Contact, Problem
+from zonedesk.casework.models import Contact, PlanAction, Problem
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
@@ -412,4 +412,75 @@ def difficulties(
         categories=tuple(facts),
         firms=len({r["enterprise_id"] for r in rows}),
         satisfaction=Decimal(sum(ratings)) / len(ratings) if ratings else None,
+    )
+
+
+# --- the firm's own plan (一企一策) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirmPlan:
+    """One page for a leader's visit: the firm, its latest month, its open problems, the
+    support it qualifies for but has not received, and the actions planned."""
+
+    enterprise: Enterprise
+    latest: object | None  # its latest MonthlyFigure
+    output_yoy: Decimal | None
+    problems: list
+    unclaimed: list  # open entitlements (policies)
+    actions: list
+
+
+def firm_plan(user, *, enterprise: Enterprise) -> FirmPlan:
+    from zonedesk.monitoring.indicators import change
+    from zonedesk.monitoring.selectors import figure_history
+    from zonedesk.policies.selectors import OPEN, actionable, entitlement_scope, level_order
+
+    history = figure_history(user, enterprise=enterprise, months=13)
+    latest = history[0] if history else None
+    year_before = next((f for f in history if latest and f.month == latest.month.last_year), None)
+    unclaimed = list(
+        entitlement_scope(user)
+        .filter(actionable(), enterprise=enterprise, decision="eligible", state__in=OPEN)
+        .select_related("measure__document")
+        .order_by(level_order(), "measure_id")
+    )
+    return FirmPlan(
+        enterprise=enterprise,
+        latest=latest,
+        output_yoy=change(latest.output_value_wan, year_before.output_value_wan)
+        if latest and year_before
+        else None,
+        problems=list(
+            problems(user, enterprise=enterprise)
+            .filter(status__in=Problem.OPEN)
+            .order_by("due_at", "id")
+        ),
+        unclaimed=unclaimed,
+        actions=list(
+            PlanAction.objects.filter(enterprise=enterprise, enterprise__in=_firms_of(user))
+            .select_related("owner", "problem", "measure")
+            .order_by("status", "due_on", "id")
+        ),
+    )
+
+
+def _firms_of(user):
+    from zonedesk.enterprises.selectors import enterprise_scope
+
+    return enterprise_scope(user)
+
+
+def action_choices(plan: FirmPlan):
+    """What an action of the plan may name: an owner working for the firm's zone, one of the
+    firm's unfinished problems, a measure it qualifies for and has not received."""
+    from zonedesk.org.models import User
+    from zonedesk.policies.models import Measure
+
+    zone = plan.enterprise.zone
+    owners = User.objects.filter(is_active=True).filter(Q(zone=zone) | Q(department__zone=zone))
+    return (
+        owners.order_by("username"),
+        Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=Problem.FINAL),
+        Measure.objects.filter(pk__in=[e.measure_id for e in plan.unclaimed]),
     )

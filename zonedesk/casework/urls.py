@@ -10,6 +10,8 @@ urlpatterns = [
     path("firms/<int:pk>/new/", views.problem_new, name="new"),
     path("contacts/due/", views.contacts_due, name="contacts_due"),
     path("firms/<int:pk>/contact/", views.contact_new, name="contact_new"),
+    path("firms/<int:pk>/plan/", views.firm_plan, name="plan"),
+    path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("overview/", views.overview, name="overview"),
     path("overview.xlsx", views.overview_export, name="overview_export"),
 ]

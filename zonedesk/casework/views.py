@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from zonedesk.casework import access, selectors, services, sheets
 from zonedesk.casework import difficulties as difficulties_text
-from zonedesk.casework.forms import ContactForm, ProblemForm, StepForm
-from zonedesk.casework.models import Problem
+from zonedesk.casework.forms import ActionForm, ContactForm, ProblemForm, StepForm
+from zonedesk.casework.models import PlanAction, Problem
 from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
-from zonedesk.enterprises.selectors import enterprise_get
+from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
 from zonedesk.monitoring.access import can_view_dashboard, is_member
 from zonedesk.org.models import Department, Role
 
@@ -279,3 +279,61 @@ def overview_export(request):
         xlsx.write_workbook(sheets.overview_sheets(found)),
         _("problems-%(code)s-%(period)s.xlsx") % {"code": zone.code, "period": period},
     )
+
+
+def _plan_form(plan, data=None):
+    owners, problems, measures = selectors.action_choices(plan)
+    return ActionForm(
+        data,
+        owners=owners,
+        problems=problems,
+        measures=measures,
+        initial={"owner": plan.enterprise.officer_id},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def firm_plan(request, pk: int):
+    """The firm's own plan (一企一策) on one printable page: profile, latest month, open
+    problems, support not yet received, actions; its officer or a leader adds actions."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    can_plan = access.can_log_contact(request.user, enterprise)
+    plan = selectors.firm_plan(request.user, enterprise=enterprise)
+    form = _plan_form(plan, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_plan:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.action_add(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Action added to the plan."))
+                return redirect("casework:plan", pk=pk)
+    context = {
+        "plan": plan,
+        "form": form if can_plan else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "casework/plan.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def action_close(request, pk: int):
+    action = PlanAction.objects.filter(pk=pk, enterprise__in=enterprise_scope(request.user)).first()
+    if action is None:
+        raise Http404
+    try:
+        services.action_close(actor=request.user, action=action, status=request.POST.get("to", ""))
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    return redirect("casework:plan", pk=action.enterprise_id)

@@ -3,6 +3,7 @@
 from django import template
 
 from zonedesk.casework import access
+from zonedesk.monitoring.access import can_view_dashboard
 
 register = template.Library()
 
@@ -14,4 +15,5 @@ def raise_problem_link(context, enterprise):
         "enterprise": enterprise,
         "show": access.can_submit(user, enterprise),
         "contact": access.can_log_contact(user, enterprise),
+        "plan": can_view_dashboard(user),
     }
