@@ -226,6 +226,9 @@ MATRIX = {
     ),
     "casework:plan": ("200 200 200 200 200 403 404 200 200 200 302", same("404", "302")),
     "casework:action_close": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
+    "casework:problems_export": ("V V V H H V H V V V 302", same("H", "302")),
+    "casework:contacts_due_export": ("V V V H H H H H V V 302", same("H", "302")),
+    "casework:plan_set": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -487,6 +490,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(
                 reverse(name, args=[problem.pk]), {"to": "accepted", "department": dept.pk}
             ), None
+        case "casework:problems_export":
+            from tests import factories
+
+            factories.problem(firm)
+            return client.get(reverse(name)), firm.name
+        case "casework:contacts_due_export":
+            return client.get(reverse(name)), firm.name
+        case "casework:plan_set":
+            body = {"visit_every_days": 60, "call_every_days": 20}
+            return client.post(reverse(name, args=[firm.pk]), body), None
         case "casework:contacts_due":
             return client.get(reverse(name)), firm.name
         case "casework:contact_new":

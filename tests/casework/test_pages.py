@@ -184,3 +184,50 @@ def test_one_plan_per_firm_on_one_page(world, client_for):
     assert (action.status, action.done_on) == ("done", timezone.localdate())
     assert client_for(world.users["enterprise"]).get(url).status_code == 403
     assert client_for(world.users["officer2"]).post(url, body).status_code == 403
+
+
+def test_the_lists_go_to_excel_and_the_contact_plan_is_set_on_the_plan_page(world, client_for):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from zonedesk.casework.models import ContactPlan
+
+    factories.problem(world.firm_a, title="续贷困难")
+    officer = client_for(world.users["officer"])
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(officer.get("/casework/problems.xlsx").content)
+    )
+    rows = book.get_sheet_by_index(0).to_python()
+    assert [r[0] for r in rows[1:]] == [world.firm_a.name] and rows[1][2] == "续贷困难"
+    due = (
+        CalamineWorkbook.from_filelike(
+            io.BytesIO(officer.get("/casework/contacts/due.xlsx").content)
+        )
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert [r[0] for r in due[1:]] == [world.firm_a.name]
+
+    url = f"/casework/firms/{world.firm_a.pk}/contact-plan/"
+    officer.post(url, {"visit_every_days": 60, "call_every_days": 20, "at_risk": "on"})
+    plan = ContactPlan.objects.get(enterprise=world.firm_a)
+    assert (plan.visit_every_days, plan.call_every_days, plan.at_risk) == (60, 20, True)
+    # an officer may not name the leading cadre; a leader may
+    officer.post(
+        url,
+        {"visit_every_days": 60, "call_every_days": 20, "leading_cadre": world.users["leader"].pk},
+    )
+    plan.refresh_from_db()
+    assert plan.leading_cadre is None
+    leader = client_for(world.users["leader"])
+    leader.post(
+        url,
+        {"visit_every_days": 45, "call_every_days": 15, "leading_cadre": world.users["leader"].pk},
+    )
+    plan.refresh_from_db()
+    assert (plan.visit_every_days, plan.leading_cadre) == (45, world.users["leader"])
+    refused = leader.post(url, {"visit_every_days": 0, "call_every_days": 15}, follow=True)
+    assert "联系计划未保存" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.visit_every_days == 45

@@ -56,6 +56,12 @@ class ContactForm(StyledFormMixin, forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    figures_seen = forms.CharField(
+        label=_("Figures seen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     follow_up_on = forms.DateField(
         label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -90,3 +96,21 @@ class ActionForm(StyledFormMixin, forms.Form):
         self.fields["owner"].queryset = owners
         self.fields["problem"].queryset = problems
         self.fields["measure"].queryset = measures
+
+
+class PlanForm(StyledFormMixin, forms.Form):
+    """How often the firm is to be visited and called; the leading cadre (包联领导) is named by
+    a leader."""
+
+    visit_every_days = forms.IntegerField(label=_("Visit every (days)"), min_value=1, max_value=366)
+    call_every_days = forms.IntegerField(label=_("Call every (days)"), min_value=1, max_value=366)
+    at_risk = forms.BooleanField(label=_("At risk: contact twice as often"), required=False)
+    leading_cadre = forms.ModelChoiceField(
+        label=_("Leading cadre (包联领导)"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, cadres, may_name_cadre: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leading_cadre"].queryset = cadres
+        if not may_name_cadre:
+            self.fields["leading_cadre"].disabled = True

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from zonedesk.casework import difficulties as difficulties_text
-from zonedesk.casework.models import Contact, PlanAction, Problem
+from zonedesk.casework.models import Contact, ContactPlan, PlanAction, Problem
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
@@ -484,3 +484,30 @@ def action_choices(plan: FirmPlan):
         Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=Problem.FINAL),
         Measure.objects.filter(pk__in=[e.measure_id for e in plan.unclaimed]),
     )
+
+
+def cadres(enterprise: Enterprise):
+    """Who may be a firm's leading cadre (包联领导): the leaders of its zone."""
+    from zonedesk.org.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True, zone=enterprise.zone, role_grants__role__in=MANAGER_ROLES
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def plan_initial(enterprise: Enterprise) -> dict:
+    """The firm's contact plan as a form shows it (the defaults when it has none)."""
+    plan = ContactPlan.objects.filter(enterprise=enterprise).first()
+    default = settings.ZONEDESK["CONTACT_PLAN_DEFAULT"]
+    if plan is None:
+        return {**default, "at_risk": False, "leading_cadre": None}
+    return {
+        "visit_every_days": plan.visit_every_days,
+        "call_every_days": plan.call_every_days,
+        "at_risk": plan.at_risk,
+        "leading_cadre": plan.leading_cadre_id,
+    }

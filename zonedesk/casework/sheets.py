@@ -1,7 +1,9 @@
 """The casework lists as xlsx sheets (every list officials see can be exported)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zonedesk.casework.models import Problem
 from zonedesk.core.xlsx import Column
 
 
@@ -39,3 +41,62 @@ def overview_sheets(o):
         ],
     )
     yield _("By department"), _columns(_("Department")), [_cells(r) for r in o.by_department]
+
+
+def problems_sheet(qs, today):
+    columns = [
+        Column(_("Enterprise"), 30),
+        Column(_("Category"), 14),
+        Column(_("Problem"), 36),
+        Column(_("Severity"), 8),
+        Column(_("Status"), 12),
+        Column(_("Department"), 14),
+        Column(_("Raised"), 12, "date"),
+        Column(_("Due"), 12, "date"),
+        Column(_("Overdue"), 8),
+        Column(_("Satisfaction"), 10, "int"),
+    ]
+    rows = (
+        [
+            p.enterprise.name,
+            p.get_category_display(),
+            p.title,
+            p.get_severity_display(),
+            p.get_status_display(),
+            p.department.name if p.department_id else "",
+            timezone.localtime(p.created_at).date(),
+            p.due_at,
+            p.status in Problem.OPEN and p.due_at is not None and p.due_at < today,
+            p.satisfaction,
+        ]
+        for p in qs.iterator(chunk_size=2000)
+    )
+    return _("Problems"), columns, rows
+
+
+def contacts_due_sheet(rows):
+    columns = [
+        Column(_("Enterprise"), 30),
+        Column(_("At risk"), 8),
+        Column(_("Visit every (days)"), 10, "int"),
+        Column(_("Call every (days)"), 10, "int"),
+        Column(_("Last visit"), 12, "date"),
+        Column(_("Last contact"), 12, "date"),
+        Column(_("Days overdue"), 10, "int"),
+    ]
+    return (
+        _("Contacts due"),
+        columns,
+        [
+            [
+                r.enterprise.name,
+                r.at_risk,
+                r.visit_every_days,
+                r.call_every_days,
+                r.last_visit,
+                r.last_contact,
+                r.days_overdue,
+            ]
+            for r in rows
+        ],
+    )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from zonedesk.casework import access, selectors, services, sheets
 from zonedesk.casework import difficulties as difficulties_text
-from zonedesk.casework.forms import ActionForm, ContactForm, ProblemForm, StepForm
+from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
 from zonedesk.casework.models import PlanAction, Problem
 from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -29,10 +29,8 @@ def _steps_label(step: str) -> str:
     return str(Problem.Status(step).label) if step in Problem.Status.values else _("Extend")
 
 
-@login_required
-def problem_list(request):
-    """The user's problems: an officer's firms' (or all the zone's), a department's queue, a
-    firm's own; filtered by status, category and overdue."""
+def _listed(request):
+    """The problems list's filters and rows (the page and its sheet)."""
     user = request.user
     officer = user.has_role(Role.OFFICER) and not user.is_superuser
     who = request.GET.get("who", "mine" if officer else "all")
@@ -48,21 +46,50 @@ def problem_list(request):
         mine=who == "mine",
         today=today,
     ).order_by("due_at", "id")
-    context = {
-        "rows": qs[:300],
-        "total": qs.count(),
-        "today": today,
+    return qs, {
         "who": who,
         "status": status,
         "category": category,
         "overdue": overdue,
+        "today": today,
+        "officer": officer,
+    }
+
+
+@login_required
+def problem_list(request):
+    """The user's problems: an officer's firms' (or all the zone's), a department's queue, a
+    firm's own; filtered by status, category and overdue."""
+    user = request.user
+    qs, f = _listed(request)
+    context = {
+        "rows": qs[:300],
+        "total": qs.count(),
+        **{key: f[key] for key in ("today", "who", "status", "category", "overdue")},
         "statuses": Problem.Status.choices,
         "categories": Problem.Category.choices,
-        "show_who": officer or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
+        "show_who": f["officer"] or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
         "open_statuses": Problem.OPEN,
         "show_overview": can_view_dashboard(user),
+        "query": request.GET.urlencode(),
     }
     return render(request, "casework/problems.html", context)
+
+
+@login_required
+def problem_export(request):
+    qs, f = _listed(request)
+    return xlsx.xlsx_response(
+        xlsx.write_workbook([sheets.problems_sheet(qs, f["today"])]), _("problems.xlsx")
+    )
+
+
+@login_required
+def contacts_due_export(request):
+    rows = selectors.contacts_due(request.user, today=timezone.localdate())
+    return xlsx.xlsx_response(
+        xlsx.write_workbook([sheets.contacts_due_sheet(rows)]), _("contacts-due.xlsx")
+    )
 
 
 def _problem(request, pk: int) -> Problem:
@@ -208,6 +235,7 @@ def contact_new(request, pk: int):
                 kind=data["kind"],
                 participants=[request.user],
                 notes=data["notes"],
+                figures_seen=data["figures_seen"],
                 follow_up_on=data["follow_up_on"],
                 problems=heard,
             )
@@ -316,8 +344,16 @@ def firm_plan(request, pk: int):
             else:
                 messages.success(request, _("Action added to the plan."))
                 return redirect("casework:plan", pk=pk)
+    plan_form = None
+    if access.can_set_plan(request.user, enterprise):
+        plan_form = PlanForm(
+            cadres=selectors.cadres(enterprise),
+            may_name_cadre=access.can_set_leading_cadre(request.user, enterprise),
+            initial=selectors.plan_initial(enterprise),
+        )
     context = {
         "plan": plan,
+        "plan_form": plan_form,
         "form": form if can_plan else None,
         "today": timezone.localdate(),
     }
@@ -337,3 +373,42 @@ def action_close(request, pk: int):
             raise
         messages.error(request, exc.message)
     return redirect("casework:plan", pk=action.enterprise_id)
+
+
+@login_required
+@require_http_methods(["POST"])
+def plan_set(request, pk: int):
+    """The firm's contact plan, from its plan page."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise Http404
+    if not access.can_set_plan(request.user, enterprise):
+        raise PermissionDenied
+    may_name = access.can_set_leading_cadre(request.user, enterprise)
+    form = PlanForm(
+        request.POST,
+        cadres=selectors.cadres(enterprise),
+        may_name_cadre=may_name,
+        initial=selectors.plan_initial(enterprise),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_set(
+                actor=request.user,
+                enterprise=enterprise,
+                visit_every_days=data["visit_every_days"],
+                call_every_days=data["call_every_days"],
+                at_risk=data["at_risk"],
+                leading_cadre=data["leading_cadre"] if may_name else services.KEEP,
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Contact plan saved."))
+            return redirect("casework:plan", pk=pk)
+    problems = "; ".join(str(m) for found in form.errors.values() for m in found)
+    messages.error(
+        request, _("The contact plan was not saved: %(problems)s") % {"problems": problems}
+    )
+    return redirect("casework:plan", pk=pk)
