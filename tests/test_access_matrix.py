@@ -229,6 +229,12 @@ MATRIX = {
     "casework:problems_export": ("V V V H H V H V V V 302", same("H", "302")),
     "casework:contacts_due_export": ("V V V H H H H H V V 302", same("H", "302")),
     "casework:plan_set": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
+    "api:log_contact": ("201 201 201 403 403 403 404 403 201 201 401", same("404", "401")),
+    "api:set_contact_plan": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    "api:zone_difficulties": (
+        "200 200 200 200 404 403 403 200 200 200 401",
+        "404 404 404 404 404 403 403 404 404 404 401",
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
 }
@@ -490,6 +496,18 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(
                 reverse(name, args=[problem.pk]), {"to": "accepted", "department": dept.pk}
             ), None
+        case "api:log_contact":
+            body = {"date": "2020-06-10", "kind": "phone"}
+            return client.post(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:set_contact_plan":
+            body = {"visit_every_days": 60, "call_every_days": 20}
+            return client.put(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:zone_difficulties":
+            return client.get(reverse(name, args=[zone.code]), {"period": JUNE}), None
         case "casework:problems_export":
             from tests import factories
 

@@ -97,3 +97,46 @@ def test_contacts_due_and_the_zones_overview(world, client_for):
     assert leader.get("/api/v1/zones/zone-b/casework", {"period": month}).status_code == 404
     firm = client_for(world.users["enterprise"])
     assert firm.get("/api/v1/zones/zone-a/casework", {"period": month}).status_code == 403
+
+
+def test_contacts_plans_and_difficulties_over_the_api(world, client_for):
+
+    officer = client_for(world.users["officer"])
+    body = {
+        "date": "2020-06-10",
+        "kind": "on_site",
+        "notes": "看了车间",
+        "problems": [{"category": "finance", "title": "续贷困难"}],
+    }
+    made = post(officer, f"/api/v1/firms/{world.firm_a.pk}/contacts", body)
+    assert made.status_code == 201 and len(made.json()["problems"]) == 1
+    assert (
+        post(
+            officer, f"/api/v1/firms/{world.firm_a.pk}/contacts", {**body, "kind": "x"}
+        ).status_code
+        == 400
+    )
+    assert (
+        post(
+            client_for(world.users["officer2"]), f"/api/v1/firms/{world.firm_a.pk}/contacts", body
+        ).status_code
+        == 403
+    )
+    plan = officer.put(
+        f"/api/v1/firms/{world.firm_a.pk}/contact-plan",
+        json.dumps({"visit_every_days": 60, "call_every_days": 20, "at_risk": True}),
+        content_type=JSON,
+    )
+    assert plan.status_code == 200 and plan.json()["at_risk"] is True
+    leader = client_for(world.users["leader"])
+    hard = leader.get("/api/v1/zones/zone-a/difficulties", {"period": "2020-06"})
+    assert hard.status_code == 200 and "一是资金与融资" in hard.json()["text"]
+    assert hard.json()["categories"][0] == {
+        "category": "finance",
+        "raised": 1,
+        "firms": 1,
+        "resolved": 0,
+        "overdue": 1,
+        "previous": 0,
+    }
+    assert leader.get("/api/v1/zones/zone-a/difficulties", {"period": "2020-Q5"}).status_code == 400

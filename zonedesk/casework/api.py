@@ -309,3 +309,131 @@ def zone_casework(request, code: str, period: str = Query(..., max_length=7)):
         "by_category": [_row(r) for r in overview.by_category],
         "by_department": [_row(r) for r in overview.by_department],
     }
+
+
+class ProblemHeardIn(InputSchema):
+    category: str = Field(max_length=20)
+    title: str = Field(max_length=200)
+
+
+class ContactIn(InputSchema):
+    date: dt.date
+    kind: str = Field(description="on_site, phone, online or firm_came", max_length=10)
+    notes: str = Field("", max_length=5000)
+    figures_seen: str = Field("", max_length=2000)
+    follow_up_on: dt.date | None = None
+    problems: list[ProblemHeardIn] = Field(default_factory=list, max_length=20)
+
+
+class ContactOut(Schema):
+    id: int
+    enterprise_id: int
+    date: dt.date
+    kind: str
+    problems: list[int]
+
+
+@router.post("/firms/{int:pk}/contacts", response={201: ContactOut})
+def log_contact(request, pk: int, payload: ContactIn):
+    """Record a visit or call (the firm's liaison officer or a zone leader), with the problems
+    heard."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    data = payload.dict()
+    heard = [services.ProblemData(**p) for p in data.pop("problems")]
+    contact = services.contact_log(
+        actor=request.user,
+        enterprise=enterprise,
+        participants=[request.user],
+        problems=heard,
+        **data,
+    )
+    return Status(
+        201,
+        {
+            "id": contact.pk,
+            "enterprise_id": enterprise.pk,
+            "date": contact.date,
+            "kind": contact.kind,
+            "problems": list(contact.problems.values_list("id", flat=True)),
+        },
+    )
+
+
+class PlanIn(InputSchema):
+    visit_every_days: int = Field(ge=1, le=366)
+    call_every_days: int = Field(ge=1, le=366)
+    at_risk: bool = False
+
+
+class PlanOut(Schema):
+    enterprise_id: int
+    visit_every_days: int
+    call_every_days: int
+    at_risk: bool
+    leading_cadre: str | None
+
+
+@router.put("/firms/{int:pk}/contact-plan", response=PlanOut)
+def set_contact_plan(request, pk: int, payload: PlanIn):
+    """How often the firm is to be visited and called (its officer or a zone leader)."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    plan = services.plan_set(actor=request.user, enterprise=enterprise, **payload.dict())
+    return {
+        "enterprise_id": enterprise.pk,
+        "visit_every_days": plan.visit_every_days,
+        "call_every_days": plan.call_every_days,
+        "at_risk": plan.at_risk,
+        "leading_cadre": str(plan.leading_cadre) if plan.leading_cadre_id else None,
+    }
+
+
+class DifficultiesOut(Schema):
+    period: str
+    text: str = Field(description="the numbered paragraph, in the request's language")
+    firms: int
+    categories: list[dict]
+
+
+@router.get("/zones/{code}/difficulties", response=DifficultiesOut)
+def zone_difficulties(request, code: str, period: str = Query(..., max_length=8)):
+    """The difficulties section of a month (YYYY-MM) or a quarter (YYYY-Qn), from the stored
+    problems."""
+    from django.utils.translation import get_language
+
+    from zonedesk.casework import difficulties as text
+    from zonedesk.core.report_periods import months
+
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    try:
+        first, last, label = months(period)
+    except ValueError as exc:
+        raise ValidationFailed(
+            {"period": [_("Not a month or a quarter: write 2020-06 or 2020-Q2.")]}
+        ) from exc
+    found = selectors.difficulties(request.user, zone=zone, first=first, last=last, label=label)
+    if found is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    return {
+        "period": label,
+        "text": text.paragraph(found, lang=get_language() or "zh"),
+        "firms": found.firms,
+        "categories": [
+            {
+                "category": c.key,
+                "raised": c.raised,
+                "firms": c.firms,
+                "resolved": c.resolved,
+                "overdue": c.overdue,
+                "previous": c.previous,
+            }
+            for c in text.ordered(found.categories)
+        ],
+    }

@@ -512,12 +512,18 @@ class ProblemData:
     anonymous: bool = False
 
 
+def _works_for(user, zone) -> bool:
+    """Staff of the zone, of one of its departments, or of an area above it (a county's or
+    city's leader joining a visit)."""
+    if user.zone_id == zone.pk:
+        return True
+    if user.department is not None and user.department.zone_id == zone.pk:
+        return True
+    return user.area_id is not None and zone.area.code.startswith(user.area.scope_prefix)
+
+
 def _check_staff_of_zone(users: Iterable, zone, field: str) -> None:
-    wrong = [
-        u
-        for u in users
-        if u.zone_id != zone.pk and (u.department is None or u.department.zone_id != zone.pk)
-    ]
+    wrong = [u for u in users if not _works_for(u, zone)]
     if wrong:
         raise ValidationFailed(
             {

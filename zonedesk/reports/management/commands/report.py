@@ -2,15 +2,14 @@
 reports app, which may read every domain app (dependencies point one way)."""
 
 import json
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework import selectors as casework
+from zonedesk.core import report_periods as periods
 from zonedesk.core.period import Period
 from zonedesk.monitoring import report as wording
 from zonedesk.monitoring import selectors
@@ -20,15 +19,13 @@ from zonedesk.org.selectors import zone_get
 
 
 def months(value: str) -> tuple[Period, Period, str]:
-    """A month (2020-06) or a quarter (2020-Q2): its first and last month, and its name."""
-    quarter = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", value.strip())
-    if quarter:
-        year, q = int(quarter[1]), int(quarter[2])
-        first = Period.parse(f"{year}-{3 * q - 2:02d}")
-        label = _("%(year)d, quarter %(quarter)d") % {"year": year, "quarter": q}
-        return first, first.shift(2), label
-    month = _common.period(value)
-    return month, month, date_format(month.first_day, "YEAR_MONTH_FORMAT")
+    try:
+        return periods.months(value)
+    except ValueError as exc:
+        raise CommandError(
+            _("“%(value)s” is not a month or a quarter: write 2020-06 or 2020-Q2.")
+            % {"value": value}
+        ) from exc
 
 
 class Command(BaseCommand):
