@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from zonedesk.casework import selectors, services
 from zonedesk.casework.models import Problem
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
-from zonedesk.core.pagination import Pagination
+from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get
@@ -109,22 +109,6 @@ class ProblemFilterIn(InputSchema):
     enterprise: int | None = Field(None, ge=1)
 
 
-class _Page:
-    """Serialise only the page that the paginator slices out."""
-
-    def __init__(self, qs, today):
-        self.qs, self.today = qs, today
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        return [_out(p, self.today) for p in self.qs[item]]
-
-
 @router.get("/problems", response=list[ProblemOut])
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_problems(request, filters: Query[ProblemFilterIn]):
@@ -150,7 +134,7 @@ def list_problems(request, filters: Query[ProblemFilterIn]):
         enterprise=f["enterprise"],
         today=today,
     ).order_by("due_at", "id")
-    return _Page(qs, today)
+    return LazyPage(qs, lambda p: _out(p, today))
 
 
 def _problem(request, pk: int) -> Problem:

@@ -3,7 +3,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, ValidationFailed
-from zonedesk.core.pagination import Pagination
+from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.enterprises import selectors, services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.schemas import (
@@ -70,23 +70,7 @@ def _contacts(items) -> list[services.ContactData] | None:
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_firms(request, filters: Query[EnterpriseFilterIn]):
     qs = selectors.enterprise_list(request.user, selectors.EnterpriseFilters(**filters.dict()))
-    return _LazyOut(request.user, qs)
-
-
-class _LazyOut:
-    """Serialise only the page that the paginator slices out."""
-
-    def __init__(self, user, qs):
-        self.user, self.qs = user, qs
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        return [_out(self.user, e) for e in self.qs[item]]
+    return LazyPage(qs, lambda e: _out(request.user, e))
 
 
 @router.get("/firms/{int:pk}", response=EnterpriseDetailOut)

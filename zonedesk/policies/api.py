@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from zonedesk.core import xlsx
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
-from zonedesk.core.pagination import Pagination
+from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
@@ -26,22 +26,6 @@ from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 
 router = Router(tags=["policies"])
 CENT = Decimal("0.01")
-
-
-class _Lazy:
-    """Serialise only the page that the paginator slices out."""
-
-    def __init__(self, qs, out):
-        self.qs, self.out = qs, out
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        return [self.out(x) for x in self.qs[item]]
 
 
 class ConditionOut(Schema):
@@ -293,7 +277,7 @@ def list_open_entitlements(request, filters: Query[OpenFilterIn]):
     qs = selectors.open_entitlements(
         request.user, mine=mine, zone=zone, state=f["state"], level=f["level"]
     )
-    return _Lazy(qs, _open_out)
+    return LazyPage(qs, _open_out)
 
 
 # --- the library ---------------------------------------------------------------------------------
@@ -419,7 +403,7 @@ def list_documents(request, filters: Query[DocumentFilterIn]):
     """The policy documents the user may read, searched."""
     level = _choice("level", filters.level, PolicyDocument.Level.choices)
     qs = selectors.documents(request.user, q=filters.q.replace("\x00", ""), level=level)
-    return _Lazy(qs, _document_out)
+    return LazyPage(qs, _document_out)
 
 
 def _document(request, pk: int) -> PolicyDocument:
@@ -521,7 +505,7 @@ def list_measures(request, filters: Query[MeasureFilterIn]):
         benefit_type=_choice("benefit_type", filters.benefit_type, Measure.BenefitType.choices),
         mode=_choice("mode", filters.mode, Measure.Mode.choices),
     )
-    return _Lazy(qs, _measure_out)
+    return LazyPage(qs, _measure_out)
 
 
 def _measure(request, pk: int) -> Measure:
