@@ -17,7 +17,6 @@ from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.access import can_view_dashboard
-from zonedesk.org.models import Department, User
 from zonedesk.org.selectors import zone_get
 
 router = Router(tags=["casework"])
@@ -188,13 +187,11 @@ def take_step(request, pk: int, payload: StepIn):
     department_id, assignee_id = data.pop("department_id"), data.pop("assignee_id")
     department = assignee = None
     if department_id is not None:
-        department = Department.objects.filter(
-            pk=department_id, zone_id=problem.enterprise.zone_id
-        ).first()
+        department = selectors.departments_for(problem).filter(pk=department_id).first()
         if department is None:
             raise ValidationFailed({"department_id": [_("Not a department of the firm's zone.")]})
     if assignee_id is not None:
-        assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
+        assignee = selectors.active_user(pk=assignee_id)
         if assignee is None:
             raise ValidationFailed({"assignee_id": [_("No such user.")]})
     services.problem_transition(

@@ -20,6 +20,7 @@ from zonedesk.casework.models import Contact, ContactPlan, PlanAction, Problem
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
+from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.access import MANAGER_ROLES, is_active
 from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
@@ -458,17 +459,11 @@ def firm_plan(user, *, enterprise: Enterprise) -> FirmPlan:
         ),
         unclaimed=unclaimed,
         actions=list(
-            PlanAction.objects.filter(enterprise=enterprise, enterprise__in=_firms_of(user))
+            PlanAction.objects.filter(enterprise=enterprise, enterprise__in=enterprise_scope(user))
             .select_related("owner", "problem", "measure")
             .order_by("status", "due_on", "id")
         ),
     )
-
-
-def _firms_of(user):
-    from zonedesk.enterprises.selectors import enterprise_scope
-
-    return enterprise_scope(user)
 
 
 def action_choices(plan: FirmPlan):
@@ -511,3 +506,26 @@ def plan_initial(enterprise: Enterprise) -> dict:
         "at_risk": plan.at_risk,
         "leading_cadre": plan.leading_cadre_id,
     }
+
+
+def departments_for(problem: Problem) -> QuerySet:
+    """The departments a problem may be put in the charge of: those of its firm's zone."""
+    from zonedesk.org.models import Department
+
+    return Department.objects.filter(zone_id=problem.enterprise.zone_id).order_by("name")
+
+
+def active_user(*, pk: int):
+    """A person to put in charge (the transition checks they work for the department)."""
+    from zonedesk.org.models import User
+
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def action_get(user, *, pk: int) -> PlanAction | None:
+    """An action of the plan of a firm the user sees."""
+    return (
+        PlanAction.objects.filter(pk=pk, enterprise__in=enterprise_scope(user))
+        .select_related("enterprise")
+        .first()
+    )

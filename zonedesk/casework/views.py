@@ -15,14 +15,15 @@ from django.views.decorators.http import require_http_methods
 from zonedesk.casework import access, selectors, services, sheets
 from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
-from zonedesk.casework.models import PlanAction, Problem
+from zonedesk.casework.models import Problem
 from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
-from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
+from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.access import can_view_dashboard, is_member
-from zonedesk.org.models import Department, Role
+from zonedesk.monitoring.selectors import zone_for
+from zonedesk.org.models import Role
 
 
 def _steps_label(step: str) -> str:
@@ -100,7 +101,7 @@ def _problem(request, pk: int) -> Problem:
 
 
 def _detail(request, problem: Problem, *, form=None, step=None, status=200):
-    departments = Department.objects.filter(zone_id=problem.enterprise.zone_id).order_by("name")
+    departments = selectors.departments_for(problem)
     steps = [
         (s, _steps_label(s), form if s == step else StepForm(departments=departments))
         for s in services.next_steps(request.user, problem)
@@ -128,8 +129,7 @@ def problem_step(request, pk: int):
     problem = _problem(request, pk)
     if request.method == "GET":
         return redirect("casework:problem", pk=pk)
-    departments = Department.objects.filter(zone_id=problem.enterprise.zone_id)
-    form = StepForm(request.POST, departments=departments)
+    form = StepForm(request.POST, departments=selectors.departments_for(problem))
     step = request.POST.get("to", "")
     if form.is_valid():
         data = form.cleaned_data
@@ -253,17 +253,9 @@ def contact_new(request, pk: int):
 
 
 def _overview_zone(request):
-    from zonedesk.monitoring.selectors import scope_for
-    from zonedesk.org.selectors import zone_get, zone_list
-
     if not can_view_dashboard(request.user):
         raise PermissionDenied
-    code = request.GET.get("zone", "")
-    if code:
-        zone = zone_get(request.user, code=code)
-    else:
-        scope = scope_for(request.user)
-        zone = (scope.zone if scope else None) or zone_list(request.user).order_by("code").first()
+    zone = zone_for(request.user, code=request.GET.get("zone", ""))
     if zone is None:
         raise Http404
     return zone
@@ -363,7 +355,7 @@ def firm_plan(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def action_close(request, pk: int):
-    action = PlanAction.objects.filter(pk=pk, enterprise__in=enterprise_scope(request.user)).first()
+    action = selectors.action_get(request.user, pk=pk)
     if action is None:
         raise Http404
     try:

@@ -71,6 +71,15 @@ class Scope:
         return self.zone.code if self.zone else self.area.code
 
 
+def zone_for(user, *, code: str = "") -> Zone | None:
+    """The zone a zone-wide page shows: the one asked for (when it is the user's), else the
+    user's own, else the first of an area user's zones."""
+    if code:
+        return zone_get(user, code=code)
+    scope = scope_for(user)
+    return (scope.zone if scope else None) or zone_list(user).order_by("code").first()
+
+
 def scope_for(user, *, zone: str = "", area: str = "") -> Scope | None:
     """The zone or area asked for (by code), or the user's own unit; None when out of reach."""
     if not access.can_view_dashboard(user):

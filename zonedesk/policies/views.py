@@ -17,12 +17,11 @@ from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.xlsx import ImportRejected
-from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.access import can_view_dashboard, is_member
-from zonedesk.monitoring.selectors import latest_period_of, scope_for
+from zonedesk.monitoring.selectors import Scope, figure_history, latest_period, zone_for
 from zonedesk.org.models import Role
-from zonedesk.org.selectors import area_list, zone_get, zone_list
+from zonedesk.org.selectors import area_list, zone_list
 from zonedesk.policies import access, facts, imports, selectors, services, sheets
 from zonedesk.policies.forms import (
     DocumentForm,
@@ -53,11 +52,11 @@ def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
     user = request.user
     cache = {}  # the firm's facts per month, computed once for the page
     rows = selectors.firm_entitlements(user, enterprise=enterprise, cache=cache)
-    period = (
-        max(Period.of(f.entitlement.period) for f in rows)
-        if rows
-        else latest_period_of(Enterprise.objects.filter(pk=enterprise.pk))
-    )
+    if rows:
+        period = max(Period.of(f.entitlement.period) for f in rows)
+    else:  # no decisions yet: the firm's latest month, if it reported one
+        latest = figure_history(user, enterprise=enterprise, months=1)
+        period = latest[0].month if latest else None
     member = is_member(user, enterprise)
     groups = {"open": [], "undetermined": [], "received": [], "closed": [], "lapsed": []}
     for f in rows:
@@ -200,13 +199,7 @@ def open_export(request):
 def _zone(request):
     if not can_view_dashboard(request.user):
         raise HttpForbidden
-    code = request.GET.get("zone", "")
-    if code:
-        zone = zone_get(request.user, code=code)
-    else:  # the user's own zone; an area user's first
-        scope = scope_for(request.user)
-        zone = scope.zone if scope else None
-        zone = zone or zone_list(request.user).order_by("code").first()
+    zone = zone_for(request.user, code=request.GET.get("zone", ""))
     if zone is None:
         raise Http404
     return zone
@@ -324,7 +317,7 @@ def document_edit(request, pk: int):
     doc = _document_or_404(request, pk)
     if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
         raise HttpForbidden
-    before = PolicyDocument.objects.get(pk=doc.pk)  # the form writes onto its instance
+    before = _document_or_404(request, pk)  # the form writes onto its own instance
     form = _document_form(request, instance=doc)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -416,7 +409,8 @@ def measure_edit(request, pk: int):
     doc = m.document
     if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
         raise HttpForbidden
-    form = MeasureForm(request.POST or None, instance=Measure.objects.get(pk=m.pk))
+    # the form writes onto its own instance
+    form = MeasureForm(request.POST or None, instance=_measure_or_404(request, pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         values = {name: data[name] for name in form.Meta.fields}
@@ -456,8 +450,8 @@ def rule_check(request):
         raise HttpForbidden
     eligibility = request.POST.get("eligibility", "")[:4000]
     benefit = request.POST.get("benefit", "")[:4000]
-    zone = zone_get(request.user, code=request.POST.get("preview_zone", "")) or (
-        zone_list(request.user).order_by("code").first()
+    zone = zone_for(request.user, code=request.POST.get("preview_zone", "")) or zone_for(
+        request.user
     )
     problems = (
         services.rule_problems(eligibility, benefit, get_language() or "zh-hans")
@@ -466,7 +460,7 @@ def rule_check(request):
     )
     preview = period = None
     if zone is not None and not problems and eligibility.strip():
-        period = latest_period_of(Enterprise.objects.filter(zone=zone))
+        period = latest_period(request.user, Scope.of_zone(zone))
         if period is not None:
             preview = selectors.rule_preview(
                 request.user, zone=zone, period=period, eligibility=eligibility, benefit=benefit
