@@ -260,6 +260,10 @@ class Command(BaseCommand):
                     if x["note"]:
                         lines.append(f"- {r['database']}, {x['figure']}: {x['note']}")
             lines.append("")
+            # What the profile of a missed figure showed, written by hand beside the script.
+            analysis = BENCH / f"{name}.md"
+            if analysis.exists():
+                lines += [analysis.read_text(encoding="utf-8").strip(), ""]
         return "\n".join(lines)
 
 
