@@ -16,6 +16,7 @@ from zonedesk.core.industry import by_level
 from zonedesk.core.period import Period
 from zonedesk.demo.builder import credit_code
 from zonedesk.enterprises.models import Enterprise
+from zonedesk.monitoring import rollups
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Zone
 
@@ -196,7 +197,14 @@ def generate_figures(months: int, *, through: Period | None = None) -> int:
                 stamp = stamp or batch[0][-1].isoformat(sep=" ")
                 raw.executemany(sql, [(*r[:1], r[1].isoformat(), *r[2:-1], stamp) for r in batch])
                 written += len(batch)
+    rollups.rebuild(synthetic_zones())
     return written
+
+
+def synthetic_zones() -> list[int]:
+    return list(
+        Zone.objects.filter(area__code__startswith=PROVINCE[:2]).values_list("pk", flat=True)
+    )
 
 
 # --- synthetic measures -------------------------------------------------------------------------

@@ -129,6 +129,32 @@ class Aggregate:
     mom: Decimal | None
     new_part: Decimal | None  # the share of `yoy` brought by new firms
     existing_part: Decimal | None  # the rest: new_part + existing_part == yoy exactly
+    new_delta: Decimal = ZERO  # Σ (this month − a year earlier) over the new firms
+
+
+def aggregate(
+    measure: str,
+    current: Decimal,
+    firms: int,
+    last_year: Decimal,
+    previous: Decimal | None,
+    new_delta: Decimal,
+) -> Aggregate:
+    """One figure's totals with the rates derived from them (sums add up across zones)."""
+    yoy = change(current, last_year) if firms else None
+    new_part = new_delta / last_year if yoy is not None else None
+    return Aggregate(
+        measure=measure,
+        current=current,
+        firms=firms,
+        last_year=last_year,
+        previous=previous,
+        yoy=yoy,
+        mom=change(current, previous) if firms else None,
+        new_part=new_part,
+        existing_part=_exact_difference(yoy, new_part) if yoy is not None else None,
+        new_delta=new_delta,
+    )
 
 
 @dataclass(frozen=True)
@@ -180,12 +206,7 @@ def summarise(
     for firm_id, row in now.items():
         if row.producing:
             firms[firm_id] = classify(row, base.get(firm_id), band)
-    classes = {
-        cls: tuple(sorted(f for f, c in firms.items() if c.capacity_class == cls and not c.new))
-        for cls in CapacityClass
-    }
-    new = tuple(sorted(f for f, c in firms.items() if c.new))
-    classes[CapacityClass.ABOVE] = tuple(sorted(classes[CapacityClass.ABOVE] + new))
+    new = {f for f, c in firms.items() if c.new}
 
     aggregates = {}
     for measure in MEASURES:
@@ -207,20 +228,27 @@ def summarise(
             if prev is not None:
                 p = prev.get(firm_id)
                 prev_total += (p.value(measure) if p is not None else None) or ZERO
-        yoy = change(cur_total, last_total) if reported else None
-        new_part = new_delta / last_total if yoy is not None else None
-        aggregates[measure] = Aggregate(
-            measure=measure,
-            current=cur_total,
-            firms=reported,
-            last_year=last_total,
-            previous=prev_total,
-            yoy=yoy,
-            mom=change(cur_total, prev_total) if reported else None,
-            new_part=new_part,
-            existing_part=_exact_difference(yoy, new_part) if yoy is not None else None,
+        aggregates[measure] = aggregate(
+            measure, cur_total, reported, last_total, prev_total, new_delta
         )
+    return _summary(
+        reporting=len(now),
+        firms=firms,
+        aggregates=aggregates,
+        halted=(f for f, r in now.items() if not r.producing),
+        not_reported=set(base) - set(now),
+        band=band,
+    )
 
+
+def _summary(*, reporting, firms, aggregates, halted, not_reported, band) -> MonthSummary:
+    """A MonthSummary from its firms' classes: the per-class tuples and falls are derived."""
+    new = tuple(sorted(f for f, c in firms.items() if c.new))
+    classes = {
+        cls: tuple(sorted(f for f, c in firms.items() if c.capacity_class == cls and not c.new))
+        for cls in CapacityClass
+    }
+    classes[CapacityClass.ABOVE] = tuple(sorted(classes[CapacityClass.ABOVE] + new))
     falls = tuple(
         sorted(
             (c for c in firms.values() if c.output_change is not None and c.output_change < 0),
@@ -228,16 +256,92 @@ def summarise(
         )
     )
     return MonthSummary(
-        reporting=len(now),
+        reporting=reporting,
         producing=len(firms),
         classes=classes,
         new_firms=new,
         firms=firms,
         aggregates=aggregates,
-        halted=tuple(sorted(f for f, r in now.items() if not r.producing)),
-        not_reported=tuple(sorted(set(base) - set(now))),
+        halted=tuple(sorted(halted)),
+        not_reported=tuple(sorted(not_reported)),
         band=band,
         falls=falls,
+    )
+
+
+def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> MonthSummary:
+    """The summary of several disjoint sets of firms (zones) as if summarised together: counts
+    and sums add up, rates are derived again from the sums (so they are exact, not averaged)."""
+    parts = list(parts)
+    if any(p.band != band for p in parts):
+        raise ValueError("summaries of different capacity bands cannot be merged")
+    firms: dict[int, FirmClass] = {}
+    for p in parts:
+        firms.update(p.firms)
+    aggregates = {}
+    for measure in MEASURES:
+        ms = [p.aggregates[measure] for p in parts]
+        previous = [a.previous for a in ms]
+        aggregates[measure] = aggregate(
+            measure,
+            sum((a.current for a in ms), ZERO),
+            sum(a.firms for a in ms),
+            sum((a.last_year for a in ms), ZERO),
+            None if any(v is None for v in previous) else sum(previous, ZERO),
+            sum((a.new_delta for a in ms), ZERO),
+        )
+    return _summary(
+        reporting=sum(p.reporting for p in parts),
+        firms=firms,
+        aggregates=aggregates,
+        halted=[f for p in parts for f in p.halted],
+        not_reported=[f for p in parts for f in p.not_reported],
+        band=band,
+    )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def summary_to_json(s: MonthSummary) -> dict:
+    """A summary as JSON-ready data (exact decimals as strings), read back by summary_from_json."""
+    return {
+        "reporting": s.reporting,
+        "band": str(s.band),
+        "firms": [
+            [c.firm_id, c.capacity_class.value, c.new, _text(c.output_change)]
+            for c in s.firms.values()
+        ],
+        "halted": list(s.halted),
+        "not_reported": list(s.not_reported),
+        "aggregates": {
+            m: [str(a.current), a.firms, str(a.last_year), _text(a.previous), str(a.new_delta)]
+            for m, a in s.aggregates.items()
+        },
+    }
+
+
+def summary_from_json(data: dict) -> MonthSummary:
+    firms = {
+        f: FirmClass(f, CapacityClass(cls), new, _number(rate))
+        for f, cls, new, rate in data["firms"]
+    }
+    aggregates = {
+        m: aggregate(m, Decimal(cur), n, Decimal(last), _number(prev), Decimal(delta))
+        for m, (cur, n, last, prev, delta) in data["aggregates"].items()
+    }
+    return _summary(
+        reporting=data["reporting"],
+        firms=firms,
+        aggregates=aggregates,
+        halted=data["halted"],
+        not_reported=data["not_reported"],
+        band=Decimal(data["band"]),
     )
 
 

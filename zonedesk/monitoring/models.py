@@ -212,3 +212,30 @@ class ImportJob(models.Model):
         if self.state == self.State.CHECKING and self.rows_total:
             return 5 + 75 * self.rows_done // self.rows_total
         return 5 if self.state == self.State.READING else 0
+
+
+class ZoneMonth(models.Model):
+    """A zone's month summarised (derived data, kept by `monitoring.rollups` whenever figures are
+    written): what the area and province pages add up instead of reading every firm's rows.
+
+    `summary` is `indicators.summary_to_json` of the zone's month against the same month last
+    year and the month before; `totals` is Σ of every figure over the firms that reported the
+    month (`firms`: how many), for the trend and year-to-date series.
+    """
+
+    zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField(_("month"))
+    summary = models.JSONField()
+    totals = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("zone month summary")
+        verbose_name_plural = _("zone month summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "period"], name="one_summary_per_zone_month")
+        ]
+        indexes = [models.Index(fields=["period", "zone"])]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} {self.period:%Y-%m}"

@@ -14,14 +14,14 @@ from django.db.models import Count, QuerySet, Sum
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
-from zonedesk.monitoring import access, indicators, recovery
+from zonedesk.monitoring import access, indicators, recovery, rollups
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
+from zonedesk.org.access import UNIT_WIDE_ROLES
 from zonedesk.org.models import Area, Zone
 from zonedesk.org.selectors import area_get, zone_get, zone_list
 
 TREND_MEASURES = ("output_value_wan", "electricity_kwh", "employees")
-ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES)
 # Firms expected to report every month (construction sites and closed firms are not).
 REPORTING_STATUSES = (Enterprise.Status.PRODUCING, Enterprise.Status.HALTED)
 
@@ -158,6 +158,12 @@ class Status:
         return self.summary.reporting
 
 
+def _sees_whole_zones(user, scope: Scope) -> bool:
+    """Whether the user sees every firm of the scope's zones (an area's managers and staff), so
+    that the zones' kept summaries are exactly what the user's own view would add up."""
+    return scope.zone is None and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES))
+
+
 def monthly_totals(firms: QuerySet[Enterprise], first: Period, last: Period) -> dict[Period, dict]:
     """Σ of every figure per month over `firms`, months first..last (missing months absent)."""
     rows = (
@@ -190,18 +196,25 @@ def status(
 ) -> Status:
     """The month's indicators for the scope; `target` (a fraction) overrides the stored one."""
     firms = _firms(user, scope)
-    periods = [period, period.last_year, period.previous]
-    rows = list(
-        MonthlyFigure.objects.filter(
+    zones = []
+    if _sees_whole_zones(user, scope):
+        # An area: each zone's month as kept beside the figures (rollups), added up.
+        zone_ids = [z.pk for z in scope.zones]
+        parts = rollups.summaries(zone_ids, period, band=band())
+        summary = indicators.merge(parts.values(), band=band())
+        totals = rollups.totals(zone_ids, period.shift(-24), period)
+        if by_zone and len(scope.zones) > 1:
+            zones = [(z, parts[z.pk]) for z in scope.zones]
+    else:
+        periods = [period, period.last_year, period.previous]
+        rows = MonthlyFigure.objects.filter(
             enterprise__in=firms, period__in=[p.first_day for p in periods]
-        ).values(*ROW_FIELDS, "enterprise__zone_id")
-    )
-    months = _firm_months(rows)
-    summary = indicators.summarise(
-        months[period], months[period.last_year], months[period.previous], band=band()
-    )
-
-    totals = monthly_totals(firms, period.shift(-24), period)
+        ).values(*rollups.ROW_FIELDS)
+        months = _firm_months(rows)
+        summary = indicators.summarise(
+            months[period], months[period.last_year], months[period.previous], band=band()
+        )
+        totals = monthly_totals(firms, period.shift(-24), period)
 
     def series(measure: str, first: Period, n: int) -> list[Decimal]:
         return [Decimal((totals.get(first.shift(i)) or {}).get(measure) or 0) for i in range(n)]
@@ -238,29 +251,18 @@ def status(
         for p in (period.shift(i) for i in range(-12, 1))
     ]
 
-    reported_ids = {f.firm_id for f in months[period]}
     expected = expected_firms(firms, period)
+    reported = MonthlyFigure.objects.filter(period=period.first_day, enterprise__in=firms)
     missing = list(
-        expected.exclude(pk__in=reported_ids).select_related("zone", "officer").order_by("name")
+        expected.exclude(pk__in=reported.values("enterprise_id"))
+        .select_related("zone", "officer")
+        .order_by("name")
     )
     named = (
         set(summary.new_firms) | {c.firm_id for c in summary.falls[:10]} | set(summary.not_reported)
     )
     names = dict(Enterprise.objects.filter(pk__in=named).values_list("pk", "name"))
 
-    zones = []
-    if by_zone and len(scope.zones) > 1:
-        zone_of = {r["enterprise_id"]: r["enterprise__zone_id"] for r in rows}
-        for zone in scope.zones:
-            part = {p: [f for f in months[p] if zone_of[f.firm_id] == zone.pk] for p in periods}
-            zones.append(
-                (
-                    zone,
-                    indicators.summarise(
-                        part[period], part[period.last_year], part[period.previous], band=band()
-                    ),
-                )
-            )
     return Status(
         scope=scope,
         period=period,

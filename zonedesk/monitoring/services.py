@@ -15,7 +15,7 @@ from zonedesk.core import audit, events
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.monitoring import access, figures
+from zonedesk.monitoring import access, figures, rollups
 from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
 from zonedesk.org.models import Zone
 
@@ -87,6 +87,7 @@ def figure_save(
         changes=changes,
         **_scope(enterprise),
     )
+    rollups.refresh([enterprise.zone_id], [period])
     events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return figure
 
@@ -265,6 +266,7 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
         batch_size=2000,
     )
     if objs:
+        rollups.refresh([zone.pk], [period])
         events.firms_changed(actor=actor, firms=Enterprise.objects.filter(zone=zone))
     return ImportResult(period=period, created=created, updated=updated, unchanged=unchanged)
 

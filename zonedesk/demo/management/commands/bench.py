@@ -22,6 +22,8 @@ from django.db import connection
 
 from zonedesk.core.audit import RequestContext, current_context
 from zonedesk.demo import scale
+from zonedesk.monitoring import rollups
+from zonedesk.monitoring.models import ZoneMonth
 
 ROOT = Path(__file__).resolve().parents[4]
 BENCH = ROOT / "bench"
@@ -57,6 +59,8 @@ def prepare(firms: int, months: int, measures: int, log) -> None:
         scale.generate_figures(months)
         scale.generate_measures(measures)
         log(f"  generated {firms:,} firms, {months} months, {measures} measures")
+    if not ZoneMonth.objects.filter(zone__in=scale.synthetic_zones()).exists():
+        log(f"  summarised {rollups.rebuild(scale.synthetic_zones()):,} zone-months")
     # Planner statistics, as a database in service has them (autovacuum, or after an import).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -1,0 +1,131 @@
+"""Zone-month summaries: adding zones up gives what summarising all their firms gives, and the
+summaries follow every write of figures (or are computed from the rows when missing)."""
+
+import dataclasses
+import json
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from zonedesk.core.period import Period
+from zonedesk.monitoring import indicators, rollups, selectors, services
+from zonedesk.monitoring.indicators import FirmMonth
+from zonedesk.monitoring.models import MonthlyFigure, ZoneMonth
+from zonedesk.org.access import SYSTEM
+from zonedesk.org.models import Zone
+
+
+def _month(rng: random.Random, firms: range, reporting: float) -> list[FirmMonth]:
+    out = []
+    for f in firms:
+        if rng.random() > reporting:
+            continue
+        out.append(
+            FirmMonth(
+                firm_id=f,
+                days_halted=rng.choice([0, 0, 0, 5, 30]),
+                output_value_wan=Decimal(rng.randrange(0, 50000)) / 100,
+                revenue_wan=rng.choice([None, Decimal(rng.randrange(0, 90000)) / 100]),
+                electricity_kwh=rng.choice([None, rng.randrange(0, 10**6)]),
+                employees=rng.randrange(0, 400),
+                export_value_wan=rng.choice([None, Decimal(rng.randrange(0, 9000)) / 100]),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_merging_zones_equals_summarising_all_their_firms(seed):
+    rng = random.Random(seed)
+    zones = [range(0, 40), range(40, 41), range(41, 41), range(41, 120)]
+    band = rng.choice([Decimal("0.05"), Decimal("0.1")])
+    months = {
+        z: [_month(rng, firms, share) for share in (0.9, 0.7, 0.8)] for z, firms in enumerate(zones)
+    }
+    parts = [indicators.summarise(*months[z], band=band) for z in range(len(zones))]
+    whole = indicators.summarise(
+        *([f for z in months for f in months[z][i]] for i in range(3)), band=band
+    )
+    assert indicators.merge(parts, band=band) == whole
+    # What is stored reads back as the same summary.
+    for part in parts:
+        stored = json.loads(json.dumps(indicators.summary_to_json(part)))
+        assert indicators.summary_from_json(stored) == part
+
+
+def test_summaries_of_different_bands_are_not_added_up():
+    a = indicators.summarise([], band=Decimal("0.05"))
+    b = indicators.summarise([], band=Decimal("0.1"))
+    with pytest.raises(ValueError, match="band"):
+        indicators.merge([a, b], band=Decimal("0.05"))
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _area_and_zone():
+    period = Period(2020, 6)
+    area = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, area="511700"), period)
+    zone = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, zone="demo"), period)
+    return area, zone
+
+
+def _same(area, zone):
+    # The city's other zone reports nothing: the city's month is the demo zone's.
+    assert area.summary == zone.summary
+    assert area.ytd == zone.ytd and area.trend == zone.trend
+    assert area.year_output == zone.year_output
+
+
+@pytest.mark.django_db
+def test_an_area_adds_up_its_zones_summaries(demo):
+    assert ZoneMonth.objects.filter(zone__code="demo", period="2020-06-01").exists()
+    area, zone = _area_and_zone()
+    _same(area, zone)
+    assert area.summary.producing == 47
+
+
+@pytest.mark.django_db
+def test_a_corrected_figure_reaches_the_area_at_once(demo):
+    figure = MonthlyFigure.objects.filter(
+        enterprise__zone__code="demo", period="2020-06-01", output_value_wan__gt=0
+    ).first()
+    data = services.FigureData(
+        **{f.name: getattr(figure, f.name) for f in dataclasses.fields(services.FigureData)}
+    )
+    data = dataclasses.replace(data, output_value_wan=figure.output_value_wan + 1000)
+    before, _ = _area_and_zone()
+    services.figure_save(
+        actor=None, enterprise=figure.enterprise, period=Period(2020, 6), data=data
+    )
+    area, zone = _area_and_zone()
+    _same(area, zone)
+    output = area.summary.aggregates["output_value_wan"]
+    assert output.current == before.summary.aggregates["output_value_wan"].current + 1000
+
+
+@pytest.mark.django_db
+def test_missing_summaries_are_computed_from_the_rows(demo):
+    kept, _ = _area_and_zone()
+    ZoneMonth.objects.all().delete()
+    area, zone = _area_and_zone()
+    _same(area, zone)
+    assert area.summary == kept.summary and area.trend == kept.trend
+    call_command("rollups", "--zone", "demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert ZoneMonth.objects.filter(zone__code="demo").count() >= 12
+
+
+@pytest.mark.django_db
+def test_a_month_nobody_reported_yet_lists_last_years_firms_as_missing(demo):
+    june = MonthlyFigure.objects.filter(enterprise__zone__code="demo", period="2020-06-01")
+    firms = set(june.values_list("enterprise_id", flat=True))
+    june.delete()
+    rollups.refresh([Zone.objects.get(code="demo").pk], [Period(2020, 6)])
+    assert not ZoneMonth.objects.filter(zone__code="demo", period="2020-06-01").exists()
+    area, zone = _area_and_zone()
+    _same(area, zone)
+    assert area.summary.reporting == 0 and set(area.summary.not_reported) == firms
