@@ -2,6 +2,7 @@
 summaries follow every write of figures (or are computed from the rows when missing)."""
 
 import dataclasses
+import io
 import json
 import random
 from decimal import Decimal
@@ -90,7 +91,7 @@ def test_an_area_adds_up_its_zones_summaries(demo):
 
 
 @pytest.mark.django_db
-def test_a_corrected_figure_reaches_the_area_at_once(demo):
+def test_a_corrected_figure_reaches_the_area_at_once(demo, django_capture_on_commit_callbacks):
     figure = MonthlyFigure.objects.filter(
         enterprise__zone__code="demo", period="2020-06-01", output_value_wan__gt=0
     ).first()
@@ -99,13 +100,22 @@ def test_a_corrected_figure_reaches_the_area_at_once(demo):
     )
     data = dataclasses.replace(data, output_value_wan=figure.output_value_wan + 1000)
     before, _ = _area_and_zone()
-    services.figure_save(
-        actor=None, enterprise=figure.enterprise, period=Period(2020, 6), data=data
-    )
-    area, zone = _area_and_zone()
-    _same(area, zone)
-    output = area.summary.aggregates["output_value_wan"]
-    assert output.current == before.summary.aggregates["output_value_wan"].current + 1000
+    kept = ZoneMonth.objects.filter(zone__code="demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.figure_save(
+            actor=None, enterprise=figure.enterprise, period=Period(2020, 6), data=data
+        )
+        # Dropped in the write's transaction (June, and July's 环比), read from the rows.
+        assert not kept.filter(period__in=["2020-06-01", "2020-07-01"]).exists()
+        area, zone = _area_and_zone()
+        _same(area, zone)
+        output = area.summary.aggregates["output_value_wan"]
+        assert output.current == before.summary.aggregates["output_value_wan"].current + 1000
+    # The worker stores them again after the commit, with the corrected figure.
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    june = kept.get(period="2020-06-01")
+    assert Decimal(june.totals["output_value_wan"]) == output.current
+    _same(*_area_and_zone())
 
 
 @pytest.mark.django_db
@@ -128,4 +138,7 @@ def test_a_month_nobody_reported_yet_lists_last_years_firms_as_missing(demo):
     assert not ZoneMonth.objects.filter(zone__code="demo", period="2020-06-01").exists()
     area, zone = _area_and_zone()
     _same(area, zone)
-    assert area.summary.reporting == 0 and set(area.summary.not_reported) == firms
+    last_june = MonthlyFigure.objects.filter(enterprise__zone__code="demo", period="2019-06-01")
+    missing = set(last_june.values_list("enterprise_id", flat=True))
+    assert area.summary.reporting == 0 and set(area.summary.not_reported) == missing
+    assert missing and missing < firms  # the firms new in 2020 had no June 2019 to miss

@@ -215,19 +215,19 @@ def summarise(
         prev_total: Decimal | None = ZERO if prev is not None else None
         reported = 0
         for firm_id, row in now.items():
-            value = row.value(measure)
+            value = getattr(row, measure)  # Decimal or int: the sums below are exact Decimals
             if value is None:
                 continue
             reported += 1
             b = base.get(firm_id)
-            b_value = (b.value(measure) if b is not None else None) or ZERO
+            b_value = (getattr(b, measure) if b is not None else None) or ZERO
             cur_total += value
             last_total += b_value
             if firm_id in new:
                 new_delta += value - b_value
             if prev is not None:
                 p = prev.get(firm_id)
-                prev_total += (p.value(measure) if p is not None else None) or ZERO
+                prev_total += (getattr(p, measure) if p is not None else None) or ZERO
         aggregates[measure] = aggregate(
             measure, cur_total, reported, last_total, prev_total, new_delta
         )

@@ -2,8 +2,10 @@
 month adds up a few hundred zones instead of reading a hundred thousand firms' rows.
 
 A month's figures enter three summaries: their own month's, the next month's (环比) and the same
-month's next year (同比). Every service that writes figures calls `refresh` for the months it
-wrote, in its own transaction; bulk loaders (the demo, the scale generator) call `rebuild`.
+month's next year (同比). Every service that writes figures calls `invalidate` for the months it
+wrote, in its own transaction: the summaries concerned are dropped at once and recomputed by the
+background worker after the commit (a zone of 100,000 firms takes seconds, which an upload
+should not wait for); bulk loaders (the demo, the scale generator) call `rebuild`.
 Reading never writes: a zone-month without a stored summary (never computed, or computed with
 another capacity band) is computed from the rows on the spot, so a missing summary costs time,
 never correctness. `zonedesk rollups` rebuilds them all.
@@ -25,20 +27,19 @@ ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES)
 AFFECTS = (0, 1, 12)
 
 
-def _firm_months(rows: Iterable[dict]) -> dict[int, dict[Period, list[FirmMonth]]]:
-    """Rows of several zones as FirmMonths, by zone and month."""
+def _firm_months(rows: Iterable[tuple]) -> dict[int, dict[Period, list[FirmMonth]]]:
+    """Rows (`_values` of figures) of several zones as FirmMonths, by zone and month."""
     out: dict[int, dict[Period, list[FirmMonth]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        period = Period.of(row["period"])
-        out[row["enterprise__zone_id"]][period].append(
-            FirmMonth(
-                firm_id=row["enterprise_id"],
-                days_in_month=period.days,
-                days_halted=row["days_halted"],
-                **{m: row[m] for m in MEASURES},
-            )
-        )
+    periods: dict = {}
+    for firm_id, day, halted, *values, zone_id in rows:
+        period = periods.get(day) or periods.setdefault(day, Period.of(day))
+        out[zone_id][period].append(FirmMonth(firm_id, period.days, halted, *values))
     return out
+
+
+def _values(figures):
+    """What _firm_months reads, as tuples (FirmMonth's own field order)."""
+    return figures.values_list(*ROW_FIELDS, "enterprise__zone_id").iterator(chunk_size=5000)
 
 
 def _totals(month: list[FirmMonth]) -> dict:
@@ -64,14 +65,18 @@ def compute(
                 enterprise__zone__in=zone_ids, period__in=[p.first_day for p in periods]
             )
             .values_list("period", flat=True)
+            .order_by()
             .distinct()
         )
         periods = {p for p in periods if p.first_day in reported}
     needed = {q for p in periods for q in (p, p.previous, p.last_year)}
-    rows = MonthlyFigure.objects.filter(
-        enterprise__zone__in=zone_ids, period__in=[p.first_day for p in needed]
-    ).values(*ROW_FIELDS, "enterprise__zone_id")
-    by_zone = _firm_months(rows.iterator(chunk_size=5000))
+    by_zone = _firm_months(
+        _values(
+            MonthlyFigure.objects.filter(
+                enterprise__zone__in=zone_ids, period__in=[p.first_day for p in needed]
+            )
+        )
+    )
     out = {}
     for zone_id, months in by_zone.items():
         for p in periods:
@@ -91,9 +96,23 @@ def _band() -> Decimal:
     return band()
 
 
+def invalidate(zone_ids: Iterable[int], periods: Iterable[Period]) -> None:
+    """Called by every write of figures, inside its transaction: the summaries the written
+    months enter are dropped at once (readers compute them from the rows meanwhile) and
+    recomputed by the background worker once the write has committed."""
+    from zonedesk.monitoring.tasks import refresh_rollups
+
+    zone_ids, periods = sorted(set(zone_ids)), sorted(set(periods))
+    affected = [p.shift(k).first_day for p in periods for k in AFFECTS]
+    ZoneMonth.objects.filter(zone__in=zone_ids, period__in=affected).delete()
+    transaction.on_commit(
+        lambda: refresh_rollups.enqueue(zone_ids=zone_ids, periods=[str(p) for p in periods])
+    )
+
+
 def refresh(zone_ids: Iterable[int], periods: Iterable[Period]) -> int:
     """Recompute the summaries that figures of `periods` in `zone_ids` enter; returns how many
-    are stored. Called by every write of figures, inside its transaction."""
+    are stored (the worker's task after a write)."""
     return _store(list(zone_ids), {p.shift(k) for p in periods for k in AFFECTS})
 
 
@@ -117,20 +136,21 @@ def _store(zone_ids: list[int], periods: set[Period]) -> int:
     return len(computed)
 
 
-def rebuild(zone_ids: Iterable[int] | None = None) -> int:
-    """Recompute every summary (of the zones given, else of all), month by month."""
-    figures_ = MonthlyFigure.objects.all()
-    if zone_ids is not None:
-        zone_ids = list(zone_ids)
-        figures_ = figures_.filter(enterprise__zone__in=zone_ids)
-    months = sorted(Period.of(d) for d in figures_.values_list("period", flat=True).distinct())
+def rebuild(zone_ids: Iterable[int] | None = None, *, chunk: int = 10) -> int:
+    """Recompute every summary (of the zones given, else of all), a few zones at a time: each
+    row is read once and memory stays bounded."""
     if zone_ids is None:
         from zonedesk.org.models import Zone
 
-        zone_ids = list(Zone.objects.values_list("pk", flat=True))
+        zone_ids = Zone.objects.order_by("pk").values_list("pk", flat=True)
+    zone_ids = list(zone_ids)
     stored = 0
-    for start in range(0, len(months), 6):  # a few months at a time: bounded memory
-        stored += _store(zone_ids, set(months[start : start + 6]))
+    for start in range(0, len(zone_ids), chunk):
+        part = zone_ids[start : start + chunk]
+        months = MonthlyFigure.objects.filter(enterprise__zone__in=part).values_list(
+            "period", flat=True
+        )
+        stored += _store(part, {Period.of(d) for d in months.order_by().distinct()})
     return stored
 
 
@@ -170,14 +190,12 @@ def totals(zone_ids: list[int], first: Period, last: Period) -> dict[Period, dic
     if missing_zones:
         # Months a zone has no summary for: usually months it reported nothing (a cheap,
         # indexed query that finds nothing), else months a bulk load has not summarised yet.
-        rows = (
+        rows = _values(
             MonthlyFigure.objects.filter(
                 enterprise__zone__in=missing_zones,
                 period__gte=first.first_day,
                 period__lte=last.first_day,
             )
-            .values(*ROW_FIELDS, "enterprise__zone_id")
-            .iterator(chunk_size=5000)
         )
         for zone_id, by_month in _firm_months(rows).items():
             for p, month in by_month.items():

@@ -87,7 +87,7 @@ def figure_save(
         changes=changes,
         **_scope(enterprise),
     )
-    rollups.refresh([enterprise.zone_id], [period])
+    rollups.invalidate([enterprise.zone_id], [period])
     events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return figure
 
@@ -266,7 +266,7 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
         batch_size=2000,
     )
     if objs:
-        rollups.refresh([zone.pk], [period])
+        rollups.invalidate([zone.pk], [period])
         events.firms_changed(actor=actor, firms=Enterprise.objects.filter(zone=zone))
     return ImportResult(period=period, created=created, updated=updated, unchanged=unchanged)
 

@@ -9,3 +9,12 @@ def run_import(job_id: str) -> None:
     from zonedesk.monitoring.services import import_run
 
     import_run(job_id=job_id)
+
+
+@task()
+def refresh_rollups(zone_ids: list[int], periods: list[str]) -> None:
+    """Recompute the zone-month summaries a write of figures has dropped."""
+    from zonedesk.core.period import Period
+    from zonedesk.monitoring import rollups
+
+    rollups.refresh(zone_ids, [Period.parse(p) for p in periods])
