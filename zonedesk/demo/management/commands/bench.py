@@ -57,6 +57,10 @@ def prepare(firms: int, months: int, measures: int, log) -> None:
         scale.generate_figures(months)
         scale.generate_measures(measures)
         log(f"  generated {firms:,} firms, {months} months, {measures} measures")
+    if not scale.big_zone_exists():
+        # Added to a database prepared before the import and export benchmarks, too.
+        scale.big_zone(firms)
+        log(f"  generated the big zone: {firms:,} firms, {scale.BIG_MONTHS} months")
     # Planner statistics, as a database in service has them (autovacuum, or after an import).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
