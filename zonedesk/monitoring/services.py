@@ -225,19 +225,28 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
 
     figure_rows, entries = [], []
     created = updated = unchanged = 0
+    whole = present.issuperset(FIGURE_FIELDS)  # the usual sheet: every figure's column
     for row in rows:
         old = stored.get(row.enterprise_id)
         # A column the sheet lacks keeps the stored value (or stays empty on a new row).
-        values = {
-            name: row.values.get(name) if name in present else (old or {}).get(name)
-            for name in FIGURE_FIELDS
-        }
+        if whole:
+            values = {name: row.values[name] for name in FIGURE_FIELDS}
+        else:
+            values = {
+                name: row.values.get(name) if name in present else (old or {}).get(name)
+                for name in FIGURE_FIELDS
+            }
         if values["days_halted"] is None:
             values["days_halted"] = 0
         if old is not None:
             changes = {}
             for k, v in values.items():
-                before, after = plain(old[k]), plain(v)
+                was = old[k]
+                # Equal values of one type (the same places: both are quantized as stored)
+                # have equal audit forms; only the others are compared in that form.
+                if was == v and type(was) is type(v):
+                    continue
+                before, after = plain(was), plain(v)
                 if before != after:
                     changes[k] = [before, after]
             if not changes:
