@@ -39,3 +39,27 @@ def row(
         "instead": instead,
         "target": target,
     }
+
+
+def reset_peak_rss() -> bool:
+    """Start a new peak-RSS measurement for this process (Linux: /proc/self/clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_rss_mib() -> float:
+    """The process's peak RSS since reset_peak_rss() (or since it started), in MiB."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

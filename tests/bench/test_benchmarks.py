@@ -14,6 +14,7 @@ def tiny():
     scale.generate(60)
     scale.generate_figures(13)
     scale.generate_measures(8)
+    scale.big_zone(60)
 
 
 @pytest.mark.parametrize("name", list(bench.scripts()))

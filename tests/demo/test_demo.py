@@ -163,3 +163,39 @@ def test_the_demo_year_of_problems_writes_its_difficulties_paragraph(demo):
     assert top in ("资金与融资", "国内市场", "出口与订单")
     q2.filter(category="finance").update(category="energy")
     assert f"企业共反映困难问题{q2.count()}件" in paragraph() and paragraph() != text
+
+
+def test_the_big_zone_is_made_once_outside_the_synthetic_province():
+    """The benchmarks' big zone: n firms under an area of its own, figures through last month,
+    made once; the synthetic province's firms and figures do not change."""
+    from zonedesk.core.period import Period
+    from zonedesk.demo import scale
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    scale.generate(30)
+    scale.generate_figures(13)
+    province_figures = MonthlyFigure.objects.filter(
+        enterprise__zone__area__code__startswith=scale.PROVINCE[:2]
+    ).count()
+
+    zone = scale.big_zone(25)
+    again = scale.big_zone(25)
+
+    assert again == zone and Zone.objects.filter(code=scale.BIG_ZONE).count() == 1
+    assert Enterprise.objects.filter(zone=zone).count() == 25
+    assert not zone.area.code.startswith(scale.PROVINCE[:2])
+    assert scale.exists() == 30
+    assert (
+        MonthlyFigure.objects.filter(
+            enterprise__zone__area__code__startswith=scale.PROVINCE[:2]
+        ).count()
+        == province_figures
+    )
+    months = list(MonthlyFigure.objects.filter(enterprise__zone=zone).dates("period", "month"))
+    this_month = Period.of(dt.date.today())  # noqa: DTZ011 - a calendar month
+    assert len(months) == scale.BIG_MONTHS and Period.of(months[-1]) == this_month.previous
+    assert scale.big_zone_month(zone) == this_month
+    sheet = scale.big_zone_sheet(zone)
+    assert sheet and all(r[1] == this_month.first_day for r in sheet)
+    for firm in Enterprise.objects.filter(zone=zone):
+        assert uscc.is_valid(firm.credit_code)

@@ -260,3 +260,19 @@ def test_rows_left_empty_are_firms_not_reported_yet(world):
     for c in range(4, 13):
         book.worksheets[0].cell(row=3, column=c).value = None
     assert run(world, book).created == 1
+
+
+def test_a_sheet_without_an_optional_column_keeps_its_stored_values(world):
+    """A re-import lacking a column leaves that figure as stored; the audit entry names only
+    what changed, old and new as stored."""
+    run(world, filled(world))
+    book = filled(world)
+    ws = book.worksheets[0]
+    ws.cell(row=2, column=4, value=2000)
+    ws.delete_cols(11)  # orders on hand
+    result = run(world, book)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert set(MonthlyFigure.objects.values_list("orders_wan", flat=True)) == {Decimal("3000.00")}
+    entry = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").order_by("-id")[0]
+    assert entry.action == "update"
+    assert entry.changes == {"output_value_wan": ["1234.50", "2000.00"]}

@@ -276,3 +276,21 @@ def test_a_rule_is_held_to_shares_and_codes_when_written_not_when_stored(world):
     m.refresh_from_db()
     services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert Entitlement.objects.get(measure=m, enterprise=world.firm_a).decision == "eligible"
+
+
+def test_a_rematch_of_firms_no_measure_covers_writes_nothing_unless_they_hold_decisions(world):
+    """A zone outside every document's scope (a whole zone's import) is not re-matched at all;
+    a firm there that still holds a decision (it moved out of scope) is, and loses it."""
+    figures(world.firm_a2, 30)
+    figures(world.firm_b, 30)
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    assert Entitlement.objects.filter(measure=m, enterprise=world.firm_a2).exists()
+
+    outside = services.rematch_firms(actor=None, firms=Enterprise.objects.filter(zone=world.zone_b))
+    assert outside is None
+    assert not Entitlement.objects.filter(enterprise=world.firm_b).exists()
+
+    Enterprise.objects.filter(pk=world.firm_a2.pk).update(zone=world.zone_b)
+    moved = services.rematch_firms(actor=None, firms=Enterprise.objects.filter(zone=world.zone_b))
+    assert moved is not None
+    assert not Entitlement.objects.filter(enterprise=world.firm_a2).exists()

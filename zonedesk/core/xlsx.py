@@ -241,7 +241,9 @@ class Column:
 def write_workbook(sheets: Iterable[tuple[str, Sequence[Column], Iterable[Sequence]]]) -> bytes:
     """An .xlsx of (sheet name, columns, rows) in constant memory."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    # Rows are streamed to a temporary file and zipped at the end: `in_memory` would override
+    # `constant_memory` and hold every cell (about 2 KiB a row of the month's sheet).
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     formats = {
         "text": workbook.add_format({"num_format": "@"}),

@@ -8,6 +8,7 @@ never mixes with the demo zone. Rows are written with bulk_create in large batch
 import datetime as dt
 import itertools
 import random
+import secrets
 
 from django.db import connection, transaction
 
@@ -169,13 +170,20 @@ def generate_figures(months: int, *, through: Period | None = None) -> int:
     last month), written in bulk: COPY on PostgreSQL, executemany batches on SQLite."""
     through = through or Period.of(dt.date.today()).previous  # noqa: DTZ011 - a calendar month
     periods = [through.shift(i - months + 1) for i in range(months)]
+    firms = _firms(Enterprise.objects.filter(zone__area__code__startswith=PROVINCE[:2]))
+    written = write_figures(figure_rows(firms, periods))
+    rollups.rebuild(synthetic_zones())
+    return written
+
+
+def _firms(qs) -> list[tuple]:
     # Fetched whole first: on PostgreSQL the connection cannot read a cursor during COPY.
-    firms = list(
-        Enterprise.objects.filter(zone__area__code__startswith=PROVINCE[:2])
-        .order_by("pk")
-        .values_list("pk", "status", "production_start")
-    )
-    rows = figure_rows(firms, periods)
+    return list(qs.order_by("pk").values_list("pk", "status", "production_start"))
+
+
+def write_figures(rows) -> int:
+    """figure_rows' rows written in bulk, in one transaction."""
+    rows = iter(rows)
     table = MonthlyFigure._meta.db_table
     columns = ", ".join(FIGURE_COLUMNS)
     written = 0
@@ -197,7 +205,6 @@ def generate_figures(months: int, *, through: Period | None = None) -> int:
                 stamp = stamp or batch[0][-1].isoformat(sep=" ")
                 raw.executemany(sql, [(*r[:1], r[1].isoformat(), *r[2:-1], stamp) for r in batch])
                 written += len(batch)
-    rollups.rebuild(synthetic_zones())
     return written
 
 
@@ -205,6 +212,113 @@ def synthetic_zones() -> list[int]:
     return list(
         Zone.objects.filter(area__code__startswith=PROVINCE[:2]).values_list("pk", flat=True)
     )
+
+
+# --- one big zone, for the import and export benchmarks -----------------------------------------
+
+# A zone holding as many firms as the whole synthetic province: our import and export work on
+# one zone's month, so their benchmark needs one zone at full scale. It has an area of its own
+# (code 98xxxx, outside PROVINCE), so the province's figures and its re-match do not see it.
+BIG_PROVINCE, BIG_CITY, BIG_COUNTY = "980000", "980100", "980101"
+BIG_ZONE = "sbig"
+BIG_MONTHS = 13  # a year and a month before the imported month: the month's YoY has a base
+
+
+def big_zone_exists() -> bool:
+    return Zone.objects.filter(code=BIG_ZONE).exists()
+
+
+def big_zone_month(zone: Zone) -> Period:
+    """The month the benchmarks import into the big zone: the one after its stored figures."""
+    first = MonthlyFigure.objects.filter(enterprise__zone=zone).earliest("period").period
+    return Period.of(first).shift(BIG_MONTHS)
+
+
+def _big_zone_rows(zone: Zone, month: Period, seed: int):
+    # The stored months and the imported one in one series, so the sheet continues the trend.
+    firms = _firms(Enterprise.objects.filter(zone=zone))
+    periods = [month.shift(i - BIG_MONTHS) for i in range(BIG_MONTHS + 1)]
+    return figure_rows(firms, periods, seed=seed)
+
+
+def big_zone_sheet(zone: Zone, *, seed: int = 20201015) -> list[tuple]:
+    """The big zone's figures for big_zone_month() as figure_rows yields them (enterprise id,
+    period, the figures in FIGURE_COLUMNS order, status, time): what its sheet reports."""
+    month = big_zone_month(zone)
+    return [r for r in _big_zone_rows(zone, month, seed) if r[1] == month.first_day]
+
+
+def zone_admin(zone: Zone):
+    """A zone's administrator for the benchmarks (created once): who uploads and exports."""
+    from zonedesk.org.models import Role, User
+    from zonedesk.org.services import user_create
+
+    user = User.objects.filter(username=f"bench-{zone.code}").first()
+    return user or user_create(
+        actor=None,
+        username=f"bench-{zone.code}",
+        password=secrets.token_urlsafe(24),  # nobody logs in as it
+        roles=[Role.ADMIN],
+        full_name="基准测试管理员",
+        zone=zone,
+    )
+
+
+def big_zone(n_firms: int, *, seed: int = 20201015) -> Zone:
+    """One zone of `n_firms` firms under an area of its own, with BIG_MONTHS months of figures
+    through last month; created once (later calls return it, without writing)."""
+    zone = Zone.objects.filter(code=BIG_ZONE).first()
+    return zone or _make_big_zone(n_firms, seed)
+
+
+@transaction.atomic
+def _make_big_zone(n_firms: int, seed: int) -> Zone:
+    rng = random.Random(seed)
+    province, _ = Area.objects.get_or_create(
+        code=BIG_PROVINCE,
+        defaults={"name": "合成大园区省（基准测试）", "level": Area.Level.PROVINCE},
+    )
+    city, _ = Area.objects.get_or_create(
+        code=BIG_CITY,
+        defaults={"name": "合成大园区市", "level": Area.Level.CITY, "parent": province},
+    )
+    county, _ = Area.objects.get_or_create(
+        code=BIG_COUNTY,
+        defaults={"name": "合成大园区县", "level": Area.Level.COUNTY, "parent": city},
+    )
+    zone = Zone.objects.create(code=BIG_ZONE, name="合成大园区（基准测试）", area=county)
+    classes = [i.code for i in by_level("class") if "13" <= i.code[:2] <= "43"]
+    statuses = ["producing"] * 90 + ["halted"] * 5 + ["construction"] * 3 + ["closed"] * 2
+    rows = []
+    for i in range(n_firms):
+        start = dt.date(2005 + rng.randrange(20), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        rows.append(
+            Enterprise(
+                name=f"合成大园区企业{i + 1:06d}有限公司",
+                credit_code=credit_code(BIG_COUNTY, i),
+                zone=zone,
+                industry_code=rng.choice(classes),
+                above_designated_size=rng.random() < 0.4,
+                status=rng.choice(statuses),
+                production_start=start,
+            )
+        )
+        if len(rows) == BATCH:
+            Enterprise.objects.bulk_create(rows)
+            rows = []
+    Enterprise.objects.bulk_create(rows)
+    # Figures through last month: the benchmarks import this month's sheet.
+    month = Period.of(dt.date.today())  # noqa: DTZ011 - a calendar month
+    write_figures(r for r in _big_zone_rows(zone, month, seed) if r[1] < month.first_day)
+    audit.record(
+        actor=None,
+        action="create",
+        instance=zone,
+        changes={"synthetic_firms": [None, n_firms], "months": [None, BIG_MONTHS]},
+        zone_id=zone.pk,
+        area_code=BIG_COUNTY,
+    )
+    return zone
 
 
 # --- synthetic measures -------------------------------------------------------------------------

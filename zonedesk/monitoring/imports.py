@@ -175,6 +175,8 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
     specs = [(key, figures.SPECS[key], index[key]) for key in FIGURES if key in index]
     code_col, period_col = index["credit_code"], index.get("period")
     figure_columns = [c for _key, _spec, c in specs]
+    fast = [(key, spec, c, float(spec.maximum), spec.places) for key, spec, c in specs]
+    periods: dict = {}  # a sheet repeats one month on every row: parsed once
     days = period.days
     seen: dict[str, int] = {}
     parsed: list[ParsedRow] = []
@@ -220,10 +222,16 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
         if period_col is not None:
             raw_period = cells[period_col] if period_col < width else None
             if xlsx.text(raw_period):
-                try:
-                    cell_period = Period.parse(raw_period)
-                except ValueError:
-                    cell_period = None
+                if isinstance(raw_period, str) and raw_period in periods:
+                    cell_period = periods[raw_period]
+                else:
+                    try:
+                        cell_period = Period.parse(raw_period)
+                    except ValueError:
+                        cell_period = None
+                    if isinstance(raw_period, str):
+                        periods[raw_period] = cell_period
+                if cell_period is None:
                     bad("period", raw_period, _("Not a month: write YYYY-MM, e.g. 2020-06."))
                 if cell_period is not None and cell_period != period:
                     bad(
@@ -234,8 +242,20 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
                     )
 
         values = {}
-        for key, spec, c in specs:
+        for key, spec, c, ceiling, places in fast:
             raw = cells[c] if c < width else None
+            # The common cell, a number in range with no more places than stored, without
+            # Decimal arithmetic; anything else takes the full checks below.
+            if type(raw) is float and 0 <= raw <= ceiling:
+                if places == 0:
+                    if raw.is_integer():
+                        values[key] = int(raw)
+                        continue
+                else:
+                    shown = f"{raw:.{places}f}"
+                    if float(shown) == raw:
+                        values[key] = Decimal(shown)
+                        continue
             try:
                 value = _number(spec, raw)
             except ValueError:

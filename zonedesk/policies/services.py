@@ -504,11 +504,35 @@ def rematch_firms(*, actor, firms, today: dt.date | None = None) -> MatchResult 
     """Re-match firms after their figures or registry entry changed, each on the facts of its
     own latest reported month (a correction of an earlier month changes the year-to-date facts
     of the later ones too; a firm that has not reported the month others have keeps its own).
-    Nothing to do without measures in force or figures."""
+    Nothing to do without measures in force or figures, nor when no measure in force covers
+    any of the firms and none of them holds a decision (a whole zone's import outside every
+    document's scope would otherwise build its facts for nothing)."""
     today = today or timezone.localdate()
-    if not measures_in_force(today).exists():
+    in_force = list(measures_in_force(today))
+    if not in_force:
+        return None
+    if (
+        not _covers_any(in_force, firms)
+        and not Entitlement.objects.filter(enterprise__in=firms).exists()
+    ):
         return None
     return _match_each_month(actor=actor, firms=firms, today=today)
+
+
+def _covers_any(measures, firms) -> bool:
+    """Whether a document of `measures` applies to a firm of `firms` (over their few zones)."""
+    from zonedesk.org.models import Zone
+
+    places = Zone.objects.filter(pk__in=firms.values("zone_id")).values_list("pk", "area__code")
+    zone_ids = {zone_id for zone_id, _code in places}
+    codes = {code for _zone_id, code in places}
+    for document in {m.document for m in measures}:
+        if document.zone_id:
+            if document.zone_id in zone_ids:
+                return True
+        elif any(code.startswith(document.scope_prefix) for code in codes):
+            return True
+    return False
 
 
 def rematch_measures(
