@@ -63,3 +63,40 @@ def peak_rss_mib() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def first_zone():
+    """The first synthetic zone (500 firms at any scale of 500 or more)."""
+    from zonedesk.demo import scale
+    from zonedesk.org.models import Zone
+
+    return Zone.objects.filter(area__code__startswith=scale.PROVINCE[:2]).order_by("code").first()
+
+
+def zone_leader(zone):
+    """A leader of `zone` to request its pages as, created once and kept with the bench data
+    (a leader sees the whole zone and may set its target: the dashboard's fullest form)."""
+    import secrets
+
+    from zonedesk.org import selectors, services
+    from zonedesk.org.models import Role
+
+    username = f"bench-leader-{zone.code}"
+    user = selectors.user_for_command(username)
+    if user is None:
+        user = services.user_create(
+            actor=None,
+            username=username,
+            password=secrets.token_urlsafe(24),
+            roles=[Role.LEADER],
+            zone=zone,
+            full_name="基准测试园区领导",
+        )
+    return user
+
+
+def percentile(times: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of `times`, nearest rank."""
+    ordered = sorted(times)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[int(rank) - 1]

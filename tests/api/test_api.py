@@ -1,11 +1,14 @@
 """The JSON API: authentication, scoping, filters, pagination, validation errors."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
+from zonedesk.org.models import ApiToken
 from zonedesk.org.services import api_token_create
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,22 @@ def test_token_authenticates_and_is_stamped(client, token, world):
     assert body["count"] == 2
     assert {f["name"] for f in body["items"]} == {"甲一机械有限公司", "甲二食品有限公司"}
     assert world.users["leader"].api_tokens.get().last_used_at is not None
+
+
+def test_token_use_is_stamped_at_most_once_a_minute(client, token, world):
+    """A read through the API writes nothing when its token was stamped within the minute."""
+    row = world.users["leader"].api_tokens.get()
+    recent = timezone.now() - dt.timedelta(seconds=30)
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=recent)
+    assert client.get("/api/v1/firms", **_bearer(token)).status_code == 200
+    row.refresh_from_db()
+    assert row.last_used_at == recent
+
+    earlier = timezone.now() - dt.timedelta(minutes=2)
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=earlier)
+    assert client.get("/api/v1/firms", **_bearer(token)).status_code == 200
+    row.refresh_from_db()
+    assert row.last_used_at > earlier + dt.timedelta(minutes=1)
 
 
 def test_unknown_token_is_refused(client, world):

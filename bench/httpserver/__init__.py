@@ -1,0 +1,1 @@
+"""The server of bench/http_load.py: zonedesk with one bench-only view, never a product route."""
