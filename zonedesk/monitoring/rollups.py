@@ -27,6 +27,11 @@ ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES)
 AFFECTS = (0, 1, 12)
 
 
+def firm_months(figures) -> dict[int, dict[Period, list[FirmMonth]]]:
+    """Figures (a queryset) as FirmMonths, by zone and month."""
+    return _firm_months(_values(figures))
+
+
 def _firm_months(rows: Iterable[tuple]) -> dict[int, dict[Period, list[FirmMonth]]]:
     """Rows (`_values` of figures) of several zones as FirmMonths, by zone and month."""
     out: dict[int, dict[Period, list[FirmMonth]]] = defaultdict(lambda: defaultdict(list))
