@@ -6,13 +6,20 @@ Entitlements are derived data, so these bypass the ORM (see docs/decisions.md)."
 import gc
 import itertools
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
 from zonedesk.core.period import Period
 from zonedesk.policies import facts, matching
-from zonedesk.policies.models import Entitlement, EntitlementEvent, Measure, PolicyDocument
+from zonedesk.policies.models import (
+    Entitlement,
+    EntitlementEvent,
+    MatchState,
+    Measure,
+    PolicyDocument,
+)
 
 
 class Scopes:
@@ -201,3 +208,109 @@ def write(plan, table, measures, versions, texts, period: Period, now) -> None:
                     f"AND state IN {free}",
                     gone,
                 )
+
+
+# --- what each firm's decisions were computed from (MatchState) ----------------------------------
+
+# The triggers of migration 0003 that count the changes to a firm's inputs. SQLite drops a
+# table's triggers when Django rebuilds the table in a later migration, so a match trusts the
+# state only while they are all there (and decides every firm otherwise).
+TRIGGERS = (
+    "zd_match_figure_insert",
+    "zd_match_figure_update",
+    "zd_match_figure_delete",
+    "zd_match_firm_update",
+    "zd_match_zone_update",
+    "zd_match_area_update",
+)
+
+
+def triggers_present() -> bool:
+    marks = ", ".join(["%s"] * len(TRIGGERS))
+    if connection.vendor == "sqlite":
+        sql = f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"  # noqa: S608
+    elif connection.vendor == "postgresql":
+        sql = f"SELECT COUNT(DISTINCT tgname) FROM pg_trigger WHERE tgname IN ({marks})"  # noqa: S608
+    else:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(TRIGGERS))
+        return cursor.fetchone()[0] == len(TRIGGERS)
+
+
+@dataclass
+class States:
+    """The firms of a match in id order, with the change count each had when read, and whether
+    their stored decisions still stand (then how many pairs they have stored)."""
+
+    ids: np.ndarray  # int64
+    changes: np.ndarray  # int64
+    current: np.ndarray  # bool
+    pairs: int  # pairs stored by the firms whose decisions stand
+
+
+def read_states(firms, period: Period, rules_key: int) -> States:
+    """One query: every firm of the queryset, its change count, and whether it was last decided
+    against the same rules on the same month with no change since."""
+    firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    firm_table = firms.model._meta.db_table
+    sql = (
+        f"SELECT f.id, COALESCE(s.changes, 0), "  # noqa: S608 - our own names
+        "CASE WHEN s.matched = s.changes AND s.period = %s AND s.rules = %s "
+        "THEN s.pairs ELSE -1 END "
+        f"FROM {firm_table} f LEFT JOIN {MatchState._meta.db_table} s "
+        f"ON s.enterprise_id = f.id WHERE f.id IN ({firm_sql}) ORDER BY f.id"
+    )
+    with no_gc(), connection.cursor() as cursor:
+        cursor.execute(sql, [period.first_day, rules_key, *firm_params])
+        rows = cursor.fetchall()
+    n = len(rows)
+    ids, changes, pairs = (
+        (np.fromiter(c, dtype=np.int64, count=n) for c in zip(*rows, strict=True))
+        if n
+        else (np.empty(0, dtype=np.int64) for _ in range(3))
+    )
+    current = pairs >= 0
+    return States(ids, changes, current, int(pairs[current].sum()))
+
+
+def write_states(firm_ids, changes, pairs, period: Period, rules_key: int) -> None:
+    """Record what these firms were just decided from: the change count read before their
+    facts were (a change made since then leaves them to decide again), the month, the rules.
+    `changes` is never written here: only the triggers count."""
+    state = MatchState._meta.db_table
+    day = connection.ops.adapt_datefield_value(period.first_day)
+    upsert = (
+        f"INSERT INTO {state} (enterprise_id, changes, matched, period, rules, pairs) "
+        "{source} ON CONFLICT (enterprise_id) DO UPDATE SET matched = EXCLUDED.matched, "
+        "period = EXCLUDED.period, rules = EXCLUDED.rules, pairs = EXCLUDED.pairs"
+    )
+    ids = np.asarray(firm_ids, dtype=np.int64).tolist()
+    changes = np.asarray(changes, dtype=np.int64).tolist()
+    pairs = np.asarray(pairs, dtype=np.int64).tolist()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                upsert.format(
+                    source="SELECT f, 0, c, %s::date, %s, p FROM "
+                    "unnest(%s::bigint[], %s::bigint[], %s::bigint[]) u(f, c, p)"
+                ),
+                [day, rules_key, ids, changes, pairs],
+            )
+        else:
+            cursor.cursor.executemany(
+                upsert.format(source="VALUES (?, 0, ?, ?, ?, ?)"),
+                zip(ids, changes, itertools.repeat(day), itertools.repeat(rules_key), pairs),
+            )
+
+
+def forget_states(firms) -> None:
+    """The firms' decisions no longer stand for the next match (some of their pairs were just
+    decided under rules other than those of all the measures in force)."""
+    firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MatchState._meta.db_table} SET rules = NULL "  # noqa: S608
+            f"WHERE enterprise_id IN ({firm_sql})",
+            firm_params,
+        )

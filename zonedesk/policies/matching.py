@@ -203,6 +203,11 @@ class Plan:
     updated: int
     delete_keys: np.ndarray
     stored: int  # pairs stored after the write
+    kept: np.ndarray  # their keys (not sorted)
+
+    def stored_per_row(self, n: int, m: int) -> np.ndarray:
+        """How many pairs each of the n firm rows has stored after the write."""
+        return np.bincount(self.kept // m, minlength=n) if n else np.zeros(0, dtype=np.int64)
 
 
 def plan(decided: Decisions, stored: Stored) -> Plan:
@@ -252,4 +257,5 @@ def plan(decided: Decisions, stored: Stored) -> Plan:
         updated=int((write & found).sum()) + n_left,
         delete_keys=stored.keys[gone & ~in_workflow],
         stored=len(decided.keys) + int(in_workflow.sum()),
+        kept=np.concatenate([decided.keys, stored.keys[in_workflow]]),
     )
