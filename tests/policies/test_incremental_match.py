@@ -211,3 +211,13 @@ def test_the_triggers_count_changes_however_they_are_made(matched):
     MonthlyFigure.objects.filter(enterprise=w.firm_a, period=dt.date(2020, 5, 1)).delete()
     assert count(w.firm_a) == before + 6
     assert count(w.firm_b) == MatchState.objects.get(enterprise=w.firm_b).matched
+
+
+def test_more_firms_to_decide_than_a_list_holds_decides_every_firm(matched, monkeypatch):
+    w = matched
+    monkeypatch.setattr(services, "FEW_FIRMS", 1)
+    MonthlyFigure.objects.filter(enterprise__in=[w.firm_a, w.firm_a2]).update(employees=25)
+    result = rematch()
+    assert stored()[(w.firm_a2.pk, w.province.pk)][0] == "eligible"
+    assert_as_from_scratch(result, decided=3)
+    assert rematch().decided == 0

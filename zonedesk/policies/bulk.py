@@ -240,38 +240,48 @@ def triggers_present() -> bool:
 
 @dataclass
 class States:
-    """The firms of a match in id order, with the change count each had when read, and whether
-    their stored decisions still stand (then how many pairs they have stored)."""
+    """The firms of a match to decide (all of them, or those whose stored decisions no longer
+    stand), in id order, with the change count each had when read; how many firms there are in
+    all, and how many pairs the others have stored."""
 
     ids: np.ndarray  # int64
     changes: np.ndarray  # int64
-    current: np.ndarray  # bool
-    pairs: int  # pairs stored by the firms whose decisions stand
+    firms: int
+    pairs: int
 
 
-def read_states(firms, period: Period, rules_key: int) -> States:
-    """One query: every firm of the queryset, its change count, and whether it was last decided
-    against the same rules on the same month with no change since."""
+def read_states(firms, period: Period, rules_key: int, *, every_firm: bool = False) -> States:
+    """The firms of the queryset whose decisions no longer stand (or every firm), with their
+    change counts: a firm's stand when it was last decided against the same rules on the same
+    month with no change counted since. Two queries, the rows of the few firms to decide."""
     firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
-    firm_table = firms.model._meta.db_table
-    sql = (
-        f"SELECT f.id, COALESCE(s.changes, 0), "  # noqa: S608 - our own names
-        "CASE WHEN s.matched = s.changes AND s.period = %s AND s.rules = %s "
-        "THEN s.pairs ELSE -1 END "
-        f"FROM {firm_table} f LEFT JOIN {MatchState._meta.db_table} s "
-        f"ON s.enterprise_id = f.id WHERE f.id IN ({firm_sql}) ORDER BY f.id"
+    source = (
+        f"FROM {firms.model._meta.db_table} f LEFT JOIN {MatchState._meta.db_table} s "
+        f"ON s.enterprise_id = f.id WHERE f.id IN ({firm_sql})"
     )
+    current = (
+        "(CASE WHEN s.matched = s.changes AND s.period = %s AND s.rules = %s THEN 1 ELSE 0 END)"
+    )
+    params = [period.first_day, rules_key]
     with no_gc(), connection.cursor() as cursor:
-        cursor.execute(sql, [period.first_day, rules_key, *firm_params])
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM({current} * s.pairs), 0) {source}",
+            [*params, *firm_params],
+        )
+        n, pairs = cursor.fetchone()
+        cursor.execute(
+            f"SELECT f.id, COALESCE(s.changes, 0) {source}"
+            + ("" if every_firm else f" AND {current} = 0")
+            + " ORDER BY f.id",
+            [*firm_params, *([] if every_firm else params)],
+        )
         rows = cursor.fetchall()
-    n = len(rows)
-    ids, changes, pairs = (
-        (np.fromiter(c, dtype=np.int64, count=n) for c in zip(*rows, strict=True))
-        if n
-        else (np.empty(0, dtype=np.int64) for _ in range(3))
+    ids, changes = (
+        (np.fromiter(c, dtype=np.int64, count=len(rows)) for c in zip(*rows, strict=True))
+        if rows
+        else (np.empty(0, dtype=np.int64) for _ in range(2))
     )
-    current = pairs >= 0
-    return States(ids, changes, current, int(pairs[current].sum()))
+    return States(ids, changes, int(n), 0 if every_firm else int(pairs))
 
 
 def write_states(firm_ids, changes, pairs, period: Period, rules_key: int) -> None:

@@ -100,6 +100,8 @@ def decide(columns: dict[str, rules.Column], n: int, measures: list[Rule]) -> De
     parts_keys, parts_decision, parts_cents, parts_missing = [], [], [], []
     out = Decisions(*(np.empty(0, dtype=t) for t in (np.int64, np.int8, np.int64, np.int32)), [])
     for j, rule in enumerate(measures):
+        if not rule.in_scope.any():
+            continue  # (a re-match of a few firms, none of them in the measure's scope)
         decided = rules.evaluate(rule.eligibility, columns, n)
         eligible = rule.in_scope & decided.known & decided.values
         undetermined = rule.in_scope & ~decided.known

@@ -454,19 +454,16 @@ def match(
     states = None
     chosen = firms
     if every_measure and bulk.triggers_present():
-        states = bulk.read_states(firms, period, rules_key)
-        result.firms = len(states.ids)
-        if not measures:
+        states = bulk.read_states(firms, period, rules_key, every_firm=force)
+        result.firms, result.stored = states.firms, states.pairs
+        if not measures or not len(states.ids):
             return result
-        if not force:
-            result.stored = states.pairs
-            dirty = states.ids[~states.current]
-            if not len(dirty):
-                return result
-            if len(dirty) <= FEW_FIRMS and len(dirty) < len(states.ids):
-                chosen = Enterprise.objects.filter(pk__in=dirty.tolist())
-            else:
-                result.stored = 0
+        if len(states.ids) <= FEW_FIRMS and len(states.ids) < states.firms:
+            chosen = Enterprise.objects.filter(pk__in=states.ids.tolist())
+        elif len(states.ids) < states.firms:
+            # Too many to list: every firm is decided (and its count read).
+            states = bulk.read_states(firms, period, rules_key, every_firm=True)
+            result.stored = 0
     with bulk.no_gc():
         table = facts.fact_table(chosen, period)
     result.firms = result.firms or len(table)
