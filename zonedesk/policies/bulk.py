@@ -66,15 +66,22 @@ def no_gc():
             gc.enable()
 
 
-def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: Period, texts):
+def read_stored(
+    firms, measures: list[Measure], table: facts.FactTable, period: Period, texts, *, ids=None
+):
     """The stored decisions of these firms and measures, columnar, in one query.
 
     Reading a million stored pairs is most of a re-match, and the driver's cost is per value,
     so each row comes as four numbers and a text that is null for the common "[]": the pair
     packed into one integer, and decision, state, same month and same rule version packed
-    into another (see matching.Stored.from_packed).
+    into another (see matching.Stored.from_packed). `ids`: the firms are these few (a re-match
+    of the firms whose inputs changed), read through the index of pairs by firm.
     """
     firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    firms_in = f"e.enterprise_id IN ({firm_sql})"
+    if ids is not None and connection.vendor == "postgresql":
+        # With the firms in a subquery PostgreSQL scans every pair; an array it looks up.
+        firms_in, firm_params = "e.enterprise_id = ANY(%s::bigint[])", [list(ids)]
     missing = "e.missing::text" if connection.vendor == "postgresql" else "e.missing"
     entitlements = Entitlement._meta.db_table
     marks = ", ".join(["%s"] * len(measures))
@@ -89,8 +96,7 @@ def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: 
         f"FROM {entitlements} e "
         # "+": SQLite would otherwise probe (firm, measure) 20 million times instead of reading
         # each firm's pairs once.
-        f"WHERE +e.measure_id IN ({marks}) "
-        f"AND e.enterprise_id IN ({firm_sql})"
+        f"WHERE +e.measure_id IN ({marks}) AND {firms_in}"
     )
     # A rule version belongs to one measure: the current ones are the measures' own.
     versions = [m.current_id for m in measures]

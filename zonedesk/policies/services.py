@@ -482,7 +482,14 @@ def match(
     result.eligible, result.undetermined = decided.eligible, decided.undetermined
     if max(m.pk for m in measures) >= matching.PACK:
         raise RuntimeError("measure ids outgrew the packing of pairs in matching.PACK")
-    stored = bulk.read_stored(chosen, measures, table, period, decided.missing_texts)
+    stored = bulk.read_stored(
+        chosen,
+        measures,
+        table,
+        period,
+        decided.missing_texts,
+        ids=table.firm_ids if chosen is not firms else None,
+    )
     versions = np.array([x.current_id for x in measures], dtype=np.int64)
     plan = matching.plan(decided, stored)
     bulk.write(plan, table, measures, versions, decided.missing_texts, period, timezone.now())
