@@ -458,7 +458,8 @@ def match(
         result.firms, result.stored = states.firms, states.pairs
         if not measures or not len(states.ids):
             return result
-        if len(states.ids) <= FEW_FIRMS and len(states.ids) < states.firms:
+        if len(states.ids) <= FEW_FIRMS:
+            # By id: the firms' queryset may be costly to repeat (rematch_firms' months).
             chosen = Enterprise.objects.filter(pk__in=states.ids.tolist())
         elif len(states.ids) < states.firms:
             # Too many to list: every firm is decided (and its count read).
