@@ -6,13 +6,20 @@ Entitlements are derived data, so these bypass the ORM (see docs/decisions.md)."
 import gc
 import itertools
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
 from zonedesk.core.period import Period
 from zonedesk.policies import facts, matching
-from zonedesk.policies.models import Entitlement, EntitlementEvent, Measure, PolicyDocument
+from zonedesk.policies.models import (
+    Entitlement,
+    EntitlementEvent,
+    MatchState,
+    Measure,
+    PolicyDocument,
+)
 
 
 class Scopes:
@@ -59,15 +66,22 @@ def no_gc():
             gc.enable()
 
 
-def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: Period, texts):
+def read_stored(
+    firms, measures: list[Measure], table: facts.FactTable, period: Period, texts, *, ids=None
+):
     """The stored decisions of these firms and measures, columnar, in one query.
 
     Reading a million stored pairs is most of a re-match, and the driver's cost is per value,
     so each row comes as four numbers and a text that is null for the common "[]": the pair
     packed into one integer, and decision, state, same month and same rule version packed
-    into another (see matching.Stored.from_packed).
+    into another (see matching.Stored.from_packed). `ids`: the firms are these few (a re-match
+    of the firms whose inputs changed), read through the index of pairs by firm.
     """
     firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    firms_in = f"e.enterprise_id IN ({firm_sql})"
+    if ids is not None and connection.vendor == "postgresql":
+        # With the firms in a subquery PostgreSQL scans every pair; an array it looks up.
+        firms_in, firm_params = "e.enterprise_id = ANY(%s::bigint[])", [list(ids)]
     missing = "e.missing::text" if connection.vendor == "postgresql" else "e.missing"
     entitlements = Entitlement._meta.db_table
     marks = ", ".join(["%s"] * len(measures))
@@ -82,8 +96,7 @@ def read_stored(firms, measures: list[Measure], table: facts.FactTable, period: 
         f"FROM {entitlements} e "
         # "+": SQLite would otherwise probe (firm, measure) 20 million times instead of reading
         # each firm's pairs once.
-        f"WHERE +e.measure_id IN ({marks}) "
-        f"AND e.enterprise_id IN ({firm_sql})"
+        f"WHERE +e.measure_id IN ({marks}) AND {firms_in}"
     )
     # A rule version belongs to one measure: the current ones are the measures' own.
     versions = [m.current_id for m in measures]
@@ -201,3 +214,119 @@ def write(plan, table, measures, versions, texts, period: Period, now) -> None:
                     f"AND state IN {free}",
                     gone,
                 )
+
+
+# --- what each firm's decisions were computed from (MatchState) ----------------------------------
+
+# The triggers of migration 0003 that count the changes to a firm's inputs. SQLite drops a
+# table's triggers when Django rebuilds the table in a later migration, so a match trusts the
+# state only while they are all there (and decides every firm otherwise).
+TRIGGERS = (
+    "zd_match_figure_insert",
+    "zd_match_figure_update",
+    "zd_match_figure_delete",
+    "zd_match_firm_update",
+    "zd_match_zone_update",
+    "zd_match_area_update",
+)
+
+
+def triggers_present() -> bool:
+    marks = ", ".join(["%s"] * len(TRIGGERS))
+    if connection.vendor == "sqlite":
+        sql = f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"  # noqa: S608
+    elif connection.vendor == "postgresql":
+        sql = f"SELECT COUNT(DISTINCT tgname) FROM pg_trigger WHERE tgname IN ({marks})"  # noqa: S608
+    else:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(TRIGGERS))
+        return cursor.fetchone()[0] == len(TRIGGERS)
+
+
+@dataclass
+class States:
+    """The firms of a match to decide (all of them, or those whose stored decisions no longer
+    stand), in id order, with the change count each had when read; how many firms there are in
+    all, and how many pairs the others have stored."""
+
+    ids: np.ndarray  # int64
+    changes: np.ndarray  # int64
+    firms: int
+    pairs: int
+
+
+def read_states(firms, period: Period, rules_key: int, *, every_firm: bool = False) -> States:
+    """The firms of the queryset whose decisions no longer stand (or every firm), with their
+    change counts: a firm's stand when it was last decided against the same rules on the same
+    month with no change counted since. Two queries, the rows of the few firms to decide."""
+    firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    source = (
+        f"FROM {firms.model._meta.db_table} f LEFT JOIN {MatchState._meta.db_table} s "
+        f"ON s.enterprise_id = f.id WHERE f.id IN ({firm_sql})"
+    )
+    current = (
+        "(CASE WHEN s.matched = s.changes AND s.period = %s AND s.rules = %s THEN 1 ELSE 0 END)"
+    )
+    params = [period.first_day, rules_key]
+    with no_gc(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM({current} * s.pairs), 0) {source}",
+            [*params, *firm_params],
+        )
+        n, pairs = cursor.fetchone()
+        cursor.execute(
+            f"SELECT f.id, COALESCE(s.changes, 0) {source}"
+            + ("" if every_firm else f" AND {current} = 0")
+            + " ORDER BY f.id",
+            [*firm_params, *([] if every_firm else params)],
+        )
+        rows = cursor.fetchall()
+    ids, changes = (
+        (np.fromiter(c, dtype=np.int64, count=len(rows)) for c in zip(*rows, strict=True))
+        if rows
+        else (np.empty(0, dtype=np.int64) for _ in range(2))
+    )
+    return States(ids, changes, int(n), 0 if every_firm else int(pairs))
+
+
+def write_states(firm_ids, changes, pairs, period: Period, rules_key: int) -> None:
+    """Record what these firms were just decided from: the change count read before their
+    facts were (a change made since then leaves them to decide again), the month, the rules.
+    `changes` is never written here: only the triggers count."""
+    state = MatchState._meta.db_table
+    day = connection.ops.adapt_datefield_value(period.first_day)
+    upsert = (
+        f"INSERT INTO {state} (enterprise_id, changes, matched, period, rules, pairs) "
+        "{source} ON CONFLICT (enterprise_id) DO UPDATE SET matched = EXCLUDED.matched, "
+        "period = EXCLUDED.period, rules = EXCLUDED.rules, pairs = EXCLUDED.pairs"
+    )
+    ids = np.asarray(firm_ids, dtype=np.int64).tolist()
+    changes = np.asarray(changes, dtype=np.int64).tolist()
+    pairs = np.asarray(pairs, dtype=np.int64).tolist()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                upsert.format(
+                    source="SELECT f, 0, c, %s::date, %s, p FROM "
+                    "unnest(%s::bigint[], %s::bigint[], %s::bigint[]) u(f, c, p)"
+                ),
+                [day, rules_key, ids, changes, pairs],
+            )
+        else:
+            cursor.cursor.executemany(
+                upsert.format(source="VALUES (?, 0, ?, ?, ?, ?)"),
+                zip(ids, changes, itertools.repeat(day), itertools.repeat(rules_key), pairs),
+            )
+
+
+def forget_states(firms) -> None:
+    """The firms' decisions no longer stand for the next match (some of their pairs were just
+    decided under rules other than those of all the measures in force)."""
+    firm_sql, firm_params = firms.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MatchState._meta.db_table} SET rules = NULL "  # noqa: S608
+            f"WHERE enterprise_id IN ({firm_sql})",
+            firm_params,
+        )

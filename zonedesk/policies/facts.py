@@ -141,6 +141,9 @@ _DEFS = [
     ),
 ]
 FACTS: dict[str, FactDef] = {f.name: f for f in _DEFS}
+# Raise when a fact is added or computed differently: every firm is then decided again (a
+# firm's stored decisions stand only while its inputs, rules and this version are unchanged).
+VERSION = 1
 TYPES: dict[str, Type] = {f.name: f.type for f in _DEFS}
 # What a rule's author is held to (rules.check): shares written as percentages, codes that exist.
 SHARES: frozenset[str] = frozenset(f.name for f in _DEFS if f.unit == "%")

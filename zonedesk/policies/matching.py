@@ -100,6 +100,8 @@ def decide(columns: dict[str, rules.Column], n: int, measures: list[Rule]) -> De
     parts_keys, parts_decision, parts_cents, parts_missing = [], [], [], []
     out = Decisions(*(np.empty(0, dtype=t) for t in (np.int64, np.int8, np.int64, np.int32)), [])
     for j, rule in enumerate(measures):
+        if not rule.in_scope.any():
+            continue  # (a re-match of a few firms, none of them in the measure's scope)
         decided = rules.evaluate(rule.eligibility, columns, n)
         eligible = rule.in_scope & decided.known & decided.values
         undetermined = rule.in_scope & ~decided.known
@@ -203,6 +205,11 @@ class Plan:
     updated: int
     delete_keys: np.ndarray
     stored: int  # pairs stored after the write
+    kept: np.ndarray  # their keys (not sorted)
+
+    def stored_per_row(self, n: int, m: int) -> np.ndarray:
+        """How many pairs each of the n firm rows has stored after the write."""
+        return np.bincount(self.kept // m, minlength=n) if n else np.zeros(0, dtype=np.int64)
 
 
 def plan(decided: Decisions, stored: Stored) -> Plan:
@@ -252,4 +259,5 @@ def plan(decided: Decisions, stored: Stored) -> Plan:
         updated=int((write & found).sum()) + n_left,
         delete_keys=stored.keys[gone & ~in_workflow],
         stored=len(decided.keys) + int(in_workflow.sum()),
+        kept=np.concatenate([decided.keys, stored.keys[in_workflow]]),
     )

@@ -224,3 +224,26 @@ class EntitlementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entitlement_id}: {self.from_state} → {self.to_state}"
+
+
+class MatchState(models.Model):
+    """What a firm's stored decisions were computed from, so that a re-match decides again only
+    the firms whose inputs changed (see docs/decisions.md).
+
+    `changes` counts the changes to the firm's inputs: database triggers (migration 0003) bump
+    it whenever a monthly figure of the firm, its registry entry, its zone or its county
+    changes, however the change is made. `matched` is the count a match read before deciding
+    the firm against every measure in force, on the facts of `period`, under the measures'
+    rules and scopes summed up in `rules`; `pairs` is how many pairs it left stored."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    changes = models.BigIntegerField(default=0)
+    matched = models.BigIntegerField(null=True, blank=True)
+    period = models.DateField(null=True, blank=True)
+    rules = models.BigIntegerField(null=True, blank=True)
+    pairs = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.matched}/{self.changes}"

@@ -393,6 +393,7 @@ class MatchResult:
     inserted: int = 0  # rows written: new pairs ...
     updated: int = 0  # ... and pairs whose decision, estimate, rules, month or state changed
     removed: int = 0
+    decided: int = 0  # firms decided (the others' stored decisions stood)
 
 
 @lru_cache(maxsize=4096)
@@ -401,9 +402,36 @@ def _compiled(eligibility: str, benefit: str) -> tuple[rules.Node, rules.Node | 
     return compile_rules(eligibility, benefit, authoring=False)
 
 
+# A re-match with more firms to decide than this reads the facts of all of them (one query
+# over the scope instead of a list of ids).
+FEW_FIRMS = 10_000
+
+
+def _rules_key(measures: list[Measure]) -> int:
+    """What the decisions of a firm depend on besides its facts: each measure's current rule
+    version and scope (and the registry of facts), as a signed 64-bit number."""
+    import hashlib
+
+    parts = [f"facts:{facts.VERSION}"]
+    for m in sorted(measures, key=lambda x: x.pk):
+        document = m.document
+        scope = (
+            f"zone:{document.zone.code}" if document.zone_id else f"area:{document.scope_prefix}"
+        )
+        parts.append(f"{m.pk}:{m.current_id}:{scope}")
+    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 @transaction.atomic
 def match(
-    *, actor, firms, period: Period, today: dt.date | None = None, measures=None
+    *,
+    actor,
+    firms,
+    period: Period,
+    today: dt.date | None = None,
+    measures=None,
+    force: bool = False,
 ) -> MatchResult:
     """Decide every firm in `firms` (a queryset) against every measure in force (or those
     given) on the facts of `period`; store the decisions in bulk.
@@ -411,13 +439,35 @@ def match(
     Only what changed is written: a pair whose decision, estimate, missing facts, rule version,
     month of facts and state are as stored is left alone (its `decided_at` says when it was last
     decided differently), so a re-match with no change in the data writes nothing.
+
+    Against every measure in force, only the firms whose inputs changed since they were last
+    decided (their figures, registry entry, zone or county, counted by triggers), or whose
+    month, measures, rule versions or scopes differ, are decided again: the others' stored
+    decisions are what deciding them would give (see MatchState). `force` decides them all;
+    the eligible and undetermined counts of the result are those of the firms decided.
     """
     today = today or timezone.localdate()
-    with bulk.no_gc():
-        table = facts.fact_table(firms, period)
-    result = MatchResult(firms=len(table))
+    every_measure = measures is None
     measures = list(measures if measures is not None else measures_in_force(today))
-    result.measures = len(measures)
+    result = MatchResult(measures=len(measures))
+    rules_key = _rules_key(measures)
+    states = None
+    chosen = firms
+    if every_measure and bulk.triggers_present():
+        states = bulk.read_states(firms, period, rules_key, every_firm=force)
+        result.firms, result.stored = states.firms, states.pairs
+        if not measures or not len(states.ids):
+            return result
+        if len(states.ids) <= FEW_FIRMS:
+            # By id: the firms' queryset may be costly to repeat (rematch_firms' months).
+            chosen = Enterprise.objects.filter(pk__in=states.ids.tolist())
+        elif len(states.ids) < states.firms:
+            # Too many to list: every firm is decided (and its count read).
+            states = bulk.read_states(firms, period, rules_key, every_firm=True)
+            result.stored = 0
+    with bulk.no_gc():
+        table = facts.fact_table(chosen, period)
+    result.firms = result.firms or len(table)
     if not len(table) or not measures:
         return result
     scopes = bulk.Scopes(table)
@@ -433,12 +483,33 @@ def match(
     result.eligible, result.undetermined = decided.eligible, decided.undetermined
     if max(m.pk for m in measures) >= matching.PACK:
         raise RuntimeError("measure ids outgrew the packing of pairs in matching.PACK")
-    stored = bulk.read_stored(firms, measures, table, period, decided.missing_texts)
+    stored = bulk.read_stored(
+        chosen,
+        measures,
+        table,
+        period,
+        decided.missing_texts,
+        ids=table.firm_ids if chosen is not firms else None,
+    )
     versions = np.array([x.current_id for x in measures], dtype=np.int64)
     plan = matching.plan(decided, stored)
     bulk.write(plan, table, measures, versions, decided.missing_texts, period, timezone.now())
-    result.stored, result.inserted, result.updated = plan.stored, plan.inserted, plan.updated
+    result.stored += plan.stored
+    result.inserted, result.updated = plan.inserted, plan.updated
     result.removed = len(plan.delete_keys)
+    result.decided = len(table)
+    if states is not None:
+        # The change counts read before the facts: a change made since leaves the firm to
+        # decide again next time.
+        # (A firm created meanwhile has no count read: it is left to decide again.)
+        ids = np.asarray(table.firm_ids, dtype=np.int64)
+        at = np.minimum(np.searchsorted(states.ids, ids), max(len(states.ids) - 1, 0))
+        known = states.ids[at] == ids if len(states.ids) else np.zeros(len(ids), dtype=bool)
+        pairs = plan.stored_per_row(len(table), len(measures))
+        bulk.write_states(ids[known], states.changes[at][known], pairs[known], period, rules_key)
+    elif not every_measure:
+        # Some of these firms' pairs now follow rules that the state does not sum up.
+        bulk.forget_states(chosen)
     return result
 
 

@@ -123,7 +123,8 @@ class Command(BaseCommand):
             period = latest_period_of(firms)
             if period is None:
                 raise CommandError(_("No monthly figures yet."))
-        result = services.match(actor=user, firms=firms, period=period)
+        # Forced: every firm decided, so that the counts printed are of all of them.
+        result = services.match(actor=user, firms=firms, period=period, force=True)
         self.stdout.write(
             _("%(firms)d firms × %(measures)d measures in force, facts of %(period)s:")
             % {"firms": result.firms, "measures": result.measures, "period": period}
