@@ -53,7 +53,7 @@ messages: install
 
 # The benchmark suite (bench/, issue 5) at province scale on SQLite and PostgreSQL (DATABASE_URL,
 # or the local server); rewrites docs/benchmarks.md. Not part of `make test` or CI.
-BENCH_ARGS ?= --scale 100000 --months 18 --measures 200 --runs 5 --database both
+BENCH_ARGS ?= --scale 100000 --months 60 --measures 200 --runs 5 --database both
 # The HTTP benchmark's load generator is ApacheBench (Debian's apache2-utils).
 bench: install
 	command -v ab >/dev/null || (apt-get update -q && apt-get install -y -q --no-install-recommends apache2-utils)

@@ -43,3 +43,17 @@ def test_the_report_names_machine_scale_and_targets(tiny):
     report = bench.Command().report([{**result, "rss_mib": 80.0, "version": "SQLite 3"}], options)
     assert "cores" in report and "60 synthetic firms" in report
     assert "single-firm re-match" in report and ("met:" in report or "missed" in report)
+
+
+def test_scripts_leave_the_province_as_generated(tiny):
+    """The province overview checks the zone-month summaries against the rows: a script that
+    changes figures behind the services' back (the re-match's) must put them back."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    def figures():
+        return sorted(MonthlyFigure.objects.values_list("pk", "output_value_wan", "employees"))
+
+    before = figures()
+    bench.load("policy_rematch").run(runs=2, sample=5, log=lambda text: None)
+    assert figures() == before
+    bench.load("province_overview").run(runs=1, sample=5, log=lambda text: None)

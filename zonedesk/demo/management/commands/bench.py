@@ -115,7 +115,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=100_000, help="synthetic firms")
-        parser.add_argument("--months", type=int, default=18, help="months of figures")
+        parser.add_argument("--months", type=int, default=60, help="months of figures")
         parser.add_argument("--measures", type=int, default=200, help="synthetic measures")
         parser.add_argument("--runs", type=int, default=5, help="timed runs of each figure")
         parser.add_argument(
