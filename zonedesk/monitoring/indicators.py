@@ -327,8 +327,9 @@ def summary_to_json(s: MonthSummary) -> dict:
 
 
 def summary_from_json(data: dict) -> MonthSummary:
+    classes = {c.value: c for c in CapacityClass}  # a dict look-up: Enum(value) is slow
     firms = {
-        f: FirmClass(f, CapacityClass(cls), new, _number(rate))
+        f: FirmClass(f, classes[cls], new, None if rate is None else Decimal(rate))
         for f, cls, new, rate in data["firms"]
     }
     aggregates = {
