@@ -57,3 +57,18 @@ def test_scripts_leave_the_province_as_generated(tiny):
     bench.load("policy_rematch").run(runs=2, sample=5, log=lambda text: None)
     assert figures() == before
     bench.load("province_overview").run(runs=1, sample=5, log=lambda text: None)
+
+
+def test_a_failed_script_is_reported_not_fatal():
+    failed = {
+        "database": "postgres",
+        "name": "reports",
+        "title": "Reports",
+        "rows": [],
+        "failed": "benchmark step reports failed (1)",
+        "rss_mib": 0.0,
+        "version": "",
+    }
+    options = {"scale": 60, "months": 13, "measures": 8, "runs": 1, "sample": 3}
+    report = bench.Command().report([failed], options)
+    assert "**failed** (benchmark step reports failed (1)" in report and "## Reports" in report

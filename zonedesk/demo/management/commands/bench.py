@@ -148,7 +148,22 @@ class Command(BaseCommand):
             self.child(env, "prepare", o)
             for name in names:
                 self.log(f"-- {name}")
-                results.append({"database": database, **self.child(env, name, o)})
+                try:
+                    results.append({"database": database, **self.child(env, name, o)})
+                except CommandError as exc:
+                    # One script's failure is reported; the others still run and are written.
+                    self.log(f"   {exc}")
+                    results.append(
+                        {
+                            "database": database,
+                            "name": name,
+                            "title": load(name).TITLE,
+                            "rows": [],
+                            "failed": str(exc),
+                            "rss_mib": 0.0,
+                            "version": "",
+                        }
+                    )
         report = self.report(results, o)
         out = Path(o["out"])
         if not out.is_absolute():
@@ -211,7 +226,7 @@ class Command(BaseCommand):
 
     def report(self, results: list[dict], o) -> str:
         machine = _machine()
-        versions = sorted({r["version"] for r in results})
+        versions = sorted({r["version"] for r in results if r["version"]})
         lines = [
             "# Benchmarks",
             "",
@@ -242,6 +257,11 @@ class Command(BaseCommand):
                 "|---|---|---|---|---|---|---|---|---|---|",
             ]
             for r in ran:
+                if r.get("failed"):
+                    lines.append(
+                        f"| **failed** ({r['failed']}; its log is above the report) "
+                        f"| {r['database']} | — | — | — | — | — | — | — | — |"
+                    )
                 for x in r["rows"]:
                     med = statistics.median(x["times"])
                     target = "—"
@@ -259,7 +279,9 @@ class Command(BaseCommand):
             lines += [
                 "",
                 "Peak RSS of the benchmark's process: "
-                + ", ".join(f"{r['database']} {r['rss_mib']:.0f} MiB" for r in ran)
+                + ", ".join(
+                    f"{r['database']} {r['rss_mib']:.0f} MiB" for r in ran if not r.get("failed")
+                )
                 + ".",
                 "",
                 "Notes:",
