@@ -74,15 +74,28 @@ def generate(n_firms: int, *, seed: int = 20200725) -> dict[str, int]:
             for z in range(n_zones)
         ]
     )
-    classes = [i.code for i in by_level("class") if "13" <= i.code[:2] <= "43"]  # manufacturing
+    _write_firms(n_firms, rng, lambda i: zones[i // FIRMS_PER_ZONE], "合成企业")
+    audit.record(
+        actor=None,
+        action="create",
+        instance=province,
+        changes={"synthetic_firms": [None, n_firms], "zones": [None, n_zones]},
+        area_code=PROVINCE,
+    )
+    return {"firms": n_firms, "zones": n_zones, "counties": n_counties, "cities": n_cities}
+
+
+def _write_firms(n_firms: int, rng: random.Random, zone_of, prefix: str) -> None:
+    """n synthetic manufacturing firms, the i-th in zone_of(i), written in batches."""
+    classes = [i.code for i in by_level("class") if "13" <= i.code[:2] <= "43"]
     statuses = ["producing"] * 90 + ["halted"] * 5 + ["construction"] * 3 + ["closed"] * 2
     rows = []
     for i in range(n_firms):
-        zone = zones[i // FIRMS_PER_ZONE]
+        zone = zone_of(i)
         start = dt.date(2005 + rng.randrange(20), 1 + rng.randrange(12), 1 + rng.randrange(28))
         rows.append(
             Enterprise(
-                name=f"合成企业{i + 1:06d}有限公司",
+                name=f"{prefix}{i + 1:06d}有限公司",
                 credit_code=credit_code(zone.area.code, i),
                 zone=zone,
                 industry_code=rng.choice(classes),
@@ -95,14 +108,6 @@ def generate(n_firms: int, *, seed: int = 20200725) -> dict[str, int]:
             Enterprise.objects.bulk_create(rows)
             rows = []
     Enterprise.objects.bulk_create(rows)
-    audit.record(
-        actor=None,
-        action="create",
-        instance=province,
-        changes={"synthetic_firms": [None, n_firms], "zones": [None, n_zones]},
-        area_code=PROVINCE,
-    )
-    return {"firms": n_firms, "zones": n_zones, "counties": n_counties, "cities": n_cities}
 
 
 FIGURE_COLUMNS = (
@@ -287,26 +292,7 @@ def _make_big_zone(n_firms: int, seed: int) -> Zone:
         defaults={"name": "合成大园区县", "level": Area.Level.COUNTY, "parent": city},
     )
     zone = Zone.objects.create(code=BIG_ZONE, name="合成大园区（基准测试）", area=county)
-    classes = [i.code for i in by_level("class") if "13" <= i.code[:2] <= "43"]
-    statuses = ["producing"] * 90 + ["halted"] * 5 + ["construction"] * 3 + ["closed"] * 2
-    rows = []
-    for i in range(n_firms):
-        start = dt.date(2005 + rng.randrange(20), 1 + rng.randrange(12), 1 + rng.randrange(28))
-        rows.append(
-            Enterprise(
-                name=f"合成大园区企业{i + 1:06d}有限公司",
-                credit_code=credit_code(BIG_COUNTY, i),
-                zone=zone,
-                industry_code=rng.choice(classes),
-                above_designated_size=rng.random() < 0.4,
-                status=rng.choice(statuses),
-                production_start=start,
-            )
-        )
-        if len(rows) == BATCH:
-            Enterprise.objects.bulk_create(rows)
-            rows = []
-    Enterprise.objects.bulk_create(rows)
+    _write_firms(n_firms, rng, lambda i: zone, "合成大园区企业")
     # Figures through last month: the benchmarks import this month's sheet.
     month = Period.of(dt.date.today())  # noqa: DTZ011 - a calendar month
     write_figures(r for r in _big_zone_rows(zone, month, seed) if r[1] < month.first_day)
