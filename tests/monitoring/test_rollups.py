@@ -50,11 +50,29 @@ def test_merging_zones_equals_summarising_all_their_firms(seed):
     whole = indicators.summarise(
         *([f for z in months for f in months[z][i]] for i in range(3)), band=band
     )
-    assert indicators.merge(parts, band=band) == whole
+    merged = indicators.merge(parts, band=band)
+    assert merged == whole
+    # The largest falls come from the head of each zone's firms, in the whole's order.
+    for n in (0, 1, 3, 1000):
+        assert merged.top_falls(n) == whole.falls[:n] == merged.falls[:n]
+    assert merged.classes == whole.classes and merged.firms == whole.firms
     # What is stored reads back as the same summary.
     for part in parts:
         stored = json.loads(json.dumps(indicators.summary_to_json(part)))
         assert indicators.summary_from_json(stored) == part
+
+
+@pytest.mark.django_db
+def test_a_summary_kept_in_an_older_layout_is_computed_from_the_rows_instead(demo):
+    kept = ZoneMonth.objects.filter(zone__code="demo", period="2020-06-01")
+    zone = kept.get().zone
+    fresh = rollups.summaries([zone.pk], Period(2020, 6), band=selectors.band())[zone.pk]
+    old = dict(kept.get().summary, v=1, counts={"above": 0, "level": 0, "below": 0})
+    kept.update(summary=old)
+    with pytest.raises(ValueError, match="version 1"):
+        indicators.summary_from_json(old)
+    assert rollups.summaries([zone.pk], Period(2020, 6), band=selectors.band())[zone.pk] == fresh
+    assert fresh.producing == 47
 
 
 def test_summaries_of_different_bands_are_not_added_up():
@@ -117,7 +135,8 @@ def test_a_corrected_figure_reaches_the_area_at_once(demo, django_capture_on_com
     queued = DBTaskResult.objects.get(task_path=refresh_rollups.module_path)
     refresh_rollups.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
     june = kept.get(period="2020-06-01")
-    assert Decimal(june.totals["output_value_wan"]) == output.current
+    assert june.sum_output_value_wan == output.current * 100  # kept in hundredths
+    assert june.firms == area.summary.reporting
     _same(*_area_and_zone())
 
 

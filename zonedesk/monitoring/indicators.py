@@ -16,10 +16,13 @@ Every rate is an exact Decimal fraction (0.1278 = 12.78 %); rounding is for disp
 (`percent`).
 """
 
+import heapq
+import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
+from functools import cached_property
 
 MEASURES = (
     "output_value_wan",
@@ -107,13 +110,13 @@ def classify(current: FirmMonth, base: FirmMonth | None, band: Decimal = DEFAULT
     rate = change(current.value("output_value_wan"), base_output)
     if rate is None:
         return FirmClass(current.firm_id, CapacityClass.ABOVE, True, None)
+    return FirmClass(current.firm_id, _class_of(rate, band), False, rate)
+
+
+def _class_of(rate: Decimal, band: Decimal) -> CapacityClass:
     if abs(rate) <= band:
-        cls = CapacityClass.LEVEL
-    elif rate > 0:
-        cls = CapacityClass.ABOVE
-    else:
-        cls = CapacityClass.BELOW
-    return FirmClass(current.firm_id, cls, False, rate)
+        return CapacityClass.LEVEL
+    return CapacityClass.ABOVE if rate > 0 else CapacityClass.BELOW
 
 
 @dataclass(frozen=True)
@@ -157,21 +160,92 @@ def aggregate(
     )
 
 
-@dataclass(frozen=True)
+def _encode(changes: Iterable[tuple[int, Decimal]]) -> str:
+    """Firms' output changes as text, "id:rate;…" ordered by (rate, id): the falls come first."""
+    return ";".join(f"{f}:{r}" for f, r in sorted(changes, key=lambda fr: (fr[1], fr[0])))
+
+
+def _decode(text: str, limit: int | None = None) -> list[tuple[Decimal, int]]:
+    """(rate, id) of the first `limit` firms of an `_encode`d text (all with None)."""
+    if not text:
+        return []
+    items = text.split(";") if limit is None else text.split(";", limit)[:limit]
+    return [(Decimal(r), int(f)) for f, _, r in (item.partition(":") for item in items)]
+
+
+@dataclass(frozen=True, eq=False)
 class MonthSummary:
+    """The month's counts and sums, and which firm is in which class.
+
+    The per-firm part (each producing firm's output change) is kept as text in `changes` (one
+    text per summarised set of firms: a merge of 200 zones keeps their 200 texts) and read only
+    when asked for: a province's month is counted and summed from its zones without building a
+    hundred thousand firm objects; naming the ten largest falls reads ten firms of each zone.
+    """
+
     reporting: int  # firms with figures this month
     producing: int
-    classes: Mapping[CapacityClass, tuple[int, ...]]  # firm ids per class, producing firms only
+    counts: Mapping[CapacityClass, int]  # producing firms per class (new firms are 'above')
     new_firms: tuple[int, ...]  # producing firms without output a year earlier
-    firms: Mapping[int, FirmClass]  # producing firms
     aggregates: Mapping[str, Aggregate]
     halted: tuple[int, ...]  # reporting, not producing
     not_reported: tuple[int, ...]  # reported a year earlier, not this month
     band: Decimal = DEFAULT_BAND
-    falls: tuple[FirmClass, ...] = field(default=())  # producing firms, largest fall first
+    # `_encode`d output changes of the producing firms that are not new, one text per part.
+    changes: tuple[str, ...] = ()
 
     def count(self, cls: CapacityClass) -> int:
-        return len(self.classes[cls])
+        return self.counts[cls]
+
+    @cached_property
+    def firms(self) -> dict[int, FirmClass]:
+        """Every producing firm's class and output change (None for new firms)."""
+        out = {f: FirmClass(f, CapacityClass.ABOVE, True, None) for f in self.new_firms}
+        for text in self.changes:
+            for rate, f in _decode(text):
+                out[f] = FirmClass(f, _class_of(rate, self.band), False, rate)
+        return out
+
+    @cached_property
+    def classes(self) -> dict[CapacityClass, tuple[int, ...]]:
+        """Firm ids per class, producing firms only (new firms are 'above')."""
+        ids: dict[CapacityClass, list[int]] = {cls: [] for cls in CapacityClass}
+        for c in self.firms.values():
+            ids[c.capacity_class].append(c.firm_id)
+        return {cls: tuple(sorted(found)) for cls, found in ids.items()}
+
+    @cached_property
+    def falls(self) -> tuple[FirmClass, ...]:
+        """The producing firms whose output fell, largest fall first."""
+        return self.top_falls(None)
+
+    def top_falls(self, n: int | None) -> tuple[FirmClass, ...]:
+        """The first n of `falls` (all with None), reading only n firms of each part."""
+        heads = [[(r, f) for r, f in _decode(text, n) if r < 0] for text in self.changes]
+        return tuple(
+            FirmClass(f, _class_of(r, self.band), False, r)
+            for r, f in itertools.islice(heapq.merge(*heads), n)
+        )
+
+    def _key(self) -> tuple:
+        return (
+            self.reporting,
+            self.producing,
+            dict(self.counts),
+            self.new_firms,
+            dict(self.aggregates),
+            self.halted,
+            self.not_reported,
+            self.band,
+            self.firms,
+        )
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, MonthSummary):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # mutable-looking equality: not a dict key
 
 
 def _exact_difference(a: Decimal, b: Decimal) -> Decimal:
@@ -242,30 +316,20 @@ def summarise(
 
 
 def _summary(*, reporting, firms, aggregates, halted, not_reported, band) -> MonthSummary:
-    """A MonthSummary from its firms' classes: the per-class tuples and falls are derived."""
-    new = tuple(sorted(f for f, c in firms.items() if c.new))
-    classes = {
-        cls: tuple(sorted(f for f, c in firms.items() if c.capacity_class == cls and not c.new))
-        for cls in CapacityClass
-    }
-    classes[CapacityClass.ABOVE] = tuple(sorted(classes[CapacityClass.ABOVE] + new))
-    falls = tuple(
-        sorted(
-            (c for c in firms.values() if c.output_change is not None and c.output_change < 0),
-            key=lambda c: (c.output_change, c.firm_id),
-        )
-    )
+    """A MonthSummary from its producing firms' classes (`FirmClass` by id)."""
+    counts = dict.fromkeys(CapacityClass, 0)
+    for c in firms.values():
+        counts[c.capacity_class] += 1
     return MonthSummary(
         reporting=reporting,
         producing=len(firms),
-        classes=classes,
-        new_firms=new,
-        firms=firms,
+        counts=counts,
+        new_firms=tuple(sorted(f for f, c in firms.items() if c.new)),
         aggregates=aggregates,
         halted=tuple(sorted(halted)),
         not_reported=tuple(sorted(not_reported)),
         band=band,
-        falls=falls,
+        changes=(_encode((f, c.output_change) for f, c in firms.items() if not c.new),),
     )
 
 
@@ -275,9 +339,6 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
     parts = list(parts)
     if any(p.band != band for p in parts):
         raise ValueError("summaries of different capacity bands cannot be merged")
-    firms: dict[int, FirmClass] = {}
-    for p in parts:
-        firms.update(p.firms)
     aggregates = {}
     for measure in MEASURES:
         ms = [p.aggregates[measure] for p in parts]
@@ -290,13 +351,16 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
             None if any(v is None for v in previous) else sum(previous, ZERO),
             sum((a.new_delta for a in ms), ZERO),
         )
-    return _summary(
+    return MonthSummary(
         reporting=sum(p.reporting for p in parts),
-        firms=firms,
+        producing=sum(p.producing for p in parts),
+        counts={cls: sum(p.counts[cls] for p in parts) for cls in CapacityClass},
+        new_firms=tuple(sorted(f for p in parts for f in p.new_firms)),
         aggregates=aggregates,
-        halted=[f for p in parts for f in p.halted],
-        not_reported=[f for p in parts for f in p.not_reported],
+        halted=tuple(sorted(f for p in parts for f in p.halted)),
+        not_reported=tuple(sorted(f for p in parts for f in p.not_reported)),
         band=band,
+        changes=tuple(text for p in parts for text in p.changes if text),
     )
 
 
@@ -308,15 +372,24 @@ def _number(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+# The layout of summary_to_json; a stored summary of another version is not read.
+SUMMARY_VERSION = 2
+
+
 def summary_to_json(s: MonthSummary) -> dict:
     """A summary as JSON-ready data (exact decimals as strings), read back by summary_from_json."""
+    changes = (
+        s.changes[0]
+        if len(s.changes) == 1
+        else _encode((f, c.output_change) for f, c in s.firms.items() if not c.new)
+    )
     return {
+        "v": SUMMARY_VERSION,
         "reporting": s.reporting,
         "band": str(s.band),
-        "firms": [
-            [c.firm_id, c.capacity_class.value, c.new, _text(c.output_change)]
-            for c in s.firms.values()
-        ],
+        "counts": {cls.value: n for cls, n in s.counts.items()},
+        "new": list(s.new_firms),
+        "changes": changes,
         "halted": list(s.halted),
         "not_reported": list(s.not_reported),
         "aggregates": {
@@ -327,22 +400,24 @@ def summary_to_json(s: MonthSummary) -> dict:
 
 
 def summary_from_json(data: dict) -> MonthSummary:
-    classes = {c.value: c for c in CapacityClass}  # a dict look-up: Enum(value) is slow
-    firms = {
-        f: FirmClass(f, classes[cls], new, None if rate is None else Decimal(rate))
-        for f, cls, new, rate in data["firms"]
-    }
+    """The summary summary_to_json wrote (of SUMMARY_VERSION): its firms are read when used."""
+    if data.get("v") != SUMMARY_VERSION:
+        raise ValueError(f"a stored summary of version {data.get('v')}, not {SUMMARY_VERSION}")
+    counts = {cls: data["counts"][cls.value] for cls in CapacityClass}
     aggregates = {
         m: aggregate(m, Decimal(cur), n, Decimal(last), _number(prev), Decimal(delta))
         for m, (cur, n, last, prev, delta) in data["aggregates"].items()
     }
-    return _summary(
+    return MonthSummary(
         reporting=data["reporting"],
-        firms=firms,
+        producing=sum(counts.values()),
+        counts=counts,
+        new_firms=tuple(data["new"]),
         aggregates=aggregates,
-        halted=data["halted"],
-        not_reported=data["not_reported"],
+        halted=tuple(data["halted"]),
+        not_reported=tuple(data["not_reported"]),
         band=Decimal(data["band"]),
+        changes=(data["changes"],),
     )
 
 

@@ -219,14 +219,24 @@ class ZoneMonth(models.Model):
     written): what the area and province pages add up instead of reading every firm's rows.
 
     `summary` is `indicators.summary_to_json` of the zone's month against the same month last
-    year and the month before; `totals` is Σ of every figure over the firms that reported the
-    month (`firms`: how many), for the trend and year-to-date series.
+    year and the month before. `firms` and the `sum_*` columns are the month's totals over the
+    firms that reported it, for the trend and year-to-date series: each figure's Σ in its
+    smallest stored unit (a hundredth of 10k yuan for money, the figure itself otherwise), as
+    whole numbers that the database adds up exactly across zones (SQLite's decimals are floats);
+    null where no firm gave the figure.
     """
 
     zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
     period = models.DateField(_("month"))
     summary = models.JSONField()
-    totals = models.JSONField()
+    firms = models.PositiveIntegerField(default=0)
+    sum_output_value_wan = models.BigIntegerField(null=True)
+    sum_revenue_wan = models.BigIntegerField(null=True)
+    sum_electricity_kwh = models.BigIntegerField(null=True)
+    sum_water_t = models.BigIntegerField(null=True)
+    sum_employees = models.BigIntegerField(null=True)
+    sum_export_value_wan = models.BigIntegerField(null=True)
+    sum_orders_wan = models.BigIntegerField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count, Sum
 
 from zonedesk.core.period import Period
 from zonedesk.monitoring import figures, indicators
@@ -47,13 +48,27 @@ def _values(figures):
     return figures.values_list(*ROW_FIELDS, "enterprise__zone_id").iterator(chunk_size=5000)
 
 
+# Each figure's total is kept as a whole number of its smallest stored unit (ZoneMonth).
+SCALE = {m: 10 ** figures.SPECS[m].places for m in MEASURES}
+
+
 def _totals(month: list[FirmMonth]) -> dict:
-    """Σ of each figure over the firms that reported the month (None where nobody gave it)."""
+    """ZoneMonth's totals of the month: `firms` that reported it and `sum_<figure>` over them, in
+    the figure's smallest unit (None where nobody gave it)."""
     out: dict = {"firms": len(month)}
     for m in MEASURES:
         values = [v for f in month if (v := getattr(f, m)) is not None]
-        out[m] = str(sum(values, Decimal(0))) if values else None
+        out[f"sum_{m}"] = int(sum(values, Decimal(0)) * SCALE[m]) if values else None
     return out
+
+
+def _unscaled(measure: str, whole: int | None):
+    """A `sum_<figure>` back in the figure's own unit (an exact Decimal, or an int)."""
+    if whole is None:
+        return None
+    if SCALE[measure] == 1:
+        return int(whole)
+    return Decimal(int(whole)).scaleb(-figures.SPECS[measure].places)
 
 
 def compute(
@@ -132,7 +147,7 @@ def _store(zone_ids: list[int], periods: set[Period]) -> int:
                 zone_id=zone_id,
                 period=p.first_day,
                 summary=indicators.summary_to_json(summary),
-                totals=totals,
+                **totals,
             )
             for (zone_id, p), (summary, totals) in computed.items()
         ],
@@ -165,7 +180,7 @@ def summaries(zone_ids: list[int], period: Period, *, band: Decimal) -> dict[int
     for zone_id, data in ZoneMonth.objects.filter(
         zone__in=zone_ids, period=period.first_day
     ).values_list("zone_id", "summary"):
-        if data["band"] == str(band):
+        if data.get("v") == indicators.SUMMARY_VERSION and data["band"] == str(band):
             out[zone_id] = indicators.summary_from_json(data)
     missing = [z for z in zone_ids if z not in out]
     if missing:
@@ -175,44 +190,57 @@ def summaries(zone_ids: list[int], period: Period, *, band: Decimal) -> dict[int
     return {z: out.get(z, empty) for z in zone_ids}
 
 
-def _value(measure: str, text: str | None):
-    if text is None:
-        return None
-    return int(text) if figures.SPECS[measure].integer else Decimal(text)
-
-
 def totals(zone_ids: list[int], first: Period, last: Period) -> dict[Period, dict]:
     """Σ of every figure per month over the zones, months first..last (months nobody reported
-    are absent), as `selectors.monthly_totals` computes it from the rows."""
+    are absent), as `selectors.monthly_totals` computes it from the rows: the database adds
+    the zones' kept totals up, and a zone-month without one is added from its rows."""
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     months = [first.shift(i) for i in range(count)]
-    stored = defaultdict(dict)
-    for zone_id, day, data in ZoneMonth.objects.filter(
+    kept = ZoneMonth.objects.filter(
         zone__in=zone_ids, period__gte=first.first_day, period__lte=last.first_day
-    ).values_list("zone_id", "period", "totals"):
-        stored[Period.of(day)][zone_id] = data
-    missing_zones = {z for p in months for z in zone_ids if z not in stored[p]}
-    if missing_zones:
-        # Months a zone has no summary for: usually months it reported nothing (a cheap,
-        # indexed query that finds nothing), else months a bulk load has not summarised yet.
+    )
+    sums = {
+        Period.of(r["period"]): {
+            "zones": r["kept_zones"],
+            "firms": int(r["kept_firms"] or 0),
+            **{m: r[f"kept_{m}"] for m in MEASURES},
+        }
+        for r in kept.values("period")
+        .annotate(
+            kept_zones=Count("zone"),
+            kept_firms=Sum("firms"),
+            **{f"kept_{m}": Sum(f"sum_{m}") for m in MEASURES},
+        )
+        .order_by()
+    }
+    partial = [p for p in months if (sums.get(p) or {}).get("zones", 0) < len(zone_ids)]
+    added: dict[Period, list[dict]] = defaultdict(list)
+    if partial:
+        # Zone-months without a kept total: usually months a zone reported nothing (a cheap,
+        # indexed query that finds nothing), else months a write has not summarised yet.
+        have = set(
+            kept.filter(period__in=[p.first_day for p in partial]).values_list("zone_id", "period")
+        )
+        missing_zones = {z for p in partial for z in zone_ids if (z, p.first_day) not in have}
         rows = _values(
             MonthlyFigure.objects.filter(
                 enterprise__zone__in=missing_zones,
-                period__gte=first.first_day,
-                period__lte=last.first_day,
+                period__in=[p.first_day for p in partial],
             )
         )
         for zone_id, by_month in _firm_months(rows).items():
             for p, month in by_month.items():
-                stored[p].setdefault(zone_id, _totals(month))
+                if (zone_id, p.first_day) not in have:
+                    t = _totals(month)
+                    added[p].append({"firms": t["firms"], **{m: t[f"sum_{m}"] for m in MEASURES}})
     out = {}
     for p in months:
-        parts = [stored[p][z] for z in zone_ids if z in stored[p] and stored[p][z]["firms"]]
+        parts = [t for t in [sums.get(p), *added.get(p, [])] if t and t["firms"]]
         if not parts:
             continue
         row: dict = {"firms": sum(t["firms"] for t in parts)}
         for m in MEASURES:
-            values = [v for t in parts if (v := _value(m, t[m])) is not None]
-            row[m] = sum(values) if values else None
+            wholes = [w for t in parts if (w := t[m]) is not None]
+            row[m] = _unscaled(m, sum(wholes)) if wholes else None
         out[p] = row
     return out

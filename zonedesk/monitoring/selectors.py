@@ -253,7 +253,9 @@ def status(
         .order_by("name")
     )
     named = (
-        set(summary.new_firms) | {c.firm_id for c in summary.falls[:10]} | set(summary.not_reported)
+        set(summary.new_firms)
+        | {c.firm_id for c in summary.top_falls(10)}
+        | set(summary.not_reported)
     )
     names = dict(Enterprise.objects.filter(pk__in=named).values_list("pk", "name"))
 

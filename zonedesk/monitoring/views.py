@@ -83,7 +83,7 @@ def dashboard(request):
         "trend_tables": charts.trend_rows(st),
         "zone_rows": charts.zone_rows(st),
         "scope_query": f"zone={scope.code}" if zone else f"area={scope.code}",
-        "falls": [(st.name(c.firm_id), c) for c in st.summary.falls[:10]],
+        "falls": [(st.name(c.firm_id), c) for c in st.summary.top_falls(10)],
         "scopes": _scope_choices(request.user),
         "target_form": TargetForm(
             initial={
