@@ -157,7 +157,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ZONEDESK = {
     # Who acts when a firm's figures or registry entry change (core.events.firms_changed):
     # policies re-match the firm on its latest month.
-    "ON_FIRMS_CHANGED": ["zonedesk.policies.services.on_firms_changed"],
+    "ON_FIRMS_CHANGED": [
+        "zonedesk.monitoring.pagecache.on_firms_changed",
+        "zonedesk.policies.services.on_firms_changed",
+    ],
     # Largest spreadsheet accepted for import, in bytes.
     "IMPORT_MAX_BYTES": int(os.environ.get("ZONEDESK_IMPORT_MAX_BYTES", 50 * 1024 * 1024)),
     # Behind nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) set this to 1

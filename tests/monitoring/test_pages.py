@@ -227,3 +227,102 @@ def test_a_zone_leader_lands_on_the_dashboard_others_on_the_overview(world, clie
             "/accounts/login/", {"username": username, "password": "pw-landing-1"}, follow=True
         )
         assert response.redirect_chain[-1][0] == target, username
+
+
+def _producing(response) -> int:
+    html = response.content.decode()
+    return int(html.split('data-testid="producing">', 1)[1].split("<", 1)[0])
+
+
+def test_the_dashboard_is_computed_once_and_follows_every_write(demo, client_for):
+    """The figures are cached per zone version: the second request reads no figures, and a
+    figure, a firm's name or the target changed in between shows on the next request."""
+    import dataclasses
+
+    from zonedesk.core.period import Period
+    from zonedesk.enterprises import services as enterprise_services
+    from zonedesk.enterprises.models import Enterprise
+    from zonedesk.monitoring import selectors, services
+    from zonedesk.org.models import User, Zone
+
+    client = client_for(User.objects.get(username="leader"))
+    june = {"period": "2020-06"}
+    with CaptureQueriesContext(connection) as first:
+        before = client.get("/monitoring/", june)
+    with CaptureQueriesContext(connection) as second:
+        again = client.get("/monitoring/", june)
+    assert again.content.decode().count("data-testid") == before.content.decode().count(
+        "data-testid"
+    )
+    assert _producing(again) == _producing(before) == 47
+    figures_read = [q["sql"] for q in second.captured_queries if "monthlyfigure" in q["sql"]]
+    assert figures_read == [] and len(second) < len(first) - 5
+
+    # A figure: a producing firm reports no output.
+    figure = MonthlyFigure.objects.filter(
+        enterprise__zone__code="demo", period="2020-06-01", output_value_wan__gt=0
+    ).first()
+    data = services.FigureData(
+        **{f.name: getattr(figure, f.name) for f in dataclasses.fields(services.FigureData)}
+    )
+    services.figure_save(
+        actor=None,
+        enterprise=figure.enterprise,
+        period=Period(2020, 6),
+        data=dataclasses.replace(data, output_value_wan=Decimal(0)),
+    )
+    assert _producing(client.get("/monitoring/", june)) == 46
+
+    # A firm's name (a single save: the Enterprise signal), the largest fall of the month.
+    leader = User.objects.get(username="leader")
+    st = selectors.status(leader, selectors.scope_for(leader, zone="demo"), Period(2020, 6))
+    fallen = Enterprise.objects.get(pk=st.summary.top_falls(1)[0].firm_id)
+    old_name = fallen.name
+    assert old_name in client.get("/monitoring/", june).content.decode()
+    enterprise_services.enterprise_update(
+        actor=None, enterprise=fallen, name="改名后的企业（合成）"
+    )
+    renamed = client.get("/monitoring/", june).content.decode()
+    assert "改名后的企业（合成）" in renamed and old_name not in renamed
+
+    # The target: what is needed to reach it changes.
+    def to_target(html):
+        return html.split('data-testid="to-target">', 1)[1].split("<", 1)[0]
+
+    services.target_set(
+        actor=None, zone=Zone.objects.get(code="demo"), year=2020, output_growth_pct=Decimal(30)
+    )
+    assert to_target(client.get("/monitoring/", june).content.decode()) != to_target(renamed)
+
+
+def test_each_user_gets_their_own_csrf_token_around_the_cached_figures(demo):
+    from django.test import Client
+
+    from zonedesk.org import services as org_services
+    from zonedesk.org.models import Role, User, Zone
+
+    second_leader = org_services.user_create(
+        actor=None,
+        username="leader-two",
+        password="x-zonedesk-test-1",
+        roles=[Role.LEADER],
+        zone=Zone.objects.get(code="demo"),
+    )
+    for user in (User.objects.get(username="leader"), second_leader):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        page = client.get("/monitoring/", {"period": "2020-06"}).content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        response = client.post(
+            "/monitoring/target/",
+            {
+                "zone": "demo",
+                "period": "2020-06",
+                "year": "2020",
+                "output_growth_pct": "7",
+                "csrfmiddlewaretoken": token,
+            },
+        )
+        assert response.status_code == 302, user.username
+    # The second page came from the cache: the target form in it is still the user's own.
+    assert AnnualTarget.objects.get(zone__code="demo", year=2020).output_growth_pct == 7

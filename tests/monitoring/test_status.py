@@ -45,6 +45,16 @@ def test_report_status_prints_the_published_figures(demo, capsys):
     assert all(firm.name in text for firm in new_firms)
 
 
+def test_many_new_firms_are_counted_not_named(demo, capsys, monkeypatch):
+    from zonedesk.monitoring import report
+
+    monkeypatch.setattr(report, "NEW_FIRMS_NAMED", 3)  # the demo zone has 4
+    text = status_text(capsys, "--zone", "demo", "--period", "2020-06")
+    assert "超去年同期产能的有 13 家（其中新开工企业 4 家）" in text
+    new_firms = Enterprise.objects.filter(zone__code="demo", production_start__year=2020)
+    assert not any(firm.name in text for firm in new_firms)
+
+
 def test_report_status_in_english_and_as_json(demo, capsys):
     text = status_text(capsys, "--zone", "demo", "--period", "2020-06", "--lang", "en")
     assert "47 firms" in text and "up 12.78%" in text and "8.61 points" in text

@@ -249,3 +249,18 @@ class ZoneMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone_id} {self.period:%Y-%m}"
+
+
+class ZoneVersion(models.Model):
+    """How many times what a zone's monitoring pages show has changed (its figures, its annual
+    target, its firms' registry entries), counted by the services that change it
+    (`monitoring.pagecache.changed`): part of the key the rendered pages are cached under, so
+    a write in one process is seen by the next request in every other."""
+
+    zone = models.OneToOneField(
+        "org.Zone", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} v{self.version}"

@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from zonedesk.monitoring.indicators import CapacityClass, percent
 from zonedesk.monitoring.selectors import Status
 
+# A paragraph names the newly started firms when there are no more than this many.
+NEW_FIRMS_NAMED = 10
+
 
 def rate(value: Decimal | None) -> str:
     """12.78%: the absolute value, rounded half-up to 2 places."""
@@ -65,12 +68,15 @@ def sentences(st: Status) -> list[str]:
         return out
     if s.producing:
         new = s.new_firms
-        new_part = (
-            _(" (%(count)d of them newly started: %(names)s)")
-            % {"count": len(new), "names": _(", ").join(st.name(f) for f in new)}
-            if new
-            else ""
-        )
+        if not new:
+            new_part = ""
+        elif len(new) <= NEW_FIRMS_NAMED:
+            new_part = _(" (%(count)d of them newly started: %(names)s)") % {
+                "count": len(new),
+                "names": _(", ").join(st.name(f) for f in new),
+            }
+        else:  # a province's hundreds of new firms are counted, not named
+            new_part = _(" (%(count)d of them newly started)") % {"count": len(new)}
         out.append(
             _(
                 "Of the firms producing, %(level)d are at the same month's capacity of last year, "

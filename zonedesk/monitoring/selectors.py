@@ -252,11 +252,7 @@ def status(
         .select_related("zone", "officer")
         .order_by("name")
     )
-    named = (
-        set(summary.new_firms)
-        | {c.firm_id for c in summary.top_falls(10)}
-        | set(summary.not_reported)
-    )
+    named = set(summary.new_firms) | {c.firm_id for c in summary.top_falls(10)}
     names = dict(Enterprise.objects.filter(pk__in=named).values_list("pk", "name"))
 
     return Status(

@@ -15,7 +15,7 @@ from zonedesk.core import audit, bulk, events
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.monitoring import access, figures, rollups
+from zonedesk.monitoring import access, figures, pagecache, rollups
 from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
 from zonedesk.org.models import Zone
 
@@ -127,6 +127,7 @@ def target_set(*, actor, zone: Zone, year: int, output_growth_pct: Decimal) -> A
     except ValidationError as exc:
         raise ValidationFailed.from_django(exc) from exc
     target.save()
+    pagecache.changed([zone.pk])
     audit.record(
         actor=actor,
         action="update" if before else "create",

@@ -4,12 +4,15 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +22,7 @@ from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import access, charts, imports, report, selectors, services
+from zonedesk.monitoring import access, charts, imports, pagecache, report, selectors, services
 from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
 from zonedesk.org.selectors import area_list, zone_get, zone_list
 
@@ -62,15 +65,63 @@ def _query(scope, period, **extra) -> str:
     return urlencode({key: scope.code, "period": str(period), **extra})
 
 
+# Where the cached figures take the target form (rendered per request: it carries a CSRF token).
+TARGET_FORM_SLOT = "<!-- target form -->"
+
+
 @login_required
 def dashboard(request):
     scope = _scope(request)
     period = _period(request, scope)
-    st = selectors.status(
-        request.user, scope, period, halted_days=_halted_days(request), by_zone=True
+    halted = _halted_days(request)
+    key = pagecache.key(
+        request.user,
+        [z.pk for z in scope.zones],
+        "dashboard",
+        scope=scope.code,
+        period=str(period),
+        halted=halted,
+        band=str(selectors.band()),
+    )
+    page_key = pagecache.page_key(request, key)
+    if page_key and (page := cache.get(page_key)) is not None:
+        return HttpResponse(page)
+    body = pagecache.get_or_render(
+        key, lambda: _dashboard_figures(request.user, scope, period, halted)
     )
     zone = scope.zone
-    can_target = zone is not None and access.can_set_target(request.user, zone)
+    if zone is not None and access.can_set_target(request.user, zone):
+        target = selectors.target_for(scope, period.year)
+        form = TargetForm(
+            initial={
+                "year": period.year,
+                "output_growth_pct": (target * 100).normalize() if target is not None else None,
+            }
+        )
+        slot = render_to_string(
+            "monitoring/_target_form.html",
+            {"target_form": form, "scope": scope, "period": period},
+            request,
+        )
+        body = body.replace(TARGET_FORM_SLOT, slot, 1)
+    context = {
+        "scope": scope,
+        "period": period,
+        "query": _query(scope, period),
+        "scope_query": f"zone={scope.code}" if zone else f"area={scope.code}",
+        "scopes": _scope_choices(request.user),
+        # Our own template's output, escaped when it was rendered.
+        "body": mark_safe(body),  # noqa: S308
+    }
+    response = render(request, "monitoring/dashboard.html", context)
+    if page_key:
+        cache.set(page_key, response.content, pagecache.CACHE_SECONDS)
+    return response
+
+
+def _dashboard_figures(user, scope, period: Period, halted: int) -> str:
+    """The dashboard's figures as HTML: the same for everyone who sees what `user` sees."""
+    st = selectors.status(user, scope, period, halted_days=halted, by_zone=True)
     context = {
         "st": st,
         "scope": scope,
@@ -82,25 +133,12 @@ def dashboard(request):
         "trend": charts.trend(st),
         "trend_tables": charts.trend_rows(st),
         "zone_rows": charts.zone_rows(st),
-        "scope_query": f"zone={scope.code}" if zone else f"area={scope.code}",
         "falls": [(st.name(c.firm_id), c) for c in st.summary.top_falls(10)],
-        "scopes": _scope_choices(request.user),
-        "target_form": TargetForm(
-            initial={
-                "year": period.year,
-                "output_growth_pct": (st.recovery.target * 100).normalize()
-                if st.recovery.target is not None
-                else None,
-            }
-        )
-        if can_target
-        else None,
         "target_label": report.target_rate(st.recovery.target) if st.recovery.target else "",
         "band_label": report.target_rate(st.summary.band),
-        "can_import": zone is not None and access.can_import(request.user, zone),
-        "halted": _halted_days(request),
+        "halted": halted,
     }
-    return render(request, "monitoring/dashboard.html", context)
+    return render_to_string("monitoring/_dashboard_body.html", context)
 
 
 def _scope_choices(user) -> list[tuple[str, str]]:

@@ -194,6 +194,7 @@ class User(AbstractUser):
 
     def refresh_from_db(self, *args, **kwargs):
         self.__dict__.pop("roles", None)
+        self.__dict__.pop("role_labels", None)
         super().refresh_from_db(*args, **kwargs)
 
     @cached_property
@@ -201,6 +202,11 @@ class User(AbstractUser):
         if not self.pk:
             return frozenset()
         return frozenset(self.role_grants.values_list("role", flat=True))
+
+    @cached_property
+    def role_labels(self) -> list[str]:
+        """The roles as the user menu names them (from `roles`: no further query)."""
+        return [str(RoleGrant(user=self, role=r)) for r in sorted(self.roles)]
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

@@ -240,6 +240,7 @@ def user_update(
         [RoleGrant(user=user, role=r) for r in set(roles) - set(before["roles"])]
     )
     user.__dict__.pop("roles", None)  # the cached role set is stale now
+    user.__dict__.pop("role_labels", None)
     changes = audit.diff(before, {**_user_audit(user), "roles": sorted(roles)})
     if changes:
         audit.record(
