@@ -99,6 +99,21 @@ def serving(log_dir: Path):
             server.wait()
 
 
+def first_page_csrf(url: str, session: str) -> str:
+    """The CSRF cookie ("name=value") that a first visit to the page sets."""
+    from http.cookies import SimpleCookie
+    from urllib.request import Request
+
+    with urlopen(Request(url, headers={"Cookie": session}), timeout=30) as answer:  # noqa: S310
+        jar = SimpleCookie()
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    name = settings.CSRF_COOKIE_NAME
+    if name not in jar:
+        raise RuntimeError(f"{url} set no {name} cookie")
+    return f"{name}={jar[name].value}"
+
+
 def ab(url: str, count: int, headers: list[str], work: Path) -> dict:
     """One ApacheBench run: total seconds, requests/s and p99 (ms); fails on any error or
     non-2xx answer (a page's length varies with its CSRF token: not a failure)."""
@@ -142,15 +157,22 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     period = selectors.latest_period_of(firms)
     client = Client()
     client.force_login(user)  # a session row, as the login page would write
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    session = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    page = "/monitoring/?" + urlencode({"zone": zone.code, "period": period})
+    cookies = [session]  # and the CSRF cookie of the first page, below
     _token_row, token = services.api_token_create(actor=None, user=user, name="bench http_load")
     count = max(20, sample)  # requests per timed run
     targets = [
         ("constant view (the limit)", "/bench/constant/", []),
         (
+            "constant view for a signed-in user (session and user read; a reference)",
+            "/bench/constant-signed-in/",
+            cookies,
+        ),
+        (
             "zone dashboard, a leader's session",
-            "/monitoring/?" + urlencode({"zone": zone.code, "period": period}),
-            [f"Cookie: {settings.SESSION_COOKIE_NAME}={session}"],
+            page,
+            cookies,
         ),
         (
             "firm-list API, a bearer token (first page, 50 firms)",
@@ -163,6 +185,9 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     try:
         with tempfile.TemporaryDirectory() as tmp, serving(Path(tmp)) as (base, _server):
             work = Path(tmp)
+            # A browser's cookies after its first page: the session and the CSRF cookie that
+            # page set (a request without one has its page rendered afresh, to set it).
+            cookies[:] = [f"Cookie: {session}; {first_page_csrf(base + page, session)}"]
             for figure, path, headers in targets:
                 ab(base + path, WORKERS * CONCURRENCY, headers, work)  # warm both workers up
                 results[figure] = [ab(base + path, count, headers, work) for _ in range(runs)]
@@ -183,16 +208,27 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
             f"{median([r['p99_ms'] for r in rs]):.0f} ms (median of the runs' p99)"
         )
 
-    constant, *pages = (figure for figure, _path, _headers in targets)
+    constant, signed_in, *pages = (figure for figure, _path, _headers in targets)
     limit = median(seconds(constant))
-    out = [row(constant, seconds(constant), note=note(constant) + "; the limit")]
+    floor = median(seconds(signed_in))
+    out = [
+        row(constant, seconds(constant), note=note(constant) + "; the limit"),
+        row(
+            signed_in,
+            seconds(signed_in),
+            note=f"{note(signed_in)}; throughput {limit / floor:.1%} of the constant view's: "
+            "what any page behind a login can reach at best",
+            limit=limit,
+        ),
+    ]
     for figure in pages:
         share = limit / median(seconds(figure))
         out.append(
             row(
                 figure,
                 seconds(figure),
-                note=f"{note(figure)}; throughput {share:.1%} of the constant view's",
+                note=f"{note(figure)}; throughput {share:.1%} of the constant view's, "
+                f"{floor / median(seconds(figure)):.1%} of the signed-in constant view's",
                 limit=limit,
                 target=(f"throughput ≥ {TARGET:.0%} of the constant view's", share >= TARGET),
             )

@@ -1,5 +1,6 @@
 """zonedesk's URLs and the benchmark's limit: a view that returns a constant."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path
 
@@ -13,4 +14,15 @@ def constant(request):
     return HttpResponse(CONSTANT, content_type="text/plain")
 
 
-urlpatterns = [path("bench/constant/", constant, name="bench_constant"), *product]
+@login_required
+def constant_signed_in(request):
+    """The least a page for a signed-in user does: the session and the user read, then a
+    constant (every page and the dashboard pay these two queries first)."""
+    return HttpResponse(CONSTANT, content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/constant/", constant, name="bench_constant"),
+    path("bench/constant-signed-in/", constant_signed_in, name="bench_constant_signed_in"),
+    *product,
+]

@@ -72,3 +72,10 @@ def test_a_failed_script_is_reported_not_fatal():
     options = {"scale": 60, "months": 13, "measures": 8, "runs": 1, "sample": 3}
     report = bench.Command().report([failed], options)
     assert "**failed** (benchmark step reports failed (1)" in report and "## Reports" in report
+
+
+def test_only_names_benchmarks_that_exist():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=r"'nosuch'.*there are: .*http_load"):
+        call_command("bench", only="zone_dashboard,nosuch", database="sqlite")

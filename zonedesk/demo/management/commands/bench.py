@@ -122,7 +122,9 @@ class Command(BaseCommand):
             "--sample", type=int, default=300, help="firms for the per-firm references"
         )
         parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
-        parser.add_argument("--only", help="run only this benchmark (a script name in bench/)")
+        parser.add_argument(
+            "--only", help="run only these benchmarks (script names in bench/, comma-separated)"
+        )
         parser.add_argument("--out", default="docs/benchmarks.md", help="the report to rewrite")
         # Internal: run one step in this process (the parent starts one process per step).
         parser.add_argument("--step", help=argparse_hidden())
@@ -136,9 +138,14 @@ class Command(BaseCommand):
             return self.step(o)
         names = list(scripts())
         if o["only"]:
-            if o["only"] not in names:
-                raise CommandError(f"no benchmark {o['only']!r}; there are: {', '.join(names)}")
-            names = [o["only"]]
+            asked = [n.strip() for n in o["only"].split(",") if n.strip()]
+            unknown = [n for n in asked if n not in names]
+            if unknown or not asked:
+                raise CommandError(
+                    f"no benchmark {', '.join(map(repr, unknown)) or repr(o['only'])}; "
+                    f"there are: {', '.join(names)}"
+                )
+            names = asked
         databases = ["sqlite", "postgres"] if o["database"] == "both" else [o["database"]]
         results = []
         for database in databases:
