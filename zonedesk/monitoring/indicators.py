@@ -20,7 +20,7 @@ import heapq
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from enum import StrEnum
 from functools import cached_property
 
@@ -121,18 +121,33 @@ def _class_of(rate: Decimal, band: Decimal) -> CapacityClass:
 
 @dataclass(frozen=True)
 class Aggregate:
-    """One figure summed over the reporting firms, with its changes."""
+    """One figure summed over the reporting firms, with its changes (derived from the sums when
+    first read: a province adds 200 zones' sums up and reads only its own rates)."""
 
     measure: str
     current: Decimal  # Σ this month over the firms that reported the figure
     firms: int  # how many firms reported it
     last_year: Decimal  # Σ the same firms' figure a year earlier (missing counts as 0)
     previous: Decimal | None  # Σ the same firms' figure a month earlier; None without that month
-    yoy: Decimal | None
-    mom: Decimal | None
-    new_part: Decimal | None  # the share of `yoy` brought by new firms
-    existing_part: Decimal | None  # the rest: new_part + existing_part == yoy exactly
     new_delta: Decimal = ZERO  # Σ (this month − a year earlier) over the new firms
+
+    @cached_property
+    def yoy(self) -> Decimal | None:
+        return change(self.current, self.last_year) if self.firms else None
+
+    @cached_property
+    def mom(self) -> Decimal | None:
+        return change(self.current, self.previous) if self.firms else None
+
+    @cached_property
+    def new_part(self) -> Decimal | None:
+        """The share of `yoy` brought by new firms (percentage points as a fraction)."""
+        return self.new_delta / self.last_year if self.yoy is not None else None
+
+    @cached_property
+    def existing_part(self) -> Decimal | None:
+        """The rest of `yoy`: new_part + existing_part == yoy exactly."""
+        return _exact_difference(self.yoy, self.new_part) if self.yoy is not None else None
 
 
 def aggregate(
@@ -143,21 +158,8 @@ def aggregate(
     previous: Decimal | None,
     new_delta: Decimal,
 ) -> Aggregate:
-    """One figure's totals with the rates derived from them (sums add up across zones)."""
-    yoy = change(current, last_year) if firms else None
-    new_part = new_delta / last_year if yoy is not None else None
-    return Aggregate(
-        measure=measure,
-        current=current,
-        firms=firms,
-        last_year=last_year,
-        previous=previous,
-        yoy=yoy,
-        mom=change(current, previous) if firms else None,
-        new_part=new_part,
-        existing_part=_exact_difference(yoy, new_part) if yoy is not None else None,
-        new_delta=new_delta,
-    )
+    """One figure's totals (sums add up across zones); its rates are derived when read."""
+    return Aggregate(measure, current, firms, last_year, previous, new_delta)
 
 
 def _encode(changes: Iterable[tuple[int, Decimal]]) -> str:
@@ -248,11 +250,12 @@ class MonthSummary:
     __hash__ = None  # mutable-looking equality: not a dict key
 
 
+_EXACT = Context(prec=80)
+
+
 def _exact_difference(a: Decimal, b: Decimal) -> Decimal:
     """a − b without rounding, so that b + (a − b) == a holds exactly in the default context."""
-    with localcontext() as ctx:
-        ctx.prec = 80
-        return a - b
+    return _EXACT.subtract(a, b)
 
 
 def _by_firm(rows: Iterable[FirmMonth]) -> dict[int, FirmMonth]:

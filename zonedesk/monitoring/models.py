@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.period import Period
 from zonedesk.monitoring.figures import SPECS
+from zonedesk.monitoring.indicators import MEASURES
 
 
 def _range(name: str) -> list:
@@ -245,7 +246,15 @@ class ZoneMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["zone", "period"], name="one_summary_per_zone_month")
         ]
-        indexes = [models.Index(fields=["period", "zone"])]
+        indexes = [
+            models.Index(fields=["period", "zone"]),
+            # Covering the totals: the months' sums are read from the index alone, never
+            # through the rows' large summaries (which SQLite would page through).
+            models.Index(
+                fields=["period", "zone", "firms", *(f"sum_{m}" for m in MEASURES)],
+                name="zone_month_totals",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.zone_id} {self.period:%Y-%m}"

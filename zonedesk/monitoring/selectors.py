@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -246,11 +246,11 @@ def status(
     ]
 
     expected = expected_firms(firms, period)
-    reported = MonthlyFigure.objects.filter(period=period.first_day, enterprise__in=firms)
+    # NOT EXISTS: one probe of the (firm, month) index per expected firm; NOT IN over the
+    # month's figures had PostgreSQL read them all (0.13 s against 0.34 for a province).
+    reported = MonthlyFigure.objects.filter(enterprise=OuterRef("pk"), period=period.first_day)
     missing = list(
-        expected.exclude(pk__in=reported.values("enterprise_id"))
-        .select_related("zone", "officer")
-        .order_by("name")
+        expected.exclude(Exists(reported)).select_related("zone", "officer").order_by("name")
     )
     named = set(summary.new_firms) | {c.firm_id for c in summary.top_falls(10)}
     names = dict(Enterprise.objects.filter(pk__in=named).values_list("pk", "name"))
