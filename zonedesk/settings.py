@@ -118,6 +118,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The dashboard's cached figures and pages (monitoring/pagecache.py): per process, nothing to
+# run; a shared cache (Redis, memcached) can replace it here.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 AUTH_USER_MODEL = "org.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,8 +165,8 @@ ZONEDESK = {
     # Who acts when a firm's figures or registry entry change (core.events.firms_changed):
     # policies re-match the firm on its latest month.
     "ON_FIRMS_CHANGED": [
-        "zonedesk.monitoring.pagecache.on_firms_changed",
         "zonedesk.policies.services.on_firms_changed",
+        "zonedesk.monitoring.pagecache.on_firms_changed",
     ],
     # Largest spreadsheet accepted for import, in bytes.
     "IMPORT_MAX_BYTES": int(os.environ.get("ZONEDESK_IMPORT_MAX_BYTES", 50 * 1024 * 1024)),

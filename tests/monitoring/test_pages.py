@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
@@ -234,9 +234,12 @@ def _producing(response) -> int:
     return int(html.split('data-testid="producing">', 1)[1].split("<", 1)[0])
 
 
-def test_the_dashboard_is_computed_once_and_follows_every_write(demo, client_for):
+def test_the_dashboard_is_computed_once_and_follows_every_write(
+    demo, client_for, django_capture_on_commit_callbacks
+):
     """The figures are cached per zone version: the second request reads no figures, and a
-    figure, a firm's name or the target changed in between shows on the next request."""
+    figure, a firm's name or the target changed in between shows on the next request (the
+    versions change when a write commits: run here as the commit would)."""
     import dataclasses
 
     from zonedesk.core.period import Period
@@ -265,12 +268,13 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(demo, client_for
     data = services.FigureData(
         **{f.name: getattr(figure, f.name) for f in dataclasses.fields(services.FigureData)}
     )
-    services.figure_save(
-        actor=None,
-        enterprise=figure.enterprise,
-        period=Period(2020, 6),
-        data=dataclasses.replace(data, output_value_wan=Decimal(0)),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.figure_save(
+            actor=None,
+            enterprise=figure.enterprise,
+            period=Period(2020, 6),
+            data=dataclasses.replace(data, output_value_wan=Decimal(0)),
+        )
     assert _producing(client.get("/monitoring/", june)) == 46
 
     # A firm's name (a single save: the Enterprise signal), the largest fall of the month.
@@ -279,9 +283,10 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(demo, client_for
     fallen = Enterprise.objects.get(pk=st.summary.top_falls(1)[0].firm_id)
     old_name = fallen.name
     assert old_name in client.get("/monitoring/", june).content.decode()
-    enterprise_services.enterprise_update(
-        actor=None, enterprise=fallen, name="改名后的企业（合成）"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise_services.enterprise_update(
+            actor=None, enterprise=fallen, name="改名后的企业（合成）"
+        )
     renamed = client.get("/monitoring/", june).content.decode()
     assert "改名后的企业（合成）" in renamed and old_name not in renamed
 
@@ -289,40 +294,91 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(demo, client_for
     def to_target(html):
         return html.split('data-testid="to-target">', 1)[1].split("<", 1)[0]
 
-    services.target_set(
-        actor=None, zone=Zone.objects.get(code="demo"), year=2020, output_growth_pct=Decimal(30)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.target_set(
+            actor=None,
+            zone=Zone.objects.get(code="demo"),
+            year=2020,
+            output_growth_pct=Decimal(30),
+        )
     assert to_target(client.get("/monitoring/", june).content.decode()) != to_target(renamed)
 
+    # A write that rolls back changes no version: the cached page stays.
+    from zonedesk.monitoring.models import ZoneVersion
 
-def test_each_user_gets_their_own_csrf_token_around_the_cached_figures(demo):
+    versions = list(ZoneVersion.objects.values_list("zone_id", "version"))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.target_set(
+            actor=None,
+            zone=Zone.objects.get(code="demo"),
+            year=2020,
+            output_growth_pct=Decimal(5),
+        )
+        raise RuntimeError("rolled back")
+    assert list(ZoneVersion.objects.values_list("zone_id", "version")) == versions
+
+
+def _token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_cached_page_is_one_users_own(demo):
+    """The same browser (its CSRF cookie) signed in as another user never gets the first
+    user's cached page, and each page's form posts with its user's token."""
     from django.test import Client
 
     from zonedesk.org import services as org_services
     from zonedesk.org.models import Role, User, Zone
 
-    second_leader = org_services.user_create(
+    leader = User.objects.get(username="leader")
+    other = org_services.user_create(
         actor=None,
         username="leader-two",
         password="x-zonedesk-test-1",
         roles=[Role.LEADER],
         zone=Zone.objects.get(code="demo"),
+        full_name="第二位主任（合成）",
     )
-    for user in (User.objects.get(username="leader"), second_leader):
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(user)
-        page = client.get("/monitoring/", {"period": "2020-06"}).content.decode()
-        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        response = client.post(
-            "/monitoring/target/",
-            {
-                "zone": "demo",
-                "period": "2020-06",
-                "year": "2020",
-                "output_growth_pct": "7",
-                "csrfmiddlewaretoken": token,
-            },
-        )
-        assert response.status_code == 302, user.username
-    # The second page came from the cache: the target form in it is still the user's own.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    june = {"period": "2020-06"}
+    client.get("/monitoring/", june)  # sets the CSRF cookie
+    client.get("/monitoring/", june)  # with it: the page is kept
+    with CaptureQueriesContext(connection) as cached:
+        first = client.get("/monitoring/", june).content.decode()
+    assert len(cached) <= 6 and str(leader) in first  # the page cache answered
+    client.force_login(other)
+    second = client.get("/monitoring/", june).content.decode()
+    assert "第二位主任（合成）" in second and str(leader) not in second
+    response = client.post(
+        "/monitoring/target/",
+        {
+            "zone": "demo",
+            "period": "2020-06",
+            "year": "2020",
+            "output_growth_pct": "7",
+            "csrfmiddlewaretoken": _token(second),
+        },
+    )
+    assert response.status_code == 302
     assert AnnualTarget.objects.get(zone__code="demo", year=2020).output_growth_pct == 7
+
+
+def test_a_page_with_a_message_to_show_is_never_served_from_the_cache(demo, client_for):
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    june = {"period": "2020-06"}
+    client.get("/monitoring/", june)
+    client.get("/monitoring/", june)  # cached now
+    # A month that is not one: the page warns, then shows the latest month.
+    warned = client.get("/monitoring/", {"period": "2020-13"}).content.decode()
+    assert "2020-13" in warned and "不是" in warned
+    client.post("/monitoring/target/", {"zone": "demo", "year": "2020", "output_growth_pct": "9"})
+    after = client.get("/monitoring/", june).content.decode()
+    assert 'role="alert"' in after  # the target's confirmation, shown once
+    assert 'role="alert"' not in client.get("/monitoring/", june).content.decode()

@@ -75,6 +75,35 @@ def test_a_summary_kept_in_an_older_layout_is_computed_from_the_rows_instead(dem
     assert fresh.producing == 47
 
 
+def test_the_largest_falls_of_merged_zones_come_in_order_ties_by_firm():
+    def firm(f, now, before):
+        return FirmMonth(f, output_value_wan=Decimal(now), employees=1), FirmMonth(
+            f, output_value_wan=Decimal(before), employees=1
+        )
+
+    # (firm, now, a year ago): two zones with equal falls, a rise, a level firm and a new one
+    zones = [
+        [(7, 50, 100), (3, 90, 100), (5, 130, 100), (9, 99, 100)],
+        [(2, 50, 100), (8, 10, 100), (4, 100, 100), (6, 10, 0)],
+    ]
+    parts = []
+    for rows in zones:
+        now, before = zip(*(firm(*r) for r in rows), strict=True)
+        parts.append(indicators.summarise(now, before, None))
+    merged = indicators.merge(parts)
+    # Written out by hand: the rate first, then the firm's id.
+    assert [(c.firm_id, c.output_change) for c in merged.falls] == [
+        (8, Decimal("-0.9")),
+        (2, Decimal("-0.5")),
+        (7, Decimal("-0.5")),
+        (3, Decimal("-0.1")),
+        (9, Decimal("-0.01")),
+    ]
+    assert [c.firm_id for c in merged.top_falls(3)] == [8, 2, 7]
+    assert merged.top_falls(0) == () and merged.new_firms == (6,)
+    assert merged.classes[indicators.CapacityClass.LEVEL] == (4, 9)
+
+
 def test_summaries_of_different_bands_are_not_added_up():
     a = indicators.summarise([], band=Decimal("0.05"))
     b = indicators.summarise([], band=Decimal("0.1"))

@@ -281,13 +281,18 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
     Contact.objects.bulk_create(contacts_new, batch_size=1000)
     Contact.objects.bulk_update(contacts_changed, ["phone"], batch_size=1000)
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
-    if to_update or to_create:  # new firms are expected to report: the zone's pages change
-        changed = [*to_update, *(e for e, _row in to_create)]
+    if to_update:
         events.firms_changed(
             actor=actor,
-            firms=Enterprise.objects.filter(pk__in=[e.pk for e in changed])
-            if len(changed) <= 5000  # else the zones: fewer query parameters
-            else Enterprise.objects.filter(zone_id__in={e.zone_id for e in changed}),
+            firms=Enterprise.objects.filter(pk__in=[e.pk for e in to_update])
+            if len(to_update) <= 5000  # else the zones: fewer query parameters
+            else Enterprise.objects.filter(zone_id__in={e.zone_id for e in to_update}),
+        )
+    if to_create:
+        # New firms are expected to report (the zone's pages change); they have no figures to
+        # match yet, so they are named one by one, never widened to their zones' firms.
+        events.firms_changed(
+            actor=actor, firms=Enterprise.objects.filter(pk__in=[e.pk for e, _row in to_create])
         )
     return ImportResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 

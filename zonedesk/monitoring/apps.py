@@ -16,8 +16,8 @@ class MonitoringConfig(AppConfig):
         from zonedesk.monitoring import pagecache
 
         post_save.connect(
-            pagecache.on_enterprise_saved, sender=Enterprise, dispatch_uid="pagecache-saved"
+            pagecache.on_enterprise_changed, sender=Enterprise, dispatch_uid="pagecache-saved"
         )
         post_delete.connect(
-            pagecache.on_enterprise_deleted, sender=Enterprise, dispatch_uid="pagecache-deleted"
+            pagecache.on_enterprise_changed, sender=Enterprise, dispatch_uid="pagecache-deleted"
         )

@@ -247,7 +247,6 @@ class ZoneMonth(models.Model):
             models.UniqueConstraint(fields=["zone", "period"], name="one_summary_per_zone_month")
         ]
         indexes = [
-            models.Index(fields=["period", "zone"]),
             # Covering the totals: the months' sums are read from the index alone, never
             # through the rows' large summaries (which SQLite would page through).
             models.Index(

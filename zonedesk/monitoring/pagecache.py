@@ -2,12 +2,17 @@
 
 A month's status (selectors.status) reads two years of a zone's figures and the page built on it
 costs a worker a hundred times what a plain request does; but it changes only when a write
-changes the figures, the target or the firms behind it. Every such write counts the zone's
-version up (`changed`, in the write's own transaction: services and the firms_changed event
-for bulk writes, the Enterprise signals for single ones); the rendered part of the page is
-cached under a key made of the zones' versions, the month and options, the language and who
-is looking, so the next request after a write computes it afresh and the ones after that
-reuse it. Nothing is ever deleted: keys that are no longer asked for expire (CACHE_SECONDS,
+changes the figures, the target or the firms behind it. Every such write gives the zone a new
+version (`changed`: the monitoring services, the firms_changed event, the Enterprise signals for
+single saves, `rollups.rebuild` after bulk loads); the rendered part of the page is cached
+under a key made of the zones' versions, the month and options, the language and who is
+looking, so the next request after a write computes it afresh and the ones after that reuse
+it. A version is a random number, not a count, so a database emptied and loaded again (the
+demo) cannot meet its old pages. The new version is written when the write has committed, in
+a transaction of its own: a business transaction never holds a version row locked (two writes
+to one zone would queue on it, and could deadlock with the policies' match-state rows); the
+price is that a page computed in the instant between a commit and its version may be served
+once more. Nothing is ever deleted: keys that are no longer asked for expire (CACHE_SECONDS,
 which also bounds how long a change outside those writes, an officer's renamed account say,
 may go unseen).
 
@@ -20,12 +25,13 @@ one) or with messages waiting to be shown is always rendered.
 """
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
 from django.utils import translation
 
 from zonedesk.monitoring.models import ZoneVersion
@@ -34,19 +40,23 @@ from zonedesk.org.access import UNIT_WIDE_ROLES
 CACHE_SECONDS = 600
 
 
-def changed(zone_ids: Iterable[int], *, first: bool = True) -> None:
-    """What the zones' pages show has changed (called inside the writing transaction).
-    `first=False` only counts up zones counted before (a zone being deleted cannot be given a
-    first version: a page of it cached at version 0 then waits for CACHE_SECONDS)."""
+def changed(zone_ids: Iterable[int]) -> None:
+    """What the zones' pages show has changed: they get new versions once the writing
+    transaction commits (at once outside one; never at all if it rolls back)."""
     ids = sorted({z for z in zone_ids if z is not None})
-    if not ids:
-        return
-    with transaction.atomic():
-        if first:
-            ZoneVersion.objects.bulk_create(
-                [ZoneVersion(zone_id=z) for z in ids], ignore_conflicts=True
-            )
-        ZoneVersion.objects.filter(zone__in=ids).update(version=F("version") + 1)
+    if ids:
+        # robust: the write has committed; a failed bump leaves pages stale for CACHE_SECONDS
+        # at worst, and must not turn the write's answer into an error.
+        transaction.on_commit(partial(_new_versions, ids), robust=True)
+
+
+@transaction.atomic
+def _new_versions(zone_ids: list[int]) -> None:
+    version = secrets.randbits(62)
+    ZoneVersion.objects.bulk_create(
+        [ZoneVersion(zone_id=z, version=version) for z in zone_ids], ignore_conflicts=True
+    )
+    ZoneVersion.objects.filter(zone__in=zone_ids).update(version=version)
 
 
 def on_firms_changed(*, actor, firms) -> None:
@@ -54,14 +64,11 @@ def on_firms_changed(*, actor, firms) -> None:
     changed(firms.order_by().values_list("zone_id", flat=True).distinct())
 
 
-def on_enterprise_saved(sender, instance, **kwargs) -> None:
-    """post_save of an Enterprise (its name, officer or status are on the page)."""
-    changed([instance.zone_id])
-
-
-def on_enterprise_deleted(sender, instance, **kwargs) -> None:
-    """post_delete of an Enterprise (perhaps as its zone is deleted)."""
-    changed([instance.zone_id], first=False)
+def on_enterprise_changed(sender, instance, raw=False, **kwargs) -> None:
+    """post_save and post_delete of an Enterprise (its name, officer or status are on the
+    page); not for fixtures being loaded (`raw`)."""
+    if not raw:
+        changed([instance.zone_id])
 
 
 def _audience(user) -> str:
@@ -96,7 +103,17 @@ def page_key(request, figures_key: str) -> str | None:
         return None  # shown once, never cached
     user = request.user
     raw = repr(
-        (figures_key, user.pk, str(user), sorted(user.roles), user.zone_id, user.area_id, secret)
+        (
+            figures_key,
+            request.get_full_path(),  # the language form's `next`
+            user.pk,
+            user.is_superuser,
+            str(user),
+            sorted(user.roles),
+            user.zone_id,
+            user.area_id,
+            secret,
+        )
     )
     return f"zonedesk:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from zonedesk.core.period import Period
-from zonedesk.monitoring import figures, indicators
+from zonedesk.monitoring import figures, indicators, pagecache
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth, MonthSummary
 from zonedesk.monitoring.models import MonthlyFigure, ZoneMonth
 
@@ -171,6 +171,7 @@ def rebuild(zone_ids: Iterable[int] | None = None, *, chunk: int = 10) -> int:
             "period", flat=True
         )
         stored += _store(part, {Period.of(d) for d in months.order_by().distinct()})
+    pagecache.changed(zone_ids)  # a bulk load wrote figures no service announced
     return stored
 
 

@@ -18,6 +18,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(drop_summaries, migrations.RunPython.noop),
         migrations.RemoveField(model_name="zonemonth", name="totals"),
+        # Backwards, the summaries go before `totals` comes back (a column without a default).
+        migrations.RunPython(migrations.RunPython.noop, drop_summaries),
         migrations.AddField(
             model_name="zonemonth", name="firms", field=models.PositiveIntegerField(default=0)
         ),

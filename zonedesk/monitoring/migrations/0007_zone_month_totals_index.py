@@ -11,6 +11,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # (period, zone) is the new index's prefix.
+        migrations.RemoveIndex(model_name="zonemonth", name="monitoring__period_de4856_idx"),
         migrations.AddIndex(
             model_name='zonemonth',
             index=models.Index(fields=['period', 'zone', 'firms', 'sum_output_value_wan', 'sum_revenue_wan', 'sum_electricity_kwh', 'sum_water_t', 'sum_employees', 'sum_export_value_wan', 'sum_orders_wan'], name='zone_month_totals'),
