@@ -6,8 +6,6 @@ The page is cached until something it shows changes (monitoring/pagecache.py), s
 measured twice: computed (the cache emptied before each request: the first view after a write)
 and repeated (the same user's page again, as the 200 requests of one session are)."""
 
-import time
-
 from common import first_zone, median, percentile, row, timed, zone_leader
 from django.core.cache import cache
 from django.db import connection
@@ -59,12 +57,11 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
 
     cache.clear()
     computed_queries, size = statements()
-    computed_times = []
-    for _ in range(count):
+
+    def empty_cache(_i):
         cache.clear()  # nothing kept: the figures and the page are computed
-        started = time.perf_counter()
-        get()
-        computed_times.append(time.perf_counter() - started)
+
+    computed_times, _ = timed(get, count, before=empty_cache)
     c50, c95 = percentile(computed_times, 50), percentile(computed_times, 95)
     log(
         f"  page computed: p50 {c50 * 1000:.1f} ms, p95 {c95 * 1000:.1f} ms, "
@@ -73,11 +70,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
 
     get()
     queries, _size = statements()
-    times = []
-    for _ in range(count):
-        started = time.perf_counter()
-        get()
-        times.append(time.perf_counter() - started)
+    times, _ = timed(get, count)
     p50, p95 = percentile(times, 50), percentile(times, 95)
     log(
         f"  page repeated: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(queries)} queries"
@@ -86,12 +79,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     # As a leader first opens it, from the menu: no month in the URL, so the view looks up the
     # zone's latest month first (selectors.latest_period).
     landing = reverse("monitoring:dashboard") + "?" + urlencode({"zone": zone.code})
-    first_times = []
-    for _ in range(max(runs, count // 4)):
-        cache.clear()
-        started = time.perf_counter()
-        get(landing)
-        first_times.append(time.perf_counter() - started)
+    first_times, _ = timed(lambda: get(landing), max(runs, count // 4), before=empty_cache)
     first_p50, first_p95 = percentile(first_times, 50), percentile(first_times, 95)
     log(f"  page without a month: p50 {first_p50 * 1000:.1f} ms, p95 {first_p95 * 1000:.1f} ms")
 
