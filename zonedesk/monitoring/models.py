@@ -260,9 +260,9 @@ class ZoneMonth(models.Model):
 
 
 class ZoneVersion(models.Model):
-    """How many times what a zone's monitoring pages show has changed (its figures, its annual
-    target, its firms' registry entries), counted by the services that change it
-    (`monitoring.pagecache.changed`): part of the key the rendered pages are cached under, so
+    """The version of what a zone's monitoring pages show (its figures, its annual target, its
+    firms' registry entries): a random number replaced after every write that changes it
+    (`monitoring.pagecache.changed`); part of the key the rendered pages are cached under, so
     a write in one process is seen by the next request in every other."""
 
     zone = models.OneToOneField(
