@@ -4,6 +4,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from zonedesk.core.actors import SYSTEM
+
 
 def timed(fn: Callable, runs: int, *, before: Callable | None = None) -> tuple[list[float], object]:
     """Seconds of `runs` calls of fn (after an untimed `before(i)` each), and the last result."""
@@ -85,7 +87,7 @@ def zone_leader(zone):
     user = selectors.user_for_command(username)
     if user is None:
         user = services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=username,
             password=secrets.token_urlsafe(24),
             roles=[Role.LEADER],

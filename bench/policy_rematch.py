@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.demo import scale
 from zonedesk.enterprises.models import Enterprise
@@ -46,7 +47,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     log(f"  {n:,} firms x {m} measures, facts of {period}")
 
     def match(force=False):
-        return services.match(actor=None, firms=firms, period=period, today=today, force=force)
+        return services.match(actor=SYSTEM, firms=firms, period=period, today=today, force=force)
 
     def forget_decisions():
         # Raw: the ORM would collect a million pairs in memory to cascade.
@@ -100,7 +101,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     # re-matched, each on its own latest month.
     triggered_times, triggered_written, _ = changed_runs(
         lambda chosen: services.rematch_firms(
-            actor=None, firms=Enterprise.objects.filter(pk__in=chosen), today=today
+            actor=SYSTEM, firms=Enterprise.objects.filter(pk__in=chosen), today=today
         )
     )
     log(f"  re-match of the changed firms: {median(triggered_times):.2f} s")
@@ -117,7 +118,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
         )
         firm = Enterprise(pk=firm_id)
         started = time.perf_counter()
-        services.match_firm(actor=None, enterprise=firm, period=period, today=today)
+        services.match_firm(actor=SYSTEM, enterprise=firm, period=period, today=today)
         single_times.append(time.perf_counter() - started)
     log(f"  single firm: {median(single_times) * 1000:.1f} ms")
 

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.demo import scale
 from zonedesk.monitoring import selectors
@@ -34,7 +35,7 @@ def _user(province: Area) -> User:
     user = User.objects.filter(username=USERNAME).first()
     if user is None:
         user = org_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=USERNAME,
             password=secrets.token_urlsafe(18),  # logged in by the test client only
             roles=[Role.LEADER],

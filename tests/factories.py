@@ -3,6 +3,7 @@
 import itertools
 from dataclasses import dataclass
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.demo.builder import credit_code
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.services import (
@@ -25,7 +26,7 @@ def area(code: str, name: str, level: str, parent: Area | None = None) -> Area:
 
 def user(username: str, roles: list[str], **unit) -> User:
     return user_create(
-        actor=None, username=username, password="unused-in-tests", roles=roles, **unit
+        actor=SYSTEM, username=username, password="unused-in-tests", roles=roles, **unit
     )
 
 
@@ -37,7 +38,7 @@ def firm(zone: Zone, name: str | None = None, **fields) -> Enterprise:
         "industry_code": "3311",
         **fields,
     }
-    return enterprise_create(actor=None, zone=zone, data=EnterpriseData(**data))
+    return enterprise_create(actor=SYSTEM, zone=zone, data=EnterpriseData(**data))
 
 
 @dataclass
@@ -66,9 +67,9 @@ def world() -> World:
     kaijiang = area("511723", "开江县", "county", dazhou)
     chongqing = area("500000", "重庆市", "province")
     wanzhou = area("500101", "万州区", "county", chongqing)
-    zone_a = zone_create(actor=None, code="zone-a", name="甲经开区", area=kaijiang)
-    zone_b = zone_create(actor=None, code="zone-b", name="乙经开区", area=wanzhou)
-    dept = department_create(actor=None, zone=zone_a, name="经济发展局")
+    zone_a = zone_create(actor=SYSTEM, code="zone-a", name="甲经开区", area=kaijiang)
+    zone_b = zone_create(actor=SYSTEM, code="zone-b", name="乙经开区", area=wanzhou)
+    dept = department_create(actor=SYSTEM, zone=zone_a, name="经济发展局")
     bank = Bank.objects.create(name="测试银行开江支行", area=kaijiang)
     users = {
         "admin": user("admin", ["admin"], zone=zone_a),
@@ -91,7 +92,7 @@ def world() -> World:
     )
     firm_a2 = firm(zone_a, "甲二食品有限公司", industry_code="1391")
     firm_b = firm(zone_b, "乙一电子有限公司", industry_code="3971", officer=users["officer_b"])
-    enterprise_member_bind(actor=None, user=users["enterprise"], enterprise=firm_a)
+    enterprise_member_bind(actor=SYSTEM, user=users["enterprise"], enterprise=firm_a)
     for u in users.values():  # forget cached roles
         u.__dict__.pop("roles", None)
     return World(sichuan, dazhou, kaijiang, wanzhou, zone_a, zone_b, firm_a, firm_a2, firm_b, users)
@@ -102,7 +103,7 @@ def department_user(zone: Zone, department_name: str, username: str) -> User:
     from zonedesk.org.models import Department
 
     dept = Department.objects.filter(zone=zone, name=department_name).first()
-    dept = dept or department_create(actor=None, zone=zone, name=department_name)
+    dept = dept or department_create(actor=SYSTEM, zone=zone, name=department_name)
     staff = user(username, ["department"], department=dept)
     staff.__dict__.pop("roles", None)
     return staff
@@ -113,4 +114,4 @@ def problem(enterprise: Enterprise, **fields):
     from zonedesk.casework.services import problem_submit
 
     values = {"category": "finance", "title": "流动资金紧张", "raised_via": "visit", **fields}
-    return problem_submit(actor=None, enterprise=enterprise, **values)
+    return problem_submit(actor=SYSTEM, enterprise=enterprise, **values)

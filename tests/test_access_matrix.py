@@ -17,6 +17,7 @@ from django.urls import get_resolver, reverse
 from python_calamine import CalamineWorkbook
 
 from tests.factories import World
+from zonedesk.core.actors import SYSTEM
 
 ROLES = [
     "admin",
@@ -276,7 +277,7 @@ def _entitlements(world: World) -> dict:
     from zonedesk.policies.models import Entitlement
 
     doc = services.document_create(
-        actor=None,
+        actor=SYSTEM,
         level="province",
         area=world.sichuan,
         issuer="省政府（合成）",
@@ -284,7 +285,7 @@ def _entitlements(world: World) -> dict:
         valid_from=dt.date(2020, 1, 1),
     )
     measure = services.measure_create(
-        actor=None,
+        actor=SYSTEM,
         document=doc,
         clause="一",
         title="补贴（合成）",
@@ -314,7 +315,7 @@ def _library(world: World, scope: str):
     made = {}
     for key, zone in (("in", world.zone_a), ("out", world.zone_b)):
         doc = services.document_create(
-            actor=None,
+            actor=SYSTEM,
             level="zone",
             zone=zone,
             issuer=f"{zone.name}管委会（合成）",
@@ -322,7 +323,7 @@ def _library(world: World, scope: str):
             valid_from=dt.date(2020, 1, 1),
         )
         services.measure_create(
-            actor=None,
+            actor=SYSTEM,
             document=doc,
             clause="一",
             title=f"{zone.code} 租金减免（合成）",
@@ -532,7 +533,7 @@ def _request(client, world: World, name: str, role: str, scope: str):
             from zonedesk.casework.services import action_add
 
             action = action_add(
-                actor=None,
+                actor=SYSTEM,
                 enterprise=firm,
                 kind="other",
                 title="回访",

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from zonedesk.core import industry
 from zonedesk.enterprises import selectors as enterprise_selectors
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.monitoring.access import can_view_dashboard
 from zonedesk.org import selectors as org_selectors
+from zonedesk.org.access import can_view_dashboard
 
 
 @login_required

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.models import ApiToken
@@ -17,7 +18,7 @@ JSON = "application/json"
 
 @pytest.fixture
 def token(world):
-    _row, text = api_token_create(actor=None, user=world.users["leader"], name="test")
+    _row, text = api_token_create(actor=SYSTEM, user=world.users["leader"], name="test")
     return text
 
 

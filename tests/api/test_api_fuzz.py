@@ -7,6 +7,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.org.services import api_token_create
 
 
@@ -23,7 +24,7 @@ def keep_connection():
 
 @pytest.fixture
 def bearer(world, keep_connection):
-    _row, token = api_token_create(actor=None, user=world.users["leader"], name="fuzz")
+    _row, token = api_token_create(actor=SYSTEM, user=world.users["leader"], name="fuzz")
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -13,6 +13,7 @@ from tests import factories
 from zonedesk.casework import difficulties
 from zonedesk.casework.difficulties import CategoryFacts, Difficulties, Example
 from zonedesk.casework.services import problem_transition
+from zonedesk.core.actors import SYSTEM
 
 D = Decimal
 
@@ -102,7 +103,7 @@ def test_the_command_writes_it_from_stored_problems_and_follows_them(world):
         ("replied", {"reason": "已协调"}),
         ("resolved", {"reason": "已解决"}),
     ):
-        a = problem_transition(actor=None, problem=a, to=step, on=dt.date(2020, 6, 12), **extra)
+        a = problem_transition(actor=SYSTEM, problem=a, to=step, on=dt.date(2020, 6, 12), **extra)
 
     def run(*extra):
         out = io.StringIO()

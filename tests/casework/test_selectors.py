@@ -9,6 +9,7 @@ from tests import factories
 from zonedesk.casework import selectors, services
 from zonedesk.casework.models import Problem
 from zonedesk.casework.services import problem_transition
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.org.models import Department
@@ -24,11 +25,11 @@ def lists(world):
     world.users["dept_b"] = factories.department_user(world.zone_b, "乙经济局", "dept_b")
     world.p1 = factories.problem(world.firm_a, on=D(2020, 6, 1))
     world.p1 = problem_transition(
-        actor=None, problem=world.p1, to=S.ACCEPTED, department=world.dept, on=D(2020, 6, 1)
+        actor=SYSTEM, problem=world.p1, to=S.ACCEPTED, department=world.dept, on=D(2020, 6, 1)
     )
     world.p2 = factories.problem(world.firm_a2, category="export", title="出口订单交付受阻")
     world.p2 = problem_transition(
-        actor=None,
+        actor=SYSTEM,
         problem=world.p2,
         to=S.ACCEPTED,
         department=world.users["department2"].department,
@@ -316,7 +317,7 @@ def test_zone_overview(lists):
         (S.REPLIED, {"reason": "已答复"}),
         (S.RESOLVED, {"reason": "已解决"}),
     ]:
-        p1 = problem_transition(actor=None, problem=p1, to=step, **extra)
+        p1 = problem_transition(actor=SYSTEM, problem=p1, to=step, **extra)
     p1 = problem_transition(
         actor=lists.users["enterprise"], problem=p1, to=S.CONFIRMED, satisfaction=4
     )

@@ -9,6 +9,7 @@ from tests import factories
 from zonedesk.casework import services
 from zonedesk.casework.models import Problem, ProblemEvent
 from zonedesk.casework.services import ALLOWED_TRANSITIONS, EXTENDED, problem_transition
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.org.models import Department
@@ -56,7 +57,7 @@ def inputs(world, problem: Problem, step: str) -> dict:
 def walk(world, problem: Problem, status: str) -> Problem:
     for step in PATHS[status]:
         problem = problem_transition(
-            actor=None, problem=problem, to=step, **inputs(world, problem, step)
+            actor=SYSTEM, problem=problem, to=step, **inputs(world, problem, step)
         )
     return problem
 
@@ -85,7 +86,9 @@ def test_allowed_step_moves_and_is_recorded(case, src, step):
     problem = walk(case, case.problem, src)
     events, entries = counts(problem)
 
-    moved = problem_transition(actor=None, problem=problem, to=step, **inputs(case, problem, step))
+    moved = problem_transition(
+        actor=SYSTEM, problem=problem, to=step, **inputs(case, problem, step)
+    )
 
     assert moved.status == (src if step == EXTENDED else step)
     assert counts(problem) == (events + 1, entries + 1)
@@ -104,7 +107,7 @@ def test_disallowed_step_is_refused_and_changes_nothing(case, src, step):
     before = (problem.status, problem.due_at, problem.department_id, counts(problem))
 
     with pytest.raises(DomainError, match="cannot be"):
-        problem_transition(actor=None, problem=problem, to=step, reason="x", satisfaction=3)
+        problem_transition(actor=SYSTEM, problem=problem, to=step, reason="x", satisfaction=3)
 
     problem.refresh_from_db()
     assert (problem.status, problem.due_at, problem.department_id, counts(problem)) == before
@@ -176,7 +179,7 @@ def test_submitted_on_friday_is_due_monday(case):
 def test_reply_due_across_a_make_up_sunday(case):
     """Accepted on Friday 25 Sep 2020: Sunday 27 Sep was a working day (调休)."""
     problem = problem_transition(
-        actor=None, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2020, 9, 25)
+        actor=SYSTEM, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2020, 9, 25)
     )
     assert problem.due_at == D(2020, 9, 29)
     assert problem.accepted_on == D(2020, 9, 25)
@@ -185,7 +188,7 @@ def test_reply_due_across_a_make_up_sunday(case):
 def test_reply_due_across_the_national_day_holiday(case):
     """Accepted on 29 Sep 2020: 1-8 Oct are off, Saturday 10 Oct is a working day."""
     problem = problem_transition(
-        actor=None, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2020, 9, 29)
+        actor=SYSTEM, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2020, 9, 29)
     )
     assert problem.due_at == D(2020, 10, 10)
 
@@ -194,7 +197,7 @@ def test_configured_holiday_moves_the_deadline(case):
     """A day added in the calendar is skipped from then on."""
     services.calendar_day_set(actor=case.users["admin"], date=D(2021, 3, 4), kind="holiday")
     problem = problem_transition(
-        actor=None, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2021, 3, 1)
+        actor=SYSTEM, problem=case.problem, to=S.ACCEPTED, department=case.dept, on=D(2021, 3, 1)
     )
     assert problem.due_at == D(2021, 3, 5)  # Tue, Wed, (Thu off), Fri
 
@@ -208,10 +211,10 @@ def test_replied_sets_the_resolve_deadline_from_acceptance(case):
     problem = case.problem
     for step, on in [(S.ACCEPTED, D(2020, 6, 1)), (S.IN_PROGRESS, D(2020, 6, 1))]:
         problem = problem_transition(
-            actor=None, problem=problem, to=step, on=on, **inputs(case, problem, step)
+            actor=SYSTEM, problem=problem, to=step, on=on, **inputs(case, problem, step)
         )
     problem = problem_transition(
-        actor=None, problem=problem, to=S.REPLIED, reason="已答复", on=D(2020, 6, 2)
+        actor=SYSTEM, problem=problem, to=S.REPLIED, reason="已答复", on=D(2020, 6, 2)
     )
     assert problem.due_at == D(2020, 6, 22)  # 15 working days after Monday 1 June
 
@@ -220,7 +223,7 @@ def test_extension_once_and_within_the_limit(case):
     problem = case.problem
     for step in (S.ACCEPTED, S.IN_PROGRESS):
         problem = problem_transition(
-            actor=None, problem=problem, to=step, on=D(2020, 6, 1), **inputs(case, problem, step)
+            actor=SYSTEM, problem=problem, to=step, on=D(2020, 6, 1), **inputs(case, problem, step)
         )
     limit = D(2020, 7, 14)  # 30 working days after 1 June 2020: 25-27 June off, 28 June worked
     with pytest.raises(ValidationFailed) as exc:
@@ -248,11 +251,16 @@ def test_extension_once_and_within_the_limit(case):
     assert event.payload["due_to"] == "2020-07-14"
     with pytest.raises(DomainError, match="only once"):
         problem_transition(
-            actor=None, problem=problem, to=EXTENDED, reason="再延", due_on=limit, on=D(2020, 6, 3)
+            actor=SYSTEM,
+            problem=problem,
+            to=EXTENDED,
+            reason="再延",
+            due_on=limit,
+            on=D(2020, 6, 3),
         )
     # the reply keeps the extended deadline
     problem = problem_transition(
-        actor=None, problem=problem, to=S.REPLIED, reason="已答复", on=D(2020, 6, 3)
+        actor=SYSTEM, problem=problem, to=S.REPLIED, reason="已答复", on=D(2020, 6, 3)
     )
     assert problem.due_at == limit
 
@@ -357,8 +365,8 @@ def test_escalation_is_idempotent(case):
     closed = walk(case, factories.problem(case.firm_a2, on=D(2020, 6, 1)), S.CLOSED_UNSOLVABLE)
     on_time = case.problem  # submitted today
 
-    first = services.problems_escalate(today=D(2020, 6, 10))
-    second = services.problems_escalate(today=D(2020, 6, 10))
+    first = services.problems_escalate(actor=SYSTEM, today=D(2020, 6, 10))
+    second = services.problems_escalate(actor=SYSTEM, today=D(2020, 6, 10))
 
     assert [p.pk for p in first] == [late.pk]
     assert second == []
@@ -372,12 +380,14 @@ def test_escalation_is_idempotent(case):
 
 def test_a_new_deadline_can_escalate_again(case):
     late = factories.problem(case.firm_a, on=D(2020, 6, 1))
-    services.problems_escalate(today=D(2020, 6, 10))
+    services.problems_escalate(actor=SYSTEM, today=D(2020, 6, 10))
     late = problem_transition(
-        actor=None, problem=late, to=S.ACCEPTED, department=case.dept, on=D(2020, 6, 10)
+        actor=SYSTEM, problem=late, to=S.ACCEPTED, department=case.dept, on=D(2020, 6, 10)
     )
     assert late.escalated_at is None
-    assert [p.pk for p in services.problems_escalate(today=D(2020, 6, 20))] == [late.pk]
+    assert [p.pk for p in services.problems_escalate(actor=SYSTEM, today=D(2020, 6, 20))] == [
+        late.pk
+    ]
 
 
 def test_a_refusal_is_said_in_chinese_to_chinese_users(case):
@@ -385,5 +395,5 @@ def test_a_refusal_is_said_in_chinese_to_chinese_users(case):
 
     problem = case.problem
     with translation.override("zh-hans"), pytest.raises(DomainError) as exc:
-        problem_transition(actor=None, problem=problem, to=S.RESOLVED, reason="已解决")
+        problem_transition(actor=SYSTEM, problem=problem, to=S.RESOLVED, reason="已解决")
     assert "不能转为" in str(exc.value)

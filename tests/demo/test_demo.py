@@ -96,10 +96,10 @@ def test_the_demo_refuses_a_production_configuration(settings):
 
 def test_scale_generator_writes_monthly_figures_in_bulk(capsys):
     """N firms x M months through COPY (PostgreSQL) or executemany (SQLite), readable as usual."""
+    from zonedesk.core.actors import SYSTEM
     from zonedesk.core.period import Period
     from zonedesk.monitoring import selectors
     from zonedesk.monitoring.models import MonthlyFigure
-    from zonedesk.org.access import SYSTEM
 
     call_command("demo", scale=300, months=14, force=True)
     last = Period.of(dt.date.today()).previous  # noqa: DTZ011 - a calendar month

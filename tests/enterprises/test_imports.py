@@ -11,6 +11,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.models import Enterprise
@@ -372,7 +373,7 @@ def test_columns_left_out_keep_their_stored_values(world):
     from zonedesk.enterprises.services import enterprise_update
 
     enterprise_update(
-        actor=None,
+        actor=SYSTEM,
         enterprise=world.firm_a,
         address="老地址",
         status="halted",

@@ -3,6 +3,7 @@
 import pytest
 
 from tests import factories
+from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.services import zone_create
 
@@ -40,7 +41,7 @@ class TestList:
 
     def test_area_users_filter_by_zone(self, world, client_for):
         xuanhan = factories.area("511722", "宣汉县", "county", world.dazhou)
-        zone_c = zone_create(actor=None, code="zone-c", name="丙园区", area=xuanhan)
+        zone_c = zone_create(actor=SYSTEM, code="zone-c", name="丙园区", area=xuanhan)
         factories.firm(zone_c, "丙一建材有限公司")
         client = client_for(world.users["city_leader"])
         assert _names(client.get("/enterprises/")) == [

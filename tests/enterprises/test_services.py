@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
@@ -44,7 +45,7 @@ class TestCreate:
 
     def test_credit_code_is_normalised(self, world):
         firm = enterprise_create(
-            actor=None, zone=world.zone_a, data=_data(credit_code=" 91110108551385082q ")
+            actor=SYSTEM, zone=world.zone_a, data=_data(credit_code=" 91110108551385082q ")
         )
         assert firm.credit_code == "91110108551385082Q"
 
@@ -60,21 +61,21 @@ class TestCreate:
     def test_bad_fields_are_refused_and_nothing_is_written(self, world, field, value, fragment):
         before = Enterprise.objects.count(), AuditEntry.objects.count()
         with translation.override("en"), pytest.raises(ValidationFailed) as exc:
-            enterprise_create(actor=None, zone=world.zone_a, data=_data(**{field: value}))
+            enterprise_create(actor=SYSTEM, zone=world.zone_a, data=_data(**{field: value}))
         assert any(fragment in m for m in exc.value.errors[field])
         assert (Enterprise.objects.count(), AuditEntry.objects.count()) == before
 
     def test_duplicate_credit_code_is_refused(self, world):
         with translation.override("en"), pytest.raises(ValidationFailed) as exc:
             enterprise_create(
-                actor=None, zone=world.zone_a, data=_data(credit_code=world.firm_b.credit_code)
+                actor=SYSTEM, zone=world.zone_a, data=_data(credit_code=world.firm_b.credit_code)
             )
         assert "already exists" in exc.value.errors["credit_code"][0]
 
     def test_officer_must_be_an_officer_of_the_zone(self, world):
         with pytest.raises(ValidationFailed) as exc:
             enterprise_create(
-                actor=None, zone=world.zone_a, data=_data(officer=world.users["officer_b"])
+                actor=SYSTEM, zone=world.zone_a, data=_data(officer=world.users["officer_b"])
             )
         assert "officer" in exc.value.errors
 

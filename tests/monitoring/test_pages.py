@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
 from tests import factories
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
 
@@ -270,7 +271,7 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.figure_save(
-            actor=None,
+            actor=SYSTEM,
             enterprise=figure.enterprise,
             period=Period(2020, 6),
             data=dataclasses.replace(data, output_value_wan=Decimal(0)),
@@ -285,7 +286,7 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(
     assert old_name in client.get("/monitoring/", june).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         enterprise_services.enterprise_update(
-            actor=None, enterprise=fallen, name="改名后的企业（合成）"
+            actor=SYSTEM, enterprise=fallen, name="改名后的企业（合成）"
         )
     renamed = client.get("/monitoring/", june).content.decode()
     assert "改名后的企业（合成）" in renamed and old_name not in renamed
@@ -296,7 +297,7 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.target_set(
-            actor=None,
+            actor=SYSTEM,
             zone=Zone.objects.get(code="demo"),
             year=2020,
             output_growth_pct=Decimal(30),
@@ -313,7 +314,7 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(
         transaction.atomic(),
     ):
         services.target_set(
-            actor=None,
+            actor=SYSTEM,
             zone=Zone.objects.get(code="demo"),
             year=2020,
             output_growth_pct=Decimal(5),
@@ -336,7 +337,7 @@ def test_a_cached_page_is_one_users_own(demo):
 
     leader = User.objects.get(username="leader")
     other = org_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="leader-two",
         password="x-zonedesk-test-1",
         roles=[Role.LEADER],

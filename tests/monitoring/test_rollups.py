@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.monitoring import indicators, rollups, selectors, services
 from zonedesk.monitoring.indicators import FirmMonth
 from zonedesk.monitoring.models import MonthlyFigure, ZoneMonth
 from zonedesk.monitoring.tasks import refresh_rollups
-from zonedesk.org.access import SYSTEM
 from zonedesk.org.models import Zone
 
 
@@ -151,7 +151,7 @@ def test_a_corrected_figure_reaches_the_area_at_once(demo, django_capture_on_com
     kept = ZoneMonth.objects.filter(zone__code="demo")
     with django_capture_on_commit_callbacks(execute=True):
         services.figure_save(
-            actor=None, enterprise=figure.enterprise, period=Period(2020, 6), data=data
+            actor=SYSTEM, enterprise=figure.enterprise, period=Period(2020, 6), data=data
         )
         # Dropped in the write's transaction (June, and July's 环比), read from the rows.
         assert not kept.filter(period__in=["2020-06-01", "2020-07-01"]).exists()

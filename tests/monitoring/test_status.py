@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import selectors
 from zonedesk.monitoring.models import MonthlyFigure
-from zonedesk.org.access import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 import pytest
 
 from tests import factories
+from zonedesk.core.actors import SYSTEM
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import area_list, zone_list
 from zonedesk.org.services import zone_create
@@ -23,8 +24,8 @@ def test_each_level_sees_the_zones_beneath_it(world):
     chengdu = factories.area(
         "510104", "锦江区", "county", factories.area("510100", "成都市", "city", world.sichuan)
     )
-    zone_c = zone_create(actor=None, code="zone-c", name="丙", area=xuanhan)
-    zone_d = zone_create(actor=None, code="zone-d", name="丁", area=chengdu)
+    zone_c = zone_create(actor=SYSTEM, code="zone-c", name="丙", area=xuanhan)
+    zone_d = zone_create(actor=SYSTEM, code="zone-d", name="丁", area=chengdu)
     county = factories.user("county", ["leader"], area=world.kaijiang)
 
     assert set(zone_list(county)) == {world.zone_a}

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.utils import translation
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.selectors import enterprise_list
@@ -66,7 +67,7 @@ def test_inconsistent_users_are_refused(world, kwargs, field):
 def test_a_department_of_another_zone_is_refused(world):
     from zonedesk.org.services import department_create
 
-    other = department_create(actor=None, zone=world.zone_b, name="乙园区经发局")
+    other = department_create(actor=SYSTEM, zone=world.zone_b, name="乙园区经发局")
     with pytest.raises(ValidationFailed) as exc:
         _create(world, roles=["department"], department=other, zone=world.zone_a)
     assert "department" in exc.value.errors
@@ -248,14 +249,14 @@ def test_a_firm_account_must_be_in_the_firms_zone(world):
     from zonedesk.enterprises.services import enterprise_member_bind
 
     outsider = user_create(
-        actor=None,
+        actor=SYSTEM,
         username="outsider",
         password=GOOD_PASSWORD,
         roles=["enterprise"],
         zone=world.zone_b,
     )
     with pytest.raises(ValidationFailed):
-        enterprise_member_bind(actor=None, user=outsider, enterprise=world.firm_a)
+        enterprise_member_bind(actor=SYSTEM, user=outsider, enterprise=world.firm_a)
 
 
 def test_api_tokens_can_be_listed_and_revoked(world, client, capsys):

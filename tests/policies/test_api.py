@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.policies import services
 
@@ -20,7 +21,7 @@ def matched(world):
         "employees >= 20 and above_designated_size == false",
         "5",
     )
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     return m
 
 
@@ -101,7 +102,7 @@ def test_open_benefits_are_an_officers_own_unless_all_are_asked_for(world, clien
     every = officer.get("/api/v1/entitlements/open", {"who": "all"}).json()
     assert every["count"] == 3
     services.entitlement_move(
-        actor=None,
+        actor=SYSTEM,
         entitlement=small.entitlements.get(enterprise=world.firm_a2),
         to="notified",
     )

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.xlsx import ImportRejected
@@ -92,7 +93,7 @@ def workbook(rows, header=None, sheet=imports.SHEET) -> bytes:
 
 
 def run(world, content, user="province_admin", filename="measures.xlsx"):
-    actor = world.users[user] if user else None
+    actor = world.users[user] if user else SYSTEM
     return services.measures_import(actor=actor, content=content, filename=filename)
 
 
@@ -321,7 +322,7 @@ class TestExport:
         Measure.objects.filter(clause="二").update(summary="")
         m = Measure.objects.get(clause="一", document__level="county")
         services.measure_rules_set(
-            actor=None, measure=m, eligibility='industry_section == "C" and is_sme'
+            actor=SYSTEM, measure=m, eligibility='industry_section == "C" and is_sme'
         )
         before = library()
         for lang in ("zh-hans", "en"):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Zone
@@ -29,7 +30,7 @@ def stored() -> dict:
 
 def rematch(period=JUNE, **kw):
     return services.match(
-        actor=None, firms=Enterprise.objects.all(), period=period, today=TODAY, **kw
+        actor=SYSTEM, firms=Enterprise.objects.all(), period=period, today=TODAY, **kw
     )
 
 
@@ -119,7 +120,7 @@ def test_a_zone_moved_to_another_county_decides_its_firms_again(matched):
 def test_a_rule_edit_or_a_new_measure_decides_every_firm_again(matched):
     w = matched
     services.measure_rules_set(
-        actor=None, measure=w.zone_measure, eligibility="employees < 60", rematch=False
+        actor=SYSTEM, measure=w.zone_measure, eligibility="employees < 60", rematch=False
     )
     result = rematch()
     assert (w.firm_a.pk, w.zone_measure.pk) in stored()
@@ -131,7 +132,7 @@ def test_a_rule_edit_or_a_new_measure_decides_every_firm_again(matched):
 def test_a_documents_new_scope_decides_every_firm_again(matched):
     w = matched
     doc = w.zone_measure.document
-    services.document_update(actor=None, document=doc, zone=w.zone_b, rematch=False)
+    services.document_update(actor=SYSTEM, document=doc, zone=w.zone_b, rematch=False)
     result = rematch()
     assert (w.firm_a2.pk, w.zone_measure.pk) not in stored()
     assert_as_from_scratch(result, decided=3)
@@ -141,7 +142,7 @@ def test_a_rematch_of_some_measures_leaves_their_firms_to_decide_again(matched):
     """A rule edit re-matches its measure's firms at once; their next full re-match decides
     them again (the state no longer sums up the rules their pairs follow)."""
     w = matched
-    services.measure_rules_set(actor=None, measure=w.zone_measure, eligibility="employees < 60")
+    services.measure_rules_set(actor=SYSTEM, measure=w.zone_measure, eligibility="employees < 60")
     assert (w.firm_a.pk, w.zone_measure.pk) in stored()
     assert_as_from_scratch(rematch(), decided=3)
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.policies.test_matching import JUNE, figures
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.policies import selectors, services
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def doc(world, level, scope, title, **kw):
     where = {"zone": scope} if level == "zone" else {"area": scope}
     d = services.document_create(
-        actor=None,
+        actor=SYSTEM,
         level=level,
         issuer=f"{title} 发文机关（合成）",
         number=kw.pop("number", ""),
@@ -33,7 +34,7 @@ def doc(world, level, scope, title, **kw):
         **kw,
     )
     services.measure_create(
-        actor=None,
+        actor=SYSTEM,
         document=d,
         clause="一",
         title=f"{title}·稳岗补贴",
@@ -52,7 +53,7 @@ def lib(world):
 
     chongqing = world.wanzhou.parent
     other_county = area("511722", "宣汉县", "county", world.dazhou)
-    zone_c = zone_create(actor=None, code="zone-c", name="丙经开区", area=other_county)
+    zone_c = zone_create(actor=SYSTEM, code="zone-c", name="丙经开区", area=other_county)
     return {
         "sichuan": doc(world, "province", world.sichuan, "四川省措施", number="川府〔2020〕1号"),
         "dazhou": doc(world, "city", world.dazhou, "达州市措施"),
@@ -126,7 +127,7 @@ class TestSearch:
     def test_measure_filters(self, world, lib):
         user = world.users["leader"]
         m = lib["kaijiang"].measures.get()
-        services.measure_update(actor=None, measure=m, mode="automatic", benefit_type="rent")
+        services.measure_update(actor=SYSTEM, measure=m, mode="automatic", benefit_type="rent")
         assert [x.pk for x in selectors.measures(user, benefit_type="rent")] == [m.pk]
         assert [x.pk for x in selectors.measures(user, mode="automatic", level="county")] == [m.pk]
         assert selectors.measures(user, q="甲园区").count() == 1
@@ -225,11 +226,11 @@ class TestUpdate:
     def test_bad_values_are_field_errors(self, world, lib):
         with pytest.raises(ValidationFailed) as exc:
             services.document_update(
-                actor=None, document=lib["zone_a"], valid_to=dt.date(2019, 1, 1), level="town"
+                actor=SYSTEM, document=lib["zone_a"], valid_to=dt.date(2019, 1, 1), level="town"
             )
         assert "level" in exc.value.errors
         with pytest.raises(ValidationFailed) as exc:
-            services.document_update(actor=None, document=lib["zone_a"], created_at=None)
+            services.document_update(actor=SYSTEM, document=lib["zone_a"], created_at=None)
         assert "created_at" in exc.value.errors
 
     def test_a_measure_edit_with_rules_makes_a_version_and_errors_come_together(self, world, lib):

@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from tests.policies.test_imports import row, workbook
 from tests.policies.test_matching import JUNE, figures
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.policies import selectors, services
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument, RuleVersion
@@ -34,7 +35,7 @@ def county_doc(world):
     figures(world.firm_a, 50)
     figures(world.firm_a2, 10)
     return services.document_create(
-        actor=None,
+        actor=SYSTEM,
         level="county",
         area=world.kaijiang,
         issuer="开江县人民政府（合成）",
@@ -47,9 +48,9 @@ def county_doc(world):
 def test_the_library_lists_what_the_user_may_read_and_searches_measures(
     world, county_doc, client_for
 ):
-    services.measure_create(actor=None, document=county_doc, **MEASURE)
+    services.measure_create(actor=SYSTEM, document=county_doc, **MEASURE)
     services.document_create(
-        actor=None,
+        actor=SYSTEM,
         level="county",
         area=world.wanzhou,
         issuer="万州区（合成）",
@@ -111,7 +112,7 @@ def test_a_measure_with_a_bad_rule_is_refused_with_the_position(world, county_do
 
 
 def test_a_rule_edit_is_a_new_version_and_the_firms_are_rematched(world, county_doc, client_for):
-    m = services.measure_create(actor=None, document=county_doc, **MEASURE)
+    m = services.measure_create(actor=SYSTEM, document=county_doc, **MEASURE)
     admin = client_for(world.users["province_admin"])
     url = f"/policies/measures/{m.pk}/edit/"
     assert admin.post(url, MEASURE).status_code == 302  # unchanged: no new version

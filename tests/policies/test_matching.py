@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
@@ -25,7 +26,7 @@ TODAY = dt.date(2020, 7, 15)
 def document(world, level, **kw):
     scope = {"zone": world.zone_a} if level == "zone" else {"area": kw.pop("area")}
     return services.document_create(
-        actor=None,
+        actor=SYSTEM,
         level=level,
         issuer=f"{level} 政府（合成）",
         number=f"{level}〔2020〕1号",
@@ -38,7 +39,7 @@ def document(world, level, **kw):
 
 def measure(doc, eligibility, benefit="", **kw):
     return services.measure_create(
-        actor=None,
+        actor=SYSTEM,
         document=doc,
         clause=kw.pop("clause", "第一条"),
         title=kw.pop("title", "稳岗补贴（合成）"),
@@ -83,7 +84,7 @@ def test_matching_decides_each_firm_within_the_documents_scope(setting):
     )
     zone_doc = document(w, "zone")
     zone_measure = measure(zone_doc, 'industry_section == "C" and employees < 20')
-    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    result = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     pairs = {(e.enterprise_id, e.measure_id): e for e in Entitlement.objects.all()}
     assert set(pairs) == {(w.firm_a.pk, province.pk), (w.firm_a2.pk, zone_measure.pk)}
     a = pairs[(w.firm_a.pk, province.pk)]
@@ -95,7 +96,7 @@ def test_matching_decides_each_firm_within_the_documents_scope(setting):
 def test_missing_facts_make_a_pair_undetermined_and_named(setting):
     w = setting
     m = measure(document(w, "province", area=w.sichuan), "revenue_ytd_yoy <= -30%")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     e = Entitlement.objects.get(enterprise=w.firm_a, measure=m)
     assert e.decision == "undetermined" and e.missing == ["revenue_ytd_yoy"]
 
@@ -103,13 +104,13 @@ def test_missing_facts_make_a_pair_undetermined_and_named(setting):
 def test_a_rule_edit_makes_a_new_version_and_rematching_follows_it(setting):
     w = setting
     m = measure(document(w, "province", area=w.sichuan), "employees >= 20")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     first = m.current
-    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 5")
+    services.measure_rules_set(actor=SYSTEM, measure=m, eligibility="employees >= 5")
     m.refresh_from_db()
     assert m.current.number == 2 and RuleVersion.objects.filter(measure=m).count() == 2
     assert AuditEntry.objects.filter(target_type="policies.measure", action="update").exists()
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     decided = dict(
         Entitlement.objects.filter(measure=m).values_list("enterprise_id", "rule_version")
     )
@@ -121,14 +122,14 @@ def test_a_rule_edit_makes_a_new_version_and_rematching_follows_it(setting):
 def test_a_pair_that_stops_qualifying_keeps_its_workflow_only_if_it_has_one(setting):
     w = setting
     m = measure(document(w, "province", area=w.sichuan), "employees >= 5")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     Entitlement.objects.filter(enterprise=w.firm_a).update(state="applied")
-    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 100")
+    services.measure_rules_set(actor=SYSTEM, measure=m, eligibility="employees >= 100")
     m.refresh_from_db()
     # the rule edit re-matched at once; a second match finds nothing more to remove
     left = {e.enterprise_id: (e.decision, e.state) for e in Entitlement.objects.all()}
     assert left == {w.firm_a.pk: ("not_eligible", "applied")}
-    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    result = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert result.removed == 0 and Entitlement.objects.count() == 1
 
 
@@ -137,7 +138,7 @@ def test_documents_out_of_force_are_not_matched(setting):
     measure(
         document(w, "province", area=w.sichuan, valid_to=dt.date(2020, 6, 30)), "employees >= 5"
     )
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert not Entitlement.objects.exists()
 
 
@@ -171,9 +172,9 @@ def document_by(user, w, **kw):
 def test_single_firm_rematch_and_coverage(setting):
     w = setting
     m = measure(document(w, "county", area=w.kaijiang), "employees >= 5", "10", rematch=False)
-    services.match_firm(actor=None, enterprise=w.firm_a, period=JUNE, today=TODAY)
+    services.match_firm(actor=SYSTEM, enterprise=w.firm_a, period=JUNE, today=TODAY)
     assert Entitlement.objects.filter(measure=m).count() == 1
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     Entitlement.objects.filter(enterprise=w.firm_a).update(state="disbursed", disbursed_wan=8)
     by_level, by_measure = selectors.coverage(w.users["leader"], zone=w.zone_a)
     (county,) = by_level
@@ -201,7 +202,7 @@ def test_many_firms_are_matched_in_few_queries(setting, django_assert_max_num_qu
     for i in range(5):
         measure(doc, f"employees >= {10 + 5 * i}", "employees * 0.01", clause=f"第{i}条")
     with django_assert_max_num_queries(20):
-        services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+        services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert Entitlement.objects.count() > 50
 
 
@@ -212,7 +213,7 @@ def test_many_firms_are_matched_in_few_queries(setting, django_assert_max_num_qu
 def eligible(setting):
     w = setting
     m = measure(document(w, "county", area=w.kaijiang), "employees >= 20", "5")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     return Entitlement.objects.get(enterprise=w.firm_a, measure=m)
 
 
@@ -311,7 +312,7 @@ def test_a_new_measure_and_a_rule_edit_are_matched_at_once(setting):
     w = setting
     m = measure(document(w, "province", area=w.sichuan), "employees >= 20")
     assert set(Entitlement.objects.values_list("enterprise_id", flat=True)) == {w.firm_a.pk}
-    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 5")
+    services.measure_rules_set(actor=SYSTEM, measure=m, eligibility="employees >= 5")
     m.refresh_from_db()
     decided = dict(Entitlement.objects.values_list("enterprise_id", "rule_version__number"))
     assert decided == {w.firm_a.pk: 2, w.firm_a2.pk: 2}  # firm_b (重庆) is not covered
@@ -345,7 +346,7 @@ def test_a_registry_change_rematches_the_firm(setting):
     m = measure(document(w, "province", area=w.sichuan), 'industry_section == "C"')
     before = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
     assert w.firm_a2.pk in before  # 1391: manufacturing
-    enterprise_update(actor=None, enterprise=w.firm_a2, industry_code="5211")
+    enterprise_update(actor=SYSTEM, enterprise=w.firm_a2, industry_code="5211")
     after = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
     assert after == before - {w.firm_a2.pk}
 
@@ -359,7 +360,7 @@ def test_an_expired_document_keeps_its_pairs_but_takes_no_new_firms(setting):
     doc = document(w, "province", area=w.sichuan)
     m = measure(doc, "employees >= 5")
     Entitlement.objects.filter(enterprise=w.firm_a, measure=m).update(state="applied")
-    services.document_update(actor=None, document=doc, valid_to=dt.date(2020, 6, 30))
+    services.document_update(actor=SYSTEM, document=doc, valid_to=dt.date(2020, 6, 30))
     left = dict(Entitlement.objects.values_list("enterprise_id", "state"))
     assert left == {w.firm_a.pk: "applied", w.firm_a2.pk: "identified"}
     leader = w.users["leader"]
@@ -370,7 +371,7 @@ def test_an_expired_document_keeps_its_pairs_but_takes_no_new_firms(setting):
     ]
     with pytest.raises(DomainError):
         services.entitlement_move(
-            actor=None, entitlement=Entitlement.objects.get(enterprise=w.firm_a2), to="notified"
+            actor=SYSTEM, entitlement=Entitlement.objects.get(enterprise=w.firm_a2), to="notified"
         )
 
 
@@ -382,7 +383,7 @@ def test_a_document_moved_to_another_area_rematches_both(setting):
         w.firm_a.pk,
         w.firm_a2.pk,
     }
-    services.document_update(actor=None, document=doc, area=w.wanzhou)
+    services.document_update(actor=SYSTEM, document=doc, area=w.wanzhou)
     assert set(Entitlement.objects.values_list("enterprise_id", flat=True)) == {w.firm_b.pk}
 
 
@@ -391,7 +392,7 @@ def test_an_imported_library_is_matched_on_import(setting):
 
     w = setting
     content = workbook([row(f"第{i}条", eligibility=f"employees >= {5 * i}") for i in range(1, 9)])
-    services.measures_import(actor=None, content=content, filename="m.xlsx")
+    services.measures_import(actor=SYSTEM, content=content, filename="m.xlsx")
     assert Entitlement.objects.filter(enterprise=w.firm_a).count() == 8  # 50 employees
     assert Entitlement.objects.filter(enterprise=w.firm_a2).count() == 2  # 10: ≥5 and ≥10
 
@@ -406,9 +407,9 @@ def test_a_rematch_with_no_change_writes_nothing(setting):
         document(w, "province", area=w.sichuan), "employees >= 20", "employees * 0.1", rematch=False
     )
     measure(document(w, "zone"), "revenue_ytd_yoy <= -30%", rematch=False)
-    first = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    first = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     stamps = dict(Entitlement.objects.values_list("id", "decided_at"))
-    again = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    again = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert first.inserted == first.stored == 3
     assert (again.inserted, again.updated, again.removed, again.stored) == (0, 0, 0, 3)
     assert dict(Entitlement.objects.values_list("id", "decided_at")) == stamps
@@ -418,10 +419,10 @@ def test_a_changed_figure_flips_exactly_the_affected_pairs(setting):
     w = setting
     m = measure(document(w, "province", area=w.sichuan), "employees >= 20", "employees * 0.1")
     other = measure(document(w, "zone"), 'industry_section == "C"')
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     before = {(e.enterprise_id, e.measure_id): e.decided_at for e in Entitlement.objects.all()}
     MonthlyFigure.objects.filter(enterprise=w.firm_a2).update(employees=30)  # 10 -> 30
-    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    result = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert (result.inserted, result.updated, result.removed) == (1, 0, 0)
     new = Entitlement.objects.get(enterprise=w.firm_a2, measure=m)
     assert (new.decision, new.state, new.estimate_wan) == (
@@ -432,7 +433,7 @@ def test_a_changed_figure_flips_exactly_the_affected_pairs(setting):
     after = {(e.enterprise_id, e.measure_id): e.decided_at for e in Entitlement.objects.all()}
     assert {k: v for k, v in after.items() if k in before} == before  # the others untouched
     MonthlyFigure.objects.filter(enterprise=w.firm_a).update(employees=60)  # estimate 5 -> 6
-    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    result = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert (result.inserted, result.updated, result.removed) == (0, 1, 0)
     assert Entitlement.objects.get(enterprise=w.firm_a, measure=m).estimate_wan == Decimal("6.00")
     assert Entitlement.objects.filter(measure=other).count() == 2
@@ -443,10 +444,10 @@ def test_a_pair_becoming_undetermined_loses_identified_but_keeps_a_workflow(sett
     m = measure(
         document(w, "province", area=w.sichuan), "employees >= 5 and revenue_month_wan >= 0"
     )
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     Entitlement.objects.filter(enterprise=w.firm_a).update(state="notified")
     MonthlyFigure.objects.filter(enterprise__in=[w.firm_a, w.firm_a2]).update(revenue_wan=None)
-    result = services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    result = services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     decided = {
         e.enterprise_id: (e.decision, e.state, e.missing)
         for e in Entitlement.objects.filter(measure=m)
@@ -461,13 +462,13 @@ def test_a_pair_becoming_undetermined_loses_identified_but_keeps_a_workflow(sett
 def test_a_new_month_of_facts_is_written_to_every_pair(setting):
     w = setting
     measure(document(w, "province", area=w.sichuan), "output_month_wan >= 0 or employees >= 0")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     for firm in (w.firm_a, w.firm_a2):
         MonthlyFigure.objects.create(
             enterprise=firm, period=JUNE.shift(1).first_day, output_value_wan=1, employees=9
         )
     july = services.match(
-        actor=None, firms=Enterprise.objects.all(), period=JUNE.shift(1), today=TODAY
+        actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE.shift(1), today=TODAY
     )
     assert july.updated == 2
     assert set(Entitlement.objects.values_list("period", flat=True)) == {JUNE.shift(1).first_day}
@@ -476,10 +477,10 @@ def test_a_new_month_of_facts_is_written_to_every_pair(setting):
 def test_a_single_firm_rematch_leaves_the_other_firms_alone(setting):
     w = setting
     m = measure(document(w, "province", area=w.sichuan), "employees >= 20")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     MonthlyFigure.objects.update(employees=1)
-    result = services.match_firm(actor=None, enterprise=w.firm_a, period=JUNE, today=TODAY)
+    result = services.match_firm(actor=SYSTEM, enterprise=w.firm_a, period=JUNE, today=TODAY)
     assert result.removed == 1
     assert not Entitlement.objects.filter(measure=m, enterprise=w.firm_a).exists()
-    services.match_firm(actor=None, enterprise=w.firm_a2, period=JUNE, today=TODAY)
+    services.match_firm(actor=SYSTEM, enterprise=w.firm_a2, period=JUNE, today=TODAY)
     assert not Entitlement.objects.filter(measure=m).exists()

@@ -9,6 +9,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.policies import services
@@ -29,7 +30,7 @@ def setting(world):
     w.everyone = measure(doc, "employees >= 5", "employees * 0.1", clause="第一条", title="稳岗")
     w.big = measure(doc, "employees >= 20", clause="第二条", title="大企业贴息")
     w.revenue = measure(doc, "revenue_ytd_yoy <= -30%", clause="第三条", title="营收下降补助")
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     return w
 
 
@@ -139,7 +140,7 @@ def test_open_benefits_are_the_officers_own_firms_unless_asked_for_all(setting, 
     assert w.firm_a.name in everyone and w.firm_a2.name in everyone
     assert w.firm_b.name not in everyone
     # filters: a state, and odd values that must not fail
-    services.entitlement_move(actor=None, entitlement=pair(w.firm_a, w.everyone), to="notified")
+    services.entitlement_move(actor=SYSTEM, entitlement=pair(w.firm_a, w.everyone), to="notified")
     notified = officer.get("/policies/open/", {"state": "notified"}).content.decode()
     assert "稳岗" in notified and "大企业贴息" not in notified
     for odd in ({"state": "x"}, {"level": "'; drop"}, {"who": "<x>"}):
@@ -160,10 +161,10 @@ def test_open_benefits_are_the_officers_own_firms_unless_asked_for_all(setting, 
 def test_coverage_counts_notified_and_received_pairs(setting, client_for):
     w = setting
     leader = client_for(w.users["leader"])
-    services.entitlement_move(actor=None, entitlement=pair(w.firm_a, w.everyone), to="notified")
+    services.entitlement_move(actor=SYSTEM, entitlement=pair(w.firm_a, w.everyone), to="notified")
     e = pair(w.firm_a2, w.everyone)
-    services.entitlement_move(actor=None, entitlement=e, to="notified")
-    services.entitlement_move(actor=None, entitlement=e, to="declined", note="不需要")
+    services.entitlement_move(actor=SYSTEM, entitlement=e, to="notified")
+    services.entitlement_move(actor=SYSTEM, entitlement=e, to="declined", note="不需要")
     html = leader.get("/policies/coverage/").content.decode()
     levels = html.split('data-testid="coverage-levels"')[1].split("</table>")[0]
     # 3 eligible pairs (2 + 1), 2 notified, 1 done; the 营收 pairs are undetermined

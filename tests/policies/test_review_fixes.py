@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from tests import factories
 from tests.policies.test_imports import row, run, workbook
 from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.models import Enterprise
@@ -45,7 +46,7 @@ def test_a_documents_level_must_match_its_area_on_every_path(world, client_for):
     doc.refresh_from_db()
     assert r.status_code == 400 and doc.level == "county"
     with pytest.raises(ValidationFailed) as caught:
-        services.document_update(actor=None, document=doc, valid_to=dt.date(2020, 1, 1))
+        services.document_update(actor=SYSTEM, document=doc, valid_to=dt.date(2020, 1, 1))
     assert "valid_to" in caught.value.errors  # a message, not the constraint's name
 
 
@@ -54,7 +55,7 @@ def test_a_rejected_benefit_is_not_counted_as_owed(world):
     m = measure(document(world, "province", area=world.sichuan), "employees >= 5", "10")
     e = Entitlement.objects.get(enterprise=world.firm_a, measure=m)
     for to, kw in (("notified", {}), ("applied", {}), ("rejected", {"note": "材料不全"})):
-        e = services.entitlement_move(actor=None, entitlement=e, to=to, **kw)
+        e = services.entitlement_move(actor=SYSTEM, entitlement=e, to=to, **kw)
     assert selectors.unclaimed_firms(world.users["leader"], zone=world.zone_a) == []
 
 
@@ -62,7 +63,7 @@ def test_an_expired_package_is_not_open_work_and_takes_no_new_firms(world):
     figures(world.firm_a, 50)
     doc = document(world, "province", area=world.sichuan, valid_to=dt.date(2020, 12, 31))
     m = measure(doc, "employees >= 5", rematch=False)
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     e = Entitlement.objects.get(enterprise=world.firm_a, measure=m)
     leader = world.users["leader"]
     assert not selectors.open_entitlements(leader).exists()
@@ -75,8 +76,8 @@ def test_a_receipt_must_be_plausible(world):
     figures(world.firm_a, 50)
     m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
     e = Entitlement.objects.get(enterprise=world.firm_a, measure=m)
-    services.entitlement_move(actor=None, entitlement=e, to="notified")
-    services.entitlement_move(actor=None, entitlement=e, to="approved", amount_wan=Decimal("10"))
+    services.entitlement_move(actor=SYSTEM, entitlement=e, to="notified")
+    services.entitlement_move(actor=SYSTEM, entitlement=e, to="approved", amount_wan=Decimal("10"))
     for amount, on, field in (
         (Decimal("99999999"), dt.date(2020, 8, 1), "amount_wan"),  # more than approved
         (Decimal("0"), dt.date(2020, 8, 1), "amount_wan"),
@@ -84,7 +85,7 @@ def test_a_receipt_must_be_plausible(world):
     ):
         with pytest.raises(ValidationFailed) as caught:
             services.entitlement_move(
-                actor=None, entitlement=e, to="disbursed", amount_wan=amount, on=on
+                actor=SYSTEM, entitlement=e, to="disbursed", amount_wan=amount, on=on
             )
         assert set(caught.value.errors) == {field}
     e.refresh_from_db()
@@ -95,7 +96,7 @@ def test_a_measure_paid_without_application_has_no_applied_step(world):
     figures(world.firm_a, 50)
     m = measure(document(world, "province", area=world.sichuan), "employees >= 5", mode="automatic")
     e = services.entitlement_move(
-        actor=None,
+        actor=SYSTEM,
         entitlement=Entitlement.objects.get(measure=m, enterprise=world.firm_a),
         to="notified",
     )
@@ -112,7 +113,7 @@ def test_a_clause_names_one_measure_of_its_document(world):
     assert set(caught.value.errors) == {"clause"}
     other = measure(doc, "employees >= 7", clause="第二条")
     with pytest.raises(ValidationFailed):
-        services.measure_update(actor=None, measure=other, clause="第一条")
+        services.measure_update(actor=SYSTEM, measure=other, clause="第一条")
     assert Measure.objects.count() == 2
 
 
@@ -211,8 +212,8 @@ def test_each_firm_is_rematched_on_its_own_latest_month(world):
         revenue_wan=1,
         employees=50,
     )
-    services.rematch_firms(actor=None, firms=Enterprise.objects.filter(zone=world.zone_a))
-    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 4")
+    services.rematch_firms(actor=SYSTEM, firms=Enterprise.objects.filter(zone=world.zone_a))
+    services.measure_rules_set(actor=SYSTEM, measure=m, eligibility="employees >= 4")
     decided = {
         e.enterprise_id: (e.decision, e.state, e.period.month)
         for e in Entitlement.objects.filter(measure=m)
@@ -233,7 +234,9 @@ def test_a_rematch_never_overwrites_a_step_taken_meanwhile(world):
     m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
     measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
     # the re-match's reading half, with a rule the firm no longer meets
-    services.measure_rules_set(actor=None, measure=m, eligibility="employees >= 500", rematch=False)
+    services.measure_rules_set(
+        actor=SYSTEM, measure=m, eligibility="employees >= 500", rematch=False
+    )
     measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
     firms = Enterprise.objects.filter(pk=world.firm_a.pk)
     table = facts.fact_table(firms, Period(2020, 6))
@@ -274,7 +277,7 @@ def test_a_rule_is_held_to_shares_and_codes_when_written_not_when_stored(world):
     old = RuleVersion.objects.create(measure=m, number=2, eligibility="employees >= 20%")
     Measure.objects.filter(pk=m.pk).update(current=old)
     m.refresh_from_db()
-    services.match(actor=None, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert Entitlement.objects.get(measure=m, enterprise=world.firm_a).decision == "eligible"
 
 
@@ -286,11 +289,13 @@ def test_a_rematch_of_firms_no_measure_covers_writes_nothing_unless_they_hold_de
     m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
     assert Entitlement.objects.filter(measure=m, enterprise=world.firm_a2).exists()
 
-    outside = services.rematch_firms(actor=None, firms=Enterprise.objects.filter(zone=world.zone_b))
+    outside = services.rematch_firms(
+        actor=SYSTEM, firms=Enterprise.objects.filter(zone=world.zone_b)
+    )
     assert outside is None
     assert not Entitlement.objects.filter(enterprise=world.firm_b).exists()
 
     Enterprise.objects.filter(pk=world.firm_a2.pk).update(zone=world.zone_b)
-    moved = services.rematch_firms(actor=None, firms=Enterprise.objects.filter(zone=world.zone_b))
+    moved = services.rematch_firms(actor=SYSTEM, firms=Enterprise.objects.filter(zone=world.zone_b))
     assert moved is not None
     assert not Entitlement.objects.filter(enterprise=world.firm_a2).exists()

@@ -16,7 +16,7 @@ from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring.access import can_view_dashboard
+from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import zone_get
 
 router = Router(tags=["casework"])

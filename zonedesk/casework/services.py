@@ -45,6 +45,7 @@ from zonedesk.casework.models import (
 )
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core import audit
+from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.org.access import MANAGER_ROLES
@@ -144,10 +145,6 @@ def _scope(enterprise) -> dict:
     return {"zone_id": enterprise.zone_id, "area_code": enterprise.zone.area.code}
 
 
-def _actor_or_none(actor):
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _moment(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
     """The date of a step and its time stamp (noon of `on` when replaying history)."""
     now = timezone.now()
@@ -156,7 +153,7 @@ def _moment(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
     return on, timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
 
 
-def _may(actor, problem: Problem, who: str) -> bool:
+def _may(actor: Actor, problem: Problem, who: str) -> bool:
     firm = problem.enterprise
     if who == FIRM:  # a rating is the firm's own word: nobody gives it on the firm's behalf
         return access.is_system(actor) or access.is_member(actor, firm)
@@ -188,7 +185,7 @@ def _refusal(who: str) -> str:
     }[who]
 
 
-def next_steps(actor, problem: Problem) -> list[str]:
+def next_steps(actor: Actor, problem: Problem) -> list[str]:
     """The steps this user may take next (for the pages' buttons; the step checks again)."""
     steps = ALLOWED_TRANSITIONS.get(problem.status, {})
     return [
@@ -232,7 +229,7 @@ def _check_assignee(assignee, department_id) -> None:
 @transaction.atomic
 def problem_transition(
     *,
-    actor,
+    actor: Actor,
     problem: Problem,
     to: str,
     reason: str = "",
@@ -372,7 +369,7 @@ def problem_transition(
         move=to,
         from_status=current,
         to_status=status,
-        actor=_actor_or_none(actor),
+        actor=user_or_none(actor),
         at=now,
         reason=reason,
         payload=payload,
@@ -410,7 +407,7 @@ def _clean(instance, exclude: Sequence[str] = ()) -> None:
 
 def _submit(
     *,
-    actor,
+    actor: Actor,
     enterprise,
     category: str,
     title: str,
@@ -441,7 +438,7 @@ def _submit(
         category=category,
         title=title.strip(),
         description=description.strip(),
-        raised_by=_actor_or_none(actor),
+        raised_by=user_or_none(actor),
         raised_via=raised_via,
         contact=contact,
         severity=severity,
@@ -457,7 +454,7 @@ def _submit(
         move=SUBMITTED,
         from_status="",
         to_status=S.SUBMITTED,
-        actor=_actor_or_none(actor),
+        actor=user_or_none(actor),
         at=now,
         payload={"due_to": audit.plain(problem.due_at)},
     )
@@ -474,7 +471,7 @@ def _submit(
 @transaction.atomic
 def problem_submit(
     *,
-    actor,
+    actor: Actor,
     enterprise,
     category: str,
     title: str,
@@ -538,7 +535,7 @@ def _check_staff_of_zone(users: Iterable, zone, field: str) -> None:
 @transaction.atomic
 def contact_log(
     *,
-    actor,
+    actor: Actor,
     enterprise,
     date: dt.date,
     kind: str,
@@ -569,7 +566,7 @@ def contact_log(
         notes=notes.strip(),
         figures_seen=figures_seen.strip(),
         follow_up_on=follow_up_on,
-        created_by=_actor_or_none(actor),
+        created_by=user_or_none(actor),
     )
     _clean(contact)
     contact.save()
@@ -604,7 +601,7 @@ PLAN_FIELDS = ("visit_every_days", "call_every_days", "at_risk", "leading_cadre"
 @transaction.atomic
 def plan_set(
     *,
-    actor,
+    actor: Actor,
     enterprise,
     visit_every_days: int,
     call_every_days: int,
@@ -658,7 +655,7 @@ def plan_set(
 
 
 @transaction.atomic
-def problems_escalate(*, today: dt.date, actor=None) -> list[Problem]:
+def problems_escalate(*, actor: Actor, today: dt.date) -> list[Problem]:
     """Mark the problems that became overdue (deadline before `today`, waiting on the
     administration, not yet escalated) as escalated to the zone's leaders; run daily.
     Running it twice escalates nothing the second time."""
@@ -678,7 +675,7 @@ def problems_escalate(*, today: dt.date, actor=None) -> list[Problem]:
                 move=ESCALATED,
                 from_status=problem.status,
                 to_status=problem.status,
-                actor=_actor_or_none(actor),
+                actor=user_or_none(actor),
                 at=now,
                 payload={"due_at": audit.plain(problem.due_at), "today": audit.plain(today)},
             )
@@ -702,7 +699,7 @@ def problems_escalate(*, today: dt.date, actor=None) -> list[Problem]:
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, date: dt.date, kind: str, name: str = "") -> CalendarDay:
+def calendar_day_set(*, actor: Actor, date: dt.date, kind: str, name: str = "") -> CalendarDay:
     """Declare a public holiday or a make-up working day (administrators)."""
     if not access.can_edit_calendar(actor):
         raise PermissionDenied(_("Only an administrator can change the working-day calendar."))
@@ -722,7 +719,7 @@ def calendar_day_set(*, actor, date: dt.date, kind: str, name: str = "") -> Cale
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor, day: CalendarDay) -> None:
+def calendar_day_delete(*, actor: Actor, day: CalendarDay) -> None:
     if not access.can_edit_calendar(actor):
         raise PermissionDenied(_("Only an administrator can change the working-day calendar."))
     audit.record(
@@ -735,7 +732,7 @@ def calendar_day_delete(*, actor, day: CalendarDay) -> None:
 
 
 @transaction.atomic
-def holidays_load(*, actor, rows: Iterable[tuple[dt.date, str, str]]) -> int:
+def holidays_load(*, actor: Actor, rows: Iterable[tuple[dt.date, str, str]]) -> int:
     """Set the given (date, kind, name) days; returns how many were added or changed."""
     changed = 0
     for date, kind, name in rows:
@@ -754,7 +751,7 @@ ACTION_FIELDS = ("kind", "title", "problem", "measure", "owner", "due_on", "stat
 @transaction.atomic
 def action_add(
     *,
-    actor,
+    actor: Actor,
     enterprise,
     kind: str,
     title: str,
@@ -787,7 +784,7 @@ def action_add(
         due_on=due_on,
         problem=problem,
         measure=measure,
-        created_by=_actor_or_none(actor),
+        created_by=user_or_none(actor),
     )
     _clean(action)
     action.save()
@@ -802,7 +799,7 @@ def action_add(
 
 
 @transaction.atomic
-def action_close(*, actor, action: PlanAction, status: str) -> PlanAction:
+def action_close(*, actor: Actor, action: PlanAction, status: str) -> PlanAction:
     """Mark an open action done (dated today) or dropped; a closed one stays as it is."""
     action = (
         PlanAction.objects.select_for_update().select_related("enterprise__zone").get(pk=action.pk)

@@ -20,9 +20,10 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
+from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring.access import can_view_dashboard, is_member
 from zonedesk.monitoring.selectors import zone_for
+from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Role
 
 

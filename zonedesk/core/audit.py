@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.models import AuditEntry
 
 
@@ -51,7 +52,7 @@ def diff(before: dict, after: dict) -> dict:
 
 def entry(
     *,
-    actor,
+    actor: Actor,
     action: str,
     instance: models.Model,
     changes: dict,
@@ -61,7 +62,7 @@ def entry(
     """An unsaved entry (for bulk writes); `record` saves one."""
     ctx = current_context.get()
     return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
         target_type=instance._meta.label_lower,

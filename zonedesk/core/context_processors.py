@@ -18,7 +18,7 @@ MODULES = [
 
 # Modules whose pages only some roles may open: the predicate decides whether to link them.
 # (Named by path: the kernel does not import the domain apps.)
-VISIBLE_TO = {"monitoring": "zonedesk.monitoring.access.can_view_dashboard"}
+VISIBLE_TO = {"monitoring": "zonedesk.org.access.can_view_dashboard"}
 
 
 def navigation(request):

@@ -13,13 +13,15 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from zonedesk.core.actors import Actor
+
 
 @cache
 def _handlers(paths: tuple[str, ...]):
     return [import_string(path) for path in paths]
 
 
-def firms_changed(*, actor, firms) -> None:
+def firms_changed(*, actor: Actor, firms) -> None:
     """The figures or registry entries of `firms` (a queryset) changed."""
     for handler in _handlers(tuple(settings.ZONEDESK.get("ON_FIRMS_CHANGED", ()))):
         handler(actor=actor, firms=firms)

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from zonedesk.core import uscc
+from zonedesk.core.actors import SYSTEM
 from zonedesk.demo import casework, data, monthly, policies
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
@@ -32,26 +33,26 @@ def load() -> None:
     areas = {}
     for code, name, level, parent in data.AREAS:
         areas[code] = Area.objects.filter(code=code).first() or org_services.area_create(
-            actor=None, code=code, name=name, level=level, parent=areas.get(parent)
+            actor=SYSTEM, code=code, name=name, level=level, parent=areas.get(parent)
         )
     zone = org_services.zone_create(
-        actor=None, code=data.ZONE[0], name=data.ZONE[1], area=areas[data.ZONE[2]]
+        actor=SYSTEM, code=data.ZONE[0], name=data.ZONE[1], area=areas[data.ZONE[2]]
     )
     east = org_services.zone_create(
-        actor=None,
+        actor=SYSTEM,
         code=data.NEIGHBOUR_ZONE[0],
         name=data.NEIGHBOUR_ZONE[1],
         area=areas[data.NEIGHBOUR_ZONE[2]],
     )
     departments = [
-        org_services.department_create(actor=None, zone=zone, name=n) for n in data.DEPARTMENTS
+        org_services.department_create(actor=SYSTEM, zone=zone, name=n) for n in data.DEPARTMENTS
     ]
     bank = Bank.objects.create(name=data.BANK[0], area=areas[data.BANK[1]])
 
     users: dict[str, User] = {}
     for username, full_name, roles, unit in data.USERS:
         users[username] = org_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=username,
             password=data.PASSWORD,
             roles=roles,
@@ -70,7 +71,7 @@ def load() -> None:
     for i, firm in enumerate(data.firm_plan()):
         contact_name, phone = firm.pop("contact")
         enterprise = enterprise_services.enterprise_create(
-            actor=None,
+            actor=SYSTEM,
             zone=zone,
             data=enterprise_services.EnterpriseData(
                 credit_code=credit_code(zone.area.code, 1000 + i),
@@ -82,13 +83,15 @@ def load() -> None:
             ),
         )
         firms.append(enterprise)
-    enterprise_services.enterprise_member_bind(actor=None, user=users["firm"], enterprise=firms[0])
+    enterprise_services.enterprise_member_bind(
+        actor=SYSTEM, user=users["firm"], enterprise=firms[0]
+    )
     monthly.load(zone, firms)
     policies.load(zone, officer_of=lambda firm: firm.officer)
     casework.load(zone, firms)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
-            actor=None,
+            actor=SYSTEM,
             zone=east,
             data=enterprise_services.EnterpriseData(
                 name=name,

@@ -9,6 +9,7 @@ import random
 
 from zonedesk.casework import services
 from zonedesk.casework.models import Contact, Problem
+from zonedesk.core.actors import SYSTEM
 from zonedesk.org.models import Department
 
 C = Problem.Category
@@ -61,7 +62,7 @@ def load(zone, firms, *, seed: int = 20200725, problems: int = 150) -> None:
     # Contact plans: a visit each quarter and a call each month; a few firms at risk.
     for i, firm in enumerate(firms):
         services.plan_set(
-            actor=None,
+            actor=SYSTEM,
             enterprise=firm,
             visit_every_days=90,
             call_every_days=30,
@@ -73,7 +74,7 @@ def load(zone, firms, *, seed: int = 20200725, problems: int = 150) -> None:
         while day < dt.date(2020, 6, 1) - dt.timedelta(days=rng.randint(0, 60)):
             kind = rng.choice([Contact.Kind.ON_SITE, Contact.Kind.PHONE, Contact.Kind.PHONE])
             services.contact_log(
-                actor=None,
+                actor=SYSTEM,
                 enterprise=firm,
                 date=day,
                 kind=kind,
@@ -93,7 +94,7 @@ def load(zone, firms, *, seed: int = 20200725, problems: int = 150) -> None:
             else FIRST_DAY + dt.timedelta(days=rng.randint(0, 200))
         )
         problem = services.problem_submit(
-            actor=None,
+            actor=SYSTEM,
             enterprise=firm,
             category=category,
             title=rng.choice(titles),
@@ -115,7 +116,7 @@ def _walk(problem, rng, day, lead, others) -> None:
     def step(to, lo=1, hi=6, **kw):
         nonlocal problem, day
         day = _days(rng, day, lo, hi)
-        problem = services.problem_transition(actor=None, problem=problem, to=to, on=day, **kw)
+        problem = services.problem_transition(actor=SYSTEM, problem=problem, to=to, on=day, **kw)
 
     if fate < 0.05:
         return  # not yet accepted

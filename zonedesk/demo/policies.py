@@ -8,6 +8,7 @@ import itertools
 import random
 from decimal import Decimal
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.models import Area
@@ -177,7 +178,7 @@ def load(zone, officer_of) -> None:
     rng = random.Random(2020)
     for level, code, issuer, number, title, count in DOCUMENTS:
         doc = services.document_create(
-            actor=None,
+            actor=SYSTEM,
             level=level,
             area=Area.objects.get(code=code),
             issuer=issuer,
@@ -189,9 +190,9 @@ def load(zone, officer_of) -> None:
             source_text="（演示用合成文本，非真实政策原文）",
         )
         for m in _measures(count, rng):
-            services.measure_create(actor=None, document=doc, rematch=False, **m)
+            services.measure_create(actor=SYSTEM, document=doc, rematch=False, **m)
     firms = Enterprise.objects.filter(zone=zone)
-    services.match(actor=None, firms=firms, period=Period(2020, 6), today=dt.date(2020, 7, 15))
+    services.match(actor=SYSTEM, firms=firms, period=Period(2020, 6), today=dt.date(2020, 7, 15))
     # A realistic mix of states, written in bulk (the demo's history; every step has its
     # officer, or the system for a firm's decline, and a time).
     S = Entitlement.State

@@ -13,6 +13,7 @@ import secrets
 from django.db import connection, transaction
 
 from zonedesk.core import audit
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.industry import by_level
 from zonedesk.core.period import Period
 from zonedesk.demo.builder import credit_code
@@ -76,7 +77,7 @@ def generate(n_firms: int, *, seed: int = 20200725) -> dict[str, int]:
     )
     _write_firms(n_firms, rng, lambda i: zones[i // FIRMS_PER_ZONE], "合成企业")
     audit.record(
-        actor=None,
+        actor=SYSTEM,
         action="create",
         instance=province,
         changes={"synthetic_firms": [None, n_firms], "zones": [None, n_zones]},
@@ -260,7 +261,7 @@ def zone_admin(zone: Zone):
 
     user = User.objects.filter(username=f"bench-{zone.code}").first()
     return user or user_create(
-        actor=None,
+        actor=SYSTEM,
         username=f"bench-{zone.code}",
         password=secrets.token_urlsafe(24),  # nobody logs in as it
         roles=[Role.ADMIN],
@@ -297,7 +298,7 @@ def _make_big_zone(n_firms: int, seed: int) -> Zone:
     month = Period.of(dt.date.today())  # noqa: DTZ011 - a calendar month
     write_figures(r for r in _big_zone_rows(zone, month, seed) if r[1] < month.first_day)
     audit.record(
-        actor=None,
+        actor=SYSTEM,
         action="create",
         instance=zone,
         changes={"synthetic_firms": [None, n_firms], "months": [None, BIG_MONTHS]},
@@ -393,7 +394,7 @@ def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
             scope = {"zone": place} if level == "zone" else {"area": place}
             documents.append(
                 services.document_create(
-                    actor=None,
+                    actor=SYSTEM,
                     level=level,
                     issuer=f"{place.name}（合成）",
                     number=f"合成〔2020〕{d + 1}号",
@@ -419,7 +420,7 @@ def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
                 "d3": d3,
             }
             services.measure_create(
-                actor=None,
+                actor=SYSTEM,
                 document=documents[i % len(documents)],
                 clause=f"第{i // len(documents) + 1}条",
                 title=f"{title}（合成）",
@@ -432,5 +433,5 @@ def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
             made["measures"] += 1
     # One match of every measure at the end: matching after each one re-read the facts of
     # 100,000 firms 200 times (a quarter of an hour at province scale).
-    services.rematch_measures(actor=None, measures=Measure.objects.filter(document__in=all_docs))
+    services.rematch_measures(actor=SYSTEM, measures=Measure.objects.filter(document__in=all_docs))
     return made

@@ -46,3 +46,11 @@ def can_see_contacts(user, enterprise) -> bool:
         and membership is not None
         and membership.enterprise_id == enterprise.pk
     )
+
+
+def is_member(user, enterprise) -> bool:
+    """The firm's own enterprise user."""
+    if not is_active(user) or not user.has_role(Role.ENTERPRISE):
+        return False
+    membership = getattr(user, "enterprise_membership", None)
+    return membership is not None and membership.enterprise_id == enterprise.pk

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from zonedesk.core import industry, uscc, xlsx
+from zonedesk.core.actors import Actor
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
 from zonedesk.enterprises import access, selectors
 from zonedesk.enterprises.models import Enterprise
@@ -157,7 +158,7 @@ def export_rows(user, filters) -> tuple[list[Column], list[list]]:
     return cols, rows
 
 
-def parse(actor, fileobj) -> list[ParsedRow]:
+def parse(actor: Actor, fileobj) -> list[ParsedRow]:
     """Read and check every row; raise ImportRejected listing every problem, or return the rows."""
     sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=SHEET)
     if not rows:
@@ -170,7 +171,7 @@ def parse(actor, fileobj) -> list[ParsedRow]:
 
     zones = {z.code: z for z in zone_list(actor)}
     default_zone = next(iter(zones.values())) if len(zones) == 1 else None
-    officers = {u.username: u for u in officer_list(actor)} if actor else {}
+    officers = {u.username: u for u in officer_list(actor)}
     statuses = _status_values()
     present = frozenset(key for key in index if key in DATA_FIELDS)
     existing = {
@@ -315,7 +316,7 @@ def parse(actor, fileobj) -> list[ParsedRow]:
             contact = ContactData(name=contact_name, phone=contact_phone)
 
         if found is not None:
-            if actor is not None and not access.can_edit(actor, found):
+            if not access.can_edit(actor, found):
                 bad(
                     "credit_code",
                     raw_code,
@@ -330,7 +331,7 @@ def parse(actor, fileobj) -> list[ParsedRow]:
                     )
                     % {"zone": found.zone.code},
                 )
-        elif zone is not None and actor is not None and not access.can_create(actor, zone):
+        elif zone is not None and not access.can_create(actor, zone):
             bad("zone", raw_zone, _("You may not register firms in this zone."))
 
         if row_errors:

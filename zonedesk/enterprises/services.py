@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit, events
+from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
 from zonedesk.enterprises import access
@@ -114,9 +115,9 @@ FACT_FIELDS = frozenset(
 
 
 @transaction.atomic
-def enterprise_create(*, actor, zone: Zone, data: EnterpriseData) -> Enterprise:
-    """Register a firm. `actor=None` is the system itself (demo and commands)."""
-    if actor is not None and not access.can_create(actor, zone):
+def enterprise_create(*, actor: Actor, zone: Zone, data: EnterpriseData) -> Enterprise:
+    """Register a firm. The demo and commands act as core.actors.SYSTEM."""
+    if not access.can_create(actor, zone):
         raise PermissionDenied()
     _check_officer(data.officer, zone)
     values = {k: v for k, v in vars(data).items() if k != "contacts"}
@@ -134,10 +135,10 @@ def enterprise_create(*, actor, zone: Zone, data: EnterpriseData) -> Enterprise:
 
 @transaction.atomic
 def enterprise_update(
-    *, actor, enterprise: Enterprise, contacts: list[ContactData] | None = None, **fields
+    *, actor: Actor, enterprise: Enterprise, contacts: list[ContactData] | None = None, **fields
 ) -> Enterprise:
     """Change the given fields (and, when given, replace the contacts)."""
-    if actor is not None and not access.can_edit(actor, enterprise):
+    if not access.can_edit(actor, enterprise):
         raise PermissionDenied()
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -145,7 +146,7 @@ def enterprise_update(
             {f: [_("This field cannot be changed here.")] for f in sorted(unknown)}
         )
     if "officer" in fields and fields["officer"] != enterprise.officer:
-        if actor is not None and not access.can_assign_officer(actor, enterprise):
+        if not access.can_assign_officer(actor, enterprise):
             raise ValidationFailed(
                 {
                     "officer": [
@@ -177,9 +178,9 @@ def enterprise_update(
 
 
 @transaction.atomic
-def enterprise_member_bind(*, actor, user: User, enterprise: Enterprise) -> EnterpriseMember:
+def enterprise_member_bind(*, actor: Actor, user: User, enterprise: Enterprise) -> EnterpriseMember:
     """Make `user` the enterprise user of `enterprise` (one firm per user)."""
-    if actor is not None and not access.can_create(actor, enterprise.zone):
+    if not access.can_create(actor, enterprise.zone):
         raise PermissionDenied()
     if not user.has_role(Role.ENTERPRISE):
         raise ValidationFailed({"user": [_("The user does not have the enterprise user role.")]})
@@ -206,12 +207,12 @@ class ImportResult:
 
 
 @transaction.atomic
-def enterprise_import(*, actor, fileobj) -> ImportResult:
+def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
     """Register or update every firm in the sheet, or nothing at all (raises ImportRejected)."""
     from zonedesk.core.models import AuditEntry
     from zonedesk.enterprises import imports
 
-    if actor is not None and not access.can_import(actor):
+    if not access.can_import(actor):
         raise PermissionDenied()
     rows = imports.parse(actor, fileobj)
     to_create, to_update, entries, contacts_new, contacts_changed = [], [], [], [], []
@@ -299,7 +300,13 @@ def enterprise_import(*, actor, fileobj) -> ImportResult:
 
 @transaction.atomic
 def enterprise_account_create(
-    *, actor, enterprise: Enterprise, username: str, full_name: str, password: str, phone: str = ""
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    username: str,
+    full_name: str,
+    password: str,
+    phone: str = "",
 ) -> User:
     """An enterprise user account for the firm's staff, bound to this firm only."""
     user = org_services.user_create(

@@ -1,17 +1,9 @@
 """Who may report, confirm and import monthly figures, and who sees the zone's dashboard."""
 
 from zonedesk.enterprises import access as enterprise_access
-from zonedesk.org.access import MANAGER_ROLES, UNIT_WIDE_ROLES, is_active, zone_in_unit
+from zonedesk.enterprises.access import is_member
+from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
 from zonedesk.org.models import Role
-
-
-def is_member(user, enterprise) -> bool:
-    membership = getattr(user, "enterprise_membership", None)
-    return (
-        user.has_role(Role.ENTERPRISE)
-        and membership is not None
-        and membership.enterprise_id == enterprise.pk
-    )
 
 
 def can_report(user, enterprise) -> bool:
@@ -42,8 +34,3 @@ def can_import(user, zone) -> bool:
 
 def can_set_target(user, zone) -> bool:
     return can_import(user, zone)
-
-
-def can_view_dashboard(user) -> bool:
-    """The zone-wide figures: staff of the unit (firm and bank users see only their own)."""
-    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES))

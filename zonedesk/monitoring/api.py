@@ -10,8 +10,9 @@ from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import access, selectors, services
+from zonedesk.monitoring import selectors, services
 from zonedesk.monitoring.serialise import status_dict
+from zonedesk.org.access import can_view_dashboard
 
 router = Router(tags=["monitoring"])
 
@@ -129,7 +130,7 @@ def _status(request, scope, period_raw):
 
 
 def _dashboard_user(request):
-    if not access.can_view_dashboard(request.user):
+    if not can_view_dashboard(request.user):
         raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
 
 

@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
+from zonedesk.core.actors import Actor
 from zonedesk.monitoring.models import ZoneVersion
 from zonedesk.org.access import UNIT_WIDE_ROLES
 
@@ -59,7 +60,7 @@ def _new_versions(zone_ids: list[int]) -> None:
     ZoneVersion.objects.filter(zone__in=zone_ids).update(version=version)
 
 
-def on_firms_changed(*, actor, firms) -> None:
+def on_firms_changed(*, actor: Actor, firms) -> None:
     """Handler of core.events.firms_changed (settings.ZONEDESK["ON_FIRMS_CHANGED"])."""
     changed(firms.order_by().values_list("zone_id", flat=True).distinct())
 

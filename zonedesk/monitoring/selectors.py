@@ -14,10 +14,10 @@ from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
-from zonedesk.monitoring import access, indicators, recovery, rollups
+from zonedesk.monitoring import indicators, recovery, rollups
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
-from zonedesk.org.access import UNIT_WIDE_ROLES
+from zonedesk.org.access import UNIT_WIDE_ROLES, can_view_dashboard
 from zonedesk.org.models import Area, Zone
 from zonedesk.org.selectors import area_get, zone_get, zone_list
 
@@ -82,7 +82,7 @@ def zone_for(user, *, code: str = "") -> Zone | None:
 
 def scope_for(user, *, zone: str = "", area: str = "") -> Scope | None:
     """The zone or area asked for (by code), or the user's own unit; None when out of reach."""
-    if not access.can_view_dashboard(user):
+    if not can_view_dashboard(user):
         return None
     if zone:
         z = zone_get(user, code=zone)

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit, bulk, events
+from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -51,10 +52,10 @@ def _check(data: FigureData, period: Period) -> None:
 
 @transaction.atomic
 def figure_save(
-    *, actor, enterprise: Enterprise, period: Period, data: FigureData
+    *, actor: Actor, enterprise: Enterprise, period: Period, data: FigureData
 ) -> MonthlyFigure:
     """Report (or correct) a firm's month. A correction of confirmed figures needs confirming again."""
-    if actor is not None and not access.can_report(actor, enterprise):
+    if not access.can_report(actor, enterprise):
         raise PermissionDenied()
     if period > Period.of(timezone.localdate()):
         raise ValidationFailed({"period": [_("Figures cannot be reported for a future month.")]})
@@ -74,7 +75,7 @@ def figure_save(
     if figure.pk is not None and not changes:
         return figure
     figure.status = MonthlyFigure.Status.SUBMITTED
-    figure.submitted_by = actor if getattr(actor, "pk", None) else None
+    figure.submitted_by = user_or_none(actor)
     figure.submitted_at = timezone.now()
     figure.confirmed_by = None
     figure.confirmed_at = None
@@ -93,15 +94,15 @@ def figure_save(
 
 
 @transaction.atomic
-def figure_confirm(*, actor, figure: MonthlyFigure) -> MonthlyFigure:
+def figure_confirm(*, actor: Actor, figure: MonthlyFigure) -> MonthlyFigure:
     """The liaison officer confirms what the firm reported."""
     enterprise = figure.enterprise
-    if actor is not None and not access.can_confirm(actor, enterprise):
+    if not access.can_confirm(actor, enterprise):
         raise PermissionDenied()
     if figure.status == MonthlyFigure.Status.CONFIRMED:
         return figure
     figure.status = MonthlyFigure.Status.CONFIRMED
-    figure.confirmed_by = actor if getattr(actor, "pk", None) else None
+    figure.confirmed_by = user_or_none(actor)
     figure.confirmed_at = timezone.now()
     figure.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     audit.record(
@@ -115,8 +116,8 @@ def figure_confirm(*, actor, figure: MonthlyFigure) -> MonthlyFigure:
 
 
 @transaction.atomic
-def target_set(*, actor, zone: Zone, year: int, output_growth_pct: Decimal) -> AnnualTarget:
-    if actor is not None and not access.can_set_target(actor, zone):
+def target_set(*, actor: Actor, zone: Zone, year: int, output_growth_pct: Decimal) -> AnnualTarget:
+    if not access.can_set_target(actor, zone):
         raise PermissionDenied()
     target = AnnualTarget.objects.filter(zone=zone, year=year).first()
     before = audit.snapshot(target, ["output_growth_pct"]) if target else {}
@@ -151,15 +152,15 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
-def _check_import(actor, zone: Zone, period: Period) -> None:
-    if actor is not None and not access.can_import(actor, zone):
+def _check_import(actor: Actor, zone: Zone, period: Period) -> None:
+    if not access.can_import(actor, zone):
         raise PermissionDenied()
     if period > Period.of(timezone.localdate()):
         raise ValidationFailed({"period": [_("Figures cannot be reported for a future month.")]})
 
 
 def monthly_import(
-    *, actor, zone: Zone, period: Period, fileobj, progress: Callable | None = None
+    *, actor: Actor, zone: Zone, period: Period, fileobj, progress: Callable | None = None
 ) -> ImportResult:
     """Store every row of the month's sheet, or nothing at all (raises ImportRejected).
 
@@ -204,7 +205,7 @@ AUDIT_WRITTEN = (
 
 
 @transaction.atomic
-def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
+def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResult:
     """Upsert the checked rows and write an audit entry for each created or changed one, in
     SQL (core.bulk): at a zone's scale the ORM's per-object preparation cost more than the
     database's own work."""
@@ -218,7 +219,7 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
         ).values("id", "enterprise_id", *FIGURE_FIELDS)
     }
     now = timezone.now()
-    by = actor if getattr(actor, "pk", None) else None
+    by = user_or_none(actor)
     day, stamp = bulk.Adapted.date(period.first_day), bulk.Adapted.datetime(now)
     submitted = (MonthlyFigure.Status.SUBMITTED, by.pk if by else None, stamp, None, None)
 
@@ -309,7 +310,7 @@ def _write_rows(*, actor, zone: Zone, period: Period, rows) -> ImportResult:
 
 
 @transaction.atomic
-def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
+def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
     """Confirm every submitted figure of the month that the actor may confirm, except unusual
     ones (output ±50 % on last month or last year: confirmed one by one); returns how many."""
     from zonedesk.core.models import AuditEntry
@@ -333,11 +334,11 @@ def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
     mine = [
         f
         for f in pending
-        if (actor is None or access.can_confirm(actor, f.enterprise))
+        if access.can_confirm(actor, f.enterprise)
         and not unusual(f.output_value_wan, *(b.get(f.enterprise_id) for b in bases.values()))
     ]
     now = timezone.now()
-    by = actor if getattr(actor, "pk", None) else None
+    by = user_or_none(actor)
     for figure in mine:
         figure.status, figure.confirmed_by, figure.confirmed_at = (
             MonthlyFigure.Status.CONFIRMED,
@@ -363,7 +364,7 @@ def figures_confirm(*, actor, zone: Zone, period: Period) -> int:
     return len(mine)
 
 
-def import_start(*, actor, zone: Zone, period: Period, upload) -> ImportJob:
+def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJob:
     """Accept an upload: small files are stored at once, larger ones by the background worker.
 
     Either way the result is an ImportJob (state done, rejected or, for the worker, queued) that
@@ -376,7 +377,7 @@ def import_start(*, actor, zone: Zone, period: Period, upload) -> ImportJob:
     job = ImportJob.objects.create(
         zone=zone,
         period=period.first_day,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_or_none(actor),
         filename=getattr(upload, "name", "")[:200],
         content=upload.read(),
         ip_address=ctx.ip_address,

@@ -24,11 +24,12 @@ from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import access, charts, imports, pagecache, report, selectors, services
 from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
+from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import area_list, zone_get, zone_list
 
 
 def _scope(request) -> selectors.Scope:
-    if not access.can_view_dashboard(request.user):
+    if not can_view_dashboard(request.user):
         raise HttpForbidden
     zone, area = request.GET.get("zone", ""), request.GET.get("area", "")
     picked = request.GET.get("scope", "")  # the scope drop-down: "zone=demo" or "area=511700"
@@ -164,7 +165,7 @@ def dashboard_export(request):
 
 
 def _zone(request):
-    if not access.can_view_dashboard(request.user):
+    if not can_view_dashboard(request.user):
         raise HttpForbidden
     code = request.GET.get("zone") or request.POST.get("zone") or ""
     if code:

@@ -4,6 +4,7 @@ A user belongs to one unit (a zone or an area); an area covers every zone whose 
 starts with its prefix (51 province, 5117 city, 511723 county).
 """
 
+from zonedesk.core.actors import Actor
 from zonedesk.org.models import Role, Zone
 
 # Roles that see every firm under their unit (officers edit only their own firms).
@@ -57,7 +58,7 @@ def can_manage_users(user) -> bool:
     return is_active(user) and (user.is_superuser or user.has_role(Role.ADMIN))
 
 
-def can_manage_user(actor, user) -> bool:
+def can_manage_user(actor: Actor, user) -> bool:
     """Administrators manage the users of their unit; superusers are managed by superusers only."""
     if not can_manage_users(actor):
         return False
@@ -70,26 +71,6 @@ def can_manage_user(actor, user) -> bool:
     return user.area is not None and area_in_unit(actor, user.area)
 
 
-class SystemActor:
-    """The actor of management commands run by the operator: sees every unit. Writes made as
-    the system are audited with no user (actor_name 'system') and the channel 'command'."""
-
-    pk = None
-    id = None
-    username = "system"
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    zone_id = None
-    area_id = None
-    zone = None
-    area = None
-
-    def has_role(self, *roles) -> bool:
-        return True
-
-    def __str__(self) -> str:
-        return "system"
-
-
-SYSTEM = SystemActor()
+def can_view_dashboard(user) -> bool:
+    """The zone-wide figures: staff of the unit (firm and bank users see only their own)."""
+    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES))

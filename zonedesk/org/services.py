@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
+from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
 from zonedesk.org import access
@@ -29,8 +30,10 @@ def _full_clean(instance, **kwargs) -> None:
 
 
 @transaction.atomic
-def area_create(*, actor, code: str, name: str, level: str, parent: Area | None = None) -> Area:
-    if actor is not None and not actor.is_superuser:
+def area_create(
+    *, actor: Actor, code: str, name: str, level: str, parent: Area | None = None
+) -> Area:
+    if not actor.is_superuser:
         raise PermissionDenied()
     area = Area(code=code, name=name, level=level, parent=parent)
     _full_clean(area)
@@ -46,8 +49,8 @@ def area_create(*, actor, code: str, name: str, level: str, parent: Area | None 
 
 
 @transaction.atomic
-def zone_create(*, actor, code: str, name: str, area: Area) -> Zone:
-    if actor is not None and not access.can_create_zone(actor, area):
+def zone_create(*, actor: Actor, code: str, name: str, area: Area) -> Zone:
+    if not access.can_create_zone(actor, area):
         raise PermissionDenied()
     zone = Zone(code=code, name=name, area=area)
     _full_clean(zone)
@@ -64,7 +67,7 @@ def zone_create(*, actor, code: str, name: str, area: Area) -> Zone:
 
 
 @transaction.atomic
-def zone_update(*, actor, zone: Zone, **fields) -> Zone:
+def zone_update(*, actor: Actor, zone: Zone, **fields) -> Zone:
     if not access.can_manage_zone(actor, zone):
         raise PermissionDenied()
     unknown = set(fields) - {"name"}
@@ -89,8 +92,8 @@ def zone_update(*, actor, zone: Zone, **fields) -> Zone:
 
 
 @transaction.atomic
-def department_create(*, actor, zone: Zone, name: str) -> Department:
-    if actor is not None and not access.can_manage_zone(actor, zone):
+def department_create(*, actor: Actor, zone: Zone, name: str) -> Department:
+    if not access.can_manage_zone(actor, zone):
         raise PermissionDenied()
     department = Department(zone=zone, name=name)
     _full_clean(department)
@@ -148,7 +151,7 @@ def _check_password(password: str, user: User) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: Actor,
     username: str,
     password: str,
     roles: list[str],
@@ -171,7 +174,7 @@ def user_create(
         bank=bank,
         phone=phone,
     )
-    if actor is not None and not access.can_manage_user(actor, user):
+    if not access.can_manage_user(actor, user):
         raise PermissionDenied()
     if zone is None and area is None:
         raise ValidationFailed({"unit": [_("Choose the zone or area the user belongs to.")]})
@@ -197,7 +200,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor,
+    actor: Actor,
     user: User,
     roles: list[str],
     full_name: str,
@@ -208,9 +211,9 @@ def user_update(
 ) -> User:
     """Change a user's name, phone, roles, department, bank and whether they may log in."""
     roles = sorted(set(roles))
-    if actor is not None and not access.can_manage_user(actor, user):
+    if not access.can_manage_user(actor, user):
         raise PermissionDenied()
-    if actor is not None and actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
+    if actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
         raise ValidationFailed(
             {
                 "roles": [
@@ -250,9 +253,9 @@ def user_update(
 
 
 @transaction.atomic
-def user_set_password(*, actor, user: User, password: str) -> None:
+def user_set_password(*, actor: Actor, user: User, password: str) -> None:
     """Set a new password (administrators for their users; everybody for themselves)."""
-    if actor is not None and actor.pk != user.pk and not access.can_manage_user(actor, user):
+    if actor.pk != user.pk and not access.can_manage_user(actor, user):
         raise PermissionDenied()
     _check_password(password, user)
     user.set_password(password)
@@ -267,9 +270,9 @@ def user_set_password(*, actor, user: User, password: str) -> None:
 
 
 @transaction.atomic
-def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the token text, which is not stored."""
-    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+    if actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied()
     token = ApiToken.generate()
     row = ApiToken.objects.create(
@@ -286,9 +289,9 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, actor, token: ApiToken) -> None:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
     """Delete a token; requests bearing it are refused from now on."""
-    if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
+    if actor.pk != token.user_id and not actor.is_superuser:
         raise PermissionDenied()
     audit.record(
         actor=actor,

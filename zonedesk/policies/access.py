@@ -19,7 +19,7 @@ def can_edit_document(user, *, area=None, zone=None) -> bool:
 def can_preview_rules(user) -> bool:
     """Counting how many of a zone's firms a rule would select: the unit's staff (the counts are
     zone-wide figures, like the dashboard's)."""
-    from zonedesk.monitoring.access import can_view_dashboard
+    from zonedesk.org.access import can_view_dashboard
 
     return can_view_dashboard(user)
 

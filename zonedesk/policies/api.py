@@ -17,8 +17,8 @@ from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
-from zonedesk.monitoring.access import can_view_dashboard
 from zonedesk.monitoring.selectors import latest_period_of
+from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
 from zonedesk.policies import access, imports, selectors, services

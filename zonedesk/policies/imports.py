@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import xlsx
+from zonedesk.core.actors import Actor
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
 from zonedesk.org.models import Area, Zone
@@ -339,7 +340,7 @@ def _date(raw) -> dt.date | None:
     return value
 
 
-def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
+def parse(actor: Actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
     """Read and check every row (and compile every rule); raise ImportRejected listing every
     problem, or return the documents with their measures, matched to the stored library."""
     if filename and not filename.lower().endswith(EXTENSIONS):
@@ -354,7 +355,7 @@ def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
     index = xlsx.read_header(sheet, header, _aliases(), REQUIRED, cols)
     lang = translation.get_language() or "zh-hans"
     levels, benefits, modes = _level_values(), _benefit_values(), _mode_values()
-    zones = {z.code: z for z in (zone_list(actor) if actor is not None else Zone.objects.all())}
+    zones = {z.code: z for z in zone_list(actor)}
     areas: dict[str, Area | None] = {}
     errors: list[CellError] = []
     documents: dict[tuple, ParsedDocument] = {}
@@ -426,7 +427,7 @@ def parse(actor, content: bytes, filename: str = "") -> list[ParsedDocument]:
             else:
                 scope = {"area": area, "zone": None}
         forbidden = False
-        if scope and actor is not None:
+        if scope:
             which = (level, code)
             if which not in allowed:
                 allowed[which] = access.can_edit_document(actor, **scope)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zonedesk.core import audit
+from zonedesk.core.actors import Actor, is_system, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -130,10 +131,8 @@ def rule_problems(eligibility: str, benefit: str, lang: str) -> list[RuleProblem
 
 
 @transaction.atomic
-def document_create(*, actor, **values) -> PolicyDocument:
-    if actor is not None and not access.can_edit_document(
-        actor, area=values.get("area"), zone=values.get("zone")
-    ):
+def document_create(*, actor: Actor, **values) -> PolicyDocument:
+    if not access.can_edit_document(actor, area=values.get("area"), zone=values.get("zone")):
         raise PermissionDenied()
     document = PolicyDocument(**values)
     try:
@@ -154,7 +153,7 @@ def document_create(*, actor, **values) -> PolicyDocument:
 @transaction.atomic
 def measure_create(
     *,
-    actor,
+    actor: Actor,
     document: PolicyDocument,
     eligibility: str,
     benefit: str = "",
@@ -163,9 +162,7 @@ def measure_create(
 ) -> Measure:
     """A new measure of a document, its rules checked first; the firms it covers are matched
     at once (rematch=False for a loader that matches everything once at its end)."""
-    if actor is not None and not access.can_edit_document(
-        actor, area=document.area, zone=document.zone
-    ):
+    if not access.can_edit_document(actor, area=document.area, zone=document.zone):
         raise PermissionDenied()
     compile_rules(eligibility, benefit)
     measure = Measure(document=document, **values)
@@ -205,7 +202,7 @@ def _check_clause(measure: Measure) -> None:
 
 
 def _add_version(
-    actor, measure: Measure, number: int, eligibility: str, benefit: str
+    actor: Actor, measure: Measure, number: int, eligibility: str, benefit: str
 ) -> RuleVersion:
     """A new version of the measure's rules, made current."""
     version = RuleVersion.objects.create(
@@ -213,7 +210,7 @@ def _add_version(
         number=number,
         eligibility=eligibility,
         benefit=benefit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=user_or_none(actor),
     )
     measure.current = version
     measure.save(update_fields=["current"])
@@ -222,14 +219,12 @@ def _add_version(
 
 @transaction.atomic
 def measure_rules_set(
-    *, actor, measure: Measure, eligibility: str, benefit: str = "", rematch: bool = True
+    *, actor: Actor, measure: Measure, eligibility: str, benefit: str = "", rematch: bool = True
 ) -> RuleVersion:
     """A rule edit: a new version (the old one stays, with the decisions it made), and the
     firms the measure covers re-matched under it."""
     document = measure.document
-    if actor is not None and not access.can_edit_document(
-        actor, area=document.area, zone=document.zone
-    ):
+    if not access.can_edit_document(actor, area=document.area, zone=document.zone):
         raise PermissionDenied()
     compile_rules(eligibility, benefit)
     # one edit at a time: the next version number is read under the measure's lock
@@ -262,8 +257,8 @@ def measure_rules_set(
     return version
 
 
-def _check_edit(actor, *, area=None, zone=None) -> None:
-    if actor is not None and not access.can_edit_document(actor, area=area, zone=zone):
+def _check_edit(actor: Actor, *, area=None, zone=None) -> None:
+    if not access.can_edit_document(actor, area=area, zone=zone):
         raise PermissionDenied()
 
 
@@ -277,7 +272,7 @@ def _unknown(values: dict, allowed) -> None:
 
 @transaction.atomic
 def document_update(
-    *, actor, document: PolicyDocument, rematch: bool = True, **values
+    *, actor: Actor, document: PolicyDocument, rematch: bool = True, **values
 ) -> PolicyDocument:
     """Change a document's fields; the actor must be able to edit it where it was and where
     it goes (a change of level or scope). Audited as a diff; no change writes nothing. A
@@ -316,7 +311,7 @@ def document_update(
 @transaction.atomic
 def measure_update(
     *,
-    actor,
+    actor: Actor,
     measure: Measure,
     eligibility: str | None = None,
     benefit: str | None = None,
@@ -426,7 +421,7 @@ def _rules_key(measures: list[Measure]) -> int:
 @transaction.atomic
 def match(
     *,
-    actor,
+    actor: Actor,
     firms,
     period: Period,
     today: dt.date | None = None,
@@ -514,7 +509,7 @@ def match(
 
 
 def match_firm(
-    *, actor, enterprise: Enterprise, period: Period, today: dt.date | None = None
+    *, actor: Actor, enterprise: Enterprise, period: Period, today: dt.date | None = None
 ) -> MatchResult:
     """Re-match one firm after its data changed (the same code path, for one row)."""
     return match(
@@ -555,7 +550,7 @@ def _by_latest_month(firms) -> list[tuple[Period, object]]:
     ]
 
 
-def _match_each_month(*, actor, firms, today, measures=None) -> MatchResult | None:
+def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResult | None:
     """Decide each firm on the facts of its own latest month (one columnar match per month)."""
     total = None
     for period, group in _by_latest_month(firms):
@@ -571,7 +566,7 @@ def _match_each_month(*, actor, firms, today, measures=None) -> MatchResult | No
     return total
 
 
-def rematch_firms(*, actor, firms, today: dt.date | None = None) -> MatchResult | None:
+def rematch_firms(*, actor: Actor, firms, today: dt.date | None = None) -> MatchResult | None:
     """Re-match firms after their figures or registry entry changed, each on the facts of its
     own latest reported month (a correction of an earlier month changes the year-to-date facts
     of the later ones too; a firm that has not reported the month others have keeps its own).
@@ -607,7 +602,7 @@ def _covers_any(measures, firms) -> bool:
 
 
 def rematch_measures(
-    *, actor, measures, also_firms=None, today: dt.date | None = None
+    *, actor: Actor, measures, also_firms=None, today: dt.date | None = None
 ) -> MatchResult | None:
     """Re-match the firms the measures' documents cover (and `also_firms`, say those a
     document no longer covers) after rules or documents changed. A measure no longer in force
@@ -629,12 +624,14 @@ def rematch_measures(
     return _match_each_month(actor=actor, firms=firms, today=today, measures=in_force)
 
 
-def rematch_measure(*, actor, measure: Measure, today: dt.date | None = None) -> MatchResult | None:
+def rematch_measure(
+    *, actor: Actor, measure: Measure, today: dt.date | None = None
+) -> MatchResult | None:
     """Re-match every firm the measure's document covers after its rules changed."""
     return rematch_measures(actor=actor, measures=[measure], today=today)
 
 
-def on_firms_changed(*, actor, firms) -> None:
+def on_firms_changed(*, actor: Actor, firms) -> None:
     """Handler of core.events.firms_changed (settings.ZONEDESK["ON_FIRMS_CHANGED"])."""
     rematch_firms(actor=actor, firms=firms)
 
@@ -652,11 +649,11 @@ MOVES = {
 }
 
 
-def _may_move(actor, entitlement: Entitlement, who: str) -> bool:
+def _may_move(actor: Actor, entitlement: Entitlement, who: str) -> bool:
     from zonedesk.enterprises import access as enterprise_access
-    from zonedesk.monitoring.access import is_member
+    from zonedesk.enterprises.access import is_member
 
-    if actor is None:
+    if is_system(actor):  # the demo loader replays firms' own steps too
         return True
     firm = entitlement.enterprise
     staff = enterprise_access.can_edit(actor, firm)
@@ -683,7 +680,7 @@ def in_force(document: PolicyDocument, today: dt.date | None = None) -> bool:
     )
 
 
-def next_moves(actor, entitlement: Entitlement) -> list[str]:
+def next_moves(actor: Actor, entitlement: Entitlement) -> list[str]:
     """The steps this user may take next on the benefit's way (for the pages' buttons; the
     move itself checks again)."""
     qualifies = entitlement.decision == Entitlement.Decision.ELIGIBLE
@@ -697,7 +694,7 @@ def next_moves(actor, entitlement: Entitlement) -> list[str]:
 @transaction.atomic
 def entitlement_move(
     *,
-    actor,
+    actor: Actor,
     entitlement: Entitlement,
     to: str,
     amount_wan: Decimal | None = None,
@@ -771,7 +768,7 @@ def entitlement_move(
         entitlement=entitlement,
         from_state=current,
         to_state=to,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=user_or_none(actor),
         amount_wan=amount_wan,
         note=note.strip(),
     )
@@ -804,7 +801,7 @@ class ImportSummary:
     rule_versions_added: int = 0
 
 
-def measures_import(*, actor, content: bytes, filename: str = "") -> ImportSummary:
+def measures_import(*, actor: Actor, content: bytes, filename: str = "") -> ImportSummary:
     """Create or update every document and measure of the sheet, or nothing at all (raises
     ImportRejected with every problem: sheet, row, column, value, reason).
 
@@ -814,14 +811,14 @@ def measures_import(*, actor, content: bytes, filename: str = "") -> ImportSumma
     """
     from zonedesk.policies import imports
 
-    if actor is not None and not access.can_edit_library(actor):
+    if not access.can_edit_library(actor):
         raise PermissionDenied()
     parsed = imports.parse(actor, content, filename)
     return _import_write(actor=actor, parsed=parsed)
 
 
 @transaction.atomic
-def _import_write(*, actor, parsed) -> ImportSummary:
+def _import_write(*, actor: Actor, parsed) -> ImportSummary:
     from zonedesk.policies import imports
 
     counts = Counter()

@@ -17,9 +17,10 @@ from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.xlsx import ImportRejected
+from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring.access import can_view_dashboard, is_member
 from zonedesk.monitoring.selectors import Scope, figure_history, latest_period, zone_for
+from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import area_list, zone_list
 from zonedesk.policies import access, facts, imports, selectors, services, sheets

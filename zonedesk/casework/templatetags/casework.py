@@ -3,7 +3,7 @@
 from django import template
 
 from zonedesk.casework import access
-from zonedesk.monitoring.access import can_view_dashboard
+from zonedesk.org.access import can_view_dashboard
 
 register = template.Library()
 

@@ -75,6 +75,6 @@ def firm_benefits(context, enterprise):
 
 @register.inclusion_tag("policies/partials/tabs.html", takes_context=True)
 def policy_tabs(context, tab: str):
-    from zonedesk.monitoring.access import can_view_dashboard
+    from zonedesk.org.access import can_view_dashboard
 
     return {"tab": tab, "show_coverage": can_view_dashboard(context["request"].user)}

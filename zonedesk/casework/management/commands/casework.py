@@ -6,8 +6,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zonedesk.casework import holidays, services
+from zonedesk.core import commands
 from zonedesk.core.errors import DomainError
-from zonedesk.monitoring.management.commands import _common
 
 
 class Command(BaseCommand):
@@ -29,14 +29,14 @@ class Command(BaseCommand):
         days.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
-        with translation.override(_common.LANGUAGES[options["lang"]]):
+        with translation.override(commands.LANGUAGES[options["lang"]]):
             if options["action"] == "escalate":
                 self.escalate(options.get("today"))
             else:
                 self.load(options.get("user"), Path(options["load"]))
 
     def escalate(self, today: str | None):
-        actor = _common.actor(None)
+        actor = commands.actor(None)
         try:
             day = dt.date.fromisoformat(today) if today else None
         except ValueError as exc:
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(_("%(n)d problems escalated.") % {"n": len(escalated)})
 
     def load(self, username: str | None, path: Path):
-        actor = _common.actor(username)
+        actor = commands.actor(username)
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:

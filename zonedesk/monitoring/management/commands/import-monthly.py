@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zonedesk.core import commands
 from zonedesk.core.errors import DomainError
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.monitoring import services
@@ -26,9 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
-        with translation.override(_common.LANGUAGES[options["lang"]]):
-            user = _common.actor(options["user"])
-            period = _common.period(options["period"])
+        with translation.override(commands.LANGUAGES[options["lang"]]):
+            user = commands.actor(options["user"])
+            period = commands.period(options["period"])
             scope = _common.scope(user, zone=options["zone"], area=None)
             path = Path(options["file"])
             if not path.is_file():

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zonedesk.core import commands
 from zonedesk.monitoring import indicators, report, selectors
 from zonedesk.monitoring.management.commands import _common
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        _common.add_scope_arguments(parser, period_flag="--through")
+        commands.add_scope_arguments(parser, period_flag="--through")
         parser.add_argument(
             "--target", help="annual growth target in percent (default: the zone's, e.g. 8)"
         )
@@ -28,9 +29,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        with translation.override(_common.LANGUAGES[options["lang"]]):
-            user = _common.actor(options["user"])
-            period = _common.period(options["through"])
+        with translation.override(commands.LANGUAGES[options["lang"]]):
+            user = commands.actor(options["user"])
+            period = commands.period(options["through"])
             scope = _common.scope(user, zone=options["zone"], area=options["area"])
             target = None
             if options["target"] is not None:

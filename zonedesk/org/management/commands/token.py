@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.audit import RequestContext, current_context
 from zonedesk.org import selectors, services
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {username!r}.")
         if action == "create":
-            _row, token = services.api_token_create(actor=None, user=user, name=name)
+            _row, token = services.api_token_create(actor=SYSTEM, user=user, name=name)
             self.stdout.write(token)
             return
         tokens = selectors.api_token_list(user)
@@ -36,5 +37,5 @@ class Command(BaseCommand):
         matches = [t for t in tokens if prefix and t.prefix == prefix]
         if len(matches) != 1:
             raise CommandError(f"No token of {username!r} starts with {prefix!r}.")
-        services.api_token_revoke(actor=None, token=matches[0])
+        services.api_token_revoke(actor=SYSTEM, token=matches[0])
         self.stdout.write(f"Revoked {matches[0]}.")

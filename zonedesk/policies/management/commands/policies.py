@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from zonedesk.core import commands
 from zonedesk.core.errors import DomainError
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.selectors import enterprise_scope
-from zonedesk.monitoring.management.commands import _common
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.selectors import zone_get
 from zonedesk.policies import imports, selectors, services
@@ -49,8 +49,8 @@ class Command(BaseCommand):
         dump.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
-        with translation.override(_common.LANGUAGES[options["lang"]]):
-            user = _common.actor(options["user"])
+        with translation.override(commands.LANGUAGES[options["lang"]]):
+            user = commands.actor(options["user"])
             zone = None
             if options.get("zone"):
                 zone = zone_get(user, code=options["zone"])
@@ -118,7 +118,7 @@ class Command(BaseCommand):
         if zone is not None:
             firms = firms.filter(zone=zone)
         if raw_period:
-            period = _common.period(raw_period)
+            period = commands.period(raw_period)
         else:
             period = latest_period_of(firms)
             if period is None:

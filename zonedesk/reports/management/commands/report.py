@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework import selectors as casework
+from zonedesk.core import commands
 from zonedesk.core import report_periods as periods
 from zonedesk.core.period import Period
 from zonedesk.monitoring import report as wording
@@ -39,7 +40,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True)
         status = sub.add_parser("status", help="the production status paragraph of a month")
-        _common.add_scope_arguments(status)
+        commands.add_scope_arguments(status)
         status.add_argument("--json", action="store_true", help="the figures as JSON instead")
         hard = sub.add_parser("difficulties", help="the difficulties firms raised")
         hard.add_argument("--zone", required=True, help="zone code, e.g. demo")
@@ -48,12 +49,12 @@ class Command(BaseCommand):
         hard.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
-        user = _common.actor(options["user"])
-        with translation.override(_common.LANGUAGES[options["lang"]]):
+        user = commands.actor(options["user"])
+        with translation.override(commands.LANGUAGES[options["lang"]]):
             if options["report"] == "difficulties":
                 self.difficulties(user, options)
                 return
-            period = _common.period(options["period"])
+            period = commands.period(options["period"])
             scope = _common.scope(user, zone=options["zone"], area=options["area"])
             st = selectors.status(user, scope, period)
             if options["json"]:
