@@ -45,6 +45,7 @@ test: install
 lint: install
 	$(BIN)/ruff check zonedesk tests bench
 	$(BIN)/ruff format --check zonedesk tests bench
+	$(BIN)/lint-imports
 
 # Recompile the zh-Hans catalogue after editing zonedesk/locale/zh_Hans/LC_MESSAGES/django.po
 messages: install
