@@ -468,7 +468,10 @@ def firm_plan(user, *, enterprise: Enterprise) -> FirmPlan:
 
 def action_choices(plan: FirmPlan):
     """What an action of the plan may name: an owner working for the firm's zone, one of the
-    firm's unfinished problems, a measure it qualifies for and has not received."""
+    firm's unfinished problems, a measure it qualifies for and has not received.
+
+    Reference data: not scoped, because `plan` comes from `firm_plan(user)`, which has checked
+    the firm is the user's."""
     from zonedesk.org.models import User
     from zonedesk.policies.models import Measure
 
@@ -482,7 +485,10 @@ def action_choices(plan: FirmPlan):
 
 
 def cadres(enterprise: Enterprise):
-    """Who may be a firm's leading cadre (包联领导): the leaders of its zone."""
+    """Who may be a firm's leading cadre (包联领导): the leaders of its zone.
+
+    Reference data: not scoped, because the caller passes a firm from a scoped selector and a
+    zone's leaders are known to everyone who works with its firms."""
     from zonedesk.org.models import User
 
     return (
@@ -495,7 +501,9 @@ def cadres(enterprise: Enterprise):
 
 
 def plan_initial(enterprise: Enterprise) -> dict:
-    """The firm's contact plan as a form shows it (the defaults when it has none)."""
+    """The firm's contact plan as a form shows it (the defaults when it has none).
+
+    Reference data: not scoped, because the caller passes a firm from a scoped selector."""
     plan = ContactPlan.objects.filter(enterprise=enterprise).first()
     default = settings.ZONEDESK["CONTACT_PLAN_DEFAULT"]
     if plan is None:
@@ -509,7 +517,10 @@ def plan_initial(enterprise: Enterprise) -> dict:
 
 
 def departments_for(problem: Problem) -> QuerySet:
-    """The departments a problem may be put in the charge of: those of its firm's zone."""
+    """The departments a problem may be put in the charge of: those of its firm's zone.
+
+    Reference data: not scoped, because the caller passes a problem from `problem_get(user)`,
+    and a zone's departments are known to everyone who works with its firms."""
     from zonedesk.org.models import Department
 
     return Department.objects.filter(zone_id=problem.enterprise.zone_id).order_by("name")

@@ -27,6 +27,9 @@ REPORTING_STATUSES = (Enterprise.Status.PRODUCING, Enterprise.Status.HALTED)
 
 
 def band() -> Decimal:
+    """The ± band of 持平 (flat capacity), as a fraction.
+
+    Reference data: not scoped, because it is the deployment's setting, the same for everyone."""
     return Decimal(str(settings.ZONEDESK["CAPACITY_BAND"]))
 
 
@@ -158,7 +161,9 @@ def _sees_whole_zones(user, scope: Scope) -> bool:
 
 
 def monthly_totals(firms: QuerySet[Enterprise], first: Period, last: Period) -> dict[Period, dict]:
-    """Σ of every figure per month over `firms`, months first..last (missing months absent)."""
+    """Σ of every figure per month over `firms`, months first..last (missing months absent).
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
     rows = (
         MonthlyFigure.objects.filter(
             enterprise__in=firms, period__gte=first.first_day, period__lte=last.first_day
@@ -171,7 +176,10 @@ def monthly_totals(firms: QuerySet[Enterprise], first: Period, last: Period) -> 
 
 
 def target_for(scope: Scope, year: int) -> Decimal | None:
-    """The zone's growth target as a fraction (0.08), or None."""
+    """The zone's growth target as a fraction (0.08), or None.
+
+    Reference data: not scoped, because `scope` comes from `scope_for(user)`, and a zone's
+    target is known to everyone who sees the zone."""
     if scope.zone is None:
         return None
     target = AnnualTarget.objects.filter(zone=scope.zone, year=year).first()
@@ -271,7 +279,9 @@ def status(
 
 
 def firm_names(st: Status) -> dict[int, str]:
-    """Names of every firm the status mentions (the page names only the first ten falls)."""
+    """Names of every firm the status mentions (the page names only the first ten falls).
+
+    Reference data: not scoped, because the firms are those of a status computed for the user."""
     ids = {c.firm_id for c in st.summary.falls} - set(st.names)
     return {**st.names, **dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))}
 
@@ -282,7 +292,9 @@ def latest_period(user, scope: Scope) -> Period | None:
 
 
 def latest_period_of(firms: QuerySet[Enterprise]) -> Period | None:
-    """The latest month with figures of any of `firms` (a queryset the caller has scoped)."""
+    """The latest month with figures of any of `firms`.
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
     # MAX, not ORDER BY … LIMIT 1: PostgreSQL would walk the (period, enterprise) index
     # backwards through every later firm's rows (a second at province scale).
     latest = MonthlyFigure.objects.filter(enterprise__in=firms).aggregate(latest=Max("period"))
@@ -320,7 +332,9 @@ FIRM_FILTERS = (
 
 
 def expected_firms(firms: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
-    """The firms that should report for the month: producing or halted, and started by its end."""
+    """The firms that should report for the month: producing or halted, and started by its end.
+
+    Reference data: not scoped, because it only narrows `firms`, a queryset the caller has scoped."""
     end = period.shift(1).first_day
     return firms.filter(status__in=REPORTING_STATUSES).exclude(production_start__gte=end)
 

@@ -137,7 +137,10 @@ def unit_choices(user) -> tuple[QuerySet[Zone], QuerySet[Area]]:
 
 
 def user_for_command(username: str) -> User | None:
-    """A user by name, for management commands (run by the system, not by a user)."""
+    """A user by name, for management commands (run by the system, not by a user).
+
+    Reference data: not scoped, because only the operator's commands call it, acting as the
+    system (core.actors.SYSTEM) that sees everything."""
     return User.objects.filter(username=username).first()
 
 

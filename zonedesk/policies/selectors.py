@@ -101,7 +101,11 @@ def _aggregate(qs, key: str):
 
 def measures_for(zone) -> QuerySet[Measure]:
     """The measures that cover the zone's firms: its own documents' and those of every area
-    above it (a province's, a city's, a county's)."""
+    above it (a province's, a city's, a county's).
+
+    Reference data: not scoped, because a policy is public to the firms it covers (see
+    `_document_q`): everyone who sees the zone may read them, and every caller has the zone
+    from a scoped selector or has checked the firm first."""
     return Measure.objects.filter(covering(zone, "document__"), current__isnull=False)
 
 
@@ -164,7 +168,10 @@ class FirmEntitlement:
 
 def firm_facts(enterprise, period: Period, cache: dict | None = None) -> dict:
     """One firm's facts of a month (memoised in `cache`, which a page passes to every selector
-    that explains the firm's decisions, so the facts are computed once)."""
+    that explains the firm's decisions, so the facts are computed once).
+
+    Reference data: not scoped, because its callers (`firm_entitlements`,
+    `firm_other_measures`) have checked the firm is in the user's scope."""
     cache = {} if cache is None else cache
     if period not in cache:
         table = facts.fact_table(Enterprise.objects.filter(pk=enterprise.pk), period)
