@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from tests.factories import JUNE, TODAY, document, figures, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.policies import services
