@@ -151,6 +151,7 @@ def test_a_future_month_is_refused(world):
 
 
 def test_import_monthly_command(world, tmp_path, capsys):
+    """The import-monthly command stores a good file and refuses a bad one, naming the cell."""
     good = tmp_path / "june.xlsx"
     filled(world).save(good)
     call_command("import-monthly", str(good), "--zone", "zone-a", "--period", "2020-06")

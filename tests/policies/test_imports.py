@@ -206,6 +206,7 @@ class TestImport:
         assert run(world, content).measures_created == 1
 
     def test_not_a_spreadsheet(self, world):
+        """A file that is not a spreadsheet, or with another extension, is rejected."""
         with pytest.raises(ImportRejected):
             run(world, b"not a spreadsheet", filename="x.xlsx")
         with pytest.raises(ImportRejected):

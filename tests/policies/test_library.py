@@ -126,6 +126,7 @@ class TestSearch:
         assert {d.measure_count for d in selectors.documents(user)} == {1}
 
     def test_measure_filters(self, world, lib):
+        """Measures filter by benefit type, mode, level and text."""
         user = world.users["leader"]
         m = lib["kaijiang"].measures.get()
         services.measure_update(actor=SYSTEM, measure=m, mode="automatic", benefit_type="rent")
@@ -360,6 +361,8 @@ class TestApi:
         assert r.status_code == 400 and "area_code" in r.json()["errors"]
 
     def test_rule_check(self, world, api):
+        """The rule check counts the zone's firms by decision; a bad rule or month is a 400 naming
+        the position or field."""
         figures(world.firm_a, 50)
         leader = api("leader")
         url = "/api/v1/policies/rules/check"
