@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def eligible(setting):
+    """firm_a's identified benefit of a 开江 county measure: 5 万元 for 20 employees or more."""
     w = setting
     m = measure(document(w, "county", area=w.kaijiang), "employees >= 20", "5")
     services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)

@@ -8,13 +8,14 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.factories import JUNE, TODAY, document, figures, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Zone
-from zonedesk.policies import bulk, services
+from zonedesk.policies import bulk, facts, matching, services
 from zonedesk.policies.models import Entitlement, MatchState, Measure
 
 pytestmark = pytest.mark.django_db
@@ -173,34 +174,28 @@ def test_a_benefit_moved_on_meanwhile_keeps_its_state(matched):
 def test_a_rematch_never_overwrites_a_step_taken_meanwhile(world):
     """The stored states are read, somebody moves a benefit on, then the re-match writes: the
     step stands (and a pair under way is never deleted)."""
-    from zonedesk.core.period import Period
-    from zonedesk.policies import bulk, facts, matching
-
+    # Given an identified pair whose rule the firm no longer meets
     figures(world.firm_a, 50)
     m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
-    measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
-    # the re-match's reading half, with a rule the firm no longer meets
     services.measure_rules_set(
         actor=SYSTEM, measure=m, eligibility="employees >= 500", rematch=False
     )
     measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
+    # and the re-match's reading half, which plans to delete it
     firms = Enterprise.objects.filter(pk=world.firm_a.pk)
-    table = facts.fact_table(firms, Period(2020, 6))
+    table = facts.fact_table(firms, JUNE)
     tree, benefit = services._compiled(measures[0].current.eligibility, "")
     rule = matching.Rule("province", tree, benefit, bulk.Scopes(table).mask(measures[0].document))
     decided = matching.decide(table.columns, len(table), [rule])
-    stored = bulk.read_stored(firms, measures, table, Period(2020, 6), decided.missing_texts)
-    plan = matching.plan(decided, stored)
+    read = bulk.read_stored(firms, measures, table, JUNE, decided.missing_texts)
+    plan = matching.plan(decided, read)
     assert len(plan.delete_keys) == 1  # it would go
-    # meanwhile the officer tells the firm
+    # When the officer tells the firm meanwhile, and the re-match then writes its plan
     e = Entitlement.objects.get(measure=m)
     services.entitlement_move(actor=world.users["officer"], entitlement=e, to="notified")
     versions = np.array([measures[0].current_id])
-    from django.utils import timezone
-
-    bulk.write(
-        plan, table, measures, versions, decided.missing_texts, Period(2020, 6), timezone.now()
-    )
+    bulk.write(plan, table, measures, versions, decided.missing_texts, JUNE, timezone.now())
+    # Then the step stands
     e.refresh_from_db()
     assert e.state == "notified" and e.events.count() == 1
 
