@@ -1,9 +1,16 @@
 """Test data, made through the same services the application uses. One place for all of it."""
 
+import datetime as dt
+import io
 import itertools
 from dataclasses import dataclass
 
+import openpyxl
+import xlsxwriter
+from django.utils import translation
+
 from zonedesk.core.actors import SYSTEM
+from zonedesk.core.period import Period
 from zonedesk.demo.builder import credit_code
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.services import (
@@ -12,8 +19,12 @@ from zonedesk.enterprises.services import (
     enterprise_create,
     enterprise_member_bind,
 )
+from zonedesk.monitoring import imports as monthly_imports
+from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Bank, User, Zone
 from zonedesk.org.services import department_create, user_create, zone_create
+from zonedesk.policies import imports as library_imports
+from zonedesk.policies import services as policy_services
 
 _serial = itertools.count(1)
 
@@ -115,3 +126,164 @@ def problem(enterprise: Enterprise, **fields):
 
     values = {"category": "finance", "title": "流动资金紧张", "raised_via": "visit", **fields}
     return problem_submit(actor=SYSTEM, enterprise=enterprise, **values)
+
+
+# --- monthly figures -------------------------------------------------------------------------------
+
+JUNE = Period(2020, 6)
+# The month's figures of one firm, as the template's columns after credit code, name and month.
+MONTHLY_ROW = [1234.5, 1100, 250000, 3200, 85, 0, 120.25, 3000, 78.5]
+
+
+def figures(firm: Enterprise, employees, output=100, revenue=90):
+    """The firm's June figures: its output, revenue (万元) and employees."""
+    return MonthlyFigure.objects.create(
+        enterprise=firm,
+        period=JUNE.first_day,
+        output_value_wan=output,
+        revenue_wan=revenue,
+        employees=employees,
+    )
+
+
+def monthly_template(world: World, period=JUNE, lang="zh-hans") -> openpyxl.Workbook:
+    """zone_a's monthly template for the period, as its leader downloads it."""
+    with translation.override(lang):
+        data = monthly_imports.template_bytes(
+            world.zone_a,
+            period,
+            monthly_imports.reporting_firms(world.users["leader"], world.zone_a, period),
+        )
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def filled_template(world: World, rows=None, **kw) -> openpyxl.Workbook:
+    """The monthly template as openpyxl (a real spreadsheet library) fills it: each firm's row
+    is `rows[sheet row]` if given, else MONTHLY_ROW."""
+    book = monthly_template(world, **kw)
+    ws = book.worksheets[0]
+    for r in range(2, ws.max_row + 1):
+        values = (rows or {}).get(r, MONTHLY_ROW)
+        for c, v in enumerate(values, start=4):
+            ws.cell(row=r, column=c, value=v)
+    return book
+
+
+def saved(book: openpyxl.Workbook) -> io.BytesIO:
+    """The workbook saved as an .xlsx file, ready to upload."""
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+# --- the policy library ----------------------------------------------------------------------------
+
+TODAY = dt.date(2020, 7, 15)
+
+
+def document(world: World, level: str, **kw):
+    """A policy document in force from February 2020: zone_a's at level "zone", else of `area`."""
+    scope = {"zone": world.zone_a} if level == "zone" else {"area": kw.pop("area")}
+    return policy_services.document_create(
+        actor=SYSTEM,
+        level=level,
+        issuer=f"{level} 政府（合成）",
+        number=f"{level}〔2020〕1号",
+        title=f"{level} 支持措施（合成）",
+        valid_from=dt.date(2020, 2, 1),
+        **scope,
+        **kw,
+    )
+
+
+def measure(doc, eligibility: str, benefit: str = "", **kw):
+    """A subsidy of the document with these rules (matched at once unless rematch=False)."""
+    return policy_services.measure_create(
+        actor=SYSTEM,
+        document=doc,
+        clause=kw.pop("clause", "第一条"),
+        title=kw.pop("title", "稳岗补贴（合成）"),
+        benefit_type="subsidy",
+        eligibility=eligibility,
+        benefit=benefit,
+        **kw,
+    )
+
+
+LIBRARY_HEADER = [
+    "level",
+    "scope",
+    "issuer",
+    "number",
+    "title",
+    "published",
+    "valid_from",
+    "valid_to",
+    "clause",
+    "measure_title",
+    "summary",
+    "benefit_type",
+    "mode",
+    "department",
+    "materials",
+    "eligibility",
+    "benefit",
+]
+COUNTY_DOCUMENT = [
+    "县级",
+    "511723",
+    "开江县人民政府（合成）",
+    "开府发〔2020〕3号",
+    "二十二条（合成）",
+]
+
+
+def library_row(clause="第一条", *, doc=None, **kw) -> list:
+    """One measure row of the library's sheet: a county document of 开江 by default (Chinese
+    labels and codes mixed)."""
+    level, scope, issuer, number, title = doc or ["county", *COUNTY_DOCUMENT[1:]]
+    values = {
+        "level": level,
+        "scope": scope,
+        "issuer": issuer,
+        "number": number,
+        "title": title,
+        "published": dt.date(2020, 2, 10),
+        "valid_from": dt.date(2020, 2, 10),
+        "valid_to": None,
+        "clause": clause,
+        "measure_title": f"稳岗补贴{clause}（合成）",
+        "summary": "按人数补贴（合成）",
+        "benefit_type": "subsidy",
+        "mode": "automatic",
+        "department": "人社局",
+        "materials": "",
+        "eligibility": "employees >= 20",
+        "benefit": "min(employees * 0.1, 50)",
+    }
+    values.update(kw)
+    return [values[h] for h in LIBRARY_HEADER]
+
+
+def library_workbook(rows, header=None) -> bytes:
+    """The library's sheet as an .xlsx written by XlsxWriter (dates as real date cells, as Excel
+    stores them)."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = book.add_worksheet(library_imports.SHEET)
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    for c, h in enumerate(header or LIBRARY_HEADER):
+        ws.write_string(0, c, h)
+    for r, values in enumerate(rows, start=1):
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            if isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), dates)
+            elif isinstance(v, int | float):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, v)
+    book.close()
+    return out.getvalue()

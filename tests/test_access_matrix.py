@@ -652,6 +652,7 @@ CASES = [(name, role, scope) for name in MATRIX for role in ROLES for scope in (
     ("name", "role", "scope"), CASES, ids=[f"{n}-{r}-{s}" for n, r, s in CASES]
 )
 def test_access(world, client_for, name, role, scope):
+    """Each role gets what the matrix says for every route, in and out of its scope."""
     expected = row(MATRIX[name][0 if scope == "in" else 1])[ROLES.index(role)]
     client = client_for(None if role == "anonymous" else world.users[role])
     # API writes from a browser session need the CSRF token, as the pages send it.

@@ -74,6 +74,7 @@ def test_session_writes_need_the_csrf_token(world):
 
 
 def test_filters_and_pagination(client, token, world):
+    """Firms filter by industry and officer."""
     response = client.get("/api/v1/firms", {"industry": "13", "page": 1}, **_bearer(token))
     assert [f["name"] for f in response.json()["items"]] == ["甲二食品有限公司"]
     assert response.json()["items"][0]["industry_section"] == "C"

@@ -65,3 +65,36 @@ def open_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# --- the demo zone and its people ------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo zone, loaded as `zonedesk demo` loads it."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("demo", force=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def log_in():
+    """Log a demo user in on the page's login form, then land on `then`."""
+    from zonedesk.demo.data import PASSWORD
+
+    def log_in(page, base, username, then="/monitoring/"):
+        page.goto(f"{base}{then}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+
+    return log_in
+
+
+@pytest.fixture
+def phone():
+    """A phone's viewport, for `open_page(viewport=phone)`."""
+    return {"width": 390, "height": 844}

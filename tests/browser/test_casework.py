@@ -4,7 +4,6 @@ accepts it for a department, the department resolves it, the firm confirms and r
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_monitoring import PHONE, demo, log_in  # noqa: F401 - fixture
 from zonedesk.casework.models import Problem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,8 +27,8 @@ def step(page, name, **fields):
     form.get_by_role("button", name="保存").click()
 
 
-def test_a_problem_goes_its_way_on_phones(demo, live_server, open_page):  # noqa: F811
-    page, problems = open_page(viewport=PHONE)
+def test_a_problem_goes_its_way_on_phones(demo, live_server, open_page, log_in, phone):
+    page, problems = open_page(viewport=phone)
     log_in(page, live_server.url, "firm", then="/casework/")
     page.goto(f"{live_server.url}/enterprises/")
     page.locator("table a, .list-group a").first.click()
@@ -42,7 +41,7 @@ def test_a_problem_goes_its_way_on_phones(demo, live_server, open_page):  # noqa
     problem = Problem.objects.get(title="出口订单无法交付（测试）")
     officer_name = problem.enterprise.officer.username
 
-    officer, officer_problems = open_page(viewport=PHONE)
+    officer, officer_problems = open_page(viewport=phone)
     log_in(officer, live_server.url, officer_name, then="/casework/")
     officer.get_by_text("出口订单无法交付（测试）").click()
     step(officer, "已受理")  # no department chosen: refused, said beside it
@@ -52,7 +51,7 @@ def test_a_problem_goes_its_way_on_phones(demo, live_server, open_page):  # noqa
     step(officer, "已受理", department="经济发展局")  # the demo dept user's
     expect(officer.get_by_test_id("status")).to_have_text("已受理")
 
-    dept, dept_problems = open_page(viewport=PHONE)
+    dept, dept_problems = open_page(viewport=phone)
     log_in(dept, live_server.url, "dept", then=url.replace(live_server.url, ""))
     step(dept, "办理中")
     step(dept, "已答复", reason="已联系货代，下周安排舱位")

@@ -8,16 +8,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from zonedesk.demo.data import PASSWORD
 from zonedesk.monitoring.models import MonthlyFigure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("demo", force=True, stdout=io.StringIO())
 
 
 def unexpected(problems, *refused: str) -> list[str]:
@@ -28,14 +21,9 @@ def unexpected(problems, *refused: str) -> list[str]:
     return [p for p in problems if p not in answered_400 and "status of 400" not in p]
 
 
-def log_in(page, base, username, then="/monitoring/"):
-    page.goto(f"{base}{then}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def test_leader_dashboard_shows_the_computed_status_and_drills_down(demo, live_server, open_page):
+def test_leader_dashboard_shows_the_computed_status_and_drills_down(
+    demo, live_server, open_page, log_in
+):
     page, problems = open_page()
     log_in(page, live_server.url, "leader")
     expect(page.get_by_test_id("status-paragraph")).to_contain_text("在产企业 47 家")
@@ -62,7 +50,7 @@ def test_leader_dashboard_shows_the_computed_status_and_drills_down(demo, live_s
     assert problems == []
 
 
-def test_city_leader_sees_zones_and_opens_one(demo, live_server, open_page):
+def test_city_leader_sees_zones_and_opens_one(demo, live_server, open_page, log_in):
     page, problems = open_page()
     log_in(page, live_server.url, "city")
     expect(page.get_by_test_id("zones")).to_be_visible()
@@ -72,8 +60,10 @@ def test_city_leader_sees_zones_and_opens_one(demo, live_server, open_page):
     assert problems == []
 
 
-def test_firm_reports_on_a_phone_and_the_officer_confirms(demo, live_server, open_page):
-    page, problems = open_page(viewport=PHONE)
+def test_firm_reports_on_a_phone_and_the_officer_confirms(
+    demo, live_server, open_page, log_in, phone
+):
+    page, problems = open_page(viewport=phone)
     log_in(page, live_server.url, "firm", then="/")
     page.goto(f"{live_server.url}/enterprises/")
     page.locator("[data-testid=enterprise-table] a").first.click()
@@ -101,7 +91,9 @@ def test_firm_reports_on_a_phone_and_the_officer_confirms(demo, live_server, ope
     assert problems_phone == [] and problems == []
 
 
-def test_import_page_lists_the_bad_cell_and_stores_nothing(demo, live_server, open_page, tmp_path):
+def test_import_page_lists_the_bad_cell_and_stores_nothing(
+    demo, live_server, open_page, tmp_path, log_in
+):
     page, problems = open_page()
     log_in(page, live_server.url, "leader", then="/monitoring/import/")
     page.fill("#id_period", "2020-07")
@@ -136,7 +128,7 @@ def test_import_page_lists_the_bad_cell_and_stores_nothing(demo, live_server, op
 
 
 def test_a_large_upload_shows_its_progress_until_the_worker_is_done(
-    demo, live_server, open_page, tmp_path, settings
+    demo, live_server, open_page, tmp_path, settings, log_in
 ):
     settings.ZONEDESK = {**settings.ZONEDESK, "IMPORT_INLINE_BYTES": 0}
     page, problems = open_page()

@@ -90,6 +90,7 @@ def test_edit_form_reports_a_bad_credit_code_on_its_field(people, live_server, o
 
 
 def test_logging_out(people, live_server, open_page):
+    """Logging out from the user menu leads back to the login page."""
     page, problems = open_page()
     log_in(page, live_server.url, "auditor")
     page.locator("header [data-testid=user-menu]").click()

@@ -6,14 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_monitoring import PHONE, demo, log_in  # noqa: F401 - fixture
 from zonedesk.policies.models import Entitlement, EntitlementEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_officer_moves_a_benefit_along_on_a_phone(demo, live_server, open_page):  # noqa: F811
-    page, problems = open_page(viewport=PHONE)
+def test_officer_moves_a_benefit_along_on_a_phone(demo, live_server, open_page, log_in, phone):
+    page, problems = open_page(viewport=phone)
     log_in(page, live_server.url, "officer", then="/policies/")
     expect(page).to_have_url(re.compile(r"/policies/open/$"))
     page.locator("[data-testid=open-table] tbody tr a").first.click()
@@ -43,7 +42,7 @@ def test_officer_moves_a_benefit_along_on_a_phone(demo, live_server, open_page):
     assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []
 
 
-def test_leader_reads_coverage_by_level_and_opens_a_firm(demo, live_server, open_page):  # noqa: F811
+def test_leader_reads_coverage_by_level_and_opens_a_firm(demo, live_server, open_page, log_in):
     page, problems = open_page()
     log_in(page, live_server.url, "leader", then="/policies/")
     levels = page.get_by_test_id("coverage-levels")
@@ -60,8 +59,8 @@ def test_leader_reads_coverage_by_level_and_opens_a_firm(demo, live_server, open
     assert problems == []
 
 
-def test_a_firm_declines_a_benefit_with_a_reason(demo, live_server, open_page):  # noqa: F811
-    page, problems = open_page(viewport=PHONE)
+def test_a_firm_declines_a_benefit_with_a_reason(demo, live_server, open_page, log_in, phone):
+    page, problems = open_page(viewport=phone)
     log_in(page, live_server.url, "firm", then="/policies/")
     expect(page.get_by_test_id("benefit-summary")).to_be_visible()
     card = page.locator("[data-testid=group-open] .card", has=page.locator("details.move")).first
@@ -75,9 +74,7 @@ def test_a_firm_declines_a_benefit_with_a_reason(demo, live_server, open_page): 
 
 
 def test_the_rule_editor_checks_as_one_types_and_the_saved_measure_is_matched(
-    demo,  # noqa: F811
-    live_server,
-    open_page,
+    demo, live_server, open_page, log_in
 ):
     page, problems = open_page()
     log_in(page, live_server.url, "city", then="/policies/library/")

@@ -34,6 +34,7 @@ ADD_CASES = [
 
 @pytest.mark.parametrize(("name", "cal", "start", "n", "expected"), ADD_CASES)
 def test_add_working_days(name, cal, start, n, expected):
+    """Adding working days skips weekends and holidays and counts make-up working days."""
     assert cal.add_working_days(start, n) == expected, name
 
 
@@ -55,6 +56,7 @@ BETWEEN_CASES = [
 
 @pytest.mark.parametrize(("name", "cal", "start", "end", "expected"), BETWEEN_CASES)
 def test_working_days_between(name, cal, start, end, expected):
+    """The working days after the start up to the end, negative backwards, holidays skipped."""
     assert cal.working_days_between(start, end) == expected, name
 
 

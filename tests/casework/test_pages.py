@@ -154,7 +154,7 @@ def test_the_zone_overview_page_and_its_sheet(world, client_for):
 def test_one_plan_per_firm_on_one_page(world, client_for):
     from django.utils import timezone
 
-    from tests.policies.test_matching import document, figures, measure
+    from tests.factories import document, figures, measure
     from zonedesk.casework.models import PlanAction
 
     figures(world.firm_a, 50)

@@ -62,6 +62,7 @@ def names(world, qs) -> set[str]:
 
 @pytest.mark.parametrize("who", SEES)
 def test_problem_scope_per_role(lists, who):
+    """Each role lists and opens exactly the problems of its part of the zone."""
     user = lists.users[who]
     assert names(lists, selectors.problems(user)) == SEES[who]
     for n in ("p1", "p2", "p3"):
@@ -76,6 +77,7 @@ def test_mine(lists, who):
 
 
 def test_filters(lists):
+    """The problem list filters by category, status, department and overdue."""
     leader = lists.users["leader"]
     assert names(lists, selectors.problems(leader, category="export")) == {"p2"}
     assert names(lists, selectors.problems(leader, status=S.ACCEPTED)) == {"p1", "p2"}
@@ -98,6 +100,7 @@ def test_filters(lists):
     ],
 )
 def test_overdue_for_leader(lists, who, expected):
+    """Overdue problems are listed for the leaders over the zone, for nobody else."""
     got = selectors.overdue_for_leader(lists.users[who], timezone.localdate())
     assert names(lists, got) == expected
 
@@ -114,6 +117,7 @@ def test_overdue_for_leader(lists, who, expected):
     ],
 )
 def test_department_queue(lists, who, expected):
+    """A department's queue holds the problems in its charge, for its own staff only."""
     got = [p.pk for p in selectors.department_queue(lists.users[who])]
     assert got == [getattr(lists, n).pk for n in expected]
 
@@ -135,6 +139,9 @@ def test_department_queue(lists, who, expected):
     ],
 )
 def test_who_may_submit(world, who, firm, ok):
+    """A firm raises its own problems, an officer those of their firms, a leader those of the
+    zone; anyone else is refused and nothing is stored."""
+
     def submit():
         return services.problem_submit(
             actor=world.users[who],
@@ -182,6 +189,8 @@ def test_submit_checks_its_input(world):
 
 
 def test_contact_log_with_problems(world):
+    """A contact logged with problems raises them as visits (anonymous if asked) and keeps its
+    participants."""
     contact = services.contact_log(
         actor=world.users["officer"],
         enterprise=world.firm_a,
@@ -204,6 +213,7 @@ def test_contact_log_with_problems(world):
 
 @pytest.mark.parametrize("who", ["officer2", "department", "enterprise", "officer_b"])
 def test_contact_log_refused(world, who):
+    """Only the firm's own officer and the leaders log a contact with it."""
     with pytest.raises(PermissionDenied):
         services.contact_log(
             actor=world.users[who], enterprise=world.firm_a, date=D(2020, 6, 3), kind="phone"
@@ -230,6 +240,8 @@ def test_contact_log_checks_dates_and_participants(world):
 
 
 def test_plan_set(world):
+    """The firm's officer sets its contact plan and keeps the cadre; only a leader names the
+    leading cadre, who must be a leader; another officer is refused."""
     officer, leader = world.users["officer"], world.users["leader"]
     plan = services.plan_set(
         actor=officer, enterprise=world.firm_a, visit_every_days=60, call_every_days=20

@@ -13,6 +13,7 @@ def test_table_has_every_section_division_and_group():
 
 
 def test_codes_nest():
+    """Every class sits in its group, every group in its division, every division in a section."""
     for item in industry.table().values():
         if item.level == "division":
             assert item.parent in "ABCDEFGHIJKLMNOPQRST"
@@ -35,6 +36,7 @@ def test_codes_nest():
     ],
 )
 def test_known_names(code, name):
+    """Codes carry their national standard's Chinese names."""
     assert industry.table()[code].name_zh == name
 
 
@@ -51,6 +53,7 @@ def test_section_letter_is_accepted_and_dropped(raw, stored):
 
 
 def test_section_and_display_code():
+    """A class knows its section letter and is displayed with it."""
     item = industry.get("3311")
     assert item.section == "C"
     assert item.display_code == "C3311"

@@ -50,6 +50,7 @@ def test_constructor_rejects_out_of_range(year, month):
 
 
 def test_bounds_are_accepted():
+    """The first and last supported months are periods."""
     assert str(Period(1900, 1)) == "1900-01"
     assert str(Period(2999, 12)) == "2999-12"
 
@@ -63,6 +64,7 @@ def test_parse_accepts_only_months_people_may_enter(text):
 
 
 def test_of_and_first_day():
+    """A date's period, and a period's first day."""
     assert Period.of(dt.date(2020, 2, 29)) == Period(2020, 2)
     assert Period(2020, 6).first_day == dt.date(2020, 6, 1)
 
@@ -80,6 +82,7 @@ def test_of_and_first_day():
     ],
 )
 def test_days(year, month, days):
+    """A period knows its number of days, leap Februaries included."""
     assert Period(year, month).days == days
 
 
@@ -97,10 +100,12 @@ def test_days(year, month, days):
     ],
 )
 def test_shift(start, months, expected):
+    """Shifting by months crosses year boundaries both ways."""
     assert start.shift(months) == expected
 
 
 def test_previous_and_last_year():
+    """The previous month and the same month last year."""
     assert Period(2020, 1).previous == Period(2019, 12)
     assert Period(2020, 6).previous == Period(2020, 5)
     assert Period(2020, 6).last_year == Period(2019, 6)
@@ -120,6 +125,7 @@ def test_str_is_zero_padded():
 
 
 def test_ordering_equality_hash():
+    """Periods order by time, and equal periods are equal and hash alike however written."""
     assert Period(2019, 12) < Period(2020, 1) < Period(2020, 2)
     assert sorted([Period(2020, 3), Period(2019, 12), Period(2020, 1)]) == [
         Period(2019, 12),
@@ -131,10 +137,12 @@ def test_ordering_equality_hash():
 
 
 def test_frozen():
+    """A period cannot be changed."""
     with pytest.raises(dataclasses.FrozenInstanceError):
         Period(2020, 6).month = 7  # type: ignore[misc]
 
 
 def test_round_trip_through_str():
+    """A period written as text parses back to itself."""
     for p in (Period(2000, 1), Period(2020, 6), Period(2099, 12)):
         assert Period.parse(str(p)) == p

@@ -54,6 +54,7 @@ class TestList:
         assert "乙一电子有限公司" not in _names(client.get("/enterprises/", {"zone": "zone-b"}))
 
     def test_pagination(self, world, client_for):
+        """The firm list shows 25 a page by default, or as many as asked."""
         for i in range(30):
             factories.firm(world.zone_a, f"分页企业{i:02d}有限公司")
         client = client_for(world.users["leader"])

@@ -6,7 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.monitoring.test_imports import JUNE, filled, saved
+from tests.factories import JUNE, saved
+from tests.factories import filled_template as filled
 from zonedesk.core.models import AuditEntry
 from zonedesk.monitoring.models import ImportJob, MonthlyFigure
 

@@ -11,6 +11,10 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from tests import factories
+from tests.factories import JUNE, saved
+from tests.factories import MONTHLY_ROW as GOOD
+from tests.factories import filled_template as filled
+from tests.factories import monthly_template as template
 from zonedesk.core.errors import PermissionDenied
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
@@ -20,37 +24,6 @@ from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.monitoring.services import monthly_import
 
 pytestmark = pytest.mark.django_db
-JUNE = Period(2020, 6)
-# The columns after credit code, name and month, in template order.
-GOOD = [1234.5, 1100, 250000, 3200, 85, 0, 120.25, 3000, 78.5]
-
-
-def template(world, period=JUNE, lang="zh-hans") -> openpyxl.Workbook:
-    with translation.override(lang):
-        data = imports.template_bytes(
-            world.zone_a,
-            period,
-            imports.reporting_firms(world.users["leader"], world.zone_a, period),
-        )
-    return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def filled(world, rows=None, **kw) -> openpyxl.Workbook:
-    """The template as openpyxl (a real spreadsheet library) fills and saves it."""
-    book = template(world, **kw)
-    ws = book.worksheets[0]
-    for r in range(2, ws.max_row + 1):
-        values = (rows or {}).get(r, GOOD)
-        for c, v in enumerate(values, start=4):
-            ws.cell(row=r, column=c, value=v)
-    return book
-
-
-def saved(book) -> io.BytesIO:
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
 
 
 def run(world, book, user="leader", period=JUNE):
@@ -178,6 +151,7 @@ def test_a_future_month_is_refused(world):
 
 
 def test_import_monthly_command(world, tmp_path, capsys):
+    """The import-monthly command stores a good file and refuses a bad one, naming the cell."""
     good = tmp_path / "june.xlsx"
     filled(world).save(good)
     call_command("import-monthly", str(good), "--zone", "zone-a", "--period", "2020-06")

@@ -31,6 +31,7 @@ def out(firm_id, output, **kw):
 
 
 def test_change():
+    """A change is (current − base) / base, unrounded."""
     assert change(D(110), D(100)) == D("0.1")  # (110 − 100) / 100
     assert change(D(0), D(100)) == D(-1)  # (0 − 100) / 100
     assert change(D(75), D(100)) == D("-0.25")  # (75 − 100) / 100
@@ -46,6 +47,7 @@ def test_change_without_a_positive_base_is_none(current, base):
 
 
 def test_percent():
+    """A rate as a percentage rounds half up (away from zero) to two places, or as asked."""
     assert percent(D("0.127849")) == D("12.78")  # 12.7849 -> 12.78
     assert percent(D("0.12785")) == D("12.79")  # 12.785 -> half up -> 12.79
     assert percent(D("0.12775")) == D("12.78")  # 12.775 -> half up (not to even) -> 12.78
@@ -74,10 +76,12 @@ def test_percent():
     ],
 )
 def test_producing(row, producing):
+    """A firm month is producing when it has a positive output and worked at least one day."""
     assert row.producing is producing
 
 
 def test_value_is_decimal():
+    """A firm month gives each figure as a Decimal, or None when not reported."""
     row = FirmMonth(1, employees=12, revenue_wan=D("3.5"))
     assert row.value("employees") == D(12)
     assert isinstance(row.value("employees"), D)
@@ -101,6 +105,7 @@ def test_value_is_decimal():
     ],
 )
 def test_classify_band(current, cls, rate):
+    """Within ±5 % of last year (boundaries included) a firm is level; beyond, above or below."""
     fc = classify(out(7, current), out(7, "100"))
     assert fc.firm_id == 7
     assert fc.capacity_class == cls
@@ -109,6 +114,7 @@ def test_classify_band(current, cls, rate):
 
 
 def test_classify_custom_band():
+    """The level band can be set wider than the default 5 %."""
     # +8 %: above with the default 5 % band, level with a 10 % band
     assert classify(out(1, "108"), out(1, "100")).capacity_class == ABOVE
     assert classify(out(1, "108"), out(1, "100"), D("0.10")).capacity_class == LEVEL
@@ -127,6 +133,7 @@ def test_classify_custom_band():
     ],
 )
 def test_classify_new_firm(base):
+    """A firm without last year's output is new, classed above, with no rate of its own."""
     fc = classify(out(3, "50"), base)
     assert fc.capacity_class == ABOVE
     assert fc.new is True
@@ -182,6 +189,7 @@ def month():
 
 
 def test_counts(month):
+    """The month counts its reporting, producing, halted, not-reported and new firms."""
     assert month.reporting == 7  # firms 1 2 3 4 5 6 8
     assert month.producing == 6  # all but the halted 6
     assert month.halted == (6,)
@@ -191,6 +199,7 @@ def test_counts(month):
 
 
 def test_classes(month):
+    """Producing firms are classed above, level with or below last year; halted firms are not."""
     assert month.classes[ABOVE] == (1, 4, 5)  # +20 % and the two new firms
     assert month.classes[LEVEL] == (3, 8)  # −3 %, +5 % (boundary)
     assert month.classes[BELOW] == (2,)  # −25 %
@@ -201,6 +210,7 @@ def test_classes(month):
 
 
 def test_firm_classes(month):
+    """Each producing firm has its output change; a new firm has none and is classed above."""
     assert set(month.firms) == {1, 2, 3, 4, 5, 8}
     assert month.firms[1].output_change == D("0.2")  # 20 / 100
     assert month.firms[2].output_change == D("-0.25")  # −25 / 100
@@ -220,6 +230,8 @@ def test_falls_largest_first(month):
 
 
 def test_output_aggregate(month):
+    """Output: the year-on-year rate, split exactly into the new and existing firms' parts, and
+    the month-on-month rate."""
     a = month.aggregates["output_value_wan"]
     assert a.measure == "output_value_wan"
     assert a.firms == 7  # every reporting firm gave an output (6 gave 0)
@@ -237,6 +249,7 @@ def test_output_aggregate(month):
 
 
 def test_employees_include_halted_firm(month):
+    """Employees are summed over every reporting firm, a halted one included."""
     a = month.aggregates["employees"]
     assert a.firms == 7
     assert a.current == D(260)  # 55 + 70 + 40 + 12 + 15 + 18 (halted 6) + 50
@@ -250,6 +263,7 @@ def test_employees_include_halted_firm(month):
 
 
 def test_revenue_like_for_like(month):
+    """A figure is compared only for the firms that report it this month."""
     # only firm 1 reports revenue this month; firm 2's 500 last year is not compared
     a = month.aggregates["revenue_wan"]
     assert a.firms == 1
@@ -263,6 +277,7 @@ def test_revenue_like_for_like(month):
 
 
 def test_figure_nobody_reports(month):
+    """A figure nobody reports sums to zero and has no rates."""
     a = month.aggregates["electricity_kwh"]
     assert a.firms == 0
     assert a.current == D(0)
@@ -285,10 +300,12 @@ def test_figure_only_a_new_firm_reports(month):
 
 
 def test_every_measure_aggregated(month):
+    """Every measure has an aggregate."""
     assert set(month.aggregates) == set(MEASURES)
 
 
 def test_without_previous_month():
+    """Without the previous month there is no month-on-month rate; the yearly rate is unchanged."""
     a = summarise(CURRENT, LAST_YEAR).aggregates["output_value_wan"]
     assert a.previous is None
     assert a.mom is None
@@ -296,6 +313,7 @@ def test_without_previous_month():
 
 
 def test_previous_month_empty():
+    """A known but empty previous month sums to zero and gives no month-on-month rate."""
     # a known but empty previous month: Σ = 0, so no MoM rate
     a = summarise(CURRENT, LAST_YEAR, []).aggregates["output_value_wan"]
     assert a.previous == D(0)
@@ -303,6 +321,7 @@ def test_previous_month_empty():
 
 
 def test_mom_negative():
+    """A month-on-month fall is a negative rate."""
     a = summarise([out(1, "90")], [], [out(1, "120")]).aggregates["output_value_wan"]
     assert a.mom == D("-0.25")  # (90 − 120) / 120 = −30 / 120
 
@@ -311,6 +330,7 @@ def test_mom_negative():
 
 
 def test_empty_month():
+    """A month nobody reported has zero counts, no classes and no rates."""
     m = summarise([])
     assert m.reporting == 0
     assert m.producing == 0
@@ -340,6 +360,7 @@ def test_empty_month_with_last_year_rows():
 
 
 def test_no_last_year_rows():
+    """Without last year's rows every producing firm is new and there is no yearly rate."""
     m = summarise([out(1, "10"), out(2, "20"), out(3, "0")])
     assert m.new_firms == (1, 2)  # 3 gave no output: not producing, not new
     assert m.classes[ABOVE] == (1, 2)
@@ -355,6 +376,8 @@ def test_no_last_year_rows():
 
 
 def test_all_firms_halted():
+    """When every firm is halted nothing is classed; staff and output are still summed and
+    compared."""
     rows = [
         out(1, "0", employees=10),
         out(2, "50", employees=20, days_in_month=30, days_halted=30),
@@ -384,6 +407,7 @@ def test_halted_firm_without_output_last_year_is_not_new():
 
 
 def test_band_boundaries_in_summary():
+    """The level band includes its boundaries and can be widened."""
     base = [out(i, "100") for i in range(1, 6)]
     rows = [out(1, "105"), out(2, "95"), out(3, "105.01"), out(4, "94.99"), out(5, "100")]
     m = summarise(rows, base)
@@ -396,6 +420,7 @@ def test_band_boundaries_in_summary():
 
 
 def test_falls_order_and_ties():
+    """Falls are listed largest first, ties by firm id, level firms that fell included."""
     base = [out(i, "100") for i in range(1, 6)]
     rows = [
         out(3, "90"),  # −10 %
@@ -452,6 +477,7 @@ def test_split_sums_exactly_with_repeating_decimals():
 
 
 def test_year_to_date():
+    """Year to date sums the months of both years and compares the sums."""
     y = year_to_date("output_value_wan", [D(100), D(110), D(120)], [D(100), D(100), D(100)])
     assert y.measure == "output_value_wan"
     assert y.months == 3

@@ -18,16 +18,19 @@ HALF = [D(80)] * 6  # January..June at 80: ΣA = 480, t = 6
 
 
 def test_catch_up_hand_example():
+    """To catch up, the remaining months grow by what is missing over their base."""
     # ΣB = 1200, ΣA = 480, ΣB(7..12) = 600: (1200 − 480 − 600) / 600 = 120 / 600
     assert required_growth(FLAT, HALF) == D("0.2")
 
 
 def test_target_hand_example():
+    """A yearly target raises the growth the remaining months need."""
     # 1.08 × 1200 = 1296: (1296 − 480 − 600) / 600 = 216 / 600
     assert required_growth(FLAT, HALF, D("0.08")) == D("0.36")
 
 
 def test_t_zero():
+    """Before any month is reported the growth needed is the target itself (zero to catch up)."""
     # nothing done yet, ΣB(1..12) remains: (1200 − 0 − 1200) / 1200 = 0
     assert required_growth(FLAT, []) == D(0)
     # (1296 − 0 − 1200) / 1200 = 96 / 1200 = the target itself
@@ -35,11 +38,13 @@ def test_t_zero():
 
 
 def test_t_eleven():
+    """With one month left, that month carries the whole shortfall."""
     # ΣA = 11 × 90 = 990, December remains: (1200 − 990 − 100) / 100 = 110 / 100
     assert required_growth(FLAT, [D(90)] * 11) == D("1.1")
 
 
 def test_t_twelve_is_none():
+    """With no month left no growth can be asked for."""
     assert required_growth(FLAT, [D(100)] * 12) is None
     assert required_growth(FLAT, [D(100)] * 12, D("0.08")) is None
 
@@ -57,6 +62,7 @@ def test_remaining_months_with_zero_base_is_none():
 
 
 def test_partly_zero_remaining_base():
+    """Remaining months with zero output last year count with their zero."""
     # ΣB = 600 + 300 = 900, ΣB(7..12) = 300: (900 − 480 − 300) / 300 = 120 / 300
     base = [D(100)] * 6 + [D(0)] * 5 + [D(300)]
     assert required_growth(base, HALF) == D("0.4")
@@ -74,6 +80,7 @@ def test_missing_last_year_month_counts_as_zero():
 
 
 def test_repeating_result():
+    """A repeating rate rounds to two places as a percentage."""
     # (1200 − 400 − 600) / 600 = 1/3 -> 33.33 %
     assert percent(required_growth(FLAT, [D(80)] * 5 + [D(0)])) == D("33.33")
 
@@ -106,6 +113,7 @@ PUBLISHED_A = [D(v) for v in (10000, 10100, 10200, 10500, 11000, 11802)]  # Σ =
 
 
 def test_published_figures():
+    """The zone's published catch-up (11.65 %) and target (25.67 %) rates are reproduced."""
     catch_up = required_growth(PUBLISHED_B, PUBLISHED_A)
     to_target = required_growth(PUBLISHED_B, PUBLISHED_A, D("0.08"))
     assert catch_up == D("0.11648")  # (175250 − 63602 − 100000) / 100000 = 11648 / 100000
@@ -115,6 +123,7 @@ def test_published_figures():
 
 
 def test_published_figures_through_recovery():
+    """The published rates come out of the whole recovery, with halted days and the year to date."""
     r = recovery(
         year=2020, last_year=PUBLISHED_B, actual=PUBLISHED_A, target=D("0.08"), halted_days=4
     )
@@ -155,6 +164,7 @@ def test_halted_days_whole_months_is_none():
 
 
 def test_halted_days_leap_february():
+    """Halted days are taken from the real month lengths, a leap February included."""
     # 2020, t = 1: Feb 29 + Mar..Dec 306 = 335 days; N = 5 over 11 months: 335 − 55 = 280
     assert with_halted_days(D("0.12"), 2020, 1, 5) == D("0.34")  # 1.12 × 335 = 375.2; / 280 = 1.34
     # 2021, t = 1: Feb 28 + 306 = 334 days, 334 − 55 = 279; 1.12 × 334 = 374.08; / 279 = 1.34079 →
@@ -175,6 +185,7 @@ def test_halted_days_none_growth_or_no_month_left():
 
 
 def test_recovery_hand_example():
+    """The recovery gives the totals, both rates, their halted-days variants and the year to date."""
     r = recovery(year=2020, last_year=FLAT, actual=HALF, target=D("0.08"), halted_days=4)
     assert r.year == 2020
     assert r.through_month == 6
@@ -202,6 +213,7 @@ def test_recovery_without_target_or_what_if():
 
 
 def test_recovery_t_zero():
+    """Before any month, the recovery asks only the target and has no year-to-date change."""
     r = recovery(year=2020, last_year=FLAT, actual=[], target=D("0.08"))
     assert r.through_month == 0
     assert r.last_year_to_date == D(0)
@@ -213,6 +225,7 @@ def test_recovery_t_zero():
 
 
 def test_recovery_t_twelve():
+    """After December nothing remains to grow; only the year-to-date change is given."""
     r = recovery(year=2020, last_year=FLAT, actual=[D(110)] * 12, target=D("0.08"), halted_days=3)
     assert r.through_month == 12
     assert r.remaining_base == D(0)
@@ -224,6 +237,7 @@ def test_recovery_t_twelve():
 
 
 def test_recovery_zero_remaining_base():
+    """A remaining base of zero gives no rates, but the year-to-date change still."""
     r = recovery(
         year=2020, last_year=[D(100)] * 6 + [D(0)] * 6, actual=HALF, target=D("0.08"), halted_days=2
     )

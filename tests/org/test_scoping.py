@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
     [("510000", "province", "51"), ("511700", "city", "5117"), ("511723", "county", "511723")],
 )
 def test_scope_prefix(code, level, prefix):
+    """An area covers the codes starting with its level's prefix of its code."""
     assert Area(code=code, level=level).scope_prefix == prefix
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from tests.factories import JUNE, TODAY, document, figures, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.policies import services
@@ -66,6 +66,7 @@ def test_the_next_step_and_a_refused_one(world, client_for, matched):
 
 
 def test_zone_coverage(world, client_for, matched):
+    """A zone's coverage by level: measures, pairs and rates, amounts in 万元."""
     rows = client_for(world.users["leader"]).get("/api/v1/zones/zone-a/coverage").json()
     assert rows == [
         {

@@ -8,11 +8,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
+from tests.factories import COUNTY_DOCUMENT as COUNTY_DOC
+from tests.factories import LIBRARY_HEADER as HEADER
+from tests.factories import library_row as row
+from tests.factories import library_workbook as workbook
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied
 from zonedesk.core.models import AuditEntry
@@ -21,75 +24,6 @@ from zonedesk.policies import imports, services
 from zonedesk.policies.models import Measure, PolicyDocument, RuleVersion
 
 pytestmark = pytest.mark.django_db
-
-HEADER = [
-    "level",
-    "scope",
-    "issuer",
-    "number",
-    "title",
-    "published",
-    "valid_from",
-    "valid_to",
-    "clause",
-    "measure_title",
-    "summary",
-    "benefit_type",
-    "mode",
-    "department",
-    "materials",
-    "eligibility",
-    "benefit",
-]
-COUNTY_DOC = ["县级", "511723", "开江县人民政府（合成）", "开府发〔2020〕3号", "二十二条（合成）"]
-
-
-def row(clause="第一条", *, doc=None, **kw):
-    """One measure row: a county document of 开江 by default (Chinese labels and codes mixed)."""
-    level, scope, issuer, number, title = doc or ["county", *COUNTY_DOC[1:]]
-    values = {
-        "level": level,
-        "scope": scope,
-        "issuer": issuer,
-        "number": number,
-        "title": title,
-        "published": dt.date(2020, 2, 10),
-        "valid_from": dt.date(2020, 2, 10),
-        "valid_to": None,
-        "clause": clause,
-        "measure_title": f"稳岗补贴{clause}（合成）",
-        "summary": "按人数补贴（合成）",
-        "benefit_type": "subsidy",
-        "mode": "automatic",
-        "department": "人社局",
-        "materials": "",
-        "eligibility": "employees >= 20",
-        "benefit": "min(employees * 0.1, 50)",
-    }
-    values.update(kw)
-    return [values[h] for h in HEADER]
-
-
-def workbook(rows, header=None, sheet=imports.SHEET) -> bytes:
-    """An .xlsx written by XlsxWriter (dates as real date cells, as Excel stores them)."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    ws = book.add_worksheet(sheet)
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
-    for c, h in enumerate(header or HEADER):
-        ws.write_string(0, c, h)
-    for r, values in enumerate(rows, start=1):
-        for c, v in enumerate(values):
-            if v is None:
-                continue
-            if isinstance(v, dt.date):
-                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), dates)
-            elif isinstance(v, int | float):
-                ws.write_number(r, c, v)
-            else:
-                ws.write_string(r, c, v)
-    book.close()
-    return out.getvalue()
 
 
 def run(world, content, user="province_admin", filename="measures.xlsx"):
@@ -272,6 +206,7 @@ class TestImport:
         assert run(world, content).measures_created == 1
 
     def test_not_a_spreadsheet(self, world):
+        """A file that is not a spreadsheet, or with another extension, is rejected."""
         with pytest.raises(ImportRejected):
             run(world, b"not a spreadsheet", filename="x.xlsx")
         with pytest.raises(ImportRejected):
@@ -354,6 +289,33 @@ class TestExport:
             .to_python()[1:]
         }
         assert titles == {COUNTY_DOC[-1]}
+
+    def test_an_export_reimported_unchanged_passes_though_it_holds_other_units(self, world):
+        """The export holds every level the user reads; rows of other units are refused only
+        when they would change something."""
+        run(
+            world,
+            workbook(
+                [row("一"), row("一", doc=["province", "510000", "省（合成）", "", "省措施"])]
+            ),
+            user=None,
+        )
+        city = world.users["city_leader"]
+        content = imports.export_bytes(city)
+        summary = services.measures_import(actor=city, content=content, filename="x.xlsx")
+        assert summary.measures_created == summary.measures_updated == 0
+        changed = workbook(
+            [
+                row(
+                    "一",
+                    doc=["province", "510000", "省（合成）", "", "省措施"],
+                    eligibility="employees >= 1",
+                )
+            ]
+        )
+        with pytest.raises(ImportRejected) as caught:
+            services.measures_import(actor=city, content=changed, filename="x.xlsx")
+        assert [e.row for e in caught.value.errors] == [2]
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice Calc is not installed")

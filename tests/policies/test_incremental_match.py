@@ -5,17 +5,18 @@ stored decisions end as a forced match of every firm would leave them."""
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from tests.factories import JUNE, TODAY, document, figures, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Zone
-from zonedesk.policies import bulk, services
-from zonedesk.policies.models import Entitlement, MatchState
-
-from .test_matching import JUNE, TODAY, document, figures, measure
+from zonedesk.policies import bulk, facts, matching, services
+from zonedesk.policies.models import Entitlement, MatchState, Measure
 
 pytestmark = pytest.mark.django_db
 FIELDS = ("decision", "missing", "estimate_wan", "rule_version_id", "period", "state")
@@ -170,6 +171,35 @@ def test_a_benefit_moved_on_meanwhile_keeps_its_state(matched):
     assert_as_from_scratch(result, decided=1)
 
 
+def test_a_rematch_never_overwrites_a_step_taken_meanwhile(world):
+    """The stored states are read, somebody moves a benefit on, then the re-match writes: the
+    step stands (and a pair under way is never deleted)."""
+    # Given an identified pair whose rule the firm no longer meets
+    figures(world.firm_a, 50)
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    services.measure_rules_set(
+        actor=SYSTEM, measure=m, eligibility="employees >= 500", rematch=False
+    )
+    measures = [Measure.objects.select_related("document", "current").get(pk=m.pk)]
+    # and the re-match's reading half, which plans to delete it
+    firms = Enterprise.objects.filter(pk=world.firm_a.pk)
+    table = facts.fact_table(firms, JUNE)
+    tree, benefit = services._compiled(measures[0].current.eligibility, "")
+    rule = matching.Rule("province", tree, benefit, bulk.Scopes(table).mask(measures[0].document))
+    decided = matching.decide(table.columns, len(table), [rule])
+    read = bulk.read_stored(firms, measures, table, JUNE, decided.missing_texts)
+    plan = matching.plan(decided, read)
+    assert len(plan.delete_keys) == 1  # it would go
+    # When the officer tells the firm meanwhile, and the re-match then writes its plan
+    e = Entitlement.objects.get(measure=m)
+    services.entitlement_move(actor=world.users["officer"], entitlement=e, to="notified")
+    versions = np.array([measures[0].current_id])
+    bulk.write(plan, table, measures, versions, decided.missing_texts, JUNE, timezone.now())
+    # Then the step stands
+    e.refresh_from_db()
+    assert e.state == "notified" and e.events.count() == 1
+
+
 def test_a_change_made_after_the_counts_were_read_is_decided_next_time(matched):
     """A match records the change count it read before the facts: a change counted after that
     leaves the firm to decide again."""
@@ -222,3 +252,23 @@ def test_more_firms_to_decide_than_a_list_holds_decides_every_firm(matched, monk
     assert stored()[(w.firm_a2.pk, w.province.pk)][0] == "eligible"
     assert_as_from_scratch(result, decided=3)
     assert rematch().decided == 0
+
+
+def test_a_rematch_of_firms_no_measure_covers_writes_nothing_unless_they_hold_decisions(world):
+    """A zone outside every document's scope (a whole zone's import) is not re-matched at all;
+    a firm there that still holds a decision (it moved out of scope) is, and loses it."""
+    figures(world.firm_a2, 30)
+    figures(world.firm_b, 30)
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    assert Entitlement.objects.filter(measure=m, enterprise=world.firm_a2).exists()
+
+    outside = services.rematch_firms(
+        actor=SYSTEM, firms=Enterprise.objects.filter(zone=world.zone_b)
+    )
+    assert outside is None
+    assert not Entitlement.objects.filter(enterprise=world.firm_b).exists()
+
+    Enterprise.objects.filter(pk=world.firm_a2.pk).update(zone=world.zone_b)
+    moved = services.rematch_firms(actor=SYSTEM, firms=Enterprise.objects.filter(zone=world.zone_b))
+    assert moved is not None
+    assert not Entitlement.objects.filter(enterprise=world.firm_a2).exists()

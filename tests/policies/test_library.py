@@ -11,7 +11,7 @@ import xlsxwriter
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.policies.test_matching import JUNE, figures
+from tests.factories import JUNE, document, figures, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
@@ -49,7 +49,8 @@ def doc(world, level, scope, title, **kw):
 @pytest.fixture
 def lib(world):
     """A document at every level above zone_a and zone_b, and one in each zone."""
-    from tests.factories import area, zone_create
+    from tests.factories import area
+    from zonedesk.org.services import zone_create
 
     chongqing = world.wanzhou.parent
     other_county = area("511722", "宣汉县", "county", world.dazhou)
@@ -125,6 +126,7 @@ class TestSearch:
         assert {d.measure_count for d in selectors.documents(user)} == {1}
 
     def test_measure_filters(self, world, lib):
+        """Measures filter by benefit type, mode, level and text."""
         user = world.users["leader"]
         m = lib["kaijiang"].measures.get()
         services.measure_update(actor=SYSTEM, measure=m, mode="automatic", benefit_type="rent")
@@ -233,6 +235,44 @@ class TestUpdate:
             services.document_update(actor=SYSTEM, document=lib["zone_a"], created_at=None)
         assert "created_at" in exc.value.errors
 
+    def test_a_documents_level_must_match_its_area_on_every_path(self, world, client_for):
+        api = client_for(world.users["province_admin"])
+        body = {
+            "level": "province",
+            "area_code": "511723",  # a county
+            "issuer": "x",
+            "title": "t",
+            "valid_from": "2020-03-01",
+        }
+        assert (
+            api.post(
+                "/api/v1/policies/documents", json.dumps(body), content_type="application/json"
+            ).status_code
+            == 400
+        )
+        doc = document(world, "county", area=world.kaijiang)
+        r = api.patch(
+            f"/api/v1/policies/documents/{doc.pk}",
+            json.dumps({"level": "province"}),
+            content_type="application/json",
+        )
+        doc.refresh_from_db()
+        assert r.status_code == 400 and doc.level == "county"
+        with pytest.raises(ValidationFailed) as caught:
+            services.document_update(actor=SYSTEM, document=doc, valid_to=dt.date(2020, 1, 1))
+        assert "valid_to" in caught.value.errors  # a message, not the constraint's name
+
+    def test_a_clause_names_one_measure_of_its_document(self, world):
+        doc = document(world, "province", area=world.sichuan)
+        measure(doc, "employees >= 5", clause="第一条")
+        with pytest.raises(ValidationFailed) as caught:
+            measure(doc, "employees >= 6", clause="第一条")
+        assert set(caught.value.errors) == {"clause"}
+        other = measure(doc, "employees >= 7", clause="第二条")
+        with pytest.raises(ValidationFailed):
+            services.measure_update(actor=SYSTEM, measure=other, clause="第一条")
+        assert Measure.objects.count() == 2
+
     def test_a_measure_edit_with_rules_makes_a_version_and_errors_come_together(self, world, lib):
         m = lib["zone_a"].measures.get()
         leader = world.users["leader"]
@@ -321,6 +361,8 @@ class TestApi:
         assert r.status_code == 400 and "area_code" in r.json()["errors"]
 
     def test_rule_check(self, world, api):
+        """The rule check counts the zone's firms by decision; a bad rule or month is a 400 naming
+        the position or field."""
         figures(world.firm_a, 50)
         leader = api("leader")
         url = "/api/v1/policies/rules/check"

@@ -8,8 +8,7 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.policies.test_imports import row, workbook
-from tests.policies.test_matching import JUNE, figures
+from tests.factories import JUNE, figures, library_row, library_workbook
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.policies import selectors, services
@@ -155,7 +154,7 @@ def test_the_live_rule_check_points_at_the_error_or_counts_the_firms(world, coun
 
 def test_the_library_round_trips_through_excel_pages(world, county_doc, client_for):
     admin = client_for(world.users["province_admin"])
-    bad = workbook([row("一"), row("二", eligibility="employees >=")])
+    bad = library_workbook([library_row("一"), library_row("二", eligibility="employees >=")])
     response = admin.post(
         "/policies/library/import/", {"file": io.BytesIO(bad)}, format="multipart"
     )
@@ -163,7 +162,9 @@ def test_the_library_round_trips_through_excel_pages(world, county_doc, client_f
     assert response.status_code == 400 and 'data-testid="import-errors"' in html
     assert not Measure.objects.exists()
 
-    upload = io.BytesIO(workbook([row("一"), row("二", eligibility="employees >= 5")]))
+    upload = io.BytesIO(
+        library_workbook([library_row("一"), library_row("二", eligibility="employees >= 5")])
+    )
     upload.name = "measures.xlsx"
     response = admin.post("/policies/library/import/", {"file": upload})
     assert response.status_code == 302 and Measure.objects.count() == 2

@@ -9,63 +9,16 @@ import pytest
 from django.core.management import call_command
 
 from tests import factories
+from tests.factories import JUNE, TODAY, document, figures, library_row, library_workbook, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
-from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.policies import selectors, services
-from zonedesk.policies.models import Entitlement, RuleVersion
+from zonedesk.policies.models import Entitlement, Measure, RuleVersion
 
 pytestmark = pytest.mark.django_db
-JUNE = Period(2020, 6)
-TODAY = dt.date(2020, 7, 15)
-
-
-def document(world, level, **kw):
-    scope = {"zone": world.zone_a} if level == "zone" else {"area": kw.pop("area")}
-    return services.document_create(
-        actor=SYSTEM,
-        level=level,
-        issuer=f"{level} 政府（合成）",
-        number=f"{level}〔2020〕1号",
-        title=f"{level} 支持措施（合成）",
-        valid_from=dt.date(2020, 2, 1),
-        **scope,
-        **kw,
-    )
-
-
-def measure(doc, eligibility, benefit="", **kw):
-    return services.measure_create(
-        actor=SYSTEM,
-        document=doc,
-        clause=kw.pop("clause", "第一条"),
-        title=kw.pop("title", "稳岗补贴（合成）"),
-        benefit_type="subsidy",
-        eligibility=eligibility,
-        benefit=benefit,
-        **kw,
-    )
-
-
-def figures(firm, employees, output=100, revenue=90):
-    MonthlyFigure.objects.create(
-        enterprise=firm,
-        period=JUNE.first_day,
-        output_value_wan=output,
-        revenue_wan=revenue,
-        employees=employees,
-    )
-
-
-@pytest.fixture
-def setting(world):
-    figures(world.firm_a, 50)
-    figures(world.firm_a2, 10)
-    figures(world.firm_b, 80)  # 重庆: outside Sichuan's documents
-    return world
 
 
 def test_bad_rules_are_refused_with_the_position_and_nothing_is_stored(setting):
@@ -75,6 +28,28 @@ def test_bad_rules_are_refused_with_the_position_and_nothing_is_stored(setting):
     assert set(caught.value.errors) == {"eligibility", "benefit"}
     assert "14" in caught.value.errors["eligibility"][0]
     assert not doc.measures.exists()
+
+
+def test_a_rule_is_held_to_shares_and_codes_when_written_not_when_stored(world):
+    """Written today, `employees >= 20%` and `size_class == "smal"` are refused with the
+    position; a version stored before the check still decides."""
+    from zonedesk.policies.models import RuleVersion
+
+    figures(world.firm_a, 50)
+    doc = document(world, "province", area=world.sichuan)
+    for bad, field_ in (
+        ("employees >= 20%", "eligibility"),
+        ('size_class == "smal"', "eligibility"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            measure(doc, bad, clause=bad)
+        assert set(caught.value.errors) == {field_}
+    m = measure(doc, "employees >= 20", clause="一")
+    old = RuleVersion.objects.create(measure=m, number=2, eligibility="employees >= 20%")
+    Measure.objects.filter(pk=m.pk).update(current=old)
+    m.refresh_from_db()
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    assert Entitlement.objects.get(measure=m, enterprise=world.firm_a).decision == "eligible"
 
 
 def test_matching_decides_each_firm_within_the_documents_scope(setting):
@@ -206,81 +181,6 @@ def test_many_firms_are_matched_in_few_queries(setting, django_assert_max_num_qu
     assert Entitlement.objects.count() > 50
 
 
-# --- the way of a benefit --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def eligible(setting):
-    w = setting
-    m = measure(document(w, "county", area=w.kaijiang), "employees >= 20", "5")
-    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
-    return Entitlement.objects.get(enterprise=w.firm_a, measure=m)
-
-
-def test_a_benefit_goes_its_whole_way_each_step_stamped(eligible, setting):
-    w = setting
-    officer, firm = w.users["officer"], w.users["enterprise"]
-    services.entitlement_move(actor=officer, entitlement=eligible, to="notified")
-    services.entitlement_move(actor=firm, entitlement=eligible, to="applied")
-    services.entitlement_move(
-        actor=officer, entitlement=eligible, to="approved", amount_wan=Decimal("4.5")
-    )
-    done = services.entitlement_move(
-        actor=officer,
-        entitlement=eligible,
-        to="disbursed",
-        amount_wan=Decimal("4.5"),
-        on=dt.date(2020, 8, 1),
-    )
-    assert (done.state, done.approved_wan, done.disbursed_on) == (
-        "disbursed",
-        Decimal("4.5"),
-        dt.date(2020, 8, 1),
-    )
-    steps = list(done.events.values_list("from_state", "to_state", "actor__username"))
-    assert steps == [
-        ("identified", "notified", "officer"),
-        ("notified", "applied", "enterprise"),
-        ("applied", "approved", "officer"),
-        ("approved", "disbursed", "officer"),
-    ]
-    assert AuditEntry.objects.filter(target_type="policies.entitlement").count() == 4
-
-
-@pytest.mark.parametrize(
-    ("user", "steps", "error"),
-    [
-        ("officer", ["notified", "applied", "disbursed"], "DomainError"),  # approval first
-        ("enterprise", ["notified"], "PermissionDenied"),  # the firm does not notify itself
-        ("officer2", ["notified"], "PermissionDenied"),  # not this firm's officer
-        ("officer", ["notified", "approved"], "ValidationFailed"),  # no amount
-        ("officer", ["notified", "applied", "rejected"], "ValidationFailed"),  # no reason
-    ],
-)
-def test_disallowed_moves_are_refused_and_change_nothing(eligible, setting, user, steps, error):
-    from zonedesk.core.errors import DomainError
-
-    actor = setting.users[user]
-    *ok, last = steps
-    for step in ok:
-        mover = setting.users["enterprise"] if step == "applied" else setting.users["officer"]
-        services.entitlement_move(actor=mover, entitlement=eligible, to=step)
-    eligible.refresh_from_db()
-    before = (eligible.state, eligible.events.count())
-    with pytest.raises(DomainError) as caught:
-        services.entitlement_move(actor=actor, entitlement=eligible, to=last)
-    assert type(caught.value).__name__ == error
-    eligible.refresh_from_db()
-    assert (eligible.state, eligible.events.count()) == before
-
-
-def test_the_firm_may_decline_with_a_reason(eligible, setting):
-    done = services.entitlement_move(
-        actor=setting.users["enterprise"], entitlement=eligible, to="declined", note="不需要"
-    )
-    assert done.state == "declined" and done.reason == "不需要"
-
-
 def test_the_demo_zone_has_its_three_documents_matched(capsys):
     call_command("demo", force=True, stdout=io.StringIO())
     from zonedesk.policies.models import Measure
@@ -387,11 +287,21 @@ def test_a_document_moved_to_another_area_rematches_both(setting):
     assert set(Entitlement.objects.values_list("enterprise_id", flat=True)) == {w.firm_b.pk}
 
 
-def test_an_imported_library_is_matched_on_import(setting):
-    from tests.policies.test_imports import row, workbook
+def test_a_document_leaving_an_area_drops_the_pairs_of_firms_it_no_longer_covers(world):
+    figures(world.firm_a, 50)
+    other = factories.area("511722", "宣汉县", "county", world.dazhou)
+    doc = document(world, "county", area=world.kaijiang)
+    m = measure(doc, "employees >= 5")
+    assert Entitlement.objects.filter(measure=m, enterprise=world.firm_a).exists()
+    services.document_update(actor=world.users["city_leader"], document=doc, area=other)
+    assert not Entitlement.objects.filter(measure=m, enterprise=world.firm_a).exists()
 
+
+def test_an_imported_library_is_matched_on_import(setting):
     w = setting
-    content = workbook([row(f"第{i}条", eligibility=f"employees >= {5 * i}") for i in range(1, 9)])
+    content = library_workbook(
+        [library_row(f"第{i}条", eligibility=f"employees >= {5 * i}") for i in range(1, 9)]
+    )
     services.measures_import(actor=SYSTEM, content=content, filename="m.xlsx")
     assert Entitlement.objects.filter(enterprise=w.firm_a).count() == 8  # 50 employees
     assert Entitlement.objects.filter(enterprise=w.firm_a2).count() == 2  # 10: ≥5 and ≥10
@@ -472,6 +382,33 @@ def test_a_new_month_of_facts_is_written_to_every_pair(setting):
     )
     assert july.updated == 2
     assert set(Entitlement.objects.values_list("period", flat=True)) == {JUNE.shift(1).first_day}
+
+
+def test_each_firm_is_rematched_on_its_own_latest_month(world):
+    """One early reporter of July must not turn the June-only firms undetermined when the
+    zone is re-matched (a zone import, a rule edit)."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    figures(world.firm_a2, 30)  # June only
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    assert Entitlement.objects.get(enterprise=world.firm_a2, measure=m).state == "identified"
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a,
+        period=dt.date(2020, 7, 1),
+        output_value_wan=1,
+        revenue_wan=1,
+        employees=50,
+    )
+    services.rematch_firms(actor=SYSTEM, firms=Enterprise.objects.filter(zone=world.zone_a))
+    services.measure_rules_set(actor=SYSTEM, measure=m, eligibility="employees >= 4")
+    decided = {
+        e.enterprise_id: (e.decision, e.state, e.period.month)
+        for e in Entitlement.objects.filter(measure=m)
+    }
+    assert decided == {
+        world.firm_a.pk: ("eligible", "identified", 7),
+        world.firm_a2.pk: ("eligible", "identified", 6),
+    }
 
 
 def test_a_single_firm_rematch_leaves_the_other_firms_alone(setting):

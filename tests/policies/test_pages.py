@@ -6,13 +6,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
-from tests.policies.test_matching import JUNE, TODAY, document, figures, measure
+from tests.factories import JUNE, TODAY, document, figures, measure
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.policies import services
+from zonedesk.policies import selectors, services
 from zonedesk.policies.models import Entitlement, EntitlementEvent
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,21 @@ def test_the_firm_page_shows_each_benefit_with_the_firms_own_values(setting, cli
     other = client_for(w.users["leader"]).get(f"/policies/firms/{w.firm_a2.pk}/").content.decode()
     not_eligible = other.split('data-testid="group-not-eligible"')[1]
     assert "大企业贴息" in not_eligible and "10 人" in not_eligible and "✗" in not_eligible
+
+
+@pytest.mark.parametrize("role", ["leader", "city_leader", "officer", "enterprise"])
+def test_the_firm_pages_queries_do_not_grow_with_its_benefits(world, client_for, role):
+    figures(world.firm_a, 50)
+    doc = document(world, "province", area=world.sichuan)
+    counts = []
+    for n in (2, 12):
+        while doc.measures.count() < n:
+            measure(doc, "employees >= 5", clause=f"c{doc.measures.count()}")
+        client = client_for(world.users[role])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/policies/firms/{world.firm_a.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_an_officer_moves_a_benefit_along_and_every_step_is_stamped(setting, client_for):
@@ -110,6 +127,18 @@ def test_a_move_out_of_turn_is_refused_with_the_reason(setting, client_for):
     assert response.status_code == 400
     e.refresh_from_db()
     assert e.state == "identified"
+
+
+def test_a_refused_step_is_said_at_the_top_and_a_reload_goes_back_to_the_firm(world, client_for):
+    figures(world.firm_a, 50)
+    m = measure(document(world, "province", area=world.sichuan), "employees >= 5")
+    e = Entitlement.objects.get(measure=m, enterprise=world.firm_a)
+    officer = client_for(world.users["officer"])
+    response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved"})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'role="alert"' in html and f"e{e.pk}" in html
+    reload = officer.get(f"/policies/entitlements/{e.pk}/move/")
+    assert reload.status_code == 302 and reload["Location"].endswith(f"#e{e.pk}")
 
 
 def test_the_firm_declines_but_may_not_tell_itself(setting, client_for):
@@ -179,6 +208,23 @@ def test_coverage_counts_notified_and_received_pairs(setting, client_for):
     assert by_level[1][2:7] == [3, 2, pytest.approx(66.67), 1, pytest.approx(33.33)]
     assert leader.get("/policies/coverage/", {"zone": w.zone_b.code}).status_code == 404
     assert client_for(w.users["enterprise"]).get("/policies/coverage/").status_code == 403
+
+
+def test_coverage_lists_every_measure_covering_the_zone_with_its_zeros(world):
+    figures(world.firm_a, 50)
+    doc = document(world, "province", area=world.sichuan)
+    some = measure(doc, "employees >= 5", clause="一")
+    none = measure(doc, "employees >= 500", clause="二")
+    _levels, by_measure = selectors.coverage(world.users["leader"], zone=world.zone_a)
+    assert [(r.key, r.eligible) for r in by_measure] == [(str(some.pk), 1), (str(none.pk), 0)]
+
+
+def test_rates_in_the_xlsx_exports_round_half_up_as_on_the_page():
+    from zonedesk.core.templatetags.zd import pct
+    from zonedesk.policies import sheets
+
+    rate = Decimal(1) / 32  # 3.125 %
+    assert pct(rate) == "3.13%" and sheets._rate(rate) == Decimal("3.13")
 
 
 def test_the_firm_page_card_and_the_module_front_page(setting, client_for):

@@ -143,6 +143,7 @@ def test_explanation_lists_every_condition_with_the_firms_values():
 
 
 def test_facts_used():
+    """A rule names the facts it uses."""
     tree = rules.parse("min(interest_paid_wan, employees) > 3 and industry_section == 'C'")
     assert rules.facts_used(tree) == {"interest_paid_wan", "employees", "industry_section"}
 
