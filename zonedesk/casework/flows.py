@@ -87,9 +87,7 @@ PROBLEM = Flow(
             S.CLOSED_UNSOLVABLE: _step(MANAGER, reason=GIVE_REASON),
         },
         S.ACCEPTED: _working(S.ACCEPTED, S.IN_PROGRESS),
-        S.IN_PROGRESS: _working(
-            S.IN_PROGRESS, S.REPLIED, _("Write the reply given to the firm.")
-        ),
+        S.IN_PROGRESS: _working(S.IN_PROGRESS, S.REPLIED, _("Write the reply given to the firm.")),
         S.REPLIED: _working(S.REPLIED, S.RESOLVED, _("Write how the problem was resolved.")),
         S.RESOLVED: {
             S.CONFIRMED: _step(FIRM),
@@ -118,8 +116,7 @@ PROBLEM = Flow(
     },
     labels={EXTENDED: _("Extended")},
     refused=_(
-        "A problem that is “%(from)s” cannot be “%(to)s”. "
-        "The steps that may follow: %(allowed)s."
+        "A problem that is “%(from)s” cannot be “%(to)s”. The steps that may follow: %(allowed)s."
     ),
     none_left=_("none: the problem is closed"),
     event_model="casework.ProblemEvent",
