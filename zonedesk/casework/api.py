@@ -23,6 +23,8 @@ router = Router(tags=["casework"])
 
 
 class EventOut(Schema):
+    # The published names; the table's columns are from_state/to_state since the events
+    # moved onto core.workflow, and API clients should not have to follow that rename.
     step: str
     from_status: str
     to_status: str

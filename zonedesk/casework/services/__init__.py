@@ -1,11 +1,11 @@
 """Every write of casework: atomic, permission-checked, audited in the same transaction.
 
 The way of a problem (诉求) is declared in flows.py and walked only by `problem_transition`
-(steps.py); each step writes a ProblemEvent and an audit entry. Callers import this package
+(steps.py); each step writes a ProblemEvent and an audit entry. What the table says (the
+steps open to a user, the state lists) is read from flows.py. Callers import this package
 (`from zonedesk.casework import services`); the modules split it by topic.
 """
 
-from zonedesk.casework.flows import ESCALATED, EXTENDED, NEEDS_REASON, next_steps
 from zonedesk.casework.services.calendar import (
     calendar_day_delete,
     calendar_day_set,
@@ -17,10 +17,7 @@ from zonedesk.casework.services.problems import problem_submit, problems_escalat
 from zonedesk.casework.services.steps import problem_transition
 
 __all__ = [
-    "ESCALATED",
-    "EXTENDED",
     "KEEP",
-    "NEEDS_REASON",
     "ProblemData",
     "action_add",
     "action_close",
@@ -28,7 +25,6 @@ __all__ = [
     "calendar_day_set",
     "contact_log",
     "holidays_load",
-    "next_steps",
     "plan_set",
     "problem_submit",
     "problem_transition",
