@@ -287,3 +287,50 @@ def library_workbook(rows, header=None) -> bytes:
                 ws.write_string(r, c, v)
     book.close()
     return out.getvalue()
+
+
+# The shortest way from submitted to each status of a problem.
+PROBLEM_PATHS = {
+    "submitted": [],
+    "accepted": ["accepted"],
+    "in_progress": ["accepted", "in_progress"],
+    "replied": ["accepted", "in_progress", "replied"],
+    "resolved": ["accepted", "in_progress", "replied", "resolved"],
+    "confirmed": ["accepted", "in_progress", "replied", "resolved", "confirmed"],
+    "reopened": ["accepted", "in_progress", "replied", "resolved", "reopened"],
+    "transferred": ["accepted", "transferred"],
+    "closed_unsolvable": ["closed_unsolvable"],
+}
+
+
+def problem_step_inputs(problem, step: str, *, department, transfer_to) -> dict:
+    """Valid inputs of a problem's step: accepted by `department`, transferred to
+    `transfer_to`, extended by a day, rated 4, a reason wherever one is needed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zonedesk.casework.flows import EXTENDED, NEEDS_REASON
+
+    if step == "accepted":
+        return {} if problem.status == "transferred" else {"department": department}
+    if step == "transferred":
+        return {"department": transfer_to, "reason": "职能不符"}
+    if step == EXTENDED:
+        due = problem.due_at or timezone.localdate()
+        return {"reason": "需协调上级", "due_on": due + dt.timedelta(days=1)}
+    if step == "confirmed":
+        return {"satisfaction": 4, "comment": "满意"}
+    if step in NEEDS_REASON:
+        return {"reason": "已处理"}
+    return {}
+
+
+def problem_walk(problem, status: str, *, department, transfer_to):
+    """The problem brought to `status` by the system along PROBLEM_PATHS."""
+    from zonedesk.casework.services import problem_transition
+
+    for step in PROBLEM_PATHS[status]:
+        inputs = problem_step_inputs(problem, step, department=department, transfer_to=transfer_to)
+        problem = problem_transition(actor=SYSTEM, problem=problem, to=step, **inputs)
+    return problem

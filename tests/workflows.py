@@ -36,3 +36,35 @@ def driver(name: str):
 
 
 # --- the drivers, one per flow --------------------------------------------------------------------
+
+
+@driver("casework.problem")
+def casework_problem() -> Driver:
+    """A problem of firm_a, accepted by 经济发展局 and transferred to 招商服务局, every step
+    taken by the system with valid inputs."""
+    from types import SimpleNamespace
+
+    from tests import factories
+    from zonedesk.casework.services import problem_transition
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.org.models import Department
+
+    def setup(world):
+        return SimpleNamespace(
+            firm=world.firm_a,
+            departments={
+                "department": Department.objects.get(zone=world.zone_a, name="经济发展局"),
+                "transfer_to": factories.department_user(
+                    world.zone_a, "招商服务局", "dept2"
+                ).department,
+            },
+        )
+
+    def reach(ctx, state):
+        return factories.problem_walk(factories.problem(ctx.firm), state, **ctx.departments)
+
+    def take(ctx, problem, move):
+        inputs = factories.problem_step_inputs(problem, move, **ctx.departments)
+        return problem_transition(actor=SYSTEM, problem=problem, to=move, **inputs)
+
+    return Driver(setup=setup, reach=reach, take=take)

@@ -154,7 +154,7 @@ def test_who_may_submit(world, who, firm, ok):
     if ok:
         problem = submit()
         assert problem.status == S.SUBMITTED and problem.raised_by == world.users[who]
-        assert problem.events.get().to_status == S.SUBMITTED
+        assert problem.events.get().to_state == S.SUBMITTED
     else:
         with pytest.raises(PermissionDenied):
             submit()

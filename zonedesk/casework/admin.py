@@ -42,7 +42,7 @@ class ProblemAdmin(ReadOnlyAdmin):
 
 @admin.register(ProblemEvent)
 class ProblemEventAdmin(ReadOnlyAdmin):
-    list_display = ("problem", "move", "from_status", "to_status", "actor", "at")
+    list_display = ("problem", "move", "from_state", "to_state", "actor", "at")
 
 
 @admin.register(Contact)

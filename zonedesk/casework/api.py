@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zonedesk.casework import selectors, services
+from zonedesk.casework import flows, selectors, services
 from zonedesk.casework.models import Problem
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
@@ -23,6 +23,8 @@ router = Router(tags=["casework"])
 
 
 class EventOut(Schema):
+    # The published names; the table's columns are from_state/to_state since the events
+    # moved onto core.workflow, and API clients should not have to follow that rename.
     step: str
     from_status: str
     to_status: str
@@ -70,7 +72,7 @@ def _out(p: Problem, today: dt.date) -> dict:
         "department": p.department.name if p.department_id else None,
         "assignee": str(p.assignee) if p.assignee_id else None,
         "due_at": p.due_at,
-        "overdue": p.status in Problem.OPEN and p.due_at is not None and p.due_at < today,
+        "overdue": flows.is_overdue(p, today),
         "extended": p.extended,
         "escalated": p.escalated_at is not None,
         "satisfaction": p.satisfaction,
@@ -85,12 +87,12 @@ def _detail(request, p: Problem) -> dict:
         "raised_via": p.raised_via,
         "anonymous": p.anonymous,
         "firm_comment": p.firm_comment,
-        "next_steps": services.next_steps(request.user, p),
+        "next_steps": flows.next_steps(request.user, p),
         "events": [
             {
                 "step": e.move,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
+                "from_status": e.from_state,
+                "to_status": e.to_state,
                 "actor": str(e.actor) if e.actor_id else None,
                 "at": e.at,
                 "reason": e.reason,

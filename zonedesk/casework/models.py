@@ -1,6 +1,7 @@
 """Casework (一企一员、一企一策): firms' problems tracked to resolution, contacts and contact plans.
 
-Workflows live in services.py; these are the tables and their constraints.
+The way of a problem is declared in flows.py and walked by services; these are the tables and
+their constraints.
 """
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from zonedesk.core.workflow import TransitionEvent
 
 
 class CalendarDay(models.Model):
@@ -154,17 +157,6 @@ class Problem(models.Model):
         TRANSFERRED = "transferred", _("Transferred")
         CLOSED_UNSOLVABLE = "closed_unsolvable", _("Closed as not solvable")
 
-    FINAL = (Status.CONFIRMED, Status.CLOSED_UNSOLVABLE)
-    # Waiting on the administration (resolved waits on the firm's confirmation).
-    OPEN = (
-        Status.SUBMITTED,
-        Status.ACCEPTED,
-        Status.IN_PROGRESS,
-        Status.REPLIED,
-        Status.REOPENED,
-        Status.TRANSFERRED,
-    )
-
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),
@@ -249,45 +241,28 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_final(self) -> bool:
-        return self.status in self.FINAL
 
-    def is_overdue(self, today) -> bool:
-        return self.due_at is not None and self.due_at < today and self.status in self.OPEN
-
-
-class ProblemEvent(models.Model):
+class ProblemEvent(TransitionEvent):
     """One step of a problem, stamped with who and when (never changed).
 
-    `move` is the step taken: a status, or "extended" / "escalated", which keep the status.
+    `move` is the step taken: a status, or "extended" / "escalated", which keep the status;
+    `reason` is the reply, reason or note written with it.
     """
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
-    move = models.CharField(_("step"), max_length=17)
-    from_status = models.CharField(
-        _("from"), max_length=17, choices=Problem.Status.choices, blank=True
+    # The statuses' names on the history and in the admin.
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=Problem.Status.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=17, choices=Problem.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    to_state = models.CharField(_("to"), max_length=20, choices=Problem.Status.choices)
     reason = models.TextField(_("reason or note"), blank=True)
-    payload = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("problem event")
         verbose_name_plural = _("problem events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.problem_id}: {self.from_status} → {self.to_status} ({self.move})"
+        return f"{self.problem_id}: {self.from_state} → {self.to_state} ({self.move})"
 
 
 class PlanAction(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from zonedesk.casework import difficulties as difficulties_text
+from zonedesk.casework import flows
 from zonedesk.casework.models import Contact, ContactPlan, PlanAction, Problem
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
@@ -55,7 +56,7 @@ def problem_scope(user) -> QuerySet[Problem]:
 
 
 def _overdue(today: dt.date) -> Q:
-    return Q(status__in=Problem.OPEN, due_at__lt=today)
+    return Q(status__in=flows.OPEN, due_at__lt=today)
 
 
 def problems(
@@ -120,7 +121,7 @@ def department_queue(user) -> QuerySet[Problem]:
         return Problem.objects.none()
     return (
         problems(user, department=user.department_id)
-        .filter(status__in=Problem.OPEN)
+        .filter(status__in=flows.OPEN)
         .order_by(F("due_at").asc(nulls_last=True), "id")
     )
 
@@ -262,7 +263,7 @@ def zone_overview(
         problem_scope(user)
         .filter(enterprise__zone=zone)
         .filter(
-            Q(status__in=Problem.OPEN)
+            Q(status__in=flows.OPEN)
             | Q(created_at__gte=start, created_at__lt=end)
             | Q(resolved_at__gte=start, resolved_at__lt=end)
         )
@@ -292,7 +293,7 @@ def zone_overview(
                 OverviewRow(str(r["department_id"] or ""), r["department__name"] or ""),
             )
             targets = (total, categories[r["category"]], dept)
-            is_open = r["status"] in Problem.OPEN
+            is_open = r["status"] in flows.OPEN
             raised = start <= r["created_at"] < end
             resolved = r["resolved_at"] is not None and start <= r["resolved_at"] < end
             days = None
@@ -393,7 +394,7 @@ def difficulties(
                     firms=len({r["enterprise_id"] for r in mine}),
                     resolved=len(days),
                     overdue=sum(
-                        r["status"] in Problem.OPEN
+                        r["status"] in flows.OPEN
                         and r["due_at"] is not None
                         and r["due_at"] < today
                         for r in mine
@@ -454,7 +455,7 @@ def firm_plan(user, *, enterprise: Enterprise) -> FirmPlan:
         else None,
         problems=list(
             problems(user, enterprise=enterprise)
-            .filter(status__in=Problem.OPEN)
+            .filter(status__in=flows.OPEN)
             .order_by("due_at", "id")
         ),
         unclaimed=unclaimed,
@@ -479,7 +480,7 @@ def action_choices(plan: FirmPlan):
     owners = User.objects.filter(is_active=True).filter(Q(zone=zone) | Q(department__zone=zone))
     return (
         owners.order_by("username"),
-        Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=Problem.FINAL),
+        Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=flows.FINAL),
         Measure.objects.filter(pk__in=[e.measure_id for e in plan.unclaimed]),
     )
 

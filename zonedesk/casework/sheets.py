@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zonedesk.casework.models import Problem
+from zonedesk.casework.flows import is_overdue
 from zonedesk.core.xlsx import Column
 
 
@@ -66,7 +66,7 @@ def problems_sheet(qs, today):
             p.department.name if p.department_id else "",
             timezone.localtime(p.created_at).date(),
             p.due_at,
-            p.status in Problem.OPEN and p.due_at is not None and p.due_at < today,
+            is_overdue(p, today),
             p.satisfaction,
         ]
         for p in qs.iterator(chunk_size=2000)

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zonedesk.casework import access, selectors, services, sheets
+from zonedesk.casework import access, flows, selectors, services, sheets
 from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
 from zonedesk.casework.models import Problem
@@ -71,7 +71,7 @@ def problem_list(request):
         "statuses": Problem.Status.choices,
         "categories": Problem.Category.choices,
         "show_who": f["officer"] or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
-        "open_statuses": Problem.OPEN,
+        "open_statuses": flows.OPEN,
         "show_overview": can_view_dashboard(user),
         "query": request.GET.urlencode(),
     }
@@ -105,14 +105,14 @@ def _detail(request, problem: Problem, *, form=None, step=None, status=200):
     departments = selectors.departments_for(problem)
     steps = [
         (s, _steps_label(s), form if s == step else StepForm(departments=departments))
-        for s in services.next_steps(request.user, problem)
+        for s in flows.next_steps(request.user, problem)
     ]
     context = {
         "problem": problem,
         "steps": steps,
         "today": timezone.localdate(),
-        "needs_reason": services.NEEDS_REASON,
-        "open_statuses": Problem.OPEN,
+        "needs_reason": flows.NEEDS_REASON,
+        "open_statuses": flows.OPEN,
         "member": is_member(request.user, problem.enterprise),
     }
     return render(request, "casework/problem.html", context, status=status)

@@ -1,0 +1,46 @@
+"""Migration 0004 (ProblemEvent onto core.workflow's TransitionEvent) keeps every event row."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("casework", "0003_plan_actions")]
+AFTER = [("casework", "0004_problem_event_transition_event")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renamed_event_columns_keep_their_rows_and_name_the_user(world):
+    """from_status/to_status become from_state/to_state with the same values; a step taken by
+    a user gets that user's name, one without a user keeps a blank name."""
+    old = _migrate(BEFORE)
+    Problem, Event = old.get_model("casework", "Problem"), old.get_model("casework", "ProblemEvent")
+    problem = Problem.objects.create(
+        enterprise_id=world.firm_a.pk,
+        category="finance",
+        title="流动资金紧张",
+        raised_via="visit",
+        status="accepted",
+    )
+    Event.objects.create(problem=problem, move="submitted", from_status="", to_status="submitted")
+    Event.objects.create(
+        problem=problem,
+        move="accepted",
+        from_status="submitted",
+        to_status="accepted",
+        actor_id=world.users["officer"].pk,
+    )
+
+    new = _migrate(AFTER)
+
+    rows = new.get_model("casework", "ProblemEvent").objects.filter(problem_id=problem.pk)
+    assert list(rows.order_by("id").values_list("from_state", "to_state", "actor_name")) == [
+        ("", "submitted", ""),
+        ("submitted", "accepted", "officer"),
+    ]

@@ -1,0 +1,203 @@
+"""Raising a problem, the deadlines of its steps, and the daily escalation of overdue ones.
+
+Deadlines are counted in working days (`settings.ZONEDESK["CASE_LIMITS"]`, the calendar of
+CalendarDay); the steps that set them are in steps.py. `on` (the date of a step) exists for the
+demo loader and tests that replay history; pages and the API do not pass it.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zonedesk.casework import access
+from zonedesk.casework.flows import ESCALATED, OPEN, PROBLEM, SUBMITTED
+from zonedesk.casework.models import Contact, Problem, ProblemEvent
+from zonedesk.casework.workdays import work_calendar
+from zonedesk.core import audit
+from zonedesk.core.actors import Actor, user_or_none
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.models import AuditEntry
+from zonedesk.core.services import audit_scope, clean
+
+S = Problem.Status
+DEFAULT_LIMITS = {"accept": 1, "reply": 3, "resolve": 15, "resolve_extended": 30}
+PROBLEM_FIELDS = (
+    "enterprise",
+    "category",
+    "title",
+    "description",
+    "raised_by",
+    "raised_via",
+    "contact",
+    "severity",
+    "anonymous",
+    "status",
+    "due_at",
+)
+
+
+def limits() -> dict[str, int]:
+    """Working days allowed per step, from settings.ZONEDESK["CASE_LIMITS"]."""
+    return {**DEFAULT_LIMITS, **settings.ZONEDESK.get("CASE_LIMITS", {})}
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    # 30 working days fit in 60 calendar days even with a week-long holiday; 3 x n is ample.
+    return work_calendar(start, start + dt.timedelta(days=3 * n + 14)).add_working_days(start, n)
+
+
+def moment(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
+    """The date of a step and its time stamp (noon of `on` when replaying history)."""
+    now = timezone.now()
+    if on is None or on == timezone.localdate(now):
+        return timezone.localdate(now), now
+    return on, timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
+def _via_of(contact: Contact | None) -> str | None:
+    if contact is None:
+        return None
+    return {
+        Contact.Kind.ON_SITE: Problem.Via.VISIT,
+        Contact.Kind.PHONE: Problem.Via.PHONE,
+        Contact.Kind.ONLINE: Problem.Via.ONLINE,
+        Contact.Kind.FIRM_CAME: Problem.Via.FIRM,
+    }[contact.kind]
+
+
+def submit(
+    *,
+    actor: Actor,
+    enterprise,
+    category: str,
+    title: str,
+    description: str,
+    raised_via: str | None,
+    severity: str,
+    anonymous: bool,
+    contact: Contact | None,
+    on: dt.date | None,
+) -> Problem:
+    """problem_submit without its own transaction (contact_log raises several in one)."""
+    if not access.can_submit(actor, enterprise):
+        raise PermissionDenied(
+            _(
+                "Only the firm itself, its liaison officer or a zone leader can raise a "
+                "problem for %(firm)s."
+            )
+            % {"firm": enterprise}
+        )
+    if raised_via is None:
+        raised_via = _via_of(contact) or (
+            Problem.Via.ONLINE if access.is_member(actor, enterprise) else None
+        )
+    if raised_via is None:
+        raise ValidationFailed({"raised_via": [_("Say how the problem was raised.")]})
+    today, now = moment(on)
+    problem = Problem(
+        enterprise=enterprise,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        raised_by=user_or_none(actor),
+        raised_via=raised_via,
+        contact=contact,
+        severity=severity,
+        anonymous=anonymous,
+        status=PROBLEM.initial,
+        due_at=add_working_days(today, limits()["accept"]),
+        created_at=now,
+    )
+    clean(problem)
+    problem.save()
+    PROBLEM.event(
+        actor=actor,
+        obj=problem,
+        move=SUBMITTED,
+        from_state="",
+        to_state=problem.status,
+        at=now,
+        payload={"due_to": audit.plain(problem.due_at)},
+    ).save()
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=problem,
+        changes=audit.diff({}, audit.snapshot(problem, PROBLEM_FIELDS)),
+        **audit_scope(problem),
+    )
+    return problem
+
+
+@transaction.atomic
+def problem_submit(
+    *,
+    actor: Actor,
+    enterprise,
+    category: str,
+    title: str,
+    description: str = "",
+    raised_via: str | None = None,
+    severity: str = Problem.Severity.NORMAL,
+    anonymous: bool = False,
+    contact: Contact | None = None,
+    on: dt.date | None = None,
+) -> Problem:
+    """Raise a problem for a firm: by the firm itself (for its own firm only), its liaison
+    officer or a manager. It waits to be accepted within the `accept` limit."""
+    return submit(
+        actor=actor,
+        enterprise=enterprise,
+        category=category,
+        title=title,
+        description=description,
+        raised_via=raised_via,
+        severity=severity,
+        anonymous=anonymous,
+        contact=contact,
+        on=on,
+    )
+
+
+@transaction.atomic
+def problems_escalate(*, actor: Actor, today: dt.date) -> list[Problem]:
+    """Mark the problems that became overdue (deadline before `today`, waiting on the
+    administration, not yet escalated) as escalated to the zone's leaders; run daily.
+    Running it twice escalates nothing the second time."""
+    due = list(
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("enterprise__zone__area")
+        .filter(status__in=OPEN, due_at__lt=today, escalated_at__isnull=True)
+        .order_by("id")
+    )
+    now = timezone.now()
+    events, entries = [], []
+    for problem in due:
+        problem.escalated_at = now
+        events.append(
+            PROBLEM.event(
+                actor=actor,
+                obj=problem,
+                move=ESCALATED,
+                from_state=problem.status,
+                to_state=problem.status,
+                at=now,
+                payload={"due_at": audit.plain(problem.due_at), "today": audit.plain(today)},
+            )
+        )
+        entries.append(
+            audit.entry(
+                actor=actor,
+                action="update",
+                instance=problem,
+                changes={"escalated_at": [None, audit.plain(now)]},
+                **audit_scope(problem),
+            )
+        )
+    Problem.objects.bulk_update(due, ["escalated_at"])
+    ProblemEvent.objects.bulk_create(events)
+    AuditEntry.objects.bulk_create(entries)
+    return due
