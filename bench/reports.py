@@ -15,9 +15,10 @@ from zonedesk.core import xlsx
 from zonedesk.core.period import Period
 from zonedesk.demo import scale
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.monitoring import imports, report, selectors
+from zonedesk.monitoring import imports, selectors
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Zone
+from zonedesk.reports import sections
 
 TITLE = "Reports: the status paragraph and the month's xlsx export"
 
@@ -36,11 +37,11 @@ def _run(*, runs: int, log) -> list[dict]:
     scope = selectors.Scope.of_zone(zone)
 
     def paragraph():
-        return report.status_paragraph(selectors.status(user, scope, period))
+        return sections.status.paragraph(selectors.status(user, scope, period).facts)
 
     status_times, text = timed(paragraph, runs)
     st = selectors.status(user, scope, period)
-    words_times, _ = timed(lambda: report.status_paragraph(st), max(runs, 20))
+    words_times, _ = timed(lambda: sections.status.paragraph(st.facts), max(runs, 20))
     log(
         f"  status paragraph, zone {zone.code} ({firms} firms): {median(status_times) * 1000:.1f}"
         f" ms, of which the wording {median(words_times) * 1000:.2f} ms"
@@ -108,12 +109,12 @@ def _run(*, runs: int, log) -> list[dict]:
     cells = len(rows) * len(cols)
     return [
         row(
-            "status paragraph (selectors.status + report.status_paragraph)",
+            "status paragraph (selectors.status + sections.status.paragraph)",
             status_times,
             note=f"zone {zone.code}, {firms} firms, {period}; {len(text)} characters",
         ),
         row(
-            "status paragraph, the wording alone (report.status_paragraph)",
+            "status paragraph, the wording alone (sections.status.paragraph)",
             words_times,
             note="on a Status already computed",
         ),

@@ -1,8 +1,5 @@
 """The month's status computed from stored rows: the demo zone states the published figures."""
 
-import json
-from decimal import Decimal
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -14,79 +11,10 @@ from zonedesk.monitoring.models import MonthlyFigure
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED_ZH = [
-    "在产企业 47 家",
-    "与去年同期产能持平的有 20 家",
-    "超去年同期产能的有 13 家（其中新开工企业 4 家：",
-    "未达去年同期产能的有 14 家",
-    "企业总用工量较去年同期增加 6.28%（含新开工企业 4 家）",
-    "园区企业月总产值较去年同期增加 12.78%（其中：新开工企业占 8.61 个百分点）",
-    "7—12 月月产值需比去年同期增加 11.65%",
-    "要完成年增长 8% 的任务，月产值需增长 25.67% 以上",
-]
-
 
 @pytest.fixture
 def demo():
     call_command("demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def status_text(capsys, *args) -> str:
-    capsys.readouterr()
-    call_command("report", "status", *args)
-    return capsys.readouterr().out
-
-
-def test_report_status_prints_the_published_figures(demo, capsys):
-    text = status_text(capsys, "--zone", "demo", "--period", "2020-06")
-    for phrase in PUBLISHED_ZH:
-        assert phrase in text
-    new_firms = Enterprise.objects.filter(zone__code="demo", production_start__year=2020)
-    assert all(firm.name in text for firm in new_firms)
-
-
-def test_many_new_firms_are_counted_not_named(demo, capsys, monkeypatch):
-    from zonedesk.monitoring import report
-
-    monkeypatch.setattr(report, "NEW_FIRMS_NAMED", 3)  # the demo zone has 4
-    text = status_text(capsys, "--zone", "demo", "--period", "2020-06")
-    assert "超去年同期产能的有 13 家（其中新开工企业 4 家）" in text
-    new_firms = Enterprise.objects.filter(zone__code="demo", production_start__year=2020)
-    assert not any(firm.name in text for firm in new_firms)
-
-
-def test_report_status_in_english_and_as_json(demo, capsys):
-    text = status_text(capsys, "--zone", "demo", "--period", "2020-06", "--lang", "en")
-    assert "47 firms" in text and "up 12.78%" in text and "8.61 points" in text
-    assert "25.67%" in text and "target of 8%" in text
-    data = json.loads(status_text(capsys, "--zone", "demo", "--period", "2020-06", "--json"))
-    assert data["firms_producing"] == 47
-    assert (data["capacity"]["level"], data["capacity"]["above"], data["capacity"]["below"]) == (
-        20,
-        13,
-        14,
-    )
-    assert data["figures"]["employees"]["yoy_pct"] == "6.28"
-    assert data["figures"]["output_value_wan"]["new_firms_points"] == "8.61"
-    assert data["recovery"] == data["recovery"] | {
-        "catch_up_pct": "11.65",
-        "to_target_pct": "25.67",
-    }
-
-
-def test_the_paragraph_follows_the_stored_rows(demo, capsys):
-    """Change one firm's June output and the published figures change with it."""
-    june = MonthlyFigure.objects.filter(
-        enterprise__zone__code="demo", period="2020-06-01", output_value_wan__gt=0
-    )
-    largest = june.order_by("-output_value_wan").first()
-    largest.output_value_wan += Decimal(500)
-    largest.save()
-    text = status_text(capsys, "--zone", "demo", "--period", "2020-06")
-    assert "增加 12.78%" not in text and "11.65%" not in text
-    st = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, zone="demo"), Period(2020, 6))
-    output = st.summary.aggregates["output_value_wan"]
-    assert output.current == sum(june.values_list("output_value_wan", flat=True))
 
 
 def test_halted_firms_report_but_do_not_produce(demo):
@@ -152,13 +80,6 @@ def test_a_user_sees_only_their_scope(demo):
 def test_firms_not_started_yet_are_not_expected_to_report(demo):
     st = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, zone="demo"), Period(2020, 2))
     assert st.expected == 45 and st.missing == []  # 43 old firms and 2 halted ones
-
-
-def test_months_without_figures_say_so(demo, capsys):
-    text = status_text(capsys, "--zone", "demo", "--period", "2024-01")
-    assert "尚无报送数据" in text and "在产企业 0 家" not in text
-    text = status_text(capsys, "--zone", "demo", "--period", "2019-06")
-    assert "去年同期无数据" in text and "新开工企业" not in text
 
 
 def test_unusual_outputs_are_flagged_and_left_out_of_confirm_all(demo, client_for):

@@ -385,10 +385,9 @@ class DifficultiesOut(Schema):
 def zone_difficulties(request, code: str, period: str = Query(..., max_length=8)):
     """The difficulties section of a month (YYYY-MM) or a quarter (YYYY-Qn), from the stored
     problems."""
-    from django.utils.translation import get_language
-
-    from zonedesk.casework import difficulties as text
+    from zonedesk.casework.difficulties import ordered
     from zonedesk.core.report_periods import months
+    from zonedesk.reports import sections
 
     if not can_view_dashboard(request.user):
         raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
@@ -406,7 +405,7 @@ def zone_difficulties(request, code: str, period: str = Query(..., max_length=8)
         raise NotFound(_("No such zone or area in your unit."))
     return {
         "period": label,
-        "text": text.paragraph(found, lang=get_language() or "zh"),
+        "text": sections.difficulties.paragraph(found),
         "firms": found.firms,
         "categories": [
             {
@@ -417,6 +416,6 @@ def zone_difficulties(request, code: str, period: str = Query(..., max_length=8)
                 "overdue": c.overdue,
                 "previous": c.previous,
             }
-            for c in text.ordered(found.categories)
+            for c in ordered(found.categories)
         ],
     }

@@ -8,12 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zonedesk.casework import access, flows, selectors, services, sheets
-from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
 from zonedesk.casework.models import Problem
 from zonedesk.core import xlsx
@@ -25,6 +23,7 @@ from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.selectors import zone_for
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Role
+from zonedesk.reports import sections
 
 
 def _steps_label(step: str) -> str:
@@ -284,7 +283,7 @@ def overview(request):
         "overview": found,
         "zone": zone,
         "period": period,
-        "paragraph": difficulties_text.paragraph(text, lang=get_language() or "zh") if text else "",
+        "paragraph": sections.difficulties.paragraph(text) if text else "",
     }
     return render(request, "casework/overview.html", context)
 

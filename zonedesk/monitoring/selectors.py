@@ -15,6 +15,7 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import indicators, recovery, rollups
+from zonedesk.monitoring.facts import StatusFacts
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
 from zonedesk.org.access import UNIT_WIDE_ROLES, can_view_dashboard
@@ -152,6 +153,12 @@ class Status:
     @property
     def reported(self) -> int:
         return self.summary.reporting
+
+    @property
+    def facts(self) -> StatusFacts:
+        """The month as plain data for the status paragraph."""
+        names = tuple(self.name(f) for f in self.summary.new_firms)
+        return StatusFacts(self.scope.label, self.period, self.summary, names, self.recovery)
 
 
 def _sees_whole_zones(user, scope: Scope) -> bool:

@@ -22,10 +22,11 @@ from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import access, charts, imports, pagecache, report, selectors, services
+from zonedesk.monitoring import access, charts, imports, pagecache, selectors, services
 from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import area_list, zone_get, zone_list
+from zonedesk.reports import sections
 
 
 def _scope(request) -> selectors.Scope:
@@ -128,15 +129,17 @@ def _dashboard_figures(user, scope, period: Period, halted: int) -> str:
         "scope": scope,
         "period": period,
         "query": _query(scope, period),
-        "paragraph": report.status_paragraph(st),
+        "paragraph": sections.status.paragraph(st.facts),
         "cards": charts.key_figures(st),
         "classes": charts.class_rows(st),
         "trend": charts.trend(st),
         "trend_tables": charts.trend_rows(st),
         "zone_rows": charts.zone_rows(st),
         "falls": [(st.name(c.firm_id), c) for c in st.summary.top_falls(10)],
-        "target_label": report.target_rate(st.recovery.target) if st.recovery.target else "",
-        "band_label": report.target_rate(st.summary.band),
+        "target_label": sections.words.target_rate(st.recovery.target)
+        if st.recovery.target
+        else "",
+        "band_label": sections.words.target_rate(st.summary.band),
         "halted": halted,
     }
     return render_to_string("monitoring/_dashboard_body.html", context)

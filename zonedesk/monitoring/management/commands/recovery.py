@@ -5,8 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
-from zonedesk.monitoring import indicators, report, selectors
+from zonedesk.monitoring import indicators, selectors
 from zonedesk.monitoring.management.commands import _common
+from zonedesk.reports import sections
 
 
 class Command(BaseCommand):
@@ -76,7 +77,7 @@ def recovery_table(st) -> str:
     )
     lines.append(f"{_('Year'):<8}{_amount(rec.last_year_total):>16}")
     lines.append("")
-    lines += report.recovery_sentences(st) or [
+    lines += sections.recovery.sentences(st.recovery) or [
         _("No month of the year remains: nothing to catch up.")
     ]
     return "\n".join(lines)

@@ -7,16 +7,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework import selectors as casework
 from zonedesk.core import commands
 from zonedesk.core import report_periods as periods
 from zonedesk.core.period import Period
-from zonedesk.monitoring import report as wording
 from zonedesk.monitoring import selectors
 from zonedesk.monitoring.management.commands import _common
 from zonedesk.monitoring.serialise import status_dict
 from zonedesk.org.selectors import zone_get
+from zonedesk.reports import sections
 
 
 def months(value: str) -> tuple[Period, Period, str]:
@@ -60,7 +59,7 @@ class Command(BaseCommand):
             if options["json"]:
                 self.stdout.write(json.dumps(status_dict(st), ensure_ascii=False, indent=2))
             else:
-                self.stdout.write(wording.status_paragraph(st))
+                self.stdout.write(sections.status.paragraph(st.facts))
 
     def difficulties(self, user, options):
         first, last, label = months(options["period"])
@@ -71,4 +70,4 @@ class Command(BaseCommand):
                 _("No zone or area “%(code)s” that %(user)s may see.")
                 % {"code": options["zone"], "user": user}
             )
-        self.stdout.write(difficulties_text.paragraph(found, lang=options["lang"]))
+        self.stdout.write(sections.difficulties.paragraph(found))

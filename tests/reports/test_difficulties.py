@@ -8,14 +8,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests import factories
-from zonedesk.casework import difficulties
 from zonedesk.casework.difficulties import CategoryFacts, Difficulties, Example
 from zonedesk.casework.services import problem_transition
 from zonedesk.core.actors import SYSTEM
+from zonedesk.reports.sections.difficulties import paragraph as written
 
 D = Decimal
+
+
+def paragraph(d: Difficulties, *, lang: str = "zh", **kw) -> str:
+    with translation.override("zh-hans" if lang == "zh" else "en"):
+        return written(d, **kw)
 
 
 def facts(key, label, raised, firms, resolved=0, previous=0, **kw):
@@ -61,7 +67,7 @@ def test_the_paragraph_orders_by_firms_affected_and_numbers_the_points():
         firms=7,
         satisfaction=D("4.25"),
     )
-    text = difficulties.paragraph(d)
+    text = paragraph(d)
     assert text.startswith("2020年6月，企业共反映困难问题11件，涉及企业7家")
     assert text.index("一是出口与订单") < text.index("二是国内市场") < text.index("三是资金与融资")
     assert "用地与规划" not in text  # nothing raised
@@ -70,20 +76,20 @@ def test_the_paragraph_orders_by_firms_affected_and_numbers_the_points():
     assert "超期未办结1件" in text
     assert "增长较快的是国内市场（较上期增加4件）" in text
     assert text.endswith("平均满意度为4.3分（满分5分）。")  # 4.25 half-up
-    english = difficulties.paragraph(d, lang="en")
+    english = paragraph(d, lang="en")
     assert english.startswith("In 2020年6月, 7 firms raised 11 problems")
     assert "First, 出口与订单" in english and "one firm reported “订单减少三成”" in english
 
 
 def test_an_empty_period_is_said_as_such():
     d = Difficulties("2020年6月", (facts("market", "国内市场", 0, 0),), 0, None)
-    assert difficulties.paragraph(d) == "2020年6月，企业未反映困难问题。"
-    assert difficulties.paragraph(d, lang="en") == "In 2020年6月, no firm raised a problem."
+    assert paragraph(d) == "2020年6月，企业未反映困难问题。"
+    assert paragraph(d, lang="en") == "In 2020年6月, no firm raised a problem."
 
 
 def test_ties_keep_the_categories_order_and_beyond_the_limit_is_summed():
     rows = tuple(facts(f"k{i}", f"类别{i}", 1, 1) for i in range(8))
-    text = difficulties.paragraph(Difficulties("六月", rows, 8, None), limit=6)
+    text = paragraph(Difficulties("六月", rows, 8, None), limit=6)
     assert "六是类别5" in text and "类别6" not in text and "此外，其他方面问题2件" in text
 
 

@@ -1,0 +1,112 @@
+"""The difficulties section of the work summary: the numbered paragraph officials use
+(一是…二是…三是…), categories ordered by how many firms are affected, each with how much of it
+was resolved, how fast and an example in the firms' words; then the categories rising fastest
+and the firms' satisfaction. The counts come from casework (`selectors.difficulties`)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import npgettext, pgettext
+
+from zonedesk.casework.difficulties import CategoryFacts, Difficulties, Example, ordered, rising
+from zonedesk.reports.sections.words import chinese
+from zonedesk.reports.sections.words import paragraph as joined
+
+
+def _ordinals() -> list[str]:
+    return [
+        pgettext("difficulties ordinal", "First"),
+        pgettext("difficulties ordinal", "Second"),
+        pgettext("difficulties ordinal", "Third"),
+        pgettext("difficulties ordinal", "Fourth"),
+        pgettext("difficulties ordinal", "Fifth"),
+        pgettext("difficulties ordinal", "Sixth"),
+        pgettext("difficulties ordinal", "Seventh"),
+        pgettext("difficulties ordinal", "Eighth"),
+        pgettext("difficulties ordinal", "Ninth"),
+        pgettext("difficulties ordinal", "Tenth"),
+    ]
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{(Decimal(part) * 100 / whole).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+def _one(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def _firms(count: int) -> str:
+    return npgettext("difficulties", "%(count)d firm", "%(count)d firms", count) % {"count": count}
+
+
+def _problems(count: int) -> str:
+    return npgettext("difficulties", "%(count)d problem", "%(count)d problems", count) % {
+        "count": count
+    }
+
+
+def _category(c: CategoryFacts) -> str:
+    """The category's name inside a sentence (lower case where the language has it)."""
+    return c.label if chinese() else c.label.lower()
+
+
+def _quote(example: Example) -> str:
+    who = example.firm or pgettext("a firm quoted without its name", "one firm")
+    return _("%(firm)s reported “%(words)s”") % {"firm": who, "words": example.words}
+
+
+def _point(ordinal: str, c: CategoryFacts) -> str:
+    """One numbered category: problems and firms, examples, resolved, speed, overdue."""
+    text = _("%(ordinal)s, %(category)s: %(problems)s from %(firms)s") % {
+        "ordinal": ordinal,
+        "category": _category(c),
+        "problems": _problems(c.raised),
+        "firms": _firms(c.firms),
+    }
+    if c.examples:
+        quotes = pgettext("between quoted examples", "; ").join(_quote(e) for e in c.examples)
+        text += _("; for example, %(examples)s") % {"examples": quotes}
+    text += _(". %(count)d resolved (%(share)s)") % {
+        "count": c.resolved,
+        "share": _share(c.resolved, c.raised),
+    }
+    if c.avg_days is not None:
+        text += _(", in %(days)s working days on average") % {"days": _one(c.avg_days)}
+    if c.overdue:
+        text += _("; %(count)d overdue") % {"count": c.overdue}
+    return pgettext("end of a sentence", "%(sentence)s.") % {"sentence": text}
+
+
+def paragraph(d: Difficulties, *, limit: int = 6) -> str:
+    """The section in the active language; an empty period is said as such."""
+    rows = ordered(d.categories)
+    total = sum(c.raised for c in rows)
+    if not total:
+        return _("In %(period)s, no firm raised a problem.") % {"period": d.period}
+    parts = [
+        _("In %(period)s, %(firms)s raised %(problems)s, mainly the following.")
+        % {"period": d.period, "firms": _firms(d.firms), "problems": _problems(total)}
+    ]
+    ordinals = _ordinals()
+    for i, c in enumerate(rows[:limit]):
+        parts.append(_point(ordinals[i] if i < len(ordinals) else f"{i + 1}.", c))
+    if len(rows) > limit:
+        # Always "problems", as before (English said "1 problems" too): output kept identical.
+        parts.append(
+            _("Other matters: %(count)d problems.") % {"count": sum(c.raised for c in rows[limit:])}
+        )
+    up = rising(rows)[:2]
+    if up:
+        rises = _(", ").join(
+            _("%(category)s (+%(count)d)")
+            % {"category": _category(c), "count": c.raised - c.previous}
+            for c in up
+        )
+        parts.append(_("Rising fastest: %(categories)s.") % {"categories": rises})
+    if d.satisfaction is not None:
+        parts.append(
+            _("Firms rated the results %(rating)s out of 5 on average.")
+            % {"rating": _one(d.satisfaction)}
+        )
+    return joined(parts)

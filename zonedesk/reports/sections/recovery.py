@@ -1,0 +1,67 @@
+"""追赶测算 in words: the growth the remaining months need to catch up with last year and to
+reach the annual target, and the what-if of days lost to halts (monitoring.recovery computes
+them)."""
+
+from django.utils.translation import gettext as _
+
+from zonedesk.monitoring.recovery import Recovery
+from zonedesk.reports.sections.words import rate, target_rate
+
+
+def sentences(rec: Recovery) -> list[str]:
+    """The recovery sentences; none when no month of the year remains."""
+    if rec.catch_up is None:
+        return []
+    out = []
+    if rec.catch_up > 0:
+        out.append(
+            _(
+                "To catch up with last year's output in the coming months, monthly output from "
+                "month %(first)d to December must be %(rate)s above the same month last year."
+            )
+            % {"first": rec.through_month + 1, "rate": rate(rec.catch_up)}
+        )
+    else:
+        out.append(
+            _(
+                "Output so far is ahead of last year's: the remaining months may be up to "
+                "%(rate)s below last year's and the year still matches it."
+            )
+            % {"rate": rate(rec.catch_up)}
+        )
+    if rec.to_target is not None:
+        out.append(_target(rec))
+    if rec.halted_days and rec.catch_up_if_halted is not None:
+        out.append(_halted(rec))
+    return out
+
+
+def _target(rec: Recovery) -> str:
+    values = {"target": target_rate(rec.target), "rate": rate(rec.to_target)}
+    if rec.to_target > 0:
+        return (
+            _(
+                "To reach the annual growth target of %(target)s, monthly output must grow by "
+                "more than %(rate)s."
+            )
+            % values
+        )
+    return (
+        _(
+            "The annual growth target of %(target)s is reached even if the remaining "
+            "months are %(rate)s below last year's."
+        )
+        % values
+    )
+
+
+def _halted(rec: Recovery) -> str:
+    target = (
+        _(" and %(rate)s above it to reach the target") % {"rate": rate(rec.to_target_if_halted)}
+        if rec.to_target_if_halted is not None
+        else ""
+    )
+    return _(
+        "If every remaining month loses %(days)d days to halts, the days worked must "
+        "be %(catch_up)s above last year's to catch up%(target)s."
+    ) % {"days": rec.halted_days, "catch_up": rate(rec.catch_up_if_halted), "target": target}
