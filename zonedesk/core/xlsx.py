@@ -238,6 +238,25 @@ class Column:
     comment: str = ""
 
 
+class SheetRow:
+    """One data row of an import: its cells read by column key, the problems found in them."""
+
+    def __init__(self, sheet: str, number: int, cells: Sequence, index, columns):
+        self.sheet, self.number, self.cells = sheet, number, cells
+        self.index: dict[str, int] = index
+        self.columns: dict[str, Column] = columns
+        self.errors: list[CellError] = []
+
+    def cell(self, key: str):
+        """The raw cell of a column; None where the sheet has no such column or the row ends."""
+        c = self.index.get(key)
+        return self.cells[c] if c is not None and c < len(self.cells) else None
+
+    def bad(self, key: str, value, reason: str) -> None:
+        header = self.columns[key].header
+        self.errors.append(CellError(self.sheet, self.number, header, text(value), reason))
+
+
 def write_workbook(sheets: Iterable[tuple[str, Sequence[Column], Iterable[Sequence]]]) -> bytes:
     """An .xlsx of (sheet name, columns, rows) in constant memory."""
     buffer = io.BytesIO()

@@ -17,7 +17,9 @@ from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 from zonedesk.org import services as org_services
 from zonedesk.org.models import Role, User, Zone
 
-AUDITED_FIELDS = (
+# A firm's registry fields, in the order of the form, the spreadsheet template and its export;
+# the audit log records the same fields.
+REGISTRY_FIELDS = (
     "name",
     "credit_code",
     "zone",
@@ -28,7 +30,8 @@ AUDITED_FIELDS = (
     "address",
     "officer",
 )
-EDITABLE_FIELDS = frozenset(AUDITED_FIELDS) - {"zone"}
+AUDITED_FIELDS = REGISTRY_FIELDS
+EDITABLE_FIELDS = frozenset(REGISTRY_FIELDS) - {"zone"}
 CONTACT_FIELDS = ("name", "title", "phone", "email")
 
 

@@ -86,21 +86,12 @@ class _Sheet:
     allowed: dict[tuple, bool] = field(default_factory=dict)
 
 
-class _Row:
-    """One data row: its cells read by column key, its problems collected."""
+class _Row(xlsx.SheetRow):
+    """One data row of the library's sheet, read against its header and lookups."""
 
     def __init__(self, sheet: _Sheet, number: int, cells):
-        self.sheet, self.number, self.cells = sheet, number, cells
-        self.errors: list[CellError] = []
-
-    def cell(self, key):
-        return _cell(self.cells, self.sheet.index, key)
-
-    def bad(self, key, value, reason) -> None:
-        header = self.sheet.cols[key].header
-        self.errors.append(
-            CellError(self.sheet.name, self.number, header, xlsx.text(value), reason)
-        )
+        super().__init__(sheet.name, number, cells, sheet.index, sheet.cols)
+        self.lookups = sheet
 
     def text(self, key) -> str:
         value = xlsx.text(self.cell(key))
@@ -154,7 +145,7 @@ def _read_choice(row: _Row, key: str, values: dict, wrong: str, choices) -> str 
 
 def _read_scope(row: _Row, level: str | None) -> tuple[str, dict]:
     """The zone or administrative area that issued the document, by its code."""
-    sheet, raw = row.sheet, row.cell("scope")
+    sheet, raw = row.lookups, row.cell("scope")
     code = _norm(raw).replace(" ", "")
     if not code:
         row.bad("scope", raw, _("Required."))
@@ -206,7 +197,7 @@ def _read_dates(row: _Row) -> dict:
         except ValueError:
             row.bad(key, raw, _("Not a date: write YYYY-MM-DD, e.g. 2020-02-10."))
             dates[key] = None
-    if "valid_from" in row.sheet.index:
+    if "valid_from" in row.index:
         raw = row.cell("valid_from")
         if not xlsx.text(raw):
             row.bad("valid_from", raw, _("Required."))
@@ -216,7 +207,7 @@ def _read_dates(row: _Row) -> dict:
             row.cell("valid_to"),
             _("Ends before it starts (%(start)s).") % {"start": dates["valid_from"]},
         )
-    return {k: v for k, v in dates.items() if k in row.sheet.index}
+    return {k: v for k, v in dates.items() if k in row.index}
 
 
 @dataclass
@@ -231,12 +222,12 @@ def _read_document(row: _Row) -> _DocumentCells:
     level = _read_choice(
         row,
         "level",
-        row.sheet.levels,
+        row.lookups.levels,
         _("Not an issuing level: one of %(choices)s."),
         PolicyDocument.Level.choices,
     )
     code, scope = _read_scope(row, level)
-    forbidden = _forbidden(row.sheet, level, code, scope)
+    forbidden = _forbidden(row.lookups, level, code, scope)
     issuer = row.text("issuer")
     row.required("issuer", issuer)
     number = row.text("number")
@@ -268,12 +259,12 @@ def _check_rules(row: _Row, eligibility: str, benefit: str | None) -> None:
         try:
             facts.compile_rule(source, result=kind)
         except rules.RuleError as exc:
-            row.bad(key, source, exc.message(row.sheet.lang))
+            row.bad(key, source, exc.message(row.lookups.lang))
 
 
 def _read_measure(row: _Row) -> ParsedMeasure:
     """The row's measure columns (only those the sheet has), its rules compiled."""
-    index = row.sheet.index
+    index = row.index
     clause = row.text("clause")
     row.required("clause", clause)
     measure_title = row.text("measure_title")
@@ -281,12 +272,14 @@ def _read_measure(row: _Row) -> ParsedMeasure:
     benefit_type = _read_choice(
         row,
         "benefit_type",
-        row.sheet.benefits,
+        row.lookups.benefits,
         _("Not a benefit type: one of %(choices)s."),
         Measure.BenefitType.choices,
     )
     raw_mode = row.cell("mode")
-    mode = row.sheet.modes.get(_norm(raw_mode)) if xlsx.text(raw_mode) else Measure.Mode.APPLICATION
+    mode = (
+        row.lookups.modes.get(_norm(raw_mode)) if xlsx.text(raw_mode) else Measure.Mode.APPLICATION
+    )
     if mode is None:
         row.bad(
             "mode",
