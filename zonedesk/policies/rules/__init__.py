@@ -29,7 +29,7 @@ unknown are unknown; "and" is false if any side is false, "or" true if any side 
 otherwise unknown; a division by zero is unknown. A firm whose rule comes out unknown is
 "undetermined", with the missing facts named.
 
-The package follows the pipeline: `tokens` -> `parser` (to the `tree`) -> `checker` (against
+The package follows the pipeline: `tokens` -> `parser` (to the tree of `nodes`) -> `checker` (against
 the facts, before storing) -> `explain` (one firm) or `evaluate` (every firm at once); the two
 evaluators are held together by the property test in tests/policies/test_rules.py.
 """
@@ -46,25 +46,9 @@ from zonedesk.policies.rules.errors import (
 )
 from zonedesk.policies.rules.evaluate import Column, evaluate
 from zonedesk.policies.rules.explain import Condition, Explanation, explain
+from zonedesk.policies.rules.nodes import FUNCTIONS, Node, facts_used
 from zonedesk.policies.rules.parser import parse
 from zonedesk.policies.rules.tokens import Token, tokenize
-from zonedesk.policies.rules.tree import (
-    FUNCTIONS,
-    Arith,
-    Bool,
-    Call,
-    Compare,
-    Fact,
-    In,
-    ListOf,
-    Logic,
-    Neg,
-    Node,
-    Not,
-    Number,
-    Text,
-    facts_used,
-)
 
 __all__ = [
     "FUNCTIONS",
@@ -73,23 +57,11 @@ __all__ = [
     "MESSAGES",
     "TYPE_NAMES",
     "WHAT",
-    "Arith",
-    "Bool",
-    "Call",
     "Column",
-    "Compare",
     "Condition",
     "Explanation",
-    "Fact",
-    "In",
-    "ListOf",
-    "Logic",
-    "Neg",
     "Node",
-    "Not",
-    "Number",
     "RuleError",
-    "Text",
     "Token",
     "Type",
     "check",

@@ -3,26 +3,12 @@
 import difflib
 from collections.abc import Mapping
 
+from zonedesk.policies.rules import nodes
 from zonedesk.policies.rules.errors import TYPE_NAMES, WHAT, RuleError, Type
 from zonedesk.policies.rules.parser import parse
-from zonedesk.policies.rules.tree import (
-    Arith,
-    Bool,
-    Call,
-    Compare,
-    Fact,
-    In,
-    ListOf,
-    Logic,
-    Neg,
-    Node,
-    Not,
-    Number,
-    Text,
-)
 
 
-def _type_error(node: Node, what: str, expected: Type, actual: Type) -> RuleError:
+def _type_error(node: nodes.Node, what: str, expected: Type, actual: Type) -> RuleError:
     return RuleError(
         "type",
         node.position,
@@ -38,27 +24,27 @@ class _Checker:
     def __init__(self, facts, shares, choices):
         self.facts, self.shares, self.choices = facts, shares, choices or {}
 
-    def expect(self, node: Node, what: str, expected: Type) -> None:
+    def expect(self, node: nodes.Node, what: str, expected: Type) -> None:
         t = self.visit(node)
         if t != expected:
             raise _type_error(node, what, expected, t)
 
-    def literal(self, fact: Node, value: Node) -> None:
+    def literal(self, fact: nodes.Node, value: nodes.Node) -> None:
         """A fact compared with a literal: percentages for shares only, codes it can take."""
-        if not isinstance(fact, Fact) or self.shares is None:
+        if not isinstance(fact, nodes.Fact) or self.shares is None:
             return
         name = fact.name
         sign, number = 1, value
-        if isinstance(value, Neg) and isinstance(value.operand, Number):
+        if isinstance(value, nodes.Neg) and isinstance(value.operand, nodes.Number):
             sign, number = -1, value.operand
-        if isinstance(number, Number):
+        if isinstance(number, nodes.Number):
             if name in self.shares and not number.percent and number.value != 0:
                 example = f"{sign * number.value:g}%"
                 raise RuleError("share_literal", value.position, name=name, example=example)
             if name not in self.shares and number.percent:
                 raise RuleError("not_share", value.position, name=name)
         elif (
-            isinstance(value, Text)
+            isinstance(value, nodes.Text)
             and name in self.choices
             and value.value not in self.choices[name]
         ):
@@ -67,48 +53,48 @@ class _Checker:
                 "not_a_choice", value.position, name=name, value=value.value, allowed=allowed
             )
 
-    def fact(self, node: Fact) -> Type:
+    def fact(self, node: nodes.Fact) -> Type:
         if node.name not in self.facts:
             close = difflib.get_close_matches(node.name, list(self.facts), n=1)
             hint = (f"，是否指 {close[0]}？", f"; did you mean {close[0]}?") if close else ("", "")
             raise RuleError("unknown_fact", node.position, name=node.name, hint=hint)
         return self.facts[node.name]
 
-    def visit(self, node: Node) -> Type:
+    def visit(self, node: nodes.Node) -> Type:
         match node:
-            case Number():
+            case nodes.Number():
                 return Type.NUMBER
-            case Text():
+            case nodes.Text():
                 return Type.TEXT
-            case Bool():
+            case nodes.Bool():
                 return Type.BOOL
-            case Fact():
+            case nodes.Fact():
                 return self.fact(node)
-            case Neg(operand=operand):
+            case nodes.Neg(operand=operand):
                 self.expect(operand, "number_operand", Type.NUMBER)
                 return Type.NUMBER
-            case Not(operand=operand):
+            case nodes.Not(operand=operand):
                 self.expect(operand, "logic", Type.BOOL)
                 return Type.BOOL
-            case Arith(left=left, right=right):
+            case nodes.Arith(left=left, right=right):
                 for side in (left, right):
                     self.expect(side, "number_operand", Type.NUMBER)
                 return Type.NUMBER
-            case Compare() | In():
+            case nodes.Compare() | nodes.In():
                 return self.comparison(node)
-            case ListOf():
+            case nodes.ListOf():
                 raise RuleError("expected", node.position, what=WHAT["value"])
-            case Logic(operands=operands):
+            case nodes.Logic(operands=operands):
                 for operand in operands:
                     self.expect(operand, "logic", Type.BOOL)
                 return Type.BOOL
-            case Call():
+            case nodes.Call():
                 return self.call(node)
         raise AssertionError(node)  # every node kind is matched above
 
-    def comparison(self, node: Compare | In) -> Type:
+    def comparison(self, node: nodes.Compare | nodes.In) -> Type:
         match node:
-            case Compare(op=op, left=left, right=right):
+            case nodes.Compare(op=op, left=left, right=right):
                 lt, rt = self.visit(left), self.visit(right)
                 if lt != rt:
                     raise _type_error(right, "comparison", lt, rt)
@@ -116,7 +102,7 @@ class _Checker:
                     raise _type_error(left, "comparison", Type.NUMBER, lt)
                 self.literal(left, right)
                 self.literal(right, left)
-            case In(operand=operand, options=options):
+            case nodes.In(operand=operand, options=options):
                 t = self.visit(operand)
                 for item in options.items:
                     it = self.visit(item)
@@ -125,18 +111,18 @@ class _Checker:
                     self.literal(operand, item)
         return Type.BOOL
 
-    def call(self, node: Call) -> Type:
+    def call(self, node: nodes.Call) -> Type:
         match node:
-            case Call(name="if", args=(cond, a, b)):
+            case nodes.Call(name="if", args=(cond, a, b)):
                 self.expect(cond, "condition", Type.BOOL)
                 at, bt = self.visit(a), self.visit(b)
                 if at != bt:
                     raise _type_error(b, "argument", at, bt)
                 return at
-            case Call(name="round", args=args):
+            case nodes.Call(name="round", args=args):
                 self.expect(args[0], "argument", Type.NUMBER)
                 if len(args) == 2 and not (
-                    isinstance(args[1], Number)
+                    isinstance(args[1], nodes.Number)
                     and args[1].value.is_integer()
                     and 0 <= args[1].value <= 6
                 ):
@@ -148,7 +134,7 @@ class _Checker:
 
 
 def check(
-    tree: Node,
+    tree: nodes.Node,
     facts: Mapping[str, Type],
     *,
     result: Type | None = None,
@@ -175,7 +161,7 @@ def compile_rule(
     result: Type | None = None,
     shares: frozenset[str] | None = None,
     choices: Mapping[str, frozenset[str]] | None = None,
-) -> Node:
+) -> nodes.Node:
     """Parse and check: the tree to store, or RuleError."""
     tree = parse(source)
     check(tree, facts, result=result, shares=shares, choices=choices)

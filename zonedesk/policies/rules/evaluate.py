@@ -5,21 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from zonedesk.policies.rules import nodes
 from zonedesk.policies.rules.errors import Type
-from zonedesk.policies.rules.tree import (
-    Arith,
-    Bool,
-    Call,
-    Compare,
-    Fact,
-    In,
-    Logic,
-    Neg,
-    Node,
-    Not,
-    Number,
-    Text,
-)
 
 
 @dataclass
@@ -72,33 +59,33 @@ class _Evaluator:
     def ev(self, node) -> Column:
         ev = self.ev
         match node:
-            case Number(value=v) | Text(value=v) | Bool(value=v):
+            case nodes.Number(value=v) | nodes.Text(value=v) | nodes.Bool(value=v):
                 return self.const(v)
-            case Fact(name=name):
+            case nodes.Fact(name=name):
                 return self.columns[name]
-            case Neg(operand=o):
+            case nodes.Neg(operand=o):
                 c = ev(o)
                 return Column(-c.values, c.known)
-            case Not(operand=o):
+            case nodes.Not(operand=o):
                 c = ev(o)
                 return Column(~c.values, c.known)
-            case Arith():
+            case nodes.Arith():
                 return self.arith(node)
-            case Compare(op=op, left=left, right=right):
+            case nodes.Compare(op=op, left=left, right=right):
                 a, b = ev(left), ev(right)
                 known = a.known & b.known
                 with np.errstate(invalid="ignore"):
                     v = _COMPARE[op](a.values, b.values)
                 return Column(np.asarray(v, dtype=bool) & known, known)
-            case In():
+            case nodes.In():
                 return self.in_(node)
-            case Logic():
+            case nodes.Logic():
                 return self.logic(node)
-            case Call():
+            case nodes.Call():
                 return self.call(node)
         raise AssertionError(node)
 
-    def arith(self, node: Arith) -> Column:
+    def arith(self, node: nodes.Arith) -> Column:
         a, b = self.ev(node.left), self.ev(node.right)
         known = a.known & b.known
         with np.errstate(all="ignore"):
@@ -114,7 +101,7 @@ class _Evaluator:
                 known = known & ~zero
         return Column(v, known & ~np.isnan(v))
 
-    def in_(self, node: In) -> Column:
+    def in_(self, node: nodes.In) -> Column:
         c = self.ev(node.operand)
         hit = np.zeros(self.n, dtype=bool)
         unknown_item = np.zeros(self.n, dtype=bool)
@@ -126,7 +113,7 @@ class _Evaluator:
         v = (hit != node.negated) & known
         return Column(v, known)
 
-    def logic(self, node: Logic) -> Column:
+    def logic(self, node: nodes.Logic) -> Column:
         cols = [self.ev(o) for o in node.operands]
         all_known = np.logical_and.reduce([c.known for c in cols])
         if node.op == "and":
@@ -142,24 +129,24 @@ class _Evaluator:
         known = true | all_known
         return Column(true, known)
 
-    def call(self, node: Call) -> Column:
+    def call(self, node: nodes.Call) -> Column:
         ev = self.ev
         match node:
-            case Call(name="if", args=(cond, a, b)):
+            case nodes.Call(name="if", args=(cond, a, b)):
                 c, x, y = ev(cond), ev(a), ev(b)
                 v = np.where(c.values, x.values, y.values)
                 known = c.known & np.where(c.values, x.known, y.known)
                 return Column(v, known)
-            case Call(name="round", args=args):
+            case nodes.Call(name="round", args=args):
                 c = ev(args[0])
                 places = int(args[1].value) if len(args) == 2 else 0
                 scale = 10.0**places
                 with np.errstate(all="ignore"):
                     return Column(np.floor(c.values * scale + 0.5) / scale, c.known)
-            case Call(name="abs", args=(a,)):
+            case nodes.Call(name="abs", args=(a,)):
                 c = ev(a)
                 return Column(np.abs(c.values), c.known)
-            case Call(name=fn, args=args):
+            case nodes.Call(name=fn, args=args):
                 cols = [ev(a) for a in args]
                 stack = np.vstack([c.values for c in cols])
                 with np.errstate(invalid="ignore"):
@@ -168,6 +155,6 @@ class _Evaluator:
         raise AssertionError(node)
 
 
-def evaluate(tree: Node, columns: Mapping[str, Column], n: int) -> Column:
+def evaluate(tree: nodes.Node, columns: Mapping[str, Column], n: int) -> Column:
     """The rule for all n firms at once: the same results as `explain` row by row."""
     return _Evaluator(columns, n).ev(tree)

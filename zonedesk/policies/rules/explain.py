@@ -5,21 +5,7 @@ import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from zonedesk.policies.rules.tree import (
-    Arith,
-    Bool,
-    Call,
-    Compare,
-    Fact,
-    In,
-    Logic,
-    Neg,
-    Node,
-    Not,
-    Number,
-    Text,
-    facts_used,
-)
+from zonedesk.policies.rules import nodes
 
 COMPARE = {
     "==": operator.eq,
@@ -80,7 +66,7 @@ class _Explainer:
         return v
 
     def record(self, node, outcome):
-        used = facts_used(node)
+        used = nodes.facts_used(node)
         self.conditions.append(
             Condition(
                 text=self.source[node.position : node.end] if self.source else "",
@@ -96,51 +82,51 @@ class _Explainer:
     def flag(self, node):
         """A yes/no operand; a yes/no fact used as a condition is recorded as one."""
         v = self.ev(node)
-        if isinstance(node, Fact):
+        if isinstance(node, nodes.Fact):
             self.record(node, v)
         return v
 
     def ev(self, node):
         ev = self.ev
         match node:
-            case Number(value=v):
+            case nodes.Number(value=v):
                 return v
-            case Text(value=v) | Bool(value=v):
+            case nodes.Text(value=v) | nodes.Bool(value=v):
                 return v
-            case Fact(name=name):
+            case nodes.Fact(name=name):
                 v = self.fact(name)
                 if isinstance(v, bool) or v is None or isinstance(v, str):
                     return v
                 return _num(v)
-            case Neg(operand=o):
+            case nodes.Neg(operand=o):
                 v = ev(o)
                 return None if v is None else -v
-            case Not(operand=o):
+            case nodes.Not(operand=o):
                 v = self.flag(o)
                 return None if v is None else not v
-            case Arith(op=op, left=left, right=right):
+            case nodes.Arith(op=op, left=left, right=right):
                 a, b = ev(left), ev(right)
                 if a is None or b is None or (op == "/" and b == 0):
                     return None
                 v = ARITH[op](a, b)
                 return None if math.isnan(v) else v
-            case Compare() | In():
+            case nodes.Compare() | nodes.In():
                 return self.comparison(node)
-            case Logic():
+            case nodes.Logic():
                 return self.logic(node)
-            case Call():
+            case nodes.Call():
                 return self.call(node)
         raise AssertionError(node)
 
-    def comparison(self, node: Compare | In):
+    def comparison(self, node: nodes.Compare | nodes.In):
         ev, record = self.ev, self.record
         match node:
-            case Compare(op=op, left=left, right=right):
+            case nodes.Compare(op=op, left=left, right=right):
                 a, b = ev(left), ev(right)
                 if a is None or b is None:
                     return record(node, None)
                 return record(node, bool(COMPARE[op](a, b)))
-            case In(operand=o, options=options, negated=negated):
+            case nodes.In(operand=o, options=options, negated=negated):
                 v = ev(o)
                 items = [ev(i) for i in options.items]
                 if v is None:
@@ -152,7 +138,7 @@ class _Explainer:
                 return record(node, negated)
         raise AssertionError(node)
 
-    def logic(self, node: Logic):
+    def logic(self, node: nodes.Logic):
         values = [self.flag(o) for o in node.operands]
         if node.op == "and":
             if any(v is False for v in values):
@@ -162,23 +148,23 @@ class _Explainer:
             return True
         return None if any(v is None for v in values) else False
 
-    def call(self, node: Call):
+    def call(self, node: nodes.Call):
         ev = self.ev
         match node:
-            case Call(name="if", args=(cond, a, b)):
+            case nodes.Call(name="if", args=(cond, a, b)):
                 c = ev(cond)
                 x, y = ev(a), ev(b)
                 if c is None:
                     return None
                 return x if c else y
-            case Call(name="round", args=args):
+            case nodes.Call(name="round", args=args):
                 v = ev(args[0])
                 places = int(args[1].value) if len(args) == 2 else 0
                 return None if v is None else _round(v, places)
-            case Call(name="abs", args=(a,)):
+            case nodes.Call(name="abs", args=(a,)):
                 v = ev(a)
                 return None if v is None else abs(v)
-            case Call(name=fn, args=args):
+            case nodes.Call(name=fn, args=args):
                 values = [ev(a) for a in args]
                 if any(v is None for v in values):
                     return None
@@ -186,8 +172,10 @@ class _Explainer:
         raise AssertionError(node)
 
 
-def explain(tree: Node, facts: Mapping[str, object], source: str = "") -> Explanation:
+def explain(tree: nodes.Node, facts: Mapping[str, object], source: str = "") -> Explanation:
     """Evaluate for one firm, recording every condition with the firm's values."""
     walk = _Explainer(facts, source)
-    value = walk.flag(tree) if isinstance(tree, Fact) and walk.facts_kind(tree) else walk.ev(tree)
+    value = (
+        walk.flag(tree) if isinstance(tree, nodes.Fact) and walk.facts_kind(tree) else walk.ev(tree)
+    )
     return Explanation(value, tuple(walk.conditions), frozenset(walk.missing))

@@ -1,23 +1,8 @@
 """Tokens to a syntax tree by recursive descent, following the grammar in the package docstring."""
 
+from zonedesk.policies.rules import nodes
 from zonedesk.policies.rules.errors import MAX_DEPTH, WHAT, RuleError
 from zonedesk.policies.rules.tokens import Token, tokenize
-from zonedesk.policies.rules.tree import (
-    FUNCTIONS,
-    Arith,
-    Bool,
-    Call,
-    Compare,
-    Fact,
-    In,
-    ListOf,
-    Logic,
-    Neg,
-    Node,
-    Not,
-    Number,
-    Text,
-)
 
 
 class _Parser:
@@ -57,7 +42,7 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise RuleError("too_deep", self.tok.position)
 
-    def parse(self) -> Node:
+    def parse(self) -> nodes.Node:
         if self.tok.kind == "end":
             raise RuleError("empty", 0)
         node = self.expr()
@@ -65,16 +50,16 @@ class _Parser:
             raise RuleError("trailing", self.tok.position, text=self.tok.text)
         return node
 
-    def expr(self) -> Node:
+    def expr(self) -> nodes.Node:
         self.nested()
         node = self.logic("or", self.and_expr)
         self.depth -= 1
         return node
 
-    def and_expr(self) -> Node:
+    def and_expr(self) -> nodes.Node:
         return self.logic("and", self.not_expr)
 
-    def logic(self, op: str, inner) -> Node:
+    def logic(self, op: str, inner) -> nodes.Node:
         first = inner()
         operands = [first]
         while self.at("keyword", op):
@@ -82,23 +67,23 @@ class _Parser:
             operands.append(inner())
         if len(operands) == 1:
             return first
-        return Logic(op, tuple(operands), position=first.position, end=operands[-1].end)
+        return nodes.Logic(op, tuple(operands), position=first.position, end=operands[-1].end)
 
-    def not_expr(self) -> Node:
+    def not_expr(self) -> nodes.Node:
         if self.at("keyword", "not"):
             start = self.take().position
             self.nested()
             operand = self.not_expr()
             self.depth -= 1
-            return Not(operand, position=start, end=operand.end)
+            return nodes.Not(operand, position=start, end=operand.end)
         return self.compare()
 
-    def compare(self) -> Node:
+    def compare(self) -> nodes.Node:
         left = self.arith()
         if self.tok.kind == "op" and self.tok.text in ("==", "!=", "<", "<=", ">", ">="):
             op = self.take().text
             right = self.arith()
-            return Compare(op, left, right, position=left.position, end=right.end)
+            return nodes.Compare(op, left, right, position=left.position, end=right.end)
         negated = False
         if self.at("keyword", "not") and self.tokens[self.i + 1].text.lower() == "in":
             self.take()
@@ -108,35 +93,35 @@ class _Parser:
             if not self.at("op", "["):
                 self.fail("list")
             options = self.list_()
-            return In(left, options, negated, position=left.position, end=options.end)
+            return nodes.In(left, options, negated, position=left.position, end=options.end)
         return left
 
-    def arith(self) -> Node:
+    def arith(self) -> nodes.Node:
         node = self.term()
         while self.tok.kind == "op" and self.tok.text in ("+", "-"):
             op = self.take().text
             right = self.term()
-            node = Arith(op, node, right, position=node.position, end=right.end)
+            node = nodes.Arith(op, node, right, position=node.position, end=right.end)
         return node
 
-    def term(self) -> Node:
+    def term(self) -> nodes.Node:
         node = self.unary()
         while self.tok.kind == "op" and self.tok.text in ("*", "/"):
             op = self.take().text
             right = self.unary()
-            node = Arith(op, node, right, position=node.position, end=right.end)
+            node = nodes.Arith(op, node, right, position=node.position, end=right.end)
         return node
 
-    def unary(self) -> Node:
+    def unary(self) -> nodes.Node:
         if self.at("op", "-"):
             start = self.take().position
             self.nested()
             operand = self.unary()
             self.depth -= 1
-            return Neg(operand, position=start, end=operand.end)
+            return nodes.Neg(operand, position=start, end=operand.end)
         return self.primary()
 
-    def primary(self) -> Node:
+    def primary(self) -> nodes.Node:
         tok = self.tok
         if tok.kind == "number":
             self.take()
@@ -145,20 +130,20 @@ class _Parser:
             if percent:
                 end = self.take().position + 1
                 value = value / 100
-            return Number(float(value), position=tok.position, end=end, percent=percent)
+            return nodes.Number(float(value), position=tok.position, end=end, percent=percent)
         if tok.kind == "string":
             self.take()
-            return Text(tok.value, position=tok.position, end=tok.position + len(tok.text))
+            return nodes.Text(tok.value, position=tok.position, end=tok.position + len(tok.text))
         if tok.kind == "keyword" and tok.text.lower() in ("true", "false"):
             self.take()
-            return Bool(
+            return nodes.Bool(
                 tok.text.lower() == "true", position=tok.position, end=tok.position + len(tok.text)
             )
         if tok.kind == "name":
             self.take()
             if self.at("op", "("):
                 return self.call(tok)
-            return Fact(tok.text, position=tok.position, end=tok.position + len(tok.text))
+            return nodes.Fact(tok.text, position=tok.position, end=tok.position + len(tok.text))
         if self.at("op", "("):
             self.take()
             node = self.expr()
@@ -169,7 +154,7 @@ class _Parser:
         self.fail("value")
         raise AssertionError  # unreachable: fail raises
 
-    def list_(self) -> ListOf:
+    def list_(self) -> nodes.ListOf:
         start = self.take().position  # "["
         items = []
         if not self.at("op", "]"):
@@ -178,13 +163,16 @@ class _Parser:
                 self.take()
                 items.append(self.expr())
         end = self.expect_op("]", "close_bracket").position + 1
-        return ListOf(tuple(items), position=start, end=end)
+        return nodes.ListOf(tuple(items), position=start, end=end)
 
-    def call(self, name: Token) -> Call:
+    def call(self, name: Token) -> nodes.Call:
         fn = name.text.lower()
-        if fn not in FUNCTIONS:
+        if fn not in nodes.FUNCTIONS:
             raise RuleError(
-                "unknown_function", name.position, name=name.text, allowed=", ".join(FUNCTIONS)
+                "unknown_function",
+                name.position,
+                name=name.text,
+                allowed=", ".join(nodes.FUNCTIONS),
             )
         self.take()  # "("
         args = []
@@ -194,13 +182,13 @@ class _Parser:
                 self.take()
                 args.append(self.expr())
         end = self.expect_op(")", "close_paren").position + 1
-        low, high = FUNCTIONS[fn]
+        low, high = nodes.FUNCTIONS[fn]
         if not low <= len(args) <= high:
             count = str(low) if low == high else f"{low}–{high}"
             raise RuleError("arity", name.position, name=fn, count=count)
-        return Call(fn, tuple(args), position=name.position, end=end)
+        return nodes.Call(fn, tuple(args), position=name.position, end=end)
 
 
-def parse(source: str) -> Node:
+def parse(source: str) -> nodes.Node:
     """The syntax tree of a rule; RuleError (with a position) when it is not well formed."""
     return _Parser(source).parse()
