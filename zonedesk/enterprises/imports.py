@@ -153,13 +153,10 @@ def export_rows(user, filters) -> tuple[list[Column], list[list]]:
 
 
 @dataclass
-class _Sheet:
-    """What every row is read against: the header's columns and the actor's lookups."""
+class _Sheet(xlsx.ImportSheet):
+    """The firm register's sheet with the actor's lookups that every row is read against."""
 
     actor: Actor
-    name: str
-    index: dict[str, int]
-    cols: dict[str, Column]
     zones: dict[str, Zone]
     officers: dict
     statuses: dict[str, str]
@@ -197,7 +194,7 @@ def _read_header(actor: Actor, sheet: str, rows: list) -> _Sheet:
         actor=actor,
         name=sheet,
         index=index,
-        cols=cols,
+        columns=cols,
         zones={z.code: z for z in zone_list(actor)},
         officers={u.username: u for u in officer_list(actor)},
         statuses=_status_values(),
@@ -394,7 +391,7 @@ def parse(actor: Actor, fileobj) -> list[ParsedRow]:
     for number, cells in enumerate(rows[1:], start=2):
         if all(xlsx.text(v) == "" for v in cells):
             continue
-        row = xlsx.SheetRow(name, number, cells, sheet.index, sheet.cols)
+        row = xlsx.SheetRow(sheet, number, cells)
         parsed_row = _read_row(sheet, row, present)
         if parsed_row is None:
             errors.extend(row.errors)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import xlsx
 from zonedesk.core.actors import Actor
-from zonedesk.core.xlsx import CellError, Column, ImportRejected
+from zonedesk.core.xlsx import CellError, ImportRejected
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_list
 from zonedesk.policies import access, facts, rules
@@ -70,13 +70,10 @@ def _date(raw) -> dt.date | None:
 
 
 @dataclass
-class _Sheet:
-    """What every row is read against: the header's columns and the actor's lookups."""
+class _Sheet(xlsx.ImportSheet):
+    """The library's sheet with the actor's lookups that every row is read against."""
 
     actor: Actor
-    name: str
-    index: dict[str, int]
-    cols: dict[str, Column]
     lang: str
     levels: dict[str, str]
     benefits: dict[str, str]
@@ -89,9 +86,7 @@ class _Sheet:
 class _Row(xlsx.SheetRow):
     """One data row of the library's sheet, read against its header and lookups."""
 
-    def __init__(self, sheet: _Sheet, number: int, cells):
-        super().__init__(sheet.name, number, cells, sheet.index, sheet.cols)
-        self.lookups = sheet
+    sheet: _Sheet
 
     def text(self, key) -> str:
         value = xlsx.text(self.cell(key))
@@ -123,7 +118,7 @@ def _read_header(actor: Actor, sheet: str, header_row) -> _Sheet:
         actor=actor,
         name=sheet,
         index=xlsx.read_header(sheet, header, _aliases(), REQUIRED, cols),
-        cols=cols,
+        columns=cols,
         lang=translation.get_language() or "zh-hans",
         levels=_level_values(),
         benefits=_benefit_values(),
@@ -145,7 +140,7 @@ def _read_choice(row: _Row, key: str, values: dict, wrong: str, choices) -> str 
 
 def _read_scope(row: _Row, level: str | None) -> tuple[str, dict]:
     """The zone or administrative area that issued the document, by its code."""
-    sheet, raw = row.lookups, row.cell("scope")
+    sheet, raw = row.sheet, row.cell("scope")
     code = _norm(raw).replace(" ", "")
     if not code:
         row.bad("scope", raw, _("Required."))
@@ -222,12 +217,12 @@ def _read_document(row: _Row) -> _DocumentCells:
     level = _read_choice(
         row,
         "level",
-        row.lookups.levels,
+        row.sheet.levels,
         _("Not an issuing level: one of %(choices)s."),
         PolicyDocument.Level.choices,
     )
     code, scope = _read_scope(row, level)
-    forbidden = _forbidden(row.lookups, level, code, scope)
+    forbidden = _forbidden(row.sheet, level, code, scope)
     issuer = row.text("issuer")
     row.required("issuer", issuer)
     number = row.text("number")
@@ -259,7 +254,7 @@ def _check_rules(row: _Row, eligibility: str, benefit: str | None) -> None:
         try:
             facts.compile_rule(source, result=kind)
         except rules.RuleError as exc:
-            row.bad(key, source, exc.message(row.lookups.lang))
+            row.bad(key, source, exc.message(row.sheet.lang))
 
 
 def _read_measure(row: _Row) -> ParsedMeasure:
@@ -272,14 +267,12 @@ def _read_measure(row: _Row) -> ParsedMeasure:
     benefit_type = _read_choice(
         row,
         "benefit_type",
-        row.lookups.benefits,
+        row.sheet.benefits,
         _("Not a benefit type: one of %(choices)s."),
         Measure.BenefitType.choices,
     )
     raw_mode = row.cell("mode")
-    mode = (
-        row.lookups.modes.get(_norm(raw_mode)) if xlsx.text(raw_mode) else Measure.Mode.APPLICATION
-    )
+    mode = row.sheet.modes.get(_norm(raw_mode)) if xlsx.text(raw_mode) else Measure.Mode.APPLICATION
     if mode is None:
         row.bad(
             "mode",
@@ -356,7 +349,7 @@ def _read_rows(sheet: _Sheet, rows: list) -> dict[tuple, ParsedDocument]:
 def _check_permissions(sheet: _Sheet, documents: list[ParsedDocument]) -> list[ParsedDocument]:
     """The documents to write: another unit's are left out when unchanged, refused otherwise."""
     errors, kept = [], []
-    scope_header = sheet.cols["scope"].header
+    scope_header = sheet.columns["scope"].header
     for p in documents:
         if not p.forbidden:
             kept.append(p)
