@@ -279,11 +279,14 @@ def list_documents(request, filters: Query[DocumentFilterIn]):
     return LazyPage(qs, _document_out)
 
 
+def _found(record, message: str):
+    if record is None:
+        raise NotFound(message)
+    return record
+
+
 def _document(request, pk: int) -> PolicyDocument:
-    document = selectors.document_get(request.user, pk)
-    if document is None:
-        raise NotFound(_("No such policy document."))
-    return document
+    return _found(selectors.document_get(request.user, pk), _("No such policy document."))
 
 
 @router.get("/policies/documents/{int:pk}", response=DocumentDetailOut)
@@ -349,10 +352,7 @@ def list_measures(request, filters: Query[MeasureFilterIn]):
 
 
 def _measure(request, pk: int) -> Measure:
-    measure = selectors.measure_get(request.user, pk)
-    if measure is None:
-        raise NotFound(_("No such measure."))
-    return measure
+    return _found(selectors.measure_get(request.user, pk), _("No such measure."))
 
 
 @router.get("/policies/measures/{int:pk}", response=MeasureDetailOut)
