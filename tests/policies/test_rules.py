@@ -3,6 +3,8 @@ the explaining and vectorised evaluators agreeing on every firm (property-tested
 
 import math
 import string
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -375,3 +377,15 @@ def test_the_hint_shows_the_percentage_meant():
     with pytest.raises(rules.RuleError) as caught:
         rules.compile_rule("export_share >= 20", AUTHOR_TYPES, shares=SHARES, choices=CHOICES)
     assert "20%" in caught.value.message("en") and "20%" in caught.value.message("zh")
+
+
+def test_the_rule_language_loads_without_django():
+    """The rule package is pure computation: importing it in a fresh interpreter loads no Django."""
+    code = (
+        "import sys; import zonedesk.policies.rules; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    out = subprocess.run(  # noqa: S603 (the interpreter running the tests, fixed arguments)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

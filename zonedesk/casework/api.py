@@ -6,58 +6,33 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from zonedesk.casework import flows, selectors, services
 from zonedesk.casework.models import Problem
+from zonedesk.casework.schemas import (
+    ContactDueOut,
+    ContactIn,
+    ContactOut,
+    DifficultiesOut,
+    OverviewOut,
+    PlanIn,
+    PlanOut,
+    ProblemDetailOut,
+    ProblemFilterIn,
+    ProblemIn,
+    ProblemOut,
+    StepIn,
+)
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
-from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import zone_get
 
 router = Router(tags=["casework"])
-
-
-class EventOut(Schema):
-    # The published names; the table's columns are from_state/to_state since the events
-    # moved onto core.workflow, and API clients should not have to follow that rename.
-    step: str
-    from_status: str
-    to_status: str
-    actor: str | None
-    at: dt.datetime
-    reason: str
-
-
-class ProblemOut(Schema):
-    id: int
-    enterprise_id: int
-    enterprise: str
-    category: str
-    title: str
-    severity: str
-    status: str
-    department: str | None
-    assignee: str | None
-    due_at: dt.date | None
-    overdue: bool
-    extended: bool
-    escalated: bool
-    satisfaction: int | None
-    created_at: dt.datetime
-
-
-class ProblemDetailOut(ProblemOut):
-    description: str
-    raised_via: str
-    anonymous: bool
-    firm_comment: str
-    next_steps: list[str]
-    events: list[EventOut]
 
 
 def _out(p: Problem, today: dt.date) -> dict:
@@ -102,14 +77,6 @@ def _detail(request, p: Problem) -> dict:
     }
 
 
-class ProblemFilterIn(InputSchema):
-    status: str = Field("", max_length=20)
-    category: str = Field("", max_length=20)
-    overdue: bool | None = None
-    mine: bool = False
-    enterprise: int | None = Field(None, ge=1)
-
-
 @router.get("/problems", response=list[ProblemOut])
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_problems(request, filters: Query[ProblemFilterIn]):
@@ -151,15 +118,6 @@ def get_problem(request, pk: int):
     return _detail(request, _problem(request, pk))
 
 
-class ProblemIn(InputSchema):
-    category: str = Field(max_length=20)
-    title: str = Field(max_length=200)
-    description: str = Field("", max_length=20_000)
-    raised_via: str | None = Field(None, max_length=8)
-    severity: str = Field(Problem.Severity.NORMAL, max_length=8)
-    anonymous: bool = False
-
-
 @router.post("/firms/{int:pk}/problems", response={201: ProblemDetailOut})
 def submit_problem(request, pk: int, payload: ProblemIn):
     """Raise a problem for a firm (the firm itself, its liaison officer or a zone leader)."""
@@ -168,16 +126,6 @@ def submit_problem(request, pk: int, payload: ProblemIn):
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
     problem = services.problem_submit(actor=request.user, enterprise=enterprise, **payload.dict())
     return Status(201, _detail(request, _problem(request, problem.pk)))
-
-
-class StepIn(InputSchema):
-    to: str = Field(description="the next status, or extended", max_length=20)
-    reason: str = Field("", max_length=5000)
-    department_id: int | None = Field(None, ge=1)
-    assignee_id: int | None = Field(None, ge=1)
-    due_on: dt.date | None = None
-    satisfaction: int | None = Field(None, ge=1, le=5)
-    comment: str = Field("", max_length=5000)
 
 
 @router.post("/problems/{int:pk}/steps", response=ProblemDetailOut)
@@ -202,17 +150,6 @@ def take_step(request, pk: int, payload: StepIn):
     return _detail(request, _problem(request, pk))
 
 
-class ContactDueOut(Schema):
-    enterprise_id: int
-    enterprise: str
-    at_risk: bool
-    visit_every_days: int
-    call_every_days: int
-    last_visit: dt.date | None
-    last_contact: dt.date | None
-    days_overdue: int | None = Field(description="none: never contacted")
-
-
 @router.get("/casework/contacts-due", response=list[ContactDueOut])
 def contacts_due(request):
     """Firms whose next visit or call is overdue by their contact plan: an officer's own, a
@@ -230,25 +167,6 @@ def contacts_due(request):
         }
         for r in selectors.contacts_due(request.user, today=timezone.localdate())
     ]
-
-
-class OverviewRowOut(Schema):
-    key: str
-    label: str
-    raised: int
-    open: int
-    overdue: int
-    resolved: int
-    avg_days_to_resolve: Decimal | None = Field(description="working days, raised to resolved")
-    satisfaction_avg: Decimal | None
-
-
-class OverviewOut(Schema):
-    zone: str
-    period: str
-    total: OverviewRowOut
-    by_category: list[OverviewRowOut]
-    by_department: list[OverviewRowOut]
 
 
 def _row(r) -> dict:
@@ -294,28 +212,6 @@ def zone_casework(request, code: str, period: str = Query(..., max_length=7)):
     }
 
 
-class ProblemHeardIn(InputSchema):
-    category: str = Field(max_length=20)
-    title: str = Field(max_length=200)
-
-
-class ContactIn(InputSchema):
-    date: dt.date
-    kind: str = Field(description="on_site, phone, online or firm_came", max_length=10)
-    notes: str = Field("", max_length=5000)
-    figures_seen: str = Field("", max_length=2000)
-    follow_up_on: dt.date | None = None
-    problems: list[ProblemHeardIn] = Field(default_factory=list, max_length=20)
-
-
-class ContactOut(Schema):
-    id: int
-    enterprise_id: int
-    date: dt.date
-    kind: str
-    problems: list[int]
-
-
 @router.post("/firms/{int:pk}/contacts", response={201: ContactOut})
 def log_contact(request, pk: int, payload: ContactIn):
     """Record a visit or call (the firm's liaison officer or a zone leader), with the problems
@@ -344,20 +240,6 @@ def log_contact(request, pk: int, payload: ContactIn):
     )
 
 
-class PlanIn(InputSchema):
-    visit_every_days: int = Field(ge=1, le=366)
-    call_every_days: int = Field(ge=1, le=366)
-    at_risk: bool = False
-
-
-class PlanOut(Schema):
-    enterprise_id: int
-    visit_every_days: int
-    call_every_days: int
-    at_risk: bool
-    leading_cadre: str | None
-
-
 @router.put("/firms/{int:pk}/contact-plan", response=PlanOut)
 def set_contact_plan(request, pk: int, payload: PlanIn):
     """How often the firm is to be visited and called (its officer or a zone leader)."""
@@ -372,13 +254,6 @@ def set_contact_plan(request, pk: int, payload: PlanIn):
         "at_risk": plan.at_risk,
         "leading_cadre": str(plan.leading_cadre) if plan.leading_cadre_id else None,
     }
-
-
-class DifficultiesOut(Schema):
-    period: str
-    text: str = Field(description="the numbered paragraph, in the request's language")
-    firms: int
-    categories: list[dict]
 
 
 @router.get("/zones/{code}/difficulties", response=DifficultiesOut)

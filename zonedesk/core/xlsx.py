@@ -238,6 +238,34 @@ class Column:
     comment: str = ""
 
 
+@dataclass
+class ImportSheet:
+    """A sheet being imported: its name and columns, and where the header found each column.
+    An import subclasses it to carry what its rows are checked against."""
+
+    name: str
+    index: dict[str, int]  # column key -> position in the row
+    columns: dict[str, Column]
+
+
+class SheetRow:
+    """One data row of an import: its cells read by column key, the problems found in them."""
+
+    def __init__(self, sheet: ImportSheet, number: int, cells: Sequence):
+        self.sheet, self.number, self.cells = sheet, number, cells
+        self.index = sheet.index
+        self.errors: list[CellError] = []
+
+    def cell(self, key: str):
+        """The raw cell of a column; None where the sheet has no such column or the row ends."""
+        c = self.index.get(key)
+        return self.cells[c] if c is not None and c < len(self.cells) else None
+
+    def bad(self, key: str, value, reason: str) -> None:
+        header = self.sheet.columns[key].header
+        self.errors.append(CellError(self.sheet.name, self.number, header, text(value), reason))
+
+
 def write_workbook(sheets: Iterable[tuple[str, Sequence[Column], Iterable[Sequence]]]) -> bytes:
     """An .xlsx of (sheet name, columns, rows) in constant memory."""
     buffer = io.BytesIO()

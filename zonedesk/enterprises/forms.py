@@ -6,6 +6,7 @@ from zonedesk.core import industry
 from zonedesk.core.forms import StyledFormMixin
 from zonedesk.enterprises.models import Contact, Enterprise
 from zonedesk.enterprises.selectors import EnterpriseFilters
+from zonedesk.enterprises.services import CONTACT_FIELDS, REGISTRY_FIELDS
 
 
 class EnterpriseFilterForm(StyledFormMixin, forms.Form):
@@ -71,17 +72,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "credit_code",
-            "zone",
-            "industry_code",
-            "above_designated_size",
-            "status",
-            "production_start",
-            "address",
-            "officer",
-        ]
+        fields = list(REGISTRY_FIELDS)
         widgets = {
             "production_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "industry_code": forms.TextInput(
@@ -117,7 +108,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 class ContactForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "title", "phone", "email"]
+        fields = list(CONTACT_FIELDS)
 
 
 ContactFormSet = forms.inlineformset_factory(

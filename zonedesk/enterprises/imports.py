@@ -4,7 +4,7 @@ One row per firm, keyed by credit code: a new code registers a firm, a known one
 Every cell is checked before anything is written; any problem rejects the whole file.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -13,26 +13,20 @@ from zonedesk.core.actors import Actor
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
 from zonedesk.enterprises import access, selectors
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.enterprises.services import EDITABLE_FIELDS, ContactData, EnterpriseData
+from zonedesk.enterprises.services import (
+    EDITABLE_FIELDS,
+    REGISTRY_FIELDS,
+    ContactData,
+    EnterpriseData,
+)
 from zonedesk.org.models import Zone
 from zonedesk.org.selectors import officer_list, zone_list
 
 SHEET = "enterprises"
 # Columns that carry a registry field (the zone, contact and credit code are handled apart).
 DATA_FIELDS = EDITABLE_FIELDS - {"credit_code"}
-KEYS = (
-    "name",
-    "credit_code",
-    "zone",
-    "industry_code",
-    "above_designated_size",
-    "status",
-    "production_start",
-    "address",
-    "officer",
-    "contact_name",
-    "contact_phone",
-)
+# The registry's fields, then the first contact (more contacts are edited on the firm's page).
+KEYS = (*REGISTRY_FIELDS, "contact_name", "contact_phone")
 
 
 def columns() -> dict[str, Column]:
@@ -158,206 +152,253 @@ def export_rows(user, filters) -> tuple[list[Column], list[list]]:
     return cols, rows
 
 
-def parse(actor: Actor, fileobj) -> list[ParsedRow]:
-    """Read and check every row; raise ImportRejected listing every problem, or return the rows."""
+@dataclass
+class _Sheet(xlsx.ImportSheet):
+    """The firm register's sheet with the actor's lookups that every row is read against."""
+
+    actor: Actor
+    zones: dict[str, Zone]
+    officers: dict
+    statuses: dict[str, str]
+    registered: dict[str, Enterprise]  # credit code -> the firm registered with it
+    seen: dict[str, int] = field(default_factory=dict)  # credit code -> first row with it
+
+    @property
+    def default_zone(self) -> Zone | None:
+        return next(iter(self.zones.values())) if len(self.zones) == 1 else None
+
+
+def _read_workbook(fileobj) -> tuple[str, list]:
     sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=SHEET)
     if not rows:
         raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
-    cols = columns()
-    index = xlsx.read_header(
-        sheet, rows[0], _header_aliases(), ("name", "credit_code", "industry_code"), cols
-    )
-    errors: list[CellError] = []
+    return sheet, rows
 
-    zones = {z.code: z for z in zone_list(actor)}
-    default_zone = next(iter(zones.values())) if len(zones) == 1 else None
-    officers = {u.username: u for u in officer_list(actor)}
-    statuses = _status_values()
-    present = frozenset(key for key in index if key in DATA_FIELDS)
-    existing = {
-        e.credit_code: e
-        for e in Enterprise.objects.select_related("zone__area")
+
+def _registered(rows: list, code_col: int) -> dict[str, Enterprise]:
+    """The registered firms among the sheet's credit codes (one query)."""
+    codes = [uscc.normalise(xlsx.text(r[code_col])) for r in rows[1:] if len(r) > code_col]
+    firms = (
+        Enterprise.objects.select_related("zone__area")
         .prefetch_related("contacts")
-        .filter(
-            credit_code__in=[
-                uscc.normalise(xlsx.text(r[index["credit_code"]]))
-                for r in rows[1:]
-                if len(r) > index["credit_code"]
-            ]
+        .filter(credit_code__in=codes)
+    )
+    return {e.credit_code: e for e in firms}
+
+
+def _read_header(actor: Actor, sheet: str, rows: list) -> _Sheet:
+    cols = columns()
+    required = ("name", "credit_code", "industry_code")
+    index = xlsx.read_header(sheet, rows[0], _header_aliases(), required, cols)
+    return _Sheet(
+        actor=actor,
+        name=sheet,
+        index=index,
+        columns=cols,
+        zones={z.code: z for z in zone_list(actor)},
+        officers={u.username: u for u in officer_list(actor)},
+        statuses=_status_values(),
+        registered=_registered(rows, index["credit_code"]),
+    )
+
+
+def _read_name(row: xlsx.SheetRow) -> str:
+    name = xlsx.text(row.cell("name"))
+    if not name:
+        row.bad("name", "", _("Required."))
+    elif len(name) > 200:
+        row.bad("name", name, _("At most 200 characters."))
+    return name
+
+
+def _read_credit_code(row: xlsx.SheetRow, seen: dict[str, int]) -> str:
+    raw = row.cell("credit_code")
+    code = uscc.normalise(xlsx.text(raw))
+    if not code:
+        row.bad("credit_code", raw, _("Required."))
+        return code
+    for msg in uscc.problems(code):
+        row.bad("credit_code", raw, msg)
+    if code in seen:
+        row.bad("credit_code", raw, _("The same code is on row %(row)d.") % {"row": seen[code]})
+    seen.setdefault(code, row.number)
+    return code
+
+
+def _read_zone(row: xlsx.SheetRow, sheet: _Sheet, found: Enterprise | None) -> Zone | None:
+    """The zone cell; empty means the firm's registered zone, or the actor's only zone."""
+    raw = xlsx.text(row.cell("zone"))
+    if raw:
+        zone = sheet.zones.get(raw.lower())
+    elif found is not None:
+        zone = sheet.zones.get(found.zone.code)
+    else:
+        zone = sheet.default_zone
+    if zone is None:
+        row.bad(
+            "zone",
+            raw,
+            _("Required: the code of one of your zones.")
+            if not raw
+            else _("Not one of your zones."),
         )
-    }
-    seen: dict[str, int] = {}
-    parsed: list[ParsedRow] = []
+    return zone
 
-    for r, cells in enumerate(rows[1:], start=2):
 
-        def cell(key, cells=cells):
-            c = index.get(key)
-            return cells[c] if c is not None and c < len(cells) else None
+def _read_industry(row: xlsx.SheetRow) -> str:
+    raw = row.cell("industry_code")
+    code = xlsx.text(raw)
+    if isinstance(raw, float) and len(code) in (1, 3):
+        row.bad(
+            "industry_code",
+            raw,
+            _(
+                "A number cell loses leading zeros: write the code as text or with its section "
+                "letter (e.g. A0111)."
+            ),
+        )
+    elif not code:
+        row.bad("industry_code", raw, _("Required."))
+    else:
+        for msg in industry.problems(code):
+            row.bad("industry_code", raw, msg)
+    return code
 
-        if all(xlsx.text(v) == "" for v in cells):
-            continue
-        row_errors: list[CellError] = []
 
-        def bad(key, value, reason, r=r, row_errors=row_errors):
-            row_errors.append(CellError(sheet, r, cols[key].header, xlsx.text(value), reason))
+def _read_size_status_start(row: xlsx.SheetRow, statuses: dict) -> dict:
+    """Above designated size, status and start of production (all may be empty)."""
+    try:
+        above = xlsx.to_bool(row.cell("above_designated_size"))
+    except ValueError:
+        above = False
+        row.bad(
+            "above_designated_size",
+            row.cell("above_designated_size"),
+            _("Write Yes or No (是/否)."),
+        )
+    raw_status = xlsx.text(row.cell("status")).lower()
+    status = statuses.get(raw_status) if raw_status else Enterprise.Status.PRODUCING
+    if status is None:
+        row.bad(
+            "status",
+            raw_status,
+            _("Must be one of: %(values)s")
+            % {"values": ", ".join(str(label) for _v, label in Enterprise.Status.choices)},
+        )
+    production_start = None
+    if xlsx.text(row.cell("production_start")):
+        try:
+            production_start = xlsx.to_date(row.cell("production_start"))
+        except ValueError:
+            row.bad(
+                "production_start",
+                row.cell("production_start"),
+                _("Not a date: write e.g. 2020-03-15."),
+            )
+    return {"above_designated_size": above, "status": status, "production_start": production_start}
 
-        name = xlsx.text(cell("name"))
-        if not name:
-            bad("name", "", _("Required."))
-        elif len(name) > 200:
-            bad("name", name, _("At most 200 characters."))
 
-        raw_code = cell("credit_code")
-        code = uscc.normalise(xlsx.text(raw_code))
-        if not code:
-            bad("credit_code", raw_code, _("Required."))
-        else:
-            for msg in uscc.problems(code):
-                bad("credit_code", raw_code, msg)
-            if code in seen:
-                bad(
-                    "credit_code",
-                    raw_code,
-                    _("The same code is on row %(row)d.") % {"row": seen[code]},
-                )
-            seen.setdefault(code, r)
+def _read_address_officer(row: xlsx.SheetRow, sheet: _Sheet, zone: Zone | None) -> dict:
+    address = xlsx.text(row.cell("address"))
+    if len(address) > 200:
+        row.bad("address", address, _("At most 200 characters."))
+    officer = None
+    raw_officer = xlsx.text(row.cell("officer"))
+    if raw_officer:
+        officer = sheet.officers.get(raw_officer)
+        if officer is None or (zone is not None and officer.zone_id != zone.pk):
+            row.bad("officer", raw_officer, _("Not a liaison officer of this zone."))
+    return {"address": address, "officer": officer}
 
-        found = existing.get(code)
-        raw_zone = xlsx.text(cell("zone"))
-        if raw_zone:
-            zone = zones.get(raw_zone.lower())
-        elif found is not None:
-            zone = zones.get(found.zone.code)
-        else:
-            zone = default_zone
-        if zone is None:
-            bad(
+
+def _read_contact(row: xlsx.SheetRow) -> ContactData | None:
+    name = xlsx.text(row.cell("contact_name"))
+    phone = xlsx.text(row.cell("contact_phone"))
+    if phone and not name:
+        row.bad("contact_name", "", _("Give the contact's name with the phone number."))
+    if len(phone) > 20 or "*" in phone:
+        row.bad(
+            "contact_phone",
+            phone,
+            _("Not a phone number (a masked number cannot be imported)."),
+        )
+    if len(name) > 50:
+        row.bad("contact_name", name, _("At most 50 characters."))
+    elif name:
+        return ContactData(name=name, phone=phone)
+    return None
+
+
+def _check_permission(row: xlsx.SheetRow, actor: Actor, found: Enterprise | None, zone) -> None:
+    """A known firm must be the actor's to edit and stay in its zone; a new one, in a zone
+    where the actor may register firms."""
+    raw_zone = xlsx.text(row.cell("zone"))
+    if found is not None:
+        if not access.can_edit(actor, found):
+            row.bad(
+                "credit_code",
+                row.cell("credit_code"),
+                _("This firm is registered already and you may not change it."),
+            )
+        elif zone is not None and found.zone_id != zone.pk:
+            row.bad(
                 "zone",
                 raw_zone,
-                _("Required: the code of one of your zones.")
-                if not raw_zone
-                else _("Not one of your zones."),
-            )
-
-        raw_industry = cell("industry_code")
-        industry_code = xlsx.text(raw_industry)
-        if isinstance(raw_industry, float) and len(industry_code) in (1, 3):
-            bad(
-                "industry_code",
-                raw_industry,
                 _(
-                    "A number cell loses leading zeros: write the code as text or with its section "
-                    "letter (e.g. A0111)."
-                ),
-            )
-        elif not industry_code:
-            bad("industry_code", raw_industry, _("Required."))
-        else:
-            for msg in industry.problems(industry_code):
-                bad("industry_code", raw_industry, msg)
-
-        try:
-            above = xlsx.to_bool(cell("above_designated_size"))
-        except ValueError:
-            above = False
-            bad(
-                "above_designated_size",
-                cell("above_designated_size"),
-                _("Write Yes or No (是/否)."),
-            )
-
-        raw_status = xlsx.text(cell("status")).lower()
-        status = statuses.get(raw_status) if raw_status else Enterprise.Status.PRODUCING
-        if status is None:
-            bad(
-                "status",
-                raw_status,
-                _("Must be one of: %(values)s")
-                % {"values": ", ".join(str(label) for _v, label in Enterprise.Status.choices)},
-            )
-
-        production_start = None
-        if xlsx.text(cell("production_start")):
-            try:
-                production_start = xlsx.to_date(cell("production_start"))
-            except ValueError:
-                bad(
-                    "production_start",
-                    cell("production_start"),
-                    _("Not a date: write e.g. 2020-03-15."),
+                    "The firm is registered in zone %(zone)s; moving firms between zones is not done by import."
                 )
-
-        address = xlsx.text(cell("address"))
-        if len(address) > 200:
-            bad("address", address, _("At most 200 characters."))
-
-        officer = None
-        raw_officer = xlsx.text(cell("officer"))
-        if raw_officer:
-            officer = officers.get(raw_officer)
-            if officer is None or (zone is not None and officer.zone_id != zone.pk):
-                bad("officer", raw_officer, _("Not a liaison officer of this zone."))
-
-        contact = None
-        contact_name = xlsx.text(cell("contact_name"))
-        contact_phone = xlsx.text(cell("contact_phone"))
-        if contact_phone and not contact_name:
-            bad("contact_name", "", _("Give the contact's name with the phone number."))
-        if len(contact_phone) > 20 or "*" in contact_phone:
-            bad(
-                "contact_phone",
-                contact_phone,
-                _("Not a phone number (a masked number cannot be imported)."),
+                % {"zone": found.zone.code},
             )
-        if len(contact_name) > 50:
-            bad("contact_name", contact_name, _("At most 50 characters."))
-        elif contact_name:
-            contact = ContactData(name=contact_name, phone=contact_phone)
+    elif zone is not None and not access.can_create(actor, zone):
+        row.bad("zone", raw_zone, _("You may not register firms in this zone."))
 
-        if found is not None:
-            if not access.can_edit(actor, found):
-                bad(
-                    "credit_code",
-                    raw_code,
-                    _("This firm is registered already and you may not change it."),
-                )
-            elif zone is not None and found.zone_id != zone.pk:
-                bad(
-                    "zone",
-                    raw_zone,
-                    _(
-                        "The firm is registered in zone %(zone)s; moving firms between zones is not done by import."
-                    )
-                    % {"zone": found.zone.code},
-                )
-        elif zone is not None and not access.can_create(actor, zone):
-            bad("zone", raw_zone, _("You may not register firms in this zone."))
 
-        if row_errors:
-            errors.extend(row_errors)
+def _read_row(sheet: _Sheet, row: xlsx.SheetRow, present: frozenset[str]) -> ParsedRow | None:
+    """One firm's row, every cell checked; None when it has problems (left in row.errors)."""
+    name = _read_name(row)
+    code = _read_credit_code(row, sheet.seen)
+    found = sheet.registered.get(code)
+    zone = _read_zone(row, sheet, found)
+    industry_code = _read_industry(row)
+    values = _read_size_status_start(row, sheet.statuses)
+    values |= _read_address_officer(row, sheet, zone)
+    contact = _read_contact(row)
+    _check_permission(row, sheet.actor, found, zone)
+    if row.errors:
+        return None
+    return ParsedRow(
+        row=row.number,
+        zone=zone,
+        present=present,
+        existing=found,
+        data=EnterpriseData(
+            name=name,
+            credit_code=code,
+            industry_code=industry.normalise(industry_code),
+            **values,
+        ),
+        contact=contact,
+    )
+
+
+def parse(actor: Actor, fileobj) -> list[ParsedRow]:
+    """Read and check every row; raise ImportRejected listing every problem, or return the rows."""
+    name, rows = _read_workbook(fileobj)
+    sheet = _read_header(actor, name, rows)
+    present = frozenset(key for key in sheet.index if key in DATA_FIELDS)
+    errors: list[CellError] = []
+    parsed: list[ParsedRow] = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if all(xlsx.text(v) == "" for v in cells):
             continue
-        parsed.append(
-            ParsedRow(
-                row=r,
-                zone=zone,
-                present=present,
-                existing=found,
-                data=EnterpriseData(
-                    name=name,
-                    credit_code=code,
-                    industry_code=industry.normalise(industry_code),
-                    above_designated_size=above,
-                    status=status,
-                    production_start=production_start,
-                    address=address,
-                    officer=officer,
-                ),
-                contact=contact,
-            )
-        )
+        row = xlsx.SheetRow(sheet, number, cells)
+        parsed_row = _read_row(sheet, row, present)
+        if parsed_row is None:
+            errors.extend(row.errors)
+        else:
+            parsed.append(parsed_row)
     if errors:
         raise ImportRejected(errors)
     if not parsed:
-        raise ImportRejected([CellError(sheet, 2, "", "", _("The sheet has no data rows."))])
+        raise ImportRejected([CellError(name, 2, "", "", _("The sheet has no data rows."))])
     return parsed

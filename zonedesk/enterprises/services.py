@@ -17,7 +17,9 @@ from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 from zonedesk.org import services as org_services
 from zonedesk.org.models import Role, User, Zone
 
-AUDITED_FIELDS = (
+# A firm's registry fields, in the order of the form, the spreadsheet template and its export;
+# the audit log records the same fields.
+REGISTRY_FIELDS = (
     "name",
     "credit_code",
     "zone",
@@ -28,7 +30,8 @@ AUDITED_FIELDS = (
     "address",
     "officer",
 )
-EDITABLE_FIELDS = frozenset(AUDITED_FIELDS) - {"zone"}
+AUDITED_FIELDS = REGISTRY_FIELDS
+EDITABLE_FIELDS = frozenset(REGISTRY_FIELDS) - {"zone"}
 CONTACT_FIELDS = ("name", "title", "phone", "email")
 
 
@@ -206,6 +209,25 @@ class ImportResult:
     unchanged: int
 
 
+def _merge_contact(
+    enterprise: Enterprise, contact: ContactData, new_rows: list, changed_rows: list
+) -> list | None:
+    """An imported contact updates the firm's contact of that name (its phone) or is added;
+    the rows to write go to new_rows / changed_rows. The audit's [before, after], or None."""
+    contacts = list(enterprise.contacts.all())
+    old = [_contact_audit(c) for c in contacts]
+    match = next((c for c in contacts if c.name == contact.name), None)
+    if match is None:
+        match = Contact(enterprise=enterprise, **vars(contact))
+        new_rows.append(match)
+        contacts.append(match)
+    elif contact.phone and match.phone != contact.phone:
+        match.phone = contact.phone
+        changed_rows.append(match)
+    new = [_contact_audit(c) for c in contacts]
+    return [old, new] if new != old else None
+
+
 @transaction.atomic
 def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
     """Register or update every firm in the sheet, or nothing at all (raises ImportRejected)."""
@@ -230,19 +252,9 @@ def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
                 setattr(enterprise, name, value)
         changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
         if row.contact is not None:
-            contacts = list(enterprise.contacts.all())
-            old = [_contact_audit(c) for c in contacts]
-            match = next((c for c in contacts if c.name == row.contact.name), None)
-            if match is None:
-                match = Contact(enterprise=enterprise, **vars(row.contact))
-                contacts_new.append(match)
-                contacts.append(match)
-            elif row.contact.phone and match.phone != row.contact.phone:
-                match.phone = row.contact.phone
-                contacts_changed.append(match)
-            new = [_contact_audit(c) for c in contacts]
-            if new != old:
-                changes["contacts"] = [old, new]
+            contacts = _merge_contact(enterprise, row.contact, contacts_new, contacts_changed)
+            if contacts is not None:
+                changes["contacts"] = contacts
         if changes:
             enterprise.updated_at = timezone.now()
             to_update.append(enterprise)

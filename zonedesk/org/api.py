@@ -1,33 +1,15 @@
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from zonedesk.core.errors import NotFound, ValidationFailed
-from zonedesk.core.schemas import InputSchema
 from zonedesk.org import selectors, services
+from zonedesk.org.schemas import (
+    ZoneIn,
+    ZoneOut,
+    ZonePatch,
+)
 
 router = Router(tags=["zones"])
-
-
-class AreaOut(Schema):
-    code: str
-    name: str
-    level: str
-
-
-class ZoneOut(Schema):
-    code: str
-    name: str
-    area: AreaOut
-
-
-class ZoneIn(InputSchema):
-    code: str
-    name: str
-    area_code: str
-
-
-class ZonePatch(InputSchema):
-    name: str | None = None
 
 
 def _zone(request, code: str):

@@ -1,13 +1,12 @@
 """Entitlements and coverage over the API: what a firm qualifies for and why, the benefit's
 next step, and a zone's 一条不漏 / 应享尽享 coverage."""
 
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -15,7 +14,6 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
-from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.access import can_view_dashboard
@@ -23,37 +21,31 @@ from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
 from zonedesk.policies import access, imports, selectors, services
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
+from zonedesk.policies.schemas import (
+    CoverageOut,
+    DocumentDetailOut,
+    DocumentFilterIn,
+    DocumentIn,
+    DocumentOut,
+    DocumentPatch,
+    EntitlementOut,
+    ImportSummaryOut,
+    MeasureCoverageOut,
+    MeasureDetailOut,
+    MeasureFilterIn,
+    MeasureIn,
+    MeasureOut,
+    MeasurePatch,
+    MoveIn,
+    OpenFilterIn,
+    OpenOut,
+    RuleCheckIn,
+    RulePreviewOut,
+    UnclaimedOut,
+)
 
 router = Router(tags=["policies"])
 CENT = Decimal("0.01")
-
-
-class ConditionOut(Schema):
-    text: str
-    outcome: bool | None
-    values: dict
-
-
-class EntitlementOut(Schema):
-    id: int
-    measure_id: int
-    level: str
-    document: str
-    clause: str
-    title: str
-    benefit_type: str
-    mode: str
-    decision: str
-    missing_facts: list[str]
-    estimate_wan: Decimal | None
-    state: str
-    approved_wan: Decimal | None
-    disbursed_wan: Decimal | None
-    disbursed_on: dt.date | None
-    rule: str
-    rule_version: int
-    facts_of: str
-    conditions: list[ConditionOut]
 
 
 def _out(e: Entitlement, explanation=None) -> dict:
@@ -94,13 +86,6 @@ def list_entitlements(request, pk: int):
     ]
 
 
-class MoveIn(InputSchema):
-    to: str = Field(description="notified, applied, approved, disbursed, rejected or declined")
-    amount_wan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    on: dt.date | None = None
-    note: str = Field("", max_length=2000)
-
-
 @router.post("/entitlements/{pk}/move", response=EntitlementOut)
 def move_entitlement(request, pk: int, payload: MoveIn):
     """The benefit's next step; refused with the reason when the move is not allowed."""
@@ -109,19 +94,6 @@ def move_entitlement(request, pk: int, payload: MoveIn):
         raise NotFound(_("No such entitlement."))
     moved = services.entitlement_move(actor=request.user, entitlement=entitlement, **payload.dict())
     return _out(moved)
-
-
-class CoverageOut(Schema):
-    level: str
-    label: str
-    measures: int
-    eligible: int
-    notified: int
-    done: int
-    notified_rate: Decimal | None = Field(description="一条不漏: notified / eligible")
-    done_rate: Decimal | None = Field(description="应享尽享: disbursed or declined / eligible")
-    estimated_wan: Decimal
-    disbursed_wan: Decimal
 
 
 def _rate(value: Decimal | None) -> Decimal | None:
@@ -159,32 +131,11 @@ def zone_coverage(request, code: str):
     return [_coverage_out(r, "level") for r in by_level]
 
 
-class MeasureCoverageOut(Schema):
-    measure_id: int
-    label: str
-    measures: int
-    eligible: int
-    notified: int
-    done: int
-    notified_rate: Decimal | None = Field(description="一条不漏: notified / eligible")
-    done_rate: Decimal | None = Field(description="应享尽享: disbursed or declined / eligible")
-    estimated_wan: Decimal
-    disbursed_wan: Decimal
-
-
 @router.get("/zones/{code}/coverage/measures", response=list[MeasureCoverageOut])
 def zone_coverage_by_measure(request, code: str):
     """Coverage of the zone's eligible pairs, measure by measure."""
     _by_level, by_measure = selectors.coverage(request.user, zone=_coverage_zone(request, code))
     return [_coverage_out(r, "measure_id") for r in by_measure]
-
-
-class UnclaimedOut(Schema):
-    enterprise_id: int
-    name: str
-    officer: str | None
-    benefits: int = Field(description="eligible pairs still open: identified to approved")
-    estimated_wan: Decimal | None
 
 
 @router.get("/zones/{code}/unclaimed", response=list[UnclaimedOut])
@@ -203,31 +154,6 @@ def zone_unclaimed(request, code: str, limit: int = Query(20, ge=1, le=1000)):
         }
         for u in rows
     ]
-
-
-class OpenFilterIn(InputSchema):
-    who: str = Field("", description="mine (an officer's default) or all", max_length=10)
-    state: str = Field("", description="identified, notified, applied or approved", max_length=12)
-    level: str = Field("", description="province, city, county or zone", max_length=10)
-    zone: str = Field("", description="one zone's code", max_length=50)
-
-
-class OpenOut(Schema):
-    id: int
-    enterprise_id: int
-    enterprise: str
-    credit_code: str
-    officer: str | None
-    measure_id: int
-    level: str
-    document: str
-    clause: str
-    title: str
-    mode: str
-    state: str
-    estimate_wan: Decimal | None
-    approved_wan: Decimal | None
-    decided_at: dt.datetime
 
 
 def _open_out(e: Entitlement) -> dict:
@@ -281,54 +207,6 @@ def list_open_entitlements(request, filters: Query[OpenFilterIn]):
 
 
 # --- the library ---------------------------------------------------------------------------------
-
-
-class DocumentOut(Schema):
-    id: int
-    level: str
-    area_code: str | None = Field(description="a province's, city's or county's document")
-    zone_code: str | None = Field(description="a zone's document")
-    issuer: str
-    number: str
-    title: str
-    published: dt.date | None
-    valid_from: dt.date
-    valid_to: dt.date | None
-    measure_count: int
-
-
-class MeasureOut(Schema):
-    id: int
-    document_id: int
-    document: str
-    level: str
-    clause: str
-    title: str
-    summary: str
-    benefit_type: str
-    mode: str
-    department: str
-    materials: str
-    eligibility: str
-    benefit: str
-    rule_version: int | None
-
-
-class DocumentDetailOut(DocumentOut):
-    source_text: str
-    measures: list[MeasureOut]
-
-
-class RuleVersionOut(Schema):
-    number: int
-    eligibility: str
-    benefit: str
-    created_at: dt.datetime
-    created_by: str | None
-
-
-class MeasureDetailOut(MeasureOut):
-    versions: list[RuleVersionOut]
 
 
 def _document_out(d: PolicyDocument, *, measures=None) -> dict:
@@ -392,11 +270,6 @@ def _choice(field: str, value: str, choices) -> str:
     return value
 
 
-class DocumentFilterIn(Schema):
-    q: str = Field("", max_length=200, description="title, number, issuer or a measure's text")
-    level: str = Field("", description="province, city, county or zone")
-
-
 @router.get("/policies/documents", response=list[DocumentOut])
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_documents(request, filters: Query[DocumentFilterIn]):
@@ -406,11 +279,14 @@ def list_documents(request, filters: Query[DocumentFilterIn]):
     return LazyPage(qs, _document_out)
 
 
+def _found(record, message: str):
+    if record is None:
+        raise NotFound(message)
+    return record
+
+
 def _document(request, pk: int) -> PolicyDocument:
-    document = selectors.document_get(request.user, pk)
-    if document is None:
-        raise NotFound(_("No such policy document."))
-    return document
+    return _found(selectors.document_get(request.user, pk), _("No such policy document."))
 
 
 @router.get("/policies/documents/{int:pk}", response=DocumentDetailOut)
@@ -418,32 +294,6 @@ def get_document(request, pk: int):
     """One document with its measures and their current rules."""
     document = _document(request, pk)
     return _document_out(document, measures=list(document.measures.all()))
-
-
-class DocumentIn(InputSchema):
-    level: str = Field(description="province, city, county or zone")
-    area_code: str | None = Field(None, max_length=6, description="for province, city, county")
-    zone_code: str | None = Field(None, max_length=32, description="for a zone's document")
-    issuer: str = Field(max_length=100)
-    number: str = Field("", max_length=100)
-    title: str = Field(max_length=300)
-    published: dt.date | None = None
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    source_text: str = Field("", max_length=200_000)
-
-
-class DocumentPatch(InputSchema):
-    level: str | None = None
-    area_code: str | None = Field(None, max_length=6)
-    zone_code: str | None = Field(None, max_length=32)
-    issuer: str | None = Field(None, max_length=100)
-    number: str | None = Field(None, max_length=100)
-    title: str | None = Field(None, max_length=300)
-    published: dt.date | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    source_text: str | None = Field(None, max_length=200_000)
 
 
 def _document_values(request, fields: dict) -> dict:
@@ -487,13 +337,6 @@ def update_document(request, pk: int, payload: DocumentPatch):
     return _document_out(document, measures=list(document.measures.all()))
 
 
-class MeasureFilterIn(Schema):
-    q: str = Field("", max_length=200)
-    level: str = ""
-    benefit_type: str = ""
-    mode: str = ""
-
-
 @router.get("/policies/measures", response=list[MeasureOut])
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_measures(request, filters: Query[MeasureFilterIn]):
@@ -509,40 +352,13 @@ def list_measures(request, filters: Query[MeasureFilterIn]):
 
 
 def _measure(request, pk: int) -> Measure:
-    measure = selectors.measure_get(request.user, pk)
-    if measure is None:
-        raise NotFound(_("No such measure."))
-    return measure
+    return _found(selectors.measure_get(request.user, pk), _("No such measure."))
 
 
 @router.get("/policies/measures/{int:pk}", response=MeasureDetailOut)
 def get_measure(request, pk: int):
     """One measure with its current rules and every earlier version."""
     return _measure_out(_measure(request, pk), versions=True)
-
-
-class MeasureIn(InputSchema):
-    clause: str = Field(max_length=30)
-    title: str = Field(max_length=200)
-    summary: str = Field("", max_length=20_000)
-    benefit_type: str
-    mode: str = "application"
-    department: str = Field("", max_length=100)
-    materials: str = Field("", max_length=20_000)
-    eligibility: str = Field(max_length=2000)
-    benefit: str = Field("", max_length=2000)
-
-
-class MeasurePatch(InputSchema):
-    clause: str | None = Field(None, max_length=30)
-    title: str | None = Field(None, max_length=200)
-    summary: str | None = Field(None, max_length=20_000)
-    benefit_type: str | None = None
-    mode: str | None = None
-    department: str | None = Field(None, max_length=100)
-    materials: str | None = Field(None, max_length=20_000)
-    eligibility: str | None = Field(None, max_length=2000)
-    benefit: str | None = Field(None, max_length=2000)
 
 
 @router.post("/policies/documents/{int:pk}/measures", response={201: MeasureDetailOut})
@@ -566,22 +382,6 @@ def update_measure(request, pk: int, payload: MeasurePatch):
             fields[name] = ""
     services.measure_update(actor=request.user, measure=_measure(request, pk), **fields)
     return _measure_out(_measure(request, pk), versions=True)
-
-
-class RuleCheckIn(InputSchema):
-    eligibility: str = Field(max_length=2000)
-    benefit: str = Field("", max_length=2000)
-    zone: str = Field(max_length=32, description="the zone whose firms to count")
-    period: str | None = Field(None, description="YYYY-MM; default: the latest with figures")
-
-
-class RulePreviewOut(Schema):
-    firms: int
-    eligible: int
-    undetermined: int
-    not_eligible: int
-    estimated_wan: Decimal
-    period: str
 
 
 @router.post("/policies/rules/check", response=RulePreviewOut)
@@ -635,16 +435,6 @@ def export_measures(request, zone: str = ""):
 def measures_template(request):
     """The import template: the columns, a synthetic example row and the facts rules may use."""
     return xlsx.xlsx_response(imports.template_bytes(), "measures-template.xlsx")
-
-
-class ImportSummaryOut(Schema):
-    documents_created: int
-    documents_updated: int
-    documents_unchanged: int
-    measures_created: int
-    measures_updated: int
-    measures_unchanged: int
-    rule_versions_added: int
 
 
 @router.post("/policies/measures/import", response=ImportSummaryOut)

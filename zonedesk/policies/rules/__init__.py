@@ -1,0 +1,74 @@
+"""The eligibility rule language: parse, check, explain for one firm, evaluate for all firms.
+
+Pure Python and NumPy, no Django: a rule is text such as
+
+    industry_section == "C" and employees >= 20 and revenue_ytd_yoy <= -30%
+    min(0.5 * interest_paid_wan, 50)
+
+parsed into a small syntax tree and checked against the registry of facts before it is
+stored. Nothing but the tree is ever evaluated: there is no eval, no attribute access, no
+call except the whitelisted functions.
+
+Grammar (lowest precedence first):
+    expr     := and_expr ("or" and_expr)*
+    and_expr := not_expr ("and" not_expr)*
+    not_expr := "not" not_expr | compare
+    compare  := arith [(== | != | < | <= | > | >= ) arith | ["not"] "in" list]
+    arith    := term (("+" | "-") term)*
+    term     := unary (("*" | "/") unary)*
+    unary    := "-" unary | primary
+    primary  := number ["%"] | string | true | false | name | name "(" args ")"
+              | "(" expr ")" | list
+    list     := "[" [expr ("," expr)*] "]"
+≥ ≤ ≠ and Chinese quotes “…” are accepted too. Numbers are IEEE floats in both evaluators
+(the same operations in the same order, so they agree to the bit); amounts are rounded to
+Decimal cents by the caller.
+
+Three-valued logic: a missing fact is *unknown* (None). Comparisons and arithmetic with an
+unknown are unknown; "and" is false if any side is false, "or" true if any side is true,
+otherwise unknown; a division by zero is unknown. A firm whose rule comes out unknown is
+"undetermined", with the missing facts named.
+
+The package follows the pipeline: `tokens` -> `parser` (to the tree of `nodes`) -> `checker` (against
+the facts, before storing) -> `explain` (one firm) or `evaluate` (every firm at once); the two
+evaluators are held together by the property test in tests/policies/test_rules.py.
+"""
+
+from zonedesk.policies.rules.checker import check, compile_rule
+from zonedesk.policies.rules.errors import (
+    MAX_DEPTH,
+    MAX_LENGTH,
+    MESSAGES,
+    TYPE_NAMES,
+    WHAT,
+    RuleError,
+    Type,
+)
+from zonedesk.policies.rules.evaluate import Column, evaluate
+from zonedesk.policies.rules.explain import Condition, Explanation, explain
+from zonedesk.policies.rules.nodes import FUNCTIONS, Node, facts_used
+from zonedesk.policies.rules.parser import parse
+from zonedesk.policies.rules.tokens import Token, tokenize
+
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "MESSAGES",
+    "TYPE_NAMES",
+    "WHAT",
+    "Column",
+    "Condition",
+    "Explanation",
+    "Node",
+    "RuleError",
+    "Token",
+    "Type",
+    "check",
+    "compile_rule",
+    "evaluate",
+    "explain",
+    "facts_used",
+    "parse",
+    "tokenize",
+]

@@ -1,0 +1,100 @@
+"""The syntax tree: frozen nodes that remember the span of rule text they came from."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Node:
+    position: int = field(compare=False, kw_only=True)
+    end: int = field(compare=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    value: float
+    percent: bool = field(default=False, compare=False, kw_only=True)  # written as 30%
+
+
+@dataclass(frozen=True)
+class Text(Node):
+    value: str
+
+
+@dataclass(frozen=True)
+class Bool(Node):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Fact(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class ListOf(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Arith(Node):
+    op: str  # + - * /
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # == != < <= > >=
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class In(Node):
+    operand: Node
+    options: ListOf
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Logic(Node):
+    op: str  # and / or
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    name: str
+    args: tuple[Node, ...]
+
+
+FUNCTIONS = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "round": (1, 2), "if": (3, 3)}
+
+
+def facts_used(tree: Node) -> set[str]:
+    """The names of the facts a tree reads."""
+    out = set()
+
+    def walk(node):
+        if isinstance(node, Fact):
+            out.add(node.name)
+        for value in vars(node).values():
+            if isinstance(value, Node):
+                walk(value)
+            elif isinstance(value, tuple):
+                for v in value:
+                    if isinstance(v, Node):
+                        walk(v)
+
+    walk(tree)
+    return out

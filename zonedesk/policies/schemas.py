@@ -1,0 +1,238 @@
+"""The policies API's request and response schemas (OpenAPI components keep these names)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from zonedesk.core.schemas import InputSchema
+
+
+class ConditionOut(Schema):
+    text: str
+    outcome: bool | None
+    values: dict
+
+
+class EntitlementOut(Schema):
+    id: int
+    measure_id: int
+    level: str
+    document: str
+    clause: str
+    title: str
+    benefit_type: str
+    mode: str
+    decision: str
+    missing_facts: list[str]
+    estimate_wan: Decimal | None
+    state: str
+    approved_wan: Decimal | None
+    disbursed_wan: Decimal | None
+    disbursed_on: dt.date | None
+    rule: str
+    rule_version: int
+    facts_of: str
+    conditions: list[ConditionOut]
+
+
+class MoveIn(InputSchema):
+    to: str = Field(description="notified, applied, approved, disbursed, rejected or declined")
+    amount_wan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    on: dt.date | None = None
+    note: str = Field("", max_length=2000)
+
+
+class CoverageOut(Schema):
+    level: str
+    label: str
+    measures: int
+    eligible: int
+    notified: int
+    done: int
+    notified_rate: Decimal | None = Field(description="一条不漏: notified / eligible")
+    done_rate: Decimal | None = Field(description="应享尽享: disbursed or declined / eligible")
+    estimated_wan: Decimal
+    disbursed_wan: Decimal
+
+
+class MeasureCoverageOut(Schema):
+    measure_id: int
+    label: str
+    measures: int
+    eligible: int
+    notified: int
+    done: int
+    notified_rate: Decimal | None = Field(description="一条不漏: notified / eligible")
+    done_rate: Decimal | None = Field(description="应享尽享: disbursed or declined / eligible")
+    estimated_wan: Decimal
+    disbursed_wan: Decimal
+
+
+class UnclaimedOut(Schema):
+    enterprise_id: int
+    name: str
+    officer: str | None
+    benefits: int = Field(description="eligible pairs still open: identified to approved")
+    estimated_wan: Decimal | None
+
+
+class OpenFilterIn(InputSchema):
+    who: str = Field("", description="mine (an officer's default) or all", max_length=10)
+    state: str = Field("", description="identified, notified, applied or approved", max_length=12)
+    level: str = Field("", description="province, city, county or zone", max_length=10)
+    zone: str = Field("", description="one zone's code", max_length=50)
+
+
+class OpenOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise: str
+    credit_code: str
+    officer: str | None
+    measure_id: int
+    level: str
+    document: str
+    clause: str
+    title: str
+    mode: str
+    state: str
+    estimate_wan: Decimal | None
+    approved_wan: Decimal | None
+    decided_at: dt.datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    level: str
+    area_code: str | None = Field(description="a province's, city's or county's document")
+    zone_code: str | None = Field(description="a zone's document")
+    issuer: str
+    number: str
+    title: str
+    published: dt.date | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    measure_count: int
+
+
+class MeasureOut(Schema):
+    id: int
+    document_id: int
+    document: str
+    level: str
+    clause: str
+    title: str
+    summary: str
+    benefit_type: str
+    mode: str
+    department: str
+    materials: str
+    eligibility: str
+    benefit: str
+    rule_version: int | None
+
+
+class DocumentDetailOut(DocumentOut):
+    source_text: str
+    measures: list[MeasureOut]
+
+
+class RuleVersionOut(Schema):
+    number: int
+    eligibility: str
+    benefit: str
+    created_at: dt.datetime
+    created_by: str | None
+
+
+class MeasureDetailOut(MeasureOut):
+    versions: list[RuleVersionOut]
+
+
+class DocumentFilterIn(Schema):
+    q: str = Field("", max_length=200, description="title, number, issuer or a measure's text")
+    level: str = Field("", description="province, city, county or zone")
+
+
+class DocumentIn(InputSchema):
+    level: str = Field(description="province, city, county or zone")
+    area_code: str | None = Field(None, max_length=6, description="for province, city, county")
+    zone_code: str | None = Field(None, max_length=32, description="for a zone's document")
+    issuer: str = Field(max_length=100)
+    number: str = Field("", max_length=100)
+    title: str = Field(max_length=300)
+    published: dt.date | None = None
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    source_text: str = Field("", max_length=200_000)
+
+
+class DocumentPatch(InputSchema):
+    level: str | None = None
+    area_code: str | None = Field(None, max_length=6)
+    zone_code: str | None = Field(None, max_length=32)
+    issuer: str | None = Field(None, max_length=100)
+    number: str | None = Field(None, max_length=100)
+    title: str | None = Field(None, max_length=300)
+    published: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source_text: str | None = Field(None, max_length=200_000)
+
+
+class MeasureFilterIn(Schema):
+    q: str = Field("", max_length=200)
+    level: str = ""
+    benefit_type: str = ""
+    mode: str = ""
+
+
+class MeasureIn(InputSchema):
+    clause: str = Field(max_length=30)
+    title: str = Field(max_length=200)
+    summary: str = Field("", max_length=20_000)
+    benefit_type: str
+    mode: str = "application"
+    department: str = Field("", max_length=100)
+    materials: str = Field("", max_length=20_000)
+    eligibility: str = Field(max_length=2000)
+    benefit: str = Field("", max_length=2000)
+
+
+class MeasurePatch(InputSchema):
+    clause: str | None = Field(None, max_length=30)
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = Field(None, max_length=20_000)
+    benefit_type: str | None = None
+    mode: str | None = None
+    department: str | None = Field(None, max_length=100)
+    materials: str | None = Field(None, max_length=20_000)
+    eligibility: str | None = Field(None, max_length=2000)
+    benefit: str | None = Field(None, max_length=2000)
+
+
+class RuleCheckIn(InputSchema):
+    eligibility: str = Field(max_length=2000)
+    benefit: str = Field("", max_length=2000)
+    zone: str = Field(max_length=32, description="the zone whose firms to count")
+    period: str | None = Field(None, description="YYYY-MM; default: the latest with figures")
+
+
+class RulePreviewOut(Schema):
+    firms: int
+    eligible: int
+    undetermined: int
+    not_eligible: int
+    estimated_wan: Decimal
+    period: str
+
+
+class ImportSummaryOut(Schema):
+    documents_created: int
+    documents_updated: int
+    documents_unchanged: int
+    measures_created: int
+    measures_updated: int
+    measures_unchanged: int
+    rule_versions_added: int
