@@ -13,6 +13,7 @@ from django.db import connection
 
 from zonedesk.core.period import Period
 from zonedesk.policies import facts, matching
+from zonedesk.policies.flows import IN_WORKFLOW
 from zonedesk.policies.models import (
     Entitlement,
     EntitlementEvent,
@@ -148,7 +149,7 @@ def write(plan, table, measures, versions, texts, period: Period, now) -> None:
     columns = ", ".join(UPSERT_COLUMNS)
     # A benefit moved on by somebody after the stored states were read keeps its state (a
     # re-match never overwrites a workflow step), and only pairs without one are deleted.
-    free = "('', 'identified')"
+    free = "(" + ", ".join(f"'{s}'" for s in matching.STATES if s not in IN_WORKFLOW) + ")"
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}"
         if c != "state"
