@@ -160,6 +160,20 @@ def compile_rule(source: str, *, result: Type):
     return rules.compile_rule(source, TYPES, result=result, shares=SHARES, choices=CHOICES)
 
 
+# What the facts read of a firm's registry entry, its zone and its county, in this order. The
+# triggers of migration 0003 count a change to any of these columns (tests/policies/
+# test_triggers.py holds them together).
+REGISTRY = (
+    "pk",
+    "industry_code",
+    "above_designated_size",
+    "status",
+    "production_start",
+    "zone__code",
+    "zone__area__code",
+)
+
+
 @dataclass
 class FactTable:
     """Facts of many firms: firm ids in row order, and one Column per fact."""
@@ -201,19 +215,7 @@ def _rows(sql: str, params) -> list[tuple]:
 
 def fact_table(firms, period: Period) -> FactTable:
     """Every fact of every firm in the queryset `firms`, for the reference month `period`."""
-    registry = _rows(
-        *firms.order_by("pk")
-        .values_list(
-            "pk",
-            "industry_code",
-            "above_designated_size",
-            "status",
-            "production_start",
-            "zone__code",
-            "zone__area__code",
-        )
-        .query.sql_with_params()
-    )
+    registry = _rows(*firms.order_by("pk").values_list(*REGISTRY).query.sql_with_params())
     ids = [r[0] for r in registry]
     figures = figure_selectors.figure_sums(firms, period)
     month, last_month = figures.month, figures.month_year_before
