@@ -7,8 +7,9 @@ system (the demo loader replaying firms' own steps, commands) may make every mov
 
 Guards refuse a move for one pair: a measure paid without application (免申即享) has no
 "applied"; a measure no longer in force takes no new firms ("notified"); a firm that does not
-qualify under the current rules is neither notified nor approved. What a move needs (an amount,
-a date, a reason) is checked by `services.entitlement_move`, whose messages depend on the pair.
+qualify under the current rules is neither notified nor approved. A refusal or a decline needs
+a reason (`requires`); the amount and date of an approval or a payment are checked by
+`services.entitlement_move`, whose messages depend on the pair and are reported together.
 """
 
 import datetime as dt
@@ -50,6 +51,11 @@ def _qualifies(entitlement: Entitlement) -> str | None:
     return None
 
 
+# A refusal or a decline says why (the amounts and the date of the other steps are checked by
+# the service, which reports them together).
+REASON = {"note": _("Give the reason.")}
+
+
 def may(actor: Actor, entitlement: Entitlement, who: str) -> bool:
     """Staff: those who may edit the firm's registry entry; firm: its own enterprise user."""
     from zonedesk.enterprises import access as enterprise_access
@@ -69,14 +75,17 @@ ENTITLEMENT = Flow(
     table={
         S.IDENTIFIED: {
             S.NOTIFIED: Move(STAFF, guards=(_in_force, _qualifies)),
-            S.DECLINED: Move(FIRM),
+            S.DECLINED: Move(FIRM, requires=REASON),
         },
         S.NOTIFIED: {
             S.APPLIED: Move(EITHER, guards=(_by_application,)),
             S.APPROVED: Move(STAFF, guards=(_qualifies,)),
-            S.DECLINED: Move(FIRM),
+            S.DECLINED: Move(FIRM, requires=REASON),
         },
-        S.APPLIED: {S.APPROVED: Move(STAFF, guards=(_qualifies,)), S.REJECTED: Move(STAFF)},
+        S.APPLIED: {
+            S.APPROVED: Move(STAFF, guards=(_qualifies,)),
+            S.REJECTED: Move(STAFF, requires=REASON),
+        },
         S.APPROVED: {S.DISBURSED: Move(STAFF)},
     },
     may=may,

@@ -27,10 +27,10 @@ def next_moves(actor: Actor, entitlement: Entitlement) -> list[str]:
 
 
 def _step_errors(
-    entitlement: Entitlement, to: str, amount_wan: Decimal | None, on: dt.date | None, note: str
+    entitlement: Entitlement, to: str, amount_wan: Decimal | None, on: dt.date | None
 ) -> dict[str, list[str]]:
     """What the step lacks: an amount for an approval or a payment (no more than approved),
-    the date the money arrived, the reason for a refusal or a decline."""
+    and the date the money arrived (a reason is the flow's `requires`)."""
     errors = {}
     if to in (S.APPROVED, S.DISBURSED):
         if amount_wan is None:
@@ -54,8 +54,6 @@ def _step_errors(
             errors["on"] = [
                 _("Before the measure took effect (%(date)s).") % {"date": earliest.isoformat()}
             ]
-    if to in (S.REJECTED, S.DECLINED) and not note.strip():
-        errors["note"] = [_("Give the reason.")]
     return errors
 
 
@@ -77,8 +75,8 @@ def entitlement_move(
         .select_related("enterprise__zone__area", "measure__document")
         .get(pk=entitlement.pk)
     )
-    ENTITLEMENT.check(actor=actor, obj=entitlement, move=to)
-    errors = _step_errors(entitlement, to, amount_wan, on, note)
+    ENTITLEMENT.check(actor=actor, obj=entitlement, move=to, inputs={"note": note})
+    errors = _step_errors(entitlement, to, amount_wan, on)
     if errors:
         raise ValidationFailed(errors)
     before = audit.snapshot(entitlement, STEP_FIELDS)
