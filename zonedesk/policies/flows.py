@@ -27,6 +27,7 @@ STAFF, FIRM, EITHER = "staff", "firm", "either"
 
 
 def in_force(document: PolicyDocument, today: dt.date | None = None) -> bool:
+    """Whether the document applies today (its last day included)."""
     today = today or timezone.localdate()
     return document.valid_from <= today and (
         document.valid_to is None or today <= document.valid_to
