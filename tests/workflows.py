@@ -68,3 +68,82 @@ def casework_problem() -> Driver:
         return problem_transition(actor=SYSTEM, problem=problem, to=move, **inputs)
 
     return Driver(setup=setup, reach=reach, take=take)
+
+
+# policies.entitlement: firm_a's benefit under a fresh measure each time (a pair is one firm x
+# one measure); the system makes every step, with the inputs each needs.
+_ENTITLEMENT_PATHS = {
+    "": [],  # an undetermined pair: stored, with no state
+    "identified": [],
+    "notified": ["notified"],
+    "applied": ["notified", "applied"],
+    "approved": ["notified", "approved"],
+    "disbursed": ["notified", "approved", "disbursed"],
+    "rejected": ["notified", "applied", "rejected"],
+    "declined": ["declined"],
+}
+
+
+@driver("policies.entitlement")
+def _entitlement() -> Driver:
+    import datetime as dt
+    import itertools
+    from decimal import Decimal
+
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.monitoring.models import MonthlyFigure
+    from zonedesk.policies import services
+    from zonedesk.policies.models import Entitlement
+
+    clauses = itertools.count(1)
+    inputs = {
+        "approved": {"amount_wan": Decimal("10")},
+        "disbursed": {"amount_wan": Decimal("10"), "on": dt.date(2020, 8, 1)},
+        "rejected": {"note": "材料不全（合成）"},
+        "declined": {"note": "暂不需要（合成）"},
+    }
+
+    def setup(world):
+        MonthlyFigure.objects.create(
+            enterprise=world.firm_a,
+            period=dt.date(2020, 6, 1),
+            output_value_wan=100,
+            revenue_wan=90,
+            employees=50,
+        )
+        document = services.document_create(
+            actor=SYSTEM,
+            data=services.DocumentData(
+                level="province",
+                area=world.sichuan,
+                issuer="省政府（合成）",
+                title="稳岗支持措施（合成）",
+                valid_from=dt.date(2020, 2, 1),
+            ),
+        )
+        return {"firm": world.firm_a, "document": document}
+
+    def reach(ctx, state):
+        # Last year's output is not reported: a rule on it leaves the pair undetermined.
+        rule = "output_last_year_wan > 0" if state == "" else "employees >= 5"
+        measure = services.measure_create(
+            actor=SYSTEM,
+            document=ctx["document"],
+            data=services.MeasureData(
+                clause=f"第{next(clauses)}条",
+                title="稳岗补贴（合成）",
+                benefit_type="subsidy",
+                eligibility=rule,
+            ),
+        )
+        entitlement = Entitlement.objects.get(enterprise=ctx["firm"], measure=measure)
+        for move in _ENTITLEMENT_PATHS[state]:
+            entitlement = take(ctx, entitlement, move)
+        return entitlement
+
+    def take(ctx, entitlement, move):
+        return services.entitlement_move(
+            actor=SYSTEM, entitlement=entitlement, to=move, **inputs.get(move, {})
+        )
+
+    return Driver(setup, reach, take)

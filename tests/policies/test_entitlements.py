@@ -61,7 +61,7 @@ def test_a_benefit_goes_its_whole_way_each_step_stamped(eligible, setting):
 @pytest.mark.parametrize(
     ("user", "steps", "error"),
     [
-        ("officer", ["notified", "applied", "disbursed"], "DomainError"),  # approval first
+        ("officer", ["notified", "applied", "disbursed"], "TransitionRefused"),  # approval first
         ("enterprise", ["notified"], "PermissionDenied"),  # the firm does not notify itself
         ("officer2", ["notified"], "PermissionDenied"),  # not this firm's officer
         ("officer", ["notified", "approved"], "ValidationFailed"),  # no amount

@@ -246,7 +246,7 @@ def test_the_triggers_count_changes_however_they_are_made(matched):
 
 def test_more_firms_to_decide_than_a_list_holds_decides_every_firm(matched, monkeypatch):
     w = matched
-    monkeypatch.setattr(services, "FEW_FIRMS", 1)
+    monkeypatch.setattr(services.matches, "FEW_FIRMS", 1)
     MonthlyFigure.objects.filter(enterprise__in=[w.firm_a, w.firm_a2]).update(employees=25)
     result = rematch()
     assert stored()[(w.firm_a2.pk, w.province.pk)][0] == "eligible"

@@ -13,6 +13,7 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.models import Area
 from zonedesk.policies import services
+from zonedesk.policies.flows import ENTITLEMENT
 from zonedesk.policies.models import Entitlement, EntitlementEvent
 
 SYNTHETIC = "（合成）"
@@ -179,18 +180,22 @@ def load(zone, officer_of) -> None:
     for level, code, issuer, number, title, count in DOCUMENTS:
         doc = services.document_create(
             actor=SYSTEM,
-            level=level,
-            area=Area.objects.get(code=code),
-            issuer=issuer,
-            number=number,
-            title=title,
-            published=dt.date(2020, 2, 10),
-            valid_from=dt.date(2020, 2, 10),
-            valid_to=None,  # until further notice
-            source_text="（演示用合成文本，非真实政策原文）",
+            data=services.DocumentData(
+                level=level,
+                area=Area.objects.get(code=code),
+                issuer=issuer,
+                number=number,
+                title=title,
+                published=dt.date(2020, 2, 10),
+                valid_from=dt.date(2020, 2, 10),
+                valid_to=None,  # until further notice
+                source_text="（演示用合成文本，非真实政策原文）",
+            ),
         )
         for m in _measures(count, rng):
-            services.measure_create(actor=SYSTEM, document=doc, rematch=False, **m)
+            services.measure_create(
+                actor=SYSTEM, document=doc, data=services.MeasureData(**m), rematch=False
+            )
     firms = Enterprise.objects.filter(zone=zone)
     services.match(actor=SYSTEM, firms=firms, period=Period(2020, 6), today=dt.date(2020, 7, 15))
     # A realistic mix of states, written in bulk (the demo's history; every step has its
@@ -218,16 +223,17 @@ def load(zone, officer_of) -> None:
         before = e.state
         for step, to in enumerate(path):
             events.append(
-                EntitlementEvent(
-                    entitlement=e,
+                ENTITLEMENT.event(
+                    actor=SYSTEM if to == S.DECLINED else officer or SYSTEM,
+                    obj=e,
+                    move=to,
                     from_state=before,
                     to_state=to,
-                    actor=None if to == S.DECLINED else officer,
+                    at=stamp + dt.timedelta(days=3 * step),
                     amount_wan=amount if to in (S.APPROVED, S.DISBURSED) else None,
                     note="企业表示暂不需要（合成）" if to == S.DECLINED else "",
                 )
             )
-            events[-1].at = stamp + dt.timedelta(days=3 * step)
             before = to
         if path:
             e.state = path[-1]

@@ -395,12 +395,14 @@ def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
             documents.append(
                 services.document_create(
                     actor=SYSTEM,
-                    level=level,
-                    issuer=f"{place.name}（合成）",
-                    number=f"合成〔2020〕{d + 1}号",
-                    title=f"关于支持企业稳定发展的若干措施（合成，{level}）",
-                    valid_from=dt.date(2020, 1, 1),
-                    **scope,
+                    data=services.DocumentData(
+                        level=level,
+                        issuer=f"{place.name}（合成）",
+                        number=f"合成〔2020〕{d + 1}号",
+                        title=f"关于支持企业稳定发展的若干措施（合成，{level}）",
+                        valid_from=dt.date(2020, 1, 1),
+                        **scope,
+                    ),
                 )
             )
             made["documents"] += 1
@@ -422,12 +424,14 @@ def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
             services.measure_create(
                 actor=SYSTEM,
                 document=documents[i % len(documents)],
-                clause=f"第{i // len(documents) + 1}条",
-                title=f"{title}（合成）",
-                benefit_type=kind,
-                mode="application",
-                eligibility=rule.format(**params),
-                benefit=benefit,
+                data=services.MeasureData(
+                    clause=f"第{i // len(documents) + 1}条",
+                    title=f"{title}（合成）",
+                    benefit_type=kind,
+                    mode="application",
+                    eligibility=rule.format(**params),
+                    benefit=benefit,
+                ),
                 rematch=False,
             )
             made["measures"] += 1

@@ -7,6 +7,11 @@ from zonedesk.core import industry
 from zonedesk.core.fields import CreditCodeField, IndustryCodeField, phone_validator
 
 
+# Trigger zd_match_firm_update (policies, migration 0003) watches `industry_code`,
+# `above_designated_size`, `status`, `production_start` and `zone_id`: the registry columns the
+# eligibility facts read (policies.facts.REGISTRY), so a change marks the firm for a re-match
+# (policies.models.MatchState). A fact reading another column, or a rename of one of these,
+# needs the trigger to follow (tests/policies/test_triggers.py fails until it does).
 class Enterprise(models.Model):
     """A firm in a zone: the registry every other module refers to."""
 

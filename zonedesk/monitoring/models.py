@@ -16,6 +16,11 @@ def _range(name: str) -> list:
     return [MinValueValidator(0), MaxValueValidator(SPECS[name].maximum)]
 
 
+# Triggers zd_match_figure_insert / _update / _delete (policies, migrations 0003-0005) count
+# every inserted or deleted figure and every update of `enterprise_id`, `period` or a column the
+# eligibility facts read (monitoring.columnar.MONTH_COLUMNS and SUM_COLUMNS), marking the firm
+# for a re-match (policies.models.MatchState). A fact reading another column, or a rename of
+# one of these, needs the trigger to follow (tests/policies/test_triggers.py fails until it does).
 class MonthlyFigure(models.Model):
     """One firm's figures for one month (`period` is the month's first day)."""
 

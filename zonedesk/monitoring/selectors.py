@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
-from zonedesk.monitoring import indicators, recovery, rollups
+from zonedesk.monitoring import columnar, indicators, recovery, rollups
 from zonedesk.monitoring.facts import StatusFacts
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
@@ -453,3 +453,11 @@ def output_unusual(user, *, enterprise: Enterprise, period: Period) -> bool:
     )
     current = outputs.pop(period.first_day, None)
     return indicators.unusual(current, *outputs.values())
+
+
+# --- figures for another app's computation over many firms ---------------------------------------
+# Reference reads, not scoped to a user (policies' fact table, its re-match by latest month): the
+# SQL over the figures is monitoring's own, in `columnar`.
+FigureSums = columnar.FigureSums
+figure_sums = columnar.figure_sums
+firms_by_latest_month = columnar.firms_by_latest_month

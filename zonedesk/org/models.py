@@ -20,6 +20,11 @@ zone_code_validator = RegexValidator(
 )
 
 
+# Trigger zd_match_area_update (policies, migration 0003) watches `code` and `level`: a firm's
+# county, city and province codes are eligibility facts and a document's scope is an area, so a
+# change marks every firm of the area's zones for a re-match (policies.models.MatchState).
+# Renaming either column, or a fact reading another one, needs the trigger to follow
+# (tests/policies/test_triggers.py fails until it does).
 class Area(models.Model):
     """An administrative area (GB/T 2260): province > prefecture-level city > county."""
 
@@ -75,6 +80,9 @@ class Area(models.Model):
         return {"province": self.code[:2], "city": self.code[:4]}.get(self.level, self.code)
 
 
+# Trigger zd_match_zone_update (policies, migration 0003) watches `code` and `area_id`: the
+# zone's code and its county are eligibility facts of its firms, so a change marks them for a
+# re-match (policies.models.MatchState); tests/policies/test_triggers.py holds the two together.
 class Zone(models.Model):
     """An economic and technological development zone, under one area."""
 

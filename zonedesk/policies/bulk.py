@@ -13,6 +13,7 @@ from django.db import connection
 
 from zonedesk.core.period import Period
 from zonedesk.policies import facts, matching
+from zonedesk.policies.flows import IN_WORKFLOW
 from zonedesk.policies.models import (
     Entitlement,
     EntitlementEvent,
@@ -148,7 +149,7 @@ def write(plan, table, measures, versions, texts, period: Period, now) -> None:
     columns = ", ".join(UPSERT_COLUMNS)
     # A benefit moved on by somebody after the stored states were read keeps its state (a
     # re-match never overwrites a workflow step), and only pairs without one are deleted.
-    free = "('', 'identified')"
+    free = "(" + ", ".join(f"'{s}'" for s in matching.STATES if s not in IN_WORKFLOW) + ")"
     updates = ", ".join(
         f"{c} = EXCLUDED.{c}"
         if c != "state"
@@ -168,52 +169,64 @@ def write(plan, table, measures, versions, texts, period: Period, now) -> None:
             strict=True,
         )
     )
+    rows = rows if len(plan.keys) else None
     # Pairs without a workflow have no steps; any step left by hand goes with its pair.
-    events = EntitlementEvent._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            if len(plan.keys):
-                cursor.execute("DROP TABLE IF EXISTS zd_match")
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE zd_match (enterprise_id bigint, measure_id bigint, "
-                    "decision text, missing jsonb, estimate_wan numeric, rule_version_id bigint, "
-                    "period date, decided_at timestamptz, state text) ON COMMIT DROP"
-                )
-                with cursor.cursor.copy(f"COPY zd_match ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                cursor.execute(upsert.format(source=f"SELECT {columns}, '' FROM zd_match"))  # noqa: S608
-            if gone:
-                pairs = (
-                    f"SELECT id FROM {table_name} e, unnest(%s::bigint[], %s::bigint[]) g(f, m) "  # noqa: S608
-                    f"WHERE e.enterprise_id = g.f AND e.measure_id = g.m AND e.state IN {free}"
-                )
-                firms_gone, measures_gone = (list(x) for x in zip(*gone, strict=True))
-                for target, column in ((events, "entitlement_id"), (table_name, "id")):
-                    cursor.execute(
-                        f"DELETE FROM {target} WHERE {column} IN ({pairs})",  # noqa: S608
-                        [firms_gone, measures_gone],
-                    )
+            _write_postgres(cursor, rows, upsert, columns, gone, free)
         else:
-            # The driver's own executemany: Django's wrapper would adapt every value in Python.
-            raw = cursor.cursor
-            if len(plan.keys):
-                marks = ", ".join(["?"] * (len(UPSERT_COLUMNS) + 1))
-                raw.executemany(
-                    upsert.format(source=f"VALUES ({marks})"), ((*row, "") for row in rows)
-                )
-            if gone:
-                delete_events = (
-                    f"DELETE FROM {events} WHERE entitlement_id IN "  # noqa: S608 - our own names
-                    f"(SELECT id FROM {table_name} WHERE enterprise_id = ? AND measure_id = ? "
-                    f"AND state IN {free})"
-                )
-                raw.executemany(delete_events, gone)
-                raw.executemany(
-                    f"DELETE FROM {table_name} WHERE enterprise_id = ? AND measure_id = ? "  # noqa: S608
-                    f"AND state IN {free}",
-                    gone,
-                )
+            _write_sqlite(cursor, rows, upsert, gone, free)
+
+
+def _write_postgres(cursor, rows, upsert: str, columns: str, gone: list, free: str) -> None:
+    """COPY the rows (none: nothing to upsert) into a temporary table, upsert from it; delete the gone pairs (and their
+    steps) in two statements over arrays of ids."""
+    table_name = Entitlement._meta.db_table
+    events = EntitlementEvent._meta.db_table
+    if rows is not None:
+        cursor.execute("DROP TABLE IF EXISTS zd_match")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE zd_match (enterprise_id bigint, measure_id bigint, "
+            "decision text, missing jsonb, estimate_wan numeric, rule_version_id bigint, "
+            "period date, decided_at timestamptz, state text) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY zd_match ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(upsert.format(source=f"SELECT {columns}, '' FROM zd_match"))  # noqa: S608
+    if gone:
+        pairs = (
+            f"SELECT id FROM {table_name} e, unnest(%s::bigint[], %s::bigint[]) g(f, m) "  # noqa: S608
+            f"WHERE e.enterprise_id = g.f AND e.measure_id = g.m AND e.state IN {free}"
+        )
+        firms_gone, measures_gone = (list(x) for x in zip(*gone, strict=True))
+        for target, column in ((events, "entitlement_id"), (table_name, "id")):
+            cursor.execute(
+                f"DELETE FROM {target} WHERE {column} IN ({pairs})",  # noqa: S608
+                [firms_gone, measures_gone],
+            )
+
+
+def _write_sqlite(cursor, rows, upsert: str, gone: list, free: str) -> None:
+    """The driver's own executemany: Django's wrapper would adapt every value in Python."""
+    table_name = Entitlement._meta.db_table
+    events = EntitlementEvent._meta.db_table
+    raw = cursor.cursor
+    if rows is not None:
+        marks = ", ".join(["?"] * (len(UPSERT_COLUMNS) + 1))
+        raw.executemany(upsert.format(source=f"VALUES ({marks})"), ((*row, "") for row in rows))
+    if gone:
+        delete_events = (
+            f"DELETE FROM {events} WHERE entitlement_id IN "  # noqa: S608 - our own names
+            f"(SELECT id FROM {table_name} WHERE enterprise_id = ? AND measure_id = ? "
+            f"AND state IN {free})"
+        )
+        raw.executemany(delete_events, gone)
+        raw.executemany(
+            f"DELETE FROM {table_name} WHERE enterprise_id = ? AND measure_id = ? "  # noqa: S608
+            f"AND state IN {free}",
+            gone,
+        )
 
 
 # --- what each firm's decisions were computed from (MatchState) ----------------------------------

@@ -3,7 +3,8 @@ of a scope at once (a columnar table: one Column per fact, one row per firm).
 
 A fact is computed from stored data for a reference month: the firm's registry entry and its
 monthly figures (the month, January to that month, the same span a year earlier, and the whole
-of last year). Three queries, whatever the number of firms.
+of last year, read through monitoring's `figure_sums`). Three queries, whatever the number of
+firms.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.db import connection
 
 from zonedesk.core import industry
 from zonedesk.core.period import Period
-from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.monitoring import selectors as figure_selectors
 from zonedesk.policies import rules, sizes
 from zonedesk.policies.rules import Column, Type
 
@@ -159,6 +160,20 @@ def compile_rule(source: str, *, result: Type):
     return rules.compile_rule(source, TYPES, result=result, shares=SHARES, choices=CHOICES)
 
 
+# What the facts read of a firm's registry entry, its zone and its county, in this order. The
+# triggers of migration 0003 count a change to any of these columns (tests/policies/
+# test_triggers.py holds them together).
+REGISTRY = (
+    "pk",
+    "industry_code",
+    "above_designated_size",
+    "status",
+    "production_start",
+    "zone__code",
+    "zone__area__code",
+)
+
+
 @dataclass
 class FactTable:
     """Facts of many firms: firm ids in row order, and one Column per fact."""
@@ -198,72 +213,13 @@ def _rows(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _figures(id_sql: str, id_params, period: Period) -> tuple[dict, dict, dict]:
-    """The month and the same month a year earlier per firm, and the sums of this year to date,
-    the same span a year earlier and the whole of last year, in two queries (one scan of the
-    figures from January last year on). Amounts come as floats, which is what the facts are."""
-    table = MonthlyFigure._meta.db_table
-    real = "DOUBLE PRECISION"  # SQLite reads it as REAL
-    month_rows = _rows(
-        f"SELECT enterprise_id, period, employees, CAST(output_value_wan AS {real}), "  # noqa: S608 - our own names
-        f"CAST(revenue_wan AS {real}), days_halted FROM {table} "
-        f"WHERE period IN (%s, %s) AND enterprise_id IN ({id_sql})",
-        [period.first_day, period.last_year.first_day, *id_params],
-    )
-    this_month = connection.ops.adapt_datefield_value(period.first_day)
-    month, last_month = {}, {}
-    for firm, day, *values in month_rows:
-        (month if str(day) == str(this_month) else last_month)[firm] = values
-    spans = {
-        "y": (Period(period.year, 1), period),
-        "b": (Period(period.year - 1, 1), period.last_year),
-        "l": (Period(period.year - 1, 1), Period(period.year - 1, 12)),
-    }
-    selects, params = [], []
-    for key, (first, last) in spans.items():
-        within = "period >= %s AND period <= %s"
-        selects.append(f"SUM(CASE WHEN {within} THEN 1 ELSE 0 END)")
-        params += [first.first_day, last.first_day]
-        for column in ("output_value_wan", "revenue_wan") + (
-            ("export_value_wan", "days_halted") if key == "y" else ()
-        ):
-            selects.append(f"CAST(SUM(CASE WHEN {within} THEN {column} END) AS {real})")
-            params += [first.first_day, last.first_day]
-    sums = _rows(
-        f"SELECT enterprise_id, {', '.join(selects)} FROM {table} "  # noqa: S608 - our own names
-        f"WHERE period >= %s AND period <= %s AND enterprise_id IN ({id_sql}) "
-        "GROUP BY enterprise_id",
-        [*params, Period(period.year - 1, 1).first_day, period.first_day, *id_params],
-    )
-    ytd, ytd_before, last_year = {}, {}, {}
-    for firm, y_n, y_out, y_rev, y_exp, y_halt, b_n, b_out, b_rev, l_n, l_out, l_rev in sums:
-        if y_n:
-            ytd[firm] = {"output": y_out, "revenue": y_rev, "export": y_exp, "halted": y_halt}
-        if b_n:
-            ytd_before[firm] = {"output": b_out, "revenue": b_rev}
-        if l_n:
-            last_year[firm] = {"output": l_out, "revenue": l_rev}
-    return (month, last_month), (ytd, ytd_before), last_year
-
-
 def fact_table(firms, period: Period) -> FactTable:
     """Every fact of every firm in the queryset `firms`, for the reference month `period`."""
-    registry = _rows(
-        *firms.order_by("pk")
-        .values_list(
-            "pk",
-            "industry_code",
-            "above_designated_size",
-            "status",
-            "production_start",
-            "zone__code",
-            "zone__area__code",
-        )
-        .query.sql_with_params()
-    )
+    registry = _rows(*firms.order_by("pk").values_list(*REGISTRY).query.sql_with_params())
     ids = [r[0] for r in registry]
-    id_sql, id_params = firms.order_by().values("pk").query.sql_with_params()
-    (month, last_month), (ytd, ytd_before), last_year = _figures(id_sql, id_params, period)
+    figures = figure_selectors.figure_sums(firms, period)
+    month, last_month = figures.month, figures.month_year_before
+    ytd, ytd_before, last_year = figures.ytd, figures.ytd_year_before, figures.last_year
     industries: dict[str, object] = {}
     this_year = str(period.year)
 

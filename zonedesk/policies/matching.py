@@ -1,6 +1,6 @@
 """Columnar matching: every firm x measure decided with NumPy, compared with the stored
-decisions, and only the differences kept. Pure NumPy, no Django: services.match reads the
-stored decisions and writes the plan made here.
+decisions, and only the differences kept. Pure NumPy, no database: services.match reads the
+stored decisions and writes the plan made here (the state codes come from the flow's table).
 
 A pair is keyed by firm row i (in the facts table) and measure index j as i * m + j, so the
 decisions of 100,000 firms x 200 measures are a few sorted int64 arrays, joined with the stored
@@ -15,14 +15,17 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from zonedesk.policies import rules
+from zonedesk.policies.flows import ENTITLEMENT
+from zonedesk.policies.flows import IN_WORKFLOW as WORKFLOW_STATES
 
 ELIGIBLE, UNDETERMINED, NOT_ELIGIBLE = 1, 2, 3
 DECISIONS = {ELIGIBLE: "eligible", UNDETERMINED: "undetermined", NOT_ELIGIBLE: "not_eligible"}
 DECISION_CODES = {v: k for k, v in DECISIONS.items()}
-STATES = ("", "identified", "notified", "applied", "approved", "disbursed", "rejected", "declined")
+# A pair's state as a code: its index among the model's states (declaration order).
+STATES: tuple[str, ...] = tuple(ENTITLEMENT.states.values)
 STATE_CODES = {s: i for i, s in enumerate(STATES)}
-NONE_STATE, IDENTIFIED = 0, 1
-IN_WORKFLOW = np.array([s not in ("", "identified") for s in STATES])  # by state code
+NONE_STATE, IDENTIFIED = STATE_CODES[""], STATE_CODES[ENTITLEMENT.initial]
+IN_WORKFLOW = np.array([s in WORKFLOW_STATES for s in STATES])  # by state code
 NO_AMOUNT = np.iinfo(np.int64).min
 NO_MISSING = "[]"
 

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.workflow import TransitionEvent
+
 
 class PolicyDocument(models.Model):
     """A support-policy document (文件) issued by a province, city, county or zone."""
@@ -206,21 +208,19 @@ class Entitlement(models.Model):
         return f"{self.enterprise_id} × {self.measure_id}: {self.decision}"
 
 
-class EntitlementEvent(models.Model):
-    """One step of a benefit on its way, stamped with who and when (never changed)."""
+class EntitlementEvent(TransitionEvent):
+    """One step of a benefit on its way (flows.ENTITLEMENT), stamped with who and when (never
+    changed), with the amount approved or disbursed and the reason given."""
 
     entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="events")
+    # The flow's states, with their labels for the history.
     from_state = models.CharField(max_length=12, choices=Entitlement.State.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=Entitlement.State.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     amount_wan = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.entitlement_id}: {self.from_state} → {self.to_state}"

@@ -25,9 +25,10 @@ from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role, Zone
 from zonedesk.policies import facts, rules
+from zonedesk.policies.flows import IN_WORKFLOW
 from zonedesk.policies.matching import cents_of
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument, RuleVersion
-from zonedesk.policies.services import IN_WORKFLOW, compile_rules
+from zonedesk.policies.services import compile_rules
 
 REACHED = IN_WORKFLOW  # notified or beyond: the firm has been told
 DONE = (Entitlement.State.DISBURSED, Entitlement.State.DECLINED)

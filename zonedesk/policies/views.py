@@ -299,7 +299,10 @@ def document_create(request):
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            doc = services.document_create(actor=request.user, **values, **form.scope_values())
+            doc = services.document_create(
+                actor=request.user,
+                data=services.DocumentData(**values, **form.scope_values()),
+            )
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
@@ -324,7 +327,9 @@ def document_edit(request, pk: int):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             services.document_update(
-                actor=request.user, document=before, **values, **form.scope_values()
+                actor=request.user,
+                document=before,
+                data=services.DocumentData(**values, **form.scope_values()),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -362,9 +367,9 @@ def measure_create(request, pk: int):
             measure = services.measure_create(
                 actor=request.user,
                 document=doc,
-                eligibility=data["eligibility"],
-                benefit=data["benefit"],
-                **values,
+                data=services.MeasureData(
+                    eligibility=data["eligibility"], benefit=data["benefit"], **values
+                ),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -420,9 +425,9 @@ def measure_edit(request, pk: int):
             saved = services.measure_update(
                 actor=request.user,
                 measure=m,
-                eligibility=data["eligibility"],
-                benefit=data["benefit"],
-                **values,
+                data=services.MeasureData(
+                    eligibility=data["eligibility"], benefit=data["benefit"], **values
+                ),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

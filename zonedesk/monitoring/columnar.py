@@ -1,0 +1,106 @@
+"""Monthly figures read column-wise for another app's computation over many firms (policies'
+fact table): the SQL over monitoring's own table lives here, exposed through `selectors`.
+
+These are reference reads, not scoped to a user: the caller (a match run by the system or on a
+user's write that was already permission-checked) chooses the firms. Two queries over the
+figures however many firms there are; amounts come as floats, which is what the facts are.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.monitoring.models import MonthlyFigure
+
+# The figure columns read: a month's row, and the sums (the first two over every span). Policies'
+# triggers on the figures must watch each of them (see MonthlyFigure).
+MONTH_COLUMNS = ("employees", "output_value_wan", "revenue_wan", "days_halted")
+SUM_COLUMNS = ("output_value_wan", "revenue_wan", "export_value_wan", "days_halted")
+
+
+@dataclass(frozen=True)
+class FigureSums:
+    """Per firm id: the month's row and the same month a year earlier (employees, output,
+    revenue, days halted), and the sums from January to the month ("output", "revenue",
+    "export", "halted"), over the same span a year earlier and over the whole of last year
+    ("output", "revenue"). A firm with no figure in a span is absent from its dict."""
+
+    month: dict[int, list]
+    month_year_before: dict[int, list]
+    ytd: dict[int, dict]
+    ytd_year_before: dict[int, dict]
+    last_year: dict[int, dict]
+
+
+def _rows(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def figure_sums(firms: QuerySet[Enterprise], period: Period) -> FigureSums:
+    """The figures of the firms of the queryset around `period` (one scan of the figures from
+    January last year on, the firms' ids as a subquery)."""
+    id_sql, id_params = firms.order_by().values("pk").query.sql_with_params()
+    table = MonthlyFigure._meta.db_table
+    real = "DOUBLE PRECISION"  # SQLite reads it as REAL
+    read = ", ".join(f"CAST({c} AS {real})" if c.endswith("_wan") else c for c in MONTH_COLUMNS)
+    month_rows = _rows(
+        f"SELECT enterprise_id, period, {read} FROM {table} "  # noqa: S608 - our own names
+        f"WHERE period IN (%s, %s) AND enterprise_id IN ({id_sql})",
+        [period.first_day, period.last_year.first_day, *id_params],
+    )
+    this_month = connection.ops.adapt_datefield_value(period.first_day)
+    month, last_month = {}, {}
+    for firm, day, *values in month_rows:
+        (month if str(day) == str(this_month) else last_month)[firm] = values
+    spans = {
+        "y": (Period(period.year, 1), period),
+        "b": (Period(period.year - 1, 1), period.last_year),
+        "l": (Period(period.year - 1, 1), Period(period.year - 1, 12)),
+    }
+    selects, params = [], []
+    for key, (first, last) in spans.items():
+        within = "period >= %s AND period <= %s"
+        selects.append(f"SUM(CASE WHEN {within} THEN 1 ELSE 0 END)")
+        params += [first.first_day, last.first_day]
+        for column in SUM_COLUMNS if key == "y" else SUM_COLUMNS[:2]:
+            selects.append(f"CAST(SUM(CASE WHEN {within} THEN {column} END) AS {real})")
+            params += [first.first_day, last.first_day]
+    sums = _rows(
+        f"SELECT enterprise_id, {', '.join(selects)} FROM {table} "  # noqa: S608 - our own names
+        f"WHERE period >= %s AND period <= %s AND enterprise_id IN ({id_sql}) "
+        "GROUP BY enterprise_id",
+        [*params, Period(period.year - 1, 1).first_day, period.first_day, *id_params],
+    )
+    ytd, ytd_before, last_year = {}, {}, {}
+    for firm, y_n, y_out, y_rev, y_exp, y_halt, b_n, b_out, b_rev, l_n, l_out, l_rev in sums:
+        if y_n:
+            ytd[firm] = {"output": y_out, "revenue": y_rev, "export": y_exp, "halted": y_halt}
+        if b_n:
+            ytd_before[firm] = {"output": b_out, "revenue": b_rev}
+        if l_n:
+            last_year[firm] = {"output": l_out, "revenue": l_rev}
+    return FigureSums(month, last_month, ytd, ytd_before, last_year)
+
+
+def firms_by_latest_month(firms: QuerySet[Enterprise]) -> list[tuple[Period, QuerySet]]:
+    """The firms of the queryset grouped by their own latest reported month, oldest first (firms
+    with no figures are left out)."""
+    latest = Subquery(
+        MonthlyFigure.objects.filter(enterprise=OuterRef("pk"))
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    dated = firms.annotate(latest_month=latest)
+    months = sorted(set(dated.exclude(latest_month=None).values_list("latest_month", flat=True)))
+    return [
+        (
+            Period.of(month),
+            Enterprise.objects.filter(pk__in=dated.filter(latest_month=month).values("pk")),
+        )
+        for month in months
+    ]
