@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import industry, xlsx
 from zonedesk.core.errors import ValidationFailed
-from zonedesk.core.forms import apply_errors
+from zonedesk.core.forms import SpreadsheetForm, apply_errors
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
 from zonedesk.enterprises.forms import (
@@ -18,7 +18,6 @@ from zonedesk.enterprises.forms import (
     ContactFormSet,
     EnterpriseFilterForm,
     EnterpriseForm,
-    ImportForm,
 )
 from zonedesk.org.access import can_manage_users
 from zonedesk.org.selectors import officer_list, zone_list
@@ -214,7 +213,7 @@ def enterprise_edit(request, pk: int):
 def enterprise_import(request):
     if not access.can_import(request.user):
         raise HttpForbidden
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = SpreadsheetForm(request.POST or None, request.FILES or None)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():
         try:
