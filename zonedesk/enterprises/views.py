@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zonedesk.core import industry, xlsx
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.forms import SpreadsheetForm, apply_errors
+from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
 from zonedesk.enterprises.forms import (
@@ -66,9 +66,7 @@ def enterprise_export(request):
 
 @login_required
 def enterprise_detail(request, pk: int):
-    enterprise = selectors.enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(selectors.enterprise_get(request.user, pk=pk))
     return _render_detail(request, enterprise)
 
 
@@ -92,9 +90,7 @@ def _render_detail(request, enterprise, *, account_form=None, status=200):
 @require_POST
 def enterprise_account_create(request, pk: int):
     """An administrator opens an account for the firm's own staff."""
-    enterprise = selectors.enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(selectors.enterprise_get(request.user, pk=pk))
     if not can_manage_users(request.user):
         raise HttpForbidden
     form = AccountForm(request.POST)
@@ -168,9 +164,7 @@ def enterprise_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk: int):
-    enterprise = selectors.enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(selectors.enterprise_get(request.user, pk=pk))
     if not access.can_edit(request.user, enterprise):
         raise HttpForbidden
     # The form works on its own copy so the service can diff the stored values for the audit.
