@@ -140,3 +140,14 @@ def test_contacts_plans_and_difficulties_over_the_api(world, client_for):
         "previous": 0,
     }
     assert leader.get("/api/v1/zones/zone-a/difficulties", {"period": "2020-Q5"}).status_code == 400
+
+
+def test_a_step_cannot_put_a_user_of_another_zone_in_charge(world, client_for):
+    dept = Department.objects.get(zone=world.zone_a, name="经济发展局")
+    staff_b = factories.department_user(world.zone_b, "乙经济局", "dept_b")
+    pk = factories.problem(world.firm_a).pk
+    body = {"to": "accepted", "department_id": dept.pk, "assignee_id": staff_b.pk}
+    refused = post(client_for(world.users["officer"]), f"/api/v1/problems/{pk}/steps", body)
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["assignee_id"]  # not found, not merely refused
+    assert Problem.objects.get(pk=pk).status == Problem.Status.SUBMITTED

@@ -351,3 +351,17 @@ def test_zone_overview(lists):
             selectors.zone_overview(lists.users[who], zone=lists.zone_a, period=Period.of(today))
             is None
         )
+
+
+def test_a_person_to_put_in_charge_is_found_only_in_the_acting_users_zones(world):
+    staff_a = world.users["department"]
+    staff_b = factories.department_user(world.zone_b, "乙经济局", "dept_b")
+    officer, city_leader = world.users["officer"], world.users["city_leader"]
+    assert selectors.active_user(officer, pk=staff_a.pk) == staff_a
+    assert selectors.active_user(city_leader, pk=staff_a.pk) == staff_a  # zone_a is Dazhou's
+    assert selectors.active_user(officer, pk=staff_b.pk) is None
+    assert selectors.active_user(officer, pk=world.users["officer_b"].pk) is None
+    assert selectors.active_user(city_leader, pk=staff_b.pk) is None
+    staff_a.is_active = False
+    staff_a.save(update_fields=["is_active"])
+    assert selectors.active_user(officer, pk=staff_a.pk) is None

@@ -139,3 +139,26 @@ def test_site_admin_password_and_group_changes_are_audited_without_errors(world,
     changes = [e.changes for e in AuditEntry.objects.filter(action="update").order_by("id")]
     assert any(c.get("groups") == [[], [group.pk]] for c in changes)
     assert {"role": ["officer", "auditor"]} in changes
+
+
+def test_site_admin_files_each_entry_under_the_records_place_in_the_org_tree(world, client_for):
+    from zonedesk.org.models import Department
+
+    client = client_for(factories.User.objects.create_superuser("root", password="x"))
+    dept = Department.objects.get(zone=world.zone_a, name="经济发展局")
+    department = client.post(
+        f"/admin/org/department/{dept.pk}/change/",
+        {"name": "经济发展和改革局", "zone": dept.zone_id},
+    )
+    area = world.dazhou
+    city = client.post(
+        f"/admin/org/area/{area.pk}/change/",
+        {"code": area.code, "name": "达州", "level": area.level, "parent": area.parent_id},
+    )
+    assert department.status_code == city.status_code == 302
+    filed = dict(AuditEntry.objects.filter(action="update").values_list("target_type", "zone_id"))
+    assert filed == {"org.department": world.zone_a.pk, "org.area": None}
+    assert AuditEntry.objects.get(action="update", target_type="org.area").area_code == "511700"
+    assert (
+        AuditEntry.objects.get(action="update", target_type="org.department").area_code == "511723"
+    )

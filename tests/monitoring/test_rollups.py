@@ -193,3 +193,16 @@ def test_a_month_nobody_reported_yet_lists_last_years_firms_as_missing(demo):
     missing = set(last_june.values_list("enterprise_id", flat=True))
     assert area.summary.reporting == 0 and set(area.summary.not_reported) == missing
     assert missing and missing < firms  # the firms new in 2020 had no June 2019 to miss
+
+
+def test_only_the_system_or_a_superuser_rebuilds_the_summaries(demo):
+    from zonedesk.core.errors import PermissionDenied
+    from zonedesk.org.models import User
+
+    zone_ids = [Zone.objects.get(code="demo").pk]
+    ZoneMonth.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        services.zone_months_rebuild(actor=User.objects.get(username="leader"), zone_ids=zone_ids)
+    assert not ZoneMonth.objects.exists()
+    stored = services.zone_months_rebuild(actor=SYSTEM, zone_ids=zone_ids)
+    assert stored == ZoneMonth.objects.count() >= 12

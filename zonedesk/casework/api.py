@@ -141,7 +141,7 @@ def take_step(request, pk: int, payload: StepIn):
         if department is None:
             raise ValidationFailed({"department_id": [_("Not a department of the firm's zone.")]})
     if assignee_id is not None:
-        assignee = selectors.active_user(pk=assignee_id)
+        assignee = selectors.active_user(request.user, pk=assignee_id)
         if assignee is None:
             raise ValidationFailed({"assignee_id": [_("No such user.")]})
     services.problem_transition(

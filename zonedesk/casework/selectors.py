@@ -474,14 +474,14 @@ def action_choices(plan: FirmPlan):
     Reference data: not scoped, because `plan` comes from `firm_plan(user)`, which has checked
     the firm is the user's."""
     from zonedesk.org.models import User
-    from zonedesk.policies.models import Measure
+    from zonedesk.policies.selectors import measures_of
 
     zone = plan.enterprise.zone
     owners = User.objects.filter(is_active=True).filter(Q(zone=zone) | Q(department__zone=zone))
     return (
         owners.order_by("username"),
         Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=flows.FINAL),
-        Measure.objects.filter(pk__in=[e.measure_id for e in plan.unclaimed]),
+        measures_of(plan.unclaimed),
     )
 
 
@@ -527,11 +527,17 @@ def departments_for(problem: Problem) -> QuerySet:
     return Department.objects.filter(zone_id=problem.enterprise.zone_id).order_by("name")
 
 
-def active_user(*, pk: int):
-    """A person to put in charge (the transition checks they work for the department)."""
+def active_user(user, *, pk: int):
+    """A person to put in charge, among the active staff of the zones under the user's unit (the
+    transition then checks they work for the department)."""
     from zonedesk.org.models import User
 
-    return User.objects.filter(pk=pk, is_active=True).first()
+    zones = zone_list(user)
+    return (
+        User.objects.filter(pk=pk, is_active=True)
+        .filter(Q(zone__in=zones) | Q(department__zone__in=zones))
+        .first()
+    )
 
 
 def action_get(user, *, pk: int) -> PlanAction | None:

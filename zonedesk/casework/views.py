@@ -18,6 +18,7 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
+from zonedesk.core.views import found
 from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.selectors import zone_for
@@ -94,10 +95,7 @@ def contacts_due_export(request):
 
 
 def _problem(request, pk: int) -> Problem:
-    problem = selectors.problem_get(request.user, pk=pk)
-    if problem is None:
-        raise Http404
-    return problem
+    return found(selectors.problem_get(request.user, pk=pk))
 
 
 def _detail(request, problem: Problem, *, form=None, step=None, status=200):
@@ -161,9 +159,7 @@ def problem_step(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def problem_new(request, pk: int):
     """Raise a problem for a firm (the firm itself, its liaison officer or a zone leader)."""
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(enterprise_get(request.user, pk=pk))
     if not access.can_submit(request.user, enterprise):
         raise PermissionDenied
     member = is_member(request.user, enterprise)
@@ -210,9 +206,7 @@ def contacts_due(request):
 @require_http_methods(["GET", "POST"])
 def contact_new(request, pk: int):
     """Record a visit or call on the spot, with a problem heard if there was one."""
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(enterprise_get(request.user, pk=pk))
     if not access.can_log_contact(request.user, enterprise):
         raise PermissionDenied
     form = ContactForm(request.POST or None, initial={"date": timezone.localdate()})
@@ -255,10 +249,7 @@ def contact_new(request, pk: int):
 def _overview_zone(request):
     if not can_view_dashboard(request.user):
         raise PermissionDenied
-    zone = zone_for(request.user, code=request.GET.get("zone", ""))
-    if zone is None:
-        raise Http404
-    return zone
+    return found(zone_for(request.user, code=request.GET.get("zone", "")))
 
 
 def _overview_period(request) -> Period:
@@ -317,9 +308,7 @@ def _plan_form(plan, data=None):
 def firm_plan(request, pk: int):
     """The firm's own plan (一企一策) on one printable page: profile, latest month, open
     problems, support not yet received, actions; its officer or a leader adds actions."""
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(enterprise_get(request.user, pk=pk))
     if not can_view_dashboard(request.user):
         raise PermissionDenied
     can_plan = access.can_log_contact(request.user, enterprise)
@@ -355,9 +344,7 @@ def firm_plan(request, pk: int):
 @login_required
 @require_http_methods(["POST"])
 def action_close(request, pk: int):
-    action = selectors.action_get(request.user, pk=pk)
-    if action is None:
-        raise Http404
+    action = found(selectors.action_get(request.user, pk=pk))
     try:
         services.action_close(actor=request.user, action=action, status=request.POST.get("to", ""))
     except DomainError as exc:
@@ -371,9 +358,7 @@ def action_close(request, pk: int):
 @require_http_methods(["POST"])
 def plan_set(request, pk: int):
     """The firm's contact plan, from its plan page."""
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(enterprise_get(request.user, pk=pk))
     if not access.can_set_plan(request.user, enterprise):
         raise PermissionDenied
     may_name = access.can_set_leading_cadre(request.user, enterprise)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zonedesk.core import audit
+from zonedesk.core import audit, services
 from zonedesk.core.models import AuditEntry
 
 
@@ -8,8 +8,8 @@ class AuditedAdmin(admin.ModelAdmin):
     """Django's admin (superusers only) writes the same audit entries as the services."""
 
     def audit_scope(self, obj) -> dict:
-        """zone_id / area_code that place the entry in the org tree."""
-        return {}
+        """zone_id / area_code that place the entry in the org tree (as the services file it)."""
+        return services.audit_scope(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

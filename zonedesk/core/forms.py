@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledFormMixin:
@@ -30,3 +32,23 @@ def apply_errors(form, exc) -> None:
     for field, msgs in exc.errors.items():
         for msg in msgs:
             form.add_error(field if field in form.fields else None, msg)
+
+
+class SpreadsheetForm(StyledFormMixin, forms.Form):
+    """A spreadsheet upload, refused above settings.ZONEDESK["IMPORT_MAX_BYTES"]; the firms' and
+    the monthly figures' import pages use it (the latter adding the zone and month)."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(".xlsx, .xls or .ods in the template's layout"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.ZONEDESK["IMPORT_MAX_BYTES"]
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20}, code="too_large"
+            )
+        return upload

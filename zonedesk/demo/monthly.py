@@ -13,8 +13,9 @@ import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.monitoring import rollups
+from zonedesk.monitoring import services as monitoring_services
 from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
 
 CENT = Decimal("0.01")
@@ -203,7 +204,7 @@ def load(zone, firms: list[Enterprise]) -> int:
     """Store the rows of `firms` (the demo zone's, in plan order) and the zone's targets."""
     rows = build(firms)
     MonthlyFigure.objects.bulk_create(rows, batch_size=2000)
-    rollups.rebuild([zone.pk])
+    monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=[zone.pk])
     AnnualTarget.objects.create(zone=zone, year=2020, output_growth_pct=Decimal(8))
     AnnualTarget.objects.create(zone=zone, year=2019, output_growth_pct=Decimal("7.5"))
     return len(rows)

@@ -18,7 +18,7 @@ from zonedesk.core.industry import by_level
 from zonedesk.core.period import Period
 from zonedesk.demo.builder import credit_code
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.monitoring import rollups
+from zonedesk.monitoring import services as monitoring_services
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Zone
 
@@ -178,7 +178,7 @@ def generate_figures(months: int, *, through: Period | None = None) -> int:
     periods = [through.shift(i - months + 1) for i in range(months)]
     firms = _firms(Enterprise.objects.filter(zone__area__code__startswith=PROVINCE[:2]))
     written = write_figures(figure_rows(firms, periods))
-    rollups.rebuild(synthetic_zones())
+    monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=synthetic_zones())
     return written
 
 

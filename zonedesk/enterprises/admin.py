@@ -23,7 +23,3 @@ class EnterpriseAdmin(ReadOnlyAdmin):
 class EnterpriseMemberAdmin(AuditedAdmin):
     list_display = ["user", "enterprise"]
     autocomplete_fields = ["enterprise"]
-
-    def audit_scope(self, obj) -> dict:
-        zone = obj.enterprise.zone
-        return {"zone_id": zone.pk, "area_code": zone.area.code}

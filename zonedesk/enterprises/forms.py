@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core import industry
@@ -114,25 +113,6 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
 ContactFormSet = forms.inlineformset_factory(
     Enterprise, Contact, form=ContactForm, extra=1, can_delete=True, max_num=10
 )
-
-
-class ImportForm(StyledFormMixin, forms.Form):
-    """A spreadsheet upload, refused above settings.ZONEDESK["IMPORT_MAX_BYTES"]."""
-
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_(".xlsx, .xls or .ods in the template's layout"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.ZONEDESK["IMPORT_MAX_BYTES"]
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20}, code="too_large"
-            )
-        return upload
 
 
 class AccountForm(StyledFormMixin, forms.Form):

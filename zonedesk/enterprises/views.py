@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import industry, xlsx
 from zonedesk.core.errors import ValidationFailed
-from zonedesk.core.forms import apply_errors
+from zonedesk.core.forms import SpreadsheetForm, apply_errors
+from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
 from zonedesk.enterprises.forms import (
@@ -18,7 +18,6 @@ from zonedesk.enterprises.forms import (
     ContactFormSet,
     EnterpriseFilterForm,
     EnterpriseForm,
-    ImportForm,
 )
 from zonedesk.org.access import can_manage_users
 from zonedesk.org.selectors import officer_list, zone_list
@@ -67,9 +66,7 @@ def enterprise_export(request):
 
 @login_required
 def enterprise_detail(request, pk: int):
-    enterprise = selectors.enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(selectors.enterprise_get(request.user, pk=pk))
     return _render_detail(request, enterprise)
 
 
@@ -93,9 +90,7 @@ def _render_detail(request, enterprise, *, account_form=None, status=200):
 @require_POST
 def enterprise_account_create(request, pk: int):
     """An administrator opens an account for the firm's own staff."""
-    enterprise = selectors.enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(selectors.enterprise_get(request.user, pk=pk))
     if not can_manage_users(request.user):
         raise HttpForbidden
     form = AccountForm(request.POST)
@@ -169,9 +164,7 @@ def enterprise_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk: int):
-    enterprise = selectors.enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(selectors.enterprise_get(request.user, pk=pk))
     if not access.can_edit(request.user, enterprise):
         raise HttpForbidden
     # The form works on its own copy so the service can diff the stored values for the audit.
@@ -214,7 +207,7 @@ def enterprise_edit(request, pk: int):
 def enterprise_import(request):
     if not access.can_import(request.user):
         raise HttpForbidden
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = SpreadsheetForm(request.POST or None, request.FILES or None)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,9 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin
 from zonedesk.core.period import Period
-from zonedesk.enterprises.forms import ImportForm as SpreadsheetForm
 from zonedesk.monitoring import figures
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.monitoring.services import FIGURE_FIELDS

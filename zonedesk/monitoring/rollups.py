@@ -5,7 +5,8 @@ A month's figures enter three summaries: their own month's, the next month's (�
 month's next year (同比). Every service that writes figures calls `invalidate` for the months it
 wrote, in its own transaction: the summaries concerned are dropped at once and recomputed by the
 background worker after the commit (a zone of 100,000 firms takes seconds, which an upload
-should not wait for); bulk loaders (the demo, the scale generator) call `rebuild`.
+should not wait for); bulk loaders (the demo, the scale generator) call `rebuild` through
+`services.zone_months_rebuild`.
 Reading never writes: a zone-month without a stored summary (never computed, or computed with
 another capacity band) is computed from the rows on the spot, so a missing summary costs time,
 never correctness. `zonedesk rollups` rebuilds them all.

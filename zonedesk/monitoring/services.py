@@ -456,3 +456,14 @@ def _record_outcome(job: ImportJob, progress: Callable) -> None:
         job.state = ImportJob.State.DONE
         job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
         job.rows_done = job.rows_total = result.rows
+
+
+def zone_months_rebuild(*, actor: Actor, zone_ids: list[int] | None = None) -> int:
+    """Recompute the zone-month summaries (of the zones given, else of all) after figures were
+    written in bulk outside these services (the demo loader, the scale generator); the number of
+    summaries stored. Only the system or a superuser may. Not audited and not one transaction:
+    the summaries are derived from the figures, and `rollups.rebuild` commits a few zones at a
+    time so that a province's rebuild keeps memory and locks bounded."""
+    if not actor.is_superuser:
+        raise PermissionDenied()
+    return rollups.rebuild(zone_ids)

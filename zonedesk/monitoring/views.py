@@ -20,6 +20,7 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
+from zonedesk.core.views import found
 from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import access, charts, imports, pagecache, selectors, services
@@ -37,10 +38,7 @@ def _scope(request) -> selectors.Scope:
     if picked.startswith(("zone=", "area=")):
         kind, code = picked.split("=", 1)
         zone, area = (code, "") if kind == "zone" else ("", code)
-    scope = selectors.scope_for(request.user, zone=zone, area=area)
-    if scope is None:
-        raise Http404
-    return scope
+    return found(selectors.scope_for(request.user, zone=zone, area=area))
 
 
 def _period(request, scope=None) -> Period:
@@ -295,10 +293,7 @@ def import_figures(request):
 
 
 def _firm(request, pk: int):
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
-    return enterprise
+    return found(enterprise_get(request.user, pk=pk))
 
 
 def _month(value: str) -> Period:
@@ -373,9 +368,7 @@ def figure_edit(request, pk: int, period: str):
 @require_POST
 def figure_confirm(request, pk: int, period: str):
     enterprise = _firm(request, pk)
-    figure = selectors.figure_get(request.user, enterprise=enterprise, period=_month(period))
-    if figure is None:
-        raise Http404
+    figure = found(selectors.figure_get(request.user, enterprise=enterprise, period=_month(period)))
     if not access.can_confirm(request.user, enterprise):
         raise HttpForbidden
     services.figure_confirm(actor=request.user, figure=figure)
@@ -442,9 +435,7 @@ def _job_errors(job) -> list[CellError]:
 @login_required
 def import_job(request, pk):
     """An upload's progress; the page polls it with htmx until the job ends."""
-    job = selectors.import_job_get(request.user, pk=pk)
-    if job is None:
-        raise Http404
+    job = found(selectors.import_job_get(request.user, pk=pk))
     context = {
         "job": job,
         "errors": _job_errors(job) if job.finished and job.state != job.State.DONE else None,

@@ -6,36 +6,25 @@ from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
 
 
-def _scope(obj) -> dict:
-    zone = obj if isinstance(obj, Zone) else getattr(obj, "zone", None)
-    area = zone.area if zone else obj if isinstance(obj, Area) else getattr(obj, "area", None)
-    return {"zone_id": zone.pk if zone else None, "area_code": area.code if area else ""}
-
-
-class OrgAdmin(AuditedAdmin):
-    def audit_scope(self, obj) -> dict:
-        return _scope(obj)
-
-
 @admin.register(Area)
-class AreaAdmin(OrgAdmin):
+class AreaAdmin(AuditedAdmin):
     list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Zone)
-class ZoneAdmin(OrgAdmin):
+class ZoneAdmin(AuditedAdmin):
     list_display = ["code", "name", "area"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(OrgAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "zone"]
 
 
 @admin.register(Bank)
-class BankAdmin(OrgAdmin):
+class BankAdmin(AuditedAdmin):
     list_display = ["name", "area"]
 
 
@@ -45,7 +34,7 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(OrgAdmin, DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
@@ -55,7 +44,7 @@ class UserAdmin(OrgAdmin, DjangoUserAdmin):
                 action="update",
                 instance=user,
                 changes={"password": ["***", "***"]},
-                **_scope(user),
+                **self.audit_scope(user),
             )
         return response
 

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
+from zonedesk.core.views import found
 from zonedesk.org import access, selectors, services
 from zonedesk.org.forms import PasswordForm, UserCreateForm, UserEditForm
 from zonedesk.org.models import Role
@@ -88,9 +88,7 @@ def user_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int):
-    user = selectors.user_get(request.user, pk=pk)
-    if user is None:
-        raise Http404
+    user = found(selectors.user_get(request.user, pk=pk))
     initial = {
         "full_name": user.full_name,
         "phone": user.phone,
@@ -121,9 +119,7 @@ def user_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_password(request, pk: int):
-    user = selectors.user_get(request.user, pk=pk)
-    if user is None:
-        raise Http404
+    user = found(selectors.user_get(request.user, pk=pk))
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

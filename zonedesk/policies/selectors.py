@@ -539,3 +539,11 @@ def measure_decisions(user, *, measure) -> MeasureDecisions:
         agg["estimated"] or Decimal(0),
         agg["disbursed"] or Decimal(0),
     )
+
+
+def measures_of(entitlements) -> QuerySet[Measure]:
+    """The measures of entitlements (as a queryset, for a form's choices).
+
+    Reference data: not scoped, because the caller passes entitlements it has read through
+    `entitlement_scope(user)` (casework's firm plan): this narrows what it already may see."""
+    return Measure.objects.filter(pk__in=[e.measure_id for e in entitlements])

@@ -4,7 +4,6 @@ open benefits, and a zone's 一条不漏 / 应享尽享 coverage."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
+from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get
@@ -114,9 +114,7 @@ def _state_help(e: Entitlement, member: bool) -> str:
 
 @login_required
 def firm(request, pk: int):
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise Http404
+    enterprise = found(enterprise_get(request.user, pk=pk))
     return render(request, "policies/firm.html", _firm_context(request, enterprise))
 
 
@@ -125,9 +123,7 @@ def firm(request, pk: int):
 def move(request, pk: int):
     """The benefit's next step, from the firm page; a refused step re-shows the page with the
     reason beside the benefit (scrolled to). A GET (a reload, a bookmark) goes to the benefit."""
-    entitlement = selectors.entitlement_get(request.user, pk=pk)
-    if entitlement is None:
-        raise Http404
+    entitlement = found(selectors.entitlement_get(request.user, pk=pk))
     if request.method == "GET":
         return redirect(reverse("policies:firm", args=[entitlement.enterprise_id]) + f"#e{pk}")
     form = MoveForm(request.POST)
@@ -200,10 +196,7 @@ def open_export(request):
 def _zone(request):
     if not can_view_dashboard(request.user):
         raise HttpForbidden
-    zone = zone_for(request.user, code=request.GET.get("zone", ""))
-    if zone is None:
-        raise Http404
-    return zone
+    return found(zone_for(request.user, code=request.GET.get("zone", "")))
 
 
 @login_required
@@ -259,10 +252,7 @@ def library(request):
 
 
 def _document_or_404(request, pk: int) -> PolicyDocument:
-    document = selectors.document_get(request.user, pk)
-    if document is None:
-        raise Http404
-    return document
+    return found(selectors.document_get(request.user, pk))
 
 
 @login_required
@@ -389,10 +379,7 @@ def measure_create(request, pk: int):
 
 
 def _measure_or_404(request, pk: int) -> Measure:
-    measure = selectors.measure_get(request.user, pk)
-    if measure is None:
-        raise Http404
-    return measure
+    return found(selectors.measure_get(request.user, pk))
 
 
 @login_required

@@ -22,11 +22,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         escalate = sub.add_parser("escalate")
         escalate.add_argument("--today", help="the day to judge by, YYYY-MM-DD (default: today)")
-        escalate.add_argument("--lang", choices=["zh", "en"], default="zh")
+        commands.add_language_argument(escalate)
         days = sub.add_parser("holidays")
         days.add_argument("--load", nargs="?", const=str(holidays.DATA), required=True)
-        days.add_argument("--user", help="act as this administrator; default: the system")
-        days.add_argument("--lang", choices=["zh", "en"], default="zh")
+        commands.add_actor_arguments(
+            days, user_help="act as this administrator; default: the system"
+        )
 
     def handle(self, *args, **options):
         with translation.override(commands.LANGUAGES[options["lang"]]):

@@ -20,9 +20,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.audit import RequestContext, current_context
 from zonedesk.demo import scale
-from zonedesk.monitoring import rollups
+from zonedesk.monitoring import services as monitoring_services
 from zonedesk.monitoring.models import ZoneMonth
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -62,7 +63,8 @@ def prepare(firms: int, months: int, measures: int, log) -> None:
     zones = scale.synthetic_zones()
     if ZoneMonth.objects.filter(zone__in=zones).count() < len(zones) * min(months, 24):
         # A database generated before the zone-month summaries, or left half summarised.
-        log(f"  summarised {rollups.rebuild(zones):,} zone-months")
+        stored = monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=zones)
+        log(f"  summarised {stored:,} zone-months")
     if not scale.big_zone_exists():
         # Added to a database prepared before the import and export benchmarks, too.
         scale.big_zone(firms)

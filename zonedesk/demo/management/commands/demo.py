@@ -59,11 +59,7 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             builder.load()
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Loaded the demo zone: {builder.firm_count()} firms in {time.perf_counter() - started:.1f} s."
-                )
-            )
+            self._done(f"Loaded the demo zone: {builder.firm_count()} firms", started)
         self.stdout.write(f"\nDemo log-ins (password for all: {data.PASSWORD}):")
         for username, roles, who in builder.summary():
             self.stdout.write(f"  {username:<13} {roles:<11} {who}")
@@ -81,29 +77,23 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         made = scale.generate(n)
-        self.stdout.write(
-            self.style.SUCCESS(
-                "Generated {firms} firms in {zones} zones, {counties} counties, {cities} cities".format(
-                    **made
-                )
-                + f" in {time.perf_counter() - started:.1f} s."
-            )
+        self._done(
+            "Generated {firms} firms in {zones} zones, {counties} counties, {cities} cities".format(
+                **made
+            ),
+            started,
         )
         if months:
             started = time.perf_counter()
             rows = scale.generate_figures(months)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Wrote {rows:,} monthly figures ({months} months) "
-                    f"in {time.perf_counter() - started:.1f} s."
-                )
-            )
+            self._done(f"Wrote {rows:,} monthly figures ({months} months)", started)
         if measures:
             started = time.perf_counter()
             made = scale.generate_measures(measures)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Wrote {made['measures']} measures in {made['documents']} documents "
-                    f"in {time.perf_counter() - started:.1f} s."
-                )
+            self._done(
+                f"Wrote {made['measures']} measures in {made['documents']} documents", started
             )
+
+    def _done(self, what: str, started: float) -> None:
+        """A step's outcome, with the seconds it took since `started` (time.perf_counter)."""
+        self.stdout.write(self.style.SUCCESS(f"{what} in {time.perf_counter() - started:.1f} s."))

@@ -1,13 +1,10 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
-from zonedesk.core.errors import DomainError
-from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.selectors import zone_get
@@ -32,21 +29,19 @@ class Command(BaseCommand):
         match.add_argument(
             "--period", help="facts of this month (default: the latest with figures)"
         )
-        match.add_argument("--user", help="act as this user; default: the system")
-        match.add_argument("--lang", choices=["zh", "en"], default="zh")
+        commands.add_actor_arguments(match)
         coverage = sub.add_parser("coverage")
         coverage.add_argument("--zone", required=True)
-        coverage.add_argument("--user")
-        coverage.add_argument("--lang", choices=["zh", "en"], default="zh")
+        commands.add_actor_arguments(coverage)
         load = sub.add_parser("import")
         load.add_argument("file")
-        load.add_argument("--user", help="import as this user; default: the system")
-        load.add_argument("--lang", choices=["zh", "en"], default="zh")
+        commands.add_actor_arguments(load, user_help="import as this user; default: the system")
         dump = sub.add_parser("export")
         dump.add_argument("--out", required=True, help="the .xlsx file to write")
         dump.add_argument("--zone", help="only the measures covering this zone")
-        dump.add_argument("--user", help="the library as this user sees it; default: all")
-        dump.add_argument("--lang", choices=["zh", "en"], default="zh")
+        commands.add_actor_arguments(
+            dump, user_help="the library as this user sees it; default: all"
+        )
 
     def handle(self, *args, **options):
         with translation.override(commands.LANGUAGES[options["lang"]]):
@@ -69,22 +64,11 @@ class Command(BaseCommand):
                 self.coverage(user, zone)
 
     def load(self, user, path: Path):
-        if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
-        if path.stat().st_size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
-            raise CommandError(_("The file is larger than the import limit."))
-        try:
+        path = commands.import_file(path)
+        with commands.import_refusals(self.stderr):
             summary = services.measures_import(
                 actor=user, content=path.read_bytes(), filename=path.name
             )
-        except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                _("%(count)d problems: nothing was imported.") % {"count": len(exc.errors)}
-            ) from exc
-        except DomainError as exc:
-            raise CommandError(str(exc)) from exc
         self.stdout.write(
             _(
                 "Documents: %(dc)d added, %(du)d changed, %(dn)d unchanged. "
