@@ -85,3 +85,13 @@ def import_refusals(stderr):
         ) from exc
     except DomainError as exc:
         raise CommandError(str(exc)) from exc
+
+
+def visible(found, *, code: str, user: Actor):
+    """`found` (a selector's answer for the zone or area `code`), or the command stops with a
+    message naming the code and the user."""
+    if found is None:
+        raise CommandError(
+            _("No zone or area “%(code)s” that %(user)s may see.") % {"code": code, "user": user}
+        )
+    return found

@@ -12,8 +12,8 @@ from zonedesk.monitoring.schemas import (
     FigureOut,
     PeriodIn,
     StatusOut,
+    status_dict,
 )
-from zonedesk.monitoring.serialise import status_dict
 from zonedesk.org.access import can_view_dashboard
 
 router = Router(tags=["monitoring"])

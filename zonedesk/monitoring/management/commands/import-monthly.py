@@ -5,8 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
-from zonedesk.monitoring import services
-from zonedesk.monitoring.management.commands import _common
+from zonedesk.monitoring import selectors, services
 
 
 class Command(BaseCommand):
@@ -26,7 +25,9 @@ class Command(BaseCommand):
         with translation.override(commands.LANGUAGES[options["lang"]]):
             user = commands.actor(options["user"])
             period = commands.period(options["period"])
-            scope = _common.scope(user, zone=options["zone"], area=None)
+            scope = commands.visible(
+                selectors.scope_for(user, zone=options["zone"]), code=options["zone"], user=user
+            )
             path = commands.import_file(Path(options["file"]))
             with commands.import_refusals(self.stderr), path.open("rb") as fh:
                 result = services.monthly_import(

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
 from zonedesk.monitoring import indicators, selectors
-from zonedesk.monitoring.management.commands import _common
 from zonedesk.reports import sections
 
 
@@ -33,7 +32,11 @@ class Command(BaseCommand):
         with translation.override(commands.LANGUAGES[options["lang"]]):
             user = commands.actor(options["user"])
             period = commands.period(options["through"])
-            scope = _common.scope(user, zone=options["zone"], area=options["area"])
+            scope = commands.visible(
+                selectors.scope_for(user, zone=options["zone"] or "", area=options["area"] or ""),
+                code=options["zone"] or options["area"],
+                user=user,
+            )
             target = None
             if options["target"] is not None:
                 try:

@@ -12,8 +12,7 @@ from zonedesk.core import commands
 from zonedesk.core import report_periods as periods
 from zonedesk.core.period import Period
 from zonedesk.monitoring import selectors
-from zonedesk.monitoring.management.commands import _common
-from zonedesk.monitoring.serialise import status_dict
+from zonedesk.monitoring.schemas import status_dict
 from zonedesk.org.selectors import zone_get
 from zonedesk.reports import sections
 
@@ -54,7 +53,11 @@ class Command(BaseCommand):
                 self.difficulties(user, options)
                 return
             period = commands.period(options["period"])
-            scope = _common.scope(user, zone=options["zone"], area=options["area"])
+            scope = commands.visible(
+                selectors.scope_for(user, zone=options["zone"] or "", area=options["area"] or ""),
+                code=options["zone"] or options["area"],
+                user=user,
+            )
             st = selectors.status(user, scope, period)
             if options["json"]:
                 self.stdout.write(json.dumps(status_dict(st), ensure_ascii=False, indent=2))
