@@ -10,7 +10,7 @@ from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import InputSchema
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import selectors, services
+from zonedesk.monitoring import access, selectors, services
 from zonedesk.monitoring.serialise import status_dict
 from zonedesk.org.access import can_view_dashboard
 
@@ -180,4 +180,10 @@ def confirm_figures(request, pk: int, period: str):
     figure = selectors.figure_get(request.user, enterprise=enterprise, period=_period(period))
     if figure is None:
         raise NotFound(_("No figures for that month."))
+    if figure.status == figure.Status.CONFIRMED:
+        # A second confirmation (a repeated request) is answered as it was before the flow
+        # refused "confirmed" after "confirmed": with the figures, or 403 to whoever may not.
+        if not access.can_confirm(request.user, enterprise):
+            raise PermissionDenied()
+        return figure
     return services.figure_confirm(actor=request.user, figure=figure)

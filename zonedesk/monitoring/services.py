@@ -4,9 +4,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,14 +15,19 @@ from zonedesk.core import audit, bulk, events
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
+from zonedesk.core.services import audit_scope, clean
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import access, figures, pagecache, rollups
-from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
+from zonedesk.monitoring.flows import FIGURE_FLOW
+from zonedesk.monitoring.models import AnnualTarget, FigureEvent, ImportJob, MonthlyFigure
 from zonedesk.org.models import Zone
 
 logger = logging.getLogger(__name__)
 FIGURE_FIELDS = tuple(figures.SPECS)
 AUDITED_FIELDS = (*FIGURE_FIELDS, "status")
+# A confirmation's audit entry names the status only, as it did before the flow.
+CONFIRM_AUDITED = ("status",)
+Status = MonthlyFigure.Status
 
 
 @dataclass(frozen=True)
@@ -40,77 +45,101 @@ class FigureData:
     capacity_utilisation_pct: Decimal | None = None
 
 
-def _scope(enterprise: Enterprise) -> dict:
-    return {"zone_id": enterprise.zone_id, "area_code": enterprise.zone.area.code}
-
-
 def _check(data: FigureData, period: Period) -> None:
     errors = figures.check(vars(data), period.days)
     if errors:
         raise ValidationFailed(errors)
 
 
+def _check_month(period: Period) -> None:
+    if period > Period.of(timezone.localdate()):
+        raise ValidationFailed({"period": [_("Figures cannot be reported for a future month.")]})
+
+
 @transaction.atomic
 def figure_save(
     *, actor: Actor, enterprise: Enterprise, period: Period, data: FigureData
 ) -> MonthlyFigure:
-    """Report (or correct) a firm's month. A correction of confirmed figures needs confirming again."""
-    if not access.can_report(actor, enterprise):
-        raise PermissionDenied()
-    if period > Period.of(timezone.localdate()):
-        raise ValidationFailed({"period": [_("Figures cannot be reported for a future month.")]})
-    _check(data, period)
+    """Report (or correct) a firm's month: the flow's move "submitted". A correction of
+    confirmed figures needs confirming again; figures given again unchanged are no move."""
     figure = (
         MonthlyFigure.objects.select_for_update()
         .filter(enterprise=enterprise, period=period.first_day)
         .first()
     )
-    before = audit.snapshot(figure, AUDITED_FIELDS) if figure else {}
-    if figure is None:
+    new = figure is None
+    if new:
         figure = MonthlyFigure(enterprise=enterprise, period=period.first_day)
+    FIGURE_FLOW.check(actor=actor, obj=figure, move=Status.SUBMITTED)
+    _check_month(period)
+    _check(data, period)
+    before = {} if new else audit.snapshot(figure, AUDITED_FIELDS)
     for name, value in vars(data).items():
         setattr(figure, name, value)
-    after = audit.snapshot(figure, FIGURE_FIELDS)
-    changes = audit.diff(before, after)
-    if figure.pk is not None and not changes:
+    if not new and not audit.diff(before, audit.snapshot(figure, FIGURE_FIELDS)):
         return figure
-    figure.status = MonthlyFigure.Status.SUBMITTED
     figure.submitted_by = user_or_none(actor)
     figure.submitted_at = timezone.now()
     figure.confirmed_by = None
     figure.confirmed_at = None
-    figure.save()
-    changes = audit.diff(before, audit.snapshot(figure, AUDITED_FIELDS))
-    audit.record(
-        actor=actor,
-        action="update" if before else "create",
-        instance=figure,
-        changes=changes,
-        **_scope(enterprise),
-    )
+    if new:
+        _figure_create(actor=actor, figure=figure)
+    else:
+        FIGURE_FLOW.apply(
+            actor=actor,
+            obj=figure,
+            move=Status.SUBMITTED,
+            before=before,
+            audited=AUDITED_FIELDS,
+            scope=audit_scope(enterprise),
+            at=figure.submitted_at,
+        )
     rollups.invalidate([enterprise.zone_id], [period])
     events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return figure
 
 
-@transaction.atomic
-def figure_confirm(*, actor: Actor, figure: MonthlyFigure) -> MonthlyFigure:
-    """The liaison officer confirms what the firm reported."""
-    enterprise = figure.enterprise
-    if not access.can_confirm(actor, enterprise):
-        raise PermissionDenied()
-    if figure.status == MonthlyFigure.Status.CONFIRMED:
-        return figure
-    figure.status = MonthlyFigure.Status.CONFIRMED
-    figure.confirmed_by = user_or_none(actor)
-    figure.confirmed_at = timezone.now()
-    figure.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+def _figure_create(*, actor: Actor, figure: MonthlyFigure) -> None:
+    """Store a month's first report with its event (from no state) and audit entry."""
+    figure.status = FIGURE_FLOW.initial
+    figure.save()
+    FIGURE_FLOW.event(
+        actor=actor,
+        obj=figure,
+        move=Status.SUBMITTED,
+        from_state="",
+        to_state=figure.status,
+        at=figure.submitted_at,
+    ).save()
     audit.record(
         actor=actor,
-        action="update",
+        action="create",
         instance=figure,
-        changes={"status": [MonthlyFigure.Status.SUBMITTED, MonthlyFigure.Status.CONFIRMED]},
-        **_scope(enterprise),
+        changes=audit.diff({}, audit.snapshot(figure, AUDITED_FIELDS)),
+        **audit_scope(figure),
+    )
+
+
+@transaction.atomic
+def figure_confirm(*, actor: Actor, figure: MonthlyFigure) -> MonthlyFigure:
+    """The liaison officer confirms what the firm reported (the flow's move "confirmed")."""
+    figure = (
+        MonthlyFigure.objects.select_for_update(of=("self",))
+        .select_related("enterprise__zone__area")
+        .get(pk=figure.pk)
+    )
+    FIGURE_FLOW.check(actor=actor, obj=figure, move=Status.CONFIRMED)
+    before = audit.snapshot(figure, CONFIRM_AUDITED)
+    figure.confirmed_by = user_or_none(actor)
+    figure.confirmed_at = timezone.now()
+    FIGURE_FLOW.apply(
+        actor=actor,
+        obj=figure,
+        move=Status.CONFIRMED,
+        before=before,
+        audited=CONFIRM_AUDITED,
+        scope=audit_scope(figure),
+        at=figure.confirmed_at,
     )
     return figure
 
@@ -123,10 +152,7 @@ def target_set(*, actor: Actor, zone: Zone, year: int, output_growth_pct: Decima
     before = audit.snapshot(target, ["output_growth_pct"]) if target else {}
     target = target or AnnualTarget(zone=zone, year=year)
     target.output_growth_pct = output_growth_pct
-    try:
-        target.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
+    clean(target)
     target.save()
     pagecache.changed([zone.pk])
     audit.record(
@@ -155,8 +181,7 @@ class ImportResult:
 def _check_import(actor: Actor, zone: Zone, period: Period) -> None:
     if not access.can_import(actor, zone):
         raise PermissionDenied()
-    if period > Period.of(timezone.localdate()):
-        raise ValidationFailed({"period": [_("Figures cannot be reported for a future month.")]})
+    _check_month(period)
 
 
 def monthly_import(
@@ -204,31 +229,37 @@ AUDIT_WRITTEN = (
 )
 
 
-@transaction.atomic
-def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResult:
-    """Upsert the checked rows and write an audit entry for each created or changed one, in
-    SQL (core.bulk): at a zone's scale the ORM's per-object preparation cost more than the
-    database's own work."""
-    from zonedesk.core.models import AuditEntry
+EVENT_WRITTEN = (
+    "figure_id",
+    "move",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "actor_name",
+    "at",
+    "payload",
+)
 
+
+class _Written(NamedTuple):  # a tuple: one per row of up to 100,000, built in a loop
+    """A created or changed row of the sheet: what its figure, audit entry and event get."""
+
+    enterprise_id: int
+    values: dict
+    changes: dict
+    status: str | None  # the stored row's status; None for a new row
+
+
+def _plain(value):
+    """audit.plain for the values a figure holds (Decimal, int, None)."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _compare(rows, stored: dict) -> tuple[list[_Written], int]:
+    """The rows that create or change a figure, and how many leave theirs unchanged."""
     present = frozenset().union(*(r.values.keys() for r in rows))
-    stored = {
-        f["enterprise_id"]: f
-        for f in MonthlyFigure.objects.filter(
-            enterprise__zone=zone, period=period.first_day
-        ).values("id", "enterprise_id", *FIGURE_FIELDS)
-    }
-    now = timezone.now()
-    by = user_or_none(actor)
-    day, stamp = bulk.Adapted.date(period.first_day), bulk.Adapted.datetime(now)
-    submitted = (MonthlyFigure.Status.SUBMITTED, by.pk if by else None, stamp, None, None)
-
-    def plain(value):  # audit.plain for the values a figure holds (Decimal, int, None)
-        return str(value) if isinstance(value, Decimal) else value
-
-    figure_rows, entries = [], []
-    created = updated = unchanged = 0
     whole = present.issuperset(FIGURE_FIELDS)  # the usual sheet: every figure's column
+    written, unchanged = [], 0
     for row in rows:
         old = stored.get(row.enterprise_id)
         # A column the sheet lacks keeps the stored value (or stays empty on a new row).
@@ -241,45 +272,61 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
             }
         if values["days_halted"] is None:
             values["days_halted"] = 0
-        if old is not None:
-            changes = {}
-            for k, v in values.items():
-                was = old[k]
-                # Equal values of one type (the same places: both are quantized as stored)
-                # have equal audit forms; only the others are compared in that form.
-                if was == v and type(was) is type(v):
-                    continue
-                before, after = plain(was), plain(v)
-                if before != after:
-                    changes[k] = [before, after]
-            if not changes:
-                unchanged += 1
+        if old is None:
+            changes = {k: [None, _plain(v)] for k, v in values.items() if v is not None}
+            written.append(_Written(row.enterprise_id, values, changes, None))
+            continue
+        changes = {}
+        for k, v in values.items():
+            was = old[k]
+            # Equal values of one type (the same places: both are quantized as stored)
+            # have equal audit forms; only the others are compared in that form.
+            if was == v and type(was) is type(v):
                 continue
-            updated += 1
+            before, after = _plain(was), _plain(v)
+            if before != after:
+                changes[k] = [before, after]
+        if changes:
+            written.append(_Written(row.enterprise_id, values, changes, old["status"]))
         else:
-            changes = {k: [None, plain(v)] for k, v in values.items() if v is not None}
-            created += 1
-        figure_rows.append((row.enterprise_id, day, *values.values(), *submitted))
-        entries.append((row.enterprise_id, "update" if old is not None else "create", changes))
+            unchanged += 1
+    return written, unchanged
+
+
+@transaction.atomic
+def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResult:
+    """Upsert the checked rows; write an audit entry and the flow's event ("submitted", from
+    the stored status or, for a new row, from none) for each created or changed one, in SQL
+    (core.bulk): at a zone's scale the ORM's per-object preparation cost more than the
+    database's own work."""
+    from zonedesk.core.models import AuditEntry
+
+    stored = {
+        f["enterprise_id"]: f
+        for f in MonthlyFigure.objects.filter(
+            enterprise__zone=zone, period=period.first_day
+        ).values("id", "enterprise_id", "status", *FIGURE_FIELDS)
+    }
+    written, unchanged = _compare(rows, stored)
+    by = user_or_none(actor)
+    by_id, name = (by.pk if by else None), getattr(actor, "username", "") or "system"
+    day, stamp = bulk.Adapted.date(period.first_day), bulk.Adapted.datetime(timezone.now())
+    to_state = str(FIGURE_FLOW.target(FIGURE_FLOW.initial, Status.SUBMITTED))
+    submitted = (to_state, by_id, stamp, None, None)
     bulk.insert(
         MonthlyFigure._meta.db_table,
         FIGURE_WRITTEN,
-        figure_rows,
+        ((w.enterprise_id, day, *w.values.values(), *submitted) for w in written),
         conflict=("enterprise_id", "period"),
         update=FIGURE_WRITTEN[2:],
     )
-    ctx = audit.current_context.get()
-    # The new rows' ids, so that every entry names its record (one query for the month).
+    # The new rows' ids, so that every entry and event names its record (one query).
     ids = dict(
         MonthlyFigure.objects.filter(enterprise__zone=zone, period=period.first_day).values_list(
             "enterprise_id", "id"
         )
     )
-    entry = (
-        stamp,
-        by.pk if by else None,
-        getattr(actor, "username", "") or "system",
-    )
+    ctx = audit.current_context.get()
     place = (
         connection.ops.adapt_ipaddressfield_value(ctx.ip_address),
         ctx.via,
@@ -292,21 +339,36 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
         AUDIT_WRITTEN,
         (
             (
-                *entry,
-                action,
+                stamp,
+                by_id,
+                name,
+                "create" if w.status is None else "update",
                 target_type,
-                str(ids[firm_id]),
-                f"{firm_id} {period}",
-                bulk.Adapted.json(changes),
+                str(ids[w.enterprise_id]),
+                f"{w.enterprise_id} {period}",
+                bulk.Adapted.json(w.changes),
                 *place,
             )
-            for firm_id, action, changes in entries
+            for w in written
         ),
     )
-    if figure_rows:
+    # The same rows as FIGURE_FLOW.event would build, in the database's form.
+    move, payload = str(Status.SUBMITTED), bulk.Adapted.json({})
+    bulk.insert(
+        FigureEvent._meta.db_table,
+        EVENT_WRITTEN,
+        (
+            (ids[w.enterprise_id], move, w.status or "", to_state, by_id, name, stamp, payload)
+            for w in written
+        ),
+    )
+    if written:
         rollups.invalidate([zone.pk], [period])
         events.firms_changed(actor=actor, firms=Enterprise.objects.filter(zone=zone))
-    return ImportResult(period=period, created=created, updated=updated, unchanged=unchanged)
+    created = sum(w.status is None for w in written)
+    return ImportResult(
+        period=period, created=created, updated=len(written) - created, unchanged=unchanged
+    )
 
 
 @transaction.atomic
@@ -325,11 +387,13 @@ def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
         for p in (period.previous, period.last_year)
     }
     pending = list(
-        MonthlyFigure.objects.select_related("enterprise__zone__area").filter(
+        MonthlyFigure.objects.select_related("enterprise__zone__area")
+        .filter(
             enterprise__zone=zone,
             period=period.first_day,
-            status=MonthlyFigure.Status.SUBMITTED,
+            status=Status.SUBMITTED,
         )
+        .select_for_update(of=("self",))
     )
     mine = [
         f
@@ -339,26 +403,35 @@ def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
     ]
     now = timezone.now()
     by = user_or_none(actor)
+    steps = []
     for figure in mine:
-        figure.status, figure.confirmed_by, figure.confirmed_at = (
-            MonthlyFigure.Status.CONFIRMED,
-            by,
-            now,
+        steps.append(
+            FIGURE_FLOW.event(
+                actor=actor,
+                obj=figure,
+                move=Status.CONFIRMED,
+                from_state=figure.status,
+                to_state=FIGURE_FLOW.target(figure.status, Status.CONFIRMED),
+                at=now,
+            )
         )
+        figure.status, figure.confirmed_by, figure.confirmed_at = steps[-1].to_state, by, now
     MonthlyFigure.objects.bulk_update(mine, ["status", "confirmed_by", "confirmed_at"])
+    FigureEvent.objects.bulk_create(steps)
     AuditEntry.objects.bulk_create(
         [
             audit.entry(
                 actor=actor,
                 action="update",
-                instance=f,
+                instance=step.figure,
                 changes={
-                    "status": [MonthlyFigure.Status.SUBMITTED, MonthlyFigure.Status.CONFIRMED]
+                    "status": [step.from_state, step.to_state],
+                    "step": [step.from_state, step.move],
                 },
                 zone_id=zone.pk,
                 area_code=zone.area.code,
             )
-            for f in mine
+            for step in steps
         ]
     )
     return len(mine)

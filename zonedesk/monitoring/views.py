@@ -375,7 +375,8 @@ def figure_confirm(request, pk: int, period: str):
         raise Http404
     if not access.can_confirm(request.user, enterprise):
         raise HttpForbidden
-    services.figure_confirm(actor=request.user, figure=figure)
+    if figure.status != figure.Status.CONFIRMED:  # confirmed already: a second click
+        services.figure_confirm(actor=request.user, figure=figure)
     messages.success(request, _("Confirmed."))
     return redirect(_next(request, enterprise.get_absolute_url()))
 
