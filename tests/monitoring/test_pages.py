@@ -2,6 +2,7 @@
 
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -299,7 +300,11 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(
     assert old_name in client.get("/monitoring/", june).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         enterprise_services.enterprise_update(
-            actor=SYSTEM, enterprise=fallen, name="改名后的企业（合成）"
+            actor=SYSTEM,
+            enterprise=fallen,
+            data=replace(
+                enterprise_services.EnterpriseData.of(fallen), name="改名后的企业（合成）"
+            ),
         )
     renamed = client.get("/monitoring/", june).content.decode()
     assert "改名后的企业（合成）" in renamed and old_name not in renamed
