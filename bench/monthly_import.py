@@ -1,6 +1,6 @@
 """Monthly import (issue 5): one month's sheet of a zone holding every synthetic firm's worth of
-firms, read, checked and stored by monitoring.services.monthly_import (audit entries and the
-policy re-match included), beside the limit (python-calamine reading the same file, then one
+firms, read, checked and stored by monitoring.services.monthly_import (audit entries, each
+row's step and the policy re-match included), beside the limit (python-calamine reading the same file, then one
 bulk load of its rows, no checks) and what users would use instead (django-import-export in
 its bulk mode)."""
 
