@@ -1,8 +1,8 @@
 """Monthly import (issue 5): one month's sheet of a zone holding every synthetic firm's worth of
 firms, read, checked and stored by monitoring.services.monthly_import (audit entries, each
-row's step and the policy re-match included), beside the limit (python-calamine reading the same file, then one
-bulk load of its rows, no checks) and what users would use instead (django-import-export in
-its bulk mode)."""
+row's step and the policy re-match included), beside the limit (python-calamine reading the
+same file, then one bulk load of its rows, no checks) and what users would use instead
+(django-import-export in its bulk mode)."""
 
 import io
 import time
