@@ -147,3 +147,42 @@ def _entitlement() -> Driver:
         )
 
     return Driver(setup, reach, take)
+
+
+@driver("monitoring.figure")
+def _figure_driver() -> Driver:
+    """A new firm's June 2020 figures: reported by the firm's own user (the first report
+    creates the row, from no state), confirmed by its liaison officer, corrected by the firm."""
+    import itertools
+    from decimal import Decimal
+
+    from tests import factories
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.core.period import Period
+    from zonedesk.enterprises.services import enterprise_member_bind
+    from zonedesk.monitoring import services
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    june = Period(2020, 6)
+    serial = itertools.count(1)  # each report differs from the last, so each is a move
+
+    def report(firm):
+        data = services.FigureData(output_value_wan=Decimal(100 + next(serial)), employees=10)
+        reporter = firm.members.get().user
+        return services.figure_save(actor=reporter, enterprise=firm, period=june, data=data)
+
+    def reach(world, state):
+        firm = factories.firm(world.zone_a, officer=world.users["officer"])
+        reporter = factories.user(f"figure-reporter-{next(serial)}", ["enterprise"], zone=firm.zone)
+        enterprise_member_bind(actor=SYSTEM, user=reporter, enterprise=firm)
+        figure = report(firm)
+        if state == MonthlyFigure.Status.CONFIRMED:
+            figure = services.figure_confirm(actor=world.users["officer"], figure=figure)
+        return figure
+
+    def take(world, figure, move):
+        if move == MonthlyFigure.Status.CONFIRMED:
+            return services.figure_confirm(actor=world.users["officer"], figure=figure)
+        return report(figure.enterprise)
+
+    return Driver(setup=lambda world: world, reach=reach, take=take)

@@ -41,6 +41,23 @@ def test_demo_data_is_valid_and_marked_synthetic(demo):
     assert Zone.objects.get(code="demo").area.parent.parent.name == "四川省"
 
 
+def test_every_demo_month_has_its_steps_as_its_status_tells(demo):
+    """Each month was reported (from no state), and a confirmed one was confirmed after."""
+    from zonedesk.monitoring.models import FigureEvent, MonthlyFigure
+
+    paths = {}
+    for figure_id, move, from_state in FigureEvent.objects.values_list(
+        "figure_id", "move", "from_state"
+    ).order_by("id"):
+        paths.setdefault(figure_id, []).append((from_state, move))
+    expected = {
+        "submitted": [("", "submitted")],
+        "confirmed": [("", "submitted"), ("submitted", "confirmed")],
+    }
+    figures = MonthlyFigure.objects.values_list("id", "status")
+    assert figures and all(paths[pk] == expected[status] for pk, status in figures)
+
+
 def test_there_is_one_user_per_role_and_the_log_ins_are_printed(demo):
     for role in Role.values:
         assert User.objects.filter(role_grants__role=role).exists(), role

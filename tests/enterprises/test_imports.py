@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -15,7 +16,7 @@ from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.enterprises.services import enterprise_import
+from zonedesk.enterprises.services import EnterpriseData, enterprise_import
 
 pytestmark = pytest.mark.django_db
 
@@ -375,9 +376,12 @@ def test_columns_left_out_keep_their_stored_values(world):
     enterprise_update(
         actor=SYSTEM,
         enterprise=world.firm_a,
-        address="老地址",
-        status="halted",
-        above_designated_size=True,
+        data=replace(
+            EnterpriseData.of(world.firm_a),
+            address="老地址",
+            status="halted",
+            above_designated_size=True,
+        ),
     )
     sheet = workbook(
         [[world.firm_a.credit_code, "改名机械有限公司", "C3311"]],

@@ -59,6 +59,37 @@ def test_filled_template_is_stored_and_audited(world):
     assert entries.order_by("-id").first().changes["output_value_wan"][1] == "2000.00"
 
 
+def test_import_records_one_submitted_step_per_created_or_changed_row(world):
+    """A new row's step starts from no state; a changed confirmed row goes back to submitted
+    (its step says from where); an unchanged row takes no step."""
+    from zonedesk.monitoring.models import FigureEvent
+    from zonedesk.monitoring.services import figure_confirm
+
+    run(world, filled(world))
+    steps = FigureEvent.objects.order_by("id")
+    assert [(e.move, e.from_state, e.to_state) for e in steps] == [
+        ("submitted", "", "submitted")
+    ] * 2
+    assert {e.actor for e in steps} == {world.users["leader"]}
+    figure_a = MonthlyFigure.objects.get(enterprise=world.firm_a)
+    figure_confirm(actor=world.users["officer"], figure=figure_a)
+    book = filled(world)
+    row_a = next(
+        r
+        for r in range(2, 4)
+        if book.worksheets[0].cell(row=r, column=1).value == world.firm_a.credit_code
+    )
+    book.worksheets[0].cell(row=row_a, column=4, value=2000)
+
+    run(world, book)
+
+    last = FigureEvent.objects.filter(figure=figure_a).last()
+    assert (last.move, last.from_state, last.to_state) == ("submitted", "confirmed", "submitted")
+    assert FigureEvent.objects.count() == 4  # two reports, one confirmation, one correction
+    figure_a.refresh_from_db()
+    assert figure_a.status == "submitted" and figure_a.confirmed_by is None
+
+
 def test_english_headers_and_an_export_round_trip(world):
     run(world, filled(world, lang="en"))
     cols, rows = imports.export_rows(world.users["leader"], world.zone_a, JUNE)

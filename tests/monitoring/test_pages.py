@@ -2,6 +2,7 @@
 
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from tests import factories
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
-from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
+from zonedesk.monitoring.models import AnnualTarget, FigureEvent, MonthlyFigure
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -45,6 +46,7 @@ def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client
     officer.post(f"{url}confirm/")
     figure.refresh_from_db()
     assert figure.status == "confirmed" and figure.confirmed_by == world.users["officer"]
+    assert officer.post(f"{url}confirm/").status_code == 302  # a second click: no error
 
     firm.post(url, {**FORM, "employees": "81"})
     figure.refresh_from_db()
@@ -52,6 +54,12 @@ def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client
     entry = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").order_by("-id")[0]
     assert entry.changes["employees"] == [80, 81]
     assert entry.actor == world.users["enterprise"]
+    steps = FigureEvent.objects.filter(figure=figure).values_list("move", "from_state", "actor")
+    assert list(steps) == [
+        ("submitted", "", world.users["enterprise"].pk),
+        ("confirmed", "submitted", world.users["officer"].pk),
+        ("submitted", "confirmed", world.users["enterprise"].pk),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -90,6 +98,8 @@ def test_confirm_all_confirms_only_what_the_officer_may(world, client_for):
     )
     statuses = dict(MonthlyFigure.objects.values_list("enterprise_id", "status"))
     assert statuses == {world.firm_a.pk: "confirmed", other.pk: "submitted"}
+    steps = FigureEvent.objects.values_list("figure__enterprise", "move", "from_state", "actor")
+    assert list(steps) == [(world.firm_a.pk, "confirmed", "submitted", world.users["officer"].pk)]
 
 
 def test_leader_sets_the_target_and_bad_values_are_refused(world, client_for):
@@ -163,6 +173,10 @@ def test_api_reports_and_confirms_figures(world, client_for):
     assert firm.post(f"{url}/confirm").status_code == 403
     officer = client_for(world.users["officer"])
     assert officer.post(f"{url}/confirm").json()["status"] == "confirmed"
+    # Confirming again (a repeated request) answers as the first time and takes no step.
+    assert officer.post(f"{url}/confirm").json()["status"] == "confirmed"
+    assert firm.post(f"{url}/confirm").status_code == 403
+    assert list(FigureEvent.objects.values_list("move", flat=True)) == ["submitted", "confirmed"]
     listed = firm.get(f"/api/v1/firms/{world.firm_a.pk}/figures").json()
     assert listed[0]["period"] == "2020-06" and listed[0]["output_value_wan"] == "99.50"
 
@@ -286,7 +300,11 @@ def test_the_dashboard_is_computed_once_and_follows_every_write(
     assert old_name in client.get("/monitoring/", june).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         enterprise_services.enterprise_update(
-            actor=SYSTEM, enterprise=fallen, name="改名后的企业（合成）"
+            actor=SYSTEM,
+            enterprise=fallen,
+            data=replace(
+                enterprise_services.EnterpriseData.of(fallen), name="改名后的企业（合成）"
+            ),
         )
     renamed = client.get("/monitoring/", june).content.decode()
     assert "改名后的企业（合成）" in renamed and old_name not in renamed

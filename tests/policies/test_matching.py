@@ -240,13 +240,16 @@ def test_a_saved_figure_rematches_its_firm(setting):
 
 
 def test_a_registry_change_rematches_the_firm(setting):
-    from zonedesk.enterprises.services import enterprise_update
+    from dataclasses import replace
+
+    from zonedesk.enterprises.services import EnterpriseData, enterprise_update
 
     w = setting
     m = measure(document(w, "province", area=w.sichuan), 'industry_section == "C"')
     before = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
     assert w.firm_a2.pk in before  # 1391: manufacturing
-    enterprise_update(actor=SYSTEM, enterprise=w.firm_a2, industry_code="5211")
+    data = replace(EnterpriseData.of(w.firm_a2), industry_code="5211")
+    enterprise_update(actor=SYSTEM, enterprise=w.firm_a2, data=data)
     after = set(Entitlement.objects.filter(measure=m).values_list("enterprise_id", flat=True))
     assert after == before - {w.firm_a2.pk}
 

@@ -14,7 +14,8 @@ Inputs of a create or update are a frozen dataclass (`EnterpriseData`, `ProblemD
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields as fields_of
+from dataclasses import is_dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -56,20 +57,31 @@ def audited_update(
     fields: Sequence[str],
     scope: Mapping[str, Any] | None = None,
     exclude_from_clean: Sequence[str] = (),
+    also: Mapping[str, list] | None = None,
 ) -> bool:
     """Set `fields` of `instance` from `data` (a mapping or a dataclass), validate, save only
     what changed and audit the change; returns whether anything changed (HackSoft's
-    `model_update`, plus the audit entry)."""
-    values = asdict(data) if is_dataclass(data) else dict(data)
+    `model_update`, plus the audit entry). `also`: changes the caller made beside the record
+    (a firm's contacts), audited in the same entry as `field: [before, after]`."""
+    # Shallow, unlike asdict: a related record (a firm's officer) is set as it is, not copied.
+    values = (
+        {f.name: getattr(data, f.name) for f in fields_of(data)}
+        if is_dataclass(data)
+        else dict(data)
+    )
     before = audit.snapshot(instance, fields)
     for name in fields:
         if name in values:
             setattr(instance, name, values[name])
     clean(instance, exclude=exclude_from_clean)
     changes = audit.diff(before, audit.snapshot(instance, fields))
+    if changes:
+        # As model_update does: fields stamped on every save (auto_now) are saved with them.
+        stamped = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=[instance._meta.get_field(n).name for n in changes] + stamped)
+    changes.update(also or {})
     if not changes:
         return False
-    instance.save(update_fields=[instance._meta.get_field(n).name for n in changes])
     audit.record(
         actor=actor,
         action="update",

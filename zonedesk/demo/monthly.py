@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import services as monitoring_services
-from zonedesk.monitoring.models import AnnualTarget, MonthlyFigure
+from zonedesk.monitoring.models import AnnualTarget, FigureEvent, MonthlyFigure
 
 CENT = Decimal("0.01")
 # The published aggregates (rates as fractions).
@@ -200,10 +200,30 @@ def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
     return rows
 
 
+def _steps(rows: list[MonthlyFigure]) -> list:
+    """Each month's steps along FIGURE_FLOW, as the demo's history tells them: reported, and
+    confirmed where the row is, at the time the row was stored."""
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.monitoring.flows import FIGURE_FLOW
+
+    submitted, confirmed = MonthlyFigure.Status.SUBMITTED, MonthlyFigure.Status.CONFIRMED
+    steps = []
+    for row in rows:
+        path = [("", submitted)] + ([(submitted, confirmed)] if row.status == confirmed else [])
+        steps += [
+            FIGURE_FLOW.event(
+                actor=SYSTEM, obj=row, move=to, from_state=fro, to_state=to, at=row.submitted_at
+            )
+            for fro, to in path
+        ]
+    return steps
+
+
 def load(zone, firms: list[Enterprise]) -> int:
     """Store the rows of `firms` (the demo zone's, in plan order) and the zone's targets."""
     rows = build(firms)
     MonthlyFigure.objects.bulk_create(rows, batch_size=2000)
+    FigureEvent.objects.bulk_create(_steps(rows), batch_size=2000)
     monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=[zone.pk])
     AnnualTarget.objects.create(zone=zone, year=2020, output_growth_pct=Decimal(8))
     AnnualTarget.objects.create(zone=zone, year=2019, output_growth_pct=Decimal("7.5"))

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
@@ -107,7 +109,6 @@ def update_firm(request, pk: int, payload: EnterprisePatch):
     for name in ("name", "credit_code", "industry_code", "status", "above_designated_size"):
         if name in fields and fields[name] is None:
             raise ValidationFailed({name: [_("This field cannot be empty.")]})
-    services.enterprise_update(
-        actor=request.user, enterprise=enterprise, contacts=contacts, **fields
-    )
+    data = replace(services.EnterpriseData.of(enterprise), **fields, contacts=contacts)
+    services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)
     return _out(request.user, _get(request, pk), contacts=True)

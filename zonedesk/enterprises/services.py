@@ -12,6 +12,7 @@ from zonedesk.core import audit, events
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
+from zonedesk.core.services import audit_scope, audited_update, clean
 from zonedesk.enterprises import access
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 from zonedesk.org import services as org_services
@@ -32,10 +33,11 @@ REGISTRY_FIELDS = (
 )
 AUDITED_FIELDS = REGISTRY_FIELDS
 EDITABLE_FIELDS = frozenset(REGISTRY_FIELDS) - {"zone"}
+UPDATE_FIELDS = tuple(f for f in AUDITED_FIELDS if f in EDITABLE_FIELDS)  # in audit order
 CONTACT_FIELDS = ("name", "title", "phone", "email")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ContactData:
     name: str
     title: str = ""
@@ -43,9 +45,10 @@ class ContactData:
     email: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class EnterpriseData:
-    """The registry fields of one firm, as forms, the API and imports deliver them."""
+    """The registry fields of one firm, as forms, the API and imports deliver them; contacts
+    None: the stored contacts stay as they are (on an update)."""
 
     name: str
     credit_code: str
@@ -57,9 +60,10 @@ class EnterpriseData:
     officer: User | None = None
     contacts: list[ContactData] | None = field(default=None)
 
-
-def _scope(enterprise: Enterprise) -> dict:
-    return {"zone_id": enterprise.zone_id, "area_code": enterprise.zone.area.code}
+    @classmethod
+    def of(cls, enterprise: Enterprise) -> "EnterpriseData":
+        """The firm's stored fields (contacts None): `replace(...)` it for a partial update."""
+        return cls(**{name: getattr(enterprise, name) for name in UPDATE_FIELDS})
 
 
 def _check_officer(officer: User | None, zone: Zone) -> None:
@@ -74,13 +78,6 @@ def _check_officer(officer: User | None, zone: Zone) -> None:
                 ]
             }
         )
-
-
-def _clean(enterprise: Enterprise, *, validate_unique: bool = True) -> None:
-    try:
-        enterprise.full_clean(validate_unique=validate_unique)
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
 
 
 def _contact_audit(contact: Contact) -> dict:
@@ -125,30 +122,29 @@ def enterprise_create(*, actor: Actor, zone: Zone, data: EnterpriseData) -> Ente
     _check_officer(data.officer, zone)
     values = {k: v for k, v in vars(data).items() if k != "contacts"}
     enterprise = Enterprise(zone=zone, **values)
-    _clean(enterprise)
+    clean(enterprise)
     enterprise.save()
     changes = audit.diff({}, audit.snapshot(enterprise, AUDITED_FIELDS))
     if data.contacts:
         changes["contacts"] = [None, _replace_contacts(enterprise, data.contacts)]
     audit.record(
-        actor=actor, action="create", instance=enterprise, changes=changes, **_scope(enterprise)
+        actor=actor,
+        action="create",
+        instance=enterprise,
+        changes=changes,
+        **audit_scope(enterprise),
     )
     return enterprise
 
 
 @transaction.atomic
-def enterprise_update(
-    *, actor: Actor, enterprise: Enterprise, contacts: list[ContactData] | None = None, **fields
-) -> Enterprise:
-    """Change the given fields (and, when given, replace the contacts)."""
+def enterprise_update(*, actor: Actor, enterprise: Enterprise, data: EnterpriseData) -> Enterprise:
+    """Set the firm's registry fields to `data` (the contacts too, unless `data.contacts` is
+    None); for a few fields, `replace(EnterpriseData.of(enterprise), ...)`. The zone is not
+    among them: a firm does not move between zones here."""
     if not access.can_edit(actor, enterprise):
         raise PermissionDenied()
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationFailed(
-            {f: [_("This field cannot be changed here.")] for f in sorted(unknown)}
-        )
-    if "officer" in fields and fields["officer"] != enterprise.officer:
+    if data.officer != enterprise.officer:
         if not access.can_assign_officer(actor, enterprise):
             raise ValidationFailed(
                 {
@@ -159,23 +155,16 @@ def enterprise_update(
                     ]
                 }
             )
-        _check_officer(fields["officer"], enterprise.zone)
-    before = audit.snapshot(enterprise, AUDITED_FIELDS)
-    for name, value in fields.items():
-        setattr(enterprise, name, value)
-    _clean(enterprise)
-    enterprise.save()
-    changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
-    if contacts is not None:
+        _check_officer(data.officer, enterprise.zone)
+    facts = audit.snapshot(enterprise, FACT_FIELDS)
+    contacts = {}
+    if data.contacts is not None:
         old = _contacts_snapshot(enterprise)
-        new = _replace_contacts(enterprise, contacts)
+        new = _replace_contacts(enterprise, data.contacts)
         if old != new:
-            changes["contacts"] = [old, new]
-    if changes:
-        audit.record(
-            actor=actor, action="update", instance=enterprise, changes=changes, **_scope(enterprise)
-        )
-    if changes.keys() & FACT_FIELDS:
+            contacts["contacts"] = [old, new]
+    audited_update(actor=actor, instance=enterprise, data=data, fields=UPDATE_FIELDS, also=contacts)
+    if audit.diff(facts, audit.snapshot(enterprise, FACT_FIELDS)):
         events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
     return enterprise
 
@@ -197,7 +186,7 @@ def enterprise_member_bind(*, actor: Actor, user: User, enterprise: Enterprise) 
         action="create",
         instance=member,
         changes={"user": [None, user.pk], "enterprise": [None, enterprise.pk]},
-        **_scope(enterprise),
+        **audit_scope(enterprise),
     )
     return member
 
@@ -264,7 +253,7 @@ def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
                     action="update",
                     instance=enterprise,
                     changes=changes,
-                    **_scope(enterprise),
+                    **audit_scope(enterprise),
                 )
             )
         else:
@@ -282,7 +271,7 @@ def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
                 action="create",
                 instance=enterprise,
                 changes=changes,
-                **_scope(enterprise),
+                **audit_scope(enterprise),
             )
         )
     if to_update:

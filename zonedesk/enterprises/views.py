@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -181,7 +183,11 @@ def enterprise_edit(request, pk: int):
             fields.pop("officer", None)
         try:
             services.enterprise_update(
-                actor=request.user, enterprise=enterprise, contacts=_contacts(formset), **fields
+                actor=request.user,
+                enterprise=enterprise,
+                data=replace(
+                    services.EnterpriseData.of(enterprise), **fields, contacts=_contacts(formset)
+                ),
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)

@@ -6,7 +6,7 @@ from ninja import Query, Router
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import selectors, services
+from zonedesk.monitoring import access, selectors, services
 from zonedesk.monitoring.schemas import (
     FigureIn,
     FigureOut,
@@ -88,4 +88,10 @@ def confirm_figures(request, pk: int, period: str):
     figure = selectors.figure_get(request.user, enterprise=enterprise, period=_period(period))
     if figure is None:
         raise NotFound(_("No figures for that month."))
+    if figure.status == figure.Status.CONFIRMED:
+        # A second confirmation (a repeated request) is answered as it was before the flow
+        # refused "confirmed" after "confirmed": with the figures, or 403 to whoever may not.
+        if not access.can_confirm(request.user, enterprise):
+            raise PermissionDenied()
+        return figure
     return services.figure_confirm(actor=request.user, figure=figure)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.period import Period
+from zonedesk.core.workflow import TransitionEvent
 from zonedesk.monitoring.figures import SPECS
 from zonedesk.monitoring.indicators import MEASURES
 
@@ -128,6 +129,23 @@ class MonthlyFigure(models.Model):
     @property
     def month(self) -> Period:
         return Period.of(self.period)
+
+
+class FigureEvent(TransitionEvent):
+    """One step of a firm's month along monitoring.flows.FIGURE_FLOW: reported (the first time
+    from no state), corrected, confirmed. Written by every path that stores figures (the form,
+    the API, the month's import, confirming one by one or in bulk)."""
+
+    figure = models.ForeignKey(
+        MonthlyFigure,
+        verbose_name=_("monthly figures"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("step of monthly figures")
+        verbose_name_plural = _("steps of monthly figures")
 
 
 class AnnualTarget(models.Model):

@@ -371,7 +371,8 @@ def figure_confirm(request, pk: int, period: str):
     figure = found(selectors.figure_get(request.user, enterprise=enterprise, period=_month(period)))
     if not access.can_confirm(request.user, enterprise):
         raise HttpForbidden
-    services.figure_confirm(actor=request.user, figure=figure)
+    if figure.status != figure.Status.CONFIRMED:  # confirmed already: a second click
+        services.figure_confirm(actor=request.user, figure=figure)
     messages.success(request, _("Confirmed."))
     return redirect(_next(request, enterprise.get_absolute_url()))
 

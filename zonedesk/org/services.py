@@ -12,6 +12,7 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
+from zonedesk.core.services import audit_scope, audited_update, clean
 from zonedesk.org import access
 from zonedesk.org.models import ApiToken, Area, Department, Role, RoleGrant, User, Zone
 
@@ -22,13 +23,6 @@ TOKEN_STAMP_EVERY = dt.timedelta(minutes=1)
 USER_FIELDS = ("username", "full_name", "phone", "zone", "area", "department", "bank", "is_active")
 
 
-def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
-
-
 @transaction.atomic
 def area_create(
     *, actor: Actor, code: str, name: str, level: str, parent: Area | None = None
@@ -36,14 +30,14 @@ def area_create(
     if not actor.is_superuser:
         raise PermissionDenied()
     area = Area(code=code, name=name, level=level, parent=parent)
-    _full_clean(area)
+    clean(area)
     area.save()
     audit.record(
         actor=actor,
         action="create",
         instance=area,
         changes={"code": [None, code]},
-        area_code=area.code,
+        **audit_scope(area),
     )
     return area
 
@@ -53,41 +47,27 @@ def zone_create(*, actor: Actor, code: str, name: str, area: Area) -> Zone:
     if not access.can_create_zone(actor, area):
         raise PermissionDenied()
     zone = Zone(code=code, name=name, area=area)
-    _full_clean(zone)
+    clean(zone)
     zone.save()
     audit.record(
         actor=actor,
         action="create",
         instance=zone,
         changes=audit.diff({}, audit.snapshot(zone, ZONE_FIELDS)),
-        zone_id=zone.pk,
-        area_code=area.code,
+        **audit_scope(zone),
     )
     return zone
 
 
 @transaction.atomic
 def zone_update(*, actor: Actor, zone: Zone, **fields) -> Zone:
+    """Change the given fields of a zone (its name; the code and area stay)."""
     if not access.can_manage_zone(actor, zone):
         raise PermissionDenied()
     unknown = set(fields) - {"name"}
     if unknown:
         raise ValidationFailed({f: [str(PermissionDenied.default_message)] for f in unknown})
-    before = audit.snapshot(zone, ZONE_FIELDS)
-    for name, value in fields.items():
-        setattr(zone, name, value)
-    _full_clean(zone)
-    zone.save()
-    changes = audit.diff(before, audit.snapshot(zone, ZONE_FIELDS))
-    if changes:
-        audit.record(
-            actor=actor,
-            action="update",
-            instance=zone,
-            changes=changes,
-            zone_id=zone.pk,
-            area_code=zone.area.code,
-        )
+    audited_update(actor=actor, instance=zone, data=fields, fields=ZONE_FIELDS)
     return zone
 
 
@@ -96,15 +76,14 @@ def department_create(*, actor: Actor, zone: Zone, name: str) -> Department:
     if not access.can_manage_zone(actor, zone):
         raise PermissionDenied()
     department = Department(zone=zone, name=name)
-    _full_clean(department)
+    clean(department)
     department.save()
     audit.record(
         actor=actor,
         action="create",
         instance=department,
         changes={"name": [None, name]},
-        zone_id=zone.pk,
-        area_code=zone.area.code,
+        **audit_scope(department),
     )
     return department
 
@@ -114,12 +93,6 @@ def _user_audit(user: User) -> dict:
     values = audit.snapshot(user, USER_FIELDS)
     values["phone"] = mask_phone(values["phone"])
     return values
-
-
-def _user_scope(user: User) -> dict:
-    if user.zone_id is not None:
-        return {"zone_id": user.zone_id, "area_code": user.zone.area.code}
-    return {"zone_id": None, "area_code": user.area.code if user.area_id else ""}
 
 
 def _check_user_fields(
@@ -181,7 +154,7 @@ def user_create(
     _check_user_fields(roles=roles, zone=zone, department=department, bank=bank)
     _check_password(password, user)
     user.set_password(password)
-    _full_clean(user, exclude=["password"])
+    clean(user, exclude=["password"])
     user.save()
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
     audit.record(
@@ -192,7 +165,7 @@ def user_create(
             **audit.diff({}, _user_audit(user)),
             "roles": [None, sorted(roles)],
         },
-        **_user_scope(user),
+        **audit_scope(user),
     )
     return user
 
@@ -236,7 +209,7 @@ def user_update(
         bank,
         is_active,
     )
-    _full_clean(user, exclude=["password"])
+    clean(user, exclude=["password"])
     user.save()
     RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
     RoleGrant.objects.bulk_create(
@@ -247,7 +220,7 @@ def user_update(
     changes = audit.diff(before, {**_user_audit(user), "roles": sorted(roles)})
     if changes:
         audit.record(
-            actor=actor, action="update", instance=user, changes=changes, **_user_scope(user)
+            actor=actor, action="update", instance=user, changes=changes, **audit_scope(user)
         )
     return user
 
@@ -265,7 +238,7 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> None:
         action="update",
         instance=user,
         changes={"password": ["***", "***"]},
-        **_user_scope(user),
+        **audit_scope(user),
     )
 
 
@@ -283,7 +256,7 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
         action="create",
         instance=row,
         changes={"name": [None, name]},
-        **_user_scope(user),
+        **audit_scope(user),
     )
     return row, token
 
@@ -298,7 +271,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
         action="delete",
         instance=token,
         changes={"name": [token.name, None]},
-        **_user_scope(token.user),
+        **audit_scope(token.user),
     )
     token.delete()
 

@@ -1,0 +1,37 @@
+"""Every write of monthly figures and targets: atomic, permission-checked, audited.
+
+`figures`: one firm's month (report, correct, confirm; confirming a zone's month in bulk) and a
+zone's annual target. `uploads`: a zone's month from a sheet, inline or by the worker.
+"""
+
+from zonedesk.monitoring.services.figures import (
+    AUDITED_FIELDS,
+    FIGURE_FIELDS,
+    FigureData,
+    figure_confirm,
+    figure_save,
+    figures_confirm,
+    target_set,
+    zone_months_rebuild,
+)
+from zonedesk.monitoring.services.uploads import (
+    ImportResult,
+    import_run,
+    import_start,
+    monthly_import,
+)
+
+__all__ = [
+    "AUDITED_FIELDS",
+    "FIGURE_FIELDS",
+    "FigureData",
+    "ImportResult",
+    "figure_confirm",
+    "figure_save",
+    "figures_confirm",
+    "import_run",
+    "import_start",
+    "monthly_import",
+    "target_set",
+    "zone_months_rebuild",
+]
