@@ -39,8 +39,11 @@ demo: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/zonedesk runserver $(HOST):$(PORT)
 
+# One test process per core (pytest-xdist; each has its own test database), idle processes take
+# tests from busy ones; the 25 slowest tests are listed at the end so CI's budget stays in view.
+TEST_ARGS ?= -n auto --dist worksteal --durations=25
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(TEST_ARGS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check zonedesk tests bench

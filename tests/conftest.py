@@ -14,13 +14,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """On SQLite the tests' database is a file, not memory: the HTTP benchmark's smoke test
-    serves it from gunicorn, another process. One file per test process, so runs do not mix."""
+    serves it from gunicorn, another process. One file per test process, so runs do not mix
+    (pytest-xdist's workers are processes too; on PostgreSQL pytest-django names one database
+    per worker).
+
+    On PostgreSQL the tests' sessions do not wait for the disk at each commit: a crash could lose
+    the last commits of a database that is thrown away anyway. A per-session setting, because
+    the server is shared (fsync is server-wide)."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         name = Path(tempfile.gettempdir()) / f"zonedesk_test_{os.getpid()}.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(name)
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(autouse=True)
