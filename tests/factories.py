@@ -3,7 +3,10 @@
 import datetime as dt
 import io
 import itertools
+import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import openpyxl
 import xlsxwriter
@@ -334,3 +337,48 @@ def problem_walk(problem, status: str, *, department, transfer_to):
         inputs = problem_step_inputs(problem, step, department=department, transfer_to=transfer_to)
         problem = problem_transition(actor=SYSTEM, problem=problem, to=step, **inputs)
     return problem
+
+
+def resaved_by_calc(source: Path, fmt: str, workdir: Path) -> Path:
+    """`source` opened and saved again by LibreOffice Calc as `fmt` (xlsx, ods): a file written
+    by the spreadsheet program officials use, not by our own writer."""
+    out = workdir / "calc"
+    subprocess.run(  # noqa: S603 - our own arguments
+        [
+            shutil.which("soffice") or "/usr/bin/soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{workdir}/profile",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out / f"{source.stem}.{fmt}"
+
+
+def province_document(world: World):
+    """A province document in force since February 2020, and firm_a's June 2020 figures (50
+    employees), so that firm_a qualifies under a measure of it on `employees`."""
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a,
+        period=dt.date(2020, 6, 1),
+        output_value_wan=100,
+        revenue_wan=90,
+        employees=50,
+    )
+    return policy_services.document_create(
+        actor=SYSTEM,
+        data=policy_services.DocumentData(
+            level="province",
+            area=world.sichuan,
+            issuer="省政府（合成）",
+            title="稳岗支持措施（合成）",
+            valid_from=dt.date(2020, 2, 1),
+        ),
+    )

@@ -90,8 +90,8 @@ def _entitlement() -> Driver:
     import itertools
     from decimal import Decimal
 
+    from tests import factories
     from zonedesk.core.actors import SYSTEM
-    from zonedesk.monitoring.models import MonthlyFigure
     from zonedesk.policies import services
     from zonedesk.policies.models import Entitlement
 
@@ -104,23 +104,7 @@ def _entitlement() -> Driver:
     }
 
     def setup(world):
-        MonthlyFigure.objects.create(
-            enterprise=world.firm_a,
-            period=dt.date(2020, 6, 1),
-            output_value_wan=100,
-            revenue_wan=90,
-            employees=50,
-        )
-        document = services.document_create(
-            actor=SYSTEM,
-            data=services.DocumentData(
-                level="province",
-                area=world.sichuan,
-                issuer="省政府（合成）",
-                title="稳岗支持措施（合成）",
-                valid_from=dt.date(2020, 2, 1),
-            ),
-        )
+        document = factories.province_document(world)
         return {"firm": world.firm_a, "document": document}
 
     def reach(ctx, state):

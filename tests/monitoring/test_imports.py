@@ -1,8 +1,6 @@
 """Monthly figures from Excel: the template round trip, every bad cell named, nothing half-stored."""
 
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -203,24 +201,7 @@ def test_a_template_saved_by_libreoffice_calc_imports(world, tmp_path, fmt):
     """The filled template re-saved by LibreOffice Calc (as .xlsx and as .ods) imports as is."""
     source = tmp_path / "filled.xlsx"
     filled(world).save(source)
-    out = tmp_path / "calc"
-    subprocess.run(  # noqa: S603 - our own arguments
-        [
-            shutil.which("soffice") or "/usr/bin/soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with (out / f"filled.{fmt}").open("rb") as fh:
+    with factories.resaved_by_calc(source, fmt, tmp_path).open("rb") as fh:
         result = monthly_import(
             actor=world.users["leader"], zone=world.zone_a, period=JUNE, fileobj=fh
         )

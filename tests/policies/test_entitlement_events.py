@@ -8,9 +8,9 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
+from tests import factories
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.workflow import TransitionRefused
-from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.policies import services
 from zonedesk.policies.models import Entitlement, EntitlementEvent
 
@@ -19,23 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _eligible_pair(world, **measure) -> Entitlement:
     """firm_a, eligible under a province measure in force."""
-    MonthlyFigure.objects.create(
-        enterprise=world.firm_a,
-        period=dt.date(2020, 6, 1),
-        output_value_wan=100,
-        revenue_wan=90,
-        employees=50,
-    )
-    document = services.document_create(
-        actor=SYSTEM,
-        data=services.DocumentData(
-            level="province",
-            area=world.sichuan,
-            issuer="省政府（合成）",
-            title="稳岗支持措施（合成）",
-            valid_from=dt.date(2020, 2, 1),
-        ),
-    )
+    document = factories.province_document(world)
     data = {"clause": "第一条", "title": "稳岗补贴（合成）", "benefit_type": "subsidy", **measure}
     made = services.measure_create(
         actor=SYSTEM,

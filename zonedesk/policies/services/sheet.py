@@ -10,17 +10,7 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.policies import access
-from zonedesk.policies.services.library import (
-    DOCUMENT_FIELDS,
-    MEASURE_FIELDS,
-    DocumentData,
-    MeasureData,
-    document_create,
-    document_update,
-    measure_create,
-    measure_rules_set,
-    measure_update,
-)
+from zonedesk.policies.services import library
 from zonedesk.policies.services.matches import rematch_measures
 
 
@@ -62,25 +52,27 @@ def _import_write(*, actor: Actor, parsed) -> ImportSummary:
         try:
             document = p.existing
             if document is None:
-                document = document_create(actor=actor, data=DocumentData(**p.values))
+                document = library.document_create(
+                    actor=actor, data=library.DocumentData(**p.values)
+                )
                 counts["documents_created"] += 1
             else:
-                before = audit.snapshot(document, DOCUMENT_FIELDS)
-                document = document_update(
+                before = audit.snapshot(document, library.DOCUMENT_FIELDS)
+                document = library.document_update(
                     actor=actor, document=document, rematch=False, **p.values
                 )
-                if before != audit.snapshot(document, DOCUMENT_FIELDS):
+                if before != audit.snapshot(document, library.DOCUMENT_FIELDS):
                     touched.extend(document.measures.filter(current__isnull=False))
-                changed = before != audit.snapshot(document, DOCUMENT_FIELDS)
+                changed = before != audit.snapshot(document, library.DOCUMENT_FIELDS)
                 counts["documents_updated" if changed else "documents_unchanged"] += 1
             for m in p.measures:
                 row = m.row
                 if m.existing is None:
                     touched.append(
-                        measure_create(
+                        library.measure_create(
                             actor=actor,
                             document=document,
-                            data=MeasureData(
+                            data=library.MeasureData(
                                 eligibility=m.eligibility, benefit=m.benefit or "", **m.values
                             ),
                             rematch=False,
@@ -91,12 +83,12 @@ def _import_write(*, actor: Actor, parsed) -> ImportSummary:
                     continue
                 measure = m.existing
                 measure.document = document
-                before = audit.snapshot(measure, MEASURE_FIELDS)
-                measure_update(actor=actor, measure=measure, rematch=False, **m.values)
-                changed = before != audit.snapshot(measure, MEASURE_FIELDS)
+                before = audit.snapshot(measure, library.MEASURE_FIELDS)
+                library.measure_update(actor=actor, measure=measure, rematch=False, **m.values)
+                changed = before != audit.snapshot(measure, library.MEASURE_FIELDS)
                 previous = measure.current_id
                 benefit = m.benefit if m.benefit is not None else measure.current.benefit
-                version = measure_rules_set(
+                version = library.measure_rules_set(
                     actor=actor,
                     measure=measure,
                     eligibility=m.eligibility,
