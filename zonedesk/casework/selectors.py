@@ -326,6 +326,58 @@ def zone_overview(
 SEVERITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
+_DIFFICULTY_FIELDS = (
+    "category",
+    "enterprise_id",
+    "enterprise__name",
+    "title",
+    "anonymous",
+    "status",
+    "severity",
+    "due_at",
+    "created_at",
+    "resolved_at",
+    "satisfaction",
+)
+
+
+def _category_facts(
+    key: str, label: str, mine: list[dict], previous: int, calendar, today: dt.date
+) -> difficulties_text.CategoryFacts:
+    """One category's facts from its problems of the period (`previous`: how many were raised
+    in the period before)."""
+    days = [
+        calendar.working_days_between(
+            timezone.localtime(r["created_at"]).date(),
+            timezone.localtime(r["resolved_at"]).date(),
+        )
+        for r in mine
+        if r["resolved_at"] is not None
+    ]
+    examples, said = [], set()
+    for r in sorted(mine, key=lambda r: SEVERITY_ORDER.get(r["severity"], 9)):
+        if r["title"] not in said and len(examples) < 2:
+            said.add(r["title"])
+            examples.append(r)
+    return difficulties_text.CategoryFacts(
+        key=key,
+        label=label,
+        raised=len(mine),
+        firms=len({r["enterprise_id"] for r in mine}),
+        resolved=len(days),
+        overdue=sum(
+            r["status"] in flows.OPEN and r["due_at"] is not None and r["due_at"] < today
+            for r in mine
+        ),
+        avg_days=Decimal(sum(days)) / len(days) if days else None,
+        previous=previous,
+        examples=tuple(
+            difficulties_text.Example("" if r["anonymous"] else r["enterprise__name"], r["title"])
+            for r in examples
+        ),
+    )
+
+
 def difficulties(
     user, *, zone: Zone, first: Period, last: Period, label: str, today: dt.date | None = None
 ) -> difficulties_text.Difficulties | None:
@@ -345,19 +397,7 @@ def difficulties(
     scope = problem_scope(user).filter(enterprise__zone=zone)
     rows = list(
         scope.filter(created_at__gte=start, created_at__lt=end)
-        .values(
-            "category",
-            "enterprise_id",
-            "enterprise__name",
-            "title",
-            "anonymous",
-            "status",
-            "severity",
-            "due_at",
-            "created_at",
-            "resolved_at",
-            "satisfaction",
-        )
+        .values(*_DIFFICULTY_FIELDS)
         .order_by("created_at", "id")
     )
     previous = dict(
@@ -366,49 +406,21 @@ def difficulties(
         .annotate(n=Count("id"))
         .order_by()
     )
-    facts = []
     ratings = [r["satisfaction"] for r in rows if r["satisfaction"]]
     with calendar_scope():
         earliest = min((timezone.localtime(r["created_at"]).date() for r in rows), default=today)
         calendar = work_calendar(earliest, max(today, last.shift(1).first_day))
-        for key, label_ in Problem.Category.choices:
-            mine = [r for r in rows if r["category"] == key]
-            days = [
-                calendar.working_days_between(
-                    timezone.localtime(r["created_at"]).date(),
-                    timezone.localtime(r["resolved_at"]).date(),
-                )
-                for r in mine
-                if r["resolved_at"] is not None
-            ]
-            examples, said = [], set()
-            for r in sorted(mine, key=lambda r: SEVERITY_ORDER.get(r["severity"], 9)):
-                if r["title"] not in said and len(examples) < 2:
-                    said.add(r["title"])
-                    examples.append(r)
-            facts.append(
-                difficulties_text.CategoryFacts(
-                    key=key,
-                    label=str(label_),
-                    raised=len(mine),
-                    firms=len({r["enterprise_id"] for r in mine}),
-                    resolved=len(days),
-                    overdue=sum(
-                        r["status"] in flows.OPEN
-                        and r["due_at"] is not None
-                        and r["due_at"] < today
-                        for r in mine
-                    ),
-                    avg_days=Decimal(sum(days)) / len(days) if days else None,
-                    previous=previous.get(key, 0),
-                    examples=tuple(
-                        difficulties_text.Example(
-                            "" if r["anonymous"] else r["enterprise__name"], r["title"]
-                        )
-                        for r in examples
-                    ),
-                )
+        facts = [
+            _category_facts(
+                key,
+                str(label_),
+                [r for r in rows if r["category"] == key],
+                previous.get(key, 0),
+                calendar,
+                today,
             )
+            for key, label_ in Problem.Category.choices
+        ]
     return difficulties_text.Difficulties(
         period=label,
         categories=tuple(facts),
