@@ -119,10 +119,8 @@ def zone_rows(st: Status) -> list[tuple]:
     ]
 
 
-def workbook_sheets(st: Status, names: dict[int, str]):
-    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names)."""
-    s = st.summary
-    key = [
+def _key_figures_sheet(st: Status):
+    cols = [
         Column(_("Figure"), 24),
         Column(pgettext("measurement", "Unit"), 8),
         Column(_("This month"), 16, "wan"),
@@ -133,11 +131,11 @@ def workbook_sheets(st: Status, names: dict[int, str]):
         Column(_("Year to date"), 16, "wan"),
         Column(_("Year to date YoY (%)"), 12, "wan"),
     ]
-    key_rows = []
+    rows = []
     for m in MEASURES:
-        a, ytd = s.aggregates[m], st.ytd[m]
+        a, ytd = st.summary.aggregates[m], st.ytd[m]
         spec = figures.SPECS[m]
-        key_rows.append(
+        rows.append(
             [
                 str(spec.label),
                 str(spec.unit),
@@ -150,53 +148,66 @@ def workbook_sheets(st: Status, names: dict[int, str]):
                 percent(ytd.yoy),
             ]
         )
-    classes = [Column(_("Capacity class"), 28), Column(_("Firms"), 10, "int")]
-    class_data = [[str(r["label"]), r["count"]] for r in class_rows(st)]
-    trend_cols = [Column(_("Month"), 12)]
+    return (_("key figures"), cols, rows)
+
+
+def _trend_sheet(st: Status):
+    cols = [Column(_("Month"), 12)]
     for m in TREND_MEASURES:
         label = str(figures.SPECS[m].label)
-        trend_cols += [
+        cols += [
             Column(label, 16, "wan"),
             Column(_("%(figure)s a year earlier") % {"figure": label}, 16, "wan"),
         ]
-    trend_rows = [
+    rows = [
         [str(p.period)] + [v for m in TREND_MEASURES for v in (p.values[m], p.last_year[m])]
         for p in st.trend
     ]
+    return (_("trend"), cols, rows)
+
+
+def _zones_sheet(st: Status):
+    cols = [
+        Column(_("Zone"), 30),
+        Column(_("Reported"), 10, "int"),
+        Column(_("Producing"), 10, "int"),
+        Column(pgettext("capacity", "Level"), 8, "int"),
+        Column(_("Above"), 8, "int"),
+        Column(_("Below"), 8, "int"),
+        Column(_("Output YoY (%)"), 12, "wan"),
+        Column(_("Employment YoY (%)"), 12, "wan"),
+    ]
+    rows = [
+        [
+            z.name,
+            zs.reporting,
+            zs.producing,
+            zs.count(CapacityClass.LEVEL),
+            zs.count(CapacityClass.ABOVE),
+            zs.count(CapacityClass.BELOW),
+            percent(zs.aggregates["output_value_wan"].yoy),
+            percent(zs.aggregates["employees"].yoy),
+        ]
+        for z, zs in st.zones
+    ]
+    return (_("zones"), cols, rows)
+
+
+def workbook_sheets(st: Status, names: dict[int, str]):
+    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names)."""
+    classes = [Column(_("Capacity class"), 28), Column(_("Firms"), 10, "int")]
+    class_data = [[str(r["label"]), r["count"]] for r in class_rows(st)]
     falls = [Column(_("Enterprise"), 36), Column(_("Output YoY (%)"), 14, "wan")]
-    fall_rows = [[names.get(c.firm_id, ""), percent(c.output_change)] for c in s.falls]
+    fall_rows = [[names.get(c.firm_id, ""), percent(c.output_change)] for c in st.summary.falls]
     missing = [Column(_("Enterprise"), 36), Column(_("Liaison officer"), 16)]
     missing_rows = [[e.name, str(e.officer or "")] for e in st.missing]
     sheets = [
-        (_("key figures"), key, key_rows),
+        _key_figures_sheet(st),
         (_("capacity"), classes, class_data),
-        (_("trend"), trend_cols, trend_rows),
+        _trend_sheet(st),
         (_("largest falls"), falls, fall_rows),
         (_("not reported"), missing, missing_rows),
     ]
     if st.zones:
-        zone_cols = [
-            Column(_("Zone"), 30),
-            Column(_("Reported"), 10, "int"),
-            Column(_("Producing"), 10, "int"),
-            Column(pgettext("capacity", "Level"), 8, "int"),
-            Column(_("Above"), 8, "int"),
-            Column(_("Below"), 8, "int"),
-            Column(_("Output YoY (%)"), 12, "wan"),
-            Column(_("Employment YoY (%)"), 12, "wan"),
-        ]
-        zone_rows = [
-            [
-                z.name,
-                zs.reporting,
-                zs.producing,
-                zs.count(CapacityClass.LEVEL),
-                zs.count(CapacityClass.ABOVE),
-                zs.count(CapacityClass.BELOW),
-                percent(zs.aggregates["output_value_wan"].yoy),
-                percent(zs.aggregates["employees"].yoy),
-            ]
-            for z, zs in st.zones
-        ]
-        sheets.append((_("zones"), zone_cols, zone_rows))
+        sheets.append(_zones_sheet(st))
     return sheets

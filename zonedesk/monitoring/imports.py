@@ -7,7 +7,7 @@ whole file with the list of problems (sheet, row, column, value, reason).
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import translation
@@ -156,6 +156,150 @@ PROGRESS_EVERY = 5000  # rows between progress reports
 GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
+@dataclass
+class _Sheet(xlsx.ImportSheet):
+    """The month's sheet with the zone's firms and the month that every row is read against."""
+
+    zone: Zone
+    period: Period
+    firms: dict[str, int]  # credit code -> firm id, the zone's firms
+    # (key, spec, column, ceiling, places) of each figure the sheet has, for the row loop
+    figure_columns: list[tuple] = field(default_factory=list)
+    periods: dict = field(default_factory=dict)  # a sheet repeats one month: parsed once
+    seen: dict[str, int] = field(default_factory=dict)  # credit code -> its first row
+
+
+def _read_workbook(fileobj) -> tuple[str, list]:
+    sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=sheet_name())
+    if not rows:
+        raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
+    return sheet, rows
+
+
+def _read_header(zone: Zone, period: Period, sheet: str, header_row) -> _Sheet:
+    cols = columns()
+    index = xlsx.read_header(sheet, header_row, _aliases(), REQUIRED, cols)
+    return _Sheet(
+        name=sheet,
+        index=index,
+        columns=cols,
+        zone=zone,
+        period=period,
+        firms=dict(Enterprise.objects.filter(zone=zone).values_list("credit_code", "pk")),
+        figure_columns=[
+            (key, spec, index[key], float(spec.maximum), spec.places)
+            for key, spec in figures.SPECS.items()
+            if key in index
+        ],
+    )
+
+
+def _skipped(sheet: _Sheet, cells) -> bool:
+    """An empty row, or a firm's row with no figure filled in (not reported yet: nothing to
+    store)."""
+    if all(v is None or v == "" or xlsx.text(v) == "" for v in cells):
+        return True
+    return bool(sheet.figure_columns) and all(
+        c >= len(cells) or xlsx.text(cells[c]) == "" for _k, _s, c, _m, _p in sheet.figure_columns
+    )
+
+
+def _read_firm(row: xlsx.SheetRow, sheet: _Sheet) -> int | None:
+    """The firm of the row's credit code: one of the zone's, on no earlier row."""
+    raw_code = row.cell("credit_code")
+    code = uscc.normalise(xlsx.text(raw_code))
+    firm_id = sheet.firms.get(code)
+    if not code:
+        row.bad("credit_code", raw_code, _("Required."))
+    elif firm_id is None:
+        problems = uscc.problems(code)
+        for msg in problems:
+            row.bad("credit_code", raw_code, msg)
+        if not problems:
+            row.bad(
+                "credit_code",
+                raw_code,
+                _("No firm with this code is registered in zone %(zone)s.")
+                % {"zone": sheet.zone.code},
+            )
+    elif code in sheet.seen:
+        row.bad(
+            "credit_code",
+            raw_code,
+            _("The same firm is on row %(row)d.") % {"row": sheet.seen[code]},
+        )
+    else:
+        sheet.seen[code] = row.number
+    return firm_id
+
+
+def _read_period(row: xlsx.SheetRow, sheet: _Sheet) -> None:
+    """The month cell, when the sheet has one, must be the upload's month (or empty)."""
+    if "period" not in sheet.index:
+        return
+    raw = row.cell("period")
+    if not xlsx.text(raw):
+        return
+    if isinstance(raw, str) and raw in sheet.periods:
+        cell_period = sheet.periods[raw]
+    else:
+        try:
+            cell_period = Period.parse(raw)
+        except ValueError:
+            cell_period = None
+        if isinstance(raw, str):
+            sheet.periods[raw] = cell_period
+    if cell_period is None:
+        row.bad("period", raw, _("Not a month: write YYYY-MM, e.g. 2020-06."))
+    elif cell_period != sheet.period:
+        row.bad(
+            "period",
+            raw,
+            _("The upload is for %(period)s; this row is for another month.")
+            % {"period": sheet.period},
+        )
+
+
+def _read_figures(row: xlsx.SheetRow, sheet: _Sheet) -> dict:
+    """The row's figures, each checked against its spec; days halted within the month."""
+    cells, width = row.cells, len(row.cells)
+    values = {}
+    for key, spec, c, ceiling, places in sheet.figure_columns:
+        raw = cells[c] if c < width else None
+        # The common cell, a number in range with no more places than stored, without
+        # Decimal arithmetic; anything else takes the full checks below.
+        if type(raw) is float and 0 <= raw <= ceiling:
+            if places == 0:
+                if raw.is_integer():
+                    values[key] = int(raw)
+                    continue
+            else:
+                shown = f"{raw:.{places}f}"
+                if float(shown) == raw:
+                    values[key] = Decimal(shown)
+                    continue
+        try:
+            value = _number(spec, raw)
+        except ValueError:
+            row.bad(key, raw, _("Not a number."))
+            continue
+        msg = figures.problem(spec, value)
+        if msg:
+            row.bad(key, raw, msg)
+            continue
+        if value is not None:
+            value = int(value) if spec.integer else value.quantize(spec.quantum)
+        values[key] = value
+    halted, days = values.get("days_halted"), sheet.period.days
+    if halted is not None and halted > days:
+        row.bad(
+            "days_halted",
+            row.cell("days_halted"),
+            _("The month has only %(days)d days.") % {"days": days},
+        )
+    return values
+
+
 def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedRow]:
     """Read and check every row; raise ImportRejected listing every problem, or return the rows.
 
@@ -164,125 +308,28 @@ def parse(*, zone: Zone, period: Period, fileobj, progress=None) -> list[ParsedR
     """
     if progress:
         progress("reading", 0, 0)
-    sheet, rows = xlsx.read_first_sheet(fileobj, sheet_name=sheet_name())
-    if not rows:
-        raise ImportRejected([CellError(sheet, 1, "", "", _("The sheet is empty."))])
-    cols = columns()
-    index = xlsx.read_header(sheet, rows[0], _aliases(), REQUIRED, cols)
+    name, rows = _read_workbook(fileobj)
+    sheet = _read_header(zone, period, name, rows[0])
     errors: list[CellError] = []
-
-    firms = dict(Enterprise.objects.filter(zone=zone).values_list("credit_code", "pk"))
-    specs = [(key, figures.SPECS[key], index[key]) for key in FIGURES if key in index]
-    code_col, period_col = index["credit_code"], index.get("period")
-    figure_columns = [c for _key, _spec, c in specs]
-    fast = [(key, spec, c, float(spec.maximum), spec.places) for key, spec, c in specs]
-    periods: dict = {}  # a sheet repeats one month on every row: parsed once
-    days = period.days
-    seen: dict[str, int] = {}
     parsed: list[ParsedRow] = []
     total = len(rows) - 1
-    for r, cells in enumerate(rows[1:], start=2):
-        if progress and r % PROGRESS_EVERY == 0:
-            progress("checking", r - 1, total)
-        if all(v is None or v == "" or xlsx.text(v) == "" for v in cells):
+    for number, cells in enumerate(rows[1:], start=2):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress("checking", number - 1, total)
+        if _skipped(sheet, cells):
             continue
-        if figure_columns and all(
-            c >= len(cells) or xlsx.text(cells[c]) == "" for c in figure_columns
-        ):
-            continue  # the firm's row is left empty: not reported yet, nothing to store
-        width = len(cells)
-        row_errors: list[CellError] = []
-
-        def bad(key, value, reason, r=r, row_errors=row_errors):
-            row_errors.append(CellError(sheet, r, cols[key].header, xlsx.text(value), reason))
-
-        raw_code = cells[code_col] if code_col < width else None
-        code = uscc.normalise(xlsx.text(raw_code))
-        firm_id = firms.get(code)
-        if not code:
-            bad("credit_code", raw_code, _("Required."))
-        elif firm_id is None:
-            problems = uscc.problems(code)
-            for msg in problems:
-                bad("credit_code", raw_code, msg)
-            if not problems:
-                bad(
-                    "credit_code",
-                    raw_code,
-                    _("No firm with this code is registered in zone %(zone)s.")
-                    % {"zone": zone.code},
-                )
-        elif code in seen:
-            bad(
-                "credit_code", raw_code, _("The same firm is on row %(row)d.") % {"row": seen[code]}
-            )
-        else:
-            seen[code] = r
-
-        if period_col is not None:
-            raw_period = cells[period_col] if period_col < width else None
-            if xlsx.text(raw_period):
-                if isinstance(raw_period, str) and raw_period in periods:
-                    cell_period = periods[raw_period]
-                else:
-                    try:
-                        cell_period = Period.parse(raw_period)
-                    except ValueError:
-                        cell_period = None
-                    if isinstance(raw_period, str):
-                        periods[raw_period] = cell_period
-                if cell_period is None:
-                    bad("period", raw_period, _("Not a month: write YYYY-MM, e.g. 2020-06."))
-                if cell_period is not None and cell_period != period:
-                    bad(
-                        "period",
-                        raw_period,
-                        _("The upload is for %(period)s; this row is for another month.")
-                        % {"period": period},
-                    )
-
-        values = {}
-        for key, spec, c, ceiling, places in fast:
-            raw = cells[c] if c < width else None
-            # The common cell, a number in range with no more places than stored, without
-            # Decimal arithmetic; anything else takes the full checks below.
-            if type(raw) is float and 0 <= raw <= ceiling:
-                if places == 0:
-                    if raw.is_integer():
-                        values[key] = int(raw)
-                        continue
-                else:
-                    shown = f"{raw:.{places}f}"
-                    if float(shown) == raw:
-                        values[key] = Decimal(shown)
-                        continue
-            try:
-                value = _number(spec, raw)
-            except ValueError:
-                bad(key, raw, _("Not a number."))
-                continue
-            msg = figures.problem(spec, value)
-            if msg:
-                bad(key, raw, msg)
-                continue
-            if value is not None:
-                value = int(value) if spec.integer else value.quantize(spec.quantum)
-            values[key] = value
-        halted = values.get("days_halted")
-        if halted is not None and halted > days:
-            bad(
-                "days_halted",
-                cells[index["days_halted"]],
-                _("The month has only %(days)d days.") % {"days": days},
-            )
-        if row_errors:
-            errors.extend(row_errors)
+        row = xlsx.SheetRow(sheet, number, cells)
+        firm_id = _read_firm(row, sheet)
+        _read_period(row, sheet)
+        values = _read_figures(row, sheet)
+        if row.errors:
+            errors.extend(row.errors)
         elif firm_id is not None:
-            parsed.append(ParsedRow(r, firm_id, values))
+            parsed.append(ParsedRow(number, firm_id, values))
     if errors:
         raise ImportRejected(errors)
     if not parsed:
-        raise ImportRejected([CellError(sheet, 2, "", "", _("The sheet has no data rows."))])
+        raise ImportRejected([CellError(name, 2, "", "", _("The sheet has no data rows."))])
     return parsed
 
 

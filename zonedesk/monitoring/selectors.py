@@ -193,17 +193,9 @@ def target_for(scope: Scope, year: int) -> Decimal | None:
     return target.output_growth_pct / 100 if target else None
 
 
-def status(
-    user,
-    scope: Scope,
-    period: Period,
-    *,
-    target: Decimal | None = None,
-    halted_days: int = 0,
-    by_zone: bool = False,
-) -> Status:
-    """The month's indicators for the scope; `target` (a fraction) overrides the stored one."""
-    firms = _firms(user, scope)
+def _summary_and_totals(user, scope: Scope, period: Period, firms, by_zone: bool):
+    """The month's summary, the monthly totals of the last 24 months and, when asked for an
+    area of several zones, each zone's summary."""
     zones = []
     if _sees_whole_zones(user, scope):
         # An area: each zone's month as kept beside the figures (rollups), added up.
@@ -224,30 +216,53 @@ def status(
             months[period], months[period.last_year], months[period.previous], band=band()
         )
         totals = monthly_totals(firms, period.shift(-24), period)
+    return summary, totals, zones
 
-    def series(measure: str, first: Period, n: int) -> list[Decimal]:
-        return [Decimal((totals.get(first.shift(i)) or {}).get(measure) or 0) for i in range(n)]
 
+def _series(totals: dict, measure: str, first: Period, n: int) -> list[Decimal]:
+    """A measure's monthly totals for n months from `first`, 0 where a month has none."""
+    return [Decimal((totals.get(first.shift(i)) or {}).get(measure) or 0) for i in range(n)]
+
+
+def _year_output(totals: dict, period: Period) -> list:
+    """(month, last year's output, this year's output up to the month) for the year's months."""
     jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
-    ytd = {
-        m: indicators.year_to_date(
-            m, series(m, jan, period.month), series(m, last_jan, period.month)
-        )
-        for m in MEASURES
-    }
-    year_output = [
+    return [
         (p, b, a if p <= period else None)
         for p, b, a in zip(
             (Period(period.year, m) for m in range(1, 13)),
-            series("output_value_wan", last_jan, 12),
-            series("output_value_wan", jan, 12),
+            _series(totals, "output_value_wan", last_jan, 12),
+            _series(totals, "output_value_wan", jan, 12),
             strict=True,
         )
     ]
+
+
+def status(
+    user,
+    scope: Scope,
+    period: Period,
+    *,
+    target: Decimal | None = None,
+    halted_days: int = 0,
+    by_zone: bool = False,
+) -> Status:
+    """The month's indicators for the scope; `target` (a fraction) overrides the stored one."""
+    firms = _firms(user, scope)
+    summary, totals, zones = _summary_and_totals(user, scope, period, firms, by_zone)
+    jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
+    ytd = {
+        m: indicators.year_to_date(
+            m,
+            _series(totals, m, jan, period.month),
+            _series(totals, m, last_jan, period.month),
+        )
+        for m in MEASURES
+    }
     rec = recovery.recovery(
         year=period.year,
-        last_year=series("output_value_wan", last_jan, 12),
-        actual=series("output_value_wan", jan, period.month),
+        last_year=_series(totals, "output_value_wan", last_jan, 12),
+        actual=_series(totals, "output_value_wan", jan, period.month),
         target=target if target is not None else target_for(scope, period.year),
         halted_days=halted_days,
     )
@@ -281,7 +296,7 @@ def status(
         missing=missing,
         expected=expected.count(),
         zones=zones,
-        year_output=year_output,
+        year_output=_year_output(totals, period),
     )
 
 

@@ -1,0 +1,66 @@
+"""Reads of casework, always scoped to the acting user; lists return querysets or plain
+dataclasses that pages, the API, exports and reports share.
+
+Who sees which problems: managers (leaders, administrators), officers and auditors see the
+problems of the firms under their unit ("mine" narrows an officer to the firms assigned to
+them); department staff see the problems their department is in charge of; an enterprise user
+sees their own firm's problems only.
+
+Callers import this package (`from zonedesk.casework import selectors`); the modules split it by
+topic: problems (who sees which, the lists), contacts (the contacts due, the firm's plan) and
+overview (a zone's problems counted, the difficulties section's facts).
+"""
+
+from zonedesk.casework.selectors.contacts import (
+    ContactDue,
+    FirmPlan,
+    action_choices,
+    action_get,
+    cadres,
+    contacts_due,
+    firm_plan,
+    plan_initial,
+)
+from zonedesk.casework.selectors.overview import (
+    SEVERITY_ORDER,
+    OverviewRow,
+    ZoneOverview,
+    difficulties,
+    zone_overview,
+)
+from zonedesk.casework.selectors.problems import (
+    UNIT_READERS,
+    active_user,
+    department_queue,
+    departments_for,
+    overdue_for_leader,
+    problem_get,
+    problem_scope,
+    problems,
+)
+from zonedesk.casework.workdays import work_calendar
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "UNIT_READERS",
+    "ContactDue",
+    "FirmPlan",
+    "OverviewRow",
+    "ZoneOverview",
+    "action_choices",
+    "action_get",
+    "active_user",
+    "cadres",
+    "contacts_due",
+    "department_queue",
+    "departments_for",
+    "difficulties",
+    "firm_plan",
+    "overdue_for_leader",
+    "plan_initial",
+    "problem_get",
+    "problem_scope",
+    "problems",
+    "work_calendar",
+    "zone_overview",
+]

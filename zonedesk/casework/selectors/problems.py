@@ -1,0 +1,133 @@
+"""Which problems a user sees, the lists of them, and who a problem may be put in the charge of."""
+
+import datetime as dt
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from zonedesk.casework import flows
+from zonedesk.casework.models import Problem
+from zonedesk.enterprises.models import EnterpriseMember
+from zonedesk.org.access import MANAGER_ROLES, is_active
+from zonedesk.org.models import Role
+from zonedesk.org.selectors import zone_list
+
+UNIT_READERS = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.AUDITOR)
+
+
+def problem_scope(user) -> QuerySet[Problem]:
+    """Every problem the user may see."""
+    qs = Problem.objects.all()
+    if not is_active(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    parts = []
+    if user.has_role(*UNIT_READERS):
+        parts.append(Q(enterprise__zone__in=zone_list(user)))
+    if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
+        parts.append(Q(department_id=user.department_id))
+    if user.has_role(Role.ENTERPRISE):
+        parts.append(
+            Q(enterprise_id__in=EnterpriseMember.objects.filter(user=user).values("enterprise_id"))
+        )
+    if not parts:
+        return qs.none()
+    where = parts[0]
+    for part in parts[1:]:
+        where |= part
+    return qs.filter(where)
+
+
+def _overdue(today: dt.date) -> Q:
+    return Q(status__in=flows.OPEN, due_at__lt=today)
+
+
+def problems(
+    user,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    overdue: bool | None = None,
+    mine: bool = False,
+    department=None,
+    enterprise=None,
+    today: dt.date | None = None,
+) -> QuerySet[Problem]:
+    """The user's problems, filtered. `mine`: the firms assigned to the user (or their own
+    firm), the problems in their charge, or raised by them."""
+    qs = problem_scope(user).select_related(
+        "enterprise", "enterprise__officer", "department", "assignee"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if overdue is not None:
+        cond = _overdue(today or timezone.localdate())
+        qs = qs.filter(cond) if overdue else qs.exclude(cond)
+    if mine:
+        own = EnterpriseMember.objects.filter(user=user).values("enterprise_id")
+        qs = qs.filter(
+            Q(enterprise__officer=user)
+            | Q(assignee=user)
+            | Q(raised_by=user)
+            | Q(enterprise_id__in=own)
+        )
+    if department is not None:
+        qs = qs.filter(department=department)
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs
+
+
+def problem_get(user, *, pk: int) -> Problem | None:
+    """One problem with its events, or None when out of the user's scope."""
+    return (
+        problem_scope(user)
+        .select_related("enterprise__zone", "department", "assignee", "raised_by", "contact")
+        .prefetch_related("events__actor")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def overdue_for_leader(user, today: dt.date) -> QuerySet[Problem]:
+    """The overdue problems of the leader's unit, longest overdue first (managers only)."""
+    if not is_active(user) or not (user.is_superuser or user.has_role(*MANAGER_ROLES)):
+        return Problem.objects.none()
+    return problems(user, overdue=True, today=today).order_by("due_at", "id")
+
+
+def department_queue(user) -> QuerySet[Problem]:
+    """What waits on the user's department, soonest deadline first."""
+    if not is_active(user) or not user.has_role(Role.DEPARTMENT) or user.department_id is None:
+        return Problem.objects.none()
+    return (
+        problems(user, department=user.department_id)
+        .filter(status__in=flows.OPEN)
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+
+def departments_for(problem: Problem) -> QuerySet:
+    """The departments a problem may be put in the charge of: those of its firm's zone.
+
+    Reference data: not scoped, because the caller passes a problem from `problem_get(user)`,
+    and a zone's departments are known to everyone who works with its firms."""
+    from zonedesk.org.models import Department
+
+    return Department.objects.filter(zone_id=problem.enterprise.zone_id).order_by("name")
+
+
+def active_user(user, *, pk: int):
+    """A person to put in charge, among the active staff of the zones under the user's unit (the
+    transition then checks they work for the department)."""
+    from zonedesk.org.models import User
+
+    zones = zone_list(user)
+    return (
+        User.objects.filter(pk=pk, is_active=True)
+        .filter(Q(zone__in=zones) | Q(department__zone__in=zones))
+        .first()
+    )

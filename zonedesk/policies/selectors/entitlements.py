@@ -1,0 +1,233 @@
+"""Entitlements (a firm paired with a measure) as a user sees them: the open ones, a firm's, the
+states that count."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.selectors import enterprise_scope
+from zonedesk.org.models import Role
+from zonedesk.policies import facts, rules
+from zonedesk.policies.flows import IN_WORKFLOW
+from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
+from zonedesk.policies.selectors.library import level_order, measures_for
+
+REACHED = IN_WORKFLOW  # notified or beyond: the firm has been told
+DONE = (Entitlement.State.DISBURSED, Entitlement.State.DECLINED)
+# Eligible pairs whose benefit has not arrived yet: somebody has a next step to take.
+OPEN = (
+    Entitlement.State.IDENTIFIED,
+    Entitlement.State.NOTIFIED,
+    Entitlement.State.APPLIED,
+    Entitlement.State.APPROVED,
+)
+
+
+def actionable() -> Q:
+    """Open pairs somebody can still act on: an identified one only while its measure is in
+    force (an expired package takes no new firms; its pairs still count in coverage)."""
+    today = timezone.localdate()
+    in_force = Q(measure__document__valid_from__lte=today) & (
+        Q(measure__document__valid_to__isnull=True) | Q(measure__document__valid_to__gte=today)
+    )
+    return ~Q(state=Entitlement.State.IDENTIFIED) | in_force
+
+
+def entitlement_scope(user) -> QuerySet[Entitlement]:
+    return Entitlement.objects.filter(enterprise__in=enterprise_scope(user))
+
+
+@dataclass(frozen=True)
+class FirmEntitlement:
+    entitlement: Entitlement
+    explanation: rules.Explanation
+
+
+def firm_facts(enterprise, period: Period, cache: dict | None = None) -> dict:
+    """One firm's facts of a month (memoised in `cache`, which a page passes to every selector
+    that explains the firm's decisions, so the facts are computed once).
+
+    Reference data: not scoped, because its callers (`firm_entitlements`,
+    `firm_other_measures`) have checked the firm is in the user's scope."""
+    cache = {} if cache is None else cache
+    if period not in cache:
+        table = facts.fact_table(Enterprise.objects.filter(pk=enterprise.pk), period)
+        cache[period] = table.row(0) if len(table) else {}
+    return cache[period]
+
+
+def firm_entitlements(user, *, enterprise, cache: dict | None = None) -> list[FirmEntitlement]:
+    """What the firm qualifies for (or may, or is on its way), each with the conditions as they
+    apply to the firm's facts of the month that decided it."""
+    rows = list(
+        entitlement_scope(user)
+        .filter(enterprise=enterprise)
+        .select_related("measure__document", "rule_version")
+        .prefetch_related("events__actor")
+        .order_by(level_order(), "measure_id")
+    )
+    cache = {} if cache is None else cache
+    out = []
+    for e in rows:
+        e.enterprise = enterprise  # the caller's, with its zone: no query per row
+        row = firm_facts(enterprise, Period.of(e.period), cache)
+        source = e.rule_version.eligibility
+        out.append(FirmEntitlement(e, rules.explain(rules.parse(source), row, source)))
+    return out
+
+
+def entitlement_get(user, *, pk: int) -> Entitlement | None:
+    return (
+        entitlement_scope(user)
+        .select_related("enterprise__zone__area", "measure__document")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def firm_other_measures(
+    user, *, enterprise, period: Period | None, cache: dict | None = None
+) -> list[tuple[Measure, rules.Explanation]]:
+    """The measures in force for the firm's zone that it does not qualify for, each with the
+    conditions it fails (computed on demand: such pairs are not stored)."""
+    if enterprise_scope(user).filter(pk=enterprise.pk).first() is None or period is None:
+        return []
+    today = timezone.localdate()
+    stored = Entitlement.objects.filter(enterprise=enterprise).values("measure_id")
+    measures = (
+        measures_for(enterprise.zone)
+        .filter(document__valid_from__lte=today)
+        .exclude(document__valid_to__lt=today)
+        .exclude(pk__in=stored)
+        .select_related("document", "current")
+        .order_by(level_order("document__level"), "id")
+    )
+    row = firm_facts(enterprise, period, cache)
+    out = []
+    for m in measures:
+        source = m.current.eligibility
+        out.append((m, rules.explain(rules.parse(source), row, source)))
+    return out
+
+
+def mine_by_default(user) -> bool:
+    """An officer's open benefits are those of their own firms unless they ask for all."""
+    return user.has_role(Role.OFFICER) and not user.is_superuser
+
+
+def open_entitlements(
+    user, *, mine: bool = False, zone=None, state: str = "", level: str = ""
+) -> QuerySet[Entitlement]:
+    """Eligible pairs whose benefit is still on its way: an officer's own firms (mine) or every
+    firm of the user's unit (or of one zone), oldest decision first within each firm."""
+    qs = entitlement_scope(user).filter(
+        actionable(), decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN
+    )
+    if mine:
+        qs = qs.filter(enterprise__officer=user)
+    if zone is not None:
+        qs = qs.filter(enterprise__zone=zone)
+    if state in OPEN:
+        qs = qs.filter(state=state)
+    if level in PolicyDocument.Level.values:
+        qs = qs.filter(measure__document__level=level)
+    return qs.select_related(
+        "enterprise__officer", "enterprise__zone", "measure__document"
+    ).order_by("enterprise__name", "enterprise_id", level_order(), "measure_id")
+
+
+def open_counts(user, *, mine: bool = False, zone=None) -> dict[str, int]:
+    qs = open_entitlements(user, mine=mine, zone=zone)
+    return dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+
+
+def unclaimed_firms(user, *, zone, limit: int = 20) -> list[dict]:
+    """The firms with the most eligible benefits not yet received (by estimated amount, then
+    by count): where the zone's work on 应享尽享 is most needed."""
+    return list(
+        entitlement_scope(user)
+        .filter(
+            actionable(),
+            enterprise__zone=zone,
+            decision=Entitlement.Decision.ELIGIBLE,
+            state__in=OPEN,
+        )
+        .values("enterprise_id", "enterprise__name", "enterprise__officer__full_name")
+        .annotate(pairs=Count("id"), estimated=Sum("estimate_wan"))
+        .order_by(F("estimated").desc(nulls_last=True), "-pairs", "enterprise__name")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class FirmSummary:
+    eligible: int
+    undetermined: int
+    open: int
+    estimated_wan: Decimal
+    disbursed_wan: Decimal
+
+
+def firm_summary(user, *, enterprise) -> FirmSummary:
+    """The firm page's card: how many benefits, how much estimated, how much received."""
+    eligible = Q(decision=Entitlement.Decision.ELIGIBLE)
+    agg = (
+        entitlement_scope(user)
+        .filter(enterprise=enterprise)
+        .aggregate(
+            eligible=Count("id", filter=eligible),
+            undetermined=Count("id", filter=Q(decision=Entitlement.Decision.UNDETERMINED)),
+            open=Count("id", filter=eligible & Q(state__in=OPEN) & actionable()),
+            estimated=Sum("estimate_wan", filter=eligible),
+            disbursed=Sum("disbursed_wan"),
+        )
+    )
+    return FirmSummary(
+        agg["eligible"],
+        agg["undetermined"],
+        agg["open"],
+        agg["estimated"] or Decimal(0),
+        agg["disbursed"] or Decimal(0),
+    )
+
+
+@dataclass(frozen=True)
+class MeasureDecisions:
+    eligible: int
+    undetermined: int
+    lapsed: int  # no longer eligible, benefit already under way
+    states: dict[str, int]
+    estimated_wan: Decimal
+    disbursed_wan: Decimal
+
+
+def measure_decisions(user, *, measure) -> MeasureDecisions:
+    """What the measure's rules decided for the firms the user sees, and where the benefits are."""
+    qs = entitlement_scope(user).filter(measure=measure)
+    agg = qs.aggregate(
+        eligible=Count("id", filter=Q(decision=Entitlement.Decision.ELIGIBLE)),
+        undetermined=Count("id", filter=Q(decision=Entitlement.Decision.UNDETERMINED)),
+        lapsed=Count("id", filter=Q(decision=Entitlement.Decision.NOT_ELIGIBLE)),
+        estimated=Sum("estimate_wan"),
+        disbursed=Sum("disbursed_wan"),
+    )
+    states = dict(qs.exclude(state="").values_list("state").annotate(n=Count("id")).order_by())
+    return MeasureDecisions(
+        agg["eligible"],
+        agg["undetermined"],
+        agg["lapsed"],
+        states,
+        agg["estimated"] or Decimal(0),
+        agg["disbursed"] or Decimal(0),
+    )
+
+
+def measures_of(entitlements) -> QuerySet[Measure]:
+    """The measures of entitlements (as a queryset, for a form's choices).
+
+    Reference data: not scoped, because the caller passes entitlements it has read through
+    `entitlement_scope(user)` (casework's firm plan): this narrows what it already may see."""
+    return Measure.objects.filter(pk__in=[e.measure_id for e in entitlements])
