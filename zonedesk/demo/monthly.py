@@ -11,6 +11,7 @@ from the rows like any other month's (change one firm's June output and it chang
 import calendar
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from zonedesk.core.actors import SYSTEM
@@ -42,18 +43,46 @@ def _days(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+@dataclass
+class _Plan:
+    """The demo zone's figures while they are being drawn: one random stream, used in order."""
+
+    rng: random.Random
+    firms: list[Enterprise]
+    classes: list[str]
+    output: dict[tuple[int, int, int], Decimal] = field(default_factory=dict)  # -> 万元
+    staff: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    halted_days: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    size: list[float] = field(default_factory=list)
+    wanted: Decimal = Decimal(0)  # the second half of 2019
+
+    @property
+    def old(self) -> list[Enterprise]:
+        return self.firms[:43]
+
+    @property
+    def new(self) -> list[Enterprise]:
+        return self.firms[43:47]
+
+
 def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
-    """Rows for the demo zone's 51 firms in plan order (see data.firm_plan)."""
+    """Rows for the demo zone's 51 firms in plan order (see data.firm_plan). The steps draw from
+    one random stream in this order, so the demo stays the same for the same seed."""
     rng = random.Random(seed)
-    old, new = firms[:43], firms[43:47]
     classes = CLASSES[:]
     rng.shuffle(classes)
-    output: dict[tuple[int, int, int], Decimal] = {}  # (firm index, year, month) -> 万元
-    staff: dict[tuple[int, int, int], int] = {}
-    halted_days: dict[tuple[int, int, int], int] = {}
+    plan = _Plan(rng=rng, firms=firms, classes=classes)
+    _year_2019(plan)
+    _june_2020(plan)
+    _first_months_2020(plan)
+    _employees(plan)
+    return _rows(plan)
 
-    size = [rng.uniform(80, 900) for _ in old]
-    # 2019: seasonal, with the second half heavy enough for the published recovery rates.
+
+def _year_2019(plan: _Plan) -> None:
+    """2019: seasonal, with the second half heavy enough for the published recovery rates."""
+    rng, output, old = plan.rng, plan.output, plan.old
+    size = plan.size = [rng.uniform(80, 900) for _ in old]
     for i, s in enumerate(size):
         for m in range(1, 13):
             output[i, 2019, m] = _d(s * SEASON_2019[m - 1] * rng.uniform(0.97, 1.03))
@@ -65,9 +94,13 @@ def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
         for m in range(7, 13):
             output[i, 2019, m] = (output[i, 2019, m] * k).quantize(CENT)
     output[0, 2019, 12] += wanted - sum(output[i, 2019, m] for i in range(43) for m in range(7, 13))
-    june_2019 = sum(output[i, 2019, 6] for i in range(43))
+    plan.wanted = wanted
 
-    # June 2020: each old firm by its class; the new firms bring 8.61 points.
+
+def _june_2020(plan: _Plan) -> None:
+    """June 2020: each old firm by its class; the new firms bring 8.61 points."""
+    rng, output, classes, new = plan.rng, plan.output, plan.classes, plan.new
+    june_2019 = sum(output[i, 2019, 6] for i in range(43))
     level_or_below = Decimal(0)
     for i in range(43):
         if classes[i] == "level":
@@ -94,6 +127,11 @@ def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
             f"the seed gives 'above' firms a rise of only {above_total / above_base}"
         )
 
+
+def _first_months_2020(plan: _Plan) -> None:
+    """January to May 2020 (the shutdown), scaled to the published year-to-date figure."""
+    rng, output, old, new = plan.rng, plan.output, plan.old, plan.new
+    halted_days, wanted = plan.halted_days, plan.wanted
     # January to May 2020: the Spring Festival, then the shutdown (45 days halted on average
     # over February and March), then recovery. New firms start in their month of production.
     shape = {1: 1.02, 2: 0.12, 3: 0.45, 4: 0.93, 5: 1.05}
@@ -124,6 +162,10 @@ def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
         output[key] = (output[key] * k).quantize(CENT)
     output[0, 2020, 5] += ytd_wanted - june_2020 - sum(output[key] for key in jan_may)
 
+
+def _employees(plan: _Plan) -> None:
+    """Employees of every firm and month."""
+    rng, staff, size, classes, new = plan.rng, plan.staff, plan.size, plan.classes, plan.new
     # Employees: 7,500 in June 2019 (with the halted firms' caretakers), 7,971 in June 2020.
     people = EMPLOYEES_2019 - sum(HALTED_STAFF)
     counts = [round(people * s / sum(size)) for s in size]
@@ -154,6 +196,11 @@ def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
         - sum(v for (_i, y, m), v in staff.items() if (y, m) == (2020, 6))
     )
 
+
+def _rows(plan: _Plan) -> list[MonthlyFigure]:
+    """The stored rows: the drawn output and staff, and the other figures drawn around them."""
+    rng, firms, output, staff, size = plan.rng, plan.firms, plan.output, plan.staff, plan.size
+    halted_days = plan.halted_days
     rows = []
     months = [(2019, m) for m in range(1, 13)] + [(2020, m) for m in range(1, 7)]
     intensity = [rng.uniform(600, 2400) for _ in firms]  # kWh per 万元
