@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from zonedesk.casework.models import Problem
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import ID_MAX, InputSchema
 
 
 class EventOut(Schema):
@@ -52,7 +52,7 @@ class ProblemFilterIn(InputSchema):
     category: str = Field("", max_length=20)
     overdue: bool | None = None
     mine: bool = False
-    enterprise: int | None = Field(None, ge=1)
+    enterprise: int | None = Field(None, ge=1, le=ID_MAX)
 
 
 class ProblemIn(InputSchema):
@@ -67,8 +67,8 @@ class ProblemIn(InputSchema):
 class StepIn(InputSchema):
     to: str = Field(description="the next status, or extended", max_length=20)
     reason: str = Field("", max_length=5000)
-    department_id: int | None = Field(None, ge=1)
-    assignee_id: int | None = Field(None, ge=1)
+    department_id: int | None = Field(None, ge=1, le=ID_MAX)
+    assignee_id: int | None = Field(None, ge=1, le=ID_MAX)
     due_on: dt.date | None = None
     satisfaction: int | None = Field(None, ge=1, le=5)
     comment: str = Field("", max_length=5000)

@@ -3,6 +3,10 @@ from typing import Any
 from ninja import Schema
 from pydantic import field_validator
 
+# The largest id a database row can have (a signed 64-bit integer): an input naming a larger one
+# is refused with a field error instead of reaching the database, which would fail on it.
+ID_MAX = 2**63 - 1
+
 
 class InputSchema(Schema):
     """Base of every API input: text may not contain NUL (PostgreSQL cannot store it)."""

@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import ID_MAX, InputSchema
 from zonedesk.enterprises.models import Enterprise
 
 
@@ -69,7 +69,5 @@ class EnterpriseFilterIn(InputSchema):
     zone: str = ""
     industry: str = Field("", description="Section letter or division/group/class code")
     status: str = ""
-    officer: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="User id of the liaison officer"
-    )
+    officer: int | None = Field(None, ge=1, le=ID_MAX, description="User id of the liaison officer")
     above_designated_size: bool | None = None
