@@ -417,8 +417,11 @@ def _request(client, world: World, name: str, role: str, scope: str):
             }
             return client.post(reverse(name), json.dumps(body), content_type=json_), None
         case "api:update_document":
-            url = reverse(name, args=[_library(world, scope).pk])
-            return client.patch(url, json.dumps({"issuer": "改名"}), content_type=json_), None
+            doc = _library(world, scope)
+            body = {"issuer": "改名", "version": doc.version}
+            return client.patch(
+                reverse(name, args=[doc.pk]), json.dumps(body), content_type=json_
+            ), None
         case "api:create_measure":
             url = reverse(name, args=[_library(world, scope).pk])
             body = {
@@ -430,7 +433,7 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(url, json.dumps(body), content_type=json_), None
         case "api:update_measure":
             measure = _library(world, scope).measures.get()
-            body = {"eligibility": "employees >= 10"}
+            body = {"eligibility": "employees >= 10", "version": measure.version}
             url = reverse(name, args=[measure.pk])
             return client.patch(url, json.dumps(body), content_type=json_), None
         case "api:check_rules":
@@ -617,7 +620,9 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(reverse(name), json.dumps(body), content_type=json_), None
         case "api:update_zone":
             return client.patch(
-                reverse(name, args=[zone.code]), json.dumps({"name": "改名"}), content_type=json_
+                reverse(name, args=[zone.code]),
+                json.dumps({"name": "改名", "version": zone.version}),
+                content_type=json_,
             ), None
         case "api:get_firm":
             return client.get(reverse(name, args=[firm.pk])), None
@@ -631,7 +636,9 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(reverse(name), json.dumps(body), content_type=json_), None
         case "api:update_firm":
             return client.patch(
-                reverse(name, args=[firm.pk]), json.dumps({"address": "新地址"}), content_type=json_
+                reverse(name, args=[firm.pk]),
+                json.dumps({"address": "新地址", "version": firm.version}),
+                content_type=json_,
             ), None
         case _:
             return client.get(reverse(name)), None

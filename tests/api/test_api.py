@@ -131,7 +131,7 @@ def test_create_and_update_are_audited_as_api_calls(client, token, world):
 
     updated = client.patch(
         f"/api/v1/firms/{firm_id}",
-        json.dumps({"status": "halted"}),
+        json.dumps({"status": "halted", "version": created.json()["version"]}),
         content_type=JSON,
         **_bearer(token),
     )
@@ -147,12 +147,15 @@ def test_update_refuses_nulls_for_required_fields_and_unknown_officers(client, t
     url = f"/api/v1/firms/{world.firm_a.pk}"
     assert (
         client.patch(
-            url, json.dumps({"name": None}), content_type=JSON, **_bearer(token)
+            url, json.dumps({"name": None, "version": 1}), content_type=JSON, **_bearer(token)
         ).status_code
         == 400
     )
     response = client.patch(
-        url, json.dumps({"officer": "officer_b"}), content_type=JSON, **_bearer(token)
+        url,
+        json.dumps({"officer": "officer_b", "version": 1}),
+        content_type=JSON,
+        **_bearer(token),
     )
     assert response.status_code == 400 and "officer" in response.json()["errors"]
 
@@ -194,7 +197,7 @@ def test_token_writes_need_no_csrf_token(token, world):
     client = Client(enforce_csrf_checks=True)
     response = client.patch(
         f"/api/v1/firms/{world.firm_a.pk}",
-        json.dumps({"address": "脚本写入"}),
+        json.dumps({"address": "脚本写入", "version": world.firm_a.version}),
         content_type=JSON,
         **_bearer(token),
     )

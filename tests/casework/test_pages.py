@@ -210,24 +210,34 @@ def test_the_lists_go_to_excel_and_the_contact_plan_is_set_on_the_plan_page(worl
     assert [r[0] for r in due[1:]] == [world.firm_a.name]
 
     url = f"/casework/firms/{world.firm_a.pk}/contact-plan/"
-    officer.post(url, {"visit_every_days": 60, "call_every_days": 20, "at_risk": "on"})
+    officer.post(
+        url, {"visit_every_days": 60, "call_every_days": 20, "at_risk": "on", "version": 0}
+    )
     plan = ContactPlan.objects.get(enterprise=world.firm_a)
     assert (plan.visit_every_days, plan.call_every_days, plan.at_risk) == (60, 20, True)
     # an officer may not name the leading cadre; a leader may
+    cadre = world.users["leader"].pk
     officer.post(
         url,
-        {"visit_every_days": 60, "call_every_days": 20, "leading_cadre": world.users["leader"].pk},
+        {"visit_every_days": 60, "call_every_days": 20, "leading_cadre": cadre, "version": 1},
     )
     plan.refresh_from_db()
     assert plan.leading_cadre is None
     leader = client_for(world.users["leader"])
     leader.post(
         url,
-        {"visit_every_days": 45, "call_every_days": 15, "leading_cadre": world.users["leader"].pk},
+        {
+            "visit_every_days": 45,
+            "call_every_days": 15,
+            "leading_cadre": cadre,
+            "version": plan.version,
+        },
     )
     plan.refresh_from_db()
     assert (plan.visit_every_days, plan.leading_cadre) == (45, world.users["leader"])
-    refused = leader.post(url, {"visit_every_days": 0, "call_every_days": 15}, follow=True)
+    refused = leader.post(
+        url, {"visit_every_days": 0, "call_every_days": 15, "version": plan.version}, follow=True
+    )
     assert "联系计划未保存" in refused.content.decode()
     plan.refresh_from_db()
     assert plan.visit_every_days == 45

@@ -29,6 +29,7 @@ def test_web_changes_record_the_client_address(world, client_for):
         "officer": world.users["officer"].pk,
         "contacts-TOTAL_FORMS": 0,
         "contacts-INITIAL_FORMS": 0,
+        "version": world.firm_a.version,
     }
 
     response = client.post(url, form, REMOTE_ADDR="203.0.113.7")
@@ -44,7 +45,7 @@ def test_behind_a_trusted_proxy_the_appended_address_is_recorded(world, client_f
     client = client_for(world.users["leader"])
     client.patch(
         f"/api/v1/firms/{world.firm_a.pk}",
-        '{"address": "x"}',
+        '{"address": "x", "version": 1}',
         content_type="application/json",
         HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.9",
         REMOTE_ADDR="127.0.0.1",

@@ -139,6 +139,7 @@ class TestForms:
             credit_code=world.firm_a.credit_code,
             officer=world.users["officer2"].pk,
             address="改过的地址",
+            version=world.firm_a.version,
             **{"contacts-TOTAL_FORMS": 0},
         )
         response = client.post(f"/enterprises/{world.firm_a.pk}/edit/", form)

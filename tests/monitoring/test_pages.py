@@ -33,12 +33,12 @@ FORM = {
 def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client_for):
     firm = client_for(world.users["enterprise"])
     url = f"/monitoring/enterprises/{world.firm_a.pk}/2020-06/"
-    response = firm.post(url, {**FORM, "days_halted": "31"})
+    response = firm.post(url, {**FORM, "days_halted": "31", "version": 0})
     assert response.status_code == 400
     assert "该月只有 30 天" in response.content.decode()
     assert not MonthlyFigure.objects.exists()
 
-    assert firm.post(url, FORM).status_code == 302
+    assert firm.post(url, {**FORM, "version": 0}).status_code == 302
     figure = MonthlyFigure.objects.get()
     assert figure.output_value_wan == Decimal("1200.50") and figure.status == "submitted"
 
@@ -48,7 +48,7 @@ def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client
     assert figure.status == "confirmed" and figure.confirmed_by == world.users["officer"]
     assert officer.post(f"{url}confirm/").status_code == 302  # a second click: no error
 
-    firm.post(url, {**FORM, "employees": "81"})
+    firm.post(url, {**FORM, "employees": "81", "version": figure.version})
     figure.refresh_from_db()
     assert figure.status == "submitted" and figure.confirmed_by is None
     entry = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").order_by("-id")[0]

@@ -160,7 +160,8 @@ def test_pages_create_edit_and_reset(world, client_for):
     assert user.roles == {"officer", "auditor"}
 
     response = client.post(
-        f"/users/{user.pk}/edit/", {"full_name": "改名", "roles": ["auditor"], "is_active": "on"}
+        f"/users/{user.pk}/edit/",
+        {"full_name": "改名", "roles": ["auditor"], "is_active": "on", "version": user.version},
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -226,7 +227,8 @@ def test_a_firm_account_keeps_its_role_when_edited(world, client_for):
     form = client.get(f"/users/{account.pk}/edit/").context["form"]
     assert [c for c, _l in form.fields["roles"].choices] == ["enterprise"]
     response = client.post(
-        f"/users/{account.pk}/edit/", {"full_name": "企业员工", "roles": ["enterprise"]}
+        f"/users/{account.pk}/edit/",
+        {"full_name": "企业员工", "roles": ["enterprise"], "version": account.version},
     )
     assert response.status_code == 302
     account.refresh_from_db()

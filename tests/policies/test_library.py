@@ -253,7 +253,7 @@ class TestUpdate:
         doc = document(world, "county", area=world.kaijiang)
         r = api.patch(
             f"/api/v1/policies/documents/{doc.pk}",
-            json.dumps({"level": "province"}),
+            json.dumps({"level": "province", "version": doc.version}),
             content_type="application/json",
         )
         doc.refresh_from_db()
@@ -323,7 +323,13 @@ class TestApi:
         pk = created.json()["id"]
         patched = leader.patch(
             f"/api/v1/policies/measures/{pk}",
-            json.dumps({"eligibility": "is_sme and employees >= 5", "summary": None}),
+            json.dumps(
+                {
+                    "eligibility": "is_sme and employees >= 5",
+                    "summary": None,
+                    "version": created.json()["version"],
+                }
+            ),
             content_type="application/json",
         ).json()
         assert [v["number"] for v in patched["versions"]] == [1, 2]
@@ -337,7 +343,7 @@ class TestApi:
         assert leader.get("/api/v1/policies/measures", {"mode": "x"}).status_code == 400
         bad_rule = leader.patch(
             f"/api/v1/policies/measures/{lib['zone_a'].measures.get().pk}",
-            json.dumps({"eligibility": "employees >= ", "title": None}),
+            json.dumps({"eligibility": "employees >= ", "title": None, "version": 1}),
             content_type="application/json",
         )
         assert bad_rule.status_code == 400

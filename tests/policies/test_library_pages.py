@@ -114,9 +114,10 @@ def test_a_rule_edit_is_a_new_version_and_the_firms_are_rematched(world, county_
     m = services.measure_create(actor=SYSTEM, document=county_doc, **MEASURE)
     admin = client_for(world.users["province_admin"])
     url = f"/policies/measures/{m.pk}/edit/"
-    assert admin.post(url, MEASURE).status_code == 302  # unchanged: no new version
+    read = {**MEASURE, "version": m.version}
+    assert admin.post(url, read).status_code == 302  # unchanged: no new version
     assert RuleVersion.objects.filter(measure=m).count() == 1
-    admin.post(url, {**MEASURE, "eligibility": "employees >= 5", "title": "稳岗补贴（新）"})
+    admin.post(url, {**read, "eligibility": "employees >= 5", "title": "稳岗补贴（新）"})
     m.refresh_from_db()
     assert m.current.number == 2 and m.title == "稳岗补贴（新）"
     assert set(Entitlement.objects.values_list("enterprise_id", "rule_version__number")) == {

@@ -7,7 +7,13 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.casework.api import router as casework_router
-from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
@@ -47,6 +53,19 @@ api.add_router("/", casework_router)
 def _domain_error(request, exc: DomainError):
     """A business rule refused the request (e.g. a step that cannot follow the current one)."""
     return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(StaleVersion)
+def _stale_version(request, exc: StaleVersion):
+    """A change sent with the version it was read at, refused because the record has changed
+    since (core.services.version_check); core.schemas.ConflictOut."""
+    body = {
+        "detail": exc.message,
+        "version": exc.current,
+        "changed_by": exc.changed_by or None,
+        "changed_at": exc.changed_at,
+    }
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(ValidationFailed)

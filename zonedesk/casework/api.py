@@ -28,6 +28,7 @@ from zonedesk.casework.schemas import (
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
+from zonedesk.core.schemas import ConflictOut
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import zone_get
@@ -240,19 +241,26 @@ def log_contact(request, pk: int, payload: ContactIn):
     )
 
 
-@router.put("/firms/{int:pk}/contact-plan", response=PlanOut)
+@router.put("/firms/{int:pk}/contact-plan", response={200: PlanOut, 409: ConflictOut})
 def set_contact_plan(request, pk: int, payload: PlanIn):
-    """How often the firm is to be visited and called (its officer or a zone leader)."""
+    """How often the firm is to be visited and called (its officer or a zone leader).
+    `version`: the plan's as read, or none when the firm has no plan yet; 409 if it changed
+    (or was set by someone else) since."""
     enterprise = enterprise_get(request.user, pk=pk)
     if enterprise is None:
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
-    plan = services.plan_set(actor=request.user, enterprise=enterprise, **payload.dict())
+    values = payload.dict()
+    version = values.pop("version") or 0
+    plan = services.plan_set(
+        actor=request.user, enterprise=enterprise, expected_version=version, **values
+    )
     return {
         "enterprise_id": enterprise.pk,
         "visit_every_days": plan.visit_every_days,
         "call_every_days": plan.call_every_days,
         "at_risk": plan.at_risk,
         "leading_cadre": str(plan.leading_cadre) if plan.leading_cadre_id else None,
+        "version": plan.version,
     }
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.casework.models import Contact, PlanAction, Problem
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
 
 
 class ProblemForm(StyledFormMixin, forms.ModelForm):
@@ -98,7 +98,7 @@ class ActionForm(StyledFormMixin, forms.Form):
         self.fields["measure"].queryset = measures
 
 
-class PlanForm(StyledFormMixin, forms.Form):
+class PlanForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     """How often the firm is to be visited and called; the leading cadre (包联领导) is named by
     a leader."""
 
@@ -109,8 +109,8 @@ class PlanForm(StyledFormMixin, forms.Form):
         label=_("Leading cadre (包联领导)"), queryset=None, required=False
     )
 
-    def __init__(self, *args, cadres, may_name_cadre: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, cadres, may_name_cadre: bool, initial: dict, **kwargs):
+        super().__init__(*args, initial=initial, version=initial["version"], **kwargs)
         self.fields["leading_cadre"].queryset = cadres
         if not may_name_cadre:
             self.fields["leading_cadre"].disabled = True

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 
 
@@ -84,7 +85,7 @@ class Contact(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.enterprise_id}"
 
 
-class ContactPlan(models.Model):
+class ContactPlan(Versioned):
     """How often a firm is visited and called; firms at risk are contacted twice as often."""
 
     enterprise = models.OneToOneField(

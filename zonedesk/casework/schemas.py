@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from zonedesk.casework.models import Problem
-from zonedesk.core.schemas import ID_MAX, InputSchema
+from zonedesk.core.schemas import ID_MAX, VERSION_HELP, InputSchema, version_in
 
 
 class EventOut(Schema):
@@ -127,6 +127,7 @@ class ContactOut(Schema):
 
 
 class PlanIn(InputSchema):
+    version: int | None = version_in(required=False)
     visit_every_days: int = Field(ge=1, le=366)
     call_every_days: int = Field(ge=1, le=366)
     at_risk: bool = False
@@ -138,6 +139,7 @@ class PlanOut(Schema):
     call_every_days: int
     at_risk: bool
     leading_cadre: str | None
+    version: int = Field(description=VERSION_HELP)
 
 
 class DifficultiesOut(Schema):

@@ -15,7 +15,7 @@ from zonedesk.casework import access, flows, selectors, services, sheets
 from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
 from zonedesk.casework.models import Problem
 from zonedesk.core import xlsx
-from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.views import found
@@ -325,8 +325,16 @@ def firm_plan(request, pk: int):
             else:
                 messages.success(request, _("Action added to the plan."))
                 return redirect("casework:plan", pk=pk)
-    plan_form = None
-    if access.can_set_plan(request.user, enterprise):
+    return _plan_page(request, enterprise, plan=plan, form=form, status=400 if form.errors else 200)
+
+
+def _plan_page(request, enterprise, *, plan=None, form=None, plan_form=None, status: int = 200):
+    """The firm's plan page; `plan_form`: the contact plan's form as the user filled it (after
+    a stale save), else a fresh one when the user may set the plan."""
+    plan = plan or selectors.firm_plan(request.user, enterprise=enterprise)
+    if form is None:
+        form = _plan_form(plan)
+    if plan_form is None and access.can_set_plan(request.user, enterprise):
         plan_form = PlanForm(
             cadres=selectors.cadres(enterprise),
             may_name_cadre=access.can_set_leading_cadre(request.user, enterprise),
@@ -335,10 +343,10 @@ def firm_plan(request, pk: int):
     context = {
         "plan": plan,
         "plan_form": plan_form,
-        "form": form if can_plan else None,
+        "form": form if access.can_log_contact(request.user, enterprise) else None,
         "today": timezone.localdate(),
     }
-    return render(request, "casework/plan.html", context, status=400 if form.errors else 200)
+    return render(request, "casework/plan.html", context, status=status)
 
 
 @login_required
@@ -378,9 +386,15 @@ def plan_set(request, pk: int):
                 call_every_days=data["call_every_days"],
                 at_risk=data["at_risk"],
                 leading_cadre=data["leading_cadre"] if may_name else services.KEEP,
+                expected_version=data["version"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except StaleVersion as exc:
+            stored = selectors.plan_initial(enterprise)
+            cadre = selectors.cadres(enterprise).filter(pk=stored["leading_cadre"]).first()
+            form.show_conflict(exc, stored | {"leading_cadre": cadre})
+            return _plan_page(request, enterprise, plan_form=form, status=409)
         else:
             messages.success(request, _("Contact plan saved."))
             return redirect("casework:plan", pk=pk)

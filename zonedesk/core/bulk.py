@@ -37,13 +37,17 @@ def insert(
     *,
     conflict: Sequence[str] = (),
     update: Sequence[str] = (),
+    bump: Sequence[str] = (),
 ) -> None:
     """Insert `rows` (tuples in `columns` order) into `table`; with `conflict`, a row whose
-    `conflict` columns match a stored one updates that row's `update` columns instead."""
+    `conflict` columns match a stored one updates that row's `update` columns instead, and adds
+    one to its `bump` columns (a Versioned record's `version`)."""
     names = ", ".join(columns)
     on_conflict = ""
     if conflict:
-        sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+        sets = ", ".join(
+            [f"{c} = EXCLUDED.{c}" for c in update] + [f"{c} = {table}.{c} + 1" for c in bump]
+        )
         on_conflict = f" ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {sets}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -50,3 +50,25 @@ class ValidationFailed(DomainError):
             for f, m in self.errors.items()
         ]
         return "; ".join(parts) or self.message
+
+
+class StaleVersion(DomainError):
+    """An edit made on an older version of a record than the stored one (someone saved a change
+    in between): nothing was saved. `current` is the stored version; `changed_by` and
+    `changed_at` name the last change when the audit log has it. Pages re-show the form with
+    the stored values beside the user's; the API answers 409."""
+
+    default_message = _("This record was changed by someone else after you opened it.")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        current: int | None = None,
+        expected: int | None = None,
+        changed_by: str = "",
+        changed_at=None,
+    ):
+        self.current, self.expected = current, expected
+        self.changed_by, self.changed_at = changed_by, changed_at
+        super().__init__(message)

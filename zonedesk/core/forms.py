@@ -1,6 +1,13 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from zonedesk.core.schemas import VERSION_MAX
 
 
 class StyledFormMixin:
@@ -25,6 +32,70 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+def _key(value):
+    """A value as two readings of one field compare: records by id, lists as sets, blank as None."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return frozenset(str(_key(v)) for v in value)
+    return None if value in (None, "") else value
+
+
+def _display(field: forms.Field, value) -> str:
+    """A stored value as the user reads it: a choice's label, yes/no, a record's name."""
+    if value in (None, "") or (isinstance(value, list | tuple) and not value):
+        return "—"
+    if isinstance(field, forms.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices}
+        if isinstance(value, list | tuple | set):
+            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        return labels.get(str(value), str(value))
+    return str(value)
+
+
+class VersionedFormMixin:
+    """An edit form of a `Versioned` record: a hidden `version` carries the version the form
+    was read at (the instance's, or `version=`) to the service, which refuses a stale save
+    (core.errors.StaleVersion); `show_conflict` then re-shows the form with the user's input
+    kept, the stored values beside it, and the stored version, so the next save goes on top."""
+
+    def __init__(self, *args, version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None:
+            if instance.pk is None:
+                return  # a new record: nothing to compare with
+            version = instance.version
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX
+        )
+        self.initial["version"] = version
+
+    def show_conflict(self, exc, stored: Mapping[str, Any]) -> None:
+        """`stored`: the record's values now, by field name, in the form's cleaned types."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = exc.current
+        self.data = data
+        self.conflict = {}
+        for name, field in self.fields.items():
+            if name == "version" or name not in stored:
+                continue
+            if _key(self.cleaned_data.get(name)) != _key(stored[name]):
+                field.theirs = self.conflict[name] = _display(field, stored[name])
+        self.add_error(
+            None,
+            f"{exc.message} "
+            + gettext(
+                "What was saved meanwhile is shown under each field where it differs from your "
+                "input, which is kept: check it, then save again to put yours over it."
+            ),
+        )
 
 
 def apply_errors(form, exc) -> None:

@@ -3,6 +3,34 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Versioned(models.Model):
+    """A record edited through forms and the API: `version` goes up by one with every saved
+    change (core.services.version_check / version_bump), so a save made on what someone read
+    at an older version is refused instead of silently overwriting the change made since."""
+
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        db_default=1,  # rows written in SQL (the bulk imports, the demo's COPY) start at 1 too
+        editable=False,
+        help_text=_("Goes up by one with every saved change; an edit names the one it read."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        """A full save of a stored record leaves `version` alone: only version_bump (or an
+        import's F("version") + 1) moves it, so a save from an old copy cannot set it back."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "version"
+            ]
+        super().save(*args, **kwargs)
+
+
 class AuditEntry(models.Model):
     """One create, update or delete of business data: who, when, what changed, from where.
 

@@ -8,22 +8,27 @@ A service in any app has this skeleton (see casework's `problem_transition`):
         check the actor (access.can_…) -> PermissionDenied
         change the record; `clean` it -> ValidationFailed
         write it and its audit entry (`audited_update`, or audit.record) in this transaction
+        (a `Versioned` record: `version_check` first, `version_bump` when it changed)
         announce what changed (core.events) for the apps further down the line
 
 Inputs of a create or update are a frozen dataclass (`EnterpriseData`, `ProblemData`).
 """
 
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import fields as fields_of
 from dataclasses import is_dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor
-from zonedesk.core.errors import ValidationFailed
+from zonedesk.core.errors import StaleVersion, ValidationFailed
+from zonedesk.core.models import AuditEntry
 
 
 def audit_scope(record: models.Model) -> dict:
@@ -49,6 +54,106 @@ def clean(instance: models.Model, *, exclude: Sequence[str] = ()) -> None:
         raise ValidationFailed.from_django(exc) from exc
 
 
+def is_versioned(instance: models.Model) -> bool:
+    return any(f.name == "version" for f in instance._meta.concrete_fields)
+
+
+def stale(instance: models.Model, *, current: int | None, expected: int | None) -> StaleVersion:
+    """The refusal of an edit made on version `expected` of a record now at `current`, naming
+    who saved the last change and when (from the audit log, which every service writes)."""
+    last = (
+        AuditEntry.objects.filter(
+            target_type=instance._meta.label_lower,
+            target_id=str(instance.pk),
+            action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE],
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    values = {"record": str(instance), "yours": expected, "current": current}
+    if last is None:
+        message = _(
+            "%(record)s was changed by someone else after you opened it (you edited version "
+            "%(yours)s, it is at version %(current)s now). Nothing was saved."
+        )
+        return StaleVersion(message % values, current=current, expected=expected)
+    who = getattr(last.actor, "full_name", "") or last.actor_name
+    values |= {"user": who, "time": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S")}
+    message = _(
+        "%(record)s was changed by %(user)s at %(time)s, after you opened it (you edited version "
+        "%(yours)s, it is at version %(current)s now). Nothing was saved."
+    )
+    return StaleVersion(
+        message % values,
+        current=current,
+        expected=expected,
+        changed_by=who,
+        changed_at=last.at,
+    )
+
+
+def version_check(instance: models.Model, expected: int | None = None) -> None:
+    """The compare of compare-and-set, first thing in a service's transaction: lock the record's
+    row (SELECT ... FOR UPDATE; SQLite's IMMEDIATE transactions hold the whole database) and
+    refuse with StaleVersion unless its stored version is the one the editor read (`expected`,
+    from the form or the API request; None: the one `instance` was read at). The row stays
+    locked until the transaction ends, so a second editor waits here, then is refused."""
+    current = (
+        type(instance)
+        ._base_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    wanted = instance.version if expected is None else expected
+    if current != wanted or current != instance.version:
+        raise stale(instance, current=current, expected=wanted)
+
+
+def version_matches(
+    record: models.Model | None, expected: int | None, *, absent: models.Model
+) -> None:
+    """The compare for a service that has locked the record itself (select_for_update), or
+    found none (`record` None: version 0, "the editor read no record"; `absent` names it in
+    the refusal). `expected` None: no compare (the system's own loaders)."""
+    if expected is None:
+        return
+    current = record.version if record is not None else 0
+    if current != expected:
+        raise stale(record if record is not None else absent, current=current, expected=expected)
+
+
+@contextmanager
+def created_once(absent: models.Model, expected: int | None, *, existing: models.QuerySet):
+    """Around the insert of a record two editors may create at once (one month's figures, one
+    plan per firm): when the insert fails because `existing` (the other's record) now exists,
+    the loser of the race gets StaleVersion, not a database error (a savepoint keeps the
+    caller's transaction usable). Any other integrity error goes on as it is."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        other = existing.first()
+        if other is None:
+            raise
+        raise stale(other, current=other.version, expected=expected or 0) from exc
+
+
+def version_bump(instance: models.Model) -> None:
+    """The set of compare-and-set, when the service saved a change: UPDATE ... SET version =
+    v + 1 WHERE id = ? AND version = v (v: the version `instance` was read at), refused with
+    StaleVersion if another writer got there first (a path that skipped `version_check`)."""
+    model = type(instance)._base_manager
+    done = model.filter(pk=instance.pk, version=instance.version).update(
+        version=instance.version + 1
+    )
+    if not done:
+        current = model.filter(pk=instance.pk).values_list("version", flat=True).first()
+        raise stale(instance, current=current, expected=instance.version)
+    instance.version += 1
+
+
 def audited_update(
     *,
     actor: Actor,
@@ -58,11 +163,17 @@ def audited_update(
     scope: Mapping[str, Any] | None = None,
     exclude_from_clean: Sequence[str] = (),
     also: Mapping[str, list] | None = None,
+    expected_version: int | None = None,
 ) -> bool:
     """Set `fields` of `instance` from `data` (a mapping or a dataclass), validate, save only
     what changed and audit the change; returns whether anything changed (HackSoft's
     `model_update`, plus the audit entry). `also`: changes the caller made beside the record
-    (a firm's contacts), audited in the same entry as `field: [before, after]`."""
+    (a firm's contacts), audited in the same entry as `field: [before, after]`.
+    A `Versioned` record is compared first (`expected_version`: the version the editor read;
+    None: the one `instance` was read at) and its version goes up with a change."""
+    versioned = is_versioned(instance)
+    if versioned:
+        version_check(instance, expected_version)
     # Shallow, unlike asdict: a related record (a firm's officer) is set as it is, not copied.
     values = (
         {f.name: getattr(data, f.name) for f in fields_of(data)}
@@ -82,6 +193,8 @@ def audited_update(
     changes.update(also or {})
     if not changes:
         return False
+    if versioned:
+        version_bump(instance)
     audit.record(
         actor=actor,
         action="update",

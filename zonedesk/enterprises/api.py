@@ -6,6 +6,7 @@ from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
+from zonedesk.core.schemas import ConflictOut
 from zonedesk.enterprises import selectors, services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.schemas import (
@@ -35,6 +36,7 @@ def _out(user, e: Enterprise, *, contacts: bool = False) -> dict:
         "production_start": e.production_start,
         "address": e.address,
         "officer": e.officer.username if e.officer else None,
+        "version": e.version,
     }
     if contacts:
         out["contacts"] = selectors.contact_rows(user, e)
@@ -98,10 +100,13 @@ def create_firm(request, payload: EnterpriseIn):
     return Status(201, _out(request.user, _get(request, enterprise.pk), contacts=True))
 
 
-@router.patch("/firms/{int:pk}", response=EnterpriseDetailOut)
+@router.patch("/firms/{int:pk}", response={200: EnterpriseDetailOut, 409: ConflictOut})
 def update_firm(request, pk: int, payload: EnterprisePatch):
+    """Change the fields given; `version` is the one read, and the change is refused (409, with
+    who changed the firm and when) if someone changed the firm since."""
     enterprise = _get(request, pk)
     fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
     contacts = _contacts(payload.contacts) if "contacts" in fields else None
     fields.pop("contacts", None)
     if "officer" in fields:
@@ -110,5 +115,7 @@ def update_firm(request, pk: int, payload: EnterprisePatch):
         if name in fields and fields[name] is None:
             raise ValidationFailed({name: [_("This field cannot be empty.")]})
     data = replace(services.EnterpriseData.of(enterprise), **fields, contacts=contacts)
-    services.enterprise_update(actor=request.user, enterprise=enterprise, data=data)
+    services.enterprise_update(
+        actor=request.user, enterprise=enterprise, data=data, expected_version=version
+    )
     return _out(request.user, _get(request, pk), contacts=True)

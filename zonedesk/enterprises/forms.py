@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core import industry
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
 from zonedesk.enterprises.models import Contact, Enterprise
 from zonedesk.enterprises.selectors import EnterpriseFilters
 from zonedesk.enterprises.services import CONTACT_FIELDS, REGISTRY_FIELDS
@@ -66,7 +66,7 @@ class EnterpriseFilterForm(StyledFormMixin, forms.Form):
         )
 
 
-class EnterpriseForm(StyledFormMixin, forms.ModelForm):
+class EnterpriseForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """Create and edit a firm; the model fields validate the credit and industry codes."""
 
     class Meta:

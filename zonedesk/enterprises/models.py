@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core import industry
 from zonedesk.core.fields import CreditCodeField, IndustryCodeField, phone_validator
+from zonedesk.core.models import Versioned
 
 
 # Trigger zd_match_firm_update (policies, migration 0003) watches `industry_code`,
@@ -12,7 +13,7 @@ from zonedesk.core.fields import CreditCodeField, IndustryCodeField, phone_valid
 # eligibility facts read (policies.facts.REGISTRY), so a change marks the firm for a re-match
 # (policies.models.MatchState). A fact reading another column, or a rename of one of these,
 # needs the trigger to follow (tests/policies/test_triggers.py fails until it does).
-class Enterprise(models.Model):
+class Enterprise(Versioned):
     """A firm in a zone: the registry every other module refers to."""
 
     class Status(models.TextChoices):

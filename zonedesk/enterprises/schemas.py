@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import ID_MAX, InputSchema
+from zonedesk.core.schemas import ID_MAX, VERSION_HELP, InputSchema, version_in
 from zonedesk.enterprises.models import Enterprise
 
 
@@ -33,6 +33,7 @@ class EnterpriseOut(Schema):
     production_start: dt.date | None
     address: str
     officer: str | None = Field(description="User name of the liaison officer")
+    version: int = Field(description=VERSION_HELP)
 
 
 class EnterpriseDetailOut(EnterpriseOut):
@@ -53,6 +54,7 @@ class EnterpriseIn(InputSchema):
 
 
 class EnterprisePatch(InputSchema):
+    version: int = version_in()
     name: str | None = None
     credit_code: str | None = None
     industry_code: str | None = None

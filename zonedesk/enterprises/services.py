@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from zonedesk.core import audit, events
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
-from zonedesk.core.services import audit_scope, audited_update, clean
+from zonedesk.core.services import audit_scope, audited_update, clean, version_check
 from zonedesk.enterprises import access
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 from zonedesk.org import services as org_services
@@ -138,12 +139,20 @@ def enterprise_create(*, actor: Actor, zone: Zone, data: EnterpriseData) -> Ente
 
 
 @transaction.atomic
-def enterprise_update(*, actor: Actor, enterprise: Enterprise, data: EnterpriseData) -> Enterprise:
+def enterprise_update(
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    data: EnterpriseData,
+    expected_version: int | None = None,
+) -> Enterprise:
     """Set the firm's registry fields to `data` (the contacts too, unless `data.contacts` is
     None); for a few fields, `replace(EnterpriseData.of(enterprise), ...)`. The zone is not
-    among them: a firm does not move between zones here."""
+    among them: a firm does not move between zones here. `expected_version`: the version the
+    editor read (StaleVersion if the firm or its contacts changed since)."""
     if not access.can_edit(actor, enterprise):
         raise PermissionDenied()
+    version_check(enterprise, expected_version)
     if data.officer != enterprise.officer:
         if not access.can_assign_officer(actor, enterprise):
             raise ValidationFailed(
@@ -246,6 +255,7 @@ def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
                 changes["contacts"] = contacts
         if changes:
             enterprise.updated_at = timezone.now()
+            enterprise.version = F("version") + 1  # an edit form open on it is stale now
             to_update.append(enterprise)
             entries.append(
                 audit.entry(
@@ -277,7 +287,8 @@ def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
     if to_update:
         Enterprise.objects.bulk_update(
             to_update,
-            [f for f in AUDITED_FIELDS if f not in ("zone", "credit_code")] + ["updated_at"],
+            [f for f in AUDITED_FIELDS if f not in ("zone", "credit_code")]
+            + ["updated_at", "version"],
             batch_size=1000,
         )
     Contact.objects.bulk_create(contacts_new, batch_size=1000)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import industry, xlsx
-from zonedesk.core.errors import ValidationFailed
+from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import SpreadsheetForm, apply_errors
 from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
@@ -163,6 +163,27 @@ def enterprise_create(request):
     )
 
 
+def _contact_post(data):
+    """The contact rows of a POST as new rows: the service replaces a firm's contacts whole, so
+    their ids matter not, and a row someone else replaced meanwhile is not an error."""
+    if data is None:
+        return None
+    data = data.copy()
+    for key in [k for k in data if k.startswith("contacts-") and k.endswith("-id")]:
+        del data[key]
+    data["contacts-INITIAL_FORMS"] = "0"
+    return data
+
+
+def _their_contacts(request, fresh, mine: list[services.ContactData]) -> list[dict] | None:
+    """The contacts saved meanwhile, when they differ from the user's (after a stale save)."""
+    stored = [
+        services.ContactData(**{k: getattr(c, k) for k in services.CONTACT_FIELDS})
+        for c in fresh.contacts.all()
+    ]
+    return None if stored == mine else selectors.contact_rows(request.user, fresh)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk: int):
@@ -175,7 +196,10 @@ def enterprise_edit(request, pk: int):
         instance=selectors.enterprise_get(request.user, pk=pk),
         **_form_kwargs(request, enterprise=enterprise),
     )
-    formset = ContactFormSet(request.POST or None, instance=form.instance, prefix="contacts")
+    formset = ContactFormSet(
+        _contact_post(request.POST or None), instance=form.instance, prefix="contacts"
+    )
+    status, their_contacts = 200, None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         fields = {k: d[k] for k in services.EDITABLE_FIELDS if k in d}
@@ -188,9 +212,15 @@ def enterprise_edit(request, pk: int):
                 data=replace(
                     services.EnterpriseData.of(enterprise), **fields, contacts=_contacts(formset)
                 ),
+                expected_version=d["version"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except StaleVersion as exc:
+            fresh = found(selectors.enterprise_get(request.user, pk=pk))
+            form.show_conflict(exc, {n: getattr(fresh, n) for n in services.REGISTRY_FIELDS})
+            their_contacts = _their_contacts(request, fresh, _contacts(formset))
+            status = 409
         else:
             messages.success(
                 request, _("Changes to %(name)s were saved.") % {"name": enterprise.name}
@@ -204,7 +234,9 @@ def enterprise_edit(request, pk: int):
             "formset": formset,
             "enterprise": enterprise,
             "industries": industry.table().values(),
+            "their_contacts": their_contacts,
         },
+        status=status,
     )
 
 

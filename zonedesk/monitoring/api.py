@@ -5,6 +5,7 @@ from ninja import Query, Router
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
+from zonedesk.core.schemas import ConflictOut
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import access, selectors, services
 from zonedesk.monitoring.schemas import (
@@ -69,15 +70,20 @@ def list_figures(request, pk: int):
     return selectors.figure_history(request.user, enterprise=_firm(request, pk))
 
 
-@router.put("/firms/{pk}/figures/{period}", response=FigureOut)
+@router.put("/firms/{pk}/figures/{period}", response={200: FigureOut, 409: ConflictOut})
 def put_figures(request, pk: int, period: str, payload: FigureIn):
-    """Report (or correct) the firm's figures for a month."""
+    """Report (or correct) the firm's figures for a month. `version`: the month's version as
+    read (GET /firms/{pk}/figures), or none to report a month not yet reported; 409 if the
+    month changed (or was reported by someone else) since."""
     month = _period(period)
+    values = payload.dict()
+    version = values.pop("version") or 0
     return services.figure_save(
         actor=request.user,
         enterprise=_firm(request, pk),
         period=month,
-        data=services.FigureData(**payload.dict()),
+        data=services.FigureData(**values),
+        expected_version=version,
     )
 
 

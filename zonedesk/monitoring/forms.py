@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin
+from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin, VersionedFormMixin
 from zonedesk.core.period import Period
 from zonedesk.monitoring import figures
 from zonedesk.monitoring.models import MonthlyFigure
@@ -29,8 +29,9 @@ class PeriodField(forms.CharField):
         return str(value) if isinstance(value, Period) else value
 
 
-class FigureForm(StyledFormMixin, forms.ModelForm):
-    """One firm's month, as the firm or its officer enters it (on a phone as often as not)."""
+class FigureForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """One firm's month, as the firm or its officer enters it (on a phone as often as not);
+    `version`: the month's (0 before its first report)."""
 
     class Meta:
         model = MonthlyFigure
@@ -39,8 +40,8 @@ class FigureForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, period: Period, **kwargs):
         super().__init__(*args, **kwargs)
         self.period = period
-        for name, field in self.fields.items():
-            spec = figures.SPECS[name]
+        for name in FIGURE_FIELDS:
+            field, spec = self.fields[name], figures.SPECS[name]
             field.widget.attrs.update(
                 {"inputmode": "numeric" if spec.integer else "decimal", "min": 0}
             )

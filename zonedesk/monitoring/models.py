@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.models import Versioned
 from zonedesk.core.period import Period
 from zonedesk.core.workflow import TransitionEvent
 from zonedesk.monitoring.figures import SPECS
@@ -22,7 +23,7 @@ def _range(name: str) -> list:
 # eligibility facts read (monitoring.columnar.MONTH_COLUMNS and SUM_COLUMNS), marking the firm
 # for a re-match (policies.models.MatchState). A fact reading another column, or a rename of
 # one of these, needs the trigger to follow (tests/policies/test_triggers.py fails until it does).
-class MonthlyFigure(models.Model):
+class MonthlyFigure(Versioned):
     """One firm's figures for one month (`period` is the month's first day)."""
 
     class Status(models.TextChoices):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import VERSION_HELP, InputSchema, version_in
 from zonedesk.monitoring.indicators import CapacityClass, percent
 from zonedesk.monitoring.selectors import Status
 
@@ -71,6 +71,7 @@ class PeriodIn(Schema):
 
 
 class FigureIn(InputSchema):
+    version: int | None = version_in(required=False)
     output_value_wan: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     employees: int = Field(ge=0, le=1_000_000)
     days_halted: int = Field(0, ge=0, le=31)
@@ -98,6 +99,7 @@ class FigureOut(Schema):
     status: str
     submitted_at: dt.datetime | None
     confirmed_at: dt.datetime | None
+    version: int = Field(description=VERSION_HELP)
 
     @staticmethod
     def resolve_period(obj) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import xlsx
-from zonedesk.core.errors import ValidationFailed
+from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.views import found
@@ -25,6 +25,7 @@ from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import access, charts, imports, pagecache, selectors, services
 from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
+from zonedesk.monitoring.services import FIGURE_FIELDS
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import area_list, zone_get, zone_list
 from zonedesk.reports import sections
@@ -318,7 +319,9 @@ def figure_edit(request, pk: int, period: str):
     if not access.can_report(request.user, enterprise):
         raise HttpForbidden
     figure = selectors.figure_get(request.user, enterprise=enterprise, period=month)
-    form = FigureForm(request.POST or None, instance=figure, period=month)
+    form = FigureForm(
+        request.POST or None, instance=figure, period=month, version=figure.version if figure else 0
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -328,10 +331,15 @@ def figure_edit(request, pk: int, period: str):
                     actor=request.user,
                     enterprise=enterprise,
                     period=month,
-                    data=services.FigureData(**{k: form.cleaned_data[k] for k in form.fields}),
+                    data=services.FigureData(**{k: form.cleaned_data[k] for k in FIGURE_FIELDS}),
+                    expected_version=form.cleaned_data["version"],
                 )
             except ValidationFailed as exc:
                 apply_errors(form, exc)
+            except StaleVersion as exc:
+                figure = selectors.figure_get(request.user, enterprise=enterprise, period=month)
+                form.show_conflict(exc, {k: getattr(figure, k) for k in FIGURE_FIELDS})
+                status = 409
             else:
                 messages.success(
                     request,
@@ -371,8 +379,17 @@ def figure_confirm(request, pk: int, period: str):
     figure = found(selectors.figure_get(request.user, enterprise=enterprise, period=_month(period)))
     if not access.can_confirm(request.user, enterprise):
         raise HttpForbidden
+    version = request.POST.get("version", "")
     if figure.status != figure.Status.CONFIRMED:  # confirmed already: a second click
-        services.figure_confirm(actor=request.user, figure=figure)
+        try:
+            services.figure_confirm(
+                actor=request.user,
+                figure=figure,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except StaleVersion as exc:
+            messages.error(request, exc.message)
+            return redirect(_next(request, enterprise.get_absolute_url()))
     messages.success(request, _("Confirmed."))
     return redirect(_next(request, enterprise.get_absolute_url()))
 

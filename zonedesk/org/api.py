@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from zonedesk.core.errors import NotFound, ValidationFailed
+from zonedesk.core.schemas import ConflictOut
 from zonedesk.org import selectors, services
 from zonedesk.org.schemas import (
     ZoneIn,
@@ -38,7 +39,10 @@ def create_zone(request, payload: ZoneIn):
     return Status(201, zone)
 
 
-@router.patch("/zones/{code}", response=ZoneOut)
+@router.patch("/zones/{code}", response={200: ZoneOut, 409: ConflictOut})
 def update_zone(request, code: str, payload: ZonePatch):
+    """Rename a zone; `version` is the one read (409 if the zone changed since)."""
     zone = _zone(request, code)
-    return services.zone_update(actor=request.user, zone=zone, **payload.dict(exclude_unset=True))
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    return services.zone_update(actor=request.user, zone=zone, expected_version=version, **fields)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
 from zonedesk.org.models import Role
 
 # Enterprise accounts are made on the firm's page, where they are bound to the firm.
@@ -58,7 +58,7 @@ class UserCreateForm(UserForm):
         return {kind: obj}
 
 
-class UserEditForm(UserForm):
+class UserEditForm(VersionedFormMixin, UserForm):
     is_active = forms.BooleanField(label=_("May log in"), required=False)
 
     def __init__(self, *args, firm_account: bool = False, **kwargs):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.fields import phone_validator
+from zonedesk.core.models import Versioned
 
 area_code_validator = RegexValidator(
     r"^\d{6}$", _("An administrative division code (GB/T 2260) has six digits.")
@@ -83,7 +84,7 @@ class Area(models.Model):
 # Trigger zd_match_zone_update (policies, migration 0003) watches `code` and `area_id`: the
 # zone's code and its county are eligibility facts of its firms, so a change marks them for a
 # re-match (policies.models.MatchState); tests/policies/test_triggers.py holds the two together.
-class Zone(models.Model):
+class Zone(Versioned):
     """An economic and technological development zone, under one area."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[zone_code_validator])
@@ -148,7 +149,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A person using zonedesk. Belongs to one unit: a zone, or an area above zones."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)

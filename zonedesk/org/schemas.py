@@ -1,8 +1,8 @@
 """The org API's request and response schemas (OpenAPI components keep these names)."""
 
-from ninja import Schema
+from ninja import Field, Schema
 
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import VERSION_HELP, InputSchema, version_in
 
 
 class AreaOut(Schema):
@@ -15,6 +15,7 @@ class ZoneOut(Schema):
     code: str
     name: str
     area: AreaOut
+    version: int = Field(description=VERSION_HELP)
 
 
 class ZoneIn(InputSchema):
@@ -24,4 +25,5 @@ class ZoneIn(InputSchema):
 
 
 class ZonePatch(InputSchema):
+    version: int = version_in()
     name: str | None = None

@@ -12,7 +12,13 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
-from zonedesk.core.services import audit_scope, audited_update, clean
+from zonedesk.core.services import (
+    audit_scope,
+    audited_update,
+    clean,
+    version_bump,
+    version_check,
+)
 from zonedesk.org import access
 from zonedesk.org.models import ApiToken, Area, Department, Role, RoleGrant, User, Zone
 
@@ -60,14 +66,21 @@ def zone_create(*, actor: Actor, code: str, name: str, area: Area) -> Zone:
 
 
 @transaction.atomic
-def zone_update(*, actor: Actor, zone: Zone, **fields) -> Zone:
-    """Change the given fields of a zone (its name; the code and area stay)."""
+def zone_update(*, actor: Actor, zone: Zone, expected_version: int | None = None, **fields) -> Zone:
+    """Change the given fields of a zone (its name; the code and area stay); StaleVersion if
+    it changed since `expected_version`."""
     if not access.can_manage_zone(actor, zone):
         raise PermissionDenied()
     unknown = set(fields) - {"name"}
     if unknown:
         raise ValidationFailed({f: [str(PermissionDenied.default_message)] for f in unknown})
-    audited_update(actor=actor, instance=zone, data=fields, fields=ZONE_FIELDS)
+    audited_update(
+        actor=actor,
+        instance=zone,
+        data=fields,
+        fields=ZONE_FIELDS,
+        expected_version=expected_version,
+    )
     return zone
 
 
@@ -181,11 +194,14 @@ def user_update(
     department: Department | None = None,
     bank=None,
     is_active: bool = True,
+    expected_version: int | None = None,
 ) -> User:
-    """Change a user's name, phone, roles, department, bank and whether they may log in."""
+    """Change a user's name, phone, roles, department, bank and whether they may log in;
+    StaleVersion if the user was changed since `expected_version` (the one the editor read)."""
     roles = sorted(set(roles))
     if not access.can_manage_user(actor, user):
         raise PermissionDenied()
+    version_check(user, expected_version)
     if actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
         raise ValidationFailed(
             {
@@ -219,6 +235,7 @@ def user_update(
     user.__dict__.pop("role_labels", None)
     changes = audit.diff(before, {**_user_audit(user), "roles": sorted(roles)})
     if changes:
+        version_bump(user)
         audit.record(
             actor=actor, action="update", instance=user, changes=changes, **audit_scope(user)
         )

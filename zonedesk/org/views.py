@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zonedesk.core.errors import ValidationFailed
+from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.views import found
@@ -85,11 +85,9 @@ def user_create(request):
     return render(request, "org/user_form.html", {"form": form})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def user_edit(request, pk: int):
-    user = found(selectors.user_get(request.user, pk=pk))
-    initial = {
+def _user_values(user) -> dict:
+    """What the edit form shows of a user (and, after a stale save, what was saved meanwhile)."""
+    return {
         "full_name": user.full_name,
         "phone": user.phone,
         "roles": sorted(user.roles),
@@ -97,23 +95,37 @@ def user_edit(request, pk: int):
         "bank": user.bank,
         "is_active": user.is_active,
     }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int):
+    user = found(selectors.user_get(request.user, pk=pk))
     form = UserEditForm(
         request.POST or None,
-        initial=initial,
+        initial=_user_values(user),
+        version=user.version,
         firm_account=Role.ENTERPRISE in user.roles,
         **_user_form_kwargs(request.user),
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        version = values.pop("version")
         try:
-            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+            services.user_update(actor=request.user, user=user, expected_version=version, **values)
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except StaleVersion as exc:
+            fresh = found(selectors.user_get(request.user, pk=pk))
+            form.show_conflict(exc, _user_values(fresh))
+            status = 409
         else:
             messages.success(
                 request, _("Changes to %(name)s were saved.") % {"name": user.username}
             )
             return redirect("users")
-    return render(request, "org/user_form.html", {"form": form, "target": user})
+    return render(request, "org/user_form.html", {"form": form, "target": user}, status=status)
 
 
 @login_required

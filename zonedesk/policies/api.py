@@ -14,6 +14,7 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
+from zonedesk.core.schemas import ConflictOut
 from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.access import can_view_dashboard
@@ -222,6 +223,7 @@ def _document_out(d: PolicyDocument, *, measures=None) -> dict:
         "valid_from": d.valid_from,
         "valid_to": d.valid_to,
         "measure_count": getattr(d, "measure_count", None) if measures is None else len(measures),
+        "version": d.version,
     }
     if measures is not None:
         out["source_text"] = d.source_text
@@ -247,6 +249,7 @@ def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
         "eligibility": current.eligibility if current else "",
         "benefit": current.benefit if current else "",
         "rule_version": current.number if current else None,
+        "version": m.version,
     }
     if versions:
         out["versions"] = [
@@ -327,12 +330,15 @@ def create_document(request, payload: DocumentIn):
     return Status(201, _document_out(_document(request, document.pk), measures=[]))
 
 
-@router.patch("/policies/documents/{int:pk}", response=DocumentDetailOut)
+@router.patch("/policies/documents/{int:pk}", response={200: DocumentDetailOut, 409: ConflictOut})
 def update_document(request, pk: int, payload: DocumentPatch):
-    """Change a document's fields."""
+    """Change a document's fields; `version` is the one read (409 if it changed since)."""
     document = _document(request, pk)
     values = _document_values(request, payload.dict(exclude_unset=True))
-    services.document_update(actor=request.user, document=document, **values)
+    version = values.pop("version")
+    services.document_update(
+        actor=request.user, document=document, expected_version=version, **values
+    )
     document = _document(request, pk)
     return _document_out(document, measures=list(document.measures.all()))
 
@@ -370,17 +376,21 @@ def create_measure(request, pk: int, payload: MeasureIn):
     return Status(201, _measure_out(_measure(request, measure.pk), versions=True))
 
 
-@router.patch("/policies/measures/{int:pk}", response=MeasureDetailOut)
+@router.patch("/policies/measures/{int:pk}", response={200: MeasureDetailOut, 409: ConflictOut})
 def update_measure(request, pk: int, payload: MeasurePatch):
-    """Change a measure's fields and/or its rules (changed rules make a new version)."""
+    """Change a measure's fields and/or its rules (changed rules make a new rule version);
+    `version` is the one read (409 if the measure or its rules changed since)."""
     fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
     for name in ("clause", "title", "benefit_type", "mode", "eligibility"):
         if name in fields and fields[name] is None:
             raise ValidationFailed({name: [_("This field cannot be empty.")]})
     for name in ("summary", "department", "materials", "benefit"):
         if name in fields and fields[name] is None:
             fields[name] = ""
-    services.measure_update(actor=request.user, measure=_measure(request, pk), **fields)
+    services.measure_update(
+        actor=request.user, measure=_measure(request, pk), expected_version=version, **fields
+    )
     return _measure_out(_measure(request, pk), versions=True)
 
 

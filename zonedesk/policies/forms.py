@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 
 MOVE_CHOICES = [
@@ -41,7 +41,7 @@ class LibraryFilterForm(forms.Form):
     )
 
 
-class DocumentForm(StyledFormMixin, forms.ModelForm):
+class DocumentForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """A policy document; where it applies is one choice among the units the user edits."""
 
     scope = forms.ChoiceField(label=_("Applies to"))
@@ -116,7 +116,7 @@ RULE_ATTRS = {
 }
 
 
-class MeasureForm(StyledFormMixin, forms.ModelForm):
+class MeasureForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """A measure's fields and its two rules (checked by the service before anything is saved)."""
 
     eligibility = forms.CharField(

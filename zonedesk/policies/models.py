@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 
 
-class PolicyDocument(models.Model):
+class PolicyDocument(Versioned):
     """A support-policy document (文件) issued by a province, city, county or zone."""
 
     class Level(models.TextChoices):
@@ -80,7 +81,7 @@ class PolicyDocument(models.Model):
         return self.area.scope_prefix if self.area_id else ""
 
 
-class Measure(models.Model):
+class Measure(Versioned):
     """One measure (条款) of a document, with its current eligibility and benefit rules."""
 
     class BenefitType(models.TextChoices):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import VERSION_HELP, InputSchema, version_in
 
 
 class ConditionOut(Schema):
@@ -114,6 +114,7 @@ class DocumentOut(Schema):
     valid_from: dt.date
     valid_to: dt.date | None
     measure_count: int
+    version: int = Field(description=VERSION_HELP)
 
 
 class MeasureOut(Schema):
@@ -131,6 +132,7 @@ class MeasureOut(Schema):
     eligibility: str
     benefit: str
     rule_version: int | None
+    version: int = Field(description=VERSION_HELP + " (A rule edit is a change too.)")
 
 
 class DocumentDetailOut(DocumentOut):
@@ -169,6 +171,7 @@ class DocumentIn(InputSchema):
 
 
 class DocumentPatch(InputSchema):
+    version: int = version_in()
     level: str | None = None
     area_code: str | None = Field(None, max_length=6)
     zone_code: str | None = Field(None, max_length=32)
@@ -201,6 +204,7 @@ class MeasureIn(InputSchema):
 
 
 class MeasurePatch(InputSchema):
+    version: int = version_in()
     clause: str | None = Field(None, max_length=30)
     title: str | None = Field(None, max_length=200)
     summary: str | None = Field(None, max_length=20_000)

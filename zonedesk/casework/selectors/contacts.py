@@ -181,14 +181,16 @@ def cadres(enterprise: Enterprise):
 
 
 def plan_initial(enterprise: Enterprise) -> dict:
-    """The firm's contact plan as a form shows it (the defaults when it has none).
+    """The firm's contact plan as a form shows it (the defaults when it has none), with its
+    version (0: none yet).
 
     Reference data: not scoped, because the caller passes a firm from a scoped selector."""
     plan = ContactPlan.objects.filter(enterprise=enterprise).first()
     default = settings.ZONEDESK["CONTACT_PLAN_DEFAULT"]
     if plan is None:
-        return {**default, "at_risk": False, "leading_cadre": None}
+        return {**default, "at_risk": False, "leading_cadre": None, "version": 0}
     return {
+        "version": plan.version,
         "visit_every_days": plan.visit_every_days,
         "call_every_days": plan.call_every_days,
         "at_risk": plan.at_risk,

@@ -14,7 +14,13 @@ from zonedesk.casework.services.problems import submit
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import audit_scope, clean
+from zonedesk.core.services import (
+    audit_scope,
+    clean,
+    created_once,
+    version_bump,
+    version_matches,
+)
 from zonedesk.org.access import MANAGER_ROLES
 
 
@@ -127,17 +133,21 @@ def plan_set(
     call_every_days: int,
     at_risk: bool = False,
     leading_cadre=KEEP,
+    expected_version: int | None = None,
 ) -> ContactPlan:
     """Create or change the firm's contact plan; the leading cadre (包联领导) is named by a
-    manager (KEEP leaves it as it is)."""
+    manager (KEEP leaves it as it is). `expected_version`: the plan's version the editor read
+    (0: the firm had none); StaleVersion if it changed since. None: no compare."""
     if not access.can_set_plan(actor, enterprise):
         raise PermissionDenied(
             _("Only the firm's liaison officer or a zone leader can set its contact plan.")
         )
-    plan = ContactPlan.objects.select_for_update().filter(enterprise=enterprise).first()
+    stored = ContactPlan.objects.select_for_update().filter(enterprise=enterprise)
+    plan = stored.first()
     created = plan is None
     if created:
         plan = ContactPlan(enterprise=enterprise)
+    version_matches(None if created else plan, expected_version, absent=plan)
     before = {} if created else audit.snapshot(plan, PLAN_FIELDS)
     if leading_cadre is KEEP:
         leading_cadre = plan.leading_cadre
@@ -161,8 +171,13 @@ def plan_set(
     plan.at_risk = at_risk
     plan.leading_cadre = leading_cadre
     clean(plan, exclude=["enterprise"])
-    plan.save()
     changes = audit.diff(before, audit.snapshot(plan, PLAN_FIELDS))
+    if created:
+        with created_once(plan, expected_version, existing=stored):
+            plan.save()
+    elif changes:
+        plan.save()
+        version_bump(plan)
     if changes or created:
         audit.record(
             actor=actor,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,13 @@ from zonedesk.core import audit, events
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
-from zonedesk.core.services import audit_scope, clean
+from zonedesk.core.services import (
+    audit_scope,
+    clean,
+    created_once,
+    version_bump,
+    version_matches,
+)
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import access, figures, pagecache, rollups
 from zonedesk.monitoring.flows import FIGURE_FLOW
@@ -54,18 +61,25 @@ def check_month(period: Period) -> None:
 
 @transaction.atomic
 def figure_save(
-    *, actor: Actor, enterprise: Enterprise, period: Period, data: FigureData
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    period: Period,
+    data: FigureData,
+    expected_version: int | None = None,
 ) -> MonthlyFigure:
     """Report (or correct) a firm's month: the flow's move "submitted". A correction of
-    confirmed figures needs confirming again; figures given again unchanged are no move."""
-    figure = (
-        MonthlyFigure.objects.select_for_update()
-        .filter(enterprise=enterprise, period=period.first_day)
-        .first()
+    confirmed figures needs confirming again; figures given again unchanged are no move.
+    `expected_version`: the version of the month the editor read (0: none was reported yet);
+    StaleVersion if the month changed (or was reported) since. None: no compare."""
+    stored = MonthlyFigure.objects.select_for_update().filter(
+        enterprise=enterprise, period=period.first_day
     )
+    figure = stored.first()
     new = figure is None
     if new:
         figure = MonthlyFigure(enterprise=enterprise, period=period.first_day)
+    version_matches(None if new else figure, expected_version, absent=figure)
     FIGURE_FLOW.check(actor=actor, obj=figure, move=Status.SUBMITTED)
     check_month(period)
     _check(data, period)
@@ -79,8 +93,10 @@ def figure_save(
     figure.confirmed_by = None
     figure.confirmed_at = None
     if new:
-        _figure_create(actor=actor, figure=figure)
+        with created_once(figure, expected_version, existing=stored):
+            _figure_create(actor=actor, figure=figure)
     else:
+        version_bump(figure)
         FIGURE_FLOW.apply(
             actor=actor,
             obj=figure,
@@ -117,14 +133,20 @@ def _figure_create(*, actor: Actor, figure: MonthlyFigure) -> None:
 
 
 @transaction.atomic
-def figure_confirm(*, actor: Actor, figure: MonthlyFigure) -> MonthlyFigure:
-    """The liaison officer confirms what the firm reported (the flow's move "confirmed")."""
+def figure_confirm(
+    *, actor: Actor, figure: MonthlyFigure, expected_version: int | None = None
+) -> MonthlyFigure:
+    """The liaison officer confirms what the firm reported (the flow's move "confirmed");
+    `expected_version`: the version the officer saw (StaleVersion if the firm corrected the
+    figures since: the officer confirms what they read, not a later correction)."""
     figure = (
         MonthlyFigure.objects.select_for_update(of=("self",))
         .select_related("enterprise__zone__area")
         .get(pk=figure.pk)
     )
     FIGURE_FLOW.check(actor=actor, obj=figure, move=Status.CONFIRMED)
+    version_matches(figure, expected_version, absent=figure)
+    version_bump(figure)
     before = audit.snapshot(figure, CONFIRM_AUDITED)
     figure.confirmed_by = user_or_none(actor)
     figure.confirmed_at = timezone.now()
@@ -207,7 +229,8 @@ def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
             )
         )
         figure.status, figure.confirmed_by, figure.confirmed_at = steps[-1].to_state, by, now
-    MonthlyFigure.objects.bulk_update(mine, ["status", "confirmed_by", "confirmed_at"])
+        figure.version = F("version") + 1
+    MonthlyFigure.objects.bulk_update(mine, ["status", "confirmed_by", "confirmed_at", "version"])
     FigureEvent.objects.bulk_create(steps)
     AuditEntry.objects.bulk_create(
         [

@@ -179,6 +179,7 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
         ((w.enterprise_id, day, *w.values.values(), *submitted) for w in written),
         conflict=("enterprise_id", "period"),
         update=FIGURE_WRITTEN[2:],
+        bump=("version",),  # an edit form open on a replaced month is stale now
     )
     # The new rows' ids, so that every entry and event names its record (one query).
     ids = dict(

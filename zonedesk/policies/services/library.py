@@ -10,7 +10,7 @@ from django.db import transaction
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import audit_scope, clean
+from zonedesk.core.services import audit_scope, clean, version_bump, version_check
 from zonedesk.org.models import Area, Zone
 from zonedesk.policies import access
 from zonedesk.policies.models import Measure, PolicyDocument, RuleVersion
@@ -187,6 +187,7 @@ def measure_rules_set(
         measure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = _add_version(actor, measure, number, eligibility, benefit)
+    version_bump(measure)  # the rules are part of what an edit form of the measure read
     if rematch:
         rematch_measure(actor=actor, measure=measure)
     audit.record(
@@ -223,16 +224,18 @@ def document_update(
     document: PolicyDocument,
     data: DocumentData | None = None,
     rematch: bool = True,
+    expected_version: int | None = None,
     **values,
 ) -> PolicyDocument:
     """Change a document's fields (all of them from `data`, or those given as keywords); the
     actor must be able to edit it where it was and where it goes (a change of level or scope).
     Audited as a diff; no change writes nothing. A change of scope or validity re-matches its
-    measures (the firms it covered too)."""
+    measures (the firms it covered too). StaleVersion if it changed since `expected_version`."""
     if data is not None:
         values = _values(_data(DocumentData, data, values))
     _unknown(values, DOCUMENT_FIELDS)
     _check_edit(actor, area=document.area, zone=document.zone)
+    version_check(document, expected_version)
     old_firms = firms_covered(document) if document.pk else None
     before = audit.snapshot(document, DOCUMENT_FIELDS)
     for name, value in values.items():
@@ -243,6 +246,7 @@ def document_update(
     changes = audit.diff(before, audit.snapshot(document, DOCUMENT_FIELDS))
     if changes:
         document.save()
+        version_bump(document)
         audit.record(
             actor=actor,
             action="update",
@@ -268,17 +272,20 @@ def measure_update(
     eligibility: str | None = None,
     benefit: str | None = None,
     rematch: bool = True,
+    expected_version: int | None = None,
     **values,
 ) -> Measure:
     """Change a measure's fields and, when given, its rules (a new version, only if they
     differ): all of them from `data`, or those given as keywords. Field and rule errors are
-    reported together; nothing is changed on any error."""
+    reported together; nothing is changed on any error. StaleVersion if the measure (its
+    fields or its rules) changed since `expected_version`."""
     if data is not None:
         values = _values(_data(MeasureData, data, values))
         eligibility, benefit = values.pop("eligibility"), values.pop("benefit")
     _unknown(values, MEASURE_FIELDS)
     document = measure.document
     _check_edit(actor, area=document.area, zone=document.zone)
+    version_check(measure, expected_version)
     errors: dict[str, list[str]] = {}
     if eligibility is not None or benefit is not None:
         current = measure.current
@@ -302,6 +309,7 @@ def measure_update(
     changes = audit.diff(before, audit.snapshot(measure, MEASURE_FIELDS))
     if changes:
         measure.save(update_fields=list(changes))
+        version_bump(measure)
         audit.record(
             actor=actor,
             action="update",

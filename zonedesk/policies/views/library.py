@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zonedesk.core import xlsx
-from zonedesk.core.errors import ValidationFailed
+from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
@@ -117,17 +117,25 @@ def document_edit(request, pk: int):
                 actor=request.user,
                 document=before,
                 data=services.DocumentData(**values, **form.scope_values()),
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except StaleVersion as exc:
+            fresh = _document_or_404(request, pk)
+            scope = f"zone:{fresh.zone.code}" if fresh.zone_id else f"area:{fresh.area.code}"
+            stored = {n: getattr(fresh, n) for n in form.Meta.fields}
+            form.show_conflict(exc, stored | {"scope": scope})
+            return _document_page(request, form, before, status=409)
         else:
             messages.success(request, _("Saved."))
             return redirect("policies:document", pk=doc.pk)
+    return _document_page(request, form, before, status=400 if form.errors else 200)
+
+
+def _document_page(request, form, document, *, status: int):
     return render(
-        request,
-        "policies/document_form.html",
-        {"form": form, "document": before},
-        status=400 if form.errors else 200,
+        request, "policies/document_form.html", {"form": form, "document": document}, status=status
     )
 
 
@@ -212,9 +220,19 @@ def measure_edit(request, pk: int):
                 data=services.MeasureData(
                     eligibility=data["eligibility"], benefit=data["benefit"], **values
                 ),
+                expected_version=data["version"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except StaleVersion as exc:
+            fresh = _measure_or_404(request, pk)
+            stored = {n: getattr(fresh, n) for n in form.Meta.fields}
+            rules = {"eligibility": "", "benefit": ""}
+            if fresh.current is not None:
+                rules = {"eligibility": fresh.current.eligibility, "benefit": fresh.current.benefit}
+            form.show_conflict(exc, stored | rules)
+            context = _rule_context(request, form, doc) | {"measure": m}
+            return render(request, "policies/measure_form.html", context, status=409)
         else:
             if saved.current_id != before:
                 messages.success(
@@ -278,6 +296,8 @@ def library_import(request):
             errors = exc.errors
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except StaleVersion as exc:  # a measure changed by someone while the sheet was read
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
