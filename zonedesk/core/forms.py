@@ -78,7 +78,9 @@ class VersionedFormMixin:
         self.initial["version"] = version
 
     def show_conflict(self, exc, stored: Mapping[str, Any]) -> None:
-        """`stored`: the record's values now, by field name, in the form's cleaned types."""
+        """`stored`: the record's values now, by field name, in the form's cleaned types. Each
+        field whose stored value differs from the user's input shows it (the other person's
+        change, or the value the user was changing)."""
         data = self.data.copy()
         data[self.add_prefix("version")] = exc.current
         self.data = data
@@ -92,8 +94,8 @@ class VersionedFormMixin:
             None,
             f"{exc.message} "
             + gettext(
-                "What was saved meanwhile is shown under each field where it differs from your "
-                "input, which is kept: check it, then save again to put yours over it."
+                "What is stored now is shown under each field where it differs from your input, "
+                "which is kept: check it, then save again to put yours over it."
             ),
         )
 
