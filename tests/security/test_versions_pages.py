@@ -225,3 +225,17 @@ def test_a_stale_contact_plan_comes_back_on_the_plan_page(world, client_for):
     assert form["visit_every_days"].value() == "60"
     assert officer.post(url, form.data).status_code == 302
     assert ContactPlan.objects.get().visit_every_days == 60
+
+
+def test_an_admin_site_edit_makes_open_forms_stale(world, client_for):
+    """Django's admin carries no version, but its change moves the record's version on, so an
+    edit form or API client holding the old one is refused rather than overwriting it."""
+    root = User.objects.create_superuser("root", password="unused-in-tests")
+    zone = world.zone_a
+    response = client_for(root).post(
+        f"/admin/org/zone/{zone.pk}/change/",
+        {"code": zone.code, "name": "后台改名", "area": zone.area_id},
+    )
+    assert response.status_code == 302
+    zone.refresh_from_db()
+    assert zone.name == "后台改名" and zone.version == 2

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from zonedesk.core import audit, services
 from zonedesk.core.models import AuditEntry
@@ -18,6 +19,9 @@ class AuditedAdmin(admin.ModelAdmin):
             for name in form.changed_data
             if name != "password"
         }
+        if change and changes and services.is_versioned(obj):
+            # An edit form or API client holding the old version is stale now.
+            type(obj)._base_manager.filter(pk=obj.pk).update(version=F("version") + 1)
         if not change or changes:
             audit.record(
                 actor=request.user,
