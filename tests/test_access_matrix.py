@@ -231,6 +231,7 @@ MATRIX = {
     "casework:contacts_due_export": ("V V V H H H H H V V 302", same("H", "302")),
     "casework:plan_set": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
     "api:log_contact": ("201 201 201 403 403 403 404 403 201 201 401", same("404", "401")),
+    "api:get_contact_plan": ("200 200 200 200 200 403 404 200 200 200 401", same("404", "401")),
     "api:set_contact_plan": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
     "api:zone_difficulties": (
         "200 200 200 200 404 403 403 200 200 200 401",
@@ -528,7 +529,7 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name, args=[firm.pk])), None
         case "casework:overview" | "casework:overview_export":
             return client.get(reverse(name), {"zone": zone.code, "period": JUNE}), None
-        case "casework:plan":
+        case "casework:plan" | "api:get_contact_plan":
             return client.get(reverse(name, args=[firm.pk])), None
         case "casework:action_close":
             import datetime as dt

@@ -131,7 +131,9 @@ def test_put_contact_plan_is_compared(world, api):
     url = f"/api/v1/firms/{world.firm_a.pk}/contact-plan"
     officer, leader = api("officer"), api("leader")
     body = {"visit_every_days": 60, "call_every_days": 20}
+    assert officer.get(url).json()["version"] == 0  # no plan yet: the defaults
     assert officer.put(url, json.dumps(body), content_type=JSON).json()["version"] == 1
+    assert leader.get(url).json()["version"] == 1
     stale = leader.put(url, json.dumps({**body, "visit_every_days": 30}), content_type=JSON)
     assert stale.status_code == 409
     ok = leader.put(

@@ -241,14 +241,39 @@ def log_contact(request, pk: int, payload: ContactIn):
     )
 
 
+def _plan_firm(request, pk: int):
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    return enterprise
+
+
+@router.get("/firms/{int:pk}/contact-plan", response=PlanOut)
+def get_contact_plan(request, pk: int):
+    """The firm's contact plan as its plan page shows it (the defaults and version 0 when it
+    has none yet); its `version` goes with a change (PUT)."""
+    enterprise = _plan_firm(request, pk)
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied(_("Zone-wide figures are for the zone's staff."))
+    plan = selectors.plan_initial(enterprise)
+    cadre = _cadre(enterprise, plan["leading_cadre"])
+    return {
+        "enterprise_id": enterprise.pk,
+        **{k: plan[k] for k in ("visit_every_days", "call_every_days", "at_risk", "version")},
+        "leading_cadre": str(cadre) if cadre else None,
+    }
+
+
+def _cadre(enterprise, pk):
+    return selectors.cadres(enterprise).filter(pk=pk).first() if pk else None
+
+
 @router.put("/firms/{int:pk}/contact-plan", response={200: PlanOut, 409: ConflictOut})
 def set_contact_plan(request, pk: int, payload: PlanIn):
     """How often the firm is to be visited and called (its officer or a zone leader).
     `version`: the plan's as read, or none when the firm has no plan yet; 409 if it changed
     (or was set by someone else) since."""
-    enterprise = enterprise_get(request.user, pk=pk)
-    if enterprise is None:
-        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    enterprise = _plan_firm(request, pk)
     values = payload.dict()
     version = values.pop("version") or 0
     plan = services.plan_set(

@@ -37,9 +37,9 @@ def version_in(*, required: bool = True):
         )
     return Field(
         None,
-        ge=1,
+        ge=0,
         le=VERSION_MAX,
-        description="The version read (GET), or none when there was no record yet; "
+        description="The version read (GET), or none (or 0) when there was no record yet; "
         "409 if the record changed (or was created) since",
     )
 
