@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One create, update or delete of business data: who, when, what changed, from where.
+    """One create, update or delete of business data, or one security event: who, when, what
+    changed, from where.
 
     Written by the service that makes the change, in the same transaction. Rows are never
     changed or deleted by the application: `save` refuses updates and `delete` refuses.
@@ -15,6 +16,15 @@ class AuditEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Updated")
         DELETE = "delete", _("Deleted")
+        # Security events (core.audit.security_event): who signed in or was refused, not a
+        # change of business data. The target is the user concerned.
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Log-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        REFUSED = "refused", _("Refused")
+        EXPORT = "export", _("Exported")
+        TOKEN_USED = "token_used", _("API token used")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -26,7 +36,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(_("user name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     target_type = models.CharField(_("record type"), max_length=100)
     target_id = models.CharField(_("record id"), max_length=64)
     target_repr = models.CharField(_("record"), max_length=200)

@@ -53,6 +53,11 @@ def can_read_audit(user) -> bool:
     return is_active(user) and (user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMIN))
 
 
+def can_manage_security(user) -> bool:
+    """Roles, lock-outs and security policies: the security administrator's duty."""
+    return is_active(user) and (user.is_superuser or user.has_role(Role.SECURITY))
+
+
 def can_manage_users(user) -> bool:
     """Whether to show user administration at all."""
     return is_active(user) and (user.is_superuser or user.has_role(Role.ADMIN))

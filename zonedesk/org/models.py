@@ -146,6 +146,10 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     BANK = "bank", _("Bank user")
     AUDITOR = "auditor", _("Auditor")
+    # Level 3 of MLPS separates three duties: the system administrator (ADMIN: users and
+    # configuration), the security administrator (roles, lock-outs, security policies) and the
+    # auditor (reads the audit log only).
+    SECURITY = "security", _("Security administrator")
 
 
 class User(AbstractUser):
