@@ -10,6 +10,10 @@ from zonedesk.org import views as org_views
 admin.site.site_header = _("zonedesk site administration")
 admin.site.site_title = "zonedesk"
 
+handler400 = "zonedesk.views.bad_request"
+handler404 = "zonedesk.views.not_found"
+handler500 = "zonedesk.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.landing, name="landing"),

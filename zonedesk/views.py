@@ -1,8 +1,10 @@
 """The landing page. It becomes the zone leader's dashboard once monitoring lands."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from zonedesk.core import industry
 from zonedesk.enterprises import selectors as enterprise_selectors
@@ -47,3 +49,30 @@ def _top_with_other(counts: list[tuple[str, int]], top: int) -> list[dict]:
     if rest:
         rows.append({"name": str(_("Other industries")), "value": rest})
     return rows
+
+
+# Errors raised before a request reaches the API's own handlers (an address no route matches,
+# a malformed request) answer in the API's shape, JSON with a `detail`, as its schema documents;
+# pages keep Django's templates (404.html, 500.html).
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": _("The request is malformed.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("The server failed to answer; the error has been logged.")}, status=500
+        )
+    return defaults.server_error(request)

@@ -26,7 +26,64 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# Every operation may answer with these errors (the handlers below and django-ninja's own
+# validation); the OpenAPI document lists them so clients, and schemathesis's conformance checks
+# (tests/security/test_api_schema.py), know every status an operation can return.
+_PROBLEM = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+ERROR_SCHEMAS = {
+    "Problem": _PROBLEM,
+    "Refusal": {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "array"}},
+            "rows": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["detail"],
+    },
+    "InvalidRequest": {
+        "type": "object",
+        "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+        "required": ["detail"],
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("Refused: a field or a business rule failed (field errors, rejected rows)", "Refusal"),
+    "401": ("Not logged in, or the bearer token is unknown, expired or revoked", "Problem"),
+    "403": ("Logged in but not allowed to do this", "Problem"),
+    "404": ("No such record in the caller's unit", "Problem"),
+    "409": ("The step cannot follow the record's current state", "Problem"),
+    "422": ("The request does not match this operation's parameters or body", "InvalidRequest"),
+}
+
+
+class ZonedeskAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, name) in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{name}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = ZonedeskAPI(
     title="zonedesk API",
     version="1",
     description="The zone's firms, organisation and monthly figures. Session (browser) or bearer-token auth.",

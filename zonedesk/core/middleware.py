@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -61,8 +61,8 @@ class RejectNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in v for values in request.GET.lists() for v in [values[0], *values[1]]
         ):
-            return HttpResponseBadRequest(
-                "请求含有不允许的空字符（NUL）。The request contains a NUL character, which is not allowed.",
-                content_type="text/plain; charset=utf-8",
-            )
+            message = "请求含有不允许的空字符（NUL）。The request contains a NUL character, which is not allowed."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
