@@ -5,6 +5,7 @@ SECRET_KEY     signing key (default: a random key generated once into var/secret
 DEBUG          1/true to enable debug pages and static serving by runserver (default off)
 ALLOWED_HOSTS  comma-separated host names (default: localhost, 127.0.0.1, [::1])
 ZONEDESK_VAR_DIR  folder for the SQLite file, the generated key and uploads (default: ./var)
+LOG_FORMAT     json for one JSON object per log line (default: plain text)
 """
 
 import os
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
+
+from zonedesk.core import logs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -72,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (even a redirect to HTTPS) carries the request's id.
+    "zonedesk.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zonedesk.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,7 +87,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "zonedesk.core.middleware.RequestContextMiddleware",
     "zonedesk.casework.workdays.CalendarCacheMiddleware",
 ]
 
@@ -173,6 +177,9 @@ ZONEDESK = {
     # Behind nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) set this to 1
     # so audit entries record the client's address rather than the proxy's.
     "TRUST_X_FORWARDED_FOR": env_bool("TRUST_X_FORWARDED_FOR"),
+    # Behind nginx (proxy_set_header X-Request-ID $request_id) set this to 1 so a request keeps
+    # the proxy's id in the logs of both; otherwise each request gets a new id here.
+    "TRUST_X_REQUEST_ID": env_bool("TRUST_X_REQUEST_ID"),
     # A producing firm whose output is within this fraction of the same month last year is
     # 'level' (持平); beyond it 'above' or 'below'.
     "CAPACITY_BAND": os.environ.get("ZONEDESK_CAPACITY_BAND", "0.05"),
@@ -185,6 +192,12 @@ ZONEDESK = {
     # problem, first reply after acceptance, resolve after acceptance, and resolve when the
     # limit was extended (once).
     "CASE_LIMITS": {"accept": 1, "reply": 3, "resolve": 15, "resolve_extended": 30},
+    # The background worker (`zonedesk worker`) writes a heartbeat this often; /health/ calls it
+    # stale when the newest is older than WORKER_STALE_SECONDS.
+    "WORKER_HEARTBEAT_SECONDS": int(os.environ.get("ZONEDESK_WORKER_HEARTBEAT_SECONDS", 15)),
+    "WORKER_STALE_SECONDS": int(os.environ.get("ZONEDESK_WORKER_STALE_SECONDS", 120)),
+    # /health/ fails when VAR_DIR or MEDIA_ROOT has less free space than this (MiB).
+    "DISK_MIN_FREE_MB": int(os.environ.get("ZONEDESK_DISK_MIN_FREE_MB", 1024)),
     # The contact plan of a firm that has none (days between visits, between any contacts).
     "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
 }
@@ -199,9 +212,11 @@ TASKS = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs on the console (systemd's journal in production), plain or one JSON object per line
+# (LOG_FORMAT=json), each with the id of the request that wrote it; one line per request from
+# `zonedesk.request` at LOG_REQUEST_LEVEL (INFO; WARNING silences it). core/logs.py.
+LOGGING = logs.config(
+    os.environ.get("LOG_FORMAT", "plain"),
+    os.environ.get("LOG_LEVEL", "WARNING"),
+    os.environ.get("LOG_REQUEST_LEVEL", "INFO"),
+)

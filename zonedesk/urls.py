@@ -17,6 +17,7 @@ handler500 = "zonedesk.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.landing, name="landing"),
+    path("health/", views.health, name="health"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -5,7 +5,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from zonedesk.core import health as health_checks
 from zonedesk.core import industry
 from zonedesk.enterprises import selectors as enterprise_selectors
 from zonedesk.enterprises.models import Enterprise
@@ -22,6 +25,15 @@ def landing(request):
     if request.user.has_role(Role.LEADER) and can_view_dashboard(request.user):
         return redirect("monitoring:dashboard")
     return redirect("home")
+
+
+@require_safe
+@never_cache
+def health(request):
+    """For a load balancer or monitor, without log-in: 200 when the database answers, a worker
+    is alive and the disk has room, else 503; JSON naming each check's verdict, nothing more."""
+    healthy, body = health_checks.report()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @login_required
