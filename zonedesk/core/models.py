@@ -25,6 +25,9 @@ class AuditEntry(models.Model):
         REFUSED = "refused", _("Refused")
         EXPORT = "export", _("Exported")
         TOKEN_USED = "token_used", _("API token used")
+        # System events (core.audit.record_event): the target is the event's kind, not a record.
+        BACKUP = "backup", _("Backed up")
+        RESTORE = "restore", _("Restored")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit, backup, commands
+from zonedesk.core.models import AuditEntry
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             audit.record_event(
                 actor=actor,
-                action="backup",
+                action=AuditEntry.Action.BACKUP,
                 target_type="system.backup",
                 target_repr=path.name,
                 changes={

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit, backup, commands
+from zonedesk.core.models import AuditEntry
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             try:
                 audit.record_event(
                     actor=commands.actor(None),
-                    action="restore",
+                    action=AuditEntry.Action.RESTORE,
                     target_type="system.backup",
                     target_repr=path.name,
                     changes={"files": [str(p) for p in restored], "replaced": force},
