@@ -5,6 +5,7 @@ when missing (.ci/run): these tests are never skipped."""
 
 import configparser
 import http.client
+import json
 import os
 import re
 import shlex
@@ -184,7 +185,7 @@ def _get(url: str):
     try:
         conn.request("GET", parts.path)
         response = conn.getresponse()
-        return response.status, dict(response.headers), response.read()
+        return response.status, response.headers, response.read()
     finally:
         conn.close()
 
@@ -203,7 +204,7 @@ def _wait(url: str, seconds: float = 30):
 @pytest.mark.django_db(transaction=True)
 def test_nginx_in_front_of_the_units_gunicorn(nginx_site, tmp_path):
     """The web unit's own gunicorn command behind the site: /health/ over TLS answers 200 with
-    HSTS, and the request id nginx made is the one zonedesk answers with and nginx logs."""
+    HSTS, and the request id nginx made is the one zonedesk answers with and both log."""
     wrapper, ports, _site = nginx_site
     Heartbeat(worker_id="deploy-test").beat()
     command = shlex.split(unit(DEPLOY / "systemd" / "zonedesk-web.service")["Service"]["ExecStart"])
@@ -217,8 +218,10 @@ def test_nginx_in_front_of_the_units_gunicorn(nginx_site, tmp_path):
         "TRUST_X_FORWARDED_FOR": "1",
         "TRUST_X_REQUEST_ID": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_FORMAT": "json",
     }
-    web = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: S603
+    log = (tmp_path / "web.log").open("w")
+    web = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log)  # noqa: S603
     proxy = subprocess.Popen(  # noqa: S603
         ["nginx", "-p", wrapper.parent, "-c", wrapper, "-g", "daemon off;"],  # noqa: S607
         stderr=subprocess.PIPE,
@@ -232,10 +235,16 @@ def test_nginx_in_front_of_the_units_gunicorn(nginx_site, tmp_path):
         web.terminate()
         proxy.wait(timeout=10)
         web.wait(timeout=10)
+        log.close()
     assert status == 200, body
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert len(headers.get_all("Strict-Transport-Security")) == 1
     request_id = headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
     assert f"id={request_id}" in (wrapper.parent / "logs" / "zonedesk.access.log").read_text()
+    lines = [json.loads(x) for x in (tmp_path / "web.log").read_text().splitlines() if x[:1] == "{"]
+    assert {"logger": "zonedesk.request", "request_id": request_id, "status": 200}.items() <= next(
+        line for line in lines if line.get("request_id") == request_id
+    ).items()
     assert headers["Server"] == "nginx"  # no version
     assert redirect[0] == 301 and redirect[1]["Location"] == "https://127.0.0.1/health/"
