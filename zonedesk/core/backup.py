@@ -284,11 +284,14 @@ def _pg_restore(path: Path, *, clean: bool) -> None:
 
 
 def _media_restore(archive: Path) -> None:
+    """Unpack beside MEDIA_ROOT first, then swap: a damaged archive leaves the files as they were."""
     root = Path(settings.MEDIA_ROOT)
-    if root.exists():
-        shutil.rmtree(root)
-    with tarfile.open(archive, mode="r:gz") as tar:
-        tar.extractall(root.parent, filter="data")
-    extracted = root.parent / "media"
-    if extracted != root:
-        extracted.rename(root)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root.parent, prefix=".media-restore-") as scratch:
+        with tarfile.open(archive, mode="r:gz") as tar:
+            # Only plain files and folders under the target (Python >= 3.11.4 checks that).
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(scratch, **safe)  # noqa: S202 - our own archive, filtered
+        if root.exists():
+            shutil.rmtree(root)
+        (Path(scratch) / "media").rename(root)
