@@ -1,6 +1,9 @@
 """Load the deterministic demo zone, through the same services every user goes through."""
 
+from base64 import b32decode
+
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zonedesk.core import uscc
 from zonedesk.core.actors import SYSTEM
@@ -62,9 +65,16 @@ def load() -> None:
             department=departments[0] if "department" in roles else None,
             bank=bank if "bank" in roles else None,
         )
-    User.objects.create_superuser(
+    users["superadmin"] = User.objects.create_superuser(
         "superadmin", password=data.PASSWORD, full_name="平台超级管理员（合成）"
     )
+    for username in data.TOTP_USERS:  # administrators need a second factor: a known one here
+        TOTPDevice.objects.create(
+            user=users[username],
+            name="authenticator",
+            key=b32decode(data.TOTP_SECRET).hex(),
+            confirmed=True,
+        )
 
     officers = [users["officer"], users["officer2"], users["officer3"]]
     firms = []
