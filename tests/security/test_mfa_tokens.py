@@ -113,7 +113,7 @@ def test_the_page_refuses_bad_input_and_changes_nothing(world, client_for):
 
 
 def test_nobody_revokes_or_sees_anothers_token(world, client_for):
-    other, text = services.api_token_create(
+    other, _text = services.api_token_create(
         actor=SYSTEM, user=world.users["officer_b"], name="theirs"
     )
     client = client_for(world.users["admin"])
@@ -139,7 +139,7 @@ def test_a_password_change_revokes_every_token(world, client):
     assert client.get("/api/v1/zones", **_bearer(fresh)).status_code == 200
 
 
-def test_a_password_change_in_the_site_admin_revokes_every_token(world, client_for):
+def test_a_password_change_in_the_site_admin_revokes_every_token(world, client_for, client):
     root = factories.User.objects.create_superuser("root", password="x")
     officer = world.users["officer2"]
     _row, text = services.api_token_create(actor=officer, user=officer, name="t")
@@ -149,6 +149,7 @@ def test_a_password_change_in_the_site_admin_revokes_every_token(world, client_f
     )
     assert response.status_code == 302
     assert not officer.api_tokens.get().is_valid(timezone.now())
+    assert client.get("/api/v1/zones", **_bearer(text)).status_code == 401
 
 
 def test_revoke_all_is_for_the_user_or_their_administrator(world):

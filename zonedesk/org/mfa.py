@@ -96,9 +96,7 @@ def otp_enrol_confirm(*, actor: Actor, user: User, code: str) -> list[str]:
     once). A wrong code is refused (and counted by django-otp's throttle)."""
     _check_self(actor, user)
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-        )
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is None:
             raise ValidationFailed({"code": [_("Start the set-up again: scan the new code.")]})
         accepted = device.verify_token(_digits(code))
