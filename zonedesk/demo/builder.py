@@ -11,6 +11,7 @@ from zonedesk.demo import casework, data, monthly, policies
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org import services as org_services
+from zonedesk.org.access import second_factor_required
 from zonedesk.org.models import Area, Bank, User, Zone
 
 ORG_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -68,9 +69,9 @@ def load() -> None:
     users["superadmin"] = User.objects.create_superuser(
         "superadmin", password=data.PASSWORD, full_name="平台超级管理员（合成）"
     )
-    for username in data.TOTP_USERS:  # administrators need a second factor: a known one here
+    for user in totp_users(users.values()):  # they need a second factor: a known one here
         TOTPDevice.objects.create(
-            user=users[username],
+            user=user,
             name="authenticator",
             key=b32decode(data.TOTP_SECRET).hex(),
             confirmed=True,
@@ -111,6 +112,17 @@ def load() -> None:
                 above_designated_size=True,
             ),
         )
+
+
+def totp_users(users) -> list[User]:
+    """The demo users whose role needs a second factor (administrators, security
+    administrators, superusers): they get the authenticator of data.TOTP_SECRET."""
+    return [u for u in users if second_factor_required(u)]
+
+
+def totp_usernames() -> list[str]:
+    """Who logs in with the demo's authenticator (for the printed log-ins)."""
+    return sorted(TOTPDevice.objects.values_list("user__username", flat=True))
 
 
 def summary() -> list[tuple[str, str, str]]:

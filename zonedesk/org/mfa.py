@@ -48,6 +48,10 @@ def totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def has_authenticator(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

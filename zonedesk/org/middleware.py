@@ -8,8 +8,9 @@ Until the session has passed it (`request.user.is_verified()`):
 Log-out and the language switch stay open. The API answers such a session 401; a request with
 a bearer token is not a session and is judged by its token.
 
-Whether the user has an authenticator is kept in the session once known, so the many users
-without one pay no query per request; enrolment and removal update it.
+Whether the user has an authenticator is looked up on every request of a session that has not
+passed it (one indexed query; a verified session costs django-otp's one query instead): an
+authenticator set up, or removed, in another session counts at once.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -19,19 +20,8 @@ from django.utils.translation import gettext as _
 
 from zonedesk.org import access, mfa
 
-HAS_DEVICE = "zd_second_factor"  # session key: True/False once looked up
 OPEN_VIEWS = {"logout", "set_language"}
 VERIFY, SETUP = "account:verify", "account:second_factor_setup"
-
-
-def remember_device(request, present: bool) -> None:
-    request.session[HAS_DEVICE] = present
-
-
-def has_device(request) -> bool:
-    if HAS_DEVICE not in request.session:
-        remember_device(request, mfa.totp_device(request.user) is not None)
-    return request.session[HAS_DEVICE]
 
 
 class SecondFactorMiddleware:
@@ -52,7 +42,7 @@ class SecondFactorMiddleware:
         view = request.resolver_match.view_name if request.resolver_match else ""
         if view in OPEN_VIEWS:
             return None
-        if has_device(request):
+        if mfa.has_authenticator(user):
             return None if view == VERIFY else self._send(request, VERIFY)
         if access.second_factor_required(user):
             return None if view == SETUP else self._send(request, SETUP)

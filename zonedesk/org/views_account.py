@@ -21,7 +21,6 @@ from zonedesk.core.forms import apply_errors
 from zonedesk.core.views import found
 from zonedesk.org import access, mfa, selectors, services
 from zonedesk.org.forms import CodeForm, TokenForm
-from zonedesk.org.middleware import remember_device
 
 
 def _next(request) -> str:
@@ -37,7 +36,6 @@ def _passed(request, device) -> None:
     """The session passed the second factor: a new session key, the device remembered."""
     django_otp.login(request, device)
     request.session.cycle_key()
-    remember_device(request, True)
 
 
 @login_required
@@ -100,8 +98,7 @@ def verify(request):
     user = request.user
     if user.is_verified():
         return redirect(_next(request))
-    if mfa.totp_device(user) is None:  # removed meanwhile: the middleware decides again
-        remember_device(request, False)
+    if not mfa.has_authenticator(user):  # removed meanwhile: the middleware decides again
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +139,6 @@ def second_factor_remove(request):
     except ValidationFailed as exc:
         messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
     else:
-        remember_device(request, False)
         messages.success(request, _("Two-step verification is turned off."))
     return redirect("account:second_factor")
 
