@@ -275,3 +275,17 @@ def test_a_second_factor_is_the_users_own(world):
         mfa.otp_enrol_start(actor=world.users["admin"], user=world.users["officer"])
     with pytest.raises(PermissionDenied):
         mfa.otp_enrol_start(actor=SYSTEM, user=world.users["officer"])
+
+
+def test_the_operator_removes_a_superusers_lost_factor(world, capsys):
+    from django.core.management import CommandError, call_command
+
+    root = factories.User.objects.create_superuser("root", password=PASSWORD)
+    TOTPDevice.objects.create(user=root, name="authenticator", confirmed=True)
+    call_command("second_factor", "remove", "root")
+    assert "root" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=root).exists()
+    entry = AuditEntry.objects.filter(target_id=str(root.pk), action="update").last()
+    assert entry.actor is None and entry.via == "command"
+    with pytest.raises(CommandError):  # nothing left to remove
+        call_command("second_factor", "remove", "root")
