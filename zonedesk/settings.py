@@ -88,7 +88,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): the session passed the second factor (django-otp); then
     # who must pass it, or enrol first, is held to it (org.middleware).
     "django_otp.middleware.OTPMiddleware",
-    "zonedesk.org.middleware.SecondFactorMiddleware",
+    "zonedesk.org.mfa_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

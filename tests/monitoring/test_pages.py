@@ -370,7 +370,7 @@ def test_a_cached_page_is_one_users_own(demo):
     with CaptureQueriesContext(connection) as cached:
         first = client.get("/monitoring/", june).content.decode()
     # the page cache answered (one of these queries asks whether the user has a second factor:
-    # org.middleware)
+    # org.mfa_middleware)
     assert len(cached) <= 7 and str(leader) in first
     client.force_login(other)
     second = client.get("/monitoring/", june).content.decode()

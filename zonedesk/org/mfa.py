@@ -3,12 +3,14 @@
 Writes here follow the services' rules (an actor, atomic, audited in the same transaction); a
 wrong code is the exception: its audit entry and django-otp's failure count (which makes the
 next try wait 1, 2, 4 … seconds) are committed before the refusal is raised, so a refusal is
-never rolled back. Who must have a second factor is `access.second_factor_required`.
+never rolled back. Who must have a second factor is `access.second_factor_required`;
+org.mfa_middleware holds a session to it.
 
 Recovery codes are stored as digests (SHA-256, cut to the 16 characters of otp_static's
-column): a code has 60 random bits, so a plain hash is enough (ASVS 6.5.2 asks for a salted
-slow hash below 112 bits: see the report's note), and a copy of the database shows no usable
-code.
+column), so a copy of the database shows no usable code. A code has 59 random bits; ASVS 6.5.2
+asks for a salted slow hash below 112 bits, which otp_static's column cannot hold: guessing
+online is throttled (1, 2, 4 … seconds per wrong code), guessing offline from a stolen digest
+costs 2^59 SHA-256 per code.
 """
 
 import hashlib

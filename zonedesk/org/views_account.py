@@ -1,6 +1,6 @@
 """One's own account: the second factor (set-up, verification, recovery codes) and API tokens.
 
-Every page here is about the signed-in user only; org.middleware decides which of them an
+Every page here is about the signed-in user only; org.mfa_middleware decides which of them an
 unverified session may reach.
 """
 
