@@ -62,7 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    # The second factor (TOTP, and one-time recovery codes): org.mfa, org.middleware.
+    # The second factor (TOTP, and one-time recovery codes): org.mfa, org.mfa_middleware.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): the session passed the second factor (django-otp); then
-    # who must pass it, or enrol first, is held to it (org.middleware).
+    # who must pass it, or enrol first, is held to it (org.mfa_middleware).
     "django_otp.middleware.OTPMiddleware",
     "zonedesk.org.mfa_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
