@@ -289,3 +289,11 @@ def test_the_operator_removes_a_superusers_lost_factor(world, capsys):
     assert entry.actor is None and entry.via == "command"
     with pytest.raises(CommandError):  # nothing left to remove
         call_command("second_factor", "remove", "root")
+
+
+def test_the_site_admin_shows_no_secrets_of_second_factors(world, client_for):
+    root = factories.User.objects.create_superuser("root", password=PASSWORD)
+    client = client_for(root)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
