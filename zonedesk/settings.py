@@ -6,6 +6,7 @@ DEBUG          1/true to enable debug pages and static serving by runserver (def
 ALLOWED_HOSTS  comma-separated host names (default: localhost, 127.0.0.1, [::1])
 ZONEDESK_VAR_DIR  folder for the SQLite file, the generated key and uploads (default: ./var)
 LOG_FORMAT     json for one JSON object per log line (default: plain text)
+ZONEDESK_API_TOKEN_DAYS  how long a new API token lasts at most, in days (default 90)
 """
 
 import os
@@ -52,7 +53,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that also asks for the second factor (core.admin_site).
+    "zonedesk.core.apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +65,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    # The second factor (TOTP, and one-time recovery codes): org.mfa, org.mfa_middleware.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zonedesk.core",
     "zonedesk.org",
     "zonedesk.enterprises",
@@ -84,6 +90,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp); then
+    # who must pass it, or enrol first, is held to it (org.mfa_middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "zonedesk.org.mfa_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -200,7 +210,15 @@ ZONEDESK = {
     "DISK_MIN_FREE_MB": int(os.environ.get("ZONEDESK_DISK_MIN_FREE_MB", 1024)),
     # The contact plan of a firm that has none (days between visits, between any contacts).
     "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
+    # An API token lasts at most this many days (its creator may choose fewer).
+    "API_TOKEN_DAYS": int(os.environ.get("ZONEDESK_API_TOKEN_DAYS", 90)),
 }
+
+# The second factor (django-otp): the issuer shown in authenticator apps; wrong codes make the
+# next try wait 1, 2, 4, 8 … seconds (per device, reset by a right code).
+OTP_TOTP_ISSUER = "zonedesk"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Background work: the database backend and its worker (`zonedesk db_worker`), so one machine
 # needs no broker. ZONEDESK_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("zonedesk.org.urls")),
     path("enterprises/", include("zonedesk.enterprises.urls")),
     path("monitoring/", include("zonedesk.monitoring.urls")),
     path("policies/", include("zonedesk.policies.urls")),

@@ -12,12 +12,13 @@ from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
 from zonedesk.org.api import router as org_router
-from zonedesk.org.services import api_token_authenticate
+from zonedesk.org.services import TokenRefused, api_token_authenticate
 from zonedesk.policies.api import router as policies_router
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer zd_…` with a token from `zonedesk token create`."""
+    """`Authorization: Bearer zd_…` with a token made on the tokens page (or by `zonedesk token
+    create`); an expired or revoked one is refused with its reason (TokenRefused, 401)."""
 
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_authenticate(token)
@@ -141,6 +142,11 @@ def _permission_denied(request, exc: PermissionDenied):
 @api.exception_handler(NotFound)
 def _not_found(request, exc: NotFound):
     return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request, exc: TokenRefused):
+    return api.create_response(request, {"detail": exc.message}, status=401)
 
 
 @api.exception_handler(AuthenticationError)
