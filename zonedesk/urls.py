@@ -10,9 +10,14 @@ from zonedesk.org import views as org_views
 admin.site.site_header = _("zonedesk site administration")
 admin.site.site_title = "zonedesk"
 
+handler400 = "zonedesk.views.bad_request"
+handler404 = "zonedesk.views.not_found"
+handler500 = "zonedesk.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.landing, name="landing"),
+    path("health/", views.health, name="health"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -20,6 +25,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("zonedesk.org.urls")),
     path("enterprises/", include("zonedesk.enterprises.urls")),
     path("monitoring/", include("zonedesk.monitoring.urls")),
     path("policies/", include("zonedesk.policies.urls")),

@@ -163,3 +163,18 @@ def test_site_admin_files_each_entry_under_the_records_place_in_the_org_tree(wor
     assert (
         AuditEntry.objects.get(action="update", target_type="org.department").area_code == "511723"
     )
+
+
+def test_a_security_event_is_filed_under_the_users_unit(world):
+    from zonedesk.core.audit import security_event
+
+    officer = world.users["officer"]
+    entry = security_event("login", user=officer)
+    assert (entry.actor, entry.target_id, entry.zone_id) == (
+        officer,
+        str(officer.pk),
+        officer.zone_id,
+    )
+    unknown = security_event("login_failed", username="nobody", detail={"reason": "unknown"})
+    assert (unknown.actor, unknown.target_id, unknown.actor_name) == (None, "", "nobody")
+    assert AuditEntry.objects.filter(action="login_failed", changes__reason="unknown").exists()

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 
 from zonedesk.core.actors import Actor, user_or_none
@@ -80,3 +81,47 @@ def record(**kwargs) -> AuditEntry:
     audit_entry = entry(**kwargs)
     audit_entry.save()
     return audit_entry
+
+
+def security_event(
+    action: str, *, user=None, username: str = "", detail: dict | None = None
+) -> AuditEntry:
+    """Record a security event (log-in, log-out, failed log-in, lock-out, refusal, export, token
+    use) about `user`, or about the `username` typed when no such user exists.
+
+    The user is both the actor and the target: an event is something that happened to or was
+    done by that account. The entry is placed in the user's unit so its auditors see it.
+    """
+    ctx = current_context.get()
+    name = getattr(user, "username", "") or username
+    area = getattr(user, "area", None) if getattr(user, "area_id", None) else None
+    return AuditEntry.objects.create(
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=name[:150],
+        action=action,
+        target_type=settings.AUTH_USER_MODEL.lower(),
+        target_id=str(user.pk) if getattr(user, "pk", None) else "",
+        target_repr=name[:200],
+        changes=detail or {},
+        ip_address=ctx.ip_address,
+        via=ctx.via,
+        zone_id=getattr(user, "zone_id", None),
+        area_code=area.code if area is not None else "",
+    )
+
+
+def record_event(*, actor: Actor, action: str, target_type: str, target_repr: str, changes: dict):
+    """An entry about the system rather than a record (a backup, a restore): `target_type` names
+    the kind of event, `target_repr` what it concerned (a file name)."""
+    ctx = current_context.get()
+    return AuditEntry.objects.create(
+        actor=user_or_none(actor),
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        target_type=target_type,
+        target_id="",
+        target_repr=target_repr[:200],
+        changes=changes,
+        ip_address=ctx.ip_address,
+        via=ctx.via,
+    )

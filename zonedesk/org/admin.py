@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from zonedesk.core import audit
 from zonedesk.core.admin import AuditedAdmin
+from zonedesk.org import services
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
 
 
@@ -46,6 +47,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
                 changes={"password": ["***", "***"]},
                 **self.audit_scope(user),
             )
+            services.api_tokens_revoke_all(actor=request.user, user=user)
         return response
 
     list_display = ["username", "full_name", "zone", "area", "is_active"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
@@ -78,3 +79,28 @@ class PasswordForm(StyledFormMixin, forms.Form):
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class CodeForm(StyledFormMixin, forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. a script.")
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1)
+
+    def __init__(self, *args, most_days: int, **kwargs):
+        super().__init__(*args, initial={"days": most_days}, **kwargs)
+        self.fields["days"].max_value = most_days
+        self.fields["days"].validators.append(MaxValueValidator(most_days))
+        self.fields["days"].widget.attrs["max"] = most_days

@@ -1,6 +1,7 @@
 """Reads of the org tree, always scoped to the acting user."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Now
 
 from zonedesk.core.models import AuditEntry
 from zonedesk.org.access import UNIT_WIDE_ROLES, can_manage_users, can_read_audit, is_active
@@ -145,7 +146,8 @@ def user_for_command(username: str) -> User | None:
 
 
 def api_token_list(user) -> QuerySet:
-    """The user's own API tokens."""
+    """The user's own API tokens, newest first, each with `expired`."""
     if not is_active(user):
         return ApiToken.objects.none()
-    return user.api_tokens.order_by("-created_at")
+    expired = ExpressionWrapper(Q(expires_at__lte=Now()), output_field=BooleanField())
+    return user.api_tokens.annotate(expired=expired).order_by("-created_at", "-id")
