@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0002_phone_validation"),
+        ("org", "0004_api_token_expiry"),
     ]
 
     operations = [
