@@ -62,7 +62,7 @@ def test_an_entry_changed_with_sql_is_named(world, column):
         "actor_name": "someone-else",
         "at": victim.at - dt.timedelta(seconds=1),
     }[column]
-    raw(f"UPDATE {{table}} SET {column} = %s WHERE id = %s", [value, victim.pk])
+    raw(f"UPDATE {{table}} SET {column} = %s WHERE id = %s", [value, victim.pk])  # noqa: S608
 
     message = broken_message()
 
@@ -131,7 +131,12 @@ def test_entries_of_many_writers_form_one_chain(world):
         for i in range(5)
     ]
     AuditEntry.objects.bulk_create(entries)
-    audit.record(actor=SYSTEM, action="update", instance=zone, changes={"x": [1.0, 1e20, 0.1, 1e-7, 2**70, True]})
+    audit.record(
+        actor=SYSTEM,
+        action="update",
+        instance=zone,
+        changes={"x": [1.0, 1e20, 0.1, 1e-7, 2**70, True]},
+    )
     assert "holds" in verify_output()
 
 
@@ -157,7 +162,7 @@ def test_concurrent_writers_leave_an_unbroken_chain():
                     audit.record(
                         actor=SYSTEM, action="update", instance=zone, changes={"w": [k, i]}
                     )
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
