@@ -17,11 +17,13 @@ class UserForm(StyledFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
     bank = forms.ModelChoiceField(label=_("Bank"), queryset=None, required=False)
 
-    def __init__(self, *args, departments, banks, **kwargs):
+    def __init__(self, *args, departments, banks, grantable=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["bank"].queryset = banks
         self.fields["roles"].widget.attrs["class"] = "form-check-input"
+        if grantable is not None:  # only the roles the acting administrator may grant
+            self.fields["roles"].choices = [c for c in STAFF_ROLES if c[0] in grantable]
 
 
 class UserCreateForm(UserForm):
@@ -59,12 +61,37 @@ class UserCreateForm(UserForm):
 
 
 class UserEditForm(UserForm):
+    """The system administrator edits the account, the security administrator the roles
+    (separation of duties): the other part is shown disabled, and roles the actor may not
+    grant or withdraw are kept as they are."""
+
     is_active = forms.BooleanField(label=_("May log in"), required=False)
 
-    def __init__(self, *args, firm_account: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        firm_account: bool = False,
+        held=frozenset(),
+        edit_account: bool = True,
+        edit_roles: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self._kept = sorted(set(held) - {c[0] for c in self.fields["roles"].choices})
         if firm_account:  # a firm account keeps its one role; it is bound to its firm
             self.fields["roles"].choices = [(Role.ENTERPRISE.value, Role.ENTERPRISE.label)]
+            self._kept = []
+        if self._kept:
+            self.fields["roles"].help_text = _(
+                "Kept as they are (granted by the security administrator): %(roles)s"
+            ) % {"roles": ", ".join(str(Role(r).label) for r in self._kept)}
+        for name in self.fields:
+            if (name == "roles" and not edit_roles) or (name != "roles" and not edit_account):
+                self.fields[name].disabled = True
+        self.fields["roles"].required = edit_roles and not self._kept
+
+    def clean_roles(self):
+        return sorted(set(self.cleaned_data.get("roles") or []) | set(self._kept))
 
 
 class PasswordForm(StyledFormMixin, forms.Form):

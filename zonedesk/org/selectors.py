@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from zonedesk.core.models import AuditEntry
-from zonedesk.org.access import UNIT_WIDE_ROLES, can_manage_users, can_read_audit, is_active
+from zonedesk.org.access import UNIT_WIDE_ROLES, can_open_users, can_read_audit, is_active
 from zonedesk.org.models import ApiToken, Area, Bank, Department, Role, User, Zone
 
 
@@ -90,11 +90,12 @@ def zone_overview(user) -> QuerySet[Zone]:
 
 
 def user_list(user, *, q: str = "") -> QuerySet[User]:
-    """The users of the administrator's unit (zones under it and areas under it)."""
+    """The users of the administrator's unit (zones under it and areas under it), for the
+    system administrator (accounts) and the security administrator (roles)."""
     qs = User.objects.select_related("zone", "area", "department", "bank").prefetch_related(
         "role_grants"
     )
-    if not can_manage_users(user):
+    if not can_open_users(user):
         return qs.none()
     if not user.is_superuser:
         qs = qs.filter(is_superuser=False)

@@ -104,6 +104,13 @@ def _check_user_fields(
         errors["roles"] = [_("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}]
     elif not roles:
         errors["roles"] = [_("Give the user at least one role.")]
+    elif len(access.DUTY_ROLES.intersection(roles)) > 1:
+        errors["roles"] = [
+            _(
+                "An account holds at most one of the roles system administrator, security "
+                "administrator and auditor (separation of duties)."
+            )
+        ]
     if department is not None and (zone is None or department.zone_id != zone.pk):
         errors["department"] = [_("The department must belong to the user's zone.")]
     if Role.DEPARTMENT in roles and department is None:
@@ -112,6 +119,33 @@ def _check_user_fields(
         errors["bank"] = [_("A bank user needs a bank, and only bank users have one.")]
     if errors:
         raise ValidationFailed(errors)
+
+
+def _check_grant(actor: Actor, user: User, roles: list[str]) -> None:
+    """The roles given or withdrawn must be the actor's to grant; nobody changes their own."""
+    held = user.roles if user.pk is not None else frozenset()  # (not cached before the save)
+    changed = set(roles).symmetric_difference(held)
+    if not changed:
+        return
+    if user.pk is not None and actor.pk == user.pk:
+        raise ValidationFailed(
+            {
+                "roles": [
+                    _("Your own roles are granted and withdrawn by the security administrator.")
+                ]
+            }
+        )
+    refused = sorted(changed - access.grantable_roles(actor))
+    if refused:
+        labels = ", ".join(str(Role(r).label) for r in refused if r in Role.values)
+        raise ValidationFailed(
+            {
+                "roles": [
+                    _("Only the security administrator grants or withdraws: %(roles)s.")
+                    % {"roles": labels or ", ".join(refused)}
+                ]
+            }
+        )
 
 
 def _check_password(password: str, user: User) -> None:
@@ -135,7 +169,9 @@ def user_create(
     bank=None,
     phone: str = "",
 ) -> User:
-    """Create a user in one unit (a zone, or an area) with its roles."""
+    """Create a user in one unit (a zone, or an area) with its roles: the system administrator
+    opens accounts with the daily-work roles; the duties (system or security administrator,
+    auditor) are granted by the security administrator afterwards."""
     roles = sorted(set(roles))
     zone = zone or (department.zone if department else None)
     user = User(
@@ -152,6 +188,7 @@ def user_create(
     if zone is None and area is None:
         raise ValidationFailed({"unit": [_("Choose the zone or area the user belongs to.")]})
     _check_user_fields(roles=roles, zone=zone, department=department, bank=bank)
+    _check_grant(actor, user, roles)
     _check_password(password, user)
     user.set_password(password)
     clean(user, exclude=["password"])
@@ -182,25 +219,26 @@ def user_update(
     bank=None,
     is_active: bool = True,
 ) -> User:
-    """Change a user's name, phone, roles, department, bank and whether they may log in."""
+    """Change a user's name, phone, department, bank and whether they may log in (the system
+    administrator), and their roles (the security administrator; the system administrator the
+    daily-work roles only, never its own)."""
     roles = sorted(set(roles))
-    if not access.can_manage_user(actor, user):
+    may_edit = access.can_manage_user(actor, user)
+    if not (may_edit or access.can_grant_roles(actor, user)):
         raise PermissionDenied()
-    if actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
+    account = (user.full_name, user.phone, user.department, user.bank, user.is_active)
+    if not may_edit and account != (full_name, phone, department, bank, is_active):
+        raise PermissionDenied()
+    if actor.pk == user.pk and not is_active:
         raise ValidationFailed(
-            {
-                "roles": [
-                    _(
-                        "You cannot lock yourself out: keep your own administrator role and account active."
-                    )
-                ]
-            }
+            {"is_active": [_("You cannot lock yourself out: keep your own account active.")]}
         )
     if (Role.ENTERPRISE in roles) != (Role.ENTERPRISE in user.roles):
         raise ValidationFailed(
             {"roles": [_("A firm account stays a firm account: open a new account instead.")]}
         )
     _check_user_fields(roles=roles, zone=user.zone, department=department, bank=bank)
+    _check_grant(actor, user, roles)
     before = {**_user_audit(user), "roles": sorted(user.roles)}
     user.full_name, user.phone, user.department, user.bank, user.is_active = (
         full_name,

@@ -47,11 +47,12 @@ def _user_form_kwargs(user) -> dict:
 
 @login_required
 def user_list(request):
-    if not access.can_manage_users(request.user):
+    if not access.can_open_users(request.user):
         raise HttpForbidden
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.user_list(request.user, q=q), 50).get_page(request.GET.get("page"))
-    return render(request, "org/user_list.html", {"page": page, "q": q})
+    manage = access.can_manage_users(request.user)
+    return render(request, "org/user_list.html", {"page": page, "q": q, "manage": manage})
 
 
 @login_required
@@ -61,7 +62,11 @@ def user_create(request):
         raise HttpForbidden
     zones, areas = selectors.unit_choices(request.user)
     form = UserCreateForm(
-        request.POST or None, zones=zones, areas=areas, **_user_form_kwargs(request.user)
+        request.POST or None,
+        zones=zones,
+        areas=areas,
+        grantable=access.grantable_roles(request.user),
+        **_user_form_kwargs(request.user),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -97,11 +102,16 @@ def user_edit(request, pk: int):
         "bank": user.bank,
         "is_active": user.is_active,
     }
+    actor = request.user
     form = UserEditForm(
         request.POST or None,
         initial=initial,
         firm_account=Role.ENTERPRISE in user.roles,
-        **_user_form_kwargs(request.user),
+        grantable=access.grantable_roles(actor),
+        held=user.roles,
+        edit_account=access.can_manage_user(actor, user),
+        edit_roles=access.can_grant_roles(actor, user) or access.can_manage_user(actor, user),
+        **_user_form_kwargs(actor),
     )
     if request.method == "POST" and form.is_valid():
         try:
