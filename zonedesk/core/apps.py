@@ -2,7 +2,30 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _logged_in(sender, request, user, **kwargs):
+    from zonedesk.core import audit
+    from zonedesk.core.models import AuditEntry
+
+    audit.security_event(AuditEntry.Action.LOGIN, user=user)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    from zonedesk.core import audit
+    from zonedesk.core.models import AuditEntry
+
+    if user is not None and user.is_authenticated:
+        audit.security_event(AuditEntry.Action.LOGOUT, user=user)
+
+
 class CoreConfig(AppConfig):
     name = "zonedesk.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        """Log-ins and log-outs go to the audit log (MLPS level 3 security audit). Failed
+        log-ins and lock-outs are recorded where they are decided (the log-in protection)."""
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        user_logged_in.connect(_logged_in, dispatch_uid="zonedesk-audit-login")
+        user_logged_out.connect(_logged_out, dispatch_uid="zonedesk-audit-logout")

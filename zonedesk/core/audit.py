@@ -2,12 +2,14 @@
 
 import datetime as dt
 import decimal
+import hashlib
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 
 from zonedesk.core.actors import Actor, user_or_none
@@ -139,4 +141,37 @@ def security_event(
         via=ctx.via,
         zone_id=getattr(user, "zone_id", None),
         area_code=area.code if area is not None else "",
+    )
+
+
+# A refusal is recorded at most once in this many seconds per user (or address) and path: a
+# script probing ids or a page reloaded in a loop leaves a trace, not a flood.
+REFUSED_EVERY_SECONDS = 60
+
+
+def refused(request, status: int) -> AuditEntry | None:
+    """Record a refused authorisation (a 403, or a 404 for a record outside the user's scope)
+    of `request`: the path, method and answer. Plain unknown URLs are not recorded (the
+    callers are the pages' `found` and permission checks, and the API's refusals)."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated and getattr(user, "pk", None))
+    who = user.pk if signed_in else current_context.get().ip_address
+    path = request.path[:300]
+    key = "zd-refused:" + hashlib.sha256(f"{who}|{request.method}|{path}".encode()).hexdigest()
+    if not cache.add(key, 1, REFUSED_EVERY_SECONDS):
+        return None
+    return security_event(
+        AuditEntry.Action.REFUSED,
+        user=user if signed_in else None,
+        detail={"path": path, "method": request.method, "status": status},
+    )
+
+
+def exported(user, *, what: str, rows: int, query: str = "") -> AuditEntry:
+    """Record a spreadsheet export of zone data by `user`: what, how many rows, with which
+    filters (the query string)."""
+    return security_event(
+        AuditEntry.Action.EXPORT,
+        user=user,
+        detail={"what": what, "rows": rows, "query": query[:500]},
     )

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from zonedesk.core import audit
 from zonedesk.core.audit import RequestContext, current_context
+from zonedesk.core.views import OutOfScope
 
 
 def client_address(request) -> str | None:
@@ -16,7 +19,8 @@ def client_address(request) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Make the client address available to audit entries written while serving a request."""
+    """Make the client address available to audit entries written while serving a request,
+    and record a page's refusals (403, or 404 for a record out of scope) in the audit log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,6 +32,12 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_context.reset(token)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            audit.refused(request, 403)
+        elif isinstance(exception, OutOfScope):
+            audit.refused(request, 404)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

@@ -1,8 +1,11 @@
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.models import AuditEntry
 from zonedesk.org.models import Role
+from zonedesk.org.selectors import AuditFilters
 
 # Enterprise accounts are made on the firm's page, where they are bound to the firm.
 STAFF_ROLES = [(value, label) for value, label in Role.choices if value != Role.ENTERPRISE]
@@ -88,6 +91,7 @@ class UserEditForm(UserForm):
         for name in self.fields:
             if (name == "roles" and not edit_roles) or (name != "roles" and not edit_account):
                 self.fields[name].disabled = True
+                self.fields[name].required = False  # kept as it is, even when empty
         self.fields["roles"].required = edit_roles and not self._kept
 
     def clean_roles(self):
@@ -105,3 +109,53 @@ class PasswordForm(StyledFormMixin, forms.Form):
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+def record_types() -> dict[str, str]:
+    """Every record type the audit log can name (`app.model`), by its verbose name."""
+    return {
+        m._meta.label_lower: str(m._meta.verbose_name).capitalize()
+        for m in apps.get_models()
+        if m.__module__.startswith("zonedesk.")
+    }
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    """The audit log's filters (GET): bad input is a field error, and filters nothing."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    target_type = forms.ChoiceField(label=_("Record type"), required=False)
+    text = forms.CharField(label=_("Text"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]
+        types = sorted(record_types().items(), key=lambda kv: kv[1])
+        self.fields["target_type"].choices = [("", _("All record types")), *types]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> AuditFilters | None:
+        """The filters, or None when the form has errors (then nothing is listed)."""
+        if not self.is_valid():
+            return None
+        d = self.cleaned_data
+        return AuditFilters(
+            start=d["start"],
+            end=d["end"],
+            action=d["action"] or "",
+            actor=d["actor"].strip(),
+            target_type=d["target_type"] or "",
+            text=d["text"].strip(),
+        )

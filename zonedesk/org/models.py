@@ -266,6 +266,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # When the token's use was last written to the audit log (at most once an hour: see
+    # org.services.api_token_authenticate).
+    last_audited_at = models.DateTimeField(_("last audited use"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
+from zonedesk.core.models import AuditEntry
 from zonedesk.core.services import audit_scope, audited_update, clean
 from zonedesk.org import access
 from zonedesk.org.models import ApiToken, Area, Department, Role, RoleGrant, User, Zone
@@ -315,8 +318,13 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
 
 
 def api_token_authenticate(token: str) -> User | None:
-    """The active user a token belongs to, stamping its last use (to the minute); None when
-    unknown."""
+    """The active user a token belongs to, stamping its last use (to the minute) and writing
+    its use to the audit log at most once an hour (ZONEDESK["TOKEN_AUDIT_EVERY_SECONDS"]);
+    None when unknown.
+
+    Not every request: an entry is a write under the audit chain's lock, so auditing each API
+    read would serialise every token-authenticated request; an hourly entry still shows which
+    token was used, by whom, from which address and in which hours."""
     row = (
         ApiToken.objects.select_related("user", "user__area", "user__zone")
         .filter(digest=ApiToken.hash(token), user__is_active=True)
@@ -327,4 +335,20 @@ def api_token_authenticate(token: str) -> User | None:
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_STAMP_EVERY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    every = dt.timedelta(seconds=settings.ZONEDESK["TOKEN_AUDIT_EVERY_SECONDS"])
+    if row.last_audited_at is None or now - row.last_audited_at >= every:
+        _token_used(row, now, every)
     return row.user
+
+
+@transaction.atomic
+def _token_used(row: ApiToken, now, every: dt.timedelta) -> None:
+    """Audit a token's use once per period: the conditional update lets one request of many
+    arriving together write the entry."""
+    due = Q(last_audited_at__isnull=True) | Q(last_audited_at__lte=now - every)
+    if ApiToken.objects.filter(due, pk=row.pk).update(last_audited_at=now):
+        audit.security_event(
+            AuditEntry.Action.TOKEN_USED,
+            user=row.user,
+            detail={"token": row.prefix, "name": row.name},
+        )

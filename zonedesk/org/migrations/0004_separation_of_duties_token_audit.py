@@ -1,4 +1,4 @@
-"""Separation of duties (MLPS level 3): no account holds two of the roles system administrator,
+"""When a token's use was last audited (hourly), and separation of duties (MLPS level 3): no account holds two of the roles system administrator,
 security administrator and auditor.
 
 Accounts that hold two already stop the migration with their names: which duty such a person
@@ -33,6 +33,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="apitoken",
+            name="last_audited_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last audited use"),
+        ),
         migrations.RunPython(refuse_accounts_with_two_duties, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="rolegrant",
