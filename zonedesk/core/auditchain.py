@@ -52,7 +52,9 @@ def _json_safe(value):
     """`value` as it reads back from either database, numbers in one spelling: PostgreSQL's
     jsonb keeps numbers as decimals (1e20 comes back as an integer), so every number becomes
     its normalised decimal text, tagged so that it cannot pass for a string."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, str):
+        return "#s:" + value if value.startswith("#") else value  # never mistaken for a number
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
         number = decimal.Decimal(repr(value) if isinstance(value, float) else value)
@@ -74,7 +76,7 @@ def canonical(values: dict) -> str:
         **{name: values[name] for name in HASHED},
         "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "ip_address": str(ipaddress.ip_address(ip)) if ip else None,
-        "changes": _json_safe(json.loads(json.dumps(values["changes"] or {}))),
+        "changes": _json_safe(values["changes"] or {}),
         "actor_id": values["actor_id"],
         "zone_id": values["zone_id"],
         "target_id": str(values["target_id"]),
@@ -191,6 +193,8 @@ def _entries() -> Iterator:
 def verify() -> tuple[int, Break | None]:
     """Recompute the chain from the anchor (the last purged entry, or the start): how many
     entries hold, and the first break (None when the whole chain holds)."""
+    from django.utils.translation import gettext as _
+
     from zonedesk.core.models import AuditChainHead
 
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -199,18 +203,20 @@ def verify() -> tuple[int, Break | None]:
     prev, expected, checked = head.anchor_hash, head.anchor_seq + 1, 0
     for entry in _entries():
         if entry.seq < expected:
-            return checked, Break(entry.id, entry.seq, "numbered before the chain's start")
+            return checked, Break(entry.id, entry.seq, _("numbered before the chain's start"))
         if entry.seq != expected:
-            missing = f"{expected}-{entry.seq - 1}"
-            return checked, Break(entry.id, entry.seq, f"entries {missing} are missing before it")
+            missing = {"first": expected, "last": entry.seq - 1}
+            reason = _("entries %(first)s-%(last)s are missing before it") % missing
+            return checked, Break(entry.id, entry.seq, reason)
         if entry.prev_hash != prev:
-            return checked, Break(entry.id, entry.seq, "does not follow the entry before it")
+            return checked, Break(entry.id, entry.seq, _("does not follow the entry before it"))
         if digest(prev, _values(entry)) != entry.hash:
-            return checked, Break(entry.id, entry.seq, "changed since it was written")
+            return checked, Break(entry.id, entry.seq, _("changed since it was written"))
         prev, expected, checked = entry.hash, expected + 1, checked + 1
     if head.seq != expected - 1 or head.hash != prev:
-        missing = f"{expected}-{head.seq}"
-        return checked, Break(None, expected, f"entries {missing} are missing at the end")
+        missing = {"first": expected, "last": head.seq}
+        reason = _("entries %(first)s-%(last)s are missing at the end") % missing
+        return checked, Break(None, expected, reason)
     return checked, None
 
 

@@ -48,7 +48,7 @@ def _audit_entries(request):
 
 # The keys of a security event's detail (core.audit.security_event), by name.
 DETAIL_LABELS = {
-    "path": _lazy("Address"),
+    "path": _lazy("Path"),
     "method": _lazy("Method"),
     "status": _lazy("Answer"),
     "what": _lazy("Exported"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import auditchain
 from zonedesk.core.commands import LANGUAGES, actor, add_language_argument
-from zonedesk.core.errors import DomainError
+from zonedesk.core.errors import DomainError, ValidationFailed
 
 
 def _date(value: str) -> dt.date:
@@ -37,6 +37,8 @@ class Command(BaseCommand):
             before = _date(options["before"])
             try:
                 removed = auditchain.purge(actor=actor(None), before=before)
+            except ValidationFailed as exc:
+                raise CommandError(" ".join(m for ms in exc.errors.values() for m in ms)) from exc
             except DomainError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(_("Removed %(n)d audit entries.") % {"n": removed})
