@@ -175,6 +175,14 @@ def insert(rows: Sequence) -> None:
         )
 
 
+def head() -> tuple[int, str]:
+    """The last entry's number and hash (0 and GENESIS before any entry)."""
+    from zonedesk.core.models import AuditChainHead
+
+    row = AuditChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    return row if row is not None else (0, GENESIS)
+
+
 @dataclass(frozen=True)
 class Break:
     """Where the chain stops holding: the entry (None past the last one) and why."""

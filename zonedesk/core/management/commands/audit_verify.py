@@ -1,7 +1,9 @@
 """zonedesk audit_verify: recompute the audit log's hash chain and name the first broken entry.
 
 Exit code 0 when the whole chain holds, 1 (CommandError) at the first entry that was changed,
-removed around or inserted; run it from cron and alert on a non-zero exit.
+removed around or inserted; run it from cron, alert on a non-zero exit, and keep the printed
+last hash elsewhere (someone able to rewrite the whole database could otherwise cut the end of
+the chain and rewrite the head to match).
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -35,3 +37,9 @@ class Command(BaseCommand):
                     }
                 )
             self.stdout.write(_("Audit chain holds: %(n)d entries.") % {"n": checked})
+            # Kept outside the database (a log server, a ticket), the last hash shows later
+            # whether entries were cut from the end and the head rewritten to match.
+            head = auditchain.head()
+            self.stdout.write(
+                _("Last entry: number %(seq)s, hash %(hash)s.") % {"seq": head[0], "hash": head[1]}
+            )
