@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.casework.api import router as casework_router
+from zonedesk.core import audit
 from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
@@ -136,11 +137,14 @@ def _import_rejected(request, exc: ImportRejected):
 
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request, exc: PermissionDenied):
+    audit.refused(request, 403)
     return api.create_response(request, {"detail": exc.message}, status=403)
 
 
 @api.exception_handler(NotFound)
 def _not_found(request, exc: NotFound):
+    """Not found in the caller's scope (another unit's record, or none): recorded as refused."""
+    audit.refused(request, 404)
     return api.create_response(request, {"detail": exc.message}, status=404)
 
 

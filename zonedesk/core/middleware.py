@@ -2,13 +2,16 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.functional import empty
 
 from zonedesk.core import logs
+from zonedesk.core import audit
 from zonedesk.core.audit import RequestContext, current_context
+from zonedesk.core.views import OutOfScope
 
 request_log = logging.getLogger("zonedesk.request")
 
@@ -34,7 +37,8 @@ def request_id_of(request) -> str:
 class RequestContextMiddleware:
     """Make the client address available to audit entries written while serving a request; give
     the request an id (on every log record written meanwhile, and in the X-Request-ID response
-    header) and log one line when it is answered."""
+    header) and log one line when it is answered; record a page's refusals (403, or 404 for a
+    record out of scope) in the audit log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,6 +58,12 @@ class RequestContextMiddleware:
             return response
         finally:
             current_context.reset(token)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            audit.refused(request, 403)
+        elif isinstance(exception, OutOfScope):
+            audit.refused(request, 404)
 
 
 def log_request(request, response, started: float) -> None:

@@ -236,7 +236,18 @@ class RoleGrant(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="org_rolegrant_unique")
+            models.UniqueConstraint(fields=["user", "role"], name="org_rolegrant_unique"),
+            # Separation of duties (MLPS level 3): at most one of the three duty roles per user
+            # (org.access.DUTY_ROLES; the services say so first, with a field error).
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=["admin", "security", "auditor"]),
+                name="org_rolegrant_one_duty",
+                violation_error_message=_(
+                    "An account holds at most one of the roles system administrator, security "
+                    "administrator and auditor (separation of duties)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -261,6 +272,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # When the token's use was last written to the audit log (at most once an hour: see
+    # org.services.api_token_authenticate).
+    last_audited_at = models.DateTimeField(_("last audited use"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
