@@ -8,8 +8,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.functional import empty
 
-from zonedesk.core import logs
-from zonedesk.core import audit
+from zonedesk.core import audit, logs
 from zonedesk.core.audit import RequestContext, current_context
 from zonedesk.core.views import OutOfScope
 

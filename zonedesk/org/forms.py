@@ -1,6 +1,6 @@
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.apps import apps
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin
