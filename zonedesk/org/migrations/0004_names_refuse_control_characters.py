@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_phone_validation'),
+        ('org', '0003_security_events'),
     ]
 
     operations = [
