@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from tests.enterprises.test_pages import TestForms
+from tests.enterprises import test_pages
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.core.workflow import TransitionEvent
@@ -119,7 +119,7 @@ def en_client(client_for, world):
 
 
 def test_the_firm_form_refuses_a_right_to_left_override(en_client, world):
-    form = TestForms()._form(zone=world.zone_a.pk, name="表单\u202e企业有限公司")
+    form = test_pages.TestForms()._form(zone=world.zone_a.pk, name="表单\u202e企业有限公司")
     form["contacts-0-name"] = "钱\x1b[31m六"
     response = en_client.post("/enterprises/new/", form)
     assert response.status_code == 200
