@@ -160,3 +160,25 @@ def test_public_anonymous_answers_keep_default_caching(client, db):
     assert response.status_code == 200
     assert "no-store" not in cache_control(response)
     assert "Pragma" not in response.headers
+
+
+def test_no_template_carries_inline_script_handlers_or_styles():
+    """What the policy would block, found in the templates themselves (partials and error pages
+    included, which the browser walk may not reach)."""
+    package = ROOT / "zonedesk"
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+    handler = re.compile(r"\son[a-z]+\s*=", re.I)
+    style_attribute = re.compile(r"\sstyle\s*=", re.I)
+    found = []
+    for template in package.glob("**/templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        for name, pattern in (
+            ("script", inline_script),
+            ("handler", handler),
+            ("style", style_attribute),
+        ):
+            found += [
+                f"{template.relative_to(package)}: {name} {m.group()!r}"
+                for m in pattern.finditer(text)
+            ]
+    assert found == []
