@@ -8,6 +8,16 @@ ZONEDESK_AUDIT_RETENTION_DAYS  audit entries kept at least this long (default an
 ZONEDESK_VAR_DIR  folder for the SQLite file, the generated key and uploads (default: ./var)
 LOG_FORMAT     json for one JSON object per log line (default: plain text)
 ZONEDESK_API_TOKEN_DAYS  how long a new API token lasts at most, in days (default 90)
+
+Served over HTTPS (production, README "Production settings"):
+SECURE_COOKIES        1: session and CSRF cookies only over HTTPS (default off)
+SECURE_SSL_REDIRECT   1: redirect plain HTTP to HTTPS (default off; nginx usually does it)
+SECURE_PROXY_SSL_HEADER  1: trust the proxy's `X-Forwarded-Proto: https` (set it only behind a
+                      proxy that overwrites that header; default off)
+SECURE_HSTS_SECONDS   Strict-Transport-Security max-age (default 0: no header); 31536000 = a year
+SECURE_HSTS_INCLUDE_SUBDOMAINS  1: HSTS for every subdomain too (default off)
+SECURE_HSTS_PRELOAD   1: ask to be preloaded in browsers' HSTS lists (default off)
+CSP_REPORT_ONLY       1: send the Content-Security-Policy as report-only (default: enforced)
 """
 
 import os
@@ -63,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -85,6 +96,7 @@ MIDDLEWARE = [
     # First, so that every response (even a redirect to HTTPS) carries the request's id.
     "zonedesk.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "zonedesk.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zonedesk.core.middleware.ChineseFirstLocaleMiddleware",
@@ -98,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "zonedesk.core.middleware.NoStoreMiddleware",
     "zonedesk.casework.workdays.CalendarCacheMiddleware",
 ]
 
@@ -173,6 +186,39 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER") else None
+)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from our own static
+# files (ECharts, htmx and Tabler are served locally), no inline script, no inline event handler,
+# no eval, no style="" attribute; templates bind behaviour in static/zonedesk/app.js from data-
+# attributes and pass data through json_script. Tabler's CSS draws its form arrows and checks
+# as data: SVG images. ECharts (canvas) and Tabler's JS style elements through the CSS object
+# model, which CSP does not restrict; the charts' tooltips use renderMode "richText" (drawn on
+# the canvas), because HTML tooltips carry style attributes.
+_csp = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

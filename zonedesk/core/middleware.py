@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
 from zonedesk.core import audit, logs
@@ -129,3 +130,24 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Forbid browsers and proxies to keep any response sent to a signed-in user or token.
+
+    Pages and API answers hold firms' figures and people's phone numbers: a shared computer's
+    back button or a proxy's cache must not show them to the next person. Static files (served
+    by nginx, or by runserver outside the middleware) and anonymous pages (the log-in form) keep
+    their default caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # the token's user once the API authenticated it
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+            response["Pragma"] = "no-cache"  # HTTP/1.0 caches
+        return response

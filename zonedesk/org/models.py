@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.fields import phone_validator
+from zonedesk.core.fields import phone_validator, validate_name
 
 area_code_validator = RegexValidator(
     r"^\d{6}$", _("An administrative division code (GB/T 2260) has six digits.")
@@ -36,7 +36,7 @@ class Area(models.Model):
     code = models.CharField(
         _("division code"), max_length=6, unique=True, validators=[area_code_validator]
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -87,7 +87,7 @@ class Zone(models.Model):
     """An economic and technological development zone, under one area."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[zone_code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="zones"
     )
@@ -107,7 +107,7 @@ class Department(models.Model):
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="departments"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         verbose_name = _("department")
@@ -124,7 +124,7 @@ class Department(models.Model):
 class Bank(models.Model):
     """A bank (or branch) that offers financing to firms."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_name])
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="banks"
     )
@@ -155,7 +155,9 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A person using zonedesk. Belongs to one unit: a zone, or an area above zones."""
 
-    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=50, blank=True, validators=[validate_name]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     zone = models.ForeignKey(
         Zone,
@@ -265,7 +267,7 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
