@@ -28,8 +28,11 @@ def row(cells: list[str], r: int | None = None) -> str:
     return f'<row r="{r}">' + "".join(cells) + "</row>" if r else "<row>" + "".join(cells) + "</row>"
 
 
-def xlsx(rows_xml: str, shared: list[str] | None = None, sheet: str = "enterprises") -> bytes:
-    """An .xlsx of one sheet whose <sheetData> is `rows_xml` (rows and cells as given)."""
+def xlsx(
+    rows_xml: str, shared: list[str] | None = None, sheet: str = "enterprises", prolog: str = ""
+) -> bytes:
+    """An .xlsx of one sheet whose <sheetData> is `rows_xml` (rows and cells as given);
+    `prolog` goes before the worksheet's root element (a DOCTYPE, say)."""
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -66,7 +69,7 @@ def xlsx(rows_xml: str, shared: list[str] | None = None, sheet: str = "enterpris
             + "</Relationships>"
         ),
         "xl/worksheets/sheet1.xml": (
-            f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{rows_xml}'
+            f'<?xml version="1.0"?>{prolog}<worksheet xmlns="{MAIN}"><sheetData>{rows_xml}'
             "</sheetData></worksheet>"
         ),
     }

@@ -79,6 +79,8 @@ def read_in_child(data: bytes, sheet_name: str | None, *, memory_bytes: int, cpu
 def _child(argv: list[str]) -> int:
     memory, cpu, sheet = int(argv[0]), int(argv[1]), argv[2] or None
     data = sys.stdin.buffer.read()
+    import python_calamine  # noqa: F401 - loaded before the limit, which is for the reading
+
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
