@@ -200,5 +200,5 @@ def test_rows_and_cells_without_references_are_read_where_they_are(world):
 def test_system_import_of_a_crafted_file_changes_nothing():
     before = Enterprise.objects.count()
     with pytest.raises(ImportRejected):
-        enterprise_import(actor=SYSTEM, fileobj=ATTACKS["xlsx rows without r="][0]())
+        enterprise_import(actor=SYSTEM, fileobj=ATTACKS["xlsx one cell at XFD1048576"][0]())
     assert Enterprise.objects.count() == before
