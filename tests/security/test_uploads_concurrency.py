@@ -17,7 +17,7 @@ from zonedesk.core import uscc
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.services import enterprise_import
 
-FIRMS = 3000
+FIRMS = 8000
 
 
 def credit_code(n: int) -> str:
