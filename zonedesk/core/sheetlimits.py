@@ -29,7 +29,7 @@ from xml.parsers import expat
 from django.utils.translation import gettext as _
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-CHUNK = 1 << 16
+CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _scan_zip(data: bytes, limits: Limits) -> str:
 
 
 def _scan_parts(archive: zipfile.ZipFile, kind: str, limits: Limits) -> None:
-    from zonedesk.core.sheetlimits_xml import OdsCounter, SharedStrings, XlsxCounter
+    from zonedesk.core.sheetlimits_xml import OdsCounter, SharedStrings, XlsxScanner
 
     extent = _Extent(limits)
     budget = [limits.max_uncompressed]
@@ -177,7 +177,7 @@ def _scan_parts(archive: zipfile.ZipFile, kind: str, limits: Limits) -> None:
         else:
             rest.append(info)
     for info in rest:
-        _stream(archive, info, XlsxCounter(extent, lengths), budget)
+        _scan_bytes(archive, info, XlsxScanner(extent, lengths), budget)
 
 
 def _root(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
@@ -199,6 +199,37 @@ def _root(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
     except expat.ExpatError:
         return ""
     return ""
+
+
+def _chunks(archive, info, budget: list[int], limits: Limits):
+    with archive.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise SheetTooLarge(
+                    _("The file unpacks to more than %(mb)d MB.")
+                    % {"mb": limits.max_uncompressed // 2**20}
+                )
+            yield chunk
+
+
+def _scan_bytes(archive, info, scanner, budget: list[int]) -> None:
+    """Feed a part to a byte scanner in runs of whole tags (cut before the last '<')."""
+    tail = b""
+    for n, chunk in enumerate(_chunks(archive, info, budget, scanner.extent.limits)):
+        if n == 0 and (chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in chunk[:200]):
+            raise ValueError("UTF-16")  # office parts are UTF-8; the scanner reads bytes
+        buffer = tail + chunk
+        cut = buffer.rfind(b"<")
+        if cut <= 0:
+            tail = buffer
+            continue
+        scanner.feed(buffer[:cut])
+        tail = buffer[cut:]
+        if len(tail) > CHUNK * 4:
+            raise ValueError("a tag longer than the chunk")
+    if tail:
+        scanner.feed(tail)
 
 
 def _stream(archive, info, counter, budget: list[int]) -> None:

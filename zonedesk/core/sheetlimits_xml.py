@@ -86,71 +86,121 @@ class SharedStrings(_Counter):
             self.current += len(data)
 
 
-class XlsxCounter(_Counter):
-    """A worksheet (any part with <sheetData>): every cell's position, with or without r=."""
+P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (x:row from the OpenXML SDK)
+ROW_TAG = re.compile(b"<" + P + rb"row(?=[\s/>])([^>]*)>")
+CELL_TAG = re.compile(b"<" + P + rb"c(?=[\s/>])([^>]*)>")
+ROW_NO_REF = re.compile(b"<" + P + rb"row(?=[\s/>])(?![^>]*\sr=)")
+CELL_NO_REF = re.compile(b"<" + P + rb"c(?=[\s/>])(?![^>]*\sr=)")
+ROW_REF = re.compile(b"<" + P + rb"row\s[^>]*?\br=[\"'](\d{1,9})[\"']")
+CELL_REF = re.compile(b"<" + P + rb"c\s[^>]*?\br=[\"']\$?([A-Za-z]{1,4})\$?(\d{1,9})[\"']")
+ATTR_R = re.compile(rb"\sr=[\"']\$?([A-Za-z]{0,4})\$?(\d{0,9})[\"']")
+SHARED_CELL = re.compile(
+    b"<" + P + rb"c\s[^>]*\bt=[\"']s[\"'][^>]*>\s*<" + P + rb"v>\s*(\d{1,10})\s*<"
+)
+TEXT = re.compile(b"<" + P + rb"t(?:\s[^>]*)?>([^<]*)<")
+VALUE = re.compile(b"<" + P + rb"v>([^<]*)<")
+SHEET_DATA = re.compile(b"<" + P + rb"sheetData[\s/>]")
+PREFIXED = re.compile(rb"</?[A-Za-z_][\w.-]*:")
+TAG_ENDS = (b" ", b">", b"/")
+ODD_SPACE = re.compile(rb"<(?:c|row)[\t\n\r]")
+PLAIN_ROW = re.compile(rb'<row r="(\d{1,9})"')
+PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,9})"')
+PLAIN_SHARED = re.compile(rb't="s"[^<>]*><v>(\d{1,10})</v>')
+
+
+class XlsxScanner:
+    """A worksheet (any part with <sheetData>) scanned as bytes, chunk by chunk: the position of
+    every cell, with or without r=, and the text it holds. Files whose rows and cells all carry
+    their references (every common writer's) are measured with C-level regex passes; the others
+    walk their tags one by one (expat's per-element callbacks were ten times slower)."""
 
     def __init__(self, extent, lengths: array):
-        super().__init__(extent)
-        self.lengths = lengths
-        self.in_data = False
+        self.extent, self.lengths = extent, lengths
         self.row = self.col = 0
-        self.cell_type = None  # None outside a cell
-        self.in_text = False
-        self.chars_in_cell = 0
-        self.value = []
+        self.started = False
 
-    def start(self, name, attrs):
-        local = _local(name)
-        if local == "sheetData":
-            self.in_data, self.row = True, 0
+    def feed(self, segment: bytes) -> None:
+        """A run of whole tags (the caller cuts before the last '<')."""
+        if not self.started:
+            if b"<!DOCTYPE" in segment or b"<!ENTITY" in segment:
+                raise ValueError("DOCTYPE")
+            if SHEET_DATA.search(segment) is None and not self.row:
+                return  # not a worksheet (yet): styles, drawings, ...
+            self.started = True
             self.extent.new_sheet()
-        elif not self.in_data:
-            return
-        elif local == "row":
-            self.row = _int(attrs.get("r"), self.row + 1)
-            self.col = 0
-        elif local == "c":
-            self._cell(attrs)
-        elif local in ("v", "t") and self.cell_type is not None:
-            self.in_text = True
+        if not self._plain(segment):
+            if ROW_NO_REF.search(segment) or CELL_NO_REF.search(segment):
+                self._walk(segment)
+            else:
+                self._referenced(segment)
+            self._text(segment)
 
-    def _cell(self, attrs):
-        ref = attrs.get("r")
-        row = self.row
-        if ref:
-            m = _REF.match(ref)
-            if m is None:
-                raise ValueError(ref)
-            self.col, row = _column_number(m.group(1)), int(m.group(2))
-        else:
-            self.col += 1
-        # A styled empty cell counts too: the reader's used area may include it.
-        self.extent.reach(max(row, 1), max(self.col, 1))
-        self.cell_type = attrs.get("t", "n")
-        self.chars_in_cell = 0
-        self.value = []
+    def _plain(self, segment: bytes) -> bool:
+        """The common layout, measured with counts and literal-led patterns only: no prefixes,
+        every <row r="n"> and <c r="An"> referenced, shared strings as t="s"><v>i</v>. False
+        (nothing done) when the segment strays from it in any way."""
+        if PREFIXED.search(segment) or ODD_SPACE.search(segment):
+            return False
+        rows = [segment.count(b"<row" + end) for end in TAG_ENDS]
+        cells = [segment.count(b"<c" + end) for end in TAG_ENDS]
+        row_refs = PLAIN_ROW.findall(segment)
+        cell_refs = PLAIN_CELL.findall(segment)
+        shared = PLAIN_SHARED.findall(segment)
+        if (
+            sum(rows) != len(row_refs)
+            or sum(cells) != len(cell_refs)
+            or segment.count(b't="s"') != len(shared)
+            or b't="str"' in segment
+        ):
+            return False
+        if row_refs:
+            self.row = max(self.row, max(map(int, set(row_refs))))
+        if cell_refs:
+            width = max(map(_column_number_b, {c for c, _r in cell_refs}))
+            height = max(map(int, {r for _c, r in cell_refs}))
+            self.extent.reach(max(height, 1), max(width, 1))
+        lengths, limit = self.lengths, len(self.lengths)
+        used = [lengths[i] for i in map(int, shared) if i < limit]
+        inline = [len(t.decode("utf-8", "replace")) for t in TEXT.findall(segment)]
+        self.extent.add_text(sum(used) + sum(inline), max(inline, default=0))
+        return True
 
-    def end(self, name):
-        if not self.in_data:
-            return
-        local = _local(name)
-        if local in ("v", "t"):
-            self.in_text = False
-        elif local == "c" and self.cell_type is not None:
-            chars = self.chars_in_cell
-            if self.cell_type == "s" and self.value:
-                index = int("".join(self.value))
-                chars = self.lengths[index] if index < len(self.lengths) else 0
-            self.extent.add_text(chars if self.cell_type in _TEXT_TYPES else 0, chars)
-            self.cell_type = None
-        elif local == "sheetData":
-            self.in_data = False
+    def _referenced(self, segment: bytes) -> None:
+        rows = ROW_REF.findall(segment)
+        cells = CELL_REF.findall(segment)
+        if rows:
+            self.row = max(self.row, max(map(int, set(rows))))
+        if cells:
+            width = max(map(_column_number_b, set(c for c, _r in cells)))
+            height = max(map(int, set(r for _c, r in cells)))
+            self.extent.reach(max(height, 1), max(width, 1))
 
-    def chars(self, data):
-        if self.in_text:
-            self.chars_in_cell += len(data)
-            if self.cell_type == "s" and len(self.value) < 4:
-                self.value.append(data.strip())
+    def _walk(self, segment: bytes) -> None:
+        for m in re.finditer(b"<" + P + rb"(row|c)(?=[\s/>])([^>]*)>", segment):
+            ref = ATTR_R.search(m.group(2))
+            if m.group(1) == b"row":
+                self.row = int(ref.group(2)) if ref and ref.group(2) else self.row + 1
+                self.col = 0
+                continue
+            row = self.row
+            if ref and ref.group(1):
+                self.col = _column_number_b(ref.group(1))
+                row = int(ref.group(2) or row)
+            else:
+                self.col += 1
+            self.extent.reach(max(row, 1), max(self.col, 1))
+
+    def _text(self, segment: bytes) -> None:
+        """Shared strings as often as cells use them, inline strings, and each value's size."""
+        lengths, limit = self.lengths, len(self.lengths)
+        used = [lengths[i] for i in map(int, SHARED_CELL.findall(segment)) if i < limit]
+        inline = [len(t.decode("utf-8", "replace")) for t in TEXT.findall(segment)]
+        longest = max(map(len, VALUE.findall(segment)), default=0)
+        self.extent.add_text(sum(used) + sum(inline), max([longest, *inline], default=0))
+
+
+def _column_number_b(letters: bytes) -> int:
+    return _column_number(letters.decode("ascii"))
 
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
