@@ -138,7 +138,7 @@ ATTACKS = {
     ),
     "xls a string table of four billion strings": (
         lambda: patched_xls(SST_HEAD, bytes.fromhex("fc008800ffffffffffffffff0f00")),
-        "cells in all",
+        "declares 4294967295 strings",
     ),
     "zip of ten thousand parts": (many_parts, "more than 10000 parts"),
     "zip without a workbook (.xlsb, .docx)": (

@@ -25,7 +25,9 @@ def inline(text: str) -> str:
 
 
 def row(cells: list[str], r: int | None = None) -> str:
-    return f'<row r="{r}">' + "".join(cells) + "</row>" if r else "<row>" + "".join(cells) + "</row>"
+    return (
+        f'<row r="{r}">' + "".join(cells) + "</row>" if r else "<row>" + "".join(cells) + "</row>"
+    )
 
 
 def xlsx(

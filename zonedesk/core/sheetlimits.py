@@ -105,6 +105,14 @@ class _Extent:
                 % {"max": self.limits.max_text_chars}
             )
 
+    def strings(self, count: int) -> None:
+        """A string table of `count` strings (the reader may reserve room for all of them)."""
+        if count > self.limits.max_cells:
+            raise SheetTooLarge(
+                _("The file declares %(n)d strings; at most %(max)d are read.")
+                % {"n": count, "max": self.limits.max_cells}
+            )
+
     def _refuse(self):
         lim = self.limits
         raise SheetTooLarge(

@@ -34,7 +34,6 @@ def _stream(data: bytes) -> bytes:
 def scan_xls(data: bytes, extent) -> None:
     stream = _stream(data)
     at, end = 0, len(stream)
-    limits = extent.limits
     while at + 4 <= end:
         kind, size = struct.unpack_from("<HH", stream, at)
         body = stream[at + 4 : at + 4 + size]
@@ -55,9 +54,7 @@ def scan_xls(data: bytes, extent) -> None:
         elif kind == DIMENSIONS and size >= 10:
             _dimensions(body, extent)
         elif kind == SST and size >= 8:
-            _total, unique = struct.unpack_from("<II", body)
-            if unique > limits.max_cells:
-                extent._refuse()
+            extent.strings(max(struct.unpack_from("<II", body)))
 
 
 def _dimensions(body: bytes, extent) -> None:

@@ -76,8 +76,7 @@ class SharedStrings(_Counter):
             self.in_text = False
         elif local == "si":
             self.extent.add_text(0, self.current)
-            if len(self.lengths) >= self.extent.limits.max_cells:
-                self.extent._refuse()
+            self.extent.strings(len(self.lengths) + 1)
             self.lengths.append(self.current)
             self.current = -1
 
