@@ -79,6 +79,14 @@ ATTACKS = {
         lambda: xlsx_rows(row(["<c><v>1</v></c>"] * 65)),
         "column 65",
     ),
+    "xlsx a ten-digit reference": (
+        lambda: xlsx_rows('<row><c r="A1234567890"><v>1</v></c></row>'),
+        "reaches row 1234567890",
+    ),
+    "xlsx prefixed tags, a reference in single quotes, a newline before r=": (
+        lambda: xlsx_rows("<x:row><x:c r='B300000'/></x:row><row><c\nr=\"C5\"/></row>"),
+        "reaches row 300000",
+    ),
     "xlsx a shared string in every cell": (
         lambda: xlsx_rows(row(['<c t="s"><v>0</v></c>'] * 10) * 700, shared=["x" * 30_000]),
         "characters of text together",

@@ -10,6 +10,7 @@ input; no Django is imported, so the child starts in a fraction of a second.
 """
 
 import io
+import logging
 import os
 import pickle
 import resource
@@ -71,6 +72,7 @@ def read_in_child(data: bytes, sheet_name: str | None, *, memory_bytes: int, cpu
     detail = done.stderr.decode("utf-8", "replace")[-500:]
     if done.returncode == EXIT_UNREADABLE:
         raise ChildFailed("unreadable", detail)
+    logging.getLogger(__name__).warning("the sheet reader ended with %s", done.returncode)
     if done.returncode in (-9, -24, 137, 152) and "MemoryError" not in detail:
         raise ChildFailed("time", detail)  # SIGKILL / SIGXCPU: the CPU limit
     raise ChildFailed("memory", detail)  # MemoryError, or an allocator's abort (SIGABRT)
