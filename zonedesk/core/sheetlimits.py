@@ -7,10 +7,11 @@ repeated a billion times, `<text:s text:c="1000000000"/>`, a DIMENSIONS record o
 claiming the whole sheet. So every accepted format is scanned first, counting what the reader
 would build, not what the file declares:
 
-- .xlsx: every XML part streamed out of the zip through expat (no tree), rows and cells counted
-  with or without their `r=` references, shared strings' lengths summed over the cells that
-  use them;
-- .ods: content.xml streamed the same way, repeats multiplied out arithmetically (empty trailing
+- .xlsx: every XML part streamed out of the zip in 1 MB runs of whole tags: worksheets as
+  bytes (counts and literal-led regexes for the common layout, a tag-by-tag walk for rows and
+  cells without `r=`), string tables through expat; shared strings' lengths summed over the
+  cells that use them; a DOCTYPE refused;
+- .ods: content.xml streamed through expat (no tree), repeats multiplied out arithmetically (empty trailing
   rows and cells, which LibreOffice writes a million of, are counted but never expanded);
 - .xls: the BIFF records of the OLE stream (olefile): DIMENSIONS, ROW and every cell record's
   row and column, and the shared-string table's size.
