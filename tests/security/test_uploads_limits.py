@@ -66,6 +66,17 @@ def many_parts() -> bytes:
     return buffer.getvalue()
 
 
+def with_ods_bomb(data: bytes) -> bytes:
+    """The .xlsx with the .ods bomb's content.xml added: whichever the reader picks is checked."""
+    bomb = ods_sheet(ods_row([ods_cell(1.0, 10**6)]))
+    with zipfile.ZipFile(io.BytesIO(bomb)) as z:
+        content = z.read("content.xml")
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr("content.xml", content)
+    return out.getvalue()
+
+
 ATTACKS = {
     "xlsx rows without r=": (
         lambda: xlsx_rows("<row><c><v>1</v></c></row>" * 200_001),
@@ -149,6 +160,10 @@ ATTACKS = {
         "declares 4294967295 strings",
     ),
     "zip of ten thousand parts": (many_parts, "more than 10000 parts"),
+    "an .xlsx carrying an .ods bomb as well": (
+        lambda: with_ods_bomb(xlsx_rows()),
+        "column 1000000",
+    ),
     "zip without a workbook (.xlsb, .docx)": (
         lambda: xlsx_rows().replace(b"xl/workbook.xml", b"xl/workbook.bin"),
         "not a readable spreadsheet",

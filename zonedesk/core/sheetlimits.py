@@ -173,8 +173,10 @@ def _scan_parts(archive: zipfile.ZipFile, kind: str, limits: Limits) -> None:
     extent = _Extent(limits)
     budget = [limits.max_uncompressed]
     xml_parts = [i for i in archive.infolist() if i.filename.lower().endswith((".xml", ".rels"))]
-    if kind == "ods":
+    if "content.xml" in archive.namelist():
+        # Scanned whatever the kind: a zip holding both must not let either reader through.
         _stream(archive, archive.getinfo("content.xml"), OdsCounter(extent), budget)
+    if kind == "ods":
         return
     lengths = array("L")
     # Shared strings first: a cell's text is only known through its string's length. A part
