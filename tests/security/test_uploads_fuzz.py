@@ -3,7 +3,7 @@
 Hypothesis builds .xlsx (zipped by hand: rows without r=, far references, huge shared and inline
 strings) and .ods (rows and cells repeated up to a billion times, empty or not, `text:s`
 runs); .xls are LibreOffice's own file with its BIFF records patched (a cell's row and column,
-the DIMENSIONS, the string table's count). Each file must be:
+the DIMENSIONS, the string table's count) or random bytes overwritten. Each file must be:
 
 - imported or refused with a sentence (never a crash of the reader);
 - read within PEAK_MB of memory above the reading process's own (measured in a separate
@@ -119,7 +119,12 @@ def ods_book(draw) -> bytes:
 @st.composite
 def xls_book(draw) -> bytes:
     data = libreoffice_xls()
-    which = draw(st.sampled_from(["cell", "dimensions", "sst"]))
+    which = draw(st.sampled_from(["cell", "dimensions", "sst", "bytes"]))
+    if which == "bytes":  # a broken container or stream: refused, never a crash
+        broken = bytearray(data)
+        for _ in range(draw(st.integers(1, 8))):
+            broken[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(broken)
     if which == "cell":
         row, col = draw(st.integers(0, 65_535)), draw(st.integers(0, 65_535))
         patched = LAST_CELL[:4] + struct.pack("<HH", row, col) + LAST_CELL[8:]

@@ -16,15 +16,21 @@ MULTI = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK: row, first column, ..., 
 
 
 def _stream(data: bytes) -> bytes:
+    """The workbook stream. A crafted container (a FAT chain that loops, a stream said to be
+    larger than the file) is "not a spreadsheet", never a large read."""
     try:
         ole = olefile.OleFileIO(data)
-    except (OSError, ValueError, struct.error, IndexError) as exc:
+    except Exception as exc:  # olefile raises many kinds on a broken container
         raise NotASpreadsheet() from exc
     try:
         for name in ("Workbook", "Book"):
             if ole.exists(name):
+                if ole.get_size(name) > len(data):
+                    raise NotASpreadsheet()
                 return ole.openstream(name).read()
-    except (OSError, ValueError, struct.error, IndexError) as exc:
+    except NotASpreadsheet:
+        raise
+    except Exception as exc:  # as above
         raise NotASpreadsheet() from exc
     finally:
         ole.close()
