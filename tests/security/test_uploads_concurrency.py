@@ -60,7 +60,7 @@ def test_another_user_writes_while_a_large_import_is_parsed(world, tmp_path):
     importer = threading.Thread(target=run_import)
     started = time.monotonic()
     importer.start()
-    time.sleep(0.3)  # the import is reading the file; the old code held the lock from here
+    time.sleep(0.1)  # the import is reading the file; the old code held the lock from here
     firm = world.firm_a
     n = 0
     while importer.is_alive():
@@ -72,7 +72,7 @@ def test_another_user_writes_while_a_large_import_is_parsed(world, tmp_path):
         else:
             if importer.is_alive():  # finished while the import was still running
                 writes.append(time.monotonic() - started)
-        time.sleep(0.02)
+        time.sleep(0.01)
     importer.join()
 
     assert "error" not in outcome, outcome
