@@ -245,6 +245,23 @@ ZONEDESK = {
     "IMPORT_INLINE_BYTES": int(os.environ.get("ZONEDESK_IMPORT_INLINE_BYTES", 256 * 1024)),
     # An import's error report keeps at most this many problems.
     "IMPORT_MAX_ERRORS": 1000,
+    # The real extent of an upload, measured while streaming it before any grid is built
+    # (core.sheetlimits): past any of these it is refused with a message saying which. Cells
+    # are the rows x columns of every sheet together; text is all cells' characters together,
+    # a shared string counted at each use; uncompressed is the bytes an .xlsx/.ods unpacks to.
+    "IMPORT_MAX_ROWS": int(os.environ.get("ZONEDESK_IMPORT_MAX_ROWS", 200_000)),
+    "IMPORT_MAX_COLUMNS": int(os.environ.get("ZONEDESK_IMPORT_MAX_COLUMNS", 64)),
+    "IMPORT_MAX_CELLS": int(os.environ.get("ZONEDESK_IMPORT_MAX_CELLS", 3_000_000)),
+    "IMPORT_MAX_CELL_CHARS": int(os.environ.get("ZONEDESK_IMPORT_MAX_CELL_CHARS", 32_767)),
+    "IMPORT_MAX_TEXT_CHARS": int(os.environ.get("ZONEDESK_IMPORT_MAX_TEXT_CHARS", 20_000_000)),
+    "IMPORT_MAX_UNCOMPRESSED": int(
+        os.environ.get("ZONEDESK_IMPORT_MAX_UNCOMPRESSED", 256 * 1024 * 1024)
+    ),
+    # Files above IMPORT_INLINE_BYTES, and every .xls, are read in a child process limited to
+    # this much address space (MB) and CPU time (s): a file that needs more fails its own
+    # import, not the server or the worker. 0 MB reads in the process itself.
+    "IMPORT_MEMORY_MB": int(os.environ.get("ZONEDESK_IMPORT_MEMORY_MB", 1024)),
+    "IMPORT_CPU_SECONDS": int(os.environ.get("ZONEDESK_IMPORT_CPU_SECONDS", 120)),
     # Casework time limits in working days (the calendar of casework.CalendarDay): accept a
     # problem, first reply after acceptance, resolve after acceptance, and resolve when the
     # limit was extended (once).

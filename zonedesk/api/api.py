@@ -1,5 +1,6 @@
 """The one versioned API, /api/v1/. Each app contributes a router from its own api.py."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -128,7 +129,8 @@ def _import_rejected(request, exc: ImportRejected):
                     "value": e.value,
                     "reason": e.reason,
                 }
-                for e in exc.errors
+                # As many as an import job keeps; each value already cut short (CellError).
+                for e in exc.errors[: settings.ZONEDESK["IMPORT_MAX_ERRORS"]]
             ],
         },
         status=400,
