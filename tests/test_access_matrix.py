@@ -57,7 +57,15 @@ MATRIX = {
     "enterprises:import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
     "enterprises:import_template": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
     "zones": (same("V", "302"), same("H", "302")),
-    "audit_log": ("V 403 403 403 403 403 403 V 403 V 302", "H 403 403 403 403 403 403 H 403 H 302"),
+    # The auditor alone reads the log (separation of duties: not the administrators it records).
+    "audit_log": (
+        "403 403 403 403 403 403 403 V 403 403 302",
+        "403 403 403 403 403 403 403 H 403 403 302",
+    ),
+    "audit_export": (
+        "403 403 403 403 403 403 403 V 403 403 302",
+        "403 403 403 403 403 403 403 H 403 403 302",
+    ),
     "users": ("V 403 403 403 403 403 403 403 403 V 302", "H 403 403 403 403 403 403 403 403 H 302"),
     "user_create": ("200 403 403 403 403 403 403 403 403 200 302",) * 2,
     "user_edit": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
@@ -610,7 +618,7 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), zone.name
         case "api:list_zones":
             return client.get(reverse(name)), f'"{zone.code}"'
-        case "audit_log":
+        case "audit_log" | "audit_export":
             return client.get(reverse(name)), firm.name
         case "users":
             return client.get(reverse(name)), _staff(world, scope).username

@@ -4,9 +4,20 @@ DATABASE_URL   database (default: SQLite file var/zonedesk.sqlite3); e.g. postgr
 SECRET_KEY     signing key (default: a random key generated once into var/secret_key)
 DEBUG          1/true to enable debug pages and static serving by runserver (default off)
 ALLOWED_HOSTS  comma-separated host names (default: localhost, 127.0.0.1, [::1])
+ZONEDESK_AUDIT_RETENTION_DAYS  audit entries kept at least this long (default and minimum 180)
 ZONEDESK_VAR_DIR  folder for the SQLite file, the generated key and uploads (default: ./var)
 LOG_FORMAT     json for one JSON object per log line (default: plain text)
 ZONEDESK_API_TOKEN_DAYS  how long a new API token lasts at most, in days (default 90)
+
+Served over HTTPS (production, README "Production settings"):
+SECURE_COOKIES        1: session and CSRF cookies only over HTTPS (default off)
+SECURE_SSL_REDIRECT   1: redirect plain HTTP to HTTPS (default off; nginx usually does it)
+SECURE_PROXY_SSL_HEADER  1: trust the proxy's `X-Forwarded-Proto: https` (set it only behind a
+                      proxy that overwrites that header; default off)
+SECURE_HSTS_SECONDS   Strict-Transport-Security max-age (default 0: no header); 31536000 = a year
+SECURE_HSTS_INCLUDE_SUBDOMAINS  1: HSTS for every subdomain too (default off)
+SECURE_HSTS_PRELOAD   1: ask to be preloaded in browsers' HSTS lists (default off)
+CSP_REPORT_ONLY       1: send the Content-Security-Policy as report-only (default: enforced)
 """
 
 import os
@@ -62,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -84,6 +96,7 @@ MIDDLEWARE = [
     # First, so that every response (even a redirect to HTTPS) carries the request's id.
     "zonedesk.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "zonedesk.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zonedesk.core.middleware.ChineseFirstLocaleMiddleware",
@@ -97,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "zonedesk.core.middleware.NoStoreMiddleware",
     "zonedesk.casework.workdays.CalendarCacheMiddleware",
 ]
 
@@ -172,6 +186,39 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER") else None
+)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from our own static
+# files (ECharts, htmx and Tabler are served locally), no inline script, no inline event handler,
+# no eval, no style="" attribute; templates bind behaviour in static/zonedesk/app.js from data-
+# attributes and pass data through json_script. Tabler's CSS draws its form arrows and checks
+# as data: SVG images. ECharts (canvas) and Tabler's JS style elements through the CSS object
+# model, which CSP does not restrict; the charts' tooltips use renderMode "richText" (drawn on
+# the canvas), because HTML tooltips carry style attributes.
+_csp = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -198,6 +245,23 @@ ZONEDESK = {
     "IMPORT_INLINE_BYTES": int(os.environ.get("ZONEDESK_IMPORT_INLINE_BYTES", 256 * 1024)),
     # An import's error report keeps at most this many problems.
     "IMPORT_MAX_ERRORS": 1000,
+    # The real extent of an upload, measured while streaming it before any grid is built
+    # (core.sheetlimits): past any of these it is refused with a message saying which. Cells
+    # are the rows x columns of every sheet together; text is all cells' characters together,
+    # a shared string counted at each use; uncompressed is the bytes an .xlsx/.ods unpacks to.
+    "IMPORT_MAX_ROWS": int(os.environ.get("ZONEDESK_IMPORT_MAX_ROWS", 200_000)),
+    "IMPORT_MAX_COLUMNS": int(os.environ.get("ZONEDESK_IMPORT_MAX_COLUMNS", 64)),
+    "IMPORT_MAX_CELLS": int(os.environ.get("ZONEDESK_IMPORT_MAX_CELLS", 3_000_000)),
+    "IMPORT_MAX_CELL_CHARS": int(os.environ.get("ZONEDESK_IMPORT_MAX_CELL_CHARS", 32_767)),
+    "IMPORT_MAX_TEXT_CHARS": int(os.environ.get("ZONEDESK_IMPORT_MAX_TEXT_CHARS", 20_000_000)),
+    "IMPORT_MAX_UNCOMPRESSED": int(
+        os.environ.get("ZONEDESK_IMPORT_MAX_UNCOMPRESSED", 256 * 1024 * 1024)
+    ),
+    # Files above IMPORT_INLINE_BYTES, and every .xls, are read in a child process limited to
+    # this much address space (MB) and CPU time (s): a file that needs more fails its own
+    # import, not the server or the worker. 0 MB reads in the process itself.
+    "IMPORT_MEMORY_MB": int(os.environ.get("ZONEDESK_IMPORT_MEMORY_MB", 1024)),
+    "IMPORT_CPU_SECONDS": int(os.environ.get("ZONEDESK_IMPORT_CPU_SECONDS", 120)),
     # Casework time limits in working days (the calendar of casework.CalendarDay): accept a
     # problem, first reply after acceptance, resolve after acceptance, and resolve when the
     # limit was extended (once).
@@ -212,6 +276,11 @@ ZONEDESK = {
     "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
     # An API token lasts at most this many days (its creator may choose fewer).
     "API_TOKEN_DAYS": int(os.environ.get("ZONEDESK_API_TOKEN_DAYS", 90)),
+    # How long audit entries are kept at least (`zonedesk audit_purge` refuses younger ones).
+    # MLPS level 3 asks for six months: a value below 180 days counts as 180.
+    "AUDIT_RETENTION_DAYS": int(os.environ.get("ZONEDESK_AUDIT_RETENTION_DAYS", 180)),
+    # A token's use is audited at most once in this many seconds (core.audit.TOKEN_USED).
+    "TOKEN_AUDIT_EVERY_SECONDS": int(os.environ.get("ZONEDESK_TOKEN_AUDIT_EVERY_SECONDS", 3600)),
 }
 
 # The second factor (django-otp): the issuer shown in authenticator apps; wrong codes make the

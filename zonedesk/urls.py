@@ -32,6 +32,7 @@ urlpatterns = [
     path("casework/", include("zonedesk.casework.urls")),
     path("zones/", org_views.zone_list, name="zones"),
     path("audit/", org_views.audit_log, name="audit_log"),
+    path("audit/export/", org_views.audit_export, name="audit_export"),
     path("users/", org_views.user_list, name="users"),
     path("users/new/", org_views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", org_views.user_edit, name="user_edit"),

@@ -48,7 +48,7 @@ def test_leader_walks_list_search_and_detail_without_errors(people, live_server,
 
     page.goto(f"{live_server.url}/")
     expect(page.get_by_test_id("total-firms")).to_have_text("32")
-    page.wait_for_function("document.querySelector('#industry-chart canvas') !== null")
+    page.locator("#industry-chart canvas").wait_for(state="attached")  # no eval under CSP
     assert problems == []
 
 

@@ -245,7 +245,10 @@ def test_a_firm_of_another_unit_cannot_be_changed_by_import(world):
     ]
     with translation.override("en"), pytest.raises(ImportRejected) as exc:
         enterprise_import(actor=world.users["leader"], fileobj=workbook([row]))
-    assert "may not change it" in exc.value.errors[0].reason
+    # Refused without saying that (or where) the code is registered (issue 14).
+    assert [e.reason for e in exc.value.errors] == [
+        "You may not register or change a firm with this credit code."
+    ]
     world.firm_b.refresh_from_db()
     assert world.firm_b.zone == world.zone_b
 

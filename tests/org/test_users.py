@@ -151,21 +151,21 @@ def test_pages_create_edit_and_reset(world, client_for):
             "username": "page-user",
             "full_name": "页面用户",
             "unit": f"zone:{world.zone_a.pk}",
-            "roles": ["officer", "auditor"],
+            "roles": ["officer", "leader"],
             "password": GOOD_PASSWORD,
         },
     )
     assert response.status_code == 302
     user = User.objects.get(username="page-user")
-    assert user.roles == {"officer", "auditor"}
+    assert user.roles == {"officer", "leader"}
 
     response = client.post(
         f"/users/{user.pk}/edit/",
-        {"full_name": "改名", "roles": ["auditor"], "is_active": "on", "version": user.version},
+        {"full_name": "改名", "roles": ["leader"], "is_active": "on", "version": user.version},
     )
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.full_name == "改名" and user.roles == {"auditor"}
+    assert user.full_name == "改名" and user.roles == {"leader"}
 
     response = client.post(f"/users/{user.pk}/password/", {"password1": "x", "password2": "y"})
     assert response.status_code == 200 and "password2" in response.context["form"].errors

@@ -1,5 +1,6 @@
 """The one versioned API, /api/v1/. Each app contributes a router from its own api.py."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -7,6 +8,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.casework.api import router as casework_router
+from zonedesk.core import audit
 from zonedesk.core.errors import (
     DomainError,
     NotFound,
@@ -146,7 +148,8 @@ def _import_rejected(request, exc: ImportRejected):
                     "value": e.value,
                     "reason": e.reason,
                 }
-                for e in exc.errors
+                # As many as an import job keeps; each value already cut short (CellError).
+                for e in exc.errors[: settings.ZONEDESK["IMPORT_MAX_ERRORS"]]
             ],
         },
         status=400,
@@ -155,11 +158,14 @@ def _import_rejected(request, exc: ImportRejected):
 
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request, exc: PermissionDenied):
+    audit.refused(request, 403)
     return api.create_response(request, {"detail": exc.message}, status=403)
 
 
 @api.exception_handler(NotFound)
 def _not_found(request, exc: NotFound):
+    """Not found in the caller's scope (another unit's record, or none): recorded as refused."""
+    audit.refused(request, 404)
     return api.create_response(request, {"detail": exc.message}, status=404)
 
 

@@ -13,8 +13,8 @@ from zonedesk.casework import flows, selectors, services
 from zonedesk.casework.models import Problem
 from zonedesk.casework.schemas import (
     ContactDueOut,
-    ContactIn,
-    ContactOut,
+    ContactRecordIn,
+    ContactRecordOut,
     DifficultiesOut,
     OverviewOut,
     PlanIn,
@@ -213,8 +213,8 @@ def zone_casework(request, code: str, period: str = Query(..., max_length=7)):
     }
 
 
-@router.post("/firms/{int:pk}/contacts", response={201: ContactOut})
-def log_contact(request, pk: int, payload: ContactIn):
+@router.post("/firms/{int:pk}/contacts", response={201: ContactRecordOut})
+def log_contact(request, pk: int, payload: ContactRecordIn):
     """Record a visit or call (the firm's liaison officer or a zone leader), with the problems
     heard."""
     enterprise = enterprise_get(request.user, pk=pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 
@@ -25,7 +26,7 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=50, blank=True, validators=[validate_name])
 
     class Meta:
         verbose_name = _("calendar day")
@@ -62,8 +63,8 @@ class Contact(models.Model):
         blank=True,
         related_name="case_contacts",
     )
-    notes = models.TextField(_("notes"), blank=True)
-    figures_seen = models.TextField(_("figures seen"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_text])
+    figures_seen = models.TextField(_("figures seen"), blank=True, validators=[validate_text])
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,8 +166,8 @@ class Problem(models.Model):
         related_name="problems",
     )
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("raised by"),
@@ -218,7 +219,7 @@ class Problem(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    firm_comment = models.TextField(_("firm's comment"), blank=True)
+    firm_comment = models.TextField(_("firm's comment"), blank=True, validators=[validate_text])
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -256,7 +257,7 @@ class ProblemEvent(TransitionEvent):
         _("from"), max_length=20, choices=Problem.Status.choices, blank=True
     )
     to_state = models.CharField(_("to"), max_length=20, choices=Problem.Status.choices)
-    reason = models.TextField(_("reason or note"), blank=True)
+    reason = models.TextField(_("reason or note"), blank=True, validators=[validate_text])
 
     class Meta(TransitionEvent.Meta):
         verbose_name = _("problem event")
@@ -289,7 +290,7 @@ class PlanAction(models.Model):
         related_name="plan_actions",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    title = models.CharField(_("action"), max_length=200)
+    title = models.CharField(_("action"), max_length=200, validators=[validate_name])
     problem = models.ForeignKey(
         Problem,
         verbose_name=_("problem"),

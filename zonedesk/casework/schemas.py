@@ -109,7 +109,7 @@ class ProblemHeardIn(InputSchema):
     title: str = Field(max_length=200)
 
 
-class ContactIn(InputSchema):
+class ContactRecordIn(InputSchema):
     date: dt.date
     kind: str = Field(description="on_site, phone, online or firm_came", max_length=10)
     notes: str = Field("", max_length=5000)
@@ -118,7 +118,7 @@ class ContactIn(InputSchema):
     problems: list[ProblemHeardIn] = Field(default_factory=list, max_length=20)
 
 
-class ContactOut(Schema):
+class ContactRecordOut(Schema):
     id: int
     enterprise_id: int
     date: dt.date

@@ -18,7 +18,7 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
 from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.selectors import zone_for
@@ -81,16 +81,16 @@ def problem_list(request):
 @login_required
 def problem_export(request):
     qs, f = _listed(request)
-    return xlsx.xlsx_response(
-        xlsx.write_workbook([sheets.problems_sheet(qs, f["today"])]), _("problems.xlsx")
+    return export_response(
+        request, [sheets.problems_sheet(qs, f["today"])], _("problems.xlsx"), what="problems"
     )
 
 
 @login_required
 def contacts_due_export(request):
     rows = selectors.contacts_due(request.user, today=timezone.localdate())
-    return xlsx.xlsx_response(
-        xlsx.write_workbook([sheets.contacts_due_sheet(rows)]), _("contacts-due.xlsx")
+    return export_response(
+        request, [sheets.contacts_due_sheet(rows)], _("contacts-due.xlsx"), what="contacts due"
     )
 
 

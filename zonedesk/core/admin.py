@@ -80,6 +80,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Nobody edits the audit log."""
 
-    list_display = ["at", "actor_name", "action", "target_type", "target_repr", "ip_address"]
+    list_display = ["seq", "at", "actor_name", "action", "target_type", "target_repr", "ip_address"]
     list_filter = ["action", "target_type", "via"]
     search_fields = ["target_repr", "actor_name"]

@@ -2,11 +2,14 @@
 
 import datetime as dt
 import decimal
+import hashlib
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 
 from zonedesk.core.actors import Actor, user_or_none
@@ -77,6 +80,37 @@ def entry(
     )
 
 
+def row(
+    *,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_repr: str,
+    changes: dict,
+    zone_id: int | None = None,
+    area_code: str = "",
+    at: dt.datetime | None = None,
+) -> SimpleNamespace:
+    """An entry as plain values, for `auditchain.insert` (tens of thousands at once, in SQL)."""
+    ctx = current_context.get()
+    by = user_or_none(actor)
+    return SimpleNamespace(
+        at=at,
+        actor_id=by.pk if by else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr[:200],
+        changes=changes,
+        ip_address=ctx.ip_address,
+        via=ctx.via,
+        zone_id=zone_id,
+        area_code=area_code,
+    )
+
+
 def record(**kwargs) -> AuditEntry:
     audit_entry = entry(**kwargs)
     audit_entry.save()
@@ -124,4 +158,37 @@ def record_event(*, actor: Actor, action: str, target_type: str, target_repr: st
         changes=changes,
         ip_address=ctx.ip_address,
         via=ctx.via,
+    )
+
+
+# A refusal is recorded at most once in this many seconds per user (or address) and path: a
+# script probing ids or a page reloaded in a loop leaves a trace, not a flood.
+REFUSED_EVERY_SECONDS = 60
+
+
+def refused(request, status: int) -> AuditEntry | None:
+    """Record a refused authorisation (a 403, or a 404 for a record outside the user's scope)
+    of `request`: the path, method and answer. Plain unknown URLs are not recorded (the
+    callers are the pages' `found` and permission checks, and the API's refusals)."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated and getattr(user, "pk", None))
+    who = user.pk if signed_in else current_context.get().ip_address
+    path = request.path[:300]
+    key = "zd-refused:" + hashlib.sha256(f"{who}|{request.method}|{path}".encode()).hexdigest()
+    if not cache.add(key, 1, REFUSED_EVERY_SECONDS):
+        return None
+    return security_event(
+        AuditEntry.Action.REFUSED,
+        user=user if signed_in else None,
+        detail={"path": path, "method": request.method, "status": status},
+    )
+
+
+def exported(user, *, what: str, rows: int, query: str = "") -> AuditEntry:
+    """Record a spreadsheet export of zone data by `user`: what, how many rows, with which
+    filters (the query string)."""
+    return security_event(
+        AuditEntry.Action.EXPORT,
+        user=user,
+        detail={"what": what, "rows": rows, "query": query[:500]},
     )

@@ -2,13 +2,16 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
-from zonedesk.core import logs
+from zonedesk.core import audit, logs
 from zonedesk.core.audit import RequestContext, current_context
+from zonedesk.core.views import OutOfScope
 
 request_log = logging.getLogger("zonedesk.request")
 
@@ -34,7 +37,8 @@ def request_id_of(request) -> str:
 class RequestContextMiddleware:
     """Make the client address available to audit entries written while serving a request; give
     the request an id (on every log record written meanwhile, and in the X-Request-ID response
-    header) and log one line when it is answered."""
+    header) and log one line when it is answered; record a page's refusals (403, or 404 for a
+    record out of scope) in the audit log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,6 +58,12 @@ class RequestContextMiddleware:
             return response
         finally:
             current_context.reset(token)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            audit.refused(request, 403)
+        elif isinstance(exception, OutOfScope):
+            audit.refused(request, 404)
 
 
 def log_request(request, response, started: float) -> None:
@@ -120,3 +130,24 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Forbid browsers and proxies to keep any response sent to a signed-in user or token.
+
+    Pages and API answers hold firms' figures and people's phone numbers: a shared computer's
+    back button or a proxy's cache must not show them to the next person. Static files (served
+    by nginx, or by runserver outside the middleware) and anonymous pages (the log-in form) keep
+    their default caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # the token's user once the API authenticated it
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+            response["Pragma"] = "no-cache"  # HTTP/1.0 caches
+        return response

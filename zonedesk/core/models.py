@@ -1,5 +1,8 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,13 +34,29 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+class AuditEntryManager(models.Manager):
+    def bulk_create(self, objs, *args, sealed: bool = False, **kwargs):
+        """Seal the entries (core.auditchain) unless the caller has."""
+        from zonedesk.core import auditchain
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            if not sealed:
+                auditchain.seal(objs)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEntry(models.Model):
     """One create, update or delete of business data, or one security event: who, when, what
     changed, from where.
 
     Written by the service that makes the change, in the same transaction. Rows are never
-    changed or deleted by the application: `save` refuses updates and `delete` refuses.
+    changed or deleted by the application: `save` refuses updates and `delete` refuses (only
+    `zonedesk audit_purge` removes entries past the retention period).
     `zone_id`/`area_code` place the entry in the org tree so auditors see their unit only.
+    Each entry is chained to the one before by a hash (core.auditchain): `save` and
+    `bulk_create` seal entries on their way in, and the database refuses a row without a hash.
+    The user is protected, not set to null, when an account is deleted: the hash covers it.
     """
 
     class Action(models.TextChoices):
@@ -56,14 +75,16 @@ class AuditEntry(models.Model):
         # System events (core.audit.record_event): the target is the event's kind, not a record.
         BACKUP = "backup", _("Backed up")
         RESTORE = "restore", _("Restored")
+        PURGE = "purge", _("Purged old entries")
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set when the entry is sealed (core.auditchain.seal), so that the hash covers it.
+    at = models.DateTimeField(_("time"), db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField(_("user name"), max_length=150, blank=True)
@@ -76,12 +97,24 @@ class AuditEntry(models.Model):
     via = models.CharField(_("via"), max_length=20, blank=True)
     zone_id = models.BigIntegerField(_("zone"), null=True, blank=True, db_index=True)
     area_code = models.CharField(_("area code"), max_length=6, blank=True, db_index=True)
+    seq = models.BigIntegerField(_("number"), unique=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects = AuditEntryManager()
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            # A row written around core.auditchain (raw SQL without a hash) is refused.
+            models.CheckConstraint(
+                condition=Q(Exact(Length("hash"), 64)) & Q(Exact(Length("prev_hash"), 64)),
+                name="core_auditentry_sealed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
@@ -89,7 +122,11 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
+        from zonedesk.core import auditchain
+
+        with transaction.atomic(using=kwargs.get("using")):
+            auditchain.seal([self])
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit entries cannot be deleted.")
@@ -111,3 +148,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid} {self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditChainHead(models.Model):
+    """The one row (id 1) that serialises the audit log's writers and holds the chain's end:
+    the last entry's number and hash, and the anchor (the last purged entry's number and hash)
+    that the chain starts from after a purge. Written only by core.auditchain and audit_purge."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+    anchor_seq = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"audit chain #{self.seq}"

@@ -6,21 +6,24 @@ column, value, reason) and the service writes nothing unless the list is empty.
 
 import datetime as dt
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 import xlsxwriter
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError
 
 from zonedesk.core.errors import DomainError
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# The most characters of each part of a problem that a report shows.
+SHOWN = {"sheet": 100, "column": 100, "value": 200, "reason": 1000}
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,13 @@ class CellError:
     column: str  # the header text
     value: str
     reason: str
+
+    def __post_init__(self):
+        # A cell may hold 32,767 characters and a header anything: the report shows a prefix.
+        for name, limit in SHOWN.items():
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > limit:
+                object.__setattr__(self, name, value[:limit] + "…")
 
     def __str__(self) -> str:
         return _("%(sheet)s row %(row)d, column “%(column)s”, value “%(value)s”: %(reason)s") % {
@@ -51,98 +61,81 @@ class ImportRejected(DomainError):
         super().__init__(message)
 
 
-# A reader holds a sheet's whole used area in memory, so a few kilobytes with one cell at
-# XFD1048576 would ask for billions of cells. The used area is checked before reading.
-MAX_ROWS = 200_000
-MAX_COLUMNS = 64
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-_ROW_REF = re.compile(rb"<row\b[^>]*?\br=\"(\d{1,7})\"")
-# Cell references with two or three letters (column AA and beyond); ordinary sheets have none.
-_WIDE_REF = re.compile(rb'r="([A-Z]{2,3})\d')
+def import_limits():
+    """The extent limits of an upload, from settings.ZONEDESK (core.sheetlimits)."""
+    from zonedesk.core.sheetlimits import Limits
+
+    conf = settings.ZONEDESK
+    return Limits(
+        max_bytes=conf["IMPORT_MAX_BYTES"],
+        max_rows=conf["IMPORT_MAX_ROWS"],
+        max_columns=conf["IMPORT_MAX_COLUMNS"],
+        max_cells=conf["IMPORT_MAX_CELLS"],
+        max_cell_chars=conf["IMPORT_MAX_CELL_CHARS"],
+        max_text_chars=conf["IMPORT_MAX_TEXT_CHARS"],
+        max_uncompressed=conf["IMPORT_MAX_UNCOMPRESSED"],
+    )
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+def _refused(reason: str) -> ImportRejected:
+    return ImportRejected([CellError("", 0, "", "", reason)])
 
 
-def sheet_extent(data: bytes) -> tuple[int, int] | None:
-    """(rows, columns) of the largest worksheet of an .xlsx, or None for other formats.
-
-    Rows come in order, so the last <row r=...> gives the height; the width is read from the
-    cell references beyond column Z (reported as 26 when there are none). One pass, no parsing.
-    Raises ImportRejected when a part of the file would unpack to more than MAX_UNCOMPRESSED.
-    """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return None
-    extent = None
-    with archive:
-        for info in archive.infolist():
-            if info.file_size > MAX_UNCOMPRESSED:
-                reason = _("The file unpacks to more than %(mb)d MB.") % {
-                    "mb": MAX_UNCOMPRESSED // 2**20
-                }
-                raise ImportRejected([CellError("", 0, "", info.filename, reason)])
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            rows, cols, tail = 0, 26, b""
-            with archive.open(info) as fh:
-                while chunk := fh.read(1 << 20):
-                    buffer = tail + chunk
-                    at = buffer.rfind(b"<row ")
-                    if at >= 0 and (m := _ROW_REF.match(buffer, at)):
-                        rows = max(rows, int(m.group(1)))
-                    for m in _WIDE_REF.finditer(buffer):
-                        cols = max(cols, _column_number(m.group(1)))
-                    tail = buffer[-256:]
-            extent = max(extent or (0, 0), (rows, cols))
-    return extent
+def _unreadable(detail: str = "") -> ImportRejected:
+    return _refused(
+        _("The file is not a readable spreadsheet (.xlsx, .xls or .ods): %(e)s") % {"e": detail}
+    )
 
 
 def read_first_sheet(fileobj, *, sheet_name: str | None = None) -> tuple[str, list[list]]:
-    """The rows of one sheet (the first, or the named one) as Python values."""
+    """The rows of one sheet (the first, or the named one) as Python values.
+
+    The file's real extent is measured first, streaming (core.sheetlimits): past a limit it is
+    refused before any grid is built. A file larger than IMPORT_INLINE_BYTES, and every .xls,
+    is then read in a child process capped at IMPORT_MEMORY_MB (core.sheetread).
+    """
+    from zonedesk.core import sheetlimits, sheetread
+
     data = fileobj.read() if hasattr(fileobj, "read") else fileobj
-    extent = sheet_extent(data)
-    if extent and (extent[0] > MAX_ROWS or extent[1] > MAX_COLUMNS):
-        rows, cols = extent
-        raise ImportRejected(
-            [
-                CellError(
-                    "",
-                    rows,
-                    "",
-                    "",
-                    _(
-                        "The sheet reaches row %(rows)d and column %(cols)d; at most %(max_rows)d rows "
-                        "and %(max_cols)d columns are read. Delete stray cells far below or to the "
-                        "right of the data."
-                    )
-                    % {"rows": rows, "cols": cols, "max_rows": MAX_ROWS, "max_cols": MAX_COLUMNS},
-                )
-            ]
-        )
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        name = sheet_name if sheet_name in workbook.sheet_names else workbook.sheet_names[0]
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        kind = sheetlimits.check(bytes(data), import_limits())
+    except sheetlimits.SheetTooLarge as exc:
+        raise _refused(str(exc)) from exc
+    except sheetlimits.NotASpreadsheet as exc:
+        raise _unreadable() from exc
+    conf = settings.ZONEDESK
+    memory_mb = conf["IMPORT_MEMORY_MB"]
+    if memory_mb and (kind == "xls" or len(data) > conf["IMPORT_INLINE_BYTES"]):
+        try:
+            return sheetread.read_in_child(
+                data,
+                sheet_name,
+                memory_bytes=memory_mb * 2**20,
+                cpu_seconds=conf["IMPORT_CPU_SECONDS"],
+            )
+        except sheetread.ChildFailed as exc:
+            raise _child_refusal(exc, memory_mb, conf["IMPORT_CPU_SECONDS"]) from exc
+    try:
+        return sheetread.read_sheet(data, sheet_name)
     except (CalamineError, ValueError, IndexError, OSError) as exc:
-        raise ImportRejected(
-            [
-                CellError(
-                    "",
-                    0,
-                    "",
-                    "",
-                    _("The file is not a readable spreadsheet (.xlsx, .xls or .ods): %(e)s")
-                    % {"e": exc},
-                )
-            ]
-        ) from exc
-    return name, rows
+        raise _unreadable(str(exc)) from exc
+
+
+def _child_refusal(exc, memory_mb: int, seconds: int) -> ImportRejected:
+    if exc.reason == "unreadable":
+        return _unreadable(exc.detail)
+    if exc.reason == "time":
+        return _refused(
+            _("Reading the file took longer than %(s)d seconds; it was not imported.")
+            % {"s": seconds}
+        )
+    return _refused(
+        _(
+            "Reading the file needed more than %(mb)d MB of memory; it was not imported. Save it "
+            "again from Excel or LibreOffice, or split it into smaller files."
+        )
+        % {"mb": memory_mb}
+    )
 
 
 def read_header(

@@ -21,7 +21,10 @@ BANK = ("演示农村商业银行开江支行（合成）", "511723")
 
 # (username, full name, roles, unit) — unit: "zone", "neighbour", "city", or None (superuser)
 USERS = [
+    # The three duties of MLPS level 3 (三权分立), one account each: the system administrator
+    # (accounts), the security administrator (roles) and the auditor (the audit log).
     ("admin", "王管理（合成）", ["admin"], "zone"),
+    ("security", "冯安全（合成）", ["security"], "zone"),
     ("leader", "李主任（合成）", ["leader"], "zone"),
     ("officer", "张干部（合成）", ["officer"], "zone"),
     ("officer2", "刘干部（合成）", ["officer"], "zone"),

@@ -329,17 +329,17 @@ def _read_contact(row: xlsx.SheetRow) -> ContactData | None:
     return None
 
 
+def _not_yours() -> str:
+    return _("You may not register or change a firm with this credit code.")
+
+
 def _check_permission(row: xlsx.SheetRow, actor: Actor, found: Enterprise | None, zone) -> None:
     """A known firm must be the actor's to edit and stay in its zone; a new one, in a zone
     where the actor may register firms."""
     raw_zone = xlsx.text(row.cell("zone"))
     if found is not None:
         if not access.can_edit(actor, found):
-            row.bad(
-                "credit_code",
-                row.cell("credit_code"),
-                _("This firm is registered already and you may not change it."),
-            )
+            row.bad("credit_code", row.cell("credit_code"), _not_yours())
         elif zone is not None and found.zone_id != zone.pk:
             row.bad(
                 "zone",
@@ -358,6 +358,11 @@ def _read_row(sheet: _Sheet, row: xlsx.SheetRow, present: frozenset[str]) -> Par
     name = _read_name(row)
     code = _read_credit_code(row, sheet.seen)
     found = sheet.registered.get(code)
+    if found is not None and found.zone.code not in sheet.zones:
+        # Registered in a unit the actor cannot see: refused like any firm the actor may not
+        # change, without a word about where (or whether) it is registered.
+        row.bad("credit_code", row.cell("credit_code"), _not_yours())
+        found = None
     zone = _read_zone(row, sheet, found)
     industry_code = _read_industry(row)
     values = _read_size_status_start(row, sheet.statuses)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core import industry
-from zonedesk.core.fields import CreditCodeField, IndustryCodeField, phone_validator
+from zonedesk.core.fields import CreditCodeField, IndustryCodeField, phone_validator, validate_name
 from zonedesk.core.models import Versioned
 
 
@@ -22,7 +22,7 @@ class Enterprise(Versioned):
         CONSTRUCTION = "construction", _("Under construction")
         CLOSED = "closed", _("Closed")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     credit_code = CreditCodeField(_("unified social credit code"), unique=True)
     zone = models.ForeignKey(
         "org.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="enterprises"
@@ -33,7 +33,7 @@ class Enterprise(Versioned):
         _("status"), max_length=20, choices=Status.choices, default=Status.PRODUCING
     )
     production_start = models.DateField(_("start of production"), null=True, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_name])
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("liaison officer"),
@@ -78,8 +78,8 @@ class Contact(models.Model):
         on_delete=models.CASCADE,
         related_name="contacts",
     )
-    name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
+    title = models.CharField(_("title"), max_length=50, blank=True, validators=[validate_name])
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     email = models.EmailField(_("email"), blank=True)
 

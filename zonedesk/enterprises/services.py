@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
 from zonedesk.core.services import audit_scope, audited_update, clean, version_check
+from zonedesk.core.xlsx import CellError, ImportRejected
 from zonedesk.enterprises import access
 from zonedesk.enterprises.models import Contact, Enterprise, EnterpriseMember
 from zonedesk.org import services as org_services
@@ -226,15 +227,29 @@ def _merge_contact(
     return [old, new] if new != old else None
 
 
-@transaction.atomic
 def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
-    """Register or update every firm in the sheet, or nothing at all (raises ImportRejected)."""
-    from zonedesk.core.models import AuditEntry
+    """Register or update every firm in the sheet, or nothing at all (raises ImportRejected).
+
+    The file is read and checked outside any transaction (on SQLite a transaction holds the
+    database's write lock: other users' writes would wait for the whole parse), then written
+    in one short transaction."""
     from zonedesk.enterprises import imports
 
     if not access.can_import(actor):
         raise PermissionDenied()
     rows = imports.parse(actor, fileobj)
+    try:
+        return _import_write(actor=actor, rows=rows)
+    except IntegrityError as exc:
+        # A firm with one of the sheet's codes was registered since the sheet was checked.
+        reason = _("The register changed during the import: nothing was changed; upload again.")
+        raise ImportRejected([CellError("", 0, "", "", reason)]) from exc
+
+
+@transaction.atomic
+def _import_write(*, actor: Actor, rows) -> ImportResult:
+    from zonedesk.core.models import AuditEntry
+
     to_create, to_update, entries, contacts_new, contacts_changed = [], [], [], [], []
     unchanged = 0
     for row in rows:

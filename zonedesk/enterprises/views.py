@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zonedesk.core import industry, xlsx
 from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import SpreadsheetForm, apply_errors
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises import access, imports, selectors, services
 from zonedesk.enterprises.forms import (
@@ -61,9 +61,13 @@ def enterprise_list(request):
 @login_required
 def enterprise_export(request):
     cols, data = imports.export_rows(request.user, _filter_form(request).to_filters())
-    content = xlsx.write_workbook([(imports.SHEET, cols, data)])
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx.xlsx_response(content, _("enterprises-%(stamp)s.xlsx") % {"stamp": stamp})
+    return export_response(
+        request,
+        [(imports.SHEET, cols, data)],
+        _("enterprises-%(stamp)s.xlsx") % {"stamp": stamp},
+        what="enterprises",
+    )
 
 
 @login_required

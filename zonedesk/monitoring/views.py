@@ -20,7 +20,7 @@ from zonedesk.core import xlsx
 from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import access, charts, imports, pagecache, selectors, services
@@ -160,9 +160,11 @@ def dashboard_export(request):
     scope = _scope(request)
     period = _period(request, scope)
     st = selectors.status(request.user, scope, period, by_zone=True)
-    content = xlsx.write_workbook(charts.workbook_sheets(st, selectors.firm_names(st)))
-    return xlsx.xlsx_response(
-        content, _("status-%(code)s-%(period)s.xlsx") % {"code": scope.code, "period": period}
+    return export_response(
+        request,
+        charts.workbook_sheets(st, selectors.firm_names(st)),
+        _("status-%(code)s-%(period)s.xlsx") % {"code": scope.code, "period": period},
+        what="production status",
     )
 
 
@@ -237,9 +239,11 @@ def month_export(request):
     zone = _zone(request)
     period = _period(request, selectors.Scope.of_zone(zone))
     cols, rows = imports.export_rows(request.user, zone, period)
-    return xlsx.xlsx_response(
-        xlsx.write_workbook([(imports.sheet_name(), cols, rows)]),
+    return export_response(
+        request,
+        [(imports.sheet_name(), cols, rows)],
         _("figures-%(zone)s-%(period)s.xlsx") % {"zone": zone.code, "period": period},
+        what="monthly figures",
     )
 
 

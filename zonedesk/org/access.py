@@ -10,6 +10,12 @@ from zonedesk.org.models import Role, Zone
 # Roles that see every firm under their unit (officers edit only their own firms).
 UNIT_WIDE_ROLES = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT, Role.AUDITOR)
 MANAGER_ROLES = (Role.ADMIN, Role.LEADER)
+# Separation of duties (MLPS level 3, 三权分立): the system administrator (accounts and
+# configuration), the security administrator (roles, lock-outs, security policies) and the
+# auditor (reads the audit log) are three people; no account holds two of these roles.
+DUTY_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
+# The roles of the zone's daily work, which the system administrator gives with an account.
+BUSINESS_ROLES = frozenset(Role.values) - DUTY_ROLES
 
 
 def is_active(user) -> bool:
@@ -50,7 +56,9 @@ def can_create_zone(user, area) -> bool:
 
 
 def can_read_audit(user) -> bool:
-    return is_active(user) and (user.is_superuser or user.has_role(Role.AUDITOR, Role.ADMIN))
+    """The auditor's duty alone: the administrators whose actions the log records do not read
+    it (nor the security administrator), so none of them can watch their own trail."""
+    return is_active(user) and (user.is_superuser or user.has_role(Role.AUDITOR))
 
 
 def can_manage_security(user) -> bool:
@@ -89,10 +97,14 @@ def can_manage_users(user) -> bool:
     return is_active(user) and (user.is_superuser or user.has_role(Role.ADMIN))
 
 
-def can_manage_user(actor: Actor, user) -> bool:
-    """Administrators manage the users of their unit; superusers are managed by superusers only."""
-    if not can_manage_users(actor):
-        return False
+def can_open_users(user) -> bool:
+    """The user list: the system administrator (accounts) and the security administrator
+    (roles)."""
+    return can_manage_users(user) or can_manage_security(user)
+
+
+def _user_in_unit(actor: Actor, user) -> bool:
+    """`user` lies under the actor's unit; superusers are reached by superusers only."""
     if actor.is_superuser:
         return True
     if user.is_superuser:
@@ -100,6 +112,28 @@ def can_manage_user(actor: Actor, user) -> bool:
     if user.zone is not None:
         return zone_in_unit(actor, user.zone)
     return user.area is not None and area_in_unit(actor, user.area)
+
+
+def can_manage_user(actor: Actor, user) -> bool:
+    """The system administrator manages the accounts (name, unit, password, whether they may
+    log in) of their unit; superusers are managed by superusers only."""
+    return can_manage_users(actor) and _user_in_unit(actor, user)
+
+
+def can_grant_roles(actor: Actor, user) -> bool:
+    """The security administrator grants and withdraws the roles of the users of their unit."""
+    return can_manage_security(actor) and _user_in_unit(actor, user)
+
+
+def grantable_roles(actor: Actor) -> frozenset[str]:
+    """The roles `actor` may grant or withdraw: every role for the security administrator (and
+    the system), the daily-work roles for the system administrator with the accounts it opens;
+    the three duties never by the system administrator."""
+    if can_manage_security(actor):
+        return frozenset(Role.values)
+    if can_manage_users(actor):
+        return BUSINESS_ROLES
+    return frozenset()
 
 
 def can_view_dashboard(user) -> bool:

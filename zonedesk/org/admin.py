@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
 from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org import services
+from zonedesk.org.access import DUTY_ROLES
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
 
 
@@ -29,8 +33,27 @@ class BankAdmin(AuditedAdmin):
     list_display = ["name", "area"]
 
 
+class RoleGrantFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Separation of duties: at most one of the three duty roles (as the services check)."""
+        super().clean()
+        kept = [
+            f.cleaned_data.get("role")
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if len(DUTY_ROLES.intersection(kept)) > 1:
+            raise ValidationError(
+                _(
+                    "An account holds at most one of the roles system administrator, security "
+                    "administrator and auditor (separation of duties)."
+                )
+            )
+
+
 class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
+    formset = RoleGrantFormSet
     extra = 1
 
 

@@ -1,9 +1,12 @@
 from django import forms
+from django.apps import apps
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
+from zonedesk.core.models import AuditEntry
 from zonedesk.org.models import Role
+from zonedesk.org.selectors import AuditFilters
 
 # Enterprise accounts are made on the firm's page, where they are bound to the firm.
 STAFF_ROLES = [(value, label) for value, label in Role.choices if value != Role.ENTERPRISE]
@@ -18,11 +21,13 @@ class UserForm(StyledFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
     bank = forms.ModelChoiceField(label=_("Bank"), queryset=None, required=False)
 
-    def __init__(self, *args, departments, banks, **kwargs):
+    def __init__(self, *args, departments, banks, grantable=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["bank"].queryset = banks
         self.fields["roles"].widget.attrs["class"] = "form-check-input"
+        if grantable is not None:  # only the roles the acting administrator may grant
+            self.fields["roles"].choices = [c for c in STAFF_ROLES if c[0] in grantable]
 
 
 class UserCreateForm(UserForm):
@@ -60,12 +65,38 @@ class UserCreateForm(UserForm):
 
 
 class UserEditForm(VersionedFormMixin, UserForm):
+    """The system administrator edits the account, the security administrator the roles
+    (separation of duties): the other part is shown disabled, and roles the actor may not
+    grant or withdraw are kept as they are."""
+
     is_active = forms.BooleanField(label=_("May log in"), required=False)
 
-    def __init__(self, *args, firm_account: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        firm_account: bool = False,
+        held=frozenset(),
+        edit_account: bool = True,
+        edit_roles: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self._kept = sorted(set(held) - {c[0] for c in self.fields["roles"].choices})
         if firm_account:  # a firm account keeps its one role; it is bound to its firm
             self.fields["roles"].choices = [(Role.ENTERPRISE.value, Role.ENTERPRISE.label)]
+            self._kept = []
+        if self._kept:
+            self.fields["roles"].help_text = _(
+                "Kept as they are (granted by the security administrator): %(roles)s"
+            ) % {"roles": ", ".join(str(Role(r).label) for r in self._kept)}
+        for name in self.fields:
+            if (name == "roles" and not edit_roles) or (name != "roles" and not edit_account):
+                self.fields[name].disabled = True
+                self.fields[name].required = False  # kept as it is, even when empty
+        self.fields["roles"].required = edit_roles and not self._kept
+
+    def clean_roles(self):
+        return sorted(set(self.cleaned_data.get("roles") or []) | set(self._kept))
 
 
 class PasswordForm(StyledFormMixin, forms.Form):
@@ -104,3 +135,53 @@ class TokenForm(StyledFormMixin, forms.Form):
         self.fields["days"].max_value = most_days
         self.fields["days"].validators.append(MaxValueValidator(most_days))
         self.fields["days"].widget.attrs["max"] = most_days
+
+
+def record_types() -> dict[str, str]:
+    """Every record type the audit log can name (`app.model`), by its verbose name."""
+    return {
+        m._meta.label_lower: str(m._meta.verbose_name).capitalize()
+        for m in apps.get_models()
+        if m.__module__.startswith("zonedesk.")
+    }
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    """The audit log's filters (GET): bad input is a field error, and filters nothing."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    target_type = forms.ChoiceField(label=_("Record type"), required=False)
+    text = forms.CharField(label=_("Text"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]
+        types = sorted(record_types().items(), key=lambda kv: kv[1])
+        self.fields["target_type"].choices = [("", _("All record types")), *types]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> AuditFilters | None:
+        """The filters, or None when the form has errors (then nothing is listed)."""
+        if not self.is_valid():
+            return None
+        d = self.cleaned_data
+        return AuditFilters(
+            start=d["start"],
+            end=d["end"],
+            action=d["action"] or "",
+            actor=d["actor"].strip(),
+            target_type=d["target_type"] or "",
+            text=d["text"].strip(),
+        )

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.fields import phone_validator
+from zonedesk.core.fields import phone_validator, validate_name
 from zonedesk.core.models import Versioned
 
 area_code_validator = RegexValidator(
@@ -37,7 +37,7 @@ class Area(models.Model):
     code = models.CharField(
         _("division code"), max_length=6, unique=True, validators=[area_code_validator]
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -88,7 +88,7 @@ class Zone(Versioned):
     """An economic and technological development zone, under one area."""
 
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[zone_code_validator])
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="zones"
     )
@@ -108,7 +108,7 @@ class Department(models.Model):
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="departments"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         verbose_name = _("department")
@@ -125,7 +125,7 @@ class Department(models.Model):
 class Bank(models.Model):
     """A bank (or branch) that offers financing to firms."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_name])
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="banks"
     )
@@ -156,7 +156,9 @@ class Role(models.TextChoices):
 class User(Versioned, AbstractUser):
     """A person using zonedesk. Belongs to one unit: a zone, or an area above zones."""
 
-    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=50, blank=True, validators=[validate_name]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     zone = models.ForeignKey(
         Zone,
@@ -237,7 +239,18 @@ class RoleGrant(models.Model):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="org_rolegrant_unique")
+            models.UniqueConstraint(fields=["user", "role"], name="org_rolegrant_unique"),
+            # Separation of duties (MLPS level 3): at most one of the three duty roles per user
+            # (org.access.DUTY_ROLES; the services say so first, with a field error).
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=["admin", "security", "auditor"]),
+                name="org_rolegrant_one_duty",
+                violation_error_message=_(
+                    "An account holds at most one of the roles system administrator, security "
+                    "administrator and auditor (separation of duties)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,13 +268,16 @@ class ApiToken(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # When the token's use was last written to the audit log (at most once an hour: see
+    # org.services.api_token_authenticate).
+    last_audited_at = models.DateTimeField(_("last audited use"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -1,10 +1,15 @@
 """Reads of the org tree, always scoped to the acting user."""
 
+import datetime as dt
+import json
+from dataclasses import dataclass
+
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from zonedesk.core.models import AuditEntry
-from zonedesk.org.access import UNIT_WIDE_ROLES, can_manage_users, can_read_audit, is_active
+from zonedesk.org.access import UNIT_WIDE_ROLES, can_open_users, can_read_audit, is_active
 from zonedesk.org.models import ApiToken, Area, Bank, Department, Role, User, Zone
 
 
@@ -63,8 +68,27 @@ def department_list(user) -> QuerySet[Department]:
     return Department.objects.filter(zone__in=zone_list(user)).select_related("zone")
 
 
-def audit_list(user, *, action: str = "", target: str = "") -> QuerySet[AuditEntry]:
-    """Audit entries under the user's unit, for auditors and administrators."""
+@dataclass(frozen=True)
+class AuditFilters:
+    """The audit log's filters: a time range (local dates, both included), an action, the user
+    (user name or full name, in part), a record type (`app.model`) and a text searched in the
+    record and its changes."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    action: str = ""
+    actor: str = ""
+    target_type: str = ""
+    text: str = ""
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_list(user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
+    """Audit entries under the auditor's unit, newest first, filtered."""
+    f = filters or AuditFilters()
     qs = AuditEntry.objects.select_related("actor")
     if not can_read_audit(user):
         return qs.none()
@@ -74,11 +98,33 @@ def audit_list(user, *, action: str = "", target: str = "") -> QuerySet[AuditEnt
         qs = qs.filter(area_code__startswith=user.area.scope_prefix)
     elif not user.is_superuser:
         return qs.none()
-    if action:
-        qs = qs.filter(action=action)
-    if target:
-        qs = qs.filter(target_repr__icontains=target)
-    return qs
+    if f.start:
+        qs = qs.filter(at__gte=_day_start(f.start))
+    if f.end:
+        qs = qs.filter(at__lt=_day_start(f.end + dt.timedelta(days=1)))
+    if f.action:
+        qs = qs.filter(action=f.action)
+    if f.actor:
+        qs = qs.filter(Q(actor_name__icontains=f.actor) | Q(actor__full_name__icontains=f.actor))
+    if f.target_type:
+        qs = qs.filter(target_type=f.target_type)
+    if f.text:
+        # SQLite keeps JSON with non-ASCII letters escaped (\\u7532): search both spellings.
+        escaped = json.dumps(f.text)[1:-1]
+        qs = qs.filter(
+            Q(target_repr__icontains=f.text)
+            | Q(changes__icontains=f.text)
+            | Q(changes__icontains=escaped)
+        )
+    return qs.order_by("-seq")
+
+
+def zone_names(ids) -> dict[int, str]:
+    """Zone names by id, to label audit entries.
+
+    Reference data: not scoped, because zone names are known to every signed-in user and the
+    ids come from entries the caller already may read."""
+    return dict(Zone.objects.filter(pk__in=set(ids) - {None}).values_list("pk", "name"))
 
 
 def zone_overview(user) -> QuerySet[Zone]:
@@ -91,11 +137,12 @@ def zone_overview(user) -> QuerySet[Zone]:
 
 
 def user_list(user, *, q: str = "") -> QuerySet[User]:
-    """The users of the administrator's unit (zones under it and areas under it)."""
+    """The users of the administrator's unit (zones under it and areas under it), for the
+    system administrator (accounts) and the security administrator (roles)."""
     qs = User.objects.select_related("zone", "area", "department", "bank").prefetch_related(
         "role_grants"
     )
-    if not can_manage_users(user):
+    if not can_open_users(user):
         return qs.none()
     if not user.is_superuser:
         qs = qs.filter(is_superuser=False)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
+from zonedesk.core.models import AuditEntry
 from zonedesk.core.services import (
     audit_scope,
     audited_update,
@@ -119,6 +121,13 @@ def _check_user_fields(
         errors["roles"] = [_("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}]
     elif not roles:
         errors["roles"] = [_("Give the user at least one role.")]
+    elif len(access.DUTY_ROLES.intersection(roles)) > 1:
+        errors["roles"] = [
+            _(
+                "An account holds at most one of the roles system administrator, security "
+                "administrator and auditor (separation of duties)."
+            )
+        ]
     if department is not None and (zone is None or department.zone_id != zone.pk):
         errors["department"] = [_("The department must belong to the user's zone.")]
     if Role.DEPARTMENT in roles and department is None:
@@ -127,6 +136,33 @@ def _check_user_fields(
         errors["bank"] = [_("A bank user needs a bank, and only bank users have one.")]
     if errors:
         raise ValidationFailed(errors)
+
+
+def _check_grant(actor: Actor, user: User, roles: list[str]) -> None:
+    """The roles given or withdrawn must be the actor's to grant; nobody changes their own."""
+    held = user.roles if user.pk is not None else frozenset()  # (not cached before the save)
+    changed = set(roles).symmetric_difference(held)
+    if not changed:
+        return
+    if user.pk is not None and actor.pk == user.pk:
+        raise ValidationFailed(
+            {
+                "roles": [
+                    _("Your own roles are granted and withdrawn by the security administrator.")
+                ]
+            }
+        )
+    refused = sorted(changed - access.grantable_roles(actor))
+    if refused:
+        labels = ", ".join(str(Role(r).label) for r in refused if r in Role.values)
+        raise ValidationFailed(
+            {
+                "roles": [
+                    _("Only the security administrator grants or withdraws: %(roles)s.")
+                    % {"roles": labels or ", ".join(refused)}
+                ]
+            }
+        )
 
 
 def _check_password(password: str, user: User) -> None:
@@ -150,7 +186,9 @@ def user_create(
     bank=None,
     phone: str = "",
 ) -> User:
-    """Create a user in one unit (a zone, or an area) with its roles."""
+    """Create a user in one unit (a zone, or an area) with its roles: the system administrator
+    opens accounts with the daily-work roles; the duties (system or security administrator,
+    auditor) are granted by the security administrator afterwards."""
     roles = sorted(set(roles))
     zone = zone or (department.zone if department else None)
     user = User(
@@ -167,6 +205,7 @@ def user_create(
     if zone is None and area is None:
         raise ValidationFailed({"unit": [_("Choose the zone or area the user belongs to.")]})
     _check_user_fields(roles=roles, zone=zone, department=department, bank=bank)
+    _check_grant(actor, user, roles)
     _check_password(password, user)
     user.set_password(password)
     clean(user, exclude=["password"])
@@ -198,27 +237,28 @@ def user_update(
     is_active: bool = True,
     expected_version: int | None = None,
 ) -> User:
-    """Change a user's name, phone, roles, department, bank and whether they may log in;
-    StaleVersion if the user was changed since `expected_version` (the one the editor read)."""
+    """Change a user's name, phone, department, bank and whether they may log in (the system
+    administrator), and their roles (the security administrator; the system administrator the
+    daily-work roles only, never its own); StaleVersion if the user was changed since
+    `expected_version` (the one the editor read)."""
     roles = sorted(set(roles))
-    if not access.can_manage_user(actor, user):
+    may_edit = access.can_manage_user(actor, user)
+    if not (may_edit or access.can_grant_roles(actor, user)):
         raise PermissionDenied()
     version_check(user, expected_version)
-    if actor.pk == user.pk and (not is_active or Role.ADMIN not in roles):
+    account = (user.full_name, user.phone, user.department, user.bank, user.is_active)
+    if not may_edit and account != (full_name, phone, department, bank, is_active):
+        raise PermissionDenied()
+    if actor.pk == user.pk and not is_active:
         raise ValidationFailed(
-            {
-                "roles": [
-                    _(
-                        "You cannot lock yourself out: keep your own administrator role and account active."
-                    )
-                ]
-            }
+            {"is_active": [_("You cannot lock yourself out: keep your own account active.")]}
         )
     if (Role.ENTERPRISE in roles) != (Role.ENTERPRISE in user.roles):
         raise ValidationFailed(
             {"roles": [_("A firm account stays a firm account: open a new account instead.")]}
         )
     _check_user_fields(roles=roles, zone=user.zone, department=department, bank=bank)
+    _check_grant(actor, user, roles)
     before = {**_user_audit(user), "roles": sorted(user.roles)}
     user.full_name, user.phone, user.department, user.bank, user.is_active = (
         full_name,
@@ -339,9 +379,14 @@ class TokenRefused(DomainError):
 
 
 def api_token_authenticate(token: str) -> User | None:
-    """The active user a token belongs to, stamping its last use (to the minute); None when
-    no token has this text. An expired or revoked token, or one of a deactivated user, raises
-    TokenRefused (with the reason) and is audited as a failed log-in."""
+    """The active user a token belongs to, stamping its last use (to the minute) and writing
+    its use to the audit log at most once an hour (ZONEDESK["TOKEN_AUDIT_EVERY_SECONDS"]);
+    None when no token has this text. An expired or revoked token, or one of a deactivated
+    user, raises TokenRefused (with the reason) and is audited as a failed log-in.
+
+    Not every use is audited: an entry is a write under the audit chain's lock, so auditing each
+    API read would serialise every token-authenticated request; an hourly entry still shows which
+    token was used, by whom, from which address and in which hours."""
     row = (
         ApiToken.objects.select_related("user", "user__area", "user__zone")
         .filter(digest=ApiToken.hash(token))
@@ -358,6 +403,9 @@ def api_token_authenticate(token: str) -> User | None:
         raise TokenRefused(TOKEN_REFUSALS[reason])
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_STAMP_EVERY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    every = dt.timedelta(seconds=settings.ZONEDESK["TOKEN_AUDIT_EVERY_SECONDS"])
+    if row.last_audited_at is None or now - row.last_audited_at >= every:
+        _token_used(row, now, every)
     return row.user
 
 
@@ -366,3 +414,16 @@ TOKEN_REFUSALS = {
     "expired": gettext_lazy("This API token has expired: create a new one on your tokens page."),
     "inactive": gettext_lazy("The account this API token belongs to may not log in."),
 }
+
+
+@transaction.atomic
+def _token_used(row: ApiToken, now, every: dt.timedelta) -> None:
+    """Audit a token's use once per period: the conditional update lets one request of many
+    arriving together write the entry."""
+    due = Q(last_audited_at__isnull=True) | Q(last_audited_at__lte=now - every)
+    if ApiToken.objects.filter(due, pk=row.pk).update(last_audited_at=now):
+        audit.security_event(
+            AuditEntry.Action.TOKEN_USED,
+            user=row.user,
+            detail={"token": row.prefix, "name": row.name},
+        )

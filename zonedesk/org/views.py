@@ -1,17 +1,28 @@
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
+from zonedesk.core.xlsx import Column
 from zonedesk.org import access, selectors, services
-from zonedesk.org.forms import PasswordForm, UserCreateForm, UserEditForm
+from zonedesk.org.forms import (
+    AuditFilterForm,
+    PasswordForm,
+    UserCreateForm,
+    UserEditForm,
+    record_types,
+)
 from zonedesk.org.models import Role
 
 
@@ -20,25 +31,133 @@ def zone_list(request):
     return render(request, "org/zone_list.html", {"zones": selectors.zone_overview(request.user)})
 
 
-@login_required
-def audit_log(request):
+# How many entries one export holds at most (narrow the filters for more).
+AUDIT_EXPORT_MAX = 100_000
+
+
+def _audit_entries(request):
+    """The auditor's entries under the page's filters, and the filter form."""
     if not access.can_read_audit(request.user):
         raise HttpForbidden
-    action = request.GET.get("action", "")
-    action = action if action in AuditEntry.Action.values else ""
-    target = request.GET.get("target", "").strip()
-    entries = selectors.audit_list(request.user, action=action, target=target)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else selectors.AuditFilters()
+    if filters is None:
+        return AuditEntry.objects.none(), form
+    return selectors.audit_list(request.user, filters), form
+
+
+# The keys of a security event's detail (core.audit.security_event), by name.
+DETAIL_LABELS = {
+    "path": _lazy("Path"),
+    "method": _lazy("Method"),
+    "status": _lazy("Answer"),
+    "what": _lazy("Exported"),
+    "rows": _lazy("Rows"),
+    "query": _lazy("Filters"),
+    "token": _lazy("Token"),
+    "removed": _lazy("Entries removed"),
+    "before": _lazy("Before"),
+}
+
+
+def _field_label(model, name: str) -> str:
+    if name in DETAIL_LABELS:
+        return str(DETAIL_LABELS[name])
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return name
+
+
+def _shown(value) -> str:
+    """A change [before, after] as "before → after"; a security event's detail as it is."""
+    if isinstance(value, list) and len(value) == 2:
+        return " → ".join("∅" if v is None else str(v) for v in value)
+    return str(value)
+
+
+def _labelled(entries) -> list[dict]:
+    """Entries as the auditor reads them: record types, fields and zones by name."""
+    types = record_types()
+    zones = selectors.zone_names(e.zone_id for e in entries)
+    rows = []
+    for e in entries:
+        model = apps.get_model(e.target_type) if e.target_type in types else None
+        rows.append(
+            {
+                "entry": e,
+                "user": (e.actor.full_name if e.actor else "") or e.actor_name,
+                "type": types.get(e.target_type, e.target_type),
+                "zone": zones.get(e.zone_id, ""),
+                "changes": [(_field_label(model, k), _shown(v)) for k, v in e.changes.items()],
+            }
+        )
+    return rows
+
+
+@login_required
+def audit_log(request):
+    entries, form = _audit_entries(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "org/audit_log.html",
-        {
-            "page": page,
-            "actions": AuditEntry.Action.choices,
-            "action": action,
-            "target": target,
-        },
+        {"page": page, "rows": _labelled(page), "form": form, "query": query.urlencode()},
     )
+
+
+@login_required
+def audit_export(request):
+    """The filtered entries as a spreadsheet, itself recorded as an export."""
+    entries, _form = _audit_entries(request)
+    rows = _labelled(list(entries[:AUDIT_EXPORT_MAX]))
+    return export_response(
+        request,
+        [(str(_("Audit log")), _audit_columns(), (_audit_cells(r) for r in rows))],
+        _("audit-log.xlsx"),
+        what="audit log",
+    )
+
+
+def _audit_columns() -> list[Column]:
+    headers = [
+        (_("Time"), 20),
+        (_("User name"), 14),
+        (_("Full name"), 14),
+        (_("Action"), 12),
+        (_("Record type"), 16),
+        (_("Record"), 30),
+        (_("Record id"), 10),
+        (_("Zone"), 16),
+        (_("Changes"), 60),
+        (_("Client address"), 16),
+        (_("Via"), 8),
+        (_("Number"), 10),
+        (_("Hash"), 66),
+    ]
+    return [Column(str(h), width=w, fmt="text") for h, w in headers]
+
+
+def _audit_cells(row: dict) -> list:
+    e = row["entry"]
+    changes = "; ".join(f"{label}: {value}" for label, value in row["changes"])
+    return [
+        timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+        e.actor_name,
+        row["user"],
+        e.get_action_display(),
+        row["type"],
+        e.target_repr,
+        e.target_id,
+        row["zone"],
+        changes,
+        e.ip_address or "",
+        e.via,
+        e.seq,
+        e.hash,
+    ]
 
 
 def _user_form_kwargs(user) -> dict:
@@ -47,11 +166,12 @@ def _user_form_kwargs(user) -> dict:
 
 @login_required
 def user_list(request):
-    if not access.can_manage_users(request.user):
+    if not access.can_open_users(request.user):
         raise HttpForbidden
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.user_list(request.user, q=q), 50).get_page(request.GET.get("page"))
-    return render(request, "org/user_list.html", {"page": page, "q": q})
+    manage = access.can_manage_users(request.user)
+    return render(request, "org/user_list.html", {"page": page, "q": q, "manage": manage})
 
 
 @login_required
@@ -61,7 +181,11 @@ def user_create(request):
         raise HttpForbidden
     zones, areas = selectors.unit_choices(request.user)
     form = UserCreateForm(
-        request.POST or None, zones=zones, areas=areas, **_user_form_kwargs(request.user)
+        request.POST or None,
+        zones=zones,
+        areas=areas,
+        grantable=access.grantable_roles(request.user),
+        **_user_form_kwargs(request.user),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -101,12 +225,17 @@ def _user_values(user) -> dict:
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk: int):
     user = found(selectors.user_get(request.user, pk=pk))
+    actor = request.user
     form = UserEditForm(
         request.POST or None,
         initial=_user_values(user),
         version=user.version,
         firm_account=Role.ENTERPRISE in user.roles,
-        **_user_form_kwargs(request.user),
+        grantable=access.grantable_roles(actor),
+        held=user.roles,
+        edit_account=access.can_manage_user(actor, user),
+        edit_roles=access.can_grant_roles(actor, user) or access.can_manage_user(actor, user),
+        **_user_form_kwargs(actor),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -132,6 +261,8 @@ def user_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def user_password(request, pk: int):
     user = found(selectors.user_get(request.user, pk=pk))
+    if not access.can_manage_user(request.user, user):  # the security administrator: roles only
+        raise HttpForbidden
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 
@@ -24,13 +25,15 @@ class PolicyDocument(Versioned):
     zone = models.ForeignKey(
         "org.Zone", verbose_name=_("zone"), null=True, blank=True, on_delete=models.PROTECT
     )
-    issuer = models.CharField(_("issuer"), max_length=100)
-    number = models.CharField(_("document number"), max_length=100, blank=True)  # 文号
-    title = models.CharField(_("title"), max_length=300)
+    issuer = models.CharField(_("issuer"), max_length=100, validators=[validate_name])
+    number = models.CharField(
+        _("document number"), max_length=100, blank=True, validators=[validate_name]
+    )  # 文号
+    title = models.CharField(_("title"), max_length=300, validators=[validate_name])
     published = models.DateField(_("published"), null=True, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    source_text = models.TextField(_("source text"), blank=True)
+    source_text = models.TextField(_("source text"), blank=True, validators=[validate_text])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,15 +105,17 @@ class Measure(Versioned):
         on_delete=models.CASCADE,
         related_name="measures",
     )
-    clause = models.CharField(_("clause"), max_length=30)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    clause = models.CharField(_("clause"), max_length=30, validators=[validate_name])
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_text])
     benefit_type = models.CharField(_("benefit type"), max_length=12, choices=BenefitType.choices)
     mode = models.CharField(
         _("application mode"), max_length=12, choices=Mode.choices, default=Mode.APPLICATION
     )
-    department = models.CharField(_("responsible department"), max_length=100, blank=True)
-    materials = models.TextField(_("required materials"), blank=True)
+    department = models.CharField(
+        _("responsible department"), max_length=100, blank=True, validators=[validate_name]
+    )
+    materials = models.TextField(_("required materials"), blank=True, validators=[validate_text])
     current = models.ForeignKey(
         "RuleVersion",
         verbose_name=_("current rules"),
@@ -135,8 +140,10 @@ class RuleVersion(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    eligibility = models.TextField(_("eligibility rule"))
-    benefit = models.TextField(_("benefit estimate (10k yuan)"), blank=True)
+    eligibility = models.TextField(_("eligibility rule"), validators=[validate_text])
+    benefit = models.TextField(
+        _("benefit estimate (10k yuan)"), blank=True, validators=[validate_text]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -195,7 +202,7 @@ class Entitlement(models.Model):
         _("disbursed (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[validate_text])
 
     class Meta:
         verbose_name = _("entitlement")
@@ -218,7 +225,7 @@ class EntitlementEvent(TransitionEvent):
     from_state = models.CharField(max_length=12, choices=Entitlement.State.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=Entitlement.State.choices)
     amount_wan = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[validate_text])
 
     class Meta(TransitionEvent.Meta):
         pass

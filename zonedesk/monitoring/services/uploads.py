@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zonedesk.core import audit, bulk, events
+from zonedesk.core import audit, auditchain, bulk, events
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
@@ -73,22 +73,6 @@ FIGURE_WRITTEN = (
     "confirmed_by_id",
     "confirmed_at",
 )
-AUDIT_WRITTEN = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "changes",
-    "ip_address",
-    "via",
-    "zone_id",
-    "area_code",
-)
-
-
 EVENT_WRITTEN = (
     "figure_id",
     "move",
@@ -159,8 +143,6 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
     the stored status or, for a new row, from none) for each created or changed one, in SQL
     (core.bulk): at a zone's scale the ORM's per-object preparation cost more than the
     database's own work."""
-    from zonedesk.core.models import AuditEntry
-
     stored = {
         f["enterprise_id"]: f
         for f in MonthlyFigure.objects.filter(
@@ -170,7 +152,8 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
     written, unchanged = _compare(rows, stored)
     by = user_or_none(actor)
     by_id, name = (by.pk if by else None), getattr(actor, "username", "") or "system"
-    day, stamp = bulk.Adapted.date(period.first_day), bulk.Adapted.datetime(timezone.now())
+    now = timezone.now()
+    day, stamp = bulk.Adapted.date(period.first_day), bulk.Adapted.datetime(now)
     to_state = str(FIGURE_FLOW.target(FIGURE_FLOW.initial, Status.SUBMITTED))
     submitted = (to_state, by_id, stamp, None, None)
     bulk.insert(
@@ -187,31 +170,22 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
             "enterprise_id", "id"
         )
     )
-    ctx = audit.current_context.get()
-    place = (
-        connection.ops.adapt_ipaddressfield_value(ctx.ip_address),
-        ctx.via,
-        zone.pk,
-        zone.area.code,
-    )
     target_type = MonthlyFigure._meta.label_lower
-    bulk.insert(
-        AuditEntry._meta.db_table,
-        AUDIT_WRITTEN,
-        (
-            (
-                stamp,
-                by_id,
-                name,
-                "create" if w.status is None else "update",
-                target_type,
-                str(ids[w.enterprise_id]),
-                f"{w.enterprise_id} {period}",
-                bulk.Adapted.json(w.changes),
-                *place,
+    auditchain.insert(
+        [
+            audit.row(
+                actor=actor,
+                action="create" if w.status is None else "update",
+                target_type=target_type,
+                target_id=str(ids[w.enterprise_id]),
+                target_repr=f"{w.enterprise_id} {period}",
+                changes=w.changes,
+                zone_id=zone.pk,
+                area_code=zone.area.code,
+                at=now,
             )
             for w in written
-        ),
+        ]
     )
     # The same rows as FIGURE_FLOW.event would build, in the database's form.
     move, payload = str(Status.SUBMITTED), bulk.Adapted.json({})

@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
 from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring.selectors import figure_history, zone_for
@@ -181,8 +180,8 @@ def open_list(request):
 @login_required
 def open_export(request):
     rows = selectors.open_entitlements(request.user, **_open_filters(request))
-    return xlsx.xlsx_response(
-        xlsx.write_workbook([sheets.open_sheet(rows)]), _("open-benefits.xlsx")
+    return export_response(
+        request, [sheets.open_sheet(rows)], _("open-benefits.xlsx"), what="open benefits"
     )
 
 
@@ -216,5 +215,9 @@ def coverage_export(request):
     zone = _zone(request)
     by_level, by_measure = selectors.coverage(request.user, zone=zone)
     unclaimed = selectors.unclaimed_firms(request.user, zone=zone, limit=1000)
-    content = xlsx.write_workbook(sheets.coverage_sheets(by_level, by_measure, unclaimed))
-    return xlsx.xlsx_response(content, _("coverage-%(code)s.xlsx") % {"code": zone.code})
+    return export_response(
+        request,
+        sheets.coverage_sheets(by_level, by_measure, unclaimed),
+        _("coverage-%(code)s.xlsx") % {"code": zone.code},
+        what="policy coverage",
+    )

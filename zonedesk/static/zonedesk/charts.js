@@ -6,7 +6,7 @@
   const rows = JSON.parse(data.textContent);
   const chart = echarts.init(el);
   chart.setOption({
-    tooltip: { trigger: "item" },
+    tooltip: { trigger: "item", renderMode: "richText" },
     series: [{ type: "pie", radius: ["35%", "65%"], data: rows, label: { formatter: "{b}: {c}" } }],
   });
   window.addEventListener("resize", () => chart.resize());

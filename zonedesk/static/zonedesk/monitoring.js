@@ -10,7 +10,7 @@
     if (!s) return;
     const chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: trend.months, axisLabel: { hideOverlap: true } },

@@ -5,12 +5,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0004_problem_event_transition_event"),
+        ("enterprises", "0004_names_refuse_control_characters"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="contactplan",
+            model_name="enterprise",
             name="version",
             field=models.PositiveIntegerField(
                 db_default=1,

@@ -5,23 +5,12 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0004_api_token_expiry"),
+        ("casework", "0005_names_refuse_control_characters"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="user",
-            name="version",
-            field=models.PositiveIntegerField(
-                db_default=1,
-                default=1,
-                editable=False,
-                help_text="Goes up by one with every saved change; an edit names the one it read.",
-                verbose_name="version",
-            ),
-        ),
-        migrations.AddField(
-            model_name="zone",
+            model_name="contactplan",
             name="version",
             field=models.PositiveIntegerField(
                 db_default=1,

@@ -5,12 +5,23 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0003_phone_validation"),
+        ("org", "0006_names_refuse_control_characters"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="enterprise",
+            model_name="user",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1,
+                default=1,
+                editable=False,
+                help_text="Goes up by one with every saved change; an edit names the one it read.",
+                verbose_name="version",
+            ),
+        ),
+        migrations.AddField(
+            model_name="zone",
             name="version",
             field=models.PositiveIntegerField(
                 db_default=1,

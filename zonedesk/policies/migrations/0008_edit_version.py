@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0006_entitlement_event_transition"),
+        ("policies", "0007_names_refuse_control_characters"),
     ]
 
     operations = [

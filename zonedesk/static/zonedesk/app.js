@@ -1,0 +1,28 @@
+// Small behaviours of every page, bound from data- attributes: the Content-Security-Policy
+// allows no inline script or event handler (docs/security.md), so templates carry no JavaScript.
+(function () {
+  // <select data-autosubmit>: choosing an option submits its form.
+  document.addEventListener("change", (event) => {
+    const el = event.target.closest("[data-autosubmit]");
+    if (el && el.form) el.form.requestSubmit();
+  });
+  // <button data-print>: print the page.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+  // Set through the CSS object model, which the policy allows (style="" attributes it does not).
+  function apply(root) {
+    root.querySelectorAll("[data-width]").forEach((el) => {
+      el.style.width = `${Number(el.dataset.width) || 0}%`;
+    });
+    const focus = root.querySelector("[data-scroll-to]");
+    if (focus) focus.scrollIntoView({ block: "center" });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => apply(document));
+  } else {
+    apply(document);
+  }
+  // Content swapped in by htmx (the import's progress) gets the same treatment.
+  document.addEventListener("htmx:load", (event) => apply(event.target));
+})();
