@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.casework.api import router as casework_router
@@ -11,6 +11,7 @@ from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, Valida
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
+from zonedesk.org.access import PASSWORD_EXPIRED, password_expired
 from zonedesk.org.api import router as org_router
 from zonedesk.org.services import api_token_authenticate
 from zonedesk.policies.api import router as policies_router
@@ -21,6 +22,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_authenticate(token)
+        if user is not None and password_expired(user):
+            raise HttpError(403, str(PASSWORD_EXPIRED))  # the token works again once it is changed
         if user is not None:
             request.user = user
         return user

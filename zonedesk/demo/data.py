@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-PASSWORD = "zonedesk-demo"  # noqa: S105 - printed by `zonedesk demo`; demo data only
+PASSWORD = "Zonedesk-Demo-2026"  # noqa: S105 - printed by `zonedesk demo`; demo data only
 SYNTHETIC = "（合成）"
 
 AREAS = [  # GB/T 2260 codes of a real Sichuan chain; the zone and firms in it are invented

@@ -1,9 +1,30 @@
+from contextvars import ContextVar
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
-from zonedesk.core import audit
 from zonedesk.core.admin import AuditedAdmin
+from zonedesk.org import services
+from zonedesk.org.forms import AdminLoginForm
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
+
+# The site administration's log-in counts failures and locks like the log-in page.
+admin.site.login_form = AdminLoginForm
+# Who is setting a password in the site administration (the form is made by Django's view).
+_admin_actor: ContextVar = ContextVar("zonedesk_admin_actor")
+
+
+class ServicePasswordForm(AdminPasswordChangeForm):
+    """Django's reset form, saving through org.services (history, change date, audit)."""
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("set_usable_password", True) is False:
+            return super().save(commit)  # "disable password-based log-in": no password to check
+        services.user_set_password(
+            actor=_admin_actor.get(), user=self.user, password=self.cleaned_data["password1"]
+        )
+        return self.user
 
 
 @admin.register(Area)
@@ -35,18 +56,14 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    change_password_form = ServicePasswordForm
+
     def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, id)
-            audit.record(
-                actor=request.user,
-                action="update",
-                instance=user,
-                changes={"password": ["***", "***"]},
-                **self.audit_scope(user),
-            )
-        return response
+        token = _admin_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _admin_actor.reset(token)
 
     list_display = ["username", "full_name", "zone", "area", "is_active"]
     inlines = [RoleGrantInline]

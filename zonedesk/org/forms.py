@@ -1,7 +1,15 @@
+import math
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.middleware import client_address
+from zonedesk.org import selectors, services
 from zonedesk.org.models import Role
 
 # Enterprise accounts are made on the firm's page, where they are bound to the firm.
@@ -78,3 +86,55 @@ class PasswordForm(StyledFormMixin, forms.Form):
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class OwnPasswordForm(PasswordForm):
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput, strip=False
+    )
+    field_order = ["old_password", "password1", "password2"]
+
+
+def locked_error(until) -> forms.ValidationError:
+    """The same words whoever is locked, and whether or not the account exists."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return forms.ValidationError(
+        gettext(
+            "Too many failed log-ins. Logging in is locked for %(minutes)d more minutes; try "
+            "again then, or ask the security administrator to lift the lock."
+        )
+        % {"minutes": minutes},
+        code="locked",
+    )
+
+
+class ThrottledLoginMixin:
+    """Refuse a locked user name or address before checking the password; count a failure
+    against both (org.services.login_failed). The log-in page and the site administration's."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        until = selectors.login_lock(username=username, address=address)
+        if until is not None:
+            services.login_refused(username=username, address=address, until=until)
+            raise locked_error(until)
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            if username and self.cleaned_data.get("password"):
+                until = services.login_failed(username=username, address=address)
+                if until is not None:
+                    raise locked_error(until) from None
+            raise
+        if self.get_user() is not None:
+            services.login_succeeded(username=username)
+        return data
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
