@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 COMMON_ZH = Path(__file__).parent / "data" / "common-passwords-zh.txt"
+# A listed password with up to this many characters added is still that password (Qq123456!).
+DRESSING = 3
 
 
 def character_classes(password: str) -> int:
@@ -64,19 +66,23 @@ def _common_zh() -> tuple[frozenset[str], frozenset[str]]:
 
 
 class ChineseCommonPasswordValidator:
-    """Common Chinese passwords (org/data/common-passwords-zh.txt), and any password that is one
-    of their words dressed with digits, symbols or capitals (Woaini-1314!)."""
+    """Common Chinese passwords (org/data/common-passwords-zh.txt), also with capitals and up to
+    DRESSING characters added (Qq123456!), and any password made of one of their words with
+    digits and symbols (Woaini-1314!, Zhangwei@1988)."""
 
     def validate(self, password, user=None):
         words, stems = _common_zh()
         folded = password.strip().lower()
-        if folded in words or re.sub(r"[^a-z]", "", folded) in stems:
+        dressed = any(
+            len(w) >= 6 and w in folded and len(folded) - len(w) <= DRESSING for w in words
+        )
+        if dressed or re.sub(r"[^a-z]", "", folded) in stems:
             raise ValidationError(self.get_help_text(), code="password_too_common")
 
     def get_help_text(self):
         return _(
-            "The password may not be a commonly used password, nor a common word or name with "
-            "digits added."
+            "The password may not be a commonly used password (nor one with a few characters "
+            "added), nor a common word or name with digits added."
         )
 
 
