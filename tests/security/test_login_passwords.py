@@ -256,3 +256,36 @@ def test_the_site_administration_resets_through_the_service(world):
     entry = AuditEntry.objects.get(action="update", target_id=str(officer.pk))
     assert entry.actor == root
     assert client.get("/admin/password_change/")["Location"] == "/accounts/password/"
+
+
+def test_the_site_administration_adds_a_user_through_the_service(world):
+    root = User.objects.create_superuser("root", password=GOOD)
+    client = _client(root)
+    weak = client.post(
+        "/admin/org/user/add/",
+        {
+            "username": "added",
+            "password1": "woaini1314",
+            "password2": "woaini1314",
+            "role_grants-TOTAL_FORMS": "0",
+            "role_grants-INITIAL_FORMS": "0",
+        },
+    )
+    assert weak.status_code == 200 and not User.objects.filter(username="added").exists()
+    response = client.post(
+        "/admin/org/user/add/",
+        {
+            "username": "added",
+            "password1": "Kaijiang-3-zone",
+            "password2": "Kaijiang-3-zone",
+            "usable_password": "true",
+            "role_grants-TOTAL_FORMS": "0",
+            "role_grants-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    added = User.objects.get(username="added")
+    assert added.check_password("Kaijiang-3-zone") and added.password_changed_at is None
+    entries = AuditEntry.objects.filter(target_id=str(added.pk))
+    assert {e.action for e in entries} == {"create", "update"}
+    assert all("Kaijiang-3-zone" not in str(e.changes) for e in entries)  # no password in clear

@@ -16,6 +16,13 @@ STARTED = "zd_started"  # the first request after log-in
 STAMP_EVERY = 60
 
 
+def stamp_session(sender, request, user, **kwargs) -> None:
+    """At log-in (user_logged_in), start the session's clocks, so that the first page after it
+    writes nothing more."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN] = request.session[STARTED] = int(time.time())
+
+
 class SessionTimeoutMiddleware:
     """Log the session's user out when the session is idle or too old; send them to the log-in
     page with a message (htmx: a full-page redirect; the API: a 401 answer).
@@ -34,7 +41,7 @@ class SessionTimeoutMiddleware:
         if session.get(SESSION_KEY) is not None:
             now = int(time.time())
             seen, started = session.get(SEEN), session.get(STARTED)
-            if seen is None or started is None:
+            if seen is None or started is None:  # a session older than the clocks
                 session[SEEN] = session[STARTED] = now
             elif (reason := self._expired(now, seen, started)) is not None:
                 return self._log_out(request, reason)

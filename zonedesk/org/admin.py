@@ -2,7 +2,7 @@ from contextvars import ContextVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 
 from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org import services
@@ -25,6 +25,22 @@ class ServicePasswordForm(AdminPasswordChangeForm):
             actor=_admin_actor.get(), user=self.user, password=self.cleaned_data["password1"]
         )
         return self.user
+
+
+class ServiceUserCreationForm(AdminUserCreationForm):
+    """Django's add-user form; the password is set afterwards through org.services (by
+    UserAdmin.save_model), and never reaches the audit entry of the creation."""
+
+    def set_password_and_save(self, user, password_field_name="password1", commit=True):  # noqa: S107 - a field name
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+    @property
+    def changed_data(self):
+        secret = {"password1", "password2", "usable_password"}
+        return [name for name in super().changed_data if name not in secret]
 
 
 @admin.register(Area)
@@ -57,6 +73,13 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     change_password_form = ServicePasswordForm
+    add_form = ServiceUserCreationForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        password = form.cleaned_data.get("password1")
+        if not change and password and form.cleaned_data.get("set_usable_password", True):
+            services.user_set_password(actor=request.user, user=obj, password=password)
 
     def user_change_password(self, request, id, form_url=""):
         token = _admin_actor.set(request.user)

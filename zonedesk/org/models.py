@@ -276,7 +276,7 @@ class LoginThrottle(models.Model):
 
     class Kind(models.TextChoices):
         USERNAME = "username", _("User name")
-        ADDRESS = "address", _("Address")
+        ADDRESS = "address", _("Network address")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     key = models.CharField(_("user name or address"), max_length=150)
