@@ -341,6 +341,9 @@ def api_token_authenticate(token: str) -> User | None:
 # --- log-in protection: a lock per typed user name and per client address -----------------------
 
 
+STALE_BATCH = 100  # rows of old failures deleted at each failed log-in
+
+
 def _cooldown() -> dt.timedelta:
     return dt.timedelta(minutes=settings.ZONEDESK["LOGIN_COOLDOWN_MINUTES"])
 
@@ -365,12 +368,26 @@ def _count_failure(kind: str, key: str, *, user: User | None, now) -> LoginThrot
     return row
 
 
+def _forget_stale(now) -> None:
+    """Delete rows whose failures are older than the cool-down and that lock nothing, so the
+    table holds only the last minutes' guesses. Rows another log-in is counting are skipped,
+    not waited for (no deadlock between two failed log-ins)."""
+    stale = (
+        LoginThrottle.objects.select_for_update(skip_locked=True)
+        .filter(last_failure_at__lt=now - _cooldown())
+        .exclude(locked_until__gt=now)
+        .values_list("pk", flat=True)[:STALE_BATCH]
+    )
+    LoginThrottle.objects.filter(pk__in=list(stale)).delete()
+
+
 @transaction.atomic
 def login_failed(*, username: str, address: str | None) -> dt.datetime | None:
     """A failed log-in with `username` from `address`: counted against both, audited
     (login_failed, and locked_out when it locks either). Returns the end of the lock now in
     force on either, else None."""
     now = timezone.now()
+    _forget_stale(now)
     user = User.objects.filter(username=username).first() if username else None
     keys = [
         (LoginThrottle.Kind.USERNAME, LoginThrottle.username_key(username)),
