@@ -35,7 +35,7 @@ demo: install
 	DEBUG=1 $(BIN)/zonedesk demo
 	@echo "Serving the demo zone at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@# The background worker (large imports) runs beside the server and stops with it.
-	DEBUG=1 $(BIN)/zonedesk db_worker --no-reload -v 0 & worker=$$!; \
+	DEBUG=1 $(BIN)/zonedesk worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/zonedesk runserver $(HOST):$(PORT)
 

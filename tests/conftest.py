@@ -52,14 +52,21 @@ def world(db) -> factories.World:
 
 @pytest.fixture
 def client_for(client):
-    """A test client logged in as the given user (or anonymous for None)."""
+    """A test client logged in as the given user (or anonymous for None): with the second
+    factor passed too when the user's role requires it (tests/security/test_mfa_* log in
+    without it)."""
 
     def make(user):
         from django.test import Client
 
+        from tests.otp_codes import verified_session
+        from zonedesk.org.access import second_factor_required
+
         c = Client()
         if user is not None:
             c.force_login(user)
+            if second_factor_required(user):
+                verified_session(c, user)
         return c
 
     return make

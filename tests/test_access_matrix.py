@@ -74,6 +74,9 @@ MATRIX = {
     "login": (same("302", "200"),) * 2,
     "logout": (same("405", "405"),) * 2,
     "set_language": (same("302", "302"),) * 2,
+    # The health check needs no log-in and is the same for everyone (a worker's heartbeat is
+    # written first: without one it is 503 for everyone, tests/security/test_ops_health.py).
+    "health": (same("200", "200"),) * 2,
     "api:api-root": (same("404", "404"),)
     * 2,  # ninja names the bare prefix; nothing is served there
     "api:openapi-json": (same("200", "200"),) * 2,
@@ -243,6 +246,17 @@ MATRIX = {
     ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    # One's own account: every signed-in user, about themselves only. The administrators
+    # (admin, province_admin) have an authenticator (a second factor is required of them), so
+    # their set-up page sends them back and they may renew recovery codes; the others have none.
+    "account:second_factor": (same("200", "302"),) * 2,
+    "account:second_factor_setup": ("302 200 200 200 200 200 200 200 200 302 302",) * 2,
+    "account:verify": (same("302", "302"),) * 2,
+    "account:recovery_codes": ("200 302 302 302 302 302 302 302 302 200 302",) * 2,
+    "account:second_factor_remove": (same("302", "302"),) * 2,
+    # in: the user's own token; out: another zone's officer's token (never listed, never revoked)
+    "account:tokens": (same("V", "302"), same("H", "302")),
+    "account:token_revoke": (same("302", "302"), same("404", "302")),
 }
 
 
@@ -627,7 +641,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 "password": "Firm-account-2026",
             }
             return client.post(reverse(name, args=[firm.pk]), body), None
+        case "account:tokens" | "account:token_revoke":
+            return _token_request(client, world, name, role, scope)
+        case "account:recovery_codes" | "account:second_factor_remove":
+            return client.post(reverse(name)), None
         case "logout":
+            return client.get(reverse(name)), None
+        case "health":
+            from zonedesk.core.health import Heartbeat
+
+            Heartbeat(worker_id="matrix").beat()
             return client.get(reverse(name)), None
         case "set_language":
             return client.post(reverse(name), {"language": "en", "next": "/"}), None
@@ -657,6 +680,21 @@ def _request(client, world: World, name: str, role: str, scope: str):
             ), None
         case _:
             return client.get(reverse(name)), None
+
+
+def _token_request(client, world: World, name: str, role: str, scope: str):
+    """The tokens page lists the user's own token (in) and never another's (out); revoking
+    another's is not found."""
+    from zonedesk.org.services import api_token_create
+
+    owner = world.users.get(role) if scope == "in" else world.users["officer_b"]
+    token = None
+    if owner is not None:
+        token, _text = api_token_create(actor=SYSTEM, user=owner, name=f"token-of-{owner.username}")
+    marker = token.name if token else "token-of-"
+    if name == "account:tokens":
+        return client.get(reverse(name)), marker
+    return client.post(reverse(name, args=[token.pk if token else 1])), None
 
 
 def _listed(response, marker: str) -> bool:

@@ -5,6 +5,8 @@ SECRET_KEY     signing key (default: a random key generated once into var/secret
 DEBUG          1/true to enable debug pages and static serving by runserver (default off)
 ALLOWED_HOSTS  comma-separated host names (default: localhost, 127.0.0.1, [::1])
 ZONEDESK_VAR_DIR  folder for the SQLite file, the generated key and uploads (default: ./var)
+LOG_FORMAT     json for one JSON object per log line (default: plain text)
+ZONEDESK_API_TOKEN_DAYS  how long a new API token lasts at most, in days (default 90)
 
 Log-in protection (org.services, core.sessions, org.passwords):
 ZONEDESK_LOGIN_MAX_FAILURES      failed log-ins per user name and per address before a lock (5)
@@ -22,6 +24,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
+
+from zonedesk.core import logs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -62,7 +66,8 @@ INSTALLED_APPS = [
     # Before django.contrib.auth: its `changepassword` command replaces Django's, so that every
     # password is set through org.services (history, change date, audit).
     "zonedesk.org",
-    "django.contrib.admin",
+    # Django's admin with a site that also asks for the second factor (core.admin_site).
+    "zonedesk.core.apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +78,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    # The second factor (TOTP, and one-time recovery codes): org.mfa, org.mfa_middleware.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zonedesk.core",
     "zonedesk.enterprises",
     "zonedesk.monitoring",
@@ -84,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (even a redirect to HTTPS) carries the request's id.
+    "zonedesk.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zonedesk.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,10 +102,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp); then
+    # who must pass it, or enrol first, is held to it (org.mfa_middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "zonedesk.org.mfa_middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "zonedesk.core.middleware.RequestContextMiddleware",
+    # Idle and absolute session limits; then an expired password (after the second factor's
+    # process_view above, so a session verifies first, then changes its password).
     "zonedesk.core.sessions.SessionTimeoutMiddleware",
     "zonedesk.org.middleware.PasswordExpiryMiddleware",
     "zonedesk.casework.workdays.CalendarCacheMiddleware",
@@ -201,6 +217,9 @@ ZONEDESK = {
     # Behind nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) set this to 1
     # so audit entries record the client's address rather than the proxy's.
     "TRUST_X_FORWARDED_FOR": env_bool("TRUST_X_FORWARDED_FOR"),
+    # Behind nginx (proxy_set_header X-Request-ID $request_id) set this to 1 so a request keeps
+    # the proxy's id in the logs of both; otherwise each request gets a new id here.
+    "TRUST_X_REQUEST_ID": env_bool("TRUST_X_REQUEST_ID"),
     # A producing firm whose output is within this fraction of the same month last year is
     # 'level' (持平); beyond it 'above' or 'below'.
     "CAPACITY_BAND": os.environ.get("ZONEDESK_CAPACITY_BAND", "0.05"),
@@ -213,6 +232,12 @@ ZONEDESK = {
     # problem, first reply after acceptance, resolve after acceptance, and resolve when the
     # limit was extended (once).
     "CASE_LIMITS": {"accept": 1, "reply": 3, "resolve": 15, "resolve_extended": 30},
+    # The background worker (`zonedesk worker`) writes a heartbeat this often; /health/ calls it
+    # stale when the newest is older than WORKER_STALE_SECONDS.
+    "WORKER_HEARTBEAT_SECONDS": int(os.environ.get("ZONEDESK_WORKER_HEARTBEAT_SECONDS", 15)),
+    "WORKER_STALE_SECONDS": int(os.environ.get("ZONEDESK_WORKER_STALE_SECONDS", 120)),
+    # /health/ fails when VAR_DIR or MEDIA_ROOT has less free space than this (MiB).
+    "DISK_MIN_FREE_MB": int(os.environ.get("ZONEDESK_DISK_MIN_FREE_MB", 1024)),
     # Log-in protection: a lock after this many failed log-ins for one user name, or from one
     # address, within the cool-down; the lock lasts the cool-down (org.services.login_failed).
     "LOGIN_MAX_FAILURES": int(os.environ.get("ZONEDESK_LOGIN_MAX_FAILURES", 5)),
@@ -230,7 +255,15 @@ ZONEDESK = {
     ),
     # The contact plan of a firm that has none (days between visits, between any contacts).
     "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
+    # An API token lasts at most this many days (its creator may choose fewer).
+    "API_TOKEN_DAYS": int(os.environ.get("ZONEDESK_API_TOKEN_DAYS", 90)),
 }
+
+# The second factor (django-otp): the issuer shown in authenticator apps; wrong codes make the
+# next try wait 1, 2, 4, 8 … seconds (per device, reset by a right code).
+OTP_TOTP_ISSUER = "zonedesk"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Background work: the database backend and its worker (`zonedesk db_worker`), so one machine
 # needs no broker. ZONEDESK_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs
@@ -242,9 +275,11 @@ TASKS = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs on the console (systemd's journal in production), plain or one JSON object per line
+# (LOG_FORMAT=json), each with the id of the request that wrote it; one line per request from
+# `zonedesk.request` at LOG_REQUEST_LEVEL (INFO; WARNING silences it). core/logs.py.
+LOGGING = logs.config(
+    os.environ.get("LOG_FORMAT", "plain"),
+    os.environ.get("LOG_LEVEL", "WARNING"),
+    os.environ.get("LOG_REQUEST_LEVEL", "INFO"),
+)

@@ -11,13 +11,19 @@ from zonedesk.org import views as org_views
 admin.site.site_header = _("zonedesk site administration")
 admin.site.site_title = "zonedesk"
 
+handler400 = "zonedesk.views.bad_request"
+handler404 = "zonedesk.views.not_found"
+handler500 = "zonedesk.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.landing, name="landing"),
+    path("health/", views.health, name="health"),
     path("accounts/login/", org_views.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", org_views.password_change, name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("zonedesk.org.urls")),
     path("enterprises/", include("zonedesk.enterprises.urls")),
     path("monitoring/", include("zonedesk.monitoring.urls")),
     path("policies/", include("zonedesk.policies.urls")),

@@ -1,9 +1,14 @@
 """The landing page. It becomes the zone leader's dashboard once monitoring lands."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from zonedesk.core import health as health_checks
 from zonedesk.core import industry
 from zonedesk.enterprises import selectors as enterprise_selectors
 from zonedesk.enterprises.models import Enterprise
@@ -20,6 +25,15 @@ def landing(request):
     if request.user.has_role(Role.LEADER) and can_view_dashboard(request.user):
         return redirect("monitoring:dashboard")
     return redirect("home")
+
+
+@require_safe
+@never_cache
+def health(request):
+    """For a load balancer or monitor, without log-in: 200 when the database answers, a worker
+    is alive and the disk has room, else 503; JSON naming each check's verdict, nothing more."""
+    healthy, body = health_checks.report()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @login_required
@@ -47,3 +61,30 @@ def _top_with_other(counts: list[tuple[str, int]], top: int) -> list[dict]:
     if rest:
         rows.append({"name": str(_("Other industries")), "value": rest})
     return rows
+
+
+# Errors raised before a request reaches the API's own handlers (an address no route matches,
+# a malformed request) answer in the API's shape, JSON with a `detail`, as its schema documents;
+# pages keep Django's templates (404.html, 500.html).
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": _("The request is malformed.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("The server failed to answer; the error has been logged.")}, status=500
+        )
+    return defaults.server_error(request)

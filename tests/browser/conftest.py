@@ -1,6 +1,7 @@
 """Headless Chromium from Debian's package, driven by Playwright (no browser download)."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -82,7 +83,11 @@ def demo(transactional_db):
 
 @pytest.fixture
 def log_in():
-    """Log a demo user in on the page's login form, then land on `then`."""
+    """Log a demo user in on the page's login form, then land on `then`; a user with an
+    authenticator (the demo's administrators) then enters its code on the second page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.otp_codes import totp_code
     from zonedesk.demo.data import PASSWORD
 
     def log_in(page, base, username, then="/monitoring/"):
@@ -90,6 +95,11 @@ def log_in():
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+        if device is not None:
+            page.wait_for_url(re.compile(r"/account/second-factor/verify/"))
+            page.fill("#id_code", totp_code(device))
+            page.click("[data-testid=verify]")
 
     return log_in
 

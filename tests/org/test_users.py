@@ -269,8 +269,9 @@ def test_api_tokens_can_be_listed_and_revoked(world, client, capsys):
     assert token[3:11] in capsys.readouterr().out
     call_command("token", "revoke", "leader", token[3:11])
     assert client.get("/api/v1/zones", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
-    entry = AuditEntry.objects.filter(target_type="org.apitoken", action="delete").get()
-    assert entry.zone_id == world.zone_a.pk
+    # revoked, not deleted: the refusal can say why, and the list keeps it
+    entry = AuditEntry.objects.filter(target_type="org.apitoken", action="update").get()
+    assert entry.zone_id == world.zone_a.pk and entry.changes["revoked_at"][0] is None
 
 
 def test_an_area_leader_is_labelled_by_the_areas_level(world, client_for):

@@ -161,23 +161,11 @@ def test_the_api_token_is_unaffected_by_a_lock(world, client):
     assert response.status_code == 200
 
 
-def test_the_site_administrations_log_in_is_locked_too(world):
-    root = user_create(
-        actor=SYSTEM, username="root-admin", password=GOOD, roles=["admin"], zone=world.zone_a
-    )
-    root.is_staff = root.is_superuser = True
-    root.save()
+def test_the_site_administration_logs_in_on_the_locked_page(world):
     for i in range(5):
-        Client().post(
-            "/admin/login/",
-            {"username": "root-admin", "password": WRONG},
-            REMOTE_ADDR=f"127.0.15.{i}",
-        )
-    assert error_codes(attempt("root-admin", GOOD, address="127.0.15.9")) == ["locked"]
-    admin_page = Client().post(
-        "/admin/login/", {"username": "root-admin", "password": GOOD}, REMOTE_ADDR="127.0.15.8"
-    )
-    assert admin_page.status_code == 200 and "_auth_user_id" not in admin_page.client.session
+        attempt("leader", address=f"127.0.15.{i}")
+    response = Client().get("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 # --- the security administrator's page -----------------------------------------------------------

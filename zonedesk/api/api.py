@@ -13,23 +13,81 @@ from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
 from zonedesk.org.access import PASSWORD_EXPIRED, password_expired
 from zonedesk.org.api import router as org_router
-from zonedesk.org.services import api_token_authenticate
+from zonedesk.org.services import TokenRefused, api_token_authenticate
 from zonedesk.policies.api import router as policies_router
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer zd_…` with a token from `zonedesk token create`."""
+    """`Authorization: Bearer zd_…` with a token made on the tokens page (or by `zonedesk token
+    create`); an expired or revoked one is refused with its reason (TokenRefused, 401)."""
 
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_authenticate(token)
         if user is not None and password_expired(user):
-            raise HttpError(403, str(PASSWORD_EXPIRED))  # the token works again once it is changed
+            raise HttpError(403, str(PASSWORD_EXPIRED))  # (changing it revokes the tokens)
         if user is not None:
             request.user = user
         return user
 
 
-api = NinjaAPI(
+# Every operation may answer with these errors (the handlers below and django-ninja's own
+# validation); the OpenAPI document lists them so clients, and schemathesis's conformance checks
+# (tests/security/test_api_schema.py), know every status an operation can return.
+_PROBLEM = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+ERROR_SCHEMAS = {
+    "Problem": _PROBLEM,
+    "Refusal": {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "array"}},
+            "rows": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["detail"],
+    },
+    "InvalidRequest": {
+        "type": "object",
+        "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+        "required": ["detail"],
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("Refused: a field or a business rule failed (field errors, rejected rows)", "Refusal"),
+    "401": ("Not logged in, or the bearer token is unknown, expired or revoked", "Problem"),
+    "403": ("Logged in but not allowed to do this", "Problem"),
+    "404": ("No such record in the caller's unit", "Problem"),
+    "409": ("The step cannot follow the record's current state", "Problem"),
+    "422": ("The request does not match this operation's parameters or body", "InvalidRequest"),
+}
+
+
+class ZonedeskAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, name) in ERROR_RESPONSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{name}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = ZonedeskAPI(
     title="zonedesk API",
     version="1",
     description="The zone's firms, organisation and monthly figures. Session (browser) or bearer-token auth.",
@@ -87,6 +145,11 @@ def _permission_denied(request, exc: PermissionDenied):
 @api.exception_handler(NotFound)
 def _not_found(request, exc: NotFound):
     return api.create_response(request, {"detail": exc.message}, status=404)
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request, exc: TokenRefused):
+    return api.create_response(request, {"detail": exc.message}, status=401)
 
 
 @api.exception_handler(AuthenticationError)

@@ -108,3 +108,20 @@ def security_event(
         zone_id=getattr(user, "zone_id", None),
         area_code=area.code if area is not None else "",
     )
+
+
+def record_event(*, actor: Actor, action: str, target_type: str, target_repr: str, changes: dict):
+    """An entry about the system rather than a record (a backup, a restore): `target_type` names
+    the kind of event, `target_repr` what it concerned (a file name)."""
+    ctx = current_context.get()
+    return AuditEntry.objects.create(
+        actor=user_or_none(actor),
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        target_type=target_type,
+        target_id="",
+        target_repr=target_repr[:200],
+        changes=changes,
+        ip_address=ctx.ip_address,
+        via=ctx.via,
+    )

@@ -25,6 +25,9 @@ class AuditEntry(models.Model):
         REFUSED = "refused", _("Refused")
         EXPORT = "export", _("Exported")
         TOKEN_USED = "token_used", _("API token used")
+        # System events (core.audit.record_event): the target is the event's kind, not a record.
+        BACKUP = "backup", _("Backed up")
+        RESTORE = "restore", _("Restored")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -62,3 +65,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit entries cannot be deleted.")
+
+
+class WorkerHeartbeat(models.Model):
+    """The background worker's sign of life: `zonedesk worker` rewrites its row every few seconds
+    (settings ZONEDESK["WORKER_HEARTBEAT_SECONDS"]); the health check calls the worker stale when
+    the newest row is older than ZONEDESK["WORKER_STALE_SECONDS"]. Operational state, not business
+    data: not audited. A worker that stops cleanly deletes its row."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+    # When the task being run started (none while idle): a long import shows here.
+    task_started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} {self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,19 +1,83 @@
-from typing import Any
+import re
+from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import field_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, field_validator
 
 # The largest id a database row can have (a signed 64-bit integer): an input naming a larger one
 # is refused with a field error instead of reaching the database, which would fail on it.
 ID_MAX = 2**63 - 1
 
 
+# Text an input accepts, as a JSON Schema pattern (ECMA-262): no NUL (PostgreSQL cannot store
+# it) and no lone UTF-16 surrogate (not a character; no encoding can store it).
+TEXT_PATTERN = "^[^\\u0000\\uD800-\\uDFFF]*$"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _document_text(schema: dict, _model) -> None:
+    """State in the OpenAPI document what `_no_nul` enforces, on every free-text property."""
+    for prop in schema.get("properties", {}).values():
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") == "string" and not {"pattern", "format", "enum"} & set(branch):
+                branch["pattern"] = TEXT_PATTERN
+
+
 class InputSchema(Schema):
     """Base of every API input: text may not contain NUL (PostgreSQL cannot store it)."""
+
+    model_config = ConfigDict(json_schema_extra=_document_text)
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not allowed / 不允许空字符（NUL）")
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("NUL characters are not allowed / 不允许空字符（NUL）")
+            if _SURROGATE.search(value):
+                raise ValueError(
+                    "A lone UTF-16 surrogate is not a character / 含有无效字符（孤立的UTF-16代理项）"
+                )
         return value
+
+
+def decimal_input(
+    *, max_digits: int, decimal_places: int, le: int | None = None, pattern: str = ""
+) -> Any:
+    """A non-negative decimal input, as a JSON number or a string of digits, documented exactly.
+
+    pydantic documents a Decimal as 'a number or any string', so a client (or schemathesis)
+    reading the schema may send "" and be refused; this states the string's pattern and the
+    number's bounds, which the validation enforces. With `le`, give the `pattern` that bounds
+    the string form too.
+    """
+    whole = max_digits - decimal_places
+    pattern = pattern or rf"^\d{{1,{whole}}}(\.\d{{1,{decimal_places}}})?$"
+    largest = le if le is not None else float("9" * whole + "." + "9" * decimal_places)
+    return Annotated[
+        Decimal,
+        Field(ge=0, le=le, max_digits=max_digits, decimal_places=decimal_places),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": largest,
+                        "multipleOf": 10**-decimal_places,
+                    },
+                    {
+                        "type": "string",
+                        "pattern": pattern,
+                    },
+                ]
+            }
+        ),
+    ]
+
+
+# A sum in 万元 as figures and entitlements store it (14 digits, 2 after the point).
+Wan = decimal_input(max_digits=14, decimal_places=2)

@@ -1,6 +1,9 @@
 """Load the deterministic demo zone, through the same services every user goes through."""
 
+from base64 import b32decode
+
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zonedesk.core import uscc
 from zonedesk.core.actors import SYSTEM
@@ -8,6 +11,7 @@ from zonedesk.demo import casework, data, monthly, policies
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org import services as org_services
+from zonedesk.org.access import second_factor_required
 from zonedesk.org.models import Area, Bank, User, Zone
 
 ORG_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -62,9 +66,16 @@ def load() -> None:
             department=departments[0] if "department" in roles else None,
             bank=bank if "bank" in roles else None,
         )
-    User.objects.create_superuser(
+    users["superadmin"] = User.objects.create_superuser(
         "superadmin", password=data.PASSWORD, full_name="平台超级管理员（合成）"
     )
+    for user in totp_users(users.values()):  # they need a second factor: a known one here
+        TOTPDevice.objects.create(
+            user=user,
+            name="authenticator",
+            key=b32decode(data.TOTP_SECRET).hex(),
+            confirmed=True,
+        )
 
     officers = [users["officer"], users["officer2"], users["officer3"]]
     firms = []
@@ -101,6 +112,17 @@ def load() -> None:
                 above_designated_size=True,
             ),
         )
+
+
+def totp_users(users) -> list[User]:
+    """The demo users whose role needs a second factor (administrators, security
+    administrators, superusers): they get the authenticator of data.TOTP_SECRET."""
+    return [u for u in users if second_factor_required(u)]
+
+
+def totp_usernames() -> list[str]:
+    """Who logs in with the demo's authenticator (for the printed log-ins)."""
+    return sorted(TOTPDevice.objects.values_list("user__username", flat=True))
 
 
 def summary() -> list[tuple[str, str, str]]:

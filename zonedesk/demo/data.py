@@ -4,6 +4,9 @@ import datetime as dt
 
 PASSWORD = "Zonedesk-Demo-2026"  # noqa: S105 - printed by `zonedesk demo`; demo data only
 SYNTHETIC = "（合成）"
+# The authenticator secret (base32, for a TOTP app) of the demo users whose role needs a second
+# factor (builder.totp_users): printed by `zonedesk demo`, in the README. Demo data only.
+TOTP_SECRET = "ZONEDESKDEMO2FA7ZONEDESKDEMO2FA7"  # noqa: S105
 
 AREAS = [  # GB/T 2260 codes of a real Sichuan chain; the zone and firms in it are invented
     ("510000", "四川省", "province", None),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import InputSchema, Wan, decimal_input
 from zonedesk.monitoring.indicators import CapacityClass, percent
 from zonedesk.monitoring.selectors import Status
 
@@ -70,18 +70,21 @@ class PeriodIn(Schema):
     period: str | None = Field(None, description="YYYY-MM; default: the latest month with figures")
 
 
+Percent = decimal_input(
+    max_digits=5, decimal_places=2, le=200, pattern=r"^(200(\.0{1,2})?|1?\d{1,2}(\.\d{1,2})?)$"
+)
+
+
 class FigureIn(InputSchema):
-    output_value_wan: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    output_value_wan: Wan
     employees: int = Field(ge=0, le=1_000_000)
     days_halted: int = Field(0, ge=0, le=31)
-    revenue_wan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    revenue_wan: Wan | None = None
     electricity_kwh: int | None = Field(None, ge=0, le=10**13)
     water_t: int | None = Field(None, ge=0, le=10**12)
-    export_value_wan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    orders_wan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    capacity_utilisation_pct: Decimal | None = Field(
-        None, ge=0, le=200, max_digits=5, decimal_places=2
-    )
+    export_value_wan: Wan | None = None
+    orders_wan: Wan | None = None
+    capacity_utilisation_pct: Percent | None = None
 
 
 class FigureOut(Schema):

@@ -64,6 +64,32 @@ def can_manage_security(user) -> bool:
     return is_active(user) and (user.is_superuser or user.has_role(Role.SECURITY))
 
 
+# Roles that must pass a second factor (TOTP or a recovery code) after the password: the
+# administrators of level 3's separated duties. Superusers and staff (the site admin) too.
+SECOND_FACTOR_ROLES = (Role.ADMIN, Role.SECURITY)
+
+
+def second_factor_required(user) -> bool:
+    """Whether the user may not work without a second factor (others may choose one)."""
+    return is_active(user) and (
+        user.is_superuser or user.is_staff or user.has_role(*SECOND_FACTOR_ROLES)
+    )
+
+
+def can_manage_user_security(actor: Actor, user) -> bool:
+    """The security administrator acts on the accounts of their unit (a superuser's only when
+    a superuser themselves), e.g. to remove a lost second factor."""
+    if not can_manage_security(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    if user.zone is not None:
+        return zone_in_unit(actor, user.zone)
+    return user.area is not None and area_in_unit(actor, user.area)
+
+
 def can_manage_users(user) -> bool:
     """Whether to show user administration at all."""
     return is_active(user) and (user.is_superuser or user.has_role(Role.ADMIN))

@@ -6,11 +6,8 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 
 from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org import services
-from zonedesk.org.forms import AdminLoginForm
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
 
-# The site administration's log-in counts failures and locks like the log-in page.
-admin.site.login_form = AdminLoginForm
 # Who is setting a password in the site administration (the form is made by Django's view).
 _admin_actor: ContextVar = ContextVar("zonedesk_admin_actor")
 

@@ -1,8 +1,8 @@
 import math
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -110,7 +110,8 @@ def locked_error(until) -> forms.ValidationError:
 
 class ThrottledLoginMixin:
     """Refuse a locked user name or address before checking the password; count a failure
-    against both (org.services.login_failed). The log-in page and the site administration's."""
+    against both (org.services.login_failed). The site administration logs in on the same page
+    (core.admin_site)."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -136,5 +137,26 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     pass
 
 
-class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
-    pass
+class CodeForm(StyledFormMixin, forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. a script.")
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1)
+
+    def __init__(self, *args, most_days: int, **kwargs):
+        super().__init__(*args, initial={"days": most_days}, **kwargs)
+        self.fields["days"].max_value = most_days
+        self.fields["days"].validators.append(MaxValueValidator(most_days))
+        self.fields["days"].widget.attrs["max"] = most_days

@@ -8,8 +8,16 @@ from django.urls import reverse
 
 from zonedesk.org import access
 
-# What such a user may still open: the change page itself, log-out, log-in, the language switch.
-ALLOWED = {"password_change", "logout", "login", "set_language"}
+# What such a user may still open: the change page itself, log-out, log-in, the language switch,
+# and the second factor's pages (org.mfa_middleware holds the session to them first).
+ALLOWED = {
+    "password_change",
+    "logout",
+    "login",
+    "set_language",
+    "account:verify",
+    "account:second_factor_setup",
+}
 
 
 class PasswordExpiryMiddleware:
@@ -27,7 +35,7 @@ class PasswordExpiryMiddleware:
         if request.session.get(SESSION_KEY) is None or not access.password_expired(request.user):
             return None
         match = request.resolver_match
-        if match.url_name in ALLOWED:
+        if match.view_name in ALLOWED:
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": str(access.PASSWORD_EXPIRED)}, status=403)

@@ -311,7 +311,11 @@ class LoginThrottle(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once."""
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once.
+
+    A token is refused after `expires_at`, and from its revocation on (by its owner, or of
+    every token of a user whose password changed); revoked rows stay, so a refusal can say why.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -319,6 +323,8 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -326,6 +332,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_valid(self, now) -> bool:
+        return self.revoked_at is None and now < self.expires_at
 
     @staticmethod
     def hash(token: str) -> str:

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from zonedesk.core.models import AuditEntry
@@ -154,10 +155,11 @@ def user_for_command(username: str) -> User | None:
 
 
 def api_token_list(user) -> QuerySet:
-    """The user's own API tokens."""
+    """The user's own API tokens, newest first, each with `expired`."""
     if not is_active(user):
         return ApiToken.objects.none()
-    return user.api_tokens.order_by("-created_at")
+    expired = ExpressionWrapper(Q(expires_at__lte=Now()), output_field=BooleanField())
+    return user.api_tokens.annotate(expired=expired).order_by("-created_at", "-id")
 
 
 def login_lock(*, username: str, address: str | None) -> dt.datetime | None:

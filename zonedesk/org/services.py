@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
-from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
 from zonedesk.core.services import audit_scope, audited_update, clean
 from zonedesk.org import access
@@ -250,13 +251,12 @@ def _store_password(*, actor: Actor, user: User, password: str) -> None:
     user.password_changed_at = None if by_other else timezone.now()
 
 
-def on_password_changed(user: User) -> None:
-    """Called after every change of a user's password, inside the change's transaction.
-
-    The user's other sessions end by themselves (Django's session hash follows the password);
-    the page that changed it keeps its own (update_session_auth_hash). What else must follow a
-    new password (API tokens revoked) is added here.
-    """
+def on_password_changed(*, actor: Actor, user: User) -> None:
+    """What follows every change of a user's password, inside the change's transaction: the
+    user's API tokens are revoked (a token must not outlive the password). The user's other
+    sessions end by themselves (Django's session hash follows the password); the page that
+    changed it keeps its own (update_session_auth_hash)."""
+    api_tokens_revoke_all(actor=actor, user=user)
 
 
 @transaction.atomic
@@ -275,7 +275,7 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> None:
         changes={"password": ["***", "***"]},
         **audit_scope(user),
     )
-    on_password_changed(user)
+    on_password_changed(actor=actor, user=user)
 
 
 @transaction.atomic
@@ -288,54 +288,110 @@ def user_change_own_password(*, actor: User, old_password: str, password: str) -
     user_set_password(actor=actor, user=actor, password=password)
 
 
+def _token_expiry(days: int | None) -> dt.datetime:
+    """When a new token expires: `days` from now, at most the configured lifetime."""
+    most = settings.ZONEDESK["API_TOKEN_DAYS"]
+    days = most if days is None else days
+    if not 1 <= days <= most:
+        raise ValidationFailed(
+            {"days": [_("A token lasts from 1 to %(most)d days.") % {"most": most}]}
+        )
+    return timezone.now() + dt.timedelta(days=days)
+
+
 @transaction.atomic
-def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the token text, which is not stored."""
+def api_token_create(
+    *, actor: Actor, user: User, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, valid for `days` (at most, and by default, the configured
+    ZONEDESK["API_TOKEN_DAYS"]); returns the row and the token text, which is not stored."""
     if actor.pk != user.pk and not actor.is_superuser:
         raise PermissionDenied()
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed({"name": [_("Name the token (at most 100 characters).")]})
+    expires_at = _token_expiry(days)
     token = ApiToken.generate()
     row = ApiToken.objects.create(
-        user=user, name=name, prefix=token[3:11], digest=ApiToken.hash(token)
+        user=user, name=name, prefix=token[3:11], digest=ApiToken.hash(token), expires_at=expires_at
     )
     audit.record(
         actor=actor,
         action="create",
         instance=row,
-        changes={"name": [None, name]},
+        changes={"name": [None, name], "expires_at": [None, str(expires_at)]},
         **audit_scope(user),
     )
     return row, token
 
 
+def _revoke(actor: Actor, tokens) -> int:
+    """Revoke the still-valid `tokens` (audited one by one); how many there were."""
+    now = timezone.now()
+    rows = list(tokens.filter(revoked_at__isnull=True, expires_at__gt=now).select_related("user"))
+    for row in rows:
+        row.revoked_at = now
+        row.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=row,
+            changes={"revoked_at": [None, str(now)]},
+            **audit_scope(row.user),
+        )
+    return len(rows)
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    """Delete a token; requests bearing it are refused from now on."""
+    """Revoke a token: requests bearing it are refused (401) from now on."""
     if actor.pk != token.user_id and not actor.is_superuser:
         raise PermissionDenied()
-    audit.record(
-        actor=actor,
-        action="delete",
-        instance=token,
-        changes={"name": [token.name, None]},
-        **audit_scope(token.user),
-    )
-    token.delete()
+    _revoke(actor, ApiToken.objects.filter(pk=token.pk))
+    token.refresh_from_db()
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: Actor, user: User) -> int:
+    """Revoke every valid token of `user` (their password changed, or their account is being
+    closed); returns how many. Safe to call twice."""
+    if actor.pk != user.pk and not access.can_manage_user(actor, user):
+        raise PermissionDenied()
+    return _revoke(actor, user.api_tokens.all())
+
+
+class TokenRefused(DomainError):
+    """A bearer token that does not (or no longer) let anyone in: answered 401."""
 
 
 def api_token_authenticate(token: str) -> User | None:
     """The active user a token belongs to, stamping its last use (to the minute); None when
-    unknown."""
+    no token has this text. An expired or revoked token, or one of a deactivated user, raises
+    TokenRefused (with the reason) and is audited as a failed log-in."""
     row = (
         ApiToken.objects.select_related("user", "user__area", "user__zone")
-        .filter(digest=ApiToken.hash(token), user__is_active=True)
+        .filter(digest=ApiToken.hash(token))
         .first()
     )
     if row is None:
         return None
     now = timezone.now()
+    if not row.is_valid(now) or not row.user.is_active:
+        reason = "revoked" if row.revoked_at else "expired" if now >= row.expires_at else "inactive"
+        audit.security_event(
+            "login_failed", user=row.user, detail={"factor": "token", "reason": reason}
+        )
+        raise TokenRefused(TOKEN_REFUSALS[reason])
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_STAMP_EVERY:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+TOKEN_REFUSALS = {
+    "revoked": gettext_lazy("This API token was revoked: create a new one on your tokens page."),
+    "expired": gettext_lazy("This API token has expired: create a new one on your tokens page."),
+    "inactive": gettext_lazy("The account this API token belongs to may not log in."),
+}
 
 
 # --- log-in protection: a lock per typed user name and per client address -----------------------

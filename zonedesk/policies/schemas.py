@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import InputSchema
+from zonedesk.core.schemas import InputSchema, Wan
 
 
 class ConditionOut(Schema):
@@ -38,7 +38,7 @@ class EntitlementOut(Schema):
 
 class MoveIn(InputSchema):
     to: str = Field(description="notified, applied, approved, disbursed, rejected or declined")
-    amount_wan: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    amount_wan: Wan | None = None
     on: dt.date | None = None
     note: str = Field("", max_length=2000)
 

@@ -63,6 +63,11 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo log-ins (password for all: {data.PASSWORD}):")
         for username, roles, who in builder.summary():
             self.stdout.write(f"  {username:<13} {roles:<11} {who}")
+        names = ", ".join(builder.totp_usernames())
+        self.stdout.write(
+            f"\n{names}: also a code from an authenticator app (two-step verification); "
+            f"add the demo secret {data.TOTP_SECRET} to the app."
+        )
 
     def _scale(self, n: int, months: int, measures: int = 0) -> None:
         if n < 1:

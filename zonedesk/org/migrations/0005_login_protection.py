@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_security_events'),
+        ('org', '0004_api_token_expiry'),
     ]
 
     operations = [
