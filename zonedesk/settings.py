@@ -63,11 +63,12 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    # Before django.contrib.auth: its `changepassword` command replaces Django's, so that every
-    # password is set through org.services (history, change date, audit).
-    "zonedesk.org",
     # Django's admin with a site that also asks for the second factor (core.admin_site).
     "zonedesk.core.apps.VerifiedAdminConfig",
+    # After the admin (org's ready() edits the admin's registry) and before django.contrib.auth:
+    # org's `changepassword` command replaces Django's, so that every password is set through
+    # org.services (history, change date, audit, tokens revoked).
+    "zonedesk.org",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

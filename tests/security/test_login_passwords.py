@@ -238,9 +238,9 @@ def test_the_changepassword_command_follows_the_rules(world, monkeypatch, capsys
     assert AuditEntry.objects.filter(action="update", target_id=str(leader.pk)).exists()
 
 
-def test_the_site_administration_resets_through_the_service(world):
+def test_the_site_administration_resets_through_the_service(world, client_for):
     root = User.objects.create_superuser("root", password=GOOD)
-    client = _client(root)
+    client = client_for(root)  # with the second factor passed
     officer = world.users["officer"]
     url = f"/admin/org/user/{officer.pk}/password/"
     weak = client.post(url, {"password1": "abc", "password2": "abc", "usable_password": "true"})
@@ -258,9 +258,9 @@ def test_the_site_administration_resets_through_the_service(world):
     assert client.get("/admin/password_change/")["Location"] == "/accounts/password/"
 
 
-def test_the_site_administration_adds_a_user_through_the_service(world):
+def test_the_site_administration_adds_a_user_through_the_service(world, client_for):
     root = User.objects.create_superuser("root", password=GOOD)
-    client = _client(root)
+    client = client_for(root)  # with the second factor passed
     weak = client.post(
         "/admin/org/user/add/",
         {
