@@ -289,3 +289,20 @@ def test_the_site_administration_adds_a_user_through_the_service(world, client_f
     entries = AuditEntry.objects.filter(target_id=str(added.pk))
     assert {e.action for e in entries} == {"create", "update"}
     assert all("Kaijiang-3-zone" not in str(e.changes) for e in entries)  # no password in clear
+
+
+def test_wrong_current_passwords_count_as_failed_log_ins(world):
+    client = _client(world.users["officer"])
+    for _ in range(4):
+        response = _change(client, old="Not-my-password-1")
+        assert [e.code for e in response.context["form"].errors.as_data()["old_password"]] == [
+            "password_incorrect"
+        ]
+    response = _change(client, old="Not-my-password-1")
+    assert [e.code for e in response.context["form"].errors.as_data()["old_password"]] == ["locked"]
+    # locked: even the right current password is refused, and the log-in page is locked too
+    response = _change(client)
+    assert [e.code for e in response.context["form"].errors.as_data()["old_password"]] == ["locked"]
+    assert AuditEntry.objects.filter(action="locked_out", actor=world.users["officer"]).exists()
+    login = Client().post("/accounts/login/", {"username": "officer", "password": GOOD})
+    assert login.status_code == 200 and "_auth_user_id" not in login.client.session

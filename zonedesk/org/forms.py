@@ -89,10 +89,33 @@ class PasswordForm(StyledFormMixin, forms.Form):
 
 
 class OwnPasswordForm(PasswordForm):
+    """The current password counts as a log-in: a wrong one is a failure against the user name
+    and the address, and a lock refuses it (a forgotten open session is no way to guess)."""
+
     old_password = forms.CharField(
         label=_("Current password"), widget=forms.PasswordInput, strip=False
     )
     field_order = ["old_password", "password1", "password2"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        user, address = self.request.user, client_address(self.request)
+        until = selectors.login_lock(username=user.username, address=address)
+        if until is not None:
+            services.login_refused(username=user.username, address=address, until=until)
+            raise locked_error(until)
+        if not user.check_password(old):
+            until = services.login_failed(username=user.username, address=address)
+            if until is not None:
+                raise locked_error(until)
+            raise forms.ValidationError(
+                gettext("Your current password was entered incorrectly."), code="password_incorrect"
+            )
+        return old
 
 
 def locked_error(until) -> forms.ValidationError:

@@ -157,7 +157,7 @@ login = auth_views.LoginView.as_view(
 @require_http_methods(["GET", "POST"])
 def password_change(request):
     """A user changes their own password; their session goes on, their other sessions end."""
-    form = OwnPasswordForm(request.POST or None)
+    form = OwnPasswordForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
