@@ -58,7 +58,10 @@ ERROR_SCHEMAS = {
 ERROR_RESPONSES = {
     "400": ("Refused: a field or a business rule failed (field errors, rejected rows)", "Refusal"),
     "401": ("Not logged in, or the bearer token is unknown, expired or revoked", "Problem"),
-    "403": ("Logged in but not allowed to do this", "Problem"),
+    "403": (
+        "Logged in but not allowed to do this, or the password has expired and must be changed",
+        "Problem",
+    ),
     "404": ("No such record in the caller's unit", "Problem"),
     "409": ("The step cannot follow the record's current state", "Problem"),
     "422": ("The request does not match this operation's parameters or body", "InvalidRequest"),
