@@ -40,7 +40,7 @@ def area(code: str, name: str, level: str, parent: Area | None = None) -> Area:
 
 def user(username: str, roles: list[str], **unit) -> User:
     return user_create(
-        actor=SYSTEM, username=username, password="unused-in-tests", roles=roles, **unit
+        actor=SYSTEM, username=username, password="Unused-in-tests-1", roles=roles, **unit
     )
 
 

@@ -70,6 +70,11 @@ MATRIX = {
     "user_create": ("200 403 403 403 403 403 403 403 403 200 302",) * 2,
     "user_edit": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
     "user_password": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
+    # Everybody changes their own password. Log-in locks are the security administrator's, a
+    # role no user of this world holds (tests/security/test_login_lockout.py: its scope).
+    "password_change": (same("200", "302"),) * 2,
+    "lockouts": (same("403", "302"),) * 2,
+    "lockout_lift": (same("403", "302"),) * 2,
     "enterprises:account_create": (
         "302 403 403 403 403 403 404 403 403 302 302",
         same("404", "302"),
@@ -624,6 +629,23 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), _staff(world, scope).username
         case "user_edit" | "user_password":
             return client.get(reverse(name, args=[_staff(world, scope).pk])), None
+        case "lockout_lift":
+            import datetime as dt
+
+            from django.utils import timezone
+
+            from zonedesk.org.models import LoginThrottle
+
+            locked = _staff(world, scope)
+            lock = LoginThrottle.objects.create(
+                kind="username",
+                key=locked.username,
+                user=locked,
+                failures=5,
+                last_failure_at=timezone.now(),
+                locked_until=timezone.now() + dt.timedelta(minutes=15),
+            )
+            return client.post(reverse(name, args=[lock.pk])), None
         case "enterprises:account_create":
             body = {
                 "username": "new-firm-user",

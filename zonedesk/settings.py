@@ -18,6 +18,16 @@ SECURE_HSTS_SECONDS   Strict-Transport-Security max-age (default 0: no header); 
 SECURE_HSTS_INCLUDE_SUBDOMAINS  1: HSTS for every subdomain too (default off)
 SECURE_HSTS_PRELOAD   1: ask to be preloaded in browsers' HSTS lists (default off)
 CSP_REPORT_ONLY       1: send the Content-Security-Policy as report-only (default: enforced)
+
+Log-in protection (org.services, core.sessions, org.passwords):
+ZONEDESK_LOGIN_MAX_FAILURES      failed log-ins per user name and per address before a lock (5)
+ZONEDESK_LOGIN_COOLDOWN_MINUTES  how long a lock lasts, and how long failures are remembered (15)
+ZONEDESK_SESSION_IDLE_MINUTES    log out after this long without a request (30)
+ZONEDESK_SESSION_MAX_HOURS       log out this long after logging in, however active (12)
+ZONEDESK_PASSWORD_HISTORY        a new password may not be one of the last N (5)
+ZONEDESK_PASSWORD_MAX_AGE_DAYS   staff (government-side roles) change their password this often
+                                 (90; 0 = never)
+ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL  the same for firm and bank users (180; 0 = never)
 """
 
 import os
@@ -66,6 +76,10 @@ CSRF_TRUSTED_ORIGINS = [
 INSTALLED_APPS = [
     # Django's admin with a site that also asks for the second factor (core.admin_site).
     "zonedesk.core.apps.VerifiedAdminConfig",
+    # After the admin (org's ready() edits the admin's registry) and before django.contrib.auth:
+    # org's `changepassword` command replaces Django's, so that every password is set through
+    # org.services (history, change date, audit, tokens revoked).
+    "zonedesk.org",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,7 +96,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "zonedesk.core",
-    "zonedesk.org",
     "zonedesk.enterprises",
     "zonedesk.monitoring",
     "zonedesk.policies",
@@ -111,6 +124,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zonedesk.core.middleware.NoStoreMiddleware",
+    # Idle and absolute session limits; then an expired password (after the second factor's
+    # process_view above, so a session verifies first, then changes its password).
+    "zonedesk.core.sessions.SessionTimeoutMiddleware",
+    "zonedesk.org.middleware.PasswordExpiryMiddleware",
     "zonedesk.casework.workdays.CalendarCacheMiddleware",
 ]
 
@@ -156,11 +173,20 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "org.User"
+# Level 3 of MLPS (GB/T 22239-2019 8.1.4.1 a): at least 8 characters of three classes, not the
+# user name, not a common password (Django's list and common Chinese ones), not a recent one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "zonedesk.org.passwords.CharacterClassesValidator"},
+    {"NAME": "zonedesk.org.passwords.UsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "zonedesk.org.passwords.ChineseCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zonedesk.org.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"  # leaders land on the production dashboard
@@ -182,6 +208,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after ZONEDESK["SESSION_IDLE_MINUTES"] without a request and at the latest
+# ZONEDESK["SESSION_MAX_HOURS"] after log-in (core.sessions.SessionTimeoutMiddleware); the cookie
+# and the stored session last no longer, and end with the browser.
+SESSION_COOKIE_AGE = int(os.environ.get("ZONEDESK_SESSION_MAX_HOURS", 12)) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -272,6 +303,21 @@ ZONEDESK = {
     "WORKER_STALE_SECONDS": int(os.environ.get("ZONEDESK_WORKER_STALE_SECONDS", 120)),
     # /health/ fails when VAR_DIR or MEDIA_ROOT has less free space than this (MiB).
     "DISK_MIN_FREE_MB": int(os.environ.get("ZONEDESK_DISK_MIN_FREE_MB", 1024)),
+    # Log-in protection: a lock after this many failed log-ins for one user name, or from one
+    # address, within the cool-down; the lock lasts the cool-down (org.services.login_failed).
+    "LOGIN_MAX_FAILURES": int(os.environ.get("ZONEDESK_LOGIN_MAX_FAILURES", 5)),
+    "LOGIN_COOLDOWN_MINUTES": int(os.environ.get("ZONEDESK_LOGIN_COOLDOWN_MINUTES", 15)),
+    # Sessions: idle limit and absolute limit (core.sessions).
+    "SESSION_IDLE_MINUTES": int(os.environ.get("ZONEDESK_SESSION_IDLE_MINUTES", 30)),
+    "SESSION_MAX_HOURS": int(os.environ.get("ZONEDESK_SESSION_MAX_HOURS", 12)),
+    # Passwords: how many former ones may not be reused, and how often they must change (days;
+    # 0 = never): staff are the government-side roles, external users firm and bank accounts,
+    # who log in a few times a month to report (org.access.password_expired).
+    "PASSWORD_HISTORY": int(os.environ.get("ZONEDESK_PASSWORD_HISTORY", 5)),
+    "PASSWORD_MAX_AGE_DAYS": int(os.environ.get("ZONEDESK_PASSWORD_MAX_AGE_DAYS", 90)),
+    "PASSWORD_MAX_AGE_DAYS_EXTERNAL": int(
+        os.environ.get("ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL", 180)
+    ),
     # The contact plan of a firm that has none (days between visits, between any contacts).
     "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
     # An API token lasts at most this many days (its creator may choose fewer).

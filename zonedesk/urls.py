@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from zonedesk import views
 from zonedesk.api.api import api
@@ -18,12 +19,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.landing, name="landing"),
     path("health/", views.health, name="health"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", org_views.login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", org_views.password_change, name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("zonedesk.org.urls")),
     path("enterprises/", include("zonedesk.enterprises.urls")),
@@ -37,6 +35,10 @@ urlpatterns = [
     path("users/new/", org_views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", org_views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", org_views.user_password, name="user_password"),
+    path("lockouts/", org_views.lockouts, name="lockouts"),
+    path("lockouts/<int:pk>/lift/", org_views.lockout_lift, name="lockout_lift"),
     path("api/v1/", api.urls),
+    # The site administration changes passwords through the page above (org.services).
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
 ]

@@ -90,7 +90,7 @@ def test_the_log_never_shows_full_phone_numbers(world, client_for):
     user_create(
         actor=world.users["admin"],
         username="phoned",
-        password="Phoned-user-2026",
+        password="Kaijiang-2026-zone",  # not containing the user name (org.passwords)
         roles=["officer"],
         zone=world.zone_a,
         phone="13911112222",

@@ -61,7 +61,7 @@ def test_every_demo_month_has_its_steps_as_its_status_tells(demo):
 def test_there_is_one_user_per_role_and_the_log_ins_are_printed(demo):
     for role in Role.values:
         assert User.objects.filter(role_grants__role=role).exists(), role
-    assert "zonedesk-demo" in demo and "leader" in demo and "auditor" in demo
+    assert "Zonedesk-Demo-2026" in demo and "leader" in demo and "auditor" in demo
 
 
 def test_running_it_again_changes_nothing(demo, capsys):

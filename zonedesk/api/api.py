@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.casework.api import router as casework_router
@@ -19,6 +19,7 @@ from zonedesk.core.errors import (
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
+from zonedesk.org.access import PASSWORD_EXPIRED, password_expired
 from zonedesk.org.api import router as org_router
 from zonedesk.org.services import TokenRefused, api_token_authenticate
 from zonedesk.policies.api import router as policies_router
@@ -30,6 +31,8 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_authenticate(token)
+        if user is not None and password_expired(user):
+            raise HttpError(403, str(PASSWORD_EXPIRED))  # (changing it revokes the tokens)
         if user is not None:
             request.user = user
         return user
@@ -63,7 +66,10 @@ ERROR_SCHEMAS = {
 ERROR_RESPONSES = {
     "400": ("Refused: a field or a business rule failed (field errors, rejected rows)", "Refusal"),
     "401": ("Not logged in, or the bearer token is unknown, expired or revoked", "Problem"),
-    "403": ("Logged in but not allowed to do this", "Problem"),
+    "403": (
+        "Logged in but not allowed to do this, or the password has expired and must be changed",
+        "Problem",
+    ),
     "404": ("No such record in the caller's unit", "Problem"),
     "409": ("The step cannot follow the record's current state", "Problem"),
     "422": ("The request does not match this operation's parameters or body", "InvalidRequest"),

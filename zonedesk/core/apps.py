@@ -32,10 +32,14 @@ class CoreConfig(AppConfig):
         from django.core.signals import request_finished
 
         from zonedesk.core import logs
+        from zonedesk.core.sessions import stamp_session
 
         user_logged_in.connect(_logged_in, dispatch_uid="zonedesk-audit-login")
         user_logged_out.connect(_logged_out, dispatch_uid="zonedesk-audit-logout")
         request_finished.connect(logs.forget_request, dispatch_uid="zonedesk-forget-request-id")
+        # Session housekeeping only (the idle clock starts at log-in); log-ins are audited
+        # elsewhere.
+        user_logged_in.connect(stamp_session, dispatch_uid="zonedesk.core.sessions.stamp_session")
 
 
 class VerifiedAdminConfig(admin_apps.AdminConfig):

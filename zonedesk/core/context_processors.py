@@ -21,6 +21,13 @@ MODULES = [
 VISIBLE_TO = {"monitoring": "zonedesk.org.access.can_view_dashboard"}
 
 
+# Administration pages below the modules, each linked for the users its predicate admits:
+# (url name, label, predicate).
+ADMIN_PAGES = [
+    ("lockouts", _("Log-in locks"), "zonedesk.org.access.can_manage_security"),
+]
+
+
 def navigation(request):
     match = getattr(request, "resolver_match", None)
     current = (match.namespace or match.url_name) if match else ""
@@ -28,4 +35,9 @@ def navigation(request):
     modules = [
         m for m in MODULES if m[0] not in VISIBLE_TO or import_string(VISIBLE_TO[m[0]])(user)
     ]
-    return {"nav_modules": modules, "nav_current": current}
+    admin_pages = [
+        (url_name, label)
+        for url_name, label, allowed in ADMIN_PAGES
+        if user is not None and import_string(allowed)(user)
+    ]
+    return {"nav_modules": modules, "nav_current": current, "nav_admin": admin_pages}

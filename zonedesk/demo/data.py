@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-PASSWORD = "zonedesk-demo"  # noqa: S105 - printed by `zonedesk demo`; demo data only
+PASSWORD = "Zonedesk-Demo-2026"  # noqa: S105 - printed by `zonedesk demo`; demo data only
 SYNTHETIC = "（合成）"
 # The authenticator secret (base32, for a TOTP app) of the demo users whose role needs a second
 # factor (builder.totp_users): printed by `zonedesk demo`, in the README. Demo data only.

@@ -4,6 +4,12 @@ A user belongs to one unit (a zone or an area); an area covers every zone whose 
 starts with its prefix (51 province, 5117 city, 511723 county).
 """
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from zonedesk.core.actors import Actor
 from zonedesk.org.models import Role, Zone
 
@@ -139,3 +145,36 @@ def grantable_roles(actor: Actor) -> frozenset[str]:
 def can_view_dashboard(user) -> bool:
     """The zone-wide figures: staff of the unit (firm and bank users see only their own)."""
     return is_active(user) and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES))
+
+
+# Why a page or the API refuses a user whose password expired (org.middleware, the API).
+PASSWORD_EXPIRED = _("Your password has expired. Choose a new one to go on.")
+
+# Firm and bank accounts: outside the administration, their passwords follow their own period.
+EXTERNAL_ROLES = frozenset({Role.ENTERPRISE, Role.BANK})
+
+
+def password_max_age_days(user) -> int:
+    """How many days a password lasts (0: for ever): staff (government-side roles, superusers)
+    and external users (firm and bank accounts) have their own settings."""
+    external = not user.is_superuser and user.roles and user.roles <= EXTERNAL_ROLES
+    key = "PASSWORD_MAX_AGE_DAYS_EXTERNAL" if external else "PASSWORD_MAX_AGE_DAYS"
+    return settings.ZONEDESK[key]
+
+
+def password_expired(user) -> bool:
+    """Whether the user must change their password before anything else: it is older than
+    their period, or an administrator set it (org.services)."""
+    if not is_active(user) or not hasattr(user, "password_changed_at"):
+        return False
+    changed = user.password_changed_at
+    if changed is None:
+        return True
+    age = timezone.now() - changed
+    limits = [
+        settings.ZONEDESK[k] for k in ("PASSWORD_MAX_AGE_DAYS", "PASSWORD_MAX_AGE_DAYS_EXTERNAL")
+    ]
+    if all(not d or age <= dt.timedelta(days=d) for d in limits):
+        return False  # young enough for either period: the roles need not be read
+    days = password_max_age_days(user)
+    return bool(days) and age > dt.timedelta(days=days)

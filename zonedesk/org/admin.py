@@ -1,14 +1,47 @@
+from contextvars import ContextVar
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
-from zonedesk.core import audit
 from zonedesk.core.admin import AuditedAdmin
 from zonedesk.org import services
 from zonedesk.org.access import DUTY_ROLES
 from zonedesk.org.models import Area, Bank, Department, RoleGrant, User, Zone
+
+# Who is setting a password in the site administration (the form is made by Django's view).
+_admin_actor: ContextVar = ContextVar("zonedesk_admin_actor")
+
+
+class ServicePasswordForm(AdminPasswordChangeForm):
+    """Django's reset form, saving through org.services (history, change date, audit)."""
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("set_usable_password", True) is False:
+            return super().save(commit)  # "disable password-based log-in": no password to check
+        services.user_set_password(
+            actor=_admin_actor.get(), user=self.user, password=self.cleaned_data["password1"]
+        )
+        return self.user
+
+
+class ServiceUserCreationForm(AdminUserCreationForm):
+    """Django's add-user form; the password is set afterwards through org.services (by
+    UserAdmin.save_model), and never reaches the audit entry of the creation."""
+
+    def set_password_and_save(self, user, password_field_name="password1", commit=True):  # noqa: S107 - a field name
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+    @property
+    def changed_data(self):
+        secret = {"password1", "password2", "usable_password"}
+        return [name for name in super().changed_data if name not in secret]
 
 
 @admin.register(Area)
@@ -59,19 +92,21 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    change_password_form = ServicePasswordForm
+    add_form = ServiceUserCreationForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        password = form.cleaned_data.get("password1")
+        if not change and password and form.cleaned_data.get("set_usable_password", True):
+            services.user_set_password(actor=request.user, user=obj, password=password)
+
     def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, id)
-            audit.record(
-                actor=request.user,
-                action="update",
-                instance=user,
-                changes={"password": ["***", "***"]},
-                **self.audit_scope(user),
-            )
-            services.api_tokens_revoke_all(actor=request.user, user=user)
-        return response
+        token = _admin_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _admin_actor.reset(token)
 
     list_display = ["username", "full_name", "zone", "area", "is_active"]
     inlines = [RoleGrantInline]

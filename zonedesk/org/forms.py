@@ -1,10 +1,17 @@
+import math
+
 from django import forms
 from django.apps import apps
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
+from zonedesk.core.middleware import client_address
 from zonedesk.core.models import AuditEntry
+from zonedesk.org import selectors, services
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import AuditFilters
 
@@ -110,6 +117,78 @@ class PasswordForm(StyledFormMixin, forms.Form):
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class OwnPasswordForm(PasswordForm):
+    """The current password counts as a log-in: a wrong one is a failure against the user name
+    and the address, and a lock refuses it (a forgotten open session is no way to guess)."""
+
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput, strip=False
+    )
+    field_order = ["old_password", "password1", "password2"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        user, address = self.request.user, client_address(self.request)
+        until = selectors.login_lock(username=user.username, address=address)
+        if until is not None:
+            services.login_refused(username=user.username, address=address, until=until)
+            raise locked_error(until)
+        if not user.check_password(old):
+            until = services.login_failed(username=user.username, address=address)
+            if until is not None:
+                raise locked_error(until)
+            raise forms.ValidationError(
+                gettext("Your current password was entered incorrectly."), code="password_incorrect"
+            )
+        return old
+
+
+def locked_error(until) -> forms.ValidationError:
+    """The same words whoever is locked, and whether or not the account exists."""
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return forms.ValidationError(
+        gettext(
+            "Too many failed log-ins. Logging in is locked for %(minutes)d more minutes; try "
+            "again then, or ask the security administrator to lift the lock."
+        )
+        % {"minutes": minutes},
+        code="locked",
+    )
+
+
+class ThrottledLoginMixin:
+    """Refuse a locked user name or address before checking the password; count a failure
+    against both (org.services.login_failed). The site administration logs in on the same page
+    (core.admin_site)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        until = selectors.login_lock(username=username, address=address)
+        if until is not None:
+            services.login_refused(username=username, address=address, until=until)
+            raise locked_error(until)
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            if username and self.cleaned_data.get("password"):
+                until = services.login_failed(username=username, address=address)
+                if until is not None:
+                    raise locked_error(until) from None
+            raise
+        if self.get_user() is not None:
+            services.login_succeeded(username=username)
+        return data
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
 
 
 class CodeForm(StyledFormMixin, forms.Form):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.fields import phone_validator, validate_name
@@ -192,6 +193,11 @@ class User(Versioned, AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # Set by org.services whenever the password is set; None when an administrator set it, so
+    # the user must choose their own at the next log-in (org.access.password_expired).
+    password_changed_at = models.DateTimeField(
+        _("password changed"), null=True, blank=True, default=timezone.now
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -258,6 +264,64 @@ class RoleGrant(models.Model):
             # a leader of a county, city or province, not of a zone
             return _("%(level)s leader") % {"level": self.user.area.get_level_display()}
         return self.get_role_display()
+
+
+class PasswordHistory(models.Model):
+    """A password a user had before (its hash), so that a new one is not an old one again
+    (org.passwords.PasswordHistoryValidator; ZONEDESK["PASSWORD_HISTORY"] are kept)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.replaced_at:%Y-%m-%d}"
+
+
+class LoginThrottle(models.Model):
+    """Failed log-ins counted for one typed user name or one client address; locked at
+    ZONEDESK["LOGIN_MAX_FAILURES"] for ZONEDESK["LOGIN_COOLDOWN_MINUTES"] (org.services.login_failed).
+    The user name is counted whether or not such an account exists, so a lock tells nothing."""
+
+    class Kind(models.TextChoices):
+        USERNAME = "username", _("User name")
+        ADDRESS = "address", _("Network address")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("user name or address"), max_length=150)
+    # The account the user name names, when one does (so a unit's security administrator sees it).
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    failures = models.PositiveIntegerField(_("failed log-ins"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("log-in lock")
+        verbose_name_plural = _("log-in locks")
+        ordering = ["-last_failure_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="org_loginthrottle_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+    @staticmethod
+    def username_key(username: str) -> str:
+        """The typed user name as locks count it: case and surrounding spaces ignored."""
+        return username.strip().casefold()[:150]
 
 
 class ApiToken(models.Model):

@@ -9,8 +9,14 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from zonedesk.core.models import AuditEntry
-from zonedesk.org.access import UNIT_WIDE_ROLES, can_open_users, can_read_audit, is_active
-from zonedesk.org.models import ApiToken, Area, Bank, Department, Role, User, Zone
+from zonedesk.org.access import (
+    UNIT_WIDE_ROLES,
+    can_manage_security,
+    can_open_users,
+    can_read_audit,
+    is_active,
+)
+from zonedesk.org.models import ApiToken, Area, Bank, Department, LoginThrottle, Role, User, Zone
 
 
 def zone_list(user) -> QuerySet[Zone]:
@@ -198,3 +204,40 @@ def api_token_list(user) -> QuerySet:
         return ApiToken.objects.none()
     expired = ExpressionWrapper(Q(expires_at__lte=Now()), output_field=BooleanField())
     return user.api_tokens.annotate(expired=expired).order_by("-created_at", "-id")
+
+
+def login_lock(*, username: str, address: str | None) -> dt.datetime | None:
+    """The end of the lock on this user name or this address, None when neither is locked.
+
+    Reference data: not scoped, because it serves the log-in form before anyone is signed in.
+    """
+    keys = Q()
+    if username:
+        keys = Q(kind=LoginThrottle.Kind.USERNAME, key=LoginThrottle.username_key(username))
+    if address:
+        keys |= Q(kind=LoginThrottle.Kind.ADDRESS, key=address)
+    if not keys:
+        return None
+    locks = LoginThrottle.objects.filter(keys, locked_until__gt=timezone.now())
+    return max(locks.values_list("locked_until", flat=True), default=None)
+
+
+def login_lock_list(user) -> QuerySet[LoginThrottle]:
+    """The locks in force that the security administrator may lift: those of the accounts of
+    their unit, and those of addresses and of user names that name no account (they belong to
+    no unit; every security administrator of the installation sees them)."""
+    qs = LoginThrottle.objects.filter(locked_until__gt=timezone.now()).select_related(
+        "user", "user__zone", "user__area"
+    )
+    if not can_manage_security(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    in_unit = Q(user__zone__in=zone_list(user), user__is_superuser=False)
+    if user.area_id is not None:
+        in_unit |= Q(user__area__code__startswith=user.area.scope_prefix, user__is_superuser=False)
+    return qs.filter(Q(user__isnull=True) | in_unit)
+
+
+def login_lock_get(user, *, pk: int) -> LoginThrottle | None:
+    return login_lock_list(user).filter(pk=pk).first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zonedesk.core import audit
-from zonedesk.core.actors import Actor
+from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
 from zonedesk.core.models import AuditEntry
@@ -24,7 +24,17 @@ from zonedesk.core.services import (
     version_check,
 )
 from zonedesk.org import access
-from zonedesk.org.models import ApiToken, Area, Department, Role, RoleGrant, User, Zone
+from zonedesk.org.models import (
+    ApiToken,
+    Area,
+    Department,
+    LoginThrottle,
+    PasswordHistory,
+    Role,
+    RoleGrant,
+    User,
+    Zone,
+)
 
 ZONE_FIELDS = ("code", "name", "area")
 # How fresh a token's "last used" is kept: stamping every request would make every API call,
@@ -207,7 +217,7 @@ def user_create(
     _check_user_fields(roles=roles, zone=zone, department=department, bank=bank)
     _check_grant(actor, user, roles)
     _check_password(password, user)
-    user.set_password(password)
+    _store_password(actor=actor, user=user, password=password)
     clean(user, exclude=["password"])
     user.save()
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
@@ -284,14 +294,37 @@ def user_update(
     return user
 
 
+def _store_password(*, actor: Actor, user: User, password: str) -> None:
+    """Set the (checked) password, keeping the former one in the history. A password that an
+    administrator set for somebody else must be changed at that user's next log-in; the
+    system's (commands, the demo) and the user's own count from now."""
+    if user.pk is not None and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+        kept = max(settings.ZONEDESK["PASSWORD_HISTORY"] - 1, 0)
+        old = user.password_history.values_list("pk", flat=True)[kept:]
+        PasswordHistory.objects.filter(pk__in=list(old)).delete()
+    user.set_password(password)
+    by_other = user_or_none(actor) is not None and actor.pk != user.pk
+    user.password_changed_at = None if by_other else timezone.now()
+
+
+def on_password_changed(*, actor: Actor, user: User) -> None:
+    """What follows every change of a user's password, inside the change's transaction: the
+    user's API tokens are revoked (a token must not outlive the password). The user's other
+    sessions end by themselves (Django's session hash follows the password); the page that
+    changed it keeps its own (update_session_auth_hash)."""
+    api_tokens_revoke_all(actor=actor, user=user)
+
+
 @transaction.atomic
 def user_set_password(*, actor: Actor, user: User, password: str) -> None:
-    """Set a new password (administrators for their users; everybody for themselves)."""
+    """Set a new password (administrators for their users; everybody for themselves). The one
+    path for every password change: the pages, the site administration and `changepassword`."""
     if actor.pk != user.pk and not access.can_manage_user(actor, user):
         raise PermissionDenied()
     _check_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    _store_password(actor=actor, user=user, password=password)
+    user.save(update_fields=["password", "password_changed_at"])
     audit.record(
         actor=actor,
         action="update",
@@ -299,7 +332,17 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> None:
         changes={"password": ["***", "***"]},
         **audit_scope(user),
     )
-    api_tokens_revoke_all(actor=actor, user=user)  # a token must not outlive the password
+    on_password_changed(actor=actor, user=user)
+
+
+@transaction.atomic
+def user_change_own_password(*, actor: User, old_password: str, password: str) -> None:
+    """A user changes their own password, giving the current one first."""
+    if not actor.check_password(old_password):
+        raise ValidationFailed(
+            {"old_password": [_("Your current password was entered incorrectly.")]}
+        )
+    user_set_password(actor=actor, user=actor, password=password)
 
 
 def _token_expiry(days: int | None) -> dt.datetime:
@@ -427,3 +470,113 @@ def _token_used(row: ApiToken, now, every: dt.timedelta) -> None:
             user=row.user,
             detail={"token": row.prefix, "name": row.name},
         )
+
+
+# --- log-in protection: a lock per typed user name and per client address -----------------------
+
+
+STALE_BATCH = 100  # rows of old failures deleted at each failed log-in
+
+
+def _cooldown() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.ZONEDESK["LOGIN_COOLDOWN_MINUTES"])
+
+
+def _count_failure(kind: str, key: str, *, user: User | None, now) -> LoginThrottle:
+    """Add one failure to the row of `key`, forgetting failures older than the cool-down, and
+    lock it at the limit. Returns the row, `newly_locked` set when this failure locked it."""
+    row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+        kind=kind, key=key, defaults={"last_failure_at": now}
+    )
+    locked = row.locked_until is not None and row.locked_until > now
+    if not locked and (row.locked_until is not None or row.last_failure_at < now - _cooldown()):
+        row.failures, row.locked_until = 0, None  # a past lock or old failures: count afresh
+    row.failures += 1
+    row.last_failure_at = now
+    if kind == LoginThrottle.Kind.USERNAME and user is not None:
+        row.user = user
+    row.newly_locked = not locked and row.failures >= settings.ZONEDESK["LOGIN_MAX_FAILURES"]
+    if row.newly_locked:
+        row.locked_until = now + _cooldown()
+    row.save()
+    return row
+
+
+def _forget_stale(now) -> None:
+    """Delete rows whose failures are older than the cool-down and that lock nothing, so the
+    table holds only the last minutes' guesses. Rows another log-in is counting are skipped,
+    not waited for (no deadlock between two failed log-ins)."""
+    stale = (
+        LoginThrottle.objects.select_for_update(skip_locked=True)
+        .filter(last_failure_at__lt=now - _cooldown())
+        .exclude(locked_until__gt=now)
+        .values_list("pk", flat=True)[:STALE_BATCH]
+    )
+    LoginThrottle.objects.filter(pk__in=list(stale)).delete()
+
+
+@transaction.atomic
+def login_failed(*, username: str, address: str | None) -> dt.datetime | None:
+    """A failed log-in with `username` from `address`: counted against both, audited
+    (login_failed, and locked_out when it locks either). Returns the end of the lock now in
+    force on either, else None."""
+    now = timezone.now()
+    _forget_stale(now)
+    user = User.objects.filter(username=username).first() if username else None
+    keys = [
+        (LoginThrottle.Kind.USERNAME, LoginThrottle.username_key(username)),
+        (LoginThrottle.Kind.ADDRESS, address),
+    ]
+    rows = [_count_failure(kind, key, user=user, now=now) for kind, key in keys if key]
+    audit.security_event(
+        "login_failed",
+        user=user,
+        username=username,
+        detail={row.kind: row.failures for row in rows},
+    )
+    for row in rows:
+        if row.newly_locked:
+            audit.security_event(
+                "locked_out",
+                user=user if row.kind == LoginThrottle.Kind.USERNAME else None,
+                username=username,
+                detail={"by": row.kind, "key": row.key, "until": row.locked_until.isoformat()},
+            )
+    ends = [row.locked_until for row in rows if row.locked_until and row.locked_until > now]
+    return max(ends, default=None)
+
+
+@transaction.atomic
+def login_refused(*, username: str, address: str | None, until: dt.datetime) -> None:
+    """A log-in tried while its user name or address is locked: not checked, not counted (the
+    lock does not grow), audited as a failed log-in."""
+    user = User.objects.filter(username=username).first() if username else None
+    audit.security_event(
+        "login_failed", user=user, username=username, detail={"locked_until": until.isoformat()}
+    )
+
+
+def login_succeeded(*, username: str) -> None:
+    """Forget the user name's failures (not the address's: one good account does not clear
+    an address that is guessing others)."""
+    LoginThrottle.objects.filter(
+        kind=LoginThrottle.Kind.USERNAME, key=LoginThrottle.username_key(username)
+    ).delete()
+
+
+@transaction.atomic
+def login_lock_lift(*, actor: Actor, lock: LoginThrottle) -> None:
+    """The security administrator lifts a lock (and forgets its failures)."""
+    if not access.can_manage_security(actor):
+        raise PermissionDenied()
+    audit.record(
+        actor=actor,
+        action="delete",
+        instance=lock,
+        changes={
+            "failures": [lock.failures, 0],
+            "locked_until": [audit.plain(lock.locked_until), None],
+        },
+        **(audit_scope(lock.user) if lock.user_id else {}),
+    )
+    lock.delete()

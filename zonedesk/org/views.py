@@ -1,6 +1,10 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
@@ -8,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
@@ -18,6 +22,8 @@ from zonedesk.core.xlsx import Column
 from zonedesk.org import access, selectors, services
 from zonedesk.org.forms import (
     AuditFilterForm,
+    LoginForm,
+    OwnPasswordForm,
     PasswordForm,
     UserCreateForm,
     UserEditForm,
@@ -278,3 +284,62 @@ def user_password(request, pk: int):
             )
             return redirect("users")
     return render(request, "org/user_form.html", {"form": form, "target": user, "password": True})
+
+
+# The log-in page: locks after repeated failures (org.forms.ThrottledLoginMixin).
+login = auth_views.LoginView.as_view(
+    authentication_form=LoginForm, redirect_authenticated_user=True
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """A user changes their own password; their session goes on, their other sessions end."""
+    form = OwnPasswordForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.user_change_own_password(
+                actor=request.user, old_password=d["old_password"], password=d["password1"]
+            )
+        except ValidationFailed as exc:
+            for field, msgs in exc.errors.items():
+                for msg in msgs:
+                    form.add_error("password1" if field == "password" else field, msg)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("home")
+    return render(
+        request,
+        "org/password_change.html",
+        {"form": form, "rules": password_validators_help_texts()},
+    )
+
+
+@login_required
+def lockouts(request):
+    """The log-in locks in force, for the security administrator to lift."""
+    if not access.can_manage_security(request.user):
+        raise HttpForbidden
+    return render(
+        request,
+        "org/lockouts.html",
+        {
+            "locks": selectors.login_lock_list(request.user),
+            "max_failures": settings.ZONEDESK["LOGIN_MAX_FAILURES"],
+            "cooldown": settings.ZONEDESK["LOGIN_COOLDOWN_MINUTES"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def lockout_lift(request, pk: int):
+    if not access.can_manage_security(request.user):
+        raise HttpForbidden
+    lock = found(selectors.login_lock_get(request.user, pk=pk))
+    services.login_lock_lift(actor=request.user, lock=lock)
+    messages.success(request, _("The lock on %(lock)s was lifted.") % {"lock": lock})
+    return redirect("lockouts")
