@@ -73,6 +73,6 @@ def test_the_demo_administrator_passes_with_the_demo_secret(demo, live_server, o
 
 def test_the_shared_log_in_helper_passes_the_second_step(demo, live_server, open_page, log_in):
     page, problems = open_page()
-    log_in(page, live_server.url, "admin", then="/audit/")
-    expect(page).to_have_url(re.compile(r"/audit/$"))
+    log_in(page, live_server.url, "admin", then="/users/")
+    expect(page).to_have_url(re.compile(r"/users/$"))
     assert problems == []
