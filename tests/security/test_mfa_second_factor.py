@@ -19,7 +19,6 @@ from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.org import mfa
-from zonedesk.org.models import Role
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Second-factor-2026"
@@ -95,7 +94,9 @@ def test_after_the_password_a_second_page_asks_for_the_code(world):
     response = client.post(VERIFY, {"code": totp_code(device), "next": "/enterprises/"})
     assert response.status_code == 302 and response["Location"] == "/enterprises/"
     assert client.get("/enterprises/").status_code == 200
-    login = AuditEntry.objects.filter(action="login", target_id=str(officer.pk)).order_by("id").last()
+    login = (
+        AuditEntry.objects.filter(action="login", target_id=str(officer.pk)).order_by("id").last()
+    )
     assert login.changes == {"factor": "totp"}
 
 
@@ -157,7 +158,9 @@ def test_a_recovery_code_works_once(world):
     response = first.post(VERIFY, {"code": codes[3].upper().replace("-", " ")}, follow=True)
     assert response.redirect_chain and first.get("/enterprises/").status_code == 200
     assert "9" in response.content.decode()  # the warning tells how many are left
-    login = AuditEntry.objects.filter(action="login", target_id=str(officer.pk)).order_by("id").last()
+    login = (
+        AuditEntry.objects.filter(action="login", target_id=str(officer.pk)).order_by("id").last()
+    )
     assert login.changes == {"factor": "recovery_code", "recovery_codes_left": 9}
 
     again = _log_in(officer)
