@@ -2,6 +2,8 @@
 an edit form or API client still holding the old one is refused instead of overwriting the
 imported values (the bulk paths write SQL, not the services' per-record compare)."""
 
+import dataclasses
+
 import pytest
 
 from tests.enterprises.test_imports import workbook
@@ -53,3 +55,21 @@ def test_a_monthly_import_makes_an_open_month_stale(world):
             data=FigureData(5, 5),
             expected_version=1,
         )
+
+
+def test_a_firm_edited_between_the_check_and_the_write_refuses_the_import(world):
+    """The import checks the sheet outside its transaction; a firm edited in the meantime is
+    caught under the write's lock, and nothing is written (the edit stays)."""
+    from zonedesk.core.xlsx import ImportRejected
+    from zonedesk.enterprises import imports
+    from zonedesk.enterprises.services import _import_write
+
+    firm, leader = world.firm_a, world.users["leader"]
+    row = [firm.name, firm.credit_code, "zone-a", "C3311", "No", "Halted", None, "导入地址"]
+    checked = imports.parse(leader, workbook([[*row, "officer", "", ""]]))
+    data = dataclasses.replace(EnterpriseData.of(firm), address="同时编辑的地址")
+    enterprise_update(actor=leader, enterprise=firm, data=data, expected_version=firm.version)
+    with pytest.raises(ImportRejected) as refused:
+        _import_write(actor=leader, rows=checked)
+    assert "导入期间企业名录发生了变化" in refused.value.errors[0].reason
+    assert Enterprise.objects.get(pk=firm.pk).address == "同时编辑的地址"

@@ -242,14 +242,32 @@ def enterprise_import(*, actor: Actor, fileobj) -> ImportResult:
         return _import_write(actor=actor, rows=rows)
     except IntegrityError as exc:
         # A firm with one of the sheet's codes was registered since the sheet was checked.
-        reason = _("The register changed during the import: nothing was changed; upload again.")
-        raise ImportRejected([CellError("", 0, "", "", reason)]) from exc
+        raise _register_changed() from exc
+
+
+def _register_changed() -> ImportRejected:
+    reason = _("The register changed during the import: nothing was changed; upload again.")
+    return ImportRejected([CellError("", 0, "", "", reason)])
+
+
+def _lock_unchanged(rows) -> None:
+    """Lock the firms the sheet updates and refuse the import if any was edited after the sheet
+    was checked (its version moved): the checked values, and the audit's "before", would be
+    stale, and the edit silently overwritten."""
+    read = {row.existing.pk: row.existing.version for row in rows if row.existing is not None}
+    ids = list(read)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        now = Enterprise.objects.select_for_update().filter(pk__in=chunk)
+        if any(read[pk] != version for pk, version in now.values_list("pk", "version")):
+            raise _register_changed()
 
 
 @transaction.atomic
 def _import_write(*, actor: Actor, rows) -> ImportResult:
     from zonedesk.core.models import AuditEntry
 
+    _lock_unchanged(rows)
     to_create, to_update, entries, contacts_new, contacts_changed = [], [], [], [], []
     unchanged = 0
     for row in rows:
