@@ -70,6 +70,11 @@ MATRIX = {
     "user_create": ("200 403 403 403 403 403 403 403 403 200 302",) * 2,
     "user_edit": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
     "user_password": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
+    # the security administrator's (tests/security/test_mfa_second_factor.py)
+    "user_second_factor_remove": (
+        "403 404 404 404 404 404 404 404 404 403 302",
+        same("404", "302"),
+    ),
     # Everybody changes their own password. Log-in locks are the security administrator's, a
     # role no user of this world holds (tests/security/test_login_lockout.py: its scope).
     "password_change": (same("200", "302"),) * 2,
@@ -629,6 +634,8 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), _staff(world, scope).username
         case "user_edit" | "user_password":
             return client.get(reverse(name, args=[_staff(world, scope).pk])), None
+        case "user_second_factor_remove":
+            return client.post(reverse(name, args=[_staff(world, scope).pk])), None
         case "lockout_lift":
             import datetime as dt
 

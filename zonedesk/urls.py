@@ -35,6 +35,11 @@ urlpatterns = [
     path("users/new/", org_views.user_create, name="user_create"),
     path("users/<int:pk>/edit/", org_views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", org_views.user_password, name="user_password"),
+    path(
+        "users/<int:pk>/second-factor/remove/",
+        org_views.user_second_factor_remove,
+        name="user_second_factor_remove",
+    ),
     path("lockouts/", org_views.lockouts, name="lockouts"),
     path("lockouts/<int:pk>/lift/", org_views.lockout_lift, name="lockout_lift"),
     path("api/v1/", api.urls),

@@ -77,7 +77,9 @@ def test_enrolment_shows_a_qr_code_and_the_secret_and_needs_a_first_code(world):
     stored = set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
     assert stored == {mfa.recovery_digest(c) for c in codes} and not stored & set(codes)
     assert client.get("/enterprises/").status_code == 200  # this session passed the factor
-    entry = AuditEntry.objects.filter(target_id=str(officer.pk), action="update").last()
+    entry = (
+        AuditEntry.objects.filter(target_id=str(officer.pk), action="update").order_by("id").last()
+    )
     assert entry.changes == {"second_factor": [None, "totp"]}
 
 
@@ -300,3 +302,26 @@ def test_the_site_admin_shows_no_secrets_of_second_factors(world, client_for):
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+def test_the_security_administrator_removes_it_from_the_users_page(world, client_for):
+    security, officer = world.users["security"], world.users["officer"]
+    TOTPDevice.objects.create(user=officer, name="authenticator", confirmed=True)
+    page = client_for(security).get(f"/users/{officer.pk}/edit/")
+    assert 'data-testid="remove-second-factor"' in page.content.decode()
+    # the system administrator is not shown the button and may not use the address
+    admin_page = client_for(world.users["admin"]).get(f"/users/{officer.pk}/edit/")
+    assert "remove-second-factor" not in admin_page.content.decode()
+    remove = f"/users/{officer.pk}/second-factor/remove/"
+    assert client_for(world.users["admin"]).post(remove).status_code == 403
+    assert TOTPDevice.objects.filter(user=officer).exists()
+
+    response = client_for(security).post(remove)
+    assert response.status_code == 302 and response["Location"] == f"/users/{officer.pk}/edit/"
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    entry = (
+        AuditEntry.objects.filter(target_id=str(officer.pk), action="update").order_by("id").last()
+    )
+    assert entry.actor == security and entry.changes == {"second_factor": ["totp", None]}
+    again = client_for(security).post(remove, follow=True)  # nothing left: a message, no 500
+    assert again.status_code == 200

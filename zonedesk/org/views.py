@@ -19,7 +19,7 @@ from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
-from zonedesk.org import access, selectors, services
+from zonedesk.org import access, mfa, selectors, services
 from zonedesk.org.forms import (
     AuditFilterForm,
     LoginForm,
@@ -260,7 +260,36 @@ def user_edit(request, pk: int):
                 request, _("Changes to %(name)s were saved.") % {"name": user.username}
             )
             return redirect("users")
-    return render(request, "org/user_form.html", {"form": form, "target": user}, status=status)
+    reset_factor = access.can_manage_user_security(actor, user) and mfa.has_authenticator(user)
+    return render(
+        request,
+        "org/user_form.html",
+        {"form": form, "target": user, "reset_factor": reset_factor},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def user_second_factor_remove(request, pk: int):
+    """The security administrator removes a user's lost authenticator (and recovery codes); the
+    user sets up a new one at their next log-in."""
+    user = found(selectors.user_get(request.user, pk=pk))
+    if not access.can_manage_user_security(request.user, user):
+        raise HttpForbidden
+    try:
+        mfa.otp_remove(actor=request.user, user=user)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
+    else:
+        messages.success(
+            request,
+            _(
+                "The second factor of %(name)s was removed: they set up a new one at the next log-in."
+            )
+            % {"name": user.username},
+        )
+    return redirect("user_edit", pk=user.pk)
 
 
 @login_required
