@@ -82,6 +82,16 @@ class ZonedeskAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # An upload takes its file and nothing else (Django's multipart parser loses the
+                # file after a part whose name holds a control character), and an empty file
+                # is no file (Django drops the part): say both.
+                body = operation.get("requestBody", {}).get("content", {})
+                form = body.get("multipart/form-data", {}).get("schema", {})
+                if "properties" in form:
+                    form["additionalProperties"] = False
+                    for prop in form["properties"].values():
+                        if prop.get("format") == "binary":
+                            prop["minLength"] = 1
                 responses = operation.setdefault("responses", {})
                 for status, (description, name) in ERROR_RESPONSES.items():
                     responses.setdefault(
