@@ -1,21 +1,16 @@
 """Writes to the org tree. Every one is atomic, checks permission and writes the audit row."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
-from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.masking import mask_phone
-from zonedesk.core.models import AuditEntry
 from zonedesk.core.services import (
     audit_scope,
     audited_update,
@@ -25,21 +20,30 @@ from zonedesk.core.services import (
 )
 from zonedesk.org import access
 from zonedesk.org.models import (
-    ApiToken,
     Area,
     Department,
-    LoginThrottle,
     PasswordHistory,
     Role,
     RoleGrant,
     User,
     Zone,
 )
+from zonedesk.org.services.logins import (  # noqa: F401 - the app's one services namespace
+    login_failed,
+    login_lock_lift,
+    login_refused,
+    login_succeeded,
+)
+from zonedesk.org.services.tokens import (  # noqa: F401
+    TOKEN_REFUSALS,
+    TokenRefused,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    api_tokens_revoke_all,
+)
 
 ZONE_FIELDS = ("code", "name", "area")
-# How fresh a token's "last used" is kept: stamping every request would make every API call,
-# a read, also a write (and on PostgreSQL a commit), for a date shown to the minute.
-TOKEN_STAMP_EVERY = dt.timedelta(minutes=1)
 USER_FIELDS = ("username", "full_name", "phone", "zone", "area", "department", "bank", "is_active")
 
 
@@ -343,240 +347,3 @@ def user_change_own_password(*, actor: User, old_password: str, password: str) -
             {"old_password": [_("Your current password was entered incorrectly.")]}
         )
     user_set_password(actor=actor, user=actor, password=password)
-
-
-def _token_expiry(days: int | None) -> dt.datetime:
-    """When a new token expires: `days` from now, at most the configured lifetime."""
-    most = settings.ZONEDESK["API_TOKEN_DAYS"]
-    days = most if days is None else days
-    if not 1 <= days <= most:
-        raise ValidationFailed(
-            {"days": [_("A token lasts from 1 to %(most)d days.") % {"most": most}]}
-        )
-    return timezone.now() + dt.timedelta(days=days)
-
-
-@transaction.atomic
-def api_token_create(
-    *, actor: Actor, user: User, name: str, days: int | None = None
-) -> tuple[ApiToken, str]:
-    """A new token for `user`, valid for `days` (at most, and by default, the configured
-    ZONEDESK["API_TOKEN_DAYS"]); returns the row and the token text, which is not stored."""
-    if actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied()
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise ValidationFailed({"name": [_("Name the token (at most 100 characters).")]})
-    expires_at = _token_expiry(days)
-    token = ApiToken.generate()
-    row = ApiToken.objects.create(
-        user=user, name=name, prefix=token[3:11], digest=ApiToken.hash(token), expires_at=expires_at
-    )
-    audit.record(
-        actor=actor,
-        action="create",
-        instance=row,
-        changes={"name": [None, name], "expires_at": [None, str(expires_at)]},
-        **audit_scope(user),
-    )
-    return row, token
-
-
-def _revoke(actor: Actor, tokens) -> int:
-    """Revoke the still-valid `tokens` (audited one by one); how many there were."""
-    now = timezone.now()
-    rows = list(tokens.filter(revoked_at__isnull=True, expires_at__gt=now).select_related("user"))
-    for row in rows:
-        row.revoked_at = now
-        row.save(update_fields=["revoked_at"])
-        audit.record(
-            actor=actor,
-            action="update",
-            instance=row,
-            changes={"revoked_at": [None, str(now)]},
-            **audit_scope(row.user),
-        )
-    return len(rows)
-
-
-@transaction.atomic
-def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    """Revoke a token: requests bearing it are refused (401) from now on."""
-    if actor.pk != token.user_id and not actor.is_superuser:
-        raise PermissionDenied()
-    _revoke(actor, ApiToken.objects.filter(pk=token.pk))
-    token.refresh_from_db()
-
-
-@transaction.atomic
-def api_tokens_revoke_all(*, actor: Actor, user: User) -> int:
-    """Revoke every valid token of `user` (their password changed, or their account is being
-    closed); returns how many. Safe to call twice."""
-    if actor.pk != user.pk and not access.can_manage_user(actor, user):
-        raise PermissionDenied()
-    return _revoke(actor, user.api_tokens.all())
-
-
-class TokenRefused(DomainError):
-    """A bearer token that does not (or no longer) let anyone in: answered 401."""
-
-
-def api_token_authenticate(token: str) -> User | None:
-    """The active user a token belongs to, stamping its last use (to the minute) and writing
-    its use to the audit log at most once an hour (ZONEDESK["TOKEN_AUDIT_EVERY_SECONDS"]);
-    None when no token has this text. An expired or revoked token, or one of a deactivated
-    user, raises TokenRefused (with the reason) and is audited as a failed log-in.
-
-    Not every use is audited: an entry is a write under the audit chain's lock, so auditing each
-    API read would serialise every token-authenticated request; an hourly entry still shows which
-    token was used, by whom, from which address and in which hours."""
-    row = (
-        ApiToken.objects.select_related("user", "user__area", "user__zone")
-        .filter(digest=ApiToken.hash(token))
-        .first()
-    )
-    if row is None:
-        return None
-    now = timezone.now()
-    if not row.is_valid(now) or not row.user.is_active:
-        reason = "revoked" if row.revoked_at else "expired" if now >= row.expires_at else "inactive"
-        audit.security_event(
-            "login_failed", user=row.user, detail={"factor": "token", "reason": reason}
-        )
-        raise TokenRefused(TOKEN_REFUSALS[reason])
-    if row.last_used_at is None or now - row.last_used_at >= TOKEN_STAMP_EVERY:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    every = dt.timedelta(seconds=settings.ZONEDESK["TOKEN_AUDIT_EVERY_SECONDS"])
-    if row.last_audited_at is None or now - row.last_audited_at >= every:
-        _token_used(row, now, every)
-    return row.user
-
-
-TOKEN_REFUSALS = {
-    "revoked": gettext_lazy("This API token was revoked: create a new one on your tokens page."),
-    "expired": gettext_lazy("This API token has expired: create a new one on your tokens page."),
-    "inactive": gettext_lazy("The account this API token belongs to may not log in."),
-}
-
-
-@transaction.atomic
-def _token_used(row: ApiToken, now, every: dt.timedelta) -> None:
-    """Audit a token's use once per period: the conditional update lets one request of many
-    arriving together write the entry."""
-    due = Q(last_audited_at__isnull=True) | Q(last_audited_at__lte=now - every)
-    if ApiToken.objects.filter(due, pk=row.pk).update(last_audited_at=now):
-        audit.security_event(
-            AuditEntry.Action.TOKEN_USED,
-            user=row.user,
-            detail={"token": row.prefix, "name": row.name},
-        )
-
-
-# --- log-in protection: a lock per typed user name and per client address -----------------------
-
-
-STALE_BATCH = 100  # rows of old failures deleted at each failed log-in
-
-
-def _cooldown() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.ZONEDESK["LOGIN_COOLDOWN_MINUTES"])
-
-
-def _count_failure(kind: str, key: str, *, user: User | None, now) -> LoginThrottle:
-    """Add one failure to the row of `key`, forgetting failures older than the cool-down, and
-    lock it at the limit. Returns the row, `newly_locked` set when this failure locked it."""
-    row, _created = LoginThrottle.objects.select_for_update().get_or_create(
-        kind=kind, key=key, defaults={"last_failure_at": now}
-    )
-    locked = row.locked_until is not None and row.locked_until > now
-    if not locked and (row.locked_until is not None or row.last_failure_at < now - _cooldown()):
-        row.failures, row.locked_until = 0, None  # a past lock or old failures: count afresh
-    row.failures += 1
-    row.last_failure_at = now
-    if kind == LoginThrottle.Kind.USERNAME and user is not None:
-        row.user = user
-    row.newly_locked = not locked and row.failures >= settings.ZONEDESK["LOGIN_MAX_FAILURES"]
-    if row.newly_locked:
-        row.locked_until = now + _cooldown()
-    row.save()
-    return row
-
-
-def _forget_stale(now) -> None:
-    """Delete rows whose failures are older than the cool-down and that lock nothing, so the
-    table holds only the last minutes' guesses. Rows another log-in is counting are skipped,
-    not waited for (no deadlock between two failed log-ins)."""
-    stale = (
-        LoginThrottle.objects.select_for_update(skip_locked=True)
-        .filter(last_failure_at__lt=now - _cooldown())
-        .exclude(locked_until__gt=now)
-        .values_list("pk", flat=True)[:STALE_BATCH]
-    )
-    LoginThrottle.objects.filter(pk__in=list(stale)).delete()
-
-
-@transaction.atomic
-def login_failed(*, username: str, address: str | None) -> dt.datetime | None:
-    """A failed log-in with `username` from `address`: counted against both, audited
-    (login_failed, and locked_out when it locks either). Returns the end of the lock now in
-    force on either, else None."""
-    now = timezone.now()
-    _forget_stale(now)
-    user = User.objects.filter(username=username).first() if username else None
-    keys = [
-        (LoginThrottle.Kind.USERNAME, LoginThrottle.username_key(username)),
-        (LoginThrottle.Kind.ADDRESS, address),
-    ]
-    rows = [_count_failure(kind, key, user=user, now=now) for kind, key in keys if key]
-    audit.security_event(
-        "login_failed",
-        user=user,
-        username=username,
-        detail={row.kind: row.failures for row in rows},
-    )
-    for row in rows:
-        if row.newly_locked:
-            audit.security_event(
-                "locked_out",
-                user=user if row.kind == LoginThrottle.Kind.USERNAME else None,
-                username=username,
-                detail={"by": row.kind, "key": row.key, "until": row.locked_until.isoformat()},
-            )
-    ends = [row.locked_until for row in rows if row.locked_until and row.locked_until > now]
-    return max(ends, default=None)
-
-
-@transaction.atomic
-def login_refused(*, username: str, address: str | None, until: dt.datetime) -> None:
-    """A log-in tried while its user name or address is locked: not checked, not counted (the
-    lock does not grow), audited as a failed log-in."""
-    user = User.objects.filter(username=username).first() if username else None
-    audit.security_event(
-        "login_failed", user=user, username=username, detail={"locked_until": until.isoformat()}
-    )
-
-
-def login_succeeded(*, username: str) -> None:
-    """Forget the user name's failures (not the address's: one good account does not clear
-    an address that is guessing others)."""
-    LoginThrottle.objects.filter(
-        kind=LoginThrottle.Kind.USERNAME, key=LoginThrottle.username_key(username)
-    ).delete()
-
-
-@transaction.atomic
-def login_lock_lift(*, actor: Actor, lock: LoginThrottle) -> None:
-    """The security administrator lifts a lock (and forgets its failures)."""
-    if not access.can_manage_security(actor):
-        raise PermissionDenied()
-    audit.record(
-        actor=actor,
-        action="delete",
-        instance=lock,
-        changes={
-            "failures": [lock.failures, 0],
-            "locked_until": [audit.plain(lock.locked_until), None],
-        },
-        **(audit_scope(lock.user) if lock.user_id else {}),
-    )
-    lock.delete()
