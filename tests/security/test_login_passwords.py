@@ -7,7 +7,10 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone, translation
@@ -29,7 +32,7 @@ GOOD = "Unused-in-tests-1"
         ("kaijiang2026", "password_too_simple", "at least 3 of"),
         ("KAIJIANG-ZONE", "password_too_simple", "at least 3 of"),
         ("Xinyu-Officer9", "password_has_username", "may not contain your user name"),
-        ("Password1", "password_too_common", "too common"),
+        ("Password1", "password_too_common", "commonly used password"),
         ("Woaini1314!", "password_too_common", "commonly used password"),
         ("Qq123456!", "password_too_common", "commonly used password"),
         ("Zhangwei@1988", "password_too_common", "common word or name with digits"),
@@ -306,3 +309,18 @@ def test_wrong_current_passwords_count_as_failed_log_ins(world):
     assert AuditEntry.objects.filter(action="locked_out", actor=world.users["officer"]).exists()
     login = Client().post("/accounts/login/", {"username": "officer", "password": GOOD})
     assert login.status_code == 200 and "_auth_user_id" not in login.client.session
+
+
+@pytest.mark.parametrize("password", ["Password1", "12345678", "officer9", "Ab1!"])
+def test_one_message_per_rule_and_polite_chinese(world, password):
+    """A password on Django's list and ours gets one message, and every message in Chinese
+    addresses the user as 您 (Django's own catalogue says 你)."""
+    user = User(username="officer9", first_name="Xinyu")
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        validate_password(password, user)
+    codes = [e.code for e in exc.value.error_list]
+    assert len(codes) == len(set(codes)), exc.value.messages
+    assert not any("你" in m for m in exc.value.messages), exc.value.messages
+    with translation.override("zh-hans"):
+        help_texts = password_validators_help_texts()
+    assert help_texts and not any("你" in h for h in help_texts)

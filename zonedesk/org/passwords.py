@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
+from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -65,10 +66,11 @@ def _common_zh() -> tuple[frozenset[str], frozenset[str]]:
     return words, stems
 
 
-class ChineseCommonPasswordValidator:
-    """Common Chinese passwords (org/data/common-passwords-zh.txt), also with capitals and up to
-    DRESSING characters added (Qq123456!), and any password made of one of their words with
-    digits and symbols (Woaini-1314!, Zhangwei@1988)."""
+class ChineseCommonPasswordValidator(CommonPasswordValidator):
+    """Django's list of 20,000 common passwords; common Chinese passwords
+    (org/data/common-passwords-zh.txt), also with capitals and up to DRESSING characters added
+    (Qq123456!); and any password made of one of their words with digits and symbols
+    (Woaini-1314!, Zhangwei@1988). One validator, so a password on both lists gets one message."""
 
     def validate(self, password, user=None):
         words, stems = _common_zh()
@@ -76,7 +78,7 @@ class ChineseCommonPasswordValidator:
         dressed = any(
             len(w) >= 6 and w in folded and len(folded) - len(w) <= DRESSING for w in words
         )
-        if dressed or re.sub(r"[^a-z]", "", folded) in stems:
+        if folded in self.passwords or dressed or re.sub(r"[^a-z]", "", folded) in stems:
             raise ValidationError(self.get_help_text(), code="password_too_common")
 
     def get_help_text(self):

@@ -33,7 +33,12 @@ def _count_failure(kind: str, key: str, *, user: User | None, now) -> LoginThrot
     row.last_failure_at = now
     if kind == LoginThrottle.Kind.USERNAME and user is not None:
         row.user = user
-    row.newly_locked = not locked and row.failures >= settings.ZONEDESK["LOGIN_MAX_FAILURES"]
+    limit = settings.ZONEDESK[
+        "LOGIN_MAX_FAILURES"
+        if kind == LoginThrottle.Kind.USERNAME
+        else "LOGIN_MAX_FAILURES_PER_ADDRESS"
+    ]
+    row.newly_locked = not locked and row.failures >= limit
     if row.newly_locked:
         row.locked_until = now + _cooldown()
     row.save()
