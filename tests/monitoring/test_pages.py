@@ -104,11 +104,14 @@ def test_confirm_all_confirms_only_what_the_officer_may(world, client_for):
 
 def test_leader_sets_the_target_and_bad_values_are_refused(world, client_for):
     client = client_for(world.users["leader"])
-    client.post("/monitoring/target/", {"zone": "zone-a", "year": "2020", "output_growth_pct": "8"})
+    client.post(
+        "/monitoring/target/",
+        {"zone": "zone-a", "year": "2020", "output_growth_pct": "8", "version": "0"},
+    )
     assert AnnualTarget.objects.get(zone=world.zone_a, year=2020).output_growth_pct == 8
     response = client.post(
         "/monitoring/target/",
-        {"zone": "zone-a", "year": "2020", "output_growth_pct": "abc"},
+        {"zone": "zone-a", "year": "2020", "output_growth_pct": "abc", "version": "1"},
         follow=True,
     )
     assert AnnualTarget.objects.get().output_growth_pct == 8
@@ -382,6 +385,7 @@ def test_a_cached_page_is_one_users_own(demo):
             "period": "2020-06",
             "year": "2020",
             "output_growth_pct": "7",
+            "version": second.split('name="version" value="', 1)[1].split('"', 1)[0],
             "csrfmiddlewaretoken": _token(second),
         },
     )

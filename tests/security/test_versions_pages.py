@@ -239,3 +239,48 @@ def test_an_admin_site_edit_makes_open_forms_stale(world, client_for):
     assert response.status_code == 302
     zone.refresh_from_db()
     assert zone.name == "后台改名" and zone.version == 2
+
+
+def test_a_stale_annual_target_is_refused_with_both_values(world, client_for):
+    """Two officials set the zone's target from the dashboard at once: the second save, made on
+    the page read before the first, is refused, naming the stored target and the refused one."""
+    import re
+
+    from zonedesk.monitoring.models import AnnualTarget
+
+    # The dashboard shows the target form once the month has reports.
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a, period="2020-06-01", output_value_wan=100, employees=10
+    )
+    page = f"/monitoring/?zone={world.zone_a.code}&period={JUNE}"
+    leader, admin = client_for(world.users["leader"]), client_for(world.users["admin"])
+
+    def version(client) -> str:
+        form = client.get(page).content.decode().split('data-testid="target-form"', 1)[1]
+        return re.search(r'name="version" value="(\d+)"', form).group(1)
+
+    def save(client, pct, version):
+        body = {"zone": world.zone_a.code, "period": JUNE, "year": 2020}
+        return client.post(
+            "/monitoring/target/",
+            {**body, "output_growth_pct": pct, "version": version},
+            follow=True,
+        )
+
+    seen_by_leader, seen_by_admin = version(leader), version(admin)
+    assert seen_by_leader == seen_by_admin == "0"
+    save(leader, "8", seen_by_leader)
+    refused = save(admin, "10", seen_by_admin)
+    text = " ".join(str(m) for m in refused.context["messages"])
+    assert "甲经开区 2020 年目标" in text and "leader" in text and "未保存" in text, text
+    assert "已保存的目标：8%；您填写的 10% 未保存。" in text, text
+    target = AnnualTarget.objects.get(zone=world.zone_a, year=2020)
+    assert target.output_growth_pct == 8 and target.version == 1
+    # Saved again on the page as it is now, the admin's target goes on top, knowingly.
+    save(admin, "10", version(admin))
+    target.refresh_from_db()
+    assert target.output_growth_pct == 10 and target.version == 2
+    # A form without its version is refused on the field, nothing saved.
+    save(leader, "12", "")
+    target.refresh_from_db()
+    assert target.output_growth_pct == 10

@@ -78,3 +78,5 @@ class TargetForm(StyledFormMixin, forms.Form):
         min_value=Decimal("-99.99"),
         max_value=500,
     )
+    # The version of the year's target the page showed (0: none set); a stale save is refused.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

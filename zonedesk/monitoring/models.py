@@ -149,7 +149,7 @@ class FigureEvent(TransitionEvent):
         verbose_name_plural = _("steps of monthly figures")
 
 
-class AnnualTarget(models.Model):
+class AnnualTarget(Versioned):
     """The zone's output growth target for a year (e.g. 8 %), the base of the recovery rates."""
 
     zone = models.ForeignKey(
@@ -173,7 +173,7 @@ class AnnualTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.zone_id} {self.year}: {self.output_growth_pct}%"
+        return _("%(zone)s's target for %(year)d") % {"zone": self.zone, "year": self.year}
 
 
 class ImportJob(models.Model):

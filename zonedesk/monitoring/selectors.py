@@ -193,6 +193,14 @@ def target_for(scope: Scope, year: int) -> Decimal | None:
     return target.output_growth_pct / 100 if target else None
 
 
+def target_version(scope: Scope, year: int) -> int:
+    """The version of the zone's target for the year the target form carries (0: none set)."""
+    if scope.zone is None:
+        return 0
+    found = AnnualTarget.objects.filter(zone=scope.zone, year=year)
+    return found.values_list("version", flat=True).first() or 0
+
+
 def _summary_and_totals(user, scope: Scope, period: Period, firms, by_zone: bool):
     """The month's summary, the monthly totals of the last 24 months and, when asked for an
     area of several zones, each zone's summary."""

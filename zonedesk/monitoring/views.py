@@ -97,6 +97,7 @@ def dashboard(request):
             initial={
                 "year": period.year,
                 "output_growth_pct": (target * 100).normalize() if target is not None else None,
+                "version": selectors.target_version(scope, period.year),
             }
         )
         slot = render_to_string(
@@ -428,8 +429,26 @@ def target_set(request):
             for error in errors:
                 messages.error(request, f"{form.fields[field].label}: {error}")
         return redirect(back)
+    data = form.cleaned_data
     try:
-        services.target_set(actor=request.user, zone=zone, **form.cleaned_data)
+        services.target_set(
+            actor=request.user,
+            zone=zone,
+            year=data["year"],
+            output_growth_pct=data["output_growth_pct"],
+            expected_version=data["version"],
+        )
+    except StaleVersion as exc:
+        theirs = selectors.target_for(scope, data["year"])
+        messages.error(
+            request,
+            _("%(why)s Their target: %(theirs)s %%; yours, not saved: %(yours)s %%.")
+            % {
+                "why": exc,
+                "theirs": format((theirs * 100).normalize(), "f") if theirs is not None else "—",
+                "yours": format(data["output_growth_pct"].normalize(), "f"),
+            },
+        )
     except ValidationFailed as exc:
         messages.error(request, str(exc))
     else:

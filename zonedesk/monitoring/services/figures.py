@@ -163,15 +163,35 @@ def figure_confirm(
 
 
 @transaction.atomic
-def target_set(*, actor: Actor, zone: Zone, year: int, output_growth_pct: Decimal) -> AnnualTarget:
+def target_set(
+    *,
+    actor: Actor,
+    zone: Zone,
+    year: int,
+    output_growth_pct: Decimal,
+    expected_version: int | None = None,
+) -> AnnualTarget:
+    """Set the zone's growth target for a year. `expected_version`: the version of the year's
+    target the editor read (0: none was set); StaleVersion if it changed since. None: no
+    compare (the demo's loader)."""
     if not access.can_set_target(actor, zone):
         raise PermissionDenied()
-    target = AnnualTarget.objects.filter(zone=zone, year=year).first()
-    before = audit.snapshot(target, ["output_growth_pct"]) if target else {}
+    stored = AnnualTarget.objects.select_for_update().filter(zone=zone, year=year)
+    target = stored.first()
+    new = target is None
     target = target or AnnualTarget(zone=zone, year=year)
+    version_matches(None if new else target, expected_version, absent=target)
+    before = {} if new else audit.snapshot(target, ["output_growth_pct"])
     target.output_growth_pct = output_growth_pct
     clean(target)
-    target.save()
+    if new:
+        with created_once(target, expected_version, existing=stored):
+            target.save()
+    elif not audit.diff(before, audit.snapshot(target, ["output_growth_pct"])):
+        return target
+    else:
+        version_bump(target)
+        target.save(update_fields=["output_growth_pct"])
     pagecache.changed([zone.pk])
     audit.record(
         actor=actor,
