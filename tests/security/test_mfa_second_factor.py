@@ -171,6 +171,40 @@ def test_a_recovery_code_works_once(world):
     assert _failures(officer) == [{"factor": "recovery_code"}]
 
 
+def test_recovery_digests_need_the_secret_key_and_survive_its_rotation(world, settings):
+    """A database copy alone cannot be guessed against offline: the stored digest is keyed by
+    SECRET_KEY (a plain hash of the code is not stored). After the key changes, codes made
+    before work while the old key is a fallback; a wrong code counts once however many keys."""
+    import hashlib
+
+    officer = world.users["officer"]
+    codes = _enrol(_log_in(officer), officer)
+    stored = set(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
+    plain = {hashlib.sha256(c.replace("-", "").encode()).hexdigest()[:16] for c in codes}
+    assert not stored & plain
+
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "another-" + old_key, []
+    assert mfa.recovery_digest(codes[0]) not in stored
+    refused = _log_in(officer)
+    assert refused.post(VERIFY, {"code": codes[0]}).status_code == 200
+    assert refused.get("/enterprises/").status_code == 302
+
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    device = StaticDevice.objects.get(user=officer)
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save()
+    wrong = _log_in(officer)
+    assert wrong.post(VERIFY, {"code": "abcd-efgh-jkmn"}).status_code == 200
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    device.throttling_failure_timestamp = None
+    device.save()
+    passed = _log_in(officer)
+    passed.post(VERIFY, {"code": codes[0]})
+    assert passed.get("/enterprises/").status_code == 200
+
+
 def test_new_recovery_codes_replace_the_old(world, client_for):
     officer = world.users["officer"]
     old = _enrol(_log_in(officer), officer)
