@@ -70,3 +70,77 @@ def client_for(client):
         return c
 
     return make
+
+
+# --- the demo zone, loaded once per test process -----------------------------------------------
+# Loading the demo takes seconds; the tests that read it (not in a live server) share one copy,
+# committed before their own transaction, which rolls back what each test changes. They run
+# together, at the end of the database tests (pytest_collection_modifyitems below); after the
+# last of them the database is emptied and given back the rows the migrations wrote, so the tests
+# that follow (live servers, transactional tests) start as they would have without it.
+_DEMO = {"committed": False, "seeds": None}
+
+
+def _group(item) -> int:
+    """pytest-django's order: 0 tests in a transaction, 1 transactional tests, 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = (
+        bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+    if transactional:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _shares_the_demo(item) -> bool:
+    return _group(item) == 0 and "_demo_committed" in getattr(item, "fixturenames", [])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (which this keeps), the tests sharing the demo go last among
+    the tests in a transaction."""
+    items.sort(key=lambda item: (_group(item), _shares_the_demo(item)))
+
+
+@pytest.fixture(scope="session")
+def _demo_committed(django_db_setup, django_db_blocker):
+    """Load the demo outside any test's transaction (once: a session fixture set up before any
+    function fixture opens the test's transaction)."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _DEMO["seeds"] = connection.creation.serialize_db_to_string()
+        call_command("demo", force=True, stdout=io.StringIO())
+    _DEMO["committed"] = True
+
+
+@pytest.fixture
+def demo(_demo_committed, db):
+    """The demo zone, as `zonedesk demo` loads it (its writes roll back with the test's)."""
+    if not _DEMO["committed"]:  # emptied already (tests of another order): load it in this test
+        import io
+
+        from django.core.management import call_command
+
+        call_command("demo", force=True, stdout=io.StringIO())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _DEMO["committed"] and (nextitem is None or not _shares_the_demo(nextitem)):
+        from django.core.management import call_command
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(_DEMO["seeds"])
+        _DEMO["committed"] = False

@@ -6,7 +6,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
@@ -116,11 +115,6 @@ def test_leader_sets_the_target_and_bad_values_are_refused(world, client_for):
     )
     assert AnnualTarget.objects.get().output_growth_pct == 8
     assert "产值增长目标" in response.content.decode()
-
-
-@pytest.fixture
-def demo():
-    call_command("demo", force=True, stdout=io.StringIO())
 
 
 def test_dashboard_workbook_has_every_table(demo, client_for):

@@ -111,11 +111,6 @@ def test_summaries_of_different_bands_are_not_added_up():
         indicators.merge([a, b], band=Decimal("0.05"))
 
 
-@pytest.fixture
-def demo(db):
-    call_command("demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 def _area_and_zone():
     period = Period(2020, 6)
     area = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, area="511700"), period)

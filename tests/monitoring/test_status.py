@@ -12,11 +12,6 @@ from zonedesk.monitoring.models import MonthlyFigure
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 def test_halted_firms_report_but_do_not_produce(demo):
     st = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, zone="demo"), Period(2020, 6))
     halted = set(

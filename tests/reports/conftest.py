@@ -25,11 +25,6 @@ RECOVERY_CASES = [
 LANGS = ("zh", "en")
 
 
-@pytest.fixture
-def demo(db):
-    call_command("demo", force=True, stdout=io.StringIO())
-
-
 def _command(*args) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out)

@@ -204,7 +204,9 @@ def load(zone, officer_of) -> None:
     stamp = dt.datetime(2020, 7, 16, 9, 0, tzinfo=dt.UTC)
     entitlements, events = [], []
     for e in (
-        Entitlement.objects.filter(decision="eligible").select_related("enterprise").order_by("id")
+        Entitlement.objects.filter(decision="eligible")
+        .select_related("enterprise__officer")
+        .order_by("id")
     ):
         officer = officer_of(e.enterprise)
         roll = rng.random()
