@@ -135,12 +135,16 @@ def demo(_demo_committed, db):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if _DEMO["committed"] and (nextitem is None or not _shares_the_demo(nextitem)):
-        from django.core.management import call_command
-        from django.db import connection
-        from pytest_django.plugin import blocking_manager_key
+    if not _DEMO["committed"] or (nextitem is not None and _shares_the_demo(nextitem)):
+        return
+    _DEMO["committed"] = False
+    if nextitem is None:
+        return  # the last test: the test databases are gone already (never flush another one)
+    from django.core.management import call_command
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
 
-        with item.config.stash[blocking_manager_key].unblock():
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(_DEMO["seeds"])
-        _DEMO["committed"] = False
+    assert "test" in str(connection.settings_dict["NAME"]), connection.settings_dict["NAME"]
+    with item.config.stash[blocking_manager_key].unblock():
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(_DEMO["seeds"])

@@ -236,3 +236,26 @@ def test_an_office_behind_one_address_can_be_given_a_higher_limit(world, setting
     for _ in range(4):
         attempt("leader", address="127.0.7.7")
     assert error_codes(attempt("leader", GOOD, address="127.0.7.8")) == ["locked"]
+
+
+def test_the_auditors_see_an_address_lock_and_its_lifting(world, security, client_for):
+    """An address's lock belongs to no unit: every auditor reads it (as every security
+    administrator may lift it); its lifting is filed in the lifting administrator's unit."""
+    from zonedesk.org.selectors import audit_list
+
+    for i in range(5):
+        attempt(f"spray{i}", address="127.0.23.1")
+    lock = LoginThrottle.objects.get(kind="address", key="127.0.23.1")
+    assert client_for(security).post(f"/lockouts/{lock.pk}/lift/").status_code == 302
+    auditor = world.users["auditor"]
+    seen = audit_list(auditor)
+    locked = seen.get(action="locked_out", changes__by="address")
+    assert locked.zone_id is None and locked.area_code == ""
+    lifted = seen.get(action="delete", target_type="org.loginthrottle")
+    assert lifted.zone_id == world.zone_a.pk and lifted.actor == security
+    # another zone's entries stay out of sight
+    from zonedesk.core import audit
+
+    theirs = audit.security_event("login", user=world.users["officer_b"])
+    assert theirs.zone_id == world.zone_b.pk
+    assert not audit_list(auditor).filter(pk=theirs.pk).exists()

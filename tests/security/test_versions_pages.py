@@ -88,6 +88,47 @@ def test_a_stale_firm_edit_comes_back_with_the_other_change_and_saves_on_top(wor
     assert sorted(e.actor_name for e in updates) == ["leader", "officer"]
 
 
+def test_a_field_only_the_other_person_changed_takes_their_value(world, client_for):
+    """The officer changes the name while the leader changes the address: the officer's stale
+    save comes back with the leader's address in the field (not the one the officer read), so
+    saving again keeps both changes instead of silently putting the old address back."""
+    firm = world.firm_a
+    url = f"/enterprises/{firm.pk}/edit/"
+    leader, officer = client_for(world.users["leader"]), client_for(world.users["officer"])
+    page = officer.get(url).context["form"]
+    read = {"version": page["version"].value(), "read": page["read"].value()}
+    assert (
+        leader.post(url, _firm_form(firm, _read(leader, url), address="乙路 2 号")).status_code
+        == 302
+    )
+
+    response = officer.post(url, {**_firm_form(firm, 0, name="甲一机械股份有限公司"), **read})
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form["address"].value() == "乙路 2 号" and form.taken == {"address": "乙路 2 号"}
+    assert form["name"].value() == "甲一机械股份有限公司"
+    assert 'data-testid="taken-address"' in response.content.decode()
+    assert officer.post(url, form.data).status_code == 302
+    stored = Enterprise.objects.get(pk=firm.pk)
+    assert (stored.address, stored.name) == ("乙路 2 号", "甲一机械股份有限公司")
+
+
+def test_a_forged_read_field_is_ignored(world, client_for):
+    """The values read are signed: a forged `read` is as if none were sent (the user's input
+    kept in every field, the stored values shown beside it)."""
+    firm = world.firm_a
+    url = f"/enterprises/{firm.pk}/edit/"
+    leader, officer = client_for(world.users["leader"]), client_for(world.users["officer"])
+    version = _read(officer, url)
+    assert (
+        leader.post(url, _firm_form(firm, _read(leader, url), address="乙路 2 号")).status_code
+        == 302
+    )
+    forged = {**_firm_form(firm, version, name="新名称有限公司"), "read": '{"address": null}'}
+    form = _conflict(officer.post(url, forged), "address", "乙路 2 号")
+    assert form["address"].value() == firm.address and not form.taken
+
+
 def test_a_tampered_version_is_refused_on_its_field(world, client_for):
     firm = world.firm_a
     client = client_for(world.users["leader"])

@@ -1,8 +1,10 @@
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,31 @@ def _key(value):
     return None if value in (None, "") else value
 
 
+def _token(value):
+    """`_key` as JSON can carry it (the values a form was read at, in its `read` field)."""
+    key = _key(value)
+    if key is None:
+        return None
+    if isinstance(key, frozenset):
+        return sorted(key)
+    if isinstance(key, Decimal):
+        return format(key.normalize(), "f")
+    return str(key)
+
+
+def _raw(value):
+    """A stored value as the form's data holds it (what a browser would send)."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return [_raw(v) for v in value]
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 def _display(field: forms.Field, value) -> str:
     """A stored value as the user reads it: a choice's label, yes/no, a record's name."""
     if value in (None, "") or (isinstance(value, list | tuple) and not value):
@@ -76,28 +103,73 @@ class VersionedFormMixin:
             widget=forms.HiddenInput, min_value=0, max_value=VERSION_MAX
         )
         self.initial["version"] = version
+        # The values the form was read at (signed: they decide which fields take the other
+        # person's change after a stale save).
+        self.fields["read"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.initial["read"] = self._signed_read(
+            {n: self.initial.get(n, f.initial) for n, f in self.fields.items()}
+        )
+
+    _READ_SALT = "zonedesk.core.forms.read"
+
+    def clean(self):
+        """`read` is for show_conflict, not for the service the cleaned data goes to."""
+        cleaned = super().clean()
+        if cleaned is not None:
+            cleaned.pop("read", None)
+        return cleaned
+
+    def _signed_read(self, values: Mapping[str, Any]) -> str:
+        skip = ("version", "read")
+        return signing.dumps(
+            {n: _token(v) for n, v in values.items() if n not in skip}, salt=self._READ_SALT
+        )
+
+    def _read_values(self) -> dict:
+        try:
+            return signing.loads(self.data.get(self.add_prefix("read"), ""), salt=self._READ_SALT)
+        except signing.BadSignature:
+            return {}
 
     def show_conflict(self, exc, stored: Mapping[str, Any]) -> None:
         """`stored`: the record's values now, by field name, in the form's cleaned types. Each
         field whose stored value differs from the user's input shows it (the other person's
         change, or the value the user was changing)."""
+        read = self._read_values()
         data = self.data.copy()
         data[self.add_prefix("version")] = exc.current
-        self.data = data
-        self.conflict = {}
+        self.conflict, self.taken = {}, {}
         for name, field in self.fields.items():
-            if name == "version" or name not in stored:
+            if name in ("version", "read") or name not in stored:
                 continue
-            if _key(self.cleaned_data.get(name)) != _key(stored[name]):
+            mine, theirs = _token(self.cleaned_data.get(name)), _token(stored[name])
+            if mine == theirs:
+                continue
+            if name in read and mine == read[name]:
+                # Changed by the other person only: the form takes their value, so saving
+                # again does not silently put back what the user read.
+                raw, key = _raw(stored[name]), self.add_prefix(name)
+                if isinstance(field, forms.BooleanField):
+                    data.pop(key, None) if not stored[name] else data.__setitem__(key, "on")
+                elif isinstance(raw, list):
+                    data.setlist(key, raw) if hasattr(data, "setlist") else data.update({key: raw})
+                else:
+                    data[key] = raw
+                field.taken = self.taken[name] = _display(field, stored[name])
+            else:
                 field.theirs = self.conflict[name] = _display(field, stored[name])
-        self.add_error(
-            None,
-            f"{exc.message} "
-            + gettext(
-                "What is stored now is shown under each field where it differs from your input, "
-                "which is kept: check it, then save again to put yours over it."
-            ),
+        data[self.add_prefix("read")] = self._signed_read(stored)
+        self.data = data
+        message = gettext(
+            "What is stored now is shown under each field where it differs from your input, "
+            "which is kept: check it, then save again to put yours over it."
         )
+        if self.taken:
+            labels = "、".join(str(self.fields[n].label) for n in self.taken)
+            message += " " + gettext(
+                "Fields only the other person changed now hold their values: %(fields)s."
+            ) % {"fields": labels}
+        self.add_error(None, f"{exc.message} {message}")
 
 
 def apply_errors(form, exc) -> None:

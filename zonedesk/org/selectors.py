@@ -93,15 +93,18 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def audit_list(user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
-    """Audit entries under the auditor's unit, newest first, filtered."""
+    """Audit entries under the auditor's unit, and those of no unit (the installation's: locks
+    of client addresses, log-ins with user names that name no account, backups and restores),
+    newest first, filtered."""
     f = filters or AuditFilters()
     qs = AuditEntry.objects.select_related("actor")
     if not can_read_audit(user):
         return qs.none()
+    no_unit = Q(zone_id__isnull=True, area_code="")
     if user.zone_id is not None and not user.is_superuser:
-        qs = qs.filter(zone_id=user.zone_id)
+        qs = qs.filter(Q(zone_id=user.zone_id) | no_unit)
     elif user.area_id is not None and not user.is_superuser:
-        qs = qs.filter(area_code__startswith=user.area.scope_prefix)
+        qs = qs.filter(Q(area_code__startswith=user.area.scope_prefix) | no_unit)
     elif not user.is_superuser:
         return qs.none()
     if f.start:

@@ -120,6 +120,7 @@ def login_lock_lift(*, actor: Actor, lock: LoginThrottle) -> None:
             "failures": [lock.failures, 0],
             "locked_until": [audit.plain(lock.locked_until), None],
         },
-        **(audit_scope(lock.user) if lock.user_id else {}),
+        # in the unit of the locked account, or of the administrator who lifted an address's
+        **audit_scope(lock.user if lock.user_id else actor),
     )
     lock.delete()
