@@ -89,3 +89,20 @@ def test_shipped_holidays():
     assert sum(1 for d, k in days.items() if k == "holiday" and d.year == 2026) == 33
     assert days[D(2020, 2, 1)] == "holiday"  # the make-up day was cancelled by the extension
     assert all(d.weekday() >= 5 for d, k in days.items() if k == "workday")
+
+
+KNOWS_CASES = [
+    # name, known years, start, end, expected
+    ("a hand-made calendar knows every year", None, D(1999, 1, 1), D(2099, 1, 1), True),
+    ("inside a known year", {2039}, D(2039, 6, 1), D(2039, 6, 30), True),
+    ("into an unknown year", {2039}, D(2039, 12, 30), D(2040, 1, 2), False),
+    ("backwards from an unknown year", {2039}, D(2040, 1, 2), D(2039, 12, 30), False),
+    ("across a gap", {2039, 2041}, D(2039, 12, 1), D(2041, 1, 5), False),
+    ("two known years", {2039, 2040}, D(2039, 12, 30), D(2040, 1, 2), True),
+]
+
+
+@pytest.mark.parametrize(("name", "known", "start", "end", "expected"), KNOWS_CASES)
+def test_knows_every_year_of_the_span(name, known, start, end, expected):
+    """A result is certain only when every year from start to end has its arrangement."""
+    assert WorkCalendar.of(known_years=known).knows(start, end) is expected, name

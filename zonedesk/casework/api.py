@@ -48,6 +48,7 @@ def _out(p: Problem, today: dt.date) -> dict:
         "department": p.department.name if p.department_id else None,
         "assignee": str(p.assignee) if p.assignee_id else None,
         "due_at": p.due_at,
+        "due_uncertain": p.due_uncertain,
         "overdue": flows.is_overdue(p, today),
         "extended": p.extended,
         "escalated": p.escalated_at is not None,

@@ -5,6 +5,11 @@ public holidays are off. Pure Python, no Django: the sets come from the database
 in "受理后3个工作日内": accepted on a Friday, the third working day is the next Wednesday);
 `working_days_between(a, b)` counts the working days in (a, b], so the two are inverse:
 `working_days_between(d, add_working_days(d, n)) == n`.
+
+A calendar knows the years whose official arrangement it holds (`known_years`; None for a
+calendar made by hand, which knows every year); `knows(a, b)` says whether every year from a
+to b is one, i.e. whether a result over that span is certain rather than counted on ordinary
+weeks.
 """
 
 import datetime as dt
@@ -16,14 +21,29 @@ _DAY = dt.timedelta(days=1)
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Extra days off (public holidays) and extra working days (make-up weekend days)."""
+    """Extra days off (public holidays) and extra working days (make-up weekend days), and the
+    years whose arrangement they hold (None: every year)."""
 
     days_off: frozenset[dt.date] = field(default_factory=frozenset)
     workdays: frozenset[dt.date] = field(default_factory=frozenset)
+    known_years: frozenset[int] | None = None
 
     @classmethod
-    def of(cls, days_off: Iterable[dt.date] = (), workdays: Iterable[dt.date] = ()):
-        return cls(frozenset(days_off), frozenset(workdays))
+    def of(
+        cls,
+        days_off: Iterable[dt.date] = (),
+        workdays: Iterable[dt.date] = (),
+        known_years: Iterable[int] | None = None,
+    ):
+        known = None if known_years is None else frozenset(known_years)
+        return cls(frozenset(days_off), frozenset(workdays), known)
+
+    def knows(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the arrangement of every year from `start` to `end` is known."""
+        if self.known_years is None:
+            return True
+        first, last = sorted((start.year, end.year))
+        return all(year in self.known_years for year in range(first, last + 1))
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:

@@ -1,18 +1,53 @@
-"""China's public holidays and make-up working days (国务院办公厅 notices), as shipped in
-data/holidays_cn.csv. Pure Python, no Django.
+"""China's public holidays and make-up working days (调休上班), as the State Council's General
+Office publishes them each year (国务院办公厅关于XXXX年部分节假日安排的通知). Pure Python, no Django.
 
-Only years whose official notice was checked are in the file: 2020 (国办发明电〔2019〕16号,
-with the Spring Festival extended to 2 February by 国办发明电〔2020〕1号, which cancelled the
-make-up working day of 1 February) and 2026 (国务院办公厅, 4 November 2025). Other years are
-added in the admin or with `zonedesk casework holidays --load FILE`.
+The base is the `chinese-calendar` package (PyPI), which carries every notice since 2004 and
+gets the next year's when its notice is out (usually in November): `OFFICIAL` below, the years
+it covers in `OFFICIAL_YEARS`. The administrators' own days (casework.CalendarDay, the admin)
+override it day by day and cover the years it does not have yet (workdays.py merges the two).
+A year covered by neither is counted on ordinary weeks, and a due date that depends on it is
+flagged (Problem.due_uncertain).
+
+data/holidays_cn.csv is the file migration 0002 loaded before the package was the base (2020,
+with the Spring Festival extended to 2 February by 国办发明电〔2020〕1号, and 2026; it agrees
+with the package, see tests/casework/test_holidays.py); `read()` also loads an administrator's
+file (`zonedesk casework holidays --load FILE`), e.g. a new year's notice before the package
+has it.
 """
 
 import csv
 import datetime as dt
 from pathlib import Path
 
+import chinese_calendar
+
 DATA = Path(__file__).parent / "data" / "holidays_cn.csv"
 KINDS = ("holiday", "workday")
+HOLIDAY, WORKDAY = KINDS
+
+PACKAGE_VERSION = chinese_calendar.__version__
+SOURCE = f"chinese-calendar {PACKAGE_VERSION}"
+
+
+def _official() -> dict[dt.date, str]:
+    days = dict.fromkeys(chinese_calendar.holidays, HOLIDAY)
+    # No date is in both (checked in the tests); were one, the working day would win, as the
+    # package's own is_workday() decides.
+    days.update(dict.fromkeys(chinese_calendar.workdays, WORKDAY))
+    return days
+
+
+# date -> "holiday" | "workday": days that are not what their weekday says, per the notices.
+OFFICIAL: dict[dt.date, str] = _official()
+OFFICIAL_YEARS: frozenset[int] = frozenset(day.year for day in OFFICIAL)
+_BY_YEAR: dict[int, dict[dt.date, str]] = {}
+for _day, _kind in OFFICIAL.items():
+    _BY_YEAR.setdefault(_day.year, {})[_day] = _kind
+
+
+def official(year: int) -> dict[dt.date, str]:
+    """The year's holidays and make-up working days per the package ({} for a year it lacks)."""
+    return dict(_BY_YEAR.get(year, {}))
 
 
 def read(path: Path = DATA) -> list[tuple[dt.date, str, str]]:

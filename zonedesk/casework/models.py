@@ -209,6 +209,16 @@ class Problem(models.Model):
         _("status"), max_length=17, choices=Status.choices, default=Status.SUBMITTED
     )
     due_at = models.DateField(_("current step due"), null=True, blank=True)
+    # Set with due_at: a year the deadline spans had no official arrangement (neither the
+    # chinese-calendar package nor the admin's days), so it was counted on ordinary weeks.
+    due_uncertain = models.BooleanField(
+        _("due date counted on ordinary weeks"),
+        default=False,
+        help_text=_(
+            "That year's public holiday arrangement had not been entered when the due date "
+            "was computed."
+        ),
+    )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     extended = models.BooleanField(_("extended"), default=False)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)

@@ -31,6 +31,14 @@ class ProblemOut(Schema):
     department: str | None
     assignee: str | None
     due_at: dt.date | None
+    due_uncertain: bool = Field(
+        description=(
+            "True when due_at was counted on ordinary weeks: a year it spans had no official "
+            "holiday arrangement (neither the State Council's notices as the chinese-calendar "
+            "package carries them nor the administrators' own calendar days) when it was "
+            "computed. 该年法定节假日安排尚未录入，按普通周计算."
+        )
+    )
     overdue: bool
     extended: bool
     escalated: bool

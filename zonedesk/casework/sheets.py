@@ -53,6 +53,7 @@ def problems_sheet(qs, today):
         Column(_("Department"), 14),
         Column(_("Raised"), 12, "date"),
         Column(_("Due"), 12, "date"),
+        Column(_("Due date on ordinary weeks"), 10),
         Column(_("Overdue"), 8),
         Column(_("Satisfaction"), 10, "int"),
     ]
@@ -66,6 +67,7 @@ def problems_sheet(qs, today):
             p.department.name if p.department_id else "",
             timezone.localtime(p.created_at).date(),
             p.due_at,
+            p.due_uncertain,
             is_overdue(p, today),
             p.satisfaction,
         ]

@@ -1,11 +1,14 @@
 """Raising a problem, the deadlines of its steps, and the daily escalation of overdue ones.
 
 Deadlines are counted in working days (`settings.ZONEDESK["CASE_LIMITS"]`, the calendar of
-CalendarDay); the steps that set them are in steps.py. `on` (the date of a step) exists for the
+workdays.py: the official arrangements overridden by CalendarDay); the steps that set them are
+in steps.py. A deadline that spans a year with no official arrangement is counted on ordinary
+weeks and flagged (`due_uncertain`). `on` (the date of a step) exists for the
 demo loader and tests that replay history; pages and the API do not pass it.
 """
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +39,7 @@ PROBLEM_FIELDS = (
     "anonymous",
     "status",
     "due_at",
+    "due_uncertain",
 )
 
 
@@ -44,9 +48,20 @@ def limits() -> dict[str, int]:
     return {**DEFAULT_LIMITS, **settings.ZONEDESK.get("CASE_LIMITS", {})}
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
+class Deadline(NamedTuple):
+    """A due date, and whether a year it spans was counted on ordinary weeks."""
+
+    on: dt.date
+    uncertain: bool
+
+
+def deadline(start: dt.date, n: int) -> Deadline:
+    """The n-th working day after `start`, flagged when a year from `start` to it has no
+    official arrangement."""
     # 30 working days fit in 60 calendar days even with a week-long holiday; 3 x n is ample.
-    return work_calendar(start, start + dt.timedelta(days=3 * n + 14)).add_working_days(start, n)
+    calendar = work_calendar(start, start + dt.timedelta(days=3 * n + 14))
+    due = calendar.add_working_days(start, n)
+    return Deadline(due, not calendar.knows(start, due))
 
 
 def moment(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
@@ -55,6 +70,11 @@ def moment(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
     if on is None or on == timezone.localdate(now):
         return timezone.localdate(now), now
     return on, timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
+def uncertain_payload(problem: Problem) -> dict:
+    """The event payload's mark of a deadline counted on ordinary weeks (nothing otherwise)."""
+    return {"due_uncertain": True} if problem.due_uncertain else {}
 
 
 def _via_of(contact: Contact | None) -> str | None:
@@ -97,6 +117,7 @@ def submit(
     if raised_via is None:
         raise ValidationFailed({"raised_via": [_("Say how the problem was raised.")]})
     today, now = moment(on)
+    due = deadline(today, limits()["accept"])
     problem = Problem(
         enterprise=enterprise,
         category=category,
@@ -108,7 +129,8 @@ def submit(
         severity=severity,
         anonymous=anonymous,
         status=PROBLEM.initial,
-        due_at=add_working_days(today, limits()["accept"]),
+        due_at=due.on,
+        due_uncertain=due.uncertain,
         created_at=now,
     )
     clean(problem)
@@ -120,7 +142,7 @@ def submit(
         from_state="",
         to_state=problem.status,
         at=now,
-        payload={"due_to": audit.plain(problem.due_at)},
+        payload={"due_to": audit.plain(problem.due_at), **uncertain_payload(problem)},
     ).save()
     audit.record(
         actor=actor,

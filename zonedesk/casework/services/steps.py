@@ -16,6 +16,9 @@ Deadlines of the steps (working days, limits() of problems.py):
 - reopened by the firm: to be resolved within `resolve` (15) working days of reopening;
 - resolved waits on the firm (no deadline for the administration); confirmed and closed as
   not solvable are final.
+A deadline that spans a year with no official holiday arrangement is counted on ordinary weeks
+and flagged (`due_uncertain`, set with `due_at` by `_due`); an extension's date is flagged when
+the limit it was checked against was.
 A problem is overdue when its deadline has passed and it is waiting on the administration.
 A step that sets a new deadline clears the escalation, so a later overdue step escalates again.
 """
@@ -30,7 +33,13 @@ from django.utils.translation import gettext as _
 from zonedesk.casework import access
 from zonedesk.casework.flows import EXTENDED, PROBLEM
 from zonedesk.casework.models import Problem
-from zonedesk.casework.services.problems import add_working_days, limits, moment
+from zonedesk.casework.services.problems import (
+    Deadline,
+    deadline,
+    limits,
+    moment,
+    uncertain_payload,
+)
 from zonedesk.casework.workdays import calendar_scope
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor
@@ -44,6 +53,7 @@ AUDITED_FIELDS = (
     "department",
     "assignee",
     "due_at",
+    "due_uncertain",
     "accepted_on",
     "extended",
     "escalated_at",
@@ -69,6 +79,11 @@ class Step:
     satisfaction: int | None
     comment: str
     payload: dict = field(default_factory=dict)
+
+
+def _due(problem: Problem, due: Deadline | None) -> None:
+    """Set the deadline and its flag together (None: no deadline)."""
+    problem.due_at, problem.due_uncertain = due if due is not None else (None, False)
 
 
 def _check_department(department: Department | None, problem: Problem) -> Department:
@@ -116,7 +131,7 @@ def _accept(step: Step) -> None:
     _check_assignee(step.assignee, department.pk)
     problem.department, problem.assignee = department, step.assignee
     problem.accepted_on = step.today
-    problem.due_at = add_working_days(step.today, step.limit["reply"])
+    _due(problem, deadline(step.today, step.limit["reply"]))
     step.payload["department"] = department.pk
 
 
@@ -136,13 +151,14 @@ def _start(step: Step) -> None:
 
 def _reply(step: Step) -> None:
     problem = step.problem
-    standard = add_working_days(problem.accepted_on, step.limit["resolve"])
-    problem.due_at = max(filter(None, [problem.due_at, standard]))
+    standard = deadline(problem.accepted_on, step.limit["resolve"])
+    if problem.due_at is None or standard.on > problem.due_at:
+        _due(problem, standard)
 
 
 def _resolve(step: Step) -> None:
     step.problem.resolved_at = step.now
-    step.problem.due_at = None
+    _due(step.problem, None)
 
 
 def _confirm(step: Step) -> None:
@@ -153,12 +169,12 @@ def _confirm(step: Step) -> None:
         )
     step.problem.satisfaction = int(step.satisfaction)
     step.problem.firm_comment = step.comment.strip()
-    step.problem.due_at = None
+    _due(step.problem, None)
 
 
 def _reopen(step: Step) -> None:
     step.problem.resolved_at = None
-    step.problem.due_at = add_working_days(step.today, step.limit["resolve"])
+    _due(step.problem, deadline(step.today, step.limit["resolve"]))
 
 
 def _transfer(step: Step) -> None:
@@ -172,14 +188,14 @@ def _transfer(step: Step) -> None:
     step.payload["department_from"] = problem.department_id
     step.payload["department_to"] = department.pk
     problem.department, problem.assignee = department, None
-    problem.due_at = add_working_days(step.today, step.limit["accept"])
+    _due(problem, deadline(step.today, step.limit["accept"]))
 
 
 def _extend(step: Step) -> None:
     """The new deadline, after the current one and within `resolve_extended` working days of
     acceptance (the flow's guard already refused a second extension)."""
     problem = step.problem
-    latest = add_working_days(problem.accepted_on, step.limit["resolve_extended"])
+    latest, latest_uncertain = deadline(problem.accepted_on, step.limit["resolve_extended"])
     earliest = max(filter(None, [problem.due_at, step.today]))
     if step.due_on is None or not earliest < step.due_on <= latest:
         raise ValidationFailed(
@@ -198,11 +214,11 @@ def _extend(step: Step) -> None:
             }
         )
     problem.extended = True
-    problem.due_at = step.due_on
+    _due(problem, Deadline(step.due_on, latest_uncertain))
 
 
 def _close(step: Step) -> None:
-    step.problem.due_at = None
+    _due(step.problem, None)
 
 
 # The fields each step sets besides the status.
@@ -264,6 +280,7 @@ def problem_transition(
         problem.escalated_at = None
         step.payload["due_from"] = before["due_at"]
         step.payload["due_to"] = audit.plain(problem.due_at)
+        step.payload.update(uncertain_payload(problem))
     if problem.assignee_id != before["assignee"]:
         step.payload["assignee"] = problem.assignee_id
     PROBLEM.apply(
