@@ -64,9 +64,10 @@ class TestLookup:
         assert divisions.is_known("511723") and divisions.is_known("370634")
         assert not divisions.is_known("999999") and not divisions.is_known("511799")
 
-    def test_the_set_is_loaded_once(self):
+    def test_the_set_is_loaded_once_and_holds_every_row(self):
         assert isinstance(divisions.codes(), frozenset)
         assert divisions.codes() is divisions.codes()
+        assert divisions.codes() == frozenset(divisions.table())
 
     def test_validator_names_the_unknown_code(self):
         with translation.override("en"), pytest.raises(ValidationError) as exc:
