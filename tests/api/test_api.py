@@ -6,6 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
@@ -111,6 +112,33 @@ def test_create_validates_on_the_model_fields(client, token, world):
     assert "should be “Q”" in errors["credit_code"][0]
     assert "belongs to section C, not A" in errors["industry_code"][0]
     assert not Enterprise.objects.filter(name="接口企业有限公司").exists()
+
+
+def test_an_unknown_division_code_is_refused_on_the_credit_code_field(client, token, world):
+    """Positions 3-8 of the credit code must be a GB/T 2260 code: the refusal names it, on
+    the field, as every field error of the API (400, "errors")."""
+    code = factories.credit_code("999999", 3)
+    body = {
+        "name": "接口企业有限公司",
+        "credit_code": code,
+        "zone": "zone-a",
+        "industry_code": "C3311",
+    }
+    response = client.post(
+        "/api/v1/firms",
+        json.dumps(body),
+        content_type=JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
+        **_bearer(token),
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "credit_code": [
+            "Characters 3-8 of the unified social credit code, “999999”, are not a valid "
+            "administrative division code (GB/T 2260, current or historic)."
+        ]
+    }
+    assert not Enterprise.objects.filter(credit_code=code).exists()
 
 
 def test_create_and_update_are_audited_as_api_calls(client, token, world):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from zonedesk.core import uscc
+from zonedesk.core import divisions, uscc
 
 # Codes of well-known firms, as printed on their public business licences.
 REAL_CODES = [
@@ -89,3 +89,43 @@ def test_any_single_change_breaks_the_check(first17):
     replacement = uscc.ALPHABET[(uscc.VALUES[code[i]] + 1) % 31]
     changed = code[:i] + replacement + code[i + 1 :]
     assert uscc.check_character(changed[:17]) != changed[17]
+
+
+def _code(division: str, body: str = "MA6CXXXX1") -> str:
+    first17 = f"91{division}{body}"
+    return first17 + uscc.check_character(first17)
+
+
+def test_unknown_division_code_is_named():
+    """Positions 3-8 must be a real GB/T 2260 code; the message names the code."""
+    with translation.override("en"):
+        msgs = uscc.problems(_code("999999"))
+    assert msgs == [
+        "Characters 3-8 of the unified social credit code, “999999”, are not a valid "
+        "administrative division code (GB/T 2260, current or historic)."
+    ]
+    with pytest.raises(ValidationError):
+        uscc.validate_credit_code(_code("511799"))
+
+
+def test_historic_division_codes_stay_valid():
+    """Old registrations keep the code of their time: 长岛县 (370634) was withdrawn in 2020."""
+    assert uscc.is_valid(_code("370634")) and uscc.is_valid(_code("110103"))
+
+
+def test_a_wrong_check_character_and_an_unknown_division_are_both_named():
+    code = _code("999999")
+    wrong = code[:17] + uscc.ALPHABET[(uscc.VALUES[code[17]] + 1) % 31]
+    with translation.override("en"):
+        msgs = uscc.problems(wrong)
+    assert len(msgs) == 2 and "“999999”" in msgs[0] and "check character" in msgs[1]
+
+
+@given(st.sampled_from(sorted(divisions.codes())), st.text(uscc.ALPHABET, min_size=9, max_size=9))
+def test_every_listed_division_code_is_accepted(division, body):
+    assert uscc.problems(_code(division, body)) == []
+
+
+@given(st.text("0123456789", min_size=6, max_size=6))
+def test_a_division_code_is_accepted_exactly_when_it_is_listed(division):
+    assert uscc.is_valid(_code(division)) == (division in divisions.codes())

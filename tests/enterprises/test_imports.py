@@ -12,6 +12,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import factories
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.xlsx import ImportRejected
@@ -464,3 +465,33 @@ def test_the_template_has_no_sample_row_to_trip_over(world, client_for):
     content = client_for(world.users["leader"]).get("/enterprises/import/template.xlsx").content
     rows = openpyxl.load_workbook(io.BytesIO(content))["enterprises"].max_row
     assert rows == 1
+
+
+def test_an_unknown_division_code_in_a_credit_code_is_reported_by_cell(world):
+    """A credit code whose check character holds but whose positions 3-8 are no GB/T 2260 code
+    rejects the file, naming row, column, the value and the code."""
+    made_up = factories.credit_code("511799", 4242)
+    rows = [*GOOD, ["虚构区划有限公司", made_up, "zone-a", "C3311", "", "", None, "", "", "", ""]]
+    before = _counts()
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
+    [error] = exc.value.errors
+    assert (error.sheet, error.row, error.column, error.value) == (
+        "enterprises",
+        4,
+        "Unified social credit code",
+        made_up,
+    )
+    assert error.reason == (
+        "Characters 3-8 of the unified social credit code, “511799”, are not a valid "
+        "administrative division code (GB/T 2260, current or historic)."
+    )
+    assert _counts() == before
+
+
+def test_a_historic_division_code_in_a_credit_code_is_imported(world):
+    """长岛县 (370634) was withdrawn in 2020; a firm registered there keeps its code."""
+    code = factories.credit_code("370634", 4243)
+    rows = [["长岛老企业有限公司", code, "zone-a", "C3311", "", "", None, "", "", "", ""]]
+    result = enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
+    assert result.created == 1 and Enterprise.objects.filter(credit_code=code).exists()

@@ -1,5 +1,8 @@
 """The firm list, detail and forms as users see them."""
 
+import io
+
+import openpyxl
 import pytest
 
 from tests import factories
@@ -125,6 +128,47 @@ class TestForms:
         assert "should be “Q”" in errors["credit_code"][0]
         assert "9999" in errors["industry_code"][0]
         assert not Enterprise.objects.filter(name="表单企业有限公司").exists()
+
+    def test_an_unknown_division_code_is_shown_on_the_credit_code_field(self, world, client_for):
+        client = client_for(world.users["leader"])
+        client.cookies["django_language"] = "en"
+        code = factories.credit_code("999999", 1)
+        response = client.post(
+            "/enterprises/new/", self._form(zone=world.zone_a.pk, credit_code=code)
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["credit_code"] == [
+            "Characters 3-8 of the unified social credit code, “999999”, are not a valid "
+            "administrative division code (GB/T 2260, current or historic)."
+        ]
+        assert not Enterprise.objects.filter(credit_code=code).exists()
+
+    def test_the_import_error_report_names_the_unknown_division_code(self, world, client_for):
+        """The register template, filled in a spreadsheet program, with one made-up code."""
+        client = client_for(world.users["leader"])
+        client.cookies["django_language"] = "en"
+        template = client.get("/enterprises/import/template.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(template.content))
+        sheet = book.worksheets[0]
+        header = [c.value for c in sheet[1]]
+        code = factories.credit_code("511799", 2)
+        row = {"Enterprise name": "虚构区划有限公司", "Unified social credit code": code}
+        row |= {"Zone code": "zone-a", "Industry code": "C3311"}
+        sheet.delete_rows(2, sheet.max_row)
+        sheet.append([row.get(h) for h in header])
+        upload = io.BytesIO()
+        book.save(upload)
+        upload.name = "firms.xlsx"
+        upload.seek(0)
+
+        response = client.post("/enterprises/import/", {"file": upload})
+
+        assert response.status_code == 400
+        [error] = response.context["errors"]
+        assert (error.row, error.column, error.value) == (2, "Unified social credit code", code)
+        body = response.content.decode()
+        assert "“511799”, are not a valid administrative division code" in body
+        assert not Enterprise.objects.filter(credit_code=code).exists()
 
     def test_a_zone_outside_the_unit_is_not_offered(self, world, client_for):
         response = client_for(world.users["leader"]).post(

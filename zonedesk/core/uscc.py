@@ -6,10 +6,14 @@
 The check character makes sum(value(c_i) * 3^(i-1) mod 31) + value(c_18) ≡ 0 (mod 31).
 Registration departments may use letters (e.g. A 中央军委改革和编制办公室, N 农业,
 Y 其他), so unlike python-stdnum positions 1-2 accept the whole character set.
+Positions 3-8 must be a GB/T 2260 code that is or was in force (core/divisions.py): the code
+of the registration authority when the credit code was assigned, which it keeps.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from zonedesk.core import divisions
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
@@ -50,6 +54,14 @@ def problems(code: str) -> list[str]:
     if not code[2:8].isdigit():
         found.append(
             _("Characters 3-8, “%(part)s”, must be a six-digit administrative division code.")
+            % {"part": code[2:8]}
+        )
+    elif not divisions.is_known(code[2:8]):
+        found.append(
+            _(
+                "Characters 3-8 of the unified social credit code, “%(part)s”, are not a valid "
+                "administrative division code (GB/T 2260, current or historic)."
+            )
             % {"part": code[2:8]}
         )
     expected = check_character(code[:17])

@@ -2,7 +2,11 @@
 and M months of figures for each (`zonedesk demo --scale N --months M`).
 
 Everything lives under a synthetic province (code 990000, not a real GB/T 2260 code), so it
-never mixes with the demo zone. Rows are written with bulk_create in large batches.
+never mixes with the demo zone; its areas are written with bulk_create, past the code check of
+org.Area, on purpose. The firms' credit codes are valid all the same: their positions 3-8 carry a
+real registration authority's code (REGISTRATION, BIG_REGISTRATION: codes no demo or test area
+uses, so the synthetic codes never collide with theirs). Rows are written with bulk_create in
+large batches.
 """
 
 import datetime as dt
@@ -23,6 +27,7 @@ from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.org.models import Area, Zone
 
 PROVINCE = "990000"
+REGISTRATION = "320500"  # 苏州市 (GB/T 2260), positions 3-8 of the synthetic firms' credit codes
 FIRMS_PER_ZONE = 500
 ZONES_PER_COUNTY = 5
 COUNTIES_PER_CITY = 10
@@ -75,7 +80,7 @@ def generate(n_firms: int, *, seed: int = 20200725) -> dict[str, int]:
             for z in range(n_zones)
         ]
     )
-    _write_firms(n_firms, rng, lambda i: zones[i // FIRMS_PER_ZONE], "合成企业")
+    _write_firms(n_firms, rng, lambda i: zones[i // FIRMS_PER_ZONE], "合成企业", REGISTRATION)
     audit.record(
         actor=SYSTEM,
         action="create",
@@ -86,8 +91,9 @@ def generate(n_firms: int, *, seed: int = 20200725) -> dict[str, int]:
     return {"firms": n_firms, "zones": n_zones, "counties": n_counties, "cities": n_cities}
 
 
-def _write_firms(n_firms: int, rng: random.Random, zone_of, prefix: str) -> None:
-    """n synthetic manufacturing firms, the i-th in zone_of(i), written in batches."""
+def _write_firms(n_firms: int, rng: random.Random, zone_of, prefix: str, registration: str) -> None:
+    """n synthetic manufacturing firms, the i-th in zone_of(i), written in batches; their credit
+    codes carry the division code `registration` (a real one: the synthetic areas' are not)."""
     classes = [i.code for i in by_level("class") if "13" <= i.code[:2] <= "43"]
     statuses = ["producing"] * 90 + ["halted"] * 5 + ["construction"] * 3 + ["closed"] * 2
     rows = []
@@ -97,7 +103,7 @@ def _write_firms(n_firms: int, rng: random.Random, zone_of, prefix: str) -> None
         rows.append(
             Enterprise(
                 name=f"{prefix}{i + 1:06d}有限公司",
-                credit_code=credit_code(zone.area.code, i),
+                credit_code=credit_code(registration, i),
                 zone=zone,
                 industry_code=rng.choice(classes),
                 above_designated_size=rng.random() < 0.4,
@@ -226,6 +232,7 @@ def synthetic_zones() -> list[int]:
 # one zone's month, so their benchmark needs one zone at full scale. It has an area of its own
 # (code 98xxxx, outside PROVINCE), so the province's figures and its re-match do not see it.
 BIG_PROVINCE, BIG_CITY, BIG_COUNTY = "980000", "980100", "980101"
+BIG_REGISTRATION = "320583"  # 昆山市 (GB/T 2260): the big zone's firms' credit codes
 BIG_ZONE = "sbig"
 BIG_MONTHS = 13  # a year and a month before the imported month: the month's YoY has a base
 
@@ -293,7 +300,7 @@ def _make_big_zone(n_firms: int, seed: int) -> Zone:
         defaults={"name": "合成大园区县", "level": Area.Level.COUNTY, "parent": city},
     )
     zone = Zone.objects.create(code=BIG_ZONE, name="合成大园区（基准测试）", area=county)
-    _write_firms(n_firms, rng, lambda i: zone, "合成大园区企业")
+    _write_firms(n_firms, rng, lambda i: zone, "合成大园区企业", BIG_REGISTRATION)
     # Figures through last month: the benchmarks import this month's sheet.
     month = Period.of(dt.date.today())  # noqa: DTZ011 - a calendar month
     write_figures(r for r in _big_zone_rows(zone, month, seed) if r[1] < month.first_day)

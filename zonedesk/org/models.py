@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.divisions import validate_code as validate_division_code
 from zonedesk.core.fields import phone_validator, validate_name
 from zonedesk.core.models import Versioned
 
@@ -36,7 +37,11 @@ class Area(models.Model):
         COUNTY = "county", _("County")
 
     code = models.CharField(
-        _("division code"), max_length=6, unique=True, validators=[area_code_validator]
+        _("division code"),
+        max_length=6,
+        unique=True,
+        # The shape, then the code itself: a real GB/T 2260 code, current or historic.
+        validators=[area_code_validator, validate_division_code],
     )
     name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
