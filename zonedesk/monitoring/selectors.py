@@ -525,7 +525,9 @@ def utility_index(
         return {}
     rows = (
         UtilityReading.objects.filter(
-            enterprise__in=_firms(user, scope), period__in=[period.first_day, base.first_day]
+            kind__in=UtilityKind.values,  # the index's leading column
+            period__in=[period.first_day, base.first_day],
+            enterprise__in=_firms(user, scope),
         )
         .values("kind", "period")
         .annotate(accounts=Count("id"), power=Sum("electricity_kwh"), water=Sum("water_t"))
@@ -547,17 +549,3 @@ def utility_index(
             continue
         out[kind] = UtilityIndex(kind, period, base, now[0], then[0], now[1], then[1])
     return out
-
-
-def utility_unmatched(user, zone: Zone, period: Period) -> list[UtilityReading]:
-    """The zone's readings of the month that no firm's account number matches (for its
-    importers: the zone's managers)."""
-    from zonedesk.monitoring import access
-
-    if not access.can_import(user, zone):
-        return []
-    return list(
-        UtilityReading.objects.filter(
-            zone=zone, period=period.first_day, enterprise__isnull=True
-        ).order_by("kind", "account_number")
-    )

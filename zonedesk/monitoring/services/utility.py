@@ -2,9 +2,11 @@
 of a zone imported from their spreadsheet (every row or none; a month imported again replaces
 that month's readings)."""
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,10 +34,6 @@ ACCOUNT_FIELDS = {UtilityKind.POWER: "power_accounts", UtilityKind.WATER: "water
 
 def _numbers(raw: list[str], field_name: str) -> list[str]:
     """The numbers as entered, trimmed, full-width folded, duplicates dropped, checked."""
-    import unicodedata
-
-    from django.core.exceptions import ValidationError
-
     out, errors = [], []
     for item in raw:
         number = unicodedata.normalize("NFKC", item or "").replace(" ", "").strip()
@@ -176,6 +174,9 @@ def _plain(value: Decimal | None):
 
 @transaction.atomic
 def _write_readings(*, actor: Actor, zone: Zone, kind: str, readings) -> UtilityImportResult:
+    # Imports of one zone wait for each other here: two uploads of the same month would both
+    # find no stored reading and insert the same rows.
+    list(Zone.objects.select_for_update().filter(pk=zone.pk).values_list("pk", flat=True))
     unit = UTILITY_UNIT_FIELD[kind]
     periods = sorted({r.period for r in readings})
     firms = dict(
