@@ -230,6 +230,10 @@ class TestImport:
             (8, "用电量(千瓦时)", "很多", "Not a number."),
         ]
 
+    def test_a_bidirectional_override_in_the_name_is_refused(self, world):
+        errors = _rejected(world, [("1001", "甲\u202e机械", "2020-06", 10)])
+        assert [(e[0], e[1]) for e in errors] == [(2, "户名")]
+
     def test_the_same_account_in_two_months_is_two_readings(self, world):
         result = _import(world, [("1001", "甲", "2020-05", 1), ("1001", "甲", "2020-06", 2)])
         assert result.created == 2 and result.periods == (Period(2020, 5), Period(2020, 6))

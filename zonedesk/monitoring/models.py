@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.fields import validate_name
 from zonedesk.core.models import Versioned
 from zonedesk.core.period import Period
 from zonedesk.core.workflow import TransitionEvent
@@ -354,8 +355,12 @@ class UtilityReading(models.Model):
     )
     kind = models.CharField(_("utility"), max_length=5, choices=UtilityKind.choices)
     period = models.DateField(_("month"))
-    account_number = models.CharField(_("account number"), max_length=32)
-    account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    account_number = models.CharField(
+        _("account number"), max_length=32, validators=[account_number_validator]
+    )
+    account_name = models.CharField(
+        _("account name"), max_length=200, blank=True, validators=[validate_name]
+    )
     electricity_kwh = models.DecimalField(
         _("electricity (kWh)"), max_digits=16, decimal_places=2, null=True, blank=True
     )

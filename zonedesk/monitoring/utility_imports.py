@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from zonedesk.core import xlsx
+from zonedesk.core.fields import validate_name
 from zonedesk.core.period import Period
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
 from zonedesk.monitoring import figures, imports
@@ -330,6 +331,17 @@ def _read_quantity(row: xlsx.SheetRow, sheet: _Sheet) -> Decimal | None:
     return value.quantize(spec.quantum)
 
 
+def _read_name(row: xlsx.SheetRow) -> str:
+    """The account's name (for reading only): one line, cut to the stored 200 characters."""
+    raw = row.cell("account_name")
+    name = xlsx.text(raw)[:200]
+    try:
+        validate_name(name)
+    except ValidationError as exc:
+        row.bad("account_name", raw, " ".join(exc.messages))
+    return name
+
+
 def _is_total(cells, sheet: _Sheet) -> bool:
     """The sheet's totals line: no account number, and 合计 (or the like) in a cell."""
     c = sheet.index["account_number"]
@@ -366,18 +378,11 @@ def parse(*, kind: str, fileobj, today: dt.date | None = None) -> tuple[str, lis
                 )
             else:
                 sheet.seen[period, account] = number
+        name = _read_name(row)
         if row.errors:
             errors.extend(row.errors)
         else:
-            readings.append(
-                Reading(
-                    number,
-                    period,
-                    account,
-                    xlsx.text(row.cell("account_name"))[:200],
-                    quantity,
-                )
-            )
+            readings.append(Reading(number, period, account, name, quantity))
     if errors:
         raise ImportRejected(errors)
     if not readings:
