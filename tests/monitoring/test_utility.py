@@ -387,3 +387,40 @@ class TestIndex:
             "103.33% and water use to 75.00% of the same month of 2019, before the epidemic."
         ]
         assert not [s for s in may if "meter readings" in s]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_of_the_same_month_at_once_both_land_once(world):
+    """Two managers upload the month at the same moment: the second waits for the first (the
+    zone's row is locked) and then finds its readings, so neither fails on the unique key and
+    the month holds the file's rows once."""
+    import threading
+
+    from django.db import connections
+
+    rows = [(str(7000 + n), f"户{n}", "2020-06", n) for n in range(300)]
+    data = utility_sheet(POWER_HEADER, _power_rows(rows))
+    barrier, outcomes = threading.Barrier(2), []
+
+    def upload(user):
+        try:
+            barrier.wait()
+            result = services.utility_import(
+                actor=user, zone=world.zone_a, kind="power", fileobj=data
+            )
+            outcomes.append((result.created, result.unchanged))
+        except Exception as exc:
+            outcomes.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=upload, args=(world.users[name],)) for name in ("admin", "leader")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(isinstance(o, tuple) for o in outcomes), outcomes  # no IntegrityError
+    assert sorted(outcomes) == [(0, 300), (300, 0)]
+    assert UtilityReading.objects.count() == 300
