@@ -257,6 +257,22 @@ class TestImport:
                 actor=world.users["admin"], zone=world.zone_a, kind="power", fileobj=b"a,b\n"
             )
 
+    def test_a_sheet_asking_for_a_billion_cells_is_refused_before_it_is_read(self, world):
+        """The extent limits of every import (core.sheetlimits) guard this one too."""
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(POWER_HEADER)
+        sheet.cell(row=1_048_576, column=16_384, value="x")
+        out = io.BytesIO()
+        book.save(out)
+        with translation.override("en"), pytest.raises(ImportRejected) as caught:
+            services.utility_import(
+                actor=world.users["admin"], zone=world.zone_a, kind="power", fileobj=out.getvalue()
+            )
+        assert "reaches row 1048576 and column 16384" in caught.value.errors[0].reason
+        assert caught.value.errors[0].row == 0  # the file, not a row
+        assert not UtilityReading.objects.exists()
+
     def test_a_sheet_without_an_account_column_is_refused(self, world):
         errors = _rejected(world, [["x", "2020-06", 1]], header=["名称", "月份", "电量"])
         assert errors[0][1] == "Account number"
