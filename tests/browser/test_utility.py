@@ -88,6 +88,7 @@ def test_leader_uploads_the_power_sheet_records_an_account_and_sees_the_index(
     page.get_by_test_id("save").click()
     expect(page).to_have_url(re.compile(rf"/enterprises/{people.firm_a.pk}/$"))
     expect(page.get_by_test_id("power-accounts")).to_have_text("3100000001")
+    expect(page.get_by_test_id("utility-months").locator("tbody tr")).to_have_count(2)
 
     # Its readings joined the firm: (1300 + 900) / (1000 + 1000) on the dashboard.
     page.goto(f"{live_server.url}/monitoring/?zone=zone-a&period=2020-06")

@@ -363,6 +363,25 @@ class TestIndex:
         assert power.share.quantize(Decimal("0.0001")) == Decimal("1.0333")
         assert water.share == Decimal("0.75")
 
+    def test_the_firms_page_shows_its_own_figures_beside_the_companies_readings(self, world):
+        self._readings(world)
+        MonthlyFigure.objects.create(
+            enterprise=world.firm_a,
+            period="2020-06-01",
+            output_value_wan=1,
+            employees=1,
+            electricity_kwh=850,
+        )
+        months = selectors.firm_utility_months(world.users["officer"], enterprise=world.firm_a)
+        assert [m.period for m in months] == [Period(2020, 6), Period(2020, 5), Period(2019, 6)]
+        assert months[0] == selectors.UtilityMonth(
+            Period(2020, 6), 850, Decimal(900), None, Decimal(30)
+        )
+        assert months[1].reported_kwh is None and months[1].read_kwh == 1
+        assert (
+            selectors.firm_utility_months(world.users["officer_b"], enterprise=world.firm_a) == []
+        )
+
     def test_no_index_without_both_months_or_in_the_base_year(self, world):
         self._readings(world)
         scope = selectors.Scope.of_zone(world.zone_a)

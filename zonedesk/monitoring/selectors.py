@@ -549,3 +549,50 @@ def utility_index(
             continue
         out[kind] = UtilityIndex(kind, period, base, now[0], then[0], now[1], then[1])
     return out
+
+
+@dataclass(frozen=True)
+class UtilityMonth:
+    """A firm's month from both sources: what it reported and what the companies read."""
+
+    period: Period
+    reported_kwh: int | None
+    read_kwh: Decimal | None
+    reported_t: int | None
+    read_t: Decimal | None
+
+
+def firm_utility_months(user, *, enterprise: Enterprise, months: int = 6) -> list[UtilityMonth]:
+    """The firm's latest months with a company reading, newest first, beside its own report."""
+    if not enterprise_scope(user).filter(pk=enterprise.pk).exists():
+        return []
+    read: dict[Period, dict] = defaultdict(dict)
+    latest = (
+        UtilityReading.objects.filter(enterprise=enterprise)
+        .values_list("period", flat=True)
+        .distinct()
+        .order_by("-period")[:months]
+    )
+    periods = sorted({Period.of(d) for d in latest}, reverse=True)
+    days = [p.first_day for p in periods]
+    for kind, day, kwh, t in UtilityReading.objects.filter(
+        enterprise=enterprise, period__in=days
+    ).values_list("kind", "period", "electricity_kwh", "water_t"):
+        slot = read[Period.of(day)]
+        slot[kind] = (slot.get(kind) or 0) + (kwh if kind == UtilityKind.POWER else t)
+    own = {
+        Period.of(day): (kwh, t)
+        for day, kwh, t in MonthlyFigure.objects.filter(
+            enterprise=enterprise, period__in=days
+        ).values_list("period", "electricity_kwh", "water_t")
+    }
+    return [
+        UtilityMonth(
+            p,
+            own.get(p, (None, None))[0],
+            read[p].get(UtilityKind.POWER),
+            own.get(p, (None, None))[1],
+            read[p].get(UtilityKind.WATER),
+        )
+        for p in periods
+    ]

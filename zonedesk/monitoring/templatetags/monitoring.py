@@ -46,5 +46,6 @@ def firm_utility_accounts(context, enterprise):
     return {
         "enterprise": enterprise,
         "accounts": selectors.utility_accounts(user, enterprise=enterprise),
+        "months": selectors.firm_utility_months(user, enterprise=enterprise),
         "can_edit": enterprise_access.can_edit(user, enterprise),
     }
