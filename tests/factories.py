@@ -384,3 +384,38 @@ def province_document(world: World):
             valid_from=dt.date(2020, 2, 1),
         ),
     )
+
+
+# --- utility readings ------------------------------------------------------------------------------
+
+# The State Grid county company's monthly sheet as it arrives: a title row, a serial column, the
+# address and the bill beside the columns the import reads, and a totals line at the bottom.
+POWER_HEADER = ["序号", "户号", "户名", "用电地址", "抄表年月", "用电量(千瓦时)", "电费(元)"]
+WATER_HEADER = ["用户编号", "户名", "月份", "用水量（吨）"]
+
+
+def utility_sheet(
+    header: list, rows: list[list], *, title: str | None = None, total: bool = False
+) -> bytes:
+    """A company's readings written by openpyxl: `title` above the header, a 合计 line below."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    if title:
+        sheet.append([title])
+    sheet.append(header)
+    for r in rows:
+        sheet.append(r)
+    if total:
+        sheet.append(["合计"] + [None] * (len(header) - 1))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def utility_accounts(firm: Enterprise, power=(), water=()):
+    """Record the firm's account numbers, as the system (audited like an official's edit)."""
+    from zonedesk.monitoring.services import utility_accounts_set
+
+    utility_accounts_set(actor=SYSTEM, enterprise=firm, power=list(power), water=list(water))
+    firm.refresh_from_db()

@@ -279,6 +279,26 @@ MATRIX = {
         "200 200 200 200 404 403 403 200 403 200 200 401",
         "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
+    # Utility data: the companies' readings are uploaded by the zone's managers (like the
+    # month's sheet); a firm's account numbers are edited by whoever edits the firm.
+    "monitoring:utility_import": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "monitoring:utility_template": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "monitoring:utility_accounts": (
+        "200 200 200 403 403 403 404 403 404 200 200 302",
+        same("404", "302"),
+    ),
+    "api:get_utility_accounts": (
+        "200 200 200 200 200 200 404 200 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:put_utility_accounts": (
+        "200 200 200 403 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:import_utility": (
+        "200 200 403 403 403 403 403 403 403 200 200 401",
+        same("404", "401"),
+    ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 404 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     # One's own account: every signed-in user, about themselves only. The administrators
@@ -639,6 +659,25 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "api:confirm_figures":
             _figures(world)
             return client.post(reverse(name, args=[firm.pk, JUNE])), None
+        case "monitoring:utility_import" | "monitoring:utility_template":
+            return client.get(reverse(name), {"zone": zone.code, "kind": "power"}), None
+        case "monitoring:utility_accounts" | "api:get_utility_accounts":
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "api:put_utility_accounts":
+            body = {"power": ["3100000001"], "water": [], "version": firm.version}
+            return client.put(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:import_utility":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            from tests import factories
+
+            sheet = factories.utility_sheet(
+                ["户号", "户名", "抄表年月", "用电量(千瓦时)"], [["3100000001", "甲", JUNE, 10]]
+            )
+            upload = SimpleUploadedFile("power.xlsx", sheet)
+            return client.post(reverse(name, args=[zone.code, "power"]), {"file": upload}), None
         case "enterprises:detail" | "enterprises:edit":
             return client.get(reverse(name, args=[firm.pk])), None
         case "enterprises:list" | "api:list_firms":

@@ -272,6 +272,9 @@ ZONEDESK = {
     # A producing firm whose output is within this fraction of the same month last year is
     # 'level' (持平); beyond it 'above' or 'below'.
     "CAPACITY_BAND": os.environ.get("ZONEDESK_CAPACITY_BAND", "0.05"),
+    # The year before the epidemic that the utility consumption index compares with
+    # (“用电量恢复到疫情前的 X%”: this month against the same month of that year).
+    "UTILITY_BASE_YEAR": int(os.environ.get("ZONEDESK_UTILITY_BASE_YEAR", 2019)),
     # Uploads up to this size are checked and stored during the request; larger ones go to the
     # background worker (`zonedesk db_worker`) and the page shows their progress.
     "IMPORT_INLINE_BYTES": int(os.environ.get("ZONEDESK_IMPORT_INLINE_BYTES", 256 * 1024)),

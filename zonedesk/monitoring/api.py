@@ -1,7 +1,11 @@
 """Monthly figures and the month's status over the API (the same services and selectors as pages)."""
 
+from typing import Literal
+
+from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
@@ -13,9 +17,13 @@ from zonedesk.monitoring.schemas import (
     FigureOut,
     PeriodIn,
     StatusOut,
+    UtilityAccountsIn,
+    UtilityAccountsOut,
+    UtilityImportOut,
     status_dict,
 )
 from zonedesk.org.access import can_view_dashboard
+from zonedesk.org.selectors import zone_get
 
 router = Router(tags=["monitoring"])
 
@@ -101,3 +109,63 @@ def confirm_figures(request, pk: int, period: str):
             raise PermissionDenied()
         return figure
     return services.figure_confirm(actor=request.user, figure=figure)
+
+
+@router.get("/firms/{pk}/utility-accounts", response=UtilityAccountsOut)
+def get_utility_accounts(request, pk: int):
+    """The firm's power and water account numbers (户号) and the firm's version."""
+    enterprise = _firm(request, pk)
+    accounts = selectors.utility_accounts(request.user, enterprise=enterprise)
+    return {**accounts, "version": enterprise.version}
+
+
+@router.put("/firms/{pk}/utility-accounts", response={200: UtilityAccountsOut, 409: ConflictOut})
+def put_utility_accounts(request, pk: int, payload: UtilityAccountsIn):
+    """Replace the firm's power and water account numbers; `version`: the firm's, as read
+    (409 if the firm changed since). A number another firm holds is refused (400)."""
+    enterprise = _firm(request, pk)
+    services.utility_accounts_set(
+        actor=request.user,
+        enterprise=enterprise,
+        power=payload.power,
+        water=payload.water,
+        expected_version=payload.version,
+    )
+    accounts = selectors.utility_accounts(request.user, enterprise=enterprise)
+    return {**accounts, "version": enterprise.version}
+
+
+@router.post("/zones/{code}/utility/{kind}/import", response=UtilityImportOut)
+def import_utility(
+    request,
+    code: str,
+    kind: Literal["power", "water"],
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+):
+    """The power or water company's monthly readings of the zone's accounts, as they send
+    them: every row or none (400 with every problem's sheet, row, column, value and reason).
+    A month in the file replaces that month's stored readings; accounts no firm of the zone
+    holds are kept and listed in `unmatched`."""
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
+    result = services.utility_import(actor=request.user, zone=zone, kind=kind, fileobj=file.read())
+    return {
+        "kind": result.kind,
+        "periods": [str(p) for p in result.periods],
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "removed": result.removed,
+        "matched": result.matched,
+        "unmatched": [
+            {
+                "account_number": u.account_number,
+                "account_name": u.account_name,
+                "months": [str(p) for p in u.months],
+            }
+            for u in result.unmatched
+        ],
+    }

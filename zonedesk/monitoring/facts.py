@@ -2,6 +2,7 @@
 frozen dataclasses of pure values, no ORM, so a section imports this module without the models."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from zonedesk.core.period import Period
 from zonedesk.monitoring.indicators import MonthSummary
@@ -18,3 +19,26 @@ class StatusFacts:
     summary: MonthSummary
     new_firms: tuple[str, ...]  # names, in the summary's order
     recovery: Recovery
+    # The utility companies' readings against the base year's month, by kind ("power",
+    # "water"), where both months have readings (none: the paragraph says nothing of them).
+    utility: dict[str, "UtilityIndex"] | None = None
+
+
+@dataclass(frozen=True)
+class UtilityIndex:
+    """A scope's consumption of one utility in a month against the same month of the base year
+    (before the epidemic), from the utility company's readings of the accounts recorded on the
+    scope's firms (`selectors.utility_index`): “用电量恢复到疫情前的 X%”."""
+
+    kind: str  # "power" or "water"
+    period: Period
+    base: Period  # the same month of the base year
+    current: Decimal  # kWh or tonnes
+    base_value: Decimal
+    accounts: int  # readings this month
+    base_accounts: int
+
+    @property
+    def share(self) -> Decimal:
+        """current / base_value, a fraction (1.0523 for 105.23 %)."""
+        return self.current / self.base_value

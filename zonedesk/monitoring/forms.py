@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin, VersionedFormMixin
 from zonedesk.core.period import Period
 from zonedesk.monitoring import figures
-from zonedesk.monitoring.models import MonthlyFigure
+from zonedesk.monitoring.models import MonthlyFigure, UtilityKind
 from zonedesk.monitoring.services import FIGURE_FIELDS
 
 
@@ -80,3 +81,48 @@ class TargetForm(StyledFormMixin, forms.Form):
     )
     # The version of the year's target the page showed (0: none set); a stale save is refused.
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class UtilityImportForm(SpreadsheetForm):
+    """The power or water company's readings for one zone, in their own layout."""
+
+    zone = forms.ChoiceField(label=_("Zone"))
+    kind = forms.ChoiceField(label=_("Utility"), choices=UtilityKind.choices)
+    field_order = ["zone", "kind", "file"]
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [(z.code, z.name) for z in zones]
+        self.fields["file"].help_text = _(
+            ".xlsx, .xls or .ods as the company sends it: account number, name, month, consumption"
+        )
+
+
+class _AccountsField(forms.CharField):
+    """Account numbers, one a line (commas, semicolons and spaces also separate them)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [n for n in re.split(r"[\s,，;；、]+", text) if n]
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+
+class UtilityAccountsForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """A firm's power and water account numbers; `version`: the firm's, as read."""
+
+    power_accounts = _AccountsField(
+        label=_("Power account numbers (户号)"),
+        required=False,
+        max_length=2000,
+        help_text=_("One a line, as on the power company's bill."),
+    )
+    water_accounts = _AccountsField(
+        label=_("Water account numbers (户号)"),
+        required=False,
+        max_length=2000,
+        help_text=_("One a line, as on the water company's bill."),
+    )

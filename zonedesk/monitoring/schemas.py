@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -64,6 +65,61 @@ class StatusOut(Schema):
     figures: dict[str, FigureTotalsOut]
     recovery: RecoveryOut
     not_reported: list[FirmRef]
+    utility: dict[str, "UtilityIndexOut"] = Field(
+        default_factory=dict,
+        description=(
+            "power / water: the utility companies' readings of the firms' accounts against the "
+            "same month of the base year (before the epidemic); a kind is absent without "
+            "readings in both months"
+        ),
+    )
+
+
+class UtilityIndexOut(Schema):
+    base_period: str = Field(examples=["2019-06"])
+    total: str = Field(description="kWh (power) or tonnes (water) this month")
+    base_total: str
+    accounts: int
+    base_accounts: int
+    share_pct: str = Field(description="total / base_total, in per cent (2 places)")
+    source: str
+
+
+StatusOut.model_rebuild()
+
+
+class UtilityAccountsOut(Schema):
+    power: list[str]
+    water: list[str]
+    version: int = Field(description="The firm's version (the accounts are part of the firm)")
+
+
+AccountNumber = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z-]{0,31}$", max_length=32)
+
+
+class UtilityAccountsIn(InputSchema):
+    power: list[Annotated[str, AccountNumber]] = Field(default_factory=list, max_length=100)
+    water: list[Annotated[str, AccountNumber]] = Field(default_factory=list, max_length=100)
+    version: int = version_in()
+
+
+class UnmatchedOut(Schema):
+    account_number: str
+    account_name: str
+    months: list[str]
+
+
+class UtilityImportOut(Schema):
+    kind: str
+    periods: list[str]
+    created: int
+    updated: int
+    unchanged: int
+    removed: int
+    matched: int
+    unmatched: list[UnmatchedOut] = Field(
+        description="Readings kept whose account no firm of the zone holds"
+    )
 
 
 class PeriodIn(Schema):
@@ -171,4 +227,16 @@ def status_dict(st: Status) -> dict:
             "last_year_to_date": _num(rec.last_year_to_date),
         },
         "not_reported": [{"id": e.pk, "name": e.name} for e in st.missing],
+        "utility": {
+            kind: {
+                "base_period": str(u.base),
+                "total": _num(u.current),
+                "base_total": _num(u.base_value),
+                "accounts": u.accounts,
+                "base_accounts": u.base_accounts,
+                "share_pct": _pct(u.share),
+                "source": "utility company readings",
+            }
+            for kind, u in st.utility.items()
+        },
     }

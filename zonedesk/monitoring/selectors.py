@@ -15,9 +15,16 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import columnar, indicators, recovery, rollups
-from zonedesk.monitoring.facts import StatusFacts
+from zonedesk.monitoring.facts import StatusFacts, UtilityIndex
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
-from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
+from zonedesk.monitoring.models import (
+    AnnualTarget,
+    ImportJob,
+    MonthlyFigure,
+    UtilityAccount,
+    UtilityKind,
+    UtilityReading,
+)
 from zonedesk.org.access import UNIT_WIDE_ROLES, can_view_dashboard
 from zonedesk.org.models import Area, Zone
 from zonedesk.org.selectors import area_get, zone_get, zone_list
@@ -146,6 +153,8 @@ class Status:
     # January..December of the year: (month, last year's total output, this year's or None)
     year_output: list[tuple[Period, Decimal, Decimal | None]] = field(default_factory=list)
     zones: list[tuple[Zone, indicators.MonthSummary]] = field(default_factory=list)
+    # The utility companies' readings against the base year's month (utility_index)
+    utility: dict[str, UtilityIndex] = field(default_factory=dict)
 
     def name(self, firm_id: int) -> str:
         return self.names.get(firm_id, str(firm_id))
@@ -158,7 +167,9 @@ class Status:
     def facts(self) -> StatusFacts:
         """The month as plain data for the status paragraph."""
         names = tuple(self.name(f) for f in self.summary.new_firms)
-        return StatusFacts(self.scope.label, self.period, self.summary, names, self.recovery)
+        return StatusFacts(
+            self.scope.label, self.period, self.summary, names, self.recovery, self.utility
+        )
 
 
 def _sees_whole_zones(user, scope: Scope) -> bool:
@@ -305,6 +316,7 @@ def status(
         expected=expected.count(),
         zones=zones,
         year_output=_year_output(totals, period),
+        utility=utility_index(user, scope, period),
     )
 
 
@@ -484,3 +496,111 @@ def output_unusual(user, *, enterprise: Enterprise, period: Period) -> bool:
 FigureSums = columnar.FigureSums
 figure_sums = columnar.figure_sums
 firms_by_latest_month = columnar.firms_by_latest_month
+
+
+# Utility data (services.utility): a firm's accounts and the scope's consumption index.
+
+
+def utility_accounts(user, *, enterprise: Enterprise) -> dict[str, list[str]] | None:
+    """The firm's power and water account numbers by kind; None when the firm is not the
+    user's to see."""
+    if not enterprise_scope(user).filter(pk=enterprise.pk).exists():
+        return None
+    accounts: dict[str, list[str]] = {k: [] for k in UtilityKind.values}
+    for kind, number in UtilityAccount.objects.filter(enterprise=enterprise).values_list(
+        "kind", "number"
+    ):
+        accounts[kind].append(number)
+    return accounts
+
+
+def utility_base_year() -> int:
+    """The year before the epidemic that the consumption index compares with (a deployment's
+    setting, ZONEDESK["UTILITY_BASE_YEAR"], 2019 unless set)."""
+    return int(settings.ZONEDESK.get("UTILITY_BASE_YEAR", 2019))
+
+
+def utility_index(
+    user, scope: Scope, period: Period, *, base_year: int | None = None
+) -> dict[str, UtilityIndex]:
+    """The scope's power and water consumption in `period` against the same month of the base
+    year, from the companies' readings of the accounts recorded on the firms the user sees in
+    the scope (unmatched readings count nowhere); a kind is absent unless both months have
+    readings (and the base month's total is not zero), or when `period` is not after the base
+    year. One grouped query over the (kind, period, firm) index."""
+    base = Period(base_year or utility_base_year(), period.month)
+    if period.year <= base.year:
+        return {}
+    rows = (
+        UtilityReading.objects.filter(
+            kind__in=UtilityKind.values,  # the index's leading column
+            period__in=[period.first_day, base.first_day],
+            enterprise__in=_firms(user, scope),
+        )
+        .values("kind", "period")
+        .annotate(accounts=Count("id"), power=Sum("electricity_kwh"), water=Sum("water_t"))
+    )
+    totals = {
+        (r["kind"], Period.of(r["period"])): (
+            # SQLite sums decimals as floats: back to the stored hundredths.
+            Decimal(
+                str((r["power"] if r["kind"] == UtilityKind.POWER else r["water"]) or 0)
+            ).quantize(Decimal("0.01")),
+            r["accounts"],
+        )
+        for r in rows
+    }
+    out = {}
+    for kind in UtilityKind.values:
+        now, then = totals.get((kind, period)), totals.get((kind, base))
+        if now is None or then is None or not then[0]:
+            continue
+        out[kind] = UtilityIndex(kind, period, base, now[0], then[0], now[1], then[1])
+    return out
+
+
+@dataclass(frozen=True)
+class UtilityMonth:
+    """A firm's month from both sources: what it reported and what the companies read."""
+
+    period: Period
+    reported_kwh: int | None
+    read_kwh: Decimal | None
+    reported_t: int | None
+    read_t: Decimal | None
+
+
+def firm_utility_months(user, *, enterprise: Enterprise, months: int = 6) -> list[UtilityMonth]:
+    """The firm's latest months with a company reading, newest first, beside its own report."""
+    if not enterprise_scope(user).filter(pk=enterprise.pk).exists():
+        return []
+    read: dict[Period, dict] = defaultdict(dict)
+    latest = (
+        UtilityReading.objects.filter(enterprise=enterprise)
+        .values_list("period", flat=True)
+        .distinct()
+        .order_by("-period")[:months]
+    )
+    periods = sorted({Period.of(d) for d in latest}, reverse=True)
+    days = [p.first_day for p in periods]
+    for kind, day, kwh, t in UtilityReading.objects.filter(
+        enterprise=enterprise, period__in=days
+    ).values_list("kind", "period", "electricity_kwh", "water_t"):
+        slot = read[Period.of(day)]
+        slot[kind] = (slot.get(kind) or 0) + (kwh if kind == UtilityKind.POWER else t)
+    own = {
+        Period.of(day): (kwh, t)
+        for day, kwh, t in MonthlyFigure.objects.filter(
+            enterprise=enterprise, period__in=days
+        ).values_list("period", "electricity_kwh", "water_t")
+    }
+    return [
+        UtilityMonth(
+            p,
+            own.get(p, (None, None))[0],
+            read[p].get(UtilityKind.POWER),
+            own.get(p, (None, None))[1],
+            read[p].get(UtilityKind.WATER),
+        )
+        for p in periods
+    ]

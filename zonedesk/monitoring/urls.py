@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zonedesk.monitoring import views
+from zonedesk.monitoring import utility_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -13,6 +13,13 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:pk>/", views.import_job, name="import_job"),
     path("target/", views.target_set, name="target"),
+    path("utility/import/", utility_views.utility_import, name="utility_import"),
+    path("utility/template.xlsx", utility_views.utility_template, name="utility_template"),
+    path(
+        "enterprises/<int:pk>/utility-accounts/",
+        utility_views.utility_accounts,
+        name="utility_accounts",
+    ),
     path("enterprises/<int:pk>/<str:period>/", views.figure_edit, name="figure_edit"),
     path("enterprises/<int:pk>/<str:period>/confirm/", views.figure_confirm, name="figure_confirm"),
 ]

@@ -2,6 +2,7 @@
 
 `figures`: one firm's month (report, correct, confirm; confirming a zone's month in bulk) and a
 zone's annual target. `uploads`: a zone's month from a sheet, inline or by the worker.
+`utility`: a firm's power and water account numbers, the utility companies' readings.
 """
 
 from zonedesk.monitoring.services.figures import (
@@ -20,12 +21,18 @@ from zonedesk.monitoring.services.uploads import (
     import_start,
     monthly_import,
 )
+from zonedesk.monitoring.services.utility import (
+    UtilityImportResult,
+    utility_accounts_set,
+    utility_import,
+)
 
 __all__ = [
     "AUDITED_FIELDS",
     "FIGURE_FIELDS",
     "FigureData",
     "ImportResult",
+    "UtilityImportResult",
     "figure_confirm",
     "figure_save",
     "figures_confirm",
@@ -33,5 +40,7 @@ __all__ = [
     "import_start",
     "monthly_import",
     "target_set",
+    "utility_accounts_set",
+    "utility_import",
     "zone_months_rebuild",
 ]

@@ -35,3 +35,17 @@ def firm_figures(context, enterprise, months: int = 13):
         "can_confirm": access.can_confirm(user, enterprise),
         "request": context["request"],
     }
+
+
+@register.inclusion_tag("monitoring/partials/utility_accounts.html", takes_context=True)
+def firm_utility_accounts(context, enterprise):
+    """The firm page's utility accounts card (power and water 户号), editable by its officials."""
+    from zonedesk.enterprises import access as enterprise_access
+
+    user = context["request"].user
+    return {
+        "enterprise": enterprise,
+        "accounts": selectors.utility_accounts(user, enterprise=enterprise),
+        "months": selectors.firm_utility_months(user, enterprise=enterprise),
+        "can_edit": enterprise_access.can_edit(user, enterprise),
+    }

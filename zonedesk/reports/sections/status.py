@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from zonedesk.monitoring.facts import StatusFacts
 from zonedesk.monitoring.indicators import CapacityClass, percent
 from zonedesk.reports.sections import recovery
-from zonedesk.reports.sections.words import change, month_label
+from zonedesk.reports.sections.words import change, month_label, rate
 from zonedesk.reports.sections.words import paragraph as joined
 
 # A paragraph names the newly started firms when there are no more than this many.
@@ -43,6 +43,7 @@ def sentences(facts: StatusFacts) -> list[str]:
     if s.producing:
         out.append(_capacity(facts))
     out += _changes(facts)
+    out += utility_sentences(facts)
     return out + recovery.sentences(facts.recovery)
 
 
@@ -102,3 +103,37 @@ def _changes(facts: StatusFacts) -> list[str]:
             % {"electricity": change(electricity.yoy), "water": change(water.yoy)}
         )
     return out
+
+
+def utility_sentences(facts: StatusFacts) -> list[str]:
+    """“Back to X% of the pre-epidemic level”, from the utility companies' meter readings (not
+    the firms' own reports), only for the kinds with readings in both months."""
+    index = facts.utility or {}
+    power, water = index.get("power"), index.get("water")
+    if power is None and water is None:
+        return []
+    base = (power or water).base.year
+    if power is not None and water is not None:
+        text = _(
+            "By the power and water companies' meter readings, electricity use is back to "
+            "%(power)s and water use to %(water)s of the same month of %(year)d, before the "
+            "epidemic."
+        )
+    elif power is not None:
+        text = _(
+            "By the power company's meter readings, electricity use is back to %(power)s of "
+            "the same month of %(year)d, before the epidemic."
+        )
+    else:
+        text = _(
+            "By the water company's meter readings, water use is back to %(water)s of the same "
+            "month of %(year)d, before the epidemic."
+        )
+    return [
+        text
+        % {
+            "power": rate(power.share) if power else "",
+            "water": rate(water.share) if water else "",
+            "year": base,
+        }
+    ]
