@@ -36,6 +36,18 @@ def test_every_string_has_a_chinese_translation():
     assert untranslated == [] and fuzzy == []
 
 
+def test_translation_functions_keep_names_makemessages_knows():
+    """makemessages finds gettext, gettext_lazy, ngettext, pgettext… and `_`; a string marked with
+    another alias (`gettext_lazy as _lazy`) is never extracted, so it stays English."""
+    aliased = [
+        f"{path.relative_to(PO.parents[3])}: {line.strip()}"
+        for path in Path(zonedesk.__file__).parent.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\s*from django\.utils\.translation import .*\b\w*gettext\w* as (?!_\b)", line)
+    ]
+    assert aliased == []
+
+
 def test_placeholders_survive_translation():
     for msgid, strs, _flags in _entries(PO.read_text(encoding="utf-8")):
         expected = set(re.findall(r"%\(\w+\)[sd]", msgid))

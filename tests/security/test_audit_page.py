@@ -80,3 +80,34 @@ def test_the_export_holds_the_filtered_entries_and_is_audited(world, auditor):
     assert "甲经开区" in {str(c) for r in body for c in r}
     entry = AuditEntry.objects.filter(action="export", actor=world.users["auditor"]).get()
     assert entry.changes["what"] == "audit log" and entry.changes["rows"] == len(body)
+
+
+def test_changes_read_in_chinese_with_names_labels_and_local_times(world, auditor):
+    """What the auditor reads of a change: Chinese labels (not the keys), roles and choices by
+    their labels, the firm by its name (not its id), times in local time."""
+    from zonedesk.casework.services import problem_submit
+    from zonedesk.org.services import user_update
+
+    officer2 = world.users["officer2"]
+    user_update(
+        actor=world.users["security"],
+        user=officer2,
+        roles=["officer", "leader"],
+        full_name=officer2.full_name,
+    )
+    problem_submit(
+        actor=world.users["officer"],
+        enterprise=world.firm_a,
+        category="home_market",
+        title="订单下滑（合成）",
+        raised_via="visit",
+    )
+    page = _shown(auditor.get("/audit/"))
+    assert "角色" in page and "包联干部 → 园区领导、包联干部" in page
+    assert "'leader'" not in page and "roles" not in page
+    assert "甲一机械有限公司" in page  # the problem's firm, by name
+    assert "标题" in page and "订单下滑（合成）" in page
+    book = CalamineWorkbook.from_filelike(io.BytesIO(auditor.get("/audit/export/").content))
+    changes = [row[8] for row in book.get_sheet_by_index(0).to_python()[1:]]
+    assert "角色: 包联干部 → 园区领导、包联干部" in changes
+    assert not any("['" in c or "+00:00" in c for c in changes)  # no list dumps, no UTC

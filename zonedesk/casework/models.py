@@ -166,7 +166,9 @@ class Problem(models.Model):
         related_name="problems",
     )
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
-    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
+    title = models.CharField(
+        pgettext_lazy("of a problem", "title"), max_length=200, validators=[validate_name]
+    )
     description = models.TextField(_("description"), blank=True, validators=[validate_text])
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from zonedesk.core import xlsx
 from zonedesk.core.fields import validate_name
@@ -309,9 +309,16 @@ def _read_account(row: xlsx.SheetRow) -> str:
 # not negative, two decimal places (meters are read to 0.01 in some bills), bounded.
 SPECS = {
     "electricity_kwh": figures.FigureSpec(
-        "electricity_kwh", _lazy("Electricity"), _lazy("kWh"), True, 2, Decimal("1e12")
+        "electricity_kwh",
+        gettext_lazy("Electricity"),
+        gettext_lazy("kWh"),
+        True,
+        2,
+        Decimal("1e12"),
     ),
-    "water_t": figures.FigureSpec("water_t", _lazy("Water"), _lazy("t"), True, 2, Decimal("1e12")),
+    "water_t": figures.FigureSpec(
+        "water_t", gettext_lazy("Water"), gettext_lazy("t"), True, 2, Decimal("1e12")
+    ),
 }
 
 

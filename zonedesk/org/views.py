@@ -1,3 +1,6 @@
+import datetime as dt
+import re
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +14,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import StaleVersion, ValidationFailed
@@ -52,50 +55,139 @@ def _audit_entries(request):
     return selectors.audit_list(request.user, filters), form
 
 
-# The keys of a security event's detail (core.audit.security_event), by name.
+# The keys of changes that are not fields of the record (a security event's detail, a record's
+# related rows), by name.
 DETAIL_LABELS = {
-    "path": _lazy("Path"),
-    "method": _lazy("Method"),
-    "status": _lazy("Answer"),
-    "what": _lazy("Exported"),
-    "rows": _lazy("Rows"),
-    "query": _lazy("Filters"),
-    "token": _lazy("Token"),
-    "removed": _lazy("Entries removed"),
-    "before": _lazy("Before"),
+    "path": gettext_lazy("Path"),
+    "method": gettext_lazy("Method"),
+    "status": gettext_lazy("Answer"),
+    "what": gettext_lazy("Exported"),
+    "rows": gettext_lazy("Rows"),
+    "query": gettext_lazy("Filters"),
+    "token": gettext_lazy("Token"),
+    "removed": gettext_lazy("Entries removed"),
+    "before": gettext_lazy("Before"),
+    "roles": gettext_lazy("Roles"),
+    "contacts": gettext_lazy("Contacts"),
+    "failures": gettext_lazy("Failed log-ins"),
+    "locked_until": gettext_lazy("Locked until"),
+    "until": gettext_lazy("Locked until"),
+    "by": gettext_lazy("Locked by"),
+    "key": gettext_lazy("Locked"),
+    "username": gettext_lazy("User name"),
+    "address": gettext_lazy("Client address"),
+    "factor": gettext_lazy("Second factor"),
+    "second_factor": gettext_lazy("Second factor"),
+    "recovery_codes_left": gettext_lazy("Recovery codes left"),
 }
+# Values of those keys that are codes, by key: shown by their label.
+DETAIL_CHOICES = {
+    "roles": dict(Role.choices),
+    "by": {"username": gettext_lazy("User name"), "address": gettext_lazy("Client address")},
+    "factor": {
+        "totp": gettext_lazy("Authenticator app"),
+        "recovery_code": gettext_lazy("Recovery code"),
+    },
+    "second_factor": {"totp": gettext_lazy("Authenticator app")},
+}
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return None
 
 
 def _field_label(model, name: str) -> str:
+    """The record's field's name; else the detail's; else the key as it is."""
+    field = _field(model, name)
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
     if name in DETAIL_LABELS:
         return str(DETAIL_LABELS[name])
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except (AttributeError, FieldDoesNotExist):
-        return name
+    return name
 
 
-def _shown(value) -> str:
-    """A change [before, after] as "before → after"; a security event's detail as it is."""
-    if isinstance(value, list) and len(value) == 2:
-        return " → ".join("∅" if v is None else str(v) for v in value)
+def _one(value, *, field=None, key: str = "", names: dict | None = None) -> str:
+    """One stored value as the auditor reads it: a record by its name, a code by its label, a
+    time in local time."""
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, list):
+        return "、".join(_one(v, field=field, key=key, names=names) for v in value) or "∅"
+    if isinstance(value, dict):
+        return "；".join(f"{_field_label(None, k)}: {_one(v, key=k)}" for k, v in value.items())
+    if field is not None and field.is_relation and names is not None:
+        return names.get((field.related_model, str(value)), str(value))
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if key in DETAIL_CHOICES:
+        return str(DETAIL_CHOICES[key].get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
     return str(value)
+
+
+def _shown(value, *, field=None, key: str = "", names: dict | None = None) -> str:
+    """A change [before, after] as "before → after"; a security event's detail as it is."""
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and not (field is not None and field.many_to_many)
+    ):
+        return " → ".join(_one(v, field=field, key=key, names=names) for v in value)
+    return _one(value, field=field, key=key, names=names)
+
+
+def _related_names(entries, types) -> dict:
+    """The names of the records the entries' changes point to (a firm, an officer), read in one
+    query per kind of record: {(model, id): name}."""
+    wanted: dict = {}
+    for e in entries:
+        model = apps.get_model(e.target_type) if e.target_type in types else None
+        for key, value in e.changes.items():
+            field = _field(model, key)
+            if field is None or not field.is_relation or field.related_model is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            flat = [v for x in values for v in (x if isinstance(x, list) else [x])]
+            wanted.setdefault(field.related_model, set()).update(
+                str(v) for v in flat if isinstance(v, int | str) and str(v).isdigit()
+            )
+    names = {}
+    for model, ids in wanted.items():
+        for obj in model._base_manager.filter(pk__in=list(ids)[:1000]):
+            names[(model, str(obj.pk))] = str(obj)
+    return names
 
 
 def _labelled(entries) -> list[dict]:
     """Entries as the auditor reads them: record types, fields and zones by name."""
     types = record_types()
     zones = selectors.zone_names(e.zone_id for e in entries)
+    names = _related_names(entries, types)
     rows = []
     for e in entries:
         model = apps.get_model(e.target_type) if e.target_type in types else None
+        changes = [
+            (_field_label(model, k), _shown(v, field=_field(model, k), key=k, names=names))
+            for k, v in e.changes.items()
+        ]
         rows.append(
             {
                 "entry": e,
                 "user": (e.actor.full_name if e.actor else "") or e.actor_name,
                 "type": types.get(e.target_type, e.target_type),
                 "zone": zones.get(e.zone_id, ""),
-                "changes": [(_field_label(model, k), _shown(v)) for k, v in e.changes.items()],
+                "changes": changes,
             }
         )
     return rows
@@ -260,7 +352,11 @@ def user_edit(request, pk: int):
                 request, _("Changes to %(name)s were saved.") % {"name": user.username}
             )
             return redirect("users")
-    reset_factor = access.can_manage_user_security(actor, user) and mfa.has_authenticator(user)
+    reset_factor = (
+        user.pk != actor.pk  # one's own is turned off on one's own page (a code is asked there)
+        and access.can_manage_user_security(actor, user)
+        and mfa.has_authenticator(user)
+    )
     return render(
         request,
         "org/user_form.html",

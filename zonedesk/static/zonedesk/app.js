@@ -10,6 +10,11 @@
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) window.print();
   });
+  // <form data-confirm="question">: asks before an action that cannot be undone with one tap.
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
   // Set through the CSS object model, which the policy allows (style="" attributes it does not).
   function apply(root) {
     root.querySelectorAll("[data-width]").forEach((el) => {
