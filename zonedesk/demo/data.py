@@ -140,7 +140,8 @@ def firm_plan() -> list[dict]:
                 "established_on": (start or dt.date(2019, 11, 1)) - dt.timedelta(days=200 + i * 11),
                 "enterprise_type": TYPES[i % len(TYPES)],
                 "main_products": product,
-                "land_area_mu": Decimal(LAND_MU[i % len(LAND_MU)]),
+                # One firm rents its workshop and records no land: it is not graded per mu.
+                "land_area_mu": None if i == 42 else Decimal(LAND_MU[i % len(LAND_MU)]),
                 "contact": (
                     f"联系人{i + 1:02d}{SYNTHETIC}",
                     f"13{(8 + i) % 10}{(i * 7919) % 100000000:08d}",

@@ -476,3 +476,14 @@ def output_unusual(user, *, enterprise: Enterprise, period: Period) -> bool:
 FigureSums = columnar.FigureSums
 figure_sums = columnar.figure_sums
 firms_by_latest_month = columnar.firms_by_latest_month
+
+
+# The per-mu evaluation's reads live in their own module, re-exported here.
+from zonedesk.monitoring.selectors.permu import (  # noqa: E402, F401
+    PerMuReport,
+    PerMuRow,
+    evaluate_firms,
+    permu_facts,
+    permu_report,
+    scheme_for,
+)
