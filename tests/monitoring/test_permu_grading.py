@@ -219,3 +219,33 @@ def test_permu_facts_for_other_apps(world, four):
     facts = selectors.permu_facts([four[0].pk, four[2].pk], 2019)
     assert facts[four[0].pk]["grade"] == "A" and facts[four[2].pk]["grade"] == "D"
     assert facts[four[0].pk]["tax_per_mu"] == pytest.approx(5.0)
+
+
+def test_a_newer_scheme_grades_the_years_from_its_date(world, four):
+    """A scheme valid from 2020 (tax only, A = the best half) leaves 2019's grades alone."""
+    from django.core.exceptions import ValidationError
+
+    bad = PerMuScheme(
+        valid_from=dt.date(2020, 1, 1), name="x", weights={"tax": 1}, cutoffs={"A": 1}
+    )
+    with pytest.raises(ValidationError):
+        bad.full_clean()
+    PerMuScheme.objects.create(
+        valid_from=dt.date(2020, 1, 1),
+        name="tax only",
+        weights={"tax_per_mu": 100},
+        cutoffs={"A": 0.5, "B": 0.75, "C": 1.0},
+    )
+    for firm, (_land, tax, output, staff) in zip(four, PLAN, strict=True):
+        MonthlyFigure.objects.create(
+            enterprise=firm,
+            period=dt.date(2020, 1, 1),
+            output_value_wan=Decimal(output),
+            tax_wan=Decimal(tax),
+            employees=staff,
+        )
+
+    assert selectors.scheme_for(2019).valid_from == dt.date(2018, 1, 1)
+    assert sorted(g for g, _s in grades(world, 2019).values()) == ["A", "B", "C", "D"]
+    # tax per mu 5, 2, 1, 1 (mean 2.25): two A (f1, f2), f3 B (rank 3), f4 C (rank 4 = 100 %)
+    assert sorted(g for g, _s in grades(world, 2020).values()) == ["A", "A", "B", "C"]
