@@ -40,8 +40,9 @@ def _fill() -> None:
 
 def run(*, runs: int, sample: int, log) -> list[dict]:
     _fill()
+    # The latest year, January to its latest month (the most months in a 13-month smoke run).
     last = MonthlyFigure.objects.order_by("-period").values_list("period", flat=True).first()
-    year = last.year - 1 if last.month < 12 else last.year
+    year = last.year
     firms = Enterprise.objects.filter(zone__area__code__startswith=scale.PROVINCE[:2])
     n = firms.count()
     limit_times, rows = timed(lambda: columnar.permu_inputs(firms, year), runs)
@@ -50,7 +51,7 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     log(f"  {n:,} firms, {len(rows):,} input rows, {with_grade:,} graded for {year}")
     return [
         row(
-            f"yearly per-mu grading of the province ({n:,} firms, {year})",
+            f"yearly per-mu grading of the province ({n:,} firms, {year} to month {last.month})",
             times,
             note=f"{with_grade:,} firms graded; the rest not graded with the reason",
             limit=median(limit_times),

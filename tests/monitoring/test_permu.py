@@ -160,3 +160,22 @@ def test_firms_that_moved_class():
     last = permu.evaluate(FOUR, TWO, QUARTERS)
     this = permu.evaluate([*FOUR[:3], firm(4, 10, 40, 400)], TWO, QUARTERS)
     assert permu.moved(this, last) == [(1, "A", "B"), (2, "B", "C"), (3, "C", "D"), (4, "D", "A")]
+
+
+def test_the_paragraph_counts_grades_reasons_and_moves():
+    from django.utils import translation
+
+    from zonedesk.reports.sections import permu as section
+
+    firms = [
+        *FOUR,
+        FirmYear(firm=5, land_mu=None, months=12),
+        FirmYear(firm=6, land_mu=9, months=0),
+    ]
+    evaluations = permu.evaluate(firms, TWO, QUARTERS)
+    with translation.override("en"):
+        text = " ".join(section.sentences(2019, evaluations, {1: "B", 2: "B", 3: "A"}))
+    assert "4 firms were graded" in text and "1 in class A, 1 in B, 1 in C and 1 in D" in text
+    assert "2 firms were not graded: 1 without land recorded, 1 without figures" in text
+    # firm 1 B → A (up), firm 2 B → B, firm 3 A → C (down)
+    assert "Against 2018, 1 firms moved up a class and 1 moved down." in text

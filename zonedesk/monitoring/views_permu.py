@@ -9,6 +9,7 @@ from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
 from zonedesk.monitoring import permu, selectors
 from zonedesk.monitoring.views import _zone
+from zonedesk.reports import sections
 
 
 def indicator_labels() -> dict[str, str]:
@@ -72,6 +73,13 @@ def permu_page(request):
             "grades": [(g, report.distribution[g]) for g in permu.GRADES],
             "not_graded": report.distribution["none"],
             "query": f"zone={report.zone.code}&year={report.year}",
+            "paragraph": " ".join(
+                sections.permu.sentences(
+                    report.year,
+                    [r.evaluation for r in report.rows],
+                    {r.firm.pk: r.last_grade for r in report.rows if r.last_grade},
+                )
+            ),
         },
     )
 
