@@ -128,6 +128,15 @@ MATRIX = {
         "V V V V V 403 403 V 403 V V 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
+    # The per-mu evaluation: zone-wide, for the unit's staff (firm and bank users: their own).
+    "monitoring:permu": (
+        "V V V V V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "monitoring:permu_export": (
+        "V V V V V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
     "monitoring:confirm_all": (
         "302 302 302 302 403 403 403 403 403 302 302 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
@@ -301,6 +310,11 @@ MATRIX = {
     ),
     "api:put_figures": ("200 200 200 403 403 200 404 403 404 200 200 401", same("404", "401")),
     "api:confirm_figures": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
+    "api:put_annual": ("200 200 200 403 403 200 404 403 404 200 200 401", same("404", "401")),
+    "api:zone_permu": (
+        "V V V V V 403 403 V 403 V V 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
+    ),
     # One's own account: every signed-in user, about themselves only. The administrators
     # (admin, province_admin) have an authenticator (a second factor is required of them), so
     # their set-up page sends them back and they may renew recovery codes; the others have none.
@@ -655,6 +669,20 @@ def _request(client, world: World, name: str, role: str, scope: str):
             body = {"output_value_wan": "120.50", "employees": 12, "days_halted": 0}
             return client.put(
                 reverse(name, args=[firm.pk, JUNE]), json.dumps(body), content_type=json_
+            ), None
+        case "monitoring:permu":
+            _figures(world)
+            return client.get(reverse(name), {"zone": zone.code, "year": 2020}), firm.name
+        case "monitoring:permu_export":
+            _figures(world)
+            return client.get(reverse(name), {"zone": zone.code, "year": 2020}), firm.credit_code
+        case "api:zone_permu":
+            _figures(world)
+            return client.get(reverse(name, args=[zone.code, 2020])), firm.credit_code
+        case "api:put_annual":
+            body = {"value_added_wan": "30", "rd_spending_wan": "2.5"}
+            return client.put(
+                reverse(name, args=[firm.pk, 2019]), json.dumps(body), content_type=json_
             ), None
         case "api:confirm_figures":
             _figures(world)

@@ -260,3 +260,42 @@ def test_nul_characters_in_json_are_refused(client, token, world):
 def test_out_of_range_integers_are_client_errors(client, token, world):
     response = client.get("/api/v1/firms", {"officer": "99999999999999999999"}, **_bearer(token))
     assert response.status_code == 422
+
+
+def test_the_registry_fields_are_written_and_read_through_the_api(client, token, world):
+    """法定代表人, 注册资本, 成立日期, 企业类型, 主营产品, 用地面积: in, out, patched, cleared."""
+    body = {
+        "name": "登记企业有限公司",
+        "credit_code": "91110108551385082Q",
+        "zone": "zone-a",
+        "industry_code": "C3311",
+        "legal_representative": "周八",
+        "registered_capital_wan": "5000",
+        "established_on": "2009-03-01",
+        "enterprise_type": "173",
+        "main_products": "钢结构",
+        "land_area_mu": 88.5,
+    }
+    created = client.post("/api/v1/firms", json.dumps(body), content_type=JSON, **_bearer(token))
+    assert created.status_code == 201, created.json()
+    out = created.json()
+    assert out["registered_capital_wan"] == "5000.00" and out["land_area_mu"] == "88.50"
+    assert (out["enterprise_type"], out["established_on"]) == ("173", "2009-03-01")
+
+    patched = client.patch(
+        f"/api/v1/firms/{out['id']}",
+        json.dumps({"version": out["version"], "land_area_mu": "90", "enterprise_type": None}),
+        content_type=JSON,
+        **_bearer(token),
+    )
+
+    assert patched.status_code == 200
+    firm = Enterprise.objects.get(pk=out["id"])
+    assert (firm.land_area_mu, firm.enterprise_type) == (90, "")
+    bad = client.patch(
+        f"/api/v1/firms/{out['id']}",
+        json.dumps({"version": firm.version, "enterprise_type": "999"}),
+        content_type=JSON,
+        **_bearer(token),
+    )
+    assert bad.status_code in (400, 422)

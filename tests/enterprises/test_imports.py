@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 from dataclasses import replace
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -495,3 +496,92 @@ def test_a_historic_division_code_in_a_credit_code_is_imported(world):
     rows = [["长岛老企业有限公司", code, "zone-a", "C3311", "", "", None, "", "", "", ""]]
     result = enterprise_import(actor=world.users["leader"], fileobj=workbook(rows))
     assert result.created == 1 and Enterprise.objects.filter(credit_code=code).exists()
+
+
+REGISTRY_HEADER = [
+    *HEADER_EN[:9],
+    "Legal representative",
+    "Registered capital (10k yuan)",
+    "Date of establishment",
+    "Enterprise type",
+    "Main products",
+    "Land in use (mu)",
+]
+
+
+class TestRegistryColumns:
+    """法定代表人, 注册资本, 成立日期, 企业类型, 主营产品 and 用地面积 travel through the sheet."""
+
+    def test_the_registry_columns_are_stored_and_audited(self, world):
+        rows = [
+            [*GOOD[0][:9], "王建国", 3000, dt.date(2008, 5, 20), "173", "钢结构件", 42.5],
+            [*GOOD[1][:9], "李四", "1,200.5", "2010-01-02", "330 外资企业", "罐头", "18"],
+        ]
+
+        with translation.override("en"):
+            enterprise_import(
+                actor=world.users["leader"], fileobj=workbook(rows, header=REGISTRY_HEADER)
+            )
+
+        a = Enterprise.objects.get(credit_code="91110108551385082Q")
+        assert (a.legal_representative, a.registered_capital_wan) == ("王建国", Decimal("3000"))
+        assert a.established_on == dt.date(2008, 5, 20) and a.enterprise_type == "173"
+        assert (a.main_products, a.land_area_mu) == ("钢结构件", Decimal("42.50"))
+        b = Enterprise.objects.get(credit_code="91330100716105852F")
+        assert b.registered_capital_wan == Decimal("1200.50") and b.enterprise_type == "330"
+        with translation.override("en"):
+            assert b.enterprise_type_group == "Foreign-invested"
+        changes = AuditEntry.objects.get(
+            target_id=str(a.pk), target_type="enterprises.enterprise", action="create"
+        ).changes
+        assert changes["land_area_mu"] == [None, "42.50"]
+
+    def test_bad_registry_cells_are_named_and_nothing_is_written(self, world):
+        rows = [
+            [*GOOD[0][:9], "王\u202e建国", -5, "2008-02-30", "999", "x" * 201, "many"],
+        ]
+        before = _counts()
+
+        with translation.override("en"), pytest.raises(ImportRejected) as exc:
+            enterprise_import(
+                actor=world.users["leader"], fileobj=workbook(rows, header=REGISTRY_HEADER)
+            )
+
+        by_column = {e.column: e.reason for e in exc.value.errors}
+        assert set(by_column) == set(REGISTRY_HEADER[9:])
+        assert "U+202E" in by_column["Legal representative"]
+        assert by_column["Registered capital (10k yuan)"] == "Cannot be negative."
+        assert "999" not in by_column["Enterprise type"] and "173" in by_column["Enterprise type"]
+        assert by_column["Land in use (mu)"] == "Not a number."
+        assert _counts() == before
+
+    def test_a_sheet_without_the_columns_keeps_the_stored_values(self, world):
+        firm = world.firm_a
+        firm.land_area_mu, firm.enterprise_type = Decimal("30.00"), "173"
+        firm.save()
+        row = [firm.name, firm.credit_code, "zone-a", "C3311", "No", "Producing", None, "", ""]
+
+        enterprise_import(actor=world.users["leader"], fileobj=workbook([row]))
+
+        firm.refresh_from_db()
+        assert (firm.land_area_mu, firm.enterprise_type) == (Decimal("30.00"), "173")
+
+    def test_the_template_lists_the_types_and_exports_round_trip(self, world, client_for):
+        client = client_for(world.users["leader"])
+        firm = world.firm_a
+        firm.land_area_mu, firm.enterprise_type = Decimal("55.30"), "230"
+        firm.registered_capital_wan, firm.legal_representative = Decimal("800.00"), "赵六"
+        firm.save()
+        with translation.override("en"):
+            template = client.get("/enterprises/import/template.xlsx")
+            exported = client.get("/enterprises/export.xlsx")
+        types = openpyxl.load_workbook(io.BytesIO(template.content))["enterprise types"]
+        codes = [r[0] for r in types.iter_rows(min_row=2, values_only=True)]
+        assert len(codes) == 25 and codes[0] == "110" and codes[-1] == "390"
+        version = Enterprise.objects.get(pk=firm.pk).version
+
+        upload = io.BytesIO(exported.content)
+        result = enterprise_import(actor=world.users["leader"], fileobj=upload)
+
+        assert result.updated == 0
+        assert Enterprise.objects.get(pk=firm.pk).version == version

@@ -114,6 +114,52 @@ class TestForms:
         assert response.status_code == 302 and response["Location"] == f"/enterprises/{firm.pk}/"
         assert firm.contacts.get().phone == "13600000000"
 
+    def test_the_registry_fields_are_entered_and_shown(self, world, client_for):
+        client = client_for(world.users["leader"])
+        client.cookies["django_language"] = "en"
+        form = self._form(
+            zone=world.zone_a.pk,
+            legal_representative="吴九",
+            registered_capital_wan="2000",
+            established_on="2007-07-07",
+            enterprise_type="310",
+            main_products="泵阀",
+            land_area_mu="64.25",
+        )
+        response = client.post("/enterprises/new/", form)
+        firm = Enterprise.objects.get(credit_code="91110108551385082Q")
+        assert response.status_code == 302
+        assert (firm.enterprise_type, str(firm.land_area_mu)) == ("310", "64.25")
+
+        page = client.get(f"/enterprises/{firm.pk}/").content.decode()
+
+        assert "吴九" in page and "2000.00" in page and "64.25" in page
+        assert "310 Sino-foreign equity joint venture" in page and "Foreign-invested" in page
+
+    def test_registry_fields_are_validated_like_names(self, world, client_for):
+        client = client_for(world.users["leader"])
+        client.cookies["django_language"] = "en"
+        response = client.post(
+            "/enterprises/new/",
+            self._form(
+                zone=world.zone_a.pk,
+                legal_representative="吴\u200b九",
+                main_products="泵\u202e阀",
+                land_area_mu="-1",
+                enterprise_type="999",
+            ),
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert set(errors) == {
+            "legal_representative",
+            "main_products",
+            "land_area_mu",
+            "enterprise_type",
+        }
+        assert "U+200B" in errors["legal_representative"][0]
+        assert not Enterprise.objects.filter(credit_code="91110108551385082Q").exists()
+
     def test_bad_codes_are_shown_on_their_fields(self, world, client_for):
         client = client_for(world.users["leader"])
         client.cookies["django_language"] = "en"

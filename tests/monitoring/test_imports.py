@@ -262,3 +262,32 @@ def test_a_sheet_without_an_optional_column_keeps_its_stored_values(world):
     entry = AuditEntry.objects.filter(target_type="monitoring.monthlyfigure").order_by("-id")[0]
     assert entry.action == "update"
     assert entry.changes == {"output_value_wan": ["1234.50", "2000.00"]}
+
+
+def test_tax_and_energy_columns_are_optional_and_imported(world):
+    """税收 and 综合能耗: columns of the template, read when filled in, empty when not."""
+    book = filled(world)
+    ws = book.worksheets[0]
+    with translation.override("en"):
+        headers = [h.lower() for h in (c.header for c in imports.columns().values())]
+    keys = list(imports.columns())
+    tax, energy = keys.index("tax_wan") + 1, keys.index("energy_tce") + 1
+    assert "tax paid (10k yuan)" in headers and "energy use (tce)" in headers
+    ws.cell(row=2, column=tax, value=12.5)
+    ws.cell(row=2, column=energy, value="30.25")
+
+    run(world, book)
+
+    rows = {
+        f.enterprise_id: (f.tax_wan, f.energy_tce)
+        for f in MonthlyFigure.objects.filter(period=JUNE.first_day)
+    }
+    firm_at_row_2 = ws.cell(row=2, column=1).value
+    mine = world.firm_a if world.firm_a.credit_code == firm_at_row_2 else world.firm_a2
+    other = world.firm_a2 if mine == world.firm_a else world.firm_a
+    assert rows[mine.pk] == (Decimal("12.50"), Decimal("30.25"))
+    assert rows[other.pk] == (None, None)
+    book.worksheets[0].cell(row=2, column=energy, value=-1)
+    with translation.override("en"), pytest.raises(ImportRejected) as exc:
+        run(world, book)
+    assert [e.reason for e in exc.value.errors] == ["Cannot be negative."]

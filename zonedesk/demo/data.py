@@ -1,6 +1,7 @@
 """The demo zone's fixed content. Every name here is synthetic and marked as such."""
 
 import datetime as dt
+from decimal import Decimal
 
 PASSWORD = "Zonedesk-Demo-2026"  # noqa: S105 - printed by `zonedesk demo`; demo data only
 SYNTHETIC = "（合成）"
@@ -99,6 +100,15 @@ PRODUCTS = [
 ]
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = "明华强军平伟勇"
+CAPITALS = ["500", "1000", "2000", "3000", "5000", "800", "1200", "10000", "600", "1500"]
+# Registration types (国统字〔2011〕86号): mostly private limited companies, as in a county zone.
+TYPES = ["173", "173", "173", "159", "174", "173", "160", "171", "173", "230", "173", "310"]
+# Land in use, mu: 20-150 mu, the plots a county zone sells to manufacturers.
+LAND_MU = ["42.5", "68", "35", "120", "55.3", "88", "26", "150", "47", "73.8", "31", "96", "60"]
+
+
 def firm_plan() -> list[dict]:
     """51 firms: 47 producing (4 of them started production in 2020), 2 halted, 1 closed,
     1 under construction. Deterministic, so the demo is the same on every machine."""
@@ -125,6 +135,13 @@ def firm_plan() -> list[dict]:
                 "production_start": start,
                 "above_designated_size": i % 5 not in (3, 4) and status != "construction",
                 "address": f"演示经开区{['工业大道', '创业路', '科技路', '园区一路', '园区二路'][i % 5]}{10 + i * 3}号",
+                "legal_representative": f"{SURNAMES[i % len(SURNAMES)]}某{GIVEN[i % 7]}{SYNTHETIC}",
+                "registered_capital_wan": Decimal(CAPITALS[i % len(CAPITALS)]),
+                "established_on": (start or dt.date(2019, 11, 1)) - dt.timedelta(days=200 + i * 11),
+                "enterprise_type": TYPES[i % len(TYPES)],
+                "main_products": product,
+                # One firm rents its workshop and records no land: it is not graded per mu.
+                "land_area_mu": None if i == 42 else Decimal(LAND_MU[i % len(LAND_MU)]),
                 "contact": (
                     f"联系人{i + 1:02d}{SYNTHETIC}",
                     f"13{(8 + i) % 10}{(i * 7919) % 100000000:08d}",

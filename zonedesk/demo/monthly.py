@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import services as monitoring_services
-from zonedesk.monitoring.models import AnnualTarget, FigureEvent, MonthlyFigure
+from zonedesk.monitoring.models import AnnualFigure, AnnualTarget, FigureEvent, MonthlyFigure
 
 CENT = Decimal("0.01")
 # The published aggregates (rates as fractions).
@@ -206,6 +206,11 @@ def _rows(plan: _Plan) -> list[MonthlyFigure]:
     intensity = [rng.uniform(600, 2400) for _ in firms]  # kWh per 万元
     water = [rng.uniform(2, 12) for _ in firms]  # t per 万元
     now = dt.datetime(2020, 7, 10, 9, 0, tzinfo=dt.UTC)
+    # Tax and energy use have their own stream: drawing them leaves every other figure as it was.
+    extra = random.Random(8)
+    tax_rate = [extra.uniform(0.015, 0.07) for _ in firms]  # tax paid per 万元 of revenue
+    # tce per kWh: electricity at 0.1229 kgce/kWh (GB/T 2589-2020) plus the firm's fuels
+    tce_per_kwh = [0.0001229 * extra.uniform(1.05, 1.9) for _ in firms]
     for i, firm in enumerate(firms):
         exporter = i % 4 == 1
         for y, m in months:
@@ -236,6 +241,8 @@ def _rows(plan: _Plan) -> list[MonthlyFigure]:
                     capacity_utilisation_pct=(
                         min(Decimal(100), _d(float(value) / size[i] * 78)) if i < 43 else None
                     ),
+                    tax_wan=_d(float(value) * 0.93 * tax_rate[i] * extra.uniform(0.8, 1.2)),
+                    energy_tce=_d(float(value) * intensity[i] * tce_per_kwh[i]),
                     status=(
                         MonthlyFigure.Status.SUBMITTED
                         if (y, m) == (2020, 6) and i % 5 == 0
@@ -266,10 +273,33 @@ def _steps(rows: list[MonthlyFigure]) -> list:
     return steps
 
 
+def annual(firms: list[Enterprise], rows: list[MonthlyFigure]) -> list[AnnualFigure]:
+    """2019's yearly figures: value added (22-34 % of output) for all but every eleventh firm,
+    whose output then stands in for it, and R&D spending (0.8-3.5 % of revenue) for every third
+    firm. Their own random stream, so the monthly figures stay as they are."""
+    rng = random.Random(19)
+    output, revenue = {}, {}
+    for row in rows:
+        if row.period.year == 2019:
+            key = row.enterprise.pk
+            output[key] = output.get(key, 0) + row.output_value_wan
+            revenue[key] = revenue.get(key, 0) + (row.revenue_wan or 0)
+    out = []
+    for i, firm in enumerate(firms):
+        if firm.pk not in output:
+            continue
+        va = None if i % 11 == 10 else _d(float(output[firm.pk]) * rng.uniform(0.22, 0.34))
+        rd = _d(float(revenue[firm.pk]) * rng.uniform(0.008, 0.035)) if i % 3 == 0 else None
+        out.append(AnnualFigure(enterprise=firm, year=2019, value_added_wan=va, rd_spending_wan=rd))
+    return out
+
+
 def load(zone, firms: list[Enterprise]) -> int:
-    """Store the rows of `firms` (the demo zone's, in plan order) and the zone's targets."""
+    """Store the rows of `firms` (the demo zone's, in plan order), their yearly figures and the
+    zone's targets."""
     rows = build(firms)
     MonthlyFigure.objects.bulk_create(rows, batch_size=2000)
+    AnnualFigure.objects.bulk_create(annual(firms, rows))
     FigureEvent.objects.bulk_create(_steps(rows), batch_size=2000)
     monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=[zone.pk])
     AnnualTarget.objects.create(zone=zone, year=2020, output_growth_pct=Decimal(8))

@@ -35,6 +35,12 @@ def _out(user, e: Enterprise, *, contacts: bool = False) -> dict:
         "status": e.status,
         "production_start": e.production_start,
         "address": e.address,
+        "legal_representative": e.legal_representative,
+        "registered_capital_wan": e.registered_capital_wan,
+        "established_on": e.established_on,
+        "enterprise_type": e.enterprise_type or None,
+        "main_products": e.main_products,
+        "land_area_mu": e.land_area_mu,
         "officer": e.officer.username if e.officer else None,
         "version": e.version,
     }
@@ -88,6 +94,7 @@ def create_firm(request, payload: EnterpriseIn):
     if zone is None:
         raise ValidationFailed({"zone": [_("Not one of your zones.")]})
     data = payload.dict(exclude={"zone", "contacts", "officer"})
+    data["enterprise_type"] = data["enterprise_type"] or ""
     enterprise = services.enterprise_create(
         actor=request.user,
         zone=zone,
@@ -114,6 +121,9 @@ def update_firm(request, pk: int, payload: EnterprisePatch):
     for name in ("name", "credit_code", "industry_code", "status", "above_designated_size"):
         if name in fields and fields[name] is None:
             raise ValidationFailed({name: [_("This field cannot be empty.")]})
+    for name in ("address", "legal_representative", "enterprise_type", "main_products"):
+        if name in fields and fields[name] is None:
+            fields[name] = ""  # null clears a text field
     data = replace(services.EnterpriseData.of(enterprise), **fields, contacts=contacts)
     services.enterprise_update(
         actor=request.user, enterprise=enterprise, data=data, expected_version=version

@@ -74,6 +74,7 @@ class EnterpriseForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         fields = list(REGISTRY_FIELDS)
         widgets = {
             "production_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "industry_code": forms.TextInput(
                 attrs={"list": "industry-codes", "autocomplete": "off"}
             ),
@@ -85,6 +86,10 @@ class EnterpriseForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         help_texts = {
             "credit_code": _("18 characters, GB 32100-2015."),
             "industry_code": _("Division, group or class of GB/T 4754-2017, e.g. C3011."),
+            "enterprise_type": _("Registration type, 国统字〔2011〕86号."),
+            "land_area_mu": _(
+                "Land the firm uses, in mu (亩): the per-mu evaluation divides by it."
+            ),
         }
 
     def __init__(self, *args, zones, officers, can_assign_officer: bool, **kwargs):

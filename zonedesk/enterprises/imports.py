@@ -4,15 +4,20 @@ One row per firm, keyed by credit code: a new code registers a firm, a known one
 Every cell is checked before anything is written; any problem rejects the whole file.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zonedesk.core import industry, uscc, xlsx
 from zonedesk.core.actors import Actor
+from zonedesk.core.fields import validate_name
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
 from zonedesk.enterprises import access, selectors
-from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.models import Enterprise, EnterpriseType
 from zonedesk.enterprises.services import (
     EDITABLE_FIELDS,
     REGISTRY_FIELDS,
@@ -26,7 +31,7 @@ SHEET = "enterprises"
 # Columns that carry a registry field (the zone, contact and credit code are handled apart).
 DATA_FIELDS = EDITABLE_FIELDS - {"credit_code"}
 # The registry's fields, then the first contact (more contacts are edited on the firm's page).
-KEYS = (*REGISTRY_FIELDS, "contact_name", "contact_phone")
+KEYS = (*REGISTRY_FIELDS, "contact_name", "contact_phone")  # the template's order: columns()
 
 
 def columns() -> dict[str, Column]:
@@ -49,6 +54,17 @@ def columns() -> dict[str, Column]:
         "production_start": Column(_("Start of production"), 14, "date"),
         "address": Column(_("Address"), 30, "text"),
         "officer": Column(_("Liaison officer (user name)"), 16, "text"),
+        "legal_representative": Column(_("Legal representative"), 12, "text"),
+        "registered_capital_wan": Column(_("Registered capital (10k yuan)"), 14, "wan"),
+        "established_on": Column(_("Date of establishment"), 14, "date"),
+        "enterprise_type": Column(
+            _("Enterprise type"),
+            30,
+            "text",
+            comment=_("Registration type code, e.g. 173 (国统字〔2011〕86号)"),
+        ),
+        "main_products": Column(_("Main products"), 24, "text"),
+        "land_area_mu": Column(_("Land in use (mu)"), 12, "wan"),
         "contact_name": Column(_("Contact"), 10, "text"),
         "contact_phone": Column(_("Contact phone"), 15, "text"),
     }
@@ -111,6 +127,24 @@ def template_bytes(user) -> bytes:
         (cols["above_designated_size"].header, _("Yes or No; empty means No.")),
         (cols["status"].header, ", ".join(str(label) for _v, label in Enterprise.Status.choices)),
         (cols["production_start"].header, _("A date, e.g. 2020-03-15; may be empty.")),
+        (cols["legal_representative"].header, _("May be empty.")),
+        (
+            cols["registered_capital_wan"].header,
+            _("In 10k yuan, up to 2 decimal places; may be empty."),
+        ),
+        (cols["established_on"].header, _("A date, e.g. 2008-05-20; may be empty.")),
+        (
+            cols["enterprise_type"].header,
+            _(
+                "The three-digit registration type code (国统字〔2011〕86号), alone or with its "
+                "name, e.g. 173; see the sheet “enterprise types”. May be empty."
+            ),
+        ),
+        (cols["main_products"].header, _("May be empty.")),
+        (
+            cols["land_area_mu"].header,
+            _("Land the firm uses, in mu (亩), up to 2 decimal places; may be empty."),
+        ),
         (
             cols["officer"].header,
             _("The user name of a liaison officer of the zone; may be empty."),
@@ -119,11 +153,14 @@ def template_bytes(user) -> bytes:
     ]
     industries = [Column(_("Code"), 8, "text"), Column(_("Level"), 10), Column(_("Name"), 50)]
     industry_rows = [(i.display_code, i.level, i.name) for i in industry.table().values()]
+    types = [Column(_("Code"), 8, "text"), Column(_("Enterprise type"), 60)]
+    type_rows = [(value, label) for value, label in EnterpriseType.choices]
     return xlsx.write_workbook(
         [
             (SHEET, list(cols.values()), []),
             (_("notes"), notes, note_rows),
             ("industries", industries, industry_rows),
+            ("enterprise types", types, type_rows),
         ]
     )
 
@@ -145,6 +182,12 @@ def export_rows(user, filters) -> tuple[list[Column], list[list]]:
                 e.production_start,
                 e.address,
                 e.officer.username if e.officer else "",
+                e.legal_representative,
+                e.registered_capital_wan,
+                e.established_on,
+                e.get_enterprise_type_display() if e.enterprise_type else "",
+                e.main_products,
+                e.land_area_mu,
                 contact["name"] if contact else "",
                 contact["phone"] if contact else "",
             ]
@@ -311,6 +354,77 @@ def _read_address_officer(row: xlsx.SheetRow, sheet: _Sheet, zone: Zone | None) 
     return {"address": address, "officer": officer}
 
 
+AMOUNT_MAX = {"registered_capital_wan": Decimal("1e12"), "land_area_mu": Decimal("1e8")}
+TEXT_MAX = {"legal_representative": 50, "main_products": 200}
+TYPE_CODE = re.compile(r"^\s*(\d{3})")
+
+
+def _read_amount(row: xlsx.SheetRow, key: str) -> Decimal | None:
+    raw = row.cell(key)
+    if xlsx.text(raw) == "":
+        return None
+    try:
+        value = xlsx.to_decimal(unicodedata.normalize("NFKC", xlsx.text(raw)))
+    except ValueError:
+        value = None
+    if value is None or not value.is_finite():
+        row.bad(key, raw, _("Not a number."))
+        return None
+    if value < 0:
+        row.bad(key, raw, _("Cannot be negative."))
+    elif value >= AMOUNT_MAX[key]:
+        row.bad(key, raw, _("At most %(max)s.") % {"max": f"{AMOUNT_MAX[key]:,.0f}"})
+    elif value != value.quantize(Decimal("0.01")) and not isinstance(raw, float):
+        row.bad(key, raw, _("At most %(places)d decimal places.") % {"places": 2})
+    else:
+        return value.quantize(Decimal("0.01"))
+    return None
+
+
+def _read_registration(row: xlsx.SheetRow) -> dict:
+    """Legal representative, registered capital, date of establishment, enterprise type, main
+    products and land in use (all may be empty)."""
+    values: dict = {}
+    for key, limit in TEXT_MAX.items():
+        value = xlsx.text(row.cell(key))
+        if len(value) > limit:
+            row.bad(key, value, _("At most %(n)d characters.") % {"n": limit})
+        else:
+            try:
+                validate_name(value)
+            except ValidationError as exc:
+                row.bad(key, value, " ".join(exc.messages))
+        values[key] = value
+    for key in AMOUNT_MAX:
+        values[key] = _read_amount(row, key)
+    values["established_on"] = None
+    if xlsx.text(row.cell("established_on")):
+        try:
+            values["established_on"] = xlsx.to_date(row.cell("established_on"))
+        except ValueError:
+            row.bad(
+                "established_on",
+                row.cell("established_on"),
+                _("Not a date: write e.g. 2008-05-20."),
+            )
+    raw_type = xlsx.text(row.cell("enterprise_type"))
+    found = TYPE_CODE.match(unicodedata.normalize("NFKC", raw_type))
+    values["enterprise_type"] = ""
+    if raw_type:
+        if found and found.group(1) in EnterpriseType.values:
+            values["enterprise_type"] = found.group(1)
+        else:
+            row.bad(
+                "enterprise_type",
+                raw_type,
+                _(
+                    "Not a registration type code of 国统字〔2011〕86号 (e.g. 173 for a private "
+                    "limited liability company): see the sheet “enterprise types”."
+                ),
+            )
+    return values
+
+
 def _read_contact(row: xlsx.SheetRow) -> ContactData | None:
     name = xlsx.text(row.cell("contact_name"))
     phone = xlsx.text(row.cell("contact_phone"))
@@ -367,6 +481,7 @@ def _read_row(sheet: _Sheet, row: xlsx.SheetRow, present: frozenset[str]) -> Par
     industry_code = _read_industry(row)
     values = _read_size_status_start(row, sheet.statuses)
     values |= _read_address_officer(row, sheet, zone)
+    values |= _read_registration(row)
     contact = _read_contact(row)
     _check_permission(row, sheet.actor, found, zone)
     if row.errors:

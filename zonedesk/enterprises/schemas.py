@@ -1,9 +1,13 @@
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import ID_MAX, VERSION_HELP, InputSchema, version_in
-from zonedesk.enterprises.models import Enterprise
+from zonedesk.core.schemas import ID_MAX, VERSION_HELP, InputSchema, Wan, decimal_input, version_in
+from zonedesk.enterprises.models import Enterprise, EnterpriseType
+
+Mu = decimal_input(max_digits=10, decimal_places=2)
+TYPE_HELP = "Registration type code of 国统字〔2011〕86号, e.g. 173; empty: not recorded"
 
 
 class ContactOut(Schema):
@@ -32,6 +36,12 @@ class EnterpriseOut(Schema):
     status: Enterprise.Status
     production_start: dt.date | None
     address: str
+    legal_representative: str
+    registered_capital_wan: Decimal | None = Field(description="Registered capital, 10k yuan")
+    established_on: dt.date | None
+    enterprise_type: EnterpriseType | None = Field(description=TYPE_HELP)
+    main_products: str
+    land_area_mu: Decimal | None = Field(description="Land in use, mu (亩)")
     officer: str | None = Field(description="User name of the liaison officer")
     version: int = Field(description=VERSION_HELP)
 
@@ -49,6 +59,12 @@ class EnterpriseIn(InputSchema):
     status: Enterprise.Status = Enterprise.Status.PRODUCING
     production_start: dt.date | None = None
     address: str = ""
+    legal_representative: str = ""
+    registered_capital_wan: Wan | None = Field(None, description="Registered capital, 10k yuan")
+    established_on: dt.date | None = None
+    enterprise_type: EnterpriseType | None = Field(None, description=TYPE_HELP)
+    main_products: str = ""
+    land_area_mu: Mu | None = Field(None, description="Land in use, mu (亩)")
     officer: str | None = Field(None, description="User name of a liaison officer of the zone")
     contacts: list[ContactIn] = []
 
@@ -62,6 +78,12 @@ class EnterprisePatch(InputSchema):
     status: Enterprise.Status | None = None
     production_start: dt.date | None = None
     address: str | None = None
+    legal_representative: str | None = None
+    registered_capital_wan: Wan | None = None
+    established_on: dt.date | None = None
+    enterprise_type: EnterpriseType | None = Field(None, description=TYPE_HELP)
+    main_products: str | None = None
+    land_area_mu: Mu | None = None
     officer: str | None = None
     contacts: list[ContactIn] | None = None
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,12 +32,19 @@ REGISTRY_FIELDS = (
     "status",
     "production_start",
     "address",
+    "legal_representative",
+    "registered_capital_wan",
+    "established_on",
+    "enterprise_type",
+    "main_products",
+    "land_area_mu",
     "officer",
 )
 AUDITED_FIELDS = REGISTRY_FIELDS
 EDITABLE_FIELDS = frozenset(REGISTRY_FIELDS) - {"zone"}
 UPDATE_FIELDS = tuple(f for f in AUDITED_FIELDS if f in EDITABLE_FIELDS)  # in audit order
 CONTACT_FIELDS = ("name", "title", "phone", "email")
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,21 @@ class EnterpriseData:
     status: str = Enterprise.Status.PRODUCING
     production_start: dt.date | None = None
     address: str = ""
+    legal_representative: str = ""
+    registered_capital_wan: Decimal | None = None
+    established_on: dt.date | None = None
+    enterprise_type: str = ""
+    main_products: str = ""
+    land_area_mu: Decimal | None = None
     officer: User | None = None
     contacts: list[ContactData] | None = field(default=None)
+
+    def __post_init__(self):
+        # Amounts at the stored precision, so 12.5 given for a stored 12.50 is no change.
+        for name in ("registered_capital_wan", "land_area_mu"):
+            value = getattr(self, name)
+            if isinstance(value, Decimal | int) and Decimal(value).is_finite():
+                object.__setattr__(self, name, Decimal(value).quantize(CENT))
 
     @classmethod
     def of(cls, enterprise: Enterprise) -> "EnterpriseData":

@@ -13,9 +13,12 @@ from zonedesk.core.schemas import ConflictOut
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import access, selectors, services
 from zonedesk.monitoring.schemas import (
+    AnnualIn,
+    AnnualOut,
     FigureIn,
     FigureOut,
     PeriodIn,
+    PerMuOut,
     StatusOut,
     UtilityAccountsIn,
     UtilityAccountsOut,
@@ -167,5 +170,48 @@ def import_utility(
                 "months": [str(p) for p in u.months],
             }
             for u in result.unmatched
+        ],
+    }
+
+
+@router.put("/firms/{pk}/annual/{int:year}", response=AnnualOut)
+def put_annual(request, pk: int, year: int, payload: AnnualIn):
+    """The firm's yearly value added and R&D spending (the per-mu evaluation reads them)."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": [_("A year between 2000 and 2100.")]})
+    return services.annual_figure_save(
+        actor=request.user, enterprise=_firm(request, pk), year=year, **payload.dict()
+    )
+
+
+@router.get("/zones/{code}/permu/{int:year}", response=PerMuOut)
+def zone_permu(request, code: str, year: int):
+    """The zone's per-mu (亩均效益) grades for a year, with each firm's indicators."""
+    _dashboard_user(request)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": [_("A year between 2000 and 2100.")]})
+    scope = selectors.scope_for(request.user, zone=code)
+    report = selectors.permu_report(request.user, scope.zone, year) if scope else None
+    if report is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    return {
+        "zone": report.zone.code,
+        "year": year,
+        "scheme": report.scheme.name if report.scheme else None,
+        "distribution": report.distribution,
+        "firms": [
+            {
+                "id": r.firm.pk,
+                "name": r.firm.name,
+                "credit_code": r.firm.credit_code,
+                "grade": r.evaluation.grade,
+                "not_graded": r.evaluation.not_graded,
+                "rank": r.evaluation.rank,
+                "score": r.evaluation.score,
+                "last_year_grade": r.last_grade,
+                "output_as_value_added": r.evaluation.output_as_value_added,
+                **r.evaluation.indicators,
+            }
+            for r in report.rows
         ],
     }

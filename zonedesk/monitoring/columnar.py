@@ -104,3 +104,42 @@ def firms_by_latest_month(firms: QuerySet[Enterprise]) -> list[tuple[Period, Que
         )
         for month in months
     ]
+
+
+def permu_inputs(firms: QuerySet[Enterprise], year: int) -> list[tuple]:
+    """Per firm of the queryset, the per-mu evaluation's inputs for `year`: (firm id, zone id,
+    status, land in mu, months reported, Σ tax, Σ output, Σ energy, average employees, Σ revenue,
+    value added, R&D spending). One GROUP BY over the year's figures, joined to the registry and
+    the yearly record; sums of a column no month has are None."""
+    from zonedesk.monitoring.models import AnnualFigure
+
+    id_sql, id_params = firms.order_by().values("pk").query.sql_with_params()
+    real = "DOUBLE PRECISION"
+    figures = MonthlyFigure._meta.db_table
+    firm_table = Enterprise._meta.db_table
+    annual = AnnualFigure._meta.db_table
+    sql = (
+        f"SELECT e.id, e.zone_id, e.status, CAST(e.land_area_mu AS {real}), "  # noqa: S608 - our own names
+        "COALESCE(m.months, 0), m.tax, m.output, m.energy, m.employees, m.revenue, "
+        f"CAST(a.value_added_wan AS {real}), CAST(a.rd_spending_wan AS {real}) "
+        f"FROM {firm_table} e "
+        "LEFT JOIN ("
+        f"SELECT enterprise_id, COUNT(*) AS months, CAST(SUM(tax_wan) AS {real}) AS tax, "
+        f"CAST(SUM(output_value_wan) AS {real}) AS output, "
+        f"CAST(SUM(energy_tce) AS {real}) AS energy, "
+        f"AVG(CAST(employees AS {real})) AS employees, "
+        f"CAST(SUM(revenue_wan) AS {real}) AS revenue "
+        f"FROM {figures} WHERE period >= %s AND period <= %s "
+        f"AND enterprise_id IN ({id_sql}) GROUP BY enterprise_id"
+        ") m ON m.enterprise_id = e.id "
+        f"LEFT JOIN {annual} a ON a.enterprise_id = e.id AND a.year = %s "
+        f"WHERE e.id IN ({id_sql})"
+    )
+    params = [
+        Period(year, 1).first_day,
+        Period(year, 12).first_day,
+        *id_params,
+        year,
+        *id_params,
+    ]
+    return _rows(sql, params)

@@ -44,6 +44,10 @@ SPECS: dict[str, FigureSpec] = {
         FigureSpec(
             "capacity_utilisation_pct", _("Capacity utilisation"), "%", False, 2, Decimal(200)
         ),
+        # Collected where the zone collects them (optional columns): the per-mu evaluation's
+        # tax and energy use (monitoring.permu).
+        FigureSpec("tax_wan", _("Tax paid"), _("10k yuan"), False, 2, Decimal("1e10")),
+        FigureSpec("energy_tce", _("Energy use"), _("tce"), False, 2, Decimal("1e9")),
     )
 }
 

@@ -142,6 +142,10 @@ class FigureIn(InputSchema):
     export_value_wan: Wan | None = None
     orders_wan: Wan | None = None
     capacity_utilisation_pct: Percent | None = None
+    tax_wan: Wan | None = Field(None, description="Tax paid, 10k yuan (where the zone collects it)")
+    energy_tce: Wan | None = Field(
+        None, description="Energy use, tonnes of standard coal equivalent (tce)"
+    )
 
 
 class FigureOut(Schema):
@@ -155,6 +159,8 @@ class FigureOut(Schema):
     export_value_wan: Decimal | None
     orders_wan: Decimal | None
     capacity_utilisation_pct: Decimal | None
+    tax_wan: Decimal | None
+    energy_tce: Decimal | None
     status: str
     submitted_at: dt.datetime | None
     confirmed_at: dt.datetime | None
@@ -240,3 +246,45 @@ def status_dict(st: Status) -> dict:
             for kind, u in st.utility.items()
         },
     }
+
+
+class AnnualIn(InputSchema):
+    value_added_wan: Wan | None = Field(
+        None, description="Value added (工业增加值), 10k yuan; none: output stands in for it"
+    )
+    rd_spending_wan: Wan | None = Field(None, description="R&D spending (研发经费支出), 10k yuan")
+
+
+class AnnualOut(Schema):
+    year: int
+    value_added_wan: Decimal | None
+    rd_spending_wan: Decimal | None
+
+
+class PerMuFirmOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    grade: str | None = Field(description="A, B, C or D; none: not graded (see not_graded)")
+    not_graded: str | None = Field(
+        description="no_land, no_figures, closed or construction when the firm is not graded"
+    )
+    rank: int | None
+    score: float | None
+    last_year_grade: str | None
+    output_as_value_added: bool = Field(
+        description="True: no value added was reported; the year's output stands in for it"
+    )
+    tax_per_mu: float | None = Field(description="亩均税收, 10k yuan per mu")
+    value_added_per_mu: float | None = Field(description="亩均增加值, 10k yuan per mu")
+    value_added_per_tce: float | None = Field(description="单位能耗增加值, 10k yuan per tce")
+    labour_productivity: float | None = Field(description="全员劳动生产率, 10k yuan per person")
+    rd_share: float | None = Field(description="R&D 经费占比, R&D spending / revenue")
+
+
+class PerMuOut(Schema):
+    zone: str
+    year: int
+    scheme: str | None
+    distribution: dict[str, int]
+    firms: list[PerMuFirmOut]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zonedesk.monitoring import utility_views, views
+from zonedesk.monitoring import utility_views, views, views_permu
 
 app_name = "monitoring"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("month/", views.month_table, name="month"),
     path("month/export.xlsx", views.month_export, name="month_export"),
     path("month/confirm/", views.confirm_all, name="confirm_all"),
+    path("permu/", views_permu.permu_page, name="permu"),
+    path("permu/export.xlsx", views_permu.permu_export, name="permu_export"),
     path("import/", views.import_figures, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:pk>/", views.import_job, name="import_job"),

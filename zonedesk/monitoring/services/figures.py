@@ -23,7 +23,7 @@ from zonedesk.core.services import (
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import access, figures, pagecache, rollups
 from zonedesk.monitoring.flows import FIGURE_FLOW
-from zonedesk.monitoring.models import AnnualTarget, FigureEvent, MonthlyFigure
+from zonedesk.monitoring.models import AnnualFigure, AnnualTarget, FigureEvent, MonthlyFigure
 from zonedesk.org.models import Zone
 
 FIGURE_FIELDS = tuple(figures.SPECS)
@@ -46,6 +46,8 @@ class FigureData:
     export_value_wan: Decimal | None = None
     orders_wan: Decimal | None = None
     capacity_utilisation_pct: Decimal | None = None
+    tax_wan: Decimal | None = None
+    energy_tce: Decimal | None = None
 
 
 def _check(data: FigureData, period: Period) -> None:
@@ -280,3 +282,42 @@ def zone_months_rebuild(*, actor: Actor, zone_ids: list[int] | None = None) -> i
     if not actor.is_superuser:
         raise PermissionDenied()
     return rollups.rebuild(zone_ids)
+
+
+ANNUAL_FIELDS = ("value_added_wan", "rd_spending_wan")
+
+
+@transaction.atomic
+def annual_figure_save(
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    year: int,
+    value_added_wan: Decimal | None,
+    rd_spending_wan: Decimal | None,
+) -> AnnualFigure:
+    """Record a firm's yearly value added and R&D spending (None: not reported), audited."""
+    if not access.can_report(actor, enterprise):
+        raise PermissionDenied()
+    if year > timezone.localdate().year:
+        raise ValidationFailed({"year": [_("Figures cannot be reported for a future year.")]})
+    row = AnnualFigure.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    before = audit.snapshot(row, ANNUAL_FIELDS) if row else {}
+    row = row or AnnualFigure(enterprise=enterprise, year=year)
+    cent = Decimal("0.01")
+    row.value_added_wan, row.rd_spending_wan = (
+        None if v is None else Decimal(v).quantize(cent) for v in (value_added_wan, rd_spending_wan)
+    )
+    clean(row)
+    changes = audit.diff(before, audit.snapshot(row, ANNUAL_FIELDS))
+    if before and not changes:
+        return row
+    row.save()
+    audit.record(
+        actor=actor,
+        action="update" if before else "create",
+        instance=row,
+        changes=changes,
+        **audit_scope(enterprise),
+    )
+    return row

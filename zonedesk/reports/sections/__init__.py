@@ -15,6 +15,6 @@ access) never import it; a domain app's interface modules (views, api, templatet
 management commands) may import `zonedesk.reports.sections` to show a paragraph.
 """
 
-from zonedesk.reports.sections import difficulties, recovery, status, words
+from zonedesk.reports.sections import difficulties, permu, recovery, status, words
 
-__all__ = ["difficulties", "recovery", "status", "words"]
+__all__ = ["difficulties", "permu", "recovery", "status", "words"]

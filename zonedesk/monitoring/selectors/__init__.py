@@ -604,3 +604,14 @@ def firm_utility_months(user, *, enterprise: Enterprise, months: int = 6) -> lis
         )
         for p in periods
     ]
+
+
+# The per-mu evaluation's reads live in their own module, re-exported here.
+from zonedesk.monitoring.selectors.permu import (  # noqa: E402, F401
+    PerMuReport,
+    PerMuRow,
+    evaluate_firms,
+    permu_facts,
+    permu_report,
+    scheme_for,
+)

@@ -1,0 +1,36 @@
+"""The per-mu (亩均效益) evaluation page in a real browser, on the demo zone."""
+
+import io
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_demo_zone_is_graded_and_the_list_exports(demo, live_server, open_page, log_in):
+    """2019: 44 firms graded A 11 / B 19 / C 11 / D 3 (rank shares 25/70/95 %), 7 not graded
+    (no land, no figures in 2019, closed, under construction); the list downloads as xlsx."""
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader")
+    page.get_by_test_id("permu-link").click()
+    for grade, n in {"A": 11, "B": 19, "C": 11, "D": 3, "none": 7}.items():
+        expect(page.get_by_test_id(f"grade-{grade}")).to_have_text(str(n))
+    rows = page.locator("[data-testid=permu-table] tbody tr")
+    expect(rows).to_have_count(51)
+    expect(rows.first.get_by_test_id("grade")).to_have_text("A")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("permu-xlsx").click()
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    grades = [r[-3] for r in book.active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(g for g in grades if g) == ["A"] * 11 + ["B"] * 19 + ["C"] * 11 + ["D"] * 3
+
+    # 2020 (January to June) against 2019: some firms moved class, each shown with both grades.
+    page.get_by_test_id("year").fill("2020")
+    page.get_by_role("button", name="显示").click()
+    moved = page.get_by_test_id("moved").locator("a")
+    expect(moved.first).to_be_visible()
+    assert moved.count() > 0
+    assert problems == []
