@@ -41,6 +41,7 @@ class MatchResult:
     measures: int = 0
     eligible: Counter = field(default_factory=Counter)  # per issuing level
     undetermined: Counter = field(default_factory=Counter)
+    not_applicable: Counter = field(default_factory=Counter)  # a figure cannot exist
     stored: int = 0  # pairs stored after the match
     inserted: int = 0  # rows written: new pairs ...
     updated: int = 0  # ... and pairs whose decision, estimate, rules, month or state changed
@@ -70,7 +71,7 @@ def _rules_key(measures: list[Measure]) -> int:
         scope = (
             f"zone:{document.zone.code}" if document.zone_id else f"area:{document.scope_prefix}"
         )
-        parts.append(f"{m.pk}:{m.current_id}:{scope}")
+        parts.append(f"{m.pk}:{m.current_id}:{scope}:{','.join(m.firm_statuses)}")
     digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -124,6 +125,7 @@ def match(
         return result
     decided = _decide(table, measures)
     result.eligible, result.undetermined = decided.eligible, decided.undetermined
+    result.not_applicable = decided.not_applicable
     if max(m.pk for m in measures) >= matching.PACK:
         raise RuntimeError("measure ids outgrew the packing of pairs in matching.PACK")
     stored = bulk.read_stored(
@@ -150,16 +152,15 @@ def match(
 
 
 def _decide(table: facts.FactTable, measures: list[Measure]) -> matching.Decisions:
-    """Every firm of the table against every measure, each within its document's scope."""
+    """Every firm of the table against every measure, each within its document's scope and
+    among the firms whose status (their life: producing, halted, under construction, closed)
+    it applies to."""
     scopes = bulk.Scopes(table)
     prepared = []
     for measure in measures:
         eligibility, benefit = _compiled(measure.current.eligibility, measure.current.benefit)
-        prepared.append(
-            matching.Rule(
-                measure.document.level, eligibility, benefit, scopes.mask(measure.document)
-            )
-        )
+        in_scope = scopes.mask(measure.document) & scopes.statuses(measure.firm_statuses)
+        prepared.append(matching.Rule(measure.document.level, eligibility, benefit, in_scope))
     return matching.decide(table.columns, len(table), prepared)
 
 
@@ -211,6 +212,7 @@ def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResu
         total.firms += result.firms
         total.eligible += result.eligible
         total.undetermined += result.undetermined
+        total.not_applicable += result.not_applicable
         for name in ("stored", "inserted", "updated", "removed"):
             setattr(total, name, getattr(total, name) + getattr(result, name))
     return total
