@@ -107,7 +107,7 @@ def validate_firm_statuses(value) -> None:
         raise ValidationError(
             _("%(value)s is not a firm status: use %(allowed)s.")
             % {"value": ", ".join(map(str, unknown)), "allowed": ", ".join(FIRM_STATUSES)},
-            code="invalid_choice",
+            code="firm_status",
         )
 
 

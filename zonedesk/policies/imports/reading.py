@@ -310,7 +310,8 @@ def _read_statuses(row: _Row) -> list[str] | None:
     if not text:
         return list(OPERATING)
     chosen, unknown = set(), []
-    for part in re.split(r"[,，、;；/\s]+", unicodedata.normalize("NFKC", text)):
+    for part in re.split(r"[,，、;；/\n]+", unicodedata.normalize("NFKC", text)):
+        part = part.strip()
         if not part:
             continue
         value = row.sheet.statuses.get(_norm(part))

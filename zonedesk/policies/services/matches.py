@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zonedesk.core.actors import Actor
@@ -22,7 +23,7 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import selectors as figure_selectors
 from zonedesk.policies import bulk, facts, matching, rules
-from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
+from zonedesk.policies.models import OPERATING, Entitlement, Measure, PolicyDocument
 from zonedesk.policies.services.rule_check import compile_rules
 
 
@@ -202,9 +203,20 @@ def firms_covered(document: PolicyDocument):
 
 
 def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResult | None:
-    """Decide each firm on the facts of its own latest month (one columnar match per month)."""
+    """Decide each firm on the facts of its own latest month (one columnar match per month).
+
+    A firm with no figures is left out, unless its life explains why it has none: a site under
+    construction (or a closed firm) is decided on its registry entry, on the current month,
+    so that a measure for firms under construction reaches it."""
     total = None
-    for period, group in figure_selectors.firms_by_latest_month(firms):
+    groups = figure_selectors.firms_by_latest_month(firms)
+    reported = Q(pk__in=[])
+    for _period, group in groups:
+        reported |= Q(pk__in=group.values("pk"))
+    idle = firms.exclude(status__in=OPERATING).exclude(reported)
+    if idle.exists():
+        groups.append((Period.of(today), Enterprise.objects.filter(pk__in=idle.values("pk"))))
+    for period, group in groups:
         result = match(actor=actor, firms=group, period=period, today=today, measures=measures)
         if total is None:
             total = result
@@ -260,8 +272,6 @@ def rematch_measures(
     document no longer covers) after rules or documents changed. A measure no longer in force
     is not re-matched: its pairs stay as they were decided (its coverage stays true), and
     firms cannot be newly told of it (see flows.ENTITLEMENT)."""
-    from django.db.models import Q
-
     today = today or timezone.localdate()
     measures = list(measures)
     in_force = list(measures_in_force(today).filter(pk__in=[m.pk for m in measures]))

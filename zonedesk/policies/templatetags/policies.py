@@ -67,6 +67,13 @@ def fact_value(value, name: str) -> str:
 
 
 @register.filter
+def firm_statuses(statuses) -> str:
+    """A measure's firm statuses as people read them: 在产、停产."""
+    labels = dict(Enterprise.Status.choices)
+    return "、".join(str(labels.get(s, s)) for s in statuses or ())
+
+
+@register.filter
 def is_not_applicable(value) -> bool:
     """A fact's value that cannot exist for the firm (rules.NOT_APPLICABLE)."""
     return value is rules.NOT_APPLICABLE
