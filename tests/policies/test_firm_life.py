@@ -392,6 +392,21 @@ class TestSaying:
         (problem,) = rejected.value.errors
         assert "筹建" in problem.reason and problem.row == 2
 
+    def test_a_sheet_that_changes_only_the_statuses_rematches(self, world):
+        figures(world.firm_a, 50)
+        Enterprise.objects.filter(pk=world.firm_a.pk).update(status=Enterprise.Status.CONSTRUCTION)
+        leader = world.users["province_admin"]
+        services.measures_import(
+            actor=leader, content=library_workbook([library_row()]), filename="m.xlsx"
+        )
+        assert pairs(world.firm_a) == {}
+        rows = [library_row(firm_statuses="在产、在建")]
+        summary = services.measures_import(
+            actor=leader, content=library_workbook(rows), filename="m.xlsx"
+        )
+        assert (summary.measures_updated, summary.rule_versions_added) == (1, 0)
+        assert set(pairs(world.firm_a)) == {"稳岗补贴第一条（合成）"}
+
     def test_the_export_writes_what_the_import_reads(self, world):
         leader = world.users["province_admin"]
         rows = [library_row("第一条", firm_statuses="construction, closed")]

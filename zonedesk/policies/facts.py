@@ -215,15 +215,22 @@ SAME_MONTH_LAST_YEAR = frozenset(
 NO_BASE_YEAR = LAST_YEAR | SAME_MONTH_LAST_YEAR
 
 
-def without_base(start, period: Period) -> frozenset[str]:
+def base_bounds(period: Period) -> tuple[str, str]:
+    """The first day after the same month last year and the year of `period`, as ISO text."""
+    return period.last_year.shift(1).first_day.isoformat(), f"{period.year:04d}"
+
+
+def without_base(start, period: Period, bounds: tuple[str, str] | None = None) -> frozenset[str]:
     """The facts of `period` that cannot exist for a firm that started production on `start`
-    (a date, or its ISO text as SQLite returns it; None: not known, so none)."""
+    (a date, or its ISO text as SQLite returns it; None: not known, so none). `bounds`:
+    base_bounds(period), computed once for many firms."""
     if start is None:
         return frozenset()
+    after_base, year = bounds or base_bounds(period)
     start = str(start)[:10]
-    if start < period.last_year.shift(1).first_day.isoformat():
+    if start < after_base:
         return frozenset()  # producing by the end of the same month last year
-    return NO_BASE_YEAR if start[:4] >= f"{period.year:04d}" else SAME_MONTH_LAST_YEAR
+    return NO_BASE_YEAR if start[:4] >= year else SAME_MONTH_LAST_YEAR
 
 
 def _change(current, base):
@@ -247,6 +254,7 @@ def fact_table(firms, period: Period) -> FactTable:
     ytd, ytd_before, last_year = figures.ytd, figures.ytd_year_before, figures.last_year
     industries: dict[str, object] = {}
     this_year = str(period.year)
+    bounds = base_bounds(period)
 
     values: dict[str, list] = {name: [] for name in FACTS}
     for pk, code, above, status, start, zone_code, area_code in registry:
@@ -298,7 +306,7 @@ def fact_table(firms, period: Period) -> FactTable:
             "city_code": area_code[:4] + "00" if area_code else None,
             "province_code": area_code[:2] + "0000" if area_code else None,
         }
-        for name in without_base(start, period):
+        for name in without_base(start, period, bounds) if start is not None else ():
             if row[name] is None:  # a figure stored all the same is used
                 row[name] = rules.NOT_APPLICABLE
         for name in FACTS:
