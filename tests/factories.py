@@ -232,6 +232,7 @@ LIBRARY_HEADER = [
     "mode",
     "department",
     "materials",
+    "firm_statuses",
     "eligibility",
     "benefit",
 ]
@@ -264,6 +265,7 @@ def library_row(clause="第一条", *, doc=None, **kw) -> list:
         "mode": "automatic",
         "department": "人社局",
         "materials": "",
+        "firm_statuses": "",  # empty: producing and halted firms
         "eligibility": "employees >= 20",
         "benefit": "min(employees * 0.1, 50)",
     }

@@ -172,6 +172,7 @@ MATRIX = {
     "api:list_figures": ("V V V V V V 404 V 404 V V 401", same("404", "401")),
     # Policies: a firm's entitlements for whoever sees the firm; moves by role (service).
     "api:list_entitlements": ("V V V V V V 404 V 404 V V 401", same("404", "401")),
+    "api:list_other_measures": ("V V V V V V 404 V 404 V V 401", same("404", "401")),
     "api:move_entitlement": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     "api:zone_coverage": (
         "200 200 200 200 200 403 403 200 403 200 200 401",
@@ -357,6 +358,30 @@ def _figures(world: World) -> None:
         )
 
 
+def _other_measure(world: World):
+    """A measure of the province that no firm qualifies for."""
+    import datetime as dt
+
+    from zonedesk.policies import services
+
+    doc = services.document_create(
+        actor=SYSTEM,
+        level="province",
+        area=world.sichuan,
+        issuer="省政府（合成）",
+        title="措施（合成）",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    return services.measure_create(
+        actor=SYSTEM,
+        document=doc,
+        clause="一",
+        title="补贴（合成）",
+        benefit_type="subsidy",
+        eligibility="employees >= 1000000",
+    )
+
+
 def _entitlements(world: World) -> dict:
     """An identified entitlement of every firm, under one measure."""
     import datetime as dt
@@ -482,6 +507,10 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name, args=[area.code]), {"period": JUNE}), None
         case "api:list_entitlements":
             _entitlements(world)
+            return client.get(reverse(name, args=[firm.pk])), '"decision"'
+        case "api:list_other_measures":
+            _figures(world)
+            _other_measure(world)
             return client.get(reverse(name, args=[firm.pk])), '"decision"'
         case "api:move_entitlement":
             entitlement = _entitlements(world)[firm.pk]

@@ -80,8 +80,51 @@ def test_fact_table_computes_every_fact_from_stored_rows(world):
     )
     new = table.row(table.firm_ids.index(a2.pk))
     assert new["new_this_year"] is True
-    assert new["revenue_last_year_wan"] is None and new["size_class"] is None  # no last year
-    assert new["output_month_yoy"] is None
+    # No last year: the base-year figures cannot exist (not applicable, not missing).
+    assert new["revenue_last_year_wan"] is rules.NOT_APPLICABLE
+    assert new["output_last_year_wan"] is rules.NOT_APPLICABLE
+    assert new["output_month_yoy"] is rules.NOT_APPLICABLE
+    assert new["revenue_ytd_yoy"] is rules.NOT_APPLICABLE
+    assert new["size_class"] is None  # its own figure missing, not one that cannot exist
+    assert new["output_month_wan"] == 10  # this year's figures are its own
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "expected"),
+    [
+        (None, "2020-06", set()),  # start not known: nothing is ruled out
+        ("2005-03-01", "2020-06", set()),
+        ("2019-06-30", "2020-06", set()),  # producing in June 2019: a base for June 2020
+        ("2019-07-01", "2020-06", facts.SAME_MONTH_LAST_YEAR),  # last year's total exists
+        ("2019-12-31", "2020-06", facts.SAME_MONTH_LAST_YEAR),
+        ("2020-01-01", "2020-06", facts.NO_BASE_YEAR),  # started this year: no base year
+        ("2020-06-15", "2020-06", facts.NO_BASE_YEAR),
+        ("2021-03-01", "2020-06", facts.NO_BASE_YEAR),  # not started yet
+        ("2019-12-31", "2020-12", set()),
+    ],
+)
+def test_figures_without_a_base_year(start, period, expected):
+    """Which facts cannot exist for a firm that started production on `start` (a date or,
+    as SQLite returns it, its ISO text)."""
+    assert facts.without_base(start, Period.parse(period)) == expected
+    if start is not None:
+        day = dt.date.fromisoformat(start)
+        assert facts.without_base(day, Period.parse(period)) == expected
+
+
+@pytest.mark.django_db
+def test_a_stored_figure_is_used_even_before_the_start_of_production(world):
+    """A firm that reported a figure for a month before its recorded start (trial runs, or a
+    start date entered late) is compared on it: only an absent figure is not applicable."""
+    a = world.firm_a
+    Enterprise.objects.filter(pk=a.pk).update(production_start=dt.date(2020, 1, 1))
+    _figure(a, "2019-06", 100, 200, 40)
+    _figure(a, "2020-06", 50, 100, 40)
+    row = facts.fact_table(Enterprise.objects.filter(pk=a.pk), Period(2020, 6)).row(0)
+    assert row["output_month_yoy"] == pytest.approx(-0.5)
+    assert row["output_last_year_wan"] == 100
+    assert row["output_ytd_yoy"] == pytest.approx(-0.5)  # January to June 2019: June's 100
+    assert row["revenue_last_year_wan"] == 200
 
 
 @pytest.mark.django_db

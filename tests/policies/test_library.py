@@ -381,6 +381,7 @@ class TestApi:
             "firms": 2,
             "eligible": 1,
             "undetermined": 1,
+            "not_applicable": 0,
             "not_eligible": 0,
             "estimated_wan": "3.00",
             "period": "2020-06",

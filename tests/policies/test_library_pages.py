@@ -24,6 +24,7 @@ MEASURE = {
     "mode": "automatic",
     "department": "人社局",
     "materials": "",
+    "firm_statuses": ["producing", "halted"],
     "eligibility": "employees >= 20",
     "benefit": "employees * 0.1",
 }

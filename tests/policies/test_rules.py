@@ -132,6 +132,45 @@ def test_missing_facts_make_the_outcome_unknown_not_false():
     assert value("employees / 0 > 1") is None  # a division by zero is unknown
 
 
+NA = rules.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("source", "outcome"),
+    [
+        # The figure cannot exist: the rule can never be decided for the firm.
+        ("revenue_ytd_yoy <= -30%", "not_applicable"),
+        ("not revenue_ytd_yoy <= -30%", "not_applicable"),
+        ("abs(revenue_ytd_yoy) > 10% or employees > 1000", "not_applicable"),
+        # ...unless another condition decides it either way.
+        ("revenue_ytd_yoy <= -30% or employees >= 20", "eligible"),
+        ("revenue_ytd_yoy <= -30% and employees >= 100", "not_eligible"),
+        # A missing figure may still make it true: it may qualify.
+        ("revenue_ytd_yoy <= -30% or interest_paid_wan > 100", "undetermined"),
+        ("if(above_designated_size, revenue_ytd_yoy, employees) > 5", "undetermined"),
+        # It may never be true, whatever the missing figure turns out to be.
+        ("revenue_ytd_yoy <= -30% and interest_paid_wan > 100", "not_applicable"),
+        ("not (revenue_ytd_yoy <= -30% or interest_paid_wan > 100)", "not_applicable"),
+        ('industry_section in ["C"] and employees / 0 > 1', "undetermined"),
+    ],
+)
+def test_a_figure_that_cannot_exist_makes_the_rule_not_applicable(source, outcome):
+    firm = {
+        **FIRM,
+        "revenue_ytd_yoy": NA,
+        "interest_paid_wan": None,
+        "above_designated_size": None,
+    }
+    e = rules.explain(rules.parse(source), firm, source)
+    assert e.outcome == outcome, (source, e)
+    if outcome in ("not_applicable", "undetermined") and "revenue_ytd_yoy" in source:
+        assert "revenue_ytd_yoy" in e.not_applicable
+        assert "revenue_ytd_yoy" not in e.missing
+    columns = {n: Column.from_values([firm[n]], t) for n, t in FACTS.items()}
+    many = rules.evaluate(rules.parse(source), columns, 1)
+    assert bool(many.known[0]) == (outcome in ("eligible", "not_eligible"))
+
+
 def test_explanation_lists_every_condition_with_the_firms_values():
     source = 'industry_section == "C" and employees >= 30 and above_designated_size'
     e = rules.explain(rules.parse(source), FIRM, source)
@@ -274,11 +313,15 @@ def bool_expr(depth):
 
 firm_values = st.fixed_dictionaries(
     {
-        "n1": st.one_of(st.none(), st.sampled_from([0, 1, -1, 2.5, 20, 0.3, 1e308, -0.0])),
+        "n1": st.one_of(
+            st.none(),
+            st.just(rules.NOT_APPLICABLE),
+            st.sampled_from([0, 1, -1, 2.5, 20, 0.3, 1e308, -0.0]),
+        ),
         "n2": st.one_of(st.none(), st.floats(allow_nan=False, width=32)),
-        "n3": st.one_of(st.none(), st.integers(-5, 5)),
-        "s1": st.one_of(st.none(), st.sampled_from(["A", "B", "C"])),
-        "b1": st.one_of(st.none(), st.booleans()),
+        "n3": st.one_of(st.none(), st.just(rules.NOT_APPLICABLE), st.integers(-5, 5)),
+        "s1": st.one_of(st.none(), st.just(rules.NOT_APPLICABLE), st.sampled_from(["A", "B", "C"])),
+        "b1": st.one_of(st.none(), st.just(rules.NOT_APPLICABLE), st.booleans()),
     }
 )
 
@@ -299,11 +342,15 @@ def test_explaining_and_vectorised_evaluators_agree(source, firms):
     columns = {name: Column.from_values([f[name] for f in firms], t) for name, t in SCHEMA.items()}
     result = rules.evaluate(tree, columns, len(firms))
     for i, firm in enumerate(firms):
-        one = rules.explain(tree, firm, source).value
+        explained = rules.explain(tree, firm, source)
+        one = explained.value
         many = None
         if result.known[i]:
             many = bool(result.values[i]) if kind == Type.BOOL else float(result.values[i])
         assert _same(one, many), (source, firm, one, many)
+        if not result.known[i]:  # what it may still turn out: the same in both
+            hope = result.may_true is None or bool(result.may_true[i])
+            assert explained.may_be_true == hope, (source, firm)
 
 
 @pytest.mark.parametrize(
@@ -315,8 +362,8 @@ def test_three_valued_logic_is_the_same_in_both_evaluators(template):
     operands = ["b1", "not b1", "n1 > 0", "not n1 > 0"]
     firms = [
         {"b1": b, "n1": n, "n2": 1, "n3": 0, "s1": "A"}
-        for b in (True, False, None)
-        for n in (1, -1, None)
+        for b in (True, False, None, rules.NOT_APPLICABLE)
+        for n in (1, -1, None, rules.NOT_APPLICABLE)
     ]
     columns = {name: Column.from_values([f[name] for f in firms], t) for name, t in SCHEMA.items()}
     for x in operands:
@@ -325,9 +372,12 @@ def test_three_valued_logic_is_the_same_in_both_evaluators(template):
             tree = rules.compile_rule(source, SCHEMA, result=Type.BOOL)
             result = rules.evaluate(tree, columns, len(firms))
             for i, firm in enumerate(firms):
-                one = rules.explain(tree, firm, source).value
+                explained = rules.explain(tree, firm, source)
                 many = bool(result.values[i]) if result.known[i] else None
-                assert one == many, (source, firm)
+                assert explained.value == many, (source, firm)
+                if many is None:
+                    hope = result.may_true is None or bool(result.may_true[i])
+                    assert explained.may_be_true == hope, (source, firm)
 
 
 # --- what an author is held to: shares as percentages, codes that exist -------------------------

@@ -15,7 +15,7 @@ class PolicyDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(ReadOnlyAdmin):
-    list_display = ("clause", "title", "document", "benefit_type", "mode")
+    list_display = ("clause", "title", "document", "benefit_type", "mode", "firm_statuses")
     list_filter = ("benefit_type", "mode", "document__level")
     search_fields = ("title",)
 

@@ -20,7 +20,7 @@ from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
-from zonedesk.policies import access, imports, selectors, services
+from zonedesk.policies import access, imports, rules, selectors, services
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 from zonedesk.policies.schemas import (
     CoverageOut,
@@ -43,13 +43,27 @@ from zonedesk.policies.schemas import (
     RuleCheckIn,
     RulePreviewOut,
     UnclaimedOut,
+    VerdictOut,
 )
 
 router = Router(tags=["policies"])
 CENT = Decimal("0.01")
 
 
-def _out(e: Entitlement, explanation=None) -> dict:
+def _conditions(explanation) -> list[dict]:
+    """The conditions as JSON: a figure that cannot exist is null, the condition marked."""
+    return [
+        {
+            "text": c.text,
+            "outcome": c.outcome,
+            "values": {k: None if v is rules.NOT_APPLICABLE else v for k, v in c.values.items()},
+            "not_applicable": c.not_applicable,
+        }
+        for c in explanation.conditions
+    ]
+
+
+def _out(e: Entitlement, explanation=None, reason: str = "") -> dict:
     m = e.measure
     return {
         "id": e.pk,
@@ -70,7 +84,8 @@ def _out(e: Entitlement, explanation=None) -> dict:
         "rule": e.rule_version.eligibility,
         "rule_version": e.rule_version.number,
         "facts_of": e.period.strftime("%Y-%m"),
-        "conditions": [vars(c) for c in explanation.conditions] if explanation else [],
+        "conditions": _conditions(explanation) if explanation else [],
+        "reason": reason,
     }
 
 
@@ -82,8 +97,37 @@ def list_entitlements(request, pk: int):
     if enterprise is None:
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
     return [
-        _out(f.entitlement, f.explanation)
+        _out(f.entitlement, f.explanation, f.reason)
         for f in selectors.firm_entitlements(request.user, enterprise=enterprise)
+    ]
+
+
+@router.get("/firms/{pk}/other-measures", response=list[VerdictOut])
+def list_other_measures(request, pk: int):
+    """The measures in force for the firm's zone that it does not qualify for, each with the
+    reason: not for firms of its status (closed, under construction), not applicable (a
+    figure the rule needs cannot exist for the firm, e.g. no base year), or the conditions it
+    fails, as they apply to its facts of its latest month."""
+    enterprise = enterprise_get(request.user, pk=pk)
+    if enterprise is None:
+        raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    period = latest_period_of(enterprise_scope(request.user).filter(pk=enterprise.pk))
+    return [
+        {
+            "measure_id": v.measure.pk,
+            "level": v.measure.document.level,
+            "document": str(v.measure.document),
+            "clause": v.measure.clause,
+            "title": v.measure.title,
+            "firm_statuses": v.measure.firm_statuses,
+            "decision": v.outcome,
+            "reason": v.reason,
+            "not_applicable_facts": sorted(v.explanation.not_applicable),
+            "missing_facts": sorted(v.explanation.missing),
+            "rule": v.measure.current.eligibility,
+            "conditions": _conditions(v.explanation),
+        }
+        for v in selectors.firm_other_measures(request.user, enterprise=enterprise, period=period)
     ]
 
 
@@ -246,6 +290,7 @@ def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
         "mode": m.mode,
         "department": m.department,
         "materials": m.materials,
+        "firm_statuses": m.firm_statuses,
         "eligibility": current.eligibility if current else "",
         "benefit": current.benefit if current else "",
         "rule_version": current.number if current else None,
@@ -382,7 +427,7 @@ def update_measure(request, pk: int, payload: MeasurePatch):
     `version` is the one read (409 if the measure or its rules changed since)."""
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
-    for name in ("clause", "title", "benefit_type", "mode", "eligibility"):
+    for name in ("clause", "title", "benefit_type", "mode", "eligibility", "firm_statuses"):
         if name in fields and fields[name] is None:
             raise ValidationFailed({name: [_("This field cannot be empty.")]})
     for name in ("summary", "department", "materials", "benefit"):
@@ -420,6 +465,7 @@ def check_rules(request, payload: RuleCheckIn):
         period=period,
         eligibility=payload.eligibility,
         benefit=payload.benefit,
+        firm_statuses=payload.firm_statuses,
     )
     if preview.errors:
         raise ValidationFailed(preview.errors)

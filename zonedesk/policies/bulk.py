@@ -48,6 +48,13 @@ class Scopes:
             self.cache[key] = np.char.startswith(unique, document.scope_prefix)[inverse]
         return self.cache[key]
 
+    def statuses(self, statuses) -> np.ndarray:
+        """The firm rows whose status is one of `statuses` (a measure's firm_statuses)."""
+        key = ("status", *sorted(statuses))
+        if key not in self.cache:
+            self.cache[key] = np.isin(self.table.columns["status"].values, list(statuses))
+        return self.cache[key]
+
 
 def _case(column: str, codes: dict[str, int]) -> str:
     whens = " ".join(f"WHEN '{text}' THEN {code}" for text, code in codes.items() if text)

@@ -144,7 +144,7 @@ _DEFS = [
 FACTS: dict[str, FactDef] = {f.name: f for f in _DEFS}
 # Raise when a fact is added or computed differently: every firm is then decided again (a
 # firm's stored decisions stand only while its inputs, rules and this version are unchanged).
-VERSION = 1
+VERSION = 2  # 2: figures that cannot exist (no base year) are not applicable, not missing
 TYPES: dict[str, Type] = {f.name: f.type for f in _DEFS}
 # What a rule's author is held to (rules.check): shares written as percentages, codes that exist.
 SHARES: frozenset[str] = frozenset(f.name for f in _DEFS if f.unit == "%")
@@ -186,11 +186,13 @@ class FactTable:
         return len(self.firm_ids)
 
     def row(self, i: int) -> dict:
-        """One firm's facts as plain values (None where unknown), for the explaining evaluator."""
+        """One firm's facts as plain values (None where unknown, NOT_APPLICABLE where the
+        figure cannot exist), for the explaining evaluator."""
         out = {}
         for name, col in self.columns.items():
             if not col.known[i]:
-                out[name] = None
+                na = col.may_true is not None and not col.may_true[i]
+                out[name] = rules.NOT_APPLICABLE if na else None
             else:
                 v = col.values[i]
                 out[name] = (
@@ -199,6 +201,36 @@ class FactTable:
                     else (float(v) if FACTS[name].type == Type.NUMBER else str(v))
                 )
         return out
+
+
+# Figures with a base before the month (see docs/statistics.md, "Eligibility and the firm's
+# life"): they cannot exist for a firm that started production after their base, and are then
+# NOT_APPLICABLE instead of missing, so a rule that needs them is decided "not applicable"
+# rather than left "may qualify" for ever. Last year's totals need production before this
+# year; a change on a year earlier needs production by the end of the same month last year.
+LAST_YEAR = frozenset({"output_last_year_wan", "revenue_last_year_wan"})
+SAME_MONTH_LAST_YEAR = frozenset(
+    {"employees_yoy", "output_month_yoy", "output_ytd_yoy", "revenue_ytd_yoy"}
+)
+NO_BASE_YEAR = LAST_YEAR | SAME_MONTH_LAST_YEAR
+
+
+def base_bounds(period: Period) -> tuple[str, str]:
+    """The first day after the same month last year and the year of `period`, as ISO text."""
+    return period.last_year.shift(1).first_day.isoformat(), f"{period.year:04d}"
+
+
+def without_base(start, period: Period, bounds: tuple[str, str] | None = None) -> frozenset[str]:
+    """The facts of `period` that cannot exist for a firm that started production on `start`
+    (a date, or its ISO text as SQLite returns it; None: not known, so none). `bounds`:
+    base_bounds(period), computed once for many firms."""
+    if start is None:
+        return frozenset()
+    after_base, year = bounds or base_bounds(period)
+    start = str(start)[:10]
+    if start < after_base:
+        return frozenset()  # producing by the end of the same month last year
+    return NO_BASE_YEAR if start[:4] >= year else SAME_MONTH_LAST_YEAR
 
 
 def _change(current, base):
@@ -222,6 +254,7 @@ def fact_table(firms, period: Period) -> FactTable:
     ytd, ytd_before, last_year = figures.ytd, figures.ytd_year_before, figures.last_year
     industries: dict[str, object] = {}
     this_year = str(period.year)
+    bounds = base_bounds(period)
 
     values: dict[str, list] = {name: [] for name in FACTS}
     for pk, code, above, status, start, zone_code, area_code in registry:
@@ -273,6 +306,9 @@ def fact_table(firms, period: Period) -> FactTable:
             "city_code": area_code[:4] + "00" if area_code else None,
             "province_code": area_code[:2] + "0000" if area_code else None,
         }
+        for name in without_base(start, period, bounds) if start is not None else ():
+            if row[name] is None:  # a figure stored all the same is used
+                row[name] = rules.NOT_APPLICABLE
         for name in FACTS:
             v = row[name]
             values[name].append(float(v) if isinstance(v, Decimal) else v)

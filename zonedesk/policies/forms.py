@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
-from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.policies.models import OPERATING, Entitlement, Measure, PolicyDocument
 
 MOVE_CHOICES = [
     (s, label) for s, label in Entitlement.State.choices if s and s != Entitlement.State.IDENTIFIED
@@ -132,10 +133,29 @@ class MeasureForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={**RULE_ATTRS, "rows": 2}),
         help_text=_("For example: min(0.5 * employees * 0.1, 50); empty: no estimate"),
     )
+    firm_statuses = forms.MultipleChoiceField(
+        label=_("Firm statuses it applies to"),
+        choices=Enterprise.Status.choices,
+        initial=list(OPERATING),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Operating measures: producing and halted firms. A closed firm, or one still "
+            "under construction, qualifies only for a measure that names its status."
+        ),
+    )
 
     class Meta:
         model = Measure
-        fields = ["clause", "title", "summary", "benefit_type", "mode", "department", "materials"]
+        fields = [
+            "clause",
+            "title",
+            "summary",
+            "benefit_type",
+            "mode",
+            "department",
+            "materials",
+            "firm_statuses",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "materials": forms.Textarea(attrs={"rows": 2}),
@@ -144,6 +164,7 @@ class MeasureForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["firm_statuses"].widget.attrs["class"] = "form-check-input"
         current = self.instance.current if self.instance.pk else None
         if current is not None:
             self.initial.setdefault("eligibility", current.eligibility)

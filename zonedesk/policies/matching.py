@@ -94,10 +94,15 @@ class Decisions:
     missing_texts: list[str]
     eligible: Counter = field(default_factory=Counter)
     undetermined: Counter = field(default_factory=Counter)
+    not_applicable: Counter = field(default_factory=Counter)  # decided, not stored
 
 
 def decide(columns: dict[str, rules.Column], n: int, measures: list[Rule]) -> Decisions:
-    """Every firm against every measure; only eligible and undetermined pairs are kept."""
+    """Every firm against every measure; only eligible and undetermined pairs are kept.
+
+    A pair whose rule is unknown and may never turn out true (it needs a figure that cannot
+    exist for the firm, rules.NOT_APPLICABLE) is "not applicable": a definite outcome, like
+    not eligible, so it is not kept (and counted apart)."""
     m = len(measures)
     texts = {NO_MISSING: 0}
     parts_keys, parts_decision, parts_cents, parts_missing = [], [], [], []
@@ -108,6 +113,9 @@ def decide(columns: dict[str, rules.Column], n: int, measures: list[Rule]) -> De
         decided = rules.evaluate(rule.eligibility, columns, n)
         eligible = rule.in_scope & decided.known & decided.values
         undetermined = rule.in_scope & ~decided.known
+        if decided.may_true is not None:
+            out.not_applicable[rule.level] += int((undetermined & ~decided.may_true).sum())
+            undetermined &= decided.may_true
         rows = np.flatnonzero(eligible | undetermined)
         if not len(rows):
             continue
@@ -125,7 +133,10 @@ def decide(columns: dict[str, rules.Column], n: int, measures: list[Rule]) -> De
             used = sorted(rules.facts_used(rule.eligibility))
             bits = np.zeros(int(unsure.sum()), dtype=np.int64)
             for b, name in enumerate(used):
-                bits |= (~columns[name].known[rows[unsure]]).astype(np.int64) << b
+                # missing: not reported yet (a figure that cannot exist is not asked for)
+                column = columns[name]
+                absent = ~column.known & ~column.not_applicable
+                bits |= absent[rows[unsure]].astype(np.int64) << b
             codes = np.empty(len(bits), dtype=np.int32)
             for value in np.unique(bits):
                 text = missing_text([f for b, f in enumerate(used) if value >> b & 1])

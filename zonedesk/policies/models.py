@@ -84,6 +84,33 @@ class PolicyDocument(Versioned):
         return self.area.scope_prefix if self.area_id else ""
 
 
+# The firm statuses (enterprises.Enterprise.Status) a measure applies to unless it says
+# otherwise: operating measures are for firms that produce, or did and have halted; a closed
+# firm and a site still under construction are not (see docs/statistics.md, "Eligibility and
+# the firm's life").
+OPERATING = ("producing", "halted")
+FIRM_STATUSES = ("producing", "halted", "construction", "closed")
+
+
+def operating_statuses() -> list[str]:
+    return list(OPERATING)
+
+
+def validate_firm_statuses(value) -> None:
+    """One or more of the firm statuses, each once."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(
+            _("Choose at least one firm status the measure applies to."), code="required"
+        )
+    unknown = [v for v in value if v not in FIRM_STATUSES]
+    if unknown:
+        raise ValidationError(
+            _("%(value)s is not a firm status: use %(allowed)s.")
+            % {"value": ", ".join(map(str, unknown)), "allowed": ", ".join(FIRM_STATUSES)},
+            code="firm_status",
+        )
+
+
 class Measure(Versioned):
     """One measure (条款) of a document, with its current eligibility and benefit rules."""
 
@@ -116,6 +143,16 @@ class Measure(Versioned):
         _("responsible department"), max_length=100, blank=True, validators=[validate_name]
     )
     materials = models.TextField(_("required materials"), blank=True, validators=[validate_text])
+    # Which firms it is for by their life (Enterprise.status), before any rule is applied.
+    firm_statuses = models.JSONField(
+        _("firm statuses it applies to"),
+        default=operating_statuses,
+        validators=[validate_firm_statuses],
+        help_text=_(
+            "Operating measures apply to producing and halted firms; add firms under "
+            "construction (or closed firms) only where the measure is written for them."
+        ),
+    )
     current = models.ForeignKey(
         "RuleVersion",
         verbose_name=_("current rules"),
@@ -132,6 +169,14 @@ class Measure(Versioned):
 
     def __str__(self) -> str:
         return f"{self.clause} {self.title}"
+
+    def clean(self):
+        """The statuses in their usual order (producing, halted, construction, closed)."""
+        if isinstance(self.firm_statuses, list):
+            chosen = set(self.firm_statuses)
+            known = [s for s in FIRM_STATUSES if s in chosen]
+            if len(known) == len(chosen):
+                self.firm_statuses = known
 
 
 class RuleVersion(models.Model):

@@ -11,7 +11,10 @@ from zonedesk.core.schemas import VERSION_HELP, InputSchema, Wan, version_in
 class ConditionOut(Schema):
     text: str
     outcome: bool | None
-    values: dict
+    values: dict = Field(description="fact -> the firm's value; null: missing or cannot exist")
+    not_applicable: bool = Field(
+        False, description="unknown because a figure it reads cannot exist for the firm"
+    )
 
 
 class EntitlementOut(Schema):
@@ -33,6 +36,24 @@ class EntitlementOut(Schema):
     rule: str
     rule_version: int
     facts_of: str
+    conditions: list[ConditionOut]
+    reason: str = Field("", description="why a lapsed pair no longer qualifies")
+
+
+class VerdictOut(Schema):
+    """A measure in force that the firm does not qualify for, and why."""
+
+    measure_id: int
+    level: str
+    document: str
+    clause: str
+    title: str
+    firm_statuses: list[str]
+    decision: str = Field(description="not_eligible or not_applicable")
+    reason: str = Field(description="the firm's status, or the figures that cannot exist")
+    not_applicable_facts: list[str]
+    missing_facts: list[str]
+    rule: str
     conditions: list[ConditionOut]
 
 
@@ -129,6 +150,7 @@ class MeasureOut(Schema):
     mode: str
     department: str
     materials: str
+    firm_statuses: list[str]
     eligibility: str
     benefit: str
     rule_version: int | None
@@ -199,6 +221,11 @@ class MeasureIn(InputSchema):
     mode: str = "application"
     department: str = Field("", max_length=100)
     materials: str = Field("", max_length=20_000)
+    firm_statuses: list[str] = Field(
+        ["producing", "halted"],
+        max_length=4,
+        description="firm statuses it applies to: producing, halted, construction, closed",
+    )
     eligibility: str = Field(max_length=2000)
     benefit: str = Field("", max_length=2000)
 
@@ -212,6 +239,11 @@ class MeasurePatch(InputSchema):
     mode: str | None = None
     department: str | None = Field(None, max_length=100)
     materials: str | None = Field(None, max_length=20_000)
+    firm_statuses: list[str] | None = Field(
+        None,
+        max_length=4,
+        description="firm statuses it applies to: producing, halted, construction, closed",
+    )
     eligibility: str | None = Field(None, max_length=2000)
     benefit: str | None = Field(None, max_length=2000)
 
@@ -220,6 +252,11 @@ class RuleCheckIn(InputSchema):
     eligibility: str = Field(max_length=2000)
     benefit: str = Field("", max_length=2000)
     zone: str = Field(max_length=32, description="the zone whose firms to count")
+    firm_statuses: list[str] = Field(
+        ["producing", "halted"],
+        max_length=4,
+        description="the firm statuses the measure applies to (the others count as not eligible)",
+    )
     period: str | None = Field(None, description="YYYY-MM; default: the latest with figures")
 
 
@@ -227,6 +264,7 @@ class RulePreviewOut(Schema):
     firms: int
     eligible: int
     undetermined: int
+    not_applicable: int
     not_eligible: int
     estimated_wan: Decimal
     period: str

@@ -3,6 +3,7 @@ document and measure cells, the rows grouped into documents, the stored library 
 actor's permission checked. Every problem is collected before anything is written."""
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from zonedesk.core import xlsx
 from zonedesk.core.actors import Actor
 from zonedesk.core.xlsx import CellError, ImportRejected
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_list
 from zonedesk.policies import access, facts, rules
@@ -28,9 +30,10 @@ from zonedesk.policies.imports.workbook import (
     _level_values,
     _mode_values,
     _norm,
+    _status_values,
     columns,
 )
-from zonedesk.policies.models import Measure, PolicyDocument
+from zonedesk.policies.models import FIRM_STATUSES, OPERATING, Measure, PolicyDocument
 
 
 @dataclass
@@ -79,6 +82,7 @@ class _Sheet(xlsx.ImportSheet):
     benefits: dict[str, str]
     modes: dict[str, str]
     zones: dict
+    statuses: dict[str, str] = field(default_factory=dict)
     areas: dict[str, Area | None] = field(default_factory=dict)
     allowed: dict[tuple, bool] = field(default_factory=dict)
 
@@ -123,6 +127,7 @@ def _read_header(actor: Actor, sheet: str, header_row) -> _Sheet:
         levels=_level_values(),
         benefits=_benefit_values(),
         modes=_mode_values(),
+        statuses=_status_values(),
         zones={z.code: z for z in zone_list(actor)},
     )
 
@@ -280,6 +285,7 @@ def _read_measure(row: _Row) -> ParsedMeasure:
             _("Not an application mode: one of %(choices)s.")
             % {"choices": ", ".join(str(lb) for _v, lb in Measure.Mode.choices)},
         )
+    statuses = _read_statuses(row) if "firm_statuses" in index else None
     eligibility = row.text("eligibility")
     benefit_rule = row.text("benefit") if "benefit" in index else None
     _check_rules(row, eligibility, benefit_rule)
@@ -291,7 +297,40 @@ def _read_measure(row: _Row) -> ParsedMeasure:
         values["benefit_type"] = benefit_type
     if "mode" in index and mode:
         values["mode"] = mode
+    if statuses:
+        values["firm_statuses"] = statuses
     return ParsedMeasure(row.number, values, eligibility, benefit_rule)
+
+
+def _read_statuses(row: _Row) -> list[str] | None:
+    """The firm statuses a measure applies to: labels or codes, separated by commas or 、;
+    empty: producing and halted (an operating measure)."""
+    raw = row.cell("firm_statuses")
+    text = xlsx.text(raw)
+    if not text:
+        return list(OPERATING)
+    chosen, unknown = set(), []
+    for part in re.split(r"[,，、;；/\n]+", unicodedata.normalize("NFKC", text)):
+        part = part.strip()
+        if not part:
+            continue
+        value = row.sheet.statuses.get(_norm(part))
+        if value is None:
+            unknown.append(part)
+        else:
+            chosen.add(value)
+    if unknown or not chosen:
+        row.bad(
+            "firm_statuses",
+            raw,
+            _("Not a firm status: %(value)s. Use %(choices)s.")
+            % {
+                "value": "、".join(unknown) or text,
+                "choices": ", ".join(str(lb) for _v, lb in Enterprise.Status.choices),
+            },
+        )
+        return None
+    return [s for s in FIRM_STATUSES if s in chosen]
 
 
 def _add_row(documents: dict, clauses: dict, row: _Row, doc: _DocumentCells, m: ParsedMeasure):

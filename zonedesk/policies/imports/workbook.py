@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from zonedesk.core import xlsx
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.xlsx import CellError, Column, ImportRejected
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.models import Zone
 from zonedesk.policies import facts, rules
-from zonedesk.policies.models import Measure, PolicyDocument
+from zonedesk.policies.models import FIRM_STATUSES, OPERATING, Measure, PolicyDocument
 
 SHEET = "措施 Measures"
 FACTS_SHEET = "事实 Facts"
@@ -38,6 +39,7 @@ MEASURE_KEYS = (
     "mode",
     "department",
     "materials",
+    "firm_statuses",
     "eligibility",
     "benefit",
 )
@@ -92,6 +94,12 @@ def columns() -> dict[str, Column]:
         "mode": Column(_("Application mode"), 14, choices=labels(Measure.Mode.choices)),
         "department": Column(_("Responsible department"), 16, "text"),
         "materials": Column(_("Required materials"), 30, "text"),
+        "firm_statuses": Column(
+            _("Firm statuses it applies to"),
+            16,
+            "text",
+            comment=_("Empty: producing and halted firms (an operating measure)."),
+        ),
         "eligibility": Column(
             _("Eligibility rule"),
             40,
@@ -150,6 +158,19 @@ def _mode_values() -> dict[str, str]:
     return values
 
 
+def _status_values() -> dict[str, str]:
+    values = _choices(lambda: Enterprise.Status.choices)
+    for alias, value in (("生产", "producing"), ("关停", "closed"), ("停业", "closed")):
+        values.setdefault(_norm(alias), value)
+    return values
+
+
+def statuses_text(statuses) -> str:
+    """A measure's firm statuses as the sheet writes them (labels, 、-separated)."""
+    labels = dict(Enterprise.Status.choices)
+    return "、".join(str(labels.get(s, s)) for s in FIRM_STATUSES if s in statuses)
+
+
 # --- writing -------------------------------------------------------------------------------------
 
 
@@ -177,6 +198,7 @@ def measure_row(measure: Measure) -> list:
         _label(Measure.Mode.choices, measure.mode),
         measure.department,
         measure.materials,
+        statuses_text(measure.firm_statuses),
         current.eligibility if current else "",
         current.benefit if current else "",
     ]
@@ -232,6 +254,16 @@ def _notes_sheet(cols: dict[str, Column]) -> tuple[str, list[Column], list[list]
             listing(Measure.Mode.choices) + " " + _("Empty means on application."),
         ),
         (
+            cols["firm_statuses"].header,
+            listing(Enterprise.Status.choices)
+            + " "
+            + _(
+                "One or more, separated by commas or 、. Empty means producing and halted "
+                "firms: a closed firm or one under construction qualifies only for a measure "
+                "that names its status."
+            ),
+        ),
+        (
             cols["eligibility"].header,
             _("Required. Uses the facts listed in the sheet “%(sheet)s”.") % {"sheet": FACTS_SHEET},
         ),
@@ -269,6 +301,7 @@ def template_bytes() -> bytes:
         _label(Measure.Mode.choices, Measure.Mode.AUTOMATIC),
         _("Human resources bureau"),
         _("None: paid without application."),
+        statuses_text(OPERATING),
         "is_sme and employees >= 10 and employees_yoy >= -5%",
         "min(employees * 0.01, 50)",
     ]

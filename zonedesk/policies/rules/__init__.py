@@ -29,6 +29,14 @@ unknown are unknown; "and" is false if any side is false, "or" true if any side 
 otherwise unknown; a division by zero is unknown. A firm whose rule comes out unknown is
 "undetermined", with the missing facts named.
 
+A fact can also be NOT_APPLICABLE: a figure that cannot exist for the firm (last year's output
+of a firm that started producing this year). It is unknown and stays so; each unknown value
+carries whether it may still turn out true or false once the missing facts arrive. A rule
+that is unknown and may never turn out true is "not applicable" to the firm (a definite
+outcome, not "may qualify"): `price_yoy <= -30%` for a firm with no base year, and also
+`price_yoy <= -30% and employees >= 20` with employees missing; but `price_yoy <= -30% or
+employees >= 20` stays undetermined while employees are missing.
+
 The package follows the pipeline: `tokens` -> `parser` (to the tree of `nodes`) -> `checker` (against
 the facts, before storing) -> `explain` (one firm) or `evaluate` (every firm at once); the two
 evaluators are held together by the property test in tests/policies/test_rules.py.
@@ -46,7 +54,7 @@ from zonedesk.policies.rules.errors import (
 )
 from zonedesk.policies.rules.evaluate import Column, evaluate
 from zonedesk.policies.rules.explain import Condition, Explanation, explain
-from zonedesk.policies.rules.nodes import FUNCTIONS, Node, facts_used
+from zonedesk.policies.rules.nodes import FUNCTIONS, NOT_APPLICABLE, Node, facts_used
 from zonedesk.policies.rules.parser import parse
 from zonedesk.policies.rules.tokens import Token, tokenize
 
@@ -55,6 +63,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_LENGTH",
     "MESSAGES",
+    "NOT_APPLICABLE",
     "TYPE_NAMES",
     "WHAT",
     "Column",

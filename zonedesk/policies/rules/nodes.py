@@ -78,6 +78,29 @@ class Call(Node):
     args: tuple[Node, ...]
 
 
+class _NotApplicable:
+    """The value of a fact that cannot exist for a firm (last year's output of a firm that
+    started producing this year): unknown, and never to become known."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_APPLICABLE"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):
+        return (_NotApplicable, ())
+
+
+NOT_APPLICABLE = _NotApplicable()
+
 FUNCTIONS = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "round": (1, 2), "if": (3, 3)}
 
 

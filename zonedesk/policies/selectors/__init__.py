@@ -13,6 +13,7 @@ from zonedesk.policies.selectors.entitlements import (
     FirmEntitlement,
     FirmSummary,
     MeasureDecisions,
+    Verdict,
     actionable,
     entitlement_get,
     entitlement_scope,
@@ -25,7 +26,9 @@ from zonedesk.policies.selectors.entitlements import (
     mine_by_default,
     open_counts,
     open_entitlements,
+    status_reason,
     unclaimed_firms,
+    verdict_of,
 )
 from zonedesk.policies.selectors.library import (
     RulePreview,
@@ -50,6 +53,7 @@ __all__ = [
     "FirmSummary",
     "MeasureDecisions",
     "RulePreview",
+    "Verdict",
     "actionable",
     "coverage",
     "covering",
@@ -73,5 +77,7 @@ __all__ = [
     "open_counts",
     "open_entitlements",
     "rule_preview",
+    "status_reason",
     "unclaimed_firms",
+    "verdict_of",
 ]

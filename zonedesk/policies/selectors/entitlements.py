@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -45,6 +47,59 @@ def entitlement_scope(user) -> QuerySet[Entitlement]:
 class FirmEntitlement:
     entitlement: Entitlement
     explanation: rules.Explanation
+    reason: str = ""  # why it no longer qualifies (a lapsed pair), in words
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A measure the firm does not qualify for, and why: `outcome` is not_eligible (a
+    condition fails, or the measure is not for firms of its status) or not_applicable (the
+    rule needs a figure that cannot exist for the firm); `reason` says so in words."""
+
+    measure: Measure
+    explanation: rules.Explanation
+    outcome: str
+    reason: str
+
+
+def _fact_names(names) -> str:
+    lang = get_language() or "zh-hans"
+    labels = [facts.FACTS[n].label(lang) if n in facts.FACTS else n for n in sorted(names)]
+    return "、".join(labels) if lang.startswith("zh") else ", ".join(labels)
+
+
+def status_reason(enterprise, measure: Measure) -> str:
+    """Why the measure is not for the firm as it now is (its life: closed, under construction,
+    …); empty when its status is one the measure applies to."""
+    if enterprise.status in measure.firm_statuses:
+        return ""
+    if enterprise.status == Enterprise.Status.CLOSED:
+        return _("The firm has closed.")
+    if enterprise.status == Enterprise.Status.CONSTRUCTION:
+        return _("The firm is under construction and not yet producing.")
+    labels = dict(Enterprise.Status.choices)
+    return _("The measure is for firms that are %(statuses)s; the firm is %(status)s.") % {
+        "statuses": "、".join(str(labels[s]) for s in measure.firm_statuses if s in labels),
+        "status": labels.get(enterprise.status, enterprise.status),
+    }
+
+
+def verdict_of(enterprise, measure: Measure, explanation: rules.Explanation) -> Verdict:
+    """The outcome of the measure for the firm with its reason (status first, then rules)."""
+    reason = status_reason(enterprise, measure)
+    if reason:
+        return Verdict(measure, explanation, "not_eligible", reason)
+    outcome = explanation.outcome
+    if outcome == "not_applicable":
+        start = enterprise.production_start
+        reason = _(
+            "Not applicable: the firm started production on %(date)s, so %(facts)s cannot "
+            "exist (no base year)."
+        ) % {
+            "date": start.isoformat() if start else "—",
+            "facts": _fact_names(explanation.not_applicable),
+        }
+    return Verdict(measure, explanation, outcome, reason)
 
 
 def firm_facts(enterprise, period: Period, cache: dict | None = None) -> dict:
@@ -76,7 +131,11 @@ def firm_entitlements(user, *, enterprise, cache: dict | None = None) -> list[Fi
         e.enterprise = enterprise  # the caller's, with its zone: no query per row
         row = firm_facts(enterprise, Period.of(e.period), cache)
         source = e.rule_version.eligibility
-        out.append(FirmEntitlement(e, rules.explain(rules.parse(source), row, source)))
+        explanation = rules.explain(rules.parse(source), row, source)
+        reason = ""
+        if e.decision == Entitlement.Decision.NOT_ELIGIBLE:  # lapsed: say why
+            reason = verdict_of(enterprise, e.measure, explanation).reason
+        out.append(FirmEntitlement(e, explanation, reason))
     return out
 
 
@@ -91,10 +150,12 @@ def entitlement_get(user, *, pk: int) -> Entitlement | None:
 
 def firm_other_measures(
     user, *, enterprise, period: Period | None, cache: dict | None = None
-) -> list[tuple[Measure, rules.Explanation]]:
+) -> list[Verdict]:
     """The measures in force for the firm's zone that it does not qualify for, each with the
-    conditions it fails (computed on demand: such pairs are not stored)."""
-    if enterprise_scope(user).filter(pk=enterprise.pk).first() is None or period is None:
+    conditions it fails and the reason: not for firms of its status (closed, under
+    construction), or not applicable (a figure it needs cannot exist for the firm). Computed on
+    demand: such pairs are not stored."""
+    if enterprise_scope(user).filter(pk=enterprise.pk).first() is None:
         return []
     today = timezone.localdate()
     stored = Entitlement.objects.filter(enterprise=enterprise).values("measure_id")
@@ -106,11 +167,14 @@ def firm_other_measures(
         .select_related("document", "current")
         .order_by(level_order("document__level"), "id")
     )
-    row = firm_facts(enterprise, period, cache)
+    # Without figures only the firm's status can decide (a site under construction reports none).
+    row = firm_facts(enterprise, period, cache) if period is not None else {}
     out = []
     for m in measures:
+        if period is None and enterprise.status in m.firm_statuses:
+            continue
         source = m.current.eligibility
-        out.append((m, rules.explain(rules.parse(source), row, source)))
+        out.append(verdict_of(enterprise, m, rules.explain(rules.parse(source), row, source)))
     return out
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from zonedesk.core.errors import ValidationFailed
@@ -14,7 +15,13 @@ from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role, Zone
 from zonedesk.policies import facts, rules
 from zonedesk.policies.matching import cents_of
-from zonedesk.policies.models import Measure, PolicyDocument, RuleVersion
+from zonedesk.policies.models import (
+    OPERATING,
+    Measure,
+    PolicyDocument,
+    RuleVersion,
+    validate_firm_statuses,
+)
 from zonedesk.policies.services import compile_rules
 
 # --- the library ---------------------------------------------------------------------------------
@@ -191,7 +198,8 @@ class RulePreview:
     firms: int = 0
     eligible: int = 0
     undetermined: int = 0
-    not_eligible: int = 0
+    not_applicable: int = 0  # the rule needs a figure that cannot exist for the firm
+    not_eligible: int = 0  # a condition fails, or the measure is not for firms of its status
     estimated_wan: Decimal = Decimal("0.00")
     # field -> positioned messages (the counts are then 0)
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -202,10 +210,21 @@ class RulePreview:
 
 
 def rule_preview(
-    user, *, zone: Zone, period: Period, eligibility: str, benefit: str = ""
+    user,
+    *,
+    zone: Zone,
+    period: Period,
+    eligibility: str,
+    benefit: str = "",
+    firm_statuses=OPERATING,
 ) -> RulePreview:
     """The rules evaluated over the facts of the zone's firms that the user may see (nothing
-    is stored); a rule that does not compile gives its messages and zero counts."""
+    is stored), among the firms of `firm_statuses` (the others are not eligible); a rule that
+    does not compile gives its messages and zero counts."""
+    try:
+        validate_firm_statuses(list(firm_statuses))
+    except DjangoValidationError as exc:
+        return RulePreview(errors={"firm_statuses": list(exc.messages)})
     try:
         tree, estimate_tree = compile_rules(eligibility, benefit)
     except ValidationFailed as exc:
@@ -215,8 +234,12 @@ def rule_preview(
     if not n:
         return RulePreview()
     decided = rules.evaluate(tree, table.columns, n)
-    eligible = decided.known & decided.values.astype(bool)
-    undetermined = ~decided.known
+    in_scope = np.isin(table.columns["status"].values, list(firm_statuses))
+    eligible = in_scope & decided.known & decided.values.astype(bool)
+    unknown = in_scope & ~decided.known
+    may_true = decided.may_true if decided.may_true is not None else True
+    undetermined = unknown & may_true
+    not_applicable = unknown & ~undetermined
     total = Decimal("0.00")
     if estimate_tree is not None:
         estimate = rules.evaluate(estimate_tree, table.columns, n)
@@ -226,6 +249,7 @@ def rule_preview(
         firms=n,
         eligible=int(eligible.sum()),
         undetermined=int(undetermined.sum()),
-        not_eligible=n - int(eligible.sum()) - int(undetermined.sum()),
+        not_applicable=int(not_applicable.sum()),
+        not_eligible=n - int(eligible.sum()) - int(unknown.sum()),
         estimated_wan=total,
     )

@@ -13,7 +13,7 @@ from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.services import audit_scope, clean, version_bump, version_check
 from zonedesk.org.models import Area, Zone
 from zonedesk.policies import access
-from zonedesk.policies.models import Measure, PolicyDocument, RuleVersion
+from zonedesk.policies.models import OPERATING, Measure, PolicyDocument, RuleVersion
 from zonedesk.policies.services.matches import firms_covered, rematch_measure, rematch_measures
 from zonedesk.policies.services.rule_check import compile_rules
 
@@ -29,7 +29,16 @@ DOCUMENT_FIELDS = (
     "valid_to",
     "source_text",
 )
-MEASURE_FIELDS = ("clause", "title", "summary", "benefit_type", "mode", "department", "materials")
+MEASURE_FIELDS = (
+    "clause",
+    "title",
+    "summary",
+    "benefit_type",
+    "mode",
+    "department",
+    "materials",
+    "firm_statuses",
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,8 @@ class MeasureData:
     materials: str = ""
     eligibility: str = ""
     benefit: str = ""
+    # The firm statuses it applies to (models.OPERATING unless it says otherwise).
+    firm_statuses: tuple[str, ...] | list[str] = OPERATING
 
 
 def _values(data) -> dict:
@@ -114,7 +125,9 @@ def measure_create(
     if not access.can_edit_document(actor, area=document.area, zone=document.zone):
         raise PermissionDenied()
     compile_rules(data.eligibility, data.benefit)
-    measure = Measure(document=document, **{n: getattr(data, n) for n in MEASURE_FIELDS})
+    fields = {n: getattr(data, n) for n in MEASURE_FIELDS}
+    fields["firm_statuses"] = _statuses(fields["firm_statuses"])
+    measure = Measure(document=document, **fields)
     _check_clause(measure)
     clean(measure, exclude=["current"])
     measure.save()
@@ -133,6 +146,11 @@ def measure_create(
         **audit_scope(document),
     )
     return measure
+
+
+def _statuses(value):
+    """A list of statuses as the model stores it (any other value is left for its validator)."""
+    return list(value) if isinstance(value, tuple | list) else value
 
 
 def _check_clause(measure: Measure) -> None:
@@ -296,6 +314,8 @@ def measure_update(
         except ValidationFailed as exc:
             errors.update(exc.errors)
     before = audit.snapshot(measure, MEASURE_FIELDS)
+    if "firm_statuses" in values:
+        values["firm_statuses"] = _statuses(values["firm_statuses"])
     for name, value in values.items():
         setattr(measure, name, value)
     try:
@@ -317,6 +337,7 @@ def measure_update(
             changes=changes,
             **audit_scope(document),
         )
+    rules_before = measure.current_id
     if eligibility is not None:
         measure_rules_set(
             actor=actor,
@@ -325,4 +346,7 @@ def measure_update(
             benefit=benefit,
             rematch=rematch,
         )
+    if rematch and "firm_statuses" in changes and measure.current_id == rules_before:
+        # Who it applies to changed, its rules did not (new rules re-matched it already).
+        rematch_measure(actor=actor, measure=measure)
     return measure

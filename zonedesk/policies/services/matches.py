@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zonedesk.core.actors import Actor
@@ -22,7 +23,7 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import selectors as figure_selectors
 from zonedesk.policies import bulk, facts, matching, rules
-from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
+from zonedesk.policies.models import OPERATING, Entitlement, Measure, PolicyDocument
 from zonedesk.policies.services.rule_check import compile_rules
 
 
@@ -41,6 +42,7 @@ class MatchResult:
     measures: int = 0
     eligible: Counter = field(default_factory=Counter)  # per issuing level
     undetermined: Counter = field(default_factory=Counter)
+    not_applicable: Counter = field(default_factory=Counter)  # a figure cannot exist
     stored: int = 0  # pairs stored after the match
     inserted: int = 0  # rows written: new pairs ...
     updated: int = 0  # ... and pairs whose decision, estimate, rules, month or state changed
@@ -70,7 +72,7 @@ def _rules_key(measures: list[Measure]) -> int:
         scope = (
             f"zone:{document.zone.code}" if document.zone_id else f"area:{document.scope_prefix}"
         )
-        parts.append(f"{m.pk}:{m.current_id}:{scope}")
+        parts.append(f"{m.pk}:{m.current_id}:{scope}:{','.join(m.firm_statuses)}")
     digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -124,6 +126,7 @@ def match(
         return result
     decided = _decide(table, measures)
     result.eligible, result.undetermined = decided.eligible, decided.undetermined
+    result.not_applicable = decided.not_applicable
     if max(m.pk for m in measures) >= matching.PACK:
         raise RuntimeError("measure ids outgrew the packing of pairs in matching.PACK")
     stored = bulk.read_stored(
@@ -150,16 +153,15 @@ def match(
 
 
 def _decide(table: facts.FactTable, measures: list[Measure]) -> matching.Decisions:
-    """Every firm of the table against every measure, each within its document's scope."""
+    """Every firm of the table against every measure, each within its document's scope and
+    among the firms whose status (their life: producing, halted, under construction, closed)
+    it applies to."""
     scopes = bulk.Scopes(table)
     prepared = []
     for measure in measures:
         eligibility, benefit = _compiled(measure.current.eligibility, measure.current.benefit)
-        prepared.append(
-            matching.Rule(
-                measure.document.level, eligibility, benefit, scopes.mask(measure.document)
-            )
-        )
+        in_scope = scopes.mask(measure.document) & scopes.statuses(measure.firm_statuses)
+        prepared.append(matching.Rule(measure.document.level, eligibility, benefit, in_scope))
     return matching.decide(table.columns, len(table), prepared)
 
 
@@ -201,9 +203,20 @@ def firms_covered(document: PolicyDocument):
 
 
 def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResult | None:
-    """Decide each firm on the facts of its own latest month (one columnar match per month)."""
+    """Decide each firm on the facts of its own latest month (one columnar match per month).
+
+    A firm with no figures is left out, unless its life explains why it has none: a site under
+    construction (or a closed firm) is decided on its registry entry, on the current month,
+    so that a measure for firms under construction reaches it."""
     total = None
-    for period, group in figure_selectors.firms_by_latest_month(firms):
+    groups = figure_selectors.firms_by_latest_month(firms)
+    reported = Q(pk__in=[])
+    for _period, group in groups:
+        reported |= Q(pk__in=group.values("pk"))
+    idle = firms.exclude(status__in=OPERATING).exclude(reported)
+    if idle.exists():
+        groups.append((Period.of(today), Enterprise.objects.filter(pk__in=idle.values("pk"))))
+    for period, group in groups:
         result = match(actor=actor, firms=group, period=period, today=today, measures=measures)
         if total is None:
             total = result
@@ -211,6 +224,7 @@ def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResu
         total.firms += result.firms
         total.eligible += result.eligible
         total.undetermined += result.undetermined
+        total.not_applicable += result.not_applicable
         for name in ("stored", "inserted", "updated", "removed"):
             setattr(total, name, getattr(total, name) + getattr(result, name))
     return total
@@ -258,8 +272,6 @@ def rematch_measures(
     document no longer covers) after rules or documents changed. A measure no longer in force
     is not re-matched: its pairs stay as they were decided (its coverage stays true), and
     firms cannot be newly told of it (see flows.ENTITLEMENT)."""
-    from django.db.models import Q
-
     today = today or timezone.localdate()
     measures = list(measures)
     in_force = list(measures_in_force(today).filter(pk__in=[m.pk for m in measures]))

@@ -85,7 +85,10 @@ def _import_write(*, actor: Actor, parsed) -> ImportSummary:
                 measure.document = document
                 before = audit.snapshot(measure, library.MEASURE_FIELDS)
                 library.measure_update(actor=actor, measure=measure, rematch=False, **m.values)
-                changed = before != audit.snapshot(measure, library.MEASURE_FIELDS)
+                after = audit.snapshot(measure, library.MEASURE_FIELDS)
+                changed = before != after
+                if before["firm_statuses"] != after["firm_statuses"]:
+                    touched.append(measure)  # who it applies to changed: re-match
                 previous = measure.current_id
                 benefit = m.benefit if m.benefit is not None else measure.current.benefit
                 version = library.measure_rules_set(

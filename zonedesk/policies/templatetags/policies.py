@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core.templatetags.zd import count, pct, wan
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.policies import facts, selectors
+from zonedesk.policies import facts, rules, selectors
 
 register = template.Library()
 
@@ -45,6 +45,8 @@ def fact_value(value, name: str) -> str:
     是/否 for yes-no, “missing” when the firm has not reported it."""
     if value is None:
         return _("missing")
+    if value is rules.NOT_APPLICABLE:
+        return _("none (no base year)")
     definition = facts.FACTS.get(name)
     unit = definition.unit if definition else ""
     if isinstance(value, bool):
@@ -62,6 +64,19 @@ def fact_value(value, name: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return count(int(value))
     return str(value)
+
+
+@register.filter
+def firm_statuses(statuses) -> str:
+    """A measure's firm statuses as people read them: 在产、停产."""
+    labels = dict(Enterprise.Status.choices)
+    return "、".join(str(labels.get(s, s)) for s in statuses or ())
+
+
+@register.filter
+def is_not_applicable(value) -> bool:
+    """A fact's value that cannot exist for the firm (rules.NOT_APPLICABLE)."""
+    return value is rules.NOT_APPLICABLE
 
 
 @register.inclusion_tag("policies/partials/firm_card.html", takes_context=True)

@@ -24,7 +24,7 @@ from zonedesk.policies.forms import (
     MeasureForm,
     MeasuresImportForm,
 )
-from zonedesk.policies.models import Measure, PolicyDocument
+from zonedesk.policies.models import OPERATING, Measure, PolicyDocument
 
 
 @login_required
@@ -271,7 +271,12 @@ def rule_check(request):
         period = latest_period(request.user, Scope.of_zone(zone))
         if period is not None:
             preview = selectors.rule_preview(
-                request.user, zone=zone, period=period, eligibility=eligibility, benefit=benefit
+                request.user,
+                zone=zone,
+                period=period,
+                eligibility=eligibility,
+                benefit=benefit,
+                firm_statuses=request.POST.getlist("firm_statuses")[:4] or OPERATING,
             )
     return render(
         request,
