@@ -384,3 +384,18 @@ def province_document(world: World):
             valid_from=dt.date(2020, 2, 1),
         ),
     )
+
+
+def months_of_figures(firm: Enterprise, values: dict) -> None:
+    """The firm's figures for several months: {Period: (output 万元, kWh or None, days halted)}."""
+    MonthlyFigure.objects.bulk_create(
+        MonthlyFigure(
+            enterprise=firm,
+            period=period.first_day,
+            output_value_wan=output,
+            electricity_kwh=kwh,
+            days_halted=halted,
+            employees=10,
+        )
+        for period, (output, kwh, halted) in values.items()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zonedesk.monitoring import views
+from zonedesk.monitoring import alert_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("month/", views.month_table, name="month"),
     path("month/export.xlsx", views.month_export, name="month_export"),
     path("month/confirm/", views.confirm_all, name="confirm_all"),
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts.xlsx", alert_views.alert_export, name="alerts_export"),
+    path("alerts/firms/<int:pk>/ack/", alert_views.alert_ack, name="alert_ack"),
     path("import/", views.import_figures, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:pk>/", views.import_job, name="import_job"),

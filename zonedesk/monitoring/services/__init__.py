@@ -4,6 +4,7 @@
 zone's annual target. `uploads`: a zone's month from a sheet, inline or by the worker.
 """
 
+from zonedesk.monitoring.services.alerts import alert_acknowledge
 from zonedesk.monitoring.services.figures import (
     AUDITED_FIELDS,
     FIGURE_FIELDS,
@@ -26,6 +27,7 @@ __all__ = [
     "FIGURE_FIELDS",
     "FigureData",
     "ImportResult",
+    "alert_acknowledge",
     "figure_confirm",
     "figure_save",
     "figures_confirm",
