@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja import Status as HttpStatus
 from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -176,4 +177,4 @@ def acknowledge_alert(request, payload: AlertAckIn):
         rule=payload.rule,
         note=payload.note,
     )
-    return 201, ack_dict(ack)
+    return HttpStatus(201, ack_dict(ack))
