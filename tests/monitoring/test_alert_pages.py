@@ -169,6 +169,14 @@ class TestPage:
         page = client.get(reverse("monitoring:alerts"), {"period": "2020-06", "who": "all"})
         assert warned.firm_a2.name in page.content.decode()
 
+    def test_a_leader_picks_one_officers_firms(self, warned, client_for):
+        client = client_for(warned.users["leader"])
+        url = reverse("monitoring:alerts")
+        page = client.get(url, {"period": "2020-06", "officer": "officer"}).content.decode()
+        assert warned.firm_a.name in page and warned.firm_a2.name not in page
+        assert 'value="officer" selected' in page
+        assert client.get(url, {"officer": "officer_b"}).status_code == 404
+
     def test_acknowledging_on_the_page_greys_the_warning(self, warned, client_for):
         client = client_for(warned.users["officer"])
         url = reverse("monitoring:alert_ack", args=[warned.firm_a.pk])

@@ -362,6 +362,16 @@ def rule_counts(rows: list[FirmAlerts]) -> dict[str, int]:
     return counts
 
 
+def officer_choices(user, *, zone: Zone | None = None) -> list[User]:
+    """The liaison officers of the firms the user sees (of one zone), for the officer filter."""
+    firms = alert_firms(user, zone=zone)
+    return list(
+        User.objects.filter(pk__in=firms.exclude(officer=None).values("officer_id")).order_by(
+            "full_name", "username"
+        )[:200]
+    )
+
+
 def officer_get(user, *, username: str) -> User | None:
     """An officer of the user's unit, by user name (the officer filter)."""
     if not can_view_dashboard(user) or not username:

@@ -34,7 +34,9 @@ def _filters(request) -> dict:
     zone = found(zone_get(user, code=code)) if code else None
     if zone is None and user.zone_id is not None:
         zone = user.zone
-    default = "mine" if alert_selectors.mine_by_default(user) else "all"
+    username = request.GET.get("officer", "")
+    officer = found(alert_selectors.officer_get(user, username=username)) if username else None
+    default = "mine" if alert_selectors.mine_by_default(user) and officer is None else "all"
     who = request.GET.get("who", default)
     rule = request.GET.get("rule", "")
     state = request.GET.get("state", "")
@@ -54,6 +56,7 @@ def _filters(request) -> dict:
         "zone": zone,
         "period": period,
         "mine": who == "mine",
+        "officer": officer,
         "rule": rule if rule in alerts.RULES else "",
         "state": state if state in alert_selectors.STATES else "",
     }
@@ -63,6 +66,7 @@ def _query(f: dict, **extra) -> str:
     values = {
         "period": str(f["period"]),
         "who": "mine" if f["mine"] else "all",
+        "officer": f["officer"].username if f["officer"] else "",
         "rule": f["rule"],
         "state": f["state"],
         **extra,
@@ -78,6 +82,7 @@ def _list(request, f: dict):
         period=f["period"],
         zone=f["zone"],
         mine=f["mine"],
+        officer=f["officer"],
         rule=f["rule"],
         state=f["state"],
     )
@@ -111,6 +116,7 @@ def alert_list(request):
             "months": th.drift_min_months,
         },
         "zones": list(zone_list(request.user).order_by("code")[:200]),
+        "officers": alert_selectors.officer_choices(request.user, zone=f["zone"]),
     }
     return render(request, "monitoring/alerts.html", context)
 
