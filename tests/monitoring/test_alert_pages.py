@@ -307,3 +307,10 @@ def test_the_demo_warns_of_a_power_drift_and_three_declines_in_june_2020():
     assert decline_name == plan[monthly.DECLINING]["name"]
     values = [decline.numbers[k] for k in ("m3", "m2", "m1", "m0")]
     assert values == sorted(values, reverse=True) and "three months running" in decline.text
+
+
+def test_the_stored_rules_are_the_computed_ones():
+    """An acknowledgement names a rule of monitoring.alerts, and every rule can be acknowledged."""
+    from zonedesk.monitoring.models import AlertAck
+
+    assert tuple(AlertAck.Rule.values) == alerts.RULES
