@@ -314,3 +314,16 @@ def test_the_stored_rules_are_the_computed_ones():
     from zonedesk.monitoring.models import AlertAck
 
     assert tuple(AlertAck.Rule.values) == alerts.RULES
+
+
+def test_a_note_with_control_characters_is_refused(world):
+    _declining_and_halted(world.firm_a)
+    with pytest.raises(ValidationFailed) as refused:
+        services.alert_acknowledge(
+            actor=world.users["officer"],
+            enterprise=world.firm_a,
+            period=JUNE,
+            rule="halted",
+            note="检修\x1b[31m",
+        )
+    assert "note" in refused.value.errors

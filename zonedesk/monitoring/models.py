@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.fields import validate_text
 from zonedesk.core.models import Versioned
 from zonedesk.core.period import Period
 from zonedesk.core.workflow import TransitionEvent
@@ -319,7 +320,7 @@ class AlertAck(models.Model):
     )
     period = models.DateField(_("month"))
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
-    note = models.TextField(_("note"), max_length=500)
+    note = models.TextField(_("note"), max_length=500, validators=[validate_text])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("acknowledged by"),

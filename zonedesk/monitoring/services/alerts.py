@@ -8,7 +8,7 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
-from zonedesk.core.services import audit_scope
+from zonedesk.core.services import audit_scope, clean
 from zonedesk.enterprises import access as enterprise_access
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import alert_selectors, alerts
@@ -59,6 +59,7 @@ def alert_acknowledge(
     if ack is None:
         ack = AlertAck(enterprise=enterprise, period=period.first_day, rule=rule)
     ack.note, ack.by, ack.at = note, user_or_none(actor), timezone.now()
+    clean(ack, exclude=["enterprise"])
     ack.save()
     changes = audit.diff(before, audit.snapshot(ack, ACK_AUDITED))
     audit.record(
