@@ -1,8 +1,8 @@
 """Reads of the early-warning list (预警), scoped to the acting user.
 
-The rules are `monitoring.alerts` (pure, over arrays); this module reads the firms' last 25
-months into those arrays with one SQL query per table (the firms, their figures: cursor rows,
-never ORM objects), evaluates them, and dresses the warnings for pages, the API and the export:
+The rules are `monitoring.alerts` (pure, over [firms x 25 months] arrays); this module fills
+those arrays with one SQL query per table (the firms; their figures of the thirteen months the
+rules read: cursor rows, never ORM objects), evaluates them, and dresses the warnings for pages, the API and the export:
 each with its explanation in the user's language, a link target, and its acknowledgement.
 """
 
@@ -124,7 +124,6 @@ def _kwh_series(firm_ids: np.ndarray, first: Period, reported_kwh: np.ndarray) -
     return reported_kwh
 
 
-NAN = float("nan")
 # A figure row as PostgreSQL's send functions write it: fixed width, big-endian.
 _PACKED_ROW = np.dtype(
     [("firm", ">i8"), ("days", ">i4"), ("output", ">f8"), ("kwh", ">f8"), ("halted", ">i4")]
@@ -159,10 +158,7 @@ def months_of(firms: QuerySet[Enterprise], period: Period) -> tuple[FirmTable, a
     read_from = period.shift(-LOOK_BACK)
     figures = MonthlyFigure._meta.db_table
     real = "DOUBLE PRECISION"  # SQLite reads it as REAL
-    where = (
-        f"FROM {figures} WHERE period >= %s AND period <= %s "
-        f"AND enterprise_id IN ({id_sql})"
-    )
+    where = f"FROM {figures} WHERE period >= %s AND period <= %s AND enterprise_id IN ({id_sql})"
     where_params = [read_from.first_day, period.first_day, *id_params]
     if connection.vendor == "postgresql":
         packed = (
