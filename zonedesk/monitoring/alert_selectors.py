@@ -125,21 +125,34 @@ def _kwh_series(firm_ids: np.ndarray, first: Period, reported_kwh: np.ndarray) -
 
 
 # A figure row as PostgreSQL's send functions write it: fixed width, big-endian.
+# Output in hundredths of 10k yuan (exact integers: no numeric-to-float conversion in the
+# database), kWh -1 where none was given.
 _PACKED_ROW = np.dtype(
-    [("firm", ">i8"), ("days", ">i4"), ("output", ">f8"), ("kwh", ">f8"), ("halted", ">i4")]
+    [("firm", ">i8"), ("days", ">i4"), ("cents", ">i8"), ("kwh", ">i8"), ("halted", ">i2")]
+)
+_PACKED_SQL = (
+    "int8send(enterprise_id) || int4send(period - %s) "
+    "|| int8send(CAST(output_value_wan * 100 AS BIGINT)) "
+    "|| int8send(COALESCE(electricity_kwh, -1)) || int2send(days_halted)"
 )
 
 
-def _packed(columns: str, where: str, params) -> np.ndarray:
-    """PostgreSQL: the rows as one bytes value of fixed-width records (string_agg of the
-    columns' send functions), read by NumPy without a Python object per value; as tuples the
-    million rows of a province's year cost more than the query."""
-    rows = _rows(f"SELECT string_agg({columns}, ''::bytea) {where}", params)
-    raw = bytes(rows[0][0] or b"")
+def _packed(where: str, params) -> np.ndarray:
+    """PostgreSQL: the rows [firm, days since m-24, output, kWh, days halted] as one bytes
+    value of fixed-width records (string_agg of the columns' send functions, fetched in binary),
+    read by NumPy without a Python object per value: as tuples, the million rows of a
+    province's thirteen months cost more than the query."""
+    import psycopg  # Django's own cursors bind on the client, which returns no binary results
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f"SELECT string_agg({_PACKED_SQL}, ''::bytea) {where}", params, binary=True)
+        raw = cursor.fetchone()[0] or b""
     packed = np.frombuffer(raw, dtype=_PACKED_ROW)
     out = np.empty((len(packed), 5))
-    for k, name in enumerate(_PACKED_ROW.names):
-        out[:, k] = packed[name]
+    out[:, 0], out[:, 1], out[:, 4] = packed["firm"], packed["days"], packed["halted"]
+    out[:, 2] = packed["cents"] / 100
+    out[:, 3] = np.where(packed["kwh"] < 0, np.nan, packed["kwh"])
     return out
 
 
@@ -161,13 +174,7 @@ def months_of(firms: QuerySet[Enterprise], period: Period) -> tuple[FirmTable, a
     where = f"FROM {figures} WHERE period >= %s AND period <= %s AND enterprise_id IN ({id_sql})"
     where_params = [read_from.first_day, period.first_day, *id_params]
     if connection.vendor == "postgresql":
-        packed = (
-            "int8send(CAST(enterprise_id AS BIGINT)) || int4send(CAST(period - %s AS INTEGER)) "
-            f"|| float8send(CAST(output_value_wan AS {real})) "
-            f"|| float8send(COALESCE(CAST(electricity_kwh AS {real}), 'NaN')) "
-            "|| int4send(CAST(days_halted AS INTEGER))"
-        )
-        data = _packed(packed, where, [first.first_day, *where_params])
+        data = _packed(where, [first.first_day, *where_params])
     else:
         select = (
             f"SELECT enterprise_id, {_days_since_sql('period')}, CAST(output_value_wan AS {real}), "
