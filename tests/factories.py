@@ -388,6 +388,21 @@ def province_document(world: World):
     )
 
 
+def months_of_figures(firm: Enterprise, values: dict) -> None:
+    """The firm's figures for several months: {Period: (output 万元, kWh or None, days halted)}."""
+    MonthlyFigure.objects.bulk_create(
+        MonthlyFigure(
+            enterprise=firm,
+            period=period.first_day,
+            output_value_wan=output,
+            electricity_kwh=kwh,
+            days_halted=halted,
+            employees=10,
+        )
+        for period, (output, kwh, halted) in values.items()
+    )
+
+
 # --- utility readings ------------------------------------------------------------------------------
 
 # The State Grid county company's monthly sheet as it arrives: a title row, a serial column, the

@@ -160,6 +160,28 @@ MATRIX = {
         "302 302 302 403 403 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
+    # Early warning: the unit's staff see it (an officer their own firms by default, like the
+    # open benefits); the firm's officer and the zone's managers acknowledge a warning.
+    "monitoring:alerts": (
+        "V V V H V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "monitoring:alerts_export": (
+        "V V V H V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "monitoring:alert_ack": (
+        "302 302 302 403 403 403 403 403 403 302 302 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "api:list_alerts": (
+        "V V V H V 403 403 V 403 V V 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
+    ),
+    "api:acknowledge_alert": (
+        "201 201 201 403 403 403 403 403 403 201 201 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
+    ),
     "api:zone_status": (
         "200 200 200 200 200 403 403 200 403 200 200 401",
         "404 404 404 404 404 403 403 404 403 404 404 401",
@@ -382,6 +404,16 @@ def _other_measure(world: World):
     )
 
 
+def _halted_figures(world: World) -> None:
+    """June 2020 figures of every firm with days halted, so each carries a warning."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    for firm in (world.firm_a, world.firm_a2, world.firm_b):
+        MonthlyFigure.objects.create(
+            enterprise=firm, period="2020-06-01", output_value_wan=100, employees=10, days_halted=3
+        )
+
+
 def _entitlements(world: World) -> dict:
     """An identified entitlement of every firm, under one measure."""
     import datetime as dt
@@ -500,6 +532,19 @@ def _request(client, world: World, name: str, role: str, scope: str):
             _figures(world)
             url = reverse(name, args=[firm.pk, JUNE])
             return (client.get(url) if name.endswith("edit") else client.post(url)), None
+        case "monitoring:alerts" | "monitoring:alerts_export" | "api:list_alerts":
+            _halted_figures(world)
+            return client.get(reverse(name), in_zone), (
+                f'"enterprise_id": {firm.pk}' if name.startswith("api:") else firm.name
+            )
+        case "monitoring:alert_ack":
+            _halted_figures(world)
+            body = {"period": JUNE, "rule": "halted", "note": "检修"}
+            return client.post(reverse(name, args=[firm.pk]), body), None
+        case "api:acknowledge_alert":
+            _halted_figures(world)
+            body = {"enterprise_id": firm.pk, "period": JUNE, "rule": "halted", "note": "检修"}
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
         case "api:zone_status":
             return client.get(reverse(name, args=[zone.code]), {"period": JUNE}), None
         case "api:area_status":

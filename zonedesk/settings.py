@@ -30,6 +30,11 @@ ZONEDESK_PASSWORD_HISTORY        a new password may not be one of the last N (5)
 ZONEDESK_PASSWORD_MAX_AGE_DAYS   staff (government-side roles) change their password this often
                                  (90; 0 = never)
 ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL  the same for firm and bank users (180; 0 = never)
+
+Early warning (monitoring.alerts, docs/statistics.md "Early warning"):
+ZONEDESK_WARN_YOY_DROP          output down more than this fraction year on year warns (0.20)
+ZONEDESK_WARN_DRIFT_BAND        output per kWh this far from the firm's 12-month median warns (0.30)
+ZONEDESK_WARN_DRIFT_MIN_MONTHS  months with output and kWh the median needs at least (6)
 """
 
 import os
@@ -325,6 +330,14 @@ ZONEDESK = {
     "PASSWORD_MAX_AGE_DAYS_EXTERNAL": int(
         os.environ.get("ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL", 180)
     ),
+    # Early warning (monitoring.alerts): output down more than YOY_DROP on the same month last
+    # year; output per kWh more than DRIFT_BAND away from the median of the firm's previous
+    # twelve months, counted when at least DRIFT_MIN_MONTHS of them have both figures.
+    "EARLY_WARNING": {
+        "YOY_DROP": os.environ.get("ZONEDESK_WARN_YOY_DROP", "0.20"),
+        "DRIFT_BAND": os.environ.get("ZONEDESK_WARN_DRIFT_BAND", "0.30"),
+        "DRIFT_MIN_MONTHS": int(os.environ.get("ZONEDESK_WARN_DRIFT_MIN_MONTHS", 6)),
+    },
     # The contact plan of a firm that has none (days between visits, between any contacts).
     "CONTACT_PLAN_DEFAULT": {"visit_every_days": 90, "call_every_days": 30},
     # An API token lasts at most this many days (its creator may choose fewer).

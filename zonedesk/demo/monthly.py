@@ -76,7 +76,9 @@ def build(firms: list[Enterprise], *, seed: int = 2020) -> list[MonthlyFigure]:
     _june_2020(plan)
     _first_months_2020(plan)
     _employees(plan)
-    return _rows(plan)
+    rows = _rows(plan)
+    _early_warnings(plan, rows)
+    return rows
 
 
 def _year_2019(plan: _Plan) -> None:
@@ -252,6 +254,47 @@ def _rows(plan: _Plan) -> list[MonthlyFigure]:
                 )
             )
     return rows
+
+
+# Early warning (monitoring.alerts) in June 2020: firm 39 falls three months running (March to
+# June) and firm 20's output per kWh jumps. Each moves figures to or from another firm of the
+# same month (10 and 18), so every month's totals stay as published; firm 39 leaves May's
+# "above" class for "below" (as a firm falling since March would).
+DECLINING, DECLINING_PARTNER = 39, 10
+DECLINE = {3: Decimal("1.125"), 4: Decimal("1.083"), 5: Decimal("1.041")}  # x June's output
+DRIFTING, DRIFTING_PARTNER = 20, 18
+DRIFT_KWH = Decimal("0.55")  # June's kWh kept by the drifting firm
+ADDITIVE = ("output_value_wan", "revenue_wan", "electricity_kwh", "water_t", "orders_wan")
+
+
+def _early_warnings(plan: _Plan, rows: list[MonthlyFigure]) -> None:
+    """Reshape two pairs of firms' rows (no random draw: the stream stays as it was)."""
+    position = {id(f): i for i, f in enumerate(plan.firms)}
+    at = {(position[id(r.enterprise)], r.period.year, r.period.month): r for r in rows}
+    june = at[DECLINING, 2020, 6].output_value_wan
+    for month, factor in DECLINE.items():
+        mine, theirs = at[DECLINING, 2020, month], at[DECLINING_PARTNER, 2020, month]
+        scale = (june * factor).quantize(CENT) / mine.output_value_wan
+        for name in ADDITIVE:
+            before = getattr(mine, name)
+            after = (
+                (before * scale).quantize(CENT)
+                if isinstance(before, Decimal)
+                else round(before * float(scale))
+            )
+            moved = getattr(theirs, name) + before - after
+            if moved < 0:  # the partner cannot give that much: this figure stays as drawn
+                continue
+            setattr(mine, name, after)
+            setattr(theirs, name, moved)
+        for i, row in ((DECLINING, mine), (DECLINING_PARTNER, theirs)):
+            row.capacity_utilisation_pct = min(
+                Decimal(100), _d(float(row.output_value_wan) / plan.size[i] * 78)
+            )
+    mine, theirs = at[DRIFTING, 2020, 6], at[DRIFTING_PARTNER, 2020, 6]
+    kept = round(mine.electricity_kwh * DRIFT_KWH)
+    theirs.electricity_kwh += mine.electricity_kwh - kept
+    mine.electricity_kwh = kept
 
 
 def _steps(rows: list[MonthlyFigure]) -> list:

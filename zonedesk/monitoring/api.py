@@ -5,14 +5,21 @@ from typing import Literal
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router
+from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.pagination import Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import ConflictOut
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import access, selectors, services
+from zonedesk.monitoring import access, alert_selectors, alerts, selectors, services
 from zonedesk.monitoring.schemas import (
+    AlertAckIn,
+    AlertAckOut,
+    AlertFilterIn,
+    AlertOut,
     AnnualIn,
     AnnualOut,
     FigureIn,
@@ -23,6 +30,8 @@ from zonedesk.monitoring.schemas import (
     UtilityAccountsIn,
     UtilityAccountsOut,
     UtilityImportOut,
+    ack_dict,
+    alert_dict,
     status_dict,
 )
 from zonedesk.org.access import can_view_dashboard
@@ -112,6 +121,73 @@ def confirm_figures(request, pk: int, period: str):
             raise PermissionDenied()
         return figure
     return services.figure_confirm(actor=request.user, figure=figure)
+
+
+# --- early warning ---------------------------------------------------------------------------
+
+
+@router.get("/alerts", response=list[AlertOut])
+@paginate(Pagination, page_size=50, max_page_size=500)
+def list_alerts(request, filters: Query[AlertFilterIn]):
+    """The month's early warnings, most severe first: an officer's own firms by default
+    (who=all: every firm the user sees), one zone's, or one officer's (officer=user name)."""
+    _dashboard_user(request)
+    f = filters.dict()
+    errors = {}
+    if f["who"] not in ("", "mine", "all"):
+        errors["who"] = [_("Not one of: %(values)s.") % {"values": "mine, all"}]
+    if f["rule"] and f["rule"] not in alerts.RULES:
+        errors["rule"] = [_("Not one of: %(values)s.") % {"values": ", ".join(alerts.RULES)}]
+    if f["state"] and f["state"] not in alert_selectors.STATES:
+        errors["state"] = [
+            _("Not one of: %(values)s.") % {"values": ", ".join(alert_selectors.STATES)}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    period = _period(f["period"])
+    zone = None
+    if f["zone"]:
+        zone = zone_get(request.user, code=f["zone"])
+        if zone is None:
+            raise NotFound(_("No such zone or area in your unit."))
+    officer = None
+    if f["officer"]:
+        officer = alert_selectors.officer_get(request.user, username=f["officer"])
+        if officer is None:
+            raise NotFound(_("No liaison officer of that name in your unit."))
+    mine = f["who"] == "mine" if f["who"] else alert_selectors.mine_by_default(request.user)
+    if period is None:
+        firms = alert_selectors.alert_firms(request.user, zone=zone, mine=mine, officer=officer)
+        period = selectors.latest_period_of(firms)
+        if period is None:
+            return []
+    rows = alert_selectors.alert_list(
+        request.user,
+        period=period,
+        zone=zone,
+        mine=mine,
+        officer=officer,
+        rule=f["rule"],
+        state=f["state"],
+    )
+    return [alert_dict(r, period) for r in rows]
+
+
+@router.post("/alerts/acknowledge", response={201: AlertAckOut})
+def acknowledge_alert(request, payload: AlertAckIn):
+    """Acknowledge one of a firm's warnings of a month with a note (the firm's liaison officer or
+    a manager of its zone); acknowledging it again replaces the note."""
+    _dashboard_user(request)
+    period = _period(payload.period)
+    enterprise = _firm(request, payload.enterprise_id)
+    ack = services.alert_acknowledge(
+        actor=request.user,
+        enterprise=enterprise,
+        period=period,
+        rule=payload.rule,
+        note=payload.note,
+    )
+    return HttpStatus(201, ack_dict(ack))
 
 
 @router.get("/firms/{pk}/utility-accounts", response=UtilityAccountsOut)

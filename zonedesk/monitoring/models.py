@@ -315,6 +315,52 @@ class ZoneVersion(models.Model):
         return f"{self.zone_id} v{self.version}"
 
 
+class AlertAck(models.Model):
+    """An early warning (monitoring.alerts) looked at: the firm's month, the rule, who and why.
+
+    The warning itself is not stored (it is computed from the figures each time); an
+    acknowledgement keeps the warning on the list, shown greyed with its note."""
+
+    class Rule(models.TextChoices):
+        YOY_DROP = "yoy_drop", _("Output down year on year")
+        DECLINING = "declining", _("Three monthly declines")
+        HALTED = "halted", _("Days halted")
+        MISSING = "missing", _("Report missing")
+        POWER_DRIFT = "power_drift", _("Output per kWh drifted")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="alert_acks",
+    )
+    period = models.DateField(_("month"))
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices)
+    note = models.TextField(_("note"), max_length=500, validators=[validate_text])
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("acknowledged"))
+
+    class Meta:
+        verbose_name = _("acknowledged warning")
+        verbose_name_plural = _("acknowledged warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period", "rule"], name="one_ack_per_firm_month_rule"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "enterprise"], name="alert_ack_month")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {Period.of(self.period)} {self.rule}"
+
+
 # Utility data: the power and water companies' monthly readings per account, a second source
 # beside the firms' own reports (monitoring.utility_imports reads their sheets).
 class UtilityKind(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zonedesk.monitoring import utility_views, views, views_permu
+from zonedesk.monitoring import alert_views, utility_views, views, views_permu
 
 app_name = "monitoring"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("month/", views.month_table, name="month"),
     path("month/export.xlsx", views.month_export, name="month_export"),
     path("month/confirm/", views.confirm_all, name="confirm_all"),
+    path("alerts/", alert_views.alert_list, name="alerts"),
+    path("alerts.xlsx", alert_views.alert_export, name="alerts_export"),
+    path("alerts/firms/<int:pk>/ack/", alert_views.alert_ack, name="alert_ack"),
     path("permu/", views_permu.permu_page, name="permu"),
     path("permu/export.xlsx", views_permu.permu_export, name="permu_export"),
     path("import/", views.import_figures, name="import"),

@@ -5,6 +5,7 @@ zone's annual target. `uploads`: a zone's month from a sheet, inline or by the w
 `utility`: a firm's power and water account numbers, the utility companies' readings.
 """
 
+from zonedesk.monitoring.services.alerts import alert_acknowledge
 from zonedesk.monitoring.services.figures import (
     AUDITED_FIELDS,
     FIGURE_FIELDS,
@@ -34,6 +35,7 @@ __all__ = [
     "FigureData",
     "ImportResult",
     "UtilityImportResult",
+    "alert_acknowledge",
     "annual_figure_save",
     "figure_confirm",
     "figure_save",
