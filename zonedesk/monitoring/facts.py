@@ -4,7 +4,7 @@ frozen dataclasses of pure values, no ORM, so a section imports this module with
 from dataclasses import dataclass
 
 from zonedesk.core.period import Period
-from zonedesk.monitoring.indicators import MonthSummary
+from zonedesk.monitoring.indicators import HaltedDays, MonthSummary
 from zonedesk.monitoring.recovery import Recovery
 
 
@@ -18,3 +18,9 @@ class StatusFacts:
     summary: MonthSummary
     new_firms: tuple[str, ...]  # names, in the summary's order
     recovery: Recovery
+    halted: HaltedDays | None = None  # 平均停工天数 (None: not computed)
+    resumed_firms: tuple[str, ...] = ()  # names of the resumed firms (the first few of them)
+    size: str = "all"  # the size scope: all, above (规模以上), below
+    newly_above: int = 0  # 新升规 firms of the year in the scope
+    basis: str = "preliminary"  # 快报 (all submitted rows) or 审定 (confirmed rows only)
+    unconfirmed: int = 0  # the month's reports not yet confirmed
