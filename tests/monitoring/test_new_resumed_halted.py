@@ -248,3 +248,31 @@ def test_preliminary_and_confirmed_figures_differ_when_reports_await_confirmatio
             "Confirmed figures (审定): 1 report not yet confirmed is left out."
         )
     assert status_dict(con)["basis"] == "confirmed"
+
+
+def test_a_missing_month_is_left_out_of_both_years_everywhere(zone):
+    """The steady firm reported May 2019 (200) but not May 2020. The month, the year to date
+    and the catch-up leave it out of May on both sides:
+    Jan..Jun 2020 reported: Feb 20 + 0 + 0, Mar 60 + 0, Apr 0, May 30, Jun 390 = 500;
+    their own 2019 months: May 40 (resumed firm), Jun 360 = 400 -> +25.00 %
+    (counting the missing May as 0 would give 500 / 600, −16.67 %).
+    报送率 of June: the 5 firms of the fixture of the zone's 7 expected (world's 2 never report)."""
+    from django.utils import translation
+
+    from zonedesk.reports.sections import status as section
+
+    z, ids = zone
+    _row(Enterprise.objects.get(pk=ids["steady"]), 2019, 5, 200)
+    st = _status(z)
+    ytd = st.ytd["output_value_wan"]
+    assert (ytd.current, ytd.last_year, percent(ytd.yoy)) == (D(500), D(400), D("25.00"))
+    assert (st.recovery.actual_to_date, st.recovery.last_year_to_date) == (D(500), D(400))
+    may = selectors.status(SYSTEM, selectors.Scope.of_zone(z), Period(2020, 5))
+    assert may.summary.aggregates["output_value_wan"].last_year == D(40)  # steady left out
+    assert (st.summary.reporting, st.expected) == (5, 7)
+    with translation.override("en"):
+        text = section.paragraph(st.facts)
+    assert (
+        "5 of the 7 firms expected reported (71.43%); a firm that did not report a month is "
+        "left out of both years of that month."
+    ) in text

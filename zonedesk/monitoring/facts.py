@@ -24,3 +24,4 @@ class StatusFacts:
     newly_above: int = 0  # 新升规 firms of the year in the scope
     basis: str = "preliminary"  # 快报 (all submitted rows) or 审定 (confirmed rows only)
     unconfirmed: int = 0  # the month's reports not yet confirmed
+    expected: int = 0  # firms expected to report the month (报送率 = reporting / expected)

@@ -220,6 +220,7 @@ class Status:
             newly_above=len(self.newly_above),
             basis=self.basis,
             unconfirmed=self.unconfirmed,
+            expected=self.expected,
         )
 
 
@@ -304,6 +305,41 @@ def _summary_and_totals(
 HALTED_FIRMS_LISTED = 500
 
 
+def _earlier_months(user, scope: Scope, period: Period, firms, size: str, basis: str) -> list:
+    """The summaries of January..the month before `period` (each month's reporting firms against
+    their own figures a year earlier), as `_summary_and_totals` computes the month's own."""
+    earlier = [Period(period.year, m) for m in range(1, period.month)]
+    if not earlier:
+        return []
+    new_months = new_firm_months()
+    if size == "all" and basis == "preliminary" and _sees_whole_zones(user, scope):
+        zone_ids = [z.pk for z in scope.zones]
+        return [
+            indicators.merge(
+                rollups.summaries(zone_ids, p, band=band(), new_months=new_months).values(),
+                band=band(),
+            )
+            for p in earlier
+        ]
+    rows = _firm_months(
+        _figures(basis).filter(
+            enterprise__in=firms,
+            period__in=[q.first_day for p in earlier for q in (p, p.last_year)],
+        )
+    )
+    return [
+        indicators.summarise(
+            rows[p],
+            rows[p.last_year],
+            None,
+            band=band(),
+            new_since=rollups.new_since(p, new_months),
+            new_months=new_months,
+        )
+        for p in earlier
+    ]
+
+
 def average_days_halted(
     firms: QuerySet[Enterprise], period: Period, *, basis: str = "preliminary"
 ) -> indicators.HaltedDays:
@@ -373,17 +409,21 @@ def status(
     firms = sized(_firms(user, scope), period.year, size)
     summary, totals, zones = _summary_and_totals(user, scope, period, firms, by_zone, size, basis)
     jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
+    # One rule for missing reports (docs/statistics.md): a firm that did not report a month is
+    # out of both sides of that month, in the year to date and the catch-up as in the month.
+    months = [*_earlier_months(user, scope, period, firms, size, basis), summary]
     ytd = {
         m: indicators.year_to_date(
             m,
-            _series(totals, m, jan, period.month),
-            _series(totals, m, last_jan, period.month),
+            [s.aggregates[m].current for s in months],
+            [s.aggregates[m].last_year for s in months],
         )
         for m in MEASURES
     }
+    matched_base = [s.aggregates["output_value_wan"].last_year for s in months]
     rec = recovery.recovery(
         year=period.year,
-        last_year=_series(totals, "output_value_wan", last_jan, 12),
+        last_year=matched_base + _series(totals, "output_value_wan", last_jan, 12)[period.month :],
         actual=_series(totals, "output_value_wan", jan, period.month),
         target=target if target is not None else target_for(scope, period.year),
         halted_days=halted_days,

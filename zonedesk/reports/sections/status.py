@@ -4,6 +4,8 @@
 Every number comes from monitoring (`Status.facts`); this module only words them.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -46,6 +48,7 @@ def sentences(facts: StatusFacts) -> list[str]:
         )
         % {"month": month_label(facts.period), "count": s.producing, "scope": _scope(facts)}
     ]
+    out += _reporting_rate(facts)
     if facts.size == "above" and facts.newly_above:
         out.append(
             ngettext(
@@ -63,6 +66,28 @@ def sentences(facts: StatusFacts) -> list[str]:
     out += _changes(facts)
     out += _halted(facts)
     return out + recovery.sentences(facts.recovery) + _basis(facts)
+
+
+def _reporting_rate(facts: StatusFacts) -> list[str]:
+    """报送率, said when some expected firm has not reported: the rule that keeps the missing
+    firms out of both years' sums goes with it."""
+    reported, expected = facts.summary.reporting, facts.expected
+    if not expected or reported >= expected:
+        return []
+    return [
+        ngettext(
+            "%(reported)d of the %(expected)d firm expected reported (%(rate)s); a firm that did "
+            "not report a month is left out of both years of that month.",
+            "%(reported)d of the %(expected)d firms expected reported (%(rate)s); a firm that did "
+            "not report a month is left out of both years of that month.",
+            expected,
+        )
+        % {
+            "reported": reported,
+            "expected": expected,
+            "rate": f"{percent(Decimal(reported) / Decimal(expected))}%",
+        }
+    ]
 
 
 def _basis(facts: StatusFacts) -> list[str]:
