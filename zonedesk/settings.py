@@ -266,6 +266,9 @@ ZONEDESK = {
         "zonedesk.policies.services.on_firms_changed",
         "zonedesk.monitoring.pagecache.on_firms_changed",
     ],
+    # Who acts when given registry columns of firms change (core.events.registry_changed):
+    # monitoring drops the zone-month summaries that depend on the production start date.
+    "ON_REGISTRY_CHANGED": ["zonedesk.monitoring.rollups.on_registry_changed"],
     # Largest spreadsheet accepted for import, in bytes.
     "IMPORT_MAX_BYTES": int(os.environ.get("ZONEDESK_IMPORT_MAX_BYTES", 50 * 1024 * 1024)),
     # Behind nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) set this to 1
@@ -277,6 +280,9 @@ ZONEDESK = {
     # A producing firm whose output is within this fraction of the same month last year is
     # 'level' (持平); beyond it 'above' or 'below'.
     "CAPACITY_BAND": os.environ.get("ZONEDESK_CAPACITY_BAND", "0.05"),
+    # A producing firm is new (新开工) in the months up to this many after its production start
+    # date (the month it started counts as the first; docs/statistics.md).
+    "NEW_FIRM_MONTHS": int(os.environ.get("ZONEDESK_NEW_FIRM_MONTHS", 12)),
     # The year before the epidemic that the utility consumption index compares with
     # (“用电量恢复到疫情前的 X%”: this month against the same month of that year).
     "UTILITY_BASE_YEAR": int(os.environ.get("ZONEDESK_UTILITY_BASE_YEAR", 2019)),

@@ -8,7 +8,12 @@ from decimal import Decimal as D
 import pytest
 
 from zonedesk.monitoring.indicators import percent
-from zonedesk.monitoring.recovery import recovery, required_growth, with_halted_days
+from zonedesk.monitoring.recovery import (
+    recovery,
+    remaining_days,
+    required_growth,
+    with_halted_days,
+)
 
 FLAT = [D(100)] * 12  # last year: 100 every month, ΣB = 1200
 HALF = [D(80)] * 6  # January..June at 80: ΣA = 480, t = 6
@@ -125,7 +130,7 @@ def test_published_figures():
 def test_published_figures_through_recovery():
     """The published rates come out of the whole recovery, with halted days and the year to date."""
     r = recovery(
-        year=2020, last_year=PUBLISHED_B, actual=PUBLISHED_A, target=D("0.08"), halted_days=4
+        year=2020, last_year=PUBLISHED_B, actual=PUBLISHED_A, target=D("0.08"), halted_days=24
     )
     assert r.last_year_total == D(175250)  # 75250 + 100000
     assert r.last_year_to_date == D(75250)
@@ -133,7 +138,7 @@ def test_published_figures_through_recovery():
     assert r.remaining_base == D(100000)
     assert percent(r.catch_up) == D("11.65")
     assert percent(r.to_target) == D("25.67")
-    # 2020 Jul..Dec = 184 days, 4 lost in each of 6 months: 160 worked
+    # 2020 Jul..Dec = 184 days, 24 lost over them: 160 worked
     assert r.catch_up_if_halted == D("0.283952")  # 1.11648 × 184 = 205.43232; / 160 = 1.283952
     assert r.to_target_if_halted == D("0.445182")  # 1.25668 × 184 = 231.22912; / 160 = 1.445182
     # ytd: (63602 − 75250) / 75250 = −11648 / 75250 = −0.154790… -> −15.48 %
@@ -143,37 +148,54 @@ def test_published_figures_through_recovery():
 # --- with_halted_days ------------------------------------------------------------------------
 
 
+def test_remaining_days():
+    """D counts the real days of the months after t, a leap February included."""
+    # 2020 Jul 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30 + Dec 31 = 184
+    assert remaining_days(2020, 6) == 184
+    assert remaining_days(2020, 1) == 335  # Feb 29 + Mar..Dec 306
+    assert remaining_days(2021, 1) == 334  # Feb 28 + 306
+    assert remaining_days(2020, 12) == 0
+
+
 def test_halted_days_2020_second_half():
-    # 2020 Jul 31 + Aug 31 + Sep 30 + Oct 31 + Nov 30 + Dec 31 = 184 days; N = 4: 184 − 24 = 160
-    assert with_halted_days(D("0.2"), 2020, 6, 4) == D("0.38")  # 1.2 × 184 / 160 = 1.38
-    assert with_halted_days(D("0.36"), 2020, 6, 4) == D("0.564")  # 1.36 × 184 / 160 = 1.564
+    """H is the total of days lost over the rest of the year, not a number per month."""
+    # 184 days, H = 24: 160 worked
+    assert with_halted_days(D("0.2"), 2020, 6, 24) == D("0.38")  # 1.2 × 184 / 160 = 1.38
+    assert with_halted_days(D("0.36"), 2020, 6, 24) == D("0.564")  # 1.36 × 184 / 160 = 1.564
+
+
+def test_halted_days_forty_five():
+    """The reference's 45 days can be entered: 184 − 45 = 139 days worked."""
+    # catch-up 11.65 % -> 1.1165 × 184 = 205.436; / 139 = 1.477956… -> 47.80 %
+    assert percent(with_halted_days(D("0.1165"), 2020, 6, 45)) == D("47.80")
 
 
 def test_halted_days_zero_changes_nothing():
     assert with_halted_days(D("0.2"), 2020, 6, 0) == D("0.2")  # 1.2 × 184 / 184
 
 
-def test_halted_days_nearly_whole_months():
-    # N = 30: Jul 1, Aug 1, Sep 0, Oct 1, Nov 0, Dec 1 = 4 days worked; 1.2 × 184 / 4 = 55.2
-    assert with_halted_days(D("0.2"), 2020, 6, 30) == D("54.2")
+def test_halted_days_nearly_every_day():
+    # H = 180: 4 days worked; 1.2 × 184 / 4 = 55.2
+    assert with_halted_days(D("0.2"), 2020, 6, 180) == D("54.2")
 
 
-def test_halted_days_whole_months_is_none():
-    # N = 31: no day worked in Jul..Dec
-    assert with_halted_days(D("0.2"), 2020, 6, 31) is None
+def test_halted_days_every_day_is_none():
+    # H = 184 (or more): no day worked in Jul..Dec
+    assert with_halted_days(D("0.2"), 2020, 6, 184) is None
+    assert with_halted_days(D("0.2"), 2020, 6, 200) is None
 
 
 def test_halted_days_leap_february():
-    """Halted days are taken from the real month lengths, a leap February included."""
-    # 2020, t = 1: Feb 29 + Mar..Dec 306 = 335 days; N = 5 over 11 months: 335 − 55 = 280
-    assert with_halted_days(D("0.12"), 2020, 1, 5) == D("0.34")  # 1.12 × 335 = 375.2; / 280 = 1.34
-    # 2021, t = 1: Feb 28 + 306 = 334 days, 334 − 55 = 279; 1.12 × 334 = 374.08; / 279 = 1.34079 →
-    assert percent(with_halted_days(D("0.12"), 2021, 1, 5)) == D("34.08")
+    """The days worked are taken from the real month lengths, a leap February included."""
+    # 2020, t = 1: 335 days; H = 55: 280 worked
+    assert with_halted_days(D("0.12"), 2020, 1, 55) == D("0.34")  # 1.12 × 335 = 375.2; / 280
+    # 2021, t = 1: 334 days, 334 − 55 = 279; 1.12 × 334 = 374.08; / 279 = 1.34079 →
+    assert percent(with_halted_days(D("0.12"), 2021, 1, 55)) == D("34.08")
 
 
 def test_halted_days_non_leap_year():
-    # 2021, t = 1, N = 14: 334 − 11 × 14 = 180 worked; 0.9 × 334 = 300.6; / 180 = 1.67
-    assert with_halted_days(D("-0.1"), 2021, 1, 14) == D("0.67")
+    # 2021, t = 1, H = 154: 334 − 154 = 180 worked; 0.9 × 334 = 300.6; / 180 = 1.67
+    assert with_halted_days(D("-0.1"), 2021, 1, 154) == D("0.67")
 
 
 def test_halted_days_none_growth_or_no_month_left():
@@ -186,7 +208,7 @@ def test_halted_days_none_growth_or_no_month_left():
 
 def test_recovery_hand_example():
     """The recovery gives the totals, both rates, their halted-days variants and the year to date."""
-    r = recovery(year=2020, last_year=FLAT, actual=HALF, target=D("0.08"), halted_days=4)
+    r = recovery(year=2020, last_year=FLAT, actual=HALF, target=D("0.08"), halted_days=24)
     assert r.year == 2020
     assert r.through_month == 6
     assert r.target == D("0.08")
@@ -196,8 +218,8 @@ def test_recovery_hand_example():
     assert r.remaining_base == D(600)  # 6 × 100
     assert r.catch_up == D("0.2")  # 120 / 600
     assert r.to_target == D("0.36")  # 216 / 600
-    assert r.halted_days == 4
-    assert r.catch_up_if_halted == D("0.38")  # 1.2 × 184 / 160
+    assert r.halted_days == 24
+    assert r.catch_up_if_halted == D("0.38")  # 1.2 × 184 / (184 − 24)
     assert r.to_target_if_halted == D("0.564")  # 1.36 × 184 / 160
     assert r.ytd_change == D("-0.2")  # (480 − 600) / 600
 

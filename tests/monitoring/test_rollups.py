@@ -2,6 +2,7 @@
 summaries follow every write of figures (or are computed from the rows when missing)."""
 
 import dataclasses
+import datetime as dt
 import json
 import random
 from decimal import Decimal
@@ -33,6 +34,7 @@ def _month(rng: random.Random, firms: range, reporting: float) -> list[FirmMonth
                 electricity_kwh=rng.choice([None, rng.randrange(0, 10**6)]),
                 employees=rng.randrange(0, 400),
                 export_value_wan=rng.choice([None, Decimal(rng.randrange(0, 9000)) / 100]),
+                production_start=rng.choice([None, dt.date(2015, 1, 1), dt.date(2020, 3, 1)]),
             )
         )
     return out
@@ -46,9 +48,11 @@ def test_merging_zones_equals_summarising_all_their_firms(seed):
     months = {
         z: [_month(rng, firms, share) for share in (0.9, 0.7, 0.8)] for z, firms in enumerate(zones)
     }
-    parts = [indicators.summarise(*months[z], band=band) for z in range(len(zones))]
+    # New firms by start date (window from July 2019): new, resumed and comparable sums too.
+    by_start = {"band": band, "new_since": dt.date(2019, 7, 1), "new_months": 12}
+    parts = [indicators.summarise(*months[z], **by_start) for z in range(len(zones))]
     whole = indicators.summarise(
-        *([f for z in months for f in months[z][i]] for i in range(3)), band=band
+        *([f for z in months for f in months[z][i]] for i in range(3)), **by_start
     )
     merged = indicators.merge(parts, band=band)
     assert merged == whole

@@ -1,5 +1,7 @@
 """The month's status computed from stored rows: the demo zone states the published figures."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -7,6 +9,7 @@ from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import selectors
+from zonedesk.monitoring.indicators import percent
 from zonedesk.monitoring.models import MonthlyFigure
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +59,11 @@ def test_recovery_command_prints_the_months_and_the_rates(demo, capsys):
     call_command("recovery", "--zone", "demo", "--through", "2020-06", "--target", "10")
     out = capsys.readouterr().out
     assert "年增长 10%" in out and "25.67%" not in out
-    call_command("recovery", "--zone", "demo", "--through", "2020-06", "--halted-days", "3")
-    assert "3" in capsys.readouterr().out.splitlines()[-1]
-    for bad in (["--target", "abc"], ["--target", "NaN"], ["--halted-days", "40"]):
+    call_command("recovery", "--zone", "demo", "--through", "2020-06", "--halted-days", "45")
+    assert "45" in capsys.readouterr().out.splitlines()[-1]
+    # Jul..Dec 2020 has 184 days: 184 is the most that can be lost (and then nothing is said)
+    call_command("recovery", "--zone", "demo", "--through", "2020-06", "--halted-days", "184")
+    for bad in (["--target", "abc"], ["--target", "NaN"], ["--halted-days", "185"]):
         with pytest.raises(CommandError):
             call_command("recovery", "--zone", "demo", "--through", "2020-06", *bad)
 
@@ -98,3 +103,32 @@ def test_unusual_outputs_are_flagged_and_left_out_of_confirm_all(demo, client_fo
         enterprise__officer=officer, period="2020-06-01", status="submitted"
     )
     assert set(left.values_list("enterprise_id", flat=True)) <= unusual
+
+
+def test_the_demo_states_the_published_average_of_45_days_halted(demo):
+    """平均停工 45 天 in June 2020 comes from the stored rows: the 43 firms producing before 2020
+    were halted 45 days each on average from January to June; one more day moves it."""
+    scope = selectors.scope_for(SYSTEM, zone="demo")
+    st = selectors.status(SYSTEM, scope, Period(2020, 6))
+    assert (st.halted.months, st.halted.firms, st.halted.days) == (6, 43, 43 * 45)
+    assert st.halted.average_days == 45
+    # Neither the four new firms (never halted) nor the two halted all month are in it.
+    halted = set(Enterprise.objects.filter(zone__code="demo", status="halted").values_list("pk"))
+    assert not {f for f, _d in st.halted.by_firm} & {pk for (pk,) in halted}
+    assert not {f for f, _d in st.halted.by_firm} & set(st.summary.new_firms)
+    row = MonthlyFigure.objects.filter(
+        enterprise_id=st.halted.by_firm[0][0], period="2020-04-01"
+    ).get()
+    row.days_halted += 22  # 43 × 45 + 22 = 1957; / 43 = 45.51 -> 46
+    row.save()
+    assert selectors.status(SYSTEM, scope, Period(2020, 6)).halted.average_days == 46
+
+
+def test_the_demo_headline_and_comparable_output_growth(demo):
+    """12.78 % headline; without the four new firms (base 0) the same firms grew 12.78 − 8.61
+    = 4.17 % (the two halted firms report 0 in both Junes and change nothing)."""
+    st = selectors.status(SYSTEM, selectors.scope_for(SYSTEM, zone="demo"), Period(2020, 6))
+    out = st.summary.aggregates["output_value_wan"]
+    assert percent(out.yoy) == Decimal("12.78") and percent(out.new_part) == Decimal("8.61")
+    assert out.comparable_firms == 45 and out.comparable_last_year == out.last_year
+    assert percent(out.comparable_yoy) == Decimal("4.17")

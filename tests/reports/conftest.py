@@ -20,6 +20,7 @@ RECOVERY_CASES = [
     ["--target", "10"],
     ["--target", "-50"],
     ["--halted-days", "3"],
+    ["--halted-days", "45"],  # the reference's "平均停产时间按 45 天算", as one total
     ["--target", "10", "--halted-days", "5"],
 ]
 LANGS = ("zh", "en")

@@ -62,11 +62,13 @@ def test_the_sentences_of_a_year(actual, target, expected):
 
 def test_days_lost_to_halts_raise_the_growth_needed_on_the_days_worked():
     rec = recovery(
-        year=2020, last_year=LAST_YEAR, actual=[D(90)] * 6, target=D("0.08"), halted_days=3
+        year=2020, last_year=LAST_YEAR, actual=[D(90)] * 6, target=D("0.08"), halted_days=45
     )
     with translation.override("en"):
         halted = section.sentences(rec)[-1]
-    assert halted.startswith("If every remaining month loses 3 days to halts, the days worked")
+    assert halted.startswith(
+        "If 45 days in all are lost to halts over the rest of the year, the days worked"
+    )
     assert "to catch up and" in halted and halted.endswith("above it to reach the target.")
 
 

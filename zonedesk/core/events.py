@@ -25,3 +25,11 @@ def firms_changed(*, actor: Actor, firms) -> None:
     """The figures or registry entries of `firms` (a queryset) changed."""
     for handler in _handlers(tuple(settings.ZONEDESK.get("ON_FIRMS_CHANGED", ()))):
         handler(actor=actor, firms=firms)
+
+
+def registry_changed(*, actor: Actor, firms, fields: frozenset[str]) -> None:
+    """Registry `fields` (names of Enterprise columns) of `firms` (a queryset) changed: for
+    derived data that depends on a column rather than on the figures (monitoring's zone-month
+    summaries depend on the production start date). Announced beside `firms_changed`."""
+    for handler in _handlers(tuple(settings.ZONEDESK.get("ON_REGISTRY_CHANGED", ()))):
+        handler(actor=actor, firms=firms, fields=fields)

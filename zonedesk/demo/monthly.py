@@ -3,7 +3,8 @@
 The generator is built so that the June 2020 status computed from the stored rows states the
 figures a real county-level zone published for that month (see docs and the reference
 summary): 47 producing; 20 level, 13 above (4 of them new), 14 below; employment +6.28 %;
-output +12.78 % of which new firms 8.61 points; catch-up 11.65 %; the 8 % target 25.67 %.
+output +12.78 % of which new firms 8.61 points; catch-up 11.65 %; the 8 % target 25.67 %; the
+43 firms that resumed after the shutdown halted 45 days on average from January to June.
 Only aggregates are aimed at; every firm's row is ordinary data, and the status is computed
 from the rows like any other month's (change one firm's June output and it changes).
 """
@@ -134,8 +135,10 @@ def _first_months_2020(plan: _Plan) -> None:
     """January to May 2020 (the shutdown), scaled to the published year-to-date figure."""
     rng, output, old, new = plan.rng, plan.output, plan.old, plan.new
     halted_days, wanted = plan.halted_days, plan.wanted
-    # January to May 2020: the Spring Festival, then the shutdown (45 days halted on average
-    # over February and March), then recovery. New firms start in their month of production.
+    # January to May 2020: the Spring Festival, then the shutdown, then recovery: 45 days halted
+    # on average from January to June (平均停工 45 天), a few of them in April (taken out of
+    # March's, so that April's draw leaves the random stream as it was). New firms start in
+    # their month of production.
     shape = {1: 1.02, 2: 0.12, 3: 0.45, 4: 0.93, 5: 1.05}
     feb = [min(29, 27 + rng.choice((-2, -1, 0, 1, 2))) for _ in old]
     mar = [45 - f + rng.choice((-2, -1, 0, 1, 2)) for f in feb]
@@ -143,8 +146,9 @@ def _first_months_2020(plan: _Plan) -> None:
     for i in range(abs(surplus)):  # exactly 45 days on average
         mar[i % 43] -= 1 if surplus > 0 else -1
     for i in range(43):
-        halted_days[i, 2020, 2], halted_days[i, 2020, 3] = feb[i], mar[i]
-        halted_days[i, 2020, 4] = rng.choice((0, 1, 2, 3))
+        april = rng.choice((0, 1, 2, 3))
+        halted_days[i, 2020, 2], halted_days[i, 2020, 3] = feb[i], mar[i] - april
+        halted_days[i, 2020, 4] = april
         for m in (1, 5, 6):
             halted_days[i, 2020, m] = 0
         for m in range(1, 6):
@@ -345,6 +349,10 @@ def load(zone, firms: list[Enterprise]) -> int:
     AnnualFigure.objects.bulk_create(annual(firms, rows))
     FigureEvent.objects.bulk_create(_steps(rows), batch_size=2000)
     monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=[zone.pk])
+    # Above-size status by the threshold: 2019 has no 2018 revenue to go by (the registered
+    # flags stand), 2020 is derived from 2019's revenue (新升规 against 2019).
+    for year in (2019, 2020):
+        monitoring_services.sizes_derive(actor=SYSTEM, zone=zone, year=year)
     AnnualTarget.objects.create(zone=zone, year=2020, output_growth_pct=Decimal(8))
     AnnualTarget.objects.create(zone=zone, year=2019, output_growth_pct=Decimal("7.5"))
     return len(rows)

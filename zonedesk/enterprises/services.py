@@ -195,8 +195,10 @@ def enterprise_update(
         if old != new:
             contacts["contacts"] = [old, new]
     audited_update(actor=actor, instance=enterprise, data=data, fields=UPDATE_FIELDS, also=contacts)
-    if audit.diff(facts, audit.snapshot(enterprise, FACT_FIELDS)):
-        events.firms_changed(actor=actor, firms=Enterprise.objects.filter(pk=enterprise.pk))
+    if changed := audit.diff(facts, audit.snapshot(enterprise, FACT_FIELDS)):
+        firms = Enterprise.objects.filter(pk=enterprise.pk)
+        events.firms_changed(actor=actor, firms=firms)
+        events.registry_changed(actor=actor, firms=firms, fields=frozenset(changed))
     return enterprise
 
 
@@ -291,6 +293,7 @@ def _import_write(*, actor: Actor, rows) -> ImportResult:
     _lock_unchanged(rows)
     to_create, to_update, entries, contacts_new, contacts_changed = [], [], [], [], []
     unchanged = 0
+    fact_changes: dict[str, list[int]] = {}  # registry fact -> the updated firms it changed on
     for row in rows:
         values = {k: v for k, v in vars(row.data).items() if k != "contacts"}
         enterprise = row.existing
@@ -303,6 +306,8 @@ def _import_write(*, actor: Actor, rows) -> ImportResult:
             if name in row.present:
                 setattr(enterprise, name, value)
         changes = audit.diff(before, audit.snapshot(enterprise, AUDITED_FIELDS))
+        for name in FACT_FIELDS & changes.keys():
+            fact_changes.setdefault(name, []).append(enterprise.pk)
         if row.contact is not None:
             contacts = _merge_contact(enterprise, row.contact, contacts_new, contacts_changed)
             if contacts is not None:
@@ -355,6 +360,10 @@ def _import_write(*, actor: Actor, rows) -> ImportResult:
             if len(to_update) <= 5000  # else the zones: fewer query parameters
             else Enterprise.objects.filter(zone_id__in={e.zone_id for e in to_update}),
         )
+        for name, pks in fact_changes.items():
+            events.registry_changed(
+                actor=actor, firms=Enterprise.objects.filter(pk__in=pks), fields=frozenset({name})
+            )
     if to_create:
         # New firms are expected to report (the zone's pages change); they have no figures to
         # match yet, so they are named one by one, never widened to their zones' firms.

@@ -24,8 +24,8 @@ from zonedesk.monitoring.schemas import (
     AnnualOut,
     FigureIn,
     FigureOut,
-    PeriodIn,
     PerMuOut,
+    StatusIn,
     StatusOut,
     UtilityAccountsIn,
     UtilityAccountsOut,
@@ -49,13 +49,13 @@ def _period(raw: str | None, field: str = "period") -> Period | None:
         raise ValidationFailed({field: [_("Not a month: write YYYY-MM, e.g. 2020-06.")]}) from exc
 
 
-def _status(request, scope, period_raw):
+def _status(request, scope, period_raw, size: str = "all", basis: str = "preliminary"):
     if scope is None:
         raise NotFound(_("No such zone or area in your unit."))
     period = _period(period_raw) or selectors.latest_period(request.user, scope)
     if period is None:
         raise NotFound(_("No monthly figures yet."))
-    return status_dict(selectors.status(request.user, scope, period))
+    return status_dict(selectors.status(request.user, scope, period, size=size, basis=basis))
 
 
 def _dashboard_user(request):
@@ -64,17 +64,21 @@ def _dashboard_user(request):
 
 
 @router.get("/zones/{code}/status", response=StatusOut)
-def zone_status(request, code: str, query: Query[PeriodIn]):
+def zone_status(request, code: str, query: Query[StatusIn]):
     """The month's production status of a zone: every number of the status paragraph."""
     _dashboard_user(request)
-    return _status(request, selectors.scope_for(request.user, zone=code), query.period)
+    return _status(
+        request, selectors.scope_for(request.user, zone=code), query.period, query.size, query.basis
+    )
 
 
 @router.get("/areas/{code}/status", response=StatusOut)
-def area_status(request, code: str, query: Query[PeriodIn]):
+def area_status(request, code: str, query: Query[StatusIn]):
     """The same over every zone of a county, city or province."""
     _dashboard_user(request)
-    return _status(request, selectors.scope_for(request.user, area=code), query.period)
+    return _status(
+        request, selectors.scope_for(request.user, area=code), query.period, query.size, query.basis
+    )
 
 
 def _firm(request, pk: int):

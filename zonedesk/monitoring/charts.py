@@ -34,6 +34,9 @@ def key_figures(st: Status) -> list[dict]:
                 "yoy": a.yoy,
                 "mom": a.mom,
                 "new_part": a.new_part if st.summary.new_firms else None,
+                # 可比口径: the same firms in both years, beside the headline
+                "comparable_yoy": a.comparable_yoy,
+                "comparable_firms": a.comparable_firms,
                 # Headcounts are not added up over months: their year to date is an average.
                 "ytd": (ytd.current / ytd.months).quantize(Decimal(1))
                 if m == "employees" and ytd.months
@@ -56,6 +59,7 @@ def class_rows(st: Status) -> list[dict]:
         for cls in (CapacityClass.LEVEL, CapacityClass.ABOVE, CapacityClass.BELOW)
     ]
     rows.append({"key": "new", "label": _("of which new this year"), "count": len(s.new_firms)})
+    rows.append({"key": "resumed", "label": _("of which resumed"), "count": len(s.resumed_firms)})
     rows.append({"key": "halted", "label": _("Reported, not producing"), "count": len(s.halted)})
     rows.append({"key": "missing", "label": _("Not reported"), "count": len(st.missing)})
     return rows
@@ -128,6 +132,7 @@ def _key_figures_sheet(st: Status):
         Column(_("YoY (%)"), 10, "wan"),
         Column(_("MoM (%)"), 10, "wan"),
         Column(_("New firms (points)"), 12, "wan"),
+        Column(_("Comparable basis YoY (%)"), 12, "wan"),
         Column(_("Year to date"), 16, "wan"),
         Column(_("Year to date YoY (%)"), 12, "wan"),
     ]
@@ -144,6 +149,7 @@ def _key_figures_sheet(st: Status):
                 percent(a.yoy),
                 percent(a.mom),
                 percent(a.new_part),
+                percent(a.comparable_yoy),
                 ytd.current,
                 percent(ytd.yoy),
             ]

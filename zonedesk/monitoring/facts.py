@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zonedesk.core.period import Period
-from zonedesk.monitoring.indicators import MonthSummary
+from zonedesk.monitoring.indicators import HaltedDays, MonthSummary
 from zonedesk.monitoring.recovery import Recovery
 
 
@@ -19,6 +19,13 @@ class StatusFacts:
     summary: MonthSummary
     new_firms: tuple[str, ...]  # names, in the summary's order
     recovery: Recovery
+    halted: HaltedDays | None = None  # 平均停工天数 (None: not computed)
+    resumed_firms: tuple[str, ...] = ()  # names of the resumed firms (the first few of them)
+    size: str = "all"  # the size scope: all, above (规模以上), below
+    newly_above: int = 0  # 新升规 firms of the year in the scope
+    basis: str = "preliminary"  # 快报 (all submitted rows) or 审定 (confirmed rows only)
+    unconfirmed: int = 0  # the month's reports not yet confirmed
+    expected: int = 0  # firms expected to report the month (报送率 = reporting / expected)
     # The utility companies' readings against the base year's month, by kind ("power",
     # "water"), where both months have readings (none: the paragraph says nothing of them).
     utility: dict[str, "UtilityIndex"] | None = None

@@ -1,11 +1,18 @@
 """The month's production indicators for a set of firms. Pure Python: no Django, no database.
 
-Definitions (the ones a zone's work summary uses):
+Definitions (the ones a zone's work summary uses; docs/statistics.md, "Production monitoring"):
 - A firm is *producing* in a month when its output is positive and it was not halted all month.
 - Comparisons are like-for-like (同口径): the firms that reported this month, each against its
   own figure for the same month last year (同比) or the previous month (环比).
-- A producing firm with no output in the same month last year is *new*: it is classed
-  'above' and flagged, and never given an (infinite) growth rate of its own.
+- A producing firm is *new* (新开工) when its production start date (投产日期) falls on or after
+  `new_since` (the first day of the month `NEW_FIRM_MONTHS` − 1 months before this one: within the
+  last 12 months by default). A firm without a start date falls back to "no output in the same
+  month last year". A new firm is classed 'above' and flagged, never given a rate of its own.
+- A producing firm that started before the window but had no output in the same month last year
+  (halted, or not reporting then) is *resumed* (复产): classed 'above' like a new firm (output
+  against nothing), flagged and counted apart, and its part of the growth is shown apart too.
+- The *comparable basis* (可比口径) of a figure sums it over the same firms in both periods: the
+  firms that reported it this month and in the same month last year, new firms left out.
 - A producing firm's *capacity class* compares its output with the same month last year:
   'level' within ±band (default 5 %, inclusive), otherwise 'above' or 'below'.
 - The aggregate YoY change of a figure is (ΣA − ΣB) / ΣB over the reporting firms; it splits
@@ -16,6 +23,7 @@ Every rate is an exact Decimal fraction (0.1278 = 12.78 %); rounding is for disp
 (`percent`).
 """
 
+import datetime as dt
 import heapq
 import itertools
 from collections.abc import Iterable, Mapping
@@ -51,6 +59,7 @@ class FirmMonth:
     employees: int | None = None
     export_value_wan: Decimal | None = None
     orders_wan: Decimal | None = None
+    production_start: dt.date | None = None  # the firm's 投产日期 (None: unknown)
 
     @property
     def producing(self) -> bool:
@@ -101,15 +110,34 @@ class FirmClass:
     firm_id: int
     capacity_class: CapacityClass
     new: bool
-    output_change: Decimal | None  # None for new firms
+    output_change: Decimal | None  # None for new and resumed firms
+    resumed: bool = False
 
 
-def classify(current: FirmMonth, base: FirmMonth | None, band: Decimal = DEFAULT_BAND) -> FirmClass:
+def is_new(current: FirmMonth, base: FirmMonth | None, new_since: dt.date | None) -> bool:
+    """Whether a producing firm is new: started production on or after `new_since`; a firm of
+    unknown start (or with no `new_since` given) is new when it had no output a year earlier."""
+    started = current.production_start
+    if new_since is not None and started is not None:
+        return started >= new_since
+    base_output = base.value("output_value_wan") if base is not None else None
+    return base_output is None or base_output <= 0
+
+
+def classify(
+    current: FirmMonth,
+    base: FirmMonth | None,
+    band: Decimal = DEFAULT_BAND,
+    *,
+    new_since: dt.date | None = None,
+) -> FirmClass:
     """The capacity class of a producing firm against the same month last year."""
+    if is_new(current, base, new_since):
+        return FirmClass(current.firm_id, CapacityClass.ABOVE, True, None)
     base_output = base.value("output_value_wan") if base is not None else None
     rate = change(current.value("output_value_wan"), base_output)
-    if rate is None:
-        return FirmClass(current.firm_id, CapacityClass.ABOVE, True, None)
+    if rate is None:  # started before the window, nothing a year earlier: resumed
+        return FirmClass(current.firm_id, CapacityClass.ABOVE, False, None, resumed=True)
     return FirmClass(current.firm_id, _class_of(rate, band), False, rate)
 
 
@@ -130,6 +158,12 @@ class Aggregate:
     last_year: Decimal  # Σ the same firms' figure a year earlier (missing counts as 0)
     previous: Decimal | None  # Σ the same firms' figure a month earlier; None without that month
     new_delta: Decimal = ZERO  # Σ (this month − a year earlier) over the new firms
+    resumed_delta: Decimal = ZERO  # Σ (this month − a year earlier) over the resumed firms
+    # The comparable basis (可比口径): Σ over the firms that gave the figure in both months, new
+    # firms left out; how many they are.
+    comparable_current: Decimal = ZERO
+    comparable_last_year: Decimal = ZERO
+    comparable_firms: int = 0
 
     @cached_property
     def yoy(self) -> Decimal | None:
@@ -145,9 +179,23 @@ class Aggregate:
         return self.new_delta / self.last_year if self.yoy is not None else None
 
     @cached_property
+    def resumed_part(self) -> Decimal | None:
+        """The share of `yoy` brought by resumed firms (percentage points as a fraction)."""
+        return self.resumed_delta / self.last_year if self.yoy is not None else None
+
+    @cached_property
     def existing_part(self) -> Decimal | None:
-        """The rest of `yoy`: new_part + existing_part == yoy exactly."""
-        return _exact_difference(self.yoy, self.new_part) if self.yoy is not None else None
+        """The rest of `yoy`: new_part + resumed_part + existing_part == yoy exactly."""
+        if self.yoy is None:
+            return None
+        return _exact_difference(_exact_difference(self.yoy, self.new_part), self.resumed_part)
+
+    @cached_property
+    def comparable_yoy(self) -> Decimal | None:
+        """(ΣA − ΣB) / ΣB over the comparable firms (可比口径), None without a positive base."""
+        if not self.comparable_firms:
+            return None
+        return change(self.comparable_current, self.comparable_last_year)
 
 
 def aggregate(
@@ -157,9 +205,24 @@ def aggregate(
     last_year: Decimal,
     previous: Decimal | None,
     new_delta: Decimal,
+    resumed_delta: Decimal = ZERO,
+    comparable_current: Decimal = ZERO,
+    comparable_last_year: Decimal = ZERO,
+    comparable_firms: int = 0,
 ) -> Aggregate:
     """One figure's totals (sums add up across zones); its rates are derived when read."""
-    return Aggregate(measure, current, firms, last_year, previous, new_delta)
+    return Aggregate(
+        measure,
+        current,
+        firms,
+        last_year,
+        previous,
+        new_delta,
+        resumed_delta,
+        comparable_current,
+        comparable_last_year,
+        comparable_firms,
+    )
 
 
 def _encode(changes: Iterable[tuple[int, Decimal]]) -> str:
@@ -187,14 +250,16 @@ class MonthSummary:
 
     reporting: int  # firms with figures this month
     producing: int
-    counts: Mapping[CapacityClass, int]  # producing firms per class (new firms are 'above')
-    new_firms: tuple[int, ...]  # producing firms without output a year earlier
+    counts: Mapping[CapacityClass, int]  # producing firms per class (new, resumed: 'above')
+    new_firms: tuple[int, ...]  # producing firms started within the new-firm window
     aggregates: Mapping[str, Aggregate]
     halted: tuple[int, ...]  # reporting, not producing
     not_reported: tuple[int, ...]  # reported a year earlier, not this month
     band: Decimal = DEFAULT_BAND
     # `_encode`d output changes of the producing firms that are not new, one text per part.
     changes: tuple[str, ...] = ()
+    resumed_firms: tuple[int, ...] = ()  # producing, started earlier, no output a year earlier
+    new_months: int | None = None  # the new-firm window it was computed with (None: by output)
 
     def count(self, cls: CapacityClass) -> int:
         return self.counts[cls]
@@ -203,6 +268,8 @@ class MonthSummary:
     def firms(self) -> dict[int, FirmClass]:
         """Every producing firm's class and output change (None for new firms)."""
         out = {f: FirmClass(f, CapacityClass.ABOVE, True, None) for f in self.new_firms}
+        for f in self.resumed_firms:
+            out[f] = FirmClass(f, CapacityClass.ABOVE, False, None, resumed=True)
         for text in self.changes:
             for rate, f in _decode(text):
                 out[f] = FirmClass(f, _class_of(rate, self.band), False, rate)
@@ -240,6 +307,8 @@ class MonthSummary:
             self.not_reported,
             self.band,
             self.firms,
+            self.resumed_firms,
+            self.new_months,
         )
 
     def __eq__(self, other) -> bool:
@@ -273,8 +342,11 @@ def summarise(
     previous: Iterable[FirmMonth] | None = None,
     *,
     band: Decimal = DEFAULT_BAND,
+    new_since: dt.date | None = None,
+    new_months: int | None = None,
 ) -> MonthSummary:
-    """The month's indicators. `previous` is the month before (None: unknown, no 环比)."""
+    """The month's indicators. `previous` is the month before (None: unknown, no 环比);
+    `new_since` the first day of the new-firm window (`new_months` long) ending this month."""
     now = _by_firm(current)
     base = _by_firm(last_year)
     prev = _by_firm(previous) if previous is not None else None
@@ -282,31 +354,47 @@ def summarise(
     firms: dict[int, FirmClass] = {}
     for firm_id, row in now.items():
         if row.producing:
-            firms[firm_id] = classify(row, base.get(firm_id), band)
+            firms[firm_id] = classify(row, base.get(firm_id), band, new_since=new_since)
     new = {f for f, c in firms.items() if c.new}
+    resumed = {f for f, c in firms.items() if c.resumed}
 
     aggregates = {}
     for measure in MEASURES:
-        cur_total = last_total = ZERO
-        new_delta = ZERO
+        cur_total = last_total = new_delta = resumed_delta = cmp_cur = cmp_last = ZERO
         prev_total: Decimal | None = ZERO if prev is not None else None
-        reported = 0
+        reported = comparable = 0
         for firm_id, row in now.items():
             value = getattr(row, measure)  # Decimal or int: the sums below are exact Decimals
             if value is None:
                 continue
             reported += 1
             b = base.get(firm_id)
-            b_value = (getattr(b, measure) if b is not None else None) or ZERO
+            b_given = getattr(b, measure) if b is not None else None
+            b_value = b_given or ZERO
             cur_total += value
             last_total += b_value
             if firm_id in new:
                 new_delta += value - b_value
+            elif b_given is not None:  # the same firm gave the figure in both months
+                comparable += 1
+                cmp_cur += value
+                cmp_last += b_given
+            if firm_id in resumed:
+                resumed_delta += value - b_value
             if prev is not None:
                 p = prev.get(firm_id)
                 prev_total += (getattr(p, measure) if p is not None else None) or ZERO
         aggregates[measure] = aggregate(
-            measure, cur_total, reported, last_total, prev_total, new_delta
+            measure,
+            cur_total,
+            reported,
+            last_total,
+            prev_total,
+            new_delta,
+            resumed_delta,
+            cmp_cur,
+            cmp_last,
+            comparable,
         )
     return _summary(
         reporting=len(now),
@@ -315,10 +403,13 @@ def summarise(
         halted=(f for f, r in now.items() if not r.producing),
         not_reported=set(base) - set(now),
         band=band,
+        new_months=new_months if new_since is not None else None,
     )
 
 
-def _summary(*, reporting, firms, aggregates, halted, not_reported, band) -> MonthSummary:
+def _summary(
+    *, reporting, firms, aggregates, halted, not_reported, band, new_months=None
+) -> MonthSummary:
     """A MonthSummary from its producing firms' classes (`FirmClass` by id)."""
     counts = dict.fromkeys(CapacityClass, 0)
     for c in firms.values():
@@ -332,7 +423,11 @@ def _summary(*, reporting, firms, aggregates, halted, not_reported, band) -> Mon
         halted=tuple(sorted(halted)),
         not_reported=tuple(sorted(not_reported)),
         band=band,
-        changes=(_encode((f, c.output_change) for f, c in firms.items() if not c.new),),
+        changes=(
+            _encode((f, c.output_change) for f, c in firms.items() if c.output_change is not None),
+        ),
+        resumed_firms=tuple(sorted(f for f, c in firms.items() if c.resumed)),
+        new_months=new_months,
     )
 
 
@@ -342,6 +437,9 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
     parts = list(parts)
     if any(p.band != band for p in parts):
         raise ValueError("summaries of different capacity bands cannot be merged")
+    windows = {p.new_months for p in parts if p.new_months is not None}
+    if len(windows) > 1:
+        raise ValueError("summaries of different new-firm windows cannot be merged")
     aggregates = {}
     for measure in MEASURES:
         ms = [p.aggregates[measure] for p in parts]
@@ -353,6 +451,10 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
             sum((a.last_year for a in ms), ZERO),
             None if any(v is None for v in previous) else sum(previous, ZERO),
             sum((a.new_delta for a in ms), ZERO),
+            sum((a.resumed_delta for a in ms), ZERO),
+            sum((a.comparable_current for a in ms), ZERO),
+            sum((a.comparable_last_year for a in ms), ZERO),
+            sum(a.comparable_firms for a in ms),
         )
     return MonthSummary(
         reporting=sum(p.reporting for p in parts),
@@ -364,6 +466,8 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
         not_reported=tuple(sorted(f for p in parts for f in p.not_reported)),
         band=band,
         changes=tuple(text for p in parts for text in p.changes if text),
+        resumed_firms=tuple(sorted(f for p in parts for f in p.resumed_firms)),
+        new_months=windows.pop() if windows else None,
     )
 
 
@@ -376,7 +480,7 @@ def _number(value: str | None) -> Decimal | None:
 
 
 # The layout of summary_to_json; a stored summary of another version is not read.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 
 
 def summary_to_json(s: MonthSummary) -> dict:
@@ -384,7 +488,9 @@ def summary_to_json(s: MonthSummary) -> dict:
     changes = (
         s.changes[0]
         if len(s.changes) == 1
-        else _encode((f, c.output_change) for f, c in s.firms.items() if not c.new)
+        else _encode(
+            (f, c.output_change) for f, c in s.firms.items() if c.output_change is not None
+        )
     )
     return {
         "v": SUMMARY_VERSION,
@@ -395,8 +501,20 @@ def summary_to_json(s: MonthSummary) -> dict:
         "changes": changes,
         "halted": list(s.halted),
         "not_reported": list(s.not_reported),
+        "resumed": list(s.resumed_firms),
+        "new_months": s.new_months,
         "aggregates": {
-            m: [str(a.current), a.firms, str(a.last_year), _text(a.previous), str(a.new_delta)]
+            m: [
+                str(a.current),
+                a.firms,
+                str(a.last_year),
+                _text(a.previous),
+                str(a.new_delta),
+                str(a.resumed_delta),
+                str(a.comparable_current),
+                str(a.comparable_last_year),
+                a.comparable_firms,
+            ]
             for m, a in s.aggregates.items()
         },
     }
@@ -408,8 +526,21 @@ def summary_from_json(data: dict) -> MonthSummary:
         raise ValueError(f"a stored summary of version {data.get('v')}, not {SUMMARY_VERSION}")
     counts = {cls: data["counts"][cls.value] for cls in CapacityClass}
     aggregates = {
-        m: aggregate(m, Decimal(cur), n, Decimal(last), _number(prev), Decimal(delta))
-        for m, (cur, n, last, prev, delta) in data["aggregates"].items()
+        m: aggregate(
+            m,
+            Decimal(cur),
+            n,
+            Decimal(last),
+            _number(prev),
+            Decimal(delta),
+            Decimal(resumed),
+            Decimal(cmp_cur),
+            Decimal(cmp_last),
+            cmp_n,
+        )
+        for m, (cur, n, last, prev, delta, resumed, cmp_cur, cmp_last, cmp_n) in data[
+            "aggregates"
+        ].items()
     }
     return MonthSummary(
         reporting=data["reporting"],
@@ -421,7 +552,34 @@ def summary_from_json(data: dict) -> MonthSummary:
         not_reported=tuple(data["not_reported"]),
         band=Decimal(data["band"]),
         changes=(data["changes"],),
+        resumed_firms=tuple(data["resumed"]),
+        new_months=data["new_months"],
     )
+
+
+@dataclass(frozen=True)
+class HaltedDays:
+    """Average days halted (平均停工天数) of the year so far: over the firms producing in the
+    month that were halted on at least one day from January to it (the firms that resumed after
+    a halt), Σ of their days halted in those months ÷ their number. Firms halted all month (not
+    producing) and firms never halted are outside it; a month a firm did not report adds
+    nothing (its days are unknown). `by_firm` lists (firm id, days) when asked for (a zone)."""
+
+    months: int  # January..t: how many months it covers
+    firms: int
+    days: int
+    by_firm: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def average(self) -> Decimal | None:
+        """Σ days ÷ firms as an exact fraction (None without such firms); shown as whole days."""
+        return Decimal(self.days) / Decimal(self.firms) if self.firms else None
+
+    @property
+    def average_days(self) -> int | None:
+        """The average rounded half-up to whole days, as it is stated."""
+        avg = self.average
+        return None if avg is None else int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ the year ends at (1 + r)·ΣB when every remaining month grows by
 
 over the same month of last year. r = 0 gives the growth needed just to catch up.
 
-What-if: if the remaining months each lose N days to halts, the days that are worked must
-carry the whole remaining output, so the growth needed on them is
-(1 + g)·D / W − 1, with D the calendar days of the remaining months and W the days worked,
-Σ max(days − N, 0) (a month cannot lose more days than it has).
+What-if: if H days in all are lost to halts over the remaining months (the way a zone states
+it: "疫情期间平均停产时间按 45 天算"), the days that are worked must carry the whole remaining
+output, so the growth needed on them is (1 + g)·D / W − 1, with D the calendar days of the
+remaining months and W = D − H the days worked (H < D: some day must be worked).
 """
 
 import calendar
@@ -38,17 +38,23 @@ def required_growth(
     return ((1 + Decimal(target)) * sum(base, ZERO) - done - remaining) / remaining
 
 
+def remaining_days(year: int, through_month: int) -> int:
+    """D: the calendar days of the months after `through_month` (184 after June)."""
+    return sum(calendar.monthrange(year, m)[1] for m in range(through_month + 1, 13))
+
+
 def with_halted_days(
     growth: Decimal | None, year: int, through_month: int, halted_days: int
 ) -> Decimal | None:
-    """The growth needed on the days worked if every remaining month loses `halted_days`."""
+    """The growth needed on the days worked if `halted_days` days in all of the remaining months
+    are lost to halts; None without a growth or when no day would be left to work."""
     if growth is None:
         return None
-    days = [calendar.monthrange(year, m)[1] for m in range(through_month + 1, 13)]
-    worked = sum(max(d - halted_days, 0) for d in days)
+    days = remaining_days(year, through_month)
+    worked = days - halted_days
     if worked <= 0:
         return None
-    return (1 + growth) * sum(days) / worked - 1
+    return (1 + growth) * days / worked - 1
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class Recovery:
     remaining_base: Decimal  # ΣB(t+1..12)
     catch_up: Decimal | None  # g for r = 0
     to_target: Decimal | None  # g for r = target
-    halted_days: int = 0  # the what-if's N (0: no what-if)
+    halted_days: int = 0  # the what-if's H: days lost over the rest of the year (0: no what-if)
     catch_up_if_halted: Decimal | None = None
     to_target_if_halted: Decimal | None = None
 

@@ -24,7 +24,8 @@ from zonedesk.monitoring import figures, indicators, pagecache
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth, MonthSummary
 from zonedesk.monitoring.models import MonthlyFigure, ZoneMonth
 
-ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES)
+# FirmMonth's fields in order: the firm's production start decides whether it is new.
+ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES, "enterprise__production_start")
 # Months whose summary a month's figures enter: itself, the next month, next year's.
 AFFECTS = (0, 1, 12)
 
@@ -73,12 +74,19 @@ def _unscaled(measure: str, whole: int | None):
 
 
 def compute(
-    zone_ids: Iterable[int], periods: Iterable[Period], *, band: Decimal, stored: bool = True
+    zone_ids: Iterable[int],
+    periods: Iterable[Period],
+    *,
+    band: Decimal,
+    new_months: int | None = None,
+    stored: bool = True,
 ) -> dict[tuple[int, Period], tuple[MonthSummary, dict]]:
     """The summary and totals of every (zone, month) asked for, from the stored rows. What is
     `stored` is a month some firm of the zone reported (a month nobody has reported yet is
     computed when read); otherwise a pair is left out only when nobody reported either that
     month or the same month a year earlier."""
+    if new_months is None:
+        new_months = _new_months()
     zone_ids, periods = list(zone_ids), set(periods)
     if stored:
         reported = set(
@@ -105,7 +113,12 @@ def compute(
             if not current and (stored or not months.get(p.last_year)):
                 continue
             summary = indicators.summarise(
-                current, months.get(p.last_year, []), months.get(p.previous, []), band=band
+                current,
+                months.get(p.last_year, []),
+                months.get(p.previous, []),
+                band=band,
+                new_since=new_since(p, new_months),
+                new_months=new_months,
             )
             out[(zone_id, p)] = (summary, _totals(current))
     return out
@@ -115,6 +128,19 @@ def _band() -> Decimal:
     from zonedesk.monitoring.selectors import band
 
     return band()
+
+
+def _new_months() -> int:
+    from zonedesk.monitoring.selectors import new_firm_months
+
+    return new_firm_months()
+
+
+def new_since(period: Period, months: int):
+    """The first day of the new-firm window of `months` months ending with `period`: a firm
+    whose production started on or after it is new in `period` (12: since the month after the
+    same month last year)."""
+    return period.shift(1 - months).first_day
 
 
 def invalidate(zone_ids: Iterable[int], periods: Iterable[Period]) -> None:
@@ -131,6 +157,25 @@ def invalidate(zone_ids: Iterable[int], periods: Iterable[Period]) -> None:
     )
 
 
+def on_registry_changed(*, actor, firms, fields: frozenset[str]) -> None:
+    """Handler of core.events.registry_changed (settings.ZONEDESK["ON_REGISTRY_CHANGED"]): a
+    new production start date may make a firm new, resumed or neither in any month it reported,
+    so the summaries of those months (and the months they enter) are dropped and recomputed."""
+    if "production_start" not in fields:
+        return
+    pairs = (
+        MonthlyFigure.objects.filter(enterprise__in=firms)
+        .values_list("enterprise__zone_id", "period")
+        .order_by()
+        .distinct()
+    )
+    by_zone: dict[int, set[Period]] = defaultdict(set)
+    for zone_id, day in pairs:
+        by_zone[zone_id].add(Period.of(day))
+    for zone_id, periods in by_zone.items():
+        invalidate([zone_id], periods)
+
+
 def refresh(zone_ids: Iterable[int], periods: Iterable[Period]) -> int:
     """Recompute the summaries that figures of `periods` in `zone_ids` enter; returns how many
     are stored (the worker's task after a write)."""
@@ -140,7 +185,7 @@ def refresh(zone_ids: Iterable[int], periods: Iterable[Period]) -> int:
 @transaction.atomic
 def _store(zone_ids: list[int], periods: set[Period]) -> int:
     """Replace the summaries of exactly these zones and months."""
-    computed = compute(zone_ids, periods, band=_band())
+    computed = compute(zone_ids, periods, band=_band(), new_months=_new_months())
     ZoneMonth.objects.filter(zone__in=zone_ids, period__in=[p.first_day for p in periods]).delete()
     ZoneMonth.objects.bulk_create(
         [
@@ -176,19 +221,30 @@ def rebuild(zone_ids: Iterable[int] | None = None, *, chunk: int = 10) -> int:
     return stored
 
 
-def summaries(zone_ids: list[int], period: Period, *, band: Decimal) -> dict[int, MonthSummary]:
-    """Each zone's summary of the month: stored, else computed from the rows (not stored)."""
+def summaries(
+    zone_ids: list[int], period: Period, *, band: Decimal, new_months: int | None = None
+) -> dict[int, MonthSummary]:
+    """Each zone's summary of the month: stored (when computed with the same capacity band and
+    new-firm window), else computed from the rows (not stored)."""
+    if new_months is None:
+        new_months = _new_months()
     out = {}
     for zone_id, data in ZoneMonth.objects.filter(
         zone__in=zone_ids, period=period.first_day
     ).values_list("zone_id", "summary"):
-        if data.get("v") == indicators.SUMMARY_VERSION and data["band"] == str(band):
+        if (
+            data.get("v") == indicators.SUMMARY_VERSION
+            and data["band"] == str(band)
+            and data["new_months"] == new_months
+        ):
             out[zone_id] = indicators.summary_from_json(data)
     missing = [z for z in zone_ids if z not in out]
     if missing:
-        computed = compute(missing, [period], band=band, stored=False)
+        computed = compute(missing, [period], band=band, new_months=new_months, stored=False)
         out.update({z: s for (z, _p), (s, _t) in computed.items()})
-    empty = indicators.summarise([], [], [], band=band)
+    empty = indicators.summarise(
+        [], [], [], band=band, new_since=new_since(period, new_months), new_months=new_months
+    )
     return {z: out.get(z, empty) for z in zone_ids}
 
 

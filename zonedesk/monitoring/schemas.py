@@ -1,8 +1,8 @@
 """The monitoring API's request and response schemas (OpenAPI components keep these names)."""
 
 import datetime as dt
-from decimal import Decimal
-from typing import Annotated
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -36,6 +36,19 @@ class CapacityOut(Schema):
     below: int
     new: int
     new_firms: list[FirmRef]
+    new_firm_months: int | None = Field(
+        description="a firm is new in this many months from its start of production"
+    )
+    resumed: int = Field(description="producing again: started earlier, no output a year earlier")
+    resumed_firms: list[FirmRef]
+
+
+class HaltedDaysOut(Schema):
+    months: int = Field(description="January to the month: how many months it covers")
+    firms: int = Field(description="firms producing in the month that were halted since January")
+    days: int = Field(description="their days halted, January to the month, in all")
+    average_days: int | None = Field(description="days ÷ firms, rounded half-up (平均停工天数)")
+    average: str | None = Field(description="days ÷ firms, exact to 4 places")
 
 
 class FigureTotalsOut(Schema):
@@ -45,7 +58,12 @@ class FigureTotalsOut(Schema):
     yoy_pct: str | None
     mom_pct: str | None
     new_firms_points: str | None
+    resumed_firms_points: str | None
     existing_firms_points: str | None
+    comparable_total: str = Field(description="可比口径: Σ over the same firms in both years")
+    comparable_last_year: str
+    comparable_firms: int
+    comparable_yoy_pct: str | None
     ytd_total: str
     ytd_last_year: str
     ytd_yoy_pct: str | None
@@ -64,11 +82,16 @@ class RecoveryOut(Schema):
 class StatusOut(Schema):
     scope: ScopeOut
     period: str = Field(examples=["2020-06"])
+    size: str = Field(description="the size scope: all, above or below")
+    basis: str = Field(description="preliminary (快报) or confirmed (审定)")
+    firms_unconfirmed: int = Field(description="the month's reports not yet confirmed")
+    newly_above: list[FirmRef] = Field(description="新升规: newly above size this year")
     firms_expected: int
     firms_reported: int
     firms_producing: int
     firms_halted: int
     capacity: CapacityOut
+    halted_days: HaltedDaysOut | None
     figures: dict[str, FigureTotalsOut]
     recovery: RecoveryOut
     not_reported: list[FirmRef]
@@ -133,6 +156,17 @@ class PeriodIn(Schema):
     period: str | None = Field(None, description="YYYY-MM; default: the latest month with figures")
 
 
+class StatusIn(PeriodIn):
+    size: Literal["all", "above", "below"] = Field(
+        "all",
+        description="all firms, the above-size (规模以上) firms of the month's year, or the others",
+    )
+    basis: Literal["preliminary", "confirmed"] = Field(
+        "preliminary",
+        description="快报: every submitted report; 审定: confirmed reports only",
+    )
+
+
 Percent = decimal_input(
     max_digits=5, decimal_places=2, le=200, pattern=r"^(200(\.0{1,2})?|1?\d{1,2}(\.\d{1,2})?)$"
 )
@@ -194,6 +228,19 @@ def _num(value) -> str | None:
     return None if value is None else str(value)
 
 
+def _halted(h) -> dict | None:
+    if h is None:
+        return None
+    avg = h.average
+    return {
+        "months": h.months,
+        "firms": h.firms,
+        "days": h.days,
+        "average_days": h.average_days,
+        "average": None if avg is None else str(avg.quantize(Decimal("0.0001"), ROUND_HALF_UP)),
+    }
+
+
 def status_dict(st: Status) -> dict:
     s, rec = st.summary, st.recovery
     return {
@@ -203,6 +250,10 @@ def status_dict(st: Status) -> dict:
             "name": st.scope.label,
         },
         "period": str(st.period),
+        "size": st.size,
+        "basis": st.basis,
+        "firms_unconfirmed": st.unconfirmed,
+        "newly_above": [{"id": f, "name": st.name(f)} for f in st.newly_above],
         "firms_expected": st.expected,
         "firms_reported": s.reporting,
         "firms_producing": s.producing,
@@ -214,7 +265,11 @@ def status_dict(st: Status) -> dict:
             "below": s.count(CapacityClass.BELOW),
             "new": len(s.new_firms),
             "new_firms": [{"id": f, "name": st.name(f)} for f in s.new_firms],
+            "new_firm_months": s.new_months,
+            "resumed": len(s.resumed_firms),
+            "resumed_firms": [{"id": f, "name": st.name(f)} for f in s.resumed_firms],
         },
+        "halted_days": _halted(st.halted),
         "figures": {
             m: {
                 "total": _num(a.current),
@@ -223,7 +278,12 @@ def status_dict(st: Status) -> dict:
                 "yoy_pct": _pct(a.yoy),
                 "mom_pct": _pct(a.mom),
                 "new_firms_points": _pct(a.new_part),
+                "resumed_firms_points": _pct(a.resumed_part),
                 "existing_firms_points": _pct(a.existing_part),
+                "comparable_total": _num(a.comparable_current),
+                "comparable_last_year": _num(a.comparable_last_year),
+                "comparable_firms": a.comparable_firms,
+                "comparable_yoy_pct": _pct(a.comparable_yoy),
                 "ytd_total": _num(st.ytd[m].current),
                 "ytd_last_year": _num(st.ytd[m].last_year),
                 "ytd_yoy_pct": _pct(st.ytd[m].yoy),

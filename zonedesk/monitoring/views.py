@@ -23,7 +23,7 @@ from zonedesk.core.period import Period
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import access, charts, imports, pagecache, selectors, services
+from zonedesk.monitoring import access, charts, imports, pagecache, recovery, selectors, services
 from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
 from zonedesk.monitoring.services import FIGURE_FIELDS
 from zonedesk.org.access import can_view_dashboard
@@ -56,9 +56,43 @@ def _period(request, scope=None) -> Period:
     return latest or Period.of(timezone.localdate()).previous
 
 
-def _halted_days(request) -> int:
+def _halted_days(request, period: Period) -> int:
+    """The what-if's days lost over the rest of the year (0..the days left after the month);
+    anything else is no what-if, said in a message."""
     raw = request.GET.get("halted", "")
-    return int(raw) if re.fullmatch(r"[0-9]{1,2}", raw) and int(raw) <= 31 else 0
+    if not raw:
+        return 0
+    left = recovery.remaining_days(period.year, period.month)
+    if re.fullmatch(r"[0-9]{1,3}", raw) and int(raw) <= left:
+        return int(raw)
+    messages.warning(
+        request,
+        _(
+            "“%(value)s” is not a number of days lost from 0 to %(left)d (the days left in the "
+            "year after the month): the what-if is not shown."
+        )
+        % {"value": raw[:20], "left": left},
+    )
+    return 0
+
+
+def _size(request) -> str:
+    """The size scope asked for (all / above / below); anything else is all firms."""
+    size = request.GET.get("size", "all")
+    return size if size in selectors.SIZES else "all"
+
+
+def _basis(request) -> str:
+    basis = request.GET.get("basis", "preliminary")
+    return basis if basis in selectors.BASES else "preliminary"
+
+
+def _size_labels():
+    return [
+        ("all", _("All firms")),
+        ("above", _("Above designated size")),
+        ("below", _("Below designated size")),
+    ]
 
 
 def _query(scope, period, **extra) -> str:
@@ -74,7 +108,9 @@ TARGET_FORM_SLOT = "<!-- target form -->"
 def dashboard(request):
     scope = _scope(request)
     period = _period(request, scope)
-    halted = _halted_days(request)
+    halted = _halted_days(request, period)
+    size = _size(request)
+    basis = _basis(request)
     key = pagecache.key(
         request.user,
         [z.pk for z in scope.zones],
@@ -82,13 +118,15 @@ def dashboard(request):
         scope=scope.code,
         period=str(period),
         halted=halted,
+        size=size,
+        basis=basis,
         band=str(selectors.band()),
     )
     page_key = pagecache.page_key(request, key)
     if page_key and (page := cache.get(page_key)) is not None:
         return HttpResponse(page)
     body = pagecache.get_or_render(
-        key, lambda: _dashboard_figures(request.user, scope, period, halted)
+        key, lambda: _dashboard_figures(request.user, scope, period, halted, size, basis)
     )
     zone = scope.zone
     if zone is not None and access.can_set_target(request.user, zone):
@@ -112,6 +150,13 @@ def dashboard(request):
         "query": _query(scope, period),
         "scope_query": f"zone={scope.code}" if zone else f"area={scope.code}",
         "scopes": _scope_choices(request.user),
+        "sizes": _size_labels(),
+        "size": size,
+        "basis": basis,
+        "bases": [
+            ("preliminary", _("Preliminary (all reports)")),
+            ("confirmed", _("Confirmed only")),
+        ],
         # Our own template's output, escaped when it was rendered.
         "body": mark_safe(body),  # noqa: S308
     }
@@ -121,9 +166,13 @@ def dashboard(request):
     return response
 
 
-def _dashboard_figures(user, scope, period: Period, halted: int) -> str:
+def _dashboard_figures(
+    user, scope, period: Period, halted: int, size: str = "all", basis: str = "preliminary"
+) -> str:
     """The dashboard's figures as HTML: the same for everyone who sees what `user` sees."""
-    st = selectors.status(user, scope, period, halted_days=halted, by_zone=True)
+    st = selectors.status(
+        user, scope, period, halted_days=halted, by_zone=True, size=size, basis=basis
+    )
     context = {
         "st": st,
         "scope": scope,
@@ -141,6 +190,9 @@ def _dashboard_figures(user, scope, period: Period, halted: int) -> str:
         else "",
         "band_label": sections.words.target_rate(st.summary.band),
         "halted": halted,
+        "days_left": recovery.remaining_days(period.year, period.month),
+        "new_months": selectors.new_firm_months(),
+        "halted_firms": [(st.name(f), days) for f, days in st.halted.by_firm] if st.halted else [],
     }
     return render_to_string("monitoring/_dashboard_body.html", context)
 
@@ -227,6 +279,7 @@ def _filter_labels():
         ("level", _("Level with last year")),
         ("below", _("Below last year")),
         ("new", _("Newly started")),
+        ("resumed", _("Resumed after a halt")),
         ("unusual", _("Unusual change (±50 %)")),
         ("halted", _("Not producing")),
         ("missing", _("Not reported")),

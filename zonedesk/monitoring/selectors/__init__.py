@@ -5,11 +5,11 @@ for the firms a user may see and hands them over.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -19,6 +19,7 @@ from zonedesk.monitoring.facts import StatusFacts, UtilityIndex
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.models import (
     AnnualTarget,
+    FirmSize,
     ImportJob,
     MonthlyFigure,
     UtilityAccount,
@@ -29,6 +30,8 @@ from zonedesk.org.access import UNIT_WIDE_ROLES, can_view_dashboard
 from zonedesk.org.models import Area, Zone
 from zonedesk.org.selectors import area_get, zone_get, zone_list
 
+# The paragraph names the resumed firms when there are no more than this many.
+NAMED_RESUMED = 10
 TREND_MEASURES = ("output_value_wan", "electricity_kwh", "employees")
 # Firms expected to report every month (construction sites and closed firms are not).
 REPORTING_STATUSES = (Enterprise.Status.PRODUCING, Enterprise.Status.HALTED)
@@ -39,6 +42,13 @@ def band() -> Decimal:
 
     Reference data: not scoped, because it is the deployment's setting, the same for everyone."""
     return Decimal(str(settings.ZONEDESK["CAPACITY_BAND"]))
+
+
+def new_firm_months() -> int:
+    """How many months a firm counts as new (新开工) from its production start date.
+
+    Reference data: not scoped, because it is the deployment's setting, the same for everyone."""
+    return int(settings.ZONEDESK.get("NEW_FIRM_MONTHS", 12))
 
 
 def figure_scope(user) -> QuerySet[MonthlyFigure]:
@@ -121,6 +131,41 @@ def _firms(user, scope: Scope) -> QuerySet[Enterprise]:
     return enterprise_scope(user).filter(zone__in=[z.pk for z in scope.zones])
 
 
+# The scope switch of the status: every firm, the above-size (规模以上) ones, the others.
+SIZES = ("all", "above", "below")
+
+
+def _above_size(year: int) -> Q:
+    """Above-size in `year`: its status of the year (monitoring.services.sizes), else (no
+    status derived or set for that year) the registry's flag."""
+    of_year = FirmSize.objects.filter(enterprise=OuterRef("pk"), year=year)
+    return Q(Exists(of_year.filter(above=True))) | (
+        ~Q(Exists(of_year)) & Q(above_designated_size=True)
+    )
+
+
+def sized(firms: QuerySet[Enterprise], year: int, size: str) -> QuerySet[Enterprise]:
+    """`firms` narrowed to the size scope of the year ("all" keeps them all).
+
+    Reference data: not scoped, because it only narrows `firms`, a queryset the caller has scoped."""
+    if size not in SIZES:
+        raise ValueError(f"size is one of {SIZES}, not {size!r}")
+    if size == "all":
+        return firms
+    return firms.filter(_above_size(year)) if size == "above" else firms.exclude(_above_size(year))
+
+
+def newly_above(firms: QuerySet[Enterprise], year: int) -> list[int]:
+    """The firms (of `firms`) newly above size (新升规) in `year`.
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
+    return list(
+        FirmSize.objects.filter(enterprise__in=firms, year=year, newly_above=True)
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", flat=True)
+    )
+
+
 def _firm_months(figures: QuerySet[MonthlyFigure]) -> dict[Period, list[FirmMonth]]:
     """The figures as FirmMonths by month (read as tuples: a zone's two years in one go)."""
     months: dict[Period, list[FirmMonth]] = defaultdict(list)
@@ -153,6 +198,11 @@ class Status:
     # January..December of the year: (month, last year's total output, this year's or None)
     year_output: list[tuple[Period, Decimal, Decimal | None]] = field(default_factory=list)
     zones: list[tuple[Zone, indicators.MonthSummary]] = field(default_factory=list)
+    halted: indicators.HaltedDays | None = None  # 平均停工天数, January to the month
+    size: str = "all"  # the size scope: all, above (规模以上) or below
+    newly_above: list[int] = field(default_factory=list)  # 新升规 firms of the year in scope
+    basis: str = "preliminary"  # 快报 (all submitted rows) or 审定 (confirmed rows only)
+    unconfirmed: int = 0  # the month's rows submitted but not yet confirmed
     # The utility companies' readings against the base year's month (utility_index)
     utility: dict[str, UtilityIndex] = field(default_factory=dict)
 
@@ -167,8 +217,21 @@ class Status:
     def facts(self) -> StatusFacts:
         """The month as plain data for the status paragraph."""
         names = tuple(self.name(f) for f in self.summary.new_firms)
+        resumed = tuple(self.name(f) for f in self.summary.resumed_firms)
         return StatusFacts(
-            self.scope.label, self.period, self.summary, names, self.recovery, self.utility
+            self.scope.label,
+            self.period,
+            self.summary,
+            names,
+            self.recovery,
+            halted=self.halted,
+            resumed_firms=resumed,
+            size=self.size,
+            newly_above=len(self.newly_above),
+            basis=self.basis,
+            unconfirmed=self.unconfirmed,
+            expected=self.expected,
+            utility=self.utility,
         )
 
 
@@ -178,14 +241,27 @@ def _sees_whole_zones(user, scope: Scope) -> bool:
     return scope.zone is None and (user.is_superuser or user.has_role(*UNIT_WIDE_ROLES))
 
 
-def monthly_totals(firms: QuerySet[Enterprise], first: Period, last: Period) -> dict[Period, dict]:
+# 快报 (preliminary: every submitted row) or 审定 (confirmed rows only).
+BASES = ("preliminary", "confirmed")
+
+
+def _figures(basis: str = "preliminary") -> QuerySet[MonthlyFigure]:
+    """The rows a basis counts: all submitted ones (快报), or the confirmed ones (审定)."""
+    if basis not in BASES:
+        raise ValueError(f"basis is one of {BASES}, not {basis!r}")
+    rows = MonthlyFigure.objects.all()
+    return rows.filter(status=MonthlyFigure.Status.CONFIRMED) if basis == "confirmed" else rows
+
+
+def monthly_totals(
+    firms: QuerySet[Enterprise], first: Period, last: Period, *, basis: str = "preliminary"
+) -> dict[Period, dict]:
     """Σ of every figure per month over `firms`, months first..last (missing months absent).
 
     Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
     rows = (
-        MonthlyFigure.objects.filter(
-            enterprise__in=firms, period__gte=first.first_day, period__lte=last.first_day
-        )
+        _figures(basis)
+        .filter(enterprise__in=firms, period__gte=first.first_day, period__lte=last.first_day)
         .values("period")
         .annotate(firms=Count("id"), **{m: Sum(m) for m in MEASURES})
         .order_by("period")
@@ -212,14 +288,17 @@ def target_version(scope: Scope, year: int) -> int:
     return found.values_list("version", flat=True).first() or 0
 
 
-def _summary_and_totals(user, scope: Scope, period: Period, firms, by_zone: bool):
+def _summary_and_totals(
+    user, scope: Scope, period: Period, firms, by_zone: bool, size: str, basis: str
+):
     """The month's summary, the monthly totals of the last 24 months and, when asked for an
-    area of several zones, each zone's summary."""
+    area of several zones, each zone's summary. The zones' kept summaries cover all their
+    firms: a size scope is summed from the rows."""
     zones = []
-    if _sees_whole_zones(user, scope):
+    if size == "all" and basis == "preliminary" and _sees_whole_zones(user, scope):
         # An area: each zone's month as kept beside the figures (rollups), added up.
         zone_ids = [z.pk for z in scope.zones]
-        parts = rollups.summaries(zone_ids, period, band=band())
+        parts = rollups.summaries(zone_ids, period, band=band(), new_months=new_firm_months())
         summary = indicators.merge(parts.values(), band=band())
         totals = rollups.totals(zone_ids, period.shift(-24), period)
         if by_zone and len(scope.zones) > 1:
@@ -227,15 +306,91 @@ def _summary_and_totals(user, scope: Scope, period: Period, firms, by_zone: bool
     else:
         periods = [period, period.last_year, period.previous]
         months = _firm_months(
-            MonthlyFigure.objects.filter(
-                enterprise__in=firms, period__in=[p.first_day for p in periods]
-            )
+            _figures(basis).filter(enterprise__in=firms, period__in=[p.first_day for p in periods])
         )
         summary = indicators.summarise(
-            months[period], months[period.last_year], months[period.previous], band=band()
+            months[period],
+            months[period.last_year],
+            months[period.previous],
+            band=band(),
+            new_since=rollups.new_since(period, new_firm_months()),
+            new_months=new_firm_months(),
         )
-        totals = monthly_totals(firms, period.shift(-24), period)
+        totals = monthly_totals(firms, period.shift(-24), period, basis=basis)
     return summary, totals, zones
+
+
+# A firm's days halted are listed by name for a scope of up to this many such firms.
+HALTED_FIRMS_LISTED = 500
+
+
+def _earlier_months(user, scope: Scope, period: Period, firms, size: str, basis: str) -> list:
+    """The summaries of January..the month before `period` (each month's reporting firms against
+    their own figures a year earlier), as `_summary_and_totals` computes the month's own."""
+    earlier = [Period(period.year, m) for m in range(1, period.month)]
+    if not earlier:
+        return []
+    new_months = new_firm_months()
+    if size == "all" and basis == "preliminary" and _sees_whole_zones(user, scope):
+        zone_ids = [z.pk for z in scope.zones]
+        return [
+            indicators.merge(
+                rollups.summaries(zone_ids, p, band=band(), new_months=new_months).values(),
+                band=band(),
+            )
+            for p in earlier
+        ]
+    rows = _firm_months(
+        _figures(basis).filter(
+            enterprise__in=firms,
+            period__in=[q.first_day for p in earlier for q in (p, p.last_year)],
+        )
+    )
+    return [
+        indicators.summarise(
+            rows[p],
+            rows[p.last_year],
+            None,
+            band=band(),
+            new_since=rollups.new_since(p, new_months),
+            new_months=new_months,
+        )
+        for p in earlier
+    ]
+
+
+def average_days_halted(
+    firms: QuerySet[Enterprise], period: Period, *, basis: str = "preliminary"
+) -> indicators.HaltedDays:
+    """平均停工天数 of `firms` for January..`period` (indicators.HaltedDays): one grouped query
+    over the rows with days halted, limited to the firms producing in `period`.
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
+    producing = (
+        _figures(basis)
+        .filter(
+            enterprise__in=firms,
+            period=period.first_day,
+            output_value_wan__gt=0,
+            days_halted__lt=period.days,
+        )
+        .values("enterprise")
+    )
+    halted = _figures(basis).filter(
+        enterprise__in=producing,
+        period__gte=Period(period.year, 1).first_day,
+        period__lte=period.first_day,
+        days_halted__gt=0,
+    )
+    totals = halted.aggregate(firms=Count("enterprise", distinct=True), days=Sum("days_halted"))
+    rows = halted.values("enterprise").annotate(days=Sum("days_halted")).order_by()
+    n, days = totals["firms"] or 0, int(totals["days"] or 0)
+    listed = ()
+    if 0 < n <= HALTED_FIRMS_LISTED:
+        listed = tuple(
+            sorted(((r["enterprise"], int(r["days"])) for r in rows), key=lambda x: x[0])
+        )
+    return indicators.HaltedDays(months=period.month, firms=n, days=days, by_firm=listed)
 
 
 def _series(totals: dict, measure: str, first: Period, n: int) -> list[Decimal]:
@@ -265,22 +420,29 @@ def status(
     target: Decimal | None = None,
     halted_days: int = 0,
     by_zone: bool = False,
+    size: str = "all",
+    basis: str = "preliminary",
 ) -> Status:
-    """The month's indicators for the scope; `target` (a fraction) overrides the stored one."""
-    firms = _firms(user, scope)
-    summary, totals, zones = _summary_and_totals(user, scope, period, firms, by_zone)
+    """The month's indicators for the scope; `target` (a fraction) overrides the stored one;
+    `size` narrows it to the above-size or below-size firms of the month's year."""
+    firms = sized(_firms(user, scope), period.year, size)
+    summary, totals, zones = _summary_and_totals(user, scope, period, firms, by_zone, size, basis)
     jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
+    # One rule for missing reports (docs/statistics.md): a firm that did not report a month is
+    # out of both sides of that month, in the year to date and the catch-up as in the month.
+    months = [*_earlier_months(user, scope, period, firms, size, basis), summary]
     ytd = {
         m: indicators.year_to_date(
             m,
-            _series(totals, m, jan, period.month),
-            _series(totals, m, last_jan, period.month),
+            [s.aggregates[m].current for s in months],
+            [s.aggregates[m].last_year for s in months],
         )
         for m in MEASURES
     }
+    matched_base = [s.aggregates["output_value_wan"].last_year for s in months]
     rec = recovery.recovery(
         year=period.year,
-        last_year=_series(totals, "output_value_wan", last_jan, 12),
+        last_year=matched_base + _series(totals, "output_value_wan", last_jan, 12)[period.month :],
         actual=_series(totals, "output_value_wan", jan, period.month),
         target=target if target is not None else target_for(scope, period.year),
         halted_days=halted_days,
@@ -301,7 +463,16 @@ def status(
     missing = list(
         expected.exclude(Exists(reported)).select_related("zone", "officer").order_by("name")
     )
-    named = set(summary.new_firms) | {c.firm_id for c in summary.top_falls(10)}
+    halted = average_days_halted(firms, period, basis=basis)
+    unconfirmed = MonthlyFigure.objects.filter(
+        enterprise__in=firms, period=period.first_day, status=MonthlyFigure.Status.SUBMITTED
+    ).count()
+    named = (
+        set(summary.new_firms)
+        | set(summary.resumed_firms[: NAMED_RESUMED + 1])
+        | {c.firm_id for c in summary.top_falls(10)}
+        | {f for f, _days in halted.by_firm}
+    )
     names = dict(Enterprise.objects.filter(pk__in=named).values_list("pk", "name"))
 
     return Status(
@@ -316,6 +487,11 @@ def status(
         expected=expected.count(),
         zones=zones,
         year_output=_year_output(totals, period),
+        halted=halted,
+        size=size,
+        newly_above=newly_above(firms, period.year) if size != "below" else [],
+        basis=basis,
+        unconfirmed=unconfirmed,
         utility=utility_index(user, scope, period),
     )
 
@@ -324,7 +500,8 @@ def firm_names(st: Status) -> dict[int, str]:
     """Names of every firm the status mentions (the page names only the first ten falls).
 
     Reference data: not scoped, because the firms are those of a status computed for the user."""
-    ids = {c.firm_id for c in st.summary.falls} - set(st.names)
+    ids = {c.firm_id for c in st.summary.falls} | set(st.summary.resumed_firms)
+    ids -= set(st.names)
     return {**st.names, **dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))}
 
 
@@ -354,6 +531,11 @@ class FirmRow:
     capacity_class: str  # above / level / below / halted / missing
     new: bool
     unusual: bool = False  # output moved by more than ±50 % on last month or last year
+    resumed: bool = False  # producing again, nothing a year earlier (indicators: 复产)
+    # A resumed firm's own basis: its latest month of output before the same month last year
+    # (the level before the halt), and this month's output against it.
+    own_basis: tuple[Period, Decimal] | None = None
+    own_basis_change: Decimal | None = None
 
     @property
     def reported(self) -> bool:
@@ -365,6 +547,7 @@ FIRM_FILTERS = (
     "level",
     "below",
     "new",
+    "resumed",
     "halted",
     "missing",
     "submitted",
@@ -389,6 +572,7 @@ def shown(rows: list[FirmRow], show: str) -> list[FirmRow]:
         if not show
         or show == r.capacity_class
         or (show == "new" and r.new)
+        or (show == "resumed" and r.resumed)
         or (show == "unusual" and r.unusual)
         or (r.figure is not None and show == r.figure.status)
     ]
@@ -417,6 +601,7 @@ def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[Firm
         .order_by("name", "id")
     )
     rows = []
+    listed = list(listed)
     for e in listed:
         f = figures.get(e.pk)
         if f is None:
@@ -427,11 +612,15 @@ def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[Firm
                 days_in_month=period.days,
                 days_halted=f.days_halted,
                 output_value_wan=f.output_value_wan,
+                production_start=e.production_start,
             )
             if month.producing:
                 b = base.get(e.pk)
                 fc = indicators.classify(
-                    month, FirmMonth(e.pk, output_value_wan=b) if b is not None else None, band()
+                    month,
+                    FirmMonth(e.pk, output_value_wan=b) if b is not None else None,
+                    band(),
+                    new_since=rollups.new_since(period, new_firm_months()),
                 )
                 cls = fc.capacity_class.value
             else:
@@ -446,9 +635,45 @@ def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[Firm
                 new=bool(fc and fc.new),
                 unusual=f is not None
                 and indicators.unusual(f.output_value_wan, previous.get(e.pk), base.get(e.pk)),
+                resumed=bool(fc and fc.resumed),
             )
         )
-    return shown(rows, show)
+    return shown(_with_own_basis(rows, period), show)
+
+
+def _with_own_basis(rows: list[FirmRow], period: Period) -> list[FirmRow]:
+    """The resumed firms' rows with their own basis: the latest month with output before the
+    same month last year, and this month's output against it (one query for all of them)."""
+    resumed = [r.enterprise.pk for r in rows if r.resumed]
+    if not resumed:
+        return rows
+    latest = Subquery(
+        MonthlyFigure.objects.filter(
+            enterprise=OuterRef("enterprise"),
+            period__lt=period.last_year.first_day,
+            output_value_wan__gt=0,
+        )
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    found = {
+        firm: (Period.of(day), output)
+        for firm, day, output in MonthlyFigure.objects.filter(
+            enterprise__in=resumed, period=latest
+        ).values_list("enterprise_id", "period", "output_value_wan")
+    }
+    return [
+        replace(
+            r,
+            own_basis=found[r.enterprise.pk],
+            own_basis_change=indicators.change(
+                r.figure.output_value_wan, found[r.enterprise.pk][1]
+            ),
+        )
+        if r.resumed and r.enterprise.pk in found
+        else r
+        for r in rows
+    ]
 
 
 def reference_months(

@@ -17,6 +17,7 @@ from zonedesk.monitoring.services.figures import (
     target_set,
     zone_months_rebuild,
 )
+from zonedesk.monitoring.services.sizes import size_override, size_threshold, sizes_derive
 from zonedesk.monitoring.services.uploads import (
     ImportResult,
     import_run,
@@ -43,6 +44,9 @@ __all__ = [
     "import_run",
     "import_start",
     "monthly_import",
+    "size_override",
+    "size_threshold",
+    "sizes_derive",
     "target_set",
     "utility_accounts_set",
     "utility_import",

@@ -62,6 +62,6 @@ def _halted(rec: Recovery) -> str:
         else ""
     )
     return _(
-        "If every remaining month loses %(days)d days to halts, the days worked must "
-        "be %(catch_up)s above last year's to catch up%(target)s."
+        "If %(days)d days in all are lost to halts over the rest of the year, the days worked "
+        "must be %(catch_up)s above last year's to catch up%(target)s."
     ) % {"days": rec.halted_days, "catch_up": rate(rec.catch_up_if_halted), "target": target}

@@ -4,6 +4,8 @@
 Every number comes from monitoring (`Status.facts`); this module only words them.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +24,15 @@ def paragraph(facts: StatusFacts) -> str:
     return joined(sentences(facts))
 
 
+def _scope(facts: StatusFacts) -> str:
+    """The scope's name, with the size scope when it is not all firms."""
+    if facts.size == "above":
+        return facts.scope + _(" (above designated size)")
+    if facts.size == "below":
+        return facts.scope + _(" (below designated size)")
+    return facts.scope
+
+
 def sentences(facts: StatusFacts) -> list[str]:
     s = facts.summary
     if not s.reporting:
@@ -35,8 +46,18 @@ def sentences(facts: StatusFacts) -> list[str]:
             "In %(month)s, %(count)d firms of %(scope)s were producing.",
             s.producing,
         )
-        % {"month": month_label(facts.period), "count": s.producing, "scope": facts.scope}
+        % {"month": month_label(facts.period), "count": s.producing, "scope": _scope(facts)}
     ]
+    out += _reporting_rate(facts)
+    if facts.size == "above" and facts.newly_above:
+        out.append(
+            ngettext(
+                "%(count)d firm is newly above designated size this year.",
+                "%(count)d firms are newly above designated size this year.",
+                facts.newly_above,
+            )
+            % {"count": facts.newly_above}
+        )
     if not s.aggregates["output_value_wan"].last_year:
         out.append(_("There are no figures for the same month last year to compare with."))
         return out
@@ -44,7 +65,54 @@ def sentences(facts: StatusFacts) -> list[str]:
         out.append(_capacity(facts))
     out += _changes(facts)
     out += utility_sentences(facts)
-    return out + recovery.sentences(facts.recovery)
+    out += _halted(facts)
+    return out + recovery.sentences(facts.recovery) + _basis(facts)
+
+
+def _reporting_rate(facts: StatusFacts) -> list[str]:
+    """报送率, said when some expected firm has not reported: the rule that keeps the missing
+    firms out of both years' sums goes with it."""
+    reported, expected = facts.summary.reporting, facts.expected
+    if not expected or reported >= expected:
+        return []
+    return [
+        ngettext(
+            "%(reported)d of the %(expected)d firm expected reported (%(rate)s); a firm that did "
+            "not report a month is left out of both years of that month.",
+            "%(reported)d of the %(expected)d firms expected reported (%(rate)s); a firm that did "
+            "not report a month is left out of both years of that month.",
+            expected,
+        )
+        % {
+            "reported": reported,
+            "expected": expected,
+            "rate": f"{percent(Decimal(reported) / Decimal(expected))}%",
+        }
+    ]
+
+
+def _basis(facts: StatusFacts) -> list[str]:
+    """快报 or 审定: said whenever the month has reports not yet confirmed (otherwise the two
+    are the same figures)."""
+    if not facts.unconfirmed:
+        return []
+    if facts.basis == "confirmed":
+        return [
+            ngettext(
+                "Confirmed figures (审定): %(count)d report not yet confirmed is left out.",
+                "Confirmed figures (审定): %(count)d reports not yet confirmed are left out.",
+                facts.unconfirmed,
+            )
+            % {"count": facts.unconfirmed}
+        ]
+    return [
+        ngettext(
+            "Preliminary figures (快报): they include %(count)d report not yet confirmed.",
+            "Preliminary figures (快报): they include %(count)d reports not yet confirmed.",
+            facts.unconfirmed,
+        )
+        % {"count": facts.unconfirmed}
+    ]
 
 
 def _capacity(facts: StatusFacts) -> str:
@@ -64,9 +132,39 @@ def _capacity(facts: StatusFacts) -> str:
     ) % {
         "level": s.count(CapacityClass.LEVEL),
         "above": s.count(CapacityClass.ABOVE),
-        "new": new_part,
+        "new": new_part + _resumed(facts),
         "below": s.count(CapacityClass.BELOW),
     }
+
+
+def _halted(facts: StatusFacts) -> list[str]:
+    """平均停工天数: the producing firms halted on some day since January, and their average."""
+    h = facts.halted
+    if h is None or not h.firms:
+        return []
+    return [
+        ngettext(
+            "From month 1 to month %(last)d, %(count)d producing firm had been halted, for "
+            "%(days)d days on average.",
+            "From month 1 to month %(last)d, %(count)d producing firms had been halted, for "
+            "%(days)d days on average.",
+            h.firms,
+        )
+        % {"last": h.months, "count": h.firms, "days": h.average_days}
+    ]
+
+
+def _resumed(facts: StatusFacts) -> str:
+    """The resumed firms inside the 'above' count, named when they are few."""
+    count = len(facts.summary.resumed_firms)
+    if not count:
+        return ""
+    if count <= NEW_FIRMS_NAMED and len(facts.resumed_firms) == count:
+        return _(" (%(count)d of them resumed after a halt: %(names)s)") % {
+            "count": count,
+            "names": _(", ").join(facts.resumed_firms),
+        }
+    return _(" (%(count)d of them resumed after a halt)") % {"count": count}
 
 
 def _changes(facts: StatusFacts) -> list[str]:
@@ -90,11 +188,21 @@ def _changes(facts: StatusFacts) -> list[str]:
             if s.new_firms and output.new_part is not None
             else ""
         )
+        if s.resumed_firms and output.resumed_part is not None:
+            new_share += _(" (resumed firms: %(points)s points)") % {
+                "points": percent(output.resumed_part)
+            }
         out.append(
             _(
                 "The firms' total monthly output value was %(change)s on the same month last year%(new)s."
             )
             % {"change": change(output.yoy), "new": new_share}
+        )
+    revenue = s.aggregates["revenue_wan"]
+    if revenue.firms and revenue.yoy is not None:
+        out.append(
+            _("Main business revenue was %(change)s on the same month last year.")
+            % {"change": change(revenue.yoy)}
         )
     electricity, water = s.aggregates["electricity_kwh"], s.aggregates["water_t"]
     if electricity.firms or water.firms:
@@ -102,7 +210,33 @@ def _changes(facts: StatusFacts) -> list[str]:
             _("Electricity use was %(electricity)s and water use %(water)s on a year earlier.")
             % {"electricity": change(electricity.yoy), "water": change(water.yoy)}
         )
-    return out
+    return out + _comparable(facts)
+
+
+def _comparable(facts: StatusFacts) -> list[str]:
+    """可比口径 beside the headline: the same firms in both years (new firms left out), for the
+    five figures; said only when it differs from the headline for one of them (as shown)."""
+    s = facts.summary
+    labels = {
+        "output_value_wan": _("output %(change)s"),
+        "revenue_wan": _("revenue %(change)s"),
+        "employees": _("employment %(change)s"),
+        "electricity_kwh": _("electricity %(change)s"),
+        "water_t": _("water %(change)s"),
+    }
+    parts, differs = [], False
+    for measure, label in labels.items():
+        a = s.aggregates[measure]
+        if a.comparable_yoy is None:
+            continue
+        parts.append(label % {"change": change(a.comparable_yoy)})
+        differs |= percent(a.comparable_yoy) != percent(a.yoy)
+    if not parts or not differs:
+        return []
+    return [
+        _("On a comparable basis (the same firms in both years, new firms left out): %(figures)s.")
+        % {"figures": _(", ").join(parts)}
+    ]
 
 
 def utility_sentences(facts: StatusFacts) -> list[str]:

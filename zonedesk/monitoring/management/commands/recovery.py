@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
 from zonedesk.monitoring import indicators, selectors
+from zonedesk.monitoring.recovery import remaining_days
 from zonedesk.reports import sections
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             "--halted-days",
             type=int,
             default=0,
-            help="what-if: every remaining month loses this many days to halts",
+            help="what-if: this many days in all are lost to halts over the rest of the year",
         )
 
     def handle(self, *args, **options):
@@ -45,8 +46,15 @@ class Command(BaseCommand):
                     raise CommandError(_("--target must be a percentage, e.g. 8 or 7.5.")) from exc
                 if not target.is_finite() or not -1 < target <= 5:
                     raise CommandError(_("--target must be a percentage, e.g. 8 or 7.5."))
-            if not 0 <= options["halted_days"] <= 31:
-                raise CommandError(_("--halted-days must be between 0 and 31."))
+            left = remaining_days(period.year, period.month)
+            if not 0 <= options["halted_days"] <= left:
+                raise CommandError(
+                    _(
+                        "--halted-days must be between 0 and %(left)d (the days left in the year "
+                        "after %(month)s)."
+                    )
+                    % {"left": left, "month": period}
+                )
             st = selectors.status(
                 user, scope, period, target=target, halted_days=options["halted_days"]
             )

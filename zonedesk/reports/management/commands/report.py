@@ -40,6 +40,18 @@ class Command(BaseCommand):
         status = sub.add_parser("status", help="the production status paragraph of a month")
         commands.add_scope_arguments(status)
         status.add_argument("--json", action="store_true", help="the figures as JSON instead")
+        status.add_argument(
+            "--size",
+            choices=["all", "above", "below"],
+            default="all",
+            help="all firms, the above-size (规模以上) ones or the others",
+        )
+        status.add_argument(
+            "--basis",
+            choices=["preliminary", "confirmed"],
+            default="preliminary",
+            help="快报: every submitted report (default); 审定: confirmed reports only",
+        )
         hard = sub.add_parser("difficulties", help="the difficulties firms raised")
         hard.add_argument("--zone", required=True, help="zone code, e.g. demo")
         hard.add_argument("--period", required=True, help="a month YYYY-MM or a quarter YYYY-Qn")
@@ -58,7 +70,7 @@ class Command(BaseCommand):
                 code=options["zone"] or options["area"],
                 user=user,
             )
-            st = selectors.status(user, scope, period)
+            st = selectors.status(user, scope, period, size=options["size"], basis=options["basis"])
             if options["json"]:
                 self.stdout.write(json.dumps(status_dict(st), ensure_ascii=False, indent=2))
             else:
