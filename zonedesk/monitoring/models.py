@@ -330,7 +330,7 @@ class SizeThreshold(models.Model):
     revenue_wan = models.DecimalField(
         _("annual main business revenue at least (10k yuan)"), max_digits=14, decimal_places=2
     )
-    source = models.CharField(_("source"), max_length=300)
+    source = models.CharField(_("source"), max_length=300, validators=[validate_text])
 
     class Meta:
         verbose_name = _("above-size threshold")
@@ -374,7 +374,9 @@ class FirmSize(models.Model):
     )
     derived = models.BooleanField(_("above size by the threshold"), null=True)
     override = models.BooleanField(_("set by hand"), null=True)
-    override_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    override_reason = models.CharField(
+        _("reason"), max_length=300, blank=True, validators=[validate_text]
+    )
     above = models.BooleanField(_("above designated size"), default=False)
     newly_above = models.BooleanField(_("newly above size (新升规)"), default=False)
     computed_at = models.DateTimeField(auto_now=True)
