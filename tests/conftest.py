@@ -148,3 +148,39 @@ def pytest_runtest_teardown(item, nextitem):
     with item.config.stash[blocking_manager_key].unblock():
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(_DEMO["seeds"])
+
+
+# --- the migrations' rows, given back before each transactional test --------------------------
+# A transactional test empties every table when it ends, the rows the data migrations wrote
+# included (dated thresholds, evaluation schemes, holidays): the next one gets them back.
+_SKIPPED_APPS = {"contenttypes", "auth", "sessions", "admin"}
+
+
+@pytest.fixture(scope="session")
+def _migration_rows(django_db_setup, django_db_blocker) -> list[str]:
+    from django.apps import apps
+    from django.core import serializers
+
+    rows = []
+    with django_db_blocker.unblock():
+        for model in apps.get_models():
+            meta = model._meta
+            if meta.app_label in _SKIPPED_APPS or meta.proxy or not meta.managed:
+                continue
+            found = model._base_manager.all()
+            if found.exists():
+                rows.append(serializers.serialize("json", found))
+    return rows
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_back(request):
+    if _group(request.node) != 1:
+        return
+    from django.core import serializers
+
+    rows = request.getfixturevalue("_migration_rows")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        for chunk in rows:
+            for obj in serializers.deserialize("json", chunk):
+                obj.save()
