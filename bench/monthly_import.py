@@ -50,7 +50,8 @@ def _run(*, runs: int, log) -> list[dict]:
         # The export's layout (the template's columns, firms by name), as a park sends it back.
         rows = []
         for r in sheet[:limit]:
-            values = [r[at[name]] for name in imports.FIGURES]
+            # optional columns the synthetic zone does not draw (tax, energy) stay empty
+            values = [r[at[name]] if name in at else None for name in imports.FIGURES]
             if changed:
                 values[0] = round(values[0] * 1.03, 2)  # output
                 values[4] += 1  # employees
@@ -123,7 +124,10 @@ def _run(*, runs: int, log) -> list[dict]:
 
     # The limit: python-calamine reads the file, the rows go in with one bulk load (COPY on
     # PostgreSQL, one executemany on SQLite), in one transaction; no checks at all.
-    integer = [figures.SPECS[name].integer for name in imports.FIGURES]
+    # The sheet's figure columns the synthetic zone writes, in the sheet's order (its columns
+    # start at the fourth: credit code, name, month).
+    kept = [i for i, name in enumerate(imports.FIGURES) if name in at]
+    integer = [figures.SPECS[imports.FIGURES[i]].integer for i in kept]
     read_times, load_times = [], []
 
     def limit_load():
@@ -140,7 +144,7 @@ def _run(*, runs: int, log) -> list[dict]:
                 first_day,
                 *(
                     None if v == "" else int(v) if whole else v
-                    for v, whole in zip(c[3:], integer, strict=True)
+                    for v, whole in zip([c[3 + i] for i in kept], integer, strict=True)
                 ),
                 MonthlyFigure.Status.SUBMITTED,
                 now,

@@ -45,6 +45,8 @@ class Ghost:
         return real_reverse(name, args=args, **kwargs)
 
     def replace(self, value):
+        if isinstance(value, matrix.Fixed):
+            return value
         if isinstance(value, uuid.UUID):
             new = uuid.uuid4()
         elif isinstance(value, int):

@@ -207,6 +207,7 @@ def test_a_stale_measure_edit_shows_the_other_rules(world, client_for):
         "title": "稳岗补贴（合成）",
         "benefit_type": "subsidy",
         "mode": "application",
+        "firm_statuses": ["producing", "halted"],
         "eligibility": "employees >= 20",
         "version": read_at,
     }

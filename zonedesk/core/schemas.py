@@ -28,17 +28,20 @@ def _document_text(schema: dict, _model) -> None:
 
 
 class InputSchema(Schema):
-    """Base of every API input: text may not contain NUL (PostgreSQL cannot store it)."""
+    """Base of every API input: text, alone or in a list, may not contain NUL (PostgreSQL cannot
+    store it) nor a lone surrogate."""
 
     model_config = ConfigDict(json_schema_extra=_document_text)
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if "\x00" in value:
+        for text in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(text, str):
+                continue
+            if "\x00" in text:
                 raise ValueError("NUL characters are not allowed / 不允许空字符（NUL）")
-            if _SURROGATE.search(value):
+            if _SURROGATE.search(text):
                 raise ValueError(
                     "A lone UTF-16 surrogate is not a character / 含有无效字符（孤立的UTF-16代理项）"
                 )
