@@ -784,7 +784,9 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 ["户号", "户名", "抄表年月", "用电量(千瓦时)"], [["3100000001", "甲", JUNE, 10]]
             )
             upload = SimpleUploadedFile("power.xlsx", sheet)
-            return client.post(reverse(name, args=[zone.code, Fixed("power")]), {"file": upload}), None
+            return client.post(
+                reverse(name, args=[zone.code, Fixed("power")]), {"file": upload}
+            ), None
         case "enterprises:detail" | "enterprises:edit":
             return client.get(reverse(name, args=[firm.pk])), None
         case "enterprises:list" | "api:list_firms":
