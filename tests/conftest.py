@@ -72,13 +72,18 @@ def client_for(client):
     return make
 
 
-# --- the demo zone, loaded once per test process -----------------------------------------------
+# --- the migrations' rows, and the demo zone loaded once per test process ------------------------
+# A transactional test empties every table when it ends, the rows the data migrations wrote
+# included (dated thresholds, evaluation schemes, holidays): each transactional test gets them back
+# first (_migration_rows_back).
+#
 # Loading the demo takes seconds; the tests that read it (not in a live server) share one copy,
 # committed before their own transaction, which rolls back what each test changes. They run
 # together, at the end of the database tests (pytest_collection_modifyitems below); after the
-# last of them the database is emptied and given back the rows the migrations wrote, so the tests
-# that follow (live servers, transactional tests) start as they would have without it.
-_DEMO = {"committed": False, "seeds": None}
+# last of them the database is emptied and given back the migrations' rows, so the tests that
+# follow start as they would have without it.
+_SKIPPED_APPS = {"contenttypes", "auth", "sessions", "admin"}  # rebuilt by flush's post_migrate
+_STATE = {"demo_committed": False, "migration_rows": []}
 
 
 def _group(item) -> int:
@@ -106,25 +111,56 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (_group(item), _shares_the_demo(item)))
 
 
+def _give_back_migration_rows() -> None:
+    from django.core import serializers
+
+    for chunk in _STATE["migration_rows"]:
+        for obj in serializers.deserialize("json", chunk):
+            obj.save()
+
+
 @pytest.fixture(scope="session")
-def _demo_committed(django_db_setup, django_db_blocker):
+def _migration_rows(django_db_setup, django_db_blocker) -> None:
+    """The rows the migrations wrote, read once, before any test commits anything."""
+    from django.apps import apps
+    from django.core import serializers
+
+    with django_db_blocker.unblock():
+        for model in apps.get_models():
+            meta = model._meta
+            if meta.app_label in _SKIPPED_APPS or meta.proxy or not meta.managed:
+                continue
+            found = model._base_manager.all()
+            if found.exists():
+                _STATE["migration_rows"].append(serializers.serialize("json", found))
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_back(request):
+    if _group(request.node) != 1:
+        return
+    request.getfixturevalue("_migration_rows")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        _give_back_migration_rows()
+
+
+@pytest.fixture(scope="session")
+def _demo_committed(_migration_rows, django_db_blocker):
     """Load the demo outside any test's transaction (once: a session fixture set up before any
     function fixture opens the test's transaction)."""
     import io
 
     from django.core.management import call_command
-    from django.db import connection
 
     with django_db_blocker.unblock():
-        _DEMO["seeds"] = connection.creation.serialize_db_to_string()
         call_command("demo", force=True, stdout=io.StringIO())
-    _DEMO["committed"] = True
+    _STATE["demo_committed"] = True
 
 
 @pytest.fixture
 def demo(_demo_committed, db):
     """The demo zone, as `zonedesk demo` loads it (its writes roll back with the test's)."""
-    if not _DEMO["committed"]:  # emptied already (tests of another order): load it in this test
+    if not _STATE["demo_committed"]:  # emptied already (tests of another order): load it here
         import io
 
         from django.core.management import call_command
@@ -135,9 +171,9 @@ def demo(_demo_committed, db):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if not _DEMO["committed"] or (nextitem is not None and _shares_the_demo(nextitem)):
+    if not _STATE["demo_committed"] or (nextitem is not None and _shares_the_demo(nextitem)):
         return
-    _DEMO["committed"] = False
+    _STATE["demo_committed"] = False
     if nextitem is None:
         return  # the last test: the test databases are gone already (never flush another one)
     from django.core.management import call_command
@@ -146,41 +182,5 @@ def pytest_runtest_teardown(item, nextitem):
 
     assert "test" in str(connection.settings_dict["NAME"]), connection.settings_dict["NAME"]
     with item.config.stash[blocking_manager_key].unblock():
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(_DEMO["seeds"])
-
-
-# --- the migrations' rows, given back before each transactional test --------------------------
-# A transactional test empties every table when it ends, the rows the data migrations wrote
-# included (dated thresholds, evaluation schemes, holidays): the next one gets them back.
-_SKIPPED_APPS = {"contenttypes", "auth", "sessions", "admin"}
-
-
-@pytest.fixture(scope="session")
-def _migration_rows(django_db_setup, django_db_blocker) -> list[str]:
-    from django.apps import apps
-    from django.core import serializers
-
-    rows = []
-    with django_db_blocker.unblock():
-        for model in apps.get_models():
-            meta = model._meta
-            if meta.app_label in _SKIPPED_APPS or meta.proxy or not meta.managed:
-                continue
-            found = model._base_manager.all()
-            if found.exists():
-                rows.append(serializers.serialize("json", found))
-    return rows
-
-
-@pytest.fixture(autouse=True)
-def _migration_rows_back(request):
-    if _group(request.node) != 1:
-        return
-    from django.core import serializers
-
-    rows = request.getfixturevalue("_migration_rows")
-    with request.getfixturevalue("django_db_blocker").unblock():
-        for chunk in rows:
-            for obj in serializers.deserialize("json", chunk):
-                obj.save()
+        call_command("flush", interactive=False, verbosity=0)
+        _give_back_migration_rows()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from zonedesk.demo import data, monthly
+from zonedesk.demo import data, monthly, utility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,10 +16,13 @@ def test_the_leader_opens_the_warnings_and_acknowledges_one(demo, live_server, o
     page.get_by_test_id("alerts-link").click()
     table = page.get_by_test_id("alert-table")
     plan = data.firm_plan()
+    # Two drifts: one firm's own reports (demo.monthly), one firm's power company's readings
+    # against its reports (demo.utility).
     drift = table.locator("tr[data-testid$=-power_drift]")
-    expect(drift).to_have_count(1)
-    expect(drift).to_contain_text("%")
+    expect(drift).to_have_count(2)
+    expect(drift.first).to_contain_text("%")
     expect(table).to_contain_text(plan[monthly.DRIFTING]["name"])
+    expect(table).to_contain_text(plan[utility.DRIFTING]["name"])
     falling = table.locator("tr[data-testid$=-declining]")
     expect(falling).to_have_count(1)
     expect(falling).to_contain_text("→")
@@ -37,5 +40,5 @@ def test_the_leader_opens_the_warnings_and_acknowledges_one(demo, live_server, o
     page.get_by_test_id("state").select_option("open")
     page.get_by_role("button", name="Show").or_(page.get_by_role("button", name="显示")).click()
     expect(table.locator("tr[data-testid$=-declining]")).to_have_count(0)
-    expect(table.locator("tr[data-testid$=-power_drift]")).to_have_count(1)
+    expect(table.locator("tr[data-testid$=-power_drift]")).to_have_count(2)
     assert problems == []

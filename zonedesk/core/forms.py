@@ -70,6 +70,22 @@ def _raw(value):
     return str(value)
 
 
+def _put(data, key: str, field: forms.Field, value) -> None:
+    """Set a form's data (a QueryDict, or a dict in tests) to `value` as a browser would send it:
+    an unticked checkbox sends nothing, a multiple choice one value per item."""
+    if isinstance(field, forms.BooleanField):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+        return
+    raw = _raw(value)
+    if isinstance(raw, list) and hasattr(data, "setlist"):
+        data.setlist(key, raw)
+    else:
+        data[key] = raw
+
+
 def _display(field: forms.Field, value) -> str:
     """A stored value as the user reads it: a choice's label, yes/no, a record's name."""
     if value in (None, "") or (isinstance(value, list | tuple) and not value):
@@ -148,13 +164,7 @@ class VersionedFormMixin:
             if name in read and mine == read[name]:
                 # Changed by the other person only: the form takes their value, so saving
                 # again does not silently put back what the user read.
-                raw, key = _raw(stored[name]), self.add_prefix(name)
-                if isinstance(field, forms.BooleanField):
-                    data.pop(key, None) if not stored[name] else data.__setitem__(key, "on")
-                elif isinstance(raw, list):
-                    data.setlist(key, raw) if hasattr(data, "setlist") else data.update({key: raw})
-                else:
-                    data[key] = raw
+                _put(data, self.add_prefix(name), field, stored[name])
                 field.taken = self.taken[name] = _display(field, stored[name])
             else:
                 field.theirs = self.conflict[name] = _display(field, stored[name])

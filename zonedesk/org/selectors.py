@@ -128,6 +128,25 @@ def audit_list(user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry
     return qs.order_by("-seq")
 
 
+# Ids per query when the audit log names the records its entries point to.
+NAMES_BATCH = 1000
+
+
+def audit_record_names(wanted: dict) -> dict:
+    """The names of the records audit entries point to ({model: ids} in, {(model, id): name}
+    out), one query per kind of record and thousand ids.
+
+    Reference data: not scoped, because the ids come from entries the auditor already may read
+    (the entries of their unit, naming that unit's records)."""
+    names = {}
+    for model, ids in wanted.items():
+        ids = sorted(ids)
+        for start in range(0, len(ids), NAMES_BATCH):
+            for obj in model._base_manager.filter(pk__in=ids[start : start + NAMES_BATCH]):
+                names[(model, str(obj.pk))] = str(obj)
+    return names
+
+
 def zone_names(ids) -> dict[int, str]:
     """Zone names by id, to label audit entries.
 

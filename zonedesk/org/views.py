@@ -148,8 +148,8 @@ def _shown(value, *, field=None, key: str = "", names: dict | None = None) -> st
 
 
 def _related_names(entries, types) -> dict:
-    """The names of the records the entries' changes point to (a firm, an officer), read in one
-    query per kind of record: {(model, id): name}."""
+    """The names of the records the entries' changes point to (a firm, an officer):
+    {(model, id): name}."""
     wanted: dict = {}
     for e in entries:
         model = apps.get_model(e.target_type) if e.target_type in types else None
@@ -162,11 +162,7 @@ def _related_names(entries, types) -> dict:
             wanted.setdefault(field.related_model, set()).update(
                 str(v) for v in flat if isinstance(v, int | str) and str(v).isdigit()
             )
-    names = {}
-    for model, ids in wanted.items():
-        for obj in model._base_manager.filter(pk__in=list(ids)[:1000]):
-            names[(model, str(obj.pk))] = str(obj)
-    return names
+    return selectors.audit_record_names(wanted)
 
 
 def _labelled(entries) -> list[dict]:
