@@ -5,11 +5,11 @@ for the firms a user may see and hands them over.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -19,12 +19,8 @@ from zonedesk.monitoring.facts import StatusFacts, UtilityIndex
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.models import (
     AnnualTarget,
-    FirmSize,
     ImportJob,
     MonthlyFigure,
-    UtilityAccount,
-    UtilityKind,
-    UtilityReading,
 )
 from zonedesk.org.access import UNIT_WIDE_ROLES, can_view_dashboard
 from zonedesk.org.models import Area, Zone
@@ -131,41 +127,6 @@ def _firms(user, scope: Scope) -> QuerySet[Enterprise]:
     return enterprise_scope(user).filter(zone__in=[z.pk for z in scope.zones])
 
 
-# The scope switch of the status: every firm, the above-size (规模以上) ones, the others.
-SIZES = ("all", "above", "below")
-
-
-def _above_size(year: int) -> Q:
-    """Above-size in `year`: its status of the year (monitoring.services.sizes), else (no
-    status derived or set for that year) the registry's flag."""
-    of_year = FirmSize.objects.filter(enterprise=OuterRef("pk"), year=year)
-    return Q(Exists(of_year.filter(above=True))) | (
-        ~Q(Exists(of_year)) & Q(above_designated_size=True)
-    )
-
-
-def sized(firms: QuerySet[Enterprise], year: int, size: str) -> QuerySet[Enterprise]:
-    """`firms` narrowed to the size scope of the year ("all" keeps them all).
-
-    Reference data: not scoped, because it only narrows `firms`, a queryset the caller has scoped."""
-    if size not in SIZES:
-        raise ValueError(f"size is one of {SIZES}, not {size!r}")
-    if size == "all":
-        return firms
-    return firms.filter(_above_size(year)) if size == "above" else firms.exclude(_above_size(year))
-
-
-def newly_above(firms: QuerySet[Enterprise], year: int) -> list[int]:
-    """The firms (of `firms`) newly above size (新升规) in `year`.
-
-    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
-    return list(
-        FirmSize.objects.filter(enterprise__in=firms, year=year, newly_above=True)
-        .order_by("enterprise_id")
-        .values_list("enterprise_id", flat=True)
-    )
-
-
 def _firm_months(figures: QuerySet[MonthlyFigure]) -> dict[Period, list[FirmMonth]]:
     """The figures as FirmMonths by month (read as tuples: a zone's two years in one go)."""
     months: dict[Period, list[FirmMonth]] = defaultdict(list)
@@ -269,6 +230,14 @@ def monthly_totals(
     return {Period.of(r.pop("period")): r for r in rows}
 
 
+def expected_firms(firms: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
+    """The firms that should report for the month: producing or halted, and started by its end.
+
+    Reference data: not scoped, because it only narrows `firms`, a queryset the caller has scoped."""
+    end = period.shift(1).first_day
+    return firms.filter(status__in=REPORTING_STATUSES).exclude(production_start__gte=end)
+
+
 def target_for(scope: Scope, year: int) -> Decimal | None:
     """The zone's growth target as a fraction (0.08), or None.
 
@@ -320,10 +289,6 @@ def _summary_and_totals(
     return summary, totals, zones
 
 
-# A firm's days halted are listed by name for a scope of up to this many such firms.
-HALTED_FIRMS_LISTED = 500
-
-
 def _earlier_months(user, scope: Scope, period: Period, firms, size: str, basis: str) -> list:
     """The summaries of January..the month before `period` (each month's reporting firms against
     their own figures a year earlier), as `_summary_and_totals` computes the month's own."""
@@ -357,40 +322,6 @@ def _earlier_months(user, scope: Scope, period: Period, firms, size: str, basis:
         )
         for p in earlier
     ]
-
-
-def average_days_halted(
-    firms: QuerySet[Enterprise], period: Period, *, basis: str = "preliminary"
-) -> indicators.HaltedDays:
-    """平均停工天数 of `firms` for January..`period` (indicators.HaltedDays): one grouped query
-    over the rows with days halted, limited to the firms producing in `period`.
-
-    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
-    producing = (
-        _figures(basis)
-        .filter(
-            enterprise__in=firms,
-            period=period.first_day,
-            output_value_wan__gt=0,
-            days_halted__lt=period.days,
-        )
-        .values("enterprise")
-    )
-    halted = _figures(basis).filter(
-        enterprise__in=producing,
-        period__gte=Period(period.year, 1).first_day,
-        period__lte=period.first_day,
-        days_halted__gt=0,
-    )
-    totals = halted.aggregate(firms=Count("enterprise", distinct=True), days=Sum("days_halted"))
-    rows = halted.values("enterprise").annotate(days=Sum("days_halted")).order_by()
-    n, days = totals["firms"] or 0, int(totals["days"] or 0)
-    listed = ()
-    if 0 < n <= HALTED_FIRMS_LISTED:
-        listed = tuple(
-            sorted(((r["enterprise"], int(r["days"])) for r in rows), key=lambda x: x[0])
-        )
-    return indicators.HaltedDays(months=period.month, firms=n, days=days, by_firm=listed)
 
 
 def _series(totals: dict, measure: str, first: Period, n: int) -> list[Decimal]:
@@ -520,177 +451,6 @@ def latest_period_of(firms: QuerySet[Enterprise]) -> Period | None:
     return Period.of(latest["latest"]) if latest["latest"] else None
 
 
-@dataclass(frozen=True)
-class FirmRow:
-    """One firm's line in the month's table (the dashboard's drill-down)."""
-
-    enterprise: Enterprise
-    figure: MonthlyFigure | None
-    last_year_output: Decimal | None
-    output_change: Decimal | None
-    capacity_class: str  # above / level / below / halted / missing
-    new: bool
-    unusual: bool = False  # output moved by more than ±50 % on last month or last year
-    resumed: bool = False  # producing again, nothing a year earlier (indicators: 复产)
-    # A resumed firm's own basis: its latest month of output before the same month last year
-    # (the level before the halt), and this month's output against it.
-    own_basis: tuple[Period, Decimal] | None = None
-    own_basis_change: Decimal | None = None
-
-    @property
-    def reported(self) -> bool:
-        return self.figure is not None
-
-
-FIRM_FILTERS = (
-    "above",
-    "level",
-    "below",
-    "new",
-    "resumed",
-    "halted",
-    "missing",
-    "submitted",
-    "confirmed",
-    "unusual",
-)
-
-
-def expected_firms(firms: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
-    """The firms that should report for the month: producing or halted, and started by its end.
-
-    Reference data: not scoped, because it only narrows `firms`, a queryset the caller has scoped."""
-    end = period.shift(1).first_day
-    return firms.filter(status__in=REPORTING_STATUSES).exclude(production_start__gte=end)
-
-
-def shown(rows: list[FirmRow], show: str) -> list[FirmRow]:
-    """The rows a filter of the firm table keeps ('' keeps all)."""
-    return [
-        r
-        for r in rows
-        if not show
-        or show == r.capacity_class
-        or (show == "new" and r.new)
-        or (show == "resumed" and r.resumed)
-        or (show == "unusual" and r.unusual)
-        or (r.figure is not None and show == r.figure.status)
-    ]
-
-
-def month_rows(user, zone: Zone, period: Period, *, show: str = "") -> list[FirmRow]:
-    """Every firm of the zone that reported or should have, with its class for the month."""
-    firms = enterprise_scope(user).filter(zone=zone)
-    figures = {
-        f.enterprise_id: f
-        for f in MonthlyFigure.objects.filter(enterprise__in=firms, period=period.first_day)
-    }
-    base = dict(
-        MonthlyFigure.objects.filter(
-            enterprise__in=firms, period=period.last_year.first_day
-        ).values_list("enterprise_id", "output_value_wan")
-    )
-    previous = dict(
-        MonthlyFigure.objects.filter(
-            enterprise__in=firms, period=period.previous.first_day
-        ).values_list("enterprise_id", "output_value_wan")
-    )
-    listed = (
-        (firms.filter(pk__in=list(figures)) | expected_firms(firms, period))
-        .select_related("officer", "zone__area")
-        .order_by("name", "id")
-    )
-    rows = []
-    listed = list(listed)
-    for e in listed:
-        f = figures.get(e.pk)
-        if f is None:
-            cls, fc = "missing", None
-        else:
-            month = FirmMonth(
-                firm_id=e.pk,
-                days_in_month=period.days,
-                days_halted=f.days_halted,
-                output_value_wan=f.output_value_wan,
-                production_start=e.production_start,
-            )
-            if month.producing:
-                b = base.get(e.pk)
-                fc = indicators.classify(
-                    month,
-                    FirmMonth(e.pk, output_value_wan=b) if b is not None else None,
-                    band(),
-                    new_since=rollups.new_since(period, new_firm_months()),
-                )
-                cls = fc.capacity_class.value
-            else:
-                cls, fc = "halted", None
-        rows.append(
-            FirmRow(
-                enterprise=e,
-                figure=f,
-                last_year_output=base.get(e.pk),
-                output_change=fc.output_change if fc else None,
-                capacity_class=cls,
-                new=bool(fc and fc.new),
-                unusual=f is not None
-                and indicators.unusual(f.output_value_wan, previous.get(e.pk), base.get(e.pk)),
-                resumed=bool(fc and fc.resumed),
-            )
-        )
-    return shown(_with_own_basis(rows, period), show)
-
-
-def _with_own_basis(rows: list[FirmRow], period: Period) -> list[FirmRow]:
-    """The resumed firms' rows with their own basis: the latest month with output before the
-    same month last year, and this month's output against it (one query for all of them)."""
-    resumed = [r.enterprise.pk for r in rows if r.resumed]
-    if not resumed:
-        return rows
-    latest = Subquery(
-        MonthlyFigure.objects.filter(
-            enterprise=OuterRef("enterprise"),
-            period__lt=period.last_year.first_day,
-            output_value_wan__gt=0,
-        )
-        .order_by("-period")
-        .values("period")[:1]
-    )
-    found = {
-        firm: (Period.of(day), output)
-        for firm, day, output in MonthlyFigure.objects.filter(
-            enterprise__in=resumed, period=latest
-        ).values_list("enterprise_id", "period", "output_value_wan")
-    }
-    return [
-        replace(
-            r,
-            own_basis=found[r.enterprise.pk],
-            own_basis_change=indicators.change(
-                r.figure.output_value_wan, found[r.enterprise.pk][1]
-            ),
-        )
-        if r.resumed and r.enterprise.pk in found
-        else r
-        for r in rows
-    ]
-
-
-def reference_months(
-    user, *, enterprise: Enterprise, period: Period
-) -> list[tuple[str, Period, MonthlyFigure]]:
-    """The previous month's and the same month last year's figures, shown beside the form."""
-    found = {
-        Period.of(f.period): f
-        for f in figure_scope(user).filter(
-            enterprise=enterprise,
-            period__in=[period.previous.first_day, period.last_year.first_day],
-        )
-    }
-    labels = [("previous", period.previous), ("last_year", period.last_year)]
-    return [(key, p, found[p]) for key, p in labels if p in found]
-
-
 def import_job_get(user, *, pk) -> ImportJob | None:
     """An upload's job: only the user who uploaded it sees it (superusers see all)."""
     if not (user and user.is_authenticated):
@@ -723,115 +483,18 @@ figure_sums = columnar.figure_sums
 firms_by_latest_month = columnar.firms_by_latest_month
 
 
-# Utility data (services.utility): a firm's accounts and the scope's consumption index.
-
-
-def utility_accounts(user, *, enterprise: Enterprise) -> dict[str, list[str]] | None:
-    """The firm's power and water account numbers by kind; None when the firm is not the
-    user's to see."""
-    if not enterprise_scope(user).filter(pk=enterprise.pk).exists():
-        return None
-    accounts: dict[str, list[str]] = {k: [] for k in UtilityKind.values}
-    for kind, number in UtilityAccount.objects.filter(enterprise=enterprise).values_list(
-        "kind", "number"
-    ):
-        accounts[kind].append(number)
-    return accounts
-
-
-def utility_base_year() -> int:
-    """The year before the epidemic that the consumption index compares with (a deployment's
-    setting, ZONEDESK["UTILITY_BASE_YEAR"], 2019 unless set)."""
-    return int(settings.ZONEDESK.get("UTILITY_BASE_YEAR", 2019))
-
-
-def utility_index(
-    user, scope: Scope, period: Period, *, base_year: int | None = None
-) -> dict[str, UtilityIndex]:
-    """The scope's power and water consumption in `period` against the same month of the base
-    year, from the companies' readings of the accounts recorded on the firms the user sees in
-    the scope (unmatched readings count nowhere); a kind is absent unless both months have
-    readings (and the base month's total is not zero), or when `period` is not after the base
-    year. One grouped query over the (kind, period, firm) index."""
-    base = Period(base_year or utility_base_year(), period.month)
-    if period.year <= base.year:
-        return {}
-    rows = (
-        UtilityReading.objects.filter(
-            kind__in=UtilityKind.values,  # the index's leading column
-            period__in=[period.first_day, base.first_day],
-            enterprise__in=_firms(user, scope),
-        )
-        .values("kind", "period")
-        .annotate(accounts=Count("id"), power=Sum("electricity_kwh"), water=Sum("water_t"))
-    )
-    totals = {
-        (r["kind"], Period.of(r["period"])): (
-            # SQLite sums decimals as floats: back to the stored hundredths.
-            Decimal(
-                str((r["power"] if r["kind"] == UtilityKind.POWER else r["water"]) or 0)
-            ).quantize(Decimal("0.01")),
-            r["accounts"],
-        )
-        for r in rows
-    }
-    out = {}
-    for kind in UtilityKind.values:
-        now, then = totals.get((kind, period)), totals.get((kind, base))
-        if now is None or then is None or not then[0]:
-            continue
-        out[kind] = UtilityIndex(kind, period, base, now[0], then[0], now[1], then[1])
-    return out
-
-
-@dataclass(frozen=True)
-class UtilityMonth:
-    """A firm's month from both sources: what it reported and what the companies read."""
-
-    period: Period
-    reported_kwh: int | None
-    read_kwh: Decimal | None
-    reported_t: int | None
-    read_t: Decimal | None
-
-
-def firm_utility_months(user, *, enterprise: Enterprise, months: int = 6) -> list[UtilityMonth]:
-    """The firm's latest months with a company reading, newest first, beside its own report."""
-    if not enterprise_scope(user).filter(pk=enterprise.pk).exists():
-        return []
-    read: dict[Period, dict] = defaultdict(dict)
-    latest = (
-        UtilityReading.objects.filter(enterprise=enterprise)
-        .values_list("period", flat=True)
-        .distinct()
-        .order_by("-period")[:months]
-    )
-    periods = sorted({Period.of(d) for d in latest}, reverse=True)
-    days = [p.first_day for p in periods]
-    for kind, day, kwh, t in UtilityReading.objects.filter(
-        enterprise=enterprise, period__in=days
-    ).values_list("kind", "period", "electricity_kwh", "water_t"):
-        slot = read[Period.of(day)]
-        slot[kind] = (slot.get(kind) or 0) + (kwh if kind == UtilityKind.POWER else t)
-    own = {
-        Period.of(day): (kwh, t)
-        for day, kwh, t in MonthlyFigure.objects.filter(
-            enterprise=enterprise, period__in=days
-        ).values_list("period", "electricity_kwh", "water_t")
-    }
-    return [
-        UtilityMonth(
-            p,
-            own.get(p, (None, None))[0],
-            read[p].get(UtilityKind.POWER),
-            own.get(p, (None, None))[1],
-            read[p].get(UtilityKind.WATER),
-        )
-        for p in periods
-    ]
-
-
 # The per-mu evaluation's reads live in their own module, re-exported here.
+from zonedesk.monitoring.selectors.halted import (  # noqa: E402, F401
+    HALTED_FIRMS_LISTED,
+    average_days_halted,
+)
+from zonedesk.monitoring.selectors.month import (  # noqa: E402, F401
+    FIRM_FILTERS,
+    FirmRow,
+    month_rows,
+    reference_months,
+    shown,
+)
 from zonedesk.monitoring.selectors.permu import (  # noqa: E402, F401
     PerMuReport,
     PerMuRow,
@@ -839,4 +502,12 @@ from zonedesk.monitoring.selectors.permu import (  # noqa: E402, F401
     permu_facts,
     permu_report,
     scheme_for,
+)
+from zonedesk.monitoring.selectors.sizes import SIZES, newly_above, sized  # noqa: E402, F401
+from zonedesk.monitoring.selectors.utility import (  # noqa: E402, F401
+    UtilityMonth,
+    firm_utility_months,
+    utility_accounts,
+    utility_base_year,
+    utility_index,
 )

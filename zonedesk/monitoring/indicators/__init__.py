@@ -471,133 +471,34 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
     )
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+from zonedesk.monitoring.indicators.stored import (  # noqa: E402
+    SUMMARY_VERSION,
+    summary_from_json,
+    summary_to_json,
+)
+from zonedesk.monitoring.indicators.year import HaltedDays, YearToDate, year_to_date  # noqa: E402
 
-
-def _number(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-# The layout of summary_to_json; a stored summary of another version is not read.
-SUMMARY_VERSION = 3
-
-
-def summary_to_json(s: MonthSummary) -> dict:
-    """A summary as JSON-ready data (exact decimals as strings), read back by summary_from_json."""
-    changes = (
-        s.changes[0]
-        if len(s.changes) == 1
-        else _encode(
-            (f, c.output_change) for f, c in s.firms.items() if c.output_change is not None
-        )
-    )
-    return {
-        "v": SUMMARY_VERSION,
-        "reporting": s.reporting,
-        "band": str(s.band),
-        "counts": {cls.value: n for cls, n in s.counts.items()},
-        "new": list(s.new_firms),
-        "changes": changes,
-        "halted": list(s.halted),
-        "not_reported": list(s.not_reported),
-        "resumed": list(s.resumed_firms),
-        "new_months": s.new_months,
-        "aggregates": {
-            m: [
-                str(a.current),
-                a.firms,
-                str(a.last_year),
-                _text(a.previous),
-                str(a.new_delta),
-                str(a.resumed_delta),
-                str(a.comparable_current),
-                str(a.comparable_last_year),
-                a.comparable_firms,
-            ]
-            for m, a in s.aggregates.items()
-        },
-    }
-
-
-def summary_from_json(data: dict) -> MonthSummary:
-    """The summary summary_to_json wrote (of SUMMARY_VERSION): its firms are read when used."""
-    if data.get("v") != SUMMARY_VERSION:
-        raise ValueError(f"a stored summary of version {data.get('v')}, not {SUMMARY_VERSION}")
-    counts = {cls: data["counts"][cls.value] for cls in CapacityClass}
-    aggregates = {
-        m: aggregate(
-            m,
-            Decimal(cur),
-            n,
-            Decimal(last),
-            _number(prev),
-            Decimal(delta),
-            Decimal(resumed),
-            Decimal(cmp_cur),
-            Decimal(cmp_last),
-            cmp_n,
-        )
-        for m, (cur, n, last, prev, delta, resumed, cmp_cur, cmp_last, cmp_n) in data[
-            "aggregates"
-        ].items()
-    }
-    return MonthSummary(
-        reporting=data["reporting"],
-        producing=sum(counts.values()),
-        counts=counts,
-        new_firms=tuple(data["new"]),
-        aggregates=aggregates,
-        halted=tuple(data["halted"]),
-        not_reported=tuple(data["not_reported"]),
-        band=Decimal(data["band"]),
-        changes=(data["changes"],),
-        resumed_firms=tuple(data["resumed"]),
-        new_months=data["new_months"],
-    )
-
-
-@dataclass(frozen=True)
-class HaltedDays:
-    """Average days halted (平均停工天数) of the year so far: over the firms producing in the
-    month that were halted on at least one day from January to it (the firms that resumed after
-    a halt), Σ of their days halted in those months ÷ their number. Firms halted all month (not
-    producing) and firms never halted are outside it; a month a firm did not report adds
-    nothing (its days are unknown). `by_firm` lists (firm id, days) when asked for (a zone)."""
-
-    months: int  # January..t: how many months it covers
-    firms: int
-    days: int
-    by_firm: tuple[tuple[int, int], ...] = ()
-
-    @property
-    def average(self) -> Decimal | None:
-        """Σ days ÷ firms as an exact fraction (None without such firms); shown as whole days."""
-        return Decimal(self.days) / Decimal(self.firms) if self.firms else None
-
-    @property
-    def average_days(self) -> int | None:
-        """The average rounded half-up to whole days, as it is stated."""
-        avg = self.average
-        return None if avg is None else int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    """累计: the sums of months 1..t this year and last year, for one figure."""
-
-    measure: str
-    months: int
-    current: Decimal
-    last_year: Decimal
-    yoy: Decimal | None
-
-
-def year_to_date(
-    measure: str, current: Iterable[Decimal | None], last_year: Iterable[Decimal | None]
-) -> YearToDate:
-    """Monthly totals for January..t of both years (missing months count as 0)."""
-    cur = [Decimal(v or 0) for v in current]
-    base = [Decimal(v or 0) for v in last_year][: len(cur)]
-    cur_total, base_total = sum(cur, ZERO), sum(base, ZERO)
-    return YearToDate(measure, len(cur), cur_total, base_total, change(cur_total, base_total))
+__all__ = [
+    "DEFAULT_BAND",
+    "MEASURES",
+    "SUMMARY_VERSION",
+    "ZERO",
+    "Aggregate",
+    "CapacityClass",
+    "FirmClass",
+    "FirmMonth",
+    "HaltedDays",
+    "MonthSummary",
+    "YearToDate",
+    "aggregate",
+    "change",
+    "classify",
+    "is_new",
+    "merge",
+    "percent",
+    "summarise",
+    "summary_from_json",
+    "summary_to_json",
+    "unusual",
+    "year_to_date",
+]

@@ -1,0 +1,53 @@
+"""The year so far: average days halted and year-to-date sums. Pure Python."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from zonedesk.monitoring.indicators import ZERO, change
+
+
+@dataclass(frozen=True)
+class HaltedDays:
+    """Average days halted (平均停工天数) of the year so far: over the firms producing in the
+    month that were halted on at least one day from January to it (the firms that resumed after
+    a halt), Σ of their days halted in those months ÷ their number. Firms halted all month (not
+    producing) and firms never halted are outside it; a month a firm did not report adds
+    nothing (its days are unknown). `by_firm` lists (firm id, days) when asked for (a zone)."""
+
+    months: int  # January..t: how many months it covers
+    firms: int
+    days: int
+    by_firm: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def average(self) -> Decimal | None:
+        """Σ days ÷ firms as an exact fraction (None without such firms); shown as whole days."""
+        return Decimal(self.days) / Decimal(self.firms) if self.firms else None
+
+    @property
+    def average_days(self) -> int | None:
+        """The average rounded half-up to whole days, as it is stated."""
+        avg = self.average
+        return None if avg is None else int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """累计: the sums of months 1..t this year and last year, for one figure."""
+
+    measure: str
+    months: int
+    current: Decimal
+    last_year: Decimal
+    yoy: Decimal | None
+
+
+def year_to_date(
+    measure: str, current: Iterable[Decimal | None], last_year: Iterable[Decimal | None]
+) -> YearToDate:
+    """Monthly totals for January..t of both years (missing months count as 0)."""
+    cur = [Decimal(v or 0) for v in current]
+    base = [Decimal(v or 0) for v in last_year][: len(cur)]
+    cur_total, base_total = sum(cur, ZERO), sum(base, ZERO)
+    return YearToDate(measure, len(cur), cur_total, base_total, change(cur_total, base_total))
