@@ -165,6 +165,14 @@ def test_revoke_all_is_for_the_user_or_their_administrator(world):
     assert services.api_tokens_revoke_all(actor=world.users["admin"], user=leader) == 1
 
 
+def test_a_token_is_letters_and_digits_so_its_prefix_is_never_read_as_an_option():
+    from zonedesk.org.models import ApiToken
+
+    tokens = [ApiToken.generate() for _ in range(500)]
+    assert all(re.fullmatch(r"zd_[A-Za-z0-9]{43}", t) for t in tokens)
+    assert len(set(tokens)) == 500
+
+
 def test_the_token_command_keeps_working(world, capsys):
     call_command("token", "create", "leader", "--days", "5", "--name", "nightly")
     text = capsys.readouterr().out.strip()
