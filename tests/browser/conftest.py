@@ -105,6 +105,21 @@ def log_in():
 
 
 @pytest.fixture
+def user_menu():
+    """Open the header's user menu: once the page's scripts have run (a click before Bootstrap
+    binds the dropdown opens nothing), and only when it shows."""
+    from playwright.sync_api import expect
+
+    def user_menu(page):
+        page.wait_for_load_state("load")
+        toggle = page.locator("header [data-testid=user-menu]")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+
+    return user_menu
+
+
+@pytest.fixture
 def phone():
     """A phone's viewport, for `open_page(viewport=phone)`."""
     return {"width": 390, "height": 844}

@@ -25,12 +25,14 @@ def log_in(page, base, username, password):
     page.click("button[type=submit]")
 
 
-def test_a_user_changes_their_password_from_the_user_menu(people, live_server, open_page):
+def test_a_user_changes_their_password_from_the_user_menu(
+    people, live_server, open_page, user_menu
+):
     page, problems = open_page()
     log_in(page, live_server.url, "officer", PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
-    page.locator("header [data-testid=user-menu]").click()
+    user_menu(page)
     page.locator("header [data-testid=password-change-link]").click()
     expect(page).to_have_url(re.compile(r"/accounts/password/$"))
     page.fill("#id_old_password", PASSWORD)
@@ -46,7 +48,7 @@ def test_a_user_changes_their_password_from_the_user_menu(people, live_server, o
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator(".alert-success")).to_be_visible()
 
-    page.locator("header [data-testid=user-menu]").click()
+    user_menu(page)
     page.locator("header [data-testid=logout]").click()
     log_in(page, live_server.url, "officer", NEW)
     expect(page).to_have_url(f"{live_server.url}/")

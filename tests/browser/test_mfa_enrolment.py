@@ -22,7 +22,7 @@ def _code(secret_b32: str, later_steps: int = 0) -> str:
 
 
 def test_an_officer_sets_up_the_second_factor_and_needs_it_at_the_next_log_in(
-    demo, live_server, open_page
+    demo, live_server, open_page, user_menu
 ):
     page, problems = open_page()
     page.goto(f"{live_server.url}/enterprises/")
@@ -31,7 +31,7 @@ def test_an_officer_sets_up_the_second_factor_and_needs_it_at_the_next_log_in(
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/enterprises/$"))  # optional: not asked yet
 
-    page.locator("header [data-testid=user-menu]").click()
+    user_menu(page)
     page.locator("header").get_by_test_id("menu-second-factor").click()
     page.get_by_test_id("setup").click()
     expect(page.get_by_test_id("qr").locator("svg")).to_be_visible()
@@ -45,7 +45,7 @@ def test_an_officer_sets_up_the_second_factor_and_needs_it_at_the_next_log_in(
     codes = page.get_by_test_id("recovery-codes").locator("code")
     expect(codes).to_have_count(10)
 
-    page.locator("header [data-testid=user-menu]").click()
+    user_menu(page)
     page.locator("header").get_by_test_id("logout").click()
     page.goto(f"{live_server.url}/enterprises/")
     page.fill("#id_username", "officer")

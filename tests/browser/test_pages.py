@@ -89,11 +89,11 @@ def test_edit_form_reports_a_bad_credit_code_on_its_field(people, live_server, o
     assert problems == []
 
 
-def test_logging_out(people, live_server, open_page):
+def test_logging_out(people, live_server, open_page, user_menu):
     """Logging out from the user menu leads back to the login page."""
     page, problems = open_page()
     log_in(page, live_server.url, "auditor")
-    page.locator("header [data-testid=user-menu]").click()
+    user_menu(page)
     page.locator("header").get_by_test_id("logout").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     assert problems == []
