@@ -117,7 +117,7 @@ def size_export(request):
             r.firm.name,
             r.firm.credit_code,
             r.basis_revenue_wan,
-            r.basis_months if r.status else None,
+            r.basis_months if r.basis_revenue_wan is not None else None,
             r.status.threshold_wan if r.status else None,
             yes(r.derived),
             yes(r.override),
