@@ -137,6 +137,24 @@ MATRIX = {
         "V V V V V 403 403 V 403 V V 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
+    # Above-size status (规模以上): read by the unit's staff like the per-mu page; derived and
+    # set by hand by the zone's managers (monitoring.access.can_set_size).
+    "monitoring:sizes": (
+        "V V V V V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "monitoring:sizes_export": (
+        "V V V V V 403 403 V 403 V V 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "monitoring:sizes_derive": (
+        "302 302 403 403 403 403 403 403 403 302 302 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
+    "monitoring:size_override": (
+        "200 200 403 403 403 403 404 403 404 200 200 302",
+        same("404", "302"),
+    ),
     "monitoring:confirm_all": (
         "302 302 302 302 403 403 403 403 403 302 302 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
@@ -336,6 +354,18 @@ MATRIX = {
     "api:put_annual": ("200 200 200 403 403 200 404 403 404 200 200 401", same("404", "401")),
     "api:zone_permu": (
         "V V V V V 403 403 V 403 V V 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
+    ),
+    "api:zone_sizes": (
+        "V V V V V 403 403 V 403 V V 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
+    ),
+    "api:derive_sizes": (
+        "200 200 403 403 403 403 403 403 403 200 200 401",
+        "404 404 404 404 404 403 403 404 403 404 404 401",
+    ),
+    "api:override_size": (
+        "200 200 403 403 403 403 403 403 403 200 200 401",
         "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     # One's own account: every signed-in user, about themselves only. The administrators
@@ -758,6 +788,22 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "api:zone_permu":
             _figures(world)
             return client.get(reverse(name, args=[zone.code, Fixed(2020)])), firm.credit_code
+        case "monitoring:sizes" | "monitoring:sizes_export":
+            marker = firm.name if name == "monitoring:sizes" else firm.credit_code
+            return client.get(reverse(name), {"zone": zone.code, "year": 2020}), marker
+        case "monitoring:sizes_derive":
+            return client.post(reverse(name), {"zone": zone.code, "year": 2020}), None
+        case "monitoring:size_override":
+            return client.get(reverse(name, args=[firm.pk, Fixed(2020)])), None
+        case "api:zone_sizes":
+            url = reverse(name, args=[zone.code, Fixed(2020)])
+            return client.get(url), firm.credit_code
+        case "api:derive_sizes":
+            return client.post(reverse(name, args=[zone.code, Fixed(2020)])), None
+        case "api:override_size":
+            body = {"status": "above", "reason": "经县统计局核准纳入", "version": 0}
+            url = reverse(name, args=[firm.pk, Fixed(2020)])
+            return client.put(url, json.dumps(body), content_type=json_), None
         case "api:put_annual":
             body = {"value_added_wan": "30", "rd_spending_wan": "2.5"}
             return client.put(

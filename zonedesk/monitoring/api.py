@@ -25,6 +25,11 @@ from zonedesk.monitoring.schemas import (
     FigureIn,
     FigureOut,
     PerMuOut,
+    SizeFilterIn,
+    SizeFirmOut,
+    SizeOverrideIn,
+    SizesDeriveOut,
+    SizesOut,
     StatusIn,
     StatusOut,
     UtilityAccountsIn,
@@ -32,6 +37,7 @@ from zonedesk.monitoring.schemas import (
     UtilityImportOut,
     ack_dict,
     alert_dict,
+    size_firm_dict,
     status_dict,
 )
 from zonedesk.org.access import can_view_dashboard
@@ -295,3 +301,85 @@ def zone_permu(request, code: str, year: int):
             for r in report.rows
         ],
     }
+
+
+# --- above-size status (规模以上) ------------------------------------------------------------------
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": [_("A year between 2000 and 2100.")]})
+    return year
+
+
+def _size_zone(request, code: str):
+    _dashboard_user(request)
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    return zone
+
+
+@router.get("/zones/{code}/sizes/{int:year}", response=SizesOut)
+def zone_sizes(request, code: str, year: int, query: Query[SizeFilterIn]):
+    """Every firm's above-size status (规模以上) of the year: the revenue of the year before it
+    was judged on, the threshold, the derived and hand-set status, the effective one, 新升规 and
+    退规; `show` narrows the list (the counts are the whole zone's)."""
+    zone = _size_zone(request, code)
+    _year(year)
+    if query.show and query.show not in selectors.SIZE_FILTERS:
+        raise ValidationFailed(
+            {"show": [_("Not one of: %(values)s.") % {"values": ", ".join(selectors.SIZE_FILTERS)}]}
+        )
+    report = selectors.size_report(request.user, zone, year)
+    if report is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    counts = report.counts()
+    return {
+        "zone": zone.code,
+        "year": year,
+        "threshold_wan": report.threshold.revenue_wan if report.threshold else None,
+        "threshold_from_year": report.threshold.from_year if report.threshold else None,
+        "counts": {key or "all": n for key, n in counts.items()},
+        "firms": [size_firm_dict(r) for r in report.rows if r.shown_by(query.show)],
+    }
+
+
+@router.post("/zones/{code}/sizes/{int:year}/derive", response=SizesDeriveOut)
+def derive_sizes(request, code: str, year: int):
+    """Derive the zone's above-size statuses of the year from each firm's main business revenue
+    of the year before (the zone's managers); statuses set by hand are kept."""
+    zone = _size_zone(request, code)
+    result = services.sizes_derive(actor=request.user, zone=zone, year=_year(year))
+    return {
+        "year": result.year,
+        "threshold_wan": result.threshold_wan,
+        "firms": result.firms,
+        "written": result.written,
+        "changed": result.changed,
+        "to_above": result.to_above,
+        "to_below": result.to_below,
+        "newly_above": result.newly_above,
+        "no_basis": result.no_basis,
+        "overridden": result.overridden,
+        "summary": result.summary(),
+    }
+
+
+@router.put("/firms/{pk}/sizes/{int:year}/override", response={200: SizeFirmOut, 409: ConflictOut})
+def override_size(request, pk: int, year: int, payload: SizeOverrideIn):
+    """Set the firm's above-size status of the year by hand (above or below, with the reason),
+    or clear the hand setting (the derived status applies again). `version`: the status's
+    version as read (GET /zones/{code}/sizes/{year}; 0 or none when none was stored); 409 if
+    it was set by hand since."""
+    _dashboard_user(request)
+    enterprise = _firm(request, pk)
+    services.size_override(
+        actor=request.user,
+        enterprise=enterprise,
+        year=_year(year),
+        above={"above": True, "below": False, "clear": None}[payload.status],
+        reason=payload.reason,
+        expected_version=payload.version or 0,
+    )
+    return size_firm_dict(selectors.size_row(request.user, enterprise, year))

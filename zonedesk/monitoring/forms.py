@@ -126,3 +126,43 @@ class UtilityAccountsForm(VersionedFormMixin, StyledFormMixin, forms.Form):
         max_length=2000,
         help_text=_("One a line, as on the water company's bill."),
     )
+
+
+class SizeOverrideForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """A firm's above-size status of a year set by hand (or the hand setting cleared), with the
+    reason; `version`: the year's status, as read (0: none was stored). The reason is required
+    for a setting: the service says so, on the field."""
+
+    STATUSES = {"above": True, "below": False, "clear": None}
+
+    status = forms.ChoiceField(
+        label=_("Status set by hand"),
+        choices=[
+            ("above", _("Above designated size")),
+            ("below", _("Below designated size")),
+            ("clear", _("No hand setting: the derived status applies")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required when the status is set by hand, e.g. 新建投产企业，经县统计局核准纳入规模以上统计."
+        ),
+    )
+
+    @classmethod
+    def status_of(cls, override: bool | None) -> str:
+        return next(k for k, v in cls.STATUSES.items() if v is override)
+
+    @property
+    def above(self) -> bool | None:
+        return self.STATUSES[self.cleaned_data["status"]]
+
+
+class SizesDeriveForm(forms.Form):
+    """The year the derivation is for (its zone comes with the page)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

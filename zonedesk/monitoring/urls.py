@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zonedesk.monitoring import alert_views, utility_views, views, views_permu
+from zonedesk.monitoring import alert_views, utility_views, views, views_permu, views_sizes
 
 app_name = "monitoring"
 urlpatterns = [
@@ -14,6 +14,14 @@ urlpatterns = [
     path("alerts/firms/<int:pk>/ack/", alert_views.alert_ack, name="alert_ack"),
     path("permu/", views_permu.permu_page, name="permu"),
     path("permu/export.xlsx", views_permu.permu_export, name="permu_export"),
+    path("sizes/", views_sizes.size_list, name="sizes"),
+    path("sizes/export.xlsx", views_sizes.size_export, name="sizes_export"),
+    path("sizes/derive/", views_sizes.size_derive, name="sizes_derive"),
+    path(
+        "sizes/firms/<int:pk>/<int:year>/",
+        views_sizes.size_override,
+        name="size_override",
+    ),
     path("import/", views.import_figures, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:pk>/", views.import_job, name="import_job"),

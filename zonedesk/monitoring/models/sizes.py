@@ -1,11 +1,13 @@
 """Above designated size (规模以上): dated thresholds and each firm's status per year."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.fields import validate_text
+from zonedesk.core.models import Versioned
 
 
 class SizeThreshold(models.Model):
@@ -37,12 +39,16 @@ class SizeThreshold(models.Model):
         return f"{self.sector} {self.from_year}: {self.revenue_wan}"
 
 
-class FirmSize(models.Model):
+class FirmSize(Versioned):
     """A firm's above-size status (规模以上) for one statistical year: derived from its main
     business revenue of the year before against that year's threshold, or set by hand with a
     reason (the override wins). `above` is the effective value (the override when there is
     one); `Enterprise.above_designated_size` holds the effective value of the firm's latest
-    year (policies' facts and their trigger read that column)."""
+    year (policies' facts and their trigger read that column).
+
+    `version` counts the hand settings (what the override form and the API's PUT edit): a
+    derivation refreshes the derived columns beside an override without touching it, so it
+    does not make an open override form stale."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -70,6 +76,15 @@ class FirmSize(models.Model):
     override_reason = models.CharField(
         _("reason"), max_length=300, blank=True, validators=[validate_text]
     )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(_("set at"), null=True, blank=True)
     above = models.BooleanField(_("above designated size"), default=False)
     newly_above = models.BooleanField(_("newly above size (新升规)"), default=False)
     computed_at = models.DateTimeField(auto_now=True)
@@ -87,4 +102,7 @@ class FirmSize(models.Model):
         indexes = [models.Index(fields=["year", "above", "enterprise"])]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.year}: {'above' if self.above else 'below'}"
+        return _("%(firm)s, above-size status of %(year)d") % {
+            "firm": self.enterprise.name if self.enterprise_id else "—",
+            "year": self.year,
+        }

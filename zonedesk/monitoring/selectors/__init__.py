@@ -503,7 +503,18 @@ from zonedesk.monitoring.selectors.permu import (  # noqa: E402, F401
     permu_report,
     scheme_for,
 )
-from zonedesk.monitoring.selectors.sizes import SIZES, newly_above, sized  # noqa: E402, F401
+from zonedesk.monitoring.selectors.sizes import (  # noqa: E402, F401
+    SIZE_FILTERS,
+    SIZES,
+    SizeReport,
+    SizeRow,
+    latest_size_year,
+    newly_above,
+    size_report,
+    size_row,
+    size_threshold,
+    sized,
+)
 from zonedesk.monitoring.selectors.utility import (  # noqa: E402, F401
     UtilityMonth,
     firm_utility_months,

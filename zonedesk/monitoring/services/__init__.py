@@ -17,7 +17,12 @@ from zonedesk.monitoring.services.figures import (
     target_set,
     zone_months_rebuild,
 )
-from zonedesk.monitoring.services.sizes import size_override, size_threshold, sizes_derive
+from zonedesk.monitoring.services.sizes import (
+    SizesDerived,
+    size_override,
+    size_threshold,
+    sizes_derive,
+)
 from zonedesk.monitoring.services.uploads import (
     ImportResult,
     import_run,
@@ -35,6 +40,7 @@ __all__ = [
     "FIGURE_FIELDS",
     "FigureData",
     "ImportResult",
+    "SizesDerived",
     "UtilityImportResult",
     "alert_acknowledge",
     "annual_figure_save",

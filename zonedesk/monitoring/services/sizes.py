@@ -8,32 +8,69 @@ here that moves it updates the column in the same transaction, audited, and anno
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit, events
-from zonedesk.core.actors import Actor
+from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
+from zonedesk.core.services import created_once, version_bump, version_matches
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import access, pagecache
-from zonedesk.monitoring.models import FirmSize, MonthlyFigure, SizeThreshold
+from zonedesk.monitoring.models import FirmSize, MonthlyFigure
+from zonedesk.monitoring.selectors.sizes import size_threshold
 from zonedesk.org.models import Zone
 
 AUDITED = ("basis_revenue_wan", "threshold_wan", "derived", "override", "override_reason", "above")
-SECTOR = SizeThreshold.Sector.INDUSTRY
+REASON_MAX = 300
+__all__ = ["SizesDerived", "size_override", "size_threshold", "sizes_derive"]
 
 
-def size_threshold(year: int, sector: str = SECTOR) -> SizeThreshold | None:
-    """The threshold in force for the statistical year (the latest from_year ≤ year)."""
-    return (
-        SizeThreshold.objects.filter(sector=sector, from_year__lte=year)
-        .order_by("-from_year")
-        .first()
-    )
+@dataclass(frozen=True)
+class SizesDerived:
+    """What a derivation did, for its summary: the firms of the zone, the statuses written
+    (created or changed), the firms whose effective status of the year moved (to above, to
+    below: against the year's stored status, else the registry's flag, which stood for it),
+    the year's 新升规 and the firms without revenue of the year before (their status kept)."""
+
+    year: int
+    threshold_wan: Decimal
+    firms: int
+    written: int
+    to_above: int
+    to_below: int
+    newly_above: int
+    no_basis: int
+    overridden: int  # statuses set by hand, kept over the derived value
+
+    @property
+    def changed(self) -> int:
+        return self.to_above + self.to_below
+
+    def summary(self) -> str:
+        """One sentence for the page's message and the command's output."""
+        return _(
+            "%(year)d: %(firms)d firms judged against %(threshold)s (10k yuan); %(changed)d "
+            "changed status (%(to_above)d to above size, %(to_below)d to below); %(newly)d newly "
+            "above size; %(no_basis)d without revenue the year before kept their status; "
+            "%(overridden)d set by hand kept."
+        ) % {
+            "year": self.year,
+            "firms": self.firms,
+            "threshold": f"{self.threshold_wan.normalize():,f}",
+            "changed": self.changed,
+            "to_above": self.to_above,
+            "to_below": self.to_below,
+            "newly": self.newly_above,
+            "no_basis": self.no_basis,
+            "overridden": self.overridden,
+        }
 
 
 def _effective(row: FirmSize, before: bool | None, registry: bool) -> bool:
@@ -102,11 +139,11 @@ def _sync_registry(*, actor: Actor, firms: list[Enterprise], year: int) -> int:
 
 
 @transaction.atomic
-def sizes_derive(*, actor: Actor, zone: Zone, year: int) -> int:
+def sizes_derive(*, actor: Actor, zone: Zone, year: int) -> SizesDerived:
     """Derive every firm's above-size status of `year` in the zone from its revenue of the year
     before; hand-set statuses are kept (their derived value is refreshed beside them).
     新升规 (newly above) is marked against the firm's status of the year before, when it has
-    one. Returns how many statuses were written or changed."""
+    one. Returns what changed (`SizesDerived`)."""
     if not access.can_set_size(actor, zone):
         raise PermissionDenied()
     threshold = size_threshold(year)
@@ -116,24 +153,31 @@ def sizes_derive(*, actor: Actor, zone: Zone, year: int) -> int:
         )
     firms = list(Enterprise.objects.filter(zone=zone).select_related("zone__area"))
     revenue = _revenue(firms, year - 1)
+    by_pk = {e.pk: e for e in firms}
     existing = {
         r.enterprise_id: r for r in FirmSize.objects.filter(enterprise__in=firms, year=year)
     }
+    for r in existing.values():
+        r.enterprise = by_pk[r.enterprise_id]  # named in the audit entries, without a query each
     before = dict(
         FirmSize.objects.filter(enterprise__in=firms, year=year - 1).values_list(
             "enterprise_id", "above"
         )
     )
     create, update, entries = [], [], []
+    to_above = to_below = 0
     for e in firms:
         row = existing.get(e.pk) or FirmSize(enterprise=e, year=year)
         old = audit.snapshot(row, AUDITED) if row.pk else {}
+        was = row.above if row.pk else e.above_designated_size
         basis, months = revenue.get(e.pk, (None, 0))
         row.basis_revenue_wan, row.basis_months = basis, months
         row.threshold_wan = threshold.revenue_wan
         row.derived = None if basis is None else basis >= threshold.revenue_wan
         row.above = _effective(row, before.get(e.pk), e.above_designated_size)
         row.newly_above = row.above and before.get(e.pk) is False
+        to_above += row.above and not was
+        to_below += was and not row.above
         changes = audit.diff(old, audit.snapshot(row, AUDITED))
         if row.pk is None:
             create.append(row)
@@ -164,7 +208,19 @@ def sizes_derive(*, actor: Actor, zone: Zone, year: int) -> int:
     _refresh_next_year(firms, year)
     _sync_registry(actor=actor, firms=firms, year=year)
     pagecache.changed([zone.pk])
-    return len(entries)
+    rows = [existing.get(e.pk) for e in firms] + create
+    rows = [r for r in rows if r is not None]
+    return SizesDerived(
+        year=year,
+        threshold_wan=threshold.revenue_wan,
+        firms=len(firms),
+        written=len(entries),
+        to_above=to_above,
+        to_below=to_below,
+        newly_above=sum(1 for r in rows if r.newly_above),
+        no_basis=sum(1 for r in rows if r.basis_revenue_wan is None),
+        overridden=sum(1 for r in rows if r.override is not None),
+    )
 
 
 def _refresh_next_year(firms, year: int) -> None:
@@ -182,11 +238,19 @@ def _refresh_next_year(firms, year: int) -> None:
 
 @transaction.atomic
 def size_override(
-    *, actor: Actor, enterprise: Enterprise, year: int, above: bool | None, reason: str = ""
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    year: int,
+    above: bool | None,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> FirmSize:
     """Set (True/False) or clear (None) the firm's above-size status of `year` by hand; setting
     needs a reason (e.g. "新建投产企业，预计年主营业务收入超过2000万元，经统计部门核准纳入").
-    Audited with the reason; the registry flag follows when it is the firm's latest year."""
+    Audited with the reason, who and when kept on the row; the registry flag follows when it is
+    the firm's latest year. `expected_version`: the status's version the editor read (0: there
+    was none for the year); StaleVersion if it was set by hand since. None: no compare."""
     zone = enterprise.zone
     if not access.can_set_size(actor, zone):
         raise PermissionDenied()
@@ -195,9 +259,19 @@ def size_override(
         raise ValidationFailed(
             {"reason": [_("Say why the status is set by hand (the reason is kept with it).")]}
         )
-    if len(reason) > 300:
-        raise ValidationFailed({"reason": [_("At most 300 characters.")]})
-    row = FirmSize.objects.filter(enterprise=enterprise, year=year).first()
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed(
+            {
+                "reason": [
+                    _("The reason is %(n)d characters long; at most %(max)d are kept.")
+                    % {"n": len(reason), "max": REASON_MAX}
+                ]
+            }
+        )
+    stored = FirmSize.objects.select_for_update().filter(enterprise=enterprise, year=year)
+    row = stored.first()
+    absent = FirmSize(enterprise=enterprise, year=year)
+    version_matches(row, expected_version, absent=absent)
     old = audit.snapshot(row, AUDITED) if row else {}
     if row is None:
         threshold = size_threshold(year)
@@ -215,12 +289,21 @@ def size_override(
     row.override_reason = reason if above is not None else ""
     row.above = _effective(row, prior, enterprise.above_designated_size)
     row.newly_above = row.above and prior is False
-    row.save()
+    changes = audit.diff(old, audit.snapshot(row, AUDITED))
+    if old and not changes:
+        return row  # the same setting again: nothing to write
+    row.override_by, row.override_at = user_or_none(actor), timezone.now()
+    if row.pk is None:
+        with created_once(row, expected_version, existing=stored):
+            row.save()
+    else:
+        version_bump(row)
+        row.save()
     audit.record(
         actor=actor,
         action="update" if old else "create",
         instance=row,
-        changes=audit.diff(old, audit.snapshot(row, AUDITED)),
+        changes=changes,
         zone_id=zone.pk,
         area_code=zone.area.code,
     )
