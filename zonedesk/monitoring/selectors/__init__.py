@@ -457,7 +457,7 @@ def status(
         basis=basis,
         unconfirmed=unconfirmed,
         awaiting=awaiting,
-        utility=utility_index(user, scope, period),
+        utility=utility_index(user, scope, period, size=size),
     )
 
 
