@@ -479,7 +479,10 @@ class PerMuFirmOut(Schema):
     credit_code: str
     grade: str | None = Field(description="A, B, C or D; none: not graded (see not_graded)")
     not_graded: str | None = Field(
-        description="no_land, no_figures, closed or construction when the firm is not graded"
+        description=(
+            "no_land, no_figures, closed, construction or not_producing (no output all year, "
+            "未参评) when the firm is not graded"
+        )
     )
     rank: int | None
     score: float | None
@@ -498,5 +501,14 @@ class PerMuOut(Schema):
     zone: str
     year: int
     scheme: str | None
-    distribution: dict[str, int]
+    months: list[int] = Field(
+        description="the months of the year with figures in the zone: the grading covers those"
+    )
+    complete_year: bool = Field(description="False: fewer than 12 months (a partial year)")
+    distribution: dict[str, int] = Field(
+        description=(
+            "firms per grade A-D, not_producing (halted all year, 未参评) and none (the other "
+            "firms not graded)"
+        )
+    )
     firms: list[PerMuFirmOut]
