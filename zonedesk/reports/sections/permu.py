@@ -41,12 +41,13 @@ def sentences(
             *_months(year, months),
             _("No firm was graded by output per mu for %(year)d.") % {"year": year},
         ]
-    out = _months(year, months) + [
+    out = [
+        *_months(year, months),
         _(
             "In %(year)d, %(graded)d firms were graded by the per-mu evaluation: %(a)d in class "
             "A, %(b)d in B, %(c)d in C and %(d)d in D."
         )
-        % {"year": year, "graded": graded, **{g.lower(): counts[g] for g in GRADES}}
+        % {"year": year, "graded": graded, **{g.lower(): counts[g] for g in GRADES}},
     ]
     if counts["none"]:
         reasons = [e.not_graded for e in evaluations if e.grade is None]
