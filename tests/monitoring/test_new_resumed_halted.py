@@ -338,3 +338,32 @@ def test_on_the_confirmed_basis_a_report_awaiting_confirmation_counts_as_not_rep
     assert 'data-testid="trend-incomplete"' in page
     page = client.get("/monitoring/", {"zone": z.code, "period": "2020-06"}).content.decode()
     assert 'data-testid="class-missing">2<' in page and "trend-incomplete" not in page
+
+
+def _text(html: str, testid: str) -> str:
+    """The text of the element marked data-testid (tags out, spaces folded)."""
+    import re
+
+    start = html.index(f'data-testid="{testid}"')
+    chunk = html[start : start + 3000].split(">", 1)[1]
+    return " ".join(re.sub(r"<[^>]+>", " ", chunk).split())
+
+
+def test_the_dashboard_and_the_firm_table_put_units_on_their_figures(zone, client, world):
+    """The average days halted reads “65 days” (not a bare 65), the year to date “500.00 10k
+    yuan” (Feb 20 + Mar 60 + May 30 + Jun 390), the year-to-date average headcount ends in
+    “persons”; the firm table's columns carry their units. In Chinese: 天, 万元, 人."""
+    z, _ids = zone
+    client.force_login(world.users["leader"])
+    for lang, days, wan, persons in (
+        ("en", "days", "10k yuan", "persons"),
+        ("zh-hans", "天", "万元", "人"),
+    ):
+        client.cookies["django_language"] = lang
+        page = client.get("/monitoring/", {"zone": z.code, "period": "2020-06"}).content.decode()
+        assert f"65 {days}" in _text(page, "halted-days")
+        assert _text(page, "ytd-total").startswith(f"500.00 {wan}")
+        assert _text(page, "ytd-employees").split()[1] == persons
+        table = client.get("/monitoring/month/", {"zone": z.code, "period": "2020-06"})
+        head = _text(table.content.decode(), "month-table").split("Acme")[0]
+        assert all(f"({unit})" in head for unit in (wan, persons, days)), head
