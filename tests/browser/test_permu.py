@@ -1,6 +1,7 @@
 """The per-mu (亩均效益) evaluation page in a real browser, on the demo zone."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -10,12 +11,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_demo_zone_is_graded_and_the_list_exports(demo, live_server, open_page, log_in):
-    """2019: 44 firms graded A 11 / B 19 / C 11 / D 3 (rank shares 25/70/95 %), 7 not graded
-    (no land, no figures in 2019, closed, under construction); the list downloads as xlsx."""
+    """2019: 42 firms graded A 10 / B 19 / C 10 / D 3 (rank shares 25/70/95 %), 2 halted all
+    year not evaluated (未参评, counted apart), 7 not graded (no land, no figures in 2019, closed,
+    under construction); the list downloads as xlsx. 2020 says it covers January-June only."""
     page, problems = open_page()
     log_in(page, live_server.url, "leader")
     page.get_by_test_id("permu-link").click()
-    for grade, n in {"A": 11, "B": 19, "C": 11, "D": 3, "none": 7}.items():
+    expect(page.get_by_test_id("permu-months")).to_have_count(0)  # 2019: a whole year
+    for grade, n in {"A": 10, "B": 19, "C": 10, "D": 3, "not_producing": 2, "none": 7}.items():
         expect(page.get_by_test_id(f"grade-{grade}")).to_have_text(str(n))
     rows = page.locator("[data-testid=permu-table] tbody tr")
     expect(rows).to_have_count(51)
@@ -25,11 +28,14 @@ def test_the_demo_zone_is_graded_and_the_list_exports(demo, live_server, open_pa
         page.get_by_test_id("permu-xlsx").click()
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     grades = [r[-3] for r in book.active.iter_rows(min_row=2, values_only=True)]
-    assert sorted(g for g in grades if g) == ["A"] * 11 + ["B"] * 19 + ["C"] * 11 + ["D"] * 3
+    assert sorted(g for g in grades if g) == ["A"] * 10 + ["B"] * 19 + ["C"] * 10 + ["D"] * 3
 
     # 2020 (January to June) against 2019: some firms moved class, each shown with both grades.
     page.get_by_test_id("year").fill("2020")
     page.get_by_role("button", name="显示").click()
+    months = re.compile(r"1\D{1,4}6")  # 1—6 月 / months 1 to 6
+    expect(page.get_by_test_id("permu-months")).to_contain_text(months)
+    expect(page.get_by_test_id("permu-paragraph")).to_contain_text(months)
     moved = page.get_by_test_id("moved").locator("a")
     expect(moved.first).to_be_visible()
     assert moved.count() > 0

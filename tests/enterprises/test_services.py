@@ -180,3 +180,22 @@ class TestUpdate:
         )
         entry = AuditEntry.objects.filter(action="update").get()
         assert set(entry.changes) == {"address", "contacts"}
+
+
+def test_binding_a_firm_account_is_audited_with_named_fields(world):
+    """The audit log names the binding's fields in the reader's language (用户, 企业), not by
+    their column names (“user” showed before)."""
+    from zonedesk.enterprises.models import EnterpriseMember
+    from zonedesk.enterprises.services import enterprise_member_bind
+    from zonedesk.org.views import _field_label
+
+    user = world.users["enterprise"]
+    enterprise_member_bind(actor=SYSTEM, user=user, enterprise=world.firm_a)
+    entry = AuditEntry.objects.filter(action="create").order_by("-id").first()
+    assert set(entry.changes) == {"user", "enterprise"}
+    with translation.override("zh-hans"):
+        labels = {_field_label(EnterpriseMember, name) for name in entry.changes}
+    assert labels == {"用户", "企业"}
+    with translation.override("en"):
+        labels = {_field_label(EnterpriseMember, name) for name in entry.changes}
+    assert labels == {"user", "enterprise"}

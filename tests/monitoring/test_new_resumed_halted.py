@@ -276,3 +276,94 @@ def test_a_missing_month_is_left_out_of_both_years_everywhere(zone):
         "5 of the 7 firms expected reported (71.43%); a firm that did not report a month is "
         "left out of both years of that month."
     ) in text
+
+
+def test_on_the_confirmed_basis_a_report_awaiting_confirmation_counts_as_not_reported(
+    zone, client, world
+):
+    """The steady firm's June 2020 report is submitted, not confirmed. On 审定 the zone's 7
+    expected firms are: 4 confirmed (old, resumed, new, stopped), 1 awaiting confirmation
+    (steady), 2 with no report (the world's firms). The missing count is 3, the paragraph,
+    the page and the API say 4 of 7 confirmed (57.14 %) and 1 awaiting; the June point of the
+    trend is incomplete (left out of the chart), not a fall. On 快报 nothing of this shows."""
+    from django.utils import translation
+
+    from zonedesk.monitoring import charts
+    from zonedesk.reports.sections import status as section
+
+    z, ids = zone
+    MonthlyFigure.objects.filter(enterprise_id=ids["steady"], period=JUNE.first_day).update(
+        status="submitted"
+    )
+    scope = selectors.Scope.of_zone(z)
+    pre = selectors.status(SYSTEM, scope, JUNE)
+    con = selectors.status(SYSTEM, scope, JUNE, basis="confirmed")
+    # given the rule of docs/statistics.md: on 审定 an unconfirmed report counts as not reported
+    assert (con.summary.reporting, con.expected) == (4, 7)
+    assert [e.pk for e in con.awaiting] == [ids["steady"]]
+    assert len(con.missing) == 2 and len(con.not_counted) == 3
+    assert [a for _e, a in con.not_counted].count(True) == 1
+    assert (pre.awaiting, len(pre.not_counted)) == ([], 2)
+    missing = {r["key"]: r["count"] for r in charts.class_rows(con)}["missing"]
+    assert missing == 3
+    with translation.override("en"):
+        text = section.paragraph(con.facts)
+    assert (
+        "4 of the 7 firms expected have confirmed reports (57.14%) and 1 more await "
+        "confirmation; a firm not reported or not yet confirmed for a month is left out of both "
+        "years of that month."
+    ) in text
+    # the trend: June 2020 is incomplete on 审定 (190 of the steady firm left out), so the
+    # chart leaves the point out; 快报 draws it (390)
+    june = con.trend[-1]
+    assert (june.period, june.pending, june.incomplete) == (JUNE, 1, True)
+    out = charts.trend(con)["series"][0]
+    assert out["measure"] == "output_value_wan" and out["this"][-1] is None
+    assert charts.trend(pre)["series"][0]["this"][-1] == 390.0
+    assert charts.incomplete_months(pre) == []
+    assert len(charts.incomplete_months(con)) == 1
+    api = status_dict(con)
+    assert api["firms_awaiting_confirmation"] == 1
+    assert sorted(r["awaiting_confirmation"] for r in api["not_reported"]) == [False, False, True]
+    assert api["trend_incomplete"] == [{"period": "2020-06", "awaiting_confirmation": 1}]
+    # the page: the count of firms left out, the firm marked, the note under the charts
+    client.force_login(world.users["leader"])
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        "/monitoring/", {"zone": z.code, "period": "2020-06", "basis": "confirmed"}
+    ).content.decode()
+    assert 'data-testid="class-missing">3<' in page
+    assert "1 report awaiting confirmation, left out" in page
+    assert 'data-testid="awaiting-confirmation"' in page
+    assert 'data-testid="trend-incomplete"' in page
+    page = client.get("/monitoring/", {"zone": z.code, "period": "2020-06"}).content.decode()
+    assert 'data-testid="class-missing">2<' in page and "trend-incomplete" not in page
+
+
+def _text(html: str, testid: str) -> str:
+    """The text of the element marked data-testid (tags out, spaces folded)."""
+    import re
+
+    start = html.index(f'data-testid="{testid}"')
+    chunk = html[start : start + 3000].split(">", 1)[1]
+    return " ".join(re.sub(r"<[^>]+>", " ", chunk).split())
+
+
+def test_the_dashboard_and_the_firm_table_put_units_on_their_figures(zone, client, world):
+    """The average days halted reads “65 days” (not a bare 65), the year to date “500.00 10k
+    yuan” (Feb 20 + Mar 60 + May 30 + Jun 390), the year-to-date average headcount ends in
+    “persons”; the firm table's columns carry their units. In Chinese: 天, 万元, 人."""
+    z, _ids = zone
+    client.force_login(world.users["leader"])
+    for lang, days, wan, persons in (
+        ("en", "days", "10k yuan", "persons"),
+        ("zh-hans", "天", "万元", "人"),
+    ):
+        client.cookies["django_language"] = lang
+        page = client.get("/monitoring/", {"zone": z.code, "period": "2020-06"}).content.decode()
+        assert f"65 {days}" in _text(page, "halted-days")
+        assert _text(page, "ytd-total").startswith(f"500.00 {wan}")
+        assert _text(page, "ytd-employees").split()[1] == persons
+        table = client.get("/monitoring/month/", {"zone": z.code, "period": "2020-06"})
+        head = _text(table.content.decode(), "month-table").split("Acme")[0]
+        assert all(f"({unit})" in head for unit in (wan, persons, days)), head

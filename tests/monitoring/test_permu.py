@@ -107,7 +107,41 @@ def test_firms_without_land_figures_or_in_the_wrong_state_are_not_graded():
     assert all(got[f].grade is None and got[f].score is None for f in (5, 6, 7, 8))
     # the graded four are graded as if the others were not there
     assert got[1].score == pytest.approx(98.667, abs=1e-3)
-    assert permu.distribution(got.values()) == {"A": 1, "B": 1, "C": 1, "D": 1, "none": 4}
+    assert permu.distribution(got.values()) == {
+        "A": 1,
+        "B": 1,
+        "C": 1,
+        "D": 1,
+        "not_producing": 0,
+        "none": 4,
+    }
+
+
+def test_a_firm_halted_all_year_is_not_graded_and_counted_apart():
+    """Firm 9 reported twelve months of no output (halted all year): it is not evaluated (未参评,
+    as the Zhejiang-style schemes leave out firms not in production), it does not lower the
+    benchmarks (the four are scored as without it: firm 1 still 98.667), and the distribution
+    counts it apart from the other firms not graded. Before, it ranked last and was graded D."""
+    halted = FirmYear(firm=9, land_mu=10, months=12, tax_wan=0, output_wan=0, value_added_wan=0)
+    got = by_firm(permu.evaluate([*FOUR, halted], TWO, QUARTERS))
+    assert (got[9].grade, got[9].not_graded, got[9].rank) == (
+        None,
+        NotGraded.NOT_PRODUCING,
+        None,
+    )
+    assert got[1].score == pytest.approx(98.667, abs=1e-3)
+    assert [got[f].grade for f in (1, 2, 3, 4)] == ["A", "B", "C", "D"]
+    assert permu.distribution(got.values()) == {
+        "A": 1,
+        "B": 1,
+        "C": 1,
+        "D": 1,
+        "not_producing": 1,
+        "none": 0,
+    }
+    # a firm with any output in the year is graded
+    some = FirmYear(firm=9, land_mu=10, months=12, tax_wan=0, output_wan=1, value_added_wan=0)
+    assert by_firm(permu.evaluate([*FOUR, some], TWO, QUARTERS))[9].grade == "D"
 
 
 def test_output_stands_in_for_value_added_at_the_populations_rate():

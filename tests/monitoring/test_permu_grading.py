@@ -178,7 +178,14 @@ def test_firms_are_not_graded_with_the_reason(world, four, client_for):
     body = page.content.decode()
     assert "Not graded: no land area recorded" in body
     # three graded: ranks 1 and 2 are within 70 % (B; 1/3 is past the best 25 %), 3 is D
-    assert page.context["report"].distribution == {"A": 0, "B": 2, "C": 0, "D": 1, "none": 1}
+    assert page.context["report"].distribution == {
+        "A": 0,
+        "B": 2,
+        "C": 0,
+        "D": 1,
+        "not_producing": 0,
+        "none": 1,
+    }
 
 
 def test_the_export_lists_every_firm_with_its_indicators(world, four, client_for):
@@ -249,3 +256,79 @@ def test_a_newer_scheme_grades_the_years_from_its_date(world, four):
     assert sorted(g for g, _s in grades(world, 2019).values()) == ["A", "B", "C", "D"]
     # tax per mu 5, 2, 1, 1 (mean 2.25): two A (f1, f2), f3 B (rank 3), f4 C (rank 4 = 100 %)
     assert sorted(g for g, _s in grades(world, 2020).values()) == ["A", "A", "B", "C"]
+
+
+def test_a_year_with_fewer_than_twelve_months_says_which_months_it_covers(world, four, client_for):
+    """The zone has figures for January 2019 only: the report, the page, its paragraph and the
+    API say the grading covers month 1 only (1 month), not the whole year; with March added,
+    months 1 to 3 (2 months with figures); a full year says nothing of it."""
+    from zonedesk.reports.sections import permu as section
+
+    report = selectors.permu_report(world.users["leader"], world.zone_a, 2019)
+    assert (report.months, report.complete_year) == ((1,), False)
+    MonthlyFigure.objects.create(
+        enterprise=four[0], period=dt.date(2019, 3, 1), output_value_wan=1, employees=1
+    )
+    report = selectors.permu_report(world.users["leader"], world.zone_a, 2019)
+    assert report.months == (1, 3)
+    with translation.override("en"):
+        said = section.sentences(2019, [r.evaluation for r in report.rows], {}, report.months)
+    assert said[0] == (
+        "The 2019 evaluation covers months 1 to 3 only (2 months with figures), not the whole year."
+    )
+    client = client_for(world.users["leader"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/monitoring/permu/", {"zone": world.zone_a.code, "year": 2019})
+    body = page.content.decode()
+    assert 'data-testid="permu-months"' in body
+    assert "The 2019 evaluation covers months 1 to 3 only" in body
+    api = client.get("/api/v1/zones/zone-a/permu/2019").json()
+    assert (api["months"], api["complete_year"]) == ([1, 3], False)
+    for month in range(1, 13):
+        MonthlyFigure.objects.get_or_create(
+            enterprise=four[1],
+            period=dt.date(2019, month, 1),
+            defaults={"output_value_wan": 1, "employees": 1},
+        )
+    api = client.get("/api/v1/zones/zone-a/permu/2019").json()
+    assert (api["months"], api["complete_year"]) == (list(range(1, 13)), True)
+    body = client.get("/monitoring/permu/", {"zone": "zone-a", "year": 2019}).content.decode()
+    assert 'data-testid="permu-months"' not in body
+    with translation.override("en"):
+        report = selectors.permu_report(world.users["leader"], world.zone_a, 2019)
+        said = section.sentences(2019, [r.evaluation for r in report.rows], {}, report.months)
+    assert not any("covers months" in s for s in said)
+
+
+def test_the_page_defaults_to_the_last_complete_year(world, four, client_for):
+    """Figures to June 2020: the page opens on 2019, the last year with all its months gone."""
+    MonthlyFigure.objects.create(
+        enterprise=four[0], period=dt.date(2020, 6, 1), output_value_wan=1, employees=1
+    )
+    page = client_for(world.users["leader"]).get("/monitoring/permu/", {"zone": "zone-a"})
+    assert page.context["report"].year == 2019
+
+
+def test_a_firm_halted_all_year_is_not_evaluated_on_the_page_and_in_the_api(
+    world, four, client_for
+):
+    """Firm 3's January 2019 (its only month) had no output: it is 未参评 with the reason, counted
+    apart; the other three are graded among themselves (ranks 1, 2 within 70 %: B, B; 3: D —
+    as in the no-land case, three graded firms)."""
+    MonthlyFigure.objects.filter(enterprise=four[2]).update(output_value_wan=0, tax_wan=0)
+    client = client_for(world.users["leader"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/monitoring/permu/", {"zone": world.zone_a.code, "year": 2019})
+    assert "Not evaluated: no output all year (halted)" in page.content.decode()
+    assert page.context["report"].distribution == {
+        "A": 0,
+        "B": 2,
+        "C": 0,
+        "D": 1,
+        "not_producing": 1,
+        "none": 0,
+    }
+    api = client.get("/api/v1/zones/zone-a/permu/2019").json()
+    mine = next(f for f in api["firms"] if f["id"] == four[2].pk)
+    assert (mine["grade"], mine["not_graded"]) == (None, "not_producing")
+    assert api["distribution"]["not_producing"] == 1

@@ -19,6 +19,7 @@ from zonedesk.core.period import Period
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.monitoring import selectors, services, utility_imports
 from zonedesk.monitoring.models import MonthlyFigure, UtilityAccount, UtilityReading
+from zonedesk.monitoring.schemas import status_dict
 from zonedesk.reports.sections import status as status_section
 
 pytestmark = pytest.mark.django_db
@@ -400,6 +401,27 @@ class TestIndex:
         scope = selectors.Scope.of_zone(world.zone_a)
         outsider = world.users["officer_b"]
         assert selectors.utility_index(outsider, scope, Period(2020, 6)) == {}
+
+    def test_a_size_scope_counts_only_its_firms_accounts(self, world):
+        """firm_a above size in 2020, firm_a2 below: above-size power 900 / 1000 = 90.00 %,
+        below-size 650 / 500 = 130.00 %, water (firm_a's only) 75 % above and none below; the
+        status of a size scope carries its own index, not the zone's 103.33 %."""
+        from zonedesk.monitoring.models import FirmSize
+
+        self._readings(world)
+        for firm, above in ((world.firm_a, True), (world.firm_a2, False)):
+            FirmSize.objects.create(enterprise=firm, year=2020, above=above, derived=above)
+        scope = selectors.Scope.of_zone(world.zone_a)
+        leader, june = world.users["leader"], Period(2020, 6)
+        above = selectors.utility_index(leader, scope, june, size="above")
+        below = selectors.utility_index(leader, scope, june, size="below")
+        assert (above["power"].current, above["power"].base_value) == (Decimal(900), Decimal(1000))
+        assert above["power"].share == Decimal("0.9") and above["water"].share == Decimal("0.75")
+        assert (below["power"].current, below["power"].base_value) == (Decimal(650), Decimal(500))
+        assert below["power"].share == Decimal("1.3") and "water" not in below
+        st = selectors.status(leader, scope, june, size="above")
+        assert st.utility["power"].share == Decimal("0.9")
+        assert status_dict(st)["utility"]["power"]["share_pct"] == "90.00"
 
     def test_the_status_paragraph_says_the_share_and_its_source(self, world):
         """Only with readings in both months; the figures of the firms' own reports stay."""

@@ -169,9 +169,14 @@ class EnterpriseMember(models.Model):
     """Binds an enterprise user to the one firm they act for."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_membership"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_membership",
     )
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="members")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="members"
+    )
 
     class Meta:
         verbose_name = _("enterprise user binding")

@@ -284,6 +284,8 @@ def zone_permu(request, code: str, year: int):
         "zone": report.zone.code,
         "year": year,
         "scheme": report.scheme.name if report.scheme else None,
+        "months": list(report.months),
+        "complete_year": report.complete_year,
         "distribution": report.distribution,
         "firms": [
             {

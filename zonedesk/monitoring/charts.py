@@ -61,7 +61,15 @@ def class_rows(st: Status) -> list[dict]:
     rows.append({"key": "new", "label": _("of which new this year"), "count": len(s.new_firms)})
     rows.append({"key": "resumed", "label": _("of which resumed"), "count": len(s.resumed_firms)})
     rows.append({"key": "halted", "label": _("Reported, not producing"), "count": len(s.halted)})
-    rows.append({"key": "missing", "label": _("Not reported"), "count": len(st.missing)})
+    rows.append(
+        {
+            "key": "missing",
+            "label": _("Not reported or awaiting confirmation")
+            if st.basis == "confirmed"
+            else _("Not reported"),
+            "count": len(st.not_counted),
+        }
+    )
     return rows
 
 
@@ -80,9 +88,17 @@ def trend(st: Status) -> dict:
                 "measure": m,
                 "label": str(figures.SPECS[m].label),
                 "unit": str(figures.SPECS[m].unit),
-                "this": [float(p.values[m]) if p.values[m] is not None else None for p in st.trend],
+                # A month incomplete on 审定 (reports awaiting confirmation) is left out, not
+                # drawn as a fall: the tables and the note under the charts say why.
+                "this": [
+                    float(p.values[m]) if p.values[m] is not None and not p.incomplete else None
+                    for p in st.trend
+                ],
                 "last": [
-                    float(p.last_year[m]) if p.last_year[m] is not None else None for p in st.trend
+                    float(p.last_year[m])
+                    if p.last_year[m] is not None and not p.last_year_incomplete
+                    else None
+                    for p in st.trend
                 ],
                 "integer": figures.SPECS[m].integer,
             }
@@ -92,17 +108,38 @@ def trend(st: Status) -> dict:
 
 
 def trend_rows(st: Status) -> list[dict]:
-    """The charts' figures as table rows (exact decimals, not the chart's floats)."""
+    """The charts' figures as table rows (exact decimals, not the chart's floats), each with
+    whether this year's and last year's month are incomplete (审定, reports awaiting)."""
     return [
         {
             "measure": m,
             "label": figures.SPECS[m].label,
             "unit": figures.SPECS[m].unit,
             "integer": figures.SPECS[m].integer,
-            "rows": [(month_label(p.period), p.values[m], p.last_year[m]) for p in st.trend],
+            "rows": [
+                (
+                    month_label(p.period),
+                    p.values[m],
+                    p.last_year[m],
+                    p.incomplete,
+                    p.last_year_incomplete,
+                )
+                for p in st.trend
+            ],
         }
         for m in TREND_MEASURES
     ]
+
+
+def incomplete_months(st: Status) -> list[tuple[str, int]]:
+    """(month, reports awaiting confirmation) of the charts' months left incomplete on 审定,
+    this year's and last year's, in order."""
+    found = {}
+    for p in st.trend:
+        for period, n in ((p.period.last_year, p.last_year_pending), (p.period, p.pending)):
+            if n:
+                found[period] = n
+    return [(month_label(period), n) for period, n in sorted(found.items())]
 
 
 def zone_rows(st: Status) -> list[tuple]:
@@ -165,8 +202,11 @@ def _trend_sheet(st: Status):
             Column(label, 16, "wan"),
             Column(_("%(figure)s a year earlier") % {"figure": label}, 16, "wan"),
         ]
+    cols.append(Column(_("Reports awaiting confirmation (left out)"), 14, "int"))
     rows = [
-        [str(p.period)] + [v for m in TREND_MEASURES for v in (p.values[m], p.last_year[m])]
+        [str(p.period)]
+        + [v for m in TREND_MEASURES for v in (p.values[m], p.last_year[m])]
+        + [p.pending]
         for p in st.trend
     ]
     return (_("trend"), cols, rows)
@@ -205,8 +245,15 @@ def workbook_sheets(st: Status, names: dict[int, str]):
     class_data = [[str(r["label"]), r["count"]] for r in class_rows(st)]
     falls = [Column(_("Enterprise"), 36), Column(_("Output YoY (%)"), 14, "wan")]
     fall_rows = [[names.get(c.firm_id, ""), percent(c.output_change)] for c in st.summary.falls]
-    missing = [Column(_("Enterprise"), 36), Column(_("Liaison officer"), 16)]
-    missing_rows = [[e.name, str(e.officer or "")] for e in st.missing]
+    missing = [
+        Column(_("Enterprise"), 36),
+        Column(_("Liaison officer"), 16),
+        Column(_("Submitted, awaiting confirmation"), 14),
+    ]
+    missing_rows = [
+        [e.name, str(e.officer or ""), _("Yes") if awaiting else ""]
+        for e, awaiting in st.not_counted
+    ]
     sheets = [
         _key_figures_sheet(st),
         (_("capacity"), classes, class_data),

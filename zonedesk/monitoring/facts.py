@@ -29,6 +29,8 @@ class StatusFacts:
     # The utility companies' readings against the base year's month, by kind ("power",
     # "water"), where both months have readings (none: the paragraph says nothing of them).
     utility: dict[str, "UtilityIndex"] | None = None
+    # On 审定: expected firms whose report awaits confirmation (counted as not reported)
+    awaiting: int = 0
 
 
 @dataclass(frozen=True)

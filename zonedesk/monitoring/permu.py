@@ -25,7 +25,9 @@ share of the graded firms are A, up to `cutoffs["B"]` B, up to `cutoffs["C"]` C,
 (ties broken by firm id, so a grading is reproducible).
 
 A firm with no land area recorded, no monthly figure in the year, closed or under construction
-is not graded, with the reason.
+is not graded, with the reason. So is a firm with no output all year (halted the whole year,
+未参评): the Zhejiang-style evaluations grade the firms in production, and a halted firm
+graded D would sit among the firms that produce little per mu; it is counted apart.
 """
 
 from collections.abc import Iterable
@@ -48,6 +50,7 @@ class NotGraded:
     NO_FIGURES = "no_figures"
     CLOSED = "closed"
     CONSTRUCTION = "construction"  # a project being built: evaluated from its first year
+    NOT_PRODUCING = "not_producing"  # reported months, no output in any: halted all year
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def evaluate(firms: Iterable[FirmYear], weights: dict, cutoffs: dict) -> list[Ev
             out.append(Evaluation(f.firm, values, stand_in, not_graded=NotGraded.NO_LAND))
         elif f.months == 0:
             out.append(Evaluation(f.firm, values, stand_in, not_graded=NotGraded.NO_FIGURES))
+        elif f.output_wan is not None and f.output_wan <= 0:
+            out.append(Evaluation(f.firm, values, stand_in, not_graded=NotGraded.NOT_PRODUCING))
         else:
             rows.append((f.firm, values, stand_in))
     benchmarks = {}
@@ -187,10 +192,14 @@ def evaluate(firms: Iterable[FirmYear], weights: dict, cutoffs: dict) -> list[Ev
 
 
 def distribution(evaluations: Iterable[Evaluation]) -> dict[str, int]:
-    """Firms per grade, and "none" for the firms not graded."""
-    counts = dict.fromkeys((*GRADES, "none"), 0)
+    """Firms per grade, "not_producing" for the firms halted all year (未参评) and "none" for
+    the other firms not graded (no land, no figures, closed, under construction)."""
+    counts = dict.fromkeys((*GRADES, "not_producing", "none"), 0)
     for e in evaluations:
-        counts[e.grade or "none"] += 1
+        if e.grade:
+            counts[e.grade] += 1
+        else:
+            counts["not_producing" if e.not_graded == NotGraded.NOT_PRODUCING else "none"] += 1
     return counts
 
 

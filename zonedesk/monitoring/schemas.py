@@ -85,6 +85,13 @@ class StatusOut(Schema):
     size: str = Field(description="the size scope: all, above or below")
     basis: str = Field(description="preliminary (快报) or confirmed (审定)")
     firms_unconfirmed: int = Field(description="the month's reports not yet confirmed")
+    firms_awaiting_confirmation: int = Field(
+        0,
+        description=(
+            "on the confirmed basis: expected firms whose report is submitted but not "
+            "confirmed, counted as not reported (listed in not_reported); 0 on preliminary"
+        ),
+    )
     newly_above: list[FirmRef] = Field(description="新升规: newly above size this year")
     firms_expected: int
     firms_reported: int
@@ -94,7 +101,19 @@ class StatusOut(Schema):
     halted_days: HaltedDaysOut | None
     figures: dict[str, FigureTotalsOut]
     recovery: RecoveryOut
-    not_reported: list[FirmRef]
+    not_reported: list["NotReportedOut"] = Field(
+        description=(
+            "expected firms left out of the month: no report, or (confirmed basis) a report "
+            "awaiting confirmation"
+        )
+    )
+    trend_incomplete: list["IncompleteMonthOut"] = Field(
+        default_factory=list,
+        description=(
+            "confirmed basis: months of the last 25 whose totals leave out reports awaiting "
+            "confirmation (incomplete, not a fall)"
+        ),
+    )
     utility: dict[str, "UtilityIndexOut"] = Field(
         default_factory=dict,
         description=(
@@ -103,6 +122,19 @@ class StatusOut(Schema):
             "readings in both months"
         ),
     )
+
+
+class NotReportedOut(Schema):
+    id: int
+    name: str
+    awaiting_confirmation: bool = Field(
+        False, description="submitted but not confirmed (confirmed basis only)"
+    )
+
+
+class IncompleteMonthOut(Schema):
+    period: str = Field(examples=["2020-06"])
+    awaiting_confirmation: int
 
 
 class UtilityIndexOut(Schema):
@@ -299,7 +331,21 @@ def status_dict(st: Status) -> dict:
             "actual_to_date": _num(rec.actual_to_date),
             "last_year_to_date": _num(rec.last_year_to_date),
         },
-        "not_reported": [{"id": e.pk, "name": e.name} for e in st.missing],
+        "firms_awaiting_confirmation": len(st.awaiting),
+        "not_reported": [
+            {"id": e.pk, "name": e.name, "awaiting_confirmation": awaiting}
+            for e, awaiting in st.not_counted
+        ],
+        "trend_incomplete": [
+            {"period": str(period), "awaiting_confirmation": n}
+            for period, n in sorted(
+                {
+                    **{p.period.last_year: p.last_year_pending for p in st.trend},
+                    **{p.period: p.pending for p in st.trend},
+                }.items()
+            )
+            if n
+        ],
         "utility": {
             kind: {
                 "base_period": str(u.base),
@@ -433,7 +479,10 @@ class PerMuFirmOut(Schema):
     credit_code: str
     grade: str | None = Field(description="A, B, C or D; none: not graded (see not_graded)")
     not_graded: str | None = Field(
-        description="no_land, no_figures, closed or construction when the firm is not graded"
+        description=(
+            "no_land, no_figures, closed, construction or not_producing (no output all year, "
+            "未参评) when the firm is not graded"
+        )
     )
     rank: int | None
     score: float | None
@@ -452,7 +501,16 @@ class PerMuOut(Schema):
     zone: str
     year: int
     scheme: str | None
-    distribution: dict[str, int]
+    months: list[int] = Field(
+        description="the months of the year with figures in the zone: the grading covers those"
+    )
+    complete_year: bool = Field(description="False: fewer than 12 months (a partial year)")
+    distribution: dict[str, int] = Field(
+        description=(
+            "firms per grade A-D, not_producing (halted all year, 未参评) and none (the other "
+            "firms not graded)"
+        )
+    )
     firms: list[PerMuFirmOut]
 
 

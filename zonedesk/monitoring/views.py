@@ -183,6 +183,7 @@ def _dashboard_figures(
         "classes": charts.class_rows(st),
         "trend": charts.trend(st),
         "trend_tables": charts.trend_rows(st),
+        "incomplete": charts.incomplete_months(st),
         "zone_rows": charts.zone_rows(st),
         "falls": [(st.name(c.firm_id), c) for c in st.summary.top_falls(10)],
         "target_label": sections.words.target_rate(st.recovery.target)

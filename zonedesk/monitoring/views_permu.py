@@ -28,6 +28,7 @@ def not_graded_labels() -> dict[str, str]:
         permu.NotGraded.NO_FIGURES: _("Not graded: no monthly figures in the year"),
         permu.NotGraded.CLOSED: _("Not graded: closed"),
         permu.NotGraded.CONSTRUCTION: _("Not graded: under construction"),
+        permu.NotGraded.NOT_PRODUCING: _("Not evaluated: no output all year (halted)"),
     }
 
 
@@ -72,12 +73,14 @@ def permu_page(request):
             "labels": labels.values(),
             "grades": [(g, report.distribution[g]) for g in permu.GRADES],
             "not_graded": report.distribution["none"],
+            "not_producing": report.distribution["not_producing"],
             "query": f"zone={report.zone.code}&year={report.year}",
             "paragraph": " ".join(
                 sections.permu.sentences(
                     report.year,
                     [r.evaluation for r in report.rows],
                     {r.firm.pk: r.last_grade for r in report.rows if r.last_grade},
+                    report.months,
                 )
             ),
         },

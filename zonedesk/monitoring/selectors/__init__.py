@@ -141,6 +141,18 @@ class TrendPoint:
     period: Period
     values: dict  # measure -> this month's total
     last_year: dict  # measure -> the same month's total a year earlier
+    # On 审定: the reports of the month (and of the month a year earlier) not yet confirmed, so
+    # left out of its totals; a month with any is incomplete, not a fall (0 on 快报).
+    pending: int = 0
+    last_year_pending: int = 0
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.pending)
+
+    @property
+    def last_year_incomplete(self) -> bool:
+        return bool(self.last_year_pending)
 
 
 @dataclass
@@ -154,7 +166,7 @@ class Status:
     ytd: dict[str, indicators.YearToDate]
     recovery: recovery.Recovery
     trend: list[TrendPoint]
-    missing: list[Enterprise]
+    missing: list[Enterprise]  # expected firms with no report for the month
     expected: int  # firms expected to report this month
     # January..December of the year: (month, last year's total output, this year's or None)
     year_output: list[tuple[Period, Decimal, Decimal | None]] = field(default_factory=list)
@@ -164,6 +176,9 @@ class Status:
     newly_above: list[int] = field(default_factory=list)  # 新升规 firms of the year in scope
     basis: str = "preliminary"  # 快报 (all submitted rows) or 审定 (confirmed rows only)
     unconfirmed: int = 0  # the month's rows submitted but not yet confirmed
+    # On 审定: the expected firms whose report is submitted but not confirmed. They count as not
+    # reported (docs/statistics.md, one rule for missing reports), beside `missing`.
+    awaiting: list[Enterprise] = field(default_factory=list)
     # The utility companies' readings against the base year's month (utility_index)
     utility: dict[str, UtilityIndex] = field(default_factory=dict)
 
@@ -173,6 +188,14 @@ class Status:
     @property
     def reported(self) -> int:
         return self.summary.reporting
+
+    @property
+    def not_counted(self) -> list[tuple[Enterprise, bool]]:
+        """The expected firms the month's figures leave out, by name: (firm, awaiting
+        confirmation). On 快报 the firms that did not report; on 审定 also those whose report
+        is not confirmed yet."""
+        rows = [(e, False) for e in self.missing] + [(e, True) for e in self.awaiting]
+        return sorted(rows, key=lambda r: (r[0].name, r[0].pk))
 
     @property
     def facts(self) -> StatusFacts:
@@ -193,6 +216,7 @@ class Status:
             unconfirmed=self.unconfirmed,
             expected=self.expected,
             utility=self.utility,
+            awaiting=len(self.awaiting),
         )
 
 
@@ -378,11 +402,14 @@ def status(
         target=target if target is not None else target_for(scope, period.year),
         halted_days=halted_days,
     )
+    pending = _pending_by_month(firms, period.shift(-24), period) if basis == "confirmed" else {}
     trend = [
         TrendPoint(
             p,
             {m: (totals.get(p) or {}).get(m) for m in TREND_MEASURES},
             {m: (totals.get(p.last_year) or {}).get(m) for m in TREND_MEASURES},
+            pending.get(p, 0),
+            pending.get(p.last_year, 0),
         )
         for p in (period.shift(i) for i in range(-12, 1))
     ]
@@ -394,6 +421,12 @@ def status(
     missing = list(
         expected.exclude(Exists(reported)).select_related("zone", "officer").order_by("name")
     )
+    awaiting = []
+    if basis == "confirmed":  # 审定: a report not yet confirmed counts as not reported
+        pending_row = reported.filter(status=MonthlyFigure.Status.SUBMITTED)
+        awaiting = list(
+            expected.filter(Exists(pending_row)).select_related("zone", "officer").order_by("name")
+        )
     halted = average_days_halted(firms, period, basis=basis)
     unconfirmed = MonthlyFigure.objects.filter(
         enterprise__in=firms, period=period.first_day, status=MonthlyFigure.Status.SUBMITTED
@@ -423,8 +456,25 @@ def status(
         newly_above=newly_above(firms, period.year) if size != "below" else [],
         basis=basis,
         unconfirmed=unconfirmed,
-        utility=utility_index(user, scope, period),
+        awaiting=awaiting,
+        utility=utility_index(user, scope, period, size=size),
     )
+
+
+def _pending_by_month(firms, first: Period, last: Period) -> dict[Period, int]:
+    """The reports submitted but not confirmed, per month first..last, of `firms` (a queryset
+    the caller has scoped): the months whose 审定 totals are incomplete."""
+    rows = (
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms,
+            period__gte=first.first_day,
+            period__lte=last.first_day,
+            status=MonthlyFigure.Status.SUBMITTED,
+        )
+        .values("period")
+        .annotate(n=Count("id"))
+    )
+    return {Period.of(r["period"]): r["n"] for r in rows}
 
 
 def firm_names(st: Status) -> dict[int, str]:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import columnar, permu
-from zonedesk.monitoring.models import PerMuScheme
+from zonedesk.monitoring.models import MonthlyFigure, PerMuScheme
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Zone
 
@@ -81,10 +81,17 @@ class PerMuReport:
     rows: list[PerMuRow]  # graded firms best first, then the others by name
     distribution: dict[str, int]
     moved: list[PerMuRow]  # graded both years in another class, best first
+    # The months of the year with figures in the zone (1..12): the grading covers those only.
+    months: tuple[int, ...] = ()
+
+    @property
+    def complete_year(self) -> bool:
+        """Whether the zone has figures for all twelve months of the year."""
+        return len(self.months) == 12
 
     @property
     def graded(self) -> int:
-        return sum(n for g, n in self.distribution.items() if g != "none")
+        return sum(self.distribution[g] for g in permu.GRADES)
 
 
 def permu_report(user, zone: Zone, year: int) -> PerMuReport | None:
@@ -126,7 +133,23 @@ def permu_report(user, zone: Zone, year: int) -> PerMuReport | None:
         rows=rows,
         distribution=permu.distribution(r.evaluation for r in rows),
         moved=moved,
+        months=months_covered(whole, year),
     )
+
+
+def months_covered(firms: QuerySet[Enterprise], year: int) -> tuple[int, ...]:
+    """Reference read, not scoped: the months of `year` in which any of `firms` (a whole zone)
+    has a figure, in order (a year in progress, or one with gaps, has fewer than 12)."""
+    days = (
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms,
+            period__gte=dt.date(year, 1, 1),
+            period__lte=dt.date(year, 12, 1),
+        )
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return tuple(sorted({d.month for d in days}))
 
 
 def permu_facts(firm_ids: list[int], year: int) -> dict[int, dict]:

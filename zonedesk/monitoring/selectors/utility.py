@@ -22,6 +22,7 @@ from zonedesk.monitoring.selectors import (  # the module's shared reads
     Scope,
     _firms,
 )
+from zonedesk.monitoring.selectors.sizes import sized
 
 # Utility data (services.utility): a firm's accounts and the scope's consumption index.
 
@@ -46,13 +47,15 @@ def utility_base_year() -> int:
 
 
 def utility_index(
-    user, scope: Scope, period: Period, *, base_year: int | None = None
+    user, scope: Scope, period: Period, *, base_year: int | None = None, size: str = "all"
 ) -> dict[str, UtilityIndex]:
     """The scope's power and water consumption in `period` against the same month of the base
     year, from the companies' readings of the accounts recorded on the firms the user sees in
     the scope (unmatched readings count nowhere); a kind is absent unless both months have
     readings (and the base month's total is not zero), or when `period` is not after the base
-    year. One grouped query over the (kind, period, firm) index."""
+    year. A size scope (`size` above / below) counts the accounts of the firms in it in
+    `period`'s year, in both months (the same firms, as the status compares them). One grouped
+    query over the (kind, period, firm) index."""
     base = Period(base_year or utility_base_year(), period.month)
     if period.year <= base.year:
         return {}
@@ -60,7 +63,7 @@ def utility_index(
         UtilityReading.objects.filter(
             kind__in=UtilityKind.values,  # the index's leading column
             period__in=[period.first_day, base.first_day],
-            enterprise__in=_firms(user, scope),
+            enterprise__in=sized(_firms(user, scope), period.year, size),
         )
         .values("kind", "period")
         .annotate(accounts=Count("id"), power=Sum("electricity_kwh"), water=Sum("water_t"))

@@ -75,6 +75,25 @@ def _reporting_rate(facts: StatusFacts) -> list[str]:
     reported, expected = facts.summary.reporting, facts.expected
     if not expected or reported >= expected:
         return []
+    if facts.basis == "confirmed" and facts.awaiting:
+        # 审定: the firms whose report is not confirmed yet have reported, but count as not.
+        return [
+            ngettext(
+                "%(reported)d of the %(expected)d firm expected have confirmed reports "
+                "(%(rate)s) and %(awaiting)d more await confirmation; a firm not reported or not "
+                "yet confirmed for a month is left out of both years of that month.",
+                "%(reported)d of the %(expected)d firms expected have confirmed reports "
+                "(%(rate)s) and %(awaiting)d more await confirmation; a firm not reported or not "
+                "yet confirmed for a month is left out of both years of that month.",
+                expected,
+            )
+            % {
+                "reported": reported,
+                "expected": expected,
+                "awaiting": facts.awaiting,
+                "rate": f"{percent(Decimal(reported) / Decimal(expected))}%",
+            }
+        ]
     return [
         ngettext(
             "%(reported)d of the %(expected)d firm expected reported (%(rate)s); a firm that did "
