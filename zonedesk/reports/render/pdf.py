@@ -45,7 +45,7 @@ class FontError(ConversionError):
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        raise ConversionError("LibreOffice (soffice) is not installed: run `make fonts` (Debian's libreoffice-writer-nogui).")
+        raise ConversionError("LibreOffice (soffice) is not installed: run `make pdf-deps` (Debian's libreoffice-writer-nogui).")
     return exe
 
 
@@ -88,7 +88,7 @@ def check_fonts(pdf: bytes) -> dict[str, bool]:
         raise FontError(
             f"the PDF uses fonts other than the intended substitutes or does not embed them: "
             f"unexpected {sorted(stray)}, not embedded {sorted(bare)}; expected only {sorted(intended_fonts())} "
-            f"(are the font packages installed? `make fonts`)"
+            f"(are the font packages installed? `make pdf-deps`)"
         )
     return fonts
 
@@ -104,7 +104,7 @@ def convert(docx: bytes) -> bytes:
     """A .docx converted to PDF by LibreOffice, fonts mapped by the project's fonts.conf."""
     missing = [p for p in FONT_DIRS if not Path(p).is_dir()]
     if missing:
-        raise FontError(f"font directory missing: {missing} (run `make fonts`: Debian's texlive-lang-chinese)")
+        raise FontError(f"font directory missing: {missing} (run `make pdf-deps`: Debian's texlive-lang-chinese)")
     exe = soffice()
     with _lock, tempfile.TemporaryDirectory(prefix="zonedesk-pdf-") as work:
         src = Path(work) / "summary.docx"
