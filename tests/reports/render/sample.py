@@ -4,11 +4,18 @@ tests (not the reference summary's sentences)."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from zonedesk.reports.document import Chart, Document, Heading, Paragraph, Source, Table, figure
 from zonedesk.reports.render import charts
 
-SRC = Source("monitoring.selectors.status", "示范经开区", "2020年1—6月", datetime(2020, 7, 20, 18, 5))  # noqa: DTZ001
+CST = ZoneInfo("Asia/Shanghai")
+SRC = Source(
+    "monitoring.selectors.status",
+    "示范经开区",
+    "2020年1—6月",
+    datetime(2020, 7, 20, 18, 5, tzinfo=CST),
+)
 
 # Body sentences, each a different length so that line breaks fall in different places.
 SENTENCES = (
@@ -32,8 +39,22 @@ def body(n: int, start: int = 0) -> str:
 
 def trend_chart() -> str:
     months = [f"{m}月" for m in range(1, 7)]
-    this = [Decimal("8120.5"), None, Decimal("6890"), Decimal("9012.3"), Decimal("9630"), Decimal("10210")]
-    last = [Decimal("8800"), Decimal("8650"), Decimal("8920"), Decimal("9100"), Decimal("9280"), Decimal("9400")]
+    this = [
+        Decimal("8120.5"),
+        None,
+        Decimal("6890"),
+        Decimal("9012.3"),
+        Decimal("9630"),
+        Decimal("10210"),
+    ]
+    last = [
+        Decimal("8800"),
+        Decimal("8650"),
+        Decimal("8920"),
+        Decimal("9100"),
+        Decimal("9280"),
+        Decimal("9400"),
+    ]
     return charts.line_chart("", months, [("本年", this), ("上年同期", last)], "万元")
 
 
@@ -45,11 +66,21 @@ def sample_document(pages: int = 4, lang: str = "zh-hans") -> Document:
     blocks = [
         Heading(1, "生产经营情况"),
         Paragraph(
-            "园区目前在产企业" + figure("47", "producing") + "家，其中与去年同期产能持平的"
-            + figure("20", "level") + "家，超过的" + figure("13", "above") + "家，未达到的"
-            + figure("14", "below") + "家。企业总用工量同比增加" + figure("6.28%", "employees_yoy")
-            + "，月总产值同比增加" + figure("12.78%", "output_yoy") + "（其中新开工企业贡献"
-            + figure("8.61", "new_points") + "个百分点）。",
+            "园区目前在产企业"
+            + figure("47", "producing")
+            + "家，其中与去年同期产能持平的"
+            + figure("20", "level")
+            + "家，超过的"
+            + figure("13", "above")
+            + "家，未达到的"
+            + figure("14", "below")
+            + "家。企业总用工量同比增加"
+            + figure("6.28%", "employees_yoy")
+            + "，月总产值同比增加"
+            + figure("12.78%", "output_yoy")
+            + "（其中新开工企业贡献"
+            + figure("8.61", "new_points")
+            + "个百分点）。",
             SRC,
         ),
         Heading(1, "存在的困难"),
@@ -93,7 +124,7 @@ def sample_document(pages: int = 4, lang: str = "zh-hans") -> Document:
         issuer="示范经济技术开发区管理委员会",
         dated=date(2020, 7, 25),
         blocks=tuple(blocks),
-        as_of=datetime(2020, 7, 20, 18, 5),  # noqa: DTZ001
+        as_of=datetime(2020, 7, 20, 18, 5, tzinfo=CST),
         annex=annex,
         lang=lang,
         meta={"zone": "demo", "period": "2020-H1"},

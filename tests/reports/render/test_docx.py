@@ -123,7 +123,11 @@ def test_no_theme_font_overrides_the_declared_ones(docx_bytes):
 
 def test_font_table_names_the_fallbacks(docx_bytes):
     table = zipfile.ZipFile(io.BytesIO(docx_bytes)).read("word/fontTable.xml").decode()
-    for declared, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
+    for declared, alt in (
+        ("仿宋_GB2312", "仿宋"),
+        ("楷体_GB2312", "楷体"),
+        ("方正小标宋简体", "宋体"),
+    ):
         m = re.search(rf'<w:font w:name="{declared}">(.*?)</w:font>', table, re.S)
         assert m, declared
         assert f'<w:altName w:val="{alt}"/>' in m.group(1)
@@ -131,7 +135,9 @@ def test_font_table_names_the_fallbacks(docx_bytes):
 
 
 def test_headings_are_numbered_by_level(opened):
-    headings = [(p.style.name, p.text) for p in opened.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        (p.style.name, p.text) for p in opened.paragraphs if p.style.name.startswith("Heading")
+    ]
     assert headings == [
         ("Heading 1", "一、生产经营情况"),
         ("Heading 1", "二、存在的困难"),
@@ -184,11 +190,10 @@ def test_issuer_and_date_close_the_text(opened):
     assert issuer.text == "示范经济技术开发区管理委员会"
     assert dated.text == "2020年7月25日"
     assert dated.style.name == "成文日期"
-    # Issuer 14 characters, date 6.5 (digits are half width): the date keeps 14 - 6.5 = 7.5
-    # characters from the right, so its first character stands 2 to the right of the issuer's,
-    # which keeps the standard's 2 from the right.
+    # Issuer 14 characters, 2 from the right: it starts at character 28 - 2 - 14 = 12; the date
+    # (6.5 characters wide, shorter than 14 - 2) starts 2 further: a left indent of 14.
     assert issuer._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "200"
-    assert dated._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "750"
+    assert dated._p.pPr.find(qn("w:ind")).get(qn("w:leftChars")) == "1400"
     assert note.style.name == "附注"
     assert "2020" in note.text and "18" in note.text
 
@@ -212,13 +217,17 @@ def test_charts_are_svg_with_a_png_fallback(docx_bytes):
     for blip in blips:
         png = d.part.related_parts[blip.get(qn("r:embed"))]
         assert png.content_type == "image/png"
-        svg_blip = blip.find(".//{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip")
+        svg_blip = blip.find(
+            ".//{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
+        )
         svg = d.part.related_parts[svg_blip.get(qn("r:embed"))]
         assert svg.content_type == "image/svg+xml"
         assert svg.blob.startswith(b"<svg")
     pdf_variant = docx.Document(io.BytesIO(render_docx.render(sample_document(), for_pdf=True)))
     for blip in pdf_variant.element.body.xpath(".//a:blip"):
-        assert pdf_variant.part.related_parts[blip.get(qn("r:embed"))].content_type == "image/svg+xml"
+        assert (
+            pdf_variant.part.related_parts[blip.get(qn("r:embed"))].content_type == "image/svg+xml"
+        )
 
 
 def test_core_properties_name_the_fonts(opened):
@@ -227,7 +236,10 @@ def test_core_properties_name_the_fonts(opened):
     assert "FandolFang" in cp.comments and "仿宋_GB2312" in cp.comments
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"), (99, "九十九")])
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"), (99, "九十九")],
+)
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
 
@@ -235,7 +247,18 @@ def test_chinese_numbers(n, text):
 def test_numbering_resets_below_a_heading():
     n = Numberer()
     got = [n(lv) for lv in (1, 2, 3, 4, 4, 3, 2, 1, 2, 3)]
-    assert got == ["一、", "（一）", "1．", "（1）", "（2）", "2．", "（二）", "二、", "（一）", "1．"]
+    assert got == [
+        "一、",
+        "（一）",
+        "1．",
+        "（1）",
+        "（2）",
+        "2．",
+        "（二）",
+        "二、",
+        "（一）",
+        "1．",
+    ]
     with pytest.raises(ValueError):
         n(5)
 

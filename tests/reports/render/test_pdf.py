@@ -8,6 +8,7 @@ to 210 - 26 = 184 mm (521.57 pt) and from y = 37 mm (104.88 pt) to 297 - 35 = 26
 """
 
 import io
+import itertools
 import subprocess
 import time
 
@@ -59,7 +60,11 @@ def full_body_pages(pdf):
     out = []
     for page in pdf.pages[1:]:
         sized = [c for c in page.chars if c["text"].strip()]
-        if sized and all("FandolFang" in c["fontname"] or c["size"] < 15 for c in sized) and not page.curves:
+        if (
+            sized
+            and all("FandolFang" in c["fontname"] or c["size"] < 15 for c in sized)
+            and not page.curves
+        ):
             out.append(page)
     return out
 
@@ -99,12 +104,15 @@ def test_a_full_body_page_has_22_lines_of_28_characters_filling_the_block(pdf):
         lines = lines_of(body_chars(page))
         assert len(lines) == 22, page.page_number
         tops = [ln[0]["top"] for ln in lines]
-        for a, b in zip(tops, tops[1:], strict=False):
+        for a, b in itertools.pairwise(tops):
             assert b - a == pytest.approx(PITCH, abs=0.3)
         # The 22 lines fill the block: the first starts at its top, the last ends at its bottom.
         first_cell_top = tops[0] - (PITCH - 16) / 2
         assert first_cell_top == pytest.approx(TOP, abs=1.5 * TOL)
-        assert tops[0] + 21 * PITCH + PITCH - (PITCH - 16) / 2 == pytest.approx(BOTTOM, abs=1.5 * TOL)
+        assert tops[0] + 21 * PITCH + PITCH - (PITCH - 16) / 2 == pytest.approx(
+            BOTTOM, abs=1.5 * TOL
+        )
+
         # Full lines (a paragraph's last line is not) of Chinese only (no half-width digits)
         # hold exactly 28 characters and are justified to both edges of the block; a
         # paragraph's first line is 2 characters in.
@@ -122,12 +130,17 @@ def test_a_full_body_page_has_22_lines_of_28_characters_filling_the_block(pdf):
         ]
         assert len(cjk_lines) >= 10
         for ln in cjk_lines:
-            xs = sorted((c for c in ln if not (c["text"] in HANGING and c["x0"] >= RIGHT - 0.5)), key=lambda c: c["x0"])
+            xs = sorted(
+                (c for c in ln if not (c["text"] in HANGING and c["x0"] >= RIGHT - 0.5)),
+                key=lambda c: c["x0"],
+            )
             if xs[0]["x0"] < LEFT + 2 * MM:
                 assert len(ln) == 28, "".join(c["text"] for c in xs)
                 assert xs[0]["x0"] == pytest.approx(LEFT, abs=TOL)
             else:
-                assert len(ln) == 26 and xs[0]["x0"] == pytest.approx(LEFT + 2 * 156 / 28 * MM, abs=TOL)
+                assert len(ln) == 26 and xs[0]["x0"] == pytest.approx(
+                    LEFT + 2 * 156 / 28 * MM, abs=TOL
+                )
             assert xs[-1]["x1"] == pytest.approx(RIGHT, abs=TOL)
 
 
@@ -145,6 +158,18 @@ def test_page_numbers_are_7_mm_below_the_block_odd_right_even_left(pdf):
             assert max(c["x1"] for c in below) == pytest.approx(RIGHT - one_char, abs=TOL)
         else:
             assert min(c["x0"] for c in below) == pytest.approx(LEFT + one_char, abs=TOL)
+
+
+def test_date_starts_two_characters_right_of_the_issuer(pdf):
+    one_char = 156 / 28 * MM
+    for page in pdf.pages:
+        lines = {ln["text"].replace(" ", ""): ln["chars"] for ln in page.extract_text_lines()}
+        if "示范经济技术开发区管理委员会" in lines:
+            issuer, dated = lines["示范经济技术开发区管理委员会"], lines["2020年7月25日"]
+            assert issuer[-1]["x1"] == pytest.approx(RIGHT - 2 * one_char, abs=TOL)
+            assert dated[0]["x0"] - issuer[0]["x0"] == pytest.approx(2 * one_char, abs=TOL)
+            return
+    pytest.fail("no signature block")
 
 
 def test_text_extracts_in_reading_order(pdf):
@@ -240,5 +265,7 @@ def test_speed_of_a_zone_sized_document(rendered, record_property):
     render_pdf.render(sample_document())
     took = time.perf_counter() - start
     record_property("both_formats_s", round(took, 2))
-    print(f"docx+pdf of a {len(pdfplumber.open(io.BytesIO(rendered[0])).pages)}-page summary: {took:.2f} s")
+    print(
+        f"docx+pdf of a {len(pdfplumber.open(io.BytesIO(rendered[0])).pages)}-page summary: {took:.2f} s"
+    )
     assert took < 30

@@ -77,11 +77,46 @@ class Face:
     package: str  # the Debian package that ships the substitute
 
 
-FANG = Face("body, headings 1. and （1）", "仿宋_GB2312", "仿宋", "FandolFang", "FandolFang-Regular", "texlive-lang-chinese")
-KAI = Face("headings （一）", "楷体_GB2312", "楷体", "FandolKai", "FandolKai-Regular", "texlive-lang-chinese")
-HEI = Face("headings 一、, 附件", "黑体", "SimHei", "Noto Sans CJK SC", "NotoSansCJKjp-Regular-VKana", "fonts-noto-cjk")
-TITLE = Face("title", "方正小标宋简体", "宋体", "Noto Serif CJK SC", "NotoSerifCJKjp-Bold-VKana", "fonts-noto-cjk")
-SONG = Face("page numbers", "宋体", "SimSun", "Noto Serif CJK SC", "NotoSerifCJKjp-Regular-VKana", "fonts-noto-cjk")
+FANG = Face(
+    "body, headings 1. and （1）",
+    "仿宋_GB2312",
+    "仿宋",
+    "FandolFang",
+    "FandolFang-Regular",
+    "texlive-lang-chinese",
+)
+KAI = Face(
+    "headings （一）",
+    "楷体_GB2312",
+    "楷体",
+    "FandolKai",
+    "FandolKai-Regular",
+    "texlive-lang-chinese",
+)
+HEI = Face(
+    "headings 一、, 附件",
+    "黑体",
+    "SimHei",
+    "Noto Sans CJK SC",
+    "NotoSansCJKjp-Regular-VKana",
+    "fonts-noto-cjk",
+)
+TITLE = Face(
+    "title",
+    "方正小标宋简体",
+    "宋体",
+    "Noto Serif CJK SC",
+    "NotoSerifCJKjp-Bold-VKana",
+    "fonts-noto-cjk",
+)
+SONG = Face(
+    "page numbers",
+    "宋体",
+    "SimSun",
+    "Noto Serif CJK SC",
+    "NotoSerifCJKjp-Regular-VKana",
+    "fonts-noto-cjk",
+)
 FACES = (FANG, KAI, HEI, TITLE, SONG)
 # Directories of substitutes that fontconfig does not list by default (TeX Live's Fandol fonts).
 FONT_DIRS = ("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",)
@@ -90,9 +125,9 @@ FONT_DIRS = ("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",)
 def fonts_used_note() -> str:
     """One line naming the declared fonts and the free fonts the PDF is set in."""
     pairs = "; ".join(f"{f.declared} → {f.substitute}" for f in FACES)
-    return _("Fonts: the .docx declares the fonts of GB/T 9704; the PDF embeds free substitutes (%(pairs)s).") % {
-        "pairs": pairs
-    }
+    return _(
+        "Fonts: the .docx declares the fonts of GB/T 9704; the PDF embeds free substitutes (%(pairs)s)."
+    ) % {"pairs": pairs}
 
 
 # --- Heading numbers (GB/T 9704, 7.3.3: 一、 （一） 1． （1）) ---------------------------------

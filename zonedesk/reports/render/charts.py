@@ -21,7 +21,17 @@ from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
 # ECharts' default palette (the dashboard's charts use it unchanged).
-PALETTE = ("#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc")
+PALETTE = (
+    "#5470c6",
+    "#91cc75",
+    "#fac858",
+    "#ee6666",
+    "#73c0de",
+    "#3ba272",
+    "#fc8452",
+    "#9a60b4",
+    "#ea7ccc",
+)
 AXIS = "#6e7079"  # ECharts' axis line and label colour
 SPLIT = "#e0e6f1"  # its split lines
 TEXT = "#333333"
@@ -45,7 +55,7 @@ def _font():
 
 @lru_cache(maxsize=4096)
 def _glyph(ch: str) -> tuple[RecordingPen, float]:
-    font, cmap, glyphs, _upm = _font()
+    _f, cmap, glyphs, _upm = _font()
     name = cmap.get(ord(ch)) or cmap.get(ord("?"))
     pen = RecordingPen()
     glyphs[name].draw(pen)
@@ -57,7 +67,9 @@ def text_width(text: str, size: float) -> float:
     return sum(_glyph(c)[1] for c in text) * size / upm
 
 
-def text_path(text: str, x: float, y: float, size: float, fill: str = TEXT, anchor: str = "start") -> str:
+def text_path(
+    text: str, x: float, y: float, size: float, fill: str = TEXT, anchor: str = "start"
+) -> str:
     """`text` as one <path> of glyph outlines, its baseline at y; anchor start, middle or end."""
     upm = _font()[3]
     scale = size / upm
@@ -157,9 +169,13 @@ def _plot_area(c: _Canvas, lo: float, hi: float, step: float, categories: list[s
 
     for v in labels:
         y = y_of(v)
-        c.parts.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{SPLIT}" stroke-width="1"/>')
+        c.parts.append(
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" y2="{y:.1f}" stroke="{SPLIT}" stroke-width="1"/>'
+        )
         c.parts.append(text_path(_label(v), left - 6, y + c.font * 0.35, c.font, AXIS, "end"))
-    c.parts.append(f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="{AXIS}" stroke-width="1"/>')
+    c.parts.append(
+        f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="{AXIS}" stroke-width="1"/>'
+    )
     # Category labels, thinned so that none overlaps (ECharts' hideOverlap).
     n = len(categories)
     band = (right - left) / max(n, 1)
@@ -167,7 +183,9 @@ def _plot_area(c: _Canvas, lo: float, hi: float, step: float, categories: list[s
     every = max(1, math.ceil((widest + 6) / band)) if band else 1
     for i, s in enumerate(categories):
         x = left + band * (i + 0.5)
-        c.parts.append(f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="{AXIS}" stroke-width="1"/>')
+        c.parts.append(
+            f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="{AXIS}" stroke-width="1"/>'
+        )
         if i % every == 0:
             c.parts.append(text_path(s, x, bottom + 18, c.font, AXIS, "middle"))
     return left, right, top, bottom, band, y_of
@@ -193,7 +211,9 @@ def line_chart(
         raise ValueError("a line chart needs at least one category")
     for name, values in series:
         if len(values) != len(categories):
-            raise ValueError(f"series {name!r} has {len(values)} values for {len(categories)} categories")
+            raise ValueError(
+                f"series {name!r} has {len(values)} values for {len(categories)} categories"
+            )
     c = _Canvas(title, unit, width_mm, height_mm)
     kinds = [(PALETTE[i % len(PALETTE)], i > 0) for i in range(len(series))]
     c.legend([s[0] for s in series], kinds)
@@ -216,9 +236,14 @@ def line_chart(
                     f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round"{dash}/>'
                 )
             for x, y in run:
-                c.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>')
+                c.parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
+                )
     desc = "; ".join(
-        f"{name}: " + ", ".join(f"{k} {'' if v is None else v}" for k, v in zip(categories, values, strict=True))
+        f"{name}: "
+        + ", ".join(
+            f"{k} {'' if v is None else v}" for k, v in zip(categories, values, strict=True)
+        )
         for name, values in series
     )
     return c.svg(f"{desc} ({unit})" if unit else desc)
@@ -257,5 +282,7 @@ def bar_chart(
         )
         shown = str(values[i])
         c.parts.append(text_path(shown, x + bar_w / 2, min(y0, y1) - 5, c.font, TEXT, "middle"))
-    desc = ", ".join(f"{k} {'' if v is None else v}" for k, v in zip(categories, values, strict=True))
+    desc = ", ".join(
+        f"{k} {'' if v is None else v}" for k, v in zip(categories, values, strict=True)
+    )
     return c.svg(f"{desc} ({unit})" if unit else desc)

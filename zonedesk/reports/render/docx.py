@@ -9,10 +9,10 @@ fallback (`asvg:svgBlip`, as Word 2016+ stores them; older readers show the PNG)
 """
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import resvg_py
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document as new_docx
 from docx.enum.section import WD_SECTION_START
@@ -113,6 +113,8 @@ def date_text(day: date, lang: str) -> str:
 
 
 def as_of_text(at: datetime, lang: str) -> str:
+    if timezone.is_aware(at):
+        at = timezone.localtime(at)
     if lang.startswith("zh"):
         return f"{at.year}年{at.month}月{at.day}日{at.hour}时{at.minute:02d}分"
     return at.strftime("%d %B %Y %H:%M")
@@ -131,7 +133,7 @@ def _rpr(face: Face, size_pt: float, bold: bool = False) -> str:
     # Body-size text is condensed so that 28 characters fit a line without a character grid.
     sp = f'<w:spacing w:val="{condense_twentieths()}"/>' if size_pt == BODY_PT else ""
     return (
-        f"<w:rPr {nsdecls('w')}>{_rfonts(face)}{b}<w:color w:val=\"000000\"/>{sp}"
+        f'<w:rPr {nsdecls("w")}>{_rfonts(face)}{b}<w:color w:val="000000"/>{sp}'
         f'<w:kern w:val="0"/><w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
     )
@@ -169,7 +171,9 @@ def _ppr(
     if right_chars:
         ind.append(f'w:rightChars="{round(right_chars * 100)}" w:right="{_chars(right_chars)}"')
     if first_chars:
-        ind.append(f'w:firstLineChars="{round(first_chars * 100)}" w:firstLine="{_chars(first_chars)}"')
+        ind.append(
+            f'w:firstLineChars="{round(first_chars * 100)}" w:firstLine="{_chars(first_chars)}"'
+        )
     else:
         ind.append('w:firstLineChars="0" w:firstLine="0"')
     parts.append(f"<w:ind {' '.join(ind)}/>")
@@ -258,7 +262,16 @@ class _Writer:
         for st in root.iterchildren(qn("w:style")):
             rpr = st.find(qn("w:rPr"))
             if rpr is not None:
-                for tag in ("w:rFonts", "w:color", "w:sz", "w:szCs", "w:b", "w:bCs", "w:i", "w:iCs"):
+                for tag in (
+                    "w:rFonts",
+                    "w:color",
+                    "w:sz",
+                    "w:szCs",
+                    "w:b",
+                    "w:bCs",
+                    "w:i",
+                    "w:iCs",
+                ):
                     for el in rpr.findall(qn(tag)):
                         rpr.remove(el)
         # Table styles' parts (first row, …) name theme fonts too: a theme font wins over
@@ -280,19 +293,43 @@ class _Writer:
             )
         right = _ppr(align="right", line=self.pitch)
         self._style(STYLE_ISSUER, _rpr(FANG, BODY_PT), right, new=True)
-        self._style(STYLE_DATE, _rpr(FANG, BODY_PT), right, new=True)
-        self._style(STYLE_NOTE, _rpr(FANG, BODY_PT), _ppr(align="left", first_chars=2, line=self.pitch), new=True)
-        self._style(STYLE_ANNEX_LIST, _rpr(FANG, BODY_PT), _ppr(align="left", first_chars=2, line=self.pitch), new=True)
-        self._style(STYLE_ANNEX_MARK, _rpr(HEI, BODY_PT), _ppr(align="left", line=self.pitch), new=True)
-        self._style(STYLE_ANNEX_TITLE, _rpr(TITLE, TITLE_PT), _ppr(align="center", line=self.pitch), new=True)
+        self._style(STYLE_DATE, _rpr(FANG, BODY_PT), _ppr(align="left", line=self.pitch), new=True)
         self._style(
-            STYLE_CAPTION, _rpr(HEI, BODY_PT), _ppr(align="center", line=self.pitch, keep_next=True), new=True
+            STYLE_NOTE,
+            _rpr(FANG, BODY_PT),
+            _ppr(align="left", first_chars=2, line=self.pitch),
+            new=True,
+        )
+        self._style(
+            STYLE_ANNEX_LIST,
+            _rpr(FANG, BODY_PT),
+            _ppr(align="left", first_chars=2, line=self.pitch),
+            new=True,
+        )
+        self._style(
+            STYLE_ANNEX_MARK, _rpr(HEI, BODY_PT), _ppr(align="left", line=self.pitch), new=True
+        )
+        self._style(
+            STYLE_ANNEX_TITLE,
+            _rpr(TITLE, TITLE_PT),
+            _ppr(align="center", line=self.pitch),
+            new=True,
+        )
+        self._style(
+            STYLE_CAPTION,
+            _rpr(HEI, BODY_PT),
+            _ppr(align="center", line=self.pitch, keep_next=True),
+            new=True,
         )
         self._style(STYLE_TABLE, _rpr(FANG, TABLE_PT), _ppr(align="center", grid=False), new=True)
-        self._style(STYLE_FIGURE, _rpr(FANG, BODY_PT), _ppr(align="center", keep_next=True), new=True)
+        self._style(
+            STYLE_FIGURE, _rpr(FANG, BODY_PT), _ppr(align="center", keep_next=True), new=True
+        )
         footer = _ppr(align="right", grid=False, line=twips(PAGE_NUMBER_PT))
         self._style("Footer", _rpr(SONG, PAGE_NUMBER_PT), footer)
-        self._style(STYLE_PAGE_NUMBER, _rpr(SONG, PAGE_NUMBER_PT), footer, new=True, based_on="Footer")
+        self._style(
+            STYLE_PAGE_NUMBER, _rpr(SONG, PAGE_NUMBER_PT), footer, new=True, based_on="Footer"
+        )
         # The run-in lead: bold body text, a character style.
         if STYLE_LEAD not in [s.name for s in styles]:
             styles.add_style(STYLE_LEAD, WD_STYLE_TYPE.CHARACTER)
@@ -317,7 +354,9 @@ class _Writer:
     def _font_table(self):
         """Declare each font with the name Word and WPS fall back to (w:altName) and its GB2312
         charset, so a machine without 仿宋_GB2312 shows 仿宋 rather than a Latin font."""
-        part = next(p for p in self.out.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+        part = next(
+            p for p in self.out.part.package.iter_parts() if p.partname == "/word/fontTable.xml"
+        )
         root = etree.fromstring(part.blob)
         have = {f.get(qn("w:name")) for f in root.iterchildren(qn("w:font"))}
         for face in FACES:
@@ -381,7 +420,8 @@ class _Writer:
         cp.comments = fonts_used_note()
         cp.subject = d.plain(self.doc.title)
         cp.keywords = "; ".join(f"{k}={v}" for k, v in sorted(self.doc.meta.items()))
-        stamp = self.doc.as_of or datetime(self.doc.dated.year, self.doc.dated.month, self.doc.dated.day)  # noqa: DTZ001
+        day = self.doc.dated
+        stamp = self.doc.as_of or datetime(day.year, day.month, day.day, tzinfo=UTC)
         cp.created = cp.modified = stamp
         cp.revision = 1
 
@@ -428,7 +468,7 @@ class _Writer:
             f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
             for side in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
-        tblpr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
+        tblpr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{borders}</w:tblBorders>"))
         tblpr.append(
             parse_xml(
                 f'<w:tblCellMar {nsdecls("w")}><w:top w:w="40" w:type="dxa"/><w:left w:w="80" w:type="dxa"/>'
@@ -436,7 +476,9 @@ class _Writer:
             )
         )
         # The first column (names) gets the rest of the width; figures share equally.
-        first = block_twips if ncols == 1 else max(block_twips // 3, block_twips - (ncols - 1) * 1300)
+        first = (
+            block_twips if ncols == 1 else max(block_twips // 3, block_twips - (ncols - 1) * 1300)
+        )
         other = (block_twips - first) // max(1, ncols - 1)
         widths = [first] + [other] * (ncols - 1)
         grid = tbl.tblGrid
@@ -447,8 +489,8 @@ class _Writer:
             row = table.rows[r]
             if r == 0:
                 trpr = row._tr.get_or_add_trPr()
-                trpr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))  # repeated on each page
-                trpr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+                trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))  # repeated on each page
+                trpr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
             for c, text in enumerate(cells):
                 cell = row.cells[c]
                 cell.width = Mm(widths[c] / 1440 * 25.4)
@@ -457,7 +499,11 @@ class _Writer:
                 p = cell.paragraphs[0]
                 p.style = self.out.styles[STYLE_TABLE]
                 if r > 0:
-                    align = "right" if c < len(numeric) and numeric[c] else ("left" if c == 0 else "center")
+                    align = (
+                        "right"
+                        if c < len(numeric) and numeric[c]
+                        else ("left" if c == 0 else "center")
+                    )
                     ppr = p._p.get_or_add_pPr()
                     ppr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{align}"/>'))
                 run = p.add_run(d.plain(text))
@@ -469,10 +515,15 @@ class _Writer:
         self._para(STYLE_CAPTION, d.plain(chart.caption))
         p = self._para(STYLE_FIGURE, "")
         png = resvg_py.svg_to_bytes(
-            svg_string=chart.svg, dpi=96, width=round(chart.width_mm / 25.4 * 200), background="#ffffff"
+            svg_string=chart.svg,
+            dpi=96,
+            width=round(chart.width_mm / 25.4 * 200),
+            background="#ffffff",
         )
         run = p.add_run()
-        shape = run.add_picture(io.BytesIO(png), width=Mm(chart.width_mm), height=Mm(chart.height_mm))
+        shape = run.add_picture(
+            io.BytesIO(png), width=Mm(chart.width_mm), height=Mm(chart.height_mm)
+        )
         shape._inline.docPr.set("descr", d.plain(chart.caption))
         # The SVG as its own image part, referred to from the PNG's blip (Word 2016+ draws it).
         package = self.out.part.package
@@ -503,14 +554,15 @@ class _Writer:
         date_right = max(2.0, li - ld)
         issuer_right = date_right + ld + 2 - li
         self._para(STYLE_NORMAL, "")
-        for style, text, right in ((STYLE_ISSUER, issuer, issuer_right), (STYLE_DATE, dated, date_right)):
-            p = self._para(style, text)
-            ppr = p._p.get_or_add_pPr()
-            ppr.append(
-                parse_xml(
-                    f'<w:ind {nsdecls("w")} w:rightChars="{round(right * 100)}" w:right="{_chars(right)}"/>'
-                )
-            )
+        p = self._para(STYLE_ISSUER, issuer)
+        ind = f'w:rightChars="{round(issuer_right * 100)}" w:right="{_chars(issuer_right)}"'
+        p._p.get_or_add_pPr().append(parse_xml(f"<w:ind {nsdecls('w')} {ind}/>"))
+        # The date is placed by its first character (a left indent), not by its width: readers
+        # differ in the space they put between digits and Chinese (LibreOffice adds some).
+        date_left = CHARS - issuer_right - li + 2
+        p = self._para(STYLE_DATE, dated)
+        ind = f'w:leftChars="{round(date_left * 100)}" w:left="{_chars(date_left)}"'
+        p._p.get_or_add_pPr().append(parse_xml(f"<w:ind {nsdecls('w')} {ind}/>"))
         if self.doc.as_of:
             # 附注: the data's as-of time, in brackets, two characters in, below the date.
             note = _("(Figures as of %(when)s.)") % {"when": as_of_text(self.doc.as_of, self.lang)}
@@ -527,4 +579,3 @@ class _Writer:
         numberer = Numberer(self.lang)
         for block in self.doc.annex:
             self._block(block, numberer)
-

@@ -45,7 +45,9 @@ class FontError(ConversionError):
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        raise ConversionError("LibreOffice (soffice) is not installed: run `make pdf-deps` (Debian's libreoffice-writer-nogui).")
+        raise ConversionError(
+            "LibreOffice (soffice) is not installed: run `make pdf-deps` (Debian's libreoffice-writer-nogui)."
+        )
     return exe
 
 
@@ -68,11 +70,15 @@ def embedded_fonts(pdf: bytes) -> dict[str, bool]:
             for sub in font.get("/DescendantFonts", []):
                 visit(sub)
             return
-        embedded = bool(desc) and any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        embedded = bool(desc) and any(
+            k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+        )
         out[name] = out.get(name, False) or embedded
 
     for page in reader.pages:
-        fonts = (page.get("/Resources") or {}).get("/Fonts") or (page.get("/Resources") or {}).get("/Font")
+        fonts = (page.get("/Resources") or {}).get("/Fonts") or (page.get("/Resources") or {}).get(
+            "/Font"
+        )
         if not fonts:
             continue
         for ref in fonts.get_object().values():
@@ -104,7 +110,9 @@ def convert(docx: bytes) -> bytes:
     """A .docx converted to PDF by LibreOffice, fonts mapped by the project's fonts.conf."""
     missing = [p for p in FONT_DIRS if not Path(p).is_dir()]
     if missing:
-        raise FontError(f"font directory missing: {missing} (run `make pdf-deps`: Debian's texlive-lang-chinese)")
+        raise FontError(
+            f"font directory missing: {missing} (run `make pdf-deps`: Debian's texlive-lang-chinese)"
+        )
     exe = soffice()
     with _lock, tempfile.TemporaryDirectory(prefix="zonedesk-pdf-") as work:
         src = Path(work) / "summary.docx"
