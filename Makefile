@@ -8,9 +8,20 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := zonedesk.settings
 
-.PHONY: demo test lint bench install messages serve clean
+.PHONY: demo test lint bench install messages serve clean pdf-deps
 
-install: $(VENV)/.installed $(VENDOR)/.installed
+install: $(VENV)/.installed $(VENDOR)/.installed pdf-deps
+
+# The work summary's PDF (zonedesk/reports/render/pdf.py): LibreOffice Writer converts the .docx,
+# and the free substitutes of GB/T 9704's fonts are embedded (FandolFang and FandolKai from TeX
+# Live's Chinese fonts, Noto Sans/Serif CJK). Installed only when missing (dpkg-query is quick).
+PDF_PACKAGES := libreoffice-writer-nogui texlive-lang-chinese fonts-noto-cjk poppler-utils
+pdf-deps:
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing $$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
