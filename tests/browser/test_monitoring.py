@@ -154,3 +154,31 @@ def test_a_large_upload_shows_its_progress_until_the_worker_is_done(
     expect(page.get_by_test_id("import-done")).to_be_visible(timeout=10_000)
     assert MonthlyFigure.objects.filter(period="2020-07-01").count() == ws.max_row - 1
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1366, "height": 900}, {"width": 1920, "height": 1080}, {"width": 390, "height": 844}],
+)
+def test_dashboard_title_keeps_its_line_beside_or_above_the_toolbar(
+    demo, live_server, open_page, log_in, viewport
+):
+    """On a desktop the page title is one line (the toolbar goes below it when both do not fit);
+    on a phone the title and every button of the toolbar are on screen, nothing sideways."""
+    page, problems = open_page(viewport=viewport)
+    log_in(page, live_server.url, "leader")
+    title = page.locator("h2.page-title")
+    expect(title).to_contain_text("2020年6月")
+    lines = title.evaluate(
+        "el => Math.round(el.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(el).lineHeight))"
+    )
+    if viewport["width"] >= 1366:
+        assert lines == 1, f"the title takes {lines} lines at {viewport['width']} px"
+    toolbar = page.get_by_test_id("scope-form")
+    width = viewport["width"]
+    for item in toolbar.locator("a, button, select, input:not([type=hidden])").all():
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, item.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert problems == []
