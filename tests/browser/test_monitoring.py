@@ -158,7 +158,11 @@ def test_a_large_upload_shows_its_progress_until_the_worker_is_done(
 
 @pytest.mark.parametrize(
     "viewport",
-    [{"width": 1366, "height": 900}, {"width": 1920, "height": 1080}, {"width": 390, "height": 844}],
+    [
+        {"width": 1366, "height": 900},
+        {"width": 1920, "height": 1080},
+        {"width": 390, "height": 844},
+    ],
 )
 def test_dashboard_title_keeps_its_line_beside_or_above_the_toolbar(
     demo, live_server, open_page, log_in, viewport
@@ -212,7 +216,11 @@ def test_excel_what_if_and_early_warning_keep_the_size_and_basis(
         page.get_by_test_id("dashboard-xlsx").click()
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     classes = [r for r in book["产能分类"].iter_rows(min_row=2, values_only=True)]
-    assert [str(n) for _label, n in classes[:3]] == [scoped["level"], scoped["above"], scoped["below"]]
+    assert [str(n) for _label, n in classes[:3]] == [
+        scoped["level"],
+        scoped["above"],
+        scoped["below"],
+    ]
 
     # The what-if keeps the scope: same counts, the switches unchanged.
     page.fill("#halted", "45")

@@ -43,7 +43,9 @@ def _in_view(page, locator) -> bool:
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_firm_grade_and_score_are_in_view_on_a_desktop_and_a_phone(
     demo, live_server, open_page, log_in, viewport
 ):

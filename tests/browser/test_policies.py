@@ -120,7 +120,9 @@ def test_a_zone_leader_is_told_who_edits_a_county_measure(demo, live_server, ope
     assert [p for p in problems if "HTTP 403" not in p and "status of 403" not in p] == []
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_the_firm_status_checkboxes_show_whole_and_save(
     demo, live_server, open_page, log_in, viewport
 ):

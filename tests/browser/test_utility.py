@@ -109,7 +109,9 @@ def test_leader_uploads_the_power_sheet_records_an_account_and_sees_the_index(
     assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_a_partial_upload_is_previewed_and_keeps_the_months_other_accounts(
     people, live_server, open_page, tmp_path, viewport
 ):
