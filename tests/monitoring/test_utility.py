@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tests import factories
 from tests.factories import POWER_HEADER, WATER_HEADER, utility_accounts, utility_sheet
@@ -547,16 +548,16 @@ class TestImportPage:
         upload = io.BytesIO(data)
         upload.name = "power.xlsx"
         response = client.post(
-            "/monitoring/utility/import/", {"zone": "zone-a", "kind": "power", "file": upload}
+            "/monitoring/utility/import/",
+            {"zone": "zone-a", "kind": "power", "file": upload},
         )
         assert response.status_code == 200
         return response
 
     def test_nothing_is_written_before_the_confirmation(self, client, world):
         client.force_login(world.users["leader"])
-        with translation.override("en"):
-            response = self._preview(client, world, [("1001", "甲", "2020-06", 100)])
-        assert b"What the file changes" in response.content
+        response = self._preview(client, world, [("1001", "甲", "2020-06", 100)])
+        assert b'data-testid="utility-preview"' in response.content
         assert not UtilityReading.objects.exists()
         token = response.context["token"]
         response = client.post(
@@ -573,13 +574,18 @@ class TestImportPage:
         client.force_login(world.users["leader"])
         token = self._preview(client, world, [("1001", "甲", "2020-06", 100)]).context["token"]
         for forged in (token[:-2] + "xx", ""):
-            with translation.override("en"):
-                response = client.post(
-                    "/monitoring/utility/import/",
-                    {"step": "confirm", "token": forged, "zone": "zone-a", "kind": "power"},
-                )
+            response = client.post(
+                "/monitoring/utility/import/",
+                {"step": "confirm", "token": forged, "zone": "zone-a", "kind": "power"},
+            )
             assert response.status_code == 400
-            assert "The preview has expired or is not yours" in response.context["refused"][0]
+            assert b'data-testid="confirm-refused"' in response.content
+            assert response.context["refused"] == [
+                _(
+                    "The preview has expired or is not yours: nothing was imported. Upload the file "
+                    "again."
+                )
+            ]
         # Another user of the zone (a second manager) cannot confirm it either.
         other = factories.user("leader-two", ["leader"], zone=world.zone_a)
         client.force_login(other)
