@@ -154,3 +154,100 @@ def test_a_large_upload_shows_its_progress_until_the_worker_is_done(
     expect(page.get_by_test_id("import-done")).to_be_visible(timeout=10_000)
     assert MonthlyFigure.objects.filter(period="2020-07-01").count() == ws.max_row - 1
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [
+        {"width": 1366, "height": 900},
+        {"width": 1920, "height": 1080},
+        {"width": 390, "height": 844},
+    ],
+)
+def test_dashboard_title_keeps_its_line_beside_or_above_the_toolbar(
+    demo, live_server, open_page, log_in, viewport
+):
+    """On a desktop the page title is one line (the toolbar goes below it when both do not fit);
+    on a phone the title and every button of the toolbar are on screen, nothing sideways."""
+    page, problems = open_page(viewport=viewport)
+    log_in(page, live_server.url, "leader")
+    title = page.locator("h2.page-title")
+    expect(title).to_contain_text("2020年6月")
+    lines = title.evaluate(
+        "el => Math.round(el.getBoundingClientRect().height"
+        " / parseFloat(getComputedStyle(el).lineHeight))"
+    )
+    if viewport["width"] >= 1366:
+        assert lines == 1, f"the title takes {lines} lines at {viewport['width']} px"
+    toolbar = page.get_by_test_id("scope-form")
+    width = viewport["width"]
+    for item in toolbar.locator("a, button, select, input:not([type=hidden])").all():
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, item.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert problems == []
+
+
+def _class_counts(page) -> dict[str, str]:
+    return {k: page.get_by_test_id(f"class-{k}").inner_text() for k in ("level", "above", "below")}
+
+
+def test_excel_what_if_and_early_warning_keep_the_size_and_basis(
+    demo, live_server, open_page, log_in
+):
+    """Above-size firms on confirmed reports: the Excel file, the what-if and the early warning
+    all use that scope, not all firms on every report."""
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader")
+    everyone = _class_counts(page)
+    page.goto(f"{live_server.url}/monitoring/alerts/?zone=demo&period=2020-06&who=all")
+    all_missing = int(page.get_by_test_id("count-missing").inner_text())
+
+    page.goto(f"{live_server.url}/monitoring/")
+    page.get_by_test_id("size-select").select_option("above")
+    expect(page).to_have_url(re.compile(r"size=above"))
+    page.get_by_test_id("basis-select").select_option("confirmed")
+    expect(page).to_have_url(re.compile(r"basis=confirmed"))
+    scoped = _class_counts(page)
+    assert scoped != everyone  # the demo's below-size firms make a difference
+
+    # The Excel file: the capacity classes of the scope shown.
+    with page.expect_download() as download:
+        page.get_by_test_id("dashboard-xlsx").click()
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    classes = [r for r in book["产能分类"].iter_rows(min_row=2, values_only=True)]
+    assert [str(n) for _label, n in classes[:3]] == [
+        scoped["level"],
+        scoped["above"],
+        scoped["below"],
+    ]
+
+    # The what-if keeps the scope: same counts, the switches unchanged.
+    page.fill("#halted", "45")
+    page.get_by_test_id("what-if").get_by_role("button").click()
+    expect(page.get_by_test_id("what-if-result")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"halted=45"))
+    assert "size=above" in page.url and "basis=confirmed" in page.url
+    expect(page.get_by_test_id("size-select")).to_have_value("above")
+    expect(page.get_by_test_id("basis-select")).to_have_value("confirmed")
+    assert _class_counts(page) == scoped
+
+    # The early warning of the scope: fewer firms (above-size only), and on confirmed reports
+    # the firms whose June report awaits confirmation count as not reported.
+    page.get_by_test_id("alerts-link").click()
+    expect(page.get_by_test_id("size-select")).to_have_value("above")
+    expect(page.get_by_test_id("basis-select")).to_have_value("confirmed")
+    page.get_by_test_id("who").select_option("all")
+    page.get_by_role("button", name="显示").click()
+    expect(page).to_have_url(re.compile(r"size=above"))
+    firms = page.get_by_test_id("alert-table").locator("tbody tr[id^=firm-]")
+    above = firms.count()
+    page.get_by_test_id("size-select").select_option("all")
+    page.get_by_role("button", name="显示").click()
+    expect(page).not_to_have_url(re.compile(r"size=above"))
+    assert "basis=confirmed" in page.url
+    assert 0 < above < firms.count()
+    assert int(page.get_by_test_id("count-missing").inner_text()) > all_missing
+    page.get_by_test_id("dashboard-link").click()
+    expect(page.get_by_test_id("basis-select")).to_have_value("confirmed")
+    assert problems == []

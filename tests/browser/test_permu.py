@@ -40,3 +40,42 @@ def test_the_demo_zone_is_graded_and_the_list_exports(demo, live_server, open_pa
     expect(moved.first).to_be_visible()
     assert moved.count() > 0
     assert problems == []
+
+
+def _in_view(page, locator) -> bool:
+    """Whether the element lies wholly inside the window (nothing of it off to the right)."""
+    box = locator.bounding_box()
+    width = page.evaluate("window.innerWidth")
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_firm_grade_and_score_are_in_view_on_a_desktop_and_a_phone(
+    demo, live_server, open_page, log_in, viewport
+):
+    """The firm, its grade and its score are on screen without scrolling sideways; the firm's
+    column stays in place when the table is scrolled; on a phone the indicators open under the
+    firm's name."""
+    page, problems = open_page(viewport=viewport)
+    log_in(page, live_server.url, "leader", then="/monitoring/permu/?zone=demo&year=2019")
+    first = page.locator("[data-testid=permu-table] tbody tr").first
+    expect(first.get_by_test_id("grade")).to_have_text("A")
+    for cell in ("firm", "grade", "score"):
+        assert _in_view(page, first.get_by_test_id(cell)), f"{cell} is off-screen at {viewport}"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    # Scrolled to its right end, the table still shows which firm each row is.
+    scroller = page.locator("[data-testid=permu-table]").locator("xpath=..")
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    assert _in_view(page, first.get_by_test_id("firm").locator("a"))
+
+    details = first.get_by_test_id("details")
+    if viewport["width"] < 576:
+        expect(details).to_be_visible()
+        details.locator("summary").click()
+        expect(details).to_contain_text("亩均税收")
+    else:
+        expect(details).to_be_hidden()
+    assert problems == []

@@ -97,3 +97,55 @@ def test_the_rule_editor_checks_as_one_types_and_the_saved_measure_is_matched(
     measure = Measure.objects.get(title="测试补贴（合成）")
     assert measure.entitlements.filter(decision="eligible").count() == eligible > 0
     assert problems == []
+
+
+def test_a_zone_leader_is_told_who_edits_a_county_measure(demo, live_server, open_page, log_in):
+    """A county's measure is edited by the county's administrators and leaders: the zone's
+    leader sees no edit link, a note naming them, and the edit address says the same in a 403."""
+    from zonedesk.policies.models import Measure
+
+    measure = Measure.objects.filter(document__area__code="511723").order_by("pk").first()
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader", then=f"/policies/measures/{measure.pk}/")
+    expect(page.get_by_test_id("rule")).to_be_visible()
+    expect(page.get_by_test_id("edit-measure")).to_have_count(0)
+    expect(page.get_by_test_id("edit-refusal")).to_contain_text("开江县的管理员和领导")
+
+    response = page.goto(f"{live_server.url}/policies/measures/{measure.pk}/edit/")
+    assert response.status == 403
+    refusal = page.get_by_test_id("refusal")
+    expect(refusal).to_contain_text(f"《{measure.document.title}》是开江县的文件")
+    expect(refusal).to_contain_text("只有开江县的管理员和领导可以编辑")
+    expect(page.locator("h2.page-title")).to_have_text("403")
+    assert [p for p in problems if "HTTP 403" not in p and "status of 403" not in p] == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_the_firm_status_checkboxes_show_whole_and_save(
+    demo, live_server, open_page, log_in, viewport
+):
+    """Each firm-status checkbox and its label lie inside the form's card, on one line; ticking
+    "closed" is saved with the measure."""
+    from zonedesk.policies.models import Measure
+
+    measure = Measure.objects.filter(document__area__code="511723").order_by("pk").first()
+    page, problems = open_page(viewport=viewport)
+    log_in(page, live_server.url, "city", then=f"/policies/measures/{measure.pk}/edit/")
+    statuses = page.get_by_test_id("firm-statuses")
+    card = statuses.locator("xpath=ancestor::div[contains(@class, 'card-body')][1]").bounding_box()
+    options = statuses.locator("label.form-check")
+    expect(options).to_have_count(4)
+    for option in options.all():
+        box, tick = option.bounding_box(), option.locator("input").bounding_box()
+        text = option.locator(".form-check-label").bounding_box()
+        assert tick["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"]
+        assert text["height"] < 2 * tick["height"] + 4, option.inner_text()  # one line
+    statuses.get_by_label("关闭").check()
+    page.get_by_test_id("save-measure").click()
+    expect(page.get_by_test_id("firm-statuses")).to_contain_text("关闭")
+    measure.refresh_from_db()
+    assert "closed" in measure.firm_statuses
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert problems == []

@@ -53,6 +53,11 @@ def _upload(page, path):
     page.get_by_test_id("upload").click()
 
 
+def _upload_and_confirm(page, path):
+    _upload(page, path)
+    page.get_by_test_id("confirm").click()
+
+
 def test_leader_uploads_the_power_sheet_records_an_account_and_sees_the_index(
     people, live_server, open_page, tmp_path
 ):
@@ -75,7 +80,7 @@ def test_leader_uploads_the_power_sheet_records_an_account_and_sees_the_index(
         [4, "3100000002", "甲二食品有限公司", "开江", "2020-06", 900, 0],
     ]
     good = _sheet(rows, tmp_path, "good.xlsx")
-    _upload(page, good)
+    _upload_and_confirm(page, good)
     expect(page.get_by_test_id("utility-result")).to_be_visible()
     unmatched = page.get_by_test_id("utility-unmatched")
     expect(unmatched.locator("tbody tr")).to_have_count(1)
@@ -97,8 +102,58 @@ def test_leader_uploads_the_power_sheet_records_an_account_and_sees_the_index(
 
     # The same file again: nothing unmatched, nothing changed.
     page.goto(f"{live_server.url}/monitoring/utility/import/?zone=zone-a")
-    _upload(page, good)
+    _upload_and_confirm(page, good)
     expect(page.get_by_test_id("utility-counts")).to_contain_text("4")
     expect(page.get_by_test_id("utility-unmatched")).to_have_count(0)
     assert UtilityReading.objects.filter(enterprise__isnull=True).count() == 0
     assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_a_partial_upload_is_previewed_and_keeps_the_months_other_accounts(
+    people, live_server, open_page, tmp_path, viewport
+):
+    """June with both accounts stored; a sheet with one of them: the preview shows it updated
+    (1000 → 1200) and the other kept; importing keeps it. Ticking "replace the whole month"
+    on a second upload removes it."""
+    factories.utility_accounts(people.firm_a, power=["3100000001"])
+    for number, kwh in (("3100000001", 1000), ("3100000002", 900)):
+        UtilityReading.objects.create(
+            zone=people.zone_a,
+            kind="power",
+            period="2020-06-01",
+            account_number=number,
+            account_name="甲",
+            electricity_kwh=kwh,
+        )
+    page, problems = open_page(viewport=viewport)
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/monitoring/utility/import/?zone=zone-a")
+    partial = [[1, "3100000001", "甲一机械有限公司", "开江", "2020-06", 1200, 0]]
+    _upload(page, _sheet(partial, tmp_path, "partial.xlsx"))
+
+    preview = page.get_by_test_id("utility-preview")
+    changed = preview.get_by_test_id("change-3100000001-2020-06")
+    expect(changed).to_contain_text("1000")
+    expect(changed).to_contain_text("1200")
+    other = preview.get_by_test_id("other-3100000002-2020-06")
+    expect(other.locator(".when-kept")).to_be_visible()
+    expect(other.locator(".when-removed")).to_be_hidden()
+    assert UtilityReading.objects.get(account_number="3100000001").electricity_kwh == 1000
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("utility-kept")).to_be_visible()
+    june = dict(UtilityReading.objects.values_list("account_number", "electricity_kwh"))
+    assert june == {"3100000001": 1200, "3100000002": 900}
+
+    # The same sheet, the whole month replaced: the other account goes.
+    _upload(page, _sheet(partial, tmp_path, "partial.xlsx"))
+    page.get_by_test_id("replace-month").check()
+    expect(page.get_by_test_id("other-3100000002-2020-06").locator(".when-removed")).to_be_visible()
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("utility-counts")).to_be_visible()
+    assert list(UtilityReading.objects.values_list("account_number", flat=True)) == ["3100000001"]
+    assert problems == []

@@ -1,6 +1,6 @@
 """Utility data: a firm's power and water account numbers, the companies' monthly sheets
-imported as they send them (all or nothing, matched by account number, a month replaced on
-re-import) and the consumption index against the pre-epidemic month."""
+imported as they send them (all or nothing, matched by account number, previewed, a re-import
+replacing the accounts it lists) and the consumption index against the pre-epidemic month."""
 
 import datetime as dt
 import io
@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tests import factories
 from tests.factories import POWER_HEADER, WATER_HEADER, utility_accounts, utility_sheet
@@ -42,14 +43,18 @@ def _power_rows(rows):
     ]
 
 
-def _import(world, rows, *, kind="power", user=None, header=None, **sheet):
+def _import(world, rows, *, kind="power", user=None, header=None, replace_month=False, **sheet):
     data = utility_sheet(
         header or (POWER_HEADER if kind == "power" else WATER_HEADER),
         _power_rows(rows) if kind == "power" and header is None else rows,
         **sheet,
     )
     return services.utility_import(
-        actor=user or world.users["admin"], zone=world.zone_a, kind=kind, fileobj=data
+        actor=user or world.users["admin"],
+        zone=world.zone_a,
+        kind=kind,
+        fileobj=data,
+        replace_month=replace_month,
     )
 
 
@@ -279,7 +284,8 @@ class TestImport:
 
     def test_re_import_of_the_same_month_replaces_it_and_is_idempotent(self, world):
         """The same file twice changes nothing (no audit entry either); a corrected file for
-        the month updates, adds and removes readings so the month is exactly the file."""
+        the month, with the whole month replaced, updates, adds and removes readings so the
+        month is exactly the file."""
         utility_accounts(world.firm_a, power=["1001"])
         rows = [("1001", "甲", "2020-06", 100), ("1002", "乙", "2020-06", 50)]
         _import(world, rows)
@@ -289,7 +295,11 @@ class TestImport:
         assert (again.created, again.updated, again.unchanged, again.removed) == (0, 0, 2, 0)
         assert AuditEntry.objects.count() == entries
         last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
-        corrected = _import(world, [("1001", "甲", "2020-06", 120), ("1003", "丙", "2020-06", 5)])
+        corrected = _import(
+            world,
+            [("1001", "甲", "2020-06", 120), ("1003", "丙", "2020-06", 5)],
+            replace_month=True,
+        )
         assert (corrected.created, corrected.updated, corrected.unchanged) == (1, 1, 0)
         assert corrected.removed == 1
         june = dict(
@@ -305,6 +315,76 @@ class TestImport:
             ).values_list("action", flat=True)
         )
         assert sorted(actions) == ["create", "delete", "update"]
+
+    def test_a_partial_sheet_replaces_only_the_accounts_it_lists(self, world):
+        """Some accounts of a month uploaded again: theirs are updated or added, the month's
+        other accounts are kept (and counted as kept); nothing is removed."""
+        _import(world, [("1001", "甲", "2020-06", 100), ("1002", "乙", "2020-06", 50)])
+        partial = _import(world, [("1001", "甲", "2020-06", 120), ("1003", "丙", "2020-06", 7)])
+        assert (partial.created, partial.updated, partial.removed, partial.kept) == (1, 1, 0, 1)
+        june = dict(
+            UtilityReading.objects.filter(period="2020-06-01").values_list(
+                "account_number", "electricity_kwh"
+            )
+        )
+        assert june == {"1001": Decimal(120), "1002": Decimal(50), "1003": Decimal(7)}
+
+    def test_the_preview_says_what_changes_and_writes_nothing(self, world):
+        """Per account and month: new, updated (stored → file), unchanged, and the stored
+        readings the file does not list; confirming the preview's readings stores them."""
+        utility_accounts(world.firm_a, power=["1001"])
+        _import(world, [("1001", "甲", "2020-06", 100), ("1002", "乙", "2020-06", 50)])
+        entries = AuditEntry.objects.count()
+        data = utility_sheet(
+            POWER_HEADER,
+            _power_rows([("1001", "甲", "2020-06", 120), ("1003", "丙", "2020-06", 7)]),
+        )
+        admin = world.users["admin"]
+        preview = services.utility_import_preview(
+            actor=admin, zone=world.zone_a, kind="power", fileobj=data
+        )
+        assert [(r.account_number, r.change, r.old, r.new) for r in preview.rows] == [
+            ("1001", "updated", Decimal(100), Decimal(120)),
+            ("1003", "new", None, Decimal(7)),
+        ]
+        assert preview.rows[0].firm == world.firm_a.name
+        assert [(r.account_number, r.change, r.old) for r in preview.others] == [
+            ("1002", "kept", Decimal(50))
+        ]
+        assert AuditEntry.objects.count() == entries
+        assert UtilityReading.objects.get(account_number="1001").electricity_kwh == 100
+
+        result = services.utility_import(
+            actor=admin,
+            zone=world.zone_a,
+            kind="power",
+            readings=preview.readings,
+            replace_month=True,
+            expected_stored=preview.stored,
+        )
+        assert (result.created, result.updated, result.removed, result.kept) == (1, 1, 1, 0)
+        assert sorted(UtilityReading.objects.values_list("account_number", flat=True)) == [
+            "1001",
+            "1003",
+        ]
+
+    def test_a_preview_whose_stored_readings_changed_is_not_imported(self, world):
+        _import(world, [("1001", "甲", "2020-06", 100)])
+        data = utility_sheet(POWER_HEADER, _power_rows([("1001", "甲", "2020-06", 120)]))
+        admin = world.users["admin"]
+        preview = services.utility_import_preview(
+            actor=admin, zone=world.zone_a, kind="power", fileobj=data
+        )
+        _import(world, [("1002", "乙", "2020-06", 9)])  # another upload in between
+        with pytest.raises(ValidationFailed):
+            services.utility_import(
+                actor=admin,
+                zone=world.zone_a,
+                kind="power",
+                readings=preview.readings,
+                expected_stored=preview.stored,
+            )
+        assert UtilityReading.objects.get(account_number="1001").electricity_kwh == 100
 
     def test_power_and_water_of_one_month_are_kept_apart(self, world):
         _import(world, [("1", "甲", "2020-06", 10)])
@@ -480,3 +560,60 @@ def test_two_uploads_of_the_same_month_at_once_both_land_once(world):
     assert all(isinstance(o, tuple) for o in outcomes), outcomes  # no IntegrityError
     assert sorted(outcomes) == [(0, 300), (300, 0)]
     assert UtilityReading.objects.count() == 300
+
+
+class TestImportPage:
+    """The upload page: a preview first, the import on confirmation of that preview only."""
+
+    def _preview(self, client, world, rows):
+        data = utility_sheet(POWER_HEADER, _power_rows(rows))
+        upload = io.BytesIO(data)
+        upload.name = "power.xlsx"
+        response = client.post(
+            "/monitoring/utility/import/",
+            {"zone": "zone-a", "kind": "power", "file": upload},
+        )
+        assert response.status_code == 200
+        return response
+
+    def test_nothing_is_written_before_the_confirmation(self, client, world):
+        client.force_login(world.users["leader"])
+        response = self._preview(client, world, [("1001", "甲", "2020-06", 100)])
+        assert b'data-testid="utility-preview"' in response.content
+        assert not UtilityReading.objects.exists()
+        token = response.context["token"]
+        response = client.post(
+            "/monitoring/utility/import/",
+            {"step": "confirm", "token": token, "zone": "zone-a", "kind": "power"},
+        )
+        assert response.status_code == 200
+        assert response.context["result"].created == 1
+        assert UtilityReading.objects.get().electricity_kwh == 100
+
+    def test_an_altered_or_borrowed_preview_is_refused_with_a_reason(self, client, world):
+        """A token edited by hand, or taken from another user's preview, imports nothing: 400
+        with the reason, never a 500."""
+        client.force_login(world.users["leader"])
+        token = self._preview(client, world, [("1001", "甲", "2020-06", 100)]).context["token"]
+        for forged in (token[:-2] + "xx", ""):
+            response = client.post(
+                "/monitoring/utility/import/",
+                {"step": "confirm", "token": forged, "zone": "zone-a", "kind": "power"},
+            )
+            assert response.status_code == 400
+            assert b'data-testid="confirm-refused"' in response.content
+            assert response.context["refused"] == [
+                _(
+                    "The preview has expired or is not yours: nothing was imported. Upload the file "
+                    "again."
+                )
+            ]
+        # Another user of the zone (a second manager) cannot confirm it either.
+        other = factories.user("leader-two", ["leader"], zone=world.zone_a)
+        client.force_login(other)
+        response = client.post(
+            "/monitoring/utility/import/",
+            {"step": "confirm", "token": token, "zone": "zone-a", "kind": "power"},
+        )
+        assert response.status_code == 400
+        assert not UtilityReading.objects.exists()

@@ -22,7 +22,7 @@ from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import alerts
 from zonedesk.monitoring.models import AlertAck, MonthlyFigure, UtilityKind, UtilityReading
-from zonedesk.monitoring.selectors import REPORTING_STATUSES
+from zonedesk.monitoring.selectors import BASES, REPORTING_STATUSES, sized
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Role, User, Zone
 
@@ -171,10 +171,16 @@ def _packed(where: str, params) -> np.ndarray:
     return out
 
 
-def months_of(firms: QuerySet[Enterprise], period: Period) -> tuple[FirmTable, alerts.Months]:
-    """The firms of the queryset and their 25 months up to `period` as arrays.
+def months_of(
+    firms: QuerySet[Enterprise], period: Period, *, basis: str = "preliminary"
+) -> tuple[FirmTable, alerts.Months]:
+    """The firms of the queryset and their 25 months up to `period` as arrays: every submitted
+    report (快报), or on `basis="confirmed"` the confirmed ones only (审定: an unconfirmed report
+    counts as not reported, as on the dashboard).
 
     Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
+    if basis not in BASES:
+        raise ValueError(f"basis is one of {BASES}, not {basis!r}")
     first = period.shift(-(alerts.MONTHS - 1))
     try:
         table = _firm_table(firms, period)
@@ -188,6 +194,9 @@ def months_of(firms: QuerySet[Enterprise], period: Period) -> tuple[FirmTable, a
     real = "DOUBLE PRECISION"  # SQLite reads it as REAL
     where = f"FROM {figures} WHERE period >= %s AND period <= %s AND enterprise_id IN ({id_sql})"
     where_params = [read_from.first_day, period.first_day, *id_params]
+    if basis == "confirmed":
+        where += " AND status = %s"
+        where_params.append(MonthlyFigure.Status.CONFIRMED)
     if connection.vendor == "postgresql":
         data = _packed(where, [first.first_day, *where_params])
     else:
@@ -222,12 +231,14 @@ def months_of(firms: QuerySet[Enterprise], period: Period) -> tuple[FirmTable, a
     return table, months
 
 
-def firm_warnings(enterprise: Enterprise, period: Period) -> list[alerts.Warning]:
-    """One firm's warnings of the month (what acknowledging checks against).
+def firm_warnings(
+    enterprise: Enterprise, period: Period, *, basis: str = "preliminary"
+) -> list[alerts.Warning]:
+    """One firm's warnings of the month on the basis (what acknowledging checks against).
 
     Reference data: not scoped, because the caller (a service) has checked the actor may act
     on the firm."""
-    _table, months = months_of(Enterprise.objects.filter(pk=enterprise.pk), period)
+    _table, months = months_of(Enterprise.objects.filter(pk=enterprise.pk), period, basis=basis)
     return alerts.evaluate(months, thresholds())
 
 
@@ -356,13 +367,16 @@ def alert_list(
     officer: User | None = None,
     rule: str = "",
     state: str = "",
+    size: str = "all",
+    basis: str = "preliminary",
 ) -> list[FirmAlerts]:
     """The month's warnings of the firms the user may see (see `alert_firms`), a firm with all
     its warnings, the most severe open ones first. `rule` keeps one rule; `state` "open" only
-    the warnings nobody acknowledged, "acknowledged" only the others."""
-    firms = alert_firms(user, zone=zone, mine=mine, officer=officer)
+    the warnings nobody acknowledged, "acknowledged" only the others; `size` and `basis` are
+    the dashboard's scope (above/below-size firms of the month's year; 快报 or 审定 reports)."""
+    firms = sized(alert_firms(user, zone=zone, mine=mine, officer=officer), period.year, size)
     th = thresholds()
-    table, months = months_of(firms, period)
+    table, months = months_of(firms, period, basis=basis)
     found = alerts.evaluate(months, th)
     if rule in alerts.RULES:
         found = [w for w in found if w.rule == rule]

@@ -19,6 +19,7 @@ from zonedesk.enterprises import access as enterprise_access
 from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import alert_selectors, alerts, selectors, services
 from zonedesk.monitoring.models import AlertAck
+from zonedesk.monitoring.views import basis_labels, size_labels
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import zone_get, zone_list
 
@@ -40,6 +41,8 @@ def _filters(request) -> dict:
     who = request.GET.get("who", default)
     rule = request.GET.get("rule", "")
     state = request.GET.get("state", "")
+    size = request.GET.get("size", "all")
+    basis = request.GET.get("basis", "preliminary")
     raw = request.GET.get("period", "")
     period = None
     if raw:
@@ -59,6 +62,9 @@ def _filters(request) -> dict:
         "officer": officer,
         "rule": rule if rule in alerts.RULES else "",
         "state": state if state in alert_selectors.STATES else "",
+        # The dashboard's scope, carried over from it (monitoring.views._size, _basis).
+        "size": size if size in selectors.SIZES else "all",
+        "basis": basis if basis in selectors.BASES else "preliminary",
     }
 
 
@@ -69,6 +75,8 @@ def _query(f: dict, **extra) -> str:
         "officer": f["officer"].username if f["officer"] else "",
         "rule": f["rule"],
         "state": f["state"],
+        "size": "" if f["size"] == "all" else f["size"],
+        "basis": "" if f["basis"] == "preliminary" else f["basis"],
         **extra,
     }
     if f["zone"] is not None:
@@ -85,6 +93,8 @@ def _list(request, f: dict):
         officer=f["officer"],
         rule=f["rule"],
         state=f["state"],
+        size=f["size"],
+        basis=f["basis"],
     )
 
 
@@ -116,9 +126,20 @@ def alert_list(request):
             "months": th.drift_min_months,
         },
         "zones": list(zone_list(request.user).order_by("code")[:200]),
+        "sizes": size_labels(),
+        "bases": basis_labels(),
+        "dashboard_query": _dashboard_query(f),
         "officers": alert_selectors.officer_choices(request.user, zone=f["zone"]),
     }
     return render(request, "monitoring/alerts.html", context)
+
+
+def _dashboard_query(f: dict) -> str:
+    """Back to the dashboard of the same zone, month and scope."""
+    values = {"period": str(f["period"]), "size": f["size"], "basis": f["basis"]}
+    if f["zone"] is not None:
+        values = {"zone": f["zone"].code, **values}
+    return urlencode(values)
 
 
 class _FirmStub:
@@ -192,6 +213,7 @@ def alert_ack(request, pk: int):
             period=period,
             rule=request.POST.get("rule", ""),
             note=request.POST.get("note", ""),
+            basis=request.POST.get("basis") or "preliminary",
         )
     except ValidationFailed as exc:
         for errors in exc.errors.values():

@@ -230,17 +230,26 @@ def import_utility(
     code: str,
     kind: Literal["power", "water"],
     file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+    replace_month: bool = False,
 ):
     """The power or water company's monthly readings of the zone's accounts, as they send
     them: every row or none (400 with every problem's sheet, row, column, value and reason).
-    A month in the file replaces that month's stored readings; accounts no firm of the zone
-    holds are kept and listed in `unmatched`."""
+    The file's readings replace those stored for the same accounts and months; the other
+    stored readings of its months are kept (`kept`), or removed with `?replace_month=true`
+    (`removed`: each month becomes exactly the file). Accounts no firm of the zone holds are
+    kept and listed in `unmatched`."""
     zone = zone_get(request.user, code=code)
     if zone is None:
         raise NotFound(_("No such zone or area in your unit."))
     if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
         raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
-    result = services.utility_import(actor=request.user, zone=zone, kind=kind, fileobj=file.read())
+    result = services.utility_import(
+        actor=request.user,
+        zone=zone,
+        kind=kind,
+        fileobj=file.read(),
+        replace_month=replace_month,
+    )
     return {
         "kind": result.kind,
         "periods": [str(p) for p in result.periods],
@@ -248,6 +257,7 @@ def import_utility(
         "updated": result.updated,
         "unchanged": result.unchanged,
         "removed": result.removed,
+        "kept": result.kept,
         "matched": result.matched,
         "unmatched": [
             {

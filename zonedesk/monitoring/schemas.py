@@ -177,7 +177,8 @@ class UtilityImportOut(Schema):
     created: int
     updated: int
     unchanged: int
-    removed: int
+    removed: int = Field(description="Stored readings of the file's months removed (replace_month)")
+    kept: int = Field(description="Stored readings of the file's months not in the file, kept")
     matched: int
     unmatched: list[UnmatchedOut] = Field(
         description="Readings kept whose account no firm of the zone holds"

@@ -87,11 +87,18 @@ def _basis(request) -> str:
     return basis if basis in selectors.BASES else "preliminary"
 
 
-def _size_labels():
+def size_labels():
     return [
         ("all", _("All firms")),
         ("above", _("Above designated size")),
         ("below", _("Below designated size")),
+    ]
+
+
+def basis_labels():
+    return [
+        ("preliminary", _("Preliminary (all reports)")),
+        ("confirmed", _("Confirmed only")),
     ]
 
 
@@ -148,15 +155,14 @@ def dashboard(request):
         "scope": scope,
         "period": period,
         "query": _query(scope, period),
+        # The Excel file and the early warning of the same scope (size and basis included).
+        "scoped_query": _query(scope, period, size=size, basis=basis),
         "scope_query": f"zone={scope.code}" if zone else f"area={scope.code}",
         "scopes": _scope_choices(request.user),
-        "sizes": _size_labels(),
+        "sizes": size_labels(),
         "size": size,
         "basis": basis,
-        "bases": [
-            ("preliminary", _("Preliminary (all reports)")),
-            ("confirmed", _("Confirmed only")),
-        ],
+        "bases": basis_labels(),
         # Our own template's output, escaped when it was rendered.
         "body": mark_safe(body),  # noqa: S308
     }
@@ -178,6 +184,8 @@ def _dashboard_figures(
         "scope": scope,
         "period": period,
         "query": _query(scope, period),
+        "size": size,
+        "basis": basis,
         "paragraph": sections.status.paragraph(st.facts),
         "cards": charts.key_figures(st),
         "classes": charts.class_rows(st),
@@ -213,7 +221,9 @@ def _scope_choices(user) -> list[tuple[str, str]]:
 def dashboard_export(request):
     scope = _scope(request)
     period = _period(request, scope)
-    st = selectors.status(request.user, scope, period, by_zone=True)
+    st = selectors.status(
+        request.user, scope, period, by_zone=True, size=_size(request), basis=_basis(request)
+    )
     return export_response(
         request,
         charts.workbook_sheets(st, selectors.firm_names(st)),

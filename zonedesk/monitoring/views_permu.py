@@ -58,6 +58,9 @@ def permu_page(request):
         {
             "row": r,
             "values": [(r.evaluation.indicators[k], k == "rd_share") for k in labels],
+            "labelled": [
+                (label, r.evaluation.indicators[k], k == "rd_share") for k, label in labels.items()
+            ],
             "reason": reasons.get(r.evaluation.not_graded, ""),
         }
         for r in report.rows

@@ -27,3 +27,19 @@ def can_preview_rules(user) -> bool:
 def can_edit_library(user) -> bool:
     """Whether the user may edit (or import) any part of the library at all."""
     return is_active(user) and (user.is_superuser or user.has_role(*MANAGER_ROLES))
+
+
+def edit_refusal(user, *, document) -> str | None:
+    """Why the user may not edit the document (or its measures), naming who may; None when
+    the user may. The page that refuses says it, in place of a bare 403."""
+    if can_edit_document(user, area=document.area, zone=document.zone):
+        return None
+    from django.utils.translation import gettext as _
+
+    unit = document.zone if document.zone_id else document.area
+    yours = getattr(user, "zone", None) or getattr(user, "area", None)
+    return _(
+        "“%(document)s” is a document of %(unit)s: only the administrators and leaders of "
+        "%(unit)s can edit it and its measures (your account belongs to %(yours)s). Ask them "
+        "for the change."
+    ) % {"document": document.title, "unit": unit.name, "yours": yours.name if yours else "—"}

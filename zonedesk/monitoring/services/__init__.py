@@ -33,6 +33,7 @@ from zonedesk.monitoring.services.utility import (
     UtilityImportResult,
     utility_accounts_set,
     utility_import,
+    utility_import_preview,
 )
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "target_set",
     "utility_accounts_set",
     "utility_import",
+    "utility_import_preview",
     "zone_months_rebuild",
 ]

@@ -20,11 +20,18 @@ ACK_AUDITED = ("enterprise", "period", "rule", "note")
 
 @transaction.atomic
 def alert_acknowledge(
-    *, actor: Actor, enterprise: Enterprise, period: Period, rule: str, note: str
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    period: Period,
+    rule: str,
+    note: str,
+    basis: str = "preliminary",
 ) -> AlertAck:
     """The firm's liaison officer (or a manager of its zone) acknowledges one of the month's
     warnings with a note; a second acknowledgement of the same warning replaces the note.
-    Refused when the warning does not fire for the firm's month (nothing to acknowledge)."""
+    Refused when the warning does not fire for the firm's month on the list's `basis` (快报 or
+    审定; nothing to acknowledge)."""
     if not enterprise_access.can_edit(actor, enterprise):
         raise PermissionDenied(
             _("Only the firm's liaison officer or a zone leader can acknowledge its warnings.")
@@ -43,7 +50,13 @@ def alert_acknowledge(
             _("“%(rule)s” is not a warning rule; the rules are %(rules)s.")
             % {"rule": rule[:40], "rules": ", ".join(alerts.RULES)}
         ]
-    elif not any(w.rule == rule for w in alert_selectors.firm_warnings(enterprise, period)):
+    elif basis not in alert_selectors.BASES:
+        errors["basis"] = [
+            _("Not one of: %(values)s.") % {"values": ", ".join(alert_selectors.BASES)}
+        ]
+    elif not any(
+        w.rule == rule for w in alert_selectors.firm_warnings(enterprise, period, basis=basis)
+    ):
         errors["rule"] = [
             _("%(firm)s has no “%(rule)s” warning for %(period)s: nothing to acknowledge.")
             % {"firm": enterprise.name, "rule": AlertAck.Rule(rule).label, "period": period}

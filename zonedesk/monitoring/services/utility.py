@@ -1,7 +1,8 @@
 """Utility data: a firm's power and water account numbers, and the companies' monthly readings
-of a zone imported from their spreadsheet (every row or none; a month imported again replaces
-that month's readings)."""
+of a zone imported from their spreadsheet (every row or none; an upload replaces the readings of
+the accounts it lists, and the whole of its months only when asked to)."""
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -135,9 +136,10 @@ class UtilityImportResult:
     created: int
     updated: int
     unchanged: int
-    removed: int  # stored readings of the file's months that the file no longer lists
+    removed: int  # stored readings of the file's months that the file does not list, removed
     matched: int  # the file's rows whose account is a firm's of the zone
     unmatched: list[Unmatched] = field(default_factory=list)
+    kept: int = 0  # stored readings of the file's months that the file does not list, kept
 
     @property
     def rows(self) -> int:
@@ -151,21 +153,160 @@ def _check_import(actor: Actor, zone: Zone, kind: str) -> None:
         raise ValidationFailed({"kind": [_("Choose electricity or water.")]})
 
 
-def utility_import(*, actor: Actor, zone: Zone, kind: str, fileobj) -> UtilityImportResult:
-    """Store every reading of the company's sheet, or nothing at all (raises ImportRejected).
+class Change:
+    """What an upload does to one account's reading of a month."""
 
-    The sheet is read and checked first, outside any transaction (core.xlsx: extent limits, a
-    child process with a memory cap for a large file); then the file's months are written in
-    one transaction. For each month in the file the zone's readings of `kind` become exactly
-    the file's rows: new accounts added, changed ones updated, accounts no longer listed
-    removed, so importing the same file again changes nothing. Each reading is matched to the
-    zone's firm holding its account number; an unmatched reading is kept (it joins the firm
-    once the number is recorded on it) and listed in the result."""
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # stored, not in the file, left as it is
+    REMOVED = "removed"  # stored, not in the file, removed (the whole month replaced)
+
+
+@dataclass(frozen=True)
+class ReadingChange:
+    period: Period
+    account_number: str
+    account_name: str
+    change: str  # a Change
+    old: Decimal | None
+    new: Decimal | None
+    firm: str  # the zone's firm holding the account ("" when none does)
+
+
+@dataclass(frozen=True)
+class UtilityPreview:
+    """An upload checked and compared with the stored readings, nothing written: the file's rows
+    (new, updated, unchanged) and the stored readings of its months that it does not list
+    (`others`: kept, or removed if the whole month is replaced). `stored` fingerprints the
+    stored readings compared, so that confirming refuses when they changed in between."""
+
+    kind: str
+    periods: tuple[Period, ...]
+    rows: list[ReadingChange]
+    others: list[ReadingChange]
+    readings: list  # utility_imports.Reading, to store on confirmation
+    stored: str
+
+    def count(self, change: str) -> int:
+        return sum(1 for r in self.rows if r.change == change)
+
+
+def _stored_readings(zone: Zone, kind: str, periods, *, lock: bool = False) -> dict:
+    rows = UtilityReading.objects.filter(
+        zone=zone, kind=kind, period__in=[p.first_day for p in periods]
+    ).order_by("period", "account_number")
+    if lock:
+        rows = rows.select_for_update()
+    return {(Period.of(r.period), r.account_number): r for r in rows}
+
+
+def _fingerprint(stored: dict, unit: str) -> str:
+    """The stored readings as they were compared: account, month, name, quantity, firm."""
+    digest = hashlib.sha256()
+    for (period, number), r in sorted(stored.items()):
+        line = f"{period}|{number}|{r.account_name}|{getattr(r, unit)}|{r.enterprise_id}\n"
+        digest.update(line.encode())
+    return digest.hexdigest()
+
+
+def utility_import_preview(*, actor: Actor, zone: Zone, kind: str, fileobj) -> UtilityPreview:
+    """Read and check the company's sheet (ImportRejected as the import) and say, per account
+    and month, what importing it would do; nothing is written."""
     from zonedesk.monitoring import utility_imports
 
     _check_import(actor, zone, kind)
     _sheet, readings = utility_imports.parse(kind=kind, fileobj=fileobj)
-    return _write_readings(actor=actor, zone=zone, kind=kind, readings=readings)
+    unit = UTILITY_UNIT_FIELD[kind]
+    periods = sorted({r.period for r in readings})
+    stored = _stored_readings(zone, kind, periods)
+    holders = dict(
+        UtilityAccount.objects.filter(kind=kind, enterprise__zone=zone).values_list(
+            "number", "enterprise__name"
+        )
+    )
+    rows, seen = [], set()
+    for r in sorted(readings, key=lambda r: (r.period, r.account_number)):
+        key = (r.period, r.account_number)
+        seen.add(key)
+        old = stored.get(key)
+        was = None if old is None else getattr(old, unit)
+        if old is None:
+            change = Change.NEW
+        elif was == r.quantity and old.account_name == r.account_name:
+            change = Change.UNCHANGED
+        else:
+            change = Change.UPDATED
+        rows.append(
+            ReadingChange(
+                r.period,
+                r.account_number,
+                r.account_name,
+                change,
+                was,
+                r.quantity,
+                holders.get(r.account_number, ""),
+            )
+        )
+    others = [
+        ReadingChange(
+            period,
+            number,
+            old.account_name,
+            Change.KEPT,
+            getattr(old, unit),
+            None,
+            holders.get(number, ""),
+        )
+        for (period, number), old in sorted(stored.items())
+        if (period, number) not in seen
+    ]
+    return UtilityPreview(
+        kind=kind,
+        periods=tuple(periods),
+        rows=rows,
+        others=others,
+        readings=readings,
+        stored=_fingerprint(stored, unit),
+    )
+
+
+def utility_import(
+    *,
+    actor: Actor,
+    zone: Zone,
+    kind: str,
+    fileobj=None,
+    readings=None,
+    replace_month: bool = False,
+    expected_stored: str | None = None,
+) -> UtilityImportResult:
+    """Store every reading of the company's sheet, or nothing at all (raises ImportRejected).
+
+    The sheet (`fileobj`) is read and checked first, outside any transaction (core.xlsx: extent
+    limits, a child process with a memory cap for a large file); or `readings` are those of a
+    preview the user confirmed. Then they are written in one transaction: the accounts the file
+    lists get its reading of each month (added, or updated), so importing the same file again
+    changes nothing. The stored readings of the file's months that the file does not list are
+    kept (a partial sheet, some accounts of a month, adds to the month), unless
+    `replace_month`: then each month of the file becomes exactly the file's rows and those
+    readings are removed. `expected_stored` is the preview's fingerprint of the stored
+    readings: when they changed since, nothing is written (ValidationFailed). Each reading is
+    matched to the zone's firm holding its account number; an unmatched reading is kept (it
+    joins the firm once the number is recorded on it) and listed in the result."""
+    from zonedesk.monitoring import utility_imports
+
+    _check_import(actor, zone, kind)
+    if readings is None:
+        _sheet, readings = utility_imports.parse(kind=kind, fileobj=fileobj)
+    return _write_readings(
+        actor=actor,
+        zone=zone,
+        kind=kind,
+        readings=readings,
+        replace_month=replace_month,
+        expected_stored=expected_stored,
+    )
 
 
 def _plain(value: Decimal | None):
@@ -173,7 +314,15 @@ def _plain(value: Decimal | None):
 
 
 @transaction.atomic
-def _write_readings(*, actor: Actor, zone: Zone, kind: str, readings) -> UtilityImportResult:
+def _write_readings(
+    *,
+    actor: Actor,
+    zone: Zone,
+    kind: str,
+    readings,
+    replace_month: bool = False,
+    expected_stored: str | None = None,
+) -> UtilityImportResult:
     # Imports of one zone wait for each other here: two uploads of the same month would both
     # find no stored reading and insert the same rows.
     list(Zone.objects.select_for_update().filter(pk=zone.pk).values_list("pk", flat=True))
@@ -184,12 +333,19 @@ def _write_readings(*, actor: Actor, zone: Zone, kind: str, readings) -> Utility
             "number", "enterprise_id"
         )
     )
-    stored = {
-        (Period.of(r.period), r.account_number): r
-        for r in UtilityReading.objects.select_for_update().filter(
-            zone=zone, kind=kind, period__in=[p.first_day for p in periods]
+    stored = _stored_readings(zone, kind, periods, lock=True)
+    if expected_stored is not None and _fingerprint(stored, unit) != expected_stored:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _(
+                        "The stored readings of these months changed since the preview "
+                        "(another upload or an account recorded on a firm): nothing was "
+                        "imported. Upload the file again to see the changes as they are now."
+                    )
+                ]
+            }
         )
-    }
     new, changed, entries, unchanged = [], [], [], 0
     now = timezone.now()
     scope = audit_scope(zone)
@@ -240,7 +396,8 @@ def _write_readings(*, actor: Actor, zone: Zone, kind: str, readings) -> Utility
         setattr(old, unit, r.quantity)
         changed.append(old)
         entry("update", old, diff)
-    gone = [old for key, old in stored.items() if key not in seen]
+    others = [old for key, old in stored.items() if key not in seen]
+    gone = others if replace_month else []
     for old in gone:
         entry("delete", old, {unit: [_plain(getattr(old, unit)), None]})
     UtilityReading.objects.filter(pk__in=[o.pk for o in gone]).delete()
@@ -283,6 +440,7 @@ def _write_readings(*, actor: Actor, zone: Zone, kind: str, readings) -> Utility
         updated=len(changed),
         unchanged=unchanged,
         removed=len(gone),
+        kept=len(others) - len(gone),
         matched=sum(1 for r in readings if r.account_number in firms),
         unmatched=[
             Unmatched(number, name, tuple(sorted(months)))

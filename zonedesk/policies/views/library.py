@@ -106,8 +106,7 @@ def document_create(request):
 @login_required
 def document_edit(request, pk: int):
     doc = _document_or_404(request, pk)
-    if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
-        raise HttpForbidden
+    _check_edit(request, doc)
     before = _document_or_404(request, pk)  # the form writes onto its own instance
     form = _document_form(request, instance=doc)
     if request.method == "POST" and form.is_valid():
@@ -152,8 +151,7 @@ def _rule_context(request, form, document) -> dict:
 @login_required
 def measure_create(request, pk: int):
     doc = _document_or_404(request, pk)
-    if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
-        raise HttpForbidden
+    _check_edit(request, doc)
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -183,6 +181,13 @@ def measure_create(request, pk: int):
     )
 
 
+def _check_edit(request, doc: PolicyDocument) -> None:
+    """Refuse (403) a user who may not edit the document, saying why and who may."""
+    refusal = access.edit_refusal(request.user, document=doc)
+    if refusal is not None:
+        raise HttpForbidden(refusal)
+
+
 def _measure_or_404(request, pk: int) -> Measure:
     return found(selectors.measure_get(request.user, pk))
 
@@ -191,12 +196,15 @@ def _measure_or_404(request, pk: int) -> Measure:
 def measure(request, pk: int):
     m = _measure_or_404(request, pk)
     doc = m.document
+    refusal = access.edit_refusal(request.user, document=doc)
     context = {
         "measure": m,
         "document": doc,
         "versions": list(m.versions.all())[::-1],
         "decided": selectors.measure_decisions(request.user, measure=m),
-        "can_edit": access.can_edit_document(request.user, area=doc.area, zone=doc.zone),
+        "can_edit": refusal is None,
+        # Said to those who edit the library elsewhere, so they know whom to ask.
+        "edit_refusal": refusal if access.can_edit_library(request.user) else None,
     }
     return render(request, "policies/measure.html", context)
 
@@ -205,8 +213,7 @@ def measure(request, pk: int):
 def measure_edit(request, pk: int):
     m = _measure_or_404(request, pk)
     doc = m.document
-    if not access.can_edit_document(request.user, area=doc.area, zone=doc.zone):
-        raise HttpForbidden
+    _check_edit(request, doc)
     # the form writes onto its own instance
     form = MeasureForm(request.POST or None, instance=_measure_or_404(request, pk))
     if request.method == "POST" and form.is_valid():
