@@ -109,6 +109,12 @@ Notes:
 
 ### Alpha's write-up
 
+- sqlite, a bullet of the write-up, not a note
+
+| step | share |
+|---|---|
+| old write-up's table | 10 % |
+
 ## Beta
 
 | figure | database | median |
@@ -142,6 +148,12 @@ Notes:
 
 ### Alpha's write-up, now
 
+- a bullet of the new write-up
+
+| step | share |
+|---|---|
+| new write-up's table | 20 % |
+
 ## Gamma
 
 | figure | database | median |
@@ -158,9 +170,12 @@ def test_a_partial_run_replaces_its_sections_and_keeps_the_rest():
     alpha = "\n".join(sections["## Alpha"])
     # The run's postgres row replaces the old one; the sqlite row the run did not measure stays.
     assert "| a | postgres | 1.50 s |" in alpha and "2.00 s" not in alpha
-    assert "| a | sqlite | 1.00 s |" in alpha
+    assert "| a | postgres | 1.50 s |\n| a | sqlite | 1.00 s |\n" in alpha
+    assert "old write-up's table" not in alpha and "| new write-up's table | 20 % |\n" in alpha
     assert "- postgres, a: new postgres note" in alpha and "old postgres note" not in alpha
-    assert "- sqlite, a: old sqlite note" in alpha
+    assert "- postgres, a: new postgres note\n- sqlite, a: old sqlite note\n" in alpha
+    assert "a bullet of the write-up, not a note" not in alpha
+    assert alpha.index("old sqlite note") < alpha.index("a bullet of the new write-up")
     assert "postgres 110 MiB, sqlite 90 MiB (kept)." in alpha
     assert "Alpha's write-up, now" in alpha and "### Alpha's write-up\n" not in alpha + "\n"
     assert "`zonedesk bench --only alpha,gamma`" in alpha and "sqlite rows are kept" in alpha

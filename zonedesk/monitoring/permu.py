@@ -157,7 +157,7 @@ def evaluate(firms: Iterable[FirmYear], weights: dict, cutoffs: dict) -> list[Ev
     """Grade one population (a zone's firms) for one year: every firm's evaluation, by firm id.
 
     Called for every zone of a province (100,000 firms): the objects are built positionally
-    and the grades in one pass, which halves its time (docs/benchmarks.md, per-mu grading)."""
+    and the grades found in one pass (docs/benchmarks.md, per-mu grading)."""
     firms = list(firms)
     rate = value_added_rate(firms)
     rows, out = [], []

@@ -352,19 +352,38 @@ def _database_of(line: str) -> str | None:
     return None
 
 
+def _table(lines: list[str]) -> list[str]:
+    """The rows of a section's generated table (not of a table in its write-up)."""
+    start = next((i for i, x in enumerate(lines) if x.startswith("| figure | database |")), None)
+    if start is None:
+        return []
+    out = []
+    for x in lines[start + 2 :]:
+        if not x.startswith("| "):
+            break
+        out.append(x)
+    return out
+
+
+def _notes(lines: list[str]) -> list[str]:
+    """The lines of a section's generated "Notes:" list (not the bullets of its write-up)."""
+    if "Notes:" not in lines:
+        return []
+    out = []
+    for x in lines[lines.index("Notes:") + 1 :]:
+        if x.startswith("- "):
+            out.append(x)
+        elif out:
+            break
+    return out
+
+
 def _merged_section(old: list[str], new: list[str], note: str) -> list[str]:
     """The new section, with the old one's rows, notes and peak RSS of the databases this run
     did not measure (marked as kept) and the note that says which run is which."""
-    ran = {_database_of(x) for x in new if x.startswith("| ")} - {None, "database", "---"}
-    kept_rows = [
-        x for x in old if x.startswith("| ") and _database_of(x) not in (*ran, "database", None)
-    ]
-    kept_rows = [x for x in kept_rows if not x.startswith("|---")]
-    kept_notes = [
-        x
-        for x in old
-        if x.startswith("- ") and _database_of(x) in {_database_of(r) for r in kept_rows}
-    ]
+    ran = {_database_of(x) for x in _table(new)}
+    kept_rows = [x for x in _table(old) if _database_of(x) not in ran]
+    kept_notes = [x for x in _notes(old) if _database_of(x) in {_database_of(r) for r in kept_rows}]
     old_rss = next((x for x in old if x.startswith("Peak RSS")), "")
     kept_rss = [
         part
@@ -385,14 +404,23 @@ def _merged_section(old: list[str], new: list[str], note: str) -> list[str]:
     else:
         out[-1] += "."
     body = new[1:]
-    table_end = max(i for i, x in enumerate(body) if x.startswith("| "))
-    body[table_end + 1 : table_end + 1] = kept_rows
+    while body and not body[0].strip():
+        body = body[1:]
+    body = ["", *body]
+    rows = _table(body)
+    at = (
+        body.index(rows[-1]) + 1
+        if rows
+        else next(i + 2 for i, x in enumerate(body) if x.startswith("| figure |"))
+    )
+    body[at:at] = kept_rows
     for i, x in enumerate(body):
         if x.startswith("Peak RSS") and kept_rss:
             body[i] = x.rstrip(".") + ", " + ", ".join(kept_rss) + " (kept)."
-    notes_end = max((i for i, x in enumerate(body) if x.startswith("- ")), default=None)
-    if notes_end is not None and kept_notes:
-        body[notes_end + 1 : notes_end + 1] = kept_notes
+    notes = _notes(body)
+    if kept_notes:
+        at = body.index(notes[-1]) + 1 if notes else body.index("Notes:") + 2
+        body[at:at] = kept_notes
     return out + body
 
 
