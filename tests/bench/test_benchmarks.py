@@ -79,3 +79,108 @@ def test_only_names_benchmarks_that_exist():
 
     with pytest.raises(CommandError, match=r"'nosuch'.*there are: .*http_load"):
         call_command("bench", only="zone_dashboard,nosuch", database="sqlite")
+
+
+OLD_REPORT = """# Benchmarks
+
+Written by `zonedesk bench` on 2026-11-29.
+
+## Machine
+
+- 2 cores
+
+## Scale
+
+- 100,000 synthetic firms
+
+## Alpha
+
+| figure | database | median |
+|---|---|---|
+| a | sqlite | 1.00 s |
+| a | postgres | 2.00 s |
+
+Peak RSS of the benchmark's process: sqlite 90 MiB, postgres 100 MiB.
+
+Notes:
+
+- sqlite, a: old sqlite note
+- postgres, a: old postgres note
+
+### Alpha's write-up
+
+- sqlite, a bullet of the write-up, not a note
+
+| step | share |
+|---|---|
+| old write-up's table | 10 % |
+
+## Beta
+
+| figure | database | median |
+|---|---|---|
+| b | postgres | 3.00 s |
+"""
+
+NEW_PARTIAL = """# Benchmarks
+
+Written by `zonedesk bench` on 2026-12-05.
+
+## Machine
+
+- 2 cores
+
+## Scale
+
+- 100,000 synthetic firms
+
+## Alpha
+
+| figure | database | median |
+|---|---|---|
+| a | postgres | 1.50 s |
+
+Peak RSS of the benchmark's process: postgres 110 MiB.
+
+Notes:
+
+- postgres, a: new postgres note
+
+### Alpha's write-up, now
+
+- a bullet of the new write-up
+
+| step | share |
+|---|---|
+| new write-up's table | 20 % |
+
+## Gamma
+
+| figure | database | median |
+|---|---|---|
+| g | postgres | 4.00 s |
+"""
+
+
+def test_a_partial_run_replaces_its_sections_and_keeps_the_rest():
+    merged = bench.merge(OLD_REPORT, NEW_PARTIAL, "zonedesk bench --only alpha,gamma")
+    head, sections = bench._split(merged)
+    assert "Written by `zonedesk bench` on 2026-11-29." in head
+    assert list(sections) == ["## Alpha", "## Beta", "## Gamma"]
+    alpha = "\n".join(sections["## Alpha"])
+    # The run's postgres row replaces the old one; the sqlite row the run did not measure stays.
+    assert "| a | postgres | 1.50 s |" in alpha and "2.00 s" not in alpha
+    assert "| a | postgres | 1.50 s |\n| a | sqlite | 1.00 s |\n" in alpha
+    assert "old write-up's table" not in alpha and "| new write-up's table | 20 % |\n" in alpha
+    assert "- postgres, a: new postgres note" in alpha and "old postgres note" not in alpha
+    assert "- postgres, a: new postgres note\n- sqlite, a: old sqlite note\n" in alpha
+    assert "a bullet of the write-up, not a note" not in alpha
+    assert alpha.index("old sqlite note") < alpha.index("a bullet of the new write-up")
+    assert "postgres 110 MiB, sqlite 90 MiB (kept)." in alpha
+    assert "Alpha's write-up, now" in alpha and "### Alpha's write-up\n" not in alpha + "\n"
+    assert "`zonedesk bench --only alpha,gamma`" in alpha and "sqlite rows are kept" in alpha
+    # A section the run did not touch is as it was; a new one is added at the end.
+    assert "\n".join(sections["## Beta"]).strip() == (
+        "## Beta\n\n| figure | database | median |\n|---|---|---|\n| b | postgres | 3.00 s |"
+    )
+    assert "| g | postgres | 4.00 s |" in "\n".join(sections["## Gamma"])

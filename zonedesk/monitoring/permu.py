@@ -144,21 +144,36 @@ def grade_of(rank: int, graded: int, cutoffs: dict) -> str:
     return "D"
 
 
+def _grades(graded: int, cutoffs: dict) -> list[str]:
+    """`grade_of` of every rank 1..graded, in one pass (the share only grows with the rank)."""
+    bounds = [cutoffs[g] + 1e-12 for g in ("A", "B", "C")]
+    out, g = [], 0
+    for rank in range(1, graded + 1):
+        share = rank / graded
+        while g < len(bounds) and share > bounds[g]:
+            g += 1
+        out.append(GRADES[g])
+    return out
+
+
 def evaluate(firms: Iterable[FirmYear], weights: dict, cutoffs: dict) -> list[Evaluation]:
-    """Grade one population (a zone's firms) for one year: every firm's evaluation, by firm id."""
+    """Grade one population (a zone's firms) for one year: every firm's evaluation, by firm id.
+
+    Called for every zone of a province (100,000 firms): the objects are built positionally
+    and the grades found in one pass (docs/benchmarks.md, per-mu grading)."""
     firms = list(firms)
     rate = value_added_rate(firms)
     rows, out = [], []
     for f in firms:
         values, stand_in = indicators(f, rate)
         if f.excluded:
-            out.append(Evaluation(f.firm, values, stand_in, not_graded=f.excluded))
+            out.append(Evaluation(f.firm, values, stand_in, None, None, f.excluded))
         elif f.land_mu is None or f.land_mu <= 0:
-            out.append(Evaluation(f.firm, values, stand_in, not_graded=NotGraded.NO_LAND))
+            out.append(Evaluation(f.firm, values, stand_in, None, None, NotGraded.NO_LAND))
         elif f.months == 0:
-            out.append(Evaluation(f.firm, values, stand_in, not_graded=NotGraded.NO_FIGURES))
+            out.append(Evaluation(f.firm, values, stand_in, None, None, NotGraded.NO_FIGURES))
         elif f.output_wan is not None and f.output_wan <= 0:
-            out.append(Evaluation(f.firm, values, stand_in, not_graded=NotGraded.NOT_PRODUCING))
+            out.append(Evaluation(f.firm, values, stand_in, None, None, NotGraded.NOT_PRODUCING))
         else:
             rows.append((f.firm, values, stand_in))
     benchmarks = {}
@@ -167,26 +182,16 @@ def evaluate(firms: Iterable[FirmYear], weights: dict, cutoffs: dict) -> list[Ev
         mean = sum(present) / len(present) if present else 0.0
         if mean > 0:
             benchmarks[name] = mean
+    weighted = [(name, weights[name], bench) for name, bench in benchmarks.items()]
     scored = []
     for firm, values, stand_in in rows:
-        points = {
-            name: weights[name] * (values[name] or 0.0) / bench
-            for name, bench in benchmarks.items()
-        }
+        points = {name: w * (values[name] or 0.0) / bench for name, w, bench in weighted}
         scored.append((sum(points.values()), firm, values, stand_in, points))
     scored.sort(key=lambda r: (-r[0], r[1]))
+    grades = _grades(len(scored), cutoffs)
     for rank, (score, firm, values, stand_in, points) in enumerate(scored, start=1):
-        out.append(
-            Evaluation(
-                firm,
-                values,
-                stand_in,
-                score=score,
-                grade=grade_of(rank, len(scored), cutoffs),
-                rank=rank,
-                points=points,
-            )
-        )
+        # Positional, in Evaluation's field order (score, grade, not_graded, rank, points).
+        out.append(Evaluation(firm, values, stand_in, score, grades[rank - 1], None, rank, points))
     out.sort(key=lambda e: e.firm)
     return out
 

@@ -549,6 +549,7 @@ from zonedesk.monitoring.selectors.permu import (  # noqa: E402, F401
     PerMuReport,
     PerMuRow,
     evaluate_firms,
+    grade_inputs,
     permu_facts,
     permu_report,
     scheme_for,

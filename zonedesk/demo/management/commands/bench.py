@@ -128,7 +128,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", help="run only these benchmarks (script names in bench/, comma-separated)"
         )
-        parser.add_argument("--out", default="docs/benchmarks.md", help="the report to rewrite")
+        parser.add_argument(
+            "--out",
+            default="docs/benchmarks.md",
+            help="the report to rewrite; a run of some benchmarks (--only) or of one database "
+            "replaces only their sections and rows in it, the others are kept",
+        )
         # Internal: run one step in this process (the parent starts one process per step).
         parser.add_argument("--step", help=argparse_hidden())
         parser.add_argument("--result", help=argparse_hidden())
@@ -178,8 +183,19 @@ class Command(BaseCommand):
         out = Path(o["out"])
         if not out.is_absolute():
             out = ROOT / out
+        if (o["only"] or o["database"] != "both") and out.exists():
+            report = merge(out.read_text(encoding="utf-8"), report, self.command_line(o))
         out.write_text(report, encoding="utf-8")
         self.stdout.write(report)
+
+    def command_line(self, o) -> str:
+        """The partial run as it was asked for, for the note of the sections it replaces."""
+        words = ["zonedesk bench"]
+        if o["only"]:
+            words.append(f"--only {o['only']}")
+        if o["database"] != "both":
+            words.append(f"--database {o['database']}")
+        return " ".join(words)
 
     def url(self, database: str, o) -> str:
         tag = f"{o['scale']}_{o['months']}_{o['measures']}"
@@ -307,6 +323,125 @@ class Command(BaseCommand):
             if analysis.exists():
                 lines += [analysis.read_text(encoding="utf-8").strip(), ""]
         return "\n".join(lines)
+
+
+# --- a partial run merged into the report it updates -----------------------------------------
+
+LATER = "This section is from a later run than the others"
+KEPT = "Kept from the run before: "
+
+
+def _split(report: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines before the first benchmark section, and each section's lines by its heading
+    (## Machine and ## Scale belong to the head)."""
+    head, sections, current = [], {}, None
+    for line in report.splitlines():
+        if line.startswith("## ") and line not in ("## Machine", "## Scale"):
+            current = sections.setdefault(line, [])
+        (head if current is None else current).append(line)
+    return head, sections
+
+
+def _database_of(line: str) -> str | None:
+    """The database of a table row (its second cell) or of a note ("- sqlite, ...")."""
+    if line.startswith("| "):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        return cells[1] if len(cells) > 1 else None
+    if line.startswith("- ") and ", " in line:
+        return line[2:].split(", ", 1)[0]
+    return None
+
+
+def _table(lines: list[str]) -> list[str]:
+    """The rows of a section's generated table (not of a table in its write-up)."""
+    start = next((i for i, x in enumerate(lines) if x.startswith("| figure | database |")), None)
+    if start is None:
+        return []
+    out = []
+    for x in lines[start + 2 :]:
+        if not x.startswith("| "):
+            break
+        out.append(x)
+    return out
+
+
+def _notes(lines: list[str]) -> list[str]:
+    """The lines of a section's generated "Notes:" list (not the bullets of its write-up)."""
+    if "Notes:" not in lines:
+        return []
+    out = []
+    for x in lines[lines.index("Notes:") + 1 :]:
+        if x.startswith("- "):
+            out.append(x)
+        elif out:
+            break
+    return out
+
+
+def _merged_section(old: list[str], new: list[str], note: str) -> list[str]:
+    """The new section, with the old one's rows, notes and peak RSS of the databases this run
+    did not measure (marked as kept) and the note that says which run is which."""
+    ran = {_database_of(x) for x in _table(new)}
+    kept_rows = [x for x in _table(old) if _database_of(x) not in ran]
+    kept_notes = [x for x in _notes(old) if _database_of(x) in {_database_of(r) for r in kept_rows}]
+    old_rss = next((x for x in old if x.startswith("Peak RSS")), "")
+    kept_rss = [
+        part
+        for part in old_rss.removeprefix("Peak RSS of the benchmark's process: ")
+        .rstrip(".")
+        .split(", ")
+        if part and part.split(" ", 1)[0] in {_database_of(r) for r in kept_rows}
+    ]
+    # The old section's own note on its run: a paragraph between its heading and its table.
+    before_table = old[1 : next((i for i, x in enumerate(old) if x.startswith("| ")), 1)]
+    old_note = next((x for x in before_table if x.strip() and not x.startswith(KEPT)), "")
+    out = [new[0], "", note]
+    if kept_rows:
+        kept = sorted({_database_of(r) for r in kept_rows})
+        out[-1] += f"; the {', '.join(kept)} rows are kept from the run before."
+        if old_note:
+            out += ["", KEPT + old_note]
+    else:
+        out[-1] += "."
+    body = new[1:]
+    while body and not body[0].strip():
+        body = body[1:]
+    body = ["", *body]
+    rows = _table(body)
+    at = (
+        body.index(rows[-1]) + 1
+        if rows
+        else next(i + 2 for i, x in enumerate(body) if x.startswith("| figure |"))
+    )
+    body[at:at] = kept_rows
+    for i, x in enumerate(body):
+        if x.startswith("Peak RSS") and kept_rss:
+            body[i] = x.rstrip(".") + ", " + ", ".join(kept_rss) + " (kept)."
+    notes = _notes(body)
+    if kept_notes:
+        at = body.index(notes[-1]) + 1 if notes else body.index("Notes:") + 2
+        body[at:at] = kept_notes
+    return out + body
+
+
+def merge(existing: str, partial: str, command: str) -> str:
+    """The report `existing` with the sections of a partial run (`partial`, a report of some
+    benchmarks or one database) put in: a section of the run replaces its namesake (keeping the
+    rows of the databases the run did not measure) or is added at the end; the other sections
+    and the head stay as they were."""
+    head, sections = _split(existing)
+    _new_head, new_sections = _split(partial)
+    note = f"{LATER}, `{command}` on {dt.date.today():%Y-%m-%d}"  # noqa: DTZ011 - a label
+    for heading, lines in new_sections.items():
+        sections[heading] = _merged_section(sections.get(heading, []), lines, note)
+    body = []
+    for lines in sections.values():
+        while lines and not lines[-1].strip():
+            lines = lines[:-1]
+        body += [*lines, ""]
+    while head and not head[-1].strip():
+        head = head[:-1]
+    return "\n".join([*head, "", *body])
 
 
 def argparse_hidden():
