@@ -6,10 +6,11 @@ and the firms' satisfaction. The counts come from casework (`selectors.difficult
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext, pgettext
+from django.utils.translation import gettext_lazy, npgettext, pgettext
 
 from zonedesk.casework.difficulties import CategoryFacts, Difficulties, Example, ordered, rising
-from zonedesk.reports.document import figure, plain
+from zonedesk.reports.document import Block, figure, plain
+from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import chinese, fill
 from zonedesk.reports.sections.words import paragraph as joined
 
@@ -138,3 +139,18 @@ def _marked(d: Difficulties, limit: int) -> str:
             % {"rating": figure(_one(d.satisfaction), "satisfaction")}
         )
     return joined(parts)
+
+
+def build(found: Found) -> list[Block]:
+    """二、存在的困难: the difficulties the firms raised over the period."""
+    return paragraphs([paragraph(found.facts, marked=True)], found)
+
+
+SUMMARY = Part(
+    part=2,
+    order=10,
+    key="difficulties",
+    title=gettext_lazy("Difficulties the firms face"),
+    data="zonedesk.reports.summary_data.difficulties",
+    build=build,
+)

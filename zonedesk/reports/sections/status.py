@@ -4,15 +4,17 @@
 Every number comes from monitoring (`Status.facts`); this module only words them.
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from zonedesk.monitoring.facts import StatusFacts
-from zonedesk.monitoring.indicators import CapacityClass, percent
-from zonedesk.reports.document import figure, plain
+from zonedesk.monitoring.indicators import CapacityClass, YearToDate, percent
+from zonedesk.reports.document import Block, Table, figure, plain
 from zonedesk.reports.sections import recovery
+from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import change, fill, month_label, rate
 from zonedesk.reports.sections.words import paragraph as joined
 
@@ -315,3 +317,147 @@ def _utility(facts: StatusFacts) -> list[str]:
             "year": base,
         }
     ]
+
+
+# --- the work summary's section 一 ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Production:
+    """Section 一's data: the period's last month, and January to it when the period spans
+    several months (the year to date as monitoring's status computes it)."""
+
+    facts: StatusFacts
+    ytd: dict[str, YearToDate] = field(default_factory=dict)  # measure -> January..the month
+    months: int = 1  # how many months the period spans
+
+
+YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
+
+
+def _amount(value) -> str:
+    """12,345.67 (a count of people: 7,971)."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+
+def cumulative_sentences(p: Production) -> list[str]:
+    """January to the month (累计), with the same months of last year, for a period of several
+    months; marked."""
+    output = p.ytd.get("output_value_wan")
+    if p.months < 2 or output is None or not output.last_year:
+        return []
+    last = p.facts.period.month
+    out = [
+        _(
+            "From month 1 to month %(last)d, the firms' output value was %(value)s (10k yuan) "
+            "in all, %(change)s on the same months last year."
+        )
+        % {
+            "last": last,
+            "value": figure(_amount(output.current), "ytd_output_value_wan"),
+            "change": change(output.yoy, "ytd_output_yoy"),
+        }
+    ]
+    revenue = p.ytd.get("revenue_wan")
+    if revenue is not None and revenue.last_year:
+        out.append(
+            _("Main business revenue was %(value)s (10k yuan) in all, %(change)s.")
+            % {
+                "value": figure(_amount(revenue.current), "ytd_revenue_wan"),
+                "change": change(revenue.yoy, "ytd_revenue_yoy"),
+            }
+        )
+    electricity = p.ytd.get("electricity_kwh")
+    if electricity is not None and electricity.last_year:
+        out.append(
+            _("Electricity use was %(change)s in all on the same months last year.")
+            % {"change": change(electricity.yoy, "ytd_electricity_yoy")}
+        )
+    return out
+
+
+def build(found: Found) -> list[Block]:
+    """一、生产经营情况: the month's status paragraph, then January to the month in all."""
+    p: Production = found.facts
+    blocks = paragraphs([paragraph(p.facts, marked=True)], found)
+    cumulative = cumulative_sentences(p)
+    if cumulative:
+        blocks += paragraphs([joined(cumulative)], found)
+    return blocks
+
+
+def _yoy(value: Decimal | None) -> str:
+    shown = percent(value)
+    return "—" if shown is None else f"{shown:+}%"
+
+
+def annex(found: Found) -> list[Block]:
+    """The key figures of the month and of the year to date, and the capacity classes."""
+    p: Production = found.facts
+    s = p.facts.summary
+    labels = {
+        "output_value_wan": pgettext("summary annex", "Output value (10k yuan)"),
+        "revenue_wan": pgettext("summary annex", "Main business revenue (10k yuan)"),
+        "employees": pgettext("summary annex", "Employment (people)"),
+        "electricity_kwh": pgettext("summary annex", "Electricity (kWh)"),
+        "water_t": pgettext("summary annex", "Water (t)"),
+    }
+    month = month_label(p.facts.period)
+    rows = []
+    for measure, label in labels.items():
+        a = s.aggregates.get(measure)
+        if a is None or not a.firms:
+            continue
+        ytd = p.ytd.get(measure)
+        rows.append(
+            (
+                str(label),
+                _amount(a.current),
+                _amount(a.last_year),
+                _yoy(a.yoy),
+                _amount(ytd.current) if ytd else "—",
+                _yoy(ytd.yoy) if ytd else "—",
+            )
+        )
+    last = p.facts.period.month
+    figures = Table(
+        caption=_("Key figures of %(scope)s, %(month)s") % {"scope": p.facts.scope, "month": month},
+        columns=(
+            str(pgettext("summary annex", "Figure")),
+            str(pgettext("summary annex", "This month")),
+            str(pgettext("summary annex", "Same month last year")),
+            str(pgettext("summary annex", "YoY")),
+            _("Months 1–%(last)d") % {"last": last},
+            _("Months 1–%(last)d YoY") % {"last": last},
+        ),
+        rows=tuple(rows),
+        source=found.source,
+        numeric=(False, True, True, True, True, True),
+    )
+    classes = Table(
+        caption=_("Producing firms against the same month last year, %(month)s") % {"month": month},
+        columns=(str(pgettext("summary annex", "Firms")), str(pgettext("summary annex", "Number"))),
+        rows=(
+            (str(pgettext("summary annex", "Producing")), str(s.producing)),
+            (str(pgettext("summary annex", "At last year's capacity")), str(s.count(CapacityClass.LEVEL))),
+            (str(pgettext("summary annex", "Above it")), str(s.count(CapacityClass.ABOVE))),
+            (str(pgettext("summary annex", "of them newly started")), str(len(s.new_firms))),
+            (str(pgettext("summary annex", "Below it")), str(s.count(CapacityClass.BELOW))),
+        ),
+        source=found.source,
+        numeric=(False, True),
+    )
+    # The charts (output by month against last year; the capacity classes) slot in here once
+    # reports.render.charts lands: see reports.summary.CHART_SLOTS.
+    return [figures, classes] if rows else [classes]
+
+
+SUMMARY = Part(
+    part=1,
+    order=10,
+    key="production",
+    title=gettext_lazy("Production and operation"),
+    data="zonedesk.reports.summary_data.production",
+    build=build,
+    annex=annex,
+)
