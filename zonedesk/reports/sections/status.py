@@ -335,9 +335,8 @@ class Production:
 YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
 
 
-def _amount(value) -> str:
-    """12,345.67 (a count of people: 7,971)."""
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+def _amount(value: Decimal) -> str:
+    return f"{value:,.2f}"
 
 
 def cumulative_sentences(p: Production) -> list[str]:
@@ -409,11 +408,12 @@ def annex(found: Found) -> list[Block]:
         if a is None or not a.firms:
             continue
         ytd = p.ytd.get(measure)
+        shown = (lambda v: f"{int(v):,}") if measure == "employees" else _amount
         rows.append(
             (
                 str(label),
-                _amount(a.current),
-                _amount(a.last_year),
+                shown(a.current),
+                shown(a.last_year),
                 _yoy(a.yoy),
                 _amount(ytd.current) if ytd else "—",
                 _yoy(ytd.yoy) if ytd else "—",
@@ -439,7 +439,10 @@ def annex(found: Found) -> list[Block]:
         columns=(str(pgettext("summary annex", "Firms")), str(pgettext("summary annex", "Number"))),
         rows=(
             (str(pgettext("summary annex", "Producing")), str(s.producing)),
-            (str(pgettext("summary annex", "At last year's capacity")), str(s.count(CapacityClass.LEVEL))),
+            (
+                str(pgettext("summary annex", "At last year's capacity")),
+                str(s.count(CapacityClass.LEVEL)),
+            ),
             (str(pgettext("summary annex", "Above it")), str(s.count(CapacityClass.ABOVE))),
             (str(pgettext("summary annex", "of them newly started")), str(len(s.new_firms))),
             (str(pgettext("summary annex", "Below it")), str(s.count(CapacityClass.BELOW))),

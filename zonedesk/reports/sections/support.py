@@ -122,7 +122,11 @@ def annex(found: Found) -> list[Block]:
             Table(
                 caption=_("Support measures in force, %(period)s")
                 % {"period": found.source.period},
-                columns=(pgettext("summary annex", "Issuing level"), pgettext("summary annex", "Documents"), pgettext("summary annex", "Measures")),
+                columns=(
+                    pgettext("summary annex", "Issuing level"),
+                    pgettext("summary annex", "Documents"),
+                    pgettext("summary annex", "Measures"),
+                ),
                 rows=tuple((c.label, str(c.documents), str(c.measures)) for c in f.levels),
                 source=found.source,
                 numeric=(False, True, True),
@@ -133,13 +137,21 @@ def annex(found: Found) -> list[Block]:
         (pgettext("summary annex", "Benefits qualified for"), str(f.eligible), "—"),
         (pgettext("summary annex", "made known to the firm"), str(f.notified), "—"),
         (pgettext("summary annex", "received"), str(f.disbursed), _wan(f.disbursed_wan)),
-        (pgettext("summary annex", "received in the period"), str(f.disbursed_in_period), _wan(f.disbursed_in_period_wan)),
+        (
+            pgettext("summary annex", "received in the period"),
+            str(f.disbursed_in_period),
+            _wan(f.disbursed_in_period_wan),
+        ),
         (pgettext("summary annex", "still owed"), str(f.owed), _wan(f.owed_wan)),
     ]
     blocks.append(
         Table(
             caption=_("Benefits of the support measures"),
-            columns=(pgettext("summary annex", "Item"), pgettext("summary annex", "Number"), pgettext("summary annex", "Amount (10k yuan)")),
+            columns=(
+                pgettext("summary annex", "Item"),
+                pgettext("summary annex", "Number"),
+                pgettext("summary annex", "Amount (10k yuan)"),
+            ),
             rows=tuple((str(a), b, c) for a, b, c in rows),
             source=found.source,
             numeric=(False, True, True),
