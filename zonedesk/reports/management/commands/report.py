@@ -1,7 +1,6 @@
 """`zonedesk report`: the sections of the work summary, written from the data. Lives in the
 reports app, which may read every domain app (dependencies point one way)."""
 
-import importlib
 import json
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from zonedesk.core.period import Period
 from zonedesk.monitoring import selectors
 from zonedesk.monitoring.schemas import status_dict
 from zonedesk.org.selectors import zone_get
-from zonedesk.reports import markdown, sections, summary
+from zonedesk.reports import sections, summary
+from zonedesk.reports.export import FORMATS, RendererMissing, render_as
 
 
 def months(value: str) -> tuple[Period, Period, str]:
@@ -28,32 +28,6 @@ def months(value: str) -> tuple[Period, Period, str]:
             _("“%(value)s” is not a month or a quarter: write 2020-06 or 2020-Q2.")
             % {"value": value}
         ) from exc
-
-
-FORMATS = ("md", "docx", "pdf")
-
-
-def render(doc, fmt: str) -> bytes:
-    """The document as bytes in a format: Markdown here, .docx and PDF by reports.render (read
-    when asked, so that a missing renderer is said, not a crash at start)."""
-    if fmt == "md":
-        return markdown.render(doc).encode("utf-8")
-    try:
-        module = importlib.import_module(f"zonedesk.reports.render.{fmt}")
-    except ImportError as exc:
-        raise RendererMissing(fmt) from exc
-    return module.render(doc)
-
-
-class RendererMissing(Exception):
-    """No renderer for the format in this installation (reports.render.docx or .pdf)."""
-
-    def __init__(self, fmt: str):
-        self.format = fmt
-        super().__init__(
-            _("The %(format)s renderer (zonedesk.reports.render.%(format)s) is not installed.")
-            % {"format": fmt}
-        )
 
 
 class Command(BaseCommand):
@@ -155,7 +129,7 @@ class Command(BaseCommand):
                 _("A %(format)s document is written to a file: add --out FILE.") % {"format": fmt}
             )
         try:
-            content = render(doc, fmt)
+            content = render_as(doc, fmt)
         except RendererMissing as exc:
             raise CommandError(str(exc)) from exc
         if options["out"]:
