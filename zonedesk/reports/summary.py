@@ -104,11 +104,12 @@ def _assemble(ask: Ask, language: str) -> Document:
     blocks: list[Block] = []
     annex: list[Block] = []
     steps: list[tuple[str, Source]] = []
+    every = parts()
     for number in (1, 2, 3):
-        here = [p for p in parts() if p.part == number and p.key in found]
+        here = [p for p in every if p.part == number and p.key in found]
         if not here:
-            if number != 3:
-                omitted.append(Omitted(str(PARTS[number]), _("None of its sections has data.")))
+            if not any(p.part == number for p in every):  # else its sections said why
+                omitted.append(Omitted(str(PARTS[number]), _("No section of it is installed.")))
             continue
         blocks.append(Heading(1, str(PARTS[number])))
         for part in here:
