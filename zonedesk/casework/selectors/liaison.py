@@ -4,12 +4,12 @@ actions of the firms' plans and the firms past their contact plan, over a zone o
 zones."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from zonedesk.casework import flows
+from zonedesk.casework.liaison import LiaisonFacts
 from zonedesk.casework.models import Contact, ContactPlan, PlanAction
 from zonedesk.casework.selectors.contacts import late_firms
 from zonedesk.casework.selectors.overview import _bounds
@@ -19,33 +19,6 @@ from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.access import is_active
 from zonedesk.org.selectors import zone_list
-
-
-@dataclass(frozen=True)
-class LiaisonFacts:
-    """Plain counts (reports.sections.liaison words them)."""
-
-    firms: int  # the scope's firms, closed ones left out
-    with_officer: int  # of them, with a liaison officer (包联干部)
-    officers: int  # distinct officers
-    with_plan: int  # with a contact plan of their own
-    at_risk: int  # of those, marked at risk (contacted twice as often)
-    contacts: int  # visits and calls in the period
-    visits: int  # of them, visits (on site, or the firm came)
-    firms_contacted: int
-    raised: int  # problems raised in the period
-    resolved: int  # of those, resolved by now
-    overdue: int  # problems waiting on the administration past their time limit, now
-    actions: int  # actions of the firms' own plans due in the period
-    actions_done: int
-    late: int  # firms past their contact plan at the period's end (or today, if earlier)
-    never_contacted: int  # of those, never contacted
-    late_on: dt.date
-    as_of: dt.datetime | None  # the newest row read
-
-    @property
-    def empty(self) -> bool:
-        return not (self.contacts or self.raised or self.with_plan or self.actions)
 
 
 def liaison(

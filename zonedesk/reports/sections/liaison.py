@@ -3,18 +3,15 @@ period, the problems raised and resolved, and what is late (casework.selectors.l
 them)."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from zonedesk.casework.liaison import LiaisonFacts
 from zonedesk.reports.document import Block, Table
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import fill
 from zonedesk.reports.sections.words import paragraph as joined
-
-if TYPE_CHECKING:
-    from zonedesk.casework.selectors import LiaisonFacts
 
 
 def _share(part: int, whole: int) -> str:
@@ -23,7 +20,7 @@ def _share(part: int, whole: int) -> str:
     return f"{(Decimal(part) * 100 / whole).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
-def sentences(f: "LiaisonFacts", period: str) -> list[str]:
+def sentences(f: LiaisonFacts, period: str) -> list[str]:
     """The section's sentences, marked."""
     out = [
         fill(
@@ -115,7 +112,7 @@ def next_steps(found: Found) -> list[str]:
                 count="overdue",
             )
         )
-    if f.late:
+    if f.late and f.never_contacted:
         out.append(
             fill(
                 _(
@@ -125,6 +122,14 @@ def next_steps(found: Found) -> list[str]:
                 {"count": f.late, "never": f.never_contacted},
                 count="late",
                 never="never_contacted",
+            )
+        )
+    elif f.late:
+        out.append(
+            fill(
+                _("Visit or call the %(count)d firms past their contact plan without delay."),
+                {"count": f.late},
+                count="late",
             )
         )
     return out

@@ -2,19 +2,16 @@
 (一条不漏、应享尽享), with the benefits still owed (policies.selectors.support counts them)."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from zonedesk.monitoring.indicators import percent
+from zonedesk.policies.reach import SupportFacts
 from zonedesk.reports.document import Block, Table
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import fill
 from zonedesk.reports.sections.words import paragraph as joined
-
-if TYPE_CHECKING:
-    from zonedesk.policies.selectors import SupportFacts
 
 
 def _wan(value: Decimal) -> str:
@@ -25,7 +22,7 @@ def _rate(part: int, whole: int) -> str:
     return f"{percent(Decimal(part) / whole)}%" if whole else "—"
 
 
-def sentences(f: "SupportFacts", period: str) -> list[str]:
+def sentences(f: SupportFacts, period: str) -> list[str]:
     out = []
     if f.levels:
         levels = pgettext("between issuing levels", ", ").join(
