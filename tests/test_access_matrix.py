@@ -128,6 +128,12 @@ MATRIX = {
         "V V V V V 403 403 V 403 V V 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
+    # The work summary: whoever sees the zone's dashboard (department staff: without the
+    # liaison sections, which their role does not show); the same page downloads it.
+    "reports:summary": (
+        "200 200 200 200 200 403 403 200 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
     # The per-mu evaluation: zone-wide, for the unit's staff (firm and bank users: their own).
     "monitoring:permu": (
         "V V V V V 403 403 V 403 V V 302",
@@ -541,7 +547,12 @@ def _request(client, world: World, name: str, role: str, scope: str):
     json_ = "application/json"
     in_zone = {"zone": zone.code, "period": JUNE}
     match name:
-        case "monitoring:dashboard" | "monitoring:dashboard_export" | "monitoring:import_template":
+        case (
+            "monitoring:dashboard"
+            | "monitoring:dashboard_export"
+            | "monitoring:import_template"
+            | "reports:summary"
+        ):
             return client.get(reverse(name), in_zone), None
         case "monitoring:month":
             _figures(world)

@@ -12,13 +12,16 @@ MODULES = [
     ("projects", _("Key projects"), None),
     ("finance", _("Financing"), None),
     ("chain", _("Industrial chains"), None),
-    ("reports", _("Work summary"), None),
+    ("reports", _("Work summary"), "reports:summary"),
 ]
 
 
 # Modules whose pages only some roles may open: the predicate decides whether to link them.
 # (Named by path: the kernel does not import the domain apps.)
-VISIBLE_TO = {"monitoring": "zonedesk.org.access.can_view_dashboard"}
+VISIBLE_TO = {
+    "monitoring": "zonedesk.org.access.can_view_dashboard",
+    "reports": "zonedesk.org.access.can_view_dashboard",  # who sees the zone's dashboard
+}
 
 
 # Administration pages below the modules, each linked for the users its predicate admits:

@@ -114,3 +114,40 @@ class Document:
     omitted: tuple[Omitted, ...] = ()
     lang: str = "zh-hans"
     meta: dict[str, str] = field(default_factory=dict)  # zone/area code, period code, …
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九 (headings never count further)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def number(level: int, n: int, lang: str = "zh-hans") -> str:
+    """The number of the n-th heading of a level as GB/T 9704 writes it: 一、 （一） 1. （1）
+    (English: 1. (1) 1. (1)), so every renderer numbers alike."""
+    if lang.startswith("zh"):
+        return {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}."}.get(
+            level, f"（{n}）"
+        )
+    return {1: f"{n}. ", 2: f"({n}) ", 3: f"{n}. "}.get(level, f"({n}) ")
+
+
+def numbered(blocks) -> list[tuple[object, str]]:
+    """Each block with its heading number ("" for a block that is not a heading); a heading
+    restarts the count of every level below it."""
+    counts = [0, 0, 0, 0, 0]
+    out = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            counts[block.level] += 1
+            for deeper in range(block.level + 1, len(counts)):
+                counts[deeper] = 0
+            out.append((block, counts[block.level]))
+        else:
+            out.append((block, 0))
+    return out

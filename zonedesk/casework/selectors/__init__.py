@@ -19,8 +19,10 @@ from zonedesk.casework.selectors.contacts import (
     cadres,
     contacts_due,
     firm_plan,
+    late_firms,
     plan_initial,
 )
+from zonedesk.casework.selectors.liaison import LiaisonFacts, liaison
 from zonedesk.casework.selectors.overview import (
     SEVERITY_ORDER,
     OverviewRow,
@@ -37,6 +39,7 @@ from zonedesk.casework.selectors.problems import (
     problem_get,
     problem_scope,
     problems,
+    problems_as_of,
 )
 from zonedesk.casework.workdays import work_calendar
 
@@ -45,6 +48,7 @@ __all__ = [
     "UNIT_READERS",
     "ContactDue",
     "FirmPlan",
+    "LiaisonFacts",
     "OverviewRow",
     "ZoneOverview",
     "action_choices",
@@ -56,11 +60,14 @@ __all__ = [
     "departments_for",
     "difficulties",
     "firm_plan",
+    "late_firms",
+    "liaison",
     "overdue_for_leader",
     "plan_initial",
     "problem_get",
     "problem_scope",
     "problems",
+    "problems_as_of",
     "work_calendar",
     "zone_overview",
 ]

@@ -56,6 +56,14 @@ def contacts_due(user, *, today: dt.date) -> list[ContactDue]:
         firms = firms.filter(officer=user, zone__in=zone_list(user))
     else:
         return []
+    return late_firms(firms, today=today)
+
+
+def late_firms(firms, *, today: dt.date) -> list[ContactDue]:
+    """Of `firms`, those whose last visit or contact by `today` is older than their plan allows,
+    never-contacted first, then the most overdue.
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
     upto = Q(case_contacts__date__lte=today)
     firms = (
         firms.select_related("contact_plan", "officer")

@@ -191,22 +191,31 @@ def _category_facts(
 
 
 def difficulties(
-    user, *, zone: Zone, first: Period, last: Period, label: str, today: dt.date | None = None
+    user,
+    *,
+    zone: Zone | None = None,
+    zones=(),
+    first: Period,
+    last: Period,
+    label: str,
+    today: dt.date | None = None,
 ) -> difficulties_text.Difficulties | None:
-    """What the zone's firms raised from `first` to `last` (months), by category: firms
-    affected, problems, resolved and how fast, overdue, two examples in the firms' words (the
-    most severe; without the firm's name where it asked), the change on the period before, and
-    the satisfaction. None when the zone is not the user's (staff of the unit only)."""
+    """What the zone's firms (or those of `zones`, an area's) raised from `first` to `last`
+    (months), by category: firms affected, problems, resolved and how fast, overdue, two
+    examples in the firms' words (the most severe; without the firm's name where it asked), the
+    change on the period before, and the satisfaction. None when a zone is not the user's
+    (staff of the unit only)."""
     if not is_active(user) or not (user.is_superuser or user.has_role(*UNIT_READERS)):
         return None
-    if not zone_list(user).filter(pk=zone.pk).exists():
+    ids = sorted({z.pk for z in ([zone] if zone is not None else zones)})
+    if not ids or zone_list(user).filter(pk__in=ids).count() != len(ids):
         return None
     today = today or timezone.localdate()
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     start, _ = _bounds(first)
     _, end = _bounds(last)
     before, _ = _bounds(first.shift(-months))
-    scope = problem_scope(user).filter(enterprise__zone=zone)
+    scope = problem_scope(user).filter(enterprise__zone__in=ids)
     rows = list(
         scope.filter(created_at__gte=start, created_at__lt=end)
         .values(*_DIFFICULTY_FIELDS)

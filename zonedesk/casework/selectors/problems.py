@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from zonedesk.casework import flows
@@ -79,6 +79,12 @@ def problems(
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     return qs
+
+
+def problems_as_of(user, *, zones):
+    """When the newest change to a problem of the zones' firms the user sees was made."""
+    found = problem_scope(user).filter(enterprise__zone__in=[z.pk for z in zones])
+    return found.aggregate(t=Max("updated_at"))["t"]
 
 
 def problem_get(user, *, pk: int) -> Problem | None:

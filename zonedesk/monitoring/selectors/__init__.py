@@ -491,6 +491,15 @@ def latest_period(user, scope: Scope) -> Period | None:
     return latest_period_of(_firms(user, scope))
 
 
+def figures_as_of(user, scope: Scope, last: Period):
+    """When the newest of the scope's figures up to the month `last` was submitted or
+    confirmed (the as-of time of a report that reads them); None without any."""
+    found = MonthlyFigure.objects.filter(
+        enterprise__in=_firms(user, scope), period__lte=last.first_day
+    ).aggregate(submitted=Max("submitted_at"), confirmed=Max("confirmed_at"))
+    return max((v for v in found.values() if v is not None), default=None)
+
+
 def latest_period_of(firms: QuerySet[Enterprise]) -> Period | None:
     """The latest month with figures of any of `firms`.
 

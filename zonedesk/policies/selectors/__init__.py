@@ -43,6 +43,7 @@ from zonedesk.policies.selectors.library import (
     measures_for,
     rule_preview,
 )
+from zonedesk.policies.selectors.summary import LevelCount, SupportFacts, support
 
 __all__ = [
     "DONE",
@@ -51,8 +52,10 @@ __all__ = [
     "CoverageRow",
     "FirmEntitlement",
     "FirmSummary",
+    "LevelCount",
     "MeasureDecisions",
     "RulePreview",
+    "SupportFacts",
     "Verdict",
     "actionable",
     "coverage",
@@ -78,6 +81,7 @@ __all__ = [
     "open_entitlements",
     "rule_preview",
     "status_reason",
+    "support",
     "unclaimed_firms",
     "verdict_of",
 ]

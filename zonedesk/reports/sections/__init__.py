@@ -10,11 +10,34 @@ language with `translation.override`. A hand-written (zh, en) table is used only
 label is data rather than prose (a fact's or a category's name kept beside its key), never for
 sentences.
 
+The work summary: a module that contributes to it declares `SUMMARY = Part(...)` (see `part`);
+reports.summary finds it there and reads its data through the function it names.
+
 Layering: reports sits above the domain apps. Domain modules (models, services, selectors,
 access) never import it; a domain app's interface modules (views, api, templatetags,
 management commands) may import `zonedesk.reports.sections` to show a paragraph.
 """
 
-from zonedesk.reports.sections import difficulties, permu, recovery, status, words
+from zonedesk.reports.sections import (
+    difficulties,
+    liaison,
+    next_steps,
+    part,
+    permu,
+    recovery,
+    status,
+    support,
+    words,
+)
 
-__all__ = ["difficulties", "permu", "recovery", "status", "words"]
+__all__ = [
+    "difficulties",
+    "liaison",
+    "next_steps",
+    "part",
+    "permu",
+    "recovery",
+    "status",
+    "support",
+    "words",
+]

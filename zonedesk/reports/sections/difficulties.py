@@ -6,10 +6,12 @@ and the firms' satisfaction. The counts come from casework (`selectors.difficult
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext, pgettext
+from django.utils.translation import gettext_lazy, npgettext, pgettext
 
 from zonedesk.casework.difficulties import CategoryFacts, Difficulties, Example, ordered, rising
-from zonedesk.reports.sections.words import chinese
+from zonedesk.reports.document import Block, figure, plain
+from zonedesk.reports.sections.part import Found, Part, paragraphs
+from zonedesk.reports.sections.words import chinese, fill
 from zonedesk.reports.sections.words import paragraph as joined
 
 
@@ -36,14 +38,20 @@ def _one(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-def _firms(count: int) -> str:
-    return npgettext("difficulties", "%(count)d firm", "%(count)d firms", count) % {"count": count}
+def _firms(count: int, key: str) -> str:
+    return fill(
+        npgettext("difficulties", "%(count)d firm", "%(count)d firms", count),
+        {"count": count},
+        count=key,
+    )
 
 
-def _problems(count: int) -> str:
-    return npgettext("difficulties", "%(count)d problem", "%(count)d problems", count) % {
-        "count": count
-    }
+def _problems(count: int, key: str) -> str:
+    return fill(
+        npgettext("difficulties", "%(count)d problem", "%(count)d problems", count),
+        {"count": count},
+        count=key,
+    )
 
 
 def _category(c: CategoryFacts) -> str:
@@ -61,32 +69,46 @@ def _point(ordinal: str, c: CategoryFacts) -> str:
     text = _("%(ordinal)s, %(category)s: %(problems)s from %(firms)s") % {
         "ordinal": ordinal,
         "category": _category(c),
-        "problems": _problems(c.raised),
-        "firms": _firms(c.firms),
+        "problems": _problems(c.raised, f"{c.key}_raised"),
+        "firms": _firms(c.firms, f"{c.key}_firms"),
     }
     if c.examples:
         quotes = pgettext("between quoted examples", "; ").join(_quote(e) for e in c.examples)
         text += _("; for example, %(examples)s") % {"examples": quotes}
-    text += _(". %(count)d resolved (%(share)s)") % {
-        "count": c.resolved,
-        "share": _share(c.resolved, c.raised),
-    }
+    text += fill(
+        _(". %(count)d resolved (%(share)s)"),
+        {"count": c.resolved, "share": _share(c.resolved, c.raised)},
+        count=f"{c.key}_resolved",
+        share=f"{c.key}_resolved_share",
+    )
     if c.avg_days is not None:
-        text += _(", in %(days)s working days on average") % {"days": _one(c.avg_days)}
+        text += _(", in %(days)s working days on average") % {
+            "days": figure(_one(c.avg_days), f"{c.key}_days")
+        }
     if c.overdue:
-        text += _("; %(count)d overdue") % {"count": c.overdue}
+        text += fill(_("; %(count)d overdue"), {"count": c.overdue}, count=f"{c.key}_overdue")
     return pgettext("end of a sentence", "%(sentence)s.") % {"sentence": text}
 
 
-def paragraph(d: Difficulties, *, limit: int = 6) -> str:
-    """The section in the active language; an empty period is said as such."""
+def paragraph(d: Difficulties, *, limit: int = 6, marked: bool = False) -> str:
+    """The section in the active language; an empty period is said as such (with its figures
+    marked for the work summary when `marked`; plain text for the pages and commands)."""
+    text = _marked(d, limit)
+    return text if marked else plain(text)
+
+
+def _marked(d: Difficulties, limit: int) -> str:
     rows = ordered(d.categories)
     total = sum(c.raised for c in rows)
     if not total:
         return _("In %(period)s, no firm raised a problem.") % {"period": d.period}
     parts = [
         _("In %(period)s, %(firms)s raised %(problems)s, mainly the following.")
-        % {"period": d.period, "firms": _firms(d.firms), "problems": _problems(total)}
+        % {
+            "period": d.period,
+            "firms": _firms(d.firms, "firms"),
+            "problems": _problems(total, "raised"),
+        }
     ]
     ordinals = _ordinals()
     for i, c in enumerate(rows[:limit]):
@@ -94,19 +116,41 @@ def paragraph(d: Difficulties, *, limit: int = 6) -> str:
     if len(rows) > limit:
         # Always "problems", as before (English said "1 problems" too): output kept identical.
         parts.append(
-            _("Other matters: %(count)d problems.") % {"count": sum(c.raised for c in rows[limit:])}
+            fill(
+                _("Other matters: %(count)d problems."),
+                {"count": sum(c.raised for c in rows[limit:])},
+                count="other_raised",
+            )
         )
     up = rising(rows)[:2]
     if up:
         rises = _(", ").join(
-            _("%(category)s (+%(count)d)")
-            % {"category": _category(c), "count": c.raised - c.previous}
+            fill(
+                _("%(category)s (+%(count)d)"),
+                {"category": _category(c), "count": c.raised - c.previous},
+                count=f"{c.key}_rise",
+            )
             for c in up
         )
         parts.append(_("Rising fastest: %(categories)s.") % {"categories": rises})
     if d.satisfaction is not None:
         parts.append(
             _("Firms rated the results %(rating)s out of 5 on average.")
-            % {"rating": _one(d.satisfaction)}
+            % {"rating": figure(_one(d.satisfaction), "satisfaction")}
         )
     return joined(parts)
+
+
+def build(found: Found) -> list[Block]:
+    """二、存在的困难: the difficulties the firms raised over the period."""
+    return paragraphs([paragraph(found.facts, marked=True)], found)
+
+
+SUMMARY = Part(
+    part=2,
+    order=10,
+    key="difficulties",
+    title=gettext_lazy("Difficulties the firms face"),
+    data="zonedesk.reports.summary_data.difficulties",
+    build=build,
+)

@@ -5,11 +5,17 @@ them)."""
 from django.utils.translation import gettext as _
 
 from zonedesk.monitoring.recovery import Recovery
-from zonedesk.reports.sections.words import rate, target_rate
+from zonedesk.reports.document import figure, plain
+from zonedesk.reports.sections.words import fill, rate, target_rate
 
 
 def sentences(rec: Recovery) -> list[str]:
     """The recovery sentences; none when no month of the year remains."""
+    return [plain(s) for s in marked_sentences(rec)]
+
+
+def marked_sentences(rec: Recovery) -> list[str]:
+    """The recovery sentences with their figures marked (reports.document.figure)."""
     if rec.catch_up is None:
         return []
     out = []
@@ -19,7 +25,7 @@ def sentences(rec: Recovery) -> list[str]:
                 "To catch up with last year's output in the coming months, monthly output from "
                 "month %(first)d to December must be %(rate)s above the same month last year."
             )
-            % {"first": rec.through_month + 1, "rate": rate(rec.catch_up)}
+            % {"first": rec.through_month + 1, "rate": rate(rec.catch_up, "catch_up")}
         )
     else:
         out.append(
@@ -27,7 +33,7 @@ def sentences(rec: Recovery) -> list[str]:
                 "Output so far is ahead of last year's: the remaining months may be up to "
                 "%(rate)s below last year's and the year still matches it."
             )
-            % {"rate": rate(rec.catch_up)}
+            % {"rate": rate(rec.catch_up, "catch_up")}
         )
     if rec.to_target is not None:
         out.append(_target(rec))
@@ -37,7 +43,10 @@ def sentences(rec: Recovery) -> list[str]:
 
 
 def _target(rec: Recovery) -> str:
-    values = {"target": target_rate(rec.target), "rate": rate(rec.to_target)}
+    values = {
+        "target": figure(target_rate(rec.target), "target"),
+        "rate": rate(rec.to_target, "to_target"),
+    }
     if rec.to_target > 0:
         return (
             _(
@@ -57,11 +66,20 @@ def _target(rec: Recovery) -> str:
 
 def _halted(rec: Recovery) -> str:
     target = (
-        _(" and %(rate)s above it to reach the target") % {"rate": rate(rec.to_target_if_halted)}
+        _(" and %(rate)s above it to reach the target")
+        % {"rate": rate(rec.to_target_if_halted, "to_target_if_halted")}
         if rec.to_target_if_halted is not None
         else ""
     )
-    return _(
-        "If %(days)d days in all are lost to halts over the rest of the year, the days worked "
-        "must be %(catch_up)s above last year's to catch up%(target)s."
-    ) % {"days": rec.halted_days, "catch_up": rate(rec.catch_up_if_halted), "target": target}
+    return fill(
+        _(
+            "If %(days)d days in all are lost to halts over the rest of the year, the days worked "
+            "must be %(catch_up)s above last year's to catch up%(target)s."
+        ),
+        {
+            "days": rec.halted_days,
+            "catch_up": rate(rec.catch_up_if_halted, "catch_up_if_halted"),
+            "target": target,
+        },
+        days="halted_days_assumed",
+    )

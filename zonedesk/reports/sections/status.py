@@ -4,24 +4,29 @@
 Every number comes from monitoring (`Status.facts`); this module only words them.
 """
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from zonedesk.monitoring.facts import StatusFacts
-from zonedesk.monitoring.indicators import CapacityClass, percent
+from zonedesk.monitoring.indicators import CapacityClass, YearToDate, percent
+from zonedesk.reports.document import Block, Table, figure, plain
 from zonedesk.reports.sections import recovery
-from zonedesk.reports.sections.words import change, month_label, rate
+from zonedesk.reports.sections.part import Found, Part, paragraphs
+from zonedesk.reports.sections.words import change, fill, month_label, rate
 from zonedesk.reports.sections.words import paragraph as joined
 
 # A paragraph names the newly started firms when there are no more than this many.
 NEW_FIRMS_NAMED = 10
 
 
-def paragraph(facts: StatusFacts) -> str:
-    """The status sentences and the recovery sentences as one paragraph."""
-    return joined(sentences(facts))
+def paragraph(facts: StatusFacts, *, marked: bool = False) -> str:
+    """The status sentences and the recovery sentences as one paragraph (with its figures
+    marked for the work summary when `marked`; plain text for the pages and commands)."""
+    text = joined(marked_sentences(facts))
+    return text if marked else plain(text)
 
 
 def _scope(facts: StatusFacts) -> str:
@@ -34,6 +39,12 @@ def _scope(facts: StatusFacts) -> str:
 
 
 def sentences(facts: StatusFacts) -> list[str]:
+    """The sentences as plain text."""
+    return [plain(s) for s in marked_sentences(facts)]
+
+
+def marked_sentences(facts: StatusFacts) -> list[str]:
+    """The sentences with every figure marked (reports.document.figure)."""
     s = facts.summary
     if not s.reporting:
         return [
@@ -41,22 +52,28 @@ def sentences(facts: StatusFacts) -> list[str]:
             % {"month": month_label(facts.period)}
         ]
     out = [
-        ngettext(
-            "In %(month)s, %(count)d firm of %(scope)s was producing.",
-            "In %(month)s, %(count)d firms of %(scope)s were producing.",
-            s.producing,
+        fill(
+            ngettext(
+                "In %(month)s, %(count)d firm of %(scope)s was producing.",
+                "In %(month)s, %(count)d firms of %(scope)s were producing.",
+                s.producing,
+            ),
+            {"month": month_label(facts.period), "count": s.producing, "scope": _scope(facts)},
+            count="producing",
         )
-        % {"month": month_label(facts.period), "count": s.producing, "scope": _scope(facts)}
     ]
     out += _reporting_rate(facts)
     if facts.size == "above" and facts.newly_above:
         out.append(
-            ngettext(
-                "%(count)d firm is newly above designated size this year.",
-                "%(count)d firms are newly above designated size this year.",
-                facts.newly_above,
+            fill(
+                ngettext(
+                    "%(count)d firm is newly above designated size this year.",
+                    "%(count)d firms are newly above designated size this year.",
+                    facts.newly_above,
+                ),
+                {"count": facts.newly_above},
+                count="newly_above",
             )
-            % {"count": facts.newly_above}
         )
     if not s.aggregates["output_value_wan"].last_year:
         out.append(_("There are no figures for the same month last year to compare with."))
@@ -64,9 +81,9 @@ def sentences(facts: StatusFacts) -> list[str]:
     if s.producing:
         out.append(_capacity(facts))
     out += _changes(facts)
-    out += utility_sentences(facts)
+    out += _utility(facts)
     out += _halted(facts)
-    return out + recovery.sentences(facts.recovery) + _basis(facts)
+    return out + recovery.marked_sentences(facts.recovery) + _basis(facts)
 
 
 def _reporting_rate(facts: StatusFacts) -> list[str]:
@@ -95,18 +112,23 @@ def _reporting_rate(facts: StatusFacts) -> list[str]:
             }
         ]
     return [
-        ngettext(
-            "%(reported)d of the %(expected)d firm expected reported (%(rate)s); a firm that did "
-            "not report a month is left out of both years of that month.",
-            "%(reported)d of the %(expected)d firms expected reported (%(rate)s); a firm that did "
-            "not report a month is left out of both years of that month.",
-            expected,
+        fill(
+            ngettext(
+                "%(reported)d of the %(expected)d firm expected reported (%(rate)s); a firm that "
+                "did not report a month is left out of both years of that month.",
+                "%(reported)d of the %(expected)d firms expected reported (%(rate)s); a firm that "
+                "did not report a month is left out of both years of that month.",
+                expected,
+            ),
+            {
+                "reported": reported,
+                "expected": expected,
+                "rate": f"{percent(Decimal(reported) / Decimal(expected))}%",
+            },
+            reported="reporting",
+            expected="expected",
+            rate="reporting_rate",
         )
-        % {
-            "reported": reported,
-            "expected": expected,
-            "rate": f"{percent(Decimal(reported) / Decimal(expected))}%",
-        }
     ]
 
 
@@ -116,22 +138,18 @@ def _basis(facts: StatusFacts) -> list[str]:
     if not facts.unconfirmed:
         return []
     if facts.basis == "confirmed":
-        return [
-            ngettext(
-                "Confirmed figures (审定): %(count)d report not yet confirmed is left out.",
-                "Confirmed figures (审定): %(count)d reports not yet confirmed are left out.",
-                facts.unconfirmed,
-            )
-            % {"count": facts.unconfirmed}
-        ]
-    return [
-        ngettext(
+        template = ngettext(
+            "Confirmed figures (审定): %(count)d report not yet confirmed is left out.",
+            "Confirmed figures (审定): %(count)d reports not yet confirmed are left out.",
+            facts.unconfirmed,
+        )
+    else:
+        template = ngettext(
             "Preliminary figures (快报): they include %(count)d report not yet confirmed.",
             "Preliminary figures (快报): they include %(count)d reports not yet confirmed.",
             facts.unconfirmed,
         )
-        % {"count": facts.unconfirmed}
-    ]
+    return [fill(template, {"count": facts.unconfirmed}, count="unconfirmed")]
 
 
 def _capacity(facts: StatusFacts) -> str:
@@ -139,21 +157,30 @@ def _capacity(facts: StatusFacts) -> str:
     if not new:
         new_part = ""
     elif len(new) <= NEW_FIRMS_NAMED:
-        new_part = _(" (%(count)d of them newly started: %(names)s)") % {
-            "count": len(new),
-            "names": _(", ").join(new),
-        }
+        new_part = fill(
+            _(" (%(count)d of them newly started: %(names)s)"),
+            {"count": len(new), "names": _(", ").join(new)},
+            count="new_firms",
+        )
     else:  # a province's hundreds of new firms are counted, not named
-        new_part = _(" (%(count)d of them newly started)") % {"count": len(new)}
-    return _(
-        "Of the firms producing, %(level)d are at the same month's capacity of last year, "
-        "%(above)d above it%(new)s and %(below)d below it."
-    ) % {
-        "level": s.count(CapacityClass.LEVEL),
-        "above": s.count(CapacityClass.ABOVE),
-        "new": new_part + _resumed(facts),
-        "below": s.count(CapacityClass.BELOW),
-    }
+        new_part = fill(
+            _(" (%(count)d of them newly started)"), {"count": len(new)}, count="new_firms"
+        )
+    return fill(
+        _(
+            "Of the firms producing, %(level)d are at the same month's capacity of last year, "
+            "%(above)d above it%(new)s and %(below)d below it."
+        ),
+        {
+            "level": s.count(CapacityClass.LEVEL),
+            "above": s.count(CapacityClass.ABOVE),
+            "new": new_part + _resumed(facts),
+            "below": s.count(CapacityClass.BELOW),
+        },
+        level="capacity_level",
+        above="capacity_above",
+        below="capacity_below",
+    )
 
 
 def _halted(facts: StatusFacts) -> list[str]:
@@ -162,14 +189,18 @@ def _halted(facts: StatusFacts) -> list[str]:
     if h is None or not h.firms:
         return []
     return [
-        ngettext(
-            "From month 1 to month %(last)d, %(count)d producing firm had been halted, for "
-            "%(days)d days on average.",
-            "From month 1 to month %(last)d, %(count)d producing firms had been halted, for "
-            "%(days)d days on average.",
-            h.firms,
+        fill(
+            ngettext(
+                "From month 1 to month %(last)d, %(count)d producing firm had been halted, for "
+                "%(days)d days on average.",
+                "From month 1 to month %(last)d, %(count)d producing firms had been halted, for "
+                "%(days)d days on average.",
+                h.firms,
+            ),
+            {"last": h.months, "count": h.firms, "days": h.average_days},
+            count="halted_firms",
+            days="halted_days",
         )
-        % {"last": h.months, "count": h.firms, "days": h.average_days}
     ]
 
 
@@ -179,11 +210,14 @@ def _resumed(facts: StatusFacts) -> str:
     if not count:
         return ""
     if count <= NEW_FIRMS_NAMED and len(facts.resumed_firms) == count:
-        return _(" (%(count)d of them resumed after a halt: %(names)s)") % {
-            "count": count,
-            "names": _(", ").join(facts.resumed_firms),
-        }
-    return _(" (%(count)d of them resumed after a halt)") % {"count": count}
+        return fill(
+            _(" (%(count)d of them resumed after a halt: %(names)s)"),
+            {"count": count, "names": _(", ").join(facts.resumed_firms)},
+            count="resumed_firms",
+        )
+    return fill(
+        _(" (%(count)d of them resumed after a halt)"), {"count": count}, count="resumed_firms"
+    )
 
 
 def _changes(facts: StatusFacts) -> list[str]:
@@ -192,42 +226,50 @@ def _changes(facts: StatusFacts) -> list[str]:
     employees = s.aggregates["employees"]
     if employees.firms:
         with_new = (
-            _(" (including %(count)d newly started firms)") % {"count": len(s.new_firms)}
+            fill(
+                _(" (including %(count)d newly started firms)"),
+                {"count": len(s.new_firms)},
+                count="new_firms",
+            )
             if s.new_firms
             else ""
         )
         out.append(
             _("Total employment was %(change)s on the same month last year%(new)s.")
-            % {"change": change(employees.yoy), "new": with_new}
+            % {"change": change(employees.yoy, "employees_yoy"), "new": with_new}
         )
     output = s.aggregates["output_value_wan"]
     if output.firms:
         new_share = (
-            _(" (newly started firms: %(points)s points)") % {"points": percent(output.new_part)}
+            _(" (newly started firms: %(points)s points)")
+            % {"points": figure(str(percent(output.new_part)), "output_new_points")}
             if s.new_firms and output.new_part is not None
             else ""
         )
         if s.resumed_firms and output.resumed_part is not None:
             new_share += _(" (resumed firms: %(points)s points)") % {
-                "points": percent(output.resumed_part)
+                "points": figure(str(percent(output.resumed_part)), "output_resumed_points")
             }
         out.append(
             _(
                 "The firms' total monthly output value was %(change)s on the same month last year%(new)s."
             )
-            % {"change": change(output.yoy), "new": new_share}
+            % {"change": change(output.yoy, "output_yoy"), "new": new_share}
         )
     revenue = s.aggregates["revenue_wan"]
     if revenue.firms and revenue.yoy is not None:
         out.append(
             _("Main business revenue was %(change)s on the same month last year.")
-            % {"change": change(revenue.yoy)}
+            % {"change": change(revenue.yoy, "revenue_yoy")}
         )
     electricity, water = s.aggregates["electricity_kwh"], s.aggregates["water_t"]
     if electricity.firms or water.firms:
         out.append(
             _("Electricity use was %(electricity)s and water use %(water)s on a year earlier.")
-            % {"electricity": change(electricity.yoy), "water": change(water.yoy)}
+            % {
+                "electricity": change(electricity.yoy, "electricity_yoy"),
+                "water": change(water.yoy, "water_yoy"),
+            }
         )
     return out + _comparable(facts)
 
@@ -248,7 +290,7 @@ def _comparable(facts: StatusFacts) -> list[str]:
         a = s.aggregates[measure]
         if a.comparable_yoy is None:
             continue
-        parts.append(label % {"change": change(a.comparable_yoy)})
+        parts.append(label % {"change": change(a.comparable_yoy, f"{measure}_comparable_yoy")})
         differs |= percent(a.comparable_yoy) != percent(a.yoy)
     if not parts or not differs:
         return []
@@ -261,6 +303,10 @@ def _comparable(facts: StatusFacts) -> list[str]:
 def utility_sentences(facts: StatusFacts) -> list[str]:
     """“Back to X% of the pre-epidemic level”, from the utility companies' meter readings (not
     the firms' own reports), only for the kinds with readings in both months."""
+    return [plain(s) for s in _utility(facts)]
+
+
+def _utility(facts: StatusFacts) -> list[str]:
     index = facts.utility or {}
     power, water = index.get("power"), index.get("water")
     if power is None and water is None:
@@ -285,8 +331,155 @@ def utility_sentences(facts: StatusFacts) -> list[str]:
     return [
         text
         % {
-            "power": rate(power.share) if power else "",
-            "water": rate(water.share) if water else "",
+            "power": rate(power.share, "power_index") if power else "",
+            "water": rate(water.share, "water_index") if water else "",
             "year": base,
         }
     ]
+
+
+# --- the work summary's section 一 ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Production:
+    """Section 一's data: the period's last month, and January to it when the period spans
+    several months (the year to date as monitoring's status computes it)."""
+
+    facts: StatusFacts
+    ytd: dict[str, YearToDate] = field(default_factory=dict)  # measure -> January..the month
+    months: int = 1  # how many months the period spans
+
+
+YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def cumulative_sentences(p: Production) -> list[str]:
+    """January to the month (累计), with the same months of last year, for a period of several
+    months; marked."""
+    output = p.ytd.get("output_value_wan")
+    if p.months < 2 or output is None or not output.last_year:
+        return []
+    last = p.facts.period.month
+    out = [
+        _(
+            "From month 1 to month %(last)d, the firms' output value was %(value)s (10k yuan) "
+            "in all, %(change)s on the same months last year."
+        )
+        % {
+            "last": last,
+            "value": figure(_amount(output.current), "ytd_output_value_wan"),
+            "change": change(output.yoy, "ytd_output_yoy"),
+        }
+    ]
+    revenue = p.ytd.get("revenue_wan")
+    if revenue is not None and revenue.last_year:
+        out.append(
+            _("Main business revenue was %(value)s (10k yuan) in all, %(change)s.")
+            % {
+                "value": figure(_amount(revenue.current), "ytd_revenue_wan"),
+                "change": change(revenue.yoy, "ytd_revenue_yoy"),
+            }
+        )
+    electricity = p.ytd.get("electricity_kwh")
+    if electricity is not None and electricity.last_year:
+        out.append(
+            _("Electricity use was %(change)s in all on the same months last year.")
+            % {"change": change(electricity.yoy, "ytd_electricity_yoy")}
+        )
+    return out
+
+
+def build(found: Found) -> list[Block]:
+    """一、生产经营情况: the month's status paragraph, then January to the month in all."""
+    p: Production = found.facts
+    blocks = paragraphs([paragraph(p.facts, marked=True)], found)
+    cumulative = cumulative_sentences(p)
+    if cumulative:
+        blocks += paragraphs([joined(cumulative)], found)
+    return blocks
+
+
+def _yoy(value: Decimal | None) -> str:
+    shown = percent(value)
+    return "—" if shown is None else f"{shown:+}%"
+
+
+def annex(found: Found) -> list[Block]:
+    """The key figures of the month and of the year to date, and the capacity classes."""
+    p: Production = found.facts
+    s = p.facts.summary
+    labels = {
+        "output_value_wan": pgettext("summary annex", "Output value (10k yuan)"),
+        "revenue_wan": pgettext("summary annex", "Main business revenue (10k yuan)"),
+        "employees": pgettext("summary annex", "Employment (people)"),
+        "electricity_kwh": pgettext("summary annex", "Electricity (kWh)"),
+        "water_t": pgettext("summary annex", "Water (t)"),
+    }
+    month = month_label(p.facts.period)
+    rows = []
+    for measure, label in labels.items():
+        a = s.aggregates.get(measure)
+        if a is None or not a.firms:
+            continue
+        ytd = p.ytd.get(measure)
+        shown = (lambda v: f"{int(v):,}") if measure == "employees" else _amount
+        rows.append(
+            (
+                str(label),
+                shown(a.current),
+                shown(a.last_year),
+                _yoy(a.yoy),
+                _amount(ytd.current) if ytd else "—",
+                _yoy(ytd.yoy) if ytd else "—",
+            )
+        )
+    last = p.facts.period.month
+    figures = Table(
+        caption=_("Key figures of %(scope)s, %(month)s") % {"scope": p.facts.scope, "month": month},
+        columns=(
+            str(pgettext("summary annex", "Figure")),
+            str(pgettext("summary annex", "This month")),
+            str(pgettext("summary annex", "Same month last year")),
+            str(pgettext("summary annex", "YoY")),
+            _("Months 1–%(last)d") % {"last": last},
+            _("Months 1–%(last)d YoY") % {"last": last},
+        ),
+        rows=tuple(rows),
+        source=found.source,
+        numeric=(False, True, True, True, True, True),
+    )
+    classes = Table(
+        caption=_("Producing firms against the same month last year, %(month)s") % {"month": month},
+        columns=(str(pgettext("summary annex", "Firms")), str(pgettext("summary annex", "Number"))),
+        rows=(
+            (str(pgettext("summary annex", "Producing")), str(s.producing)),
+            (
+                str(pgettext("summary annex", "At last year's capacity")),
+                str(s.count(CapacityClass.LEVEL)),
+            ),
+            (str(pgettext("summary annex", "Above it")), str(s.count(CapacityClass.ABOVE))),
+            (str(pgettext("summary annex", "of them newly started")), str(len(s.new_firms))),
+            (str(pgettext("summary annex", "Below it")), str(s.count(CapacityClass.BELOW))),
+        ),
+        source=found.source,
+        numeric=(False, True),
+    )
+    # The charts (output by month against last year; the capacity classes) slot in here once
+    # reports.render.charts lands: see reports.summary.CHART_SLOTS.
+    return [figures, classes] if rows else [classes]
+
+
+SUMMARY = Part(
+    part=1,
+    order=10,
+    key="production",
+    title=gettext_lazy("Production and operation"),
+    data="zonedesk.reports.summary_data.production",
+    build=build,
+    annex=annex,
+)

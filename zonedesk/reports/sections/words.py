@@ -1,5 +1,6 @@
 """How the sections write numbers, changes, months and paragraphs in the active language."""
 
+import re
 from decimal import Decimal
 
 from django.utils.formats import date_format
@@ -8,6 +9,24 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core.period import Period
 from zonedesk.monitoring.indicators import percent
+from zonedesk.reports.document import figure
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])|%%")
+
+
+def fill(template: str, values: dict, **keys: str) -> str:
+    """`template % values`, with the values named in `keys` marked as figures (placeholder ->
+    figure key): the translated sentences keep their msgids, "%(count)d" included."""
+
+    def one(m: re.Match) -> str:
+        if m.group(0) == "%%":
+            return "%"
+        name, conversion = m.group(1), m.group(2)
+        value = values[name]
+        text = str(int(value)) if conversion == "d" else str(value)
+        return figure(text, keys[name]) if name in keys else text
+
+    return _PLACEHOLDER.sub(one, template)
 
 
 def chinese() -> bool:
@@ -20,21 +39,23 @@ def paragraph(sentences: list[str]) -> str:
     return ("" if chinese() else " ").join(sentences)
 
 
-def rate(value: Decimal | None) -> str:
-    """12.78%: the absolute value, rounded half-up to 2 places."""
+def rate(value: Decimal | None, key: str = "") -> str:
+    """12.78%: the absolute value, rounded half-up to 2 places (marked as the figure `key`)."""
     shown = percent(abs(value)) if value is not None else None
-    return "—" if shown is None else f"{shown}%"
+    text = "—" if shown is None else f"{shown}%"
+    return figure(text, key) if key and shown is not None else text
 
 
-def change(value: Decimal | None) -> str:
-    """'增加 12.78%' / '下降 3.10%' / '持平', as the summary words a change."""
+def change(value: Decimal | None, key: str = "") -> str:
+    """'增加 12.78%' / '下降 3.10%' / '持平', as the summary words a change (the rate marked as
+    the figure `key`)."""
     if value is None:
         return _("not comparable (no figures a year earlier)")
     shown = percent(value)
     if shown > 0:
-        return _("up %(rate)s") % {"rate": rate(value)}
+        return _("up %(rate)s") % {"rate": rate(value, key)}
     if shown < 0:
-        return _("down %(rate)s") % {"rate": rate(value)}
+        return _("down %(rate)s") % {"rate": rate(value, key)}
     return _("unchanged")
 
 

@@ -2,6 +2,7 @@
 reports app, which may read every domain app (dependencies point one way)."""
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -10,11 +11,13 @@ from django.utils.translation import gettext as _
 from zonedesk.casework import selectors as casework
 from zonedesk.core import commands
 from zonedesk.core import report_periods as periods
+from zonedesk.core.errors import NotFound
 from zonedesk.core.period import Period
 from zonedesk.monitoring import selectors
 from zonedesk.monitoring.schemas import status_dict
 from zonedesk.org.selectors import zone_get
-from zonedesk.reports import sections
+from zonedesk.reports import sections, summary
+from zonedesk.reports.export import FORMATS, RendererMissing, render_as
 
 
 def months(value: str) -> tuple[Period, Period, str]:
@@ -32,7 +35,9 @@ class Command(BaseCommand):
         "Reports written from the data. `report status --zone CODE --period YYYY-MM "
         "[--lang zh|en] [--json]` prints the month's production status paragraph; "
         "`report difficulties --zone CODE --period YYYY-MM|YYYY-Qn [--lang zh|en]` the "
-        "difficulties firms raised, numbered as officials write them."
+        "difficulties firms raised, numbered as officials write them; `report summary --zone "
+        "CODE|--area CODE --period 2020-06|2020-Q2|2020-H1|2020 --format md|docx|pdf [--lang "
+        "zh|en] [--out FILE] [--user U]` the work summary as a document."
     )
 
     def add_arguments(self, parser):
@@ -57,12 +62,24 @@ class Command(BaseCommand):
         hard.add_argument("--period", required=True, help="a month YYYY-MM or a quarter YYYY-Qn")
         hard.add_argument("--user", help="act as this user (their scope); default: the system")
         hard.add_argument("--lang", choices=["zh", "en"], default="zh")
+        whole = sub.add_parser("summary", help="the work summary as a document")
+        where = whole.add_mutually_exclusive_group(required=True)
+        where.add_argument("--zone", help="zone code, e.g. demo")
+        where.add_argument("--area", help="area code (county, city, province), e.g. 511700")
+        whole.add_argument("--period", required=True, help="2020-06, 2020-Q2, 2020-H1 or 2020")
+        whole.add_argument("--format", choices=FORMATS, default="md")
+        whole.add_argument("--out", help="write to this file (docx and pdf need one)")
+        whole.add_argument("--user", help="act as this user (their scope); default: the system")
+        whole.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     def handle(self, *args, **options):
         user = commands.actor(options["user"])
         with translation.override(commands.LANGUAGES[options["lang"]]):
             if options["report"] == "difficulties":
                 self.difficulties(user, options)
+                return
+            if options["report"] == "summary":
+                self.summary(user, options)
                 return
             period = commands.period(options["period"])
             scope = commands.visible(
@@ -86,3 +103,40 @@ class Command(BaseCommand):
                 % {"code": options["zone"], "user": user}
             )
         self.stdout.write(sections.difficulties.paragraph(found))
+
+    def summary(self, user, options):
+        try:
+            doc = summary.build(
+                user,
+                zone=options["zone"],
+                area=options["area"],
+                period=options["period"],
+                lang=options["lang"],
+            )
+        except ValueError as exc:
+            raise CommandError(
+                _("“%(value)s” is not a period: write 2020-06, 2020-Q2, 2020-H1 or 2020.")
+                % {"value": options["period"]}
+            ) from exc
+        except NotFound as exc:
+            raise CommandError(
+                _("No zone or area “%(code)s” that %(user)s may see.")
+                % {"code": options["zone"] or options["area"], "user": user}
+            ) from exc
+        fmt = options["format"]
+        if fmt != "md" and not options["out"]:
+            raise CommandError(
+                _("A %(format)s document is written to a file: add --out FILE.") % {"format": fmt}
+            )
+        try:
+            content = render_as(doc, fmt)
+        except RendererMissing as exc:
+            raise CommandError(str(exc)) from exc
+        if options["out"]:
+            Path(options["out"]).write_bytes(content)
+            self.stdout.write(
+                _("Written to %(file)s (%(size)d bytes).")
+                % {"file": options["out"], "size": len(content)}
+            )
+        else:
+            self.stdout.write(content.decode("utf-8"), ending="")

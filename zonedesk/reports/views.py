@@ -1,0 +1,195 @@
+"""The work summary's page: the preview of the document a zone or an area would send, where
+every figure says where it comes from, the sections left out and why, and the downloads
+(Markdown; .docx and PDF once reports.render is installed)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from zonedesk.core.errors import NotFound
+from zonedesk.core.period import Period
+from zonedesk.core.report_periods import ReportPeriod, parse
+from zonedesk.core.views import found
+from zonedesk.monitoring import selectors as monitoring
+from zonedesk.org.access import can_view_dashboard
+from zonedesk.org.selectors import area_list, zone_list
+from zonedesk.reports import summary
+from zonedesk.reports.document import Heading, Paragraph, Table, number, numbered, runs
+from zonedesk.reports.export import FORMATS, RendererMissing, render_as
+
+CONTENT_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _scope_choices(user) -> list[tuple[str, str]]:
+    """(query, label) for every area and zone the user may look at."""
+    areas = (
+        [(f"area={a.code}", a.name) for a in area_list(user).order_by("code")[:200]]
+        if user.is_superuser or user.area_id is not None
+        else []
+    )
+    zones = [(f"zone={z.code}", f"· {z.name}") for z in zone_list(user).order_by("code")[:500]]
+    return areas + zones
+
+
+def _scope(request) -> monitoring.Scope:
+    if not can_view_dashboard(request.user):
+        raise HttpForbidden
+    zone, area = request.GET.get("zone", ""), request.GET.get("area", "")
+    picked = request.GET.get("scope", "")
+    if picked.startswith(("zone=", "area=")):
+        kind, code = picked.split("=", 1)
+        zone, area = (code, "") if kind == "zone" else ("", code)
+    return found(monitoring.scope_for(request.user, zone=zone, area=area))
+
+
+def _default_period(request, scope) -> ReportPeriod:
+    """The half year of the latest month with figures (else of last month)."""
+    latest = (
+        monitoring.latest_period(request.user, scope) or Period.of(timezone.localdate()).previous
+    )
+    return parse(f"{latest.year}-H{1 if latest.month <= 6 else 2}")
+
+
+def _period(request, scope) -> ReportPeriod:
+    raw = request.GET.get("period", "").strip()
+    if raw:
+        try:
+            return parse(raw)
+        except ValueError:
+            messages.warning(
+                request,
+                _(
+                    "“%(value)s” is not a period (2020-06, 2020-Q2, 2020-H1 or 2020): showing %(shown)s."
+                )
+                % {"value": raw[:20], "shown": _default_period(request, scope).code},
+            )
+    return _default_period(request, scope)
+
+
+def _tooltip(source, key: str) -> str:
+    when = date_format(timezone.localtime(source.as_of), "DATETIME_FORMAT") if source.as_of else "—"
+    return _("%(key)s · %(selector)s · %(scope)s · %(period)s · as of %(when)s") % {
+        "key": key,
+        "selector": source.selector,
+        "scope": source.scope,
+        "period": source.period,
+        "when": when,
+    }
+
+
+def _html(text: str, source) -> str:
+    """A paragraph's text, escaped, each figure a <span> whose title says where it comes from."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(
+                    '<span class="zd-figure" data-figure="{}" title="{}">{}</span>',
+                    key,
+                    _tooltip(source, key) if source else key,
+                    shown,
+                )
+                if key
+                else shown,
+            )
+            for shown, key in runs(text)
+        ),
+    )
+
+
+def _preview(blocks, lang: str) -> list[dict]:
+    out = []
+    for block, n in numbered(blocks):
+        if isinstance(block, Heading):
+            out.append(
+                {
+                    "kind": "heading",
+                    "level": block.level,
+                    "number": number(block.level, n, lang),
+                    "text": block.text,
+                }
+            )
+        elif isinstance(block, Paragraph):
+            out.append(
+                {
+                    "kind": "paragraph",
+                    "lead": block.lead,
+                    "html": _html(block.text, block.source),
+                    "source": block.source,
+                }
+            )
+        elif isinstance(block, Table):
+            out.append({"kind": "table", "table": block})
+        else:
+            out.append({"kind": "chart", "chart": block})
+    return out
+
+
+def _download(doc, fmt: str, scope, period) -> HttpResponse:
+    content = render_as(doc, fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = f"summary-{scope.code}-{period.code}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def summary_page(request):
+    scope = _scope(request)
+    period = _period(request, scope)
+    lang = request.GET.get("lang", "")
+    lang = (
+        lang if lang in summary.LANGUAGES else ("zh" if get_language().startswith("zh") else "en")
+    )
+    try:
+        doc = summary.build(
+            request.user,
+            zone=scope.zone.code if scope.zone else None,
+            area=scope.area.code if scope.area else None,
+            period=period,
+            lang=lang,
+        )
+    except NotFound:
+        doc = found(None)
+    query = urlencode(
+        {"zone" if scope.zone else "area": scope.code, "period": period.code, "lang": lang}
+    )
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        try:
+            return _download(doc, fmt, scope, period)
+        except RendererMissing as exc:
+            messages.error(
+                request,
+                _("%(reason)s The preview and the Markdown download still work.") % {"reason": exc},
+            )
+    elif fmt:
+        messages.warning(
+            request, _("“%(value)s” is not a format: md, docx or pdf.") % {"value": fmt[:20]}
+        )
+    context = {
+        "doc": doc,
+        "scope": scope,
+        "period": period,
+        "lang": lang,
+        "query": query,
+        "scope_query": f"{'zone' if scope.zone else 'area'}={scope.code}",
+        "scopes": _scope_choices(request.user),
+        "blocks": _preview(doc.blocks, doc.lang),
+        "annex": _preview(doc.annex, doc.lang),
+        "formats": FORMATS,
+    }
+    return render(request, "reports/summary.html", context)
