@@ -165,6 +165,9 @@ def contacts_due(request):
             "call_every_days": r.call_every_days,
             "last_visit": r.last_visit,
             "last_contact": r.last_contact,
+            "visit_days_overdue": r.visit_days_overdue,
+            "call_days_overdue": r.call_days_overdue,
+            "never_visited": r.never_visited,
             "days_overdue": r.days_overdue,
         }
         for r in selectors.contacts_due(request.user, today=timezone.localdate())

@@ -90,7 +90,18 @@ class ContactDueOut(Schema):
     call_every_days: int
     last_visit: dt.date | None
     last_contact: dt.date | None
-    days_overdue: int | None = Field(description="none: never contacted")
+    visit_days_overdue: int | None = Field(
+        description="days past the plan since the last visit; none: never visited, or not late"
+    )
+    call_days_overdue: int | None = Field(
+        description="days past the plan since the last contact of any kind; none: never "
+        "contacted, or not late"
+    )
+    never_visited: bool
+    days_overdue: int | None = Field(
+        description="the larger of the two counts; none when neither is counted (never "
+        "contacted, or never visited and the call not late)"
+    )
 
 
 class OverviewRowOut(Schema):

@@ -76,7 +76,17 @@ def problems_sheet(qs, today):
     return _("Problems"), columns, rows
 
 
+def _due_note(r) -> str:
+    if r.never_contacted:
+        return _("Never contacted")
+    if r.never_visited:
+        return _("Never visited")
+    return ""
+
+
 def contacts_due_sheet(rows):
+    """The contacts due, each kind's days overdue counted from the last contact of that kind;
+    a firm never visited says so instead of a count."""
     columns = [
         Column(_("Enterprise"), 30),
         Column(_("At risk"), 8),
@@ -84,7 +94,9 @@ def contacts_due_sheet(rows):
         Column(_("Call every (days)"), 10, "int"),
         Column(_("Last visit"), 12, "date"),
         Column(_("Last contact"), 12, "date"),
-        Column(_("Days overdue"), 10, "int"),
+        Column(_("Visit overdue (days)"), 10, "int"),
+        Column(_("Call overdue (days)"), 10, "int"),
+        Column(_("Note"), 12),
     ]
     return (
         _("Contacts due"),
@@ -97,7 +109,9 @@ def contacts_due_sheet(rows):
                 r.call_every_days,
                 r.last_visit,
                 r.last_contact,
-                r.days_overdue,
+                r.visit_days_overdue,
+                r.call_days_overdue,
+                _due_note(r),
             ]
             for r in rows
         ],
