@@ -304,6 +304,11 @@ MATRIX = {
     "casework:problems_export": ("V V V H H V H V H V V 302", same("H", "302")),
     "casework:contacts_due_export": ("V V V H H H H H H V V 302", same("H", "302")),
     "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
+    # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
+    "api:add_plan_action": (
+        "201 201 201 403 403 403 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
     "api:log_contact": ("201 201 201 403 403 403 404 403 404 201 201 401", same("404", "401")),
     "api:get_contact_plan": ("200 200 200 200 200 403 404 200 404 200 200 401", same("404", "401")),
     "api:set_contact_plan": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
@@ -669,6 +674,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
             ), None
         case "api:log_contact":
             body = {"date": "2020-06-10", "kind": "phone"}
+            return client.post(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:add_plan_action":
+            body = {
+                "kind": "other",
+                "title": "回访",
+                "owner_id": (firm.officer or world.users["officer2"]).pk,
+                "due_on": "2030-01-01",
+            }
             return client.post(
                 reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
             ), None

@@ -165,19 +165,35 @@ def firm_plan(user, *, enterprise: Enterprise) -> FirmPlan:
     )
 
 
+def action_owners(zone):
+    """Who may be responsible for an action of a plan of the zone's firms: its active staff (of
+    the zone or one of its departments) in a role that acts on firms, never an auditor, a
+    security administrator, a firm or a bank user.
+
+    Reference data: not scoped, because the caller passes the zone of a firm from a scoped
+    selector, and a zone's officials are known to everyone who works with its firms."""
+    from zonedesk.casework.access import ACTING_ROLES
+    from zonedesk.org.models import User
+
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=ACTING_ROLES)
+        .filter(Q(zone=zone) | Q(department__zone=zone))
+        .distinct()
+        .order_by("username")
+    )
+
+
 def action_choices(plan: FirmPlan):
-    """What an action of the plan may name: an owner working for the firm's zone, one of the
-    firm's unfinished problems, a measure it qualifies for and has not received.
+    """What an action of the plan may name: an owner among the zone's officials who act on
+    firms, one of the firm's unfinished problems, a measure it qualifies for and has not
+    received.
 
     Reference data: not scoped, because `plan` comes from `firm_plan(user)`, which has checked
     the firm is the user's."""
-    from zonedesk.org.models import User
     from zonedesk.policies.selectors import measures_of
 
-    zone = plan.enterprise.zone
-    owners = User.objects.filter(is_active=True).filter(Q(zone=zone) | Q(department__zone=zone))
     return (
-        owners.order_by("username"),
+        action_owners(plan.enterprise.zone),
         Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=flows.FINAL),
         measures_of(plan.unclaimed),
     )
