@@ -85,7 +85,7 @@ def _detail(request, p: Problem) -> dict:
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_problems(request, filters: Query[ProblemFilterIn]):
     """The problems the user may see (a firm: its own; a department: those in its charge),
-    soonest deadline first."""
+    overdue first, then soonest deadline."""
     f = filters.dict()
     errors = {}
     if f["status"] and f["status"] not in Problem.Status.values:
@@ -105,8 +105,8 @@ def list_problems(request, filters: Query[ProblemFilterIn]):
         mine=f["mine"],
         enterprise=f["enterprise"],
         today=today,
-    ).order_by("due_at", "id")
-    return LazyPage(qs, lambda p: _out(p, today))
+    )
+    return LazyPage(selectors.overdue_first(qs, today), lambda p: _out(p, today))
 
 
 def _problem(request, pk: int) -> Problem:

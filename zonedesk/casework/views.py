@@ -3,6 +3,7 @@ a firm's own), one problem with its steps, raising a problem for a firm."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,9 @@ from zonedesk.org.models import Role
 from zonedesk.reports import sections
 
 
+PROBLEMS_PER_PAGE = 50
+
+
 def _steps_label(step: str) -> str:
     return str(Problem.Status(step).label) if step in Problem.Status.values else _("Extend")
 
@@ -47,8 +51,8 @@ def _listed(request):
         overdue=True if overdue else None,
         mine=who == "mine",
         today=today,
-    ).order_by("due_at", "id")
-    return qs, {
+    )
+    return selectors.overdue_first(qs, today), {
         "who": who,
         "status": status,
         "category": category,
@@ -61,19 +65,24 @@ def _listed(request):
 @login_required
 def problem_list(request):
     """The user's problems: an officer's firms' (or all the zone's), a department's queue, a
-    firm's own; filtered by status, category and overdue."""
+    firm's own; filtered by status, category and overdue; overdue first, then by deadline, a
+    page at a time (the filters kept in the page links)."""
     user = request.user
     qs, f = _listed(request)
+    page = Paginator(qs, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": qs[:300],
-        "total": qs.count(),
+        "page": page,
+        "rows": page.object_list,
+        "total": page.paginator.count,
         **{key: f[key] for key in ("today", "who", "status", "category", "overdue")},
         "statuses": Problem.Status.choices,
         "categories": Problem.Category.choices,
         "show_who": f["officer"] or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
         "open_statuses": flows.OPEN,
         "show_overview": can_view_dashboard(user),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     return render(request, "casework/problems.html", context)
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from zonedesk.casework import flows
@@ -79,6 +79,18 @@ def problems(
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     return qs
+
+
+def overdue_first(qs: QuerySet[Problem], today: dt.date) -> QuerySet[Problem]:
+    """The problems in the order they call for attention: overdue first, then by the current
+    step's deadline (none last), then as raised."""
+    return qs.annotate(
+        is_overdue=Case(
+            When(_overdue(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).order_by(F("is_overdue").desc(), F("due_at").asc(nulls_last=True), "id")
 
 
 def problem_get(user, *, pk: int) -> Problem | None:
