@@ -116,3 +116,45 @@ def contacts_due_sheet(rows):
             for r in rows
         ],
     )
+
+
+def _names(users) -> str:
+    return "、".join(str(u) for u in users)
+
+
+def ledger_sheets(contacts, never):
+    """The visit ledger: every contact as recorded, then the firms never visited."""
+    columns = [
+        Column(_("Date"), 12, "date"),
+        Column(_("Enterprise"), 30),
+        Column(_("Kind"), 12),
+        Column(_("Participants"), 18),
+        Column(_("Recorded by"), 12),
+        Column(_("Notes"), 40),
+        Column(_("Figures seen"), 30),
+        Column(_("Problems heard"), 30),
+        Column(_("Follow up on"), 12, "date"),
+    ]
+    yield (
+        _("Visit ledger"),
+        columns,
+        (
+            [
+                c.date,
+                c.enterprise.name,
+                c.get_kind_display(),
+                _names(c.participants.all()),
+                str(c.created_by) if c.created_by_id else "",
+                c.notes,
+                c.figures_seen,
+                "；".join(p.title for p in c.problems.all()),
+                c.follow_up_on,
+            ]
+            for c in contacts.iterator(chunk_size=500)
+        ),
+    )
+    yield (
+        _("Never visited"),
+        [Column(_("Enterprise"), 30), Column(_("Liaison officer"), 14), Column(_("Note"), 12)],
+        ([e.name, str(e.officer) if e.officer_id else "", _("Never visited")] for e in never),
+    )

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zonedesk.casework import access, flows, selectors, services, sheets
-from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
+from zonedesk.casework.forms import (
+    ActionForm,
+    ContactForm,
+    LedgerFilterForm,
+    PlanForm,
+    ProblemForm,
+    StepForm,
+)
 from zonedesk.casework.models import Problem
 from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
@@ -252,6 +259,55 @@ def contact_new(request, pk: int):
         "casework/contact_new.html",
         {"form": form, "enterprise": enterprise},
         status=400 if form.errors else 200,
+    )
+
+
+LEDGER_PER_PAGE = 50
+
+
+def _ledger(request):
+    """The ledger's filter form and the filters it gives (staff of the unit only)."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    form = LedgerFilterForm(
+        request.GET or None,
+        officers=selectors.ledger_officers(request.user),
+        firms=selectors.ledger_firms(request.user).order_by("name", "id"),
+    )
+    return form, form.to_filters()
+
+
+@login_required
+def ledger(request):
+    """The visit ledger (走访台账): every visit and call with the user's firms as recorded, by
+    officer, firm, kind and dates, and the firms never visited."""
+    form, filters = _ledger(request)
+    page = Paginator(selectors.visit_ledger(request.user, filters), LEDGER_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "never": selectors.never_visited(request.user, filters),
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "casework/ledger.html", context)
+
+
+@login_required
+def ledger_export(request):
+    form, filters = _ledger(request)
+    return export_response(
+        request,
+        sheets.ledger_sheets(
+            selectors.visit_ledger(request.user, filters),
+            selectors.never_visited(request.user, filters),
+        ),
+        _("visit-ledger.xlsx"),
+        what="visit ledger",
     )
 
 

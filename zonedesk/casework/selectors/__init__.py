@@ -7,8 +7,8 @@ them); department staff see the problems their department is in charge of; an en
 sees their own firm's problems only.
 
 Callers import this package (`from zonedesk.casework import selectors`); the modules split it by
-topic: problems (who sees which, the lists), contacts (the contacts due, the firm's plan) and
-overview (a zone's problems counted, the difficulties section's facts).
+topic: problems (who sees which, the lists), contacts (the contacts due, the firm's plan), ledger
+(the visit ledger) and overview (a zone's problems counted, the difficulties section's facts).
 """
 
 from zonedesk.casework.selectors.contacts import (
@@ -21,6 +21,13 @@ from zonedesk.casework.selectors.contacts import (
     contacts_due,
     firm_plan,
     plan_initial,
+)
+from zonedesk.casework.selectors.ledger import (
+    LedgerFilters,
+    ledger_firms,
+    ledger_officers,
+    never_visited,
+    visit_ledger,
 )
 from zonedesk.casework.selectors.overview import (
     SEVERITY_ORDER,
@@ -47,6 +54,7 @@ __all__ = [
     "UNIT_READERS",
     "ContactDue",
     "FirmPlan",
+    "LedgerFilters",
     "OverviewRow",
     "ZoneOverview",
     "action_choices",
@@ -59,12 +67,16 @@ __all__ = [
     "departments_for",
     "difficulties",
     "firm_plan",
+    "ledger_firms",
+    "ledger_officers",
+    "never_visited",
     "overdue_first",
     "overdue_for_leader",
     "plan_initial",
     "problem_get",
     "problem_scope",
     "problems",
+    "visit_ledger",
     "work_calendar",
     "zone_overview",
 ]
