@@ -15,7 +15,9 @@ def test_the_contacts_rows_are_styled(world, client_for):
     assert len(rows) == 2  # the firm's contact and an empty one
     first = rows[0].split("</form>")[0]
     labels = re.findall(r"<label[^>]*>", first)
-    assert labels and all('class="form-label' in lab or 'class="form-check' in lab for lab in labels)
+    assert labels and all(
+        'class="form-label' in lab or 'class="form-check' in lab for lab in labels
+    )
     assert 'class="form-check-input"' in first and ">删除</span>" in first
     assert 'for="id_contacts-0-name">名称</label>' in first
     assert "---------" not in html

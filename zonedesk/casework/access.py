@@ -5,7 +5,6 @@ from zonedesk.enterprises.access import is_member
 from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
 from zonedesk.org.models import Role
 
-
 # Who may be responsible for an action of a firm's plan: the officials who act on firms (an
 # auditor reads, a security administrator keeps accounts, firm and bank users are outside).
 ACTING_ROLES = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT)

@@ -34,7 +34,6 @@ from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Role
 from zonedesk.reports import sections
 
-
 PROBLEMS_PER_PAGE = 50
 
 
@@ -299,7 +298,7 @@ def ledger(request):
 
 @login_required
 def ledger_export(request):
-    form, filters = _ledger(request)
+    _form, filters = _ledger(request)
     return export_response(
         request,
         sheets.ledger_sheets(
