@@ -327,7 +327,19 @@ MATRIX = {
     ),
     "casework:problems_export": ("V V V H H V H V H V V 302", same("H", "302")),
     "casework:contacts_due_export": ("V V V H H H H H H V V 302", same("H", "302")),
+    # The visit ledger: the unit's staff read the visits and calls with its firms (the notes are
+    # the administration's: not the firm's, the bank's or the security administrator's).
+    "casework:ledger": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
+    "casework:ledger_export": (
+        "V V V V V 403 403 V 403 V V 302",
+        "H H H H H 403 403 H 403 H H 302",
+    ),
     "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
+    # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
+    "api:add_plan_action": (
+        "201 201 201 403 403 403 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
     "api:log_contact": ("201 201 201 403 403 403 404 403 404 201 201 401", same("404", "401")),
     "api:get_contact_plan": ("200 200 200 200 200 403 404 200 404 200 200 401", same("404", "401")),
     "api:set_contact_plan": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
@@ -713,6 +725,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(
                 reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
             ), None
+        case "api:add_plan_action":
+            body = {
+                "kind": "other",
+                "title": "回访",
+                "owner_id": (firm.officer or world.users["officer2"]).pk,
+                "due_on": "2030-01-01",
+            }
+            return client.post(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
         case "api:set_contact_plan":
             body = {"visit_every_days": 60, "call_every_days": 20}
             return client.put(
@@ -730,6 +752,19 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "casework:plan_set":
             body = {"visit_every_days": 60, "call_every_days": 20}
             return client.post(reverse(name, args=[firm.pk]), body), None
+        case "casework:ledger" | "casework:ledger_export":
+            import datetime as dt
+
+            from zonedesk.casework.services import contact_log
+
+            contact_log(
+                actor=SYSTEM,
+                enterprise=firm,
+                date=dt.date(2020, 6, 10),
+                kind="on_site",
+                notes=f"走访{firm.name}（矩阵）",
+            )
+            return client.get(reverse(name)), f"走访{firm.name}（矩阵）"
         case "casework:contacts_due":
             return client.get(reverse(name)), firm.name
         case "casework:contact_new":

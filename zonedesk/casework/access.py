@@ -5,6 +5,15 @@ from zonedesk.enterprises.access import is_member
 from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
 from zonedesk.org.models import Role
 
+# Who may be responsible for an action of a firm's plan: the officials who act on firms (an
+# auditor reads, a security administrator keeps accounts, firm and bank users are outside).
+ACTING_ROLES = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT)
+
+
+def may_own_action(user) -> bool:
+    """An active official of a role that acts on firms (the zone is checked beside it)."""
+    return is_active(user) and user.has_role(*ACTING_ROLES)
+
 
 def is_manager(actor: Actor, enterprise) -> bool:
     """A leader or administrator of a unit that holds the firm's zone (or a superuser)."""

@@ -12,6 +12,8 @@ from ninja.pagination import paginate
 from zonedesk.casework import flows, selectors, services
 from zonedesk.casework.models import Problem
 from zonedesk.casework.schemas import (
+    ActionIn,
+    ActionOut,
     ContactDueOut,
     ContactRecordIn,
     ContactRecordOut,
@@ -83,7 +85,7 @@ def _detail(request, p: Problem) -> dict:
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_problems(request, filters: Query[ProblemFilterIn]):
     """The problems the user may see (a firm: its own; a department: those in its charge),
-    soonest deadline first."""
+    overdue first, then soonest deadline."""
     f = filters.dict()
     errors = {}
     if f["status"] and f["status"] not in Problem.Status.values:
@@ -103,8 +105,8 @@ def list_problems(request, filters: Query[ProblemFilterIn]):
         mine=f["mine"],
         enterprise=f["enterprise"],
         today=today,
-    ).order_by("due_at", "id")
-    return LazyPage(qs, lambda p: _out(p, today))
+    )
+    return LazyPage(selectors.overdue_first(qs, today), lambda p: _out(p, today))
 
 
 def _problem(request, pk: int) -> Problem:
@@ -165,6 +167,9 @@ def contacts_due(request):
             "call_every_days": r.call_every_days,
             "last_visit": r.last_visit,
             "last_contact": r.last_contact,
+            "visit_days_overdue": r.visit_days_overdue,
+            "call_days_overdue": r.call_days_overdue,
+            "never_visited": r.never_visited,
             "days_overdue": r.days_overdue,
         }
         for r in selectors.contacts_due(request.user, today=timezone.localdate())
@@ -288,6 +293,57 @@ def set_contact_plan(request, pk: int, payload: PlanIn):
         "leading_cadre": str(plan.leading_cadre) if plan.leading_cadre_id else None,
         "version": plan.version,
     }
+
+
+@router.post("/firms/{int:pk}/plan-actions", response={201: ActionOut})
+def add_plan_action(request, pk: int, payload: ActionIn):
+    """Add an action to the firm's own plan (一企一策): its liaison officer or a zone leader;
+    the owner is an official of the firm's zone who acts on firms, else 400 on `owner_id`."""
+    from zonedesk.policies.selectors import measure_get
+
+    enterprise = _plan_firm(request, pk)
+    data = payload.dict()
+    owner = selectors.action_owners(enterprise.zone).filter(pk=data.pop("owner_id")).first()
+    problem_id, measure_id = data.pop("problem_id"), data.pop("measure_id")
+    problem = selectors.problem_get(request.user, pk=problem_id) if problem_id else None
+    measure = measure_get(request.user, measure_id) if measure_id else None
+    errors = {}
+    if owner is None:
+        errors["owner_id"] = [
+            _(
+                "Not an official of the firm's zone who can be responsible for an action (a "
+                "leader, liaison officer or department staff)."
+            )
+        ]
+    if problem_id and problem is None:
+        errors["problem_id"] = [_("No such problem.")]
+    if measure_id and measure is None:
+        errors["measure_id"] = [_("No such measure.")]
+    if errors:
+        raise ValidationFailed(errors)
+    action = services.action_add(
+        actor=request.user,
+        enterprise=enterprise,
+        owner=owner,
+        problem=problem,
+        measure=measure,
+        **data,
+    )
+    return Status(
+        201,
+        {
+            "id": action.pk,
+            "enterprise_id": enterprise.pk,
+            "kind": action.kind,
+            "title": action.title,
+            "owner_id": owner.pk,
+            "owner": str(owner),
+            "due_on": action.due_on,
+            "status": action.status,
+            "problem_id": action.problem_id,
+            "measure_id": action.measure_id,
+        },
+    )
 
 
 @router.get("/zones/{code}/difficulties", response=DifficultiesOut)

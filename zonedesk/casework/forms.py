@@ -114,3 +114,53 @@ class PlanForm(VersionedFormMixin, StyledFormMixin, forms.Form):
         self.fields["leading_cadre"].queryset = cadres
         if not may_name_cadre:
             self.fields["leading_cadre"].disabled = True
+
+
+class LedgerFilterForm(StyledFormMixin, forms.Form):
+    """The visit ledger's filters: an invalid value is shown on its field and left out."""
+
+    officer = forms.TypedChoiceField(
+        label=_("Liaison officer"), required=False, coerce=int, empty_value=None
+    )
+    firm = forms.TypedChoiceField(
+        label=_("Enterprise"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Every kind")), *Contact.Kind.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, officers, firms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [("", _("Every officer"))] + [
+            (u.pk, str(u)) for u in officers
+        ]
+        self.fields["firm"].choices = [("", _("Every firm"))] + [(e.pk, e.name) for e in firms]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        return data
+
+    def to_filters(self):
+        """The valid filters (an invalid one is left out, and said on its field)."""
+        from zonedesk.casework.selectors import LedgerFilters
+
+        if not self.is_bound:
+            return LedgerFilters()
+        self.is_valid()
+        d = self.cleaned_data
+        return LedgerFilters(
+            officer=d.get("officer"),
+            enterprise=d.get("firm"),
+            kind=d.get("kind") or "",
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to") if "date_to" not in self.errors else None,
+        )

@@ -90,7 +90,18 @@ class ContactDueOut(Schema):
     call_every_days: int
     last_visit: dt.date | None
     last_contact: dt.date | None
-    days_overdue: int | None = Field(description="none: never contacted")
+    visit_days_overdue: int | None = Field(
+        description="days past the plan since the last visit; none: never visited, or not late"
+    )
+    call_days_overdue: int | None = Field(
+        description="days past the plan since the last contact of any kind; none: never "
+        "contacted, or not late"
+    )
+    never_visited: bool
+    days_overdue: int | None = Field(
+        description="the larger of the two counts; none when neither is counted (never "
+        "contacted, or never visited and the call not late)"
+    )
 
 
 class OverviewRowOut(Schema):
@@ -155,3 +166,30 @@ class DifficultiesOut(Schema):
     text: str = Field(description="the numbered paragraph, in the request's language")
     firms: int
     categories: list[dict]
+
+
+class ActionIn(InputSchema):
+    kind: str = Field(description="problem, policy, financing, land or other", max_length=10)
+    title: str = Field(max_length=200)
+    owner_id: int = Field(
+        ge=1,
+        le=ID_MAX,
+        description="an official of the firm's zone who acts on firms: a leader, a liaison "
+        "officer or department staff (never an auditor, a firm or a bank user)",
+    )
+    due_on: dt.date
+    problem_id: int | None = Field(None, ge=1, le=ID_MAX)
+    measure_id: int | None = Field(None, ge=1, le=ID_MAX)
+
+
+class ActionOut(Schema):
+    id: int
+    enterprise_id: int
+    kind: str
+    title: str
+    owner_id: int
+    owner: str
+    due_on: dt.date
+    status: str
+    problem_id: int | None
+    measure_id: int | None

@@ -76,7 +76,17 @@ def problems_sheet(qs, today):
     return _("Problems"), columns, rows
 
 
+def _due_note(r) -> str:
+    if r.never_contacted:
+        return _("Never contacted")
+    if r.never_visited:
+        return _("Never visited")
+    return ""
+
+
 def contacts_due_sheet(rows):
+    """The contacts due, each kind's days overdue counted from the last contact of that kind;
+    a firm never visited says so instead of a count."""
     columns = [
         Column(_("Enterprise"), 30),
         Column(_("At risk"), 8),
@@ -84,7 +94,9 @@ def contacts_due_sheet(rows):
         Column(_("Call every (days)"), 10, "int"),
         Column(_("Last visit"), 12, "date"),
         Column(_("Last contact"), 12, "date"),
-        Column(_("Days overdue"), 10, "int"),
+        Column(_("Visit overdue (days)"), 10, "int"),
+        Column(_("Call overdue (days)"), 10, "int"),
+        Column(_("Note"), 12),
     ]
     return (
         _("Contacts due"),
@@ -97,8 +109,52 @@ def contacts_due_sheet(rows):
                 r.call_every_days,
                 r.last_visit,
                 r.last_contact,
-                r.days_overdue,
+                r.visit_days_overdue,
+                r.call_days_overdue,
+                _due_note(r),
             ]
             for r in rows
         ],
+    )
+
+
+def _names(users) -> str:
+    return "、".join(str(u) for u in users)
+
+
+def ledger_sheets(contacts, never):
+    """The visit ledger: every contact as recorded, then the firms never visited."""
+    columns = [
+        Column(_("Date"), 12, "date"),
+        Column(_("Enterprise"), 30),
+        Column(_("Kind"), 12),
+        Column(_("Participants"), 18),
+        Column(_("Recorded by"), 12),
+        Column(_("Notes"), 40),
+        Column(_("Figures seen"), 30),
+        Column(_("Problems heard"), 30),
+        Column(_("Follow up on"), 12, "date"),
+    ]
+    yield (
+        _("Visit ledger"),
+        columns,
+        (
+            [
+                c.date,
+                c.enterprise.name,
+                c.get_kind_display(),
+                _names(c.participants.all()),
+                str(c.created_by) if c.created_by_id else "",
+                c.notes,
+                c.figures_seen,
+                "；".join(p.title for p in c.problems.all()),
+                c.follow_up_on,
+            ]
+            for c in contacts.iterator(chunk_size=500)
+        ),
+    )
+    yield (
+        _("Never visited"),
+        [Column(_("Enterprise"), 30), Column(_("Liaison officer"), 14), Column(_("Note"), 12)],
+        ([e.name, str(e.officer) if e.officer_id else "", _("Never visited")] for e in never),
     )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("firms/<int:pk>/plan/", views.firm_plan, name="plan"),
     path("firms/<int:pk>/contact-plan/", views.plan_set, name="plan_set"),
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger.xlsx", views.ledger_export, name="ledger_export"),
     path("overview/", views.overview, name="overview"),
     path("overview.xlsx", views.overview_export, name="overview_export"),
 ]

@@ -3,6 +3,7 @@ a firm's own), one problem with its steps, raising a problem for a firm."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zonedesk.casework import access, flows, selectors, services, sheets
-from zonedesk.casework.forms import ActionForm, ContactForm, PlanForm, ProblemForm, StepForm
+from zonedesk.casework.forms import (
+    ActionForm,
+    ContactForm,
+    LedgerFilterForm,
+    PlanForm,
+    ProblemForm,
+    StepForm,
+)
 from zonedesk.casework.models import Problem
 from zonedesk.core import xlsx
 from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
@@ -25,6 +33,8 @@ from zonedesk.monitoring.selectors import zone_for
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Role
 from zonedesk.reports import sections
+
+PROBLEMS_PER_PAGE = 50
 
 
 def _steps_label(step: str) -> str:
@@ -47,8 +57,8 @@ def _listed(request):
         overdue=True if overdue else None,
         mine=who == "mine",
         today=today,
-    ).order_by("due_at", "id")
-    return qs, {
+    )
+    return selectors.overdue_first(qs, today), {
         "who": who,
         "status": status,
         "category": category,
@@ -61,19 +71,24 @@ def _listed(request):
 @login_required
 def problem_list(request):
     """The user's problems: an officer's firms' (or all the zone's), a department's queue, a
-    firm's own; filtered by status, category and overdue."""
+    firm's own; filtered by status, category and overdue; overdue first, then by deadline, a
+    page at a time (the filters kept in the page links)."""
     user = request.user
     qs, f = _listed(request)
+    page = Paginator(qs, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "rows": qs[:300],
-        "total": qs.count(),
+        "page": page,
+        "rows": page.object_list,
+        "total": page.paginator.count,
         **{key: f[key] for key in ("today", "who", "status", "category", "overdue")},
         "statuses": Problem.Status.choices,
         "categories": Problem.Category.choices,
         "show_who": f["officer"] or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
         "open_statuses": flows.OPEN,
         "show_overview": can_view_dashboard(user),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     return render(request, "casework/problems.html", context)
 
@@ -243,6 +258,55 @@ def contact_new(request, pk: int):
         "casework/contact_new.html",
         {"form": form, "enterprise": enterprise},
         status=400 if form.errors else 200,
+    )
+
+
+LEDGER_PER_PAGE = 50
+
+
+def _ledger(request):
+    """The ledger's filter form and the filters it gives (staff of the unit only)."""
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied
+    form = LedgerFilterForm(
+        request.GET or None,
+        officers=selectors.ledger_officers(request.user),
+        firms=selectors.ledger_firms(request.user).order_by("name", "id"),
+    )
+    return form, form.to_filters()
+
+
+@login_required
+def ledger(request):
+    """The visit ledger (走访台账): every visit and call with the user's firms as recorded, by
+    officer, firm, kind and dates, and the firms never visited."""
+    form, filters = _ledger(request)
+    page = Paginator(selectors.visit_ledger(request.user, filters), LEDGER_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "never": selectors.never_visited(request.user, filters),
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "casework/ledger.html", context)
+
+
+@login_required
+def ledger_export(request):
+    _form, filters = _ledger(request)
+    return export_response(
+        request,
+        sheets.ledger_sheets(
+            selectors.visit_ledger(request.user, filters),
+            selectors.never_visited(request.user, filters),
+        ),
+        _("visit-ledger.xlsx"),
+        what="visit ledger",
     )
 
 

@@ -6,18 +6,36 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.schemas import VERSION_MAX
 
 
+def _prompt(field: forms.Field, label) -> None:
+    """Put `label` in place of Django's "---------" empty choice."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == BLANK_CHOICE_DASH[0][1]:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField) and any(
+        v == BLANK_CHOICE_DASH[0][1] for _k, v in field.choices
+    ):
+        field.choices = [
+            (k, label if (k, v) == BLANK_CHOICE_DASH[0] else v) for k, v in field.choices
+        ]
+
+
 class StyledFormMixin:
     """Give every widget the Tabler/Bootstrap class that matches its kind."""
+
+    # Django's empty choice, "---------", reads as a broken page to officials: a prompt instead.
+    EMPTY_LABEL = _("Choose…")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _prompt(field, self.EMPTY_LABEL)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -115,8 +115,22 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
         fields = list(CONTACT_FIELDS)
 
 
+class _ContactRows(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """The delete box is added after the form's own fields were styled: style it too."""
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 ContactFormSet = forms.inlineformset_factory(
-    Enterprise, Contact, form=ContactForm, extra=1, can_delete=True, max_num=10
+    Enterprise,
+    Contact,
+    form=ContactForm,
+    formset=_ContactRows,
+    extra=1,
+    can_delete=True,
+    max_num=10,
 )
 
 

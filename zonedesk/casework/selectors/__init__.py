@@ -7,8 +7,8 @@ them); department staff see the problems their department is in charge of; an en
 sees their own firm's problems only.
 
 Callers import this package (`from zonedesk.casework import selectors`); the modules split it by
-topic: problems (who sees which, the lists), contacts (the contacts due, the firm's plan) and
-overview (a zone's problems counted, the difficulties section's facts).
+topic: problems (who sees which, the lists), contacts (the contacts due, the firm's plan), ledger
+(the visit ledger) and overview (a zone's problems counted, the difficulties section's facts).
 """
 
 from zonedesk.casework.selectors.contacts import (
@@ -16,11 +16,19 @@ from zonedesk.casework.selectors.contacts import (
     FirmPlan,
     action_choices,
     action_get,
+    action_owners,
     cadres,
     contacts_due,
     firm_plan,
     late_firms,
     plan_initial,
+)
+from zonedesk.casework.selectors.ledger import (
+    LedgerFilters,
+    ledger_firms,
+    ledger_officers,
+    never_visited,
+    visit_ledger,
 )
 from zonedesk.casework.selectors.liaison import LiaisonFacts, liaison
 from zonedesk.casework.selectors.overview import (
@@ -35,6 +43,7 @@ from zonedesk.casework.selectors.problems import (
     active_user,
     department_queue,
     departments_for,
+    overdue_first,
     overdue_for_leader,
     problem_get,
     problem_scope,
@@ -48,11 +57,13 @@ __all__ = [
     "UNIT_READERS",
     "ContactDue",
     "FirmPlan",
+    "LedgerFilters",
     "LiaisonFacts",
     "OverviewRow",
     "ZoneOverview",
     "action_choices",
     "action_get",
+    "action_owners",
     "active_user",
     "cadres",
     "contacts_due",
@@ -61,13 +72,18 @@ __all__ = [
     "difficulties",
     "firm_plan",
     "late_firms",
+    "ledger_firms",
+    "ledger_officers",
     "liaison",
+    "never_visited",
+    "overdue_first",
     "overdue_for_leader",
     "plan_initial",
     "problem_get",
     "problem_scope",
     "problems",
     "problems_as_of",
+    "visit_ledger",
     "work_calendar",
     "zone_overview",
 ]

@@ -21,7 +21,9 @@ from zonedesk.org.selectors import zone_list
 
 @dataclass(frozen=True)
 class ContactDue:
-    """A firm whose next visit or call is overdue (or that was never contacted)."""
+    """A firm whose next visit or call is overdue, each kind counted from the last contact of
+    that kind (a firm only ever phoned has never been visited: no day count, never a count
+    from year 1)."""
 
     enterprise: Enterprise
     officer_id: int | None
@@ -30,7 +32,30 @@ class ContactDue:
     call_every_days: int
     last_visit: dt.date | None
     last_contact: dt.date | None
-    days_overdue: int | None  # None: never contacted
+    visit_days_overdue: int | None  # None: never visited, or not overdue
+    call_days_overdue: int | None  # None: never contacted, or not overdue
+
+    @property
+    def never_contacted(self) -> bool:
+        return self.last_contact is None
+
+    @property
+    def never_visited(self) -> bool:
+        return self.last_visit is None
+
+    @property
+    def days_overdue(self) -> int | None:
+        """The most days overdue of the kinds counted from a real contact (None: none is)."""
+        late = [d for d in (self.visit_days_overdue, self.call_days_overdue) if d is not None]
+        return max(late) if late else None
+
+
+def _late(today: dt.date, last: dt.date | None, every: int) -> int | None:
+    """Days past `every` since `last`; None when there was none, or it is not late yet."""
+    if last is None:
+        return None
+    days = (today - last).days - every
+    return days if days > 0 else None
 
 
 def _intervals(plan) -> tuple[int, int, bool]:
@@ -44,8 +69,9 @@ def _intervals(plan) -> tuple[int, int, bool]:
 
 
 def contacts_due(user, *, today: dt.date) -> list[ContactDue]:
-    """Firms whose last visit or contact is older than their plan allows (a default plan from
-    settings when they have none), never-contacted first, then the most overdue. An officer
+    """Firms whose last visit, or last contact of any kind, is older than their plan allows (a
+    default plan from settings when they have none), or that were never visited:
+    never-contacted first, then never-visited, then the most overdue. An officer
     gets the firms assigned to them; managers get their unit's."""
     if not is_active(user):
         return []
@@ -80,27 +106,20 @@ def late_firms(firms, *, today: dt.date) -> list[ContactDue]:
     for firm in firms:
         plan = getattr(firm, "contact_plan", None)
         visit, call, at_risk = _intervals(plan)
-        if firm.last_contact is None:
-            days = None
-        else:
-            late = [(today - firm.last_contact).days - call]
-            late.append((today - (firm.last_visit or dt.date.min)).days - visit)
-            days = max(late)
-            if days <= 0:
-                continue
-        out.append(
-            ContactDue(
-                enterprise=firm,
-                officer_id=firm.officer_id,
-                at_risk=at_risk,
-                visit_every_days=visit,
-                call_every_days=call,
-                last_visit=firm.last_visit,
-                last_contact=firm.last_contact,
-                days_overdue=days,
-            )
+        row = ContactDue(
+            enterprise=firm,
+            officer_id=firm.officer_id,
+            at_risk=at_risk,
+            visit_every_days=visit,
+            call_every_days=call,
+            last_visit=firm.last_visit,
+            last_contact=firm.last_contact,
+            visit_days_overdue=_late(today, firm.last_visit, visit),
+            call_days_overdue=_late(today, firm.last_contact, call),
         )
-    out.sort(key=lambda r: (r.days_overdue is not None, -(r.days_overdue or 0)))
+        if row.never_visited or row.days_overdue is not None:
+            out.append(row)
+    out.sort(key=lambda r: (not r.never_contacted, not r.never_visited, -(r.days_overdue or 0)))
     return out
 
 
@@ -154,19 +173,35 @@ def firm_plan(user, *, enterprise: Enterprise) -> FirmPlan:
     )
 
 
+def action_owners(zone):
+    """Who may be responsible for an action of a plan of the zone's firms: its active staff (of
+    the zone or one of its departments) in a role that acts on firms, never an auditor, a
+    security administrator, a firm or a bank user.
+
+    Reference data: not scoped, because the caller passes the zone of a firm from a scoped
+    selector, and a zone's officials are known to everyone who works with its firms."""
+    from zonedesk.casework.access import ACTING_ROLES
+    from zonedesk.org.models import User
+
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=ACTING_ROLES)
+        .filter(Q(zone=zone) | Q(department__zone=zone))
+        .distinct()
+        .order_by("username")
+    )
+
+
 def action_choices(plan: FirmPlan):
-    """What an action of the plan may name: an owner working for the firm's zone, one of the
-    firm's unfinished problems, a measure it qualifies for and has not received.
+    """What an action of the plan may name: an owner among the zone's officials who act on
+    firms, one of the firm's unfinished problems, a measure it qualifies for and has not
+    received.
 
     Reference data: not scoped, because `plan` comes from `firm_plan(user)`, which has checked
     the firm is the user's."""
-    from zonedesk.org.models import User
     from zonedesk.policies.selectors import measures_of
 
-    zone = plan.enterprise.zone
-    owners = User.objects.filter(is_active=True).filter(Q(zone=zone) | Q(department__zone=zone))
     return (
-        owners.order_by("username"),
+        action_owners(plan.enterprise.zone),
         Problem.objects.filter(enterprise=plan.enterprise).exclude(status__in=flows.FINAL),
         measures_of(plan.unclaimed),
     )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import BooleanField, Case, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from zonedesk.casework import flows
@@ -85,6 +85,18 @@ def problems_as_of(user, *, zones):
     """When the newest change to a problem of the zones' firms the user sees was made."""
     found = problem_scope(user).filter(enterprise__zone__in=[z.pk for z in zones])
     return found.aggregate(t=Max("updated_at"))["t"]
+
+
+def overdue_first(qs: QuerySet[Problem], today: dt.date) -> QuerySet[Problem]:
+    """The problems in the order they call for attention: overdue first, then by the current
+    step's deadline (none last), then as raised."""
+    return qs.annotate(
+        is_overdue=Case(
+            When(_overdue(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).order_by(F("is_overdue").desc(), F("due_at").asc(nulls_last=True), "id")
 
 
 def problem_get(user, *, pk: int) -> Problem | None:

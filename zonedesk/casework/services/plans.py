@@ -29,8 +29,8 @@ def action_add(
     problem: Problem | None = None,
     measure=None,
 ) -> PlanAction:
-    """An action of the firm's plan, by its liaison officer or a manager; its owner works for
-    the zone, its problem is the firm's own, its measure covers the firm."""
+    """An action of the firm's plan, by its liaison officer or a manager; its owner is an
+    official of the zone who acts on firms (casework.access.ACTING_ROLES), its problem is the firm's own, its measure covers the firm."""
     from zonedesk.policies.selectors import measures_for
 
     if not access.can_log_contact(actor, enterprise):
@@ -42,6 +42,14 @@ def action_add(
         errors["problem"] = [_("Not a problem of this firm.")]
     if measure is not None and not measures_for(enterprise.zone).filter(pk=measure.pk).exists():
         errors["measure"] = [_("This measure does not cover the firm.")]
+    if not access.may_own_action(owner):
+        errors["owner"] = [
+            _(
+                "%(user)s cannot be responsible for an action: only the zone's leaders, liaison "
+                "officers and department staff can."
+            )
+            % {"user": owner}
+        ]
     if errors:
         raise ValidationFailed(errors)
     check_staff_of_zone([owner], enterprise.zone, "owner")
