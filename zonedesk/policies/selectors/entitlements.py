@@ -131,7 +131,7 @@ def firm_entitlements(user, *, enterprise, cache: dict | None = None) -> list[Fi
         e.enterprise = enterprise  # the caller's, with its zone: no query per row
         row = firm_facts(enterprise, Period.of(e.period), cache)
         source = e.rule_version.eligibility
-        explanation = rules.explain(rules.parse(source), row, source)
+        explanation = rules.explain(facts.parse_rule(source), row, source)
         reason = ""
         if e.decision == Entitlement.Decision.NOT_ELIGIBLE:  # lapsed: say why
             reason = verdict_of(enterprise, e.measure, explanation).reason
@@ -174,7 +174,7 @@ def firm_other_measures(
         if period is None and enterprise.status in m.firm_statuses:
             continue
         source = m.current.eligibility
-        out.append(verdict_of(enterprise, m, rules.explain(rules.parse(source), row, source)))
+        out.append(verdict_of(enterprise, m, rules.explain(facts.parse_rule(source), row, source)))
     return out
 
 
