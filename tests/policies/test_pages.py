@@ -46,14 +46,17 @@ def test_the_firm_page_shows_each_benefit_with_the_firms_own_values(setting, cli
     html = page.content.decode()
     assert page.status_code == 200
     assert "稳岗" in html and "大企业贴息" in html
-    # the condition with the firm's value, the estimate, and the missing fact named
-    assert "employees &gt;= 20" in html and '<strong class="">50 人</strong>' in html
+    # the condition as a sentence with the firm's own value (never the rule's code), the
+    # estimate, and the missing fact named
+    assert "本月末用工人数不少于 20 人：贵企业为 50 人" in html
+    assert "employees &gt;=" not in html and "employees" not in html
     assert "5.00" in html
     assert 'data-testid="group-undetermined"' in html and "累计营收同比" in html
     # firm_a2 (10 employees) does not qualify for 大企业贴息: listed with the failed condition
     other = client_for(w.users["leader"]).get(f"/policies/firms/{w.firm_a2.pk}/").content.decode()
     not_eligible = other.split('data-testid="group-not-eligible"')[1]
-    assert "大企业贴息" in not_eligible and "10 人" in not_eligible and "✗" in not_eligible
+    assert "大企业贴息" in not_eligible and "✗" in not_eligible
+    assert "本月末用工人数不少于 20 人：该企业为 10 人" in not_eligible  # an official reads it
 
 
 @pytest.mark.parametrize("role", ["leader", "city_leader", "officer", "enterprise"])

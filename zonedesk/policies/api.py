@@ -15,12 +15,13 @@ from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import ConflictOut
+from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
-from zonedesk.policies import access, imports, rules, selectors, services
+from zonedesk.policies import access, imports, rules, selectors, services, wording
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 from zonedesk.policies.schemas import (
     CoverageOut,
@@ -50,11 +51,13 @@ router = Router(tags=["policies"])
 CENT = Decimal("0.01")
 
 
-def _conditions(explanation) -> list[dict]:
-    """The conditions as JSON: a figure that cannot exist is null, the condition marked."""
+def _conditions(explanation, member: bool = False) -> list[dict]:
+    """The conditions as JSON: a figure that cannot exist is null, the condition marked; each
+    with its sentence and the firm's value (what a firm reads: never the code in `text`)."""
     return [
         {
             "text": c.text,
+            "sentence": wording.condition_text(c, member=member),
             "outcome": c.outcome,
             "values": {k: None if v is rules.NOT_APPLICABLE else v for k, v in c.values.items()},
             "not_applicable": c.not_applicable,
@@ -63,7 +66,7 @@ def _conditions(explanation) -> list[dict]:
     ]
 
 
-def _out(e: Entitlement, explanation=None, reason: str = "") -> dict:
+def _out(e: Entitlement, explanation=None, reason: str = "", member: bool = False) -> dict:
     m = e.measure
     return {
         "id": e.pk,
@@ -82,9 +85,10 @@ def _out(e: Entitlement, explanation=None, reason: str = "") -> dict:
         "disbursed_wan": e.disbursed_wan,
         "disbursed_on": e.disbursed_on,
         "rule": e.rule_version.eligibility,
+        "rule_sentence": wording.rule_text(e.rule_version.eligibility),
         "rule_version": e.rule_version.number,
         "facts_of": e.period.strftime("%Y-%m"),
-        "conditions": _conditions(explanation) if explanation else [],
+        "conditions": _conditions(explanation, member) if explanation else [],
         "reason": reason,
     }
 
@@ -96,8 +100,9 @@ def list_entitlements(request, pk: int):
     enterprise = enterprise_get(request.user, pk=pk)
     if enterprise is None:
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    member = is_member(request.user, enterprise)
     return [
-        _out(f.entitlement, f.explanation, f.reason)
+        _out(f.entitlement, f.explanation, f.reason, member)
         for f in selectors.firm_entitlements(request.user, enterprise=enterprise)
     ]
 
@@ -112,6 +117,7 @@ def list_other_measures(request, pk: int):
     if enterprise is None:
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
     period = latest_period_of(enterprise_scope(request.user).filter(pk=enterprise.pk))
+    member = is_member(request.user, enterprise)
     return [
         {
             "measure_id": v.measure.pk,
@@ -125,7 +131,8 @@ def list_other_measures(request, pk: int):
             "not_applicable_facts": sorted(v.explanation.not_applicable),
             "missing_facts": sorted(v.explanation.missing),
             "rule": v.measure.current.eligibility,
-            "conditions": _conditions(v.explanation),
+            "rule_sentence": wording.rule_text(v.measure.current.eligibility),
+            "conditions": _conditions(v.explanation, member),
         }
         for v in selectors.firm_other_measures(request.user, enterprise=enterprise, period=period)
     ]
@@ -292,7 +299,11 @@ def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
         "materials": m.materials,
         "firm_statuses": m.firm_statuses,
         "eligibility": current.eligibility if current else "",
+        "eligibility_sentence": wording.rule_text(current.eligibility) if current else "",
         "benefit": current.benefit if current else "",
+        "benefit_sentence": (
+            wording.rule_text(current.benefit, condition=False) if current else ""
+        ),
         "rule_version": current.number if current else None,
         "version": m.version,
     }

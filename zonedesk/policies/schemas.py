@@ -9,7 +9,11 @@ from zonedesk.core.schemas import VERSION_HELP, InputSchema, Wan, version_in
 
 
 class ConditionOut(Schema):
-    text: str
+    text: str = Field(description="the condition as written in the rule (code, for tools)")
+    sentence: str = Field(
+        description="the condition in words with the firm's own value, in the request's "
+        "language: what a firm reads (e.g. 本年累计停产天数不少于 45 天：贵企业为 46 天)"
+    )
     outcome: bool | None
     values: dict = Field(description="fact -> the firm's value; null: missing or cannot exist")
     not_applicable: bool = Field(
@@ -33,7 +37,8 @@ class EntitlementOut(Schema):
     approved_wan: Decimal | None
     disbursed_wan: Decimal | None
     disbursed_on: dt.date | None
-    rule: str
+    rule: str = Field(description="the rule as written (code, for tools)")
+    rule_sentence: str = Field(description="the rule in words: what a firm reads")
     rule_version: int
     facts_of: str
     conditions: list[ConditionOut]
@@ -53,7 +58,8 @@ class VerdictOut(Schema):
     reason: str = Field(description="the firm's status, or the figures that cannot exist")
     not_applicable_facts: list[str]
     missing_facts: list[str]
-    rule: str
+    rule: str = Field(description="the rule as written (code, for tools)")
+    rule_sentence: str = Field(description="the rule in words: what a firm reads")
     conditions: list[ConditionOut]
 
 
@@ -151,8 +157,10 @@ class MeasureOut(Schema):
     department: str
     materials: str
     firm_statuses: list[str]
-    eligibility: str
+    eligibility: str = Field(description="the rule as written (English or Chinese names)")
+    eligibility_sentence: str = Field("", description="the rule in words")
     benefit: str
+    benefit_sentence: str = Field("", description="the benefit formula in words")
     rule_version: int | None
     version: int = Field(description=VERSION_HELP + " (A rule edit is a change too.)")
 
