@@ -4,7 +4,6 @@ next step, and a zone's 一条不漏 / 应享尽享 coverage."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -467,9 +466,12 @@ def check_rules(request, payload: RuleCheckIn):
                 {"period": [_("Not a month: write YYYY-MM, e.g. 2020-06.")]}
             ) from exc
     else:
-        period = latest_period_of(enterprise_scope(request.user).filter(zone=zone)) or Period.of(
-            timezone.localdate()
-        )
+        period = None  # each firm on its own latest month, as matching decides it
+    document = None
+    if payload.document_id is not None:
+        document = selectors.document_get(request.user, payload.document_id)
+        if document is None:
+            raise NotFound(_("No document with id %(id)d.") % {"id": payload.document_id})
     preview = selectors.rule_preview(
         request.user,
         zone=zone,
@@ -477,13 +479,17 @@ def check_rules(request, payload: RuleCheckIn):
         eligibility=payload.eligibility,
         benefit=payload.benefit,
         firm_statuses=payload.firm_statuses,
+        document=document,
     )
     if preview.errors:
         raise ValidationFailed(preview.errors)
+    as_of = preview.as_of
+    shown = period or as_of.period or Period.of(as_of.date)
     return {
-        **vars(preview),
+        **{k: v for k, v in vars(preview).items() if k not in ("as_of", "errors")},
         "estimated_wan": preview.estimated_wan.quantize(CENT),
-        "period": str(period),
+        "period": str(shown),
+        "as_of": as_of.date,
     }
 
 

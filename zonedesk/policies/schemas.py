@@ -265,7 +265,14 @@ class RuleCheckIn(InputSchema):
         max_length=4,
         description="the firm statuses the measure applies to (the others count as not eligible)",
     )
-    period: str | None = Field(None, description="YYYY-MM; default: the latest with figures")
+    period: str | None = Field(
+        None,
+        description="YYYY-MM: every firm on this month; default: each firm on its own latest "
+        "month, as matching decides it",
+    )
+    document_id: int | None = Field(
+        None, description="the measure's document: whether it is in force on the as-of date"
+    )
 
 
 class RulePreviewOut(Schema):
@@ -274,8 +281,15 @@ class RulePreviewOut(Schema):
     undetermined: int
     not_applicable: int
     not_eligible: int
+    no_figures: int = Field(0, description="firms with no figures yet: not decided")
     estimated_wan: Decimal
-    period: str
+    period: str = Field(description="the zone's latest month with figures (or the one asked)")
+    as_of: dt.date = Field(description="the zone's as-of date (its latest month's end, or today)")
+    document_status: str = Field(
+        "in_force",
+        description="in_force, not_yet or expired on the as-of date: a save matches no firm "
+        "unless in_force",
+    )
 
 
 class ImportSummaryOut(Schema):

@@ -32,6 +32,7 @@ from zonedesk.policies.selectors.entitlements import (
 )
 from zonedesk.policies.selectors.library import (
     RulePreview,
+    SavedOutcome,
     covering,
     document_get,
     document_scope,
@@ -42,6 +43,8 @@ from zonedesk.policies.selectors.library import (
     measures,
     measures_for,
     rule_preview,
+    saved_outcome,
+    viewer_as_of,
 )
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "FirmSummary",
     "MeasureDecisions",
     "RulePreview",
+    "SavedOutcome",
     "Verdict",
     "actionable",
     "coverage",
@@ -77,7 +81,9 @@ __all__ = [
     "open_counts",
     "open_entitlements",
     "rule_preview",
+    "saved_outcome",
     "status_reason",
     "unclaimed_firms",
     "verdict_of",
+    "viewer_as_of",
 ]

@@ -2,10 +2,12 @@
 page's benefits card."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.policies import facts, rules, selectors, wording
+from zonedesk.policies import asof, facts, rules, selectors, wording
 
 register = template.Library()
 
@@ -28,6 +30,29 @@ def fact_short(name: str) -> str:
 def fact_value(value, name: str) -> str:
     """A firm's value of a fact as people read it (wording.fact_value)."""
     return wording.fact_value(value, name)
+
+
+BADGE = {
+    asof.IN_FORCE: "bg-green-lt",
+    asof.NOT_YET: "bg-yellow-lt",
+    asof.EXPIRED: "bg-secondary-lt",
+}
+
+
+@register.simple_tag
+def validity_badge(document, as_of) -> str:
+    """在施 / 未生效 / 已失效: the document on the as-of date (asof), the date in its title."""
+    status = as_of.status(document)
+    title = _("on %(date)s, the as-of date (the latest reported month's end, or today)") % {
+        "date": as_of.date.isoformat()
+    }
+    return format_html(
+        '<span class="badge {}" data-testid="validity" data-status="{}" title="{}">{}</span>',
+        BADGE[status],
+        status,
+        title,
+        asof.STATUS_LABELS[status],
+    )
 
 
 @register.filter
