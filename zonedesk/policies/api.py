@@ -281,6 +281,12 @@ def _document_out(d: PolicyDocument, *, measures=None) -> dict:
     return out
 
 
+def _with_validity(request, out: dict, document: PolicyDocument) -> dict:
+    """A document's or measure's detail with its validity on the caller's as-of date."""
+    as_of = selectors.viewer_as_of(request.user)
+    return out | {"validity": as_of.status(document), "as_of": as_of.date}
+
+
 def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
     d = document or m.document
     current = m.current
@@ -351,7 +357,9 @@ def _document(request, pk: int) -> PolicyDocument:
 def get_document(request, pk: int):
     """One document with its measures and their current rules."""
     document = _document(request, pk)
-    return _document_out(document, measures=list(document.measures.all()))
+    return _with_validity(
+        request, _document_out(document, measures=list(document.measures.all())), document
+    )
 
 
 def _document_values(request, fields: dict) -> dict:
@@ -382,7 +390,12 @@ def create_document(request, payload: DocumentIn):
     values.setdefault("area", None)
     values.setdefault("zone", None)
     document = services.document_create(actor=request.user, **values)
-    return Status(201, _document_out(_document(request, document.pk), measures=[]))
+    return Status(
+        201,
+        _with_validity(
+            request, _document_out(_document(request, document.pk), measures=[]), document
+        ),
+    )
 
 
 @router.patch("/policies/documents/{int:pk}", response={200: DocumentDetailOut, 409: ConflictOut})
@@ -395,7 +408,9 @@ def update_document(request, pk: int, payload: DocumentPatch):
         actor=request.user, document=document, expected_version=version, **values
     )
     document = _document(request, pk)
-    return _document_out(document, measures=list(document.measures.all()))
+    return _with_validity(
+        request, _document_out(document, measures=list(document.measures.all())), document
+    )
 
 
 @router.get("/policies/measures", response=list[MeasureOut])
@@ -419,7 +434,10 @@ def _measure(request, pk: int) -> Measure:
 @router.get("/policies/measures/{int:pk}", response=MeasureDetailOut)
 def get_measure(request, pk: int):
     """One measure with its current rules and every earlier version."""
-    return _measure_out(_measure(request, pk), versions=True)
+    found_measure = _measure(request, pk)
+    return _with_validity(
+        request, _measure_out(found_measure, versions=True), found_measure.document
+    )
 
 
 @router.post("/policies/documents/{int:pk}/measures", response={201: MeasureDetailOut})
@@ -428,7 +446,10 @@ def create_measure(request, pk: int, payload: MeasureIn):
     measure = services.measure_create(
         actor=request.user, document=_document(request, pk), **payload.dict()
     )
-    return Status(201, _measure_out(_measure(request, measure.pk), versions=True))
+    created = _measure(request, measure.pk)
+    return Status(
+        201, _with_validity(request, _measure_out(created, versions=True), created.document)
+    )
 
 
 @router.patch("/policies/measures/{int:pk}", response={200: MeasureDetailOut, 409: ConflictOut})
@@ -446,7 +467,10 @@ def update_measure(request, pk: int, payload: MeasurePatch):
     services.measure_update(
         actor=request.user, measure=_measure(request, pk), expected_version=version, **fields
     )
-    return _measure_out(_measure(request, pk), versions=True)
+    found_measure = _measure(request, pk)
+    return _with_validity(
+        request, _measure_out(found_measure, versions=True), found_measure.document
+    )
 
 
 @router.post("/policies/rules/check", response=RulePreviewOut)

@@ -168,6 +168,13 @@ class MeasureOut(Schema):
 class DocumentDetailOut(DocumentOut):
     source_text: str
     measures: list[MeasureOut]
+    validity: str = Field(
+        description="in_force (在施), not_yet (未生效) or expired (已失效) on the as-of date"
+    )
+    as_of: dt.date = Field(
+        description="the as-of date of the caller's zone: its latest reported month's end "
+        "(never after today), or today without figures"
+    )
 
 
 class RuleVersionOut(Schema):
@@ -180,6 +187,13 @@ class RuleVersionOut(Schema):
 
 class MeasureDetailOut(MeasureOut):
     versions: list[RuleVersionOut]
+    validity: str = Field(
+        description="in_force (在施), not_yet (未生效) or expired (已失效) on the as-of date"
+    )
+    as_of: dt.date = Field(
+        description="the as-of date of the caller's zone: its latest reported month's end "
+        "(never after today), or today without figures"
+    )
 
 
 class DocumentFilterIn(Schema):
