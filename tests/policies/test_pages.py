@@ -95,8 +95,8 @@ def test_an_officer_moves_a_benefit_along_and_every_step_is_stamped(setting, cli
 
     # approval without an amount: refused with the field named, nothing changes
     response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved"})
-    assert response.status_code == 400
-    assert 'data-testid="move-errors"' in response.content.decode()
+    assert response.status_code == 302 and response["Location"].endswith(f"#e{e.pk}")
+    assert 'data-testid="move-errors"' in officer.get(response["Location"]).content.decode()
     e.refresh_from_db()
     assert e.state == "notified" and EntitlementEvent.objects.filter(entitlement=e).count() == 1
 
@@ -114,6 +114,10 @@ def test_an_officer_moves_a_benefit_along_and_every_step_is_stamped(setting, cli
     page = officer.get(f"/policies/firms/{w.firm_a.pk}/").content.decode()
     received = page.split('data-testid="group-received"')[1]
     assert "稳岗" in received and "4.50" in received
+    # amounts carry their unit on the benefit (approved, received, and in its history)
+    assert '<strong data-testid="received">4.50</strong> 万元' in received
+    assert '<strong data-testid="approved">4.50</strong> 万元' in received
+    assert "· 4.50 万元 ·" in received
 
 
 def test_a_move_out_of_turn_is_refused_with_the_reason(setting, client_for):
@@ -124,10 +128,10 @@ def test_a_move_out_of_turn_is_refused_with_the_reason(setting, client_for):
         f"/policies/entitlements/{e.pk}/move/",
         {"to": "disbursed", "amount_wan": "1", "on": "2020-08-01"},
     )
-    assert response.status_code == 400
-    assert "之后不能直接" in response.content.decode()
+    assert response.status_code == 302
+    assert "之后不能直接" in officer.get(response["Location"]).content.decode()
     response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "nonsense"})
-    assert response.status_code == 400
+    assert response.status_code == 302
     e.refresh_from_db()
     assert e.state == "identified"
 
@@ -138,8 +142,17 @@ def test_a_refused_step_is_said_at_the_top_and_a_reload_goes_back_to_the_firm(wo
     e = Entitlement.objects.get(measure=m, enterprise=world.firm_a)
     officer = client_for(world.users["officer"])
     response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved"})
-    html = response.content.decode()
-    assert response.status_code == 400 and 'role="alert"' in html and f"e{e.pk}" in html
+    # back on the benefit (not left on the POST URL), the reason beside it and at the top
+    assert response.status_code == 302
+    assert response["Location"] == f"/policies/firms/{world.firm_a.pk}/#e{e.pk}"
+    page = officer.get(response["Location"])
+    html = page.content.decode()
+    card = html.split(f'data-testid="entitlement-{e.pk}"')[1]
+    assert 'data-testid="move-errors"' in card and "data-scroll-to" in html
+    said = [str(message) for message in page.context["messages"]]
+    assert len(said) == 1 and m.title in said[0] and "之后不能直接" in said[0]
+    # shown once: a reload of the firm page is clean
+    assert 'data-testid="move-errors"' not in officer.get(response["Location"]).content.decode()
     reload = officer.get(f"/policies/entitlements/{e.pk}/move/")
     assert reload.status_code == 302 and reload["Location"].endswith(f"#e{e.pk}")
 
@@ -152,7 +165,8 @@ def test_the_firm_declines_but_may_not_tell_itself(setting, client_for):
     assert 'data-testid="move-notified"' not in page
     assert firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "notified"}).status_code == 403
     response = firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "declined"})
-    assert response.status_code == 400  # a reason is needed
+    assert response.status_code == 302  # a reason is needed: said beside the benefit
+    assert 'data-testid="move-errors"' in firm.get(response["Location"]).content.decode()
     firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "declined", "note": "不需要"})
     e.refresh_from_db()
     assert (e.state, e.reason) == ("declined", "不需要")
