@@ -339,7 +339,7 @@ def library_import(request):
     if not access.can_edit_library(request.user):
         raise HttpForbidden
     form = MeasuresImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, file_errors = [], []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -347,7 +347,11 @@ def library_import(request):
                 actor=request.user, content=upload.read(), filename=upload.name
             )
         except ImportRejected as exc:
-            errors = exc.errors
+            # A refusal of the whole file (it cannot be read, is too large, is not a
+            # spreadsheet) is said as such, not as a cell of a "row 0"; the others keep the row
+            # numbers Excel shows (the header is row 1).
+            file_errors = [e.reason.rstrip(" ：:") for e in exc.errors if not e.row]
+            errors = [e for e in exc.errors if e.row]
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except StaleVersion as exc:  # a measure changed by someone while the sheet was read
@@ -363,8 +367,9 @@ def library_import(request):
                 % vars(summary),
             )
             return redirect("policies:library")
-    status = 400 if errors or form.errors else 200
-    return render(request, "policies/import.html", {"form": form, "errors": errors}, status=status)
+    status = 400 if errors or file_errors or form.errors else 200
+    context = {"form": form, "errors": errors, "file_errors": file_errors}
+    return render(request, "policies/import.html", context, status=status)
 
 
 @login_required
