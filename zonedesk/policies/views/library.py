@@ -289,6 +289,7 @@ def rule_check(request):
             "zone": zone,
             "as_of": as_of,
             "period": as_of.period if as_of else None,
+            "eligibility": eligibility,
         },
     )
 
