@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -28,9 +28,9 @@ from zonedesk.monitoring.selectors import latest_period_of
 
 IN_FORCE, NOT_YET, EXPIRED = "in_force", "not_yet", "expired"
 STATUS_LABELS = {
-    IN_FORCE: _("In force"),  # 在施
-    NOT_YET: _("Not yet in force"),  # 未生效
-    EXPIRED: _("Expired"),  # 已失效
+    IN_FORCE: pgettext_lazy("policy validity", "In force"),  # 在施
+    NOT_YET: pgettext_lazy("policy validity", "Not yet in force"),  # 未生效
+    EXPIRED: pgettext_lazy("policy validity", "Expired"),  # 已失效
 }
 
 
