@@ -158,10 +158,11 @@ def test_the_live_rule_check_points_at_the_error_or_counts_the_firms(world, coun
 
 def test_the_library_round_trips_through_excel_pages(world, county_doc, client_for):
     admin = client_for(world.users["province_admin"])
-    bad = library_workbook([library_row("一"), library_row("二", eligibility="employees >=")])
-    response = admin.post(
-        "/policies/library/import/", {"file": io.BytesIO(bad)}, format="multipart"
+    bad = io.BytesIO(
+        library_workbook([library_row("一"), library_row("二", eligibility="employees >=")])
     )
+    bad.name = "measures.xlsx"  # (unnamed, the file itself is refused: said apart, no row)
+    response = admin.post("/policies/library/import/", {"file": bad}, format="multipart")
     html = response.content.decode()
     assert response.status_code == 400 and 'data-testid="import-errors"' in html
     assert not Measure.objects.exists()
