@@ -19,9 +19,9 @@ def test_officer_moves_a_benefit_along_on_a_phone(demo, live_server, open_page, 
     card = page.locator("[data-testid=group-open] .card").first
     pk = int(card.get_attribute("id")[1:])
     before = Entitlement.objects.get(pk=pk)
-    # why: each condition with the firm's own value
+    # why: each condition in words with the firm's own value (an official reads 该企业)
     card.locator("details summary").first.click()
-    expect(card.get_by_test_id("conditions").locator("li").first).to_contain_text("=")
+    expect(card.get_by_test_id("conditions").locator("li").first).to_contain_text("该企业")
 
     if before.state == "identified":
         card.get_by_test_id("move-notified").click()
@@ -91,7 +91,7 @@ def test_the_rule_editor_checks_as_one_types_and_the_saved_measure_is_matched(
     expect(preview).to_contain_text("规则有效")
     eligible = int(re.search(r"符合 (\d+) 家", preview.inner_text()).group(1))
     page.get_by_test_id("save-measure").click()
-    expect(page.get_by_test_id("rule")).to_have_text("employees >= 100")
+    expect(page.get_by_test_id("rule")).to_have_text("本月末用工人数不少于 100 人")
     from zonedesk.policies.models import Measure
 
     measure = Measure.objects.get(title="测试补贴（合成）")

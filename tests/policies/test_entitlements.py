@@ -13,6 +13,7 @@ from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import DomainError, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.enterprises.models import Enterprise
+from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.policies import selectors, services
 from zonedesk.policies.models import Entitlement
 
@@ -140,6 +141,9 @@ def test_an_expired_package_is_not_open_work_and_takes_no_new_firms(world):
     m = measure(doc, "employees >= 5", rematch=False)
     services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     e = Entitlement.objects.get(enterprise=world.firm_a, measure=m)
+    # The zone reports January 2021: its as-of date (2021-01-31) is past the package's end.
+    figures(world.firm_a2, 10)
+    MonthlyFigure.objects.filter(enterprise=world.firm_a2).update(period=dt.date(2021, 1, 1))
     leader = world.users["leader"]
     assert not selectors.open_entitlements(leader).exists()
     assert selectors.firm_summary(leader, enterprise=world.firm_a).open == 0

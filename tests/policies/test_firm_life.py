@@ -236,6 +236,8 @@ class TestNoBaseYear:
         assert row["conditions"] == [
             {
                 "text": "output_month_yoy <= -10%",
+                "sentence": "output this month, change on a year earlier: at most -10%: "
+                "the firm's is none (no base year)",
                 "outcome": None,
                 "values": {"output_month_yoy": None},
                 "not_applicable": True,

@@ -377,14 +377,18 @@ class TestApi:
             json.dumps({"eligibility": "employees >= 20", "benefit": "3", "zone": "zone-a"}),
             content_type="application/json",
         ).json()
+        # firm_a2 has no figures: not decided (as matching leaves it out), not "undetermined"
         assert ok == {
             "firms": 2,
             "eligible": 1,
-            "undetermined": 1,
+            "undetermined": 0,
             "not_applicable": 0,
             "not_eligible": 0,
+            "no_figures": 1,
             "estimated_wan": "3.00",
             "period": "2020-06",
+            "as_of": "2020-06-30",
+            "document_status": "in_force",
         }
         bad = leader.post(
             url,

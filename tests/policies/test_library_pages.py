@@ -4,6 +4,7 @@ rule check, and the library to and from Excel."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -149,17 +150,19 @@ def test_the_live_rule_check_points_at_the_error_or_counts_the_firms(world, coun
         benefit="employees * 0.1",
     )
     assert (preview.firms, preview.eligible) == (2, 1)
-    assert "2 家企业中：符合 1 家" in good and "5.00 万元" in good
+    assert 'data-as-of="2020-06-30" data-eligible="1" data-undetermined="0"' in good
+    assert "5.00" in good
     assert not Entitlement.objects.exists()  # nothing stored
     assert client_for(world.users["enterprise"]).post("/policies/rules/check/").status_code == 403
 
 
 def test_the_library_round_trips_through_excel_pages(world, county_doc, client_for):
     admin = client_for(world.users["province_admin"])
-    bad = library_workbook([library_row("一"), library_row("二", eligibility="employees >=")])
-    response = admin.post(
-        "/policies/library/import/", {"file": io.BytesIO(bad)}, format="multipart"
+    bad = io.BytesIO(
+        library_workbook([library_row("一"), library_row("二", eligibility="employees >=")])
     )
+    bad.name = "measures.xlsx"  # (unnamed, the file itself is refused: said apart, no row)
+    response = admin.post("/policies/library/import/", {"file": bad}, format="multipart")
     html = response.content.decode()
     assert response.status_code == 400 and 'data-testid="import-errors"' in html
     assert not Measure.objects.exists()
@@ -185,3 +188,26 @@ def test_the_library_round_trips_through_excel_pages(world, county_doc, client_f
     )
     assert template.sheet_names[:2] == ["措施 Measures", "事实 Facts"]
     assert client_for(world.users["officer"]).get("/policies/library/import/").status_code == 403
+
+
+def test_import_refusals_are_in_chinese_with_the_rows_excel_shows(world, county_doc, client_for):
+    """Issue 17: a file that is no spreadsheet was shown as a problem of “行 0”; a bad cell must
+    name the row as Excel numbers it (the header is row 1, the first data row 2)."""
+    admin = client_for(world.users["province_admin"])
+    junk = io.BytesIO(b"PK\x03\x04 not really a workbook")
+    junk.name = "measures.xlsx"
+    response = admin.post("/policies/library/import/", {"file": junk})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="import-file-errors"' in html
+    assert "不是可读取的电子表格" in html and "Cannot detect" not in html
+    assert 'data-testid="import-errors"' not in html  # no table with a “row 0”
+    assert "：</div>" not in html  # no dangling colon where a library's detail was
+
+    upload = io.BytesIO(
+        library_workbook([library_row("一"), library_row("二", eligibility="从业人数 >=")])
+    )
+    upload.name = "measures.xlsx"
+    html = admin.post("/policies/library/import/", {"file": upload}).content.decode()
+    rows = re.findall(r'<td class="num">(\d+)</td>', html.split('data-testid="import-errors"')[1])
+    assert rows == ["3"]  # the second data row, under the header
+    assert "规则不完整" in html and not Measure.objects.exists()

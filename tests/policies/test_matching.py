@@ -110,8 +110,9 @@ def test_a_pair_that_stops_qualifying_keeps_its_workflow_only_if_it_has_one(sett
 
 def test_documents_out_of_force_are_not_matched(setting):
     w = setting
+    # Expired before the zone's as-of date (its latest month's end, 2020-06-30).
     measure(
-        document(w, "province", area=w.sichuan, valid_to=dt.date(2020, 6, 30)), "employees >= 5"
+        document(w, "province", area=w.sichuan, valid_to=dt.date(2020, 6, 29)), "employees >= 5"
     )
     services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
     assert not Entitlement.objects.exists()
@@ -263,7 +264,8 @@ def test_an_expired_document_keeps_its_pairs_but_takes_no_new_firms(setting):
     doc = document(w, "province", area=w.sichuan)
     m = measure(doc, "employees >= 5")
     Entitlement.objects.filter(enterprise=w.firm_a, measure=m).update(state="applied")
-    services.document_update(actor=SYSTEM, document=doc, valid_to=dt.date(2020, 6, 30))
+    # expired on the zone's as-of date (2020-06-30: its latest month's end)
+    services.document_update(actor=SYSTEM, document=doc, valid_to=dt.date(2020, 6, 29))
     left = dict(Entitlement.objects.values_list("enterprise_id", "state"))
     assert left == {w.firm_a.pk: "applied", w.firm_a2.pk: "identified"}
     leader = w.users["leader"]

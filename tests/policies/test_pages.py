@@ -46,14 +46,17 @@ def test_the_firm_page_shows_each_benefit_with_the_firms_own_values(setting, cli
     html = page.content.decode()
     assert page.status_code == 200
     assert "稳岗" in html and "大企业贴息" in html
-    # the condition with the firm's value, the estimate, and the missing fact named
-    assert "employees &gt;= 20" in html and '<strong class="">50 人</strong>' in html
+    # the condition as a sentence with the firm's own value (never the rule's code), the
+    # estimate, and the missing fact named
+    assert "本月末用工人数不少于 20 人：贵企业为 50 人" in html
+    assert "employees &gt;=" not in html and "employees" not in html
     assert "5.00" in html
     assert 'data-testid="group-undetermined"' in html and "累计营收同比" in html
     # firm_a2 (10 employees) does not qualify for 大企业贴息: listed with the failed condition
     other = client_for(w.users["leader"]).get(f"/policies/firms/{w.firm_a2.pk}/").content.decode()
     not_eligible = other.split('data-testid="group-not-eligible"')[1]
-    assert "大企业贴息" in not_eligible and "10 人" in not_eligible and "✗" in not_eligible
+    assert "大企业贴息" in not_eligible and "✗" in not_eligible
+    assert "本月末用工人数不少于 20 人：该企业为 10 人" in not_eligible  # an official reads it
 
 
 @pytest.mark.parametrize("role", ["leader", "city_leader", "officer", "enterprise"])
@@ -92,8 +95,8 @@ def test_an_officer_moves_a_benefit_along_and_every_step_is_stamped(setting, cli
 
     # approval without an amount: refused with the field named, nothing changes
     response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved"})
-    assert response.status_code == 400
-    assert 'data-testid="move-errors"' in response.content.decode()
+    assert response.status_code == 302 and response["Location"].endswith(f"#e{e.pk}")
+    assert 'data-testid="move-errors"' in officer.get(response["Location"]).content.decode()
     e.refresh_from_db()
     assert e.state == "notified" and EntitlementEvent.objects.filter(entitlement=e).count() == 1
 
@@ -111,6 +114,10 @@ def test_an_officer_moves_a_benefit_along_and_every_step_is_stamped(setting, cli
     page = officer.get(f"/policies/firms/{w.firm_a.pk}/").content.decode()
     received = page.split('data-testid="group-received"')[1]
     assert "稳岗" in received and "4.50" in received
+    # amounts carry their unit on the benefit (approved, received, and in its history)
+    assert '<strong data-testid="received">4.50</strong> 万元' in received
+    assert '<strong data-testid="approved">4.50</strong> 万元' in received
+    assert "· 4.50 万元 ·" in received
 
 
 def test_a_move_out_of_turn_is_refused_with_the_reason(setting, client_for):
@@ -121,10 +128,10 @@ def test_a_move_out_of_turn_is_refused_with_the_reason(setting, client_for):
         f"/policies/entitlements/{e.pk}/move/",
         {"to": "disbursed", "amount_wan": "1", "on": "2020-08-01"},
     )
-    assert response.status_code == 400
-    assert "之后不能直接" in response.content.decode()
+    assert response.status_code == 302
+    assert "之后不能直接" in officer.get(response["Location"]).content.decode()
     response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "nonsense"})
-    assert response.status_code == 400
+    assert response.status_code == 302
     e.refresh_from_db()
     assert e.state == "identified"
 
@@ -135,8 +142,17 @@ def test_a_refused_step_is_said_at_the_top_and_a_reload_goes_back_to_the_firm(wo
     e = Entitlement.objects.get(measure=m, enterprise=world.firm_a)
     officer = client_for(world.users["officer"])
     response = officer.post(f"/policies/entitlements/{e.pk}/move/", {"to": "approved"})
-    html = response.content.decode()
-    assert response.status_code == 400 and 'role="alert"' in html and f"e{e.pk}" in html
+    # back on the benefit (not left on the POST URL), the reason beside it and at the top
+    assert response.status_code == 302
+    assert response["Location"] == f"/policies/firms/{world.firm_a.pk}/#e{e.pk}"
+    page = officer.get(response["Location"])
+    html = page.content.decode()
+    card = html.split(f'data-testid="entitlement-{e.pk}"')[1]
+    assert 'data-testid="move-errors"' in card and "data-scroll-to" in html
+    said = [str(message) for message in page.context["messages"]]
+    assert len(said) == 1 and m.title in said[0] and "之后不能直接" in said[0]
+    # shown once: a reload of the firm page is clean
+    assert 'data-testid="move-errors"' not in officer.get(response["Location"]).content.decode()
     reload = officer.get(f"/policies/entitlements/{e.pk}/move/")
     assert reload.status_code == 302 and reload["Location"].endswith(f"#e{e.pk}")
 
@@ -149,7 +165,8 @@ def test_the_firm_declines_but_may_not_tell_itself(setting, client_for):
     assert 'data-testid="move-notified"' not in page
     assert firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "notified"}).status_code == 403
     response = firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "declined"})
-    assert response.status_code == 400  # a reason is needed
+    assert response.status_code == 302  # a reason is needed: said beside the benefit
+    assert 'data-testid="move-errors"' in firm.get(response["Location"]).content.decode()
     firm.post(f"/policies/entitlements/{e.pk}/move/", {"to": "declined", "note": "不需要"})
     e.refresh_from_db()
     assert (e.state, e.reason) == ("declined", "不需要")

@@ -85,7 +85,8 @@ def test_rules_evaluate_as_written(source, expected):
         ("round(employees, 1.5)", "round_places", 17),
         ('industry_section in "C"', "expected", 20),
         ("employees > 1 employees", "trailing", 14),
-        ("雇员 > 3", "unexpected_char", 0),
+        ("雇员 > 3", "unknown_fact", 0),  # a Chinese word: a name, and no fact is called so
+        ("employees > 3 且", "unexpected_end", 15),
     ],
 )
 def test_bad_rules_are_refused_with_a_position(source, code, position):

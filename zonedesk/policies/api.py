@@ -4,7 +4,6 @@ next step, and a zone's 一条不漏 / 应享尽享 coverage."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -15,12 +14,13 @@ from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import ConflictOut
+from zonedesk.enterprises.access import is_member
 from zonedesk.enterprises.selectors import enterprise_get, enterprise_scope
 from zonedesk.monitoring.selectors import latest_period_of
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.models import Area
 from zonedesk.org.selectors import zone_get
-from zonedesk.policies import access, imports, rules, selectors, services
+from zonedesk.policies import access, imports, rules, selectors, services, wording
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 from zonedesk.policies.schemas import (
     CoverageOut,
@@ -50,11 +50,13 @@ router = Router(tags=["policies"])
 CENT = Decimal("0.01")
 
 
-def _conditions(explanation) -> list[dict]:
-    """The conditions as JSON: a figure that cannot exist is null, the condition marked."""
+def _conditions(explanation, member: bool = False) -> list[dict]:
+    """The conditions as JSON: a figure that cannot exist is null, the condition marked; each
+    with its sentence and the firm's value (what a firm reads: never the code in `text`)."""
     return [
         {
             "text": c.text,
+            "sentence": wording.condition_text(c, member=member),
             "outcome": c.outcome,
             "values": {k: None if v is rules.NOT_APPLICABLE else v for k, v in c.values.items()},
             "not_applicable": c.not_applicable,
@@ -63,7 +65,7 @@ def _conditions(explanation) -> list[dict]:
     ]
 
 
-def _out(e: Entitlement, explanation=None, reason: str = "") -> dict:
+def _out(e: Entitlement, explanation=None, reason: str = "", member: bool = False) -> dict:
     m = e.measure
     return {
         "id": e.pk,
@@ -82,9 +84,10 @@ def _out(e: Entitlement, explanation=None, reason: str = "") -> dict:
         "disbursed_wan": e.disbursed_wan,
         "disbursed_on": e.disbursed_on,
         "rule": e.rule_version.eligibility,
+        "rule_sentence": wording.rule_text(e.rule_version.eligibility),
         "rule_version": e.rule_version.number,
         "facts_of": e.period.strftime("%Y-%m"),
-        "conditions": _conditions(explanation) if explanation else [],
+        "conditions": _conditions(explanation, member) if explanation else [],
         "reason": reason,
     }
 
@@ -96,8 +99,9 @@ def list_entitlements(request, pk: int):
     enterprise = enterprise_get(request.user, pk=pk)
     if enterprise is None:
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
+    member = is_member(request.user, enterprise)
     return [
-        _out(f.entitlement, f.explanation, f.reason)
+        _out(f.entitlement, f.explanation, f.reason, member)
         for f in selectors.firm_entitlements(request.user, enterprise=enterprise)
     ]
 
@@ -112,6 +116,7 @@ def list_other_measures(request, pk: int):
     if enterprise is None:
         raise NotFound(_("No enterprise with id %(id)d.") % {"id": pk})
     period = latest_period_of(enterprise_scope(request.user).filter(pk=enterprise.pk))
+    member = is_member(request.user, enterprise)
     return [
         {
             "measure_id": v.measure.pk,
@@ -125,7 +130,8 @@ def list_other_measures(request, pk: int):
             "not_applicable_facts": sorted(v.explanation.not_applicable),
             "missing_facts": sorted(v.explanation.missing),
             "rule": v.measure.current.eligibility,
-            "conditions": _conditions(v.explanation),
+            "rule_sentence": wording.rule_text(v.measure.current.eligibility),
+            "conditions": _conditions(v.explanation, member),
         }
         for v in selectors.firm_other_measures(request.user, enterprise=enterprise, period=period)
     ]
@@ -275,6 +281,12 @@ def _document_out(d: PolicyDocument, *, measures=None) -> dict:
     return out
 
 
+def _with_validity(request, out: dict, document: PolicyDocument) -> dict:
+    """A document's or measure's detail with its validity on the caller's as-of date."""
+    as_of = selectors.viewer_as_of(request.user)
+    return out | {"validity": as_of.status(document), "as_of": as_of.date}
+
+
 def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
     d = document or m.document
     current = m.current
@@ -292,7 +304,11 @@ def _measure_out(m: Measure, *, document=None, versions: bool = False) -> dict:
         "materials": m.materials,
         "firm_statuses": m.firm_statuses,
         "eligibility": current.eligibility if current else "",
+        "eligibility_sentence": wording.rule_text(current.eligibility) if current else "",
         "benefit": current.benefit if current else "",
+        "benefit_sentence": (
+            wording.rule_text(current.benefit, condition=False) if current else ""
+        ),
         "rule_version": current.number if current else None,
         "version": m.version,
     }
@@ -341,7 +357,9 @@ def _document(request, pk: int) -> PolicyDocument:
 def get_document(request, pk: int):
     """One document with its measures and their current rules."""
     document = _document(request, pk)
-    return _document_out(document, measures=list(document.measures.all()))
+    return _with_validity(
+        request, _document_out(document, measures=list(document.measures.all())), document
+    )
 
 
 def _document_values(request, fields: dict) -> dict:
@@ -372,7 +390,12 @@ def create_document(request, payload: DocumentIn):
     values.setdefault("area", None)
     values.setdefault("zone", None)
     document = services.document_create(actor=request.user, **values)
-    return Status(201, _document_out(_document(request, document.pk), measures=[]))
+    return Status(
+        201,
+        _with_validity(
+            request, _document_out(_document(request, document.pk), measures=[]), document
+        ),
+    )
 
 
 @router.patch("/policies/documents/{int:pk}", response={200: DocumentDetailOut, 409: ConflictOut})
@@ -385,7 +408,9 @@ def update_document(request, pk: int, payload: DocumentPatch):
         actor=request.user, document=document, expected_version=version, **values
     )
     document = _document(request, pk)
-    return _document_out(document, measures=list(document.measures.all()))
+    return _with_validity(
+        request, _document_out(document, measures=list(document.measures.all())), document
+    )
 
 
 @router.get("/policies/measures", response=list[MeasureOut])
@@ -409,7 +434,10 @@ def _measure(request, pk: int) -> Measure:
 @router.get("/policies/measures/{int:pk}", response=MeasureDetailOut)
 def get_measure(request, pk: int):
     """One measure with its current rules and every earlier version."""
-    return _measure_out(_measure(request, pk), versions=True)
+    found_measure = _measure(request, pk)
+    return _with_validity(
+        request, _measure_out(found_measure, versions=True), found_measure.document
+    )
 
 
 @router.post("/policies/documents/{int:pk}/measures", response={201: MeasureDetailOut})
@@ -418,7 +446,10 @@ def create_measure(request, pk: int, payload: MeasureIn):
     measure = services.measure_create(
         actor=request.user, document=_document(request, pk), **payload.dict()
     )
-    return Status(201, _measure_out(_measure(request, measure.pk), versions=True))
+    created = _measure(request, measure.pk)
+    return Status(
+        201, _with_validity(request, _measure_out(created, versions=True), created.document)
+    )
 
 
 @router.patch("/policies/measures/{int:pk}", response={200: MeasureDetailOut, 409: ConflictOut})
@@ -436,7 +467,10 @@ def update_measure(request, pk: int, payload: MeasurePatch):
     services.measure_update(
         actor=request.user, measure=_measure(request, pk), expected_version=version, **fields
     )
-    return _measure_out(_measure(request, pk), versions=True)
+    found_measure = _measure(request, pk)
+    return _with_validity(
+        request, _measure_out(found_measure, versions=True), found_measure.document
+    )
 
 
 @router.post("/policies/rules/check", response=RulePreviewOut)
@@ -456,9 +490,12 @@ def check_rules(request, payload: RuleCheckIn):
                 {"period": [_("Not a month: write YYYY-MM, e.g. 2020-06.")]}
             ) from exc
     else:
-        period = latest_period_of(enterprise_scope(request.user).filter(zone=zone)) or Period.of(
-            timezone.localdate()
-        )
+        period = None  # each firm on its own latest month, as matching decides it
+    document = None
+    if payload.document_id is not None:
+        document = selectors.document_get(request.user, payload.document_id)
+        if document is None:
+            raise NotFound(_("No document with id %(id)d.") % {"id": payload.document_id})
     preview = selectors.rule_preview(
         request.user,
         zone=zone,
@@ -466,13 +503,17 @@ def check_rules(request, payload: RuleCheckIn):
         eligibility=payload.eligibility,
         benefit=payload.benefit,
         firm_statuses=payload.firm_statuses,
+        document=document,
     )
     if preview.errors:
         raise ValidationFailed(preview.errors)
+    as_of = preview.as_of
+    shown = period or as_of.period or Period.of(as_of.date)
     return {
-        **vars(preview),
+        **{k: v for k, v in vars(preview).items() if k not in ("as_of", "errors")},
         "estimated_wan": preview.estimated_wan.quantize(CENT),
-        "period": str(period),
+        "period": str(shown),
+        "as_of": as_of.date,
     }
 
 

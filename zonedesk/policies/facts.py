@@ -7,6 +7,7 @@ of last year, read through monitoring's `figure_sums`). Three queries, whatever 
 firms.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,9 +27,16 @@ class FactDef:
     zh: str
     en: str
     unit: str = ""
+    # Other Chinese names a rule may use (the first Chinese name is the label's head, `short`).
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang.startswith("zh") else self.en
+
+    def short(self, lang: str = "zh") -> str:
+        """The label up to its explanation: “企业规模”, “size class”; the Chinese one is the
+        fact's name in a Chinese rule."""
+        return re.split(r"（|：|: | \(", self.label(lang), maxsplit=1)[0]
 
 
 _DEFS = [
@@ -45,7 +53,13 @@ _DEFS = [
         'industry division (two digits, e.g. "36")',
     ),
     FactDef("industry_code", Type.TEXT, "行业代码（登记的代码）", "industry code (as registered)"),
-    FactDef("above_designated_size", Type.BOOL, "规模以上企业", "above designated size"),
+    FactDef(
+        "above_designated_size",
+        Type.BOOL,
+        "规模以上企业",
+        "above designated size",
+        aliases=("规上企业",),
+    ),
     FactDef(
         "size_class",
         Type.TEXT,
@@ -53,13 +67,21 @@ _DEFS = [
         'size class: "large", "medium", "small", "micro" (national thresholds by industry, on last year\'s revenue and this month\'s employees; approximate where the standard uses assets)',
     ),
     FactDef("is_sme", Type.BOOL, "中小微企业", "small or medium-sized (incl. micro)"),
-    FactDef("employees", Type.NUMBER, "本月末用工人数", "employees at the month's end", "人"),
+    FactDef(
+        "employees",
+        Type.NUMBER,
+        "本月末用工人数",
+        "employees at the month's end",
+        "人",
+        aliases=("从业人数", "用工人数"),
+    ),
     FactDef(
         "employees_yoy",
         Type.NUMBER,
         "用工人数同比（如 -10% 写作 -10%）",
         "employees, change on a year earlier",
         "%",
+        aliases=("从业人数同比",),
     ),
     FactDef("output_month_wan", Type.NUMBER, "本月产值", "output value this month", "万元"),
     FactDef(
@@ -69,7 +91,14 @@ _DEFS = [
         "output this month, change on a year earlier",
         "%",
     ),
-    FactDef("output_ytd_wan", Type.NUMBER, "本年累计产值", "output value, year to date", "万元"),
+    FactDef(
+        "output_ytd_wan",
+        Type.NUMBER,
+        "本年累计产值",
+        "output value, year to date",
+        "万元",
+        aliases=("累计产值",),
+    ),
     FactDef(
         "output_ytd_yoy",
         Type.NUMBER,
@@ -78,7 +107,12 @@ _DEFS = [
         "%",
     ),
     FactDef(
-        "output_last_year_wan", Type.NUMBER, "上年全年产值", "output value of last year", "万元"
+        "output_last_year_wan",
+        Type.NUMBER,
+        "上年全年产值",
+        "output value of last year",
+        "万元",
+        aliases=("上年产值",),
     ),
     FactDef(
         "revenue_month_wan",
@@ -86,6 +120,7 @@ _DEFS = [
         "本月主营业务收入",
         "main business revenue this month",
         "万元",
+        aliases=("本月营收", "本月营业收入"),
     ),
     FactDef(
         "revenue_ytd_wan",
@@ -93,6 +128,7 @@ _DEFS = [
         "本年累计主营业务收入",
         "main business revenue, year to date",
         "万元",
+        aliases=("累计营收", "本年累计营业收入"),
     ),
     FactDef(
         "revenue_ytd_yoy",
@@ -107,22 +143,32 @@ _DEFS = [
         "上年全年主营业务收入",
         "main business revenue of last year",
         "万元",
+        aliases=("上年营收", "上年全年营业收入"),
     ),
     FactDef("days_halted", Type.NUMBER, "本月停产天数", "days halted this month", "天"),
-    FactDef("days_halted_ytd", Type.NUMBER, "本年累计停产天数", "days halted, year to date", "天"),
+    FactDef(
+        "days_halted_ytd",
+        Type.NUMBER,
+        "本年累计停产天数",
+        "days halted, year to date",
+        "天",
+        aliases=("本年停产天数",),
+    ),
     FactDef(
         "export_share",
         Type.NUMBER,
         "本年出口交货值占营收比重",
         "export deliveries as a share of revenue, year to date",
         "%",
+        aliases=("出口占比",),
     ),
     FactDef("new_this_year", Type.BOOL, "本年新投产", "started production this year"),
     FactDef(
         "status",
         Type.TEXT,
-        '状态："producing" 在产、"halted" 停产、"construction" 在建、"closed" 关闭',
+        '企业状态："producing" 在产、"halted" 停产、"construction" 在建、"closed" 关闭',
         'status: "producing", "halted", "construction", "closed"',
+        aliases=("状态",),
     ),
     FactDef("zone_code", Type.TEXT, "所在园区代码", "zone code"),
     FactDef(
@@ -155,9 +201,58 @@ CHOICES: dict[str, frozenset[str]] = {
 }
 
 
+# Every fact's Chinese names (its short label first, then its aliases) -> its name: a rule may
+# be written with either (从业人数 >= 100 且 本年停产天数 >= 45); both give the same tree.
+NAMES: dict[str, str] = {
+    zh: f.name for f in _DEFS for zh in dict.fromkeys((f.short("zh"), *f.aliases))
+}
+# The words for coded values, in sentences (words.describe).
+VALUE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "size_class": {
+        "large": ("大型", "large"),
+        "medium": ("中型", "medium-sized"),
+        "small": ("小型", "small"),
+        "micro": ("微型", "micro"),
+    },
+    "status": {
+        "producing": ("在产", "producing"),
+        "halted": ("停产", "halted"),
+        "construction": ("在建", "under construction"),
+        "closed": ("关闭", "closed"),
+    },
+}
+# What a sentence calls each fact (rules.describe).
+VOCABULARY: dict[str, rules.Term] = {
+    f.name: rules.Term(f.short("zh"), f.short("en"), f.unit, VALUE_WORDS.get(f.name, {}))
+    for f in _DEFS
+}
+
+
 def compile_rule(source: str, *, result: Type):
-    """A rule as its author writes it, held to the registry (types, shares, codes)."""
-    return rules.compile_rule(source, TYPES, result=result, shares=SHARES, choices=CHOICES)
+    """A rule as its author writes it (English or Chinese names), held to the registry (types,
+    shares, codes)."""
+    return rules.compile_rule(
+        source, TYPES, result=result, shares=SHARES, choices=CHOICES, names=NAMES
+    )
+
+
+def parse_rule(source: str) -> rules.Node:
+    """A stored rule's tree (in either spelling), for explaining it to one firm."""
+    return rules.parse(source, NAMES)
+
+
+def sentence(source_or_tree, lang: str = "zh", *, condition: bool = True) -> str:
+    """A rule (its text or its tree) as the sentence people read, never its code; a rule that
+    no longer parses is shown as written."""
+    tree = source_or_tree
+    if isinstance(source_or_tree, str):
+        if not source_or_tree.strip():
+            return ""
+        try:
+            tree = parse_rule(source_or_tree)
+        except rules.RuleError:
+            return source_or_tree
+    return rules.describe(tree, VOCABULARY, lang, condition=condition)
 
 
 # What the facts read of a firm's registry entry, its zone and its county, in this order. The

@@ -27,11 +27,10 @@ STAFF, FIRM, EITHER = "staff", "firm", "either"
 
 
 def in_force(document: PolicyDocument, today: dt.date | None = None) -> bool:
-    """Whether the document applies today (its last day included)."""
-    today = today or timezone.localdate()
-    return document.valid_from <= today and (
-        document.valid_to is None or today <= document.valid_to
-    )
+    """Whether the document applies on a date (its last day included), by default today."""
+    from zonedesk.policies.asof import IN_FORCE, validity
+
+    return validity(document, today or timezone.localdate()) == IN_FORCE
 
 
 def _by_application(entitlement: Entitlement) -> str | None:
@@ -41,7 +40,16 @@ def _by_application(entitlement: Entitlement) -> str | None:
 
 
 def _in_force(entitlement: Entitlement) -> str | None:
-    if not in_force(entitlement.measure.document):
+    """In force on the as-of date of the firm's zone (asof), the date it was decided on."""
+    from zonedesk.policies.asof import NOT_YET, firm_as_of
+
+    as_of = firm_as_of(entitlement.enterprise)
+    status = as_of.status(entitlement.measure.document)
+    if status == NOT_YET:
+        return _("The measure is not yet in force on %(date)s: firms cannot be told of it.") % {
+            "date": as_of.date.isoformat()
+        }
+    if status != "in_force":
         return _("The measure is no longer in force: firms cannot be told of it.")
     return None
 

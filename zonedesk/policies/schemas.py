@@ -9,7 +9,11 @@ from zonedesk.core.schemas import VERSION_HELP, InputSchema, Wan, version_in
 
 
 class ConditionOut(Schema):
-    text: str
+    text: str = Field(description="the condition as written in the rule (code, for tools)")
+    sentence: str = Field(
+        description="the condition in words with the firm's own value, in the request's "
+        "language: what a firm reads (e.g. 本年累计停产天数不少于 45 天：贵企业为 46 天)"
+    )
     outcome: bool | None
     values: dict = Field(description="fact -> the firm's value; null: missing or cannot exist")
     not_applicable: bool = Field(
@@ -33,7 +37,8 @@ class EntitlementOut(Schema):
     approved_wan: Decimal | None
     disbursed_wan: Decimal | None
     disbursed_on: dt.date | None
-    rule: str
+    rule: str = Field(description="the rule as written (code, for tools)")
+    rule_sentence: str = Field(description="the rule in words: what a firm reads")
     rule_version: int
     facts_of: str
     conditions: list[ConditionOut]
@@ -53,7 +58,8 @@ class VerdictOut(Schema):
     reason: str = Field(description="the firm's status, or the figures that cannot exist")
     not_applicable_facts: list[str]
     missing_facts: list[str]
-    rule: str
+    rule: str = Field(description="the rule as written (code, for tools)")
+    rule_sentence: str = Field(description="the rule in words: what a firm reads")
     conditions: list[ConditionOut]
 
 
@@ -151,8 +157,10 @@ class MeasureOut(Schema):
     department: str
     materials: str
     firm_statuses: list[str]
-    eligibility: str
+    eligibility: str = Field(description="the rule as written (English or Chinese names)")
+    eligibility_sentence: str = Field("", description="the rule in words")
     benefit: str
+    benefit_sentence: str = Field("", description="the benefit formula in words")
     rule_version: int | None
     version: int = Field(description=VERSION_HELP + " (A rule edit is a change too.)")
 
@@ -160,6 +168,13 @@ class MeasureOut(Schema):
 class DocumentDetailOut(DocumentOut):
     source_text: str
     measures: list[MeasureOut]
+    validity: str = Field(
+        description="in_force (在施), not_yet (未生效) or expired (已失效) on the as-of date"
+    )
+    as_of: dt.date = Field(
+        description="the as-of date of the caller's zone: its latest reported month's end "
+        "(never after today), or today without figures"
+    )
 
 
 class RuleVersionOut(Schema):
@@ -172,6 +187,13 @@ class RuleVersionOut(Schema):
 
 class MeasureDetailOut(MeasureOut):
     versions: list[RuleVersionOut]
+    validity: str = Field(
+        description="in_force (在施), not_yet (未生效) or expired (已失效) on the as-of date"
+    )
+    as_of: dt.date = Field(
+        description="the as-of date of the caller's zone: its latest reported month's end "
+        "(never after today), or today without figures"
+    )
 
 
 class DocumentFilterIn(Schema):
@@ -257,7 +279,14 @@ class RuleCheckIn(InputSchema):
         max_length=4,
         description="the firm statuses the measure applies to (the others count as not eligible)",
     )
-    period: str | None = Field(None, description="YYYY-MM; default: the latest with figures")
+    period: str | None = Field(
+        None,
+        description="YYYY-MM: every firm on this month; default: each firm on its own latest "
+        "month, as matching decides it",
+    )
+    document_id: int | None = Field(
+        None, description="the measure's document: whether it is in force on the as-of date"
+    )
 
 
 class RulePreviewOut(Schema):
@@ -266,8 +295,15 @@ class RulePreviewOut(Schema):
     undetermined: int
     not_applicable: int
     not_eligible: int
+    no_figures: int = Field(0, description="firms with no figures yet: not decided")
     estimated_wan: Decimal
-    period: str
+    period: str = Field(description="the zone's latest month with figures (or the one asked)")
+    as_of: dt.date = Field(description="the zone's as-of date (its latest month's end, or today)")
+    document_status: str = Field(
+        "in_force",
+        description="in_force, not_yet or expired on the as-of date: a save matches no firm "
+        "unless in_force",
+    )
 
 
 class ImportSummaryOut(Schema):

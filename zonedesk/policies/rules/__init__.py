@@ -20,7 +20,13 @@ Grammar (lowest precedence first):
     primary  := number ["%"] | string | true | false | name | name "(" args ")"
               | "(" expr ")" | list
     list     := "[" [expr ("," expr)*] "]"
-≥ ≤ ≠ and Chinese quotes “…” are accepted too. Numbers are IEEE floats in both evaluators
+≥ ≤ ≠ × ÷, full-width operators and Chinese quotes “…” are accepted too, and so are Chinese words:
+且/并且 (and), 或/或者 (or), 非 (not), 属于 (in), 不属于 (not in), the functions' Chinese names
+(较小值 较大值 绝对值 四舍五入 如果) and, given `names` (facts.NAMES), the facts' Chinese names:
+
+    从业人数 >= 100 且 本年累计停产天数 >= 45
+
+parses to the same tree as `employees >= 100 and days_halted_ytd >= 45`. Numbers are IEEE floats in both evaluators
 (the same operations in the same order, so they agree to the bit); amounts are rounded to
 Decimal cents by the caller.
 
@@ -38,7 +44,8 @@ outcome, not "may qualify"): `price_yoy <= -30%` for a firm with no base year, a
 employees >= 20` stays undetermined while employees are missing.
 
 The package follows the pipeline: `tokens` -> `parser` (to the tree of `nodes`) -> `checker` (against
-the facts, before storing) -> `explain` (one firm) or `evaluate` (every firm at once); the two
+the facts, before storing) -> `explain` (one firm) or `evaluate` (every firm at once), and `words`
+turns a tree into the sentence people read (never the code); the two
 evaluators are held together by the property test in tests/policies/test_rules.py.
 """
 
@@ -57,6 +64,7 @@ from zonedesk.policies.rules.explain import Condition, Explanation, explain
 from zonedesk.policies.rules.nodes import FUNCTIONS, NOT_APPLICABLE, Node, facts_used
 from zonedesk.policies.rules.parser import parse
 from zonedesk.policies.rules.tokens import Token, tokenize
+from zonedesk.policies.rules.words import Term, describe
 
 __all__ = [
     "FUNCTIONS",
@@ -71,10 +79,12 @@ __all__ = [
     "Explanation",
     "Node",
     "RuleError",
+    "Term",
     "Token",
     "Type",
     "check",
     "compile_rule",
+    "describe",
     "evaluate",
     "explain",
     "facts_used",

@@ -21,8 +21,9 @@ def _type_error(node: nodes.Node, what: str, expected: Type, actual: Type) -> Ru
 class _Checker:
     """One walk over a tree; each method returns the type of the node it is given."""
 
-    def __init__(self, facts, shares, choices):
+    def __init__(self, facts, shares, choices, names=None):
         self.facts, self.shares, self.choices = facts, shares, choices or {}
+        self.names = names or {}
 
     def expect(self, node: nodes.Node, what: str, expected: Type) -> None:
         t = self.visit(node)
@@ -33,16 +34,16 @@ class _Checker:
         """A fact compared with a literal: percentages for shares only, codes it can take."""
         if not isinstance(fact, nodes.Fact) or self.shares is None:
             return
-        name = fact.name
+        name, written = fact.name, fact.as_written
         sign, number = 1, value
         if isinstance(value, nodes.Neg) and isinstance(value.operand, nodes.Number):
             sign, number = -1, value.operand
         if isinstance(number, nodes.Number):
             if name in self.shares and not number.percent and number.value != 0:
                 example = f"{sign * number.value:g}%"
-                raise RuleError("share_literal", value.position, name=name, example=example)
+                raise RuleError("share_literal", value.position, name=written, example=example)
             if name not in self.shares and number.percent:
-                raise RuleError("not_share", value.position, name=name)
+                raise RuleError("not_share", value.position, name=written)
         elif (
             isinstance(value, nodes.Text)
             and name in self.choices
@@ -50,14 +51,17 @@ class _Checker:
         ):
             allowed = ", ".join(f'"{c}"' for c in sorted(self.choices[name]))
             raise RuleError(
-                "not_a_choice", value.position, name=name, value=value.value, allowed=allowed
+                "not_a_choice", value.position, name=written, value=value.value, allowed=allowed
             )
 
     def fact(self, node: nodes.Fact) -> Type:
         if node.name not in self.facts:
-            close = difflib.get_close_matches(node.name, list(self.facts), n=1)
+            # Suggest a name in the language the word is written in.
+            written = node.as_written
+            spellings = list(self.facts) if written.isascii() else list(self.names)
+            close = difflib.get_close_matches(written, spellings, n=1, cutoff=0.5)
             hint = (f"，是否指 {close[0]}？", f"; did you mean {close[0]}?") if close else ("", "")
-            raise RuleError("unknown_fact", node.position, name=node.name, hint=hint)
+            raise RuleError("unknown_fact", node.position, name=written, hint=hint)
         return self.facts[node.name]
 
     def visit(self, node: nodes.Node) -> Type:
@@ -140,6 +144,7 @@ def check(
     result: Type | None = None,
     shares: frozenset[str] | None = None,
     choices: Mapping[str, frozenset[str]] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Type:
     """The rule's type; RuleError for unknown facts and type errors. `result` demands a type
     (BOOL for an eligibility rule, NUMBER for a benefit estimate).
@@ -147,8 +152,9 @@ def check(
     Given the facts that are `shares` (changes and ratios, 0.3 = 30%) and the `choices` of
     coded text facts, a comparison of a fact with a literal is checked too: a share against a
     number not written as a percentage (`export_share >= 20`), a count against a percentage
-    (`employees >= 20%`), a code the fact never takes (`size_class == "smal"`)."""
-    t = _Checker(facts, shares, choices).visit(tree)
+    (`employees >= 20%`), a code the fact never takes (`size_class == "smal"`). `names`: the
+    facts' other spellings (Chinese), offered when an unknown word is close to one."""
+    t = _Checker(facts, shares, choices, names).visit(tree)
     if result is not None and t != result:
         raise _type_error(tree, "result", result, t)
     return t
@@ -161,8 +167,10 @@ def compile_rule(
     result: Type | None = None,
     shares: frozenset[str] | None = None,
     choices: Mapping[str, frozenset[str]] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> nodes.Node:
-    """Parse and check: the tree to store, or RuleError."""
-    tree = parse(source)
-    check(tree, facts, result=result, shares=shares, choices=choices)
+    """Parse and check: the tree to store, or RuleError. `names`: the facts' other spellings
+    (Chinese) -> their registry names; a rule in either spelling gives the same tree."""
+    tree = parse(source, names)
+    check(tree, facts, result=result, shares=shares, choices=choices, names=names)
     return tree

@@ -63,7 +63,7 @@ WHAT = {
     "condition": ("条件", "a condition"),
     "number_operand": ("运算的对象", "an operand of arithmetic"),
     "comparison": ("比较的两边", "both sides of a comparison"),
-    "logic": ("and/or/not 的对象", "an operand of and/or/not"),
+    "logic": ("且/或/非（and/or/not）的对象", "an operand of and/or/not"),
     "argument": ("函数参数", "a function argument"),
     "result": ("规则的结果", "the rule's result"),
 }

@@ -3,7 +3,7 @@
 import math
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zonedesk.policies.rules import nodes
 from zonedesk.policies.rules.nodes import NOT_APPLICABLE
@@ -81,6 +81,8 @@ class Condition:
     text: str  # the condition as written in the rule
     outcome: bool | None  # None: unknown (a fact is missing or cannot exist)
     values: dict  # fact -> the firm's value (None: missing; NOT_APPLICABLE: cannot exist)
+    # The condition's tree, for its sentence (words.describe): what a firm reads, never the code.
+    node: nodes.Node | None = field(default=None, compare=False, repr=False)
 
     @property
     def not_applicable(self) -> bool:
@@ -135,6 +137,7 @@ class _Explainer:
                 text=self.source[node.position : node.end] if self.source else "",
                 outcome=outcome,
                 values={name: self.facts.get(name) for name in sorted(used)},
+                node=node,
             )
         )
         return outcome

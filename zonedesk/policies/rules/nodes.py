@@ -27,7 +27,12 @@ class Bool(Node):
 
 @dataclass(frozen=True)
 class Fact(Node):
-    name: str
+    name: str  # the registry's name, however it was written
+    written: str = field(default="", compare=False, kw_only=True)  # as written (e.g. Chinese)
+
+    @property
+    def as_written(self) -> str:
+        return self.written or self.name
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,14 @@ class _NotApplicable:
 NOT_APPLICABLE = _NotApplicable()
 
 FUNCTIONS = {"min": (2, 8), "max": (2, 8), "abs": (1, 1), "round": (1, 2), "if": (3, 3)}
+# The functions' Chinese names.
+FUNCTION_NAMES = {
+    "较小值": "min",
+    "较大值": "max",
+    "绝对值": "abs",
+    "四舍五入": "round",
+    "如果": "if",
+}
 
 
 def facts_used(tree: Node) -> set[str]:

@@ -1,4 +1,10 @@
-"""Tokens to a syntax tree by recursive descent, following the grammar in the package docstring."""
+"""Tokens to a syntax tree by recursive descent, following the grammar in the package docstring.
+
+`names` maps the other spellings of facts (their Chinese names) to the names the registry knows,
+so a rule written in Chinese gives the same tree as the one written in English; the Fact node
+keeps the word as written (`written`, not compared) for messages that quote it."""
+
+from collections.abc import Mapping
 
 from zonedesk.policies.rules import nodes
 from zonedesk.policies.rules.errors import MAX_DEPTH, WHAT, RuleError
@@ -6,8 +12,9 @@ from zonedesk.policies.rules.tokens import Token, tokenize
 
 
 class _Parser:
-    def __init__(self, source: str):
+    def __init__(self, source: str, names: Mapping[str, str] | None = None):
         self.source = source
+        self.names = names or {}
         self.tokens = tokenize(source)
         self.i = 0
         self.depth = 0
@@ -25,7 +32,7 @@ class _Parser:
         tok = self.tok
         if tok.kind != kind:
             return False
-        return text is None or tok.text.lower() == text
+        return text is None or (tok.value if kind == "keyword" else tok.text.lower()) == text
 
     def expect_op(self, text: str, what: str) -> Token:
         if not self.at("op", text):
@@ -85,7 +92,7 @@ class _Parser:
             right = self.arith()
             return nodes.Compare(op, left, right, position=left.position, end=right.end)
         negated = False
-        if self.at("keyword", "not") and self.tokens[self.i + 1].text.lower() == "in":
+        if self.at("keyword", "not") and self.tokens[self.i + 1].value == "in":
             self.take()
             negated = True
         if self.at("keyword", "in"):
@@ -134,16 +141,21 @@ class _Parser:
         if tok.kind == "string":
             self.take()
             return nodes.Text(tok.value, position=tok.position, end=tok.position + len(tok.text))
-        if tok.kind == "keyword" and tok.text.lower() in ("true", "false"):
+        if tok.kind == "keyword" and tok.value in ("true", "false"):
             self.take()
             return nodes.Bool(
-                tok.text.lower() == "true", position=tok.position, end=tok.position + len(tok.text)
+                tok.value == "true", position=tok.position, end=tok.position + len(tok.text)
             )
         if tok.kind == "name":
             self.take()
             if self.at("op", "("):
                 return self.call(tok)
-            return nodes.Fact(tok.text, position=tok.position, end=tok.position + len(tok.text))
+            return nodes.Fact(
+                self.names.get(tok.text, tok.text),
+                written=tok.text,
+                position=tok.position,
+                end=tok.position + len(tok.text),
+            )
         if self.at("op", "("):
             self.take()
             node = self.expr()
@@ -166,7 +178,7 @@ class _Parser:
         return nodes.ListOf(tuple(items), position=start, end=end)
 
     def call(self, name: Token) -> nodes.Call:
-        fn = name.text.lower()
+        fn = nodes.FUNCTION_NAMES.get(name.text, name.text.lower())
         if fn not in nodes.FUNCTIONS:
             raise RuleError(
                 "unknown_function",
@@ -189,6 +201,7 @@ class _Parser:
         return nodes.Call(fn, tuple(args), position=name.position, end=end)
 
 
-def parse(source: str) -> nodes.Node:
-    """The syntax tree of a rule; RuleError (with a position) when it is not well formed."""
-    return _Parser(source).parse()
+def parse(source: str, names: Mapping[str, str] | None = None) -> nodes.Node:
+    """The syntax tree of a rule; RuleError (with a position) when it is not well formed.
+    `names`: other spellings of fact names (Chinese) -> the registry's names."""
+    return _Parser(source, names).parse()

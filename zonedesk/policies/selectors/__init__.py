@@ -32,6 +32,7 @@ from zonedesk.policies.selectors.entitlements import (
 )
 from zonedesk.policies.selectors.library import (
     RulePreview,
+    SavedOutcome,
     covering,
     document_get,
     document_scope,
@@ -42,6 +43,8 @@ from zonedesk.policies.selectors.library import (
     measures,
     measures_for,
     rule_preview,
+    saved_outcome,
+    viewer_as_of,
 )
 from zonedesk.policies.selectors.summary import LevelCount, SupportFacts, support
 
@@ -55,6 +58,7 @@ __all__ = [
     "LevelCount",
     "MeasureDecisions",
     "RulePreview",
+    "SavedOutcome",
     "SupportFacts",
     "Verdict",
     "actionable",
@@ -80,8 +84,10 @@ __all__ = [
     "open_counts",
     "open_entitlements",
     "rule_preview",
+    "saved_outcome",
     "status_reason",
     "support",
     "unclaimed_firms",
     "verdict_of",
+    "viewer_as_of",
 ]

@@ -5,15 +5,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
-from zonedesk.org.models import Role
-from zonedesk.policies import facts, rules
+from zonedesk.org.models import Role, Zone
+from zonedesk.policies import asof, facts, rules
 from zonedesk.policies.flows import IN_WORKFLOW
 from zonedesk.policies.models import Entitlement, Measure, PolicyDocument
 from zonedesk.policies.selectors.library import level_order, measures_for
@@ -29,13 +28,15 @@ OPEN = (
 )
 
 
-def actionable() -> Q:
+def actionable(zone_ids=None) -> Q:
     """Open pairs somebody can still act on: an identified one only while its measure is in
-    force (an expired package takes no new firms; its pairs still count in coverage)."""
-    today = timezone.localdate()
-    in_force = Q(measure__document__valid_from__lte=today) & (
-        Q(measure__document__valid_to__isnull=True) | Q(measure__document__valid_to__gte=today)
-    )
+    force on its firm's zone's as-of date (an expired package takes no new firms; its pairs
+    still count in coverage). `zone_ids`: the zones the pairs may be of (default: all)."""
+    if zone_ids is None:
+        zone_ids = Zone.objects.values_list("pk", flat=True)
+    in_force = Q(pk__in=[])
+    for on, ids in asof.by_date(zone_ids):
+        in_force |= Q(enterprise__zone_id__in=ids) & asof.in_force_q(on, "measure__document__")
     return ~Q(state=Entitlement.State.IDENTIFIED) | in_force
 
 
@@ -131,7 +132,7 @@ def firm_entitlements(user, *, enterprise, cache: dict | None = None) -> list[Fi
         e.enterprise = enterprise  # the caller's, with its zone: no query per row
         row = firm_facts(enterprise, Period.of(e.period), cache)
         source = e.rule_version.eligibility
-        explanation = rules.explain(rules.parse(source), row, source)
+        explanation = rules.explain(facts.parse_rule(source), row, source)
         reason = ""
         if e.decision == Entitlement.Decision.NOT_ELIGIBLE:  # lapsed: say why
             reason = verdict_of(enterprise, e.measure, explanation).reason
@@ -151,13 +152,14 @@ def entitlement_get(user, *, pk: int) -> Entitlement | None:
 def firm_other_measures(
     user, *, enterprise, period: Period | None, cache: dict | None = None
 ) -> list[Verdict]:
-    """The measures in force for the firm's zone that it does not qualify for, each with the
+    """The measures in force for the firm's zone (on its as-of date) that it does not qualify
+    for, each with the
     conditions it fails and the reason: not for firms of its status (closed, under
     construction), or not applicable (a figure it needs cannot exist for the firm). Computed on
     demand: such pairs are not stored."""
     if enterprise_scope(user).filter(pk=enterprise.pk).first() is None:
         return []
-    today = timezone.localdate()
+    today = asof.firm_as_of(enterprise).date  # the zone's as-of date
     stored = Entitlement.objects.filter(enterprise=enterprise).values("measure_id")
     measures = (
         measures_for(enterprise.zone)
@@ -174,7 +176,7 @@ def firm_other_measures(
         if period is None and enterprise.status in m.firm_statuses:
             continue
         source = m.current.eligibility
-        out.append(verdict_of(enterprise, m, rules.explain(rules.parse(source), row, source)))
+        out.append(verdict_of(enterprise, m, rules.explain(facts.parse_rule(source), row, source)))
     return out
 
 
@@ -188,8 +190,13 @@ def open_entitlements(
 ) -> QuerySet[Entitlement]:
     """Eligible pairs whose benefit is still on its way: an officer's own firms (mine) or every
     firm of the user's unit (or of one zone), oldest decision first within each firm."""
+    zones = (
+        [zone.pk]
+        if zone is not None
+        else enterprise_scope(user).order_by().values_list("zone_id", flat=True).distinct()
+    )
     qs = entitlement_scope(user).filter(
-        actionable(), decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN
+        actionable(zones), decision=Entitlement.Decision.ELIGIBLE, state__in=OPEN
     )
     if mine:
         qs = qs.filter(enterprise__officer=user)
@@ -215,7 +222,7 @@ def unclaimed_firms(user, *, zone, limit: int = 20) -> list[dict]:
     return list(
         entitlement_scope(user)
         .filter(
-            actionable(),
+            actionable([zone.pk]),
             enterprise__zone=zone,
             decision=Entitlement.Decision.ELIGIBLE,
             state__in=OPEN,
@@ -244,7 +251,9 @@ def firm_summary(user, *, enterprise) -> FirmSummary:
         .aggregate(
             eligible=Count("id", filter=eligible),
             undetermined=Count("id", filter=Q(decision=Entitlement.Decision.UNDETERMINED)),
-            open=Count("id", filter=eligible & Q(state__in=OPEN) & actionable()),
+            open=Count(
+                "id", filter=eligible & Q(state__in=OPEN) & actionable([enterprise.zone_id])
+            ),
             estimated=Sum("estimate_wan", filter=eligible),
             disbursed=Sum("disbursed_wan"),
         )

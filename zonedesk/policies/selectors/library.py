@@ -13,16 +13,18 @@ from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role, Zone
-from zonedesk.policies import facts, rules
+from zonedesk.policies import asof, facts, rules
+from zonedesk.policies.asof import AsOf, zone_as_of
 from zonedesk.policies.matching import cents_of
 from zonedesk.policies.models import (
     OPERATING,
+    Entitlement,
     Measure,
     PolicyDocument,
     RuleVersion,
     validate_firm_statuses,
 )
-from zonedesk.policies.services import compile_rules
+from zonedesk.policies.services import compile_rules, month_groups
 
 # --- the library ---------------------------------------------------------------------------------
 
@@ -193,14 +195,21 @@ def measures_for(zone) -> QuerySet[Measure]:
 
 @dataclass(frozen=True)
 class RulePreview:
-    """How many of a zone's firms a rule would decide which way, before it is saved."""
+    """How many of a zone's firms a rule would decide which way, before it is saved: each firm
+    on its own latest month, as a save decides them (services.month_groups), and the
+    document's validity on the zone's as-of date (asof), as a save matches."""
 
     firms: int = 0
     eligible: int = 0
     undetermined: int = 0
     not_applicable: int = 0  # the rule needs a figure that cannot exist for the firm
     not_eligible: int = 0  # a condition fails, or the measure is not for firms of its status
+    no_figures: int = 0  # operating firms with no figures yet: a save decides them not at all
     estimated_wan: Decimal = Decimal("0.00")
+    as_of: AsOf | None = None
+    # The document's validity on the as-of date (asof.IN_FORCE, NOT_YET, EXPIRED): a save
+    # matches no firm unless it is in force.
+    document_status: str = asof.IN_FORCE
     # field -> positioned messages (the counts are then 0)
     errors: dict[str, list[str]] = field(default_factory=dict)
 
@@ -208,19 +217,32 @@ class RulePreview:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def in_force(self) -> bool:
+        return self.document_status == asof.IN_FORCE
+
+    @property
+    def status_label(self) -> str:
+        return str(asof.STATUS_LABELS[self.document_status])
+
 
 def rule_preview(
     user,
     *,
     zone: Zone,
-    period: Period,
     eligibility: str,
     benefit: str = "",
     firm_statuses=OPERATING,
+    period: Period | None = None,
+    document: PolicyDocument | None = None,
 ) -> RulePreview:
     """The rules evaluated over the facts of the zone's firms that the user may see (nothing
     is stored), among the firms of `firm_statuses` (the others are not eligible); a rule that
-    does not compile gives its messages and zero counts."""
+    does not compile gives its messages and zero counts.
+
+    Each firm is decided on its own latest month, as a save decides it (`period`: every firm
+    on that month instead), on the zone's as-of date: with `document`, whether it is in force
+    then (if not, a save matches no firm, and the preview says so)."""
     try:
         validate_firm_statuses(list(firm_statuses))
     except DjangoValidationError as exc:
@@ -229,27 +251,93 @@ def rule_preview(
         tree, estimate_tree = compile_rules(eligibility, benefit)
     except ValidationFailed as exc:
         return RulePreview(errors=exc.errors)
-    table = facts.fact_table(enterprise_scope(user).filter(zone=zone), period)
-    n = len(table)
-    if not n:
-        return RulePreview()
-    decided = rules.evaluate(tree, table.columns, n)
-    in_scope = np.isin(table.columns["status"].values, list(firm_statuses))
-    eligible = in_scope & decided.known & decided.values.astype(bool)
-    unknown = in_scope & ~decided.known
-    may_true = decided.may_true if decided.may_true is not None else True
-    undetermined = unknown & may_true
-    not_applicable = unknown & ~undetermined
+    as_of = zone_as_of(zone)
+    status = as_of.status(document) if document is not None else asof.IN_FORCE
+    firms = enterprise_scope(user).filter(zone=zone)
+    groups = [(period, firms)] if period is not None else month_groups(firms, as_of.date)
+    counts = dict.fromkeys(("firms", "eligible", "undetermined", "not_applicable"), 0)
     total = Decimal("0.00")
-    if estimate_tree is not None:
-        estimate = rules.evaluate(estimate_tree, table.columns, n)
-        for i in np.flatnonzero(eligible & estimate.known):
-            total += cents_of(estimate.values[i]) or Decimal(0)
+    for month, group in groups:
+        table = facts.fact_table(group, month)
+        n = len(table)
+        if not n:
+            continue
+        decided = rules.evaluate(tree, table.columns, n)
+        in_scope = np.isin(table.columns["status"].values, list(firm_statuses))
+        eligible = in_scope & decided.known & decided.values.astype(bool)
+        unknown = in_scope & ~decided.known
+        may_true = decided.may_true if decided.may_true is not None else True
+        undetermined = unknown & may_true
+        counts["firms"] += n
+        counts["eligible"] += int(eligible.sum())
+        counts["undetermined"] += int(undetermined.sum())
+        counts["not_applicable"] += int((unknown & ~undetermined).sum())
+        if estimate_tree is not None:
+            estimate = rules.evaluate(estimate_tree, table.columns, n)
+            for i in np.flatnonzero(eligible & estimate.known):
+                total += cents_of(estimate.values[i]) or Decimal(0)
+    decided_firms = counts["firms"]
+    every = firms.count() if period is None else decided_firms
     return RulePreview(
-        firms=n,
-        eligible=int(eligible.sum()),
-        undetermined=int(undetermined.sum()),
-        not_applicable=int(not_applicable.sum()),
-        not_eligible=n - int(eligible.sum()) - int(unknown.sum()),
+        firms=every,
+        eligible=counts["eligible"],
+        undetermined=counts["undetermined"],
+        not_applicable=counts["not_applicable"],
+        not_eligible=decided_firms
+        - counts["eligible"]
+        - counts["undetermined"]
+        - counts["not_applicable"],
+        no_figures=every - decided_firms,
         estimated_wan=total,
+        as_of=as_of,
+        document_status=status,
     )
+
+
+@dataclass(frozen=True)
+class SavedOutcome:
+    """What a save of a measure stored for one zone's firms the user sees, on the zone's
+    as-of date: the same counts the preview gave, or why there are none."""
+
+    zone: Zone
+    as_of: AsOf
+    document_status: str
+    eligible: int
+    undetermined: int
+
+    @property
+    def in_force(self) -> bool:
+        return self.document_status == asof.IN_FORCE
+
+    @property
+    def status_label(self) -> str:
+        return str(asof.STATUS_LABELS[self.document_status])
+
+
+def saved_outcome(user, *, measure: Measure, zone: Zone) -> SavedOutcome:
+    """The stored decisions of the measure for the zone's firms the user sees (lapsed pairs,
+    kept for their benefit on its way, are not counted: the preview does not count them)."""
+    as_of = zone_as_of(zone)
+    pairs = Entitlement.objects.filter(
+        measure=measure, enterprise__in=enterprise_scope(user).filter(zone=zone)
+    )
+    counted = dict(pairs.values_list("decision").annotate(n=Count("id")).order_by())
+    return SavedOutcome(
+        zone=zone,
+        as_of=as_of,
+        document_status=as_of.status(measure.document),
+        eligible=counted.get(Entitlement.Decision.ELIGIBLE, 0),
+        undetermined=counted.get(Entitlement.Decision.UNDETERMINED, 0),
+    )
+
+
+def viewer_as_of(user) -> AsOf:
+    """The as-of date the library's badges use for this user: their firm's zone (an
+    enterprise user), their own zone, or the first zone of their area; today without one."""
+    from zonedesk.monitoring.selectors import zone_for
+
+    membership = EnterpriseMember.objects.filter(user=user).select_related("enterprise").first()
+    if membership is not None and user.has_role(Role.ENTERPRISE):
+        return zone_as_of(membership.enterprise.zone_id)
+    zone = zone_for(user)
+    return zone_as_of(zone) if zone is not None else zone_as_of(None)

@@ -22,12 +22,13 @@ from zonedesk.core.actors import Actor
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import selectors as figure_selectors
-from zonedesk.policies import bulk, facts, matching, rules
+from zonedesk.policies import asof, bulk, facts, matching, rules
 from zonedesk.policies.models import OPERATING, Entitlement, Measure, PolicyDocument
 from zonedesk.policies.services.rule_check import compile_rules
 
 
 def measures_in_force(today: dt.date):
+    """The measures whose document is in force on a date (a zone's as-of date: asof)."""
     return (
         Measure.objects.filter(current__isnull=False, document__valid_from__lte=today)
         .exclude(document__valid_to__lt=today)
@@ -88,7 +89,8 @@ def match(
     force: bool = False,
 ) -> MatchResult:
     """Decide every firm in `firms` (a queryset) against every measure in force (or those
-    given) on the facts of `period`; store the decisions in bulk.
+    given) on the facts of `period`; store the decisions in bulk. In force on `today`, or
+    (not given) on each firm's zone's as-of date (asof.zone_as_of).
 
     Only what changed is written: a pair whose decision, estimate, missing facts, rule version,
     month of facts and state are as stored is left alone (its `decided_at` says when it was last
@@ -100,7 +102,25 @@ def match(
     decisions are what deciding them would give (see MatchState). `force` decides them all;
     the eligible and undetermined counts of the result are those of the firms decided.
     """
-    today = today or timezone.localdate()
+    if today is None:
+        # Each zone's firms against the measures in force on the zone's as-of date.
+        groups = _by_as_of(firms)
+        if len(groups) != 1:
+            total = MatchResult()
+            for on, group in groups:
+                _add(
+                    total,
+                    match(
+                        actor=actor,
+                        firms=group,
+                        period=period,
+                        today=on,
+                        measures=measures,
+                        force=force,
+                    ),
+                )
+            return total
+        today = groups[0][0]
     every_measure = measures is None
     measures = list(measures if measures is not None else measures_in_force(today))
     result = MatchResult(measures=len(measures))
@@ -202,51 +222,77 @@ def firms_covered(document: PolicyDocument):
     return Enterprise.objects.filter(zone__area__code__startswith=document.scope_prefix)
 
 
-def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResult | None:
-    """Decide each firm on the facts of its own latest month (one columnar match per month).
+def _by_as_of(firms, today: dt.date | None = None) -> list[tuple[dt.date, object]]:
+    """The firms grouped by their zone's as-of date (all on `today` when it is given)."""
+    if today is not None:
+        return [(today, firms)]
+    zone_ids = set(firms.order_by().values_list("zone_id", flat=True).distinct())
+    groups = asof.by_date(zone_ids)
+    if len(groups) <= 1:
+        return [(groups[0][0] if groups else timezone.localdate(), firms)]
+    return [(on, firms.filter(zone_id__in=ids)) for on, ids in groups]
+
+
+def _add(total: MatchResult, result: MatchResult | None) -> MatchResult:
+    if result is None:
+        return total
+    total.firms += result.firms
+    total.measures = max(total.measures, result.measures)
+    total.eligible += result.eligible
+    total.undetermined += result.undetermined
+    total.not_applicable += result.not_applicable
+    for name in ("stored", "inserted", "updated", "removed", "decided"):
+        setattr(total, name, getattr(total, name) + getattr(result, name))
+    return total
+
+
+def month_groups(firms, on: dt.date) -> list[tuple[Period, object]]:
+    """The firms as they are decided: each on the facts of its own latest month.
 
     A firm with no figures is left out, unless its life explains why it has none: a site under
-    construction (or a closed firm) is decided on its registry entry, on the current month,
-    so that a measure for firms under construction reaches it."""
-    total = None
+    construction (or a closed firm) is decided on its registry entry, on the month of `on`
+    (the zone's as-of date), so that a measure for firms under construction reaches it. The
+    rule editor's preview groups firms the same way, so that it counts what a save stores."""
     groups = figure_selectors.firms_by_latest_month(firms)
     reported = Q(pk__in=[])
     for _period, group in groups:
         reported |= Q(pk__in=group.values("pk"))
     idle = firms.exclude(status__in=OPERATING).exclude(reported)
     if idle.exists():
-        groups.append((Period.of(today), Enterprise.objects.filter(pk__in=idle.values("pk"))))
-    for period, group in groups:
+        groups.append((Period.of(on), Enterprise.objects.filter(pk__in=idle.values("pk"))))
+    return groups
+
+
+def _match_each_month(*, actor: Actor, firms, today, measures=None) -> MatchResult | None:
+    """Decide each firm on the facts of its own latest month (month_groups)."""
+    total = None
+    for period, group in month_groups(firms, today):
         result = match(actor=actor, firms=group, period=period, today=today, measures=measures)
-        if total is None:
-            total = result
-            continue
-        total.firms += result.firms
-        total.eligible += result.eligible
-        total.undetermined += result.undetermined
-        total.not_applicable += result.not_applicable
-        for name in ("stored", "inserted", "updated", "removed"):
-            setattr(total, name, getattr(total, name) + getattr(result, name))
+        total = result if total is None else _add(total, result)
     return total
 
 
 def rematch_firms(*, actor: Actor, firms, today: dt.date | None = None) -> MatchResult | None:
     """Re-match firms after their figures or registry entry changed, each on the facts of its
     own latest reported month (a correction of an earlier month changes the year-to-date facts
-    of the later ones too; a firm that has not reported the month others have keeps its own).
+    of the later ones too; a firm that has not reported the month others have keeps its own),
+    against the measures in force on its zone's as-of date.
     Nothing to do without measures in force or figures, nor when no measure in force covers
     any of the firms and none of them holds a decision (a whole zone's import outside every
     document's scope would otherwise build its facts for nothing)."""
-    today = today or timezone.localdate()
-    in_force = list(measures_in_force(today))
-    if not in_force:
-        return None
-    if (
-        not _covers_any(in_force, firms)
-        and not Entitlement.objects.filter(enterprise__in=firms).exists()
-    ):
-        return None
-    return _match_each_month(actor=actor, firms=firms, today=today)
+    total = None
+    for on, group in _by_as_of(firms, today):
+        in_force = list(measures_in_force(on))
+        if not in_force:
+            continue
+        if (
+            not _covers_any(in_force, group)
+            and not Entitlement.objects.filter(enterprise__in=group).exists()
+        ):
+            continue
+        result = _match_each_month(actor=actor, firms=group, today=on)
+        total = result if total is None else _add(total, result)
+    return total
 
 
 def _covers_any(measures, firms) -> bool:
@@ -269,21 +315,25 @@ def rematch_measures(
     *, actor: Actor, measures, also_firms=None, today: dt.date | None = None
 ) -> MatchResult | None:
     """Re-match the firms the measures' documents cover (and `also_firms`, say those a
-    document no longer covers) after rules or documents changed. A measure no longer in force
-    is not re-matched: its pairs stay as they were decided (its coverage stays true), and
-    firms cannot be newly told of it (see flows.ENTITLEMENT)."""
-    today = today or timezone.localdate()
+    document no longer covers) after rules or documents changed, each zone's firms on its
+    as-of date. A measure not in force on a zone's date is not re-matched there: its pairs
+    stay as they were decided (its coverage stays true), and firms cannot be newly told of it
+    (see flows.ENTITLEMENT)."""
     measures = list(measures)
-    in_force = list(measures_in_force(today).filter(pk__in=[m.pk for m in measures]))
-    if not in_force:
-        return None
     covered = Q(pk__in=[])
-    for document in {m.document for m in in_force}:
+    for document in {m.document for m in measures}:
         covered |= Q(pk__in=firms_covered(document).values("pk"))
     firms = Enterprise.objects.filter(covered)
     if also_firms is not None:
         firms = Enterprise.objects.filter(covered | Q(pk__in=also_firms.values("pk")))
-    return _match_each_month(actor=actor, firms=firms, today=today, measures=in_force)
+    total = None
+    for on, group in _by_as_of(firms, today):
+        in_force = list(measures_in_force(on).filter(pk__in=[m.pk for m in measures]))
+        if not in_force:
+            continue  # not in force on these zones' date: their pairs stay as decided
+        result = _match_each_month(actor=actor, firms=group, today=on, measures=in_force)
+        total = result if total is None else _add(total, result)
+    return total
 
 
 def rematch_measure(

@@ -30,7 +30,7 @@ def compile_rules(
             trees.append(
                 facts.compile_rule(source, result=kind)
                 if authoring
-                else rules.compile_rule(source, facts.TYPES, result=kind)
+                else rules.compile_rule(source, facts.TYPES, result=kind, names=facts.NAMES)
             )
         except rules.RuleError as exc:
             errors[name] = [exc.message(lang)]

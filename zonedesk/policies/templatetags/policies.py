@@ -1,15 +1,13 @@
 """Template helpers of the policy pages: facts shown with their names and units, and the firm
 page's benefits card."""
 
-import re
-
 from django import template
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from zonedesk.core.templatetags.zd import count, pct, wan
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.policies import facts, rules, selectors
+from zonedesk.policies import asof, facts, rules, selectors, wording
 
 register = template.Library()
 
@@ -24,46 +22,61 @@ def fact_label(name: str) -> str:
 @register.filter
 def fact_short(name: str) -> str:
     """The description up to its explanation: “企业规模”, “size class”."""
-    return re.split(r"（|：|: | \(", fact_label(name), maxsplit=1)[0]
-
-
-# Coded values of text facts, as people read them.
-VALUE_LABELS = {
-    "size_class": {
-        "large": pgettext_lazy("size class", "large"),
-        "medium": pgettext_lazy("size class", "medium-sized"),
-        "small": pgettext_lazy("size class", "small"),
-        "micro": pgettext_lazy("size class", "micro"),
-    },
-    "status": dict(Enterprise.Status.choices),
-}
+    definition = facts.FACTS.get(name)
+    return definition.short(get_language() or "zh") if definition else name
 
 
 @register.filter
 def fact_value(value, name: str) -> str:
-    """A firm's value of a fact as people read it: 12.5% for a change, 1,234.00 万元 for money,
-    是/否 for yes-no, “missing” when the firm has not reported it."""
-    if value is None:
-        return _("missing")
-    if value is rules.NOT_APPLICABLE:
-        return _("none (no base year)")
-    definition = facts.FACTS.get(name)
-    unit = definition.unit if definition else ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if name in VALUE_LABELS and value in VALUE_LABELS[name]:
-        return str(VALUE_LABELS[name][value])
-    if unit == "%":
-        return pct(value)
-    if unit == "万元":
-        return _("%(value)s (10k yuan)") % {"value": wan(value)}
-    if unit == "人":
-        return _("%(value)s people") % {"value": count(int(value))}
-    if unit == "天":
-        return _("%(value)s days") % {"value": count(int(value))}
-    if isinstance(value, float) and value.is_integer():
-        return count(int(value))
-    return str(value)
+    """A firm's value of a fact as people read it (wording.fact_value)."""
+    return wording.fact_value(value, name)
+
+
+BADGE = {
+    asof.IN_FORCE: "bg-green-lt",
+    asof.NOT_YET: "bg-yellow-lt",
+    asof.EXPIRED: "bg-secondary-lt",
+}
+
+
+@register.simple_tag
+def validity_badge(document, as_of) -> str:
+    """在施 / 未生效 / 已失效: the document on the as-of date (asof), the date in its title."""
+    status = as_of.status(document)
+    title = _("on %(date)s, the as-of date (the latest reported month's end, or today)") % {
+        "date": as_of.date.isoformat()
+    }
+    return format_html(
+        '<span class="badge {}" data-testid="validity" data-status="{}" title="{}">{}</span>',
+        BADGE[status],
+        status,
+        title,
+        asof.STATUS_LABELS[status],
+    )
+
+
+@register.filter
+def fact_chinese_names(definition) -> str:
+    """The Chinese names a rule may call a fact by: its short label, then its aliases."""
+    return " / ".join(dict.fromkeys((definition.short("zh"), *definition.aliases)))
+
+
+@register.filter
+def rule_sentence(source: str) -> str:
+    """A stored eligibility rule as the sentence people read, never its code."""
+    return wording.rule_text(source or "")
+
+
+@register.filter
+def formula_sentence(source: str) -> str:
+    """A stored benefit formula in words."""
+    return wording.rule_text(source or "", condition=False)
+
+
+@register.simple_tag
+def condition_text(condition, member=False) -> str:
+    """A condition as it applies to a firm: the sentence and the firm's own value."""
+    return wording.condition_text(condition, member=bool(member))
 
 
 @register.filter

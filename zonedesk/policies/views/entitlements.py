@@ -41,7 +41,7 @@ def index(request):
     return redirect("policies:open")
 
 
-def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
+def _firm_context(request, enterprise, *, refused=None) -> dict:
     user = request.user
     cache = {}  # the firm's facts per month, computed once for the page
     rows = selectors.firm_entitlements(user, enterprise=enterprise, cache=cache)
@@ -55,7 +55,8 @@ def _firm_context(request, enterprise, *, form_for=None, form=None) -> dict:
     for f in rows:
         e = f.entitlement
         moves = services.next_moves(user, e)
-        item = (f, moves, form if form_for == e.pk else None, _state_help(e, member))
+        shown = refused if refused and refused.get("pk") == e.pk else None
+        item = (f, moves, shown, _state_help(e, member))
         if e.state == S.DISBURSED:
             groups["received"].append(item)
         elif e.state in (S.REJECTED, S.DECLINED):
@@ -104,20 +105,37 @@ def _state_help(e: Entitlement, member: bool) -> str:
     return ""
 
 
+REFUSED = "policies.refused_move"  # the session key of the last refused step, shown once
+
+
 @login_required
 def firm(request, pk: int):
     enterprise = found(enterprise_get(request.user, pk=pk))
-    return render(request, "policies/firm.html", _firm_context(request, enterprise))
+    refused = request.session.pop(REFUSED, None)
+    context = _firm_context(request, enterprise, refused=refused)
+    if refused:
+        context["focus"] = refused.get("pk")
+    return render(request, "policies/firm.html", context)
+
+
+def _errors(form) -> list[str]:
+    """A refused step's reasons as lines: the form's own, then each field's with its label."""
+    lines = [str(e) for e in form.non_field_errors()]
+    for field in form:
+        lines += [f"{field.label}: {e}" for e in field.errors]
+    return lines
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request, pk: int):
-    """The benefit's next step, from the firm page; a refused step re-shows the page with the
-    reason beside the benefit (scrolled to). A GET (a reload, a bookmark) goes to the benefit."""
+    """The benefit's next step, from the firm page. Either way the user goes back to the
+    benefit on the firm page: a refused step with its reasons beside the benefit (its form
+    open) and said at the top, never left on this URL. A GET (a bookmark) goes there too."""
     entitlement = found(selectors.entitlement_get(request.user, pk=pk))
+    back = reverse("policies:firm", args=[entitlement.enterprise_id]) + f"#e{pk}"
     if request.method == "GET":
-        return redirect(reverse("policies:firm", args=[entitlement.enterprise_id]) + f"#e{pk}")
+        return redirect(back)
     form = MoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -142,14 +160,19 @@ def move(request, pk: int):
                 _("“%(measure)s”: %(state)s.")
                 % {"measure": moved.measure.title, "state": moved.get_state_display()},
             )
-            return redirect(reverse("policies:firm", args=[moved.enterprise_id]) + f"#e{moved.pk}")
+            return redirect(back)
+    reasons = _errors(form)
+    request.session[REFUSED] = {
+        "pk": entitlement.pk,
+        "to": str(request.POST.get("to", ""))[:20],
+        "errors": reasons,
+    }
     messages.error(
         request,
-        _("“%(measure)s”: the step was not recorded; the reason is shown beside it.")
-        % {"measure": entitlement.measure.title},
+        _("“%(measure)s”: the step was not recorded: %(reasons)s")
+        % {"measure": entitlement.measure.title, "reasons": " ".join(reasons)},
     )
-    context = _firm_context(request, entitlement.enterprise, form_for=entitlement.pk, form=form)
-    return render(request, "policies/firm.html", context | {"focus": entitlement.pk}, status=400)
+    return redirect(back)
 
 
 def _open_filters(request) -> dict:

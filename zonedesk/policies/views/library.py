@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +14,9 @@ from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
-from zonedesk.monitoring.selectors import Scope, latest_period, zone_for
+from zonedesk.monitoring.selectors import zone_for
 from zonedesk.org.selectors import area_list, zone_list
-from zonedesk.policies import access, facts, imports, selectors, services
+from zonedesk.policies import access, asof, facts, imports, selectors, services
 from zonedesk.policies.forms import (
     DocumentForm,
     LibraryFilterForm,
@@ -43,7 +42,7 @@ def library(request):
         "measures": selectors.measures(request.user, q=q, level=level)[:50] if q else None,
         "can_edit": access.can_edit_library(request.user),
         "query": request.GET.urlencode(),
-        "today": timezone.localdate(),
+        "as_of": selectors.viewer_as_of(request.user),
     }
     return render(request, "policies/library.html", context)
 
@@ -59,6 +58,7 @@ def document(request, pk: int):
         "document": doc,
         "measures": doc.measures.all(),
         "can_edit": access.can_edit_document(request.user, area=doc.area, zone=doc.zone),
+        "as_of": selectors.viewer_as_of(request.user),
     }
     return render(request, "policies/document.html", context)
 
@@ -145,6 +145,7 @@ def _rule_context(request, form, document) -> dict:
         "document": document,
         "facts": [(name, f) for name, f in facts.FACTS.items()],
         "preview_zones": zones,
+        "preview_zone": request.POST.get("preview_zone", ""),
     }
 
 
@@ -167,10 +168,8 @@ def measure_create(request, pk: int):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Measure added; the firms it covers have been matched: %(title)s")
-                % {"title": measure.title},
+            _saved_message(
+                request, measure, _("Measure added: %(title)s.") % {"title": measure.title}
             )
             return redirect("policies:measure", pk=measure.pk)
     return render(
@@ -205,6 +204,7 @@ def measure(request, pk: int):
         "can_edit": refusal is None,
         # Said to those who edit the library elsewhere, so they know whom to ask.
         "edit_refusal": refusal if access.can_edit_library(request.user) else None,
+        "as_of": selectors.viewer_as_of(request.user),
     }
     return render(request, "policies/measure.html", context)
 
@@ -242,13 +242,10 @@ def measure_edit(request, pk: int):
             return render(request, "policies/measure_form.html", context, status=409)
         else:
             if saved.current_id != before:
-                messages.success(
-                    request,
-                    _("Saved: the rules are version %(n)d now, and the firms are re-matched.")
-                    % {"n": saved.current.number},
-                )
+                prefix = _("Saved: the rules are version %(n)d now.") % {"n": saved.current.number}
             else:
-                messages.success(request, _("Saved."))
+                prefix = _("Saved.")
+            _saved_message(request, saved, prefix)
             return redirect("policies:measure", pk=m.pk)
     context = _rule_context(request, form, doc) | {"measure": m}
     return render(
@@ -260,7 +257,8 @@ def measure_edit(request, pk: int):
 @require_POST
 def rule_check(request):
     """The rule editor's live check (htmx): positioned messages, or how many of a zone's firms
-    the rules would decide which way on its latest figures. Nothing is stored."""
+    the rules would decide which way, each on its latest figures, on the zone's as-of date,
+    and whether the document is in force then. Nothing is stored."""
     if not access.can_preview_rules(request.user):
         raise HttpForbidden
     eligibility = request.POST.get("eligibility", "")[:4000]
@@ -268,27 +266,79 @@ def rule_check(request):
     zone = zone_for(request.user, code=request.POST.get("preview_zone", "")) or zone_for(
         request.user
     )
+    document = None
+    raw_document = request.POST.get("preview_document", "")
+    if raw_document.isdigit():
+        document = selectors.document_get(request.user, int(raw_document))
     problems = (
         services.rule_problems(eligibility, benefit, get_language() or "zh-hans")
         if eligibility.strip() or benefit.strip()
         else []
     )
-    preview = period = None
-    if zone is not None and not problems and eligibility.strip():
-        period = latest_period(request.user, Scope.of_zone(zone))
-        if period is not None:
-            preview = selectors.rule_preview(
-                request.user,
-                zone=zone,
-                period=period,
-                eligibility=eligibility,
-                benefit=benefit,
-                firm_statuses=request.POST.getlist("firm_statuses")[:4] or OPERATING,
-            )
+    preview = as_of = None
+    if zone is not None:
+        as_of = asof.zone_as_of(zone)
+    if zone is not None and not problems and eligibility.strip() and as_of.from_figures:
+        preview = selectors.rule_preview(
+            request.user,
+            zone=zone,
+            eligibility=eligibility,
+            benefit=benefit,
+            firm_statuses=request.POST.getlist("firm_statuses")[:4] or OPERATING,
+            document=document,
+        )
     return render(
         request,
         "policies/partials/rule_check.html",
-        {"problems": problems, "preview": preview, "zone": zone, "period": period},
+        {
+            "problems": problems,
+            "preview": preview,
+            "zone": zone,
+            "as_of": as_of,
+            "period": as_of.period if as_of else None,
+            "eligibility": eligibility,
+        },
+    )
+
+
+def _saved_message(request, measure: Measure, prefix: str) -> None:
+    """After a save: what was stored for the preview's zone, on its as-of date, in the words
+    of the preview; plainly not "matched" when the document is not in force then."""
+    zone = zone_for(request.user, code=request.POST.get("preview_zone", "")) or zone_for(
+        request.user
+    )
+    if zone is None:
+        messages.success(request, prefix)
+        return
+    outcome = selectors.saved_outcome(request.user, measure=measure, zone=zone)
+    document = measure.document
+    values = {
+        "prefix": prefix,
+        "zone": zone.name,
+        "date": outcome.as_of.date.isoformat(),
+        "status": outcome.status_label,
+        "from": document.valid_from.isoformat(),
+        "to": document.valid_to.isoformat() if document.valid_to else _("open-ended"),
+        "eligible": outcome.eligible,
+        "undetermined": outcome.undetermined,
+    }
+    if not outcome.in_force:
+        messages.warning(
+            request,
+            _(
+                "%(prefix)s The document is %(status)s on %(date)s (the as-of date of "
+                "%(zone)s; valid %(from)s – %(to)s), so no firm is matched."
+            )
+            % values,
+        )
+        return
+    messages.success(
+        request,
+        _(
+            "%(prefix)s On %(date)s (the as-of date of %(zone)s), each firm on its latest "
+            "figures: %(eligible)d qualify, %(undetermined)d lack figures to decide."
+        )
+        % values,
     )
 
 
@@ -297,7 +347,7 @@ def library_import(request):
     if not access.can_edit_library(request.user):
         raise HttpForbidden
     form = MeasuresImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, file_errors = [], []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -305,7 +355,11 @@ def library_import(request):
                 actor=request.user, content=upload.read(), filename=upload.name
             )
         except ImportRejected as exc:
-            errors = exc.errors
+            # A refusal of the whole file (it cannot be read, is too large, is not a
+            # spreadsheet) is said as such, not as a cell of a "row 0"; the others keep the row
+            # numbers Excel shows (the header is row 1).
+            file_errors = [e.reason.rstrip(" ：:") for e in exc.errors if not e.row]
+            errors = [e for e in exc.errors if e.row]
         except ValidationFailed as exc:
             apply_errors(form, exc)
         except StaleVersion as exc:  # a measure changed by someone while the sheet was read
@@ -321,8 +375,9 @@ def library_import(request):
                 % vars(summary),
             )
             return redirect("policies:library")
-    status = 400 if errors or form.errors else 200
-    return render(request, "policies/import.html", {"form": form, "errors": errors}, status=status)
+    status = 400 if errors or file_errors or form.errors else 200
+    context = {"form": form, "errors": errors, "file_errors": file_errors}
+    return render(request, "policies/import.html", context, status=status)
 
 
 @login_required
