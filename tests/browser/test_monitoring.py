@@ -240,7 +240,7 @@ def test_excel_what_if_and_early_warning_keep_the_size_and_basis(
     page.get_by_test_id("who").select_option("all")
     page.get_by_role("button", name="显示").click()
     expect(page).to_have_url(re.compile(r"size=above"))
-    firms = page.get_by_test_id("alert-table").locator("tbody tr[id^=firm-]")
+    firms = page.get_by_test_id("alert-table").locator("tbody[id^=firm-]")
     above = firms.count()
     page.get_by_test_id("size-select").select_option("all")
     page.get_by_role("button", name="显示").click()
