@@ -250,7 +250,9 @@ def test_an_unmapped_font_is_refused_not_substituted_silently():
     buf = io.BytesIO()
     d.save(buf)
     converted = render_pdf.convert(buf.getvalue())
-    with pytest.raises(render_pdf.FontError, match="LiberationSans"):
+    # What fontconfig puts in its place depends on the machine (Liberation Sans where installed,
+    # else DejaVu Sans): whichever it is, the check refuses it by name.
+    with pytest.raises(render_pdf.FontError, match=r"unexpected \['[A-Za-z]"):
         render_pdf.check_fonts(converted)
 
 
