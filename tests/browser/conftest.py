@@ -71,14 +71,24 @@ def open_page(browser):
 # --- the demo zone and its people ------------------------------------------------------------------
 
 
+_DEMO = {}  # this test process's snapshot of the database with the demo loaded
+
+
 @pytest.fixture
 def demo(transactional_db):
-    """The demo zone, loaded as `zonedesk demo` loads it."""
+    """The demo zone, loaded as `zonedesk demo` loads it: by the first test of the process, and
+    put back from a snapshot of that database for the next ones (tests/dbsnapshot.py)."""
     import io
 
     from django.core.management import call_command
 
+    from tests import dbsnapshot
+
+    if "snapshot" in _DEMO:
+        dbsnapshot.restore(_DEMO["snapshot"])
+        return
     call_command("demo", force=True, stdout=io.StringIO())
+    _DEMO["snapshot"] = dbsnapshot.take()
 
 
 @pytest.fixture
