@@ -140,7 +140,10 @@ def confirm_figures(request, pk: int, period: str):
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_alerts(request, filters: Query[AlertFilterIn]):
     """The month's early warnings, most severe first: an officer's own firms by default
-    (who=all: every firm the user sees), one zone's, or one officer's (officer=user name)."""
+    (who=all: every firm the user sees), one zone's, or one officer's (officer=user name);
+    `size` and `basis` are the dashboard's scope (the page's switches): the above-size
+    (规模以上) firms of the month's year or the others, and 快报 (every submitted report) or
+    审定 (confirmed reports only)."""
     _dashboard_user(request)
     f = filters.dict()
     errors = {}
@@ -179,6 +182,8 @@ def list_alerts(request, filters: Query[AlertFilterIn]):
         officer=officer,
         rule=f["rule"],
         state=f["state"],
+        size=f["size"],
+        basis=f["basis"],
     )
     return [alert_dict(r, period) for r in rows]
 
@@ -196,6 +201,7 @@ def acknowledge_alert(request, payload: AlertAckIn):
         period=period,
         rule=payload.rule,
         note=payload.note,
+        basis=payload.basis,
     )
     return HttpStatus(201, ack_dict(ack))
 

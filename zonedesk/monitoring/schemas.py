@@ -380,6 +380,15 @@ class AlertFilterIn(InputSchema):
         "", description="yoy_drop, declining, halted, missing or power_drift", max_length=20
     )
     state: str = Field("", description="open or acknowledged (default: both)", max_length=12)
+    size: Literal["all", "above", "below"] = Field(
+        "all",
+        description="all firms, the above-size (规模以上) firms of the month's year, or the others",
+    )
+    basis: Literal["preliminary", "confirmed"] = Field(
+        "preliminary",
+        description="快报: every submitted report; 审定: confirmed reports only (an unconfirmed "
+        "month counts as not reported)",
+    )
 
 
 class AlertItemOut(Schema):
@@ -413,6 +422,9 @@ class AlertAckIn(InputSchema):
         description="yoy_drop, declining, halted, missing or power_drift", max_length=20
     )
     note: str = Field(description="what was found or done", max_length=2000)
+    basis: Literal["preliminary", "confirmed"] = Field(
+        "preliminary", description="the basis of the list the warning was read on"
+    )
 
 
 class AlertAckOut(Schema):
