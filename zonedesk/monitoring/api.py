@@ -230,32 +230,7 @@ def put_utility_accounts(request, pk: int, payload: UtilityAccountsIn):
     return {**accounts, "version": enterprise.version}
 
 
-@router.post("/zones/{code}/utility/{kind}/import", response=UtilityImportOut)
-def import_utility(
-    request,
-    code: str,
-    kind: Literal["power", "water"],
-    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
-    replace_month: bool = False,
-):
-    """The power or water company's monthly readings of the zone's accounts, as they send
-    them: every row or none (400 with every problem's sheet, row, column, value and reason).
-    The file's readings replace those stored for the same accounts and months; the other
-    stored readings of its months are kept (`kept`), or removed with `?replace_month=true`
-    (`removed`: each month becomes exactly the file). Accounts no firm of the zone holds are
-    kept and listed in `unmatched`."""
-    zone = zone_get(request.user, code=code)
-    if zone is None:
-        raise NotFound(_("No such zone or area in your unit."))
-    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
-        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
-    result = services.utility_import(
-        actor=request.user,
-        zone=zone,
-        kind=kind,
-        fileobj=file.read(),
-        replace_month=replace_month,
-    )
+def _utility_result(result, **extra) -> dict:
     return {
         "kind": result.kind,
         "periods": [str(p) for p in result.periods],
@@ -273,7 +248,71 @@ def import_utility(
             }
             for u in result.unmatched
         ],
+        **extra,
     }
+
+
+def _plain(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@router.post("/zones/{code}/utility/{kind}/import", response=UtilityImportOut)
+def import_utility(
+    request,
+    code: str,
+    kind: Literal["power", "water"],
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+    replace_month: bool = False,
+    dry_run: bool = False,
+    expected_stored: str | None = None,
+):
+    """The power or water company's monthly readings of the zone's accounts, as they send
+    them: every row or none (400 with every problem's sheet, row, column, value and reason).
+    The file's readings replace those stored for the same accounts and months; the other
+    stored readings of its months are kept (`kept`), or removed with `?replace_month=true`
+    (`removed`: each month becomes exactly the file). Accounts no firm of the zone holds are
+    kept and listed in `unmatched`.
+
+    `?dry_run=true` is the page's preview: the same checks and counts, nothing written, with
+    every reading that would change in `changes` and the stored readings' fingerprint in
+    `stored`; pass it back as `expected_stored` and the import refuses (400, nothing written)
+    if the stored readings changed since the preview."""
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
+    if dry_run:
+        preview = services.utility_import_preview(
+            actor=request.user, zone=zone, kind=kind, fileobj=file.read()
+        )
+        changes = [
+            {
+                "period": str(r.period),
+                "account_number": r.account_number,
+                "account_name": r.account_name,
+                "change": r.change,
+                "stored": _plain(r.old),
+                "in_file": _plain(r.new),
+                "enterprise": r.firm,
+            }
+            for r in preview.changes(replace_month=replace_month)
+        ]
+        return _utility_result(
+            preview.result(replace_month=replace_month),
+            dry_run=True,
+            changes=changes,
+            stored=preview.stored,
+        )
+    result = services.utility_import(
+        actor=request.user,
+        zone=zone,
+        kind=kind,
+        fileobj=file.read(),
+        replace_month=replace_month,
+        expected_stored=expected_stored or None,
+    )
+    return _utility_result(result)
 
 
 @router.put("/firms/{pk}/annual/{int:year}", response=AnnualOut)

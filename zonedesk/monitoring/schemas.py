@@ -171,7 +171,18 @@ class UnmatchedOut(Schema):
     months: list[str]
 
 
+class UtilityChangeOut(Schema):
+    period: str
+    account_number: str
+    account_name: str
+    change: Literal["new", "updated", "kept", "removed"]
+    stored: str | None = Field(description="the stored quantity (none for a new reading)")
+    in_file: str | None = Field(description="the file's quantity (none for kept or removed)")
+    enterprise: str = Field(description="the zone's firm holding the account (empty: none)")
+
+
 class UtilityImportOut(Schema):
+    dry_run: bool = Field(False, description="true: a preview, nothing was written")
     kind: str
     periods: list[str]
     created: int
@@ -182,6 +193,16 @@ class UtilityImportOut(Schema):
     matched: int
     unmatched: list[UnmatchedOut] = Field(
         description="Readings kept whose account no firm of the zone holds"
+    )
+    changes: list[UtilityChangeOut] = Field(
+        default_factory=list,
+        description="dry run only: every reading added, updated, removed or kept (not in the "
+        "file); unchanged ones are counted, not listed",
+    )
+    stored: str = Field(
+        "",
+        description="dry run only: the fingerprint of the stored readings compared; give it as "
+        "`expected_stored` to the import so that it refuses if they changed in between",
     )
 
 
