@@ -24,6 +24,7 @@ from zonedesk.monitoring.schemas import (
     AnnualOut,
     FigureIn,
     FigureOut,
+    MonthlyImportOut,
     PerMuOut,
     SizeFilterIn,
     SizeFirmOut,
@@ -131,6 +132,79 @@ def confirm_figures(request, pk: int, period: str):
             raise PermissionDenied()
         return figure
     return services.figure_confirm(actor=request.user, figure=figure)
+
+
+def _firm_refs(firms) -> list[dict]:
+    return [{"id": f.id, "name": f.name, "credit_code": f.credit_code} for f in firms]
+
+
+@router.post("/zones/{code}/figures/{period}/import", response=MonthlyImportOut)
+def import_monthly(
+    request,
+    code: str,
+    period: str,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+    dry_run: bool = False,
+    expected_stored: str | None = None,
+):
+    """The zone's month from the template's sheet (one row per firm, keyed by credit code):
+    every row or none (400 with every problem's sheet, row, column, value and reason).
+
+    `?dry_run=true` is the page's preview: nothing is written; the firms whose month would be
+    created, updated or left unchanged, and each stored month the file would overwrite with
+    its figures stored and in the file and who stands behind it (`source`: confirmed, the
+    firm's own report, the office's), and the stored months' fingerprint in `stored`. Pass it
+    back as `expected_stored` and the import refuses (400, nothing written) if a firm
+    reported, an officer confirmed or another upload landed since."""
+    month = _period(period)
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
+    if dry_run:
+        preview = services.monthly_import_preview(
+            actor=request.user, zone=zone, period=month, fileobj=file.read()
+        )
+        return {
+            "dry_run": True,
+            "period": str(month),
+            "created": len(preview.created),
+            "updated": len(preview.overwrites),
+            "unchanged": len(preview.unchanged),
+            "created_firms": _firm_refs(preview.created),
+            "updated_firms": _firm_refs(o.firm for o in preview.overwrites),
+            "unchanged_firms": _firm_refs(preview.unchanged),
+            "overwrites": [
+                {
+                    "enterprise": _firm_refs([o.firm])[0],
+                    "period": str(o.period),
+                    "source": o.source,
+                    "changes": {
+                        k: {"stored": old, "in_file": new} for k, (old, new) in o.changes.items()
+                    },
+                }
+                for o in preview.overwrites
+            ],
+            "stored": preview.stored,
+        }
+    result = services.monthly_import(
+        actor=request.user,
+        zone=zone,
+        period=month,
+        fileobj=file.read(),
+        expected_stored=expected_stored or None,
+    )
+    return {
+        "dry_run": False,
+        "period": str(month),
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "created_firms": _firm_refs(result.created_firms),
+        "updated_firms": _firm_refs(result.updated_firms),
+        "unchanged_firms": _firm_refs(result.unchanged_firms),
+    }
 
 
 # --- early warning ---------------------------------------------------------------------------

@@ -171,6 +171,48 @@ class UnmatchedOut(Schema):
     months: list[str]
 
 
+class ImportFirmOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+
+
+class FigureChangeOut(Schema):
+    stored: str | int | None
+    in_file: str | int | None
+
+
+class OverwriteOut(Schema):
+    enterprise: ImportFirmOut
+    period: str
+    source: Literal["confirmed", "own", "office"] = Field(
+        description="confirmed: confirmed by the liaison officer (it goes back to submitted); "
+        "own: the firm's own report; office: entered by the zone's staff"
+    )
+    changes: dict[str, FigureChangeOut] = Field(description="each changed figure, by field")
+
+
+class MonthlyImportOut(Schema):
+    dry_run: bool = Field(description="true: a preview, nothing was written")
+    period: str
+    created: int
+    updated: int
+    unchanged: int
+    created_firms: list[ImportFirmOut]
+    updated_firms: list[ImportFirmOut]
+    unchanged_firms: list[ImportFirmOut]
+    overwrites: list[OverwriteOut] = Field(
+        default_factory=list,
+        description="dry run only: the stored months the file would overwrite, confirmed ones "
+        "and the firms' own reports first",
+    )
+    stored: str = Field(
+        "",
+        description="dry run only: the fingerprint of the month's stored figures; give it as "
+        "`expected_stored` to the import so that it refuses if they changed in between",
+    )
+
+
 class UtilityChangeOut(Schema):
     period: str
     account_number: str

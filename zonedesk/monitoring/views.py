@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core import xlsx
@@ -27,7 +26,6 @@ from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import (
     access,
     charts,
-    figures,
     imports,
     pagecache,
     recovery,
@@ -540,28 +538,12 @@ def _job_errors(job) -> list[CellError]:
     return [CellError(*e) for e in job.errors]
 
 
-SOURCE_LABELS = {
-    services.Source.CONFIRMED: _lazy("Confirmed (审定)"),
-    services.Source.OWN: _lazy("The firm's own report"),
-    services.Source.OFFICE: _lazy("Entered by the zone's staff"),
-}
-
-
 def _overwrites(job) -> list[dict]:
     """The preview's overwritten months with the figures named as the sheet heads them."""
-    specs = figures.SPECS
+    headers = {key: col.header for key, col in imports.columns().items()}
     shown = []
     for o in job.preview.get("overwrites", []):
         firm_id, name, code = o["firm"]
-        changes = [
-            (
-                str(specs[k].label) + (f" ({specs[k].unit})" if specs[k].unit else ""),
-                old,
-                new,
-            )
-            for k, (old, new) in o["changes"].items()
-            if k in specs
-        ]
         shown.append(
             {
                 "id": firm_id,
@@ -569,8 +551,10 @@ def _overwrites(job) -> list[dict]:
                 "credit_code": code,
                 "period": o["period"],
                 "source": o["source"],
-                "source_label": SOURCE_LABELS.get(o["source"], o["source"]),
-                "changes": changes,
+                "source_label": services.Source.LABELS.get(o["source"], o["source"]),
+                "changes": [
+                    (headers.get(k, k), old, new) for k, (old, new) in o["changes"].items()
+                ],
             }
         )
     return shown

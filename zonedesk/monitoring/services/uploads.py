@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zonedesk.core import audit, auditchain, bulk, events
 from zonedesk.core.actors import Actor, user_or_none
@@ -41,6 +42,12 @@ class Source:
     CONFIRMED = "confirmed"  # confirmed by the liaison officer (审定)
     OWN = "own"  # the firm's own report, not yet confirmed
     OFFICE = "office"  # entered or uploaded by the zone's staff, not yet confirmed
+
+    LABELS = {
+        CONFIRMED: gettext_lazy("Confirmed (审定)"),
+        OWN: gettext_lazy("The firm's own report"),
+        OFFICE: gettext_lazy("Entered by the zone's staff"),
+    }
 
 
 @dataclass(frozen=True)
