@@ -1,6 +1,7 @@
 """Large uploads go to the background worker (django-tasks' database backend): the page shows a
 job that the real `db_worker` completes; small uploads are done within the request."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -74,6 +75,26 @@ def test_a_cancelled_upload_writes_nothing_and_drops_the_file(world, client_for)
     job.refresh_from_db()
     assert again.status_code == 302 and job.state == "cancelled"
     assert not MonthlyFigure.objects.exists()
+
+
+def test_a_preview_older_than_a_day_is_dropped_not_stored(world, client_for):
+    client = client_for(world.users["leader"])
+    upload(client, filled(world))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(days=2))
+    confirm(client, job)
+    job.refresh_from_db()
+    assert (job.state, job.content) == ("cancelled", b"")
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_a_new_upload_of_the_month_drops_the_previews_waiting(world, client_for):
+    client = client_for(world.users["leader"])
+    upload(client, filled(world))
+    upload(client, filled(world))
+    first, second = ImportJob.objects.order_by("created_at")
+    assert (first.state, first.content) == ("cancelled", b"")
+    assert second.state == "previewed"
 
 
 def test_only_the_uploader_may_confirm(world, client_for):

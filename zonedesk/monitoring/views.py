@@ -606,7 +606,15 @@ def import_confirm(request, pk):
                 + "?"
                 + urlencode({"zone": job.zone.code, "period": str(Period.of(job.period))})
             )
-        services.import_confirm(actor=request.user, job=job)
+        job = services.import_confirm(actor=request.user, job=job)
+        if job.state == job.State.CANCELLED:
+            messages.error(
+                request,
+                _(
+                    "The preview is more than a day old: nothing was imported. Upload the file "
+                    "again to see what it changes now."
+                ),
+            )
     except ValidationFailed as exc:
         messages.error(request, str(exc))
     return redirect("monitoring:import_job", pk=job.pk)

@@ -1,6 +1,7 @@
 """A month's sheet of a zone, uploaded: checked, then stored in bulk (inline for a small file,
 by the background worker for a larger one), every row or none."""
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
@@ -386,6 +387,8 @@ def _write_rows(
 
 
 IMPORT_FIRMS_KEPT = 2000  # firms of each kind a job lists by name; its counts cover them all
+# How long a preview waits for its confirmation; after that the file is dropped, not stored.
+PREVIEW_VALID = dt.timedelta(hours=24)
 
 
 def _firm_json(firm: FirmRef) -> list:
@@ -433,6 +436,14 @@ def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJ
     from zonedesk.monitoring.tasks import run_import
 
     _check_import(actor, zone, period)
+    # A new upload of the month replaces the uploader's previews of it still waiting: their
+    # files are not kept for a confirmation that will not come.
+    ImportJob.objects.filter(
+        zone=zone,
+        period=period.first_day,
+        created_by=user_or_none(actor),
+        state=ImportJob.State.PREVIEWED,
+    ).update(state=ImportJob.State.CANCELLED, content=b"", finished_at=timezone.now())
     ctx = audit.current_context.get()
     job = ImportJob.objects.create(
         zone=zone,
@@ -453,7 +464,8 @@ def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJ
 @transaction.atomic
 def import_confirm(*, actor: Actor, job: ImportJob) -> ImportJob:
     """The uploader confirms the preview: the file is stored (at once when small, else by the
-    worker) against the stored months as previewed; `cancel` drops the file instead."""
+    worker) against the stored months as previewed. A preview older than PREVIEW_VALID is not
+    stored: the job is cancelled and its file dropped (the caller sees the state)."""
     from zonedesk.monitoring.tasks import run_import
 
     job = ImportJob.objects.select_for_update().select_related("zone__area").get(pk=job.pk)
@@ -469,6 +481,10 @@ def import_confirm(*, actor: Actor, job: ImportJob) -> ImportJob:
                 ]
             }
         )
+    if timezone.now() - job.created_at > PREVIEW_VALID:
+        job.state, job.content, job.finished_at = ImportJob.State.CANCELLED, b"", timezone.now()
+        job.save(update_fields=["state", "content", "finished_at"])
+        return job
     job.confirmed_at = timezone.now()
     job.state = ImportJob.State.QUEUED
     ctx = audit.current_context.get()
