@@ -168,6 +168,11 @@ MATRIX = {
     "monitoring:import": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
     # An upload's job: its uploader only (in: the user's own job; out: somebody else's).
     "monitoring:import_job": (same("200", "302"), same("404", "302")),
+    # Confirming (or cancelling) an upload's preview: its uploader, if they may still import.
+    "monitoring:import_confirm": (
+        "302 302 403 403 403 403 403 403 403 302 302 302",
+        same("404", "302"),
+    ),
     "monitoring:import_template": (
         "200 200 403 403 403 403 403 403 403 200 200 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
@@ -364,6 +369,11 @@ MATRIX = {
         same("404", "401"),
     ),
     "api:import_utility": (
+        "200 200 403 403 403 403 403 403 403 200 200 401",
+        same("404", "401"),
+    ),
+    # The month's sheet over the API (here its dry run): the zone's managers, as on the page.
+    "api:import_monthly": (
         "200 200 403 403 403 403 403 403 403 200 200 401",
         same("404", "401"),
     ),
@@ -580,6 +590,24 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 zone=world.zone_a, period="2020-06-01", created_by=owner, state="done"
             )
             return client.get(reverse(name, args=[job.pk])), None
+        case "monitoring:import_confirm":
+            from zonedesk.monitoring.models import ImportJob
+
+            owner = world.users.get(role) if scope == "in" else world.users["officer_b"]
+            job = ImportJob.objects.create(
+                zone=world.zone_a, period="2020-06-01", created_by=owner, state="previewed"
+            )
+            return client.post(reverse(name, args=[job.pk]), {"action": "confirm"}), None
+        case "api:import_monthly":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            from tests import factories
+
+            upload = SimpleUploadedFile(
+                "june.xlsx", factories.saved(factories.filled_template(world)).getvalue()
+            )
+            url = reverse(name, args=[zone.code, JUNE]) + "?dry_run=true"
+            return client.post(url, {"file": upload}), None
         case "monitoring:confirm_all":
             return client.post(reverse(name), in_zone), None
         case "monitoring:target":

@@ -100,3 +100,93 @@ def test_the_zone_status_carries_the_index_and_its_source(client, world, leader)
     assert (power["share_pct"], power["base_period"]) == ("87.50", "2019-06")
     assert power["source"] == "utility company readings"
     assert "water" not in status["utility"]
+
+
+def _import(client, leader, rows, **query):
+    url = "/api/v1/zones/zone-a/utility/power/import"
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return client.post(url, {"file": _upload(rows)}, **leader)
+
+
+def test_a_dry_run_says_what_would_change_and_writes_nothing(client, world, leader):
+    """The page's preview over the API: the same counts as the import, each changed reading
+    with its stored and new quantity, the readings of the month the file leaves out."""
+    utility_accounts(world.firm_a, power=["P1"])
+    stored = [
+        [1, "P1", "甲", "", "2020-06", 800, 0],
+        [2, "P2", "乙", "", "2020-06", 50, 0],
+        [3, "P3", "丙", "", "2020-06", 70, 0],
+    ]
+    assert _import(client, leader, stored).status_code == 200
+    before = list(
+        UtilityReading.objects.order_by("pk").values_list("account_number", "electricity_kwh")
+    )
+    rows = [[1, "P1", "甲", "", "2020-06", 900, 0], [2, "P2", "乙", "", "2020-06", 50, 0]]
+    rows.append([3, "P4", "丁", "", "2020-06", 10, 0])
+    answer = _import(client, leader, rows, dry_run="true", replace_month="true")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["dry_run"] is True and body["stored"]
+    counts = [body[k] for k in ("created", "updated", "unchanged", "removed", "kept", "matched")]
+    assert counts == [1, 1, 1, 1, 0, 1]
+    changes = {
+        (c["account_number"], c["change"], c["stored"], c["in_file"]) for c in body["changes"]
+    }
+    assert changes == {
+        ("P1", "updated", "800.00", "900.00"),
+        ("P4", "new", None, "10.00"),
+        ("P3", "removed", "70.00", None),
+    }
+    (p1,) = [c for c in body["changes"] if c["account_number"] == "P1"]
+    assert p1["enterprise"] == world.firm_a.name and p1["period"] == "2020-06"
+    assert [u["account_number"] for u in body["unmatched"]] == ["P2", "P4"]
+    kept = _import(client, leader, rows, dry_run="true").json()
+    assert (kept["removed"], kept["kept"]) == (0, 1)
+    assert {c["change"] for c in kept["changes"] if c["account_number"] == "P3"} == {"kept"}
+    assert (
+        list(UtilityReading.objects.order_by("pk").values_list("account_number", "electricity_kwh"))
+        == before
+    )
+
+    written = _import(
+        client, leader, rows, replace_month="true", expected_stored=body["stored"]
+    ).json()
+    assert written["dry_run"] is False and written["changes"] == []
+    assert [written[k] for k in ("created", "updated", "unchanged", "removed", "kept")] == counts[
+        :5
+    ]
+
+
+def test_an_import_after_a_stale_dry_run_is_refused_and_writes_nothing(client, world, leader):
+    rows = [[1, "P1", "甲", "", "2020-06", 800, 0]]
+    preview = _import(client, leader, rows, dry_run="true").json()
+    _import(client, leader, [[1, "P9", "庚", "", "2020-06", 5, 0]])
+    count = UtilityReading.objects.count()
+    refused = _import(client, leader, rows, expected_stored=preview["stored"])
+    assert refused.status_code == 400
+    assert "__all__" in refused.json()["errors"]
+    assert UtilityReading.objects.count() == count
+
+
+@pytest.mark.parametrize(("language", "reason"), [("en", "Not a number"), ("zh-hans", "不是数字")])
+def test_a_bad_file_is_refused_in_a_dry_run_too_in_the_users_language(
+    client, world, leader, language, reason
+):
+    rows = [[1, "P1", "甲", "", "2020-06", "很多", 0]]
+    for query in ({"dry_run": "true"}, {}):
+        answer = client.post(
+            "/api/v1/zones/zone-a/utility/power/import" + ("?dry_run=true" if query else ""),
+            {"file": _upload(rows)},
+            HTTP_ACCEPT_LANGUAGE=language,
+            **leader,
+        )
+        assert answer.status_code == 400
+        (problem,) = answer.json()["rows"]
+        assert (problem["row"], problem["column"], problem["value"]) == (
+            3,
+            "用电量(千瓦时)",
+            "很多",
+        )
+        assert reason in problem["reason"]
+    assert not UtilityReading.objects.exists()

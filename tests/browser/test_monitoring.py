@@ -122,9 +122,69 @@ def test_import_page_lists_the_bad_cell_and_stores_nothing(
     book.save(path)
     page.set_input_files("#id_file", str(path))
     page.get_by_test_id("upload").click()
+    # Checked, then previewed: every firm's July is new, nothing is written before confirming.
+    expect(page.get_by_test_id("import-preview")).to_be_visible()
+    assert not MonthlyFigure.objects.filter(period="2020-07-01").exists()
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("import-done")).to_be_visible()
+    expect(page.get_by_test_id("firms-created").locator("[data-testid=firm]")).to_have_count(
+        ws.max_row - 1
+    )
+    page.get_by_test_id("import-done").get_by_role("link").click()
     expect(page.get_by_test_id("month-table")).to_be_visible()
     assert MonthlyFigure.objects.filter(period="2020-07-01").count() == ws.max_row - 1
     assert unexpected(problems, "/monitoring/import/") == []
+
+
+def test_the_preview_names_the_month_a_sheet_overwrites_before_it_is_written(
+    demo, live_server, open_page, tmp_path, log_in
+):
+    """June 2020's template (the stored figures filled in) with one firm's output changed:
+    the preview lists that firm alone, its output stored → in the file and whose figures they
+    were; confirmed, the result names it as changed and the others as unchanged."""
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader", then="/monitoring/import/")
+    page.fill("#id_period", "2020-06")
+    with page.expect_download() as download:
+        page.get_by_test_id("template").click()
+    path = tmp_path / "june.xlsx"
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    code, name, stored = (ws.cell(row=2, column=c).value for c in (1, 2, 4))
+    ws.cell(row=2, column=4, value=float(stored) + 100)
+    book.save(path)
+    before = MonthlyFigure.objects.get(enterprise__credit_code=code, period="2020-06-01")
+    reported = MonthlyFigure.objects.filter(period="2020-06-01").count()
+
+    page.fill("#id_period", "2020-06")
+    page.set_input_files("#id_file", str(path))
+    page.get_by_test_id("upload").click()
+
+    preview = page.get_by_test_id("import-preview")
+    expect(preview).to_be_visible()
+    rows = page.get_by_test_id("preview-overwrites").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(name)
+    expect(rows.first).to_contain_text(
+        f"{before.output_value_wan} → {before.output_value_wan + 100}"
+    )
+    expect(rows.first.get_by_test_id("source")).to_have_attribute(
+        "data-source", "confirmed" if before.status == "confirmed" else re.compile("own|office")
+    )
+    assert MonthlyFigure.objects.get(pk=before.pk).output_value_wan == before.output_value_wan
+
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("import-done")).to_be_visible()
+    changed = page.get_by_test_id("firms-updated")
+    expect(changed.locator("[data-testid=firm]")).to_have_count(1)
+    expect(changed).to_contain_text(name)
+    unchanged = page.get_by_test_id("firms-unchanged")
+    unchanged.locator("summary").click()
+    expect(unchanged.locator("[data-testid=firm]")).to_have_count(reported - 1)
+    after = MonthlyFigure.objects.get(pk=before.pk)
+    assert after.output_value_wan == before.output_value_wan + 100
+    assert problems == []
 
 
 def test_a_large_upload_shows_its_progress_until_the_worker_is_done(
@@ -150,7 +210,15 @@ def test_a_large_upload_shows_its_progress_until_the_worker_is_done(
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
 
-    # The page polls (htmx, every second) and shows the outcome without a reload.
+    # The page polls (htmx, every second) and shows the preview without a reload; confirmed,
+    # the worker stores it and the page shows the outcome.
+    expect(page.get_by_test_id("import-preview")).to_be_visible(timeout=10_000)
+    assert not MonthlyFigure.objects.filter(period="2020-07-01").exists()
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("import-job")).to_have_attribute("data-state", "queued")
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+
     expect(page.get_by_test_id("import-done")).to_be_visible(timeout=10_000)
     assert MonthlyFigure.objects.filter(period="2020-07-01").count() == ws.max_row - 1
     assert problems == []

@@ -11,7 +11,9 @@ from tests import factories
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import alert_selectors, alerts, services
+from zonedesk.monitoring.models import MonthlyFigure
 
 pytestmark = pytest.mark.django_db
 JUNE = Period(2020, 6)
@@ -239,6 +241,45 @@ class TestApi:
         assert [i["enterprise_id"] for i in only["items"]] == [warned.firm_a.pk]
         ruled = client.get(url, {"period": "2020-06", "rule": "missing"}).json()
         assert [i["enterprise_id"] for i in ruled["items"]] == [warned.firm_a2.pk]
+
+    def test_the_size_scope_and_basis_of_the_page(self, warned, client_for):
+        """size=above lists the above-size firms of the month's year only, size=below the
+        others; basis=confirmed reads confirmed reports only (an unconfirmed June is missing)."""
+        Enterprise.objects.filter(pk=warned.firm_a.pk).update(above_designated_size=True)
+        Enterprise.objects.filter(pk=warned.firm_a2.pk).update(above_designated_size=False)
+        client = client_for(warned.users["leader"])
+        url = reverse("api:list_alerts")
+        query = {"period": "2020-06", "zone": "zone-a"}
+
+        def listed(**extra):
+            body = client.get(url, {**query, **extra}).json()
+            return {i["enterprise_id"]: [w["rule"] for w in i["warnings"]] for i in body["items"]}
+
+        assert list(listed(size="above")) == [warned.firm_a.pk]
+        assert list(listed(size="below")) == [warned.firm_a2.pk]
+        assert set(listed(size="all")) == {warned.firm_a.pk, warned.firm_a2.pk}
+        assert alerts.HALTED in listed()[warned.firm_a.pk]
+        confirmed = listed(basis="confirmed", size="above")[warned.firm_a.pk]
+        assert alerts.MISSING in confirmed and alerts.HALTED not in confirmed
+        MonthlyFigure.objects.filter(enterprise=warned.firm_a).update(status="confirmed")
+        assert alerts.HALTED in listed(basis="confirmed", size="above")[warned.firm_a.pk]
+        for bad in ({"size": "big"}, {"basis": "final"}):
+            assert client.get(url, {**query, **bad}).status_code == 422
+
+    def test_acknowledging_on_the_confirmed_basis(self, warned, client_for):
+        """A warning that fires on 审定 only (an unconfirmed month is missing there) is
+        acknowledged with basis=confirmed, and refused on 快报 where it does not fire."""
+        client = client_for(warned.users["officer"])
+        client.handler.enforce_csrf_checks = False
+        url = reverse("api:acknowledge_alert")
+        body = {"enterprise_id": warned.firm_a.pk, "period": "2020-06", "rule": "missing"}
+        body["note"] = "等待审定"
+        refused = client.post(url, json.dumps(body), content_type="application/json")
+        assert refused.status_code == 400
+        done = client.post(
+            url, json.dumps({**body, "basis": "confirmed"}), content_type="application/json"
+        )
+        assert done.status_code == 201, done.content
 
     @pytest.mark.parametrize(
         ("query", "status"),

@@ -1,6 +1,7 @@
 """Large uploads go to the background worker (django-tasks' database backend): the page shows a
 job that the real `db_worker` completes; small uploads are done within the request."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -34,16 +35,78 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
 
 
-def test_a_small_upload_is_stored_within_the_request(world, client_for):
-    response = upload(client_for(world.users["leader"]), filled(world))
-    assert response.status_code == 302 and "/monitoring/month/" in response["Location"]
-    assert MonthlyFigure.objects.count() == 2
+def confirm(client, job, action="confirm"):
+    return client.post(f"/monitoring/import/{job.pk}/confirm/", {"action": action})
+
+
+def test_a_small_upload_is_previewed_then_stored_once_confirmed(world, client_for):
+    """Checked within the request, the file waits with its preview; nothing is written before
+    the uploader confirms; the result names the firms."""
+    client = client_for(world.users["leader"])
+    response = upload(client, filled(world))
     job = ImportJob.objects.get()
+    assert response["Location"] == f"/monitoring/import/{job.pk}/"
+    assert job.state == "previewed" and job.content != b"" and not MonthlyFigure.objects.exists()
+    assert (job.preview["created"], job.preview["updated"]) == (2, 0)
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="import-preview"' in page and "every 1s" not in page
+
+    after = confirm(client, job)
+
+    assert after["Location"] == f"/monitoring/import/{job.pk}/"
+    job.refresh_from_db()
     assert job.state == "done" and job.content == b"" and job.created == 2
+    assert MonthlyFigure.objects.count() == 2
+    names = sorted(f[1] for f in job.firms["created"])
+    assert names == sorted([world.firm_a.name, world.firm_a2.name])
+    page = client.get(after["Location"]).content.decode()
+    assert world.firm_a.name in page and 'data-testid="firms-created"' in page
+
+
+def test_a_cancelled_upload_writes_nothing_and_drops_the_file(world, client_for):
+    client = client_for(world.users["leader"])
+    upload(client, filled(world))
+    job = ImportJob.objects.get()
+    confirm(client, job, action="cancel")
+    job.refresh_from_db()
+    assert (job.state, job.content) == ("cancelled", b"")
+    assert not MonthlyFigure.objects.exists()
+    again = confirm(client, job)
+    job.refresh_from_db()
+    assert again.status_code == 302 and job.state == "cancelled"
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_a_preview_older_than_a_day_is_dropped_not_stored(world, client_for):
+    client = client_for(world.users["leader"])
+    upload(client, filled(world))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(days=2))
+    confirm(client, job)
+    job.refresh_from_db()
+    assert (job.state, job.content) == ("cancelled", b"")
+    assert not MonthlyFigure.objects.exists()
+
+
+def test_a_new_upload_of_the_month_drops_the_previews_waiting(world, client_for):
+    client = client_for(world.users["leader"])
+    upload(client, filled(world))
+    upload(client, filled(world))
+    first, second = ImportJob.objects.order_by("created_at")
+    assert (first.state, first.content) == ("cancelled", b"")
+    assert second.state == "previewed"
+
+
+def test_only_the_uploader_may_confirm(world, client_for):
+    upload(client_for(world.users["leader"]), filled(world))
+    job = ImportJob.objects.get()
+    assert confirm(client_for(world.users["officer"]), job).status_code == 404
+    job.refresh_from_db()
+    assert job.state == "previewed" and not MonthlyFigure.objects.exists()
 
 
 @worker_db
-def test_a_large_upload_is_queued_and_the_worker_stores_it(
+def test_a_large_upload_is_previewed_and_stored_by_the_worker(
     world, client_for, background, django_capture_on_commit_callbacks
 ):
     client = client_for(world.users["leader"])
@@ -54,6 +117,16 @@ def test_a_large_upload_is_queued_and_the_worker_stores_it(
     assert job.state == "queued" and not MonthlyFigure.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 1s"' in page and 'data-state="queued"' in page
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert job.state == "previewed" and job.preview["created"] == 2
+    assert not MonthlyFigure.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, job)
+    job.refresh_from_db()
+    assert job.state == "queued"
 
     run_worker()
 

@@ -64,10 +64,15 @@ def test_a_file_past_the_memory_limit_fails_its_job_not_the_worker(
     assert 'data-testid="import-errors"' in page and 'data-state="rejected"' in page
     assert not MonthlyFigure.objects.exists()
 
-    # The same worker process takes the next job and stores it.
+    # The same worker process takes the next job, previews it and, confirmed, stores it.
     good = saved(filled(world)).getvalue()
     post(client, "june.xlsx", good, django_capture_on_commit_callbacks)
     run_worker()
     last = ImportJob.objects.get(filename="june.xlsx")
+    assert last.state == "previewed", (last.errors, last.message)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/monitoring/import/{last.pk}/confirm/", {"action": "confirm"})
+    run_worker()
+    last.refresh_from_db()
     assert last.state == "done", (last.errors, last.message)
     assert MonthlyFigure.objects.count() == 2

@@ -24,6 +24,7 @@ from zonedesk.monitoring.schemas import (
     AnnualOut,
     FigureIn,
     FigureOut,
+    MonthlyImportOut,
     PerMuOut,
     SizeFilterIn,
     SizeFirmOut,
@@ -133,6 +134,79 @@ def confirm_figures(request, pk: int, period: str):
     return services.figure_confirm(actor=request.user, figure=figure)
 
 
+def _firm_refs(firms) -> list[dict]:
+    return [{"id": f.id, "name": f.name, "credit_code": f.credit_code} for f in firms]
+
+
+@router.post("/zones/{code}/figures/{period}/import", response=MonthlyImportOut)
+def import_monthly(
+    request,
+    code: str,
+    period: str,
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+    dry_run: bool = False,
+    expected_stored: str | None = None,
+):
+    """The zone's month from the template's sheet (one row per firm, keyed by credit code):
+    every row or none (400 with every problem's sheet, row, column, value and reason).
+
+    `?dry_run=true` is the page's preview: nothing is written; the firms whose month would be
+    created, updated or left unchanged, and each stored month the file would overwrite with
+    its figures stored and in the file and who stands behind it (`source`: confirmed, the
+    firm's own report, the office's), and the stored months' fingerprint in `stored`. Pass it
+    back as `expected_stored` and the import refuses (400, nothing written) if a firm
+    reported, an officer confirmed or another upload landed since."""
+    month = _period(period)
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
+    if dry_run:
+        preview = services.monthly_import_preview(
+            actor=request.user, zone=zone, period=month, fileobj=file.read()
+        )
+        return {
+            "dry_run": True,
+            "period": str(month),
+            "created": len(preview.created),
+            "updated": len(preview.overwrites),
+            "unchanged": len(preview.unchanged),
+            "created_firms": _firm_refs(preview.created),
+            "updated_firms": _firm_refs(o.firm for o in preview.overwrites),
+            "unchanged_firms": _firm_refs(preview.unchanged),
+            "overwrites": [
+                {
+                    "enterprise": _firm_refs([o.firm])[0],
+                    "period": str(o.period),
+                    "source": o.source,
+                    "changes": {
+                        k: {"stored": old, "in_file": new} for k, (old, new) in o.changes.items()
+                    },
+                }
+                for o in preview.overwrites
+            ],
+            "stored": preview.stored,
+        }
+    result = services.monthly_import(
+        actor=request.user,
+        zone=zone,
+        period=month,
+        fileobj=file.read(),
+        expected_stored=expected_stored or None,
+    )
+    return {
+        "dry_run": False,
+        "period": str(month),
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "created_firms": _firm_refs(result.created_firms),
+        "updated_firms": _firm_refs(result.updated_firms),
+        "unchanged_firms": _firm_refs(result.unchanged_firms),
+    }
+
+
 # --- early warning ---------------------------------------------------------------------------
 
 
@@ -140,7 +214,10 @@ def confirm_figures(request, pk: int, period: str):
 @paginate(Pagination, page_size=50, max_page_size=500)
 def list_alerts(request, filters: Query[AlertFilterIn]):
     """The month's early warnings, most severe first: an officer's own firms by default
-    (who=all: every firm the user sees), one zone's, or one officer's (officer=user name)."""
+    (who=all: every firm the user sees), one zone's, or one officer's (officer=user name);
+    `size` and `basis` are the dashboard's scope (the page's switches): the above-size
+    (规模以上) firms of the month's year or the others, and 快报 (every submitted report) or
+    审定 (confirmed reports only)."""
     _dashboard_user(request)
     f = filters.dict()
     errors = {}
@@ -179,6 +256,8 @@ def list_alerts(request, filters: Query[AlertFilterIn]):
         officer=officer,
         rule=f["rule"],
         state=f["state"],
+        size=f["size"],
+        basis=f["basis"],
     )
     return [alert_dict(r, period) for r in rows]
 
@@ -196,6 +275,7 @@ def acknowledge_alert(request, payload: AlertAckIn):
         period=period,
         rule=payload.rule,
         note=payload.note,
+        basis=payload.basis,
     )
     return HttpStatus(201, ack_dict(ack))
 
@@ -224,32 +304,7 @@ def put_utility_accounts(request, pk: int, payload: UtilityAccountsIn):
     return {**accounts, "version": enterprise.version}
 
 
-@router.post("/zones/{code}/utility/{kind}/import", response=UtilityImportOut)
-def import_utility(
-    request,
-    code: str,
-    kind: Literal["power", "water"],
-    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
-    replace_month: bool = False,
-):
-    """The power or water company's monthly readings of the zone's accounts, as they send
-    them: every row or none (400 with every problem's sheet, row, column, value and reason).
-    The file's readings replace those stored for the same accounts and months; the other
-    stored readings of its months are kept (`kept`), or removed with `?replace_month=true`
-    (`removed`: each month becomes exactly the file). Accounts no firm of the zone holds are
-    kept and listed in `unmatched`."""
-    zone = zone_get(request.user, code=code)
-    if zone is None:
-        raise NotFound(_("No such zone or area in your unit."))
-    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
-        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
-    result = services.utility_import(
-        actor=request.user,
-        zone=zone,
-        kind=kind,
-        fileobj=file.read(),
-        replace_month=replace_month,
-    )
+def _utility_result(result, **extra) -> dict:
     return {
         "kind": result.kind,
         "periods": [str(p) for p in result.periods],
@@ -267,7 +322,71 @@ def import_utility(
             }
             for u in result.unmatched
         ],
+        **extra,
     }
+
+
+def _plain(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@router.post("/zones/{code}/utility/{kind}/import", response=UtilityImportOut)
+def import_utility(
+    request,
+    code: str,
+    kind: Literal["power", "water"],
+    file: UploadedFile = File(...),  # noqa: B008 - ninja's idiom
+    replace_month: bool = False,
+    dry_run: bool = False,
+    expected_stored: str | None = None,
+):
+    """The power or water company's monthly readings of the zone's accounts, as they send
+    them: every row or none (400 with every problem's sheet, row, column, value and reason).
+    The file's readings replace those stored for the same accounts and months; the other
+    stored readings of its months are kept (`kept`), or removed with `?replace_month=true`
+    (`removed`: each month becomes exactly the file). Accounts no firm of the zone holds are
+    kept and listed in `unmatched`.
+
+    `?dry_run=true` is the page's preview: the same checks and counts, nothing written, with
+    every reading that would change in `changes` and the stored readings' fingerprint in
+    `stored`; pass it back as `expected_stored` and the import refuses (400, nothing written)
+    if the stored readings changed since the preview."""
+    zone = zone_get(request.user, code=code)
+    if zone is None:
+        raise NotFound(_("No such zone or area in your unit."))
+    if file.size > settings.ZONEDESK["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed({"file": [_("The file is larger than the import limit.")]})
+    if dry_run:
+        preview = services.utility_import_preview(
+            actor=request.user, zone=zone, kind=kind, fileobj=file.read()
+        )
+        changes = [
+            {
+                "period": str(r.period),
+                "account_number": r.account_number,
+                "account_name": r.account_name,
+                "change": r.change,
+                "stored": _plain(r.old),
+                "in_file": _plain(r.new),
+                "enterprise": r.firm,
+            }
+            for r in preview.changes(replace_month=replace_month)
+        ]
+        return _utility_result(
+            preview.result(replace_month=replace_month),
+            dry_run=True,
+            changes=changes,
+            stored=preview.stored,
+        )
+    result = services.utility_import(
+        actor=request.user,
+        zone=zone,
+        kind=kind,
+        fileobj=file.read(),
+        replace_month=replace_month,
+        expected_stored=expected_stored or None,
+    )
+    return _utility_result(result)
 
 
 @router.put("/firms/{pk}/annual/{int:year}", response=AnnualOut)

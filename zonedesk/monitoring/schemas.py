@@ -171,7 +171,60 @@ class UnmatchedOut(Schema):
     months: list[str]
 
 
+class ImportFirmOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+
+
+class FigureChangeOut(Schema):
+    stored: str | int | None
+    in_file: str | int | None
+
+
+class OverwriteOut(Schema):
+    enterprise: ImportFirmOut
+    period: str
+    source: Literal["confirmed", "own", "office"] = Field(
+        description="confirmed: confirmed by the liaison officer (it goes back to submitted); "
+        "own: the firm's own report; office: entered by the zone's staff"
+    )
+    changes: dict[str, FigureChangeOut] = Field(description="each changed figure, by field")
+
+
+class MonthlyImportOut(Schema):
+    dry_run: bool = Field(description="true: a preview, nothing was written")
+    period: str
+    created: int
+    updated: int
+    unchanged: int
+    created_firms: list[ImportFirmOut]
+    updated_firms: list[ImportFirmOut]
+    unchanged_firms: list[ImportFirmOut]
+    overwrites: list[OverwriteOut] = Field(
+        default_factory=list,
+        description="dry run only: the stored months the file would overwrite, confirmed ones "
+        "and the firms' own reports first",
+    )
+    stored: str = Field(
+        "",
+        description="dry run only: the fingerprint of the month's stored figures; give it as "
+        "`expected_stored` to the import so that it refuses if they changed in between",
+    )
+
+
+class UtilityChangeOut(Schema):
+    period: str
+    account_number: str
+    account_name: str
+    change: Literal["new", "updated", "kept", "removed"]
+    stored: str | None = Field(description="the stored quantity (none for a new reading)")
+    in_file: str | None = Field(description="the file's quantity (none for kept or removed)")
+    enterprise: str = Field(description="the zone's firm holding the account (empty: none)")
+
+
 class UtilityImportOut(Schema):
+    dry_run: bool = Field(False, description="true: a preview, nothing was written")
     kind: str
     periods: list[str]
     created: int
@@ -182,6 +235,16 @@ class UtilityImportOut(Schema):
     matched: int
     unmatched: list[UnmatchedOut] = Field(
         description="Readings kept whose account no firm of the zone holds"
+    )
+    changes: list[UtilityChangeOut] = Field(
+        default_factory=list,
+        description="dry run only: every reading added, updated, removed or kept (not in the "
+        "file); unchanged ones are counted, not listed",
+    )
+    stored: str = Field(
+        "",
+        description="dry run only: the fingerprint of the stored readings compared; give it as "
+        "`expected_stored` to the import so that it refuses if they changed in between",
     )
 
 
@@ -380,6 +443,15 @@ class AlertFilterIn(InputSchema):
         "", description="yoy_drop, declining, halted, missing or power_drift", max_length=20
     )
     state: str = Field("", description="open or acknowledged (default: both)", max_length=12)
+    size: Literal["all", "above", "below"] = Field(
+        "all",
+        description="all firms, the above-size (规模以上) firms of the month's year, or the others",
+    )
+    basis: Literal["preliminary", "confirmed"] = Field(
+        "preliminary",
+        description="快报: every submitted report; 审定: confirmed reports only (an unconfirmed "
+        "month counts as not reported)",
+    )
 
 
 class AlertItemOut(Schema):
@@ -413,6 +485,9 @@ class AlertAckIn(InputSchema):
         description="yoy_drop, declining, halted, missing or power_drift", max_length=20
     )
     note: str = Field(description="what was found or done", max_length=2000)
+    basis: Literal["preliminary", "confirmed"] = Field(
+        "preliminary", description="the basis of the list the warning was read on"
+    )
 
 
 class AlertAckOut(Schema):

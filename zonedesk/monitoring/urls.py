@@ -25,6 +25,7 @@ urlpatterns = [
     path("import/", views.import_figures, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:pk>/", views.import_job, name="import_job"),
+    path("import/<uuid:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("target/", views.target_set, name="target"),
     path("utility/import/", utility_views.utility_import, name="utility_import"),
     path("utility/template.xlsx", utility_views.utility_template, name="utility_template"),

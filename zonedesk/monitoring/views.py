@@ -23,7 +23,15 @@ from zonedesk.core.period import Period
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import CellError
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import access, charts, imports, pagecache, recovery, selectors, services
+from zonedesk.monitoring import (
+    access,
+    charts,
+    imports,
+    pagecache,
+    recovery,
+    selectors,
+    services,
+)
 from zonedesk.monitoring.forms import FigureForm, ImportForm, TargetForm
 from zonedesk.monitoring.services import FIGURE_FIELDS
 from zonedesk.org.access import can_view_dashboard
@@ -346,16 +354,9 @@ def import_figures(request):
             except ValidationFailed as exc:
                 apply_errors(form, exc)
             else:
-                if job.state == job.State.DONE:
-                    messages.success(request, _done_message(job))
-                    return redirect(
-                        reverse("monitoring:month")
-                        + "?"
-                        + _query(selectors.Scope.of_zone(zone), period)
-                    )
                 if job.state in job.FINISHED:
                     errors = _job_errors(job)
-                else:
+                else:  # the preview to confirm, or the worker's progress
                     return redirect("monitoring:import_job", pk=job.pk)
     return render(
         request, "monitoring/import.html", {"form": form, "errors": errors}, status=status
@@ -537,14 +538,50 @@ def _job_errors(job) -> list[CellError]:
     return [CellError(*e) for e in job.errors]
 
 
+def _overwrites(job) -> list[dict]:
+    """The preview's overwritten months with the figures named as the sheet heads them."""
+    headers = {key: col.header for key, col in imports.columns().items()}
+    shown = []
+    for o in job.preview.get("overwrites", []):
+        firm_id, name, code = o["firm"]
+        shown.append(
+            {
+                "id": firm_id,
+                "name": name,
+                "credit_code": code,
+                "period": o["period"],
+                "source": o["source"],
+                "source_label": services.Source.LABELS.get(o["source"], o["source"]),
+                "changes": [
+                    (headers.get(k, k), old, new) for k, (old, new) in o["changes"].items()
+                ],
+            }
+        )
+    return shown
+
+
 @login_required
 def import_job(request, pk):
-    """An upload's progress; the page polls it with htmx until the job ends."""
+    """An upload's progress; the page polls it with htmx while it is read, checked or stored;
+    a checked file waits with its preview (the months it would overwrite) for the uploader's
+    confirmation; a stored one names the firms created, updated and unchanged."""
     job = found(selectors.import_job_get(request.user, pk=pk))
+    previewed = job.state == job.State.PREVIEWED
     context = {
         "job": job,
-        "errors": _job_errors(job) if job.finished and job.state != job.State.DONE else None,
+        "errors": _job_errors(job)
+        if job.finished and job.state not in (job.State.DONE, job.State.CANCELLED)
+        else None,
         "done": _done_message(job) if job.state == job.State.DONE else "",
+        "overwrites": _overwrites(job) if previewed else [],
+        "kept": services.uploads.IMPORT_FIRMS_KEPT,
+        "result_firms": [
+            ("created", _("Firms whose month was added"), job.firms.get("created", [])),
+            ("updated", _("Firms whose figures were changed"), job.firms.get("updated", [])),
+            ("unchanged", _("Firms whose figures were unchanged"), job.firms.get("unchanged", [])),
+        ]
+        if job.state == job.State.DONE
+        else [],
         "month_url": reverse("monitoring:month")
         + "?"
         + urlencode({"zone": job.zone.code, "period": str(Period.of(job.period))}),
@@ -553,3 +590,31 @@ def import_job(request, pk):
         "monitoring/partials/import_job.html" if request.htmx else "monitoring/import_job.html"
     )
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    """Confirm (or, with action=cancel, drop) a previewed upload; back to its job."""
+    job = found(selectors.import_job_get(request.user, pk=pk))
+    try:
+        if request.POST.get("action") == "cancel":
+            services.import_cancel(actor=request.user, job=job)
+            messages.info(request, _("The upload was cancelled: nothing was imported."))
+            return redirect(
+                reverse("monitoring:import")
+                + "?"
+                + urlencode({"zone": job.zone.code, "period": str(Period.of(job.period))})
+            )
+        job = services.import_confirm(actor=request.user, job=job)
+        if job.state == job.State.CANCELLED:
+            messages.error(
+                request,
+                _(
+                    "The preview is more than a day old: nothing was imported. Upload the file "
+                    "again to see what it changes now."
+                ),
+            )
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:import_job", pk=job.pk)

@@ -205,12 +205,14 @@ class ImportJob(models.Model):
         QUEUED = "queued", _("Waiting")
         READING = "reading", _("Reading the file")
         CHECKING = "checking", _("Checking")
+        PREVIEWED = "previewed", _("Waiting for your confirmation")
         WRITING = "writing", _("Storing")
         DONE = "done", _("Done")
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
-    FINISHED = (State.DONE, State.REJECTED, State.FAILED)
+    FINISHED = (State.DONE, State.REJECTED, State.FAILED, State.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
@@ -232,6 +234,14 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # [sheet, row, column, value, reason]
     message = models.TextField(blank=True)
+    # The file is first checked and compared with the stored month (`preview`: the counts, the
+    # overwritten months with their old and new figures, the stored months' fingerprint); it is
+    # written only once the uploader confirms (`confirmed_at`), against that fingerprint.
+    # `firms`: the firms created, updated and unchanged, by name (the first IMPORT_FIRMS_KEPT
+    # of each).
+    preview = models.JSONField(default=dict, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    firms = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import of monthly figures")
@@ -246,12 +256,19 @@ class ImportJob(models.Model):
         return self.state in self.FINISHED
 
     @property
+    def working(self) -> bool:
+        """Being read, checked or stored (the page polls), not waiting for the uploader."""
+        return not self.finished and self.state != self.State.PREVIEWED
+
+    @property
     def percent(self) -> int:
         """How far the job is, for the progress bar (reading 5, checking up to 80, writing 90)."""
         if self.finished:
             return 100
         if self.state == self.State.WRITING:
             return 90
+        if self.state == self.State.PREVIEWED:
+            return 80
         if self.state == self.State.CHECKING and self.rows_total:
             return 5 + 75 * self.rows_done // self.rows_total
         return 5 if self.state == self.State.READING else 0

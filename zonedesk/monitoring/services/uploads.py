@@ -1,6 +1,8 @@
 """A month's sheet of a zone, uploaded: checked, then stored in bulk (inline for a small file,
 by the background worker for a larger one), every row or none."""
 
+import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,12 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zonedesk.core import audit, auditchain, bulk, events
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
-from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.models import Enterprise, EnterpriseMember
 from zonedesk.monitoring import access, rollups
 from zonedesk.monitoring.flows import FIGURE_FLOW
 from zonedesk.monitoring.models import FigureEvent, ImportJob, MonthlyFigure
@@ -26,16 +29,74 @@ from zonedesk.org.models import Zone
 logger = logging.getLogger(__name__)
 
 
+class FirmRef(NamedTuple):
+    """A firm of an import's preview or result, as officials name it."""
+
+    id: int
+    name: str
+    credit_code: str
+
+
+class Source:
+    """Who stands behind a stored month an import would overwrite."""
+
+    CONFIRMED = "confirmed"  # confirmed by the liaison officer (审定)
+    OWN = "own"  # the firm's own report, not yet confirmed
+    OFFICE = "office"  # entered or uploaded by the zone's staff, not yet confirmed
+
+    LABELS = {
+        CONFIRMED: gettext_lazy("Confirmed (审定)"),
+        OWN: gettext_lazy("The firm's own report"),
+        OFFICE: gettext_lazy("Entered by the zone's staff"),
+    }
+
+
+@dataclass(frozen=True)
+class Overwrite:
+    """A stored month the sheet would change: the firm, who stands behind the stored figures,
+    and each figure as stored and as in the file (`changes`: name -> [old, new], audit form)."""
+
+    firm: FirmRef
+    period: Period
+    source: str  # a Source
+    changes: dict
+
+
 @dataclass(frozen=True)
 class ImportResult:
     period: Period
     created: int
     updated: int
     unchanged: int
+    # The firms by name (all of them; a job keeps the first IMPORT_FIRMS_KEPT of each).
+    created_firms: tuple[FirmRef, ...] = ()
+    updated_firms: tuple[FirmRef, ...] = ()
+    unchanged_firms: tuple[FirmRef, ...] = ()
 
     @property
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class MonthlyPreview:
+    """A sheet checked and compared with the month's stored figures, nothing written: the firms
+    it would create a month for, those whose stored month it would overwrite (with the old and
+    new figures), and those it leaves unchanged. `stored` fingerprints the stored months
+    compared, so that confirming refuses when they changed in between."""
+
+    period: Period
+    created: tuple[FirmRef, ...]
+    overwrites: tuple[Overwrite, ...]
+    unchanged: tuple[FirmRef, ...]
+    stored: str
+
+    def sources(self) -> dict[str, int]:
+        """How many overwritten months are confirmed, the firms' own reports, the office's."""
+        counts = {Source.CONFIRMED: 0, Source.OWN: 0, Source.OFFICE: 0}
+        for o in self.overwrites:
+            counts[o.source] += 1
+        return counts
 
 
 def _check_import(actor: Actor, zone: Zone, period: Period) -> None:
@@ -44,15 +105,65 @@ def _check_import(actor: Actor, zone: Zone, period: Period) -> None:
     check_month(period)
 
 
-def monthly_import(
+def monthly_import_preview(
     *, actor: Actor, zone: Zone, period: Period, fileobj, progress: Callable | None = None
+) -> MonthlyPreview:
+    """Read and check the month's sheet (ImportRejected as the import) and say, firm by firm,
+    what importing it would do: create the month, overwrite the stored one (each figure old →
+    new, and whether the stored month was confirmed, the firm's own report or the office's),
+    or leave it as it is. Nothing is written."""
+    from zonedesk.monitoring import imports
+
+    _check_import(actor, zone, period)
+    rows = imports.parse(zone=zone, period=period, fileobj=fileobj, progress=progress)
+    stored = _stored_months(zone, period)
+    written, unchanged = _compare(rows, stored)
+    firms = _firm_refs(zone)
+    own = _members(zone)
+    overwrites = []
+    for w in written:
+        if w.status is None:
+            continue
+        old = stored[w.enterprise_id]
+        if w.status == Status.CONFIRMED:
+            source = Source.CONFIRMED
+        elif (old["submitted_by_id"], w.enterprise_id) in own:
+            source = Source.OWN
+        else:
+            source = Source.OFFICE
+        overwrites.append(Overwrite(firms[w.enterprise_id], period, source, w.changes))
+    # The months whose stored figures a careless upload would undo first: confirmed ones, then
+    # the firms' own reports, then by name.
+    rank = {Source.CONFIRMED: 0, Source.OWN: 1, Source.OFFICE: 2}
+    overwrites.sort(key=lambda o: (rank[o.source], o.firm.name, o.firm.id))
+    return MonthlyPreview(
+        period=period,
+        created=tuple(
+            sorted((firms[w.enterprise_id] for w in written if w.status is None), key=_by_name)
+        ),
+        overwrites=tuple(overwrites),
+        unchanged=tuple(sorted((firms[i] for i in unchanged), key=_by_name)),
+        stored=_fingerprint(stored),
+    )
+
+
+def monthly_import(
+    *,
+    actor: Actor,
+    zone: Zone,
+    period: Period,
+    fileobj,
+    progress: Callable | None = None,
+    expected_stored: str | None = None,
 ) -> ImportResult:
     """Store every row of the month's sheet, or nothing at all (raises ImportRejected).
 
     The sheet is read and checked first (no transaction held; `progress(stage, done, total)`
     is told how far it is), then every row is written in one transaction: upserted in bulk
     (INSERT … ON CONFLICT on both databases), with an audit entry for each created or changed
-    row, written in bulk in the same transaction.
+    row, written in bulk in the same transaction. `expected_stored` is the preview's
+    fingerprint of the month's stored figures: when they changed since (a firm reported, an
+    officer confirmed, another upload), nothing is written (ValidationFailed).
     """
     from zonedesk.monitoring import imports
 
@@ -60,7 +171,54 @@ def monthly_import(
     rows = imports.parse(zone=zone, period=period, fileobj=fileobj, progress=progress)
     if progress:
         progress("writing", len(rows), len(rows))
-    return _write_rows(actor=actor, zone=zone, period=period, rows=rows)
+    return _write_rows(
+        actor=actor, zone=zone, period=period, rows=rows, expected_stored=expected_stored
+    )
+
+
+def _by_name(firm: FirmRef):
+    return (firm.name, firm.id)
+
+
+def _firm_refs(zone: Zone) -> dict[int, FirmRef]:
+    return {
+        pk: FirmRef(pk, name, code)
+        for pk, name, code in Enterprise.objects.filter(zone=zone).values_list(
+            "pk", "name", "credit_code"
+        )
+    }
+
+
+def _members(zone: Zone) -> set[tuple[int, int]]:
+    """(user, firm) of the zone's firms' own accounts: a month one of them submitted is the
+    firm's own report."""
+    return set(
+        EnterpriseMember.objects.filter(enterprise__zone=zone).values_list(
+            "user_id", "enterprise_id"
+        )
+    )
+
+
+def _stored_months(zone: Zone, period: Period, *, lock: bool = False) -> dict[int, dict]:
+    rows = MonthlyFigure.objects.filter(enterprise__zone=zone, period=period.first_day)
+    if lock:
+        rows = rows.select_for_update()
+    return {
+        f["enterprise_id"]: f
+        for f in rows.values(
+            "id", "enterprise_id", "status", "version", "submitted_by_id", *FIGURE_FIELDS
+        )
+    }
+
+
+def _fingerprint(stored: dict[int, dict]) -> str:
+    """The stored months as compared: each firm's month, its version (moved on by every
+    change) and status."""
+    digest = hashlib.sha256()
+    for firm_id in sorted(stored):
+        f = stored[firm_id]
+        digest.update(f"{firm_id}|{f['version']}|{f['status']}\n".encode())
+    return digest.hexdigest()
 
 
 FIGURE_WRITTEN = (
@@ -99,11 +257,12 @@ def _plain(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
-def _compare(rows, stored: dict) -> tuple[list[_Written], int]:
-    """The rows that create or change a figure, and how many leave theirs unchanged."""
+def _compare(rows, stored: dict) -> tuple[list[_Written], list[int]]:
+    """The rows that create or change a figure, and the firms whose month they leave as it
+    is."""
     present = frozenset().union(*(r.values.keys() for r in rows))
     whole = present.issuperset(FIGURE_FIELDS)  # the usual sheet: every figure's column
-    written, unchanged = [], 0
+    written, unchanged = [], []
     for row in rows:
         old = stored.get(row.enterprise_id)
         # A column the sheet lacks keeps the stored value (or stays empty on a new row).
@@ -133,22 +292,33 @@ def _compare(rows, stored: dict) -> tuple[list[_Written], int]:
         if changes:
             written.append(_Written(row.enterprise_id, values, changes, old["status"]))
         else:
-            unchanged += 1
+            unchanged.append(row.enterprise_id)
     return written, unchanged
 
 
 @transaction.atomic
-def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResult:
+def _write_rows(
+    *, actor: Actor, zone: Zone, period: Period, rows, expected_stored: str | None = None
+) -> ImportResult:
     """Upsert the checked rows; write an audit entry and the flow's event ("submitted", from
     the stored status or, for a new row, from none) for each created or changed one, in SQL
     (core.bulk): at a zone's scale the ORM's per-object preparation cost more than the
     database's own work."""
-    stored = {
-        f["enterprise_id"]: f
-        for f in MonthlyFigure.objects.filter(
-            enterprise__zone=zone, period=period.first_day
-        ).values("id", "enterprise_id", "status", *FIGURE_FIELDS)
-    }
+    # A confirmed upload waits for a write of the zone's month under way, then compares.
+    stored = _stored_months(zone, period, lock=expected_stored is not None)
+    if expected_stored is not None and _fingerprint(stored) != expected_stored:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _(
+                        "The stored figures of %(period)s changed since the preview (a firm "
+                        "reported, an officer confirmed or another upload): nothing was "
+                        "imported. Upload the file again to see the changes as they are now."
+                    )
+                    % {"period": period}
+                ]
+            }
+        )
     written, unchanged = _compare(rows, stored)
     by = user_or_none(actor)
     by_id, name = (by.pk if by else None), getattr(actor, "username", "") or "system"
@@ -200,21 +370,80 @@ def _write_rows(*, actor: Actor, zone: Zone, period: Period, rows) -> ImportResu
     if written:
         rollups.invalidate([zone.pk], [period])
         events.firms_changed(actor=actor, firms=Enterprise.objects.filter(zone=zone))
-    created = sum(w.status is None for w in written)
+    firms = _firm_refs(zone)
+    created = sorted((firms[w.enterprise_id] for w in written if w.status is None), key=_by_name)
+    updated = sorted(
+        (firms[w.enterprise_id] for w in written if w.status is not None), key=_by_name
+    )
     return ImportResult(
-        period=period, created=created, updated=len(written) - created, unchanged=unchanged
+        period=period,
+        created=len(created),
+        updated=len(updated),
+        unchanged=len(unchanged),
+        created_firms=tuple(created),
+        updated_firms=tuple(updated),
+        unchanged_firms=tuple(sorted((firms[i] for i in unchanged), key=_by_name)),
     )
 
 
-def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJob:
-    """Accept an upload: small files are stored at once, larger ones by the background worker.
+IMPORT_FIRMS_KEPT = 2000  # firms of each kind a job lists by name; its counts cover them all
+# How long a preview waits for its confirmation; after that the file is dropped, not stored.
+PREVIEW_VALID = dt.timedelta(hours=24)
 
-    Either way the result is an ImportJob (state done, rejected or, for the worker, queued) that
-    the page shows and polls. Permission and the month are checked before anything is queued.
+
+def _firm_json(firm: FirmRef) -> list:
+    return [firm.id, firm.name, firm.credit_code]
+
+
+def preview_json(preview: MonthlyPreview) -> dict:
+    """The preview as a job keeps it (and the API gives it): counts, the overwritten months
+    with their figures old and new, the firms created, the stored months' fingerprint."""
+    return {
+        "stored": preview.stored,
+        "created": len(preview.created),
+        "updated": len(preview.overwrites),
+        "unchanged": len(preview.unchanged),
+        "sources": preview.sources(),
+        "overwrites": [
+            {
+                "firm": _firm_json(o.firm),
+                "period": str(o.period),
+                "source": o.source,
+                "changes": o.changes,
+            }
+            for o in preview.overwrites[:IMPORT_FIRMS_KEPT]
+        ],
+        "created_firms": [_firm_json(f) for f in preview.created[:IMPORT_FIRMS_KEPT]],
+    }
+
+
+def result_firms_json(result: ImportResult) -> dict:
+    return {
+        "created": [_firm_json(f) for f in result.created_firms[:IMPORT_FIRMS_KEPT]],
+        "updated": [_firm_json(f) for f in result.updated_firms[:IMPORT_FIRMS_KEPT]],
+        "unchanged": [_firm_json(f) for f in result.unchanged_firms[:IMPORT_FIRMS_KEPT]],
+    }
+
+
+def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJob:
+    """Accept an upload: small files are checked at once, larger ones by the background worker.
+
+    Either way the result is an ImportJob that the page shows and polls: previewed (checked and
+    compared with the stored month, waiting for the uploader's confirmation: nothing is
+    written before `import_confirm`), rejected or, for the worker, queued. Permission and the
+    month are checked before anything is queued.
     """
     from zonedesk.monitoring.tasks import run_import
 
     _check_import(actor, zone, period)
+    # A new upload of the month replaces the uploader's previews of it still waiting: their
+    # files are not kept for a confirmation that will not come.
+    ImportJob.objects.filter(
+        zone=zone,
+        period=period.first_day,
+        created_by=user_or_none(actor),
+        state=ImportJob.State.PREVIEWED,
+    ).update(state=ImportJob.State.CANCELLED, content=b"", finished_at=timezone.now())
     ctx = audit.current_context.get()
     job = ImportJob.objects.create(
         zone=zone,
@@ -229,6 +458,64 @@ def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJ
         _execute(job)
     else:
         transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    return job
+
+
+@transaction.atomic
+def import_confirm(*, actor: Actor, job: ImportJob) -> ImportJob:
+    """The uploader confirms the preview: the file is stored (at once when small, else by the
+    worker) against the stored months as previewed. A preview older than PREVIEW_VALID is not
+    stored: the job is cancelled and its file dropped (the caller sees the state)."""
+    from zonedesk.monitoring.tasks import run_import
+
+    job = ImportJob.objects.select_for_update().select_related("zone__area").get(pk=job.pk)
+    if user_or_none(actor) is None or job.created_by_id != user_or_none(actor).pk:
+        raise PermissionDenied()
+    _check_import(actor, job.zone, Period.of(job.period))
+    if job.state != ImportJob.State.PREVIEWED:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _("This upload is not waiting for a confirmation (it is %(state)s).")
+                    % {"state": job.get_state_display()}
+                ]
+            }
+        )
+    if timezone.now() - job.created_at > PREVIEW_VALID:
+        job.state, job.content, job.finished_at = ImportJob.State.CANCELLED, b"", timezone.now()
+        job.save(update_fields=["state", "content", "finished_at"])
+        return job
+    job.confirmed_at = timezone.now()
+    job.state = ImportJob.State.QUEUED
+    ctx = audit.current_context.get()
+    job.ip_address = ctx.ip_address or job.ip_address
+    job.language = translation.get_language() or job.language
+    job.save(update_fields=["confirmed_at", "state", "ip_address", "language"])
+    if len(job.content) <= settings.ZONEDESK["IMPORT_INLINE_BYTES"]:
+        _execute(job)
+    else:
+        transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    return job
+
+
+def import_cancel(*, actor: Actor, job: ImportJob) -> ImportJob:
+    """The uploader drops a previewed upload: nothing is written, the file is discarded."""
+    user = user_or_none(actor)
+    if user is None or job.created_by_id != user.pk:
+        raise PermissionDenied()
+    done = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+        state=ImportJob.State.CANCELLED, content=b"", finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    if not done:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _("This upload is not waiting for a confirmation (it is %(state)s).")
+                    % {"state": job.get_state_display()}
+                ]
+            }
+        )
     return job
 
 
@@ -254,7 +541,8 @@ def import_run(*, job_id) -> None:
 
 
 def _execute(job: ImportJob) -> None:
-    """Check and store a job's file; never raises: the job records the outcome."""
+    """Check a job's file and preview it, or (confirmed) store it; never raises: the job
+    records the outcome. A previewed job keeps its file until it is confirmed or cancelled."""
     if job.finished:
         return
 
@@ -263,8 +551,9 @@ def _execute(job: ImportJob) -> None:
 
     with translation.override(job.language or settings.LANGUAGE_CODE):
         _record_outcome(job, progress)
-    job.content = b""
-    job.finished_at = timezone.now()
+    if job.state != ImportJob.State.PREVIEWED:
+        job.content = b""
+        job.finished_at = timezone.now()
     job.save()
 
 
@@ -272,13 +561,23 @@ def _record_outcome(job: ImportJob, progress: Callable) -> None:
     from zonedesk.core.xlsx import ImportRejected
 
     try:
-        result = monthly_import(
-            actor=job.created_by,
-            zone=job.zone,
-            period=Period.of(job.period),
-            fileobj=bytes(job.content),
-            progress=progress,
-        )
+        if job.confirmed_at is None:
+            preview = monthly_import_preview(
+                actor=job.created_by,
+                zone=job.zone,
+                period=Period.of(job.period),
+                fileobj=bytes(job.content),
+                progress=progress,
+            )
+        else:
+            result = monthly_import(
+                actor=job.created_by,
+                zone=job.zone,
+                period=Period.of(job.period),
+                fileobj=bytes(job.content),
+                progress=progress,
+                expected_stored=job.preview.get("stored", ""),
+            )
     except ImportRejected as exc:
         job.state = ImportJob.State.REJECTED
         job.errors = [
@@ -295,6 +594,14 @@ def _record_outcome(job: ImportJob, progress: Callable) -> None:
         job.message = repr(exc)[:2000]
         logger.exception("import %s failed", job.pk)
     else:
+        if job.confirmed_at is None:
+            job.state = ImportJob.State.PREVIEWED
+            job.preview = preview_json(preview)
+            job.rows_done = job.rows_total = (
+                len(preview.created) + len(preview.overwrites) + len(preview.unchanged)
+            )
+            return
         job.state = ImportJob.State.DONE
         job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
+        job.firms = result_firms_json(result)
         job.rows_done = job.rows_total = result.rows

@@ -191,6 +191,37 @@ class UtilityPreview:
     def count(self, change: str) -> int:
         return sum(1 for r in self.rows if r.change == change)
 
+    def result(self, *, replace_month: bool = False) -> UtilityImportResult:
+        """What importing the file would report (the same counts as the write's result)."""
+        unmatched: dict[str, tuple[str, list[Period]]] = {}
+        for r in self.rows:
+            if not r.firm:
+                _name, months = unmatched.setdefault(r.account_number, (r.account_name, []))
+                months.append(r.period)
+        removed = len(self.others) if replace_month else 0
+        return UtilityImportResult(
+            kind=self.kind,
+            periods=self.periods,
+            created=self.count(Change.NEW),
+            updated=self.count(Change.UPDATED),
+            unchanged=self.count(Change.UNCHANGED),
+            removed=removed,
+            kept=len(self.others) - removed,
+            matched=sum(1 for r in self.rows if r.firm),
+            unmatched=[
+                Unmatched(number, name, tuple(sorted(months)))
+                for number, (name, months) in sorted(unmatched.items())
+            ],
+        )
+
+    def changes(self, *, replace_month: bool = False) -> list[ReadingChange]:
+        """Every reading the import would add, update or remove (or keep, not in the file)."""
+        gone = Change.REMOVED if replace_month else Change.KEPT
+        return [r for r in self.rows if r.change != Change.UNCHANGED] + [
+            ReadingChange(r.period, r.account_number, r.account_name, gone, r.old, None, r.firm)
+            for r in self.others
+        ]
+
 
 def _stored_readings(zone: Zone, kind: str, periods, *, lock: bool = False) -> dict:
     rows = UtilityReading.objects.filter(
