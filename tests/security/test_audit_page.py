@@ -204,3 +204,27 @@ def test_record_types_are_named_as_written_and_machinery_is_not_offered(world, a
     labels = dict(form.fields["target_type"].choices)
     assert labels["org.apitoken"].startswith("API")
     assert "core.workerheartbeat" not in labels and "core.auditentry" not in labels
+
+
+def test_a_visit_names_its_participants_and_its_firm(world, auditor):
+    """A visit's participants read "∅ → 张干部" (a change from none to them, not a list "∅、张干部"),
+    and the visit's label names its firm, not the firm's id."""
+    import datetime as dt
+
+    from zonedesk.casework.services import contact_log
+
+    officer = world.users["officer"]
+    officer.full_name = "张干部"
+    officer.save(update_fields=["full_name"])
+    contact_log(
+        actor=officer,
+        enterprise=world.firm_a,
+        date=dt.date(2020, 6, 10),
+        kind="on_site",
+        participants=[officer],
+        notes="了解订单（合成）",
+    )
+    (row,) = _texts(auditor.get("/audit/?target_type=casework.contact"))
+    assert "∅ → 张干部" in row and "∅、张干部" not in row
+    assert "2020-06-10" in row and "甲一机械有限公司" in row
+    assert f" {world.firm_a.pk} " not in row.split("甲一机械有限公司")[0]
