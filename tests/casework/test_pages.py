@@ -151,6 +151,22 @@ def test_the_zone_overview_page_and_its_sheet(world, client_for):
     assert client_for(world.users["enterprise"]).get("/casework/overview/").status_code == 403
 
 
+def test_department_staff_see_the_overview_of_their_department_s_problems(world, client_for):
+    """The department user's "zone overview" button opens their department's counts (not a
+    404), without the problems of other departments and without the zone's paragraph."""
+    import datetime as dt
+
+    factories.problem(world.firm_a, category="export", title="货物滞港", on=dt.date(2020, 6, 3))
+    query = {"period": "2020-06"}
+    leader = client_for(world.users["leader"]).get("/casework/overview/", query)
+    assert leader.context["overview"].total.raised == 1
+    response = client_for(world.users["department"]).get("/casework/overview/", query)
+    assert response.status_code == 200
+    assert response.context["overview"].total.raised == 0  # not their department's problem
+    page = response.content.decode()
+    assert 'data-testid="department-only"' in page and 'data-testid="difficulties"' not in page
+
+
 def test_one_plan_per_firm_on_one_page(world, client_for):
     from django.utils import timezone
 

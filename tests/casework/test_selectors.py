@@ -346,11 +346,16 @@ def test_zone_overview(lists):
     export = next(r for r in overview.by_category if r.key == "export")
     assert (export.raised, export.open, export.overdue) == (1, 1, 0)
     assert {r.label for r in overview.by_department} == {"经济发展局", "招商服务局"}
-    for who in ("department", "enterprise", "bank", "officer_b"):
+    for who in ("enterprise", "bank", "officer_b"):
         assert (
             selectors.zone_overview(lists.users[who], zone=lists.zone_a, period=Period.of(today))
             is None
         )
+    # Department staff: the same counts, of their department's problems only.
+    staff = lists.users["department"]
+    theirs = selectors.zone_overview(staff, zone=lists.zone_a, period=Period.of(today))
+    assert theirs.department_only and not overview.department_only
+    assert {r.key for r in theirs.by_department} == {str(staff.department_id)}
 
 
 def test_a_person_to_put_in_charge_is_found_only_in_the_acting_users_zones(world):

@@ -187,7 +187,7 @@ def test_binding_a_firm_account_is_audited_with_named_fields(world):
     their column names (“user” showed before)."""
     from zonedesk.enterprises.models import EnterpriseMember
     from zonedesk.enterprises.services import enterprise_member_bind
-    from zonedesk.org.views import _field_label
+    from zonedesk.org.auditlog import field_label as _field_label
 
     user = world.users["enterprise"]
     enterprise_member_bind(actor=SYSTEM, user=user, enterprise=world.firm_a)

@@ -108,6 +108,123 @@ def test_changes_read_in_chinese_with_names_labels_and_local_times(world, audito
     assert "甲一机械有限公司" in page  # the problem's firm, by name
     assert "标题" in page and "订单下滑（合成）" in page
     book = CalamineWorkbook.from_filelike(io.BytesIO(auditor.get("/audit/export/").content))
-    changes = [row[8] for row in book.get_sheet_by_index(0).to_python()[1:]]
+    header, *body = book.get_sheet_by_index(0).to_python()
+    changes = [row[header.index("变更内容")] for row in body]
     assert "角色: 包联干部 → 园区领导、包联干部" in changes
     assert not any("['" in c or "+00:00" in c for c in changes)  # no list dumps, no UTC
+
+
+def _texts(response) -> list[str]:
+    """The page's table rows as text, one per entry."""
+    import re
+
+    body = _shown(response).split('data-testid="audit-table"')[1].split("<tbody>")[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)) for r in rows]
+
+
+def test_the_firm_filter_finds_the_firm_s_own_entries_and_those_of_its_records(world, auditor):
+    """Issue 17: a filter by firm (name in part, or credit code) lists the firm's entries and
+    those of its problems, and not another firm's; each row names its firm."""
+    from tests import factories
+
+    factories.problem(world.firm_a2, title="订单下滑（合成）")
+    factories.problem(world.firm_a, title="用工短缺（合成）")
+    rows = _texts(auditor.get("/audit/?firm=甲二食品"))
+    assert any("订单下滑（合成）" in r for r in rows)
+    assert any("园区二路" in r or "甲二食品有限公司" in r for r in rows)
+    assert not any("用工短缺（合成）" in r or "甲一机械" in r for r in rows)
+    assert all("甲二食品有限公司" in r for r in rows)  # the firm column of every row
+    by_code = _texts(auditor.get(f"/audit/?firm={world.firm_a2.credit_code}"))
+    assert len(by_code) == len(rows)
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(auditor.get("/audit/export/?firm=甲二").content)
+    )
+    header, *body = book.get_sheet_by_index(0).to_python()
+    with translation.override("zh-hans"):
+        firm_column = header.index(translation.gettext("Firm"))
+    assert body and {r[firm_column] for r in body} == {"甲二食品有限公司"}
+
+
+def test_figures_read_with_their_units_and_records_with_their_firm_s_name(world, auditor):
+    """A month's figures read "1,234.50 万元", "80 人", not bare numbers under code names, and
+    the record names its firm, not its id ("17 2020-06")."""
+    from decimal import Decimal
+
+    from zonedesk.core.period import Period
+    from zonedesk.monitoring.services import FigureData, figure_save
+
+    figure_save(
+        actor=world.users["officer"],
+        enterprise=world.firm_a,
+        period=Period(2020, 6),
+        data=FigureData(output_value_wan=Decimal("1234.5"), employees=80, electricity_kwh=25000),
+    )
+    (row,) = _texts(auditor.get("/audit/?target_type=monitoring.monthlyfigure"))
+    assert "1,234.50 万元" in row and "80 人" in row and "25,000 千瓦时" in row
+    assert "甲一机械有限公司 2020-06" in row and f" {world.firm_a.pk} 2020-06" not in row
+    assert "output_value_wan" not in row
+
+
+def test_steps_assignees_the_system_and_the_channel_read_as_words(world, auditor):
+    """A problem's step reads by its states' labels, the assignee by name (not "∅ → 6"), the
+    system and the command line by name, not "system", "command" or "step: submitted → …"."""
+    from tests import factories
+    from zonedesk.casework.services import problem_transition
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.core.audit import RequestContext, current_context
+
+    staff = world.users["department"]
+    staff.full_name = "张三"
+    staff.save(update_fields=["full_name"])
+    problem = factories.problem(world.firm_a, title="续贷困难（合成）")
+    token = current_context.set(RequestContext(via="command"))
+    try:
+        problem_transition(
+            actor=SYSTEM,
+            problem=problem,
+            to="accepted",
+            department=staff.department,
+            assignee=staff,
+        )
+    finally:
+        current_context.reset(token)
+    auditor.post("/i18n/setlang/", {"language": "en", "next": "/audit/"})
+    rows = _texts(auditor.get("/audit/?action=update&target_type=casework.problem"))
+    (row,) = [r for r in rows if "续贷困难（合成）" in r]
+    assert "∅ → 张三" in row and "Step taken" in row and "submitted → accepted" not in row
+    assert "Command line" in row and " command " not in row
+    assert " step : " not in row  # the key as it is stored
+
+
+def test_record_types_are_named_as_written_and_machinery_is_not_offered(world, auditor):
+    """The record-type filter names API tokens as "API 令牌" (not "Api 令牌") and offers no
+    type of the machinery (heartbeats, caches) that never has an entry."""
+    form = auditor.get("/audit/").context["form"]
+    labels = dict(form.fields["target_type"].choices)
+    assert labels["org.apitoken"].startswith("API")
+    assert "core.workerheartbeat" not in labels and "core.auditentry" not in labels
+
+
+def test_a_visit_names_its_participants_and_its_firm(world, auditor):
+    """A visit's participants read "∅ → 张干部" (a change from none to them, not a list "∅、张干部"),
+    and the visit's label names its firm, not the firm's id."""
+    import datetime as dt
+
+    from zonedesk.casework.services import contact_log
+
+    officer = world.users["officer"]
+    officer.full_name = "张干部"
+    officer.save(update_fields=["full_name"])
+    contact_log(
+        actor=officer,
+        enterprise=world.firm_a,
+        date=dt.date(2020, 6, 10),
+        kind="on_site",
+        participants=[officer],
+        notes="了解订单（合成）",
+    )
+    (row,) = _texts(auditor.get("/audit/?target_type=casework.contact"))
+    assert "∅ → 张干部" in row and "∅、张干部" not in row
+    assert "2020-06-10" in row and "甲一机械有限公司" in row
+    assert f" {world.firm_a.pk} " not in row.split("甲一机械有限公司")[0]

@@ -155,7 +155,11 @@ def check(data: bytes, reader, world, client_for) -> None:
     )
     assert page.status_code in (302, 400), page.status_code
     if page.status_code == 400:
-        assert b'data-testid="import-errors"' in page.content
+        # a cell's problems in the table, a refusal of the whole file above it
+        assert any(
+            f'data-testid="{box}"'.encode() in page.content
+            for box in ("import-errors", "import-file-errors")
+        )
     api = client_for(world.users["admin"]).post(
         "/api/v1/policies/measures/import", {"file": SimpleUploadedFile("crafted.xlsx", data)}
     )

@@ -61,7 +61,8 @@ def test_a_file_past_the_memory_limit_fails_its_job_not_the_worker(
     assert f"需要超过 {LIMIT_MB} MB 内存" in job.errors[0][4]
     page = client.get(response["Location"]).content.decode()
     assert f"需要超过 {LIMIT_MB} MB 内存" in page
-    assert 'data-testid="import-errors"' in page and 'data-state="rejected"' in page
+    # the whole file refused: said above the cells' table, not as a cell of a "row 0"
+    assert 'data-testid="import-file-errors"' in page and 'data-state="rejected"' in page
     assert not MonthlyFigure.objects.exists()
 
     # The same worker process takes the next job, previews it and, confirmed, stores it.

@@ -6,6 +6,7 @@ column, value, reason) and the service writes nothing unless the list is empty.
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from python_calamine import CalamineError
 
 from zonedesk.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,6 +45,14 @@ class CellError:
                 object.__setattr__(self, name, value[:limit] + "…")
 
     def __str__(self) -> str:
+        if not self.row:  # the whole file (unreadable, too large): no "row 0"
+            return f"{self.sheet}: {self.reason}" if self.sheet else self.reason
+        if not self.column:
+            return _("%(sheet)s row %(row)d: %(reason)s") % {
+                "sheet": self.sheet,
+                "row": self.row,
+                "reason": self.reason,
+            }
         return _("%(sheet)s row %(row)d, column “%(column)s”, value “%(value)s”: %(reason)s") % {
             "sheet": self.sheet,
             "row": self.row,
@@ -81,9 +92,22 @@ def _refused(reason: str) -> ImportRejected:
     return ImportRejected([CellError("", 0, "", "", reason)])
 
 
-def _unreadable(detail: str = "") -> ImportRejected:
+def _unreadable(*, damaged: bool, detail: str = "") -> ImportRejected:
+    """The file cannot be read: said in the user's language, what to do about it included. The
+    reader's own message ("Cannot detect file format", in English) is logged, not shown."""
+    if damaged:
+        logger.info("an upload could not be read: %s", detail[:400])
+        why = _(
+            "it looks like one but is damaged, incomplete or protected by a password. Open it "
+            "in Excel or WPS, save it again as .xlsx without a password, and upload it again."
+        )
+    else:
+        why = _(
+            "its content is of another kind, whatever its name ends with. Open it in Excel or "
+            "WPS, save it as .xlsx, and upload it again."
+        )
     return _refused(
-        _("The file is not a readable spreadsheet (.xlsx, .xls or .ods): %(e)s") % {"e": detail}
+        _("The file is not a readable spreadsheet (.xlsx, .xls or .ods): %(e)s") % {"e": why}
     )
 
 
@@ -102,7 +126,7 @@ def read_first_sheet(fileobj, *, sheet_name: str | None = None) -> tuple[str, li
     except sheetlimits.SheetTooLarge as exc:
         raise _refused(str(exc)) from exc
     except sheetlimits.NotASpreadsheet as exc:
-        raise _unreadable() from exc
+        raise _unreadable(damaged=False) from exc
     conf = settings.ZONEDESK
     memory_mb = conf["IMPORT_MEMORY_MB"]
     if memory_mb and (kind == "xls" or len(data) > conf["IMPORT_INLINE_BYTES"]):
@@ -118,12 +142,12 @@ def read_first_sheet(fileobj, *, sheet_name: str | None = None) -> tuple[str, li
     try:
         return sheetread.read_sheet(data, sheet_name)
     except (CalamineError, ValueError, IndexError, OSError) as exc:
-        raise _unreadable(str(exc)) from exc
+        raise _unreadable(damaged=True, detail=str(exc)) from exc
 
 
 def _child_refusal(exc, memory_mb: int, seconds: int) -> ImportRejected:
     if exc.reason == "unreadable":
-        return _unreadable(exc.detail)
+        return _unreadable(damaged=True, detail=exc.detail)
     if exc.reason == "time":
         return _refused(
             _("Reading the file took longer than %(s)d seconds; it was not imported.")

@@ -162,9 +162,12 @@ def utility_import(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def utility_template(request):
+    """The template of a utility's readings. The page's button posts its form (the CSRF token in
+    the body, never in a URL that lands in logs and history); a plain link gets it too."""
     _importable_zones(request.user)
-    kind = request.GET.get("kind")
+    kind = request.POST.get("kind") or request.GET.get("kind")
     kind = kind if kind in UtilityKind.values else UtilityKind.POWER
     return xlsx.xlsx_response(
         utility_imports.template_bytes(kind), _("%(kind)s-readings.xlsx") % {"kind": kind}

@@ -321,7 +321,11 @@ def month_export(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def import_template(request):
+    """The month's template listing the zone's firms. The import page's button posts its form
+    (the CSRF token in the body, never in a URL that lands in logs and history); a plain link
+    with ?zone=&period= gets it too."""
     zone = _zone(request)
     if not access.can_import(request.user, zone):
         raise HttpForbidden

@@ -216,13 +216,30 @@ class TokenForm(StyledFormMixin, forms.Form):
         self.fields["days"].widget.attrs["max"] = most_days
 
 
+def _first_upper(text: str) -> str:
+    # Not str.capitalize(): it lowers the rest ("API 令牌" read "Api 令牌").
+    return text[:1].upper() + text[1:]
+
+
 def record_types() -> dict[str, str]:
     """Every record type the audit log can name (`app.model`), by its verbose name."""
     return {
-        m._meta.label_lower: str(m._meta.verbose_name).capitalize()
+        m._meta.label_lower: _first_upper(str(m._meta.verbose_name))
         for m in apps.get_models()
         if m.__module__.startswith("zonedesk.")
     }
+
+
+def _named_record_types() -> list[tuple[str, str]]:
+    """The record types offered as a filter: those with a name of their own (a model without a
+    verbose name is the machinery's, a heartbeat or a cache, and has no entries; nor has the
+    log itself)."""
+    named = {
+        m._meta.label_lower
+        for m in apps.get_models()
+        if m.__module__.startswith("zonedesk.") and "verbose_name" in m._meta.original_attrs
+    } - {AuditEntry._meta.label_lower, "core.auditchainhead"}
+    return sorted(((k, v) for k, v in record_types().items() if k in named), key=lambda kv: kv[1])
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):
@@ -237,13 +254,14 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
     target_type = forms.ChoiceField(label=_("Record type"), required=False)
+    firm = forms.CharField(label=_("Firm"), required=False, max_length=200)
     text = forms.CharField(label=_("Text"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]
-        types = sorted(record_types().items(), key=lambda kv: kv[1])
-        self.fields["target_type"].choices = [("", _("All record types")), *types]
+        self.fields["target_type"].choices = [("", _("All record types")), *_named_record_types()]
+        self.fields["firm"].widget.attrs["placeholder"] = _("Name or credit code")
 
     def clean(self):
         data = super().clean()
@@ -262,5 +280,6 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
             action=d["action"] or "",
             actor=d["actor"].strip(),
             target_type=d["target_type"] or "",
+            firm=d["firm"].strip(),
             text=d["text"].strip(),
         )

@@ -4,8 +4,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import Now
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Cast, Now
 from django.utils import timezone
 
 from zonedesk.core.models import AuditEntry
@@ -77,7 +79,8 @@ def department_list(user) -> QuerySet[Department]:
 @dataclass(frozen=True)
 class AuditFilters:
     """The audit log's filters: a time range (local dates, both included), an action, the user
-    (user name or full name, in part), a record type (`app.model`) and a text searched in the
+    (user name or full name, in part), a record type (`app.model`), a firm (name in part, or
+    credit code: the firm's own entries and those of its records) and a text searched in the
     record and its changes."""
 
     start: dt.date | None = None
@@ -85,7 +88,46 @@ class AuditFilters:
     action: str = ""
     actor: str = ""
     target_type: str = ""
+    firm: str = ""
     text: str = ""
+
+
+# The firm register, named by label: org sits below enterprises (it does not import it), and
+# the audit log reads every record type through the app registry alike.
+FIRM_MODEL = "enterprises.enterprise"
+
+
+def firm_record_models() -> list:
+    """The record types that belong to one firm: every model with a foreign key `enterprise` to
+    the firm register (its problems, visits, monthly figures, benefits, plans...)."""
+    firm = apps.get_model(FIRM_MODEL)
+    found = []
+    for model in apps.get_models():
+        try:
+            field = model._meta.get_field("enterprise")
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_one and field.related_model is firm:
+            found.append(model)
+    return found
+
+
+def _as_text(qs: QuerySet) -> QuerySet:
+    """The primary keys of `qs` as text, to compare with an entry's `target_id`."""
+    return qs.annotate(key_text=Cast("pk", CharField())).values("key_text")
+
+
+def _firm_entries(text: str) -> Q:
+    """Entries about the firms whose name holds `text` (or whose credit code is `text`): the
+    firm's own, and those of the records that belong to it. A record deleted since is found
+    by its firm only if its entry names it (its `enterprise` change)."""
+    firm = apps.get_model(FIRM_MODEL)
+    firms = firm._base_manager.filter(Q(name__icontains=text) | Q(credit_code__iexact=text))
+    where = Q(target_type=FIRM_MODEL, target_id__in=_as_text(firms))
+    for model in firm_record_models():
+        rows = model._base_manager.filter(enterprise__in=firms.values("pk"))
+        where |= Q(target_type=model._meta.label_lower, target_id__in=_as_text(rows))
+    return where
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -117,6 +159,8 @@ def audit_list(user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry
         qs = qs.filter(Q(actor_name__icontains=f.actor) | Q(actor__full_name__icontains=f.actor))
     if f.target_type:
         qs = qs.filter(target_type=f.target_type)
+    if f.firm:
+        qs = qs.filter(_firm_entries(f.firm))
     if f.text:
         # SQLite keeps JSON with non-ASCII letters escaped (\\u7532): search both spellings.
         escaped = json.dumps(f.text)[1:-1]
@@ -145,6 +189,36 @@ def audit_record_names(wanted: dict) -> dict:
             for obj in model._base_manager.filter(pk__in=ids[start : start + NAMES_BATCH]):
                 names[(model, str(obj.pk))] = str(obj)
     return names
+
+
+def audit_firm_ids(entries) -> dict[int, str]:
+    """The firm each entry concerns ({entry id: firm id as text}): the firm itself, the firm of
+    the record (its `enterprise`), else the firm its changes name. One query per record type.
+
+    Reference data: not scoped, because the entries are ones the auditor already may read."""
+    by_type: dict[str, set[str]] = {}
+    for e in entries:
+        by_type.setdefault(e.target_type, set()).add(e.target_id)
+    owners: dict[tuple[str, str], str] = {}
+    for model in firm_record_models():
+        label = model._meta.label_lower
+        ids = [i for i in by_type.get(label, ()) if i.isdigit()]
+        for start in range(0, len(ids), NAMES_BATCH):
+            rows = model._base_manager.filter(pk__in=ids[start : start + NAMES_BATCH])
+            for pk, firm in rows.values_list("pk", "enterprise_id"):
+                owners[(label, str(pk))] = str(firm)
+    found = {}
+    for e in entries:
+        if e.target_type == FIRM_MODEL and e.target_id:
+            found[e.pk] = e.target_id
+        elif (e.target_type, e.target_id) in owners:
+            found[e.pk] = owners[(e.target_type, e.target_id)]
+        elif isinstance(e.changes, dict) and "enterprise" in e.changes:
+            named = e.changes["enterprise"]
+            named = [v for v in (named if isinstance(named, list) else [named]) if v]
+            if named and str(named[-1]).isdigit():
+                found[e.pk] = str(named[-1])
+    return found
 
 
 def zone_names(ids) -> dict[int, str]:

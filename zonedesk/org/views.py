@@ -1,28 +1,20 @@
-import datetime as dt
-import re
-
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.views import export_response, found
-from zonedesk.core.xlsx import Column
-from zonedesk.org import access, mfa, selectors, services
+from zonedesk.org import access, auditlog, mfa, selectors, services
 from zonedesk.org.forms import (
     AuditFilterForm,
     LoginForm,
@@ -30,7 +22,6 @@ from zonedesk.org.forms import (
     PasswordForm,
     UserCreateForm,
     UserEditForm,
-    record_types,
 )
 from zonedesk.org.models import Role
 
@@ -55,140 +46,6 @@ def _audit_entries(request):
     return selectors.audit_list(request.user, filters), form
 
 
-# The keys of changes that are not fields of the record (a security event's detail, a record's
-# related rows), by name.
-DETAIL_LABELS = {
-    "path": gettext_lazy("Path"),
-    "method": gettext_lazy("Method"),
-    "status": gettext_lazy("Answer"),
-    "what": gettext_lazy("Exported"),
-    "rows": gettext_lazy("Rows"),
-    "query": gettext_lazy("Filters"),
-    "token": gettext_lazy("Token"),
-    "removed": gettext_lazy("Entries removed"),
-    "before": gettext_lazy("Before"),
-    "roles": gettext_lazy("Roles"),
-    "contacts": gettext_lazy("Contacts"),
-    "failures": gettext_lazy("Failed log-ins"),
-    "locked_until": gettext_lazy("Locked until"),
-    "until": gettext_lazy("Locked until"),
-    "by": gettext_lazy("Locked by"),
-    "key": gettext_lazy("Locked"),
-    "username": gettext_lazy("User name"),
-    "address": gettext_lazy("Client address"),
-    "factor": gettext_lazy("Second factor"),
-    "second_factor": gettext_lazy("Second factor"),
-    "recovery_codes_left": gettext_lazy("Recovery codes left"),
-}
-# Values of those keys that are codes, by key: shown by their label.
-DETAIL_CHOICES = {
-    "roles": dict(Role.choices),
-    "by": {"username": gettext_lazy("User name"), "address": gettext_lazy("Client address")},
-    "factor": {
-        "totp": gettext_lazy("Authenticator app"),
-        "recovery_code": gettext_lazy("Recovery code"),
-    },
-    "second_factor": {"totp": gettext_lazy("Authenticator app")},
-}
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
-
-
-def _field(model, name: str):
-    try:
-        return model._meta.get_field(name) if model is not None else None
-    except FieldDoesNotExist:
-        return None
-
-
-def _field_label(model, name: str) -> str:
-    """The record's field's name; else the detail's; else the key as it is."""
-    field = _field(model, name)
-    if field is not None and hasattr(field, "verbose_name"):
-        return str(field.verbose_name)
-    if name in DETAIL_LABELS:
-        return str(DETAIL_LABELS[name])
-    return name
-
-
-def _one(value, *, field=None, key: str = "", names: dict | None = None) -> str:
-    """One stored value as the auditor reads it: a record by its name, a code by its label, a
-    time in local time."""
-    if value is None or value == "":
-        return "∅"
-    if isinstance(value, list):
-        return "、".join(_one(v, field=field, key=key, names=names) for v in value) or "∅"
-    if isinstance(value, dict):
-        return "；".join(f"{_field_label(None, k)}: {_one(v, key=k)}" for k, v in value.items())
-    if field is not None and field.is_relation and names is not None:
-        return names.get((field.related_model, str(value)), str(value))
-    if field is not None and getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if key in DETAIL_CHOICES:
-        return str(DETAIL_CHOICES[key].get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, str) and _ISO_TIME.match(value):
-        try:
-            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
-def _shown(value, *, field=None, key: str = "", names: dict | None = None) -> str:
-    """A change [before, after] as "before → after"; a security event's detail as it is."""
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and not (field is not None and field.many_to_many)
-    ):
-        return " → ".join(_one(v, field=field, key=key, names=names) for v in value)
-    return _one(value, field=field, key=key, names=names)
-
-
-def _related_names(entries, types) -> dict:
-    """The names of the records the entries' changes point to (a firm, an officer):
-    {(model, id): name}."""
-    wanted: dict = {}
-    for e in entries:
-        model = apps.get_model(e.target_type) if e.target_type in types else None
-        for key, value in e.changes.items():
-            field = _field(model, key)
-            if field is None or not field.is_relation or field.related_model is None:
-                continue
-            values = value if isinstance(value, list) else [value]
-            flat = [v for x in values for v in (x if isinstance(x, list) else [x])]
-            wanted.setdefault(field.related_model, set()).update(
-                str(v) for v in flat if isinstance(v, int | str) and str(v).isdigit()
-            )
-    return selectors.audit_record_names(wanted)
-
-
-def _labelled(entries) -> list[dict]:
-    """Entries as the auditor reads them: record types, fields and zones by name."""
-    types = record_types()
-    zones = selectors.zone_names(e.zone_id for e in entries)
-    names = _related_names(entries, types)
-    rows = []
-    for e in entries:
-        model = apps.get_model(e.target_type) if e.target_type in types else None
-        changes = [
-            (_field_label(model, k), _shown(v, field=_field(model, k), key=k, names=names))
-            for k, v in e.changes.items()
-        ]
-        rows.append(
-            {
-                "entry": e,
-                "user": (e.actor.full_name if e.actor else "") or e.actor_name,
-                "type": types.get(e.target_type, e.target_type),
-                "zone": zones.get(e.zone_id, ""),
-                "changes": changes,
-            }
-        )
-    return rows
-
-
 @login_required
 def audit_log(request):
     entries, form = _audit_entries(request)
@@ -198,7 +55,7 @@ def audit_log(request):
     return render(
         request,
         "org/audit_log.html",
-        {"page": page, "rows": _labelled(page), "form": form, "query": query.urlencode()},
+        {"page": page, "rows": auditlog.labelled(page), "form": form, "query": query.urlencode()},
     )
 
 
@@ -206,52 +63,13 @@ def audit_log(request):
 def audit_export(request):
     """The filtered entries as a spreadsheet, itself recorded as an export."""
     entries, _form = _audit_entries(request)
-    rows = _labelled(list(entries[:AUDIT_EXPORT_MAX]))
+    rows = auditlog.labelled(entries[:AUDIT_EXPORT_MAX])
     return export_response(
         request,
-        [(str(_("Audit log")), _audit_columns(), (_audit_cells(r) for r in rows))],
+        [(str(_("Audit log")), auditlog.columns(), (auditlog.cells(r) for r in rows))],
         _("audit-log.xlsx"),
         what="audit log",
     )
-
-
-def _audit_columns() -> list[Column]:
-    headers = [
-        (_("Time"), 20),
-        (_("User name"), 14),
-        (_("Full name"), 14),
-        (_("Action"), 12),
-        (_("Record type"), 16),
-        (_("Record"), 30),
-        (_("Record id"), 10),
-        (_("Zone"), 16),
-        (_("Changes"), 60),
-        (_("Client address"), 16),
-        (_("Via"), 8),
-        (_("Number"), 10),
-        (_("Hash"), 66),
-    ]
-    return [Column(str(h), width=w, fmt="text") for h, w in headers]
-
-
-def _audit_cells(row: dict) -> list:
-    e = row["entry"]
-    changes = "; ".join(f"{label}: {value}" for label, value in row["changes"])
-    return [
-        timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-        e.actor_name,
-        row["user"],
-        e.get_action_display(),
-        row["type"],
-        e.target_repr,
-        e.target_id,
-        row["zone"],
-        changes,
-        e.ip_address or "",
-        e.via,
-        e.seq,
-        e.hash,
-    ]
 
 
 def _user_form_kwargs(user) -> dict:

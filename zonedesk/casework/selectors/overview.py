@@ -15,7 +15,7 @@ from zonedesk.casework.selectors.problems import UNIT_READERS, problem_scope
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
 from zonedesk.org.access import is_active
-from zonedesk.org.models import Zone
+from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
 
 # --- the zone's overview -------------------------------------------------------------------------
@@ -51,6 +51,8 @@ class ZoneOverview:
     total: OverviewRow
     by_category: list[OverviewRow]
     by_department: list[OverviewRow]
+    # Set for department staff: the counts are of the problems their department handles only.
+    department_only: bool = False
 
 
 def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
@@ -64,8 +66,11 @@ def zone_overview(
 ) -> ZoneOverview | None:
     """Open, overdue and resolved problems of a zone by category and by department, with the
     average working days to resolve and the satisfaction; None when the zone is not the
-    user's (staff of the unit only)."""
-    if not is_active(user) or not (user.is_superuser or user.has_role(*UNIT_READERS)):
+    user's. Department staff see the problems their department handles (problem_scope)."""
+    if not is_active(user):
+        return None
+    whole = user.is_superuser or user.has_role(*UNIT_READERS)
+    if not (whole or (user.has_role(Role.DEPARTMENT) and user.department_id is not None)):
         return None
     if not zone_list(user).filter(pk=zone.pk).exists():
         return None
@@ -130,7 +135,9 @@ def zone_overview(
         key=lambda r: (-r.raised, -r.open, r.key),
     )
     by_department = sorted(departments.values(), key=lambda r: (r.key == "", r.label))
-    return ZoneOverview(zone, period, today, total, by_category, by_department)
+    return ZoneOverview(
+        zone, period, today, total, by_category, by_department, department_only=not whole
+    )
 
 
 # --- the difficulties section ---------------------------------------------------------------------

@@ -53,3 +53,15 @@ def points(value):
     if d is None:
         return "—"
     return gettext("%(value)s points") % {"value": (d * 100).quantize(TWO, rounding=ROUND_HALF_UP)}
+
+
+@register.filter
+def file_errors(errors):
+    """An import's refusals of the whole file (core.xlsx.CellError without a row)."""
+    return [e for e in errors or () if not e.row]
+
+
+@register.filter
+def cell_errors(errors):
+    """An import's problems of cells and rows, numbered as the spreadsheet shows them."""
+    return [e for e in errors or () if e.row]

@@ -1,0 +1,52 @@
+"""A firm's and a bank's users are told on each of their pages what they will see there and
+when; the administration's staff, who see the data itself, are not."""
+
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from zonedesk.org.templatetags.rolenotes import NOTES
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home": "home",
+    "firms": "enterprises:list",
+    "problems": "casework:problems",
+    "contacts_due": "casework:contacts_due",
+    "benefits": "policies:open",
+}
+
+
+def _note(client, url_name: str) -> str | None:
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    if 'data-testid="role-note"' not in page:
+        return None
+    return page.split('data-testid="role-note"')[1].split(">", 1)[1].split("</div>")[0]
+
+
+@pytest.mark.parametrize(("user", "role"), [("bank", "bank"), ("enterprise", "enterprise")])
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_of_a_firm_or_bank_user_says_what_they_will_see(
+    world, client_for, user, role, page
+):
+    shown = _note(client_for(world.users[user]), PAGES[page])
+    with translation.override("zh-hans"):  # the pages' language
+        assert shown == html.escape(str(NOTES[(role, page)]))
+
+
+@pytest.mark.parametrize("user", ["leader", "officer", "department", "auditor"])
+def test_staff_read_the_data_without_the_note(world, client_for, user):
+    client = client_for(world.users[user])
+    assert all(_note(client, name) is None for name in ("home", "casework:problems"))
+
+
+def test_the_bank_user_is_told_the_financing_module_is_coming(world, client_for):
+    client = client_for(world.users["bank"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    note = _note(client, "home")
+    assert "Financing is being built" in note and "nothing is wrong with your account" in note

@@ -1,0 +1,81 @@
+"""What a firm's or a bank's account sees on a page, and when: outside the administration, their
+users would otherwise meet empty lists with no word of why (issue 17)."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
+from zonedesk.org.models import Role
+
+register = template.Library()
+
+# (role, page) -> the note. Pages: home, firms, problems, contacts_due, benefits.
+NOTES = {
+    (Role.BANK, "home"): _(
+        "As a bank user you will see here the firms that share a financing need with your "
+        "bank. Financing is being built: once it opens, a firm appears here, and its need under "
+        "Financing, as soon as the firm or its liaison officer shares the need with your bank. "
+        "Until then your pages stay empty; nothing is wrong with your account."
+    ),
+    (Role.BANK, "firms"): _(
+        "This list shows only the firms that share a financing need with your bank. None can "
+        "until Financing opens; from then on, a firm appears here when it shares a need with "
+        "your bank."
+    ),
+    (Role.BANK, "problems"): _(
+        "Firms' problems are handled by the zone's liaison officers and departments, so a bank "
+        "user sees none here. Financing needs will be shared with your bank under Financing, "
+        "once it opens."
+    ),
+    (Role.BANK, "contacts_due"): _(
+        "This list is for the zone's liaison officers, to plan their visits and calls; it "
+        "lists no firm for a bank's account."
+    ),
+    (Role.BANK, "benefits"): _(
+        "Firms claim their benefits with the zone's officers, so a bank user has none to follow "
+        "here. The policy library is open to you to read."
+    ),
+    (Role.ENTERPRISE, "home"): _(
+        "You see your own firm here. On its page (Enterprises) you report its figures each "
+        "month, raise a problem and see the benefits it qualifies for; its liaison officer is "
+        "named there."
+    ),
+    (Role.ENTERPRISE, "firms"): _(
+        "Only your own firm is listed: open it to report the month's figures, raise a problem "
+        "or see its benefits."
+    ),
+    (Role.ENTERPRISE, "problems"): _(
+        "The problems your firm raises, online here or to its liaison officer on a visit, are "
+        "listed here from the day they are submitted, with each step: accepted by a department, "
+        "in progress, replied, resolved. When one is resolved, you confirm it and rate the help."
+    ),
+    (Role.ENTERPRISE, "contacts_due"): _(
+        "This list is for the zone's liaison officers, to plan their visits and calls; it "
+        "lists no firm for a firm's account. Your liaison officer is named on your firm's page."
+    ),
+    (Role.ENTERPRISE, "benefits"): _(
+        "The benefits your firm qualifies for and has not yet received are listed here, with "
+        "the next step and who takes it. The zone draws the list up by matching its support "
+        "measures against your firm's registry data and monthly figures, and updates it when "
+        "either changes."
+    ),
+}
+
+
+def outside_role(user) -> str:
+    """The user's role outside the administration (firm or bank), when they hold no staff role;
+    else ""."""
+    if not is_active(user) or user.is_superuser or user.has_role(*UNIT_WIDE_ROLES):
+        return ""
+    for role in (Role.ENTERPRISE, Role.BANK):
+        if user.has_role(role):
+            return role
+    return ""
+
+
+@register.inclusion_tag("partials/role_note.html", takes_context=True)
+def role_note(context, page: str) -> dict:
+    """The note for the page and the signed-in firm or bank user (nothing for staff)."""
+    request = context.get("request")
+    role = outside_role(getattr(request, "user", None)) if request is not None else ""
+    return {"note": NOTES.get((role, page), ""), "page": page}
