@@ -123,11 +123,51 @@ def test_dashboard_workbook_has_every_table(demo, client_for):
     client = client_for(User.objects.get(username="leader"))
     response = client.get("/monitoring/status.xlsx", {"zone": "demo", "period": "2020-06"})
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    assert book.sheet_names == ["主要指标", "产能分类", "趋势", "降幅最大", "未报送"]
+    assert book.sheet_names == [
+        "生产经营现状",
+        "主要指标",
+        "产能分类",
+        "趋势",
+        "降幅最大",
+        "未报送",
+    ]
     capacity = book.get_sheet_by_name("产能分类").to_python()
     assert [r[1] for r in capacity[1:4]] == [20, 13, 14]
     trend = book.get_sheet_by_name("趋势").to_python()
     assert len(trend) == 14 and trend[-1][0] == "2020-06"
+
+
+def test_dashboard_workbook_opens_with_the_paragraph_and_keeps_stocks_at_month_end(
+    demo, client_for
+):
+    """The workbook starts with the status paragraph the page shows; in its key figures the
+    year to date of a stock (employees, orders on hand) is the month-end value of the last
+    month, and only flows (output, electricity...) are summed over the months."""
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    response = client.get("/monitoring/status.xlsx", {"zone": "demo", "period": "2020-06"})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    paragraph = "".join(r[0] for r in book.get_sheet_by_name("生产经营现状").to_python()[1:])
+    assert "在产企业 47 家" in paragraph
+    assert "（其中：新开工企业拉动增长 8.61 个百分点）" in paragraph
+    rows = book.get_sheet_by_name("主要指标").to_python()
+    header, by_label = rows[0], {r[0]: r for r in rows[1:]}
+    month, ytd, taken = header.index("本月"), header.index("本年累计"), header.index("累计口径")
+    employees, orders = by_label["月末用工人数"], by_label["在手订单"]
+    for stock in (employees, orders):
+        assert stock[ytd] == stock[month] and stock[taken] == "2020年6月末数（时点指标）"
+    output = by_label["产值"]
+    assert output[ytd] > 3 * output[month] and output[taken] == "1—6月合计"
+
+
+def test_the_dashboard_card_says_how_much_the_new_firms_pulled_output(demo, client_for):
+    """The output card words the newly started firms' part as officials do (拉动增长 … 个百分点)."""
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    page = client.get("/monitoring/", {"zone": "demo", "period": "2020-06"}).content.decode()
+    assert "新开工企业拉动增长 8.61 个百分点" in page and "新开工企业占" not in page
 
 
 def test_pages_use_a_constant_number_of_queries(demo, client_for):

@@ -4,6 +4,7 @@ Every chart has its table: the series here feed both the ECharts script and the 
 the workbook, so they cannot disagree.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.utils.formats import date_format
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext
 from zonedesk.core.xlsx import Column
 from zonedesk.monitoring import figures
 from zonedesk.monitoring.indicators import MEASURES, CapacityClass, percent
+from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.monitoring.selectors import TREND_MEASURES, Status
 
 CARD_MEASURES = ("output_value_wan", "revenue_wan", "employees", "electricity_kwh", "water_t")
@@ -168,15 +170,21 @@ def _key_figures_sheet(st: Status):
         Column(_("Same month last year"), 16, "wan"),
         Column(_("YoY (%)"), 10, "wan"),
         Column(_("MoM (%)"), 10, "wan"),
-        Column(_("New firms (points)"), 12, "wan"),
+        Column(_("Newly started firms' pull (points, negative: down)"), 14, "wan"),
         Column(_("Comparable basis YoY (%)"), 12, "wan"),
         Column(_("Year to date"), 16, "wan"),
         Column(_("Year to date YoY (%)"), 12, "wan"),
+        Column(_("Year to date taken as"), 16),
     ]
+    period = st.period
+    summed = _("sum of months 1–%(month)d") % {"month": period.month}
+    month_end = _("value at the end of %(month)s") % {"month": month_label(period)}
     rows = []
     for m in MEASURES:
         a, ytd = st.summary.aggregates[m], st.ytd[m]
         spec = figures.SPECS[m]
+        # A stock's year to date is its month-end value; only flows are added up.
+        stock = m in STOCKS
         rows.append(
             [
                 str(spec.label),
@@ -187,8 +195,9 @@ def _key_figures_sheet(st: Status):
                 percent(a.mom),
                 percent(a.new_part),
                 percent(a.comparable_yoy),
-                ytd.current,
-                percent(ytd.yoy),
+                a.current if stock else ytd.current,
+                percent(a.yoy if stock else ytd.yoy),
+                month_end if stock else summed,
             ]
         )
     return (_("key figures"), cols, rows)
@@ -239,8 +248,9 @@ def _zones_sheet(st: Status):
     return (_("zones"), cols, rows)
 
 
-def workbook_sheets(st: Status, names: dict[int, str]):
-    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names)."""
+def workbook_sheets(st: Status, names: dict[int, str], paragraph: Sequence[str] = ()):
+    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names), after
+    the status paragraph's sentences (`paragraph`, one a row) when given."""
     classes = [Column(_("Capacity class"), 28), Column(_("Firms"), 10, "int")]
     class_data = [[str(r["label"]), r["count"]] for r in class_rows(st)]
     falls = [Column(_("Enterprise"), 36), Column(_("Output YoY (%)"), 14, "wan")]
@@ -255,6 +265,11 @@ def workbook_sheets(st: Status, names: dict[int, str]):
         for e, awaiting in st.not_counted
     ]
     sheets = [
+        (
+            _("Production status"),
+            [Column(_("Production status"), 120, "wrap")],
+            [[t] for t in paragraph],
+        ),
         _key_figures_sheet(st),
         (_("capacity"), classes, class_data),
         _trend_sheet(st),

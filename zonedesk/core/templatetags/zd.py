@@ -53,3 +53,16 @@ def points(value):
     if d is None:
         return "—"
     return gettext("%(value)s points") % {"value": (d * 100).quantize(TWO, rounding=ROUND_HALF_UP)}
+
+
+@register.filter
+def pull(value):
+    """A part of a growth rate in points, as officials word it: 0.0792 -> "拉动增长 7.92 个百分点",
+    -0.0035 -> "下拉 0.35 个百分点" (reports.sections.words.pull words the paragraph the same)."""
+    d = _decimal(value)
+    if d is None:
+        return "—"
+    shown = (d * 100).quantize(TWO, rounding=ROUND_HALF_UP)
+    if shown < 0:
+        return gettext("pulling it down by %(points)s points") % {"points": -shown}
+    return gettext("adding %(points)s points") % {"points": shown}

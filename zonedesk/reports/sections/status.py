@@ -15,7 +15,7 @@ from zonedesk.monitoring.indicators import CapacityClass, YearToDate, percent
 from zonedesk.reports.document import Block, Table, figure, plain
 from zonedesk.reports.sections import recovery
 from zonedesk.reports.sections.part import Found, Part, paragraphs
-from zonedesk.reports.sections.words import change, fill, month_label, rate
+from zonedesk.reports.sections.words import change, fill, month_label, pull, rate
 from zonedesk.reports.sections.words import paragraph as joined
 
 # A paragraph names the newly started firms when there are no more than this many.
@@ -241,14 +241,14 @@ def _changes(facts: StatusFacts) -> list[str]:
     output = s.aggregates["output_value_wan"]
     if output.firms:
         new_share = (
-            _(" (newly started firms: %(points)s points)")
-            % {"points": figure(str(percent(output.new_part)), "output_new_points")}
+            _(" (of which newly started firms %(pull)s)")
+            % {"pull": pull(output.new_part, "output_new_points")}
             if s.new_firms and output.new_part is not None
             else ""
         )
         if s.resumed_firms and output.resumed_part is not None:
-            new_share += _(" (resumed firms: %(points)s points)") % {
-                "points": figure(str(percent(output.resumed_part)), "output_resumed_points")
+            new_share += _(" (of which resumed firms %(pull)s)") % {
+                "pull": pull(output.resumed_part, "output_resumed_points")
             }
         out.append(
             _(
