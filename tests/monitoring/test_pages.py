@@ -61,6 +61,42 @@ def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client
     ]
 
 
+def test_a_firm_reaches_every_month_it_is_expected_to_report_the_missed_ones_marked(
+    world, client_for
+):
+    """The firm page's month picker lists the months the firm is expected to report, from its
+    start of production to the month due, the missed ones marked, each opening its form."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zonedesk.core.period import Period
+
+    due = Period.of(timezone.localdate()).previous
+    started = due.shift(-5)
+    world.firm_a.production_start = dt.date(started.year, started.month, 10)
+    world.firm_a.save(update_fields=["production_start"])
+    firm = client_for(world.users["enterprise"])
+    for month in (due, due.shift(-2)):
+        url = f"/monitoring/enterprises/{world.firm_a.pk}/{month}/"
+        assert firm.post(url, {**FORM, "version": 0}).status_code == 302
+    html = firm.get(world.firm_a.get_absolute_url()).content.decode()
+    picker = html.split('data-testid="month-picker"')[1].split("</details>")[0]
+    listed = [chunk.split('"')[0] for chunk in picker.split('data-testid="month-')[1:]]
+    assert listed == [str(due.shift(-i)) for i in range(6)]  # from the start of production on
+    missed = [
+        c.split('"')[0] for c in picker.split('data-testid="month-')[1:] if "data-missed" in c
+    ]
+    assert missed == [str(due.shift(-1))] + [str(due.shift(-i)) for i in range(3, 6)]
+    assert "4 个月未报送" in picker
+    assert (
+        firm.get(f"/monitoring/enterprises/{world.firm_a.pk}/{due.shift(-1)}/").status_code == 200
+    )
+    # A user who cannot report for the firm gets no picker.
+    auditor = client_for(world.users["auditor"]).get(world.firm_a.get_absolute_url())
+    assert 'data-testid="month-picker"' not in auditor.content.decode()
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
