@@ -66,3 +66,10 @@ def pull(value):
     if shown < 0:
         return gettext("pulling it down by %(points)s points") % {"points": -shown}
     return gettext("adding %(points)s points") % {"points": shown}
+
+
+@register.filter
+def tenk(value):
+    """A quantity in units of ten thousand (万): 1234500 kWh -> 123.45 (万千瓦时)."""
+    d = _decimal(value)
+    return None if d is None else d / 10000
