@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from zonedesk.monitoring.facts import StatusFacts
 from zonedesk.monitoring.indicators import CapacityClass, YearToDate, percent
+from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.reports.document import Block, Table, figure, plain
 from zonedesk.reports.sections import recovery
 from zonedesk.reports.sections.part import Found, Part, paragraphs
@@ -428,14 +429,17 @@ def annex(found: Found) -> list[Block]:
             continue
         ytd = p.ytd.get(measure)
         shown = (lambda v: f"{int(v):,}") if measure == "employees" else _amount
+        # A stock (the month-end headcount) is not added up over months: its months 1–t are
+        # its value at the end of month t (docs/statistics.md).
+        stock = measure in STOCKS
         rows.append(
             (
                 str(label),
                 shown(a.current),
                 shown(a.last_year),
                 _yoy(a.yoy),
-                _amount(ytd.current) if ytd else "—",
-                _yoy(ytd.yoy) if ytd else "—",
+                shown(a.current) if stock else _amount(ytd.current) if ytd else "—",
+                _yoy(a.yoy) if stock else _yoy(ytd.yoy) if ytd else "—",
             )
         )
     last = p.facts.period.month
