@@ -229,6 +229,11 @@ def test_api_status_gives_the_published_figures(demo, client_for):
     assert data["firms_producing"] == 47
     assert data["figures"]["output_value_wan"]["yoy_pct"] == "12.78"
     assert data["recovery"]["to_target_pct"] == "25.67"
+    # Year to date: a stock (the month-end headcount) is June's value, a flow the months' sum.
+    employees, output = data["figures"]["employees"], data["figures"]["output_value_wan"]
+    assert employees["ytd_total"] == employees["total"]
+    assert employees["ytd_yoy_pct"] == employees["yoy_pct"] == "6.28"
+    assert Decimal(output["ytd_total"]) > 3 * Decimal(output["total"])
     assert client.get("/api/v1/zones/demo/status", {"period": "June"}).status_code == 400
     area = client.get("/api/v1/areas/511700/status", {"period": "2020-06"}).json()
     assert area["firms_producing"] == 47 and area["scope"]["kind"] == "area"
