@@ -104,7 +104,7 @@ def test_the_demo_half_year_states_the_published_figures(demo):
 
 
 @pytest.mark.django_db
-def test_the_annex_keeps_the_headcount_at_month_end_and_sums_the_flows(demo):
+def test_the_annex_keeps_the_headcount_at_month_end_sums_the_flows_in_officials_units(demo):
     """In the annex's key figures, months 1–6 of employment (a month-end stock) are its June
     value and June's YoY, not six headcounts added up; output's are the six months' sum."""
     from zonedesk.org.models import User
@@ -120,6 +120,8 @@ def test_the_annex_keeps_the_headcount_at_month_end_and_sums_the_flows(demo):
     employment, output = rows["用工（人）"], next(r for r in key_figures.rows if "产值" in r[0])
     assert employment[4] == employment[1] and employment[5] == employment[3]
     assert output[4] == "113,220.11" and output[4] != output[1]
+    # A zone's electricity and water in the units officials read them in (万千瓦时, 万吨).
+    assert {"用电量（万千瓦时）", "用水量（万吨）"} <= set(rows)
 
 
 PUBLISHED = {

@@ -355,6 +355,9 @@ class Production:
 YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
 
 
+WAN = Decimal(10000)
+
+
 def _amount(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -418,8 +421,9 @@ def annex(found: Found) -> list[Block]:
         "output_value_wan": pgettext("summary annex", "Output value (10k yuan)"),
         "revenue_wan": pgettext("summary annex", "Main business revenue (10k yuan)"),
         "employees": pgettext("summary annex", "Employment (people)"),
-        "electricity_kwh": pgettext("summary annex", "Electricity (kWh)"),
-        "water_t": pgettext("summary annex", "Water (t)"),
+        # A zone's totals in the units officials read them in, as on the dashboard.
+        "electricity_kwh": pgettext("summary annex", "Electricity (10k kWh)"),
+        "water_t": pgettext("summary annex", "Water (10k t)"),
     }
     month = month_label(p.facts.period)
     rows = []
@@ -428,7 +432,12 @@ def annex(found: Found) -> list[Block]:
         if a is None or not a.firms:
             continue
         ytd = p.ytd.get(measure)
-        shown = (lambda v: f"{int(v):,}") if measure == "employees" else _amount
+        if measure == "employees":
+            shown = lambda v: f"{int(v):,}"  # noqa: E731
+        elif measure in ("electricity_kwh", "water_t"):
+            shown = lambda v: _amount(v / WAN)  # noqa: E731
+        else:
+            shown = _amount
         # A stock (the month-end headcount) is not added up over months: its months 1–t are
         # its value at the end of month t (docs/statistics.md).
         stock = measure in STOCKS
@@ -438,7 +447,7 @@ def annex(found: Found) -> list[Block]:
                 shown(a.current),
                 shown(a.last_year),
                 _yoy(a.yoy),
-                shown(a.current) if stock else _amount(ytd.current) if ytd else "—",
+                shown(a.current) if stock else shown(ytd.current) if ytd else "—",
                 _yoy(a.yoy) if stock else _yoy(ytd.yoy) if ytd else "—",
             )
         )
