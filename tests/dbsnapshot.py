@@ -51,7 +51,9 @@ def restore(snapshot) -> None:
             for table in snapshot:
                 cursor.execute(f"DELETE FROM {_quoted(table)}")  # noqa: S608 (Django's own tables)
             for table, rows in snapshot.items():
-                with cursor.cursor.copy(f"COPY {_quoted(table)} FROM STDIN (FORMAT binary)") as into:
+                with cursor.cursor.copy(
+                    f"COPY {_quoted(table)} FROM STDIN (FORMAT binary)"
+                ) as into:
                     into.write(rows)
             models = apps.get_models(include_auto_created=True)
             for sql in connection.ops.sequence_reset_sql(no_style(), models):

@@ -75,10 +75,10 @@ def test_charts_render_and_show_tooltips_under_the_policy(demo, live_server, ope
     page.locator("#industry-chart canvas").hover()
     page.goto(f"{live_server.url}/monitoring/")
     for measure in ("output_value_wan", "electricity_kwh", "employees"):
-        page.locator(f"#trend-{measure} canvas").wait_for(state="attached")
+        page.locator(f"#trend-{measure} svg").wait_for(state="attached")
     box = page.locator("#trend-output_value_wan").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_timeout(300)  # the tooltip is drawn on the canvas, with no style attribute
+    page.wait_for_timeout(300)  # the tooltip is drawn in the chart (richText), no style attribute
     # The scope selector submits its form through app.js, not an inline onchange handler.
     assert page.locator("[onchange], [onclick]").count() == 0
     city, city_problems = csp_page(open_page)

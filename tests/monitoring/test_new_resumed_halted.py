@@ -132,7 +132,10 @@ def test_the_paragraph_and_the_api_state_the_average(zone):
     assert (
         "From month 1 to month 6, 2 producing firms had been halted, for 65 days on average."
     ) in text
-    assert "1 of them resumed after a halt" in text and "(resumed firms: 13.89 points)" in text
+    assert (
+        "1 of them resumed after a halt" in text
+        and "(of which resumed firms adding 13.89 points)" in text
+    )
     # headline output +8.33 %, employment 50 against 40 (+25 %); comparable (new firm out):
     # output 350 / 360 (−2.78 %), employment 40 / 40; no revenue, power or water reported
     assert "output value was up 8.33% on the same month last year" in text

@@ -61,6 +61,42 @@ def test_firm_user_reports_and_a_correction_needs_confirming_again(world, client
     ]
 
 
+def test_a_firm_reaches_every_month_it_is_expected_to_report_the_missed_ones_marked(
+    world, client_for
+):
+    """The firm page's month picker lists the months the firm is expected to report, from its
+    start of production to the month due, the missed ones marked, each opening its form."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zonedesk.core.period import Period
+
+    due = Period.of(timezone.localdate()).previous
+    started = due.shift(-5)
+    world.firm_a.production_start = dt.date(started.year, started.month, 10)
+    world.firm_a.save(update_fields=["production_start"])
+    firm = client_for(world.users["enterprise"])
+    for month in (due, due.shift(-2)):
+        url = f"/monitoring/enterprises/{world.firm_a.pk}/{month}/"
+        assert firm.post(url, {**FORM, "version": 0}).status_code == 302
+    html = firm.get(world.firm_a.get_absolute_url()).content.decode()
+    picker = html.split('data-testid="month-picker"')[1].split("</details>")[0]
+    listed = [chunk.split('"')[0] for chunk in picker.split('data-testid="month-')[1:]]
+    assert listed == [str(due.shift(-i)) for i in range(6)]  # from the start of production on
+    missed = [
+        c.split('"')[0] for c in picker.split('data-testid="month-')[1:] if "data-missed" in c
+    ]
+    assert missed == [str(due.shift(-1))] + [str(due.shift(-i)) for i in range(3, 6)]
+    assert "4 个月未报送" in picker
+    assert (
+        firm.get(f"/monitoring/enterprises/{world.firm_a.pk}/{due.shift(-1)}/").status_code == 200
+    )
+    # A user who cannot report for the firm gets no picker.
+    auditor = client_for(world.users["auditor"]).get(world.firm_a.get_absolute_url())
+    assert 'data-testid="month-picker"' not in auditor.content.decode()
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -123,11 +159,51 @@ def test_dashboard_workbook_has_every_table(demo, client_for):
     client = client_for(User.objects.get(username="leader"))
     response = client.get("/monitoring/status.xlsx", {"zone": "demo", "period": "2020-06"})
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    assert book.sheet_names == ["主要指标", "产能分类", "趋势", "降幅最大", "未报送"]
+    assert book.sheet_names == [
+        "生产经营现状",
+        "主要指标",
+        "产能分类",
+        "趋势",
+        "降幅最大",
+        "未报送",
+    ]
     capacity = book.get_sheet_by_name("产能分类").to_python()
     assert [r[1] for r in capacity[1:4]] == [20, 13, 14]
     trend = book.get_sheet_by_name("趋势").to_python()
     assert len(trend) == 14 and trend[-1][0] == "2020-06"
+
+
+def test_dashboard_workbook_opens_with_the_paragraph_and_keeps_stocks_at_month_end(
+    demo, client_for
+):
+    """The workbook starts with the status paragraph the page shows; in its key figures the
+    year to date of a stock (employees, orders on hand) is the month-end value of the last
+    month, and only flows (output, electricity...) are summed over the months."""
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    response = client.get("/monitoring/status.xlsx", {"zone": "demo", "period": "2020-06"})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    paragraph = "".join(r[0] for r in book.get_sheet_by_name("生产经营现状").to_python()[1:])
+    assert "在产企业 47 家" in paragraph
+    assert "（其中：新开工企业拉动增长 8.61 个百分点）" in paragraph
+    rows = book.get_sheet_by_name("主要指标").to_python()
+    header, by_label = rows[0], {r[0]: r for r in rows[1:]}
+    month, ytd, taken = header.index("本月"), header.index("本年累计"), header.index("累计口径")
+    employees, orders = by_label["月末用工人数"], by_label["在手订单"]
+    for stock in (employees, orders):
+        assert stock[ytd] == stock[month] and stock[taken] == "2020年6月末数（时点指标）"
+    output = by_label["产值"]
+    assert output[ytd] > 3 * output[month] and output[taken] == "1—6月合计"
+
+
+def test_the_dashboard_card_says_how_much_the_new_firms_pulled_output(demo, client_for):
+    """The output card words the newly started firms' part as officials do (拉动增长 … 个百分点)."""
+    from zonedesk.org.models import User
+
+    client = client_for(User.objects.get(username="leader"))
+    page = client.get("/monitoring/", {"zone": "demo", "period": "2020-06"}).content.decode()
+    assert "新开工企业拉动增长 8.61 个百分点" in page and "新开工企业占" not in page
 
 
 def test_pages_use_a_constant_number_of_queries(demo, client_for):
@@ -153,6 +229,11 @@ def test_api_status_gives_the_published_figures(demo, client_for):
     assert data["firms_producing"] == 47
     assert data["figures"]["output_value_wan"]["yoy_pct"] == "12.78"
     assert data["recovery"]["to_target_pct"] == "25.67"
+    # Year to date: a stock (the month-end headcount) is June's value, a flow the months' sum.
+    employees, output = data["figures"]["employees"], data["figures"]["output_value_wan"]
+    assert employees["ytd_total"] == employees["total"]
+    assert employees["ytd_yoy_pct"] == employees["yoy_pct"] == "6.28"
+    assert Decimal(output["ytd_total"]) > 3 * Decimal(output["total"])
     assert client.get("/api/v1/zones/demo/status", {"period": "June"}).status_code == 400
     area = client.get("/api/v1/areas/511700/status", {"period": "2020-06"}).json()
     assert area["firms_producing"] == 47 and area["scope"]["kind"] == "area"

@@ -253,3 +253,36 @@ def test_the_firm_page_card_and_the_module_front_page(setting, client_for):
     assert firm.get("/policies/")["Location"] == f"/policies/firms/{w.firm_a.pk}/"
     assert client_for(w.users["officer"]).get("/policies/")["Location"] == "/policies/open/"
     assert client_for(w.users["leader"]).get("/policies/")["Location"] == "/policies/coverage/"
+
+
+def test_a_city_leader_sees_each_zone_and_the_city_wide_total(setting, client_for):
+    """A city leader's coverage page adds a table of the city's zones with the city-wide total
+    (shares of the summed pairs); a zone leader, who sees one zone, has no such table. The
+    workbook carries the same rows."""
+    from tests.factories import firm
+    from zonedesk.org.services import zone_create
+
+    w = setting
+    zone_c = zone_create(actor=SYSTEM, code="zone-c", name="丙经开区", area=w.kaijiang)
+    firm_c = firm(zone_c)
+    figures(firm_c, 30)
+    services.match(actor=SYSTEM, firms=Enterprise.objects.all(), period=JUNE, today=TODAY)
+    services.entitlement_move(actor=SYSTEM, entitlement=pair(firm_c, w.everyone), to="notified")
+    city = client_for(w.users["city_leader"])
+    html = city.get("/policies/coverage/", {"zone": w.zone_a.code}).content.decode()
+    table = html.split('data-testid="coverage-zones"')[1].split("</table>")[0]
+    rows = {
+        r.split('data-key="')[1].split('"')[0]: r for r in table.split("<tr")[2:]
+    }  # the head's row first
+    assert set(rows) == {str(w.zone_a.pk), str(zone_c.pk), "total"}
+    # zone_a: 3 pairs (firm_a 2, firm_a2 1), none notified; zone_c: 2 pairs, 1 notified
+    total = rows["total"]
+    assert "达州市各园区合计" in total and ">5<" in total and ">1<" in total and "20.00%" in total
+    assert "50.00%" in rows[str(zone_c.pk)] and w.firm_b.name not in html
+    zone_leader = client_for(w.users["leader"]).get("/policies/coverage/").content.decode()
+    assert 'data-testid="coverage-zones"' not in zone_leader
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(city.get("/policies/coverage.xlsx").content))
+    by_zone = book.get_sheet_by_name("分园区").to_python()
+    assert [r[0] for r in by_zone[1:]] == ["甲经开区", "丙经开区", "达州市各园区合计"]
+    assert by_zone[-1][2:5] == [5, 1, pytest.approx(20.0)]

@@ -22,7 +22,7 @@ PUBLISHED_ZH = [
     "超去年同期产能的有 13 家（其中新开工企业 4 家：",
     "未达去年同期产能的有 14 家",
     "企业总用工量较去年同期增加 6.28%（含新开工企业 4 家）",
-    "园区企业月总产值较去年同期增加 12.78%（其中：新开工企业占 8.61 个百分点）",
+    "园区企业月总产值较去年同期增加 12.78%（其中：新开工企业拉动增长 8.61 个百分点）",
     "7—12 月月产值需比去年同期增加 11.65%",
     "要完成年增长 8% 的任务，月产值需增长 25.67% 以上",
 ]
@@ -89,3 +89,24 @@ def test_months_without_figures_say_so(demo, capsys):
     assert "尚无报送数据" in text and "在产企业 0 家" not in text
     text = status_text(capsys, "--zone", "demo", "--period", "2019-06")
     assert "去年同期无数据" in text and "新开工企业" not in text
+
+
+@pytest.mark.parametrize(
+    ("part", "zh", "en"),
+    [
+        (Decimal("0.0792"), "拉动增长 7.92 个百分点", "adding 7.92 points"),
+        (Decimal("-0.0035"), "下拉 0.35 个百分点", "pulling it down by 0.35 points"),
+    ],
+)
+def test_a_part_of_the_growth_is_worded_as_pulling_it_up_or_down(part, zh, en):
+    """A part of a growth rate is 拉动 (up) or 下拉 (down) some points, never 占 (a share of a
+    total it may exceed); the paragraph and the dashboard's card word it the same."""
+    from django.utils import translation
+
+    from zonedesk.core.templatetags.zd import pull as pull_filter
+    from zonedesk.reports.sections.words import pull
+
+    for lang, expected in (("zh-hans", zh), ("en", en)):
+        with translation.override(lang):
+            assert pull(part) == expected
+            assert pull_filter(part) == expected

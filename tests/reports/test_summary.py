@@ -103,6 +103,27 @@ def test_the_demo_half_year_states_the_published_figures(demo):
     assert doc.as_of == max(b.source.as_of for b in doc.blocks if isinstance(b, Paragraph))
 
 
+@pytest.mark.django_db
+def test_the_annex_keeps_the_headcount_at_month_end_sums_the_flows_in_officials_units(demo):
+    """In the annex's key figures, months 1–6 of employment (a month-end stock) are its June
+    value and June's YoY, not six headcounts added up; output's are the six months' sum."""
+    from zonedesk.org.models import User
+    from zonedesk.reports.document import Table
+
+    doc = summary.build(
+        User.objects.get(username="leader"), zone="demo", period="2020-H1", lang="zh"
+    )
+    (key_figures,) = [
+        b for b in doc.annex if isinstance(b, Table) and any(r[0] == "用工（人）" for r in b.rows)
+    ]
+    rows = {r[0]: r for r in key_figures.rows}
+    employment, output = rows["用工（人）"], next(r for r in key_figures.rows if "产值" in r[0])
+    assert employment[4] == employment[1] and employment[5] == employment[3]
+    assert output[4] == "113,220.11" and output[4] != output[1]
+    # A zone's electricity and water in the units officials read them in (万千瓦时, 万吨).
+    assert {"用电量（万千瓦时）", "用水量（万吨）"} <= set(rows)
+
+
 PUBLISHED = {
     "producing": "47",
     "capacity_level": "20",

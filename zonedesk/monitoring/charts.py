@@ -4,18 +4,45 @@ Every chart has its table: the series here feed both the ECharts script and the 
 the workbook, so they cannot disagree.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from zonedesk.core.xlsx import Column
 from zonedesk.monitoring import figures
 from zonedesk.monitoring.indicators import MEASURES, CapacityClass, percent
+from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.monitoring.selectors import TREND_MEASURES, Status
 
 CARD_MEASURES = ("output_value_wan", "revenue_wan", "employees", "electricity_kwh", "water_t")
+
+# A zone's totals in the units officials read them in (用电量 in 万千瓦时, 用水量 in 万吨), on
+# the cards, the charts, their tables and the workbook alike; firms report kWh and t.
+WAN = Decimal(10000)
+SCALED_UNITS = {
+    "electricity_kwh": gettext_lazy("10k kWh"),
+    "water_t": gettext_lazy("10k t"),
+}
+
+
+def unit(measure: str) -> str:
+    """The unit a zone's total of the figure is shown in."""
+    return str(SCALED_UNITS.get(measure) or figures.SPECS[measure].unit)
+
+
+def total(measure: str, value: Decimal | None) -> Decimal | None:
+    """A zone's total of the figure in the unit it is shown in (`unit`)."""
+    if value is None or measure not in SCALED_UNITS:
+        return value
+    return Decimal(value) / WAN
+
+
+def integer(measure: str) -> bool:
+    """Whether the total is shown as a whole number (a scaled total keeps two places)."""
+    return figures.SPECS[measure].integer and measure not in SCALED_UNITS
 
 
 def key_figures(st: Status) -> list[dict]:
@@ -27,10 +54,10 @@ def key_figures(st: Status) -> list[dict]:
             {
                 "measure": m,
                 "label": spec.label,
-                "unit": spec.unit,
-                "integer": spec.integer,
-                "current": a.current if a.firms else None,
-                "last_year": a.last_year if a.firms else None,
+                "unit": unit(m),
+                "integer": integer(m),
+                "current": total(m, a.current) if a.firms else None,
+                "last_year": total(m, a.last_year) if a.firms else None,
                 "yoy": a.yoy,
                 "mom": a.mom,
                 "new_part": a.new_part if st.summary.new_firms else None,
@@ -40,7 +67,7 @@ def key_figures(st: Status) -> list[dict]:
                 # Headcounts are not added up over months: their year to date is an average.
                 "ytd": (ytd.current / ytd.months).quantize(Decimal(1))
                 if m == "employees" and ytd.months
-                else ytd.current,
+                else total(m, ytd.current),
                 "ytd_yoy": ytd.yoy,
             }
         )
@@ -81,26 +108,29 @@ def trend(st: Status) -> dict:
     """{months: [...], series: [{measure, label, unit, this: [...], last: [...]}]} for charts."""
     return {
         "months": [month_label(p.period) for p in st.trend],
+        "axis": axis_labels([p.period for p in st.trend]),
         "this_year": _("This period"),
         "last_year": _("A year earlier"),
         "series": [
             {
                 "measure": m,
                 "label": str(figures.SPECS[m].label),
-                "unit": str(figures.SPECS[m].unit),
+                "unit": unit(m),
                 # A month incomplete on 审定 (reports awaiting confirmation) is left out, not
                 # drawn as a fall: the tables and the note under the charts say why.
                 "this": [
-                    float(p.values[m]) if p.values[m] is not None and not p.incomplete else None
+                    float(total(m, p.values[m]))
+                    if p.values[m] is not None and not p.incomplete
+                    else None
                     for p in st.trend
                 ],
                 "last": [
-                    float(p.last_year[m])
+                    float(total(m, p.last_year[m]))
                     if p.last_year[m] is not None and not p.last_year_incomplete
                     else None
                     for p in st.trend
                 ],
-                "integer": figures.SPECS[m].integer,
+                "integer": integer(m),
             }
             for m in TREND_MEASURES
         ],
@@ -114,13 +144,13 @@ def trend_rows(st: Status) -> list[dict]:
         {
             "measure": m,
             "label": figures.SPECS[m].label,
-            "unit": figures.SPECS[m].unit,
-            "integer": figures.SPECS[m].integer,
+            "unit": unit(m),
+            "integer": integer(m),
             "rows": [
                 (
                     month_label(p.period),
-                    p.values[m],
-                    p.last_year[m],
+                    total(m, p.values[m]),
+                    total(m, p.last_year[m]),
                     p.incomplete,
                     p.last_year_incomplete,
                 )
@@ -128,6 +158,19 @@ def trend_rows(st: Status) -> list[dict]:
             ],
         }
         for m in TREND_MEASURES
+    ]
+
+
+def axis_labels(periods) -> list[dict]:
+    """A chart's month axis, short enough for every label to show whole on a phone: the month
+    ("6月") and its year ("2020年"), which the chart writes under the first month it labels
+    and under the first it labels in each new year (monitoring.js)."""
+    return [
+        {
+            "month": pgettext("chart axis month", "%(month)d") % {"month": p.month},
+            "year": pgettext("chart axis year", "%(year)d") % {"year": p.year},
+        }
+        for p in periods
     ]
 
 
@@ -168,27 +211,34 @@ def _key_figures_sheet(st: Status):
         Column(_("Same month last year"), 16, "wan"),
         Column(_("YoY (%)"), 10, "wan"),
         Column(_("MoM (%)"), 10, "wan"),
-        Column(_("New firms (points)"), 12, "wan"),
+        Column(_("Newly started firms' pull (points, negative: down)"), 14, "wan"),
         Column(_("Comparable basis YoY (%)"), 12, "wan"),
         Column(_("Year to date"), 16, "wan"),
         Column(_("Year to date YoY (%)"), 12, "wan"),
+        Column(_("Year to date taken as"), 16),
     ]
+    period = st.period
+    summed = _("sum of months 1–%(month)d") % {"month": period.month}
+    month_end = _("value at the end of %(month)s") % {"month": month_label(period)}
     rows = []
     for m in MEASURES:
         a, ytd = st.summary.aggregates[m], st.ytd[m]
         spec = figures.SPECS[m]
+        # A stock's year to date is its month-end value; only flows are added up.
+        stock = m in STOCKS
         rows.append(
             [
                 str(spec.label),
-                str(spec.unit),
-                a.current,
-                a.last_year,
+                unit(m),
+                total(m, a.current),
+                total(m, a.last_year),
                 percent(a.yoy),
                 percent(a.mom),
                 percent(a.new_part),
                 percent(a.comparable_yoy),
-                ytd.current,
-                percent(ytd.yoy),
+                total(m, a.current if stock else ytd.current),
+                percent(a.yoy if stock else ytd.yoy),
+                month_end if stock else summed,
             ]
         )
     return (_("key figures"), cols, rows)
@@ -197,7 +247,7 @@ def _key_figures_sheet(st: Status):
 def _trend_sheet(st: Status):
     cols = [Column(_("Month"), 12)]
     for m in TREND_MEASURES:
-        label = str(figures.SPECS[m].label)
+        label = _("%(figure)s (%(unit)s)") % {"figure": figures.SPECS[m].label, "unit": unit(m)}
         cols += [
             Column(label, 16, "wan"),
             Column(_("%(figure)s a year earlier") % {"figure": label}, 16, "wan"),
@@ -205,7 +255,7 @@ def _trend_sheet(st: Status):
     cols.append(Column(_("Reports awaiting confirmation (left out)"), 14, "int"))
     rows = [
         [str(p.period)]
-        + [v for m in TREND_MEASURES for v in (p.values[m], p.last_year[m])]
+        + [total(m, v) for m in TREND_MEASURES for v in (p.values[m], p.last_year[m])]
         + [p.pending]
         for p in st.trend
     ]
@@ -239,8 +289,9 @@ def _zones_sheet(st: Status):
     return (_("zones"), cols, rows)
 
 
-def workbook_sheets(st: Status, names: dict[int, str]):
-    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names)."""
+def workbook_sheets(st: Status, names: dict[int, str], paragraph: Sequence[str] = ()):
+    """The dashboard's tables as sheets of one workbook (`names`: selectors.firm_names), after
+    the status paragraph's sentences (`paragraph`, one a row) when given."""
     classes = [Column(_("Capacity class"), 28), Column(_("Firms"), 10, "int")]
     class_data = [[str(r["label"]), r["count"]] for r in class_rows(st)]
     falls = [Column(_("Enterprise"), 36), Column(_("Output YoY (%)"), 14, "wan")]
@@ -255,6 +306,11 @@ def workbook_sheets(st: Status, names: dict[int, str]):
         for e, awaiting in st.not_counted
     ]
     sheets = [
+        (
+            _("Production status"),
+            [Column(_("Production status"), 120, "wrap")],
+            [[t] for t in paragraph],
+        ),
         _key_figures_sheet(st),
         (_("capacity"), classes, class_data),
         _trend_sheet(st),

@@ -15,6 +15,7 @@ from zonedesk.core.schemas import (
     version_in,
 )
 from zonedesk.monitoring.indicators import CapacityClass, percent
+from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.monitoring.selectors import Status
 
 
@@ -64,7 +65,10 @@ class FigureTotalsOut(Schema):
     comparable_last_year: str
     comparable_firms: int
     comparable_yoy_pct: str | None
-    ytd_total: str
+    ytd_total: str = Field(
+        description="累计: Σ of months 1..t for a flow; for a stock (employees, orders_wan) "
+        "its value at the end of month t"
+    )
     ytd_last_year: str
     ytd_yoy_pct: str | None
 
@@ -380,9 +384,10 @@ def status_dict(st: Status) -> dict:
                 "comparable_last_year": _num(a.comparable_last_year),
                 "comparable_firms": a.comparable_firms,
                 "comparable_yoy_pct": _pct(a.comparable_yoy),
-                "ytd_total": _num(st.ytd[m].current),
-                "ytd_last_year": _num(st.ytd[m].last_year),
-                "ytd_yoy_pct": _pct(st.ytd[m].yoy),
+                # A stock is not added up over months: its year to date is the month's value.
+                "ytd_total": _num(a.current if m in STOCKS else st.ytd[m].current),
+                "ytd_last_year": _num(a.last_year if m in STOCKS else st.ytd[m].last_year),
+                "ytd_yoy_pct": _pct(a.yoy if m in STOCKS else st.ytd[m].yoy),
             }
             for m, a in s.aggregates.items()
         },

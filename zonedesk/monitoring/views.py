@@ -234,7 +234,7 @@ def dashboard_export(request):
     )
     return export_response(
         request,
-        charts.workbook_sheets(st, selectors.firm_names(st)),
+        charts.workbook_sheets(st, selectors.firm_names(st), sections.status.sentences(st.facts)),
         _("status-%(code)s-%(period)s.xlsx") % {"code": scope.code, "period": period},
         what="production status",
     )

@@ -56,7 +56,15 @@ def _coverage_cells(r: CoverageRow, *, per_measure: bool = False) -> list:
     ]
 
 
-def coverage_sheets(by_level, by_measure, unclaimed):
+def coverage_sheets(by_level, by_measure, unclaimed, by_zone=(), zones_total=None):
+    """The coverage page's tables; with the zones a city or county oversees and their total
+    first when there are several."""
+    if zones_total is not None:
+        yield (
+            _("By zone"),
+            _coverage_columns(_("Zone")),
+            [_coverage_cells(r) for r in [*by_zone, zones_total]],
+        )
     total = total_row(by_level)
     levels = [_coverage_cells(r) for r in [*by_level, *([total] if total else [])]]
     yield _("By level"), _coverage_columns(_("Issuing level")), levels

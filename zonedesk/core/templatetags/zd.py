@@ -65,3 +65,23 @@ def file_errors(errors):
 def cell_errors(errors):
     """An import's problems of cells and rows, numbered as the spreadsheet shows them."""
     return [e for e in errors or () if e.row]
+
+
+@register.filter
+def pull(value):
+    """A part of a growth rate in points, as officials word it: 0.0792 -> "拉动增长 7.92 个百分点",
+    -0.0035 -> "下拉 0.35 个百分点" (reports.sections.words.pull words the paragraph the same)."""
+    d = _decimal(value)
+    if d is None:
+        return "—"
+    shown = (d * 100).quantize(TWO, rounding=ROUND_HALF_UP)
+    if shown < 0:
+        return gettext("pulling it down by %(points)s points") % {"points": -shown}
+    return gettext("adding %(points)s points") % {"points": shown}
+
+
+@register.filter
+def tenk(value):
+    """A quantity in units of ten thousand (万): 1234500 kWh -> 123.45 (万千瓦时)."""
+    d = _decimal(value)
+    return None if d is None else d / 10000

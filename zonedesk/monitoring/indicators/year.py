@@ -32,6 +32,11 @@ class HaltedDays:
         return None if avg is None else int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+# Stocks (时点指标): a month-end count, not a month's flow. Their year to date is the value at
+# the end of its last month; adding months up would count the same people and orders again.
+STOCKS = frozenset({"employees", "orders_wan"})
+
+
 @dataclass(frozen=True)
 class YearToDate:
     """累计: the sums of months 1..t this year and last year, for one figure."""

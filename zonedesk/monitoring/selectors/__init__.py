@@ -70,6 +70,31 @@ def figure_history(user, *, enterprise: Enterprise, months: int = 25) -> list[Mo
     )
 
 
+def report_months(
+    user, *, enterprise: Enterprise, due: Period, count: int = 24
+) -> list[tuple[Period, MonthlyFigure | None]]:
+    """The months the firm is expected to report, newest first, each with its figures (None:
+    missed): the `count` months up to `due`, from its start of production on, while it is
+    producing or halted (expected_firms' rule); a firm outside those statuses is listed only
+    for the months it has reported."""
+    first = due.shift(1 - count)
+    if enterprise.production_start is not None:
+        first = max(first, Period.of(enterprise.production_start))
+    found = {
+        f.month: f
+        for f in figure_scope(user).filter(
+            enterprise=enterprise, period__gte=first.first_day, period__lte=due.first_day
+        )
+    }
+    months = [
+        due.shift(-i)
+        for i in range(max(0, (due.year - first.year) * 12 + due.month - first.month + 1))
+    ]
+    if enterprise.status not in REPORTING_STATUSES:
+        months = [p for p in months if p in found]
+    return [(p, found.get(p)) for p in months]
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a status covers: one zone, or every zone of an area that the user may see."""

@@ -26,12 +26,18 @@ def firm_figures(context, enterprise, months: int = 13):
         for f in history[:months]
     ]
     due = Period.of(timezone.localdate()).previous
+    can_report = access.can_report(user, enterprise)
+    # Every month the firm is expected to report, the missed ones marked: the button reaches
+    # only the month due, the table only the months reported.
+    months = selectors.report_months(user, enterprise=enterprise, due=due) if can_report else []
     return {
         "enterprise": enterprise,
         "rows": rows,
         "due": due,
         "due_reported": due in by_period,
-        "can_report": access.can_report(user, enterprise),
+        "months": months,
+        "missed": sum(1 for _p, f in months if f is None),
+        "can_report": can_report,
         "can_confirm": access.can_confirm(user, enterprise),
         "request": context["request"],
     }

@@ -5,7 +5,7 @@ topic: library (documents, measures, the rule editor's preview), entitlements (t
 firm and a measure, the open ones, a measure's decisions) and coverage (a zone's tables).
 """
 
-from zonedesk.policies.selectors.coverage import CoverageRow, coverage
+from zonedesk.policies.selectors.coverage import CoverageRow, coverage, coverage_by_zone
 from zonedesk.policies.selectors.entitlements import (
     DONE,
     OPEN,
@@ -63,6 +63,7 @@ __all__ = [
     "Verdict",
     "actionable",
     "coverage",
+    "coverage_by_zone",
     "covering",
     "document_get",
     "document_scope",

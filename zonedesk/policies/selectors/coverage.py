@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from zonedesk.org.selectors import zone_list
 from zonedesk.policies.models import Entitlement, PolicyDocument
 from zonedesk.policies.selectors.entitlements import DONE, REACHED, entitlement_scope
 from zonedesk.policies.selectors.library import level_order, measures_for
@@ -96,3 +97,39 @@ def coverage(user, *, zone) -> tuple[list[CoverageRow], list[CoverageRow]]:
         for pk, level, clause, title in listed
     ]
     return by_level, by_measure
+
+
+def coverage_by_zone(user, *, label: str) -> tuple[list[CoverageRow], CoverageRow | None]:
+    """Each zone the user oversees (its eligible pairs, on every level), and the total across
+    them labelled `label` (e.g. a city's): rates of the total are of the summed pairs, not an
+    average of the zones' rates. No rows for a user who sees one zone."""
+    zones = list(zone_list(user).order_by("code").values_list("pk", "name"))
+    if len(zones) < 2:
+        return [], None
+    qs = entitlement_scope(user).filter(
+        enterprise__zone__in=[pk for pk, _ in zones], decision=Entitlement.Decision.ELIGIBLE
+    )
+    found = {r["enterprise__zone"]: r for r in _aggregate(qs, "enterprise__zone")}
+    rows = [_row(str(pk), name, found.get(pk) or {}) for pk, name in zones]
+    everything = qs.aggregate(
+        measures=Count("measure", distinct=True),
+        eligible=Count("id"),
+        notified=Count("id", filter=Q(state__in=REACHED)),
+        done=Count("id", filter=Q(state__in=DONE)),
+        estimated=Sum("estimate_wan"),
+        disbursed=Sum("disbursed_wan"),
+    )
+    return rows, _row("total", label, everything)
+
+
+def _row(key: str, label: str, found: dict) -> CoverageRow:
+    return CoverageRow(
+        key,
+        label,
+        found.get("measures") or 0,
+        found.get("eligible") or 0,
+        found.get("notified") or 0,
+        found.get("done") or 0,
+        found.get("estimated") or Decimal(0),
+        found.get("disbursed") or Decimal(0),
+    )

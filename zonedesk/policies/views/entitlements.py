@@ -218,15 +218,27 @@ def _zone(request):
 def coverage(request):
     zone = _zone(request)
     by_level, by_measure = selectors.coverage(request.user, zone=zone)
+    by_zone, zones_total = selectors.coverage_by_zone(
+        request.user, label=_zones_total_label(request.user)
+    )
     context = {
         "zone": zone,
         "by_level": by_level,
         "by_measure": by_measure,
         "total": sheets.total_row(by_level),
+        "by_zone": by_zone,
+        "zones_total": zones_total,
         "unclaimed": selectors.unclaimed_firms(request.user, zone=zone),
         "zones": _zone_choices(request.user),
     }
     return render(request, "policies/coverage.html", context)
+
+
+def _zones_total_label(user) -> str:
+    """The total row across the zones a user oversees: named after the user's area."""
+    if user.area_id is not None:
+        return _("%(area)s, all zones") % {"area": user.area.name}
+    return _("All zones")
 
 
 def _zone_choices(user):
@@ -238,9 +250,12 @@ def coverage_export(request):
     zone = _zone(request)
     by_level, by_measure = selectors.coverage(request.user, zone=zone)
     unclaimed = selectors.unclaimed_firms(request.user, zone=zone, limit=1000)
+    by_zone, zones_total = selectors.coverage_by_zone(
+        request.user, label=_zones_total_label(request.user)
+    )
     return export_response(
         request,
-        sheets.coverage_sheets(by_level, by_measure, unclaimed),
+        sheets.coverage_sheets(by_level, by_measure, unclaimed, by_zone, zones_total),
         _("coverage-%(code)s.xlsx") % {"code": zone.code},
         what="policy coverage",
     )

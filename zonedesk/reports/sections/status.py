@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from zonedesk.monitoring.facts import StatusFacts
 from zonedesk.monitoring.indicators import CapacityClass, YearToDate, percent
+from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.reports.document import Block, Table, figure, plain
 from zonedesk.reports.sections import recovery
 from zonedesk.reports.sections.part import Found, Part, paragraphs
-from zonedesk.reports.sections.words import change, fill, month_label, rate
+from zonedesk.reports.sections.words import change, fill, month_label, pull, rate
 from zonedesk.reports.sections.words import paragraph as joined
 
 # A paragraph names the newly started firms when there are no more than this many.
@@ -241,14 +242,14 @@ def _changes(facts: StatusFacts) -> list[str]:
     output = s.aggregates["output_value_wan"]
     if output.firms:
         new_share = (
-            _(" (newly started firms: %(points)s points)")
-            % {"points": figure(str(percent(output.new_part)), "output_new_points")}
+            _(" (of which newly started firms %(pull)s)")
+            % {"pull": pull(output.new_part, "output_new_points")}
             if s.new_firms and output.new_part is not None
             else ""
         )
         if s.resumed_firms and output.resumed_part is not None:
-            new_share += _(" (resumed firms: %(points)s points)") % {
-                "points": figure(str(percent(output.resumed_part)), "output_resumed_points")
+            new_share += _(" (of which resumed firms %(pull)s)") % {
+                "pull": pull(output.resumed_part, "output_resumed_points")
             }
         out.append(
             _(
@@ -354,6 +355,9 @@ class Production:
 YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
 
 
+WAN = Decimal(10000)
+
+
 def _amount(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -417,8 +421,9 @@ def annex(found: Found) -> list[Block]:
         "output_value_wan": pgettext("summary annex", "Output value (10k yuan)"),
         "revenue_wan": pgettext("summary annex", "Main business revenue (10k yuan)"),
         "employees": pgettext("summary annex", "Employment (people)"),
-        "electricity_kwh": pgettext("summary annex", "Electricity (kWh)"),
-        "water_t": pgettext("summary annex", "Water (t)"),
+        # A zone's totals in the units officials read them in, as on the dashboard.
+        "electricity_kwh": pgettext("summary annex", "Electricity (10k kWh)"),
+        "water_t": pgettext("summary annex", "Water (10k t)"),
     }
     month = month_label(p.facts.period)
     rows = []
@@ -427,15 +432,23 @@ def annex(found: Found) -> list[Block]:
         if a is None or not a.firms:
             continue
         ytd = p.ytd.get(measure)
-        shown = (lambda v: f"{int(v):,}") if measure == "employees" else _amount
+        if measure == "employees":
+            shown = lambda v: f"{int(v):,}"  # noqa: E731
+        elif measure in ("electricity_kwh", "water_t"):
+            shown = lambda v: _amount(v / WAN)  # noqa: E731
+        else:
+            shown = _amount
+        # A stock (the month-end headcount) is not added up over months: its months 1–t are
+        # its value at the end of month t (docs/statistics.md).
+        stock = measure in STOCKS
         rows.append(
             (
                 str(label),
                 shown(a.current),
                 shown(a.last_year),
                 _yoy(a.yoy),
-                _amount(ytd.current) if ytd else "—",
-                _yoy(ytd.yoy) if ytd else "—",
+                shown(a.current) if stock else shown(ytd.current) if ytd else "—",
+                _yoy(a.yoy) if stock else _yoy(ytd.yoy) if ytd else "—",
             )
         )
     last = p.facts.period.month

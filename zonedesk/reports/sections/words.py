@@ -59,6 +59,18 @@ def change(value: Decimal | None, key: str = "") -> str:
     return _("unchanged")
 
 
+def pull(value: Decimal, key: str = "") -> str:
+    """A part of a growth rate as officials word it: '拉动增长 7.92 个百分点' / '下拉 0.35 个百分点'
+    (the points marked as the figure `key`): '占' would read as a share of the total, which a
+    part larger than the total (7.92 points of 2.19%) cannot be."""
+    shown = percent(value)
+    text = str(abs(shown))
+    points = figure(text, key) if key else text
+    if shown < 0:
+        return _("pulling it down by %(points)s points") % {"points": points}
+    return _("adding %(points)s points") % {"points": points}
+
+
 def month_label(period: Period) -> str:
     """'2020年6月' / 'June 2020'."""
     return date_format(period.first_day, "YEAR_MONTH_FORMAT")
