@@ -397,6 +397,12 @@ MATRIX = {
     # in: the user's own token; out: another zone's officer's token (never listed, never revoked)
     "account:tokens": (same("V", "302"), same("H", "302")),
     "account:token_revoke": (same("302", "302"), same("404", "302")),
+    # The notification centre: everybody's own (in: a notification to the user; out: one to
+    # another zone's officer, never listed, never marked read).
+    "notices:centre": (same("V", "302"), same("H", "302")),
+    "notices:read": (same("302", "302"), same("404", "302")),
+    "notices:read_all": (same("302", "302"),) * 2,
+    "notices:preferences": (same("302", "302"),) * 2,
 }
 
 
@@ -927,6 +933,20 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return _token_request(client, world, name, role, scope)
         case "account:recovery_codes" | "account:second_factor_remove":
             return client.post(reverse(name)), None
+        case "notices:centre" | "notices:read":
+            from zonedesk.notices.services import notify
+
+            to = world.users.get(role) if scope == "in" else world.users["officer_b"]
+            note = None
+            if to is not None:
+                note = notify(
+                    actor=SYSTEM, recipient=to, kind="reminder", title=f"提醒{to.username}（矩阵）"
+                )
+            if name == "notices:centre":
+                return client.get(reverse(name)), f"提醒{to.username if to else ''}（矩阵）"
+            return client.post(reverse(name, args=[note.pk if note else 1])), None
+        case "notices:preferences" | "notices:read_all":
+            return client.post(reverse(name), {"reminder": ["inapp"]}), None
         case "logout":
             return client.get(reverse(name)), None
         case "health":

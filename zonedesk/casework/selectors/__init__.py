@@ -49,6 +49,7 @@ from zonedesk.casework.selectors.problems import (
     problem_scope,
     problems,
     problems_as_of,
+    problems_due_for,
 )
 from zonedesk.casework.workdays import work_calendar
 
@@ -83,6 +84,7 @@ __all__ = [
     "problem_scope",
     "problems",
     "problems_as_of",
+    "problems_due_for",
     "visit_ledger",
     "work_calendar",
     "zone_overview",
