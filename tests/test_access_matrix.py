@@ -334,6 +334,13 @@ MATRIX = {
         "V V V V V 403 403 V 403 V V 302",
         "H H H H H 403 403 H 403 H H 302",
     ),
+    # Leaders only (a zone's, a city's over its zones): in, an overdue problem of firm_a; out,
+    # one of firm_b (not listed; its reminder is refused with a message, nothing sent).
+    "casework:escalation": (
+        "403 V 403 403 403 403 403 403 403 V 403 302",
+        "403 H 403 403 403 403 403 403 403 H 403 302",
+    ),
+    "casework:remind": ("403 302 403 403 403 403 403 403 403 302 403 302",) * 2,
     "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
@@ -773,6 +780,17 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), f"走访{firm.name}（矩阵）"
         case "casework:contacts_due":
             return client.get(reverse(name)), firm.name
+        case "casework:escalation" | "casework:remind":
+            import datetime as dt
+
+            from tests import factories
+
+            problem = factories.problem(firm, title=f"逾期诉求{firm.name}")
+            problem.due_at = dt.date(2020, 6, 1)
+            problem.save(update_fields=["due_at"])
+            if name == "casework:escalation":
+                return client.get(reverse(name)), f"逾期诉求{firm.name}"
+            return client.post(reverse(name), {"kind": "problem", "pk": problem.pk}), None
         case "casework:contact_new":
             return client.get(reverse(name, args=[firm.pk])), None
         case "casework:overview" | "casework:overview_export":

@@ -9,41 +9,13 @@ from django.utils import timezone
 
 from tests import factories
 from zonedesk.casework import services as casework
-from zonedesk.core.actors import SYSTEM
 from zonedesk.notices import registry, selectors
-from zonedesk.policies import services as policies
-from zonedesk.policies.models import Entitlement
 
 pytestmark = pytest.mark.django_db
 
 
 def _entitlement(world, state="identified", mode="application"):
-    doc = policies.document_create(
-        actor=SYSTEM,
-        level="province",
-        area=world.sichuan,
-        issuer="省政府（合成）",
-        title="措施（合成）",
-        valid_from=dt.date(2020, 1, 1),
-    )
-    measure = policies.measure_create(
-        actor=SYSTEM,
-        document=doc,
-        clause="一",
-        title="补贴（合成）",
-        benefit_type="subsidy",
-        eligibility="true",
-        mode=mode,
-    )
-    return Entitlement.objects.create(
-        enterprise=world.firm_a,
-        measure=measure,
-        decision="eligible",
-        rule_version=measure.current,
-        period="2020-06-01",
-        decided_at=dt.datetime(2020, 7, 1, tzinfo=dt.UTC),
-        state=state,
-    )
+    return factories.entitlement(world, world.firm_a, state=state, mode=mode)
 
 
 def test_the_providers_are_discovered_from_the_apps():

@@ -66,3 +66,14 @@ def sent_today(*, about: str, day: dt.date) -> Notification | None:
 
 def once_key(about: str, day: dt.date) -> str:
     return f"{about}|{day.isoformat()}"
+
+
+def reminded(*, abouts: list[str], day: dt.date) -> set[str]:
+    """Of `abouts`, those a once-a-day notification was sent about on `day`."""
+    # The day's keys, then matched here: a page may ask about thousands of items, more than
+    # one SQL IN list should hold.
+    keys = {once_key(a, day): a for a in abouts}
+    found = Notification.objects.filter(once_key__endswith=f"|{day.isoformat()}").values_list(
+        "once_key", flat=True
+    )
+    return {keys[k] for k in found if k in keys}

@@ -23,6 +23,7 @@ from zonedesk.casework.selectors.contacts import (
     late_firms,
     plan_initial,
 )
+from zonedesk.casework.selectors.escalation import Escalation, Late, escalation, late_item
 from zonedesk.casework.selectors.ledger import (
     LedgerFilters,
     ledger_firms,
@@ -57,7 +58,9 @@ __all__ = [
     "SEVERITY_ORDER",
     "UNIT_READERS",
     "ContactDue",
+    "Escalation",
     "FirmPlan",
+    "Late",
     "LedgerFilters",
     "LiaisonFacts",
     "OverviewRow",
@@ -71,8 +74,10 @@ __all__ = [
     "department_queue",
     "departments_for",
     "difficulties",
+    "escalation",
     "firm_plan",
     "late_firms",
+    "late_item",
     "ledger_firms",
     "ledger_officers",
     "liaison",
