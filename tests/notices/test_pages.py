@@ -73,3 +73,20 @@ def test_a_forged_channel_is_refused_with_a_message(world, client_for):
     client.post("/notices/preferences/", {"reminder": ["pigeon"]})
     assert selectors.preferences(world.users["officer"])["reminder"] == {"inapp", "email"}
     assert "alert-danger" in client.get("/notices/").content.decode()
+
+
+def test_a_dashboard_kept_in_the_page_cache_shows_a_new_notification(world):
+    """The whole dashboard is kept per user (monitoring.pagecache); the unread count is part of
+    its key, so a notification that arrives shows on the next reload."""
+    from django.test import Client
+
+    leader = world.users["leader"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    june = {"period": "2020-06"}
+    for _ in range(3):  # the CSRF cookie, then the page kept
+        page = client.get("/monitoring/", june).content.decode()
+    assert "notices-unread" not in page
+    services.notify(actor=world.users["city_leader"], recipient=leader, kind="reminder", title="看")
+    page = client.get("/monitoring/", june).content.decode()
+    assert 'data-testid="notices-unread">1<' in page

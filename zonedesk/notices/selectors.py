@@ -77,3 +77,12 @@ def reminded(*, abouts: list[str], day: dt.date) -> set[str]:
         "once_key", flat=True
     )
     return {keys[k] for k in found if k in keys}
+
+
+def unread_badge(request) -> int:
+    """The unread count of the request's user, counted once per request (the page cache's key
+    and the badge in the page both ask)."""
+    found = getattr(request, "_notices_unread", None)
+    if found is None:
+        found = request._notices_unread = unread_count(request.user)
+    return found
