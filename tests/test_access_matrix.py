@@ -410,6 +410,9 @@ MATRIX = {
     "notices:read": (same("302", "302"), same("404", "302")),
     "notices:read_all": (same("302", "302"),) * 2,
     "notices:preferences": (same("302", "302"),) * 2,
+    "api:list_notices": (same("V", "401"), same("H", "401")),
+    "api:read_notice": (same("200", "401"), same("404", "401")),
+    "api:due_for_me": (same("200", "401"),) * 2,
 }
 
 
@@ -951,17 +954,17 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return _token_request(client, world, name, role, scope)
         case "account:recovery_codes" | "account:second_factor_remove":
             return client.post(reverse(name)), None
-        case "notices:centre" | "notices:read":
+        case "notices:centre" | "notices:read" | "api:list_notices" | "api:read_notice":
             from zonedesk.notices.services import notify
 
             to = world.users.get(role) if scope == "in" else world.users["officer_b"]
             note = None
             if to is not None:
                 note = notify(
-                    actor=SYSTEM, recipient=to, kind="reminder", title=f"提醒{to.username}（矩阵）"
+                    actor=SYSTEM, recipient=to, kind="reminder", title=f"提醒 notice-{to.username}"
                 )
-            if name == "notices:centre":
-                return client.get(reverse(name)), f"提醒{to.username if to else ''}（矩阵）"
+            if name in ("notices:centre", "api:list_notices"):
+                return client.get(reverse(name)), f"notice-{to.username if to else ''}"
             return client.post(reverse(name, args=[note.pk if note else 1])), None
         case "notices:preferences" | "notices:read_all":
             return client.post(reverse(name), {"reminder": ["inapp"]}), None
