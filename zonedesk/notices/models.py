@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.fields import validate_name
 from zonedesk.notices.registry import Kind
@@ -20,7 +21,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
+    title = models.CharField(pgettext_lazy("notification", "title"), max_length=200, validators=[validate_name])
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     sender = models.ForeignKey(
