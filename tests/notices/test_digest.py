@@ -31,7 +31,8 @@ def test_the_officer_gets_one_digest_of_what_is_due_and_unread(mailed):
     [message] = mail.outbox  # the leader and officer2 have nothing due
     assert message.to == ["officer@zone-a.example.cn"]
     assert "2026-12-07" in message.subject
-    assert f"Contact {mailed.firm_a.name}" in message.body
+    assert mailed.firm_a.name in message.body
+    assert f"/casework/firms/{mailed.firm_a.pk}/contact/" in message.body
     assert "请回复企业诉求" in message.body
     assert DigestSent.objects.get().items == 2
 

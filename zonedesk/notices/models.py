@@ -21,7 +21,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(pgettext_lazy("notification", "title"), max_length=200, validators=[validate_name])
+    title = models.CharField(
+        pgettext_lazy("notification", "title"), max_length=200, validators=[validate_name]
+    )
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     sender = models.ForeignKey(

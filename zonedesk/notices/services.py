@@ -8,9 +8,10 @@ list, and an entry per click would bury the log.
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
@@ -172,8 +173,9 @@ def digest_send(*, actor: Actor, day: dt.date) -> list[tuple[str, int]]:
         kinds = {k for k, keys in on.items() if any(c.key in keys for c in ways)}
         if not kinds:
             continue
-        try:
-            due = selectors.due_for(user, today=day, kinds=kinds)
+        try:  # in the platform's language, like the e-mail around it (notices.channels)
+            with translation.override(settings.LANGUAGE_CODE):
+                due = selectors.due_for(user, today=day, kinds=kinds)
         except Exception:  # one user's broken data must not stop everyone's digest
             log.exception("notices: the due items of %s failed", user)
             continue
