@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zonedesk.core.fields import validate_name
+from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.notices.registry import Kind
 
 
@@ -24,8 +24,8 @@ class Notification(models.Model):
     title = models.CharField(
         pgettext_lazy("notification", "title"), max_length=200, validators=[validate_name]
     )
-    body = models.TextField(_("text"), blank=True)
-    link = models.CharField(_("link"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True, validators=[validate_text])
+    link = models.CharField(_("link"), max_length=300, blank=True, validators=[validate_name])
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sender"),
@@ -35,10 +35,12 @@ class Notification(models.Model):
         related_name="+",
     )
     # What it is about ("casework.problem:12"), for reminders at most once a day per item.
-    about = models.CharField(_("about"), max_length=100, blank=True)
+    about = models.CharField(_("about"), max_length=100, blank=True, validators=[validate_name])
     # "<about>|<day>" when at most one per item and day may exist: the unique index refuses a
     # second one even from two clicks at the same instant.
-    once_key = models.CharField(max_length=150, null=True, blank=True, unique=True)
+    once_key = models.CharField(
+        max_length=150, null=True, blank=True, unique=True, validators=[validate_name]
+    )
     channels = models.JSONField(_("channels"), default=list, blank=True)
     in_app = models.BooleanField(_("shown in the centre"), default=True)
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
@@ -61,7 +63,7 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    channel = models.CharField(_("channel"), max_length=30)
+    channel = models.CharField(_("channel"), max_length=30, validators=[validate_name])
     enabled = models.BooleanField(_("on"), default=True)
 
     class Meta:
