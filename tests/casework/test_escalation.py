@@ -160,3 +160,13 @@ def test_bad_input_is_a_message_not_an_error(world, client_for):
         assert response.status_code == 200
         assert "alert-danger" in response.content.decode()
     assert client_for(world.users["officer"]).get("/casework/escalation/").status_code == 403
+
+
+def test_the_page_shows_the_hundred_most_late_and_counts_the_rest(world, client_for):
+    for days in range(1, 103):
+        _overdue(world, days=days)
+    page = client_for(world.users["leader"]).get("/casework/escalation/").content.decode()
+    listed = page.split('data-testid="late-problem"')[1].split('data-testid="late-contact"')[0]
+    assert listed.count('data-testid="row-problem-') == 100
+    assert 'data-testid="count-problem">102<' in page
+    assert 'data-testid="more-problem"' in listed and "?overdue=1" in listed

@@ -35,6 +35,9 @@ from zonedesk.org.models import Role
 from zonedesk.reports import sections
 
 PROBLEMS_PER_PAGE = 50
+# The escalation page shows the most late of each list (the counts above cover them all; the
+# full lists are the problems list, the contacts due and the open benefits).
+ESCALATION_ROWS = 100
 
 
 def _steps_label(step: str) -> str:
@@ -477,9 +480,12 @@ def escalation(request):
     if found is None:
         raise PermissionDenied
     sections = [
-        ("problem", _("Overdue problems"), found.problems),
-        ("contact", _("Firms past their contact plan"), found.contacts),
-        ("benefit", _("Benefits stuck in a step"), found.benefits),
+        (key, label, rows[:ESCALATION_ROWS], len(rows), len(rows) - ESCALATION_ROWS)
+        for key, label, rows in (
+            ("problem", _("Overdue problems"), found.problems),
+            ("contact", _("Firms past their contact plan"), found.contacts),
+            ("benefit", _("Benefits stuck in a step"), found.benefits),
+        )
     ]
     return render(request, "casework/escalation.html", {"e": found, "sections": sections})
 

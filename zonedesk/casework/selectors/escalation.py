@@ -20,6 +20,7 @@ from zonedesk.casework.selectors.contacts import contacts_due
 from zonedesk.casework.selectors.problems import overdue_for_leader
 from zonedesk.casework.workdays import work_calendar
 from zonedesk.notices import selectors as notices
+from zonedesk.org.models import User
 from zonedesk.policies import selectors as policies
 
 PROBLEM, CONTACT, BENEFIT = "problem", "contact", "benefit"
@@ -132,30 +133,53 @@ def _contacts(user, today: dt.date) -> list[Late]:
 
 def _benefits(user, today: dt.date, after: int) -> list[Late]:
     # A step longer than `after` working days is longer than `after` calendar days: the
-    # database narrows by calendar days, the work calendar decides.
+    # database narrows by calendar days, the work calendar decides. Plain values, not models:
+    # a zone can have a thousand benefits waiting.
     cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=after), dt.time()))
-    rows = list(policies.open_since(user, before=cutoff).select_related("enterprise__zone"))
+    rows = list(
+        policies.open_since(user, before=cutoff).values_list(
+            "pk",
+            "since",
+            "state",
+            "measure__title",
+            "enterprise_id",
+            "enterprise__name",
+            "enterprise__zone__name",
+            "enterprise__officer_id",
+        )
+    )
     if not rows:
         return []
-    first = min(timezone.localdate(r.since) for r in rows)
+    first = min(timezone.localdate(r[1]) for r in rows)
     calendar = work_calendar(first, today)
+    # Working days from each day to `today`, counted once backwards over the span (benefits
+    # waiting for years would otherwise each walk their years day by day).
+    left: dict[dt.date, int] = {}
+    count, day = 0, today
+    while day >= first:
+        left[day] = count
+        count += calendar.is_working_day(day)
+        day -= dt.timedelta(days=1)
+    officers = User.objects.in_bulk({r[7] for r in rows if r[7] is not None})
+    states = policies.state_labels()
     out = []
-    for e in rows:
-        waited = calendar.working_days_between(timezone.localdate(e.since), today)
+    for pk, since, state, title, firm_id, firm, zone, officer_id in rows:
+        entered = timezone.localdate(since)
+        waited = left[entered]
         if waited <= after:
             continue
         out.append(
             Late(
                 kind=BENEFIT,
-                pk=e.pk,
-                title=e.measure.title,
-                firm=e.enterprise.name,
-                zone=e.enterprise.zone.name,
+                pk=pk,
+                title=title,
+                firm=firm,
+                zone=zone,
                 detail=_("%(state)s since %(day)s")
-                % {"state": e.get_state_display(), "day": timezone.localdate(e.since).isoformat()},
+                % {"state": states.get(state, state), "day": entered.isoformat()},
                 days=waited,
-                responsible=e.enterprise.officer,
-                link=reverse("policies:firm", args=[e.enterprise_id]),
+                responsible=officers.get(officer_id),
+                link=reverse("policies:firm", args=[firm_id]),
             )
         )
     return sorted(out, key=lambda r: (-(r.days or 0), r.firm))

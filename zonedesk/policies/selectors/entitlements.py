@@ -334,3 +334,8 @@ def open_since(user, *, zone=None, before=None) -> QuerySet[Entitlement]:
     if before is not None:
         qs = qs.filter(since__lt=before)
     return qs.order_by("since", "id")
+
+
+def state_labels() -> dict[str, str]:
+    """The benefit's states by value, in words (for lists built from plain values)."""
+    return {value: str(label) for value, label in Entitlement.State.choices}
