@@ -38,6 +38,13 @@ ZONEDESK_EMAIL_BACKEND / _HOST / _PORT / _USER / _PASSWORD / _TLS / _FROM  e-mai
 ZONEDESK_BENEFIT_STUCK_WORKDAYS  a benefit in one step longer than this is stuck (10 working days)
 ZONEDESK_NOTICE_DUE_WITHIN_DAYS  problem deadlines this close are due for their people (3)
 
+Notifications (zonedesk.notices, docs/notifications.md):
+ZONEDESK_NOTICE_CHANNELS  the channels by dotted path, comma-separated (in-app and e-mail)
+ZONEDESK_SITE_URL         the site's address, for the links in e-mails
+ZONEDESK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _FROM, _BACKEND  e-mail (SMTP by default)
+ZONEDESK_BENEFIT_STUCK_WORKDAYS  a benefit in one step longer than this is stuck (10 working days)
+ZONEDESK_NOTICE_DUE_WITHIN_DAYS  problem deadlines this close are due for their people (3)
+
 Early warning (monitoring.alerts, docs/statistics.md "Early warning"):
 ZONEDESK_WARN_YOY_DROP          output down more than this fraction year on year warns (0.20)
 ZONEDESK_WARN_DRIFT_BAND        output per kWh this far from the firm's 12-month median warns (0.30)
