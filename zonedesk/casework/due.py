@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zonedesk.casework import selectors
 from zonedesk.notices.registry import DueItem, Kind, Provider
+from zonedesk.org.models import Role
 
 DUE = [
     Provider(kind=Kind.PROBLEM_DUE, items="zonedesk.casework.due.problem_deadlines", order=10),
@@ -19,6 +20,8 @@ DUE = [
 
 def contacts(user, *, today: dt.date) -> list[DueItem]:
     """The firms assigned to the user whose visit or call is overdue by their plan."""
+    if not user.has_role(Role.OFFICER):  # a leader's unit-wide list is the escalation page
+        return []
     rows = [r for r in selectors.contacts_due(user, today=today) if r.officer_id == user.pk]
     out = []
     for r in rows:
