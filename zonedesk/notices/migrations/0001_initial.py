@@ -9,7 +9,6 @@ import zonedesk.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,58 +17,193 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
-                ('items', models.PositiveIntegerField(default=0, verbose_name='items')),
-                ('channels', models.JSONField(blank=True, default=list, verbose_name='channels')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notice_digests', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "sent_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent"),
+                ),
+                ("items", models.PositiveIntegerField(default=0, verbose_name="items")),
+                ("channels", models.JSONField(blank=True, default=list, verbose_name="channels")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_digests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest sent',
-                'verbose_name_plural': 'digests sent',
-                'constraints': [models.UniqueConstraint(fields=('user', 'day'), name='notices_digest_once')],
+                "verbose_name": "digest sent",
+                "verbose_name_plural": "digests sent",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "day"), name="notices_digest_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('contact_due', 'Contacts due'), ('problem_due', 'Problem deadlines'), ('benefit_step', 'Benefit steps waiting'), ('reminder', 'Reminders from leaders')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, validators=[zonedesk.core.fields.validate_name], verbose_name='title')),
-                ('body', models.TextField(blank=True, validators=[zonedesk.core.fields.validate_text], verbose_name='text')),
-                ('link', models.CharField(blank=True, max_length=300, validators=[zonedesk.core.fields.validate_name], verbose_name='link')),
-                ('about', models.CharField(blank=True, max_length=100, validators=[zonedesk.core.fields.validate_name], verbose_name='about')),
-                ('once_key', models.CharField(blank=True, max_length=150, null=True, unique=True, validators=[zonedesk.core.fields.validate_name])),
-                ('channels', models.JSONField(blank=True, default=list, verbose_name='channels')),
-                ('in_app', models.BooleanField(default=True, verbose_name='shown in the centre')),
-                ('created', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
-                ('sender', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sender')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contact_due", "Contacts due"),
+                            ("problem_due", "Problem deadlines"),
+                            ("benefit_step", "Benefit steps waiting"),
+                            ("reminder", "Reminders from leaders"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        max_length=200,
+                        validators=[zonedesk.core.fields.validate_name],
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        validators=[zonedesk.core.fields.validate_text],
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "link",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        validators=[zonedesk.core.fields.validate_name],
+                        verbose_name="link",
+                    ),
+                ),
+                (
+                    "about",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        validators=[zonedesk.core.fields.validate_name],
+                        verbose_name="about",
+                    ),
+                ),
+                (
+                    "once_key",
+                    models.CharField(
+                        blank=True,
+                        max_length=150,
+                        null=True,
+                        unique=True,
+                        validators=[zonedesk.core.fields.validate_name],
+                    ),
+                ),
+                ("channels", models.JSONField(blank=True, default=list, verbose_name="channels")),
+                ("in_app", models.BooleanField(default=True, verbose_name="shown in the centre")),
+                (
+                    "created",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created"
+                    ),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sender",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notices_not_recipie_217c34_idx')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "read_at"], name="notices_not_recipie_217c34_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('contact_due', 'Contacts due'), ('problem_due', 'Problem deadlines'), ('benefit_step', 'Benefit steps waiting'), ('reminder', 'Reminders from leaders')], max_length=20, verbose_name='kind')),
-                ('channel', models.CharField(max_length=30, validators=[zonedesk.core.fields.validate_name], verbose_name='channel')),
-                ('enabled', models.BooleanField(default=True, verbose_name='on')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notice_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contact_due", "Contacts due"),
+                            ("problem_due", "Problem deadlines"),
+                            ("benefit_step", "Benefit steps waiting"),
+                            ("reminder", "Reminders from leaders"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        max_length=30,
+                        validators=[zonedesk.core.fields.validate_name],
+                        verbose_name="channel",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="on")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification preference',
-                'verbose_name_plural': 'notification preferences',
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'channel'), name='notices_pref_one')],
+                "verbose_name": "notification preference",
+                "verbose_name_plural": "notification preferences",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "kind", "channel"), name="notices_pref_one"
+                    )
+                ],
             },
         ),
     ]
