@@ -436,3 +436,51 @@ def utility_accounts(firm: Enterprise, power=(), water=()):
 
     utility_accounts_set(actor=SYSTEM, enterprise=firm, power=list(power), water=list(water))
     firm.refresh_from_db()
+
+
+def entitlement(
+    world: World,
+    firm: Enterprise,
+    *,
+    state: str = "identified",
+    mode: str = "application",
+    since=None,
+):
+    """An eligible benefit of `firm` under a measure of the province in force since 2020, at
+    `state`; with `since` (an aware datetime) the event that moved it there at that time."""
+    import datetime as dt
+
+    from zonedesk.policies import services as policies
+    from zonedesk.policies.models import Entitlement, EntitlementEvent
+
+    doc = policies.document_create(
+        actor=SYSTEM,
+        level="province",
+        area=world.sichuan,
+        issuer="省政府（合成）",
+        title="措施（合成）",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    measure = policies.measure_create(
+        actor=SYSTEM,
+        document=doc,
+        clause="一",
+        title="补贴（合成）",
+        benefit_type="subsidy",
+        eligibility="true",
+        mode=mode,
+    )
+    found = Entitlement.objects.create(
+        enterprise=firm,
+        measure=measure,
+        decision="eligible",
+        rule_version=measure.current,
+        period="2020-06-01",
+        decided_at=dt.datetime(2020, 7, 1, tzinfo=dt.UTC),
+        state=state,
+    )
+    if since is not None:
+        EntitlementEvent.objects.create(
+            entitlement=found, move=state, from_state="identified", to_state=state, at=since
+        )
+    return found

@@ -339,6 +339,13 @@ MATRIX = {
         "V V V V V 403 403 V 403 V V 302",
         "H H H H H 403 403 H 403 H H 302",
     ),
+    # Leaders only (a zone's, a city's over its zones): in, an overdue problem of firm_a; out,
+    # one of firm_b (not listed; its reminder is refused with a message, nothing sent).
+    "casework:escalation": (
+        "403 V 403 403 403 403 403 403 403 V 403 302",
+        "403 H 403 403 403 403 403 403 403 H 403 302",
+    ),
+    "casework:remind": ("403 302 403 403 403 403 403 403 403 302 403 302",) * 2,
     "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
@@ -407,6 +414,15 @@ MATRIX = {
     # in: the user's own token; out: another zone's officer's token (never listed, never revoked)
     "account:tokens": (same("V", "302"), same("H", "302")),
     "account:token_revoke": (same("302", "302"), same("404", "302")),
+    # The notification centre: everybody's own (in: a notification to the user; out: one to
+    # another zone's officer, never listed, never marked read).
+    "notices:centre": (same("V", "302"), same("H", "302")),
+    "notices:read": (same("302", "302"), same("404", "302")),
+    "notices:read_all": (same("302", "302"),) * 2,
+    "notices:preferences": (same("302", "302"),) * 2,
+    "api:list_notices": (same("V", "401"), same("H", "401")),
+    "api:read_notice": (same("200", "401"), same("404", "401")),
+    "api:due_for_me": (same("200", "401"),) * 2,
 }
 
 
@@ -795,6 +811,17 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), f"走访{firm.name}（矩阵）"
         case "casework:contacts_due":
             return client.get(reverse(name)), firm.name
+        case "casework:escalation" | "casework:remind":
+            import datetime as dt
+
+            from tests import factories
+
+            problem = factories.problem(firm, title=f"逾期诉求{firm.name}")
+            problem.due_at = dt.date(2020, 6, 1)
+            problem.save(update_fields=["due_at"])
+            if name == "casework:escalation":
+                return client.get(reverse(name)), f"逾期诉求{firm.name}"
+            return client.post(reverse(name), {"kind": "problem", "pk": problem.pk}), None
         case "casework:contact_new":
             return client.get(reverse(name, args=[firm.pk])), None
         case "casework:overview" | "casework:overview_export":
@@ -955,6 +982,20 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return _token_request(client, world, name, role, scope)
         case "account:recovery_codes" | "account:second_factor_remove":
             return client.post(reverse(name)), None
+        case "notices:centre" | "notices:read" | "api:list_notices" | "api:read_notice":
+            from zonedesk.notices.services import notify
+
+            to = world.users.get(role) if scope == "in" else world.users["officer_b"]
+            note = None
+            if to is not None:
+                note = notify(
+                    actor=SYSTEM, recipient=to, kind="reminder", title=f"提醒 notice-{to.username}"
+                )
+            if name in ("notices:centre", "api:list_notices"):
+                return client.get(reverse(name)), f"notice-{to.username if to else ''}"
+            return client.post(reverse(name, args=[note.pk if note else 1])), None
+        case "notices:preferences" | "notices:read_all":
+            return client.post(reverse(name), {"reminder": ["inapp"]}), None
         case "logout":
             return client.get(reverse(name)), None
         case "health":

@@ -31,6 +31,20 @@ ZONEDESK_PASSWORD_MAX_AGE_DAYS   staff (government-side roles) change their pass
                                  (90; 0 = never)
 ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL  the same for firm and bank users (180; 0 = never)
 
+Notifications (zonedesk.notices, docs/notifications.md):
+ZONEDESK_NOTICE_CHANNELS  the channels by dotted path, comma-separated (in-app and e-mail)
+ZONEDESK_SITE_URL         the site's address, for the links in e-mails
+ZONEDESK_EMAIL_BACKEND / _HOST / _PORT / _USER / _PASSWORD / _TLS / _FROM  e-mail (SMTP)
+ZONEDESK_BENEFIT_STUCK_WORKDAYS  a benefit in one step longer than this is stuck (10 working days)
+ZONEDESK_NOTICE_DUE_WITHIN_DAYS  problem deadlines this close are due for their people (3)
+
+Notifications (zonedesk.notices, docs/notifications.md):
+ZONEDESK_NOTICE_CHANNELS  the channels by dotted path, comma-separated (in-app and e-mail)
+ZONEDESK_SITE_URL         the site's address, for the links in e-mails
+ZONEDESK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _FROM, _BACKEND  e-mail (SMTP by default)
+ZONEDESK_BENEFIT_STUCK_WORKDAYS  a benefit in one step longer than this is stuck (10 working days)
+ZONEDESK_NOTICE_DUE_WITHIN_DAYS  problem deadlines this close are due for their people (3)
+
 Early warning (monitoring.alerts, docs/statistics.md "Early warning"):
 ZONEDESK_WARN_YOY_DROP          output down more than this fraction year on year warns (0.20)
 ZONEDESK_WARN_DRIFT_BAND        output per kWh this far from the firm's 12-month median warns (0.30)
@@ -103,6 +117,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "zonedesk.core",
+    "zonedesk.notices",
     "zonedesk.enterprises",
     "zonedesk.monitoring",
     "zonedesk.policies",
@@ -153,6 +168,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zonedesk.core.context_processors.navigation",
+                "zonedesk.notices.context_processors.unread",
             ],
         },
     },
@@ -353,7 +369,37 @@ ZONEDESK = {
     "AUDIT_RETENTION_DAYS": int(os.environ.get("ZONEDESK_AUDIT_RETENTION_DAYS", 180)),
     # A token's use is audited at most once in this many seconds (core.audit.TOKEN_USED).
     "TOKEN_AUDIT_EVERY_SECONDS": int(os.environ.get("ZONEDESK_TOKEN_AUDIT_EVERY_SECONDS", 3600)),
+    # A benefit that has stayed in one step (notified, applied, approved) longer than this many
+    # working days is listed as stuck on the leaders' escalation page (casework.escalation).
+    "BENEFIT_STUCK_WORKDAYS": int(os.environ.get("ZONEDESK_BENEFIT_STUCK_WORKDAYS", 10)),
+    # The daily digest (`zonedesk notices digest`) and the problem deadlines in "due for me"
+    # list the open problems due within this many days.
+    "NOTICE_DUE_WITHIN_DAYS": int(os.environ.get("ZONEDESK_NOTICE_DUE_WITHIN_DAYS", 3)),
 }
+
+# Notifications (zonedesk.notices): the channels that bring them, by dotted path. The centre
+# (in-app) and e-mail are built in; a deployment adds SMS or WeChat Work with its own
+# notices.channels.Channel subclass (docs/notifications.md).
+NOTICE_CHANNELS = [
+    p
+    for p in os.environ.get(
+        "ZONEDESK_NOTICE_CHANNELS",
+        "zonedesk.notices.channels.InApp,zonedesk.notices.channels.Email",
+    ).split(",")
+    if p.strip()
+]
+# Links in e-mails are made absolute with this address (e.g. https://zonedesk.example.gov.cn).
+NOTICE_SITE_URL = os.environ.get("ZONEDESK_SITE_URL", "")
+# E-mail (notifications and the daily digest) through Django's e-mail backend.
+EMAIL_BACKEND = os.environ.get(
+    "ZONEDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("ZONEDESK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ZONEDESK_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("ZONEDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZONEDESK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZONEDESK_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("ZONEDESK_EMAIL_FROM", "zonedesk@localhost")
 
 # The second factor (django-otp): the issuer shown in authenticator apps; wrong codes make the
 # next try wait 1, 2, 4, 8 … seconds (per device, reset by a right code).

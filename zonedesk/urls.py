@@ -29,6 +29,7 @@ urlpatterns = [
     path("policies/", include("zonedesk.policies.urls")),
     path("casework/", include("zonedesk.casework.urls")),
     path("reports/", include("zonedesk.reports.urls")),
+    path("notices/", include("zonedesk.notices.urls")),
     path("zones/", org_views.zone_list, name="zones"),
     path("audit/", org_views.audit_log, name="audit_log"),
     path("audit/export/", org_views.audit_export, name="audit_export"),

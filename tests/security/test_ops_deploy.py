@@ -50,9 +50,12 @@ def installed_units(tmp_path):
 
 def test_the_units_pass_systemd_analyze_verify(installed_units):
     names = [p.name for p in UNITS]
-    assert {"zonedesk-web.service", "zonedesk-worker.service", "zonedesk-backup.timer"} <= set(
-        names
-    )
+    assert {
+        "zonedesk-web.service",
+        "zonedesk-worker.service",
+        "zonedesk-backup.timer",
+        "zonedesk-digest.timer",
+    } <= set(names)
     done = subprocess.run(  # noqa: S603
         ["systemd-analyze", "verify", *names],  # noqa: S607
         cwd=installed_units,
@@ -92,6 +95,13 @@ def test_the_backup_runs_nightly_and_keeps_five_weeks():
     service = unit(DEPLOY / "systemd" / "zonedesk-backup.service")["Service"]
     assert shlex.split(service["ExecStart"])[1:] == ["backup"]
     assert "-mtime +35 -delete" in service["ExecStartPost"]
+
+
+def test_the_digest_runs_every_morning():
+    timer = unit(DEPLOY / "systemd" / "zonedesk-digest.timer")["Timer"]
+    assert timer["OnCalendar"] == "*-*-* 07:30:00" and timer["Persistent"] == "true"
+    service = unit(DEPLOY / "systemd" / "zonedesk-digest.service")["Service"]
+    assert shlex.split(service["ExecStart"])[1:] == ["notices", "digest"]
 
 
 def test_the_example_environment_matches_the_units():

@@ -19,6 +19,7 @@ from zonedesk.core.errors import (
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
 from zonedesk.monitoring.api import router as monitoring_router
+from zonedesk.notices.api import router as notices_router
 from zonedesk.org.access import PASSWORD_EXPIRED, password_expired
 from zonedesk.org.api import router as org_router
 from zonedesk.org.services import TokenRefused, api_token_authenticate
@@ -123,6 +124,7 @@ api.add_router("/", enterprises_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", policies_router)
 api.add_router("/", casework_router)
+api.add_router("/", notices_router)
 
 
 @api.exception_handler(DomainError)

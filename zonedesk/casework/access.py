@@ -70,3 +70,11 @@ def can_edit_calendar(actor: Actor) -> bool:
     return is_system(actor) or (
         is_active(actor) and (actor.is_superuser or actor.has_role(Role.ADMIN))
     )
+
+
+def can_escalate(actor: Actor) -> bool:
+    """The escalation page and its reminders: the leaders of a zone, and the leaders of an area
+    over their zones (a city's), not the administrators who keep the accounts."""
+    if is_system(actor):
+        return True
+    return is_active(actor) and (actor.is_superuser or actor.has_role(Role.LEADER))

@@ -18,5 +18,7 @@ urlpatterns = [
     path("ledger/", views.ledger, name="ledger"),
     path("ledger.xlsx", views.ledger_export, name="ledger_export"),
     path("overview/", views.overview, name="overview"),
+    path("escalation/", views.escalation, name="escalation"),
+    path("escalation/remind/", views.remind, name="remind"),
     path("overview.xlsx", views.overview_export, name="overview_export"),
 ]

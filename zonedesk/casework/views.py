@@ -35,6 +35,9 @@ from zonedesk.org.models import Role
 from zonedesk.reports import sections
 
 PROBLEMS_PER_PAGE = 50
+# The escalation page shows the most late of each list (the counts above cover them all; the
+# full lists are the problems list, the contacts due and the open benefits).
+ESCALATION_ROWS = 100
 
 
 def _steps_label(step: str) -> str:
@@ -467,3 +470,48 @@ def plan_set(request, pk: int):
         request, _("The contact plan was not saved: %(problems)s") % {"problems": problems}
     )
     return redirect("casework:plan", pk=pk)
+
+
+@login_required
+def escalation(request):
+    """The leaders' escalation page: overdue problems (by department and by officer), firms past
+    their contact plan, benefits stuck in a step; a reminder button on each row."""
+    found = selectors.escalation(request.user, today=timezone.localdate())
+    if found is None:
+        raise PermissionDenied
+    sections = [
+        (key, label, rows[:ESCALATION_ROWS], len(rows), len(rows) - ESCALATION_ROWS)
+        for key, label, rows in (
+            ("problem", _("Overdue problems"), found.problems),
+            ("contact", _("Firms past their contact plan"), found.contacts),
+            ("benefit", _("Benefits stuck in a step"), found.benefits),
+        )
+    ]
+    return render(request, "casework/escalation.html", {"e": found, "sections": sections})
+
+
+@login_required
+@require_http_methods(["POST"])
+def remind(request):
+    """One click: remind the person responsible for a row of the escalation page."""
+    if not access.can_escalate(request.user):
+        raise PermissionDenied
+    kind = request.POST.get("kind", "")
+    try:
+        pk = int(request.POST.get("pk", ""))
+    except ValueError:
+        messages.error(request, _("The reminder names no item: nothing was sent."))
+        return redirect("casework:escalation")
+    try:
+        sent = services.reminder_send(
+            actor=request.user, kind=kind, pk=pk, today=timezone.localdate()
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Reminder sent to %(user)s: %(title)s")
+            % {"user": sent.recipient, "title": sent.title},
+        )
+    return redirect(reverse("casework:escalation") + f"#{kind}-{pk}")

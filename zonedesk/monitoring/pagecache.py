@@ -20,7 +20,7 @@ Two levels. The figures (`key`) are shared by everyone who sees the same scope, 
 no CSRF token and nothing of the user: the forms are rendered per request around them. The whole
 page (`page_key`) is kept for one user's repeated views (a dashboard left open and reloaded, the
 way back from a firm's page): it holds their name, roles and CSRF token, so its key has their
-identity and CSRF secret, and a request without a valid CSRF cookie (whose page sets a new
+identity, CSRF secret and unread notifications (the badge), and a request without a valid CSRF cookie (whose page sets a new
 one) or with messages waiting to be shown is always rendered.
 """
 
@@ -36,6 +36,7 @@ from django.utils import translation
 
 from zonedesk.core.actors import Actor
 from zonedesk.monitoring.models import ZoneVersion
+from zonedesk.notices import selectors as notices
 from zonedesk.org.access import UNIT_WIDE_ROLES
 
 CACHE_SECONDS = 600
@@ -114,6 +115,7 @@ def page_key(request, figures_key: str) -> str | None:
             user.zone_id,
             user.area_id,
             secret,
+            notices.unread_badge(request),  # the badge in the top bar
         )
     )
     return f"zonedesk:page:{hashlib.sha256(raw.encode()).hexdigest()}"

@@ -23,6 +23,7 @@ from zonedesk.casework.selectors.contacts import (
     late_firms,
     plan_initial,
 )
+from zonedesk.casework.selectors.escalation import Escalation, Late, escalation, late_item
 from zonedesk.casework.selectors.ledger import (
     LedgerFilters,
     ledger_firms,
@@ -49,6 +50,7 @@ from zonedesk.casework.selectors.problems import (
     problem_scope,
     problems,
     problems_as_of,
+    problems_due_for,
 )
 from zonedesk.casework.workdays import work_calendar
 
@@ -56,7 +58,9 @@ __all__ = [
     "SEVERITY_ORDER",
     "UNIT_READERS",
     "ContactDue",
+    "Escalation",
     "FirmPlan",
+    "Late",
     "LedgerFilters",
     "LiaisonFacts",
     "OverviewRow",
@@ -70,8 +74,10 @@ __all__ = [
     "department_queue",
     "departments_for",
     "difficulties",
+    "escalation",
     "firm_plan",
     "late_firms",
+    "late_item",
     "ledger_firms",
     "ledger_officers",
     "liaison",
@@ -83,6 +89,7 @@ __all__ = [
     "problem_scope",
     "problems",
     "problems_as_of",
+    "problems_due_for",
     "visit_ledger",
     "work_calendar",
     "zone_overview",

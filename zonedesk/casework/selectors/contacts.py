@@ -92,7 +92,7 @@ def late_firms(firms, *, today: dt.date) -> list[ContactDue]:
     Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
     upto = Q(case_contacts__date__lte=today)
     firms = (
-        firms.select_related("contact_plan", "officer")
+        firms.select_related("contact_plan", "officer", "zone")
         .annotate(
             last_contact=Max("case_contacts__date", filter=upto),
             last_visit=Max(

@@ -149,3 +149,20 @@ def active_user(user, *, pk: int):
         .filter(Q(zone__in=zones) | Q(department__zone__in=zones))
         .first()
     )
+
+
+def problems_due_for(user, *, today: dt.date, within_days: int) -> QuerySet[Problem]:
+    """The open problems whose current step is due within `within_days` of `today` (or overdue)
+    and that wait on the user: put in their charge, in their department's charge with nobody
+    named, or of a firm they are the liaison officer of. Soonest deadline first."""
+    if not is_active(user):
+        return Problem.objects.none()
+    mine = Q(assignee=user) | Q(enterprise__officer=user)
+    if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
+        mine |= Q(department_id=user.department_id, assignee__isnull=True)
+    return (
+        problem_scope(user)
+        .filter(mine, status__in=flows.OPEN, due_at__lte=today + dt.timedelta(days=within_days))
+        .select_related("enterprise")
+        .order_by("due_at", "id")
+    )

@@ -14,6 +14,7 @@ from zonedesk.casework.services.calendar import (
 from zonedesk.casework.services.contacts import KEEP, ProblemData, contact_log, plan_set
 from zonedesk.casework.services.plans import action_add, action_close
 from zonedesk.casework.services.problems import problem_submit, problems_escalate
+from zonedesk.casework.services.reminders import reminder_send
 from zonedesk.casework.services.steps import problem_transition
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "problem_submit",
     "problem_transition",
     "problems_escalate",
+    "reminder_send",
 ]

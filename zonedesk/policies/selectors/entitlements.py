@@ -4,7 +4,8 @@ states that count."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -304,3 +305,37 @@ def measures_of(entitlements) -> QuerySet[Measure]:
     Reference data: not scoped, because the caller passes entitlements it has read through
     `entitlement_scope(user)` (casework's firm plan): this narrows what it already may see."""
     return Measure.objects.filter(pk__in=[e.measure_id for e in entitlements])
+
+
+def steps_waiting_on(user) -> QuerySet[Entitlement]:
+    """The benefits whose next step is the user's: an officer's own firms' open pairs (notify,
+    approve, record the payment), and for a firm's own user the benefits they were told of and
+    may apply for (not those paid without application)."""
+    if not user.is_active:
+        return Entitlement.objects.none()
+    if user.has_role(Role.OFFICER) and not user.is_superuser:
+        return open_entitlements(user, mine=True)
+    if user.has_role(Role.ENTERPRISE):
+        return (
+            open_entitlements(user, state=Entitlement.State.NOTIFIED)
+            .exclude(measure__mode=Measure.Mode.AUTOMATIC)
+            .filter(enterprise__members__user=user)
+        )
+    return Entitlement.objects.none()
+
+
+def open_since(user, *, zone=None, before=None) -> QuerySet[Entitlement]:
+    """The open benefits of the user's unit (or one zone), each with `since`: when it entered
+    its current step (its latest event into that state, else the matcher's decision). `before`:
+    only those in their step since before that time. Longest waiting first."""
+    qs = open_entitlements(user, zone=zone).annotate(
+        since=Coalesce(Max("events__at", filter=Q(events__to_state=F("state"))), F("decided_at"))
+    )
+    if before is not None:
+        qs = qs.filter(since__lt=before)
+    return qs.order_by("since", "id")
+
+
+def state_labels() -> dict[str, str]:
+    """The benefit's states by value, in words (for lists built from plain values)."""
+    return {value: str(label) for value, label in Entitlement.State.choices}

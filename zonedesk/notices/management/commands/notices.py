@@ -1,0 +1,37 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zonedesk.core import commands
+from zonedesk.notices import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Notifications. `notices digest [--day YYYY-MM-DD]` e-mails each user what is due for "
+        "them and their unread notifications, once per user and day (a second run sends "
+        "nothing); run it daily (deploy/systemd/zonedesk-digest.timer)."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        digest = sub.add_parser("digest")
+        digest.add_argument("--day", help="the day of the digest, YYYY-MM-DD (default: today)")
+        commands.add_language_argument(digest)
+
+    def handle(self, *args, **options):
+        with translation.override(commands.LANGUAGES[options["lang"]]):
+            actor = commands.actor(None)
+            value = options.get("day")
+            try:
+                day = dt.date.fromisoformat(value) if value else timezone.localdate()
+            except ValueError as exc:
+                raise CommandError(
+                    _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
+                ) from exc
+            sent = services.digest_send(actor=actor, day=day)
+            self.stdout.write(
+                _("%(n)d digests sent for %(day)s.") % {"n": len(sent), "day": day.isoformat()}
+            )
