@@ -1,10 +1,14 @@
 """The year so far: average days halted and year-to-date sums. Pure Python."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from zonedesk.monitoring.indicators import ZERO, change
+from zonedesk.monitoring.indicators import ZERO, FirmMonth, change
+
+# A firm's days halted are listed by name for a scope of up to this many such firms.
+HALTED_FIRMS_LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,33 @@ class HaltedDays:
         """The average rounded half-up to whole days, as it is stated."""
         avg = self.average
         return None if avg is None else int(avg.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def halted_days(
+    month: Iterable[FirmMonth], year_so_far: Iterable[FirmMonth], *, months: int
+) -> HaltedDays:
+    """HaltedDays of the firms of `month` (one month's rows) from `year_so_far` (their rows of
+    January..that month, that month included): the firms producing in the month, each with Σ of
+    its days halted in those months where it has any. `by_firm` is listed for up to
+    HALTED_FIRMS_LISTED firms."""
+    producing = {f.firm_id for f in month if f.producing}
+    days: dict[int, int] = defaultdict(int)
+    for f in year_so_far:
+        if f.days_halted > 0 and f.firm_id in producing:
+            days[f.firm_id] += f.days_halted
+    listed = tuple(sorted(days.items())) if len(days) <= HALTED_FIRMS_LISTED else ()
+    return HaltedDays(months, len(days), sum(days.values()), listed)
+
+
+def merge_halted(parts: Iterable[HaltedDays], *, months: int) -> HaltedDays:
+    """The HaltedDays of disjoint sets of firms (zones) as if computed together: a part lists its
+    firms whenever it has no more than HALTED_FIRMS_LISTED, so the merge can list them too."""
+    parts = list(parts)
+    firms = sum(p.firms for p in parts)
+    listed = ()
+    if firms <= HALTED_FIRMS_LISTED:
+        listed = tuple(sorted(pair for p in parts for pair in p.by_firm))
+    return HaltedDays(months, firms, sum(p.days for p in parts), listed)
 
 
 @dataclass(frozen=True)
