@@ -360,3 +360,35 @@ def test_a_confirmation_gives_the_zones_pages_a_new_version(
     _refresh_queued()
     _agrees(_status(basis="confirmed"), city, basis="confirmed")
     _agrees(_status(), city)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_matched_sums_are_what_summarising_sums(seed):
+    """The year to date's months read as plain sums give each Aggregate's `current` and
+    `last_year` exactly (figures left out, firms missing on either side, new firms)."""
+    rng = random.Random(seed)
+
+    def month(share):
+        return [
+            FirmMonth(
+                f,
+                days_halted=rng.choice([0, 0, 30]),
+                output_value_wan=D(rng.randrange(0, 9000)) / 100,
+                revenue_wan=rng.choice([None, D(rng.randrange(0, 9000)) / 100]),
+                electricity_kwh=rng.choice([None, rng.randrange(0, 10**5)]),
+                employees=rng.randrange(0, 50),
+                orders_wan=rng.choice([None, D(rng.randrange(0, 900)) / 100]),
+                production_start=rng.choice([None, dt.date(2019, 9, 1)]),
+            )
+            for f in range(40)
+            if rng.random() < share
+        ]
+
+    now, before = month(0.8), month(0.7)
+    summary = indicators.summarise(now, before, None, new_since=dt.date(2019, 7, 1))
+
+    def plain(rows):
+        return {r.firm_id: [getattr(r, m) for m in indicators.MEASURES] for r in rows}
+
+    sums = indicators.matched_sums(plain(now), plain(before))
+    assert sums == {m: (a.current, a.last_year) for m, a in summary.aggregates.items()}

@@ -481,6 +481,7 @@ from zonedesk.monitoring.indicators.year import (  # noqa: E402
     HaltedDays,
     YearToDate,
     halted_days,
+    matched_sums,
     merge_halted,
     year_to_date,
 )
@@ -503,6 +504,7 @@ __all__ = [
     "classify",
     "halted_days",
     "is_new",
+    "matched_sums",
     "merge",
     "merge_halted",
     "percent",

@@ -1,11 +1,11 @@
 """The year so far: average days halted and year-to-date sums. Pure Python."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from zonedesk.monitoring.indicators import ZERO, FirmMonth, change
+from zonedesk.monitoring.indicators import MEASURES, ZERO, FirmMonth, change
 
 # A firm's days halted are listed by name for a scope of up to this many such firms.
 HALTED_FIRMS_LISTED = 500
@@ -61,6 +61,27 @@ def merge_halted(parts: Iterable[HaltedDays], *, months: int) -> HaltedDays:
     if firms <= HALTED_FIRMS_LISTED:
         listed = tuple(sorted(pair for p in parts for pair in p.by_firm))
     return HaltedDays(months, firms, sum(p.days for p in parts), listed)
+
+
+def matched_sums(
+    current: Mapping[int, Sequence], last_year: Mapping[int, Sequence]
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each figure's Σ over the firms that gave it this month and Σ of the same firms' figure a
+    year earlier (0 where not given): what `summarise` gives as an Aggregate's `current` and
+    `last_year`, without classifying the firms. `current` and `last_year` map a firm's id to
+    its figures in MEASURES order."""
+    out = {}
+    for i, measure in enumerate(MEASURES):
+        cur = base = ZERO
+        for firm_id, values in current.items():
+            value = values[i]
+            if value is None:
+                continue
+            cur += value
+            before = last_year.get(firm_id)
+            base += (before[i] if before is not None else None) or ZERO
+        out[measure] = (cur, base)
+    return out
 
 
 @dataclass(frozen=True)

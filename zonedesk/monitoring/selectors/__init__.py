@@ -339,35 +339,32 @@ def _month(user, scope: Scope, period: Period, firms, by_zone: bool, size: str, 
         unconfirmed=MonthlyFigure.objects.filter(
             enterprise__in=firms, period=period.first_day, status=MonthlyFigure.Status.SUBMITTED
         ).count(),
-        earlier=[
-            {m: (a.current, a.last_year) for m, a in s.aggregates.items()}
-            for s in _earlier_months(period, firms, basis)
-        ],
+        earlier=_earlier_months(period, firms, basis),
     )
 
 
-def _earlier_months(period: Period, firms, basis: str) -> list[indicators.MonthSummary]:
-    """The summaries of January..the month before `period` (each month's reporting firms against
-    their own figures a year earlier), as `_month` computes the month's own from the rows."""
+def _earlier_months(period: Period, firms, basis: str) -> list[dict[str, tuple[Decimal, Decimal]]]:
+    """January..the month before `period`: each figure's Σ over the month's reporting firms and
+    Σ of their own figures a year earlier (indicators.matched_sums, what `summarise` would sum),
+    read as plain tuples: the firms' classes are not needed for the year to date."""
     earlier = [Period(period.year, m) for m in range(1, period.month)]
     if not earlier:
         return []
-    new_months = new_firm_months()
-    rows = _firm_months(
-        _figures(basis).filter(
+    by_month: dict = defaultdict(dict)
+    rows = (
+        _figures(basis)
+        .filter(
             enterprise__in=firms,
             period__in=[q.first_day for p in earlier for q in (p, p.last_year)],
         )
+        .values_list("period", "enterprise_id", *MEASURES)
+        .order_by()
+        .iterator(chunk_size=5000)
     )
+    for day, firm_id, *values in rows:
+        by_month[day][firm_id] = values
     return [
-        indicators.summarise(
-            rows[p],
-            rows[p.last_year],
-            None,
-            band=band(),
-            new_since=rollups.new_since(p, new_months),
-            new_months=new_months,
-        )
+        indicators.matched_sums(by_month[p.first_day], by_month[p.last_year.first_day])
         for p in earlier
     ]
 
