@@ -1,8 +1,9 @@
 """Zone-month summaries kept beside the figures (`ZoneMonth`), so that an area's or a province's
 month adds up a few hundred zones instead of reading a hundred thousand firms' rows.
 
-A month's figures enter three summaries: their own month's, the next month's (环比) and the same
-month's next year (同比). Every service that writes figures calls `invalidate` for the months it
+A month's figures enter the summaries of their own month, the next month (环比), the same month
+next year (同比) and the later months of their year (the average days halted counts January to
+the month); a confirmation changes only its own month's count of reports awaiting confirmation. Every service that writes figures calls `invalidate` for the months it
 wrote, in its own transaction: the summaries concerned are dropped at once and recomputed by the
 background worker after the commit (a zone of 100,000 firms takes seconds, which an upload
 should not wait for); bulk loaders (the demo, the scale generator) call `rebuild` through
@@ -14,6 +15,7 @@ never correctness. `zonedesk rollups` rebuilds them all.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,13 +23,28 @@ from django.db.models import Count, Sum
 
 from zonedesk.core.period import Period
 from zonedesk.monitoring import figures, indicators, pagecache
-from zonedesk.monitoring.indicators import MEASURES, FirmMonth, MonthSummary
+from zonedesk.monitoring.indicators import MEASURES, FirmMonth, HaltedDays, MonthSummary
 from zonedesk.monitoring.models import MonthlyFigure, ZoneMonth
 
 # FirmMonth's fields in order: the firm's production start decides whether it is new.
 ROW_FIELDS = ("enterprise_id", "period", "days_halted", *MEASURES, "enterprise__production_start")
-# Months whose summary a month's figures enter: itself, the next month, next year's.
+# Months whose summary a month's figures enter: itself, the next month, next year's (and the
+# rest of its year: `affected`).
 AFFECTS = (0, 1, 12)
+
+
+def affected(periods: Iterable[Period], *, values: bool = True) -> set[Period]:
+    """The months whose kept summaries figures of `periods` enter: with `values` (figures
+    written), AFFECTS and every later month of the same year (their average days halted counts
+    this month's days); without (a change of status only), the months themselves (their count
+    of reports awaiting confirmation)."""
+    out = set()
+    for p in periods:
+        out.add(p)
+        if values:
+            out.update(p.shift(k) for k in AFFECTS)
+            out.update(Period(p.year, m) for m in range(p.month + 1, 13))
+    return out
 
 
 def firm_months(figures) -> dict[int, dict[Period, list[FirmMonth]]]:
@@ -98,7 +115,11 @@ def compute(
             .distinct()
         )
         periods = {p for p in periods if p.first_day in reported}
+    # The month against last year's and the previous month, and January..the month for the
+    # days halted.
     needed = {q for p in periods for q in (p, p.previous, p.last_year)}
+    needed |= {Period(p.year, m) for p in periods for m in range(1, p.month)}
+    unconfirmed = _unconfirmed(zone_ids, periods)
     by_zone = _firm_months(
         _values(
             MonthlyFigure.objects.filter(
@@ -120,8 +141,38 @@ def compute(
                 new_since=new_since(p, new_months),
                 new_months=new_months,
             )
-            out[(zone_id, p)] = (summary, _totals(current))
+            halted = indicators.halted_days(
+                current,
+                (f for m in range(1, p.month + 1) for f in months.get(Period(p.year, m), ())),
+                months=p.month,
+            )
+            columns = {
+                **_totals(current),
+                **{f"base_{m}": int(a.last_year * SCALE[m]) for m, a in summary.aggregates.items()},
+                "unconfirmed": unconfirmed.get((zone_id, p.first_day), 0),
+                "halted_firms": halted.firms,
+                "halted_days": halted.days,
+                "halted_listed": [list(pair) for pair in halted.by_firm]
+                if halted.firms <= indicators.HALTED_FIRMS_LISTED
+                else None,
+            }
+            out[(zone_id, p)] = (summary, columns)
     return out
+
+
+def _unconfirmed(zone_ids: list[int], periods: set[Period]) -> dict[tuple[int, object], int]:
+    """The reports submitted but not confirmed, per (zone, month's first day)."""
+    rows = (
+        MonthlyFigure.objects.filter(
+            enterprise__zone__in=zone_ids,
+            period__in=[p.first_day for p in periods],
+            status=MonthlyFigure.Status.SUBMITTED,
+        )
+        .values_list("enterprise__zone_id", "period")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(zone_id, day): n for zone_id, day, n in rows}
 
 
 def _band() -> Decimal:
@@ -143,17 +194,20 @@ def new_since(period: Period, months: int):
     return period.shift(1 - months).first_day
 
 
-def invalidate(zone_ids: Iterable[int], periods: Iterable[Period]) -> None:
-    """Called by every write of figures, inside its transaction: the summaries the written
-    months enter are dropped at once (readers compute them from the rows meanwhile) and
-    recomputed by the background worker once the write has committed."""
+def invalidate(zone_ids: Iterable[int], periods: Iterable[Period], *, values: bool = True) -> None:
+    """Called by every write of figures (`values`) or of their status only (a confirmation),
+    inside its transaction: the summaries the written months enter (`affected`) are dropped at
+    once (readers compute them from the rows meanwhile) and recomputed by the background worker
+    once the write has committed."""
     from zonedesk.monitoring.tasks import refresh_rollups
 
     zone_ids, periods = sorted(set(zone_ids)), sorted(set(periods))
-    affected = [p.shift(k).first_day for p in periods for k in AFFECTS]
-    ZoneMonth.objects.filter(zone__in=zone_ids, period__in=affected).delete()
+    dropped = [p.first_day for p in affected(periods, values=values)]
+    ZoneMonth.objects.filter(zone__in=zone_ids, period__in=dropped).delete()
     transaction.on_commit(
-        lambda: refresh_rollups.enqueue(zone_ids=zone_ids, periods=[str(p) for p in periods])
+        lambda: refresh_rollups.enqueue(
+            zone_ids=zone_ids, periods=[str(p) for p in periods], values=values
+        )
     )
 
 
@@ -176,10 +230,10 @@ def on_registry_changed(*, actor, firms, fields: frozenset[str]) -> None:
         invalidate([zone_id], periods)
 
 
-def refresh(zone_ids: Iterable[int], periods: Iterable[Period]) -> int:
-    """Recompute the summaries that figures of `periods` in `zone_ids` enter; returns how many
-    are stored (the worker's task after a write)."""
-    return _store(list(zone_ids), {p.shift(k) for p in periods for k in AFFECTS})
+def refresh(zone_ids: Iterable[int], periods: Iterable[Period], *, values: bool = True) -> int:
+    """Recompute the summaries that figures (or, without `values`, statuses) of `periods` in
+    `zone_ids` enter; returns how many are stored (the worker's task after a write)."""
+    return _store(list(zone_ids), affected(periods, values=values))
 
 
 @transaction.atomic
@@ -193,9 +247,9 @@ def _store(zone_ids: list[int], periods: set[Period]) -> int:
                 zone_id=zone_id,
                 period=p.first_day,
                 summary=indicators.summary_to_json(summary),
-                **totals,
+                **columns,
             )
-            for (zone_id, p), (summary, totals) in computed.items()
+            for (zone_id, p), (summary, columns) in computed.items()
         ],
         batch_size=500,
     )
@@ -221,31 +275,130 @@ def rebuild(zone_ids: Iterable[int] | None = None, *, chunk: int = 10) -> int:
     return stored
 
 
-def summaries(
+@dataclass(frozen=True)
+class Kept:
+    """A zone's month as kept: its summary, its reports awaiting confirmation and its average
+    days halted (January to the month)."""
+
+    summary: MonthSummary
+    unconfirmed: int
+    halted: HaltedDays
+
+
+def _readable(data: dict, band: Decimal, new_months: int) -> bool:
+    """Whether a kept summary (or the keys of one read alone) is of this layout, capacity band
+    and new-firm window."""
+    return (
+        data.get("v") == indicators.SUMMARY_VERSION
+        and data.get("band") == str(band)
+        and data.get("new_months") == new_months
+    )
+
+
+def month(
     zone_ids: list[int], period: Period, *, band: Decimal, new_months: int | None = None
-) -> dict[int, MonthSummary]:
-    """Each zone's summary of the month: stored (when computed with the same capacity band and
-    new-firm window), else computed from the rows (not stored)."""
+) -> dict[int, Kept]:
+    """Each zone's month: as kept (when computed with the same capacity band and new-firm window,
+    and since the kept counts existed), else computed from the rows (not stored)."""
     if new_months is None:
         new_months = _new_months()
     out = {}
-    for zone_id, data in ZoneMonth.objects.filter(
-        zone__in=zone_ids, period=period.first_day
-    ).values_list("zone_id", "summary"):
-        if (
-            data.get("v") == indicators.SUMMARY_VERSION
-            and data["band"] == str(band)
-            and data["new_months"] == new_months
-        ):
-            out[zone_id] = indicators.summary_from_json(data)
+    for zone_id, data, unconfirmed, firms, days, listed in ZoneMonth.objects.filter(
+        zone__in=zone_ids, period=period.first_day, unconfirmed__isnull=False
+    ).values_list(
+        "zone_id", "summary", "unconfirmed", "halted_firms", "halted_days", "halted_listed"
+    ):
+        if _readable(data, band, new_months):
+            out[zone_id] = Kept(
+                indicators.summary_from_json(data),
+                unconfirmed,
+                HaltedDays(period.month, firms, days, tuple(tuple(x) for x in listed or ())),
+            )
     missing = [z for z in zone_ids if z not in out]
     if missing:
         computed = compute(missing, [period], band=band, new_months=new_months, stored=False)
-        out.update({z: s for (z, _p), (s, _t) in computed.items()})
-    empty = indicators.summarise(
-        [], [], [], band=band, new_since=new_since(period, new_months), new_months=new_months
+        for (zone_id, _p), (summary, columns) in computed.items():
+            out[zone_id] = Kept(summary, columns["unconfirmed"], _halted(columns, period))
+    empty = Kept(
+        indicators.summarise(
+            [], [], [], band=band, new_since=new_since(period, new_months), new_months=new_months
+        ),
+        0,
+        HaltedDays(period.month, 0, 0),
     )
     return {z: out.get(z, empty) for z in zone_ids}
+
+
+def _halted(columns: dict, period: Period) -> HaltedDays:
+    listed = columns["halted_listed"] or ()
+    return HaltedDays(
+        period.month, columns["halted_firms"], columns["halted_days"], tuple(map(tuple, listed))
+    )
+
+
+def summaries(
+    zone_ids: list[int], period: Period, *, band: Decimal, new_months: int | None = None
+) -> dict[int, MonthSummary]:
+    """Each zone's summary of the month (`month`)."""
+    return {
+        z: k.summary for z, k in month(zone_ids, period, band=band, new_months=new_months).items()
+    }
+
+
+def year_so_far(
+    zone_ids: list[int], period: Period, *, band: Decimal, new_months: int | None = None
+) -> list[dict[str, tuple[Decimal, Decimal]]]:
+    """For January..the month before `period`: each figure's Σ over the zones' reporting firms
+    and Σ of the same firms' figure a year earlier (the merged summaries' `current` and
+    `last_year`), by figure. The database adds the zones' kept sums up (`sum_*`, `base_*`) in
+    one query; a zone-month kept without them, or not kept, is summarised from the rows."""
+    earlier = [Period(period.year, m) for m in range(1, period.month)]
+    if not earlier:
+        return []
+    kept = ZoneMonth.objects.filter(
+        zone__in=zone_ids,
+        period__in=[p.first_day for p in earlier],
+        unconfirmed__isnull=False,  # kept with its base_* columns (migration 0019)
+    )
+    sums: dict[Period, dict[str, list]] = {
+        p: {m: [Decimal(0), Decimal(0)] for m in MEASURES} for p in earlier
+    }
+    zones_kept = {}
+    for r in (
+        kept.values("period")
+        .annotate(
+            zones=Count("zone"),
+            **{f"cur_{m}": Sum(f"sum_{m}") for m in MEASURES},
+            **{f"base_{m}": Sum(f"base_{m}") for m in MEASURES},
+        )
+        .order_by()
+    ):
+        p = Period.of(r["period"])
+        zones_kept[p] = r["zones"]
+        for m in MEASURES:
+            sums[p][m][0] += _unscaled(m, r[f"cur_{m}"]) or 0
+            sums[p][m][1] += _unscaled(m, r[f"base_{m}"]) or 0
+    partial = [p for p in earlier if zones_kept.get(p, 0) < len(zone_ids)]
+    if partial:
+        # Zone-months without kept sums: usually months a zone reported nothing (a cheap,
+        # indexed query that finds nothing), else months a write has not summarised yet.
+        have = set(
+            kept.filter(period__in=[p.first_day for p in partial]).values_list("zone_id", "period")
+        )
+        missing = {(z, p) for p in partial for z in zone_ids if (z, p.first_day) not in have}
+        computed = compute(
+            {z for z, _p in missing},
+            {p for _z, p in missing},
+            band=band,
+            new_months=new_months if new_months is not None else _new_months(),
+            stored=False,
+        )
+        for pair, (summary, _columns) in computed.items():
+            if pair in missing:
+                for m, a in summary.aggregates.items():
+                    sums[pair[1]][m][0] += a.current
+                    sums[pair[1]][m][1] += a.last_year
+    return [{m: (c, b) for m, (c, b) in sums[p].items()} for p in earlier]
 
 
 def totals(zone_ids: list[int], first: Period, last: Period) -> dict[Period, dict]:

@@ -12,9 +12,10 @@ def run_import(job_id: str) -> None:
 
 
 @task()
-def refresh_rollups(zone_ids: list[int], periods: list[str]) -> None:
-    """Recompute the zone-month summaries a write of figures has dropped."""
+def refresh_rollups(zone_ids: list[int], periods: list[str], values: bool = True) -> None:
+    """Recompute the zone-month summaries a write of figures (or of their status only, without
+    `values`) has dropped."""
     from zonedesk.core.period import Period
     from zonedesk.monitoring import rollups
 
-    rollups.refresh(zone_ids, [Period.parse(p) for p in periods])
+    rollups.refresh(zone_ids, [Period.parse(p) for p in periods], values=values)

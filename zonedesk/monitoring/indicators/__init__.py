@@ -476,10 +476,19 @@ from zonedesk.monitoring.indicators.stored import (  # noqa: E402
     summary_from_json,
     summary_to_json,
 )
-from zonedesk.monitoring.indicators.year import HaltedDays, YearToDate, year_to_date  # noqa: E402
+from zonedesk.monitoring.indicators.year import (  # noqa: E402
+    HALTED_FIRMS_LISTED,
+    HaltedDays,
+    YearToDate,
+    halted_days,
+    matched_sums,
+    merge_halted,
+    year_to_date,
+)
 
 __all__ = [
     "DEFAULT_BAND",
+    "HALTED_FIRMS_LISTED",
     "MEASURES",
     "SUMMARY_VERSION",
     "ZERO",
@@ -493,8 +502,11 @@ __all__ = [
     "aggregate",
     "change",
     "classify",
+    "halted_days",
     "is_new",
+    "matched_sums",
     "merge",
+    "merge_halted",
     "percent",
     "summarise",
     "summary_from_json",

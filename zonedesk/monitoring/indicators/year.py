@@ -1,10 +1,14 @@
 """The year so far: average days halted and year-to-date sums. Pure Python."""
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from zonedesk.monitoring.indicators import ZERO, change
+from zonedesk.monitoring.indicators import MEASURES, ZERO, FirmMonth, change
+
+# A firm's days halted are listed by name for a scope of up to this many such firms.
+HALTED_FIRMS_LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,54 @@ class HaltedDays:
 # Stocks (时点指标): a month-end count, not a month's flow. Their year to date is the value at
 # the end of its last month; adding months up would count the same people and orders again.
 STOCKS = frozenset({"employees", "orders_wan"})
+
+
+def halted_days(
+    month: Iterable[FirmMonth], year_so_far: Iterable[FirmMonth], *, months: int
+) -> HaltedDays:
+    """HaltedDays of the firms of `month` (one month's rows) from `year_so_far` (their rows of
+    January..that month, that month included): the firms producing in the month, each with Σ of
+    its days halted in those months where it has any. `by_firm` is listed for up to
+    HALTED_FIRMS_LISTED firms."""
+    producing = {f.firm_id for f in month if f.producing}
+    days: dict[int, int] = defaultdict(int)
+    for f in year_so_far:
+        if f.days_halted > 0 and f.firm_id in producing:
+            days[f.firm_id] += f.days_halted
+    listed = tuple(sorted(days.items())) if len(days) <= HALTED_FIRMS_LISTED else ()
+    return HaltedDays(months, len(days), sum(days.values()), listed)
+
+
+def merge_halted(parts: Iterable[HaltedDays], *, months: int) -> HaltedDays:
+    """The HaltedDays of disjoint sets of firms (zones) as if computed together: a part lists its
+    firms whenever it has no more than HALTED_FIRMS_LISTED, so the merge can list them too."""
+    parts = list(parts)
+    firms = sum(p.firms for p in parts)
+    listed = ()
+    if firms <= HALTED_FIRMS_LISTED:
+        listed = tuple(sorted(pair for p in parts for pair in p.by_firm))
+    return HaltedDays(months, firms, sum(p.days for p in parts), listed)
+
+
+def matched_sums(
+    current: Mapping[int, Sequence], last_year: Mapping[int, Sequence]
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each figure's Σ over the firms that gave it this month and Σ of the same firms' figure a
+    year earlier (0 where not given): what `summarise` gives as an Aggregate's `current` and
+    `last_year`, without classifying the firms. `current` and `last_year` map a firm's id to
+    its figures in MEASURES order."""
+    out = {}
+    for i, measure in enumerate(MEASURES):
+        cur = base = ZERO
+        for firm_id, values in current.items():
+            value = values[i]
+            if value is None:
+                continue
+            cur += value
+            before = last_year.get(firm_id)
+            base += (before[i] if before is not None else None) or ZERO
+        out[measure] = (cur, base)
+    return out
 
 
 @dataclass(frozen=True)

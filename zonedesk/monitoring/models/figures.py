@@ -284,6 +284,15 @@ class ZoneMonth(models.Model):
     smallest stored unit (a hundredth of 10k yuan for money, the figure itself otherwise), as
     whole numbers that the database adds up exactly across zones (SQLite's decimals are floats);
     null where no firm gave the figure.
+
+    `base_*` are each figure's Σ a year earlier over the firms that gave it this month (a firm
+    without last year's figure adds 0: `Aggregate.last_year`), in the same units: with `sum_*`
+    they are the year to date of an area, month by month, on one rule for missing reports.
+    `unconfirmed` counts the month's reports submitted but not confirmed (快报/审定), and
+    `halted_firms`, `halted_days` (with `halted_listed`, [[firm id, days], …] when no more than
+    indicators.HALTED_FIRMS_LISTED firms) are the month's average days halted of January to the
+    month (indicators.halted_days), so an area adds up its zones' instead of reading the rows.
+    Null: a summary kept before these columns existed, read from the rows instead.
     """
 
     zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
@@ -297,6 +306,17 @@ class ZoneMonth(models.Model):
     sum_employees = models.BigIntegerField(null=True)
     sum_export_value_wan = models.BigIntegerField(null=True)
     sum_orders_wan = models.BigIntegerField(null=True)
+    base_output_value_wan = models.BigIntegerField(null=True)
+    base_revenue_wan = models.BigIntegerField(null=True)
+    base_electricity_kwh = models.BigIntegerField(null=True)
+    base_water_t = models.BigIntegerField(null=True)
+    base_employees = models.BigIntegerField(null=True)
+    base_export_value_wan = models.BigIntegerField(null=True)
+    base_orders_wan = models.BigIntegerField(null=True)
+    unconfirmed = models.PositiveIntegerField(null=True)
+    halted_firms = models.PositiveIntegerField(null=True)
+    halted_days = models.BigIntegerField(null=True)
+    halted_listed = models.JSONField(null=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -311,6 +331,17 @@ class ZoneMonth(models.Model):
             models.Index(
                 fields=["period", "zone", "firms", *(f"sum_{m}" for m in MEASURES)],
                 name="zone_month_totals",
+            ),
+            # The same for the year to date: this year's and last year's sums of the months.
+            models.Index(
+                fields=[
+                    "period",
+                    "zone",
+                    "unconfirmed",
+                    *(f"sum_{m}" for m in MEASURES),
+                    *(f"base_{m}" for m in MEASURES),
+                ],
+                name="zone_month_year_to_date",
             ),
         ]
 

@@ -306,69 +306,90 @@ def target_version(scope: Scope, year: int) -> int:
     return found.values_list("version", flat=True).first() or 0
 
 
-def _summary_and_totals(
-    user, scope: Scope, period: Period, firms, by_zone: bool, size: str, basis: str
-):
-    """The month's summary, the monthly totals of the last 24 months and, when asked for an
-    area of several zones, each zone's summary. The zones' kept summaries cover all their
-    firms: a size scope is summed from the rows."""
-    zones = []
-    if size == "all" and basis == "preliminary" and _sees_whole_zones(user, scope):
+@dataclass(frozen=True)
+class _Month:
+    """What `status` reads of the month itself."""
+
+    summary: indicators.MonthSummary
+    totals: dict  # monthly totals of the last 24 months (monthly_totals)
+    zones: list  # (zone, its summary) when asked for an area of several zones
+    halted: indicators.HaltedDays
+    unconfirmed: int
+    # January..the month before: each figure's (Σ this year, Σ the same firms a year earlier)
+    earlier: list[dict[str, tuple[Decimal, Decimal]]]
+
+
+def _kept(user, scope: Scope, size: str, basis: str) -> bool:
+    """Whether the zones' kept months answer: they cover all the zones' firms on 快报, so a size
+    scope, 审定 or a user who sees part of a zone is computed from the rows."""
+    return size == "all" and basis == "preliminary" and _sees_whole_zones(user, scope)
+
+
+def _month(user, scope: Scope, period: Period, firms, by_zone: bool, size: str, basis: str):
+    """The month's summary, totals, days halted, reports awaiting confirmation and the year's
+    earlier months, from the zones' kept months or from the rows."""
+    if _kept(user, scope, size, basis):
         # An area: each zone's month as kept beside the figures (rollups), added up.
         zone_ids = [z.pk for z in scope.zones]
-        parts = rollups.summaries(zone_ids, period, band=band(), new_months=new_firm_months())
-        summary = indicators.merge(parts.values(), band=band())
-        totals = rollups.totals(zone_ids, period.shift(-24), period)
+        kept = rollups.month(zone_ids, period, band=band(), new_months=new_firm_months())
+        zones = []
         if by_zone and len(scope.zones) > 1:
-            zones = [(z, parts[z.pk]) for z in scope.zones]
-    else:
-        periods = [period, period.last_year, period.previous]
-        months = _firm_months(
-            _figures(basis).filter(enterprise__in=firms, period__in=[p.first_day for p in periods])
+            zones = [(z, kept[z.pk].summary) for z in scope.zones]
+        return _Month(
+            summary=indicators.merge((k.summary for k in kept.values()), band=band()),
+            totals=rollups.totals(zone_ids, period.shift(-24), period),
+            zones=zones,
+            halted=indicators.merge_halted((k.halted for k in kept.values()), months=period.month),
+            unconfirmed=sum(k.unconfirmed for k in kept.values()),
+            earlier=rollups.year_so_far(
+                zone_ids, period, band=band(), new_months=new_firm_months()
+            ),
         )
-        summary = indicators.summarise(
+    periods = [period, period.last_year, period.previous]
+    months = _firm_months(
+        _figures(basis).filter(enterprise__in=firms, period__in=[p.first_day for p in periods])
+    )
+    return _Month(
+        summary=indicators.summarise(
             months[period],
             months[period.last_year],
             months[period.previous],
             band=band(),
             new_since=rollups.new_since(period, new_firm_months()),
             new_months=new_firm_months(),
-        )
-        totals = monthly_totals(firms, period.shift(-24), period, basis=basis)
-    return summary, totals, zones
+        ),
+        totals=monthly_totals(firms, period.shift(-24), period, basis=basis),
+        zones=[],
+        halted=average_days_halted(firms, period, basis=basis),
+        unconfirmed=MonthlyFigure.objects.filter(
+            enterprise__in=firms, period=period.first_day, status=MonthlyFigure.Status.SUBMITTED
+        ).count(),
+        earlier=_earlier_months(period, firms, basis),
+    )
 
 
-def _earlier_months(user, scope: Scope, period: Period, firms, size: str, basis: str) -> list:
-    """The summaries of January..the month before `period` (each month's reporting firms against
-    their own figures a year earlier), as `_summary_and_totals` computes the month's own."""
+def _earlier_months(period: Period, firms, basis: str) -> list[dict[str, tuple[Decimal, Decimal]]]:
+    """January..the month before `period`: each figure's Σ over the month's reporting firms and
+    Σ of their own figures a year earlier (indicators.matched_sums, what `summarise` would sum),
+    read as plain tuples: the firms' classes are not needed for the year to date."""
     earlier = [Period(period.year, m) for m in range(1, period.month)]
     if not earlier:
         return []
-    new_months = new_firm_months()
-    if size == "all" and basis == "preliminary" and _sees_whole_zones(user, scope):
-        zone_ids = [z.pk for z in scope.zones]
-        return [
-            indicators.merge(
-                rollups.summaries(zone_ids, p, band=band(), new_months=new_months).values(),
-                band=band(),
-            )
-            for p in earlier
-        ]
-    rows = _firm_months(
-        _figures(basis).filter(
+    by_month: dict = defaultdict(dict)
+    rows = (
+        _figures(basis)
+        .filter(
             enterprise__in=firms,
             period__in=[q.first_day for p in earlier for q in (p, p.last_year)],
         )
+        .values_list("period", "enterprise_id", *MEASURES)
+        .order_by()
+        .iterator(chunk_size=5000)
     )
+    for day, firm_id, *values in rows:
+        by_month[day][firm_id] = values
     return [
-        indicators.summarise(
-            rows[p],
-            rows[p.last_year],
-            None,
-            band=band(),
-            new_since=rollups.new_since(p, new_months),
-            new_months=new_months,
-        )
+        indicators.matched_sums(by_month[p.first_day], by_month[p.last_year.first_day])
         for p in earlier
     ]
 
@@ -406,20 +427,17 @@ def status(
     """The month's indicators for the scope; `target` (a fraction) overrides the stored one;
     `size` narrows it to the above-size or below-size firms of the month's year."""
     firms = sized(_firms(user, scope), period.year, size)
-    summary, totals, zones = _summary_and_totals(user, scope, period, firms, by_zone, size, basis)
+    month = _month(user, scope, period, firms, by_zone, size, basis)
+    summary, totals, halted = month.summary, month.totals, month.halted
     jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
     # One rule for missing reports (docs/statistics.md): a firm that did not report a month is
     # out of both sides of that month, in the year to date and the catch-up as in the month.
-    months = [*_earlier_months(user, scope, period, firms, size, basis), summary]
+    months = [*month.earlier, {m: (a.current, a.last_year) for m, a in summary.aggregates.items()}]
     ytd = {
-        m: indicators.year_to_date(
-            m,
-            [s.aggregates[m].current for s in months],
-            [s.aggregates[m].last_year for s in months],
-        )
+        m: indicators.year_to_date(m, [s[m][0] for s in months], [s[m][1] for s in months])
         for m in MEASURES
     }
-    matched_base = [s.aggregates["output_value_wan"].last_year for s in months]
+    matched_base = [s["output_value_wan"][1] for s in months]
     rec = recovery.recovery(
         year=period.year,
         last_year=matched_base + _series(totals, "output_value_wan", last_jan, 12)[period.month :],
@@ -452,10 +470,6 @@ def status(
         awaiting = list(
             expected.filter(Exists(pending_row)).select_related("zone", "officer").order_by("name")
         )
-    halted = average_days_halted(firms, period, basis=basis)
-    unconfirmed = MonthlyFigure.objects.filter(
-        enterprise__in=firms, period=period.first_day, status=MonthlyFigure.Status.SUBMITTED
-    ).count()
     named = (
         set(summary.new_firms)
         | set(summary.resumed_firms[: NAMED_RESUMED + 1])
@@ -474,13 +488,13 @@ def status(
         trend=trend,
         missing=missing,
         expected=expected.count(),
-        zones=zones,
+        zones=month.zones,
         year_output=_year_output(totals, period),
         halted=halted,
         size=size,
         newly_above=newly_above(firms, period.year) if size != "below" else [],
         basis=basis,
-        unconfirmed=unconfirmed,
+        unconfirmed=month.unconfirmed,
         awaiting=awaiting,
         utility=utility_index(user, scope, period, size=size),
     )

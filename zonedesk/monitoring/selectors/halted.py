@@ -5,10 +5,8 @@ from django.db.models import Count, QuerySet, Sum
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import indicators
+from zonedesk.monitoring.indicators import HALTED_FIRMS_LISTED
 from zonedesk.monitoring.selectors import _figures
-
-# A firm's days halted are listed by name for a scope of up to this many such firms.
-HALTED_FIRMS_LISTED = 500
 
 
 def average_days_halted(

@@ -161,7 +161,15 @@ def figure_confirm(
         scope=audit_scope(figure),
         at=figure.confirmed_at,
     )
+    _confirmed(figure.enterprise.zone_id, figure.month)
     return figure
+
+
+def _confirmed(zone_id: int, period: Period) -> None:
+    """After confirmations: the zone's month counts fewer reports awaiting confirmation (its kept
+    summary) and its 审定 figures changed (its pages)."""
+    rollups.invalidate([zone_id], [period], values=False)
+    pagecache.changed([zone_id])
 
 
 @transaction.atomic
@@ -270,6 +278,8 @@ def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
             for step in steps
         ]
     )
+    if mine:
+        _confirmed(zone.pk, period)
     return len(mine)
 
 

@@ -61,8 +61,13 @@ def prepare(firms: int, months: int, measures: int, log) -> None:
         scale.generate_measures(measures)
         log(f"  generated {firms:,} firms, {months} months, {measures} measures")
     zones = scale.synthetic_zones()
-    if ZoneMonth.objects.filter(zone__in=zones).count() < len(zones) * min(months, 24):
-        # A database generated before the zone-month summaries, or left half summarised.
+    kept = ZoneMonth.objects.filter(zone__in=zones)
+    if (
+        kept.count() < len(zones) * min(months, 24)
+        or kept.filter(unconfirmed__isnull=True).exists()
+    ):
+        # A database generated before the zone-month summaries (or their kept counts of
+        # monitoring's migration 0019), or left half summarised.
         stored = monitoring_services.zone_months_rebuild(actor=SYSTEM, zone_ids=zones)
         log(f"  summarised {stored:,} zone-months")
     if not scale.big_zone_exists():
