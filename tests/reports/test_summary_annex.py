@@ -13,7 +13,7 @@ from django.db.models import F
 from lxml import etree
 
 from zonedesk.reports import summary
-from zonedesk.reports.document import Chart, Table
+from zonedesk.reports.document import Chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
