@@ -13,6 +13,7 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.fields import validate_name, validate_text
+from zonedesk.core.report_periods import parse
 from zonedesk.core.services import audit_scope, version_bump, version_check
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.reports import drafts, summary
@@ -41,18 +42,18 @@ def draft_open(
         raise ValidationFailed(
             {"lang": [_("The language is zh or en, not “%(v)s”.") % {"v": lang}]}
         )
+    period = parse(period).code  # ValueError for a period that is none of the four kinds
     existing = SummaryDraft.objects.filter(period=period, lang=lang)
     existing = existing.filter(zone=scope.zone) if scope.zone else existing.filter(area=scope.area)
     if (found := existing.first()) is not None:
         return found, False
-    doc = summary.build(  # ValueError for a period that is none of the four kinds
+    doc = summary.build(
         actor,
         zone=scope.zone.code if scope.zone else None,
         area=scope.area.code if scope.area else None,
         period=period,
         lang=lang,
     )
-    period = doc.meta["period"]  # as the summary spells it
     draft = SummaryDraft(
         zone=scope.zone,
         area=scope.area,
