@@ -56,7 +56,14 @@ def _editor(blocks) -> list[dict]:
             rows.append({"kind": "heading", "text": block.text, "level": block.level})
         elif isinstance(block, Paragraph):
             n += 1
-            rows.append({"kind": "paragraph", "name": f"p{n}", "text": drafts.editable(block.text)})
+            rows.append(
+                {
+                    "kind": "paragraph",
+                    "name": f"p{n}",
+                    "number": n,
+                    "text": drafts.editable(block.text),
+                }
+            )
     return rows
 
 
