@@ -150,3 +150,7 @@ def test_only_the_officials_of_the_zone_or_area_see_its_drafts(rows):
         )
     with pytest.raises(NotFound):
         services.draft_open(actor=users["officer_b"], zone="zone-a", period="2020-06", lang="en")
+    with pytest.raises(NotFound):  # another zone's official, even with the draft in hand
+        services.draft_save(
+            actor=users["officer_b"], draft=draft, expected_version=1, title="T", texts=[]
+        )

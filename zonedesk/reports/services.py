@@ -20,6 +20,7 @@ from zonedesk.reports import drafts, summary
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Paragraph
 from zonedesk.reports.models import SummaryDraft, SummaryDraftVersion
+from zonedesk.reports.selectors import draft_scope
 
 
 def _scope_of(actor: Actor, *, zone: str, area: str) -> monitoring.Scope:
@@ -100,6 +101,8 @@ def draft_save(
     ValidationFailed (field -> messages, nothing saved) for a broken or changed figure."""
     if not can_draft(actor):
         raise PermissionDenied()
+    if draft_scope(actor, draft) is None:  # the zone or area is not the actor's
+        raise NotFound()
     version_check(draft, expected_version)
     base = draft.versions.get(number=expected_version)
     blocks = drafts.load_blocks(base.blocks)
