@@ -5,12 +5,14 @@ no longer gives highlighted and listed, and the export of a version in its edite
 Rows as in test_draft_services: output 310 against 300 in June (up 3.33%); firm_a2's June 2020
 corrected from 180 to 210 makes it 320 / 300, up 6.67%."""
 
+import datetime as dt
 import io
 import re
 import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.reports import drafts, selectors
@@ -108,9 +110,9 @@ def test_a_changed_figure_is_400_and_nothing_is_saved(leader):
 def test_a_figure_changed_in_the_data_is_highlighted_and_listed(leader, rows):
     draft = _open(leader)
     page = leader.get(reverse("reports:draft", args=[draft.pk])).content.decode()
-    assert 'data-testid="stale-none"' in page
+    assert 'data-testid="stale-none"' in page and 'data-testid="draft-newer-data"' not in page
     MonthlyFigure.objects.filter(enterprise=rows.firm_a2, period="2020-06-01").update(
-        output_value_wan=210
+        output_value_wan=210, submitted_at=timezone.now() + dt.timedelta(minutes=1)
     )
     page = leader.get(reverse("reports:draft", args=[draft.pk])).content.decode()
     assert 'data-testid="stale-list"' in page
@@ -119,3 +121,4 @@ def test_a_figure_changed_in_the_data_is_highlighted_and_listed(leader, rows):
     )
     assert marked and marked[1] == "3.33%"
     assert 'data-now="6.67%"' in page
+    assert 'data-testid="draft-newer-data"' in page  # the annex is the draft's, older

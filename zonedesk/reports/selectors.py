@@ -2,6 +2,7 @@
 sees its zone or area (monitoring's scope, as the summary page has it)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.reports import drafts, summary
@@ -57,6 +58,7 @@ def draft_document(version: SummaryDraftVersion) -> Document:
 class Checked:
     document: Document  # the version's
     stale: list[drafts.StaleFigure]  # its marked figures the data no longer gives
+    as_of_now: datetime | None = None  # the newest stored row the summary reads today
 
 
 def draft_checked(user, version: SummaryDraftVersion) -> Checked:
@@ -73,4 +75,4 @@ def draft_checked(user, version: SummaryDraftVersion) -> Checked:
         lang=draft.lang,
         today=doc.dated,
     )
-    return Checked(doc, drafts.stale_figures(doc, now))
+    return Checked(doc, drafts.stale_figures(doc, now), now.as_of)

@@ -135,6 +135,11 @@ def draft_page(request, pk: int):
         "latest": latest,
         "doc": checked.document,
         "stale": checked.stale,
+        # Rows stored since the draft was made: the annex (kept as made) may be behind too.
+        "newer_data": checked.as_of_now
+        if checked.as_of_now
+        and (not checked.document.as_of or checked.as_of_now > checked.document.as_of)
+        else None,
         "blocks": _preview(checked.document.blocks, checked.document.lang, stale),
         "annex": _preview(checked.document.annex, checked.document.lang),
         "versions": selectors.draft_versions(request.user, draft),
