@@ -7,65 +7,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0009_area_code_gbt2260'),
+        ("org", "0009_area_code_gbt2260"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SummaryDraft',
+            name="SummaryDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Goes up by one with every saved change; an edit names the one it read.', verbose_name='version')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('lang', models.CharField(max_length=8, verbose_name='language')),
-                ('frame', models.JSONField(default=dict, verbose_name='frame')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.area')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('zone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Goes up by one with every saved change; an edit names the one it read.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("lang", models.CharField(max_length=8, verbose_name="language")),
+                ("frame", models.JSONField(default=dict, verbose_name="frame")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.area",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.zone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'summary draft',
-                'verbose_name_plural': 'summary drafts',
+                "verbose_name": "summary draft",
+                "verbose_name_plural": "summary drafts",
             },
         ),
         migrations.CreateModel(
-            name='SummaryDraftVersion',
+            name="SummaryDraftVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('blocks', models.JSONField(default=list, verbose_name='body')),
-                ('removed', models.JSONField(default=list, verbose_name='figures removed')),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='saved at')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draft', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='reports.summarydraft')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("blocks", models.JSONField(default=list, verbose_name="body")),
+                ("removed", models.JSONField(default=list, verbose_name="figures removed")),
+                (
+                    "saved_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="saved at"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="reports.summarydraft",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'summary draft version',
-                'verbose_name_plural': 'summary draft versions',
-                'ordering': ['draft', '-number'],
+                "verbose_name": "summary draft version",
+                "verbose_name_plural": "summary draft versions",
+                "ordering": ["draft", "-number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='summarydraft',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('area__isnull', True), ('zone__isnull', False)), models.Q(('area__isnull', False), ('zone__isnull', True)), _connector='OR'), name='summary_draft_zone_or_area'),
+            model_name="summarydraft",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("area__isnull", True), ("zone__isnull", False)),
+                    models.Q(("area__isnull", False), ("zone__isnull", True)),
+                    _connector="OR",
+                ),
+                name="summary_draft_zone_or_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='summarydraft',
-            constraint=models.UniqueConstraint(condition=models.Q(('zone__isnull', False)), fields=('zone', 'period', 'lang'), name='summary_draft_one_per_zone_period'),
+            model_name="summarydraft",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("zone__isnull", False)),
+                fields=("zone", "period", "lang"),
+                name="summary_draft_one_per_zone_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='summarydraft',
-            constraint=models.UniqueConstraint(condition=models.Q(('area__isnull', False)), fields=('area', 'period', 'lang'), name='summary_draft_one_per_area_period'),
+            model_name="summarydraft",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("area__isnull", False)),
+                fields=("area", "period", "lang"),
+                name="summary_draft_one_per_area_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='summarydraftversion',
-            constraint=models.UniqueConstraint(fields=('draft', 'number'), name='summary_draft_version_once'),
+            model_name="summarydraftversion",
+            constraint=models.UniqueConstraint(
+                fields=("draft", "number"), name="summary_draft_version_once"
+            ),
         ),
     ]
