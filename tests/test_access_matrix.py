@@ -134,6 +134,17 @@ MATRIX = {
         "200 200 200 200 200 403 403 200 403 200 200 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
+    # The summary's drafts: the officials who write it (leaders, administrators, officers) of
+    # the zone or area; department staff and auditors are refused (a draft holds the liaison
+    # sections). Opening one redirects to it.
+    "reports:draft_open": (
+        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "404 404 404 404 403 403 403 403 403 404 404 302",
+    ),
+    "reports:draft": (
+        "200 200 200 200 403 403 403 403 403 200 200 302",
+        "404 404 404 404 403 403 403 403 403 404 404 302",
+    ),
     # The per-mu evaluation: zone-wide, for the unit's staff (firm and bank users: their own).
     "monitoring:permu": (
         "V V V V V 403 403 V 403 V V 302",
@@ -592,6 +603,13 @@ def _request(client, world: World, name: str, role: str, scope: str):
             | "reports:summary"
         ):
             return client.get(reverse(name), in_zone), None
+        case "reports:draft_open":
+            return client.post(reverse(name), {**in_zone, "lang": "zh"}), None
+        case "reports:draft":
+            from zonedesk.reports.services import draft_open
+
+            draft, _created = draft_open(actor=SYSTEM, zone=zone.code, period=JUNE, lang="zh")
+            return client.get(reverse(name, args=[draft.pk])), None
         case "monitoring:month":
             _figures(world)
             return client.get(reverse(name), in_zone), firm.name

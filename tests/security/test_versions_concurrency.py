@@ -175,6 +175,33 @@ def _plan(world):
     )
 
 
+def _draft(world):
+    from zonedesk.reports import drafts, selectors
+    from zonedesk.reports.document import Paragraph
+    from zonedesk.reports.models import SummaryDraft
+    from zonedesk.reports.services import draft_open, draft_save
+
+    draft, _created = draft_open(actor=SYSTEM, zone=world.zone_a.code, period="2020-06", lang="zh")
+    doc = selectors.draft_document(selectors.draft_version(SYSTEM, draft))
+    texts = [drafts.editable(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
+
+    def write(value, version):
+        return draft_save(
+            actor=SYSTEM,
+            draft=_get(SummaryDraft, draft.pk),
+            expected_version=version,
+            title=value,
+            texts=texts,
+        )
+
+    return Editor(
+        "reports.summarydraft",
+        draft,
+        write,
+        lambda: selectors.draft_version(SYSTEM, _get(SummaryDraft, draft.pk)).title,
+    )
+
+
 EDITORS = {
     "firm": (_firm, "甲路 1 号", "乙路 2 号"),
     "zone": (_zone, "甲改名经开区", "乙改名经开区"),
@@ -183,6 +210,7 @@ EDITORS = {
     "measure": (_measure, "甲改的措施", "乙改的措施"),
     "figures": (_figures, "111", "222"),
     "plan": (_plan, "40", "50"),
+    "summary draft": (_draft, "甲改的总结标题", "乙改的总结标题"),
 }
 
 
@@ -214,7 +242,7 @@ def test_two_editors_at_once_one_wins_and_the_other_is_refused(world, kind):
     assert type(editor.record).objects.get(pk=editor.record.pk).version == read_at + 1
 
 
-@pytest.mark.parametrize("kind", ["firm", "figures", "measure"])
+@pytest.mark.parametrize("kind", ["firm", "figures", "measure", "summary draft"])
 def test_the_second_writer_waits_for_the_first_then_is_refused(world, kind):
     """The compare happens inside the transaction, under the row's lock (PostgreSQL) or the
     database's write lock (SQLite's IMMEDIATE transactions): a writer that starts while another
@@ -312,3 +340,22 @@ def test_two_concurrent_workflow_moves_cannot_both_pass(world):
     assert sorted(k for k, _v in results) == ["error", "ok"], results
     assert isinstance(next(v for k, v in results if k == "error"), TransitionRefused)
     assert _get(Problem, p.pk).events.filter(to_state="accepted").count() == 1
+
+
+def test_two_officials_open_the_same_draft_at_once_and_get_one(world):
+    """The summary of a zone and period has one draft: two first openings at once make one
+    (the loser of the insert gets the winner's), audited once."""
+    from zonedesk.reports.models import SummaryDraft
+    from zonedesk.reports.services import draft_open
+
+    def open_it(who):
+        return draft_open(
+            actor=world.users[who], zone=world.zone_a.code, period="2020-06", lang="zh"
+        )[0].pk
+
+    results = race(lambda: open_it("leader"), lambda: open_it("officer"))
+    assert [k for k, _v in results] == ["ok", "ok"], results
+    assert results[0][1] == results[1][1]
+    assert SummaryDraft.objects.count() == 1
+    created = AuditEntry.objects.filter(target_type="reports.summarydraft", action="create")
+    assert created.count() == 1

@@ -36,11 +36,6 @@ PARTS = {
     4: gettext_lazy("Next steps"),
 }
 
-# Where the annex's charts go once reports.render.charts lands (the lead wires them): after the
-# key-figure tables of section 一, a line chart of output by month against last year
-# (Status.year_output) and a bar chart of the capacity classes.
-CHART_SLOTS = ("production",)
-
 
 @dataclass(frozen=True)
 class Ask:

@@ -49,7 +49,7 @@ def production(ask: "Ask") -> Found | Missing:
         monitoring.figures_as_of(ask.user, ask.scope, last),
     )
     ytd = {m: st.ytd[m] for m in (*YTD_MEASURES, "water_t") if m in st.ytd}
-    return Found(Production(st.facts, ytd, ask.period.months), source)
+    return Found(Production(st.facts, ytd, ask.period.months, tuple(st.year_output)), source)
 
 
 def difficulties(ask: "Ask") -> Found | Missing:

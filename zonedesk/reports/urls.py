@@ -1,8 +1,10 @@
 from django.urls import path
 
-from zonedesk.reports import views
+from zonedesk.reports import views, views_drafts
 
 app_name = "reports"
 urlpatterns = [
     path("summary/", views.summary_page, name="summary"),
+    path("summary/drafts/", views_drafts.draft_open, name="draft_open"),
+    path("drafts/<int:pk>/", views_drafts.draft_page, name="draft"),
 ]

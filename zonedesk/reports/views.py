@@ -21,7 +21,8 @@ from zonedesk.core.views import found
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import area_list, zone_list
-from zonedesk.reports import summary
+from zonedesk.reports import selectors, summary
+from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph, Table, number, numbered, runs
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
 
@@ -89,28 +90,41 @@ def _tooltip(source, key: str) -> str:
     }
 
 
-def _html(text: str, source) -> str:
-    """A paragraph's text, escaped, each figure a <span> whose title says where it comes from."""
+def _figure_html(shown: str, key: str, source, stale: dict) -> str:
+    said = _tooltip(source, key) if source else key
+    now = stale.get((source.selector, key, shown)) if source else None
+    if now is None:
+        return format_html(
+            '<span class="zd-figure" data-figure="{}" title="{}">{}</span>', key, said, shown
+        )
+    said += " · " + (
+        _("the data now says %(value)s") % {"value": now} if now else _("no longer in the data")
+    )
+    return format_html(
+        '<mark class="zd-figure zd-stale" data-figure="{}" data-testid="stale-figure" '
+        'data-now="{}" title="{}">{}</mark>',
+        key,
+        now,
+        said,
+        shown,
+    )
+
+
+def _html(text: str, source, stale: dict | None = None) -> str:
+    """A paragraph's text, escaped, each figure a <span> whose title says where it comes from;
+    a figure of a draft that the data no longer gives (`stale`: (selector, key, shown) -> the
+    value now) is a highlighted <mark>."""
     return format_html_join(
         "",
         "{}",
         (
-            (
-                format_html(
-                    '<span class="zd-figure" data-figure="{}" title="{}">{}</span>',
-                    key,
-                    _tooltip(source, key) if source else key,
-                    shown,
-                )
-                if key
-                else shown,
-            )
+            (_figure_html(shown, key, source, stale or {}) if key else shown,)
             for shown, key in runs(text)
         ),
     )
 
 
-def _preview(blocks, lang: str) -> list[dict]:
+def _preview(blocks, lang: str, stale: dict | None = None) -> list[dict]:
     out = []
     for block, n in numbered(blocks):
         if isinstance(block, Heading):
@@ -127,7 +141,7 @@ def _preview(blocks, lang: str) -> list[dict]:
                 {
                     "kind": "paragraph",
                     "lead": block.lead,
-                    "html": _html(block.text, block.source),
+                    "html": _html(block.text, block.source, stale),
                     "source": block.source,
                 }
             )
@@ -191,5 +205,7 @@ def summary_page(request):
         "blocks": _preview(doc.blocks, doc.lang),
         "annex": _preview(doc.annex, doc.lang),
         "formats": FORMATS,
+        "can_draft": can_draft(request.user),
+        "draft": selectors.draft_find(request.user, scope, period=period.code, lang=lang),
     }
     return render(request, "reports/summary.html", context)

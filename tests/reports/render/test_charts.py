@@ -71,3 +71,13 @@ def test_mismatched_data_is_refused():
         charts.bar_chart("", ["a", "b"], [1, 2, 3], "")
     with pytest.raises(ValueError, match="has 1 values for 2 categories"):
         charts.line_chart("", ["a", "b"], [("x", [Decimal(1)])], "")
+
+
+def test_a_unit_wider_than_the_axis_labels_stays_inside_the_chart():
+    """ "10k yuan" above labels of at most five digits: every point of its outline has x >= 0."""
+    import re
+
+    svg = charts.bar_chart("", ["a", "b"], [Decimal(40000), Decimal(5)], "10k yuan")
+    unit = next(p for p in parse(svg).iter(f"{SVG}path") if p.findtext(f"{SVG}title") == "10k yuan")
+    xs = [float(x) for x in re.findall(r"[MLQCZ]?(-?[\d.]+) -?[\d.]+", unit.get("d"))]
+    assert xs and min(xs) >= 0

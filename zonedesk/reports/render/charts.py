@@ -157,7 +157,9 @@ def _plot_area(c: _Canvas, lo: float, hi: float, step: float, categories: list[s
         labels.append(v)
         v += step
     label_w = max(text_width(_label(v), c.font) for v in labels)
-    left = 10 + max(label_w, text_width(c.unit, c.font) / 2) + 6
+    # The unit ends where the labels end (above them), so a unit wider than the labels ("10k
+    # yuan" over "40000") widens the margin instead of running off the left edge.
+    left = 10 + max(label_w, text_width(c.unit, c.font)) + 6
     right = c.w - 14
     top = c.top + 22  # room for the unit above the axis
     bottom = c.h - 28

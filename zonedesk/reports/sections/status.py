@@ -7,13 +7,16 @@ Every number comes from monitoring (`Status.facts`); this module only words them
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.dates import MONTHS_AP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from zonedesk.core.period import Period
 from zonedesk.monitoring.facts import StatusFacts
 from zonedesk.monitoring.indicators import CapacityClass, YearToDate, percent
 from zonedesk.monitoring.indicators.year import STOCKS
-from zonedesk.reports.document import Block, Table, figure, plain
+from zonedesk.reports.document import Block, Chart, Table, figure, plain
+from zonedesk.reports.render import charts
 from zonedesk.reports.sections import recovery
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import change, fill, month_label, pull, rate
@@ -350,6 +353,9 @@ class Production:
     facts: StatusFacts
     ytd: dict[str, YearToDate] = field(default_factory=dict)  # measure -> January..the month
     months: int = 1  # how many months the period spans
+    # January..December of the month's year: (month, last year's output, this year's or None
+    # after the month), monitoring's Status.year_output; the annex's trend chart draws it.
+    year_output: tuple[tuple[Period, Decimal, Decimal | None], ...] = ()
 
 
 YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
@@ -482,9 +488,70 @@ def annex(found: Found) -> list[Block]:
         source=found.source,
         numeric=(False, True),
     )
-    # The charts (output by month against last year; the capacity classes) slot in here once
-    # reports.render.charts lands: see reports.summary.CHART_SLOTS.
-    return [figures, classes] if rows else [classes]
+    return (
+        [figures, classes, *output_chart(p, found), classes_chart(p, found)]
+        if rows
+        else [
+            classes,
+            classes_chart(p, found),
+        ]
+    )
+
+
+CENT = Decimal("0.01")
+
+
+def _year(year: int) -> str:
+    return pgettext("chart series, a year", "%(year)d") % {"year": year}
+
+
+def output_chart(p: Production, found: Found) -> list[Chart]:
+    """The year's output by month against last year (the dashboard's trend: this year solid, a
+    year earlier dashed), none when there is no month of either year to draw."""
+    if not p.year_output or not any(b or a for _m, b, a in p.year_output):
+        return []
+    year = p.facts.period.year
+
+    def cents(value: Decimal | None) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(CENT)
+
+    svg = charts.line_chart(
+        "",
+        [str(MONTHS_AP[m.month]) for m, _b, _a in p.year_output],
+        [
+            (_year(year), [cents(a) for _m, _b, a in p.year_output]),
+            (_year(year - 1), [cents(b) for _m, b, _a in p.year_output]),
+        ],
+        str(pgettext("summary annex", "10k yuan")),
+    )
+    caption = _("Output value by month, %(year)d against %(last)d") % {
+        "year": year,
+        "last": year - 1,
+    }
+    return [Chart(caption=caption, svg=svg, source=found.source)]
+
+
+def classes_chart(p: Production, found: Found) -> Chart:
+    """The producing firms at, above and below last year's capacity of the month, as bars in the
+    colours of the dashboard's capacity chart."""
+    s = p.facts.summary
+    classes = (CapacityClass.LEVEL, CapacityClass.ABOVE, CapacityClass.BELOW)
+    svg = charts.bar_chart(
+        "",
+        [
+            str(pgettext("summary annex", "At last year's capacity")),
+            str(pgettext("summary annex", "Above it")),
+            str(pgettext("summary annex", "Below it")),
+        ],
+        [s.count(c) for c in classes],
+        str(pgettext("summary annex", "firms")),
+        colors=list(charts.PALETTE[:3]),
+        height_mm=70.0,
+    )
+    caption = _("Capacity of the producing firms against last year, %(month)s") % {
+        "month": month_label(p.facts.period)
+    }
+    return Chart(caption=caption, svg=svg, height_mm=70.0, source=found.source)
 
 
 SUMMARY = Part(

@@ -1,0 +1,184 @@
+"""Writes of the work summary: its drafts, opened from the data and saved as new versions.
+
+Each save is a compare-and-set on the draft's version (core.services): an edit made on an older
+version than the stored one is refused with StaleVersion, nothing saved. Every write is audited
+in its transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zonedesk.core import audit
+from zonedesk.core.actors import Actor, user_or_none
+from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.fields import validate_name, validate_text
+from zonedesk.core.report_periods import parse
+from zonedesk.core.services import audit_scope, version_bump, version_check
+from zonedesk.monitoring import selectors as monitoring
+from zonedesk.reports import drafts, summary
+from zonedesk.reports.access import can_draft
+from zonedesk.reports.document import Paragraph
+from zonedesk.reports.models import SummaryDraft, SummaryDraftVersion
+from zonedesk.reports.selectors import draft_scope
+
+
+def _scope_of(actor: Actor, *, zone: str, area: str) -> monitoring.Scope:
+    if not can_draft(actor):
+        raise PermissionDenied()
+    scope = monitoring.scope_for(actor, zone=zone, area=area) if (zone or area) else None
+    if scope is None:
+        raise NotFound(_("No zone or area “%(code)s” that you may see.") % {"code": zone or area})
+    return scope
+
+
+@transaction.atomic
+def draft_open(
+    *, actor: Actor, zone: str = "", area: str = "", period: str, lang: str
+) -> tuple[SummaryDraft, bool]:
+    """The draft of a zone or area (code), period and language: the stored one, or a new one
+    built from the data as the actor sees it (version 1). Returns (draft, created)."""
+    scope = _scope_of(actor, zone=zone, area=area)
+    if lang not in summary.LANGUAGES:
+        raise ValidationFailed(
+            {"lang": [_("The language is zh or en, not “%(v)s”.") % {"v": lang}]}
+        )
+    period = parse(period).code  # ValueError for a period that is none of the four kinds
+    existing = SummaryDraft.objects.filter(period=period, lang=lang)
+    existing = existing.filter(zone=scope.zone) if scope.zone else existing.filter(area=scope.area)
+    if (found := existing.first()) is not None:
+        return found, False
+    doc = summary.build(
+        actor,
+        zone=scope.zone.code if scope.zone else None,
+        area=scope.area.code if scope.area else None,
+        period=period,
+        lang=lang,
+    )
+    draft = SummaryDraft(
+        zone=scope.zone,
+        area=scope.area,
+        period=period,
+        lang=lang,
+        frame=drafts.dump_frame(doc),
+        created_by=user_or_none(actor),
+    )
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError:  # opened by someone else at the same moment: theirs is the draft
+        return existing.get(), False
+    SummaryDraftVersion.objects.create(
+        draft=draft,
+        number=1,
+        title=doc.title,
+        blocks=drafts.dump_blocks(doc.blocks),
+        author=user_or_none(actor),
+        saved_at=draft.created_at,
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=draft,
+        changes={"period": [None, period], "lang": [None, lang], "version": [None, 1]},
+        **audit_scope(draft),
+    )
+    return draft, True
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    actor: Actor,
+    draft: SummaryDraft,
+    expected_version: int,
+    title: str,
+    texts: list[str],
+) -> SummaryDraftVersion:
+    """A new version of the draft: `title` and the edited text of each paragraph of the version
+    `expected_version` (in order; an empty text drops the paragraph), figures as tokens
+    (reports.drafts.edited). StaleVersion when the draft has moved on since that version;
+    ValidationFailed (field -> messages, nothing saved) for a broken or changed figure."""
+    if not can_draft(actor):
+        raise PermissionDenied()
+    if draft_scope(actor, draft) is None:  # the zone or area is not the actor's
+        raise NotFound()
+    version_check(draft, expected_version)
+    base = draft.versions.get(number=expected_version)
+    blocks = drafts.load_blocks(base.blocks)
+    paragraphs = [i for i, b in enumerate(blocks) if isinstance(b, Paragraph)]
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title or len(title) > drafts.TITLE_MAX:
+        errors["title"] = [
+            _("The title is needed, in at most %(max)d characters.") % {"max": drafts.TITLE_MAX}
+        ]
+    else:
+        try:
+            validate_name(title)
+        except ValidationError as exc:
+            errors["title"] = exc.messages
+    if len(texts) != len(paragraphs):
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _(
+                        "The form has %(got)d paragraphs, version %(version)d has %(want)d: "
+                        "reload the draft."
+                    )
+                    % {"got": len(texts), "version": expected_version, "want": len(paragraphs)}
+                ]
+            }
+        )
+    new_blocks = list(blocks)
+    removed: list[str] = []
+    for n, (i, text) in enumerate(zip(paragraphs, texts, strict=True), start=1):
+        old: Paragraph = blocks[i]
+        text = text.replace("\r\n", "\n").strip()
+        try:
+            validate_text(text)
+            done = drafts.edited(text, old.text)
+        except drafts.EditError as exc:
+            errors[f"p{n}"] = [
+                _("Paragraph %(n)d: %(message)s") % {"n": n, "message": m} for m in exc.messages
+            ]
+            continue
+        except ValidationError as exc:
+            errors[f"p{n}"] = [
+                _("Paragraph %(n)d: %(message)s") % {"n": n, "message": m} for m in exc.messages
+            ]
+            continue
+        removed += done.removed
+        new_blocks[i] = (
+            Paragraph(done.text, old.source, old.lead) if done.text else None  # type: ignore[assignment]
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    kept = [b for b in new_blocks if b is not None]
+    if kept == list(blocks) and title == base.title:
+        raise ValidationFailed({"__all__": [_("Nothing was changed: no new version saved.")]})
+    version_bump(draft)
+    row = SummaryDraftVersion.objects.create(
+        draft=draft,
+        number=draft.version,
+        title=title,
+        blocks=drafts.dump_blocks(kept),
+        removed=sorted(set(removed)),
+        author=user_or_none(actor),
+        saved_at=timezone.now(),
+    )
+    changes = {
+        "version": [expected_version, draft.version],
+        "paragraphs_changed": [
+            0,
+            sum(1 for a, b in zip(blocks, new_blocks, strict=True) if a != b),
+        ],
+    }
+    if title != base.title:
+        changes["title"] = [base.title, title]
+    if removed:
+        changes["figures_removed"] = [[], sorted(set(removed))]
+    audit.record(
+        actor=actor, action="update", instance=draft, changes=changes, **audit_scope(draft)
+    )
+    return row
