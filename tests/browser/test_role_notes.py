@@ -21,7 +21,7 @@ def test_every_page_of_the_bank_and_firm_users_explains_itself(
         page.goto(f"{live_server.url}{path}")
         note = page.get_by_test_id("role-note")
         expect(note).to_be_visible()
-        assert len(note.inner_text()) > 40
+        assert len(note.inner_text()) >= 20  # a sentence, not a word (Chinese is dense)
         wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
         assert not wide, path
     assert problems == []

@@ -143,7 +143,7 @@ class TestPreview:
             output_value_wan=Decimal("1100.00"), version=2
         )
         before = _snapshot()
-        with pytest.raises(ValidationFailed, match="changed since the preview"):
+        with pytest.raises(ValidationFailed, match="预览之后|changed since the preview"):
             monthly_import(
                 actor=world.users["leader"],
                 zone=world.zone_a,
@@ -199,7 +199,8 @@ class TestPage:
         job.refresh_from_db()
         assert job.state == "rejected" and _snapshot() == before
         page = client.get(response["Location"]).content.decode()
-        assert 'data-testid="import-errors"' in page and job.errors[0][4] in page
+        # A refusal of the whole confirmation, not of a cell: said above the table, never as row 0.
+        assert 'data-testid="import-file-errors"' in page and job.errors[0][4] in page
         assert "2020-06" in job.errors[0][4]
 
 

@@ -5,12 +5,22 @@ The frame (issuer, date, annex tables and charts, the data's as-of time) is kept
 the versions hold the title and the body, whose figures stay marked (reports.drafts)."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.core.fields import validate_name
 from zonedesk.core.models import Versioned
+
+# The periods reports.summary builds: a month, a quarter, a half-year or a year.
+validate_period = RegexValidator(
+    r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$",
+    _("A period is written 2020, 2020-H1, 2020-Q2 or 2020-06."),
+    code="period",
+)
+LANGUAGES = [("zh", "中文"), ("en", "English")]
 
 
 class SummaryDraft(Versioned):
@@ -23,8 +33,8 @@ class SummaryDraft(Versioned):
     area = models.ForeignKey(
         "org.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    period = models.CharField(_("period"), max_length=10)  # 2020-06, 2020-Q2, 2020-H1, 2020
-    lang = models.CharField(_("language"), max_length=8)  # zh or en
+    period = models.CharField(_("period"), max_length=10, validators=[validate_period])
+    lang = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
     frame = models.JSONField(_("frame"), default=dict)  # reports.drafts.dump_frame
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -62,7 +72,7 @@ class SummaryDraftVersion(models.Model):
 
     draft = models.ForeignKey(SummaryDraft, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_name])
     blocks = models.JSONField(_("body"), default=list)
     removed = models.JSONField(_("figures removed"), default=list)  # keys the edit deleted
     author = models.ForeignKey(
