@@ -19,6 +19,7 @@ from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied
 from zonedesk.core.models import AuditEntry
 from zonedesk.notices import selectors, services
+from zonedesk.notices.channels import Channel
 from zonedesk.notices.models import Delivery, Notification
 from zonedesk.org.models import Department
 
@@ -47,6 +48,24 @@ def smtp(settings):
         )
 
     return use
+
+
+class SecondSenderMeanwhile(Channel):
+    """An SMS gateway that is slow enough for a second sender (another worker, `notices send`)
+    to run while it sends: the second one must not send the same message again."""
+
+    key = "sms"
+    label = "短信"
+    SENT: list = []
+
+    def available(self, user) -> bool:
+        return True
+
+    def send(self, notification) -> bool:
+        self.SENT.append(notification.title)
+        if len(self.SENT) == 1:
+            self.SENT.append(services.deliveries_send(actor=SYSTEM))
+        return True
 
 
 def _overdue_problem(world):
@@ -161,6 +180,21 @@ def test_an_address_removed_meanwhile_fails_at_once(mailed):
     delivery = Delivery.objects.get(notification=n)
     assert delivery.state == "failed" and "no longer be reached" in delivery.error
     assert mail.outbox == []
+
+
+def test_two_senders_never_send_one_twice(world, settings):
+    settings.NOTICE_CHANNELS = [
+        "zonedesk.notices.channels.InApp",
+        "tests.notices.test_deliveries.SecondSenderMeanwhile",
+    ]
+    SecondSenderMeanwhile.SENT.clear()
+    n = _remind(world)
+    assert services.deliveries_send(actor=SYSTEM)["sent"] == 1
+    # the second sender found it claimed: nothing to send
+    sent = SecondSenderMeanwhile.SENT
+    assert sent == [n.title, {"sent": 0, "retry": 0, "failed": 0}]
+    n.refresh_from_db()
+    assert n.channels == ["inapp", "sms"]
 
 
 def test_no_address_nothing_queued(world):
