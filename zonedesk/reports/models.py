@@ -28,16 +28,30 @@ class SummaryDraft(Versioned):
     number (a save names the one it edited: no lost update)."""
 
     zone = models.ForeignKey(
-        "org.Zone", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.Zone",
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     area = models.ForeignKey(
-        "org.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.Area",
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     period = models.CharField(_("period"), max_length=10, validators=[validate_period])
     lang = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
     frame = models.JSONField(_("frame"), default=dict)  # reports.drafts.dump_frame
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -70,13 +84,22 @@ class SummaryDraft(Versioned):
 class SummaryDraftVersion(models.Model):
     """A saved state of a draft: its title and body (blocks as reports.drafts.dump_blocks)."""
 
-    draft = models.ForeignKey(SummaryDraft, on_delete=models.CASCADE, related_name="versions")
+    draft = models.ForeignKey(
+        SummaryDraft,
+        verbose_name=_("summary draft"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200, validators=[validate_name])
     blocks = models.JSONField(_("body"), default=list)
     removed = models.JSONField(_("figures removed"), default=list)  # keys the edit deleted
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     saved_at = models.DateTimeField(_("saved at"), default=timezone.now)
 
