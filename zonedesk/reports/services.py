@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zonedesk.core import audit
 from zonedesk.casework import selectors as casework
+from zonedesk.core import audit
 from zonedesk.core.actors import Actor, is_system, user_or_none
 from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.fields import validate_name, validate_text

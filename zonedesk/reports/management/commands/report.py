@@ -169,7 +169,8 @@ class Command(BaseCommand):
         try:
             run = services.monthly_summaries_schedule(actor=actor, day=day)
         except services.CalendarYearMissing as exc:
-            raise CommandError(bilingual(lambda: str(services.CalendarYearMissing(exc.year))))
+            year = exc.year
+            raise CommandError(bilingual(lambda: str(services.CalendarYearMissing(year)))) from exc
         with translation.override(commands.LANGUAGES["zh"]):
             if not run.due:
                 self.stdout.write(
