@@ -39,7 +39,7 @@ class Command(BaseCommand):
         "difficulties firms raised, numbered as officials write them; `report summary --zone "
         "CODE|--area CODE --period 2020-06|2020-Q2|2020-H1|2020 --format md|docx|pdf [--lang "
         "zh|en] [--out FILE] [--user U]` the work summary as a document; `report schedule "
-        "[--date YYYY-MM-DD]` the previous month's summary (.docx and PDF) of every zone, on "
+        "[--date YYYY-MM-DD] [--lang zh|en]` the previous month's summary (.docx and PDF) of every zone, on "
         "the month's first working day (a second run does nothing; "
         "deploy/systemd/zonedesk-report.timer runs it daily)."
     )
@@ -79,6 +79,7 @@ class Command(BaseCommand):
             "schedule", help="the previous month's summary of every zone, on the first working day"
         )
         schedule.add_argument("--date", help="the day of the run, YYYY-MM-DD (default: today)")
+        commands.add_language_argument(schedule)
 
     def handle(self, *args, **options):
         if options["report"] == "schedule":
@@ -171,7 +172,7 @@ class Command(BaseCommand):
         except services.CalendarYearMissing as exc:
             year = exc.year
             raise CommandError(bilingual(lambda: str(services.CalendarYearMissing(year)))) from exc
-        with translation.override(commands.LANGUAGES["zh"]):
+        with translation.override(commands.LANGUAGES[options["lang"]]):
             if not run.due:
                 self.stdout.write(
                     _(
