@@ -56,8 +56,12 @@ def _leader(username: str, **unit):
 
 
 def _half_year(zone: Zone) -> str:
+    """The latest half year whose months all have figures: the summary officials write once it
+    has ended (a half year still running reads months nobody has reported yet)."""
     latest = Period.of(MonthlyFigure.objects.filter(enterprise__zone=zone).latest("period").period)
-    return f"{latest.year}-H{1 if latest.month <= 6 else 2}"
+    if latest.month == 12:
+        return f"{latest.year}-H2"
+    return f"{latest.year}-H1" if latest.month >= 6 else f"{latest.year - 1}-H2"
 
 
 def _both(user, period: str, **where):

@@ -119,7 +119,9 @@ class MonthlySummary(models.Model):
     """The work summary of a zone's month, generated on the first working day of the next month
     (`zonedesk report schedule`) as .docx and PDF, and offered on the leader's dashboard."""
 
-    zone = models.ForeignKey("org.Zone", on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(
+        "org.Zone", on_delete=models.PROTECT, related_name="+", verbose_name=_("zone")
+    )
     period = models.CharField(_("month"), max_length=7, validators=[validate_month])
     docx = models.FileField(
         _("Word document"), upload_to=monthly_file_path, validators=[validate_file_size]
