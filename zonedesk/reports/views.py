@@ -214,8 +214,8 @@ def summary_page(request):
 @login_required
 def monthly_download(request, pk: int, fmt: str):
     """A generated monthly summary's .docx or PDF, for whoever may read it (its zone is theirs
-    and their role drafts summaries: reports.selectors.can_read_monthly); 403 for another role, 404
-    for another zone's, so that its summaries are not even said to exist."""
+    and their role drafts summaries: reports.selectors.can_read_monthly); 403 for another
+    role, 404 for another zone's, so that its summaries are not even said to exist."""
     if not selectors.can_read_monthly(request.user):
         raise HttpForbidden
     if fmt not in ("docx", "pdf"):
