@@ -124,10 +124,10 @@ class MonthlySummary(models.Model):
     )
     period = models.CharField(_("month"), max_length=7, validators=[validate_month])
     docx = models.FileField(
-        _("Word document"), upload_to=monthly_file_path, validators=[validate_file_size]
+        _("editable document"), upload_to=monthly_file_path, validators=[validate_file_size]
     )
     pdf = models.FileField(
-        _("PDF document"), upload_to=monthly_file_path, validators=[validate_file_size]
+        _("fixed-layout document"), upload_to=monthly_file_path, validators=[validate_file_size]
     )
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
     as_of = models.DateTimeField(_("data as of"), null=True, blank=True)

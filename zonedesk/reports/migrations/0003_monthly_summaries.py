@@ -20,8 +20,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('period', models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^\\d{4}-(0[1-9]|1[0-2])$', 'A month is written 2020-06.', code='month')], verbose_name='month')),
-                ('docx', models.FileField(upload_to=zonedesk.reports.models.monthly_file_path, validators=[zonedesk.reports.models.validate_file_size], verbose_name='Word document')),
-                ('pdf', models.FileField(upload_to=zonedesk.reports.models.monthly_file_path, validators=[zonedesk.reports.models.validate_file_size], verbose_name='PDF document')),
+                ('docx', models.FileField(upload_to=zonedesk.reports.models.monthly_file_path, validators=[zonedesk.reports.models.validate_file_size], verbose_name='editable document')),
+                ('pdf', models.FileField(upload_to=zonedesk.reports.models.monthly_file_path, validators=[zonedesk.reports.models.validate_file_size], verbose_name='fixed-layout document')),
                 ('generated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='generated at')),
                 ('as_of', models.DateTimeField(blank=True, null=True, verbose_name='data as of')),
                 ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.zone', verbose_name='zone')),
