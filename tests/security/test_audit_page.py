@@ -228,3 +228,33 @@ def test_a_visit_names_its_participants_and_its_firm(world, auditor):
     assert "∅ → 张干部" in row and "∅、张干部" not in row
     assert "2020-06-10" in row and "甲一机械有限公司" in row
     assert f" {world.firm_a.pk} " not in row.split("甲一机械有限公司")[0]
+
+
+def test_a_meter_reading_of_an_unregistered_account_does_not_break_the_log(world, auditor):
+    """Found on the outside walk: a reading of an account no firm has registered (kept, with no
+    firm) made the unfiltered log and its export a server error ('None' taken for a firm id)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from zonedesk.core import audit
+    from zonedesk.monitoring.models import UtilityReading
+
+    reading = UtilityReading.objects.create(
+        zone=world.zone_a,
+        kind="power",
+        period=dt.date(2020, 7, 1),
+        account_number="3119999999",
+        account_name="未登记户（合成）",
+        electricity_kwh=Decimal("1200.00"),
+    )
+    audit.record(
+        actor=world.users["leader"],
+        action="create",
+        instance=reading,
+        changes={"electricity_kwh": [None, "1200.00"]},
+        zone_id=world.zone_a.pk,
+    )
+    _move(world.users["leader"], world.firm_a2)
+    page = _shown(auditor.get("/audit/"))
+    assert "3119999999" in page and "甲二食品有限公司" in page
+    assert auditor.get("/audit/export/").status_code == 200

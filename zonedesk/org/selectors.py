@@ -206,7 +206,8 @@ def audit_firm_ids(entries) -> dict[int, str]:
         for start in range(0, len(ids), NAMES_BATCH):
             rows = model._base_manager.filter(pk__in=ids[start : start + NAMES_BATCH])
             for pk, firm in rows.values_list("pk", "enterprise_id"):
-                owners[(label, str(pk))] = str(firm)
+                if firm is not None:  # a meter reading of an account no firm has registered
+                    owners[(label, str(pk))] = str(firm)
     found = {}
     for e in entries:
         if e.target_type == FIRM_MODEL and e.target_id:
