@@ -145,6 +145,12 @@ MATRIX = {
         "200 200 200 200 403 403 403 403 403 200 200 302",
         "404 404 404 404 403 403 403 403 403 404 404 302",
     ),
+    # A generated monthly summary's files (the dashboard's card): as the drafts, for the
+    # officials who write summaries, of their own zones; other zones' are not found.
+    "reports:monthly_download": (
+        "200 200 200 200 403 403 403 403 403 200 200 302",
+        "404 404 404 404 403 403 403 403 403 404 404 302",
+    ),
     # The per-mu evaluation: zone-wide, for the unit's staff (firm and bank users: their own).
     "monitoring:permu": (
         "V V V V V 403 403 V 403 V V 302",
@@ -610,6 +616,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
 
             draft, _created = draft_open(actor=SYSTEM, zone=zone.code, period=JUNE, lang="zh")
             return client.get(reverse(name, args=[draft.pk])), None
+        case "reports:monthly_download":
+            from django.core.files.base import ContentFile
+
+            from zonedesk.reports.models import MonthlySummary
+
+            row = MonthlySummary(zone=zone, period="2020-06")
+            row.docx = ContentFile(b"PK docx", name="summary.docx")
+            row.pdf = ContentFile(b"%PDF-1.7", name="summary.pdf")
+            row.save()
+            return client.get(reverse(name, args=[row.pk, "pdf"])), None
         case "monitoring:month":
             _figures(world)
             return client.get(reverse(name), in_zone), firm.name

@@ -5,7 +5,7 @@ every figure says where it comes from, the sections left out and why, and the do
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -209,3 +209,26 @@ def summary_page(request):
         "draft": selectors.draft_find(request.user, scope, period=period.code, lang=lang),
     }
     return render(request, "reports/summary.html", context)
+
+
+@login_required
+def monthly_download(request, pk: int, fmt: str):
+    """A generated monthly summary's .docx or PDF, for whoever may read it (its zone is theirs
+    and their role drafts summaries: reports.selectors.can_read_monthly); 403 for another
+    role, 404 for another zone's, so that its summaries are not even said to exist."""
+    if not selectors.can_read_monthly(request.user):
+        raise HttpForbidden
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    row = found(selectors.monthly_summary_get(request.user, pk=pk))
+    stored = getattr(row, fmt)
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:  # the row is there, its file was removed from MEDIA_ROOT
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"summary-{row.zone.code}-{row.period}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+    )
