@@ -204,6 +204,8 @@ def test_record_types_are_named_as_written_and_machinery_is_not_offered(world, a
     labels = dict(form.fields["target_type"].choices)
     assert labels["org.apitoken"].startswith("API")
     assert "core.workerheartbeat" not in labels and "core.auditentry" not in labels
+    assert "monitoring.zonemonth" not in labels and "policies.matchstate" not in labels
+    assert "monitoring.monthlyfigure" in labels and "reports.summarydraft" in labels
 
 
 def test_a_visit_names_its_participants_and_its_firm(world, auditor):
