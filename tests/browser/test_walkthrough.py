@@ -237,9 +237,6 @@ class Walk:
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("username", USERS)
 def test_every_role_walks_its_pages(demo, live_server, open_page, log_in, username, viewport):
-    import time
-
-    started = time.monotonic()
     page, problems = open_page(viewport=VIEWPORTS[viewport])
     log_in(page, live_server.url, username, then="/")
     walk = Walk(page, problems, live_server.url, username, viewport)
@@ -267,7 +264,6 @@ def test_every_role_walks_its_pages(demo, live_server, open_page, log_in, userna
             walk.visit(record)
     if not walk.phone:
         walk.follow_links()
-    print(f"WALK {username} {viewport} {time.monotonic() - started:.1f}s {len(walk.links)} links")
     assert walk.faults == [], "\n" + "\n".join(walk.faults)
 
 
