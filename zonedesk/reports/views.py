@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zonedesk.core.context_processors import MODULES
 from zonedesk.core.errors import NotFound
 from zonedesk.core.period import Period
 from zonedesk.core.report_periods import ReportPeriod, parse
@@ -79,19 +80,21 @@ def _period(request, scope) -> ReportPeriod:
     return _default_period(request, scope)
 
 
-def _tooltip(source, key: str) -> str:
+def _module(selector: str) -> str:
+    """The module a figure is read from, in the menu's words ("monitoring.selectors.status" ->
+    生产监测): the tooltip speaks to officials, not in the code's names."""
+    labels = {key: label for key, label, _url in MODULES}
+    return str(labels.get(selector.split(".", 1)[0], _("Work summary")))
+
+
+def _tooltip(source) -> str:
     when = date_format(timezone.localtime(source.as_of), "DATETIME_FORMAT") if source.as_of else "—"
-    return _("%(key)s · %(selector)s · %(scope)s · %(period)s · as of %(when)s") % {
-        "key": key,
-        "selector": source.selector,
-        "scope": source.scope,
-        "period": source.period,
-        "when": when,
-    }
+    said = _("Figures as of %(time)s.") % {"time": when}
+    return " · ".join((_module(source.selector), source.scope, source.period, said))
 
 
 def _figure_html(shown: str, key: str, source, stale: dict) -> str:
-    said = _tooltip(source, key) if source else key
+    said = _tooltip(source) if source else ""
     now = stale.get((source.selector, key, shown)) if source else None
     if now is None:
         return format_html(
