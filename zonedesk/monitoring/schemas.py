@@ -57,7 +57,10 @@ class FigureTotalsOut(Schema):
     firms: int
     last_year: str
     yoy_pct: str | None
-    mom_pct: str | None
+    mom_pct: str | None = Field(
+        description="环比: on the month before, over the firms that gave the figure in both months"
+    )
+    mom_firms: int = Field(description="the firms of 环比: the figure given in both months")
     new_firms_points: str | None
     resumed_firms_points: str | None
     existing_firms_points: str | None
@@ -71,6 +74,13 @@ class FigureTotalsOut(Schema):
     )
     ytd_last_year: str
     ytd_yoy_pct: str | None
+    ytd_comparable_total: str = Field(
+        description="累计 on the comparable basis (可比口径): Σ over months 1..t of each month's "
+        "comparable firms (the figure in that month and the same month last year, new firms "
+        "left out); for a stock the month's comparable total"
+    )
+    ytd_comparable_last_year: str
+    ytd_comparable_yoy_pct: str | None
 
 
 class RecoveryOut(Schema):
@@ -377,6 +387,7 @@ def status_dict(st: Status) -> dict:
                 "last_year": _num(a.last_year),
                 "yoy_pct": _pct(a.yoy),
                 "mom_pct": _pct(a.mom),
+                "mom_firms": a.mom_firms,
                 "new_firms_points": _pct(a.new_part),
                 "resumed_firms_points": _pct(a.resumed_part),
                 "existing_firms_points": _pct(a.existing_part),
@@ -388,6 +399,9 @@ def status_dict(st: Status) -> dict:
                 "ytd_total": _num(a.current if m in STOCKS else st.ytd[m].current),
                 "ytd_last_year": _num(a.last_year if m in STOCKS else st.ytd[m].last_year),
                 "ytd_yoy_pct": _pct(a.yoy if m in STOCKS else st.ytd[m].yoy),
+                "ytd_comparable_total": _num(st.ytd_comparable[m].current),
+                "ytd_comparable_last_year": _num(st.ytd_comparable[m].last_year),
+                "ytd_comparable_yoy_pct": _pct(st.ytd_comparable[m].yoy),
             }
             for m, a in s.aggregates.items()
         },
