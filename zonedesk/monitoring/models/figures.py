@@ -313,6 +313,24 @@ class ZoneMonth(models.Model):
     base_employees = models.BigIntegerField(null=True)
     base_export_value_wan = models.BigIntegerField(null=True)
     base_orders_wan = models.BigIntegerField(null=True)
+    # 可比口径 of the month (the comparable year to date adds them up): Σ this month and a year
+    # earlier over the firms that gave the figure in both months, new firms left out
+    # (`Aggregate.comparable_current`, `comparable_last_year`), in the same units; null: kept
+    # before migration 0021, read from the rows instead.
+    cmp_output_value_wan = models.BigIntegerField(null=True)
+    cmp_revenue_wan = models.BigIntegerField(null=True)
+    cmp_electricity_kwh = models.BigIntegerField(null=True)
+    cmp_water_t = models.BigIntegerField(null=True)
+    cmp_employees = models.BigIntegerField(null=True)
+    cmp_export_value_wan = models.BigIntegerField(null=True)
+    cmp_orders_wan = models.BigIntegerField(null=True)
+    cmp_base_output_value_wan = models.BigIntegerField(null=True)
+    cmp_base_revenue_wan = models.BigIntegerField(null=True)
+    cmp_base_electricity_kwh = models.BigIntegerField(null=True)
+    cmp_base_water_t = models.BigIntegerField(null=True)
+    cmp_base_employees = models.BigIntegerField(null=True)
+    cmp_base_export_value_wan = models.BigIntegerField(null=True)
+    cmp_base_orders_wan = models.BigIntegerField(null=True)
     unconfirmed = models.PositiveIntegerField(null=True)
     halted_firms = models.PositiveIntegerField(null=True)
     halted_days = models.BigIntegerField(null=True)
@@ -332,7 +350,8 @@ class ZoneMonth(models.Model):
                 fields=["period", "zone", "firms", *(f"sum_{m}" for m in MEASURES)],
                 name="zone_month_totals",
             ),
-            # The same for the year to date: this year's and last year's sums of the months.
+            # The same for the year to date: this year's and last year's sums of the months,
+            # headline and comparable (31 columns: PostgreSQL takes up to 32).
             models.Index(
                 fields=[
                     "period",
@@ -340,8 +359,10 @@ class ZoneMonth(models.Model):
                     "unconfirmed",
                     *(f"sum_{m}" for m in MEASURES),
                     *(f"base_{m}" for m in MEASURES),
+                    *(f"cmp_{m}" for m in MEASURES),
+                    *(f"cmp_base_{m}" for m in MEASURES),
                 ],
-                name="zone_month_year_to_date",
+                name="zone_month_ytd_comparable",
             ),
         ]
 
