@@ -14,6 +14,7 @@ from zonedesk.core.schemas import (
     decimal_input,
     version_in,
 )
+from zonedesk.monitoring import figures
 from zonedesk.monitoring.indicators import CapacityClass, percent
 from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.monitoring.selectors import Status
@@ -206,6 +207,13 @@ class OverwriteOut(Schema):
     changes: dict[str, FigureChangeOut] = Field(description="each changed figure, by field")
 
 
+class ImportWarningOut(Schema):
+    enterprise: ImportFirmOut
+    warnings: dict[str, str] = Field(
+        description="kind -> message: figures accepted (not refused) but to be checked"
+    )
+
+
 class MonthlyImportOut(Schema):
     dry_run: bool = Field(description="true: a preview, nothing was written")
     period: str
@@ -224,6 +232,11 @@ class MonthlyImportOut(Schema):
         "",
         description="dry run only: the fingerprint of the month's stored figures; give it as "
         "`expected_stored` to the import so that it refuses if they changed in between",
+    )
+    warnings: list[ImportWarningOut] = Field(
+        default_factory=list,
+        description="dry run only: the firms whose month, as it would stand, is accepted but "
+        "to be checked (e.g. halted_with_output: halted every day yet output reported)",
     )
 
 
@@ -316,10 +329,20 @@ class FigureOut(Schema):
     submitted_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     version: int = Field(description=VERSION_HELP)
+    warnings: dict[str, str] = Field(
+        default_factory=dict,
+        description="kind -> message: figures accepted (never refused) but to be checked, e.g. "
+        "halted_with_output (halted every day of the month, yet output reported)",
+    )
 
     @staticmethod
     def resolve_period(obj) -> str:
         return str(obj.month)
+
+    @staticmethod
+    def resolve_warnings(obj) -> dict[str, str]:
+        values = {"days_halted": obj.days_halted, "output_value_wan": obj.output_value_wan}
+        return figures.warnings(values, obj.month.days)
 
 
 # --- a month's status as JSON ---------------------------------------------------------------------
