@@ -7,8 +7,8 @@ Two zones of the same city (达州市, 511700) with two years of figures drawn a
 and whole-month halts, missing months, submitted and confirmed rows, figures left out.
 """
 
-import dataclasses
 import calendar
+import dataclasses
 import datetime as dt
 import random
 from decimal import Decimal as D

@@ -27,9 +27,10 @@ def test_the_rule():
     with translation.override("en"):
         found = figures.warnings({"days_halted": 29, "output_value_wan": 1234.5}, 29)
     assert list(found) == ["halted_with_output"]
-    assert "Halted all 29 days of the month, yet an output value of 1,234.50" in found[
-        "halted_with_output"
-    ]
+    assert (
+        "Halted all 29 days of the month, yet an output value of 1,234.50"
+        in found["halted_with_output"]
+    )
 
 
 def test_the_form_saves_and_warns(world, client_for):

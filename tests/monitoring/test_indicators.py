@@ -335,9 +335,7 @@ def test_mom_leaves_a_firm_missing_last_month_out():
     """环比 on the one rule for missing reports: firm 2 did not report last month, so it is out
     of both sides: (110 − 100) / 100 = +10 %, not (110 + 50 − 100) / 100 = +60 % with its
     missing month counted as zero."""
-    a = summarise([out(1, "110"), out(2, "50")], [], [out(1, "100")]).aggregates[
-        "output_value_wan"
-    ]
+    a = summarise([out(1, "110"), out(2, "50")], [], [out(1, "100")]).aggregates["output_value_wan"]
     assert (a.current, a.mom_current, a.previous, a.mom_firms) == (D(160), D(110), D(100), 1)
     assert a.mom == D("0.1")
 

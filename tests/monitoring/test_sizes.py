@@ -187,7 +187,9 @@ def test_a_year_without_a_basis_never_takes_a_later_years_status(world, firms):
     sizes_derive(actor=SYSTEM, zone=zone, year=2019)
     sizes_derive(actor=SYSTEM, zone=zone, year=2020)
     late = factories.firm(zone, above_designated_size=True)
-    size_override(actor=SYSTEM, enterprise=late, year=2020, above=True, reason="新建投产，经核准纳入")
+    size_override(
+        actor=SYSTEM, enterprise=late, year=2020, above=True, reason="新建投产，经核准纳入"
+    )
 
     def above(year):
         return set(

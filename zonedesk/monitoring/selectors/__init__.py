@@ -409,9 +409,7 @@ def _earlier_months(
         new = set()
         for firm_id, values in now.items():
             halted, started = halts[p.first_day, firm_id]
-            month = FirmMonth(
-                firm_id, p.days, halted, values[output], production_start=started
-            )
+            month = FirmMonth(firm_id, p.days, halted, values[output], production_start=started)
             if month.producing:
                 b = before.get(firm_id)
                 base = FirmMonth(firm_id, output_value_wan=b[output]) if b is not None else None
