@@ -83,6 +83,9 @@ def test_the_demo_half_year_states_the_published_figures(demo):
     # January to June in all: 113,220.11 against 133,959.33 (the recovery table), down 15.48%.
     assert marks["ytd_output_value_wan"] == "113,220.11"
     assert marks["ytd_output_yoy"] == "15.48%"
+    # And on the comparable basis (issue 15): 110,266.46 against 133,959.33, down 17.69%.
+    assert marks["ytd_output_value_wan_comparable_yoy"] == "17.69%"
+    assert "产值下降 17.69%" in plain(one[1].text)  # 按可比口径…1—6月累计产值下降 17.69%
     # Every part has data in the demo; each paragraph says where it comes from.
     assert [(b.level, b.text) for b in doc.blocks if isinstance(b, Heading)] == [
         (1, _zh(summary.PARTS[1])),

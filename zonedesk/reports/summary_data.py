@@ -49,7 +49,13 @@ def production(ask: "Ask") -> Found | Missing:
         monitoring.figures_as_of(ask.user, ask.scope, last),
     )
     ytd = {m: st.ytd[m] for m in (*YTD_MEASURES, "water_t") if m in st.ytd}
-    return Found(Production(st.facts, ytd, ask.period.months, tuple(st.year_output)), source)
+    comparable = {m: st.ytd_comparable[m] for m in ytd if m in st.ytd_comparable}
+    return Found(
+        Production(
+            st.facts, ytd, ask.period.months, tuple(st.year_output), ytd_comparable=comparable
+        ),
+        source,
+    )
 
 
 def difficulties(ask: "Ask") -> Found | Missing:
