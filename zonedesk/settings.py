@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "zonedesk.monitoring",
     "zonedesk.policies",
     "zonedesk.casework",
+    "zonedesk.projects",
     "zonedesk.reports",
     "zonedesk.api",
     "zonedesk.demo",
