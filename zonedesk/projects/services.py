@@ -145,20 +145,22 @@ def _locked_node(node: ProjectNode, expected_version: int | None) -> ProjectNode
 
 
 @transaction.atomic
-def node_complete(
+def node_transition(
     *,
     actor: Actor,
     node: ProjectNode,
+    to: str,
     done_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> ProjectNode:
-    """Mark a node done on `done_on` (today by default; not in the future). Refused while a
-    node it waits for is open, and when someone changed the node since `expected_version`.
-    Completing 投产 puts the project in production, 达产 at full production."""
+    """The one move of a node along flows.NODE (open → done): refused while a node it waits
+    for is open, and when someone changed the node since `expected_version`. `done_on` is the
+    actual date (today by default; not in the future). Completing 投产 puts the project in
+    production, 达产 at full production."""
     node = _locked_node(node, expected_version)
     today = timezone.localdate()
     done_on = done_on or today
-    NODE.check(actor=actor, obj=node, move=ProjectNode.Status.DONE)
+    NODE.check(actor=actor, obj=node, move=to)
     if done_on > today:
         raise ValidationFailed({"done_on": [_("The actual date cannot be in the future.")]})
     before = audit.snapshot(node, NODE_FIELDS)
@@ -173,7 +175,7 @@ def node_complete(
     NODE.apply(
         actor=actor,
         obj=node,
-        move=ProjectNode.Status.DONE,
+        move=to,
         before=before,
         audited=NODE_FIELDS,
         scope=audit_scope(project),
@@ -181,6 +183,23 @@ def node_complete(
     )
     version_bump(node)
     return node
+
+
+def node_complete(
+    *,
+    actor: Actor,
+    node: ProjectNode,
+    done_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> ProjectNode:
+    """Mark a node done (node_transition to done)."""
+    return node_transition(
+        actor=actor,
+        node=node,
+        to=ProjectNode.Status.DONE,
+        done_on=done_on,
+        expected_version=expected_version,
+    )
 
 
 def _project_state(*, actor: Actor, project: Project, state: str) -> None:
