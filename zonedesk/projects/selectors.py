@@ -7,9 +7,10 @@ Lights are computed on reading (lights.py) from the stored dates and the working
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
@@ -17,9 +18,10 @@ from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import zone_list
-from zonedesk.projects import access, lights
+from zonedesk.projects import access, lights, templates_default
+from zonedesk.projects.facts import LateNode, ProjectFacts
 from zonedesk.projects.flows import NODE, REPLAN
-from zonedesk.projects.models import Project, ProjectNode, Replan
+from zonedesk.projects.models import NodeEvent, Project, ProjectNode, Replan
 
 DEFAULT_WARN_WORKDAYS = 5
 
@@ -240,3 +242,83 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
         items = sorted(groups[name], key=lambda i: (-lights.ORDER[i.light], i.node.planned_on))
         out.append((name, items))
     return out
+
+
+LATE_LISTED = 5
+
+
+def summary(user, *, zones, first, last, today: dt.date | None = None) -> ProjectFacts | None:
+    """The key projects of the zones (each one the user's) for the work summary, from `first`
+    to `last` (Periods): how many are followed and their investment, the nodes 开工, 竣工验收
+    and 投产 done in the period, and the lights on the period's last day (or today if sooner;
+    a node done after that day was open on it; planned dates are the current ones). None when
+    the user is not staff of the unit or a zone is not theirs."""
+    if not is_active(user) or not (user.is_superuser or user.has_role(*access.UNIT_READERS)):
+        return None
+    ids = sorted({z.pk for z in zones})
+    if not ids or zone_list(user).filter(pk__in=ids).count() != len(ids):
+        return None
+    start = first.first_day
+    end = last.shift(1).first_day - dt.timedelta(days=1)
+    day = min(today or timezone.localdate(), end)
+    projects = project_scope(user).filter(zone__in=ids, signed_on__lte=end)
+    totals = projects.aggregate(
+        n=Count("id"),
+        total=Sum("total_investment_wan"),
+        yearly=Sum("yearly_investment_wan"),
+        created=Max("created_at"),
+    )
+    nodes = ProjectNode.objects.filter(project__in=projects)
+    done_in = nodes.filter(done_on__gte=start, done_on__lte=end)
+    counts = {
+        code: done_in.filter(code=code).count()
+        for code in (
+            templates_default.START,
+            templates_default.ACCEPTED,
+            templates_default.PRODUCING,
+        )
+    }
+    lighter = Lighter(day)
+    red, yellow, late = 0, 0, []
+    open_then = (
+        nodes.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
+        .filter(planned_on__lte=lights.horizon(day, lighter.warn))
+        .select_related("project", "department")
+    )
+    for node in open_then:
+        light = lights.node_light(
+            planned_on=node.planned_on,
+            done_on=None,
+            today=day,
+            warn_days=lighter.warn,
+            calendar=lighter.calendar,
+        )
+        if light == lights.RED:
+            red += 1
+            late.append(
+                LateNode(
+                    project=node.project.name,
+                    node=node.name,
+                    department=node.department.name if node.department else "",
+                    late_days=(day - node.planned_on).days,
+                )
+            )
+        elif light == lights.YELLOW:
+            yellow += 1
+    late.sort(key=lambda n: (-n.late_days, n.project, n.node))
+    events = NodeEvent.objects.filter(node__project__in=projects).aggregate(at=Max("at"))["at"]
+    stamps = [t for t in (totals["created"], events) if t is not None]
+    return ProjectFacts(
+        projects=totals["n"],
+        total_investment_wan=totals["total"] or Decimal(0),
+        yearly_investment_wan=totals["yearly"] or Decimal(0),
+        started=counts[templates_default.START],
+        completed=counts[templates_default.ACCEPTED],
+        producing=counts[templates_default.PRODUCING],
+        red=red,
+        yellow=yellow,
+        day=day,
+        warn_days=lighter.warn,
+        late=tuple(late[:LATE_LISTED]),
+        as_of=max(stamps) if stamps else None,
+    )

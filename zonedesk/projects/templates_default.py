@@ -24,3 +24,5 @@ NODES: list[tuple[str, str, int, str, tuple[str, ...]]] = [
 
 # The node whose completion puts a project in production, and the one of full production.
 PRODUCING, FULL = "producing", "full"
+# The nodes the work summary counts: construction started, completed and accepted.
+START, ACCEPTED = "start", "accepted"
