@@ -133,10 +133,9 @@ def problem(enterprise: Enterprise, **fields):
     return problem_submit(actor=SYSTEM, enterprise=enterprise, **values)
 
 
-
 def project(zone: Zone, *, code: str = "XM-001", signed_on: dt.date, **fields):
     """A key project of `zone`, added by the system, its nodes planned from `signed_on` by the
-    default template (firm_a-like investor unless named)."""
+    default template (a new investor by name unless `investor` is given)."""
     from decimal import Decimal
 
     from zonedesk.projects.services import ProjectData, project_create
