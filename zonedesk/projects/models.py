@@ -243,7 +243,9 @@ class ProjectNode(Versioned):
 class NodeEvent(TransitionEvent):
     """One move of a node (completed), stamped with who and when."""
 
-    node = models.ForeignKey(ProjectNode, on_delete=models.CASCADE, related_name="events")
+    node = models.ForeignKey(
+        ProjectNode, verbose_name=_("project node"), on_delete=models.CASCADE, related_name="events"
+    )
 
     class Meta(TransitionEvent.Meta):
         verbose_name = _("project node event")
@@ -313,7 +315,9 @@ class Replan(models.Model):
 
 
 class ReplanEvent(TransitionEvent):
-    replan = models.ForeignKey(Replan, on_delete=models.CASCADE, related_name="events")
+    replan = models.ForeignKey(
+        Replan, verbose_name=_("re-plan"), on_delete=models.CASCADE, related_name="events"
+    )
 
     class Meta(TransitionEvent.Meta):
         verbose_name = _("re-plan event")

@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
                 ('payload', models.JSONField(blank=True, default=dict, verbose_name='details')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.projectnode')),
+                ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.projectnode', verbose_name='project node')),
             ],
             options={
                 'verbose_name': 'project node event',
@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
                 ('payload', models.JSONField(blank=True, default=dict, verbose_name='details')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('replan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.replan')),
+                ('replan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.replan', verbose_name='re-plan')),
             ],
             options={
                 'verbose_name': 're-plan event',
