@@ -19,6 +19,7 @@ from zonedesk.policies.models import Entitlement
 from zonedesk.reports import summary
 from zonedesk.reports.document import Heading, Paragraph, figures, plain
 from zonedesk.reports.sections import liaison, support
+from zonedesk.reports.sections import projects as key_projects
 
 TODAY = dt.date(2020, 7, 20)
 
@@ -93,12 +94,13 @@ def test_the_demo_half_year_states_the_published_figures(demo):
         (1, _zh(summary.PARTS[3])),
         (2, _zh(liaison.SUMMARY.title)),
         (2, _zh(support.SUMMARY.title)),
+        (2, _zh(key_projects.SUMMARY.title)),
         (1, _zh(summary.PARTS[4])),
     ]
     assert doc.meta == {
         "scope": "zone=demo",
         "period": "2020-H1",
-        "sections": "production,difficulties,liaison,support",
+        "sections": "production,difficulties,liaison,support,projects",
     }
     assert doc.omitted == ()
     assert all(b.source is not None for b in doc.blocks if isinstance(b, Paragraph))
@@ -342,8 +344,12 @@ def test_the_liaison_and_support_sections_count_the_rows(world, rows):
         {"owed": "2", "owed_firms": "1", "owed_wan": "4.00"},
     ]
     assert [b.lead for b in steps] == ["1.", "2.", "3."]
-    # No monthly figures: section 一 is left out and says why; 二 has the two problems.
-    assert [o.title for o in doc.omitted] == ["Production and operation"]
+    # No monthly figures: section 一 is left out and says why; 二 has the two problems. No key
+    # project either (tests/projects/test_summary.py has them).
+    assert [o.title for o in doc.omitted] == [
+        "Production and operation",
+        "Key projects from signing to production",
+    ]
     assert "No monthly figures" in doc.omitted[0].reason
     two = _section(doc, 2)
     assert figures(two[0].text)["raised"] == "2"
