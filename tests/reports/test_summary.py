@@ -322,21 +322,22 @@ def test_the_liaison_and_support_sections_count_the_rows(world, rows):
         "eligible": "5",
         "notified": "4",
         "notified_rate": "80.00%",
-        "disbursed": "2",
-        "disbursed_wan": "8.00",
+        # firm_a × p2 was paid on 1 August, after the half year: on 30 June it was still owed.
+        "disbursed": "1",
+        "disbursed_wan": "5.00",
         "disbursed_in_period": "1",
         "disbursed_in_period_wan": "5.00",
-        "owed": "2",
-        "owed_firms": "1",
-        "owed_wan": "4.00",
+        "owed": "3",
+        "owed_firms": "2",
+        "owed_wan": "7.00",
     }
     # 下步打算: the overdue problem, the two firms past their plan on 30 June (firm_a: 51 days
-    # since its visit, 45 allowed; firm_a2 never contacted), the two benefits owed.
+    # since its visit, 45 allowed; firm_a2 never contacted), the three benefits owed on 30 June.
     steps = _section(doc, 4)
     assert [figures(b.text) for b in steps] == [
         {"overdue": "1"},
         {"late": "2", "never_contacted": "1"},
-        {"owed": "2", "owed_firms": "1", "owed_wan": "4.00"},
+        {"owed": "3", "owed_firms": "2", "owed_wan": "7.00"},
     ]
     assert [b.lead for b in steps] == ["1.", "2.", "3."]
     # No monthly figures: section 一 is left out and says why; 二 has the two problems.
