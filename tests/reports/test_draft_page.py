@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -62,6 +63,17 @@ def test_the_summary_page_opens_a_draft_and_then_links_to_it(leader):
     assert reverse("reports:draft", args=[draft.pk]) in page.content.decode()
 
 
+def test_the_summary_downloads_are_named_by_its_title(leader):
+    for fmt in ("md", "docx"):
+        got = leader.get(
+            reverse("reports:summary"),
+            {"zone": "zone-a", "period": "2020-H1", "format": fmt, "lang": "zh"},
+        )
+        fallback, named = got["Content-Disposition"].split("; filename*=UTF-8''")
+        assert fallback == f'attachment; filename="summary-zone-a-2020-H1.{fmt}"'
+        assert unquote(named) == f"甲经开区2020年上半年工作总结.{fmt}"
+
+
 def test_a_save_makes_version_2_and_the_export_has_the_edited_text(leader):
     draft = _open(leader)
     data = _form(draft, 1)
@@ -72,7 +84,11 @@ def test_a_save_makes_version_2_and_the_export_has_the_edited_text(leader):
     assert draft.version == 2
     md = leader.get(reverse("reports:draft", args=[draft.pk]), {"format": "md"})
     text = md.content.decode()
-    assert md["Content-Disposition"].endswith(f'summary-draft-{draft.pk}-v2.md"')
+    # Named in the draft's words, like the other downloads; an ASCII name for old clients.
+    fallback, named = md["Content-Disposition"].split("; filename*=UTF-8''")
+    assert fallback == f'attachment; filename="summary-draft-{draft.pk}-v2.md"'
+    title = selectors.draft_version(None, draft).title
+    assert unquote(named) in (f"{title}（第2版）.md", f"{title} (version 2).md")
     assert "经核实，" in text and "3.33%" in text and "\ue000" not in text
     old = leader.get(reverse("reports:draft", args=[draft.pk]), {"format": "md", "version": "1"})
     assert "经核实，" not in old.content.decode()

@@ -2,6 +2,9 @@
 every figure says where it comes from, the sections left out and why, and the downloads
 (Markdown; .docx and PDF once reports.render is installed)."""
 
+import re
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -152,12 +155,22 @@ def _preview(blocks, lang: str, stale: dict | None = None) -> list[dict]:
     return out
 
 
-def _download(doc, fmt: str, scope, period) -> HttpResponse:
-    content = render_as(doc, fmt)
+def attachment(content, fmt: str, name: str, fallback: str) -> HttpResponse:
+    """A download named `name`.`fmt` in the document's words (演示经开区2020年上半年工作总结.pdf,
+    as the other downloads are named), with an ASCII `fallback` for clients that do not read
+    RFC 6266's filename*."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    name = f"summary-{scope.code}-{period.code}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # A title is typed by users in a draft: nothing that would make a path or break the header.
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', " ", name).strip(" .") or fallback
+    response["Content-Disposition"] = (
+        f'attachment; filename="{fallback}.{fmt}"; '
+        f"filename*=UTF-8''{quote(f'{safe[:120]}.{fmt}')}"
+    )
     return response
+
+
+def _download(doc, fmt: str, scope, period) -> HttpResponse:
+    return attachment(render_as(doc, fmt), fmt, doc.title, f"summary-{scope.code}-{period.code}")
 
 
 @login_required

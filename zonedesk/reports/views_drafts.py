@@ -5,7 +5,6 @@ with the figures the data no longer gives highlighted and listed, and export it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from zonedesk.reports import drafts, selectors, services
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
-from zonedesk.reports.views import CONTENT_TYPES, _preview
+from zonedesk.reports.views import _preview, attachment
 
 
 @login_required
@@ -121,10 +120,8 @@ def draft_page(request, pk: int):
         except RendererMissing as exc:
             messages.error(request, str(exc))
         else:
-            response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-            name = f"summary-draft-{draft.pk}-v{shown.number}.{fmt}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+            name = _("%(title)s (version %(n)d)") % {"title": shown.title, "n": shown.number}
+            return attachment(content, fmt, name, f"summary-draft-{draft.pk}-v{shown.number}")
     checked = selectors.draft_checked(request.user, shown)
     stale = {(s.selector, s.key, s.shown): s.now for s in checked.stale}
     rows = _editor(selectors.draft_document(latest).blocks)
