@@ -118,7 +118,9 @@ def test_the_annex_keeps_the_headcount_at_month_end_sums_the_flows_in_officials_
     ]
     rows = {r[0]: r for r in key_figures.rows}
     employment, output = rows["用工（人）"], next(r for r in key_figures.rows if "产值" in r[0])
-    assert employment[4] == employment[1] and employment[5] == employment[3]
+    # …and says so: "6月末 7,983", not a bare number under 1—6月累计 (docs/statistics.md).
+    assert employment[4] in (f"6月末 {employment[1]}", f"end of month 6: {employment[1]}")
+    assert employment[5] == employment[3]
     assert output[4] == "113,220.11" and output[4] != output[1]
     # A zone's electricity and water in the units officials read them in (万千瓦时, 万吨).
     assert {"用电量（万千瓦时）", "用水量（万吨）"} <= set(rows)
