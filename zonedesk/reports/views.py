@@ -28,6 +28,7 @@ from zonedesk.reports import selectors, summary
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph, Table, number, numbered, runs
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
+from zonedesk.reports.figure_names import name as figure_name
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -83,10 +84,11 @@ def _period(request, scope) -> ReportPeriod:
 
 
 def _tooltip(source, key: str) -> str:
+    """What a figure is and where it comes from, in words: its name, the scope, the period and
+    when the rows it reads were stored (the selector stays in the page's data, not its text)."""
     when = date_format(timezone.localtime(source.as_of), "DATETIME_FORMAT") if source.as_of else "—"
-    return _("%(key)s · %(selector)s · %(scope)s · %(period)s · as of %(when)s") % {
-        "key": key,
-        "selector": source.selector,
+    return _("%(name)s · %(scope)s · %(period)s · data as of %(when)s") % {
+        "name": figure_name(key),
         "scope": source.scope,
         "period": source.period,
         "when": when,
@@ -94,7 +96,7 @@ def _tooltip(source, key: str) -> str:
 
 
 def _figure_html(shown: str, key: str, source, stale: dict) -> str:
-    said = _tooltip(source, key) if source else key
+    said = _tooltip(source, key) if source else figure_name(key)
     now = stale.get((source.selector, key, shown)) if source else None
     if now is None:
         return format_html(

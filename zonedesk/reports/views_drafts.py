@@ -8,14 +8,17 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zonedesk.core.errors import NotFound, StaleVersion, ValidationFailed
+from zonedesk.core.report_periods import parse
 from zonedesk.core.views import found
 from zonedesk.reports import drafts, selectors, services
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
+from zonedesk.reports.figure_names import name as figure_name
 from zonedesk.reports.views import _preview, attachment
 
 
@@ -47,7 +50,15 @@ def draft_open(request):
     return redirect("reports:draft", pk=draft.pk)
 
 
-def _editor(blocks) -> list[dict]:
+def _period_label(code: str) -> str:
+    """The draft's period in words (2020年上半年), not its code (2020-H1)."""
+    try:
+        return str(parse(code).label)
+    except ValueError:
+        return code
+
+
+def _editor(blocks, lang: str) -> list[dict]:
     """The body as the editor shows it: headings for orientation, a text box per paragraph."""
     rows, n = [], 0
     for block in blocks:
@@ -60,7 +71,7 @@ def _editor(blocks) -> list[dict]:
                     "kind": "paragraph",
                     "name": f"p{n}",
                     "number": n,
-                    "text": drafts.editable(block.text),
+                    "text": drafts.editable(block.text, lang),
                 }
             )
     return rows
@@ -104,7 +115,9 @@ def draft_page(request, pk: int):
             said = _("Saved as version %(n)d.") % {"n": saved.number}
             if saved.removed:
                 said += " " + _("Figures deleted from the text: %(keys)s.") % {
-                    "keys": ", ".join(saved.removed)
+                    "keys": pgettext("between figure names", ", ").join(
+                        dict.fromkeys(figure_name(k) for k in saved.removed)
+                    )
                 }
             messages.success(request, said)
             return redirect("reports:draft", pk=draft.pk)
@@ -124,10 +137,12 @@ def draft_page(request, pk: int):
             return attachment(content, fmt, name, f"summary-draft-{draft.pk}-v{shown.number}")
     checked = selectors.draft_checked(request.user, shown)
     stale = {(s.selector, s.key, s.shown): s.now for s in checked.stale}
-    rows = _editor(selectors.draft_document(latest).blocks)
+    editing = selectors.draft_document(latest)
+    rows = _editor(editing.blocks, editing.lang)
     context = {
         "draft": draft,
         "scope_label": draft.zone.name if draft.zone_id else draft.area.name,
+        "period_label": _period_label(draft.period),
         "shown": shown,
         "latest": latest,
         "doc": checked.document,
