@@ -144,3 +144,20 @@ def test_the_second_half_year_counts_what_came_after(world, history):
     rows = {r[0]: r[1:] for t in doc.annex for r in t.rows}
     assert rows["received"] == ("1", "5.00")
     assert rows["received in the period"] == ("1", "5.00")
+
+
+def test_the_summary_says_the_day_it_counts_on(world, history):
+    """The one rule, said at the document's end: the half year's last day (today for a period
+    not over yet)."""
+    from zonedesk.reports import markdown
+
+    doc = summary.build(
+        world.users["leader"], zone="zone-a", period="2020-H1", lang="en", today=TODAY
+    )
+    assert doc.counted_on == END
+    text = markdown.render(doc)
+    assert text.rstrip().endswith("are counted as they stood on June 30, 2020.")
+    early = summary.build(
+        world.users["leader"], zone="zone-a", period="2020", lang="en", today=TODAY
+    )
+    assert early.counted_on == TODAY

@@ -29,6 +29,7 @@ from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph, Table, number, numbered, runs
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
 from zonedesk.reports.figure_names import name as figure_name
+from zonedesk.reports.markdown import counted_text
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -219,6 +220,7 @@ def summary_page(request):
         "scopes": _scope_choices(request.user),
         "blocks": _preview(doc.blocks, doc.lang),
         "annex": _preview(doc.annex, doc.lang),
+        "counted": counted_text(doc.counted_on) if doc.counted_on else "",
         "formats": FORMATS,
         "can_draft": can_draft(request.user),
         "draft": selectors.draft_find(request.user, scope, period=period.code, lang=lang),

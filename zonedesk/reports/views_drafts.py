@@ -19,6 +19,7 @@ from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
 from zonedesk.reports.figure_names import name as figure_name
+from zonedesk.reports.markdown import counted_text
 from zonedesk.reports.views import _preview, attachment
 
 
@@ -154,6 +155,7 @@ def draft_page(request, pk: int):
         else None,
         "blocks": _preview(checked.document.blocks, checked.document.lang, stale),
         "annex": _preview(checked.document.annex, checked.document.lang),
+        "counted": counted_text(checked.document.counted_on) if checked.document.counted_on else "",
         "versions": selectors.draft_versions(request.user, draft),
         "editor": _with_texts(rows, posted) if posted and status != 409 else rows,
         "mine": list(posted.values()) if posted and status == 409 else None,

@@ -28,6 +28,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from zonedesk.reports import document as d
+from zonedesk.reports.markdown import counted_text
 from zonedesk.reports.render import (
     BLOCK_W_MM,
     BODY_PT,
@@ -606,6 +607,8 @@ class _Writer:
             # 附注: the data's as-of time, in brackets, two characters in, below the date.
             note = _("(Figures as of %(when)s.)") % {"when": as_of_text(self.doc.as_of, self.lang)}
             self._para(STYLE_NOTE, note)
+        if self.doc.counted_on:
+            self._para(STYLE_NOTE, _("(%(rule)s)") % {"rule": counted_text(self.doc.counted_on)})
 
     def _annex(self):
         """附件 on a new page: "附件" in 黑体 at the top left, its title centred, then the blocks
