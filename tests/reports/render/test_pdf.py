@@ -64,6 +64,8 @@ def full_body_pages(pdf):
             sized
             and all("FandolFang" in c["fontname"] or c["size"] < 15 for c in sized)
             and not page.curves
+            # not the page the closing notes (as-of time, counting day) ran over to
+            and len(lines_of(body_chars(page))) > 3
         ):
             out.append(page)
     return out
