@@ -107,6 +107,13 @@ def test_every_figure_key_of_the_sections_has_a_name():
     assert len(keys) > 80
     unnamed = sorted(k for k in keys if figure_names.name(k) == "figure")
     assert unnamed == []
+    # The category and level labels kept in figure_names are the models' own.
+    assert {k: str(v) for k, v in figure_names._CATEGORY.items()} == {
+        k: str(v) for k, v in Problem.Category.choices
+    }
+    assert {k: str(v) for k, v in figure_names._LEVEL.items()} == {
+        k: str(v) for k, v in PolicyDocument.Level.choices
+    }
     # Names are told apart: no two keys of the table share one.
     names = [str(v) for v in figure_names.NAMES.values()]
     assert len(names) == len(set(names))

@@ -7,10 +7,7 @@ A key not in the table (a section added later without its name here) is named "f
 tests/reports/test_figure_names.py checks that every key the demo's summary marks has a name."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
-
-from zonedesk.casework.models import Problem
-from zonedesk.policies.models import PolicyDocument
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 NAMES = {
     "producing": pgettext_lazy("figure name", "firms producing"),
@@ -94,8 +91,27 @@ NAMES = {
 }
 
 # Keys made per category of problem (difficulties) and per issuing level (support measures).
-_CATEGORY = dict(Problem.Category.choices)
-_LEVEL = dict(PolicyDocument.Level.choices)
+# The labels of casework's Problem.Category and policies' PolicyDocument.Level, by the same
+# msgids (reports reads those apps through their selectors only, not their models);
+# tests/reports/test_drafts.py checks that every category and level has its label here.
+_CATEGORY = {
+    "land": gettext_lazy("Land and planning"),
+    "finance": gettext_lazy("Working capital and financing"),
+    "logistics": gettext_lazy("Logistics"),
+    "labour": gettext_lazy("Labour and recruitment"),
+    "home_market": gettext_lazy("Home market"),
+    "export": gettext_lazy("Export and orders"),
+    "energy": gettext_lazy("Energy and utilities"),
+    "permits": gettext_lazy("Permits and approvals"),
+    "policy": gettext_lazy("Policy"),
+    "other": gettext_lazy("Other"),
+}
+_LEVEL = {
+    "province": gettext_lazy("Province"),
+    "city": gettext_lazy("City"),
+    "county": gettext_lazy("County"),
+    "zone": gettext_lazy("Zone"),
+}
 _PER_CATEGORY = {
     "_raised": pgettext_lazy("figure name of a category", "%(what)s: problems raised"),
     "_firms": pgettext_lazy("figure name of a category", "%(what)s: firms"),
