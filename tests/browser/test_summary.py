@@ -21,10 +21,11 @@ def test_the_leader_previews_and_downloads_the_half_year(demo, live_server, open
     expect(headings.first).to_contain_text("一、")
     producing = page.locator("[data-figure=producing]").first
     expect(producing).to_have_text("47")
+    # The hover says what the figure counts, in words: no selector, no key.
     title = producing.get_attribute("title")
-    # Where it comes from in the menu's words, not the code's (issue 17: no code shown).
-    assert title.startswith("生产监测 · ") and "演示经济技术开发区（合成数据）" in title
-    assert "selectors" not in title and "producing" not in title
+    assert "演示经济技术开发区（合成数据）" in title
+    assert title.split(" · ")[0] in ("在产企业数", "firms producing")
+    assert not re.search(r"selectors|[a-z]+_[a-z_]+", title)
     expect(page.locator("[data-figure=to_target]").first).to_have_text("25.67%")
     expect(page.locator("[data-figure=owed]").first).to_be_visible()  # 政策落实 and 下步打算
     expect(page.get_by_test_id("summary-omitted-none")).to_be_visible()
@@ -38,7 +39,10 @@ def test_the_leader_previews_and_downloads_the_half_year(demo, live_server, open
     with page.expect_download() as download:
         page.get_by_test_id("download-md").click()
     text = download.value.path().read_text(encoding="utf-8")
-    assert download.value.suggested_filename == "summary-demo-2020-H1.md"
+    # Named by its title, as the other downloads are (审计日志.xlsx).
+    assert (
+        download.value.suggested_filename == "演示经济技术开发区（合成数据）2020年上半年工作总结.md"
+    )
     assert text.startswith("# 演示经济技术开发区（合成数据）")
     assert "在产企业 47 家" in text and "\ue000" not in text
 

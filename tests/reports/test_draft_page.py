@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -48,7 +49,7 @@ def _open(client) -> SummaryDraft:
 def _form(draft: SummaryDraft, version: int, **changes) -> dict:
     latest = selectors.draft_version(None, draft, number=version)
     doc = selectors.draft_document(latest)
-    texts = [drafts.editable(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
+    texts = [drafts.editable(b.text, doc.lang) for b in doc.blocks if isinstance(b, Paragraph)]
     data = {"version": str(version), "title": latest.title}
     data |= {f"p{i}": t for i, t in enumerate(texts, start=1)}
     return data | changes
@@ -62,6 +63,17 @@ def test_the_summary_page_opens_a_draft_and_then_links_to_it(leader):
     assert reverse("reports:draft", args=[draft.pk]) in page.content.decode()
 
 
+def test_the_summary_downloads_are_named_by_its_title(leader):
+    for fmt in ("md", "docx"):
+        got = leader.get(
+            reverse("reports:summary"),
+            {"zone": "zone-a", "period": "2020-H1", "format": fmt, "lang": "zh"},
+        )
+        fallback, named = got["Content-Disposition"].split("; filename*=UTF-8''")
+        assert fallback == f'attachment; filename="summary-zone-a-2020-H1.{fmt}"'
+        assert unquote(named) == f"甲经开区2020年上半年工作总结.{fmt}"
+
+
 def test_a_save_makes_version_2_and_the_export_has_the_edited_text(leader):
     draft = _open(leader)
     data = _form(draft, 1)
@@ -72,7 +84,11 @@ def test_a_save_makes_version_2_and_the_export_has_the_edited_text(leader):
     assert draft.version == 2
     md = leader.get(reverse("reports:draft", args=[draft.pk]), {"format": "md"})
     text = md.content.decode()
-    assert md["Content-Disposition"].endswith(f'summary-draft-{draft.pk}-v2.md"')
+    # Named in the draft's words, like the other downloads; an ASCII name for old clients.
+    fallback, named = md["Content-Disposition"].split("; filename*=UTF-8''")
+    assert fallback == f'attachment; filename="summary-draft-{draft.pk}-v2.md"'
+    title = selectors.draft_version(None, draft).title
+    assert unquote(named) in (f"{title}（第2版）.md", f"{title} (version 2).md")
     assert "经核实，" in text and "3.33%" in text and "\ue000" not in text
     old = leader.get(reverse("reports:draft", args=[draft.pk]), {"format": "md", "version": "1"})
     assert "经核实，" not in old.content.decode()
@@ -99,7 +115,7 @@ def test_a_stale_save_is_409_and_keeps_the_users_text(leader, rows, client_for):
 def test_a_changed_figure_is_400_and_nothing_is_saved(leader):
     draft = _open(leader)
     data = _form(draft, 1)
-    data["p1"] = data["p1"].replace("[[3.33%|output_yoy]]", "[[9.99%|output_yoy]]")
+    data["p1"] = data["p1"].replace("【3.33%｜", "【9.99%｜")
     response = leader.post(reverse("reports:draft", args=[draft.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -122,3 +138,20 @@ def test_a_figure_changed_in_the_data_is_highlighted_and_listed(leader, rows):
     assert marked and marked[1] == "3.33%"
     assert 'data-now="6.67%"' in page
     assert 'data-testid="draft-newer-data"' in page  # the annex is the draft's, older
+    # The list and the hover name the figure in words; no key or selector reaches the text.
+    items = re.findall(r'data-testid="stale-item"[^>]*>(.*?)</li>', page, flags=re.S)
+    assert any(i.startswith(("output value YoY: 3.33%", "产值同比: 3.33%")) for i in items)
+    assert not any(re.search(r"[a-z]+_[a-z_]+|selectors", i) for i in items)
+
+
+def test_the_editor_and_the_hovers_show_names_not_keys(leader):
+    """The text boxes hold 【3.33%｜output value YoY】 (产值同比 in Chinese), never a key such as
+    output_yoy; a figure's hover says what it is, the scope, the period and the data's time."""
+    draft = _open(leader)
+    page = leader.get(reverse("reports:draft", args=[draft.pk])).content.decode()
+    boxes = " ".join(re.findall(r"<textarea[^>]*>(.*?)</textarea>", page, flags=re.S))
+    assert "【3.33%｜output value YoY】" in boxes or "【3.33%｜产值同比】" in boxes
+    assert "[[" not in boxes and not re.search(r"[a-z]+_[a-z_]+", boxes)
+    titles = re.findall(r'class="zd-figure"[^>]*title="([^"]*)"', page)
+    assert titles and not any(re.search(r"[a-z]+_[a-z_]+|selectors", t) for t in titles)
+    assert any(t.startswith(("output value YoY · ", "产值同比 · ")) for t in titles)

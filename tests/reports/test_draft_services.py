@@ -44,7 +44,7 @@ def _open(world, who="leader"):
 def _texts(draft) -> list[str]:
     version = selectors.draft_version(None, draft)
     doc = selectors.draft_document(version)
-    return [drafts.editable(b.text) for b in doc.blocks if isinstance(b, Paragraph)]
+    return [drafts.editable(b.text, doc.lang) for b in doc.blocks if isinstance(b, Paragraph)]
 
 
 def test_a_draft_opens_from_the_data_as_version_1(rows):
@@ -114,7 +114,7 @@ def test_a_save_on_an_older_version_is_refused_and_nothing_is_saved(rows):
 def test_a_changed_figure_is_refused_with_the_paragraph_named(rows):
     draft = _open(rows)
     texts = _texts(draft)
-    texts[0] = texts[0].replace("[[3.33%|output_yoy]]", "[[5.00%|output_yoy]]")
+    texts[0] = texts[0].replace("【3.33%｜", "【5.00%｜")
     with pytest.raises(ValidationFailed) as caught:
         services.draft_save(
             actor=rows.users["leader"], draft=draft, expected_version=1, title="T", texts=texts

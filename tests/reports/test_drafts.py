@@ -28,15 +28,17 @@ def english():
 
 
 def test_the_editor_shows_each_figure_as_a_token():
+    # Each figure with its name in words, never its key (an official reads the text box).
     assert (
         drafts.editable(ORIGINAL)
-        == "在产企业 [[47|producing]] 家，产值增加 [[12.78%|output_yoy]]。"
+        == "在产企业 【47｜firms producing】 家，产值增加 【12.78%｜output value YoY】。"
     )
 
 
 def test_an_edit_around_the_tokens_keeps_the_marks():
     done = drafts.edited(
-        "园区在产企业 [[47|producing]] 家，总产值增加 [[12.78%|output_yoy]]。", ORIGINAL
+        "园区在产企业 【47｜firms producing】 家，总产值增加 【12.78%｜output value YoY】。",
+        ORIGINAL,
     )
     assert (
         done.text
@@ -56,12 +58,12 @@ def test_a_whole_token_deleted_is_reported_not_refused():
     [
         (
             "a changed value",
-            "在产企业 [[48|producing]] 家。",
-            "reads 47 in the data; the edit says 48",
+            "在产企业 【48｜firms producing】 家。",
+            "The figure “firms producing” reads 47 in the data; the edit says 48",
         ),
-        ("a broken token", "在产企业 [[47|producing] 家。", "token is broken near"),
-        ("half a token left", "在产企业 47|producing]] 家。", "token is broken near"),
-        ("an invented figure", "在产企业 [[47|firms]] 家。", "names a figure “firms”"),
+        ("a broken token", "在产企业 【47｜firms producing 家。", "figure is broken near"),
+        ("half a token left", "在产企业 47｜firms producing】 家。", "figure is broken near"),
+        ("an invented figure", "在产企业 【47｜firms】 家。", "names a figure “firms”"),
         ("a private-use mark", "在产企业 \ue00047 家。", "invisible mark characters"),
         ("too long", "字" * (drafts.PARAGRAPH_MAX + 1), "characters long"),
     ],
@@ -70,6 +72,53 @@ def test_a_broken_or_changed_figure_is_refused_with_where_and_why(name, typed, s
     with pytest.raises(drafts.EditError) as caught:
         drafts.edited(typed, ORIGINAL)
     assert any(says in m for m in caught.value.messages), caught.value.messages
+
+
+def test_every_figure_key_of_the_sections_has_a_name():
+    """The keys the sections mark (read from their source) and those made per category and
+    level all have a name of their own in reports.figure_names, so no key reaches an official."""
+    import re
+    from pathlib import Path
+
+    from zonedesk.casework.models import Problem
+    from zonedesk.policies.models import PolicyDocument
+    from zonedesk.reports import figure_names, sections
+
+    here = Path(sections.__file__).parent
+    source = "\n".join(p.read_text(encoding="utf-8") for p in here.glob("*.py"))
+    keys = set(
+        re.findall(r'\b(?:count|share|days|never|firms|amount|[a-z_]+)="([a-z][a-z_]+)"', source)
+    )
+    keys |= set(
+        re.findall(
+            r'(?:rate|change|pull|figure|_firms|_problems)\([^()]*(?:\([^()]*\))?[^()]*, "([a-z][a-z_]+)"\)',
+            source,
+        )
+    )
+    keys -= {"difficulties", "liaison", "production", "support"}  # the sections' own keys
+    keys |= {
+        f"{m}_comparable_yoy"
+        for m in ("output_value_wan", "revenue_wan", "employees", "electricity_kwh", "water_t")
+    }
+    keys |= {f"measures_{level}" for level in PolicyDocument.Level.values}
+    keys |= {
+        f"{c}{s}"
+        for c in Problem.Category.values
+        for s in ("_raised", "_firms", "_resolved", "_resolved_share", "_overdue", "_rise", "_days")
+    }
+    assert len(keys) > 80
+    unnamed = sorted(k for k in keys if figure_names.name(k) == "figure")
+    assert unnamed == []
+    # The category and level labels kept in figure_names are the models' own.
+    assert {k: str(v) for k, v in figure_names._CATEGORY.items()} == {
+        k: str(v) for k, v in Problem.Category.choices
+    }
+    assert {k: str(v) for k, v in figure_names._LEVEL.items()} == {
+        k: str(v) for k, v in PolicyDocument.Level.choices
+    }
+    # Names are told apart: no two keys of the table share one.
+    names = [str(v) for v in figure_names.NAMES.values()]
+    assert len(names) == len(set(names))
 
 
 def _document(body) -> Document:

@@ -123,7 +123,9 @@ def test_the_annex_keeps_the_headcount_at_month_end_sums_the_flows_in_officials_
     ]
     rows = {r[0]: r for r in key_figures.rows}
     employment, output = rows["用工（人）"], next(r for r in key_figures.rows if "产值" in r[0])
-    assert employment[4] == employment[1] and employment[5] == employment[3]
+    # …and says so: "6月末 7,983", not a bare number under 1—6月累计 (docs/statistics.md).
+    assert employment[4] in (f"6月末 {employment[1]}", f"end of month 6: {employment[1]}")
+    assert employment[5] == employment[3]
     assert output[4] == "113,220.11" and output[4] != output[1]
     # A zone's electricity and water in the units officials read them in (万千瓦时, 万吨).
     assert {"用电量（万千瓦时）", "用水量（万吨）"} <= set(rows)
@@ -327,21 +329,22 @@ def test_the_liaison_and_support_sections_count_the_rows(world, rows):
         "eligible": "5",
         "notified": "4",
         "notified_rate": "80.00%",
-        "disbursed": "2",
-        "disbursed_wan": "8.00",
+        # firm_a × p2 was paid on 1 August, after the half year: on 30 June it was still owed.
+        "disbursed": "1",
+        "disbursed_wan": "5.00",
         "disbursed_in_period": "1",
         "disbursed_in_period_wan": "5.00",
-        "owed": "2",
-        "owed_firms": "1",
-        "owed_wan": "4.00",
+        "owed": "3",
+        "owed_firms": "2",
+        "owed_wan": "7.00",
     }
     # 下步打算: the overdue problem, the two firms past their plan on 30 June (firm_a: 51 days
-    # since its visit, 45 allowed; firm_a2 never contacted), the two benefits owed.
+    # since its visit, 45 allowed; firm_a2 never contacted), the three benefits owed on 30 June.
     steps = _section(doc, 4)
     assert [figures(b.text) for b in steps] == [
         {"overdue": "1"},
         {"late": "2", "never_contacted": "1"},
-        {"owed": "2", "owed_firms": "1", "owed_wan": "4.00"},
+        {"owed": "3", "owed_firms": "2", "owed_wan": "7.00"},
     ]
     assert [b.lead for b in steps] == ["1.", "2.", "3."]
     # No monthly figures: section 一 is left out and says why; 二 has the two problems. No key

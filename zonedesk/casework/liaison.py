@@ -18,13 +18,13 @@ class LiaisonFacts:
     visits: int  # of them, visits (on site, or the firm came)
     firms_contacted: int
     raised: int  # problems raised in the period
-    resolved: int  # of those, resolved by now
-    overdue: int  # problems waiting on the administration past their time limit, now
+    resolved: int  # of those, resolved by `late_on`
+    overdue: int  # problems waiting on the administration past their time limit on `late_on`
     actions: int  # actions of the firms' own plans due in the period
     actions_done: int
     late: int  # firms past their contact plan at the period's end (or today, if earlier)
     never_contacted: int  # of those, never contacted
-    late_on: dt.date
+    late_on: dt.date  # the day the open items are counted on: the period's end, or today
     as_of: dt.datetime | None  # the newest row read
 
     @property

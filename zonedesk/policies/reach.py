@@ -23,7 +23,7 @@ class SupportFacts:
     eligible: int  # eligible pairs
     notified: int  # of them, the firm has been told (一条不漏)
     done: int  # received or declined by the firm (应享尽享)
-    disbursed: int  # received, to date
+    disbursed: int  # received, by the period's end
     disbursed_wan: Decimal
     disbursed_in_period: int  # received within the period
     disbursed_in_period_wan: Decimal

@@ -13,7 +13,9 @@ them and `runs()` splits a text into (text, key) pieces for a renderer.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from zonedesk.core.report_periods import parse as parse_period
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(f"{START}([^{SEP}{END}]*){SEP}([^{END}]*){END}")
@@ -114,6 +116,17 @@ class Document:
     omitted: tuple[Omitted, ...] = ()
     lang: str = "zh-hans"
     meta: dict[str, str] = field(default_factory=dict)  # zone/area code, period code, …
+
+    @property
+    def counted_on(self) -> date | None:
+        """The one day the open items are counted on (problems open, overdue or resolved,
+        benefits told, received or owed, firms past their contact plan): the period's last day,
+        or the document's date when the period is not over (reports.summary_data)."""
+        try:
+            last = parse_period(self.meta["period"]).last
+        except (KeyError, ValueError):
+            return None
+        return min(self.dated, last.shift(1).first_day - timedelta(days=1))
 
 
 _DIGITS = "零一二三四五六七八九"

@@ -1,6 +1,6 @@
 """Drafts of the work summary, as plain data: a `Document` to JSON and back, a paragraph's text as
-the official edits it (every figure a token `[[12.78%|output_yoy]]`), and the figures of a draft
-that no longer match the data.
+the official edits it (every figure a token with its name in words, `【12.78%｜产值同比】`), and the
+figures of a draft that no longer match the data.
 
 Nothing here reads the database: the services store what `dump_*` gives, and the selectors rebuild
 the document with `load_*`.
@@ -13,9 +13,11 @@ token is allowed (the number is then gone, or typed as plain, unmarked text) and
 """
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.reports.document import (
@@ -33,12 +35,15 @@ from zonedesk.reports.document import (
     figure,
     runs,
 )
+from zonedesk.reports.figure_names import name as figure_name
 
 # At most this many characters in one edited paragraph (the longest generated ones are ~600).
 PARAGRAPH_MAX = 4000
 TITLE_MAX = 200
 
-_TOKEN = re.compile(r"\[\[([^\[\]|\n]*)\|([A-Za-z0-9_]+)\]\]")
+# 【value｜name】: the name is the figure's (reports.figure_names), never its key.
+OPEN, BAR, CLOSE = "【", "｜", "】"
+_TOKEN = re.compile(r"【([^【】｜\n]*)｜([^【】｜\n]+)】")
 
 
 # --- a Document as JSON ----------------------------------------------------------------------------
@@ -154,9 +159,19 @@ def load_document(frame: dict, title: str, blocks: list[dict]) -> Document:
 # --- the editor's text ---------------------------------------------------------------------------
 
 
-def editable(text: str) -> str:
-    """A marked text as the editor shows it: each figure as [[shown|key]]."""
-    return "".join(f"[[{shown}|{key}]]" if key else shown for shown, key in runs(text))
+def _names(lang: str | None):
+    """The figures' names in the draft's language (`lang`: a document's, e.g. zh-hans), so
+    that the names shown and the names read back are the same whoever edits."""
+    return translation.override(lang) if lang else nullcontext()
+
+
+def editable(text: str, lang: str | None = None) -> str:
+    """A marked text as the editor shows it: each figure as 【shown｜its name】."""
+    with _names(lang):
+        return "".join(
+            f"{OPEN}{shown}{BAR}{figure_name(key)}{CLOSE}" if key else shown
+            for shown, key in runs(text)
+        )
 
 
 @dataclass(frozen=True)
@@ -177,7 +192,7 @@ def _near(text: str, at: int) -> str:
     return text[max(0, at - 12) : at + 12].replace("\n", " ")
 
 
-def edited(new: str, original: str) -> Edited:
+def edited(new: str, original: str, lang: str | None = None) -> Edited:
     """The user's text of a paragraph whose stored text is `original` (marked), marked again.
     EditError when a token is broken, names a figure the paragraph does not have, or changes a
     figure's value."""
@@ -189,44 +204,49 @@ def edited(new: str, original: str) -> Edited:
             _("The paragraph is %(n)d characters long; at most %(max)d are kept.")
             % {"n": len(new), "max": PARAGRAPH_MAX}
         )
-    known: dict[str, set[str]] = {}
-    for shown, key in runs(original):
-        if key:
-            known.setdefault(key, set()).add(shown)
+    known: dict[str, dict[str, set[str]]] = {}  # name -> key -> the values it shows
+    with _names(lang):
+        for shown, key in runs(original):
+            if key:
+                known.setdefault(figure_name(key), {}).setdefault(key, set()).add(shown)
     out, at, kept = [], 0, set()
     for m in _TOKEN.finditer(new):
         out.append(new[at : m.start()])
-        shown, key = m.group(1), m.group(2)
-        if key not in known:
+        shown, called = m.group(1), m.group(2).strip()
+        keys = known.get(called, {})
+        key = next((k for k, values in keys.items() if shown in values), None)
+        if not keys:
             errors.append(
                 _(
-                    "“%(token)s” names a figure “%(key)s” this paragraph does not have: a figure "
-                    "cannot be moved or invented. Delete the token, or write the number as plain text."
+                    "“%(token)s” names a figure “%(name)s” this paragraph does not have: a figure "
+                    "cannot be moved or invented. Delete the marked figure, or write the number "
+                    "as plain text."
                 )
-                % {"token": m.group(0), "key": key}
+                % {"token": m.group(0), "name": called}
             )
-        elif shown not in known[key]:
+        elif key is None:
+            values = sorted(v for vs in keys.values() for v in vs)
             errors.append(
                 _(
-                    "The figure “%(key)s” reads %(value)s in the data; the edit says %(shown)s. A "
-                    "marked figure keeps its value: put it back, or delete the whole token and "
+                    "The figure “%(name)s” reads %(value)s in the data; the edit says %(shown)s. A "
+                    "marked figure keeps its value: put it back, or delete the whole 【…｜…】 and "
                     "write the number as plain text."
                 )
-                % {"key": key, "value": " / ".join(sorted(known[key])), "shown": shown}
+                % {"name": called, "value": " / ".join(values), "shown": shown}
             )
         else:
             kept.add(key)
-        out.append(figure(shown, key))
+            out.append(figure(shown, key))
         at = m.end()
     rest = new[at:]
     out.append(rest)
     leftover = _TOKEN.sub("", new)
-    for bracket in ("[[", "]]"):
+    for bracket in (OPEN, CLOSE):
         found = leftover.find(bracket)
         if found >= 0:
             errors.append(
                 _(
-                    "A figure's token is broken near “%(near)s”: keep [[value|name]] whole, or "
+                    "A marked figure is broken near “%(near)s”: keep 【value｜name】 whole, or "
                     "delete all of it."
                 )
                 % {"near": _near(leftover, found)}
@@ -234,7 +254,7 @@ def edited(new: str, original: str) -> Edited:
             break
     if errors:
         raise EditError(errors)
-    removed = tuple(sorted(k for k in known if k not in kept))
+    removed = tuple(sorted(k for keys in known.values() for k in keys if k not in kept))
     return Edited("".join(out), removed)
 
 
@@ -251,6 +271,11 @@ class StaleFigure:
     now: str  # in the data today ("" when the data has no such figure any more)
     scope: str
     period: str
+
+    @property
+    def name(self) -> str:
+        """The figure's name in words (the page shows it, never the key)."""
+        return figure_name(self.key)
 
 
 def current_figures(doc: Document) -> dict[tuple[str, str], set[str]]:

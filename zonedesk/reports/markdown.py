@@ -8,6 +8,14 @@ from django.utils.translation import gettext as _
 from zonedesk.reports.document import Document, Heading, Paragraph, Table, number, numbered, plain
 
 
+def counted_text(day) -> str:
+    """The summary's one rule for its open items, said at its end."""
+    return _(
+        "Open, overdue and resolved problems, and benefits made known, received and owed, are "
+        "counted as they stood on %(day)s."
+    ) % {"day": date_format(day, "DATE_FORMAT")}
+
+
 def _cell(text: str) -> str:
     return plain(str(text)).replace("|", "\\|").replace("\n", " ")
 
@@ -57,4 +65,6 @@ def render(doc: Document) -> str:
                 % {"time": date_format(timezone.localtime(doc.as_of), "DATETIME_FORMAT")},
                 "",
             ]
+        if doc.counted_on:
+            lines += [counted_text(doc.counted_on), ""]
         return "\n".join(lines).rstrip() + "\n"

@@ -146,7 +146,7 @@ def draft_save(
         text = text.replace("\r\n", "\n").strip()
         try:
             validate_text(text)
-            done = drafts.edited(text, old.text)
+            done = drafts.edited(text, old.text, draft.frame.get("lang"))
         except drafts.EditError as exc:
             errors[f"p{n}"] = [
                 _("Paragraph %(n)d: %(message)s") % {"n": n, "message": m} for m in exc.messages

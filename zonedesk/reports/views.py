@@ -2,6 +2,9 @@
 every figure says where it comes from, the sections left out and why, and the downloads
 (Markdown; .docx and PDF once reports.render is installed)."""
 
+import re
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -14,7 +17,6 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from zonedesk.core.context_processors import MODULES
 from zonedesk.core.errors import NotFound
 from zonedesk.core.period import Period
 from zonedesk.core.report_periods import ReportPeriod, parse
@@ -26,6 +28,8 @@ from zonedesk.reports import selectors, summary
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph, Table, number, numbered, runs
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
+from zonedesk.reports.figure_names import name as figure_name
+from zonedesk.reports.markdown import counted_text
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -80,21 +84,20 @@ def _period(request, scope) -> ReportPeriod:
     return _default_period(request, scope)
 
 
-def _module(selector: str) -> str:
-    """The module a figure is read from, in the menu's words ("monitoring.selectors.status" ->
-    生产监测): the tooltip speaks to officials, not in the code's names."""
-    labels = {key: label for key, label, _url in MODULES}
-    return str(labels.get(selector.split(".", 1)[0], _("Work summary")))
-
-
-def _tooltip(source) -> str:
+def _tooltip(source, key: str) -> str:
+    """What a figure is and where it comes from, in words: its name, the scope, the period and
+    when the rows it reads were stored (the selector stays in the page's data, not its text)."""
     when = date_format(timezone.localtime(source.as_of), "DATETIME_FORMAT") if source.as_of else "—"
-    said = _("Figures as of %(time)s.") % {"time": when}
-    return " · ".join((_module(source.selector), source.scope, source.period, said))
+    return _("%(name)s · %(scope)s · %(period)s · data as of %(when)s") % {
+        "name": figure_name(key),
+        "scope": source.scope,
+        "period": source.period,
+        "when": when,
+    }
 
 
 def _figure_html(shown: str, key: str, source, stale: dict) -> str:
-    said = _tooltip(source) if source else ""
+    said = _tooltip(source, key) if source else figure_name(key)
     now = stale.get((source.selector, key, shown)) if source else None
     if now is None:
         return format_html(
@@ -155,12 +158,22 @@ def _preview(blocks, lang: str, stale: dict | None = None) -> list[dict]:
     return out
 
 
-def _download(doc, fmt: str, scope, period) -> HttpResponse:
-    content = render_as(doc, fmt)
+def attachment(content, fmt: str, name: str, fallback: str) -> HttpResponse:
+    """A download named `name`.`fmt` in the document's words (演示经开区2020年上半年工作总结.pdf,
+    as the other downloads are named), with an ASCII `fallback` for clients that do not read
+    RFC 6266's filename*."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    name = f"summary-{scope.code}-{period.code}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # A title is typed by users in a draft: nothing that would make a path or break the header.
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', " ", name).strip(" .") or fallback
+    response["Content-Disposition"] = (
+        f'attachment; filename="{fallback}.{fmt}"; '
+        f"filename*=UTF-8''{quote(f'{safe[:120]}.{fmt}')}"
+    )
     return response
+
+
+def _download(doc, fmt: str, scope, period) -> HttpResponse:
+    return attachment(render_as(doc, fmt), fmt, doc.title, f"summary-{scope.code}-{period.code}")
 
 
 @login_required
@@ -207,6 +220,7 @@ def summary_page(request):
         "scopes": _scope_choices(request.user),
         "blocks": _preview(doc.blocks, doc.lang),
         "annex": _preview(doc.annex, doc.lang),
+        "counted": counted_text(doc.counted_on) if doc.counted_on else "",
         "formats": FORMATS,
         "can_draft": can_draft(request.user),
         "draft": selectors.draft_find(request.user, scope, period=period.code, lang=lang),

@@ -5,19 +5,22 @@ with the figures the data no longer gives highlighted and listed, and export it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zonedesk.core.errors import NotFound, StaleVersion, ValidationFailed
+from zonedesk.core.report_periods import parse
 from zonedesk.core.views import found
 from zonedesk.reports import drafts, selectors, services
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Heading, Paragraph
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
-from zonedesk.reports.views import CONTENT_TYPES, _preview
+from zonedesk.reports.figure_names import name as figure_name
+from zonedesk.reports.markdown import counted_text
+from zonedesk.reports.views import _preview, attachment
 
 
 @login_required
@@ -48,7 +51,15 @@ def draft_open(request):
     return redirect("reports:draft", pk=draft.pk)
 
 
-def _editor(blocks) -> list[dict]:
+def _period_label(code: str) -> str:
+    """The draft's period in words (2020年上半年), not its code (2020-H1)."""
+    try:
+        return str(parse(code).label)
+    except ValueError:
+        return code
+
+
+def _editor(blocks, lang: str) -> list[dict]:
     """The body as the editor shows it: headings for orientation, a text box per paragraph."""
     rows, n = [], 0
     for block in blocks:
@@ -61,7 +72,7 @@ def _editor(blocks) -> list[dict]:
                     "kind": "paragraph",
                     "name": f"p{n}",
                     "number": n,
-                    "text": drafts.editable(block.text),
+                    "text": drafts.editable(block.text, lang),
                 }
             )
     return rows
@@ -105,7 +116,9 @@ def draft_page(request, pk: int):
             said = _("Saved as version %(n)d.") % {"n": saved.number}
             if saved.removed:
                 said += " " + _("Figures deleted from the text: %(keys)s.") % {
-                    "keys": ", ".join(saved.removed)
+                    "keys": pgettext("between figure names", ", ").join(
+                        dict.fromkeys(figure_name(k) for k in saved.removed)
+                    )
                 }
             messages.success(request, said)
             return redirect("reports:draft", pk=draft.pk)
@@ -121,16 +134,16 @@ def draft_page(request, pk: int):
         except RendererMissing as exc:
             messages.error(request, str(exc))
         else:
-            response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-            name = f"summary-draft-{draft.pk}-v{shown.number}.{fmt}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+            name = _("%(title)s (version %(n)d)") % {"title": shown.title, "n": shown.number}
+            return attachment(content, fmt, name, f"summary-draft-{draft.pk}-v{shown.number}")
     checked = selectors.draft_checked(request.user, shown)
     stale = {(s.selector, s.key, s.shown): s.now for s in checked.stale}
-    rows = _editor(selectors.draft_document(latest).blocks)
+    editing = selectors.draft_document(latest)
+    rows = _editor(editing.blocks, editing.lang)
     context = {
         "draft": draft,
         "scope_label": draft.zone.name if draft.zone_id else draft.area.name,
+        "period_label": _period_label(draft.period),
         "shown": shown,
         "latest": latest,
         "doc": checked.document,
@@ -142,6 +155,7 @@ def draft_page(request, pk: int):
         else None,
         "blocks": _preview(checked.document.blocks, checked.document.lang, stale),
         "annex": _preview(checked.document.annex, checked.document.lang),
+        "counted": counted_text(checked.document.counted_on) if checked.document.counted_on else "",
         "versions": selectors.draft_versions(request.user, draft),
         "editor": _with_texts(rows, posted) if posted and status != 409 else rows,
         "mine": list(posted.values()) if posted and status == 409 else None,

@@ -64,6 +64,8 @@ def full_body_pages(pdf):
             sized
             and all("FandolFang" in c["fontname"] or c["size"] < 15 for c in sized)
             and not page.curves
+            # not the page the closing notes (as-of time, counting day) ran over to
+            and len(lines_of(body_chars(page))) > 3
         ):
             out.append(page)
     return out
@@ -79,6 +81,13 @@ def test_pages_are_a4(pdf):
 HANGING = set("，。、；：！？）”’》")
 
 
+def hangs(c) -> bool:
+    """A line-end punctuation mark past the block's right edge (left-aligned lines are not
+    squeezed, so it starts where the line's last character ends, at most a pitch before the
+    edge, instead of exactly at it)."""
+    return c["text"] in HANGING and c["x1"] > RIGHT + TOL
+
+
 def test_text_stays_in_the_block(pdf):
     """Every character inside the block, except a line-end punctuation mark that hangs past the
     right edge (Word's default, 允许标点溢出边界, which LibreOffice follows too)."""
@@ -87,14 +96,17 @@ def test_text_stays_in_the_block(pdf):
         for c in page.chars:
             if c["top"] > BOTTOM + 3 * MM:  # the page number, checked below
                 continue
-            if c["text"] in HANGING and c["x0"] >= RIGHT - 0.5:
+            if hangs(c):
                 hung += 1
                 continue
             assert c["x0"] >= LEFT - TOL, (page.page_number, c["text"], c["x0"])
             assert c["x1"] <= RIGHT + TOL, (page.page_number, c["text"], c["x1"])
             assert c["top"] >= TOP - TOL, (page.page_number, c["text"], c["top"])
             assert c["bottom"] <= BOTTOM + TOL, (page.page_number, c["text"], c["bottom"])
-    assert hung < 10
+    # Left-aligned lines are not squeezed to pull a closing mark back inside, so a line whose
+    # 29th character is a mark hangs it (19 in the sample; justified, LibreOffice had kept most
+    # inside by spreading or squeezing the line).
+    assert hung < 30
 
 
 def test_a_full_body_page_has_22_lines_of_28_characters_filling_the_block(pdf):
@@ -131,14 +143,14 @@ def test_a_full_body_page_has_22_lines_of_28_characters_filling_the_block(pdf):
         assert len(cjk_lines) >= 10
         for ln in cjk_lines:
             xs = sorted(
-                (c for c in ln if not (c["text"] in HANGING and c["x0"] >= RIGHT - 0.5)),
+                (c for c in ln if not hangs(c)),
                 key=lambda c: c["x0"],
             )
             if xs[0]["x0"] < LEFT + 2 * MM:
-                assert len(ln) == 28, "".join(c["text"] for c in xs)
+                assert len(xs) == 28, "".join(c["text"] for c in xs)
                 assert xs[0]["x0"] == pytest.approx(LEFT, abs=TOL)
             else:
-                assert len(ln) == 26 and xs[0]["x0"] == pytest.approx(
+                assert len(xs) == 26 and xs[0]["x0"] == pytest.approx(
                     LEFT + 2 * 156 / 28 * MM, abs=TOL
                 )
             assert xs[-1]["x1"] == pytest.approx(RIGHT, abs=TOL)
@@ -271,3 +283,38 @@ def test_speed_of_a_zone_sized_document(rendered, record_property):
         f"docx+pdf of a {len(pdfplumber.open(io.BytesIO(rendered[0])).pages)}-page summary: {took:.2f} s"
     )
     assert took < 30
+
+
+def test_no_body_line_is_spread_out(pdf):
+    """Body text is not justified character by character: on every body line two neighbouring
+    Chinese characters sit one pitch apart (156 mm / 28), however short the line ("不 含 新 开
+    工 企 业" was a line before a number that went whole to the next line, spread to fill)."""
+    pitch = 156 * MM / 28
+    checked = 0
+    for page in pdf.pages:
+        for ln in lines_of(body_chars(page)):
+            xs = sorted(ln, key=lambda c: c["x0"])
+            for a, b in itertools.pairwise(xs):
+                if ord(a["text"]) > 0x2E80 and ord(b["text"]) > 0x2E80 and not hangs(b):
+                    assert b["x0"] - a["x0"] == pytest.approx(pitch, abs=0.3), (
+                        page.page_number,
+                        "".join(c["text"] for c in xs),
+                    )
+                    checked += 1
+    assert checked > 500
+
+
+def test_a_long_title_breaks_after_the_issuer_not_inside_a_word():
+    """演示经济技术开发区（合成数据）2020年上半年工作总结 is wider than a line of the 二号 title
+    (20 characters): it breaks after the issuer, "2020年上半年工作总结" whole on the second line
+    (it broke as "…2020年上 / 半年工作总结")."""
+    from dataclasses import replace
+
+    issuer = "演示经济技术开发区（合成数据）"
+    doc = replace(sample_document(pages=1), title=f"{issuer}2020年上半年工作总结", issuer=issuer)
+    with pdfplumber.open(io.BytesIO(render_pdf.render(doc))) as p:
+        big = [c for c in p.pages[0].chars if c["size"] > 20]
+        lines = [
+            "".join(c["text"] for c in sorted(ln, key=lambda c: c["x0"])) for ln in lines_of(big)
+        ]
+    assert lines == [issuer, "2020年上半年工作总结"]

@@ -8,12 +8,16 @@ import datetime as dt
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from zonedesk.casework import flows
 from zonedesk.casework.liaison import LiaisonFacts
 from zonedesk.casework.models import Contact, ContactPlan, PlanAction
 from zonedesk.casework.selectors.contacts import late_firms
 from zonedesk.casework.selectors.overview import _bounds
-from zonedesk.casework.selectors.problems import UNIT_READERS, problem_scope
+from zonedesk.casework.selectors.problems import (
+    UNIT_READERS,
+    _day_after,
+    overdue_on,
+    problem_scope,
+)
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
@@ -25,7 +29,8 @@ def liaison(
     user, *, zones, first: Period, last: Period, today: dt.date | None = None
 ) -> LiaisonFacts | None:
     """The liaison work of the zones (each one the user's) from `first` to `last`; None when
-    the user is not staff of the unit or a zone is not theirs."""
+    the user is not staff of the unit or a zone is not theirs. What is resolved, overdue or
+    late is counted as it stood at the period's end (`today`, if that is earlier)."""
     if not is_active(user) or not (user.is_superuser or user.has_role(*UNIT_READERS)):
         return None
     ids = sorted({z.pk for z in zones})
@@ -52,10 +57,11 @@ def liaison(
         firms=Count("enterprise", distinct=True),
     )
     problems = problem_scope(user).filter(enterprise__zone__in=ids)
+    # Resolved and overdue as they stood at the period's end (today, if earlier), not now.
     raised = problems.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        n=Count("id"), resolved=Count("id", filter=Q(resolved_at__isnull=False))
+        n=Count("id"), resolved=Count("id", filter=Q(resolved_at__lt=_day_after(on)))
     )
-    overdue = problems.filter(status__in=flows.OPEN, due_at__lt=today).count()
+    overdue = len(overdue_on(problems, on))
     actions = PlanAction.objects.filter(
         enterprise__in=firms, due_on__gte=first.first_day, due_on__lte=on
     ).aggregate(n=Count("id"), done=Count("id", filter=Q(status=PlanAction.Status.DONE)))

@@ -11,7 +11,12 @@ from django.utils import timezone
 from zonedesk.casework import difficulties as difficulties_text
 from zonedesk.casework import flows
 from zonedesk.casework.models import Problem
-from zonedesk.casework.selectors.problems import UNIT_READERS, problem_scope
+from zonedesk.casework.selectors.problems import (
+    UNIT_READERS,
+    _day_after,
+    problem_scope,
+    states_on,
+)
 from zonedesk.casework.workdays import calendar_scope, work_calendar
 from zonedesk.core.period import Period
 from zonedesk.org.access import is_active
@@ -146,6 +151,7 @@ SEVERITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
 _DIFFICULTY_FIELDS = (
+    "id",
     "category",
     "enterprise_id",
     "enterprise__name",
@@ -211,23 +217,27 @@ def difficulties(
     (months), by category: firms affected, problems, resolved and how fast, overdue, two
     examples in the firms' words (the most severe; without the firm's name where it asked), the
     change on the period before, and the satisfaction. None when a zone is not the user's
-    (staff of the unit only)."""
+    (staff of the unit only). Resolved and overdue count as at the period's end (`today`, if
+    that is earlier)."""
     if not is_active(user) or not (user.is_superuser or user.has_role(*UNIT_READERS)):
         return None
     ids = sorted({z.pk for z in ([zone] if zone is not None else zones)})
     if not ids or zone_list(user).filter(pk__in=ids).count() != len(ids):
         return None
-    today = today or timezone.localdate()
+    # Resolved and overdue as they stood at the period's end (today, if earlier), not now.
+    today = min(today or timezone.localdate(), last.shift(1).first_day - dt.timedelta(days=1))
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     start, _ = _bounds(first)
     _, end = _bounds(last)
     before, _ = _bounds(first.shift(-months))
     scope = problem_scope(user).filter(enterprise__zone__in=ids)
-    rows = list(
-        scope.filter(created_at__gte=start, created_at__lt=end)
-        .values(*_DIFFICULTY_FIELDS)
-        .order_by("created_at", "id")
-    )
+    found = scope.filter(created_at__gte=start, created_at__lt=end)
+    rows = list(found.values(*_DIFFICULTY_FIELDS).order_by("created_at", "id"))
+    then, cutoff = states_on(found, today), _day_after(today)
+    for r in rows:
+        r["status"], r["due_at"] = then.get(r["id"], (r["status"], r["due_at"]))
+        if r["resolved_at"] is not None and r["resolved_at"] >= cutoff:
+            r["resolved_at"] = r["satisfaction"] = None
     previous = dict(
         scope.filter(created_at__gte=before, created_at__lt=start)
         .values_list("category")

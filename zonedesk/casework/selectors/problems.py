@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Case, F, Max, Q, QuerySet, Value, Whe
 from django.utils import timezone
 
 from zonedesk.casework import flows
-from zonedesk.casework.models import Problem
+from zonedesk.casework.models import Problem, ProblemEvent
 from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.access import MANAGER_ROLES, is_active
 from zonedesk.org.models import Role
@@ -85,6 +85,48 @@ def problems_as_of(user, *, zones):
     """When the newest change to a problem of the zones' firms the user sees was made."""
     found = problem_scope(user).filter(enterprise__zone__in=[z.pk for z in zones])
     return found.aggregate(t=Max("updated_at"))["t"]
+
+
+def _day_after(on: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time()))
+
+
+def states_on(qs: QuerySet[Problem], on: dt.date) -> dict[int, tuple[str, dt.date | None]]:
+    """Each problem of `qs` raised by the end of the day `on`: its status and its current
+    step's due date as they stood at that day's end, replayed from its events (each step
+    records its new status, and a changed deadline as `due_to`). A problem without an event by
+    then (made or changed outside the services) keeps its stored status and due date."""
+    cutoff = _day_after(on)
+    out = {
+        pk: (status, due)
+        for pk, status, due in qs.filter(created_at__lt=cutoff).values_list(
+            "id", "status", "due_at"
+        )
+    }
+    if not out:
+        return {}
+    steps = (
+        ProblemEvent.objects.filter(problem_id__in=out, at__lt=cutoff)
+        .order_by("at", "id")
+        .values_list("problem_id", "to_state", "payload")
+    )
+    replayed: dict[int, tuple[str, dt.date | None]] = {}
+    for pk, to_state, payload in steps:
+        due = replayed.get(pk, (None, None))[1]
+        if "due_to" in (payload or {}):
+            due = dt.date.fromisoformat(payload["due_to"]) if payload["due_to"] else None
+        replayed[pk] = (to_state, due)
+    return out | replayed
+
+
+def overdue_on(qs: QuerySet[Problem], on: dt.date) -> set[int]:
+    """The problems of `qs` that waited on the administration past their deadline at the end
+    of the day `on` (as `flows.is_overdue` judges today), from their events."""
+    return {
+        pk
+        for pk, (status, due) in states_on(qs, on).items()
+        if status in flows.OPEN and due is not None and due < on
+    }
 
 
 def overdue_first(qs: QuerySet[Problem], today: dt.date) -> QuerySet[Problem]:

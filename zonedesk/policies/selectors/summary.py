@@ -5,17 +5,19 @@ still owed)."""
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from zonedesk.core.period import Period
 from zonedesk.org.selectors import zone_list
+from zonedesk.policies import asof
 from zonedesk.policies.models import Entitlement, EntitlementEvent, Measure, PolicyDocument
 from zonedesk.policies.reach import LevelCount, SupportFacts
 from zonedesk.policies.selectors.entitlements import (
     DONE,
     OPEN,
     REACHED,
-    actionable,
     entitlement_scope,
 )
 from zonedesk.policies.selectors.library import _covering_zone
@@ -23,7 +25,8 @@ from zonedesk.policies.selectors.library import _covering_zone
 
 def support(user, *, zones, first: Period, last: Period) -> SupportFacts | None:
     """The measures covering the zones in force at some time from `first` to `last`, and the
-    eligible pairs of the zones' firms the user sees; None when a zone is not the user's."""
+    eligible pairs of the zones' firms the user sees, each where it stood at the period's end
+    (told, received, still owed: from its steps by then); None when a zone is not the user's."""
     ids = sorted({z.pk for z in zones})
     if not ids or zone_list(user).filter(pk__in=ids).count() != len(ids):
         return None
@@ -45,17 +48,47 @@ def support(user, *, zones, first: Period, last: Period) -> SupportFacts | None:
         for level, label in PolicyDocument.Level.choices
         if level in found
     )
-    pairs = entitlement_scope(user).filter(
-        enterprise__zone__in=ids, decision=Entitlement.Decision.ELIGIBLE
+    # Where each benefit stood at the period's end: its last step by then (its events), not
+    # its state today; else where its first step started from. One without any step (made
+    # outside the services) keeps its stored state, but if paid after the period it was at most
+    # approved at its end.
+    cutoff = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    last_step = EntitlementEvent.objects.filter(entitlement=OuterRef("pk"), at__lt=cutoff).order_by(
+        "-at", "-id"
     )
-    disbursed = Q(state=Entitlement.State.DISBURSED)
+    # Its steps all came later: where the first of them started from.
+    first_step = EntitlementEvent.objects.filter(
+        entitlement=OuterRef("pk"), from_state__gt=""
+    ).order_by("at", "id")
+    pairs = (
+        entitlement_scope(user)
+        .filter(enterprise__zone__in=ids, decision=Entitlement.Decision.ELIGIBLE)
+        .annotate(
+            then=Coalesce(
+                Subquery(last_step.values("to_state")[:1]),
+                Subquery(first_step.values("from_state")[:1]),
+                Case(
+                    When(
+                        state=Entitlement.State.DISBURSED,
+                        disbursed_on__gt=end,
+                        then=Value(Entitlement.State.APPROVED),
+                    ),
+                    default=F("state"),
+                ),
+            )
+        )
+    )
+    disbursed = Q(then=Entitlement.State.DISBURSED)
     in_period = disbursed & Q(disbursed_on__gte=start, disbursed_on__lte=end)
-    owed = Q(state__in=OPEN) & actionable()
+    # Still owed then: an identified one only while its measure was in force (as `actionable`).
+    owed = Q(then__in=OPEN) & (
+        ~Q(then=Entitlement.State.IDENTIFIED) | asof.in_force_q(end, "measure__document__")
+    )
     counted = pairs.aggregate(
         firms=Count("enterprise", distinct=True),
         eligible=Count("id"),
-        notified=Count("id", filter=Q(state__in=REACHED)),
-        done=Count("id", filter=Q(state__in=DONE)),
+        notified=Count("id", filter=Q(then__in=REACHED)),
+        done=Count("id", filter=Q(then__in=DONE)),
         paid=Count("id", filter=disbursed),
         paid_wan=Sum("disbursed_wan", filter=disbursed),
         in_period=Count("id", filter=in_period),

@@ -10,6 +10,7 @@ fallback (`asvg:svgBlip`, as Word 2016+ stores them; older readers show the PNG)
 
 import functools
 import io
+import unicodedata
 from datetime import UTC, date, datetime
 
 import resvg_py
@@ -28,7 +29,9 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
 from zonedesk.reports import document as d
+from zonedesk.reports.markdown import counted_text
 from zonedesk.reports.render import (
+    BLOCK_W_MM,
     BODY_PT,
     BOTTOM_MM,
     CHARS,
@@ -194,6 +197,33 @@ def _blank_png() -> bytes:
     )
 
 
+def _width(text: str) -> float:
+    """In full-width characters: a Chinese character 1, a digit or Latin letter ½."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+# Full-width characters of the 二号 title on one line of the 156 mm block (20).
+TITLE_CHARS = int(BLOCK_W_MM / (TITLE_PT * 25.4 / 72))
+
+
+def title_lines(title: str, issuer: str, chars: int = TITLE_CHARS) -> list[str]:
+    """The title in lines that break where its words do (GB/T 9704-2012 7.3.3: a title of
+    several lines keeps words and meaning whole): after the issuer ("演示经开区" /
+    "2020年上半年工作总结"), else before 工作总结; one line when it fits. Left to the layout
+    (one line) when neither break fits."""
+    if _width(title) <= chars:
+        return [title]
+    if issuer and title.startswith(issuer):
+        rest = title[len(issuer) :]
+        if rest and _width(issuer) <= chars and _width(rest) <= chars:
+            return [issuer, rest]
+    for tail in ("工作总结", "总结", "work summary"):
+        at = title.rfind(tail)
+        if at > 0 and _width(title[:at]) <= chars:
+            return [title[:at].rstrip(), title[at:]]
+    return [title]
+
+
 class _Writer:
     def __init__(self, doc: d.Document, *, for_pdf: bool = False):
         self.doc = doc
@@ -296,14 +326,20 @@ class _Writer:
             if not rf.attrib:
                 rf.getparent().remove(rf)
 
-        body = _ppr(first_chars=2, line=self.pitch)
+        # Body text and headings start at the left: the condensed pitch makes a full line of
+        # Chinese exactly 28 characters to the right edge (GB/T 9704's grid), and a line that
+        # a number ("4.48%", which does not break) left short stays short instead of being
+        # spread out character by character ("不 含 新 开 工 企 业"), as justifying did.
+        body = _ppr(align="left", first_chars=2, line=self.pitch)
         self._style("Normal", _rpr(FANG, BODY_PT), body)
         self._style("Title", _rpr(TITLE, TITLE_PT), _ppr(align="center", line=self.pitch))
         for level, face in HEADING_FACES.items():
             self._style(
                 f"Heading {level}",
                 _rpr(face, BODY_PT),
-                _ppr(first_chars=2, line=self.pitch, keep_next=True, outline=level - 1),
+                _ppr(
+                    align="left", first_chars=2, line=self.pitch, keep_next=True, outline=level - 1
+                ),
             )
         right = _ppr(align="right", line=self.pitch)
         self._style(STYLE_ISSUER, _rpr(FANG, BODY_PT), right, new=True)
@@ -454,7 +490,11 @@ class _Writer:
         return p
 
     def _title(self):
-        self._para("Title", d.plain(self.doc.title))
+        p = self._para("Title", "")
+        for i, line in enumerate(title_lines(d.plain(self.doc.title), self.doc.issuer)):
+            if i:
+                p.add_run().add_break()
+            p.add_run(line)
         self._para(STYLE_NORMAL, "")  # 标题下空一行
 
     def _block(self, block: d.Block, numberer: Numberer):
@@ -596,6 +636,8 @@ class _Writer:
             # 附注: the data's as-of time, in brackets, two characters in, below the date.
             note = _("(Figures as of %(when)s.)") % {"when": as_of_text(self.doc.as_of, self.lang)}
             self._para(STYLE_NOTE, note)
+        if self.doc.counted_on:
+            self._para(STYLE_NOTE, _("(%(rule)s)") % {"rule": counted_text(self.doc.counted_on)})
 
     def _annex(self):
         """附件 on a new page: "附件" in 黑体 at the top left, its title centred, then the blocks

@@ -475,15 +475,21 @@ def annex(found: Found) -> list[Block]:
         else:
             shown = _amount
         # A stock (the month-end headcount) is not added up over months: its months 1–t are
-        # its value at the end of month t (docs/statistics.md).
+        # its value at the end of month t, and the cell says so (docs/statistics.md; the
+        # dashboard's workbook says "2020年6月末数").
         stock = measure in STOCKS
+        month_end = pgettext("summary annex, a stock's value", "end of month %(month)d: %(value)s")
         rows.append(
             (
                 str(label),
                 shown(a.current),
                 shown(a.last_year),
                 _yoy(a.yoy),
-                shown(a.current) if stock else shown(ytd.current) if ytd else "—",
+                month_end % {"month": p.facts.period.month, "value": shown(a.current)}
+                if stock
+                else shown(ytd.current)
+                if ytd
+                else "—",
                 _yoy(a.yoy) if stock else _yoy(ytd.yoy) if ytd else "—",
             )
         )

@@ -1,0 +1,139 @@
+"""The name of every figure the work summary marks, in words for officials: the draft editor's
+tokens (【47｜在产企业数】), its refusals and the preview's hovers say it instead of the figure's key
+(`producing`). One table, translated; a key made per category or issuing level
+(`finance_overdue`, `measures_province`) is named from that category's or level's own label.
+
+A key not in the table (a section added later without its name here) is named "figure":
+tests/reports/test_figure_names.py checks that every key the demo's summary marks has a name."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+NAMES = {
+    "producing": pgettext_lazy("figure name", "firms producing"),
+    "newly_above": pgettext_lazy("figure name", "firms newly above designated size"),
+    "reporting": pgettext_lazy("figure name", "firms that reported"),
+    "expected": pgettext_lazy("figure name", "firms expected to report"),
+    "reporting_rate": pgettext_lazy("figure name", "reporting rate"),
+    "unconfirmed": pgettext_lazy("figure name", "reports not yet confirmed"),
+    "new_firms": pgettext_lazy("figure name", "newly started firms"),
+    "resumed_firms": pgettext_lazy("figure name", "firms resumed after a halt"),
+    "halted_firms": pgettext_lazy("figure name", "firms halted"),
+    "halted_days": pgettext_lazy("figure name", "days halted"),
+    "capacity_level": pgettext_lazy("figure name", "firms at last year's capacity"),
+    "capacity_above": pgettext_lazy("figure name", "firms above last year's capacity"),
+    "capacity_below": pgettext_lazy("figure name", "firms below last year's capacity"),
+    "employees_yoy": pgettext_lazy("figure name", "employment YoY"),
+    "output_yoy": pgettext_lazy("figure name", "output value YoY"),
+    "output_new_points": pgettext_lazy(
+        "figure name", "newly started firms' pull on output (points)"
+    ),
+    "output_resumed_points": pgettext_lazy("figure name", "resumed firms' pull on output (points)"),
+    "revenue_yoy": pgettext_lazy("figure name", "revenue YoY"),
+    "electricity_yoy": pgettext_lazy("figure name", "electricity YoY"),
+    "water_yoy": pgettext_lazy("figure name", "water YoY"),
+    "power_index": pgettext_lazy("figure name", "electricity against before the epidemic"),
+    "water_index": pgettext_lazy("figure name", "water against before the epidemic"),
+    "ytd_output_value_wan": pgettext_lazy("figure name", "output value, year to date (10k yuan)"),
+    "ytd_output_yoy": pgettext_lazy("figure name", "output value YoY, year to date"),
+    "ytd_revenue_wan": pgettext_lazy("figure name", "revenue, year to date (10k yuan)"),
+    "ytd_revenue_yoy": pgettext_lazy("figure name", "revenue YoY, year to date"),
+    "ytd_electricity_yoy": pgettext_lazy("figure name", "electricity YoY, year to date"),
+    "output_value_wan_comparable_yoy": pgettext_lazy(
+        "figure name", "output value YoY, comparable basis"
+    ),
+    "revenue_wan_comparable_yoy": pgettext_lazy("figure name", "revenue YoY, comparable basis"),
+    "employees_comparable_yoy": pgettext_lazy("figure name", "employment YoY, comparable basis"),
+    "electricity_kwh_comparable_yoy": pgettext_lazy(
+        "figure name", "electricity YoY, comparable basis"
+    ),
+    "water_t_comparable_yoy": pgettext_lazy("figure name", "water YoY, comparable basis"),
+    "catch_up": pgettext_lazy("figure name", "growth needed in the remaining months"),
+    "target": pgettext_lazy("figure name", "the year's target"),
+    "to_target": pgettext_lazy("figure name", "growth needed to reach the target"),
+    "to_target_if_halted": pgettext_lazy(
+        "figure name", "growth needed to reach the target after the halt"
+    ),
+    "catch_up_if_halted": pgettext_lazy("figure name", "growth needed to catch up after the halt"),
+    "halted_days_assumed": pgettext_lazy("figure name", "days of halt assumed"),
+    "firms": pgettext_lazy("figure name", "firms"),
+    "raised": pgettext_lazy("figure name", "problems raised"),
+    "other_raised": pgettext_lazy("figure name", "other problems raised"),
+    "satisfaction": pgettext_lazy("figure name", "satisfaction (out of 5)"),
+    "with_officer": pgettext_lazy("figure name", "firms with a liaison officer"),
+    "officers": pgettext_lazy("figure name", "liaison officers"),
+    "with_plan": pgettext_lazy("figure name", "firms with a contact plan"),
+    "at_risk": pgettext_lazy("figure name", "firms watched closely"),
+    "contacts": pgettext_lazy("figure name", "contacts"),
+    "visits": pgettext_lazy("figure name", "visits"),
+    "firms_contacted": pgettext_lazy("figure name", "firms contacted"),
+    "resolved": pgettext_lazy("figure name", "problems resolved"),
+    "resolved_share": pgettext_lazy("figure name", "share resolved"),
+    "actions": pgettext_lazy("figure name", "plan actions due"),
+    "actions_done": pgettext_lazy("figure name", "plan actions done"),
+    "overdue": pgettext_lazy("figure name", "problems overdue"),
+    "late": pgettext_lazy("figure name", "firms past their contact plan"),
+    "never_contacted": pgettext_lazy("figure name", "firms never contacted"),
+    "measures": pgettext_lazy("figure name", "support measures in force"),
+    "firms_eligible": pgettext_lazy("figure name", "firms qualifying"),
+    "eligible": pgettext_lazy("figure name", "benefits qualified for"),
+    "notified": pgettext_lazy("figure name", "benefits made known"),
+    "notified_rate": pgettext_lazy("figure name", "share made known"),
+    "disbursed": pgettext_lazy("figure name", "benefits received"),
+    "disbursed_wan": pgettext_lazy("figure name", "amount received (10k yuan)"),
+    "disbursed_in_period": pgettext_lazy("figure name", "benefits received in the period"),
+    "disbursed_in_period_wan": pgettext_lazy(
+        "figure name", "amount received in the period (10k yuan)"
+    ),
+    "owed": pgettext_lazy("figure name", "benefits still owed"),
+    "owed_firms": pgettext_lazy("figure name", "firms still owed"),
+    "owed_wan": pgettext_lazy("figure name", "amount still owed (10k yuan)"),
+}
+
+# Keys made per category of problem (difficulties) and per issuing level (support measures).
+# The labels of casework's Problem.Category and policies' PolicyDocument.Level, by the same
+# msgids (reports reads those apps through their selectors only, not their models);
+# tests/reports/test_drafts.py checks that every category and level has its label here.
+_CATEGORY = {
+    "land": gettext_lazy("Land and planning"),
+    "finance": gettext_lazy("Working capital and financing"),
+    "logistics": gettext_lazy("Logistics"),
+    "labour": gettext_lazy("Labour and recruitment"),
+    "home_market": gettext_lazy("Home market"),
+    "export": gettext_lazy("Export and orders"),
+    "energy": gettext_lazy("Energy and utilities"),
+    "permits": gettext_lazy("Permits and approvals"),
+    "policy": gettext_lazy("Policy"),
+    "other": gettext_lazy("Other"),
+}
+_LEVEL = {
+    "province": gettext_lazy("Province"),
+    "city": gettext_lazy("City"),
+    "county": gettext_lazy("County"),
+    "zone": gettext_lazy("Zone"),
+}
+_PER_CATEGORY = {
+    "_raised": pgettext_lazy("figure name of a category", "%(what)s: problems raised"),
+    "_firms": pgettext_lazy("figure name of a category", "%(what)s: firms"),
+    "_resolved": pgettext_lazy("figure name of a category", "%(what)s: resolved"),
+    "_resolved_share": pgettext_lazy("figure name of a category", "%(what)s: share resolved"),
+    "_overdue": pgettext_lazy("figure name of a category", "%(what)s: overdue"),
+    "_rise": pgettext_lazy("figure name of a category", "%(what)s: rise on the period before"),
+    "_days": pgettext_lazy("figure name of a category", "%(what)s: working days to resolve"),
+}
+
+
+def name(key: str) -> str:
+    """The figure's name in the active language (never its key)."""
+    if key in NAMES:
+        return str(NAMES[key])
+    if key.startswith("measures_") and key[len("measures_") :] in _LEVEL:
+        return pgettext("figure name of a level", "%(what)s support measures") % {
+            "what": _LEVEL[key[len("measures_") :]]
+        }
+    # The longest suffix first: "_resolved_share" before "_resolved".
+    for suffix in sorted(_PER_CATEGORY, key=len, reverse=True):
+        category = key[: -len(suffix)]
+        if key.endswith(suffix) and category in _CATEGORY:
+            return str(_PER_CATEGORY[suffix]) % {"what": _CATEGORY[category]}
+    return _("figure")
