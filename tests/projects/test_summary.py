@@ -117,3 +117,28 @@ def test_the_section_is_left_out_for_a_department_and_without_projects(world):
     )
     left = {o.title: o.reason for o in staff.omitted}
     assert "does not show the key projects" in left["Key projects from signing to production"]
+
+
+@pytest.mark.django_db
+def test_a_later_re_plan_does_not_rewrite_an_earlier_summary(world):
+    """Found by the outside recomputation: a re-plan approved today moved the planned date a
+    2020 summary judged its lights by. On 30 June 2020 the signing node was late, whatever was
+    decided about it later; a summary of today sees the new date."""
+    early = _rows(world)
+    leader = world.users["leader"]
+    sign = early.nodes.order_by("seq").first()
+    replan = services.replan_request(
+        actor=leader, node=sign, to_on=D(2030, 1, 10), reason="投资方调整签约计划（合成）"
+    )
+    services.replan_decide(actor=leader, replan=replan, decision="approved")
+    sign.refresh_from_db()
+    assert sign.planned_on == D(2030, 1, 10)
+
+    then = selectors.summary(
+        leader, zones=[world.zone_a], first=Period(2020, 1), last=Period(2020, 6), today=TODAY
+    )
+    assert then.red == 7 and any(n.node == sign.name for n in then.late)
+    now = selectors.summary(
+        leader, zones=[world.zone_a], first=Period(2020, 1), last=Period(2020, 6), today=None
+    )
+    assert now.red == 7  # the period ended before today: still the plan of 30 June 2020

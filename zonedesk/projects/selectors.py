@@ -251,7 +251,8 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
     """The key projects of the zones (each one the user's) for the work summary, from `first`
     to `last` (Periods): how many are followed and their investment, the nodes 开工, 竣工验收
     and 投产 done in the period, and the lights on the period's last day (or today if sooner;
-    a node done after that day was open on it; planned dates are the current ones). None when
+    a node done after that day was open on it; its planned date the one in force that day,
+    before any re-plan approved later). None when
     the user is not staff of the unit or a zone is not theirs."""
     if not is_active(user) or not (user.is_superuser or user.has_role(*access.UNIT_READERS)):
         return None
@@ -280,12 +281,24 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
     }
     lighter = Lighter(day)
     red, yellow, late = 0, 0, []
+    # The plan in force on the day: a re-plan approved after it had not yet moved the date (its
+    # `from_on` was the date then), so a later re-plan does not rewrite an earlier summary.
+    planned_then: dict[int, dt.date] = {}
+    for node_id, from_on in (
+        Replan.objects.filter(
+            node__in=nodes, status=Replan.Status.APPROVED, decided_at__date__gt=day
+        )
+        .order_by("node_id", "decided_at")
+        .values_list("node_id", "from_on")
+    ):
+        planned_then.setdefault(node_id, from_on)
     open_then = (
         nodes.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
-        .filter(planned_on__lte=lights.horizon(day, lighter.warn))
+        .filter(Q(planned_on__lte=lights.horizon(day, lighter.warn)) | Q(pk__in=planned_then))
         .select_related("project", "department")
     )
     for node in open_then:
+        node.planned_on = planned_then.get(node.pk, node.planned_on)
         light = lights.node_light(
             planned_on=node.planned_on,
             done_on=None,
