@@ -178,6 +178,33 @@ class TestImport:
             "3100000009": (None, Decimal("10.00"), None),
         }
 
+    @pytest.mark.parametrize("label", ["合计", "总 计", "小计：", "Total"])
+    def test_a_totals_row_labelled_in_the_account_column_is_passed_over(self, world, label):
+        """The usual supplier layout writes 合计 in the 户号 column with the month left empty
+        and the sum in the consumption column: that line is the total, not a reading."""
+        rows = [
+            ["3100000001", "甲一机械有限公司", "2020-06", 125000.5],
+            ["3100000002", "甲二食品有限公司", "2020-06", 80000],
+            [label, None, None, 205000.5],
+        ]
+        result = _import(
+            world, rows, header=["户号", "户名", "抄表年月", "用电量(千瓦时)"], title=TITLE
+        )
+        assert result.created == 2
+        assert sorted(UtilityReading.objects.values_list("account_number", flat=True)) == [
+            "3100000001",
+            "3100000002",
+        ]
+
+    def test_a_totals_label_with_a_month_is_still_refused(self, world):
+        """A row naming a month is a reading: a 合计 account number there is a mistake to show."""
+        errors = _rejected(
+            world,
+            [["合计", "某户", "2020-06", 5]],
+            header=["户号", "户名", "抄表年月", "用电量(千瓦时)"],
+        )
+        assert [e[1] for e in errors] == ["户号"]
+
     @pytest.mark.parametrize(
         "header",
         [
