@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -588,7 +589,7 @@ def _done_message(job) -> str:
     return _(
         "%(period)s: %(created)d rows added, %(updated)d changed, %(unchanged)d unchanged."
     ) % {
-        "period": Period.of(job.period),
+        "period": date_format(job.period, "YEAR_MONTH_FORMAT"),
         "created": job.created,
         "updated": job.updated,
         "unchanged": job.unchanged,
