@@ -526,3 +526,19 @@ def test_a_page_with_a_message_to_show_is_never_served_from_the_cache(demo, clie
     after = client.get("/monitoring/", june).content.decode()
     assert 'role="alert"' in after  # the target's confirmation, shown once
     assert 'role="alert"' not in client.get("/monitoring/", june).content.decode()
+
+
+def test_the_scope_select_is_named_for_what_it_chooses(world, client_for):
+    """Found on the outside walk: the 规上/规下/全部 select was read out as "企业数"."""
+    import re
+
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    client = client_for(world.users["leader"])
+    with translation.override("zh-hans"):
+        label = _("Statistical scope")
+    for url in ("/monitoring/", "/monitoring/alerts/"):
+        page = client.get(url, {"zone": "zone-a", "period": "2020-06"}).content.decode()
+        select = re.search(r'<select[^>]*data-testid="size-select"[^>]*>', page).group(0)
+        assert f'aria-label="{label}"' in select and "企业数" not in select, url
