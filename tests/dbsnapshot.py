@@ -14,11 +14,13 @@ the load would have left (the rows, their ids and the sequences that number new 
 """
 
 import sqlite3
+import warnings
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.test import TransactionTestCase
 
 
 def take() -> object:
@@ -61,6 +63,32 @@ def restore(snapshot) -> None:
     # Content types are cached by id in the process; the snapshot's ids may differ from those
     # that the last flush made.
     ContentType.objects.clear_cache()
+
+
+def restore_instead_of_flush(snapshot) -> None:
+    """Put `snapshot` back and skip the flush that ends the running transactional test: a test
+    that put the database back as it found it needs no emptying (the next test starts from the
+    same state either way). If putting it back fails, the flush runs as usual."""
+    try:
+        restore(snapshot)
+    except Exception as exc:  # the flush after it empties the database anyway
+        warnings.warn(f"snapshot not restored, flushing instead: {exc!r}", stacklevel=2)
+        return
+    _FLUSH["skip_next"] = True
+
+
+_FLUSH = {"skip_next": False}
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+
+
+def _fixture_teardown(self) -> None:
+    if _FLUSH["skip_next"]:
+        _FLUSH["skip_next"] = False
+        return
+    _django_fixture_teardown(self)
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
 def _tables() -> list[str]:

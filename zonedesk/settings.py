@@ -34,14 +34,10 @@ ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL  the same for firm and bank users (180; 
 Notifications (zonedesk.notices, docs/notifications.md):
 ZONEDESK_NOTICE_CHANNELS  the channels by dotted path, comma-separated (in-app and e-mail)
 ZONEDESK_SITE_URL         the site's address, for the links in e-mails
-ZONEDESK_EMAIL_BACKEND / _HOST / _PORT / _USER / _PASSWORD / _TLS / _FROM  e-mail (SMTP)
-ZONEDESK_BENEFIT_STUCK_WORKDAYS  a benefit in one step longer than this is stuck (10 working days)
-ZONEDESK_NOTICE_DUE_WITHIN_DAYS  problem deadlines this close are due for their people (3)
-
-Notifications (zonedesk.notices, docs/notifications.md):
-ZONEDESK_NOTICE_CHANNELS  the channels by dotted path, comma-separated (in-app and e-mail)
-ZONEDESK_SITE_URL         the site's address, for the links in e-mails
 ZONEDESK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _FROM, _BACKEND  e-mail (SMTP by default)
+ZONEDESK_EMAIL_TIMEOUT    seconds a mail server may take before the try fails (30)
+ZONEDESK_NOTICE_SEND_ATTEMPTS  tries of a notification's e-mail by the worker (5)
+ZONEDESK_NOTICE_RETRY_MINUTES  the wait before the second try, doubling after each (5)
 ZONEDESK_BENEFIT_STUCK_WORKDAYS  a benefit in one step longer than this is stuck (10 working days)
 ZONEDESK_NOTICE_DUE_WITHIN_DAYS  problem deadlines this close are due for their people (3)
 
@@ -375,6 +371,15 @@ ZONEDESK = {
     # The daily digest (`zonedesk notices digest`) and the problem deadlines in "due for me"
     # list the open problems due within this many days.
     "NOTICE_DUE_WITHIN_DAYS": int(os.environ.get("ZONEDESK_NOTICE_DUE_WITHIN_DAYS", 3)),
+    # A notification's e-mail (or other channel but the centre) is sent by the background
+    # worker: a failed try is tried again after NOTICE_RETRY_MINUTES, doubling each time, up to
+    # NOTICE_SEND_ATTEMPTS tries; then it is recorded as not sent (notices.Delivery).
+    "NOTICE_SEND_ATTEMPTS": int(os.environ.get("ZONEDESK_NOTICE_SEND_ATTEMPTS", 5)),
+    "NOTICE_RETRY_MINUTES": int(os.environ.get("ZONEDESK_NOTICE_RETRY_MINUTES", 5)),
+    # A monthly import checked and previewed but neither confirmed nor cancelled is dropped,
+    # its file with it, after this many hours (`zonedesk import_purge`, hourly by
+    # deploy/systemd/zonedesk-import-purge.timer); a confirmation after it is refused.
+    "IMPORT_PREVIEW_HOURS": int(os.environ.get("ZONEDESK_IMPORT_PREVIEW_HOURS", 24)),
 }
 
 # Notifications (zonedesk.notices): the channels that bring them, by dotted path. The centre
@@ -399,6 +404,9 @@ EMAIL_PORT = int(os.environ.get("ZONEDESK_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("ZONEDESK_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ZONEDESK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ZONEDESK_EMAIL_TLS")
+# A mail server that does not answer within this many seconds fails the try (the background
+# worker tries again later, notices.services.deliveries_send) instead of holding the worker.
+EMAIL_TIMEOUT = int(os.environ.get("ZONEDESK_EMAIL_TIMEOUT", 30))
 DEFAULT_FROM_EMAIL = os.environ.get("ZONEDESK_EMAIL_FROM", "zonedesk@localhost")
 
 # The second factor (django-otp): the issuer shown in authenticator apps; wrong codes make the

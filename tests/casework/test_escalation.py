@@ -9,9 +9,11 @@ from django.core import mail
 
 from tests import factories
 from zonedesk.casework import selectors, services
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.notices import selectors as notices
+from zonedesk.notices import services as notices_services
 from zonedesk.notices.services import AlreadySent
 from zonedesk.org.models import Department
 
@@ -90,6 +92,7 @@ def test_a_reminder_reaches_the_responsible_officer_once_a_day(world):
     assert sent.recipient == world.users["officer"] and sent.kind == "reminder"
     assert sent.link == f"/casework/problems/{problem.pk}/"
     assert "Overdue 5 days" in sent.title
+    notices_services.deliveries_send(actor=SYSTEM)  # the e-mail goes out from the worker
     [message] = mail.outbox
     assert message.to == ["officer@zone-a.example.cn"]
     assert AuditEntry.objects.filter(
@@ -99,6 +102,7 @@ def test_a_reminder_reaches_the_responsible_officer_once_a_day(world):
         services.reminder_send(
             actor=world.users["city_leader"], kind="problem", pk=problem.pk, today=TODAY
         )
+    notices_services.deliveries_send(actor=SYSTEM)
     assert len(mail.outbox) == 1
     [row] = selectors.escalation(leader, today=TODAY).problems
     assert row.reminded

@@ -144,7 +144,7 @@ class TestPreview:
             output_value_wan=Decimal("1100.00"), version=2
         )
         before = _snapshot()
-        with pytest.raises(ValidationFailed, match="预览之后|changed since the preview"):
+        with pytest.raises(ValidationFailed, match=r"预览之后|changed since the preview"):
             monthly_import(
                 actor=world.users["leader"],
                 zone=world.zone_a,

@@ -35,6 +35,10 @@ def test_a_notification_reaches_the_centre_and_the_mailbox_and_is_audited(mailed
 
     assert list(selectors.notifications(mailed.users["officer"])) == [n]
     assert selectors.unread_count(mailed.users["officer"]) == 1
+    # the centre at once; the e-mail waits for the background worker
+    assert n.channels == ["inapp"] and mail.outbox == []
+    assert services.deliveries_send(actor=SYSTEM) == {"sent": 1, "retry": 0, "failed": 0}
+    n.refresh_from_db()
     assert n.channels == ["inapp", "email"]
     [message] = mail.outbox
     assert message.to == ["officer@zone-a.example.cn"]
@@ -69,7 +73,9 @@ def test_turning_the_centre_off_hides_the_notification_there(mailed):
     officer = mailed.users["officer"]
     services.preferences_set(actor=officer, user=officer, chosen={"reminder": {"email"}})
     n = _remind(mailed)
-    assert not n.in_app and n.channels == ["email"]
+    services.deliveries_send(actor=SYSTEM)
+    n.refresh_from_db()
+    assert not n.in_app and n.channels == ["email"] and len(mail.outbox) == 1
     assert selectors.unread_count(officer) == 0
 
 
@@ -95,6 +101,7 @@ def test_a_reminder_about_an_item_goes_once_a_day(mailed):
     _remind(mailed, once_per_day=True)
     with pytest.raises(services.AlreadySent, match="already sent"):
         _remind(mailed, once_per_day=True)
+    services.deliveries_send(actor=SYSTEM)
     assert Notification.objects.count() == 1 and len(mail.outbox) == 1
     _remind(mailed, once_per_day=True, today=DAY + dt.timedelta(days=1))
     assert Notification.objects.count() == 2
@@ -140,6 +147,8 @@ def test_a_deployments_own_channel_listed_in_settings_is_used(world, settings):
     officer.phone = "13800000001"
     officer.save(update_fields=["phone"])
     n = _remind(world, actor=SYSTEM)
+    services.deliveries_send(actor=SYSTEM)
+    n.refresh_from_db()
     assert n.channels == ["inapp", "sms"]
     assert channels_for_tests.SENT == [("13800000001", "请尽快走访甲一机械")]
     assert n.sender is None

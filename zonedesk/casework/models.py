@@ -263,7 +263,12 @@ class ProblemEvent(TransitionEvent):
     `reason` is the reply, reason or note written with it.
     """
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("problem"),
+    )
     # The statuses' names on the history and in the admin.
     from_state = models.CharField(
         _("from"), max_length=20, choices=Problem.Status.choices, blank=True
@@ -331,7 +336,12 @@ class PlanAction(models.Model):
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -138,13 +138,17 @@ class WorkerHeartbeat(models.Model):
     the newest row is older than ZONEDESK["WORKER_STALE_SECONDS"]. Operational state, not business
     data: not audited. A worker that stops cleanly deletes its row."""
 
-    worker_id = models.CharField(max_length=64, unique=True)
-    host = models.CharField(max_length=255, blank=True)
-    pid = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField()
-    seen_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("worker ID"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process ID"), default=0)
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
     # When the task being run started (none while idle): a long import shows here.
-    task_started_at = models.DateTimeField(null=True, blank=True)
+    task_started_at = models.DateTimeField(_("current task started"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid} {self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
@@ -155,13 +159,14 @@ class AuditChainHead(models.Model):
     the last entry's number and hash, and the anchor (the last purged entry's number and hash)
     that the chain starts from after a purge. Written only by core.auditchain and audit_purge."""
 
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64)
-    anchor_seq = models.BigIntegerField(default=0)
-    anchor_hash = models.CharField(max_length=64)
+    seq = models.BigIntegerField(_("number"), default=0)
+    hash = models.CharField(_("hash"), max_length=64)
+    anchor_seq = models.BigIntegerField(_("anchor number"), default=0)
+    anchor_hash = models.CharField(_("anchor hash"), max_length=64)
 
     class Meta:
         verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return f"audit chain #{self.seq}"

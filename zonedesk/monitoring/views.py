@@ -624,6 +624,28 @@ def _overwrites(job) -> list[dict]:
     return shown
 
 
+def _expired_message() -> str:
+    hours = int(services.preview_valid().total_seconds() // 3600)
+    return ngettext(
+        "The preview was not confirmed within %(hours)d hour: nothing was imported and the file "
+        "was deleted. Upload the file again to see what it changes now.",
+        "The preview was not confirmed within %(hours)d hours: nothing was imported and the file "
+        "was deleted. Upload the file again to see what it changes now.",
+        hours,
+    ) % {"hours": hours}
+
+
+def _expired(job) -> bool:
+    """Cancelled because nobody confirmed its preview in time (import_confirm too late, or
+    import_previews_purge), not by the uploader."""
+    return bool(
+        job.state == job.State.CANCELLED
+        and job.finished_at
+        and job.confirmed_at is None
+        and job.finished_at - job.created_at >= services.preview_valid()
+    )
+
+
 @login_required
 def import_job(request, pk):
     """An upload's progress; the page polls it with htmx while it is read, checked or stored;
@@ -637,6 +659,7 @@ def import_job(request, pk):
         if job.finished and job.state not in (job.State.DONE, job.State.CANCELLED)
         else None,
         "done": _done_message(job) if job.state == job.State.DONE else "",
+        "expired": _expired_message() if _expired(job) else "",
         "overwrites": _overwrites(job) if previewed else [],
         "kept": services.uploads.IMPORT_FIRMS_KEPT,
         "result_firms": [
@@ -672,13 +695,7 @@ def import_confirm(request, pk):
             )
         job = services.import_confirm(actor=request.user, job=job)
         if job.state == job.State.CANCELLED:
-            messages.error(
-                request,
-                _(
-                    "The preview is more than a day old: nothing was imported. Upload the file "
-                    "again to see what it changes now."
-                ),
-            )
+            messages.error(request, _expired_message())
     except ValidationFailed as exc:
         messages.error(request, str(exc))
     return redirect("monitoring:import_job", pk=job.pk)

@@ -9,8 +9,12 @@ and a deployment adds SMS or WeChat Work by adding its own class:
         def send(self, notification): ...          # True when it went out
         def send_digest(self, user, digest): ...   # True when it went out
 
-A channel never raises for one recipient's failure: it logs and returns False, so one bad
-address does not stop the others (nor the daily digest of everyone else).
+Only the centre (`immediate`) is reached within the request that sends a notification; every
+other channel gets a `Delivery` row that the background worker sends (notices.services.
+deliveries_send), so a slow or failing server never holds up the page. `send` may raise or
+return False: the delivery records the failure and is tried again later. `send_digest` never
+raises for one recipient's failure: it logs and returns False, so one bad address does not stop
+the daily digest of everyone else.
 """
 
 import logging
@@ -45,6 +49,9 @@ class Channel:
     label = ""
     # Whether the channel carries the daily digest (the centre itself does not need one).
     digests = True
+    # Whether a notification reaches it within the request (only the centre: a row in the
+    # database); the others are queued for the background worker.
+    immediate = False
 
     def available(self, user) -> bool:
         """Whether the user can be reached this way at all (an address on file)."""
@@ -63,6 +70,7 @@ class InApp(Channel):
     key = "inapp"
     label = gettext_lazy("In the platform")
     digests = False
+    immediate = True
 
     def send(self, notification) -> bool:
         return True
@@ -86,6 +94,8 @@ class Email(Channel):
         return bool(getattr(user, "email", ""))
 
     def send(self, notification) -> bool:
+        """Raises when the mail server refuses or cannot be reached (within EMAIL_TIMEOUT): the
+        delivery records why and tries again later."""
         user = notification.recipient
         if not self.available(user):
             return False
@@ -95,7 +105,7 @@ class Email(Channel):
                 "notices/email_notification.txt",
                 {"n": notification, "link": _absolute(notification.link)},
             )
-        return _mail(subject, text, user.email)
+        return bool(send_mail(subject, text, None, [user.email]))
 
     def send_digest(self, user, digest: Digest) -> bool:
         if not self.available(user):

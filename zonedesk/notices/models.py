@@ -39,7 +39,12 @@ class Notification(models.Model):
     # "<about>|<day>" when at most one per item and day may exist: the unique index refuses a
     # second one even from two clicks at the same instant.
     once_key = models.CharField(
-        max_length=150, null=True, blank=True, unique=True, validators=[validate_name]
+        _("once a day key"),
+        max_length=150,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_name],
     )
     channels = models.JSONField(_("channels"), default=list, blank=True)
     in_app = models.BooleanField(_("shown in the centre"), default=True)
@@ -60,7 +65,10 @@ class Preference(models.Model):
     """A user's choice for one kind and channel; no row means the channel is on."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notice_preferences",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=30, validators=[validate_name])
@@ -81,7 +89,10 @@ class DigestSent(models.Model):
     """The daily digest of one user on one day: written once, so a second run sends nothing."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_digests"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notice_digests",
     )
     day = models.DateField(_("day"))
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
@@ -95,3 +106,46 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"
+
+
+class Delivery(models.Model):
+    """A notification waiting to go out, or gone out, through one channel other than the centre
+    (e-mail, SMS…): written with the notification, sent by the background worker
+    (notices.tasks.deliver; `zonedesk notices send` and the daily digest too), so a slow or
+    failing mail server never holds up or breaks the page that sent it. A failed try is
+    recorded (`error`) and tried again later, up to NOTICE_SEND_ATTEMPTS tries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("channel"), max_length=30, validators=[validate_name])
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    # When it is due to be tried (again); while a sender tries it, a while later (its claim).
+    next_try_at = models.DateTimeField(_("next try"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True, validators=[validate_text])
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        ordering = ["next_try_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="notices_delivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.channel}: {self.state}"

@@ -21,7 +21,7 @@ from zonedesk.core.models import AuditEntry
 from zonedesk.core.services import clean
 from zonedesk.notices import selectors
 from zonedesk.notices.channels import Digest, channels
-from zonedesk.notices.models import DigestSent, Notification, Preference
+from zonedesk.notices.models import Delivery, DigestSent, Notification, Preference
 from zonedesk.notices.registry import Kind
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ def notify(
         raise ValueError("once_per_day needs `about`")
     day = today or timezone.localdate()
     on = selectors.preferences(recipient)[kind]
-    chosen = [c for c in channels() if c.key in on]
+    chosen = [c for c in channels() if c.key in on and c.available(recipient)]
+    later = [c.key for c in chosen if not c.immediate]
     notification = Notification(
         recipient=recipient,
         kind=kind,
@@ -83,9 +84,17 @@ def notify(
             _("A reminder about this was already sent to %(user)s today (%(day)s).")
             % {"user": recipient, "day": day.isoformat()}
         ) from exc
-    sent = [c.key for c in chosen if c.available(recipient) and c.send(notification)]
-    notification.channels = sent
-    notification.save(update_fields=["channels"])
+    # The centre (a row, already written) is reached at once; e-mail and the other channels
+    # are queued for the worker: the request never waits for a mail server.
+    sent = [c.key for c in chosen if c.immediate and c.send(notification)]
+    if sent:
+        notification.channels = sent
+        notification.save(update_fields=["channels"])
+    Delivery.objects.bulk_create(
+        [Delivery(notification=notification, channel=key) for key in later]
+    )
+    if later:
+        transaction.on_commit(_wake_worker)
     audit.record(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -95,11 +104,122 @@ def notify(
             "kind": [None, kind],
             "title": [None, notification.title],
             "about": [None, about],
-            "channels": [None, sent],
+            # the centre at once, the others (e-mail…) queued for the worker
+            "channels": [None, [*sent, *later]],
         },
         **_scope(recipient),
     )
     return notification
+
+
+def _wake_worker(run_after: dt.datetime | None = None) -> None:
+    """Have the background worker send the waiting deliveries (at `run_after`, when the tasks
+    backend can wait; else at its next run, or the next `notices send`/digest)."""
+    from zonedesk.notices.tasks import deliver
+
+    task = deliver
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue()
+    except Exception:  # the rows wait: the next run (worker, `notices send`, digest) sends them
+        log.exception("notices: the worker could not be asked to send the waiting deliveries")
+
+
+def _retry_after(attempts: int) -> dt.timedelta:
+    minutes = settings.ZONEDESK["NOTICE_RETRY_MINUTES"] * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(minutes=minutes)
+
+
+# A sender holds a delivery this long while it tries it (its claim); past it, another may.
+CLAIM = dt.timedelta(minutes=10)
+
+
+def deliveries_send(*, actor: Actor, now: dt.datetime | None = None, batch: int = 200) -> dict:
+    """Send the deliveries due (the worker's task, `zonedesk notices send`, the digest): each
+    through its channel, one at a time, each claimed first so that two senders never send one
+    twice. A failed try records its error and is due again after NOTICE_RETRY_MINUTES, doubling;
+    after NOTICE_SEND_ATTEMPTS tries it is recorded as failed and audited. The counts of sent,
+    retried and failed."""
+    if not is_system(actor):
+        raise PermissionDenied
+    now = now or timezone.now()
+    by_key = {c.key: c for c in channels()}
+    most = settings.ZONEDESK["NOTICE_SEND_ATTEMPTS"]
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    while due := list(
+        Delivery.objects.filter(state=Delivery.State.PENDING, next_try_at__lte=now).values_list(
+            "pk", "next_try_at"
+        )[:batch]
+    ):
+        for pk, at in due:
+            # a claim: its next try moved past `now`, so neither this loop nor another sender
+            # takes it again while it is being tried
+            claimed = Delivery.objects.filter(
+                pk=pk, state=Delivery.State.PENDING, next_try_at=at
+            ).update(next_try_at=now + CLAIM)
+            if not claimed:  # another sender has it
+                continue
+            delivery = Delivery.objects.select_related("notification__recipient").get(pk=pk)
+            counts[_try(actor, delivery, by_key.get(delivery.channel), now, most)] += 1
+    waiting = (
+        Delivery.objects.filter(state=Delivery.State.PENDING)
+        .order_by("next_try_at")
+        .values_list("next_try_at", flat=True)
+        .first()
+    )
+    if counts["retry"] and waiting is not None:
+        _wake_worker(run_after=max(waiting, now + dt.timedelta(seconds=1)))
+    return counts
+
+
+def _try(actor: Actor, delivery: Delivery, channel, now: dt.datetime, most: int) -> str:
+    notification = delivery.notification
+    recipient = notification.recipient
+    delivery.attempts += 1
+    error = ""
+    if channel is None:
+        error, most = _("This channel is no longer configured."), 0
+    elif not recipient.is_active or not channel.available(recipient):
+        error, most = _("The recipient can no longer be reached this way."), 0
+    else:
+        try:
+            if not channel.send(notification):
+                error = _("The channel did not accept the message.")
+        except Exception as exc:  # the server down, refusing, or too slow: tried again later
+            error = f"{type(exc).__name__}: {exc}"[:1000] or type(exc).__name__
+            log.warning("notices: %s to %s failed: %s", delivery.channel, recipient, error)
+    if not error:
+        delivery.state, delivery.sent_at, delivery.error = Delivery.State.SENT, now, ""
+        delivery.save(update_fields=["state", "sent_at", "error", "attempts"])
+        with transaction.atomic():
+            row = Notification.objects.select_for_update().get(pk=notification.pk)
+            row.channels = [*row.channels, delivery.channel]
+            row.save(update_fields=["channels"])
+        return "sent"
+    delivery.error = error
+    if delivery.attempts < most:
+        delivery.next_try_at = now + _retry_after(delivery.attempts)
+        delivery.save(update_fields=["error", "attempts", "next_try_at"])
+        return "retry"
+    delivery.state = Delivery.State.FAILED
+    delivery.save(update_fields=["state", "error", "attempts"])
+    audit.record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        instance=delivery,
+        changes={
+            "state": [Delivery.State.PENDING, Delivery.State.FAILED],
+            "recipient": [None, str(recipient)],
+            "channel": [None, delivery.channel],
+            "attempts": [None, delivery.attempts],
+            "error": [None, error],
+        },
+        **_scope(recipient),
+    )
+    return "failed"
 
 
 @transaction.atomic

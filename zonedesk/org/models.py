@@ -244,7 +244,12 @@ class User(Versioned, AbstractUser):
 
 
 class RoleGrant(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -276,9 +281,14 @@ class PasswordHistory(models.Model):
     """A password a user had before (its hash), so that a new one is not an old one again
     (org.passwords.PasswordHistoryValidator; ZONEDESK["PASSWORD_HISTORY"] are kept)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
-    password = models.CharField(max_length=128)
-    replaced_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name=_("user"),
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
 
     class Meta:
         verbose_name = _("former password")
@@ -340,10 +350,15 @@ class ApiToken(models.Model):
     every token of a user whose password changed); revoked rows stay, so a refusal can say why.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
     name = models.CharField(_("name"), max_length=100, validators=[validate_name])
     prefix = models.CharField(_("prefix"), max_length=8)
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(_("token digest"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"))

@@ -34,8 +34,8 @@ class PolicyDocument(Versioned):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     source_text = models.TextField(_("source text"), blank=True, validators=[validate_text])
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("policy document")
@@ -183,18 +183,30 @@ class RuleVersion(models.Model):
     """The rules of a measure as they were at one edit. Never changed: an edit adds a version,
     so every decision stays explainable by the rules that made it."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("measure"),
+    )
+    number = models.PositiveIntegerField(_("version number"))
     eligibility = models.TextField(_("eligibility rule"), validators=[validate_text])
     benefit = models.TextField(
         _("benefit estimate (10k yuan)"), blank=True, validators=[validate_text]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
         constraints = [
             models.UniqueConstraint(fields=["measure", "number"], name="one_rule_version_number")
         ]
@@ -228,15 +240,28 @@ class Entitlement(models.Model):
         DECLINED = "declined", _("Declined by the firm")
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="entitlements"
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="entitlements",
+        verbose_name=_("enterprise"),
     )
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="entitlements")
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="entitlements",
+        verbose_name=_("measure"),
+    )
     decision = models.CharField(_("decision"), max_length=14, choices=Decision.choices)
     missing = models.JSONField(_("missing facts"), default=list, blank=True)
     estimate_wan = models.DecimalField(
         _("estimated benefit (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    rule_version = models.ForeignKey(RuleVersion, on_delete=models.PROTECT, related_name="+")
+    rule_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rule version"),
+    )
     period = models.DateField(_("facts of month"))
     decided_at = models.DateTimeField(_("decided"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, blank=True)
@@ -265,15 +290,25 @@ class EntitlementEvent(TransitionEvent):
     """One step of a benefit on its way (flows.ENTITLEMENT), stamped with who and when (never
     changed), with the amount approved or disbursed and the reason given."""
 
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="events")
+    entitlement = models.ForeignKey(
+        Entitlement,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("entitlement"),
+    )
     # The flow's states, with their labels for the history.
-    from_state = models.CharField(max_length=12, choices=Entitlement.State.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=Entitlement.State.choices)
-    amount_wan = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    note = models.TextField(blank=True, validators=[validate_text])
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=Entitlement.State.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=Entitlement.State.choices)
+    amount_wan = models.DecimalField(
+        _("amount (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, validators=[validate_text])
 
     class Meta(TransitionEvent.Meta):
-        pass
+        verbose_name = _("benefit step")
+        verbose_name_plural = _("benefit steps")
 
     def __str__(self) -> str:
         return f"{self.entitlement_id}: {self.from_state} → {self.to_state}"
@@ -290,13 +325,21 @@ class MatchState(models.Model):
     rules and scopes summed up in `rules`; `pairs` is how many pairs it left stored."""
 
     enterprise = models.OneToOneField(
-        "enterprises.Enterprise", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "enterprises.Enterprise",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
-    changes = models.BigIntegerField(default=0)
-    matched = models.BigIntegerField(null=True, blank=True)
-    period = models.DateField(null=True, blank=True)
-    rules = models.BigIntegerField(null=True, blank=True)
-    pairs = models.IntegerField(default=0)
+    changes = models.BigIntegerField(_("input changes"), default=0)
+    matched = models.BigIntegerField(_("matched at change"), null=True, blank=True)
+    period = models.DateField(_("facts of month"), null=True, blank=True)
+    rules = models.BigIntegerField(_("rules fingerprint"), null=True, blank=True)
+    pairs = models.IntegerField(_("decisions stored"), default=0)
+
+    class Meta:
+        verbose_name = _("matching state")
+        verbose_name_plural = _("matching states")
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.matched}/{self.changes}"

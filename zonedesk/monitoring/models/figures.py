@@ -214,34 +214,45 @@ class ImportJob(models.Model):
 
     FINISHED = (State.DONE, State.REJECTED, State.FAILED, State.CANCELLED)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    zone = models.ForeignKey(
+        "org.Zone",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("zone"),
+    )
     period = models.DateField(_("month"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    content = models.BinaryField(blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    language = models.CharField(max_length=10, blank=True)  # of the error report
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # [sheet, row, column, value, reason]
-    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content = models.BinaryField(_("file"), blank=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)  # of the error report
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created = models.PositiveIntegerField(_("firms added"), default=0)
+    updated = models.PositiveIntegerField(_("firms changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("firms unchanged"), default=0)
+    errors = models.JSONField(
+        _("errors"), default=list, blank=True
+    )  # [sheet, row, column, value, reason]
+    message = models.TextField(_("message"), blank=True)
     # The file is first checked and compared with the stored month (`preview`: the counts, the
     # overwritten months with their old and new figures, the stored months' fingerprint); it is
     # written only once the uploader confirms (`confirmed_at`), against that fingerprint.
     # `firms`: the firms created, updated and unchanged, by name (the first IMPORT_FIRMS_KEPT
     # of each).
-    preview = models.JSONField(default=dict, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    firms = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    firms = models.JSONField(_("firms by name"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import of monthly figures")
@@ -295,29 +306,34 @@ class ZoneMonth(models.Model):
     Null: a summary kept before these columns existed, read from the rows instead.
     """
 
-    zone = models.ForeignKey("org.Zone", on_delete=models.CASCADE, related_name="+")
+    zone = models.ForeignKey(
+        "org.Zone",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("zone"),
+    )
     period = models.DateField(_("month"))
-    summary = models.JSONField()
-    firms = models.PositiveIntegerField(default=0)
-    sum_output_value_wan = models.BigIntegerField(null=True)
-    sum_revenue_wan = models.BigIntegerField(null=True)
-    sum_electricity_kwh = models.BigIntegerField(null=True)
-    sum_water_t = models.BigIntegerField(null=True)
-    sum_employees = models.BigIntegerField(null=True)
-    sum_export_value_wan = models.BigIntegerField(null=True)
-    sum_orders_wan = models.BigIntegerField(null=True)
-    base_output_value_wan = models.BigIntegerField(null=True)
-    base_revenue_wan = models.BigIntegerField(null=True)
-    base_electricity_kwh = models.BigIntegerField(null=True)
-    base_water_t = models.BigIntegerField(null=True)
-    base_employees = models.BigIntegerField(null=True)
-    base_export_value_wan = models.BigIntegerField(null=True)
-    base_orders_wan = models.BigIntegerField(null=True)
-    unconfirmed = models.PositiveIntegerField(null=True)
-    halted_firms = models.PositiveIntegerField(null=True)
-    halted_days = models.BigIntegerField(null=True)
-    halted_listed = models.JSONField(null=True)
-    computed_at = models.DateTimeField(auto_now=True)
+    summary = models.JSONField(_("summary"))
+    firms = models.PositiveIntegerField(_("firms reporting"), default=0)
+    sum_output_value_wan = models.BigIntegerField(_("total output value"), null=True)
+    sum_revenue_wan = models.BigIntegerField(_("total revenue"), null=True)
+    sum_electricity_kwh = models.BigIntegerField(_("total electricity"), null=True)
+    sum_water_t = models.BigIntegerField(_("total water"), null=True)
+    sum_employees = models.BigIntegerField(_("total employees"), null=True)
+    sum_export_value_wan = models.BigIntegerField(_("total export value"), null=True)
+    sum_orders_wan = models.BigIntegerField(_("total orders in hand"), null=True)
+    base_output_value_wan = models.BigIntegerField(_("output value a year earlier"), null=True)
+    base_revenue_wan = models.BigIntegerField(_("revenue a year earlier"), null=True)
+    base_electricity_kwh = models.BigIntegerField(_("electricity a year earlier"), null=True)
+    base_water_t = models.BigIntegerField(_("water a year earlier"), null=True)
+    base_employees = models.BigIntegerField(_("employees a year earlier"), null=True)
+    base_export_value_wan = models.BigIntegerField(_("export value a year earlier"), null=True)
+    base_orders_wan = models.BigIntegerField(_("orders in hand a year earlier"), null=True)
+    unconfirmed = models.PositiveIntegerField(_("reports not confirmed"), null=True)
+    halted_firms = models.PositiveIntegerField(_("firms halted"), null=True)
+    halted_days = models.BigIntegerField(_("days halted"), null=True)
+    halted_listed = models.JSONField(_("halted firms listed"), null=True)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
         verbose_name = _("zone month summary")
@@ -356,9 +372,17 @@ class ZoneVersion(models.Model):
     a write in one process is seen by the next request in every other."""
 
     zone = models.OneToOneField(
-        "org.Zone", on_delete=models.CASCADE, primary_key=True, related_name="+"
+        "org.Zone",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("zone"),
     )
-    version = models.PositiveBigIntegerField(default=0)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("zone page version")
+        verbose_name_plural = _("zone page versions")
 
     def __str__(self) -> str:
         return f"{self.zone_id} v{self.version}"

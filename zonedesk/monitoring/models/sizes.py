@@ -87,7 +87,7 @@ class FirmSize(Versioned):
     override_at = models.DateTimeField(_("set at"), null=True, blank=True)
     above = models.BooleanField(_("above designated size"), default=False)
     newly_above = models.BooleanField(_("newly above size (新升规)"), default=False)
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
         verbose_name = _("above-size status")

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zonedesk.core import audit, auditchain, bulk, events
-from zonedesk.core.actors import Actor, user_or_none
+from zonedesk.core.actors import Actor, is_system, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
 from zonedesk.monitoring import access, rollups
@@ -387,8 +388,12 @@ def _write_rows(
 
 
 IMPORT_FIRMS_KEPT = 2000  # firms of each kind a job lists by name; its counts cover them all
-# How long a preview waits for its confirmation; after that the file is dropped, not stored.
-PREVIEW_VALID = dt.timedelta(hours=24)
+
+
+def preview_valid() -> dt.timedelta:
+    """How long a preview waits for its confirmation (ZONEDESK["IMPORT_PREVIEW_HOURS"], 24):
+    after that it is not stored, and `import_previews_purge` drops it with its file."""
+    return dt.timedelta(hours=settings.ZONEDESK["IMPORT_PREVIEW_HOURS"])
 
 
 def _firm_json(firm: FirmRef) -> list:
@@ -464,7 +469,7 @@ def import_start(*, actor: Actor, zone: Zone, period: Period, upload) -> ImportJ
 @transaction.atomic
 def import_confirm(*, actor: Actor, job: ImportJob) -> ImportJob:
     """The uploader confirms the preview: the file is stored (at once when small, else by the
-    worker) against the stored months as previewed. A preview older than PREVIEW_VALID is not
+    worker) against the stored months as previewed. A preview older than preview_valid() is not
     stored: the job is cancelled and its file dropped (the caller sees the state)."""
     from zonedesk.monitoring.tasks import run_import
 
@@ -481,7 +486,7 @@ def import_confirm(*, actor: Actor, job: ImportJob) -> ImportJob:
                 ]
             }
         )
-    if timezone.now() - job.created_at > PREVIEW_VALID:
+    if timezone.now() - job.created_at > preview_valid():
         job.state, job.content, job.finished_at = ImportJob.State.CANCELLED, b"", timezone.now()
         job.save(update_fields=["state", "content", "finished_at"])
         return job
@@ -517,6 +522,43 @@ def import_cancel(*, actor: Actor, job: ImportJob) -> ImportJob:
             }
         )
     return job
+
+
+def import_previews_purge(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Drop the previews left waiting for a confirmation longer than preview_valid() (the
+    uploader went away): each is cancelled and its file deleted, audited in its zone. Run by
+    `zonedesk import_purge` (hourly, deploy/systemd/zonedesk-import-purge.timer). How many."""
+    if not is_system(actor):
+        raise PermissionDenied()
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(
+        state=ImportJob.State.PREVIEWED, created_at__lt=now - preview_valid()
+    ).select_related("zone__area", "created_by")
+    purged = 0
+    for job in stale:
+        size = len(job.content or b"")
+        # only if still waiting: a confirmation at this very moment wins
+        done = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+            state=ImportJob.State.CANCELLED, content=b"", finished_at=now
+        )
+        if not done:
+            continue
+        purged += 1
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=job,
+            changes={
+                "state": [ImportJob.State.PREVIEWED, ImportJob.State.CANCELLED],
+                "filename": [job.filename, None],
+                "content": [size, 0],
+                "created_by": [str(job.created_by) if job.created_by else None, None],
+                "created_at": [job.created_at.isoformat(), None],
+            },
+            zone_id=job.zone_id,
+            area_code=job.zone.area.code if job.zone.area_id else "",
+        )
+    return purged
 
 
 def import_run(*, job_id) -> None:

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = (
         "Notifications. `notices digest [--day YYYY-MM-DD]` e-mails each user what is due for "
         "them and their unread notifications, once per user and day (a second run sends "
-        "nothing); run it daily (deploy/systemd/zonedesk-digest.timer)."
+        "nothing); run it daily (deploy/systemd/zonedesk-digest.timer). It first sends the "
+        "notifications' e-mails still waiting, as `notices send` does (the background worker "
+        "sends them as they come)."
     )
 
     def add_arguments(self, parser):
@@ -20,10 +22,15 @@ class Command(BaseCommand):
         digest = sub.add_parser("digest")
         digest.add_argument("--day", help="the day of the digest, YYYY-MM-DD (default: today)")
         commands.add_language_argument(digest)
+        send = sub.add_parser("send")
+        commands.add_language_argument(send)
 
     def handle(self, *args, **options):
         with translation.override(commands.LANGUAGES[options["lang"]]):
             actor = commands.actor(None)
+            if options["action"] == "send":
+                self._send(actor)
+                return
             value = options.get("day")
             try:
                 day = dt.date.fromisoformat(value) if value else timezone.localdate()
@@ -31,7 +38,18 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
                 ) from exc
+            self._send(actor)
             sent = services.digest_send(actor=actor, day=day)
             self.stdout.write(
                 _("%(n)d digests sent for %(day)s.") % {"n": len(sent), "day": day.isoformat()}
             )
+
+    def _send(self, actor) -> None:
+        counts = services.deliveries_send(actor=actor)
+        self.stdout.write(
+            _(
+                "Notifications waiting to be sent: %(sent)d sent, %(retry)d to be tried again, "
+                "%(failed)d could not be sent."
+            )
+            % counts
+        )
