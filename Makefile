@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := zonedesk.settings
 
-.PHONY: demo test lint bench install messages serve clean pdf-deps
+.PHONY: screenshots demo test lint bench install messages serve clean pdf-deps
 
 install: $(VENV)/.installed $(VENDOR)/.installed pdf-deps
 
@@ -57,6 +57,10 @@ demo: install
 TEST_ARGS ?= -n auto --dist load --durations=25
 test: install
 	$(BIN)/python -m pytest $(TEST_ARGS) $(PYTEST_ARGS)
+
+# The README's screenshots (docs/screenshots/*.png), taken from the demo in Chromium.
+screenshots: install
+	$(BIN)/python -m pytest tests/browser/screenshots.py
 
 lint: install
 	$(BIN)/ruff check zonedesk tests bench

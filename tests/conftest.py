@@ -38,6 +38,13 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files a test stores (the generated monthly summaries) go to its own folder, never to the
+    checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached pages are keyed by zone versions that restart at 0 in every test's database."""
     from django.core.cache import cache

@@ -133,6 +133,27 @@ def problem(enterprise: Enterprise, **fields):
     return problem_submit(actor=SYSTEM, enterprise=enterprise, **values)
 
 
+def project(zone: Zone, *, code: str = "XM-001", signed_on: dt.date, **fields):
+    """A key project of `zone`, added by the system, its nodes planned from `signed_on` by the
+    default template (a new investor by name unless `investor` is given)."""
+    from decimal import Decimal
+
+    from zonedesk.projects.services import ProjectData, project_create
+
+    values = {
+        "name": f"{code}新建项目（合成）",
+        "level": "county",
+        "kind": "industrial",
+        "total_investment_wan": Decimal("50000"),
+        "first_production_month": signed_on + dt.timedelta(days=480),
+        "investor_name": "新投资有限公司（合成）",
+        **fields,
+    }
+    return project_create(
+        actor=SYSTEM, zone=zone, data=ProjectData(code=code, signed_on=signed_on, **values)
+    )
+
+
 # --- monthly figures -------------------------------------------------------------------------------
 
 JUNE = Period(2020, 6)

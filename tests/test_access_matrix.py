@@ -9,6 +9,7 @@ enterprise user, whose out-of-scope firm is firm_a2: a neighbour in their own zo
 A new page or endpoint fails test_every_route_is_in_the_matrix until it has a row here.
 """
 
+import datetime as dt
 import io
 import json
 
@@ -142,6 +143,12 @@ MATRIX = {
         "404 404 404 404 403 403 403 403 403 404 404 302",
     ),
     "reports:draft": (
+        "200 200 200 200 403 403 403 403 403 200 200 302",
+        "404 404 404 404 403 403 403 403 403 404 404 302",
+    ),
+    # A generated monthly summary's files (the dashboard's card): as the drafts, for the
+    # officials who write summaries, of their own zones; other zones' are not found.
+    "reports:monthly_download": (
         "200 200 200 200 403 403 403 403 403 200 200 302",
         "404 404 404 404 403 403 403 403 403 404 404 302",
     ),
@@ -363,6 +370,27 @@ MATRIX = {
     ),
     "casework:remind": ("403 302 403 403 403 403 403 403 403 302 403 302",) * 2,
     "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
+    # Key projects: in, a project of zone_a that firm_a invests in, served by `officer`, its
+    # 立项 node in 经济发展局's charge; out, one of zone_b (the enterprise user's: firm_a2's).
+    # Every open node is red, so the scheduling meeting lists it.
+    "projects:list": ("V V V V V V H V H V V 302", same("H", "302")),
+    "projects:meeting": ("V V V V V V H V H V V 302", same("H", "302")),
+    "projects:detail": ("200 200 200 200 200 200 404 200 404 200 200 302", same("404", "302")),
+    # Completing the signing node or asking for a re-plan of the start: the zone's managers and
+    # the service officer (the node is in no department's charge); readers are refused.
+    "projects:node_complete": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:node_replan": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    # A re-plan is decided by a leader over the zone (not an administrator) or the leading cadre.
+    "projects:replan_decide": (
+        "403 302 403 403 403 403 404 403 404 302 403 302",
+        same("404", "302"),
+    ),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
         "201 201 201 403 403 403 404 403 404 201 201 401",
@@ -594,6 +622,25 @@ def _measures_sheet(zone) -> bytes:
     return out.getvalue()
 
 
+def _project(world: World, role: str, scope: str):
+    """A key project of the scope's firm (its zone's), signed 400 days ago: every open node red."""
+    from django.utils import timezone
+
+    from tests import factories
+
+    firm = _firm(world, role, scope)
+    return factories.project(
+        firm.zone,
+        code=f"XM-{firm.pk}",
+        name=f"{firm.name}扩建项目",
+        signed_on=timezone.localdate() - dt.timedelta(days=400),
+        investor=firm,
+        investor_name="",
+        service_officer=world.users["officer"] if firm.zone == world.zone_a else None,
+        leading_cadre=None,
+    )
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
@@ -615,6 +662,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
 
             draft, _created = draft_open(actor=SYSTEM, zone=zone.code, period=JUNE, lang="zh")
             return client.get(reverse(name, args=[draft.pk])), None
+        case "reports:monthly_download":
+            from django.core.files.base import ContentFile
+
+            from zonedesk.reports.models import MonthlySummary
+
+            row = MonthlySummary(zone=zone, period="2020-06")
+            row.docx = ContentFile(b"PK docx", name="summary.docx")
+            row.pdf = ContentFile(b"%PDF-1.7", name="summary.pdf")
+            row.save()
+            return client.get(reverse(name, args=[row.pk, "pdf"])), None
         case "monitoring:month":
             _figures(world)
             return client.get(reverse(name), in_zone), firm.name
@@ -821,6 +878,27 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "casework:plan_set":
             body = {"visit_every_days": 60, "call_every_days": 20}
             return client.post(reverse(name, args=[firm.pk]), body), None
+        case "projects:list" | "projects:meeting":
+            project = _project(world, role, scope)
+            return client.get(reverse(name)), project.name
+        case "projects:detail":
+            return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "projects:node_complete":
+            node = _project(world, role, scope).nodes.get(code="sign")
+            body = {"version": node.version}
+            return client.post(reverse(name, args=[node.pk]), body), None
+        case "projects:node_replan":
+            node = _project(world, role, scope).nodes.get(code="start")
+            body = {"version": node.version, "to_on": "2030-01-31", "reason": "施工许可延后"}
+            return client.post(reverse(name, args=[node.pk]), body), None
+        case "projects:replan_decide":
+            from zonedesk.projects.services import replan_request
+
+            node = _project(world, role, scope).nodes.get(code="start")
+            replan = replan_request(
+                actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
+            )
+            return client.post(reverse(name, args=[replan.pk]), {"decision": "approved"}), None
         case "casework:ledger" | "casework:ledger_export":
             import datetime as dt
 

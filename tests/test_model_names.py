@@ -16,13 +16,7 @@ from django.utils import translation
 ALLOWED_LATIN = {"API", "ID", "IP", "GB", "T"}
 # Fields whose names wait for a migration of their app (reports): listed so a new field without
 # a Chinese name anywhere else still fails. Remove them with the reports migration that adds them.
-WAITING = {
-    ("reports", "SummaryDraft", "zone"),
-    ("reports", "SummaryDraft", "area"),
-    ("reports", "SummaryDraft", "created_by"),
-    ("reports", "SummaryDraftVersion", "draft"),
-    ("reports", "SummaryDraftVersion", "author"),
-}
+WAITING: set[tuple[str, str, str]] = set()  # fields waiting for a migration
 
 
 def _models():

@@ -170,3 +170,74 @@ def _figure_driver() -> Driver:
         return report(figure.enterprise)
 
     return Driver(setup=lambda world: world, reach=reach, take=take)
+
+
+def _fresh_project(world, counter):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests import factories
+
+    return factories.project(
+        world.zone_a,
+        code=f"WF-{next(counter)}",
+        signed_on=timezone.localdate() - dt.timedelta(days=10),
+    )
+
+
+@driver("projects.node")
+def _project_node() -> Driver:
+    """The signing node of a fresh project of zone_a (it waits for none), completed by the
+    system."""
+    import itertools
+
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.projects import services
+
+    counter = itertools.count(1)
+
+    def setup(world):
+        return world
+
+    def reach(world, state):
+        node = _fresh_project(world, counter).nodes.get(code="sign")
+        return take(world, node, state) if state == "done" else node
+
+    def take(world, node, move):
+        return services.node_transition(actor=SYSTEM, node=node, to=move)
+
+    return Driver(setup, reach, take)
+
+
+@driver("projects.replan")
+def _project_replan() -> Driver:
+    """A re-plan of the start of a fresh project of zone_a (a month later), decided by the
+    system (refusals with a note)."""
+    import datetime as dt
+    import itertools
+
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.projects import services
+
+    counter = itertools.count(1)
+
+    def setup(world):
+        return world
+
+    def reach(world, state):
+        node = _fresh_project(world, counter).nodes.get(code="start")
+        replan = services.replan_request(
+            actor=SYSTEM,
+            node=node,
+            to_on=node.planned_on + dt.timedelta(days=30),
+            reason="施工许可延后（合成）",
+        )
+        return replan if state == "requested" else take(world, replan, state)
+
+    def take(world, replan, move):
+        return services.replan_decide(
+            actor=SYSTEM, replan=replan, decision=move, note="条件不具备（合成）"
+        )
+
+    return Driver(setup, reach, take)

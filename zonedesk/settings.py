@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "zonedesk.monitoring",
     "zonedesk.policies",
     "zonedesk.casework",
+    "zonedesk.projects",
     "zonedesk.reports",
     "zonedesk.api",
     "zonedesk.demo",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("monitoring/", include("zonedesk.monitoring.urls")),
     path("policies/", include("zonedesk.policies.urls")),
     path("casework/", include("zonedesk.casework.urls")),
+    path("projects/", include("zonedesk.projects.urls")),
     path("reports/", include("zonedesk.reports.urls")),
     path("notices/", include("zonedesk.notices.urls")),
     path("zones/", org_views.zone_list, name="zones"),

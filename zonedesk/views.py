@@ -40,6 +40,7 @@ def health(request):
 def home(request):
     counts = enterprise_selectors.enterprise_status_counts(request.user)
     by_division = enterprise_selectors.enterprise_division_counts(request.user)
+    industry_chart = _top_with_other(by_division, 11)
     return render(
         request,
         "home.html",
@@ -49,7 +50,10 @@ def home(request):
             ],
             "total": sum(counts.values()),
             "zones": org_selectors.zone_list(request.user)[:20],
-            "industry_chart": _top_with_other(by_division, 11),
+            "industry_chart": industry_chart,
+            # A pie of one slice (a firm's own user) or of none (a bank's) tells nothing: the
+            # table alone, and the 1 MB chart library is not loaded.
+            "show_chart": len(industry_chart) > 1,
         },
     )
 

@@ -1,6 +1,8 @@
 """The firm's own plan (一企一策) as printed: it names the firm and its zone, is dated, and has
 the liaison officer's and the firm's head's signature lines (the page header is not printed)."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -36,4 +38,29 @@ def test_the_printed_plan_names_the_firm_and_has_signature_lines(
     assert box["y"] < profile["y"] and box["y"] < 200
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert problems == []
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def test_the_printed_plan_is_one_column_and_short(demo, live_server, open_page, log_in):
+    """The walk's print of the demo's first firm: the screen's two columns kept, the support
+    list in a half-width column over four A4 pages under an almost empty first one, and the
+    month read "2020-06". Printed, the lists take the page's whole width, the plan fits two A4
+    pages, and the month reads as officials write it."""
+    firm = Enterprise.objects.order_by("id").first()
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader", then=f"/casework/firms/{firm.pk}/plan/")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    width = page.get_by_test_id("plan-profile").bounding_box()["width"]
+    for part in ("plan-problems", "plan-unclaimed"):
+        assert page.get_by_test_id(part).bounding_box()["width"] > 0.9 * width, part
+    expect(page.get_by_test_id("plan-figures")).to_contain_text("2020年6月")
+    expect(page.get_by_test_id("plan-figures")).not_to_contain_text("2020-06")
+    assert page.get_by_test_id("plan-unclaimed").locator("a").count() > 30  # a long list
+    pdf = page.pdf(format="A4")
+    assert _pdf_pages(pdf) <= 2
     assert problems == []

@@ -5,7 +5,9 @@ responsible, once a day per item, for leaders only."""
 import datetime as dt
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
+from django.utils import translation
 
 from tests import factories
 from zonedesk.casework import selectors, services
@@ -91,7 +93,9 @@ def test_a_reminder_reaches_the_responsible_officer_once_a_day(world):
 
     assert sent.recipient == world.users["officer"] and sent.kind == "reminder"
     assert sent.link == f"/casework/problems/{problem.pk}/"
-    assert "Overdue 5 days" in sent.title
+    task = f"the problem “{problem.title}” of {world.firm_a.name}, overdue 5 days"
+    assert sent.title == f"Please deal with {task}"
+    assert sent.body == f"{leader} reminds you to deal with: {task}."
     notices_services.deliveries_send(actor=SYSTEM)  # the e-mail goes out from the worker
     [message] = mail.outbox
     assert message.to == ["officer@zone-a.example.cn"]
@@ -150,6 +154,10 @@ def test_the_page_and_the_button(world, client_for):
 
     response = client.post("/casework/escalation/remind/", {"kind": "problem", "pk": problem.pk})
     assert response.status_code == 302
+    [said] = [str(m) for m in get_messages(response.wsgi_request)]
+    # "已提醒陈干部：已超期 N 天：…" had two colons: now one, before the request itself
+    assert said.startswith(f"已提醒{world.users['officer']}：") and problem.title in said
+    assert said.count("：") + said.count(":") == 1
     assert response["Location"] == f"/casework/escalation/#problem-{problem.pk}"
     assert notices.unread_count(world.users["officer"]) == 1
     page = client.get("/casework/escalation/").content.decode()
@@ -174,3 +182,16 @@ def test_the_page_shows_the_hundred_most_late_and_counts_the_rest(world, client_
     assert listed.count('data-testid="row-problem-') == 100
     assert 'data-testid="count-problem">102<' in page
     assert 'data-testid="more-problem"' in listed and "?overdue=1" in listed
+
+
+def test_a_reminder_reads_as_one_sentence_in_chinese(world):
+    """The notice read "李主任的督办提醒（督办提醒页）。" and its title strung labels with colons:
+    now the body says who asks what, and the title is one request."""
+    problem = _overdue(world)
+    leader = world.users["leader"]
+    with translation.override("zh-hans"):
+        sent = services.reminder_send(actor=leader, kind="problem", pk=problem.pk, today=TODAY)
+    assert "督办提醒页" not in sent.body
+    assert sent.title.count("：") + sent.title.count(":") == 0
+    assert sent.body.count("：") + sent.body.count(":") <= 1
+    assert str(leader) in sent.body and problem.title in sent.body and "5" in sent.body

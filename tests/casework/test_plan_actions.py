@@ -71,3 +71,34 @@ def test_the_api_refuses_an_owner_who_may_not_act_on_its_field(world, client_for
     assert made.status_code == 201
     assert made.json()["owner_id"] == world.users["leader"].pk
     assert PlanAction.objects.get().owner == world.users["leader"]
+
+
+def test_the_measures_offered_name_their_document_and_level(world, client_for):
+    """The province's and the city's documents both have a "第一条 稳岗补贴": the dropdown
+    listed it twice, identical. Each entry now names its level and its document."""
+    from tests import factories
+    from zonedesk.policies.models import Entitlement, PolicyDocument
+
+    docs = [
+        factories.document(world, "province", area=world.sichuan),
+        factories.document(world, "city", area=world.dazhou),
+    ]
+    PolicyDocument.objects.filter(pk=docs[1].pk).update(number="")  # then its title names it
+    for doc in docs:
+        measure = factories.measure(doc, "true", rematch=False)
+        Entitlement.objects.create(
+            enterprise=world.firm_a,
+            measure=measure,
+            decision="eligible",
+            rule_version=measure.current,
+            period="2020-06-01",
+            decided_at=dt.datetime(2020, 7, 1, tzinfo=dt.UTC),
+            state="notified",
+        )
+    page = client_for(world.users["officer"]).get(f"/casework/firms/{world.firm_a.pk}/plan/")
+    select = page.content.decode().split('name="measure"')[1].split("</select>")[0]
+    labels = [o.split(">", 1)[1].split("<")[0] for o in select.split("<option")[2:]]
+    assert sorted(labels) == [
+        "市 · city 支持措施（合成） · 第一条 稳岗补贴（合成）",
+        "省 · province〔2020〕1号 · 第一条 稳岗补贴（合成）",
+    ]

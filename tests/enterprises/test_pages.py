@@ -280,6 +280,15 @@ class TestFeedbackFromTheWalkThrough:
         assert sum(r["value"] for r in context["industry_chart"]) == context["total"] == 14
         assert len(context["industry_chart"]) == 12
 
+    @pytest.mark.parametrize("role", ["enterprise", "bank"])
+    def test_the_overview_of_one_firm_or_none_loads_no_chart(self, world, client_for, role):
+        """A firm's user sees one division, a bank's none: a one-slice pie says nothing, so the
+        1 MB chart library is not loaded (the walk measured it on every log-in)."""
+        page = client_for(world.users[role]).get("/").content.decode()
+        assert "echarts" not in page and 'id="industry-chart"' not in page
+        leader = client_for(world.users["leader"]).get("/").content.decode()
+        assert "echarts.min.js" in leader and 'id="industry-chart"' in leader
+
     def test_password_rules_are_explained_in_chinese(self, world, client_for):
         response = client_for(world.users["admin"]).post(
             f"/enterprises/{world.firm_a.pk}/accounts/",

@@ -7,6 +7,7 @@ Two zones of the same city (达州市, 511700) with two years of figures drawn a
 and whole-month halts, missing months, submitted and confirmed rows, figures left out.
 """
 
+import calendar
 import dataclasses
 import datetime as dt
 import random
@@ -124,10 +125,35 @@ def _raw(firm_ids: list[int], basis: str) -> dict:
             )[0]
             cur, base = cur + int(a or 0), base + int(b or 0)
         ytd[m] = (cur, base)
+    # 可比口径 of January..June: each month over the firms with the figure in both years' month,
+    # the firms new that month left out (producing, and started within the 12 months ending
+    # with it, or of unknown start with no output a year earlier).
+    # A stock's (employees) is June's alone: a month-end count is not added up over months.
+    comparable = {}
+    for m in SUMMED:
+        cur = base = 0
+        for month in (6,) if m == "employees" else range(1, 7):
+            days = calendar.monthrange(2020, month)[1]
+            since = dt.date(2019, month + 1, 1)
+            a, b = _sql(
+                f"SELECT SUM({_column('c', m)}), SUM({_column('b', m)}) "  # noqa: S608
+                "FROM monitoring_monthlyfigure c JOIN monitoring_monthlyfigure b "
+                f"ON b.enterprise_id = c.enterprise_id AND b.period = %s{_basis('b', basis)} "
+                "JOIN enterprises_enterprise e ON e.id = c.enterprise_id "
+                f"WHERE c.period = %s AND c.enterprise_id IN {firms}{_basis('c', basis)} "
+                f"AND c.{m} IS NOT NULL AND b.{m} IS NOT NULL AND NOT ("
+                "c.output_value_wan > 0 AND c.days_halted < %s AND ("
+                "(e.production_start IS NOT NULL AND e.production_start >= %s) OR "
+                "(e.production_start IS NULL AND COALESCE(b.output_value_wan, 0) <= 0)))",
+                [dt.date(2019, month, 1), dt.date(2020, month, 1), days, since],
+            )[0]
+            cur, base = cur + int(a or 0), base + int(b or 0)
+        comparable[m] = (cur, base)
     return {
         "unconfirmed": unconfirmed,
         "halted": (len(halted), sum(int(d) for _f, d in halted), [(f, int(d)) for f, d in halted]),
         "ytd": ytd,
+        "comparable": comparable,
     }
 
 
@@ -156,6 +182,8 @@ def _agrees(st, zones, *, size: str = "all", basis: str = "preliminary") -> None
     for m in SUMMED:
         ytd = st.ytd[m]
         assert (_scaled(m, ytd.current), _scaled(m, ytd.last_year)) == raw["ytd"][m], m
+        cmp = st.ytd_comparable[m]
+        assert (_scaled(m, cmp.current), _scaled(m, cmp.last_year)) == raw["comparable"][m], m
 
 
 def _kept_june(zones) -> ZoneMonth:
@@ -186,6 +214,11 @@ def test_the_fixture_has_what_the_figures_must_tell_apart(city):
         ).values_list("output_value_wan", flat=True)
     )
     assert stored != st.ytd["output_value_wan"].last_year
+    # New firms with figures a year earlier (trial runs) and firms missing a year earlier: the
+    # comparable year to date is another sum than the headline's.
+    headline, comparable = st.ytd["output_value_wan"], st.ytd_comparable["output_value_wan"]
+    assert comparable.current != headline.current
+    assert comparable.last_year != headline.last_year
 
 
 @pytest.mark.django_db
@@ -364,8 +397,8 @@ def test_a_confirmation_gives_the_zones_pages_a_new_version(
 
 @pytest.mark.parametrize("seed", range(10))
 def test_matched_sums_are_what_summarising_sums(seed):
-    """The year to date's months read as plain sums give each Aggregate's `current` and
-    `last_year` exactly (figures left out, firms missing on either side, new firms)."""
+    """The year to date's months read as plain sums give each Aggregate's `current`,
+    `last_year` and comparable basis (new firms left out) exactly (figures left out, firms missing on either side, new firms)."""
     rng = random.Random(seed)
 
     def month(share):
@@ -390,5 +423,8 @@ def test_matched_sums_are_what_summarising_sums(seed):
     def plain(rows):
         return {r.firm_id: [getattr(r, m) for m in indicators.MEASURES] for r in rows}
 
-    sums = indicators.matched_sums(plain(now), plain(before))
-    assert sums == {m: (a.current, a.last_year) for m, a in summary.aggregates.items()}
+    sums = indicators.matched_sums(plain(now), plain(before), set(summary.new_firms))
+    assert sums == {
+        m: (a.current, a.last_year, a.comparable_current, a.comparable_last_year)
+        for m, a in summary.aggregates.items()
+    }

@@ -241,8 +241,11 @@ def test_output_aggregate(month):
     assert a.new_part == D("0.14")  # (30 − 0) + (40 − 0) = 70; 70 / 500
     assert a.existing_part == D("-0.206")  # 20 − 25 − 3 − 100 + 5 = −103; −103 / 500
     assert a.new_part + a.existing_part == a.yoy  # 0.14 − 0.206 = −0.066
-    assert a.previous == D(400)  # 100 + 80 + 100 + 20 + 0 (5 absent) + 0 + 100; 7's 60 left out
-    assert a.mom == D("0.1675")  # (467 − 400) / 400 = 67 / 400
+    # 环比 over the firms that gave output in both months (1 2 3 4 6 8): 5 has no previous row
+    # and 7 no row this month, so both are out of both sides (issue 15, M3; it was 467 / 400).
+    assert a.previous == D(400)  # 100 + 80 + 100 + 20 + 0 + 100; 7's 60 left out
+    assert (a.mom_current, a.mom_firms) == (D(427), 6)  # 120 + 75 + 97 + 30 + 0 + 105
+    assert a.mom == D("0.0675")  # (427 − 400) / 400 = 27 / 400
     assert percent(a.yoy) == D("-6.60")
     assert percent(a.new_part) == D("14.00")
     assert percent(a.existing_part) == D("-20.60")
@@ -259,7 +262,8 @@ def test_employees_include_halted_firm(month):
     assert a.existing_part == D("-0.028")  # 5 − 10 + 0 − 2 + 0 = −7; −7 / 250
     assert a.new_part + a.existing_part == a.yoy
     assert a.previous == D(50)  # only 1 gave employees last month
-    assert a.mom == D("4.2")  # (260 − 50) / 50 = 210 / 50
+    assert (a.mom_current, a.mom_firms) == (D(55), 1)  # firm 1 only
+    assert a.mom == D("0.1")  # (55 − 50) / 50; not (260 − 50) / 50 with 6 firms counted as 0
 
 
 def test_revenue_like_for_like(month):
@@ -273,7 +277,8 @@ def test_revenue_like_for_like(month):
     assert a.new_part == D(0)
     assert a.existing_part == D("0.1")
     assert a.previous == D(0)  # 1's previous row has no revenue
-    assert a.mom is None  # base 0
+    assert a.mom_firms == 0
+    assert a.mom is None  # nobody gave revenue in both months
 
 
 def test_figure_nobody_reports(month):
@@ -324,6 +329,15 @@ def test_mom_negative():
     """A month-on-month fall is a negative rate."""
     a = summarise([out(1, "90")], [], [out(1, "120")]).aggregates["output_value_wan"]
     assert a.mom == D("-0.25")  # (90 − 120) / 120 = −30 / 120
+
+
+def test_mom_leaves_a_firm_missing_last_month_out():
+    """环比 on the one rule for missing reports: firm 2 did not report last month, so it is out
+    of both sides: (110 − 100) / 100 = +10 %, not (110 + 50 − 100) / 100 = +60 % with its
+    missing month counted as zero."""
+    a = summarise([out(1, "110"), out(2, "50")], [], [out(1, "100")]).aggregates["output_value_wan"]
+    assert (a.current, a.mom_current, a.previous, a.mom_firms) == (D(160), D(110), D(100), 1)
+    assert a.mom == D("0.1")
 
 
 # --- empty months ----------------------------------------------------------------------------

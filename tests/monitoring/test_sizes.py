@@ -174,3 +174,51 @@ def test_a_firm_without_a_status_for_the_year_is_scoped_by_its_flag(world, firms
     scope = selectors.Scope.of_zone(world.zone_a)
     st = selectors.status(SYSTEM, scope, JUNE, size="above")
     assert st.summary.aggregates["output_value_wan"].current == D(76)
+
+
+def test_a_year_without_a_basis_never_takes_a_later_years_status(world, firms):
+    """Issue 15, M2. 2019 has no 2018 revenue: the registered flags stand (small, quiet above).
+    2020 from 2019's revenue: big (2,400) and edge (2,000) above, small (1,800) below, quiet (no
+    revenue) keeps 2019's: above; 新升规 big and edge. The registry now holds 2020's statuses.
+    Deriving 2019 again must keep 2019 as it was (2 above, not 2020's 3) and 2020's 新升规 (2,
+    not 0); a firm registered since, with a 2020 status and nothing for 2019, is not given its
+    2020 status for 2019 either (no basis: not above)."""
+    zone = world.zone_a
+    sizes_derive(actor=SYSTEM, zone=zone, year=2019)
+    sizes_derive(actor=SYSTEM, zone=zone, year=2020)
+    late = factories.firm(zone, above_designated_size=True)
+    size_override(
+        actor=SYSTEM, enterprise=late, year=2020, above=True, reason="新建投产，经核准纳入"
+    )
+
+    def above(year):
+        return set(
+            FirmSize.objects.filter(year=year, above=True).values_list("enterprise_id", flat=True)
+        )
+
+    pk = {k: f.pk for k, f in firms.items()}
+    assert above(2019) == {pk["small"], pk["quiet"]}
+    assert above(2020) == {pk["big"], pk["edge"], pk["quiet"], late.pk}
+    result = sizes_derive(actor=SYSTEM, zone=zone, year=2019)
+    assert above(2019) == {pk["small"], pk["quiet"]}  # before the fix: 2020's four
+    assert (result.to_above, result.to_below) == (0, 0)
+    assert result.no_basis == result.firms  # no 2018 revenue for anyone
+    late_2019 = FirmSize.objects.get(enterprise=late, year=2019)
+    assert (late_2019.basis_revenue_wan, late_2019.derived, late_2019.above) == (None, None, False)
+    newly = FirmSize.objects.filter(year=2020, newly_above=True).values_list("enterprise_id")
+    assert {f for (f,) in newly} == {pk["big"], pk["edge"], late.pk}  # before the fix: none
+    # The registry keeps the latest year's (2020) statuses.
+    assert [_flag(firms[k]) for k in ("big", "small", "edge", "quiet")] == [True, False, True, True]
+    assert _flag(late) is True
+
+
+def test_the_size_scope_of_a_year_without_a_status_does_not_take_a_later_years(world, firms):
+    """Only 2020 derived: for 2019 (no status) the registry flags are 2020's statuses, so the
+    scope of 2019 does not read them: nothing is above size in 2019 (no basis). June 2019's
+    above-size scope is then empty, not big + edge + quiet (100 + 80 + 30)."""
+    sizes_derive(actor=SYSTEM, zone=world.zone_a, year=2020)
+    scope = selectors.Scope.of_zone(world.zone_a)
+    st = selectors.status(SYSTEM, scope, Period(2019, 6), size="above")
+    assert st.summary.reporting == 0
+    report = selectors.size_report(SYSTEM, world.zone_a, 2019)
+    assert not any(r.above for r in report.rows)

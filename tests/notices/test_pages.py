@@ -90,3 +90,47 @@ def test_a_dashboard_kept_in_the_page_cache_shows_a_new_notification(world):
     services.notify(actor=world.users["city_leader"], recipient=leader, kind="reminder", title="看")
     page = client.get("/monitoring/", june).content.decode()
     assert 'data-testid="notices-unread">1<' in page
+
+
+def test_the_preferences_address_opened_directly_goes_to_the_form(world, client_for):
+    """GET /notices/preferences/ (a bookmark, an address typed in) was a bare 405: it now leads
+    to the form on the centre."""
+    response = client_for(world.users["officer"]).get("/notices/preferences/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/notices/#preferences", 302)]
+    assert 'id="preferences"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("officer", {"contact_due", "problem_due", "benefit_step", "reminder"}),
+        ("leader", {"problem_due", "reminder"}),
+        ("department", {"problem_due", "reminder"}),
+        ("enterprise", {"benefit_step"}),
+        ("bank", set()),
+        ("auditor", set()),
+    ],
+)
+def test_the_form_offers_only_the_kinds_the_role_can_receive(world, client_for, role, offered):
+    """A firm's or a bank's user has no contact plan, no problem to handle and no leader to
+    remind them: those kinds are not offered to them."""
+    page = client_for(world.users[role]).get("/notices/").content.decode()
+    shown = {
+        kind
+        for kind in ("contact_due", "problem_due", "benefit_step", "reminder")
+        if f'name="{kind}"' in page
+    }
+    assert shown == offered
+    assert ('data-testid="preferences-none"' in page) == (not offered)
+
+
+def test_saving_leaves_the_kinds_not_offered_as_they_were(world, client_for):
+    """The firm's user turns e-mail off for benefit steps; the kinds never sent to them are not
+    switched off behind their back (nor audited as changed)."""
+    user = world.users["enterprise"]
+    response = client_for(user).post("/notices/preferences/", {"benefit_step": ["inapp"]})
+    assert response["Location"] == "/notices/#preferences"
+    chosen = selectors.preferences(user)
+    assert chosen["benefit_step"] == {"inapp"}
+    assert chosen["reminder"] == chosen["contact_due"] == {"inapp", "email"}

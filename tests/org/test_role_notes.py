@@ -63,3 +63,33 @@ def test_the_zones_page_shows_codes_to_staff_only(world, client_for, role, codes
     shown = '<td class="code">zone-a</td>' in page
     area_code = f'<span class="code text-secondary">{world.zone_a.area.code}</span>' in page
     assert (shown, area_code) == (codes, codes)
+
+
+@pytest.mark.parametrize(
+    ("user", "offered"),
+    [
+        ("enterprise", False),
+        ("bank", False),
+        ("department", False),
+        ("auditor", False),
+        ("officer", True),
+        ("leader", True),
+    ],
+)
+def test_contacts_due_are_offered_only_to_who_plans_contacts(world, client_for, user, offered):
+    """The problems page links the contacts due for officers and leaders only: a firm's or a
+    bank's user had a button to a list that is never theirs (issue 17's walk-through)."""
+    page = client_for(world.users[user]).get(reverse("casework:problems")).content.decode()
+    assert ('data-testid="contacts-due-link"' in page) is offered
+    assert (reverse("casework:contacts_due") in page) is offered
+
+
+@pytest.mark.parametrize(("user", "offered"), [("enterprise", False), ("officer", True)])
+def test_only_an_officer_chooses_between_their_firms_and_all(world, client_for, user, offered):
+    """The open benefits' "my firms / all firms" choice is an officer's: a firm's user was
+    offered it, and "my firms" (the firms they liaise with) showed them nothing."""
+    client = client_for(world.users[user])
+    page = client.get(reverse("policies:open")).content.decode()
+    assert ('data-testid="open-who"' in page) is offered
+    asked_mine = client.get(reverse("policies:open"), {"who": "mine"}).context["mine"]
+    assert asked_mine is offered

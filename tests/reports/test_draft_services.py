@@ -4,7 +4,8 @@ every write audited, a changed stored figure found and named when the draft is r
 the officials of the zone or area see its drafts.
 
 The rows, worked by hand: June 2019 firm_a 100 and firm_a2 200 (10k yuan), June 2020 110 and 180:
-310 against 300, output up 3.33%. firm_a2's June 2020 corrected to 210: 320 / 300, up 6.67%."""
+290 against 300, output down 3.33%. firm_a2's June 2020 corrected to 210: 320 / 300, up 6.67%;
+corrected to 200 instead: 310 / 300, up 3.33% (the same rate, the other way)."""
 
 import pytest
 from django.utils import translation
@@ -135,6 +136,20 @@ def test_a_stored_figure_changed_since_shows_in_the_reopened_draft(rows):
     by_key = {s.key: (s.shown, s.now) for s in stale}
     assert by_key["output_yoy"] == ("3.33%", "6.67%")
     assert all(s.selector == "monitoring.selectors.status" for s in stale)
+
+
+def test_a_figure_whose_sign_flipped_shows_as_stale(rows):
+    """Output down 3.33% when the draft was opened, up 3.33% now: the rate reads the same, its
+    direction does not, and the direction is what the reopened draft flags."""
+    draft = _open(rows)
+    v1 = selectors.draft_version(rows.users["leader"], draft)
+    MonthlyFigure.objects.filter(enterprise=rows.firm_a2, period="2020-06-01").update(
+        output_value_wan=200
+    )
+    stale = selectors.draft_checked(rows.users["leader"], v1).stale
+    by_key = {s.key: (s.shown, s.now) for s in stale}
+    assert by_key["output_yoy_direction"] == ("down", "up")
+    assert "output_yoy" not in by_key  # 3.33% both times
 
 
 def test_only_the_officials_of_the_zone_or_area_see_its_drafts(rows):

@@ -3,12 +3,14 @@ as whole tokens that keep their values, a document to JSON and back, and the fig
 that the data no longer gives."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
 from zonedesk.reports import drafts
 from zonedesk.reports.document import Chart, Document, Heading, Paragraph, Source, Table, figure
+from zonedesk.reports.sections import words
 
 SOURCE = Source(
     "monitoring.selectors.status",
@@ -112,6 +114,36 @@ def test_the_figures_the_data_no_longer_gives_are_found():
         ("halted_firms", "3", ""),
     ]
     assert drafts.stale_figures(draft, draft) == []
+
+
+@pytest.mark.parametrize(
+    ("was", "now"),
+    [
+        (Decimal("0.1278"), Decimal("-0.1278")),  # growth became a decline of the same size
+        (Decimal("-0.0310"), Decimal("0.0310")),
+        (Decimal("0.0310"), Decimal("0")),  # and growth became no change
+    ],
+)
+def test_a_change_whose_sign_flipped_is_stale(was, now):
+    """The rate is written without its sign (增加 12.78% / 下降 12.78%): a flip is found by the
+    marked words of its direction, in the draft's own language."""
+    with translation.override("zh-hans"):
+        draft = _document([Paragraph(f"总产值{words.change(was, 'output_yoy')}。", SOURCE)])
+        today = _document([Paragraph(f"总产值{words.change(now, 'output_yoy')}。", SOURCE)])
+        again = _document([Paragraph(f"总产值{words.change(was, 'output_yoy')}。", SOURCE)])
+    stale = {s.key: (s.shown, s.now) for s in drafts.stale_figures(draft, today)}
+    assert stale["output_yoy_direction"][0] == ("增加" if was > 0 else "下降")
+    assert stale["output_yoy_direction"][1] == {1: "增加", -1: "下降", 0: "持平"}[now.compare(0)]
+    assert drafts.stale_figures(draft, again) == []
+
+
+def test_a_part_of_growth_whose_sign_flipped_is_stale():
+    """拉动增长 0.35 个百分点 against 下拉 0.35 个百分点: the points are the same, not the direction."""
+    with translation.override("zh-hans"):
+        draft = _document([Paragraph(words.pull(Decimal("0.0035"), "new_points"), SOURCE)])
+        today = _document([Paragraph(words.pull(Decimal("-0.0035"), "new_points"), SOURCE)])
+    stale = drafts.stale_figures(draft, today)
+    assert [s.key for s in stale] == ["new_points_direction"]
 
 
 def test_a_figure_of_another_source_is_not_mistaken_for_it():

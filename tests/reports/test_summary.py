@@ -19,6 +19,7 @@ from zonedesk.policies.models import Entitlement
 from zonedesk.reports import summary
 from zonedesk.reports.document import Heading, Paragraph, figures, plain
 from zonedesk.reports.sections import liaison, support
+from zonedesk.reports.sections import projects as key_projects
 
 TODAY = dt.date(2020, 7, 20)
 
@@ -83,6 +84,9 @@ def test_the_demo_half_year_states_the_published_figures(demo):
     # January to June in all: 113,220.11 against 133,959.33 (the recovery table), down 15.48%.
     assert marks["ytd_output_value_wan"] == "113,220.11"
     assert marks["ytd_output_yoy"] == "15.48%"
+    # And on the comparable basis (issue 15): 110,266.46 against 133,959.33, down 17.69%.
+    assert marks["ytd_output_value_wan_comparable_yoy"] == "17.69%"
+    assert "产值下降 17.69%" in plain(one[1].text)  # 按可比口径…1—6月累计产值下降 17.69%
     # Every part has data in the demo; each paragraph says where it comes from.
     assert [(b.level, b.text) for b in doc.blocks if isinstance(b, Heading)] == [
         (1, _zh(summary.PARTS[1])),
@@ -90,12 +94,13 @@ def test_the_demo_half_year_states_the_published_figures(demo):
         (1, _zh(summary.PARTS[3])),
         (2, _zh(liaison.SUMMARY.title)),
         (2, _zh(support.SUMMARY.title)),
+        (2, _zh(key_projects.SUMMARY.title)),
         (1, _zh(summary.PARTS[4])),
     ]
     assert doc.meta == {
         "scope": "zone=demo",
         "period": "2020-H1",
-        "sections": "production,difficulties,liaison,support",
+        "sections": "production,difficulties,liaison,support,projects",
     }
     assert doc.omitted == ()
     assert all(b.source is not None for b in doc.blocks if isinstance(b, Paragraph))
@@ -339,8 +344,12 @@ def test_the_liaison_and_support_sections_count_the_rows(world, rows):
         {"owed": "2", "owed_firms": "1", "owed_wan": "4.00"},
     ]
     assert [b.lead for b in steps] == ["1.", "2.", "3."]
-    # No monthly figures: section 一 is left out and says why; 二 has the two problems.
-    assert [o.title for o in doc.omitted] == ["Production and operation"]
+    # No monthly figures: section 一 is left out and says why; 二 has the two problems. No key
+    # project either (tests/projects/test_summary.py has them).
+    assert [o.title for o in doc.omitted] == [
+        "Production and operation",
+        "Key projects from signing to production",
+    ]
     assert "No monthly figures" in doc.omitted[0].reason
     two = _section(doc, 2)
     assert figures(two[0].text)["raised"] == "2"

@@ -59,7 +59,9 @@ def test_the_annex_has_the_key_figures_and_two_charts_after_them(h1):
     lines = list(root.iter(f"{SVG}polyline"))
     assert [line.get("stroke-dasharray") is not None for line in lines] == [False, True]
     this_year, last_year = _desc(trend).split("; ")
-    assert re.match(r"2020年?: 一月 23389\.19, ", this_year) and "六月 27437.63, 七月 ," in this_year
+    assert (
+        re.match(r"2020年?: 一月 23389\.19, ", this_year) and "六月 27437.63, 七月 ," in this_year
+    )
     assert re.match(r"2019年?: 一月 21856\.51, ", last_year) and "六月 24328.45" in last_year
     assert "十二月 32527.62" in last_year
     counts = re.findall(r" (\d+)(?:,| \()", _desc(classes))

@@ -204,6 +204,8 @@ def test_record_types_are_named_as_written_and_machinery_is_not_offered(world, a
     labels = dict(form.fields["target_type"].choices)
     assert labels["org.apitoken"].startswith("API")
     assert "core.workerheartbeat" not in labels and "core.auditentry" not in labels
+    assert "monitoring.zonemonth" not in labels and "policies.matchstate" not in labels
+    assert "monitoring.monthlyfigure" in labels and "reports.summarydraft" in labels
 
 
 def test_a_visit_names_its_participants_and_its_firm(world, auditor):
@@ -302,3 +304,32 @@ def test_alert_and_meter_reading_records_are_named_in_words_not_codes(world, aud
         assert "power_drift" not in row and "power " not in row, row
     assert sum("单位电量产值异常" in r and "甲一机械有限公司" in r for r in rows) == 2
     assert sum("3119999999" in r and "电" in r for r in rows) == 2
+
+
+def test_contacts_and_industry_read_by_their_names_and_no_op_changes_are_left_out(world, auditor):
+    """A contact read "name: 联系人；title: 总经理；…；email: ∅", the industry "∅ → 3031", and a
+    field stored as nothing before and after "原因: ∅ → ∅". Now: 姓名/职务/电话 with what is
+    filled in, the GB/T 4754 class with its code, and no line for a change that is none."""
+    from zonedesk.core import audit
+    from zonedesk.enterprises.services import ContactData, EnterpriseData
+
+    firm = world.firm_a2
+    data = replace(
+        EnterpriseData.of(firm),
+        industry_code="3031",
+        contacts=[ContactData(name="联系人甲（合成）", title="总经理", phone="13412345084")],
+    )
+    enterprise_update(actor=world.users["leader"], enterprise=firm, data=data)
+    audit.record(
+        actor=world.users["leader"],
+        action="update",
+        instance=firm,
+        changes={"legal_representative": [None, ""], "address": ["园区一路", "园区二路"]},
+        zone_id=firm.zone_id,
+    )
+    rows = _texts(auditor.get("/audit/?target_type=enterprises.enterprise&action=update"))
+    text = " ".join(rows)
+    assert "姓名: 联系人甲（合成）；职务: 总经理；电话: 134****5084" in text
+    assert "email" not in text and "name:" not in text and "title:" not in text
+    assert "C3031 粘土砖瓦及建筑砌块制造" in text and "→ 3031" not in text
+    assert "园区一路 → 园区二路" in text and "∅ → ∅" not in text and "法定代表人" not in text

@@ -55,6 +55,7 @@ def test_the_units_pass_systemd_analyze_verify(installed_units):
         "zonedesk-worker.service",
         "zonedesk-backup.timer",
         "zonedesk-digest.timer",
+        "zonedesk-report.timer",
     } <= set(names)
     done = subprocess.run(  # noqa: S603
         ["systemd-analyze", "verify", *names],  # noqa: S607
@@ -102,6 +103,16 @@ def test_the_digest_runs_every_morning():
     assert timer["OnCalendar"] == "*-*-* 07:30:00" and timer["Persistent"] == "true"
     service = unit(DEPLOY / "systemd" / "zonedesk-digest.service")["Service"]
     assert shlex.split(service["ExecStart"])[1:] == ["notices", "digest"]
+
+
+def test_the_monthly_summaries_are_scheduled_every_morning():
+    """Daily at 06:30: the command itself knows the month's first working day (a holiday
+    calendar is not something OnCalendar can say), and does nothing on the other days."""
+    timer = unit(DEPLOY / "systemd" / "zonedesk-report.timer")["Timer"]
+    assert timer["OnCalendar"] == "*-*-* 06:30:00" and timer["Persistent"] == "true"
+    service = unit(DEPLOY / "systemd" / "zonedesk-report.service")["Service"]
+    assert shlex.split(service["ExecStart"])[1:] == ["report", "schedule"]
+    assert service["Type"] == "oneshot"
 
 
 def test_the_example_environment_matches_the_units():

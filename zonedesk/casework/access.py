@@ -15,6 +15,13 @@ def may_own_action(user) -> bool:
     return is_active(user) and user.has_role(*ACTING_ROLES)
 
 
+def plans_contacts(user) -> bool:
+    """Whether the user plans visits and calls (the contacts due list has firms for them): an
+    officer for their firms, a leader or administrator for the unit's; not a department, an
+    auditor, a firm's or a bank's user, who are not offered the list."""
+    return is_active(user) and (user.is_superuser or user.has_role(Role.OFFICER, *MANAGER_ROLES))
+
+
 def is_manager(actor: Actor, enterprise) -> bool:
     """A leader or administrator of a unit that holds the firm's zone (or a superuser)."""
     if is_system(actor):

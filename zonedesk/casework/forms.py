@@ -83,19 +83,33 @@ class ContactForm(StyledFormMixin, forms.Form):
         return data
 
 
+class MeasureChoiceField(forms.ModelChoiceField):
+    """A measure named with its document's level and short name: the province's, the city's and
+    the county's documents each have a "第1条", often on the same subject."""
+
+    SHORT = 20  # characters of a document's title when it has no number (文号)
+
+    def label_from_instance(self, obj) -> str:
+        doc = obj.document
+        short = doc.number or (
+            doc.title if len(doc.title) <= self.SHORT else doc.title[: self.SHORT] + "…"
+        )
+        return f"{doc.get_level_display()} · {short} · {obj}"
+
+
 class ActionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanAction.Kind.choices)
     title = forms.CharField(label=_("What is to be done"), max_length=200)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     problem = forms.ModelChoiceField(label=_("For the problem"), queryset=None, required=False)
-    measure = forms.ModelChoiceField(label=_("For the measure"), queryset=None, required=False)
+    measure = MeasureChoiceField(label=_("For the measure"), queryset=None, required=False)
 
     def __init__(self, *args, owners, problems, measures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["problem"].queryset = problems
-        self.fields["measure"].queryset = measures
+        self.fields["measure"].queryset = measures.select_related("document")
 
 
 class PlanForm(VersionedFormMixin, StyledFormMixin, forms.Form):

@@ -91,6 +91,7 @@ def problem_list(request):
         "show_who": f["officer"] or user.has_role(Role.LEADER, Role.ADMIN) or user.is_superuser,
         "open_statuses": flows.OPEN,
         "show_overview": can_view_dashboard(user),
+        "show_contacts_due": access.plans_contacts(user),
         "query": query.urlencode(),
     }
     return render(request, "casework/problems.html", context)

@@ -9,7 +9,7 @@ MODULES = [
     ("monitoring", _("Production monitoring"), "monitoring:dashboard"),
     ("casework", _("Liaison & problems"), "casework:problems"),
     ("policies", _("Support policies"), "policies:index"),
-    ("projects", _("Key projects"), None),
+    ("projects", _("Key projects"), "projects:list"),
     ("finance", _("Financing"), None),
     ("chain", _("Industrial chains"), None),
     ("reports", _("Work summary"), "reports:summary"),
@@ -21,6 +21,7 @@ MODULES = [
 VISIBLE_TO = {
     "monitoring": "zonedesk.org.access.can_view_dashboard",
     "reports": "zonedesk.org.access.can_view_dashboard",  # who sees the zone's dashboard
+    "projects": "zonedesk.projects.access.can_view_projects",
 }
 
 

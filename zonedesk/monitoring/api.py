@@ -187,6 +187,10 @@ def import_monthly(
                 for o in preview.overwrites
             ],
             "stored": preview.stored,
+            "warnings": [
+                {"enterprise": _firm_refs([f])[0], "warnings": found}
+                for f, found, _values in preview.warnings
+            ],
         }
     result = services.monthly_import(
         actor=request.user,

@@ -64,11 +64,13 @@ def key_figures(st: Status) -> list[dict]:
                 # 可比口径: the same firms in both years, beside the headline
                 "comparable_yoy": a.comparable_yoy,
                 "comparable_firms": a.comparable_firms,
-                # Headcounts are not added up over months: their year to date is an average.
-                "ytd": (ytd.current / ytd.months).quantize(Decimal(1))
-                if m == "employees" and ytd.months
-                else total(m, ytd.current),
-                "ytd_yoy": ytd.yoy,
+                # A stock (employees) is not added up over months: its year to date is the
+                # month-end value against the same month last year (docs/statistics.md).
+                "stock": m in STOCKS,
+                "ytd": total(m, a.current if m in STOCKS else ytd.current) if a.firms else None,
+                "ytd_yoy": a.yoy if m in STOCKS else ytd.yoy,
+                # 可比口径 of the year to date, beside the headline
+                "ytd_comparable_yoy": st.ytd_comparable[m].yoy if st.ytd_comparable else None,
             }
         )
     return out
@@ -215,6 +217,7 @@ def _key_figures_sheet(st: Status):
         Column(_("Comparable basis YoY (%)"), 12, "wan"),
         Column(_("Year to date"), 16, "wan"),
         Column(_("Year to date YoY (%)"), 12, "wan"),
+        Column(_("Year to date YoY, comparable basis (%)"), 12, "wan"),
         Column(_("Year to date taken as"), 16),
     ]
     period = st.period
@@ -238,6 +241,7 @@ def _key_figures_sheet(st: Status):
                 percent(a.comparable_yoy),
                 total(m, a.current if stock else ytd.current),
                 percent(a.yoy if stock else ytd.yoy),
+                percent(st.ytd_comparable[m].yoy) if st.ytd_comparable else None,
                 month_end if stock else summed,
             ]
         )

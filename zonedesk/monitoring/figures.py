@@ -83,3 +83,32 @@ def check(values: dict, days_in_month: int) -> dict[str, list[str]]:
             str(_("The month has only %(days)d days.") % {"days": days_in_month})
         ]
     return errors
+
+
+# Warnings: figures accepted as they are, but worth a second look (never a refusal).
+HALTED_WITH_OUTPUT = "halted_with_output"
+
+
+def halted_with_output(values: dict, days_in_month: int) -> bool:
+    """Halted every day of the month (days halted = the month's days) yet output reported
+    (> 0): accepted (a firm may sell from stock or book trial runs), flagged to be checked."""
+    halted, output = values.get("days_halted"), values.get("output_value_wan")
+    if halted is None or output is None:
+        return False
+    return int(halted) >= days_in_month and Decimal(str(output)) > 0
+
+
+def warnings(values: dict, days_in_month: int) -> dict[str, str]:
+    """The month's figures' warnings (`{kind: message}`, {} without any): what the form says
+    after a save, the import preview lists per firm and the API returns; nothing is refused."""
+    out = {}
+    if halted_with_output(values, days_in_month):
+        out[HALTED_WITH_OUTPUT] = str(
+            _(
+                "Halted all %(days)d days of the month, yet an output value of %(output)s (10k "
+                "yuan) is reported: please check the days halted or the output (the figures "
+                "are kept as entered)."
+            )
+            % {"days": days_in_month, "output": f"{Decimal(str(values['output_value_wan'])):,.2f}"}
+        )
+    return out

@@ -149,6 +149,15 @@ def compute(
             columns = {
                 **_totals(current),
                 **{f"base_{m}": int(a.last_year * SCALE[m]) for m, a in summary.aggregates.items()},
+                # 可比口径 of the month, for the comparable year to date (migration 0021)
+                **{
+                    f"cmp_{m}": int(a.comparable_current * SCALE[m])
+                    for m, a in summary.aggregates.items()
+                },
+                **{
+                    f"cmp_base_{m}": int(a.comparable_last_year * SCALE[m])
+                    for m, a in summary.aggregates.items()
+                },
                 "unconfirmed": unconfirmed.get((zone_id, p.first_day), 0),
                 "halted_firms": halted.firms,
                 "halted_days": halted.days,
@@ -347,11 +356,13 @@ def summaries(
 
 def year_so_far(
     zone_ids: list[int], period: Period, *, band: Decimal, new_months: int | None = None
-) -> list[dict[str, tuple[Decimal, Decimal]]]:
+) -> list[dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]]:
     """For January..the month before `period`: each figure's Σ over the zones' reporting firms
     and Σ of the same firms' figure a year earlier (the merged summaries' `current` and
-    `last_year`), by figure. The database adds the zones' kept sums up (`sum_*`, `base_*`) in
-    one query; a zone-month kept without them, or not kept, is summarised from the rows."""
+    `last_year`), then the comparable basis (`comparable_current`, `comparable_last_year`), by
+    figure. The database adds the zones' kept sums up (`sum_*`, `base_*`, `cmp_*`,
+    `cmp_base_*`) in one query; a zone-month kept without them, or not kept, is summarised from
+    the rows."""
     earlier = [Period(period.year, m) for m in range(1, period.month)]
     if not earlier:
         return []
@@ -359,9 +370,10 @@ def year_so_far(
         zone__in=zone_ids,
         period__in=[p.first_day for p in earlier],
         unconfirmed__isnull=False,  # kept with its base_* columns (migration 0019)
+        cmp_output_value_wan__isnull=False,  # and its cmp_* columns (migration 0021)
     )
     sums: dict[Period, dict[str, list]] = {
-        p: {m: [Decimal(0), Decimal(0)] for m in MEASURES} for p in earlier
+        p: {m: [Decimal(0)] * 4 for m in MEASURES} for p in earlier
     }
     zones_kept = {}
     for r in (
@@ -370,14 +382,16 @@ def year_so_far(
             zones=Count("zone"),
             **{f"cur_{m}": Sum(f"sum_{m}") for m in MEASURES},
             **{f"base_{m}": Sum(f"base_{m}") for m in MEASURES},
+            **{f"cmp_{m}": Sum(f"cmp_{m}") for m in MEASURES},
+            **{f"cmp_base_{m}": Sum(f"cmp_base_{m}") for m in MEASURES},
         )
         .order_by()
     ):
         p = Period.of(r["period"])
         zones_kept[p] = r["zones"]
         for m in MEASURES:
-            sums[p][m][0] += _unscaled(m, r[f"cur_{m}"]) or 0
-            sums[p][m][1] += _unscaled(m, r[f"base_{m}"]) or 0
+            for i, column in enumerate(("cur", "base", "cmp", "cmp_base")):
+                sums[p][m][i] += _unscaled(m, r[f"{column}_{m}"]) or 0
     partial = [p for p in earlier if zones_kept.get(p, 0) < len(zone_ids)]
     if partial:
         # Zone-months without kept sums: usually months a zone reported nothing (a cheap,
@@ -398,7 +412,9 @@ def year_so_far(
                 for m, a in summary.aggregates.items():
                     sums[pair[1]][m][0] += a.current
                     sums[pair[1]][m][1] += a.last_year
-    return [{m: (c, b) for m, (c, b) in sums[p].items()} for p in earlier]
+                    sums[pair[1]][m][2] += a.comparable_current
+                    sums[pair[1]][m][3] += a.comparable_last_year
+    return [{m: tuple(v) for m, v in sums[p].items()} for p in earlier]
 
 
 def totals(zone_ids: list[int], first: Period, last: Period) -> dict[Period, dict]:

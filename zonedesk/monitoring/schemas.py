@@ -14,6 +14,7 @@ from zonedesk.core.schemas import (
     decimal_input,
     version_in,
 )
+from zonedesk.monitoring import figures
 from zonedesk.monitoring.indicators import CapacityClass, percent
 from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.monitoring.selectors import Status
@@ -57,7 +58,10 @@ class FigureTotalsOut(Schema):
     firms: int
     last_year: str
     yoy_pct: str | None
-    mom_pct: str | None
+    mom_pct: str | None = Field(
+        description="环比: on the month before, over the firms that gave the figure in both months"
+    )
+    mom_firms: int = Field(description="the firms of 环比: the figure given in both months")
     new_firms_points: str | None
     resumed_firms_points: str | None
     existing_firms_points: str | None
@@ -71,6 +75,13 @@ class FigureTotalsOut(Schema):
     )
     ytd_last_year: str
     ytd_yoy_pct: str | None
+    ytd_comparable_total: str = Field(
+        description="累计 on the comparable basis (可比口径): Σ over months 1..t of each month's "
+        "comparable firms (the figure in that month and the same month last year, new firms "
+        "left out); for a stock the month's comparable total"
+    )
+    ytd_comparable_last_year: str
+    ytd_comparable_yoy_pct: str | None
 
 
 class RecoveryOut(Schema):
@@ -196,6 +207,13 @@ class OverwriteOut(Schema):
     changes: dict[str, FigureChangeOut] = Field(description="each changed figure, by field")
 
 
+class ImportWarningOut(Schema):
+    enterprise: ImportFirmOut
+    warnings: dict[str, str] = Field(
+        description="kind -> message: figures accepted (not refused) but to be checked"
+    )
+
+
 class MonthlyImportOut(Schema):
     dry_run: bool = Field(description="true: a preview, nothing was written")
     period: str
@@ -214,6 +232,11 @@ class MonthlyImportOut(Schema):
         "",
         description="dry run only: the fingerprint of the month's stored figures; give it as "
         "`expected_stored` to the import so that it refuses if they changed in between",
+    )
+    warnings: list[ImportWarningOut] = Field(
+        default_factory=list,
+        description="dry run only: the firms whose month, as it would stand, is accepted but "
+        "to be checked (e.g. halted_with_output: halted every day yet output reported)",
     )
 
 
@@ -306,10 +329,20 @@ class FigureOut(Schema):
     submitted_at: dt.datetime | None
     confirmed_at: dt.datetime | None
     version: int = Field(description=VERSION_HELP)
+    warnings: dict[str, str] = Field(
+        default_factory=dict,
+        description="kind -> message: figures accepted (never refused) but to be checked, e.g. "
+        "halted_with_output (halted every day of the month, yet output reported)",
+    )
 
     @staticmethod
     def resolve_period(obj) -> str:
         return str(obj.month)
+
+    @staticmethod
+    def resolve_warnings(obj) -> dict[str, str]:
+        values = {"days_halted": obj.days_halted, "output_value_wan": obj.output_value_wan}
+        return figures.warnings(values, obj.month.days)
 
 
 # --- a month's status as JSON ---------------------------------------------------------------------
@@ -377,6 +410,7 @@ def status_dict(st: Status) -> dict:
                 "last_year": _num(a.last_year),
                 "yoy_pct": _pct(a.yoy),
                 "mom_pct": _pct(a.mom),
+                "mom_firms": a.mom_firms,
                 "new_firms_points": _pct(a.new_part),
                 "resumed_firms_points": _pct(a.resumed_part),
                 "existing_firms_points": _pct(a.existing_part),
@@ -388,6 +422,9 @@ def status_dict(st: Status) -> dict:
                 "ytd_total": _num(a.current if m in STOCKS else st.ytd[m].current),
                 "ytd_last_year": _num(a.last_year if m in STOCKS else st.ytd[m].last_year),
                 "ytd_yoy_pct": _pct(a.yoy if m in STOCKS else st.ytd[m].yoy),
+                "ytd_comparable_total": _num(st.ytd_comparable[m].current),
+                "ytd_comparable_last_year": _num(st.ytd_comparable[m].last_year),
+                "ytd_comparable_yoy_pct": _pct(st.ytd_comparable[m].yoy),
             }
             for m, a in s.aggregates.items()
         },

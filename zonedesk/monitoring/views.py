@@ -28,6 +28,7 @@ from zonedesk.enterprises.selectors import enterprise_get
 from zonedesk.monitoring import (
     access,
     charts,
+    figures,
     imports,
     pagecache,
     recovery,
@@ -415,6 +416,9 @@ def figure_edit(request, pk: int, period: str):
                     _("The figures of %(name)s for %(period)s were saved.")
                     % {"name": enterprise.name, "period": month},
                 )
+                values = {k: form.cleaned_data[k] for k in FIGURE_FIELDS}
+                for warning in figures.warnings(values, month.days).values():
+                    messages.warning(request, warning)
                 if selectors.output_unusual(request.user, enterprise=enterprise, period=month):
                     messages.warning(
                         request,
@@ -646,6 +650,20 @@ def _expired(job) -> bool:
     )
 
 
+def _preview_warnings(job) -> list[dict]:
+    """The preview's firms whose month is accepted but to be checked, worded in the reader's
+    language from the kept figures (figures.warnings)."""
+    days = Period.of(job.period).days
+    shown = []
+    for w in job.preview.get("warnings", []):
+        _firm_id, name, code = w["firm"]
+        values = {"days_halted": w["days_halted"], "output_value_wan": w["output_value_wan"]}
+        shown.append(
+            {"name": name, "credit_code": code, "messages": figures.warnings(values, days).values()}
+        )
+    return shown
+
+
 @login_required
 def import_job(request, pk):
     """An upload's progress; the page polls it with htmx while it is read, checked or stored;
@@ -661,6 +679,7 @@ def import_job(request, pk):
         "done": _done_message(job) if job.state == job.State.DONE else "",
         "expired": _expired_message() if _expired(job) else "",
         "overwrites": _overwrites(job) if previewed else [],
+        "preview_warnings": _preview_warnings(job) if previewed else [],
         "kept": services.uploads.IMPORT_FIRMS_KEPT,
         "result_firms": [
             ("created", _("Firms whose month was added"), job.firms.get("created", [])),

@@ -7,10 +7,12 @@ from zonedesk.notices.registry import Kind
 class PreferencesForm(forms.Form):
     """One row of checkboxes per kind: which channels bring it."""
 
-    def __init__(self, *args, current: dict[str, set[str]], **kwargs):
+    def __init__(self, *args, current: dict[str, set[str]], kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         options = [(c.key, c.label) for c in channels()]
         for kind, label in Kind.choices:
+            if kind not in kinds:  # never sent to this user: nothing to choose
+                continue
             self.fields[kind] = forms.MultipleChoiceField(
                 label=label,
                 choices=options,
@@ -20,4 +22,4 @@ class PreferencesForm(forms.Form):
             )
 
     def chosen(self) -> dict[str, set[str]]:
-        return {kind: set(self.cleaned_data.get(kind) or ()) for kind in Kind.values}
+        return {kind: set(self.cleaned_data.get(kind) or ()) for kind in self.fields}

@@ -21,6 +21,8 @@ from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.org.models import Role
+
 MODULE = "due"
 
 
@@ -31,6 +33,19 @@ class Kind(models.TextChoices):
     PROBLEM_DUE = "problem_due", _("Problem deadlines")
     BENEFIT_STEP = "benefit_step", _("Benefit steps waiting")
     REMINDER = "reminder", _("Reminders from leaders")
+
+
+# Who can ever receive each kind, by role: the channels form offers a user only these (a firm's
+# user has no contact plan, no problem to handle and no leader to remind them). Contacts are the
+# liaison officer's; a problem waits on its person in charge (any of the zone's staff), its
+# department or the firm's officer, and a leader's reminder goes to that same person; a benefit
+# step waits on the firm's officer or, to apply, on the firm's own user.
+RECEIVED_BY: dict[str, frozenset[str]] = {
+    Kind.CONTACT_DUE: frozenset({Role.OFFICER}),
+    Kind.PROBLEM_DUE: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
+    Kind.BENEFIT_STEP: frozenset({Role.OFFICER, Role.ENTERPRISE}),
+    Kind.REMINDER: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
+}
 
 
 @dataclass(frozen=True)

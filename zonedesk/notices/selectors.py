@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from zonedesk.notices.channels import channel_keys
 from zonedesk.notices.models import Notification, Preference
-from zonedesk.notices.registry import DueItem, Kind, providers
+from zonedesk.notices.registry import RECEIVED_BY, DueItem, Kind, providers
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,16 @@ def preferences(user) -> dict[str, set[str]]:
         if kind in chosen and channel in keys:
             (chosen[kind].add if enabled else chosen[kind].discard)(channel)
     return chosen
+
+
+def kinds_for(user) -> list[str]:
+    """The kinds of notification the user's roles can ever bring them, in the order of `Kind`
+    (a superuser: every kind)."""
+    if not _signed_in(user):
+        return []
+    if user.is_superuser:
+        return list(Kind.values)
+    return [kind for kind in Kind.values if RECEIVED_BY[kind] & user.roles]
 
 
 def due_for(user, *, today: dt.date, kinds: set[str] | None = None) -> list[DueItem]:

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import DomainError
 from zonedesk.core.views import found
@@ -30,7 +31,9 @@ def centre(request):
             "due": selectors.due_for(user, today=today),
             "page": page,
             "today": today,
-            "form": PreferencesForm(current=selectors.preferences(user)),
+            "form": PreferencesForm(
+                current=selectors.preferences(user), kinds=selectors.kinds_for(user)
+            ),
         },
     )
 
@@ -56,14 +59,22 @@ def read_all(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def preferences(request):
-    """Which channels bring each kind of notification to the user."""
+    """Which channels bring each kind of notification to the user. They are edited on the
+    centre, so a GET (a bookmark, a link typed in) goes there."""
+    where = reverse("notices:centre") + "#preferences"
+    if request.method == "GET":
+        return redirect(where)
     user = request.user
-    form = PreferencesForm(request.POST, current=selectors.preferences(user))
+    current = selectors.preferences(user)
+    form = PreferencesForm(request.POST, current=current, kinds=selectors.kinds_for(user))
     if form.is_valid():
+        # The kinds never sent to the user are not on the form: they stay as they are.
+        chosen = {kind: on for kind, on in current.items() if kind not in form.fields}
+        chosen |= form.chosen()
         try:
-            services.preferences_set(actor=user, user=user, chosen=form.chosen())
+            services.preferences_set(actor=user, user=user, chosen=chosen)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -74,4 +85,4 @@ def preferences(request):
             _("Your notification settings were not saved: %(errors)s")
             % {"errors": form.errors.as_text()},
         )
-    return redirect("notices:centre")
+    return redirect(where)

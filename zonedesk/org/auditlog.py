@@ -13,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zonedesk.core import industry
+from zonedesk.core.fields import IndustryCodeField
 from zonedesk.core.xlsx import Column
 from zonedesk.org import selectors
 from zonedesk.org.forms import record_types
@@ -43,6 +45,16 @@ DETAIL_LABELS = {
     "second_factor": gettext_lazy("Second factor"),
     "recovery_codes_left": gettext_lazy("Recovery codes left"),
     "step": gettext_lazy("Step taken"),
+}
+# The keys inside a detail that holds records as dicts (a firm's contacts), by the detail's key
+# (the words of the contact's form: 姓名, 职务, 电话, 电子邮箱).
+NESTED_LABELS = {
+    "contacts": {
+        "name": gettext_lazy("Full name"),
+        "title": gettext_lazy("title"),
+        "phone": gettext_lazy("phone"),
+        "email": gettext_lazy("email"),
+    },
 }
 # Values of those keys that are codes, by key: shown by their label.
 DETAIL_CHOICES = {
@@ -141,9 +153,18 @@ def one(value, *, field=None, key: str = "", names: dict | None = None) -> str:
     if isinstance(value, list):
         return "、".join(one(v, field=field, key=key, names=names) for v in value) or "∅"
     if isinstance(value, dict):
-        return "；".join(f"{field_label(None, k)}: {one(v, key=k)}" for k, v in value.items())
+        # a record kept whole (a contact): its filled-in fields by their names
+        labels = NESTED_LABELS.get(key, {})
+        return "；".join(
+            f"{labels.get(k) or field_label(None, k)}: {one(v, key=k)}"
+            for k, v in value.items()
+            if v not in (None, "")
+        )
     if field is not None and field.is_relation and names is not None:
         return names.get((field.related_model, str(value)), str(value))
+    if isinstance(field, IndustryCodeField):
+        found = industry.get(str(value))
+        return str(found) if found is not None else str(value)
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if key in DETAIL_CHOICES:
@@ -167,10 +188,12 @@ def _is_pair(value, field) -> bool:
     return True
 
 
-def shown(value, *, field=None, key: str = "", names: dict | None = None) -> str:
-    """A change [before, after] as "before → after"; a security event's detail as it is."""
+def shown(value, *, field=None, key: str = "", names: dict | None = None) -> str | None:
+    """A change [before, after] as "before → after"; a security event's detail as it is; None
+    for a change that reads the same on both sides (nothing to "∅ → ∅")."""
     if _is_pair(value, field):
-        return " → ".join(one(v, field=field, key=key, names=names) for v in value)
+        before, after = (one(v, field=field, key=key, names=names) for v in value)
+        return None if before == after else f"{before} → {after}"
     return one(value, field=field, key=key, names=names)
 
 
@@ -239,7 +262,9 @@ def labelled(entries) -> list[dict]:
         changes = []
         for k, v in e.changes.items():
             field = _state_field(model) if k == "step" else field_of(model, k)
-            changes.append((field_label(model, k), shown(v, field=field, key=k, names=names)))
+            reading = shown(v, field=field, key=k, names=names)
+            if reading is not None:
+                changes.append((field_label(model, k), reading))
         firm_id = firms.get(e.pk, "")
         firm = names.get((firm_model, firm_id), "") if firm_id else ""
         rows.append(

@@ -1,14 +1,16 @@
-"""Reads of the work summary's drafts, scoped: a draft is seen by whoever may draft (access) and
-sees its zone or area (monitoring's scope, as the summary page has it)."""
+"""Reads of the work summary's drafts and generated monthly summaries, scoped: a draft is seen by
+whoever may draft (access) and sees its zone or area (monitoring's scope, as the summary page has
+it); a monthly summary by whoever may draft and sees its zone."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from zonedesk.monitoring import selectors as monitoring
+from zonedesk.org.selectors import zone_list
 from zonedesk.reports import drafts, summary
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Document
-from zonedesk.reports.models import SummaryDraft, SummaryDraftVersion
+from zonedesk.reports.models import MonthlySummary, SummaryDraft, SummaryDraftVersion
 
 
 def draft_scope(user, draft: SummaryDraft) -> monitoring.Scope | None:
@@ -76,3 +78,36 @@ def draft_checked(user, version: SummaryDraftVersion) -> Checked:
         today=doc.dated,
     )
     return Checked(doc, drafts.stale_figures(doc, now), now.as_of)
+
+
+# --- the monthly summaries ------------------------------------------------------------------------
+
+
+def can_read_monthly(user) -> bool:
+    """The generated summaries are built as the system (the whole zone, liaison sections
+    included), so they are for the roles that draft summaries, as the drafts are."""
+    return can_draft(user)
+
+
+def monthly_summaries(user, zones) -> list[MonthlySummary]:
+    """The newest month's generated summaries of those of `zones` (Zone rows) the user sees,
+    by zone code; [] for a user whose role does not read them."""
+    if not can_read_monthly(user):
+        return []
+    visible = zone_list(user).filter(pk__in=[z.pk for z in zones])
+    rows = MonthlySummary.objects.filter(zone__in=visible)
+    newest = rows.order_by("-period").values_list("period", flat=True).first()
+    if newest is None:
+        return []
+    return list(rows.filter(period=newest).select_related("zone").order_by("zone__code"))
+
+
+def monthly_summary_get(user, *, pk: int) -> MonthlySummary | None:
+    """One generated summary, if its zone is the user's and the role reads them."""
+    if not can_read_monthly(user):
+        return None
+    return (
+        MonthlySummary.objects.select_related("zone")
+        .filter(pk=pk, zone__in=zone_list(user))
+        .first()
+    )

@@ -1,25 +1,34 @@
-"""Writes of the work summary: its drafts, opened from the data and saved as new versions.
+"""Writes of the work summary: its drafts, opened from the data and saved as new versions; the
+monthly summaries the schedule generates for every zone.
 
 Each save is a compare-and-set on the draft's version (core.services): an edit made on an older
 version than the stored one is refused with StaleVersion, nothing saved. Every write is audited
 in its transaction."""
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zonedesk.casework import selectors as casework
 from zonedesk.core import audit
-from zonedesk.core.actors import Actor, user_or_none
-from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zonedesk.core.actors import Actor, is_system, user_or_none
+from zonedesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.fields import validate_name, validate_text
+from zonedesk.core.period import Period
 from zonedesk.core.report_periods import parse
-from zonedesk.core.services import audit_scope, version_bump, version_check
+from zonedesk.core.services import audit_scope, clean, version_bump, version_check
 from zonedesk.monitoring import selectors as monitoring
+from zonedesk.org.selectors import zone_list
 from zonedesk.reports import drafts, summary
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Paragraph
-from zonedesk.reports.models import SummaryDraft, SummaryDraftVersion
+from zonedesk.reports.export import render_as
+from zonedesk.reports.models import MonthlySummary, SummaryDraft, SummaryDraftVersion
 from zonedesk.reports.selectors import draft_scope
 
 
@@ -180,5 +189,118 @@ def draft_save(
         changes["figures_removed"] = [[], sorted(set(removed))]
     audit.record(
         actor=actor, action="update", instance=draft, changes=changes, **audit_scope(draft)
+    )
+    return row
+
+
+# --- the monthly summaries (`zonedesk report schedule`) -------------------------------------------
+
+
+class CalendarYearMissing(DomainError):
+    """The working-day calendar does not know the year, so its first working day is a guess."""
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(
+            _(
+                "The working-day calendar has no holidays for %(year)d, so the first working day "
+                "of the month is not known and no monthly summary was generated. Load the "
+                "year's official holiday arrangement (zonedesk casework holidays --load FILE, "
+                "or the calendar page of the administration) and run the schedule again."
+            )
+            % {"year": year}
+        )
+
+
+@dataclass
+class Schedule:
+    """What one run of the schedule did on `day`."""
+
+    day: dt.date
+    first_working_day: dt.date
+    period: Period  # the month summarised: the one before `day`'s
+    generated: list[MonthlySummary] = field(default_factory=list)
+    existing: int = 0  # zones whose summary of the month was already there
+
+    @property
+    def due(self) -> bool:
+        return self.day >= self.first_working_day
+
+
+def first_working_day(day: dt.date) -> dt.date:
+    """The first working day of `day`'s month, by the project's holiday calendar (the official
+    arrangement and the administrators' own days). CalendarYearMissing for a year it lacks."""
+    first = day.replace(day=1)
+    calendar = casework.work_calendar(first, first + dt.timedelta(days=31))
+    if not calendar.knows(first, first):
+        raise CalendarYearMissing(first.year)
+    while not calendar.is_working_day(first):
+        first += dt.timedelta(days=1)
+    return first
+
+
+def monthly_summaries_schedule(*, actor: Actor, day: dt.date) -> Schedule:
+    """The previous month's summary of every zone, generated when `day` is the month's first
+    working day or later (a run missed on that day, the machine off, catches up the next
+    time); a zone whose summary of the month exists is left as it is, so a second run does
+    nothing. Each zone is generated and committed on its own: one zone's failure leaves the
+    others' files. The system's task: PermissionDenied for anyone else."""
+    if not is_system(actor):
+        raise PermissionDenied()
+    run = Schedule(
+        day=day, first_working_day=first_working_day(day), period=Period.of(day).previous
+    )
+    if not run.due:
+        return run
+    done = set(
+        MonthlySummary.objects.filter(period=str(run.period)).values_list("zone_id", flat=True)
+    )
+    for zone in zone_list(actor).order_by("code"):
+        if zone.pk in done:
+            run.existing += 1
+            continue
+        made = monthly_summary_generate(actor=actor, zone=zone, period=run.period, today=day)
+        if made is None:
+            run.existing += 1
+        else:
+            run.generated.append(made)
+    return run
+
+
+@transaction.atomic
+def monthly_summary_generate(
+    *, actor: Actor, zone, period: Period, today: dt.date
+) -> MonthlySummary | None:
+    """The zone's summary of `period` (a month) in Chinese, as .docx and PDF under MEDIA_ROOT,
+    built from the data as the system sees it on `today`; None when it exists already. Audited."""
+    if not is_system(actor):
+        raise PermissionDenied()
+    if MonthlySummary.objects.filter(zone=zone, period=str(period)).exists():
+        return None
+    doc = summary.build(actor, zone=zone.code, period=str(period), lang="zh", today=today)
+    row = MonthlySummary(zone=zone, period=str(period), as_of=doc.as_of)
+    name = f"summary-{zone.code}-{period}"
+    with translation.override(summary.LANGUAGES["zh"]):
+        row.docx = ContentFile(render_as(doc, "docx"), name=f"{name}.docx")
+        row.pdf = ContentFile(render_as(doc, "pdf"), name=f"{name}.pdf")
+    clean(row)  # the size cap (models.validate_file_size), the month's form
+    try:
+        with transaction.atomic():
+            row.save()  # writes the files (FileField.pre_save), then the row
+    except IntegrityError:  # another run made it at the same moment: theirs is kept
+        row.docx.delete(save=False)
+        row.pdf.delete(save=False)
+        return None
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=row,
+        changes={
+            "period": [None, str(period)],
+            "docx": [None, row.docx.name],
+            "pdf": [None, row.pdf.name],
+            "as_of": [None, doc.as_of.isoformat() if doc.as_of else None],
+        },
+        **audit_scope(row),
     )
     return row

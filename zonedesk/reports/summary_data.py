@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zonedesk.casework import selectors as casework
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.policies import selectors as policies
+from zonedesk.projects import selectors as projects
 from zonedesk.reports.document import Source
 from zonedesk.reports.sections.part import Found, Missing
 from zonedesk.reports.sections.status import YTD_MEASURES, Production
@@ -49,7 +50,13 @@ def production(ask: "Ask") -> Found | Missing:
         monitoring.figures_as_of(ask.user, ask.scope, last),
     )
     ytd = {m: st.ytd[m] for m in (*YTD_MEASURES, "water_t") if m in st.ytd}
-    return Found(Production(st.facts, ytd, ask.period.months, tuple(st.year_output)), source)
+    comparable = {m: st.ytd_comparable[m] for m in ytd if m in st.ytd_comparable}
+    return Found(
+        Production(
+            st.facts, ytd, ask.period.months, tuple(st.year_output), ytd_comparable=comparable
+        ),
+        source,
+    )
 
 
 def difficulties(ask: "Ask") -> Found | Missing:
@@ -102,4 +109,26 @@ def support(ask: "Ask") -> Found | Missing:
             % {"period": ask.period.label}
         )
     source = Source("policies.selectors.support", ask.scope.label, ask.period.label, facts.as_of)
+    return Found(facts, source)
+
+
+def key_projects(ask: "Ask") -> Found | Missing:
+    """Section 三: 项目落地建设投产 (the key projects followed, their nodes and lights)."""
+    facts = projects.summary(
+        ask.user,
+        zones=ask.scope.zones,
+        first=ask.period.first,
+        last=ask.period.last,
+        today=ask.today,
+    )
+    if facts is None:
+        return Missing(
+            _("Your role does not show the key projects of %(scope)s.") % {"scope": ask.scope.label}
+        )
+    if facts.empty:
+        return Missing(
+            _("No key project had been signed by the end of %(period)s.")
+            % {"period": ask.period.label}
+        )
+    source = Source("projects.selectors.summary", ask.scope.label, ask.period.label, facts.as_of)
     return Found(facts, source)

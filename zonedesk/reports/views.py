@@ -5,7 +5,7 @@ every figure says where it comes from, the sections left out and why, and the do
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zonedesk.core.context_processors import MODULES
 from zonedesk.core.errors import NotFound
 from zonedesk.core.period import Period
 from zonedesk.core.report_periods import ReportPeriod, parse
@@ -79,19 +80,21 @@ def _period(request, scope) -> ReportPeriod:
     return _default_period(request, scope)
 
 
-def _tooltip(source, key: str) -> str:
+def _module(selector: str) -> str:
+    """The module a figure is read from, in the menu's words ("monitoring.selectors.status" ->
+    生产监测): the tooltip speaks to officials, not in the code's names."""
+    labels = {key: label for key, label, _url in MODULES}
+    return str(labels.get(selector.split(".", 1)[0], _("Work summary")))
+
+
+def _tooltip(source) -> str:
     when = date_format(timezone.localtime(source.as_of), "DATETIME_FORMAT") if source.as_of else "—"
-    return _("%(key)s · %(selector)s · %(scope)s · %(period)s · as of %(when)s") % {
-        "key": key,
-        "selector": source.selector,
-        "scope": source.scope,
-        "period": source.period,
-        "when": when,
-    }
+    said = _("Figures as of %(time)s.") % {"time": when}
+    return " · ".join((_module(source.selector), source.scope, source.period, said))
 
 
 def _figure_html(shown: str, key: str, source, stale: dict) -> str:
-    said = _tooltip(source, key) if source else key
+    said = _tooltip(source) if source else ""
     now = stale.get((source.selector, key, shown)) if source else None
     if now is None:
         return format_html(
@@ -209,3 +212,26 @@ def summary_page(request):
         "draft": selectors.draft_find(request.user, scope, period=period.code, lang=lang),
     }
     return render(request, "reports/summary.html", context)
+
+
+@login_required
+def monthly_download(request, pk: int, fmt: str):
+    """A generated monthly summary's .docx or PDF, for whoever may read it (its zone is theirs
+    and their role drafts summaries: reports.selectors.can_read_monthly); 403 for another
+    role, 404 for another zone's, so that its summaries are not even said to exist."""
+    if not selectors.can_read_monthly(request.user):
+        raise HttpForbidden
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    row = found(selectors.monthly_summary_get(request.user, pk=pk))
+    stored = getattr(row, fmt)
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:  # the row is there, its file was removed from MEDIA_ROOT
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"summary-{row.zone.code}-{row.period}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+    )

@@ -15,20 +15,19 @@ from zonedesk.notices import services as notices
 from zonedesk.notices.registry import Kind
 
 
-def _title(item) -> str:
+def _what(item) -> dict[str, str]:
+    """The task the person is reminded of, and how late it is (worded apart, so that the title
+    and the body put them together as a sentence, not as labels strung with colons)."""
     if item.kind == PROBLEM:
-        return _("Overdue %(days)d days: the problem “%(title)s” of %(firm)s") % {
-            "days": item.days,
-            "title": item.title,
-            "firm": item.firm,
-        }
-    if item.kind == CONTACT:
-        return _("Contact %(firm)s: %(detail)s") % {"firm": item.firm, "detail": item.detail}
-    return _("Benefit “%(title)s” of %(firm)s waiting %(days)d working days") % {
-        "title": item.title,
-        "firm": item.firm,
-        "days": item.days,
-    }
+        task = _("the problem “%(title)s” of %(firm)s") % {"title": item.title, "firm": item.firm}
+        late = _("overdue %(days)d days") % {"days": item.days}
+    elif item.kind == CONTACT:
+        task = _("the contact with %(firm)s") % {"firm": item.firm}
+        late = item.detail
+    else:
+        task = _("the benefit “%(title)s” of %(firm)s") % {"title": item.title, "firm": item.firm}
+        late = _("waiting %(days)d working days") % {"days": item.days}
+    return {"task": task, "late": late}
 
 
 @transaction.atomic
@@ -57,8 +56,9 @@ def reminder_send(*, actor: Actor, kind: str, pk: int, today: dt.date):
         actor=actor,
         recipient=item.responsible,
         kind=Kind.REMINDER,
-        title=_title(item)[:200],
-        body=_("Reminder from %(leader)s (escalation page).") % {"leader": actor},
+        title=(_("Please deal with %(task)s, %(late)s") % _what(item))[:200],
+        body=_("%(leader)s reminds you to deal with: %(task)s, %(late)s.")
+        % {"leader": actor, **_what(item)},
         link=item.link,
         about=item.about,
         once_per_day=True,

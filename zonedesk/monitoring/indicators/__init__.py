@@ -3,7 +3,9 @@
 Definitions (the ones a zone's work summary uses; docs/statistics.md, "Production monitoring"):
 - A firm is *producing* in a month when its output is positive and it was not halted all month.
 - Comparisons are like-for-like (同口径): the firms that reported this month, each against its
-  own figure for the same month last year (同比) or the previous month (环比).
+  own figure for the same month last year (同比); 环比 (month on month) over the firms that gave
+  the figure both this month and the previous month (a firm missing either month is out of both
+  sides, the one rule for missing reports).
 - A producing firm is *new* (新开工) when its production start date (投产日期) falls on or after
   `new_since` (the first day of the month `NEW_FIRM_MONTHS` − 1 months before this one: within the
   last 12 months by default). A firm without a start date falls back to "no output in the same
@@ -164,6 +166,10 @@ class Aggregate:
     comparable_current: Decimal = ZERO
     comparable_last_year: Decimal = ZERO
     comparable_firms: int = 0
+    # 环比: Σ this month over the firms that gave the figure this month and the month before
+    # (`previous` is their Σ of the month before), and how many they are.
+    mom_current: Decimal = ZERO
+    mom_firms: int = 0
 
     @cached_property
     def yoy(self) -> Decimal | None:
@@ -171,7 +177,10 @@ class Aggregate:
 
     @cached_property
     def mom(self) -> Decimal | None:
-        return change(self.current, self.previous) if self.firms else None
+        """(ΣA_t − ΣA_t−1) / ΣA_t−1 over the firms that gave the figure in both months."""
+        if not self.mom_firms or self.previous is None:
+            return None
+        return change(self.mom_current, self.previous)
 
     @cached_property
     def new_part(self) -> Decimal | None:
@@ -209,6 +218,8 @@ def aggregate(
     comparable_current: Decimal = ZERO,
     comparable_last_year: Decimal = ZERO,
     comparable_firms: int = 0,
+    mom_current: Decimal = ZERO,
+    mom_firms: int = 0,
 ) -> Aggregate:
     """One figure's totals (sums add up across zones); its rates are derived when read."""
     return Aggregate(
@@ -222,6 +233,8 @@ def aggregate(
         comparable_current,
         comparable_last_year,
         comparable_firms,
+        mom_current,
+        mom_firms,
     )
 
 
@@ -360,9 +373,9 @@ def summarise(
 
     aggregates = {}
     for measure in MEASURES:
-        cur_total = last_total = new_delta = resumed_delta = cmp_cur = cmp_last = ZERO
+        cur_total = last_total = new_delta = resumed_delta = cmp_cur = cmp_last = mom_cur = ZERO
         prev_total: Decimal | None = ZERO if prev is not None else None
-        reported = comparable = 0
+        reported = comparable = mom_n = 0
         for firm_id, row in now.items():
             value = getattr(row, measure)  # Decimal or int: the sums below are exact Decimals
             if value is None:
@@ -381,9 +394,13 @@ def summarise(
                 cmp_last += b_given
             if firm_id in resumed:
                 resumed_delta += value - b_value
-            if prev is not None:
+            if prev is not None:  # 环比: only a firm that gave the figure in both months
                 p = prev.get(firm_id)
-                prev_total += (getattr(p, measure) if p is not None else None) or ZERO
+                p_given = getattr(p, measure) if p is not None else None
+                if p_given is not None:
+                    mom_n += 1
+                    mom_cur += value
+                    prev_total += p_given
         aggregates[measure] = aggregate(
             measure,
             cur_total,
@@ -395,6 +412,8 @@ def summarise(
             cmp_cur,
             cmp_last,
             comparable,
+            mom_cur,
+            mom_n,
         )
     return _summary(
         reporting=len(now),
@@ -455,6 +474,8 @@ def merge(parts: Iterable[MonthSummary], *, band: Decimal = DEFAULT_BAND) -> Mon
             sum((a.comparable_current for a in ms), ZERO),
             sum((a.comparable_last_year for a in ms), ZERO),
             sum(a.comparable_firms for a in ms),
+            sum((a.mom_current for a in ms), ZERO),
+            sum(a.mom_firms for a in ms),
         )
     return MonthSummary(
         reporting=sum(p.reporting for p in parts),

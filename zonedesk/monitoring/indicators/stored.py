@@ -19,7 +19,7 @@ def _number(value: str | None) -> Decimal | None:
 
 
 # The layout of summary_to_json; a stored summary of another version is not read.
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4  # 4: 环比 over the firms of both months (mom_current, mom_firms)
 
 
 def summary_to_json(s: MonthSummary) -> dict:
@@ -53,6 +53,8 @@ def summary_to_json(s: MonthSummary) -> dict:
                 str(a.comparable_current),
                 str(a.comparable_last_year),
                 a.comparable_firms,
+                str(a.mom_current),
+                a.mom_firms,
             ]
             for m, a in s.aggregates.items()
         },
@@ -76,10 +78,22 @@ def summary_from_json(data: dict) -> MonthSummary:
             Decimal(cmp_cur),
             Decimal(cmp_last),
             cmp_n,
+            Decimal(mom_cur),
+            mom_n,
         )
-        for m, (cur, n, last, prev, delta, resumed, cmp_cur, cmp_last, cmp_n) in data[
-            "aggregates"
-        ].items()
+        for m, (
+            cur,
+            n,
+            last,
+            prev,
+            delta,
+            resumed,
+            cmp_cur,
+            cmp_last,
+            cmp_n,
+            mom_cur,
+            mom_n,
+        ) in data["aggregates"].items()
     }
     return MonthSummary(
         reporting=data["reporting"],

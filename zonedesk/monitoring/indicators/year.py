@@ -1,7 +1,7 @@
 """The year so far: average days halted and year-to-date sums. Pure Python."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -69,23 +69,31 @@ def merge_halted(parts: Iterable[HaltedDays], *, months: int) -> HaltedDays:
 
 
 def matched_sums(
-    current: Mapping[int, Sequence], last_year: Mapping[int, Sequence]
-) -> dict[str, tuple[Decimal, Decimal]]:
+    current: Mapping[int, Sequence],
+    last_year: Mapping[int, Sequence],
+    new: Collection[int] = frozenset(),
+) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
     """Each figure's Σ over the firms that gave it this month and Σ of the same firms' figure a
     year earlier (0 where not given): what `summarise` gives as an Aggregate's `current` and
-    `last_year`, without classifying the firms. `current` and `last_year` map a firm's id to
-    its figures in MEASURES order."""
+    `last_year`, without classifying the firms; then the comparable basis (可比口径), Σ over the
+    firms that gave it in both months, the `new` firms (new this month) left out: the
+    Aggregate's `comparable_current` and `comparable_last_year`. `current` and `last_year` map
+    a firm's id to its figures in MEASURES order."""
     out = {}
     for i, measure in enumerate(MEASURES):
-        cur = base = ZERO
+        cur = base = cmp_cur = cmp_base = ZERO
         for firm_id, values in current.items():
             value = values[i]
             if value is None:
                 continue
             cur += value
             before = last_year.get(firm_id)
-            base += (before[i] if before is not None else None) or ZERO
-        out[measure] = (cur, base)
+            given = before[i] if before is not None else None
+            base += given or ZERO
+            if given is not None and firm_id not in new:
+                cmp_cur += value
+                cmp_base += given
+        out[measure] = (cur, base, cmp_cur, cmp_base)
     return out
 
 

@@ -8,10 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    # 0021 is another change's (not merged when this was written): once it is, this one
-    # follows it instead of 0020.
     dependencies = [
-        ('monitoring', '0020_zone_month_status_counts'),
+        ('monitoring', '0021_zone_month_comparable'),
         ('org', '0010_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -329,6 +329,32 @@ class ZoneMonth(models.Model):
     base_employees = models.BigIntegerField(_("employees a year earlier"), null=True)
     base_export_value_wan = models.BigIntegerField(_("export value a year earlier"), null=True)
     base_orders_wan = models.BigIntegerField(_("orders in hand a year earlier"), null=True)
+    # 可比口径 of the month (the comparable year to date adds them up): Σ this month and a year
+    # earlier over the firms that gave the figure in both months, new firms left out
+    # (`Aggregate.comparable_current`, `comparable_last_year`), in the same units; null: kept
+    # before migration 0021, read from the rows instead.
+    cmp_output_value_wan = models.BigIntegerField(_("comparable output value"), null=True)
+    cmp_revenue_wan = models.BigIntegerField(_("comparable revenue"), null=True)
+    cmp_electricity_kwh = models.BigIntegerField(_("comparable electricity"), null=True)
+    cmp_water_t = models.BigIntegerField(_("comparable water"), null=True)
+    cmp_employees = models.BigIntegerField(_("comparable employees"), null=True)
+    cmp_export_value_wan = models.BigIntegerField(_("comparable export value"), null=True)
+    cmp_orders_wan = models.BigIntegerField(_("comparable orders in hand"), null=True)
+    cmp_base_output_value_wan = models.BigIntegerField(
+        _("comparable output value a year earlier"), null=True
+    )
+    cmp_base_revenue_wan = models.BigIntegerField(_("comparable revenue a year earlier"), null=True)
+    cmp_base_electricity_kwh = models.BigIntegerField(
+        _("comparable electricity a year earlier"), null=True
+    )
+    cmp_base_water_t = models.BigIntegerField(_("comparable water a year earlier"), null=True)
+    cmp_base_employees = models.BigIntegerField(_("comparable employees a year earlier"), null=True)
+    cmp_base_export_value_wan = models.BigIntegerField(
+        _("comparable export value a year earlier"), null=True
+    )
+    cmp_base_orders_wan = models.BigIntegerField(
+        _("comparable orders in hand a year earlier"), null=True
+    )
     unconfirmed = models.PositiveIntegerField(_("reports not confirmed"), null=True)
     halted_firms = models.PositiveIntegerField(_("firms halted"), null=True)
     halted_days = models.BigIntegerField(_("days halted"), null=True)
@@ -348,7 +374,8 @@ class ZoneMonth(models.Model):
                 fields=["period", "zone", "firms", *(f"sum_{m}" for m in MEASURES)],
                 name="zone_month_totals",
             ),
-            # The same for the year to date: this year's and last year's sums of the months.
+            # The same for the year to date: this year's and last year's sums of the months,
+            # headline and comparable (31 columns: PostgreSQL takes up to 32).
             models.Index(
                 fields=[
                     "period",
@@ -356,8 +383,10 @@ class ZoneMonth(models.Model):
                     "unconfirmed",
                     *(f"sum_{m}" for m in MEASURES),
                     *(f"base_{m}" for m in MEASURES),
+                    *(f"cmp_{m}" for m in MEASURES),
+                    *(f"cmp_base_{m}" for m in MEASURES),
                 ],
-                name="zone_month_year_to_date",
+                name="zone_month_ytd_comparable",
             ),
         ]
 

@@ -17,6 +17,7 @@ from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import columnar, indicators, recovery, rollups
 from zonedesk.monitoring.facts import StatusFacts, UtilityIndex
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
+from zonedesk.monitoring.indicators.year import STOCKS
 from zonedesk.monitoring.models import (
     AnnualTarget,
     ImportJob,
@@ -206,6 +207,10 @@ class Status:
     awaiting: list[Enterprise] = field(default_factory=list)
     # The utility companies' readings against the base year's month (utility_index)
     utility: dict[str, UtilityIndex] = field(default_factory=dict)
+    # 累计 on the comparable basis (可比口径): each month's comparable firms (the figure in the
+    # month and the same month last year, new firms left out), January..the month; a stock's is
+    # the month's own comparable (its year to date is the month-end value).
+    ytd_comparable: dict[str, indicators.YearToDate] = field(default_factory=dict)
 
     def name(self, firm_id: int) -> str:
         return self.names.get(firm_id, str(firm_id))
@@ -315,8 +320,9 @@ class _Month:
     zones: list  # (zone, its summary) when asked for an area of several zones
     halted: indicators.HaltedDays
     unconfirmed: int
-    # January..the month before: each figure's (Σ this year, Σ the same firms a year earlier)
-    earlier: list[dict[str, tuple[Decimal, Decimal]]]
+    # January..the month before: each figure's (Σ this year, Σ the same firms a year earlier,
+    # and the comparable basis: Σ this year and a year earlier over the firms of both, not new)
+    earlier: list[dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]]
 
 
 def _kept(user, scope: Scope, size: str, basis: str) -> bool:
@@ -368,30 +374,49 @@ def _month(user, scope: Scope, period: Period, firms, by_zone: bool, size: str, 
     )
 
 
-def _earlier_months(period: Period, firms, basis: str) -> list[dict[str, tuple[Decimal, Decimal]]]:
+def _earlier_months(
+    period: Period, firms, basis: str
+) -> list[dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]]:
     """January..the month before `period`: each figure's Σ over the month's reporting firms and
-    Σ of their own figures a year earlier (indicators.matched_sums, what `summarise` would sum),
-    read as plain tuples: the firms' classes are not needed for the year to date."""
+    Σ of their own figures a year earlier, then the comparable basis (indicators.matched_sums,
+    what `summarise` would sum), read as plain tuples: of the firms' classes only "new" is
+    worked out (the comparable basis leaves new firms out)."""
     earlier = [Period(period.year, m) for m in range(1, period.month)]
     if not earlier:
         return []
     by_month: dict = defaultdict(dict)
+    halts: dict = {}
     rows = (
         _figures(basis)
         .filter(
             enterprise__in=firms,
             period__in=[q.first_day for p in earlier for q in (p, p.last_year)],
         )
-        .values_list("period", "enterprise_id", *MEASURES)
+        .values_list(
+            "period", "enterprise_id", "days_halted", "enterprise__production_start", *MEASURES
+        )
         .order_by()
         .iterator(chunk_size=5000)
     )
-    for day, firm_id, *values in rows:
+    for day, firm_id, halted, started, *values in rows:
         by_month[day][firm_id] = values
-    return [
-        indicators.matched_sums(by_month[p.first_day], by_month[p.last_year.first_day])
-        for p in earlier
-    ]
+        halts[day, firm_id] = (halted, started)
+    output = MEASURES.index("output_value_wan")
+    out = []
+    for p in earlier:
+        now, before = by_month[p.first_day], by_month[p.last_year.first_day]
+        since = rollups.new_since(p, new_firm_months())
+        new = set()
+        for firm_id, values in now.items():
+            halted, started = halts[p.first_day, firm_id]
+            month = FirmMonth(firm_id, p.days, halted, values[output], production_start=started)
+            if month.producing:
+                b = before.get(firm_id)
+                base = FirmMonth(firm_id, output_value_wan=b[output]) if b is not None else None
+                if indicators.is_new(month, base, since):
+                    new.add(firm_id)
+        out.append(indicators.matched_sums(now, before, new))
+    return out
 
 
 def _series(totals: dict, measure: str, first: Period, n: int) -> list[Decimal]:
@@ -432,9 +457,24 @@ def status(
     jan, last_jan = Period(period.year, 1), Period(period.year - 1, 1)
     # One rule for missing reports (docs/statistics.md): a firm that did not report a month is
     # out of both sides of that month, in the year to date and the catch-up as in the month.
-    months = [*month.earlier, {m: (a.current, a.last_year) for m, a in summary.aggregates.items()}]
+    months = [
+        *month.earlier,
+        {
+            m: (a.current, a.last_year, a.comparable_current, a.comparable_last_year)
+            for m, a in summary.aggregates.items()
+        },
+    ]
     ytd = {
         m: indicators.year_to_date(m, [s[m][0] for s in months], [s[m][1] for s in months])
+        for m in MEASURES
+    }
+    # 可比口径 of the year to date: Σ of each month's comparable sums (a stock: the month's).
+    ytd_comparable = {
+        m: indicators.year_to_date(
+            m,
+            [s[m][2] for s in (months[-1:] if m in STOCKS else months)],
+            [s[m][3] for s in (months[-1:] if m in STOCKS else months)],
+        )
         for m in MEASURES
     }
     matched_base = [s["output_value_wan"][1] for s in months]
@@ -497,6 +537,7 @@ def status(
         unconfirmed=month.unconfirmed,
         awaiting=awaiting,
         utility=utility_index(user, scope, period, size=size),
+        ytd_comparable=ytd_comparable,
     )
 
 

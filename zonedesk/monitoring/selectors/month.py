@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
-from zonedesk.monitoring import indicators, rollups
+from zonedesk.monitoring import figures, indicators, rollups
 from zonedesk.monitoring.indicators import FirmMonth
 from zonedesk.monitoring.models import (
     MonthlyFigure,
@@ -42,6 +42,14 @@ class FirmRow:
     @property
     def reported(self) -> bool:
         return self.figure is not None
+
+    @property
+    def halted_with_output(self) -> bool:
+        """Halted every day of the month yet output reported: to be checked (a warning)."""
+        f = self.figure
+        return f is not None and figures.halted_with_output(
+            {"days_halted": f.days_halted, "output_value_wan": f.output_value_wan}, f.month.days
+        )
 
 
 FIRM_FILTERS = (

@@ -34,10 +34,12 @@ def size_threshold(year: int, sector: str = SizeThreshold.Sector.INDUSTRY) -> Si
 
 def _above_size(year: int) -> Q:
     """Above-size in `year`: its status of the year (monitoring.services.sizes), else (no
-    status derived or set for that year) the registry's flag."""
+    status derived or set for that year) the registry's flag, unless the flag is a later
+    year's status (the firm has one): a year is never given another year's status."""
     of_year = FirmSize.objects.filter(enterprise=OuterRef("pk"), year=year)
+    later = FirmSize.objects.filter(enterprise=OuterRef("pk"), year__gt=year)
     return Q(Exists(of_year.filter(above=True))) | (
-        ~Q(Exists(of_year)) & Q(above_designated_size=True)
+        ~Q(Exists(of_year)) & ~Q(Exists(later)) & Q(above_designated_size=True)
     )
 
 
@@ -77,11 +79,17 @@ class SizeRow:
     firm: Enterprise
     status: FirmSize | None
     above_before: bool | None  # the effective status of the year before, when there is one
+    # Whether the firm has a status of a later year: its registry flag is then that year's,
+    # so a year without a status of its own does not take it (not above: no basis).
+    later: bool = False
 
     @property
     def above(self) -> bool:
-        """The effective status: the year's (override, else derived, else kept), else the flag."""
-        return self.status.above if self.status else self.firm.above_designated_size
+        """The effective status: the year's (override, else derived, else kept), else the flag
+        when it is not a later year's."""
+        if self.status:
+            return self.status.above
+        return self.firm.above_designated_size and not self.later
 
     @property
     def basis_revenue_wan(self) -> Decimal | None:
@@ -165,7 +173,12 @@ def size_report(user, zone: Zone, year: int) -> SizeReport | None:
             "enterprise_id", "above"
         )
     )
-    rows = [SizeRow(f, statuses.get(f.pk), before.get(f.pk)) for f in firms]
+    later = set(
+        FirmSize.objects.filter(enterprise__in=firms, year__gt=year).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    rows = [SizeRow(f, statuses.get(f.pk), before.get(f.pk), f.pk in later) for f in firms]
     return SizeReport(zone, year, size_threshold(year), rows, derived=bool(statuses))
 
 
@@ -183,7 +196,8 @@ def size_row(user, enterprise: Enterprise, year: int) -> SizeRow | None:
         .values_list("above", flat=True)
         .first()
     )
-    return SizeRow(enterprise, status, before)
+    later = FirmSize.objects.filter(enterprise=enterprise, year__gt=year).exists()
+    return SizeRow(enterprise, status, before, later)
 
 
 def latest_size_year(enterprise: Enterprise) -> int | None:

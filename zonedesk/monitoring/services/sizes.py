@@ -73,13 +73,35 @@ class SizesDerived:
         }
 
 
-def _effective(row: FirmSize, before: bool | None, registry: bool) -> bool:
-    """The override, else the derived status, else last year's, else the registry's flag (a
-    firm with no revenue reported for the year before keeps what it was)."""
-    for value in (row.override, row.derived, before):
+def _effective(
+    row: FirmSize, before: bool | None, registry: bool | None, *, keep: bool = True
+) -> bool:
+    """The override, else the derived status, else last year's, else the year's own stored
+    status, else the registry's flag (a firm with no revenue reported for the year before keeps
+    what it was). `registry` is None when the flag is not the year's to give: it holds the
+    status of a later year (`_standing`), which a year without a basis must never borrow; such
+    a year with nothing of its own is not above size (no basis). `keep=False` (a hand setting
+    cleared) does not keep the stored status, which was the hand setting's."""
+    stored = row.above if row.pk and keep else None
+    for value in (row.override, row.derived, before, stored, registry):
         if value is not None:
             return value
-    return registry
+    return False
+
+
+def _later(firms, year: int) -> set[int]:
+    """The firms with a status of a year after `year`: their registry flag is that year's."""
+    return set(
+        FirmSize.objects.filter(enterprise__in=firms, year__gt=year).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+
+
+def _standing(e: Enterprise, later: set[int]) -> bool | None:
+    """The registry flag as a status of the year: None when it follows a later year's status
+    (`_sync_registry` keeps it on the firm's latest year), so another year's is not borrowed."""
+    return None if e.pk in later else e.above_designated_size
 
 
 def _revenue(firms, year: int) -> dict[int, tuple[Decimal, int]]:
@@ -101,11 +123,7 @@ def _revenue(firms, year: int) -> dict[int, tuple[Decimal, int]]:
 def _sync_registry(*, actor: Actor, firms: list[Enterprise], year: int) -> int:
     """Set `above_designated_size` of the firms whose latest status year is `year` to that
     year's effective value; audited and announced. Returns how many changed."""
-    later = set(
-        FirmSize.objects.filter(enterprise__in=firms, year__gt=year).values_list(
-            "enterprise_id", flat=True
-        )
-    )
+    later = _later(firms, year)
     now = dict(
         FirmSize.objects.filter(enterprise__in=firms, year=year).values_list(
             "enterprise_id", "above"
@@ -164,20 +182,21 @@ def sizes_derive(*, actor: Actor, zone: Zone, year: int) -> SizesDerived:
             "enterprise_id", "above"
         )
     )
+    later = _later(firms, year)
     create, update, entries = [], [], []
     to_above = to_below = 0
     for e in firms:
         row = existing.get(e.pk) or FirmSize(enterprise=e, year=year)
         old = audit.snapshot(row, AUDITED) if row.pk else {}
-        was = row.above if row.pk else e.above_designated_size
+        was = row.above if row.pk else _standing(e, later)
         basis, months = revenue.get(e.pk, (None, 0))
         row.basis_revenue_wan, row.basis_months = basis, months
         row.threshold_wan = threshold.revenue_wan
         row.derived = None if basis is None else basis >= threshold.revenue_wan
-        row.above = _effective(row, before.get(e.pk), e.above_designated_size)
+        row.above = _effective(row, before.get(e.pk), _standing(e, later))
         row.newly_above = row.above and before.get(e.pk) is False
-        to_above += row.above and not was
-        to_below += was and not row.above
+        to_above += row.above and was is False
+        to_below += was is True and not row.above
         changes = audit.diff(old, audit.snapshot(row, AUDITED))
         if row.pk is None:
             create.append(row)
@@ -287,7 +306,8 @@ def size_override(
     )
     row.override = above
     row.override_reason = reason if above is not None else ""
-    row.above = _effective(row, prior, enterprise.above_designated_size)
+    standing = _standing(enterprise, _later([enterprise], year))
+    row.above = _effective(row, prior, standing, keep=above is not None)
     row.newly_above = row.above and prior is False
     changes = audit.diff(old, audit.snapshot(row, AUDITED))
     if old and not changes:

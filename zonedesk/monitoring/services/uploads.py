@@ -21,7 +21,7 @@ from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise, EnterpriseMember
-from zonedesk.monitoring import access, rollups
+from zonedesk.monitoring import access, figures, rollups
 from zonedesk.monitoring.flows import FIGURE_FLOW
 from zonedesk.monitoring.models import FigureEvent, ImportJob, MonthlyFigure
 from zonedesk.monitoring.services.figures import FIGURE_FIELDS, Status, check_month
@@ -91,6 +91,10 @@ class MonthlyPreview:
     overwrites: tuple[Overwrite, ...]
     unchanged: tuple[FirmRef, ...]
     stored: str
+    # Figures accepted but to be checked (figures.warnings), by firm: (firm, {kind: message},
+    # the month's figures as they would stand), e.g. halted all month yet output reported.
+    # Importing is not refused for them.
+    warnings: tuple[tuple[FirmRef, dict, dict], ...] = ()
 
     def sources(self) -> dict[str, int]:
         """How many overwritten months are confirmed, the firms' own reports, the office's."""
@@ -137,6 +141,15 @@ def monthly_import_preview(
     # the firms' own reports, then by name.
     rank = {Source.CONFIRMED: 0, Source.OWN: 1, Source.OFFICE: 2}
     overwrites.sort(key=lambda o: (rank[o.source], o.firm.name, o.firm.id))
+    # The file's months as they would stand (a row left unchanged: as stored), checked for
+    # what is accepted but worth a second look.
+    months = {w.enterprise_id: w.values for w in written}
+    months.update({i: stored[i] for i in unchanged})
+    warned = [
+        (firms[i], found, values)
+        for i, values in months.items()
+        if (found := figures.warnings(values, period.days))
+    ]
     return MonthlyPreview(
         period=period,
         created=tuple(
@@ -145,6 +158,7 @@ def monthly_import_preview(
         overwrites=tuple(overwrites),
         unchanged=tuple(sorted((firms[i] for i in unchanged), key=_by_name)),
         stored=_fingerprint(stored),
+        warnings=tuple(sorted(warned, key=lambda fw: _by_name(fw[0]))),
     )
 
 
@@ -419,6 +433,17 @@ def preview_json(preview: MonthlyPreview) -> dict:
             for o in preview.overwrites[:IMPORT_FIRMS_KEPT]
         ],
         "created_firms": [_firm_json(f) for f in preview.created[:IMPORT_FIRMS_KEPT]],
+        "warned": len(preview.warnings),
+        # Kept as kinds and figures (the page words them in the reader's language).
+        "warnings": [
+            {
+                "firm": _firm_json(f),
+                "kinds": sorted(found),
+                "days_halted": values["days_halted"],
+                "output_value_wan": _plain(values["output_value_wan"]),
+            }
+            for f, found, values in preview.warnings[:IMPORT_FIRMS_KEPT]
+        ],
     }
 
 

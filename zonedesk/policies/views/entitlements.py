@@ -176,8 +176,9 @@ def move(request, pk: int):
 
 
 def _open_filters(request) -> dict:
-    default = "mine" if selectors.mine_by_default(request.user) else "all"
-    mine = request.GET.get("who", default) == "mine"
+    # "My firms" is an officer's choice (the firms they liaise with); nobody else has any.
+    officer = selectors.mine_by_default(request.user)
+    mine = officer and request.GET.get("who", "mine") == "mine"
     state = request.GET.get("state", "")
     level = request.GET.get("level", "")
     return {"mine": mine, "state": state, "level": level}
@@ -195,6 +196,7 @@ def open_list(request):
         "states": [(s, S(s).label, counts.get(s, 0)) for s in selectors.OPEN],
         "levels": PolicyDocument.Level.choices,
         "query": request.GET.urlencode(),
+        "show_who": selectors.mine_by_default(request.user),
         **f,
     }
     return render(request, "policies/open.html", context)

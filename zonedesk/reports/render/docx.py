@@ -8,6 +8,7 @@ of 28 characters, the PAGE fields of the odd and even footers, and charts as SVG
 fallback (`asvg:svgBlip`, as Word 2016+ stores them; older readers show the PNG).
 """
 
+import functools
 import io
 from datetime import UTC, date, datetime
 
@@ -183,6 +184,16 @@ def _ppr(
     return f"<w:pPr {nsdecls('w')}>{''.join(parts)}</w:pPr>"
 
 
+@functools.cache
+def _blank_png() -> bytes:
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string='<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
+            background="#ffffff",
+        )
+    )
+
+
 class _Writer:
     def __init__(self, doc: d.Document, *, for_pdf: bool = False):
         self.doc = doc
@@ -191,6 +202,9 @@ class _Writer:
         self.out = new_docx()
         self.pitch = line_pitch_twips()
         self.figure_no = 0
+        # Style objects by name: `styles[name]` is a linear search over every style (python-docx),
+        # and a paragraph asks for its style each time.
+        self._by_name: dict[str, object] = {}
 
     # --- set-up ---------------------------------------------------------------------------
     def write(self) -> bytes:
@@ -338,13 +352,20 @@ class _Writer:
             lead.remove(el)
         lead.append(parse_xml(f"<w:rPr {nsdecls('w')}><w:b/><w:bCs/></w:rPr>"))
 
+    def _named(self, name: str):
+        """The style called `name` (looked up once per document)."""
+        found = self._by_name.get(name)
+        if found is None:
+            found = self._by_name[name] = self.out.styles[name]
+        return found
+
     def _style(self, name: str, rpr: str, ppr: str, *, new: bool = False, based_on: str = "Normal"):
         styles = self.out.styles
-        if new and name not in [s.name for s in styles]:
+        if new and name not in self._by_name and name not in styles:
             st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            st.base_style = styles[based_on]
+            st.base_style = self._named(based_on)
             st.quick_style = True
-        el = styles[name].element
+        el = self._named(name).element
         for tag in ("w:pPr", "w:rPr"):
             for old in el.findall(qn(tag)):
                 el.remove(old)
@@ -427,7 +448,7 @@ class _Writer:
 
     # --- content --------------------------------------------------------------------------
     def _para(self, style: str, text: str) -> DocxParagraph:
-        p = self.out.add_paragraph(style=self.out.styles[style])
+        p = self.out.add_paragraph(style=self._named(style))
         if text:
             p.add_run(text)
         return p
@@ -443,7 +464,7 @@ class _Writer:
         elif isinstance(block, d.Paragraph):
             p = self._para(STYLE_NORMAL, "")
             if block.lead:
-                p.add_run(d.plain(block.lead), style=self.out.styles[STYLE_LEAD])
+                p.add_run(d.plain(block.lead), style=self._named(STYLE_LEAD))
             p.add_run(d.plain(block.text))
         elif isinstance(block, d.Table):
             self._table(block)
@@ -485,19 +506,21 @@ class _Writer:
         for gc, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
             gc.set(qn("w:w"), str(w))
         numeric = t.numeric or (False,) * ncols
-        for r, cells in enumerate([t.columns, *t.rows]):
-            row = table.rows[r]
+        # Looked up once per table, not per cell: `styles[name]` searches every style by name
+        # and the `Paragraph.style` setter looks it up again (a third of the .docx's time on a
+        # half year's annex, measured with pyinstrument: bench/work_summary.md).
+        table_style = self._named(STYLE_TABLE).style_id
+        for r, (cells, row) in enumerate(zip([t.columns, *t.rows], table.rows, strict=True)):
             if r == 0:
                 trpr = row._tr.get_or_add_trPr()
                 trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))  # repeated on each page
                 trpr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
-            for c, text in enumerate(cells):
-                cell = row.cells[c]
+            for c, (text, cell) in enumerate(zip(cells, row.cells, strict=True)):
                 cell.width = Mm(widths[c] / 1440 * 25.4)
                 tcpr = cell._tc.get_or_add_tcPr()
                 tcpr.append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
                 p = cell.paragraphs[0]
-                p.style = self.out.styles[STYLE_TABLE]
+                p._p.style = table_style
                 if r > 0:
                     align = (
                         "right"
@@ -514,11 +537,17 @@ class _Writer:
         self.figure_no += 1
         self._para(STYLE_CAPTION, d.plain(chart.caption))
         p = self._para(STYLE_FIGURE, "")
-        png = resvg_py.svg_to_bytes(
-            svg_string=chart.svg,
-            dpi=96,
-            width=round(chart.width_mm / 25.4 * 200),
-            background="#ffffff",
+        # The PDF's variant points its picture at the SVG (LibreOffice imports it as vector), so
+        # its PNG is never drawn: a blank pixel spares rasterising every chart a second time.
+        png = (
+            _blank_png()
+            if self.for_pdf
+            else resvg_py.svg_to_bytes(
+                svg_string=chart.svg,
+                dpi=96,
+                width=round(chart.width_mm / 25.4 * 200),
+                background="#ffffff",
+            )
         )
         run = p.add_run()
         shape = run.add_picture(

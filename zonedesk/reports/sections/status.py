@@ -356,6 +356,8 @@ class Production:
     # January..December of the month's year: (month, last year's output, this year's or None
     # after the month), monitoring's Status.year_output; the annex's trend chart draws it.
     year_output: tuple[tuple[Period, Decimal, Decimal | None], ...] = ()
+    # January..the month on the comparable basis (可比口径, monitoring's Status.ytd_comparable)
+    ytd_comparable: dict[str, YearToDate] = field(default_factory=dict)
 
 
 YTD_MEASURES = ("output_value_wan", "revenue_wan", "electricity_kwh")
@@ -401,7 +403,35 @@ def cumulative_sentences(p: Production) -> list[str]:
             _("Electricity use was %(change)s in all on the same months last year.")
             % {"change": change(electricity.yoy, "ytd_electricity_yoy")}
         )
-    return out
+    return out + _cumulative_comparable(p)
+
+
+def _cumulative_comparable(p: Production) -> list[str]:
+    """可比口径 of January to the month beside the headline (each month's firms with the figure
+    in both years' month, new firms left out), said when it differs from the headline as
+    shown, as the month's is."""
+    labels = {
+        "output_value_wan": _("output %(change)s"),
+        "revenue_wan": _("revenue %(change)s"),
+        "electricity_kwh": _("electricity %(change)s"),
+    }
+    parts, differs = [], False
+    for measure, label in labels.items():
+        cmp, headline = p.ytd_comparable.get(measure), p.ytd.get(measure)
+        if cmp is None or cmp.yoy is None or headline is None:
+            continue
+        key = f"ytd_{measure}_comparable_yoy"
+        parts.append(label % {"change": change(cmp.yoy, key)})
+        differs |= percent(cmp.yoy) != percent(headline.yoy)
+    if not parts or not differs:
+        return []
+    return [
+        _(
+            "On a comparable basis (each month the same firms in both years, new firms left "
+            "out), months 1 to %(last)d: %(figures)s."
+        )
+        % {"last": p.facts.period.month, "figures": _(", ").join(parts)}
+    ]
 
 
 def build(found: Found) -> list[Block]:

@@ -46,29 +46,51 @@ def rate(value: Decimal | None, key: str = "") -> str:
     return figure(text, key) if key and shown is not None else text
 
 
+def direction_key(key: str) -> str:
+    """The figure key of the words that give a change its direction (增加 / 下降 / 持平)."""
+    return f"{key}_direction"
+
+
+def _directed(template: str, name: str, figure_text: str, key: str) -> str:
+    """`template % {name: figure_text}` with the words before the figure (else after it), which
+    say up or down, marked as the figure `direction_key(key)`: the rate is shown without its
+    sign, so a draft whose growth became a decline of the same size would otherwise still
+    match the data (reports.drafts.stale_figures compares marked figures)."""
+    if not key:
+        return template % {name: figure_text}
+    before, _hole, after = (template % {name: "\0"}).partition("\0")
+    side = before if before.strip() else after
+    words = side.strip()
+    if words:
+        marked = side.replace(words, figure(words, direction_key(key)), 1)
+        before, after = (marked, after) if side is before else (before, marked)
+    return f"{before}{figure_text}{after}"
+
+
 def change(value: Decimal | None, key: str = "") -> str:
     """'增加 12.78%' / '下降 3.10%' / '持平', as the summary words a change (the rate marked as
-    the figure `key`)."""
+    the figure `key`, the words of its direction as `key`_direction)."""
     if value is None:
         return _("not comparable (no figures a year earlier)")
     shown = percent(value)
     if shown > 0:
-        return _("up %(rate)s") % {"rate": rate(value, key)}
+        return _directed(_("up %(rate)s"), "rate", rate(value, key), key)
     if shown < 0:
-        return _("down %(rate)s") % {"rate": rate(value, key)}
-    return _("unchanged")
+        return _directed(_("down %(rate)s"), "rate", rate(value, key), key)
+    return figure(_("unchanged"), direction_key(key)) if key else _("unchanged")
 
 
 def pull(value: Decimal, key: str = "") -> str:
     """A part of a growth rate as officials word it: '拉动增长 7.92 个百分点' / '下拉 0.35 个百分点'
-    (the points marked as the figure `key`): '占' would read as a share of the total, which a
-    part larger than the total (7.92 points of 2.19%) cannot be."""
+    (the points marked as the figure `key`, the words of their direction as `key`_direction):
+    '占' would read as a share of the total, which a part larger than the total (7.92 points
+    of 2.19%) cannot be."""
     shown = percent(value)
     text = str(abs(shown))
     points = figure(text, key) if key else text
     if shown < 0:
-        return _("pulling it down by %(points)s points") % {"points": points}
-    return _("adding %(points)s points") % {"points": points}
+        return _directed(_("pulling it down by %(points)s points"), "points", points, key)
+    return _directed(_("adding %(points)s points"), "points", points, key)
 
 
 def month_label(period: Period) -> str:

@@ -1,11 +1,12 @@
 """`zonedesk report`: the sections of the work summary, written from the data. Lives in the
 reports app, which may read every domain app (dependencies point one way)."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zonedesk.casework import selectors as casework
@@ -16,7 +17,7 @@ from zonedesk.core.period import Period
 from zonedesk.monitoring import selectors
 from zonedesk.monitoring.schemas import status_dict
 from zonedesk.org.selectors import zone_get
-from zonedesk.reports import sections, summary
+from zonedesk.reports import sections, services, summary
 from zonedesk.reports.export import FORMATS, RendererMissing, render_as
 
 
@@ -37,7 +38,10 @@ class Command(BaseCommand):
         "`report difficulties --zone CODE --period YYYY-MM|YYYY-Qn [--lang zh|en]` the "
         "difficulties firms raised, numbered as officials write them; `report summary --zone "
         "CODE|--area CODE --period 2020-06|2020-Q2|2020-H1|2020 --format md|docx|pdf [--lang "
-        "zh|en] [--out FILE] [--user U]` the work summary as a document."
+        "zh|en] [--out FILE] [--user U]` the work summary as a document; `report schedule "
+        "[--date YYYY-MM-DD] [--lang zh|en]` the previous month's summary (.docx and PDF) of every zone, on "
+        "the month's first working day (a second run does nothing; "
+        "deploy/systemd/zonedesk-report.timer runs it daily)."
     )
 
     def add_arguments(self, parser):
@@ -71,8 +75,16 @@ class Command(BaseCommand):
         whole.add_argument("--out", help="write to this file (docx and pdf need one)")
         whole.add_argument("--user", help="act as this user (their scope); default: the system")
         whole.add_argument("--lang", choices=["zh", "en"], default="zh")
+        schedule = sub.add_parser(
+            "schedule", help="the previous month's summary of every zone, on the first working day"
+        )
+        schedule.add_argument("--date", help="the day of the run, YYYY-MM-DD (default: today)")
+        commands.add_language_argument(schedule)
 
     def handle(self, *args, **options):
+        if options["report"] == "schedule":
+            self.schedule(options)
+            return
         user = commands.actor(options["user"])
         with translation.override(commands.LANGUAGES[options["lang"]]):
             if options["report"] == "difficulties":
@@ -140,3 +152,65 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(content.decode("utf-8"), ending="")
+
+    def schedule(self, options):
+        actor = commands.actor(None)  # the system: the timer's run, audited as such
+        raw = options.get("date")
+        try:
+            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError(
+                bilingual(
+                    lambda: (
+                        _("“%(value)s” is not a date: write it YYYY-MM-DD, e.g. 2020-07-01.")
+                        % {"value": raw}
+                    )
+                )
+            ) from exc
+        try:
+            run = services.monthly_summaries_schedule(actor=actor, day=day)
+        except services.CalendarYearMissing as exc:
+            year = exc.year
+            raise CommandError(bilingual(lambda: str(services.CalendarYearMissing(year)))) from exc
+        with translation.override(commands.LANGUAGES[options["lang"]]):
+            if not run.due:
+                self.stdout.write(
+                    _(
+                        "%(day)s is before the month's first working day (%(first)s): nothing "
+                        "generated."
+                    )
+                    % {"day": day.isoformat(), "first": run.first_working_day.isoformat()}
+                )
+                return
+            for made in run.generated:
+                self.stdout.write(
+                    _("%(zone)s: the summary of %(period)s written to %(docx)s and %(pdf)s.")
+                    % {
+                        "zone": made.zone.name,
+                        "period": made.period,
+                        "docx": made.docx.name,
+                        "pdf": made.pdf.name,
+                    }
+                )
+            self.stdout.write(
+                _(
+                    "The summaries of %(period)s: %(new)d generated, %(old)d already there "
+                    "(first working day %(first)s)."
+                )
+                % {
+                    "period": str(run.period),
+                    "new": len(run.generated),
+                    "old": run.existing,
+                    "first": run.first_working_day.isoformat(),
+                }
+            )
+
+
+def bilingual(message) -> str:
+    """A message in Chinese, then in English: the timer's log is read by whoever runs the
+    server, in either language. `message` makes it in the active language."""
+    out = []
+    for language in (commands.LANGUAGES["zh"], commands.LANGUAGES["en"]):
+        with translation.override(language):
+            out.append(str(message()))
+    return "\n".join(dict.fromkeys(out))

@@ -23,6 +23,6 @@ def unrename(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0022_verbose_names")]
+    dependencies = [("monitoring", "0023_comparable_names")]
 
     operations = [migrations.RunPython(rename, unrename)]

@@ -1,0 +1,41 @@
+"""The demo zone's key projects: 20 at every stage and light, the four producing ones the four
+firms new in 2020, and the scheduling meeting listing exactly the red and yellow nodes."""
+
+import pytest
+from django.utils import timezone
+
+from zonedesk.org.models import User
+from zonedesk.projects import lights, selectors
+from zonedesk.projects.models import Project, Replan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_projects_at_every_stage_and_light(demo):
+    leader = User.objects.get(username="leader")
+    rows = selectors.project_rows(leader)
+    assert len(rows) == 20
+    assert {r.light for r in rows} == {"red", "yellow", "green"}
+    assert len({r.stage for r in rows}) >= 10  # from 签约 to 达产
+    producing = Project.objects.filter(state="producing")
+    assert producing.count() == 4
+    assert sorted(p.investor.production_start.year for p in producing) == [2020] * 4
+    assert all(p.name.endswith("（合成）") for p in Project.objects.all())
+    assert set(Replan.objects.values_list("status", flat=True)) == {
+        "approved",
+        "refused",
+        "requested",
+    }
+
+
+def test_the_demo_meeting_lists_exactly_the_red_and_yellow_nodes(demo):
+    leader = User.objects.get(username="leader")
+    today = timezone.localdate()
+    expected = set()
+    for row in selectors.project_rows(leader):
+        for node in row.project.nodes.all():
+            light = selectors.Lighter(today)(node)
+            if light in (lights.RED, lights.YELLOW):
+                expected.add(node.pk)
+    listed = {i.node.pk for _name, items in selectors.meeting(leader) for i in items}
+    assert listed == expected and len(listed) > 10

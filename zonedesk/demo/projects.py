@@ -1,0 +1,158 @@
+"""The demo zone's key projects (重点项目): 20 projects at every stage and light, through the
+same services every user goes through.
+
+The four projects in production are the four firms that started production in 2020 (the new
+firms of the monitoring demo): their nodes up to 投产 were done on the way to their production
+start date. The others are dated from the day the demo is loaded, so that each has the light it
+is meant to show on that day: red (its next node 10 days late), yellow (due in two working days)
+or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader.
+Names synthetic and marked as such.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from zonedesk.casework.selectors import work_calendar
+from zonedesk.core.actors import SYSTEM
+from zonedesk.projects import services, templates_default
+from zonedesk.projects.models import ProjectNode, Replan
+
+SYNTHETIC = "（合成）"
+OFFSETS = [offset for _c, _n, offset, _d, _w in templates_default.NODES]
+CODES = [code for code, *_rest in templates_default.NODES]
+LEVELS = ["province", "city", "county"]
+
+# (name, kind, nodes done, light of the next node, total investment 万元)
+PLANNED = [
+    ("智能装备产业园项目", "industrial", 0, "yellow", "120000"),
+    ("新型建材生产线项目", "industrial", 1, "red", "35000"),
+    ("冷链物流中心项目", "services", 1, "green", "28000"),
+    ("电子元器件扩能项目", "industrial", 3, "red", "46000"),
+    ("园区污水处理厂二期", "infrastructure", 3, "green", "18000"),
+    ("食品精深加工项目", "industrial", 4, "yellow", "22000"),
+    ("新能源电池配件项目", "industrial", 5, "red", "80000"),
+    ("标准化厂房三期", "infrastructure", 6, "green", "30000"),
+    ("精密铸造项目", "industrial", 6, "yellow", "26000"),
+    ("纺织服装产业园项目", "industrial", 7, "red", "52000"),
+    ("园区220千伏变电站", "infrastructure", 7, "green", "15000"),
+    ("医疗器械生产项目", "industrial", 8, "yellow", "33000"),
+    ("农产品电商产业园", "services", 8, "green", "12000"),
+    ("汽车零部件项目", "industrial", 9, "red", "61000"),
+    ("绿色包装材料项目", "industrial", 10, "green", "19000"),
+    ("精细化工中间体项目", "industrial", 10, "red", "44000"),
+]
+
+
+def _target(today: dt.date, light: str, calendar) -> dt.date:
+    if light == "red":
+        return today - dt.timedelta(days=10)
+    if light == "yellow":
+        return calendar.add_working_days(today, 2)
+    return today + dt.timedelta(days=30)
+
+
+def _complete_through(project, done: int, today: dt.date) -> None:
+    for node in project.nodes.order_by("seq")[:done]:
+        services.node_complete(actor=SYSTEM, node=node, done_on=min(node.planned_on, today))
+
+
+def load(zone, firms, users) -> None:
+    today = timezone.localdate()
+    calendar = work_calendar(today, today + dt.timedelta(days=30))
+    officers = [users["officer"], users["officer2"], users["officer3"]]
+    leader = users["leader"]
+    under_construction = next(f for f in firms if f.status == "construction")
+    made = []
+    for i, (name, kind, done, light, total) in enumerate(PLANNED):
+        signed_on = _target(today, light, calendar) - dt.timedelta(days=OFFSETS[done])
+        investor = under_construction if done == 7 and light == "red" else None
+        project = services.project_create(
+            actor=SYSTEM,
+            zone=zone,
+            data=services.ProjectData(
+                code=f"XM{2020 + i % 3}-{i + 1:03d}",
+                name=f"{name}{SYNTHETIC}",
+                level=LEVELS[i % 3],
+                kind=kind,
+                investor=investor,
+                investor_name="" if investor else f"{name[:4]}投资有限公司{SYNTHETIC}",
+                site=f"演示经开区{i + 1}号地块",
+                site_area_mu=Decimal(40 + 7 * i),
+                total_investment_wan=Decimal(total),
+                yearly_investment_wan=(Decimal(total) * Decimal("0.3")).quantize(Decimal(1)),
+                expected_output_wan=Decimal(total) * 2 if kind == "industrial" else None,
+                first_production_month=signed_on
+                + dt.timedelta(days=OFFSETS[CODES.index("producing")]),
+                signed_on=signed_on,
+                leading_cadre=leader,
+                service_officer=officers[i % 3],
+            ),
+        )
+        _complete_through(project, done, today)
+        made.append(project)
+    # The four firms new in 2020: signed 480 days before they started producing, through 投产.
+    new_firms = [f for f in firms if f.production_start and f.production_start.year == 2020]
+    for j, firm in enumerate(sorted(new_firms, key=lambda f: f.production_start)):
+        signed_on = firm.production_start - dt.timedelta(days=OFFSETS[CODES.index("producing")])
+        project = services.project_create(
+            actor=SYSTEM,
+            zone=zone,
+            data=services.ProjectData(
+                code=f"XM2018-{j + 1:03d}",
+                name=f"{firm.main_products}生产基地项目{SYNTHETIC}",
+                level=LEVELS[j % 3],
+                kind="industrial",
+                investor=firm,
+                site=f"演示经开区{30 + j}号地块",
+                site_area_mu=firm.land_area_mu,
+                total_investment_wan=Decimal(20000 + 5000 * j),
+                yearly_investment_wan=Decimal(0),
+                expected_output_wan=Decimal(30000 + 6000 * j),
+                first_production_month=firm.production_start,
+                signed_on=signed_on,
+                leading_cadre=leader,
+                service_officer=officers[j % 3],
+            ),
+        )
+        _complete_through(project, CODES.index("producing") + 1, today)
+        made.append(project)
+        # 达产 was due a year after production: moved to the coming months (approved), to two
+        # working days from now (approved: yellow), or left late (red).
+        full = project.nodes.get(code=templates_default.FULL)
+        if j < 3:
+            to_on = (
+                calendar.add_working_days(today, 2)
+                if j == 2
+                else today + dt.timedelta(days=90 + 30 * j)
+            )
+            replan = services.replan_request(
+                actor=officers[j % 3],
+                node=full,
+                to_on=to_on,
+                reason=f"市场需求恢复较慢，产能爬坡推迟{SYNTHETIC}",
+            )
+            services.replan_decide(actor=leader, replan=replan, decision=Replan.Status.APPROVED)
+    # A re-plan refused and one awaiting the leader, on two late projects.
+    late = [p for p in made[: len(PLANNED)] if PLANNED[made.index(p)][3] == "red"]
+    refused_node = late[0].nodes.filter(status=ProjectNode.Status.OPEN).first()
+    replan = services.replan_request(
+        actor=late[0].service_officer,
+        node=refused_node,
+        to_on=today + dt.timedelta(days=60),
+        reason=f"业主资金未到位，申请顺延{SYNTHETIC}",
+    )
+    services.replan_decide(
+        actor=leader,
+        replan=replan,
+        decision=Replan.Status.REFUSED,
+        note=f"请先落实资金方案，下周调度会再议{SYNTHETIC}",
+    )
+    waiting_node = late[1].nodes.filter(status=ProjectNode.Status.OPEN).first()
+    services.replan_request(
+        actor=late[1].service_officer,
+        node=waiting_node,
+        to_on=today + dt.timedelta(days=45),
+        reason=f"用地报批材料补正，预计顺延45天{SYNTHETIC}",
+    )

@@ -1,0 +1,59 @@
+"""Who may act on key projects, written once (selectors scope the reads).
+
+Reading: the unit's leaders, administrators, officers and auditors see the projects of their
+zones; department staff see the projects with a node in their department's charge; an
+enterprise user sees the projects its firm invests in.
+Acting on a node (completing it, asking for a re-plan): the zone's managers, the project's
+service officer, the node's person in charge and the staff of its department.
+Deciding a re-plan: a leader of a unit over the zone, or the project's leading cadre.
+"""
+
+from zonedesk.core.actors import Actor, is_system
+from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
+from zonedesk.org.models import Role
+
+UNIT_READERS = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.AUDITOR)
+
+
+def can_view_projects(user) -> bool:
+    """Whether the key projects pages are linked for the user (the selectors decide which)."""
+    return is_active(user) and (
+        user.is_superuser or user.has_role(*UNIT_READERS, Role.DEPARTMENT, Role.ENTERPRISE)
+    )
+
+
+def is_manager(actor: Actor, project) -> bool:
+    if is_system(actor):
+        return True
+    return is_active(actor) and (
+        actor.is_superuser or (actor.has_role(*MANAGER_ROLES) and zone_in_unit(actor, project.zone))
+    )
+
+
+def can_act_on_node(actor: Actor, node) -> bool:
+    """Complete a node, or ask for its re-plan."""
+    project = node.project
+    if is_manager(actor, project):
+        return True
+    if not is_active(actor):
+        return False
+    if actor.has_role(Role.OFFICER) and actor.pk in (project.service_officer_id, node.person_id):
+        return zone_in_unit(actor, project.zone)
+    return (
+        actor.has_role(Role.DEPARTMENT)
+        and node.department_id is not None
+        and actor.department_id == node.department_id
+    ) or (node.person_id is not None and node.person_id == actor.pk)
+
+
+def can_decide_replan(actor: Actor, project) -> bool:
+    """A leader over the zone, or the project's leading cadre (包联领导)."""
+    if is_system(actor):
+        return True
+    if not is_active(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    if project.leading_cadre_id is not None and project.leading_cadre_id == actor.pk:
+        return True
+    return actor.has_role(Role.LEADER) and zone_in_unit(actor, project.zone)

@@ -1,0 +1,327 @@
+"""Key projects (重点项目): from signing to full production, on a template of nodes.
+
+A project's nodes are copied from its kind's template when it is created; each node keeps its
+first planned date (`baseline_on`) for good, and its planned date moves only through an approved
+re-plan (flows.py, services.py). Lights are computed, not stored (lights.py).
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from zonedesk.core.fields import CreditCodeField, validate_name, validate_text
+from zonedesk.core.models import Versioned
+from zonedesk.core.workflow import TransitionEvent
+
+
+class Kind(models.TextChoices):
+    INDUSTRIAL = "industrial", _("Industrial")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    SERVICES = "services", _("Services")
+
+
+class NodeTemplate(models.Model):
+    """The nodes a project of one kind goes through, as data (migration 0001 loads the default
+    of templates.py for every kind; an administrator may edit it in the admin)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_name])
+
+    class Meta:
+        verbose_name = _("node template")
+        verbose_name_plural = _("node templates")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateNode(models.Model):
+    """One node of a template: its place, name, the nodes it waits for, and how many calendar
+    days after signing it is planned by default."""
+
+    template = models.ForeignKey(
+        NodeTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    seq = models.PositiveSmallIntegerField(_("order"))
+    code = models.SlugField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
+    depends_on = models.ManyToManyField(
+        "self", verbose_name=_("waits for"), symmetrical=False, blank=True, related_name="+"
+    )
+    offset_days = models.PositiveIntegerField(_("days after signing"), default=0)
+    department_name = models.CharField(
+        _("department in charge"), max_length=100, blank=True, validators=[validate_name]
+    )
+
+    class Meta:
+        verbose_name = _("template node")
+        verbose_name_plural = _("template nodes")
+        ordering = ["template", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="projects_tnode_code"),
+            models.UniqueConstraint(fields=["template", "seq"], name="projects_tnode_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(Versioned):
+    """A key project of a zone."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Provincial key project")
+        CITY = "city", _("City key project")
+        COUNTY = "county", _("County key project")
+
+    class State(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("project state", "Under way")
+        PRODUCING = "producing", pgettext_lazy("project state", "In production")
+        FULL = "full", pgettext_lazy("project state", "At full production")
+
+    zone = models.ForeignKey(
+        "org.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects"
+    )
+    code = models.CharField(_("project code"), max_length=32, validators=[validate_name])
+    name = models.CharField(_("project name"), max_length=200, validators=[validate_name])
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    investor = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("investor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    # A new investor not yet in the registry: its name, and its credit code when known.
+    investor_name = models.CharField(
+        _("investor name"), max_length=200, blank=True, validators=[validate_name]
+    )
+    investor_credit_code = CreditCodeField(_("investor's credit code"), blank=True)
+    site = models.CharField(
+        _("site (parcel)"), max_length=200, blank=True, validators=[validate_name]
+    )
+    site_area_mu = models.DecimalField(
+        _("site area (mu)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    total_investment_wan = models.DecimalField(
+        _("total investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    yearly_investment_wan = models.DecimalField(
+        _("planned investment this year (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    expected_output_wan = models.DecimalField(
+        _("expected annual output at full production (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    # A month, stored as its first day (core.period.Period).
+    first_production_month = models.DateField(_("planned month of first production"))
+    leading_cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leading cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_projects",
+    )
+    service_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="served_projects",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    signed_on = models.DateField(_("signed on"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+        ordering = ["zone", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "code"], name="projects_project_code"),
+            # An investor is a firm of the registry or a name (a new firm).
+            models.CheckConstraint(
+                condition=Q(investor__isnull=False) | ~Q(investor_name=""),
+                name="projects_project_has_investor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def investor_label(self) -> str:
+        return self.investor.name if self.investor_id else self.investor_name
+
+
+class ProjectNode(Versioned):
+    """One node of a project: planned (the baseline and the current plan), done, by whom."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("project node", "Open")
+        DONE = "done", pgettext_lazy("project node", "Done")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("key project"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    seq = models.PositiveSmallIntegerField(_("order"))
+    code = models.SlugField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=50, validators=[validate_name])
+    depends_on = models.ManyToManyField(
+        "self", verbose_name=_("waits for"), symmetrical=False, blank=True, related_name="+"
+    )
+    baseline_on = models.DateField(_("baseline date"))
+    planned_on = models.DateField(_("planned date"))
+    done_on = models.DateField(_("actual date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="project_nodes",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project_nodes",
+    )
+
+    class Meta:
+        verbose_name = _("project node")
+        verbose_name_plural = _("project nodes")
+        ordering = ["project", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="projects_node_code"),
+            models.CheckConstraint(
+                condition=Q(status="open", done_on__isnull=True)
+                | Q(status="done", done_on__isnull=False),
+                name="projects_node_done_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "planned_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.name}"
+
+    @property
+    def replanned(self) -> bool:
+        return self.planned_on != self.baseline_on
+
+
+class NodeEvent(TransitionEvent):
+    """One move of a node (completed), stamped with who and when."""
+
+    node = models.ForeignKey(
+        ProjectNode, verbose_name=_("project node"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("project node event")
+        verbose_name_plural = _("project node events")
+
+    def __str__(self) -> str:
+        return f"{self.node_id}: {self.from_state} → {self.to_state}"
+
+
+class Replan(models.Model):
+    """A request to move a node's planned date, with its reason, decided by a leader."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", pgettext_lazy("re-plan", "Refused")
+
+    node = models.ForeignKey(
+        ProjectNode,
+        verbose_name=_("project node"),
+        on_delete=models.CASCADE,
+        related_name="replans",
+    )
+    from_on = models.DateField(_("planned date before"))
+    to_on = models.DateField(_("new planned date"))
+    reason = models.TextField(_("reason"), validators=[validate_text])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("note on the decision"), blank=True, validators=[validate_text]
+    )
+
+    class Meta:
+        verbose_name = _("re-plan")
+        verbose_name_plural = _("re-plans")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One re-plan of a node waits at a time.
+            models.UniqueConstraint(
+                fields=["node"],
+                condition=Q(status="requested"),
+                name="projects_replan_one_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.from_on} → {self.to_on}"
+
+
+class ReplanEvent(TransitionEvent):
+    replan = models.ForeignKey(
+        Replan, verbose_name=_("re-plan"), on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("re-plan event")
+        verbose_name_plural = _("re-plan events")
+
+    def __str__(self) -> str:
+        return f"{self.replan_id}: {self.from_state} → {self.to_state}"

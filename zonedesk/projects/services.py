@@ -1,0 +1,326 @@
+"""Every write of key projects: atomic, permission-checked, audited in the same transaction.
+
+A node is completed only through `node_complete` (flows.NODE: refused while a node it waits for
+is open); its planned date moves only through a re-plan that a leader approves
+(`replan_request`, then `replan_decide`, flows.REPLAN); the baseline never moves.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zonedesk.core import audit
+from zonedesk.core.actors import Actor, user_or_none
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.services import audit_scope, clean, version_bump, version_check
+from zonedesk.org.models import Department
+from zonedesk.projects import access, templates_default
+from zonedesk.projects.flows import NODE, REPLAN
+from zonedesk.projects.models import (
+    Kind,
+    NodeTemplate,
+    Project,
+    ProjectNode,
+    Replan,
+    TemplateNode,
+)
+
+PROJECT_FIELDS = (
+    "zone",
+    "code",
+    "name",
+    "level",
+    "kind",
+    "investor",
+    "investor_name",
+    "investor_credit_code",
+    "site",
+    "site_area_mu",
+    "total_investment_wan",
+    "yearly_investment_wan",
+    "expected_output_wan",
+    "first_production_month",
+    "leading_cadre",
+    "service_officer",
+    "state",
+    "signed_on",
+)
+NODE_FIELDS = ("status", "done_on", "planned_on")
+
+
+def templates_ensure() -> None:
+    """The default template (templates_default.py) for every kind that has none."""
+    for kind in Kind.values:
+        if NodeTemplate.objects.filter(kind=kind).exists():
+            continue
+        template = NodeTemplate.objects.create(kind=kind, name=templates_default.NAME)
+        by_code = {}
+        for seq, (code, name, offset, dept, _waits) in enumerate(templates_default.NODES, 1):
+            by_code[code] = TemplateNode.objects.create(
+                template=template,
+                seq=seq,
+                code=code,
+                name=name,
+                offset_days=offset,
+                department_name=dept,
+            )
+        for code, _name, _offset, _dept, waits in templates_default.NODES:
+            by_code[code].depends_on.set([by_code[w] for w in waits])
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    code: str
+    name: str
+    level: str
+    kind: str
+    total_investment_wan: Decimal
+    first_production_month: dt.date
+    signed_on: dt.date
+    investor: object = None
+    investor_name: str = ""
+    investor_credit_code: str = ""
+    site: str = ""
+    site_area_mu: Decimal | None = None
+    yearly_investment_wan: Decimal = Decimal(0)
+    expected_output_wan: Decimal | None = None
+    leading_cadre: object = None
+    service_officer: object = None
+
+
+@transaction.atomic
+def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
+    """A key project of `zone` with its nodes copied from its kind's template, planned from the
+    signing date (each node's baseline is its first planned date); the department in charge is
+    the zone's department of the template's name, when the zone has one."""
+    probe = Project(zone=zone)
+    if not access.is_manager(actor, probe):
+        raise PermissionDenied(_("Only the zone's leaders or administrators can add a project."))
+    if data.investor is not None and data.investor.zone_id != zone.pk:
+        raise ValidationFailed({"investor": [_("The investor must be a firm of the same zone.")]})
+    values = {f: getattr(data, f) for f in ProjectData.__dataclass_fields__}
+    project = Project(zone=zone, **values)
+    project.first_production_month = data.first_production_month.replace(day=1)
+    project.code, project.name = project.code.strip(), project.name.strip()
+    clean(project)
+    project.save()
+    templates_ensure()
+    template = NodeTemplate.objects.get(kind=project.kind)
+    departments = {d.name: d for d in Department.objects.filter(zone=zone)}
+    tnodes = list(template.nodes.prefetch_related("depends_on"))
+    nodes = {}
+    for t in tnodes:
+        on = data.signed_on + dt.timedelta(days=t.offset_days)
+        nodes[t.pk] = ProjectNode.objects.create(
+            project=project,
+            seq=t.seq,
+            code=t.code,
+            name=t.name,
+            baseline_on=on,
+            planned_on=on,
+            department=departments.get(t.department_name),
+        )
+    for t in tnodes:
+        nodes[t.pk].depends_on.set([nodes[d.pk] for d in t.depends_on.all()])
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=project,
+        changes={
+            **audit.diff({}, audit.snapshot(project, PROJECT_FIELDS)),
+            "nodes": [None, [t.code for t in tnodes]],
+        },
+        **audit_scope(project),
+    )
+    return project
+
+
+def _locked_node(node: ProjectNode, expected_version: int | None) -> ProjectNode:
+    version_check(node, expected_version)
+    return ProjectNode.objects.select_related("project__zone__area").get(pk=node.pk)
+
+
+@transaction.atomic
+def node_transition(
+    *,
+    actor: Actor,
+    node: ProjectNode,
+    to: str,
+    done_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> ProjectNode:
+    """The one move of a node along flows.NODE (open → done): refused while a node it waits
+    for is open, and when someone changed the node since `expected_version`. `done_on` is the
+    actual date (today by default; not in the future). Completing 投产 puts the project in
+    production, 达产 at full production."""
+    node = _locked_node(node, expected_version)
+    today = timezone.localdate()
+    done_on = done_on or today
+    NODE.check(actor=actor, obj=node, move=to)
+    if done_on > today:
+        raise ValidationFailed({"done_on": [_("The actual date cannot be in the future.")]})
+    before = audit.snapshot(node, NODE_FIELDS)
+    node.done_on = done_on
+    project = node.project
+    state = {
+        templates_default.PRODUCING: Project.State.PRODUCING,
+        templates_default.FULL: Project.State.FULL,
+    }.get(node.code)
+    if state and project.state != state:
+        _project_state(actor=actor, project=project, state=state)
+    NODE.apply(
+        actor=actor,
+        obj=node,
+        move=to,
+        before=before,
+        audited=NODE_FIELDS,
+        scope=audit_scope(project),
+        payload={"done_on": audit.plain(done_on)},
+    )
+    version_bump(node)
+    return node
+
+
+def node_complete(
+    *,
+    actor: Actor,
+    node: ProjectNode,
+    done_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> ProjectNode:
+    """Mark a node done (node_transition to done)."""
+    return node_transition(
+        actor=actor,
+        node=node,
+        to=ProjectNode.Status.DONE,
+        done_on=done_on,
+        expected_version=expected_version,
+    )
+
+
+def _project_state(*, actor: Actor, project: Project, state: str) -> None:
+    version_check(project)
+    before = audit.snapshot(project, ("state",))
+    project.state = state
+    project.save(update_fields=["state"])
+    version_bump(project)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=project,
+        changes=audit.diff(before, audit.snapshot(project, ("state",))),
+        **audit_scope(project),
+    )
+
+
+REPLAN_FIELDS = ("node", "from_on", "to_on", "reason", "status")
+
+
+@transaction.atomic
+def replan_request(
+    *,
+    actor: Actor,
+    node: ProjectNode,
+    to_on: dt.date,
+    reason: str,
+    expected_version: int | None = None,
+) -> Replan:
+    """Ask to move an open node's planned date to `to_on`, with the reason; a leader decides."""
+    node = _locked_node(node, expected_version)
+    if not access.can_act_on_node(actor, node):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer, or the person or "
+                "department in charge of the node can ask for a re-plan."
+            )
+        )
+    errors = {}
+    if node.status == ProjectNode.Status.DONE:
+        errors["__all__"] = [
+            _("“%(node)s” is done; its plan no longer moves.") % {"node": node.name}
+        ]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason for the new date.")]
+    if to_on == node.planned_on:
+        errors["to_on"] = [_("The new date is the planned date already.")]
+    if node.replans.filter(status=Replan.Status.REQUESTED).exists():
+        errors["__all__"] = [
+            _("A re-plan of “%(node)s” already awaits a decision.") % {"node": node.name}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    replan = Replan(
+        node=node,
+        from_on=node.planned_on,
+        to_on=to_on,
+        reason=reason.strip(),
+        requested_by=user_or_none(actor),
+    )
+    clean(replan)
+    replan.save()
+    REPLAN.event(
+        actor=actor, obj=replan, move=Replan.Status.REQUESTED, from_state="", to_state=replan.status
+    ).save()
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=replan,
+        changes=audit.diff({}, audit.snapshot(replan, REPLAN_FIELDS)),
+        **audit_scope(node.project),
+    )
+    return replan
+
+
+@transaction.atomic
+def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = "") -> Replan:
+    """Approve (the node's planned date moves; its baseline stays) or refuse (with a note)."""
+    replan = (
+        Replan.objects.select_for_update(of=("self",))
+        .select_related("node__project__zone__area")
+        .get(pk=replan.pk)
+    )
+    note = (note or "").strip()
+    REPLAN.check(actor=actor, obj=replan, move=decision, inputs={"note": note or None})
+    before = audit.snapshot(replan, ("status", "decision_note"))
+    project = replan.node.project
+    if decision == Replan.Status.APPROVED:
+        node = _locked_node(replan.node, None)
+        if node.status == ProjectNode.Status.DONE:
+            raise ValidationFailed(
+                {
+                    "__all__": [
+                        _("“%(node)s” is done; its plan no longer moves.") % {"node": node.name}
+                    ]
+                }
+            )
+        node_before = audit.snapshot(node, ("planned_on",))
+        node.planned_on = replan.to_on
+        node.save(update_fields=["planned_on"])
+        version_bump(node)
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=node,
+            changes={
+                **audit.diff(node_before, audit.snapshot(node, ("planned_on",))),
+                "replan": [None, replan.pk],
+            },
+            **audit_scope(project),
+        )
+    replan.decided_by = user_or_none(actor)
+    replan.decided_at = timezone.now()
+    replan.decision_note = note
+    REPLAN.apply(
+        actor=actor,
+        obj=replan,
+        move=decision,
+        before=before,
+        audited=("status", "decision_note"),
+        scope=audit_scope(project),
+        payload={"from_on": audit.plain(replan.from_on), "to_on": audit.plain(replan.to_on)},
+    )
+    return replan
