@@ -183,6 +183,11 @@ MATRIX = {
         "302 302 302 302 403 403 403 403 403 302 302 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
+    # The confirmation step of "confirm all" (a GET: what will be confirmed, what is left).
+    "monitoring:confirm_all_ask": (
+        "200 200 200 200 403 403 403 403 403 200 200 302",
+        "404 404 404 404 404 403 403 404 403 404 404 302",
+    ),
     "monitoring:import": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
     # An upload's job: its uploader only (in: the user's own job; out: somebody else's).
     "monitoring:import_job": (same("200", "302"), same("404", "302")),
@@ -701,6 +706,8 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(url, {"file": upload}), None
         case "monitoring:confirm_all":
             return client.post(reverse(name), in_zone), None
+        case "monitoring:confirm_all_ask":
+            return client.get(reverse(name), in_zone), None
         case "monitoring:target":
             return client.post(
                 reverse(name), {**in_zone, "year": 2020, "output_growth_pct": "8"}

@@ -91,6 +91,34 @@ def test_firm_reports_on_a_phone_and_the_officer_confirms(
     assert problems_phone == [] and problems == []
 
 
+def test_confirm_all_asks_first_and_names_the_flagged_reports_it_leaves(
+    demo, live_server, open_page, log_in
+):
+    """The leader's "confirm all" opens a confirmation page: the reports it confirms, and the
+    ones flagged 请核对 it leaves for one-by-one review; confirmed, those stay submitted and the
+    result says how many were left."""
+    june = MonthlyFigure.objects.filter(period="2020-06-01", enterprise__zone__code="demo")
+    flagged = june.filter(status="submitted").order_by("pk").first()
+    flagged.output_value_wan *= 100  # 万元 typed as 元
+    flagged.save()
+    confirmed = june.filter(status="confirmed").count()
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader", then="/monitoring/month/?zone=demo&period=2020-06")
+    expect(page.get_by_test_id("confirm-all-flagged")).to_be_visible()
+    page.get_by_test_id("confirm-all").click()
+    expect(page).to_have_url(re.compile(r"/monitoring/month/confirm/ask/"))
+    left = page.get_by_test_id("confirm-all-left")
+    expect(left).to_contain_text(flagged.enterprise.name)
+    assert june.filter(status="confirmed").count() == confirmed  # nothing before the yes
+    page.get_by_test_id("confirm-all-yes").click()
+    expect(page).to_have_url(re.compile(r"/monitoring/month/\?"))
+    expect(page.locator(".alert-warning").first).to_be_visible()
+    flagged.refresh_from_db()
+    assert flagged.status == "submitted"
+    assert june.filter(status="confirmed").count() > confirmed
+    assert problems == []
+
+
 def test_import_page_lists_the_bad_cell_and_stores_nothing(
     demo, live_server, open_page, tmp_path, log_in
 ):

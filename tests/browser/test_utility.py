@@ -136,8 +136,8 @@ def test_a_partial_upload_is_previewed_and_keeps_the_months_other_accounts(
 
     preview = page.get_by_test_id("utility-preview")
     changed = preview.get_by_test_id("change-3100000001-2020-06")
-    expect(changed).to_contain_text("1000")
-    expect(changed).to_contain_text("1200")
+    expect(changed).to_contain_text("1,000.00")
+    expect(changed).to_contain_text("1,200.00")
     other = preview.get_by_test_id("other-3100000002-2020-06")
     expect(other.locator(".when-kept")).to_be_visible()
     expect(other.locator(".when-removed")).to_be_hidden()

@@ -205,6 +205,46 @@ class TestPage:
         assert "a note is required" in response.content.decode()
         assert not alert_selectors.AlertAck.objects.exists()
 
+    def test_a_refused_note_is_shown_in_chinese_under_its_own_form(self, warned, client_for):
+        """The browser's own required bubble aside (its language is the browser's), the
+        server's Chinese field error shows under the form it came from, once."""
+        client = client_for(warned.users["officer"])
+        url = reverse("monitoring:alert_ack", args=[warned.firm_a.pk])
+        response = client.post(
+            url,
+            {"period": "2020-06", "rule": "halted", "note": " ", "back": "?period=2020-06"},
+            follow=True,
+        )
+        page = response.content.decode()
+        error = f'data-testid="ack-error-{warned.firm_a.pk}-halted">'
+        assert error + "请填写核实情况或采取的措施（必须填写说明）。</div>" in page
+        assert f'data-testid="ack-error-{warned.firm_a.pk}-declining"' not in page
+        assert 'aria-invalid="true"' in page and " required " in page
+        again = client.get(reverse("monitoring:alerts"), {"period": "2020-06"}).content.decode()
+        assert error not in again
+
+    def test_the_headline_says_how_many_firms_are_not_yet_acknowledged(self, warned, client_for):
+        """A firm stays unacknowledged while any of its warnings is open."""
+        leader = warned.users["leader"]
+        client = client_for(leader)
+        client.cookies["django_language"] = "en"
+        url = reverse("monitoring:alerts")
+        query = {"period": "2020-06", "who": "all"}
+        page = client.get(url, query)
+        assert (page.context["total"], page.context["open_total"]) == (2, 2)
+        firm_a = next(r for r in page.context["rows"] if r.enterprise_id == warned.firm_a.pk)
+        for n, item in enumerate(firm_a.items):
+            services.alert_acknowledge(
+                actor=leader, enterprise=warned.firm_a, period=JUNE, rule=item.rule, note="已核"
+            )
+            page = client.get(url, query)
+            expected = 1 if n == len(firm_a.items) - 1 else 2
+            assert (page.context["total"], page.context["open_total"]) == (2, expected)
+        assert (
+            "2 firms with warnings this month, 1 of them not yet acknowledged."
+            in page.content.decode()
+        )
+
     def test_the_export_has_every_warning_with_its_reason(self, warned, client_for):
         client = client_for(warned.users["leader"])
         client.cookies["django_language"] = "en"

@@ -137,6 +137,9 @@ def test_a_large_upload_is_previewed_and_stored_by_the_worker(
     assert entry.actor == world.users["leader"] and entry.via == "web, background"
     partial = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "every 1s" not in partial and 'data-testid="import-done"' in partial
+    # The month in the sentence as officials write it (2020年6月), not 2020-06.
+    month = f"{job.period.year}年{job.period.month}月"
+    assert f"{month}：新增 2 行" in partial and f"{job.period:%Y-%m}：" not in partial
 
 
 @worker_db

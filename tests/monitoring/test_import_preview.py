@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from tests.factories import JUNE, saved
 from tests.factories import filled_template as filled
@@ -173,6 +174,9 @@ class TestPage:
         assert world.firm_a.name in page and world.firm_a.credit_code in page
         assert "1000.00" in page and "1234.50" in page and "产值（万元）" in page
         assert 'data-source="own"' in page and 'data-source="confirmed"' in page
+        # The column holds a state (已审定, 企业自报): headed as one, not as a source.
+        with translation.override("zh-hans"):
+            assert _("State of the stored figures") in page and "已存数据来源" not in page
         assert 'data-testid="preview-warning"' in page
         assert MonthlyFigure.objects.get(enterprise=world.firm_a).output_value_wan == 1000
 

@@ -129,12 +129,56 @@ def test_confirm_all_confirms_only_what_the_officer_may(world, client_for):
             enterprise=firm, period="2020-06-01", output_value_wan=10, employees=1
         )
     client_for(world.users["officer"]).post(
-        "/monitoring/month/confirm/", {"zone": "zone-a", "period": "2020-06"}
+        "/monitoring/month/confirm/",
+        {"zone": "zone-a", "period": "2020-06", "firm": [world.firm_a.pk, other.pk]},
     )
     statuses = dict(MonthlyFigure.objects.values_list("enterprise_id", "status"))
     assert statuses == {world.firm_a.pk: "confirmed", other.pk: "submitted"}
     steps = FigureEvent.objects.values_list("figure__enterprise", "move", "from_state", "actor")
     assert list(steps) == [(world.firm_a.pk, "confirmed", "submitted", world.users["officer"].pk)]
+
+
+def test_confirm_all_asks_first_and_says_which_flagged_reports_it_leaves(world, client_for):
+    """ "Confirm all" opens a confirmation step listing the reports it confirms and the ones
+    flagged 请核对 (output ±50 %) that it leaves for one-by-one review; a post without the
+    confirmed list confirms nothing; afterwards the result says how many were left and why."""
+    for firm, may, june in ((world.firm_a, 10, 100), (world.firm_a2, 10, 11)):
+        for period, value in (("2020-05-01", may), ("2020-06-01", june)):
+            MonthlyFigure.objects.create(
+                enterprise=firm, period=period, output_value_wan=value, employees=1
+            )
+    client = client_for(world.users["leader"])
+    query = {"zone": "zone-a", "period": "2020-06"}
+
+    page = client.get("/monitoring/month/", query)
+    assert [r.enterprise for r in page.context["flagged"]] == [world.firm_a]
+    assert b'data-testid="confirm-all-flagged"' in page.content
+    assert b'href="/monitoring/month/confirm/ask/?zone=zone-a&amp;period=2020-06"' in page.content
+
+    ask = client.get("/monitoring/month/confirm/ask/", query)
+    assert [r.enterprise for r in ask.context["bulk"]] == [world.firm_a2]
+    assert [r.enterprise for r in ask.context["flagged"]] == [world.firm_a]
+    assert b'data-testid="confirm-all-left"' in ask.content
+    assert f'name="firm" value="{world.firm_a2.pk}"'.encode() in ask.content
+    assert f'name="firm" value="{world.firm_a.pk}"'.encode() not in ask.content
+    assert not MonthlyFigure.objects.filter(status="confirmed").exists()
+
+    unasked = client.post("/monitoring/month/confirm/", query)
+    assert unasked.status_code == 302 and "/monitoring/month/confirm/ask/" in unasked["Location"]
+    assert not MonthlyFigure.objects.filter(status="confirmed").exists()
+
+    done = client.post(
+        "/monitoring/month/confirm/",
+        {**query, "firm": [world.firm_a.pk, world.firm_a2.pk]},
+        follow=True,
+    )
+    june = dict(
+        MonthlyFigure.objects.filter(period="2020-06-01").values_list("enterprise", "status")
+    )
+    assert june == {world.firm_a.pk: "submitted", world.firm_a2.pk: "confirmed"}
+    said = [(m.level_tag, str(m)) for m in done.context["messages"]]
+    assert [level for level, _text in said] == ["success", "warning"]
+    assert "1" in said[0][1] and "1" in said[1][1]
 
 
 def test_leader_sets_the_target_and_bad_values_are_refused(world, client_for):
@@ -482,3 +526,19 @@ def test_a_page_with_a_message_to_show_is_never_served_from_the_cache(demo, clie
     after = client.get("/monitoring/", june).content.decode()
     assert 'role="alert"' in after  # the target's confirmation, shown once
     assert 'role="alert"' not in client.get("/monitoring/", june).content.decode()
+
+
+def test_the_scope_select_is_named_for_what_it_chooses(world, client_for):
+    """Found on the outside walk: the 规上/规下/全部 select was read out as "企业数"."""
+    import re
+
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    client = client_for(world.users["leader"])
+    with translation.override("zh-hans"):
+        label = _("Statistical scope")
+    for url in ("/monitoring/", "/monitoring/alerts/"):
+        page = client.get(url, {"zone": "zone-a", "period": "2020-06"}).content.decode()
+        select = re.search(r'<select[^>]*data-testid="size-select"[^>]*>', page).group(0)
+        assert f'aria-label="{label}"' in select and "企业数" not in select, url

@@ -332,3 +332,30 @@ def test_a_firm_halted_all_year_is_not_evaluated_on_the_page_and_in_the_api(
     mine = next(f for f in api["firms"] if f["id"] == four[2].pk)
     assert (mine["grade"], mine["not_graded"]) == (None, "not_producing")
     assert api["distribution"]["not_producing"] == 1
+
+
+def test_the_page_names_the_method_as_an_official_does_and_says_what_a_score_means(
+    world, four, client_for
+):
+    """Found on the outside walk: "评价方案: 亩均效益综合评价（浙江式，默认） (施行日期 2018-01-01)"
+    and scores up to 218.0 with no scale. The method reads 评价办法：…（自2018年1月1日起施行）; a
+    score is Σ indicator ÷ the zone's mean × points, so a firm at the mean on every indicator
+    scored (here tax 30, value added per mu 20, productivity 10: energy and R&D nobody reports
+    are left out) scores 60, with no upper limit."""
+    client = client_for(world.users["leader"])
+    page = client.get("/monitoring/permu/", {"zone": "zone-a", "year": 2019})
+    body = page.content.decode()
+    scheme = body.split('data-testid="permu-scheme">')[1].split("</span>")[0]
+    assert "亩均效益综合评价" in scheme and "2018年1月1日" in scheme
+    assert "浙江式" not in scheme and "2018-01-01" not in scheme
+    assert page.context["scale"]["total"] == "60"
+
+    client.cookies["django_language"] = "en"
+    body = client.get("/monitoring/permu/", {"zone": "zone-a", "year": 2019}).content.decode()
+    assert "(zone average 60)" in body
+    note = body.split('data-testid="score-scale">')[1].split("</div>")[0]
+    assert "Tax per mu (10k yuan) 30, Value added per mu (10k yuan) 20, Labour productivity" in note
+    assert "scores 60" in note
+    # The mean of the scores: 60 only when every firm reports every indicator scored.
+    scores = [score for _grade, score in grades(world).values()]
+    assert sum(scores) / len(scores) == pytest.approx(60)

@@ -14,6 +14,7 @@ Deriving 2020 then judges 6 firms: big and edge move to above (2), small to belo
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -159,6 +160,24 @@ class TestPage:
             "no_basis": 3,
         }
 
+    def test_the_counts_show_once_spaced_and_the_revenue_is_main_business(
+        self, world, firms, client_for
+    ):
+        """Found on the outside walk: the counts were in the select and again in badges that
+        read as one run ("全部: 51规模以上: 42"); the column said 营业收入 where the rule says
+        主营业务收入."""
+        sizes_derive(actor=SYSTEM, zone=world.zone_a, year=2020)
+        client = _en(client_for(world.users["leader"]))
+        html = client.get(reverse("monitoring:sizes"), {"zone": "zone-a", "year": 2020})
+        html = html.content.decode()
+        select = html.split('data-testid="show"')[1].split("</select>")[0]
+        assert "(6)" not in select and "(4)" not in select
+        counts = html.split('data-testid="size-counts">')[1].split("</p>")[0]
+        text = " ".join(re.sub(r"<[^>]+>", " ", counts).split())
+        assert re.match(r"All 6 \D", text), text
+        assert "</a> <a" in counts
+        assert "Main business revenue 2019 (10k yuan)" in html
+
     @pytest.mark.parametrize(
         ("show", "expected"),
         [
@@ -218,7 +237,7 @@ class TestPage:
         assert header[:3] == [
             "Enterprise name",
             "Unified social credit code",
-            "Revenue of the year before (10k yuan)",
+            "Main business revenue of the year before (10k yuan)",
         ]
         by_name = {r[0]: r for r in body}
         assert set(by_name) == {

@@ -96,7 +96,15 @@ def test_unusual_outputs_are_flagged_and_left_out_of_confirm_all(demo, client_fo
         for r in selectors.month_rows(officer, row.enterprise.zone, Period(2020, 6), show="unusual")
     }
     assert row.enterprise_id in unusual
-    client_for(officer).post("/monitoring/month/confirm/", {"zone": "demo", "period": "2020-06"})
+    shown = MonthlyFigure.objects.filter(enterprise__officer=officer, period="2020-06-01")
+    client_for(officer).post(
+        "/monitoring/month/confirm/",
+        {
+            "zone": "demo",
+            "period": "2020-06",
+            "firm": list(shown.values_list("enterprise_id", flat=True)),
+        },
+    )
     row.refresh_from_db()
     assert row.status == "submitted"
     left = MonthlyFigure.objects.filter(

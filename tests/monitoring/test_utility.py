@@ -178,6 +178,33 @@ class TestImport:
             "3100000009": (None, Decimal("10.00"), None),
         }
 
+    @pytest.mark.parametrize("label", ["合计", "总 计", "小计：", "Total"])
+    def test_a_totals_row_labelled_in_the_account_column_is_passed_over(self, world, label):
+        """The usual supplier layout writes 合计 in the 户号 column with the month left empty
+        and the sum in the consumption column: that line is the total, not a reading."""
+        rows = [
+            ["3100000001", "甲一机械有限公司", "2020-06", 125000.5],
+            ["3100000002", "甲二食品有限公司", "2020-06", 80000],
+            [label, None, None, 205000.5],
+        ]
+        result = _import(
+            world, rows, header=["户号", "户名", "抄表年月", "用电量(千瓦时)"], title=TITLE
+        )
+        assert result.created == 2
+        assert sorted(UtilityReading.objects.values_list("account_number", flat=True)) == [
+            "3100000001",
+            "3100000002",
+        ]
+
+    def test_a_totals_label_with_a_month_is_still_refused(self, world):
+        """A row naming a month is a reading: a 合计 account number there is a mistake to show."""
+        errors = _rejected(
+            world,
+            [["合计", "某户", "2020-06", 5]],
+            header=["户号", "户名", "抄表年月", "用电量(千瓦时)"],
+        )
+        assert [e[1] for e in errors] == ["户号"]
+
     @pytest.mark.parametrize(
         "header",
         [
@@ -412,6 +439,43 @@ class TestImport:
             assert result.rows == 1
         assert UtilityReading.objects.get().electricity_kwh == Decimal("12.50")
 
+    def test_the_template_downloads_under_a_chinese_name(self, world, client_for):
+        """Found on the outside walk: the template came as 抄表数据-power.xlsx."""
+        client = client_for(world.users["leader"])
+        names = {}
+        for kind in ("power", "water"):
+            response = client.post("/monitoring/utility/template.xlsx", {"kind": kind})
+            names[kind] = response["Content-Disposition"]
+        assert "power" not in names["power"] and "water" not in names["water"]
+        with translation.override("zh-hans"):
+            expected = {k: f"{utility_imports.sheet_name(k)}.xlsx" for k in names}
+        assert expected == {"power": "用电抄表数据.xlsx", "water": "用水抄表数据.xlsx"}
+        from urllib.parse import quote
+
+        for kind, header in names.items():
+            assert quote(expected[kind]) in header or expected[kind] in header
+
+    def test_the_preview_formats_the_readings(self, world, client_for):
+        """Found on the outside walk: "256920.31" in the preview; 256,920.31 as elsewhere."""
+        UtilityReading.objects.create(
+            zone=world.zone_a,
+            kind="power",
+            period="2020-06-01",
+            account_number="3100000001",
+            electricity_kwh=Decimal("1000"),
+        )
+        client = client_for(world.users["leader"])
+        upload = io.BytesIO(
+            utility_sheet(POWER_HEADER, _power_rows([("3100000001", "甲", "2020-06", 256920.31)]))
+        )
+        upload.name = "power.xlsx"
+        page = client.post(
+            "/monitoring/utility/import/", {"zone": "zone-a", "kind": "power", "file": upload}
+        ).content.decode()
+        row = page.split('data-testid="change-3100000001-2020-06"')[1].split("</tr>")[0]
+        assert "256,920.31" in row and "1,000.00" in row and "256920.31" not in row
+        assert "2020年6月" in page.split('data-testid="utility-preview"')[1].split("</h3>")[0]
+
 
 class TestIndex:
     def _readings(self, world):
@@ -442,6 +506,20 @@ class TestIndex:
         assert (power.accounts, power.base_accounts, power.base) == (2, 2, Period(2019, 6))
         assert power.share.quantize(Decimal("0.0001")) == Decimal("1.0333")
         assert water.share == Decimal("0.75")
+
+    def test_the_dashboard_names_the_base_month_in_chinese(self, world, client_for):
+        """Found on the outside walk: "为疫情前 2019-06 的" in the index's card."""
+        self._readings(world)
+        for period in ("2019-06-01", "2020-06-01"):
+            MonthlyFigure.objects.create(
+                enterprise=world.firm_a, period=period, output_value_wan=1, employees=1
+            )
+        page = client_for(world.users["leader"]).get(
+            "/monitoring/", {"zone": "zone-a", "period": "2020-06"}
+        )
+        card = page.content.decode().split('data-testid="utility-index-power"')[1]
+        card = card.split("</div></div></div>")[0]
+        assert "为疫情前 2019年6月 的" in card and "2019-06" not in card
 
     def test_the_firms_page_shows_its_own_figures_beside_the_companies_readings(self, world):
         self._readings(world)

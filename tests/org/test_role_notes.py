@@ -53,6 +53,19 @@ def test_the_bank_user_is_told_the_financing_module_is_coming(world, client_for)
 
 
 @pytest.mark.parametrize(
+    ("role", "codes"), [("enterprise", False), ("bank", False), ("leader", True)]
+)
+def test_the_zones_page_shows_codes_to_staff_only(world, client_for, role, codes):
+    """Found on the outside walk: firm and bank users saw the zone's code ("demo") and the
+    area's; they know a zone by its name."""
+    page = client_for(world.users[role]).get(reverse("zones")).content.decode()
+    assert "甲经开区" in page
+    shown = '<td class="code">zone-a</td>' in page
+    area_code = f'<span class="code text-secondary">{world.zone_a.area.code}</span>' in page
+    assert (shown, area_code) == (codes, codes)
+
+
+@pytest.mark.parametrize(
     ("user", "offered"),
     [
         ("enterprise", False),

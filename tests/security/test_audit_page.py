@@ -262,6 +262,50 @@ def test_a_meter_reading_of_an_unregistered_account_does_not_break_the_log(world
     assert auditor.get("/audit/export/").status_code == 200
 
 
+def test_alert_and_meter_reading_records_are_named_in_words_not_codes(world, auditor):
+    """Found on the outside walk: an acknowledged warning read "… 2020-06 power_drift" and a
+    meter reading "power 3119999999 2020-07"; the rule's and the utility's names are shown,
+    also for entries written before (their stored label still carries the code)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from zonedesk.core import audit
+    from zonedesk.monitoring.models import AlertAck, UtilityReading
+
+    leader = world.users["leader"]
+    ack = AlertAck.objects.create(
+        enterprise=world.firm_a,
+        period=dt.date(2020, 6, 1),
+        rule="power_drift",
+        note="已核实（合成）",
+        at=timezone.now(),
+    )
+    reading = UtilityReading.objects.create(
+        zone=world.zone_a,
+        kind="power",
+        period=dt.date(2020, 7, 1),
+        account_number="3119999999",
+        electricity_kwh=Decimal("1200.00"),
+    )
+    with translation.override("zh-hans"):
+        for instance in (ack, reading):
+            audit.record(actor=leader, action="create", instance=instance, changes={}, zone_id=1)
+    # Entries written before the fix: the code in the stored label.
+    for instance, label in (
+        (ack, f"{world.firm_a.pk} 2020-06 power_drift"),
+        (reading, "power 3119999999 2020-07"),
+    ):
+        audit.record(actor=leader, action="update", instance=instance, changes={}, zone_id=1)
+        AuditEntry.objects.filter(pk=AuditEntry.objects.latest("seq").pk).update(target_repr=label)
+    rows = _texts(auditor.get("/audit/?target_type=monitoring.alertack"))
+    rows += _texts(auditor.get("/audit/?target_type=monitoring.utilityreading"))
+    assert len(rows) == 4
+    for row in rows:
+        assert "power_drift" not in row and "power " not in row, row
+    assert sum("单位电量产值异常" in r and "甲一机械有限公司" in r for r in rows) == 2
+    assert sum("3119999999" in r and "电" in r for r in rows) == 2
+
+
 def test_contacts_and_industry_read_by_their_names_and_no_op_changes_are_left_out(world, auditor):
     """A contact read "name: 联系人；title: 总经理；…；email: ∅", the industry "∅ → 3031", and a
     field stored as nothing before and after "原因: ∅ → ∅". Now: 姓名/职务/电话 with what is

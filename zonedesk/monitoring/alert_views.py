@@ -24,6 +24,7 @@ from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import zone_get, zone_list
 
 SHOWN = 500  # firms on the page; the export has them all
+ACK_ERROR_KEY = "monitoring.alert_ack_error"  # a refused note, shown once under its form
 
 
 def _filters(request) -> dict:
@@ -115,6 +116,9 @@ def alert_list(request):
         **f,
         "rows": rows[:SHOWN],
         "total": len(rows),
+        # Firms with a warning nobody has acknowledged yet (the headline says both counts).
+        "open_total": sum(1 for r in rows if any(i.ack is None for i in r.items)),
+        "ack_error": request.session.pop(ACK_ERROR_KEY, None),
         "rule_rows": [(key, label, counts[key]) for key, label in AlertAck.Rule.choices],
         "rules": AlertAck.Rule.choices,
         "query": _query(f),
@@ -219,6 +223,14 @@ def alert_ack(request, pk: int):
         for errors in exc.errors.values():
             for error in errors:
                 messages.error(request, f"{enterprise.name}: {error}")
+        # The note's error is shown again under the form it came from (the list opens at that
+        # firm, where the message at the top of the page is out of sight).
+        if "note" in exc.errors:
+            request.session[ACK_ERROR_KEY] = {
+                "firm": enterprise.pk,
+                "rule": request.POST.get("rule", ""),
+                "errors": [str(e) for e in exc.errors["note"]],
+            }
     else:
         messages.success(request, _("Acknowledged: %(name)s.") % {"name": enterprise.name})
     return redirect(reverse("monitoring:alerts") + back + f"#firm-{enterprise.pk}")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("month/", views.month_table, name="month"),
     path("month/export.xlsx", views.month_export, name="month_export"),
     path("month/confirm/", views.confirm_all, name="confirm_all"),
+    path("month/confirm/ask/", views.confirm_all_ask, name="confirm_all_ask"),
     path("alerts/", alert_views.alert_list, name="alerts"),
     path("alerts.xlsx", alert_views.alert_export, name="alerts_export"),
     path("alerts/firms/<int:pk>/ack/", alert_views.alert_ack, name="alert_ack"),

@@ -28,7 +28,8 @@ from zonedesk.monitoring.models import UTILITY_UNIT_FIELD, UtilityKind, account_
 
 # The header is looked for in the first rows (a company's sheet often starts with a title).
 HEADER_SEARCH_ROWS = 10
-# A row with no account number and one of these in another cell is the sheet's total line.
+# A row with one of these in the account column (its month empty), or in another cell when the
+# account is empty, is the sheet's total line.
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "sum"})
 
 # Header variants as the companies write them, compared after `_key` (no spaces, ASCII
@@ -349,12 +350,23 @@ def _read_name(row: xlsx.SheetRow) -> str:
     return name
 
 
+def _is_total_word(value) -> bool:
+    return _key(value).rstrip(":") in TOTAL_WORDS
+
+
 def _is_total(cells, sheet: _Sheet) -> bool:
-    """The sheet's totals line: no account number, and 合计 (or the like) in a cell."""
-    c = sheet.index["account_number"]
-    if c < len(cells) and xlsx.text(cells[c]):
-        return False
-    return any(_key(v) in TOTAL_WORDS for v in cells)
+    """The sheet's totals line: 合计 (or the like) in a cell and no account number, or, as the
+    companies usually lay it out, 合计 in the account column itself with the month left empty
+    (a month there makes it a reading, whose odd account number is reported)."""
+
+    def cell(key):
+        c = sheet.index[key]
+        return cells[c] if c < len(cells) else None
+
+    account = cell("account_number")
+    if xlsx.text(account):
+        return _is_total_word(account) and not xlsx.text(cell("period"))
+    return any(_is_total_word(v) for v in cells)
 
 
 def parse(*, kind: str, fileobj, today: dt.date | None = None) -> tuple[str, list[Reading]]:

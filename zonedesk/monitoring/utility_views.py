@@ -170,7 +170,7 @@ def utility_template(request):
     kind = request.POST.get("kind") or request.GET.get("kind")
     kind = kind if kind in UtilityKind.values else UtilityKind.POWER
     return xlsx.xlsx_response(
-        utility_imports.template_bytes(kind), _("%(kind)s-readings.xlsx") % {"kind": kind}
+        utility_imports.template_bytes(kind), f"{utility_imports.sheet_name(kind)}.xlsx"
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -265,15 +266,7 @@ def month_table(request):
     show = show if show in selectors.FIRM_FILTERS else ""
     every = selectors.month_rows(request.user, zone, period)
     rows = selectors.shown(every, show)
-    confirmable = {
-        r.enterprise.pk
-        for r in every
-        if r.figure is not None
-        and r.figure.status == "submitted"
-        and access.can_confirm(request.user, r.enterprise)
-    }
-    # What "confirm all" does: every confirmable report of the month but the unusual ones.
-    bulk = [r for r in every if r.enterprise.pk in confirmable and not r.unusual]
+    confirmable, bulk, flagged = _confirmable(request, every)
     editable = {r.enterprise.pk for r in rows if access.can_report(request.user, r.enterprise)}
     return render(
         request,
@@ -287,6 +280,7 @@ def month_table(request):
             "query": _query(scope, period),
             "confirmable": confirmable,
             "bulk": bulk,
+            "flagged": flagged,
             "editable": editable,
             "can_import": access.can_import(request.user, zone),
         },
@@ -473,19 +467,84 @@ def figure_confirm(request, pk: int, period: str):
     return redirect(_next(request, enterprise.get_absolute_url()))
 
 
-@login_required
-@require_POST
-def confirm_all(request):
+def _confirmable(request, every):
+    """(the firms whose submitted report the user may confirm, the rows "confirm all" takes,
+    the rows it leaves for one-by-one review: output ±50 % on last month or last year)."""
+    confirmable = {
+        r.enterprise.pk
+        for r in every
+        if r.figure is not None
+        and r.figure.status == "submitted"
+        and access.can_confirm(request.user, r.enterprise)
+    }
+    mine = [r for r in every if r.enterprise.pk in confirmable]
+    return confirmable, [r for r in mine if not r.unusual], [r for r in mine if r.unusual]
+
+
+def _confirm_zone_period(request):
     zone = _zone(request)
     if not access.can_confirm_in(request.user, zone):
         raise HttpForbidden
     try:
-        period = Period.parse(request.POST.get("period", ""))
+        period = Period.parse(request.GET.get("period") or request.POST.get("period", ""))
     except ValueError:
+        return zone, None
+    return zone, period
+
+
+@login_required
+def confirm_all_ask(request):
+    """The confirmation step of "confirm all": the reports it will confirm, and the flagged
+    ones it leaves for one-by-one review, with the reason; the form posts the firms shown."""
+    zone, period = _confirm_zone_period(request)
+    if period is None:
         return HttpResponseBadRequest(_("Not a month: write YYYY-MM, e.g. 2020-06."))
-    done = services.figures_confirm(actor=request.user, zone=zone, period=period)
-    messages.success(request, _("%(count)d firms' figures confirmed.") % {"count": done})
+    _confirmable_ids, bulk, flagged = _confirmable(
+        request, selectors.month_rows(request.user, zone, period)
+    )
     scope = selectors.Scope.of_zone(zone)
+    return render(
+        request,
+        "monitoring/confirm_all.html",
+        {
+            "zone": zone,
+            "period": period,
+            "bulk": bulk,
+            "flagged": flagged,
+            "back": reverse("monitoring:month") + "?" + _query(scope, period),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm_all(request):
+    """Confirm the reports listed on the confirmation step (a post without them asks first)."""
+    zone, period = _confirm_zone_period(request)
+    if period is None:
+        return HttpResponseBadRequest(_("Not a month: write YYYY-MM, e.g. 2020-06."))
+    scope = selectors.Scope.of_zone(zone)
+    firms = {int(v) for v in request.POST.getlist("firm") if v.isdigit()}
+    if not firms:
+        return redirect(reverse("monitoring:confirm_all_ask") + "?" + _query(scope, period))
+    done = services.figures_confirm(
+        actor=request.user, zone=zone, period=period, enterprise_ids=firms
+    )
+    _ids, _bulk, flagged = _confirmable(request, selectors.month_rows(request.user, zone, period))
+    messages.success(request, _("%(count)d firms' figures confirmed.") % {"count": done})
+    if flagged:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d report flagged “Check” was not confirmed: its output differs from last "
+                "month or last year by more than half; check it and confirm it on its own.",
+                "%(count)d reports flagged “Check” were not confirmed: their output differs from "
+                "last month or last year by more than half; check them and confirm them one by "
+                "one.",
+                len(flagged),
+            )
+            % {"count": len(flagged)},
+        )
     return redirect(reverse("monitoring:month") + "?" + _query(scope, period))
 
 
@@ -534,7 +593,7 @@ def _done_message(job) -> str:
     return _(
         "%(period)s: %(created)d rows added, %(updated)d changed, %(unchanged)d unchanged."
     ) % {
-        "period": Period.of(job.period),
+        "period": date_format(job.period, "YEAR_MONTH_FORMAT"),
         "created": job.created,
         "updated": job.updated,
         "unchanged": job.unchanged,

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
@@ -49,6 +50,26 @@ def _report(request):
     return found(selectors.permu_report(request.user, zone, year))
 
 
+def score_scale(report, labels: dict[str, str]) -> dict | None:
+    """What a score means: the points of the indicators scored (an indicator no graded firm
+    has is left out for all, monitoring.permu.evaluate) and their sum, the score of a firm at
+    the zone's average on every one of them. None when nobody is graded."""
+    scored = next(
+        (r.evaluation.points for r in report.rows if r.evaluation.score is not None), None
+    )
+    if not scored or report.scheme is None:
+        return None
+    weights = {k: report.scheme.weights[k] for k in labels if k in scored}
+    total = sum(weights.values())
+    return {
+        "total": f"{total:g}",
+        "weights": pgettext("list separator", ", ").join(
+            _("%(indicator)s %(points)s") % {"indicator": labels[k], "points": f"{w:g}"}
+            for k, w in weights.items()
+        ),
+    }
+
+
 @login_required
 def permu_page(request):
     report = _report(request)
@@ -78,6 +99,7 @@ def permu_page(request):
             "not_graded": report.distribution["none"],
             "not_producing": report.distribution["not_producing"],
             "query": f"zone={report.zone.code}&year={report.year}",
+            "scale": score_scale(report, labels),
             "paragraph": " ".join(
                 sections.permu.sentences(
                     report.year,

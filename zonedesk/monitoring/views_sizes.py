@@ -33,7 +33,7 @@ def filter_labels() -> list[tuple[str, str]]:
         ("newly_above", _("Newly above size (新升规)")),
         ("dropped", _("Dropped below size (退规)")),
         ("overridden", _("Set by hand")),
-        ("no_basis", _("No revenue the year before")),
+        ("no_basis", _("No main business revenue the year before")),
     ]
 
 
@@ -100,7 +100,7 @@ def size_export(request):
     cols = [
         Column(_("Enterprise name"), 30, "text"),
         Column(_("Unified social credit code"), 22, "text"),
-        Column(_("Revenue of the year before (10k yuan)"), 16, "wan"),
+        Column(_("Main business revenue of the year before (10k yuan)"), 16, "wan"),
         Column(_("Months reported"), 8, "int"),
         Column(_("Threshold (10k yuan)"), 12, "wan"),
         Column(_("Above size by the threshold"), 12),

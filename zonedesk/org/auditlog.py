@@ -217,15 +217,30 @@ def _related_names(entries, types, firms: dict) -> dict:
     return selectors.audit_record_names(wanted)
 
 
-def _record(e, firm_id: str, firm_name: str) -> str:
+def _choice_labels(model) -> dict[str, str]:
+    """{stored code: its name} of the model's fields with choices."""
+    if model is None:
+        return {}
+    return {
+        str(value): str(label)
+        for f in model._meta.get_fields()
+        if getattr(f, "choices", None)
+        for value, label in f.flatchoices
+    }
+
+
+def _record(e, firm_id: str, firm_name: str, codes: dict[str, str]) -> str:
     """The record's label, with its firm's name where the label carries the firm's id (monthly
-    figures, visits: "17 2026-10")."""
+    figures, visits: "17 2026-10"), and a code stored in older labels ("2020-06 power_drift")
+    by its name."""
     words = e.target_repr.split(" ")
     if firm_name and len(words) > 1:
         if words[0] == firm_id:
             words[0] = firm_name
         elif words[-1] == firm_id:
             words[-1] = firm_name
+    if len(words) > 1 and codes:  # never a one-word label: a name could equal a code
+        words = [codes.get(w, w) for w in words]
     return " ".join(words)
 
 
@@ -239,8 +254,11 @@ def labelled(entries) -> list[dict]:
     names = _related_names(entries, types, firms)
     firm_model = apps.get_model(selectors.FIRM_MODEL)
     rows = []
+    codes: dict = {}
     for e in entries:
         model = apps.get_model(e.target_type) if e.target_type in types else None
+        if model not in codes:
+            codes[model] = _choice_labels(model)
         changes = []
         for k, v in e.changes.items():
             field = _state_field(model) if k == "step" else field_of(model, k)
@@ -254,7 +272,7 @@ def labelled(entries) -> list[dict]:
                 "entry": e,
                 "user": (e.actor.full_name if e.actor else "") or _user_name(e.actor_name),
                 "type": types.get(e.target_type, e.target_type),
-                "record": _record(e, firm_id, firm),
+                "record": _record(e, firm_id, firm, codes[model]),
                 "firm": firm,
                 "zone": zones.get(e.zone_id, ""),
                 "via": str(VIA_LABELS.get(e.via, e.via)),

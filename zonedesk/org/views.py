@@ -24,11 +24,21 @@ from zonedesk.org.forms import (
     UserEditForm,
 )
 from zonedesk.org.models import Role
+from zonedesk.org.templatetags.rolenotes import outside_role
 
 
 @login_required
 def zone_list(request):
-    return render(request, "org/zone_list.html", {"zones": selectors.zone_overview(request.user)})
+    """The zones of the user's unit; their codes for staff only (a firm's or a bank's user
+    knows a zone by its name)."""
+    return render(
+        request,
+        "org/zone_list.html",
+        {
+            "zones": selectors.zone_overview(request.user),
+            "show_codes": not outside_role(request.user),
+        },
+    )
 
 
 # How many entries one export holds at most (narrow the filters for more).

@@ -51,4 +51,5 @@ class AlertAck(models.Model):
         indexes = [models.Index(fields=["period", "enterprise"], name="alert_ack_month")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {Period.of(self.period)} {self.rule}"
+        # The firm's id first: the audit log puts the firm's name in its place.
+        return f"{self.enterprise_id} {Period.of(self.period)} {self.get_rule_display()}"

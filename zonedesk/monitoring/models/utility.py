@@ -51,7 +51,9 @@ class UtilityAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.number}"
+        if self.kind == UtilityKind.WATER:
+            return _("Water account %(number)s") % {"number": self.number}
+        return _("Power account %(number)s") % {"number": self.number}
 
 
 class UtilityReading(models.Model):
@@ -110,7 +112,10 @@ class UtilityReading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.account_number} {self.period:%Y-%m}"
+        words = {"period": f"{self.period:%Y-%m}", "number": self.account_number}
+        if self.kind == UtilityKind.WATER:
+            return _("Water account %(number)s %(period)s") % words
+        return _("Power account %(number)s %(period)s") % words
 
     @property
     def quantity(self) -> Decimal:

@@ -1,6 +1,7 @@
 """Writes of one firm's month and of a zone's target: atomic, permission-checked, audited; each
 step of a figure's status on monitoring.flows.FIGURE_FLOW, with its event row."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -215,9 +216,12 @@ def target_set(
 
 
 @transaction.atomic
-def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
-    """Confirm every submitted figure of the month that the actor may confirm, except unusual
-    ones (output ±50 % on last month or last year: confirmed one by one); returns how many."""
+def figures_confirm(
+    *, actor: Actor, zone: Zone, period: Period, enterprise_ids: Collection[int] | None = None
+) -> int:
+    """Confirm every submitted figure of the month that the actor may confirm (of the firms
+    `enterprise_ids` when given: the ones the official was shown), except unusual ones (output
+    ±50 % on last month or last year: confirmed one by one); returns how many."""
     from zonedesk.core.models import AuditEntry
     from zonedesk.monitoring.indicators import unusual
 
@@ -229,15 +233,14 @@ def figures_confirm(*, actor: Actor, zone: Zone, period: Period) -> int:
         )
         for p in (period.previous, period.last_year)
     }
-    pending = list(
-        MonthlyFigure.objects.select_related("enterprise__zone__area")
-        .filter(
-            enterprise__zone=zone,
-            period=period.first_day,
-            status=Status.SUBMITTED,
-        )
-        .select_for_update(of=("self",))
+    pending = MonthlyFigure.objects.select_related("enterprise__zone__area").filter(
+        enterprise__zone=zone,
+        period=period.first_day,
+        status=Status.SUBMITTED,
     )
+    if enterprise_ids is not None:
+        pending = pending.filter(enterprise_id__in=list(enterprise_ids))
+    pending = list(pending.select_for_update(of=("self",)))
     mine = [
         f
         for f in pending
