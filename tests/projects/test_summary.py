@@ -45,7 +45,7 @@ def test_the_paragraph_words_the_facts():
     assert "followed 3 key projects with a total investment of 150,000.00 (10k yuan)" in text
     assert "45,000.50 (10k yuan) of it planned" in text
     assert "1 started construction, 0 passed their completion acceptance and 2 went" in text
-    assert "On 2020-06-30, 2 nodes were past their planned dates (red) and 1 were due" in text
+    assert "On June 30, 2020, 2 nodes were past their planned dates (red) and 1 were due" in text
     assert "甲项目, 土地摘牌, 40 days late (规划建设局); 乙项目, 开工, 3 days late." in text
     quiet = plain(" ".join(section.sentences(_facts(red=0, yellow=0, late=()), "H1 2020")))
     assert "no node was late or due soon" in quiet and "latest" not in quiet

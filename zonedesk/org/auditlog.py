@@ -45,6 +45,8 @@ DETAIL_LABELS = {
     "second_factor": gettext_lazy("Second factor"),
     "recovery_codes_left": gettext_lazy("Recovery codes left"),
     "step": gettext_lazy("Step taken"),
+    "nodes": gettext_lazy("Project nodes"),
+    "replan": gettext_lazy("Re-plan"),
 }
 # The keys inside a detail that holds records as dicts (a firm's contacts), by the detail's key
 # (the words of the contact's form: 姓名, 职务, 电话, 电子邮箱).

@@ -132,7 +132,7 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
         instance=project,
         changes={
             **audit.diff({}, audit.snapshot(project, PROJECT_FIELDS)),
-            "nodes": [None, [t.code for t in tnodes]],
+            "nodes": [None, [t.name for t in tnodes]],  # as the auditor reads them
         },
         **audit_scope(project),
     )

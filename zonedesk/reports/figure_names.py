@@ -10,6 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 NAMES = {
+    "projects": pgettext_lazy("figure name", "key projects followed"),
+    "projects_investment_wan": pgettext_lazy(
+        "figure name", "key projects' total investment (10k yuan)"
+    ),
+    "projects_yearly_wan": pgettext_lazy(
+        "figure name", "key projects' investment planned this year (10k yuan)"
+    ),
+    "projects_started": pgettext_lazy("figure name", "key projects started"),
+    "projects_completed": pgettext_lazy("figure name", "key projects accepted as completed"),
+    "projects_producing": pgettext_lazy("figure name", "key projects gone into production"),
+    "nodes_red": pgettext_lazy("figure name", "project nodes late (red)"),
+    "nodes_yellow": pgettext_lazy("figure name", "project nodes due soon (yellow)"),
     "producing": pgettext_lazy("figure name", "firms producing"),
     "newly_above": pgettext_lazy("figure name", "firms newly above designated size"),
     "reporting": pgettext_lazy("figure name", "firms that reported"),

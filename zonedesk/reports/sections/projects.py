@@ -4,6 +4,7 @@ construction and production reached in the period, and the late nodes by name
 
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -33,8 +34,8 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
                 "yearly": _wan(f.yearly_investment_wan),
             },
             projects="projects",
-            total="total_investment_wan",
-            yearly="yearly_investment_wan",
+            total="projects_investment_wan",
+            yearly="projects_yearly_wan",
         ),
         fill(
             _(
@@ -42,12 +43,12 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
                 "completion acceptance and %(producing)d went into production."
             ),
             {"started": f.started, "completed": f.completed, "producing": f.producing},
-            started="started",
-            completed="completed",
-            producing="producing",
+            started="projects_started",
+            completed="projects_completed",
+            producing="projects_producing",
         ),
     ]
-    day = f"{f.day:%Y-%m-%d}"
+    day = date_format(f.day, "DATE_FORMAT")
     if f.red or f.yellow:
         out.append(
             fill(
@@ -56,8 +57,8 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
                     "%(yellow)d were due within %(warn)d working days (yellow)."
                 ),
                 {"day": day, "red": f.red, "yellow": f.yellow, "warn": f.warn_days},
-                red="red",
-                yellow="yellow",
+                red="nodes_red",
+                yellow="nodes_yellow",
             )
         )
     else:
@@ -97,7 +98,7 @@ def next_steps(found: Found) -> list[str]:
                 "department and person in charge and a date, at the weekly scheduling meeting."
             ),
             {"red": f.red},
-            red="red",
+            red="nodes_red",
         )
     ]
 
