@@ -138,3 +138,13 @@ def test_the_meeting_groups_red_and_yellow_nodes_by_department(world, client_for
     page = client_for(world.users["leader"]).get("/projects/meeting/").content.decode()
     assert "经济发展局" in page and "红灯厂房项目" in page and "绿灯仓储项目" not in page
     assert f"meeting-node-{late.nodes.get(code='approve').pk}" in page
+    # The day in the sentence is written as prose writes it (2026年12月6日), not as an ISO date.
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    zh = client_for(world.users["leader"])
+    zh.cookies["django_language"] = "zh-hans"
+    said = zh.get("/projects/meeting/").content.decode()
+    today = timezone.localdate()
+    with translation.override("zh-hans"):
+        assert f"{date_format(today)}共有" in said and f"{today:%Y-%m-%d}共有" not in said
