@@ -169,3 +169,22 @@ def test_only_the_officials_of_the_zone_or_area_see_its_drafts(rows):
         services.draft_save(
             actor=users["officer_b"], draft=draft, expected_version=1, title="T", texts=[]
         )
+
+
+def test_a_save_that_keeps_every_figure_removes_none(rows):
+    """Found on the second outside walk: a save that only added a sentence reported the
+    direction words (增加 / 下降 of each change, all then named alike) as deleted figures, in
+    the page and the audit log. Every token kept is a figure kept."""
+    draft = _open(rows)
+    texts = _texts(draft)
+    assert sum(t.count("up or down") for t in texts) >= 2  # several direction words, named
+    texts[-1] = texts[-1] + "（补充一句。）"
+    saved = services.draft_save(
+        actor=rows.users["leader"], draft=draft, expected_version=1, title="六月总结", texts=texts
+    )
+    assert saved.removed == []
+    entry = AuditEntry.objects.get(target_type="reports.summarydraft", action="update")
+    assert "figures_removed" not in entry.changes or entry.changes["figures_removed"][1] in (
+        [],
+        None,
+    )

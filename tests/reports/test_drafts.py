@@ -100,6 +100,10 @@ def test_every_figure_key_of_the_sections_has_a_name():
         f"{m}_comparable_yoy"
         for m in ("output_value_wan", "revenue_wan", "employees", "electricity_kwh", "water_t")
     }
+    keys |= {
+        f"ytd_{m}_comparable_yoy" for m in ("output_value_wan", "revenue_wan", "electricity_kwh")
+    }
+    keys |= {f"{k}_direction" for k in list(keys)}  # the words of each change's direction
     keys |= {f"measures_{level}" for level in PolicyDocument.Level.values}
     keys |= {
         f"{c}{s}"

@@ -333,3 +333,12 @@ def test_contacts_and_industry_read_by_their_names_and_no_op_changes_are_left_ou
     assert "email" not in text and "name:" not in text and "title:" not in text
     assert "C3031 粘土砖瓦及建筑砌块制造" in text and "→ 3031" not in text
     assert "园区一路 → 园区二路" in text and "∅ → ∅" not in text and "法定代表人" not in text
+
+
+def test_an_export_reads_as_words(world, auditor):
+    """Found on the second outside walk: the log said "导出: audit log" of its own export."""
+    assert auditor.get("/audit/export/").status_code == 200
+    auditor.cookies["django_language"] = "zh-hans"
+    rows = _texts(auditor.get("/audit/"))
+    exported = [r for r in rows if "审计日志" in r and ("导出" in r or "Export" in r)]
+    assert exported and not any("audit log" in r for r in rows)

@@ -46,6 +46,9 @@ DETAIL_LABELS = {
     "recovery_codes_left": gettext_lazy("Recovery codes left"),
     "step": gettext_lazy("Step taken"),
     "nodes": gettext_lazy("Project nodes"),
+    "paragraphs_changed": gettext_lazy("Paragraphs changed"),
+    "figures_removed": gettext_lazy("Figures deleted"),
+    "replan_reason": gettext_lazy("Reason for the re-plan"),
     "replan": gettext_lazy("Re-plan"),
 }
 # The keys inside a detail that holds records as dicts (a firm's contacts), by the detail's key
@@ -67,6 +70,24 @@ DETAIL_CHOICES = {
         "recovery_code": gettext_lazy("Recovery code"),
     },
     "second_factor": {"totp": gettext_lazy("Authenticator app")},
+    # What an export held (core.audit.export's `what`), in the words of the page it came from.
+    "what": {
+        "above-size status": gettext_lazy("Above-size status"),
+        "audit log": gettext_lazy("Audit log"),
+        "contacts due": gettext_lazy("Contacts due"),
+        "early warnings": gettext_lazy("Early warnings"),
+        "enterprises": gettext_lazy("Enterprises"),
+        "monthly figures": gettext_lazy("Monthly figures"),
+        "open benefits": gettext_lazy("Open benefits"),
+        "per-mu evaluation": gettext_lazy("Per-mu evaluation"),
+        "policy coverage": gettext_lazy("Policy coverage"),
+        "problems": gettext_lazy("Problems"),
+        "production status": gettext_lazy("Production status"),
+        "visit ledger": gettext_lazy("Visit ledger"),
+    },
+    # A notification's channels (notices.channels), by their names.
+    "channels": {"inapp": gettext_lazy("In the platform"), "email": gettext_lazy("E-mail")},
+    "channel": {"inapp": gettext_lazy("In the platform"), "email": gettext_lazy("E-mail")},
 }
 # How an entry came in (core.audit.RequestContext.via).
 VIA_LABELS = {

@@ -307,7 +307,7 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
             instance=node,
             changes={
                 **audit.diff(node_before, audit.snapshot(node, ("planned_on",))),
-                "replan": [None, replan.pk],
+                "replan_reason": [None, replan.reason],  # the re-plan's words, not its id
             },
             **audit_scope(project),
         )

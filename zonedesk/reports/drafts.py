@@ -214,7 +214,10 @@ def edited(new: str, original: str, lang: str | None = None) -> Edited:
         out.append(new[at : m.start()])
         shown, called = m.group(1), m.group(2).strip()
         keys = known.get(called, {})
-        key = next((k for k, values in keys.items() if shown in values), None)
+        # Two figures may share a name and a value (two 增加 of different figures): the token
+        # takes the first that no earlier token took, so none of them reads as deleted.
+        fitting = [k for k, values in keys.items() if shown in values]
+        key = next((k for k in fitting if k not in kept), fitting[0] if fitting else None)
         if not keys:
             errors.append(
                 _(

@@ -10,6 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 NAMES = {
+    "ytd_output_value_wan_comparable_yoy": pgettext_lazy(
+        "figure name", "output value YoY, year to date, comparable basis"
+    ),
+    "ytd_revenue_wan_comparable_yoy": pgettext_lazy(
+        "figure name", "revenue YoY, year to date, comparable basis"
+    ),
+    "ytd_electricity_kwh_comparable_yoy": pgettext_lazy(
+        "figure name", "electricity YoY, year to date, comparable basis"
+    ),
     "projects": pgettext_lazy("figure name", "key projects followed"),
     "projects_investment_wan": pgettext_lazy(
         "figure name", "key projects' total investment (10k yuan)"
@@ -135,10 +144,18 @@ _PER_CATEGORY = {
 }
 
 
+DIRECTION = "_direction"  # reports.sections.words.direction_key
+
+
 def name(key: str) -> str:
     """The figure's name in the active language (never its key)."""
     if key in NAMES:
         return str(NAMES[key])
+    if key.endswith(DIRECTION) and len(key) > len(DIRECTION):
+        # The words that say up or down (增加 / 下降, 拉动 / 下拉) of the figure before it.
+        return pgettext("figure name of a direction", "%(what)s, up or down") % {
+            "what": name(key[: -len(DIRECTION)])
+        }
     if key.startswith("measures_") and key[len("measures_") :] in _LEVEL:
         return pgettext("figure name of a level", "%(what)s support measures") % {
             "what": _LEVEL[key[len("measures_") :]]

@@ -24,7 +24,7 @@ from zonedesk.core.report_periods import parse
 from zonedesk.core.services import audit_scope, clean, version_bump, version_check
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.org.selectors import zone_list
-from zonedesk.reports import drafts, summary
+from zonedesk.reports import drafts, figure_names, summary
 from zonedesk.reports.access import can_draft
 from zonedesk.reports.document import Paragraph
 from zonedesk.reports.export import render_as
@@ -186,7 +186,10 @@ def draft_save(
     if title != base.title:
         changes["title"] = [base.title, title]
     if removed:
-        changes["figures_removed"] = [[], sorted(set(removed))]
+        # By name, in the draft's language, as the auditor reads them (the keys stay on the row).
+        with translation.override(summary.LANGUAGES.get(draft.lang, draft.lang)):
+            names = [figure_names.name(k) for k in sorted(set(removed))]
+        changes["figures_removed"] = [[], list(dict.fromkeys(names))]
     audit.record(
         actor=actor, action="update", instance=draft, changes=changes, **audit_scope(draft)
     )

@@ -156,7 +156,11 @@ def draft_page(request, pk: int):
         "blocks": _preview(checked.document.blocks, checked.document.lang, stale),
         "annex": _preview(checked.document.annex, checked.document.lang),
         "counted": counted_text(checked.document.counted_on) if checked.document.counted_on else "",
-        "versions": selectors.draft_versions(request.user, draft),
+        "versions": [
+            # The figures a version deleted, by name (its keys stay in the row for the checks).
+            (v, list(dict.fromkeys(figure_name(k) for k in v.removed)))
+            for v in selectors.draft_versions(request.user, draft)
+        ],
         "editor": _with_texts(rows, posted) if posted and status != 409 else rows,
         "mine": list(posted.values()) if posted and status == 409 else None,
         "title_value": posted_title if posted_title is not None and status != 409 else latest.title,
