@@ -38,7 +38,7 @@ def test_the_leader_downloads_both_formats_from_the_summary_page(
     expect(page.get_by_test_id("summary-title")).to_contain_text(ZONE)
     for fmt in ("docx", "pdf"):
         got = _download(page, f"download-{fmt}")
-        assert got.suggested_filename == f"summary-demo-2020-H1.{fmt}"
+        assert got.suggested_filename == f"{ZONE}2020年上半年工作总结.{fmt}"
         text = _opens(got, fmt)
         assert ZONE in text.replace("\n", "") and "2020" in text
     assert problems == []
