@@ -278,3 +278,22 @@ def test_the_meeting_lists_exactly_the_red_and_yellow_nodes_by_department(world,
     }
     assert [name for name, _items in groups] == ["经济发展局", ""]
     assert soon.pk and groups[1][1][0].light == "red"  # red first within a department
+
+
+def test_who_asks_for_a_re_plan_does_not_approve_it(world):
+    """Found on the second outside walk: a leader asked to move a node and approved it himself.
+    The one who asks may withdraw (refuse) the request, not approve it; another leader may."""
+    project = _project(world)
+    start = _node(project, "start")
+    later = start.planned_on + dt.timedelta(days=20)
+    replan = services.replan_request(
+        actor=world.users["leader"], node=start, to_on=later, reason="征地协调延后"
+    )
+    with pytest.raises(PermissionDenied):
+        services.replan_decide(actor=world.users["leader"], replan=replan, decision="approved")
+    assert _node(project, "start").planned_on == start.planned_on
+    assert Replan.objects.get().status == "requested"
+    services.replan_decide(
+        actor=world.users["leader"], replan=replan, decision="refused", note="撤回申请"
+    )
+    assert Replan.objects.get().status == "refused"

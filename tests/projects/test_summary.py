@@ -128,7 +128,7 @@ def test_a_later_re_plan_does_not_rewrite_an_earlier_summary(world):
     leader = world.users["leader"]
     sign = early.nodes.order_by("seq").first()
     replan = services.replan_request(
-        actor=leader, node=sign, to_on=D(2030, 1, 10), reason="投资方调整签约计划（合成）"
+        actor=SYSTEM, node=sign, to_on=D(2030, 1, 10), reason="投资方调整签约计划（合成）"
     )
     services.replan_decide(actor=leader, replan=replan, decision="approved")
     sign.refresh_from_db()

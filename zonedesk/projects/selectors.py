@@ -144,6 +144,7 @@ class NodeRow:
     can_replan: bool
     pending: Replan | None
     can_decide: bool
+    own: bool = False  # the user asked for the waiting re-plan: may refuse it, not approve it
 
 
 def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[NodeRow]:
@@ -176,6 +177,7 @@ def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[N
                 and access.can_act_on_node(user, node),
                 pending=replan,
                 can_decide=replan is not None and deciding and bool(REPLAN.allowed(user, replan)),
+                own=replan is not None and replan.requested_by_id == user.pk,
             )
         )
     return rows

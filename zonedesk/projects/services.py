@@ -276,6 +276,10 @@ def replan_request(
 
 
 @transaction.atomic
+def _asked_it(actor: Actor, replan: Replan) -> bool:
+    return getattr(actor, "pk", None) is not None and replan.requested_by_id == actor.pk
+
+
 def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = "") -> Replan:
     """Approve (the node's planned date moves; its baseline stays) or refuse (with a note)."""
     replan = (
@@ -285,6 +289,11 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
     )
     note = (note or "").strip()
     REPLAN.check(actor=actor, obj=replan, move=decision, inputs={"note": note or None})
+    if decision == Replan.Status.APPROVED and _asked_it(actor, replan):
+        # Who asks does not approve (a leader may still refuse, i.e. withdraw, their own).
+        raise PermissionDenied(
+            _("A re-plan is approved by someone other than the one who asked for it.")
+        )
     before = audit.snapshot(replan, ("status", "decision_note"))
     project = replan.node.project
     if decision == Replan.Status.APPROVED:
