@@ -289,13 +289,21 @@ def test_alert_and_meter_reading_records_are_named_in_words_not_codes(world, aud
     )
     with translation.override("zh-hans"):
         for instance in (ack, reading):
-            audit.record(actor=leader, action="create", instance=instance, changes={}, zone_id=1)
+            audit.record(
+                actor=leader,
+                action="create",
+                instance=instance,
+                changes={},
+                zone_id=world.zone_a.pk,
+            )
     # Entries written before the fix: the code in the stored label.
     for instance, label in (
         (ack, f"{world.firm_a.pk} 2020-06 power_drift"),
         (reading, "power 3119999999 2020-07"),
     ):
-        audit.record(actor=leader, action="update", instance=instance, changes={}, zone_id=1)
+        audit.record(
+            actor=leader, action="update", instance=instance, changes={}, zone_id=world.zone_a.pk
+        )
         AuditEntry.objects.filter(pk=AuditEntry.objects.latest("seq").pk).update(target_repr=label)
     rows = _texts(auditor.get("/audit/?target_type=monitoring.alertack"))
     rows += _texts(auditor.get("/audit/?target_type=monitoring.utilityreading"))

@@ -177,11 +177,13 @@ def one(value, *, field=None, key: str = "", names: dict | None = None) -> str:
         return "、".join(one(v, field=field, key=key, names=names) for v in value) or "∅"
     if isinstance(value, dict):
         # a record kept whole (a contact): its filled-in fields by their names
+        # in the form's order (PostgreSQL's jsonb keeps its keys in an order of its own)
         labels = NESTED_LABELS.get(key, {})
+        order = [*labels, *sorted(k for k in value if k not in labels)]
         return "；".join(
-            f"{labels.get(k) or field_label(None, k)}: {one(v, key=k)}"
-            for k, v in value.items()
-            if v not in (None, "")
+            f"{labels.get(k) or field_label(None, k)}: {one(value[k], key=k)}"
+            for k in order
+            if k in value and value[k] not in (None, "")
         )
     if field is not None and field.is_relation and names is not None:
         return names.get((field.related_model, str(value)), str(value))
