@@ -9,7 +9,6 @@ enterprise user, whose out-of-scope firm is firm_a2: a neighbour in their own zo
 A new page or endpoint fails test_every_route_is_in_the_matrix until it has a row here.
 """
 
-import copy
 import datetime as dt
 import io
 import json
@@ -18,7 +17,6 @@ import pytest
 from django.urls import get_resolver, reverse
 from python_calamine import CalamineWorkbook
 
-from tests import factories
 from tests.factories import World
 from zonedesk.core.actors import SYSTEM
 
@@ -1165,32 +1163,9 @@ def _listed(response, marker: str) -> bool:
     return marker in response.content.decode()
 
 
-@pytest.fixture(scope="module")
-def _world_once(django_db_setup, django_db_blocker):
-    """The world of the matrix, built once per test process for its ~4,000 cases (building it
-    was three quarters of each case's time): inside a transaction that is rolled back at the
-    end, each case in a savepoint of its own (pytest-django's `db`), so what a case writes is
-    gone before the next one."""
-    from django.db import transaction
-    from django.test import override_settings
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield factories.world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
 @pytest.fixture
-def world(_world_once, db) -> World:
-    """A copy of the world for each case: a case may change its objects in memory."""
-    return copy.deepcopy(_world_once)
+def world(shared_world) -> World:
+    return shared_world
 
 
 CASES = [(name, role, scope) for name in MATRIX for role in ROLES for scope in ("in", "out")]
