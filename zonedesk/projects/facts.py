@@ -12,6 +12,8 @@ class LateNode:
     node: str
     department: str  # "" when no department is in charge
     late_days: int  # calendar days past the planned date on the facts' day
+    blocked_by: str = ""  # the guarantee item the node waits for ("" when none); `department`
+    # is then the item's department or utility: the delay is theirs
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class ProjectFacts:
     warn_days: int
     late: tuple[LateNode, ...]  # the latest red nodes, most days late first (at most 5)
     as_of: dt.datetime | None
+    guarantees_done: int = 0  # element guarantee items done in the period
+    guarantees_open: int = 0  # items not done by `day`
+    guarantees_overdue: int = 0  # of those, due before `day`
 
     @property
     def empty(self) -> bool:
