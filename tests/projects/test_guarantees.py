@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.period import Period
@@ -251,3 +252,82 @@ def test_a_node_is_released_by_hand(world):
     services.node_block(actor=world.users["leader"], node=start, guarantee=None)
     start.refresh_from_db()
     assert start.blocked_by is None and start.version == 3
+
+
+def test_the_paragraph_says_the_items_and_whose_a_blocked_delay_is():
+    from zonedesk.projects.facts import LateNode, ProjectFacts
+    from zonedesk.reports.document import plain
+    from zonedesk.reports.sections import projects as section
+
+    facts = ProjectFacts(
+        projects=2,
+        total_investment_wan=Decimal("1000"),
+        yearly_investment_wan=Decimal("300"),
+        started=0,
+        completed=0,
+        producing=0,
+        red=1,
+        yellow=0,
+        day=dt.date(2020, 6, 30),
+        warn_days=5,
+        late=(LateNode("甲项目", "土地摘牌", "自然资源局", 40, blocked_by="Land · 120 亩"),),
+        as_of=None,
+        guarantees_done=3,
+        guarantees_open=4,
+        guarantees_overdue=2,
+    )
+    text = plain(" ".join(section.sentences(facts, "H1 2020")))
+    assert "3 were done in the period; on June 30, 2020, 4 were open, 2 of them past" in text
+    assert "甲项目, 土地摘牌, 40 days late, waiting for Land · 120 亩 (自然资源局)." in text
+    quiet = ProjectFacts(**{**facts.__dict__, "guarantees_done": 0, "guarantees_open": 0})
+    assert "guarantee" not in plain(" ".join(section.sentences(quiet, "H1 2020")))
+
+
+def test_the_summarys_item_counts_follow_the_period_and_its_day(world):
+    """Done in the period counts by done date; open and overdue are as on the period's last day
+    (an item done after it was open then)."""
+    project = factories.project(
+        world.zone_a,
+        code="S",
+        signed_on=dt.date(2020, 1, 2),
+        service_officer=world.users["officer"],
+    )
+    early = _land(world, project, due_on=dt.date(2020, 5, 1))  # overdue on 30 June
+    _land(world, project, due_on=dt.date(2020, 9, 1))  # open, not yet due
+    done = _land(world, project, due_on=dt.date(2020, 3, 1))
+    services.guarantee_done(actor=SYSTEM, guarantee=done, done_on=dt.date(2020, 3, 10))
+    late = _land(world, project, due_on=dt.date(2020, 6, 1))
+    services.guarantee_done(actor=SYSTEM, guarantee=late, done_on=dt.date(2020, 7, 5))
+
+    def read(first, last):
+        return selectors.summary(
+            world.users["leader"],
+            zones=[world.zone_a],
+            first=first,
+            last=last,
+            today=dt.date(2020, 8, 1),
+        )
+
+    h1 = read(Period(2020, 1), Period(2020, 6))
+    assert (h1.guarantees_done, h1.guarantees_open, h1.guarantees_overdue) == (1, 3, 2)
+    july = read(Period(2020, 7), Period(2020, 7))
+    assert (july.guarantees_done, july.guarantees_open, july.guarantees_overdue) == (1, 2, 1)
+    assert early.done_on is None
+
+
+def test_the_demo_has_items_done_open_overdue_and_one_blocking(demo):
+    from zonedesk.org.models import User
+
+    leader = User.objects.get(username="leader")
+    today = timezone.localdate()
+    items = list(Guarantee.objects.all())
+    assert 8 <= len(items) <= 12
+    assert any(g.done_on for g in items) and any(g.done_on is None for g in items)
+    assert any(g.overdue_on(today) for g in items)
+    blocked = ProjectNode.objects.get(blocked_by__isnull=False)
+    assert blocked.status == "open" and blocked.blocked_by.done_on is None
+    board = selectors.meeting_board(leader, today=today)
+    listed = {r.guarantee.pk for g in board for r in g.guarantees}
+    assert listed == {g.pk for g in items if g.done_on is None}
+    node_group = next(g for g in board if any(i.node.pk == blocked.pk for i in g.items))
+    assert node_group.name == blocked.blocked_by.provider
