@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.forms import StyledFormMixin
 from zonedesk.org.models import Department
@@ -55,7 +56,7 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
         label=_("Quantity needed"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
     unit = forms.CharField(
-        label=_("Unit"),
+        label=pgettext_lazy("measurement", "Unit"),
         required=False,
         max_length=10,
         help_text=_("亩 for land and 户 for households unless given."),

@@ -382,7 +382,9 @@ class Guarantee(Versioned):
         on_delete=models.PROTECT,
         related_name="project_guarantees",
     )
-    utility = models.CharField(_("utility"), max_length=100, blank=True, validators=[validate_name])
+    utility = models.CharField(
+        _("utility company"), max_length=100, blank=True, validators=[validate_name]
+    )
     due_on = models.DateField(_("due date"))
     done_on = models.DateField(_("done date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, validators=[validate_text])

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -195,7 +196,7 @@ def meeting_export(request):
     groups = selectors.meeting_board(request.user, today=today)
     columns = [
         Column(_("Department or utility"), 18),
-        Column(_("Kind"), 10),
+        Column(pgettext("scheduling meeting row", "Kind"), 10),
         Column(_("Project"), 30),
         Column(_("Node or item"), 24),
         Column(_("Light or state"), 10),
@@ -379,7 +380,7 @@ def _meeting_rows(groups):
                 _("Guarantee item"),
                 item.project.name,
                 str(item),
-                _("Overdue") if r.overdue else _("Open"),
+                _("Overdue") if r.overdue else pgettext("guarantee item", "Open"),
                 item.due_on,
                 None,
                 "",

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('quantity', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='quantity needed')),
                 ('unit', models.CharField(blank=True, max_length=10, validators=[zonedesk.core.fields.validate_name], verbose_name='unit')),
                 ('need', models.CharField(blank=True, max_length=200, validators=[zonedesk.core.fields.validate_name], verbose_name='need (in words)')),
-                ('utility', models.CharField(blank=True, max_length=100, validators=[zonedesk.core.fields.validate_name], verbose_name='utility')),
+                ('utility', models.CharField(blank=True, max_length=100, validators=[zonedesk.core.fields.validate_name], verbose_name='utility company')),
                 ('due_on', models.DateField(verbose_name='due date')),
                 ('done_on', models.DateField(blank=True, null=True, verbose_name='done date')),
                 ('note', models.TextField(blank=True, validators=[zonedesk.core.fields.validate_text], verbose_name='note')),
