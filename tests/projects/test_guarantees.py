@@ -331,3 +331,30 @@ def test_the_demo_has_items_done_open_overdue_and_one_blocking(demo):
     assert listed == {g.pk for g in items if g.done_on is None}
     node_group = next(g for g in board if any(i.node.pk == blocked.pk for i in g.items))
     assert node_group.name == blocked.blocked_by.provider
+
+
+def test_a_department_sees_and_closes_the_projects_it_holds_items_of(world):
+    project = _project(world)
+    staff = factories.department_user(world.zone_a, "综合办公室", "office_staff")
+    assert selectors.project_get(staff, pk=project.pk) is None  # no node in its charge
+    office = Department.objects.get(zone=world.zone_a, name="综合办公室")
+    item = _land(world, project, category="demolition", land_stage="", department=office)
+    assert item.unit == "户" and item.land_stage == ""
+    assert selectors.project_get(staff, pk=project.pk) == project
+    [row] = selectors.guarantee_rows(staff, project)
+    assert row.can_edit
+    services.guarantee_done(actor=staff, guarantee=selectors.guarantee_get(staff, pk=item.pk))
+    assert Guarantee.objects.get(pk=item.pk).done_on == timezone.localdate()
+
+
+def test_a_done_node_keeps_the_item_it_waited_for(world):
+    project = _project(world)
+    item = _land(world, project)
+    sign = services.node_block(
+        actor=world.users["leader"], node=project.nodes.get(code="sign"), guarantee=item
+    )
+    services.node_complete(actor=world.users["leader"], node=sign)
+    services.guarantee_done(actor=world.users["leader"], guarantee=item)
+    assert ProjectNode.objects.get(pk=sign.pk).blocked_by_id == item.pk
+    [row] = selectors.guarantee_rows(world.users["leader"], project)
+    assert row.blocking == []

@@ -288,7 +288,9 @@ def guarantee_rows(user, project: Project, *, today: dt.date | None = None) -> l
                 guarantee=g,
                 overdue=g.overdue_on(today),
                 can_edit=access.can_edit_guarantee(user, g),
-                blocking=[n.name for n in g.blocked_nodes.all()],
+                blocking=[
+                    n.name for n in g.blocked_nodes.all() if n.status == ProjectNode.Status.OPEN
+                ],
             )
         )
     rows.sort(key=lambda r: (r.guarantee.done_on is not None, r.guarantee.due_on, r.guarantee.pk))

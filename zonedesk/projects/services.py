@@ -460,7 +460,7 @@ def guarantee_done(
     done_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> Guarantee:
-    """Mark an item done on `done_on` (today by default; not in the future). The nodes it
+    """Mark an item done on `done_on` (today by default; not in the future). The open nodes it
     blocked are released (each release audited): their delay is no longer the item's."""
     if not access.can_edit_guarantee(actor, guarantee):
         raise PermissionDenied(
@@ -488,7 +488,8 @@ def guarantee_done(
         changes=audit.diff(before, audit.snapshot(guarantee, ("done_on",))),
         **audit_scope(project),
     )
-    for node in ProjectNode.objects.filter(blocked_by=guarantee):
+    # An open node is released; a done one keeps the item it waited for (its history).
+    for node in ProjectNode.objects.filter(blocked_by=guarantee, status=ProjectNode.Status.OPEN):
         _node_blocked_set(actor=actor, node=node, guarantee=None, project=project)
     return guarantee
 
