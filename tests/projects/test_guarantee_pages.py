@@ -219,3 +219,51 @@ def test_the_meeting_export_has_the_pages_rows(world, client_for):
     assert land[0] == "经济发展局" and land[8] == str(item)  # the delay is the item's department's
     assert land[6] == (timezone.localdate() - project.nodes.get(code="land").planned_on).days
     assert AuditEntry.objects.filter(action="export").exists()
+
+
+def test_bad_input_is_a_clear_refusal_never_a_500(world, client_for):
+    project = _project(world)
+    item = _item(world, project)
+    land = project.nodes.get(code="land")
+    leader = client_for(world.users["leader"])
+
+    body = {f"g{item.pk}-category": "demolition", f"g{item.pk}-version": item.version}
+    edit = leader.post(f"/projects/guarantees/{item.pk}/edit/", body)  # no need, no due date
+    assert edit.status_code == 400
+    page = edit.content.decode()
+    assert 'data-testid="error-due_on"' in page and "<details open>" in page
+    for url, body in (
+        (f"/projects/guarantees/{item.pk}/done/", {"version": "x"}),
+        (f"/projects/guarantees/{item.pk}/done/", {"version": item.version, "done_on": "31/2"}),
+        (f"/projects/nodes/{land.pk}/block/", {"version": land.version, "guarantee": "abc"}),
+        (f"/projects/nodes/{land.pk}/block/", {"version": land.version, "guarantee": 99999}),
+        (f"/projects/{project.pk}/guarantees/add/", {"category": "land", "due_on": "2030-13-01"}),
+    ):
+        assert leader.post(url, body).status_code == 400, url
+    item.refresh_from_db()
+    assert (item.version, item.done_on, item.due_on) == (1, None, item.due_on)
+    assert Guarantee.objects.count() == 1
+    assert ProjectNode.objects.get(pk=land.pk).blocked_by is None
+    assert leader.get(f"/projects/guarantees/{item.pk}/done/").status_code == 302
+    assert leader.get("/projects/guarantees/99999/edit/").status_code == 404
+
+
+def test_the_paragraph_reads_in_chinese(world):
+    from django.utils import translation
+
+    from zonedesk.core.period import Period
+    from zonedesk.reports.document import plain
+    from zonedesk.reports.sections import projects as section
+
+    project = _project(world)
+    item = _item(world, project)
+    services.node_block(actor=SYSTEM, node=project.nodes.get(code="land"), guarantee=item)
+    today = timezone.localdate()
+    month = Period(today.year, today.month)
+    facts = selectors.summary(
+        world.users["leader"], zones=[world.zone_a], first=month, last=month, today=today
+    )
+    with translation.override("zh-hans"):
+        text = plain("".join(section.sentences(facts, "本月")))
+    assert "要素保障方面" in text and "尚有 1 项未完成，其中 1 项已超过要求完成日期" in text
+    assert "“土地摘牌”滞后 10 天，受阻于征地拆迁 · 36 户（经济发展局）" in text

@@ -205,7 +205,11 @@ def test_a_blocked_node_is_the_items_departments_delay(world):
     )
     assert (facts.guarantees_open, facts.guarantees_overdue, facts.guarantees_done) == (1, 1, 0)
     late = next(n for n in facts.late if n.node == "土地摘牌")  # 110 days late: 4th of 5
-    assert (late.department, late.blocked_by) == ("经济发展局", str(item))
+    assert (late.department, late.blocked_category, late.blocked_need) == (
+        "经济发展局",
+        "land",
+        "120 亩",
+    )
 
     # Done: the node is released (audited) and the item leaves the meeting's list.
     services.guarantee_done(actor=world.users["department"], guarantee=item)
@@ -270,7 +274,7 @@ def test_the_paragraph_says_the_items_and_whose_a_blocked_delay_is():
         yellow=0,
         day=dt.date(2020, 6, 30),
         warn_days=5,
-        late=(LateNode("甲项目", "土地摘牌", "自然资源局", 40, blocked_by="Land · 120 亩"),),
+        late=(LateNode("甲项目", "土地摘牌", "自然资源局", 40, "land", "120 亩"),),
         as_of=None,
         guarantees_done=3,
         guarantees_open=4,

@@ -12,8 +12,10 @@ class LateNode:
     node: str
     department: str  # "" when no department is in charge
     late_days: int  # calendar days past the planned date on the facts' day
-    blocked_by: str = ""  # the guarantee item the node waits for ("" when none); `department`
-    # is then the item's department or utility: the delay is theirs
+    # The guarantee item the node waits for: its category's code and its need ("120 亩"); ""
+    # when none. `department` is then the item's department or utility: the delay is theirs.
+    blocked_category: str = ""
+    blocked_need: str = ""
 
 
 @dataclass(frozen=True)

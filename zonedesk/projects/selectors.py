@@ -401,7 +401,8 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
                     node=node.name,
                     department=_attributed(node),
                     late_days=(day - node.planned_on).days,
-                    blocked_by=str(node.blocked_by) if node.blocked_by_id else "",
+                    blocked_category=node.blocked_by.category if node.blocked_by_id else "",
+                    blocked_need=node.blocked_by.need_label if node.blocked_by_id else "",
                 )
             )
         elif light == lights.YELLOW:

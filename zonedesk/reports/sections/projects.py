@@ -20,17 +20,33 @@ def _wan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+# The guarantee categories' names (projects.models.Guarantee.Category's, the same msgids: a
+# section reads no model).
+CATEGORIES = {
+    "land": gettext_lazy("Land"),
+    "demolition": gettext_lazy("Demolition"),
+    "road": gettext_lazy("Road connection"),
+    "water": gettext_lazy("Water connection"),
+    "power": gettext_lazy("Power connection"),
+    "gas": gettext_lazy("Gas connection"),
+    "telecom": gettext_lazy("Telecom connection"),
+    "drainage": gettext_lazy("Drainage connection"),
+}
+
+
 def _late(n: LateNode) -> str:
     """A late node in words, with whose the delay is: the guarantee item it waits for and that
     item's department (or utility), else the node's department."""
-    if n.blocked_by:
+    if n.blocked_category:
+        category = CATEGORIES.get(n.blocked_category, n.blocked_category)
+        item = f"{category} · {n.blocked_need}" if n.blocked_need else str(category)
         return _(
             "%(project)s, %(node)s, %(days)d days late, waiting for %(item)s (%(department)s)"
         ) % {
             "project": n.project,
             "node": n.node,
             "days": n.late_days,
-            "item": n.blocked_by,
+            "item": item,
             "department": n.department,
         }
     return _("%(project)s, %(node)s, %(days)d days late%(department)s") % {
