@@ -6,6 +6,8 @@ firms of the monitoring demo): their nodes up to 投产 were done on the way to 
 start date. The others are dated from the day the demo is loaded, so that each has the light it
 is meant to show on that day: red (its next node 10 days late), yellow (due in two working days)
 or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader.
+Ten element guarantee items (要素保障): done, open, overdue, and one blocking a red node (the
+土地摘牌 of 电子元器件扩能项目 waits for the households to be moved).
 Names synthetic and marked as such.
 """
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.core.actors import SYSTEM
+from zonedesk.org.models import Department
 from zonedesk.projects import services, templates_default
 from zonedesk.projects.models import ProjectNode, Replan
 
@@ -156,3 +159,47 @@ def load(zone, firms, users) -> None:
         to_on=today + dt.timedelta(days=45),
         reason=f"用地报批材料补正，预计顺延45天{SYNTHETIC}",
     )
+    _guarantees(zone, made, today)
+
+
+# (project index in load()'s order, category, land stage, quantity, need, department or None,
+#  utility, due in days from today, done days ago or None)
+GUARANTEES = [
+    (3, "land", "acquired", "80", "", "规划建设局", "", -40, 30),
+    (3, "demolition", "", "24", "", "综合办公室", "", -20, None),  # blocks 土地摘牌
+    (6, "power", "", None, "10kV双回路专线", None, "国网开江县供电公司", -8, None),
+    (6, "water", "", None, "DN300供水管接入", None, "开江县自来水公司", 20, None),
+    (0, "land", "to_acquire", "300", "", "规划建设局", "", 45, None),
+    (9, "road", "", None, "园区纬三路接入", "规划建设局", "", -70, 60),
+    (9, "gas", "", None, "天然气中压管道接入", None, "演示燃气有限公司", -3, None),
+    (11, "telecom", "", None, "千兆光纤专线", None, "中国电信开江分公司", -20, 15),
+    (13, "drainage", "", None, "雨污分流管网接入", "规划建设局", "", 10, None),
+    (16, "land", "supplied", "60", "", "规划建设局", "", -700, 720),
+]
+
+
+def _guarantees(zone, made, today: dt.date) -> None:
+    departments = {d.name: d for d in Department.objects.filter(zone=zone)}
+    items = []
+    for index, category, stage, quantity, need, dept, utility, due, done in GUARANTEES:
+        item = services.guarantee_create(
+            actor=SYSTEM,
+            project=made[index],
+            data=services.GuaranteeData(
+                category=category,
+                land_stage=stage,
+                quantity=Decimal(quantity) if quantity else None,
+                need=need,
+                department=departments.get(dept) if dept else None,
+                utility=f"{utility}{SYNTHETIC}" if utility else "",
+                due_on=today + dt.timedelta(days=due),
+                note=f"调度会跟踪事项{SYNTHETIC}",
+            ),
+        )
+        if done is not None:
+            services.guarantee_done(
+                actor=SYSTEM, guarantee=item, done_on=today - dt.timedelta(days=done)
+            )
+        items.append(item)
+    blocked = made[3].nodes.filter(status=ProjectNode.Status.OPEN).order_by("seq").first()
+    services.node_block(actor=SYSTEM, node=blocked, guarantee=items[1])

@@ -12,6 +12,10 @@ class LateNode:
     node: str
     department: str  # "" when no department is in charge
     late_days: int  # calendar days past the planned date on the facts' day
+    # The guarantee item the node waits for: its category's code and its need ("120 亩"); ""
+    # when none. `department` is then the item's department or utility: the delay is theirs.
+    blocked_category: str = ""
+    blocked_need: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class ProjectFacts:
     warn_days: int
     late: tuple[LateNode, ...]  # the latest red nodes, most days late first (at most 5)
     as_of: dt.datetime | None
+    guarantees_done: int = 0  # element guarantee items done in the period
+    guarantees_open: int = 0  # items not done by `day`
+    guarantees_overdue: int = 0  # of those, due before `day`
 
     @property
     def empty(self) -> bool:

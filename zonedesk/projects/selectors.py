@@ -21,7 +21,7 @@ from zonedesk.org.selectors import zone_list
 from zonedesk.projects import access, lights, templates_default
 from zonedesk.projects.facts import LateNode, ProjectFacts
 from zonedesk.projects.flows import NODE, REPLAN
-from zonedesk.projects.models import NodeEvent, Project, ProjectNode, Replan
+from zonedesk.projects.models import Guarantee, NodeEvent, Project, ProjectNode, Replan
 
 DEFAULT_WARN_WORKDAYS = 5
 
@@ -45,6 +45,7 @@ def project_scope(user) -> QuerySet[Project]:
     if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
         parts.append(
             Q(pk__in=ProjectNode.objects.filter(department_id=user.department_id).values("project"))
+            | Q(pk__in=Guarantee.objects.filter(department_id=user.department_id).values("project"))
         )
     if user.has_role(Role.ENTERPRISE):
         parts.append(
@@ -145,6 +146,7 @@ class NodeRow:
     pending: Replan | None
     can_decide: bool
     own: bool = False  # the user asked for the waiting re-plan: may refuse it, not approve it
+    can_block: bool = False  # may mark the node blocked by a guarantee item, or release it
 
 
 def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[NodeRow]:
@@ -152,7 +154,9 @@ def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[N
     awaits a decision and what the user may do (for the buttons; the services check again)."""
     lighter = Lighter(today or timezone.localdate())
     nodes = list(
-        project.nodes.select_related("department", "person").prefetch_related("depends_on")
+        project.nodes.select_related(
+            "department", "person", "blocked_by__department"
+        ).prefetch_related("depends_on")
     )
     for node in nodes:
         node.project = project
@@ -178,6 +182,8 @@ def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[N
                 pending=replan,
                 can_decide=replan is not None and deciding and bool(REPLAN.allowed(user, replan)),
                 own=replan is not None and replan.requested_by_id == user.pk,
+                can_block=node.status == ProjectNode.Status.OPEN
+                and access.can_act_on_node(user, node),
             )
         )
     return rows
@@ -214,11 +220,28 @@ class MeetingItem:
     light: str
     late_days: int  # calendar days past the planned date (0 when yellow)
 
+    @property
+    def blocked_by(self) -> Guarantee | None:
+        return self.node.blocked_by
+
+
+def _attributed(node: ProjectNode) -> str:
+    """Whose the node's delay is: the provider of the guarantee item blocking it, else the
+    department in charge of the node ("" when none)."""
+    if node.blocked_by_id is not None:
+        return node.blocked_by.provider
+    return node.department.name if node.department else ""
+
+
+def _group_order(name: str) -> tuple:
+    return (name == "", name)
+
 
 def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[MeetingItem]]]:
     """The scheduling meeting (调度会): the red and yellow open nodes of the user's projects,
-    grouped by the department in charge (departments in name order, nodes without one last),
-    red first within a department, then by planned date."""
+    grouped by whose the delay is (a node blocked by a guarantee item: the item's department or
+    utility; otherwise the department in charge; departments in name order, nodes without one
+    last), red first within a group, then by planned date."""
     today = today or timezone.localdate()
     lighter = Lighter(today)
     horizon = lights.horizon(today, lighter.warn)
@@ -228,7 +251,7 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
             status=ProjectNode.Status.OPEN,
             planned_on__lte=horizon,
         )
-        .select_related("project", "department", "person")
+        .select_related("project", "department", "person", "blocked_by__department")
         .order_by("planned_on", "project__code", "seq")
     )
     groups: dict[str, list[MeetingItem]] = defaultdict(list)
@@ -236,14 +259,76 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
         light = lighter(node)
         if light in (lights.RED, lights.YELLOW):
             late = max((today - node.planned_on).days, 0)
-            groups[node.department.name if node.department else ""].append(
-                MeetingItem(node, light, late)
-            )
+            groups[_attributed(node)].append(MeetingItem(node, light, late))
     out = []
-    for name in sorted(groups, key=lambda n: (n == "", n)):
+    for name in sorted(groups, key=_group_order):
         items = sorted(groups[name], key=lambda i: (-lights.ORDER[i.light], i.node.planned_on))
         out.append((name, items))
     return out
+
+
+@dataclass
+class GuaranteeRow:
+    guarantee: Guarantee
+    overdue: bool  # open and its due date is past
+    can_edit: bool = False
+    blocking: list[str] | None = None  # the names of the nodes it blocks
+
+
+def guarantee_rows(user, project: Project, *, today: dt.date | None = None) -> list[GuaranteeRow]:
+    """The project's element guarantee items (open first, then by due date), each with whether
+    it is overdue, the nodes it blocks and whether the user may change it."""
+    today = today or timezone.localdate()
+    items = list(project.guarantees.select_related("department").prefetch_related("blocked_nodes"))
+    rows = []
+    for g in items:
+        g.project = project
+        rows.append(
+            GuaranteeRow(
+                guarantee=g,
+                overdue=g.overdue_on(today),
+                can_edit=access.can_edit_guarantee(user, g),
+                blocking=[
+                    n.name for n in g.blocked_nodes.all() if n.status == ProjectNode.Status.OPEN
+                ],
+            )
+        )
+    rows.sort(key=lambda r: (r.guarantee.done_on is not None, r.guarantee.due_on, r.guarantee.pk))
+    return rows
+
+
+def guarantee_get(user, *, pk: int) -> Guarantee | None:
+    return (
+        Guarantee.objects.filter(project__in=project_scope(user))
+        .select_related("project__zone__area", "department")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class MeetingGroup:
+    name: str  # the department or utility ("" when none)
+    items: list[MeetingItem]
+    guarantees: list[GuaranteeRow]
+
+
+def meeting_board(user, *, today: dt.date | None = None) -> list[MeetingGroup]:
+    """The scheduling meeting's page and export: for each department (or utility), its red and
+    yellow nodes (meeting()) beside its open guarantee items (overdue ones first, then by due
+    date); groups in name order, the one without a name last."""
+    today = today or timezone.localdate()
+    nodes = dict(meeting(user, today=today))
+    open_items = (
+        Guarantee.objects.filter(project__in=project_scope(user), done_on__isnull=True)
+        .select_related("project", "department")
+        .order_by("due_on", "project__code", "pk")
+    )
+    items: dict[str, list[GuaranteeRow]] = defaultdict(list)
+    for g in open_items:
+        items[g.provider].append(GuaranteeRow(g, g.overdue_on(today)))
+    names = sorted(set(nodes) | set(items), key=_group_order)
+    return [MeetingGroup(n, nodes.get(n, []), items.get(n, [])) for n in names]
 
 
 LATE_LISTED = 5
@@ -297,7 +382,7 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
     open_then = (
         nodes.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
         .filter(Q(planned_on__lte=lights.horizon(day, lighter.warn)) | Q(pk__in=planned_then))
-        .select_related("project", "department")
+        .select_related("project", "department", "blocked_by__department")
     )
     for node in open_then:
         node.planned_on = planned_then.get(node.pk, node.planned_on)
@@ -314,15 +399,25 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
                 LateNode(
                     project=node.project.name,
                     node=node.name,
-                    department=node.department.name if node.department else "",
+                    department=_attributed(node),
                     late_days=(day - node.planned_on).days,
+                    blocked_category=node.blocked_by.category if node.blocked_by_id else "",
+                    blocked_need=node.blocked_by.need_label if node.blocked_by_id else "",
                 )
             )
         elif light == lights.YELLOW:
             yellow += 1
     late.sort(key=lambda n: (-n.late_days, n.project, n.node))
     events = NodeEvent.objects.filter(node__project__in=projects).aggregate(at=Max("at"))["at"]
-    stamps = [t for t in (totals["created"], events) if t is not None]
+    items = Guarantee.objects.filter(project__in=projects)
+    not_done = items.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
+    guarantees = items.aggregate(
+        done=Count("id", filter=Q(done_on__gte=start, done_on__lte=end)),
+        open=Count("id", filter=Q(pk__in=not_done.values("pk"))),
+        overdue=Count("id", filter=Q(pk__in=not_done.filter(due_on__lt=day).values("pk"))),
+        created=Max("created_at"),
+    )
+    stamps = [t for t in (totals["created"], events, guarantees["created"]) if t is not None]
     return ProjectFacts(
         projects=totals["n"],
         total_investment_wan=totals["total"] or Decimal(0),
@@ -336,4 +431,7 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
         warn_days=lighter.warn,
         late=tuple(late[:LATE_LISTED]),
         as_of=max(stamps) if stamps else None,
+        guarantees_done=guarantees["done"],
+        guarantees_open=guarantees["open"],
+        guarantees_overdue=guarantees["overdue"],
     )

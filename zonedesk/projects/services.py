@@ -16,11 +16,18 @@ from django.utils.translation import gettext as _
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import audit_scope, clean, version_bump, version_check
+from zonedesk.core.services import (
+    audit_scope,
+    audited_update,
+    clean,
+    version_bump,
+    version_check,
+)
 from zonedesk.org.models import Department
 from zonedesk.projects import access, templates_default
 from zonedesk.projects.flows import NODE, REPLAN
 from zonedesk.projects.models import (
+    Guarantee,
     Kind,
     NodeTemplate,
     Project,
@@ -275,11 +282,11 @@ def replan_request(
     return replan
 
 
-@transaction.atomic
 def _asked_it(actor: Actor, replan: Replan) -> bool:
     return getattr(actor, "pk", None) is not None and replan.requested_by_id == actor.pk
 
 
+@transaction.atomic
 def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = "") -> Replan:
     """Approve (the node's planned date moves; its baseline stays) or refuse (with a note)."""
     replan = (
@@ -333,3 +340,207 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
         payload={"from_on": audit.plain(replan.from_on), "to_on": audit.plain(replan.to_on)},
     )
     return replan
+
+
+# --- element guarantees (要素保障) ------------------------------------------------------------
+
+GUARANTEE_FIELDS = (
+    "category",
+    "land_stage",
+    "quantity",
+    "unit",
+    "need",
+    "department",
+    "utility",
+    "due_on",
+    "note",
+)
+DEFAULT_UNITS = {Guarantee.Category.LAND: "亩", Guarantee.Category.DEMOLITION: "户"}
+
+
+@dataclass(frozen=True)
+class GuaranteeData:
+    category: str
+    due_on: dt.date
+    land_stage: str = ""
+    quantity: Decimal | None = None
+    unit: str = ""
+    need: str = ""
+    department: object = None
+    utility: str = ""
+    note: str = ""
+
+
+def _guarantee_checked(project: Project, data: GuaranteeData) -> dict:
+    """The item's values, tidied, or ValidationFailed naming each field that is wrong."""
+    values = {f: getattr(data, f) for f in GUARANTEE_FIELDS}
+    for f in ("unit", "need", "utility", "note"):
+        values[f] = (values[f] or "").strip()
+    if values["quantity"] is not None:
+        values["quantity"] = Decimal(values["quantity"]).quantize(Decimal("0.01"))
+    if values["quantity"] is not None and not values["unit"]:
+        values["unit"] = DEFAULT_UNITS.get(values["category"], "")
+    if values["category"] != Guarantee.Category.LAND:
+        values["land_stage"] = ""
+    errors = {}
+    if values["category"] == Guarantee.Category.LAND and not values["land_stage"]:
+        errors["land_stage"] = [_("Say whether the land is to be acquired, acquired or supplied.")]
+    if values["quantity"] is None and not values["need"]:
+        errors["quantity"] = [_("Give the quantity needed, or the need in words.")]
+    department = values["department"]
+    if department is None and not values["utility"]:
+        errors["department"] = [_("Give the responsible department or the utility.")]
+    if department is not None and department.zone_id != project.zone_id:
+        errors["department"] = [_("The department must be one of the project's zone.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+@transaction.atomic
+def guarantee_create(*, actor: Actor, project: Project, data: GuaranteeData) -> Guarantee:
+    """An element guarantee item of `project` (open until marked done)."""
+    if not access.can_add_guarantee(actor, project):
+        raise PermissionDenied(
+            _("Only the zone's leaders or the project's service officer can add a guarantee item.")
+        )
+    guarantee = Guarantee(project=project, **_guarantee_checked(project, data))
+    clean(guarantee)
+    guarantee.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=guarantee,
+        changes=audit.diff({}, audit.snapshot(guarantee, ("project", *GUARANTEE_FIELDS))),
+        **audit_scope(project),
+    )
+    return guarantee
+
+
+def _guarantee_locked(guarantee: Guarantee) -> Guarantee:
+    return Guarantee.objects.select_related("project__zone__area", "department").get(
+        pk=guarantee.pk
+    )
+
+
+@transaction.atomic
+def guarantee_edit(
+    *,
+    actor: Actor,
+    guarantee: Guarantee,
+    data: GuaranteeData,
+    expected_version: int | None = None,
+) -> Guarantee:
+    """Change an item's need, provider, due date or note (refused on a stale version)."""
+    if not access.can_edit_guarantee(actor, guarantee):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer or the responsible "
+                "department can change a guarantee item."
+            )
+        )
+    project = guarantee.project
+    values = _guarantee_checked(project, data)
+    audited_update(
+        actor=actor,
+        instance=guarantee,
+        data=values,
+        fields=GUARANTEE_FIELDS,
+        scope=audit_scope(project),
+        expected_version=expected_version,
+    )
+    return guarantee
+
+
+@transaction.atomic
+def guarantee_done(
+    *,
+    actor: Actor,
+    guarantee: Guarantee,
+    done_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Guarantee:
+    """Mark an item done on `done_on` (today by default; not in the future). The open nodes it
+    blocked are released (each release audited): their delay is no longer the item's."""
+    if not access.can_edit_guarantee(actor, guarantee):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer or the responsible "
+                "department can mark a guarantee item done."
+            )
+        )
+    version_check(guarantee, expected_version)
+    today = timezone.localdate()
+    done_on = done_on or today
+    if guarantee.done_on is not None:
+        raise ValidationFailed({"__all__": [_("This guarantee item is done already.")]})
+    if done_on > today:
+        raise ValidationFailed({"done_on": [_("The done date cannot be in the future.")]})
+    project = guarantee.project
+    before = audit.snapshot(guarantee, ("done_on",))
+    guarantee.done_on = done_on
+    guarantee.save(update_fields=["done_on"])
+    version_bump(guarantee)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=guarantee,
+        changes=audit.diff(before, audit.snapshot(guarantee, ("done_on",))),
+        **audit_scope(project),
+    )
+    # An open node is released; a done one keeps the item it waited for (its history).
+    for node in ProjectNode.objects.filter(blocked_by=guarantee, status=ProjectNode.Status.OPEN):
+        _node_blocked_set(actor=actor, node=node, guarantee=None, project=project)
+    return guarantee
+
+
+def _node_blocked_set(*, actor: Actor, node: ProjectNode, guarantee, project: Project) -> None:
+    before = {"blocked_by": str(node.blocked_by) if node.blocked_by_id else None}
+    node.blocked_by = guarantee
+    node.save(update_fields=["blocked_by"])
+    version_bump(node)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=node,
+        # the item as the auditor reads it, not its id
+        changes=audit.diff(before, {"blocked_by": str(guarantee) if guarantee else None}),
+        **audit_scope(project),
+    )
+
+
+@transaction.atomic
+def node_block(
+    *,
+    actor: Actor,
+    node: ProjectNode,
+    guarantee: Guarantee | None,
+    expected_version: int | None = None,
+) -> ProjectNode:
+    """Mark an open node blocked by an open guarantee item of its project (its delay is then
+    the item's and its department's), or release it (`guarantee` None)."""
+    node = _locked_node(node, expected_version)
+    if not access.can_act_on_node(actor, node):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer, or the person or "
+                "department in charge of the node can mark it blocked."
+            )
+        )
+    errors = {}
+    if node.status == ProjectNode.Status.DONE:
+        errors["__all__"] = [_("“%(node)s” is done; it is not blocked.") % {"node": node.name}]
+    elif guarantee is not None and guarantee.project_id != node.project_id:
+        errors["guarantee"] = [_("The guarantee item must be one of the node's project.")]
+    elif guarantee is not None and guarantee.done_on is not None:
+        errors["guarantee"] = [_("This guarantee item is done: it blocks nothing.")]
+    elif guarantee is None and node.blocked_by_id is None:
+        errors["__all__"] = [_("“%(node)s” is not blocked.") % {"node": node.name}]
+    elif guarantee is not None and node.blocked_by_id == guarantee.pk:
+        errors["guarantee"] = [
+            _("“%(node)s” is blocked by this item already.") % {"node": node.name}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    _node_blocked_set(actor=actor, node=node, guarantee=guarantee, project=node.project)
+    return node

@@ -1,18 +1,31 @@
 """Pages of key projects: the list with lights, one project with its nodes (complete, re-plan,
-decide a re-plan), and the scheduling meeting's list (调度会)."""
+decide a re-plan, blocked by a guarantee item) and its element guarantees checklist (add, edit,
+done), and the scheduling meeting's list (调度会) with its xlsx export."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
+from zonedesk.core.xlsx import Column
 from zonedesk.projects import access, selectors, services
-from zonedesk.projects.forms import CompleteForm, DecideForm, FilterForm, ReplanForm
-from zonedesk.projects.models import Replan
+from zonedesk.projects.forms import (
+    BlockForm,
+    CompleteForm,
+    DecideForm,
+    FilterForm,
+    GuaranteeDoneForm,
+    GuaranteeForm,
+    ReplanForm,
+)
+from zonedesk.projects.models import Guarantee, Replan
 
 
 def _refusal(exc: DomainError) -> str:
@@ -40,7 +53,14 @@ def project_list(request):
     )
 
 
-def _detail(request, project, *, status=200):
+def _detail(request, project, *, status=200, add_form=None, edit_form=None):
+    """The project page; after a refused item form, that form again with its field errors."""
+    guarantees = selectors.guarantee_rows(request.user, project)
+    for row in guarantees:
+        if row.can_edit and row.guarantee.done_on is None:
+            bound = edit_form if edit_form and edit_form.prefix == f"g{row.guarantee.pk}" else None
+            row.form = bound or GuaranteeForm.of(row.guarantee)
+    can_add = access.can_add_guarantee(request.user, project)
     return render(
         request,
         "projects/detail.html",
@@ -50,6 +70,10 @@ def _detail(request, project, *, status=200):
             "replans": selectors.replans_of(request.user, project)[:50],
             "today": timezone.localdate(),
             "can_decide": access.can_decide_replan(request.user, project),
+            "guarantees": guarantees,
+            "open_guarantees": [r.guarantee for r in guarantees if r.guarantee.done_on is None],
+            "add_form": (add_form or GuaranteeForm(project=project)) if can_add else None,
+            "add_refused": add_form is not None,
         },
         status=status,
     )
@@ -150,14 +174,215 @@ def replan_decide(request, pk: int):
 
 @login_required
 def meeting(request):
-    """The scheduling meeting (调度会): red and yellow nodes grouped by department."""
-    groups = selectors.meeting(request.user)
+    """The scheduling meeting (调度会): red and yellow nodes beside the open guarantee items,
+    grouped by department (or utility); printable on A4."""
+    groups = selectors.meeting_board(request.user)
     return render(
         request,
         "projects/meeting.html",
         {
             "groups": groups,
             "today": timezone.localdate(),
-            "count": sum(len(items) for _name, items in groups),
+            "count": sum(len(g.items) for g in groups),
+            "items": sum(len(g.guarantees) for g in groups),
         },
     )
+
+
+@login_required
+def meeting_export(request):
+    """The scheduling meeting's rows as an .xlsx (the same rows as the page)."""
+    today = timezone.localdate()
+    groups = selectors.meeting_board(request.user, today=today)
+    columns = [
+        Column(_("Department or utility"), 18),
+        Column(pgettext("scheduling meeting row", "Kind"), 10),
+        Column(_("Project"), 30),
+        Column(_("Node or item"), 24),
+        Column(_("Light or state"), 10),
+        Column(_("Planned or due date"), 12, "date"),
+        Column(_("Days late"), 8, "int"),
+        Column(_("Person in charge"), 12),
+        Column(_("Blocked by, or note"), 40, "wrap"),
+    ]
+    return export_response(
+        request,
+        [(_("Scheduling meeting"), columns, _meeting_rows(groups))],
+        _("scheduling-meeting-%(day)s.xlsx") % {"day": today.isoformat()},
+        what="scheduling meeting",
+    )
+
+
+def _guarantee_data(form: GuaranteeForm) -> services.GuaranteeData:
+    d = form.cleaned_data
+    return services.GuaranteeData(
+        category=d["category"],
+        land_stage=d["land_stage"] or "",
+        quantity=d["quantity"],
+        unit=d["unit"],
+        need=d["need"],
+        department=d["department"],
+        utility=d["utility"],
+        due_on=d["due_on"],
+        note=d["note"],
+    )
+
+
+def _on_form(form, exc: ValidationFailed) -> None:
+    """A service's refusal shown on the form: under each field it names, else above it."""
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_add(request, pk: int):
+    """Add an element guarantee item to the project's checklist."""
+    project = found(selectors.project_get(request.user, pk=pk))
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    if not access.can_add_guarantee(request.user, project):
+        raise Forbidden
+    form = GuaranteeForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            item = services.guarantee_create(
+                actor=request.user, project=project, data=_guarantee_data(form)
+            )
+        except ValidationFailed as exc:
+            _on_form(form, exc)
+        else:
+            messages.success(request, _("Guarantee item added: %(item)s.") % {"item": item})
+            return redirect("projects:detail", pk=project.pk)
+    messages.error(request, _("The guarantee item was not added: see the form."))
+    return _detail(request, project, status=400, add_form=form)
+
+
+def _item(request, pk: int) -> Guarantee:
+    item = selectors.guarantee_get(request.user, pk=pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_edit(request, pk: int):
+    """Change an item (on the version the editor read)."""
+    item = _item(request, pk)
+    project = item.project
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    if not access.can_edit_guarantee(request.user, item):
+        raise Forbidden
+    form = GuaranteeForm(request.POST, project=project, prefix=f"g{item.pk}")
+    if form.is_valid():
+        try:
+            services.guarantee_edit(
+                actor=request.user,
+                guarantee=item,
+                data=_guarantee_data(form),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationFailed as exc:
+            _on_form(form, exc)
+        except DomainError as exc:  # a stale version: who changed it and when
+            messages.error(request, _refusal(exc))
+            return _detail(request, project, status=400)
+        else:
+            messages.success(request, _("Guarantee item saved: %(item)s.") % {"item": item})
+            return redirect("projects:detail", pk=project.pk)
+    messages.error(request, _("The guarantee item was not saved: see the form."))
+    return _detail(request, project, status=400, edit_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_done(request, pk: int):
+    """Mark an item done (the nodes it blocked are released)."""
+    item = _item(request, pk)
+    project = item.project
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    form = GuaranteeDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The guarantee item was not marked done: give a valid date."))
+        return _detail(request, project, status=400)
+    data = form.cleaned_data
+    return _done(
+        request,
+        project,
+        lambda: services.guarantee_done(
+            actor=request.user,
+            guarantee=item,
+            done_on=data["done_on"],
+            expected_version=data["version"],
+        ),
+        _("Guarantee item done: %(item)s.") % {"item": item},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_block(request, pk: int):
+    """Mark a node blocked by one of its project's open guarantee items, or release it."""
+    node = found(selectors.node_get(request.user, pk=pk))
+    project = node.project
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    form = BlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the guarantee item the node waits for."))
+        return _detail(request, project, status=400)
+    item = None
+    if form.cleaned_data["guarantee"]:
+        item = Guarantee.objects.filter(pk=form.cleaned_data["guarantee"], project=project).first()
+        if item is None:
+            messages.error(request, _("Choose a guarantee item of this project."))
+            return _detail(request, project, status=400)
+    return _done(
+        request,
+        project,
+        lambda: services.node_block(
+            actor=request.user,
+            node=node,
+            guarantee=item,
+            expected_version=form.cleaned_data["version"],
+        ),
+        (_("%(node)s is marked blocked by %(item)s.") % {"node": node.name, "item": item})
+        if item
+        else _("%(node)s is no longer marked blocked.") % {"node": node.name},
+    )
+
+
+def _meeting_rows(groups):
+    """The meeting's rows as the page lists them: each group's nodes, then its open items."""
+    for g in groups:
+        name = g.name or _("No department in charge")
+        for i in g.items:
+            blocked = i.blocked_by
+            yield [
+                name,
+                _("Node"),
+                i.node.project.name,
+                i.node.name,
+                _("Red") if i.light == "red" else _("Yellow"),
+                i.node.planned_on,
+                i.late_days or None,
+                i.node.person.full_name if i.node.person else "",
+                str(blocked) if blocked else "",
+            ]
+        for r in g.guarantees:
+            item = r.guarantee
+            yield [
+                name,
+                _("Guarantee item"),
+                item.project.name,
+                str(item),
+                _("Overdue") if r.overdue else pgettext("guarantee item", "Open"),
+                item.due_on,
+                None,
+                "",
+                item.note,
+            ]
