@@ -9,6 +9,7 @@ Deciding a re-plan: a leader of a unit over the zone, or the project's leading c
 """
 
 from zonedesk.core.actors import Actor, is_system
+from zonedesk.enterprises.access import is_member
 from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
 from zonedesk.org.models import Role
 
@@ -57,3 +58,26 @@ def can_decide_replan(actor: Actor, project) -> bool:
     if project.leading_cadre_id is not None and project.leading_cadre_id == actor.pk:
         return True
     return actor.has_role(Role.LEADER) and zone_in_unit(actor, project.zone)
+
+
+def is_service_officer(actor: Actor, project) -> bool:
+    return (
+        is_active(actor)
+        and actor.has_role(Role.OFFICER)
+        and project.service_officer_id is not None
+        and project.service_officer_id == actor.pk
+        and zone_in_unit(actor, project.zone)
+    )
+
+
+def can_raise_service(actor: Actor, project) -> bool:
+    """A service request (7x24): the zone's managers, the project's service officer, and a
+    user of the investor firm. The project needs a firm of the registry as investor."""
+    if is_manager(actor, project) or is_service_officer(actor, project):
+        return True
+    return (
+        project.investor_id is not None
+        and is_active(actor)
+        and actor.has_role(Role.ENTERPRISE)
+        and is_member(actor, project.investor)
+    )

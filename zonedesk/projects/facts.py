@@ -15,6 +15,32 @@ class LateNode:
 
 
 @dataclass(frozen=True)
+class DepartmentService:
+    """One department's share of the service requests (servicelog.figures)."""
+
+    department: str  # "" for the requests not yet handed to one
+    requests: int
+    responded: int
+    resolved: int
+    avg_response_hours: float | None
+    avg_resolution_hours: float | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """The service requests (7x24) raised in a period (servicelog.figures)."""
+
+    requests: int
+    responded: int
+    resolved: int
+    avg_response_hours: float | None  # None when none was responded to
+    avg_resolution_hours: float | None  # None when none was resolved
+    overdue: int
+    departments: tuple[DepartmentService, ...]
+
+
+@dataclass(frozen=True)
 class ProjectFacts:
     projects: int  # signed by the period's end
     total_investment_wan: Decimal
@@ -28,6 +54,7 @@ class ProjectFacts:
     warn_days: int
     late: tuple[LateNode, ...]  # the latest red nodes, most days late first (at most 5)
     as_of: dt.datetime | None
+    service: ServiceFacts | None = None  # the service requests raised in the period
 
     @property
     def empty(self) -> bool:

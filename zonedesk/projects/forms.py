@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import StyledFormMixin
+from zonedesk.org.models import Department
 from zonedesk.projects.models import Kind, Project, Replan
 
 LIGHTS = [("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))]
@@ -38,3 +39,48 @@ class DecideForm(StyledFormMixin, forms.Form):
         widget=forms.HiddenInput,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+def _instant_field():
+    return forms.DateTimeField(
+        label=_("When (if not now)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class ServiceRaiseForm(StyledFormMixin, forms.Form):
+    """A service request (7x24): what, how it came in, and when if recorded afterwards."""
+
+    title = forms.CharField(label=_("Request"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+    raised_via = forms.ChoiceField(label=_("Raised via"))
+    description = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    at = _instant_field()
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = choices["category"]
+        self.fields["raised_via"].choices = choices["raised_via"]
+
+
+class ServiceRespondForm(StyledFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("Handed to"), queryset=Department.objects.none())
+    at = _instant_field()
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(zone=zone).order_by("name")
+
+
+class ServiceResolveForm(StyledFormMixin, forms.Form):
+    resolution = forms.CharField(
+        label=_("How it was resolved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    at = _instant_field()

@@ -10,4 +10,7 @@ urlpatterns = [
     path("nodes/<int:pk>/complete/", views.node_complete, name="node_complete"),
     path("nodes/<int:pk>/replan/", views.node_replan, name="node_replan"),
     path("replans/<int:pk>/decide/", views.replan_decide, name="replan_decide"),
+    path("<int:pk>/service/", views.service_raise, name="service_raise"),
+    path("service/<int:pk>/respond/", views.service_respond, name="service_respond"),
+    path("service/<int:pk>/resolve/", views.service_resolve, name="service_resolve"),
 ]
