@@ -259,3 +259,86 @@ def test_the_clock_is_plain_hours():
     assert clock.hours(raised, at(2020, 1, 27, 10, 0)) == 60.0
     assert not clock.overdue(row, at(2020, 1, 25, 0, 0))
     assert clock.late_response(row, at(2020, 1, 25, 0, 1))
+
+
+def test_the_paragraph_says_the_requests_and_changes_with_them(world):
+    from zonedesk.reports.document import plain
+    from zonedesk.reports.sections import projects as section
+
+    project = _project(world)
+
+    def words():
+        facts = selectors.summary(
+            world.users["leader"],
+            zones=[world.zone_a],
+            first=Period(2020, 6),
+            last=Period(2020, 6),
+            now=at(2020, 7, 3, 12, 0),
+        )
+        return plain(" ".join(section.sentences(facts, "June 2020")))
+
+    assert "service requests" not in words()
+    request = _raise(world, project, at(2020, 6, 5, 22, 0))
+    services.service_request_respond(
+        actor=world.users["officer2"],
+        request=request,
+        department=_dept(world),
+        at=at(2020, 6, 5, 22, 45),
+    )
+    text = words()
+    assert (
+        "took 1 service requests from the key projects, responded on average in 0.8 hours" in text
+    )
+    assert "resolved them on average in — hours; 1 ran past their time limits." in text
+    assert "By department: 经济发展局 1, 0.8 h to respond, — h to resolve." in text
+    services.service_request_resolve(
+        actor=world.users["officer2"],
+        request=request,
+        resolution="已恢复",
+        at=at(2020, 6, 6, 8, 45),
+    )
+    text = words()
+    assert "resolved them on average in 10.8 hours; 0 ran past" in text
+
+
+def test_the_page_shows_the_log_and_refuses_bad_input(world, client):
+    from django.urls import reverse
+
+    project = _project(world)
+    client.force_login(world.users["officer2"])
+    url = reverse("projects:service_raise", args=[project.pk])
+    # No title, an unknown category, a time in the future: the page again, nothing stored.
+    response = client.post(
+        url, {"title": "", "category": "nope", "raised_via": "phone", "at": "2099-01-01T22:00"}
+    )
+    assert response.status_code == 400
+    assert not ServiceRequest.objects.exists()
+    form = response.context["service_form"]
+    assert set(form.errors) == {"title", "category"}
+    response = client.post(
+        url,
+        {"title": "停电", "category": "energy", "raised_via": "phone", "at": "2099-01-01T22:00"},
+    )
+    assert response.status_code == 400 and not ServiceRequest.objects.exists()
+    # The pages speak Chinese first: the field's error beside it, in the user's language.
+    assert "时间不能晚于现在。" in response.content.decode()
+    assert response.context["service_form"].errors["at"] == ["时间不能晚于现在。"]
+    response = client.post(
+        url,
+        {
+            "title": "工地夜间停电",
+            "category": "energy",
+            "raised_via": "phone",
+            "at": "2020-06-05T22:00",
+        },
+    )
+    assert response.status_code == 302 and response.url.endswith("#service-log")
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "工地夜间停电" in page and "2020-06-05 22:00" in page
+    request = ServiceRequest.objects.get()
+    assert request.problem.created_at == at(2020, 6, 5, 22, 0)
+    # The response without a department: refused, nothing changed.
+    response = client.post(reverse("projects:service_respond", args=[request.pk]), {})
+    assert response.status_code == 400
+    request.problem.refresh_from_db()
+    assert request.problem.status == "submitted"

@@ -189,6 +189,10 @@ def _service_done(request, project, call, success: str, form_key: str, form):
         raise
     except DomainError as exc:
         messages.error(request, _refusal(exc))
+        if isinstance(exc, ValidationFailed):  # beside the field as well, when it has one
+            for name, msgs in exc.errors.items():
+                if name in form.fields:
+                    form.add_error(name, msgs)
         return _detail(request, project, status=400, service_forms={form_key: form})
     messages.success(request, success)
     return redirect(reverse("projects:detail", args=[project.pk]) + "#service-log")
