@@ -337,6 +337,9 @@ def test_the_page_shows_the_log_and_refuses_bad_input(world, client):
     assert "工地夜间停电" in page and "2020-06-05 22:00" in page
     request = ServiceRequest.objects.get()
     assert request.problem.created_at == at(2020, 6, 5, 22, 0)
+    # Casework's own page of the problem shows the clock beside the working-day deadline.
+    casework_page = client.get(reverse("casework:problem", args=[request.problem_id]))
+    assert "应于2020-06-06 00:00前响应、2020-06-06 22:00前办结" in casework_page.content.decode()
     # The response without a department: refused, nothing changed.
     response = client.post(reverse("projects:service_respond", args=[request.pk]), {})
     assert response.status_code == 400
