@@ -3,6 +3,9 @@
 A node is completed only through `node_complete` (flows.NODE: refused while a node it waits for
 is open); its planned date moves only through a re-plan that a leader approves
 (`replan_request`, then `replan_decide`, flows.REPLAN); the baseline never moves.
+A service request (7x24) is a casework problem of the investor firm on the round-the-clock clock
+(`service_request_raise`); its response and resolution are casework's own steps, taken through
+casework's services (`service_request_respond`, `service_request_resolve`).
 """
 
 import datetime as dt
