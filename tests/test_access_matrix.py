@@ -412,6 +412,21 @@ MATRIX = {
         "302 302 302 403 302 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
+    # A service request (7x24) of the project: raised by the zone's managers, the project's
+    # service officer or the investor firm's user; responded to (handed to a department) by a
+    # manager or the service officer; resolved by them or the department it was handed to.
+    "projects:service_raise": (
+        "302 302 302 403 403 302 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:service_respond": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:service_resolve": (
+        "302 302 302 403 302 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
         "201 201 201 403 403 403 404 403 404 201 201 401",
@@ -962,6 +977,25 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "projects:guarantee_done":
             item = _guarantee(world, role, scope)
             return client.post(reverse(name, args=[item.pk]), {"version": item.version}), None
+        case "projects:service_raise":
+            project = _project(world, role, scope)
+            body = {"title": "工地夜间停电", "category": "energy", "raised_via": "phone"}
+            return client.post(reverse(name, args=[project.pk]), body), None
+        case "projects:service_respond" | "projects:service_resolve":
+            from zonedesk.org.models import Department
+            from zonedesk.projects.services import service_request_raise, service_request_respond
+
+            project = _project(world, role, scope)
+            dept = Department.objects.filter(
+                zone=project.zone
+            ).first() or Department.objects.create(zone=project.zone, name="乙区部门")
+            request = service_request_raise(
+                actor=SYSTEM, project=project, category="energy", title="工地夜间停电"
+            )
+            if name == "projects:service_respond":
+                return client.post(reverse(name, args=[request.pk]), {"department": dept.pk}), None
+            service_request_respond(actor=SYSTEM, request=request, department=dept)
+            return client.post(reverse(name, args=[request.pk]), {"resolution": "已恢复供电"}), None
         case "casework:ledger" | "casework:ledger_export":
             import datetime as dt
 

@@ -8,6 +8,9 @@ is meant to show on that day: red (its next node 10 days late), yellow (due in t
 or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader.
 Ten element guarantee items (要素保障): done, open, overdue, and one blocking a red node (the
 土地摘牌 of 电子元器件扩能项目 waits for the households to be moved).
+Five service requests (7x24) on the projects whose investor is a firm of the registry: two at
+night, one answered within minutes and resolved before dawn, one resolved past its 24 hours, and
+one still unanswered past its two hours (overdue on every day the demo is loaded).
 Names synthetic and marked as such.
 """
 
@@ -203,3 +206,52 @@ def _guarantees(zone, made, today: dt.date) -> None:
         items.append(item)
     blocked = made[3].nodes.filter(status=ProjectNode.Status.OPEN).order_by("seq").first()
     services.node_block(actor=SYSTEM, node=blocked, guarantee=items[1])
+    load_service(zone, made)
+
+
+# (hours before the load the request came in (the first: 22:10 two nights before), title, category, minutes to respond, department
+# it is handed to, hours from coming in to resolved; None: not yet)
+SERVICE = [
+    (0, "工地夜间突发停电，塔吊停工", "energy", 25, "规划建设局", 3.5),
+    (240, "施工许可变更材料咨询", "permits", 60, "规划建设局", 20),
+    (50, "厂区供水管爆裂", "energy", 40, "综合办公室", 30),
+    (5, "夜间施工噪声投诉协调", "other", None, None, None),
+    (1, "投产设备进口通关咨询", "logistics", None, None, None),
+]
+
+
+def load_service(zone, projects) -> None:
+    """The service requests of SERVICE on the projects with a registered investor, each raised,
+    responded to and resolved by the project's service officer at the hours above."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    departments = {d.name: d for d in Department.objects.filter(zone=zone)}
+    with_firm = [p for p in projects if p.investor_id is not None]
+    # The first: 22:10 the night before yesterday, whatever the hour of the load.
+    night = timezone.localtime(now).replace(hour=22, minute=10) - dt.timedelta(days=2)
+    for i, (before, title, category, respond_min, dept, resolve_h) in enumerate(SERVICE):
+        project = with_firm[i % len(with_firm)]
+        raised = night if i == 0 else now - dt.timedelta(hours=before)
+        officer = project.service_officer or SYSTEM
+        request = services.service_request_raise(
+            actor=officer,
+            project=project,
+            category=category,
+            title=f"{title}{SYNTHETIC}",
+            raised_via="phone",
+            at=raised,
+        )
+        if respond_min is None:
+            continue
+        services.service_request_respond(
+            actor=officer,
+            request=request,
+            department=departments[dept],
+            at=raised + dt.timedelta(minutes=respond_min),
+        )
+        if resolve_h is not None:
+            services.service_request_resolve(
+                actor=officer,
+                request=request,
+                resolution=f"已协调{dept}现场处置，恢复正常{SYNTHETIC}",
+                at=raised + dt.timedelta(hours=resolve_h),
+            )

@@ -12,6 +12,7 @@ by an item (or releasing it) is acting on the node.
 """
 
 from zonedesk.core.actors import Actor, is_system
+from zonedesk.enterprises.access import is_member
 from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
 from zonedesk.org.models import Role
 
@@ -74,6 +75,16 @@ def can_add_guarantee(actor: Actor, project) -> bool:
     )
 
 
+def is_service_officer(actor: Actor, project) -> bool:
+    return (
+        is_active(actor)
+        and actor.has_role(Role.OFFICER)
+        and project.service_officer_id is not None
+        and project.service_officer_id == actor.pk
+        and zone_in_unit(actor, project.zone)
+    )
+
+
 def can_edit_guarantee(actor: Actor, guarantee) -> bool:
     """Edit an item or mark it done: who may add one, and the staff of its department."""
     if can_add_guarantee(actor, guarantee.project):
@@ -83,4 +94,17 @@ def can_edit_guarantee(actor: Actor, guarantee) -> bool:
         and actor.has_role(Role.DEPARTMENT)
         and guarantee.department_id is not None
         and actor.department_id == guarantee.department_id
+    )
+
+
+def can_raise_service(actor: Actor, project) -> bool:
+    """A service request (7x24): the zone's managers, the project's service officer, and a
+    user of the investor firm. The project needs a firm of the registry as investor."""
+    if is_manager(actor, project) or is_service_officer(actor, project):
+        return True
+    return (
+        project.investor_id is not None
+        and is_active(actor)
+        and actor.has_role(Role.ENTERPRISE)
+        and is_member(actor, project.investor)
     )

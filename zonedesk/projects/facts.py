@@ -19,6 +19,32 @@ class LateNode:
 
 
 @dataclass(frozen=True)
+class DepartmentService:
+    """One department's share of the service requests (servicelog.figures)."""
+
+    department: str  # "" for the requests not yet handed to one
+    requests: int
+    responded: int
+    resolved: int
+    avg_response_hours: float | None
+    avg_resolution_hours: float | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """The service requests (7x24) raised in a period (servicelog.figures)."""
+
+    requests: int
+    responded: int
+    resolved: int
+    avg_response_hours: float | None  # None when none was responded to
+    avg_resolution_hours: float | None  # None when none was resolved
+    overdue: int
+    departments: tuple[DepartmentService, ...]
+
+
+@dataclass(frozen=True)
 class ProjectFacts:
     projects: int  # signed by the period's end
     total_investment_wan: Decimal
@@ -35,6 +61,7 @@ class ProjectFacts:
     guarantees_done: int = 0  # element guarantee items done in the period
     guarantees_open: int = 0  # items not done by `day`
     guarantees_overdue: int = 0  # of those, due before `day`
+    service: ServiceFacts | None = None  # the service requests raised in the period
 
     @property
     def empty(self) -> bool:

@@ -108,3 +108,48 @@ class BlockForm(forms.Form):
 
     guarantee = forms.IntegerField(required=False, min_value=1)
     version = forms.IntegerField(min_value=1)
+
+
+def _instant_field():
+    return forms.DateTimeField(
+        label=_("When (if not now)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class ServiceRaiseForm(StyledFormMixin, forms.Form):
+    """A service request (7x24): what, how it came in, and when if recorded afterwards."""
+
+    title = forms.CharField(label=_("Request"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+    raised_via = forms.ChoiceField(label=_("Raised via"))
+    description = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    at = _instant_field()
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = choices["category"]
+        self.fields["raised_via"].choices = choices["raised_via"]
+
+
+class ServiceRespondForm(StyledFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("Handed to"), queryset=Department.objects.none())
+    at = _instant_field()
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(zone=zone).order_by("name")
+
+
+class ServiceResolveForm(StyledFormMixin, forms.Form):
+    resolution = forms.CharField(
+        label=_("How it was resolved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    at = _instant_field()

@@ -427,3 +427,31 @@ class Guarantee(Versioned):
 
     def overdue_on(self, today) -> bool:
         return self.done_on is None and self.due_on < today
+
+
+class ServiceRequest(models.Model):
+    """A project's service request (7x24): a casework problem of the investor firm, on the
+    round-the-clock clock, linked to the project here (projects sits above casework, so the
+    link is the project's: docs/decisions.md)."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("key project"),
+        on_delete=models.CASCADE,
+        related_name="service_requests",
+    )
+    problem = models.OneToOneField(
+        "casework.Problem",
+        verbose_name=_("problem"),
+        on_delete=models.CASCADE,
+        related_name="project_service",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.problem_id}"

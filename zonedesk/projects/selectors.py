@@ -13,15 +13,26 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from zonedesk.casework import clock
+from zonedesk.casework.clock import ClockRow
+from zonedesk.casework.selectors import clock_rows as work_clock_rows
+from zonedesk.casework.selectors import problem_choices as clock_choices
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import zone_list
-from zonedesk.projects import access, lights, templates_default
-from zonedesk.projects.facts import LateNode, ProjectFacts
-from zonedesk.projects.flows import NODE, REPLAN
-from zonedesk.projects.models import Guarantee, NodeEvent, Project, ProjectNode, Replan
+from zonedesk.projects import access, lights, servicelog, templates_default
+from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
+from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
+from zonedesk.projects.models import (
+    Guarantee,
+    NodeEvent,
+    Project,
+    ProjectNode,
+    Replan,
+    ServiceRequest,
+)
 
 DEFAULT_WARN_WORKDAYS = 5
 
@@ -334,12 +345,21 @@ def meeting_board(user, *, today: dt.date | None = None) -> list[MeetingGroup]:
 LATE_LISTED = 5
 
 
-def summary(user, *, zones, first, last, today: dt.date | None = None) -> ProjectFacts | None:
+def summary(
+    user,
+    *,
+    zones,
+    first,
+    last,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ProjectFacts | None:
     """The key projects of the zones (each one the user's) for the work summary, from `first`
     to `last` (Periods): how many are followed and their investment, the nodes 开工, 竣工验收
     and 投产 done in the period, and the lights on the period's last day (or today if sooner;
     a node done after that day was open on it; its planned date the one in force that day,
-    before any re-plan approved later). None when
+    before any re-plan approved later), and the service requests raised in the period with
+    their hours (as of `now`, or the period's end if sooner). None when
     the user is not staff of the unit or a zone is not theirs."""
     if not is_active(user) or not (user.is_superuser or user.has_role(*access.UNIT_READERS)):
         return None
@@ -408,6 +428,16 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
         elif light == lights.YELLOW:
             yellow += 1
     late.sort(key=lambda n: (-n.late_days, n.project, n.node))
+    tz = timezone.get_current_timezone()
+    start_at = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    if now is None:  # a given `today` is taken as of its end
+        now = (
+            dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+            if today
+            else timezone.now()
+        )
+    service = service_facts(projects, start=start_at, end=end_at, now=min(now, end_at))
     events = NodeEvent.objects.filter(node__project__in=projects).aggregate(at=Max("at"))["at"]
     items = Guarantee.objects.filter(project__in=projects)
     not_done = items.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
@@ -434,4 +464,92 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
         guarantees_done=guarantees["done"],
         guarantees_open=guarantees["open"],
         guarantees_overdue=guarantees["overdue"],
+        service=service,
     )
+
+
+# --- service requests (7x24) -----------------------------------------------------------------
+
+
+@dataclass
+class ServiceLogRow:
+    """One service request on the project's page: the clock's row, the hours taken, whether
+    it ran past a limit, and what the user may record on it (the services check again)."""
+
+    request: ServiceRequest
+    clock: ClockRow
+    response_hours: float | None
+    resolution_hours: float | None
+    late_response: bool
+    late_resolution: bool
+    can_respond: bool
+    can_resolve: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.late_response or self.late_resolution
+
+
+def service_log(user, project: Project, *, now: dt.datetime | None = None) -> list[ServiceLogRow]:
+    """The project's service requests, newest first, on the round-the-clock clock (hours,
+    nights and weekends counted). The project is one the user sees (project_get)."""
+    now = now or timezone.now()
+    requests = {r.problem_id: r for r in project.service_requests.all()}
+    clocks = {c.problem_id: c for c in work_clock_rows(requests)}
+    rows = []
+    for problem_id, request in requests.items():
+        c = clocks[problem_id]
+        rows.append(
+            ServiceLogRow(
+                request=request,
+                clock=c,
+                response_hours=clock.response_hours(c),
+                resolution_hours=clock.resolution_hours(c),
+                late_response=clock.late_response(c, now),
+                late_resolution=clock.late_resolution(c, now),
+                can_respond=c.status == "submitted" and _may_respond(user, project),
+                can_resolve=c.status in TO_RESOLVED and _may_resolve(user, project, c),
+            )
+        )
+    rows.sort(key=lambda r: (r.clock.raised_at, r.request.pk), reverse=True)
+    return rows
+
+
+def _may_respond(user, project: Project) -> bool:
+    return access.is_manager(user, project) or access.is_service_officer(user, project)
+
+
+def _may_resolve(user, project: Project, c: ClockRow) -> bool:
+    if _may_respond(user, project):
+        return True
+    return (
+        is_active(user)
+        and user.has_role(Role.DEPARTMENT)
+        and user.department_id is not None
+        and user.department_id == c.department_id
+    )
+
+
+def service_request_get(user, *, pk: int) -> ServiceRequest | None:
+    return (
+        ServiceRequest.objects.filter(project__in=project_scope(user))
+        .select_related("project__zone__area", "problem__enterprise__zone__area")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def service_facts(projects: QuerySet[Project], *, start, end, now) -> ServiceFacts:
+    """The service requests of `projects` raised from `start` to `end` (instants), as of
+    `now` (servicelog.figures)."""
+    ids = ServiceRequest.objects.filter(
+        project__in=projects, created_at__gte=start, created_at__lt=end
+    ).values_list("problem_id", flat=True)
+    return servicelog.figures(work_clock_rows(ids), start=start, end=end, now=now)
+
+
+def service_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices of a request's category and way raised (casework's).
+
+    Reference data: not scoped, because they are the same for every user."""
+    return clock_choices()

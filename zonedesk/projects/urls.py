@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/guarantees/add/", views.guarantee_add, name="guarantee_add"),
     path("guarantees/<int:pk>/edit/", views.guarantee_edit, name="guarantee_edit"),
     path("guarantees/<int:pk>/done/", views.guarantee_done, name="guarantee_done"),
+    path("<int:pk>/service/", views.service_raise, name="service_raise"),
+    path("service/<int:pk>/respond/", views.service_respond, name="service_respond"),
+    path("service/<int:pk>/resolve/", views.service_resolve, name="service_resolve"),
 ]

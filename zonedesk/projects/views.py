@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,6 +25,9 @@ from zonedesk.projects.forms import (
     GuaranteeDoneForm,
     GuaranteeForm,
     ReplanForm,
+    ServiceRaiseForm,
+    ServiceResolveForm,
+    ServiceRespondForm,
 )
 from zonedesk.projects.models import Guarantee, Replan
 
@@ -53,8 +57,9 @@ def project_list(request):
     )
 
 
-def _detail(request, project, *, status=200, add_form=None, edit_form=None):
-    """The project page; after a refused item form, that form again with its field errors."""
+def _detail(request, project, *, status=200, add_form=None, edit_form=None, service_forms=None):
+    """The project page; after a refused item or service form, that form again with its field
+    errors."""
     guarantees = selectors.guarantee_rows(request.user, project)
     for row in guarantees:
         if row.can_edit and row.guarantee.done_on is None:
@@ -66,6 +71,14 @@ def _detail(request, project, *, status=200, add_form=None, edit_form=None):
         "projects/detail.html",
         {
             "project": project,
+            "service_rows": selectors.service_log(request.user, project),
+            "can_raise_service": project.investor_id is not None
+            and access.can_raise_service(request.user, project),
+            "service_form": (service_forms or {}).get("raise")
+            or ServiceRaiseForm(choices=selectors.service_choices()),
+            "departments": project.zone.departments.order_by("name"),
+            "hours": services.service_hours(project.zone),
+            "now": timezone.localtime(),
             "rows": selectors.node_rows(request.user, project),
             "replans": selectors.replans_of(request.user, project)[:50],
             "today": timezone.localdate(),
@@ -323,6 +336,54 @@ def guarantee_done(request, pk: int):
     )
 
 
+def _service_done(request, project, call, success: str, form_key: str, form):
+    """Run a service request's service: on success back to the project's service log, else
+    the page again with the reason (field errors beside the form that was sent)."""
+    try:
+        call()
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, _refusal(exc))
+        if isinstance(exc, ValidationFailed):  # beside the field as well, when it has one
+            for name, msgs in exc.errors.items():
+                if name in form.fields:
+                    form.add_error(name, msgs)
+        return _detail(request, project, status=400, service_forms={form_key: form})
+    messages.success(request, success)
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#service-log")
+
+
+@login_required
+@require_POST
+def service_raise(request, pk: int):
+    """Raise a service request of the project (7x24)."""
+    project = found(selectors.project_get(request.user, pk=pk))
+    if not access.can_raise_service(request.user, project):
+        raise PermissionDenied(_("You cannot raise a service request for this project."))
+    form = ServiceRaiseForm(request.POST, choices=selectors.service_choices())
+    if not form.is_valid():
+        messages.error(request, _("The request was not recorded: see the fields marked."))
+        return _detail(request, project, status=400, service_forms={"raise": form})
+    data = form.cleaned_data
+    return _service_done(
+        request,
+        project,
+        lambda: services.service_request_raise(
+            actor=request.user,
+            project=project,
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            raised_via=data["raised_via"],
+            at=data["at"],
+        ),
+        _("Service request recorded: %(title)s.") % {"title": data["title"]},
+        "raise",
+        form,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def node_block(request, pk: int):
@@ -386,3 +447,46 @@ def _meeting_rows(groups):
                 "",
                 item.note,
             ]
+
+
+@require_POST
+def service_respond(request, pk: int):
+    """Record the response: the request handed to a department of the zone."""
+    item = found(selectors.service_request_get(request.user, pk=pk))
+    form = ServiceRespondForm(request.POST, zone=item.project.zone)
+    if not form.is_valid():
+        messages.error(request, _("The response was not recorded: choose the department."))
+        return _detail(request, item.project, status=400)
+    data = form.cleaned_data
+    return _service_done(
+        request,
+        item.project,
+        lambda: services.service_request_respond(
+            actor=request.user, request=item, department=data["department"], at=data["at"]
+        ),
+        _("Response recorded: handed to %(department)s.") % {"department": data["department"]},
+        "respond",
+        form,
+    )
+
+
+@login_required
+@require_POST
+def service_resolve(request, pk: int):
+    """Record the resolution as the department reports it."""
+    item = found(selectors.service_request_get(request.user, pk=pk))
+    form = ServiceResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The resolution was not recorded: write how it was resolved."))
+        return _detail(request, item.project, status=400)
+    data = form.cleaned_data
+    return _service_done(
+        request,
+        item.project,
+        lambda: services.service_request_resolve(
+            actor=request.user, request=item, resolution=data["resolution"], at=data["at"]
+        ),
+        _("Resolution recorded."),
+        "resolve",
+        form,
+    )

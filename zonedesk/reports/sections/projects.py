@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from zonedesk.projects.facts import LateNode, ProjectFacts
+from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
 from zonedesk.reports.document import Block
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import fill
@@ -59,6 +59,50 @@ def _late(n: LateNode) -> str:
             else ""
         ),
     }
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def service_sentences(s: ServiceFacts | None) -> list[str]:
+    """The service requests (7x24) raised in the period, their average hours to respond and to
+    resolve, those past their limits, and the same per department they were handed to."""
+    if s is None or not s.requests:
+        return []
+    out = [
+        fill(
+            _(
+                "The service team took %(requests)d service requests from the key projects, "
+                "responded on average in %(respond)s hours and resolved them on average in "
+                "%(resolve)s hours; %(overdue)d ran past their time limits."
+            ),
+            {
+                "requests": s.requests,
+                "respond": _hours(s.avg_response_hours),
+                "resolve": _hours(s.avg_resolution_hours),
+                "overdue": s.overdue,
+            },
+            requests="service_requests",
+            respond="service_response_hours",
+            resolve="service_resolution_hours",
+            overdue="service_overdue",
+        )
+    ]
+    named = [d for d in s.departments if d.department]
+    if named:
+        items = pgettext("between departments", "; ").join(
+            _("%(department)s %(requests)d, %(respond)s h to respond, %(resolve)s h to resolve")
+            % {
+                "department": d.department,
+                "requests": d.requests,
+                "respond": _hours(d.avg_response_hours),
+                "resolve": _hours(d.avg_resolution_hours),
+            }
+            for d in named
+        )
+        out.append(_("By department: %(items)s.") % {"items": items})
+    return out
 
 
 def sentences(f: ProjectFacts, period: str) -> list[str]:
@@ -127,6 +171,7 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
     if f.late:
         items = pgettext("between late nodes", "; ").join(_late(n) for n in f.late)
         out.append(_("The latest: %(items)s.") % {"items": items})
+    out.extend(service_sentences(f.service))
     return out
 
 
