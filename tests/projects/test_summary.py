@@ -142,3 +142,45 @@ def test_a_later_re_plan_does_not_rewrite_an_earlier_summary(world):
         leader, zones=[world.zone_a], first=Period(2020, 1), last=Period(2020, 6), today=None
     )
     assert now.red == 7  # the period ended before today: still the plan of 30 June 2020
+
+
+@pytest.mark.django_db
+def test_report_projects_writes_the_section_alone_and_it_changes_with_the_rows(world):
+    """`zonedesk report projects` prints the key-projects section as in the summary, nothing
+    else; a node completed changes it; no project, or a zone not the user's, is said plainly."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def run(*extra):
+        out = io.StringIO()
+        call_command(
+            "report",
+            "projects",
+            "--zone",
+            "zone-a",
+            "--period",
+            "2020-H1",
+            "--lang",
+            "en",
+            *extra,
+            stdout=out,
+        )
+        return out.getvalue()
+
+    with pytest.raises(CommandError, match="No key project had been signed"):
+        run()
+    early = _rows(world)
+    before = run("--user", "leader")
+    assert "Key projects from signing to production" in before
+    assert "The main work" in before and "Difficulties" not in before
+    assert "the zone followed 1 key projects" in before and "0 started construction" in before
+    for node in early.nodes.order_by("seq")[:7]:
+        services.node_complete(actor=SYSTEM, node=node, done_on=D(2020, 6, 20))
+    after = run("--user", "leader")
+    assert "1 started construction" in after
+    with pytest.raises(CommandError, match="zone-a"):
+        run("--user", "officer_b")
+    with pytest.raises(CommandError, match="not a period"):
+        call_command("report", "projects", "--zone", "zone-a", "--period", "2020-X", "--lang", "en")

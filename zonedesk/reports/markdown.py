@@ -60,9 +60,10 @@ def render(doc: Document) -> str:
             lines += [f"## {_('Annex: key figures')}", ""]
             lines += _blocks(doc.annex, doc.lang)
         if doc.as_of:
+            when = date_format(timezone.localtime(doc.as_of), "DATETIME_FORMAT")
             lines += [
-                _("Figures as of %(time)s.")
-                % {"time": date_format(timezone.localtime(doc.as_of), "DATETIME_FORMAT")},
+                # English's time ends "p.m.": one full stop, not two.
+                (_("Figures as of %(time)s.") % {"time": when}).replace("..", "."),
                 "",
             ]
         if doc.counted_on:

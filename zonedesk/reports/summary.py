@@ -87,10 +87,38 @@ def build(
         return _assemble(Ask(user, scope, period, today or timezone.localdate()), language)
 
 
-def _assemble(ask: Ask, language: str) -> Document:
+def section(
+    user,
+    key: str,
+    *,
+    zone: str | None = None,
+    area: str | None = None,
+    period: str | ReportPeriod,
+    lang: str = "zh",
+    today: dt.date | None = None,
+) -> Document:
+    """One section of the summary (its `Part.key`, e.g. "projects") as a document of its own:
+    the same data function and wording as in the whole summary, nothing else. Its `omitted`
+    says why when the section has nothing to say. NotFound and ValueError as `build`."""
+    if isinstance(period, str):
+        period = parse(period)
+    if key not in {p.key for p in parts()}:
+        raise NotFound(_("No section “%(key)s” in the work summary.") % {"key": key})
+    scope = monitoring.scope_for(user, zone=zone or "", area=area or "")
+    if scope is None or not (zone or area):
+        raise NotFound(_("No zone or area “%(code)s” that you may see.") % {"code": zone or area})
+    language = LANGUAGES.get(lang, lang)
+    with translation.override(language):
+        ask = Ask(user, scope, period, today or timezone.localdate())
+        return _assemble(ask, language, only=key)
+
+
+def _assemble(ask: Ask, language: str, only: str | None = None) -> Document:
     found: dict[str, Found] = {}
     omitted: list[Omitted] = []
     for part in parts():
+        if only and part.key != only:
+            continue
         got = import_string(part.data)(ask)
         if isinstance(got, Missing):
             omitted.append(Omitted(str(part.title), got.reason))
@@ -103,7 +131,7 @@ def _assemble(ask: Ask, language: str) -> Document:
     for number in (1, 2, 3):
         here = [p for p in every if p.part == number and p.key in found]
         if not here:
-            if not any(p.part == number for p in every):  # else its sections said why
+            if not only and not any(p.part == number for p in every):  # else its sections said why
                 omitted.append(Omitted(str(PARTS[number]), _("No section of it is installed.")))
             continue
         blocks.append(Heading(1, str(PARTS[number])))
@@ -119,11 +147,12 @@ def _assemble(ask: Ask, language: str) -> Document:
     if steps:
         blocks.append(Heading(1, str(PARTS[4])))
         blocks += next_steps.build(steps)
-    else:
+    elif not only:
         omitted.append(Omitted(str(PARTS[4]), _("No open item: nothing overdue or owed.")))
     times = [f.as_of for f in found.values() if f.as_of is not None]
     return Document(
-        title=title(ask.scope.label, ask.period),
+        title=title(ask.scope.label, ask.period)
+        + "".join(f" · {p.title}" for p in every if only and p.key == only),
         issuer=ask.scope.label,
         dated=ask.today,
         blocks=tuple(blocks),

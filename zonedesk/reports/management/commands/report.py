@@ -38,7 +38,9 @@ class Command(BaseCommand):
         "`report difficulties --zone CODE --period YYYY-MM|YYYY-Qn [--lang zh|en]` the "
         "difficulties firms raised, numbered as officials write them; `report summary --zone "
         "CODE|--area CODE --period 2020-06|2020-Q2|2020-H1|2020 --format md|docx|pdf [--lang "
-        "zh|en] [--out FILE] [--user U]` the work summary as a document; `report schedule "
+        "zh|en] [--out FILE] [--user U]` the work summary as a document; `report SECTION --zone "
+        "CODE|--area CODE --period ...` one section of it (projects, liaison, support, ...); "
+        "`report schedule "
         "[--date YYYY-MM-DD] [--lang zh|en]` the previous month's summary (.docx and PDF) of every zone, on "
         "the month's first working day (a second run does nothing; "
         "deploy/systemd/zonedesk-report.timer runs it daily)."
@@ -75,6 +77,19 @@ class Command(BaseCommand):
         whole.add_argument("--out", help="write to this file (docx and pdf need one)")
         whole.add_argument("--user", help="act as this user (their scope); default: the system")
         whole.add_argument("--lang", choices=["zh", "en"], default="zh")
+        # Every other section of the summary by its key (`report projects`, ...): a module that
+        # adds a section (reports/sections) gets its command here without touching this file.
+        taken = {"status", "difficulties", "summary", "schedule"}
+        for part in summary.parts():
+            if part.key in taken:
+                continue
+            one = sub.add_parser(part.key, help=f"the summary's section “{part.title}”")
+            where = one.add_mutually_exclusive_group(required=True)
+            where.add_argument("--zone", help="zone code, e.g. demo")
+            where.add_argument("--area", help="area code (county, city, province), e.g. 511700")
+            one.add_argument("--period", required=True, help="2020-06, 2020-Q2, 2020-H1 or 2020")
+            one.add_argument("--user", help="act as this user (their scope); default: the system")
+            one.add_argument("--lang", choices=["zh", "en"], default="zh")
         schedule = sub.add_parser(
             "schedule", help="the previous month's summary of every zone, on the first working day"
         )
@@ -92,6 +107,9 @@ class Command(BaseCommand):
                 return
             if options["report"] == "summary":
                 self.summary(user, options)
+                return
+            if options["report"] != "status":
+                self.section(user, options)
                 return
             period = commands.period(options["period"])
             scope = commands.visible(
@@ -152,6 +170,31 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(content.decode("utf-8"), ending="")
+
+    def section(self, user, options):
+        """One section of the summary (`report projects ...`) as Markdown, or why it is empty."""
+        try:
+            doc = summary.section(
+                user,
+                options["report"],
+                zone=options["zone"],
+                area=options["area"],
+                period=options["period"],
+                lang=options["lang"],
+            )
+        except ValueError as exc:
+            raise CommandError(
+                _("“%(value)s” is not a period: write 2020-06, 2020-Q2, 2020-H1 or 2020.")
+                % {"value": options["period"]}
+            ) from exc
+        except NotFound as exc:
+            raise CommandError(
+                _("No zone or area “%(code)s” that %(user)s may see.")
+                % {"code": options["zone"] or options["area"], "user": user}
+            ) from exc
+        if not doc.blocks:
+            raise CommandError("; ".join(f"{o.title}: {o.reason}" for o in doc.omitted))
+        self.stdout.write(render_as(doc, "md").decode("utf-8"), ending="")
 
     def schedule(self, options):
         actor = commands.actor(None)  # the system: the timer's run, audited as such
