@@ -163,6 +163,7 @@ def load(zone, firms, users) -> None:
         reason=f"用地报批材料补正，预计顺延45天{SYNTHETIC}",
     )
     _guarantees(zone, made, today)
+    load_service(zone, made)
 
 
 # (project index in load()'s order, category, land stage, quantity, need, department or None,
@@ -206,7 +207,6 @@ def _guarantees(zone, made, today: dt.date) -> None:
         items.append(item)
     blocked = made[3].nodes.filter(status=ProjectNode.Status.OPEN).order_by("seq").first()
     services.node_block(actor=SYSTEM, node=blocked, guarantee=items[1])
-    load_service(zone, made)
 
 
 # (hours before the load the request came in (the first: 22:10 two nights before), title, category, minutes to respond, department

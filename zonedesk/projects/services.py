@@ -651,6 +651,7 @@ def node_block(
     return node
 
 
+@transaction.atomic
 def service_request_resolve(
     *,
     actor: Actor,
