@@ -6,6 +6,9 @@ enterprise user sees the projects its firm invests in.
 Acting on a node (completing it, asking for a re-plan): the zone's managers, the project's
 service officer, the node's person in charge and the staff of its department.
 Deciding a re-plan: a leader of a unit over the zone, or the project's leading cadre.
+Entering the monthly investment (on a project's page or from a sheet of the zone's projects):
+the managers and officers of a unit over the zone (the investment statistics are the unit's
+work, not one node's).
 """
 
 from zonedesk.core.actors import Actor, is_system
@@ -57,3 +60,13 @@ def can_decide_replan(actor: Actor, project) -> bool:
     if project.leading_cadre_id is not None and project.leading_cadre_id == actor.pk:
         return True
     return actor.has_role(Role.LEADER) and zone_in_unit(actor, project.zone)
+
+
+def can_enter_investment(actor: Actor, zone) -> bool:
+    """Enter a month's planned and completed investment of the zone's projects, or import it."""
+    if is_system(actor):
+        return True
+    return is_active(actor) and (
+        actor.is_superuser
+        or (actor.has_role(*MANAGER_ROLES, Role.OFFICER) and zone_in_unit(actor, zone))
+    )

@@ -28,6 +28,10 @@ class ProjectFacts:
     warn_days: int
     late: tuple[LateNode, ...]  # the latest red nodes, most days late first (at most 5)
     as_of: dt.datetime | None
+    # Monthly investment (projects/investment.py): completed in the period's months, and the
+    # year's completion rate through the period's last month (None when the year has no plan).
+    invest_done_wan: Decimal = Decimal(0)
+    invest_rate: Decimal | None = None
 
     @property
     def empty(self) -> bool:

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from zonedesk.core.views import found
 from zonedesk.projects import access, selectors, services
-from zonedesk.projects.forms import CompleteForm, DecideForm, FilterForm, ReplanForm
+from zonedesk.projects.forms import (
+    CompleteForm,
+    DecideForm,
+    FilterForm,
+    InvestmentForm,
+    ReplanForm,
+)
 from zonedesk.projects.models import Replan
 
 
@@ -24,23 +30,40 @@ def _refusal(exc: DomainError) -> str:
 
 @login_required
 def project_list(request):
-    """The user's key projects with their lights, filtered by level, kind and light."""
-    form = FilterForm(request.GET or None)
+    """The user's key projects with their lights, filtered by level, kind, light, stage,
+    leading cadre and the department of the current node, with the listed projects'
+    investment of the year (planned, completed, rate)."""
+    leaders, departments = selectors.filter_choices(request.user)
+    form = FilterForm(request.GET or None, leaders=leaders, departments=departments)
     f = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
     rows = selectors.project_rows(
         request.user,
         level=f.get("level") or None,
         kind=f.get("kind") or None,
         light=f.get("light") or None,
+        stage=f.get("stage") or None,
+        leader=f.get("leader"),
+        department=f.get("department"),
+        today=today,
     )
+    totals = selectors.investment_totals([r.project for r in rows], today=today)
     return render(
         request,
         "projects/list.html",
-        {"form": form, "rows": rows, "today": timezone.localdate(), "f": f},
+        {
+            "form": form,
+            "rows": rows,
+            "today": today,
+            "f": f,
+            "totals": totals.all,
+            "can_import": bool(selectors.investment_zones(request.user)),
+        },
     )
 
 
-def _detail(request, project, *, status=200):
+def _detail(request, project, *, status=200, invest_form=None):
+    today = timezone.localdate()
     return render(
         request,
         "projects/detail.html",
@@ -48,8 +71,11 @@ def _detail(request, project, *, status=200):
             "project": project,
             "rows": selectors.node_rows(request.user, project),
             "replans": selectors.replans_of(request.user, project)[:50],
-            "today": timezone.localdate(),
+            "today": today,
             "can_decide": access.can_decide_replan(request.user, project),
+            "invest": selectors.investment_of(request.user, project, today=today),
+            "invest_form": invest_form
+            or InvestmentForm(initial={"month": today.strftime("%Y-%m")}),
         },
         status=status,
     )
