@@ -133,6 +133,8 @@ class Parsed:
     sheet: str
     headers: dict[str, str]  # column key -> the header as the sheet writes it
     lines: list[Line]
+    # (row, code) of the rows refused for other cells: their code is checked as well.
+    refused_codes: tuple[tuple[int, str], ...] = ()
 
     def error(self, line: Line, key: str, value, reason: str) -> CellError:
         return CellError(self.sheet, line.row, self.headers[key], xlsx.text(value), reason)
@@ -178,6 +180,16 @@ def _amount(row: xlsx.SheetRow, key: str) -> Decimal | None:
 def parse(fileobj) -> Parsed:
     """The file's rows, every cell checked; ImportRejected listing every problem otherwise. No
     database access: the service matches the codes and stores."""
+    parsed, errors = read(fileobj)
+    if errors:
+        raise ImportRejected(errors)
+    return parsed
+
+
+def read(fileobj) -> tuple[Parsed, list[CellError]]:
+    """The file's good rows and the problems of the others (so that the service adds its own
+    checks of the good rows and lists every problem at once). A file that cannot be read, a
+    bad header or a sheet without rows raise ImportRejected."""
     name, rows = xlsx.read_first_sheet(fileobj)
     if not rows:
         raise ImportRejected([CellError(name, 1, "", "", _("The sheet is empty."))])
@@ -187,6 +199,7 @@ def parse(fileobj) -> Parsed:
     errors: list[CellError] = []
     lines: list[Line] = []
     seen: dict[tuple[str, Period], int] = {}
+    refused: list[tuple[int, str]] = []
     for number, cells in enumerate(rows[1:], start=2):
         if all(xlsx.text(v) == "" for v in cells):
             continue
@@ -214,10 +227,11 @@ def parse(fileobj) -> Parsed:
                 )
         if row.errors:
             errors.extend(row.errors)
+            if code:
+                refused.append((number, code))
         else:
             lines.append(Line(number, code, month, planned, done))
-    if errors:
-        raise ImportRejected(errors)
-    if not lines:
+    if not lines and not errors:
         raise ImportRejected([CellError(name, 2, "", "", _("The sheet has no data rows."))])
-    return Parsed(name, {k: c.header for k, c in cols.items()}, lines)
+    headers = {k: c.header for k, c in cols.items()}
+    return Parsed(name, headers, lines, tuple(refused)), errors

@@ -360,6 +360,14 @@ def _month_problems(
     return problems
 
 
+def _cents(value: Decimal) -> Decimal:
+    """An amount with two decimals (80 -> 80.00), as stored; more decimals are left for the
+    model's check to refuse, never rounded away."""
+    value = Decimal(value)
+    cents = value.quantize(Decimal("0.01")) if value.is_finite() else value
+    return cents if cents == value else value
+
+
 @transaction.atomic
 def investment_set(
     *,
@@ -380,6 +388,7 @@ def investment_set(
         )
     today = today or timezone.localdate()
     month = month.replace(day=1)
+    planned_wan, done_wan = _cents(planned_wan), _cents(done_wan)
     # Entries of one project wait for each other here (two first entries of a month).
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
     problems = _month_problems(project, month, done_wan, today)
@@ -470,12 +479,13 @@ def _zone_check(actor: Actor, zone) -> None:
         )
 
 
-def _compare(zone, parsed, today: dt.date, *, lock: bool = False):
+def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
     """Each line matched to the zone's project of its code and compared with the stored month;
-    ImportRejected listing every line whose code is unknown or whose month is refused."""
-    from zonedesk.core.xlsx import ImportRejected
+    ImportRejected listing every line whose code is unknown or whose month is refused, with
+    the sheet's own `errors` (by row)."""
+    from zonedesk.core.xlsx import CellError, ImportRejected
 
-    codes = {line.code for line in parsed.lines}
+    codes = {line.code for line in parsed.lines} | {c for _row, c in parsed.refused_codes}
     projects = Project.objects.filter(zone=zone, code__in=codes).select_related("zone")
     if lock:
         projects = projects.select_for_update()
@@ -485,7 +495,11 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False):
         month__in=sorted({line.month.first_day for line in parsed.lines}),
     )
     stored = {(r.project_id, r.month): r for r in stored_rows}
-    errors, rows = [], []
+    errors, rows = list(errors), []
+    unknown = _("No key project of the zone has this code.")
+    for row, code in parsed.refused_codes:
+        if code not in by_code:
+            errors.append(CellError(parsed.sheet, row, parsed.headers["code"], code, unknown))
     for line in parsed.lines:
         project = by_code.get(line.code)
         if project is None:
@@ -518,7 +532,7 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False):
             )
         )
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
     digest = hashlib.sha256()
     for key in sorted(stored):
         r = stored[key]
@@ -534,8 +548,10 @@ def investment_import_preview(
     from zonedesk.projects import invest_imports
 
     _zone_check(actor, zone)
-    parsed = invest_imports.parse(fileobj)
-    rows, _stored, fingerprint = _compare(zone, parsed, today or timezone.localdate())
+    parsed, errors = invest_imports.read(fileobj)
+    rows, _stored, fingerprint = _compare(
+        zone, parsed, today or timezone.localdate(), errors=errors
+    )
     return InvestmentPreview(parsed, rows, fingerprint)
 
 
@@ -557,9 +573,12 @@ def investment_import(
     from zonedesk.projects import invest_imports
 
     _zone_check(actor, zone)
+    errors = []
     if parsed is None:
-        parsed = invest_imports.parse(fileobj)
-    rows, stored, fingerprint = _compare(zone, parsed, today or timezone.localdate(), lock=True)
+        parsed, errors = invest_imports.read(fileobj)
+    rows, stored, fingerprint = _compare(
+        zone, parsed, today or timezone.localdate(), lock=True, errors=errors
+    )
     if expected_stored is not None and fingerprint != expected_stored:
         raise ValidationFailed(
             {
