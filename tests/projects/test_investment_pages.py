@@ -171,7 +171,16 @@ def test_the_list_totals_the_listed_projects_year(world, project, client_for):
     _enter(other, D(this_year - 1, 12, 1), "999", "999")  # last year's: not counted
     leader = client_for(world.users["leader"])
     # Plan 800; completed 300 (the current month's and January's): 37.50 %.
-    assert _totals(leader.get("/projects/").content.decode()) == ("800.00", "300.00", "37.50%")
+    page = leader.get("/projects/").content.decode()
+    assert _totals(page) == ("800.00", "300.00", "37.50%")
+    # By level (county: both) and by kind.
+    by = re.search(r'data-testid="totals-by">(.*?)</table>', page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "|", r).strip("|\n ").split("||") for r in by.split("<tr>")[2:]]
+    assert cells == [
+        ["County key project", "800.00", "300.00", "37.50%"],
+        ["Industrial", "300.00", "100.00", "33.33%"],
+        ["Services", "500.00", "200.00", "40.00%"],
+    ]
     assert _totals(leader.get("/projects/", {"kind": "services"}).content.decode()) == (
         "500.00",
         "200.00",

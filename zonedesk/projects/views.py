@@ -18,7 +18,7 @@ from zonedesk.projects.forms import (
     InvestmentForm,
     ReplanForm,
 )
-from zonedesk.projects.models import Replan
+from zonedesk.projects.models import Kind, Project, Replan
 
 
 def _refusal(exc: DomainError) -> str:
@@ -57,6 +57,18 @@ def project_list(request):
             "today": today,
             "f": f,
             "totals": totals.all,
+            "totals_by": [
+                *[
+                    (label, totals.by_level[key])
+                    for key, label in Project.Level.choices
+                    if key in totals.by_level
+                ],
+                *[
+                    (label, totals.by_kind[key])
+                    for key, label in Kind.choices
+                    if key in totals.by_kind
+                ],
+            ],
             "can_import": bool(selectors.investment_zones(request.user)),
         },
     )
