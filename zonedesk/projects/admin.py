@@ -1,9 +1,15 @@
 from django.contrib import admin
 
 from zonedesk.core.admin import ReadOnlyAdmin
-from zonedesk.projects.models import NodeTemplate, Project, ProjectNode, Replan
+from zonedesk.projects.models import (
+    MonthlyInvestment,
+    NodeTemplate,
+    Project,
+    ProjectNode,
+    Replan,
+)
 
-# Read-only: projects, nodes and re-plans change only through the services (checked, stamped,
+# Read-only: projects, nodes, re-plans and monthly investment change only through the services (checked, stamped,
 # audited); the templates are data of migration 0001.
 
 
@@ -29,3 +35,9 @@ class ProjectNodeAdmin(ReadOnlyAdmin):
 class ReplanAdmin(ReadOnlyAdmin):
     list_display = ("node", "from_on", "to_on", "status", "requested_at")
     list_filter = ("status",)
+
+
+@admin.register(MonthlyInvestment)
+class MonthlyInvestmentAdmin(ReadOnlyAdmin):
+    list_display = ("project", "month", "planned_wan", "done_wan", "version")
+    search_fields = ("project__code", "project__name")
