@@ -93,6 +93,24 @@ def test_an_officer_enters_a_month_on_the_project_page(world, project, client_fo
         assert re.search(r'data-testid="invest-done-to-date">1,000.50<', page)
 
 
+def test_a_stored_month_is_changed_from_its_row(world, project, client_for):
+    month = _month()
+    _enter(project, month, "100", "10")
+    _enter(project, month, "100", "20", version=1)
+    officer = client_for(world.users["officer"])
+    page = officer.get(f"/projects/{project.pk}/").content.decode()
+    link = re.search(rf'href="([^"]+)" data-testid="invest-edit-{month:%Y-%m}"', page).group(1)
+    form = officer.get(f"/projects/{project.pk}/{link.split('#')[0]}").content.decode()
+    form = form[form.index('id="invest-form"') :]
+    assert 'name="version" value="2"' in form and 'value="20.00"' in form and " readonly" in form
+    response = officer.post(
+        f"/projects/{project.pk}/investment/",
+        {"month": f"{month:%Y-%m}", "planned_wan": "100", "done_wan": "25", "version": "2"},
+    )
+    assert response.status_code == 302
+    assert _stored(project) == [(month, Decimal(100), Decimal(25), 3)]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

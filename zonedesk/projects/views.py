@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.period import Period
 from zonedesk.core.views import found
 from zonedesk.projects import access, selectors, services
 from zonedesk.projects.forms import (
@@ -74,6 +75,27 @@ def project_list(request):
     )
 
 
+def _invest_form(request, project, today) -> InvestmentForm:
+    """The page's month form: a stored month to change (?month=YYYY-MM: its figures and the
+    version read), else the current month empty."""
+    initial = {"month": today.strftime("%Y-%m")}
+    try:
+        month = Period.parse(request.GET.get("month", "")).first_day
+    except ValueError:
+        return InvestmentForm(initial=initial)
+    stored = project.investments.filter(month=month).first()
+    if stored is None:
+        return InvestmentForm(initial={"month": f"{month:%Y-%m}"})
+    return InvestmentForm(
+        initial={
+            "month": f"{month:%Y-%m}",
+            "planned_wan": stored.planned_wan,
+            "done_wan": stored.done_wan,
+            "version": stored.version,
+        }
+    )
+
+
 def _detail(request, project, *, status=200, invest_form=None):
     today = timezone.localdate()
     return render(
@@ -86,8 +108,7 @@ def _detail(request, project, *, status=200, invest_form=None):
             "today": today,
             "can_decide": access.can_decide_replan(request.user, project),
             "invest": selectors.investment_of(request.user, project, today=today),
-            "invest_form": invest_form
-            or InvestmentForm(initial={"month": today.strftime("%Y-%m")}),
+            "invest_form": invest_form or _invest_form(request, project, today),
         },
         status=status,
     )
