@@ -100,3 +100,53 @@ def test_zone_totals_by_level_and_kind():
 def test_zone_totals_of_no_project():
     got = inv.zone_totals([], through=D(2020, 6, 1))
     assert got.all.planned_year == 0 and got.all.rate is None and got.by_level == {}
+
+
+def _facts(**investment):
+    from zonedesk.projects.facts import ProjectFacts
+
+    values = dict(
+        projects=2,
+        total_investment_wan=Decimal(1000),
+        yearly_investment_wan=Decimal(300),
+        started=0,
+        completed=0,
+        producing=0,
+        red=0,
+        yellow=0,
+        day=D(2020, 6, 30),
+        warn_days=5,
+        late=(),
+        as_of=None,
+    )
+    return ProjectFacts(**values, **investment)
+
+
+@pytest.mark.parametrize(
+    ("investment", "says"),
+    [
+        (
+            {"invest_done_wan": Decimal("1234.5"), "invest_rate": Decimal("0.45678")},
+            "In the period, 1,234.50 (10k yuan) of their investment was completed; by its end, "
+            "45.68% of the year's planned investment had been completed.",
+        ),
+        (
+            {"invest_done_wan": Decimal(10), "invest_rate": None},
+            "In the period, 10.00 (10k yuan) of their investment was completed (no monthly plan "
+            "of the year is recorded).",
+        ),
+        ({}, None),  # no month entered: no sentence
+    ],
+)
+def test_the_paragraphs_investment_sentence(investment, says):
+    from django.utils import translation
+
+    from zonedesk.reports.document import plain
+    from zonedesk.reports.sections import projects as section
+
+    with translation.override("en"):
+        text = plain(" ".join(section.sentences(_facts(**investment), "H1 2020")))
+    if says is None:
+        assert "investment was completed" not in text
+    else:
+        assert says in text
