@@ -1,6 +1,6 @@
 """Key projects' investment in a real browser: an officer uploads a refused sheet, then one of
 the month's completed investment, checks the preview, imports it and sees the list's totals for
-the year change by what the sheet added."""
+the year change by what the sheet added, then the month on the project's page and its chart."""
 
 import re
 from decimal import Decimal
@@ -74,5 +74,9 @@ def test_an_officer_imports_the_months_investment_and_sees_the_totals_change(
     assert _amount(page, "totals-planned") == planned_before
     row.refresh_from_db()
     assert row.done_wan == Decimal("1234.50") and row.version == 2
+    # The project's page: the month in its table and the year's chart drawn (as SVG).
+    page.goto(f"{live_server.url}/projects/{row.project.pk}/")
+    expect(page.get_by_test_id(f"invest-{month:%Y-%m}")).to_contain_text("1,234.50")
+    expect(page.locator("#invest-chart svg")).to_have_count(1)
     # The refused file was answered 400, on purpose; nothing else went wrong.
     assert [p for p in problems if "HTTP 400" not in p and "status of 400" not in p] == []

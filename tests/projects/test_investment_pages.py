@@ -91,6 +91,9 @@ def test_an_officer_enters_a_month_on_the_project_page(world, project, client_fo
     assert f'data-testid="invest-{month:%Y-%m}"' in page
     if month.year == timezone.localdate().year:
         assert re.search(r'data-testid="invest-done-to-date">1,000.50<', page)
+        # The year's chart: its data beside it, the same figures as the table.
+        data = re.search(r'id="invest-data" type="application/json">([^<]*)<', page).group(1)
+        assert '"planned": ["1200.00"]' in data and '"done": ["1000.50"]' in data
 
 
 def test_a_stored_month_is_changed_from_its_row(world, project, client_for):

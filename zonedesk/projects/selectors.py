@@ -419,6 +419,7 @@ class InvestmentView:
     months: list[MonthlyInvestment]  # newest first
     can_enter: bool
     first_month: dt.date  # the project's signing month: none earlier may be entered
+    chart: dict | None = None  # the year's months for the page's chart (None: none entered)
 
 
 def investment_of(user, project: Project, *, today: dt.date | None = None) -> InvestmentView:
@@ -428,11 +429,31 @@ def investment_of(user, project: Project, *, today: dt.date | None = None) -> In
     year = investment.year_figures(
         (investment.MonthRow(m.month, m.planned_wan, m.done_wan) for m in months), through=today
     )
+    this_year = sorted((m for m in months if m.month.year == today.year), key=lambda m: m.month)
+    chart = None
+    if this_year:
+        from django.utils.translation import gettext as _
+        from django.utils.translation import pgettext
+
+        chart = {
+            "months": [
+                pgettext("chart axis month", "%(month)d") % {"month": m.month.month}
+                for m in this_year
+            ],
+            "planned": [str(m.planned_wan) for m in this_year],
+            "done": [str(m.done_wan) for m in this_year],
+            "names": {
+                "planned": pgettext("investment", "Planned"),
+                "done": pgettext("investment", "Completed"),
+                "unit": _("10k yuan"),
+            },
+        }
     return InvestmentView(
         year=year,
         months=months,
         can_enter=access.can_enter_investment(user, project.zone),
         first_month=project.signed_on.replace(day=1),
+        chart=chart,
     )
 
 
