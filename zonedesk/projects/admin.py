@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from zonedesk.core.admin import ReadOnlyAdmin
 from zonedesk.projects.models import (
+    Guarantee,
     MonthlyInvestment,
     NodeTemplate,
     Project,
@@ -41,3 +42,9 @@ class ReplanAdmin(ReadOnlyAdmin):
 class MonthlyInvestmentAdmin(ReadOnlyAdmin):
     list_display = ("project", "month", "planned_wan", "done_wan", "version")
     search_fields = ("project__code", "project__name")
+
+
+@admin.register(Guarantee)
+class GuaranteeAdmin(ReadOnlyAdmin):
+    list_display = ("project", "category", "department", "utility", "due_on", "done_on")
+    list_filter = ("category",)
