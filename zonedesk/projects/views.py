@@ -512,6 +512,7 @@ def _meeting_rows(groups):
             ]
 
 
+@login_required
 @require_POST
 def service_respond(request, pk: int):
     """Record the response: the request handed to a department of the zone."""
