@@ -391,6 +391,21 @@ MATRIX = {
         "403 302 403 403 403 403 404 403 404 302 403 302",
         same("404", "302"),
     ),
+    # A project's monthly investment: entered and imported by the managers and officers of a
+    # unit over the zone (any officer of it, not only the project's); the import page lists
+    # the user's zones (in: zone_a listed; out: zone_b never), the template the zone's projects.
+    "projects:investment_set": (
+        "302 302 302 302 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:investment_import": (
+        "V V V V 403 403 403 403 403 V V 302",
+        "H H H H 403 403 403 403 403 H H 302",
+    ),
+    "projects:investment_template": (
+        "V V V V 403 403 403 403 403 V V 302",
+        "H H H H 403 403 403 403 403 H H 302",
+    ),
     # The meeting's export: the same rows as the page (the project is listed by its nodes).
     "projects:meeting_export": ("V V V V V V H V H V V 302", same("H", "302")),
     # Marking the start blocked by a guarantee item is acting on the node (as completing it).
@@ -948,6 +963,16 @@ def _request(client, world: World, name: str, role: str, scope: str):
             node = _project(world, role, scope).nodes.get(code="start")
             body = {"version": node.version, "to_on": "2030-01-31", "reason": "施工许可延后"}
             return client.post(reverse(name, args=[node.pk]), body), None
+        case "projects:investment_set":
+            from django.utils import timezone
+
+            body = {"month": f"{timezone.localdate():%Y-%m}", "planned_wan": "10", "done_wan": "0"}
+            return client.post(reverse(name, args=[_project(world, role, scope).pk]), body), None
+        case "projects:investment_import":
+            return client.get(reverse(name)), zone.name
+        case "projects:investment_template":
+            project = _project(world, role, scope)
+            return client.get(reverse(name), {"zone": project.zone.code}), project.name
         case "projects:replan_decide":
             from zonedesk.projects.services import replan_request
 

@@ -41,6 +41,31 @@ def test_the_demo_meeting_lists_exactly_the_red_and_yellow_nodes(demo):
     assert listed == expected and len(listed) > 10
 
 
+def test_the_demo_has_monthly_investment_from_each_signing_month(demo):
+    from django.db.models import Min
+
+    from zonedesk.projects.models import MonthlyInvestment
+
+    today = timezone.localdate()
+    first = dict(
+        MonthlyInvestment.objects.values("project")
+        .annotate(m=Min("month"))
+        .values_list("project", "m")
+    )
+    projects = list(Project.objects.all())
+    assert len(first) == len(projects) == 20
+    for p in projects:
+        assert first[p.pk] == p.signed_on.replace(day=1), p.name
+    rows = MonthlyInvestment.objects.all()
+    assert not rows.filter(month__gt=today.replace(month=12, day=1)).exists()
+    assert not rows.filter(month__gte=today.replace(day=1), done_wan__gt=0).exists()
+    assert rows.filter(done_wan__gt=0).exists()
+    # The list's totals for the year: some of the plan completed, not all of it.
+    leader = User.objects.get(username="leader")
+    totals = selectors.investment_totals([r.project for r in selectors.project_rows(leader)])
+    assert 0 < totals.all.rate < 1
+
+
 def test_the_demo_has_service_requests_at_night_and_one_overdue(demo):
     from zonedesk.projects.models import ServiceRequest
 

@@ -12,6 +12,11 @@ Five service requests (7x24) on the projects whose investor is a firm of the reg
 night, one answered within minutes and resolved before dawn, one resolved past its 24 hours, and
 one still unanswered past its two hours (overdue on every day the demo is loaded).
 Names synthetic and marked as such.
+
+Monthly investment: each project's total spread evenly over the months from its signing to its
+planned first production (never before its signing month, never after December of the current
+year), completed as planned in the past months of the projects in production and on time, 85 %
+of it on the yellow ones, 60 % on the red ones; nothing completed in the current month yet.
 """
 
 import datetime as dt
@@ -21,6 +26,7 @@ from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.core.actors import SYSTEM
+from zonedesk.core.period import Period
 from zonedesk.org.models import Department
 from zonedesk.projects import services, templates_default
 from zonedesk.projects.models import ProjectNode, Replan
@@ -64,6 +70,33 @@ def _complete_through(project, done: int, today: dt.date) -> None:
         services.node_complete(actor=SYSTEM, node=node, done_on=min(node.planned_on, today))
 
 
+# The share of each month's plan completed, by the light the project is meant to show.
+COMPLETED = {"red": Decimal("0.6"), "yellow": Decimal("0.85"), "green": Decimal(1)}
+CENT = Decimal("0.01")
+
+
+def _investment(project, share: Decimal, today: dt.date) -> None:
+    """The project's months from its signing to its first production (at the latest December of
+    the current year): the total spread evenly, `share` of each past month completed."""
+    first = Period.of(project.signed_on)
+    production = Period.of(project.first_production_month)
+    last = min(production, Period(today.year, 12))
+    months = (production.year - first.year) * 12 + production.month - first.month + 1
+    planned = (project.total_investment_wan / months).quantize(CENT)
+    current = Period.of(today)
+    month = first
+    while month <= last:
+        services.investment_set(
+            actor=SYSTEM,
+            project=project,
+            month=month.first_day,
+            planned_wan=planned,
+            done_wan=(planned * share).quantize(CENT) if month < current else Decimal(0),
+            today=today,
+        )
+        month = month.shift(1)
+
+
 def load(zone, firms, users) -> None:
     today = timezone.localdate()
     calendar = work_calendar(today, today + dt.timedelta(days=30))
@@ -97,6 +130,7 @@ def load(zone, firms, users) -> None:
             ),
         )
         _complete_through(project, done, today)
+        _investment(project, COMPLETED[light], today)
         made.append(project)
     # The four firms new in 2020: signed 480 days before they started producing, through 投产.
     new_firms = [f for f in firms if f.production_start and f.production_start.year == 2020]
@@ -123,6 +157,7 @@ def load(zone, firms, users) -> None:
             ),
         )
         _complete_through(project, CODES.index("producing") + 1, today)
+        _investment(project, Decimal(1), today)
         made.append(project)
         # 达产 was due a year after production: moved to the coming months (approved), to two
         # working days from now (approved: yellow), or left late (red).

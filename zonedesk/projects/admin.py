@@ -1,9 +1,16 @@
 from django.contrib import admin
 
 from zonedesk.core.admin import ReadOnlyAdmin
-from zonedesk.projects.models import Guarantee, NodeTemplate, Project, ProjectNode, Replan
+from zonedesk.projects.models import (
+    Guarantee,
+    MonthlyInvestment,
+    NodeTemplate,
+    Project,
+    ProjectNode,
+    Replan,
+)
 
-# Read-only: projects, nodes and re-plans change only through the services (checked, stamped,
+# Read-only: projects, nodes, re-plans and monthly investment change only through the services (checked, stamped,
 # audited); the templates are data of migration 0001.
 
 
@@ -29,6 +36,12 @@ class ProjectNodeAdmin(ReadOnlyAdmin):
 class ReplanAdmin(ReadOnlyAdmin):
     list_display = ("node", "from_on", "to_on", "status", "requested_at")
     list_filter = ("status",)
+
+
+@admin.register(MonthlyInvestment)
+class MonthlyInvestmentAdmin(ReadOnlyAdmin):
+    list_display = ("project", "month", "planned_wan", "done_wan", "version")
+    search_fields = ("project__code", "project__name")
 
 
 @admin.register(Guarantee)
