@@ -71,8 +71,6 @@ def open_page(browser):
 # --- the demo zone and its people ------------------------------------------------------------------
 
 
-
-
 @pytest.fixture
 def demo(transactional_db):
     """The demo zone, loaded as `zonedesk demo` loads it: by the first test of the process, and

@@ -151,7 +151,6 @@ def test_the_demo_year_of_problems_writes_its_difficulties_paragraph(demo):
     import io
 
     from zonedesk.casework.models import Problem
-
     from zonedesk.projects.models import ServiceRequest
 
     # The firms' problems (not the key projects' service requests, dated from the day of the load).
