@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from zonedesk.core.admin import ReadOnlyAdmin
-from zonedesk.projects.models import NodeTemplate, Project, ProjectNode, Replan
+from zonedesk.projects.models import NodeLightNotice, NodeTemplate, Project, ProjectNode, Replan
 
 # Read-only: projects, nodes and re-plans change only through the services (checked, stamped,
 # audited); the templates are data of migration 0001.
@@ -29,3 +29,9 @@ class ProjectNodeAdmin(ReadOnlyAdmin):
 class ReplanAdmin(ReadOnlyAdmin):
     list_display = ("node", "from_on", "to_on", "status", "requested_at")
     list_filter = ("status",)
+
+
+@admin.register(NodeLightNotice)
+class NodeLightNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("node", "light", "planned_on", "on", "recipients")
+    list_filter = ("light",)
