@@ -214,3 +214,29 @@ def test_only_the_system_runs_it_and_a_bad_date_is_refused(world):
         services.lights_remind(actor=world.users["leader"], today=D(2020, 6, 1))
     with pytest.raises(CommandError, match="2020-13-01"):
         call_command("projects", "remind", "--date", "2020-13-01", "--lang", "en")
+
+
+def test_on_the_demo_the_first_run_tells_exactly_the_meetings_nodes(demo):
+    """Every red and yellow node of the 调度会 is told to its people once (every demo project
+    has a service officer); the next run tells nothing."""
+    from django.utils import timezone
+
+    from zonedesk.org.models import User
+    from zonedesk.projects import selectors
+
+    today = timezone.localdate()
+    leader = User.objects.get(username="leader")
+    listed = {
+        (i.node.pk, i.light) for _n, items in selectors.meeting(leader, today=today) for i in items
+    }
+    out = _remind(today)
+    told = set(NodeLightNotice.objects.values_list("node_id", "light"))
+    assert told == listed and len(told) > 10
+    assert f"{len(told)} nodes turned yellow or red" in out
+    officers = set(
+        Notification.objects.filter(kind="project_light").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert officers and officers <= {"officer", "officer2", "officer3", "dept"}
+    assert "0 nodes turned yellow or red" in _remind(today)
