@@ -240,3 +240,27 @@ def test_on_the_demo_the_first_run_tells_exactly_the_meetings_nodes(demo):
     )
     assert officers and officers <= {"officer", "officer2", "officer3", "dept"}
     assert "0 nodes turned yellow or red" in _remind(today)
+
+
+def test_a_node_told_by_another_run_or_completed_meanwhile_is_not_told(mailed, warn3):
+    """Two runs read the same change: the unique key lets one tell it. A node completed after
+    the run read it is not told."""
+    from zonedesk.projects import selectors
+
+    first = _project(mailed, D(2020, 6, 1))
+    second = _project(mailed, D(2020, 6, 1), code="XM-002")
+    day = D(2020, 6, 10)
+    read = {node.project_id: (node, light) for node, light in selectors.light_changes(today=day)}
+    node, light = read[first.pk]
+    assert services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day, warn=3)
+    assert (
+        services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day, warn=3) is None
+    )
+
+    node, light = read[second.pk]
+    services.node_complete(actor=SYSTEM, node=node, done_on=D(2020, 6, 1))
+    assert (
+        services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day, warn=3) is None
+    )
+    assert NodeLightNotice.objects.count() == 1
+    assert Notification.objects.filter(kind="project_light").count() == 2

@@ -394,14 +394,20 @@ def node_light_notify(
     """Tell the node's people (light_recipients) that it turned `light` (yellow or red) on
     `today`, in their notification centre and by e-mail as each chose (notices, kind
     project_light), and record it (NodeLightNotice) so that it is told once per light and
-    planned date. None, and nothing written, when nobody can be told or another run told it
-    first. The system's only (the daily run)."""
+    planned date. None, and nothing written, when nobody can be told, the node was completed or
+    re-planned since it was read, or another run told it first. The system's only (the daily
+    run)."""
     if not is_system(actor):
         raise PermissionDenied
     if light not in NodeLightNotice.Light.values:
         raise ValidationFailed({"light": [_("Only a yellow or a red light is told.")]})
     people = light_recipients(node)
     if not people:
+        return None
+    still = ProjectNode.objects.filter(
+        pk=node.pk, status=ProjectNode.Status.OPEN, planned_on=node.planned_on
+    )
+    if not still.exists():  # completed or re-planned since it was read
         return None
     try:
         with transaction.atomic():
