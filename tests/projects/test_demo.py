@@ -39,3 +39,17 @@ def test_the_demo_meeting_lists_exactly_the_red_and_yellow_nodes(demo):
                 expected.add(node.pk)
     listed = {i.node.pk for _name, items in selectors.meeting(leader) for i in items}
     assert listed == expected and len(listed) > 10
+
+
+def test_the_demo_has_service_requests_at_night_and_one_overdue(demo):
+    from zonedesk.projects.models import ServiceRequest
+
+    leader = User.objects.get(username="leader")
+    requests = ServiceRequest.objects.select_related("project", "problem")
+    assert requests.count() == 5
+    assert any(timezone.localtime(r.problem.created_at).hour >= 22 for r in requests)
+    rows = [row for p in {r.project for r in requests} for row in selectors.service_log(leader, p)]
+    assert len(rows) == 5
+    unanswered = [r for r in rows if r.clock.responded_at is None and r.late_response]
+    assert len(unanswered) == 1
+    assert sum(r.clock.resolved_at is not None for r in rows) == 3

@@ -6,8 +6,16 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("meeting/", views.meeting, name="meeting"),
+    path("meeting/export/", views.meeting_export, name="meeting_export"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("nodes/<int:pk>/complete/", views.node_complete, name="node_complete"),
     path("nodes/<int:pk>/replan/", views.node_replan, name="node_replan"),
     path("replans/<int:pk>/decide/", views.replan_decide, name="replan_decide"),
+    path("nodes/<int:pk>/block/", views.node_block, name="node_block"),
+    path("<int:pk>/guarantees/add/", views.guarantee_add, name="guarantee_add"),
+    path("guarantees/<int:pk>/edit/", views.guarantee_edit, name="guarantee_edit"),
+    path("guarantees/<int:pk>/done/", views.guarantee_done, name="guarantee_done"),
+    path("<int:pk>/service/", views.service_raise, name="service_raise"),
+    path("service/<int:pk>/respond/", views.service_respond, name="service_respond"),
+    path("service/<int:pk>/resolve/", views.service_resolve, name="service_resolve"),
 ]
