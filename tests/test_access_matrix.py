@@ -442,6 +442,23 @@ MATRIX = {
         "302 302 302 403 302 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
+    # The key projects API: scoped and permitted exactly as the pages above (same project,
+    # same nodes; the re-plan decided is one the system asked for).
+    "api:list_projects": ("V V V V V V H V H V V 401", same("H", "401")),
+    "api:get_project": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:list_replans": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:complete_node": (
+        "200 200 200 403 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:request_replan": (
+        "201 201 201 403 403 403 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
+    "api:decide_replan": (
+        "403 200 403 403 403 403 404 403 404 200 403 401",
+        same("404", "401"),
+    ),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
         "201 201 201 403 403 403 404 403 404 201 201 401",
@@ -1021,6 +1038,29 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 return client.post(reverse(name, args=[request.pk]), {"department": dept.pk}), None
             service_request_respond(actor=SYSTEM, request=request, department=dept)
             return client.post(reverse(name, args=[request.pk]), {"resolution": "已恢复供电"}), None
+        case "api:list_projects":
+            _project(world, role, scope)
+            return client.get(reverse(name)), f'"code": "XM-{firm.pk}"'
+        case "api:get_project" | "api:list_replans":
+            return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "api:complete_node":
+            node = _project(world, role, scope).nodes.get(code="sign")
+            body = json.dumps({"version": node.version})
+            return client.post(reverse(name, args=[node.pk]), body, content_type=json_), None
+        case "api:request_replan":
+            node = _project(world, role, scope).nodes.get(code="start")
+            body = {"version": node.version, "to_on": "2030-01-31", "reason": "施工许可延后"}
+            url = reverse(name, args=[node.pk])
+            return client.post(url, json.dumps(body), content_type=json_), None
+        case "api:decide_replan":
+            from zonedesk.projects.services import replan_request
+
+            node = _project(world, role, scope).nodes.get(code="start")
+            replan = replan_request(
+                actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
+            )
+            body = json.dumps({"decision": "approved"})
+            return client.post(reverse(name, args=[replan.pk]), body, content_type=json_), None
         case "casework:ledger" | "casework:ledger_export":
             import datetime as dt
 

@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     PROBLEM_DUE = "problem_due", _("Problem deadlines")
     BENEFIT_STEP = "benefit_step", _("Benefit steps waiting")
     REMINDER = "reminder", _("Reminders from leaders")
+    PROJECT_LIGHT = "project_light", _("Key project nodes turning yellow or red")
 
 
 # Who can ever receive each kind, by role: the channels form offers a user only these (a firm's
@@ -45,6 +46,9 @@ RECEIVED_BY: dict[str, frozenset[str]] = {
     Kind.PROBLEM_DUE: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
     Kind.BENEFIT_STEP: frozenset({Role.OFFICER, Role.ENTERPRISE}),
     Kind.REMINDER: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
+    # A key project's node: its person in charge (any of the zone's staff), the project's
+    # service officer, or its leading cadre when it has neither (projects remind).
+    Kind.PROJECT_LIGHT: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
 }
 
 

@@ -4,6 +4,7 @@ from zonedesk.core.admin import ReadOnlyAdmin
 from zonedesk.projects.models import (
     Guarantee,
     MonthlyInvestment,
+    NodeLightNotice,
     NodeTemplate,
     Project,
     ProjectNode,
@@ -48,3 +49,9 @@ class MonthlyInvestmentAdmin(ReadOnlyAdmin):
 class GuaranteeAdmin(ReadOnlyAdmin):
     list_display = ("project", "category", "department", "utility", "due_on", "done_on")
     list_filter = ("category",)
+
+
+@admin.register(NodeLightNotice)
+class NodeLightNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("node", "light", "planned_on", "on", "recipients")
+    list_filter = ("light",)

@@ -336,6 +336,42 @@ class ReplanEvent(TransitionEvent):
         return f"{self.replan_id}: {self.from_state} → {self.to_state}"
 
 
+class NodeLightNotice(models.Model):
+    """A node's light change told to its people (`zonedesk projects remind`): written once per
+    node, light and planned date, so a daily run tells of a yellow or a red node once, and again
+    only when its light changes (yellow, then red) or a re-plan moves its date and it turns yellow
+    or red anew. The notifications themselves are notices' rows (kind `project_light`)."""
+
+    class Light(models.TextChoices):
+        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red")
+
+    node = models.ForeignKey(
+        ProjectNode,
+        verbose_name=_("project node"),
+        on_delete=models.CASCADE,
+        related_name="light_notices",
+    )
+    light = models.CharField(_("light"), max_length=8, choices=Light.choices)
+    # The planned date the light was computed from (a re-plan starts the lights afresh).
+    planned_on = models.DateField(_("planned date"))
+    on = models.DateField(_("day of the reminder"))
+    recipients = models.PositiveSmallIntegerField(_("people notified"), default=0)
+
+    class Meta:
+        verbose_name = _("node light reminder")
+        verbose_name_plural = _("node light reminders")
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "light", "planned_on"], name="projects_light_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.light} {self.on}"
+
+
 class Guarantee(Versioned):
     """An element guarantee (要素保障) of a project: land, demolition or a utility connection,
     what is needed, who provides it (a department of the zone or a utility) and by when."""

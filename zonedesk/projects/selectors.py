@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zonedesk.casework import clock
@@ -29,6 +29,7 @@ from zonedesk.projects.models import (
     Guarantee,
     MonthlyInvestment,
     NodeEvent,
+    NodeLightNotice,
     Project,
     ProjectNode,
     Replan,
@@ -294,6 +295,42 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
     for name in sorted(groups, key=_group_order):
         items = sorted(groups[name], key=lambda i: (-lights.ORDER[i.light], i.node.planned_on))
         out.append((name, items))
+    return out
+
+
+def light_changes(*, today: dt.date) -> list[tuple[ProjectNode, str]]:
+    """The open nodes that are yellow or red on `today` and whose people have not been told of
+    that light at the node's present planned date (NodeLightNotice), with the light, in order of
+    planned date. Reference data: not scoped, because it serves the system's daily reminder run
+    (services.lights_remind), which tells each node's own people and nobody else.
+
+    Only the nodes planned up to the warning's horizon can be yellow or red; a node already told
+    of as red at its planned date is left to the database (it stays red until done or re-planned).
+    """
+    lighter = Lighter(today)
+    told = NodeLightNotice.objects.filter(node=OuterRef("pk"), planned_on=OuterRef("planned_on"))
+    nodes = (
+        ProjectNode.objects.filter(
+            status=ProjectNode.Status.OPEN,
+            planned_on__lte=lights.horizon(today, lighter.warn),
+        )
+        .alias(told_red=Exists(told.filter(light=lights.RED)))
+        .filter(told_red=False)
+        .annotate(told_yellow=Exists(told.filter(light=lights.YELLOW)))
+        .select_related(
+            "project__zone__area",
+            "project__service_officer",
+            "project__leading_cadre",
+            "department",
+            "person",
+        )
+        .order_by("planned_on", "project_id", "seq")
+    )
+    out = []
+    for node in nodes:
+        light = lighter(node)
+        if light == lights.RED or (light == lights.YELLOW and not node.told_yellow):
+            out.append((node, light))
     return out
 
 
