@@ -386,6 +386,9 @@ MATRIX = {
         "302 302 302 403 403 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
+    # The re-plans awaiting a decision, listed for who may decide them: a leader over the zone
+    # (the zone's, the city's), not its administrators nor the one who asked (pfix).
+    "projects:replans": ("H V H H H H H H H V H 302", same("H", "302")),
     # A re-plan is decided by a leader over the zone (not an administrator) or the leading cadre.
     "projects:replan_decide": (
         "403 302 403 403 403 403 404 403 404 302 403 302",
@@ -891,6 +894,15 @@ def _request(client, world: World, name: str, role: str, scope: str):
             node = _project(world, role, scope).nodes.get(code="start")
             body = {"version": node.version, "to_on": "2030-01-31", "reason": "施工许可延后"}
             return client.post(reverse(name, args=[node.pk]), body), None
+        case "projects:replans":
+            from zonedesk.projects.services import replan_request
+
+            project = _project(world, role, scope)
+            node = project.nodes.get(code="start")
+            replan_request(
+                actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
+            )
+            return client.get(reverse(name)), project.name
         case "projects:replan_decide":
             from zonedesk.projects.services import replan_request
 

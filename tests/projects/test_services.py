@@ -23,7 +23,7 @@ def _project(world, **fields):
     today = timezone.localdate()
     return factories.project(
         world.zone_a,
-        signed_on=today - dt.timedelta(days=200),
+        signed_on=today - dt.timedelta(days=100),  # 签约 past, 开工 (165 days) to come
         investor=world.firm_a,
         investor_name="",
         service_officer=world.users["officer"],
@@ -118,7 +118,7 @@ def test_a_completion_made_on_an_old_version_is_refused(world):
     services.replan_request(
         actor=world.users["officer"],
         node=sign,
-        to_on=sign.planned_on + dt.timedelta(days=1),
+        to_on=timezone.localdate() + dt.timedelta(days=1),
         reason="业主推迟签约",
     )
     replan = Replan.objects.get()

@@ -33,6 +33,8 @@ class Kind(models.TextChoices):
     PROBLEM_DUE = "problem_due", _("Problem deadlines")
     BENEFIT_STEP = "benefit_step", _("Benefit steps waiting")
     REMINDER = "reminder", _("Reminders from leaders")
+    REPLAN_ASKED = "replan_asked", _("Re-plans to decide")
+    REPLAN_DECIDED = "replan_decided", _("Decisions on my re-plans")
 
 
 # Who can ever receive each kind, by role: the channels form offers a user only these (a firm's
@@ -45,6 +47,10 @@ RECEIVED_BY: dict[str, frozenset[str]] = {
     Kind.PROBLEM_DUE: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
     Kind.BENEFIT_STEP: frozenset({Role.OFFICER, Role.ENTERPRISE}),
     Kind.REMINDER: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
+    # A key project's re-plan: asked of the leaders who may approve it (projects.access), its
+    # decision told to whoever asked (a manager, the service officer, the node's department).
+    Kind.REPLAN_ASKED: frozenset({Role.LEADER}),
+    Kind.REPLAN_DECIDED: frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
 }
 
 

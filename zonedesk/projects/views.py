@@ -36,7 +36,14 @@ def project_list(request):
     return render(
         request,
         "projects/list.html",
-        {"form": form, "rows": rows, "today": timezone.localdate(), "f": f},
+        {
+            "form": form,
+            "rows": rows,
+            "today": timezone.localdate(),
+            "f": f,
+            "warn_days": selectors.warn_days(),
+            "to_decide": len(selectors.replans_to_decide(request.user)),
+        },
     )
 
 
@@ -50,6 +57,7 @@ def _detail(request, project, *, status=200):
             "replans": selectors.replans_of(request.user, project)[:50],
             "today": timezone.localdate(),
             "can_decide": access.can_decide_replan(request.user, project),
+            "warn_days": selectors.warn_days(),
         },
         status=status,
     )
@@ -60,17 +68,22 @@ def project_detail(request, pk: int):
     return _detail(request, found(selectors.project_get(request.user, pk=pk)))
 
 
-def _done(request, project, call, success: str):
-    """Run a service for a node's form: on success back to the project, else the page again
-    with the reason (a stale version names who changed the node and when)."""
+def _done(request, project, call, success: str, *, back_to_list: bool = False):
+    """Run a service for a node's form: on success back to the project (or to the list of
+    re-plans to decide, where the form was sent from there), else that page again with the
+    reason (a stale version names who changed the node and when)."""
     try:
         call()
     except PermissionDenied:
         raise
     except DomainError as exc:
         messages.error(request, _refusal(exc))
+        if back_to_list:
+            return _replans(request, status=400)
         return _detail(request, project, status=400)
     messages.success(request, success)
+    if back_to_list:
+        return redirect("projects:replans")
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -145,7 +158,23 @@ def replan_decide(request, pk: int):
             actor=request.user, replan=replan, decision=decision, note=form.cleaned_data["note"]
         ),
         _("Re-plan approved.") if decision == Replan.Status.APPROVED else _("Re-plan refused."),
+        back_to_list=form.cleaned_data["back"] == "replans",
     )
+
+
+def _replans(request, *, status=200):
+    return render(
+        request,
+        "projects/replans.html",
+        {"pending": selectors.replans_to_decide(request.user)},
+        status=status,
+    )
+
+
+@login_required
+def replan_list(request):
+    """The re-plans awaiting the user's decision (待审批改期), with approve and refuse."""
+    return _replans(request)
 
 
 @login_required
@@ -159,5 +188,6 @@ def meeting(request):
             "groups": groups,
             "today": timezone.localdate(),
             "count": sum(len(items) for _name, items in groups),
+            "warn_days": selectors.warn_days(),
         },
     )
