@@ -212,6 +212,52 @@ def node_complete(
     )
 
 
+def _may_be_in_charge(person, node: ProjectNode) -> bool:
+    """An active official of the project's zone, or staff of the node's department."""
+    if person is None or not person.is_active or person.is_superuser:
+        return False
+    if person.has_role(Role.DEPARTMENT) and person.department_id is not None:
+        return person.department_id == node.department_id
+    staff = (Role.LEADER, Role.OFFICER)
+    return person.has_role(*staff) and person.zone_id == node.project.zone_id
+
+
+@transaction.atomic
+def node_person_set(
+    *, actor: Actor, node: ProjectNode, person, expected_version: int | None = None
+) -> ProjectNode:
+    """Name the person in charge of a node (the zone's managers): an official of the zone, or
+    staff of the node's department. Audited."""
+    node = _locked_node(node, expected_version)
+    if not access.is_manager(actor, node.project):
+        raise PermissionDenied(
+            _("Only the zone's leaders or administrators name who is in charge.")
+        )
+    if not _may_be_in_charge(person, node):
+        raise ValidationFailed(
+            {
+                "person": [
+                    _(
+                        "The person in charge is one of the zone's officials, or staff of the "
+                        "node's department."
+                    )
+                ]
+            }
+        )
+    before = audit.snapshot(node, ("person",))
+    node.person = person
+    node.save(update_fields=["person"])
+    version_bump(node)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=node,
+        changes=audit.diff(before, audit.snapshot(node, ("person",))),
+        **audit_scope(node.project),
+    )
+    return node
+
+
 def _project_state(*, actor: Actor, project: Project, state: str) -> None:
     version_check(project)
     before = audit.snapshot(project, ("state",))
@@ -327,10 +373,12 @@ def replan_request(
     to_on: dt.date,
     reason: str,
     expected_version: int | None = None,
-    today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Replan:
     """Ask to move an open node's planned date to `to_on` (not in the past, not before a node
-    it waits for), with the reason; the leaders who may approve it are notified."""
+    it waits for), with the reason; the leaders who may approve it are notified. `at`: when it
+    was asked (now by default; the demo dates its re-plans in the past)."""
+    at = at or timezone.now()
     node = _locked_node(node, expected_version)
     if not access.can_act_on_node(actor, node):
         raise PermissionDenied(
@@ -349,7 +397,7 @@ def replan_request(
     if to_on == node.planned_on:
         errors["to_on"] = [_("The new date is the planned date already.")]
     else:
-        errors.update(_replan_errors(node, to_on, today or timezone.localdate()))
+        errors.update(_replan_errors(node, to_on, timezone.localdate(at)))
     if node.replans.filter(status=Replan.Status.REQUESTED).exists():
         errors["__all__"] = [
             _("A re-plan of “%(node)s” already awaits a decision.") % {"node": node.name}
@@ -362,11 +410,17 @@ def replan_request(
         to_on=to_on,
         reason=reason.strip(),
         requested_by=user_or_none(actor),
+        requested_at=at,
     )
     clean(replan)
     replan.save()
     REPLAN.event(
-        actor=actor, obj=replan, move=Replan.Status.REQUESTED, from_state="", to_state=replan.status
+        actor=actor,
+        obj=replan,
+        move=Replan.Status.REQUESTED,
+        from_state="",
+        to_state=replan.status,
+        at=at,
     ).save()
     audit.record(
         actor=actor,
@@ -401,7 +455,9 @@ def _move(*, actor: Actor, node: ProjectNode, to_on: dt.date, reason: str, proje
     )
 
 
-def _cascade(*, actor: Actor, node: ProjectNode, old_on: dt.date, project) -> list[Replan]:
+def _cascade(
+    *, actor: Actor, node: ProjectNode, old_on: dt.date, project, at: dt.datetime
+) -> list[Replan]:
     """The open nodes waiting for `node` whose planned date now falls before its new date move
     too, keeping their distance from it (never less than none), each an approved re-plan
     "随前置节点顺延", and so on down the chain."""
@@ -427,7 +483,8 @@ def _cascade(*, actor: Actor, node: ProjectNode, old_on: dt.date, project) -> li
                 status=Replan.Status.APPROVED,
                 requested_by=user_or_none(actor),
                 decided_by=user_or_none(actor),
-                decided_at=timezone.now(),
+                requested_at=at,
+                decided_at=at,
             )
             clean(replan)
             replan.save()
@@ -436,7 +493,7 @@ def _cascade(*, actor: Actor, node: ProjectNode, old_on: dt.date, project) -> li
                 (Replan.Status.APPROVED, "requested"),
             ):
                 REPLAN.event(
-                    actor=actor, obj=replan, move=move, from_state=from_state, to_state=move
+                    actor=actor, obj=replan, move=move, from_state=from_state, to_state=move, at=at
                 ).save()
             audit.record(
                 actor=actor,
@@ -452,11 +509,19 @@ def _cascade(*, actor: Actor, node: ProjectNode, old_on: dt.date, project) -> li
 
 
 @transaction.atomic
-def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = "") -> Replan:
+def replan_decide(
+    *,
+    actor: Actor,
+    replan: Replan,
+    decision: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Replan:
     """Approve (the node's planned date moves, its baseline stays, and the open nodes waiting
     for it that would now fall before it move with it) or refuse (with a note); whoever asked
     is notified. The re-plan's row is locked first: of two leaders deciding at once, the second
-    finds it decided and is refused."""
+    finds it decided and is refused. `at`: when it was decided (now by default)."""
+    at = at or timezone.now()
     replan = (
         Replan.objects.select_for_update(of=("self",))
         .select_related("node__project__zone__area", "requested_by")
@@ -489,9 +554,9 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
             raise ValidationFailed(errors)
         old_on = node.planned_on
         _move(actor=actor, node=node, to_on=replan.to_on, reason=replan.reason, project=project)
-        _cascade(actor=actor, node=node, old_on=old_on, project=project)
+        _cascade(actor=actor, node=node, old_on=old_on, project=project, at=at)
     replan.decided_by = user_or_none(actor)
-    replan.decided_at = timezone.now()
+    replan.decided_at = at
     replan.decision_note = note
     REPLAN.apply(
         actor=actor,
@@ -500,6 +565,7 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
         before=before,
         audited=("status", "decision_note"),
         scope=audit_scope(project),
+        at=at,
         payload={"from_on": audit.plain(replan.from_on), "to_on": audit.plain(replan.to_on)},
     )
     _notify_decided(actor, replan, node)
