@@ -60,7 +60,7 @@ def test_dates_do_not_wrap(world, client_for):
     client = client_for(world.users["leader"])
     for url in (reverse("projects:meeting"), reverse("projects:detail", args=[project.pk])):
         page = _page(client, url)
-        cells = re.findall(r'<td([^>]*)>\s*\d{4}-\d{2}-\d{2}\s*</td>', page)
+        cells = re.findall(r"<td([^>]*)>\s*\d{4}-\d{2}-\d{2}\s*</td>", page)
         assert cells and all("text-nowrap" in attrs for attrs in cells), url
 
 
