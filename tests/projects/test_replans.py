@@ -178,10 +178,23 @@ def test_a_request_notifies_the_leaders_who_may_approve_and_the_decision_the_ask
         to_on=_node(project, "start").planned_on + 20 * DAY,
         reason="设计变更",
     )
+    # A leader of another province (wanzhou is Chongqing's) may not approve: not asked.
+    elsewhere = factories.user("leader_cq", ["leader"], area=world.wanzhou)
+    replan_b = services.replan_request(
+        actor=world.users["leader"],
+        node=_node(project, "topped"),
+        to_on=_node(project, "topped").planned_on + 20 * DAY,
+        reason="结构调整",
+    )
     asked = Notification.objects.filter(kind="replan_asked")
-    recipients = {n.recipient for n in asked}
-    assert leader in recipients and officer not in recipients
+    recipients = {n.recipient for n in asked.filter(about=f"projects.replan:{replan.pk}")}
+    assert recipients == {leader, world.users["city_leader"]}  # the zone's and the city's
     assert all(access.can_decide_replan(u, project) for u in recipients)
+    assert elsewhere not in {n.recipient for n in asked}
+    # Asked by the zone's leader: the city's leader is asked, not the asker.
+    assert {n.recipient for n in asked.filter(about=f"projects.replan:{replan_b.pk}")} == {
+        world.users["city_leader"]
+    }
     assert {n.link for n in asked} == {reverse("projects:replans")}
     assert all(project.name in n.title and "设计变更" in n.body for n in asked)
     assert not Notification.objects.filter(recipient=officer).exists()

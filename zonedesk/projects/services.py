@@ -306,11 +306,15 @@ def date_words(day: dt.date) -> str:
 
 
 def _leaders_to_ask(replan: Replan, project: Project) -> list:
-    """The active users who may approve `replan`: the leaders over the project's zone and its
-    leading cadre, not the one who asked."""
+    """The active users who may approve `replan`: the leaders of the project's zone and of the
+    areas over it, and its leading cadre; not the one who asked (nor, unless leading cadre, a
+    superuser: the platform's operators are not the zone's leaders)."""
     User = get_user_model()
+    leaders = Q(role_grants__role=Role.LEADER, is_superuser=False) & (
+        Q(zone_id=project.zone_id) | Q(zone__isnull=True, area__isnull=False)
+    )
     candidates = User.objects.filter(is_active=True).filter(
-        Q(role_grants__role=Role.LEADER) | Q(pk=project.leading_cadre_id or 0)
+        leaders | Q(pk=project.leading_cadre_id or 0)
     )
     return [
         u
