@@ -35,6 +35,11 @@ def _node(project, code) -> ProjectNode:
     return ProjectNode.objects.get(project=project, code=code)
 
 
+def n_reason(notification) -> str:
+    """The reason its re-plan gave (the notice's text ends with it)."""
+    return Replan.objects.get(pk=notification.about.split(":")[1]).reason
+
+
 def _dates(project) -> dict[str, dt.date]:
     return dict(project.nodes.values_list("code", "planned_on"))
 
@@ -196,7 +201,7 @@ def test_a_request_notifies_the_leaders_who_may_approve_and_the_decision_the_ask
         world.users["city_leader"]
     }
     assert {n.link for n in asked} == {reverse("projects:replans")}
-    assert all(project.name in n.title and "设计变更" in n.body for n in asked)
+    assert all(project.name in n.title and n.body.endswith(n_reason(n)) for n in asked)
     assert not Notification.objects.filter(recipient=officer).exists()
 
     services.replan_decide(actor=leader, replan=replan, decision="approved")
