@@ -71,3 +71,17 @@ def test_the_demo_firm_user_sees_their_firms_project(demo):
     rows = selectors.project_rows(firm_user)
     assert [r.project.name for r in rows] == ["电子元器件扩能项目（合成）"]
     assert rows[0].project.investor.members.filter(user=firm_user).exists()
+
+
+def test_the_demo_department_user_may_ask_to_re_plan_their_departments_open_nodes(demo):
+    staff = User.objects.get(username="dept")
+    rows = selectors.project_rows(staff)
+    assert rows
+    offered = {
+        (r.node.department_id, r.can_replan)
+        for row in rows
+        for r in selectors.node_rows(staff, row.project)
+        if r.node.status == "open" and r.pending is None
+    }
+    assert (staff.department_id, True) in offered
+    assert all(ok == (dept == staff.department_id) for dept, ok in offered)
