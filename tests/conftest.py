@@ -1,3 +1,4 @@
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -55,6 +56,35 @@ def _empty_cache():
 @pytest.fixture
 def world(db) -> factories.World:
     return factories.world()
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker):
+    """The world built once per module and test process: inside a transaction rolled back at
+    the module's end, each test in a savepoint of its own (pytest-django's `db`), so what a test
+    writes is gone before the next one. For the modules of many cases (the access matrix: building
+    the world was three quarters of each of its ~4,000 cases' time)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield factories.world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(_world_once, db) -> factories.World:
+    """The module's world (see _world_once), copied for each test: a test may change its
+    objects in memory. A module opts in with `def world(shared_world): return shared_world`."""
+    return copy.deepcopy(_world_once)
 
 
 @pytest.fixture

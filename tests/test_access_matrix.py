@@ -394,6 +394,42 @@ MATRIX = {
         "403 302 403 403 403 403 404 403 404 302 403 302",
         same("404", "302"),
     ),
+    # The meeting's export: the same rows as the page (the project is listed by its nodes).
+    "projects:meeting_export": ("V V V V V V H V H V V 302", same("H", "302")),
+    # Marking the start blocked by a guarantee item is acting on the node (as completing it).
+    "projects:node_block": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    # Element guarantees: added by the zone's managers and the service officer; an item in
+    # 经济发展局's charge is also edited and marked done by that department's staff.
+    "projects:guarantee_add": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:guarantee_edit": (
+        "302 302 302 403 302 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:guarantee_done": (
+        "302 302 302 403 302 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    # A service request (7x24) of the project: raised by the zone's managers, the project's
+    # service officer or the investor firm's user; responded to (handed to a department) by a
+    # manager or the service officer; resolved by them or the department it was handed to.
+    "projects:service_raise": (
+        "302 302 302 403 403 302 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:service_respond": (
+        "302 302 302 403 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:service_resolve": (
+        "302 302 302 403 302 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
         "201 201 201 403 403 403 404 403 404 201 201 401",
@@ -641,6 +677,27 @@ def _project(world: World, role: str, scope: str):
         investor_name="",
         service_officer=world.users["officer"] if firm.zone == world.zone_a else None,
         leading_cadre=None,
+    )
+
+
+def _guarantee(world: World, role: str, scope: str):
+    """An open power connection of the scope's project, in 经济发展局's charge in zone_a (a
+    utility's in zone_b, which has no such department)."""
+    from zonedesk.org.models import Department
+    from zonedesk.projects.services import GuaranteeData, guarantee_create
+
+    project = _project(world, role, scope)
+    dept = Department.objects.filter(zone=project.zone, name="经济发展局").first()
+    return guarantee_create(
+        actor=SYSTEM,
+        project=project,
+        data=GuaranteeData(
+            category="power",
+            need="10kV专线",
+            department=dept,
+            utility="" if dept else "供电公司（合成）",
+            due_on=dt.date(2030, 1, 31),
+        ),
     )
 
 
@@ -911,6 +968,46 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
             )
             return client.post(reverse(name, args=[replan.pk]), {"decision": "approved"}), None
+        case "projects:meeting_export":
+            project = _project(world, role, scope)
+            return client.get(reverse(name)), project.name
+        case "projects:node_block":
+            item = _guarantee(world, role, scope)
+            node = item.project.nodes.get(code="start")
+            body = {"version": node.version, "guarantee": item.pk}
+            return client.post(reverse(name, args=[node.pk]), body), None
+        case "projects:guarantee_add":
+            body = {"category": "water", "need": "DN200供水管", "utility": "自来水公司"}
+            body["due_on"] = "2030-01-31"
+            return client.post(reverse(name, args=[_project(world, role, scope).pk]), body), None
+        case "projects:guarantee_edit":
+            item = _guarantee(world, role, scope)
+            fields = {"category": "power", "need": "10kV双回路", "due_on": "2030-03-31"}
+            fields |= {"utility": "供电公司（合成）", "version": item.version}
+            body = {f"g{item.pk}-{k}": v for k, v in fields.items()}
+            return client.post(reverse(name, args=[item.pk]), body), None
+        case "projects:guarantee_done":
+            item = _guarantee(world, role, scope)
+            return client.post(reverse(name, args=[item.pk]), {"version": item.version}), None
+        case "projects:service_raise":
+            project = _project(world, role, scope)
+            body = {"title": "工地夜间停电", "category": "energy", "raised_via": "phone"}
+            return client.post(reverse(name, args=[project.pk]), body), None
+        case "projects:service_respond" | "projects:service_resolve":
+            from zonedesk.org.models import Department
+            from zonedesk.projects.services import service_request_raise, service_request_respond
+
+            project = _project(world, role, scope)
+            dept = Department.objects.filter(
+                zone=project.zone
+            ).first() or Department.objects.create(zone=project.zone, name="乙区部门")
+            request = service_request_raise(
+                actor=SYSTEM, project=project, category="energy", title="工地夜间停电"
+            )
+            if name == "projects:service_respond":
+                return client.post(reverse(name, args=[request.pk]), {"department": dept.pk}), None
+            service_request_respond(actor=SYSTEM, request=request, department=dept)
+            return client.post(reverse(name, args=[request.pk]), {"resolution": "已恢复供电"}), None
         case "casework:ledger" | "casework:ledger_export":
             import datetime as dt
 
@@ -1173,6 +1270,11 @@ def _listed(response, marker: str) -> bool:
         cells = book.get_sheet_by_index(0).to_python()
         return any(marker in str(c) for r in cells for c in r)
     return marker in response.content.decode()
+
+
+@pytest.fixture
+def world(shared_world) -> World:
+    return shared_world
 
 
 CASES = [(name, role, scope) for name in MATRIX for role in ROLES for scope in ("in", "out")]

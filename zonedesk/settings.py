@@ -325,6 +325,11 @@ ZONEDESK = {
     # problem, first reply after acceptance, resolve after acceptance, and resolve when the
     # limit was extended (once).
     "CASE_LIMITS": {"accept": 1, "reply": 3, "resolve": 15, "resolve_extended": 30},
+    # A key project's service requests (7x24) run on a round-the-clock clock in hours, nights
+    # and weekends included: respond within `respond`, resolve within `resolve` hours of being
+    # raised; a zone may have its own (by zone code), e.g. {"demo": {"respond": 1}}.
+    "PROJECT_SERVICE_HOURS": {"respond": 2, "resolve": 24},
+    "PROJECT_SERVICE_HOURS_BY_ZONE": {},
     # The background worker (`zonedesk worker`) writes a heartbeat this often; /health/ calls it
     # stale when the newest is older than WORKER_STALE_SECONDS.
     "WORKER_HEARTBEAT_SECONDS": int(os.environ.get("ZONEDESK_WORKER_HEARTBEAT_SECONDS", 15)),

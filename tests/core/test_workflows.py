@@ -19,6 +19,12 @@ ALLOWED = [(name, s, m) for name, flow in sorted(FLOWS.items()) for s, m in flow
 REFUSED = [(name, s, m) for name, flow in sorted(FLOWS.items()) for s, m in flow.refused_pairs()]
 
 
+@pytest.fixture
+def world(shared_world):
+    """The module's world, built once (tests/conftest.py: shared_world)."""
+    return shared_world
+
+
 def test_every_app_flow_is_found():
     """The flows of the apps that have one are declared and registered."""
     assert {"casework.problem", "policies.entitlement", "monitoring.figure"} <= set(FLOWS)

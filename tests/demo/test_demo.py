@@ -152,7 +152,8 @@ def test_the_demo_year_of_problems_writes_its_difficulties_paragraph(demo):
 
     from zonedesk.casework.models import Problem
 
-    problems = Problem.objects.filter(enterprise__zone__code="demo")
+    # The year of problems, not the key projects' 7x24 requests (on the clock, raised lately).
+    problems = Problem.objects.filter(enterprise__zone__code="demo", resolve_by__isnull=True)
     assert problems.count() == 150
     assert {s for s in problems.values_list("status", flat=True)} >= {
         "submitted",

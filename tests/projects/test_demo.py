@@ -85,3 +85,17 @@ def test_the_demo_department_user_may_ask_to_re_plan_their_departments_open_node
     }
     assert (staff.department_id, True) in offered
     assert all(ok == (dept == staff.department_id) for dept, ok in offered)
+
+
+def test_the_demo_has_service_requests_at_night_and_one_overdue(demo):
+    from zonedesk.projects.models import ServiceRequest
+
+    leader = User.objects.get(username="leader")
+    requests = ServiceRequest.objects.select_related("project", "problem")
+    assert requests.count() == 5
+    assert any(timezone.localtime(r.problem.created_at).hour >= 22 for r in requests)
+    rows = [row for p in {r.project for r in requests} for row in selectors.service_log(leader, p)]
+    assert len(rows) == 5
+    unanswered = [r for r in rows if r.clock.responded_at is None and r.late_response]
+    assert len(unanswered) == 1
+    assert sum(r.clock.resolved_at is not None for r in rows) == 3

@@ -27,6 +27,12 @@ OPERATIONS = [
 ]
 
 
+@pytest.fixture
+def world(shared_world):
+    """The module's world, built once (tests/conftest.py: shared_world)."""
+    return shared_world
+
+
 def resolve(schema: dict) -> dict:
     while "$ref" in schema:
         schema = SCHEMA["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]

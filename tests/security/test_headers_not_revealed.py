@@ -18,6 +18,12 @@ PERIOD = re.compile(r"^\d{4}-\d{2}$")
 ROLES = [r for r in matrix.ROLES if r != "anonymous"]
 
 
+@pytest.fixture
+def world(shared_world):
+    """The module's world, built once (tests/conftest.py: shared_world)."""
+    return shared_world
+
+
 def _record_routes(patterns=None, namespace=""):
     """Names of the routes whose URL carries a record's id or code."""
     for p in patterns if patterns is not None else get_resolver().url_patterns:

@@ -42,6 +42,16 @@ def is_firms_officer(actor: Actor, enterprise) -> bool:
     )
 
 
+def is_problems_officer(actor: Actor, problem) -> bool:
+    """The officer named on the problem to follow it (a key project's service officer)."""
+    return (
+        is_active(actor)
+        and actor.has_role(Role.OFFICER)
+        and problem.officer_id is not None
+        and problem.officer_id == actor.pk
+    )
+
+
 def is_department_staff(actor: Actor, department_id) -> bool:
     return (
         is_active(actor)
@@ -51,12 +61,20 @@ def is_department_staff(actor: Actor, department_id) -> bool:
     )
 
 
-def can_submit(actor: Actor, enterprise) -> bool:
-    """The firm itself, its liaison officer, the zone's managers."""
+def can_submit(actor: Actor, enterprise, officer=None) -> bool:
+    """The firm itself, its liaison officer, the zone's managers; and the officer who will
+    follow the problem (`officer`, a key project's service officer) when that is the actor."""
     return (
         is_member(actor, enterprise)
         or is_firms_officer(actor, enterprise)
         or is_manager(actor, enterprise)
+        or (
+            officer is not None
+            and getattr(actor, "pk", None) == officer.pk
+            and is_active(actor)
+            and actor.has_role(Role.OFFICER)
+            and zone_in_unit(actor, enterprise.zone)
+        )
     )
 
 

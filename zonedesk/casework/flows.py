@@ -35,13 +35,21 @@ def _may(actor: Actor, problem: Problem, who: str) -> bool:
         return access.is_system(actor) or access.is_member(actor, firm)
     if access.is_manager(actor, firm):
         return True
+    # The officer named on the problem (a key project's service officer) takes the officer's
+    # steps; on the round-the-clock clock also the department's, recorded as they are reported
+    # at night or at the weekend (docs/decisions.md).
+    own = access.is_problems_officer(actor, problem)
     if who == OFFICER:
-        return access.is_firms_officer(actor, firm)
+        return access.is_firms_officer(actor, firm) or own
     if who == DEPARTMENT:
-        return access.is_department_staff(actor, problem.department_id)
+        return access.is_department_staff(actor, problem.department_id) or (
+            own and problem.resolve_by is not None
+        )
     if who == RECEIVER:
-        return access.is_firms_officer(actor, firm) or access.is_department_staff(
-            actor, problem.department_id
+        return (
+            access.is_firms_officer(actor, firm)
+            or own
+            or access.is_department_staff(actor, problem.department_id)
         )
     return False
 

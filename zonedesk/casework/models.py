@@ -224,7 +224,25 @@ class Problem(models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     extended = models.BooleanField(_("extended"), default=False)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # The first acceptance: when the administration first responded (on every problem).
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # The round-the-clock clock (7x24), in hours, set only on a problem raised with one (a key
+    # project's service request): respond and resolve by these instants, nights and weekends
+    # counted like any hour. The working-day deadline (due_at) runs beside it.
+    respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    # The officer who follows the problem besides the firm's liaison officer (a key project's
+    # service officer): takes the officer's steps, and on the round-the-clock clock records
+    # the department's steps as they are reported.
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer following it"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_problems",
+    )
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1-5)"),
         null=True,

@@ -9,7 +9,13 @@ or green (due in a month). A few re-plans: approved, refused, and one awaiting t
 asked and decided some days before the demo's day (never in the future). Every node has a person
 in charge: the department's staff member where the demo has one (赵科员 of 经济发展局), else the
 project's service officer. The demo firm's user (周经理) sees a project: their firm is the
-investor of 电子元器件扩能项目. Names synthetic and marked as such.
+investor of 电子元器件扩能项目.
+Ten element guarantee items (要素保障): done, open, overdue, and one blocking a red node (the
+土地摘牌 of 电子元器件扩能项目 waits for the households to be moved).
+Five service requests (7x24) on the projects whose investor is a firm of the registry: two at
+night, one answered within minutes and resolved before dawn, one resolved past its 24 hours, and
+one still unanswered past its two hours (overdue on every day the demo is loaded).
+Names synthetic and marked as such.
 """
 
 import datetime as dt
@@ -20,6 +26,7 @@ from django.utils import timezone
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.core.actors import SYSTEM
 from zonedesk.enterprises.models import EnterpriseMember
+from zonedesk.org.models import Department
 from zonedesk.projects import services, templates_default
 from zonedesk.projects.models import ProjectNode, Replan
 
@@ -195,3 +202,96 @@ def load(zone, firms, users) -> None:
         reason=f"用地报批材料补正，预计顺延45天{SYNTHETIC}",
         at=_ago(2),
     )
+    _guarantees(zone, made, today)
+
+
+# (project index in load()'s order, category, land stage, quantity, need, department or None,
+#  utility, due in days from today, done days ago or None)
+GUARANTEES = [
+    (3, "land", "acquired", "80", "", "规划建设局", "", -40, 30),
+    (3, "demolition", "", "24", "", "综合办公室", "", -20, None),  # blocks 土地摘牌
+    (6, "power", "", None, "10kV双回路专线", None, "国网开江县供电公司", -8, None),
+    (6, "water", "", None, "DN300供水管接入", None, "开江县自来水公司", 20, None),
+    (0, "land", "to_acquire", "300", "", "规划建设局", "", 45, None),
+    (9, "road", "", None, "园区纬三路接入", "规划建设局", "", -70, 60),
+    (9, "gas", "", None, "天然气中压管道接入", None, "演示燃气有限公司", -3, None),
+    (11, "telecom", "", None, "千兆光纤专线", None, "中国电信开江分公司", -20, 15),
+    (13, "drainage", "", None, "雨污分流管网接入", "规划建设局", "", 10, None),
+    (16, "land", "supplied", "60", "", "规划建设局", "", -700, 720),
+]
+
+
+def _guarantees(zone, made, today: dt.date) -> None:
+    departments = {d.name: d for d in Department.objects.filter(zone=zone)}
+    items = []
+    for index, category, stage, quantity, need, dept, utility, due, done in GUARANTEES:
+        item = services.guarantee_create(
+            actor=SYSTEM,
+            project=made[index],
+            data=services.GuaranteeData(
+                category=category,
+                land_stage=stage,
+                quantity=Decimal(quantity) if quantity else None,
+                need=need,
+                department=departments.get(dept) if dept else None,
+                utility=f"{utility}{SYNTHETIC}" if utility else "",
+                due_on=today + dt.timedelta(days=due),
+                note=f"调度会跟踪事项{SYNTHETIC}",
+            ),
+        )
+        if done is not None:
+            services.guarantee_done(
+                actor=SYSTEM, guarantee=item, done_on=today - dt.timedelta(days=done)
+            )
+        items.append(item)
+    blocked = made[3].nodes.filter(status=ProjectNode.Status.OPEN).order_by("seq").first()
+    services.node_block(actor=SYSTEM, node=blocked, guarantee=items[1])
+    load_service(zone, made)
+
+
+# (hours before the load the request came in (the first: 22:10 two nights before), title, category, minutes to respond, department
+# it is handed to, hours from coming in to resolved; None: not yet)
+SERVICE = [
+    (0, "工地夜间突发停电，塔吊停工", "energy", 25, "规划建设局", 3.5),
+    (240, "施工许可变更材料咨询", "permits", 60, "规划建设局", 20),
+    (50, "厂区供水管爆裂", "energy", 40, "综合办公室", 30),
+    (5, "夜间施工噪声投诉协调", "other", None, None, None),
+    (1, "投产设备进口通关咨询", "logistics", None, None, None),
+]
+
+
+def load_service(zone, projects) -> None:
+    """The service requests of SERVICE on the projects with a registered investor, each raised,
+    responded to and resolved by the project's service officer at the hours above."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    departments = {d.name: d for d in Department.objects.filter(zone=zone)}
+    with_firm = [p for p in projects if p.investor_id is not None]
+    # The first: 22:10 the night before yesterday, whatever the hour of the load.
+    night = timezone.localtime(now).replace(hour=22, minute=10) - dt.timedelta(days=2)
+    for i, (before, title, category, respond_min, dept, resolve_h) in enumerate(SERVICE):
+        project = with_firm[i % len(with_firm)]
+        raised = night if i == 0 else now - dt.timedelta(hours=before)
+        officer = project.service_officer or SYSTEM
+        request = services.service_request_raise(
+            actor=officer,
+            project=project,
+            category=category,
+            title=f"{title}{SYNTHETIC}",
+            raised_via="phone",
+            at=raised,
+        )
+        if respond_min is None:
+            continue
+        services.service_request_respond(
+            actor=officer,
+            request=request,
+            department=departments[dept],
+            at=raised + dt.timedelta(minutes=respond_min),
+        )
+        if resolve_h is not None:
+            services.service_request_resolve(
+                actor=officer,
+                request=request,
+                resolution=f"已协调{dept}现场处置，恢复正常{SYNTHETIC}",
+                at=raised + dt.timedelta(hours=resolve_h),
+            )

@@ -6,9 +6,13 @@ enterprise user sees the projects its firm invests in.
 Acting on a node (completing it, asking for a re-plan): the zone's managers, the project's
 service officer, the node's person in charge and the staff of its department.
 Deciding a re-plan: a leader of a unit over the zone, or the project's leading cadre.
+Element guarantees: added by the zone's managers and the project's service officer; edited and
+marked done by them and by the staff of the item's responsible department. Marking a node blocked
+by an item (or releasing it) is acting on the node.
 """
 
 from zonedesk.core.actors import Actor, is_system
+from zonedesk.enterprises.access import is_member
 from zonedesk.org.access import MANAGER_ROLES, is_active, zone_in_unit
 from zonedesk.org.models import Role
 
@@ -57,3 +61,50 @@ def can_decide_replan(actor: Actor, project) -> bool:
     if project.leading_cadre_id is not None and project.leading_cadre_id == actor.pk:
         return True
     return actor.has_role(Role.LEADER) and zone_in_unit(actor, project.zone)
+
+
+def can_add_guarantee(actor: Actor, project) -> bool:
+    """Add an element guarantee item: the zone's managers and the project's service officer."""
+    if is_manager(actor, project):
+        return True
+    return (
+        is_active(actor)
+        and actor.has_role(Role.OFFICER)
+        and project.service_officer_id == actor.pk
+        and zone_in_unit(actor, project.zone)
+    )
+
+
+def is_service_officer(actor: Actor, project) -> bool:
+    return (
+        is_active(actor)
+        and actor.has_role(Role.OFFICER)
+        and project.service_officer_id is not None
+        and project.service_officer_id == actor.pk
+        and zone_in_unit(actor, project.zone)
+    )
+
+
+def can_edit_guarantee(actor: Actor, guarantee) -> bool:
+    """Edit an item or mark it done: who may add one, and the staff of its department."""
+    if can_add_guarantee(actor, guarantee.project):
+        return True
+    return (
+        is_active(actor)
+        and actor.has_role(Role.DEPARTMENT)
+        and guarantee.department_id is not None
+        and actor.department_id == guarantee.department_id
+    )
+
+
+def can_raise_service(actor: Actor, project) -> bool:
+    """A service request (7x24): the zone's managers, the project's service officer, and a
+    user of the investor firm. The project needs a firm of the registry as investor."""
+    if is_manager(actor, project) or is_service_officer(actor, project):
+        return True
+    return (
+        project.investor_id is not None
+        and is_active(actor)
+        and actor.has_role(Role.ENTERPRISE)
+        and is_member(actor, project.investor)
+    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from zonedesk.core.admin import ReadOnlyAdmin
-from zonedesk.projects.models import NodeTemplate, Project, ProjectNode, Replan
+from zonedesk.projects.models import Guarantee, NodeTemplate, Project, ProjectNode, Replan
 
 # Read-only: projects, nodes and re-plans change only through the services (checked, stamped,
 # audited); the templates are data of migration 0001.
@@ -29,3 +29,9 @@ class ProjectNodeAdmin(ReadOnlyAdmin):
 class ReplanAdmin(ReadOnlyAdmin):
     list_display = ("node", "from_on", "to_on", "status", "requested_at")
     list_filter = ("status",)
+
+
+@admin.register(Guarantee)
+class GuaranteeAdmin(ReadOnlyAdmin):
+    list_display = ("project", "category", "department", "utility", "due_on", "done_on")
+    list_filter = ("category",)

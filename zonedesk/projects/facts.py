@@ -12,6 +12,36 @@ class LateNode:
     node: str
     department: str  # "" when no department is in charge
     late_days: int  # calendar days past the planned date on the facts' day
+    # The guarantee item the node waits for: its category's code and its need ("120 亩"); ""
+    # when none. `department` is then the item's department or utility: the delay is theirs.
+    blocked_category: str = ""
+    blocked_need: str = ""
+
+
+@dataclass(frozen=True)
+class DepartmentService:
+    """One department's share of the service requests (servicelog.figures)."""
+
+    department: str  # "" for the requests not yet handed to one
+    requests: int
+    responded: int
+    resolved: int
+    avg_response_hours: float | None
+    avg_resolution_hours: float | None
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """The service requests (7x24) raised in a period (servicelog.figures)."""
+
+    requests: int
+    responded: int
+    resolved: int
+    avg_response_hours: float | None  # None when none was responded to
+    avg_resolution_hours: float | None  # None when none was resolved
+    overdue: int
+    departments: tuple[DepartmentService, ...]
 
 
 @dataclass(frozen=True)
@@ -28,6 +58,10 @@ class ProjectFacts:
     warn_days: int
     late: tuple[LateNode, ...]  # the latest red nodes, most days late first (at most 5)
     as_of: dt.datetime | None
+    guarantees_done: int = 0  # element guarantee items done in the period
+    guarantees_open: int = 0  # items not done by `day`
+    guarantees_overdue: int = 0  # of those, due before `day`
+    service: ServiceFacts | None = None  # the service requests raised in the period
 
     @property
     def empty(self) -> bool:

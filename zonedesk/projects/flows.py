@@ -78,3 +78,13 @@ REPLAN = Flow(
     event_model="projects.ReplanEvent",
     subject="replan",
 )
+
+
+# A service request (7x24) walks casework's own flow (casework.flows.PROBLEM): from each status,
+# the steps its recorded resolution takes to "resolved" (services.service_request_resolve).
+TO_RESOLVED = {
+    "accepted": ("in_progress", "replied", "resolved"),
+    "reopened": ("in_progress", "replied", "resolved"),
+    "in_progress": ("replied", "resolved"),
+    "replied": ("resolved",),
+}

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.forms import StyledFormMixin
-from zonedesk.projects.models import Kind, Project, Replan
+from zonedesk.org.models import Department
+from zonedesk.projects.models import Guarantee, Kind, Project, Replan
 
 LIGHTS = [("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))]
 
@@ -42,3 +44,116 @@ class DecideForm(StyledFormMixin, forms.Form):
     back = forms.ChoiceField(
         choices=[("", ""), ("replans", "")], required=False, widget=forms.HiddenInput
     )
+
+
+class GuaranteeForm(StyledFormMixin, forms.Form):
+    """An element guarantee item: what is needed (a quantity with its unit, or words), who
+    provides it (a department of the project's zone, or a utility) and by when."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Guarantee.Category.choices)
+    land_stage = forms.ChoiceField(
+        label=_("Land stage"),
+        choices=[("", _("Not land")), *Guarantee.LandStage.choices],
+        required=False,
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity needed"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    unit = forms.CharField(
+        label=pgettext_lazy("measurement", "Unit"),
+        required=False,
+        max_length=10,
+        help_text=_("亩 for land and 户 for households unless given."),
+    )
+    need = forms.CharField(label=_("Need (in words)"), required=False, max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Responsible department"), queryset=Department.objects.none(), required=False
+    )
+    utility = forms.CharField(
+        label=_("Utility (when not a department)"), required=False, max_length=100
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(zone_id=project.zone_id)
+
+    @classmethod
+    def of(cls, guarantee: Guarantee) -> "GuaranteeForm":
+        """The form of an item as stored (the edit form on the project page)."""
+        initial = {
+            f: getattr(guarantee, f)
+            for f in ("category", "land_stage", "quantity", "unit", "need", "utility", "due_on")
+        }
+        initial |= {
+            "department": guarantee.department_id,
+            "note": guarantee.note,
+            "version": guarantee.version,
+        }
+        return cls(initial=initial, project=guarantee.project, prefix=f"g{guarantee.pk}")
+
+
+class GuaranteeDoneForm(StyledFormMixin, forms.Form):
+    done_on = forms.DateField(
+        label=_("Done date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class BlockForm(forms.Form):
+    """Mark a node blocked by one of its project's open items, or release it (no item)."""
+
+    guarantee = forms.IntegerField(required=False, min_value=1)
+    version = forms.IntegerField(min_value=1)
+
+
+def _instant_field():
+    return forms.DateTimeField(
+        label=_("When (if not now)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class ServiceRaiseForm(StyledFormMixin, forms.Form):
+    """A service request (7x24): what, how it came in, and when if recorded afterwards."""
+
+    title = forms.CharField(label=_("Request"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+    raised_via = forms.ChoiceField(label=_("Raised via"))
+    description = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    at = _instant_field()
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = choices["category"]
+        self.fields["raised_via"].choices = choices["raised_via"]
+
+
+class ServiceRespondForm(StyledFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("Handed to"), queryset=Department.objects.none())
+    at = _instant_field()
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(zone=zone).order_by("name")
+
+
+class ServiceResolveForm(StyledFormMixin, forms.Form):
+    resolution = forms.CharField(
+        label=_("How it was resolved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    at = _instant_field()

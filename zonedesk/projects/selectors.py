@@ -13,15 +13,26 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from zonedesk.casework import clock
+from zonedesk.casework.clock import ClockRow
+from zonedesk.casework.selectors import clock_rows as work_clock_rows
+from zonedesk.casework.selectors import problem_choices as clock_choices
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import zone_list
-from zonedesk.projects import access, lights, templates_default
-from zonedesk.projects.facts import LateNode, ProjectFacts
-from zonedesk.projects.flows import NODE, REPLAN
-from zonedesk.projects.models import NodeEvent, Project, ProjectNode, Replan
+from zonedesk.projects import access, lights, servicelog, templates_default
+from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
+from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
+from zonedesk.projects.models import (
+    Guarantee,
+    NodeEvent,
+    Project,
+    ProjectNode,
+    Replan,
+    ServiceRequest,
+)
 
 DEFAULT_WARN_WORKDAYS = 5
 
@@ -45,6 +56,7 @@ def project_scope(user) -> QuerySet[Project]:
     if user.has_role(Role.DEPARTMENT) and user.department_id is not None:
         parts.append(
             Q(pk__in=ProjectNode.objects.filter(department_id=user.department_id).values("project"))
+            | Q(pk__in=Guarantee.objects.filter(department_id=user.department_id).values("project"))
         )
     if user.has_role(Role.ENTERPRISE):
         parts.append(
@@ -145,6 +157,7 @@ class NodeRow:
     pending: Replan | None
     can_decide: bool
     own: bool = False  # the user asked for the waiting re-plan: may refuse it, not approve it
+    can_block: bool = False  # may mark the node blocked by a guarantee item, or release it
 
 
 def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[NodeRow]:
@@ -152,7 +165,9 @@ def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[N
     awaits a decision and what the user may do (for the buttons; the services check again)."""
     lighter = Lighter(today or timezone.localdate())
     nodes = list(
-        project.nodes.select_related("department", "person").prefetch_related("depends_on")
+        project.nodes.select_related(
+            "department", "person", "blocked_by__department"
+        ).prefetch_related("depends_on")
     )
     for node in nodes:
         node.project = project
@@ -178,6 +193,8 @@ def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[N
                 pending=replan,
                 can_decide=replan is not None and deciding and bool(REPLAN.allowed(user, replan)),
                 own=replan is not None and replan.requested_by_id == user.pk,
+                can_block=node.status == ProjectNode.Status.OPEN
+                and access.can_act_on_node(user, node),
             )
         )
     return rows
@@ -235,11 +252,28 @@ class MeetingItem:
     light: str
     late_days: int  # calendar days past the planned date (0 when yellow)
 
+    @property
+    def blocked_by(self) -> Guarantee | None:
+        return self.node.blocked_by
+
+
+def _attributed(node: ProjectNode) -> str:
+    """Whose the node's delay is: the provider of the guarantee item blocking it, else the
+    department in charge of the node ("" when none)."""
+    if node.blocked_by_id is not None:
+        return node.blocked_by.provider
+    return node.department.name if node.department else ""
+
+
+def _group_order(name: str) -> tuple:
+    return (name == "", name)
+
 
 def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[MeetingItem]]]:
     """The scheduling meeting (调度会): the red and yellow open nodes of the user's projects,
-    grouped by the department in charge (departments in name order, nodes without one last),
-    red first within a department, then by planned date."""
+    grouped by whose the delay is (a node blocked by a guarantee item: the item's department or
+    utility; otherwise the department in charge; departments in name order, nodes without one
+    last), red first within a group, then by planned date."""
     today = today or timezone.localdate()
     lighter = Lighter(today)
     horizon = lights.horizon(today, lighter.warn)
@@ -249,7 +283,7 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
             status=ProjectNode.Status.OPEN,
             planned_on__lte=horizon,
         )
-        .select_related("project", "department", "person")
+        .select_related("project", "department", "person", "blocked_by__department")
         .order_by("planned_on", "project__code", "seq")
     )
     groups: dict[str, list[MeetingItem]] = defaultdict(list)
@@ -257,25 +291,96 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
         light = lighter(node)
         if light in (lights.RED, lights.YELLOW):
             late = max((today - node.planned_on).days, 0)
-            groups[node.department.name if node.department else ""].append(
-                MeetingItem(node, light, late)
-            )
+            groups[_attributed(node)].append(MeetingItem(node, light, late))
     out = []
-    for name in sorted(groups, key=lambda n: (n == "", n)):
+    for name in sorted(groups, key=_group_order):
         items = sorted(groups[name], key=lambda i: (-lights.ORDER[i.light], i.node.planned_on))
         out.append((name, items))
     return out
 
 
+@dataclass
+class GuaranteeRow:
+    guarantee: Guarantee
+    overdue: bool  # open and its due date is past
+    can_edit: bool = False
+    blocking: list[str] | None = None  # the names of the nodes it blocks
+
+
+def guarantee_rows(user, project: Project, *, today: dt.date | None = None) -> list[GuaranteeRow]:
+    """The project's element guarantee items (open first, then by due date), each with whether
+    it is overdue, the nodes it blocks and whether the user may change it."""
+    today = today or timezone.localdate()
+    items = list(project.guarantees.select_related("department").prefetch_related("blocked_nodes"))
+    rows = []
+    for g in items:
+        g.project = project
+        rows.append(
+            GuaranteeRow(
+                guarantee=g,
+                overdue=g.overdue_on(today),
+                can_edit=access.can_edit_guarantee(user, g),
+                blocking=[
+                    n.name for n in g.blocked_nodes.all() if n.status == ProjectNode.Status.OPEN
+                ],
+            )
+        )
+    rows.sort(key=lambda r: (r.guarantee.done_on is not None, r.guarantee.due_on, r.guarantee.pk))
+    return rows
+
+
+def guarantee_get(user, *, pk: int) -> Guarantee | None:
+    return (
+        Guarantee.objects.filter(project__in=project_scope(user))
+        .select_related("project__zone__area", "department")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class MeetingGroup:
+    name: str  # the department or utility ("" when none)
+    items: list[MeetingItem]
+    guarantees: list[GuaranteeRow]
+
+
+def meeting_board(user, *, today: dt.date | None = None) -> list[MeetingGroup]:
+    """The scheduling meeting's page and export: for each department (or utility), its red and
+    yellow nodes (meeting()) beside its open guarantee items (overdue ones first, then by due
+    date); groups in name order, the one without a name last."""
+    today = today or timezone.localdate()
+    nodes = dict(meeting(user, today=today))
+    open_items = (
+        Guarantee.objects.filter(project__in=project_scope(user), done_on__isnull=True)
+        .select_related("project", "department")
+        .order_by("due_on", "project__code", "pk")
+    )
+    items: dict[str, list[GuaranteeRow]] = defaultdict(list)
+    for g in open_items:
+        items[g.provider].append(GuaranteeRow(g, g.overdue_on(today)))
+    names = sorted(set(nodes) | set(items), key=_group_order)
+    return [MeetingGroup(n, nodes.get(n, []), items.get(n, [])) for n in names]
+
+
 LATE_LISTED = 5
 
 
-def summary(user, *, zones, first, last, today: dt.date | None = None) -> ProjectFacts | None:
+def summary(
+    user,
+    *,
+    zones,
+    first,
+    last,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ProjectFacts | None:
     """The key projects of the zones (each one the user's) for the work summary, from `first`
     to `last` (Periods): how many are followed and their investment, the nodes 开工, 竣工验收
     and 投产 done in the period, and the lights on the period's last day (or today if sooner;
     a node done after that day was open on it; its planned date the one in force that day,
-    before any re-plan approved later). None when
+    before any re-plan approved later), and the service requests raised in the period with
+    their hours (as of `now`, or the period's end if sooner). None when
     the user is not staff of the unit or a zone is not theirs."""
     if not is_active(user) or not (user.is_superuser or user.has_role(*access.UNIT_READERS)):
         return None
@@ -318,7 +423,7 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
     open_then = (
         nodes.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
         .filter(Q(planned_on__lte=lights.horizon(day, lighter.warn)) | Q(pk__in=planned_then))
-        .select_related("project", "department")
+        .select_related("project", "department", "blocked_by__department")
     )
     for node in open_then:
         node.planned_on = planned_then.get(node.pk, node.planned_on)
@@ -335,15 +440,35 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
                 LateNode(
                     project=node.project.name,
                     node=node.name,
-                    department=node.department.name if node.department else "",
+                    department=_attributed(node),
                     late_days=(day - node.planned_on).days,
+                    blocked_category=node.blocked_by.category if node.blocked_by_id else "",
+                    blocked_need=node.blocked_by.need_label if node.blocked_by_id else "",
                 )
             )
         elif light == lights.YELLOW:
             yellow += 1
     late.sort(key=lambda n: (-n.late_days, n.project, n.node))
+    tz = timezone.get_current_timezone()
+    start_at = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    if now is None:  # a given `today` is taken as of its end
+        now = (
+            dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+            if today
+            else timezone.now()
+        )
+    service = service_facts(projects, start=start_at, end=end_at, now=min(now, end_at))
     events = NodeEvent.objects.filter(node__project__in=projects).aggregate(at=Max("at"))["at"]
-    stamps = [t for t in (totals["created"], events) if t is not None]
+    items = Guarantee.objects.filter(project__in=projects)
+    not_done = items.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
+    guarantees = items.aggregate(
+        done=Count("id", filter=Q(done_on__gte=start, done_on__lte=end)),
+        open=Count("id", filter=Q(pk__in=not_done.values("pk"))),
+        overdue=Count("id", filter=Q(pk__in=not_done.filter(due_on__lt=day).values("pk"))),
+        created=Max("created_at"),
+    )
+    stamps = [t for t in (totals["created"], events, guarantees["created"]) if t is not None]
     return ProjectFacts(
         projects=totals["n"],
         total_investment_wan=totals["total"] or Decimal(0),
@@ -357,4 +482,95 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Projec
         warn_days=lighter.warn,
         late=tuple(late[:LATE_LISTED]),
         as_of=max(stamps) if stamps else None,
+        guarantees_done=guarantees["done"],
+        guarantees_open=guarantees["open"],
+        guarantees_overdue=guarantees["overdue"],
+        service=service,
     )
+
+
+# --- service requests (7x24) -----------------------------------------------------------------
+
+
+@dataclass
+class ServiceLogRow:
+    """One service request on the project's page: the clock's row, the hours taken, whether
+    it ran past a limit, and what the user may record on it (the services check again)."""
+
+    request: ServiceRequest
+    clock: ClockRow
+    response_hours: float | None
+    resolution_hours: float | None
+    late_response: bool
+    late_resolution: bool
+    can_respond: bool
+    can_resolve: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.late_response or self.late_resolution
+
+
+def service_log(user, project: Project, *, now: dt.datetime | None = None) -> list[ServiceLogRow]:
+    """The project's service requests, newest first, on the round-the-clock clock (hours,
+    nights and weekends counted). The project is one the user sees (project_get)."""
+    now = now or timezone.now()
+    requests = {r.problem_id: r for r in project.service_requests.all()}
+    clocks = {c.problem_id: c for c in work_clock_rows(requests)}
+    rows = []
+    for problem_id, request in requests.items():
+        c = clocks[problem_id]
+        rows.append(
+            ServiceLogRow(
+                request=request,
+                clock=c,
+                response_hours=clock.response_hours(c),
+                resolution_hours=clock.resolution_hours(c),
+                late_response=clock.late_response(c, now),
+                late_resolution=clock.late_resolution(c, now),
+                can_respond=c.status == "submitted" and _may_respond(user, project),
+                can_resolve=c.status in TO_RESOLVED and _may_resolve(user, project, c),
+            )
+        )
+    rows.sort(key=lambda r: (r.clock.raised_at, r.request.pk), reverse=True)
+    return rows
+
+
+def _may_respond(user, project: Project) -> bool:
+    return access.is_manager(user, project) or access.is_service_officer(user, project)
+
+
+def _may_resolve(user, project: Project, c: ClockRow) -> bool:
+    if _may_respond(user, project):
+        return True
+    return (
+        is_active(user)
+        and user.has_role(Role.DEPARTMENT)
+        and user.department_id is not None
+        and user.department_id == c.department_id
+    )
+
+
+def service_request_get(user, *, pk: int) -> ServiceRequest | None:
+    return (
+        ServiceRequest.objects.filter(project__in=project_scope(user))
+        .select_related("project__zone__area", "problem__enterprise__zone__area")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def service_facts(projects: QuerySet[Project], *, start, end, now) -> ServiceFacts:
+    """The service requests of `projects` raised from `start` to `end` (instants), as of
+    `now` (servicelog.figures)."""
+    ids = ServiceRequest.objects.filter(
+        project__in=projects, created_at__gte=start, created_at__lt=end
+    ).values_list("problem_id", flat=True)
+    return servicelog.figures(work_clock_rows(ids), start=start, end=end, now=now)
+
+
+def service_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices of a request's category and way raised (casework's).
+
+    Reference data: not scoped, because they are the same for every user."""
+    return clock_choices()

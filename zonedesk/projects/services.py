@@ -3,12 +3,16 @@
 A node is completed only through `node_complete` (flows.NODE: refused while a node it waits for
 is open); its planned date moves only through a re-plan that a leader approves
 (`replan_request`, then `replan_decide`, flows.REPLAN); the baseline never moves.
+A service request (7x24) is a casework problem of the investor firm on the round-the-clock clock
+(`service_request_raise`); its response and resolution are casework's own steps, taken through
+casework's services (`service_request_respond`, `service_request_resolve`).
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -16,21 +20,30 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from zonedesk.casework import services as casework_services
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import audit_scope, clean, version_bump, version_check
+from zonedesk.core.services import (
+    audit_scope,
+    audited_update,
+    clean,
+    version_bump,
+    version_check,
+)
 from zonedesk.notices import services as notices
 from zonedesk.notices.registry import Kind as NoticeKind
 from zonedesk.org.models import Department, Role
 from zonedesk.projects import access, templates_default
-from zonedesk.projects.flows import NODE, REPLAN
+from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
 from zonedesk.projects.models import (
+    Guarantee,
     Kind,
     NodeTemplate,
     Project,
     ProjectNode,
     Replan,
+    ServiceRequest,
     TemplateNode,
 )
 
@@ -574,3 +587,341 @@ def replan_decide(
     )
     _notify_decided(actor, replan, node)
     return replan
+
+
+# --- element guarantees (要素保障) ------------------------------------------------------------
+
+GUARANTEE_FIELDS = (
+    "category",
+    "land_stage",
+    "quantity",
+    "unit",
+    "need",
+    "department",
+    "utility",
+    "due_on",
+    "note",
+)
+DEFAULT_UNITS = {Guarantee.Category.LAND: "亩", Guarantee.Category.DEMOLITION: "户"}
+
+
+@dataclass(frozen=True)
+class GuaranteeData:
+    category: str
+    due_on: dt.date
+    land_stage: str = ""
+    quantity: Decimal | None = None
+    unit: str = ""
+    need: str = ""
+    department: object = None
+    utility: str = ""
+    note: str = ""
+
+
+def _guarantee_checked(project: Project, data: GuaranteeData) -> dict:
+    """The item's values, tidied, or ValidationFailed naming each field that is wrong."""
+    values = {f: getattr(data, f) for f in GUARANTEE_FIELDS}
+    for f in ("unit", "need", "utility", "note"):
+        values[f] = (values[f] or "").strip()
+    if values["quantity"] is not None:
+        values["quantity"] = Decimal(values["quantity"]).quantize(Decimal("0.01"))
+    if values["quantity"] is not None and not values["unit"]:
+        values["unit"] = DEFAULT_UNITS.get(values["category"], "")
+    if values["category"] != Guarantee.Category.LAND:
+        values["land_stage"] = ""
+    errors = {}
+    if values["category"] == Guarantee.Category.LAND and not values["land_stage"]:
+        errors["land_stage"] = [_("Say whether the land is to be acquired, acquired or supplied.")]
+    if values["quantity"] is None and not values["need"]:
+        errors["quantity"] = [_("Give the quantity needed, or the need in words.")]
+    department = values["department"]
+    if department is None and not values["utility"]:
+        errors["department"] = [_("Give the responsible department or the utility.")]
+    if department is not None and department.zone_id != project.zone_id:
+        errors["department"] = [_("The department must be one of the project's zone.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+@transaction.atomic
+def guarantee_create(*, actor: Actor, project: Project, data: GuaranteeData) -> Guarantee:
+    """An element guarantee item of `project` (open until marked done)."""
+    if not access.can_add_guarantee(actor, project):
+        raise PermissionDenied(
+            _("Only the zone's leaders or the project's service officer can add a guarantee item.")
+        )
+    guarantee = Guarantee(project=project, **_guarantee_checked(project, data))
+    clean(guarantee)
+    guarantee.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=guarantee,
+        changes=audit.diff({}, audit.snapshot(guarantee, ("project", *GUARANTEE_FIELDS))),
+        **audit_scope(project),
+    )
+    return guarantee
+
+
+def _guarantee_locked(guarantee: Guarantee) -> Guarantee:
+    return Guarantee.objects.select_related("project__zone__area", "department").get(
+        pk=guarantee.pk
+    )
+
+
+# --- service requests (7x24) -----------------------------------------------------------------
+
+DEFAULT_SERVICE_HOURS = {"respond": 2, "resolve": 24}
+
+
+def service_hours(zone) -> casework_services.Hours:
+    """The round-the-clock limits of a zone's service requests: settings
+    ZONEDESK["PROJECT_SERVICE_HOURS"] (2 h to respond, 24 h to resolve by default), overridden
+    for the zone by ZONEDESK["PROJECT_SERVICE_HOURS_BY_ZONE"][zone code]."""
+    hours = {
+        **DEFAULT_SERVICE_HOURS,
+        **settings.ZONEDESK.get("PROJECT_SERVICE_HOURS", {}),
+        **settings.ZONEDESK.get("PROJECT_SERVICE_HOURS_BY_ZONE", {}).get(zone.code, {}),
+    }
+    return casework_services.Hours(int(hours["respond"]), int(hours["resolve"]))
+
+
+@transaction.atomic
+def service_request_raise(
+    *,
+    actor: Actor,
+    project: Project,
+    category: str,
+    title: str,
+    description: str = "",
+    raised_via: str = "phone",
+    severity: str = "urgent",
+    at: dt.datetime | None = None,
+) -> ServiceRequest:
+    """A service request of the project (a power cut on site at 22:00, a permit question): a
+    casework problem of the investor firm on the round-the-clock clock (service_hours), which
+    the project's service officer follows. Raised by the zone's managers, the service officer
+    or the investor firm's user; `at`: when it came in, if recorded afterwards."""
+    if not access.can_raise_service(actor, project):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer or the investor firm "
+                "can raise a service request for %(project)s."
+            )
+            % {"project": project}
+        )
+    if project.investor_id is None:
+        raise ValidationFailed(
+            {
+                "project": [
+                    _(
+                        "The investor %(name)s is not yet a firm of the registry: add the firm "
+                        "and link it to the project before raising a service request."
+                    )
+                    % {"name": project.investor_name}
+                ]
+            }
+        )
+    problem = casework_services.problem_submit(
+        actor=actor,
+        enterprise=project.investor,
+        category=category,
+        title=title,
+        description=description,
+        raised_via=raised_via,
+        severity=severity,
+        officer=project.service_officer,
+        hours=service_hours(project.zone),
+        at=at,
+    )
+    request = ServiceRequest.objects.create(
+        project=project, problem=problem, created_at=problem.created_at
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=request,
+        changes={
+            "project": [None, project.name],
+            "problem": [None, problem.title],
+            "respond_by": [None, audit.plain(problem.respond_by)],
+            "resolve_by": [None, audit.plain(problem.resolve_by)],
+        },
+        **audit_scope(project),
+    )
+    return request
+
+
+@transaction.atomic
+def service_request_respond(
+    *,
+    actor: Actor,
+    request: ServiceRequest,
+    department: Department,
+    at: dt.datetime | None = None,
+):
+    """The response: the request is accepted and handed to a department of the zone (the
+    casework step "accepted", by the service officer, the firm's liaison officer or a manager);
+    `at`: when it happened, if recorded afterwards."""
+    return casework_services.problem_transition(
+        actor=actor, problem=request.problem, to="accepted", department=department, at=at
+    )
+
+
+@transaction.atomic
+def guarantee_edit(
+    *,
+    actor: Actor,
+    guarantee: Guarantee,
+    data: GuaranteeData,
+    expected_version: int | None = None,
+) -> Guarantee:
+    """Change an item's need, provider, due date or note (refused on a stale version)."""
+    if not access.can_edit_guarantee(actor, guarantee):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer or the responsible "
+                "department can change a guarantee item."
+            )
+        )
+    project = guarantee.project
+    values = _guarantee_checked(project, data)
+    audited_update(
+        actor=actor,
+        instance=guarantee,
+        data=values,
+        fields=GUARANTEE_FIELDS,
+        scope=audit_scope(project),
+        expected_version=expected_version,
+    )
+    return guarantee
+
+
+@transaction.atomic
+def guarantee_done(
+    *,
+    actor: Actor,
+    guarantee: Guarantee,
+    done_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Guarantee:
+    """Mark an item done on `done_on` (today by default; not in the future). The open nodes it
+    blocked are released (each release audited): their delay is no longer the item's."""
+    if not access.can_edit_guarantee(actor, guarantee):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer or the responsible "
+                "department can mark a guarantee item done."
+            )
+        )
+    version_check(guarantee, expected_version)
+    today = timezone.localdate()
+    done_on = done_on or today
+    if guarantee.done_on is not None:
+        raise ValidationFailed({"__all__": [_("This guarantee item is done already.")]})
+    if done_on > today:
+        raise ValidationFailed({"done_on": [_("The done date cannot be in the future.")]})
+    project = guarantee.project
+    before = audit.snapshot(guarantee, ("done_on",))
+    guarantee.done_on = done_on
+    guarantee.save(update_fields=["done_on"])
+    version_bump(guarantee)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=guarantee,
+        changes=audit.diff(before, audit.snapshot(guarantee, ("done_on",))),
+        **audit_scope(project),
+    )
+    # An open node is released; a done one keeps the item it waited for (its history).
+    for node in ProjectNode.objects.filter(blocked_by=guarantee, status=ProjectNode.Status.OPEN):
+        _node_blocked_set(actor=actor, node=node, guarantee=None, project=project)
+    return guarantee
+
+
+def _node_blocked_set(*, actor: Actor, node: ProjectNode, guarantee, project: Project) -> None:
+    before = {"blocked_by": str(node.blocked_by) if node.blocked_by_id else None}
+    node.blocked_by = guarantee
+    node.save(update_fields=["blocked_by"])
+    version_bump(node)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=node,
+        # the item as the auditor reads it, not its id
+        changes=audit.diff(before, {"blocked_by": str(guarantee) if guarantee else None}),
+        **audit_scope(project),
+    )
+
+
+@transaction.atomic
+def node_block(
+    *,
+    actor: Actor,
+    node: ProjectNode,
+    guarantee: Guarantee | None,
+    expected_version: int | None = None,
+) -> ProjectNode:
+    """Mark an open node blocked by an open guarantee item of its project (its delay is then
+    the item's and its department's), or release it (`guarantee` None)."""
+    node = _locked_node(node, expected_version)
+    if not access.can_act_on_node(actor, node):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer, or the person or "
+                "department in charge of the node can mark it blocked."
+            )
+        )
+    errors = {}
+    if node.status == ProjectNode.Status.DONE:
+        errors["__all__"] = [_("“%(node)s” is done; it is not blocked.") % {"node": node.name}]
+    elif guarantee is not None and guarantee.project_id != node.project_id:
+        errors["guarantee"] = [_("The guarantee item must be one of the node's project.")]
+    elif guarantee is not None and guarantee.done_on is not None:
+        errors["guarantee"] = [_("This guarantee item is done: it blocks nothing.")]
+    elif guarantee is None and node.blocked_by_id is None:
+        errors["__all__"] = [_("“%(node)s” is not blocked.") % {"node": node.name}]
+    elif guarantee is not None and node.blocked_by_id == guarantee.pk:
+        errors["guarantee"] = [
+            _("“%(node)s” is blocked by this item already.") % {"node": node.name}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    _node_blocked_set(actor=actor, node=node, guarantee=guarantee, project=node.project)
+    return node
+
+
+def service_request_resolve(
+    *,
+    actor: Actor,
+    request: ServiceRequest,
+    resolution: str,
+    at: dt.datetime | None = None,
+):
+    """The resolution as the department reports it: the casework steps from where the problem
+    is to "resolved" (in progress, replied, resolved), each with the resolution as its note,
+    by the department's staff, the service officer or a manager. Responded first: a request
+    not yet handed to a department is refused."""
+    if not resolution.strip():
+        raise ValidationFailed({"resolution": [_("Write how the request was resolved.")]})
+    problem = request.problem
+    problem.refresh_from_db()
+    steps = TO_RESOLVED.get(problem.status)
+    if steps is None:
+        raise ValidationFailed(
+            {
+                "resolution": [
+                    _(
+                        "Only a request that was responded to and is not yet resolved can be "
+                        "resolved (it is “%(status)s”)."
+                    )
+                    % {"status": problem.get_status_display()}
+                ]
+            }
+        )
+    for to in steps:
+        problem = casework_services.problem_transition(
+            actor=actor, problem=problem, to=to, reason=resolution, at=at
+        )
+    return problem

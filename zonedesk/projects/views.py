@@ -1,18 +1,35 @@
 """Pages of key projects: the list with lights, one project with its nodes (complete, re-plan,
-decide a re-plan), and the scheduling meeting's list (调度会)."""
+decide a re-plan, blocked by a guarantee item) and its element guarantees checklist (add, edit,
+done), and the scheduling meeting's list (调度会) with its xlsx export."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
-from zonedesk.core.views import found
+from zonedesk.core.views import export_response, found
+from zonedesk.core.xlsx import Column
 from zonedesk.projects import access, selectors, services
-from zonedesk.projects.forms import CompleteForm, DecideForm, FilterForm, ReplanForm
-from zonedesk.projects.models import Replan
+from zonedesk.projects.forms import (
+    BlockForm,
+    CompleteForm,
+    DecideForm,
+    FilterForm,
+    GuaranteeDoneForm,
+    GuaranteeForm,
+    ReplanForm,
+    ServiceRaiseForm,
+    ServiceResolveForm,
+    ServiceRespondForm,
+)
+from zonedesk.projects.models import Guarantee, Replan
 
 
 def _refusal(exc: DomainError) -> str:
@@ -47,17 +64,37 @@ def project_list(request):
     )
 
 
-def _detail(request, project, *, status=200):
+def _detail(request, project, *, status=200, add_form=None, edit_form=None, service_forms=None):
+    """The project page; after a refused item or service form, that form again with its field
+    errors."""
+    guarantees = selectors.guarantee_rows(request.user, project)
+    for row in guarantees:
+        if row.can_edit and row.guarantee.done_on is None:
+            bound = edit_form if edit_form and edit_form.prefix == f"g{row.guarantee.pk}" else None
+            row.form = bound or GuaranteeForm.of(row.guarantee)
+    can_add = access.can_add_guarantee(request.user, project)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
+            "service_rows": selectors.service_log(request.user, project),
+            "can_raise_service": project.investor_id is not None
+            and access.can_raise_service(request.user, project),
+            "service_form": (service_forms or {}).get("raise")
+            or ServiceRaiseForm(choices=selectors.service_choices()),
+            "departments": project.zone.departments.order_by("name"),
+            "hours": services.service_hours(project.zone),
+            "now": timezone.localtime(),
             "rows": selectors.node_rows(request.user, project),
             "replans": selectors.replans_of(request.user, project)[:50],
             "today": timezone.localdate(),
             "can_decide": access.can_decide_replan(request.user, project),
             "warn_days": selectors.warn_days(),
+            "guarantees": guarantees,
+            "open_guarantees": [r.guarantee for r in guarantees if r.guarantee.done_on is None],
+            "add_form": (add_form or GuaranteeForm(project=project)) if can_add else None,
+            "add_refused": add_form is not None,
         },
         status=status,
     )
@@ -179,15 +216,308 @@ def replan_list(request):
 
 @login_required
 def meeting(request):
-    """The scheduling meeting (调度会): red and yellow nodes grouped by department."""
-    groups = selectors.meeting(request.user)
+    """The scheduling meeting (调度会): red and yellow nodes beside the open guarantee items,
+    grouped by department (or utility); printable on A4."""
+    groups = selectors.meeting_board(request.user)
     return render(
         request,
         "projects/meeting.html",
         {
             "groups": groups,
             "today": timezone.localdate(),
-            "count": sum(len(items) for _name, items in groups),
             "warn_days": selectors.warn_days(),
+            "count": sum(len(g.items) for g in groups),
+            "items": sum(len(g.guarantees) for g in groups),
         },
+    )
+
+
+@login_required
+def meeting_export(request):
+    """The scheduling meeting's rows as an .xlsx (the same rows as the page)."""
+    today = timezone.localdate()
+    groups = selectors.meeting_board(request.user, today=today)
+    columns = [
+        Column(_("Department or utility"), 18),
+        Column(pgettext("scheduling meeting row", "Kind"), 10),
+        Column(_("Project"), 30),
+        Column(_("Node or item"), 24),
+        Column(_("Light or state"), 10),
+        Column(_("Planned or due date"), 12, "date"),
+        Column(_("Days late"), 8, "int"),
+        Column(_("Person in charge"), 12),
+        Column(_("Blocked by, or note"), 40, "wrap"),
+    ]
+    return export_response(
+        request,
+        [(_("Scheduling meeting"), columns, _meeting_rows(groups))],
+        _("scheduling-meeting-%(day)s.xlsx") % {"day": today.isoformat()},
+        what="scheduling meeting",
+    )
+
+
+def _guarantee_data(form: GuaranteeForm) -> services.GuaranteeData:
+    d = form.cleaned_data
+    return services.GuaranteeData(
+        category=d["category"],
+        land_stage=d["land_stage"] or "",
+        quantity=d["quantity"],
+        unit=d["unit"],
+        need=d["need"],
+        department=d["department"],
+        utility=d["utility"],
+        due_on=d["due_on"],
+        note=d["note"],
+    )
+
+
+def _on_form(form, exc: ValidationFailed) -> None:
+    """A service's refusal shown on the form: under each field it names, else above it."""
+    for field, msgs in exc.errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_add(request, pk: int):
+    """Add an element guarantee item to the project's checklist."""
+    project = found(selectors.project_get(request.user, pk=pk))
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    if not access.can_add_guarantee(request.user, project):
+        raise Forbidden
+    form = GuaranteeForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            item = services.guarantee_create(
+                actor=request.user, project=project, data=_guarantee_data(form)
+            )
+        except ValidationFailed as exc:
+            _on_form(form, exc)
+        else:
+            messages.success(request, _("Guarantee item added: %(item)s.") % {"item": item})
+            return redirect("projects:detail", pk=project.pk)
+    messages.error(request, _("The guarantee item was not added: see the form."))
+    return _detail(request, project, status=400, add_form=form)
+
+
+def _item(request, pk: int) -> Guarantee:
+    item = selectors.guarantee_get(request.user, pk=pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_edit(request, pk: int):
+    """Change an item (on the version the editor read)."""
+    item = _item(request, pk)
+    project = item.project
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    if not access.can_edit_guarantee(request.user, item):
+        raise Forbidden
+    form = GuaranteeForm(request.POST, project=project, prefix=f"g{item.pk}")
+    if form.is_valid():
+        try:
+            services.guarantee_edit(
+                actor=request.user,
+                guarantee=item,
+                data=_guarantee_data(form),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationFailed as exc:
+            _on_form(form, exc)
+        except DomainError as exc:  # a stale version: who changed it and when
+            messages.error(request, _refusal(exc))
+            return _detail(request, project, status=400)
+        else:
+            messages.success(request, _("Guarantee item saved: %(item)s.") % {"item": item})
+            return redirect("projects:detail", pk=project.pk)
+    messages.error(request, _("The guarantee item was not saved: see the form."))
+    return _detail(request, project, status=400, edit_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guarantee_done(request, pk: int):
+    """Mark an item done (the nodes it blocked are released)."""
+    item = _item(request, pk)
+    project = item.project
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    form = GuaranteeDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The guarantee item was not marked done: give a valid date."))
+        return _detail(request, project, status=400)
+    data = form.cleaned_data
+    return _done(
+        request,
+        project,
+        lambda: services.guarantee_done(
+            actor=request.user,
+            guarantee=item,
+            done_on=data["done_on"],
+            expected_version=data["version"],
+        ),
+        _("Guarantee item done: %(item)s.") % {"item": item},
+    )
+
+
+def _service_done(request, project, call, success: str, form_key: str, form):
+    """Run a service request's service: on success back to the project's service log, else
+    the page again with the reason (field errors beside the form that was sent)."""
+    try:
+        call()
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, _refusal(exc))
+        if isinstance(exc, ValidationFailed):  # beside the field as well, when it has one
+            for name, msgs in exc.errors.items():
+                if name in form.fields:
+                    form.add_error(name, msgs)
+        return _detail(request, project, status=400, service_forms={form_key: form})
+    messages.success(request, success)
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#service-log")
+
+
+@login_required
+@require_POST
+def service_raise(request, pk: int):
+    """Raise a service request of the project (7x24)."""
+    project = found(selectors.project_get(request.user, pk=pk))
+    if not access.can_raise_service(request.user, project):
+        raise PermissionDenied(_("You cannot raise a service request for this project."))
+    form = ServiceRaiseForm(request.POST, choices=selectors.service_choices())
+    if not form.is_valid():
+        messages.error(request, _("The request was not recorded: see the fields marked."))
+        return _detail(request, project, status=400, service_forms={"raise": form})
+    data = form.cleaned_data
+    return _service_done(
+        request,
+        project,
+        lambda: services.service_request_raise(
+            actor=request.user,
+            project=project,
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            raised_via=data["raised_via"],
+            at=data["at"],
+        ),
+        _("Service request recorded: %(title)s.") % {"title": data["title"]},
+        "raise",
+        form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_block(request, pk: int):
+    """Mark a node blocked by one of its project's open guarantee items, or release it."""
+    node = found(selectors.node_get(request.user, pk=pk))
+    project = node.project
+    if request.method == "GET":
+        return redirect("projects:detail", pk=project.pk)
+    form = BlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the guarantee item the node waits for."))
+        return _detail(request, project, status=400)
+    item = None
+    if form.cleaned_data["guarantee"]:
+        item = Guarantee.objects.filter(pk=form.cleaned_data["guarantee"], project=project).first()
+        if item is None:
+            messages.error(request, _("Choose a guarantee item of this project."))
+            return _detail(request, project, status=400)
+    return _done(
+        request,
+        project,
+        lambda: services.node_block(
+            actor=request.user,
+            node=node,
+            guarantee=item,
+            expected_version=form.cleaned_data["version"],
+        ),
+        (_("%(node)s is marked blocked by %(item)s.") % {"node": node.name, "item": item})
+        if item
+        else _("%(node)s is no longer marked blocked.") % {"node": node.name},
+    )
+
+
+def _meeting_rows(groups):
+    """The meeting's rows as the page lists them: each group's nodes, then its open items."""
+    for g in groups:
+        name = g.name or _("No department in charge")
+        for i in g.items:
+            blocked = i.blocked_by
+            yield [
+                name,
+                _("Node"),
+                i.node.project.name,
+                i.node.name,
+                _("Red") if i.light == "red" else _("Yellow"),
+                i.node.planned_on,
+                i.late_days or None,
+                i.node.person.full_name if i.node.person else "",
+                str(blocked) if blocked else "",
+            ]
+        for r in g.guarantees:
+            item = r.guarantee
+            yield [
+                name,
+                _("Guarantee item"),
+                item.project.name,
+                str(item),
+                _("Overdue") if r.overdue else pgettext("guarantee item", "Open"),
+                item.due_on,
+                None,
+                "",
+                item.note,
+            ]
+
+
+@login_required
+@require_POST
+def service_respond(request, pk: int):
+    """Record the response: the request handed to a department of the zone."""
+    item = found(selectors.service_request_get(request.user, pk=pk))
+    form = ServiceRespondForm(request.POST, zone=item.project.zone)
+    if not form.is_valid():
+        messages.error(request, _("The response was not recorded: choose the department."))
+        return _detail(request, item.project, status=400)
+    data = form.cleaned_data
+    return _service_done(
+        request,
+        item.project,
+        lambda: services.service_request_respond(
+            actor=request.user, request=item, department=data["department"], at=data["at"]
+        ),
+        _("Response recorded: handed to %(department)s.") % {"department": data["department"]},
+        "respond",
+        form,
+    )
+
+
+@login_required
+@require_POST
+def service_resolve(request, pk: int):
+    """Record the resolution as the department reports it."""
+    item = found(selectors.service_request_get(request.user, pk=pk))
+    form = ServiceResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The resolution was not recorded: write how it was resolved."))
+        return _detail(request, item.project, status=400)
+    data = form.cleaned_data
+    return _service_done(
+        request,
+        item.project,
+        lambda: services.service_request_resolve(
+            actor=request.user, request=item, resolution=data["resolution"], at=data["at"]
+        ),
+        _("Resolution recorded."),
+        "resolve",
+        form,
     )

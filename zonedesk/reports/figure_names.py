@@ -31,6 +31,17 @@ NAMES = {
     "projects_producing": pgettext_lazy("figure name", "key projects gone into production"),
     "nodes_red": pgettext_lazy("figure name", "project nodes late (red)"),
     "nodes_yellow": pgettext_lazy("figure name", "project nodes due soon (yellow)"),
+    "guarantees_done": pgettext_lazy("figure name", "guarantee items done"),
+    "guarantees_open": pgettext_lazy("figure name", "guarantee items open"),
+    "guarantees_overdue": pgettext_lazy("figure name", "guarantee items overdue"),
+    "service_requests": pgettext_lazy("figure name", "key projects' service requests"),
+    "service_response_hours": pgettext_lazy(
+        "figure name", "service requests' average response (hours)"
+    ),
+    "service_resolution_hours": pgettext_lazy(
+        "figure name", "service requests' average resolution (hours)"
+    ),
+    "service_overdue": pgettext_lazy("figure name", "service requests past their limits"),
     "producing": pgettext_lazy("figure name", "firms producing"),
     "newly_above": pgettext_lazy("figure name", "firms newly above designated size"),
     "reporting": pgettext_lazy("figure name", "firms that reported"),

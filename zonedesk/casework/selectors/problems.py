@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Case, F, Max, Q, QuerySet, Value, Whe
 from django.utils import timezone
 
 from zonedesk.casework import flows
+from zonedesk.casework.clock import ClockRow
 from zonedesk.casework.models import Problem, ProblemEvent
 from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.access import MANAGER_ROLES, is_active
@@ -208,3 +209,44 @@ def problems_due_for(user, *, today: dt.date, within_days: int) -> QuerySet[Prob
         .select_related("enterprise")
         .order_by("due_at", "id")
     )
+
+
+def clock_rows(problem_ids) -> list[ClockRow]:
+    """The problems on the round-the-clock clock (clock.py), raised first first.
+
+    Reference data: not scoped, because the caller has already scoped the records these
+    problems belong to (a key project's service log: projects.selectors scopes the projects)."""
+    qs = (
+        Problem.objects.filter(pk__in=list(problem_ids))
+        .select_related("department", "raised_by")
+        .order_by("created_at", "pk")
+    )
+    return [
+        ClockRow(
+            problem_id=p.pk,
+            title=p.title,
+            category=p.get_category_display(),
+            status=p.status,
+            status_label=p.get_status_display(),
+            department=p.department.name if p.department_id else "",
+            department_id=p.department_id,
+            raised_by=str(p.raised_by) if p.raised_by_id else "",
+            raised_at=p.created_at,
+            respond_by=p.respond_by,
+            resolve_by=p.resolve_by,
+            responded_at=p.responded_at,
+            resolved_at=p.resolved_at,
+        )
+        for p in qs
+    ]
+
+
+def problem_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices of a problem's category, way raised and severity, for other apps' forms.
+
+    Reference data: not scoped, because they are the same for every user."""
+    return {
+        "category": list(Problem.Category.choices),
+        "raised_via": list(Problem.Via.choices),
+        "severity": list(Problem.Severity.choices),
+    }

@@ -13,12 +13,13 @@ from zonedesk.casework.services.calendar import (
 )
 from zonedesk.casework.services.contacts import KEEP, ProblemData, contact_log, plan_set
 from zonedesk.casework.services.plans import action_add, action_close
-from zonedesk.casework.services.problems import problem_submit, problems_escalate
+from zonedesk.casework.services.problems import Hours, problem_submit, problems_escalate
 from zonedesk.casework.services.reminders import reminder_send
 from zonedesk.casework.services.steps import problem_transition
 
 __all__ = [
     "KEEP",
+    "Hours",
     "ProblemData",
     "action_add",
     "action_close",

@@ -40,12 +40,23 @@ PROBLEM_FIELDS = (
     "status",
     "due_at",
     "due_uncertain",
+    "officer",
+    "respond_by",
+    "resolve_by",
 )
 
 
 def limits() -> dict[str, int]:
     """Working days allowed per step, from settings.ZONEDESK["CASE_LIMITS"]."""
     return {**DEFAULT_LIMITS, **settings.ZONEDESK.get("CASE_LIMITS", {})}
+
+
+class Hours(NamedTuple):
+    """The round-the-clock clock of a problem: hours to respond and to resolve, counted from
+    the instant it was raised, every hour of the night and the weekend alike."""
+
+    respond: int
+    resolve: int
 
 
 class Deadline(NamedTuple):
@@ -64,8 +75,13 @@ def deadline(start: dt.date, n: int) -> Deadline:
     return Deadline(due, not calendar.knows(start, due))
 
 
-def moment(on: dt.date | None) -> tuple[dt.date, dt.datetime]:
-    """The date of a step and its time stamp (noon of `on` when replaying history)."""
+def moment(on: dt.date | None, at: dt.datetime | None = None) -> tuple[dt.date, dt.datetime]:
+    """The date of a step and its time stamp (noon of `on` when replaying history; `at`, an
+    instant, when the round-the-clock clock records a step at the hour it happened)."""
+    if at is not None:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        return timezone.localdate(at), at
     now = timezone.now()
     if on is None or on == timezone.localdate(now):
         return timezone.localdate(now), now
@@ -100,9 +116,12 @@ def submit(
     anonymous: bool,
     contact: Contact | None,
     on: dt.date | None,
+    officer=None,
+    hours: Hours | None = None,
+    at: dt.datetime | None = None,
 ) -> Problem:
     """problem_submit without its own transaction (contact_log raises several in one)."""
-    if not access.can_submit(actor, enterprise):
+    if not access.can_submit(actor, enterprise, officer):
         raise PermissionDenied(
             _(
                 "Only the firm itself, its liaison officer or a zone leader can raise a "
@@ -116,7 +135,7 @@ def submit(
         )
     if raised_via is None:
         raise ValidationFailed({"raised_via": [_("Say how the problem was raised.")]})
-    today, now = moment(on)
+    today, now = moment(on, at)
     due = deadline(today, limits()["accept"])
     problem = Problem(
         enterprise=enterprise,
@@ -132,6 +151,9 @@ def submit(
         due_at=due.on,
         due_uncertain=due.uncertain,
         created_at=now,
+        officer=officer,
+        respond_by=now + dt.timedelta(hours=hours.respond) if hours else None,
+        resolve_by=now + dt.timedelta(hours=hours.resolve) if hours else None,
     )
     clean(problem)
     problem.save()
@@ -167,9 +189,19 @@ def problem_submit(
     anonymous: bool = False,
     contact: Contact | None = None,
     on: dt.date | None = None,
+    officer=None,
+    hours: Hours | None = None,
+    at: dt.datetime | None = None,
 ) -> Problem:
     """Raise a problem for a firm: by the firm itself (for its own firm only), its liaison
-    officer or a manager. It waits to be accepted within the `accept` limit."""
+    officer or a manager. It waits to be accepted within the `accept` limit.
+
+    `officer` names an officer who follows it besides the firm's liaison officer (and who may
+    then raise it); `hours` puts it on the round-the-clock clock as well (respond_by,
+    resolve_by); `at` is the instant it was raised when recorded afterwards (not in the
+    future)."""
+    if at is not None and at > timezone.now():
+        raise ValidationFailed({"at": [_("The time cannot be in the future.")]})
     return submit(
         actor=actor,
         enterprise=enterprise,
@@ -181,6 +213,9 @@ def problem_submit(
         anonymous=anonymous,
         contact=contact,
         on=on,
+        officer=officer,
+        hours=hours,
+        at=at,
     )
 
 

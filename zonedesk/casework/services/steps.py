@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.casework import access
@@ -57,6 +58,7 @@ AUDITED_FIELDS = (
     "accepted_on",
     "extended",
     "escalated_at",
+    "responded_at",
     "resolved_at",
     "satisfaction",
     "firm_comment",
@@ -117,6 +119,23 @@ def _check_assignee(assignee, department_id) -> None:
         )
 
 
+def _check_instant(problem: Problem, at: dt.datetime) -> None:
+    """A step recorded afterwards happened no later than now and no earlier than the last."""
+    if at > timezone.now():
+        raise ValidationFailed({"at": [_("The time cannot be in the future.")]})
+    last = problem.events.order_by("-at").values_list("at", flat=True).first()
+    last = max(filter(None, [last, problem.created_at]))
+    if at < last:
+        raise ValidationFailed(
+            {
+                "at": [
+                    _("The time cannot be before the problem's last step (%(last)s).")
+                    % {"last": timezone.localtime(last).strftime("%Y-%m-%d %H:%M")}
+                ]
+            }
+        )
+
+
 def _accept(step: Step) -> None:
     """By the department chosen, or after a transfer by the department it was sent to; the
     reply is due `reply` working days later."""
@@ -131,6 +150,8 @@ def _accept(step: Step) -> None:
     _check_assignee(step.assignee, department.pk)
     problem.department, problem.assignee = department, step.assignee
     problem.accepted_on = step.today
+    if problem.responded_at is None:  # the first response; a transfer's acceptance is not
+        problem.responded_at = step.now
     _due(problem, deadline(step.today, step.limit["reply"]))
     step.payload["department"] = department.pk
 
@@ -248,9 +269,13 @@ def problem_transition(
     satisfaction: int | None = None,
     comment: str = "",
     on: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Problem:
     """Take one step on the problem's way (flows.PROBLEM); refused with the reason when the
-    step may not follow, the user may not take it or its input is missing."""
+    step may not follow, the user may not take it or its input is missing.
+
+    `at`: the instant the step happened, when recorded afterwards on the round-the-clock
+    clock (not in the future, not before the problem's last step)."""
     problem = (
         Problem.objects.select_for_update(of=("self",))
         .select_related("enterprise__zone__area", "department")
@@ -259,7 +284,9 @@ def problem_transition(
     reason = reason.strip()
     PROBLEM.check(actor=actor, obj=problem, move=to, inputs={"reason": reason})
 
-    today, now = moment(on)
+    if at is not None:
+        _check_instant(problem, at)
+    today, now = moment(on, at)
     before = audit.snapshot(problem, AUDITED_FIELDS)
     step = Step(
         actor=actor,

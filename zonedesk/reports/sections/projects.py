@@ -1,5 +1,6 @@
 """项目落地建设投产 in words: the key projects followed and their investment, the nodes of
-construction and production reached in the period, and the late nodes by name
+construction and production reached in the period, the element guarantee items done, open and
+overdue, and the late nodes by name (a node blocked by an item: the item and its department)
 (projects.selectors.summary counts them; the lights are those of the working-day calendar)."""
 
 from decimal import Decimal
@@ -8,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from zonedesk.projects.facts import ProjectFacts
+from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
 from zonedesk.reports.document import Block
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import fill
@@ -17,6 +18,91 @@ from zonedesk.reports.sections.words import paragraph as joined
 
 def _wan(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+# The guarantee categories' names (projects.models.Guarantee.Category's, the same msgids: a
+# section reads no model).
+CATEGORIES = {
+    "land": gettext_lazy("Land"),
+    "demolition": gettext_lazy("Demolition"),
+    "road": gettext_lazy("Road connection"),
+    "water": gettext_lazy("Water connection"),
+    "power": gettext_lazy("Power connection"),
+    "gas": gettext_lazy("Gas connection"),
+    "telecom": gettext_lazy("Telecom connection"),
+    "drainage": gettext_lazy("Drainage connection"),
+}
+
+
+def _late(n: LateNode) -> str:
+    """A late node in words, with whose the delay is: the guarantee item it waits for and that
+    item's department (or utility), else the node's department."""
+    if n.blocked_category:
+        category = CATEGORIES.get(n.blocked_category, n.blocked_category)
+        item = f"{category} · {n.blocked_need}" if n.blocked_need else str(category)
+        return _(
+            "%(project)s, %(node)s, %(days)d days late, waiting for %(item)s (%(department)s)"
+        ) % {
+            "project": n.project,
+            "node": n.node,
+            "days": n.late_days,
+            "item": item,
+            "department": n.department,
+        }
+    return _("%(project)s, %(node)s, %(days)d days late%(department)s") % {
+        "project": n.project,
+        "node": n.node,
+        "days": n.late_days,
+        "department": (
+            pgettext("late node's department", " (%(department)s)") % {"department": n.department}
+            if n.department
+            else ""
+        ),
+    }
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def service_sentences(s: ServiceFacts | None) -> list[str]:
+    """The service requests (7x24) raised in the period, their average hours to respond and to
+    resolve, those past their limits, and the same per department they were handed to."""
+    if s is None or not s.requests:
+        return []
+    out = [
+        fill(
+            _(
+                "The service team took %(requests)d service requests from the key projects, "
+                "responded on average in %(respond)s hours and resolved them on average in "
+                "%(resolve)s hours; %(overdue)d ran past their time limits."
+            ),
+            {
+                "requests": s.requests,
+                "respond": _hours(s.avg_response_hours),
+                "resolve": _hours(s.avg_resolution_hours),
+                "overdue": s.overdue,
+            },
+            requests="service_requests",
+            respond="service_response_hours",
+            resolve="service_resolution_hours",
+            overdue="service_overdue",
+        )
+    ]
+    named = [d for d in s.departments if d.department]
+    if named:
+        items = pgettext("between departments", "; ").join(
+            _("%(department)s %(requests)d, %(respond)s h to respond, %(resolve)s h to resolve")
+            % {
+                "department": d.department,
+                "requests": d.requests,
+                "respond": _hours(d.avg_response_hours),
+                "resolve": _hours(d.avg_resolution_hours),
+            }
+            for d in named
+        )
+        out.append(_("By department: %(items)s.") % {"items": items})
+    return out
 
 
 def sentences(f: ProjectFacts, period: str) -> list[str]:
@@ -49,6 +135,25 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
         ),
     ]
     day = date_format(f.day, "DATE_FORMAT")
+    if f.guarantees_done or f.guarantees_open:
+        out.append(
+            fill(
+                _(
+                    "Of the element guarantee items (land, demolition, utility connections), "
+                    "%(done)d were done in the period; on %(day)s, %(open)d were open, "
+                    "%(overdue)d of them past their due dates."
+                ),
+                {
+                    "done": f.guarantees_done,
+                    "day": day,
+                    "open": f.guarantees_open,
+                    "overdue": f.guarantees_overdue,
+                },
+                done="guarantees_done",
+                open="guarantees_open",
+                overdue="guarantees_overdue",
+            )
+        )
     if f.red or f.yellow:
         out.append(
             fill(
@@ -64,22 +169,9 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
     else:
         out.append(_("On %(day)s, no node was late or due soon.") % {"day": day})
     if f.late:
-        items = pgettext("between late nodes", "; ").join(
-            _("%(project)s, %(node)s, %(days)d days late%(department)s")
-            % {
-                "project": n.project,
-                "node": n.node,
-                "days": n.late_days,
-                "department": (
-                    pgettext("late node's department", " (%(department)s)")
-                    % {"department": n.department}
-                    if n.department
-                    else ""
-                ),
-            }
-            for n in f.late
-        )
+        items = pgettext("between late nodes", "; ").join(_late(n) for n in f.late)
         out.append(_("The latest: %(items)s.") % {"items": items})
+    out.extend(service_sentences(f.service))
     return out
 
 
@@ -89,9 +181,22 @@ def build(found: Found) -> list[Block]:
 
 def next_steps(found: Found) -> list[str]:
     f: ProjectFacts = found.facts
+    out = []
+    if f.guarantees_overdue:
+        out.append(
+            fill(
+                _(
+                    "Have each department close its %(overdue)d overdue element guarantee "
+                    "items, or give a new date, before the next scheduling meeting."
+                ),
+                {"overdue": f.guarantees_overdue},
+                overdue="guarantees_overdue",
+            )
+        )
     if not f.red:
-        return []
+        return out
     return [
+        *out,
         fill(
             _(
                 "Bring the %(red)d late nodes of the key projects back on plan, each with its "
@@ -99,7 +204,7 @@ def next_steps(found: Found) -> list[str]:
             ),
             {"red": f.red},
             red="nodes_red",
-        )
+        ),
     ]
 
 
