@@ -56,7 +56,7 @@ def test_a_projects_entry_reads_its_month_and_its_figures_once_in_10k_yuan(world
     assert "June 2020" in en and "123,456.00 10k yuan" not in en and "123,456.00" in en
 
 
-def test_the_firm_column_names_the_investor_for_project_node_and_re_plan(world, client_for):
+def test_the_firm_column_names_the_investor_for_project_node_re_plan_and_item(world, client_for):
     project = _project(world, investor=world.firm_a, investor_name="")
     start = ProjectNode.objects.get(project=project, code="start")
     services.node_complete(actor=SYSTEM, node=ProjectNode.objects.get(project=project, code="sign"))
@@ -66,8 +66,20 @@ def test_the_firm_column_names_the_investor_for_project_node_and_re_plan(world, 
         to_on=start.planned_on + dt.timedelta(days=9),
         reason="延后",
     )
+    services.guarantee_create(
+        actor=SYSTEM,
+        project=project,
+        data=services.GuaranteeData(
+            category="power", need="10kV专线", utility="供电公司", due_on=start.planned_on
+        ),
+    )
     auditor = client_for(world.users["auditor"])
-    for kind in ("projects.project", "projects.projectnode", "projects.replan"):
+    for kind in (
+        "projects.project",
+        "projects.projectnode",
+        "projects.replan",
+        "projects.guarantee",
+    ):
         cells = _firm_cells(auditor, f"target_type={kind}")
         assert cells and set(cells) == {world.firm_a.name}, kind
     # The firm filter finds them too.

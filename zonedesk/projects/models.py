@@ -351,6 +351,9 @@ class Guarantee(Versioned):
     """An element guarantee (要素保障) of a project: land, demolition or a utility connection,
     what is needed, who provides it (a department of the zone or a utility) and by when."""
 
+    AUDIT_FIRM = "project__investor"
+    AUDIT_FIRM_NAME = "project__investor_name"
+
     class Category(models.TextChoices):
         LAND = "land", _("Land")
         DEMOLITION = "demolition", _("Demolition")
@@ -444,6 +447,8 @@ class ServiceRequest(models.Model):
     """A project's service request (7x24): a casework problem of the investor firm, on the
     round-the-clock clock, linked to the project here (projects sits above casework, so the
     link is the project's: docs/decisions.md)."""
+
+    AUDIT_FIRM = "project__investor"
 
     project = models.ForeignKey(
         Project,
