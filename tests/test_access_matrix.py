@@ -386,6 +386,9 @@ MATRIX = {
         "302 302 302 403 403 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
+    # The re-plans awaiting a decision, listed for who may decide them: a leader over the zone
+    # (the zone's, the city's), not its administrators nor the one who asked (pfix).
+    "projects:replans": ("H V H H H H H H H V H 302", same("H", "302")),
     # A re-plan is decided by a leader over the zone (not an administrator) or the leading cadre.
     "projects:replan_decide": (
         "403 302 403 403 403 403 404 403 404 302 403 302",
@@ -990,6 +993,15 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "projects:investment_template":
             project = _project(world, role, scope)
             return client.get(reverse(name), {"zone": project.zone.code}), project.name
+        case "projects:replans":
+            from zonedesk.projects.services import replan_request
+
+            project = _project(world, role, scope)
+            node = project.nodes.get(code="start")
+            replan_request(
+                actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
+            )
+            return client.get(reverse(name)), project.name
         case "projects:replan_decide":
             from zonedesk.projects.services import replan_request
 

@@ -5,7 +5,11 @@ The four projects in production are the four firms that started production in 20
 firms of the monitoring demo): their nodes up to 投产 were done on the way to their production
 start date. The others are dated from the day the demo is loaded, so that each has the light it
 is meant to show on that day: red (its next node 10 days late), yellow (due in two working days)
-or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader.
+or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader, each
+asked and decided some days before the demo's day (never in the future). Every node has a person
+in charge: the department's staff member where the demo has one (赵科员 of 经济发展局), else the
+project's service officer. The demo firm's user (周经理) sees a project: their firm is the
+investor of 电子元器件扩能项目.
 Ten element guarantee items (要素保障): done, open, overdue, and one blocking a red node (the
 土地摘牌 of 电子元器件扩能项目 waits for the households to be moved).
 Five service requests (7x24) on the projects whose investor is a firm of the registry: two at
@@ -27,6 +31,7 @@ from django.utils import timezone
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
+from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.models import Department
 from zonedesk.projects import services, templates_default
 from zonedesk.projects.models import ProjectNode, Replan
@@ -35,6 +40,9 @@ SYNTHETIC = "（合成）"
 OFFSETS = [offset for _c, _n, offset, _d, _w in templates_default.NODES]
 CODES = [code for code, *_rest in templates_default.NODES]
 LEVELS = ["province", "city", "county"]
+
+# The project whose investor is the firm the demo's firm user belongs to (an expansion).
+FIRM_USERS_PROJECT = "电子元器件扩能项目"
 
 # (name, kind, nodes done, light of the next node, total investment 万元)
 PLANNED = [
@@ -97,6 +105,25 @@ def _investment(project, share: Decimal, today: dt.date) -> None:
         month = month.shift(1)
 
 
+def _ago(days: int, hour: int = 10) -> dt.datetime:
+    """A moment `days` before now, in the working day (the demo's re-plans: asked and decided
+    before the day the demo is loaded)."""
+    day = timezone.localdate() - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _people(project, users) -> None:
+    """The person in charge of every node: the department's staff member where the demo has
+    one, else the project's service officer."""
+    staff = [u for u in users.values() if u.department_id is not None]
+    for node in project.nodes.order_by("seq"):
+        person = next(
+            (u for u in staff if u.department_id == node.department_id),
+            project.service_officer,
+        )
+        services.node_person_set(actor=SYSTEM, node=node, person=person)
+
+
 def load(zone, firms, users) -> None:
     today = timezone.localdate()
     calendar = work_calendar(today, today + dt.timedelta(days=30))
@@ -107,6 +134,8 @@ def load(zone, firms, users) -> None:
     for i, (name, kind, done, light, total) in enumerate(PLANNED):
         signed_on = _target(today, light, calendar) - dt.timedelta(days=OFFSETS[done])
         investor = under_construction if done == 7 and light == "red" else None
+        if name == FIRM_USERS_PROJECT:
+            investor = EnterpriseMember.objects.get(user=users["firm"]).enterprise
         project = services.project_create(
             actor=SYSTEM,
             zone=zone,
@@ -129,6 +158,7 @@ def load(zone, firms, users) -> None:
                 service_officer=officers[i % 3],
             ),
         )
+        _people(project, users)
         _complete_through(project, done, today)
         _investment(project, COMPLETED[light], today)
         made.append(project)
@@ -156,6 +186,7 @@ def load(zone, firms, users) -> None:
                 service_officer=officers[j % 3],
             ),
         )
+        _people(project, users)
         _complete_through(project, CODES.index("producing") + 1, today)
         _investment(project, Decimal(1), today)
         made.append(project)
@@ -173,8 +204,14 @@ def load(zone, firms, users) -> None:
                 node=full,
                 to_on=to_on,
                 reason=f"市场需求恢复较慢，产能爬坡推迟{SYNTHETIC}",
+                at=_ago(20 - 3 * j),
             )
-            services.replan_decide(actor=leader, replan=replan, decision=Replan.Status.APPROVED)
+            services.replan_decide(
+                actor=leader,
+                replan=replan,
+                decision=Replan.Status.APPROVED,
+                at=_ago(18 - 3 * j, hour=16),
+            )
     # A re-plan refused and one awaiting the leader, on two late projects.
     late = [p for p in made[: len(PLANNED)] if PLANNED[made.index(p)][3] == "red"]
     refused_node = late[0].nodes.filter(status=ProjectNode.Status.OPEN).first()
@@ -183,12 +220,14 @@ def load(zone, firms, users) -> None:
         node=refused_node,
         to_on=today + dt.timedelta(days=60),
         reason=f"业主资金未到位，申请顺延{SYNTHETIC}",
+        at=_ago(9),
     )
     services.replan_decide(
         actor=leader,
         replan=replan,
         decision=Replan.Status.REFUSED,
         note=f"请先落实资金方案，下周调度会再议{SYNTHETIC}",
+        at=_ago(7, hour=15),
     )
     waiting_node = late[1].nodes.filter(status=ProjectNode.Status.OPEN).first()
     services.replan_request(
@@ -196,6 +235,7 @@ def load(zone, firms, users) -> None:
         node=waiting_node,
         to_on=today + dt.timedelta(days=45),
         reason=f"用地报批材料补正，预计顺延45天{SYNTHETIC}",
+        at=_ago(2),
     )
     _guarantees(zone, made, today)
     load_service(zone, made)

@@ -58,6 +58,10 @@ class DecideForm(StyledFormMixin, forms.Form):
         widget=forms.HiddenInput,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    # "replans" when sent from the list of re-plans to decide (back there afterwards).
+    back = forms.ChoiceField(
+        choices=[("", ""), ("replans", "")], required=False, widget=forms.HiddenInput
+    )
 
 
 MONTH_ERROR = _("Not a month: write YYYY-MM, e.g. 2020-06.")

@@ -74,6 +74,11 @@ class TemplateNode(models.Model):
 class Project(Versioned):
     """A key project of a zone."""
 
+    # The firm the audit log files its entries under (org.selectors.firm_paths): its investor,
+    # or the new investor's name while it is not yet in the register.
+    AUDIT_FIRM = "investor"
+    AUDIT_FIRM_NAME = "investor_name"
+
     class Level(models.TextChoices):
         PROVINCE = "province", _("Provincial key project")
         CITY = "city", _("City key project")
@@ -182,6 +187,9 @@ class Project(Versioned):
 class ProjectNode(Versioned):
     """One node of a project: planned (the baseline and the current plan), done, by whom."""
 
+    AUDIT_FIRM = "project__investor"
+    AUDIT_FIRM_NAME = "project__investor_name"
+
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("project node", "Open")
         DONE = "done", pgettext_lazy("project node", "Done")
@@ -266,6 +274,9 @@ class NodeEvent(TransitionEvent):
 
 class Replan(models.Model):
     """A request to move a node's planned date, with its reason, decided by a leader."""
+
+    AUDIT_FIRM = "node__project__investor"
+    AUDIT_FIRM_NAME = "node__project__investor_name"
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Awaiting approval")
@@ -376,6 +387,9 @@ class Guarantee(Versioned):
     """An element guarantee (要素保障) of a project: land, demolition or a utility connection,
     what is needed, who provides it (a department of the zone or a utility) and by when."""
 
+    AUDIT_FIRM = "project__investor"
+    AUDIT_FIRM_NAME = "project__investor_name"
+
     class Category(models.TextChoices):
         LAND = "land", _("Land")
         DEMOLITION = "demolition", _("Demolition")
@@ -469,6 +483,8 @@ class ServiceRequest(models.Model):
     """A project's service request (7x24): a casework problem of the investor firm, on the
     round-the-clock clock, linked to the project here (projects sits above casework, so the
     link is the project's: docs/decisions.md)."""
+
+    AUDIT_FIRM = "project__investor"
 
     project = models.ForeignKey(
         Project,

@@ -227,6 +227,27 @@ def replans_of(user, project: Project) -> QuerySet[Replan]:
     )
 
 
+@dataclass
+class PendingReplan:
+    replan: Replan
+    own: bool  # the user asked for it: may refuse (withdraw) it, not approve it
+
+
+def replans_to_decide(user) -> list[PendingReplan]:
+    """The re-plans awaiting a decision that the user may decide (a leader over the project's
+    zone, or its leading cadre), oldest first: the leader's 待审批改期 list."""
+    waiting = (
+        Replan.objects.filter(status=Replan.Status.REQUESTED, node__project__in=project_scope(user))
+        .select_related("node__project__zone__area", "node__department", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    return [
+        PendingReplan(r, own=r.requested_by_id == user.pk)
+        for r in waiting
+        if access.can_decide_replan(user, r.node.project)
+    ]
+
+
 def node_get(user, *, pk: int) -> ProjectNode | None:
     return (
         ProjectNode.objects.filter(project__in=project_scope(user))

@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("meeting/", views.meeting, name="meeting"),
+    path("replans/", views.replan_list, name="replans"),
     path("meeting/export/", views.meeting_export, name="meeting_export"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/investment/", invest_views.investment_set, name="investment_set"),

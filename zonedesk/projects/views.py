@@ -83,6 +83,8 @@ def project_list(request):
                 ],
             ],
             "can_import": bool(selectors.investment_zones(request.user)),
+            "warn_days": selectors.warn_days(),
+            "to_decide": len(selectors.replans_to_decide(request.user)),
         },
     )
 
@@ -146,6 +148,7 @@ def _detail(
             "can_decide": access.can_decide_replan(request.user, project),
             "invest": selectors.investment_of(request.user, project, today=today),
             "invest_form": invest_form or _invest_form(request, project, today),
+            "warn_days": selectors.warn_days(),
             "guarantees": guarantees,
             "open_guarantees": [r.guarantee for r in guarantees if r.guarantee.done_on is None],
             "add_form": (add_form or GuaranteeForm(project=project)) if can_add else None,
@@ -160,17 +163,22 @@ def project_detail(request, pk: int):
     return _detail(request, found(selectors.project_get(request.user, pk=pk)))
 
 
-def _done(request, project, call, success: str):
-    """Run a service for a node's form: on success back to the project, else the page again
-    with the reason (a stale version names who changed the node and when)."""
+def _done(request, project, call, success: str, *, back_to_list: bool = False):
+    """Run a service for a node's form: on success back to the project (or to the list of
+    re-plans to decide, where the form was sent from there), else that page again with the
+    reason (a stale version names who changed the node and when)."""
     try:
         call()
     except PermissionDenied:
         raise
     except DomainError as exc:
         messages.error(request, _refusal(exc))
+        if back_to_list:
+            return _replans(request, status=400)
         return _detail(request, project, status=400)
     messages.success(request, success)
+    if back_to_list:
+        return redirect("projects:replans")
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -245,7 +253,23 @@ def replan_decide(request, pk: int):
             actor=request.user, replan=replan, decision=decision, note=form.cleaned_data["note"]
         ),
         _("Re-plan approved.") if decision == Replan.Status.APPROVED else _("Re-plan refused."),
+        back_to_list=form.cleaned_data["back"] == "replans",
     )
+
+
+def _replans(request, *, status=200):
+    return render(
+        request,
+        "projects/replans.html",
+        {"pending": selectors.replans_to_decide(request.user)},
+        status=status,
+    )
+
+
+@login_required
+def replan_list(request):
+    """The re-plans awaiting the user's decision (待审批改期), with approve and refuse."""
+    return _replans(request)
 
 
 @login_required
@@ -259,6 +283,7 @@ def meeting(request):
         {
             "groups": groups,
             "today": timezone.localdate(),
+            "warn_days": selectors.warn_days(),
             "count": sum(len(g.items) for g in groups),
             "items": sum(len(g.guarantees) for g in groups),
         },
