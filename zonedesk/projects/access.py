@@ -108,3 +108,10 @@ def can_raise_service(actor: Actor, project) -> bool:
         and actor.has_role(Role.ENTERPRISE)
         and is_member(actor, project.investor)
     )
+
+
+def can_view_dashboard(user) -> bool:
+    """The zone's project dashboard: the unit's staff and leaders (a zone's, and a city's or
+    province's over its zones). Department and enterprise users follow single projects, not the
+    zone's totals."""
+    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS))

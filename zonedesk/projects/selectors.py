@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from zonedesk.casework import clock
@@ -27,6 +27,7 @@ from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
 from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
 from zonedesk.projects.models import (
     Guarantee,
+    Kind,
     NodeEvent,
     Project,
     ProjectNode,
@@ -553,3 +554,143 @@ def service_choices() -> dict[str, list[tuple[str, str]]]:
 
     Reference data: not scoped, because they are the same for every user."""
     return clock_choices()
+
+
+# --- the project page's Gantt chart and the zone's project dashboard -------------------------
+
+
+def gantt(rows: list[NodeRow], *, today: dt.date) -> dict:
+    """The project page's Gantt-style chart, from the page's node rows (node_rows: no query of
+    its own): per node in order its name, baseline, planned (the re-planned date when it moved)
+    and actual dates as ISO strings (None when missing) and its light ("done" once done), and
+    today. The chart draws them; the nodes table shows the same."""
+    return {
+        "today": today.isoformat(),
+        "nodes": [
+            {
+                "name": r.node.name,
+                "baseline": r.node.baseline_on.isoformat(),
+                "planned": r.node.planned_on.isoformat(),
+                "actual": r.node.done_on.isoformat() if r.node.done_on else None,
+                "light": r.light or "done",
+                "replanned": r.node.replanned,
+            }
+            for r in rows
+        ],
+    }
+
+
+@dataclass
+class DashboardGroup:
+    key: str  # the level, kind or zone code
+    label: str
+    projects: int
+    red: int
+    yellow: int
+    total_investment_wan: Decimal
+    yearly_investment_wan: Decimal
+
+    @property
+    def green(self) -> int:
+        return self.projects - self.red - self.yellow
+
+
+@dataclass
+class DashboardStage:
+    seq: int | None  # the furthest done node's place (None: no node done yet)
+    name: str  # its name ("" when none)
+    projects: int
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    yellow_until: dt.date  # an open node planned up to this date is yellow (lights.yellow_until)
+    totals: DashboardGroup
+    stages: list[DashboardStage]
+    by_level: list[DashboardGroup]
+    by_kind: list[DashboardGroup]
+    by_zone: list[DashboardGroup]
+
+
+def dashboard_zones(user):
+    """The zones the dashboard may show the user (their own: one for zone staff, all of a city's
+    or province's for area users)."""
+    if not access.can_view_dashboard(user):
+        return zone_list(user).none()
+    return zone_list(user)
+
+
+def dashboard(user, *, zones=None, today: dt.date | None = None) -> Dashboard | None:
+    """The project dashboard of the user's zones (or of `zones`, each one of theirs): projects by
+    stage (the name of the furthest node done), by light (a project's light is its worst open
+    node's: red when one is past its planned date, yellow when one is planned up to
+    `yellow_until`, green otherwise), by level, kind and zone, each with its total investment
+    and its investment planned this year. Counted in SQL (aggregates and EXISTS), never per
+    project in Python. None when the user may not see it."""
+    if not access.can_view_dashboard(user):
+        return None
+    today = today or timezone.localdate()
+    warn = warn_days()
+    until = lights.yellow_until(today, warn, work_calendar(today, lights.horizon(today, warn)))
+    allowed = dashboard_zones(user)
+    if zones is not None:
+        allowed = allowed.filter(pk__in=[z.pk for z in zones])
+    projects = project_scope(user).filter(zone__in=allowed)
+    open_nodes = ProjectNode.objects.filter(project=OuterRef("pk"), status=ProjectNode.Status.OPEN)
+    red = Exists(open_nodes.filter(planned_on__lt=today))
+    lit = Exists(open_nodes.filter(planned_on__lte=until))  # red or yellow
+    figures = {
+        "n": Count("id"),
+        "red": Count("id", filter=Q(red)),
+        "lit": Count("id", filter=Q(lit)),
+        "total": Sum("total_investment_wan"),
+        "yearly": Sum("yearly_investment_wan"),
+    }
+
+    def group(key: str, label: str, f: dict) -> DashboardGroup:
+        return DashboardGroup(
+            key=key,
+            label=label,
+            projects=f["n"],
+            red=f["red"],
+            yellow=f["lit"] - f["red"],
+            total_investment_wan=f["total"] or Decimal(0),
+            yearly_investment_wan=f["yearly"] or Decimal(0),
+        )
+
+    def grouped(field: str, labels: dict) -> list[DashboardGroup]:
+        rows = {r[field]: r for r in projects.order_by().values(field).annotate(**figures)}
+        return [group(k, str(v), rows[k]) for k, v in labels.items() if k in rows]
+
+    furthest = ProjectNode.objects.filter(
+        project=OuterRef("pk"), status=ProjectNode.Status.DONE
+    ).order_by("-seq")
+    stages = (
+        projects.order_by()
+        .annotate(
+            stage_seq=Subquery(furthest.values("seq")[:1]),
+            stage_name=Subquery(furthest.values("name")[:1]),
+        )
+        .values("stage_seq", "stage_name")
+        .annotate(n=Count("id"))
+    )
+    stage_rows = sorted(
+        (DashboardStage(s["stage_seq"], s["stage_name"] or "", s["n"]) for s in stages),
+        key=lambda s: (s.seq is not None, s.seq or 0, s.name),
+    )
+    zone_rows = (
+        projects.order_by()
+        .values("zone", "zone__code", "zone__name")
+        .annotate(**figures)
+        .order_by("zone__code")
+    )
+    return Dashboard(
+        today=today,
+        yellow_until=until,
+        totals=group("", "", projects.order_by().aggregate(**figures)),
+        stages=stage_rows,
+        by_level=grouped("level", dict(Project.Level.choices)),
+        by_kind=grouped("kind", dict(Kind.choices)),
+        by_zone=[group(z["zone__code"], z["zone__name"], z) for z in zone_rows],
+    )
