@@ -20,7 +20,7 @@ from zonedesk.casework.selectors import problem_choices as clock_choices
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.access import is_active
-from zonedesk.org.models import Role
+from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
 from zonedesk.projects import access, lights, servicelog, templates_default
 from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
@@ -626,8 +626,9 @@ def dashboard(user, *, zones=None, today: dt.date | None = None) -> Dashboard | 
     stage (the name of the furthest node done), by light (a project's light is its worst open
     node's: red when one is past its planned date, yellow when one is planned up to
     `yellow_until`, green otherwise), by level, kind and zone, each with its total investment
-    and its investment planned this year. Counted in SQL (aggregates and EXISTS), never per
-    project in Python. None when the user may not see it."""
+    and its investment planned this year. Counted in SQL: one query grouped by level, kind,
+    zone and light (EXISTS over the open nodes), summed here per table, and one by stage (a
+    correlated subquery); never a loop over projects in Python. None when the user may not see it."""
     if not access.can_view_dashboard(user):
         return None
     today = today or timezone.localdate()
@@ -638,30 +639,50 @@ def dashboard(user, *, zones=None, today: dt.date | None = None) -> Dashboard | 
         allowed = allowed.filter(pk__in=[z.pk for z in zones])
     projects = project_scope(user).filter(zone__in=allowed)
     open_nodes = ProjectNode.objects.filter(project=OuterRef("pk"), status=ProjectNode.Status.OPEN)
-    red = Exists(open_nodes.filter(planned_on__lt=today))
-    lit = Exists(open_nodes.filter(planned_on__lte=until))  # red or yellow
-    figures = {
-        "n": Count("id"),
-        "red": Count("id", filter=Q(red)),
-        "lit": Count("id", filter=Q(lit)),
-        "total": Sum("total_investment_wan"),
-        "yearly": Sum("yearly_investment_wan"),
-    }
-
-    def group(key: str, label: str, f: dict) -> DashboardGroup:
-        return DashboardGroup(
-            key=key,
-            label=label,
-            projects=f["n"],
-            red=f["red"],
-            yellow=f["lit"] - f["red"],
-            total_investment_wan=f["total"] or Decimal(0),
-            yearly_investment_wan=f["yearly"] or Decimal(0),
+    # One grouped query: the projects by level, kind, zone and light (at most a few thousand
+    # groups however many projects), summed below into each table.
+    cells = (
+        projects.order_by()
+        .annotate(
+            red=Exists(open_nodes.filter(planned_on__lt=today)),
+            lit=Exists(open_nodes.filter(planned_on__lte=until)),  # red or yellow
         )
+        .values("level", "kind", "zone", "red", "lit")
+        .annotate(
+            n=Count("id"), total=Sum("total_investment_wan"), yearly=Sum("yearly_investment_wan")
+        )
+    )
+    sums: dict[tuple[str, object], DashboardGroup] = {}
 
-    def grouped(field: str, labels: dict) -> list[DashboardGroup]:
-        rows = {r[field]: r for r in projects.order_by().values(field).annotate(**figures)}
-        return [group(k, str(v), rows[k]) for k, v in labels.items() if k in rows]
+    def add(c: dict, dimension: str, key) -> None:
+        g = sums.setdefault(
+            (dimension, key), DashboardGroup(str(key), "", 0, 0, 0, Decimal(0), Decimal(0))
+        )
+        g.projects += c["n"]
+        g.red += c["n"] if c["red"] else 0
+        g.yellow += c["n"] if c["lit"] and not c["red"] else 0
+        g.total_investment_wan += c["total"] or 0
+        g.yearly_investment_wan += c["yearly"] or 0
+
+    for c in cells:
+        for dimension in ("level", "kind", "zone"):
+            add(c, dimension, c[dimension])
+        add(c, "", "")
+
+    def grouped(dimension: str, labels: dict) -> list[DashboardGroup]:
+        out = []
+        for key, label in labels.items():
+            if (dimension, key) in sums:
+                g = sums[(dimension, key)]
+                g.label = str(label)
+                out.append(g)
+        return out
+
+    zone_rows = []
+    for z in Zone.objects.filter(pk__in={k for d, k in sums if d == "zone"}).order_by("code"):
+        g = sums[("zone", z.pk)]
+        g.key, g.label = z.code, z.name
+        zone_rows.append(g)
 
     furthest = ProjectNode.objects.filter(
         project=OuterRef("pk"), status=ProjectNode.Status.DONE
@@ -679,18 +700,12 @@ def dashboard(user, *, zones=None, today: dt.date | None = None) -> Dashboard | 
         (DashboardStage(s["stage_seq"], s["stage_name"] or "", s["n"]) for s in stages),
         key=lambda s: (s.seq is not None, s.seq or 0, s.name),
     )
-    zone_rows = (
-        projects.order_by()
-        .values("zone", "zone__code", "zone__name")
-        .annotate(**figures)
-        .order_by("zone__code")
-    )
     return Dashboard(
         today=today,
         yellow_until=until,
-        totals=group("", "", projects.order_by().aggregate(**figures)),
+        totals=sums.get(("", ""), DashboardGroup("", "", 0, 0, 0, Decimal(0), Decimal(0))),
         stages=stage_rows,
         by_level=grouped("level", dict(Project.Level.choices)),
         by_kind=grouped("kind", dict(Kind.choices)),
-        by_zone=[group(z["zone__code"], z["zone__name"], z) for z in zone_rows],
+        by_zone=zone_rows,
     )
