@@ -116,7 +116,8 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
         row(
             "scheduling meeting selector for the province (meeting_board)",
             meeting_times,
-            note=f"{listed:,} red or yellow nodes in {len(groups)} groups",
+            note=f"{listed:,} red or yellow nodes, {len(groups)} department group(s) (the synthetic "
+            "nodes have no department in charge)",
             target=(f"< {TARGET:g} s on PostgreSQL", median(meeting_times) < TARGET),
         ),
         row(
