@@ -449,3 +449,60 @@ def test_a_project_whose_investor_is_no_firm_has_no_service_requests(world, clie
         {"title": "夜间停电", "category": "energy"},
     )
     assert response.status_code == 400 and "project" in response.json()["errors"]
+
+
+def test_refusals_in_chinese(world, client_for, projects):
+    """A Chinese client reads the refusals in Chinese."""
+    mine, _other = projects
+    client = client_for(world.users["officer"])
+    client.cookies["django_language"] = "zh-hans"
+    gone = _post(client, "/api/v1/projects/service/999999/resolve", {"resolution": "已处理"})
+    assert gone.status_code == 404 and gone.json()["detail"] == "没有这个服务诉求。"
+    edge = _post(
+        client,
+        f"/api/v1/projects/{mine.pk}/service",
+        {"title": "停电", "category": "energy", "at": "0001-01-01T00:00:00+14:00"},
+    )
+    assert edge.json()["errors"]["at"] == ["该时间无法记录。"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_outside_any_test_transaction(world, client_for):
+    """As in production (no transaction around the request): the month, the item and the
+    node lock their rows in their own transactions (on PostgreSQL, SELECT … FOR UPDATE outside
+    one is an error)."""
+    project = factories.project(
+        world.zone_a, signed_on=timezone.localdate() - dt.timedelta(days=40)
+    )
+    officer = client_for(world.users["leader"])
+    month = f"{timezone.localdate():%Y-%m}"
+    put = _send(
+        officer,
+        "put",
+        f"/api/v1/projects/{project.pk}/investment/{month}",
+        {"planned_wan": 5, "done_wan": 1},
+    )
+    assert put.status_code == 200, put.content
+    added = _post(
+        officer,
+        f"/api/v1/projects/{project.pk}/guarantees",
+        {"category": "gas", "need": "中压燃气", "utility": "燃气公司", "due_on": "2030-01-31"},
+    )
+    assert added.status_code == 201, added.content
+    item = added.json()
+    changed = _send(
+        officer,
+        "patch",
+        f"/api/v1/projects/guarantees/{item['id']}",
+        {"note": "已对接", "version": item["version"]},
+    )
+    assert changed.status_code == 200, changed.content
+    start = ProjectNode.objects.get(project=project, code="start")
+    blocked = _post(
+        officer,
+        f"/api/v1/projects/nodes/{start.pk}/block",
+        {"guarantee": item["id"], "version": start.version},
+    )
+    assert blocked.status_code == 200, blocked.content
+    start.refresh_from_db()
+    assert start.blocked_by_id == item["id"]
