@@ -227,6 +227,16 @@ def test_an_item_done_releases_the_node_it_blocked(world, client_for, projects):
     assert start.blocked_by is None
     again = _post(officer, url, {"version": done.json()["version"]})
     assert again.status_code == 400 and "done already" in again.json()["errors"]["__all__"][0]
+    # Done, it is kept as it was done: no change.
+    edit = _send(
+        officer,
+        "patch",
+        f"/api/v1/projects/guarantees/{item.pk}",
+        {"need": "改", "version": done.json()["version"]},
+    )
+    assert edit.status_code == 400 and "done already" in edit.json()["errors"]["__all__"][0]
+    item.refresh_from_db()
+    assert item.need == "10kV专线"
 
 
 def test_blocking_refusals(world, client_for, projects):

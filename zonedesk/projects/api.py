@@ -342,9 +342,9 @@ def _item(request, pk: int) -> Guarantee:
 
 @router.patch("/projects/guarantees/{int:pk}", response={200: GuaranteeOut, 409: ConflictOut})
 def edit_guarantee(request, pk: int, payload: GuaranteePatchIn):
-    """Change an item: the fields sent (null or absent: as stored, except `department`, which
-    null clears) on the `version` read; 409 when it changed since. Who may add one, and the
-    staff of its responsible department."""
+    """Change an open item: the fields sent (null or absent: as stored, except `department`,
+    which null clears) on the `version` read; 409 when it changed since, 400 once it is done.
+    Who may add one, and the staff of its responsible department."""
     item = _item(request, pk)
     if not access.can_edit_guarantee(request.user, item):
         raise PermissionDenied(
