@@ -188,10 +188,15 @@ def _demo_committed(_migration_rows, django_db_blocker):
     import io
 
     from django.core.management import call_command
+    from django.test import override_settings
 
     from tests import dbsnapshot
 
-    with django_db_blocker.unblock():
+    # A session fixture is set up before the function fixtures (_fast_hashing): the demo's
+    # passwords hashed here as in every test, so that the live-server tests, which put this
+    # copy back, can log the demo's users in.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
         call_command("demo", force=True, stdout=io.StringIO())
         # The live-server tests of this process put this copy back instead of loading the demo
         # a second time (tests/browser/conftest.py: demo).
