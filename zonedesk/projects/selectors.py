@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zonedesk.casework import clock
@@ -19,6 +20,7 @@ from zonedesk.casework.selectors import clock_rows as work_clock_rows
 from zonedesk.casework.selectors import problem_choices as clock_choices
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.enterprises.models import EnterpriseMember
+from zonedesk.monitoring.recovery import Addition
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import zone_list
@@ -553,3 +555,22 @@ def service_choices() -> dict[str, list[tuple[str, str]]]:
 
     Reference data: not scoped, because they are the same for every user."""
     return clock_choices()
+
+
+def production_pipeline(user, *, zone_ids: list[int], year: int) -> list[Addition]:
+    """The recovery forecast's additions (settings ZONEDESK["RECOVERY_PIPELINES"]): every
+    project of the zones the user sees that is under way (not yet producing) with an expected
+    annual output, from the month of its 投产 node's current plan (a re-plan moves it; the
+    project's first planned month when the node is not in its template), up to `year`."""
+    before = dt.date(year + 1, 1, 1)
+    planned = ProjectNode.objects.filter(
+        project=OuterRef("pk"), code=templates_default.PRODUCING, status=ProjectNode.Status.OPEN
+    ).values("planned_on")[:1]
+    rows = (
+        project_scope(user)
+        .filter(zone_id__in=zone_ids, state=Project.State.ACTIVE, expected_output_wan__gt=0)
+        .annotate(planned=Coalesce(Subquery(planned), "first_production_month"))
+        .filter(planned__lt=before)
+        .values_list("name", "planned", "expected_output_wan")
+    )
+    return [Addition(name, on.year, on.month, output) for name, on, output in rows]
