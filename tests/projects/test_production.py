@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from tests import factories
 from zonedesk.core.actors import SYSTEM
@@ -17,7 +18,7 @@ from zonedesk.demo.builder import credit_code
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.monitoring.services import FigureData, figure_save
-from zonedesk.projects import services, templates_default
+from zonedesk.projects import selectors, services, templates_default
 from zonedesk.projects.models import Project, ProjectNode
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,65 @@ def test_after_producing_the_firm_is_expected_next_month_and_counts_as_new(world
     output = st.summary.aggregates["output_value_wan"]
     # (1100 + 300 − 1000) / 1000: the new firm's 300 are 30 of the 40 points.
     assert output.yoy == Decimal("0.4") and output.new_part == Decimal("0.3")
+
+
+def _months(firm, rows):
+    for (year, month), output, tax in rows:
+        figure_save(
+            actor=SYSTEM,
+            enterprise=firm,
+            period=Period(year, month),
+            data=FigureData(output_value_wan=Decimal(output), employees=40, tax_wan=tax),
+        )
+
+
+def test_promised_versus_actual_after_production(world):
+    leader = world.users["leader"]
+    project = _project(
+        world,
+        expected_output_wan=Decimal(24000),
+        expected_tax_wan=Decimal(1200),
+        total_investment_wan=Decimal(40000),
+    )
+    assert selectors.promised_actual(leader, project) is None  # not yet producing
+    done = _through_production(project)
+    firm = done.investor
+    pa = selectors.promised_actual(leader, done)
+    assert pa.months == 0 and pa.output.actual is None and pa.output.promised == 24000
+    # 2020-06..2021-07 reported: the window is the latest 12 months, 2020-08..2021-07.
+    rows = [((2020, 6), 5000, None)]
+    rows += [((2020 + (m > 12), (m - 1) % 12 + 1), 1500, None) for m in range(7, 19)]
+    rows.append(((2021, 7), 2000, Decimal(90)))
+    _months(firm, rows)
+    pa = selectors.promised_actual(leader, Project.objects.get(pk=project.pk))
+    assert (pa.first, pa.last, pa.months) == (Period(2020, 8), Period(2021, 7), 12)
+    # 2020-08..2021-06: 11 × 1500, and July 2021's 2000
+    assert pa.output.actual == Decimal(11 * 1500 + 2000)
+    assert pa.output.ratio == Decimal(18500) / Decimal(24000)
+    assert (pa.tax_months, pa.tax.actual) == (1, Decimal(90))
+    # 40000 / 80 mu promised; the firm's land in use is the site's (registered from it)
+    assert pa.intensity.promised == Decimal(500) and pa.intensity.ratio == 1
+    assert pa.output_per_mu.actual == Decimal(18500) / Decimal(80)
+
+
+@pytest.fixture
+def client_for(client_for):
+    def make(user):
+        client = client_for(user)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
+def test_the_project_page_shows_promised_versus_actual(world, client_for):
+    project = _project(world, expected_output_wan=Decimal(24000))
+    url = reverse("projects:detail", args=[project.pk])
+    client = client_for(world.users["leader"])
+    assert 'data-testid="production"' not in client.get(url).content.decode()
+    firm = _through_production(project).investor
+    _months(firm, [((2020, 6), 1500, Decimal(60))])
+    page = client.get(url).content.decode()
+    assert 'data-testid="production"' in page
+    row = page[page.index('data-testid="pa-output"') :].split("</tr>")[0]
+    assert "24,000.00" in row and "1,500.00" in row and "6.25%" in row

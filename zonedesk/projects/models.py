@@ -143,6 +143,14 @@ class Project(Versioned):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    expected_tax_wan = models.DecimalField(
+        _("expected annual tax at full production (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     # A month, stored as its first day (core.period.Period).
     first_production_month = models.DateField(_("planned month of first production"))
     leading_cadre = models.ForeignKey(

@@ -64,6 +64,7 @@ PROJECT_FIELDS = (
     "state",
     "signed_on",
     "industry_code",
+    "expected_tax_wan",
 )
 NODE_FIELDS = ("status", "done_on", "planned_on")
 
@@ -107,6 +108,7 @@ class ProjectData:
     leading_cadre: object = None
     service_officer: object = None
     industry_code: str = ""
+    expected_tax_wan: Decimal | None = None
 
 
 @transaction.atomic
