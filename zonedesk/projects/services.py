@@ -738,13 +738,16 @@ def _into_production(*, actor: Actor, project: Project, started_on: dt.date) -> 
             errors["investor_credit_code"] = [
                 _(
                     "%(name)s is not yet a firm of the registry: its unified social credit code "
-                    "is needed to register it at 投产."
+                    "is needed to register it when the project goes into production."
                 )
                 % {"name": project.investor_name}
             ]
         if not project.industry_code:
             errors["industry_code"] = [
-                _("The project's industry (GB/T 4754) is needed to register its firm at 投产.")
+                _(
+                    "The project's industry (GB/T 4754) is needed to register its firm when it "
+                    "goes into production."
+                )
             ]
         if errors:
             raise ValidationFailed(errors)
