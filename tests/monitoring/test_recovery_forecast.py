@@ -86,3 +86,17 @@ def test_before_any_month_reported():
 def test_added_by_month_spreads_evenly_from_the_first_month():
     months = added_by_month(2020, 6, [_a(2020, 10, 1200)])
     assert months == [D(0)] * 9 + [D(100)] * 3
+
+
+def test_the_sentence_is_said_only_when_a_project_adds_to_the_year():
+    from django.utils import translation
+
+    from zonedesk.reports.sections.recovery import forecast_sentences
+
+    with translation.override("en"):
+        assert forecast_sentences(forecast(REC, [])) == []
+        assert forecast_sentences(forecast(REC, [_a(2021, 1, 1200)])) == []
+        (said,) = forecast_sentences(forecast(REC, [_a(2020, 9, 1200)]))
+    # (1080 + 400) / 1296 = 114.20 %, 1080 / 1296 = 83.33 %
+    assert "(400.00 10k yuan in the remaining months)" in said
+    assert "reaches 114.20% of the annual target (83.33% without them)" in said

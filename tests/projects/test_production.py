@@ -240,3 +240,26 @@ def test_the_project_page_shows_promised_versus_actual(world, client_for):
     assert 'data-testid="production"' in page
     row = page[page.index('data-testid="pa-output"') :].split("</tr>")[0]
     assert "24,000.00" in row and "1,500.00" in row and "6.25%" in row
+
+
+def test_the_paragraph_says_the_expected_output_of_the_projects_gone_into_production(world):
+    from django.utils import translation
+
+    from zonedesk.reports.document import plain
+    from zonedesk.reports.sections import projects as section
+
+    leader = world.users["leader"]
+
+    def read():
+        return selectors.summary(
+            leader, zones=[world.zone_a], first=Period(2020, 5), last=Period(2020, 5)
+        )
+
+    assert read().producing_output_wan == 0
+    _through_production(_project(world, expected_output_wan=Decimal(24000)))
+    _project(world, code="XM-002", expected_output_wan=Decimal(9000))  # not producing
+    facts = read()
+    assert (facts.producing, facts.producing_output_wan) == (1, Decimal(24000))
+    with translation.override("en"):
+        text = plain(" ".join(section.sentences(facts, "May 2020")))
+    assert "expect 24,000.00 (10k yuan) of output a year at full production" in text

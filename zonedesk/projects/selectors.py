@@ -469,6 +469,10 @@ def summary(
         guarantees_open=guarantees["open"],
         guarantees_overdue=guarantees["overdue"],
         service=service,
+        producing_output_wan=projects.filter(
+            pk__in=done_in.filter(code=templates_default.PRODUCING).values("project")
+        ).aggregate(s=Sum("expected_output_wan"))["s"]
+        or Decimal(0),
     )
 
 

@@ -90,8 +90,9 @@ def _halted(rec: Recovery) -> str:
 def forecast_sentences(fc: Forecast | None) -> list[str]:
     """The forecast in words (monitoring.recovery.forecast): the year's output if the remaining
     months produce as last year and the key projects under way start producing when planned;
-    none when no month of the year remains."""
-    if fc is None:
+    none when no month of the year remains or no project adds to it (the catch-up sentences
+    say the rest)."""
+    if fc is None or not fc.added_items:
         return []
     values = {
         "added": f"{fc.added.quantize(Decimal('0.01'), ROUND_HALF_UP):,}",
