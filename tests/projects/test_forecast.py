@@ -131,8 +131,9 @@ def test_the_dashboard_shows_the_forecast_and_follows_a_replan(world, zone, clie
         output_value_wan=Decimal(100),
         employees=50,
     )
-    project = _project(world, dt.date(YEAR, 3, 10))
     client = client_for(world.users["leader"])
+    assert _shown(client, zone) == ""  # no project adds to the year: no forecast
+    project = _project(world, dt.date(YEAR, 3, 10))
     assert _shown(client, zone) == "1,000.00"
     _replan(world, project, dt.date(YEAR, 9, 20))
     assert _shown(client, zone) == "400.00"  # not the cached page of before
