@@ -120,14 +120,16 @@ def recovery(
 
 @dataclass(frozen=True)
 class Addition:
-    """Output expected from a month on by a firm not yet producing: a key project's expected
-    annual output at full production (`annual`, 万元) from its planned month of first
-    production (`first_month`, year and month), spread evenly: annual / 12 a month."""
+    """Output expected from a month on by firms not yet producing: the key projects' expected
+    annual output at full production (`annual`, 万元) from their planned month of first
+    production (`year`, `month`), spread evenly: annual / 12 a month. `count`: how many
+    projects it sums (a pipeline hands them in by month)."""
 
     label: str
     year: int
     month: int
     annual: Decimal
+    count: int = 1
 
 
 def added_by_month(year: int, through_month: int, additions: Sequence[Addition]) -> list[Decimal]:
@@ -190,7 +192,7 @@ def forecast(rec: Recovery, additions: Sequence[Addition]) -> Forecast | None:
     by_month = added_by_month(rec.year, rec.through_month, additions)
     added = sum(by_month, ZERO)
     # While a month remains, every addition of this year or before adds to it.
-    counted = sum(1 for a in additions if a.year <= rec.year and a.annual > 0)
+    counted = sum(a.count for a in additions if a.year <= rec.year and a.annual > 0)
     total = rec.actual_to_date + rec.remaining_base + added
     return Forecast(
         year=rec.year,
