@@ -189,8 +189,13 @@ def _demo_committed(_migration_rows, django_db_blocker):
 
     from django.core.management import call_command
 
+    from tests import dbsnapshot
+
     with django_db_blocker.unblock():
         call_command("demo", force=True, stdout=io.StringIO())
+        # The live-server tests of this process put this copy back instead of loading the demo
+        # a second time (tests/browser/conftest.py: demo).
+        dbsnapshot.DEMO.setdefault("snapshot", dbsnapshot.take())
     _STATE["demo_committed"] = True
 
 

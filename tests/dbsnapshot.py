@@ -22,6 +22,10 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import TransactionTestCase
 
+# This test process's snapshot of the database with the demo loaded (and the migrations' rows),
+# taken by the first load of the demo, whichever kind of test made it.
+DEMO: dict = {}
+
 
 def take() -> object:
     connection.ensure_connection()

@@ -386,10 +386,28 @@ MATRIX = {
         "302 302 302 403 403 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
+    # The re-plans awaiting a decision, listed for who may decide them: a leader over the zone
+    # (the zone's, the city's), not its administrators nor the one who asked (pfix).
+    "projects:replans": ("H V H H H H H H H V H 302", same("H", "302")),
     # A re-plan is decided by a leader over the zone (not an administrator) or the leading cadre.
     "projects:replan_decide": (
         "403 302 403 403 403 403 404 403 404 302 403 302",
         same("404", "302"),
+    ),
+    # A project's monthly investment: entered and imported by the managers and officers of a
+    # unit over the zone (any officer of it, not only the project's); the import page lists
+    # the user's zones (in: zone_a listed; out: zone_b never), the template the zone's projects.
+    "projects:investment_set": (
+        "302 302 302 302 403 403 404 403 404 302 302 302",
+        same("404", "302"),
+    ),
+    "projects:investment_import": (
+        "V V V V 403 403 403 403 403 V V 302",
+        "H H H H 403 403 403 403 403 H H 302",
+    ),
+    "projects:investment_template": (
+        "V V V V 403 403 403 403 403 V V 302",
+        "H H H H 403 403 403 403 403 H H 302",
     ),
     # The meeting's export: the same rows as the page (the project is listed by its nodes).
     "projects:meeting_export": ("V V V V V V H V H V V 302", same("H", "302")),
@@ -426,6 +444,23 @@ MATRIX = {
     "projects:service_resolve": (
         "302 302 302 403 302 403 404 403 404 302 302 302",
         same("404", "302"),
+    ),
+    # The key projects API: scoped and permitted exactly as the pages above (same project,
+    # same nodes; the re-plan decided is one the system asked for).
+    "api:list_projects": ("V V V V V V H V H V V 401", same("H", "401")),
+    "api:get_project": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:list_replans": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:complete_node": (
+        "200 200 200 403 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:request_replan": (
+        "201 201 201 403 403 403 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
+    "api:decide_replan": (
+        "403 200 403 403 403 403 404 403 404 200 403 401",
+        same("404", "401"),
     ),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
     "api:add_plan_action": (
@@ -948,6 +983,25 @@ def _request(client, world: World, name: str, role: str, scope: str):
             node = _project(world, role, scope).nodes.get(code="start")
             body = {"version": node.version, "to_on": "2030-01-31", "reason": "施工许可延后"}
             return client.post(reverse(name, args=[node.pk]), body), None
+        case "projects:investment_set":
+            from django.utils import timezone
+
+            body = {"month": f"{timezone.localdate():%Y-%m}", "planned_wan": "10", "done_wan": "0"}
+            return client.post(reverse(name, args=[_project(world, role, scope).pk]), body), None
+        case "projects:investment_import":
+            return client.get(reverse(name)), zone.name
+        case "projects:investment_template":
+            project = _project(world, role, scope)
+            return client.get(reverse(name), {"zone": project.zone.code}), project.name
+        case "projects:replans":
+            from zonedesk.projects.services import replan_request
+
+            project = _project(world, role, scope)
+            node = project.nodes.get(code="start")
+            replan_request(
+                actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
+            )
+            return client.get(reverse(name)), project.name
         case "projects:replan_decide":
             from zonedesk.projects.services import replan_request
 
@@ -996,6 +1050,29 @@ def _request(client, world: World, name: str, role: str, scope: str):
                 return client.post(reverse(name, args=[request.pk]), {"department": dept.pk}), None
             service_request_respond(actor=SYSTEM, request=request, department=dept)
             return client.post(reverse(name, args=[request.pk]), {"resolution": "已恢复供电"}), None
+        case "api:list_projects":
+            _project(world, role, scope)
+            return client.get(reverse(name)), f'"code": "XM-{firm.pk}"'
+        case "api:get_project" | "api:list_replans":
+            return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "api:complete_node":
+            node = _project(world, role, scope).nodes.get(code="sign")
+            body = json.dumps({"version": node.version})
+            return client.post(reverse(name, args=[node.pk]), body, content_type=json_), None
+        case "api:request_replan":
+            node = _project(world, role, scope).nodes.get(code="start")
+            body = {"version": node.version, "to_on": "2030-01-31", "reason": "施工许可延后"}
+            url = reverse(name, args=[node.pk])
+            return client.post(url, json.dumps(body), content_type=json_), None
+        case "api:decide_replan":
+            from zonedesk.projects.services import replan_request
+
+            node = _project(world, role, scope).nodes.get(code="start")
+            replan = replan_request(
+                actor=SYSTEM, node=node, to_on=node.planned_on.replace(year=2030), reason="延后"
+            )
+            body = json.dumps({"decision": "approved"})
+            return client.post(reverse(name, args=[replan.pk]), body, content_type=json_), None
         case "casework:ledger" | "casework:ledger_export":
             import datetime as dt
 

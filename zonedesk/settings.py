@@ -34,7 +34,8 @@ ZONEDESK_PASSWORD_MAX_AGE_DAYS_EXTERNAL  the same for firm and bank users (180; 
 Notifications (zonedesk.notices, docs/notifications.md):
 ZONEDESK_NOTICE_CHANNELS  the channels by dotted path, comma-separated (in-app and e-mail)
 ZONEDESK_SITE_URL         the site's address, for the links in e-mails
-ZONEDESK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _FROM, _BACKEND  e-mail (SMTP by default)
+ZONEDESK_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS, _FROM, _BACKEND  e-mail (SMTP by default;
+                          with DEBUG, as in the demo, printed on the console instead)
 ZONEDESK_EMAIL_TIMEOUT    seconds a mail server may take before the try fails (30)
 ZONEDESK_NOTICE_SEND_ATTEMPTS  tries of a notification's e-mail by the worker (5)
 ZONEDESK_NOTICE_RETRY_MINUTES  the wait before the second try, doubling after each (5)
@@ -406,8 +407,12 @@ NOTICE_CHANNELS = [
 # Links in e-mails are made absolute with this address (e.g. https://zonedesk.example.gov.cn).
 NOTICE_SITE_URL = os.environ.get("ZONEDESK_SITE_URL", "")
 # E-mail (notifications and the daily digest) through Django's e-mail backend.
+# With DEBUG (the demo: `make demo`) the e-mails are printed on the console, not sent.
 EMAIL_BACKEND = os.environ.get(
-    "ZONEDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+    "ZONEDESK_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("ZONEDESK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ZONEDESK_EMAIL_PORT", 25))

@@ -71,9 +71,6 @@ def open_page(browser):
 # --- the demo zone and its people ------------------------------------------------------------------
 
 
-_DEMO = {}  # this test process's snapshot of the database with the demo loaded
-
-
 @pytest.fixture
 def demo(transactional_db):
     """The demo zone, loaded as `zonedesk demo` loads it: by the first test of the process, and
@@ -86,11 +83,11 @@ def demo(transactional_db):
     from tests import dbsnapshot
 
     before = dbsnapshot.take()  # small: the tables as the last test left them, demo-free
-    if "snapshot" in _DEMO:
-        dbsnapshot.restore(_DEMO["snapshot"])
+    if "snapshot" in dbsnapshot.DEMO:  # taken by this process's first load of the demo
+        dbsnapshot.restore(dbsnapshot.DEMO["snapshot"])
     else:
         call_command("demo", force=True, stdout=io.StringIO())
-        _DEMO["snapshot"] = dbsnapshot.take()
+        dbsnapshot.DEMO["snapshot"] = dbsnapshot.take()
     yield
     # Put the database back as it was before the demo instead of Django's flush, which empties
     # every table and re-runs post_migrate (3–4 s a test on PostgreSQL, against under one).

@@ -37,3 +37,49 @@ def test_a_leader_holds_the_scheduling_meeting_on_a_phone(demo, live_server, ope
     expect(row.locator(f"[data-testid=complete-{code}]")).to_have_count(0)
     expect(row.locator("[data-light]")).to_have_count(0)  # done: no light
     assert problems == []
+
+
+def _one_line(page, selector: str) -> bool:
+    """Every element matched is one line high (its height under 1.5 of its line height)."""
+    return page.evaluate(
+        """(sel) => [...document.querySelectorAll(sel)].every(e => {
+            const s = getComputedStyle(e);
+            const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.5;
+            return e.getBoundingClientRect().height < line * 1.5;
+        })""",
+        selector,
+    )
+
+
+def test_a_leader_decides_a_re_plan_on_a_phone(demo, live_server, open_page, log_in):
+    """From the outside walk: the leader finds the re-plan waiting at 待审批改期, approves it
+    there; the meeting's dates and legend read on a phone."""
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/projects/")
+    expect(page.get_by_test_id("light-legend")).to_be_visible()
+    page.get_by_test_id("replans-link").click()
+    rows = page.locator("[data-testid=replans-pending] tbody tr[data-testid^=replan-]")
+    expect(rows).to_have_count(1)
+    assert page.evaluate(NOTHING_SCROLLS)
+    rows.first.get_by_role("button", name="同意", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(rows).to_have_count(0)
+
+    page.goto(f"{live_server.url}/projects/meeting/")
+    expect(page.get_by_test_id("light-legend")).to_be_visible()
+    assert page.locator("td.text-nowrap").count() > 10
+    assert _one_line(page, "[data-testid^=meeting-node-] td.text-nowrap")
+    assert page.evaluate(NOTHING_SCROLLS)
+    assert problems == []
+
+
+def test_the_demo_firm_user_sees_their_project_with_a_note(demo, live_server, open_page, log_in):
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "firm", then="/projects/")
+    expect(page.get_by_test_id("role-note")).to_be_visible()
+    rows = page.locator("[data-testid=projects] tbody tr[data-testid^=project-]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("电子元器件扩能项目")
+    expect(rows.first).to_contain_text(",")  # 万元 grouped in thousands
+    assert problems == []

@@ -17,6 +17,7 @@ PAGES = {
     "problems": "casework:problems",
     "contacts_due": "casework:contacts_due",
     "benefits": "policies:open",
+    "projects": "projects:list",
 }
 
 

@@ -23,7 +23,7 @@ def _project(world, **fields):
     today = timezone.localdate()
     return factories.project(
         world.zone_a,
-        signed_on=today - dt.timedelta(days=200),
+        signed_on=today - dt.timedelta(days=100),  # 签约 past, 开工 (165 days) to come
         investor=world.firm_a,
         investor_name="",
         service_officer=world.users["officer"],
@@ -118,7 +118,7 @@ def test_a_completion_made_on_an_old_version_is_refused(world):
     services.replan_request(
         actor=world.users["officer"],
         node=sign,
-        to_on=sign.planned_on + dt.timedelta(days=1),
+        to_on=timezone.localdate() + dt.timedelta(days=1),
         reason="业主推迟签约",
     )
     replan = Replan.objects.get()
@@ -297,3 +297,29 @@ def test_who_asks_for_a_re_plan_does_not_approve_it(world):
         actor=world.users["leader"], replan=replan, decision="refused", note="撤回申请"
     )
     assert Replan.objects.get().status == "refused"
+
+
+def test_the_zones_managers_name_the_person_in_charge_of_a_node(world):
+    project = _project(world)
+    approve = _node(project, "approve")  # 经济发展局's
+    staff = world.users["department"]
+    services.node_person_set(actor=world.users["leader"], node=approve, person=staff)
+    approve.refresh_from_db()
+    assert (approve.person, approve.version) == (staff, 2)
+    entry = AuditEntry.objects.get(
+        target_type="projects.projectnode", target_id=str(approve.pk), action="update"
+    )
+    assert entry.changes["person"] == [None, staff.pk]
+    land_review = _node(project, "land_review")  # no department of zone_a
+    for person in (staff, world.users["officer_b"], world.users["city_leader"]):
+        with pytest.raises(ValidationFailed) as refused:
+            services.node_person_set(actor=world.users["leader"], node=land_review, person=person)
+        assert "person" in refused.value.errors
+    with pytest.raises(PermissionDenied):
+        services.node_person_set(
+            actor=world.users["officer"], node=land_review, person=world.users["officer"]
+        )
+    services.node_person_set(
+        actor=world.users["admin"], node=land_review, person=world.users["officer2"]
+    )
+    assert _node(project, "land_review").person == world.users["officer2"]

@@ -147,8 +147,9 @@ def test_the_firm_filter_finds_the_firm_s_own_entries_and_those_of_its_records(w
 
 
 def test_figures_read_with_their_units_and_records_with_their_firm_s_name(world, auditor):
-    """A month's figures read "1,234.50 万元", "80 人", not bare numbers under code names, and
-    the record names its firm, not its id ("17 2020-06")."""
+    """A month's figures read "1,234.50" under 产值（万元） (the unit once: the label has it),
+    "80 人", not bare numbers under code names, and the record names its firm, not its id
+    ("17 2020-06")."""
     from decimal import Decimal
 
     from zonedesk.core.period import Period
@@ -161,7 +162,8 @@ def test_figures_read_with_their_units_and_records_with_their_firm_s_name(world,
         data=FigureData(output_value_wan=Decimal("1234.5"), employees=80, electricity_kwh=25000),
     )
     (row,) = _texts(auditor.get("/audit/?target_type=monitoring.monthlyfigure"))
-    assert "1,234.50 万元" in row and "80 人" in row and "25,000 千瓦时" in row
+    assert "（万元） : ∅ → 1,234.50 " in row and "1,234.50 万元" not in row
+    assert "80 人" in row and "（千瓦时） : ∅ → 25,000 " in row
     assert "甲一机械有限公司 2020-06" in row and f" {world.firm_a.pk} 2020-06" not in row
     assert "output_value_wan" not in row
 

@@ -56,6 +56,7 @@ def test_the_units_pass_systemd_analyze_verify(installed_units):
         "zonedesk-backup.timer",
         "zonedesk-digest.timer",
         "zonedesk-report.timer",
+        "zonedesk-project-remind.timer",
     } <= set(names)
     done = subprocess.run(  # noqa: S603
         ["systemd-analyze", "verify", *names],  # noqa: S607
@@ -103,6 +104,14 @@ def test_the_digest_runs_every_morning():
     assert timer["OnCalendar"] == "*-*-* 07:30:00" and timer["Persistent"] == "true"
     service = unit(DEPLOY / "systemd" / "zonedesk-digest.service")["Service"]
     assert shlex.split(service["ExecStart"])[1:] == ["notices", "digest"]
+
+
+def test_the_project_reminder_runs_every_morning_before_the_digest():
+    timer = unit(DEPLOY / "systemd" / "zonedesk-project-remind.timer")["Timer"]
+    assert timer["OnCalendar"] == "*-*-* 07:00:00" and timer["Persistent"] == "true"
+    service = unit(DEPLOY / "systemd" / "zonedesk-project-remind.service")["Service"]
+    assert shlex.split(service["ExecStart"])[1:] == ["projects", "remind"]
+    assert service["Type"] == "oneshot"
 
 
 def test_the_monthly_summaries_are_scheduled_every_morning():

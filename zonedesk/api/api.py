@@ -24,6 +24,7 @@ from zonedesk.org.access import PASSWORD_EXPIRED, password_expired
 from zonedesk.org.api import router as org_router
 from zonedesk.org.services import TokenRefused, api_token_authenticate
 from zonedesk.policies.api import router as policies_router
+from zonedesk.projects.api import router as projects_router
 
 
 class TokenAuth(HttpBearer):
@@ -125,6 +126,7 @@ api.add_router("/", monitoring_router)
 api.add_router("/", policies_router)
 api.add_router("/", casework_router)
 api.add_router("/", notices_router)
+api.add_router("/", projects_router)
 
 
 @api.exception_handler(DomainError)

@@ -5,13 +5,22 @@ The four projects in production are the four firms that started production in 20
 firms of the monitoring demo): their nodes up to 投产 were done on the way to their production
 start date. The others are dated from the day the demo is loaded, so that each has the light it
 is meant to show on that day: red (its next node 10 days late), yellow (due in two working days)
-or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader.
+or green (due in a month). A few re-plans: approved, refused, and one awaiting the leader, each
+asked and decided some days before the demo's day (never in the future). Every node has a person
+in charge: the department's staff member where the demo has one (赵科员 of 经济发展局), else the
+project's service officer. The demo firm's user (周经理) sees a project: their firm is the
+investor of 电子元器件扩能项目.
 Ten element guarantee items (要素保障): done, open, overdue, and one blocking a red node (the
 土地摘牌 of 电子元器件扩能项目 waits for the households to be moved).
 Five service requests (7x24) on the projects whose investor is a firm of the registry: two at
 night, one answered within minutes and resolved before dawn, one resolved past its 24 hours, and
 one still unanswered past its two hours (overdue on every day the demo is loaded).
 Names synthetic and marked as such.
+
+Monthly investment: each project's total spread evenly over the months from its signing to its
+planned first production (never before its signing month, never after December of the current
+year), completed as planned in the past months of the projects in production and on time, 85 %
+of it on the yellow ones, 60 % on the red ones; nothing completed in the current month yet.
 """
 
 import datetime as dt
@@ -21,6 +30,8 @@ from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.core.actors import SYSTEM
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import EnterpriseMember
 from zonedesk.org.models import Department
 from zonedesk.projects import services, templates_default
 from zonedesk.projects.models import ProjectNode, Replan
@@ -29,6 +40,9 @@ SYNTHETIC = "（合成）"
 OFFSETS = [offset for _c, _n, offset, _d, _w in templates_default.NODES]
 CODES = [code for code, *_rest in templates_default.NODES]
 LEVELS = ["province", "city", "county"]
+
+# The project whose investor is the firm the demo's firm user belongs to (an expansion).
+FIRM_USERS_PROJECT = "电子元器件扩能项目"
 
 # (name, kind, nodes done, light of the next node, total investment 万元)
 PLANNED = [
@@ -64,6 +78,52 @@ def _complete_through(project, done: int, today: dt.date) -> None:
         services.node_complete(actor=SYSTEM, node=node, done_on=min(node.planned_on, today))
 
 
+# The share of each month's plan completed, by the light the project is meant to show.
+COMPLETED = {"red": Decimal("0.6"), "yellow": Decimal("0.85"), "green": Decimal(1)}
+CENT = Decimal("0.01")
+
+
+def _investment(project, share: Decimal, today: dt.date) -> None:
+    """The project's months from its signing to its first production (at the latest December of
+    the current year): the total spread evenly, `share` of each past month completed."""
+    first = Period.of(project.signed_on)
+    production = Period.of(project.first_production_month)
+    last = min(production, Period(today.year, 12))
+    months = (production.year - first.year) * 12 + production.month - first.month + 1
+    planned = (project.total_investment_wan / months).quantize(CENT)
+    current = Period.of(today)
+    month = first
+    while month <= last:
+        services.investment_set(
+            actor=SYSTEM,
+            project=project,
+            month=month.first_day,
+            planned_wan=planned,
+            done_wan=(planned * share).quantize(CENT) if month < current else Decimal(0),
+            today=today,
+        )
+        month = month.shift(1)
+
+
+def _ago(days: int, hour: int = 10) -> dt.datetime:
+    """A moment `days` before now, in the working day (the demo's re-plans: asked and decided
+    before the day the demo is loaded)."""
+    day = timezone.localdate() - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _people(project, users) -> None:
+    """The person in charge of every node: the department's staff member where the demo has
+    one, else the project's service officer."""
+    staff = [u for u in users.values() if u.department_id is not None]
+    for node in project.nodes.order_by("seq"):
+        person = next(
+            (u for u in staff if u.department_id == node.department_id),
+            project.service_officer,
+        )
+        services.node_person_set(actor=SYSTEM, node=node, person=person)
+
+
 def load(zone, firms, users) -> None:
     today = timezone.localdate()
     calendar = work_calendar(today, today + dt.timedelta(days=30))
@@ -74,6 +134,8 @@ def load(zone, firms, users) -> None:
     for i, (name, kind, done, light, total) in enumerate(PLANNED):
         signed_on = _target(today, light, calendar) - dt.timedelta(days=OFFSETS[done])
         investor = under_construction if done == 7 and light == "red" else None
+        if name == FIRM_USERS_PROJECT:
+            investor = EnterpriseMember.objects.get(user=users["firm"]).enterprise
         project = services.project_create(
             actor=SYSTEM,
             zone=zone,
@@ -96,7 +158,9 @@ def load(zone, firms, users) -> None:
                 service_officer=officers[i % 3],
             ),
         )
+        _people(project, users)
         _complete_through(project, done, today)
+        _investment(project, COMPLETED[light], today)
         made.append(project)
     # The four firms new in 2020: signed 480 days before they started producing, through 投产.
     new_firms = [f for f in firms if f.production_start and f.production_start.year == 2020]
@@ -122,7 +186,9 @@ def load(zone, firms, users) -> None:
                 service_officer=officers[j % 3],
             ),
         )
+        _people(project, users)
         _complete_through(project, CODES.index("producing") + 1, today)
+        _investment(project, Decimal(1), today)
         made.append(project)
         # 达产 was due a year after production: moved to the coming months (approved), to two
         # working days from now (approved: yellow), or left late (red).
@@ -138,8 +204,14 @@ def load(zone, firms, users) -> None:
                 node=full,
                 to_on=to_on,
                 reason=f"市场需求恢复较慢，产能爬坡推迟{SYNTHETIC}",
+                at=_ago(20 - 3 * j),
             )
-            services.replan_decide(actor=leader, replan=replan, decision=Replan.Status.APPROVED)
+            services.replan_decide(
+                actor=leader,
+                replan=replan,
+                decision=Replan.Status.APPROVED,
+                at=_ago(18 - 3 * j, hour=16),
+            )
     # A re-plan refused and one awaiting the leader, on two late projects.
     late = [p for p in made[: len(PLANNED)] if PLANNED[made.index(p)][3] == "red"]
     refused_node = late[0].nodes.filter(status=ProjectNode.Status.OPEN).first()
@@ -148,12 +220,14 @@ def load(zone, firms, users) -> None:
         node=refused_node,
         to_on=today + dt.timedelta(days=60),
         reason=f"业主资金未到位，申请顺延{SYNTHETIC}",
+        at=_ago(9),
     )
     services.replan_decide(
         actor=leader,
         replan=replan,
         decision=Replan.Status.REFUSED,
         note=f"请先落实资金方案，下周调度会再议{SYNTHETIC}",
+        at=_ago(7, hour=15),
     )
     waiting_node = late[1].nodes.filter(status=ProjectNode.Status.OPEN).first()
     services.replan_request(
@@ -161,8 +235,10 @@ def load(zone, firms, users) -> None:
         node=waiting_node,
         to_on=today + dt.timedelta(days=45),
         reason=f"用地报批材料补正，预计顺延45天{SYNTHETIC}",
+        at=_ago(2),
     )
     _guarantees(zone, made, today)
+    load_service(zone, made)
 
 
 # (project index in load()'s order, category, land stage, quantity, need, department or None,
@@ -206,7 +282,6 @@ def _guarantees(zone, made, today: dt.date) -> None:
         items.append(item)
     blocked = made[3].nodes.filter(status=ProjectNode.Status.OPEN).order_by("seq").first()
     services.node_block(actor=SYSTEM, node=blocked, guarantee=items[1])
-    load_service(zone, made)
 
 
 # (hours before the load the request came in (the first: 22:10 two nights before), title, category, minutes to respond, department

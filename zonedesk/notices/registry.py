@@ -33,6 +33,9 @@ class Kind(models.TextChoices):
     PROBLEM_DUE = "problem_due", _("Problem deadlines")
     BENEFIT_STEP = "benefit_step", _("Benefit steps waiting")
     REMINDER = "reminder", _("Reminders from leaders")
+    PROJECT_LIGHT = "project_light", _("Key project nodes turning yellow or red")
+    REPLAN_ASKED = "replan_asked", _("Re-plans to decide")
+    REPLAN_DECIDED = "replan_decided", _("Decisions on my re-plans")
 
 
 # Who can ever receive each kind, by role: the channels form offers a user only these (a firm's
@@ -45,6 +48,13 @@ RECEIVED_BY: dict[str, frozenset[str]] = {
     Kind.PROBLEM_DUE: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
     Kind.BENEFIT_STEP: frozenset({Role.OFFICER, Role.ENTERPRISE}),
     Kind.REMINDER: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
+    # A key project's node: its person in charge (any of the zone's staff), the project's
+    # service officer, or its leading cadre when it has neither (projects remind).
+    Kind.PROJECT_LIGHT: frozenset({Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
+    # A key project's re-plan: asked of the leaders who may approve it (projects.access), its
+    # decision told to whoever asked (a manager, the service officer, the node's department).
+    Kind.REPLAN_ASKED: frozenset({Role.LEADER}),
+    Kind.REPLAN_DECIDED: frozenset({Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT}),
 }
 
 

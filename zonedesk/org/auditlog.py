@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,8 +143,16 @@ def _unit(key: str) -> str:
     return ""
 
 
-def _number(value, key: str) -> str | None:
-    """A figure with separators and its unit ("1,234.50 万元"), when the key names a unit."""
+def _unit_in(label: str, key: str) -> bool:
+    """Whether the field's label names its unit in brackets already: 产值（万元）, output
+    value (10k yuan). Not a word that holds the unit's letter (月末用工人数, 停产天数)."""
+    unit = _unit(key)
+    return bool(unit) and (f"（{unit}）" in label or f"({unit})" in label)
+
+
+def _number(value, key: str, *, bare: bool = False) -> str | None:
+    """A figure with separators and its unit ("1,234.50 万元"), when the key names a unit;
+    `bare`: without the unit (the field's label says it already: 总投资（万元）)."""
     unit = _unit(key)
     if not unit or isinstance(value, bool):
         return None
@@ -155,7 +163,19 @@ def _number(value, key: str) -> str | None:
     if key.endswith(("_wan", "_pct")):
         number = number.quantize(_TWO, rounding=ROUND_HALF_UP)
     shown = number_format(number, force_grouping=True)
+    if bare:
+        return shown
     return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-01$")
+
+
+def _month(value, key: str) -> str | None:
+    """A month kept as its first day (a field named …_month) as a month: 2020年6月, June 2020."""
+    if not key.endswith("_month") or not isinstance(value, str) or not _ISO_DAY.match(value):
+        return None
+    return formats.date_format(dt.date.fromisoformat(value), "YEAR_MONTH_FORMAT")
 
 
 def _time(value: str) -> str | None:
@@ -168,13 +188,14 @@ def _time(value: str) -> str | None:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def one(value, *, field=None, key: str = "", names: dict | None = None) -> str:
+def one(value, *, field=None, key: str = "", names: dict | None = None, bare: bool = False) -> str:
     """One stored value as the auditor reads it: a record by its name, a code by its label, a
-    figure with its unit, a time in local time."""
+    figure with its unit (`bare`: without, the label having it), a month as a month, a time
+    in local time."""
     if value is None or value == "":
         return "∅"
     if isinstance(value, list):
-        return "、".join(one(v, field=field, key=key, names=names) for v in value) or "∅"
+        return "、".join(one(v, field=field, key=key, names=names, bare=bare) for v in value) or "∅"
     if isinstance(value, dict):
         # a record kept whole (a contact): its filled-in fields by their names
         # in the form's order (PostgreSQL's jsonb keeps its keys in an order of its own)
@@ -196,9 +217,12 @@ def one(value, *, field=None, key: str = "", names: dict | None = None) -> str:
         return str(DETAIL_CHOICES[key].get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    figure = _number(value, key)
+    figure = _number(value, key, bare=bare)
     if figure is not None:
         return figure
+    month = _month(value, key)
+    if month is not None:
+        return month
     if isinstance(value, str) and _ISO_TIME.match(value):
         return _time(value) or value
     return str(value)
@@ -213,13 +237,15 @@ def _is_pair(value, field) -> bool:
     return True
 
 
-def shown(value, *, field=None, key: str = "", names: dict | None = None) -> str | None:
+def shown(
+    value, *, field=None, key: str = "", names: dict | None = None, bare: bool = False
+) -> str | None:
     """A change [before, after] as "before → after"; a security event's detail as it is; None
     for a change that reads the same on both sides (nothing to "∅ → ∅")."""
     if _is_pair(value, field):
-        before, after = (one(v, field=field, key=key, names=names) for v in value)
+        before, after = (one(v, field=field, key=key, names=names, bare=bare) for v in value)
         return None if before == after else f"{before} → {after}"
-    return one(value, field=field, key=key, names=names)
+    return one(value, field=field, key=key, names=names, bare=bare)
 
 
 def _related_names(entries, types, firms: dict) -> dict:
@@ -276,6 +302,7 @@ def labelled(entries) -> list[dict]:
     types = record_types()
     zones = selectors.zone_names(e.zone_id for e in entries)
     firms = selectors.audit_firm_ids(entries)
+    firm_texts = selectors.audit_firm_texts(entries, firms)
     names = _related_names(entries, types, firms)
     firm_model = apps.get_model(selectors.FIRM_MODEL)
     rows = []
@@ -287,11 +314,12 @@ def labelled(entries) -> list[dict]:
         changes = []
         for k, v in e.changes.items():
             field = _state_field(model) if k == "step" else field_of(model, k)
-            reading = shown(v, field=field, key=k, names=names)
+            label = field_label(model, k)
+            reading = shown(v, field=field, key=k, names=names, bare=_unit_in(label, k))
             if reading is not None:
-                changes.append((field_label(model, k), reading))
+                changes.append((label, reading))
         firm_id = firms.get(e.pk, "")
-        firm = names.get((firm_model, firm_id), "") if firm_id else ""
+        firm = names.get((firm_model, firm_id), "") if firm_id else firm_texts.get(e.pk, "")
         rows.append(
             {
                 "entry": e,

@@ -6,6 +6,9 @@ enterprise user sees the projects its firm invests in.
 Acting on a node (completing it, asking for a re-plan): the zone's managers, the project's
 service officer, the node's person in charge and the staff of its department.
 Deciding a re-plan: a leader of a unit over the zone, or the project's leading cadre.
+Entering the monthly investment (on a project's page or from a sheet of the zone's projects):
+the managers and officers of a unit over the zone (the investment statistics are the unit's
+work, not one node's).
 Element guarantees: added by the zone's managers and the project's service officer; edited and
 marked done by them and by the staff of the item's responsible department. Marking a node blocked
 by an item (or releasing it) is acting on the node.
@@ -107,4 +110,14 @@ def can_raise_service(actor: Actor, project) -> bool:
         and is_active(actor)
         and actor.has_role(Role.ENTERPRISE)
         and is_member(actor, project.investor)
+    )
+
+
+def can_enter_investment(actor: Actor, zone) -> bool:
+    """Enter a month's planned and completed investment of the zone's projects, or import it."""
+    if is_system(actor):
+        return True
+    return is_active(actor) and (
+        actor.is_superuser
+        or (actor.has_role(*MANAGER_ROLES, Role.OFFICER) and zone_in_unit(actor, zone))
     )

@@ -1,9 +1,17 @@
 from django.contrib import admin
 
 from zonedesk.core.admin import ReadOnlyAdmin
-from zonedesk.projects.models import Guarantee, NodeTemplate, Project, ProjectNode, Replan
+from zonedesk.projects.models import (
+    Guarantee,
+    MonthlyInvestment,
+    NodeLightNotice,
+    NodeTemplate,
+    Project,
+    ProjectNode,
+    Replan,
+)
 
-# Read-only: projects, nodes and re-plans change only through the services (checked, stamped,
+# Read-only: projects, nodes, re-plans and monthly investment change only through the services (checked, stamped,
 # audited); the templates are data of migration 0001.
 
 
@@ -31,7 +39,19 @@ class ReplanAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
 
 
+@admin.register(MonthlyInvestment)
+class MonthlyInvestmentAdmin(ReadOnlyAdmin):
+    list_display = ("project", "month", "planned_wan", "done_wan", "version")
+    search_fields = ("project__code", "project__name")
+
+
 @admin.register(Guarantee)
 class GuaranteeAdmin(ReadOnlyAdmin):
     list_display = ("project", "category", "department", "utility", "due_on", "done_on")
     list_filter = ("category",)
+
+
+@admin.register(NodeLightNotice)
+class NodeLightNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("node", "light", "planned_on", "on", "recipients")
+    list_filter = ("light",)

@@ -58,6 +58,10 @@ class ProjectFacts:
     warn_days: int
     late: tuple[LateNode, ...]  # the latest red nodes, most days late first (at most 5)
     as_of: dt.datetime | None
+    # Monthly investment (projects/investment.py): completed in the period's months, and the
+    # year's completion rate through the period's last month (None when the year has no plan).
+    invest_done_wan: Decimal = Decimal(0)
+    invest_rate: Decimal | None = None
     guarantees_done: int = 0  # element guarantee items done in the period
     guarantees_open: int = 0  # items not done by `day`
     guarantees_overdue: int = 0  # of those, due before `day`

@@ -79,6 +79,11 @@ class TemplateNode(models.Model):
 class Project(Versioned):
     """A key project of a zone."""
 
+    # The firm the audit log files its entries under (org.selectors.firm_paths): its investor,
+    # or the new investor's name while it is not yet in the register.
+    AUDIT_FIRM = "investor"
+    AUDIT_FIRM_NAME = "investor_name"
+
     class Level(models.TextChoices):
         PROVINCE = "province", _("Provincial key project")
         CITY = "city", _("City key project")
@@ -197,6 +202,9 @@ class Project(Versioned):
 class ProjectNode(Versioned):
     """One node of a project: planned (the baseline and the current plan), done, by whom."""
 
+    AUDIT_FIRM = "project__investor"
+    AUDIT_FIRM_NAME = "project__investor_name"
+
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("project node", "Open")
         DONE = "done", pgettext_lazy("project node", "Done")
@@ -282,6 +290,9 @@ class NodeEvent(TransitionEvent):
 class Replan(models.Model):
     """A request to move a node's planned date, with its reason, decided by a leader."""
 
+    AUDIT_FIRM = "node__project__investor"
+    AUDIT_FIRM_NAME = "node__project__investor_name"
+
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
@@ -351,9 +362,48 @@ class ReplanEvent(TransitionEvent):
         return f"{self.replan_id}: {self.from_state} → {self.to_state}"
 
 
+class NodeLightNotice(models.Model):
+    """A node's light change told to its people (`zonedesk projects remind`): written once per
+    node, light and planned date, so a daily run tells of a yellow or a red node once, and again
+    only when its light changes (yellow, then red) or a re-plan moves its date and it turns yellow
+    or red anew. The notifications themselves are notices' rows (kind `project_light`)."""
+
+    class Light(models.TextChoices):
+        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red")
+
+    node = models.ForeignKey(
+        ProjectNode,
+        verbose_name=_("project node"),
+        on_delete=models.CASCADE,
+        related_name="light_notices",
+    )
+    light = models.CharField(_("light"), max_length=8, choices=Light.choices)
+    # The planned date the light was computed from (a re-plan starts the lights afresh).
+    planned_on = models.DateField(_("planned date"))
+    on = models.DateField(_("day of the reminder"))
+    recipients = models.PositiveSmallIntegerField(_("people notified"), default=0)
+
+    class Meta:
+        verbose_name = _("node light reminder")
+        verbose_name_plural = _("node light reminders")
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "light", "planned_on"], name="projects_light_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.light} {self.on}"
+
+
 class Guarantee(Versioned):
     """An element guarantee (要素保障) of a project: land, demolition or a utility connection,
     what is needed, who provides it (a department of the zone or a utility) and by when."""
+
+    AUDIT_FIRM = "project__investor"
+    AUDIT_FIRM_NAME = "project__investor_name"
 
     class Category(models.TextChoices):
         LAND = "land", _("Land")
@@ -449,6 +499,8 @@ class ServiceRequest(models.Model):
     round-the-clock clock, linked to the project here (projects sits above casework, so the
     link is the project's: docs/decisions.md)."""
 
+    AUDIT_FIRM = "project__investor"
+
     project = models.ForeignKey(
         Project,
         verbose_name=_("key project"),
@@ -470,3 +522,43 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.problem_id}"
+
+
+class MonthlyInvestment(Versioned):
+    """A project's planned and completed investment of one month (万元), entered on the
+    project's page or imported from a sheet; the year's figures add them up (investment.py)."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("key project"),
+        on_delete=models.CASCADE,
+        related_name="investments",
+    )
+    # A month, stored as its first day (core.period.Period).
+    month = models.DateField(_("month"))
+    planned_wan = models.DecimalField(
+        _("planned investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    done_wan = models.DecimalField(
+        _("completed investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly investment")
+        verbose_name_plural = _("monthly investments")
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="projects_invest_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.month:%Y-%m}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -26,12 +26,14 @@ from zonedesk.monitoring.selectors import figure_history
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role
 from zonedesk.org.selectors import zone_list
-from zonedesk.projects import access, lights, servicelog, templates_default
+from zonedesk.projects import access, investment, lights, servicelog, templates_default
 from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
 from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
 from zonedesk.projects.models import (
     Guarantee,
+    MonthlyInvestment,
     NodeEvent,
+    NodeLightNotice,
     Project,
     ProjectNode,
     Replan,
@@ -98,6 +100,11 @@ class ProjectRow:
     stage: str  # the name of the first open node ("" when every node is done)
     done: int
     total: int
+    stage_code: str = ""
+    department_id: int | None = None  # the department in charge of the first open node
+
+
+ALL_DONE = "done"  # the stage filter's value for projects whose every node is done
 
 
 def project_rows(
@@ -106,16 +113,23 @@ def project_rows(
     level: str | None = None,
     kind: str | None = None,
     light: str | None = None,
+    stage: str | None = None,
+    leader: int | None = None,
+    department: int | None = None,
     today: dt.date | None = None,
 ) -> list[ProjectRow]:
     """The user's projects with their light (the worst of their open nodes) and stage,
-    filtered by level, kind and light; red first, then yellow, then by code."""
+    filtered by level, kind, light, stage (the code of the first open node, or ALL_DONE),
+    leading cadre and the department in charge of the current node; red first, then yellow,
+    then by code."""
     today = today or timezone.localdate()
     qs = project_scope(user).select_related("zone", "investor", "leading_cadre", "service_officer")
     if level:
         qs = qs.filter(level=level)
     if kind:
         qs = qs.filter(kind=kind)
+    if leader:
+        qs = qs.filter(leading_cadre_id=leader)
     projects = list(qs.order_by("code", "pk"))
     nodes = defaultdict(list)
     for node in ProjectNode.objects.filter(project__in=[p.pk for p in projects]).order_by(
@@ -132,12 +146,18 @@ def project_rows(
                 project=project,
                 light=lights.worst(lighter(n) for n in own),
                 stage=first_open.name if first_open else "",
+                stage_code=first_open.code if first_open else "",
+                department_id=first_open.department_id if first_open else None,
                 done=sum(n.status == ProjectNode.Status.DONE for n in own),
                 total=len(own),
             )
         )
     if light:
         rows = [r for r in rows if r.light == light]
+    if stage:
+        rows = [r for r in rows if (r.stage_code or ALL_DONE) == stage]
+    if department:
+        rows = [r for r in rows if r.department_id == department]
     rows.sort(key=lambda r: -lights.ORDER[r.light])
     return rows
 
@@ -211,6 +231,27 @@ def replans_of(user, project: Project) -> QuerySet[Replan]:
     )
 
 
+@dataclass
+class PendingReplan:
+    replan: Replan
+    own: bool  # the user asked for it: may refuse (withdraw) it, not approve it
+
+
+def replans_to_decide(user) -> list[PendingReplan]:
+    """The re-plans awaiting a decision that the user may decide (a leader over the project's
+    zone, or its leading cadre), oldest first: the leader's 待审批改期 list."""
+    waiting = (
+        Replan.objects.filter(status=Replan.Status.REQUESTED, node__project__in=project_scope(user))
+        .select_related("node__project__zone__area", "node__department", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    return [
+        PendingReplan(r, own=r.requested_by_id == user.pk)
+        for r in waiting
+        if access.can_decide_replan(user, r.node.project)
+    ]
+
+
 def node_get(user, *, pk: int) -> ProjectNode | None:
     return (
         ProjectNode.objects.filter(project__in=project_scope(user))
@@ -279,6 +320,42 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
     for name in sorted(groups, key=_group_order):
         items = sorted(groups[name], key=lambda i: (-lights.ORDER[i.light], i.node.planned_on))
         out.append((name, items))
+    return out
+
+
+def light_changes(*, today: dt.date) -> list[tuple[ProjectNode, str]]:
+    """The open nodes that are yellow or red on `today` and whose people have not been told of
+    that light at the node's present planned date (NodeLightNotice), with the light, in order of
+    planned date. Reference data: not scoped, because it serves the system's daily reminder run
+    (services.lights_remind), which tells each node's own people and nobody else.
+
+    Only the nodes planned up to the warning's horizon can be yellow or red; a node already told
+    of as red at its planned date is left to the database (it stays red until done or re-planned).
+    """
+    lighter = Lighter(today)
+    told = NodeLightNotice.objects.filter(node=OuterRef("pk"), planned_on=OuterRef("planned_on"))
+    nodes = (
+        ProjectNode.objects.filter(
+            status=ProjectNode.Status.OPEN,
+            planned_on__lte=lights.horizon(today, lighter.warn),
+        )
+        .alias(told_red=Exists(told.filter(light=lights.RED)))
+        .filter(told_red=False)
+        .annotate(told_yellow=Exists(told.filter(light=lights.YELLOW)))
+        .select_related(
+            "project__zone__area",
+            "project__service_officer",
+            "project__leading_cadre",
+            "department",
+            "person",
+        )
+        .order_by("planned_on", "project_id", "seq")
+    )
+    out = []
+    for node in nodes:
+        light = lighter(node)
+        if light == lights.RED or (light == lights.YELLOW and not node.told_yellow):
+            out.append((node, light))
     return out
 
 
@@ -443,6 +520,15 @@ def summary(
         )
     service = service_facts(projects, start=start_at, end=end_at, now=min(now, end_at))
     events = NodeEvent.objects.filter(node__project__in=projects).aggregate(at=Max("at"))["at"]
+    # Investment: completed in the period's months; the rate is the year's (of the period's
+    # last month) completed through that month over the year's plan (investment.py).
+    invested = MonthlyInvestment.objects.filter(project__in=projects)
+    months = [
+        investment.MonthRow(month, planned, done)
+        for month, planned, done in invested.values_list("month", "planned_wan", "done_wan")
+    ]
+    year = investment.year_figures(months, through=last.first_day)
+    invest_at = invested.aggregate(at=Max("updated_at"))["at"]
     items = Guarantee.objects.filter(project__in=projects)
     not_done = items.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
     guarantees = items.aggregate(
@@ -451,7 +537,9 @@ def summary(
         overdue=Count("id", filter=Q(pk__in=not_done.filter(due_on__lt=day).values("pk"))),
         created=Max("created_at"),
     )
-    stamps = [t for t in (totals["created"], events, guarantees["created"]) if t is not None]
+    stamps = [
+        t for t in (totals["created"], events, guarantees["created"], invest_at) if t is not None
+    ]
     return ProjectFacts(
         projects=totals["n"],
         total_investment_wan=totals["total"] or Decimal(0),
@@ -465,6 +553,8 @@ def summary(
         warn_days=lighter.warn,
         late=tuple(late[:LATE_LISTED]),
         as_of=max(stamps) if stamps else None,
+        invest_done_wan=investment.done_between(months, start, last.first_day),
+        invest_rate=year.rate,
         guarantees_done=guarantees["done"],
         guarantees_open=guarantees["open"],
         guarantees_overdue=guarantees["overdue"],
@@ -474,6 +564,99 @@ def summary(
         ).aggregate(s=Sum("expected_output_wan"))["s"]
         or Decimal(0),
     )
+
+
+def filter_choices(user) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The list's leader and department choices: the leading cadres of the user's projects
+    and the departments in charge of their nodes (pk, name), by name."""
+    from zonedesk.org.models import Department, User
+
+    scope = project_scope(user)
+    leaders = [
+        (u.pk, u.full_name or u.username)
+        for u in User.objects.filter(led_projects__in=scope).distinct()
+    ]
+    departments = list(
+        Department.objects.filter(project_nodes__project__in=scope)
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    return sorted(leaders, key=lambda c: c[1]), departments
+
+
+def _month_rows(projects) -> dict[int, list[investment.MonthRow]]:
+    out: dict[int, list[investment.MonthRow]] = defaultdict(list)
+    for pid, month, planned, done in MonthlyInvestment.objects.filter(
+        project__in=projects
+    ).values_list("project_id", "month", "planned_wan", "done_wan"):
+        out[pid].append(investment.MonthRow(month, planned, done))
+    return out
+
+
+def investment_totals(projects: list[Project], *, today: dt.date | None = None):
+    """The year's figures of `projects` (the user's, already scoped) through this month: all of
+    them, per level and per kind (investment.zone_totals)."""
+    through = today or timezone.localdate()
+    rows = _month_rows([p.pk for p in projects])
+    return investment.zone_totals(
+        (investment.ProjectRows(p.level, p.kind, tuple(rows[p.pk])) for p in projects),
+        through=through,
+    )
+
+
+@dataclass
+class InvestmentView:
+    year: investment.YearFigures
+    months: list[MonthlyInvestment]  # newest first
+    can_enter: bool
+    first_month: dt.date  # the project's signing month: none earlier may be entered
+    chart: dict | None = None  # the year's months for the page's chart (None: none entered)
+
+
+def investment_of(user, project: Project, *, today: dt.date | None = None) -> InvestmentView:
+    """A project's monthly investment for its page: the year's figures and every month."""
+    today = today or timezone.localdate()
+    months = list(project.investments.order_by("-month"))
+    year = investment.year_figures(
+        (investment.MonthRow(m.month, m.planned_wan, m.done_wan) for m in months), through=today
+    )
+    this_year = sorted((m for m in months if m.month.year == today.year), key=lambda m: m.month)
+    chart = None
+    if this_year:
+        from django.utils.translation import gettext as _
+        from django.utils.translation import pgettext
+
+        chart = {
+            "months": [
+                pgettext("chart axis month", "%(month)d") % {"month": m.month.month}
+                for m in this_year
+            ],
+            "planned": [str(m.planned_wan) for m in this_year],
+            "done": [str(m.done_wan) for m in this_year],
+            "names": {
+                "planned": pgettext("investment", "Planned"),
+                "done": pgettext("investment", "Completed"),
+                "unit": _("10k yuan"),
+            },
+        }
+    return InvestmentView(
+        year=year,
+        months=months,
+        can_enter=access.can_enter_investment(user, project.zone),
+        first_month=project.signed_on.replace(day=1),
+        chart=chart,
+    )
+
+
+def investment_zones(user) -> list:
+    """The zones whose projects' investment the user may import, by code."""
+    return [z for z in zone_list(user).order_by("code") if access.can_enter_investment(user, z)]
+
+
+def investment_template_projects(user, zone) -> list[tuple[str, str]]:
+    """(code, name) of the zone's projects the user sees, by code, for the import's template."""
+    return list(project_scope(user).filter(zone=zone).order_by("code").values_list("code", "name"))
 
 
 # --- service requests (7x24) -----------------------------------------------------------------

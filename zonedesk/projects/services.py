@@ -9,33 +9,44 @@ casework's services (`service_request_respond`, `service_request_resolve`).
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zonedesk.casework import services as casework_services
 from zonedesk.core import audit
-from zonedesk.core.actors import SYSTEM, Actor, user_or_none
-from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.actors import SYSTEM, Actor, is_system, user_or_none
+from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.services import (
     audit_scope,
     audited_update,
     clean,
+    stale,
     version_bump,
     version_check,
 )
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
-from zonedesk.org.models import Department
-from zonedesk.projects import access, templates_default
+from zonedesk.notices import services as notices
+from zonedesk.notices.registry import Kind as NoticeKind
+from zonedesk.org.models import Department, Role
+from zonedesk.projects import access, lights, selectors, templates_default
 from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
 from zonedesk.projects.models import (
     Guarantee,
     Kind,
+    MonthlyInvestment,
+    NodeLightNotice,
     NodeTemplate,
     Project,
     ProjectNode,
@@ -159,8 +170,13 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
 
 
 def _locked_node(node: ProjectNode, expected_version: int | None) -> ProjectNode:
+    """The node read again under a row lock (two writers of one node take turns)."""
     version_check(node, expected_version)
-    return ProjectNode.objects.select_related("project__zone__area").get(pk=node.pk)
+    return (
+        ProjectNode.objects.select_for_update(of=("self",))
+        .select_related("project__zone__area")
+        .get(pk=node.pk)
+    )
 
 
 @transaction.atomic
@@ -223,6 +239,52 @@ def node_complete(
     )
 
 
+def _may_be_in_charge(person, node: ProjectNode) -> bool:
+    """An active official of the project's zone, or staff of the node's department."""
+    if person is None or not person.is_active or person.is_superuser:
+        return False
+    if person.has_role(Role.DEPARTMENT) and person.department_id is not None:
+        return person.department_id == node.department_id
+    staff = (Role.LEADER, Role.OFFICER)
+    return person.has_role(*staff) and person.zone_id == node.project.zone_id
+
+
+@transaction.atomic
+def node_person_set(
+    *, actor: Actor, node: ProjectNode, person, expected_version: int | None = None
+) -> ProjectNode:
+    """Name the person in charge of a node (the zone's managers): an official of the zone, or
+    staff of the node's department. Audited."""
+    node = _locked_node(node, expected_version)
+    if not access.is_manager(actor, node.project):
+        raise PermissionDenied(
+            _("Only the zone's leaders or administrators name who is in charge.")
+        )
+    if not _may_be_in_charge(person, node):
+        raise ValidationFailed(
+            {
+                "person": [
+                    _(
+                        "The person in charge is one of the zone's officials, or staff of the "
+                        "node's department."
+                    )
+                ]
+            }
+        )
+    before = audit.snapshot(node, ("person",))
+    node.person = person
+    node.save(update_fields=["person"])
+    version_bump(node)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=node,
+        changes=audit.diff(before, audit.snapshot(node, ("person",))),
+        **audit_scope(node.project),
+    )
+    return node
+
+
 def _project_state(*, actor: Actor, project: Project, state: str) -> None:
     version_check(project)
     before = audit.snapshot(project, ("state",))
@@ -241,6 +303,99 @@ def _project_state(*, actor: Actor, project: Project, state: str) -> None:
 REPLAN_FIELDS = ("node", "from_on", "to_on", "reason", "status")
 
 
+def _date_of(node: ProjectNode) -> dt.date:
+    """When a node is (to be) reached: its actual date once done, else its planned date."""
+    return node.done_on if node.done_on is not None else node.planned_on
+
+
+def _replan_errors(node: ProjectNode, to_on: dt.date, today: dt.date) -> dict:
+    """What is wrong with moving `node` to `to_on`: a date already past, or one before a node
+    it waits for (that node's actual date once done, else its planned date)."""
+    errors: dict[str, list[str]] = {}
+    if to_on < today:
+        errors["to_on"] = [_("The new date cannot be in the past.")]
+        return errors
+    for before in node.depends_on.all():
+        if to_on < _date_of(before):
+            errors.setdefault("to_on", []).append(
+                _(
+                    "The new date is before %(date)s, the date of “%(node)s”, which this node "
+                    "waits for."
+                )
+                % {"date": date_words(_date_of(before)), "node": before.name}
+            )
+    return errors
+
+
+def date_words(day: dt.date) -> str:
+    """A date in prose in the active language (2026年12月6日; 6 December 2026)."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _leaders_to_ask(replan: Replan, project: Project) -> list:
+    """The active users who may approve `replan`: the leaders of the project's zone and of the
+    areas over it, and its leading cadre; not the one who asked (nor, unless leading cadre, a
+    superuser: the platform's operators are not the zone's leaders)."""
+    User = get_user_model()
+    leaders = Q(role_grants__role=Role.LEADER, is_superuser=False) & (
+        Q(zone_id=project.zone_id) | Q(zone__isnull=True, area__isnull=False)
+    )
+    candidates = User.objects.filter(is_active=True).filter(
+        leaders | Q(pk=project.leading_cadre_id or 0)
+    )
+    return [
+        u
+        for u in candidates.distinct().select_related("zone", "area").order_by("username")
+        if u.pk != replan.requested_by_id and access.can_decide_replan(u, project)
+    ]
+
+
+def _notify_asked(actor: Actor, replan: Replan, node: ProjectNode) -> None:
+    project = node.project
+    words = {
+        "project": project.name,
+        "node": node.name,
+        "from": date_words(replan.from_on),
+        "to": date_words(replan.to_on),
+        "reason": replan.reason,
+        "by": getattr(actor, "full_name", "") or str(actor),
+    }
+    for leader in _leaders_to_ask(replan, project):
+        notices.notify(
+            actor=actor,
+            recipient=leader,
+            kind=NoticeKind.REPLAN_ASKED,
+            title=_("Re-plan to decide: %(project)s, %(node)s") % words,
+            body=_(
+                "%(by)s asks to move “%(node)s” of %(project)s from %(from)s to %(to)s: %(reason)s"
+            )
+            % words,
+            link=reverse("projects:replans"),
+            about=f"projects.replan:{replan.pk}",
+        )
+
+
+def _notify_decided(actor: Actor, replan: Replan, node: ProjectNode) -> None:
+    asker = replan.requested_by
+    if asker is None or not asker.is_active or asker.pk == getattr(actor, "pk", None):
+        return
+    project = node.project
+    words = {"project": project.name, "node": node.name, "to": date_words(replan.to_on)}
+    if replan.status == Replan.Status.APPROVED:
+        title = _("Re-plan approved: %(project)s, %(node)s to %(to)s") % words
+    else:
+        title = _("Re-plan refused: %(project)s, %(node)s") % words
+    notices.notify(
+        actor=actor,
+        recipient=asker,
+        kind=NoticeKind.REPLAN_DECIDED,
+        title=title,
+        body=replan.decision_note,
+        link=reverse("projects:detail", args=[project.pk]),
+        about=f"projects.replan:{replan.pk}",
+    )
+
+
 @transaction.atomic
 def replan_request(
     *,
@@ -249,8 +404,12 @@ def replan_request(
     to_on: dt.date,
     reason: str,
     expected_version: int | None = None,
+    at: dt.datetime | None = None,
 ) -> Replan:
-    """Ask to move an open node's planned date to `to_on`, with the reason; a leader decides."""
+    """Ask to move an open node's planned date to `to_on` (not in the past, not before a node
+    it waits for), with the reason; the leaders who may approve it are notified. `at`: when it
+    was asked (now by default; the demo dates its re-plans in the past)."""
+    at = at or timezone.now()
     node = _locked_node(node, expected_version)
     if not access.can_act_on_node(actor, node):
         raise PermissionDenied(
@@ -268,6 +427,8 @@ def replan_request(
         errors["reason"] = [_("Give the reason for the new date.")]
     if to_on == node.planned_on:
         errors["to_on"] = [_("The new date is the planned date already.")]
+    else:
+        errors.update(_replan_errors(node, to_on, timezone.localdate(at)))
     if node.replans.filter(status=Replan.Status.REQUESTED).exists():
         errors["__all__"] = [
             _("A re-plan of “%(node)s” already awaits a decision.") % {"node": node.name}
@@ -280,11 +441,17 @@ def replan_request(
         to_on=to_on,
         reason=reason.strip(),
         requested_by=user_or_none(actor),
+        requested_at=at,
     )
     clean(replan)
     replan.save()
     REPLAN.event(
-        actor=actor, obj=replan, move=Replan.Status.REQUESTED, from_state="", to_state=replan.status
+        actor=actor,
+        obj=replan,
+        move=Replan.Status.REQUESTED,
+        from_state="",
+        to_state=replan.status,
+        at=at,
     ).save()
     audit.record(
         actor=actor,
@@ -293,6 +460,7 @@ def replan_request(
         changes=audit.diff({}, audit.snapshot(replan, REPLAN_FIELDS)),
         **audit_scope(node.project),
     )
+    _notify_asked(actor, replan, node)
     return replan
 
 
@@ -300,12 +468,94 @@ def _asked_it(actor: Actor, replan: Replan) -> bool:
     return getattr(actor, "pk", None) is not None and replan.requested_by_id == actor.pk
 
 
+def _move(*, actor: Actor, node: ProjectNode, to_on: dt.date, reason: str, project) -> None:
+    """Move a locked node's planned date (its baseline stays), audited with the reason."""
+    node_before = audit.snapshot(node, ("planned_on",))
+    node.planned_on = to_on
+    node.save(update_fields=["planned_on"])
+    version_bump(node)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=node,
+        changes={
+            **audit.diff(node_before, audit.snapshot(node, ("planned_on",))),
+            "replan_reason": [None, reason],  # the re-plan's words, not its id
+        },
+        **audit_scope(project),
+    )
+
+
+def _cascade(
+    *, actor: Actor, node: ProjectNode, old_on: dt.date, project, at: dt.datetime
+) -> list[Replan]:
+    """The open nodes waiting for `node` whose planned date now falls before its new date move
+    too, keeping their distance from it (never less than none), each an approved re-plan
+    "随前置节点顺延", and so on down the chain."""
+    moved, queue = [], [(node, old_on)]
+    reason = _("Moved with the node it waits for")
+    while queue:
+        before, before_old = queue.pop(0)
+        after = (
+            ProjectNode.objects.select_for_update(of=("self",))
+            .filter(depends_on=before, status=ProjectNode.Status.OPEN)
+            .order_by("seq")
+        )
+        for dependent in after:
+            if dependent.planned_on >= before.planned_on:
+                continue
+            gap = max((dependent.planned_on - before_old).days, 0)
+            old, to_on = dependent.planned_on, before.planned_on + dt.timedelta(days=gap)
+            replan = Replan(
+                node=dependent,
+                from_on=old,
+                to_on=to_on,
+                reason=reason,
+                status=Replan.Status.APPROVED,
+                requested_by=user_or_none(actor),
+                decided_by=user_or_none(actor),
+                requested_at=at,
+                decided_at=at,
+            )
+            clean(replan)
+            replan.save()
+            for move, from_state in (
+                (Replan.Status.REQUESTED, ""),
+                (Replan.Status.APPROVED, "requested"),
+            ):
+                REPLAN.event(
+                    actor=actor, obj=replan, move=move, from_state=from_state, to_state=move, at=at
+                ).save()
+            audit.record(
+                actor=actor,
+                action="create",
+                instance=replan,
+                changes=audit.diff({}, audit.snapshot(replan, REPLAN_FIELDS)),
+                **audit_scope(project),
+            )
+            _move(actor=actor, node=dependent, to_on=to_on, reason=reason, project=project)
+            moved.append(replan)
+            queue.append((dependent, old))
+    return moved
+
+
 @transaction.atomic
-def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = "") -> Replan:
-    """Approve (the node's planned date moves; its baseline stays) or refuse (with a note)."""
+def replan_decide(
+    *,
+    actor: Actor,
+    replan: Replan,
+    decision: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Replan:
+    """Approve (the node's planned date moves, its baseline stays, and the open nodes waiting
+    for it that would now fall before it move with it) or refuse (with a note); whoever asked
+    is notified. The re-plan's row is locked first: of two leaders deciding at once, the second
+    finds it decided and is refused. `at`: when it was decided (now by default)."""
+    at = at or timezone.now()
     replan = (
         Replan.objects.select_for_update(of=("self",))
-        .select_related("node__project__zone__area")
+        .select_related("node__project__zone__area", "requested_by")
         .get(pk=replan.pk)
     )
     note = (note or "").strip()
@@ -317,6 +567,7 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
         )
     before = audit.snapshot(replan, ("status", "decision_note"))
     project = replan.node.project
+    node = replan.node
     if decision == Replan.Status.APPROVED:
         node = _locked_node(replan.node, None)
         if node.status == ProjectNode.Status.DONE:
@@ -327,22 +578,16 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
                     ]
                 }
             )
-        node_before = audit.snapshot(node, ("planned_on",))
-        node.planned_on = replan.to_on
-        node.save(update_fields=["planned_on"])
-        version_bump(node)
-        audit.record(
-            actor=actor,
-            action="update",
-            instance=node,
-            changes={
-                **audit.diff(node_before, audit.snapshot(node, ("planned_on",))),
-                "replan_reason": [None, replan.reason],  # the re-plan's words, not its id
-            },
-            **audit_scope(project),
-        )
+        # The nodes it waits for may have moved since it was asked (not the past: a leader may
+        # approve a re-plan whose day has come).
+        errors = _replan_errors(node, replan.to_on, dt.date.min)
+        if errors:
+            raise ValidationFailed(errors)
+        old_on = node.planned_on
+        _move(actor=actor, node=node, to_on=replan.to_on, reason=replan.reason, project=project)
+        _cascade(actor=actor, node=node, old_on=old_on, project=project, at=at)
     replan.decided_by = user_or_none(actor)
-    replan.decided_at = timezone.now()
+    replan.decided_at = at
     replan.decision_note = note
     REPLAN.apply(
         actor=actor,
@@ -351,9 +596,286 @@ def replan_decide(*, actor: Actor, replan: Replan, decision: str, note: str = ""
         before=before,
         audited=("status", "decision_note"),
         scope=audit_scope(project),
+        at=at,
         payload={"from_on": audit.plain(replan.from_on), "to_on": audit.plain(replan.to_on)},
     )
+    _notify_decided(actor, replan, node)
     return replan
+
+
+# Monthly investment ---------------------------------------------------------------------------
+
+INVESTMENT_FIELDS = ("month", "planned_wan", "done_wan")
+
+
+def _month_problems(
+    project: Project, month: dt.date, done_wan: Decimal, today: dt.date
+) -> dict[str, str]:
+    """What is wrong with a month's figures of `project` (field -> reason): a month before the
+    project's signing month, or investment completed in a month not yet begun."""
+    problems = {}
+    if month < project.signed_on.replace(day=1):
+        problems["month"] = _(
+            "The month is before the project was signed (%(month)s): no investment is entered "
+            "for it."
+        ) % {"month": project.signed_on.strftime("%Y-%m")}
+    elif month > today.replace(day=1) and done_wan > 0:
+        problems["done_wan"] = _(
+            "The month has not begun: its completed investment is 0 until it does."
+        )
+    return problems
+
+
+def _cents(value: Decimal) -> Decimal:
+    """An amount with two decimals (80 -> 80.00), as stored; more decimals are left for the
+    model's check to refuse, never rounded away."""
+    value = Decimal(value)
+    cents = value.quantize(Decimal("0.01")) if value.is_finite() else value
+    return cents if cents == value else value
+
+
+@transaction.atomic
+def investment_set(
+    *,
+    actor: Actor,
+    project: Project,
+    month: dt.date,
+    planned_wan: Decimal,
+    done_wan: Decimal,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> MonthlyInvestment:
+    """A project's planned and completed investment of one month (a new month, or the stored
+    one changed on the version the editor read: `expected_version`, None for a month the editor
+    saw empty; StaleVersion when someone saved it since)."""
+    if not access.can_enter_investment(actor, project.zone):
+        raise PermissionDenied(
+            _("Only the zone's leaders, administrators and officers enter a project's investment.")
+        )
+    today = today or timezone.localdate()
+    month = month.replace(day=1)
+    planned_wan, done_wan = _cents(planned_wan), _cents(done_wan)
+    # Entries of one project wait for each other here (two first entries of a month).
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
+    problems = _month_problems(project, month, done_wan, today)
+    if problems:
+        raise ValidationFailed({k: [v] for k, v in problems.items()})
+    row = MonthlyInvestment.objects.filter(project=project, month=month).first()
+    if row is None:
+        if expected_version is not None:  # the editor's row is gone: cannot happen today
+            raise ValidationFailed({"__all__": [_("This month is no longer stored.")]})
+        row = MonthlyInvestment(
+            project=project, month=month, planned_wan=planned_wan, done_wan=done_wan
+        )
+        clean(row, exclude=["project"])
+        row.save()
+        audit.record(
+            actor=actor,
+            action="create",
+            instance=row,
+            changes=audit.diff({}, audit.snapshot(row, INVESTMENT_FIELDS)),
+            **audit_scope(project),
+        )
+        return row
+    if expected_version is None:  # the editor saw the month empty; someone entered it since
+        last = stale(row, current=row.version, expected=None)
+        raise StaleVersion(
+            _(
+                "%(record)s was entered by %(user)s after you opened the page. Nothing was "
+                "saved: see the stored figures and enter yours again."
+            )
+            % {"record": str(row), "user": last.changed_by or _("someone else")},
+            current=row.version,
+            changed_by=last.changed_by,
+            changed_at=last.changed_at,
+        )
+    version_check(row, expected_version)
+    before = audit.snapshot(row, INVESTMENT_FIELDS)
+    row.planned_wan, row.done_wan = planned_wan, done_wan
+    clean(row, exclude=["project"])
+    after = audit.snapshot(row, INVESTMENT_FIELDS)
+    if after == before:
+        return row
+    row.updated_at = timezone.now()
+    row.save(update_fields=["planned_wan", "done_wan", "updated_at"])
+    version_bump(row)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=row,
+        changes=audit.diff(before, after),
+        **audit_scope(project),
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class InvestmentChange:
+    """What an imported row does to its project's month: new, updated or unchanged."""
+
+    line: object  # invest_imports.Line
+    project: Project
+    change: str
+    old_planned: Decimal | None
+    old_done: Decimal | None
+
+
+@dataclass(frozen=True)
+class InvestmentPreview:
+    parsed: object  # invest_imports.Parsed
+    rows: list[InvestmentChange]
+    stored: str  # fingerprint of the stored months compared
+
+    def count(self, change: str) -> int:
+        return sum(1 for r in self.rows if r.change == change)
+
+
+@dataclass(frozen=True)
+class InvestmentImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    months: tuple
+
+
+def _zone_check(actor: Actor, zone) -> None:
+    if not access.can_enter_investment(actor, zone):
+        raise PermissionDenied(
+            _("Only the zone's leaders, administrators and officers import the investment.")
+        )
+
+
+def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
+    """Each line matched to the zone's project of its code and compared with the stored month;
+    ImportRejected listing every line whose code is unknown or whose month is refused, with
+    the sheet's own `errors` (by row)."""
+    from zonedesk.core.xlsx import CellError, ImportRejected
+
+    codes = {line.code for line in parsed.lines} | {c for _row, c in parsed.refused_codes}
+    projects = Project.objects.filter(zone=zone, code__in=codes).select_related("zone")
+    if lock:
+        projects = projects.select_for_update()
+    by_code = {p.code: p for p in projects}
+    stored_rows = MonthlyInvestment.objects.filter(
+        project__in=list(by_code.values()),
+        month__in=sorted({line.month.first_day for line in parsed.lines}),
+    )
+    stored = {(r.project_id, r.month): r for r in stored_rows}
+    errors, rows = list(errors), []
+    unknown = _("No key project of the zone has this code.")
+    for row, code in parsed.refused_codes:
+        if code not in by_code:
+            errors.append(CellError(parsed.sheet, row, parsed.headers["code"], code, unknown))
+    for line in parsed.lines:
+        project = by_code.get(line.code)
+        if project is None:
+            errors.append(
+                parsed.error(
+                    line, "code", line.code, _("No key project of the zone has this code.")
+                )
+            )
+            continue
+        problems = _month_problems(project, line.month.first_day, line.done_wan, today)
+        for key, reason in problems.items():
+            value = str(line.month) if key == "month" else line.done_wan
+            errors.append(parsed.error(line, key, value, reason))
+        if problems:
+            continue
+        old = stored.get((project.pk, line.month.first_day))
+        if old is None:
+            change = "new"
+        elif (old.planned_wan, old.done_wan) == (line.planned_wan, line.done_wan):
+            change = "unchanged"
+        else:
+            change = "updated"
+        rows.append(
+            InvestmentChange(
+                line,
+                project,
+                change,
+                None if old is None else old.planned_wan,
+                None if old is None else old.done_wan,
+            )
+        )
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.row))
+    digest = hashlib.sha256()
+    for key in sorted(stored):
+        r = stored[key]
+        digest.update(f"{key[0]}|{key[1]}|{r.planned_wan}|{r.done_wan}|{r.version}\n".encode())
+    return rows, stored, digest.hexdigest()
+
+
+def investment_import_preview(
+    *, actor: Actor, zone, fileobj, today: dt.date | None = None
+) -> InvestmentPreview:
+    """Read and check a sheet of the zone's monthly investment (ImportRejected as the import)
+    and say, per project and month, what importing it would do; nothing is written."""
+    from zonedesk.projects import invest_imports
+
+    _zone_check(actor, zone)
+    parsed, errors = invest_imports.read(fileobj)
+    rows, _stored, fingerprint = _compare(
+        zone, parsed, today or timezone.localdate(), errors=errors
+    )
+    return InvestmentPreview(parsed, rows, fingerprint)
+
+
+@transaction.atomic
+def investment_import(
+    *,
+    actor: Actor,
+    zone,
+    parsed=None,
+    fileobj=None,
+    expected_stored: str | None = None,
+    today: dt.date | None = None,
+) -> InvestmentImportResult:
+    """Store every row of the sheet (`fileobj`, or the `parsed` rows of a preview the user
+    confirmed) or none: each row sets its project's month (added or changed, audited); months
+    the sheet does not list are kept. Refused (ImportRejected) when any row is; refused
+    (ValidationFailed) when the stored months compared by the preview (`expected_stored`)
+    changed since."""
+    from zonedesk.projects import invest_imports
+
+    _zone_check(actor, zone)
+    errors = []
+    if parsed is None:
+        parsed, errors = invest_imports.read(fileobj)
+    rows, stored, fingerprint = _compare(
+        zone, parsed, today or timezone.localdate(), lock=True, errors=errors
+    )
+    if expected_stored is not None and fingerprint != expected_stored:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _(
+                        "The stored investment of these projects and months changed since the "
+                        "preview: nothing was imported. Upload the file again to see the "
+                        "changes as they are now."
+                    )
+                ]
+            }
+        )
+    for r in rows:
+        if r.change == "unchanged":
+            continue
+        old = stored.get((r.project.pk, r.line.month.first_day))
+        investment_set(
+            actor=actor,
+            project=r.project,
+            month=r.line.month.first_day,
+            planned_wan=r.line.planned_wan,
+            done_wan=r.line.done_wan,
+            expected_version=None if old is None else old.version,
+            today=today,
+        )
+    return InvestmentImportResult(
+        created=sum(r.change == "new" for r in rows),
+        updated=sum(r.change == "updated" for r in rows),
+        unchanged=sum(r.change == "unchanged" for r in rows),
+        months=tuple(sorted({r.line.month for r in rows})),
+    )
 
 
 # --- element guarantees (要素保障) ------------------------------------------------------------
@@ -659,6 +1181,7 @@ def node_block(
     return node
 
 
+@transaction.atomic
 def service_request_resolve(
     *,
     actor: Actor,
@@ -786,3 +1309,132 @@ def _into_production(*, actor: Actor, project: Project, started_on: dt.date) -> 
             **audit_scope(project),
         )
     return firm
+
+
+# --- reminders of lights (zonedesk projects remind) ------------------------------------------
+
+
+def light_recipients(node: ProjectNode) -> list:
+    """Who is told of a node's light: its person in charge and the project's service officer
+    (the project's leading cadre when it has neither), each once, active users only."""
+    project = node.project
+    people = [node.person, project.service_officer]
+    if not any(people):
+        people = [project.leading_cadre]
+    out = []
+    for user in people:
+        if user is not None and user.is_active and user not in out:
+            out.append(user)
+    return out
+
+
+def _light_text(node: ProjectNode, light: str, today: dt.date, warn: int) -> tuple[str, str]:
+    """The notification's title and body, in the active language."""
+    names = {"node": node.name, "project": node.project.name, "day": date_format(node.planned_on)}
+    if light == lights.RED:
+        title = _("“%(node)s” of %(project)s is late: it was planned for %(day)s") % names
+        days = (today - node.planned_on).days
+        body = ngettext(
+            "The node is %(days)d day past its planned date.",
+            "The node is %(days)d days past its planned date.",
+            days,
+        ) % {"days": days}
+    else:
+        title = _("“%(node)s” of %(project)s is due soon: it is planned for %(day)s") % names
+        body = ngettext(
+            "The node is planned within %(warn)d working day.",
+            "The node is planned within %(warn)d working days.",
+            warn,
+        ) % {"warn": warn}
+    if node.department_id is not None:
+        body += " " + _("Department in charge: %(department)s.") % {
+            "department": node.department.name
+        }
+    body += " " + _(
+        "Complete it on the project's page when it is done, or ask a leader for a re-plan "
+        "with the reason."
+    )
+    return title[:200], body
+
+
+@transaction.atomic
+def node_light_notify(
+    *, actor: Actor, node: ProjectNode, light: str, today: dt.date, warn: int
+) -> NodeLightNotice | None:
+    """Tell the node's people (light_recipients) that it turned `light` (yellow or red) on
+    `today`, in their notification centre and by e-mail as each chose (notices, kind
+    project_light), and record it (NodeLightNotice) so that it is told once per light and
+    planned date. None, and nothing written, when nobody can be told, the node was completed or
+    re-planned since it was read, or another run told it first. The system's only (the daily
+    run)."""
+    if not is_system(actor):
+        raise PermissionDenied
+    if light not in NodeLightNotice.Light.values:
+        raise ValidationFailed({"light": [_("Only a yellow or a red light is told.")]})
+    people = light_recipients(node)
+    if not people:
+        return None
+    still = ProjectNode.objects.filter(
+        pk=node.pk, status=ProjectNode.Status.OPEN, planned_on=node.planned_on
+    )
+    if not still.exists():  # completed or re-planned since it was read
+        return None
+    try:
+        with transaction.atomic():
+            notice = NodeLightNotice.objects.create(
+                node=node, light=light, planned_on=node.planned_on, on=today, recipients=len(people)
+            )
+    except IntegrityError:  # a run at the same time told it first
+        return None
+    title, body = _light_text(node, light, today, warn)
+    link = reverse("projects:detail", args=[node.project_id])
+    for user in people:
+        notices.notify(
+            actor=actor,
+            recipient=user,
+            kind=NoticeKind.PROJECT_LIGHT,
+            title=title,
+            body=body,
+            link=link,
+            about=f"projects.node:{node.pk}",
+            today=today,
+        )
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=notice,
+        changes={
+            "node": [None, str(node)],
+            "light": [None, light],
+            "planned_on": [None, audit.plain(node.planned_on)],
+            "recipients": [None, [str(u) for u in people]],
+        },
+        **audit_scope(node.project),
+    )
+    return notice
+
+
+@dataclass(frozen=True)
+class RemindResult:
+    day: dt.date
+    told: int  # nodes whose light change was told
+    notifications: int
+    unreached: list[ProjectNode]  # yellow or red, with nobody to tell (asked again next run)
+
+
+def lights_remind(*, actor: Actor, today: dt.date) -> RemindResult:
+    """The daily run (`zonedesk projects remind`): each open node that turned yellow or red since
+    it was last told of (selectors.light_changes) is told to its people, one node at a time in
+    its own transaction (node_light_notify), so a run stopped half-way loses nothing and a second
+    run on the same day tells nobody anything twice. The system's only."""
+    if not is_system(actor):
+        raise PermissionDenied
+    warn = selectors.warn_days()
+    told, sent, unreached = 0, 0, []
+    for node, light in selectors.light_changes(today=today):
+        notice = node_light_notify(actor=actor, node=node, light=light, today=today, warn=warn)
+        if notice is not None:
+            told, sent = told + 1, sent + notice.recipients
+        elif not light_recipients(node):
+            unreached.append(node)
+    return RemindResult(day=today, told=told, notifications=sent, unreached=unreached)

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.period import Period
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
 from zonedesk.projects import access, selectors, services
@@ -24,12 +25,13 @@ from zonedesk.projects.forms import (
     FilterForm,
     GuaranteeDoneForm,
     GuaranteeForm,
+    InvestmentForm,
     ReplanForm,
     ServiceRaiseForm,
     ServiceResolveForm,
     ServiceRespondForm,
 )
-from zonedesk.projects.models import Guarantee, Replan
+from zonedesk.projects.models import Guarantee, Kind, Project, Replan
 
 
 def _refusal(exc: DomainError) -> str:
@@ -41,23 +43,83 @@ def _refusal(exc: DomainError) -> str:
 
 @login_required
 def project_list(request):
-    """The user's key projects with their lights, filtered by level, kind and light."""
-    form = FilterForm(request.GET or None)
+    """The user's key projects with their lights, filtered by level, kind, light, stage,
+    leading cadre and the department of the current node, with the listed projects'
+    investment of the year (planned, completed, rate)."""
+    leaders, departments = selectors.filter_choices(request.user)
+    form = FilterForm(request.GET or None, leaders=leaders, departments=departments)
     f = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
     rows = selectors.project_rows(
         request.user,
         level=f.get("level") or None,
         kind=f.get("kind") or None,
         light=f.get("light") or None,
+        stage=f.get("stage") or None,
+        leader=f.get("leader"),
+        department=f.get("department"),
+        today=today,
     )
+    totals = selectors.investment_totals([r.project for r in rows], today=today)
     return render(
         request,
         "projects/list.html",
-        {"form": form, "rows": rows, "today": timezone.localdate(), "f": f},
+        {
+            "form": form,
+            "rows": rows,
+            "today": today,
+            "f": f,
+            "totals": totals.all,
+            "totals_by": [
+                *[
+                    (label, totals.by_level[key])
+                    for key, label in Project.Level.choices
+                    if key in totals.by_level
+                ],
+                *[
+                    (label, totals.by_kind[key])
+                    for key, label in Kind.choices
+                    if key in totals.by_kind
+                ],
+            ],
+            "can_import": bool(selectors.investment_zones(request.user)),
+            "warn_days": selectors.warn_days(),
+            "to_decide": len(selectors.replans_to_decide(request.user)),
+        },
     )
 
 
-def _detail(request, project, *, status=200, add_form=None, edit_form=None, service_forms=None):
+def _invest_form(request, project, today) -> InvestmentForm:
+    """The page's month form: a stored month to change (?month=YYYY-MM: its figures and the
+    version read), else the current month empty."""
+    initial = {"month": today.strftime("%Y-%m")}
+    try:
+        month = Period.parse(request.GET.get("month", "")).first_day
+    except ValueError:
+        return InvestmentForm(initial=initial)
+    stored = project.investments.filter(month=month).first()
+    if stored is None:
+        return InvestmentForm(initial={"month": f"{month:%Y-%m}"})
+    return InvestmentForm(
+        initial={
+            "month": f"{month:%Y-%m}",
+            "planned_wan": stored.planned_wan,
+            "done_wan": stored.done_wan,
+            "version": stored.version,
+        }
+    )
+
+
+def _detail(
+    request,
+    project,
+    *,
+    status=200,
+    add_form=None,
+    edit_form=None,
+    service_forms=None,
+    invest_form=None,
+):
     """The project page; after a refused item or service form, that form again with its field
     errors."""
     guarantees = selectors.guarantee_rows(request.user, project)
@@ -66,6 +128,7 @@ def _detail(request, project, *, status=200, add_form=None, edit_form=None, serv
             bound = edit_form if edit_form and edit_form.prefix == f"g{row.guarantee.pk}" else None
             row.form = bound or GuaranteeForm.of(row.guarantee)
     can_add = access.can_add_guarantee(request.user, project)
+    today = timezone.localdate()
     return render(
         request,
         "projects/detail.html",
@@ -81,8 +144,11 @@ def _detail(request, project, *, status=200, add_form=None, edit_form=None, serv
             "now": timezone.localtime(),
             "rows": selectors.node_rows(request.user, project),
             "replans": selectors.replans_of(request.user, project)[:50],
-            "today": timezone.localdate(),
+            "today": today,
             "can_decide": access.can_decide_replan(request.user, project),
+            "invest": selectors.investment_of(request.user, project, today=today),
+            "invest_form": invest_form or _invest_form(request, project, today),
+            "warn_days": selectors.warn_days(),
             "guarantees": guarantees,
             "open_guarantees": [r.guarantee for r in guarantees if r.guarantee.done_on is None],
             "add_form": (add_form or GuaranteeForm(project=project)) if can_add else None,
@@ -98,17 +164,22 @@ def project_detail(request, pk: int):
     return _detail(request, found(selectors.project_get(request.user, pk=pk)))
 
 
-def _done(request, project, call, success: str):
-    """Run a service for a node's form: on success back to the project, else the page again
-    with the reason (a stale version names who changed the node and when)."""
+def _done(request, project, call, success: str, *, back_to_list: bool = False):
+    """Run a service for a node's form: on success back to the project (or to the list of
+    re-plans to decide, where the form was sent from there), else that page again with the
+    reason (a stale version names who changed the node and when)."""
     try:
         call()
     except PermissionDenied:
         raise
     except DomainError as exc:
         messages.error(request, _refusal(exc))
+        if back_to_list:
+            return _replans(request, status=400)
         return _detail(request, project, status=400)
     messages.success(request, success)
+    if back_to_list:
+        return redirect("projects:replans")
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -183,7 +254,23 @@ def replan_decide(request, pk: int):
             actor=request.user, replan=replan, decision=decision, note=form.cleaned_data["note"]
         ),
         _("Re-plan approved.") if decision == Replan.Status.APPROVED else _("Re-plan refused."),
+        back_to_list=form.cleaned_data["back"] == "replans",
     )
+
+
+def _replans(request, *, status=200):
+    return render(
+        request,
+        "projects/replans.html",
+        {"pending": selectors.replans_to_decide(request.user)},
+        status=status,
+    )
+
+
+@login_required
+def replan_list(request):
+    """The re-plans awaiting the user's decision (待审批改期), with approve and refuse."""
+    return _replans(request)
 
 
 @login_required
@@ -197,6 +284,7 @@ def meeting(request):
         {
             "groups": groups,
             "today": timezone.localdate(),
+            "warn_days": selectors.warn_days(),
             "count": sum(len(g.items) for g in groups),
             "items": sum(len(g.guarantees) for g in groups),
         },
@@ -450,6 +538,7 @@ def _meeting_rows(groups):
             ]
 
 
+@login_required
 @require_POST
 def service_respond(request, pk: int):
     """Record the response: the request handed to a department of the zone."""

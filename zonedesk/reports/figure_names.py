@@ -26,6 +26,12 @@ NAMES = {
     "projects_yearly_wan": pgettext_lazy(
         "figure name", "key projects' investment planned this year (10k yuan)"
     ),
+    "projects_invest_done_wan": pgettext_lazy(
+        "figure name", "key projects' investment completed in the period (10k yuan)"
+    ),
+    "projects_invest_rate": pgettext_lazy(
+        "figure name", "key projects' completion of the year's planned investment"
+    ),
     "projects_started": pgettext_lazy("figure name", "key projects started"),
     "projects_completed": pgettext_lazy("figure name", "key projects accepted as completed"),
     "projects_producing": pgettext_lazy("figure name", "key projects gone into production"),

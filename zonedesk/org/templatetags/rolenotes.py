@@ -9,7 +9,7 @@ from zonedesk.org.models import Role
 
 register = template.Library()
 
-# (role, page) -> the note. Pages: home, firms, problems, contacts_due, benefits.
+# (role, page) -> the note. Pages: home, firms, problems, contacts_due, benefits, projects.
 NOTES = {
     (Role.BANK, "home"): _(
         "As a bank user you will see here the firms that share a financing need with your "
@@ -58,6 +58,15 @@ NOTES = {
         "the next step and who takes it. The zone draws the list up by matching its support "
         "measures against your firm's registry data and monthly figures, and updates it when "
         "either changes."
+    ),
+    (Role.BANK, "projects"): _(
+        "Key projects are followed by the zone's leaders, officers and departments; a bank user "
+        "sees none here."
+    ),
+    (Role.ENTERPRISE, "projects"): _(
+        "You see the key projects your firm invests in: their nodes, who is in charge of each "
+        "and when it is planned. The zone's officers and departments move the nodes and ask "
+        "for new dates; tell your service officer when something holds your project up."
     ),
 }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from zonedesk.projects.facts import LateNode, ProjectFacts, ServiceFacts
 from zonedesk.reports.document import Block
 from zonedesk.reports.sections.part import Found, Part, paragraphs
-from zonedesk.reports.sections.words import fill
+from zonedesk.reports.sections.words import fill, rate
 from zonedesk.reports.sections.words import paragraph as joined
 
 
@@ -143,6 +143,31 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
                 ),
                 {"output": _wan(f.producing_output_wan)},
                 output="projects_producing_output_wan",
+            )
+        )
+    if f.invest_rate is not None:
+        out.append(
+            fill(
+                _(
+                    "In the period, %(done)s (10k yuan) of their investment was completed; by "
+                    "its end, %(rate)s of the year's planned investment had been completed."
+                ),
+                {
+                    "done": _wan(f.invest_done_wan),
+                    "rate": rate(f.invest_rate, "projects_invest_rate"),
+                },
+                done="projects_invest_done_wan",
+            )
+        )
+    elif f.invest_done_wan:
+        out.append(
+            fill(
+                _(
+                    "In the period, %(done)s (10k yuan) of their investment was completed (no "
+                    "monthly plan of the year is recorded)."
+                ),
+                {"done": _wan(f.invest_done_wan)},
+                done="projects_invest_done_wan",
             )
         )
     day = date_format(f.day, "DATE_FORMAT")

@@ -1,0 +1,222 @@
+"""Key projects over the API: the projects with their lights, one project with its nodes,
+completing a node, asking for a re-plan and deciding it, a project's re-plans. The same
+services and selectors as the pages: scoping and every rule live there."""
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from zonedesk.core.errors import NotFound, ValidationFailed
+from zonedesk.core.pagination import Pagination
+from zonedesk.core.schemas import ConflictOut
+from zonedesk.projects import lights, selectors, services
+from zonedesk.projects.models import Kind, Project, Replan
+from zonedesk.projects.schemas import (
+    CompleteIn,
+    DecisionIn,
+    NodeOut,
+    ProjectDetailOut,
+    ProjectFilterIn,
+    ProjectOut,
+    ReplanIn,
+    ReplanOut,
+)
+
+router = Router(tags=["projects"])
+
+LIGHTS = (lights.RED, lights.YELLOW, lights.GREEN)
+
+
+def _one_of(values) -> list[str]:
+    return [_("Not one of: %(values)s.") % {"values": ", ".join(values)}]
+
+
+def _project_out(project: Project, *, light: str, stage: str, done: int, total: int) -> dict:
+    return {
+        "id": project.pk,
+        "code": project.code,
+        "name": project.name,
+        "zone": project.zone.code,
+        "level": project.level,
+        "kind": project.kind,
+        "state": project.state,
+        "investor": project.investor_label,
+        "investor_id": project.investor_id,
+        "light": light,
+        "stage": stage,
+        "nodes_done": done,
+        "nodes_total": total,
+        "total_investment_wan": project.total_investment_wan,
+        "first_production_month": project.first_production_month,
+        "signed_on": project.signed_on,
+        "leading_cadre": str(project.leading_cadre) if project.leading_cadre_id else None,
+        "service_officer": str(project.service_officer) if project.service_officer_id else None,
+        "version": project.version,
+    }
+
+
+def _node_out(row: selectors.NodeRow) -> dict:
+    node = row.node
+    return {
+        "id": node.pk,
+        "project_id": node.project_id,
+        "seq": node.seq,
+        "code": node.code,
+        "name": node.name,
+        "status": node.status,
+        "light": row.light,
+        "baseline_on": node.baseline_on,
+        "planned_on": node.planned_on,
+        "done_on": node.done_on,
+        "replanned": node.replanned,
+        "department": node.department.name if node.department_id else None,
+        "person": str(node.person) if node.person_id else None,
+        "waits_for": row.waits_for,
+        "pending_replan_id": row.pending.pk if row.pending else None,
+        "can_complete": row.can_complete,
+        "can_replan": row.can_replan,
+        "version": node.version,
+    }
+
+
+def _replan_out(r: Replan) -> dict:
+    return {
+        "id": r.pk,
+        "project_id": r.node.project_id,
+        "node_id": r.node_id,
+        "node": r.node.name,
+        "from_on": r.from_on,
+        "to_on": r.to_on,
+        "reason": r.reason,
+        "status": r.status,
+        "requested_by": str(r.requested_by) if r.requested_by_id else None,
+        "requested_at": r.requested_at,
+        "decided_by": str(r.decided_by) if r.decided_by_id else None,
+        "decided_at": r.decided_at,
+        "decision_note": r.decision_note,
+    }
+
+
+@router.get("/projects", response=list[ProjectOut])
+@paginate(Pagination, page_size=50, max_page_size=500)
+def list_projects(request, filters: Query[ProjectFilterIn]):
+    """The key projects the caller may see with their light and stage, red first, then yellow,
+    then by code; filtered by level, kind and light (400 on a value that is none of them)."""
+    f = filters.dict()
+    errors = {}
+    if f["level"] and f["level"] not in Project.Level.values:
+        errors["level"] = _one_of(Project.Level.values)
+    if f["kind"] and f["kind"] not in Kind.values:
+        errors["kind"] = _one_of(Kind.values)
+    if f["light"] and f["light"] not in LIGHTS:
+        errors["light"] = _one_of(LIGHTS)
+    if errors:
+        raise ValidationFailed(errors)
+    rows = selectors.project_rows(
+        request.user, level=f["level"] or None, kind=f["kind"] or None, light=f["light"] or None
+    )
+    return [
+        _project_out(r.project, light=r.light, stage=r.stage, done=r.done, total=r.total)
+        for r in rows
+    ]
+
+
+def _project(request, pk: int) -> Project:
+    project = selectors.project_get(request.user, pk=pk)
+    if project is None:
+        raise NotFound(_("No such key project."))
+    return project
+
+
+def _detail(request, project: Project) -> dict:
+    rows = selectors.node_rows(request.user, project)
+    first_open = next((r.node for r in rows if r.light is not None), None)
+    out = _project_out(
+        project,
+        light=lights.worst(r.light for r in rows),
+        stage=first_open.name if first_open else "",
+        done=sum(r.light is None for r in rows),
+        total=len(rows),
+    )
+    return {
+        **out,
+        "site": project.site,
+        "site_area_mu": project.site_area_mu,
+        "yearly_investment_wan": project.yearly_investment_wan,
+        "expected_output_wan": project.expected_output_wan,
+        "nodes": [_node_out(r) for r in rows],
+    }
+
+
+@router.get("/projects/{int:pk}", response=ProjectDetailOut)
+def get_project(request, pk: int):
+    """One key project with its nodes in order: baseline, planned and actual dates, lights,
+    what each waits for, a re-plan awaiting a decision and what the caller may do."""
+    return _detail(request, _project(request, pk))
+
+
+def _node(request, pk: int):
+    node = selectors.node_get(request.user, pk=pk)
+    if node is None:
+        raise NotFound(_("No such project node."))
+    return node
+
+
+def _node_row(request, node) -> dict:
+    project = _project(request, node.project_id)
+    return _node_out(next(r for r in selectors.node_rows(request.user, project) if r.node == node))
+
+
+@router.post("/projects/nodes/{int:pk}/complete", response={200: NodeOut, 409: ConflictOut})
+def complete_node(request, pk: int, payload: CompleteIn):
+    """Complete a node (its actual date: today unless given, never in the future). 409 while a
+    node it waits for is open, when it is done already, or when it changed since `version`;
+    403 for someone who may not act on it."""
+    node = _node(request, pk)
+    services.node_complete(
+        actor=request.user,
+        node=node,
+        done_on=payload.done_on,
+        expected_version=payload.version,
+    )
+    return _node_row(request, node)
+
+
+@router.post("/projects/nodes/{int:pk}/replans", response={201: ReplanOut, 409: ConflictOut})
+def request_replan(request, pk: int, payload: ReplanIn):
+    """Ask to move an open node's planned date, with the reason; a leader over the zone or the
+    project's leading cadre decides. 400 with field errors (no reason, the same date, a
+    re-plan already waiting, a done node); 409 when the node changed since `version`."""
+    node = _node(request, pk)
+    replan = services.replan_request(
+        actor=request.user,
+        node=node,
+        to_on=payload.to_on,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return Status(201, _replan_out(selectors.replan_get(request.user, pk=replan.pk)))
+
+
+@router.get("/projects/{int:pk}/replans", response=list[ReplanOut])
+def list_replans(request, pk: int):
+    """The project's re-plans, newest first, each with its reason and decision."""
+    project = _project(request, pk)
+    return [_replan_out(r) for r in selectors.replans_of(request.user, project)]
+
+
+@router.post("/projects/replans/{int:pk}/decision", response=ReplanOut)
+def decide_replan(request, pk: int, payload: DecisionIn):
+    """Approve (the node's planned date moves; its baseline stays) or refuse (with a note) a
+    re-plan: a leader over the zone or the project's leading cadre, not the one who asked for
+    it. 409 once it is decided."""
+    replan = selectors.replan_get(request.user, pk=pk)
+    if replan is None:
+        raise NotFound(_("No such re-plan."))
+    decisions = (Replan.Status.APPROVED, Replan.Status.REFUSED)
+    if payload.decision not in decisions:
+        raise ValidationFailed({"decision": _one_of(decisions)})
+    services.replan_decide(
+        actor=request.user, replan=replan, decision=payload.decision, note=payload.note
+    )
+    return _replan_out(selectors.replan_get(request.user, pk=pk))
