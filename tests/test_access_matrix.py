@@ -375,6 +375,12 @@ MATRIX = {
     # Every open node is red, so the scheduling meeting lists it.
     "projects:list": ("V V V V V V H V H V V 302", same("H", "302")),
     "projects:meeting": ("V V V V V V H V H V V 302", same("H", "302")),
+    # The project dashboard: the unit's staff and leaders, for a zone of theirs (?zone=code; in,
+    # zone_a; out, zone_b: not found). Department, enterprise, bank and security users: refused.
+    "projects:dashboard": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
     "projects:detail": ("200 200 200 200 200 200 404 200 404 200 200 302", same("404", "302")),
     # Completing the signing node or asking for a re-plan of the start: the zone's managers and
     # the service officer (the node is in no department's charge); readers are refused.
@@ -975,6 +981,9 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), project.name
         case "projects:detail":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "projects:dashboard":
+            project = _project(world, role, scope)
+            return client.get(reverse(name), {"zone": project.zone.code}), None
         case "projects:node_complete":
             node = _project(world, role, scope).nodes.get(code="sign")
             body = {"version": node.version}

@@ -121,3 +121,10 @@ def can_enter_investment(actor: Actor, zone) -> bool:
         actor.is_superuser
         or (actor.has_role(*MANAGER_ROLES, Role.OFFICER) and zone_in_unit(actor, zone))
     )
+
+
+def can_view_dashboard(user) -> bool:
+    """The zone's project dashboard: the unit's staff and leaders (a zone's, and a city's or
+    province's over its zones). Department and enterprise users follow single projects, not the
+    zone's totals."""
+    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS))
