@@ -283,6 +283,10 @@ ZONEDESK = {
     # Who acts when given registry columns of firms change (core.events.registry_changed):
     # monitoring drops the zone-month summaries that depend on the production start date.
     "ON_REGISTRY_CHANGED": ["zonedesk.monitoring.rollups.on_registry_changed"],
+    # What the recovery forecast adds to the year's output (monitoring.selectors.pipeline):
+    # functions (user, *, zone_ids, year) -> [monitoring.recovery.Addition] of the apps above
+    # monitoring, which it does not import (docs/decisions.md).
+    "RECOVERY_PIPELINES": ["zonedesk.projects.selectors.production_pipeline"],
     # Largest spreadsheet accepted for import, in bytes.
     "IMPORT_MAX_BYTES": int(os.environ.get("ZONEDESK_IMPORT_MAX_BYTES", 50 * 1024 * 1024)),
     # Behind nginx (proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for) set this to 1

@@ -109,3 +109,99 @@ def recovery(
             with_halted_days(to_target, year, t, halted_days) if halted_days else None
         ),
     )
+
+
+# --- the forecast: output expected from new production (the key projects) --------------------
+#
+# Monitoring sits below the apps that know what will start producing (projects), so it does not
+# read them: they hand it plain `Addition`s through the settings hook
+# ZONEDESK["RECOVERY_PIPELINES"] (selectors.pipeline), and the arithmetic is here.
+
+
+@dataclass(frozen=True)
+class Addition:
+    """Output expected from a month on by firms not yet producing: the key projects' expected
+    annual output at full production (`annual`, 万元) from their planned month of first
+    production (`year`, `month`), spread evenly: annual / 12 a month. `count`: how many
+    projects it sums (a pipeline hands them in by month)."""
+
+    label: str
+    year: int
+    month: int
+    annual: Decimal
+    count: int = 1
+
+
+def added_by_month(year: int, through_month: int, additions: Sequence[Addition]) -> list[Decimal]:
+    """What the additions bring to each month of `year` (12 values): annual / 12 from the
+    later of the addition's first month and the month after `through_month` (the months with
+    actual figures already hold whatever was produced; a project late on its plan starts
+    adding the coming month, not the past ones) to December; nothing from a later year."""
+    out = [ZERO] * 12
+    for a in additions:
+        if a.year > year or a.annual <= 0:
+            continue
+        first = max(a.month if a.year == year else 1, through_month + 1)
+        for m in range(first, 13):
+            out[m - 1] += Decimal(a.annual) / 12
+    return out
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The year's output if the remaining months produce as in the same months last year and
+    the additions start when planned: ΣA(1..t) + ΣB(t+1..12) + the additions' part of the
+    remaining months; against the annual target (1 + r)·ΣB."""
+
+    year: int
+    through_month: int
+    actual_to_date: Decimal  # ΣA(1..t)
+    remaining_base: Decimal  # ΣB(t+1..12)
+    added: Decimal  # the additions' output over months t+1..12
+    added_items: int  # additions that add something this year
+    total: Decimal  # the year's forecast output
+    last_year_total: Decimal  # ΣB(1..12)
+    target_total: Decimal | None  # (1 + r)·ΣB; None without a target
+
+    @property
+    def growth(self) -> Decimal | None:
+        """The forecast year on last year: total / ΣB − 1."""
+        if self.last_year_total <= 0:
+            return None
+        return self.total / self.last_year_total - 1
+
+    @property
+    def share_of_target(self) -> Decimal | None:
+        """How much of the annual target the forecast reaches (1 = the target exactly)."""
+        if self.target_total is None or self.target_total <= 0:
+            return None
+        return self.total / self.target_total
+
+    @property
+    def share_without(self) -> Decimal | None:
+        """The same share without the additions (what the projects bring is the difference)."""
+        if self.target_total is None or self.target_total <= 0:
+            return None
+        return (self.total - self.added) / self.target_total
+
+
+def forecast(rec: Recovery, additions: Sequence[Addition]) -> Forecast | None:
+    """The forecast of `rec`'s year with `additions`; None when no month of the year remains."""
+    if rec.through_month >= 12:
+        return None
+    by_month = added_by_month(rec.year, rec.through_month, additions)
+    added = sum(by_month, ZERO)
+    # While a month remains, every addition of this year or before adds to it.
+    counted = sum(a.count for a in additions if a.year <= rec.year and a.annual > 0)
+    total = rec.actual_to_date + rec.remaining_base + added
+    return Forecast(
+        year=rec.year,
+        through_month=rec.through_month,
+        actual_to_date=rec.actual_to_date,
+        remaining_base=rec.remaining_base,
+        added=added,
+        added_items=counted,
+        total=total,
+        last_year_total=rec.last_year_total,
+        target_total=(1 + rec.target) * rec.last_year_total if rec.target is not None else None,
+    )

@@ -129,6 +129,8 @@ def dashboard(request):
     halted = _halted_days(request, period)
     size = _size(request)
     basis = _basis(request)
+    # The forecast's additions (the key projects): not the figures' writes, so in the key.
+    additions = selectors.pipeline(request.user, scope, period.year)
     key = pagecache.key(
         request.user,
         [z.pk for z in scope.zones],
@@ -139,12 +141,16 @@ def dashboard(request):
         size=size,
         basis=basis,
         band=str(selectors.band()),
+        pipeline=additions,
     )
     page_key = pagecache.page_key(request, key)
     if page_key and (page := cache.get(page_key)) is not None:
         return HttpResponse(page)
     body = pagecache.get_or_render(
-        key, lambda: _dashboard_figures(request.user, scope, period, halted, size, basis)
+        key,
+        lambda: _dashboard_figures(
+            request.user, scope, period, halted, size, basis, additions=additions
+        ),
     )
     zone = scope.zone
     if zone is not None and access.can_set_target(request.user, zone):
@@ -184,12 +190,19 @@ def dashboard(request):
 
 
 def _dashboard_figures(
-    user, scope, period: Period, halted: int, size: str = "all", basis: str = "preliminary"
+    user,
+    scope,
+    period: Period,
+    halted: int,
+    size: str = "all",
+    basis: str = "preliminary",
+    additions=(),
 ) -> str:
     """The dashboard's figures as HTML: the same for everyone who sees what `user` sees."""
     st = selectors.status(
         user, scope, period, halted_days=halted, by_zone=True, size=size, basis=basis
     )
+    forecast = selectors.forecast(user, st, additions) if size == "all" else None
     context = {
         "st": st,
         "scope": scope,
@@ -210,6 +223,8 @@ def _dashboard_figures(
         else "",
         "band_label": sections.words.target_rate(st.summary.band),
         "halted": halted,
+        "forecast": forecast,
+        "forecast_sentences": sections.recovery.forecast_sentences(forecast),
         "days_left": recovery.remaining_days(period.year, period.month),
         "new_months": selectors.new_firm_months(),
         "halted_firms": [(st.name(f), days) for f, days in st.halted.by_firm] if st.halted else [],

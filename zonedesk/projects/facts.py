@@ -66,6 +66,8 @@ class ProjectFacts:
     guarantees_open: int = 0  # items not done by `day`
     guarantees_overdue: int = 0  # of those, due before `day`
     service: ServiceFacts | None = None  # the service requests raised in the period
+    # Σ expected annual output at full production of the projects whose 投产 was in the period
+    producing_output_wan: Decimal = Decimal(0)
 
     @property
     def empty(self) -> bool:

@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zonedesk.core.fields import CreditCodeField, validate_name, validate_text
+from zonedesk.core.fields import (
+    CreditCodeField,
+    IndustryCodeField,
+    validate_name,
+    validate_text,
+)
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 
@@ -109,6 +114,8 @@ class Project(Versioned):
         _("investor name"), max_length=200, blank=True, validators=[validate_name]
     )
     investor_credit_code = CreditCodeField(_("investor's credit code"), blank=True)
+    # The investor firm's industry (GB/T 4754-2017): the registry entry 投产 creates gets it.
+    industry_code = IndustryCodeField(_("industry (GB/T 4754-2017)"), blank=True)
     site = models.CharField(
         _("site (parcel)"), max_length=200, blank=True, validators=[validate_name]
     )
@@ -135,6 +142,14 @@ class Project(Versioned):
     )
     expected_output_wan = models.DecimalField(
         _("expected annual output at full production (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expected_tax_wan = models.DecimalField(
+        _("expected annual tax at full production (10k yuan)"),
         max_digits=14,
         decimal_places=2,
         null=True,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from zonedesk.casework import clock
@@ -18,7 +19,10 @@ from zonedesk.casework.clock import ClockRow
 from zonedesk.casework.selectors import clock_rows as work_clock_rows
 from zonedesk.casework.selectors import problem_choices as clock_choices
 from zonedesk.casework.selectors import work_calendar
+from zonedesk.core.period import Period
 from zonedesk.enterprises.models import EnterpriseMember
+from zonedesk.monitoring.recovery import Addition
+from zonedesk.monitoring.selectors import figure_history
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
@@ -556,6 +560,10 @@ def summary(
         guarantees_open=guarantees["open"],
         guarantees_overdue=guarantees["overdue"],
         service=service,
+        producing_output_wan=projects.filter(
+            pk__in=done_in.filter(code=templates_default.PRODUCING).values("project")
+        ).aggregate(s=Sum("expected_output_wan"))["s"]
+        or Decimal(0),
     )
 
 
@@ -737,6 +745,95 @@ def service_choices() -> dict[str, list[tuple[str, str]]]:
 
     Reference data: not scoped, because they are the same for every user."""
     return clock_choices()
+
+
+def production_pipeline(user, *, zone_ids: list[int], year: int) -> list[Addition]:
+    """The recovery forecast's additions (settings ZONEDESK["RECOVERY_PIPELINES"]), summed by
+    month in SQL (one row per planned month, however many projects: the dashboard reads it on
+    every request, for its cache key): the projects of the zones the user sees that are under
+    way (not yet producing) with an expected annual output, from the month of their 投产 node's
+    current plan (a re-plan moves it; the project's first planned month when the node is not in
+    its template), up to `year`."""
+    planned = ProjectNode.objects.filter(
+        project=OuterRef("pk"), code=templates_default.PRODUCING, status=ProjectNode.Status.OPEN
+    ).values("planned_on")[:1]
+    rows = (
+        project_scope(user)
+        .filter(zone_id__in=zone_ids, state=Project.State.ACTIVE, expected_output_wan__gt=0)
+        .annotate(planned=Coalesce(Subquery(planned), "first_production_month"))
+        .filter(planned__lt=dt.date(year + 1, 1, 1))
+        .annotate(month=TruncMonth("planned"))
+        .order_by()
+        .values("month")
+        .annotate(annual=Sum("expected_output_wan"), n=Count("id"))
+        .order_by("month")
+    )
+    return [Addition("", r["month"].year, r["month"].month, r["annual"], r["n"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Promised:
+    """One line of promised versus actual: what the project promised, what its firm did."""
+
+    promised: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """actual / promised (1 = as promised); None without both or with nothing promised."""
+        if self.promised is None or self.actual is None or self.promised <= 0:
+            return None
+        return self.actual / self.promised
+
+
+@dataclass(frozen=True)
+class PromisedActual:
+    """A producing project's promises against its firm's reported figures over the latest 12
+    months (docs/statistics.md "Promised versus actual")."""
+
+    firm_name: str
+    first: Period | None  # the window's months: the 12 ending with the firm's latest report
+    last: Period | None
+    months: int  # months in the window the firm reported
+    tax_months: int  # of them, months with the tax stored
+    output: Promised  # expected annual output vs output of the window (万元)
+    tax: Promised  # expected annual tax vs tax of the window (万元)
+    intensity: Promised  # 万元/亩: total investment / site area vs / the firm's land in use
+    output_per_mu: Promised  # 万元/亩: expected output / site area vs the window's / land
+
+
+def _per(amount: Decimal | None, area: Decimal | None) -> Decimal | None:
+    return amount / area if amount is not None and area else None
+
+
+def promised_actual(user, project: Project) -> PromisedActual | None:
+    """Promised versus actual once the project is in production and linked to its firm, from
+    the firm's figures the user may see (monitoring's selectors); None before."""
+    if project.state == Project.State.ACTIVE or project.investor_id is None:
+        return None
+    firm = project.investor
+    rows = figure_history(user, enterprise=firm, months=12)
+    last = Period.of(rows[0].period) if rows else None
+    window = [r for r in rows if last is not None and Period.of(r.period) > last.shift(-12)]
+    output = sum((r.output_value_wan for r in window), Decimal(0)) if window else None
+    taxed = [r.tax_wan for r in window if r.tax_wan is not None]
+    land = firm.land_area_mu
+    return PromisedActual(
+        firm_name=firm.name,
+        first=last.shift(-11) if last else None,
+        last=last,
+        months=len(window),
+        tax_months=len(taxed),
+        output=Promised(project.expected_output_wan, output),
+        tax=Promised(project.expected_tax_wan, sum(taxed, Decimal(0)) if taxed else None),
+        intensity=Promised(
+            _per(project.total_investment_wan, project.site_area_mu),
+            _per(project.total_investment_wan, land),
+        ),
+        output_per_mu=Promised(
+            _per(project.expected_output_wan, project.site_area_mu), _per(output, land)
+        ),
+    )
 
 
 # --- the project page's Gantt chart and the zone's project dashboard -------------------------

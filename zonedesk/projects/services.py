@@ -10,7 +10,7 @@ casework's services (`service_request_respond`, `service_request_resolve`).
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from zonedesk.casework import services as casework_services
 from zonedesk.core import audit
-from zonedesk.core.actors import Actor, is_system, user_or_none
+from zonedesk.core.actors import SYSTEM, Actor, is_system, user_or_none
 from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.services import (
     audit_scope,
@@ -35,6 +35,8 @@ from zonedesk.core.services import (
     version_bump,
     version_check,
 )
+from zonedesk.enterprises import services as enterprise_services
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.notices import services as notices
 from zonedesk.notices.registry import Kind as NoticeKind
 from zonedesk.org.models import Department, Role
@@ -72,6 +74,8 @@ PROJECT_FIELDS = (
     "service_officer",
     "state",
     "signed_on",
+    "industry_code",
+    "expected_tax_wan",
 )
 NODE_FIELDS = ("status", "done_on", "planned_on")
 
@@ -114,6 +118,8 @@ class ProjectData:
     expected_output_wan: Decimal | None = None
     leading_cadre: object = None
     service_officer: object = None
+    industry_code: str = ""
+    expected_tax_wan: Decimal | None = None
 
 
 @transaction.atomic
@@ -201,6 +207,8 @@ def node_transition(
     }.get(node.code)
     if state and project.state != state:
         _project_state(actor=actor, project=project, state=state)
+    if node.code == templates_default.PRODUCING:
+        _into_production(actor=actor, project=project, started_on=done_on)
     NODE.apply(
         actor=actor,
         obj=node,
@@ -1210,6 +1218,100 @@ def service_request_resolve(
             actor=actor, problem=problem, to=to, reason=resolution, at=at
         )
     return problem
+
+
+# --- into production (投产) -------------------------------------------------------------------
+
+
+def _investor_firm(project: Project) -> Enterprise | None:
+    """The registry's firm the project's new investor already is: the firm of its credit code
+    (refused when that firm is of another zone), else, without a code, the zone's one firm of
+    exactly its name; None: the firm is to be registered."""
+    if project.investor_credit_code:
+        firm = Enterprise.objects.filter(credit_code=project.investor_credit_code).first()
+        if firm is not None and firm.zone_id != project.zone_id:
+            raise ValidationFailed(
+                {
+                    "investor_credit_code": [
+                        _(
+                            "The firm of credit code %(code)s is registered in another zone "
+                            "(%(zone)s): a project's investor is a firm of its own zone."
+                        )
+                        % {"code": project.investor_credit_code, "zone": firm.zone}
+                    ]
+                }
+            )
+        return firm
+    named = list(Enterprise.objects.filter(zone=project.zone_id, name=project.investor_name)[:2])
+    return named[0] if len(named) == 1 else None
+
+
+def _into_production(*, actor: Actor, project: Project, started_on: dt.date) -> Enterprise:
+    """At 投产 the investor becomes a producing firm of the registry, from the actual date on:
+    the project's firm, or the registry's firm of its credit code (or, without one, of its
+    exact name in the zone), which the project is then linked to, or a firm registered from
+    the project (investor name, credit code, zone, industry). A firm that has no production
+    start gets the actual date (so monitoring counts it as new and expects its reports from
+    that month: docs/statistics.md); one that has produced before keeps its date (an expansion
+    of a producing firm is not a new firm). The registry is written as the system on the
+    completer's behalf (docs/decisions.md), the link in the project's audit under the
+    completer. Refused, with nothing changed, when a firm is to be registered without a
+    credit code or an industry."""
+    firm = project.investor if project.investor_id else _investor_firm(project)
+    if firm is None:
+        errors = {}
+        if not project.investor_credit_code:
+            errors["investor_credit_code"] = [
+                _(
+                    "%(name)s is not yet a firm of the registry: its unified social credit code "
+                    "is needed to register it when the project goes into production."
+                )
+                % {"name": project.investor_name}
+            ]
+        if not project.industry_code:
+            errors["industry_code"] = [
+                _(
+                    "The project's industry (GB/T 4754) is needed to register its firm when it "
+                    "goes into production."
+                )
+            ]
+        if errors:
+            raise ValidationFailed(errors)
+        firm = enterprise_services.enterprise_create(
+            actor=SYSTEM,
+            zone=project.zone,
+            data=enterprise_services.EnterpriseData(
+                name=project.investor_name,
+                credit_code=project.investor_credit_code,
+                industry_code=project.industry_code,
+                status=Enterprise.Status.PRODUCING,
+                production_start=started_on,
+                land_area_mu=project.site_area_mu,
+            ),
+        )
+    elif firm.production_start is None or firm.status == Enterprise.Status.CONSTRUCTION:
+        enterprise_services.enterprise_update(
+            actor=SYSTEM,
+            enterprise=firm,
+            data=replace(
+                enterprise_services.EnterpriseData.of(firm),
+                status=Enterprise.Status.PRODUCING,
+                production_start=firm.production_start or started_on,
+            ),
+        )
+    if project.investor_id != firm.pk:  # the project named a new investor: now a firm
+        before = {"investor": None}
+        project.investor = firm
+        project.save(update_fields=["investor"])
+        version_bump(project)
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=project,
+            changes=audit.diff(before, {"investor": firm.name}),  # the firm as the auditor reads it
+            **audit_scope(project),
+        )
+    return firm
 
 
 # --- reminders of lights (zonedesk projects remind) ------------------------------------------

@@ -163,6 +163,7 @@ def _detail(
             "open_guarantees": [r.guarantee for r in guarantees if r.guarantee.done_on is None],
             "add_form": (add_form or GuaranteeForm(project=project)) if can_add else None,
             "add_refused": add_form is not None,
+            "production": selectors.promised_actual(request.user, project),
         },
         status=status,
     )

@@ -35,6 +35,9 @@ NAMES = {
     "projects_started": pgettext_lazy("figure name", "key projects started"),
     "projects_completed": pgettext_lazy("figure name", "key projects accepted as completed"),
     "projects_producing": pgettext_lazy("figure name", "key projects gone into production"),
+    "projects_producing_output_wan": pgettext_lazy(
+        "figure name", "expected annual output of the key projects gone into production (10k yuan)"
+    ),
     "nodes_red": pgettext_lazy("figure name", "project nodes late (red)"),
     "nodes_yellow": pgettext_lazy("figure name", "project nodes due soon (yellow)"),
     "guarantees_done": pgettext_lazy("figure name", "guarantee items done"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
+from django.utils.module_loading import import_string
 
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
@@ -662,3 +663,22 @@ from zonedesk.monitoring.selectors.utility import (  # noqa: E402, F401
     utility_base_year,
     utility_index,
 )
+
+
+def pipeline(user, scope: Scope, year: int) -> tuple[recovery.Addition, ...]:
+    """The output the recovery forecast adds for the scope's zones in `year`: the Additions of
+    the functions named in settings ZONEDESK["RECOVERY_PIPELINES"] (the key projects' planned
+    first production), each scoped by its own app to what the user may see; sorted, so that
+    the same pipeline is the same tuple (the dashboard's cache key carries it)."""
+    zone_ids = sorted(z.pk for z in scope.zones)
+    found: list[recovery.Addition] = []
+    for path in settings.ZONEDESK.get("RECOVERY_PIPELINES", ()):
+        found += import_string(path)(user, zone_ids=zone_ids, year=year)
+    return tuple(sorted(found, key=lambda a: (a.year, a.month, a.label, a.annual)))
+
+
+def forecast(user, st: Status, additions=None) -> recovery.Forecast | None:
+    """The recovery forecast of a status: its recovery with the pipeline's additions."""
+    if additions is None:
+        additions = pipeline(user, st.scope, st.period.year)
+    return recovery.forecast(st.recovery, additions)

@@ -134,6 +134,17 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
             producing="projects_producing",
         ),
     ]
+    if f.producing and f.producing_output_wan:
+        out.append(
+            fill(
+                _(
+                    "The projects that went into production expect %(output)s (10k yuan) of "
+                    "output a year at full production."
+                ),
+                {"output": _wan(f.producing_output_wan)},
+                output="projects_producing_output_wan",
+            )
+        )
     if f.invest_rate is not None:
         out.append(
             fill(

@@ -2,11 +2,13 @@
 reach the annual target, and the what-if of days lost to halts (monitoring.recovery computes
 them)."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.translation import gettext as _
 
-from zonedesk.monitoring.recovery import Recovery
+from zonedesk.monitoring.recovery import Forecast, Recovery
 from zonedesk.reports.document import figure, plain
-from zonedesk.reports.sections.words import fill, rate, target_rate
+from zonedesk.reports.sections.words import change, fill, rate, target_rate
 
 
 def sentences(rec: Recovery) -> list[str]:
@@ -83,3 +85,36 @@ def _halted(rec: Recovery) -> str:
         },
         days="halted_days_assumed",
     )
+
+
+def forecast_sentences(fc: Forecast | None) -> list[str]:
+    """The forecast in words (monitoring.recovery.forecast): the year's output if the remaining
+    months produce as last year and the key projects under way start producing when planned;
+    none when no month of the year remains or no project adds to it (the catch-up sentences
+    say the rest)."""
+    if fc is None or not fc.added_items:
+        return []
+    values = {
+        "added": f"{fc.added.quantize(Decimal('0.01'), ROUND_HALF_UP):,}",
+        "share": rate(fc.share_of_target),
+        "without": rate(fc.share_without),
+        "change": change(fc.growth),
+    }
+    if fc.share_of_target is not None:
+        return [
+            _(
+                "If the remaining months produce as in the same months last year and the key "
+                "projects under way start producing as planned (%(added)s 10k yuan in the "
+                "remaining months), the year's output reaches %(share)s of the annual target "
+                "(%(without)s without them)."
+            )
+            % values
+        ]
+    return [
+        _(
+            "If the remaining months produce as in the same months last year and the key "
+            "projects under way start producing as planned (%(added)s 10k yuan in the "
+            "remaining months), the year's output is %(change)s on last year."
+        )
+        % values
+    ]

@@ -59,6 +59,8 @@ class Command(BaseCommand):
                 user, scope, period, target=target, halted_days=options["halted_days"]
             )
             self.stdout.write(recovery_table(st))
+            for sentence in sections.recovery.forecast_sentences(selectors.forecast(user, st)):
+                self.stdout.write(sentence)
 
 
 def _amount(value) -> str:
