@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0007_dashboard'),
+        ('projects', '0006_dashboard'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0010_verbose_names'),
-        ('projects', '0006_light_notice'),
+        ('projects', '0005_light_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_investment'),
+        ('projects', '0004_investment'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0009_project_service'),
-        ('projects', '0003_guarantees'),
+        ('projects', '0002_guarantees'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_service'),
+        ('projects', '0003_service'),
     ]
 
     operations = [
