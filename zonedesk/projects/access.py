@@ -121,3 +121,15 @@ def can_enter_investment(actor: Actor, zone) -> bool:
         actor.is_superuser
         or (actor.has_role(*MANAGER_ROLES, Role.OFFICER) and zone_in_unit(actor, zone))
     )
+
+
+def can_create_project(actor: Actor, zone) -> bool:
+    """Add a key project to `zone`: the leaders and administrators of a unit over it."""
+    from zonedesk.projects.models import Project
+
+    return is_manager(actor, Project(zone=zone))
+
+
+def can_edit_project(actor: Actor, project) -> bool:
+    """Edit a project's fields: the zone's leaders and administrators, its service officer."""
+    return is_manager(actor, project) or is_service_officer(actor, project)

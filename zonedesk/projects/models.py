@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zonedesk.core.fields import CreditCodeField, validate_name, validate_text
+from zonedesk.core.fields import (
+    CreditCodeField,
+    IndustryCodeField,
+    validate_name,
+    validate_text,
+)
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 
@@ -109,6 +114,8 @@ class Project(Versioned):
         _("investor name"), max_length=200, blank=True, validators=[validate_name]
     )
     investor_credit_code = CreditCodeField(_("investor's credit code"), blank=True)
+    # The project's industry (GB/T 4754-2017), as the registry's firms carry theirs.
+    industry_code = IndustryCodeField(_("industry (GB/T 4754-2017)"), blank=True)
     site = models.CharField(
         _("site (parcel)"), max_length=200, blank=True, validators=[validate_name]
     )

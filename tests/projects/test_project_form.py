@@ -1,0 +1,168 @@
+"""Creating and editing a key project (pform): the services (who may, what is refused, the
+stale edit naming who changed it), the pages (field errors in both languages, nothing saved)."""
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from zonedesk.core.actors import SYSTEM
+from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from zonedesk.core.models import AuditEntry
+from zonedesk.projects import services
+from zonedesk.projects.models import Project
+from zonedesk.projects.services import ProjectData
+
+pytestmark = pytest.mark.django_db
+
+SIGNED = dt.date(2026, 3, 2)
+
+
+def _data(world, **fields) -> ProjectData:
+    values = {
+        "code": "XM-NEW",
+        "name": "新能源电池项目",
+        "level": "city",
+        "kind": "industrial",
+        "total_investment_wan": Decimal("120000"),
+        "first_production_month": dt.date(2027, 6, 15),
+        "signed_on": SIGNED,
+        "investor": world.firm_a,
+        "industry_code": "C3841",
+        "leading_cadre": world.users["leader"],
+        "service_officer": world.users["officer"],
+        **fields,
+    }
+    return ProjectData(**values)
+
+
+def test_a_leader_creates_a_project_with_its_nodes_planned(world):
+    project = services.project_create(
+        actor=world.users["leader"], zone=world.zone_a, data=_data(world)
+    )
+    project.refresh_from_db()
+    assert project.industry_code == "3841"  # stored as digits, as the registry's firms
+    assert project.first_production_month == dt.date(2027, 6, 1)
+    nodes = list(project.nodes.order_by("seq"))
+    assert nodes and nodes[0].planned_on == SIGNED and nodes[0].baseline_on == SIGNED
+
+
+@pytest.mark.parametrize("role", ["officer", "department", "enterprise", "auditor", "officer_b"])
+def test_others_may_not_create(world, role):
+    with pytest.raises(PermissionDenied):
+        services.project_create(actor=world.users[role], zone=world.zone_a, data=_data(world))
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"investor": None, "investor_name": ""}, "investor_name"),
+        ({"investor": None, "investor_name": "新公司", "investor_credit_code": "123"}, None),
+        ({"industry_code": "Z9999"}, "industry_code"),
+        ({"leading_cadre": "officer"}, "leading_cadre"),
+        ({"service_officer": "leader"}, "service_officer"),
+        ({"service_officer": "officer_b"}, "service_officer"),
+        ({"investor": "firm_b"}, "investor"),
+        ({"total_investment_wan": Decimal("-1")}, "total_investment_wan"),
+    ],
+)
+def test_bad_values_are_refused_on_their_field(world, fields, field):
+    people = {k: world.users[v] for k, v in fields.items() if v in world.users}
+    firms = {k: world.firm_b for k, v in fields.items() if v == "firm_b"}
+    data = _data(world, **{**fields, **people, **firms})
+    with pytest.raises(ValidationFailed) as exc:
+        services.project_create(actor=world.users["leader"], zone=world.zone_a, data=data)
+    assert (field or "investor_credit_code") in exc.value.errors
+    assert not Project.objects.exists()
+
+
+def test_the_code_is_unique_in_the_zone(world):
+    services.project_create(actor=world.users["leader"], zone=world.zone_a, data=_data(world))
+    with pytest.raises(ValidationFailed) as exc:
+        services.project_create(actor=world.users["admin"], zone=world.zone_a, data=_data(world))
+    assert "code" in exc.value.errors
+    # Another zone may use the same code.
+    services.project_create(
+        actor=SYSTEM,
+        zone=world.zone_b,
+        data=_data(world, investor=world.firm_b, leading_cadre=None, service_officer=None),
+    )
+
+
+def _project(world):
+    return services.project_create(
+        actor=world.users["leader"], zone=world.zone_a, data=_data(world)
+    )
+
+
+def test_the_service_officer_edits_audited_field_by_field(world):
+    project = _project(world)
+    planned = list(project.nodes.values_list("planned_on", flat=True))
+    data = replace(
+        ProjectData.of(project),
+        name="新能源电池二期项目",
+        total_investment_wan=Decimal("150000"),
+        kind="services",  # fixed once created: ignored
+    )
+    services.project_edit(
+        actor=world.users["officer"], project=project, data=data, expected_version=project.version
+    )
+    project.refresh_from_db()
+    assert project.name == "新能源电池二期项目" and project.kind == "industrial"
+    assert project.version == 2
+    assert list(project.nodes.values_list("planned_on", flat=True)) == planned
+    entry = AuditEntry.objects.filter(
+        target_type="projects.project", target_id=str(project.pk), action="update"
+    ).get()
+    assert set(entry.changes) == {"name", "total_investment_wan"}
+    assert entry.changes["name"] == ["新能源电池项目", "新能源电池二期项目"]
+
+
+@pytest.mark.parametrize("role", ["officer2", "department", "enterprise", "auditor"])
+def test_others_may_not_edit(world, role):
+    project = _project(world)
+    with pytest.raises(PermissionDenied):
+        services.project_edit(
+            actor=world.users[role],
+            project=project,
+            data=replace(ProjectData.of(project), name="改名"),
+        )
+    project.refresh_from_db()
+    assert project.name == "新能源电池项目" and project.version == 1
+
+
+def test_a_stale_edit_names_who_changed_it(world):
+    project = _project(world)
+    mine = Project.objects.get(pk=project.pk)
+    services.project_edit(
+        actor=world.users["admin"],
+        project=project,
+        data=replace(ProjectData.of(project), site="三号地块"),
+        expected_version=1,
+    )
+    with pytest.raises(StaleVersion) as exc:
+        services.project_edit(
+            actor=world.users["officer"],
+            project=mine,
+            data=replace(ProjectData.of(mine), name="改名"),
+            expected_version=1,
+        )
+    assert world.users["admin"].full_name in exc.value.message
+    mine.refresh_from_db()
+    assert mine.name == "新能源电池项目" and mine.site == "三号地块"
+
+
+def test_an_edit_to_a_code_taken_is_refused(world):
+    project = _project(world)
+    services.project_create(
+        actor=world.users["leader"], zone=world.zone_a, data=_data(world, code="XM-2")
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.project_edit(
+            actor=world.users["leader"],
+            project=project,
+            data=replace(ProjectData.of(project), code="XM-2"),
+        )
+    assert "code" in exc.value.errors
