@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
@@ -166,3 +167,138 @@ def test_an_edit_to_a_code_taken_is_refused(world):
             data=replace(ProjectData.of(project), code="XM-2"),
         )
     assert "code" in exc.value.errors
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def _post(world, **fields):
+    body = {
+        "zone": world.zone_a.pk,
+        "code": "XM-P1",
+        "name": "智能装备产业园项目",
+        "level": "county",
+        "kind": "industrial",
+        "investor": world.firm_a.name,
+        "investor_credit_code": "",
+        "industry_code": "C3311",
+        "site": "开江县工业园三号地块",
+        "site_area_mu": "120.5",
+        "total_investment_wan": "85000",
+        "yearly_investment_wan": "20000",
+        "expected_output_wan": "150000",
+        "first_production_month": "2027-09",
+        "signed_on": "2026-04-01",
+        "leading_cadre": world.users["leader"].pk,
+        "service_officer": world.users["officer"].pk,
+        "state": "active",
+    }
+    return {**body, **fields}
+
+
+def _client(client_for, user, lang):
+    client = client_for(user)
+    client.cookies["django_language"] = lang
+    return client
+
+
+def test_a_leader_creates_a_project_on_the_page(world, client_for):
+    client = _client(client_for, world.users["leader"], "en")
+    assert b'data-testid="project-new"' in client.get(reverse("projects:list")).content
+    page = client.get(reverse("projects:create"))
+    assert page.status_code == 200 and world.firm_a.name in page.content.decode()
+    response = client.post(reverse("projects:create"), _post(world))
+    project = Project.objects.get(code="XM-P1")
+    assert response.status_code == 302 and response.url == reverse(
+        "projects:detail", args=[project.pk]
+    )
+    assert project.investor == world.firm_a and project.investor_name == ""
+    assert project.industry_code == "3311" and project.first_production_month == dt.date(2027, 9, 1)
+    assert project.nodes.count() > 0
+
+
+def test_a_new_investor_by_name_with_its_credit_code(world, client_for):
+    client = _client(client_for, world.users["admin"], "en")
+    body = _post(world, investor="蓝海新材料有限公司", investor_credit_code="91110108551385082Q")
+    assert client.post(reverse("projects:create"), body).status_code == 302
+    project = Project.objects.get(code="XM-P1")
+    assert project.investor is None and project.investor_name == "蓝海新材料有限公司"
+    assert project.investor_credit_code == "91110108551385082Q"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fields", "field", "words"),
+    [
+        ("en", {"investor": "新公司", "investor_credit_code": "9111"}, "investor_credit_code", ""),
+        (
+            "zh-hans",
+            {"investor": "新公司", "investor_credit_code": "9111"},
+            "investor_credit_code",
+            "",
+        ),
+        ("en", {"first_production_month": "2027-13"}, "first_production_month", "Not a month"),
+        ("zh-hans", {"first_production_month": "2027-13"}, "first_production_month", "不是"),
+        ("en", {"industry_code": "Z99"}, "industry_code", ""),
+        ("en", {"service_officer": "leader"}, "service_officer", "valid choice"),
+        ("zh-hans", {"service_officer": "leader"}, "service_officer", "有效"),
+        ("en", {"total_investment_wan": "-5"}, "total_investment_wan", ""),
+        ("en", {"investor": ""}, "investor", ""),
+    ],
+)
+def test_bad_input_shows_a_field_error_and_saves_nothing(
+    world, client_for, lang, fields, field, words
+):
+    fields = {k: world.users[v].pk if v in world.users else v for k, v in fields.items()}
+    client = _client(client_for, world.users["leader"], lang)
+    response = client.post(reverse("projects:create"), _post(world, **fields))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'data-testid="error-{field}"' in html
+    assert words in html
+    assert not Project.objects.exists()
+
+
+def test_an_officer_gets_no_create_page(world, client_for):
+    client = _client(client_for, world.users["officer"], "en")
+    assert b'data-testid="project-new"' not in client.get(reverse("projects:list")).content
+    assert client.get(reverse("projects:create")).status_code == 403
+    assert client.post(reverse("projects:create"), _post(world)).status_code == 403
+    assert not Project.objects.exists()
+
+
+def test_the_service_officer_edits_on_the_page(world, client_for):
+    project = _project(world)
+    client = _client(client_for, world.users["officer"], "en")
+    detail = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert 'data-testid="project-edit"' in detail
+    page = client.get(reverse("projects:edit", args=[project.pk]))
+    assert page.status_code == 200 and "新能源电池项目" in page.content.decode()
+    body = _post(world, code="XM-NEW", name="新能源电池二期项目", version=1)
+    body.pop("zone")
+    response = client.post(reverse("projects:edit", args=[project.pk]), body)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.name == "新能源电池二期项目" and project.version == 2
+    other = _client(client_for, world.users["officer2"], "en")
+    assert (
+        'data-testid="project-edit"'
+        not in other.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    )
+    assert other.get(reverse("projects:edit", args=[project.pk])).status_code == 403
+
+
+def test_a_stale_edit_on_the_page_names_who_changed_it(world, client_for):
+    project = _project(world)
+    services.project_edit(
+        actor=world.users["admin"],
+        project=project,
+        data=replace(ProjectData.of(project), site="三号地块"),
+    )
+    client = _client(client_for, world.users["leader"], "en")
+    body = _post(world, code="XM-NEW", name="我的改名", version=1)
+    body.pop("zone")
+    response = client.post(reverse("projects:edit", args=[project.pk]), body)
+    assert response.status_code == 409
+    assert world.users["admin"].full_name in response.content.decode()
+    project.refresh_from_db()
+    assert project.name == "新能源电池项目"
