@@ -2,6 +2,7 @@
 stale edit naming who changed it), the pages (field errors in both languages, nothing saved)."""
 
 import datetime as dt
+import json
 from dataclasses import replace
 from decimal import Decimal
 
@@ -150,7 +151,7 @@ def test_a_stale_edit_names_who_changed_it(world):
             data=replace(ProjectData.of(mine), name="改名"),
             expected_version=1,
         )
-    assert world.users["admin"].full_name in exc.value.message
+    assert exc.value.changed_by == "admin" and "admin" in exc.value.message
     mine.refresh_from_db()
     assert mine.name == "新能源电池项目" and mine.site == "三号地块"
 
@@ -299,6 +300,98 @@ def test_a_stale_edit_on_the_page_names_who_changed_it(world, client_for):
     body.pop("zone")
     response = client.post(reverse("projects:edit", args=[project.pk]), body)
     assert response.status_code == 409
-    assert world.users["admin"].full_name in response.content.decode()
+    assert "changed by admin" in response.content.decode()
     project.refresh_from_db()
     assert project.name == "新能源电池项目"
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+JSON = "application/json"
+
+
+def _body(world, **fields):
+    body = {
+        "zone": world.zone_a.code,
+        "code": "XM-API",
+        "name": "数据中心项目",
+        "level": "province",
+        "kind": "infrastructure",
+        "investor_id": world.firm_a.pk,
+        "industry_code": "I6450",
+        "total_investment_wan": "300000",
+        "first_production_month": "2028-03-01",
+        "signed_on": "2026-05-10",
+        "leading_cadre": world.users["leader"].username,
+        "service_officer": world.users["officer"].username,
+    }
+    return {**body, **fields}
+
+
+def _api(client_for, user):
+    return _client(client_for, user, "en")
+
+
+def test_the_api_creates_a_project_with_its_nodes(world, client_for):
+    client = _api(client_for, world.users["admin"])
+    response = client.post("/api/v1/projects", json.dumps(_body(world)), content_type=JSON)
+    assert response.status_code == 201, response.content
+    out = response.json()
+    assert out["code"] == "XM-API" and out["investor_id"] == world.firm_a.pk
+    assert out["industry_code"] == "6450" and out["version"] == 1
+    assert out["nodes"] and out["nodes"][0]["planned_on"] == "2026-05-10"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"investor_id": None}, "investor_name"),
+        ({"investor_id": 999999}, "investor_id"),
+        ({"leading_cadre": "officer"}, "leading_cadre"),
+        ({"service_officer": "officer_b"}, "service_officer"),
+        ({"level": "nation"}, "level"),
+        ({"zone": "zone-b"}, "zone"),
+        ({"investor_id": None, "investor_name": "新公司", "investor_credit_code": "1"}, None),
+    ],
+)
+def test_the_api_refuses_bad_values_with_field_errors(world, client_for, fields, field):
+    client = _api(client_for, world.users["leader"])
+    response = client.post(
+        "/api/v1/projects", json.dumps(_body(world, **fields)), content_type=JSON
+    )
+    assert response.status_code == 400, response.content
+    assert (field or "investor_credit_code") in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_the_api_refuses_an_officer_the_create(world, client_for):
+    client = _api(client_for, world.users["officer"])
+    response = client.post("/api/v1/projects", json.dumps(_body(world)), content_type=JSON)
+    assert response.status_code == 403
+    assert not Project.objects.exists()
+
+
+def test_the_api_patches_with_the_version_and_409_when_stale(world, client_for):
+    project = _project(world)
+    url = f"/api/v1/projects/{project.pk}"
+    officer = _api(client_for, world.users["officer"])
+    body = {"version": 1, "name": "二期项目", "site": None, "investor_name": "新投资方有限公司"}
+    response = officer.patch(url, json.dumps(body), content_type=JSON)
+    assert response.status_code == 200, response.content
+    out = response.json()
+    assert out["name"] == "二期项目" and out["version"] == 2
+    assert out["investor_id"] is None and out["investor"] == "新投资方有限公司"
+    leader = _api(client_for, world.users["leader"])
+    stale = leader.patch(url, json.dumps({"version": 1, "name": "三期"}), content_type=JSON)
+    assert stale.status_code == 409
+    assert stale.json()["changed_by"] == "officer"
+    assert stale.json()["version"] == 2
+    empty = leader.patch(url, json.dumps({"version": 2, "name": None}), content_type=JSON)
+    assert empty.status_code == 400 and "name" in empty.content.decode()
+    project.refresh_from_db()
+    assert project.name == "二期项目" and project.version == 2
+    other = _api(client_for, world.users["officer2"])
+    assert (
+        other.patch(url, json.dumps({"version": 2, "name": "x"}), content_type=JSON).status_code
+        == 403
+    )
