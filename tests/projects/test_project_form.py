@@ -395,3 +395,20 @@ def test_the_api_patches_with_the_version_and_409_when_stale(world, client_for):
         other.patch(url, json.dumps({"version": 2, "name": "x"}), content_type=JSON).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "The zone has a project with this code already."),
+        ("zh-hans", "本园区已有该编号的项目"),
+    ],
+)
+def test_a_code_taken_is_a_field_error_in_both_languages(world, client_for, lang, words):
+    client = _client(client_for, world.users["leader"], lang)
+    assert client.post(reverse("projects:create"), _post(world)).status_code == 302
+    response = client.post(reverse("projects:create"), _post(world, name="另一个项目"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="error-code"' in html and words in html
+    assert Project.objects.count() == 1
