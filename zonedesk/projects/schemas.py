@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import VERSION_HELP, InputSchema, version_in
+from zonedesk.core.schemas import VERSION_HELP, InputSchema, Wan, decimal_input, version_in
 
 LIGHT_HELP = (
     "red: the planned date has passed; yellow: it is today or within ZONEDESK "
@@ -105,7 +105,7 @@ class DecisionIn(InputSchema):
     note: str = Field("", max_length=2000, description="why (required to refuse)")
 
 
-WAN = {"ge": 0, "max_digits": 14, "decimal_places": 2}
+Mu = decimal_input(max_digits=10, decimal_places=2)
 PERSON_HELP = "user name of "
 
 
@@ -126,10 +126,10 @@ class ProjectIn(InputSchema):
         "", max_length=10, description="GB/T 4754-2017 division, group or class, e.g. C3011"
     )
     site: str = Field("", max_length=200)
-    site_area_mu: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    total_investment_wan: Decimal = Field(**WAN)
-    yearly_investment_wan: Decimal = Field(Decimal(0), **WAN)
-    expected_output_wan: Decimal | None = Field(None, **WAN)
+    site_area_mu: Mu | None = None
+    total_investment_wan: Wan
+    yearly_investment_wan: Wan = Decimal(0)
+    expected_output_wan: Wan | None = None
     first_production_month: dt.date = Field(description="any day of the month")
     signed_on: dt.date
     leading_cadre: str | None = Field(
@@ -153,10 +153,10 @@ class ProjectPatch(InputSchema):
     investor_credit_code: str | None = Field(None, max_length=30)
     industry_code: str | None = Field(None, max_length=10)
     site: str | None = Field(None, max_length=200)
-    site_area_mu: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    total_investment_wan: Decimal | None = Field(None, **WAN)
-    yearly_investment_wan: Decimal | None = Field(None, **WAN)
-    expected_output_wan: Decimal | None = Field(None, **WAN)
+    site_area_mu: Mu | None = None
+    total_investment_wan: Wan | None = None
+    yearly_investment_wan: Wan | None = None
+    expected_output_wan: Wan | None = None
     first_production_month: dt.date | None = None
     signed_on: dt.date | None = None
     leading_cadre: str | None = Field(None, max_length=150)
