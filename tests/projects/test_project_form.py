@@ -216,6 +216,11 @@ def test_a_leader_creates_a_project_on_the_page(world, client_for):
     assert project.investor == world.firm_a and project.investor_name == ""
     assert project.industry_code == "3311" and project.first_production_month == dt.date(2027, 9, 1)
     assert project.nodes.count() > 0
+    detail = client.get(response.url).content.decode()
+    assert "C3311" in detail and "开江县工业园三号地块" in detail and "2026-04-01" in detail
+    assert (
+        'value="C3311"' in client.get(reverse("projects:edit", args=[project.pk])).content.decode()
+    )
 
 
 def test_a_new_investor_by_name_with_its_credit_code(world, client_for):

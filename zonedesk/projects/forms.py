@@ -358,7 +358,9 @@ class ProjectForm(StyledFormMixin, forms.Form):
             )
         }
         values["investor"] = project.investor_label
-        values["industry_code"] = project.industry_code
+        values["industry_code"] = (
+            project.industry.display_code if project.industry else project.industry_code
+        )
         values["first_production_month"] = f"{project.first_production_month:%Y-%m}"
         return values
 

@@ -190,6 +190,13 @@ class Project(Versioned):
     def investor_label(self) -> str:
         return self.investor.name if self.investor_id else self.investor_name
 
+    @property
+    def industry(self):
+        """The project's GB/T 4754 class (core.industry), when it has one."""
+        from zonedesk.core import industry
+
+        return industry.get(self.industry_code) if self.industry_code else None
+
 
 class ProjectNode(Versioned):
     """One node of a project: planned (the baseline and the current plan), done, by whom."""
