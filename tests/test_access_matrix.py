@@ -375,6 +375,12 @@ MATRIX = {
     # Every open node is red, so the scheduling meeting lists it.
     "projects:list": ("V V V V V V H V H V V 302", same("H", "302")),
     "projects:meeting": ("V V V V V V H V H V V 302", same("H", "302")),
+    # The project dashboard: the unit's staff and leaders, for a zone of theirs (?zone=code; in,
+    # zone_a; out, zone_b: not found). Department, enterprise, bank and security users: refused.
+    "projects:dashboard": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
     "projects:detail": ("200 200 200 200 200 200 404 200 404 200 200 302", same("404", "302")),
     # Completing the signing node or asking for a re-plan of the start: the zone's managers and
     # the service officer (the node is in no department's charge); readers are refused.
@@ -473,6 +479,42 @@ MATRIX = {
     ),
     "api:update_project": (
         "200 200 200 403 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    # The projects API's guarantees, investment and service requests: as their pages above.
+    "api:list_guarantees": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:add_guarantee": (
+        "201 201 201 403 403 403 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
+    "api:edit_guarantee": (
+        "200 200 200 403 200 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:guarantee_done": (
+        "200 200 200 403 200 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:block_node": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
+    "api:get_investment": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
+    "api:put_investment": (
+        "200 200 200 200 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:list_service_requests": (
+        "200 200 200 200 200 200 404 200 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:raise_service_request": (
+        "201 201 201 403 403 201 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
+    "api:respond_service_request": (
+        "200 200 200 403 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:resolve_service_request": (
+        "200 200 200 403 200 403 404 403 404 200 200 401",
         same("404", "401"),
     ),
     # The owner of a plan's action is one of the zone's acting officials (the firm's officer).
@@ -988,6 +1030,9 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.get(reverse(name)), project.name
         case "projects:detail":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "projects:dashboard":
+            project = _project(world, role, scope)
+            return client.get(reverse(name), {"zone": project.zone.code}), None
         case "projects:node_complete":
             node = _project(world, role, scope).nodes.get(code="sign")
             body = {"version": node.version}
@@ -1107,6 +1152,58 @@ def _request(client, world: World, name: str, role: str, scope: str):
             project = _project(world, role, scope)
             body = json.dumps({"version": project.version, "site": "三号地块"})
             return client.patch(reverse(name, args=[project.pk]), body, content_type=json_), None
+        case "api:list_guarantees" | "api:get_investment" | "api:list_service_requests":
+            return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "api:add_guarantee":
+            body = {"category": "water", "need": "DN200供水管", "utility": "自来水公司"}
+            body["due_on"] = "2030-01-31"
+            url = reverse(name, args=[_project(world, role, scope).pk])
+            return client.post(url, json.dumps(body), content_type=json_), None
+        case "api:edit_guarantee":
+            item = _guarantee(world, role, scope)
+            body = json.dumps({"need": "10kV双回路", "version": item.version})
+            return client.patch(reverse(name, args=[item.pk]), body, content_type=json_), None
+        case "api:guarantee_done":
+            item = _guarantee(world, role, scope)
+            body = json.dumps({"version": item.version})
+            return client.post(reverse(name, args=[item.pk]), body, content_type=json_), None
+        case "api:block_node":
+            item = _guarantee(world, role, scope)
+            node = item.project.nodes.get(code="start")
+            body = json.dumps({"version": node.version, "guarantee": item.pk})
+            return client.post(reverse(name, args=[node.pk]), body, content_type=json_), None
+        case "api:put_investment":
+            from django.utils import timezone
+
+            url = reverse(
+                name, args=[_project(world, role, scope).pk, f"{timezone.localdate():%Y-%m}"]
+            )
+            body = json.dumps({"planned_wan": "10", "done_wan": "0"})
+            return client.put(url, body, content_type=json_), None
+        case "api:raise_service_request":
+            body = json.dumps(
+                {"title": "工地夜间停电", "category": "energy", "raised_via": "phone"}
+            )
+            url = reverse(name, args=[_project(world, role, scope).pk])
+            return client.post(url, body, content_type=json_), None
+        case "api:respond_service_request" | "api:resolve_service_request":
+            from zonedesk.org.models import Department
+            from zonedesk.projects.services import service_request_raise, service_request_respond
+
+            project = _project(world, role, scope)
+            dept = Department.objects.filter(
+                zone=project.zone
+            ).first() or Department.objects.create(zone=project.zone, name="乙区部门")
+            request = service_request_raise(
+                actor=SYSTEM, project=project, category="energy", title="工地夜间停电"
+            )
+            url = reverse(name, args=[request.pk])
+            if name == "api:respond_service_request":
+                body = json.dumps({"department": dept.pk})
+                return client.post(url, body, content_type=json_), None
+            service_request_respond(actor=SYSTEM, request=request, department=dept)
+            body = json.dumps({"resolution": "已恢复供电"})
+            return client.post(url, body, content_type=json_), None
         case "casework:ledger" | "casework:ledger_export":
             import datetime as dt
 

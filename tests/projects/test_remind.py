@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tests import factories
 from zonedesk.core.actors import SYSTEM
@@ -131,10 +132,22 @@ def test_a_replan_starts_the_lights_afresh(mailed, warn3):
     project = _project(mailed, D(2020, 6, 1))
     node = ProjectNode.objects.get(project=project, code="sign")
     _remind(D(2020, 6, 3))
+    asked = timezone.make_aware(dt.datetime(2020, 6, 3, 10))  # noqa: DTZ001 (made aware)
     replan = services.replan_request(
-        actor=mailed.users["officer"], node=node, to_on=D(2020, 6, 15), reason="签约仪式推迟"
+        actor=mailed.users["officer"],
+        node=node,
+        to_on=D(2020, 6, 15),
+        reason="签约仪式推迟",
+        at=asked,
     )
-    services.replan_decide(actor=mailed.users["leader"], replan=replan, decision="approved")
+    services.replan_decide(
+        actor=mailed.users["leader"],
+        replan=replan,
+        decision="approved",
+        at=asked + dt.timedelta(hours=2),
+    )
+    # The re-plan's own notices (asked, decided) leave first: only the lights' are counted below.
+    call_command("notices", "send", stdout=io.StringIO())
     mail.outbox.clear()
 
     # Wednesday 10 June: 11, 12, 15 June are three working days: yellow at the new date.

@@ -352,3 +352,41 @@ def test_an_export_reads_as_words(world, auditor):
     rows = _texts(auditor.get("/audit/"))
     exported = [r for r in rows if "审计日志" in r and ("导出" in r or "Export" in r)]
     assert exported and not any("audit log" in r for r in rows)
+
+
+def test_a_notification_names_the_record_it_is_about_and_a_service_request_its_clock(
+    world, auditor
+):
+    """Found by the walk: a notification's entry read "关于: projects.replan:14" and a service
+    request's "respond_by: …"; both read in words now (the record's type and name)."""
+    from zonedesk.casework.models import Problem
+    from zonedesk.core import audit
+    from zonedesk.notices.services import notify
+
+    problem = Problem.objects.create(
+        enterprise=world.firm_a,
+        category="finance",
+        title="流动资金紧张（审计）",
+        raised_via="visit",
+    )
+    notify(
+        actor=world.users["leader"],
+        recipient=world.users["officer"],
+        kind="reminder",
+        title="请跟进",
+        about=f"casework.problem:{problem.pk}",
+    )
+    audit.record(
+        actor=world.users["officer"],
+        action="create",
+        instance=problem,
+        changes={"respond_by": [None, "2020-06-01T22:00:00+08:00"]},
+        zone_id=world.zone_a.pk,
+    )
+    import re
+
+    with translation.override("zh-hans"):
+        page = _shown(auditor.get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    text = re.sub(r"<[^>]+>", " ", page)  # what is read, not the filter's option values
+    assert "casework.problem" not in text and "respond_by" not in text
+    assert "诉求：流动资金紧张（审计）" in text

@@ -10,6 +10,7 @@ MODULES = [
     ("casework", _("Liaison & problems"), "casework:problems"),
     ("policies", _("Support policies"), "policies:index"),
     ("projects", _("Key projects"), "projects:list"),
+    ("projects_dashboard", _("Project dashboard"), "projects:dashboard"),
     ("finance", _("Financing"), None),
     ("chain", _("Industrial chains"), None),
     ("reports", _("Work summary"), "reports:summary"),
@@ -22,6 +23,7 @@ VISIBLE_TO = {
     "monitoring": "zonedesk.org.access.can_view_dashboard",
     "reports": "zonedesk.org.access.can_view_dashboard",  # who sees the zone's dashboard
     "projects": "zonedesk.projects.access.can_view_projects",
+    "projects_dashboard": "zonedesk.projects.access.can_view_dashboard",
 }
 
 

@@ -446,3 +446,85 @@ def generate_measures(k: int, *, seed: int = 20200725) -> dict[str, int]:
     # 100,000 firms 200 times (a quarter of an hour at province scale).
     services.rematch_measures(actor=SYSTEM, measures=Measure.objects.filter(document__in=all_docs))
     return made
+
+
+# --- key projects, for the project dashboard's benchmark --------------------------------------
+
+PROJECTS_PER_FIRM = 0.1  # 10,000 key projects at province scale (100,000 firms)
+PROJECT_NODES = 30
+PROJECT_SPAN_DAYS = 900  # signing to the last node, at plan
+
+
+def projects_exist() -> int:
+    """How many synthetic key projects are loaded already."""
+    from zonedesk.projects.models import Project
+
+    return Project.objects.filter(zone__area__code__startswith=PROVINCE[:2]).count()
+
+
+@transaction.atomic
+def generate_projects(n_projects: int, *, today: dt.date, seed: int = 20201018) -> int:
+    """n key projects over the synthetic zones, PROJECT_NODES nodes each, signed over the three
+    years before `today`. Each project runs `delay` days behind (or ahead of) its plan: a node
+    planned more than `delay` days ago is done (on its planned date plus the delay), so about
+    half the projects are on time, a third a little late (red or yellow) and the rest well
+    behind; one in ten has its open nodes re-planned a month after their baseline. No
+    departments or dependencies: the dashboard and the meeting do not read them."""
+    from zonedesk.projects.models import Kind, Project, ProjectNode
+
+    rng = random.Random(seed)
+    zones = list(Zone.objects.filter(pk__in=synthetic_zones()).order_by("code"))
+    levels = ["province"] * 15 + ["city"] * 35 + ["county"] * 50
+    kinds = [k for k, _label in Kind.choices]
+    projects = []
+    for i in range(n_projects):
+        total = rng.randrange(5_000, 500_000)
+        signed = today - dt.timedelta(days=rng.randrange(1, 3 * 365))
+        projects.append(
+            Project(
+                zone=zones[i % len(zones)],
+                code=f"SP{i + 1:06d}",
+                name=f"合成重点项目{i + 1:06d}",
+                level=rng.choice(levels),
+                kind=rng.choice(kinds),
+                investor_name=f"合成投资有限公司{i + 1:06d}",
+                total_investment_wan=total,
+                yearly_investment_wan=total // rng.randrange(2, 6),
+                first_production_month=(signed + dt.timedelta(days=600)).replace(day=1),
+                signed_on=signed,
+            )
+        )
+    created = []
+    for k in range(0, len(projects), BATCH):
+        created += Project.objects.bulk_create(projects[k : k + BATCH])
+    names = [f"节点{k + 1:02d}" for k in range(PROJECT_NODES)]
+    yesterday = today - dt.timedelta(days=1)
+    nodes = []
+    for project in created:
+        r = rng.random()
+        delay = rng.randrange(-10, 3) if r < 0.5 else rng.randrange(3, 60) if r < 0.85 else 200
+        replanned = rng.random() < 0.1
+        for k in range(PROJECT_NODES):
+            baseline = project.signed_on + dt.timedelta(
+                days=round(k * PROJECT_SPAN_DAYS / (PROJECT_NODES - 1))
+            )
+            done_on = baseline + dt.timedelta(days=delay)
+            done = done_on <= yesterday
+            planned = baseline + dt.timedelta(days=30) if replanned and not done else baseline
+            nodes.append(
+                ProjectNode(
+                    project=project,
+                    seq=k + 1,
+                    code=f"n{k + 1:02d}",
+                    name=names[k],
+                    baseline_on=baseline,
+                    planned_on=planned,
+                    done_on=done_on if done else None,
+                    status="done" if done else "open",
+                )
+            )
+        if len(nodes) >= BATCH:
+            ProjectNode.objects.bulk_create(nodes)
+            nodes = []
+    ProjectNode.objects.bulk_create(nodes)
+    return n_projects

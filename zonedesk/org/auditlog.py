@@ -50,6 +50,9 @@ DETAIL_LABELS = {
     "figures_removed": gettext_lazy("Figures deleted"),
     "replan_reason": gettext_lazy("Reason for the re-plan"),
     "replan": gettext_lazy("Re-plan"),
+    # A service request's clock, recorded on the project's request (the problem's fields).
+    "respond_by": gettext_lazy("respond by"),
+    "resolve_by": gettext_lazy("resolve by"),
 }
 # The keys inside a detail that holds records as dicts (a firm's contacts), by the detail's key
 # (the words of the contact's form: 姓名, 职务, 电话, 电子邮箱).
@@ -108,6 +111,21 @@ UNIT_SUFFIXES = (
 )
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?$")
 _TWO = Decimal("0.01")
+
+
+# A notification's `about`: the record it concerns, "app_label.model:id".
+_ABOUT = re.compile(r"^(\w+)\.(\w+):(\d+)$")
+
+
+def _about(value) -> tuple | None:
+    """(model, id) of an `about` value, or None when it names no installed model."""
+    found = _ABOUT.match(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    try:
+        return apps.get_model(found[1], found[2]), found[3]
+    except LookupError:
+        return None
 
 
 def field_of(model, name: str):
@@ -206,6 +224,10 @@ def one(value, *, field=None, key: str = "", names: dict | None = None, bare: bo
             for k in order
             if k in value and value[k] not in (None, "")
         )
+    if key == "about" and _about(value) is not None:
+        model, pk = _about(value)
+        name = (names or {}).get((model, pk), pk)
+        return f"{model._meta.verbose_name}：{name}"
     if field is not None and field.is_relation and names is not None:
         return names.get((field.related_model, str(value)), str(value))
     if isinstance(field, IndustryCodeField):
@@ -255,6 +277,12 @@ def _related_names(entries, types, firms: dict) -> dict:
     for e in entries:
         model = apps.get_model(e.target_type) if e.target_type in types else None
         for key, value in e.changes.items():
+            if key == "about":  # a notification's record
+                for v in value if isinstance(value, list) else [value]:
+                    if _about(v) is not None:
+                        about_model, pk = _about(v)
+                        wanted.setdefault(about_model, set()).add(pk)
+                continue
             field = field_of(model, key)
             if field is None or not field.is_relation or field.related_model is None:
                 continue

@@ -1,22 +1,43 @@
 """Key projects over the API: the projects with their lights, one project with its nodes,
-completing a node, asking for a re-plan and deciding it, a project's re-plans. The same
-services and selectors as the pages: scoping and every rule live there."""
+completing a node, asking for a re-plan and deciding it, a project's re-plans; its element
+guarantee items (add, change, done, a node blocked by one), its monthly investment and its
+service requests (7x24: raise, respond, resolve). The same services and selectors as the
+pages: scoping and every rule live there."""
 
+import datetime as dt
 from dataclasses import replace
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from zonedesk.core.errors import NotFound, ValidationFailed
+from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import Pagination
+from zonedesk.core.period import Period
 from zonedesk.core.schemas import ConflictOut
+from zonedesk.org.models import Department
 from zonedesk.org.selectors import zone_get
-from zonedesk.projects import lights, selectors, services
-from zonedesk.projects.models import Kind, Project, Replan
+from zonedesk.projects import access, lights, selectors, services
+from zonedesk.projects.models import (
+    Guarantee,
+    Kind,
+    MonthlyInvestment,
+    Project,
+    Replan,
+    ServiceRequest,
+)
 from zonedesk.projects.schemas import (
+    BlockIn,
     CompleteIn,
     DecisionIn,
+    GuaranteeDoneIn,
+    GuaranteeIn,
+    GuaranteeOut,
+    GuaranteePatchIn,
+    InvestmentIn,
+    InvestmentMonthOut,
+    InvestmentOut,
     NodeOut,
     ProjectDetailOut,
     ProjectFilterIn,
@@ -25,6 +46,10 @@ from zonedesk.projects.schemas import (
     ProjectPatch,
     ReplanIn,
     ReplanOut,
+    ServiceRaiseIn,
+    ServiceRequestOut,
+    ServiceResolveIn,
+    ServiceRespondIn,
 )
 
 router = Router(tags=["projects"])
@@ -320,3 +345,339 @@ def update_project(request, pk: int, payload: ProjectPatch):
     except ValidationFailed as exc:
         raise _api_errors(exc) from exc
     return _detail(request, _project(request, pk))
+
+
+# --- element guarantees ------------------------------------------------------------------------
+
+
+def _guarantee_out(row: selectors.GuaranteeRow) -> dict:
+    g = row.guarantee
+    return {
+        "id": g.pk,
+        "project_id": g.project_id,
+        "category": g.category,
+        "land_stage": g.land_stage,
+        "quantity": g.quantity,
+        "unit": g.unit,
+        "need": g.need,
+        "need_label": g.need_label,
+        "department_id": g.department_id,
+        "department": g.department.name if g.department_id else None,
+        "utility": g.utility,
+        "due_on": g.due_on,
+        "done_on": g.done_on,
+        "note": g.note,
+        "overdue": row.overdue,
+        "blocking": row.blocking or [],
+        "can_edit": row.can_edit,
+        "version": g.version,
+    }
+
+
+def _guarantee_row(request, guarantee: Guarantee) -> dict:
+    project = _project(request, guarantee.project_id)
+    rows = selectors.guarantee_rows(request.user, project)
+    return _guarantee_out(next(r for r in rows if r.guarantee.pk == guarantee.pk))
+
+
+def _guarantee_data(project: Project, values: dict) -> services.GuaranteeData:
+    """The item's values as the service takes them; a value that is none of its choices, or a
+    department that is not one of the project's zone, is a field error."""
+    errors = {}
+    if values["category"] not in Guarantee.Category.values:
+        errors["category"] = _one_of(Guarantee.Category.values)
+    if values["land_stage"] and values["land_stage"] not in Guarantee.LandStage.values:
+        errors["land_stage"] = _one_of(Guarantee.LandStage.values)
+    department = None
+    if values["department"] is not None:
+        department = Department.objects.filter(pk=values["department"], zone=project.zone).first()
+        if department is None:
+            errors["department"] = [_("The department must be one of the project's zone.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return services.GuaranteeData(
+        category=values["category"],
+        land_stage=values["land_stage"] or "",
+        quantity=values["quantity"],
+        unit=values["unit"] or "",
+        need=values["need"] or "",
+        department=department,
+        utility=values["utility"] or "",
+        due_on=values["due_on"],
+        note=values["note"] or "",
+    )
+
+
+@router.get("/projects/{int:pk}/guarantees", response=list[GuaranteeOut])
+def list_guarantees(request, pk: int):
+    """The project's element guarantee items (要素保障), open first, then by due date: each with
+    whether it is overdue, the open nodes it blocks and whether the caller may change it."""
+    project = _project(request, pk)
+    return [_guarantee_out(r) for r in selectors.guarantee_rows(request.user, project)]
+
+
+@router.post("/projects/{int:pk}/guarantees", response={201: GuaranteeOut})
+def add_guarantee(request, pk: int, payload: GuaranteeIn):
+    """Add an item: what is needed (a quantity with its unit, or the need in words), who
+    provides it (a department of the zone, or a utility) and by when. The zone's managers and
+    the project's service officer (403 otherwise); 400 with field errors."""
+    project = _project(request, pk)
+    if not access.can_add_guarantee(request.user, project):
+        raise PermissionDenied(
+            _("Only the zone's leaders or the project's service officer can add a guarantee item.")
+        )
+    item = services.guarantee_create(
+        actor=request.user, project=project, data=_guarantee_data(project, payload.dict())
+    )
+    return Status(201, _guarantee_row(request, item))
+
+
+def _item(request, pk: int) -> Guarantee:
+    item = selectors.guarantee_get(request.user, pk=pk)
+    if item is None:
+        raise NotFound(_("No such guarantee item."))
+    return item
+
+
+@router.patch("/projects/guarantees/{int:pk}", response={200: GuaranteeOut, 409: ConflictOut})
+def edit_guarantee(request, pk: int, payload: GuaranteePatchIn):
+    """Change an open item: the fields sent (null or absent: as stored, except `department`,
+    which null clears) on the `version` read; 409 when it changed since, 400 once it is done.
+    Who may add one, and the staff of its responsible department."""
+    item = _item(request, pk)
+    if not access.can_edit_guarantee(request.user, item):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, the project's service officer or the responsible "
+                "department can change a guarantee item."
+            )
+        )
+    sent = payload.dict(exclude_unset=True)
+    version = sent.pop("version")
+    values = {f: getattr(item, f) for f in services.GUARANTEE_FIELDS}
+    values["department"] = item.department_id
+    values |= {f: v for f, v in sent.items() if v is not None or f == "department"}
+    services.guarantee_edit(
+        actor=request.user,
+        guarantee=item,
+        data=_guarantee_data(item.project, values),
+        expected_version=version,
+    )
+    return _guarantee_row(request, item)
+
+
+@router.post("/projects/guarantees/{int:pk}/done", response={200: GuaranteeOut, 409: ConflictOut})
+def guarantee_done(request, pk: int, payload: GuaranteeDoneIn):
+    """Mark an item done (today unless `done_on`, never in the future); the open nodes it
+    blocked are released. 400 when it is done already; 409 when it changed since `version`."""
+    item = _item(request, pk)
+    services.guarantee_done(
+        actor=request.user,
+        guarantee=item,
+        done_on=payload.done_on,
+        expected_version=payload.version,
+    )
+    return _guarantee_row(request, item)
+
+
+@router.post("/projects/nodes/{int:pk}/block", response={200: NodeOut, 409: ConflictOut})
+def block_node(request, pk: int, payload: BlockIn):
+    """Mark an open node blocked by an open guarantee item of its project (its delay is then
+    the item's), or release it (`guarantee` null): acting on the node. 400 for an item of
+    another project, a done item or node, or nothing to release; 409 when the node changed
+    since `version`."""
+    node = _node(request, pk)
+    item = None
+    if payload.guarantee is not None:
+        item = Guarantee.objects.filter(pk=payload.guarantee, project_id=node.project_id).first()
+        if item is None:
+            if not access.can_act_on_node(request.user, node):
+                raise PermissionDenied(_("You cannot mark this node blocked."))
+            raise ValidationFailed(
+                {"guarantee": [_("The guarantee item must be one of the node's project.")]}
+            )
+    services.node_block(
+        actor=request.user, node=node, guarantee=item, expected_version=payload.version
+    )
+    return _node_row(request, node)
+
+
+# --- monthly investment ------------------------------------------------------------------------
+
+
+def _month_out(row: MonthlyInvestment) -> dict:
+    return {
+        "month": f"{row.month:%Y-%m}",
+        "planned_wan": row.planned_wan,
+        "done_wan": row.done_wan,
+        "version": row.version,
+    }
+
+
+@router.get("/projects/{int:pk}/investment", response=InvestmentOut)
+def get_investment(request, pk: int):
+    """The project's monthly investment as its page shows it: this year's figures through this
+    month (the year's plan, planned and completed to date, the completion rate) and every
+    month entered, newest first."""
+    project = _project(request, pk)
+    view = selectors.investment_of(request.user, project)
+    year = view.year
+    return {
+        "project_id": project.pk,
+        "year": {
+            "year": year.year,
+            "through": f"{year.through:%Y-%m}",
+            "planned_year_wan": year.planned_year,
+            "planned_to_date_wan": year.planned_to_date,
+            "done_to_date_wan": year.done_to_date,
+            "rate": year.rate,
+        },
+        "months": [_month_out(m) for m in view.months],
+        "first_month": f"{view.first_month:%Y-%m}",
+        "can_enter": view.can_enter,
+    }
+
+
+@router.put(
+    "/projects/{int:pk}/investment/{month}", response={200: InvestmentMonthOut, 409: ConflictOut}
+)
+def put_investment(request, pk: int, month: str, payload: InvestmentIn):
+    """Enter a month's planned and completed investment (`month`: YYYY-MM). `version`: the
+    month's as read (GET …/investment), or none for a month not yet entered; 409 when it
+    changed (or was entered by someone else) since. The zone's managers and officers."""
+    project = _project(request, pk)
+    if not access.can_enter_investment(request.user, project.zone):
+        raise PermissionDenied(
+            _("Only the zone's leaders, administrators and officers enter a project's investment.")
+        )
+    try:
+        first_day = Period.parse(month).first_day
+    except ValueError as exc:
+        raise ValidationFailed({"month": [_("Not a month: write YYYY-MM, e.g. 2020-06.")]}) from exc
+    row = services.investment_set(
+        actor=request.user,
+        project=project,
+        month=first_day,
+        planned_wan=payload.planned_wan,
+        done_wan=payload.done_wan,
+        expected_version=payload.version or None,
+    )
+    return _month_out(row)
+
+
+# --- service requests (7x24) -------------------------------------------------------------------
+
+
+def _instant(at: dt.datetime | None) -> dt.datetime | None:
+    """A time sent without an offset is the zone's local time; one that no calendar holds once
+    its offset is applied is a field error."""
+    if at is None:
+        return None
+    try:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        at.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationFailed({"at": [_("Not a time that can be recorded.")]}) from exc
+    return at
+
+
+def _service_out(row: selectors.ServiceLogRow) -> dict:
+    c = row.clock
+    return {
+        "id": row.request.pk,
+        "project_id": row.request.project_id,
+        "problem_id": c.problem_id,
+        "title": c.title,
+        "category": c.category,
+        "status": c.status,
+        "status_label": c.status_label,
+        "department": c.department,
+        "raised_by": c.raised_by,
+        "raised_at": c.raised_at,
+        "respond_by": c.respond_by,
+        "resolve_by": c.resolve_by,
+        "responded_at": c.responded_at,
+        "resolved_at": c.resolved_at,
+        "response_hours": row.response_hours,
+        "resolution_hours": row.resolution_hours,
+        "late_response": row.late_response,
+        "late_resolution": row.late_resolution,
+        "can_respond": row.can_respond,
+        "can_resolve": row.can_resolve,
+    }
+
+
+def _service_row(request, item: ServiceRequest) -> dict:
+    project = _project(request, item.project_id)
+    rows = selectors.service_log(request.user, project)
+    return _service_out(next(r for r in rows if r.request.pk == item.pk))
+
+
+@router.get("/projects/{int:pk}/service", response=list[ServiceRequestOut])
+def list_service_requests(request, pk: int):
+    """The project's service requests (7x24), newest first, on the round-the-clock clock: the
+    limits to respond and resolve, the hours taken, whether each ran late and what the caller
+    may record on it."""
+    project = _project(request, pk)
+    return [_service_out(r) for r in selectors.service_log(request.user, project)]
+
+
+@router.post("/projects/{int:pk}/service", response={201: ServiceRequestOut})
+def raise_service_request(request, pk: int, payload: ServiceRaiseIn):
+    """Raise a service request: a casework problem of the investor firm on the round-the-clock
+    clock, followed by the project's service officer. The zone's managers, the service officer
+    or the investor firm's user; `at`: when it came in (not in the future)."""
+    project = _project(request, pk)
+    if not access.can_raise_service(request.user, project):
+        raise PermissionDenied(_("You cannot raise a service request for this project."))
+    choices = selectors.service_choices()
+    errors = {}
+    for field in ("category", "raised_via"):
+        values = [v for v, _label in choices[field]]
+        if getattr(payload, field) not in values:
+            errors[field] = _one_of(values)
+    if errors:
+        raise ValidationFailed(errors)
+    item = services.service_request_raise(
+        actor=request.user,
+        project=project,
+        category=payload.category,
+        title=payload.title,
+        description=payload.description,
+        raised_via=payload.raised_via,
+        at=_instant(payload.at),
+    )
+    return Status(201, _service_row(request, item))
+
+
+def _service_request(request, pk: int) -> ServiceRequest:
+    item = selectors.service_request_get(request.user, pk=pk)
+    if item is None:
+        raise NotFound(_("No such service request."))
+    return item
+
+
+@router.post("/projects/service/{int:pk}/respond", response=ServiceRequestOut)
+def respond_service_request(request, pk: int, payload: ServiceRespondIn):
+    """Record the response: the request accepted and handed to a department of the zone (a
+    manager or the service officer). 400 for a department of another zone or a time in the
+    future or before its last step; 409 once it was responded to."""
+    item = _service_request(request, pk)
+    department = Department.objects.filter(pk=payload.department).first()
+    services.service_request_respond(
+        actor=request.user, request=item, department=department, at=_instant(payload.at)
+    )
+    return _service_row(request, item)
+
+
+@router.post("/projects/service/{int:pk}/resolve", response=ServiceRequestOut)
+def resolve_service_request(request, pk: int, payload: ServiceResolveIn):
+    """Record the resolution as the department reports it (the casework steps to resolved,
+    each with it as its note): a manager, the service officer or the department it was handed
+    to. 400 before it was responded to or once resolved; `at`: when (optional)."""
+    item = _service_request(request, pk)
+    services.service_request_resolve(
+        actor=request.user, request=item, resolution=payload.resolution, at=_instant(payload.at)
+    )
+    return _service_row(request, item)

@@ -58,3 +58,17 @@ def horizon(today: dt.date, warn_days: int) -> dt.date:
     the calendar's years): the longest run of days off in China is 9 (Spring Festival with
     the weekends), so 3 x n + 14 calendar days is ample."""
     return today + dt.timedelta(days=3 * warn_days + 14)
+
+
+def yellow_until(today: dt.date, warn_days: int, calendar: Calendar) -> dt.date:
+    """The last planned date whose open node is yellow today (node_light's rule as one date, for
+    counting lights in SQL): an open node is red when planned < today, yellow when today <=
+    planned <= this date, green after it. It is the day before the (warn_days + 1)-th working
+    day after today."""
+    day, count = today, 0
+    while True:
+        day += _DAY
+        if calendar.is_working_day(day):
+            count += 1
+            if count > warn_days:
+                return day - _DAY

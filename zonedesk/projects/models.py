@@ -261,7 +261,13 @@ class ProjectNode(Versioned):
                 name="projects_node_done_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "planned_on"])]
+        indexes = [
+            models.Index(fields=["status", "planned_on"]),
+            # The dashboard's per-project lookups (projects.selectors.dashboard): a project's
+            # earliest open node, and its furthest done one.
+            models.Index(fields=["project", "status", "planned_on"], name="projects_node_lights"),
+            models.Index(fields=["project", "status", "seq"], name="projects_node_stage"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.name}"

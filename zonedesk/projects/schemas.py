@@ -5,7 +5,14 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from zonedesk.core.schemas import VERSION_HELP, InputSchema, Wan, decimal_input, version_in
+from zonedesk.core.schemas import (
+    ID_MAX,
+    VERSION_HELP,
+    InputSchema,
+    Wan,
+    decimal_input,
+    version_in,
+)
 
 LIGHT_HELP = (
     "red: the planned date has passed; yellow: it is today or within ZONEDESK "
@@ -162,3 +169,151 @@ class ProjectPatch(InputSchema):
     leading_cadre: str | None = Field(None, max_length=150)
     service_officer: str | None = Field(None, max_length=150)
     state: str | None = Field(None, max_length=10)
+
+
+# --- element guarantees, monthly investment, service requests (7x24) --------------------------
+
+Quantity = decimal_input(max_digits=12, decimal_places=2)
+
+
+class GuaranteeOut(Schema):
+    id: int
+    project_id: int
+    category: str = Field(
+        description="land, demolition, road, water, power, gas, telecom, drainage"
+    )
+    land_stage: str = Field(description="to_acquire, acquired or supplied (land only); else empty")
+    quantity: Decimal | None
+    unit: str
+    need: str = Field(description="the need in words")
+    need_label: str = Field(description="what is needed as the checklist says it: 120 亩 …")
+    department_id: int | None = Field(description="the responsible department of the zone")
+    department: str | None
+    utility: str = Field(description="the utility company, when no department provides it")
+    due_on: dt.date
+    done_on: dt.date | None
+    note: str
+    overdue: bool = Field(description="open and its due date has passed")
+    blocking: list[str] = Field(description="the open nodes marked blocked by it")
+    can_edit: bool = Field(description="whether the caller may change it or mark it done")
+    version: int = Field(description=VERSION_HELP)
+
+
+class GuaranteeIn(InputSchema):
+    category: str = Field(
+        max_length=12, description="land, demolition, road, water, power, gas, telecom, drainage"
+    )
+    land_stage: str = Field(
+        "", max_length=12, description="to_acquire, acquired or supplied (required for land)"
+    )
+    quantity: Quantity | None = Field(None, description="the quantity needed (or `need`)")
+    unit: str = Field(
+        "", max_length=10, description="亩 for land and 户 for households unless given"
+    )
+    need: str = Field("", max_length=200, description="the need in words (or `quantity`)")
+    department: int | None = Field(
+        None, ge=1, le=ID_MAX, description="a department of the project's zone (or `utility`)"
+    )
+    utility: str = Field("", max_length=100, description="the utility company (or `department`)")
+    due_on: dt.date
+    note: str = Field("", max_length=2000)
+
+
+class GuaranteePatchIn(InputSchema):
+    """The fields to change (the others keep their stored values) and the version read."""
+
+    category: str | None = Field(None, max_length=12)
+    land_stage: str | None = Field(None, max_length=12)
+    quantity: Quantity | None = None
+    unit: str | None = Field(None, max_length=10)
+    need: str | None = Field(None, max_length=200)
+    department: int | None = Field(None, ge=1, le=ID_MAX)
+    utility: str | None = Field(None, max_length=100)
+    due_on: dt.date | None = None
+    note: str | None = Field(None, max_length=2000)
+    version: int = version_in()
+
+
+class GuaranteeDoneIn(InputSchema):
+    done_on: dt.date | None = Field(None, description="the date it was done (today by default)")
+    version: int = version_in()
+
+
+class BlockIn(InputSchema):
+    guarantee: int | None = Field(
+        None, ge=1, le=ID_MAX, description="an open item of the node's project; null releases it"
+    )
+    version: int = version_in()
+
+
+class InvestmentMonthOut(Schema):
+    month: str = Field(description="YYYY-MM")
+    planned_wan: Decimal = Field(description="planned investment, 10k yuan (万元)")
+    done_wan: Decimal = Field(description="completed investment, 10k yuan (万元)")
+    version: int = Field(description=VERSION_HELP)
+
+
+class InvestmentYearOut(Schema):
+    year: int
+    through: str = Field(description="the last month counted (YYYY-MM): this month")
+    planned_year_wan: Decimal = Field(description="the sum of the year's twelve months' plans")
+    planned_to_date_wan: Decimal = Field(description="planned, January to `through`")
+    done_to_date_wan: Decimal = Field(description="completed, January to `through`")
+    rate: Decimal | None = Field(
+        description="completed to date / the year's plan (0.5 is half); null without a plan"
+    )
+
+
+class InvestmentOut(Schema):
+    project_id: int
+    year: InvestmentYearOut
+    months: list[InvestmentMonthOut] = Field(description="every month entered, newest first")
+    first_month: str = Field(description="the signing month (YYYY-MM): none earlier is entered")
+    can_enter: bool = Field(description="whether the caller may enter the figures")
+
+
+class InvestmentIn(InputSchema):
+    planned_wan: Wan = Field(description="planned investment of the month, 10k yuan")
+    done_wan: Wan = Field(description="completed investment of the month, 10k yuan")
+    version: int | None = version_in(required=False)
+
+
+class ServiceRequestOut(Schema):
+    id: int
+    project_id: int
+    problem_id: int = Field(description="the casework problem of the investor firm")
+    title: str
+    category: str = Field(description="its label")
+    status: str = Field(description="casework's status: submitted, accepted, … resolved")
+    status_label: str
+    department: str = Field(description="the department it was handed to (empty before)")
+    raised_by: str
+    raised_at: dt.datetime
+    respond_by: dt.datetime | None = Field(description="the response limit (round the clock)")
+    resolve_by: dt.datetime | None = Field(description="the resolution limit (round the clock)")
+    responded_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    response_hours: float | None
+    resolution_hours: float | None
+    late_response: bool
+    late_resolution: bool
+    can_respond: bool
+    can_resolve: bool
+
+
+class ServiceRaiseIn(InputSchema):
+    title: str = Field(max_length=200)
+    category: str = Field(max_length=12, description="a casework category (e.g. energy)")
+    raised_via: str = Field("phone", max_length=8, description="how it came in (e.g. phone)")
+    description: str = Field("", max_length=4000)
+    at: dt.datetime | None = Field(None, description="when it came in, if recorded afterwards")
+
+
+class ServiceRespondIn(InputSchema):
+    department: int = Field(ge=1, le=ID_MAX, description="the zone's department it is handed to")
+    at: dt.datetime | None = Field(None, description="when, if recorded afterwards")
+
+
+class ServiceResolveIn(InputSchema):
+    resolution: str = Field(max_length=2000, description="how it was resolved")
+    at: dt.datetime | None = Field(None, description="when, if recorded afterwards")

@@ -1148,7 +1148,8 @@ def guarantee_edit(
     data: GuaranteeData,
     expected_version: int | None = None,
 ) -> Guarantee:
-    """Change an item's need, provider, due date or note (refused on a stale version)."""
+    """Change an open item's need, provider, due date or note (refused on a stale version; a
+    done item is kept as it was done)."""
     if not access.can_edit_guarantee(actor, guarantee):
         raise PermissionDenied(
             _(
@@ -1156,6 +1157,8 @@ def guarantee_edit(
                 "department can change a guarantee item."
             )
         )
+    if guarantee.done_on is not None:
+        raise ValidationFailed({"__all__": [_("This guarantee item is done already.")]})
     project = guarantee.project
     values = _guarantee_checked(project, data)
     audited_update(

@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("meeting/", views.meeting, name="meeting"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("replans/", views.replan_list, name="replans"),
     path("meeting/export/", views.meeting_export, name="meeting_export"),
     path("<int:pk>/", views.project_detail, name="detail"),

@@ -133,6 +133,7 @@ def _detail(
             row.form = bound or GuaranteeForm.of(row.guarantee)
     can_add = access.can_add_guarantee(request.user, project)
     today = timezone.localdate()
+    rows = selectors.node_rows(request.user, project, today=today)
     return render(
         request,
         "projects/detail.html",
@@ -147,7 +148,16 @@ def _detail(
             "departments": project.zone.departments.order_by("name"),
             "hours": services.service_hours(project.zone),
             "now": timezone.localtime(),
-            "rows": selectors.node_rows(request.user, project),
+            "rows": rows,
+            "gantt": {
+                **selectors.gantt(rows, today=today),
+                "labels": {
+                    "baseline": _("Baseline"),
+                    "planned": _("Planned date"),
+                    "actual": _("Actual"),
+                    "today": _("Today"),
+                },
+            },
             "replans": selectors.replans_of(request.user, project)[:50],
             "today": today,
             "can_decide": access.can_decide_replan(request.user, project),
@@ -691,3 +701,30 @@ def project_edit(request, pk: int):
             messages.success(request, _("Changes to %(name)s were saved.") % {"name": project.name})
             return redirect("projects:detail", pk=project.pk)
     return _form_page(request, form, project=project, status=status)
+
+
+@login_required
+def dashboard(request):
+    """The zone's project dashboard: projects by stage, light, level, kind and zone, with their
+    investment; an area user sees their zones together, or one of them (?zone=code)."""
+    if not access.can_view_dashboard(request.user):
+        raise Forbidden
+    zones = selectors.dashboard_zones(request.user)
+    code = request.GET.get("zone") or ""
+    zone = found(zones.filter(code=code).first()) if code else None
+    data = selectors.dashboard(request.user, zones=[zone] if zone else None)
+    chart = {
+        "stages": [[s.name or str(_("No node done yet")), s.projects] for s in data.stages],
+        "lights": [
+            [_("Red"), data.totals.red, "red"],
+            [_("Yellow"), data.totals.yellow, "yellow"],
+            [_("Green"), data.totals.green, "green"],
+        ],
+        "levels": [[g.label, g.projects] for g in data.by_level],
+        "kinds": [[g.label, g.projects] for g in data.by_kind],
+    }
+    return render(
+        request,
+        "projects/dashboard.html",
+        {"d": data, "zones": zones.order_by("code"), "zone": zone, "chart": chart},
+    )

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0006_light_notice'),
+        ('projects', '0007_dashboard'),
     ]
 
     operations = [

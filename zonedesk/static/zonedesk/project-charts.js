@@ -1,0 +1,93 @@
+// Key projects' charts. Their data come from json_script elements; the tables beside them show
+// the same figures, so the pages read the same without JavaScript. Drawn as SVG.
+(function () {
+  if (typeof echarts === "undefined") return;
+  const COLOURS = { red: "#d63939", yellow: "#f59f00", green: "#2fb344", done: "#667382" };
+  const charts = [];
+  function draw(id, option) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    const chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(option);
+    charts.push(chart);
+  }
+  window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+
+  // The dashboard: projects by stage (bars) and by light (a ring in the lights' colours).
+  const board = document.getElementById("project-dashboard-data");
+  if (board) {
+    const d = JSON.parse(board.textContent);
+    draw("stage-chart", {
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", inverse: true, data: d.stages.map((s) => s[0]) },
+      series: [{ type: "bar", data: d.stages.map((s) => s[1]) }],
+    });
+    draw("light-chart", {
+      tooltip: { trigger: "item", renderMode: "richText" },
+      series: [
+        {
+          type: "pie",
+          radius: ["35%", "65%"],
+          label: { formatter: "{b}: {c}" },
+          data: d.lights.map((l) => ({ name: l[0], value: l[1], itemStyle: { color: COLOURS[l[2]] } })),
+        },
+      ],
+    });
+  }
+
+  // The project page's Gantt-style chart: per node its baseline (hollow diamond), its planned
+  // date (a dot in its light's colour) and its actual date (a square), a bar from the baseline
+  // to the actual date (or to today while open), and today as a vertical line.
+  const gantt = document.getElementById("project-gantt-data");
+  if (gantt) {
+    const g = JSON.parse(gantt.textContent);
+    const names = g.nodes.map((n) => n.name);
+    const colour = (n) => COLOURS[n.light] || COLOURS.done;
+    const spans = g.nodes.map((n) => {
+      const dates = [n.baseline, n.planned, n.actual || g.today].sort();
+      return { coords: [[dates[0], n.name], [dates[dates.length - 1], n.name]], lineStyle: { color: colour(n) } };
+    });
+    const el = document.getElementById("gantt-chart");
+    if (el) el.style.height = `${Math.max(240, 28 * names.length + 80)}px`;
+    draw("gantt-chart", {
+      tooltip: { trigger: "item", renderMode: "richText" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: "time" },
+      yAxis: { type: "category", inverse: true, data: names },
+      series: [
+        { type: "lines", coordinateSystem: "cartesian2d", data: spans, lineStyle: { width: 6, opacity: 0.35 }, silent: true },
+        {
+          name: g.labels.baseline,
+          type: "scatter",
+          symbol: "diamond",
+          symbolSize: 12,
+          itemStyle: { color: "#fff", borderColor: COLOURS.done, borderWidth: 2 },
+          data: g.nodes.map((n) => [n.baseline, n.name]),
+        },
+        {
+          name: g.labels.planned,
+          type: "scatter",
+          symbolSize: 11,
+          data: g.nodes.map((n) => ({ value: [n.planned, n.name], itemStyle: { color: colour(n) } })),
+          markLine: {
+            symbol: "none",
+            label: { formatter: g.labels.today },
+            lineStyle: { color: "#206bc4", type: "dashed" },
+            data: [{ xAxis: g.today }],
+          },
+        },
+        {
+          name: g.labels.actual,
+          type: "scatter",
+          symbol: "rect",
+          symbolSize: 10,
+          itemStyle: { color: "#206bc4" },
+          data: g.nodes.filter((n) => n.actual).map((n) => [n.actual, n.name]),
+        },
+      ],
+    });
+  }
+})();
