@@ -468,6 +468,19 @@ MATRIX = {
         "403 200 403 403 403 403 404 403 404 200 403 401",
         same("404", "401"),
     ),
+    # A new key project: the leaders and administrators over a zone (the page offers theirs; the
+    # API names the zone: out, zone_b, is none of the caller's). A project's fields: edited by
+    # them and by its service officer (`officer`); its readers are refused (pform).
+    "projects:create": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "projects:edit": ("200 200 200 403 403 403 404 403 404 200 200 302", same("404", "302")),
+    "api:create_project": (
+        "201 201 403 403 403 403 403 403 403 201 201 401",
+        "400 400 400 400 400 400 400 400 400 400 400 401",
+    ),
+    "api:update_project": (
+        "200 200 200 403 403 403 404 403 404 200 200 401",
+        same("404", "401"),
+    ),
     # The projects API's guarantees, investment and service requests: as their pages above.
     "api:list_guarantees": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
     "api:add_guarantee": (
@@ -1118,6 +1131,27 @@ def _request(client, world: World, name: str, role: str, scope: str):
             )
             body = json.dumps({"decision": "approved"})
             return client.post(reverse(name, args=[replan.pk]), body, content_type=json_), None
+        case "projects:create":
+            return client.get(reverse(name)), None
+        case "projects:edit":
+            return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
+        case "api:create_project":
+            body = {
+                "zone": zone.code,
+                "code": "XM-NEW",
+                "name": "新建数据中心项目",
+                "level": "county",
+                "kind": "infrastructure",
+                "investor_name": "新投资有限公司（合成）",
+                "total_investment_wan": "30000",
+                "first_production_month": "2030-06-01",
+                "signed_on": "2029-01-10",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:update_project":
+            project = _project(world, role, scope)
+            body = json.dumps({"version": project.version, "site": "三号地块"})
+            return client.patch(reverse(name, args=[project.pk]), body, content_type=json_), None
         case "api:list_guarantees" | "api:get_investment" | "api:list_service_requests":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
         case "api:add_guarantee":

@@ -123,6 +123,18 @@ def can_enter_investment(actor: Actor, zone) -> bool:
     )
 
 
+def can_create_project(actor: Actor, zone) -> bool:
+    """Add a key project to `zone`: the leaders and administrators of a unit over it."""
+    from zonedesk.projects.models import Project
+
+    return is_manager(actor, Project(zone=zone))
+
+
+def can_edit_project(actor: Actor, project) -> bool:
+    """Edit a project's fields: the zone's leaders and administrators, its service officer."""
+    return is_manager(actor, project) or is_service_officer(actor, project)
+
+
 def can_view_dashboard(user) -> bool:
     """The zone's project dashboard: the unit's staff and leaders (a zone's, and a city's or
     province's over its zones). Department and enterprise users follow single projects, not the

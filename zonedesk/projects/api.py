@@ -5,6 +5,7 @@ service requests (7x24: raise, respond, resolve). The same services and selector
 pages: scoping and every rule live there."""
 
 import datetime as dt
+from dataclasses import replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from zonedesk.core.pagination import Pagination
 from zonedesk.core.period import Period
 from zonedesk.core.schemas import ConflictOut
 from zonedesk.org.models import Department
+from zonedesk.org.selectors import zone_get
 from zonedesk.projects import access, lights, selectors, services
 from zonedesk.projects.models import (
     Guarantee,
@@ -39,7 +41,9 @@ from zonedesk.projects.schemas import (
     NodeOut,
     ProjectDetailOut,
     ProjectFilterIn,
+    ProjectIn,
     ProjectOut,
+    ProjectPatch,
     ReplanIn,
     ReplanOut,
     ServiceRaiseIn,
@@ -170,6 +174,9 @@ def _detail(request, project: Project) -> dict:
         "site_area_mu": project.site_area_mu,
         "yearly_investment_wan": project.yearly_investment_wan,
         "expected_output_wan": project.expected_output_wan,
+        "expected_tax_wan": project.expected_tax_wan,
+        "industry_code": project.industry_code,
+        "investor_credit_code": project.investor_credit_code,
         "nodes": [_node_out(r) for r in rows],
     }
 
@@ -246,6 +253,99 @@ def decide_replan(request, pk: int, payload: DecisionIn):
         actor=request.user, replan=replan, decision=payload.decision, note=payload.note
     )
     return _replan_out(selectors.replan_get(request.user, pk=pk))
+
+
+# --- creating and editing a project (pform) --------------------------------------------------
+
+REQUIRED = (
+    "code",
+    "name",
+    "level",
+    "total_investment_wan",
+    "first_production_month",
+    "signed_on",
+    "state",
+)
+TEXTS = ("investor_name", "investor_credit_code", "industry_code", "site")
+
+
+def _people_and_firm(request, zone, fields: dict) -> dict:
+    """`fields` with the investor's id and the people's user names resolved among the zone's
+    firms, leaders over it and officers of it (400 on a name that is none of them)."""
+    choices = selectors.project_form_choices(request.user, [zone])
+    errors = {}
+    out = dict(fields)
+    if "investor_id" in out:
+        firm_id = out.pop("investor_id")
+        out["investor"] = None
+        if firm_id is not None:
+            out["investor"] = choices["firms"].filter(zone=zone, pk=firm_id).first()
+            if out["investor"] is None:
+                errors["investor_id"] = [_("No such firm in the project's zone.")]
+    people = {
+        "leading_cadre": (choices["leaders"], _("Not the user name of a leader over the zone.")),
+        "service_officer": (choices["officers"], _("Not the user name of an officer of the zone.")),
+    }
+    for name, (qs, message) in people.items():
+        if out.get(name) is not None:
+            out[name] = qs.filter(username=out[name]).first()
+            if out[name] is None:
+                errors[name] = [message]
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def _api_errors(exc: ValidationFailed) -> ValidationFailed:
+    names = {"investor": "investor_id"}
+    return ValidationFailed({names.get(k, k): v for k, v in exc.errors.items()})
+
+
+@router.post("/projects", response={201: ProjectDetailOut})
+def create_project(request, payload: ProjectIn):
+    """Add a key project to a zone (its leaders and administrators); its nodes are planned from
+    the kind's template, counted from `signed_on`. The investor is `investor_id` (a firm of the
+    zone) or `investor_name` (a new firm, with its credit code when known). 400 with field
+    errors; 403 for who may not."""
+    zone = zone_get(request.user, code=payload.zone)
+    if zone is None:
+        raise ValidationFailed({"zone": [_("Not one of your zones.")]})
+    fields = _people_and_firm(request, zone, payload.dict(exclude={"zone"}))
+    fields.setdefault("investor", None)
+    try:
+        project = services.project_create(
+            actor=request.user, zone=zone, data=services.ProjectData(**fields)
+        )
+    except ValidationFailed as exc:
+        raise _api_errors(exc) from exc
+    return Status(201, _detail(request, _project(request, project.pk)))
+
+
+@router.patch("/projects/{int:pk}", response={200: ProjectDetailOut, 409: ConflictOut})
+def update_project(request, pk: int, payload: ProjectPatch):
+    """Change the fields given (the zone's leaders and administrators, the project's service
+    officer); `version` is the one read: 409, naming who changed the project and when, if it
+    changed since. Giving `investor_name` without `investor_id` makes the investor a new firm."""
+    project = _project(request, pk)
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    for name in REQUIRED:
+        if name in fields and fields[name] is None:
+            raise ValidationFailed({name: [_("This field cannot be empty.")]})
+    for name in TEXTS:
+        if name in fields and fields[name] is None:
+            fields[name] = ""  # null clears a text field
+    if fields.get("investor_name") and "investor_id" not in fields:
+        fields["investor_id"] = None
+    fields = _people_and_firm(request, project.zone, fields)
+    data = replace(services.ProjectData.of(project), **fields)
+    try:
+        services.project_edit(
+            actor=request.user, project=project, data=data, expected_version=version
+        )
+    except ValidationFailed as exc:
+        raise _api_errors(exc) from exc
+    return _detail(request, _project(request, pk))
 
 
 # --- element guarantees ------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin
+from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin, VersionedFormMixin
 from zonedesk.core.period import Period
 from zonedesk.org.models import Department
 from zonedesk.projects import templates_default
@@ -215,3 +216,162 @@ class ServiceResolveForm(StyledFormMixin, forms.Form):
         label=_("How it was resolved"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     at = _instant_field()
+
+
+def _label(name: str):
+    return Project._meta.get_field(name).verbose_name
+
+
+class ProjectForm(StyledFormMixin, forms.Form):
+    """A key project's fields (part 1 of issue 18). The investor is a firm of the zone, picked
+    by its name or credit code from the list, or a new firm by name (with its credit code when
+    known): `clean` tells which, for the service (which checks everything again)."""
+
+    zone = forms.ModelChoiceField(label=_("Zone"), queryset=None)
+    code = forms.CharField(label=_label("code"), max_length=32)
+    name = forms.CharField(label=_label("name"), max_length=200)
+    level = forms.ChoiceField(label=_label("level"), choices=Project.Level.choices)
+    kind = forms.ChoiceField(label=_label("kind"), choices=Kind.choices)
+    investor = forms.CharField(
+        label=_label("investor"),
+        max_length=200,
+        help_text=_(
+            "A firm of the zone (type to search its name or credit code), or a new firm's name."
+        ),
+        widget=forms.TextInput(attrs={"list": "investor-firms", "autocomplete": "off"}),
+    )
+    investor_credit_code = forms.CharField(
+        label=_("New investor's credit code"),
+        max_length=30,
+        required=False,
+        help_text=_("18 characters, GB 32100-2015; when known."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    industry_code = forms.CharField(
+        label=_label("industry_code"),
+        max_length=10,
+        required=False,
+        help_text=_("Division, group or class of GB/T 4754-2017, e.g. C3011."),
+        widget=forms.TextInput(attrs={"list": "industry-codes", "autocomplete": "off"}),
+    )
+    site = forms.CharField(label=_label("site"), max_length=200, required=False)
+    site_area_mu = forms.DecimalField(
+        label=_label("site_area_mu"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    total_investment_wan = forms.DecimalField(
+        label=_label("total_investment_wan"), min_value=0, max_digits=14, decimal_places=2
+    )
+    yearly_investment_wan = forms.DecimalField(
+        label=_label("yearly_investment_wan"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    expected_output_wan = forms.DecimalField(
+        label=_label("expected_output_wan"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    expected_tax_wan = forms.DecimalField(
+        label=_label("expected_tax_wan"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    first_production_month = forms.CharField(
+        label=_label("first_production_month"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    signed_on = forms.DateField(
+        label=_label("signed_on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    leading_cadre = forms.ModelChoiceField(
+        label=_label("leading_cadre"), queryset=None, required=False
+    )
+    service_officer = forms.ModelChoiceField(
+        label=_label("service_officer"), queryset=None, required=False
+    )
+    state = forms.ChoiceField(label=_label("state"), choices=Project.State.choices)
+
+    def __init__(self, *args, zones, firms, leaders, officers, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project, self.firms = project, firms
+        self.fields["leading_cadre"].queryset = leaders
+        self.fields["service_officer"].queryset = officers
+        for name in ("leading_cadre", "service_officer"):
+            self.fields[name].label_from_instance = lambda u: u.full_name or u.username
+        if project is not None:
+            del self.fields["zone"]
+            # The nodes were planned from the kind's template: the kind stays.
+            self.fields["kind"].disabled = True
+        else:
+            self.fields["zone"].queryset = zones
+            if len(zones) == 1:
+                self.fields["zone"].initial = zones[0]
+
+    def clean_first_production_month(self):
+        try:
+            return Period.parse(self.cleaned_data["first_production_month"]).first_day
+        except ValueError as exc:
+            raise forms.ValidationError(MONTH_ERROR, code="month") from exc
+
+    def clean_yearly_investment_wan(self):
+        value = self.cleaned_data["yearly_investment_wan"]
+        return 0 if value is None else value
+
+    def clean(self):
+        """`investor` names a firm of the zone (by name or credit code) or a new firm."""
+        cleaned = super().clean()
+        zone = self.project.zone if self.project is not None else cleaned.get("zone")
+        text = (cleaned.get("investor") or "").strip()
+        firm = None
+        if zone is not None and text:
+            firm = (
+                self.firms.filter(zone=zone)
+                .filter(models.Q(name=text) | models.Q(credit_code=text.upper()))
+                .first()
+            )
+        cleaned["investor_firm"] = firm
+        cleaned["investor_name"] = "" if firm else text
+        if firm is not None:
+            cleaned["investor_credit_code"] = ""
+        return cleaned
+
+    @classmethod
+    def initial_of(cls, project: Project) -> dict:
+        values = {
+            name: getattr(project, name)
+            for name in (
+                "code",
+                "name",
+                "level",
+                "kind",
+                "investor_credit_code",
+                "site",
+                "site_area_mu",
+                "total_investment_wan",
+                "yearly_investment_wan",
+                "expected_output_wan",
+                "expected_tax_wan",
+                "signed_on",
+                "leading_cadre",
+                "service_officer",
+                "state",
+            )
+        }
+        values["investor"] = project.investor_label
+        values["industry_code"] = (
+            project.industry.display_code if project.industry else project.industry_code
+        )
+        values["first_production_month"] = f"{project.first_production_month:%Y-%m}"
+        return values
+
+
+class ProjectEditForm(VersionedFormMixin, ProjectForm):
+    """The edit of a project, on the version read (a stale save names who changed it)."""

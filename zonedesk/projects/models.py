@@ -114,7 +114,8 @@ class Project(Versioned):
         _("investor name"), max_length=200, blank=True, validators=[validate_name]
     )
     investor_credit_code = CreditCodeField(_("investor's credit code"), blank=True)
-    # The investor firm's industry (GB/T 4754-2017): the registry entry 投产 creates gets it.
+    # The project's industry (GB/T 4754-2017), as the registry's firms carry theirs: the firm
+    # 投产 registers gets it.
     industry_code = IndustryCodeField(_("industry (GB/T 4754-2017)"), blank=True)
     site = models.CharField(
         _("site (parcel)"), max_length=200, blank=True, validators=[validate_name]
@@ -197,6 +198,13 @@ class Project(Versioned):
     @property
     def investor_label(self) -> str:
         return self.investor.name if self.investor_id else self.investor_name
+
+    @property
+    def industry(self):
+        """The project's GB/T 4754 class (core.industry), when it has one."""
+        from zonedesk.core import industry
+
+        return industry.get(self.industry_code) if self.industry_code else None
 
 
 class ProjectNode(Versioned):

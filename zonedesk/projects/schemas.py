@@ -69,6 +69,9 @@ class ProjectDetailOut(ProjectOut):
     site_area_mu: Decimal | None
     yearly_investment_wan: Decimal
     expected_output_wan: Decimal | None
+    expected_tax_wan: Decimal | None = None
+    industry_code: str = Field("", description="GB/T 4754-2017, as digits")
+    investor_credit_code: str = Field("", description="a new investor's credit code, if known")
     nodes: list[NodeOut]
 
 
@@ -108,6 +111,67 @@ class ReplanIn(InputSchema):
 class DecisionIn(InputSchema):
     decision: str = Field(description="approved or refused", max_length=10)
     note: str = Field("", max_length=2000, description="why (required to refuse)")
+
+
+Mu = decimal_input(max_digits=10, decimal_places=2)
+PERSON_HELP = "user name of "
+
+
+class ProjectIn(InputSchema):
+    """A new key project; its nodes are planned from the kind's template from `signed_on`."""
+
+    zone: str = Field(max_length=32, description="the zone's code")
+    code: str = Field(max_length=32, description="unique in the zone")
+    name: str = Field(max_length=200)
+    level: str = Field(max_length=10, description="province, city or county")
+    kind: str = Field(max_length=16, description="industrial, infrastructure or services")
+    investor_id: int | None = Field(None, ge=1, description="a firm of the zone in the registry")
+    investor_name: str = Field("", max_length=200, description="a new investor, by name")
+    investor_credit_code: str = Field(
+        "", max_length=30, description="the new investor's credit code (GB 32100), when known"
+    )
+    industry_code: str = Field(
+        "", max_length=10, description="GB/T 4754-2017 division, group or class, e.g. C3011"
+    )
+    site: str = Field("", max_length=200)
+    site_area_mu: Mu | None = None
+    total_investment_wan: Wan
+    yearly_investment_wan: Wan = Decimal(0)
+    expected_output_wan: Wan | None = None
+    expected_tax_wan: Wan | None = None
+    first_production_month: dt.date = Field(description="any day of the month")
+    signed_on: dt.date
+    leading_cadre: str | None = Field(
+        None, max_length=150, description=PERSON_HELP + "a leader over the zone"
+    )
+    service_officer: str | None = Field(
+        None, max_length=150, description=PERSON_HELP + "an officer of the zone"
+    )
+    state: str = Field("active", max_length=10, description="active, producing or full")
+
+
+class ProjectPatch(InputSchema):
+    """The fields to change (not the zone nor the kind); null clears an optional one."""
+
+    version: int = version_in()
+    code: str | None = Field(None, max_length=32)
+    name: str | None = Field(None, max_length=200)
+    level: str | None = Field(None, max_length=10)
+    investor_id: int | None = Field(None, ge=1)
+    investor_name: str | None = Field(None, max_length=200)
+    investor_credit_code: str | None = Field(None, max_length=30)
+    industry_code: str | None = Field(None, max_length=10)
+    site: str | None = Field(None, max_length=200)
+    site_area_mu: Mu | None = None
+    total_investment_wan: Wan | None = None
+    yearly_investment_wan: Wan | None = None
+    expected_output_wan: Wan | None = None
+    expected_tax_wan: Wan | None = None
+    first_production_month: dt.date | None = None
+    signed_on: dt.date | None = None
+    leading_cadre: str | None = Field(None, max_length=150)
+    service_officer: str | None = Field(None, max_length=150)
+    state: str | None = Field(None, max_length=10)
 
 
 # --- element guarantees, monthly investment, service requests (7x24) --------------------------

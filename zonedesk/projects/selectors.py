@@ -836,6 +836,43 @@ def promised_actual(user, project: Project) -> PromisedActual | None:
     )
 
 
+# --- the project form's choices (pform) ------------------------------------------------------
+
+
+def creatable_zones(user) -> QuerySet:
+    """The zones the user may add a key project to (a leader's or an administrator's)."""
+    zones = list(zone_list(user))
+    return zone_list(user).filter(
+        pk__in=[z.pk for z in zones if access.can_create_project(user, z)]
+    )
+
+
+def project_form_choices(user, zones) -> dict:
+    """The firms, leaders and officers a project of `zones` may name: the firms of the zones, the
+    active leaders over one of them, the active officers of one of them (the service checks
+    the project's own zone again)."""
+    from zonedesk.enterprises.models import Enterprise
+    from zonedesk.org.access import zone_in_unit
+    from zonedesk.org.models import User
+
+    zones = list(zones)
+    people = (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .select_related("zone", "area")
+        .order_by("full_name", "username")
+    )
+    leaders = [
+        u.pk
+        for u in people.filter(role_grants__role=Role.LEADER).distinct()
+        if any(zone_in_unit(u, z) for z in zones)
+    ]
+    return {
+        "firms": Enterprise.objects.filter(zone__in=zones).order_by("name"),
+        "leaders": people.filter(pk__in=leaders),
+        "officers": people.filter(role_grants__role=Role.OFFICER, zone__in=zones).distinct(),
+    }
+
+
 # --- the project page's Gantt chart and the zone's project dashboard -------------------------
 
 

@@ -39,6 +39,7 @@ from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.notices import services as notices
 from zonedesk.notices.registry import Kind as NoticeKind
+from zonedesk.org.access import zone_in_unit
 from zonedesk.org.models import Department, Role
 from zonedesk.projects import access, lights, selectors, templates_default
 from zonedesk.projects.flows import NODE, REPLAN, TO_RESOLVED
@@ -64,6 +65,7 @@ PROJECT_FIELDS = (
     "investor",
     "investor_name",
     "investor_credit_code",
+    "industry_code",
     "site",
     "site_area_mu",
     "total_investment_wan",
@@ -74,7 +76,6 @@ PROJECT_FIELDS = (
     "service_officer",
     "state",
     "signed_on",
-    "industry_code",
     "expected_tax_wan",
 )
 NODE_FIELDS = ("status", "done_on", "planned_on")
@@ -120,6 +121,68 @@ class ProjectData:
     service_officer: object = None
     industry_code: str = ""
     expected_tax_wan: Decimal | None = None
+    state: str = Project.State.ACTIVE
+
+    @classmethod
+    def of(cls, project: Project) -> "ProjectData":
+        """The project's stored values (an edit changes some of them)."""
+        return cls(**{f: getattr(project, f) for f in cls.__dataclass_fields__})
+
+
+# Fixed once the project exists: its nodes were planned from the kind's template.
+EDIT_FIELDS = tuple(f for f in PROJECT_FIELDS if f not in ("zone", "kind"))
+
+
+def _is_leader_of(person, zone) -> bool:
+    return (
+        person.is_active
+        and not person.is_superuser
+        and person.has_role(Role.LEADER)
+        and zone_in_unit(person, zone)
+    )
+
+
+def _is_officer_of(person, zone) -> bool:
+    return (
+        person.is_active
+        and not person.is_superuser
+        and person.has_role(Role.OFFICER)
+        and person.zone_id == zone.pk
+    )
+
+
+def _project_values(zone, data: ProjectData) -> dict:
+    """The project's values from `data`, checked beyond the model's own validation: the investor
+    is a firm of the zone or a new one by name (one of the two), the leading cadre a leader over
+    the zone, the service officer an officer of the zone. Text is stripped; the first
+    production month is stored as its first day."""
+    values = {f: getattr(data, f) for f in ProjectData.__dataclass_fields__}
+    for name in ("code", "name", "investor_name", "investor_credit_code", "site", "industry_code"):
+        values[name] = (values[name] or "").strip()
+    errors: dict[str, list] = {}
+    if data.investor is not None:
+        if data.investor.zone_id != zone.pk:
+            errors["investor"] = [_("The investor must be a firm of the same zone.")]
+        values["investor_name"] = values["investor_credit_code"] = ""
+    elif not values["investor_name"]:
+        errors["investor_name"] = [_("Choose a firm of the zone, or give the new investor's name.")]
+    if data.leading_cadre is not None and not _is_leader_of(data.leading_cadre, zone):
+        errors["leading_cadre"] = [_("The leading cadre must be a leader over the zone.")]
+    if data.service_officer is not None and not _is_officer_of(data.service_officer, zone):
+        errors["service_officer"] = [_("The service officer must be an officer of the zone.")]
+    if data.first_production_month is not None:
+        values["first_production_month"] = data.first_production_month.replace(day=1)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def _code_taken(zone, code: str, *, exclude: int | None = None) -> None:
+    others = Project.objects.filter(zone=zone, code=code)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationFailed({"code": [_("The zone has a project with this code already.")]})
 
 
 @transaction.atomic
@@ -130,12 +193,9 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     probe = Project(zone=zone)
     if not access.is_manager(actor, probe):
         raise PermissionDenied(_("Only the zone's leaders or administrators can add a project."))
-    if data.investor is not None and data.investor.zone_id != zone.pk:
-        raise ValidationFailed({"investor": [_("The investor must be a firm of the same zone.")]})
-    values = {f: getattr(data, f) for f in ProjectData.__dataclass_fields__}
+    values = _project_values(zone, data)
     project = Project(zone=zone, **values)
-    project.first_production_month = data.first_production_month.replace(day=1)
-    project.code, project.name = project.code.strip(), project.name.strip()
+    _code_taken(zone, project.code)
     clean(project)
     project.save()
     templates_ensure()
@@ -165,6 +225,34 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
             "nodes": [None, [t.name for t in tnodes]],  # as the auditor reads them
         },
         **audit_scope(project),
+    )
+    return project
+
+
+@transaction.atomic
+def project_edit(
+    *, actor: Actor, project: Project, data: ProjectData, expected_version: int | None = None
+) -> Project:
+    """Change a project's fields (not its zone nor its kind: its nodes were planned from the
+    kind's template; nor its nodes' dates, which move by re-plans only). The zone's leaders and
+    administrators, and the project's service officer; refused on a stale version (naming who
+    changed it and when); audited field by field."""
+    if not access.can_edit_project(actor, project):
+        raise PermissionDenied(
+            _(
+                "Only the zone's leaders, administrators or the project's service officer can edit it."
+            )
+        )
+    values = _project_values(project.zone, data)
+    version_check(project, expected_version)
+    _code_taken(project.zone, values["code"], exclude=project.pk)
+    audited_update(
+        actor=actor,
+        instance=project,
+        data={k: values[k] for k in EDIT_FIELDS},
+        fields=EDIT_FIELDS,
+        scope=audit_scope(project),
+        expected_version=expected_version,
     )
     return project
 

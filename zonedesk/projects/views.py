@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
+from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
@@ -26,6 +27,8 @@ from zonedesk.projects.forms import (
     GuaranteeDoneForm,
     GuaranteeForm,
     InvestmentForm,
+    ProjectEditForm,
+    ProjectForm,
     ReplanForm,
     ServiceRaiseForm,
     ServiceResolveForm,
@@ -85,6 +88,7 @@ def project_list(request):
             "can_import": bool(selectors.investment_zones(request.user)),
             "warn_days": selectors.warn_days(),
             "to_decide": len(selectors.replans_to_decide(request.user)),
+            "can_create": selectors.creatable_zones(request.user).exists(),
         },
     )
 
@@ -135,6 +139,7 @@ def _detail(
         "projects/detail.html",
         {
             "project": project,
+            "can_edit_project": access.can_edit_project(request.user, project),
             "service_rows": selectors.service_log(request.user, project),
             "can_raise_service": project.investor_id is not None
             and access.can_raise_service(request.user, project),
@@ -590,6 +595,114 @@ def service_resolve(request, pk: int):
         "resolve",
         form,
     )
+
+
+# --- creating and editing a project (pform) --------------------------------------------------
+
+
+def _project_data(form: ProjectForm, *, kind: str | None = None) -> services.ProjectData:
+    d = form.cleaned_data
+    return services.ProjectData(
+        code=d["code"],
+        name=d["name"],
+        level=d["level"],
+        kind=kind or d["kind"],
+        total_investment_wan=d["total_investment_wan"],
+        first_production_month=d["first_production_month"],
+        signed_on=d["signed_on"],
+        investor=d["investor_firm"],
+        investor_name=d["investor_name"],
+        investor_credit_code=d.get("investor_credit_code") or "",
+        industry_code=d.get("industry_code") or "",
+        site=d.get("site") or "",
+        site_area_mu=d.get("site_area_mu"),
+        yearly_investment_wan=d["yearly_investment_wan"],
+        expected_output_wan=d.get("expected_output_wan"),
+        expected_tax_wan=d.get("expected_tax_wan"),
+        leading_cadre=d.get("leading_cadre"),
+        service_officer=d.get("service_officer"),
+        state=d["state"],
+    )
+
+
+def _project_errors(form, exc: ValidationFailed) -> None:
+    """The service's field errors on the form's fields (the investor is one field here)."""
+    names = {"investor_name": "investor"}
+    apply_errors(form, ValidationFailed({names.get(k, k): v for k, v in exc.errors.items()}))
+
+
+def _form_page(request, form, *, project=None, status=200):
+    from zonedesk.core import industry
+
+    return render(
+        request,
+        "projects/form.html",
+        {"form": form, "project": project, "industries": industry.table().values()},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    """A new key project; its nodes are planned from the kind's template."""
+    zones = selectors.creatable_zones(request.user)
+    if not zones.exists():
+        raise Forbidden
+    choices = selectors.project_form_choices(request.user, zones)
+    form = ProjectForm(
+        request.POST or None,
+        zones=zones,
+        initial={"state": Project.State.ACTIVE, "signed_on": timezone.localdate()},
+        **choices,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user, zone=form.cleaned_data["zone"], data=_project_data(form)
+            )
+        except ValidationFailed as exc:
+            _project_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added, its nodes planned from the signing date.")
+                % {"name": project.name},
+            )
+            return redirect("projects:detail", pk=project.pk)
+    return _form_page(request, form, status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    """Edit a project's fields on the version read; a stale save shows who changed it."""
+    project = found(selectors.project_get(request.user, pk=pk))
+    if not access.can_edit_project(request.user, project):
+        raise Forbidden
+    choices = selectors.project_form_choices(request.user, [project.zone])
+    kwargs = {"zones": None, "project": project, **choices}
+    initial = ProjectForm.initial_of(project)
+    form = ProjectEditForm(request.POST or None, initial=initial, version=project.version, **kwargs)
+    status = 400 if form.is_bound else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_edit(
+                actor=request.user,
+                project=project,
+                data=_project_data(form, kind=project.kind),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationFailed as exc:
+            _project_errors(form, exc)
+        except StaleVersion as exc:
+            fresh = found(selectors.project_get(request.user, pk=pk))
+            form.show_conflict(exc, ProjectForm.initial_of(fresh))
+            status = 409
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": project.name})
+            return redirect("projects:detail", pk=project.pk)
+    return _form_page(request, form, project=project, status=status)
 
 
 @login_required
