@@ -122,6 +122,31 @@ def test_the_service_officer_edits_audited_field_by_field(world):
     assert entry.changes["name"] == ["新能源电池项目", "新能源电池二期项目"]
 
 
+def test_the_service_officer_may_not_hand_the_project_to_someone_else(world):
+    """Who leads and serves a project is the zone's leaders' call: its service officer edits
+    the rest, and a change of either person is a field error that changes nothing."""
+    project = _project(world)
+    for change in ({"service_officer": world.users["officer2"]}, {"leading_cadre": None}):
+        with pytest.raises(ValidationFailed) as refused:
+            services.project_edit(
+                actor=world.users["officer"],
+                project=project,
+                data=replace(ProjectData.of(project), name="改名", **change),
+                expected_version=project.version,
+            )
+        assert set(refused.value.errors) == set(change)
+        project.refresh_from_db()
+        assert project.name == "新能源电池项目" and project.version == 1
+    services.project_edit(
+        actor=world.users["leader"],
+        project=project,
+        data=replace(ProjectData.of(project), service_officer=world.users["officer2"]),
+        expected_version=project.version,
+    )
+    project.refresh_from_db()
+    assert project.service_officer == world.users["officer2"]
+
+
 @pytest.mark.parametrize("role", ["officer2", "department", "enterprise", "auditor"])
 def test_others_may_not_edit(world, role):
     project = _project(world)

@@ -244,6 +244,15 @@ def project_edit(
             )
         )
     values = _project_values(project.zone, data)
+    if not access.is_manager(actor, project):
+        # The service officer edits the project, but who leads and serves it is the zone's call.
+        handed = {
+            f: [_("Only the zone's leaders or administrators can change who leads or serves it.")]
+            for f in ("leading_cadre", "service_officer")
+            if getattr(values[f], "pk", None) != getattr(project, f"{f}_id")
+        }
+        if handed:
+            raise ValidationFailed(handed)
     version_check(project, expected_version)
     _code_taken(project.zone, values["code"], exclude=project.pk)
     audited_update(
