@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(capsys):
+def demo_output(capsys):
+    """The demo loaded by this test itself, and what the command printed. The other tests read
+    the demo their process loaded once (tests/conftest.py: demo)."""
     call_command("demo", force=True)
     return capsys.readouterr().out
 
@@ -58,10 +60,11 @@ def test_every_demo_month_has_its_steps_as_its_status_tells(demo):
     assert figures and all(paths[pk] == expected[status] for pk, status in figures)
 
 
-def test_there_is_one_user_per_role_and_the_log_ins_are_printed(demo):
+def test_there_is_one_user_per_role_and_the_log_ins_are_printed(demo_output):
     for role in Role.values:
         assert User.objects.filter(role_grants__role=role).exists(), role
-    assert "Zonedesk-Demo-2026" in demo and "leader" in demo and "auditor" in demo
+    assert "Zonedesk-Demo-2026" in demo_output
+    assert "leader" in demo_output and "auditor" in demo_output
 
 
 def test_running_it_again_changes_nothing(demo, capsys):

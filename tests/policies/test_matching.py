@@ -182,8 +182,7 @@ def test_many_firms_are_matched_in_few_queries(setting, django_assert_max_num_qu
     assert Entitlement.objects.count() > 50
 
 
-def test_the_demo_zone_has_its_three_documents_matched(capsys):
-    call_command("demo", force=True, stdout=io.StringIO())
+def test_the_demo_zone_has_its_three_documents_matched(demo):
     from zonedesk.policies.models import Measure
 
     counts = {
