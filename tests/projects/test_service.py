@@ -345,3 +345,21 @@ def test_the_page_shows_the_log_and_refuses_bad_input(world, client):
     assert response.status_code == 400
     request.problem.refresh_from_db()
     assert request.problem.status == "submitted"
+
+
+def test_the_summary_of_today_does_not_count_a_limit_still_to_come(world):
+    """Found by the outside recomputation: the summary of the current period counted a request
+    overdue whose two hours had not yet passed (it read "today" as of its end, hours ahead)."""
+    from django.utils import timezone
+
+    project = _project(world)
+    _raise(world, project, timezone.now() - dt.timedelta(minutes=1))
+    today = timezone.localdate()
+    facts = selectors.summary(
+        world.users["leader"],
+        zones=[world.zone_a],
+        first=Period.of(today),
+        last=Period.of(today),
+        today=today,
+    )
+    assert facts.service.requests == 1 and facts.service.overdue == 0

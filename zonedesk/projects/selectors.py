@@ -513,12 +513,10 @@ def summary(
     tz = timezone.get_current_timezone()
     start_at = dt.datetime.combine(start, dt.time(), tzinfo=tz)
     end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    if now is None:  # a given `today` is taken as of its end
-        now = (
-            dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-            if today
-            else timezone.now()
-        )
+    if now is None:  # a given `today` is taken as of its end, never later than now
+        now = timezone.now()
+        if today:
+            now = min(now, dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz))
     service = service_facts(projects, start=start_at, end=end_at, now=min(now, end_at))
     events = NodeEvent.objects.filter(node__project__in=projects).aggregate(at=Max("at"))["at"]
     # Investment: completed in the period's months; the rate is the year's (of the period's
