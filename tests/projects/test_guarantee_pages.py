@@ -267,3 +267,18 @@ def test_the_paragraph_reads_in_chinese(world):
         text = plain("".join(section.sentences(facts, "本月")))
     assert "要素保障方面" in text and "尚有 1 项未完成，其中 1 项已超过要求完成日期" in text
     assert "“土地摘牌”滞后 10 天，受阻于征地拆迁 · 36 户（经济发展局）" in text
+
+
+def test_the_edit_form_shows_the_stored_due_date_in_chinese_too(world, client_for):
+    """Found on the outside walk: in Chinese the edit form's date field held "2027/01/20", which
+    a date input cannot show, so every edit had to type the due date again."""
+    import re
+
+    project = _project(world)
+    item = _item(world, project)
+    staff = client_for(world.users["department"])
+    staff.cookies["django_language"] = "zh-hans"
+    page = staff.get(f"/projects/{project.pk}/").content.decode()
+    assert "要素保障" in page
+    field = re.search(rf'<input[^>]*name="g{item.pk}-due_on"[^>]*>', page)[0]
+    assert f'value="{item.due_on.isoformat()}"' in field

@@ -38,14 +38,17 @@ class FilterForm(forms.Form):
 
 class CompleteForm(StyledFormMixin, forms.Form):
     done_on = forms.DateField(
-        label=_("Actual date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Actual date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ReplanForm(StyledFormMixin, forms.Form):
     to_on = forms.DateField(
-        label=_("New planned date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("New planned date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -131,7 +134,9 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
     utility = forms.CharField(
         label=_("Utility (when not a department)"), required=False, max_length=100
     )
-    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -161,7 +166,9 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
 
 class GuaranteeDoneForm(StyledFormMixin, forms.Form):
     done_on = forms.DateField(
-        label=_("Done date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Done date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
