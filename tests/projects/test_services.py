@@ -36,9 +36,9 @@ def _node(project, code) -> ProjectNode:
     return ProjectNode.objects.get(project=project, code=code)
 
 
-def _complete(project, *codes, actor=SYSTEM):
+def _complete(project, *codes, actor=SYSTEM, done_on=None):
     for code in codes:
-        services.node_complete(actor=actor, node=_node(project, code))
+        services.node_complete(actor=actor, node=_node(project, code), done_on=done_on)
 
 
 def test_a_project_gets_the_templates_twelve_nodes(world):
@@ -90,9 +90,9 @@ def test_a_node_is_refused_before_the_nodes_it_waits_for(world):
 
 def test_completing_a_node_stamps_it_writes_an_event_and_an_audit_entry(world):
     project = _project(world)
-    _complete(project, "sign", "approve", "land_review")
-    land = _node(project, "land")
     day = timezone.localdate() - dt.timedelta(days=3)
+    _complete(project, "sign", "approve", "land_review", done_on=day - dt.timedelta(days=7))
+    land = _node(project, "land")
 
     services.node_complete(actor=world.users["officer"], node=land, done_on=day)
 
@@ -142,6 +142,22 @@ def test_who_may_complete_a_node(world):
     services.node_complete(actor=staff, node=_node(project, "approve"))
     services.node_complete(actor=world.users["officer"], node=_node(project, "land_review"))
     assert _node(project, "approve").status == _node(project, "land_review").status == "done"
+
+
+def test_a_node_is_not_done_before_the_nodes_it_waits_for_were(world):
+    """Found on the outside walk: 用地预审 was completed on 2020-01-05 after 签约 was done in 2026."""
+    project = _project(world)
+    sign = _node(project, "sign")
+    services.node_complete(actor=SYSTEM, node=sign, done_on=D(2020, 3, 2))
+    approve = _node(project, "approve")
+    with pytest.raises(ValidationFailed) as refused:
+        services.node_complete(actor=SYSTEM, node=approve, done_on=D(2020, 3, 1))
+    assert "签约" in refused.value.errors["done_on"][0]
+    approve.refresh_from_db()
+    assert (approve.status, approve.done_on) == ("open", None)
+    services.node_complete(actor=SYSTEM, node=approve, done_on=D(2020, 3, 2))  # the same day: fine
+    approve.refresh_from_db()
+    assert approve.done_on == D(2020, 3, 2)
 
 
 def test_a_node_is_not_done_in_the_future(world):

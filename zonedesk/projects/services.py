@@ -295,6 +295,16 @@ def node_transition(
     NODE.check(actor=actor, obj=node, move=to)
     if done_on > today:
         raise ValidationFailed({"done_on": [_("The actual date cannot be in the future.")]})
+    for earlier in node.depends_on.all():
+        if earlier.done_on and earlier.done_on > done_on:
+            raise ValidationFailed(
+                {
+                    "done_on": [
+                        _("The actual date cannot be before %(node)s was done (%(date)s).")
+                        % {"node": earlier.name, "date": date_format(earlier.done_on)}
+                    ]
+                }
+            )
     before = audit.snapshot(node, NODE_FIELDS)
     node.done_on = done_on
     project = node.project
