@@ -89,7 +89,7 @@ def zone_leader(zone):
         user = services.user_create(
             actor=SYSTEM,
             username=username,
-            password=secrets.token_urlsafe(24),
+            password=secrets.token_urlsafe(24) + "Aa1-",  # four classes whatever the draw
             roles=[Role.LEADER],
             zone=zone,
             full_name="基准测试园区领导",

@@ -37,7 +37,7 @@ def _user(province: Area) -> User:
         user = org_services.user_create(
             actor=SYSTEM,
             username="bench-province",
-            password=secrets.token_urlsafe(18),
+            password=secrets.token_urlsafe(18) + "Aa1-",  # four classes whatever the draw
             roles=[Role.LEADER],
             area=province,
         )

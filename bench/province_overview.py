@@ -37,7 +37,7 @@ def _user(province: Area) -> User:
         user = org_services.user_create(
             actor=SYSTEM,
             username=USERNAME,
-            password=secrets.token_urlsafe(18),  # logged in by the test client only
+            password=secrets.token_urlsafe(18) + "Aa1-",  # test client only; four classes always
             roles=[Role.LEADER],
             area=province,
         )

@@ -47,7 +47,8 @@ def _leader(username: str, **unit):
         user = user_create(
             actor=SYSTEM,
             username=username,
-            password=secrets.token_urlsafe(24),  # nobody logs in as it
+            password=secrets.token_urlsafe(24)
+            + "Aa1-",  # nobody logs in; four classes whatever the draw
             roles=[Role.LEADER],
             full_name="基准测试领导",
             **unit,
