@@ -490,7 +490,7 @@ def block_node(request, pk: int, payload: BlockIn):
     node = _node(request, pk)
     item = None
     if payload.guarantee is not None:
-        item = Guarantee.objects.filter(pk=payload.guarantee, project_id=node.project_id).first()
+        item = selectors.project_guarantee(node.project_id, payload.guarantee)
         if item is None:
             if not access.can_act_on_node(request.user, node):
                 raise PermissionDenied(_("You cannot mark this node blocked."))

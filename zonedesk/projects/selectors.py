@@ -368,6 +368,17 @@ class GuaranteeRow:
     blocking: list[str] | None = None  # the names of the nodes it blocks
 
 
+def project_guarantee(project_id: int, pk: int) -> Guarantee | None:
+    """The guarantee item `pk` if it is one of the project's (a node of the project may be marked
+    blocked by it), else None. The project was found in the caller's scope already."""
+    return Guarantee.objects.filter(pk=pk, project_id=project_id).first()
+
+
+def investment_month(project: Project, month: dt.date) -> MonthlyInvestment | None:
+    """The project's stored month (its first day), if any. The project is the caller's already."""
+    return project.investments.filter(month=month).first()
+
+
 def guarantee_rows(user, project: Project, *, today: dt.date | None = None) -> list[GuaranteeRow]:
     """The project's element guarantee items (open first, then by due date), each with whether
     it is overdue, the nodes it blocks and whether the user may change it."""

@@ -101,7 +101,7 @@ def _invest_form(request, project, today) -> InvestmentForm:
         month = Period.parse(request.GET.get("month", "")).first_day
     except ValueError:
         return InvestmentForm(initial=initial)
-    stored = project.investments.filter(month=month).first()
+    stored = selectors.investment_month(project, month)
     if stored is None:
         return InvestmentForm(initial={"month": f"{month:%Y-%m}"})
     return InvestmentForm(
@@ -502,7 +502,7 @@ def node_block(request, pk: int):
         return _detail(request, project, status=400)
     item = None
     if form.cleaned_data["guarantee"]:
-        item = Guarantee.objects.filter(pk=form.cleaned_data["guarantee"], project=project).first()
+        item = selectors.project_guarantee(project.pk, form.cleaned_data["guarantee"])
         if item is None:
             messages.error(request, _("Choose a guarantee item of this project."))
             return _detail(request, project, status=400)
