@@ -1,0 +1,123 @@
+"""Which key projects a user sees, their nodes with lights, and the scheduling meeting's list.
+
+Lights are computed on reading (lights.py) from the stored dates and the working-day calendar
+(casework's: official arrangements and the administrators' own days), so they are never stale.
+
+Callers import this package; the modules split it by topic.
+"""
+
+from zonedesk.projects.selectors.dashboard import (
+    Dashboard,
+    DashboardGroup,
+    DashboardStage,
+    dashboard,
+    dashboard_zones,
+    gantt,
+)
+from zonedesk.projects.selectors.invest import (
+    InvestmentView,
+    Promised,
+    PromisedActual,
+    investment_of,
+    investment_template_projects,
+    investment_totals,
+    investment_zones,
+    production_pipeline,
+    promised_actual,
+)
+from zonedesk.projects.selectors.meeting import (
+    GuaranteeRow,
+    MeetingGroup,
+    MeetingItem,
+    guarantee_get,
+    guarantee_rows,
+    investment_month,
+    light_changes,
+    meeting,
+    meeting_board,
+    project_guarantee,
+)
+from zonedesk.projects.selectors.projects import (
+    ALL_DONE,
+    DEFAULT_WARN_WORKDAYS,
+    Lighter,
+    NodeRow,
+    PendingReplan,
+    ProjectRow,
+    creatable_zones,
+    node_get,
+    node_rows,
+    project_form_choices,
+    project_get,
+    project_rows,
+    project_scope,
+    replan_get,
+    replans_of,
+    replans_to_decide,
+    warn_days,
+)
+from zonedesk.projects.selectors.requests import (
+    ServiceLogRow,
+    service_choices,
+    service_facts,
+    service_log,
+    service_request_get,
+)
+from zonedesk.projects.selectors.summary import (
+    LATE_LISTED,
+    filter_choices,
+    summary,
+)
+
+__all__ = [
+    "ALL_DONE",
+    "DEFAULT_WARN_WORKDAYS",
+    "LATE_LISTED",
+    "Dashboard",
+    "DashboardGroup",
+    "DashboardStage",
+    "GuaranteeRow",
+    "InvestmentView",
+    "Lighter",
+    "MeetingGroup",
+    "MeetingItem",
+    "NodeRow",
+    "PendingReplan",
+    "ProjectRow",
+    "Promised",
+    "PromisedActual",
+    "ServiceLogRow",
+    "creatable_zones",
+    "dashboard",
+    "dashboard_zones",
+    "filter_choices",
+    "gantt",
+    "guarantee_get",
+    "guarantee_rows",
+    "investment_month",
+    "investment_of",
+    "investment_template_projects",
+    "investment_totals",
+    "investment_zones",
+    "light_changes",
+    "meeting",
+    "meeting_board",
+    "node_get",
+    "node_rows",
+    "production_pipeline",
+    "project_form_choices",
+    "project_get",
+    "project_guarantee",
+    "project_rows",
+    "project_scope",
+    "promised_actual",
+    "replan_get",
+    "replans_of",
+    "replans_to_decide",
+    "service_choices",
+    "service_facts",
+    "service_log",
+    "service_request_get",
+    "summary",
+    "warn_days",
+]

@@ -1,0 +1,183 @@
+"""The 调度会 (scheduling meeting): red and yellow nodes and open guarantee items by department;
+the day's light changes for the reminders."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from zonedesk.projects import access, lights
+from zonedesk.projects.models import (
+    Guarantee,
+    MonthlyInvestment,
+    NodeLightNotice,
+    Project,
+    ProjectNode,
+)
+from zonedesk.projects.selectors.projects import Lighter, project_scope
+
+
+@dataclass
+class MeetingItem:
+    node: ProjectNode
+    light: str
+    late_days: int  # calendar days past the planned date (0 when yellow)
+
+    @property
+    def blocked_by(self) -> Guarantee | None:
+        return self.node.blocked_by
+
+
+def _attributed(node: ProjectNode) -> str:
+    """Whose the node's delay is: the provider of the guarantee item blocking it, else the
+    department in charge of the node ("" when none)."""
+    if node.blocked_by_id is not None:
+        return node.blocked_by.provider
+    return node.department.name if node.department else ""
+
+
+def _group_order(name: str) -> tuple:
+    return (name == "", name)
+
+
+def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[MeetingItem]]]:
+    """The scheduling meeting (调度会): the red and yellow open nodes of the user's projects,
+    grouped by whose the delay is (a node blocked by a guarantee item: the item's department or
+    utility; otherwise the department in charge; departments in name order, nodes without one
+    last), red first within a group, then by planned date."""
+    today = today or timezone.localdate()
+    lighter = Lighter(today)
+    horizon = lights.horizon(today, lighter.warn)
+    nodes = (
+        ProjectNode.objects.filter(
+            project__in=project_scope(user),
+            status=ProjectNode.Status.OPEN,
+            planned_on__lte=horizon,
+        )
+        .select_related("project", "department", "person", "blocked_by__department")
+        .order_by("planned_on", "project__code", "seq")
+    )
+    groups: dict[str, list[MeetingItem]] = defaultdict(list)
+    for node in nodes:
+        light = lighter(node)
+        if light in (lights.RED, lights.YELLOW):
+            late = max((today - node.planned_on).days, 0)
+            groups[_attributed(node)].append(MeetingItem(node, light, late))
+    out = []
+    for name in sorted(groups, key=_group_order):
+        items = sorted(groups[name], key=lambda i: (-lights.ORDER[i.light], i.node.planned_on))
+        out.append((name, items))
+    return out
+
+
+def light_changes(*, today: dt.date) -> list[tuple[ProjectNode, str]]:
+    """The open nodes that are yellow or red on `today` and whose people have not been told of
+    that light at the node's present planned date (NodeLightNotice), with the light, in order of
+    planned date. Reference data: not scoped, because it serves the system's daily reminder run
+    (services.lights_remind), which tells each node's own people and nobody else.
+
+    Only the nodes planned up to the warning's horizon can be yellow or red; a node already told
+    of as red at its planned date is left to the database (it stays red until done or re-planned).
+    """
+    lighter = Lighter(today)
+    told = NodeLightNotice.objects.filter(node=OuterRef("pk"), planned_on=OuterRef("planned_on"))
+    nodes = (
+        ProjectNode.objects.filter(
+            status=ProjectNode.Status.OPEN,
+            planned_on__lte=lights.horizon(today, lighter.warn),
+        )
+        .alias(told_red=Exists(told.filter(light=lights.RED)))
+        .filter(told_red=False)
+        .annotate(told_yellow=Exists(told.filter(light=lights.YELLOW)))
+        .select_related(
+            "project__zone__area",
+            "project__service_officer",
+            "project__leading_cadre",
+            "department",
+            "person",
+        )
+        .order_by("planned_on", "project_id", "seq")
+    )
+    out = []
+    for node in nodes:
+        light = lighter(node)
+        if light == lights.RED or (light == lights.YELLOW and not node.told_yellow):
+            out.append((node, light))
+    return out
+
+
+@dataclass
+class GuaranteeRow:
+    guarantee: Guarantee
+    overdue: bool  # open and its due date is past
+    can_edit: bool = False
+    blocking: list[str] | None = None  # the names of the nodes it blocks
+
+
+def project_guarantee(project_id: int, pk: int) -> Guarantee | None:
+    """The guarantee item `pk` if it is one of the project's (a node of the project may be marked
+    blocked by it), else None. The project was found in the caller's scope already."""
+    return Guarantee.objects.filter(pk=pk, project_id=project_id).first()
+
+
+def investment_month(project: Project, month: dt.date) -> MonthlyInvestment | None:
+    """The project's stored month (its first day), if any. The project is the caller's already."""
+    return project.investments.filter(month=month).first()
+
+
+def guarantee_rows(user, project: Project, *, today: dt.date | None = None) -> list[GuaranteeRow]:
+    """The project's element guarantee items (open first, then by due date), each with whether
+    it is overdue, the nodes it blocks and whether the user may change it."""
+    today = today or timezone.localdate()
+    items = list(project.guarantees.select_related("department").prefetch_related("blocked_nodes"))
+    rows = []
+    for g in items:
+        g.project = project
+        rows.append(
+            GuaranteeRow(
+                guarantee=g,
+                overdue=g.overdue_on(today),
+                can_edit=access.can_edit_guarantee(user, g),
+                blocking=[
+                    n.name for n in g.blocked_nodes.all() if n.status == ProjectNode.Status.OPEN
+                ],
+            )
+        )
+    rows.sort(key=lambda r: (r.guarantee.done_on is not None, r.guarantee.due_on, r.guarantee.pk))
+    return rows
+
+
+def guarantee_get(user, *, pk: int) -> Guarantee | None:
+    return (
+        Guarantee.objects.filter(project__in=project_scope(user))
+        .select_related("project__zone__area", "department")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class MeetingGroup:
+    name: str  # the department or utility ("" when none)
+    items: list[MeetingItem]
+    guarantees: list[GuaranteeRow]
+
+
+def meeting_board(user, *, today: dt.date | None = None) -> list[MeetingGroup]:
+    """The scheduling meeting's page and export: for each department (or utility), its red and
+    yellow nodes (meeting()) beside its open guarantee items (overdue ones first, then by due
+    date); groups in name order, the one without a name last."""
+    today = today or timezone.localdate()
+    nodes = dict(meeting(user, today=today))
+    open_items = (
+        Guarantee.objects.filter(project__in=project_scope(user), done_on__isnull=True)
+        .select_related("project", "department")
+        .order_by("due_on", "project__code", "pk")
+    )
+    items: dict[str, list[GuaranteeRow]] = defaultdict(list)
+    for g in open_items:
+        items[g.provider].append(GuaranteeRow(g, g.overdue_on(today)))
+    names = sorted(set(nodes) | set(items), key=_group_order)
+    return [MeetingGroup(n, nodes.get(n, []), items.get(n, [])) for n in names]
