@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zonedesk.projects import invest_views, views
+from zonedesk.projects import views
 
 app_name = "projects"
 urlpatterns = [
@@ -12,9 +12,9 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("new/", views.project_create, name="create"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
-    path("<int:pk>/investment/", invest_views.investment_set, name="investment_set"),
-    path("investment/import/", invest_views.investment_import, name="investment_import"),
-    path("investment/template.xlsx", invest_views.investment_template, name="investment_template"),
+    path("<int:pk>/investment/", views.investment_set, name="investment_set"),
+    path("investment/import/", views.investment_import, name="investment_import"),
+    path("investment/template.xlsx", views.investment_template, name="investment_template"),
     path("nodes/<int:pk>/complete/", views.node_complete, name="node_complete"),
     path("nodes/<int:pk>/replan/", views.node_replan, name="node_replan"),
     path("replans/<int:pk>/decide/", views.replan_decide, name="replan_decide"),

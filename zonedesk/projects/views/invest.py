@@ -22,7 +22,7 @@ from zonedesk.core.views import found
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.projects import access, invest_imports, selectors, services
 from zonedesk.projects.forms import InvestmentForm, InvestmentImportForm
-from zonedesk.projects.views import _detail
+from zonedesk.projects.views.common import _detail
 
 
 @login_required
