@@ -87,23 +87,71 @@ def shared_world(_world_once, db) -> factories.World:
     return copy.deepcopy(_world_once)
 
 
+def _logged_in_client(user):
+    """A test client logged in as `user`, with the second factor passed too when the user's
+    role requires it."""
+    from django.test import Client
+
+    from tests.otp_codes import verified_session
+    from zonedesk.org.access import second_factor_required
+
+    c = Client()
+    c.force_login(user)
+    if second_factor_required(user):
+        verified_session(c, user)
+    return c
+
+
+# A cached log-in older than this gets its idle clock moved (core.sessions): the middleware's own
+# stamp rolls back with each test, and the session would end after SESSION_IDLE_MINUTES (30).
+_LOGIN_RESTAMP_S = 5 * 60
+
+
+@pytest.fixture(scope="module")
+def _logins_once(_world_once, django_db_blocker) -> dict:
+    """Every user of the module's world logged in once, in the module's transaction (see
+    _world_once): their session cookies by (pk, username), for client_for. A module of many
+    cases opts in with `def world(shared_world, _logins_once)`: logging in (the audit log's
+    entry, the session row, last_login, the second factor) was a sixth of each access-matrix
+    case's time. What a test's requests write to a session rolls back with the test."""
+    import time
+
+    with django_db_blocker.unblock():
+        return {
+            (user.pk, user.username): (_logged_in_client(user).cookies, time.time())
+            for user in _world_once.users.values()
+        }
+
+
 @pytest.fixture
-def client_for(client):
+def client_for(request):
     """A test client logged in as the given user (or anonymous for None): with the second
     factor passed too when the user's role requires it (tests/security/test_mfa_* log in
-    without it)."""
+    without it). In a module that logs its world's users in once (_logins_once), a client of
+    one of them carries a copy of that session's cookies instead of logging in again."""
+    logins = (
+        request.getfixturevalue("_logins_once") if "_logins_once" in request.fixturenames else {}
+    )
 
     def make(user):
+        import time
+
         from django.test import Client
 
-        from tests.otp_codes import verified_session
-        from zonedesk.org.access import second_factor_required
-
+        if user is None:
+            return Client()
+        cached = logins.get((user.pk, user.username))
+        if cached is None:
+            return _logged_in_client(user)
+        cookies, logged_in_at = cached
         c = Client()
-        if user is not None:
-            c.force_login(user)
-            if second_factor_required(user):
-                verified_session(c, user)
+        c.cookies = copy.deepcopy(cookies)
+        if time.time() - logged_in_at > _LOGIN_RESTAMP_S:
+            from zonedesk.core.sessions import SEEN
+
+            session = c.session
+            session[SEEN] = int(time.time())
+            session.save()
         return c
 
     return make
@@ -120,7 +168,7 @@ def client_for(client):
 # last of them the database is emptied and given back the migrations' rows, so the tests that
 # follow start as they would have without it.
 _SKIPPED_APPS = {"contenttypes", "auth", "sessions", "admin"}  # rebuilt by flush's post_migrate
-_STATE = {"demo_committed": False, "migration_rows": []}
+_STATE = {"demo_committed": False, "migration_rows": [], "demo_output": ""}
 
 
 def _group(item) -> int:
@@ -197,7 +245,9 @@ def _demo_committed(_migration_rows, django_db_blocker):
     # copy back, can log the demo's users in.
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast:
-        call_command("demo", force=True, stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("demo", force=True, stdout=out)
+        _STATE["demo_output"] = out.getvalue()
         # The live-server tests of this process put this copy back instead of loading the demo
         # a second time (tests/browser/conftest.py: demo).
         dbsnapshot.DEMO.setdefault("snapshot", dbsnapshot.take())
@@ -212,7 +262,16 @@ def demo(_demo_committed, db):
 
         from django.core.management import call_command
 
-        call_command("demo", force=True, stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("demo", force=True, stdout=out)
+        _STATE["demo_output"] = out.getvalue()
+
+
+@pytest.fixture
+def demo_output(demo) -> str:
+    """What `zonedesk demo` printed when it loaded the demo that `demo` gives (the same command,
+    not run again)."""
+    return _STATE["demo_output"]
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1469,7 +1469,8 @@ def _listed(response, marker: str) -> bool:
 
 
 @pytest.fixture
-def world(shared_world) -> World:
+def world(shared_world, _logins_once) -> World:
+    """The module's world and its users' log-ins, made once (tests/conftest.py)."""
     return shared_world
 
 

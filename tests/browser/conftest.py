@@ -73,25 +73,12 @@ def open_page(browser):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo zone, loaded as `zonedesk demo` loads it: by the first test of the process, and
-    put back from a snapshot of that database for the next ones (tests/dbsnapshot.py); after
-    the test, the database is put back as it was before (so the flush is skipped)."""
-    import io
-
-    from django.core.management import call_command
-
+    """The demo zone, loaded by the first test of the process and put back from a snapshot
+    for the next ones (tests/dbsnapshot.py: demo_loaded)."""
     from tests import dbsnapshot
 
-    before = dbsnapshot.take()  # small: the tables as the last test left them, demo-free
-    if "snapshot" in dbsnapshot.DEMO:  # taken by this process's first load of the demo
-        dbsnapshot.restore(dbsnapshot.DEMO["snapshot"])
-    else:
-        call_command("demo", force=True, stdout=io.StringIO())
-        dbsnapshot.DEMO["snapshot"] = dbsnapshot.take()
-    yield
-    # Put the database back as it was before the demo instead of Django's flush, which empties
-    # every table and re-runs post_migrate (3–4 s a test on PostgreSQL, against under one).
-    dbsnapshot.restore_instead_of_flush(before)
+    with dbsnapshot.demo_loaded():
+        yield
 
 
 @pytest.fixture

@@ -14,14 +14,6 @@ from zonedesk.org.models import Area, Role, User, Zone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_output(capsys):
-    """The demo loaded by this test itself, and what the command printed. The other tests read
-    the demo their process loaded once (tests/conftest.py: demo)."""
-    call_command("demo", force=True)
-    return capsys.readouterr().out
-
-
 def test_demo_zone_has_the_published_firm_counts(demo):
     firms = Enterprise.objects.filter(zone__code="demo")
     assert firms.count() == 51

@@ -19,8 +19,9 @@ ROLES = [r for r in matrix.ROLES if r != "anonymous"]
 
 
 @pytest.fixture
-def world(shared_world):
-    """The module's world, built once (tests/conftest.py: shared_world)."""
+def world(shared_world, _logins_once):
+    """The module's world and its users' log-ins, made once (tests/conftest.py: shared_world,
+    _logins_once)."""
     return shared_world
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tests import dbsnapshot
 from tests.security.ops_helpers import checksums, database_url, zonedesk
 from zonedesk.core.models import AuditEntry
 
@@ -29,7 +30,10 @@ NOT_THE_EVENTS = {
 
 @pytest.fixture
 def demo_db(transactional_db):
-    call_command("demo", force=True, stdout=io.StringIO())
+    """The demo as `zonedesk demo` loads it: put back from this process's snapshot of it when
+    another test loaded it already (tests/dbsnapshot.py), and the database as it was after."""
+    with dbsnapshot.demo_loaded():
+        yield
 
 
 @pytest.fixture
