@@ -9,7 +9,7 @@ the first record of its list. It fails on what an official would stop at:
 - English in the Chinese page, outside a short allow-list (units, file formats, brand names,
   codes; numbers, credit codes and the text of <code> elements are not words).
 
-One browser context per user and viewport, one log-in per user; the links of a page are checked once per shape
+One browser context per user and viewport; the links of a page are checked once per shape
 (ids and query strings aside), on the desktop walk.
 """
 
@@ -234,28 +234,12 @@ class Walk:
                 self.fault(path, f"dead link: HTTP {status or 'no answer'}")
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("username", USERS)
-def test_every_role_walks_its_pages(demo, live_server, open_page, log_in, username):
-    """Each viewport walks in a browser context of its own; the user logs in once, on the
-    first, and the others start with its cookies (the session), as a person who logged in."""
-    faults: list[str] = []
-    cookies = None
-    for viewport in VIEWPORTS:
-        page, problems = open_page(viewport=VIEWPORTS[viewport])
-        if cookies is None:
-            log_in(page, live_server.url, username, then="/")
-            cookies = page.context.cookies()
-        else:
-            page.context.add_cookies(cookies)
-            page.goto(f"{live_server.url}/")
-        faults += walk_pages(page, problems, live_server.url, username, viewport)
-    assert faults == [], "\n" + "\n".join(faults)
-
-
-def walk_pages(page, problems, base, username, viewport) -> list[str]:
-    """The walk of one viewport from the page now shown (the home page, logged in): its
-    faults."""
-    walk = Walk(page, problems, base, username, viewport)
+def test_every_role_walks_its_pages(demo, live_server, open_page, log_in, username, viewport):
+    page, problems = open_page(viewport=VIEWPORTS[viewport])
+    log_in(page, live_server.url, username, then="/")
+    walk = Walk(page, problems, live_server.url, username, viewport)
     walk.check("/")
     walk.seen.add("/")
     for item in walk.menu():
@@ -280,7 +264,7 @@ def walk_pages(page, problems, base, username, viewport) -> list[str]:
             walk.visit(record)
     if not walk.phone:
         walk.follow_links()
-    return walk.faults
+    assert walk.faults == [], "\n" + "\n".join(walk.faults)
 
 
 def test_the_walk_tells_english_words_from_units_codes_and_names():
