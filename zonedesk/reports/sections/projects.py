@@ -67,7 +67,8 @@ def _hours(value: float | None) -> str:
 
 def service_sentences(s: ServiceFacts | None) -> list[str]:
     """The service requests (7x24) raised in the period, their average hours to respond and to
-    resolve, those past their limits, and the same per department they were handed to."""
+    resolve, those past their limits, and the same per department they were handed to (those
+    not yet handed to one last, as not yet assigned)."""
     if s is None or not s.requests:
         return []
     out = [
@@ -89,17 +90,19 @@ def service_sentences(s: ServiceFacts | None) -> list[str]:
             overdue="service_overdue",
         )
     ]
-    named = [d for d in s.departments if d.department]
-    if named:
+    # The requests not yet handed to a department are counted in the sentence too, last, as
+    # "not yet assigned" (servicelog.figures puts them under ""), so its parts add up to the
+    # total; when none was handed to a department, the sentence would only repeat the first.
+    if any(d.department for d in s.departments):
         items = pgettext("between departments", "; ").join(
             _("%(department)s %(requests)d, %(respond)s h to respond, %(resolve)s h to resolve")
             % {
-                "department": d.department,
+                "department": d.department or _("Not yet assigned"),
                 "requests": d.requests,
                 "respond": _hours(d.avg_response_hours),
                 "resolve": _hours(d.avg_resolution_hours),
             }
-            for d in named
+            for d in s.departments
         )
         out.append(_("By department: %(items)s.") % {"items": items})
     return out
