@@ -84,6 +84,7 @@
           name: g.labels.planned,
           type: "scatter",
           symbolSize: 11,
+          itemStyle: { color: COLOURS.done }, // the legend's dot; each node's in its light's colour
           data: g.nodes.map((n) => ({ value: [n.planned, n.name], itemStyle: { color: colour(n) } })),
           markLine: {
             symbol: "none",
