@@ -59,15 +59,21 @@
     if (el) el.style.height = `${Math.max(240, 28 * names.length + 80)}px`;
     // As many date labels as the width holds (about 90 px each, the year's bold label included),
     // and none drawn over another.
+    // While a node is open, today (its bar's end and the dashed line) is within the axis too.
+    const today = Date.parse(g.today);
+    const open = g.nodes.some((n) => !n.actual);
     const dateAxis = () => ({
       type: "time",
+      min: open ? (v) => Math.min(v.min, today) : null,
+      max: open ? (v) => Math.max(v.max, today) : null,
       splitNumber: Math.max(2, Math.floor(((el ? el.clientWidth : 600) - 120) / 90)),
-      axisLabel: { hideOverlap: true },
+      // Years and months as numbers (the same in every language): "2021", "2021-07", "07-15".
+      axisLabel: { hideOverlap: true, formatter: { year: "{yyyy}", month: "{yyyy}-{MM}", day: "{MM}-{dd}" } },
     });
     draw("gantt-chart", {
       tooltip: { trigger: "item", renderMode: "richText" },
       legend: { top: 0 },
-      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: 52, bottom: 8, containLabel: true },
       xAxis: dateAxis(),
       yAxis: { type: "category", inverse: true, data: names },
       series: [
@@ -88,7 +94,8 @@
           data: g.nodes.map((n) => ({ value: [n.planned, n.name], itemStyle: { color: colour(n) } })),
           markLine: {
             symbol: "none",
-            label: { formatter: g.labels.today },
+            // Above the chart (its top end), clear of the dates under it.
+            label: { formatter: g.labels.today, position: "start" },
             lineStyle: { color: "#206bc4", type: "dashed" },
             data: [{ xAxis: g.today }],
           },
