@@ -78,8 +78,12 @@ def test_the_project_dashboard_draws_its_charts(demo, live_server, open_page, lo
         assert f"{name}: {count}" in shown, shown
     _texts_fit(page.locator("#stage-chart"))
     # Sums of 万元 with thousands separators and two places, as the monitoring dashboard writes them.
-    assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d", page.get_by_test_id("total-investment").inner_text())
-    assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d", page.get_by_test_id("yearly-investment").inner_text())
+    assert re.fullmatch(
+        r"\d{1,3}(,\d{3})*\.\d\d", page.get_by_test_id("total-investment").inner_text()
+    )
+    assert re.fullmatch(
+        r"\d{1,3}(,\d{3})*\.\d\d", page.get_by_test_id("yearly-investment").inner_text()
+    )
     assert page.evaluate(FITS)
     assert problems == []
 

@@ -310,7 +310,10 @@ def test_a_request_late_on_a_month_s_last_day_is_that_month_s_in_the_paragraph(w
     project = _project(world)
     handed = _raise(world, project, at(2020, 6, 5, 22, 0))
     services.service_request_respond(
-        actor=world.users["officer2"], request=handed, department=_dept(world), at=at(2020, 6, 5, 23, 0)
+        actor=world.users["officer2"],
+        request=handed,
+        department=_dept(world),
+        at=at(2020, 6, 5, 23, 0),
     )
     _raise(world, project, at(2020, 6, 30, 23, 30), title="月末夜间断水")
 
