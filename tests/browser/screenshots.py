@@ -47,7 +47,19 @@ def _new_token(page, base) -> None:
     page.wait_for_load_state("load")
 
 
-# (file, user, path or a function that opens the page, viewport, full page, clip height)
+def _project(name: str):
+    """A function opening the demo project of that name."""
+
+    def open_project(page, base) -> None:
+        from zonedesk.projects.models import Project
+
+        page.goto(f"{base}/projects/{Project.objects.get(name=name).pk}/")
+
+    return open_project
+
+
+# (file, user, path or a function that opens the page, viewport, full page, clip: a height from
+# the top, or the selector of the one element to take)
 SHOTS = [
     ("overview.png", "officer", "/", DESKTOP, False, None),
     ("firm-list.png", "leader", "/enterprises/", DESKTOP, False, None),
@@ -79,6 +91,18 @@ SHOTS = [
         False,
         None,
     ),
+    ("projects-meeting.png", "leader", "/projects/meeting/", DESKTOP, False, None),
+    ("projects-dashboard.png", "leader", "/projects/dashboard/", DESKTOP, False, None),
+    (
+        "projects-gantt.png",
+        "leader",
+        _project("电子元器件扩能项目（合成）"),
+        DESKTOP,
+        False,
+        "#gantt",
+    ),
+    # A window as tall as the form (a full-page picture would cut the fixed sidebar short).
+    ("projects-new.png", "leader", "/projects/new/", {"width": 1366, "height": 1290}, False, None),
     ("account-password.png", "admin", _weak_password, DESKTOP, False, None),
     ("account-tokens.png", "admin", _new_token, DESKTOP, False, None),
 ]
@@ -97,6 +121,12 @@ def test_screenshot(
         page.goto(f"{live_server.url}{where}")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(600)  # the charts' first drawing
+    if isinstance(clip, str):
+        element = page.locator(clip)
+        element.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        element.screenshot(path=str(OUT / name))
+        return
     options = {"path": str(OUT / name), "full_page": full}
     if clip:
         options["clip"] = {"x": 0, "y": 0, "width": viewport["width"], "height": clip}

@@ -301,6 +301,43 @@ def test_the_paragraph_says_the_requests_and_changes_with_them(world):
     assert "resolved them on average in 10.8 hours; 0 ran past" in text
 
 
+def test_a_request_late_on_a_month_s_last_day_is_that_month_s_in_the_paragraph(world):
+    """Periods are Asia/Shanghai's: a request raised at 23:30 on 30 June (15:30 UTC) is June's,
+    not July's; not yet handed to a department, it is counted as not yet assigned."""
+    from zonedesk.reports.document import plain
+    from zonedesk.reports.sections import projects as section
+
+    project = _project(world)
+    handed = _raise(world, project, at(2020, 6, 5, 22, 0))
+    services.service_request_respond(
+        actor=world.users["officer2"],
+        request=handed,
+        department=_dept(world),
+        at=at(2020, 6, 5, 23, 0),
+    )
+    _raise(world, project, at(2020, 6, 30, 23, 30), title="月末夜间断水")
+
+    def facts(month):
+        return selectors.summary(
+            world.users["leader"],
+            zones=[world.zone_a],
+            first=Period(2020, month),
+            last=Period(2020, month),
+            now=at(2020, 8, 1, 12, 0),
+        )
+
+    june, july = facts(6), facts(7)
+    assert june.service.requests == 2 and july.service.requests == 0
+    assert [(d.department, d.requests) for d in june.service.departments] == [
+        ("经济发展局", 1),
+        ("", 1),
+    ]
+    text = plain(" ".join(section.sentences(june, "June 2020")))
+    assert "By department: 经济发展局 1, 1.0 h to respond, — h to resolve; " in text
+    assert "; 1 not yet assigned." in text
+    assert "service requests" not in plain(" ".join(section.sentences(july, "July 2020")))
+
+
 def test_the_page_shows_the_log_and_refuses_bad_input(world, client):
     from django.urls import reverse
 

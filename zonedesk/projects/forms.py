@@ -16,7 +16,9 @@ class FilterForm(forms.Form):
     level = forms.ChoiceField(
         choices=[("", _("Every level")), *Project.Level.choices], required=False
     )
-    kind = forms.ChoiceField(choices=[("", _("Every kind")), *Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        choices=[("", pgettext_lazy("project kind", "Every kind")), *Kind.choices], required=False
+    )
     light = forms.ChoiceField(choices=[("", _("Every light")), *LIGHTS], required=False)
     stage = forms.ChoiceField(required=False)
     leader = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)

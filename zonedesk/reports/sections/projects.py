@@ -65,9 +65,23 @@ def _hours(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def _department_item(d) -> str:
+    """One department's requests and hours; those not yet handed to one only counted when none
+    has hours yet (a request is handed to a department by its response)."""
+    if not d.department and d.avg_response_hours is None and d.avg_resolution_hours is None:
+        return _("%(requests)d not yet assigned") % {"requests": d.requests}
+    return _("%(department)s %(requests)d, %(respond)s h to respond, %(resolve)s h to resolve") % {
+        "department": d.department or _("Not yet assigned"),
+        "requests": d.requests,
+        "respond": _hours(d.avg_response_hours),
+        "resolve": _hours(d.avg_resolution_hours),
+    }
+
+
 def service_sentences(s: ServiceFacts | None) -> list[str]:
     """The service requests (7x24) raised in the period, their average hours to respond and to
-    resolve, those past their limits, and the same per department they were handed to."""
+    resolve, those past their limits, and the same per department they were handed to (those
+    not yet handed to one last, as not yet assigned)."""
     if s is None or not s.requests:
         return []
     out = [
@@ -89,17 +103,12 @@ def service_sentences(s: ServiceFacts | None) -> list[str]:
             overdue="service_overdue",
         )
     ]
-    named = [d for d in s.departments if d.department]
-    if named:
+    # The requests not yet handed to a department are counted in the sentence too, last, as
+    # "not yet assigned" (servicelog.figures puts them under ""), so its parts add up to the
+    # total; when none was handed to a department, the sentence would only repeat the first.
+    if any(d.department for d in s.departments):
         items = pgettext("between departments", "; ").join(
-            _("%(department)s %(requests)d, %(respond)s h to respond, %(resolve)s h to resolve")
-            % {
-                "department": d.department,
-                "requests": d.requests,
-                "respond": _hours(d.avg_response_hours),
-                "resolve": _hours(d.avg_resolution_hours),
-            }
-            for d in named
+            _department_item(d) for d in s.departments
         )
         out.append(_("By department: %(items)s.") % {"items": items})
     return out

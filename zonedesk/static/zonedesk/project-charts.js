@@ -24,13 +24,19 @@
       yAxis: { type: "category", inverse: true, data: d.stages.map((s) => s[0]) },
       series: [{ type: "bar", data: d.stages.map((s) => s[1]) }],
     });
+    // The ring's counts sit inside it and its names in the legend under it: labels outside a
+    // ring are cut at the card's edge on a phone.
+    const lit = Object.fromEntries(d.lights.map((l) => [l[0], l[1]]));
     draw("light-chart", {
       tooltip: { trigger: "item", renderMode: "richText" },
+      legend: { bottom: 0, formatter: (name) => `${name}: ${lit[name]}` },
       series: [
         {
           type: "pie",
           radius: ["35%", "65%"],
-          label: { formatter: "{b}: {c}" },
+          center: ["50%", "45%"],
+          label: { position: "inside", formatter: (p) => (p.value ? String(p.value) : ""), color: "#fff", fontWeight: "bold" },
+          labelLine: { show: false },
           data: d.lights.map((l) => ({ name: l[0], value: l[1], itemStyle: { color: COLOURS[l[2]] } })),
         },
       ],
@@ -51,11 +57,24 @@
     });
     const el = document.getElementById("gantt-chart");
     if (el) el.style.height = `${Math.max(240, 28 * names.length + 80)}px`;
+    // As many date labels as the width holds (about 90 px each, the year's bold label included),
+    // and none drawn over another.
+    // While a node is open, today (its bar's end and the dashed line) is within the axis too.
+    const today = Date.parse(g.today);
+    const open = g.nodes.some((n) => !n.actual);
+    const dateAxis = () => ({
+      type: "time",
+      min: open ? (v) => Math.min(v.min, today) : null,
+      max: open ? (v) => Math.max(v.max, today) : null,
+      splitNumber: Math.max(2, Math.floor(((el ? el.clientWidth : 600) - 120) / 90)),
+      // Years and months as numbers (the same in every language): "2021", "2021-07", "07-15".
+      axisLabel: { hideOverlap: true, formatter: { year: "{yyyy}", month: "{yyyy}-{MM}", day: "{MM}-{dd}" } },
+    });
     draw("gantt-chart", {
       tooltip: { trigger: "item", renderMode: "richText" },
       legend: { top: 0 },
-      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
-      xAxis: { type: "time" },
+      grid: { left: 8, right: 24, top: 52, bottom: 8, containLabel: true },
+      xAxis: dateAxis(),
       yAxis: { type: "category", inverse: true, data: names },
       series: [
         { type: "lines", coordinateSystem: "cartesian2d", data: spans, lineStyle: { width: 6, opacity: 0.35 }, silent: true },
@@ -71,10 +90,12 @@
           name: g.labels.planned,
           type: "scatter",
           symbolSize: 11,
+          itemStyle: { color: COLOURS.done }, // the legend's dot; each node's in its light's colour
           data: g.nodes.map((n) => ({ value: [n.planned, n.name], itemStyle: { color: colour(n) } })),
           markLine: {
             symbol: "none",
-            label: { formatter: g.labels.today },
+            // Above the chart (its top end), clear of the dates under it.
+            label: { formatter: g.labels.today, position: "start" },
             lineStyle: { color: "#206bc4", type: "dashed" },
             data: [{ xAxis: g.today }],
           },
@@ -89,5 +110,7 @@
         },
       ],
     });
+    const chart = el && echarts.getInstanceByDom(el);
+    if (chart) window.addEventListener("resize", () => chart.setOption({ xAxis: dateAxis() }));
   }
 })();
