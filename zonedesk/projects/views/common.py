@@ -28,14 +28,16 @@ def _invest_form(request, project, today) -> InvestmentForm:
     """The page's month form: a stored month to change (?month=YYYY-MM: its figures and the
     version read), else the current month empty."""
     initial = {"month": today.strftime("%Y-%m")}
+    total = project.total_investment_wan
     try:
         month = Period.parse(request.GET.get("month", "")).first_day
     except ValueError:
-        return InvestmentForm(initial=initial)
+        return InvestmentForm(initial=initial, total_wan=total)
     stored = selectors.investment_month(project, month)
     if stored is None:
-        return InvestmentForm(initial={"month": f"{month:%Y-%m}"})
+        return InvestmentForm(initial={"month": f"{month:%Y-%m}"}, total_wan=total)
     return InvestmentForm(
+        total_wan=total,
         initial={
             "month": f"{month:%Y-%m}",
             "planned_wan": stored.planned_wan,
