@@ -212,7 +212,8 @@ def _code_taken(zone, code: str, *, exclude: int | None = None) -> None:
 def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     """A key project of `zone` with its nodes copied from its kind's template, planned from the
     signing date (each node's baseline is its first planned date); the department in charge is
-    the zone's department of the template's name, when the zone has one."""
+    the zone's department of the template's name, when the zone has one, and the person in
+    charge the project's service officer, when it has one."""
     probe = Project(zone=zone)
     if not access.is_manager(actor, probe):
         raise PermissionDenied(_("Only the zone's leaders or administrators can add a project."))
@@ -236,6 +237,9 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
             baseline_on=on,
             planned_on=on,
             department=departments.get(t.department_name),
+            # Someone to tell when the node turns yellow or red (services.lights_remind);
+            # the managers name another person per node (node_person_set).
+            person=project.service_officer,
         )
     for t in tnodes:
         nodes[t.pk].depends_on.set([nodes[d.pk] for d in t.depends_on.all()])
