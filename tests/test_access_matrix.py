@@ -1034,8 +1034,10 @@ def _request(client, world: World, name: str, role: str, scope: str):
             project = _project(world, role, scope)
             return client.get(reverse(name), {"zone": project.zone.code}), None
         case "projects:node_complete":
+            from django.utils import timezone
+
             node = _project(world, role, scope).nodes.get(code="sign")
-            body = {"version": node.version}
+            body = {"version": node.version, "done_on": timezone.localdate().isoformat()}
             return client.post(reverse(name, args=[node.pk]), body), None
         case "projects:node_replan":
             node = _project(world, role, scope).nodes.get(code="start")

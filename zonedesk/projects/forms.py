@@ -38,9 +38,17 @@ class FilterForm(forms.Form):
 
 
 class CompleteForm(StyledFormMixin, forms.Form):
+    """A node's completion: the actual date is given (the page shows today; an emptied field
+    is refused, never read as today)."""
+
     done_on = forms.DateField(
         label=_("Actual date"),
-        required=False,
+        error_messages={
+            "required": _(
+                "Give the node's actual date: the day it was done. An empty date is not read "
+                "as today."
+            )
+        },
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

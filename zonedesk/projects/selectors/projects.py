@@ -164,6 +164,7 @@ class NodeRow:
     can_decide: bool
     own: bool = False  # the user asked for the waiting re-plan: may refuse it, not approve it
     can_block: bool = False  # may mark the node blocked by a guarantee item, or release it
+    complete_errors: dict | None = None  # the page's refused completion form's field errors
 
 
 def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[NodeRow]:

@@ -56,9 +56,10 @@ def _detail(
     edit_form=None,
     service_forms=None,
     invest_form=None,
+    complete_errors=None,
 ):
-    """The project page; after a refused item or service form, that form again with its field
-    errors."""
+    """The project page; after a refused item, service or completion form, that form again
+    with its field errors (`complete_errors`: node id -> the completion form's errors)."""
     guarantees = selectors.guarantee_rows(request.user, project)
     for row in guarantees:
         if row.can_edit and row.guarantee.done_on is None:
@@ -67,6 +68,8 @@ def _detail(
     can_add = access.can_add_guarantee(request.user, project)
     today = timezone.localdate()
     rows = selectors.node_rows(request.user, project, today=today)
+    for row in rows:
+        row.complete_errors = (complete_errors or {}).get(row.node.pk)
     return render(
         request,
         "projects/detail.html",
