@@ -214,9 +214,13 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     signing date (each node's baseline is its first planned date); the department in charge is
     the zone's department of the template's name, when the zone has one, and the person in
     charge the project's service officer, when it has one."""
-    probe = Project(zone=zone)
-    if not access.is_manager(actor, probe):
-        raise PermissionDenied(_("Only the zone's leaders or administrators can add a project."))
+    if not access.can_create_project(actor, zone):
+        raise PermissionDenied(
+            _(
+                "Only the zone's own leaders or administrators add its key projects: a city's "
+                "or province's leaders follow them."
+            )
+        )
     values = _project_values(zone, data)
     project = Project(zone=zone, **values)
     _code_taken(zone, project.code)
