@@ -114,6 +114,9 @@ class GuaranteeRow:
     overdue: bool  # open and its due date is past
     can_edit: bool = False
     blocking: list[str] | None = None  # the names of the nodes it blocks
+    # Calendar days past the due date when overdue (0 otherwise), as a red node's late_days: the
+    # nodes' red is "planned date before today", counted in calendar days (docs/statistics.md).
+    late_days: int = 0
 
 
 def project_guarantee(project_id: int, pk: int) -> Guarantee | None:
@@ -178,6 +181,8 @@ def meeting_board(user, *, today: dt.date | None = None) -> list[MeetingGroup]:
     )
     items: dict[str, list[GuaranteeRow]] = defaultdict(list)
     for g in open_items:
-        items[g.provider].append(GuaranteeRow(g, g.overdue_on(today)))
+        overdue = g.overdue_on(today)
+        late = (today - g.due_on).days if overdue else 0
+        items[g.provider].append(GuaranteeRow(g, overdue, late_days=late))
     names = sorted(set(nodes) | set(items), key=_group_order)
     return [MeetingGroup(n, nodes.get(n, []), items.get(n, [])) for n in names]

@@ -85,7 +85,7 @@ def _meeting_rows(groups):
                 str(item),
                 _("Overdue") if r.overdue else pgettext("guarantee item", "Open"),
                 item.due_on,
-                None,
+                r.late_days or None,
                 "",
                 item.note,
             ]
