@@ -98,8 +98,8 @@ def test_an_emptied_actual_date_does_not_complete_the_node(demo, live_server, op
     date.fill("")
     form.locator("button[type=submit]").click()
     assert date.evaluate("e => e.validity.valueMissing")
-    expect(page.get_by_test_id(f"node-{code}").locator(f"[data-testid=complete-{code}]")).to_have_count(
-        1
-    )
+    expect(
+        page.get_by_test_id(f"node-{code}").locator(f"[data-testid=complete-{code}]")
+    ).to_have_count(1)
     expect(page.locator(".alert-success")).to_have_count(0)
     assert problems == []

@@ -177,8 +177,8 @@ def test_a_month_above_the_total_is_refused(small, planned, done, field):
             today=TODAY,
         )
     assert list(exc.value.errors) == [field]
-    assert "more than the project's total investment (500.00 10k yuan)" in (
-        exc.value.errors[field][0]
+    assert (
+        "more than the project's total investment (500.00 10k yuan)" in (exc.value.errors[field][0])
     )
     assert not MonthlyInvestment.objects.exists()
 
@@ -212,6 +212,10 @@ def test_an_imported_row_above_the_total_refuses_the_file_naming_the_cell(world,
     with pytest.raises(ImportRejected) as refused:
         _import(world.zone_a, content)
     (error,) = refused.value.errors
-    assert (error.row, error.column, error.value) == (3, "Completed investment (10k yuan)", "500.50")
+    assert (error.row, error.column, error.value) == (
+        3,
+        "Completed investment (10k yuan)",
+        "500.50",
+    )
     assert "total investment" in error.reason
     assert not MonthlyInvestment.objects.exists()

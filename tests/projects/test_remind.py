@@ -290,9 +290,7 @@ def test_a_project_added_on_the_page_has_people_on_its_nodes_and_is_reminded(
     from zonedesk.projects.models import Project
 
     client = client_for(mailed.users["leader"])
-    body = _post(
-        mailed, signed_on="2020-06-01", first_production_month="2021-09", leading_cadre=""
-    )
+    body = _post(mailed, signed_on="2020-06-01", first_production_month="2021-09", leading_cadre="")
     assert client.post(reverse("projects:create"), body).status_code == 302
     project = Project.objects.get(code="XM-P1")
     nodes = project.nodes.all()

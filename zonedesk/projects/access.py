@@ -138,9 +138,7 @@ def can_view_meeting(user) -> bool:
     """The scheduling meeting (调度会) and its export: the unit's staff and leaders, and the
     departments (whose nodes and items it lists). Not an enterprise user: the meeting lists
     other firms' projects; nor bank or security users, who have no projects."""
-    return is_active(user) and (
-        user.is_superuser or user.has_role(*UNIT_READERS, Role.DEPARTMENT)
-    )
+    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS, Role.DEPARTMENT))
 
 
 def can_edit_project(actor: Actor, project) -> bool:

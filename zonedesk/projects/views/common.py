@@ -43,7 +43,7 @@ def _invest_form(request, project, today) -> InvestmentForm:
             "planned_wan": stored.planned_wan,
             "done_wan": stored.done_wan,
             "version": stored.version,
-        }
+        },
     )
 
 
