@@ -155,6 +155,7 @@ def project_problems(
         }
     if (
         total_investment_wan is not None
+        and total_investment_wan >= 0  # a negative total is the model's own error
         and yearly_investment_wan is not None
         and yearly_investment_wan > total_investment_wan
     ):
