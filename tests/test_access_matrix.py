@@ -372,9 +372,14 @@ MATRIX = {
     "casework:plan_set": ("302 302 302 403 403 403 404 403 404 302 302 302", same("404", "302")),
     # Key projects: in, a project of zone_a that firm_a invests in, served by `officer`, its
     # 立项 node in 经济发展局's charge; out, one of zone_b (the enterprise user's: firm_a2's).
-    # Every open node is red, so the scheduling meeting lists it.
+    # Every open node is red, so the scheduling meeting lists it. The meeting lists every
+    # project of the unit: the enterprise user (who reads only its firm's) is refused it, as are
+    # the bank and security users, who follow no project (projfix).
     "projects:list": ("V V V V V V H V H V V 302", same("H", "302")),
-    "projects:meeting": ("V V V V V V H V H V V 302", same("H", "302")),
+    "projects:meeting": (
+        "V V V V V 403 403 V 403 V V 302",
+        "H H H H H 403 403 H 403 H H 302",
+    ),
     # The project dashboard: the unit's staff and leaders, for a zone of theirs (?zone=code; in,
     # zone_a; out, zone_b: not found). Department, enterprise, bank and security users: refused.
     "projects:dashboard": (
@@ -415,8 +420,12 @@ MATRIX = {
         "V V V V 403 403 403 403 403 V V 302",
         "H H H H 403 403 403 403 403 H H 302",
     ),
-    # The meeting's export: the same rows as the page (the project is listed by its nodes).
-    "projects:meeting_export": ("V V V V V V H V H V V 302", same("H", "302")),
+    # The meeting's export: the same rows as the page (the project is listed by its nodes), for
+    # the same users.
+    "projects:meeting_export": (
+        "V V V V V 403 403 V 403 V V 302",
+        "H H H H H 403 403 H 403 H H 302",
+    ),
     # Marking the start blocked by a guarantee item is acting on the node (as completing it).
     "projects:node_block": (
         "302 302 302 403 403 403 404 403 404 302 302 302",
@@ -468,13 +477,16 @@ MATRIX = {
         "403 200 403 403 403 403 404 403 404 200 403 401",
         same("404", "401"),
     ),
-    # A new key project: the leaders and administrators over a zone (the page offers theirs; the
-    # API names the zone: out, zone_b, is none of the caller's). A project's fields: edited by
-    # them and by its service officer (`officer`); its readers are refused (pform).
-    "projects:create": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    # A new key project: the zone's own leaders and administrators (the page offers their zone;
+    # the API names the zone: out, zone_b, is none of the caller's). A city's leader and a
+    # province's administrator read their zones' projects but do not add them: the zone that
+    # signs a project registers it (projfix; README's `city` row). A project's fields: edited
+    # by the managers over the zone and by its service officer (`officer`); its readers are
+    # refused (pform).
+    "projects:create": ("200 200 403 403 403 403 403 403 403 403 403 302",) * 2,
     "projects:edit": ("200 200 200 403 403 403 404 403 404 200 200 302", same("404", "302")),
     "api:create_project": (
-        "201 201 403 403 403 403 403 403 403 201 201 401",
+        "201 201 403 403 403 403 403 403 403 403 403 401",
         "400 400 400 400 400 400 400 400 400 400 400 401",
     ),
     "api:update_project": (
@@ -1034,8 +1046,10 @@ def _request(client, world: World, name: str, role: str, scope: str):
             project = _project(world, role, scope)
             return client.get(reverse(name), {"zone": project.zone.code}), None
         case "projects:node_complete":
+            from django.utils import timezone
+
             node = _project(world, role, scope).nodes.get(code="sign")
-            body = {"version": node.version}
+            body = {"version": node.version, "done_on": timezone.localdate().isoformat()}
             return client.post(reverse(name, args=[node.pk]), body), None
         case "projects:node_replan":
             node = _project(world, role, scope).nodes.get(code="start")

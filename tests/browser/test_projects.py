@@ -83,3 +83,23 @@ def test_the_demo_firm_user_sees_their_project_with_a_note(demo, live_server, op
     expect(rows.first).to_contain_text("电子元器件扩能项目")
     expect(rows.first).to_contain_text(",")  # 万元 grouped in thousands
     assert problems == []
+
+
+def test_an_emptied_actual_date_does_not_complete_the_node(demo, live_server, open_page, log_in):
+    """The completion form shows today; emptied, the browser asks for the date and the node
+    stays open (the server refuses an empty date too: tests/projects/test_pages.py)."""
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/projects/meeting/")
+    page.get_by_test_id("meeting-group").first.locator("tbody tr a").first.click()
+    form = page.locator("form[data-testid^=complete-]").first
+    code = form.get_attribute("data-testid").removeprefix("complete-")
+    date = form.locator("input[name=done_on]")
+    assert date.input_value()  # today, shown
+    date.fill("")
+    form.locator("button[type=submit]").click()
+    assert date.evaluate("e => e.validity.valueMissing")
+    expect(
+        page.get_by_test_id(f"node-{code}").locator(f"[data-testid=complete-{code}]")
+    ).to_have_count(1)
+    expect(page.locator(".alert-success")).to_have_count(0)
+    assert problems == []

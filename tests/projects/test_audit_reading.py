@@ -35,7 +35,8 @@ def _firm_cells(client, query: str) -> list[str]:
 def _project(world, **fields):
     return factories.project(
         world.zone_a,
-        signed_on=timezone.localdate() - dt.timedelta(days=10),
+        # Signed before its first production month (2020-06), as the form and service require.
+        signed_on=dt.date(2020, 3, 2),
         first_production_month=dt.date(2020, 6, 1),
         total_investment_wan=123456,
         service_officer=world.users["officer"],
@@ -63,7 +64,7 @@ def test_the_firm_column_names_the_investor_for_project_node_re_plan_and_item(wo
     services.replan_request(
         actor=world.users["officer"],
         node=start,
-        to_on=start.planned_on + dt.timedelta(days=9),
+        to_on=timezone.localdate() + dt.timedelta(days=9),
         reason="延后",
     )
     services.guarantee_create(

@@ -221,6 +221,30 @@ def test_the_meeting_export_has_the_pages_rows(world, client_for):
     assert AuditEntry.objects.filter(action="export").exists()
 
 
+def test_an_overdue_item_has_its_days_late_in_calendar_days_on_the_page_and_export(
+    world, client_for
+):
+    """Days late (滞后天数) of an overdue item: today minus its due date in calendar days, as a
+    red node's; an item not yet due has none."""
+    project = _project(world)
+    today = timezone.localdate()
+    late = _item(world, project, due_on=today - dt.timedelta(days=10))
+    fine = _item(world, project, need="施工用水", due_on=today + dt.timedelta(days=3))
+    leader = client_for(world.users["leader"])
+
+    page = leader.get("/projects/meeting/").content.decode()
+    assert f'data-testid="guarantee-late-{late.pk}">10</td>' in page
+    assert f'data-testid="guarantee-late-{fine.pk}"></td>' in page
+
+    response = leader.get("/projects/meeting/export/")
+    _header, *rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    ).to_python()
+    items = {r[3]: r for r in rows if r[1] == "Guarantee item"}
+    assert items[str(late)][6] == 10
+    assert items[str(fine)][6] in ("", None)
+
+
 def test_bad_input_is_a_clear_refusal_never_a_500(world, client_for):
     project = _project(world)
     item = _item(world, project)

@@ -79,20 +79,53 @@ def test_a_node_is_completed_and_refused_from_the_project_page(world, client_for
     page = officer.get(f"/projects/{late.pk}/").content.decode()
     assert 'data-testid="complete-sign"' in page and 'data-testid="complete-land"' not in page
 
-    refused = officer.post(f"/projects/nodes/{land.pk}/complete/", {"version": land.version})
+    today = timezone.localdate().isoformat()
+    refused = officer.post(
+        f"/projects/nodes/{land.pk}/complete/", {"version": land.version, "done_on": today}
+    )
     assert refused.status_code == 400
     assert "complete those first" in refused.content.decode()
     assert ProjectNode.objects.get(pk=land.pk).status == "open"
 
-    done = officer.post(f"/projects/nodes/{sign.pk}/complete/", {"version": sign.version})
+    done = officer.post(
+        f"/projects/nodes/{sign.pk}/complete/", {"version": sign.version, "done_on": today}
+    )
     assert done.status_code == 302
     sign.refresh_from_db()
     assert (sign.status, sign.done_on) == ("done", timezone.localdate())
 
     stale = officer.post(
-        f"/projects/nodes/{late.nodes.get(code='approve').pk}/complete/", {"version": 7}
+        f"/projects/nodes/{late.nodes.get(code='approve').pk}/complete/",
+        {"version": 7, "done_on": today},
     )
     assert stale.status_code == 400 and "Nothing was saved" in stale.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Give the node&#x27;s actual date: the day it was done."),
+        ("zh-hans", "请填写节点的实际完成日期"),
+    ],
+)
+def test_an_empty_actual_date_is_a_field_error_not_today(world, client_for, lang, words):
+    """The form shows today's date; emptied, it is refused on the field and nothing is done."""
+    late, _fine = _projects(world)
+    sign = late.nodes.get(code="sign")
+    officer = client_for(world.users["officer"])
+    officer.cookies["django_language"] = lang
+    page = officer.get(f"/projects/{late.pk}/").content.decode()
+    assert f'name="done_on" value="{timezone.localdate().isoformat()}" required' in page
+
+    refused = officer.post(
+        f"/projects/nodes/{sign.pk}/complete/", {"version": sign.version, "done_on": ""}
+    )
+
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'data-testid="complete-error-sign"' in html and words in html
+    sign.refresh_from_db()
+    assert (sign.status, sign.done_on) == ("open", None)
 
 
 def test_a_replan_is_asked_for_and_approved_from_the_page(world, client_for):

@@ -277,3 +277,30 @@ def test_a_node_told_by_another_run_or_completed_meanwhile_is_not_told(mailed, w
     )
     assert NodeLightNotice.objects.count() == 1
     assert Notification.objects.filter(kind="project_light").count() == 2
+
+
+def test_a_project_added_on_the_page_has_people_on_its_nodes_and_is_reminded(
+    mailed, warn3, client_for
+):
+    """A project created on the page names its service officer in charge of every node (the
+    department from the template), so the daily run has someone to tell."""
+    from django.urls import reverse
+
+    from tests.projects.test_project_form import _post
+    from zonedesk.projects.models import Project
+
+    client = client_for(mailed.users["leader"])
+    body = _post(mailed, signed_on="2020-06-01", first_production_month="2021-09", leading_cadre="")
+    assert client.post(reverse("projects:create"), body).status_code == 302
+    project = Project.objects.get(code="XM-P1")
+    nodes = project.nodes.all()
+    assert {n.person.username if n.person else None for n in nodes} == {"officer"}
+    assert any(n.department_id for n in nodes)
+
+    out = _remind(D(2020, 6, 10))
+
+    assert "1 nodes turned yellow or red" in out
+    assert [m.to for m in mail.outbox] == [["officer@zone-a.example.cn"]]
+    sign = nodes.get(code="sign")
+    assert Notification.objects.get(kind="project_light").recipient == mailed.users["officer"]
+    assert NodeLightNotice.objects.get().node == sign

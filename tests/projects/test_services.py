@@ -325,7 +325,8 @@ def test_the_zones_managers_name_the_person_in_charge_of_a_node(world):
     entry = AuditEntry.objects.get(
         target_type="projects.projectnode", target_id=str(approve.pk), action="update"
     )
-    assert entry.changes["person"] == [None, staff.pk]
+    # A new project's nodes are in its service officer's charge until named otherwise.
+    assert entry.changes["person"] == [project.service_officer_id, staff.pk]
     land_review = _node(project, "land_review")  # no department of zone_a
     for person in (staff, world.users["officer_b"], world.users["city_leader"]):
         with pytest.raises(ValidationFailed) as refused:

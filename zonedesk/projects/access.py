@@ -124,10 +124,21 @@ def can_enter_investment(actor: Actor, zone) -> bool:
 
 
 def can_create_project(actor: Actor, zone) -> bool:
-    """Add a key project to `zone`: the leaders and administrators of a unit over it."""
-    from zonedesk.projects.models import Project
+    """Add a key project to `zone`: the zone's own leaders and administrators. A city's or a
+    province's leaders read (and steer) their zones' projects, but a project is registered by
+    the zone that signed it and follows it (README, the `city` user)."""
+    if is_system(actor):
+        return True
+    return is_active(actor) and (
+        actor.is_superuser or (actor.has_role(*MANAGER_ROLES) and actor.zone_id == zone.pk)
+    )
 
-    return is_manager(actor, Project(zone=zone))
+
+def can_view_meeting(user) -> bool:
+    """The scheduling meeting (调度会) and its export: the unit's staff and leaders, and the
+    departments (whose nodes and items it lists). Not an enterprise user: the meeting lists
+    other firms' projects; nor bank or security users, who have no projects."""
+    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS, Role.DEPARTMENT))
 
 
 def can_edit_project(actor: Actor, project) -> bool:

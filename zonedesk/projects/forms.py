@@ -8,6 +8,7 @@ from zonedesk.core.period import Period
 from zonedesk.org.models import Department
 from zonedesk.projects import templates_default
 from zonedesk.projects.models import Guarantee, Kind, Project, Replan
+from zonedesk.projects.services import investment_amount_problems, project_problems
 
 LIGHTS = [("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))]
 
@@ -39,9 +40,17 @@ class FilterForm(forms.Form):
 
 
 class CompleteForm(StyledFormMixin, forms.Form):
+    """A node's completion: the actual date is given (the page shows today; an emptied field
+    is refused, never read as today)."""
+
     done_on = forms.DateField(
         label=_("Actual date"),
-        required=False,
+        error_messages={
+            "required": _(
+                "Give the node's actual date: the day it was done. An empty date is not read "
+                "as today."
+            )
+        },
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -87,6 +96,28 @@ class InvestmentForm(StyledFormMixin, forms.Form):
         label=_("Completed (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, total_wan=None, **kwargs):
+        """`total_wan`: the project's total investment, which bounds a month's (the service
+        refuses more, too)."""
+        super().__init__(*args, **kwargs)
+        self.total_wan = total_wan
+        if total_wan is not None:
+            for name in ("planned_wan", "done_wan"):
+                self.fields[name].widget.attrs["max"] = f"{total_wan:f}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.total_wan is None:
+            return cleaned
+        problems = investment_amount_problems(
+            total_wan=self.total_wan,
+            planned_wan=cleaned.get("planned_wan"),
+            done_wan=cleaned.get("done_wan"),
+        )
+        for name, reason in problems.items():
+            self.add_error(name, reason)
+        return cleaned
 
     def clean_month(self):
         try:
@@ -335,8 +366,17 @@ class ProjectForm(StyledFormMixin, forms.Form):
         return 0 if value is None else value
 
     def clean(self):
-        """`investor` names a firm of the zone (by name or credit code) or a new firm."""
+        """`investor` names a firm of the zone (by name or credit code) or a new firm; the dates
+        and amounts agree (services.project_problems, which the service asks again)."""
         cleaned = super().clean()
+        problems = project_problems(
+            signed_on=cleaned.get("signed_on"),
+            first_production_month=cleaned.get("first_production_month"),
+            total_investment_wan=cleaned.get("total_investment_wan"),
+            yearly_investment_wan=cleaned.get("yearly_investment_wan"),
+        )
+        for field, reason in problems.items():
+            self.add_error(field, reason)
         zone = self.project.zone if self.project is not None else cleaned.get("zone")
         text = (cleaned.get("investor") or "").strip()
         firm = None

@@ -5,7 +5,6 @@ from ninja import Router, Status
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.schemas import ConflictOut
-from zonedesk.org.models import Department
 from zonedesk.projects import access, selectors, services
 from zonedesk.projects.api.projects import _one_of, _project
 from zonedesk.projects.models import (
@@ -65,7 +64,7 @@ def _guarantee_data(project: Project, values: dict) -> services.GuaranteeData:
         errors["land_stage"] = _one_of(Guarantee.LandStage.values)
     department = None
     if values["department"] is not None:
-        department = Department.objects.filter(pk=values["department"], zone=project.zone).first()
+        department = selectors.zone_department(values["department"], zone=project.zone)
         if department is None:
             errors["department"] = [_("The department must be one of the project's zone.")]
     if errors:

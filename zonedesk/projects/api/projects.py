@@ -178,23 +178,27 @@ TEXTS = ("investor_name", "investor_credit_code", "industry_code", "site")
 def _people_and_firm(request, zone, fields: dict) -> dict:
     """`fields` with the investor's id and the people's user names resolved among the zone's
     firms, leaders over it and officers of it (400 on a name that is none of them)."""
-    choices = selectors.project_form_choices(request.user, [zone])
-    errors = {}
     out = dict(fields)
+    found = selectors.project_named(
+        request.user,
+        zone,
+        firm_id=out.get("investor_id"),
+        leader=out.get("leading_cadre") or "",
+        officer=out.get("service_officer") or "",
+    )
+    errors = {}
     if "investor_id" in out:
         firm_id = out.pop("investor_id")
-        out["investor"] = None
-        if firm_id is not None:
-            out["investor"] = choices["firms"].filter(zone=zone, pk=firm_id).first()
-            if out["investor"] is None:
-                errors["investor_id"] = [_("No such firm in the project's zone.")]
+        out["investor"] = found["investor"]
+        if firm_id is not None and out["investor"] is None:
+            errors["investor_id"] = [_("No such firm in the project's zone.")]
     people = {
-        "leading_cadre": (choices["leaders"], _("Not the user name of a leader over the zone.")),
-        "service_officer": (choices["officers"], _("Not the user name of an officer of the zone.")),
+        "leading_cadre": _("Not the user name of a leader over the zone."),
+        "service_officer": _("Not the user name of an officer of the zone."),
     }
-    for name, (qs, message) in people.items():
+    for name, message in people.items():
         if out.get(name) is not None:
-            out[name] = qs.filter(username=out[name]).first()
+            out[name] = found[name]
             if out[name] is None:
                 errors[name] = [message]
     if errors:

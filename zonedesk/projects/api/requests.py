@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
-from zonedesk.org.models import Department
 from zonedesk.projects import access, selectors, services
 from zonedesk.projects.api.projects import _one_of, _project
 from zonedesk.projects.models import (
@@ -122,7 +121,7 @@ def respond_service_request(request, pk: int, payload: ServiceRespondIn):
     manager or the service officer). 400 for a department of another zone or a time in the
     future or before its last step; 409 once it was responded to."""
     item = _service_request(request, pk)
-    department = Department.objects.filter(pk=payload.department).first()
+    department = selectors.zone_department(payload.department)
     services.service_request_respond(
         actor=request.user, request=item, department=department, at=_instant(payload.at)
     )

@@ -49,12 +49,14 @@ from zonedesk.projects.selectors.projects import (
     node_rows,
     project_form_choices,
     project_get,
+    project_named,
     project_rows,
     project_scope,
     replan_get,
     replans_of,
     replans_to_decide,
     warn_days,
+    zone_department,
 )
 from zonedesk.projects.selectors.requests import (
     ServiceLogRow,
@@ -108,6 +110,7 @@ __all__ = [
     "project_form_choices",
     "project_get",
     "project_guarantee",
+    "project_named",
     "project_rows",
     "project_scope",
     "promised_actual",
@@ -120,4 +123,5 @@ __all__ = [
     "service_request_get",
     "summary",
     "warn_days",
+    "zone_department",
 ]

@@ -164,6 +164,7 @@ class NodeRow:
     can_decide: bool
     own: bool = False  # the user asked for the waiting re-plan: may refuse it, not approve it
     can_block: bool = False  # may mark the node blocked by a guarantee item, or release it
+    complete_errors: dict | None = None  # the page's refused completion form's field errors
 
 
 def node_rows(user, project: Project, *, today: dt.date | None = None) -> list[NodeRow]:
@@ -287,3 +288,28 @@ def project_form_choices(user, zones) -> dict:
         "leaders": people.filter(pk__in=leaders),
         "officers": people.filter(role_grants__role=Role.OFFICER, zone__in=zones).distinct(),
     }
+
+
+def project_named(
+    user, zone, *, firm_id: int | None = None, leader: str = "", officer: str = ""
+) -> dict:
+    """The API's names resolved among project_form_choices of `zone`: the firm of id `firm_id`,
+    the leader and the officer of those user names (None for each not given or not found)."""
+    choices = project_form_choices(user, [zone])
+    return {
+        "investor": choices["firms"].filter(zone=zone, pk=firm_id).first() if firm_id else None,
+        "leading_cadre": choices["leaders"].filter(username=leader).first() if leader else None,
+        "service_officer": (
+            choices["officers"].filter(username=officer).first() if officer else None
+        ),
+    }
+
+
+def zone_department(pk: int, *, zone=None):
+    """The department `pk` (of `zone` when given; the services check the zone again), or None."""
+    from zonedesk.org.models import Department
+
+    departments = Department.objects.filter(pk=pk)
+    if zone is not None:
+        departments = departments.filter(zone=zone)
+    return departments.first()

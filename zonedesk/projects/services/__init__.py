@@ -23,6 +23,7 @@ from zonedesk.projects.services.invest import (
     InvestmentChange,
     InvestmentImportResult,
     InvestmentPreview,
+    investment_amount_problems,
     investment_import,
     investment_import_preview,
     investment_set,
@@ -40,6 +41,7 @@ from zonedesk.projects.services.projects import (
     ProjectData,
     project_create,
     project_edit,
+    project_problems,
     templates_ensure,
 )
 from zonedesk.projects.services.reminders import (
@@ -81,6 +83,7 @@ __all__ = [
     "guarantee_create",
     "guarantee_done",
     "guarantee_edit",
+    "investment_amount_problems",
     "investment_import",
     "investment_import_preview",
     "investment_set",
@@ -93,6 +96,7 @@ __all__ = [
     "node_transition",
     "project_create",
     "project_edit",
+    "project_problems",
     "replan_decide",
     "replan_request",
     "service_hours",

@@ -24,15 +24,42 @@ from zonedesk.projects.models import (
     MonthlyInvestment,
     Project,
 )
+from zonedesk.projects.services.projects import wan_text
 
 INVESTMENT_FIELDS = ("month", "planned_wan", "done_wan")
 
 
+def investment_amount_problems(
+    *, total_wan: Decimal | None, planned_wan: Decimal | None, done_wan: Decimal | None
+) -> dict[str, str]:
+    """A month's planned or completed investment above the project's total investment (field ->
+    reason): one month is a part of the total. The month's form and the service both ask."""
+    above = {
+        "planned_wan": _(
+            "The month's planned investment (%(amount)s 10k yuan) is more than the project's "
+            "total investment (%(total)s 10k yuan): one month is a part of the total."
+        ),
+        "done_wan": _(
+            "The month's completed investment (%(amount)s 10k yuan) is more than the project's "
+            "total investment (%(total)s 10k yuan): one month is a part of the total."
+        ),
+    }
+    problems = {}
+    for field, amount in (("planned_wan", planned_wan), ("done_wan", done_wan)):
+        if total_wan is not None and amount is not None and amount > total_wan:
+            problems[field] = above[field] % {
+                "amount": wan_text(amount),
+                "total": wan_text(total_wan),
+            }
+    return problems
+
+
 def _month_problems(
-    project: Project, month: dt.date, done_wan: Decimal, today: dt.date
+    project: Project, month: dt.date, planned_wan: Decimal, done_wan: Decimal, today: dt.date
 ) -> dict[str, str]:
     """What is wrong with a month's figures of `project` (field -> reason): a month before the
-    project's signing month, or investment completed in a month not yet begun."""
+    project's signing month, investment completed in a month not yet begun, or a month's planned
+    or completed investment above the project's total investment (one month is a part of it)."""
     problems = {}
     if month < project.signed_on.replace(day=1):
         problems["month"] = _(
@@ -43,6 +70,11 @@ def _month_problems(
         problems["done_wan"] = _(
             "The month has not begun: its completed investment is 0 until it does."
         )
+    amounts = investment_amount_problems(
+        total_wan=project.total_investment_wan, planned_wan=planned_wan, done_wan=done_wan
+    )
+    for field, reason in amounts.items():
+        problems.setdefault(field, reason)
     return problems
 
 
@@ -77,7 +109,7 @@ def investment_set(
     planned_wan, done_wan = _cents(planned_wan), _cents(done_wan)
     # Entries of one project wait for each other here (two first entries of a month).
     Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
-    problems = _month_problems(project, month, done_wan, today)
+    problems = _month_problems(project, month, planned_wan, done_wan, today)
     if problems:
         raise ValidationFailed({k: [v] for k, v in problems.items()})
     row = MonthlyInvestment.objects.filter(project=project, month=month).first()
@@ -195,9 +227,11 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
                 )
             )
             continue
-        problems = _month_problems(project, line.month.first_day, line.done_wan, today)
+        problems = _month_problems(
+            project, line.month.first_day, line.planned_wan, line.done_wan, today
+        )
         for key, reason in problems.items():
-            value = str(line.month) if key == "month" else line.done_wan
+            value = str(line.month) if key == "month" else getattr(line, key)
             errors.append(parsed.error(line, key, value, reason))
         if problems:
             continue

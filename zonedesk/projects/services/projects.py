@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
@@ -123,10 +124,53 @@ def _is_officer_of(person, zone) -> bool:
     )
 
 
+def wan_text(value) -> str:
+    """An amount in 10k yuan as a refusal quotes it (two decimals, grouped)."""
+    return number_format(value, decimal_pos=2, force_grouping=True)
+
+
+def project_problems(
+    *,
+    signed_on: dt.date | None,
+    first_production_month: dt.date | None,
+    total_investment_wan: Decimal | None,
+    yearly_investment_wan: Decimal | None,
+) -> dict[str, str]:
+    """What is wrong between a project's dates and amounts (field -> reason): the first
+    production month before the signing month (a project produces only once signed), or the
+    yearly planned investment above the total (a year's plan is a part of the total). The form
+    and the service both ask (so the page and the API refuse alike)."""
+    problems = {}
+    if (
+        signed_on is not None
+        and first_production_month is not None
+        and first_production_month.replace(day=1) < signed_on.replace(day=1)
+    ):
+        problems["first_production_month"] = _(
+            "The planned month of first production (%(month)s) is before the project's signing "
+            "month (%(signed)s): a project produces only after it is signed."
+        ) % {
+            "month": first_production_month.strftime("%Y-%m"),
+            "signed": signed_on.strftime("%Y-%m"),
+        }
+    if (
+        total_investment_wan is not None
+        and total_investment_wan >= 0  # a negative total is the model's own error
+        and yearly_investment_wan is not None
+        and yearly_investment_wan > total_investment_wan
+    ):
+        problems["yearly_investment_wan"] = _(
+            "The yearly planned investment (%(yearly)s 10k yuan) is more than the total "
+            "investment (%(total)s 10k yuan): the year's plan is a part of the total."
+        ) % {"yearly": wan_text(yearly_investment_wan), "total": wan_text(total_investment_wan)}
+    return problems
+
+
 def _project_values(zone, data: ProjectData) -> dict:
     """The project's values from `data`, checked beyond the model's own validation: the investor
     is a firm of the zone or a new one by name (one of the two), the leading cadre a leader over
-    the zone, the service officer an officer of the zone. Text is stripped; the first
+    the zone, the service officer an officer of the zone, the dates and amounts agree
+    (project_problems). Text is stripped; the first
     production month is stored as its first day."""
     values = {f: getattr(data, f) for f in ProjectData.__dataclass_fields__}
     for name in ("code", "name", "investor_name", "investor_credit_code", "site", "industry_code"):
@@ -144,6 +188,14 @@ def _project_values(zone, data: ProjectData) -> dict:
         errors["service_officer"] = [_("The service officer must be an officer of the zone.")]
     if data.first_production_month is not None:
         values["first_production_month"] = data.first_production_month.replace(day=1)
+    problems = project_problems(
+        signed_on=data.signed_on,
+        first_production_month=data.first_production_month,
+        total_investment_wan=data.total_investment_wan,
+        yearly_investment_wan=data.yearly_investment_wan,
+    )
+    for field, reason in problems.items():
+        errors.setdefault(field, []).append(reason)
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -161,10 +213,15 @@ def _code_taken(zone, code: str, *, exclude: int | None = None) -> None:
 def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     """A key project of `zone` with its nodes copied from its kind's template, planned from the
     signing date (each node's baseline is its first planned date); the department in charge is
-    the zone's department of the template's name, when the zone has one."""
-    probe = Project(zone=zone)
-    if not access.is_manager(actor, probe):
-        raise PermissionDenied(_("Only the zone's leaders or administrators can add a project."))
+    the zone's department of the template's name, when the zone has one, and the person in
+    charge the project's service officer, when it has one."""
+    if not access.can_create_project(actor, zone):
+        raise PermissionDenied(
+            _(
+                "Only the zone's own leaders or administrators add its key projects: a city's "
+                "or province's leaders follow them."
+            )
+        )
     values = _project_values(zone, data)
     project = Project(zone=zone, **values)
     _code_taken(zone, project.code)
@@ -185,6 +242,9 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
             baseline_on=on,
             planned_on=on,
             department=departments.get(t.department_name),
+            # Someone to tell when the node turns yellow or red (services.lights_remind);
+            # the managers name another person per node (node_person_set).
+            person=project.service_officer,
         )
     for t in tnodes:
         nodes[t.pk].depends_on.set([nodes[d.pk] for d in t.depends_on.all()])

@@ -28,20 +28,22 @@ def _invest_form(request, project, today) -> InvestmentForm:
     """The page's month form: a stored month to change (?month=YYYY-MM: its figures and the
     version read), else the current month empty."""
     initial = {"month": today.strftime("%Y-%m")}
+    total = project.total_investment_wan
     try:
         month = Period.parse(request.GET.get("month", "")).first_day
     except ValueError:
-        return InvestmentForm(initial=initial)
+        return InvestmentForm(initial=initial, total_wan=total)
     stored = selectors.investment_month(project, month)
     if stored is None:
-        return InvestmentForm(initial={"month": f"{month:%Y-%m}"})
+        return InvestmentForm(initial={"month": f"{month:%Y-%m}"}, total_wan=total)
     return InvestmentForm(
+        total_wan=total,
         initial={
             "month": f"{month:%Y-%m}",
             "planned_wan": stored.planned_wan,
             "done_wan": stored.done_wan,
             "version": stored.version,
-        }
+        },
     )
 
 
@@ -54,9 +56,10 @@ def _detail(
     edit_form=None,
     service_forms=None,
     invest_form=None,
+    complete_errors=None,
 ):
-    """The project page; after a refused item or service form, that form again with its field
-    errors."""
+    """The project page; after a refused item, service or completion form, that form again
+    with its field errors (`complete_errors`: node id -> the completion form's errors)."""
     guarantees = selectors.guarantee_rows(request.user, project)
     for row in guarantees:
         if row.can_edit and row.guarantee.done_on is None:
@@ -65,6 +68,8 @@ def _detail(
     can_add = access.can_add_guarantee(request.user, project)
     today = timezone.localdate()
     rows = selectors.node_rows(request.user, project, today=today)
+    for row in rows:
+        row.complete_errors = (complete_errors or {}).get(row.node.pk)
     return render(
         request,
         "projects/detail.html",

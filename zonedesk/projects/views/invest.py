@@ -35,7 +35,7 @@ def investment_set(request, pk: int):
         return redirect("projects:detail", pk=project.pk)
     if not access.can_enter_investment(request.user, project.zone):
         raise PermissionDenied()
-    form = InvestmentForm(request.POST)
+    form = InvestmentForm(request.POST, total_wan=project.total_investment_wan)
     if form.is_valid():
         data = form.cleaned_data
         try:

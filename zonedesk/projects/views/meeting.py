@@ -1,6 +1,7 @@
 """The 调度会 page and its xlsx export."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,13 +9,16 @@ from django.utils.translation import pgettext
 
 from zonedesk.core.views import export_response
 from zonedesk.core.xlsx import Column
-from zonedesk.projects import selectors
+from zonedesk.projects import access, selectors
 
 
 @login_required
 def meeting(request):
     """The scheduling meeting (调度会): red and yellow nodes beside the open guarantee items,
-    grouped by department (or utility); printable on A4."""
+    grouped by department (or utility); printable on A4. Not for enterprise users (it lists
+    other firms' projects)."""
+    if not access.can_view_meeting(request.user):
+        raise Forbidden
     groups = selectors.meeting_board(request.user)
     return render(
         request,
@@ -31,7 +35,9 @@ def meeting(request):
 
 @login_required
 def meeting_export(request):
-    """The scheduling meeting's rows as an .xlsx (the same rows as the page)."""
+    """The scheduling meeting's rows as an .xlsx (the same rows as the page; the same users)."""
+    if not access.can_view_meeting(request.user):
+        raise Forbidden
     today = timezone.localdate()
     groups = selectors.meeting_board(request.user, today=today)
     columns = [
@@ -79,7 +85,7 @@ def _meeting_rows(groups):
                 str(item),
                 _("Overdue") if r.overdue else pgettext("guarantee item", "Open"),
                 item.due_on,
-                None,
+                r.late_days or None,
                 "",
                 item.note,
             ]

@@ -21,14 +21,22 @@ from zonedesk.projects.views.common import _detail, _done, _replans
 @login_required
 @require_http_methods(["GET", "POST"])
 def node_complete(request, pk: int):
-    """Complete a node (its actual date: today unless given)."""
+    """Complete a node on its actual date (given: the form shows today, an empty one is
+    refused)."""
     node = found(selectors.node_get(request.user, pk=pk))
     if request.method == "GET":
         return redirect("projects:detail", pk=node.project_id)
     form = CompleteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The node was not completed: the form was not filled in."))
-        return _detail(request, node.project, status=400)
+        if "done_on" in form.errors:
+            messages.error(
+                request,
+                _("“%(node)s” was not completed: %(reason)s")
+                % {"node": node.name, "reason": " ".join(form.errors["done_on"])},
+            )
+        else:
+            messages.error(request, _("The node was not completed: the form was not filled in."))
+        return _detail(request, node.project, status=400, complete_errors={node.pk: form.errors})
     data = form.cleaned_data
     return _done(
         request,

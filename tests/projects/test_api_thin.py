@@ -1,0 +1,20 @@
+"""The key projects' API is an interface: it parses, calls a selector or a service, serializes;
+its reads of tables (a department by id, people by user name, a firm by id) are selectors'."""
+
+import pathlib
+import re
+
+import zonedesk.projects.api as api_package
+
+ORM = re.compile(r"\.objects\b|\.filter\(|\.exclude\(|\.get\(pk=")
+
+
+def test_no_module_of_the_api_queries_the_orm_itself():
+    folder = pathlib.Path(api_package.__file__).parent
+    found = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in sorted(folder.glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ORM.search(line)
+    ]
+    assert found == []
