@@ -39,8 +39,10 @@ def is_bank_user(user) -> bool:
 
 def is_officer_of(actor: Actor, enterprise) -> bool:
     return (
-        is_active(actor)
+        not is_system(actor)
+        and is_active(actor)
         and actor.has_role(Role.OFFICER)
+        and enterprise.officer_id is not None
         and enterprise.officer_id == actor.pk
         and zone_in_unit(actor, enterprise.zone)
     )
