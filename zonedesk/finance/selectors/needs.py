@@ -184,3 +184,15 @@ def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
 def needs_of_problem(user, problem) -> list[FinancingNeed]:
     """The needs raised from a casework problem, as the user may see them."""
     return list(need_scope(user).filter(problem=problem).select_related("bank"))
+
+
+def consent_get(user, *, pk: int) -> Consent | None:
+    """A consent of a need the user may see (a bank user: its own bank's, while it stands)."""
+    qs = Consent.objects.filter(need__in=need_scope(user)).select_related("need__enterprise__zone")
+    if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
+        qs = qs.filter(bank_id=user.bank_id, revoked_at__isnull=True)
+    return qs.filter(pk=pk).first()
+
+
+def bank_get(*, pk: int) -> Bank | None:
+    return Bank.objects.filter(pk=pk).first()
