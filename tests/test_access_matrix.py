@@ -874,9 +874,7 @@ def _finance_need(world: World, role: str, scope: str):
 
     firm = _firm(world, role, scope)
     bank = world.users["bank"].bank if scope == "in" else factories.bank("另一银行（合成）")
-    return factories.financing_need(
-        firm, shared_with=[bank], note=f"need-of-{firm.credit_code}"
-    )
+    return factories.financing_need(firm, shared_with=[bank], note=f"need-of-{firm.credit_code}")
 
 
 def _finance_product(world: World, scope: str, *, in_force: bool = True):
@@ -925,8 +923,11 @@ def _finance_request(client, world: World, name: str, role: str, scope: str):
     json_ = "application/json"
     firm = _firm(world, role, scope)
     match name:
-        case "finance:pipeline" | "finance:pipeline_export" | "finance:inbox" | (
-            "finance:inbox_export"
+        case (
+            "finance:pipeline"
+            | "finance:pipeline_export"
+            | "finance:inbox"
+            | ("finance:inbox_export")
         ):
             _finance_need(world, role, scope)
             return client.get(reverse(name)), firm.name

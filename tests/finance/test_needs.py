@@ -48,7 +48,9 @@ def test_sharing_needs_a_consent_and_sets_the_response_limit(world):
     need = factories.financing_need(world.firm_a)
     with pytest.raises(TransitionRefused):
         services.need_transition(actor=world.users["enterprise"], need=need, to="shared")
-    services.consent_grant(actor=world.users["enterprise"], need=need, bank=world.users["bank"].bank)
+    services.consent_grant(
+        actor=world.users["enterprise"], need=need, bank=world.users["bank"].bank
+    )
     need = services.need_transition(actor=world.users["enterprise"], need=need, to="shared")
     assert need.shared_on == timezone.localdate()
     assert need.respond_by > need.shared_on + dt.timedelta(days=4)

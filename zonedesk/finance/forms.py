@@ -23,7 +23,9 @@ class NeedForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     collateral = forms.ChoiceField(label=_("Collateral offered"), choices=Collateral.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     problem = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
@@ -102,7 +104,9 @@ class ProductForm(forms.Form):
     rate_max_pct = forms.DecimalField(
         label=_("Highest annual rate (%)"), max_digits=5, decimal_places=2, required=False
     )
-    lpr_spread_bp = forms.IntegerField(label=_("Basis points over the one-year LPR"), required=False)
+    lpr_spread_bp = forms.IntegerField(
+        label=_("Basis points over the one-year LPR"), required=False
+    )
     collateral = forms.MultipleChoiceField(
         label=_("Collateral accepted (none chosen: none required)"),
         choices=Collateral.choices,
@@ -113,7 +117,9 @@ class ProductForm(forms.Form):
         label=_("Eligibility rule"),
         initial="true",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("In the rule language of support measures, e.g. 经营年限 >= 2 且 上年营收 >= 500."),
+        help_text=_(
+            "In the rule language of support measures, e.g. 经营年限 >= 2 且 上年营收 >= 500."
+        ),
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})

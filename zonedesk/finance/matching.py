@@ -77,9 +77,7 @@ def _fixed(columns: Mapping[str, rules.Column], p: Product, cache: dict) -> np.n
     return ok
 
 
-def match_all(
-    columns: Mapping[str, rules.Column], n: int, products: list[Product]
-) -> np.ndarray:
+def match_all(columns: Mapping[str, rules.Column], n: int, products: list[Product]) -> np.ndarray:
     """An (n needs x m products) int8 array of MATCH, UNSURE or NO."""
     out = np.full((n, len(products)), NO, dtype=np.int8)
     cache: dict = {}
@@ -124,8 +122,12 @@ def explain(facts: Mapping[str, object], products: Iterable[Product]) -> list[Re
     amount, term, collateral = (facts.get(k) for k in FIXED)
     for p in products:
         checks = [
-            Check("amount", _between(amount, p.amount_min, p.amount_max), amount,
-                  (p.amount_min, p.amount_max)),
+            Check(
+                "amount",
+                _between(amount, p.amount_min, p.amount_max),
+                amount,
+                (p.amount_min, p.amount_max),
+            ),
             Check("term", _between(term, p.term_min, p.term_max), term, (p.term_min, p.term_max)),
         ]
         if p.collateral:

@@ -34,7 +34,12 @@ FIELDS = (
 
 
 def _out(p: BankProduct) -> dict:
-    return {"id": p.pk, "bank_id": p.bank_id, "bank": p.bank.name, **{f: getattr(p, f) for f in FIELDS}}
+    return {
+        "id": p.pk,
+        "bank_id": p.bank_id,
+        "bank": p.bank.name,
+        **{f: getattr(p, f) for f in FIELDS},
+    }
 
 
 def _data(payload: ProductIn) -> services.ProductData:
@@ -72,7 +77,9 @@ def create_bank_product(request, payload: ProductIn):
     """Add a product of the caller's bank (its users only)."""
     if not access.is_bank_user(request.user):
         raise PermissionDenied(_("Only the bank's own users maintain its products."))
-    product = services.product_create(actor=request.user, bank=request.user.bank, data=_data(payload))
+    product = services.product_create(
+        actor=request.user, bank=request.user.bank, data=_data(payload)
+    )
     return Status(201, _out(product))
 
 

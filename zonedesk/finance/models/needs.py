@@ -254,7 +254,9 @@ class NeedEvent(TransitionEvent):
     """One move of a financing need, stamped with who and when (never changed)."""
 
     need = models.ForeignKey(
-        FinancingNeed, verbose_name=_("financing need"), on_delete=models.CASCADE,
+        FinancingNeed,
+        verbose_name=_("financing need"),
+        on_delete=models.CASCADE,
         related_name="events",
     )
 
@@ -271,7 +273,9 @@ class Consent(models.Model):
     monthly figures and contacts). Revoking it hides the need from that bank at once."""
 
     need = models.ForeignKey(
-        FinancingNeed, verbose_name=_("financing need"), on_delete=models.CASCADE,
+        FinancingNeed,
+        verbose_name=_("financing need"),
+        on_delete=models.CASCADE,
         related_name="consents",
     )
     bank = models.ForeignKey(

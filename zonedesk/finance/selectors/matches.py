@@ -100,9 +100,7 @@ def need_matches(user, need, *, lang: str = "zh", cache: dict | None = None) -> 
     today = timezone.localdate()
     _period, row = firm_row(need.enterprise, cache)
     stored = products_in_force(today)
-    results = matching.explain(
-        facts.need_facts(need, row, today), [as_matched(p) for p in stored]
-    )
+    results = matching.explain(facts.need_facts(need, row, today), [as_matched(p) for p in stored])
     by_pk = {p.pk: p for p in stored}
     rows = [
         MatchRow(

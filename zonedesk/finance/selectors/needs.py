@@ -176,7 +176,8 @@ def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
         figures=figures,
         period=period,
         matches=[] if bank_view else need_matches(user, need, lang=lang, cache=cache),
-        can_edit=access.can_raise_need(user, need.enterprise) and need.status in (S.DRAFT, S.SHARED),
+        can_edit=access.can_raise_need(user, need.enterprise)
+        and need.status in (S.DRAFT, S.SHARED),
         can_consent=access.can_consent(user, need.enterprise),
     )
 

@@ -35,11 +35,11 @@ def consent_grant(
             _("Only the firm, or its liaison officer with the firm's written consent, can do this.")
         )
     written = (written or "").strip()
-    if not is_member(actor, need.enterprise) and access.is_officer_of(actor, need.enterprise):
-        if not written:
-            raise ValidationFailed(
-                {"written": [_("Record the firm's written consent: what it signed and when.")]}
-            )
+    officer = not is_member(actor, need.enterprise) and access.is_officer_of(actor, need.enterprise)
+    if officer and not written:
+        raise ValidationFailed(
+            {"written": [_("Record the firm's written consent: what it signed and when.")]}
+        )
     if need.status in CLOSED:
         raise ValidationFailed({"need": [_("The need is closed.")]})
     if bank is None:
@@ -72,9 +72,11 @@ def consent_grant(
 @transaction.atomic
 def consent_revoke(*, actor: Actor, consent: Consent) -> Consent:
     """Withdraw the consent: the bank no longer sees the need, from this moment."""
-    consent = Consent.objects.select_for_update(of=("self",)).select_related(
-        "need__enterprise__zone__area"
-    ).get(pk=consent.pk)
+    consent = (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("need__enterprise__zone__area")
+        .get(pk=consent.pk)
+    )
     if not access.can_consent(actor, consent.need.enterprise):
         raise PermissionDenied(
             _("Only the firm, or its liaison officer with the firm's written consent, can do this.")

@@ -2,9 +2,8 @@
 financing card, a financing problem's needs."""
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from zonedesk.finance import access, facts, selectors
 from zonedesk.finance.flows import NEED
