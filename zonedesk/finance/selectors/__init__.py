@@ -26,6 +26,7 @@ from zonedesk.finance.selectors.products import (
     product_list,
     product_scope,
 )
+from zonedesk.finance.selectors.summary import summary
 
 __all__ = [
     "FIGURES",
@@ -53,4 +54,5 @@ __all__ = [
     "product_scope",
     "products_in_force",
     "response_working_days",
+    "summary",
 ]
