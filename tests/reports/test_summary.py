@@ -102,7 +102,7 @@ def test_the_demo_half_year_states_the_published_figures(demo):
     assert doc.meta == {
         "scope": "zone=demo",
         "period": "2020-H1",
-        "sections": "production,difficulties,liaison,support,projects",
+        "sections": "production,difficulties,liaison,support,projects,finance",
     }
     assert doc.omitted == ()
     assert all(b.source is not None for b in doc.blocks if isinstance(b, Paragraph))
