@@ -107,7 +107,8 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
         one_times.extend(t)
     # The matrix and the explanations agree on the sample.
     for i in picked:
-        assert [r.outcome for r in matching.explain(needs[i], products)] == list(matrix[i])
+        if [r.outcome for r in matching.explain(needs[i], products)] != list(matrix[i]):
+            raise RuntimeError(f"need {i}: the matrix and the explanation disagree")
     return [
         row(
             "every need x every product (match_all)",
