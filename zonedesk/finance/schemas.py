@@ -5,31 +5,41 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from zonedesk.core.schemas import VERSION_MAX, InputSchema, decimal_input, version_in
 
-class NeedIn(Schema):
-    amount_wan: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+Amount = decimal_input(max_digits=12, decimal_places=2)
+Rate = decimal_input(max_digits=5, decimal_places=2)
+
+
+def _id():
+    """An optional id of a record (bounded, so no id overflows the database's integer)."""
+    return Field(None, ge=1, le=VERSION_MAX)
+
+
+class NeedIn(InputSchema):
+    amount_wan: Amount
     term_months: int = Field(..., ge=1, le=360)
     purpose: str
     collateral: str
     urgency: str = "normal"
     note: str = Field("", max_length=2000)
-    problem_id: int | None = None
+    problem_id: int | None = _id()
 
 
-class NeedMoveIn(Schema):
+class NeedMoveIn(InputSchema):
     to: str
-    version: int = Field(..., ge=1)
+    version: int = version_in()
     on: dt.date | None = None
-    amount_wan: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
-    rate_pct: Decimal | None = Field(None, gt=0, max_digits=5, decimal_places=2)
+    amount_wan: Amount | None = None
+    rate_pct: Rate | None = None
     term_months: int | None = Field(None, ge=1, le=360)
     reason: str = ""
     note: str = Field("", max_length=2000)
-    product_id: int | None = None
+    product_id: int | None = _id()
 
 
-class ConsentIn(Schema):
-    bank_id: int
+class ConsentIn(InputSchema):
+    bank_id: int = Field(..., ge=1, le=VERSION_MAX)
     covers_figures: bool = False
     covers_contacts: bool = False
     written: str = Field("", max_length=200)
@@ -100,19 +110,19 @@ class NeedFilterIn(Schema):
     q: str = Field("", max_length=100)
     status: str = ""
     overdue: bool = False
-    enterprise_id: int | None = None
+    enterprise_id: int | None = _id()
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     type: str
-    amount_min_wan: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
-    amount_max_wan: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
+    amount_min_wan: Amount = Decimal("0")
+    amount_max_wan: Amount
     term_min_months: int = Field(1, ge=1, le=600)
     term_max_months: int = Field(..., ge=1, le=600)
     rate_kind: str = "fixed"
-    rate_min_pct: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=2)
-    rate_max_pct: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=2)
+    rate_min_pct: Rate | None = None
+    rate_max_pct: Rate | None = None
     lpr_spread_bp: int | None = Field(None, ge=-1000, le=5000)
     collateral: list[str] = []
     eligibility: str = Field("true", max_length=2000)
@@ -122,7 +132,7 @@ class ProductIn(Schema):
 
 
 class ProductUpdateIn(ProductIn):
-    version: int = Field(..., ge=1)
+    version: int = version_in()
 
 
 class ProductOut(Schema):
@@ -150,5 +160,5 @@ class ProductOut(Schema):
 class ProductFilterIn(Schema):
     q: str = Field("", max_length=100)
     type: str = ""
-    bank_id: int | None = None
+    bank_id: int | None = _id()
     all: bool = False
