@@ -241,3 +241,26 @@ def _project_replan() -> Driver:
         )
 
     return Driver(setup, reach, take)
+
+
+@driver("finance.need")
+def _finance_need() -> Driver:
+    """A need of firm_a consented for the test bank, every move made by the system with the
+    inputs it needs."""
+    from tests import factories
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.finance import services
+
+    def setup(world):
+        return world
+
+    def reach(world, state):
+        return factories.financing_need_walk(world.firm_a, state, world.users["bank"].bank)
+
+    def take(world, need, move):
+        if move == "shared" and need.status == "draft" and not need.consents.exists():
+            services.consent_grant(actor=SYSTEM, need=need, bank=world.users["bank"].bank)
+        inputs = factories.finance_step_inputs(move)
+        return services.need_transition(actor=SYSTEM, need=need, to=move, **inputs)
+
+    return Driver(setup, reach, take)

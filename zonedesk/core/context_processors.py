@@ -11,7 +11,7 @@ MODULES = [
     ("policies", _("Support policies"), "policies:index"),
     ("projects", _("Key projects"), "projects:list"),
     ("projects_dashboard", _("Project dashboard"), "projects:dashboard"),
-    ("finance", _("Financing"), None),
+    ("finance", _("Financing"), "finance:index"),
     ("chain", _("Industrial chains"), None),
     ("reports", _("Work summary"), "reports:summary"),
 ]
@@ -24,6 +24,7 @@ VISIBLE_TO = {
     "reports": "zonedesk.org.access.can_view_dashboard",  # who sees the zone's dashboard
     "projects": "zonedesk.projects.access.can_view_projects",
     "projects_dashboard": "zonedesk.projects.access.can_view_dashboard",
+    "finance": "zonedesk.finance.access.can_view_finance",
 }
 
 
