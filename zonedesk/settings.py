@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "zonedesk.policies",
     "zonedesk.casework",
     "zonedesk.projects",
+    "zonedesk.finance",
     "zonedesk.reports",
     "zonedesk.api",
     "zonedesk.demo",
