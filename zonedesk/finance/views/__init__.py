@@ -1,0 +1,1 @@
+"""Pages of the finance app. Callers import the submodule of their topic."""
