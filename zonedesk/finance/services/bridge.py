@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor
-from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.services import audit_scope, clean, version_bump, version_check
 from zonedesk.finance import access, bridge
 from zonedesk.finance.flows import BRIDGE_LOAN
@@ -58,12 +58,14 @@ MOVE_FIELDS = ("status", "amount_wan", "disbursed_on", "due_on", "repaid_on", "f
 CALENDAR_DAYS = 60
 
 
-class DrawRefused(DomainError):
-    """A draw the fund's limits refuse: `check` holds every refusal with its figures."""
+class DrawRefused(ValidationFailed):
+    """A draw the fund's limits refuse: `check` holds every refusal with its figures; the
+    messages word them in the active language (the API answers 400 with them)."""
 
     def __init__(self, check: bridge.DrawCheck):
         self.check = check
-        super().__init__(" ".join(refusal_text(r) for r in check.refusals))
+        texts = [refusal_text(r) for r in check.refusals]
+        super().__init__({"__all__": texts}, " ".join(texts))
 
 
 def _wan(value) -> str:

@@ -244,6 +244,8 @@ def commitment(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def apply(request, fund: int):
     """A firm's application to the fund, filled in by its officer or a leader."""
+    if not access.can_act_somewhere(request.user):
+        raise Forbidden
     fund_ = found(selectors.fund_get(request.user, pk=fund))
     if not access.can_act_on_bridge(request.user, fund_.zone):
         raise Forbidden
