@@ -221,7 +221,7 @@ def test_overdue_loans_are_told_to_the_zones_leaders_once_a_day(world, fund, ban
     again = services.bridge_overdue_remind(actor=SYSTEM, today=day)
 
     assert (first.overdue, again.notifications) == (1, 0)
-    told = set(Notification.objects.filter(about=f"finance.bridge_loan:{loan.pk}").values_list(
+    told = set(Notification.objects.filter(about__startswith=f"finance.bridge_loan:{loan.pk}:").values_list(
         "recipient__username", flat=True
     ))
     assert told == {"leader", "officer"}

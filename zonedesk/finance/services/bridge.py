@@ -434,7 +434,8 @@ def bridge_overdue_remind(*, actor: Actor, today: dt.date) -> RemindResult:
                     title=title,
                     body=body,
                     link=reverse("finance:bridge_loan", args=[loan.pk]),
-                    about=f"finance.bridge_loan:{loan.pk}",
+                    # once a day per loan and person (the key is unique across recipients)
+                    about=f"finance.bridge_loan:{loan.pk}:{user.pk}",
                     once_per_day=True,
                     today=today,
                 )
