@@ -906,7 +906,10 @@ def _lending(world: World, role: str, scope: str):
     guarantee = lending.guarantee_create(
         actor=SYSTEM,
         data=lending.GuaranteeData(
-            guarantor=partner, guaranteed=firm, amount_wan=Decimal(100), starts_on=dt.date(2020, 1, 1)
+            guarantor=partner,
+            guaranteed=firm,
+            amount_wan=Decimal(100),
+            starts_on=dt.date(2020, 1, 1),
         ),
     )
     lending.interfirm_loan_create(

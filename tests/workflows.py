@@ -256,10 +256,12 @@ def _bridge_loan() -> Driver:
     def setup(world):
         from decimal import Decimal
 
-        fund = factories.bridge_fund(
-            world.zone_a, size_wan=Decimal(100000), cap_per_firm_wan=None
-        )
-        return {"fund": fund, "firm": world.firm_a, "bank": Bank.objects.get(name="测试银行开江支行")}
+        fund = factories.bridge_fund(world.zone_a, size_wan=Decimal(100000), cap_per_firm_wan=None)
+        return {
+            "fund": fund,
+            "firm": world.firm_a,
+            "bank": Bank.objects.get(name="测试银行开江支行"),
+        }
 
     def reach(ctx, state):
         return factories.bridge_loan(ctx["fund"], ctx["firm"], ctx["bank"], state=state)

@@ -63,7 +63,9 @@ def test_dashboard_shows_available_out_due_and_overdue(world, client_for, fund, 
 
 def test_apply_with_a_commitment_letter_then_approve_and_disburse(world, client_for, fund, bank):
     client = client_for(world.users["officer"])
-    letter = SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4 commitment", content_type="application/pdf")
+    letter = SimpleUploadedFile(
+        "承诺函.pdf", b"%PDF-1.4 commitment", content_type="application/pdf"
+    )
 
     sent = client.post(
         reverse("finance:bridge_apply", args=[fund.pk]),

@@ -61,8 +61,11 @@ def apply(fund, firm, bank, **changes):
         # 95% of 300 = 285
         ({"committed_wan": D(300)}, bridge.SHARE_OF_COMMITMENT, ["300.00", "95", "285.00"]),
         ({"maturing_wan": D(200)}, bridge.MATURING_AMOUNT, ["200.00"]),
-        ({"requested_wan": D(600), "maturing_wan": D(700), "committed_wan": D(700)},
-         bridge.CAP_PER_FIRM, ["500.00", "600.00"]),
+        (
+            {"requested_wan": D(600), "maturing_wan": D(700), "committed_wan": D(700)},
+            bridge.CAP_PER_FIRM,
+            ["500.00", "600.00"],
+        ),
         ({"term_days": 11}, bridge.TERM, ["11", "10"]),
     ],
 )
@@ -95,8 +98,14 @@ def test_available_balance_counts_loans_out_and_approved(world, bank):
     """A fund of 1,000: 600 out and 300 approved leave 100; a draw of 300 is refused."""
     fund = factories.bridge_fund(world.zone_a, size_wan=D(1000), cap_per_firm_wan=None)
     factories.bridge_loan(
-        fund, world.firm_a, bank, state="disbursed", day=JUNE_1,
-        requested_wan=D(600), maturing_wan=D(700), committed_wan=D(700),
+        fund,
+        world.firm_a,
+        bank,
+        state="disbursed",
+        day=JUNE_1,
+        requested_wan=D(600),
+        maturing_wan=D(700),
+        committed_wan=D(700),
     )
     factories.bridge_loan(fund, world.firm_a2, bank, state="approved", day=JUNE_1)
     waiting = factories.bridge_loan(
@@ -127,8 +136,14 @@ def test_fee_is_computed_at_repayment_and_stored(world, bank):
     """1,000万元 for 7 days: 1,000 × (5 × 0.1% + 2 × 0.2%) = 9万元."""
     fund = factories.bridge_fund(world.zone_a, cap_per_firm_wan=None)
     loan = factories.bridge_loan(
-        fund, world.firm_a, bank, state="disbursed", day=JUNE_1,
-        requested_wan=D(1000), maturing_wan=D(1100), committed_wan=D(1100),
+        fund,
+        world.firm_a,
+        bank,
+        state="disbursed",
+        day=JUNE_1,
+        requested_wan=D(1000),
+        maturing_wan=D(1100),
+        committed_wan=D(1100),
     )
 
     repaid = services.bridge_loan_move(
@@ -149,7 +164,9 @@ def test_overdue_rate_charges_the_days_past_the_due_date(world, bank):
     )
     assert loan.due_on == dt.date(2020, 6, 11)
 
-    repaid = services.bridge_loan_move(actor=SYSTEM, loan=loan, to="repaid", on=dt.date(2020, 6, 13))
+    repaid = services.bridge_loan_move(
+        actor=SYSTEM, loan=loan, to="repaid", on=dt.date(2020, 6, 13)
+    )
 
     assert repaid.fee_wan == D("2.5")
 
@@ -158,7 +175,9 @@ def test_due_date_moves_past_national_day_and_overdue_counts_from_it(world, fund
     """Disbursed 2020-09-24 for 10 days: due 2020-10-04 falls in the National Day holiday (1–8
     October), so it is due 9 October (a Friday); on 8 October it is open, on 12 October 3 days
     overdue."""
-    loan = factories.bridge_loan(fund, world.firm_a, bank, state="disbursed", day=dt.date(2020, 9, 24))
+    loan = factories.bridge_loan(
+        fund, world.firm_a, bank, state="disbursed", day=dt.date(2020, 9, 24)
+    )
 
     assert loan.due_on == dt.date(2020, 10, 9)
     assert selectors.loan_state(loan, dt.date(2020, 10, 8))[0] == bridge.DUE_SOON
@@ -221,9 +240,11 @@ def test_overdue_loans_are_told_to_the_zones_leaders_once_a_day(world, fund, ban
     again = services.bridge_overdue_remind(actor=SYSTEM, today=day)
 
     assert (first.overdue, again.notifications) == (1, 0)
-    told = set(Notification.objects.filter(about__startswith=f"finance.bridge_loan:{loan.pk}:").values_list(
-        "recipient__username", flat=True
-    ))
+    told = set(
+        Notification.objects.filter(
+            about__startswith=f"finance.bridge_loan:{loan.pk}:"
+        ).values_list("recipient__username", flat=True)
+    )
     assert told == {"leader", "officer"}
 
 

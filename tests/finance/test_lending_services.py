@@ -104,7 +104,9 @@ def test_a_planted_circle_is_flagged_in_the_register(world, circle):
     reg = selectors.register(world.users["leader"], today=dt.date(2021, 6, 1))
 
     assert [set(c.firms) for c in reg.circles] == [{world.firm_a.pk, world.firm_a2.pk, third.pk}]
-    flags = {(r.guarantee.guarantor_id, r.guarantee.guaranteed_id): r.in_circle for r in reg.guarantees}
+    flags = {
+        (r.guarantee.guarantor_id, r.guarantee.guaranteed_id): r.in_circle for r in reg.guarantees
+    }
     assert flags[(fourth.pk, world.firm_a.pk)] is False
     assert flags[(third.pk, world.firm_a.pk)] is True
     row = next(r for r in reg.loans if r.loan == made)
@@ -137,7 +139,9 @@ def test_a_guarantee_no_longer_in_force_leaves_the_graph(world):
     guarantee(world.firm_a2, world.firm_a)
 
     assert selectors.graph_data(world.users["leader"], today=dt.date(2021, 6, 1))["circles"] == []
-    assert len(selectors.graph_data(world.users["leader"], today=dt.date(2021, 1, 15))["circles"]) == 1
+    assert (
+        len(selectors.graph_data(world.users["leader"], today=dt.date(2021, 1, 15))["circles"]) == 1
+    )
 
 
 def test_each_user_sees_their_own_rows(world, circle):
@@ -145,7 +149,9 @@ def test_each_user_sees_their_own_rows(world, circle):
     partner = factories.firm(world.zone_b, "乙二贸易有限公司")
     guarantee(partner, world.firm_b)
     seen = {
-        role: {(g.guarantor_id, g.guaranteed_id) for g in selectors.guarantee_scope(world.users[role])}
+        role: {
+            (g.guarantor_id, g.guaranteed_id) for g in selectors.guarantee_scope(world.users[role])
+        }
         for role in ("leader", "enterprise", "bank", "officer_b")
     }
     assert len(seen["leader"]) == 4

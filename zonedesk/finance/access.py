@@ -36,9 +36,7 @@ def can_view_fund(user) -> bool:
 
 def can_view_register(user) -> bool:
     """The lending register: the unit's readers, and a firm's user (its own rows)."""
-    return is_active(user) and (
-        user.is_superuser or user.has_role(*UNIT_READERS, Role.ENTERPRISE)
-    )
+    return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS, Role.ENTERPRISE))
 
 
 def can_view_graph(user) -> bool:

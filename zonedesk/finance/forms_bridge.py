@@ -38,7 +38,9 @@ class ApplyForm(StyledFormMixin, forms.Form):
     term_days = forms.IntegerField(label=_("Days requested"), min_value=1, max_value=366)
     wage_arrears = forms.BooleanField(label=_("The firm has wage arrears"), required=False)
     bad_credit = forms.BooleanField(label=_("The firm has a bad credit record"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, firms, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +51,9 @@ class MoveForm(StyledFormMixin, forms.Form):
     to = forms.ChoiceField(choices=BridgeLoan.Status.choices)
     amount_wan = forms.DecimalField(label=_("Amount approved (10k yuan)"), required=False, **MONEY)
     on = forms.DateField(label=_("Date"), required=False, widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -65,7 +69,9 @@ class InterFirmLoanForm(StyledFormMixin, forms.Form):
     guarantees = forms.ModelMultipleChoiceField(
         queryset=None, label=_("Guarantees of the loan"), required=False
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, firms, guarantees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +87,9 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
     creditor = forms.CharField(label=_("Creditor"), required=False, max_length=100)
     starts_on = forms.DateField(label=_("Start date"), widget=DATE)
     ends_on = forms.DateField(label=_("End date"), required=False, widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, firms, **kwargs):
         super().__init__(*args, **kwargs)

@@ -115,9 +115,7 @@ def apply_bridge_loan(request, fund: int, payload: ApplyIn):
     return Status(201, loan_out(_row(request, loan.pk)))
 
 
-@router.post(
-    "/finance/bridge/loans/{int:pk}/move", response={200: BridgeLoanOut, 409: ConflictOut}
-)
+@router.post("/finance/bridge/loans/{int:pk}/move", response={200: BridgeLoanOut, 409: ConflictOut})
 def move_bridge_loan(request, pk: int, payload: MoveIn):
     """Approve (within every limit), disburse (the due date stored), record the repayment (the
     fee computed) or refuse (with the reason). 400 for a limit the draw exceeds, with its

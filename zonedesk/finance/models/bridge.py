@@ -157,7 +157,10 @@ class BridgeLoan(Versioned):
         REFUSED = "refused", pgettext_lazy("bridge loan", "Refused")
 
     fund = models.ForeignKey(
-        BridgeFund, verbose_name=_("bridge-loan fund"), on_delete=models.PROTECT, related_name="loans"
+        BridgeFund,
+        verbose_name=_("bridge-loan fund"),
+        on_delete=models.PROTECT,
+        related_name="loans",
     )
     firm = models.ForeignKey(
         "enterprises.Enterprise",
@@ -234,7 +237,10 @@ class BridgeLoan(Versioned):
                 name="finance_bridgeloan_state_fields",
             ),
         ]
-        indexes = [models.Index(fields=["fund", "status"]), models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["fund", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.firm} · {self.requested_wan}"

@@ -237,9 +237,7 @@ def dashboard_chart(d: FundDashboard) -> dict:
 def bridge_facts(user, zone, *, start: dt.date, end: dt.date) -> BridgeFacts:
     """The bridge loans of `zone`'s funds disbursed from `start` to `end` (inclusive): count,
     amount, turnover, fees of those repaid in the period, and the loans overdue at `end`."""
-    loans = list(
-        loan_scope(user).filter(fund__zone=zone, status__in=[B.DISBURSED, B.REPAID])
-    )
+    loans = list(loan_scope(user).filter(fund__zone=zone, status__in=[B.DISBURSED, B.REPAID]))
     funds = {x.fund_id: x.fund.size_wan for x in loans}
     size = sum(funds.values(), Decimal(0)) or sum(
         (f.size_wan for f in BridgeFund.objects.filter(zone=zone)), Decimal(0)

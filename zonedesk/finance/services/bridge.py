@@ -89,10 +89,13 @@ def refusal_text(refusal: bridge.Refusal) -> str:
                 "flag": flag_label(str(f["flag"]))
             }
         case bridge.NO_COMMITMENT:
-            return _(
-                "The bank has not committed in writing to renew the loan (committed: "
-                "%(committed_wan)s, 10k yuan)."
-            ) % money
+            return (
+                _(
+                    "The bank has not committed in writing to renew the loan (committed: "
+                    "%(committed_wan)s, 10k yuan)."
+                )
+                % money
+            )
         case bridge.AMOUNT_NOT_POSITIVE:
             return _("The amount requested must be above zero (requested: %(requested_wan)s).") % (
                 money
@@ -103,21 +106,30 @@ def refusal_text(refusal: bridge.Refusal) -> str:
                 "committed (%(committed_wan)s): at most %(limit_wan)s (10k yuan)."
             ) % {**money, "share": f"{Decimal(f['share_pct']).normalize():f}"}
         case bridge.MATURING_AMOUNT:
-            return _(
-                "%(requested_wan)s requested is above the maturing loan (%(maturing_wan)s): at "
-                "most %(limit_wan)s (10k yuan)."
-            ) % money
+            return (
+                _(
+                    "%(requested_wan)s requested is above the maturing loan (%(maturing_wan)s): at "
+                    "most %(limit_wan)s (10k yuan)."
+                )
+                % money
+            )
         case bridge.CAP_PER_FIRM:
-            return _(
-                "%(requested_wan)s requested is above the firm's cap: the cap is %(cap_wan)s, the "
-                "firm has %(exposure_wan)s out or approved, so at most %(limit_wan)s (10k yuan)."
-            ) % money
+            return (
+                _(
+                    "%(requested_wan)s requested is above the firm's cap: the cap is %(cap_wan)s, the "
+                    "firm has %(exposure_wan)s out or approved, so at most %(limit_wan)s (10k yuan)."
+                )
+                % money
+            )
         case bridge.AVAILABLE_BALANCE:
-            return _(
-                "%(requested_wan)s requested is above the fund's available balance "
-                "(%(available_wan)s, after the loans out and approved): at most %(limit_wan)s "
-                "(10k yuan)."
-            ) % money
+            return (
+                _(
+                    "%(requested_wan)s requested is above the fund's available balance "
+                    "(%(available_wan)s, after the loans out and approved): at most %(limit_wan)s "
+                    "(10k yuan)."
+                )
+                % money
+            )
         case bridge.TERM:
             return _(
                 "%(requested_days)d days requested; the fund lends for 1 to %(longest_term_days)d "
@@ -146,7 +158,9 @@ class Position:
     firm_exposure_wan: Decimal
 
 
-def position(fund: BridgeFund, firm_id: int, day: dt.date, *, besides: int | None = None) -> Position:
+def position(
+    fund: BridgeFund, firm_id: int, day: dt.date, *, besides: int | None = None
+) -> Position:
     """The fund's available balance and the firm's exposure, counting the open draws and the
     approved loans not yet disbursed (`besides`: a loan left out, the one being checked)."""
     draws = fund_draws(fund, besides=besides)
@@ -344,9 +358,7 @@ def bridge_loan_move(
         payload.update(disbursed_on=audit.plain(day), due_on=audit.plain(loan.due_on))
     elif to == B.REPAID:
         if day < loan.disbursed_on:
-            raise ValidationFailed(
-                {"on": [_("The repayment cannot be before the disbursement.")]}
-            )
+            raise ValidationFailed({"on": [_("The repayment cannot be before the disbursement.")]})
         fee = bridge.fee(loan.fund.limits(), loan.amount_wan, loan.disbursed_on, day, loan.due_on)
         loan.repaid_on = day
         loan.fee_wan = fee.total_wan

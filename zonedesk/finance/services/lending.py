@@ -41,7 +41,8 @@ GUARANTEE_FIELDS = (
 def _zone_checked(actor: Actor, first, second) -> None:
     """The actor registers for a zone of theirs: at least one of the two firms is in it."""
     if not any(
-        firm is not None and access.can_register_lending(actor, firm.zone) for firm in (first, second)
+        firm is not None and access.can_register_lending(actor, firm.zone)
+        for firm in (first, second)
     ):
         raise PermissionDenied(
             _("Only the zone's leaders and liaison officers can register lending between firms.")

@@ -166,7 +166,13 @@ def _detail(request, loan, *, status=200, form=None):
         check = services.draw_check(loan, amount_wan=amount, day=today, besides=loan.pk)
     fee = None
     if loan.status == B.DISBURSED:
-        fee = bridge.fee(loan.fund.limits(), loan.amount_wan, loan.disbursed_on, max(today, loan.disbursed_on), loan.due_on)
+        fee = bridge.fee(
+            loan.fund.limits(),
+            loan.amount_wan,
+            loan.disbursed_on,
+            max(today, loan.disbursed_on),
+            loan.due_on,
+        )
     return render(
         request,
         "finance/bridge_loan.html",

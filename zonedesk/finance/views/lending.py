@@ -127,9 +127,7 @@ def loan_add(request):
     if not access.can_act_somewhere(request.user):
         raise Forbidden
     guarantees = selectors.guarantee_scope(request.user).order_by("guaranteed__name")
-    form = InterFirmLoanForm(
-        request.POST or None, firms=_firms(request), guarantees=guarantees
-    )
+    form = InterFirmLoanForm(request.POST or None, firms=_firms(request), guarantees=guarantees)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -191,7 +189,11 @@ def guarantee_add(request):
     return render(
         request,
         "finance/lending_form.html",
-        {"form": form, "title": _("Register a guarantee between firms"), "testid": "guarantee-form"},
+        {
+            "form": form,
+            "title": _("Register a guarantee between firms"),
+            "testid": "guarantee-form",
+        },
         status=status,
     )
 
