@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
@@ -33,6 +34,16 @@ def state_labels() -> dict:
         bridge.DUE_SOON: _("Due within 7 days"),
         bridge.OPEN: _("Out"),
         bridge.REPAID_LATE: _("Repaid late"),
+    }
+
+
+def move_labels() -> dict:
+    """The words of the buttons that take a step (the step's name, not the state it leads to)."""
+    return {
+        B.APPROVED: pgettext("bridge loan step", "Approve"),
+        B.DISBURSED: pgettext("bridge loan step", "Disburse"),
+        B.REPAID: pgettext("bridge loan step", "Record the repayment"),
+        B.REFUSED: pgettext("bridge loan step", "Refuse"),
     }
 
 
@@ -123,7 +134,7 @@ def loan_export(request):
         Column(_("Amount approved (10k yuan)"), 12, "wan"),
         Column(_("State"), 12),
         Column(_("Disbursed on"), 12, "date"),
-        Column(_("Due date"), 12, "date"),
+        Column(_("Date due"), 12, "date"),
         Column(_("Repaid on"), 12, "date"),
         Column(_("Days overdue"), 8, "int"),
         Column(_("Fee (10k yuan)"), 12, "wan"),
@@ -180,7 +191,7 @@ def _detail(request, loan, *, status=200, form=None):
             "loan": loan,
             "row": row,
             "labels": state_labels(),
-            "moves": [(m, BRIDGE_LOAN.label(m)) for m in row.moves],
+            "moves": [(m, move_labels().get(m, BRIDGE_LOAN.label(m))) for m in row.moves],
             "check": check,
             "refusals": [services.refusal_text(r) for r in check.refusals] if check else [],
             "fee_so_far": fee,
