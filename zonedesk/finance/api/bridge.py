@@ -2,10 +2,10 @@
 same services and selectors as the pages: scoping and every limit live there."""
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
-from zonedesk.core.schemas import ConflictOut
+from zonedesk.core.schemas import ID_MAX, ConflictOut, InputSchema
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access
 from zonedesk.finance.models import BridgeLoan
@@ -47,9 +47,9 @@ def loan_out(row: selectors.LoanRow) -> dict:
     }
 
 
-class LoanFilterIn(Schema):
-    fund: int | None = None
-    status: str = ""
+class LoanFilterIn(InputSchema):
+    fund: int | None = Field(None, ge=1, le=ID_MAX)
+    status: str = Field("", max_length=10, description="a status, or overdue")
 
 
 def _row(request, pk: int) -> selectors.LoanRow:
@@ -80,8 +80,6 @@ def get_bridge_loan(request, pk: int):
 def apply_bridge_loan(request, fund: int, payload: ApplyIn):
     """A firm's application to the fund (the zone's leaders and officers). Every limit of the
     fund is checked at once: 400 naming each limit the request exceeds, with its figures."""
-    if not access.can_act_somewhere(request.user):
-        raise PermissionDenied
     fund_ = selectors.fund_get(request.user, pk=fund)
     if fund_ is None:
         raise NotFound(_("No such bridge-loan fund."))

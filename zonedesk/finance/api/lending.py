@@ -3,9 +3,10 @@ registering a loan or a guarantee, and the guarantee graph as JSON (circles, and
 default would reach)."""
 
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.schemas import ID_MAX
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access
 from zonedesk.finance.schemas_bridge import (
@@ -128,7 +129,7 @@ def create_guarantee(request, payload: GuaranteeIn):
 
 
 @router.get("/finance/lending/graph", response=GraphOut)
-def guarantee_graph(request, firm: int | None = None):
+def guarantee_graph(request, firm: int | None = Query(None, ge=1, le=ID_MAX)):
     """The guarantees in force among the caller's zones' firms as a graph, its circles, and with
     `firm` the firms its default would reach (the zone's staff only)."""
     if not access.can_view_graph(request.user):
