@@ -259,3 +259,17 @@ def test_dashboard_figures(world, fund, bank):
     assert d.utilisation == D("0.06") and d.turnover == D("0.06")
     assert [(e.name, e.amount_wan) for e in d.by_firm] == [(world.firm_a.name, D(300))]
     assert [r.loan.firm for r in d.due_soon] == [world.firm_a]
+
+
+def test_remind_command_tells_of_overdue_loans(world, fund, bank):
+    """`zonedesk finance remind --date` runs the daily escalation and says what it did."""
+    import io
+
+    from django.core.management import call_command
+
+    factories.bridge_loan(fund, world.firm_a, bank, state="disbursed", day=JUNE_1)
+    out = io.StringIO()
+
+    call_command("finance", "remind", "--date", "2020-06-15", "--lang", "en", stdout=out)
+
+    assert "2020-06-15: 1 bridge loans overdue; 2 notifications sent." in out.getvalue()
