@@ -599,3 +599,56 @@ def financing_need_walk(firm, state: str, bank):
     for move in FINANCE_PATHS[state]:
         need = need_transition(actor=SYSTEM, need=need, to=move, **finance_step_inputs(move))
     return need
+
+
+def bridge_fund(zone: Zone, **fields):
+    """A bridge-loan fund of `zone`: 5,000万元, 95% of the commitment, 500万元 per firm, 10 days,
+    0.1%/day for days 1–5 then 0.2%/day (the published rule)."""
+    from decimal import Decimal
+
+    from zonedesk.finance.services.bridge import FundData, bridge_fund_create
+
+    values = dict(
+        zone=zone,
+        name=f"{zone.name}转贷资金（合成）",
+        source="城投公司（合成）",
+        size_wan=Decimal(5000),
+        cap_per_firm_wan=Decimal(500),
+    )
+    return bridge_fund_create(actor=SYSTEM, data=FundData(**(values | fields)))
+
+
+def bridge_loan(fund, firm: Enterprise, bank, *, state: str = "applied", day=None, **fields):
+    """A bridge loan of `firm` (400万元 maturing, 400万元 committed, 300万元 requested), walked to
+    `state` by the system through the one move service (disbursed and repaid on `day`)."""
+    from decimal import Decimal
+
+    from zonedesk.finance.services import bridge as services
+
+    values = dict(
+        firm=firm,
+        bank=bank,
+        maturing_wan=Decimal(400),
+        maturing_on=dt.date(2020, 6, 10),
+        committed_wan=Decimal(400),
+        requested_wan=Decimal(300),
+    )
+    loan = services.bridge_loan_apply(
+        actor=SYSTEM, fund=fund, data=services.ApplicationData(**(values | fields)), today=day
+    )
+    path = {
+        "applied": [],
+        "approved": ["approved"],
+        "disbursed": ["approved", "disbursed"],
+        "repaid": ["approved", "disbursed", "repaid"],
+        "refused": ["refused"],
+    }[state]
+    for move in path:
+        loan = services.bridge_loan_move(
+            actor=SYSTEM,
+            loan=loan,
+            to=move,
+            on=day,
+            note="不符合条件（合成）" if move == "refused" else "",
+        )
+    return loan

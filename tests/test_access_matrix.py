@@ -683,6 +683,83 @@ MATRIX = {
         "403 403 403 403 404 403 200 403 404 403 403 401",
         "403 403 403 403 404 403 403 403 404 403 403 401",
     ),
+    # The bridge-loan fund (finance): in, a loan of the scope's firm at the bank user's bank from
+    # its zone's fund; out, one of zone_b at another bank (the enterprise user's: firm_a2's).
+    # The fund's dashboard and the guarantee graph: the unit's readers. The loans: the readers of
+    # their zones, a firm's user its own, a bank user its bank's. Acting: the zone's leaders and
+    # officers (not its administrators nor auditors).
+    "finance:bridge": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "finance:bridge_loans": (
+        "V V V V 403 V V V 403 V V 302",
+        "H H H H 403 H H H 403 H H 302",
+    ),
+    "finance:bridge_export": (
+        "V V V V 403 V V V 403 V V 302",
+        "H H H H 403 H H H 403 H H 302",
+    ),
+    "finance:bridge_apply": (
+        "403 200 200 200 403 403 403 403 403 200 403 302",
+        "403 404 404 404 403 403 403 403 403 404 403 302",
+    ),
+    "finance:bridge_loan": (
+        "200 200 200 200 404 200 200 200 404 200 200 302",
+        same("404", "302"),
+    ),
+    "finance:bridge_move": (
+        "403 302 302 302 404 403 403 403 404 302 403 302",
+        same("404", "302"),
+    ),
+    "finance:bridge_commitment": (
+        "200 200 200 200 404 200 200 200 404 200 200 302",
+        same("404", "302"),
+    ),
+    # The lending register: the unit's readers and a firm's user (its own rows); registering:
+    # the zone's leaders and officers; the graph: the unit's readers.
+    "finance:lending": ("V V V V 403 V 403 V 403 V V 302", "H H H H 403 H 403 H 403 H H 302"),
+    "finance:lending_export": (
+        "V V V V 403 V 403 V 403 V V 302",
+        "H H H H 403 H 403 H 403 H H 302",
+    ),
+    "finance:lending_loan_add": ("403 200 200 200 403 403 403 403 403 200 403 302",) * 2,
+    "finance:lending_guarantee_add": ("403 200 200 200 403 403 403 403 403 200 403 302",) * 2,
+    "finance:lending_graph": (
+        "V V V V 403 403 403 V 403 V V 302",
+        "H H H H 403 403 403 H 403 H H 302",
+    ),
+    # The finance API: as the pages above.
+    "api:list_bridge_loans": (
+        "V V V V 403 V V V 403 V V 401",
+        "H H H H 403 H H H 403 H H 401",
+    ),
+    "api:get_bridge_loan": (
+        "200 200 200 200 404 200 200 200 404 200 200 401",
+        same("404", "401"),
+    ),
+    # (the API looks the fund up first: a fund the caller cannot see is not found)
+    "api:apply_bridge_loan": (
+        "403 201 201 201 404 404 404 403 404 201 403 401",
+        same("404", "401"),
+    ),
+    "api:move_bridge_loan": (
+        "403 200 200 200 404 403 403 403 404 200 403 401",
+        same("404", "401"),
+    ),
+    "api:list_lending": ("V V V V 403 V 403 V 403 V V 401", "H H H H 403 H 403 H 403 H H 401"),
+    "api:create_interfirm_loan": (
+        "403 201 201 201 403 403 403 403 403 201 403 401",
+        "403 400 400 400 403 403 403 403 403 400 403 401",
+    ),
+    "api:create_guarantee": (
+        "403 201 201 201 403 403 403 403 403 201 403 401",
+        "403 400 400 400 403 403 403 403 403 400 403 401",
+    ),
+    "api:guarantee_graph": (
+        "V V V V 403 403 403 V 403 V V 401",
+        "H H H H 403 403 403 H 403 H H 401",
+    ),
 }
 
 
@@ -1011,6 +1088,69 @@ def _finance_request(client, world: World, name: str, role: str, scope: str):
     return client.get(reverse(name)), None
 
 
+def _bridge_loan(world: World, role: str, scope: str, *, letter: bool = False):
+    """A bridge loan (applied) of the scope's firm from its zone's fund: at the bank user's bank
+    in scope, at another bank out of it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import factories
+    from zonedesk.finance.models import BridgeFund
+    from zonedesk.org.models import Bank
+
+    firm = _firm(world, role, scope)
+    fund = BridgeFund.objects.filter(zone=firm.zone).first() or factories.bridge_fund(firm.zone)
+    bank = Bank.objects.get(name="测试银行开江支行")
+    if scope == "out":
+        bank, _new = Bank.objects.get_or_create(name="乙银行（合成）", area=world.wanzhou)
+    extra = {}
+    if letter:
+        extra["commitment_file"] = SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4")
+    return factories.bridge_loan(fund, firm, bank, **extra)
+
+
+def _partner(world: World, firm):
+    """Another firm of `firm`'s zone, never the enterprise user's own (firm_a)."""
+    from tests import factories
+
+    if firm == world.firm_a:
+        return world.firm_a2
+    return factories.firm(firm.zone, f"{firm.name}伙伴（合成）")
+
+
+def _lending(world: World, role: str, scope: str):
+    """A loan to the scope's firm from a partner of its zone, secured by the partner's
+    guarantee."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from zonedesk.finance.services import lending
+
+    firm = _firm(world, role, scope)
+    partner = _partner(world, firm)
+    guarantee = lending.guarantee_create(
+        actor=SYSTEM,
+        data=lending.GuaranteeData(
+            guarantor=partner,
+            guaranteed=firm,
+            amount_wan=Decimal(100),
+            starts_on=dt.date(2020, 1, 1),
+        ),
+    )
+    lending.interfirm_loan_create(
+        actor=SYSTEM,
+        data=lending.LoanData(
+            lender=partner,
+            borrower=firm,
+            amount_wan=Decimal(100),
+            term_months=6,
+            rate_pct=Decimal(12),
+            contract_on=dt.date(2020, 9, 1),
+            guarantees=[guarantee],
+        ),
+    )
+    return firm, partner
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
@@ -1250,6 +1390,71 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "casework:plan_set":
             body = {"visit_every_days": 60, "call_every_days": 20}
             return client.post(reverse(name, args=[firm.pk]), body), None
+        case "finance:bridge":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name), {"fund": loan.fund_id}), None
+        case "finance:bridge_loans" | "finance:bridge_export":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name)), loan.firm.name
+        case "finance:bridge_apply":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name, args=[loan.fund_id])), None
+        case "finance:bridge_loan" | "api:get_bridge_loan":
+            return client.get(reverse(name, args=[_bridge_loan(world, role, scope).pk])), None
+        case "finance:bridge_commitment":
+            loan = _bridge_loan(world, role, scope, letter=True)
+            return client.get(reverse(name, args=[loan.pk])), None
+        case "finance:bridge_move":
+            loan = _bridge_loan(world, role, scope)
+            return client.post(reverse(name, args=[loan.pk]), {"to": "approved"}), None
+        case "api:list_bridge_loans":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name)), f'"firm_id": {loan.firm_id}'
+        case "api:apply_bridge_loan":
+            from zonedesk.org.models import Bank
+
+            loan = _bridge_loan(world, role, scope)
+            body = {
+                "firm_id": firm.pk,
+                "bank_id": Bank.objects.get(name="测试银行开江支行").pk,
+                "maturing_wan": "100",
+                "maturing_on": "2020-06-10",
+                "committed_wan": "100",
+                "requested_wan": "90",
+            }
+            url = reverse(name, args=[loan.fund_id])
+            return client.post(url, json.dumps(body), content_type=json_), None
+        case "api:move_bridge_loan":
+            loan = _bridge_loan(world, role, scope)
+            body = json.dumps({"to": "approved"})
+            return client.post(reverse(name, args=[loan.pk]), body, content_type=json_), None
+        case "finance:lending" | "finance:lending_export" | "finance:lending_graph":
+            _lending(world, role, scope)
+            return client.get(reverse(name), {"firm": firm.pk}), firm.name
+        case "api:list_lending":
+            _lending(world, role, scope)
+            return client.get(reverse(name)), f'"borrower_id": {firm.pk}'
+        case "api:guarantee_graph":
+            _lending(world, role, scope)
+            return client.get(reverse(name)), f'"id": {firm.pk}, "name"'
+        case "api:create_interfirm_loan":
+            body = {
+                "lender_id": _partner(world, firm).pk,
+                "borrower_id": firm.pk,
+                "amount_wan": "50",
+                "term_months": 3,
+                "rate_pct": "10",
+                "contract_on": "2021-03-01",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:create_guarantee":
+            body = {
+                "guarantor_id": _partner(world, firm).pk,
+                "guaranteed_id": firm.pk,
+                "amount_wan": "50",
+                "starts_on": "2021-03-01",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
         case "projects:list" | "projects:meeting":
             project = _project(world, role, scope)
             return client.get(reverse(name)), project.name

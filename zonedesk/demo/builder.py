@@ -7,7 +7,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zonedesk.core import uscc
 from zonedesk.core.actors import SYSTEM
-from zonedesk.demo import casework, data, finance, monthly, policies, projects, utility
+from zonedesk.demo import (
+    casework,
+    data,
+    finance,
+    finance_bridge,
+    monthly,
+    policies,
+    projects,
+    utility,
+)
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org import services as org_services
@@ -103,6 +112,7 @@ def load() -> None:
     casework.load(zone, firms)
     projects.load(zone, firms, users)
     finance.load(zone, firms, users)
+    finance_bridge.load(zone, firms, users)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
             actor=SYSTEM,

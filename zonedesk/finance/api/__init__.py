@@ -1,11 +1,10 @@
-"""Financing over the API: needs (list, one, raise, move), the firm's consent (grant, revoke)
-and bank products (library, create, update). One router, mounted by zonedesk.api, gathering the
-routers of the modules that split it by topic."""
+"""Financing over the API: one router, mounted by zonedesk.api, gathering the routers of the
+modules that split it by topic (needs, products, bridge loans, lending). The same services and selectors as the pages."""
 
 from ninja import Router
 
-from zonedesk.finance.api import needs, products
+from zonedesk.finance.api import bridge, lending, needs, products
 
 router = Router()
-for part in (needs, products):
+for part in (needs, products, bridge, lending):
     router.add_router("", part.router)
