@@ -24,7 +24,7 @@ from zonedesk.finance.services import bridge as bridge_services
 from zonedesk.finance.services import lending as lending_services
 from zonedesk.org.models import Area, Bank
 
-BANKS = ["演示工商银行开江支行（合成）", "演示建设银行开江支行（合成）"]
+BANKS = ["演示工商银行达州分行（合成）", "演示建设银行开江支行（合成）"]
 
 # (firm index, bank index (0: the demo bank), maturing 万元, requested 万元, disbursed, days out)
 REPAID_2020 = [
