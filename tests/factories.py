@@ -505,3 +505,150 @@ def entitlement(
             entitlement=found, move=state, from_state="identified", to_state=state, at=since
         )
     return found
+
+
+# --- financing (finance) ---------------------------------------------------------------------
+
+
+def bank(name: str = "测试银行二（合成）", area=None):
+    """A bank of the given area (开江县's test area when none)."""
+    area = area or Area.objects.get(code="511723")
+    return Bank.objects.get_or_create(name=name, defaults={"area": area})[0]
+
+
+def bank_product(bank, **overrides):
+    """A product of `bank` in force since 2020: 10–500 万元, 1–36 months, any collateral, the
+    rule `true` unless given."""
+    from decimal import Decimal
+
+    from zonedesk.finance.services import ProductData, product_create
+
+    values = {
+        "name": "流动资金贷（合成）",
+        "type": "credit",
+        "amount_min_wan": Decimal("10"),
+        "amount_max_wan": Decimal("500"),
+        "term_min_months": 1,
+        "term_max_months": 36,
+        "rate_min_pct": Decimal("3.65"),
+        "rate_max_pct": Decimal("5.5"),
+        "valid_from": dt.date(2020, 1, 1),
+        "eligibility": "true",
+    }
+    values.update(overrides)
+    return product_create(actor=SYSTEM, bank=bank, data=ProductData(**values))
+
+
+def financing_need(firm, *, shared_with=(), covers_figures=False, **overrides):
+    """A draft need of `firm` (100 万元, 12 months, working capital, property), consented for
+    and shared with the banks of `shared_with` when given."""
+    from decimal import Decimal
+
+    from zonedesk.finance.services import NeedData, consent_grant, need_create, need_transition
+
+    values = {
+        "amount_wan": Decimal("100"),
+        "term_months": 12,
+        "purpose": "working_capital",
+        "collateral": "property",
+    }
+    values.update(overrides)
+    need = need_create(actor=SYSTEM, enterprise=firm, data=NeedData(**values))
+    for b in shared_with:
+        consent_grant(actor=SYSTEM, need=need, bank=b, covers_figures=covers_figures)
+    if shared_with:
+        need = need_transition(actor=SYSTEM, need=need, to="shared")
+    return need
+
+
+FINANCE_PATHS = {
+    "draft": [],
+    "shared": ["shared"],
+    "received": ["shared", "received"],
+    "under_review": ["shared", "received", "under_review"],
+    "approved": ["shared", "received", "under_review", "approved"],
+    "declined": ["shared", "received", "declined"],
+    "disbursed": ["shared", "received", "under_review", "approved", "disbursed"],
+    "repaid": ["shared", "received", "under_review", "approved", "disbursed", "repaid"],
+    "withdrawn": ["withdrawn"],
+}
+
+
+def finance_step_inputs(move: str) -> dict:
+    """Valid inputs for each move of a financing need."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "approved": {"amount_wan": Decimal("80"), "rate_pct": Decimal("4.35"), "term_months": 12},
+        "declined": {"reason": "collateral", "note": "抵押物估值不足（合成）"},
+        "disbursed": {"on": today, "amount_wan": Decimal("80")},
+        "repaid": {"on": today},
+    }.get(move, {})
+
+
+def financing_need_walk(firm, state: str, bank):
+    """A need of `firm` brought to `state` by the system (consented for `bank` first)."""
+    from zonedesk.finance.services import consent_grant, need_transition
+
+    need = financing_need(firm)
+    if state != "draft" and state != "withdrawn":
+        consent_grant(actor=SYSTEM, need=need, bank=bank)
+    for move in FINANCE_PATHS[state]:
+        need = need_transition(actor=SYSTEM, need=need, to=move, **finance_step_inputs(move))
+    return need
+
+
+def bridge_fund(zone: Zone, **fields):
+    """A bridge-loan fund of `zone`: 5,000万元, 95% of the commitment, 500万元 per firm, 10 days,
+    0.1%/day for days 1–5 then 0.2%/day (the published rule)."""
+    from decimal import Decimal
+
+    from zonedesk.finance.services.bridge import FundData, bridge_fund_create
+
+    values = dict(
+        zone=zone,
+        name=f"{zone.name}转贷资金（合成）",
+        source="城投公司（合成）",
+        size_wan=Decimal(5000),
+        cap_per_firm_wan=Decimal(500),
+    )
+    return bridge_fund_create(actor=SYSTEM, data=FundData(**(values | fields)))
+
+
+def bridge_loan(fund, firm: Enterprise, bank, *, state: str = "applied", day=None, **fields):
+    """A bridge loan of `firm` (400万元 maturing, 400万元 committed, 300万元 requested), walked to
+    `state` by the system through the one move service (disbursed and repaid on `day`)."""
+    from decimal import Decimal
+
+    from zonedesk.finance.services import bridge as services
+
+    values = dict(
+        firm=firm,
+        bank=bank,
+        maturing_wan=Decimal(400),
+        maturing_on=dt.date(2020, 6, 10),
+        committed_wan=Decimal(400),
+        requested_wan=Decimal(300),
+    )
+    loan = services.bridge_loan_apply(
+        actor=SYSTEM, fund=fund, data=services.ApplicationData(**(values | fields)), today=day
+    )
+    path = {
+        "applied": [],
+        "approved": ["approved"],
+        "disbursed": ["approved", "disbursed"],
+        "repaid": ["approved", "disbursed", "repaid"],
+        "refused": ["refused"],
+    }[state]
+    for move in path:
+        loan = services.bridge_loan_move(
+            actor=SYSTEM,
+            loan=loan,
+            to=move,
+            on=day,
+            note="不符合条件（合成）" if move == "refused" else "",
+        )
+    return loan

@@ -605,6 +605,161 @@ MATRIX = {
     "api:list_notices": (same("V", "401"), same("H", "401")),
     "api:read_notice": (same("200", "401"), same("404", "401")),
     "api:due_for_me": (same("200", "401"),) * 2,
+    # Financing (finance): in, a need of firm_a shared with the test bank (the bank user's)
+    # and that bank's product; out, a need of the out-of-scope firm shared with another bank, and
+    # another bank's product (the library's out: a product no longer in force). Staff of the unit
+    # read the pipeline; the bank its inbox; the firm its tab; department and security: none.
+    "finance:index": (
+        "302 302 302 302 403 302 302 302 403 302 302 302",
+        "302 302 302 302 403 302 302 302 403 302 302 302",
+    ),
+    "finance:pipeline": (
+        "V V V V 403 403 403 V 403 V V 302",
+        "H H H H 403 403 403 H 403 H H 302",
+    ),
+    "finance:pipeline_export": (
+        "V V V V 403 403 403 V 403 V V 302",
+        "H H H H 403 403 403 H 403 H H 302",
+    ),
+    "finance:inbox": (
+        "403 403 403 403 403 403 V 403 403 403 403 302",
+        "403 403 403 403 403 403 H 403 403 403 403 302",
+    ),
+    "finance:inbox_export": (
+        "403 403 403 403 403 403 V 403 403 403 403 302",
+        "403 403 403 403 403 403 H 403 403 403 403 302",
+    ),
+    "finance:firm": ("200 200 200 200 403 200 404 200 404 200 200 302", same("404", "302")),
+    "finance:need_new": ("200 200 200 403 403 200 404 403 404 200 200 302", same("404", "302")),
+    "finance:need": ("200 200 200 200 404 200 200 200 404 200 200 302", same("404", "302")),
+    "finance:need_edit": ("200 200 200 403 404 200 403 403 404 200 200 302", same("404", "302")),
+    # The bank's first move (received): its users only; the firm's side is refused.
+    "finance:need_move": ("403 403 403 403 404 403 302 403 404 403 403 302", same("404", "302")),
+    # Consent is the firm's: its user, or its officer recording the written consent.
+    "finance:consent_grant": (
+        "403 403 302 403 404 302 403 403 404 403 403 302",
+        same("404", "302"),
+    ),
+    "finance:consent_revoke": (
+        "403 403 302 403 404 302 403 403 404 403 403 302",
+        same("404", "302"),
+    ),
+    "finance:products": (
+        "V V V V 403 V V V 403 V V 302",
+        "H H H H 403 H H H 403 H H 302",
+    ),
+    "finance:product_new": ("403 403 403 403 403 403 200 403 403 403 403 302",) * 2,
+    "finance:product_edit": (
+        "403 403 403 403 404 403 200 403 404 403 403 302",
+        "403 403 403 403 404 403 403 403 404 403 403 302",
+    ),
+    "api:list_financing_needs": ("V V V V H V V V H V V 401", same("H", "401")),
+    "api:get_financing_need": (
+        "200 200 200 200 404 200 200 200 404 200 200 401",
+        same("404", "401"),
+    ),
+    "api:create_financing_need": (
+        "201 201 201 403 403 201 404 403 404 201 201 401",
+        same("404", "401"),
+    ),
+    "api:move_financing_need": (
+        "403 403 403 403 404 403 200 403 404 403 403 401",
+        same("404", "401"),
+    ),
+    "api:grant_consent": (
+        "403 403 201 403 404 201 403 403 404 403 403 401",
+        same("404", "401"),
+    ),
+    "api:revoke_consent": (
+        "403 403 200 403 404 200 403 403 404 403 403 401",
+        same("404", "401"),
+    ),
+    "api:list_bank_products": (
+        "V V V V 403 V V V 403 V V 401",
+        "H H H H 403 H H H 403 H H 401",
+    ),
+    "api:create_bank_product": ("403 403 403 403 403 403 201 403 403 403 403 401",) * 2,
+    "api:update_bank_product": (
+        "403 403 403 403 404 403 200 403 404 403 403 401",
+        "403 403 403 403 404 403 403 403 404 403 403 401",
+    ),
+    # The bridge-loan fund (finance): in, a loan of the scope's firm at the bank user's bank from
+    # its zone's fund; out, one of zone_b at another bank (the enterprise user's: firm_a2's).
+    # The fund's dashboard and the guarantee graph: the unit's readers. The loans: the readers of
+    # their zones, a firm's user its own, a bank user its bank's. Acting: the zone's leaders and
+    # officers (not its administrators nor auditors).
+    "finance:bridge": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "finance:bridge_loans": (
+        "V V V V 403 V V V 403 V V 302",
+        "H H H H 403 H H H 403 H H 302",
+    ),
+    "finance:bridge_export": (
+        "V V V V 403 V V V 403 V V 302",
+        "H H H H 403 H H H 403 H H 302",
+    ),
+    "finance:bridge_apply": (
+        "403 200 200 200 403 403 403 403 403 200 403 302",
+        "403 404 404 404 403 403 403 403 403 404 403 302",
+    ),
+    "finance:bridge_loan": (
+        "200 200 200 200 404 200 200 200 404 200 200 302",
+        same("404", "302"),
+    ),
+    "finance:bridge_move": (
+        "403 302 302 302 404 403 403 403 404 302 403 302",
+        same("404", "302"),
+    ),
+    "finance:bridge_commitment": (
+        "200 200 200 200 404 200 200 200 404 200 200 302",
+        same("404", "302"),
+    ),
+    # The lending register: the unit's readers and a firm's user (its own rows); registering:
+    # the zone's leaders and officers; the graph: the unit's readers.
+    "finance:lending": ("V V V V 403 V 403 V 403 V V 302", "H H H H 403 H 403 H 403 H H 302"),
+    "finance:lending_export": (
+        "V V V V 403 V 403 V 403 V V 302",
+        "H H H H 403 H 403 H 403 H H 302",
+    ),
+    "finance:lending_loan_add": ("403 200 200 200 403 403 403 403 403 200 403 302",) * 2,
+    "finance:lending_guarantee_add": ("403 200 200 200 403 403 403 403 403 200 403 302",) * 2,
+    "finance:lending_graph": (
+        "V V V V 403 403 403 V 403 V V 302",
+        "H H H H 403 403 403 H 403 H H 302",
+    ),
+    # The finance API: as the pages above.
+    "api:list_bridge_loans": (
+        "V V V V 403 V V V 403 V V 401",
+        "H H H H 403 H H H 403 H H 401",
+    ),
+    "api:get_bridge_loan": (
+        "200 200 200 200 404 200 200 200 404 200 200 401",
+        same("404", "401"),
+    ),
+    # (the API looks the fund up first: a fund the caller cannot see is not found)
+    "api:apply_bridge_loan": (
+        "403 201 201 201 404 404 404 403 404 201 403 401",
+        same("404", "401"),
+    ),
+    "api:move_bridge_loan": (
+        "403 200 200 200 404 403 403 403 404 200 403 401",
+        same("404", "401"),
+    ),
+    "api:list_lending": ("V V V V 403 V 403 V 403 V V 401", "H H H H 403 H 403 H 403 H H 401"),
+    "api:create_interfirm_loan": (
+        "403 201 201 201 403 403 403 403 403 201 403 401",
+        "403 400 400 400 403 403 403 403 403 400 403 401",
+    ),
+    "api:create_guarantee": (
+        "403 201 201 201 403 403 403 403 403 201 403 401",
+        "403 400 400 400 403 403 403 403 403 400 403 401",
+    ),
+    "api:guarantee_graph": (
+        "V V V V 403 403 403 V 403 V V 401",
+        "H H H H 403 403 403 H 403 H H 401",
+    ),
 }
 
 
@@ -800,12 +955,210 @@ def _guarantee(world: World, role: str, scope: str):
     )
 
 
+def _finance_need(world: World, role: str, scope: str):
+    """In: a need of firm_a shared with the test bank (the bank user's); out: a need of the
+    scope's firm shared with another bank. Its note carries the firm's credit code (the API's
+    marker)."""
+    from tests import factories
+
+    firm = _firm(world, role, scope)
+    bank = world.users["bank"].bank if scope == "in" else factories.bank("另一银行（合成）")
+    return factories.financing_need(firm, shared_with=[bank], note=f"need-of-{firm.credit_code}")
+
+
+def _finance_product(world: World, scope: str, *, in_force: bool = True):
+    """In: a product of the test bank; out: another bank's (the library's out: expired)."""
+    from tests import factories
+
+    if scope == "in":
+        return factories.bank_product(world.users["bank"].bank, name="matrix-product-in")
+    if in_force:
+        return factories.bank_product(factories.bank("另一银行（合成）"), name="matrix-product-out")
+    return factories.bank_product(
+        world.users["bank"].bank,
+        name="matrix-product-out",
+        valid_from=dt.date(2019, 1, 1),
+        valid_to=dt.date(2019, 12, 31),
+    )
+
+
+FINANCE_API = {
+    "api:list_financing_needs",
+    "api:get_financing_need",
+    "api:create_financing_need",
+    "api:move_financing_need",
+    "api:grant_consent",
+    "api:revoke_consent",
+    "api:list_bank_products",
+    "api:create_bank_product",
+    "api:update_bank_product",
+}
+
+
+PRODUCT_BODY = {
+    "name": "matrix-new-product",
+    "type": "credit",
+    "amount_min_wan": "10",
+    "amount_max_wan": "300",
+    "term_min_months": 1,
+    "term_max_months": 12,
+    "rate_min_pct": "3.5",
+    "rate_max_pct": "5",
+    "valid_from": "2020-01-01",
+}
+
+
+def _finance_request(client, world: World, name: str, role: str, scope: str):
+    json_ = "application/json"
+    firm = _firm(world, role, scope)
+    match name:
+        case (
+            "finance:pipeline"
+            | "finance:pipeline_export"
+            | "finance:inbox"
+            | ("finance:inbox_export")
+        ):
+            _finance_need(world, role, scope)
+            return client.get(reverse(name)), firm.name
+        case "finance:firm" | "finance:need_new":
+            return client.get(reverse(name, args=[firm.pk])), None
+        case "finance:need" | "finance:need_edit":
+            return client.get(reverse(name, args=[_finance_need(world, role, scope).pk])), None
+        case "finance:need_move":
+            need = _finance_need(world, role, scope)
+            body = {"to": "received", "version": need.version}
+            return client.post(reverse(name, args=[need.pk]), body), None
+        case "finance:consent_grant":
+            from tests import factories
+
+            need = _finance_need(world, role, scope)
+            body = {"bank": factories.bank("第三银行（合成）").pk, "written": "书面授权（合成）"}
+            return client.post(reverse(name, args=[need.pk]), body), None
+        case "finance:consent_revoke":
+            consent = _finance_need(world, role, scope).consents.get()
+            return client.post(reverse(name, args=[consent.pk])), None
+        case "finance:products":
+            product = _finance_product(world, scope, in_force=False)
+            return client.get(reverse(name)), product.name
+        case "finance:product_edit":
+            return client.get(reverse(name, args=[_finance_product(world, scope).pk])), None
+        case "api:list_financing_needs":
+            _finance_need(world, role, scope)
+            return client.get(reverse(name)), f"need-of-{firm.credit_code}"
+        case "api:get_financing_need":
+            return client.get(reverse(name, args=[_finance_need(world, role, scope).pk])), None
+        case "api:create_financing_need":
+            body = {
+                "amount_wan": "50",
+                "term_months": 6,
+                "purpose": "working_capital",
+                "collateral": "none",
+            }
+            return client.post(
+                reverse(name, args=[firm.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:move_financing_need":
+            need = _finance_need(world, role, scope)
+            body = {"to": "received", "version": need.version}
+            return client.post(
+                reverse(name, args=[need.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:grant_consent":
+            from tests import factories
+
+            need = _finance_need(world, role, scope)
+            body = {"bank_id": factories.bank("第三银行（合成）").pk, "written": "书面授权（合成）"}
+            return client.post(
+                reverse(name, args=[need.pk]), json.dumps(body), content_type=json_
+            ), None
+        case "api:revoke_consent":
+            consent = _finance_need(world, role, scope).consents.get()
+            return client.post(reverse(name, args=[consent.pk])), None
+        case "api:list_bank_products":
+            product = _finance_product(world, scope, in_force=False)
+            return client.get(reverse(name)), product.name
+        case "api:create_bank_product":
+            return client.post(reverse(name), json.dumps(PRODUCT_BODY), content_type=json_), None
+        case "api:update_bank_product":
+            product = _finance_product(world, scope)
+            body = {**PRODUCT_BODY, "name": "matrix-renamed", "version": product.version}
+            return client.put(
+                reverse(name, args=[product.pk]), json.dumps(body), content_type=json_
+            ), None
+    return client.get(reverse(name)), None
+
+
+def _bridge_loan(world: World, role: str, scope: str, *, letter: bool = False):
+    """A bridge loan (applied) of the scope's firm from its zone's fund: at the bank user's bank
+    in scope, at another bank out of it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests import factories
+    from zonedesk.finance.models import BridgeFund
+    from zonedesk.org.models import Bank
+
+    firm = _firm(world, role, scope)
+    fund = BridgeFund.objects.filter(zone=firm.zone).first() or factories.bridge_fund(firm.zone)
+    bank = Bank.objects.get(name="测试银行开江支行")
+    if scope == "out":
+        bank, _new = Bank.objects.get_or_create(name="乙银行（合成）", area=world.wanzhou)
+    extra = {}
+    if letter:
+        extra["commitment_file"] = SimpleUploadedFile("承诺函.pdf", b"%PDF-1.4")
+    return factories.bridge_loan(fund, firm, bank, **extra)
+
+
+def _partner(world: World, firm):
+    """Another firm of `firm`'s zone, never the enterprise user's own (firm_a)."""
+    from tests import factories
+
+    if firm == world.firm_a:
+        return world.firm_a2
+    return factories.firm(firm.zone, f"{firm.name}伙伴（合成）")
+
+
+def _lending(world: World, role: str, scope: str):
+    """A loan to the scope's firm from a partner of its zone, secured by the partner's
+    guarantee."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from zonedesk.finance.services import lending
+
+    firm = _firm(world, role, scope)
+    partner = _partner(world, firm)
+    guarantee = lending.guarantee_create(
+        actor=SYSTEM,
+        data=lending.GuaranteeData(
+            guarantor=partner,
+            guaranteed=firm,
+            amount_wan=Decimal(100),
+            starts_on=dt.date(2020, 1, 1),
+        ),
+    )
+    lending.interfirm_loan_create(
+        actor=SYSTEM,
+        data=lending.LoanData(
+            lender=partner,
+            borrower=firm,
+            amount_wan=Decimal(100),
+            term_months=6,
+            rate_pct=Decimal(12),
+            contract_on=dt.date(2020, 9, 1),
+            guarantees=[guarantee],
+        ),
+    )
+    return firm, partner
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
     zone = _zone(world, scope)
     json_ = "application/json"
     in_zone = {"zone": zone.code, "period": JUNE}
+    if name.startswith("finance:") or name in FINANCE_API:
+        return _finance_request(client, world, name, role, scope)
     match name:
         case (
             "monitoring:dashboard"
@@ -1037,6 +1390,71 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "casework:plan_set":
             body = {"visit_every_days": 60, "call_every_days": 20}
             return client.post(reverse(name, args=[firm.pk]), body), None
+        case "finance:bridge":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name), {"fund": loan.fund_id}), None
+        case "finance:bridge_loans" | "finance:bridge_export":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name)), loan.firm.name
+        case "finance:bridge_apply":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name, args=[loan.fund_id])), None
+        case "finance:bridge_loan" | "api:get_bridge_loan":
+            return client.get(reverse(name, args=[_bridge_loan(world, role, scope).pk])), None
+        case "finance:bridge_commitment":
+            loan = _bridge_loan(world, role, scope, letter=True)
+            return client.get(reverse(name, args=[loan.pk])), None
+        case "finance:bridge_move":
+            loan = _bridge_loan(world, role, scope)
+            return client.post(reverse(name, args=[loan.pk]), {"to": "approved"}), None
+        case "api:list_bridge_loans":
+            loan = _bridge_loan(world, role, scope)
+            return client.get(reverse(name)), f'"firm_id": {loan.firm_id}'
+        case "api:apply_bridge_loan":
+            from zonedesk.org.models import Bank
+
+            loan = _bridge_loan(world, role, scope)
+            body = {
+                "firm_id": firm.pk,
+                "bank_id": Bank.objects.get(name="测试银行开江支行").pk,
+                "maturing_wan": "100",
+                "maturing_on": "2020-06-10",
+                "committed_wan": "100",
+                "requested_wan": "90",
+            }
+            url = reverse(name, args=[loan.fund_id])
+            return client.post(url, json.dumps(body), content_type=json_), None
+        case "api:move_bridge_loan":
+            loan = _bridge_loan(world, role, scope)
+            body = json.dumps({"to": "approved"})
+            return client.post(reverse(name, args=[loan.pk]), body, content_type=json_), None
+        case "finance:lending" | "finance:lending_export" | "finance:lending_graph":
+            _lending(world, role, scope)
+            return client.get(reverse(name), {"firm": firm.pk}), firm.name
+        case "api:list_lending":
+            _lending(world, role, scope)
+            return client.get(reverse(name)), f'"borrower_id": {firm.pk}'
+        case "api:guarantee_graph":
+            _lending(world, role, scope)
+            return client.get(reverse(name)), f'"id": {firm.pk}, "name"'
+        case "api:create_interfirm_loan":
+            body = {
+                "lender_id": _partner(world, firm).pk,
+                "borrower_id": firm.pk,
+                "amount_wan": "50",
+                "term_months": 3,
+                "rate_pct": "10",
+                "contract_on": "2021-03-01",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:create_guarantee":
+            body = {
+                "guarantor_id": _partner(world, firm).pk,
+                "guaranteed_id": firm.pk,
+                "amount_wan": "50",
+                "starts_on": "2021-03-01",
+            }
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
         case "projects:list" | "projects:meeting":
             project = _project(world, role, scope)
             return client.get(reverse(name)), project.name

@@ -241,3 +241,56 @@ def _project_replan() -> Driver:
         )
 
     return Driver(setup, reach, take)
+
+
+@driver("finance.need")
+def _finance_need() -> Driver:
+    """A need of firm_a consented for the test bank, every move made by the system with the
+    inputs it needs."""
+    from tests import factories
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.finance import services
+
+    def setup(world):
+        return world
+
+    def reach(world, state):
+        return factories.financing_need_walk(world.firm_a, state, world.users["bank"].bank)
+
+    def take(world, need, move):
+        if move == "shared" and need.status == "draft" and not need.consents.exists():
+            services.consent_grant(actor=SYSTEM, need=need, bank=world.users["bank"].bank)
+        inputs = factories.finance_step_inputs(move)
+        return services.need_transition(actor=SYSTEM, need=need, to=move, **inputs)
+
+    return Driver(setup, reach, take)
+
+
+@driver("finance.bridge_loan")
+def _bridge_loan() -> Driver:
+    """A bridge loan of firm_a from a large fund of zone_a without a cap per firm (so the loans
+    a test walks never meet a limit), each step taken by the system today (a refusal with its
+    reason)."""
+    from tests import factories
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.finance.services import bridge as services
+    from zonedesk.org.models import Bank
+
+    def setup(world):
+        from decimal import Decimal
+
+        fund = factories.bridge_fund(world.zone_a, size_wan=Decimal(100000), cap_per_firm_wan=None)
+        return {
+            "fund": fund,
+            "firm": world.firm_a,
+            "bank": Bank.objects.get(name="测试银行开江支行"),
+        }
+
+    def reach(ctx, state):
+        return factories.bridge_loan(ctx["fund"], ctx["firm"], ctx["bank"], state=state)
+
+    def take(ctx, loan, move):
+        note = "不符合条件（合成）" if move == "refused" else ""
+        return services.bridge_loan_move(actor=SYSTEM, loan=loan, to=move, note=note)
+
+    return Driver(setup, reach, take)

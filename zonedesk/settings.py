@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "zonedesk.policies",
     "zonedesk.casework",
     "zonedesk.projects",
+    "zonedesk.finance",
     "zonedesk.reports",
     "zonedesk.api",
     "zonedesk.demo",
@@ -335,6 +336,9 @@ ZONEDESK = {
     # raised; a zone may have its own (by zone code), e.g. {"demo": {"respond": 1}}.
     "PROJECT_SERVICE_HOURS": {"respond": 2, "resolve": 24},
     "PROJECT_SERVICE_HOURS_BY_ZONE": {},
+    # A bank's first response to a financing need shared with it, in working days (casework's
+    # calendar): past it the need is flagged overdue in the bank's inbox and the pipeline.
+    "FINANCE_RESPONSE_DAYS": 5,
     # The background worker (`zonedesk worker`) writes a heartbeat this often; /health/ calls it
     # stale when the newest is older than WORKER_STALE_SECONDS.
     "WORKER_HEARTBEAT_SECONDS": int(os.environ.get("ZONEDESK_WORKER_HEARTBEAT_SECONDS", 15)),

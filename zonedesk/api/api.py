@@ -18,6 +18,7 @@ from zonedesk.core.errors import (
 )
 from zonedesk.core.xlsx import ImportRejected
 from zonedesk.enterprises.api import router as enterprises_router
+from zonedesk.finance.api import router as finance_router
 from zonedesk.monitoring.api import router as monitoring_router
 from zonedesk.notices.api import router as notices_router
 from zonedesk.org.access import PASSWORD_EXPIRED, password_expired
@@ -127,6 +128,7 @@ api.add_router("/", policies_router)
 api.add_router("/", casework_router)
 api.add_router("/", notices_router)
 api.add_router("/", projects_router)
+api.add_router("/", finance_router)
 
 
 @api.exception_handler(DomainError)

@@ -11,7 +11,9 @@ MODULES = [
     ("policies", _("Support policies"), "policies:index"),
     ("projects", _("Key projects"), "projects:list"),
     ("projects_dashboard", _("Project dashboard"), "projects:dashboard"),
-    ("finance", _("Financing"), None),
+    ("finance", _("Financing"), "finance:index"),
+    ("finance_bridge", _("Bridge-loan fund"), "finance:bridge_loans"),
+    ("finance_lending", _("Lending between firms"), "finance:lending"),
     ("chain", _("Industrial chains"), None),
     ("reports", _("Work summary"), "reports:summary"),
 ]
@@ -24,6 +26,9 @@ VISIBLE_TO = {
     "reports": "zonedesk.org.access.can_view_dashboard",  # who sees the zone's dashboard
     "projects": "zonedesk.projects.access.can_view_projects",
     "projects_dashboard": "zonedesk.projects.access.can_view_dashboard",
+    "finance": "zonedesk.finance.access.can_view_finance",
+    "finance_bridge": "zonedesk.finance.access.can_view_bridge",
+    "finance_lending": "zonedesk.finance.access.can_view_register",
 }
 
 

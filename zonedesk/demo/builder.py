@@ -7,7 +7,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zonedesk.core import uscc
 from zonedesk.core.actors import SYSTEM
-from zonedesk.demo import casework, data, monthly, policies, projects, utility
+from zonedesk.demo import (
+    casework,
+    data,
+    finance,
+    finance_bridge,
+    monthly,
+    policies,
+    projects,
+    utility,
+)
 from zonedesk.enterprises import services as enterprise_services
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org import services as org_services
@@ -102,6 +111,8 @@ def load() -> None:
     policies.load(zone, officer_of=lambda firm: firm.officer)
     casework.load(zone, firms)
     projects.load(zone, firms, users)
+    finance.load(zone, firms, users)
+    finance_bridge.load(zone, firms, users)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
             actor=SYSTEM,

@@ -51,6 +51,21 @@ NAMES = {
         "figure name", "service requests' average resolution (hours)"
     ),
     "service_overdue": pgettext_lazy("figure name", "service requests past their limits"),
+    "financing_needs": pgettext_lazy("figure name", "financing needs shared with banks"),
+    "financing_needs_wan": pgettext_lazy(
+        "figure name", "amount of the financing needs shared (10k yuan)"
+    ),
+    "financing_approved": pgettext_lazy("figure name", "financing needs approved"),
+    "financing_approved_wan": pgettext_lazy("figure name", "amount approved by banks (10k yuan)"),
+    "financing_disbursed": pgettext_lazy("figure name", "loans disbursed"),
+    "financing_disbursed_wan": pgettext_lazy("figure name", "amount disbursed (10k yuan)"),
+    "financing_approval_rate": pgettext_lazy("figure name", "banks' approval rate"),
+    "financing_response_days": pgettext_lazy(
+        "figure name", "banks' average first response (working days)"
+    ),
+    "financing_overdue_needs": pgettext_lazy(
+        "figure name", "financing needs waiting past the banks' limit"
+    ),
     "producing": pgettext_lazy("figure name", "firms producing"),
     "newly_above": pgettext_lazy("figure name", "firms newly above designated size"),
     "reporting": pgettext_lazy("figure name", "firms that reported"),

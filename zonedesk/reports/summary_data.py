@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from zonedesk.casework import selectors as casework
+from zonedesk.finance import selectors as financing
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.policies import selectors as policies
 from zonedesk.projects import selectors as projects
@@ -132,3 +133,30 @@ def key_projects(ask: "Ask") -> Found | Missing:
         )
     source = Source("projects.selectors.summary", ask.scope.label, ask.period.label, facts.as_of)
     return Found(facts, source)
+
+
+def finance(ask: "Ask") -> Found | Missing:
+    """Section 三: 银企对接 (financing needs shared with banks, approved, disbursed)."""
+    facts = finance_summary(ask)
+    if facts is None:
+        return Missing(
+            _("Your role does not show the financing needs of %(scope)s.")
+            % {"scope": ask.scope.label}
+        )
+    if facts.empty:
+        return Missing(
+            _("No financing need was shared with a bank in %(period)s.")
+            % {"period": ask.period.label}
+        )
+    source = Source("finance.selectors.summary", ask.scope.label, ask.period.label, facts.as_of)
+    return Found(facts, source)
+
+
+def finance_summary(ask: "Ask"):
+    return financing.summary(
+        ask.user,
+        zones=ask.scope.zones,
+        first=ask.period.first,
+        last=ask.period.last,
+        today=ask.today,
+    )

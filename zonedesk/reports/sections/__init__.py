@@ -20,6 +20,7 @@ management commands) may import `zonedesk.reports.sections` to show a paragraph.
 
 from zonedesk.reports.sections import (
     difficulties,
+    finance,
     liaison,
     next_steps,
     part,
@@ -33,6 +34,7 @@ from zonedesk.reports.sections import (
 
 __all__ = [
     "difficulties",
+    "finance",
     "liaison",
     "next_steps",
     "part",

@@ -1,0 +1,115 @@
+"""The bridge-loan fund's pages: the dashboard's figures, applying and moving a loan through the
+forms (a refused draw shows its figures and stores nothing), the export, the commitment letter
+bounded in size."""
+
+import datetime as dt
+import io
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from tests import factories
+from zonedesk.finance.models import COMMITMENT_MAX_BYTES, BridgeLoan
+from zonedesk.org.models import Bank
+
+
+@pytest.fixture
+def world(shared_world):
+    return shared_world
+
+
+@pytest.fixture
+def fund(world):
+    return factories.bridge_fund(world.zone_a)
+
+
+@pytest.fixture
+def bank(world):
+    return Bank.objects.get(name="测试银行开江支行")
+
+
+def _form(world, bank, **changes):
+    return {
+        "firm": world.firm_a.pk,
+        "bank": bank.pk,
+        "maturing_wan": "400",
+        "maturing_on": "2020-06-10",
+        "committed_wan": "400",
+        "requested_wan": "300",
+        "term_days": "10",
+        **changes,
+    }
+
+
+def test_dashboard_shows_available_out_due_and_overdue(world, client_for, fund, bank):
+    """One loan out since 20 days ago (overdue), one approved: available = 5,000 − 300 − 300."""
+    from django.utils import timezone
+
+    day = timezone.localdate() - dt.timedelta(days=20)
+    factories.bridge_loan(fund, world.firm_a, bank, state="disbursed", day=day)
+    factories.bridge_loan(fund, world.firm_a2, bank, state="approved", day=day)
+
+    page = client_for(world.users["leader"]).get(reverse("finance:bridge"))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="available">4,400.00<' in html
+    assert 'data-testid="out">300.00<' in html
+    assert 'data-testid="overdue">1<' in html
+
+
+def test_apply_with_a_commitment_letter_then_approve_and_disburse(world, client_for, fund, bank):
+    client = client_for(world.users["officer"])
+    letter = SimpleUploadedFile(
+        "承诺函.pdf", b"%PDF-1.4 commitment", content_type="application/pdf"
+    )
+
+    sent = client.post(
+        reverse("finance:bridge_apply", args=[fund.pk]),
+        _form(world, bank, commitment_file=letter),
+    )
+
+    loan = BridgeLoan.objects.get()
+    assert sent.status_code == 302 and loan.commitment_file
+    assert client.get(reverse("finance:bridge_commitment", args=[loan.pk])).status_code == 200
+    url = reverse("finance:bridge_move", args=[loan.pk])
+    assert client.post(url, {"to": "approved", "amount_wan": "280"}).status_code == 302
+    assert client.post(url, {"to": "disbursed"}).status_code == 302
+    loan.refresh_from_db()
+    assert (loan.status, loan.amount_wan) == ("disbursed", D(280))
+
+
+def test_a_refused_application_shows_the_figures_and_stores_nothing(world, client_for, fund, bank):
+    client = client_for(world.users["officer"])
+
+    page = client.post(
+        reverse("finance:bridge_apply", args=[fund.pk]), _form(world, bank, requested_wan="390")
+    )
+
+    assert page.status_code == 400
+    assert "380.00" in page.content.decode()  # 95% of 400
+    assert not BridgeLoan.objects.exists()
+
+
+def test_a_commitment_letter_above_the_cap_is_refused(world, client_for, fund, bank):
+    client = client_for(world.users["officer"])
+    big = SimpleUploadedFile("big.pdf", b"0" * (COMMITMENT_MAX_BYTES + 1))
+
+    page = client.post(
+        reverse("finance:bridge_apply", args=[fund.pk]), _form(world, bank, commitment_file=big)
+    )
+
+    assert page.status_code == 400 and not BridgeLoan.objects.exists()
+
+
+def test_export_lists_the_loans_the_user_sees(world, client_for, fund, bank):
+    factories.bridge_loan(fund, world.firm_a, bank, state="repaid", day=dt.date(2020, 6, 1))
+
+    response = client_for(world.users["bank"]).get(reverse("finance:bridge_export"))
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert rows[1][1] == world.firm_a.name and rows[1][-1] == pytest.approx(0.3)

@@ -1,0 +1,54 @@
+"""Consent: a bank sees a need only while the firm's consent for that bank stands, and only the
+figures the consent covers."""
+
+import pytest
+
+from tests import factories
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.models import AuditEntry
+from zonedesk.finance import selectors, services
+
+
+def test_a_bank_sees_only_needs_shared_with_it_and_nothing_after_revocation(world):
+    """Shared with the bank: listed; a draft, another bank's, or a revoked one: not."""
+    bank_user = world.users["bank"]
+    shared = factories.financing_need(world.firm_a, shared_with=[bank_user.bank])
+    factories.financing_need(world.firm_a)  # a draft
+    factories.financing_need(world.firm_a2, shared_with=[factories.bank("别家银行（合成）")])
+    assert list(selectors.need_scope(bank_user)) == [shared]
+    consent = shared.consents.get()
+    services.consent_revoke(actor=world.users["enterprise"], consent=consent)
+    assert list(selectors.need_scope(bank_user)) == []
+    assert selectors.need_get(bank_user, pk=shared.pk) is None
+    assert AuditEntry.objects.filter(target_type="finance.consent", action="update").exists()
+
+
+def test_figures_reach_the_bank_only_when_the_consent_covers_them(world):
+    """The page's figures are None for the bank unless covers_figures; the firm's side sees them."""
+    bank_user = world.users["bank"]
+    need = factories.financing_need(world.firm_a, shared_with=[bank_user.bank])
+    assert selectors.need_page(bank_user, need).figures is None
+    assert selectors.need_page(bank_user, need).matches == []
+    assert selectors.need_page(world.users["officer"], need).figures is not None
+    covered = factories.financing_need(
+        world.firm_a, shared_with=[bank_user.bank], covers_figures=True
+    )
+    assert selectors.need_page(bank_user, covered).figures is not None
+
+
+def test_consent_is_the_firms_an_officer_records_it_in_writing(world):
+    """The firm's user consents; its officer only with the written consent noted; a leader or
+    the bank may not."""
+    need = factories.financing_need(world.firm_a)
+    bank = world.users["bank"].bank
+    with pytest.raises(ValidationFailed):
+        services.consent_grant(actor=world.users["officer"], need=need, bank=bank)
+    consent = services.consent_grant(
+        actor=world.users["officer"], need=need, bank=bank, written="企业书面授权书 2020-06-01"
+    )
+    assert consent.written.startswith("企业书面授权书")
+    for who in ("leader", "bank", "officer2"):
+        with pytest.raises(PermissionDenied):
+            services.consent_revoke(actor=world.users[who], consent=consent)
+    with pytest.raises(ValidationFailed):
+        services.consent_grant(actor=world.users["enterprise"], need=need, bank=bank)

@@ -1,0 +1,73 @@
+"""The financing pages open for their users, and the need page explains each product."""
+
+import re
+
+from django.urls import reverse
+
+from tests import factories
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_every_page_opens_for_its_users(world, client_for):
+    """Officer: pipeline, export, firm tab, forms, the problem and firm pages with their panels;
+    bank: inbox, export, products and its forms; the firm: its need."""
+    bank = world.users["bank"].bank
+    product = factories.bank_product(bank)
+    need = factories.financing_need(world.firm_a, shared_with=[bank])
+    problem = factories.problem(world.firm_a)
+    pages = {
+        "officer": [
+            ("finance:index", ()),
+            ("finance:pipeline", ()),
+            ("finance:pipeline_export", ()),
+            ("finance:products", ()),
+            ("finance:need", (need.pk,)),
+            ("finance:firm", (world.firm_a.pk,)),
+            ("finance:need_new", (world.firm_a.pk,)),
+            ("finance:need_edit", (need.pk,)),
+            ("casework:problem", (problem.pk,)),
+            ("enterprises:detail", (world.firm_a.pk,)),
+        ],
+        "bank": [
+            ("finance:index", ()),
+            ("finance:inbox", ()),
+            ("finance:inbox_export", ()),
+            ("finance:products", ()),
+            ("finance:need", (need.pk,)),
+            ("finance:product_new", ()),
+            ("finance:product_edit", (product.pk,)),
+        ],
+        "enterprise": [("finance:index", ()), ("finance:need", (need.pk,))],
+    }
+    for who, urls in pages.items():
+        client = client_for(world.users[who])
+        for name, args in urls:
+            response = client.get(reverse(name, args=args), follow=True)
+            assert response.status_code == 200, (who, name)
+
+
+def test_the_need_page_gives_each_products_reasons_with_the_firms_values(world, client_for):
+    """A product that matches, and one that does not with the failing condition and the value."""
+    bank = world.users["bank"].bank
+    factories.bank_product(bank, name="小额信用贷（合成）", amount_max_wan=50)
+    factories.bank_product(bank, name="抵押贷（合成）", type="mortgage", collateral=["property"])
+    need = factories.financing_need(world.firm_a)
+    text = _text(client_for(world.users["officer"]).get(reverse("finance:need", args=[need.pk])))
+    assert "抵押贷（合成）" in text and "小额信用贷（合成）" in text
+    assert text.index("抵押贷（合成）") < text.index("小额信用贷（合成）")  # matches first
+    assert "100" in text
+
+
+def test_the_bank_receives_a_need_from_its_page(world, client_for):
+    """The bank's receive button moves the need and records its response."""
+    bank_user = world.users["bank"]
+    need = factories.financing_need(world.firm_a, shared_with=[bank_user.bank])
+    response = client_for(bank_user).post(
+        reverse("finance:need_move", args=[need.pk]), {"to": "received", "version": need.version}
+    )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.status == "received" and need.bank == bank_user.bank

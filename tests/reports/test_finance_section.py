@@ -1,0 +1,102 @@
+"""The financing paragraph (section 三, 银企对接) is computed from the stored needs and changes
+with them; the command `report finance` writes it."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.utils import translation
+
+from tests import factories
+from zonedesk.core.actors import SYSTEM
+from zonedesk.core.period import Period
+from zonedesk.finance import selectors, services
+from zonedesk.reports import summary
+from zonedesk.reports.document import plain
+from zonedesk.reports.sections import finance as section
+
+H1 = (Period(2020, 1), Period(2020, 6))
+
+
+def _need(world, *, on, moves, product=None):
+    bank = world.users["bank"].bank
+    need = factories.financing_need(world.firm_a)
+    services.consent_grant(actor=SYSTEM, need=need, bank=bank)
+    need = services.need_transition(actor=SYSTEM, need=need, to="shared", on=on)
+    day = on
+    for move in moves:
+        day = day + dt.timedelta(days=3)
+        inputs = factories.finance_step_inputs(move)
+        if "on" in inputs or move in ("received", "under_review", "approved", "declined"):
+            inputs = {**inputs, "on": day}
+        if move == "approved":
+            inputs["product"] = product
+        need = services.need_transition(actor=SYSTEM, need=need, to=move, **inputs)
+    return need
+
+
+def _facts(world):
+    first, last = H1
+    return selectors.summary(
+        world.users["leader"],
+        zones=[world.zone_a],
+        first=first,
+        last=last,
+        today=dt.date(2026, 1, 1),
+    )
+
+
+def test_the_paragraph_counts_the_stored_needs_and_follows_a_change(world):
+    """Three needs shared in the half-year: one disbursed under a mortgage product, one
+    declined, one waiting; the figures, the type line and the rate come from the rows, and a
+    fourth need changes them."""
+    product = factories.bank_product(
+        world.users["bank"].bank, type="mortgage", name="抵押贷（合成）"
+    )
+    _need(
+        world,
+        on=dt.date(2020, 3, 2),
+        moves=["received", "under_review", "approved", "disbursed"],
+        product=product,
+    )
+    _need(world, on=dt.date(2020, 4, 1), moves=["received", "declined"])
+    _need(world, on=dt.date(2020, 5, 6), moves=[])
+    f = _facts(world)
+    assert (f.needs, f.needs_wan, f.approved, f.declined, f.disbursed) == (
+        3,
+        Decimal("300"),
+        1,
+        1,
+        1,
+    )
+    assert f.approval_rate == Decimal("0.5") and f.waiting_overdue == 1
+    assert f.avg_response_days is not None
+    assert [(t.type, t.approved, t.approved_wan) for t in f.by_type] == [
+        ("mortgage", 1, Decimal("80"))
+    ]
+    with translation.override("zh-hans"):
+        text = plain("".join(section.sentences(f, "2020年上半年")))
+    assert "300.00" in text and "80.00" in text and "50.00%" in text, text
+    _need(world, on=dt.date(2020, 6, 1), moves=["received", "declined"])
+    again = _facts(world)
+    assert (again.needs, again.declined, again.approval_rate) == (4, 2, Decimal("0.3333"))
+
+
+def test_the_section_is_in_the_summary_and_the_command(world):
+    """`report finance --zone … --period 2020-H1` writes the section; the summary has it."""
+    _need(world, on=dt.date(2020, 3, 2), moves=["received"])
+    assert "finance" in [p.key for p in summary.parts()]
+    out = io.StringIO()
+    call_command(
+        "report",
+        "finance",
+        "--zone",
+        world.zone_a.code,
+        "--period",
+        "2020-H1",
+        "--lang",
+        "en",
+        stdout=out,
+    )
+    assert "1 firms shared 1 financing needs" in out.getvalue()

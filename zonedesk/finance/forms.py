@@ -1,0 +1,140 @@
+"""The financing pages' forms: they parse; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zonedesk.finance.models import (
+    BankProduct,
+    Collateral,
+    DeclineReason,
+    FinancingNeed,
+    ProductType,
+    Purpose,
+    Urgency,
+)
+from zonedesk.finance.services import NeedData, ProductData
+
+
+class NeedForm(forms.Form):
+    amount_wan = forms.DecimalField(
+        label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0.01
+    )
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=360)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    collateral = forms.ChoiceField(label=_("Collateral offered"), choices=Collateral.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    problem = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    @classmethod
+    def of(cls, need: FinancingNeed) -> "NeedForm":
+        return cls(
+            initial={
+                "amount_wan": need.amount_wan,
+                "term_months": need.term_months,
+                "purpose": need.purpose,
+                "collateral": need.collateral,
+                "urgency": need.urgency,
+                "note": need.note,
+                "version": need.version,
+            }
+        )
+
+    def data_(self) -> NeedData:
+        d = self.cleaned_data
+        return NeedData(
+            amount_wan=d["amount_wan"],
+            term_months=d["term_months"],
+            purpose=d["purpose"],
+            collateral=d["collateral"],
+            urgency=d["urgency"],
+            note=d["note"],
+        )
+
+
+class MoveForm(forms.Form):
+    """One move of a need, with the fields the move may need."""
+
+    to = forms.ChoiceField(choices=FinancingNeed.Status.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    on = forms.DateField(label=_("Date"), required=False)
+    amount_wan = forms.DecimalField(
+        label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, required=False
+    )
+    rate_pct = forms.DecimalField(
+        label=_("Annual rate (%)"), max_digits=5, decimal_places=2, required=False
+    )
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, required=False)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", "—"), *DeclineReason.choices], required=False
+    )
+    note = forms.CharField(label=_("In the bank's words"), required=False)
+    product = forms.IntegerField(required=False)
+
+
+class ConsentForm(forms.Form):
+    bank = forms.IntegerField(label=_("Bank"))
+    covers_figures = forms.BooleanField(label=_("Share the monthly figures"), required=False)
+    covers_contacts = forms.BooleanField(label=_("Share the contacts"), required=False)
+    written = forms.CharField(
+        label=_("The firm's written consent (officer: what was signed, and when)"),
+        required=False,
+        max_length=200,
+    )
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    type = forms.ChoiceField(label=_("Type"), choices=ProductType.choices)
+    amount_min_wan = forms.DecimalField(
+        label=_("Smallest amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    amount_max_wan = forms.DecimalField(
+        label=_("Largest amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    term_min_months = forms.IntegerField(label=_("Shortest term (months)"), min_value=1)
+    term_max_months = forms.IntegerField(label=_("Longest term (months)"), min_value=1)
+    rate_kind = forms.ChoiceField(label=_("Rate"), choices=BankProduct.RateKind.choices)
+    rate_min_pct = forms.DecimalField(
+        label=_("Lowest annual rate (%)"), max_digits=5, decimal_places=2, required=False
+    )
+    rate_max_pct = forms.DecimalField(
+        label=_("Highest annual rate (%)"), max_digits=5, decimal_places=2, required=False
+    )
+    lpr_spread_bp = forms.IntegerField(
+        label=_("Basis points over the one-year LPR"), required=False
+    )
+    collateral = forms.MultipleChoiceField(
+        label=_("Collateral accepted (none chosen: none required)"),
+        choices=Collateral.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    eligibility = forms.CharField(
+        label=_("Eligibility rule"),
+        initial="true",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "In the rule language of support measures, e.g. 经营年限 >= 2 且 上年营收 >= 500."
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    valid_from = forms.DateField(label=_("In force from"))
+    valid_to = forms.DateField(label=_("In force until"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    @classmethod
+    def of(cls, product: BankProduct) -> "ProductForm":
+        initial = {f: getattr(product, f) for f in cls.base_fields if f != "version"}
+        initial["version"] = product.version
+        return cls(initial=initial)
+
+    def data_(self) -> ProductData:
+        d = dict(self.cleaned_data)
+        d.pop("version", None)
+        return ProductData(**d)

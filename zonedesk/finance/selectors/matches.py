@@ -1,0 +1,114 @@
+"""A need against every product in force, with reasons (finance.matching decides; this reads
+the products and the firm's facts, and puts each condition in words)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zonedesk.finance import access, facts, matching
+from zonedesk.finance.models import BankProduct, Collateral
+from zonedesk.finance.selectors.products import in_force_on
+from zonedesk.policies import rules
+
+
+@dataclass(frozen=True)
+class Reason:
+    ok: bool | None
+    text: str
+    value: str  # the firm's value(s), as read
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    product: BankProduct
+    outcome: str  # match, unsure, no
+    reasons: tuple[Reason, ...]
+
+
+def as_matched(product: BankProduct) -> matching.Product:
+    try:
+        tree = facts.parse_rule(product.eligibility)
+    except rules.RuleError:
+        tree = facts.parse_rule("false")  # a rule that no longer parses matches nothing
+    return matching.Product(
+        key=product.pk,
+        amount_min=float(product.amount_min_wan),
+        amount_max=float(product.amount_max_wan),
+        term_min=float(product.term_min_months),
+        term_max=float(product.term_max_months),
+        collateral=frozenset(product.collateral or ()),
+        rule=tree,
+        source=product.eligibility or "true",
+    )
+
+
+def products_in_force(day: dt.date) -> list[BankProduct]:
+    return list(in_force_on(BankProduct.objects.select_related("bank"), day).order_by("pk"))
+
+
+def _num(value) -> str:
+    if value is None:
+        return _("not reported")
+    if value is rules.NOT_APPLICABLE:
+        return _("cannot exist")
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _reason(check: matching.Check, lang: str) -> Reason:
+    match check.kind:
+        case "amount":
+            low, high = check.bounds
+            text = _("Amount between %(low)s and %(high)s (10k yuan)") % {
+                "low": _num(low),
+                "high": _num(high),
+            }
+            return Reason(check.ok, text, _num(check.value))
+        case "term":
+            low, high = check.bounds
+            text = _("Term between %(low)s and %(high)s months") % {
+                "low": _num(low),
+                "high": _num(high),
+            }
+            return Reason(check.ok, text, _num(check.value))
+        case "collateral":
+            names = "、".join(str(Collateral(c).label) for c in check.bounds)
+            text = _("Collateral: %(kinds)s") % {"kinds": names}
+            value = str(Collateral(check.value).label) if check.value in Collateral.values else "—"
+            return Reason(check.ok, text, value)
+    c = check.condition
+    text = facts.sentence(c.node, lang) if c.node is not None else c.text
+    values = "; ".join(
+        f"{facts.VOCABULARY[k].zh if lang.startswith('zh') else facts.VOCABULARY[k].en}: {_num(v)}"
+        if k in facts.VOCABULARY
+        else f"{k}: {_num(v)}"
+        for k, v in c.values.items()
+    )
+    return Reason(check.ok, text, values)
+
+
+def need_matches(user, need, *, lang: str = "zh", cache: dict | None = None) -> list[MatchRow]:
+    """Every product in force today against the need: matching ones first, then unsure, then
+    the others, each with its conditions and the firm's values. Not for bank users."""
+    if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
+        return []
+    from zonedesk.finance.selectors.needs import firm_row
+
+    today = timezone.localdate()
+    _period, row = firm_row(need.enterprise, cache)
+    stored = products_in_force(today)
+    results = matching.explain(facts.need_facts(need, row, today), [as_matched(p) for p in stored])
+    by_pk = {p.pk: p for p in stored}
+    rows = [
+        MatchRow(
+            by_pk[r.product.key],
+            r.outcome_name,
+            tuple(_reason(c, lang) for c in r.checks),
+        )
+        for r in results
+    ]
+    order = {"match": 0, "unsure": 1, "no": 2}
+    return sorted(rows, key=lambda m: (order[m.outcome], m.product.bank.name, m.product.name))

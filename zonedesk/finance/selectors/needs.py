@@ -1,0 +1,199 @@
+"""Reads of financing needs, always scoped to the acting user; a bank user reads only what the
+firm's consent covers (the need, not the firm's figures or contacts unless it says so)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from zonedesk.casework.selectors import work_calendar
+from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.finance import access
+from zonedesk.finance.flows import NEED
+from zonedesk.finance.models import Consent, FinancingNeed
+from zonedesk.monitoring import selectors as monitoring
+from zonedesk.org.models import Bank, Role
+from zonedesk.org.selectors import zone_list
+from zonedesk.policies import selectors as policies
+
+S = FinancingNeed.Status
+
+
+def _active(bank_id) -> QuerySet[Consent]:
+    return Consent.objects.filter(need=OuterRef("pk"), bank_id=bank_id, revoked_at__isnull=True)
+
+
+def need_scope(user) -> QuerySet[FinancingNeed]:
+    """Every need the user may see: the unit's (its staff), the firm's own (its user), or those
+    shared with the user's bank while the consent stands (never a draft)."""
+    qs = FinancingNeed.objects.all()
+    if not access.can_view_finance(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.has_role(*access.UNIT_READERS):
+        return qs.filter(enterprise__zone__in=zone_list(user))
+    if user.has_role(Role.ENTERPRISE):
+        return qs.filter(enterprise__members__user=user)
+    if access.is_bank_user(user):
+        return qs.filter(Exists(_active(user.bank_id))).exclude(status=S.DRAFT)
+    return qs.none()
+
+
+def is_overdue(need: FinancingNeed, today: dt.date) -> bool:
+    """Shared and not taken up by a bank past its response limit."""
+    return need.status == S.SHARED and need.respond_by is not None and today > need.respond_by
+
+
+@dataclass(frozen=True)
+class NeedFilters:
+    q: str = ""
+    status: str = ""
+    zone: str = ""
+    overdue: bool = False
+    enterprise: int | None = None
+
+
+def need_list(user, filters: NeedFilters | None = None) -> QuerySet[FinancingNeed]:
+    f = filters or NeedFilters()
+    qs = need_scope(user).select_related("enterprise__zone", "bank", "product", "problem")
+    if f.q:
+        term = f.q.strip()
+        qs = qs.filter(
+            Q(enterprise__name__icontains=term) | Q(enterprise__credit_code__icontains=term)
+        )
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.zone:
+        qs = qs.filter(enterprise__zone__code=f.zone)
+    if f.enterprise is not None:
+        qs = qs.filter(enterprise_id=f.enterprise)
+    if f.overdue:
+        qs = qs.filter(status=S.SHARED, respond_by__lt=timezone.localdate())
+    return qs.order_by("-created_at", "-pk")
+
+
+def need_get(user, *, pk: int) -> FinancingNeed | None:
+    return (
+        need_scope(user)
+        .select_related("enterprise__zone__area", "enterprise__officer", "bank", "product")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def bank_consent(user, need: FinancingNeed) -> Consent | None:
+    """The bank user's active consent for the need (what its bank may see), or None."""
+    if not access.is_bank_user(user):
+        return None
+    return need.consents.filter(bank_id=user.bank_id, revoked_at__isnull=True).first()
+
+
+def consents(user, need: FinancingNeed) -> list[Consent]:
+    """Every consent of the need (the firm's side); a bank sees only its own."""
+    qs = need.consents.select_related("bank", "granted_by", "revoked_by")
+    if access.is_bank_user(user):
+        qs = qs.filter(bank_id=user.bank_id, revoked_at__isnull=True)
+    return list(qs)
+
+
+def banks() -> QuerySet[Bank]:
+    """The banks a firm may consent to (reference data)."""
+    return Bank.objects.order_by("name")
+
+
+def response_working_days(need: FinancingNeed) -> int | None:
+    """Working days from sharing to the bank's first response (docs/statistics.md)."""
+    if need.shared_on is None or need.responded_on is None:
+        return None
+    calendar = work_calendar(need.shared_on, need.responded_on)
+    return calendar.working_days_between(need.shared_on, need.responded_on)
+
+
+# The firm's figures a consent may cover (facts of the latest reported month).
+FIGURES = (
+    "employees",
+    "output_ytd_wan",
+    "output_ytd_yoy",
+    "revenue_ytd_wan",
+    "revenue_ytd_yoy",
+    "revenue_last_year_wan",
+    "days_halted_ytd",
+)
+
+
+def firm_row(enterprise: Enterprise, cache: dict | None = None) -> tuple[Period | None, dict]:
+    """The firm's facts of its latest reported month (policies' registry), for matching.
+    Reference data: the caller has checked the need is in the user's scope."""
+    cache = {} if cache is None else cache
+    if "row" not in cache:
+        period = monitoring.latest_period_of(Enterprise.objects.filter(pk=enterprise.pk))
+        cache["period"] = period
+        cache["row"] = policies.firm_facts(enterprise, period) if period else {}
+    return cache["period"], cache["row"]
+
+
+@dataclass
+class NeedPage:
+    need: FinancingNeed
+    bank_view: bool  # the reader is a bank user: only what the consent covers
+    consent: Consent | None
+    consents: list[Consent]
+    events: list
+    moves: list[str]
+    overdue: bool
+    response_days: int | None
+    figures: dict | None  # None: not shared with the reader
+    period: Period | None = None
+    matches: list = field(default_factory=list)
+    can_edit: bool = False
+    can_consent: bool = False
+
+
+def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
+    """What the need's page shows this user."""
+    from zonedesk.finance.selectors.matches import need_matches
+
+    bank_view = access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS)
+    consent = bank_consent(user, need) if bank_view else None
+    cache: dict = {}
+    figures = None
+    period = None
+    if not bank_view or (consent is not None and consent.covers_figures):
+        period, row = firm_row(need.enterprise, cache)
+        figures = {name: row.get(name) for name in FIGURES}
+    return NeedPage(
+        need=need,
+        bank_view=bank_view,
+        consent=consent,
+        consents=consents(user, need),
+        events=list(need.events.select_related("actor")),
+        moves=NEED.allowed(user, need),
+        overdue=is_overdue(need, timezone.localdate()),
+        response_days=response_working_days(need),
+        figures=figures,
+        period=period,
+        matches=[] if bank_view else need_matches(user, need, lang=lang, cache=cache),
+        can_edit=access.can_raise_need(user, need.enterprise)
+        and need.status in (S.DRAFT, S.SHARED),
+        can_consent=access.can_consent(user, need.enterprise),
+    )
+
+
+def needs_of_problem(user, problem) -> list[FinancingNeed]:
+    """The needs raised from a casework problem, as the user may see them."""
+    return list(need_scope(user).filter(problem=problem).select_related("bank"))
+
+
+def consent_get(user, *, pk: int) -> Consent | None:
+    """A consent of a need the user may see (a bank user: its own bank's, while it stands)."""
+    qs = Consent.objects.filter(need__in=need_scope(user)).select_related("need__enterprise__zone")
+    if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
+        qs = qs.filter(bank_id=user.bank_id, revoked_at__isnull=True)
+    return qs.filter(pk=pk).first()
+
+
+def bank_get(*, pk: int) -> Bank | None:
+    return Bank.objects.filter(pk=pk).first()

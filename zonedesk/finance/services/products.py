@@ -1,0 +1,120 @@
+"""A bank's products: created and changed by that bank's users only, the eligibility rule held
+to the facts' registry (finance.facts) before it is stored."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zonedesk.core import audit
+from zonedesk.core.actors import Actor
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.services import audited_update, clean
+from zonedesk.finance import access, facts
+from zonedesk.finance.models import BankProduct, Collateral
+from zonedesk.policies import rules
+
+PRODUCT_FIELDS = (
+    "name",
+    "type",
+    "amount_min_wan",
+    "amount_max_wan",
+    "term_min_months",
+    "term_max_months",
+    "rate_kind",
+    "rate_min_pct",
+    "rate_max_pct",
+    "lpr_spread_bp",
+    "collateral",
+    "eligibility",
+    "description",
+    "valid_from",
+    "valid_to",
+)
+
+
+@dataclass(frozen=True)
+class ProductData:
+    name: str
+    type: str
+    amount_max_wan: Decimal
+    term_max_months: int
+    valid_from: dt.date
+    amount_min_wan: Decimal = Decimal("0")
+    term_min_months: int = 1
+    rate_kind: str = "fixed"
+    rate_min_pct: Decimal | None = None
+    rate_max_pct: Decimal | None = None
+    lpr_spread_bp: int | None = None
+    collateral: list = field(default_factory=list)
+    eligibility: str = "true"
+    description: str = ""
+    valid_to: dt.date | None = None
+
+
+def _errors(data: ProductData) -> dict:
+    errors: dict[str, list[str]] = {}
+    try:
+        facts.compile_rule(data.eligibility)
+    except rules.RuleError as exc:
+        errors["eligibility"] = [str(exc)]
+    unknown = [c for c in data.collateral if c not in Collateral.values]
+    if unknown:
+        errors["collateral"] = [_("Not a kind of collateral: %(codes)s.") % {"codes": unknown}]
+    if data.rate_kind == BankProduct.RateKind.LPR and data.lpr_spread_bp is None:
+        errors["lpr_spread_bp"] = [_("Give the basis points over the one-year LPR.")]
+    if data.rate_kind == BankProduct.RateKind.FIXED:
+        if data.rate_min_pct is None or data.rate_max_pct is None:
+            errors["rate_min_pct"] = [_("Give the lowest and highest annual rate.")]
+        elif data.rate_min_pct > data.rate_max_pct:
+            errors["rate_min_pct"] = [_("The lowest rate exceeds the highest.")]
+    if data.valid_to is not None and data.valid_to < data.valid_from:
+        errors["valid_to"] = [_("The end is before the start.")]
+    return errors
+
+
+def _refuse(actor: Actor, bank) -> None:
+    if not access.can_edit_product(actor, bank):
+        raise PermissionDenied(_("Only the bank's own users maintain its products."))
+
+
+@transaction.atomic
+def product_create(*, actor: Actor, bank, data: ProductData) -> BankProduct:
+    _refuse(actor, bank)
+    errors = _errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    product = BankProduct(bank=bank, **{f: getattr(data, f) for f in PRODUCT_FIELDS})
+    product.collateral = sorted(set(data.collateral))
+    clean(product)
+    product.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=product,
+        changes=audit.diff({}, audit.snapshot(product, ("bank", *PRODUCT_FIELDS))),
+    )
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *, actor: Actor, product: BankProduct, data: ProductData, expected_version: int | None = None
+) -> BankProduct:
+    _refuse(actor, product.bank)
+    errors = _errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    values = {f: getattr(data, f) for f in PRODUCT_FIELDS}
+    values["collateral"] = sorted(set(data.collateral))
+    audited_update(
+        actor=actor,
+        instance=product,
+        data=values,
+        fields=PRODUCT_FIELDS,
+        scope={},
+        expected_version=expected_version,
+    )
+    return product

@@ -1,0 +1,106 @@
+"""The product library (search and filters) and a bank's product form (its own users only)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zonedesk.core.errors import DomainError, ValidationFailed
+from zonedesk.core.views import found
+from zonedesk.finance import access, facts, selectors, services
+from zonedesk.finance.forms import ProductForm
+from zonedesk.finance.models import Collateral, ProductType
+from zonedesk.finance.views.common import put_errors, refusal
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+def product_list(request):
+    if not access.can_view_finance(request.user):
+        raise Forbidden
+    g = request.GET
+    bank = g.get("bank", "")
+    f = selectors.ProductFilters(
+        q=g.get("q", "")[:100],
+        type=g.get("type", "") if g.get("type", "") in ProductType.values else "",
+        bank=int(bank) if bank.isdigit() else None,
+        collateral=g.get("collateral", "") if g.get("collateral") in Collateral.values else "",
+        in_force=g.get("all") != "1",
+        amount_wan=_number(g.get("amount", "")),
+    )
+    rows = selectors.product_list(request.user, f, today=timezone.localdate())
+    return render(
+        request,
+        "finance/products.html",
+        {
+            "rows": rows,
+            "f": f,
+            "types": ProductType.choices,
+            "collaterals": Collateral.choices,
+            "banks": selectors.banks(),
+            "own_bank": request.user.bank_id if access.is_bank_user(request.user) else None,
+            "vocabulary": facts.LABELS,
+        },
+    )
+
+
+def _form_page(request, form, product, status=200):
+    return render(
+        request, "finance/product_form.html", {"form": form, "product": product}, status=status
+    )
+
+
+@login_required
+def product_new(request):
+    if not access.is_bank_user(request.user):
+        raise Forbidden
+    form = ProductForm(request.POST or None, initial={"valid_from": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_create(
+                actor=request.user, bank=request.user.bank, data=form.data_()
+            )
+        except ValidationFailed as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(request, _("The product is saved."))
+            return redirect(f"{_library()}?q={product.name}")
+    return _form_page(request, form, None, 400 if request.method == "POST" else 200)
+
+
+def _library() -> str:
+    from django.urls import reverse
+
+    return reverse("finance:products")
+
+
+@login_required
+def product_edit(request, pk: int):
+    product = found(selectors.product_get(request.user, pk=pk))
+    if not access.can_edit_product(request.user, product.bank):
+        raise Forbidden
+    form = ProductForm(request.POST) if request.method == "POST" else ProductForm.of(product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_update(
+                actor=request.user,
+                product=product,
+                data=form.data_(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationFailed as exc:
+            put_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, refusal(exc))
+        else:
+            messages.success(request, _("The product is saved."))
+            return redirect(f"{_library()}?q={product.name}&all=1")
+    return _form_page(request, form, product, 400 if request.method == "POST" else 200)

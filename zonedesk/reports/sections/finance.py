@@ -1,0 +1,143 @@
+"""银企对接 in words: the financing needs firms shared with banks in the period and their amount,
+those approved, declined and disbursed (by product type), the approval rate and the banks'
+average first response in working days, and the needs waiting past the limit
+(finance.selectors.summary counts them from the stored needs)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from zonedesk.finance.summary import FinanceFacts
+from zonedesk.reports.document import Block
+from zonedesk.reports.sections.part import Found, Part, paragraphs
+from zonedesk.reports.sections.words import fill, rate
+from zonedesk.reports.sections.words import paragraph as joined
+
+# The product types' names (finance.models.ProductType's, the same msgids: a section reads no
+# model).
+TYPES = {
+    "mortgage": gettext_lazy("Mortgage loan"),
+    "order": gettext_lazy("Order-backed loan"),
+    "credit": gettext_lazy("Credit loan"),
+    "guaranteed": gettext_lazy("Guaranteed loan"),
+    "ip_pledge": gettext_lazy("IP pledge loan"),
+    "receivables": gettext_lazy("Receivables financing"),
+    "other": gettext_lazy("Other"),
+}
+REASONS = {
+    "collateral": gettext_lazy("Collateral insufficient"),
+    "credit_record": gettext_lazy("Credit record"),
+    "cash_flow": gettext_lazy("Cash flow too weak"),
+    "debt": gettext_lazy("Debt too high"),
+    "industry": gettext_lazy("Industry outside the bank's policy"),
+    "documents": gettext_lazy("Documents incomplete"),
+    "other": gettext_lazy("Other"),
+}
+
+
+def _wan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def sentences(f: FinanceFacts, period: str) -> list[str]:
+    out = [
+        fill(
+            _(
+                "In %(period)s, %(firms)d firms shared %(needs)d financing needs of %(amount)s "
+                "(10k yuan) with banks on their consent."
+            ),
+            {"period": period, "firms": f.firms, "needs": f.needs, "amount": _wan(f.needs_wan)},
+            needs="financing_needs",
+            amount="financing_needs_wan",
+        ),
+        fill(
+            _(
+                "Banks approved %(approved)d needs for %(approved_wan)s (10k yuan) and declined "
+                "%(declined)d (an approval rate of %(rate)s); %(disbursed)d loans of "
+                "%(disbursed_wan)s (10k yuan) were disbursed."
+            ),
+            {
+                "approved": f.approved,
+                "approved_wan": _wan(f.approved_wan),
+                "declined": f.declined,
+                "rate": rate(f.approval_rate, "financing_approval_rate"),
+                "disbursed": f.disbursed,
+                "disbursed_wan": _wan(f.disbursed_wan),
+            },
+            approved="financing_approved",
+            approved_wan="financing_approved_wan",
+            disbursed="financing_disbursed",
+            disbursed_wan="financing_disbursed_wan",
+        ),
+    ]
+    if f.by_type:
+        items = pgettext("between product types", "; ").join(
+            _(
+                "%(type)s: %(approved)d approved, %(approved_wan)s; %(disbursed)d disbursed, "
+                "%(disbursed_wan)s"
+            )
+            % {
+                "type": TYPES.get(t.type, t.type),
+                "approved": t.approved,
+                "approved_wan": _wan(t.approved_wan),
+                "disbursed": t.disbursed,
+                "disbursed_wan": _wan(t.disbursed_wan),
+            }
+            for t in f.by_type
+        )
+        out.append(_("By product type (10k yuan): %(items)s.") % {"items": items})
+    if f.avg_response_days is not None:
+        out.append(
+            fill(
+                _("Banks first responded in %(days)s working days on average."),
+                {"days": str(f.avg_response_days)},
+                days="financing_response_days",
+            )
+        )
+    if f.decline_reasons:
+        reasons = pgettext("between decline reasons", ", ").join(
+            _("%(reason)s (%(n)d)") % {"reason": REASONS.get(code, code), "n": n}
+            for code, n in f.decline_reasons
+        )
+        out.append(_("The reasons banks gave for declining: %(reasons)s.") % {"reasons": reasons})
+    if f.waiting_overdue:
+        out.append(
+            fill(
+                _("%(n)d needs were waiting past the banks' response limit."),
+                {"n": f.waiting_overdue},
+                n="financing_overdue_needs",
+            )
+        )
+    return out
+
+
+def build(found: Found) -> list[Block]:
+    return paragraphs([joined(sentences(found.facts, found.source.period))], found)
+
+
+def next_steps(found: Found) -> list[str]:
+    f: FinanceFacts = found.facts
+    if not f.waiting_overdue:
+        return []
+    return [
+        fill(
+            _(
+                "Ask the banks to answer the %(n)d financing needs waiting past their response "
+                "limit, and feed their reasons back to the firms."
+            ),
+            {"n": f.waiting_overdue},
+            n="financing_overdue_needs",
+        )
+    ]
+
+
+SUMMARY = Part(
+    part=3,
+    order=40,
+    key="finance",
+    title=gettext_lazy("Bank–firm financing"),
+    data="zonedesk.reports.summary_data.finance",
+    build=build,
+    next_steps=next_steps,
+)
