@@ -68,6 +68,14 @@ from zonedesk.projects.selectors.summary import (
     filter_choices,
     summary,
 )
+from zonedesk.projects.selectors.templates import (
+    TemplateNodeRow,
+    TemplateView,
+    department_names,
+    template_get,
+    template_node_get,
+    templates,
+)
 
 __all__ = [
     "ALL_DONE",
@@ -87,9 +95,12 @@ __all__ = [
     "Promised",
     "PromisedActual",
     "ServiceLogRow",
+    "TemplateNodeRow",
+    "TemplateView",
     "creatable_zones",
     "dashboard",
     "dashboard_zones",
+    "department_names",
     "filter_choices",
     "gantt",
     "guarantee_get",
@@ -119,5 +130,8 @@ __all__ = [
     "service_log",
     "service_request_get",
     "summary",
+    "template_get",
+    "template_node_get",
+    "templates",
     "warn_days",
 ]

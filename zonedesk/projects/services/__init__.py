@@ -61,6 +61,13 @@ from zonedesk.projects.services.requests import (
     service_request_resolve,
     service_request_respond,
 )
+from zonedesk.projects.services.templates import (
+    TemplateNodeData,
+    template_node_add,
+    template_node_edit,
+    template_node_move,
+    template_node_remove,
+)
 
 __all__ = [
     "DEFAULT_SERVICE_HOURS",
@@ -77,6 +84,7 @@ __all__ = [
     "InvestmentPreview",
     "ProjectData",
     "RemindResult",
+    "TemplateNodeData",
     "date_words",
     "guarantee_create",
     "guarantee_done",
@@ -99,5 +107,9 @@ __all__ = [
     "service_request_raise",
     "service_request_resolve",
     "service_request_respond",
+    "template_node_add",
+    "template_node_edit",
+    "template_node_move",
+    "template_node_remove",
     "templates_ensure",
 ]

@@ -66,6 +66,7 @@ def project_list(request):
             "warn_days": selectors.warn_days(),
             "to_decide": len(selectors.replans_to_decide(request.user)),
             "can_create": selectors.creatable_zones(request.user).exists(),
+            "can_edit_templates": access.can_edit_templates(request.user),
         },
     )
 
