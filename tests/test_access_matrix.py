@@ -484,6 +484,14 @@ MATRIX = {
     # by the managers over the zone and by its service officer (`officer`); its readers are
     # refused (pform).
     "projects:create": ("200 200 403 403 403 403 403 403 403 403 403 302",) * 2,
+    # The node templates (one per kind, for the new projects of every zone): the leaders and
+    # administrators of any unit read and change them; nobody else sees the page. No scope:
+    # in and out are the same template. A change answers with a redirect to the page.
+    "projects:templates": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "projects:template_node_edit": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "projects:template_node_add": ("302 302 403 403 403 403 403 403 403 302 302 302",) * 2,
+    "projects:template_node_move": ("302 302 403 403 403 403 403 403 403 302 302 302",) * 2,
+    "projects:template_node_remove": ("302 302 403 403 403 403 403 403 403 302 302 302",) * 2,
     "projects:edit": ("200 200 200 403 403 403 404 403 404 200 200 302", same("404", "302")),
     "api:create_project": (
         "201 201 403 403 403 403 403 403 403 403 403 401",
@@ -1565,6 +1573,32 @@ def _request(client, world: World, name: str, role: str, scope: str):
             return client.post(reverse(name, args=[replan.pk]), body, content_type=json_), None
         case "projects:create":
             return client.get(reverse(name)), None
+        case (
+            "projects:templates"
+            | "projects:template_node_edit"
+            | "projects:template_node_add"
+            | "projects:template_node_move"
+            | "projects:template_node_remove"
+        ):
+            from zonedesk.projects.models import TemplateNode
+            from zonedesk.projects.services import templates_ensure
+
+            templates_ensure()
+            topped = TemplateNode.objects.get(template__kind="industrial", code="topped")
+            version = topped.template.version
+            if name == "projects:templates":
+                return client.get(reverse(name)), None
+            if name == "projects:template_node_edit":
+                return client.get(reverse(name, args=[topped.pk])), None
+            if name == "projects:template_node_add":
+                body = {
+                    "add-industrial-name": "环评批复",
+                    "add-industrial-code": "env",
+                    "add-industrial-offset_days": "60",
+                    "add-industrial-version": version,
+                }
+                return client.post(reverse(name, args=["industrial"]), body), None
+            return client.post(reverse(name, args=[topped.pk]), {"version": version}), None
         case "projects:edit":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
         case "api:create_project":

@@ -151,3 +151,11 @@ def can_view_dashboard(user) -> bool:
     province's over its zones). Department and enterprise users follow single projects, not the
     zone's totals."""
     return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS))
+
+
+def can_edit_templates(actor: Actor) -> bool:
+    """Change the node templates (one per kind, for the new projects of every zone): leaders
+    and administrators."""
+    if is_system(actor):
+        return True
+    return is_active(actor) and (actor.is_superuser or actor.has_role(*MANAGER_ROLES))

@@ -424,3 +424,61 @@ class ProjectForm(StyledFormMixin, forms.Form):
 
 class ProjectEditForm(VersionedFormMixin, ProjectForm):
     """The edit of a project, on the version read (a stale save names who changed it)."""
+
+
+class TemplateNodeForm(StyledFormMixin, forms.Form):
+    """A node of a kind's template (added or changed), on the template version read."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("Letters, digits, - and _; unique in the template."),
+    )
+    offset_days = forms.IntegerField(
+        label=_("Planned days after signing"),
+        min_value=0,
+        max_value=3650,
+        initial=0,
+        help_text=_("A new project plans the node this many days after its signing date."),
+    )
+    department_name = forms.CharField(
+        label=_("Department in charge"),
+        max_length=100,
+        required=False,
+        help_text=_("The zone's department of this name takes the node in each new project."),
+        widget=forms.TextInput(attrs={"list": "department-names"}),
+    )
+    depends_on = forms.MultipleChoiceField(
+        label=_("Waits for"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, template, node=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = template.nodes.order_by("seq")
+        if node is not None:
+            others = others.exclude(pk=node.pk)
+        self.fields["depends_on"].choices = [(n.code, f"{n.name} ({n.code})") for n in others]
+        self.fields["depends_on"].widget.attrs["class"] = "form-check-input"
+
+    @classmethod
+    def of(cls, node, **kwargs) -> "TemplateNodeForm":
+        initial = {
+            "name": node.name,
+            "code": node.code,
+            "offset_days": node.offset_days,
+            "department_name": node.department_name,
+            "depends_on": [d.code for d in node.depends_on.all()],
+            "version": node.template.version,
+        }
+        return cls(initial=initial, template=node.template, node=node, **kwargs)
+
+
+class TemplateActionForm(forms.Form):
+    """Move or remove a template node, on the template version read."""
+
+    version = forms.IntegerField(min_value=1)
+    up = forms.BooleanField(required=False)

@@ -29,9 +29,12 @@ class Kind(models.TextChoices):
     SERVICES = "services", _("Services")
 
 
-class NodeTemplate(models.Model):
+class NodeTemplate(Versioned):
     """The nodes a project of one kind goes through, as data (migration 0001 loads the default
-    of templates.py for every kind; an administrator may edit it in the admin)."""
+    of templates_default.py for every kind; the zone's leaders and administrators edit it on the
+    template page, services/templates.py). A project copies its kind's nodes when it is created,
+    so a change applies to new projects only. `version` covers the template and its nodes: every
+    change to a node bumps it."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, unique=True)
     name = models.CharField(_("name"), max_length=100, validators=[validate_name])

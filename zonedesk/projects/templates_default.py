@@ -26,3 +26,6 @@ NODES: list[tuple[str, str, int, str, tuple[str, ...]]] = [
 PRODUCING, FULL = "producing", "full"
 # The nodes the work summary counts: construction started, completed and accepted.
 START, ACCEPTED = "start", "accepted"
+# The codes other code relies on (services/nodes.py: 投产 registers the firm and sets the state;
+# selectors/summary.py and invest.py count by them): the template page keeps them.
+REQUIRED = (START, ACCEPTED, PRODUCING, FULL)

@@ -25,4 +25,11 @@ urlpatterns = [
     path("<int:pk>/service/", views.service_raise, name="service_raise"),
     path("service/<int:pk>/respond/", views.service_respond, name="service_respond"),
     path("service/<int:pk>/resolve/", views.service_resolve, name="service_resolve"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<slug:kind>/add/", views.template_node_add, name="template_node_add"),
+    path("templates/nodes/<int:pk>/", views.template_node_edit, name="template_node_edit"),
+    path("templates/nodes/<int:pk>/move/", views.template_node_move, name="template_node_move"),
+    path(
+        "templates/nodes/<int:pk>/remove/", views.template_node_remove, name="template_node_remove"
+    ),
 ]

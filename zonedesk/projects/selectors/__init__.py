@@ -70,6 +70,14 @@ from zonedesk.projects.selectors.summary import (
     filter_choices,
     summary,
 )
+from zonedesk.projects.selectors.templates import (
+    TemplateNodeRow,
+    TemplateView,
+    department_names,
+    template_get,
+    template_node_get,
+    templates,
+)
 
 __all__ = [
     "ALL_DONE",
@@ -89,9 +97,12 @@ __all__ = [
     "Promised",
     "PromisedActual",
     "ServiceLogRow",
+    "TemplateNodeRow",
+    "TemplateView",
     "creatable_zones",
     "dashboard",
     "dashboard_zones",
+    "department_names",
     "filter_choices",
     "gantt",
     "guarantee_get",
@@ -122,6 +133,9 @@ __all__ = [
     "service_log",
     "service_request_get",
     "summary",
+    "template_get",
+    "template_node_get",
+    "templates",
     "warn_days",
     "zone_department",
 ]

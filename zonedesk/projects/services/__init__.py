@@ -63,6 +63,13 @@ from zonedesk.projects.services.requests import (
     service_request_resolve,
     service_request_respond,
 )
+from zonedesk.projects.services.templates import (
+    TemplateNodeData,
+    template_node_add,
+    template_node_edit,
+    template_node_move,
+    template_node_remove,
+)
 
 __all__ = [
     "DEFAULT_SERVICE_HOURS",
@@ -79,6 +86,7 @@ __all__ = [
     "InvestmentPreview",
     "ProjectData",
     "RemindResult",
+    "TemplateNodeData",
     "date_words",
     "guarantee_create",
     "guarantee_done",
@@ -103,5 +111,9 @@ __all__ = [
     "service_request_raise",
     "service_request_resolve",
     "service_request_respond",
+    "template_node_add",
+    "template_node_edit",
+    "template_node_move",
+    "template_node_remove",
     "templates_ensure",
 ]

@@ -38,6 +38,13 @@ from zonedesk.projects.views.requests import (
     service_resolve,
     service_respond,
 )
+from zonedesk.projects.views.templates import (
+    template_list,
+    template_node_add,
+    template_node_edit,
+    template_node_move,
+    template_node_remove,
+)
 
 __all__ = [
     "dashboard",
@@ -61,4 +68,9 @@ __all__ = [
     "service_raise",
     "service_resolve",
     "service_respond",
+    "template_list",
+    "template_node_add",
+    "template_node_edit",
+    "template_node_move",
+    "template_node_remove",
 ]

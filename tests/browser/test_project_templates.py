@@ -1,0 +1,54 @@
+"""A leader edits the industrial node template on a phone: adds a node, makes it wait for
+another, moves it up; the page fits the screen and says existing projects keep their nodes."""
+
+import pytest
+from playwright.sync_api import expect
+
+from zonedesk.projects.models import TemplateNode
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 375, "height": 812}
+NOTHING_SCROLLS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_in):
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/projects/")
+    page.get_by_test_id("templates-link").click()
+    expect(page.get_by_test_id("templates-note")).to_contain_text("existing projects keep")
+    card = page.get_by_test_id("template-industrial")
+    expect(card.locator("[data-testid=tnode-industrial-producing]")).to_be_visible()
+    assert page.evaluate(NOTHING_SCROLLS)
+
+    card.get_by_test_id("tnode-add-industrial").click()
+    form = card.get_by_test_id("tnode-add-form-industrial")
+    form.locator("[name=add-industrial-name]").fill("环评批复")
+    form.locator("[name=add-industrial-code]").fill("env")
+    form.locator("[name=add-industrial-offset_days]").fill("60")
+    form.locator("[name=add-industrial-department_name]").fill("生态环境分局")
+    form.get_by_test_id("tnode-add-save-industrial").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".alert-success")).to_be_visible()
+    added = TemplateNode.objects.get(template__kind="industrial", code="env")
+    expect(page.get_by_test_id("tnode-industrial-env")).to_be_visible()
+
+    page.get_by_test_id(f"tnode-edit-{added.pk}").click()
+    edit = page.get_by_test_id("tnode-form")
+    expect(edit).to_be_visible()
+    assert page.evaluate(NOTHING_SCROLLS)
+    edit.locator("[name=depends_on][value=approve]").check()
+    edit.locator("[name=name]").fill("环境影响评价批复")
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_test_id("tnode-industrial-env")).to_contain_text("环境影响评价批复")
+    expect(page.get_by_test_id("tnode-industrial-env")).to_contain_text("立项/备案")
+
+    page.get_by_test_id(f"tnode-up-{added.pk}").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".alert-success")).to_be_visible()
+    added.refresh_from_db()
+    assert added.seq == 12
+    assert [d.code for d in added.depends_on.all()] == ["approve"]
+    assert page.evaluate(NOTHING_SCROLLS)
+    assert problems == []

@@ -1,0 +1,257 @@
+"""The node templates page: leaders and administrators add, change, move and remove a kind's
+nodes (services/templates.py), on the version they read; dependencies never form a circle, codes
+stay unique, and the nodes production and the work summary rely on stay. Projects already added
+keep their nodes."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from zonedesk.core.models import AuditEntry
+from zonedesk.projects import services
+from zonedesk.projects.models import NodeTemplate, ProjectNode, TemplateNode
+from zonedesk.projects.services.templates import cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def _template(kind="industrial") -> NodeTemplate:
+    services.templates_ensure()
+    return NodeTemplate.objects.get(kind=kind)
+
+
+def _data(node: TemplateNode, **changes) -> services.TemplateNodeData:
+    values = {
+        "code": node.code,
+        "name": node.name,
+        "offset_days": node.offset_days,
+        "department_name": node.department_name,
+        "depends_on": tuple(d.code for d in node.depends_on.all()),
+    }
+    return services.TemplateNodeData(**(values | changes))
+
+
+@pytest.mark.parametrize(
+    ("name", "waits", "expected"),
+    [
+        ("none", {"a": [], "b": ["a"]}, None),
+        ("self", {"a": ["a"]}, ["a", "a"]),
+        ("three", {"a": ["c"], "b": ["a"], "c": ["b"]}, ["a", "c", "b", "a"]),
+        ("unknown ignored", {"a": ["zz"]}, None),
+    ],
+)
+def test_cycle(name, waits, expected):
+    """The chain of codes that waits for itself, first code repeated at its end."""
+    assert cycle(waits) == expected
+
+
+class TestServices:
+    def test_add_appends_and_audits(self, world):
+        """A node is added at the end, waiting for the nodes named; the version goes up and the
+        template's audit trail names the node."""
+        template = _template()
+        data = services.TemplateNodeData(
+            code="env",
+            name="环评批复",
+            offset_days=60,
+            department_name="生态环境分局",
+            depends_on=("approve",),
+        )
+        node = services.template_node_add(
+            actor=world.users["leader"], template=template, data=data, expected_version=1
+        )
+        assert node.seq == 13
+        assert [d.code for d in node.depends_on.all()] == ["approve"]
+        template.refresh_from_db()
+        assert template.version == 2
+        entry = AuditEntry.objects.get(target_type="projects.nodetemplate")
+        assert entry.changes["node env"][1]["name"] == "环评批复"
+
+    def test_duplicate_code_refused(self, world):
+        """Codes are unique in a template."""
+        template = _template()
+        data = services.TemplateNodeData(code="land", name="再次摘牌")
+        with pytest.raises(ValidationFailed) as exc:
+            services.template_node_add(
+                actor=world.users["leader"], template=template, data=data, expected_version=1
+            )
+        assert "code" in exc.value.errors
+
+    def test_circle_refused(self, world):
+        """签约 may not wait for 开工, which waits (through others) for 签约."""
+        template = _template()
+        sign = template.nodes.get(code="sign")
+        with pytest.raises(ValidationFailed) as exc:
+            services.template_node_edit(
+                actor=world.users["leader"],
+                node=sign,
+                data=_data(sign, depends_on=("start",)),
+                expected_version=1,
+            )
+        assert "circle" in exc.value.errors["depends_on"][0]
+        assert not sign.depends_on.exists()
+
+    def test_rename_and_recode_keeps_dependants(self, world):
+        """A recoded node is still waited for by the nodes that waited for it."""
+        template = _template()
+        land = template.nodes.get(code="land")
+        services.template_node_edit(
+            actor=world.users["admin"],
+            node=land,
+            data=_data(land, code="land_deal", name="土地出让", department_name="自然资源分局"),
+            expected_version=1,
+        )
+        permit = template.nodes.get(code="plan_permit")
+        assert [d.code for d in permit.depends_on.all()] == ["land_deal"]
+        assert template.nodes.get(code="land_deal").department_name == "自然资源分局"
+
+    def test_required_nodes_keep_code_and_stay(self, world):
+        """投产 (the firm's registration) can be renamed but neither recoded nor removed."""
+        template = _template()
+        producing = template.nodes.get(code="producing")
+        with pytest.raises(ValidationFailed):
+            services.template_node_edit(
+                actor=world.users["leader"],
+                node=producing,
+                data=_data(producing, code="prod"),
+                expected_version=1,
+            )
+        with pytest.raises(ValidationFailed):
+            services.template_node_remove(
+                actor=world.users["leader"], node=producing, expected_version=1
+            )
+        services.template_node_edit(
+            actor=world.users["leader"],
+            node=producing,
+            data=_data(producing, name="正式投产"),
+            expected_version=1,
+        )
+        assert template.nodes.get(code="producing").name == "正式投产"
+
+    def test_move_swaps_with_neighbour(self, world):
+        """Moving 用地预审 up puts it before 立项/备案."""
+        template = _template()
+        review = template.nodes.get(code="land_review")
+        services.template_node_move(
+            actor=world.users["leader"], node=review, up=True, expected_version=1
+        )
+        codes = list(template.nodes.order_by("seq").values_list("code", flat=True))
+        assert codes[:3] == ["sign", "land_review", "approve"]
+
+    def test_remove_drops_waits(self, world):
+        """Removing 用地预审 leaves 土地摘牌 waiting for 立项/备案 only."""
+        template = _template()
+        services.template_node_remove(
+            actor=world.users["leader"],
+            node=template.nodes.get(code="land_review"),
+            expected_version=1,
+        )
+        land = template.nodes.get(code="land")
+        assert [d.code for d in land.depends_on.all()] == ["approve"]
+
+    def test_stale_version_refused(self, world):
+        """A second edit on the version read before the first is refused, naming who changed it."""
+        template = _template()
+        services.template_node_move(
+            actor=world.users["leader"],
+            node=template.nodes.get(code="approve"),
+            up=False,
+            expected_version=1,
+        )
+        with pytest.raises(StaleVersion):
+            services.template_node_remove(
+                actor=world.users["admin"],
+                node=template.nodes.get(code="topped"),
+                expected_version=1,
+            )
+
+    @pytest.mark.parametrize("role", ["officer", "department", "enterprise", "auditor"])
+    def test_only_managers(self, world, role):
+        """Officers, departments, enterprises and auditors cannot change a template."""
+        template = _template()
+        with pytest.raises(PermissionDenied):
+            services.template_node_remove(
+                actor=world.users[role],
+                node=template.nodes.get(code="topped"),
+                expected_version=1,
+            )
+
+    def test_new_projects_only(self, world):
+        """A project added before the change keeps its nodes; one added after gets the new one."""
+        template = _template()
+        before = factories.project(world.zone_a, code="XM-A", signed_on=dt.date(2020, 3, 2))
+        services.template_node_add(
+            actor=world.users["leader"],
+            template=template,
+            data=services.TemplateNodeData(code="env", name="环评批复", offset_days=45),
+            expected_version=1,
+        )
+        after = factories.project(world.zone_a, code="XM-B", signed_on=dt.date(2020, 3, 2))
+        assert not ProjectNode.objects.filter(project=before, code="env").exists()
+        env = ProjectNode.objects.get(project=after, code="env")
+        assert env.planned_on == dt.date(2020, 4, 16)
+
+
+class TestPage:
+    def test_lists_defaults_and_note(self, world, client_for):
+        """The page shows every kind's 12 default nodes and says existing projects keep theirs."""
+        page = client_for(world.users["leader"]).get(reverse("projects:templates"))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'data-testid="template-services"' in html
+        assert "tnode-industrial-producing" in html
+        assert "existing projects keep their nodes" in html
+
+    def test_add_through_the_form(self, world, client_for):
+        """The add form creates the node and goes back to the kind's card."""
+        _template("services")
+        response = client_for(world.users["admin"]).post(
+            reverse("projects:template_node_add", args=["services"]),
+            {
+                "add-services-name": "消防验收",
+                "add-services-code": "fire",
+                "add-services-offset_days": "400",
+                "add-services-department_name": "应急管理局",
+                "add-services-depends_on": ["topped"],
+                "add-services-version": "1",
+            },
+        )
+        assert response.status_code == 302
+        assert response["Location"].endswith("#kind-services")
+        node = TemplateNode.objects.get(template__kind="services", code="fire")
+        assert [d.code for d in node.depends_on.all()] == ["topped"]
+
+    def test_circle_shown_on_the_form(self, world, client_for):
+        """A circle is refused beside the dependencies field."""
+        sign = _template().nodes.get(code="sign")
+        response = client_for(world.users["leader"]).post(
+            reverse("projects:template_node_edit", args=[sign.pk]),
+            {
+                "name": "签约",
+                "code": "sign",
+                "offset_days": "0",
+                "depends_on": ["full"],
+                "version": "1",
+            },
+        )
+        assert response.status_code == 400
+        assert 'data-testid="error-depends_on"' in response.content.decode()
+
+    def test_stale_move(self, world, client_for):
+        """A move on an old version is refused with who changed the template."""
+        template = _template()
+        client = client_for(world.users["leader"])
+        node = template.nodes.get(code="approve")
+        assert (
+            client.post(
+                reverse("projects:template_node_move", args=[node.pk]), {"version": 1, "up": "1"}
+            ).status_code
+            == 302
+        )
+        response = client.post(
+            reverse("projects:template_node_move", args=[node.pk]), {"version": 1}
+        )
+        assert response.status_code == 409

@@ -1,0 +1,261 @@
+"""The node template of a kind, edited on the template page: add, change (rename, code, days
+after signing, department, the nodes it waits for), move and remove a node.
+
+Every action is refused on a stale template version (the template's version covers its nodes),
+is audited on the template in the same transaction, and keeps the template runnable: codes unique,
+no node waiting for itself through others, and the nodes other code relies on by their code
+(templates_default.REQUIRED: 投产 makes the firm, 达产 full production, the work summary counts
+开工 and 竣工验收) are never removed nor recoded. A project copied its nodes when it was created,
+so nothing here touches an existing project.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from zonedesk.core import audit
+from zonedesk.core.actors import Actor
+from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.services import clean, version_bump, version_check
+from zonedesk.projects import access, templates_default
+from zonedesk.projects.models import NodeTemplate, TemplateNode
+
+
+@dataclass(frozen=True)
+class TemplateNodeData:
+    code: str
+    name: str
+    offset_days: int = 0
+    department_name: str = ""
+    depends_on: tuple[str, ...] = ()  # the codes of the nodes it waits for
+
+
+def cycle(waits: Mapping[str, tuple[str, ...] | list[str]]) -> list[str] | None:
+    """A chain of codes that waits for itself (its first code repeated at its end), or None.
+    `waits` maps each code to the codes it waits for; unknown codes are ignored."""
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: finished
+
+    def walk(code: str, path: list[str]) -> list[str] | None:
+        state[code] = 1
+        path.append(code)
+        for nxt in waits.get(code, ()):
+            if nxt not in waits:
+                continue
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (found := walk(nxt, path)) is not None:
+                return found
+        path.pop()
+        state[code] = 2
+        return None
+
+    for code in waits:
+        if code not in state and (found := walk(code, [])) is not None:
+            return found
+    return None
+
+
+def _check_actor(actor: Actor) -> None:
+    if not access.can_edit_templates(actor):
+        raise PermissionDenied(_("Only leaders and administrators can change the node templates."))
+
+
+def _graph(template: NodeTemplate) -> dict[str, list[str]]:
+    nodes = template.nodes.prefetch_related("depends_on")
+    return {n.code: [d.code for d in n.depends_on.all()] for n in nodes}
+
+
+def _described(node: TemplateNode) -> dict:
+    """A node as the auditor reads it."""
+    return {
+        "seq": node.seq,
+        "code": node.code,
+        "name": node.name,
+        "offset_days": node.offset_days,
+        "department_name": node.department_name,
+        "depends_on": sorted(d.code for d in node.depends_on.all()),
+    }
+
+
+def _values(data: TemplateNodeData) -> dict:
+    return {
+        "code": data.code.strip(),
+        "name": data.name.strip(),
+        "offset_days": data.offset_days,
+        "department_name": data.department_name.strip(),
+    }
+
+
+def _check_waits(graph: dict[str, list[str]], code: str, waits: tuple[str, ...]) -> list:
+    """The dependencies of `code` (as codes of the template) checked, as template nodes' codes."""
+    errors = []
+    unknown = [w for w in waits if w not in graph or w == code]
+    if code in waits:
+        errors.append(_("A node cannot wait for itself."))
+    elif unknown:
+        errors.append(_("Unknown nodes: %(codes)s.") % {"codes": ", ".join(unknown)})
+    else:
+        found = cycle({**graph, code: list(waits)})
+        if found is not None:
+            errors.append(
+                _("These nodes would wait for each other in a circle: %(chain)s.")
+                % {"chain": " → ".join(found)}
+            )
+    return errors
+
+
+def _save_node(
+    *,
+    template: NodeTemplate,
+    node: TemplateNode,
+    data: TemplateNodeData,
+    graph: dict[str, list[str]],
+    old_code: str | None,
+) -> None:
+    values = _values(data)
+    errors: dict[str, list] = {}
+    if old_code in templates_default.REQUIRED and values["code"] != old_code:
+        errors["code"] = [
+            _("The code “%(code)s” is relied on (production, the work summary): keep it.")
+            % {"code": old_code}
+        ]
+    others = {c: w for c, w in graph.items() if c != old_code}
+    if values["code"] in others:
+        errors["code"] = [_("The template has a node with this code already.")]
+    # The others keep waiting for this node under its new code.
+    if old_code is not None and old_code != values["code"]:
+        others = {
+            c: [values["code"] if w == old_code else w for w in ws] for c, ws in others.items()
+        }
+    waits = tuple(dict.fromkeys(values["code"] if w == old_code else w for w in data.depends_on))
+    wait_errors = _check_waits({**others, values["code"]: []}, values["code"], waits)
+    if wait_errors:
+        errors["depends_on"] = wait_errors
+    kept = {name: getattr(node, name) for name in values}
+    for name, value in values.items():
+        setattr(node, name, value)
+    try:
+        clean(node)
+    except ValidationFailed as exc:
+        errors = {**exc.errors, **errors}
+    if errors:
+        for name, value in kept.items():  # the caller's copy stays what is stored
+            setattr(node, name, value)
+        raise ValidationFailed(errors)
+    node.save()
+    node.depends_on.set(list(template.nodes.filter(code__in=waits)))
+
+
+@transaction.atomic
+def template_node_add(
+    *, actor: Actor, template: NodeTemplate, data: TemplateNodeData, expected_version: int | None
+) -> TemplateNode:
+    """A new node at the end of the template (new projects of the kind get it)."""
+    _check_actor(actor)
+    version_check(template, expected_version)
+    last = template.nodes.aggregate(m=Max("seq"))["m"] or 0
+    node = TemplateNode(template=template, seq=last + 1)
+    _save_node(template=template, node=node, data=data, graph=_graph(template), old_code=None)
+    version_bump(template)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=template,
+        changes={f"node {node.code}": [None, _described(node)]},
+    )
+    return node
+
+
+@transaction.atomic
+def template_node_edit(
+    *, actor: Actor, node: TemplateNode, data: TemplateNodeData, expected_version: int | None
+) -> TemplateNode:
+    """Rename a node, change its code, days after signing, department or the nodes it waits
+    for (no circle; the codes production and the summary rely on stay)."""
+    _check_actor(actor)
+    template = node.template
+    version_check(template, expected_version)
+    before = _described(node)
+    _save_node(template=template, node=node, data=data, graph=_graph(template), old_code=node.code)
+    version_bump(template)
+    after = _described(node)
+    if after != before:
+        audit.record(
+            actor=actor,
+            action="update",
+            instance=template,
+            changes={f"node {before['code']}": [before, after]},
+        )
+    return node
+
+
+@transaction.atomic
+def template_node_move(
+    *, actor: Actor, node: TemplateNode, up: bool, expected_version: int | None
+) -> TemplateNode:
+    """Swap a node with the one before it (`up`) or after it; the first node does not go up nor
+    the last down (nothing changes, the version neither)."""
+    _check_actor(actor)
+    template = node.template
+    version_check(template, expected_version)
+    siblings = template.nodes.exclude(pk=node.pk)
+    other = (
+        siblings.filter(seq__lt=node.seq).order_by("-seq").first()
+        if up
+        else siblings.filter(seq__gt=node.seq).order_by("seq").first()
+    )
+    if other is None:
+        return node
+    mine, theirs = node.seq, other.seq
+    # (template, seq) is unique: park this node past the end first.
+    node.seq = (template.nodes.aggregate(m=Max("seq"))["m"] or 0) + 1
+    node.save(update_fields=["seq"])
+    other.seq = mine
+    other.save(update_fields=["seq"])
+    node.seq = theirs
+    node.save(update_fields=["seq"])
+    version_bump(template)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=template,
+        changes={
+            f"node {node.code}": [{"seq": mine}, {"seq": theirs}],
+            f"node {other.code}": [{"seq": theirs}, {"seq": mine}],
+        },
+    )
+    return node
+
+
+@transaction.atomic
+def template_node_remove(*, actor: Actor, node: TemplateNode, expected_version: int | None) -> None:
+    """Remove a node (the nodes waiting for it stop waiting for it); the nodes other code relies
+    on by their code are refused."""
+    _check_actor(actor)
+    template = node.template
+    version_check(template, expected_version)
+    if node.code in templates_default.REQUIRED:
+        raise ValidationFailed(
+            {
+                "code": [
+                    _(
+                        "“%(name)s” is relied on (production, the work summary): it cannot be removed."
+                    )
+                    % {"name": node.name}
+                ]
+            }
+        )
+    if template.nodes.count() <= 1:
+        raise ValidationFailed({"code": [_("A template keeps at least one node.")]})
+    before = _described(node)
+    node.delete()
+    version_bump(template)
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=template,
+        changes={f"node {before['code']}": [before, None]},
+    )
