@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "zonedesk.casework",
     "zonedesk.projects",
     "zonedesk.finance",
+    "zonedesk.chain",
     "zonedesk.reports",
     "zonedesk.api",
     "zonedesk.demo",
