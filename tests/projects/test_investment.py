@@ -126,9 +126,14 @@ def _facts(**investment):
     ("investment", "says"),
     [
         (
-            {"invest_done_wan": Decimal("1234.5"), "invest_rate": Decimal("0.45678")},
+            {
+                "invest_done_wan": Decimal("1234.5"),
+                "invest_rate": Decimal("0.45678"),
+                "invest_plan_wan": Decimal("2702.61"),
+            },
             "In the period, 1,234.50 (10k yuan) of their investment was completed; by its end, "
-            "45.68% of the year's planned investment had been completed.",
+            "45.68% of the year's monthly investment plans (2,702.61, 10k yuan) had been "
+            "completed.",
         ),
         (
             {"invest_done_wan": Decimal(10), "invest_rate": None},

@@ -62,6 +62,9 @@ class ProjectFacts:
     # year's completion rate through the period's last month (None when the year has no plan).
     invest_done_wan: Decimal = Decimal(0)
     invest_rate: Decimal | None = None
+    # The denominator of `invest_rate`: the year's twelve monthly plans (not the project's undated
+    # `yearly_investment_wan`, which the first sentence quotes), named so the reader can divide.
+    invest_plan_wan: Decimal = Decimal(0)
     guarantees_done: int = 0  # element guarantee items done in the period
     guarantees_open: int = 0  # items not done by `day`
     guarantees_overdue: int = 0  # of those, due before `day`

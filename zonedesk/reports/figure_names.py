@@ -32,6 +32,9 @@ NAMES = {
     "projects_invest_rate": pgettext_lazy(
         "figure name", "key projects' completion of the year's planned investment"
     ),
+    "projects_invest_plan_wan": pgettext_lazy(
+        "figure name", "key projects' monthly investment plans of the year (10k yuan)"
+    ),
     "projects_started": pgettext_lazy("figure name", "key projects started"),
     "projects_completed": pgettext_lazy("figure name", "key projects accepted as completed"),
     "projects_producing": pgettext_lazy("figure name", "key projects gone into production"),

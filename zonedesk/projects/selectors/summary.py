@@ -151,6 +151,7 @@ def summary(
         as_of=max(stamps) if stamps else None,
         invest_done_wan=investment.done_between(months, start, last.first_day),
         invest_rate=year.rate,
+        invest_plan_wan=year.planned_year,
         guarantees_done=guarantees["done"],
         guarantees_open=guarantees["open"],
         guarantees_overdue=guarantees["overdue"],

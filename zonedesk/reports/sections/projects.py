@@ -159,13 +159,16 @@ def sentences(f: ProjectFacts, period: str) -> list[str]:
             fill(
                 _(
                     "In the period, %(done)s (10k yuan) of their investment was completed; by "
-                    "its end, %(rate)s of the year's planned investment had been completed."
+                    "its end, %(rate)s of the year's monthly investment plans (%(plan)s, 10k "
+                    "yuan) had been completed."
                 ),
                 {
                     "done": _wan(f.invest_done_wan),
                     "rate": rate(f.invest_rate, "projects_invest_rate"),
+                    "plan": _wan(f.invest_plan_wan),
                 },
                 done="projects_invest_done_wan",
+                plan="projects_invest_plan_wan",
             )
         )
     elif f.invest_done_wan:
