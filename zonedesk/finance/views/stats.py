@@ -169,7 +169,8 @@ def _figure_cells(name: str, f: Figures) -> list:
 @login_required
 @require_GET
 def overview_export(request):
-    """The overview's figures as a workbook: totals, banks, products, purposes, types, months."""
+    """The overview's figures as a workbook: banks, products (a bank user: its own only), then
+    the totals, purposes, product types and months."""
     o = _choice(request)
     s = o.stats
     bank_cols = [
@@ -214,13 +215,12 @@ def overview_export(request):
     ]
     if not o.bank_only:
         take_up = [Column(_("Take-up rate (%)"), 10)]
-        sheets = [
+        sheets += [
             (
                 pgettext("financing overview sheet", "Totals"),
                 _figure_columns(_("Year")) + take_up,
                 [[str(o.year), *_figure_cells("", s.totals)[1:], _pct(s.totals.take_up_rate)]],
             ),
-            *sheets,
             (
                 _("By purpose"),
                 _figure_columns(_("Purpose")),
