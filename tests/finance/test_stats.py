@@ -163,7 +163,13 @@ def two_banks(world):
     mine = world.users["bank"].bank
     other = factories.bank("另一银行（合成）")
     product = factories.bank_product(mine, type="mortgage", name="抵押贷（合成）")
-    _walk(world, mine, ["received", "under_review", "approved", "disbursed"], actor=world.users["bank"], product=product)
+    _walk(
+        world,
+        mine,
+        ["received", "under_review", "approved", "disbursed"],
+        actor=world.users["bank"],
+        product=product,
+    )
     _walk(world, mine, ["received", "declined"], actor=world.users["bank"])
     _walk(world, other, ["received"], actor=SYSTEM)
     _walk(world, other, [], actor=SYSTEM)

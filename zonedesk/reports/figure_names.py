@@ -76,7 +76,9 @@ NAMES = {
     "bridge_amount_wan": pgettext_lazy("figure name", "amount of the bridge loans (10k yuan)"),
     "bridge_turnover": pgettext_lazy("figure name", "turnover of the bridge-loan fund"),
     "bridge_overdue": pgettext_lazy("figure name", "bridge loans overdue"),
-    "bridge_overdue_wan": pgettext_lazy("figure name", "amount of the bridge loans overdue (10k yuan)"),
+    "bridge_overdue_wan": pgettext_lazy(
+        "figure name", "amount of the bridge loans overdue (10k yuan)"
+    ),
     "lending_loans": pgettext_lazy("figure name", "loans between firms registered"),
     "lending_amount_wan": pgettext_lazy("figure name", "amount lent between firms (10k yuan)"),
     "lending_above_ceiling": pgettext_lazy(

@@ -239,9 +239,7 @@ def bridge_facts(user, zone, *, start: dt.date, end: dt.date) -> BridgeFacts:
     `start` to `end` (inclusive): count, amount, turnover, fees of those repaid in the period,
     and the loans overdue at `end`."""
     zones = [zone] if isinstance(zone, Zone) else list(zone)
-    loans = list(
-        loan_scope(user).filter(fund__zone__in=zones, status__in=[B.DISBURSED, B.REPAID])
-    )
+    loans = list(loan_scope(user).filter(fund__zone__in=zones, status__in=[B.DISBURSED, B.REPAID]))
     funds = {x.fund_id: x.fund.size_wan for x in loans}
     size = sum(funds.values(), Decimal(0)) or sum(
         (f.size_wan for f in BridgeFund.objects.filter(zone__in=zones)), Decimal(0)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.finance import access, lending, stats
-from zonedesk.finance.models import BankProduct, Consent, FinancingNeed
+from zonedesk.finance.models import BankProduct, Consent
 from zonedesk.finance.selectors.needs import need_scope
 from zonedesk.org.models import Bank, Zone
 from zonedesk.org.selectors import zone_list
