@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from zonedesk.finance.bridge_facts import BridgeFacts, LendingFacts
+
 
 @dataclass(frozen=True)
 class TypeLine:
@@ -34,7 +36,16 @@ class FinanceFacts:
     decline_reasons: tuple[tuple[str, int], ...]  # (reason code, count), most first
     day: dt.date
     as_of: dt.datetime | None
+    # The needs shared in the period answered by a bank / those shared (finance.stats), and the
+    # median of their first responses in working days.
+    take_up_rate: Decimal | None = None
+    median_response_days: Decimal | None = None
+    bridge: BridgeFacts | None = None  # the bridge-loan fund (reports/sections/finance_bridge)
+    lending: LendingFacts | None = None  # lending between firms
 
     @property
     def empty(self) -> bool:
-        return not (self.needs or self.approved or self.declined or self.disbursed)
+        needs = self.needs or self.approved or self.declined or self.disbursed
+        bridge = self.bridge is not None and (self.bridge.count or self.bridge.overdue_count)
+        lending = self.lending is not None and (self.lending.count or self.lending.circles)
+        return not (needs or bridge or lending)

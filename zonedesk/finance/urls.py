@@ -1,7 +1,7 @@
 from django.urls import path
 
 from zonedesk.finance import views
-from zonedesk.finance.views import bridge, lending
+from zonedesk.finance.views import bridge, lending, stats
 
 app_name = "finance"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("products/", views.product_list, name="products"),
     path("products/new/", views.product_new, name="product_new"),
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
+    path("overview/", stats.overview, name="overview"),
+    path("overview/export/", stats.overview_export, name="overview_export"),
     path("bridge/", bridge.dashboard, name="bridge"),
     path("bridge/loans/", bridge.loan_list, name="bridge_loans"),
     path("bridge/loans/export/", bridge.loan_export, name="bridge_export"),

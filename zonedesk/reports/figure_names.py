@@ -69,6 +69,25 @@ NAMES = {
     "financing_overdue_needs": pgettext_lazy(
         "figure name", "financing needs waiting past the banks' limit"
     ),
+    "financing_take_up_rate": pgettext_lazy(
+        "figure name", "financing needs answered by a bank (take-up rate)"
+    ),
+    "financing_response_median_days": pgettext_lazy(
+        "figure name", "banks' median first response (working days)"
+    ),
+    "bridge_loans": pgettext_lazy("figure name", "bridge loans disbursed"),
+    "bridge_amount_wan": pgettext_lazy("figure name", "amount of the bridge loans (10k yuan)"),
+    "bridge_turnover": pgettext_lazy("figure name", "turnover of the bridge-loan fund"),
+    "bridge_overdue": pgettext_lazy("figure name", "bridge loans overdue"),
+    "bridge_overdue_wan": pgettext_lazy(
+        "figure name", "amount of the bridge loans overdue (10k yuan)"
+    ),
+    "lending_loans": pgettext_lazy("figure name", "loans between firms registered"),
+    "lending_amount_wan": pgettext_lazy("figure name", "amount lent between firms (10k yuan)"),
+    "lending_above_ceiling": pgettext_lazy(
+        "figure name", "loans between firms above the legal rate ceiling"
+    ),
+    "lending_circles": pgettext_lazy("figure name", "guarantee circles among the firms"),
     "producing": pgettext_lazy("figure name", "firms producing"),
     "newly_above": pgettext_lazy("figure name", "firms newly above designated size"),
     "reporting": pgettext_lazy("figure name", "firms that reported"),

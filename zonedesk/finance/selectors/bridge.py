@@ -15,7 +15,7 @@ from zonedesk.finance.bridge_facts import BridgeFacts
 from zonedesk.finance.flows import BRIDGE_LOAN
 from zonedesk.finance.models import BridgeFund, BridgeLoan
 from zonedesk.org.access import is_active
-from zonedesk.org.models import Role
+from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
 
 B = BridgeLoan.Status
@@ -235,12 +235,14 @@ def dashboard_chart(d: FundDashboard) -> dict:
 
 
 def bridge_facts(user, zone, *, start: dt.date, end: dt.date) -> BridgeFacts:
-    """The bridge loans of `zone`'s funds disbursed from `start` to `end` (inclusive): count,
-    amount, turnover, fees of those repaid in the period, and the loans overdue at `end`."""
-    loans = list(loan_scope(user).filter(fund__zone=zone, status__in=[B.DISBURSED, B.REPAID]))
+    """The bridge loans of `zone`'s funds (a zone, or several: a city's summary) disbursed from
+    `start` to `end` (inclusive): count, amount, turnover, fees of those repaid in the period,
+    and the loans overdue at `end`."""
+    zones = [zone] if isinstance(zone, Zone) else list(zone)
+    loans = list(loan_scope(user).filter(fund__zone__in=zones, status__in=[B.DISBURSED, B.REPAID]))
     funds = {x.fund_id: x.fund.size_wan for x in loans}
     size = sum(funds.values(), Decimal(0)) or sum(
-        (f.size_wan for f in BridgeFund.objects.filter(zone=zone)), Decimal(0)
+        (f.size_wan for f in BridgeFund.objects.filter(zone__in=zones)), Decimal(0)
     )
     draws = [draw_of(x) for x in loans]
     in_period = [d for d in draws if start <= d.disbursed_on <= end]

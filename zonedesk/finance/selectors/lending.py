@@ -14,7 +14,7 @@ from zonedesk.finance import access, lending
 from zonedesk.finance.bridge_facts import LendingFacts
 from zonedesk.finance.models import Guarantee, InterFirmLoan
 from zonedesk.org.access import is_active
-from zonedesk.org.models import Role
+from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
 
 
@@ -199,17 +199,24 @@ def graph_data(user, *, firm: int | None = None, today: dt.date | None = None) -
 
 
 def lending_facts(user, zone, *, start: dt.date, end: dt.date) -> LendingFacts:
-    """The loans between firms of `zone` (its firm lends or borrows) with a contract date from
-    `start` to `end`, those above the legal ceiling, and the circles at `end`."""
+    """The loans between firms of `zone` (a zone, or several: a city's summary; its firm lends
+    or borrows, each loan once) with a contract date from `start` to `end`, those above the
+    legal ceiling, and the circles at `end`."""
+    zones = [zone] if isinstance(zone, Zone) else list(zone)
     loans = [
         x
-        for x in loan_scope(user).filter(Q(lender__zone=zone) | Q(borrower__zone=zone))
+        for x in loan_scope(user)
+        .filter(Q(lender__zone__in=zones) | Q(borrower__zone__in=zones))
+        .distinct()
         if start <= x.contract_on <= end
     ]
     above = [x for x in loans if lending.rate_above_ceiling(x.rate_pct, x.contract_on)]
     rows = list(
         in_force(
-            guarantee_scope(user).filter(Q(guarantor__zone=zone) | Q(guaranteed__zone=zone)), end
+            guarantee_scope(user)
+            .filter(Q(guarantor__zone__in=zones) | Q(guaranteed__zone__in=zones))
+            .distinct(),
+            end,
         )
     )
     names = {g.guarantor_id: g.guarantor.name for g in rows}

@@ -8,9 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Max
 from django.utils import timezone
 
-from zonedesk.finance import access
+from zonedesk.casework.selectors import work_calendar
+from zonedesk.finance import access, stats
 from zonedesk.finance.models import FinancingNeed
+from zonedesk.finance.selectors.bridge import bridge_facts
+from zonedesk.finance.selectors.lending import lending_facts
 from zonedesk.finance.selectors.needs import response_working_days
+from zonedesk.finance.selectors.stats import need_rows
 from zonedesk.finance.summary import FinanceFacts, TypeLine
 from zonedesk.org.access import is_active
 from zonedesk.org.selectors import zone_list
@@ -54,6 +58,10 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Financ
         line[2] += 1
         line[3] += n.disbursed_amount_wan or ZERO
     decisions = len(approved) + len(declined)
+    rows = need_rows(user, zone_ids=ids, start=start, end=end)
+    last_response = max([r.responded_on for r in rows if r.responded_on] + [end])
+    cohort = stats.compute(rows, work_calendar(start, last_response)).totals
+    zone_rows = list(zone_list(user).filter(pk__in=ids))
     return FinanceFacts(
         needs=len(shared),
         needs_wan=sum((n.amount_wan for n in shared), ZERO),
@@ -81,4 +89,8 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Financ
         decline_reasons=tuple(Counter(n.decline_reason for n in declined).most_common()),
         day=day,
         as_of=needs.aggregate(at=Max("created_at"))["at"],
+        take_up_rate=cohort.take_up_rate,
+        median_response_days=cohort.median_response_days,
+        bridge=bridge_facts(user, zone_rows, start=start, end=end),
+        lending=lending_facts(user, zone_rows, start=start, end=end),
     )

@@ -1,7 +1,9 @@
 """银企对接 in words: the financing needs firms shared with banks in the period and their amount,
 those approved, declined and disbursed (by product type), the approval rate and the banks'
-average first response in working days, and the needs waiting past the limit
-(finance.selectors.summary counts them from the stored needs)."""
+average and median first response in working days, the take-up rate (the needs shared that a
+bank answered), and the needs waiting past the limit (finance.selectors.summary counts them from
+the stored needs); then the bridge-loan fund and lending between firms
+(reports/sections/finance_bridge.py)."""
 
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from zonedesk.finance.summary import FinanceFacts
 from zonedesk.reports.document import Block
+from zonedesk.reports.sections import finance_bridge
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import fill, rate
 from zonedesk.reports.sections.words import paragraph as joined
@@ -95,6 +98,26 @@ def sentences(f: FinanceFacts, period: str) -> list[str]:
                 days="financing_response_days",
             )
         )
+    if f.take_up_rate is not None and f.needs:
+        median = f.median_response_days
+        out.append(
+            fill(
+                _(
+                    "A bank answered %(rate)s of the needs shared in the period (the take-up "
+                    "rate), half of them within %(median)s working days."
+                ),
+                {
+                    "rate": rate(f.take_up_rate, "financing_take_up_rate"),
+                    "median": "—" if median is None else str(median),
+                },
+                median="financing_response_median_days",
+            )
+            if median is not None
+            else fill(
+                _("No bank answered the %(n)d needs shared in the period yet."),
+                {"n": f.needs},
+            )
+        )
     if f.decline_reasons:
         reasons = pgettext("between decline reasons", ", ").join(
             _("%(reason)s (%(n)d)") % {"reason": REASONS.get(code, code), "n": n}
@@ -113,7 +136,9 @@ def sentences(f: FinanceFacts, period: str) -> list[str]:
 
 
 def build(found: Found) -> list[Block]:
-    return paragraphs([joined(sentences(found.facts, found.source.period))], found)
+    f: FinanceFacts = found.facts
+    text = sentences(f, found.source.period) if f.needs or f.approved or f.disbursed else []
+    return paragraphs([joined(text + finance_bridge.sentences(f.bridge, f.lending))], found)
 
 
 def next_steps(found: Found) -> list[str]:

@@ -73,4 +73,52 @@
       ],
     });
   }
+  // The financing overview: the amounts per month of sharing, by purpose, by product type and
+  // per bank. On a narrow card the legends take two lines under the chart: the grid leaves them
+  // room, and the value axes keep few labels so that none runs into another.
+  const overview = document.getElementById("finance-overview-data");
+  if (overview) {
+    const o = JSON.parse(overview.textContent);
+    const narrow = (id) => {
+      const el = document.getElementById(id);
+      return !el || el.clientWidth < 560;
+    };
+    const valueAxis = (id) => ({ type: "value", splitNumber: narrow(id) ? 2 : 4, axisLabel: { hideOverlap: true } });
+    const legend = { bottom: 0, type: "plain", itemGap: 12 };
+    const gridWithLegend = (id) => ({ left: 8, right: 24, top: 16, bottom: narrow(id) ? 64 : 36, containLabel: true });
+    draw("month-chart", {
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend,
+      grid: gridWithLegend("month-chart"),
+      xAxis: { type: "category", data: o.months.map((m) => m.month), axisLabel: { hideOverlap: true } },
+      yAxis: valueAxis("month-chart"),
+      series: ["requested", "approved", "disbursed"].map((k) => ({
+        name: o.labels[k],
+        type: "bar",
+        data: o.months.map((m) => m[k]),
+      })),
+    });
+    const oneBar = (id, rows) => ({
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
+      xAxis: valueAxis(id),
+      yAxis: { type: "category", inverse: true, data: rows.map((r) => r[0]) },
+      series: [{ type: "bar", data: rows.map((r) => r[1]) }],
+    });
+    draw("purpose-chart", oneBar("purpose-chart", o.purposes.map((p) => [p[0], p[2]])));
+    draw("type-chart", oneBar("type-chart", o.types));
+    const bankEl = document.getElementById("bank-chart");
+    if (bankEl) bankEl.style.height = `${Math.max(240, 44 * o.banks.length + 100)}px`;
+    draw("bank-chart", {
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      legend,
+      grid: gridWithLegend("bank-chart"),
+      xAxis: valueAxis("bank-chart"),
+      yAxis: { type: "category", inverse: true, data: o.banks.map((b) => b[0]) },
+      series: [
+        { name: o.labels.approved, type: "bar", data: o.banks.map((b) => b[1]) },
+        { name: o.labels.disbursed, type: "bar", data: o.banks.map((b) => b[2]) },
+      ],
+    });
+  }
 })();
