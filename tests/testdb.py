@@ -40,18 +40,32 @@ KEEP_OTHERS = 3  # templates of other keys kept (other branches' runs on the sam
 _ROOT = Path(__file__).resolve().parent.parent
 
 
-def migrations_key(connection) -> str:
+def key_files() -> set[Path]:
+    """The files the migrations are made of: every installed app's migrations, the project's
+    modules they import (and those modules' own imports), and the project apps' data files."""
     from django.db.migrations.loader import MigrationLoader
 
-    loader = MigrationLoader(None, ignore_no_migrations=True)
     files: set[Path] = set()
-    for migration in loader.disk_migrations.values():
-        files.add(Path(sys.modules[migration.__module__].__file__).resolve())
+    for config in django.apps.apps.get_app_configs():
+        # The files of the app's migrations package, read without importing them (as
+        # Django's loader finds them: the package's own modules, not its subpackages).
+        name, _explicit = MigrationLoader.migrations_module(config.label)
+        try:
+            spec = importlib.util.find_spec(name) if name else None
+        except ImportError:
+            spec = None
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            files |= {p.resolve() for p in Path(folder).glob("*.py")}
     files |= _project_imports(files)
     for config in django.apps.apps.get_app_configs():
         data = Path(config.path) / "data"
         if data.is_dir() and _ROOT in data.resolve().parents:
             files |= {p.resolve() for p in data.rglob("*") if p.is_file()}
+    return files
+
+
+def migrations_key(connection) -> str:
+    files = key_files()
     digest = hashlib.sha256()
     for part in (
         django.get_version(),
@@ -106,9 +120,15 @@ def _module_file(name: str) -> Path | None:
 
 
 @contextlib.contextmanager
-def _lock():
+def _lock(connection):
+    """One lock per database server: the SQLite build does not wait for PostgreSQL's."""
+    where = connection.vendor
+    if connection.vendor == "postgresql":
+        where += (
+            f"-{connection.settings_dict['HOST'] or 'local'}-{connection.settings_dict['PORT']}"
+        )
     CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / "lock", "w") as handle:
+    with open(CACHE / f"lock-{where}", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -126,7 +146,7 @@ def setup(alias: str = "default", *, rebuild: bool = False) -> tuple[str, dict]:
     timings["key"] = time.perf_counter() - start
     old_name = connection.settings_dict["NAME"]
     test_name = connection.creation._get_test_db_name()
-    with _lock():
+    with _lock(connection):
         timings["wait"] = time.perf_counter() - start - timings["key"]
         if connection.vendor == "sqlite":
             template = CACHE / f"sqlite-{key[:20]}.sqlite3"
@@ -140,6 +160,7 @@ def setup(alias: str = "default", *, rebuild: bool = False) -> tuple[str, dict]:
             timings["copied"] = _timed(_copy_postgresql, connection, template, test_name)
         else:
             raise NotImplementedError(connection.vendor)
+    _TEMPLATE[alias] = template
     # As Django's create_test_db leaves it: the connection now names the test database.
     connection.close()
     settings.DATABASES[alias]["NAME"] = test_name
@@ -150,6 +171,36 @@ def setup(alias: str = "default", *, rebuild: bool = False) -> tuple[str, dict]:
 
 def teardown(alias: str, old_name: str) -> None:
     connections[alias].creation.destroy_test_db(old_name, verbosity=0)
+
+
+_TEMPLATE: dict = {}  # alias: the template this process's database was copied from
+
+
+def back_to_the_template(alias: str = "default") -> None:
+    """Make this process's database a fresh copy of its template again: every migration
+    applied and only the migrations' rows, in a second instead of migrating forwards again (a
+    test that took the schema back to an old migration). Only between tests or in a
+    transactional test: what the test's transaction held is gone."""
+    connection = connections[alias]
+    template = _TEMPLATE.get(alias)
+    if template is None:  # pytest-django's own setup (--reuse-db, --nomigrations): migrate
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        return
+    test_name = connection.settings_dict["NAME"]
+    connection.close()
+    with _lock(connection):
+        if connection.vendor == "sqlite":
+            _copy_sqlite(template, Path(test_name))
+        else:
+            _copy_postgresql(connection, template, test_name)
+    connection.ensure_connection()
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
 
 
 def _timed(function, *args) -> float:
