@@ -70,7 +70,11 @@ def django_db_setup(
     from tests import testdb
 
     with django_db_blocker.unblock():
-        old_name, timings = testdb.setup("default", rebuild=django_db_createdb)
+        old_name, timings = testdb.setup(
+            "default",
+            rebuild=django_db_createdb,
+            run=getattr(request.config, "workerinput", {}).get("testrunuid", ""),
+        )
     if request.config.option.verbose > 0:
         print(f"\ntest database: {timings}")
     yield

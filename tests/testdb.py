@@ -136,8 +136,9 @@ def _lock(connection):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def setup(alias: str = "default", *, rebuild: bool = False) -> tuple[str, dict]:
-    """Give this process its test database, a copy of the template (built first if needed).
+def setup(alias: str = "default", *, rebuild: bool = False, run: str = "") -> tuple[str, dict]:
+    """Give this process its test database, a copy of the template (built first if needed, or
+    if `rebuild`: once per `run`, pytest-xdist's id of the run shared by its processes).
     Returns what `teardown` needs: the database's own name, and timings for the report."""
     connection = connections[alias]
     timings: dict = {}
@@ -148,6 +149,10 @@ def setup(alias: str = "default", *, rebuild: bool = False) -> tuple[str, dict]:
     test_name = connection.creation._get_test_db_name()
     with _lock(connection):
         timings["wait"] = time.perf_counter() - start - timings["key"]
+        rebuilt = CACHE / f"rebuilt-{connection.vendor}-{run}"
+        if rebuild and run:
+            rebuild = not rebuilt.exists()
+            rebuilt.touch()
         if connection.vendor == "sqlite":
             template = CACHE / f"sqlite-{key[:20]}.sqlite3"
             if rebuild or not template.exists():
