@@ -33,6 +33,58 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """Each test process's database is a copy of one migrated template (tests/testdb.py), not
+    migrated again by each process on each run. pytest-django's own setup (below) for
+    `--reuse-db` and `--nomigrations`, which the template does not serve."""
+    from django.db import connections
+
+    if django_db_keepdb or not django_db_use_migrations or len(connections.all()) != 1:
+        from django.test.utils import setup_databases, teardown_databases
+
+        if not django_db_use_migrations:
+            from pytest_django.fixtures import _disable_migrations
+
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=request.config.option.verbose)
+        return
+
+    from tests import testdb
+
+    with django_db_blocker.unblock():
+        old_name, timings = testdb.setup(
+            "default",
+            rebuild=django_db_createdb,
+            run=getattr(request.config, "workerinput", {}).get("testrunuid", ""),
+        )
+    if request.config.option.verbose > 0:
+        print(f"\ntest database: {timings}")
+    yield
+    with django_db_blocker.unblock():
+        try:
+            testdb.teardown("default", old_name)
+        except Exception as exc:
+            request.node.warn(pytest.PytestWarning(f"test database not dropped: {exc!r}"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

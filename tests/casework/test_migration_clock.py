@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests import testdb
+
 BEFORE = [("casework", "0008_verbose_names")]
 AFTER = [("casework", "0009_project_service")]
 
@@ -22,9 +24,8 @@ def _migrate(targets):
 @pytest.fixture
 def back_to_the_latest():
     yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    # A copy of the migrated template again (tests/testdb.py), instead of migrating forwards.
+    testdb.back_to_the_template()
 
 
 @pytest.mark.django_db(transaction=True)
