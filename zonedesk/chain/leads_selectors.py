@@ -160,10 +160,11 @@ def lead_page(user, lead: Lead, *, today: dt.date | None = None) -> LeadPage:
     """The lead's page: its history (moves and activities, newest first), what the user may do,
     its possible duplicates, and its key project's nodes and promised-vs-actual once signed."""
     today = today or timezone.localdate()
-    events = [
-        TimelineItem(e.at, "event", e)
-        for e in LeadEvent.objects.filter(lead=lead).select_related("actor", "moved_from")
-    ]
+    events = []
+    for e in LeadEvent.objects.filter(lead=lead).select_related("actor", "moved_from"):
+        e.from_label = LEAD.label(e.from_state) if e.from_state else ""
+        e.to_label = LEAD.label(e.to_state)
+        events.append(TimelineItem(e.at, "event", e))
     acts = [
         TimelineItem(timezone.make_aware(dt.datetime.combine(a.on, dt.time(12))), "activity", a)
         for a in LeadActivity.objects.filter(lead=lead).select_related("by", "moved_from")
