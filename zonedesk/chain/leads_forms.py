@@ -135,4 +135,4 @@ class MoveForm(forms.Form):
 
 class MergeForm(forms.Form):
     other = forms.IntegerField(label=_("Duplicate lead"))
-    keep = forms.ChoiceField(choices=[("this", "this"), ("other", "other")], initial="this")
+    keep = forms.ChoiceField(choices=[("this", "this"), ("other", "other")], required=False)

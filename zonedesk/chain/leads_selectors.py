@@ -12,6 +12,7 @@ from zonedesk.chain import leads_dupes, leads_funnel
 from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent
 from zonedesk.chain.leads_services import is_stale, stale_days
+from zonedesk.chain.leads_summary import AttractionFacts, ChainSigned
 from zonedesk.chain.models import Chain, ChainNode
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.access import is_active
@@ -300,48 +301,20 @@ def funnel(user, *, by: str = "", zones=None, first=None, last=None):
 # --- the attraction paragraph's facts ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChainSigned:
-    chain: str
-    projects: int
-    investment_wan: Decimal
-
-
-@dataclass(frozen=True)
-class AttractionFacts:
-    """What the work summary says about investment attraction in a period (plain data)."""
-
-    leads_worked: int  # leads with an activity or a move in the period
-    new_leads: int  # added in the period
-    visits: int  # visits and site visits logged in the period
-    delegations: int
-    meetings: int
-    signed: int  # leads signed in the period
-    signed_wan: Decimal  # their estimated investment
-    by_chain: tuple[ChainSigned, ...]
-    gaps_filled: tuple[str, ...]  # chain nodes a lead signed in the period is to fill
-    landed: int  # leads landed in the period
-    open_leads: int  # open at the end of the period
-    stale: int  # of them, stale at the end of the period
-    by_region: tuple[tuple[str, int], ...]  # (region label, new leads)
-    as_of: dt.datetime | None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.leads_worked or self.new_leads or self.signed or self.open_leads)
-
-
 def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> AttractionFacts | None:
     """The facts of the attraction paragraph for `zones` in the dates first..last; None when the
     user's role does not read leads."""
     if not access.can_view_leads(user):
         return None
-    leads = lead_scope(user).filter(zone__in=zones)
+    ids = sorted({z.pk for z in zones})
+    if not ids or zone_list(user).filter(pk__in=ids).count() != len(ids):
+        return None
+    leads = lead_scope(user).filter(zone__in=ids)
     acts = LeadActivity.objects.filter(lead__in=leads, on__gte=first, on__lte=last)
     events = LeadEvent.objects.filter(
         lead__in=leads, at__date__gte=first, at__date__lte=last
     ).exclude(move="merged")
-    kinds = dict(acts.values_list("kind").annotate(n=Count("id")))
+    kinds = dict(acts.values_list("kind").annotate(n=Count("id")).order_by())
     worked = set(acts.values_list("lead_id", flat=True)) | set(
         events.values_list("lead_id", flat=True)
     )
@@ -359,9 +332,9 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
     end = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
     new = leads.filter(created_at__date__gte=first, created_at__date__lte=last)
     open_at_end = leads.filter(stage__in=OPEN_STAGES, created_at__lte=end)
-    regions = {
-        r: n for r, n in new.values_list("region").annotate(n=Count("id")).order_by("region")
-    }
+    regions = sorted(
+        new.values_list("region").annotate(n=Count("id")).order_by(), key=lambda rn: (-rn[1], rn[0])
+    )
     last_audit = events.order_by("-at").values_list("at", flat=True).first()
     return AttractionFacts(
         leads_worked=len(worked),
@@ -379,6 +352,6 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         landed=events.filter(to_state=S.LANDED).values("lead").distinct().count(),
         open_leads=open_at_end.count(),
         stale=open_at_end.filter(stale_q(min(last, today or timezone.localdate()))).count(),
-        by_region=tuple((str(Lead(region=r).get_region_display()), n) for r, n in regions.items()),
+        by_region=tuple(regions),
         as_of=last_audit,
     )

@@ -137,10 +137,11 @@ def _values(actor: Actor, zone, data: LeadData, lead: Lead | None) -> dict:
 
 
 @transaction.atomic
-def lead_create(*, actor: Actor, zone, data: LeadData) -> Lead:
+def lead_create(*, actor: Actor, zone, data: LeadData, on: dt.date | None = None) -> Lead:
     """A new lead of `zone` at 线索, owned by the actor (or, set by the zone's managers,
-    another of the zone's staff). Possible duplicates are shown by the form
-    (leads_selectors.duplicates), not refused: the zone's managers merge them."""
+    another of the zone's staff); `on`: the day it came in, when entered later (not in the
+    future). Possible duplicates are shown by the form (leads_selectors.duplicates), not
+    refused: the zone's managers merge them."""
     if not access.can_add_lead(actor, zone):
         raise PermissionDenied(_("Only the zone's own staff add its investment leads."))
     if data.owner is not None and data.owner != actor and not access.can_manage_leads(actor, zone):
@@ -148,7 +149,14 @@ def lead_create(*, actor: Actor, zone, data: LeadData) -> Lead:
             {"owner": [_("Only the zone's leaders or administrators hand a lead over.")]}
         )
     values = _values(actor, zone, data, None)
-    lead = Lead(zone=zone, created_by=user_or_none(actor), **values)
+    day = _day(on)
+    lead = Lead(
+        zone=zone,
+        created_by=user_or_none(actor),
+        created_at=_noon(on) or timezone.now(),
+        stage_since=day,
+        **values,
+    )
     clean(lead)
     lead.save()
     audit.record(
@@ -216,6 +224,21 @@ def lead_activity_add(
     return activity
 
 
+def _day(on: dt.date | None) -> dt.date:
+    """The day a move or a lead is dated: `on`, never in the future, else today."""
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise ValidationFailed({"on": [_("The date cannot be in the future.")]})
+    return on or today
+
+
+def _noon(on: dt.date | None) -> dt.datetime | None:
+    """A day entered afterwards, as the time its row is stamped with."""
+    if on is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
 def _project_code(lead: Lead, signed_on: dt.date) -> str:
     return f"ZS-{signed_on.year}-{lead.pk:04d}"
 
@@ -269,23 +292,28 @@ def lead_transition(
     signed_on: dt.date | None = None,
     first_production_month: dt.date | None = None,
     note: str = "",
+    on: dt.date | None = None,
+    project=None,
     expected_version: int | None = None,
 ) -> Lead:
     """The one move of a lead along leads_flows.LEAD: a pause remembers the stage, a drop its
-    reason, signing registers the key project and links it; each move writes its event row and
-    audit entry, and resets the days in the stage."""
+    reason, signing registers the key project and links it (or links `project`, when the zone
+    registered the lead's project already); each move writes its event row and audit entry,
+    and resets the days in the stage. `on`: the day of the move, when entered later."""
     version_check(lead, expected_version)
     lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
     if lead.merged_into_id is not None:
         raise ValidationFailed({"__all__": [_("A merged lead cannot be moved.")]})
     reason = (reason or "").strip()
+    if project is not None and first_production_month is None:
+        first_production_month = project.first_production_month
     LEAD.check(
         actor=actor,
         obj=lead,
         move=to,
         inputs={"reason": reason or None, "first_production_month": first_production_month},
     )
-    today = timezone.localdate()
+    today = _day(on)
     before = audit.snapshot(lead, FLOW_FIELDS)
     payload: dict = {}
     match to:
@@ -296,11 +324,19 @@ def lead_transition(
             payload["reason"] = reason
         case S.SIGNED:
             day = signed_on or today
-            if day > today:
+            if day > timezone.localdate():
                 raise ValidationFailed({"signed_on": [_("The date cannot be in the future.")]})
-            project = _sign(
-                actor=actor, lead=lead, signed_on=day, first_production_month=first_production_month
-            )
+            if project is None:
+                project = _sign(
+                    actor=actor,
+                    lead=lead,
+                    signed_on=day,
+                    first_production_month=first_production_month,
+                )
+            elif project.zone_id != lead.zone_id or project_has_lead(project):
+                raise ValidationFailed(
+                    {"project": [_("Choose a key project of the zone that no lead has yet.")]}
+                )
             lead.project = project
             payload["project"] = project.pk
         case _:
@@ -317,20 +353,26 @@ def lead_transition(
         audited=FLOW_FIELDS,
         scope=audit_scope(lead),
         payload=payload,
+        at=_noon(on),
     )
     version_bump(lead)
     return lead
 
 
-def leads_land_producing(*, actor: Actor, zone=None) -> list[Lead]:
+def project_has_lead(project) -> bool:
+    """Whether a lead is linked to the project already."""
+    return Lead.objects.filter(project=project).exists()
+
+
+def leads_land_producing(*, actor: Actor, zone=None, on: dt.date | None = None) -> list[Lead]:
     """Land (落地) every signed lead whose key project is now in production: for the scheduled
-    run and the demo (a manager may also do it on the lead's page)."""
+    run and the demo (the owner may also do it on the lead's page)."""
     qs = Lead.objects.filter(stage=S.SIGNED, merged_into__isnull=True).exclude(
         project__state="active"
     )
     if zone is not None:
         qs = qs.filter(zone=zone)
-    return [lead_transition(actor=actor, lead=lead, to=S.LANDED) for lead in qs]
+    return [lead_transition(actor=actor, lead=lead, to=S.LANDED, on=on) for lead in qs]
 
 
 @transaction.atomic

@@ -322,7 +322,7 @@ def lead_merge(request, pk: int):
         messages.error(request, _("Choose the duplicate lead to merge."))
         return _detail(request, lead, status=400)
     other = found(selectors.lead_get(request.user, pk=form.cleaned_data["other"], merged=False))
-    keep, drop = (lead, other) if form.cleaned_data["keep"] == "this" else (other, lead)
+    keep, drop = (lead, other) if form.cleaned_data["keep"] != "other" else (other, lead)
     try:
         kept = services.lead_merge(actor=request.user, keep=keep, drop=drop)
     except DomainError as exc:
