@@ -41,7 +41,9 @@ class LeadForm(StyledFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Owning department"), queryset=None, required=False)
     next_action = forms.CharField(label=_("Next action"), max_length=200, required=False)
     next_action_due = forms.DateField(
-        label=_("Next action due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Next action due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     investment_wan = forms.DecimalField(
         label=_("Estimated investment (10k yuan)"),
@@ -103,7 +105,9 @@ class LeadForm(StyledFormMixin, forms.Form):
 
 class ActivityForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LeadActivity.Kind.choices)
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(
         label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
