@@ -18,8 +18,8 @@ from zonedesk.policies import services as policy_services
 from zonedesk.policies.models import Entitlement
 from zonedesk.reports import summary
 from zonedesk.reports.document import Heading, Paragraph, figures, plain
-from zonedesk.reports.sections import finance as financing
 from zonedesk.reports.sections import attraction, liaison, support
+from zonedesk.reports.sections import finance as financing
 from zonedesk.reports.sections import projects as key_projects
 
 TODAY = dt.date(2020, 7, 20)
