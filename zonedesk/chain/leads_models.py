@@ -192,7 +192,9 @@ class LeadActivity(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    by_name = models.CharField(_("user name"), max_length=150, blank=True)
+    by_name = models.CharField(
+        _("user name"), max_length=150, blank=True, validators=[validate_name]
+    )
     # The lead it was recorded on, when a merge moved it here.
     moved_from = models.ForeignKey(
         Lead,
