@@ -1174,6 +1174,56 @@ def _lending(world: World, role: str, scope: str):
     return firm, partner
 
 
+# Investment leads (chain.leads_*): in, a lead of zone_a owned by `officer`; out, one of zone_b.
+# The zone's staff see its pipeline; its leaders and administrators edit, move and merge every
+# lead, an officer or department member their own; a city's or province's leaders and
+# administrators read their zones'; firm, bank and security users see none.
+LEADS_MATRIX = {
+    "leads:list": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
+    "leads:board": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
+    "leads:export": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
+    "leads:funnel": ("200 200 200 200 200 403 403 200 403 200 200 302",) * 2,
+    "leads:new": ("200 200 200 200 200 403 403 403 403 403 403 302",) * 2,
+    "leads:detail": ("200 200 200 200 200 404 404 200 404 200 200 302", same("404", "302")),
+    "leads:edit": ("200 200 200 403 403 404 404 403 404 403 403 302", same("404", "302")),
+    "leads:move": ("302 302 302 403 403 404 404 403 404 403 403 302", same("404", "302")),
+    "leads:activity": ("302 302 302 403 403 404 404 403 404 403 403 302", same("404", "302")),
+    "leads:merge": ("302 302 403 403 403 404 404 403 404 403 403 302", same("404", "302")),
+}
+MATRIX |= LEADS_MATRIX
+
+
+def _matrix_lead(world: World, scope: str, name: str = ""):
+    from tests.chain import leads_factories
+
+    zone = _zone(world, scope)
+    owner = world.users["officer" if scope == "in" else "officer_b"]
+    return leads_factories.lead(zone, owner, name=name or f"matrix-lead-{zone.code}")
+
+
+def _leads_request(client, world: World, name: str, role: str, scope: str):
+    match name:
+        case "leads:list" | "leads:board" | "leads:export":
+            lead = _matrix_lead(world, scope)
+            return client.get(reverse(name)), lead.name
+        case "leads:funnel" | "leads:new":
+            return client.get(reverse(name)), None
+        case "leads:detail" | "leads:edit":
+            return client.get(reverse(name, args=[_matrix_lead(world, scope).pk])), None
+        case "leads:move":
+            lead = _matrix_lead(world, scope)
+            body = {"to": "contact", "version": lead.version}
+            return client.post(reverse(name, args=[lead.pk]), body), None
+        case "leads:activity":
+            body = {"kind": "call", "on": "2020-06-01", "note": "matrix"}
+            return client.post(reverse(name, args=[_matrix_lead(world, scope).pk]), body), None
+        case "leads:merge":
+            lead = _matrix_lead(world, scope)
+            other = _matrix_lead(world, scope, name=f"{lead.name}有限公司")
+            return client.post(reverse(name, args=[lead.pk]), {"other": other.pk}), None
+    return client.get(reverse(name)), None
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
@@ -1186,6 +1236,8 @@ def _request(client, world: World, name: str, role: str, scope: str):
     )
     if needs_side or name in FINANCE_API:
         return _finance_request(client, world, name, role, scope)
+    if name.startswith("leads:"):
+        return _leads_request(client, world, name, role, scope)
     match name:
         case (
             "monitoring:dashboard"

@@ -294,3 +294,30 @@ def _bridge_loan() -> Driver:
         return services.bridge_loan_move(actor=SYSTEM, loan=loan, to=move, note=note)
 
     return Driver(setup, reach, take)
+
+
+@driver("chain.lead")
+def _investment_lead() -> Driver:
+    """A lead of zone_a owned by the officer, every move made by the system with the inputs it
+    needs (landing: its project is put in production first)."""
+    from tests.chain import leads_factories as leads
+    from zonedesk.chain import leads_services
+    from zonedesk.core.actors import SYSTEM
+
+    counter = iter(range(1, 100000))
+
+    def setup(world):
+        return world
+
+    def reach(world, state):
+        made = leads.lead(world.zone_a, world.users["officer"], name=f"流程测试{next(counter)}号")
+        return leads.walk(made, state)
+
+    def take(world, lead, move):
+        if move == "landed":
+            leads.produce(lead)
+        return leads_services.lead_transition(
+            actor=SYSTEM, lead=lead, to=move, **leads.step_inputs(move)
+        )
+
+    return Driver(setup, reach, take)

@@ -340,6 +340,9 @@ ZONEDESK = {
     # A bank's first response to a financing need shared with it, in working days (casework's
     # calendar): past it the need is flagged overdue in the bank's inbox and the pipeline.
     "FINANCE_RESPONSE_DAYS": 5,
+    # An open investment lead (线索 to 洽谈) with no activity logged for more than this many
+    # days (its creation counts as the first) is flagged stale (chain.leads_services.is_stale).
+    "LEAD_STALE_DAYS": 30,
     # The background worker (`zonedesk worker`) writes a heartbeat this often; /health/ calls it
     # stale when the newest is older than WORKER_STALE_SECONDS.
     "WORKER_HEARTBEAT_SECONDS": int(os.environ.get("ZONEDESK_WORKER_HEARTBEAT_SECONDS", 15)),

@@ -96,6 +96,7 @@ def test_every_figure_key_of_the_sections_has_a_name():
         )
     )
     keys -= {
+        "attraction",
         "difficulties",
         "finance",
         "liaison",

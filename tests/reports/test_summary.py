@@ -18,8 +18,8 @@ from zonedesk.policies import services as policy_services
 from zonedesk.policies.models import Entitlement
 from zonedesk.reports import summary
 from zonedesk.reports.document import Heading, Paragraph, figures, plain
+from zonedesk.reports.sections import attraction, liaison, support
 from zonedesk.reports.sections import finance as financing
-from zonedesk.reports.sections import liaison, support
 from zonedesk.reports.sections import projects as key_projects
 
 TODAY = dt.date(2020, 7, 20)
@@ -97,12 +97,13 @@ def test_the_demo_half_year_states_the_published_figures(demo):
         (2, _zh(support.SUMMARY.title)),
         (2, _zh(key_projects.SUMMARY.title)),
         (2, _zh(financing.SUMMARY.title)),
+        (2, _zh(attraction.SUMMARY.title)),
         (1, _zh(summary.PARTS[4])),
     ]
     assert doc.meta == {
         "scope": "zone=demo",
         "period": "2020-H1",
-        "sections": "production,difficulties,liaison,support,projects,finance",
+        "sections": "production,difficulties,liaison,support,projects,finance,attraction",
     }
     assert doc.omitted == ()
     assert all(b.source is not None for b in doc.blocks if isinstance(b, Paragraph))
@@ -355,6 +356,7 @@ def test_the_liaison_and_support_sections_count_the_rows(world, rows):
         "Production and operation",
         "Key projects from signing to production",
         "Bank–firm financing",
+        "Investment attraction and chain extension",
     ]
     assert "No monthly figures" in doc.omitted[0].reason
     two = _section(doc, 2)

@@ -196,3 +196,6 @@ class NodeFirm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node} · {self.enterprise}"
+
+
+from zonedesk.chain.leads_models import *  # noqa: E402, F403  (the investment leads)

@@ -15,6 +15,7 @@ MODULES = [
     ("finance_bridge", _("Bridge-loan fund"), "finance:bridge_loans"),
     ("finance_lending", _("Lending between firms"), "finance:lending"),
     ("chain", _("Industrial chains"), None),
+    ("leads", _("Investment leads"), "leads:list"),
     ("reports", _("Work summary"), "reports:summary"),
 ]
 
@@ -29,6 +30,7 @@ VISIBLE_TO = {
     "finance": "zonedesk.finance.access.can_view_finance",
     "finance_bridge": "zonedesk.finance.access.can_view_bridge",
     "finance_lending": "zonedesk.finance.access.can_view_register",
+    "leads": "zonedesk.chain.leads_access.can_view_leads",
 }
 
 

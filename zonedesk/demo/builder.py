@@ -12,6 +12,7 @@ from zonedesk.demo import (
     data,
     finance,
     finance_bridge,
+    leads,
     monthly,
     policies,
     projects,
@@ -113,6 +114,7 @@ def load() -> None:
     projects.load(zone, firms, users)
     finance.load(zone, firms, users)
     finance_bridge.load(zone, firms, users)
+    leads.load(zone, firms, users)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
             actor=SYSTEM,

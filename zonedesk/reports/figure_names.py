@@ -54,6 +54,18 @@ NAMES = {
         "figure name", "service requests' average resolution (hours)"
     ),
     "service_overdue": pgettext_lazy("figure name", "service requests past their limits"),
+    "leads_worked": pgettext_lazy("figure name", "investment leads worked"),
+    "leads_new": pgettext_lazy("figure name", "new investment leads"),
+    "lead_visits": pgettext_lazy("figure name", "visits to target companies"),
+    "lead_meetings": pgettext_lazy("figure name", "meetings with target companies"),
+    "lead_delegations": pgettext_lazy("figure name", "investment delegations"),
+    "leads_signed": pgettext_lazy("figure name", "investment leads signed"),
+    "leads_signed_wan": pgettext_lazy(
+        "figure name", "estimated investment of the leads signed (10k yuan)"
+    ),
+    "leads_landed": pgettext_lazy("figure name", "signed projects landed"),
+    "leads_open": pgettext_lazy("figure name", "investment leads followed"),
+    "leads_stale": pgettext_lazy("figure name", "stale investment leads"),
     "financing_needs": pgettext_lazy("figure name", "financing needs shared with banks"),
     "financing_needs_wan": pgettext_lazy(
         "figure name", "amount of the financing needs shared (10k yuan)"

@@ -5,11 +5,13 @@ period, and hands the plain facts with their source to the section (reports.sect
 Each function takes a `reports.summary.Ask` and returns `Found` or `Missing` (why the section
 is left out)."""
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from zonedesk.casework import selectors as casework
+from zonedesk.chain import leads_selectors
 from zonedesk.finance import selectors as financing
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.policies import selectors as policies
@@ -160,3 +162,24 @@ def finance_summary(ask: "Ask"):
         last=ask.period.last,
         today=ask.today,
     )
+
+
+def attraction(ask: "Ask") -> Found | Missing:
+    """Section 三: 招商引资 (investment leads worked, signed into key projects, landed)."""
+    end = ask.period.last.shift(1).first_day - dt.timedelta(days=1)
+    facts = leads_selectors.attraction(
+        ask.user, zones=ask.scope.zones, first=ask.period.first.first_day, last=end, today=ask.today
+    )
+    if facts is None:
+        return Missing(
+            _("Your role does not show the investment leads of %(scope)s.")
+            % {"scope": ask.scope.label}
+        )
+    if facts.empty:
+        return Missing(
+            _("No investment lead was worked in %(period)s.") % {"period": ask.period.label}
+        )
+    source = Source(
+        "chain.leads_selectors.attraction", ask.scope.label, ask.period.label, facts.as_of
+    )
+    return Found(facts, source)

@@ -1,0 +1,141 @@
+"""The leads pages: pipeline (table, board, filters, export), new lead with the duplicate
+warning, the lead's page (moves, activities, merge, its key project), the funnel."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from tests.chain import leads_factories as leads
+from zonedesk.chain.leads_models import Lead
+
+
+@pytest.fixture
+def world(shared_world):
+    return shared_world
+
+
+def test_table_and_board_list_the_zone_leads(world, client_for):
+    """An officer sees the zone's pipeline, another owner's leads too, in both views."""
+    mine = leads.lead(world.zone_a, world.users["officer"], name="甲新材料")
+    theirs = leads.walk(leads.lead(world.zone_a, world.users["officer2"], name="乙电子"), "visit")
+    client = client_for(world.users["officer"])
+    table = client.get(reverse("leads:list")).content.decode()
+    assert mine.name in table and theirs.name in table
+    board = client.get(reverse("leads:board")).content.decode()
+    assert 'data-testid="column-visit"' in board and f'data-testid="card-{theirs.pk}"' in board
+    only = client.get(reverse("leads:list"), {"stage": "visit"}).content.decode()
+    assert theirs.name in only and mine.name not in only
+    mine_only = client.get(reverse("leads:list"), {"mine": "1"}).content.decode()
+    assert mine.name in mine_only and theirs.name not in mine_only
+
+
+def test_export_is_a_real_workbook(world, client_for):
+    leads.lead(world.zone_a, world.users["officer"], name="导出测试有限公司")
+    response = client_for(world.users["leader"]).get(reverse("leads:export"))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert any("导出测试有限公司" in str(c) for r in rows for c in r)
+
+
+FORM = {"name": "宁德时代新能源（四川）", "region": "chengyu", "source": "exhibition"}
+
+
+def test_new_lead_warns_of_a_duplicate_then_saves_when_confirmed(world, client_for):
+    """A similar name from another department is shown with a link; saving again saves."""
+    other = leads.lead(world.zone_a, world.users["department"], name="宁德时代新能源有限公司")
+    client = client_for(world.users["officer"])
+    page = client.post(reverse("leads:new"), FORM)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="duplicates-warning"' in html
+    assert reverse("leads:detail", args=[other.pk]) in html
+    assert Lead.objects.count() == 1
+    saved = client.post(reverse("leads:new"), {**FORM, "confirmed": "True"})
+    assert saved.status_code == 302
+    new = Lead.objects.exclude(pk=other.pk).get()
+    assert new.owner == world.users["officer"]
+
+
+def test_bad_input_is_a_clear_message(world, client_for):
+    client = client_for(world.users["officer"])
+    page = client.post(reverse("leads:new"), {**FORM, "credit_code": "12345", "region": "moon"})
+    assert page.status_code == 400
+    assert 'data-testid="error-region"' in page.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_owner_moves_and_logs_on_the_page(world, client_for):
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["officer"])
+    moved = client.post(
+        reverse("leads:move", args=[lead.pk]), {"to": "contact", "version": lead.version}
+    )
+    assert moved.status_code == 302
+    lead.refresh_from_db()
+    assert lead.stage == "contact"
+    logged = client.post(
+        reverse("leads:activity", args=[lead.pk]),
+        {"kind": "visit", "on": timezone.localdate().isoformat(), "note": "赴沪拜访"},
+    )
+    assert logged.status_code == 302
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert "赴沪拜访" in page and 'data-testid="timeline-event"' in page
+    # a stale form (the version read before the move) is refused, nothing changes
+    refused = client.post(reverse("leads:move", args=[lead.pk]), {"to": "visit", "version": 1})
+    assert refused.status_code == 400
+    lead.refresh_from_db()
+    assert lead.stage == "contact"
+
+
+def test_drop_without_reason_is_refused_on_the_page(world, client_for):
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["officer"])
+    page = client.post(
+        reverse("leads:move", args=[lead.pk]), {"to": "dropped", "version": lead.version}
+    )
+    assert page.status_code == 400
+    lead.refresh_from_db()
+    assert lead.stage == "lead"
+
+
+def test_leader_signs_and_the_page_shows_the_project(world, client_for):
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+    client = client_for(world.users["leader"])
+    signed = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {
+            "to": "signed",
+            "version": lead.version,
+            "signed_on": timezone.localdate().isoformat(),
+            "first_production_month": (timezone.localdate() + dt.timedelta(days=400)).strftime(
+                "%Y-%m"
+            ),
+        },
+    )
+    assert signed.status_code == 302, signed.content[:500]
+    lead.refresh_from_db()
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert 'data-testid="lead-project"' in page and 'data-testid="lead-project-nodes"' in page
+
+
+def test_leader_merges_from_the_page(world, client_for):
+    keep = leads.lead(world.zone_a, world.users["officer"], name="远航新材料")
+    drop = leads.lead(world.zone_a, world.users["officer2"], name="远航新材料有限公司")
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[keep.pk])).content.decode()
+    assert f'data-testid="merge-{drop.pk}"' in page
+    merged = client.post(reverse("leads:merge", args=[keep.pk]), {"other": drop.pk, "keep": "this"})
+    assert merged.status_code == 302
+    drop.refresh_from_db()
+    assert drop.merged_into_id == keep.pk
+
+
+def test_funnel_page(world, client_for):
+    leads.walk(leads.lead(world.zone_a, world.users["officer"]), "signed")
+    html = client_for(world.users["leader"]).get(reverse("leads:funnel"), {"by": "owner"})
+    assert html.status_code == 200
+    assert 'data-testid="funnel-all"' in html.content.decode()

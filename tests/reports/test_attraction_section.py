@@ -1,0 +1,129 @@
+"""The attraction paragraph (section 三, 招商引资) is computed from the stored leads, activities
+and moves and changes with them; the command `report attraction` writes it."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.utils import translation
+
+from tests.chain import leads_factories as leads
+from zonedesk.chain import leads_selectors as selectors
+from zonedesk.chain import leads_services as services
+from zonedesk.chain.models import Chain, ChainNode
+from zonedesk.core.actors import SYSTEM
+from zonedesk.reports import summary
+from zonedesk.reports.document import plain
+from zonedesk.reports.sections import attraction as section
+
+FIRST, LAST = dt.date(2020, 1, 1), dt.date(2020, 6, 30)
+
+
+def _node(world):
+    chain = Chain.objects.create(zone=world.zone_a, code="equip", name="装备制造链（合成）")
+    return ChainNode.objects.create(chain=chain, code="gear", name="精密齿轮", segment="mid")
+
+
+def _worked(world, name, *, stage, on, node=None, investment="30000", kinds=("visit",)):
+    officer = world.users["officer"]
+    lead = services.lead_create(
+        actor=SYSTEM,
+        zone=world.zone_a,
+        data=services.LeadData(
+            name=name,
+            region="chengyu",
+            source="office",
+            owner=officer,
+            gap_node=node,
+            investment_wan=Decimal(investment),
+            industry_code="3311",
+        ),
+        on=on,
+    )
+    for k, kind in enumerate(kinds):
+        services.lead_activity_add(
+            actor=officer, lead=lead, kind=kind, on=on + dt.timedelta(days=k), note="对接"
+        )
+    day = on
+    for move in leads.PATHS[stage]:
+        day += dt.timedelta(days=7)
+        lead.refresh_from_db()
+        lead = services.lead_transition(
+            actor=SYSTEM, lead=lead, to=move, on=day, **leads.step_inputs(move)
+        )
+    return lead
+
+
+def _facts(world):
+    return selectors.attraction(
+        world.users["leader"],
+        zones=[world.zone_a],
+        first=FIRST,
+        last=LAST,
+        today=dt.date(2026, 1, 1),
+    )
+
+
+def test_the_paragraph_counts_the_stored_leads_and_follows_a_change(world):
+    """Two leads worked in the half-year, one signed on a chain's gap node; the figures, the
+    chain line and the gap come from the rows, and a further signing changes them."""
+    node = _node(world)
+    _worked(
+        world,
+        "甲精密（合成）",
+        stage="signed",
+        on=dt.date(2020, 2, 3),
+        node=node,
+        kinds=("visit", "delegation"),
+    )
+    _worked(world, "乙电子（合成）", stage="contact", on=dt.date(2020, 3, 2), kinds=("meeting",))
+    f = _facts(world)
+    assert (f.leads_worked, f.visits, f.delegations, f.meetings, f.signed) == (2, 1, 1, 1, 1)
+    assert f.signed_wan == Decimal("30000")
+    assert [(c.chain, c.projects) for c in f.by_chain] == [("装备制造链（合成）", 1)]
+    assert f.gaps_filled == ("装备制造链（合成）·精密齿轮",)
+    with translation.override("zh-hans"):
+        text = plain("".join(section.sentences(f, "2020年上半年")))
+    assert "签约项目1个" in text and "30,000.00万元" in text and "精密齿轮" in text, text
+    _worked(world, "丙材料（合成）", stage="signed", on=dt.date(2020, 4, 1), investment="5000")
+    again = _facts(world)
+    assert (again.signed, again.signed_wan) == (2, Decimal("35000"))
+
+
+def test_moves_outside_the_period_are_not_counted(world):
+    _worked(world, "丁装备（合成）", stage="visit", on=dt.date(2019, 10, 1))
+    f = _facts(world)
+    assert (f.leads_worked, f.visits) == (0, 0)
+
+
+def test_a_firm_user_gets_no_facts(world):
+    assert (
+        selectors.attraction(
+            world.users["enterprise"], zones=[world.zone_a], first=FIRST, last=LAST
+        )
+        is None
+    )
+    assert (
+        selectors.attraction(world.users["officer_b"], zones=[world.zone_a], first=FIRST, last=LAST)
+        is None
+    )
+
+
+def test_the_section_is_in_the_summary_and_the_command(world):
+    """`report attraction --zone … --period 2020-H1` writes the section; the summary has it."""
+    _worked(world, "戊新能源（合成）", stage="contact", on=dt.date(2020, 3, 2))
+    assert "attraction" in [p.key for p in summary.parts()]
+    out = io.StringIO()
+    call_command(
+        "report",
+        "attraction",
+        "--zone",
+        world.zone_a.code,
+        "--period",
+        "2020-H1",
+        "--lang",
+        "en",
+        stdout=out,
+    )
+    assert "investment staff worked 1 leads (1 new)" in out.getvalue(), out.getvalue()

@@ -1,0 +1,357 @@
+"""Every read of investment leads, scoped to the acting user (leads_access)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from zonedesk.chain import leads_access as access
+from zonedesk.chain import leads_dupes, leads_funnel
+from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
+from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent
+from zonedesk.chain.leads_services import is_stale, stale_days
+from zonedesk.chain.leads_summary import AttractionFacts, ChainSigned
+from zonedesk.chain.models import Chain, ChainNode
+from zonedesk.enterprises.models import Enterprise
+from zonedesk.org.access import is_active
+from zonedesk.org.models import Department, User
+from zonedesk.org.selectors import zone_list
+from zonedesk.projects import selectors as projects
+
+S = Lead.Stage
+
+
+def lead_scope(user, *, merged: bool = False) -> QuerySet[Lead]:
+    """The leads the user may see: those of the zones under the user's unit, for the roles that
+    read leads (leads_access); merged duplicates only when asked for."""
+    qs = Lead.objects.all()
+    if not access.can_view_leads(user):
+        return qs.none()
+    if not user.is_superuser:
+        qs = qs.filter(zone__in=zone_list(user))
+    if not merged:
+        qs = qs.filter(merged_into__isnull=True)
+    return qs
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    q: str = ""
+    stage: str = ""
+    source: str = ""
+    region: str = ""
+    chain: int | None = None
+    owner: int | None = None
+    stale: bool = False
+    mine: bool = False
+
+
+def stale_q(today: dt.date) -> Q:
+    """Open leads with no activity (nor creation) in the last stale_days() days."""
+    cutoff = today - dt.timedelta(days=stale_days())
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return Q(stage__in=OPEN_STAGES) & (
+        Q(last_activity_on__lt=cutoff) | Q(last_activity_on__isnull=True, created_at__lt=start)
+    )
+
+
+def lead_list(user, f: LeadFilters | None = None, *, today: dt.date | None = None):
+    f = f or LeadFilters()
+    today = today or timezone.localdate()
+    qs = lead_scope(user).select_related(
+        "zone", "owner", "department", "gap_node__chain", "introducer", "project"
+    )
+    if f.q:
+        qs = qs.filter(Q(name__icontains=f.q) | Q(credit_code__icontains=f.q))
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.region:
+        qs = qs.filter(region=f.region)
+    if f.chain:
+        qs = qs.filter(gap_node__chain_id=f.chain)
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.mine:
+        qs = qs.filter(owner_id=user.pk)
+    if f.stale:
+        qs = qs.filter(stale_q(today))
+    return qs.order_by("next_action_due", "-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Row:
+    lead: Lead
+    stale: bool
+
+
+def lead_rows(user, f: LeadFilters | None = None, *, today: dt.date | None = None) -> list[Row]:
+    today = today or timezone.localdate()
+    return [Row(lead, is_stale(lead, today)) for lead in lead_list(user, f, today=today)]
+
+
+BOARD_STAGES = (S.LEAD, S.CONTACT, S.VISIT, S.NEGOTIATION, S.SIGNED, S.LANDED, S.PAUSED)
+
+
+def board(rows: list[Row]) -> list[tuple[str, str, list[Row]]]:
+    """The rows in columns per stage (dropped leads are in the table view only)."""
+    return [
+        (stage, S(stage).label, [r for r in rows if r.lead.stage == stage])
+        for stage in BOARD_STAGES
+    ]
+
+
+def lead_get(user, *, pk: int, merged: bool = True) -> Lead | None:
+    return (
+        lead_scope(user, merged=merged)
+        .select_related("zone__area", "owner", "department", "gap_node__chain", "project")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    lead: Lead
+    why: str  # "code" or "name"
+    ratio: float
+
+
+def duplicates(
+    user, *, zone, name: str, credit_code: str = "", exclude: int | None = None
+) -> list[Duplicate]:
+    """The zone's leads (any department's) that look like the same company
+    (leads_dupes.same_company), most alike first."""
+    qs = lead_scope(user).filter(zone=zone).select_related("owner", "department")
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    out = []
+    for lead in qs.only("id", "name", "credit_code", "stage", "owner", "department", "zone"):
+        why = leads_dupes.same_company(name, credit_code, lead.name, lead.credit_code)
+        if why:
+            out.append(Duplicate(lead, why, leads_dupes.ratio(name, lead.name)))
+    return sorted(out, key=lambda d: (d.why != "code", -d.ratio, d.lead.pk))
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: dt.datetime
+    kind: str  # "event" or "activity"
+    item: object
+
+
+@dataclass
+class LeadPage:
+    lead: Lead
+    timeline: list[TimelineItem]
+    moves: list[tuple[str, str]]  # (move, label) the user may make now
+    can_edit: bool
+    can_merge: bool
+    stale: bool
+    duplicates: list[Duplicate]
+    merged_from: list[Lead]
+    node_rows: list = field(default_factory=list)
+    promised: object = None
+
+
+def lead_page(user, lead: Lead, *, today: dt.date | None = None) -> LeadPage:
+    """The lead's page: its history (moves and activities, newest first), what the user may do,
+    its possible duplicates, and its key project's nodes and promised-vs-actual once signed."""
+    today = today or timezone.localdate()
+    events = []
+    for e in LeadEvent.objects.filter(lead=lead).select_related("actor", "moved_from"):
+        e.from_label = LEAD.label(e.from_state) if e.from_state else ""
+        e.to_label = LEAD.label(e.to_state)
+        events.append(TimelineItem(e.at, "event", e))
+    acts = [
+        TimelineItem(timezone.make_aware(dt.datetime.combine(a.on, dt.time(12))), "activity", a)
+        for a in LeadActivity.objects.filter(lead=lead).select_related("by", "moved_from")
+    ]
+    timeline = sorted(events + acts, key=lambda t: t.at, reverse=True)
+    live = lead.merged_into_id is None
+    moves = [(m, LEAD.label(m)) for m in LEAD.allowed(user, lead)] if live else []
+    page = LeadPage(
+        lead=lead,
+        timeline=timeline,
+        moves=moves,
+        can_edit=live and access.can_edit_lead(user, lead),
+        can_merge=live and access.can_manage_leads(user, lead.zone),
+        stale=is_stale(lead, today),
+        duplicates=duplicates(
+            user, zone=lead.zone, name=lead.name, credit_code=lead.credit_code, exclude=lead.pk
+        )
+        if live
+        else [],
+        merged_from=list(Lead.objects.filter(merged_into=lead)),
+    )
+    project = projects.project_get(user, pk=lead.project_id) if lead.project_id else None
+    if project is not None:
+        page.node_rows = projects.node_rows(user, project, today=today)
+        page.promised = projects.promised_actual(user, project)
+    return page
+
+
+# --- choices for forms and filters --------------------------------------------------------------
+
+
+def chains_for(user) -> QuerySet[Chain]:
+    """The chains of the user's zones and of the areas above them."""
+    if not is_active(user):
+        return Chain.objects.none()
+    zones = list(zone_list(user).select_related("area"))
+    q = Q(zone__in=zones)
+    for z in zones:
+        for n in range(2, len(z.area.code) + 1, 2):
+            q |= Q(area__code=z.area.code[:n].ljust(6, "0"))
+    return Chain.objects.filter(q).distinct().order_by("code")
+
+
+def nodes_for(user) -> QuerySet[ChainNode]:
+    return (
+        ChainNode.objects.filter(chain__in=chains_for(user))
+        .select_related("chain")
+        .order_by("chain__code", "seq", "code")
+    )
+
+
+def node_get(user, *, pk: int) -> ChainNode | None:
+    return nodes_for(user).filter(pk=pk).first()
+
+
+def owners_for(user, zone=None) -> QuerySet[User]:
+    """The staff of the user's zones who may own leads."""
+    zones = zone_list(user) if zone is None else [zone]
+    return (
+        User.objects.filter(zone__in=zones, is_active=True, role_grants__role__in=access.OWNERS)
+        .exclude(is_superuser=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def owner_get(user, *, pk: int, zone) -> User | None:
+    return owners_for(user, zone).filter(pk=pk).first()
+
+
+def departments_for(zone) -> QuerySet[Department]:
+    return Department.objects.filter(zone=zone).order_by("name")
+
+
+def firms_for(zone) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(zone=zone).order_by("name")
+
+
+def lead_zones(user):
+    """The zones where the user may add leads."""
+    return [z for z in zone_list(user) if access.can_add_lead(user, z)]
+
+
+# --- the funnel ----------------------------------------------------------------------------------
+
+GROUPINGS = ("source", "region", "chain", "owner")
+
+
+def _group_of(lead: Lead, by: str) -> str:
+    match by:
+        case "source":
+            return lead.get_source_display()
+        case "region":
+            return lead.get_region_display()
+        case "chain":
+            return lead.gap_node.chain.name if lead.gap_node_id else "—"
+        case "owner":
+            return str(lead.owner)
+    return ""
+
+
+def funnel(user, *, by: str = "", zones=None, first=None, last=None):
+    """The funnel (leads_funnel) of the user's leads, grouped `by` source, region, chain or
+    owner (or all together); `first`/`last`: only leads created in those dates."""
+    qs = lead_scope(user).select_related("owner", "gap_node__chain")
+    if zones is not None:
+        qs = qs.filter(zone__in=zones)
+    if first is not None:
+        qs = qs.filter(created_at__date__gte=first)
+    if last is not None:
+        qs = qs.filter(created_at__date__lte=last)
+    leads = list(qs)
+    moves: dict[int, list] = {lead.pk: [] for lead in leads}
+    for e in (
+        LeadEvent.objects.filter(lead__in=[lead.pk for lead in leads])
+        .exclude(move="merged")
+        .order_by("at", "id")
+        .values_list("lead_id", "at", "from_state", "to_state")
+    ):
+        moves[e[0]].append(e[1:])
+    paths = [
+        leads_funnel.LeadPath(
+            group=_group_of(lead, by) if by in GROUPINGS else "",
+            created=lead.created_at,
+            moves=moves[lead.pk],
+            current=lead.stage,
+        )
+        for lead in leads
+    ]
+    return leads_funnel.funnel(paths)
+
+
+# --- the attraction paragraph's facts ------------------------------------------------------------
+
+
+def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> AttractionFacts | None:
+    """The facts of the attraction paragraph for `zones` in the dates first..last; None when the
+    user's role does not read leads."""
+    if not access.can_view_leads(user):
+        return None
+    ids = sorted({z.pk for z in zones})
+    if not ids or zone_list(user).filter(pk__in=ids).count() != len(ids):
+        return None
+    leads = lead_scope(user).filter(zone__in=ids)
+    acts = LeadActivity.objects.filter(lead__in=leads, on__gte=first, on__lte=last)
+    events = LeadEvent.objects.filter(
+        lead__in=leads, at__date__gte=first, at__date__lte=last
+    ).exclude(move="merged")
+    kinds = dict(acts.values_list("kind").annotate(n=Count("id")).order_by())
+    worked = set(acts.values_list("lead_id", flat=True)) | set(
+        events.values_list("lead_id", flat=True)
+    )
+    signed_ids = set(events.filter(to_state=S.SIGNED).values_list("lead_id", flat=True))
+    signed = Lead.objects.filter(pk__in=signed_ids).select_related("gap_node__chain")
+    by_chain: dict[str, list] = {}
+    gaps = []
+    for lead in signed:
+        name = lead.gap_node.chain.name if lead.gap_node_id else ""
+        entry = by_chain.setdefault(name, [0, Decimal(0)])
+        entry[0] += 1
+        entry[1] += lead.investment_wan or Decimal(0)
+        if lead.gap_node_id:
+            gaps.append(f"{lead.gap_node.chain.name}·{lead.gap_node.name}")
+    end = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
+    new = leads.filter(created_at__date__gte=first, created_at__date__lte=last)
+    open_at_end = leads.filter(stage__in=OPEN_STAGES, created_at__lte=end)
+    regions = sorted(
+        new.values_list("region").annotate(n=Count("id")).order_by(), key=lambda rn: (-rn[1], rn[0])
+    )
+    last_audit = events.order_by("-at").values_list("at", flat=True).first()
+    return AttractionFacts(
+        leads_worked=len(worked),
+        new_leads=new.count(),
+        visits=kinds.get("visit", 0),
+        delegations=kinds.get("delegation", 0),
+        meetings=kinds.get("meeting", 0),
+        signed=len(signed_ids),
+        signed_wan=signed.aggregate(s=Sum("investment_wan"))["s"] or Decimal(0),
+        by_chain=tuple(
+            ChainSigned(name, n, wan)
+            for name, (n, wan) in sorted(by_chain.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        ),
+        gaps_filled=tuple(sorted(set(gaps))),
+        landed=events.filter(to_state=S.LANDED).values("lead").distinct().count(),
+        open_leads=open_at_end.count(),
+        stale=open_at_end.filter(stale_q(min(last, today or timezone.localdate()))).count(),
+        by_region=tuple(regions),
+        as_of=last_audit,
+    )

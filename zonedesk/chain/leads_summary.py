@@ -1,0 +1,38 @@
+"""What the work summary says about investment attraction: plain data, no Django (the section in
+reports/sections/attraction.py words it; leads_selectors.attraction reads it from the stored
+leads, activities and moves)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ChainSigned:
+    """Leads signed in the period for one chain ("" for leads not placed on a chain)."""
+
+    chain: str
+    projects: int
+    investment_wan: Decimal
+
+
+@dataclass(frozen=True)
+class AttractionFacts:
+    leads_worked: int  # leads with an activity or a move in the period
+    new_leads: int  # added in the period
+    visits: int  # visits logged in the period
+    delegations: int  # delegations received or sent in the period
+    meetings: int
+    signed: int  # leads signed in the period (each a key project)
+    signed_wan: Decimal  # their estimated investment
+    by_chain: tuple[ChainSigned, ...]  # most investment first
+    gaps_filled: tuple[str, ...]  # "chain·node" a lead signed in the period is to fill
+    landed: int  # leads landed (their project in production) in the period
+    open_leads: int  # added by the period's end and open now (线索 to 洽谈)
+    stale: int  # of them, stale on the period's last day (or today if sooner)
+    by_region: tuple[tuple[str, int], ...]  # (region code, new leads), most first
+    as_of: dt.datetime | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.leads_worked or self.new_leads or self.signed or self.landed)

@@ -1,0 +1,224 @@
+"""The demo zone's investment leads (招商线索): 60 target companies in every stage, through the
+same services every user goes through.
+
+Deterministic: the companies, their regions, sources, owners and numbers follow fixed tables;
+each lead came in during the first half of 2020 (the demo's year) and moved on fixed days, with
+calls, visits, meetings and delegations logged, so `report attraction --zone demo --period
+2020-H1` has something to say. Three leads are the companies of demo key projects (projects.py),
+linked on signing: two of the firms that went into production in 2020 (landed, on their
+production start), and one project under way (signed). Four leads have had no activity since
+spring (stale), and one pair is the same company entered by two departments (a duplicate for
+the leaders to merge). When the zone has chains (the chain map's demo), each lead's gap node is
+one of their target nodes. Names synthetic and marked as such.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from zonedesk.chain import leads_services as services
+from zonedesk.chain.models import ChainNode
+from zonedesk.core.actors import SYSTEM
+from zonedesk.projects import selectors as projects
+
+SYNTHETIC = "（合成）"
+
+# Target companies (name stem, industry class): the demo zone's industries (machinery,
+# materials, food, electronics) and the chains it wants to extend.
+COMPANIES = [
+    ("华东精密传动", "3453"),
+    ("珠江智能装备", "3491"),
+    ("京津新能源电池", "3841"),
+    ("蓉城电子元件", "3971"),
+    ("渝州汽车零部件", "3670"),
+    ("苏南特种钢材", "3130"),
+    ("粤海食品配料", "1495"),
+    ("沪上工业机器人", "3491"),
+    ("浙北新型建材", "3021"),
+    ("深南电路板", "3982"),
+    ("冀中铸造", "3391"),
+    ("川北农产品加工", "1371"),
+    ("锦江医疗器械", "3581"),
+    ("长江液压件", "3444"),
+    ("岭南家电配件", "3857"),
+    ("津门化工新材料", "2651"),
+    ("巴蜀调味品", "1469"),
+    ("金陵光电", "3976"),
+    ("闽江纺织机械", "3551"),
+    ("嘉陵摩托配件", "3752"),
+]
+REGIONS = ["yangtze", "pearl", "jjj", "chengyu", "chengyu", "yangtze", "other"]
+SOURCES = ["exhibition", "introduced", "office", "agent", "online", "exhibition", "office"]
+SUFFIXES = ["有限公司", "科技有限公司", "股份有限公司"]
+
+# How far each of the 57 plain leads went: (stage, how many).
+PLAN = [
+    ("lead", 14),
+    ("contact", 12),
+    ("visit", 9),
+    ("negotiation", 8),
+    ("paused", 5),
+    ("dropped", 9),
+]
+WAY = ["contact", "visit", "negotiation"]
+REASONS = [
+    "企业选择在沿海扩产" + SYNTHETIC,
+    "用地条件不满足" + SYNTHETIC,
+    "企业投资计划暂缓" + SYNTHETIC,
+]
+ACTIVITY_KINDS = ["call", "visit", "meeting", "delegation"]
+FIRST_DAY = dt.date(2020, 1, 6)
+
+
+def _name(i: int) -> str:
+    stem, _code = COMPANIES[i % len(COMPANIES)]
+    return f"{stem}{'' if i < len(COMPANIES) else str(i // len(COMPANIES) + 1) + '号'}{SUFFIXES[i % 3]}{SYNTHETIC}"
+
+
+def _data(i: int, owner, nodes, *, firms, name: str | None = None, stage: str = "lead"):
+    source = SOURCES[i % len(SOURCES)]
+    return services.LeadData(
+        name=name or _name(i),
+        region=REGIONS[i % len(REGIONS)],
+        source=source,
+        industry_code=COMPANIES[i % len(COMPANIES)][1],
+        gap_node=nodes[i % len(nodes)] if nodes else None,
+        introducer=firms[i % len(firms)] if source == "introduced" else None,
+        owner=owner,
+        next_action="" if stage in ("dropped",) else "安排下一次对接" + SYNTHETIC,
+        next_action_due=timezone.localdate() + dt.timedelta(days=i % 20 - 5),
+        investment_wan=Decimal(5000 + 2500 * (i % 12)),
+        jobs=80 + 20 * (i % 9),
+        output_wan=Decimal(8000 + 4000 * (i % 10)),
+    )
+
+
+def _walk(lead, moves, start: dt.date, *, actor=SYSTEM, step_days: int = 12):
+    day = start
+    for move in moves:
+        day = day + dt.timedelta(days=step_days)
+        kw = {}
+        if move == "dropped":
+            kw["reason"] = REASONS[lead.pk % len(REASONS)]
+        lead = services.lead_transition(actor=actor, lead=lead, to=move, on=day, **kw)
+    return lead, day
+
+
+def _activities(lead, owner, start: dt.date, n: int, i: int) -> None:
+    for k in range(n):
+        services.lead_activity_add(
+            actor=owner,
+            lead=lead,
+            kind=ACTIVITY_KINDS[(i + k) % len(ACTIVITY_KINDS)],
+            on=start + dt.timedelta(days=5 + 9 * k),
+            note=["电话沟通投资意向", "上门拜访企业总部", "洽谈会对接", "企业考察团来园区"][
+                (i + k) % 4
+            ]
+            + SYNTHETIC,
+        )
+
+
+def load(zone, firms, users) -> None:
+    owners = [users["officer"], users["officer2"], users["officer3"], users["dept"]]
+    nodes = list(
+        ChainNode.objects.filter(chain__zone=zone, in_target=True).order_by("chain__code", "seq")
+    )
+    i = 0
+    for stage, count in PLAN:
+        for _k in range(count):
+            owner = owners[i % len(owners)]
+            start = FIRST_DAY + dt.timedelta(days=(i * 3) % 90)
+            lead = services.lead_create(
+                actor=SYSTEM,
+                zone=zone,
+                data=_data(i, owner, nodes, firms=firms, stage=stage),
+                on=start,
+            )
+            if stage in WAY:
+                moves = WAY[: WAY.index(stage) + 1]
+            elif stage == "paused":
+                moves = [*WAY[: 1 + i % 2], "paused"]
+            elif stage == "dropped":
+                moves = [*WAY[: i % 3], "dropped"]
+            else:
+                moves = []
+            # Four leads stay untouched since they came in (stale); the others are worked.
+            stale = stage in ("lead", "contact") and i % 7 == 0
+            if not stale:
+                _activities(lead, owner, start, 1 + i % 3, i)
+            lead, _day = _walk(lead, moves, start)
+            if not stale and lead.stage in ("lead", "contact", "visit", "negotiation"):
+                # worked lately too: the stale flag counts from the last activity
+                services.lead_activity_add(
+                    actor=owner,
+                    lead=lead,
+                    kind="call",
+                    on=timezone.localdate() - dt.timedelta(days=i % 10),
+                    note="电话回访，跟进投资进度" + SYNTHETIC,
+                )
+            i += 1
+    # The duplicate pair: one company, entered by an officer and by department staff.
+    for owner, day in (
+        (users["officer"], dt.date(2020, 3, 2)),
+        (users["dept"], dt.date(2020, 4, 13)),
+    ):
+        lead = services.lead_create(
+            actor=SYSTEM,
+            zone=zone,
+            data=_data(
+                i,
+                owner,
+                nodes,
+                firms=firms,
+                name="成渝新材料科技有限公司" + SYNTHETIC
+                if owner == users["officer"]
+                else "成渝新材料科技（四川）有限公司" + SYNTHETIC,
+            ),
+            on=day,
+        )
+        _activities(lead, owner, day, 1, i)
+        i += 1
+    _tied_to_projects(zone, users, nodes, firms=firms, first=i)
+
+
+def _tied_to_projects(zone, users, nodes, *, firms, first: int) -> None:
+    """Three leads whose companies became demo key projects: the two earliest firms that went
+    into production in 2020 (landed on their production start) and the first project under
+    way (signed)."""
+    listed = list(projects.project_scope(SYSTEM).filter(zone=zone).order_by("code"))
+    producing = [p for p in listed if p.state != "active" and p.investor_id is not None][:2]
+    active = [p for p in listed if p.state == "active"][:1]
+    leader = users["leader"]
+    for n, project in enumerate([*producing, *active]):
+        name = project.investor.name if project.investor_id else project.investor_name
+        signed_on = min(project.signed_on, timezone.localdate())
+        start = signed_on - dt.timedelta(days=60)
+        owner = users["officer"] if n != 1 else users["officer2"]
+        lead = services.lead_create(
+            actor=SYSTEM,
+            zone=zone,
+            data=services.LeadData(
+                name=name,
+                credit_code=project.investor.credit_code if project.investor_id else "",
+                region=REGIONS[(first + n) % len(REGIONS)],
+                source=SOURCES[(first + n) % len(SOURCES)]
+                if SOURCES[(first + n) % len(SOURCES)] != "introduced"
+                else "office",
+                industry_code=project.industry_code
+                or (project.investor.industry_code if project.investor_id else ""),
+                gap_node=nodes[n % len(nodes)] if nodes else None,
+                owner=owner,
+                investment_wan=project.total_investment_wan,
+                output_wan=project.expected_output_wan,
+            ),
+            on=start,
+        )
+        _activities(lead, owner, start, 2, first + n)
+        lead, _day = _walk(lead, WAY, start, step_days=14)
+        lead = services.lead_transition(
+            actor=leader, lead=lead, to="signed", project=project, on=signed_on
+        )
+        if project.state != "active":
+            started = project.investor.production_start if project.investor_id else None
+            services.lead_transition(actor=SYSTEM, lead=lead, to="landed", on=started or signed_on)

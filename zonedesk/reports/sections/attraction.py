@@ -1,0 +1,133 @@
+"""招商引资 in words: the leads worked in the period, the visits, meetings and delegations, the
+leads signed (each a key project) and their investment by chain, the chain gaps they fill, the
+projects landed, and the open and stale leads (chain.leads_selectors.attraction counts them from
+the stored leads, activities and moves)."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from zonedesk.chain.leads_summary import AttractionFacts
+from zonedesk.reports.document import Block
+from zonedesk.reports.sections.part import Found, Part, paragraphs
+from zonedesk.reports.sections.words import fill
+from zonedesk.reports.sections.words import paragraph as joined
+
+# The regions' names (chain.leads_models.LeadRegion's, the same msgids: a section reads no model).
+REGIONS = {
+    "yangtze": gettext_lazy("Yangtze River Delta (长三角)"),
+    "pearl": gettext_lazy("Pearl River Delta (珠三角)"),
+    "jjj": gettext_lazy("Beijing–Tianjin–Hebei (京津冀)"),
+    "chengyu": gettext_lazy("Chengdu–Chongqing (成渝)"),
+    "other": gettext_lazy("Other regions"),
+}
+
+
+def _wan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def sentences(f: AttractionFacts, period: str) -> list[str]:
+    out = [
+        fill(
+            _(
+                "In %(period)s, investment staff worked %(worked)d leads (%(new)d new), with "
+                "%(visits)d visits, %(meetings)d meetings and %(delegations)d delegations."
+            ),
+            {
+                "period": period,
+                "worked": f.leads_worked,
+                "new": f.new_leads,
+                "visits": f.visits,
+                "meetings": f.meetings,
+                "delegations": f.delegations,
+            },
+            worked="leads_worked",
+            new="leads_new",
+            visits="lead_visits",
+            meetings="lead_meetings",
+            delegations="lead_delegations",
+        )
+    ]
+    if f.by_region:
+        items = pgettext("between regions", ", ").join(
+            _("%(region)s %(n)d") % {"region": REGIONS.get(code, code), "n": n}
+            for code, n in f.by_region
+        )
+        out.append(_("The new leads came from: %(items)s.") % {"items": items})
+    if f.signed:
+        out.append(
+            fill(
+                _(
+                    "%(signed)d leads were signed, each registered as a key project, with an "
+                    "estimated investment of %(wan)s (10k yuan)."
+                ),
+                {"signed": f.signed, "wan": _wan(f.signed_wan)},
+                signed="leads_signed",
+                wan="leads_signed_wan",
+            )
+        )
+        chains = [c for c in f.by_chain if c.chain]
+        if chains:
+            items = pgettext("between chains", "; ").join(
+                _("%(chain)s: %(n)d, %(wan)s")
+                % {"chain": c.chain, "n": c.projects, "wan": _wan(c.investment_wan)}
+                for c in chains
+            )
+            out.append(_("By chain (projects, 10k yuan): %(items)s.") % {"items": items})
+        if f.gaps_filled:
+            out.append(
+                _("They fill the chain gaps %(nodes)s.")
+                % {"nodes": pgettext("between chain nodes", ", ").join(f.gaps_filled)}
+            )
+    else:
+        out.append(_("No lead was signed in the period."))
+    if f.landed:
+        out.append(
+            fill(
+                _("%(n)d signed projects went into production and landed."),
+                {"n": f.landed},
+                n="leads_landed",
+            )
+        )
+    out.append(
+        fill(
+            _("%(open)d leads are being followed, %(stale)d of them without recent activity."),
+            {"open": f.open_leads, "stale": f.stale},
+            open="leads_open",
+            stale="leads_stale",
+        )
+    )
+    return out
+
+
+def build(found: Found) -> list[Block]:
+    return paragraphs([joined(sentences(found.facts, found.source.period))], found)
+
+
+def next_steps(found: Found) -> list[str]:
+    f: AttractionFacts = found.facts
+    if not f.stale:
+        return []
+    return [
+        fill(
+            _(
+                "Have the owners of the %(stale)d stale investment leads contact their companies "
+                "again, or drop the leads with a reason."
+            ),
+            {"stale": f.stale},
+            stale="leads_stale",
+        )
+    ]
+
+
+SUMMARY = Part(
+    part=3,
+    order=50,
+    key="attraction",
+    title=gettext_lazy("Investment attraction and chain extension"),
+    data="zonedesk.reports.summary_data.attraction",
+    build=build,
+    next_steps=next_steps,
+)
