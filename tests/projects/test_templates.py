@@ -206,7 +206,7 @@ class TestPage:
         html = page.content.decode()
         assert 'data-testid="template-services"' in html
         assert "tnode-industrial-producing" in html
-        assert "existing projects keep their nodes" in html
+        assert "已有项目保留原有节点和日期" in html  # the page is in Chinese first
 
     def test_add_through_the_form(self, world, client_for):
         """The add form creates the node and goes back to the kind's card."""
