@@ -1,14 +1,15 @@
 """Reminders of lights (zonedesk projects remind)."""
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from zonedesk.core import audit, auditchain
 from zonedesk.core.actors import Actor, is_system
@@ -39,9 +40,16 @@ def light_recipients(node: ProjectNode) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def _day(day: dt.date, language: str) -> str:
+    """A planned date in words (the batches of a run repeat a few hundred dates)."""
+    return date_format(day)
+
+
 def _light_text(node: ProjectNode, light: str, today: dt.date, warn: int) -> tuple[str, str]:
     """The notification's title and body, in the active language."""
-    names = {"node": node.name, "project": node.project.name, "day": date_format(node.planned_on)}
+    day = _day(node.planned_on, get_language())
+    names = {"node": node.name, "project": node.project.name, "day": day}
     if light == lights.RED:
         title = _("“%(node)s” of %(project)s is late: it was planned for %(day)s") % names
         days = (today - node.planned_on).days
