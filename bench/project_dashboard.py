@@ -13,11 +13,9 @@ every node), on one zone and extrapolated to the province by its share of the pr
 
 import secrets
 
-from common import median, row, timed, zone_leader
-from django.db import connection
+from common import key_projects, median, row, timed, zone_leader
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from zonedesk.core.actors import SYSTEM
 from zonedesk.demo import scale
@@ -44,22 +42,8 @@ def _user(province: Area) -> User:
     return user
 
 
-def _prepare(log) -> int:
-    wanted = max(1, int(scale.exists() * scale.PROJECTS_PER_FIRM))
-    present = scale.projects_exist()
-    if present != wanted:
-        if present:
-            Project.objects.filter(zone__area__code__startswith=scale.PROVINCE[:2]).delete()
-        scale.generate_projects(wanted, today=timezone.localdate())
-        with connection.cursor() as cursor:  # planner statistics (VACUUM: not in a transaction)
-            cursor.execute("ANALYZE projects_project")
-            cursor.execute("ANALYZE projects_projectnode")
-        log(f"  generated {wanted:,} projects x {scale.PROJECT_NODES} nodes")
-    return wanted
-
-
 def run(*, runs: int, sample: int, log) -> list[dict]:
-    n = _prepare(log)
+    n = key_projects(log)
     province = Area.objects.get(code=scale.PROVINCE)
     user = _user(province)
     nodes = ProjectNode.objects.filter(project__zone__area__code__startswith="99").count()

@@ -1,5 +1,6 @@
 """A leader edits the industrial node template on a phone: adds a node, makes it wait for
-another, moves it up; the page fits the screen and says existing projects keep their nodes."""
+another and gives it its own yellow warning, moves it up; the page fits the screen and says
+existing projects keep their nodes."""
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +17,7 @@ def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_
     page, problems = open_page(viewport=PHONE)
     log_in(page, live_server.url, "leader", then="/projects/")
     page.get_by_test_id("templates-link").click()
-    expect(page.get_by_test_id("templates-note")).to_contain_text("existing projects keep")
+    expect(page.get_by_test_id("templates-note")).to_contain_text("已有项目保留原有节点")
     card = page.get_by_test_id("template-industrial")
     expect(card.locator("[data-testid=tnode-industrial-producing]")).to_be_visible()
     assert page.evaluate(NOTHING_SCROLLS)
@@ -39,9 +40,11 @@ def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_
     assert page.evaluate(NOTHING_SCROLLS)
     edit.locator("[name=depends_on][value=approve]").check()
     edit.locator("[name=name]").fill("环境影响评价批复")
+    edit.locator("[name=warn_days]").fill("8")
     page.get_by_test_id("save").click()
     page.wait_for_load_state("load")
     expect(page.get_by_test_id("tnode-industrial-env")).to_contain_text("环境影响评价批复")
+    expect(page.get_by_test_id(f"tnode-warn-{added.pk}")).to_have_text("8")
     expect(page.get_by_test_id("tnode-industrial-env")).to_contain_text("立项/备案")
 
     page.get_by_test_id(f"tnode-up-{added.pk}").click()
@@ -50,5 +53,6 @@ def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_
     added.refresh_from_db()
     assert added.seq == 12
     assert [d.code for d in added.depends_on.all()] == ["approve"]
+    assert added.warn_days == 8
     assert page.evaluate(NOTHING_SCROLLS)
     assert problems == []

@@ -265,16 +265,12 @@ def test_a_node_told_by_another_run_or_completed_meanwhile_is_not_told(mailed, w
     day = D(2020, 6, 10)
     read = {node.project_id: (node, light) for node, light in selectors.light_changes(today=day)}
     node, light = read[first.pk]
-    assert services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day, warn=3)
-    assert (
-        services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day, warn=3) is None
-    )
+    assert services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day)
+    assert services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day) is None
 
     node, light = read[second.pk]
     services.node_complete(actor=SYSTEM, node=node, done_on=D(2020, 6, 1))
-    assert (
-        services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day, warn=3) is None
-    )
+    assert services.node_light_notify(actor=SYSTEM, node=node, light=light, today=day) is None
     assert NodeLightNotice.objects.count() == 1
     assert Notification.objects.filter(kind="project_light").count() == 2
 
@@ -304,3 +300,55 @@ def test_a_project_added_on_the_page_has_people_on_its_nodes_and_is_reminded(
     sign = nodes.get(code="sign")
     assert Notification.objects.get(kind="project_light").recipient == mailed.users["officer"]
     assert NodeLightNotice.objects.get().node == sign
+
+
+def test_a_node_without_a_person_is_told_to_the_service_officer(mailed, warn3):
+    project = factories.project(
+        mailed.zone_a,
+        signed_on=D(2020, 6, 1),
+        service_officer=mailed.users["officer"],
+        leading_cadre=mailed.users["leader"],
+    )
+    ProjectNode.objects.filter(project=project).update(person=None)
+    _remind(D(2020, 6, 10))
+    assert [m.to for m in mail.outbox] == [["officer@zone-a.example.cn"]]
+    assert "is late" in mail.outbox[0].subject
+    told = Notification.objects.get(kind="project_light")
+    assert told.recipient == mailed.users["officer"] and told.channels == ["inapp", "email"]
+
+
+def _projects(world, n: int) -> None:
+    for k in range(n):
+        _project(world, D(2020, 6, 1), code=f"XM-{k:03d}")
+
+
+@pytest.mark.parametrize("batch", [2000, 2])
+def test_the_run_writes_in_batches_not_per_node(mailed, warn3, batch, monkeypatch):
+    """The queries of a run do not grow with the nodes it tells (a batch writes each table in
+    one statement), and a run split into batches of 2 tells every node once all the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zonedesk.projects.services import reminders
+
+    monkeypatch.setattr(reminders, "BATCH", batch)
+    _projects(mailed, 2)
+    with CaptureQueriesContext(connection) as few:
+        services.lights_remind(actor=SYSTEM, today=D(2020, 6, 10))
+    NodeLightNotice.objects.all().delete()
+    Notification.objects.all().delete()
+    _projects_more = 6
+    for k in range(_projects_more):
+        _project(mailed, D(2020, 6, 1), code=f"XM-M{k:02d}")
+    with CaptureQueriesContext(connection) as many:
+        result = services.lights_remind(actor=SYSTEM, today=D(2020, 6, 10))
+
+    assert result.told == 8 and result.notifications == 16
+    assert NodeLightNotice.objects.count() == 8
+    assert Notification.objects.filter(kind="project_light").count() == 16
+    assert AuditEntry.objects.filter(target_type="projects.nodelightnotice").count() == 10
+    if batch > 8:
+        assert len(many) == len(few)
+    else:  # four batches of two nodes against one
+        assert len(many) <= 4 * len(few)
+    assert services.lights_remind(actor=SYSTEM, today=D(2020, 6, 10)).told == 0

@@ -4,9 +4,12 @@ stay unique, and the nodes production and the work summary rely on stay. Project
 keep their nodes."""
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
@@ -203,7 +206,7 @@ class TestPage:
         html = page.content.decode()
         assert 'data-testid="template-services"' in html
         assert "tnode-industrial-producing" in html
-        assert "existing projects keep their nodes" in html
+        assert "已有项目保留原有节点和日期" in html  # the page is in Chinese first
 
     def test_add_through_the_form(self, world, client_for):
         """The add form creates the node and goes back to the kind's card."""
@@ -255,3 +258,39 @@ class TestPage:
             reverse("projects:template_node_move", args=[node.pk]), {"version": 1}
         )
         assert response.status_code == 409
+
+
+ENGLISH = re.compile(r"[A-Za-z]{3,}(?:[ ,;:'’-]+[A-Za-z]{2,})+")
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as read: no scripts, styles, tags or attributes."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+class TestChinese:
+    @pytest.mark.parametrize("page", ["list", "node", "refused"])
+    def test_the_pages_read_in_chinese(self, world, client_for, page):
+        """In Chinese, the template page, a node's page and a refused form hold no English
+        phrase (node codes such as “approve” are single words, and stay)."""
+        template = _template()
+        node = template.nodes.get(code="approve")
+        client = client_for(world.users["leader"])
+        with translation.override("zh-hans"):
+            if page == "list":
+                response = client.get(reverse("projects:templates"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+            elif page == "node":
+                response = client.get(
+                    reverse("projects:template_node_edit", args=[node.pk]),
+                    HTTP_ACCEPT_LANGUAGE="zh-hans",
+                )
+            else:
+                response = client.post(
+                    reverse("projects:template_node_edit", args=[node.pk]),
+                    {"name": "立项", "code": "approve", "offset_days": "-1", "version": "1"},
+                    HTTP_ACCEPT_LANGUAGE="zh-hans",
+                )
+        text = _visible_text(response.content.decode())
+        assert "节点" in text
+        assert ENGLISH.findall(text) == []

@@ -46,6 +46,20 @@ def preferences(user) -> dict[str, set[str]]:
     return chosen
 
 
+def preferences_of(users) -> dict[int, dict[str, set[str]]]:
+    """preferences() of several users at once (one query), by user id."""
+    keys = channel_keys()
+    out = {u.pk: {kind: set(keys) for kind in Kind.values} for u in users if _signed_in(u)}
+    rows = Preference.objects.filter(user_id__in=list(out)).values_list(
+        "user_id", "kind", "channel", "enabled"
+    )
+    for user_id, kind, channel, enabled in rows:
+        chosen = out[user_id]
+        if kind in chosen and channel in keys:
+            (chosen[kind].add if enabled else chosen[kind].discard)(channel)
+    return out
+
+
 def kinds_for(user) -> list[str]:
     """The kinds of notification the user's roles can ever bring them, in the order of `Kind`
     (a superuser: every kind)."""

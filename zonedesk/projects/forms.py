@@ -7,7 +7,7 @@ from zonedesk.core.forms import SpreadsheetForm, StyledFormMixin, VersionedFormM
 from zonedesk.core.period import Period
 from zonedesk.org.models import Department
 from zonedesk.projects import templates_default
-from zonedesk.projects.models import Guarantee, Kind, Project, Replan
+from zonedesk.projects.models import MAX_WARN_DAYS, Guarantee, Kind, Project, Replan
 from zonedesk.projects.services import investment_amount_problems, project_problems
 
 LIGHTS = [("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))]
@@ -449,6 +449,16 @@ class TemplateNodeForm(StyledFormMixin, forms.Form):
         help_text=_("The zone's department of this name takes the node in each new project."),
         widget=forms.TextInput(attrs={"list": "department-names"}),
     )
+    warn_days = forms.IntegerField(
+        label=_("Yellow warning (working days)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_WARN_DAYS,
+        help_text=_(
+            "The node turns yellow this many working days before its planned date. Leave it "
+            "empty for the setting of every node (%(days)s)."
+        ),
+    )
     depends_on = forms.MultipleChoiceField(
         label=_("Waits for"),
         required=False,
@@ -456,8 +466,10 @@ class TemplateNodeForm(StyledFormMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, template, node=None, **kwargs):
+    def __init__(self, *args, template, node=None, warn_days: int, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["warn_days"]
+        field.help_text = field.help_text % {"days": warn_days}
         others = template.nodes.order_by("seq")
         if node is not None:
             others = others.exclude(pk=node.pk)
@@ -471,6 +483,7 @@ class TemplateNodeForm(StyledFormMixin, forms.Form):
             "code": node.code,
             "offset_days": node.offset_days,
             "department_name": node.department_name,
+            "warn_days": node.warn_days,
             "depends_on": [d.code for d in node.depends_on.all()],
             "version": node.template.version,
         }

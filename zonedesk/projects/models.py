@@ -6,7 +6,7 @@ re-plan (flows.py, services.py). Lights are computed, not stored (lights.py).
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +21,9 @@ from zonedesk.core.fields import (
 )
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
+
+# The most working days a node's own warning may give (six weeks).
+MAX_WARN_DAYS = 30
 
 
 class Kind(models.TextChoices):
@@ -64,6 +67,14 @@ class TemplateNode(models.Model):
     offset_days = models.PositiveIntegerField(_("days after signing"), default=0)
     department_name = models.CharField(
         _("department in charge"), max_length=100, blank=True, validators=[validate_name]
+    )
+    # The node's own warning (yellow this many working days before its planned date); empty:
+    # the zone's setting (ZONEDESK["PROJECT_WARN_WORKDAYS"]). Copied to a new project's node.
+    warn_days = models.PositiveSmallIntegerField(
+        _("yellow warning (working days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_WARN_DAYS)],
     )
 
     class Meta:
@@ -251,6 +262,14 @@ class ProjectNode(Versioned):
         on_delete=models.SET_NULL,
         related_name="project_nodes",
     )
+    # Its template node's own warning when it had one (yellow this many working days before
+    # the planned date); empty: the zone's setting. Read by every light (selectors.Lighter).
+    warn_days = models.PositiveSmallIntegerField(
+        _("yellow warning (working days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_WARN_DAYS)],
+    )
     # The guarantee item the node waits for: its delay is the item's and its department's.
     blocked_by = models.ForeignKey(
         "projects.Guarantee",
@@ -279,6 +298,12 @@ class ProjectNode(Versioned):
             # earliest open node, and its furthest done one.
             models.Index(fields=["project", "status", "planned_on"], name="projects_node_lights"),
             models.Index(fields=["project", "status", "seq"], name="projects_node_stage"),
+            # The few nodes with a warning of their own (the lights' SQL asks for their values).
+            models.Index(
+                fields=["warn_days"],
+                condition=Q(warn_days__isnull=False),
+                name="projects_node_own_warn",
+            ),
         ]
 
     def __str__(self) -> str:

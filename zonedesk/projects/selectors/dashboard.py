@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
@@ -95,7 +95,19 @@ def dashboard(user, *, zones=None, today: dt.date | None = None) -> Dashboard | 
         return None
     today = today or timezone.localdate()
     warn = warn_days()
-    until = lights.yellow_until(today, warn, work_calendar(today, lights.horizon(today, warn)))
+    # The warnings of their own that nodes have (a handful of values, read from a small partial
+    # index): a node is lit up to the date of its own warning, the others up to the zone's.
+    own = sorted(
+        ProjectNode.objects.filter(warn_days__isnull=False)
+        .order_by()
+        .values_list("warn_days", flat=True)
+        .distinct()
+    )
+    calendar = work_calendar(today, lights.horizon(today, max([warn, *own])))
+    until = lights.yellow_until(today, warn, calendar)
+    lit = Q(warn_days__isnull=True, planned_on__lte=until)
+    for days in own:
+        lit |= Q(warn_days=days, planned_on__lte=lights.yellow_until(today, days, calendar))
     allowed = dashboard_zones(user)
     if zones is not None:
         allowed = allowed.filter(pk__in=[z.pk for z in zones])
@@ -107,7 +119,7 @@ def dashboard(user, *, zones=None, today: dt.date | None = None) -> Dashboard | 
         projects.order_by()
         .annotate(
             red=Exists(open_nodes.filter(planned_on__lt=today)),
-            lit=Exists(open_nodes.filter(planned_on__lte=until)),  # red or yellow
+            lit=Exists(open_nodes.filter(lit)),  # red or yellow
         )
         .values("level", "kind", "zone", "red", "lit")
         .annotate(

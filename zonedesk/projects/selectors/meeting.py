@@ -5,7 +5,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zonedesk.projects import access, lights
@@ -51,6 +50,7 @@ NODE_COLUMNS = (
     "planned_on",
     "done_on",
     "version",
+    "warn_days",
     "department_id",
     "person_id",
     "blocked_by_id",
@@ -92,12 +92,11 @@ def meeting(user, *, today: dt.date | None = None) -> list[tuple[str, list[Meeti
     last), red first within a group, then by planned date."""
     today = today or timezone.localdate()
     lighter = Lighter(today)
-    horizon = lights.horizon(today, lighter.warn)
     nodes = (
         ProjectNode.objects.filter(
+            lighter.window(),
             project__in=project_scope(user),
             status=ProjectNode.Status.OPEN,
-            planned_on__lte=horizon,
         )
         .only(*NODE_COLUMNS)
         .order_by("planned_on", "project__code", "seq")
@@ -122,34 +121,85 @@ def light_changes(*, today: dt.date) -> list[tuple[ProjectNode, str]]:
     planned date. Reference data: not scoped, because it serves the system's daily reminder run
     (services.lights_remind), which tells each node's own people and nobody else.
 
-    Only the nodes planned up to the warning's horizon can be yellow or red; a node already told
-    of as red at its planned date is left to the database (it stays red until done or re-planned).
-    """
+    Read in three plain steps, each an index range, whatever the number of projects: the open
+    nodes that may be lit (Lighter.window) as bare dates, lit here; the notices already given to
+    the lit ones; then the nodes still to tell, with their project (zone, officer, cadre),
+    department and person. One query with the notices as NOT EXISTS and the related rows joined
+    was costed high enough for PostgreSQL to compile it (JIT): 17 of its 26 s at 10,000 projects
+    (docs/benchmarks.md, bench/project_remind.py)."""
     lighter = Lighter(today)
-    told = NodeLightNotice.objects.filter(node=OuterRef("pk"), planned_on=OuterRef("planned_on"))
-    nodes = (
-        ProjectNode.objects.filter(
-            status=ProjectNode.Status.OPEN,
-            planned_on__lte=lights.horizon(today, lighter.warn),
-        )
-        .alias(told_red=Exists(told.filter(light=lights.RED)))
-        .filter(told_red=False)
-        .annotate(told_yellow=Exists(told.filter(light=lights.YELLOW)))
-        .select_related(
-            "project__zone__area",
-            "project__service_officer",
-            "project__leading_cadre",
-            "department",
-            "person",
-        )
-        .order_by("planned_on", "project_id", "seq")
+    rows = (
+        ProjectNode.objects.filter(lighter.window(), status=ProjectNode.Status.OPEN)
+        .order_by()
+        .values_list("pk", "planned_on", "warn_days")
     )
-    out = []
-    for node in nodes:
-        light = lighter(node)
-        if light == lights.RED or (light == lights.YELLOW and not node.told_yellow):
-            out.append((node, light))
+    calendar, default = lighter.calendar, lighter.warn
+    lit: dict[int, tuple[str, dt.date]] = {}
+    for pk, planned_on, warn in rows:
+        light = lights.node_light(
+            planned_on=planned_on,
+            done_on=None,
+            today=today,
+            warn_days=default if warn is None else warn,
+            calendar=calendar,
+        )
+        if light in (lights.RED, lights.YELLOW):
+            lit[pk] = (light, planned_on)
+    told = set()
+    ids = list(lit)
+    for k in range(0, len(ids), CHUNK):
+        told.update(
+            NodeLightNotice.objects.filter(node_id__in=ids[k : k + CHUNK]).values_list(
+                "node_id", "light", "planned_on"
+            )
+        )
+    # Told red at its date, it stays red until done or re-planned: nothing more to tell.
+    wanted = [
+        pk
+        for pk, (light, planned_on) in lit.items()
+        if (pk, light, planned_on) not in told and (pk, lights.RED, planned_on) not in told
+    ]
+    nodes = []
+    for k in range(0, len(wanted), CHUNK):
+        nodes += ProjectNode.objects.filter(pk__in=wanted[k : k + CHUNK]).only(*NODE_COLUMNS)
+    _attach_people(nodes)
+    out = [(node, lit[node.pk][0]) for node in nodes if node.planned_on == lit[node.pk][1]]
+    out.sort(key=lambda pair: (pair[0].planned_on, pair[0].project_id, pair[0].seq))
     return out
+
+
+# Ids per IN (…) list (SQLite takes at most 32,766 parameters a statement).
+CHUNK = 5000
+
+
+def _attach_people(nodes: list[ProjectNode]) -> None:
+    """The nodes' project (its zone and area, service officer and leading cadre), department and
+    person, each distinct row read once and shared (the reminders' recipients and texts)."""
+    from zonedesk.org.models import Department, User
+
+    def by_id(model, ids, related=()):
+        ids = list({i for i in ids if i is not None})
+        out = {}
+        for k in range(0, len(ids), CHUNK):
+            qs = model.objects.filter(pk__in=ids[k : k + CHUNK]).select_related(*related)
+            out.update((o.pk, o) for o in qs)
+        return out
+
+    projects = by_id(Project, (n.project_id for n in nodes), ("zone__area",))
+    people = by_id(
+        User,
+        [n.person_id for n in nodes]
+        + [p.service_officer_id for p in projects.values()]
+        + [p.leading_cadre_id for p in projects.values()],
+    )
+    departments = by_id(Department, (n.department_id for n in nodes))
+    for p in projects.values():
+        p.service_officer = people.get(p.service_officer_id)
+        p.leading_cadre = people.get(p.leading_cadre_id)
+    for n in nodes:
+        n.project = projects[n.project_id]
+        n.person = people.get(n.person_id)
+        n.department = departments.get(n.department_id)
 
 
 @dataclass

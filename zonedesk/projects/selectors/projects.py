@@ -16,6 +16,7 @@ from zonedesk.org.selectors import zone_list
 from zonedesk.projects import access, lights
 from zonedesk.projects.flows import NODE, REPLAN
 from zonedesk.projects.models import (
+    MAX_WARN_DAYS,
     Guarantee,
     Project,
     ProjectNode,
@@ -58,20 +59,36 @@ def project_scope(user) -> QuerySet[Project]:
     return qs.filter(where)
 
 
+def node_warn(node: ProjectNode, default: int) -> int:
+    """The node's yellow warning in working days: its own (from its template node), else the
+    zone's setting `default`."""
+    return default if node.warn_days is None else node.warn_days
+
+
 class Lighter:
-    """The light of nodes as of `today` (one calendar read for all of them)."""
+    """The light of nodes as of `today` (one calendar read for all of them); a node with a
+    warning of its own (ProjectNode.warn_days) is lit with it, the others with `warn`."""
 
     def __init__(self, today: dt.date):
         self.today, self.warn = today, warn_days()
-        self.calendar = work_calendar(today, lights.horizon(today, self.warn))
+        self.calendar = work_calendar(today, lights.horizon(today, max(self.warn, MAX_WARN_DAYS)))
 
     def __call__(self, node: ProjectNode) -> str | None:
         return lights.node_light(
             planned_on=node.planned_on,
             done_on=node.done_on,
             today=self.today,
-            warn_days=self.warn,
+            warn_days=node_warn(node, self.warn),
             calendar=self.calendar,
+        )
+
+    def window(self) -> Q:
+        """The open nodes that may be yellow or red today (the rest are surely green): planned
+        up to the warning's horizon, or, for a node whose own warning is longer, up to the
+        horizon of the longest a node may have."""
+        return Q(planned_on__lte=lights.horizon(self.today, self.warn)) | Q(
+            warn_days__gt=self.warn,
+            planned_on__lte=lights.horizon(self.today, MAX_WARN_DAYS),
         )
 
 

@@ -18,7 +18,7 @@ from zonedesk.projects.models import (
     Replan,
 )
 from zonedesk.projects.selectors.meeting import _attributed
-from zonedesk.projects.selectors.projects import Lighter, project_scope
+from zonedesk.projects.selectors.projects import Lighter, node_warn, project_scope
 from zonedesk.projects.selectors.requests import service_facts
 
 LATE_LISTED = 5
@@ -80,7 +80,7 @@ def summary(
         planned_then.setdefault(node_id, from_on)
     open_then = (
         nodes.filter(Q(done_on__isnull=True) | Q(done_on__gt=day))
-        .filter(Q(planned_on__lte=lights.horizon(day, lighter.warn)) | Q(pk__in=planned_then))
+        .filter(lighter.window() | Q(pk__in=planned_then))
         .select_related("project", "department", "blocked_by__department")
     )
     for node in open_then:
@@ -89,7 +89,7 @@ def summary(
             planned_on=node.planned_on,
             done_on=None,
             today=day,
-            warn_days=lighter.warn,
+            warn_days=node_warn(node, lighter.warn),
             calendar=lighter.calendar,
         )
         if light == lights.RED:

@@ -49,6 +49,7 @@ from zonedesk.projects.services.reminders import (
     light_recipients,
     lights_remind,
     node_light_notify,
+    nodes_light_notify,
 )
 from zonedesk.projects.services.replans import (
     REPLAN_FIELDS,
@@ -102,6 +103,7 @@ __all__ = [
     "node_light_notify",
     "node_person_set",
     "node_transition",
+    "nodes_light_notify",
     "project_create",
     "project_edit",
     "project_problems",

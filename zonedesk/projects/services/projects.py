@@ -242,6 +242,7 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
             baseline_on=on,
             planned_on=on,
             department=departments.get(t.department_name),
+            warn_days=t.warn_days,
             # Someone to tell when the node turns yellow or red (services.lights_remind);
             # the managers name another person per node (node_person_set).
             person=project.service_officer,

@@ -31,6 +31,7 @@ class TemplateNodeData:
     offset_days: int = 0
     department_name: str = ""
     depends_on: tuple[str, ...] = ()  # the codes of the nodes it waits for
+    warn_days: int | None = None  # its own yellow warning; None: the zone's setting
 
 
 def cycle(waits: Mapping[str, tuple[str, ...] | list[str]]) -> list[str] | None:
@@ -76,6 +77,7 @@ def _described(node: TemplateNode) -> dict:
         "name": node.name,
         "offset_days": node.offset_days,
         "department_name": node.department_name,
+        "warn_days": node.warn_days,
         "depends_on": sorted(d.code for d in node.depends_on.all()),
     }
 
@@ -86,6 +88,7 @@ def _values(data: TemplateNodeData) -> dict:
         "name": data.name.strip(),
         "offset_days": data.offset_days,
         "department_name": data.department_name.strip(),
+        "warn_days": data.warn_days,
     }
 
 
@@ -173,8 +176,8 @@ def template_node_add(
 def template_node_edit(
     *, actor: Actor, node: TemplateNode, data: TemplateNodeData, expected_version: int | None
 ) -> TemplateNode:
-    """Rename a node, change its code, days after signing, department or the nodes it waits
-    for (no circle; the codes production and the summary rely on stay)."""
+    """Rename a node, change its code, days after signing, department, its own yellow warning
+    or the nodes it waits for (no circle; the codes production and the summary rely on stay)."""
     _check_actor(actor)
     template = node.template
     version_check(template, expected_version)

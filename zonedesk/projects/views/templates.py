@@ -29,6 +29,7 @@ def _data(form: TemplateNodeForm) -> services.TemplateNodeData:
         offset_days=d["offset_days"],
         department_name=d["department_name"],
         depends_on=tuple(d["depends_on"]),
+        warn_days=d["warn_days"],
     )
 
 
@@ -38,19 +39,21 @@ def _back(template) -> str:
 
 def _page(request, *, status=200, add_form=None, add_kind=None):
     views = selectors.templates(request.user)
+    warn = selectors.warn_days()
     for view in views:
         bound = add_form if add_kind == view.template.kind else None
         view.add_form = bound or TemplateNodeForm(
             initial={"version": view.template.version},
             template=view.template,
             prefix=f"add-{view.template.kind}",
+            warn_days=warn,
         )
     return render(
         request,
         "projects/templates.html",
         {
             "views": views,
-            "warn_days": selectors.warn_days(),
+            "warn_days": warn,
             "department_names": selectors.department_names(request.user),
         },
         status=status,
@@ -73,7 +76,9 @@ def template_node_add(request, kind: str):
     template = selectors.template_get(request.user, kind=kind)
     if template is None:
         raise Http404
-    form = TemplateNodeForm(request.POST, template=template, prefix=f"add-{kind}")
+    form = TemplateNodeForm(
+        request.POST, template=template, prefix=f"add-{kind}", warn_days=selectors.warn_days()
+    )
     if form.is_valid():
         try:
             node = services.template_node_add(
@@ -105,13 +110,15 @@ def _node(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def template_node_edit(request, pk: int):
-    """Change a node: name, code, days after signing, department, the nodes it waits for."""
+    """Change a node: name, code, days after signing, department, its own yellow warning, the
+    nodes it waits for."""
     node = _node(request, pk)
     template = node.template
+    warn = selectors.warn_days()
     if request.method == "GET":
-        form = TemplateNodeForm.of(node)
+        form = TemplateNodeForm.of(node, warn_days=warn)
     else:
-        form = TemplateNodeForm(request.POST, template=template, node=node)
+        form = TemplateNodeForm(request.POST, template=template, node=node, warn_days=warn)
         if form.is_valid():
             try:
                 services.template_node_edit(
@@ -122,7 +129,7 @@ def template_node_edit(request, pk: int):
                 )
             except StaleVersion as exc:
                 messages.error(request, _refusal(exc))
-                form = TemplateNodeForm.of(node.__class__.objects.get(pk=node.pk))
+                form = TemplateNodeForm.of(node.__class__.objects.get(pk=node.pk), warn_days=warn)
                 return _node_page(request, node, form, status=409)
             except ValidationFailed as exc:
                 _on_form(form, exc)
