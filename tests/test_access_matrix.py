@@ -657,9 +657,10 @@ MATRIX = {
         "H H H H 403 H H H 403 H H 302",
     ),
     "finance:product_new": ("403 403 403 403 403 403 200 403 403 403 403 302",) * 2,
+    # Only a bank's users edit products, and only their bank's: another bank's is not found.
     "finance:product_edit": (
-        "403 403 403 403 404 403 200 403 404 403 403 302",
-        "403 403 403 403 404 403 403 403 404 403 403 302",
+        "403 403 403 403 403 403 200 403 403 403 403 302",
+        "403 403 403 403 403 403 404 403 403 403 403 302",
     ),
     "api:list_financing_needs": ("V V V V H V V V H V V 401", same("H", "401")),
     "api:get_financing_need": (
@@ -688,8 +689,8 @@ MATRIX = {
     ),
     "api:create_bank_product": ("403 403 403 403 403 403 201 403 403 403 403 401",) * 2,
     "api:update_bank_product": (
-        "403 403 403 403 404 403 200 403 404 403 403 401",
-        "403 403 403 403 404 403 403 403 404 403 403 401",
+        "403 403 403 403 403 403 200 403 403 403 403 401",
+        "403 403 403 403 403 403 404 403 403 403 403 401",
     ),
     # The bridge-loan fund (finance): in, a loan of the scope's firm at the bank user's bank from
     # its zone's fund; out, one of zone_b at another bank (the enterprise user's: firm_a2's).
@@ -699,6 +700,13 @@ MATRIX = {
     "finance:bridge": (
         "200 200 200 200 403 403 403 200 403 200 200 302",
         "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    # Setting up a fund and its limits: the leaders and administrators over its zone; another
+    # zone's fund is not found.
+    "finance:bridge_fund_new": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "finance:bridge_fund_edit": (
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
     ),
     "finance:bridge_loans": (
         "V V V V 403 V V V 403 V V 302",
@@ -1165,7 +1173,11 @@ def _request(client, world: World, name: str, role: str, scope: str):
     zone = _zone(world, scope)
     json_ = "application/json"
     in_zone = {"zone": zone.code, "period": JUNE}
-    if name.startswith("finance:") or name in FINANCE_API:
+    # The needs' and products' routes; the bridge fund's and the register's are below.
+    needs_route = name.startswith("finance:") and not name.startswith(
+        ("finance:bridge", "finance:lending")
+    )
+    if needs_route or name in FINANCE_API:
         return _finance_request(client, world, name, role, scope)
     match name:
         case (
@@ -1401,6 +1413,13 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "finance:bridge":
             loan = _bridge_loan(world, role, scope)
             return client.get(reverse(name), {"fund": loan.fund_id}), None
+        case "finance:bridge_fund_edit":
+            from tests import factories
+            from zonedesk.finance.models import BridgeFund
+
+            zone = _firm(world, role, scope).zone
+            fund = BridgeFund.objects.filter(zone=zone).first() or factories.bridge_fund(zone)
+            return client.get(reverse(name, args=[fund.pk])), None
         case "finance:bridge_loans" | "finance:bridge_export":
             loan = _bridge_loan(world, role, scope)
             return client.get(reverse(name)), loan.firm.name
