@@ -104,7 +104,9 @@ def test_the_problems_panel_shows_each_needs_state_matches_and_the_banks_answer(
     banks it was shared with and the bank's answer (the decline reason)."""
     bank_user = world.users["bank"]
     factories.bank_product(bank_user.bank, name="流动资金贷（合成）")
-    factories.bank_product(bank_user.bank, name="大额贷（合成）", amount_min_wan=1000)
+    factories.bank_product(
+        bank_user.bank, name="大额贷（合成）", amount_min_wan=1000, amount_max_wan=5000
+    )
     need = _declined(world)
     problem = services.need_problem_open(actor=world.users["officer"], need=need)
     [row] = selectors.problem_panel(world.users["officer"], problem)
