@@ -641,6 +641,12 @@ MATRIX = {
     "finance:need_new": ("200 200 200 403 403 200 404 403 404 200 200 302", same("404", "302")),
     "finance:need": ("200 200 200 200 404 200 200 200 404 200 200 302", same("404", "302")),
     "finance:need_edit": ("200 200 200 403 404 200 403 403 404 200 200 302", same("404", "302")),
+    # A declined need turned into a problem: the firm's side (a need not declined is refused
+    # with a message, back to its page).
+    "finance:need_problem": (
+        "302 302 302 403 404 302 403 403 404 302 302 302",
+        same("404", "302"),
+    ),
     # The bank's first move (received): its users only; the firm's side is refused.
     "finance:need_move": ("403 403 403 403 404 403 302 403 404 403 403 302", same("404", "302")),
     # Consent is the firm's: its user, or its officer recording the written consent.
@@ -1044,6 +1050,9 @@ def _finance_request(client, world: World, name: str, role: str, scope: str):
             need = _finance_need(world, role, scope)
             body = {"to": "received", "version": need.version}
             return client.post(reverse(name, args=[need.pk]), body), None
+        case "finance:need_problem":
+            need = _finance_need(world, role, scope)
+            return client.post(reverse(name, args=[need.pk])), None
         case "finance:consent_grant":
             from tests import factories
 
