@@ -466,6 +466,9 @@ def entitlement(
     state: str = "identified",
     mode: str = "application",
     since=None,
+    benefit_type: str = "subsidy",
+    title: str = "补贴（合成）",
+    decision: str = "eligible",
 ):
     """An eligible benefit of `firm` under a measure of the province in force since 2020, at
     `state`; with `since` (an aware datetime) the event that moved it there at that time."""
@@ -486,15 +489,15 @@ def entitlement(
         actor=SYSTEM,
         document=doc,
         clause="一",
-        title="补贴（合成）",
-        benefit_type="subsidy",
+        title=title,
+        benefit_type=benefit_type,
         eligibility="true",
         mode=mode,
     )
     found = Entitlement.objects.create(
         enterprise=firm,
         measure=measure,
-        decision="eligible",
+        decision=decision,
         rule_version=measure.current,
         period="2020-06-01",
         decided_at=dt.datetime(2020, 7, 1, tzinfo=dt.UTC),

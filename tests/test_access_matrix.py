@@ -641,6 +641,12 @@ MATRIX = {
     "finance:need_new": ("200 200 200 403 403 200 404 403 404 200 200 302", same("404", "302")),
     "finance:need": ("200 200 200 200 404 200 200 200 404 200 200 302", same("404", "302")),
     "finance:need_edit": ("200 200 200 403 404 200 403 403 404 200 200 302", same("404", "302")),
+    # A declined need turned into a problem: the firm's side (a need not declined is refused
+    # with a message, back to its page).
+    "finance:need_problem": (
+        "302 302 302 403 404 302 403 403 404 302 302 302",
+        same("404", "302"),
+    ),
     # The bank's first move (received): its users only; the firm's side is refused.
     "finance:need_move": ("403 403 403 403 404 403 302 403 404 403 403 302", same("404", "302")),
     # Consent is the firm's: its user, or its officer recording the written consent.
@@ -657,9 +663,10 @@ MATRIX = {
         "H H H H 403 H H H 403 H H 302",
     ),
     "finance:product_new": ("403 403 403 403 403 403 200 403 403 403 403 302",) * 2,
+    # Only a bank's users edit products, and only their bank's: another bank's is not found.
     "finance:product_edit": (
-        "403 403 403 403 404 403 200 403 404 403 403 302",
-        "403 403 403 403 404 403 403 403 404 403 403 302",
+        "403 403 403 403 403 403 200 403 403 403 403 302",
+        "403 403 403 403 403 403 404 403 403 403 403 302",
     ),
     # The financing overview and its export: the unit's readers (their zones: in, firm_a's zone
     # holds a need shared with the test bank) and a bank user (its own bank's row; out: a need
@@ -699,8 +706,8 @@ MATRIX = {
     ),
     "api:create_bank_product": ("403 403 403 403 403 403 201 403 403 403 403 401",) * 2,
     "api:update_bank_product": (
-        "403 403 403 403 404 403 200 403 404 403 403 401",
-        "403 403 403 403 404 403 403 403 404 403 403 401",
+        "403 403 403 403 403 403 200 403 403 403 403 401",
+        "403 403 403 403 403 403 404 403 403 403 403 401",
     ),
     # The bridge-loan fund (finance): in, a loan of the scope's firm at the bank user's bank from
     # its zone's fund; out, one of zone_b at another bank (the enterprise user's: firm_a2's).
@@ -710,6 +717,13 @@ MATRIX = {
     "finance:bridge": (
         "200 200 200 200 403 403 403 200 403 200 200 302",
         "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    # Setting up a fund and its limits: the leaders and administrators over its zone; another
+    # zone's fund is not found.
+    "finance:bridge_fund_new": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    "finance:bridge_fund_edit": (
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
     ),
     "finance:bridge_loans": (
         "V V V V 403 V V V 403 V V 302",
@@ -1051,6 +1065,9 @@ def _finance_request(client, world: World, name: str, role: str, scope: str):
             need = _finance_need(world, role, scope)
             body = {"to": "received", "version": need.version}
             return client.post(reverse(name, args=[need.pk]), body), None
+        case "finance:need_problem":
+            need = _finance_need(world, role, scope)
+            return client.post(reverse(name, args=[need.pk])), None
         case "finance:consent_grant":
             from tests import factories
 
@@ -1472,6 +1489,13 @@ def _request(client, world: World, name: str, role: str, scope: str):
         case "finance:bridge":
             loan = _bridge_loan(world, role, scope)
             return client.get(reverse(name), {"fund": loan.fund_id}), None
+        case "finance:bridge_fund_edit":
+            from tests import factories
+            from zonedesk.finance.models import BridgeFund
+
+            zone = _firm(world, role, scope).zone
+            fund = BridgeFund.objects.filter(zone=zone).first() or factories.bridge_fund(zone)
+            return client.get(reverse(name, args=[fund.pk])), None
         case "finance:bridge_loans" | "finance:bridge_export":
             loan = _bridge_loan(world, role, scope)
             return client.get(reverse(name)), loan.firm.name

@@ -58,3 +58,40 @@ def test_the_bank_sees_exactly_its_shared_needs_and_nothing_after_revocation(
     page.goto(f"{live_server.url}/finance/inbox/")
     assert _shown(page) == set()
     expect(page.get_by_test_id("needs")).to_contain_text("暂无融资需求")
+
+
+def test_the_leader_turns_a_declined_need_into_one_problem_on_a_phone(
+    demo, live_server, open_page, log_in
+):
+    """The declined need's page offers 转为问题; the click opens the financing problem, whose
+    panel shows the need with its state and the bank's answer; back on the need, the button has
+    become the problem's link, and no second problem is made."""
+    from zonedesk.finance.models import FinancingNeed
+
+    need = (
+        FinancingNeed.objects.filter(
+            status="declined", problem__isnull=True, enterprise__zone__code="demo"
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert need is not None
+    problems_before = need.enterprise.problems.count()
+
+    page, problems = open_page(viewport={"width": 390, "height": 844})
+    log_in(page, live_server.url, "leader", then=f"/finance/needs/{need.pk}/")
+    expect(page.get_by_test_id(f"decline-followup-{need.pk}")).to_be_visible()
+    page.get_by_test_id("to-problem").click()
+    page.wait_for_url("**/casework/problems/*/")
+    panel = page.get_by_test_id(f"problem-need-{need.pk}")
+    expect(panel).to_contain_text("已拒绝")
+    expect(panel).to_contain_text("拒绝原因")
+    assert page.evaluate(NOTHING_SCROLLS)
+
+    page.goto(f"{live_server.url}/finance/needs/{need.pk}/")
+    expect(page.get_by_test_id("followup-problem")).to_be_visible()
+    expect(page.get_by_test_id("to-problem")).to_have_count(0)
+    need.refresh_from_db()
+    assert need.problem is not None and need.problem.category == "finance"
+    assert need.enterprise.problems.count() == problems_before + 1
+    assert problems == []

@@ -52,3 +52,17 @@ def test_consent_is_the_firms_an_officer_records_it_in_writing(world):
             services.consent_revoke(actor=world.users[who], consent=consent)
     with pytest.raises(ValidationFailed):
         services.consent_grant(actor=world.users["enterprise"], need=need, bank=bank)
+
+
+def test_the_written_consent_refuses_a_control_character(world):
+    """The officer's record of the firm's written consent is one line of plain text."""
+    need = factories.financing_need(world.firm_a)
+    with pytest.raises(ValidationFailed) as refused:
+        services.consent_grant(
+            actor=world.users["officer"],
+            need=need,
+            bank=world.users["bank"].bank,
+            written="2020-06-01 签字\x1b[31m",
+        )
+    assert "written" in refused.value.errors
+    assert not need.consents.exists()

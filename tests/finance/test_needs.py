@@ -94,6 +94,13 @@ def test_approval_decline_and_disbursement_record_their_fields(world):
     other = services.need_transition(actor=bank_user, need=other, to="received")
     with pytest.raises(ValidationFailed):
         services.need_transition(actor=bank_user, need=other, to="declined", reason="other")
+    with pytest.raises(ValidationFailed) as refused:  # a control character hides the words
+        services.need_transition(
+            actor=bank_user, need=other, to="declined", reason="collateral", note="估值\u202e不足"
+        )
+    assert "U+202E" in refused.value.errors["note"][0]
+    other.refresh_from_db()
+    assert other.status == "received" and other.decline_note == ""
     other = services.need_transition(
         actor=bank_user, need=other, to="declined", reason="collateral", note="估值不足"
     )

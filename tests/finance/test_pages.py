@@ -71,3 +71,21 @@ def test_the_bank_receives_a_need_from_its_page(world, client_for):
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.status == "received" and need.bank == bank_user.bank
+
+
+def test_the_reasons_give_the_firms_values_in_words_never_codes(world, client_for):
+    """Yes-no facts read 是/否 and coded values (purpose, collateral, size class) their names:
+    never True, working_capital or property on the page."""
+    bank = world.users["bank"].bank
+    factories.bank_product(
+        bank,
+        name="设备更新贷（合成）",
+        eligibility='purpose == "equipment" and collateral == "equipment" and is_sme '
+        'and size_class == "large"',
+    )
+    need = factories.financing_need(world.firm_a)
+    page = client_for(world.users["officer"]).get(reverse("finance:need", args=[need.pk]))
+    reasons = " ".join(r.value for m in page.context["page"].matches for r in m.reasons)
+    assert "流动资金" in reasons and "不动产抵押" in reasons
+    for code in ("True", "False", "working_capital", "property", "small", "medium", "micro"):
+        assert code not in reasons, code

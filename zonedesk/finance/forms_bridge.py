@@ -1,9 +1,11 @@
 """The forms of the bridge-loan fund and the lending register (the services check the rules)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
 from zonedesk.finance.models import BridgeLoan
 from zonedesk.org.models import Bank
 
@@ -95,3 +97,117 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["guarantor"].queryset = firms
         self.fields["guaranteed"].queryset = firms
+
+
+class FeeTiersField(forms.CharField):
+    """The daily fee tiers as people write them, one a line: “1: 0.1” (from day 1, 0.1% of the
+    amount a day), “6: 0.2”; stored as [[from_day, "daily_pct"], ...]."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(f"{day}: {pct}" for day, pct in value)
+        return value
+
+    def to_python(self, value):
+        from decimal import InvalidOperation
+
+        text = super().to_python(value)
+        tiers = []
+        for n, line in enumerate(text.replace("：", ":").splitlines(), start=1):
+            if not line.strip():
+                continue
+            day, sep, pct = line.partition(":")
+            try:
+                from_day, daily = int(day.strip()), Decimal(pct.strip())
+            except (ValueError, InvalidOperation):
+                from_day, daily = None, None
+            if not sep or from_day is None or from_day < 1 or not daily.is_finite() or daily < 0:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write “from day: daily %%”, e.g. “6: 0.2”.") % {"n": n}
+                )
+            tiers.append([from_day, str(daily)])
+        if not tiers:
+            raise forms.ValidationError(_("Give at least one tier, from day 1."))
+        if tiers[0][0] != 1 or [t[0] for t in tiers] != sorted({t[0] for t in tiers}):
+            raise forms.ValidationError(
+                _("The tiers start on day 1 and go up, each from a later day.")
+            )
+        return tiers
+
+
+class FundForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """A bridge-loan fund's size, source and limits; `zone` only when setting one up."""
+
+    zone = forms.ModelChoiceField(queryset=None, label=_("Zone"))
+    name = forms.CharField(label=_("Fund name"), max_length=100)
+    source = forms.CharField(
+        label=_("Source of the fund"),
+        max_length=100,
+        help_text=_("Who puts up the money, e.g. the platform company (平台公司)."),
+    )
+    size_wan = forms.DecimalField(
+        label=_("Fund size (10k yuan)"), min_value=Decimal("0.01"), **MONEY
+    )
+    share_of_commitment_pct = forms.DecimalField(
+        label=_("Share of the committed renewal (%)"),
+        min_value=Decimal("0.01"),
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("A loan is at most this share of the renewal the bank committed in writing."),
+    )
+    cap_per_firm_wan = forms.DecimalField(
+        label=_("Cap per firm (10k yuan)"), min_value=Decimal("0.01"), required=False, **MONEY
+    )
+    longest_term_days = forms.IntegerField(
+        label=_("Longest term (days)"), min_value=1, max_value=366
+    )
+    fee_tiers = FeeTiersField(
+        label=_("Daily fee tiers"),
+        max_length=500,
+        help_text=_(
+            "One a line: from which day, and the daily fee in % of the amount, e.g. “1: 0.1” "
+            "and “6: 0.2”."
+        ),
+    )
+    overdue_daily_pct = forms.DecimalField(
+        label=_("Daily fee when overdue (%)"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=3,
+        required=False,
+    )
+    exclude_wage_arrears = forms.BooleanField(
+        label=_("Excludes firms with wage arrears"), required=False
+    )
+    exclude_bad_credit = forms.BooleanField(
+        label=_("Excludes firms with a bad credit record"), required=False
+    )
+    active = forms.BooleanField(label=_("Open to applications"), required=False)
+
+    def __init__(self, *args, zones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if zones is None:
+            del self.fields["zone"]
+        else:
+            self.fields["zone"].queryset = zones
+
+    @staticmethod
+    def initial_of(fund) -> dict:
+        return {f: getattr(fund, f) for f in (*FUND_FORM_FIELDS, "active")}
+
+
+FUND_FORM_FIELDS = (
+    "name",
+    "source",
+    "size_wan",
+    "share_of_commitment_pct",
+    "cap_per_firm_wan",
+    "longest_term_days",
+    "fee_tiers",
+    "overdue_daily_pct",
+    "exclude_wage_arrears",
+    "exclude_bad_credit",
+)

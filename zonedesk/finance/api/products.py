@@ -86,7 +86,9 @@ def create_bank_product(request, payload: ProductIn):
 @router.put("/finance/products/{int:pk}", response={200: ProductOut, 409: ConflictOut})
 def update_bank_product(request, pk: int, payload: ProductUpdateIn):
     """Change a product of the caller's bank; `version` is the one read (409 if stale)."""
-    product = selectors.product_get(request.user, pk=pk)
+    if not access.is_bank_user(request.user):
+        raise PermissionDenied(_("Only the bank's own users maintain its products."))
+    product = selectors.own_product_get(request.user, pk=pk)  # another bank's: not found
     if product is None:
         raise NotFound(_("No such product."))
     product = services.product_update(

@@ -233,7 +233,9 @@ class FinancingNeed(Versioned):
     decline_reason = models.CharField(
         _("reason declined"), max_length=16, choices=DeclineReason.choices, blank=True
     )
-    decline_note = models.TextField(_("why, in the bank's words"), blank=True)
+    decline_note = models.TextField(
+        _("why, in the bank's words"), blank=True, validators=[validate_text]
+    )
     disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
     disbursed_amount_wan = models.DecimalField(
         _("amount disbursed (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -287,6 +289,7 @@ class Consent(models.Model):
         _("written consent"),
         max_length=200,
         blank=True,
+        validators=[validate_name],
         help_text=_("The firm's signed consent an officer records for it (what and when)."),
     )
     granted_by = models.ForeignKey(

@@ -1,6 +1,12 @@
 """Every read of financing, given the acting user and returning only what that user may see."""
 
-from zonedesk.finance.selectors.matches import MatchRow, Reason, need_matches, products_in_force
+from zonedesk.finance.selectors.matches import (
+    MatchRow,
+    Reason,
+    fact_value,
+    need_matches,
+    products_in_force,
+)
 from zonedesk.finance.selectors.needs import (
     FIGURES,
     NeedFilters,
@@ -22,24 +28,30 @@ from zonedesk.finance.selectors.needs import (
 from zonedesk.finance.selectors.products import (
     ProductFilters,
     in_force_on,
+    own_product_get,
     product_get,
     product_list,
     product_scope,
 )
 from zonedesk.finance.selectors.summary import summary
+from zonedesk.finance.selectors.support import PanelNeed, Suggestion, decline_support, problem_panel
 
 __all__ = [
     "FIGURES",
     "MatchRow",
     "NeedFilters",
     "NeedPage",
+    "PanelNeed",
     "ProductFilters",
     "Reason",
+    "Suggestion",
     "bank_consent",
     "bank_get",
     "banks",
     "consent_get",
     "consents",
+    "decline_support",
+    "fact_value",
     "firm_row",
     "in_force_on",
     "is_overdue",
@@ -49,6 +61,8 @@ __all__ = [
     "need_page",
     "need_scope",
     "needs_of_problem",
+    "own_product_get",
+    "problem_panel",
     "product_get",
     "product_list",
     "product_scope",

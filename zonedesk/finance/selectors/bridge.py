@@ -267,3 +267,18 @@ def bridge_facts(user, zone, *, start: dt.date, end: dt.date) -> BridgeFacts:
         overdue_count=len(overdue),
         overdue_wan=sum((x.amount_wan for x in overdue), Decimal(0)),
     )
+
+
+def zones_to_set_up(user):
+    """The zones whose bridge-loan fund the user may set up (their leaders and administrators)."""
+    pks = [z.pk for z in zone_list(user) if access.can_set_up_fund(user, z)]
+    return Zone.objects.filter(pk__in=pks).order_by("name")
+
+
+def fund_to_set_up(user, *, pk: int) -> BridgeFund | None:
+    """A fund whose limits the user may change; another zone's is not found (as one that does
+    not exist)."""
+    fund = BridgeFund.objects.select_related("zone__area").filter(pk=pk).first()
+    if fund is None or not access.can_set_up_fund(user, fund.zone):
+        return None
+    return fund

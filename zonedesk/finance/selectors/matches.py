@@ -58,6 +58,20 @@ def _num(value) -> str:
     return str(value)
 
 
+def fact_value(name: str, value, lang: str = "zh") -> str:
+    """A fact's value as people read it: 是/否 for yes-no, coded values in words (小型, 流动资金,
+    设备抵押), shares as percentages, numbers with separators; never a stored code."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    term = facts.VOCABULARY.get(name)
+    if term is not None and isinstance(value, str) and value in term.values:
+        zh, en = term.values[value]
+        return zh if lang.startswith("zh") else en
+    if name in facts.SHARES and isinstance(value, int | float):
+        return f"{float(value) * 100:.2f}%"
+    return _num(value)
+
+
 def _reason(check: matching.Check, lang: str) -> Reason:
     match check.kind:
         case "amount":
@@ -82,9 +96,10 @@ def _reason(check: matching.Check, lang: str) -> Reason:
     c = check.condition
     text = facts.sentence(c.node, lang) if c.node is not None else c.text
     values = "; ".join(
-        f"{facts.VOCABULARY[k].zh if lang.startswith('zh') else facts.VOCABULARY[k].en}: {_num(v)}"
+        f"{facts.VOCABULARY[k].zh if lang.startswith('zh') else facts.VOCABULARY[k].en}: "
+        f"{fact_value(k, v, lang)}"
         if k in facts.VOCABULARY
-        else f"{k}: {_num(v)}"
+        else f"{k}: {fact_value(k, v, lang)}"
         for k, v in c.values.items()
     )
     return Reason(check.ok, text, values)

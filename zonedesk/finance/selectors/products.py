@@ -56,3 +56,11 @@ def product_list(user, filters: ProductFilters, *, today: dt.date) -> QuerySet[B
 
 def product_get(user, *, pk: int) -> BankProduct | None:
     return product_scope(user).select_related("bank").filter(pk=pk).first()
+
+
+def own_product_get(user, *, pk: int) -> BankProduct | None:
+    """A product the user's bank maintains: another bank's is not found (as one that does not
+    exist), so its id tells nothing."""
+    if not access.is_bank_user(user):
+        return None
+    return BankProduct.objects.select_related("bank").filter(pk=pk, bank_id=user.bank_id).first()

@@ -2,6 +2,7 @@
 way of a need is declared in flows.py and walked only by `need_transition`."""
 
 from zonedesk.finance.services.consent import consent_grant, consent_revoke
+from zonedesk.finance.services.followup import need_problem_open
 from zonedesk.finance.services.needs import (
     NeedData,
     need_create,
@@ -17,6 +18,7 @@ __all__ = [
     "consent_grant",
     "consent_revoke",
     "need_create",
+    "need_problem_open",
     "need_transition",
     "need_update",
     "product_create",

@@ -20,7 +20,13 @@ from zonedesk.casework.selectors import work_calendar
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import audit_scope, clean, version_bump, version_check
+from zonedesk.core.services import (
+    audit_scope,
+    audited_update,
+    clean,
+    version_bump,
+    version_check,
+)
 from zonedesk.finance import access, bridge
 from zonedesk.finance.flows import BRIDGE_LOAN
 from zonedesk.finance.models import BridgeFund, BridgeLoan
@@ -245,6 +251,53 @@ def bridge_fund_create(*, actor: Actor, data: FundData) -> BridgeFund:
         instance=fund,
         changes=audit.diff({}, audit.snapshot(fund, FUND_FIELDS)),
         **audit_scope(fund),
+    )
+    return fund
+
+
+FUND_EDITABLE = (*(f for f in FUND_FIELDS if f != "zone"), "active")
+
+
+@transaction.atomic
+def bridge_fund_update(
+    *,
+    actor: Actor,
+    fund: BridgeFund,
+    data: FundData,
+    active: bool = True,
+    expected_version: int | None = None,
+) -> BridgeFund:
+    """Change a fund's size, source and limits (its zone stays): the leaders and administrators
+    over its zone; `expected_version` is the one the editor read (StaleVersion if another save
+    came first). The size cannot fall below what is out and held for approved loans today."""
+    if not access.can_set_up_fund(actor, fund.zone):
+        raise PermissionDenied(_("Only the zone's leaders can set up a bridge-loan fund."))
+    values = {f: getattr(data, f) for f in FUND_FIELDS if f != "zone"}
+    if values["fee_tiers"] is None:
+        values["fee_tiers"] = fund.fee_tiers
+    values["active"] = bool(active)
+    size = values["size_wan"]
+    if size is not None and size != fund.size_wan:
+        where = position(fund, 0, timezone.localdate())
+        committed = fund.size_wan - where.available_wan
+        if size < committed:
+            raise ValidationFailed(
+                {
+                    "size_wan": [
+                        _(
+                            "The fund has %(committed)s (10k yuan) out or held for approved "
+                            "loans: its size cannot be less."
+                        )
+                        % {"committed": _wan(committed)}
+                    ]
+                }
+            )
+    audited_update(
+        actor=actor,
+        instance=fund,
+        data=values,
+        fields=FUND_EDITABLE,
+        expected_version=expected_version,
     )
     return fund
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import audit_scope
+from zonedesk.core.services import audit_scope, clean
 from zonedesk.enterprises.access import is_member
 from zonedesk.finance import access
 from zonedesk.finance.models import Consent, FinancingNeed
@@ -52,6 +52,7 @@ def consent_grant(
         written=written[:200],
         granted_by=user_or_none(actor),
     )
+    clean(consent, exclude=[f.name for f in Consent._meta.fields if f.name != "written"])
     try:
         with transaction.atomic():
             consent.save()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from zonedesk.casework.services.problems import deadline
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.fields import validate_text
 from zonedesk.core.services import audit_scope, audited_update, clean, version_bump, version_check
 from zonedesk.finance import access
 from zonedesk.finance.flows import NEED
@@ -197,6 +199,10 @@ def need_transition(
                 raise ValidationFailed({"note": [_("Say why, in the bank's words.")]})
             need.decline_reason = reason
             need.decline_note = note.strip()
+            try:
+                validate_text(need.decline_note)
+            except DjangoValidationError as exc:
+                raise ValidationFailed({"note": exc.messages}) from exc
             need.decided_on = day
             need.responded_on = need.responded_on or day
             if bank is not None and need.bank_id is None:

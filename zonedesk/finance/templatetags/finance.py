@@ -52,15 +52,14 @@ def finance_fact(name: str) -> str:
 
 @register.filter
 def finance_value(value, name: str) -> str:
+    """A fact's value in words (selectors.fact_value): 是/否, 小型, shares as percentages."""
     if value is None:
         return _("not reported")
     if value is rules.NOT_APPLICABLE:
         return "—"
-    if name in facts.firm_facts.SHARES:
-        return f"{float(value) * 100:.2f}%"
-    if isinstance(value, float):
+    if isinstance(value, float) and name not in facts.firm_facts.SHARES:
         return f"{value:,.2f}"
-    return str(value)
+    return selectors.fact_value(name, value, get_language() or "zh")
 
 
 @register.simple_tag
@@ -108,12 +107,13 @@ def firm_financing(context, enterprise):
 
 @register.inclusion_tag("finance/partials/problem_needs.html", takes_context=True)
 def problem_needs(context, problem):
-    """A financing problem's page: the needs raised from it, and raising one."""
+    """A financing problem's page: the needs linked to it (raised from it, or turned into it
+    after a decline) with their state, matching products and the banks' answers; raising one."""
     user = context["request"].user
     show = problem.category == "finance" and access.can_view_finance(user)
     return {
         "show": show,
         "problem": problem,
-        "needs": selectors.needs_of_problem(user, problem) if show else [],
+        "rows": selectors.problem_panel(user, problem, lang=get_language() or "zh") if show else [],
         "can_raise": show and access.can_raise_need(user, problem.enterprise),
     }

@@ -12,6 +12,7 @@ from zonedesk.finance.views.needs import (
     need_edit,
     need_move,
     need_new,
+    need_problem,
     pipeline,
     pipeline_export,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "need_edit",
     "need_move",
     "need_new",
+    "need_problem",
     "pipeline",
     "pipeline_export",
     "product_edit",

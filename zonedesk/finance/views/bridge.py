@@ -7,21 +7,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zonedesk.core.errors import DomainError, PermissionDenied, ValidationFailed
+from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access, bridge
 from zonedesk.finance.flows import BRIDGE_LOAN
-from zonedesk.finance.forms_bridge import ApplyForm, LoanFilterForm, MoveForm
-from zonedesk.finance.models import BridgeLoan
+from zonedesk.finance.forms_bridge import (
+    FUND_FORM_FIELDS,
+    ApplyForm,
+    FundForm,
+    LoanFilterForm,
+    MoveForm,
+)
+from zonedesk.finance.models import BridgeLoan, default_fee_tiers
 from zonedesk.finance.selectors import bridge as selectors
 from zonedesk.finance.services import bridge as services
+from zonedesk.finance.views.common import put_errors
 
 B = BridgeLoan.Status
 
@@ -79,6 +87,11 @@ def dashboard(request):
             "labels": state_labels(),
             "chart": selectors.dashboard_chart(d) if d else None,
             "can_apply": fund is not None and access.can_act_on_bridge(request.user, fund.zone),
+            "can_set_up": (
+                access.can_set_up_fund(request.user, fund.zone)
+                if fund is not None
+                else selectors.zones_to_set_up(request.user).exists()
+            ),
         },
     )
 
@@ -315,3 +328,78 @@ def _apply_page(request, fund, form, status=200):
         {"fund": fund, "form": form, "limits": limits, "share_pct": fund.share_of_commitment_pct},
         status=status,
     )
+
+
+def _fund_data(d: dict, zone) -> services.FundData:
+    return services.FundData(zone=zone, **{f: d[f] for f in FUND_FORM_FIELDS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_new(request):
+    """Set up a zone's bridge-loan fund (its leaders and administrators)."""
+    zones = selectors.zones_to_set_up(request.user)
+    if not zones.exists():
+        raise Forbidden
+    form = FundForm(
+        request.POST or None,
+        zones=zones,
+        version=0,
+        initial={
+            "share_of_commitment_pct": 95,
+            "longest_term_days": 10,
+            "fee_tiers": default_fee_tiers(),
+            "exclude_wage_arrears": True,
+            "exclude_bad_credit": True,
+            "active": True,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                fund = services.bridge_fund_create(
+                    actor=request.user,
+                    data=_fund_data(form.cleaned_data, form.cleaned_data["zone"]),
+                )
+            except ValidationFailed as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("The fund is set up."))
+                return redirect(f"{reverse('finance:bridge')}?fund={fund.pk}")
+    return render(request, "finance/fund_form.html", {"form": form, "fund": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fund_edit(request, pk: int):
+    """Change a fund's size, source and limits; a save on a stale version comes back (409) with
+    the other person's values beside the user's."""
+    if not selectors.zones_to_set_up(request.user).exists():
+        raise Forbidden
+    fund = found(selectors.fund_to_set_up(request.user, pk=pk))
+    form = FundForm(request.POST or None, initial=FundForm.initial_of(fund), version=fund.version)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.bridge_fund_update(
+                    actor=request.user,
+                    fund=fund,
+                    data=_fund_data(d, fund.zone),
+                    active=d["active"],
+                    expected_version=d["version"],
+                )
+            except ValidationFailed as exc:
+                put_errors(form, exc)
+            except StaleVersion as exc:
+                fresh = found(selectors.fund_to_set_up(request.user, pk=pk))
+                form.show_conflict(exc, FundForm.initial_of(fresh))
+                status = 409
+            else:
+                messages.success(request, _("The fund's limits are saved."))
+                return redirect(f"{reverse('finance:bridge')}?fund={fund.pk}")
+    return render(request, "finance/fund_form.html", {"form": form, "fund": fund}, status=status)

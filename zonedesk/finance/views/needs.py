@@ -159,13 +159,20 @@ def firm_tab(request, pk: int):
     if not access.can_view_finance(request.user):
         raise Forbidden
     rows = _rows(selectors.need_list(request.user, selectors.NeedFilters(enterprise=pk)))
+    can_raise = access.can_raise_need(request.user, enterprise)
+    declined = [
+        (n, selectors.decline_support(request.user, n))
+        for n, _late in rows
+        if n.status == "declined"
+    ]
     return render(
         request,
         "finance/firm.html",
         {
             "enterprise": enterprise,
             "rows": rows,
-            "can_raise": access.can_raise_need(request.user, enterprise),
+            "can_raise": can_raise,
+            "declined": declined,
         },
     )
 
@@ -220,6 +227,9 @@ def _detail(request, need, *, status=200, move_form=None, consent_form=None):
             "banks": selectors.banks(),
             "reasons": DeclineReason.choices,
             "today": timezone.localdate(),
+            "support": selectors.decline_support(request.user, page.need),
+            "can_follow_up": not page.bank_view
+            and access.can_raise_need(request.user, page.need.enterprise),
             "own_products": (
                 list(request.user.bank.products.order_by("name"))
                 if access.is_bank_user(request.user)
@@ -334,3 +344,20 @@ def consent_revoke(request, pk: int):
     else:
         messages.success(request, _("The consent is revoked: the bank no longer sees the need."))
     return redirect("finance:need", consent.need_id)
+
+
+@login_required
+@require_POST
+def need_problem(request, pk: int):
+    """A declined need turned into a financing problem of its firm (once: the second time it
+    opens the same problem)."""
+    need = _need(request, pk)
+    if not access.can_raise_need(request.user, need.enterprise):
+        raise Forbidden
+    try:
+        problem = services.need_problem_open(actor=request.user, need=need)
+    except ValidationFailed as exc:
+        messages.error(request, refusal(exc))
+        return redirect("finance:need", pk)
+    messages.success(request, _("The need is followed up as a problem."))
+    return redirect("casework:problem", problem.pk)

@@ -84,9 +84,9 @@ def _library() -> str:
 
 @login_required
 def product_edit(request, pk: int):
-    product = found(selectors.product_get(request.user, pk=pk))
-    if not access.can_edit_product(request.user, product.bank):
-        raise Forbidden
+    if not access.is_bank_user(request.user):
+        raise Forbidden  # no product is theirs to edit, whichever id
+    product = found(selectors.own_product_get(request.user, pk=pk))
     form = ProductForm(request.POST) if request.method == "POST" else ProductForm.of(product)
     if request.method == "POST" and form.is_valid():
         try:

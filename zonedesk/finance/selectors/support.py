@@ -1,0 +1,132 @@
+"""What a declined need's firm may turn to: the support measures it qualifies for whose kind
+answers the bank's reason (a guarantee-fee subsidy when the collateral fell short, an interest
+subsidy or a deferral when the cash flow did), read from the firm's entitlements (policies)."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from zonedesk.finance import access
+from zonedesk.finance.models import DeclineReason, FinancingNeed
+from zonedesk.finance.selectors.matches import need_matches
+from zonedesk.finance.selectors.needs import is_overdue, need_scope
+from zonedesk.policies import selectors as policies
+
+# The kinds of measure (policies' Measure.BenefitType) that answer each reason a bank gives.
+SUBSIDY, TAX, DEFERRAL, INTEREST, RENT, SERVICE = (
+    "subsidy",
+    "tax_relief",
+    "deferral",
+    "interest",
+    "rent",
+    "service",
+)
+FOR_REASON: dict[str, tuple[str, ...]] = {
+    DeclineReason.COLLATERAL: (SUBSIDY, INTEREST, SERVICE),  # guarantee fees, credit guarantee
+    DeclineReason.CASH_FLOW: (INTEREST, DEFERRAL, TAX, RENT, SUBSIDY),
+    DeclineReason.DEBT: (INTEREST, DEFERRAL, TAX),
+    DeclineReason.CREDIT_RECORD: (SERVICE,),  # credit repair, guidance
+    DeclineReason.INDUSTRY: (SERVICE, SUBSIDY),
+    DeclineReason.DOCUMENTS: (SERVICE,),
+    DeclineReason.OTHER: (SUBSIDY, INTEREST, DEFERRAL, TAX, RENT, SERVICE),
+}
+# Words in a measure's title that answer a reason best: listed first.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    DeclineReason.COLLATERAL: ("担保", "增信", "风险补偿", "guarantee"),
+    DeclineReason.CASH_FLOW: ("贴息", "缓缴", "续贷", "转贷", "interest", "deferr"),
+    DeclineReason.DEBT: ("贴息", "interest"),
+}
+QUALIFIES = ("eligible", "undetermined")  # Entitlement.Decision: qualifies, or may
+OVER = ("disbursed", "declined", "rejected")  # Entitlement.State: nothing left to claim
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entitlement_id: int
+    measure_id: int
+    title: str
+    document: str
+    kind: str  # the measure's benefit type, in words
+    certain: bool  # eligible (True) or undetermined: a figure is missing
+    estimate_wan: object = None
+
+
+def decline_support(user, need: FinancingNeed) -> list[Suggestion]:
+    """The measures that answer the need's decline reason, which its firm qualifies (or may
+    qualify) for and has not received yet; the best fitting first. Not for a bank's users: the
+    firm's entitlements are not theirs to read."""
+    if need.status != FinancingNeed.Status.DECLINED or not need.decline_reason:
+        return []
+    if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
+        return []
+    kinds = FOR_REASON.get(need.decline_reason, ())
+    rows = list(
+        policies.entitlement_scope(user)
+        .filter(
+            enterprise=need.enterprise_id,
+            decision__in=QUALIFIES,
+            measure__benefit_type__in=kinds,
+        )
+        .exclude(state__in=OVER)
+        .select_related("measure__document")
+        .order_by("measure_id")
+    )
+    words = KEYWORDS.get(need.decline_reason, ())
+    out = [
+        Suggestion(
+            entitlement_id=e.pk,
+            measure_id=e.measure_id,
+            title=e.measure.title,
+            document=e.measure.document.title,
+            kind=str(e.measure.get_benefit_type_display()),
+            certain=e.decision == QUALIFIES[0],
+            estimate_wan=e.estimate_wan,
+        )
+        for e in rows
+    ]
+
+    by_measure = {e.measure_id: e.measure.benefit_type for e in rows}
+    return sorted(
+        out,
+        key=lambda s: (
+            not any(w.lower() in s.title.lower() for w in words),
+            kinds.index(by_measure[s.measure_id]),
+            not s.certain,
+            s.measure_id,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class PanelNeed:
+    """One need on its financing problem's page: its state, how many products match it, and
+    what the banks it was shared with answered."""
+
+    need: FinancingNeed
+    matching: int  # products in force that match
+    unsure: int  # that may match (a figure is missing)
+    shared_with: tuple[str, ...]  # banks whose consent stands
+    overdue: bool  # the bank's first response is late
+
+
+def problem_panel(user, problem, *, lang: str = "zh") -> list[PanelNeed]:
+    """The needs linked to a financing problem, as its page shows them."""
+    needs = list(
+        need_scope(user)
+        .filter(problem=problem)
+        .select_related("bank", "product", "enterprise__zone")
+        .prefetch_related("consents__bank")
+        .order_by("-created_at", "-id")
+    )
+    today = timezone.localdate()
+    cache: dict = {}
+    out = []
+    for n in needs:
+        outcomes = [m.outcome for m in need_matches(user, n, lang=lang, cache=cache)]
+        banks = tuple(c.bank.name for c in n.consents.all() if c.revoked_at is None)
+        out.append(
+            PanelNeed(
+                n, outcomes.count("match"), outcomes.count("unsure"), banks, is_overdue(n, today)
+            )
+        )
+    return out
