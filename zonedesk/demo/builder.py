@@ -9,6 +9,7 @@ from zonedesk.core import uscc
 from zonedesk.core.actors import SYSTEM
 from zonedesk.demo import (
     casework,
+    chains,
     data,
     finance,
     finance_bridge,
@@ -113,6 +114,7 @@ def load() -> None:
     projects.load(zone, firms, users)
     finance.load(zone, firms, users)
     finance_bridge.load(zone, firms, users)
+    chains.load(zone)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(
             actor=SYSTEM,
