@@ -30,6 +30,7 @@ urlpatterns = [
     path("casework/", include("zonedesk.casework.urls")),
     path("projects/", include("zonedesk.projects.urls")),
     path("finance/", include("zonedesk.finance.urls")),
+    path("chain/", include("zonedesk.chain.urls")),
     path("reports/", include("zonedesk.reports.urls")),
     path("notices/", include("zonedesk.notices.urls")),
     path("zones/", org_views.zone_list, name="zones"),

@@ -46,7 +46,9 @@ class FirmFigures:
 
     @property
     def comparable(self) -> bool:
-        return not self.new and self.output_wan is not None and self.output_last_year_wan is not None
+        return (
+            not self.new and self.output_wan is not None and self.output_last_year_wan is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,16 @@ class ChainHealth:
         return [h for h in self.nodes.values() if h.gap]
 
     def count(self, strength: str) -> int:
-        return sum(1 for h in self.nodes.values() if h.strength == strength)
+        return self.counts[strength]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many nodes (not the whole chain) are of each strength."""
+        out = dict.fromkeys(STRENGTHS, 0)
+        for node_id, h in self.nodes.items():
+            if node_id:
+                out[h.strength] += 1
+        return out
 
     @property
     def whole(self) -> "NodeHealth | None":
@@ -143,7 +154,7 @@ def measure(
     *,
     in_target: bool = True,
     own_firms: int = 0,
-    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so shared safely
+    thresholds: Thresholds = Thresholds(),
 ) -> NodeHealth:
     """A node's figures and flags over `firm_ids` (each firm once)."""
     reporting = employees = cmp_n = new_n = 0
@@ -197,7 +208,7 @@ def measure(
 def chain_health(
     nodes: Iterable[NodeSpec],
     figures: Mapping[int, FirmFigures],
-    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so shared safely
+    thresholds: Thresholds = Thresholds(),
 ) -> ChainHealth:
     """Every node's health; a parent's over its whole sub-tree. Node id 0 is the whole chain
     (never flagged). A node whose parent is not among `nodes` is a root."""

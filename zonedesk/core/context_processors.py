@@ -14,7 +14,7 @@ MODULES = [
     ("finance", _("Financing"), "finance:index"),
     ("finance_bridge", _("Bridge-loan fund"), "finance:bridge_loans"),
     ("finance_lending", _("Lending between firms"), "finance:lending"),
-    ("chain", _("Industrial chains"), None),
+    ("chain", _("Industrial chains"), "chain:list"),
     ("reports", _("Work summary"), "reports:summary"),
 ]
 
@@ -29,6 +29,7 @@ VISIBLE_TO = {
     "finance": "zonedesk.finance.access.can_view_finance",
     "finance_bridge": "zonedesk.finance.access.can_view_bridge",
     "finance_lending": "zonedesk.finance.access.can_view_register",
+    "chain": "zonedesk.chain.access.can_view_chains",
 }
 
 

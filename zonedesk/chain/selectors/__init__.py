@@ -19,6 +19,7 @@ from zonedesk.chain.selectors.chains import (
     node_firm_rows,
     node_get,
     placed_firms,
+    placement_get,
     thresholds,
 )
 
@@ -38,5 +39,6 @@ __all__ = [
     "node_firm_rows",
     "node_get",
     "placed_firms",
+    "placement_get",
     "thresholds",
 ]

@@ -57,6 +57,21 @@ def node_get(user, *, pk: int) -> ChainNode | None:
     )
 
 
+def placement_get(user, *, pk: int) -> NodeFirm | None:
+    """A firm on a node of a chain the user sees, and of a firm the user sees."""
+    return (
+        NodeFirm.objects.select_related(
+            "node__chain__zone__area", "node__chain__area", "enterprise"
+        )
+        .filter(
+            pk=pk,
+            node__chain__in=chain_scope(user),
+            enterprise__in=enterprise_scope(user).values("pk"),
+        )
+        .first()
+    )
+
+
 def placed_firms(user, chains) -> QuerySet:
     """The firms the user sees that are confirmed on a node of `chains` (a queryset or list)."""
     return enterprise_scope(user).filter(
@@ -92,9 +107,7 @@ def firm_figures(user, firms: QuerySet, period: Period) -> dict[int, health.Firm
         base = before.get(firm_id)
         new = False
         if output is not None:
-            month = FirmMonth(
-                firm_id, period.days, halted or 0, output, production_start=start
-            )
+            month = FirmMonth(firm_id, period.days, halted or 0, output, production_start=start)
             base_month = FirmMonth(firm_id, output_value_wan=base) if base is not None else None
             new = month.producing and is_new(month, base_month, since)
         out[firm_id] = health.FirmFigures(firm_id, output, base, employees, new)
@@ -207,9 +220,7 @@ def chain_map(user, chain: Chain, period: Period | None = None) -> ChainMap:
     """A chain's nodes, their health and confirmed firms with the month's figures (the map)."""
     period, found = healths(user, [chain], period)
     nodes, depth = _tree_order(list(chain.nodes.all()))
-    figures = (
-        firm_figures(user, placed_firms(user, [chain]), period) if period is not None else {}
-    )
+    figures = firm_figures(user, placed_firms(user, [chain]), period) if period is not None else {}
     firms: dict[int, list[FirmRow]] = defaultdict(list)
     placements = (
         NodeFirm.objects.filter(
@@ -281,10 +292,7 @@ def gap_rows(user, *, include_weak: bool = True) -> tuple[Period | None, list[Ga
     single-point ones, of every chain the user sees."""
     chains = list(chain_scope(user).order_by("code", "pk"))
     period, found = healths(user, chains)
-    nodes = {
-        n.pk: n
-        for n in ChainNode.objects.filter(chain__in=chains).select_related("parent")
-    }
+    nodes = {n.pk: n for n in ChainNode.objects.filter(chain__in=chains).select_related("parent")}
     rank = {health.GAP: 0, health.WEAK: 1, health.SINGLE: 2}
     rows = []
     for chain in chains:

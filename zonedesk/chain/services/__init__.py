@@ -25,7 +25,7 @@ __all__ = [
     "product_matches",
 ]
 
-from zonedesk.chain.services.chains import (  # noqa: E402
+from zonedesk.chain.services.chains import (
     ChainData,
     NodeData,
     chain_save,

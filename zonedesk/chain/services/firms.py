@@ -21,8 +21,8 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor, is_system, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.services import audit_scope, version_bump, version_check
-from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.enterprises.models import Enterprise
+from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.org.models import Zone
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -187,9 +187,7 @@ def firm_place(
 
 
 @transaction.atomic
-def firms_confirm_suggested(
-    *, actor: Actor, node: ChainNode, expected_version: int | None
-) -> int:
+def firms_confirm_suggested(*, actor: Actor, node: ChainNode, expected_version: int | None) -> int:
     """Confirm every suggested firm of a node at once; how many."""
     chain = node.chain
     _check(actor, chain)
