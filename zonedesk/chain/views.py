@@ -249,7 +249,7 @@ def map_export(request, pk):
         Column(_("Node code"), 14, "text"),
         Column(_("Node"), 28),
         Column(_("Parent node"), 20),
-        Column(_("Level"), 6, "int"),
+        Column(_("Tree level"), 6, "int"),
         Column(_("Segment"), 10),
         Column(_("In the target map"), 8),
         Column(_("Confirmed firms"), 8, "int"),
@@ -262,7 +262,7 @@ def map_export(request, pk):
         Column(_("Largest firm's share (%)"), 10),
         Column(_("HHI"), 8),
         Column(_("Strength"), 12),
-        Column(_("Firms"), 40, "wrap"),
+        Column(_("Names of the confirmed firms"), 40, "wrap"),
     ]
     names = {n.pk: n.name for n in view.nodes}
     rows = []
