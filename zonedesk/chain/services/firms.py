@@ -8,6 +8,7 @@ the chain in the same transaction.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -84,35 +85,37 @@ def firms_suggest(*, actor: Actor, chain: Chain, expected_version: int | None) -
     existing = set(
         NodeFirm.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id")
     )
+    # The firms by every prefix of their class (division, group, class): a node's codes are
+    # looked up, not tested against every firm (a province's chain: 200 nodes x 100,000 firms).
+    by_prefix: dict[str, list[int]] = defaultdict(list)
+    for firm_id, industry, _products in firms:
+        for k in range(2, len(industry or "") + 1):
+            by_prefix[industry[:k]].append(firm_id)
     new = []
     for node in nodes:
-        codes = tuple(i.industry_code for i in node.industries.all())
+        found: dict[int, str] = {}
+        for code in (i.industry_code for i in node.industries.all()):
+            for firm_id in by_prefix.get(code, ()):
+                found.setdefault(firm_id, NodeFirm.Basis.INDUSTRY)
         words = keywords(node.key_products)
-        for firm_id, industry, products in firms:
-            if (node.pk, firm_id) in existing:
-                continue
-            if codes and (industry or "").startswith(codes):
-                basis = NodeFirm.Basis.INDUSTRY
-            elif words and product_matches(products, words):
-                basis = NodeFirm.Basis.PRODUCT
-            else:
-                continue
-            new.append(NodeFirm(node=node, enterprise_id=firm_id, basis=basis))
-    NodeFirm.objects.bulk_create(new)
-    kept = sum(1 for n, _f in existing if n in {x.pk for x in nodes})
+        if words:
+            for firm_id, _industry, products in firms:
+                if firm_id not in found and product_matches(products, words):
+                    found[firm_id] = NodeFirm.Basis.PRODUCT
+        new += [
+            NodeFirm(node=node, enterprise_id=firm_id, basis=basis)
+            for firm_id, basis in sorted(found.items())
+            if (node.pk, firm_id) not in existing
+        ]
+    NodeFirm.objects.bulk_create(new, batch_size=5000)
     if new:
         version_bump(chain)
-        _audit(
-            actor,
-            chain,
-            {
-                "suggested": [
-                    None,
-                    sorted(f"{p.node.code}:{p.enterprise_id}:{p.basis}" for p in new),
-                ]
-            },
-        )
-    return Suggested(len(new), kept)
+        # How many firms each node was suggested (a province's chain: tens of thousands).
+        per_node: dict[str, int] = defaultdict(int)
+        for p in new:
+            per_node[p.node.code] += 1
+        _audit(actor, chain, {"suggested": [None, dict(sorted(per_node.items()))]})
+    return Suggested(len(new), len(existing))
 
 
 def _placement(chain: Chain, placement: NodeFirm) -> NodeFirm:
