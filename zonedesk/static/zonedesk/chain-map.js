@@ -59,6 +59,7 @@
           bottom: phone ? 90 : 16,
           left: phone ? 16 : 120,
           right: phone ? 16 : 160,
+          symbol: "circle",
           symbolSize: 14,
           initialTreeDepth: -1,
           expandAndCollapse: false,
