@@ -794,6 +794,10 @@ MATRIX = {
         "302 302 302 302 403 403 403 403 403 302 302 302",
         "404 404 404 404 403 403 403 404 403 404 404 302",
     ),
+    "chain:place": (
+        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
     "chain:decide": (
         "302 302 302 302 403 403 403 403 403 302 302 302",
         "404 404 404 404 403 403 403 404 403 404 404 302",
@@ -1230,6 +1234,10 @@ def _chain_request(client, world: World, name: str, scope: str):
             return client.get(reverse(name, args=[placement.node_id])), None
         case "chain:suggest":
             return client.post(reverse(name, args=[chain.pk]), {"version": chain.version}), None
+        case "chain:place":
+            firm = world.firm_a2 if scope == "in" else world.firm_b
+            body = {"firm": firm.credit_code, "version": chain.version}
+            return client.post(reverse(name, args=[placement.node_id]), body), None
         case "chain:decide":
             body = {"state": "rejected", "version": chain.version}
             return client.post(reverse(name, args=[placement.pk]), body), None

@@ -96,7 +96,9 @@ def _workbook(chain_rows, node_rows) -> io.BytesIO:
     for r in chain_rows:
         ws.append(r)
     ws = book.create_sheet("节点")
-    ws.append(["节点代码", "上级节点代码", "节点", "环节", "行业代码（GB/T 4754-2017）", "重点产品"])
+    ws.append(
+        ["节点代码", "上级节点代码", "节点", "环节", "行业代码（GB/T 4754-2017）", "重点产品"]
+    )
     for r in node_rows:
         ws.append(r)
     out = io.BytesIO()
@@ -159,3 +161,22 @@ def test_import_refuses_another_units_owner(world):
         imports.chain_import(
             actor=world.users["leader"], owner="zone:zone-b", fileobj=imports.template_bytes()
         )
+
+
+def test_place_by_credit_code(world, client_for, chain):
+    c = client_for(world.users["officer"])
+    node = chain.nodes.get(code="chips")
+    r = c.post(
+        reverse("chain:place", args=[node.pk]),
+        {"firm": world.firm_a2.credit_code, "version": chain.version},
+    )
+    assert r.status_code == 302
+    assert NodeFirm.objects.get(node=node, enterprise=world.firm_a2).state == "confirmed"
+    # Another province's firm is not found: nothing placed.
+    chain.refresh_from_db()
+    r = c.post(
+        reverse("chain:place", args=[node.pk]),
+        {"firm": world.firm_b.credit_code, "version": chain.version},
+    )
+    assert r.status_code == 302
+    assert not NodeFirm.objects.filter(enterprise=world.firm_b).exists()

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/workbook/", views.chain_workbook, name="workbook"),
     path("<int:pk>/suggest/", views.suggest, name="suggest"),
     path("nodes/<int:pk>/", views.node_detail, name="node"),
+    path("nodes/<int:pk>/place/", views.place, name="place"),
     path("firms/<int:pk>/decide/", views.firm_decide, name="decide"),
 ]

@@ -202,6 +202,30 @@ def firm_decide(request, pk):
 
 @login_required
 @require_POST
+def place(request, pk):
+    """Place a firm (by credit code or name) on a node by hand, confirmed."""
+    _reader(request)
+    node = selectors.node_get(request.user, pk=pk)
+    if node is None:
+        raise Http404
+    if not access.can_place_firms(request.user, node.chain):
+        raise Forbidden
+    firm = selectors.placeable_firm(request.user, node, request.POST.get("firm", ""))
+    if firm is None:
+        messages.error(request, _("No firm of the chain's zones with this credit code or name."))
+        return redirect("chain:node", pk=node.pk)
+    try:
+        services.firm_place(
+            actor=request.user, node=node, enterprise=firm, expected_version=_version(request)
+        )
+        messages.success(request, _("%(firm)s is on the node.") % {"firm": firm.name})
+    except DomainError as exc:
+        messages.error(request, _refusal(exc))
+    return redirect("chain:node", pk=node.pk)
+
+
+@login_required
+@require_POST
 def suggest(request, pk):
     """Suggest firms for every node of the chain from their industry and products."""
     _reader(request)

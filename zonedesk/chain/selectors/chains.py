@@ -72,6 +72,17 @@ def placement_get(user, *, pk: int) -> NodeFirm | None:
     )
 
 
+def placeable_firm(user, node: ChainNode, text: str):
+    """The firm of the node's chain the user sees with this credit code or exact name, or None."""
+    from zonedesk.chain.services import chain_firms
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    firms = chain_firms(user, node.chain)
+    return firms.filter(Q(credit_code=text.upper()) | Q(name=text)).order_by("pk").first()
+
+
 def placed_firms(user, chains) -> QuerySet:
     """The firms the user sees that are confirmed on a node of `chains` (a queryset or list)."""
     return enterprise_scope(user).filter(
