@@ -36,8 +36,8 @@ def test_node_figures_hand_worked():
     assert h.new_output_wan == D("200")
     assert h.largest_firm_id == 1
     assert h.largest_share == D("0.5")
-    # HHI: 0.5² + 0.25² + (1/12)² + (1/6)²
-    assert h.hhi == D("0.5") ** 2 + D("0.25") ** 2 + (D(100) / 1200) ** 2 + (D(200) / 1200) ** 2
+    # HHI: 0.5² + 0.25² + (1/12)² + (1/6)² = (600² + 300² + 100² + 200²) / 1200²
+    assert h.hhi == D(600**2 + 300**2 + 100**2 + 200**2) / D(1200**2)
     assert h.flags == ()
     assert h.strength == health.HEALTHY
 
@@ -117,3 +117,24 @@ def test_deep_chain():
     nodes[-1] = N(2999, 2998, True, (1,))
     h = health.chain_health(nodes, FIGURES, T)
     assert h.nodes[1].firm_ids == frozenset({1})
+
+
+def test_combined_parents_equal_walked_ones():
+    """A parent combined from disjoint children gives what walking its firms gives."""
+    nodes = [
+        N(1, None, True, (6,)),
+        N(2, 1, True, (1, 2)),
+        N(3, 1, True, (3, 4)),
+        N(4, 3, True, (5,)),
+    ]
+    h = health.chain_health(nodes, FIGURES, T)
+    for node_id in (1, 3, 0):
+        walked = health.measure(
+            node_id,
+            h.nodes[node_id].firm_ids,
+            FIGURES,
+            in_target=h.nodes[node_id].in_target,
+            own_firms=h.nodes[node_id].own_firms,
+            thresholds=T,
+        )
+        assert h.nodes[node_id] == walked, node_id
