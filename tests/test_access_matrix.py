@@ -793,6 +793,42 @@ MATRIX = {
         "V V V V 403 403 403 V 403 V V 401",
         "H H H H 403 403 403 H 403 H H 401",
     ),
+    # Industrial chains (chain): in, a chain of zone_a (firm_a confirmed on a node, a gap node);
+    # out, a chain of zone_b. The unit's administrators, leaders, officers and auditors read; the
+    # administrators, leaders and officers of the chain's unit place firms; firm, bank,
+    # department and security users see none.
+    "chain:list": ("V V V V 403 403 403 V 403 V V 302", "H H H H 403 403 403 H 403 H H 302"),
+    "chain:gaps": ("V V V V 403 403 403 V 403 V V 302", "H H H H 403 403 403 H 403 H H 302"),
+    "chain:map": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:map_export": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:workbook": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:node": (
+        "200 200 200 200 403 403 403 200 403 200 200 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:suggest": (
+        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:place": (
+        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:decide": (
+        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "404 404 404 404 403 403 403 404 403 404 404 302",
+    ),
+    "chain:import": ("200 200 200 200 403 403 403 403 403 200 200 302",) * 2,
+    "chain:import_template": ("200 200 200 200 403 403 403 403 403 200 200 302",) * 2,
 }
 
 
@@ -1241,6 +1277,55 @@ def _leads_request(client, world: World, name: str, role: str, scope: str):
     return client.get(reverse(name)), None
 
 
+def _chain(world: World, scope: str):
+    """A chain of the scope's zone: firm_a (or firm_b) confirmed on one node, a gap beside it."""
+    from zonedesk.chain import services
+    from zonedesk.chain.models import NodeFirm
+
+    zone = _zone(world, scope)
+    firm = world.firm_a if scope == "in" else world.firm_b
+    chain = services.chain_save(
+        actor=SYSTEM,
+        data=services.ChainData(
+            code="matrix",
+            name=f"{zone.code}-matrix-chain",
+            zone=zone,
+            nodes=(
+                services.NodeData("metal", "金属制品", "up", industries=(firm.industry_code,)),
+                services.NodeData("gap", f"{zone.code}-gap-node", "down", industries=("3973",)),
+            ),
+        ),
+    )
+    services.firm_place(
+        actor=SYSTEM, node=chain.nodes.get(code="metal"), enterprise=firm, expected_version=None
+    )
+    chain.refresh_from_db()
+    return chain, NodeFirm.objects.get(node__chain=chain, enterprise=firm)
+
+
+def _chain_request(client, world: World, name: str, scope: str):
+    chain, placement = _chain(world, scope)
+    match name:
+        case "chain:list":
+            return client.get(reverse(name)), chain.name
+        case "chain:gaps":
+            return client.get(reverse(name)), f"{chain.zone.code}-gap-node"
+        case "chain:map" | "chain:map_export" | "chain:workbook":
+            return client.get(reverse(name, args=[chain.pk])), None
+        case "chain:node":
+            return client.get(reverse(name, args=[placement.node_id])), None
+        case "chain:suggest":
+            return client.post(reverse(name, args=[chain.pk]), {"version": chain.version}), None
+        case "chain:place":
+            firm = world.firm_a2 if scope == "in" else world.firm_b
+            body = {"firm": firm.credit_code, "version": chain.version}
+            return client.post(reverse(name, args=[placement.node_id]), body), None
+        case "chain:decide":
+            body = {"state": "rejected", "version": chain.version}
+            return client.post(reverse(name, args=[placement.pk]), body), None
+    return client.get(reverse(name)), None
+
+
 def _request(client, world: World, name: str, role: str, scope: str):
     """Make the request for one cell; return (response, text that marks the record in a list)."""
     firm = _firm(world, role, scope)
@@ -1255,6 +1340,8 @@ def _request(client, world: World, name: str, role: str, scope: str):
         return _finance_request(client, world, name, role, scope)
     if name.startswith("leads:"):
         return _leads_request(client, world, name, role, scope)
+    if name.startswith("chain:"):
+        return _chain_request(client, world, name, scope)
     match name:
         case (
             "monitoring:dashboard"

@@ -31,6 +31,7 @@ urlpatterns = [
     path("projects/", include("zonedesk.projects.urls")),
     path("finance/", include("zonedesk.finance.urls")),
     path("leads/", include("zonedesk.chain.leads_urls")),
+    path("chain/", include("zonedesk.chain.urls")),
     path("reports/", include("zonedesk.reports.urls")),
     path("notices/", include("zonedesk.notices.urls")),
     path("zones/", org_views.zone_list, name="zones"),

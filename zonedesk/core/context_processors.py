@@ -14,7 +14,7 @@ MODULES = [
     ("finance", _("Financing"), "finance:index"),
     ("finance_bridge", _("Bridge-loan fund"), "finance:bridge_loans"),
     ("finance_lending", _("Lending between firms"), "finance:lending"),
-    ("chain", _("Industrial chains"), None),
+    ("chain", _("Industrial chains"), "chain:list"),
     ("leads", _("Investment leads"), "leads:list"),
     ("reports", _("Work summary"), "reports:summary"),
 ]
@@ -31,6 +31,7 @@ VISIBLE_TO = {
     "finance_bridge": "zonedesk.finance.access.can_view_bridge",
     "finance_lending": "zonedesk.finance.access.can_view_register",
     "leads": "zonedesk.chain.leads_access.can_view_leads",
+    "chain": "zonedesk.chain.access.can_view_chains",
 }
 
 

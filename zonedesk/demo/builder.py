@@ -9,6 +9,7 @@ from zonedesk.core import uscc
 from zonedesk.core.actors import SYSTEM
 from zonedesk.demo import (
     casework,
+    chains,
     data,
     finance,
     finance_bridge,
@@ -114,6 +115,7 @@ def load() -> None:
     projects.load(zone, firms, users)
     finance.load(zone, firms, users)
     finance_bridge.load(zone, firms, users)
+    chains.load(zone)  # before the leads: a lead names the gap node it would fill
     leads.load(zone, firms, users)
     for i, (name, code) in enumerate(data.NEIGHBOUR_FIRMS):
         enterprise_services.enterprise_create(

@@ -1,0 +1,82 @@
+"""The demo's chain map in Chromium, on a desktop and on a phone: the tree is drawn in the
+strength colours with its legend, tapping a node opens its panel (its firms and their figures,
+its flags), a gap's panel says it has no confirmed firm; an officer confirms a suggested firm on
+a node's page (htmx) and the weak link is no longer weak (a single point: the other firm is
+halted)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FITS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+# The fill colours of the tree's symbols, as ECharts drew them in the SVG.
+FILLS = """() => [...document.querySelectorAll('#chain-tree svg path')]
+  .map(p => (p.getAttribute('fill') || '').toLowerCase())"""
+
+
+def _open_chain(page, base, log_in, name="装备制造产业链（合成）"):
+    log_in(page, base, "leader", then="/chain/")
+    page.get_by_role("link", name=name).click()
+    expect(page.locator("#chain-tree")).to_have_attribute("data-ready", "1")
+    page.wait_for_load_state("networkidle")
+
+
+def _tap(page, label: str) -> None:
+    """Tap a node of the tree by its label (ECharts' SVG text)."""
+    page.locator("#chain-tree svg text", has_text=re.compile(f"^{label}$")).first.click()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_chain_map(demo, live_server, open_page, log_in, phone, device):
+    page, problems = open_page(viewport=phone if device == "phone" else None)
+    base = live_server.url
+    _open_chain(page, base, log_in)
+    assert page.evaluate(FITS)
+    fills = set(page.evaluate(FILLS))
+    assert {"#d63939", "#f76707", "#2fb344"} <= fills  # gap, weak and healthy nodes drawn
+    legend = page.get_by_test_id("legend")
+    for word in ("缺链", "弱链", "单点依赖", "健康"):
+        expect(legend).to_contain_text(word)
+
+    # A node with firms: its panel lists them with the month's output.
+    _tap(page, "电机")
+    panel = page.get_by_test_id("panel-eq-motor")
+    expect(panel).to_be_visible()
+    rows = panel.locator("[data-testid=panel-firms-eq-motor] tbody tr")
+    assert rows.count() >= 1
+    expect(rows.first).to_contain_text("电机")
+    assert re.search(r"\d", panel.get_by_test_id("fig-output").inner_text())
+
+    # A gap: red, and no confirmed firm.
+    _tap(page, "数控机床")
+    gap = page.get_by_test_id("panel-eq-cnc")
+    expect(gap).to_be_visible()
+    expect(panel).to_be_hidden()
+    expect(gap.locator("[data-strength=gap]")).to_have_text("缺链")
+    expect(gap).to_contain_text("本节点没有已确认企业")
+    assert gap.get_by_test_id("fig-firms").inner_text() == "0"
+    assert problems == []
+
+
+def test_officer_confirms_a_suggested_firm(demo, live_server, open_page, log_in, phone):
+    page, problems = open_page(viewport=phone)
+    base = live_server.url
+    log_in(page, base, "officer", then="/chain/gaps/")
+    weak = page.get_by_test_id("gap-eq-auto")
+    expect(weak).to_have_attribute("data-strength", "weak")
+    weak.get_by_role("link", name="汽车零部件").click()
+    suggested = page.get_by_test_id("firms-suggested").locator("tbody tr")
+    expect(suggested).to_have_count(1)
+    name = suggested.first.locator("td").first.inner_text()
+    suggested.first.get_by_role("button", name="确认").click()
+    confirmed = page.get_by_test_id("firms-confirmed")
+    expect(confirmed).to_contain_text(name)
+    expect(page.get_by_test_id("firms-suggested")).to_contain_text("无。")
+    page.goto(f"{base}/chain/gaps/")
+    # Two firms now: not weak, but the halted one makes nothing, so the other is a single point.
+    expect(page.get_by_test_id("gap-eq-auto")).to_have_attribute("data-strength", "single")
+    assert page.evaluate(FITS)
+    assert problems == []

@@ -1,0 +1,182 @@
+"""The chain pages: list, map, node (confirm and reject, htmx), gaps, exports, import."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from tests.factories import JUNE, figures
+from zonedesk.chain import imports, services
+from zonedesk.chain.models import Chain, NodeFirm
+from zonedesk.chain.services import ChainData, NodeData
+from zonedesk.core.actors import SYSTEM
+from zonedesk.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+NODES = (
+    NodeData("up", "上游环节", "up"),
+    NodeData("metal", "金属制品环节", "up", "up", industries=("33",)),
+    NodeData("food", "食品环节", "mid", industries=("1391",)),
+    NodeData("chips", "芯片环节", "down", industries=("3973",)),
+)
+
+
+@pytest.fixture
+def chain(world) -> Chain:
+    made = services.chain_save(
+        actor=SYSTEM, data=ChainData(code="t", name="测试产业链", zone=world.zone_a, nodes=NODES)
+    )
+    services.firms_suggest(actor=SYSTEM, chain=made, expected_version=None)
+    made.refresh_from_db()
+    p = NodeFirm.objects.select_related("node__chain").get(enterprise=world.firm_a)
+    services.firm_decide(actor=SYSTEM, placement=p, state="confirmed", expected_version=None)
+    figures(world.firm_a, 42, output=321)
+    made.refresh_from_db()
+    return made
+
+
+def test_list_map_and_gaps(world, client_for, chain):
+    c = client_for(world.users["leader"])
+    page = c.get(reverse("chain:list")).content.decode()
+    assert "测试产业链" in page and str(JUNE) in page
+    page = c.get(reverse("chain:map", args=[chain.pk])).content.decode()
+    assert 'id="chain-tree-data"' in page
+    assert 'data-testid="panel-metal"' in page
+    assert "321.00" in page  # firm_a's June output on its node
+    gaps = c.get(reverse("chain:gaps")).content.decode()
+    assert 'data-testid="gap-chips"' in gaps and 'data-testid="gap-food"' in gaps
+    assert 'data-testid="gap-metal"' in gaps  # one firm: weak
+
+
+def test_confirm_and_reject_with_htmx(world, client_for, chain):
+    """An officer confirms a suggestion: the table comes back with it confirmed, audited; a
+    button of a page read before is refused (409) and changes nothing."""
+    c = client_for(world.users["officer"])
+    p = NodeFirm.objects.get(enterprise=world.firm_a2)
+    url = reverse("chain:decide", args=[p.pk])
+    r = c.post(url, {"state": "confirmed", "version": chain.version}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert f'data-testid="reject-{p.pk}"' in r.content.decode()
+    assert NodeFirm.objects.get(pk=p.pk).state == "confirmed"
+    assert AuditEntry.objects.filter(target_type="chain.chain", actor=world.users["officer"])
+    r = c.post(url, {"state": "rejected", "version": chain.version}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 409
+    assert NodeFirm.objects.get(pk=p.pk).state == "confirmed"
+    node = c.get(reverse("chain:node", args=[p.node_id])).content.decode()
+    assert world.firm_a2.name in node
+
+
+def test_bad_state_is_refused(world, client_for, chain):
+    c = client_for(world.users["leader"])
+    p = NodeFirm.objects.get(enterprise=world.firm_a2)
+    r = c.post(reverse("chain:decide", args=[p.pk]), {"state": "maybe", "version": "x"})
+    assert r.status_code == 302
+    assert NodeFirm.objects.get(pk=p.pk).state == "suggested"
+
+
+def test_map_export_has_a_row_per_node(world, client_for, chain):
+    r = client_for(world.users["leader"]).get(reverse("chain:map_export", args=[chain.pk]))
+    assert r.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    assert len(rows) == 1 + 4
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["metal"][6] == 1 and float(by_code["metal"][8]) == 321
+    assert by_code["up"][8] == by_code["metal"][8]  # the parent sums its sub-tree
+    assert AuditEntry.objects.filter(action="export").exists()
+
+
+def _workbook(chain_rows, node_rows) -> io.BytesIO:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "产业链"
+    ws.append(["链代码", "链名称", "说明", "弱链门槛（家）", "龙头企业占比"])
+    for r in chain_rows:
+        ws.append(r)
+    ws = book.create_sheet("节点")
+    ws.append(
+        ["节点代码", "上级节点代码", "节点", "环节", "行业代码（GB/T 4754-2017）", "重点产品"]
+    )
+    for r in node_rows:
+        ws.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_import_round_trip(world, client_for, chain):
+    """The chain's own workbook imported for the zone again changes nothing but the version."""
+    c = client_for(world.users["leader"])
+    data = c.get(reverse("chain:workbook", args=[chain.pk])).content
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("chain.xlsx", data)
+    r = c.post(reverse("chain:import"), {"owner": "zone:zone-a", "file": upload})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    chain.refresh_from_db()
+    assert sorted(chain.nodes.values_list("code", flat=True)) == ["chips", "food", "metal", "up"]
+    assert NodeFirm.objects.filter(state="confirmed").count() == 1  # kept
+
+
+def test_import_reports_every_bad_cell_and_writes_nothing(world, client_for):
+    c = client_for(world.users["leader"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _workbook(
+        [["new", "新链", "", "x", "2"]],
+        [
+            ["a", "", "甲", "上游", "3311", ""],
+            ["b", "zz", "乙", "旁游", "C", ""],
+            ["a", "", "丙", "下游", "", ""],
+        ],
+    ).getvalue()
+    r = c.post(
+        reverse("chain:import"),
+        {"owner": "zone:zone-a", "file": SimpleUploadedFile("c.xlsx", data)},
+    )
+    assert r.status_code == 400
+    page = r.content.decode()
+    for expected in ("弱链门槛", "龙头企业占比", "旁游", "“zz”", "第 3 行" if False else "zz"):
+        assert expected in page
+    assert not Chain.objects.filter(code="new").exists()
+
+
+def test_import_in_english_headers(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        data = imports.template_bytes()
+    created = imports.chain_import(actor=world.users["leader"], owner="zone:zone-a", fileobj=data)
+    assert created.code == "example"
+    assert created.nodes.get(code="up-steel").parent.code == "up"
+
+
+def test_import_refuses_another_units_owner(world):
+    from zonedesk.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        imports.chain_import(
+            actor=world.users["leader"], owner="zone:zone-b", fileobj=imports.template_bytes()
+        )
+
+
+def test_place_by_credit_code(world, client_for, chain):
+    c = client_for(world.users["officer"])
+    node = chain.nodes.get(code="chips")
+    r = c.post(
+        reverse("chain:place", args=[node.pk]),
+        {"firm": world.firm_a2.credit_code, "version": chain.version},
+    )
+    assert r.status_code == 302
+    assert NodeFirm.objects.get(node=node, enterprise=world.firm_a2).state == "confirmed"
+    # Another province's firm is not found: nothing placed.
+    chain.refresh_from_db()
+    r = c.post(
+        reverse("chain:place", args=[node.pk]),
+        {"firm": world.firm_b.credit_code, "version": chain.version},
+    )
+    assert r.status_code == 302
+    assert not NodeFirm.objects.filter(enterprise=world.firm_b).exists()

@@ -1,0 +1,317 @@
+"""Which chains a user sees, and their health from the confirmed firms' latest figures.
+
+The figures are read through monitoring's selectors (`figure_scope`, scoped to the user) as
+plain values and handed to the pure `health` module, when asked for: the map is as current as
+the last month imported, never a stored copy.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from zonedesk.chain import access, health
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm
+from zonedesk.core.period import Period
+from zonedesk.enterprises.selectors import enterprise_scope
+from zonedesk.monitoring import selectors as monitoring
+from zonedesk.monitoring.indicators import FirmMonth, is_new
+from zonedesk.org.access import is_active
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """The GB/T 2260 codes of an area and the areas over it: 511723 → 510000, 511700, 511723."""
+    return sorted({code[:2] + "0000", code[:4] + "00", code})
+
+
+def chain_scope(user) -> QuerySet[Chain]:
+    """The chains the user may read: of their zones, and of the areas over or under their unit."""
+    qs = Chain.objects.select_related("zone__area", "area", "leader")
+    if not access.can_view_chains(user):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    if user.zone_id is not None:
+        area = user.zone.area
+        return qs.filter(Q(zone_id=user.zone_id) | Q(area__code__in=_ancestor_codes(area.code)))
+    if user.area_id is not None:
+        area = user.area
+        return qs.filter(
+            Q(zone__area__code__startswith=area.scope_prefix)
+            | Q(area__code__startswith=area.scope_prefix)
+            | Q(area__code__in=_ancestor_codes(area.code))
+        )
+    return qs.none()
+
+
+def chain_get(user, *, pk: int) -> Chain | None:
+    return chain_scope(user).filter(pk=pk).first()
+
+
+def node_get(user, *, pk: int) -> ChainNode | None:
+    return (
+        ChainNode.objects.select_related("chain__zone__area", "chain__area", "parent")
+        .filter(chain__in=chain_scope(user), pk=pk)
+        .first()
+    )
+
+
+def placement_get(user, *, pk: int) -> NodeFirm | None:
+    """A firm on a node of a chain the user sees, and of a firm the user sees."""
+    return (
+        NodeFirm.objects.select_related(
+            "node__chain__zone__area", "node__chain__area", "enterprise"
+        )
+        .filter(
+            pk=pk,
+            node__chain__in=chain_scope(user),
+            enterprise__in=enterprise_scope(user).values("pk"),
+        )
+        .first()
+    )
+
+
+def placeable_firm(user, node: ChainNode, text: str):
+    """The firm of the node's chain the user sees with this credit code or exact name, or None."""
+    from zonedesk.chain.services import chain_firms
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    firms = chain_firms(user, node.chain)
+    return firms.filter(Q(credit_code=text.upper()) | Q(name=text)).order_by("pk").first()
+
+
+def placed_firms(user, chains) -> QuerySet:
+    """The firms the user sees that are confirmed on a node of `chains` (a queryset or list)."""
+    return enterprise_scope(user).filter(
+        chain_nodes__node__chain__in=chains, chain_nodes__state=NodeFirm.State.CONFIRMED
+    )
+
+
+def firm_figures(user, firms: QuerySet, period: Period) -> dict[int, health.FirmFigures]:
+    """The month's output and employees of `firms` (a queryset the caller has scoped), the
+    same month's output last year and whether each firm is new (新开工, docs/statistics.md),
+    through monitoring's selectors (the user's figures only)."""
+    since = period.shift(1 - monitoring.new_firm_months()).first_day
+    started = dict(firms.order_by().values_list("pk", "production_start").distinct())
+    rows = (
+        monitoring.figure_scope(user)
+        .filter(enterprise__in=firms, period__in=[period.first_day, period.last_year.first_day])
+        .order_by()
+        .values_list("enterprise_id", "period", "output_value_wan", "employees", "days_halted")
+    )
+    now: dict[int, tuple] = {}
+    before: dict[int, Decimal | None] = {}
+    this_month = period.first_day
+    for firm_id, day, output, employees, halted in rows.iterator(chunk_size=5000):
+        if day == this_month:
+            now[firm_id] = (output, employees, halted)
+        else:
+            before[firm_id] = output
+    out = {}
+    for firm_id, start in started.items():
+        if firm_id not in now and firm_id not in before:
+            continue
+        output, employees, halted = now.get(firm_id, (None, None, 0))
+        base = before.get(firm_id)
+        new = False
+        if output is not None:
+            month = FirmMonth(firm_id, period.days, halted or 0, output, production_start=start)
+            base_month = FirmMonth(firm_id, output_value_wan=base) if base is not None else None
+            new = month.producing and is_new(month, base_month, since)
+        out[firm_id] = health.FirmFigures(firm_id, output, base, employees, new)
+    return out
+
+
+def latest_month(user, chains) -> Period | None:
+    """The latest month with figures of any firm confirmed on `chains` that the user sees."""
+    return monitoring.latest_period_of(placed_firms(user, chains))
+
+
+def _specs(user, chains) -> dict[int, list[health.NodeSpec]]:
+    """Each chain's nodes with the confirmed firms the user sees, by chain id."""
+    visible = enterprise_scope(user).values("pk")
+    confirmed: dict[int, list[int]] = defaultdict(list)
+    for node_id, firm_id in (
+        NodeFirm.objects.filter(
+            node__chain__in=chains, state=NodeFirm.State.CONFIRMED, enterprise__in=visible
+        )
+        .order_by()
+        .values_list("node_id", "enterprise_id")
+        .iterator(chunk_size=10000)
+    ):
+        confirmed[node_id].append(firm_id)
+    out: dict[int, list[health.NodeSpec]] = defaultdict(list)
+    for node_id, chain_id, parent_id, in_target in (
+        ChainNode.objects.filter(chain__in=chains)
+        .order_by()
+        .values_list("pk", "chain_id", "parent_id", "in_target")
+    ):
+        out[chain_id].append(
+            health.NodeSpec(node_id, parent_id, in_target, tuple(confirmed.get(node_id, ())))
+        )
+    return out
+
+
+def thresholds(chain: Chain) -> health.Thresholds:
+    return health.Thresholds(chain.weak_below_firms, chain.dominant_share)
+
+
+def healths(
+    user, chains: list[Chain], period: Period | None = None
+) -> tuple[Period | None, dict[int, health.ChainHealth]]:
+    """The health of each of `chains` (read by the user) in `period` (default: the latest month
+    of their firms), by chain id: four queries whatever the number of chains and firms."""
+    if not is_active(user) or not chains:
+        return period, {}
+    period = period or latest_month(user, chains)
+    specs = _specs(user, chains)
+    figures = firm_figures(user, placed_firms(user, chains), period) if period else {}
+    return period, {
+        c.pk: health.chain_health(specs.get(c.pk, []), figures, thresholds(c)) for c in chains
+    }
+
+
+@dataclass(frozen=True)
+class FirmRow:
+    """A firm on a node, with its month's figures (None: not reported)."""
+
+    placement: NodeFirm
+    figures: health.FirmFigures | None
+
+    @property
+    def firm(self):
+        return self.placement.enterprise
+
+    @property
+    def yoy(self) -> Decimal | None:
+        f = self.figures
+        if f is None or not f.comparable:
+            return None
+        return health.change(f.output_wan, f.output_last_year_wan)
+
+
+@dataclass
+class ChainMap:
+    chain: Chain
+    period: Period | None
+    health: health.ChainHealth
+    nodes: list[ChainNode]  # in tree order (a parent before its children, by seq and code)
+    firms: dict[int, list[FirmRow]] = field(default_factory=dict)  # confirmed, by node id
+    depth: dict[int, int] = field(default_factory=dict)
+    can_place: bool = False
+
+    def node_health(self, node: ChainNode) -> health.NodeHealth:
+        return self.health.nodes[node.pk]
+
+
+def _tree_order(nodes: list[ChainNode]) -> tuple[list[ChainNode], dict[int, int]]:
+    by_parent: dict[int | None, list[ChainNode]] = defaultdict(list)
+    ids = {n.pk for n in nodes}
+    for n in nodes:
+        by_parent[n.parent_id if n.parent_id in ids else None].append(n)
+    ordered, depth = [], {}
+    stack = [(n, 0) for n in reversed(sorted(by_parent[None], key=lambda n: (n.seq, n.code)))]
+    seen = set()
+    while stack:
+        node, d = stack.pop()
+        if node.pk in seen:
+            continue
+        seen.add(node.pk)
+        ordered.append(node)
+        depth[node.pk] = d
+        kids = sorted(by_parent.get(node.pk, []), key=lambda n: (n.seq, n.code))
+        stack.extend((k, d + 1) for k in reversed(kids))
+    return ordered, depth
+
+
+def chain_map(user, chain: Chain, period: Period | None = None) -> ChainMap:
+    """A chain's nodes, their health and confirmed firms with the month's figures (the map)."""
+    period, found = healths(user, [chain], period)
+    nodes, depth = _tree_order(list(chain.nodes.all()))
+    figures = firm_figures(user, placed_firms(user, [chain]), period) if period is not None else {}
+    firms: dict[int, list[FirmRow]] = defaultdict(list)
+    placements = (
+        NodeFirm.objects.filter(
+            node__chain=chain,
+            state=NodeFirm.State.CONFIRMED,
+            enterprise__in=enterprise_scope(user).values("pk"),
+        )
+        .select_related("enterprise")
+        .order_by("enterprise__name", "pk")
+    )
+    for p in placements:
+        firms[p.node_id].append(FirmRow(p, figures.get(p.enterprise_id)))
+    empty = health.chain_health([], {})
+    return ChainMap(
+        chain=chain,
+        period=period,
+        health=found.get(chain.pk, empty),
+        nodes=nodes,
+        firms=dict(firms),
+        depth=depth,
+        can_place=access.can_place_firms(user, chain),
+    )
+
+
+def node_firm_rows(user, node: ChainNode, period: Period | None) -> dict[str, list[FirmRow]]:
+    """Every firm on the node the user sees, by state (suggested, confirmed, rejected)."""
+    placements = list(
+        NodeFirm.objects.filter(node=node, enterprise__in=enterprise_scope(user).values("pk"))
+        .select_related("enterprise", "decided_by")
+        .order_by("enterprise__name", "pk")
+    )
+    figures = {}
+    if period is not None and placements:
+        firms = enterprise_scope(user).filter(pk__in=[p.enterprise_id for p in placements])
+        figures = firm_figures(user, firms, period)
+    out: dict[str, list[FirmRow]] = {s: [] for s in NodeFirm.State.values}
+    for p in placements:
+        out[p.state].append(FirmRow(p, figures.get(p.enterprise_id)))
+    return out
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    chain: Chain
+    health: health.ChainHealth
+
+    @property
+    def whole(self) -> health.NodeHealth | None:
+        return self.health.whole
+
+
+def chain_rows(user) -> tuple[Period | None, list[ChainRow]]:
+    """The chains the user sees with their health in their firms' latest month."""
+    chains = list(chain_scope(user).order_by("code", "pk"))
+    period, found = healths(user, chains)
+    empty = health.chain_health([], {})
+    return period, [ChainRow(c, found.get(c.pk, empty)) for c in chains]
+
+
+@dataclass(frozen=True)
+class GapRow:
+    chain: Chain
+    node: ChainNode
+    health: health.NodeHealth
+
+
+def gap_rows(user, *, include_weak: bool = True) -> tuple[Period | None, list[GapRow]]:
+    """The target nodes with no confirmed firm (缺链), then (`include_weak`) the weak and
+    single-point ones, of every chain the user sees."""
+    chains = list(chain_scope(user).order_by("code", "pk"))
+    period, found = healths(user, chains)
+    nodes = {n.pk: n for n in ChainNode.objects.filter(chain__in=chains).select_related("parent")}
+    rank = {health.GAP: 0, health.WEAK: 1, health.SINGLE: 2}
+    rows = []
+    for chain in chains:
+        for node_id, h in found.get(chain.pk, health.chain_health([], {})).nodes.items():
+            if node_id == 0 or h.strength not in rank:
+                continue
+            if h.strength != health.GAP and not include_weak:
+                continue
+            rows.append(GapRow(chain, nodes[node_id], h))
+    rows.sort(key=lambda r: (rank[r.health.strength], r.chain.code, r.node.seq, r.node.code))
+    return period, rows
