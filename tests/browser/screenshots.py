@@ -47,6 +47,13 @@ def _new_token(page, base) -> None:
     page.wait_for_load_state("load")
 
 
+def _first_chain(page, base) -> None:
+    from zonedesk.chain.models import Chain
+
+    page.goto(f"{base}/chain/{Chain.objects.order_by('code').first().pk}/")
+    page.wait_for_timeout(800)  # the tree's entry animation
+
+
 def _project(name: str):
     """A function opening the demo project of that name."""
 
@@ -103,6 +110,10 @@ SHOTS = [
     ),
     # A window as tall as the form (a full-page picture would cut the fixed sidebar short).
     ("projects-new.png", "leader", "/projects/new/", {"width": 1366, "height": 1290}, False, None),
+    ("finance-overview.png", "leader", "/finance/overview/", DESKTOP, True, 1400),
+    ("finance-inbox.png", "bank", "/finance/inbox/", DESKTOP, False, None),
+    ("chain-map.png", "leader", _first_chain, DESKTOP, False, None),
+    ("leads-board-phone.png", "officer", "/leads/board/", PHONE, False, None),
     ("account-password.png", "admin", _weak_password, DESKTOP, False, None),
     ("account-tokens.png", "admin", _new_token, DESKTOP, False, None),
 ]
