@@ -305,4 +305,6 @@ class TestPage:
             reverse("projects:template_node_move", args=[node.pk]), {"version": 1, "up": "1"}
         )
         assert response.status_code == 400
-        assert "“立项/备案” waits for “签约”: it cannot come before it." in response.content.decode()
+        assert (
+            "“立项/备案” waits for “签约”: it cannot come before it." in response.content.decode()
+        )

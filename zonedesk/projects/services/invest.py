@@ -95,11 +95,14 @@ def investment_set(
     planned_wan: Decimal,
     done_wan: Decimal,
     expected_version: int | None = None,
+    read_at: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> MonthlyInvestment:
     """A project's planned and completed investment of one month (a new month, or the stored
     one changed on the version the editor read: `expected_version`, None for a month the editor
-    saw empty; StaleVersion when someone saved it since)."""
+    saw empty; StaleVersion when someone saved it since). `read_at`: when the editor's page was
+    read, for a month typed into its empty form: a month stored and unchanged since then was on
+    that page, so it is changed, not refused as entered behind the editor's back."""
     if not access.can_enter_investment(actor, project.zone):
         raise PermissionDenied(
             _("Only the zone's leaders, administrators and officers enter a project's investment.")
@@ -129,6 +132,8 @@ def investment_set(
             **audit_scope(project),
         )
         return row
+    if expected_version is None and read_at is not None and row.updated_at <= read_at:
+        expected_version = row.version  # the month was on the editor's page as it is stored
     if expected_version is None:  # the editor saw the month empty; someone entered it since
         last = stale(row, current=row.version, expected=None)
         raise StaleVersion(

@@ -46,6 +46,7 @@ def investment_set(request, pk: int):
                 planned_wan=data["planned_wan"],
                 done_wan=data["done_wan"],
                 expected_version=data["version"],
+                read_at=data["read_at"],
             )
         except StaleVersion as exc:
             messages.error(request, exc.message)
