@@ -326,6 +326,33 @@ def test_a_bad_file_lists_every_problem_and_changes_nothing(world, project, clie
     assert _stored(project) == []
 
 
+def test_a_template_filled_for_one_project_previews_and_keeps_a_blank_figure(
+    world, project, client_for
+):
+    """The page says blank rows are skipped; the downloaded template with only one row filled,
+    and that row's completed figure blank, is previewed and imported (the stored figure kept)."""
+    other = factories.project(
+        world.zone_a, code="XM-Q", name="另一个项目", signed_on=project.signed_on
+    )
+    month = f"{_month(-1):%Y-%m}"
+    _enter(project, _month(-1), "300", "120")
+    officer = client_for(world.users["officer"])
+    page = officer.get("/projects/investment/import/").content.decode()
+    assert "a row whose two figures are blank is skipped" in page
+    content = sheet(
+        [["XM-P", "投资测试项目", month, 400, None], ["XM-Q", "另一个项目", month, None, None]]
+    )
+    page = _upload(officer, content, world.zone_a.code).content.decode()
+    assert "0 new, 1 updated, 0 unchanged." in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    officer.post(
+        "/projects/investment/import/",
+        {"step": "confirm", "token": token, "zone": world.zone_a.code},
+    )
+    assert _stored(project) == [(_month(-1), Decimal(400), Decimal(120), 2)]
+    assert _stored(other) == []
+
+
 def test_the_template_lists_the_zones_projects(world, project, client_for):
     factories.project(world.zone_b, code="XM-B", name="乙区项目", signed_on=D(2020, 1, 1))
     response = client_for(world.users["officer"]).get(

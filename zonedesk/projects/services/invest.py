@@ -175,6 +175,9 @@ class InvestmentChange:
     change: str
     old_planned: Decimal | None
     old_done: Decimal | None
+    # The figures the month will have: a blank cell keeps the stored one (0 for a new month).
+    new_planned: Decimal = Decimal(0)
+    new_done: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,13 @@ def _zone_check(actor: Actor, zone) -> None:
         raise PermissionDenied(
             _("Only the zone's leaders, administrators and officers import the investment.")
         )
+
+
+def _kept(cell: Decimal | None, stored: Decimal | None) -> Decimal:
+    """A month's figure from a sheet's cell: the cell, else (blank) the stored one, else 0."""
+    if cell is not None:
+        return cell
+    return stored if stored is not None else Decimal(0)
 
 
 def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
@@ -232,18 +242,18 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
                 )
             )
             continue
-        problems = _month_problems(
-            project, line.month.first_day, line.planned_wan, line.done_wan, today
-        )
+        old = stored.get((project.pk, line.month.first_day))
+        planned = _kept(line.planned_wan, None if old is None else old.planned_wan)
+        done = _kept(line.done_wan, None if old is None else old.done_wan)
+        problems = _month_problems(project, line.month.first_day, planned, done, today)
         for key, reason in problems.items():
             value = str(line.month) if key == "month" else getattr(line, key)
             errors.append(parsed.error(line, key, value, reason))
         if problems:
             continue
-        old = stored.get((project.pk, line.month.first_day))
         if old is None:
             change = "new"
-        elif (old.planned_wan, old.done_wan) == (line.planned_wan, line.done_wan):
+        elif (old.planned_wan, old.done_wan) == (planned, done):
             change = "unchanged"
         else:
             change = "updated"
@@ -254,6 +264,8 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
                 change,
                 None if old is None else old.planned_wan,
                 None if old is None else old.done_wan,
+                planned,
+                done,
             )
         )
     if errors:
@@ -324,8 +336,8 @@ def investment_import(
             actor=actor,
             project=r.project,
             month=r.line.month.first_day,
-            planned_wan=r.line.planned_wan,
-            done_wan=r.line.done_wan,
+            planned_wan=r.new_planned,
+            done_wan=r.new_done,
             expected_version=None if old is None else old.version,
             today=today,
         )
