@@ -47,6 +47,7 @@ def project(world):
         name="投资测试项目",
         signed_on=timezone.localdate() - dt.timedelta(days=200),
         leading_cadre=world.users["leader"],
+        service_officer=world.users["officer"],
     )
 
 
@@ -70,7 +71,15 @@ def _stored(project):
 
 
 def test_an_officer_enters_a_month_on_the_project_page(world, project, client_for):
-    officer = client_for(world.users["officer2"])
+    # Another officer of the zone reads the page without the form and is refused the entry.
+    other = client_for(world.users["officer2"])
+    assert 'data-testid="invest-form"' not in other.get(f"/projects/{project.pk}/").content.decode()
+    refused = other.post(
+        f"/projects/{project.pk}/investment/",
+        {"month": f"{_month(-1):%Y-%m}", "planned_wan": "1", "done_wan": "1"},
+    )
+    assert refused.status_code == 403 and _stored(project) == []
+    officer = client_for(world.users["officer"])
     page = officer.get(f"/projects/{project.pk}/").content.decode()
     assert 'data-testid="invest-form"' in page and "No month entered yet." in page
     month = _month(-1)

@@ -31,7 +31,9 @@ HEADER = [
 
 @pytest.fixture
 def project(world):
-    return factories.project(world.zone_a, code="XM-A", signed_on=D(2020, 3, 10))
+    return factories.project(
+        world.zone_a, code="XM-A", signed_on=D(2020, 3, 10), service_officer=world.users["officer"]
+    )
 
 
 def _set(project, month, planned, done, *, actor=SYSTEM, version=None):
@@ -108,7 +110,7 @@ def test_a_coming_months_plan_is_entered_with_nothing_completed(project):
         ("admin", True),
         ("leader", True),
         ("officer", True),
-        ("officer2", True),  # any officer of the zone, not only the project's
+        ("officer2", False),  # an officer of the zone who does not serve the project
         ("department", False),
         ("auditor", False),
         ("bank", False),
@@ -212,6 +214,21 @@ def test_rows_whose_figures_are_blank_are_skipped(world, project):
     assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
     assert _stored(project) == [(D(2020, 6, 1), Decimal(100), Decimal(80), 1)]
     assert MonthlyInvestment.objects.count() == 1
+
+
+def test_an_officer_imports_only_the_projects_they_serve(world, project):
+    """An officer's sheet with a row of a project served by someone else is refused at that row,
+    naming who enters its investment; nothing is stored."""
+    factories.project(world.zone_a, code="XM-B", signed_on=D(2020, 1, 6))
+    content = sheet([["XM-A", "", "2020-06", 1, 1], ["XM-B", "", "2020-06", 2, 2]])
+    with pytest.raises(ImportRejected) as refused:
+        services.investment_import(
+            actor=world.users["officer"], zone=world.zone_a, fileobj=content, today=TODAY
+        )
+    [error] = refused.value.errors
+    assert (error.row, error.value) == (3, "XM-B")
+    assert "the project's service officer" in error.reason
+    assert MonthlyInvestment.objects.count() == 0
 
 
 def test_a_sheet_without_any_figure_is_refused(world, project):

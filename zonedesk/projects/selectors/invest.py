@@ -80,7 +80,7 @@ def investment_of(user, project: Project, *, today: dt.date | None = None) -> In
     return InvestmentView(
         year=year,
         months=months,
-        can_enter=access.can_enter_investment(user, project.zone),
+        can_enter=access.can_enter_project_investment(user, project),
         first_month=project.signed_on.replace(day=1),
         chart=chart,
     )

@@ -29,6 +29,13 @@ from zonedesk.projects.services.projects import wan_text
 INVESTMENT_FIELDS = ("month", "planned_wan", "done_wan")
 
 
+def _not_yours() -> str:
+    return _(
+        "Only the zone's leaders and administrators and the project's service officer enter "
+        "its investment."
+    )
+
+
 def investment_amount_problems(
     *, total_wan: Decimal | None, planned_wan: Decimal | None, done_wan: Decimal | None
 ) -> dict[str, str]:
@@ -103,10 +110,8 @@ def investment_set(
     saw empty; StaleVersion when someone saved it since). `read_at`: when the editor's page was
     read, for a month typed into its empty form: a month stored and unchanged since then was on
     that page, so it is changed, not refused as entered behind the editor's back."""
-    if not access.can_enter_investment(actor, project.zone):
-        raise PermissionDenied(
-            _("Only the zone's leaders, administrators and officers enter a project's investment.")
-        )
+    if not access.can_enter_project_investment(actor, project):
+        raise PermissionDenied(_not_yours())
     today = today or timezone.localdate()
     month = month.replace(day=1)
     planned_wan, done_wan = _cents(planned_wan), _cents(done_wan)
@@ -212,7 +217,7 @@ def _kept(cell: Decimal | None, stored: Decimal | None) -> Decimal:
     return stored if stored is not None else Decimal(0)
 
 
-def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
+def _compare(zone, parsed, today: dt.date, *, actor: Actor, lock: bool = False, errors=()):
     """Each line matched to the zone's project of its code and compared with the stored month;
     ImportRejected listing every line whose code is unknown or whose month is refused, with
     the sheet's own `errors` (by row)."""
@@ -241,6 +246,9 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
                     line, "code", line.code, _("No key project of the zone has this code.")
                 )
             )
+            continue
+        if not access.can_enter_project_investment(actor, project):
+            errors.append(parsed.error(line, "code", line.code, _not_yours()))
             continue
         old = stored.get((project.pk, line.month.first_day))
         planned = _kept(line.planned_wan, None if old is None else old.planned_wan)
@@ -287,7 +295,7 @@ def investment_import_preview(
     _zone_check(actor, zone)
     parsed, errors = invest_imports.read(fileobj)
     rows, _stored, fingerprint = _compare(
-        zone, parsed, today or timezone.localdate(), errors=errors
+        zone, parsed, today or timezone.localdate(), actor=actor, errors=errors
     )
     return InvestmentPreview(parsed, rows, fingerprint)
 
@@ -314,7 +322,7 @@ def investment_import(
     if parsed is None:
         parsed, errors = invest_imports.read(fileobj)
     rows, stored, fingerprint = _compare(
-        zone, parsed, today or timezone.localdate(), lock=True, errors=errors
+        zone, parsed, today or timezone.localdate(), actor=actor, lock=True, errors=errors
     )
     if expected_stored is not None and fingerprint != expected_stored:
         raise ValidationFailed(

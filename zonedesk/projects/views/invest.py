@@ -33,7 +33,7 @@ def investment_set(request, pk: int):
     project = found(selectors.project_get(request.user, pk=pk))
     if request.method == "GET":
         return redirect("projects:detail", pk=project.pk)
-    if not access.can_enter_investment(request.user, project.zone):
+    if not access.can_enter_project_investment(request.user, project):
         raise PermissionDenied()
     form = InvestmentForm(request.POST, total_wan=project.total_investment_wan)
     if form.is_valid():

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.views import found
-from zonedesk.projects import selectors, services
+from zonedesk.projects import access, selectors, services
 from zonedesk.projects.forms import (
     BlockForm,
     CompleteForm,
@@ -104,6 +105,8 @@ def replan_decide(request, pk: int):
 @login_required
 def replan_list(request):
     """The re-plans awaiting the user's decision (待审批改期), with approve and refuse."""
+    if not access.can_view_replans(request.user):
+        raise Forbidden
     return _replans(request)
 
 
