@@ -147,7 +147,7 @@ def test_the_refusal_reads_in_chinese(world, project, client_for):
         f"/projects/{project.pk}/investment/", data
     )
     assert response.status_code == 400
-    assert "该月尚未开始：开始前完成投资为 0。" in response.content.decode()
+    assert "完成（万元）：该月尚未开始：开始前完成投资为 0。" in response.content.decode()
 
 
 def test_a_save_on_an_older_version_is_refused_and_shows_who(world, project, client_for):

@@ -76,7 +76,15 @@ def node_replan(request, pk: int):
             reason=data["reason"],
             expected_version=data["version"],
         ),
-        _("The re-plan of %(node)s awaits a leader's decision.") % {"node": node.name},
+        (
+            _(
+                "The re-plan of %(node)s awaits the decision of another leader: you asked for "
+                "it, so you cannot approve it."
+            )
+            if access.can_decide_replan(request.user, node.project)
+            else _("The re-plan of %(node)s awaits a leader's decision.")
+        )
+        % {"node": node.name},
     )
 
 
