@@ -305,6 +305,5 @@ class TestPage:
             reverse("projects:template_node_move", args=[node.pk]), {"version": 1, "up": "1"}
         )
         assert response.status_code == 400
-        assert (
-            "“立项/备案” waits for “签约”: it cannot come before it." in response.content.decode()
-        )
+        # The page speaks the user's language (Chinese first).
+        assert "“立项/备案”须等待“签约”完成，不能排在它之前。" in response.content.decode()
