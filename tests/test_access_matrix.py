@@ -1603,7 +1603,19 @@ def _request(client, world: World, name: str, role: str, scope: str):
                     "add-industrial-version": version,
                 }
                 return client.post(reverse(name, args=["industrial"]), body), None
-            return client.post(reverse(name, args=[topped.pk]), {"version": version}), None
+            # Moved and removed: a node no other waits for (the template refuses to move a node
+            # past one it waits for, or remove one waited for).
+            from zonedesk.projects.services import TemplateNodeData, template_node_add
+
+            spare = template_node_add(
+                actor=SYSTEM,
+                template=topped.template,
+                data=TemplateNodeData(code="spare", name="备用节点"),
+                expected_version=version,
+            )
+            spare.template.refresh_from_db()
+            body = {"version": spare.template.version}
+            return client.post(reverse(name, args=[spare.pk]), body), None
         case "projects:edit":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
         case "api:create_project":
