@@ -398,18 +398,23 @@ MATRIX = {
         same("404", "302"),
     ),
     # The re-plans awaiting a decision, listed for who may decide them: a leader over the zone
-    # (the zone's, the city's), not its administrators nor the one who asked (pfix).
-    "projects:replans": ("H V H H H H H H H V H 302", same("H", "302")),
+    # (the zone's, the city's), not its administrators nor the one who asked (pfix). Department,
+    # enterprise, bank and security users follow no project's plan: refused (projwalk).
+    "projects:replans": (
+        "H V H H 403 403 403 H 403 V H 302",
+        "H H H H 403 403 403 H 403 H H 302",
+    ),
     # A re-plan is decided by a leader over the zone (not an administrator) or the leading cadre.
     "projects:replan_decide": (
         "403 302 403 403 403 403 404 403 404 302 403 302",
         same("404", "302"),
     ),
-    # A project's monthly investment: entered and imported by the managers and officers of a
-    # unit over the zone (any officer of it, not only the project's); the import page lists
-    # the user's zones (in: zone_a listed; out: zone_b never), the template the zone's projects.
+    # A project's monthly investment: entered by the managers of a unit over the zone and the
+    # project's service officer (not any officer of the zone, projwalk); imported by the zone's
+    # managers and officers (each row checked as the entry); the import page lists the user's
+    # zones (in: zone_a listed; out: zone_b never), the template the zone's projects.
     "projects:investment_set": (
-        "302 302 302 302 403 403 404 403 404 302 302 302",
+        "302 302 302 403 403 403 404 403 404 302 302 302",
         same("404", "302"),
     ),
     "projects:investment_import": (
@@ -518,7 +523,7 @@ MATRIX = {
     "api:block_node": ("200 200 200 403 403 403 404 403 404 200 200 401", same("404", "401")),
     "api:get_investment": ("200 200 200 200 200 200 404 200 404 200 200 401", same("404", "401")),
     "api:put_investment": (
-        "200 200 200 200 403 403 404 403 404 200 200 401",
+        "200 200 200 403 403 403 404 403 404 200 200 401",
         same("404", "401"),
     ),
     "api:list_service_requests": (
@@ -1780,7 +1785,19 @@ def _request(client, world: World, name: str, role: str, scope: str):
                     "add-industrial-version": version,
                 }
                 return client.post(reverse(name, args=["industrial"]), body), None
-            return client.post(reverse(name, args=[topped.pk]), {"version": version}), None
+            # Moved and removed: a node no other waits for (the template refuses to move a node
+            # past one it waits for, or remove one waited for).
+            from zonedesk.projects.services import TemplateNodeData, template_node_add
+
+            spare = template_node_add(
+                actor=SYSTEM,
+                template=topped.template,
+                data=TemplateNodeData(code="spare", name="备用节点"),
+                expected_version=version,
+            )
+            spare.template.refresh_from_db()
+            body = {"version": spare.template.version}
+            return client.post(reverse(name, args=[spare.pk]), body), None
         case "projects:edit":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
         case "api:create_project":

@@ -96,8 +96,15 @@ def test_a_project_page_draws_its_gantt_chart(demo, live_server, open_page, log_
     page.wait_for_load_state("load")
     nodes = page.locator("[data-testid=nodes] tbody tr").count()
     option = _option(page, "#gantt-chart")
-    baseline, planned, _actual = [s for s in option["series"] if s["type"] == "scatter"]
+    baseline, planned, actual = [s for s in option["series"] if s["type"] == "scatter"]
     assert len(baseline["data"]) == nodes and len(planned["data"]) == nodes
+    # As the caption says: a node once done is grey, its actual date a grey square (projwalk).
+    grey = "#667382"
+    assert actual["symbol"] == "rect" and actual["itemStyle"]["color"] == grey
+    done = {a[1] for a in actual["data"]}
+    assert done and all(
+        p["itemStyle"]["color"] == grey for p in planned["data"] if p["value"][1] in done
+    )
     assert planned["markLine"]["data"][0]["xAxis"]  # today marked
     # The dates under the chart and the nodes' names beside it: whole, and none over another.
     shown = _texts_fit(page.locator("#gantt-chart"))

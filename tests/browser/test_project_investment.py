@@ -39,7 +39,10 @@ def test_an_officer_imports_the_months_investment_and_sees_the_totals_change(
 ):
     month = timezone.localdate().replace(day=1)
     row = (
-        MonthlyInvestment.objects.filter(month=month, done_wan=0)
+        # The officer enters the investment of the projects they serve (projwalk).
+        MonthlyInvestment.objects.filter(
+            month=month, done_wan=0, project__service_officer__username="officer"
+        )
         .select_related("project")
         .order_by("project__code")
         .first()

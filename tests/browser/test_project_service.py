@@ -43,7 +43,9 @@ def test_a_service_officer_records_a_night_request_on_a_phone(
     expect(row.get_by_test_id("raised-at")).to_contain_text(f"{night:%Y-%m-%d} 22:00")
     respond = row.locator("form[data-testid^=respond-]")
     respond.locator("[name=department]").select_option(label="规划建设局")
-    respond.locator("[name=at]").fill(stamp(22, 20))
+    # The date-time field has a visible label (projwalk), the one it is found by.
+    expect(respond.locator("label", has_text="发生时间（非现在时填写）")).to_be_visible()
+    respond.get_by_label("发生时间（非现在时填写）").fill(stamp(22, 20))
     respond.locator("button[type=submit]").click()
     page.wait_for_load_state("load")
     expect(page.locator(".alert-success")).to_be_visible()

@@ -200,3 +200,47 @@ def test_the_project_page_carries_the_chart_data(world, client_for):
     page = client_for(world.users["leader"]).get(f"/projects/{late.pk}/").content.decode()
     assert 'id="project-gantt-data"' in page and 'id="gantt-chart"' in page
     assert late.nodes.get(code="sign").baseline_on.isoformat() in page
+
+
+def test_the_dashboard_shows_the_investment_completion_by_level_and_kind(world, client_for):
+    """The dashboard's investment card: the year's monthly plans, planned and completed through
+    this month and the rate, for all projects and per level and kind, as the stored months add
+    up (investment.zone_totals); the declared yearly plan is labelled apart (projwalk)."""
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.projects import investment, services
+
+    today = timezone.localdate()
+    signed = today.replace(month=1, day=2) - dt.timedelta(days=400)
+    a = factories.project(world.zone_a, code="A", signed_on=signed, level="county")
+    b = factories.project(
+        world.zone_a, code="B", signed_on=signed, level="city", kind="infrastructure"
+    )
+    this_month = today.replace(day=1)
+    later = this_month.replace(month=12)
+    entered = [(a, this_month, "100", "60"), (b, this_month, "300", "90")]
+    if later != this_month:
+        entered.append((a, later, "100", "0"))
+    for project, month, planned, done in entered:
+        services.investment_set(
+            actor=SYSTEM,
+            project=project,
+            month=month,
+            planned_wan=Decimal(planned),
+            done_wan=Decimal(done),
+        )
+    totals = selectors.dashboard_investment(world.users["leader"])
+    by_hand = selectors.investment_totals([a, b])
+    assert totals == by_hand
+    assert totals.all.done_to_date == Decimal(150)
+    assert totals.by_level["city"].planned_year == Decimal(300)
+    assert totals.by_kind["industrial"].planned_year == Decimal(100 if later == this_month else 200)
+    assert investment.completion_rate(Decimal(150), totals.all.planned_year) == totals.all.rate
+
+    client = client_for(world.users["leader"])
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/projects/dashboard/").content.decode()
+    card = page[page.index('data-testid="dashboard-investment"') :]
+    assert "按月分解的年度计划投资" in card and "年度计划投资（项目申报" in page
+    row = card[card.index('data-testid="invest-all"') :]
+    assert "150.00" in row[: row.index("</tr>")]
+    assert 'data-testid="invest-city"' in card and 'data-testid="invest-infrastructure"' in card

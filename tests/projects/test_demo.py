@@ -1,6 +1,8 @@
 """The demo zone's key projects: 20 at every stage and light, the four producing ones the four
 firms new in 2020, and the scheduling meeting listing exactly the red and yellow nodes."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -17,10 +19,26 @@ def test_the_demo_has_projects_at_every_stage_and_light(demo):
     assert len(rows) == 20
     assert {r.light for r in rows} == {"red", "yellow", "green"}
     assert len({r.stage for r in rows}) >= 10  # from 签约 to 达产
-    producing = Project.objects.filter(state="producing")
+    producing = Project.objects.filter(state__in=["producing", "full"])
     assert producing.count() == 4
     assert sorted(p.investor.production_start.year for p in producing) == [2020] * 4
     assert all(p.name.endswith("（合成）") for p in Project.objects.all())
+    # Investors by whole name (no "园区22投资有限公司" cut from a project's name, projwalk).
+    named = [p.investor_name for p in Project.objects.filter(investor=None)]
+    assert named and all(n.endswith("有限公司（合成）") for n in named)
+    assert "园区22投资有限公司（合成）" not in named and "汽车零部投资有限公司（合成）" not in named
+
+
+def test_no_demo_project_in_production_is_years_late(demo):
+    """A project producing since 2020 has its old nodes done: none is late by more than a year
+    (the 塑料制品 base's 达产 was shown 2,003 days late)."""
+    today = timezone.localdate()
+    late = ProjectNode.objects.filter(
+        project__state__in=["producing", "full"],
+        status=ProjectNode.Status.OPEN,
+        planned_on__lt=today - dt.timedelta(days=365),
+    )
+    assert not late.exists(), list(late.values_list("project__name", "name", "planned_on"))
     assert set(Replan.objects.values_list("status", flat=True)) == {
         "approved",
         "refused",

@@ -172,6 +172,13 @@ def test_a_node_is_marked_blocked_from_the_page(world, client_for):
     meeting = client_for(world.users["leader"]).get("/projects/meeting/").content.decode()
     assert f'data-testid="meeting-blocked-{land.pk}"' in meeting
     assert f'data-testid="meeting-guarantee-{item.pk}"' in meeting
+    # In Chinese the labels end with a full-width colon (projwalk).
+    officer.cookies["django_language"] = "zh-hans"
+    page = officer.get(f"/projects/{project.pk}/").content.decode()
+    assert "受阻于：" in page and "阻碍节点：" in page and "受阻于:" not in page
+    leader = client_for(world.users["leader"])
+    leader.cookies["django_language"] = "zh-hans"
+    assert "受阻于：" in leader.get("/projects/meeting/").content.decode()
 
     land.refresh_from_db()
     released = officer.post(f"/projects/nodes/{land.pk}/block/", {"version": land.version})

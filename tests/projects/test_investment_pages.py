@@ -47,6 +47,7 @@ def project(world):
         name="投资测试项目",
         signed_on=timezone.localdate() - dt.timedelta(days=200),
         leading_cadre=world.users["leader"],
+        service_officer=world.users["officer"],
     )
 
 
@@ -70,20 +71,22 @@ def _stored(project):
 
 
 def test_an_officer_enters_a_month_on_the_project_page(world, project, client_for):
-    officer = client_for(world.users["officer2"])
+    # Another officer of the zone reads the page without the form and is refused the entry.
+    other = client_for(world.users["officer2"])
+    assert 'data-testid="invest-form"' not in other.get(f"/projects/{project.pk}/").content.decode()
+    refused = other.post(
+        f"/projects/{project.pk}/investment/",
+        {"month": f"{_month(-1):%Y-%m}", "planned_wan": "1", "done_wan": "1"},
+    )
+    assert refused.status_code == 403 and _stored(project) == []
+    officer = client_for(world.users["officer"])
     page = officer.get(f"/projects/{project.pk}/").content.decode()
     assert 'data-testid="invest-form"' in page and "No month entered yet." in page
     month = _month(-1)
+    # Thousands separators as officials type them ("1,000.5", "1，200") are numbers.
     response = officer.post(
         f"/projects/{project.pk}/investment/",
-        {"month": f"{month:%Y-%m}", "planned_wan": "1200", "done_wan": "1,000.5"},
-    )
-    # "1,000.5" is not a number for the form: refused, nothing stored.
-    assert response.status_code == 400 and _stored(project) == []
-    assert "Enter a number." in response.content.decode()
-    response = officer.post(
-        f"/projects/{project.pk}/investment/",
-        {"month": f"{month:%Y-%m}", "planned_wan": "1200", "done_wan": "1000.5"},
+        {"month": f"{month:%Y-%m}", "planned_wan": "1，200", "done_wan": "1,000.5"},
     )
     assert response.status_code == 302 and response["Location"].endswith("#investment")
     assert _stored(project) == [(month, Decimal(1200), Decimal("1000.5"), 1)]
@@ -144,7 +147,7 @@ def test_the_refusal_reads_in_chinese(world, project, client_for):
         f"/projects/{project.pk}/investment/", data
     )
     assert response.status_code == 400
-    assert "该月尚未开始：开始前完成投资为 0。" in response.content.decode()
+    assert "完成（万元）：该月尚未开始：开始前完成投资为 0。" in response.content.decode()
 
 
 def test_a_save_on_an_older_version_is_refused_and_shows_who(world, project, client_for):
@@ -158,6 +161,58 @@ def test_a_save_on_an_older_version_is_refused_and_shows_who(world, project, cli
     assert response.status_code == 409
     assert world.users["leader"].full_name in response.content.decode()
     assert _stored(project) == [(month, Decimal(100), Decimal(20), 2)]
+
+
+def _read_at(page: str) -> str:
+    return re.search(r'name="read_at" value="([^"]+)"', page).group(1)
+
+
+def test_a_month_stored_before_the_page_was_read_is_changed(world, project, client_for):
+    """A stored month typed into the page's empty form (not opened from its row) was on the
+    page as stored: saving it changes it, it is not a conflict."""
+    month = _month(-1)
+    _enter(project, month, "100", "10")
+    officer = client_for(world.users["officer"])
+    page = officer.get(f"/projects/{project.pk}/").content.decode()
+    response = officer.post(
+        f"/projects/{project.pk}/investment/",
+        {
+            "month": f"{month:%Y-%m}",
+            "planned_wan": "100",
+            "done_wan": "30",
+            "read_at": _read_at(page),
+        },
+    )
+    assert response.status_code == 302
+    assert _stored(project) == [(month, Decimal(100), Decimal(30), 2)]
+
+
+@pytest.mark.parametrize(
+    ("actor", "lang", "shown"), [("system", "zh-hans", "系统"), ("leader", "en", None)]
+)
+def test_a_month_entered_after_the_page_was_read_is_refused_naming_who(
+    world, project, client_for, actor, lang, shown
+):
+    """A month entered by someone after the page was read is refused (409), naming the person by
+    their full name, the system as 系统 (never the user name "system"); nothing changes."""
+    month = _month(-1)
+    officer = client_for(world.users["officer"], lang)
+    page = officer.get(f"/projects/{project.pk}/").content.decode()
+    _enter(project, month, "100", "10", actor=SYSTEM if actor == "system" else world.users[actor])
+    response = officer.post(
+        f"/projects/{project.pk}/investment/",
+        {
+            "month": f"{month:%Y-%m}",
+            "planned_wan": "100",
+            "done_wan": "30",
+            "read_at": _read_at(page),
+        },
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert (shown or world.users[actor].full_name) in html
+    assert "system" not in html.split('data-testid="invest-form"')[0].split("<main")[-1]
+    assert _stored(project) == [(month, Decimal(100), Decimal(10), 1)]
 
 
 def test_readers_see_the_figures_without_the_form(world, project, client_for):
@@ -278,6 +333,33 @@ def test_a_bad_file_lists_every_problem_and_changes_nothing(world, project, clie
     for words in ("Not a month", "Cannot be negative.", "No key project of the zone"):
         assert words in page
     assert _stored(project) == []
+
+
+def test_a_template_filled_for_one_project_previews_and_keeps_a_blank_figure(
+    world, project, client_for
+):
+    """The page says blank rows are skipped; the downloaded template with only one row filled,
+    and that row's completed figure blank, is previewed and imported (the stored figure kept)."""
+    other = factories.project(
+        world.zone_a, code="XM-Q", name="另一个项目", signed_on=project.signed_on
+    )
+    month = f"{_month(-1):%Y-%m}"
+    _enter(project, _month(-1), "300", "120")
+    officer = client_for(world.users["officer"])
+    page = officer.get("/projects/investment/import/").content.decode()
+    assert "a row whose two figures are blank is skipped" in page
+    content = sheet(
+        [["XM-P", "投资测试项目", month, 400, None], ["XM-Q", "另一个项目", month, None, None]]
+    )
+    page = _upload(officer, content, world.zone_a.code).content.decode()
+    assert "0 new, 1 updated, 0 unchanged." in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    officer.post(
+        "/projects/investment/import/",
+        {"step": "confirm", "token": token, "zone": world.zone_a.code},
+    )
+    assert _stored(project) == [(_month(-1), Decimal(400), Decimal(120), 2)]
+    assert _stored(other) == []
 
 
 def test_the_template_lists_the_zones_projects(world, project, client_for):

@@ -31,7 +31,9 @@ HEADER = [
 
 @pytest.fixture
 def project(world):
-    return factories.project(world.zone_a, code="XM-A", signed_on=D(2020, 3, 10))
+    return factories.project(
+        world.zone_a, code="XM-A", signed_on=D(2020, 3, 10), service_officer=world.users["officer"]
+    )
 
 
 def _set(project, month, planned, done, *, actor=SYSTEM, version=None):
@@ -108,7 +110,7 @@ def test_a_coming_months_plan_is_entered_with_nothing_completed(project):
         ("admin", True),
         ("leader", True),
         ("officer", True),
-        ("officer2", True),  # any officer of the zone, not only the project's
+        ("officer2", False),  # an officer of the zone who does not serve the project
         ("department", False),
         ("auditor", False),
         ("bank", False),
@@ -200,6 +202,57 @@ def test_a_preview_whose_stored_months_changed_since_imports_nothing(world, proj
     assert _stored(project) == [(D(2020, 4, 1), Decimal(1), Decimal(1), 1)]
 
 
+def test_rows_whose_figures_are_blank_are_skipped(world, project):
+    """The template lists every project of the zone: the rows left without figures are skipped,
+    not refused, even a code that is no longer the zone's; the filled row is imported."""
+    for n in range(2, 40):
+        factories.project(world.zone_a, code=f"XM-{n:02d}", signed_on=D(2020, 1, 6))
+    rows = [["XM-A", "甲", "2020-06", 100, 80]]
+    rows += [[f"XM-{n:02d}", f"项目{n}", "2020-06", None, ""] for n in range(2, 40)]
+    rows.append(["XM-GONE", "已撤项目", "2020-06", None, None])
+    result = _import(world.zone_a, sheet(rows))
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
+    assert _stored(project) == [(D(2020, 6, 1), Decimal(100), Decimal(80), 1)]
+    assert MonthlyInvestment.objects.count() == 1
+
+
+def test_an_officer_imports_only_the_projects_they_serve(world, project):
+    """An officer's sheet with a row of a project served by someone else is refused at that row,
+    naming who enters its investment; nothing is stored."""
+    factories.project(world.zone_a, code="XM-B", signed_on=D(2020, 1, 6))
+    content = sheet([["XM-A", "", "2020-06", 1, 1], ["XM-B", "", "2020-06", 2, 2]])
+    with pytest.raises(ImportRejected) as refused:
+        services.investment_import(
+            actor=world.users["officer"], zone=world.zone_a, fileobj=content, today=TODAY
+        )
+    [error] = refused.value.errors
+    assert (error.row, error.value) == (3, "XM-B")
+    assert "the project's service officer" in error.reason
+    assert MonthlyInvestment.objects.count() == 0
+
+
+def test_a_sheet_without_any_figure_is_refused(world, project):
+    """A template returned as downloaded has no data row: refused, nothing stored."""
+    with pytest.raises(ImportRejected) as refused:
+        _import(world.zone_a, sheet([["XM-A", "甲", "2020-06", None, None]]))
+    assert "no data rows" in refused.value.errors[0].reason
+    assert _stored(project) == []
+
+
+def test_a_blank_figure_keeps_the_stored_one(world, project):
+    """One figure blank: the stored one stays (0 for a month not stored yet)."""
+    _set(project, D(2020, 4, 1), "100", "80")
+    result = _import(
+        world.zone_a,
+        sheet([["XM-A", "", "2020-04", None, 90], ["XM-A", "", "2020-05", 50, None]]),
+    )
+    assert (result.created, result.updated) == (1, 1)
+    assert _stored(project) == [
+        (D(2020, 4, 1), Decimal(100), Decimal(90), 2),
+        (D(2020, 5, 1), Decimal(50), Decimal(0), 1),
+    ]
+
+
 GOOD = ["XM-A", "", "2020-04", 100, 80]
 
 
@@ -217,7 +270,6 @@ GOOD = ["XM-A", "", "2020-04", 100, 80]
             "1.00",
             "The month has not begun",
         ),
-        (["XM-A", "", "2020-05", None, 1], "Planned investment (10k yuan)", "", "Required."),
         (
             ["XM-A", "", "2020-05", "abc", 1],
             "Planned investment (10k yuan)",

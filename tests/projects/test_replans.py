@@ -210,6 +210,10 @@ def test_a_request_notifies_the_leaders_who_may_approve_and_the_decision_the_ask
     assert told.recipient == officer and told.sender == leader
     assert told.link == reverse("projects:detail", args=[project.pk])
     assert "approved" in told.title
+    # Decided: no leader keeps it as a re-plan to decide; the other one still waits (projwalk).
+    decided = asked.filter(about=f"projects.replan:{replan.pk}")
+    assert decided.count() == 2 and not decided.filter(read_at__isnull=True).exists()
+    assert asked.get(about=f"projects.replan:{replan_b.pk}").read_at is None
 
 
 def test_a_refusal_tells_the_asker_why(world):
@@ -305,3 +309,27 @@ def test_the_leaders_list_of_re_plans_to_decide(world, client_for):
     officer_page = client_for(world.users["officer"]).get(reverse("projects:replans"))
     assert officer_page.status_code == 200 and "待审项目" not in officer_page.content.decode()
     assert ReplanEvent.objects.filter(replan=replan).count() == 2
+
+
+def test_a_leaders_own_re_plan_says_another_leader_approves_it(world, client_for):
+    """A leader who asks for a re-plan is told, on asking and on the project's page, that
+    another leader must approve it (the approve button is not theirs)."""
+    project = _project(world)
+    start = _node(project, "start")
+    leader = client_for(world.users["leader"])
+    leader.cookies["django_language"] = "en"
+    response = leader.post(
+        reverse("projects:node_replan", args=[start.pk]),
+        {
+            "version": start.version,
+            "to_on": f"{start.planned_on + 9 * DAY:%Y-%m-%d}",
+            "reason": "延后",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "awaits the decision of another leader" in page
+    assert 'data-testid="own-replan-start"' in page
+    officer = client_for(world.users["officer"])
+    officer.cookies["django_language"] = "en"
+    assert "own-replan-start" not in officer.get(f"/projects/{project.pk}/").content.decode()

@@ -144,16 +144,58 @@ class TestServices:
         codes = list(template.nodes.order_by("seq").values_list("code", flat=True))
         assert codes[:3] == ["sign", "land_review", "approve"]
 
-    def test_remove_drops_waits(self, world):
-        """Removing 用地预审 leaves 土地摘牌 waiting for 立项/备案 only."""
+    def test_remove_a_node_nobody_waits_for(self, world):
+        """A node no other node waits for is removed."""
         template = _template()
-        services.template_node_remove(
+        services.template_node_add(
             actor=world.users["leader"],
-            node=template.nodes.get(code="land_review"),
+            template=template,
+            data=services.TemplateNodeData(code="env", name="环评批复", depends_on=("approve",)),
             expected_version=1,
         )
-        land = template.nodes.get(code="land")
-        assert [d.code for d in land.depends_on.all()] == ["approve"]
+        services.template_node_remove(
+            actor=world.users["leader"], node=template.nodes.get(code="env"), expected_version=2
+        )
+        assert not template.nodes.filter(code="env").exists()
+
+    def test_remove_a_node_others_wait_for_refused(self, world):
+        """签约 and 用地预审 are waited for: removing them is refused, naming the waiting nodes,
+        and nothing changes."""
+        template = _template()
+        for code, waiting in [("sign", "“立项/备案”、“用地预审”"), ("land_review", "“土地摘牌”")]:
+            with pytest.raises(ValidationFailed) as exc:
+                services.template_node_remove(
+                    actor=world.users["leader"],
+                    node=template.nodes.get(code=code),
+                    expected_version=1,
+                )
+            assert waiting in str(exc.value.errors["code"][0])
+        assert template.nodes.count() == 12
+        template.refresh_from_db()
+        assert template.version == 1
+
+    @pytest.mark.parametrize(
+        ("code", "up", "later", "earlier"),
+        [
+            ("approve", True, "立项/备案", "签约"),  # up before the node it waits for
+            ("sign", False, "立项/备案", "签约"),  # down after the node waiting for it
+            ("full", True, "达产", "投产"),
+        ],
+    )
+    def test_move_against_the_waits_refused(self, world, code, up, later, earlier):
+        """A node never goes before a node it waits for: refused naming both, order unchanged."""
+        template = _template()
+        before = list(template.nodes.order_by("seq").values_list("code", flat=True))
+        with pytest.raises(ValidationFailed) as exc:
+            services.template_node_move(
+                actor=world.users["leader"],
+                node=template.nodes.get(code=code),
+                up=up,
+                expected_version=1,
+            )
+        message = str(exc.value.errors["seq"][0])
+        assert f"“{later}” waits for “{earlier}”" in message
+        assert list(template.nodes.order_by("seq").values_list("code", flat=True)) == before
 
     def test_stale_version_refused(self, world):
         """A second edit on the version read before the first is refused, naming who changed it."""
@@ -247,7 +289,7 @@ class TestPage:
         """A move on an old version is refused with who changed the template."""
         template = _template()
         client = client_for(world.users["leader"])
-        node = template.nodes.get(code="approve")
+        node = template.nodes.get(code="land_review")
         assert (
             client.post(
                 reverse("projects:template_node_move", args=[node.pk]), {"version": 1, "up": "1"}
@@ -258,6 +300,16 @@ class TestPage:
             reverse("projects:template_node_move", args=[node.pk]), {"version": 1}
         )
         assert response.status_code == 409
+
+    def test_refused_move_shown(self, world, client_for):
+        """Moving 立项/备案 above 签约 is refused on the page, naming both nodes."""
+        node = _template().nodes.get(code="approve")
+        response = client_for(world.users["leader"]).post(
+            reverse("projects:template_node_move", args=[node.pk]), {"version": 1, "up": "1"}
+        )
+        assert response.status_code == 400
+        # The page speaks the user's language (Chinese first).
+        assert "“立项/备案”须等待“签约”完成，不能排在它之前。" in response.content.decode()
 
 
 ENGLISH = re.compile(r"[A-Za-z]{3,}(?:[ ,;:'’-]+[A-Za-z]{2,})+")

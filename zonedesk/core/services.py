@@ -58,6 +58,16 @@ def is_versioned(instance: models.Model) -> bool:
     return any(f.name == "version" for f in instance._meta.concrete_fields)
 
 
+def _actor_label(entry: AuditEntry) -> str:
+    """Who made an audited change, as a person reads it: the user's full name (else user name),
+    "system" (translated) for the system's own actions ("system", "system:demo")."""
+    if entry.actor is not None:
+        return entry.actor.full_name or entry.actor.username
+    if entry.actor_name == "system" or entry.actor_name.startswith("system:"):
+        return str(_("system"))
+    return entry.actor_name
+
+
 def stale(instance: models.Model, *, current: int | None, expected: int | None) -> StaleVersion:
     """The refusal of an edit made on version `expected` of a record now at `current`, naming
     who saved the last change and when (from the audit log, which every service writes)."""
@@ -78,7 +88,7 @@ def stale(instance: models.Model, *, current: int | None, expected: int | None) 
             "%(yours)s, it is at version %(current)s now). Nothing was saved."
         )
         return StaleVersion(message % values, current=current, expected=expected)
-    who = getattr(last.actor, "full_name", "") or last.actor_name
+    who = _actor_label(last)
     values |= {"user": who, "time": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S")}
     message = _(
         "%(record)s was changed by %(user)s at %(time)s, after you opened it (you edited version "

@@ -44,6 +44,27 @@ LEVELS = ["province", "city", "county"]
 # The project whose investor is the firm the demo's firm user belongs to (an expansion).
 FIRM_USERS_PROJECT = "电子元器件扩能项目"
 
+# The investors of the projects without a firm of the registry: whole names (never a project's
+# name cut short), marked synthetic when used.
+INVESTORS = {
+    "智能装备产业园项目": "智能装备科技有限公司",
+    "新型建材生产线项目": "新型建材有限公司",
+    "冷链物流中心项目": "冷链物流有限公司",
+    "电子元器件扩能项目": "电子元器件有限公司",
+    "园区污水处理厂二期": "园区水务投资有限公司",
+    "食品精深加工项目": "食品精深加工有限公司",
+    "新能源电池配件项目": "新能源电池科技有限公司",
+    "标准化厂房三期": "园区建设投资有限公司",
+    "精密铸造项目": "精密铸造有限公司",
+    "纺织服装产业园项目": "纺织服装有限公司",
+    "园区220千伏变电站": "园区供电投资有限公司",
+    "医疗器械生产项目": "医疗器械有限公司",
+    "农产品电商产业园": "农产品电商有限公司",
+    "汽车零部件项目": "汽车零部件有限公司",
+    "绿色包装材料项目": "绿色包装材料有限公司",
+    "精细化工中间体项目": "精细化工有限公司",
+}
+
 # (name, kind, nodes done, light of the next node, total investment 万元)
 PLANNED = [
     ("智能装备产业园项目", "industrial", 0, "yellow", "120000"),
@@ -145,7 +166,7 @@ def load(zone, firms, users) -> None:
                 level=LEVELS[i % 3],
                 kind=kind,
                 investor=investor,
-                investor_name="" if investor else f"{name[:4]}投资有限公司{SYNTHETIC}",
+                investor_name="" if investor else f"{INVESTORS[name]}{SYNTHETIC}",
                 site=f"演示经开区{i + 1}号地块",
                 site_area_mu=Decimal(40 + 7 * i),
                 total_investment_wan=Decimal(total),
@@ -191,8 +212,11 @@ def load(zone, firms, users) -> None:
         _investment(project, Decimal(1), today)
         made.append(project)
         # 达产 was due a year after production: moved to the coming months (approved), to two
-        # working days from now (approved: yellow), or left late (red).
+        # working days from now (approved: yellow), or reached on its date (the oldest one: a
+        # firm producing since early 2020 is not shown years late on the meeting's page).
         full = project.nodes.get(code=templates_default.FULL)
+        if j == 3:
+            services.node_complete(actor=SYSTEM, node=full, done_on=min(full.planned_on, today))
         if j < 3:
             to_on = (
                 calendar.add_working_days(today, 2)

@@ -354,6 +354,26 @@ def notifications_read_all(*, actor: Actor) -> int:
 
 
 @transaction.atomic
+def notifications_settle(*, actor: Actor, kind: str, about: str) -> int:
+    """Mark read every unread notification of `kind` about `about`, for every recipient: the
+    thing they asked to act on is done (a re-plan decided by another leader), so it no longer
+    waits in anyone's centre. How many were unread; audited on each one."""
+    unread = list(Notification.objects.filter(kind=kind, about=about, read_at__isnull=True))
+    now = timezone.now()
+    for notification in unread:
+        notification.read_at = now
+        notification.save(update_fields=["read_at"])
+        audit.record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=notification,
+            changes={"read_at": [None, audit.plain(now)]},
+            **_scope(notification.recipient),
+        )
+    return len(unread)
+
+
+@transaction.atomic
 def preferences_set(*, actor: Actor, user, chosen: dict[str, set[str]]) -> dict[str, set[str]]:
     """Set which channels bring each kind to `user` (only the user themselves may). Audited."""
     if is_system(actor) or actor.pk != user.pk:

@@ -7,8 +7,8 @@ Acting on a node (completing it, asking for a re-plan): the zone's managers, the
 service officer, the node's person in charge and the staff of its department.
 Deciding a re-plan: a leader of a unit over the zone, or the project's leading cadre.
 Entering the monthly investment (on a project's page or from a sheet of the zone's projects):
-the managers and officers of a unit over the zone (the investment statistics are the unit's
-work, not one node's).
+the managers of a unit over the zone and the project's service officer (an officer imports a
+sheet of the zone, whose rows of projects they do not serve are refused).
 Element guarantees: added by the zone's managers and the project's service officer; edited and
 marked done by them and by the staff of the item's responsible department. Marking a node blocked
 by an item (or releasing it) is acting on the node.
@@ -113,8 +113,15 @@ def can_raise_service(actor: Actor, project) -> bool:
     )
 
 
+def can_enter_project_investment(actor: Actor, project) -> bool:
+    """Enter a month's planned and completed investment of the project: the zone's managers
+    and the project's service officer (as for its nodes)."""
+    return is_manager(actor, project) or is_service_officer(actor, project)
+
+
 def can_enter_investment(actor: Actor, zone) -> bool:
-    """Enter a month's planned and completed investment of the zone's projects, or import it."""
+    """Import a sheet of the zone's investment (each row then checked with
+    `can_enter_project_investment`)."""
     if is_system(actor):
         return True
     return is_active(actor) and (
@@ -159,3 +166,9 @@ def can_edit_templates(actor: Actor) -> bool:
     if is_system(actor):
         return True
     return is_active(actor) and (actor.is_superuser or actor.has_role(*MANAGER_ROLES))
+
+
+def can_view_replans(user) -> bool:
+    """The list of re-plans to decide: the unit's staff and leaders (the list holds the ones the
+    user may decide); department, enterprise, bank and security users follow no project's plan."""
+    return can_view_dashboard(user)

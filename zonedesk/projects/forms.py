@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django import forms
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -82,6 +85,15 @@ class DecideForm(StyledFormMixin, forms.Form):
 MONTH_ERROR = _("Not a month: write YYYY-MM, e.g. 2020-06.")
 
 
+class GroupedDecimalField(forms.DecimalField):
+    """A decimal as officials type it: thousands separators ("1,500.5", "1，500.5") allowed."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("，", "").replace(" ", "").strip()
+        return super().to_python(value)
+
+
 class InvestmentForm(StyledFormMixin, forms.Form):
     """A project's planned and completed investment of a month; `version`: the stored month's,
     as read (empty for a month the page showed without figures)."""
@@ -89,13 +101,16 @@ class InvestmentForm(StyledFormMixin, forms.Form):
     month = forms.CharField(
         label=_("Month"), max_length=20, widget=forms.TextInput(attrs={"type": "month"})
     )
-    planned_wan = forms.DecimalField(
+    planned_wan = GroupedDecimalField(
         label=_("Planned (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
-    done_wan = forms.DecimalField(
+    done_wan = GroupedDecimalField(
         label=_("Completed (10k yuan)"), min_value=0, max_digits=14, decimal_places=2
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # When the page was read (ISO 8601): a month typed into the empty form that was stored,
+    # unchanged, before then was on the page, so saving it is a change, not a conflict.
+    read_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, total_wan=None, **kwargs):
         """`total_wan`: the project's total investment, which bounds a month's (the service
@@ -124,6 +139,14 @@ class InvestmentForm(StyledFormMixin, forms.Form):
             return Period.parse(self.cleaned_data["month"]).first_day
         except ValueError as exc:
             raise forms.ValidationError(MONTH_ERROR, code="month") from exc
+
+    def clean_read_at(self):
+        """The page's time, or None when missing or not a time (then a stored month conflicts)."""
+        try:
+            read = dt.datetime.fromisoformat(self.cleaned_data["read_at"])
+        except ValueError:
+            return None
+        return read if timezone.is_aware(read) else None
 
 
 class InvestmentImportForm(SpreadsheetForm):

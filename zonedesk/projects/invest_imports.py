@@ -49,7 +49,7 @@ def columns() -> dict[str, Column]:
     }
 
 
-REQUIRED = ("code", "month", "planned_wan", "done_wan")
+REQUIRED = ("code", "month", "planned_wan", "done_wan")  # columns; their cells may be blank
 # Headers also read (compared without spaces, brackets folded to ASCII, lower case).
 VARIANTS = {
     "code": ("项目编号", "项目代码", "编号", "code"),
@@ -93,21 +93,25 @@ def template_bytes(projects: list[tuple[str, str]], month: Period) -> bytes:
         ),
         (
             cols["planned_wan"].header,
-            _("Required: the investment planned for the month (10k yuan), not negative."),
+            _(
+                "The investment planned for the month (10k yuan), not negative; blank keeps "
+                "the stored figure (0 for a month not stored yet)."
+            ),
         ),
         (
             cols["done_wan"].header,
             _(
-                "Required: the investment completed in the month (10k yuan), not negative; "
-                "0 for a month that has not begun."
+                "The investment completed in the month (10k yuan), not negative, 0 for a month "
+                "that has not begun; blank keeps the stored figure (0 for a month not stored yet)."
             ),
         ),
         (
             _("Rules"),
             _(
                 "One row per project and month, from the month the project was signed. A row "
-                "replaces the stored figures of its project and month; the others are kept. If "
-                "any cell is wrong, nothing is imported."
+                "replaces the stored figures of its project and month; the others are kept. A "
+                "row whose two figures are blank is skipped. If any cell is wrong, nothing is "
+                "imported."
             ),
         ),
     ]
@@ -124,8 +128,8 @@ class Line:
     row: int
     code: str
     month: Period
-    planned_wan: Decimal
-    done_wan: Decimal
+    planned_wan: Decimal | None  # None: blank, the stored figure stays (0 for a new month)
+    done_wan: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -152,9 +156,9 @@ def _month(raw) -> Period:
 
 
 def _amount(row: xlsx.SheetRow, key: str) -> Decimal | None:
+    """The cell's amount; None when blank (the stored figure stays) or refused (row.errors)."""
     raw = row.cell(key)
     if not xlsx.text(raw):
-        row.bad(key, raw, _("Required."))
         return None
     try:
         if isinstance(raw, float):
@@ -200,8 +204,11 @@ def read(fileobj) -> tuple[Parsed, list[CellError]]:
     lines: list[Line] = []
     seen: dict[tuple[str, Period], int] = {}
     refused: list[tuple[int, str]] = []
+    figures = [index[k] for k in ("planned_wan", "done_wan")]
     for number, cells in enumerate(rows[1:], start=2):
-        if all(xlsx.text(v) == "" for v in cells):
+        # The template lists every project: a row whose figures are all blank is one the user
+        # had nothing to enter for, skipped (not an error).
+        if all(xlsx.text(cells[i] if i < len(cells) else "") == "" for i in figures):
             continue
         row = xlsx.SheetRow(sheet, number, cells)
         code = xlsx.text(row.cell("code"))

@@ -64,7 +64,7 @@ def put_investment(request, pk: int, month: str, payload: InvestmentIn):
     month's as read (GET …/investment), or none for a month not yet entered; 409 when it
     changed (or was entered by someone else) since. The zone's managers and officers."""
     project = _project(request, pk)
-    if not access.can_enter_investment(request.user, project.zone):
+    if not access.can_enter_project_investment(request.user, project):
         raise PermissionDenied(
             _("Only the zone's leaders, administrators and officers enter a project's investment.")
         )

@@ -42,6 +42,45 @@ def investment_totals(projects: list[Project], *, today: dt.date | None = None):
     )
 
 
+def dashboard_investment(user, *, zones=None, today: dt.date | None = None):
+    """The investment completion of the dashboard's projects (the user's zones, or `zones`):
+    the year's monthly plans, planned and completed through this month, the rate, all of them
+    and per level and kind (investment.zone_totals' figures), summed in SQL per level and kind.
+    None when the user may not see the dashboard."""
+    from django.db.models import Q
+
+    from zonedesk.projects.selectors.dashboard import dashboard_zones
+
+    if not access.can_view_dashboard(user):
+        return None
+    through = (today or timezone.localdate()).replace(day=1)
+    allowed = dashboard_zones(user)
+    if zones is not None:
+        allowed = allowed.filter(pk__in=[z.pk for z in zones])
+    projects = project_scope(user).filter(zone__in=allowed)
+    cells = (
+        MonthlyInvestment.objects.filter(project__in=projects, month__year=through.year)
+        .order_by()
+        .values("project__level", "project__kind")
+        .annotate(
+            year=Sum("planned_wan"),
+            planned=Sum("planned_wan", filter=Q(month__lte=through)),
+            done=Sum("done_wan", filter=Q(month__lte=through)),
+        )
+    )
+    empty = investment.YearFigures(through.year, through)
+    total, by_level, by_kind = empty, {}, {}
+    for c in cells:
+        figures = investment.YearFigures(
+            through.year, through, c["year"] or 0, c["planned"] or 0, c["done"] or 0
+        )
+        total = total + figures
+        level, kind = c["project__level"], c["project__kind"]
+        by_level[level] = by_level.get(level, empty) + figures
+        by_kind[kind] = by_kind.get(kind, empty) + figures
+    return investment.ZoneTotals(total, by_level, by_kind)
+
+
 @dataclass
 class InvestmentView:
     year: investment.YearFigures
@@ -80,7 +119,7 @@ def investment_of(user, project: Project, *, today: dt.date | None = None) -> In
     return InvestmentView(
         year=year,
         months=months,
-        can_enter=access.can_enter_investment(user, project.zone),
+        can_enter=access.can_enter_project_investment(user, project),
         first_month=project.signed_on.replace(day=1),
         chart=chart,
     )

@@ -29,6 +29,13 @@ from zonedesk.projects.services.projects import wan_text
 INVESTMENT_FIELDS = ("month", "planned_wan", "done_wan")
 
 
+def _not_yours() -> str:
+    return _(
+        "Only the zone's leaders and administrators and the project's service officer enter "
+        "its investment."
+    )
+
+
 def investment_amount_problems(
     *, total_wan: Decimal | None, planned_wan: Decimal | None, done_wan: Decimal | None
 ) -> dict[str, str]:
@@ -95,15 +102,16 @@ def investment_set(
     planned_wan: Decimal,
     done_wan: Decimal,
     expected_version: int | None = None,
+    read_at: dt.datetime | None = None,
     today: dt.date | None = None,
 ) -> MonthlyInvestment:
     """A project's planned and completed investment of one month (a new month, or the stored
     one changed on the version the editor read: `expected_version`, None for a month the editor
-    saw empty; StaleVersion when someone saved it since)."""
-    if not access.can_enter_investment(actor, project.zone):
-        raise PermissionDenied(
-            _("Only the zone's leaders, administrators and officers enter a project's investment.")
-        )
+    saw empty; StaleVersion when someone saved it since). `read_at`: when the editor's page was
+    read, for a month typed into its empty form: a month stored and unchanged since then was on
+    that page, so it is changed, not refused as entered behind the editor's back."""
+    if not access.can_enter_project_investment(actor, project):
+        raise PermissionDenied(_not_yours())
     today = today or timezone.localdate()
     month = month.replace(day=1)
     planned_wan, done_wan = _cents(planned_wan), _cents(done_wan)
@@ -129,6 +137,8 @@ def investment_set(
             **audit_scope(project),
         )
         return row
+    if expected_version is None and read_at is not None and row.updated_at <= read_at:
+        expected_version = row.version  # the month was on the editor's page as it is stored
     if expected_version is None:  # the editor saw the month empty; someone entered it since
         last = stale(row, current=row.version, expected=None)
         raise StaleVersion(
@@ -170,6 +180,9 @@ class InvestmentChange:
     change: str
     old_planned: Decimal | None
     old_done: Decimal | None
+    # The figures the month will have: a blank cell keeps the stored one (0 for a new month).
+    new_planned: Decimal = Decimal(0)
+    new_done: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -197,7 +210,14 @@ def _zone_check(actor: Actor, zone) -> None:
         )
 
 
-def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
+def _kept(cell: Decimal | None, stored: Decimal | None) -> Decimal:
+    """A month's figure from a sheet's cell: the cell, else (blank) the stored one, else 0."""
+    if cell is not None:
+        return cell
+    return stored if stored is not None else Decimal(0)
+
+
+def _compare(zone, parsed, today: dt.date, *, actor: Actor, lock: bool = False, errors=()):
     """Each line matched to the zone's project of its code and compared with the stored month;
     ImportRejected listing every line whose code is unknown or whose month is refused, with
     the sheet's own `errors` (by row)."""
@@ -227,18 +247,21 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
                 )
             )
             continue
-        problems = _month_problems(
-            project, line.month.first_day, line.planned_wan, line.done_wan, today
-        )
+        if not access.can_enter_project_investment(actor, project):
+            errors.append(parsed.error(line, "code", line.code, _not_yours()))
+            continue
+        old = stored.get((project.pk, line.month.first_day))
+        planned = _kept(line.planned_wan, None if old is None else old.planned_wan)
+        done = _kept(line.done_wan, None if old is None else old.done_wan)
+        problems = _month_problems(project, line.month.first_day, planned, done, today)
         for key, reason in problems.items():
             value = str(line.month) if key == "month" else getattr(line, key)
             errors.append(parsed.error(line, key, value, reason))
         if problems:
             continue
-        old = stored.get((project.pk, line.month.first_day))
         if old is None:
             change = "new"
-        elif (old.planned_wan, old.done_wan) == (line.planned_wan, line.done_wan):
+        elif (old.planned_wan, old.done_wan) == (planned, done):
             change = "unchanged"
         else:
             change = "updated"
@@ -249,6 +272,8 @@ def _compare(zone, parsed, today: dt.date, *, lock: bool = False, errors=()):
                 change,
                 None if old is None else old.planned_wan,
                 None if old is None else old.done_wan,
+                planned,
+                done,
             )
         )
     if errors:
@@ -270,7 +295,7 @@ def investment_import_preview(
     _zone_check(actor, zone)
     parsed, errors = invest_imports.read(fileobj)
     rows, _stored, fingerprint = _compare(
-        zone, parsed, today or timezone.localdate(), errors=errors
+        zone, parsed, today or timezone.localdate(), actor=actor, errors=errors
     )
     return InvestmentPreview(parsed, rows, fingerprint)
 
@@ -297,7 +322,7 @@ def investment_import(
     if parsed is None:
         parsed, errors = invest_imports.read(fileobj)
     rows, stored, fingerprint = _compare(
-        zone, parsed, today or timezone.localdate(), lock=True, errors=errors
+        zone, parsed, today or timezone.localdate(), actor=actor, lock=True, errors=errors
     )
     if expected_stored is not None and fingerprint != expected_stored:
         raise ValidationFailed(
@@ -319,8 +344,8 @@ def investment_import(
             actor=actor,
             project=r.project,
             month=r.line.month.first_day,
-            planned_wan=r.line.planned_wan,
-            done_wan=r.line.done_wan,
+            planned_wan=r.new_planned,
+            done_wan=r.new_done,
             expected_version=None if old is None else old.version,
             today=today,
         )

@@ -329,6 +329,10 @@ def replan_decide(
         payload={"from_on": audit.plain(replan.from_on), "to_on": audit.plain(replan.to_on)},
     )
     _notify_decided(actor, replan, node)
+    # The other leaders asked to decide it have nothing left to do: their notices are settled.
+    notices.notifications_settle(
+        actor=actor, kind=NoticeKind.REPLAN_ASKED, about=f"projects.replan:{replan.pk}"
+    )
     return replan
 
 

@@ -69,6 +69,20 @@ def _graph(template: NodeTemplate) -> dict[str, list[str]]:
     return {n.code: [d.code for d in n.depends_on.all()] for n in nodes}
 
 
+def _waits_for(graph: Mapping[str, list[str]], code: str, other: str) -> bool:
+    """Whether `code` waits for `other`, directly or through the nodes it waits for."""
+    seen: set[str] = set()
+    todo = list(graph.get(code, ()))
+    while todo:
+        nxt = todo.pop()
+        if nxt == other:
+            return True
+        if nxt not in seen:
+            seen.add(nxt)
+            todo.extend(graph.get(nxt, ()))
+    return False
+
+
 def _described(node: TemplateNode) -> dict:
     """A node as the auditor reads it."""
     return {
@@ -200,7 +214,8 @@ def template_node_move(
     *, actor: Actor, node: TemplateNode, up: bool, expected_version: int | None
 ) -> TemplateNode:
     """Swap a node with the one before it (`up`) or after it; the first node does not go up nor
-    the last down (nothing changes, the version neither)."""
+    the last down (nothing changes, the version neither), and a node never goes before one it
+    waits for, nor after one waiting for it (refused, naming both)."""
     _check_actor(actor)
     template = node.template
     version_check(template, expected_version)
@@ -212,6 +227,17 @@ def template_node_move(
     )
     if other is None:
         return node
+    # The order shown is the order of work: a node never comes before one it waits for.
+    first, second = (other, node) if up else (node, other)
+    if _waits_for(_graph(template), second.code, first.code):
+        raise ValidationFailed(
+            {
+                "seq": [
+                    _("“%(later)s” waits for “%(earlier)s”: it cannot come before it.")
+                    % {"later": second.name, "earlier": first.name}
+                ]
+            }
+        )
     mine, theirs = node.seq, other.seq
     # (template, seq) is unique: park this node past the end first.
     node.seq = (template.nodes.aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -235,8 +261,8 @@ def template_node_move(
 
 @transaction.atomic
 def template_node_remove(*, actor: Actor, node: TemplateNode, expected_version: int | None) -> None:
-    """Remove a node (the nodes waiting for it stop waiting for it); the nodes other code relies
-    on by their code are refused."""
+    """Remove a node; the nodes other code relies on by their code, and a node others wait for
+    (they would lose their place in the order of work), are refused."""
     _check_actor(actor)
     template = node.template
     version_check(template, expected_version)
@@ -253,6 +279,18 @@ def template_node_remove(*, actor: Actor, node: TemplateNode, expected_version: 
         )
     if template.nodes.count() <= 1:
         raise ValidationFailed({"code": [_("A template keeps at least one node.")]})
+    waiting = list(
+        template.nodes.filter(depends_on=node).order_by("seq").values_list("name", flat=True)
+    )
+    if waiting:
+        raise ValidationFailed(
+            {
+                "code": [
+                    _("“%(name)s” cannot be removed: %(nodes)s wait for it.")
+                    % {"name": node.name, "nodes": "、".join(f"“{n}”" for n in waiting)}
+                ]
+            }
+        )
     before = _described(node)
     node.delete()
     version_bump(template)

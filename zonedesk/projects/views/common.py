@@ -27,7 +27,8 @@ def _refusal(exc: DomainError) -> str:
 def _invest_form(request, project, today) -> InvestmentForm:
     """The page's month form: a stored month to change (?month=YYYY-MM: its figures and the
     version read), else the current month empty."""
-    initial = {"month": today.strftime("%Y-%m")}
+    read_at = timezone.now().isoformat()
+    initial = {"month": today.strftime("%Y-%m"), "read_at": read_at}
     total = project.total_investment_wan
     try:
         month = Period.parse(request.GET.get("month", "")).first_day
@@ -35,10 +36,13 @@ def _invest_form(request, project, today) -> InvestmentForm:
         return InvestmentForm(initial=initial, total_wan=total)
     stored = selectors.investment_month(project, month)
     if stored is None:
-        return InvestmentForm(initial={"month": f"{month:%Y-%m}"}, total_wan=total)
+        return InvestmentForm(
+            initial={"month": f"{month:%Y-%m}", "read_at": read_at}, total_wan=total
+        )
     return InvestmentForm(
         total_wan=total,
         initial={
+            "read_at": read_at,
             "month": f"{month:%Y-%m}",
             "planned_wan": stored.planned_wan,
             "done_wan": stored.done_wan,

@@ -33,7 +33,7 @@ def investment_set(request, pk: int):
     project = found(selectors.project_get(request.user, pk=pk))
     if request.method == "GET":
         return redirect("projects:detail", pk=project.pk)
-    if not access.can_enter_investment(request.user, project.zone):
+    if not access.can_enter_project_investment(request.user, project):
         raise PermissionDenied()
     form = InvestmentForm(request.POST, total_wan=project.total_investment_wan)
     if form.is_valid():
@@ -46,6 +46,7 @@ def investment_set(request, pk: int):
                 planned_wan=data["planned_wan"],
                 done_wan=data["done_wan"],
                 expected_version=data["version"],
+                read_at=data["read_at"],
             )
         except StaleVersion as exc:
             messages.error(request, exc.message)
@@ -76,6 +77,14 @@ PREVIEW_SALT = "zonedesk.projects.invest_views.preview"
 PREVIEW_SECONDS = 3600
 
 
+def _text(amount: Decimal | None) -> str:
+    return "" if amount is None else str(amount)
+
+
+def _amount(text: str) -> Decimal | None:
+    return Decimal(text) if text else None  # blank: the stored figure stays
+
+
 def _token(user, zone, preview) -> str:
     parsed = preview.parsed
     payload = {
@@ -85,7 +94,8 @@ def _token(user, zone, preview) -> str:
         "n": parsed.sheet,
         "h": parsed.headers,
         "r": [
-            [x.row, x.code, str(x.month), str(x.planned_wan), str(x.done_wan)] for x in parsed.lines
+            [x.row, x.code, str(x.month), _text(x.planned_wan), _text(x.done_wan)]
+            for x in parsed.lines
         ],
     }
     return signing.dumps(payload, salt=PREVIEW_SALT, compress=True)
@@ -103,7 +113,7 @@ def _confirmed(request, zone):
     if (payload.get("u"), payload.get("z")) != (request.user.pk, zone.pk):
         return None
     lines = [
-        invest_imports.Line(row, code, Period.parse(month), Decimal(planned), Decimal(done))
+        invest_imports.Line(row, code, Period.parse(month), _amount(planned), _amount(done))
         for row, code, month, planned, done in payload["r"]
     ]
     return invest_imports.Parsed(payload["n"], payload["h"], lines), payload["s"]

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zonedesk.core.views import found
-from zonedesk.projects import selectors, services
+from zonedesk.projects import access, selectors, services
 from zonedesk.projects.forms import (
     BlockForm,
     CompleteForm,
@@ -75,7 +76,15 @@ def node_replan(request, pk: int):
             reason=data["reason"],
             expected_version=data["version"],
         ),
-        _("The re-plan of %(node)s awaits a leader's decision.") % {"node": node.name},
+        (
+            _(
+                "The re-plan of %(node)s awaits the decision of another leader: you asked for "
+                "it, so you cannot approve it."
+            )
+            if access.can_decide_replan(request.user, node.project)
+            else _("The re-plan of %(node)s awaits a leader's decision.")
+        )
+        % {"node": node.name},
     )
 
 
@@ -104,6 +113,8 @@ def replan_decide(request, pk: int):
 @login_required
 def replan_list(request):
     """The re-plans awaiting the user's decision (待审批改期), with approve and refuse."""
+    if not access.can_view_replans(request.user):
+        raise Forbidden
     return _replans(request)
 
 

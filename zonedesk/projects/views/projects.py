@@ -195,6 +195,18 @@ def dashboard(request):
     code = request.GET.get("zone") or ""
     zone = found(zones.filter(code=code).first()) if code else None
     data = selectors.dashboard(request.user, zones=[zone] if zone else None)
+    invest = selectors.dashboard_investment(request.user, zones=[zone] if zone else None)
+    invest_rows = [(_("All projects"), invest.all, "all")]
+    invest_rows += [
+        (label, invest.by_level[value], value)
+        for value, label in Project.Level.choices
+        if value in invest.by_level
+    ]
+    invest_rows += [
+        (label, invest.by_kind[value], value)
+        for value, label in Kind.choices
+        if value in invest.by_kind
+    ]
     chart = {
         "stages": [[s.name or str(_("No node done yet")), s.projects] for s in data.stages],
         "lights": [
@@ -208,5 +220,12 @@ def dashboard(request):
     return render(
         request,
         "projects/dashboard.html",
-        {"d": data, "zones": zones.order_by("code"), "zone": zone, "chart": chart},
+        {
+            "d": data,
+            "zones": zones.order_by("code"),
+            "zone": zone,
+            "chart": chart,
+            "invest": invest,
+            "invest_rows": invest_rows,
+        },
     )

@@ -50,7 +50,8 @@
   if (gantt) {
     const g = JSON.parse(gantt.textContent);
     const names = g.nodes.map((n) => n.name);
-    const colour = (n) => COLOURS[n.light] || COLOURS.done;
+    // A node once done is grey (its bar, its planned dot and its actual square), as the caption says.
+    const colour = (n) => (n.actual ? COLOURS.done : COLOURS[n.light] || COLOURS.done);
     const spans = g.nodes.map((n) => {
       const dates = [n.baseline, n.planned, n.actual || g.today].sort();
       return { coords: [[dates[0], n.name], [dates[dates.length - 1], n.name]], lineStyle: { color: colour(n) } };
@@ -105,7 +106,7 @@
           type: "scatter",
           symbol: "rect",
           symbolSize: 10,
-          itemStyle: { color: "#206bc4" },
+          itemStyle: { color: COLOURS.done },
           data: g.nodes.filter((n) => n.actual).map((n) => [n.actual, n.name]),
         },
       ],
