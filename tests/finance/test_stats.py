@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from tests import factories
@@ -222,3 +223,23 @@ def test_a_zone_not_yours_is_not_found(world, client_for):
         reverse("finance:overview"), {"zone": world.zone_b.code}
     )
     assert response.status_code == 404
+
+
+def test_the_headings_read_as_a_bank_answers_in_chinese(world, two_banks, client_for):
+    """受理 (a bank took the need up), not 到账 (money arrived, the policies' word); the rate's
+    heading, whose % the template tag doubles, is translated too; the workbook says 已答复."""
+    leader = client_for(world.users["leader"])
+    with translation.override("zh-hans"):
+        page = leader.get(
+            reverse("finance:overview"), {"year": "2020"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+        export = leader.get(
+            reverse("finance:overview_export"), {"year": "2020"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    assert "已受理" in page and "已到账" not in page
+    assert "平均获批年利率（%）" in page and "Average approved rate" not in page
+    book = CalamineWorkbook.from_filelike(io.BytesIO(export.getvalue()))
+    headings = [
+        str(h) for sheet in book.sheet_names for h in book.get_sheet_by_name(sheet).to_python()[0]
+    ]
+    assert "已答复" in headings and "响应时间" not in headings

@@ -131,7 +131,7 @@ def _figure_columns(first: str) -> list[Column]:
         Column(first, 28),
         Column(_("Needs shared"), 10, "int"),
         Column(_("Requested (10k yuan)"), 14, "wan"),
-        Column(_("Responded"), 10, "int"),
+        Column(pgettext("financing need", "Responded"), 10, "int"),
         Column(_("Unanswered"), 10, "int"),
         Column(_("Pending"), 10, "int"),
         Column(_("Approved"), 10, "int"),
@@ -176,7 +176,7 @@ def overview_export(request):
     bank_cols = [
         Column(_("Bank"), 28),
         Column(_("Needs shared with the bank"), 12, "int"),
-        Column(_("Received"), 10, "int"),
+        Column(pgettext("financing need", "Received"), 10, "int"),
         *_figure_columns("")[5:],
     ]
     banks = [
