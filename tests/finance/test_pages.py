@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from tests import factories
@@ -89,3 +90,45 @@ def test_the_reasons_give_the_firms_values_in_words_never_codes(world, client_fo
     assert "流动资金" in reasons and "不动产抵押" in reasons
     for code in ("True", "False", "working_capital", "property", "small", "medium", "micro"):
         assert code not in reasons, code
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"term_months": "99999999999999999999"}, "期限（月）："),  # was a 500 (SQLite overflow)
+        ({"term_months": "0"}, "期限（月）："),
+        ({"amount_wan": "-5"}, "金额（万元）："),
+        ({"amount_wan": "一百"}, "金额（万元）："),
+        ({"amount_wan": "99999"}, "不能超过企业申请的"),  # more than the firm asked for
+        ({"rate_pct": "60"}, "年利率"),
+        ({"rate_pct": "4.2\x00"}, "年利率"),
+    ],
+)
+def test_a_bad_approval_is_refused_at_its_field_and_changes_nothing(
+    world, client_for, fields, says
+):
+    """The bank's approval form answers bad figures with the field's name and the reason, in
+    Chinese, never a 500, and the need stays as it was."""
+    bank_user = world.users["bank"]
+    need = factories.financing_need(world.firm_a, shared_with=[bank_user.bank])
+    client = client_for(bank_user)
+    client.post(
+        reverse("finance:need_move", args=[need.pk]), {"to": "received", "version": need.version}
+    )
+    need.refresh_from_db()
+    client.post(
+        reverse("finance:need_move", args=[need.pk]),
+        {"to": "under_review", "version": need.version},
+    )
+    need.refresh_from_db()
+    before = (need.status, need.version, need.approved_amount_wan)
+    body = {"to": "approved", "version": need.version, "amount_wan": "50", "rate_pct": "4.2"}
+    body["term_months"] = "12"
+    body.update(fields)
+    response = client.post(
+        reverse("finance:need_move", args=[need.pk]), body, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    assert says in _text(response)
+    need.refresh_from_db()
+    assert (need.status, need.version, need.approved_amount_wan) == before

@@ -1,5 +1,7 @@
 """The financing pages' forms: they parse; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,7 @@ from zonedesk.finance.models import (
     Urgency,
 )
 from zonedesk.finance.services import NeedData, ProductData
+from zonedesk.finance.services.needs import MAX_RATE_PCT
 
 
 class NeedForm(forms.Form):
@@ -62,12 +65,25 @@ class MoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     on = forms.DateField(label=_("Date"), required=False)
     amount_wan = forms.DecimalField(
-        label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, required=False
+        label=_("Amount (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
     )
+    # A bank's annual rate: above zero and at most 24 % (MAX_RATE_PCT, the old ceiling of the
+    # courts' protection of private lending; no bank loan is dearer).
     rate_pct = forms.DecimalField(
-        label=_("Annual rate (%)"), max_digits=5, decimal_places=2, required=False
+        label=_("Annual rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_RATE_PCT,
+        required=False,
     )
-    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, required=False)
+    term_months = forms.IntegerField(
+        label=_("Term (months)"), min_value=1, max_value=360, required=False
+    )
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[("", "—"), *DeclineReason.choices], required=False
     )

@@ -119,6 +119,12 @@ def need_update(
     return need
 
 
+# The dearest annual rate a bank's approval may carry (%): the old 24 % ceiling of the courts'
+# protection of private lending (最高人民法院 2015); no bank loan comes near it, so a figure above
+# is a typing error (a term typed into the rate).
+MAX_RATE_PCT = Decimal(24)
+
+
 def _decimal(value, field: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -184,8 +190,30 @@ def need_transition(
             if bank is not None:
                 need.bank = bank
         case S.APPROVED:
-            if term_months is None or int(term_months) < 1:
-                raise ValidationFailed({"term_months": [_("Enter a number above zero.")]})
+            if term_months is None or not 1 <= int(term_months) <= 360:
+                raise ValidationFailed(
+                    {"term_months": [_("Enter a whole number of months from 1 to 360.")]}
+                )
+            if amount is not None and amount > need.amount_wan:
+                raise ValidationFailed(
+                    {
+                        "amount_wan": [
+                            _(
+                                "At most the %(asked)s (10k yuan) the firm asked for: a larger "
+                                "loan is a new need."
+                            )
+                            % {"asked": f"{need.amount_wan:,.2f}"}
+                        ]
+                    }
+                )
+            if rate is not None and rate > MAX_RATE_PCT:
+                raise ValidationFailed(
+                    {
+                        "rate_pct": [
+                            _("An annual rate of at most %(max)s%%.") % {"max": MAX_RATE_PCT}
+                        ]
+                    }
+                )
             need.approved_amount_wan = amount
             need.approved_rate_pct = rate
             need.approved_term_months = int(term_months)
@@ -210,6 +238,19 @@ def need_transition(
         case S.DISBURSED:
             if need.decided_on and day < need.decided_on:
                 raise ValidationFailed({"on": [_("The date is before the approval.")]})
+            if (
+                amount is not None
+                and need.approved_amount_wan
+                and amount > need.approved_amount_wan
+            ):
+                raise ValidationFailed(
+                    {
+                        "amount_wan": [
+                            _("At most the %(approved)s (10k yuan) approved.")
+                            % {"approved": f"{need.approved_amount_wan:,.2f}"}
+                        ]
+                    }
+                )
             need.disbursed_on = day
             need.disbursed_amount_wan = amount
         case S.REPAID:

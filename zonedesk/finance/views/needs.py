@@ -300,6 +300,9 @@ def need_move(request, pk: int):
             product=product,
             expected_version=d["version"],
         )
+    except ValidationFailed as exc:
+        put_errors(form, exc)
+        return _detail(request, _need(request, pk), status=400, move_form=form)
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
