@@ -401,9 +401,10 @@ def test_the_summary_counts_the_periods_investment(world, client_for):
     h1 = read(Period(2020, 1), Period(2020, 6))
     # Completed January to June 120; the year's plan 1,000: 12 %.
     assert (h1.invest_done_wan, h1.invest_rate) == (Decimal(120), Decimal("0.12"))
+    assert h1.invest_plan_wan == Decimal(1000)  # the denominator, named in the sentence
     july = read(Period(2020, 7), Period(2020, 7))
     assert (july.invest_done_wan, july.invest_rate) == (Decimal(90), Decimal("0.21"))
     assert july.as_of is not None
     text = plain(" ".join(section.sentences(h1, "H1 2020")))
     assert "In the period, 120.00 (10k yuan) of their investment was completed" in text
-    assert "12.00% of the year's planned investment" in text
+    assert "12.00% of the year's monthly investment plans (1,000.00, 10k yuan)" in text
