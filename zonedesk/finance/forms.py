@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zonedesk.finance.models import (
     BankProduct,
@@ -113,7 +114,9 @@ class ProductForm(forms.Form):
     )
     term_min_months = forms.IntegerField(label=_("Shortest term (months)"), min_value=1)
     term_max_months = forms.IntegerField(label=_("Longest term (months)"), min_value=1)
-    rate_kind = forms.ChoiceField(label=_("Rate"), choices=BankProduct.RateKind.choices)
+    rate_kind = forms.ChoiceField(
+        label=pgettext_lazy("interest", "Rate"), choices=BankProduct.RateKind.choices
+    )
     rate_min_pct = forms.DecimalField(
         label=_("Lowest annual rate (%)"), max_digits=5, decimal_places=2, required=False
     )
