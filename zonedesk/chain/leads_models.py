@@ -94,7 +94,7 @@ class Lead(Versioned):
         _("stage"), max_length=12, choices=Stage.choices, default=Stage.LEAD, db_index=True
     )
     # The stage before a pause, so a resumed lead goes back where it was.
-    paused_from = models.CharField(_("paused at"), max_length=12, blank=True)
+    paused_from = models.CharField(_("paused at"), max_length=12, blank=True, choices=Stage.choices)
     drop_reason = models.TextField(
         _("reason dropped"), blank=True, max_length=1000, validators=[validate_text]
     )

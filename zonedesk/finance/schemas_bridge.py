@@ -57,7 +57,7 @@ class ApplyIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
-class MoveIn(InputSchema):
+class BridgeMoveIn(InputSchema):
     to: str = Field(description="approved, disbursed, repaid or refused", max_length=20)
     amount_wan: Wan | None = Field(None, description="approved: the amount (default: requested)")
     on: dt.date | None = Field(None, description="disbursed/repaid: the day (default: today)")
@@ -84,7 +84,7 @@ class InterFirmLoanOut(Schema):
     guarantee_ids: list[int]
 
 
-class GuaranteeOut(Schema):
+class LendingGuaranteeOut(Schema):
     id: int
     guarantor_id: int
     guarantor: str
@@ -100,7 +100,7 @@ class GuaranteeOut(Schema):
 
 class RegisterOut(Schema):
     loans: list[InterFirmLoanOut]
-    guarantees: list[GuaranteeOut]
+    guarantees: list[LendingGuaranteeOut]
 
 
 class InterFirmLoanIn(InputSchema):
@@ -114,7 +114,7 @@ class InterFirmLoanIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
-class GuaranteeIn(InputSchema):
+class LendingGuaranteeIn(InputSchema):
     guarantor_id: int = Field(ge=1, le=ID_MAX)
     guaranteed_id: int = Field(ge=1, le=ID_MAX)
     amount_wan: Wan

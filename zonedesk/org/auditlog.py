@@ -137,7 +137,7 @@ def field_of(model, name: str):
 
 def _state_field(model):
     """The field holding a status flow's state (core.workflow's "step" names two of its codes)."""
-    for name in ("status", "state"):
+    for name in ("status", "state", "stage"):
         field = field_of(model, name)
         if field is not None and getattr(field, "choices", None):
             return field

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('industry_code', zonedesk.core.fields.IndustryCodeField(blank=True, verbose_name='industry (GB/T 4754-2017)')),
                 ('source', models.CharField(choices=[('exhibition', 'Exhibition or fair'), ('introduced', 'Introduced by a local firm (以商招商)'), ('office', 'Resident investment office'), ('agent', 'Commissioned agent'), ('online', 'Online')], max_length=12, verbose_name='source')),
                 ('stage', models.CharField(choices=[('lead', 'Lead'), ('contact', 'Contacted'), ('visit', 'Site visit'), ('negotiation', 'Negotiation'), ('signed', 'Signed'), ('landed', 'Landed'), ('paused', 'Paused'), ('dropped', 'Dropped')], db_index=True, default='lead', max_length=12, verbose_name='stage')),
-                ('paused_from', models.CharField(blank=True, max_length=12, verbose_name='paused at')),
+                ('paused_from', models.CharField(blank=True, choices=[('lead', 'Lead'), ('contact', 'Contacted'), ('visit', 'Site visit'), ('negotiation', 'Negotiation'), ('signed', 'Signed'), ('landed', 'Landed'), ('paused', 'Paused'), ('dropped', 'Dropped')], max_length=12, verbose_name='paused at')),
                 ('drop_reason', models.TextField(blank=True, max_length=1000, validators=[zonedesk.core.fields.validate_text], verbose_name='reason dropped')),
                 ('next_action', models.CharField(blank=True, max_length=200, validators=[zonedesk.core.fields.validate_name], verbose_name='next action')),
                 ('next_action_due', models.DateField(blank=True, null=True, verbose_name='next action due')),

@@ -9,7 +9,7 @@ from zonedesk.core.schemas import ID_MAX, ConflictOut, InputSchema
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access
 from zonedesk.finance.models import BridgeLoan
-from zonedesk.finance.schemas_bridge import ApplyIn, BridgeLoanOut, MoveIn
+from zonedesk.finance.schemas_bridge import ApplyIn, BridgeLoanOut, BridgeMoveIn
 from zonedesk.finance.selectors import bridge as selectors
 from zonedesk.finance.services import bridge as services
 from zonedesk.org.models import Bank
@@ -114,7 +114,7 @@ def apply_bridge_loan(request, fund: int, payload: ApplyIn):
 
 
 @router.post("/finance/bridge/loans/{int:pk}/move", response={200: BridgeLoanOut, 409: ConflictOut})
-def move_bridge_loan(request, pk: int, payload: MoveIn):
+def move_bridge_loan(request, pk: int, payload: BridgeMoveIn):
     """Approve (within every limit), disburse (the due date stored), record the repayment (the
     fee computed) or refuse (with the reason). 400 for a limit the draw exceeds, with its
     figures; 409 for a step that cannot follow the loan's state, or a stale version."""

@@ -11,10 +11,10 @@ from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access
 from zonedesk.finance.schemas_bridge import (
     GraphOut,
-    GuaranteeIn,
-    GuaranteeOut,
     InterFirmLoanIn,
     InterFirmLoanOut,
+    LendingGuaranteeIn,
+    LendingGuaranteeOut,
     RegisterOut,
 )
 from zonedesk.finance.selectors import lending as selectors
@@ -107,8 +107,8 @@ def create_interfirm_loan(request, payload: InterFirmLoanIn):
     return Status(201, _loan_out(row))
 
 
-@router.post("/finance/lending/guarantees", response={201: GuaranteeOut})
-def create_guarantee(request, payload: GuaranteeIn):
+@router.post("/finance/lending/guarantees", response={201: LendingGuaranteeOut})
+def create_guarantee(request, payload: LendingGuaranteeIn):
     """Register a guarantee between firms (a firm guaranteeing itself: 400)."""
     if not access.can_act_somewhere(request.user):
         raise PermissionDenied

@@ -2,12 +2,12 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
-from zonedesk.core.schemas import ConflictOut
+from zonedesk.core.schemas import ID_MAX, ConflictOut
 from zonedesk.finance import access, selectors, services
 from zonedesk.finance.models import BankProduct, ProductType
 from zonedesk.finance.schemas import ProductFilterIn, ProductIn, ProductOut, ProductUpdateIn
@@ -84,7 +84,7 @@ def create_bank_product(request, payload: ProductIn):
 
 
 @router.put("/finance/products/{int:pk}", response={200: ProductOut, 409: ConflictOut})
-def update_bank_product(request, pk: int, payload: ProductUpdateIn):
+def update_bank_product(request, payload: ProductUpdateIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Change a product of the caller's bank; `version` is the one read (409 if stale)."""
     if not access.is_bank_user(request.user):
         raise PermissionDenied(_("Only the bank's own users maintain its products."))
