@@ -283,9 +283,7 @@ def need_move(request, pk: int):
     if not form.is_valid():
         return _detail(request, need, status=400, move_form=form)
     d = form.cleaned_data
-    product = None
-    if d.get("product") and access.is_bank_user(request.user):
-        product = request.user.bank.products.filter(pk=d["product"]).first()
+    product = selectors.own_product_get(request.user, pk=d["product"]) if d.get("product") else None
     try:
         services.need_transition(
             actor=request.user,
