@@ -6,51 +6,9 @@ demo bank user sees its own bank's row only, and no chart of the zone."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.charts import FITS, VIEWPORTS, chart_option, texts_fit
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-VIEWPORTS = pytest.mark.parametrize(
-    "viewport",
-    [{"width": 1366, "height": 900}, {"width": 375, "height": 812}],
-    ids=["desk", "phone"],
-)
-FITS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
-TEXTS = """e => [...e.querySelectorAll('svg text')].map(t => {
-    const b = t.getBoundingClientRect();
-    return {text: t.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom};
-  }).filter(b => b.text.trim() && b.right > b.left)"""
-
-
-def _texts_fit(chart):
-    """The chart's texts within its box, none cut short and none over another (the same check
-    as the key projects' charts, tests/browser/test_project_charts.py)."""
-    box = chart.bounding_box()
-    x0, x1, y0, y1 = box["x"], box["x"] + box["width"], box["y"], box["y"] + box["height"]
-    texts = [
-        t
-        for t in chart.evaluate(TEXTS)
-        if t["right"] > x0 and t["left"] < x1 and t["bottom"] > y0 and t["top"] < y1
-    ]
-    for t in texts:
-        assert "..." not in t["text"] and "…" not in t["text"], t
-        assert x0 - 1 <= t["left"] and t["right"] <= x1 + 1, (t, box)
-        assert y0 - 1 <= t["top"] and t["bottom"] <= y1 + 1, (t, box)
-    for i, a in enumerate(texts):
-        for b in texts[i + 1 :]:
-            apart = (
-                a["right"] <= b["left"] + 1
-                or b["right"] <= a["left"] + 1
-                or a["bottom"] <= b["top"] + 1
-                or b["bottom"] <= a["top"] + 1
-            )
-            assert apart, (a, b)
-    return [t["text"] for t in texts]
-
-
-def _option(page, selector):
-    chart = page.locator(selector)
-    chart.scroll_into_view_if_needed()
-    expect(chart.locator("svg").first).to_be_attached()
-    return chart.evaluate("e => echarts.getInstanceByDom(e).getOption()")
 
 
 @VIEWPORTS
@@ -61,7 +19,7 @@ def test_the_leader_sees_the_zones_financing_with_its_charts(
     log_in(page, live_server.url, "leader", then="/finance/overview/?year=2020")
     total = int(page.get_by_test_id("total-needs").inner_text().replace(",", ""))
     assert total >= 30
-    months = _option(page, "#month-chart")
+    months = chart_option(page, "#month-chart")
     assert (
         len(months["xAxis"][0]["data"]) == page.locator("[data-testid=by-month] tbody tr").count()
     )
@@ -70,11 +28,11 @@ def test_the_leader_sees_the_zones_financing_with_its_charts(
         for r in page.locator("[data-testid=by-month] tbody tr td:nth-child(2)").all()
     ]
     assert sum(shown_months) == total
-    banks = _option(page, "#bank-chart")
+    banks = chart_option(page, "#bank-chart")
     assert len(banks["yAxis"][0]["data"]) == page.get_by_test_id("bank-row").count() >= 2
     for chart in ("#month-chart", "#purpose-chart", "#type-chart", "#bank-chart"):
-        _option(page, chart)
-        assert _texts_fit(page.locator(chart)), chart
+        chart_option(page, chart)
+        assert texts_fit(page.locator(chart)), chart
     assert page.evaluate(FITS)
     assert problems == []
 

@@ -6,56 +6,10 @@ error and nothing scrolling sideways."""
 import re
 
 import pytest
-from playwright.sync_api import expect
+
+from tests.browser.charts import FITS, VIEWPORTS, chart_option, texts_fit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-VIEWPORTS = pytest.mark.parametrize(
-    "viewport",
-    [{"width": 1366, "height": 900}, {"width": 375, "height": 812}],
-    ids=["desk", "phone"],
-)
-FITS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
-
-
-# Every text an SVG chart draws that shows in its box: its words and its box on the page.
-TEXTS = """e => [...e.querySelectorAll('svg text')].map(t => {
-    const b = t.getBoundingClientRect();
-    return {text: t.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom};
-  }).filter(b => b.text.trim() && b.right > b.left)"""
-
-
-def _texts_fit(chart):
-    """The chart's texts within its box, none cut short ("...") and none over another;
-    a text drawn wholly outside the box (not shown) is left out."""
-    box = chart.bounding_box()
-    x0, x1, y0, y1 = box["x"], box["x"] + box["width"], box["y"], box["y"] + box["height"]
-    texts = [
-        t
-        for t in chart.evaluate(TEXTS)
-        if t["right"] > x0 and t["left"] < x1 and t["bottom"] > y0 and t["top"] < y1
-    ]
-    for t in texts:
-        assert "..." not in t["text"] and "…" not in t["text"], t
-        assert x0 - 1 <= t["left"] and t["right"] <= x1 + 1, (t, box)
-        assert y0 - 1 <= t["top"] and t["bottom"] <= y1 + 1, (t, box)
-    for i, a in enumerate(texts):
-        for b in texts[i + 1 :]:
-            apart = (
-                a["right"] <= b["left"] + 1
-                or b["right"] <= a["left"] + 1
-                or a["bottom"] <= b["top"] + 1
-                or b["bottom"] <= a["top"] + 1
-            )
-            assert apart, (a, b)
-    return [t["text"] for t in texts]
-
-
-def _option(page, selector):
-    chart = page.locator(selector)
-    chart.scroll_into_view_if_needed()
-    expect(chart.locator("svg").first).to_be_attached()
-    return chart.evaluate("e => echarts.getInstanceByDom(e).getOption()")
 
 
 @VIEWPORTS
@@ -64,19 +18,19 @@ def test_the_project_dashboard_draws_its_charts(demo, live_server, open_page, lo
     log_in(page, live_server.url, "leader", then="/projects/dashboard/")
     total = int(page.get_by_test_id("total-projects").inner_text().replace(",", ""))
     assert total > 0
-    stages = _option(page, "#stage-chart")
+    stages = chart_option(page, "#stage-chart")
     assert sum(stages["series"][0]["data"]) == total
-    lit = _option(page, "#light-chart")
+    lit = chart_option(page, "#light-chart")
     counts = [d["value"] for d in lit["series"][0]["data"]]
     red, yellow, green = (
         int(x) for x in page.get_by_test_id("total-lights").inner_text().split("/")
     )
     assert counts == [red, yellow, green] and sum(counts) == total
     # Each light's name and count shows whole inside the ring's card, on a phone too.
-    shown = _texts_fit(page.locator("#light-chart"))
+    shown = texts_fit(page.locator("#light-chart"))
     for name, count in zip(("红灯", "黄灯", "绿灯"), counts, strict=True):
         assert f"{name}: {count}" in shown, shown
-    _texts_fit(page.locator("#stage-chart"))
+    texts_fit(page.locator("#stage-chart"))
     # Sums of 万元 with thousands separators and two places, as the monitoring dashboard writes them.
     assert re.fullmatch(
         r"\d{1,3}(,\d{3})*\.\d\d", page.get_by_test_id("total-investment").inner_text()
@@ -95,7 +49,7 @@ def test_a_project_page_draws_its_gantt_chart(demo, live_server, open_page, log_
     page.locator("table a[href^='/projects/']").first.click()
     page.wait_for_load_state("load")
     nodes = page.locator("[data-testid=nodes] tbody tr").count()
-    option = _option(page, "#gantt-chart")
+    option = chart_option(page, "#gantt-chart")
     baseline, planned, actual = [s for s in option["series"] if s["type"] == "scatter"]
     assert len(baseline["data"]) == nodes and len(planned["data"]) == nodes
     # As the caption says: a node once done is grey, its actual date a grey square (projwalk).
@@ -107,7 +61,7 @@ def test_a_project_page_draws_its_gantt_chart(demo, live_server, open_page, log_
     )
     assert planned["markLine"]["data"][0]["xAxis"]  # today marked
     # The dates under the chart and the nodes' names beside it: whole, and none over another.
-    shown = _texts_fit(page.locator("#gantt-chart"))
+    shown = texts_fit(page.locator("#gantt-chart"))
     assert len(shown) >= nodes + 2, shown  # the nodes and at least two dates
     assert page.evaluate(FITS)
     assert problems == []
