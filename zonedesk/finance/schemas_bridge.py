@@ -12,7 +12,9 @@ STATE_HELP = (
     "applied, approved, refused or repaid; for a loan out: overdue (past its due date), due_soon "
     "(due within 7 days) or open; repaid_late for one repaid after its due date. 逾期/7日内到期."
 )
-Rate = decimal_input(max_digits=6, decimal_places=3, le=100, pattern=r"^\d{1,3}(\.\d{1,3})?$")
+Rate = decimal_input(
+    max_digits=6, decimal_places=3, le=100, pattern=r"^(100(\.0{1,3})?|\d{1,2}(\.\d{1,3})?)$"
+)
 
 
 class BridgeLoanOut(Schema):
