@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zonedesk.chain import leads_access as access
@@ -54,6 +54,17 @@ def stale_q(today: dt.date) -> Q:
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
     return Q(stage__in=OPEN_STAGES) & (
         Q(last_activity_on__lt=cutoff) | Q(last_activity_on__isnull=True, created_at__lt=start)
+    )
+
+
+def stale_at(leads, on: dt.date):
+    """The leads of `leads` that were stale on a past day `on`: their last activity up to that day
+    (not the one stored, which may be later) older than stale_days(), or none and created before
+    then. For today it agrees with stale_q (tests/chain/test_leads_summary.py)."""
+    cutoff = on - dt.timedelta(days=stale_days())
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return leads.annotate(last_then=Max("activities__on", filter=Q(activities__on__lte=on))).filter(
+        Q(last_then__lt=cutoff) | Q(last_then__isnull=True, created_at__lt=start)
     )
 
 
@@ -351,7 +362,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         gaps_filled=tuple(sorted(set(gaps))),
         landed=events.filter(to_state=S.LANDED).values("lead").distinct().count(),
         open_leads=open_at_end.count(),
-        stale=open_at_end.filter(stale_q(min(last, today or timezone.localdate()))).count(),
+        stale=stale_at(open_at_end, min(last, today or timezone.localdate())).count(),
         by_region=tuple(regions),
         as_of=last_audit,
     )
