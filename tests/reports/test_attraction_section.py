@@ -11,7 +11,7 @@ from django.utils import translation
 from tests.chain import leads_factories as leads
 from zonedesk.chain import leads_selectors as selectors
 from zonedesk.chain import leads_services as services
-from zonedesk.chain.models import Chain, ChainNode
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm
 from zonedesk.core.actors import SYSTEM
 from zonedesk.reports import summary
 from zonedesk.reports.document import plain
@@ -89,6 +89,9 @@ def test_the_paragraph_counts_the_stored_leads_and_follows_a_change(world):
     _worked(world, "丙材料（合成）", stage="signed", on=dt.date(2020, 4, 1), investment="5000")
     again = _facts(world)
     assert (again.signed, again.signed_wan) == (2, Decimal("35000"))
+    # a local firm confirmed on the node: the signing strengthens it, it fills no gap
+    NodeFirm.objects.create(node=node, enterprise=world.firm_a, state=NodeFirm.State.CONFIRMED)
+    assert _facts(world).gaps_filled == ()
 
 
 def test_moves_outside_the_period_are_not_counted(world):

@@ -13,7 +13,7 @@ from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent
 from zonedesk.chain.leads_services import is_stale, stale_days
 from zonedesk.chain.leads_summary import AttractionFacts, ChainSigned
-from zonedesk.chain.models import Chain, ChainNode
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Department, User
@@ -312,6 +312,26 @@ def funnel(user, *, by: str = "", zones=None, first=None, last=None):
 # --- the attraction paragraph's facts ------------------------------------------------------------
 
 
+def _is_gap_but_for(lead: Lead) -> bool:
+    """Whether the lead's node (with its sub-tree) has no confirmed local firm other than the
+    lead's own (its project's investor, once it produces): the gap the lead fills. A node that
+    already has firms is strengthened, not filled."""
+    nodes = {lead.gap_node_id}
+    rows = list(
+        ChainNode.objects.filter(chain_id=lead.gap_node.chain_id).values_list("pk", "parent_id")
+    )
+    grew = True
+    while grew:
+        more = {pk for pk, parent in rows if parent in nodes} - nodes
+        nodes |= more
+        grew = bool(more)
+    firms = NodeFirm.objects.filter(node__in=nodes, state=NodeFirm.State.CONFIRMED)
+    own = lead.project.investor_id if lead.project_id else None
+    if own is not None:
+        firms = firms.exclude(enterprise_id=own)
+    return not firms.exists()
+
+
 def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> AttractionFacts | None:
     """The facts of the attraction paragraph for `zones` in the dates first..last; None when the
     user's role does not read leads."""
@@ -330,7 +350,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         events.values_list("lead_id", flat=True)
     )
     signed_ids = set(events.filter(to_state=S.SIGNED).values_list("lead_id", flat=True))
-    signed = Lead.objects.filter(pk__in=signed_ids).select_related("gap_node__chain")
+    signed = Lead.objects.filter(pk__in=signed_ids).select_related("gap_node__chain", "project")
     by_chain: dict[str, list] = {}
     gaps = []
     for lead in signed:
@@ -338,7 +358,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         entry = by_chain.setdefault(name, [0, Decimal(0)])
         entry[0] += 1
         entry[1] += lead.investment_wan or Decimal(0)
-        if lead.gap_node_id:
+        if lead.gap_node_id and _is_gap_but_for(lead):
             gaps.append(f"{lead.gap_node.chain.name}·{lead.gap_node.name}")
     end = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
     new = leads.filter(created_at__date__gte=first, created_at__date__lte=last)
