@@ -328,6 +328,11 @@ def consent_grant(request, pk: int):
             written=d["written"],
         )
     except ValidationFailed as exc:
+        if set(exc.errors) <= {"bank", "need"}:
+            # Nothing to correct in the form (consented for that bank already, the need
+            # closed): back to the need's page with the reason, so a reload posts nothing again.
+            messages.error(request, refusal(exc))
+            return redirect("finance:need", pk)
         put_errors(form, exc)
         return _detail(request, need, status=400, consent_form=form)
     messages.success(request, _("The firm's consent is recorded."))
