@@ -162,3 +162,12 @@ def test_each_user_sees_their_own_rows(world, circle):
     }
     assert seen["bank"] == set()
     assert seen["officer_b"] == {(partner.pk, world.firm_b.pk)}
+
+
+def test_the_registers_filter_reads_all_loans_and_guarantees(world, client_for):
+    """Not "每一行" (every row), which says nothing of what is listed."""
+    page = client_for(world.users["officer"]).get(
+        reverse("finance:lending"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "全部借款与担保" in text and "每一行" not in text
