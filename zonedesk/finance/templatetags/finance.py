@@ -57,9 +57,9 @@ def finance_value(value, name: str) -> str:
         return _("not reported")
     if value is rules.NOT_APPLICABLE:
         return "—"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if name not in facts.firm_facts.SHARES:
-            return _number(value, name)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and name not in facts.firm_facts.SHARES:
+        return _number(value, name)
     return selectors.fact_value(name, value, get_language() or "zh")
 
 

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.views import export_response
 from zonedesk.core.xlsx import Column
-from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access
 from zonedesk.finance.forms_bridge import GuaranteeForm, InterFirmLoanForm
 from zonedesk.finance.selectors import lending as selectors
@@ -111,7 +110,7 @@ def register_export(request):
 
 
 def _firms(request):
-    return enterprise_scope(request.user).order_by("name")
+    return selectors.register_firms(request.user)
 
 
 def _on_form(form, exc: ValidationFailed) -> None:
