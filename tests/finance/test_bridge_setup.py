@@ -171,3 +171,22 @@ def test_a_cap_per_firm_above_the_fund_size_is_refused_with_the_figures(world, c
     assert "cap_per_firm_wan" in response.context["form"].errors
     fund.refresh_from_db()
     assert fund.version == 1 and fund.cap_per_firm_wan != D(6000)
+
+
+def test_only_the_zones_own_leaders_and_administrators_change_its_fund(world, fund):
+    """A city's leader and a province's administrator see the fund but change nothing: the
+    fund is the zone's (docs/security.md, "Financing: who sees and sets what")."""
+    for who in ("city_leader", "province_admin"):
+        with pytest.raises(PermissionDenied):
+            services.bridge_fund_update(
+                actor=world.users[who], fund=fund, data=_data(fund, longest_term_days=7)
+            )
+        with pytest.raises(PermissionDenied):
+            services.bridge_fund_create(
+                actor=world.users[who], data=_data(fund, name="城市资金池（合成）")
+            )
+    services.bridge_fund_update(
+        actor=world.users["admin"], fund=fund, data=_data(fund, longest_term_days=7)
+    )
+    fund.refresh_from_db()
+    assert fund.longest_term_days == 7
