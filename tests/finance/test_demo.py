@@ -66,3 +66,18 @@ def test_the_demo_dates_are_consistent_and_in_its_half_year(demo):
     for e in events:
         assert first <= day(e.at) <= last, (e.need_id, e.to_state, e.at)
         assert day(e.at).isoformat() == e.payload["on"], (e.need_id, e.payload)
+
+
+def test_the_demo_bridge_loans_history_is_dated_as_its_loans(demo):
+    """Each move of a demo bridge loan is stamped on the day it records (disbursed on, repaid
+    on), not on the day the demo was built."""
+    from django.utils import timezone
+
+    from zonedesk.finance.models import BridgeLoan
+
+    loans = BridgeLoan.objects.filter(fund__zone__code="demo", repaid_on__isnull=False)
+    assert loans.exists()
+    for loan in loans:
+        repaid = loan.events.get(to_state="repaid")
+        assert timezone.localdate(repaid.at) == loan.repaid_on, loan
+        assert timezone.localdate(loan.applied_at) <= loan.disbursed_on, loan
