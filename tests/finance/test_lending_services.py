@@ -171,3 +171,17 @@ def test_the_registers_filter_reads_all_loans_and_guarantees(world, client_for):
     )
     text = page.content.decode()
     assert page.status_code == 200 and "全部借款与担保" in text and "每一行" not in text
+
+
+def test_the_registers_workbook_writes_rates_as_numbers(world, client_for):
+    """The loan's rate and the legal ceiling are numeric cells, not text."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    loan(world.firm_a, world.firm_a2, D("14.6"), dt.date(2021, 3, 1))
+    response = client_for(world.users["officer"]).get(reverse("finance:lending_export"))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.getvalue()))
+    row = rows.get_sheet_by_index(0).to_python()[1]
+    assert 14.6 in row, row
+    assert all(not isinstance(v, str) or "14.6" not in v for v in row), row
