@@ -723,12 +723,13 @@ MATRIX = {
         "200 200 200 200 403 403 403 200 403 200 200 302",
         "404 404 404 404 403 403 403 404 403 404 404 302",
     ),
-    # Setting up a fund and its limits: the leaders and administrators over its zone; another
-    # zone's fund is not found.
-    "finance:bridge_fund_new": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
+    # Setting up a fund and its limits: the leaders and administrators of its own zone (a
+    # city's leader or a province's administrator reads the dashboard, changes nothing);
+    # another zone's fund is not found.
+    "finance:bridge_fund_new": ("200 200 403 403 403 403 403 403 403 403 403 302",) * 2,
     "finance:bridge_fund_edit": (
-        "200 200 403 403 403 403 403 403 403 200 200 302",
-        "404 404 403 403 403 403 403 403 403 404 404 302",
+        "200 200 403 403 403 403 403 403 403 403 403 302",
+        "404 404 403 403 403 403 403 403 403 403 403 302",
     ),
     "finance:bridge_loans": (
         "V V V V 403 V V V 403 V V 302",

@@ -113,3 +113,15 @@ def test_export_lists_the_loans_the_user_sees(world, client_for, fund, bank):
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     rows = book.get_sheet_by_index(0).to_python()
     assert rows[1][1] == world.firm_a.name and rows[1][-1] == pytest.approx(0.3)
+
+
+def test_the_firms_to_apply_for_are_the_funds_zones_the_user_sees(world, fund):
+    """A selector, not a query in the view: the officer's firms of the fund's zone, by name; an
+    officer of another zone none."""
+    from zonedesk.finance.selectors import bridge as selectors
+
+    mine = list(selectors.applicant_firms(world.users["leader"], fund))
+    assert mine and all(f.zone_id == fund.zone_id for f in mine)
+    assert [f.name for f in mine] == sorted(f.name for f in mine)
+    assert world.firm_b not in mine
+    assert list(selectors.applicant_firms(world.users["officer_b"], fund)) == []

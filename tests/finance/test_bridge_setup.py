@@ -148,3 +148,45 @@ def test_a_fund_is_set_up_from_its_page(world, client_for):
         client_for(world.users["officer"]).get(reverse("finance:bridge_fund_new")).status_code
         == 403
     )
+
+
+def test_a_cap_per_firm_above_the_fund_size_is_refused_with_the_figures(world, client_for, fund):
+    """On the page and in the service (create and update): the field error names both."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.bridge_fund_update(
+            actor=world.users["leader"], fund=fund, data=_data(fund, cap_per_firm_wan=D(6000))
+        )
+    message = refused.value.errors["cap_per_firm_wan"][0]
+    assert "6000" in message and "5000" in message, message
+    with pytest.raises(ValidationFailed):
+        services.bridge_fund_create(
+            actor=world.users["leader"],
+            data=_data(fund, name="另一资金池（合成）", size_wan=D(100), cap_per_firm_wan=D(200)),
+        )
+    url = reverse("finance:bridge_fund_edit", args=[fund.pk])
+    response = client_for(world.users["leader"]).post(
+        url, _form(fund, fund.version, cap_per_firm_wan="6000")
+    )
+    assert response.status_code == 400
+    assert "cap_per_firm_wan" in response.context["form"].errors
+    fund.refresh_from_db()
+    assert fund.version == 1 and fund.cap_per_firm_wan != D(6000)
+
+
+def test_only_the_zones_own_leaders_and_administrators_change_its_fund(world, fund):
+    """A city's leader and a province's administrator see the fund but change nothing: the
+    fund is the zone's (docs/security.md, "Financing: who sees and sets what")."""
+    for who in ("city_leader", "province_admin"):
+        with pytest.raises(PermissionDenied):
+            services.bridge_fund_update(
+                actor=world.users[who], fund=fund, data=_data(fund, longest_term_days=7)
+            )
+        with pytest.raises(PermissionDenied):
+            services.bridge_fund_create(
+                actor=world.users[who], data=_data(fund, name="城市资金池（合成）")
+            )
+    services.bridge_fund_update(
+        actor=world.users["admin"], fund=fund, data=_data(fund, longest_term_days=7)
+    )
+    fund.refresh_from_db()
+    assert fund.longest_term_days == 7

@@ -66,3 +66,22 @@ def test_the_written_consent_refuses_a_control_character(world):
         )
     assert "written" in refused.value.errors
     assert not need.consents.exists()
+
+
+def test_consenting_again_for_the_same_bank_redirects_to_the_need_with_the_reason(
+    world, client_for
+):
+    """Post, redirect, get: the browser ends on the need's page (a reload posts nothing), the
+    reason shown there, and still one consent."""
+    from django.urls import reverse
+
+    bank = world.users["bank"].bank
+    need = factories.financing_need(world.firm_a, shared_with=[bank])
+    client = client_for(world.users["enterprise"])
+    url = reverse("finance:consent_grant", args=[need.pk])
+    response = client.post(url, {"bank": bank.pk}, follow=True)
+    assert response.redirect_chain == [(reverse("finance:need", args=[need.pk]), 302)]
+    assert response.status_code == 200
+    assert need.consents.filter(revoked_at__isnull=True).count() == 1
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown and any(bank.name in m or "已" in m or "already" in m for m in shown), shown

@@ -116,3 +116,29 @@ def test_the_problems_panel_shows_each_needs_state_matches_and_the_banks_answer(
     assert f'data-testid="problem-need-{need.pk}"' in text
     assert "1 个匹配产品" in text and "抵押担保不足" in text
     assert bank_user.bank.name in text
+
+
+def test_only_measures_the_firm_is_eligible_for_each_once_the_latest_batch(world):
+    """An undetermined pair (a figure missing) is not suggested; the batches of one measure are
+    one suggestion, the latest batch's; financing measures before other subsidies."""
+    factories.entitlement(world, world.firm_a, title="招工补贴（合成）")
+    factories.entitlement(world, world.firm_a, title="融资担保费补贴（合成）")
+    latest = factories.entitlement(world, world.firm_a, title="融资担保费补贴（第2批）（合成）")
+    factories.entitlement(
+        world, world.firm_a, title="担保补贴（不确定）（合成）", decision="undetermined"
+    )
+    need = _declined(world)
+    got = selectors.decline_support(world.users["officer"], need)
+    assert [s.title for s in got] == ["融资担保费补贴（第2批）（合成）", "招工补贴（合成）"]
+    assert got[0].measure_id == latest.measure_id
+
+
+def test_the_page_lists_ten_suggestions_and_links_to_all(world, client):
+    for i in range(13):
+        factories.entitlement(world, world.firm_a, title=f"补贴{i:02d}（合成）")
+    need = _declined(world)
+    client.force_login(world.users["officer"])
+    page = client.get(reverse("finance:need", args=[need.pk])).content.decode()
+    assert page.count('data-testid="support-') == 10
+    assert 'data-testid="decline-support-all"' in page
+    assert reverse("policies:firm", args=[world.firm_a.pk]) in page

@@ -162,3 +162,26 @@ def test_each_user_sees_their_own_rows(world, circle):
     }
     assert seen["bank"] == set()
     assert seen["officer_b"] == {(partner.pk, world.firm_b.pk)}
+
+
+def test_the_registers_filter_reads_all_loans_and_guarantees(world, client_for):
+    """Not "每一行" (every row), which says nothing of what is listed."""
+    page = client_for(world.users["officer"]).get(
+        reverse("finance:lending"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "全部借款与担保" in text and "每一行" not in text
+
+
+def test_the_registers_workbook_writes_rates_as_numbers(world, client_for):
+    """The loan's rate and the legal ceiling are numeric cells, not text."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    loan(world.firm_a, world.firm_a2, D("14.6"), dt.date(2021, 3, 1))
+    response = client_for(world.users["officer"]).get(reverse("finance:lending_export"))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.getvalue()))
+    row = rows.get_sheet_by_index(0).to_python()[1]
+    assert 14.6 in row, row
+    assert all(not isinstance(v, str) or "14.6" not in v for v in row), row

@@ -132,3 +132,14 @@ def test_a_bad_approval_is_refused_at_its_field_and_changes_nothing(
     assert says in _text(response)
     need.refresh_from_db()
     assert (need.status, need.version, need.approved_amount_wan) == before
+
+
+def test_the_firms_figures_read_as_counts_and_money():
+    """Employees 99, not 99.00; 万元 with separators and two places; years and days whole."""
+    from zonedesk.finance.templatetags.finance import finance_value
+
+    assert finance_value(99.0, "employees") == "99"
+    assert finance_value(1234, "days_halted_ytd") == "1,234"
+    assert finance_value(12345.5, "revenue_ytd_wan") == "12,345.50"
+    assert finance_value(1500.0, "output_month_wan") == "1,500.00"
+    assert finance_value(2.5, "years_in_operation") == "2.50"

@@ -243,3 +243,37 @@ def test_the_headings_read_as_a_bank_answers_in_chinese(world, two_banks, client
         str(h) for sheet in book.sheet_names for h in book.get_sheet_by_name(sheet).to_python()[0]
     ]
     assert "已答复" in headings and "响应时间" not in headings
+
+
+def _zh(text: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(text)
+
+
+def test_rates_and_days_in_the_workbooks_are_numbers_not_text(world, two_banks, client_for):
+    """The approval rate, first-response days and the approved rate of the overview, and the
+    approved rate of the pipeline, are numeric cells (officials sort and sum them)."""
+    mine, _other = two_banks
+    leader = client_for(world.users["leader"])
+    book = CalamineWorkbook.from_filelike(
+        io.BytesIO(leader.get(reverse("finance:overview_export"), {"year": "2020"}).getvalue())
+    )
+    rows = book.get_sheet_by_index(0).to_python()
+    row = next(r for r in rows[1:] if r[0] == mine.name)
+    header = rows[0]
+    approval = row[header.index(_zh("Approval rate (%)"))]
+    assert approval == 50.0, row
+    rate = row[header.index(_zh("Average approved rate (annual %)"))]
+    assert isinstance(rate, float), row
+    pipeline = (
+        CalamineWorkbook.from_filelike(
+            io.BytesIO(
+                client_for(world.users["leader"]).get(reverse("finance:pipeline_export")).getvalue()
+            )
+        )
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    column = pipeline[0].index(_zh("Approved annual rate (%)"))
+    rates = [r[column] for r in pipeline[1:] if r[column] != ""]
+    assert rates and all(isinstance(x, float) for x in rates), rates

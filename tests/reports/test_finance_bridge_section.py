@@ -39,11 +39,12 @@ LENDING = LendingFacts(
 def test_sentences_in_english():
     with translation.override("en"):
         text = " ".join(plain(s) for s in finance_bridge.sentences(BRIDGE, LENDING))
-    assert "lent 12 times to 9 firms, 3,500.00 (10k yuan)" in text
+    assert "made 12 bridge loans to 9 firms, 3,500.00 (10k yuan)" in text
     assert "turned over 0.70 times" in text
     assert "2 bridge loans, 600.00 (10k yuan), were out past their due date" in text
     assert "3 loans between firms were registered" in text and "1 of them, 100.00" in text
-    assert "1 guarantee circles were found among the zone's firms (甲、乙、丙)" in text
+    assert "1 guarantee circle was found among the zone's firms (甲、乙、丙)" in text
+    assert "1 guarantee circles" not in text
 
 
 def test_sentences_in_chinese():

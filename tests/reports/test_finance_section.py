@@ -99,7 +99,9 @@ def test_the_section_is_in_the_summary_and_the_command(world):
         "en",
         stdout=out,
     )
-    assert "1 firms shared 1 financing needs" in out.getvalue()
+    text = out.getvalue()
+    assert "1 firm shared 1 financing need of" in text, text
+    assert "1 firms" not in text and "1 needs" not in text and "1 loans" not in text, text
 
 
 def test_the_demo_paragraph_tells_the_bridge_fund_and_lending_between_firms(demo):
@@ -124,3 +126,26 @@ def test_the_demo_paragraph_tells_the_bridge_fund_and_lending_between_firms(demo
     assert f"办理转贷{lent}笔" in text, text
     assert f"登记企业间借款{registered}笔" in text, text
     assert "担保圈" in text and "需求中，银行已答复" in text, text
+
+
+def test_the_counts_take_their_plural_in_english_and_their_measure_word_in_chinese(world):
+    """One loan, two needs: "1 loan", "2 financing needs" (never "1 loans"); in Chinese the
+    counts read 家企业, 条 and 笔 as before."""
+    product = factories.bank_product(world.users["bank"].bank, type="mortgage", name="抵押（合成）")
+    _need(
+        world,
+        on=dt.date(2020, 3, 2),
+        moves=["received", "under_review", "approved", "disbursed"],
+        product=product,
+    )
+    _need(world, on=dt.date(2020, 4, 1), moves=["received", "declined"])
+    f = _facts(world)
+    with translation.override("en"):
+        english = plain(" ".join(section.sentences(f, "2020-H1")))
+    assert "1 firm shared 2 financing needs" in english, english
+    assert "approved 1 need for" in english and "disbursed 1 loan of" in english, english
+    assert "1 loans" not in english and "1 needs" not in english, english
+    with translation.override("zh-hans"):
+        chinese = plain("".join(section.sentences(f, "2020年上半年")))
+    assert "1 家企业向银行推送融资需求 2 条" in chinese, chinese
+    assert "银行批准 1 条、" in chinese and "放款 1 笔、" in chinese, chinese

@@ -54,6 +54,35 @@ class StyledFormMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
+class PlainDecimalField(forms.DecimalField):
+    """A decimal whose refusals are plain words in the user's language: "最多 10 位整数、2 位小数。"
+    instead of Django's three messages about digits ("确认总共不超过 12 个数字.", with an ASCII
+    full stop after Chinese), and "不能小于 0。" for its bounds."""
+
+    def __init__(self, *args, **kwargs):
+        messages = {
+            "invalid": _("Enter a number, e.g. 120.5."),
+            "min_value": _("Must be at least %(limit_value)s."),
+            "max_value": _("Must be at most %(limit_value)s."),
+            **kwargs.pop("error_messages", {}),
+        }
+        super().__init__(*args, error_messages=messages, **kwargs)
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as exc:
+            codes = {getattr(e, "code", None) for e in exc.error_list}
+            if codes & {"max_digits", "max_decimal_places", "max_whole_digits"}:
+                places = self.decimal_places or 0
+                raise forms.ValidationError(
+                    gettext("At most %(whole)s whole digits and %(places)s decimal places.")
+                    % {"whole": (self.max_digits or 0) - places, "places": places},
+                    code="digits",
+                ) from None
+            raise
+
+
 def _key(value):
     """A value as two readings of one field compare: records by id, lists as sets, blank as None."""
     if isinstance(value, models.Model):

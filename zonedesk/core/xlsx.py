@@ -250,7 +250,7 @@ class Column:
 
     header: str
     width: int = 14
-    fmt: str = ""  # "text", "date", "wan" (two decimals), "int", "wrap" (prose)
+    fmt: str = ""  # "text", "date", "wan" (two decimals), "int", "rate" (0.00), "wrap" (prose)
     choices: Sequence[str] = ()  # a drop-down in templates
     comment: str = ""
 
@@ -295,6 +295,7 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[Column], Iterable[Sequen
         "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
         "wan": workbook.add_format({"num_format": "#,##0.00"}),
         "int": workbook.add_format({"num_format": "#,##0"}),
+        "rate": workbook.add_format({"num_format": "0.00"}),  # a rate in %, or days: 4.35
         "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
         "": None,
     }

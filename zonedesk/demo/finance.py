@@ -343,10 +343,14 @@ def load(zone, firms, users) -> None:
         problem = problems[i // 6] if i % 6 == 3 and i // 6 < len(problems) else None
         if problem is not None:
             firm = problem.enterprise
+        # Raised a few days before it is shared, consented for the day before: every date of a
+        # need (raised, consent, its moves) lies in the demo's first half of 2020.
+        day = FIRST_SHARED + dt.timedelta(days=3 * i)
         need = services.need_create(
             actor=SYSTEM,
             enterprise=firm,
             problem=problem,
+            on=day - dt.timedelta(days=3),
             data=services.NeedData(
                 amount_wan=Decimal(amount),
                 term_months=term,
@@ -368,9 +372,9 @@ def load(zone, firms, users) -> None:
                 bank=banks[b],
                 covers_figures=i % 3 == 0,
                 covers_contacts=i % 4 == 0,
-                written=f"企业书面授权书，{FIRST_SHARED.year} 年（合成）",
+                written=f"企业书面授权书，{day - dt.timedelta(days=1):%Y-%m-%d}（合成）",
+                on=day - dt.timedelta(days=1),
             )
-        day = FIRST_SHARED + dt.timedelta(days=4 * i)
         actor_bank = bank_users.get(handling, SYSTEM)
         for step, move in enumerate(PATHS[state]):
             if step:
@@ -393,7 +397,7 @@ def load(zone, firms, users) -> None:
             need = services.need_transition(actor=actor, need=need, to=move, **inputs)
         if i == 8:  # the firm revoked its consent for the demo bank
             consent = need.consents.get(bank=banks[0])
-            services.consent_revoke(actor=SYSTEM, consent=consent)
+            services.consent_revoke(actor=SYSTEM, consent=consent, on=day + dt.timedelta(days=3))
 
 
 def _product_for(products, bank, amount, term, collateral):

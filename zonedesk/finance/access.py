@@ -16,7 +16,9 @@ a bank user sees the bridge loans that repay a loan at its bank (not the fund's 
 register). Department and security staff see neither.
 Acting (applying for a firm, approving, disbursing, recording the repayment, refusing;
 registering a loan or a guarantee between firms): the leaders and liaison officers of a unit
-over the zone.
+over the zone. Setting up a fund and changing its size and limits: the leaders and
+administrators of the fund's own zone only (docs/security.md, "Financing: who sees and sets
+what").
 """
 
 from zonedesk.core.actors import Actor, is_system
@@ -131,11 +133,18 @@ def can_act_on_bridge(actor: Actor, zone) -> bool:
 
 
 def can_set_up_fund(actor: Actor, zone) -> bool:
-    """Set up a fund and its limits: the leaders and administrators over the zone."""
+    """Set up a fund and its limits: the leaders and administrators of the zone itself. The fund
+    is the zone's (its platform company's money, lent under the zone's rules), so a county's or
+    city's leaders, who see it on the dashboard, do not change its size or limits."""
     if is_system(actor):
         return True
     return is_active(actor) and (
-        actor.is_superuser or (actor.has_role(*MANAGER_ROLES) and zone_in_unit(actor, zone))
+        actor.is_superuser
+        or (
+            actor.has_role(*MANAGER_ROLES)
+            and actor.zone_id is not None
+            and actor.zone_id == zone.pk
+        )
     )
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zonedesk.core.forms import PlainDecimalField, StyledFormMixin
 from zonedesk.finance.models import (
     BankProduct,
     Collateral,
@@ -17,10 +18,11 @@ from zonedesk.finance.models import (
 )
 from zonedesk.finance.services import NeedData, ProductData
 from zonedesk.finance.services.needs import MAX_RATE_PCT
+from zonedesk.finance.services.products import EVERYONE
 
 
-class NeedForm(forms.Form):
-    amount_wan = forms.DecimalField(
+class NeedForm(StyledFormMixin, forms.Form):
+    amount_wan = PlainDecimalField(
         label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0.01
     )
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=360)
@@ -65,7 +67,7 @@ class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=FinancingNeed.Status.choices)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     on = forms.DateField(label=_("Date"), required=False)
-    amount_wan = forms.DecimalField(
+    amount_wan = PlainDecimalField(
         label=_("Amount (10k yuan)"),
         max_digits=12,
         decimal_places=2,
@@ -74,7 +76,7 @@ class MoveForm(forms.Form):
     )
     # A bank's annual rate: above zero and at most 24 % (MAX_RATE_PCT, the old ceiling of the
     # courts' protection of private lending; no bank loan is dearer).
-    rate_pct = forms.DecimalField(
+    rate_pct = PlainDecimalField(
         label=_("Annual rate (%)"),
         max_digits=5,
         decimal_places=2,
@@ -103,13 +105,13 @@ class ConsentForm(forms.Form):
     )
 
 
-class ProductForm(forms.Form):
+class ProductForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     type = forms.ChoiceField(label=_("Type"), choices=ProductType.choices)
-    amount_min_wan = forms.DecimalField(
+    amount_min_wan = PlainDecimalField(
         label=_("Smallest amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0
     )
-    amount_max_wan = forms.DecimalField(
+    amount_max_wan = PlainDecimalField(
         label=_("Largest amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0
     )
     term_min_months = forms.IntegerField(label=_("Shortest term (months)"), min_value=1)
@@ -117,11 +119,19 @@ class ProductForm(forms.Form):
     rate_kind = forms.ChoiceField(
         label=pgettext_lazy("interest", "Rate"), choices=BankProduct.RateKind.choices
     )
-    rate_min_pct = forms.DecimalField(
-        label=_("Lowest annual rate (%)"), max_digits=5, decimal_places=2, required=False
+    rate_min_pct = PlainDecimalField(
+        label=_("Lowest annual rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        required=False,
     )
-    rate_max_pct = forms.DecimalField(
-        label=_("Highest annual rate (%)"), max_digits=5, decimal_places=2, required=False
+    rate_max_pct = PlainDecimalField(
+        label=_("Highest annual rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        required=False,
     )
     lpr_spread_bp = forms.IntegerField(
         label=_("Basis points over the one-year LPR"), required=False
@@ -134,10 +144,11 @@ class ProductForm(forms.Form):
     )
     eligibility = forms.CharField(
         label=_("Eligibility rule"),
-        initial="true",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "In the rule language of support measures, e.g. 经营年限 >= 2 且 上年营收 >= 500."
+            "Empty: every firm. In the rule language of support measures, e.g. "
+            "经营年限 >= 2 且 上年营收 >= 500."
         ),
     )
     description = forms.CharField(
@@ -151,6 +162,8 @@ class ProductForm(forms.Form):
     def of(cls, product: BankProduct) -> "ProductForm":
         initial = {f: getattr(product, f) for f in cls.base_fields if f != "version"}
         initial["version"] = product.version
+        if initial["eligibility"].strip() == EVERYONE:
+            initial["eligibility"] = ""
         return cls(initial=initial)
 
     def data_(self) -> ProductData:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.forms import StyledFormMixin, VersionedFormMixin
+from zonedesk.core.forms import PlainDecimalField, StyledFormMixin, VersionedFormMixin
 from zonedesk.finance.models import BridgeLoan
 from zonedesk.org.models import Bank
 
@@ -28,15 +28,15 @@ class LoanFilterForm(forms.Form):
 class ApplyForm(StyledFormMixin, forms.Form):
     firm = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
     bank = forms.ModelChoiceField(queryset=Bank.objects.order_by("name"), label=_("Bank"))
-    maturing_wan = forms.DecimalField(label=_("Maturing loan (10k yuan)"), min_value=0, **MONEY)
+    maturing_wan = PlainDecimalField(label=_("Maturing loan (10k yuan)"), min_value=0, **MONEY)
     maturing_on = forms.DateField(label=_("Maturity date"), widget=DATE)
-    committed_wan = forms.DecimalField(
+    committed_wan = PlainDecimalField(
         label=_("Renewal committed by the bank (10k yuan)"), min_value=0, **MONEY
     )
     commitment_file = forms.FileField(
         label=_("Bank's written commitment (PDF, JPEG or PNG)"), required=False
     )
-    requested_wan = forms.DecimalField(label=_("Amount requested (10k yuan)"), **MONEY)
+    requested_wan = PlainDecimalField(label=_("Amount requested (10k yuan)"), **MONEY)
     term_days = forms.IntegerField(label=_("Days requested"), min_value=1, max_value=366)
     wage_arrears = forms.BooleanField(label=_("The firm has wage arrears"), required=False)
     bad_credit = forms.BooleanField(label=_("The firm has a bad credit record"), required=False)
@@ -51,7 +51,7 @@ class ApplyForm(StyledFormMixin, forms.Form):
 
 class MoveForm(StyledFormMixin, forms.Form):
     to = forms.ChoiceField(choices=BridgeLoan.Status.choices)
-    amount_wan = forms.DecimalField(label=_("Amount approved (10k yuan)"), required=False, **MONEY)
+    amount_wan = PlainDecimalField(label=_("Amount approved (10k yuan)"), required=False, **MONEY)
     on = forms.DateField(label=_("Date"), required=False, widget=DATE)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -62,9 +62,9 @@ class MoveForm(StyledFormMixin, forms.Form):
 class InterFirmLoanForm(StyledFormMixin, forms.Form):
     lender = forms.ModelChoiceField(queryset=None, label=_("Lender"))
     borrower = forms.ModelChoiceField(queryset=None, label=_("Borrower"))
-    amount_wan = forms.DecimalField(label=_("Amount (10k yuan)"), min_value=0, **MONEY)
+    amount_wan = PlainDecimalField(label=_("Amount (10k yuan)"), min_value=0, **MONEY)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600)
-    rate_pct = forms.DecimalField(
+    rate_pct = PlainDecimalField(
         label=_("Annual rate (%)"), min_value=0, max_value=100, max_digits=6, decimal_places=3
     )
     contract_on = forms.DateField(label=_("Contract date"), widget=DATE)
@@ -85,7 +85,7 @@ class InterFirmLoanForm(StyledFormMixin, forms.Form):
 class GuaranteeForm(StyledFormMixin, forms.Form):
     guarantor = forms.ModelChoiceField(queryset=None, label=_("Guarantor"))
     guaranteed = forms.ModelChoiceField(queryset=None, label=_("Guaranteed firm"))
-    amount_wan = forms.DecimalField(label=_("Amount guaranteed (10k yuan)"), min_value=0, **MONEY)
+    amount_wan = PlainDecimalField(label=_("Amount guaranteed (10k yuan)"), min_value=0, **MONEY)
     creditor = forms.CharField(label=_("Creditor"), required=False, max_length=100)
     starts_on = forms.DateField(label=_("Start date"), widget=DATE)
     ends_on = forms.DateField(label=_("End date"), required=False, widget=DATE)
@@ -147,10 +147,10 @@ class FundForm(VersionedFormMixin, StyledFormMixin, forms.Form):
         max_length=100,
         help_text=_("Who puts up the money, e.g. the platform company (平台公司)."),
     )
-    size_wan = forms.DecimalField(
+    size_wan = PlainDecimalField(
         label=_("Fund size (10k yuan)"), min_value=Decimal("0.01"), **MONEY
     )
-    share_of_commitment_pct = forms.DecimalField(
+    share_of_commitment_pct = PlainDecimalField(
         label=_("Share of the committed renewal (%)"),
         min_value=Decimal("0.01"),
         max_value=100,
@@ -158,7 +158,7 @@ class FundForm(VersionedFormMixin, StyledFormMixin, forms.Form):
         decimal_places=2,
         help_text=_("A loan is at most this share of the renewal the bank committed in writing."),
     )
-    cap_per_firm_wan = forms.DecimalField(
+    cap_per_firm_wan = PlainDecimalField(
         label=_("Cap per firm (10k yuan)"), min_value=Decimal("0.01"), required=False, **MONEY
     )
     longest_term_days = forms.IntegerField(
@@ -172,7 +172,7 @@ class FundForm(VersionedFormMixin, StyledFormMixin, forms.Form):
             "and “6: 0.2”."
         ),
     )
-    overdue_daily_pct = forms.DecimalField(
+    overdue_daily_pct = PlainDecimalField(
         label=_("Daily fee when overdue (%)"),
         min_value=0,
         max_digits=6,

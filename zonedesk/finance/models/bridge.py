@@ -118,6 +118,17 @@ class BridgeFund(Versioned):
         return self.name
 
     def clean(self):
+        cap, size = self.cap_per_firm_wan, self.size_wan
+        if cap is not None and size is not None and cap > size:  # no draw could ever reach it
+            raise ValidationError(
+                {
+                    "cap_per_firm_wan": _(
+                        "The cap per firm (%(cap)s, 10k yuan) exceeds the fund's size "
+                        "(%(size)s): it can be at most %(size)s."
+                    )
+                    % {"cap": cap, "size": size}
+                }
+            )
         try:
             self.limits()
         except (ValueError, TypeError, ArithmeticError) as exc:

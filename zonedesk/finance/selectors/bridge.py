@@ -42,6 +42,11 @@ def funds_to_apply(user) -> QuerySet[BridgeFund]:
     ).select_related("zone")
 
 
+def applicant_firms(user, fund: BridgeFund) -> QuerySet:
+    """The firms the user may apply for from `fund`: those of its zone the user sees, by name."""
+    return enterprise_scope(user).filter(zone=fund.zone_id).order_by("name")
+
+
 def loan_scope(user) -> QuerySet[BridgeLoan]:
     """The loans the user may see: the unit's readers those of their zones' funds, a firm's
     user its firm's, a bank user those that repay a loan at its bank."""

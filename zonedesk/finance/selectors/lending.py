@@ -36,6 +36,11 @@ def _firm_where(user, *fields: str) -> Q | None:
     return where
 
 
+def register_firms(user) -> QuerySet:
+    """The firms the user may enter in the register (as lender, borrower or guarantor), by name."""
+    return enterprise_scope(user).order_by("name")
+
+
 def loan_scope(user) -> QuerySet[InterFirmLoan]:
     """The loans between firms the user may see: those with a firm of their zones (the unit's
     readers), or their own firm's (a firm's user)."""

@@ -2,6 +2,7 @@
 answers the bank's reason (a guarantee-fee subsidy when the collateral fell short, an interest
 subsidy or a deferral when the cash flow did), read from the firm's entitlements (policies)."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -30,14 +31,19 @@ FOR_REASON: dict[str, tuple[str, ...]] = {
     DeclineReason.DOCUMENTS: (SERVICE,),
     DeclineReason.OTHER: (SUBSIDY, INTEREST, DEFERRAL, TAX, RENT, SERVICE),
 }
-# Words in a measure's title that answer a reason best: listed first.
+# Words in a measure's title that answer a reason best: listed first. Every financing decline
+# is answered first by what lowers the cost of borrowing (guarantee fees, interest subsidies).
+FINANCING_WORDS = ("担保", "贴息", "融资", "贷款", "续贷", "转贷", "guarantee", "interest", "loan")
 KEYWORDS: dict[str, tuple[str, ...]] = {
     DeclineReason.COLLATERAL: ("担保", "增信", "风险补偿", "guarantee"),
     DeclineReason.CASH_FLOW: ("贴息", "缓缴", "续贷", "转贷", "interest", "deferr"),
     DeclineReason.DEBT: ("贴息", "interest"),
 }
-QUALIFIES = ("eligible", "undetermined")  # Entitlement.Decision: qualifies, or may
+ELIGIBLE = "eligible"  # Entitlement.Decision: the matching found every condition met
 OVER = ("disbursed", "declined", "rejected")  # Entitlement.State: nothing left to claim
+SHOWN = 10  # suggestions listed on a page; the rest behind a link to the firm's benefits
+# A batch marker in a measure's title ("（第2批）"): the batches of one measure are one suggestion.
+BATCH = re.compile(r"\s*[（(]第\s*[0-9一二三四五六七八九十]+\s*批[)）]")
 
 
 @dataclass(frozen=True)
@@ -47,54 +53,61 @@ class Suggestion:
     title: str
     document: str
     kind: str  # the measure's benefit type, in words
-    certain: bool  # eligible (True) or undetermined: a figure is missing
+    certain: bool = True  # kept for callers: only eligible pairs are suggested
     estimate_wan: object = None
 
 
+def _base_title(title: str) -> str:
+    return BATCH.sub("", title).strip()
+
+
 def decline_support(user, need: FinancingNeed) -> list[Suggestion]:
-    """The measures that answer the need's decline reason, which its firm qualifies (or may
-    qualify) for and has not received yet; the best fitting first. Not for a bank's users: the
-    firm's entitlements are not theirs to read."""
+    """The measures that answer the need's decline reason, which its matching found the firm
+    eligible for (every condition met, measure in force, the firm's status one it serves) and
+    which it has not received yet; each measure once (of its batches and of the documents that
+    repeat it, the latest), the best fitting first. Not for a bank's users: the firm's
+    entitlements are not theirs to read."""
     if need.status != FinancingNeed.Status.DECLINED or not need.decline_reason:
         return []
     if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
         return []
     kinds = FOR_REASON.get(need.decline_reason, ())
-    rows = list(
-        policies.entitlement_scope(user)
+    firm = need.enterprise
+    rows = [
+        e
+        for e in policies.entitlement_scope(user)
         .filter(
-            enterprise=need.enterprise_id,
-            decision__in=QUALIFIES,
+            policies.actionable([firm.zone_id]),
+            enterprise=firm.pk,
+            decision=ELIGIBLE,
             measure__benefit_type__in=kinds,
         )
         .exclude(state__in=OVER)
         .select_related("measure__document")
-        .order_by("measure_id")
-    )
-    words = KEYWORDS.get(need.decline_reason, ())
-    out = [
+        .order_by("-measure__document__valid_from", "-measure_id")
+        if not policies.status_reason(firm, e.measure)
+    ]
+    latest: dict[str, object] = {}
+    for e in rows:  # newest document first, then the latest batch (created last)
+        latest.setdefault(_base_title(e.measure.title), e)
+    words = KEYWORDS.get(need.decline_reason, ()) + FINANCING_WORDS
+
+    def fit(e) -> tuple:
+        title = e.measure.title.lower()
+        hits = [i for i, w in enumerate(words) if w.lower() in title]
+        return (min(hits, default=len(words)), kinds.index(e.measure.benefit_type), e.measure_id)
+
+    return [
         Suggestion(
             entitlement_id=e.pk,
             measure_id=e.measure_id,
             title=e.measure.title,
             document=e.measure.document.title,
             kind=str(e.measure.get_benefit_type_display()),
-            certain=e.decision == QUALIFIES[0],
             estimate_wan=e.estimate_wan,
         )
-        for e in rows
+        for e in sorted(latest.values(), key=fit)
     ]
-
-    by_measure = {e.measure_id: e.measure.benefit_type for e in rows}
-    return sorted(
-        out,
-        key=lambda s: (
-            not any(w.lower() in s.title.lower() for w in words),
-            kinds.index(by_measure[s.measure_id]),
-            not s.certain,
-            s.measure_id,
-        ),
-    )
 
 
 @dataclass(frozen=True)

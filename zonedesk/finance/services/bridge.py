@@ -31,6 +31,7 @@ from zonedesk.finance import access, bridge
 from zonedesk.finance.flows import BRIDGE_LOAN
 from zonedesk.finance.models import BridgeFund, BridgeLoan
 from zonedesk.finance.selectors.bridge import draw_of
+from zonedesk.finance.services.needs import moment
 
 B = BridgeLoan.Status
 FUND_FIELDS = (
@@ -345,6 +346,8 @@ def bridge_loan_apply(
         bad_credit=data.bad_credit,
         note=(data.note or "").strip(),
         applied_by=None if getattr(actor, "pk", None) is None else actor,
+        # Recorded for a past day (the demo's 2020, a paper file entered late): dated that day.
+        applied_at=moment(today) if today and today < timezone.localdate() else timezone.now(),
     )
     if data.commitment_file is not None:
         loan.commitment_file = data.commitment_file
@@ -428,6 +431,7 @@ def bridge_loan_move(
         before=before,
         audited=MOVE_FIELDS,
         scope=audit_scope(loan.firm),
+        at=moment(day),  # a move recorded for a past day is stamped on that day
         payload=payload,
     )
     version_bump(loan)

@@ -1,8 +1,9 @@
 """The firm's consent to show a need to a bank: given per bank, revocable, audited. A bank sees
 a need only while its consent stands (finance.selectors.need_scope)."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
@@ -12,6 +13,7 @@ from zonedesk.core.services import audit_scope, clean
 from zonedesk.enterprises.access import is_member
 from zonedesk.finance import access
 from zonedesk.finance.models import Consent, FinancingNeed
+from zonedesk.finance.services.needs import moment
 
 CONSENT_FIELDS = ("need", "bank", "covers_figures", "covers_contacts", "written", "revoked_at")
 CLOSED = (FinancingNeed.Status.WITHDRAWN, FinancingNeed.Status.REPAID)
@@ -26,10 +28,11 @@ def consent_grant(
     covers_figures: bool = False,
     covers_contacts: bool = False,
     written: str = "",
+    on: dt.date | None = None,
 ) -> Consent:
     """The firm consents that `bank` sees `need` (and its monthly figures and contacts, if it
     says so). The firm's user gives it; its officer records the firm's written consent (what
-    and when it was signed)."""
+    and when it was signed). `on`: the day it was given, when recorded later (default now)."""
     if not access.can_consent(actor, need.enterprise):
         raise PermissionDenied(
             _("Only the firm, or its liaison officer with the firm's written consent, can do this.")
@@ -51,6 +54,7 @@ def consent_grant(
         covers_contacts=bool(covers_contacts),
         written=written[:200],
         granted_by=user_or_none(actor),
+        granted_at=moment(on),
     )
     clean(consent, exclude=[f.name for f in Consent._meta.fields if f.name != "written"])
     try:
@@ -71,8 +75,9 @@ def consent_grant(
 
 
 @transaction.atomic
-def consent_revoke(*, actor: Actor, consent: Consent) -> Consent:
-    """Withdraw the consent: the bank no longer sees the need, from this moment."""
+def consent_revoke(*, actor: Actor, consent: Consent, on: dt.date | None = None) -> Consent:
+    """Withdraw the consent: the bank no longer sees the need, from this moment (`on`: the day
+    the firm withdrew it, when recorded later)."""
     consent = (
         Consent.objects.select_for_update(of=("self",))
         .select_related("need__enterprise__zone__area")
@@ -85,7 +90,7 @@ def consent_revoke(*, actor: Actor, consent: Consent) -> Consent:
     if consent.revoked_at is not None:
         raise ValidationFailed({"consent": [_("The consent was already revoked.")]})
     before = audit.snapshot(consent, CONSENT_FIELDS)
-    consent.revoked_at = timezone.now()
+    consent.revoked_at = moment(on)
     consent.revoked_by = user_or_none(actor)
     consent.save(update_fields=["revoked_at", "revoked_by"])
     audit.record(

@@ -67,10 +67,25 @@ def _problem_errors(enterprise, problem) -> dict:
     return {}
 
 
+def moment(on: dt.date | None) -> dt.datetime:
+    """The time stamp of something done on `on`: now for today (or no date), noon of the day
+    when recording a past day (as casework's steps), so a history replayed from paper, or the
+    demo's 2020, reads in its own dates rather than the day it was typed in."""
+    now = timezone.now()
+    if on is None or on == timezone.localdate(now):
+        return now
+    if on > timezone.localdate(now):
+        raise ValidationFailed({"on": [_("The date cannot be in the future.")]})
+    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
 @transaction.atomic
-def need_create(*, actor: Actor, enterprise, data: NeedData, problem=None) -> FinancingNeed:
+def need_create(
+    *, actor: Actor, enterprise, data: NeedData, problem=None, on: dt.date | None = None
+) -> FinancingNeed:
     """Raise a firm's need (a draft): the firm's user, its officer or the zone's managers; from a
-    financing problem of the firm, linked to it."""
+    financing problem of the firm, linked to it. `on`: the day it was raised, when recorded
+    later (default today)."""
     if not access.can_raise_need(actor, enterprise):
         raise PermissionDenied(
             _("Only the firm, its liaison officer or the zone's leaders can raise its needs.")
@@ -82,6 +97,7 @@ def need_create(*, actor: Actor, enterprise, data: NeedData, problem=None) -> Fi
         enterprise=enterprise,
         problem=problem,
         raised_by=user_or_none(actor),
+        created_at=moment(on),
         **{f: getattr(data, f) for f in NEED_FIELDS},
     )
     clean(need)
@@ -264,6 +280,7 @@ def need_transition(
         before=before,
         audited=FLOW_FIELDS,
         scope=audit_scope(need.enterprise),
+        at=moment(day),
         payload={
             k: audit.plain(v)
             for k, v in {

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
@@ -16,6 +17,7 @@ from zonedesk.finance import access, facts
 from zonedesk.finance.models import BankProduct, Collateral
 from zonedesk.policies import rules
 
+EVERYONE = "true"  # the stored rule of a product open to every firm
 PRODUCT_FIELDS = (
     "name",
     "type",
@@ -58,8 +60,27 @@ def _errors(data: ProductData) -> dict:
     errors: dict[str, list[str]] = {}
     try:
         facts.compile_rule(data.eligibility)
-    except rules.RuleError as exc:
-        errors["eligibility"] = [str(exc)]
+    except rules.RuleError as exc:  # in the user's language, with the character it points at
+        errors["eligibility"] = [exc.message(get_language() or "zh")]
+    for name in ("amount_min_wan", "amount_max_wan", "rate_min_pct", "rate_max_pct"):
+        value = getattr(data, name)
+        if value is not None and value < 0:
+            errors[name] = [_("Must not be negative.")]
+    for name in ("term_min_months", "term_max_months"):
+        if getattr(data, name) < 1:
+            errors[name] = [_("At least 1 month.")]
+    amounts_ok = "amount_min_wan" not in errors and "amount_max_wan" not in errors
+    if amounts_ok and data.amount_min_wan > data.amount_max_wan:
+        errors["amount_min_wan"] = [
+            _("The smallest amount (%(low)s) exceeds the largest (%(high)s).")
+            % {"low": data.amount_min_wan, "high": data.amount_max_wan}
+        ]
+    terms_ok = "term_min_months" not in errors and "term_max_months" not in errors
+    if terms_ok and data.term_min_months > data.term_max_months:
+        errors["term_min_months"] = [
+            _("The shortest term (%(low)s months) exceeds the longest (%(high)s).")
+            % {"low": data.term_min_months, "high": data.term_max_months}
+        ]
     unknown = [c for c in data.collateral if c not in Collateral.values]
     if unknown:
         errors["collateral"] = [_("Not a kind of collateral: %(codes)s.") % {"codes": unknown}]
@@ -68,11 +89,20 @@ def _errors(data: ProductData) -> dict:
     if data.rate_kind == BankProduct.RateKind.FIXED:
         if data.rate_min_pct is None or data.rate_max_pct is None:
             errors["rate_min_pct"] = [_("Give the lowest and highest annual rate.")]
+        elif "rate_min_pct" in errors or "rate_max_pct" in errors:
+            pass
         elif data.rate_min_pct > data.rate_max_pct:
             errors["rate_min_pct"] = [_("The lowest rate exceeds the highest.")]
     if data.valid_to is not None and data.valid_to < data.valid_from:
         errors["valid_to"] = [_("The end is before the start.")]
     return errors
+
+
+def _values(data: ProductData) -> dict:
+    """The fields to store: an empty eligibility rule means every firm (stored as `true`)."""
+    values = {f: getattr(data, f) for f in PRODUCT_FIELDS}
+    values["eligibility"] = (data.eligibility or "").strip() or EVERYONE
+    return values
 
 
 def _refuse(actor: Actor, bank) -> None:
@@ -86,7 +116,7 @@ def product_create(*, actor: Actor, bank, data: ProductData) -> BankProduct:
     errors = _errors(data)
     if errors:
         raise ValidationFailed(errors)
-    product = BankProduct(bank=bank, **{f: getattr(data, f) for f in PRODUCT_FIELDS})
+    product = BankProduct(bank=bank, **_values(data))
     product.collateral = sorted(set(data.collateral))
     clean(product)
     product.save()
@@ -107,7 +137,7 @@ def product_update(
     errors = _errors(data)
     if errors:
         raise ValidationFailed(errors)
-    values = {f: getattr(data, f) for f in PRODUCT_FIELDS}
+    values = _values(data)
     values["collateral"] = sorted(set(data.collateral))
     audited_update(
         actor=actor,

@@ -57,9 +57,20 @@ def finance_value(value, name: str) -> str:
         return _("not reported")
     if value is rules.NOT_APPLICABLE:
         return "—"
-    if isinstance(value, float) and name not in facts.firm_facts.SHARES:
-        return f"{value:,.2f}"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and name not in facts.firm_facts.SHARES:
+        return _number(value, name)
     return selectors.fact_value(name, value, get_language() or "zh")
+
+
+def _number(value, name: str) -> str:
+    """Money (万元, a name ending in _wan) with separators and two places, as every money figure
+    of the site; a count (employees, days, months, years) as a whole number: 99, not 99.00."""
+    if name.endswith("_wan"):
+        return f"{value:,.2f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
 
 
 @register.simple_tag

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zonedesk.core.errors import DomainError, PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.views import export_response, found
 from zonedesk.core.xlsx import Column
-from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access, bridge
 from zonedesk.finance.flows import BRIDGE_LOAN
 from zonedesk.finance.forms_bridge import (
@@ -279,7 +278,7 @@ def apply(request, fund: int):
     fund_ = found(selectors.fund_get(request.user, pk=fund))
     if not access.can_act_on_bridge(request.user, fund_.zone):
         raise Forbidden
-    firms = enterprise_scope(request.user).filter(zone=fund_.zone).order_by("name")
+    firms = selectors.applicant_firms(request.user, fund_)
     if request.method == "GET":
         form = ApplyForm(firms=firms, initial={"term_days": fund_.longest_term_days})
         return _apply_page(request, fund_, form)

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zonedesk.core.errors import ValidationFailed
 from zonedesk.core.views import export_response
 from zonedesk.core.xlsx import Column
-from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access
 from zonedesk.finance.forms_bridge import GuaranteeForm, InterFirmLoanForm
 from zonedesk.finance.selectors import lending as selectors
@@ -56,9 +55,9 @@ def register_export(request):
         Column(_("Borrower"), 28),
         Column(_("Amount (10k yuan)"), 12, "wan"),
         Column(_("Term (months)"), 8, "int"),
-        Column(_("Annual rate (%)"), 10),
+        Column(_("Annual rate (%)"), 10, "rate"),
         Column(_("Contract date"), 12, "date"),
-        Column(_("Legal ceiling (%)"), 10),
+        Column(_("Legal ceiling (%)"), 10, "rate"),
         Column(_("Above the ceiling"), 8),
         Column(_("Borrower in a guarantee circle"), 10),
         Column(_("Guarantors"), 30, "wrap"),
@@ -69,9 +68,9 @@ def register_export(request):
             r.loan.borrower.name,
             r.loan.amount_wan,
             r.loan.term_months,
-            str(r.loan.rate_pct),
+            r.loan.rate_pct,
             r.loan.contract_on,
-            "" if r.ceiling.ceiling_pct is None else str(r.ceiling.ceiling_pct),
+            r.ceiling.ceiling_pct,
             _yes(r.above_ceiling),
             _yes(r.borrower_in_circle),
             "、".join(g.guarantor.name for g in r.loan.guarantees.all()),
@@ -111,7 +110,7 @@ def register_export(request):
 
 
 def _firms(request):
-    return enterprise_scope(request.user).order_by("name")
+    return selectors.register_firms(request.user)
 
 
 def _on_form(form, exc: ValidationFailed) -> None:

@@ -100,7 +100,7 @@ def _columns():
         Column(_("Overdue"), 8),
         Column(_("Bank handling it"), 24),
         Column(_("Approved amount (10k yuan)"), 12, "wan"),
-        Column(_("Approved annual rate (%)"), 10),
+        Column(_("Approved annual rate (%)"), 10, "rate"),
         Column(_("Disbursed amount (10k yuan)"), 12, "wan"),
         Column(_("Reason declined"), 20, "wrap"),
     ]
@@ -121,7 +121,7 @@ def _export_rows(rows):
             _("Yes") if late else "",
             n.bank.name if n.bank else "",
             n.approved_amount_wan,
-            str(n.approved_rate_pct) if n.approved_rate_pct is not None else "",
+            n.approved_rate_pct,
             n.disbursed_amount_wan,
             " ".join(x for x in (n.get_decline_reason_display(), n.decline_note) if x),
         ]
@@ -328,6 +328,11 @@ def consent_grant(request, pk: int):
             written=d["written"],
         )
     except ValidationFailed as exc:
+        if set(exc.errors) <= {"bank", "need"}:
+            # Nothing to correct in the form (consented for that bank already, the need
+            # closed): back to the need's page with the reason, so a reload posts nothing again.
+            messages.error(request, refusal(exc))
+            return redirect("finance:need", pk)
         put_errors(form, exc)
         return _detail(request, need, status=400, consent_form=form)
     messages.success(request, _("The firm's consent is recorded."))

@@ -1,6 +1,8 @@
 """The zone's financing overview (totals, by purpose and product type, per bank and product, the
 months) and its xlsx export: the same selector (finance.selectors.stats) for both."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -122,8 +124,16 @@ def overview(request):
     )
 
 
-def _pct(value) -> str:
-    return "" if value is None else f"{value * 100:.2f}"
+def _pct(value) -> Decimal | None:
+    """A share as a number of percent for a sheet (its cell shows 0.00)."""
+    if value is None:
+        return None
+    return (Decimal(str(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _num(value) -> Decimal | None:
+    """Days or a rate as a number for a sheet (never text: officials sum and sort them)."""
+    return None if value is None else Decimal(str(value))
 
 
 def _figure_columns(first: str) -> list[Column]:
@@ -136,13 +146,13 @@ def _figure_columns(first: str) -> list[Column]:
         Column(_("Pending"), 10, "int"),
         Column(_("Approved"), 10, "int"),
         Column(_("Declined"), 10, "int"),
-        Column(_("Approval rate (%)"), 10),
+        Column(_("Approval rate (%)"), 10, "rate"),
         Column(_("Approved (10k yuan)"), 14, "wan"),
         Column(_("Disbursed"), 10, "int"),
         Column(_("Disbursed (10k yuan)"), 14, "wan"),
-        Column(_("Median first response (working days)"), 12),
-        Column(_("Mean first response (working days)"), 12),
-        Column(_("Average approved rate (annual %)"), 12),
+        Column(_("Median first response (working days)"), 12, "rate"),
+        Column(_("Mean first response (working days)"), 12, "rate"),
+        Column(_("Average approved rate (annual %)"), 12, "rate"),
     ]
 
 
@@ -160,9 +170,9 @@ def _figure_cells(name: str, f: Figures) -> list:
         f.approved_wan,
         f.disbursed,
         f.disbursed_wan,
-        "" if f.median_response_days is None else str(f.median_response_days),
-        "" if f.mean_response_days is None else str(f.mean_response_days),
-        "" if f.average_rate_pct is None else str(f.average_rate_pct),
+        _num(f.median_response_days),
+        _num(f.mean_response_days),
+        _num(f.average_rate_pct),
     ]
 
 
@@ -191,8 +201,8 @@ def overview_export(request):
         Column(_("Approved (10k yuan)"), 14, "wan"),
         Column(_("Disbursed"), 10, "int"),
         Column(_("Disbursed (10k yuan)"), 14, "wan"),
-        Column(_("Median first response (working days)"), 12),
-        Column(_("Average approved rate (annual %)"), 12),
+        Column(_("Median first response (working days)"), 12, "rate"),
+        Column(_("Average approved rate (annual %)"), 12, "rate"),
     ]
     products = [
         [
@@ -203,8 +213,8 @@ def overview_export(request):
             f.approved_wan,
             f.disbursed,
             f.disbursed_wan,
-            "" if f.median_response_days is None else str(f.median_response_days),
-            "" if f.average_rate_pct is None else str(f.average_rate_pct),
+            _num(f.median_response_days),
+            _num(f.average_rate_pct),
         ]
         for b in s.banks
         for p, f in b.products.items()
@@ -214,12 +224,12 @@ def overview_export(request):
         (_("Products"), product_cols, products),
     ]
     if not o.bank_only:
-        take_up = [Column(_("Take-up rate (%)"), 10)]
+        take_up = [Column(_("Take-up rate (%)"), 10, "rate")]
         sheets += [
             (
                 pgettext("financing overview sheet", "Totals"),
                 _figure_columns(_("Year")) + take_up,
-                [[str(o.year), *_figure_cells("", s.totals)[1:], _pct(s.totals.take_up_rate)]],
+                [[o.year, *_figure_cells("", s.totals)[1:], _pct(s.totals.take_up_rate)]],
             ),
             (
                 _("By purpose"),

@@ -8,7 +8,7 @@ the stored needs); then the bridge-loan fund and lending between firms
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from zonedesk.finance.summary import FinanceFacts
 from zonedesk.reports.document import Block
@@ -43,34 +43,43 @@ def _wan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+counted = finance_bridge.counted
+
+
 def sentences(f: FinanceFacts, period: str) -> list[str]:
     out = [
         fill(
             _(
-                "In %(period)s, %(firms)d firms shared %(needs)d financing needs of %(amount)s "
-                "(10k yuan) with banks on their consent."
+                "In %(period)s, %(firms)s shared %(needs)s of %(amount)s (10k yuan) with banks "
+                "on their consent."
             ),
-            {"period": period, "firms": f.firms, "needs": f.needs, "amount": _wan(f.needs_wan)},
-            needs="financing_needs",
+            {
+                "period": period,
+                "firms": counted("%(n)d firm", "%(n)d firms", f.firms),
+                "needs": counted(
+                    "%(n)d financing need", "%(n)d financing needs", f.needs, "financing_needs"
+                ),
+                "amount": _wan(f.needs_wan),
+            },
             amount="financing_needs_wan",
         ),
         fill(
             _(
-                "Banks approved %(approved)d needs for %(approved_wan)s (10k yuan) and declined "
-                "%(declined)d (an approval rate of %(rate)s); %(disbursed)d loans of "
-                "%(disbursed_wan)s (10k yuan) were disbursed."
+                "Banks approved %(approved)s for %(approved_wan)s (10k yuan) and declined "
+                "%(declined)d (an approval rate of %(rate)s), and disbursed %(disbursed)s of "
+                "%(disbursed_wan)s (10k yuan)."
             ),
             {
-                "approved": f.approved,
+                "approved": counted("%(n)d need", "%(n)d needs", f.approved, "financing_approved"),
                 "approved_wan": _wan(f.approved_wan),
                 "declined": f.declined,
                 "rate": rate(f.approval_rate, "financing_approval_rate"),
-                "disbursed": f.disbursed,
+                "disbursed": counted(
+                    "%(n)d loan", "%(n)d loans", f.disbursed, "financing_disbursed"
+                ),
                 "disbursed_wan": _wan(f.disbursed_wan),
             },
-            approved="financing_approved",
             approved_wan="financing_approved_wan",
-            disbursed="financing_disbursed",
             disbursed_wan="financing_disbursed_wan",
         ),
     ]
@@ -114,7 +123,11 @@ def sentences(f: FinanceFacts, period: str) -> list[str]:
             )
             if median is not None
             else fill(
-                _("No bank answered the %(n)d needs shared in the period yet."),
+                ngettext(
+                    "No bank answered the %(n)d need shared in the period yet.",
+                    "No bank answered the %(n)d needs shared in the period yet.",
+                    f.needs,
+                ),
                 {"n": f.needs},
             )
         )
@@ -127,7 +140,11 @@ def sentences(f: FinanceFacts, period: str) -> list[str]:
     if f.waiting_overdue:
         out.append(
             fill(
-                _("%(n)d needs were waiting past the banks' response limit."),
+                ngettext(
+                    "%(n)d need was waiting past the banks' response limit.",
+                    "%(n)d needs were waiting past the banks' response limit.",
+                    f.waiting_overdue,
+                ),
                 {"n": f.waiting_overdue},
                 n="financing_overdue_needs",
             )
@@ -147,9 +164,12 @@ def next_steps(found: Found) -> list[str]:
         return []
     return [
         fill(
-            _(
+            ngettext(
+                "Ask the banks to answer the %(n)d financing need waiting past their response "
+                "limit, and feed their reasons back to the firm.",
                 "Ask the banks to answer the %(n)d financing needs waiting past their response "
-                "limit, and feed their reasons back to the firms."
+                "limit, and feed their reasons back to the firms.",
+                f.waiting_overdue,
             ),
             {"n": f.waiting_overdue},
             n="financing_overdue_needs",

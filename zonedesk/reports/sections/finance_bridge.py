@@ -9,11 +9,23 @@ sentences after its needs and bank products."""
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, npgettext, pgettext
 
 from zonedesk.finance.bridge_facts import BridgeFacts, LendingFacts
 from zonedesk.reports.sections.words import fill
+
+BRIDGE = "bridge count"
+
+
+def counted(
+    singular: str, plural: str, n: int, key: str = "", context: str = "financing count"
+) -> str:
+    """A count with its noun ("1 firm", "3 firms"; "3 家企业"), the count marked as the figure
+    `key`: a sentence with two counts cannot take its plural from one (ngettext), so each count
+    carries its own noun (npgettext's, in `context`: the bridge sentences' Chinese sets no space
+    between figure and word, the needs' does)."""
+    text = npgettext(context, singular, plural, n)
+    return fill(text, {"n": n}, **({"n": key} if key else {}))
 
 
 def _wan(value: Decimal) -> str:
@@ -28,21 +40,25 @@ def bridge_sentences(f: BridgeFacts | None) -> list[str]:
     if f.count:
         out.append(
             fill(
-                _(
-                    "The bridge-loan fund lent %(count)d times to %(firms)d firms, %(amount)s "
-                    "(10k yuan) in all, so that they could renew their bank loans; the fund of "
-                    "%(size)s (10k yuan) turned over %(turnover)s times and earned %(fees)s (10k "
-                    "yuan) in fees."
+                ngettext(
+                    "The bridge-loan fund made %(count)s to %(firms)s, %(amount)s (10k yuan) in "
+                    "all, so that it could renew its bank loan; the fund of %(size)s (10k yuan) "
+                    "turned over %(turnover)s times and earned %(fees)s (10k yuan) in fees.",
+                    "The bridge-loan fund made %(count)s to %(firms)s, %(amount)s (10k yuan) in "
+                    "all, so that they could renew their bank loans; the fund of %(size)s (10k "
+                    "yuan) turned over %(turnover)s times and earned %(fees)s (10k yuan) in fees.",
+                    f.firms,
                 ),
                 {
-                    "count": f.count,
-                    "firms": f.firms,
+                    "count": counted(
+                        "%(n)d bridge loan", "%(n)d bridge loans", f.count, "bridge_loans", BRIDGE
+                    ),
+                    "firms": counted("%(n)d firm", "%(n)d firms", f.firms, context=BRIDGE),
                     "amount": _wan(f.amount_wan),
                     "size": _wan(f.fund_size_wan),
                     "turnover": "—" if f.turnover is None else f"{f.turnover:.2f}",
                     "fees": _wan(f.fees_wan),
                 },
-                count="bridge_loans",
                 amount="bridge_amount_wan",
                 turnover="bridge_turnover",
             )
@@ -50,9 +66,12 @@ def bridge_sentences(f: BridgeFacts | None) -> list[str]:
     if f.overdue_count:
         out.append(
             fill(
-                _(
+                ngettext(
+                    "%(count)d bridge loan, %(amount)s (10k yuan), was out past its due date at "
+                    "the end of the period.",
                     "%(count)d bridge loans, %(amount)s (10k yuan), were out past their due "
-                    "date at the end of the period."
+                    "date at the end of the period.",
+                    f.overdue_count,
                 ),
                 {"count": f.overdue_count, "amount": _wan(f.overdue_wan)},
                 count="bridge_overdue",
@@ -71,10 +90,14 @@ def lending_sentences(f: LendingFacts | None) -> list[str]:
     if f.count:
         out.append(
             fill(
-                _(
+                ngettext(
+                    "%(count)d loan between firms was registered, %(amount)s (10k yuan); "
+                    "%(above)d of them, %(above_amount)s (10k yuan), at a rate above the legal "
+                    "ceiling for private lending.",
                     "%(count)d loans between firms were registered, %(amount)s (10k yuan); "
                     "%(above)d of them, %(above_amount)s (10k yuan), at a rate above the legal "
-                    "ceiling for private lending."
+                    "ceiling for private lending.",
+                    f.count,
                 ),
                 {
                     "count": f.count,
@@ -93,9 +116,12 @@ def lending_sentences(f: LendingFacts | None) -> list[str]:
         )
         out.append(
             fill(
-                _(
+                ngettext(
+                    "%(count)d guarantee circle was found among the zone's firms (%(circles)s): "
+                    "a default of one can reach the others.",
                     "%(count)d guarantee circles were found among the zone's firms (%(circles)s): "
-                    "a default of one can reach the others."
+                    "a default of one can reach the others.",
+                    len(f.circles),
                 ),
                 {"count": len(f.circles), "circles": circles},
                 count="lending_circles",
