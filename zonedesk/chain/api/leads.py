@@ -92,7 +92,7 @@ def _viewer(request) -> None:
 
 
 def _lead(request, pk: int, *, merged: bool = True) -> Lead:
-    _viewer(request)
+    """The lead, else 404 (as the pages: a role that reads no leads finds none)."""
     lead = selectors.lead_get(request.user, pk=pk, merged=merged)
     if lead is None:
         raise NotFound(_("No such investment lead."))
