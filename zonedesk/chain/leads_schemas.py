@@ -52,7 +52,7 @@ class LeadOut(Schema):
     version: int = Field(description=VERSION_HELP)
 
 
-class ActivityOut(Schema):
+class LeadActivityOut(Schema):
     id: int
     kind: str = Field(description="call, visit, meeting or delegation")
     on: dt.date
@@ -61,7 +61,7 @@ class ActivityOut(Schema):
     moved_from_id: int | None = Field(description="the duplicate it was recorded on (a merge)")
 
 
-class EventOut(Schema):
+class LeadEventOut(Schema):
     id: int
     move: str = Field(description="the step, or `merged`")
     from_state: str
@@ -72,7 +72,7 @@ class EventOut(Schema):
     moved_from_id: int | None
 
 
-class DuplicateOut(Schema):
+class LeadDuplicateOut(Schema):
     id: int
     name: str
     credit_code: str
@@ -85,9 +85,9 @@ class LeadDetailOut(LeadOut):
     moves: list[str] = Field(description="the stages the caller may move the lead to now")
     can_edit: bool
     can_merge: bool
-    activities: list[ActivityOut] = Field(description="newest first")
-    history: list[EventOut] = Field(description="the moves and merges, newest first")
-    duplicates: list[DuplicateOut]
+    activities: list[LeadActivityOut] = Field(description="newest first")
+    history: list[LeadEventOut] = Field(description="the moves and merges, newest first")
+    duplicates: list[LeadDuplicateOut]
     merged_from: list[int] = Field(description="the duplicates merged into this lead")
 
 
@@ -149,7 +149,7 @@ class LeadPatch(InputSchema):
     note: str | None = Field(None, max_length=2000)
 
 
-class MoveIn(InputSchema):
+class LeadMoveIn(InputSchema):
     to: str = Field(max_length=12, description=STAGE_HELP)
     reason: str = Field("", max_length=1000, description="why it is dropped (required then)")
     signed_on: dt.date | None = Field(None, description="signing: the day (today by default)")
@@ -161,7 +161,7 @@ class MoveIn(InputSchema):
     version: int = version_in()
 
 
-class SignIn(InputSchema):
+class LeadSignIn(InputSchema):
     first_production_month: dt.date = Field(
         description="the planned month of first production (any day of it)"
     )
@@ -176,13 +176,13 @@ class SignIn(InputSchema):
     version: int = version_in()
 
 
-class ActivityIn(InputSchema):
+class LeadActivityIn(InputSchema):
     kind: str = Field(max_length=12, description="call, visit, meeting or delegation")
     on: dt.date = Field(description="not in the future")
     note: str = Field(max_length=2000)
 
 
-class MergeIn(InputSchema):
+class LeadMergeIn(InputSchema):
     other_id: int = Field(ge=1, le=ID_MAX, description="the duplicate lead")
     keep: str = Field(
         "this", max_length=5, description="this: the duplicate is merged into this lead; other"
@@ -191,21 +191,21 @@ class MergeIn(InputSchema):
     other_version: int = version_in()
 
 
-class FunnelFilterIn(InputSchema):
+class LeadFunnelFilterIn(InputSchema):
     by: str = Field("", max_length=8, description="source, region, chain or owner (or all)")
     first: dt.date | None = Field(None, description="only leads created on or after")
     last: dt.date | None = Field(None, description="only leads created on or before")
 
 
-class StageLineOut(Schema):
+class LeadStageLineOut(Schema):
     stage: str
     reached: int = Field(description="leads at this stage of the way or further")
     conversion_pct: Decimal | None = Field(description="reached(next) / reached(this), in %")
     median_days: Decimal | None = Field(description="of the completed stays in the stage")
 
 
-class FunnelGroupOut(Schema):
+class LeadFunnelGroupOut(Schema):
     group: str = Field(description="empty: every lead together")
     leads: int
     signed: int
-    stages: list[StageLineOut]
+    stages: list[LeadStageLineOut]

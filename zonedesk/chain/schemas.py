@@ -15,7 +15,7 @@ STRENGTH_HELP = (
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-class HealthOut(Schema):
+class ChainHealthOut(Schema):
     """A node's (or the whole chain's) health over the confirmed firms of its sub-tree, in the
     month of `period`."""
 
@@ -46,12 +46,12 @@ class ChainOut(Schema):
     weak_below_firms: int
     dominant_share: Decimal
     period: str | None = Field(description="the month of the figures, YYYY-MM (latest)")
-    health: HealthOut | None = Field(description="the whole chain; null for an empty chain")
+    health: ChainHealthOut | None = Field(description="the whole chain; null for an empty chain")
     counts: dict[str, int] = Field(description="how many nodes are of each strength")
     version: int = Field(description=VERSION_HELP + " It covers the chain's nodes and firms.")
 
 
-class NodeOut(Schema):
+class ChainNodeOut(Schema):
     id: int
     parent_id: int | None
     depth: int = Field(description="0 for a segment at the top of the tree")
@@ -63,19 +63,19 @@ class NodeOut(Schema):
     key_products: str
     industries: list[str] = Field(description="GB/T 4754-2017 codes whose firms are suggested")
     in_target: bool = Field(description="in the target map (目标图谱)")
-    health: HealthOut
+    health: ChainHealthOut
     firm_ids: list[int] = Field(description="the firms confirmed on the node itself")
 
 
 class ChainDetailOut(ChainOut):
     description: str
     can_place: bool = Field(description="whether the caller may suggest, confirm or place firms")
-    nodes: list[NodeOut] = Field(
+    nodes: list[ChainNodeOut] = Field(
         description="the tree in order: a parent before its children, by order and code"
     )
 
 
-class GapOut(Schema):
+class ChainGapOut(Schema):
     chain_id: int
     chain: str
     node_id: int
@@ -83,15 +83,15 @@ class GapOut(Schema):
     node_code: str
     parent: str | None
     strength: str = Field(description=STRENGTH_HELP)
-    health: HealthOut
+    health: ChainHealthOut
 
 
-class GapListOut(Schema):
+class ChainGapListOut(Schema):
     period: str | None
-    items: list[GapOut]
+    items: list[ChainGapOut]
 
 
-class FirmOnNodeOut(Schema):
+class ChainFirmOut(Schema):
     id: int = Field(description="the placement's id (confirm or reject it by this id)")
     node_id: int
     enterprise_id: int
@@ -108,28 +108,28 @@ class FirmOnNodeOut(Schema):
     new: bool = Field(description="new in the month (新开工)")
 
 
-class NodeFirmsOut(Schema):
+class ChainNodeFirmsOut(Schema):
     chain_id: int
     node_id: int
     node: str
     period: str | None
     chain_version: int = Field(description="send it with a decision (the chain's version)")
     can_place: bool
-    health: HealthOut
-    firms: list[FirmOnNodeOut]
+    health: ChainHealthOut
+    firms: list[ChainFirmOut]
 
 
-class GapFilterIn(InputSchema):
+class ChainGapFilterIn(InputSchema):
     weak: bool = Field(True, description="include the weak and single-point nodes")
 
 
-class PeriodIn(InputSchema):
+class ChainPeriodIn(InputSchema):
     period: str = Field(
         "", max_length=7, pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$", description="YYYY-MM"
     )
 
 
-class NodeFirmFilterIn(PeriodIn):
+class ChainNodeFirmFilterIn(ChainPeriodIn):
     state: str = Field("", max_length=10, description="suggested, confirmed or rejected")
 
 
@@ -137,18 +137,18 @@ class ChainVersionIn(InputSchema):
     version: int = version_in()
 
 
-class SuggestedOut(Schema):
+class ChainSuggestedOut(Schema):
     added: int = Field(description="new suggestions")
     kept: int = Field(description="firms already on a node (a rejection is not suggested again)")
     version: int = Field(description="the chain's version now")
 
 
-class PlaceIn(InputSchema):
+class ChainPlaceIn(InputSchema):
     enterprise_id: int = Field(ge=1, le=ID_MAX, description="a firm of the chain's zones")
     version: int = version_in()
 
 
-class DecideIn(InputSchema):
+class ChainDecideIn(InputSchema):
     state: str = Field(
         max_length=10, description="confirmed, rejected, or suggested (undo a decision)"
     )

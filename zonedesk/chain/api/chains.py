@@ -11,18 +11,18 @@ from ninja import Path, Query, Router, Status
 from zonedesk.chain import access, health, selectors, services
 from zonedesk.chain.models import NodeFirm
 from zonedesk.chain.schemas import (
+    ChainDecideIn,
     ChainDetailOut,
+    ChainFirmOut,
+    ChainGapFilterIn,
+    ChainGapListOut,
+    ChainNodeFirmFilterIn,
+    ChainNodeFirmsOut,
     ChainOut,
+    ChainPeriodIn,
+    ChainPlaceIn,
+    ChainSuggestedOut,
     ChainVersionIn,
-    DecideIn,
-    FirmOnNodeOut,
-    GapFilterIn,
-    GapListOut,
-    NodeFirmFilterIn,
-    NodeFirmsOut,
-    PeriodIn,
-    PlaceIn,
-    SuggestedOut,
 )
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.period import Period
@@ -115,8 +115,8 @@ def list_chains(request):
     return [_chain_out(r.chain, r.health, period) for r in rows]
 
 
-@router.get("/chains/gaps", response=GapListOut)
-def list_chain_gaps(request, filters: Query[GapFilterIn]):
+@router.get("/chains/gaps", response=ChainGapListOut)
+def list_chain_gaps(request, filters: Query[ChainGapFilterIn]):
     """The target nodes with no confirmed firm (缺链) of every chain the caller sees, then
     (`weak`, the default) the weak and single-point ones: the leads' targets."""
     _reader(request)
@@ -140,7 +140,7 @@ def list_chain_gaps(request, filters: Query[GapFilterIn]):
 
 
 @router.get("/chains/{int:pk}", response=ChainDetailOut)
-def get_chain(request, filters: Query[PeriodIn], pk: int = Path(..., ge=1, le=ID_MAX)):
+def get_chain(request, filters: Query[ChainPeriodIn], pk: int = Path(..., ge=1, le=ID_MAX)):
     """A chain's map: its nodes in tree order with their health (recomputed from the monthly
     figures, in `period` or the latest month) and the firms confirmed on each."""
     chain = _chain(request, pk)
@@ -209,9 +209,9 @@ def _node_firms(request, node, state: str = "", period: Period | None = None) ->
     }
 
 
-@router.get("/chains/nodes/{int:pk}/firms", response=NodeFirmsOut)
+@router.get("/chains/nodes/{int:pk}/firms", response=ChainNodeFirmsOut)
 def list_node_firms(
-    request, filters: Query[NodeFirmFilterIn], pk: int = Path(..., ge=1, le=ID_MAX)
+    request, filters: Query[ChainNodeFirmFilterIn], pk: int = Path(..., ge=1, le=ID_MAX)
 ):
     """A node's firms the caller sees, confirmed, suggested and rejected (or one `state`), each
     with its month's output, YoY and employees, and the node's health."""
@@ -225,7 +225,7 @@ def _one_of(values) -> list[str]:
     return [_("Not one of: %(values)s.") % {"values": ", ".join(values)}]
 
 
-@router.post("/chains/{int:pk}/suggest", response={200: SuggestedOut, 409: ConflictOut})
+@router.post("/chains/{int:pk}/suggest", response={200: ChainSuggestedOut, 409: ConflictOut})
 def suggest_chain_firms(request, payload: ChainVersionIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Suggest firms for every node of the chain from their industry class and main products
     (the administrators, leaders and officers of the chain's unit); firms already on a node,
@@ -236,8 +236,8 @@ def suggest_chain_firms(request, payload: ChainVersionIn, pk: int = Path(..., ge
     return {"added": done.added, "kept": done.kept, "version": chain.version}
 
 
-@router.post("/chains/nodes/{int:pk}/firms", response={201: NodeFirmsOut, 409: ConflictOut})
-def place_node_firm(request, payload: PlaceIn, pk: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/chains/nodes/{int:pk}/firms", response={201: ChainNodeFirmsOut, 409: ConflictOut})
+def place_node_firm(request, payload: ChainPlaceIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Place a firm of the chain's zones on the node by hand, confirmed (a suggestion or a
     rejection of it becomes a confirmation). `version` is the chain's. 400 for a firm that is
     not one of the chain's the caller sees; 403 for who may not place firms."""
@@ -257,8 +257,8 @@ def place_node_firm(request, payload: PlaceIn, pk: int = Path(..., ge=1, le=ID_M
     return Status(201, _node_firms(request, _node(request, pk)))
 
 
-@router.post("/chains/placements/{int:pk}/decide", response={200: FirmOnNodeOut, 409: ConflictOut})
-def decide_node_firm(request, payload: DecideIn, pk: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/chains/placements/{int:pk}/decide", response={200: ChainFirmOut, 409: ConflictOut})
+def decide_node_firm(request, payload: ChainDecideIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Confirm or reject a firm on a node (or undo: `suggested`); only confirmed firms count in
     the chain's health. `version` is the chain's: 409 when it changed since."""
     _reader(request)

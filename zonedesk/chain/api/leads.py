@@ -16,18 +16,18 @@ from zonedesk.chain import leads_selectors as selectors
 from zonedesk.chain import leads_services as services
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadRegion, LeadSource
 from zonedesk.chain.leads_schemas import (
-    ActivityIn,
-    ActivityOut,
-    FunnelFilterIn,
-    FunnelGroupOut,
+    LeadActivityIn,
+    LeadActivityOut,
     LeadDetailOut,
     LeadFilterIn,
+    LeadFunnelFilterIn,
+    LeadFunnelGroupOut,
     LeadIn,
+    LeadMergeIn,
+    LeadMoveIn,
     LeadOut,
     LeadPatch,
-    MergeIn,
-    MoveIn,
-    SignIn,
+    LeadSignIn,
 )
 from zonedesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zonedesk.core.pagination import LazyPage, Pagination
@@ -172,8 +172,8 @@ def list_leads(request, filters: Query[LeadFilterIn]):
     return LazyPage(qs, lambda lead: _lead_out(lead, stale=services.is_stale(lead, today)))
 
 
-@router.get("/leads/funnel", response=list[FunnelGroupOut])
-def lead_funnel(request, filters: Query[FunnelFilterIn]):
+@router.get("/leads/funnel", response=list[LeadFunnelGroupOut])
+def lead_funnel(request, filters: Query[LeadFunnelFilterIn]):
     """How many of the caller's leads reached each stage, the conversion to the next and the
     median days in each stage, for all the leads (group "") and per source, region, chain or
     owner (`by`)."""
@@ -333,7 +333,7 @@ def _transition(request, lead: Lead, **kwargs) -> dict:
 
 
 @router.post("/leads/{int:pk}/move", response={200: LeadDetailOut, 409: ConflictOut})
-def move_lead(request, payload: MoveIn, pk: int = Path(..., ge=1, le=ID_MAX)):
+def move_lead(request, payload: LeadMoveIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """One move along the lead's stages (线索 → 接洽 → 考察 → 洽谈 → 签约 → 落地, paused and
     resumed, dropped with a `reason`): its owner or the zone's managers; signing (the managers)
     needs `first_production_month` and registers the key project. 409 with the steps that may
@@ -360,7 +360,7 @@ def _month(day):
 
 
 @router.post("/leads/{int:pk}/sign", response={200: LeadDetailOut, 409: ConflictOut})
-def sign_lead(request, payload: SignIn, pk: int = Path(..., ge=1, le=ID_MAX)):
+def sign_lead(request, payload: LeadSignIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Sign a lead at 洽谈 (the zone's leaders and administrators): a key project is registered
     from it (its company, industry, investment and output, served by its owner when an officer)
     and linked, or `project_id` links one the zone registered already. The answer's
@@ -385,8 +385,8 @@ def sign_lead(request, payload: SignIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     )
 
 
-@router.post("/leads/{int:pk}/activities", response={201: ActivityOut})
-def add_lead_activity(request, payload: ActivityIn, pk: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/leads/{int:pk}/activities", response={201: LeadActivityOut})
+def add_lead_activity(request, payload: LeadActivityIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Log a call, visit, meeting or delegation on the lead (its owner or the zone's managers):
     the lead is then no longer stale. 400 for a date in the future or an empty note."""
     lead = _lead(request, pk)
@@ -409,7 +409,7 @@ def add_lead_activity(request, payload: ActivityIn, pk: int = Path(..., ge=1, le
 
 
 @router.post("/leads/{int:pk}/merge", response={200: LeadDetailOut, 409: ConflictOut})
-def merge_leads(request, payload: MergeIn, pk: int = Path(..., ge=1, le=ID_MAX)):
+def merge_leads(request, payload: LeadMergeIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Merge a duplicate (`other_id`) into this lead (`keep`: this), or this one into the
     duplicate (other): the zone's leaders and administrators. Activities and history move to
     the kept lead, nothing is deleted; the answer is the kept lead. `version` and
