@@ -1268,6 +1268,7 @@ LEADS_MATRIX = {
     "leads:board": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
     "leads:export": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
     "leads:funnel": ("200 200 200 200 200 403 403 200 403 200 200 302",) * 2,
+    "leads:funnel_export": ("200 200 200 200 200 403 403 200 403 200 200 302",) * 2,
     "leads:new": ("200 200 200 200 200 403 403 403 403 403 403 302",) * 2,
     "leads:detail": ("200 200 200 200 200 404 404 200 404 200 200 302", same("404", "302")),
     "leads:edit": ("200 200 200 403 403 404 404 403 404 403 403 302", same("404", "302")),
@@ -1309,7 +1310,7 @@ def _leads_request(client, world: World, name: str, role: str, scope: str):
         case "leads:list" | "leads:board" | "leads:export":
             lead = _matrix_lead(world, scope)
             return client.get(reverse(name)), lead.name
-        case "leads:funnel" | "leads:new":
+        case "leads:funnel" | "leads:funnel_export" | "leads:new":
             return client.get(reverse(name)), None
         case "leads:detail" | "leads:edit":
             return client.get(reverse(name, args=[_matrix_lead(world, scope).pk])), None
