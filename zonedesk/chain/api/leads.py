@@ -181,7 +181,7 @@ def lead_funnel(request, filters: Query[LeadFunnelFilterIn]):
     if filters.by and filters.by not in selectors.GROUPINGS:
         raise ValidationFailed({"by": _one_of(selectors.GROUPINGS)})
     if filters.first and filters.last and filters.first > filters.last:
-        raise ValidationFailed({"last": [_("The end cannot be before the start.")]})
+        raise ValidationFailed({"last": [_("The end is before the start.")]})
     groups = selectors.funnel(request.user, by=filters.by, first=filters.first, last=filters.last)
     return [
         {
