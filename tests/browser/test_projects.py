@@ -1,6 +1,8 @@
 """Key projects in a real browser on a phone: a leader opens the scheduling meeting (each node a
 card, nothing scrolling sideways), goes to a late project and completes its next node."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -103,3 +105,29 @@ def test_an_emptied_actual_date_does_not_complete_the_node(demo, live_server, op
     ).to_have_count(1)
     expect(page.locator(".alert-success")).to_have_count(0)
     assert problems == []
+
+
+def test_a_refused_completion_leaves_the_address_on_the_project(
+    demo, live_server, open_page, log_in
+):
+    """A completion in the future is refused: the project page comes back with the reason, at
+    the project's own address (not the form's POST address), so a reload does not post again."""
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/projects/meeting/")
+    page.get_by_test_id("meeting-group").first.locator("tbody tr a").first.click()
+    expect(page).to_have_url(re.compile(r"/projects/\d+/"))
+    project_path = page.evaluate("window.location.pathname")
+    form = page.locator("form[data-testid^=complete-]").first
+    code = form.get_attribute("data-testid").removeprefix("complete-")
+    form.locator("input[name=done_on]").fill("2099-01-01")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-danger").first).to_be_visible()
+    assert page.evaluate("window.location.pathname") == project_path
+    # the refusal itself is the one 400 (at the form's address, echoed on the console)
+    refusal = [p for p in problems if p.startswith("HTTP 400") and "/complete/" in p]
+    assert len(refusal) == 1
+    assert [p for p in problems if p not in refusal and "status of 400" not in p] == []
+    seen = len(problems)
+    page.reload()  # a GET of the project page: nothing is sent again
+    expect(page.get_by_test_id(f"complete-{code}")).to_have_count(1)
+    assert len(problems) == seen

@@ -11,7 +11,7 @@ from django.utils import translation
 from tests.chain import leads_factories as leads
 from zonedesk.chain import leads_selectors as selectors
 from zonedesk.chain import leads_services as services
-from zonedesk.chain.models import Chain, ChainNode
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm
 from zonedesk.core.actors import SYSTEM
 from zonedesk.reports import summary
 from zonedesk.reports.document import plain
@@ -89,6 +89,9 @@ def test_the_paragraph_counts_the_stored_leads_and_follows_a_change(world):
     _worked(world, "丙材料（合成）", stage="signed", on=dt.date(2020, 4, 1), investment="5000")
     again = _facts(world)
     assert (again.signed, again.signed_wan) == (2, Decimal("35000"))
+    # a local firm confirmed on the node: the signing strengthens it, it fills no gap
+    NodeFirm.objects.create(node=node, enterprise=world.firm_a, state=NodeFirm.State.CONFIRMED)
+    assert _facts(world).gaps_filled == ()
 
 
 def test_moves_outside_the_period_are_not_counted(world):
@@ -127,3 +130,24 @@ def test_the_section_is_in_the_summary_and_the_command(world):
         stdout=out,
     )
     assert "investment staff worked 1 leads (1 new)" in out.getvalue(), out.getvalue()
+
+
+def test_a_past_period_counts_the_leads_stale_on_its_last_day(world):
+    """Stale is judged on the period's last day with the activities up to that day: a lead
+    left alone since February is stale on 30 June 2020 even though someone visited it later
+    (its stored last activity is that later visit); a lead visited in June is not."""
+    alone = _worked(world, "丙材料（合成）", stage="contact", on=dt.date(2020, 2, 3))
+    _worked(world, "丁装备（合成）", stage="contact", on=dt.date(2020, 6, 10))
+    services.lead_activity_add(
+        actor=world.users["officer"], lead=alone, kind="call", on=dt.date(2025, 5, 6), note="回访"
+    )
+    alone.refresh_from_db()
+    assert alone.last_activity_on == dt.date(2025, 5, 6)
+    facts = _facts(world)
+    assert (facts.open_leads, facts.stale) == (2, 1)
+    # today's stale set (2026-01-01: both leads' last activity is older than 30 days) is not
+    # the period's
+    today = selectors.lead_list(
+        world.users["leader"], selectors.LeadFilters(stale=True), today=dt.date(2026, 1, 1)
+    )
+    assert today.count() == 2

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zonedesk.chain import leads_access as access
@@ -13,7 +13,7 @@ from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent
 from zonedesk.chain.leads_services import is_stale, stale_days
 from zonedesk.chain.leads_summary import AttractionFacts, ChainSigned
-from zonedesk.chain.models import Chain, ChainNode
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Department, User
@@ -55,6 +55,17 @@ def stale_q(today: dt.date) -> Q:
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
     return Q(stage__in=OPEN_STAGES) & (
         Q(last_activity_on__lt=cutoff) | Q(last_activity_on__isnull=True, created_at__lt=start)
+    )
+
+
+def stale_at(leads, on: dt.date):
+    """The leads of `leads` that were stale on a past day `on`: their last activity up to that day
+    (not the one stored, which may be later) older than stale_days(), or none and created before
+    then. For today it agrees with stale_q (tests/chain/test_leads_summary.py)."""
+    cutoff = on - dt.timedelta(days=stale_days())
+    start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
+    return leads.annotate(last_then=Max("activities__on", filter=Q(activities__on__lte=on))).filter(
+        Q(last_then__lt=cutoff) | Q(last_then__isnull=True, created_at__lt=start)
     )
 
 
@@ -314,6 +325,26 @@ def funnel(user, *, by: str = "", zones=None, first=None, last=None):
 # --- the attraction paragraph's facts ------------------------------------------------------------
 
 
+def _is_gap_but_for(lead: Lead) -> bool:
+    """Whether the lead's node (with its sub-tree) has no confirmed local firm other than the
+    lead's own (its project's investor, once it produces): the gap the lead fills. A node that
+    already has firms is strengthened, not filled."""
+    nodes = {lead.gap_node_id}
+    rows = list(
+        ChainNode.objects.filter(chain_id=lead.gap_node.chain_id).values_list("pk", "parent_id")
+    )
+    grew = True
+    while grew:
+        more = {pk for pk, parent in rows if parent in nodes} - nodes
+        nodes |= more
+        grew = bool(more)
+    firms = NodeFirm.objects.filter(node__in=nodes, state=NodeFirm.State.CONFIRMED)
+    own = lead.project.investor_id if lead.project_id else None
+    if own is not None:
+        firms = firms.exclude(enterprise_id=own)
+    return not firms.exists()
+
+
 def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> AttractionFacts | None:
     """The facts of the attraction paragraph for `zones` in the dates first..last; None when the
     user's role does not read leads."""
@@ -332,7 +363,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         events.values_list("lead_id", flat=True)
     )
     signed_ids = set(events.filter(to_state=S.SIGNED).values_list("lead_id", flat=True))
-    signed = Lead.objects.filter(pk__in=signed_ids).select_related("gap_node__chain")
+    signed = Lead.objects.filter(pk__in=signed_ids).select_related("gap_node__chain", "project")
     by_chain: dict[str, list] = {}
     gaps = []
     for lead in signed:
@@ -340,7 +371,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         entry = by_chain.setdefault(name, [0, Decimal(0)])
         entry[0] += 1
         entry[1] += lead.investment_wan or Decimal(0)
-        if lead.gap_node_id:
+        if lead.gap_node_id and _is_gap_but_for(lead):
             gaps.append(f"{lead.gap_node.chain.name}·{lead.gap_node.name}")
     end = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
     new = leads.filter(created_at__date__gte=first, created_at__date__lte=last)
@@ -364,7 +395,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         gaps_filled=tuple(sorted(set(gaps))),
         landed=events.filter(to_state=S.LANDED).values("lead").distinct().count(),
         open_leads=open_at_end.count(),
-        stale=open_at_end.filter(stale_q(min(last, today or timezone.localdate()))).count(),
+        stale=stale_at(open_at_end, min(last, today or timezone.localdate())).count(),
         by_region=tuple(regions),
         as_of=last_audit,
     )

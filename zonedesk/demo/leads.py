@@ -8,8 +8,8 @@ calls, visits, meetings and delegations logged, so `report attraction --zone dem
 linked on signing: two of the firms that went into production in 2020 (landed, on their
 production start), and one project under way (signed). Four leads have had no activity since
 spring (stale), and one pair is the same company entered by two departments (a duplicate for
-the leaders to merge). When the zone has chains (the chain map's demo), each lead's gap node is
-one of their target nodes. Names synthetic and marked as such.
+the leaders to merge; the other names are apart). When the zone has chains (the chain map's
+demo), each lead's node is the target node its company's industry class falls in. Names synthetic and marked as such.
 """
 
 import datetime as dt
@@ -27,27 +27,36 @@ SYNTHETIC = "（合成）"
 # Target companies (name stem, industry class): the demo zone's industries (machinery,
 # materials, food, electronics) and the chains it wants to extend.
 COMPANIES = [
-    ("华东精密传动", "3453"),
-    ("珠江智能装备", "3491"),
-    ("京津新能源电池", "3841"),
-    ("蓉城电子元件", "3971"),
+    ("华东数控机床", "3421"),
+    ("珠江矿山机械", "3511"),
+    ("京津精密铸造", "3391"),
+    ("蓉城电子元件", "3981"),
     ("渝州汽车零部件", "3670"),
-    ("苏南特种钢材", "3130"),
-    ("粤海食品配料", "1495"),
-    ("沪上工业机器人", "3491"),
-    ("浙北新型建材", "3021"),
-    ("深南电路板", "3982"),
-    ("冀中铸造", "3391"),
-    ("川北农产品加工", "1371"),
-    ("锦江医疗器械", "3581"),
-    ("长江液压件", "3444"),
-    ("岭南家电配件", "3857"),
-    ("津门化工新材料", "2651"),
-    ("巴蜀调味品", "1469"),
-    ("金陵光电", "3976"),
-    ("闽江纺织机械", "3551"),
-    ("嘉陵摩托配件", "3752"),
+    ("苏南钢结构", "3311"),
+    ("粤海食品配料", "1391"),
+    ("沪上集成电路", "3973"),
+    ("浙北包装材料", "2231"),
+    ("深南电子材料", "3985"),
+    ("冀中五金", "3340"),
+    ("川北粮油", "1331"),
+    ("锦江仪器仪表", "4090"),
+    ("长江泵阀", "3441"),
+    ("岭南电机", "3811"),
+    ("津门电线电缆", "3831"),
+    ("巴蜀肉类加工", "1353"),
+    ("金陵半导体器件", "3971"),
+    ("闽江木制品", "2021"),
+    ("嘉陵酒业", "1512"),
 ]
+# The place in a company's name (the stems above start with one): leads after the first twenty
+# are other companies of the same trades, named apart (not "2号" of the same name, which the
+# duplicate check would rightly take for the same company).
+PLACES = [
+    "昆山", "无锡", "常州", "佛山", "东莞", "中山", "廊坊", "唐山", "绵阳", "德阳",
+    "宜宾", "泸州", "温州", "台州", "合肥", "芜湖", "襄阳", "株洲", "洛阳", "烟台",
+    "潍坊", "泉州", "漳州", "赣州", "柳州", "遵义", "宝鸡", "天水", "包头", "大连",
+    "营口", "长春", "吉林", "哈尔滨", "济宁", "淄博", "盐城", "南通", "嘉兴", "湖州",
+]  # fmt: skip
 REGIONS = ["yangtze", "pearl", "jjj", "chengyu", "chengyu", "yangtze", "other"]
 SOURCES = ["exhibition", "introduced", "office", "agent", "online", "exhibition", "office"]
 SUFFIXES = ["有限公司", "科技有限公司", "股份有限公司"]
@@ -73,7 +82,20 @@ FIRST_DAY = dt.date(2020, 1, 6)
 
 def _name(i: int) -> str:
     stem, _code = COMPANIES[i % len(COMPANIES)]
-    return f"{stem}{'' if i < len(COMPANIES) else str(i // len(COMPANIES) + 1) + '号'}{SUFFIXES[i % 3]}{SYNTHETIC}"
+    if i >= len(COMPANIES):
+        stem = PLACES[(i - len(COMPANIES)) % len(PLACES)] + stem[2:]
+    return f"{stem}{SUFFIXES[i % 3]}{SYNTHETIC}"
+
+
+def _node_for(code: str, nodes):
+    """The target node of the zone's chains whose classes the company's class falls in (the
+    most specific), or None."""
+    best, length = None, 0
+    for node in nodes:
+        for prefix in node.codes:
+            if code.startswith(prefix) and len(prefix) > length:
+                best, length = node, len(prefix)
+    return best
 
 
 def _data(i: int, owner, nodes, *, firms, name: str | None = None, stage: str = "lead"):
@@ -83,7 +105,7 @@ def _data(i: int, owner, nodes, *, firms, name: str | None = None, stage: str = 
         region=REGIONS[i % len(REGIONS)],
         source=source,
         industry_code=COMPANIES[i % len(COMPANIES)][1],
-        gap_node=nodes[i % len(nodes)] if nodes else None,
+        gap_node=_node_for(COMPANIES[i % len(COMPANIES)][1], nodes),
         introducer=firms[i % len(firms)] if source == "introduced" else None,
         owner=owner,
         next_action="" if stage in ("dropped",) else "安排下一次对接" + SYNTHETIC,
@@ -124,6 +146,8 @@ def load(zone, firms, users) -> None:
     nodes = list(
         ChainNode.objects.filter(chain__zone=zone, in_target=True).order_by("chain__code", "seq")
     )
+    for node in nodes:
+        node.codes = [row.industry_code for row in node.industries.all()]
     i = 0
     for stage, count in PLAN:
         for _k in range(count):
@@ -192,6 +216,9 @@ def _tied_to_projects(zone, users, nodes, *, firms, first: int) -> None:
     leader = users["leader"]
     for n, project in enumerate([*producing, *active]):
         name = project.investor.name if project.investor_id else project.investor_name
+        code = project.industry_code or (
+            project.investor.industry_code if project.investor_id else ""
+        )
         signed_on = min(project.signed_on, timezone.localdate())
         start = signed_on - dt.timedelta(days=60)
         owner = users["officer"] if n != 1 else users["officer2"]
@@ -205,9 +232,8 @@ def _tied_to_projects(zone, users, nodes, *, firms, first: int) -> None:
                 source=SOURCES[(first + n) % len(SOURCES)]
                 if SOURCES[(first + n) % len(SOURCES)] != "introduced"
                 else "office",
-                industry_code=project.industry_code
-                or (project.investor.industry_code if project.investor_id else ""),
-                gap_node=nodes[n % len(nodes)] if nodes else None,
+                industry_code=code,
+                gap_node=_node_for(code, nodes),
                 owner=owner,
                 investment_wan=project.total_investment_wan,
                 output_wan=project.expected_output_wan,

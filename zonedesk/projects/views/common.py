@@ -109,6 +109,7 @@ def _detail(
             "add_form": (add_form or GuaranteeForm(project=project)) if can_add else None,
             "add_refused": add_form is not None,
             "production": selectors.promised_actual(request.user, project),
+            "page_url": reverse("projects:detail", args=[project.pk]),
         },
         status=status,
     )
@@ -137,7 +138,10 @@ def _replans(request, *, status=200):
     return render(
         request,
         "projects/replans.html",
-        {"pending": selectors.replans_to_decide(request.user)},
+        {
+            "pending": selectors.replans_to_decide(request.user),
+            "page_url": reverse("projects:replans"),
+        },
         status=status,
     )
 

@@ -15,6 +15,11 @@
     const form = event.target.closest("form[data-confirm]");
     if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
   });
+  // A page shown again after a refused form is at the form's POST address: show the page's own.
+  const own = document.querySelector('meta[name="zonedesk-page-url"]');
+  if (own && own.content && own.content !== window.location.pathname) {
+    window.history.replaceState(null, "", own.content + window.location.hash);
+  }
   // Set through the CSS object model, which the policy allows (style="" attributes it does not).
   function apply(root) {
     root.querySelectorAll("[data-width]").forEach((el) => {
