@@ -303,3 +303,35 @@ def test_the_funnel_counts_a_signed_lead(world, client_for):
     bad = client.get("/api/v1/leads/funnel", {"by": "colour"})
     assert bad.status_code == 400 and "by" in bad.json()["errors"]
     assert client_for(world.users["bank"]).get("/api/v1/leads/funnel").status_code == 403
+
+
+def test_signing_links_a_registered_project_once(world, client_for):
+    """A project the zone registered already is linked instead of a new one; a second lead
+    cannot take it (400 naming project_id); another zone's project is not one to choose."""
+    from tests import factories
+
+    today = timezone.localdate()
+    project = factories.project(world.zone_a, code="ZS-LINK", name="已登记项目", signed_on=today)
+    other_zone = factories.project(world.zone_b, code="ZS-B", name="乙区项目", signed_on=today)
+    first, second = (
+        leads.walk(leads.lead(world.zone_a, world.users["officer"], name=n), "negotiation")
+        for n in ("先签公司", "后签公司")
+    )
+    client = client_for(world.users["leader"])
+
+    def sign(lead, project_id):
+        body = {
+            "version": lead.version,
+            "first_production_month": "2031-06-01",
+            "project_id": project_id,
+        }
+        return _post(client, f"/api/v1/leads/{lead.pk}/sign", body)
+
+    foreign = sign(first, other_zone.pk)
+    assert foreign.status_code == 400 and "project_id" in foreign.json()["errors"]
+    linked = sign(first, project.pk)
+    assert linked.status_code == 200 and linked.json()["project_id"] == project.pk
+    taken = sign(second, project.pk)
+    assert taken.status_code == 400 and "project_id" in taken.json()["errors"]
+    second.refresh_from_db()
+    assert (second.stage, second.project_id) == ("negotiation", None)

@@ -261,7 +261,7 @@ def _choices(fields: dict) -> None:
 
 
 NAMES = {"gap_node": "gap_node_id", "introducer": "introducer_id", "owner": "owner_id"}
-NAMES |= {"department": "department_id"}
+NAMES |= {"department": "department_id", "project": "project_id"}
 
 
 def _api_errors(exc: ValidationFailed) -> ValidationFailed:
