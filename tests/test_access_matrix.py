@@ -835,6 +835,33 @@ MATRIX = {
     ),
     "chain:import": ("200 200 200 200 403 403 403 403 403 200 200 302",) * 2,
     "chain:import_template": ("200 200 200 200 403 403 403 403 403 200 200 302",) * 2,
+    # The chains API: scoped and permitted exactly as the pages above (the same chain, node and
+    # firm on it; a firm placed by hand is firm_a2 in, firm_b out).
+    "api:list_chains": ("V V V V 403 403 403 V 403 V V 401", "H H H H 403 403 403 H 403 H H 401"),
+    "api:list_chain_gaps": (
+        "V V V V 403 403 403 V 403 V V 401",
+        "H H H H 403 403 403 H 403 H H 401",
+    ),
+    "api:get_chain": (
+        "200 200 200 200 403 403 403 200 403 200 200 401",
+        "404 404 404 404 403 403 403 404 403 404 404 401",
+    ),
+    "api:list_node_firms": (
+        "200 200 200 200 403 403 403 200 403 200 200 401",
+        "404 404 404 404 403 403 403 404 403 404 404 401",
+    ),
+    "api:suggest_chain_firms": (
+        "200 200 200 200 403 403 403 403 403 200 200 401",
+        "404 404 404 404 403 403 403 404 403 404 404 401",
+    ),
+    "api:place_node_firm": (
+        "201 201 201 201 403 403 403 403 403 201 201 401",
+        "404 404 404 404 403 403 403 404 403 404 404 401",
+    ),
+    "api:decide_node_firm": (
+        "200 200 200 200 403 403 403 403 403 200 200 401",
+        "404 404 404 404 403 403 403 404 403 404 404 401",
+    ),
 }
 
 
@@ -1242,12 +1269,31 @@ LEADS_MATRIX = {
     "leads:board": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
     "leads:export": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
     "leads:funnel": ("200 200 200 200 200 403 403 200 403 200 200 302",) * 2,
+    "leads:funnel_export": ("200 200 200 200 200 403 403 200 403 200 200 302",) * 2,
     "leads:new": ("200 200 200 200 200 403 403 403 403 403 403 302",) * 2,
     "leads:detail": ("200 200 200 200 200 404 404 200 404 200 200 302", same("404", "302")),
     "leads:edit": ("200 200 200 403 403 404 404 403 404 403 403 302", same("404", "302")),
     "leads:move": ("302 302 302 403 403 404 404 403 404 403 403 302", same("404", "302")),
     "leads:activity": ("302 302 302 403 403 404 404 403 404 403 403 302", same("404", "302")),
     "leads:merge": ("302 302 403 403 403 404 404 403 404 403 403 302", same("404", "302")),
+    # The leads API: as the pages (a lead is not found for a role that reads none); a new lead
+    # names its zone (out: zone_b, none of the caller's); signing, the managers' move, acts on
+    # a lead at 洽谈.
+    "api:list_leads": ("V V V V V 403 403 V 403 V V 401", "H H H H H 403 403 H 403 H H 401"),
+    "api:lead_funnel": ("200 200 200 200 200 403 403 200 403 200 200 401",) * 2,
+    "api:get_lead": ("200 200 200 200 200 404 404 200 404 200 200 401", same("404", "401")),
+    "api:create_lead": (
+        "201 201 201 201 201 403 403 403 403 403 403 401",
+        "400 400 400 400 400 403 403 400 403 400 400 401",
+    ),
+    "api:update_lead": ("200 200 200 403 403 404 404 403 404 403 403 401", same("404", "401")),
+    "api:move_lead": ("200 200 200 403 403 404 404 403 404 403 403 401", same("404", "401")),
+    "api:sign_lead": ("200 200 403 403 403 404 404 403 404 403 403 401", same("404", "401")),
+    "api:add_lead_activity": (
+        "201 201 201 403 403 404 404 403 404 403 403 401",
+        same("404", "401"),
+    ),
+    "api:merge_leads": ("200 200 403 403 403 404 404 403 404 403 403 401", same("404", "401")),
 }
 MATRIX |= LEADS_MATRIX
 
@@ -1265,7 +1311,7 @@ def _leads_request(client, world: World, name: str, role: str, scope: str):
         case "leads:list" | "leads:board" | "leads:export":
             lead = _matrix_lead(world, scope)
             return client.get(reverse(name)), lead.name
-        case "leads:funnel" | "leads:new":
+        case "leads:funnel" | "leads:funnel_export" | "leads:new":
             return client.get(reverse(name)), None
         case "leads:detail" | "leads:edit":
             return client.get(reverse(name, args=[_matrix_lead(world, scope).pk])), None
@@ -1280,6 +1326,45 @@ def _leads_request(client, world: World, name: str, role: str, scope: str):
             lead = _matrix_lead(world, scope)
             other = _matrix_lead(world, scope, name=f"{lead.name}有限公司")
             return client.post(reverse(name, args=[lead.pk]), {"other": other.pk}), None
+    return client.get(reverse(name)), None
+
+
+def _leads_api_request(client, world: World, name: str, scope: str):
+    json_ = "application/json"
+    zone = _zone(world, scope)
+    match name:
+        case "api:list_leads":
+            lead = _matrix_lead(world, scope)
+            return client.get(reverse(name)), f'"name": "{lead.name}"'
+        case "api:get_lead":
+            return client.get(reverse(name, args=[_matrix_lead(world, scope).pk])), None
+        case "api:create_lead":
+            body = {"zone": zone.code, "name": "矩阵新线索", "region": "other", "source": "online"}
+            return client.post(reverse(name), json.dumps(body), content_type=json_), None
+        case "api:update_lead":
+            lead = _matrix_lead(world, scope)
+            body = json.dumps({"version": lead.version, "next_action": "回访"})
+            return client.patch(reverse(name, args=[lead.pk]), body, content_type=json_), None
+        case "api:move_lead":
+            lead = _matrix_lead(world, scope)
+            body = json.dumps({"to": "contact", "version": lead.version})
+            return client.post(reverse(name, args=[lead.pk]), body, content_type=json_), None
+        case "api:sign_lead":
+            from tests.chain import leads_factories
+
+            lead = leads_factories.walk(_matrix_lead(world, scope), "negotiation")
+            body = json.dumps({"version": lead.version, "first_production_month": "2031-06-01"})
+            return client.post(reverse(name, args=[lead.pk]), body, content_type=json_), None
+        case "api:add_lead_activity":
+            body = json.dumps({"kind": "call", "on": "2020-06-01", "note": "matrix"})
+            url = reverse(name, args=[_matrix_lead(world, scope).pk])
+            return client.post(url, body, content_type=json_), None
+        case "api:merge_leads":
+            lead = _matrix_lead(world, scope)
+            other = _matrix_lead(world, scope, name=f"{lead.name}有限公司")
+            body = {"other_id": other.pk, "version": lead.version, "other_version": other.version}
+            url = reverse(name, args=[lead.pk])
+            return client.post(url, json.dumps(body), content_type=json_), None
     return client.get(reverse(name)), None
 
 
@@ -1329,7 +1414,49 @@ def _chain_request(client, world: World, name: str, scope: str):
         case "chain:decide":
             body = {"state": "rejected", "version": chain.version}
             return client.post(reverse(name, args=[placement.pk]), body), None
+        case "api:list_chains":
+            return client.get(reverse(name)), f'"zone": "{chain.zone.code}"'
+        case "api:list_chain_gaps":
+            return client.get(reverse(name)), f'"chain_id": {chain.pk},'
+        case "api:get_chain":
+            return client.get(reverse(name, args=[chain.pk])), None
+        case "api:list_node_firms":
+            return client.get(reverse(name, args=[placement.node_id])), None
+        case "api:suggest_chain_firms":
+            body = json.dumps({"version": chain.version})
+            return client.post(reverse(name, args=[chain.pk]), body, content_type=JSON), None
+        case "api:place_node_firm":
+            firm = world.firm_a2 if scope == "in" else world.firm_b
+            body = json.dumps({"enterprise_id": firm.pk, "version": chain.version})
+            url = reverse(name, args=[placement.node_id])
+            return client.post(url, body, content_type=JSON), None
+        case "api:decide_node_firm":
+            body = json.dumps({"state": "rejected", "version": chain.version})
+            return client.post(reverse(name, args=[placement.pk]), body, content_type=JSON), None
     return client.get(reverse(name)), None
+
+
+JSON = "application/json"
+CHAIN_API = {
+    "api:list_chains",
+    "api:list_chain_gaps",
+    "api:get_chain",
+    "api:list_node_firms",
+    "api:suggest_chain_firms",
+    "api:place_node_firm",
+    "api:decide_node_firm",
+}
+LEADS_API = {
+    "api:list_leads",
+    "api:lead_funnel",
+    "api:get_lead",
+    "api:create_lead",
+    "api:update_lead",
+    "api:move_lead",
+    "api:sign_lead",
+    "api:add_lead_activity",
+    "api:merge_leads",
+}
 
 
 def _request(client, world: World, name: str, role: str, scope: str):
@@ -1346,7 +1473,9 @@ def _request(client, world: World, name: str, role: str, scope: str):
         return _finance_request(client, world, name, role, scope)
     if name.startswith("leads:"):
         return _leads_request(client, world, name, role, scope)
-    if name.startswith("chain:"):
+    if name in LEADS_API:
+        return _leads_api_request(client, world, name, scope)
+    if name.startswith("chain:") or name in CHAIN_API:
         return _chain_request(client, world, name, scope)
     match name:
         case (

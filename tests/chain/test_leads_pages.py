@@ -139,3 +139,27 @@ def test_funnel_page(world, client_for):
     html = client_for(world.users["leader"]).get(reverse("leads:funnel"), {"by": "owner"})
     assert html.status_code == 200
     assert 'data-testid="funnel-all"' in html.content.decode()
+
+
+def test_funnel_export_is_a_real_workbook_grouped_as_asked(world, client_for):
+    """One row per group and stage, all the leads first; the page links it with its grouping;
+    the export is audited."""
+    from zonedesk.core.models import AuditEntry
+
+    leads.walk(leads.lead(world.zone_a, world.users["officer"]), "signed")
+    leads.lead(world.zone_a, world.users["officer2"], name="另一家公司")
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:funnel"), {"by": "owner"}).content.decode()
+    assert f"{reverse('leads:funnel_export')}?by=owner" in page
+    response = client.get(reverse("leads:funnel_export"), {"by": "owner"})
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    body = rows[1:]
+    assert len(body) == 3 * 6  # all, officer, officer2 x the six stages of the way
+    first = body[0]
+    assert first[1] == 2 and first[3] == 2 and first[4] == "50.00"  # 2 leads, half contacted
+    assert {r[0] for r in body[6:]} == {"officer", "officer2"}
+    officer_signed = body[6 + 4]  # the officer's group, the fifth stage (签约)
+    assert (officer_signed[0], officer_signed[3]) == ("officer", 1)
+    assert AuditEntry.objects.filter(action="export", changes__what="leads-funnel").exists()

@@ -23,9 +23,18 @@ def models_in(annotation, seen: set) -> None:
         models_in(arg, seen)
 
 
+def routers(router):
+    """The router and every router mounted under it (an app's api package gathers its modules'
+    routers: projects, finance, chain)."""
+    yield router
+    for _prefix, child, *_tags in router._routers:
+        yield from routers(child)
+
+
 def api_models() -> set[type[BaseModel]]:
     seen: set = set()
-    for _prefix, router in api._routers:
+    every = [r for _prefix, top in api._routers for r in routers(top)]
+    for router in every:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 for model in [*operation.models, *operation.response_models.values()]:
@@ -52,6 +61,7 @@ def test_no_two_schemas_share_a_name():
 def test_the_walk_finds_the_schemas_it_checks():
     names = {schema_name(m) for m in api_models()}
     assert {"EnterpriseDetailOut", "ContactOut", "ContactRecordOut", "ProblemIn"} <= names
+    assert {"NodeOut", "ChainNodeOut", "LeadEventOut"} <= names  # in nested routers
 
 
 def test_the_firm_detail_documents_its_contacts_as_people():

@@ -57,6 +57,7 @@ def test_the_units_pass_systemd_analyze_verify(installed_units):
         "zonedesk-digest.timer",
         "zonedesk-report.timer",
         "zonedesk-project-remind.timer",
+        "zonedesk-leads-land.timer",
     } <= set(names)
     done = subprocess.run(  # noqa: S603
         ["systemd-analyze", "verify", *names],  # noqa: S607
@@ -112,6 +113,13 @@ def test_the_project_reminder_runs_every_morning_before_the_digest():
     service = unit(DEPLOY / "systemd" / "zonedesk-project-remind.service")["Service"]
     assert shlex.split(service["ExecStart"])[1:] == ["projects", "remind"]
     assert service["Type"] == "oneshot"
+
+
+def test_signed_leads_land_every_morning_before_the_project_reminder():
+    timer = unit(DEPLOY / "systemd" / "zonedesk-leads-land.timer")["Timer"]
+    assert timer["OnCalendar"] == "*-*-* 06:45:00" and timer["Persistent"] == "true"
+    service = unit(DEPLOY / "systemd" / "zonedesk-leads-land.service")["Service"]
+    assert shlex.split(service["ExecStart"])[1:] == ["leads", "land"]
 
 
 def test_the_monthly_summaries_are_scheduled_every_morning():

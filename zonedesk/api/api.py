@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from zonedesk.casework.api import router as casework_router
+from zonedesk.chain.api import router as chain_router
 from zonedesk.core import audit
 from zonedesk.core.errors import (
     DomainError,
@@ -129,6 +130,7 @@ api.add_router("/", casework_router)
 api.add_router("/", notices_router)
 api.add_router("/", projects_router)
 api.add_router("/", finance_router)
+api.add_router("/", chain_router)
 
 
 @api.exception_handler(DomainError)

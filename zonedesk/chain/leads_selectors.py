@@ -43,6 +43,7 @@ class LeadFilters:
     source: str = ""
     region: str = ""
     chain: int | None = None
+    node: int | None = None
     owner: int | None = None
     stale: bool = False
     mine: bool = False
@@ -84,6 +85,8 @@ def lead_list(user, f: LeadFilters | None = None, *, today: dt.date | None = Non
         qs = qs.filter(region=f.region)
     if f.chain:
         qs = qs.filter(gap_node__chain_id=f.chain)
+    if f.node:
+        qs = qs.filter(gap_node_id=f.node)
     if f.owner:
         qs = qs.filter(owner_id=f.owner)
     if f.mine:
@@ -253,6 +256,16 @@ def departments_for(zone) -> QuerySet[Department]:
 
 def firms_for(zone) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(zone=zone).order_by("name")
+
+
+def department_get(zone, *, pk: int) -> Department | None:
+    """One of the zone's departments (a lead's owning department), or None."""
+    return departments_for(zone).filter(pk=pk).first()
+
+
+def introducer_get(zone, *, pk: int) -> Enterprise | None:
+    """A firm of the zone (the local firm that introduced a lead), or None."""
+    return firms_for(zone).filter(pk=pk).first()
 
 
 def lead_zones(user):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("board/", views.lead_board, name="board"),
     path("export/", views.lead_export, name="export"),
     path("funnel/", views.lead_funnel, name="funnel"),
+    path("funnel/export/", views.funnel_export, name="funnel_export"),
     path("new/", views.lead_new, name="new"),
     path("<int:pk>/", views.lead_detail, name="detail"),
     path("<int:pk>/edit/", views.lead_edit, name="edit"),

@@ -2,6 +2,8 @@
 (timeline, next steps, activities, duplicates and merge, its key project), the forms, and the
 funnel."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
@@ -337,14 +339,17 @@ def lead_merge(request, pk: int):
     return redirect("leads:detail", kept.pk)
 
 
+def _funnel_by(request) -> str:
+    by = request.GET.get("by", "source")
+    return by if by in selectors.GROUPINGS else "source"
+
+
 @login_required
 def lead_funnel(request):
     """Counts per stage, conversion rates and median days in each stage, by source, region,
     chain or owner."""
     _viewer(request)
-    by = request.GET.get("by", "source")
-    if by not in selectors.GROUPINGS:
-        by = "source"
+    by = _funnel_by(request)
     groups = selectors.funnel(request.user, by=by)
     return render(
         request,
@@ -360,4 +365,42 @@ def lead_funnel(request):
             ],
             "way": [(s, S(s).label) for s in selectors.leads_funnel.WAY],
         },
+    )
+
+
+@login_required
+def funnel_export(request):
+    """The funnel as a workbook: one row per group and stage, all the leads first."""
+    _viewer(request)
+    by = _funnel_by(request)
+    groups = selectors.funnel(request.user, by=by)
+    columns = [
+        Column(_("Group"), 24),
+        Column(_("Leads"), 8, "int"),
+        Column(_("Stage"), 12),
+        Column(_("Reached"), 8, "int"),
+        Column(_("Conversion to the next (%)"), 12),
+        Column(_("Median days in the stage"), 12),
+    ]
+
+    def data():
+        for g in groups:
+            for line in g.stages:
+                yield [
+                    g.group or _("All leads"),
+                    g.leads,
+                    S(line.stage).label,
+                    line.reached,
+                    ""
+                    if line.conversion is None
+                    else str((line.conversion * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)),
+                    "" if line.median_days is None else str(line.median_days),
+                ]
+
+    today = timezone.localdate()
+    return export_response(
+        request,
+        [(_("Leads funnel"), columns, data())],
+        f"leads-funnel-{by}-{today.isoformat()}.xlsx",
+        what="leads-funnel",
     )

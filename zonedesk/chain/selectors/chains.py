@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from zonedesk.chain import access, health
-from zonedesk.chain.models import Chain, ChainNode, NodeFirm
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm, NodeIndustry
 from zonedesk.core.period import Period
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import selectors as monitoring
@@ -315,3 +315,15 @@ def gap_rows(user, *, include_weak: bool = True) -> tuple[Period | None, list[Ga
             rows.append(GapRow(chain, nodes[node_id], h))
     rows.sort(key=lambda r: (rank[r.health.strength], r.chain.code, r.node.seq, r.node.code))
     return period, rows
+
+
+def node_industries(chain: Chain) -> dict[int, list[str]]:
+    """The GB/T 4754 codes of each of the chain's nodes, by node id (one query)."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for node_id, code in (
+        NodeIndustry.objects.filter(node__chain=chain)
+        .order_by("node_id", "industry_code")
+        .values_list("node_id", "industry_code")
+    ):
+        out[node_id].append(code)
+    return dict(out)
