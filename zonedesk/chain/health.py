@@ -17,9 +17,11 @@ once in their common ancestors):
 `strength` is the worst flag (gap, weak, single, healthy), what the map colours a node by.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 
 from zonedesk.monitoring.indicators import change
 
@@ -272,13 +274,160 @@ def combine(
     )
 
 
+class FigureTable(dict):
+    """Figures by firm id (a dict of `FirmFigures`), each also kept as a plain row of the sums
+    `chain_health` adds up, so that many firms are summed column by column. Built once for the
+    firms of many chains (`chain_health` builds one when handed a plain mapping)."""
+
+    def __init__(self, figures: Mapping[int, FirmFigures] = ()):
+        super().__init__(figures)
+        self.rows = {firm_id: _row(firm_id, f) for firm_id, f in self.items()}
+
+
+# A firm's row: reporting (0/1), output, employees, comparable (0/1), comparable output and
+# base, new (0/1), new output, output², and its rank for the largest firm: (output, −id).
+_LOW = (Decimal("-Infinity"), 0)
+_EMPTY_ROW = (0, ZERO, 0, 0, ZERO, ZERO, 0, ZERO, ZERO, _LOW)
+
+
+def _row(firm_id: int, f: FirmFigures) -> tuple:
+    o = f.output_wan
+    employees = f.employees if f.employees is not None else 0
+    if o is None:
+        return (0, ZERO, employees, 0, ZERO, ZERO, 0, ZERO, ZERO, _LOW)
+    cmp = f.comparable
+    return (
+        1,
+        o,
+        employees,
+        1 if cmp else 0,
+        o if cmp else ZERO,
+        f.output_last_year_wan if cmp else ZERO,
+        1 if f.new else 0,
+        o if f.new else ZERO,
+        o * o,
+        (o, -firm_id),
+    )
+
+
+def _sum_rows(rows: list[tuple]) -> tuple:
+    """Column sums of rows (firms' rows or other sums), the largest rank of the last column."""
+    if not rows:
+        return _EMPTY_ROW
+    if len(rows) == 1:
+        return rows[0]
+    c = tuple(zip(*rows, strict=True))
+    return (
+        sum(c[0]),
+        sum(c[1], ZERO),
+        sum(c[2]),
+        sum(c[3]),
+        sum(c[4], ZERO),
+        sum(c[5], ZERO),
+        sum(c[6]),
+        sum(c[7], ZERO),
+        sum(c[8], ZERO),
+        max(c[9]),
+    )
+
+
+def _firms_sum(firm_ids: Iterable[int], rows: Mapping[int, tuple]) -> tuple:
+    return _sum_rows(list(map(rows.get, firm_ids, repeat(_EMPTY_ROW))))
+
+
+def _from_sums(node_id, firm_ids, in_target, own_firms, thresholds, sums) -> NodeHealth:
+    reporting, output, employees, cmp_n, cmp_out, cmp_base, new_n, new_out, squares, rank = sums
+    top, largest_id = (rank[0], -rank[1]) if reporting else (ZERO, None)
+    return _finish(
+        node_id,
+        firm_ids,
+        in_target,
+        own_firms,
+        thresholds,
+        (reporting, output, employees, cmp_n, cmp_out, cmp_base, new_n, new_out),
+        (top, largest_id, squares),
+    )
+
+
+def _post_order(roots: list[int], children: dict[int, list[int]]) -> list[int]:
+    """Every node under the roots, children before parents."""
+    order, stack = [], [(r, False) for r in reversed(roots)]
+    while stack:
+        node_id, done = stack.pop()
+        if done:
+            order.append(node_id)
+        else:
+            stack.append((node_id, True))
+            stack.extend((c, False) for c in reversed(children[node_id]))
+    return order
+
+
 def chain_health(
     nodes: Iterable[NodeSpec],
     figures: Mapping[int, FirmFigures],
     thresholds: Thresholds = Thresholds(),
 ) -> ChainHealth:
     """Every node's health; a parent's over its whole sub-tree. Node id 0 is the whole chain
-    (never flagged). A node whose parent is not among `nodes` is a root."""
+    (never flagged). A node whose parent is not among `nodes` is a root.
+
+    Each firm is summed once per chain where it sits on one node only: such firms' sums add up
+    from the leaves to the whole chain (no sub-tree holds one twice). The firms on two nodes or
+    more are summed apart, as a set, at each node over them. Parents that loop (which the
+    services refuse) are left to `chain_health_walked`, which gives the same figures."""
+    nodes = list(nodes)
+    specs = {n.node_id: n for n in nodes}
+    children: dict[int, list[int]] = {i: [] for i in specs}
+    roots = []
+    for n in specs.values():
+        if n.parent_id is not None and n.parent_id in specs:
+            children[n.parent_id].append(n.node_id)
+        else:
+            roots.append(n.node_id)
+    order = _post_order(roots, children)
+    if len(order) != len(specs):
+        return chain_health_walked(nodes, figures, thresholds)
+    table = figures if isinstance(figures, FigureTable) else FigureTable(figures)
+    rows = table.rows
+    own = {i: frozenset(s.firm_ids) for i, s in specs.items()}
+    placements = Counter()
+    for firms in own.values():
+        placements.update(firms)
+    multi = frozenset(f for f, n in placements.items() if n > 1)
+    single: dict[int, tuple] = {}  # the sums of the sub-tree's firms on one node only
+    shared: dict[int, frozenset[int]] = {}  # the sub-tree's firms on more than one node
+    subtree: dict[int, frozenset[int]] = {}
+    out: dict[int, NodeHealth] = {}
+    for node_id in order:
+        kids = children[node_id]
+        mine = own[node_id]
+        mine_shared = mine & multi if multi else frozenset()
+        mine_single = mine - mine_shared if mine_shared else mine
+        single[node_id] = _sum_rows([_firms_sum(mine_single, rows), *(single[k] for k in kids)])
+        shared[node_id] = mine_shared.union(*(shared[k] for k in kids))
+        subtree[node_id] = mine.union(*(subtree[k] for k in kids))
+        sums = single[node_id]
+        if shared[node_id]:
+            sums = _sum_rows([sums, _firms_sum(shared[node_id], rows)])
+        spec = specs[node_id]
+        out[node_id] = _from_sums(
+            node_id, subtree[node_id], spec.in_target, len(mine), thresholds, sums
+        )
+    if specs:
+        every = frozenset().union(*(subtree[r] for r in roots))
+        everywhere = frozenset().union(*(shared[r] for r in roots))
+        sums = _sum_rows([*(single[r] for r in roots), _firms_sum(everywhere, rows)])
+        out[0] = _from_sums(0, every, False, 0, thresholds, sums)
+    return ChainHealth(out, tuple(roots), {k: tuple(v) for k, v in children.items()})
+
+
+def chain_health_walked(
+    nodes: Iterable[NodeSpec],
+    figures: Mapping[int, FirmFigures],
+    thresholds: Thresholds = Thresholds(),
+) -> ChainHealth:
+    """What `chain_health` gives, the straightforward way: every node's sub-tree firms walked
+    (a parent combined from its children only when they share no firm). Kept as the reference
+    the fast path is tested against, and for a tree whose parents loop."""
     specs = {n.node_id: n for n in nodes}
     children: dict[int, list[int]] = {i: [] for i in specs}
     roots = []
