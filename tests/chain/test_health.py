@@ -157,6 +157,10 @@ def _world(seed: int) -> tuple[list, dict]:
             continue  # no figures at all
         output = rng.choice([None, D(0), D("0.00"), D(rng.randint(1, 5)), D("12.3456")])
         base = rng.choice([None, D(0), D(rng.randint(1, 9)), D("7.50")])
+        if seed % 2:  # as read from the database: two decimal places
+            cents = D("0.01")
+            output = output if output is None else output.quantize(cents)
+            base = base if base is None else base.quantize(cents)
         employees = rng.choice([None, rng.randint(0, 50)])
         figures[f] = F(f, output, base, employees, new=rng.random() < 0.2)
     return nodes, figures
@@ -167,6 +171,8 @@ def test_fast_path_equals_walking(seed):
     """Every node's figures (and the whole chain's) are what walking every sub-tree gives, to
     the Decimal's very digits."""
     nodes, figures = _world(seed)
+    # Amounts with one number of decimal places are summed packed into integers; others not.
+    assert health.FigureTable(figures).packed == bool(seed % 2)
     for thresholds in (T, health.Thresholds(weak_below_firms=5, dominant_share=D("0.3"))):
         fast = health.chain_health(nodes, health.FigureTable(figures), thresholds)
         walked = health.chain_health_walked(nodes, figures, thresholds)

@@ -274,14 +274,149 @@ def combine(
     )
 
 
-class FigureTable(dict):
-    """Figures by firm id (a dict of `FirmFigures`), each also kept as a plain row of the sums
-    `chain_health` adds up, so that many firms are summed column by column. Built once for the
-    firms of many chains (`chain_health` builds one when handed a plain mapping)."""
+class FigureTable:
+    """The figures of many firms (`figures`, by firm id) ready to be summed over sets of them:
+    built once for every chain of a page (`chain_health` builds one when handed a mapping).
 
-    def __init__(self, figures: Mapping[int, FirmFigures] = ()):
-        super().__init__(figures)
-        self.rows = {firm_id: _row(firm_id, f) for firm_id, f in self.items()}
+    A total is (sums, rank): the nine sums of `_row` and the largest firm's rank. When every
+    amount fits (`_Packed`), a firm's sums are one integer and a set of firms is summed by
+    adding integers; else by adding its rows column by column. Either way the Decimals that
+    come out are the ones adding the firms' amounts one by one gives, digits and exponent."""
+
+    def __init__(self, figures: Mapping[int, FirmFigures] | None = None):
+        self.figures = figures if figures is not None else {}
+        self._packed = _Packed.of(self.figures)
+        self._rows = None
+        if self._packed is None:
+            self._rows = {firm_id: _row(firm_id, f) for firm_id, f in self.figures.items()}
+
+    @property
+    def packed(self) -> bool:
+        return self._packed is not None
+
+    def total(self, firm_ids) -> tuple:
+        """The total of `firm_ids` (a collection; each counted as often as it is in it)."""
+        if self._packed is not None:
+            return self._packed.total(firm_ids)
+        r = _sum_rows(list(map(self._rows.get, firm_ids, repeat(_EMPTY_ROW))))
+        return r[:9], r[9]
+
+    def plus(self, totals: list[tuple]) -> tuple:
+        if self._packed is not None:
+            return sum(t[0] for t in totals), max(t[1] for t in totals)
+        r = _sum_rows([(*t[0], t[1]) for t in totals])
+        return r[:9], r[9]
+
+    def minus(self, total: tuple, firm_ids) -> tuple:
+        """`total` without one count of each of `firm_ids` (firms it counted more than once: its
+        largest firm stays, being one of them or another)."""
+        less = self.total(firm_ids)[0]
+        if self._packed is not None:
+            return total[0] - less, total[1]
+        return tuple(x - y for x, y in zip(total[0], less, strict=True)), total[1]
+
+    def row(self, total: tuple) -> tuple:
+        """The total as a row of `_row`'s columns."""
+        if self._packed is not None:
+            return self._packed.row(total)
+        return (*total[0], total[1])
+
+
+# Decimal's default context keeps 28 digits: sums that stay under them are exact, in any order.
+_EXACT = 10**28
+
+
+class _Packed:
+    """Each firm's nine sums as one integer, side by side in bit fields each wide enough for the
+    field's sum over every firm of the table, and its rank (output, then the lower id) as
+    another integer: adding integers adds every field at once, exactly (no carry crosses a
+    field), with no object per firm and column. Only when every amount is ≥ 0 with one same
+    number of decimal places and every total stays within Decimal's 28 exact digits."""
+
+    def __init__(self, packed, rank, shifts, masks, id_bits, top_id, exp):
+        self.packed, self.rank = packed, rank
+        self.shifts, self.masks = shifts, masks
+        self.id_bits, self.id_mask, self.top_id = id_bits, (1 << id_bits) - 1, top_id
+        self.exp = exp
+
+    @classmethod
+    def of(cls, figures: Mapping[int, FirmFigures]) -> "_Packed | None":
+        exps = set()
+        scaled = {}
+        for firm_id, f in figures.items():
+            if firm_id < 0 or (f.employees is not None and f.employees < 0):
+                return None
+            o = f.output_wan
+            employees = f.employees or 0
+            if o is None:
+                scaled[firm_id] = (0, 0, employees, 0, 0, 0, 0, 0, 0)
+                continue
+            t = o.as_tuple()
+            if t.sign:
+                return None
+            exps.add(t.exponent)
+            cmp = f.comparable
+            base = 0
+            if cmp:
+                b = f.output_last_year_wan.as_tuple()
+                if b.sign:
+                    return None
+                exps.add(b.exponent)
+                base = int(f.output_last_year_wan.scaleb(-b.exponent)) if b.digits else 0
+            value = int(o.scaleb(-t.exponent))
+            scaled[firm_id] = (1, value, employees, int(cmp), value if cmp else 0, base)
+            scaled[firm_id] += (int(f.new), value if f.new else 0, value * value)
+        if len(exps) > 1 or not all(isinstance(e, int) and e <= 0 for e in exps):
+            return None
+        totals = [sum(c) for c in zip(*scaled.values(), strict=True)] or [0] * 9
+        if max(totals) >= _EXACT:
+            return None
+        widths = [t.bit_length() + 1 for t in totals]
+        shifts = [sum(widths[:i]) for i in range(9)]
+        masks = [(1 << w) - 1 for w in widths]
+        packed = {
+            firm_id: sum(v << shift for v, shift in zip(values, shifts, strict=True))
+            for firm_id, values in scaled.items()
+        }
+        top_id = max(figures, default=0)
+        id_bits = top_id.bit_length() + 1
+        rank = {
+            firm_id: (values[1] << id_bits) | (top_id - firm_id)
+            for firm_id, values in scaled.items()
+            if values[0]
+        }
+        return cls(packed, rank, shifts, masks, id_bits, top_id, exps.pop() if exps else 0)
+
+    def total(self, firm_ids) -> tuple:
+        return (
+            sum(map(self.packed.get, firm_ids, repeat(0))),
+            max(map(self.rank.get, firm_ids, repeat(-1)), default=-1),
+        )
+
+    def row(self, total: tuple) -> tuple:
+        sums, best = total
+        v = [(sums >> shift) & mask for shift, mask in zip(self.shifts, self.masks, strict=True)]
+        e = self.exp
+
+        def amount(scaled: int, count: int, exp: int = e) -> Decimal:
+            # What ZERO + the firms' amounts gives: their exponent, or ZERO's for none.
+            return Decimal(scaled).scaleb(exp) if count else ZERO
+
+        rank = _LOW
+        if best >= 0:
+            rank = (Decimal(best >> self.id_bits).scaleb(e), -(self.top_id - (best & self.id_mask)))
+        return (
+            v[0],
+            amount(v[1], v[0]),
+            v[2],
+            v[3],
+            amount(v[4], v[3]),
+            amount(v[5], v[3]),
+            v[6],
+            amount(v[7], v[6]),
+            amount(v[8], v[0], 2 * e),
+            rank,
+        )
 
 
 # A firm's row: reporting (0/1), output, employees, comparable (0/1), comparable output and
@@ -331,10 +466,6 @@ def _sum_rows(rows: list[tuple]) -> tuple:
     )
 
 
-def _firms_sum(firm_ids: Iterable[int], rows: Mapping[int, tuple]) -> tuple:
-    return _sum_rows(list(map(rows.get, firm_ids, repeat(_EMPTY_ROW))))
-
-
 def _from_sums(node_id, firm_ids, in_target, own_firms, thresholds, sums) -> NodeHealth:
     reporting, output, employees, cmp_n, cmp_out, cmp_base, new_n, new_out, squares, rank = sums
     top, largest_id = (rank[0], -rank[1]) if reporting else (ZERO, None)
@@ -370,9 +501,9 @@ def chain_health(
     """Every node's health; a parent's over its whole sub-tree. Node id 0 is the whole chain
     (never flagged). A node whose parent is not among `nodes` is a root.
 
-    Each firm is summed once per chain where it sits on one node only: such firms' sums add up
-    from the leaves to the whole chain (no sub-tree holds one twice). The firms on two nodes or
-    more are summed apart, as a set, at each node over them. Parents that loop (which the
+    Each node's firms are summed once, where they are placed; a parent adds its children's
+    totals to its own firms' and takes away a firm counted twice (on two nodes of its sub-tree:
+    only a firm on several nodes can be, and these are few). Parents that loop (which the
     services refuse) are left to `chain_health_walked`, which gives the same figures."""
     nodes = list(nodes)
     specs = {n.node_id: n for n in nodes}
@@ -385,38 +516,53 @@ def chain_health(
             roots.append(n.node_id)
     order = _post_order(roots, children)
     if len(order) != len(specs):
-        return chain_health_walked(nodes, figures, thresholds)
+        walked = figures.figures if isinstance(figures, FigureTable) else figures
+        return chain_health_walked(nodes, walked, thresholds)
     table = figures if isinstance(figures, FigureTable) else FigureTable(figures)
-    rows = table.rows
     own = {i: frozenset(s.firm_ids) for i, s in specs.items()}
     placements = Counter()
     for firms in own.values():
         placements.update(firms)
     multi = frozenset(f for f, n in placements.items() if n > 1)
-    single: dict[int, tuple] = {}  # the sums of the sub-tree's firms on one node only
-    shared: dict[int, frozenset[int]] = {}  # the sub-tree's firms on more than one node
+    totals: dict[int, tuple] = {}
+    shared: dict[int, frozenset[int]] = {}  # the sub-tree's firms that sit on several nodes
     subtree: dict[int, frozenset[int]] = {}
+
+    def total_of(mine: frozenset[int], kids: list[int]) -> tuple[tuple, frozenset[int]]:
+        # The node's own firms and its children's totals added up, less one count of a firm
+        # for each part beyond the first that holds it (only firms on several nodes can be).
+        seen = set(mine & multi) if multi else set()
+        counted_again: list[int] = []
+        for k in kids:
+            if shared[k]:
+                counted_again.extend(seen & shared[k])
+                seen |= shared[k]
+        t = table.total(mine)
+        if kids:
+            t = table.plus([t, *(totals[k] for k in kids)])
+        if counted_again:
+            t = table.minus(t, counted_again)
+        return t, frozenset(seen)
+
     out: dict[int, NodeHealth] = {}
     for node_id in order:
         kids = children[node_id]
         mine = own[node_id]
-        mine_shared = mine & multi if multi else frozenset()
-        mine_single = mine - mine_shared if mine_shared else mine
-        single[node_id] = _sum_rows([_firms_sum(mine_single, rows), *(single[k] for k in kids)])
-        shared[node_id] = mine_shared.union(*(shared[k] for k in kids))
+        totals[node_id], shared[node_id] = total_of(mine, kids)
         subtree[node_id] = mine.union(*(subtree[k] for k in kids))
-        sums = single[node_id]
-        if shared[node_id]:
-            sums = _sum_rows([sums, _firms_sum(shared[node_id], rows)])
         spec = specs[node_id]
         out[node_id] = _from_sums(
-            node_id, subtree[node_id], spec.in_target, len(mine), thresholds, sums
+            node_id,
+            subtree[node_id],
+            spec.in_target,
+            len(mine),
+            thresholds,
+            table.row(totals[node_id]),
         )
     if specs:
         every = frozenset().union(*(subtree[r] for r in roots))
-        everywhere = frozenset().union(*(shared[r] for r in roots))
-        sums = _sum_rows([*(single[r] for r in roots), _firms_sum(everywhere, rows)])
-        out[0] = _from_sums(0, every, False, 0, thresholds, sums)
+        whole, _shared = total_of(frozenset(), roots)
+        out[0] = _from_sums(0, every, False, 0, thresholds, table.row(whole))
     return ChainHealth(out, tuple(roots), {k: tuple(v) for k, v in children.items()})
 
 
