@@ -341,42 +341,62 @@ class _Packed:
 
     @classmethod
     def of(cls, figures: Mapping[int, FirmFigures]) -> "_Packed | None":
-        exps = set()
+        quantum = None  # the first amount: every other must have its exponent
+        scale = 1
         scaled = {}
         for firm_id, f in figures.items():
-            if firm_id < 0 or (f.employees is not None and f.employees < 0):
+            employees = f.employees or 0
+            if firm_id < 0 or employees < 0:
                 return None
             o = f.output_wan
-            employees = f.employees or 0
             if o is None:
                 scaled[firm_id] = (0, 0, employees, 0, 0, 0, 0, 0, 0)
                 continue
-            t = o.as_tuple()
-            if t.sign:
-                return None
-            exps.add(t.exponent)
-            cmp = f.comparable
-            base = 0
-            if cmp:
-                b = f.output_last_year_wan.as_tuple()
-                if b.sign:
+            if quantum is None:
+                exp = o.as_tuple().exponent
+                if not isinstance(exp, int) or exp > 0:
                     return None
-                exps.add(b.exponent)
-                base = int(f.output_last_year_wan.scaleb(-b.exponent)) if b.digits else 0
-            value = int(o.scaleb(-t.exponent))
-            scaled[firm_id] = (1, value, employees, int(cmp), value if cmp else 0, base)
-            scaled[firm_id] += (int(f.new), value if f.new else 0, value * value)
-        if len(exps) > 1 or not all(isinstance(e, int) and e <= 0 for e in exps):
-            return None
+                quantum, scale = o, -exp
+            if o.is_signed() or not o.same_quantum(quantum):
+                return None
+            value = int(o.scaleb(scale))
+            base = 0
+            cmp = f.comparable
+            if cmp:
+                b = f.output_last_year_wan
+                if b.is_signed() or not b.same_quantum(quantum):
+                    return None
+                base = int(b.scaleb(scale))
+            new = f.new
+            scaled[firm_id] = (
+                1,
+                value,
+                employees,
+                1 if cmp else 0,
+                value if cmp else 0,
+                base,
+                1 if new else 0,
+                value if new else 0,
+                value * value,  # what o * o is in Decimal while under 28 digits (checked)
+            )
         totals = [sum(c) for c in zip(*scaled.values(), strict=True)] or [0] * 9
         if max(totals) >= _EXACT:
             return None
         widths = [t.bit_length() + 1 for t in totals]
         shifts = [sum(widths[:i]) for i in range(9)]
         masks = [(1 << w) - 1 for w in widths]
+        _s0, s1, s2, s3, s4, s5, s6, s7, s8 = shifts
         packed = {
-            firm_id: sum(v << shift for v, shift in zip(values, shifts, strict=True))
-            for firm_id, values in scaled.items()
+            firm_id: a0
+            | a1 << s1
+            | a2 << s2
+            | a3 << s3
+            | a4 << s4
+            | a5 << s5
+            | a6 << s6
+            | a7 << s7
+            | a8 << s8
+            for firm_id, (a0, a1, a2, a3, a4, a5, a6, a7, a8) in scaled.items()
         }
         top_id = max(figures, default=0)
         id_bits = top_id.bit_length() + 1
@@ -385,7 +405,8 @@ class _Packed:
             for firm_id, values in scaled.items()
             if values[0]
         }
-        return cls(packed, rank, shifts, masks, id_bits, top_id, exps.pop() if exps else 0)
+        exp = -scale if quantum is not None else 0
+        return cls(packed, rank, shifts, masks, id_bits, top_id, exp)
 
     def total(self, firm_ids) -> tuple:
         return (

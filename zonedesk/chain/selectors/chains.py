@@ -217,24 +217,30 @@ def healths(
     """The health of each of `chains` (read by the user) in `period` (default: the latest month
     of their firms), by chain id: five queries or so whatever the number of chains and firms
     (bench/chain_health.md)."""
+    period, found, _figures = _healths(user, chains, period)
+    return period, found
+
+
+def _healths(user, chains, period, *, placed_only: bool = False):
+    """`healths`, and the figures read for it (by firm id). `placed_only`: read the figures
+    of the chains' firms only (one chain's map), not of every firm the user sees."""
     if not is_active(user) or not chains:
-        return period, {}
+        return period, {}, {}
     visible = _visible_firms(user)
     placed = _placements(chains, visible)
+    firms = Enterprise.objects.filter(pk__in=placed.values("enterprise_id"))
     if period is None:
-        period = monitoring.latest_period_among(
-            Enterprise.objects.filter(pk__in=placed.values("enterprise_id"))
-        )
+        period = monitoring.latest_period_among(firms)
     specs = _specs(chains, placed)
-    figures = health.FigureTable()
+    figures: dict[int, health.FirmFigures] = {}
     if period is not None:
-        # The user's firms' rows of the two months, placed or not: filtering them on the
-        # placements would cost the database more than the few rows it saves.
-        rows = monitoring.month_and_year_before(visible, period)
-        figures = health.FigureTable(_figures_of(rows, period))
-    return period, {
-        c.pk: health.chain_health(specs.get(c.pk, []), figures, thresholds(c)) for c in chains
-    }
+        # Many chains: the user's firms' rows of the two months, placed or not (filtering them
+        # on the placements would cost the database more than the few rows it saves).
+        rows = monitoring.month_and_year_before(firms if placed_only else visible, period)
+        figures = _figures_of(rows, period)
+    table = health.FigureTable(figures)
+    found = {c.pk: health.chain_health(specs.get(c.pk, []), table, thresholds(c)) for c in chains}
+    return period, found, figures
 
 
 @dataclass(frozen=True)
@@ -292,9 +298,8 @@ def _tree_order(nodes: list[ChainNode]) -> tuple[list[ChainNode], dict[int, int]
 
 def chain_map(user, chain: Chain, period: Period | None = None) -> ChainMap:
     """A chain's nodes, their health and confirmed firms with the month's figures (the map)."""
-    period, found = healths(user, [chain], period)
+    period, found, figures = _healths(user, [chain], period, placed_only=True)
     nodes, depth = _tree_order(list(chain.nodes.all()))
-    figures = firm_figures(user, placed_firms(user, [chain]), period) if period is not None else {}
     firms: dict[int, list[FirmRow]] = defaultdict(list)
     placements = (
         NodeFirm.objects.filter(
