@@ -166,11 +166,23 @@ def _world(seed: int) -> tuple[list, dict]:
     return nodes, figures
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("seed", range(40))
-def test_fast_path_equals_walking(seed):
+def test_fast_path_equals_walking(seed, sparse):
     """Every node's figures (and the whole chain's) are what walking every sub-tree gives, to
-    the Decimal's very digits."""
+    the Decimal's very digits (firm ids dense, looked up by list index, or sparse, by key)."""
     nodes, figures = _world(seed)
+    if sparse:
+        far = 10**7
+        nodes = [
+            N(n.node_id, n.parent_id, n.in_target, tuple(f * far for f in n.firm_ids))
+            for n in nodes
+        ]
+        figures = {
+            f * far: F(f * far, x.output_wan, x.output_last_year_wan, x.employees, x.new)
+            for f, x in figures.items()
+        }
+        assert not health.FigureTable(figures).cover(far, 119 * far)
     # Amounts with one number of decimal places are summed packed into integers; others not.
     assert health.FigureTable(figures).packed == bool(seed % 2)
     for thresholds in (T, health.Thresholds(weak_below_firms=5, dominant_share=D("0.3"))):

@@ -294,10 +294,16 @@ class FigureTable:
     def packed(self) -> bool:
         return self._packed is not None
 
-    def total(self, firm_ids) -> tuple:
-        """The total of `firm_ids` (a collection; each counted as often as it is in it)."""
+    def cover(self, lowest: int, highest: int) -> bool:
+        """Whether firm ids from `lowest` to `highest` can be looked up by list index (packed,
+        and not much sparser than the table's firms): then `total(..., indexed=True)`."""
+        return self._packed is not None and self._packed.cover(lowest, highest)
+
+    def total(self, firm_ids, *, indexed: bool = False) -> tuple:
+        """The total of `firm_ids` (a collection; each counted as often as it is in it).
+        `indexed`: every id is within what `cover` accepted."""
         if self._packed is not None:
-            return self._packed.total(firm_ids)
+            return self._packed.total(firm_ids, indexed)
         r = _sum_rows(list(map(self._rows.get, firm_ids, repeat(_EMPTY_ROW))))
         return r[:9], r[9]
 
@@ -307,10 +313,10 @@ class FigureTable:
         r = _sum_rows([(*t[0], t[1]) for t in totals])
         return r[:9], r[9]
 
-    def minus(self, total: tuple, firm_ids) -> tuple:
+    def minus(self, total: tuple, firm_ids, *, indexed: bool = False) -> tuple:
         """`total` without one count of each of `firm_ids` (firms it counted more than once: its
         largest firm stays, being one of them or another)."""
-        less = self.total(firm_ids)[0]
+        less = self.total(firm_ids, indexed=indexed)[0]
         if self._packed is not None:
             return total[0] - less, total[1]
         return tuple(x - y for x, y in zip(total[0], less, strict=True)), total[1]
@@ -338,6 +344,22 @@ class _Packed:
         self.shifts, self.masks = shifts, masks
         self.id_bits, self.id_mask, self.top_id = id_bits, (1 << id_bits) - 1, top_id
         self.exp = exp
+        self.by_index: tuple[list, list] | None = None
+
+    def cover(self, lowest: int, highest: int) -> bool:
+        # A list index is a third of a dict lookup's time at province scale; a list as long as
+        # the highest id, only while ids are not much sparser than the firms.
+        if lowest < 0 or highest > 8 * len(self.packed) + 4096:
+            return False
+        size = max(highest, self.top_id) + 1
+        if self.by_index is None or len(self.by_index[0]) < size:
+            packed, rank = [0] * size, [-1] * size
+            for firm_id, v in self.packed.items():
+                packed[firm_id] = v
+            for firm_id, v in self.rank.items():
+                rank[firm_id] = v
+            self.by_index = packed, rank
+        return True
 
     @classmethod
     def of(cls, figures: Mapping[int, FirmFigures]) -> "_Packed | None":
@@ -408,7 +430,13 @@ class _Packed:
         exp = -scale if quantum is not None else 0
         return cls(packed, rank, shifts, masks, id_bits, top_id, exp)
 
-    def total(self, firm_ids) -> tuple:
+    def total(self, firm_ids, indexed: bool = False) -> tuple:
+        if indexed:
+            packed, rank = self.by_index
+            return (
+                sum(map(packed.__getitem__, firm_ids)),
+                max(map(rank.__getitem__, firm_ids), default=-1),
+            )
         return (
             sum(map(self.packed.get, firm_ids, repeat(0))),
             max(map(self.rank.get, firm_ids, repeat(-1)), default=-1),
@@ -545,6 +573,7 @@ def chain_health(
     for firms in own.values():
         placements.update(firms)
     multi = frozenset(f for f, n in placements.items() if n > 1)
+    indexed = bool(placements) and table.cover(min(placements), max(placements))
     totals: dict[int, tuple] = {}
     shared: dict[int, frozenset[int]] = {}  # the sub-tree's firms that sit on several nodes
     subtree: dict[int, frozenset[int]] = {}
@@ -558,11 +587,11 @@ def chain_health(
             if shared[k]:
                 counted_again.extend(seen & shared[k])
                 seen |= shared[k]
-        t = table.total(mine)
+        t = table.total(mine, indexed=indexed)
         if kids:
             t = table.plus([t, *(totals[k] for k in kids)])
         if counted_again:
-            t = table.minus(t, counted_again)
+            t = table.minus(t, counted_again, indexed=indexed)
         return t, frozenset(seen)
 
     out: dict[int, NodeHealth] = {}
