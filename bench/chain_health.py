@@ -4,16 +4,19 @@ holding one GB/T 4754 class of manufacturing, the province's firms of that class
 (about a seventh of them per chain at 100,000 firms). Written once per database, in bulk.
 
 As the province's leader: the health of all 20 chains in their firms' latest month
-(chain.selectors.healths: four queries, then the pure health module per chain, every node's
+(chain.selectors.healths: a few queries, then the pure health module per chain, every node's
 sub-tree firms counted once) — what the chain list and the gaps page compute — and one chain's
 map (chain_map: its health and every confirmed firm's row). The target: the province's chains
-under 2 s on PostgreSQL.
+under 2 s on PostgreSQL. Beside the wall time: the process's CPU time and the queries' count
+and time (the machine is shared), and the limit: the same inputs read with nothing computed.
 
 Instead: one chain's health computed per node, each node's sub-tree firms and figures read with
 their own queries (what a naive view would do), on one chain and multiplied by 20."""
 
+import os
 import random
 import secrets
+import time
 from decimal import Decimal
 
 from common import median, row, timed
@@ -167,6 +170,49 @@ def _naive(user, chain: Chain, period) -> Decimal:
     return total
 
 
+class _Queries:
+    """The queries run inside the block: how many, and their seconds at the database's call
+    (execute; rows fetched later by a server-side cursor are not in it)."""
+
+    def __init__(self):
+        self.count, self.seconds = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.seconds += time.perf_counter() - started
+
+
+def _measured(fn, runs: int):
+    """Wall seconds per run (as `timed`), and per run the process's CPU seconds and the
+    queries' count and seconds; the last result."""
+    times, cpu, queries, result = [], [], [], None
+    for _ in range(runs):
+        q = _Queries()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(q):
+            result = fn()
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+        queries.append(q)
+    return times, cpu, queries, result
+
+
+def _reads(user, chains, period) -> int:
+    """The limit: the health's inputs read and nothing computed (the placements per node and
+    the two months' figures as plain rows, what `healths` reads)."""
+    from zonedesk.chain.selectors import chains as chain_selectors
+
+    visible = chain_selectors._visible_firms(user)
+    placed = chain_selectors._placements(chains, visible)
+    specs = chain_selectors._specs(chains, placed)
+    rows = monitoring.month_and_year_before(visible, period)
+    return sum(len(s) for s in specs.values()) + len(rows)
+
+
 def run(*, runs: int, sample: int, log) -> list[dict]:
     province = Area.objects.get(code=scale.PROVINCE)
     placed = _prepare(province, log)
@@ -174,34 +220,49 @@ def run(*, runs: int, sample: int, log) -> list[dict]:
     chains = list(Chain.objects.filter(area=province, code__startswith="bench-").order_by("code"))
     nodes = ChainNode.objects.filter(chain__in=chains).count()
 
-    times, (period, found) = timed(lambda: selectors.healths(user, chains), runs)
+    times, cpu, queries, (period, found) = _measured(lambda: selectors.healths(user, chains), runs)
     gaps = sum(len(h.gaps) for h in found.values())
     firms = sum(h.whole.firms for h in found.values() if h.whole)
+    limit_times, _ = timed(lambda: _reads(user, chains, period), runs)
+    load = os.getloadavg()[0]
     log(
-        f"  healths of {len(chains)} chains: {median(times):.3f} s; {nodes:,} nodes, "
-        f"{placed:,} placements, {gaps} gaps, month {period}"
+        f"  healths of {len(chains)} chains: {median(times):.3f} s (CPU {median(cpu):.3f} s, "
+        f"{queries[-1].count} queries {median([q.seconds for q in queries]):.3f} s; reads alone "
+        f"{median(limit_times):.3f} s; load {load:.1f}); {nodes:,} nodes, {placed:,} "
+        f"placements, {gaps} gaps, month {period}"
     )
-    map_times, view = timed(lambda: selectors.chain_map(user, chains[0]), runs)
-    log(f"  one chain's map: {median(map_times):.3f} s")
+    map_times, map_cpu, map_queries, view = _measured(
+        lambda: selectors.chain_map(user, chains[0]), runs
+    )
+    log(f"  one chain's map: {median(map_times):.3f} s (CPU {median(map_cpu):.3f} s)")
 
     naive_times, _ = timed(lambda: _naive(user, chains[0], period), 1)
     instead = median(naive_times) * len(chains)
     note = (
         f"{len(chains)} chains, {nodes:,} nodes, {placed:,} confirmed placements "
-        f"({firms:,} firm-chain pairs), {gaps} gaps; figures of {period}"
+        f"({firms:,} firm-chain pairs), {gaps} gaps; figures of {period}; CPU of the process "
+        f"{median(cpu):.3f} s (runs {', '.join(f'{c:.2f}' for c in cpu)}), "
+        f"{queries[-1].count} queries {median([q.seconds for q in queries]):.3f} s at the "
+        f"database's call; the limit is the same reads with nothing computed; 1-minute load "
+        f"average {load:.1f} on {os.cpu_count()} cores at the end"
     )
     return [
         row(
             "health of the province's chains (chain.selectors.healths)",
             times,
             note=note,
+            limit=median(limit_times),
             instead=instead,
             target=(f"< {TARGET:g} s on PostgreSQL", median(times) < TARGET),
         ),
         row(
             "one chain's map (chain.selectors.chain_map)",
             map_times,
-            note=f"{len(view.nodes)} nodes, {sum(len(v) for v in view.firms.values()):,} firm rows",
+            note=(
+                f"{len(view.nodes)} nodes, {sum(len(v) for v in view.firms.values()):,} firm "
+                f"rows; CPU {median(map_cpu):.3f} s, {map_queries[-1].count} queries "
+                f"{median([q.seconds for q in map_queries]):.3f} s"
+            ),
         ),
         row(
             "instead: per node, its sub-tree's firms and output queried, x 20 chains",

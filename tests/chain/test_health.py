@@ -138,3 +138,60 @@ def test_combined_parents_equal_walked_ones():
             thresholds=T,
         )
         assert h.nodes[node_id] == walked, node_id
+
+
+def _world(seed: int) -> tuple[list, dict]:
+    """A random forest of nodes, firms on one node or several (in one sub-tree or apart), firms
+    without figures, without output, new, without a base, and ties for the largest."""
+    import random
+
+    rng = random.Random(seed)
+    nodes = []
+    for i in range(1, 60):
+        parent = rng.choice([None, *range(1, i)]) if i > 1 and rng.random() > 0.1 else None
+        firms = tuple(rng.sample(range(1, 120), rng.choice([0, 0, 1, 2, 5, 12])))
+        nodes.append(N(i, parent, rng.random() > 0.2, firms))
+    figures = {}
+    for f in range(1, 120):
+        if rng.random() < 0.15:
+            continue  # no figures at all
+        output = rng.choice([None, D(0), D("0.00"), D(rng.randint(1, 5)), D("12.3456")])
+        base = rng.choice([None, D(0), D(rng.randint(1, 9)), D("7.50")])
+        if seed % 2:  # as read from the database: two decimal places
+            cents = D("0.01")
+            output = output if output is None else output.quantize(cents)
+            base = base if base is None else base.quantize(cents)
+        employees = rng.choice([None, rng.randint(0, 50)])
+        figures[f] = F(f, output, base, employees, new=rng.random() < 0.2)
+    return nodes, figures
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_path_equals_walking(seed, sparse):
+    """Every node's figures (and the whole chain's) are what walking every sub-tree gives, to
+    the Decimal's very digits (firm ids dense, looked up by list index, or sparse, by key)."""
+    nodes, figures = _world(seed)
+    if sparse:
+        far = 10**7
+        nodes = [
+            N(n.node_id, n.parent_id, n.in_target, tuple(f * far for f in n.firm_ids))
+            for n in nodes
+        ]
+        figures = {
+            f * far: F(f * far, x.output_wan, x.output_last_year_wan, x.employees, x.new)
+            for f, x in figures.items()
+        }
+        assert not health.FigureTable(figures).cover(far, 119 * far)
+    # Amounts with one number of decimal places are summed packed into integers; others not.
+    assert health.FigureTable(figures).packed == bool(seed % 2)
+    for thresholds in (T, health.Thresholds(weak_below_firms=5, dominant_share=D("0.3"))):
+        fast = health.chain_health(nodes, health.FigureTable(figures), thresholds)
+        walked = health.chain_health_walked(nodes, figures, thresholds)
+        assert fast.roots == walked.roots
+        assert fast.children == walked.children
+        assert set(fast.nodes) == set(walked.nodes)
+        for node_id, h in walked.nodes.items():
+            assert fast.nodes[node_id] == h, node_id
+            for name in ("output_wan", "comparable_output_wan", "hhi", "largest_share", "yoy"):
+                assert str(getattr(fast.nodes[node_id], name)) == str(getattr(h, name)), name

@@ -9,15 +9,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from zonedesk.chain import access, health
 from zonedesk.chain.models import Chain, ChainNode, NodeFirm, NodeIndustry
 from zonedesk.core.period import Period
+from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.monitoring.indicators import FirmMonth, is_new
-from zonedesk.org.access import is_active
+from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
+from zonedesk.org.models import Zone
+from zonedesk.org.selectors import zone_list
 
 
 def _ancestor_codes(code: str) -> list[str]:
@@ -94,58 +98,106 @@ def firm_figures(user, firms: QuerySet, period: Period) -> dict[int, health.Firm
     """The month's output and employees of `firms` (a queryset the caller has scoped), the
     same month's output last year and whether each firm is new (新开工, docs/statistics.md),
     through monitoring's selectors (the user's figures only)."""
-    since = period.shift(1 - monitoring.new_firm_months()).first_day
-    started = dict(firms.order_by().values_list("pk", "production_start").distinct())
     rows = (
         monitoring.figure_scope(user)
         .filter(enterprise__in=firms, period__in=[period.first_day, period.last_year.first_day])
         .order_by()
-        .values_list("enterprise_id", "period", "output_value_wan", "employees", "days_halted")
+        .values_list(
+            "enterprise_id",
+            "period",
+            "output_value_wan",
+            "employees",
+            "days_halted",
+            "enterprise__production_start",
+        )
     )
+    return _figures_of(rows.iterator(chunk_size=5000), period)
+
+
+def _figures_of(rows, period: Period) -> dict[int, health.FirmFigures]:
+    """Each firm's figures from its rows of the month and of the same month a year earlier:
+    (firm id, month's first day, output, employees, days halted, production start)."""
+    since = period.shift(1 - monitoring.new_firm_months()).first_day
+    days = period.days
+    this_month = period.first_day
     now: dict[int, tuple] = {}
     before: dict[int, Decimal | None] = {}
-    this_month = period.first_day
-    for firm_id, day, output, employees, halted in rows.iterator(chunk_size=5000):
+    started: dict = {}
+    for firm_id, day, output, employees, halted, start in rows:
+        started[firm_id] = start
         if day == this_month:
             now[firm_id] = (output, employees, halted)
         else:
             before[firm_id] = output
     out = {}
     for firm_id, start in started.items():
-        if firm_id not in now and firm_id not in before:
-            continue
         output, employees, halted = now.get(firm_id, (None, None, 0))
         base = before.get(firm_id)
         new = False
         if output is not None:
-            month = FirmMonth(firm_id, period.days, halted or 0, output, production_start=start)
-            base_month = FirmMonth(firm_id, output_value_wan=base) if base is not None else None
-            new = month.producing and is_new(month, base_month, since)
+            month = FirmMonth(firm_id, days, halted or 0, output, production_start=start)
+            if month.producing:
+                base_month = FirmMonth(firm_id, output_value_wan=base) if base is not None else None
+                new = is_new(month, base_month, since)
         out[firm_id] = health.FirmFigures(firm_id, output, base, employees, new)
     return out
 
 
 def latest_month(user, chains) -> Period | None:
     """The latest month with figures of any firm confirmed on `chains` that the user sees."""
-    return monitoring.latest_period_of(placed_firms(user, chains))
+    if not is_active(user) or not chains:
+        return None
+    placed = _placements(chains, _visible_firms(user))
+    return monitoring.latest_period_among(
+        Enterprise.objects.filter(pk__in=placed.values("enterprise_id"))
+    )
 
 
-def _specs(user, chains) -> dict[int, list[health.NodeSpec]]:
-    """Each chain's nodes with the confirmed firms the user sees, by chain id."""
-    visible = enterprise_scope(user).values("pk")
+def _visible_firms(user) -> QuerySet[Enterprise]:
+    """`enterprise_scope(user)` in the form cheapest to filter on: every firm when the user sees
+    every zone, the zones' firms when they see whole zones (an area's or a zone's staff,
+    UNIT_WIDE_ROLES), else the scope itself (an enterprise user's own firm)."""
+    if not is_active(user):
+        return Enterprise.objects.none()
+    if user.is_superuser:
+        return Enterprise.objects.all()
+    if user.has_role(*UNIT_WIDE_ROLES):
+        zones = list(zone_list(user).values_list("pk", flat=True))
+        if not Zone.objects.exclude(pk__in=zones).exists():
+            return Enterprise.objects.all()
+        return Enterprise.objects.filter(zone_id__in=zones)
+    return enterprise_scope(user)
+
+
+def _placements(chains, visible: QuerySet[Enterprise]) -> QuerySet[NodeFirm]:
+    """The confirmed placements on `chains` of the `visible` firms (no filter when they are all
+    the firms: the province's leader reads 640,000 placements without a join to the firms)."""
+    placed = NodeFirm.objects.filter(
+        node__chain_id__in=[c.pk for c in chains], state=NodeFirm.State.CONFIRMED
+    ).order_by()
+    if visible.query.has_filters():
+        placed = placed.filter(enterprise__in=visible.values("pk"))
+    return placed
+
+
+def _specs(chains, placed: QuerySet[NodeFirm]) -> dict[int, list[health.NodeSpec]]:
+    """Each chain's nodes with the firms of `placed` on them, by chain id."""
     confirmed: dict[int, list[int]] = defaultdict(list)
-    for node_id, firm_id in (
-        NodeFirm.objects.filter(
-            node__chain__in=chains, state=NodeFirm.State.CONFIRMED, enterprise__in=visible
-        )
-        .order_by()
-        .values_list("node_id", "enterprise_id")
-        .iterator(chunk_size=10000)
-    ):
-        confirmed[node_id].append(firm_id)
+    if connection.vendor == "postgresql":
+        # One row per node with its firms as an array: the driver's cost is per value, and
+        # 640,000 (node, firm) rows cost it five times as much as 4,000 arrays.
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        rows = placed.values("node_id").annotate(firms=ArrayAgg("enterprise_id"))
+        confirmed.update(rows.values_list("node_id", "firms"))
+    else:
+        for node_id, firm_id in placed.values_list("node_id", "enterprise_id").iterator(
+            chunk_size=10000
+        ):
+            confirmed[node_id].append(firm_id)
     out: dict[int, list[health.NodeSpec]] = defaultdict(list)
     for node_id, chain_id, parent_id, in_target in (
-        ChainNode.objects.filter(chain__in=chains)
+        ChainNode.objects.filter(chain_id__in=[c.pk for c in chains])
         .order_by()
         .values_list("pk", "chain_id", "parent_id", "in_target")
     ):
@@ -163,15 +215,32 @@ def healths(
     user, chains: list[Chain], period: Period | None = None
 ) -> tuple[Period | None, dict[int, health.ChainHealth]]:
     """The health of each of `chains` (read by the user) in `period` (default: the latest month
-    of their firms), by chain id: four queries whatever the number of chains and firms."""
+    of their firms), by chain id: five queries or so whatever the number of chains and firms
+    (bench/chain_health.md)."""
+    period, found, _figures = _healths(user, chains, period)
+    return period, found
+
+
+def _healths(user, chains, period, *, placed_only: bool = False):
+    """`healths`, and the figures read for it (by firm id). `placed_only`: read the figures
+    of the chains' firms only (one chain's map), not of every firm the user sees."""
     if not is_active(user) or not chains:
-        return period, {}
-    period = period or latest_month(user, chains)
-    specs = _specs(user, chains)
-    figures = firm_figures(user, placed_firms(user, chains), period) if period else {}
-    return period, {
-        c.pk: health.chain_health(specs.get(c.pk, []), figures, thresholds(c)) for c in chains
-    }
+        return period, {}, {}
+    visible = _visible_firms(user)
+    placed = _placements(chains, visible)
+    firms = Enterprise.objects.filter(pk__in=placed.values("enterprise_id"))
+    if period is None:
+        period = monitoring.latest_period_among(firms)
+    specs = _specs(chains, placed)
+    figures: dict[int, health.FirmFigures] = {}
+    if period is not None:
+        # Many chains: the user's firms' rows of the two months, placed or not (filtering them
+        # on the placements would cost the database more than the few rows it saves).
+        rows = monitoring.month_and_year_before(firms if placed_only else visible, period)
+        figures = _figures_of(rows, period)
+    table = health.FigureTable(figures)
+    found = {c.pk: health.chain_health(specs.get(c.pk, []), table, thresholds(c)) for c in chains}
+    return period, found, figures
 
 
 @dataclass(frozen=True)
@@ -229,9 +298,8 @@ def _tree_order(nodes: list[ChainNode]) -> tuple[list[ChainNode], dict[int, int]
 
 def chain_map(user, chain: Chain, period: Period | None = None) -> ChainMap:
     """A chain's nodes, their health and confirmed firms with the month's figures (the map)."""
-    period, found = healths(user, [chain], period)
+    period, found, figures = _healths(user, [chain], period, placed_only=True)
     nodes, depth = _tree_order(list(chain.nodes.all()))
-    figures = firm_figures(user, placed_firms(user, [chain]), period) if period is not None else {}
     firms: dict[int, list[FirmRow]] = defaultdict(list)
     placements = (
         NodeFirm.objects.filter(

@@ -591,6 +591,47 @@ def latest_period_of(firms: QuerySet[Enterprise]) -> Period | None:
     return Period.of(latest["latest"]) if latest["latest"] else None
 
 
+def latest_period_among(firms: QuerySet[Enterprise], *, tries: int = 3) -> Period | None:
+    """What `latest_period_of` gives, for many firms: the newest months of all figures are
+    tried first, each with one EXISTS (the (period, enterprise) index stops at the first of
+    `firms`), then MAX over the firms' rows.
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
+    # At province scale MAX reads every figure of every firm (1.6 s under load for 100,000
+    # firms); nearly always one of them reported the newest month, a few milliseconds to find.
+    months = MonthlyFigure.objects.order_by("-period").values_list("period", flat=True)
+    month = months.first()
+    for _ in range(tries):
+        if month is None:
+            return None
+        if MonthlyFigure.objects.filter(period=month, enterprise__in=firms).exists():
+            return Period.of(month)
+        month = months.filter(period__lt=month).first()
+    return latest_period_of(firms) if month is not None else None
+
+
+def month_and_year_before(firms: QuerySet[Enterprise], period: Period) -> list[tuple]:
+    """The rows of `firms` in `period` and the same month a year earlier, as plain tuples:
+    (firm id, month's first day, output, employees, days halted, the firm's production start).
+    One query, in no order.
+
+    Reference data: not scoped, because `firms` is a queryset the caller has scoped."""
+    return list(
+        MonthlyFigure.objects.filter(
+            enterprise__in=firms, period__in=[period.first_day, period.last_year.first_day]
+        )
+        .order_by()
+        .values_list(
+            "enterprise_id",
+            "period",
+            "output_value_wan",
+            "employees",
+            "days_halted",
+            "enterprise__production_start",
+        )
+    )
+
+
 def import_job_get(user, *, pk) -> ImportJob | None:
     """An upload's job: only the user who uploaded it sees it (superusers see all)."""
     if not (user and user.is_authenticated):
