@@ -1,9 +1,11 @@
 """Who may read and work on the industrial chains, written once (selectors scope the reads).
 
-Reading: the administrators, leaders, officers and auditors of a unit see the chains of their
-zones and of the areas over or under their unit (a zone's staff see their county's, city's and
-province's chains; a city's see the city's, its counties' and its zones'). Enterprise, bank,
-department and security users see none.
+Reading: the administrators, leaders, officers, department staff and auditors of a unit see the
+chains of their zones and of the areas over or under their unit (a zone's staff see their
+county's, city's and province's chains; a city's see the city's, its counties' and its zones').
+Department staff read them because they own investment leads too and recruit for the gaps (the
+outside walk found them picking a lead's gap node they could not look at). Enterprise, bank and
+security users see none.
 Placing firms on a chain's nodes (suggest, confirm, reject, place by hand) and importing a
 chain: the administrators, leaders and officers of the unit that owns the chain (a zone's
 chain: that zone's, or an area's over it; an area's chain: that area's or one over it).
@@ -13,7 +15,7 @@ from zonedesk.core.actors import Actor, is_system
 from zonedesk.org.access import area_in_unit, is_active, zone_in_unit
 from zonedesk.org.models import Role
 
-READERS = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.AUDITOR)
+READERS = (Role.ADMIN, Role.LEADER, Role.OFFICER, Role.DEPARTMENT, Role.AUDITOR)
 WORKERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
 
 
