@@ -90,11 +90,21 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_MEDIA = {"base": None, "tests": 0}
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(settings, tmp_path_factory):
     """Files a test stores (the generated monthly summaries) go to its own folder, never to the
-    checkout's var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    checkout's var/media. Not under `tmp_path`: pytest numbers each test's folder by listing
+    the folders made before it, which grew to most of a quick test's setup over ten thousand
+    tests (docs/decisions.md); one folder per process, and one in it per test."""
+    if _MEDIA["base"] is None:
+        _MEDIA["base"] = tmp_path_factory.mktemp("media")
+    _MEDIA["tests"] += 1
+    folder = _MEDIA["base"] / str(_MEDIA["tests"])
+    folder.mkdir()
+    settings.MEDIA_ROOT = folder
 
 
 @pytest.fixture(autouse=True)
@@ -241,11 +251,58 @@ def _shares_the_demo(item) -> bool:
     return _group(item) == 0 and "_demo_committed" in getattr(item, "fixturenames", [])
 
 
+def _longest_first(item) -> int:
+    """Among the transactional tests (whose order between themselves does not matter), the
+    longest kinds first: the browser walk of every page, then the other browser tests. The
+    short tests behind them (and the tests without a database, last) fill in the process that
+    finishes its long ones first, instead of one process running the long tail alone."""
+    if _group(item) != 1:
+        return 0
+    if item.get_closest_marker("browser") is None:
+        return 2
+    return 0 if item.nodeid.startswith("tests/browser/test_walkthrough.py") else 1
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """After pytest-django's order (which this keeps), the tests sharing the demo go last among
-    the tests in a transaction."""
-    items.sort(key=lambda item: (_group(item), _shares_the_demo(item)))
+    the tests in a transaction; the transactional tests longest first (_longest_first)."""
+    items.sort(key=lambda item: (_group(item), _shares_the_demo(item), _longest_first(item)))
+
+
+# Tests handed to a test process ahead of the one it runs (pytest-xdist's `load` scheduling).
+# xdist's own `load` gives a process that runs low up to a quarter of the tests still pending in
+# one go; near the end of the database tests that was the whole transactional tail (the browser
+# tests, minutes of them) for one process while the other finished the quick tests and then
+# sat idle for about ten minutes. With a short queue the next tests go to whichever process
+# asks first, still in the collected order (each process sees pytest-django's order: the
+# transactional tests after the others). Two ahead at least: a process runs a test once it
+# knows the next one (pytest's `nextitem`).
+QUEUE = 3
+
+
+@pytest.hookimpl(optionalhook=True)  # known only when pytest-xdist is loaded
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class ShortQueues(LoadScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            self.maxschedchunk = QUEUE  # the first batch of each process, too
+
+        def check_schedule(self, node, duration=0):
+            if node.shutting_down:
+                return
+            if not self.pending:
+                node.shutdown()
+                return
+            waiting = len(self.node2pending[node])
+            if waiting < QUEUE:
+                self._send_tests(node, QUEUE - waiting)
+
+    return ShortQueues(config, log)
 
 
 def _give_back_migration_rows() -> None:
