@@ -220,9 +220,10 @@ def client_for(request):
 
 
 # --- the migrations' rows, and the demo zone loaded once per test process ------------------------
-# A transactional test empties every table when it ends, the rows the data migrations wrote
-# included (dated thresholds, evaluation schemes, holidays): each transactional test gets them back
-# first (_migration_rows_back).
+# A transactional test would empty every table when it ends (Django's flush), the rows the data
+# migrations wrote included (dated thresholds, evaluation schemes, holidays): instead it puts the
+# tables back as it found them (_put_back_instead_of_flush), and where that fails, or after the
+# demo's tests below, the migrations' rows are given back.
 #
 # Loading the demo takes seconds; the tests that read it (not in a live server) share one copy,
 # committed before their own transaction, which rolls back what each test changes. They run
@@ -230,7 +231,7 @@ def client_for(request):
 # last of them the database is emptied and given back the migrations' rows, so the tests that
 # follow start as they would have without it.
 _SKIPPED_APPS = {"contenttypes", "auth", "sessions", "admin"}  # rebuilt by flush's post_migrate
-_STATE = {"demo_committed": False, "migration_rows": [], "demo_output": ""}
+_STATE = {"demo_committed": False, "migration_rows": [], "demo_output": "", "rows_missing": False}
 
 
 def _group(item) -> int:
@@ -330,12 +331,34 @@ def _migration_rows(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _migration_rows_back(request):
+def _put_back_instead_of_flush(request):
+    """A transactional test puts the database back as it found it (tests/dbsnapshot.py: the
+    tables copied before it, put back after it) instead of Django's flush: the next test starts
+    from the same state either way, the migrations' rows included, so they need not be given
+    back before each test. The flush emptied every table and ran post_migrate again, then the
+    migrations' rows were saved one by one: seconds a test on PostgreSQL (docs/decisions.md).
+    If putting the tables back fails, the flush runs as before and the next transactional test
+    gets the migrations' rows back first."""
     if _group(request.node) != 1:
+        yield
         return
-    request.getfixturevalue("_migration_rows")
-    with request.getfixturevalue("django_db_blocker").unblock():
-        _give_back_migration_rows()
+    from tests import dbsnapshot
+
+    # The test's database set-up first, so that its teardown (the flush) comes after this one's.
+    request.getfixturevalue("_django_db_helper")
+    request.getfixturevalue("_migration_rows")  # read once, before any test commits anything
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        if _STATE["rows_missing"]:
+            _give_back_migration_rows()
+            _STATE["rows_missing"] = False
+        before = dbsnapshot.take()
+    yield
+    if dbsnapshot.flush_skipped():  # the test put the database back itself (demo_loaded)
+        return
+    with blocker.unblock():
+        dbsnapshot.restore_instead_of_flush(before)
+    _STATE["rows_missing"] = not dbsnapshot.flush_skipped()
 
 
 @pytest.fixture(scope="session")
