@@ -53,7 +53,8 @@ demo: install
 # One test process per core (pytest-xdist; each has its own test database); the 25 slowest tests
 # are listed at the end so CI's budget stays in view. `--dist load`, not worksteal: each process
 # must run its tests in pytest-django's order (transactional tests last), because a transactional
-# test's flush empties every table that data migrations fill (docs/decisions.md).
+# test's flush empties every table that data migrations fill (docs/decisions.md). tests/conftest.py
+# keeps `load`'s queues short, so that both processes share the slow transactional tail.
 TEST_ARGS ?= -n auto --dist load --durations=25
 test: install
 	$(BIN)/python -m pytest $(TEST_ARGS) $(PYTEST_ARGS)

@@ -90,11 +90,21 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_MEDIA = {"base": None, "tests": 0}
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(settings, tmp_path_factory):
     """Files a test stores (the generated monthly summaries) go to its own folder, never to the
-    checkout's var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    checkout's var/media. Not under `tmp_path`: pytest numbers each test's folder by listing
+    the folders made before it, which grew to most of a quick test's setup over ten thousand
+    tests (docs/decisions.md); one folder per process, and one in it per test."""
+    if _MEDIA["base"] is None:
+        _MEDIA["base"] = tmp_path_factory.mktemp("media")
+    _MEDIA["tests"] += 1
+    folder = _MEDIA["base"] / str(_MEDIA["tests"])
+    folder.mkdir()
+    settings.MEDIA_ROOT = folder
 
 
 @pytest.fixture(autouse=True)
@@ -210,9 +220,10 @@ def client_for(request):
 
 
 # --- the migrations' rows, and the demo zone loaded once per test process ------------------------
-# A transactional test empties every table when it ends, the rows the data migrations wrote
-# included (dated thresholds, evaluation schemes, holidays): each transactional test gets them back
-# first (_migration_rows_back).
+# A transactional test would empty every table when it ends (Django's flush), the rows the data
+# migrations wrote included (dated thresholds, evaluation schemes, holidays): instead it puts the
+# tables back as it found them (_put_back_instead_of_flush), and where that fails, or after the
+# demo's tests below, the migrations' rows are given back.
 #
 # Loading the demo takes seconds; the tests that read it (not in a live server) share one copy,
 # committed before their own transaction, which rolls back what each test changes. They run
@@ -220,7 +231,7 @@ def client_for(request):
 # last of them the database is emptied and given back the migrations' rows, so the tests that
 # follow start as they would have without it.
 _SKIPPED_APPS = {"contenttypes", "auth", "sessions", "admin"}  # rebuilt by flush's post_migrate
-_STATE = {"demo_committed": False, "migration_rows": [], "demo_output": ""}
+_STATE = {"demo_committed": False, "migration_rows": [], "demo_output": "", "rows_missing": False}
 
 
 def _group(item) -> int:
@@ -241,11 +252,58 @@ def _shares_the_demo(item) -> bool:
     return _group(item) == 0 and "_demo_committed" in getattr(item, "fixturenames", [])
 
 
+def _longest_first(item) -> int:
+    """Among the transactional tests (whose order between themselves does not matter), the
+    longest kinds first: the browser walk of every page, then the other browser tests. The
+    short tests behind them (and the tests without a database, last) fill in the process that
+    finishes its long ones first, instead of one process running the long tail alone."""
+    if _group(item) != 1:
+        return 0
+    if item.get_closest_marker("browser") is None:
+        return 2
+    return 0 if item.nodeid.startswith("tests/browser/test_walkthrough.py") else 1
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """After pytest-django's order (which this keeps), the tests sharing the demo go last among
-    the tests in a transaction."""
-    items.sort(key=lambda item: (_group(item), _shares_the_demo(item)))
+    the tests in a transaction; the transactional tests longest first (_longest_first)."""
+    items.sort(key=lambda item: (_group(item), _shares_the_demo(item), _longest_first(item)))
+
+
+# Tests handed to a test process ahead of the one it runs (pytest-xdist's `load` scheduling).
+# xdist's own `load` gives a process that runs low up to a quarter of the tests still pending in
+# one go; near the end of the database tests that was the whole transactional tail (the browser
+# tests, minutes of them) for one process while the other finished the quick tests and then
+# sat idle for about ten minutes. With a short queue the next tests go to whichever process
+# asks first, still in the collected order (each process sees pytest-django's order: the
+# transactional tests after the others). Two ahead at least: a process runs a test once it
+# knows the next one (pytest's `nextitem`).
+QUEUE = 3
+
+
+@pytest.hookimpl(optionalhook=True)  # known only when pytest-xdist is loaded
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class ShortQueues(LoadScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            self.maxschedchunk = QUEUE  # the first batch of each process, too
+
+        def check_schedule(self, node, duration=0):
+            if node.shutting_down:
+                return
+            if not self.pending:
+                node.shutdown()
+                return
+            waiting = len(self.node2pending[node])
+            if waiting < QUEUE:
+                self._send_tests(node, QUEUE - waiting)
+
+    return ShortQueues(config, log)
 
 
 def _give_back_migration_rows() -> None:
@@ -273,12 +331,34 @@ def _migration_rows(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _migration_rows_back(request):
+def _put_back_instead_of_flush(request):
+    """A transactional test puts the database back as it found it (tests/dbsnapshot.py: the
+    tables copied before it, put back after it) instead of Django's flush: the next test starts
+    from the same state either way, the migrations' rows included, so they need not be given
+    back before each test. The flush emptied every table and ran post_migrate again, then the
+    migrations' rows were saved one by one: seconds a test on PostgreSQL (docs/decisions.md).
+    If putting the tables back fails, the flush runs as before and the next transactional test
+    gets the migrations' rows back first."""
     if _group(request.node) != 1:
+        yield
         return
-    request.getfixturevalue("_migration_rows")
-    with request.getfixturevalue("django_db_blocker").unblock():
-        _give_back_migration_rows()
+    from tests import dbsnapshot
+
+    # The test's database set-up first, so that its teardown (the flush) comes after this one's.
+    request.getfixturevalue("_django_db_helper")
+    request.getfixturevalue("_migration_rows")  # read once, before any test commits anything
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        if _STATE["rows_missing"]:
+            _give_back_migration_rows()
+            _STATE["rows_missing"] = False
+        before = dbsnapshot.take()
+    yield
+    if dbsnapshot.flush_skipped():  # the test put the database back itself (demo_loaded)
+        return
+    with blocker.unblock():
+        dbsnapshot.restore_instead_of_flush(before)
+    _STATE["rows_missing"] = not dbsnapshot.flush_skipped()
 
 
 @pytest.fixture(scope="session")

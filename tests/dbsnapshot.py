@@ -102,6 +102,14 @@ def restore_instead_of_flush(snapshot) -> None:
 
 
 _FLUSH = {"skip_next": False}
+
+
+def flush_skipped() -> bool:
+    """Whether the running transactional test's flush will be skipped (the database was put
+    back already)."""
+    return _FLUSH["skip_next"]
+
+
 _django_fixture_teardown = TransactionTestCase._fixture_teardown
 
 

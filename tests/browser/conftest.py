@@ -36,9 +36,10 @@ class PageProblems(list):
 def open_page(browser):
     contexts = []
 
-    def make(*, viewport=None):
+    def make(*, viewport=None, **options):
+        """A page in a context of its own; `options` go to Playwright's `new_context`."""
         context = browser.new_context(
-            viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN"
+            viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN", **options
         )
         contexts.append(context)
         page = context.new_page()

@@ -7,7 +7,7 @@ from zonedesk.chain import leads_selectors as selectors
 from zonedesk.chain.leads_models import Lead
 from zonedesk.org.models import User
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_demo_leads_in_every_stage_with_projects_stale_and_a_duplicate(demo):
