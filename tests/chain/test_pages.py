@@ -180,3 +180,46 @@ def test_place_by_credit_code(world, client_for, chain):
     )
     assert r.status_code == 302
     assert not NodeFirm.objects.filter(enterprise=world.firm_b).exists()
+
+
+def _upload(chain, drop: set[str]):
+    """The chain's own workbook without the nodes of the codes in `drop`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    book = openpyxl.load_workbook(io.BytesIO(imports.export_bytes(chain)))
+    ws = book.worksheets[1]
+    for row in range(ws.max_row, 1, -1):
+        if ws.cell(row, 1).value in drop:
+            ws.delete_rows(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("chain.xlsx", out.getvalue())
+
+
+@pytest.mark.parametrize("drop", [{"metal"}, {"up", "metal"}])
+def test_import_refuses_to_remove_a_node_with_confirmed_firms(world, client_for, chain, drop):
+    """A file that omits a node holding confirmed firms (itself or its removed sub-nodes) is
+    refused naming the node and the firm count; nothing is changed."""
+    c = client_for(world.users["leader"])
+    version = chain.version
+    r = c.post(reverse("chain:import"), {"owner": "zone:zone-a", "file": _upload(chain, drop)})
+    assert r.status_code == 400
+    page = r.content.decode()
+    named = "上游环节" if "up" in drop else "金属制品环节"
+    assert f"导入将删除环节“{named}”" in page and "1 家已确认企业" in page
+    chain.refresh_from_db()
+    assert chain.version == version
+    assert sorted(chain.nodes.values_list("code", flat=True)) == ["chips", "food", "metal", "up"]
+    assert NodeFirm.objects.filter(state="confirmed", enterprise=world.firm_a).count() == 1
+
+
+def test_import_says_how_many_nodes_were_added_changed_removed(world, client_for, chain):
+    """Removing a node without confirmed firms is allowed and counted in the message."""
+    c = client_for(world.users["leader"])
+    r = c.post(
+        reverse("chain:import"),
+        {"owner": "zone:zone-a", "file": _upload(chain, {"chips"})},
+        follow=True,
+    )
+    assert "新增 0 个环节，修改 0 个，删除 1 个" in r.content.decode()
+    assert sorted(chain.nodes.values_list("code", flat=True)) == ["food", "metal", "up"]

@@ -357,7 +357,15 @@ def chain_import(request):
             except DomainError as exc:
                 errors = [_refusal(exc)]
             else:
-                messages.success(request, _("The chain was imported."))
+                done = chain.node_changes
+                messages.success(
+                    request,
+                    _(
+                        "The chain was imported: %(added)d nodes added, %(changed)d changed, "
+                        "%(removed)d removed."
+                    )
+                    % {"added": done.added, "changed": done.changed, "removed": done.removed},
+                )
                 return redirect(reverse("chain:map", args=[chain.pk]))
     return render(
         request,
