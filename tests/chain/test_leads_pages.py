@@ -139,3 +139,33 @@ def test_funnel_page(world, client_for):
     html = client_for(world.users["leader"]).get(reverse("leads:funnel"), {"by": "owner"})
     assert html.status_code == 200
     assert 'data-testid="funnel-all"' in html.content.decode()
+
+
+def test_a_refused_form_gives_the_lead_page_its_own_address(world, client_for):
+    """The page shown again after a refused move or activity names its own address, which
+    app.js puts in the address bar instead of the POST address."""
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["officer"])
+    own = f'<meta name="zonedesk-page-url" content="{reverse("leads:detail", args=[lead.pk])}">'
+    moved = client.post(reverse("leads:move", args=[lead.pk]), {"to": "dropped", "version": 1})
+    assert moved.status_code == 400 and own in moved.content.decode()
+    logged = client.post(reverse("leads:activity", args=[lead.pk]), {"kind": "visit"})
+    assert logged.status_code == 400 and own in logged.content.decode()
+
+
+def test_drop_reads_fang_qi_and_pause_asks_why(world, client_for):
+    """The drop button says 放弃 (not the form's 取消); pausing without a reason is refused and
+    the reason given is in the lead's history."""
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["officer"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    drop = page.split('data-testid="do-dropped"')[1].split("</button>")[0]
+    assert "放弃" in drop and "取消" not in drop
+    assert 'name="reason" required placeholder="暂停原因？"' in page
+    url = reverse("leads:move", args=[lead.pk])
+    refused = client.post(url, {"to": "paused", "version": lead.version})
+    assert refused.status_code == 400 and "请说明暂停原因。" in refused.content.decode()
+    paused = client.post(url, {"to": "paused", "version": lead.version, "reason": "预算推迟"})
+    assert paused.status_code == 302
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert "预算推迟" in page.split('data-testid="lead-timeline"')[1]

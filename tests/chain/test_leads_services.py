@@ -144,8 +144,12 @@ class TestMoves:
     def test_pause_resumes_no_further_than_it_was(self, world):
         officer = world.users["officer"]
         lead = leads.walk(leads.lead(world.zone_a, officer), "visit")
-        lead = services.lead_transition(actor=officer, lead=lead, to="paused")
+        with pytest.raises(ValidationFailed) as refused:
+            services.lead_transition(actor=officer, lead=lead, to="paused", reason=" ")
+        assert "reason" in refused.value.errors
+        lead = services.lead_transition(actor=officer, lead=lead, to="paused", reason="预算推迟")
         assert lead.paused_from == "visit"
+        assert lead.events.get(to_state="paused").payload["reason"] == "预算推迟"
         with pytest.raises(TransitionRefused):
             services.lead_transition(actor=officer, lead=lead, to="negotiation")
         lead = services.lead_transition(actor=officer, lead=lead, to="contact")
@@ -319,7 +323,7 @@ class TestDuplicatesAndMerge:
         # the merged lead leaves the lists and cannot be moved again
         assert drop not in selectors.lead_list(leader)
         with pytest.raises(ValidationFailed):
-            services.lead_transition(actor=leader, lead=drop, to="paused")
+            services.lead_transition(actor=leader, lead=drop, to="paused", reason="重复")
 
     def test_only_managers_merge(self, world):
         keep = leads.lead(world.zone_a, world.users["officer"], name="甲")

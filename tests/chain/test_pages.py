@@ -69,6 +69,14 @@ def test_confirm_and_reject_with_htmx(world, client_for, chain):
     assert world.firm_a2.name in node
 
 
+def test_node_page_names_its_own_address(world, client_for, chain):
+    """The node page carries its own address for app.js (shown again after a refused form)."""
+    node = chain.nodes.get(code="metal")
+    page = client_for(world.users["officer"]).get(reverse("chain:node", args=[node.pk]))
+    own = reverse("chain:node", args=[node.pk])
+    assert f'<meta name="zonedesk-page-url" content="{own}">' in page.content.decode()
+
+
 def test_bad_state_is_refused(world, client_for, chain):
     c = client_for(world.users["leader"])
     p = NodeFirm.objects.get(enterprise=world.firm_a2)

@@ -296,8 +296,8 @@ def lead_transition(
     project=None,
     expected_version: int | None = None,
 ) -> Lead:
-    """The one move of a lead along leads_flows.LEAD: a pause remembers the stage, a drop its
-    reason, signing registers the key project and links it (or links `project`, when the zone
+    """The one move of a lead along leads_flows.LEAD: a pause remembers the stage and its reason
+    (in the event row), a drop its reason, signing registers the key project and links it (or links `project`, when the zone
     registered the lead's project already); each move writes its event row and audit entry,
     and resets the days in the stage. `on`: the day of the move, when entered later."""
     version_check(lead, expected_version)
@@ -319,6 +319,7 @@ def lead_transition(
     match to:
         case S.PAUSED:
             lead.paused_from = lead.stage
+            payload["reason"] = reason
         case S.DROPPED:
             lead.drop_reason = reason
             payload["reason"] = reason

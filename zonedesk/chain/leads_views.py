@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -250,6 +251,8 @@ def _detail(request, lead: Lead, *, status=200, activity_form=None):
             or ActivityForm(initial={"on": timezone.localdate(), "kind": "call"}),
             "today": timezone.localdate(),
             "stale_days": services.stale_days(),
+            # shown again after a refused form, at the form's POST address: app.js puts this back
+            "page_url": reverse("leads:detail", args=[lead.pk]),
         },
         status=status,
     )

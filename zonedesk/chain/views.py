@@ -145,6 +145,7 @@ def _node_context(request, node, **extra) -> dict:
         "can_place": access.can_place_firms(request.user, chain),
         "strengths": strength_words(),
         "industries": list(node.industries.values_list("industry_code", flat=True)),
+        "page_url": reverse("chain:node", args=[node.pk]),
         **extra,
     }
 
