@@ -207,6 +207,26 @@ class TestSigning:
         assert project.service_officer == officer
         assert lead.events.latest("id").payload["project"] == project.pk
 
+    def test_signing_completes_the_projects_signing_node_on_the_day(self, world):
+        """The project's 签约 node is done on the signing date (audited as the signer's node
+        completion), so it does not ask to be confirmed again."""
+        lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+        day = timezone.localdate() - dt.timedelta(days=3)
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=dt.date(2031, 3, 1),
+        )
+        sign = lead.project.nodes.get(code="sign")
+        assert (sign.status, sign.done_on) == ("done", day)
+        assert sign.events.get().actor == world.users["leader"]
+        assert AuditEntry.objects.filter(
+            target_type="projects.projectnode", target_id=str(sign.pk)
+        ).exists()
+        assert lead.project.nodes.exclude(code="sign").filter(status="done").count() == 0
+
     def test_owner_officer_may_not_sign(self, world):
         """Signing registers a key project: the zone's leaders or administrators."""
         officer = world.users["officer"]

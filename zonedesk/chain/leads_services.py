@@ -25,6 +25,8 @@ from zonedesk.core.services import (
 )
 from zonedesk.org.models import Role
 from zonedesk.projects import services as projects
+from zonedesk.projects import templates_default
+from zonedesk.projects.models import ProjectNode
 
 S = Lead.Stage
 LEAD_FIELDS = (
@@ -243,6 +245,14 @@ def _project_code(lead: Lead, signed_on: dt.date) -> str:
     return f"ZS-{signed_on.year}-{lead.pk:04d}"
 
 
+def _sign_node_done(*, actor: Actor, project, signed_on: dt.date) -> None:
+    """The project's 签约 node completed on the signing day (the signing is what it asks for),
+    through the projects' node service, audited there; a template without it has none."""
+    node = project.nodes.filter(code=templates_default.SIGN, status=ProjectNode.Status.OPEN).first()
+    if node is not None:
+        projects.node_complete(actor=actor, node=node, done_on=signed_on)
+
+
 def _sign(
     *, actor: Actor, lead: Lead, signed_on: dt.date, first_production_month: dt.date
 ) -> object:
@@ -252,7 +262,7 @@ def _sign(
     owner = lead.owner
     officer = owner if owner.has_role(Role.OFFICER) and owner.zone_id == lead.zone_id else None
     try:
-        return projects.project_create(
+        project = projects.project_create(
             actor=actor,
             zone=lead.zone,
             data=projects.ProjectData(
@@ -270,6 +280,8 @@ def _sign(
                 service_officer=officer,
             ),
         )
+        _sign_node_done(actor=actor, project=project, signed_on=signed_on)
+        return project
     except ValidationFailed as exc:
         # The project's own refusal, said about the lead (its fields are the lead's).
         raise ValidationFailed(
