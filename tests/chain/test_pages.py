@@ -69,6 +69,41 @@ def test_confirm_and_reject_with_htmx(world, client_for, chain):
     assert world.firm_a2.name in node
 
 
+def test_decide_refreshes_the_node_figures_too(world, client_for, chain):
+    """The htmx answer to a decision carries the node's card with the new count (not only the
+    firm tables); rejecting a confirmed firm asks first."""
+    c = client_for(world.users["officer"])
+    p = NodeFirm.objects.get(enterprise=world.firm_a2)
+    r = c.post(
+        reverse("chain:decide", args=[p.pk]),
+        {"state": "confirmed", "version": chain.version},
+        HTTP_HX_REQUEST="true",
+    )
+    html = r.content.decode()
+    assert 'data-testid="node-card"' in html
+    assert '<dd class="col-6" data-testid="fig-firms">1</dd>' in html
+    assert 'data-testid="place-form"' in html  # with the chain's new version
+    chain.refresh_from_db()
+    assert f'name="version" value="{chain.version}"' in html.split('data-testid="place-form"')[1]
+    confirmed = html.split('data-testid="firms-confirmed"')[1].split("</table>")[0]
+    assert confirmed.count("data-confirm=") == 1
+    assert "确定排除该环节的已确认企业" in confirmed
+
+
+def test_a_parent_node_says_its_count_includes_sub_nodes(world, client_for, chain):
+    """上游环节 has no firm of its own but counts 金属制品环节's: the page says so and lists it."""
+    up = chain.nodes.get(code="up")
+    page = client_for(world.users["officer"]).get(reverse("chain:node", args=[up.pk]))
+    html = page.content.decode()
+    assert '<dd class="col-6" data-testid="fig-firms">1</dd>' in html
+    assert "（含下级环节）" in html
+    subs = html.split('data-testid="sub-node-firms"')[1].split("</ul>")[0]
+    assert "金属制品环节</a>：" in subs and world.firm_a.name in subs
+    metal = chain.nodes.get(code="metal")
+    html = client_for(world.users["officer"]).get(reverse("chain:node", args=[metal.pk]))
+    assert "（含下级环节）" not in html.content.decode()
+
+
 def test_node_page_names_its_own_address(world, client_for, chain):
     """The node page carries its own address for app.js (shown again after a refused form)."""
     node = chain.nodes.get(code="metal")

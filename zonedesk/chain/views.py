@@ -136,12 +136,21 @@ def _node_context(request, node, **extra) -> dict:
     period = selectors.latest_month(request.user, [chain])
     view = selectors.chain_map(request.user, chain, period)
     rows = selectors.node_firm_rows(request.user, node, period)
+    # The node's figures count its sub-nodes' firms too: those are listed under its own.
+    at = next(i for i, n in enumerate(view.nodes) if n.pk == node.pk)
+    below = []
+    for n in view.nodes[at + 1 :]:
+        if view.depth[n.pk] <= view.depth[node.pk]:
+            break
+        below.append(n)
     return {
         "chain": chain,
         "node": node,
         "health": view.node_health(node),
         "period": period,
         "rows": rows,
+        "has_sub_nodes": bool(below),
+        "sub_firms": [(n, view.firms[n.pk]) for n in below if view.firms.get(n.pk)],
         "can_place": access.can_place_firms(request.user, chain),
         "strengths": strength_words(),
         "industries": list(node.industries.values_list("industry_code", flat=True)),
@@ -171,7 +180,8 @@ def _version(request) -> int | None:
 @login_required
 @require_POST
 def firm_decide(request, pk):
-    """Confirm, reject or reset a firm on a node (htmx: the node's firm table again)."""
+    """Confirm, reject or reset a firm on a node (htmx: the node's figures, its place form (the
+    chain's version moved on) and its firm tables again)."""
     _reader(request)
     placement = selectors.placement_get(request.user, pk=pk)
     if placement is None:
@@ -192,7 +202,7 @@ def firm_decide(request, pk):
     if request.htmx:
         return render(
             request,
-            "chain/partials/firms.html",
+            "chain/partials/node_body.html",
             _node_context(request, node, error=error),
             status=status,
         )
