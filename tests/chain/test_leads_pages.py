@@ -169,3 +169,25 @@ def test_drop_reads_fang_qi_and_pause_asks_why(world, client_for):
     assert paused.status_code == 302
     page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     assert "预算推迟" in page.split('data-testid="lead-timeline"')[1]
+
+
+def test_sign_form_has_labels_and_shows_a_missing_month_at_its_field(world, client_for):
+    """The signing date and month have visible labels; signing without the month is refused
+    at that field, with the typed date kept."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    form = page.split('data-testid="move-signed"')[1].split("</form>")[0]
+    assert '<label class="form-label small mb-1" for="move-signed-on">签约日期</label>' in form
+    assert 'for="move-first-production">计划投产月份</label>' in form
+    day = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    refused = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {"to": "signed", "version": lead.version, "signed_on": day},
+    )
+    assert refused.status_code == 400
+    form = refused.content.decode().split('data-testid="move-signed"')[1].split("</form>")[0]
+    assert 'data-testid="error-first_production_month"' in form
+    assert f'name="signed_on" value="{day}"' in form
+    lead.refresh_from_db()
+    assert lead.stage == "negotiation"

@@ -239,7 +239,7 @@ def lead_edit(request, pk: int):
     )
 
 
-def _detail(request, lead: Lead, *, status=200, activity_form=None):
+def _detail(request, lead: Lead, *, status=200, activity_form=None, move_form=None):
     page = selectors.lead_page(request.user, lead)
     return render(
         request,
@@ -251,6 +251,9 @@ def _detail(request, lead: Lead, *, status=200, activity_form=None):
             or ActivityForm(initial={"on": timezone.localdate(), "kind": "call"}),
             "today": timezone.localdate(),
             "stale_days": services.stale_days(),
+            # a refused move: its form, to show its errors at its fields and keep what was typed
+            "move_form": move_form,
+            "refused_move": move_form.data.get("to") if move_form is not None else "",
             # shown again after a refused form, at the form's POST address: app.js puts this back
             "page_url": reverse("leads:detail", args=[lead.pk]),
         },
@@ -269,8 +272,11 @@ def lead_move(request, pk: int):
     lead = _lead(request, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _refusal(ValidationFailed(form.errors)))
-        return _detail(request, lead, status=400)
+        # the page has no field for these: say them above it
+        unseen = {k: v for k, v in form.errors.items() if k in ("to", "version", "note")}
+        if unseen:
+            messages.error(request, _refusal(ValidationFailed(unseen)))
+        return _detail(request, lead, status=400, move_form=form)
     d = form.cleaned_data
     try:
         services.lead_transition(
@@ -283,6 +289,9 @@ def lead_move(request, pk: int):
             note=d["note"] or "",
             expected_version=d["version"],
         )
+    except ValidationFailed as exc:
+        _put_errors(form, exc)
+        return _detail(request, _lead(request, pk), status=400, move_form=form)
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
