@@ -191,3 +191,17 @@ def test_sign_form_has_labels_and_shows_a_missing_month_at_its_field(world, clie
     assert f'name="signed_on" value="{day}"' in form
     lead.refresh_from_db()
     assert lead.stage == "negotiation"
+
+
+def test_jobs_and_funnel_days_read_as_numbers(world, client_for):
+    """Jobs have thousands separators (1,200); a whole median of days has no ".0"."""
+    lead = leads.lead(world.zone_a, world.users["officer"], jobs=1200)
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert '<dd class="col-7" data-testid="lead-jobs">1,200</dd>' in page
+    lead = leads.walk(lead, "contact")
+    moved = lead.events.get(to_state="contact").at
+    Lead.objects.filter(pk=lead.pk).update(created_at=moved - dt.timedelta(days=12))
+    html = client.get(reverse("leads:funnel")).content.decode()
+    lead_row = html.split('data-testid="funnel-all"')[1].split('data-testid="stage-lead"')[1]
+    assert '<td class="text-end">12</td></tr>' in lead_row.split("</tr>")[0] + "</tr>"

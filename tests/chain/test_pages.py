@@ -131,6 +131,27 @@ def test_map_export_has_a_row_per_node(world, client_for, chain):
     assert AuditEntry.objects.filter(action="export").exists()
 
 
+def test_map_export_writes_rates_as_numbers(world, client_for, chain):
+    """YoY and the largest firm's share are number cells with a number format, not text."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a,
+        period=JUNE.last_year.first_day,
+        output_value_wan=300,
+        revenue_wan=90,
+        employees=40,
+    )
+    r = client_for(world.users["leader"]).get(reverse("chain:map_export", args=[chain.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    metal = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "metal")
+    yoy, share, hhi = metal[9], metal[13], metal[14]
+    assert yoy.data_type == "n" and yoy.value == 7 and yoy.number_format == "#,##0.00"
+    assert share.data_type == "n" and share.value == 100
+    assert share.number_format == "#,##0.00"
+    assert hhi.data_type == "n" and hhi.value == 1
+
+
 def _workbook(chain_rows, node_rows) -> io.BytesIO:
     book = openpyxl.Workbook()
     ws = book.active

@@ -268,8 +268,9 @@ def gaps(request):
     )
 
 
-def _pct(rate) -> str:
-    return "" if rate is None else f"{(rate * 100).quantize(Decimal('0.01'))}"
+def _pct(rate) -> Decimal | None:
+    """A rate as a percentage number (the cell's format shows two places), blank when none."""
+    return None if rate is None else (rate * 100).quantize(Decimal("0.01"))
 
 
 @login_required
@@ -290,11 +291,11 @@ def map_export(request, pk):
         Column(_("Confirmed firms"), 8, "int"),
         Column(_("Reporting firms"), 8, "int"),
         Column(_("Output (10k yuan)"), 14, "wan"),
-        Column(_("YoY, comparable (%)"), 10),
+        Column(_("YoY, comparable (%)"), 10, "wan"),
         Column(_("Comparable firms"), 8, "int"),
         Column(_("New firms"), 8, "int"),
         Column(_("Employees"), 10, "int"),
-        Column(_("Largest firm's share (%)"), 10),
+        Column(_("Largest firm's share (%)"), 10, "wan"),
         Column(_("HHI"), 8),
         Column(_("Strength"), 12),
         Column(_("Names of the confirmed firms"), 40, "wrap"),
@@ -319,7 +320,7 @@ def map_export(request, pk):
                 h.new_firms,
                 h.employees,
                 _pct(h.largest_share),
-                "" if h.hhi is None else str(h.hhi.quantize(Decimal("0.0001"))),
+                None if h.hhi is None else h.hhi.quantize(Decimal("0.0001")),
                 words[h.strength],
                 "、".join(r.firm.name for r in view.firms.get(n.pk, [])),
             ]
