@@ -205,3 +205,19 @@ def test_jobs_and_funnel_days_read_as_numbers(world, client_for):
     html = client.get(reverse("leads:funnel")).content.decode()
     lead_row = html.split('data-testid="funnel-all"')[1].split('data-testid="stage-lead"')[1]
     assert '<td class="text-end">12</td></tr>' in lead_row.split("</tr>")[0] + "</tr>"
+
+
+def test_a_refused_move_lists_the_users_own_next_steps_in_chinese(world, client_for):
+    """An officer's refused move names only the steps they may take, with 、 between them;
+    the export's file name is Chinese like the other exports."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+    client = client_for(world.users["officer"])
+    refused = client.post(
+        reverse("leads:move", args=[lead.pk]), {"to": "landed", "version": lead.version}
+    )
+    assert refused.status_code == 400
+    assert "可进行的下一步：暂停、放弃。" in refused.content.decode()
+    from urllib.parse import unquote
+
+    export = client.get(reverse("leads:export"))
+    assert "招商线索-" in unquote(export["Content-Disposition"])

@@ -150,6 +150,13 @@ def test_map_export_writes_rates_as_numbers(world, client_for, chain):
     assert share.data_type == "n" and share.value == 100
     assert share.number_format == "#,##0.00"
     assert hhi.data_type == "n" and hhi.value == 1
+    # and the pages write Chinese punctuation in Chinese
+    c = client_for(world.users["leader"])
+    page = c.get(reverse("chain:map", args=[chain.pk])).content.decode()
+    assert "：</span>" in page and "%}:" not in page
+    node = c.get(reverse("chain:node", args=[chain.nodes.get(code="metal").pk])).content.decode()
+    assert "（共 1 家企业）" in node and "(共" not in node
+    assert "4754-2017）：" in node
 
 
 def _workbook(chain_rows, node_rows) -> io.BytesIO:

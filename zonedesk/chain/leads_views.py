@@ -150,7 +150,7 @@ def lead_export(request):
     return export_response(
         request,
         [(_("Investment leads"), columns, data())],
-        f"investment-leads-{today.isoformat()}.xlsx",
+        _("investment-leads-%(day)s.xlsx") % {"day": today.isoformat()},
         what="investment-leads",
     )
 

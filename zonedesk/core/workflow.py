@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
@@ -221,8 +222,11 @@ class Flow:
         state = self.state_of(obj)
         spec, refusal = self._open(obj, move)
         if spec is None:
-            nexts = self.table.get(state, {})
-            allowed = ", ".join(self.label(m) for m in nexts) or str(self.none_left)
+            # only the steps this actor may take: naming one they would be refused misleads
+            nexts = [m for m, s in self.table.get(state, {}).items() if self.may(actor, obj, s.who)]
+            allowed = pgettext("list separator", ", ").join(self.label(m) for m in nexts) or str(
+                self.none_left
+            )
             raise TransitionRefused(
                 str(self.refused)
                 % {"from": self.label(state), "to": self.label(move), "allowed": allowed},
