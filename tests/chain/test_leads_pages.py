@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from tests.chain import leads_factories as leads
 from zonedesk.chain.leads_models import Lead
+from zonedesk.core.actors import SYSTEM
 
 
 @pytest.fixture
@@ -221,3 +222,47 @@ def test_a_refused_move_lists_the_users_own_next_steps_in_chinese(world, client_
 
     export = client.get(reverse("leads:export"))
     assert "招商线索-" in unquote(export["Content-Disposition"])
+
+
+def test_a_merged_lead_is_never_stale(world, client_for):
+    """The lead merged into another shows no 久未跟进 badge, however old its last activity."""
+    keep = leads.lead(world.zone_a, world.users["officer"], name="远航新材料")
+    drop = leads.lead(world.zone_a, world.users["officer2"], name="远航新材料有限公司")
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    Lead.objects.filter(pk__in=[keep.pk, drop.pk]).update(created_at=long_ago)
+    from zonedesk.chain import leads_services
+
+    leads_services.lead_merge(actor=world.users["leader"], keep=keep, drop=drop)
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[drop.pk])).content.decode()
+    assert 'data-testid="merged-note"' in page and 'data-testid="lead-stale"' not in page
+    kept = client.get(reverse("leads:detail", args=[keep.pk])).content.decode()
+    assert 'data-testid="lead-stale"' in kept
+
+
+def test_a_city_leader_sees_and_filters_by_zone(world, client_for):
+    """Over several zones the list has a 园区 column and filter, the funnel a zone grouping and
+    filter; the stage is a badge that does not wrap; an empty filtered list says so."""
+    from zonedesk.org.services import zone_create
+
+    zone_c = zone_create(actor=SYSTEM, code="zone-c", name="丙经开区", area=world.kaijiang)
+    leads.lead(world.zone_a, world.users["officer"], name="甲园线索公司")
+    from tests.factories import user
+
+    leads.lead(zone_c, user("officer_c", ["officer"], zone=zone_c), name="丙园线索公司")
+    client = client_for(world.users["city_leader"])
+    table = client.get(reverse("leads:list")).content.decode()
+    assert 'data-testid="filter-zone"' in table and "<th>园区</th>" in table
+    assert '<td data-label="园区" data-testid="lead-zone">丙经开区</td>' in table
+    assert 'class="badge bg-blue-lt text-nowrap" data-testid="lead-stage">线索<' in table
+    only = client.get(reverse("leads:list"), {"zone": "zone-c"}).content.decode()
+    assert "丙园线索公司" in only and "甲园线索公司" not in only
+    none = client.get(reverse("leads:list"), {"q": "不存在的公司"}).content.decode()
+    assert "没有符合条件的线索。" in none and "暂无招商线索" not in none
+    funnel = client.get(reverse("leads:funnel"), {"by": "zone"}).content.decode()
+    assert 'data-testid="funnel-丙经开区"' in funnel and 'data-testid="funnel-zone"' in funnel
+    one = client.get(reverse("leads:funnel"), {"zone": "zone-c", "by": "zone"}).content.decode()
+    assert 'data-testid="funnel-甲经开区"' not in one
+    # one zone's leader: no zone column
+    table = client_for(world.users["leader"]).get(reverse("leads:list")).content.decode()
+    assert 'data-testid="filter-zone"' not in table

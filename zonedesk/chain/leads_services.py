@@ -57,7 +57,8 @@ def stale_days() -> int:
 
 
 def is_stale(lead: Lead, today: dt.date) -> bool:
-    if lead.stage not in OPEN_STAGES:
+    """Open, not merged (a merged lead is worked as the lead it went into), and idle."""
+    if lead.stage not in OPEN_STAGES or lead.merged_into_id is not None:
         return False
     last = lead.last_activity_on or timezone.localdate(lead.created_at)
     return (today - last).days > stale_days()

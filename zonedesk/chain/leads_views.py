@@ -50,6 +50,7 @@ def _filters(request) -> selectors.LeadFilters:
         owner=_int(g.get("owner")),
         stale=g.get("stale") == "1",
         mine=g.get("mine") == "1",
+        zone=g.get("zone", "")[:32],
     )
 
 
@@ -62,6 +63,7 @@ def _pipeline(request, *, view: str):
     _viewer(request)
     f = _filters(request)
     rows = selectors.lead_rows(request.user, f)
+    zones = selectors.seen_zones(request.user)
     return render(
         request,
         "chain/leads/pipeline.html",
@@ -75,6 +77,8 @@ def _pipeline(request, *, view: str):
             "regions": LeadRegion.choices,
             "chains": selectors.chains_for(request.user),
             "owners": selectors.owners_for(request.user),
+            "zones": zones if len(zones) > 1 else [],
+            "filtered": any(v for v in vars(f).values()),
             "stale_count": sum(1 for r in rows if r.stale),
             "stale_days": services.stale_days(),
             "can_add": access.can_add_somewhere(request.user),
@@ -357,7 +361,9 @@ def lead_funnel(request):
     by = request.GET.get("by", "source")
     if by not in selectors.GROUPINGS:
         by = "source"
-    groups = selectors.funnel(request.user, by=by)
+    zones = selectors.seen_zones(request.user)
+    zone = next((z for z in zones if z.code == request.GET.get("zone")), None)
+    groups = selectors.funnel(request.user, by=by, zones=[zone] if zone else None)
     return render(
         request,
         "chain/leads/funnel.html",
@@ -369,7 +375,10 @@ def lead_funnel(request):
                 ("region", _("Region")),
                 ("chain", _("Chain")),
                 ("owner", _("Owner")),
+                *([("zone", _("Zone"))] if len(zones) > 1 else []),
             ],
+            "zones": zones if len(zones) > 1 else [],
+            "zone": zone,
             "way": [(s, S(s).label) for s in selectors.leads_funnel.WAY],
         },
     )
