@@ -80,3 +80,36 @@ def test_officer_confirms_a_suggested_firm(demo, live_server, open_page, log_in,
     expect(page.get_by_test_id("gap-eq-auto")).to_have_attribute("data-strength", "single")
     assert page.evaluate(FITS)
     assert problems == []
+
+
+def test_deciding_refreshes_the_node_figures_and_rejecting_asks(
+    demo, live_server, open_page, log_in
+):
+    """Confirming a firm (htmx) updates the node's count card too; rejecting a confirmed firm
+    asks first, and a dismissed question changes nothing."""
+    page, problems = open_page()
+    base = live_server.url
+    log_in(page, base, "officer", then="/chain/gaps/")
+    page.get_by_test_id("gap-eq-auto").get_by_role("link", name="汽车零部件").click()
+    count = page.get_by_test_id("fig-firms")
+    before = int(count.inner_text())
+    page.get_by_test_id("firms-suggested").locator("tbody tr").first.get_by_role(
+        "button", name="确认"
+    ).click()
+    expect(count).to_have_text(str(before + 1))
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    confirmed = page.get_by_test_id("firms-confirmed").locator("tbody tr")
+    confirmed.first.get_by_role("button", name="排除").click()
+    page.wait_for_timeout(300)
+    assert asked and "确定排除" in asked[0]
+    expect(count).to_have_text(str(before + 1))
+    page.once("dialog", lambda d: d.accept())
+    confirmed.first.get_by_role("button", name="排除").click()
+    expect(count).to_have_text(str(before))
+    assert problems == []

@@ -38,6 +38,8 @@ def step_inputs(move: str) -> dict:
     match move:
         case "dropped":
             return {"reason": "企业决定投向他地（合成）"}
+        case "paused":
+            return {"reason": "企业投资计划推迟（合成）"}
         case "signed":
             return {"first_production_month": dt.date(2031, 6, 1)}
     return {}

@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from tests.chain import leads_factories as leads
 from zonedesk.chain.leads_models import Lead
+from zonedesk.core.actors import SYSTEM
 
 
 @pytest.fixture
@@ -163,3 +164,129 @@ def test_funnel_export_is_a_real_workbook_grouped_as_asked(world, client_for):
     officer_signed = body[6 + 4]  # the officer's group, the fifth stage (签约)
     assert (officer_signed[0], officer_signed[3]) == ("officer", 1)
     assert AuditEntry.objects.filter(action="export", changes__what="leads-funnel").exists()
+
+
+def test_a_refused_form_gives_the_lead_page_its_own_address(world, client_for):
+    """The page shown again after a refused move or activity names its own address, which
+    app.js puts in the address bar instead of the POST address."""
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["officer"])
+    own = f'<meta name="zonedesk-page-url" content="{reverse("leads:detail", args=[lead.pk])}">'
+    moved = client.post(reverse("leads:move", args=[lead.pk]), {"to": "dropped", "version": 1})
+    assert moved.status_code == 400 and own in moved.content.decode()
+    logged = client.post(reverse("leads:activity", args=[lead.pk]), {"kind": "visit"})
+    assert logged.status_code == 400 and own in logged.content.decode()
+
+
+def test_drop_reads_fang_qi_and_pause_asks_why(world, client_for):
+    """The drop button says 放弃 (not the form's 取消); pausing without a reason is refused and
+    the reason given is in the lead's history."""
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["officer"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    drop = page.split('data-testid="do-dropped"')[1].split("</button>")[0]
+    assert "放弃" in drop and "取消" not in drop
+    assert 'name="reason" required placeholder="暂停原因？"' in page
+    url = reverse("leads:move", args=[lead.pk])
+    refused = client.post(url, {"to": "paused", "version": lead.version})
+    assert refused.status_code == 400 and "请说明暂停原因。" in refused.content.decode()
+    paused = client.post(url, {"to": "paused", "version": lead.version, "reason": "预算推迟"})
+    assert paused.status_code == 302
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert "预算推迟" in page.split('data-testid="lead-timeline"')[1]
+
+
+def test_sign_form_has_labels_and_shows_a_missing_month_at_its_field(world, client_for):
+    """The signing date and month have visible labels; signing without the month is refused
+    at that field, with the typed date kept."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    form = page.split('data-testid="move-signed"')[1].split("</form>")[0]
+    assert '<label class="form-label small mb-1" for="move-signed-on">签约日期</label>' in form
+    assert 'for="move-first-production">计划投产月份</label>' in form
+    day = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    refused = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {"to": "signed", "version": lead.version, "signed_on": day},
+    )
+    assert refused.status_code == 400
+    form = refused.content.decode().split('data-testid="move-signed"')[1].split("</form>")[0]
+    assert 'data-testid="error-first_production_month"' in form
+    assert f'name="signed_on" value="{day}"' in form
+    lead.refresh_from_db()
+    assert lead.stage == "negotiation"
+
+
+def test_jobs_and_funnel_days_read_as_numbers(world, client_for):
+    """Jobs have thousands separators (1,200); a whole median of days has no ".0"."""
+    lead = leads.lead(world.zone_a, world.users["officer"], jobs=1200)
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert '<dd class="col-7" data-testid="lead-jobs">1,200</dd>' in page
+    lead = leads.walk(lead, "contact")
+    moved = lead.events.get(to_state="contact").at
+    Lead.objects.filter(pk=lead.pk).update(created_at=moved - dt.timedelta(days=12))
+    html = client.get(reverse("leads:funnel")).content.decode()
+    lead_row = html.split('data-testid="funnel-all"')[1].split('data-testid="stage-lead"')[1]
+    assert '<td class="text-end">12</td></tr>' in lead_row.split("</tr>")[0] + "</tr>"
+
+
+def test_a_refused_move_lists_the_users_own_next_steps_in_chinese(world, client_for):
+    """An officer's refused move names only the steps they may take, with 、 between them;
+    the export's file name is Chinese like the other exports."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+    client = client_for(world.users["officer"])
+    refused = client.post(
+        reverse("leads:move", args=[lead.pk]), {"to": "landed", "version": lead.version}
+    )
+    assert refused.status_code == 400
+    assert "可进行的下一步：暂停、放弃。" in refused.content.decode()
+    from urllib.parse import unquote
+
+    export = client.get(reverse("leads:export"))
+    assert "招商线索-" in unquote(export["Content-Disposition"])
+
+
+def test_a_merged_lead_is_never_stale(world, client_for):
+    """The lead merged into another shows no 久未跟进 badge, however old its last activity."""
+    keep = leads.lead(world.zone_a, world.users["officer"], name="远航新材料")
+    drop = leads.lead(world.zone_a, world.users["officer2"], name="远航新材料有限公司")
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    Lead.objects.filter(pk__in=[keep.pk, drop.pk]).update(created_at=long_ago)
+    from zonedesk.chain import leads_services
+
+    leads_services.lead_merge(actor=world.users["leader"], keep=keep, drop=drop)
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[drop.pk])).content.decode()
+    assert 'data-testid="merged-note"' in page and 'data-testid="lead-stale"' not in page
+    kept = client.get(reverse("leads:detail", args=[keep.pk])).content.decode()
+    assert 'data-testid="lead-stale"' in kept
+
+
+def test_a_city_leader_sees_and_filters_by_zone(world, client_for):
+    """Over several zones the list has a 园区 column and filter, the funnel a zone grouping and
+    filter; the stage is a badge that does not wrap; an empty filtered list says so."""
+    from zonedesk.org.services import zone_create
+
+    zone_c = zone_create(actor=SYSTEM, code="zone-c", name="丙经开区", area=world.kaijiang)
+    leads.lead(world.zone_a, world.users["officer"], name="甲园线索公司")
+    from tests.factories import user
+
+    leads.lead(zone_c, user("officer_c", ["officer"], zone=zone_c), name="丙园线索公司")
+    client = client_for(world.users["city_leader"])
+    table = client.get(reverse("leads:list")).content.decode()
+    assert 'data-testid="filter-zone"' in table and "<th>园区</th>" in table
+    assert '<td data-label="园区" data-testid="lead-zone">丙经开区</td>' in table
+    assert 'class="badge bg-blue-lt text-nowrap" data-testid="lead-stage">线索<' in table
+    only = client.get(reverse("leads:list"), {"zone": "zone-c"}).content.decode()
+    assert "丙园线索公司" in only and "甲园线索公司" not in only
+    none = client.get(reverse("leads:list"), {"q": "不存在的公司"}).content.decode()
+    assert "没有符合条件的线索。" in none and "暂无招商线索" not in none
+    funnel = client.get(reverse("leads:funnel"), {"by": "zone"}).content.decode()
+    assert 'data-testid="funnel-丙经开区"' in funnel and 'data-testid="funnel-zone"' in funnel
+    one = client.get(reverse("leads:funnel"), {"zone": "zone-c", "by": "zone"}).content.decode()
+    assert 'data-testid="funnel-甲经开区"' not in one
+    # one zone's leader: no zone column
+    table = client_for(world.users["leader"]).get(reverse("leads:list")).content.decode()
+    assert 'data-testid="filter-zone"' not in table

@@ -144,8 +144,12 @@ class TestMoves:
     def test_pause_resumes_no_further_than_it_was(self, world):
         officer = world.users["officer"]
         lead = leads.walk(leads.lead(world.zone_a, officer), "visit")
-        lead = services.lead_transition(actor=officer, lead=lead, to="paused")
+        with pytest.raises(ValidationFailed) as refused:
+            services.lead_transition(actor=officer, lead=lead, to="paused", reason=" ")
+        assert "reason" in refused.value.errors
+        lead = services.lead_transition(actor=officer, lead=lead, to="paused", reason="预算推迟")
         assert lead.paused_from == "visit"
+        assert lead.events.get(to_state="paused").payload["reason"] == "预算推迟"
         with pytest.raises(TransitionRefused):
             services.lead_transition(actor=officer, lead=lead, to="negotiation")
         lead = services.lead_transition(actor=officer, lead=lead, to="contact")
@@ -202,6 +206,26 @@ class TestSigning:
         assert project.industry_code == "3311"
         assert project.service_officer == officer
         assert lead.events.latest("id").payload["project"] == project.pk
+
+    def test_signing_completes_the_projects_signing_node_on_the_day(self, world):
+        """The project's 签约 node is done on the signing date (audited as the signer's node
+        completion), so it does not ask to be confirmed again."""
+        lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+        day = timezone.localdate() - dt.timedelta(days=3)
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=dt.date(2031, 3, 1),
+        )
+        sign = lead.project.nodes.get(code="sign")
+        assert (sign.status, sign.done_on) == ("done", day)
+        assert sign.events.get().actor == world.users["leader"]
+        assert AuditEntry.objects.filter(
+            target_type="projects.projectnode", target_id=str(sign.pk)
+        ).exists()
+        assert lead.project.nodes.exclude(code="sign").filter(status="done").count() == 0
 
     def test_owner_officer_may_not_sign(self, world):
         """Signing registers a key project: the zone's leaders or administrators."""
@@ -319,7 +343,7 @@ class TestDuplicatesAndMerge:
         # the merged lead leaves the lists and cannot be moved again
         assert drop not in selectors.lead_list(leader)
         with pytest.raises(ValidationFailed):
-            services.lead_transition(actor=leader, lead=drop, to="paused")
+            services.lead_transition(actor=leader, lead=drop, to="paused", reason="重复")
 
     def test_only_managers_merge(self, world):
         keep = leads.lead(world.zone_a, world.users["officer"], name="甲")

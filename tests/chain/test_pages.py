@@ -69,6 +69,49 @@ def test_confirm_and_reject_with_htmx(world, client_for, chain):
     assert world.firm_a2.name in node
 
 
+def test_decide_refreshes_the_node_figures_too(world, client_for, chain):
+    """The htmx answer to a decision carries the node's card with the new count (not only the
+    firm tables); rejecting a confirmed firm asks first."""
+    c = client_for(world.users["officer"])
+    p = NodeFirm.objects.get(enterprise=world.firm_a2)
+    r = c.post(
+        reverse("chain:decide", args=[p.pk]),
+        {"state": "confirmed", "version": chain.version},
+        HTTP_HX_REQUEST="true",
+    )
+    html = r.content.decode()
+    assert 'data-testid="node-card"' in html
+    assert '<dd class="col-6" data-testid="fig-firms">1</dd>' in html
+    assert 'data-testid="place-form"' in html  # with the chain's new version
+    chain.refresh_from_db()
+    assert f'name="version" value="{chain.version}"' in html.split('data-testid="place-form"')[1]
+    confirmed = html.split('data-testid="firms-confirmed"')[1].split("</table>")[0]
+    assert confirmed.count("data-confirm=") == 1
+    assert "确定排除该环节的已确认企业" in confirmed
+
+
+def test_a_parent_node_says_its_count_includes_sub_nodes(world, client_for, chain):
+    """上游环节 has no firm of its own but counts 金属制品环节's: the page says so and lists it."""
+    up = chain.nodes.get(code="up")
+    page = client_for(world.users["officer"]).get(reverse("chain:node", args=[up.pk]))
+    html = page.content.decode()
+    assert '<dd class="col-6" data-testid="fig-firms">1</dd>' in html
+    assert "（含下级环节）" in html
+    subs = html.split('data-testid="sub-node-firms"')[1].split("</ul>")[0]
+    assert "金属制品环节</a>：" in subs and world.firm_a.name in subs
+    metal = chain.nodes.get(code="metal")
+    html = client_for(world.users["officer"]).get(reverse("chain:node", args=[metal.pk]))
+    assert "（含下级环节）" not in html.content.decode()
+
+
+def test_node_page_names_its_own_address(world, client_for, chain):
+    """The node page carries its own address for app.js (shown again after a refused form)."""
+    node = chain.nodes.get(code="metal")
+    page = client_for(world.users["officer"]).get(reverse("chain:node", args=[node.pk]))
+    own = reverse("chain:node", args=[node.pk])
+    assert f'<meta name="zonedesk-page-url" content="{own}">' in page.content.decode()
+
+
 def test_bad_state_is_refused(world, client_for, chain):
     c = client_for(world.users["leader"])
     p = NodeFirm.objects.get(enterprise=world.firm_a2)
@@ -86,6 +129,34 @@ def test_map_export_has_a_row_per_node(world, client_for, chain):
     assert by_code["metal"][6] == 1 and float(by_code["metal"][8]) == 321
     assert by_code["up"][8] == by_code["metal"][8]  # the parent sums its sub-tree
     assert AuditEntry.objects.filter(action="export").exists()
+
+
+def test_map_export_writes_rates_as_numbers(world, client_for, chain):
+    """YoY and the largest firm's share are number cells with a number format, not text."""
+    from zonedesk.monitoring.models import MonthlyFigure
+
+    MonthlyFigure.objects.create(
+        enterprise=world.firm_a,
+        period=JUNE.last_year.first_day,
+        output_value_wan=300,
+        revenue_wan=90,
+        employees=40,
+    )
+    r = client_for(world.users["leader"]).get(reverse("chain:map_export", args=[chain.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    metal = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "metal")
+    yoy, share, hhi = metal[9], metal[13], metal[14]
+    assert yoy.data_type == "n" and yoy.value == 7 and yoy.number_format == "#,##0.00"
+    assert share.data_type == "n" and share.value == 100
+    assert share.number_format == "#,##0.00"
+    assert hhi.data_type == "n" and hhi.value == 1
+    # and the pages write Chinese punctuation in Chinese
+    c = client_for(world.users["leader"])
+    page = c.get(reverse("chain:map", args=[chain.pk])).content.decode()
+    assert "：</span>" in page and "%}:" not in page
+    node = c.get(reverse("chain:node", args=[chain.nodes.get(code="metal").pk])).content.decode()
+    assert "（共 1 家企业）" in node and "(共" not in node
+    assert "4754-2017）：" in node
 
 
 def _workbook(chain_rows, node_rows) -> io.BytesIO:
@@ -180,3 +251,46 @@ def test_place_by_credit_code(world, client_for, chain):
     )
     assert r.status_code == 302
     assert not NodeFirm.objects.filter(enterprise=world.firm_b).exists()
+
+
+def _upload(chain, drop: set[str]):
+    """The chain's own workbook without the nodes of the codes in `drop`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    book = openpyxl.load_workbook(io.BytesIO(imports.export_bytes(chain)))
+    ws = book.worksheets[1]
+    for row in range(ws.max_row, 1, -1):
+        if ws.cell(row, 1).value in drop:
+            ws.delete_rows(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("chain.xlsx", out.getvalue())
+
+
+@pytest.mark.parametrize("drop", [{"metal"}, {"up", "metal"}])
+def test_import_refuses_to_remove_a_node_with_confirmed_firms(world, client_for, chain, drop):
+    """A file that omits a node holding confirmed firms (itself or its removed sub-nodes) is
+    refused naming the node and the firm count; nothing is changed."""
+    c = client_for(world.users["leader"])
+    version = chain.version
+    r = c.post(reverse("chain:import"), {"owner": "zone:zone-a", "file": _upload(chain, drop)})
+    assert r.status_code == 400
+    page = r.content.decode()
+    named = "上游环节" if "up" in drop else "金属制品环节"
+    assert f"导入将删除环节“{named}”" in page and "1 家已确认企业" in page
+    chain.refresh_from_db()
+    assert chain.version == version
+    assert sorted(chain.nodes.values_list("code", flat=True)) == ["chips", "food", "metal", "up"]
+    assert NodeFirm.objects.filter(state="confirmed", enterprise=world.firm_a).count() == 1
+
+
+def test_import_says_how_many_nodes_were_added_changed_removed(world, client_for, chain):
+    """Removing a node without confirmed firms is allowed and counted in the message."""
+    c = client_for(world.users["leader"])
+    r = c.post(
+        reverse("chain:import"),
+        {"owner": "zone:zone-a", "file": _upload(chain, {"chips"})},
+        follow=True,
+    )
+    assert "新增 0 个环节，修改 0 个，删除 1 个" in r.content.decode()
+    assert sorted(chain.nodes.values_list("code", flat=True)) == ["food", "metal", "up"]

@@ -1,6 +1,6 @@
 """The way of an investment lead, declared once on core.workflow's shape and walked only by
 leads_services.lead_transition: 线索 → 接洽 → 考察 → 洽谈 → 签约 → 落地, one stage at a time.
-An open lead may be paused (it resumes at any open stage up to the one it was paused at) or
+An open lead may be paused with a reason (it resumes at any open stage up to the one it was paused at) or
 dropped with a reason (final). Signing creates the key project (a manager's move: the zone's own
 leaders and administrators register key projects); 落地 follows once that project is in
 production."""
@@ -48,7 +48,7 @@ def _may(actor: Actor, lead: Lead, who: str) -> bool:
 
 
 DROP = Move(who=OWNER, requires={"reason": _("Say why the lead is dropped.")})
-PAUSE = Move(who=OWNER)
+PAUSE = Move(who=OWNER, requires={"reason": _("Say why the lead is paused.")})
 
 LEAD = Flow(
     name="chain.lead",

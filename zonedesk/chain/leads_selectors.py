@@ -47,13 +47,14 @@ class LeadFilters:
     owner: int | None = None
     stale: bool = False
     mine: bool = False
+    zone: str = ""  # a zone's code, for a user who sees several
 
 
 def stale_q(today: dt.date) -> Q:
     """Open leads with no activity (nor creation) in the last stale_days() days."""
     cutoff = today - dt.timedelta(days=stale_days())
     start = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-    return Q(stage__in=OPEN_STAGES) & (
+    return Q(stage__in=OPEN_STAGES, merged_into__isnull=True) & (
         Q(last_activity_on__lt=cutoff) | Q(last_activity_on__isnull=True, created_at__lt=start)
     )
 
@@ -91,6 +92,8 @@ def lead_list(user, f: LeadFilters | None = None, *, today: dt.date | None = Non
         qs = qs.filter(owner_id=f.owner)
     if f.mine:
         qs = qs.filter(owner_id=user.pk)
+    if f.zone:
+        qs = qs.filter(zone__code=f.zone)
     if f.stale:
         qs = qs.filter(stale_q(today))
     return qs.order_by("next_action_due", "-created_at", "-id")
@@ -275,7 +278,12 @@ def lead_zones(user):
 
 # --- the funnel ----------------------------------------------------------------------------------
 
-GROUPINGS = ("source", "region", "chain", "owner")
+GROUPINGS = ("source", "region", "chain", "owner", "zone")
+
+
+def seen_zones(user) -> list:
+    """The zones whose leads the user sees (a city's leader: several; the list then names them)."""
+    return list(zone_list(user).order_by("code"))
 
 
 def _group_of(lead: Lead, by: str) -> str:
@@ -288,13 +296,15 @@ def _group_of(lead: Lead, by: str) -> str:
             return lead.gap_node.chain.name if lead.gap_node_id else "—"
         case "owner":
             return str(lead.owner)
+        case "zone":
+            return lead.zone.name
     return ""
 
 
 def funnel(user, *, by: str = "", zones=None, first=None, last=None):
     """The funnel (leads_funnel) of the user's leads, grouped `by` source, region, chain or
     owner (or all together); `first`/`last`: only leads created in those dates."""
-    qs = lead_scope(user).select_related("owner", "gap_node__chain")
+    qs = lead_scope(user).select_related("owner", "gap_node__chain", "zone")
     if zones is not None:
         qs = qs.filter(zone__in=zones)
     if first is not None:

@@ -25,6 +25,8 @@ from zonedesk.core.services import (
 )
 from zonedesk.org.models import Role
 from zonedesk.projects import services as projects
+from zonedesk.projects import templates_default
+from zonedesk.projects.models import ProjectNode
 
 S = Lead.Stage
 LEAD_FIELDS = (
@@ -55,7 +57,8 @@ def stale_days() -> int:
 
 
 def is_stale(lead: Lead, today: dt.date) -> bool:
-    if lead.stage not in OPEN_STAGES:
+    """Open, not merged (a merged lead is worked as the lead it went into), and idle."""
+    if lead.stage not in OPEN_STAGES or lead.merged_into_id is not None:
         return False
     last = lead.last_activity_on or timezone.localdate(lead.created_at)
     return (today - last).days > stale_days()
@@ -243,6 +246,14 @@ def _project_code(lead: Lead, signed_on: dt.date) -> str:
     return f"ZS-{signed_on.year}-{lead.pk:04d}"
 
 
+def _sign_node_done(*, actor: Actor, project, signed_on: dt.date) -> None:
+    """The project's 签约 node completed on the signing day (the signing is what it asks for),
+    through the projects' node service, audited there; a template without it has none."""
+    node = project.nodes.filter(code=templates_default.SIGN, status=ProjectNode.Status.OPEN).first()
+    if node is not None:
+        projects.node_complete(actor=actor, node=node, done_on=signed_on)
+
+
 def _sign(
     *, actor: Actor, lead: Lead, signed_on: dt.date, first_production_month: dt.date
 ) -> object:
@@ -252,7 +263,7 @@ def _sign(
     owner = lead.owner
     officer = owner if owner.has_role(Role.OFFICER) and owner.zone_id == lead.zone_id else None
     try:
-        return projects.project_create(
+        project = projects.project_create(
             actor=actor,
             zone=lead.zone,
             data=projects.ProjectData(
@@ -270,6 +281,8 @@ def _sign(
                 service_officer=officer,
             ),
         )
+        _sign_node_done(actor=actor, project=project, signed_on=signed_on)
+        return project
     except ValidationFailed as exc:
         # The project's own refusal, said about the lead (its fields are the lead's).
         raise ValidationFailed(
@@ -296,8 +309,8 @@ def lead_transition(
     project=None,
     expected_version: int | None = None,
 ) -> Lead:
-    """The one move of a lead along leads_flows.LEAD: a pause remembers the stage, a drop its
-    reason, signing registers the key project and links it (or links `project`, when the zone
+    """The one move of a lead along leads_flows.LEAD: a pause remembers the stage and its reason
+    (in the event row), a drop its reason, signing registers the key project and links it (or links `project`, when the zone
     registered the lead's project already); each move writes its event row and audit entry,
     and resets the days in the stage. `on`: the day of the move, when entered later."""
     version_check(lead, expected_version)
@@ -319,6 +332,7 @@ def lead_transition(
     match to:
         case S.PAUSED:
             lead.paused_from = lead.stage
+            payload["reason"] = reason
         case S.DROPPED:
             lead.drop_reason = reason
             payload["reason"] = reason

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,6 +52,7 @@ def _filters(request) -> selectors.LeadFilters:
         owner=_int(g.get("owner")),
         stale=g.get("stale") == "1",
         mine=g.get("mine") == "1",
+        zone=g.get("zone", "")[:32],
     )
 
 
@@ -63,6 +65,7 @@ def _pipeline(request, *, view: str):
     _viewer(request)
     f = _filters(request)
     rows = selectors.lead_rows(request.user, f)
+    zones = selectors.seen_zones(request.user)
     return render(
         request,
         "chain/leads/pipeline.html",
@@ -76,6 +79,8 @@ def _pipeline(request, *, view: str):
             "regions": LeadRegion.choices,
             "chains": selectors.chains_for(request.user),
             "owners": selectors.owners_for(request.user),
+            "zones": zones if len(zones) > 1 else [],
+            "filtered": any(v for v in vars(f).values()),
             "stale_count": sum(1 for r in rows if r.stale),
             "stale_days": services.stale_days(),
             "can_add": access.can_add_somewhere(request.user),
@@ -151,7 +156,7 @@ def lead_export(request):
     return export_response(
         request,
         [(_("Investment leads"), columns, data())],
-        f"investment-leads-{today.isoformat()}.xlsx",
+        _("investment-leads-%(day)s.xlsx") % {"day": today.isoformat()},
         what="investment-leads",
     )
 
@@ -240,7 +245,7 @@ def lead_edit(request, pk: int):
     )
 
 
-def _detail(request, lead: Lead, *, status=200, activity_form=None):
+def _detail(request, lead: Lead, *, status=200, activity_form=None, move_form=None):
     page = selectors.lead_page(request.user, lead)
     return render(
         request,
@@ -252,6 +257,11 @@ def _detail(request, lead: Lead, *, status=200, activity_form=None):
             or ActivityForm(initial={"on": timezone.localdate(), "kind": "call"}),
             "today": timezone.localdate(),
             "stale_days": services.stale_days(),
+            # a refused move: its form, to show its errors at its fields and keep what was typed
+            "move_form": move_form,
+            "refused_move": move_form.data.get("to") if move_form is not None else "",
+            # shown again after a refused form, at the form's POST address: app.js puts this back
+            "page_url": reverse("leads:detail", args=[lead.pk]),
         },
         status=status,
     )
@@ -268,8 +278,11 @@ def lead_move(request, pk: int):
     lead = _lead(request, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _refusal(ValidationFailed(form.errors)))
-        return _detail(request, lead, status=400)
+        # the page has no field for these: say them above it
+        unseen = {k: v for k, v in form.errors.items() if k in ("to", "version", "note")}
+        if unseen:
+            messages.error(request, _refusal(ValidationFailed(unseen)))
+        return _detail(request, lead, status=400, move_form=form)
     d = form.cleaned_data
     try:
         services.lead_transition(
@@ -282,6 +295,9 @@ def lead_move(request, pk: int):
             note=d["note"] or "",
             expected_version=d["version"],
         )
+    except ValidationFailed as exc:
+        _put_errors(form, exc)
+        return _detail(request, _lead(request, pk), status=400, move_form=form)
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
@@ -344,13 +360,20 @@ def _funnel_by(request) -> str:
     return by if by in selectors.GROUPINGS else "source"
 
 
+def _funnel_zone(request):
+    """The zones the user sees, and the one asked for (?zone=code), if any."""
+    zones = selectors.seen_zones(request.user)
+    return zones, next((z for z in zones if z.code == request.GET.get("zone")), None)
+
+
 @login_required
 def lead_funnel(request):
     """Counts per stage, conversion rates and median days in each stage, by source, region,
     chain or owner."""
     _viewer(request)
     by = _funnel_by(request)
-    groups = selectors.funnel(request.user, by=by)
+    zones, zone = _funnel_zone(request)
+    groups = selectors.funnel(request.user, by=by, zones=[zone] if zone else None)
     return render(
         request,
         "chain/leads/funnel.html",
@@ -362,7 +385,10 @@ def lead_funnel(request):
                 ("region", _("Region")),
                 ("chain", _("Chain")),
                 ("owner", _("Owner")),
+                *([("zone", _("Zone"))] if len(zones) > 1 else []),
             ],
+            "zones": zones if len(zones) > 1 else [],
+            "zone": zone,
             "way": [(s, S(s).label) for s in selectors.leads_funnel.WAY],
         },
     )
@@ -373,7 +399,8 @@ def funnel_export(request):
     """The funnel as a workbook: one row per group and stage, all the leads first."""
     _viewer(request)
     by = _funnel_by(request)
-    groups = selectors.funnel(request.user, by=by)
+    _zones, zone = _funnel_zone(request)
+    groups = selectors.funnel(request.user, by=by, zones=[zone] if zone else None)
     columns = [
         Column(_("Group"), 24),
         Column(_("Leads"), 8, "int"),

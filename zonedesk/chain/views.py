@@ -136,15 +136,25 @@ def _node_context(request, node, **extra) -> dict:
     period = selectors.latest_month(request.user, [chain])
     view = selectors.chain_map(request.user, chain, period)
     rows = selectors.node_firm_rows(request.user, node, period)
+    # The node's figures count its sub-nodes' firms too: those are listed under its own.
+    at = next(i for i, n in enumerate(view.nodes) if n.pk == node.pk)
+    below = []
+    for n in view.nodes[at + 1 :]:
+        if view.depth[n.pk] <= view.depth[node.pk]:
+            break
+        below.append(n)
     return {
         "chain": chain,
         "node": node,
         "health": view.node_health(node),
         "period": period,
         "rows": rows,
+        "has_sub_nodes": bool(below),
+        "sub_firms": [(n, view.firms[n.pk]) for n in below if view.firms.get(n.pk)],
         "can_place": access.can_place_firms(request.user, chain),
         "strengths": strength_words(),
         "industries": list(node.industries.values_list("industry_code", flat=True)),
+        "page_url": reverse("chain:node", args=[node.pk]),
         **extra,
     }
 
@@ -170,7 +180,8 @@ def _version(request) -> int | None:
 @login_required
 @require_POST
 def firm_decide(request, pk):
-    """Confirm, reject or reset a firm on a node (htmx: the node's firm table again)."""
+    """Confirm, reject or reset a firm on a node (htmx: the node's figures, its place form (the
+    chain's version moved on) and its firm tables again)."""
     _reader(request)
     placement = selectors.placement_get(request.user, pk=pk)
     if placement is None:
@@ -191,7 +202,7 @@ def firm_decide(request, pk):
     if request.htmx:
         return render(
             request,
-            "chain/partials/firms.html",
+            "chain/partials/node_body.html",
             _node_context(request, node, error=error),
             status=status,
         )
@@ -257,8 +268,9 @@ def gaps(request):
     )
 
 
-def _pct(rate) -> str:
-    return "" if rate is None else f"{(rate * 100).quantize(Decimal('0.01'))}"
+def _pct(rate) -> Decimal | None:
+    """A rate as a percentage number (the cell's format shows two places), blank when none."""
+    return None if rate is None else (rate * 100).quantize(Decimal("0.01"))
 
 
 @login_required
@@ -279,11 +291,11 @@ def map_export(request, pk):
         Column(_("Confirmed firms"), 8, "int"),
         Column(_("Reporting firms"), 8, "int"),
         Column(_("Output (10k yuan)"), 14, "wan"),
-        Column(_("YoY, comparable (%)"), 10),
+        Column(_("YoY, comparable (%)"), 10, "wan"),
         Column(_("Comparable firms"), 8, "int"),
         Column(_("New firms"), 8, "int"),
         Column(_("Employees"), 10, "int"),
-        Column(_("Largest firm's share (%)"), 10),
+        Column(_("Largest firm's share (%)"), 10, "wan"),
         Column(_("HHI"), 8),
         Column(_("Strength"), 12),
         Column(_("Names of the confirmed firms"), 40, "wrap"),
@@ -308,7 +320,7 @@ def map_export(request, pk):
                 h.new_firms,
                 h.employees,
                 _pct(h.largest_share),
-                "" if h.hhi is None else str(h.hhi.quantize(Decimal("0.0001"))),
+                None if h.hhi is None else h.hhi.quantize(Decimal("0.0001")),
                 words[h.strength],
                 "、".join(r.firm.name for r in view.firms.get(n.pk, [])),
             ]
@@ -357,7 +369,15 @@ def chain_import(request):
             except DomainError as exc:
                 errors = [_refusal(exc)]
             else:
-                messages.success(request, _("The chain was imported."))
+                done = chain.node_changes
+                messages.success(
+                    request,
+                    _(
+                        "The chain was imported: %(added)d nodes added, %(changed)d changed, "
+                        "%(removed)d removed."
+                    )
+                    % {"added": done.added, "changed": done.changed, "removed": done.removed},
+                )
                 return redirect(reverse("chain:map", args=[chain.pk]))
     return render(
         request,

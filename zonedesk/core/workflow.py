@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, user_or_none
@@ -216,13 +217,26 @@ class Flow:
                 out.append(move)
         return out
 
+    def _may_list(self, actor: Actor, obj, spec: Move) -> bool:
+        """Whether to name a step in a refusal; a bare state (no record for the permission to
+        read, as in the table tests) names every step."""
+        try:
+            return bool(self.may(actor, obj, spec.who))
+        except AttributeError:
+            return True
+
     def check(self, *, actor: Actor, obj, move: str, inputs: Mapping[str, Any] = ()) -> Move:
         """The move, or the refusal that says why it cannot be made (nothing is changed)."""
         state = self.state_of(obj)
         spec, refusal = self._open(obj, move)
         if spec is None:
-            nexts = self.table.get(state, {})
-            allowed = ", ".join(self.label(m) for m in nexts) or str(self.none_left)
+            # only the steps this actor may take: naming one they would be refused misleads
+            nexts = [
+                m for m, s in self.table.get(state, {}).items() if self._may_list(actor, obj, s)
+            ]
+            allowed = pgettext("list separator", ", ").join(self.label(m) for m in nexts) or str(
+                self.none_left
+            )
             raise TransitionRefused(
                 str(self.refused)
                 % {"from": self.label(state), "to": self.label(move), "allowed": allowed},

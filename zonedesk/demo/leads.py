@@ -121,7 +121,7 @@ def _walk(lead, moves, start: dt.date, *, actor=SYSTEM, step_days: int = 12):
     for move in moves:
         day = day + dt.timedelta(days=step_days)
         kw = {}
-        if move == "dropped":
+        if move in ("dropped", "paused"):
             kw["reason"] = REASONS[lead.pk % len(REASONS)]
         lead = services.lead_transition(actor=actor, lead=lead, to=move, on=day, **kw)
     return lead, day

@@ -22,6 +22,8 @@ NODES: list[tuple[str, str, int, str, tuple[str, ...]]] = [
     ("full", "达产", 845, "经济发展局", ("producing",)),
 ]
 
+# The signing node: a project registered by signing an investment lead has it done that day.
+SIGN = "sign"
 # The node whose completion puts a project in production, and the one of full production.
 PRODUCING, FULL = "producing", "full"
 # The nodes the work summary counts: construction started, completed and accepted.

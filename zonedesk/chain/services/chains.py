@@ -2,7 +2,9 @@
 
 `chain_save` creates the chain or brings a stored one (same owner and code) to the data: nodes
 matched by code are changed in place (their firms stay), new codes are added, and nodes no
-longer named are removed with their firms. Everything is checked first (codes, parents, loops,
+longer named are removed with their suggestions; a node that would take confirmed firms with it
+(on itself or on removed sub-nodes) is refused, since staff placed those firms by hand and a file
+that merely forgot a row must not undo that work. Everything is checked first (codes, parents, loops,
 industry codes, thresholds) and nothing is written on any error; the change is audited on the
 chain, and a stored chain is refused if it changed since the editor read it (version).
 """
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zonedesk.chain import access
-from zonedesk.chain.models import Chain, ChainNode, NodeIndustry
+from zonedesk.chain.models import Chain, ChainNode, NodeFirm, NodeIndustry
 from zonedesk.core import audit, industry
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
@@ -88,6 +90,42 @@ def _node_values(n: NodeData) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class NodeChanges:
+    """How many nodes a save added, changed and removed."""
+
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+
+def _removal_problems(chain: Chain, stored: dict, removed: set[str]) -> list[str]:
+    """One sentence per top removed node whose removed subtree holds confirmed firms."""
+    if not removed:
+        return []
+    by_pk = {n.pk: n for n in stored.values()}
+    top: dict[str, str] = {}  # removed code -> code of its highest removed ancestor
+    for code in removed:
+        at = stored[code]
+        while at.parent_id is not None and by_pk[at.parent_id].code in removed:
+            at = by_pk[at.parent_id]
+        top[code] = at.code
+    counts: dict[str, int] = {}
+    confirmed = NodeFirm.objects.filter(
+        node__chain=chain, node__code__in=removed, state=NodeFirm.State.CONFIRMED
+    ).values_list("node__code", flat=True)
+    for code in confirmed:
+        counts[top[code]] = counts.get(top[code], 0) + 1
+    return [
+        _(
+            "The import would remove the node “%(node)s” (%(code)s) and its %(n)d confirmed "
+            "firms (sub-nodes included): keep the node in the file, or reject its firms first."
+        )
+        % {"node": stored[code].name, "code": code, "n": n}
+        for code, n in sorted(counts.items())
+    ]
+
+
 @transaction.atomic
 def chain_save(*, actor: Actor, data: ChainData, expected_version: int | None = None) -> Chain:
     """Create the chain, or bring the stored one of the same owner and code to `data`."""
@@ -115,10 +153,30 @@ def chain_save(*, actor: Actor, data: ChainData, expected_version: int | None = 
         raise ValidationFailed(
             {"nodes": [f"{data.nodes[i].code} · {f} “{v}”: {why}" for i, f, v, why in problems]}
         )
-    chain.save()
-    stored = {n.code: n for n in chain.nodes.all()} if not created else {}
+    stored = (
+        {n.code: n for n in chain.nodes.select_related("parent").prefetch_related("industries")}
+        if not created
+        else {}
+    )
     wanted = {n.code for n in data.nodes}
     removed = sorted(set(stored) - wanted)
+    refusals = _removal_problems(chain, stored, set(removed))
+    if refusals:
+        raise ValidationFailed({"nodes": refusals})
+    changed = sum(
+        1
+        for n in data.nodes
+        if n.code in stored
+        and (
+            any(getattr(stored[n.code], k) != v for k, v in _node_values(n).items())
+            or (stored[n.code].parent.code if stored[n.code].parent_id else "") != n.parent
+            or {industry.normalise(c) for c in n.industries}
+            != {i.industry_code for i in stored[n.code].industries.all()}
+        )
+    )
+    chain.save()
+    # A kept node under a removed one would go with it (the parent cascades): detach first.
+    ChainNode.objects.filter(chain=chain, code__in=wanted).update(parent=None)
     ChainNode.objects.filter(chain=chain, code__in=removed).delete()
     made: dict[str, ChainNode] = {}
     for seq, n in enumerate(data.nodes, start=1):
@@ -155,5 +213,8 @@ def chain_save(*, actor: Actor, data: ChainData, expected_version: int | None = 
         instance=chain,
         changes=changes,
         **audit_scope(chain),
+    )
+    chain.node_changes = NodeChanges(
+        added=len(wanted - set(stored)), changed=changed, removed=len(removed)
     )
     return chain

@@ -11,9 +11,19 @@
     if (event.target.closest("[data-print]")) window.print();
   });
   // <form data-confirm="question">: asks before an action that cannot be undone with one tap.
+  // An htmx form sends its request from its own submit handler, before this one would run:
+  // it is asked on htmx:confirm instead, which holds the request until answered.
   document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+    if (form && !form.hasAttribute("hx-post") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (!form) return;
+    event.preventDefault();
+    if (window.confirm(form.dataset.confirm)) event.detail.issueRequest(true);
   });
   // A page shown again after a refused form is at the form's POST address: show the page's own.
   const own = document.querySelector('meta[name="zonedesk-page-url"]');
