@@ -24,9 +24,9 @@ from zonedesk.core.services import (
     version_check,
 )
 from zonedesk.org.models import Role
+from zonedesk.projects import selectors as project_selectors
 from zonedesk.projects import services as projects
 from zonedesk.projects import templates_default
-from zonedesk.projects.models import ProjectNode
 
 S = Lead.Stage
 LEAD_FIELDS = (
@@ -249,7 +249,7 @@ def _project_code(lead: Lead, signed_on: dt.date) -> str:
 def _sign_node_done(*, actor: Actor, project, signed_on: dt.date) -> None:
     """The project's 签约 node completed on the signing day (the signing is what it asks for),
     through the projects' node service, audited there; a template without it has none."""
-    node = project.nodes.filter(code=templates_default.SIGN, status=ProjectNode.Status.OPEN).first()
+    node = project_selectors.open_node(project, templates_default.SIGN)
     if node is not None:
         projects.node_complete(actor=actor, node=node, done_on=signed_on)
 

@@ -252,6 +252,12 @@ def replans_to_decide(user) -> list[PendingReplan]:
     ]
 
 
+def open_node(project, code: str) -> ProjectNode | None:
+    """The project's node of that template code, while it is open (None once done, or when the
+    project's template has no such node)."""
+    return project.nodes.filter(code=code, status=ProjectNode.Status.OPEN).first()
+
+
 def node_get(user, *, pk: int) -> ProjectNode | None:
     return (
         ProjectNode.objects.filter(project__in=project_scope(user))
