@@ -108,6 +108,16 @@ def _media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves the
+    language it chose active in the thread, and a later test reading a lazy message would get
+    it (a NUL message read in English after an English page test)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached pages are keyed by zone versions that restart at 0 in every test's database."""
     from django.core.cache import cache
