@@ -136,3 +136,14 @@ def test_the_need_and_product_forms_are_styled_like_the_other_apps(world, client
             f'id="id_{field}"' in page and 'class="form-control"' in page
         )
         assert 'class="form-select"' in page and f'name="{select}"' in page
+
+
+def test_the_library_heads_its_rate_column_as_interest(world, client_for):
+    """The product library's rate column reads 利率: the bare msgid "Rate" is the projects'
+    completion rate (完成率), which the outside walk found heading this column."""
+    client = client_for(world.users["bank"])
+    assert _post(client).status_code == 302
+    with translation.override("zh-hans"):
+        page = client.get(reverse("finance:products")).content.decode()
+    assert "<th>利率</th>" in page and 'data-label="利率"' in page
+    assert "完成率" not in page
