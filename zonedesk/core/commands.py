@@ -5,12 +5,14 @@ A command acts as the system (`core.actors.SYSTEM`, audited with the channel "co
 `--user` names a user, whose scope and permissions then apply.
 """
 
+import datetime as dt
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.core.actors import SYSTEM, Actor
@@ -51,6 +53,18 @@ def actor(username: str | None) -> Actor:
     if user is None:
         raise CommandError(_("No user named %(name)s.") % {"name": username})
     return user
+
+
+def day(value: str | None) -> dt.date:
+    """A command's --date: YYYY-MM-DD, today when not given."""
+    if not value:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
+        ) from exc
 
 
 def period(value: str) -> Period:

@@ -1,8 +1,6 @@
 """`zonedesk leads land [--date YYYY-MM-DD] [--zone CODE]`: the daily landing (落地) of signed
 investment leads whose key project went into production (deploy/systemd/zonedesk-leads-land.timer)."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,12 +30,7 @@ class Command(BaseCommand):
         with translation.override(commands.LANGUAGES[options["lang"]]):
             actor = commands.actor(options.get("user"))
             value = options.get("date")
-            try:
-                day = dt.date.fromisoformat(value) if value else timezone.localdate()
-            except ValueError as exc:
-                raise CommandError(
-                    _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
-                ) from exc
+            day = commands.day(value)
             if day > timezone.localdate():
                 raise CommandError(_("The date cannot be in the future."))
             zone = None

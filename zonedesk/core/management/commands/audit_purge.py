@@ -5,24 +5,13 @@ MLPS level 3 keeps audit records six months) and a chain that does not verify. T
 verifiable: the last removed entry's hash becomes its anchor. The purge is itself audited.
 """
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import auditchain
-from zonedesk.core.commands import LANGUAGES, actor, add_language_argument
+from zonedesk.core.commands import LANGUAGES, actor, add_language_argument, day
 from zonedesk.core.errors import DomainError, ValidationFailed
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(
-            _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -34,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with translation.override(LANGUAGES[options["lang"]]):
-            before = _date(options["before"])
+            before = day(options["before"])
             try:
                 removed = auditchain.purge(actor=actor(None), before=before)
             except ValidationFailed as exc:

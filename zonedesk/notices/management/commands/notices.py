@@ -1,7 +1,5 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
@@ -32,12 +30,7 @@ class Command(BaseCommand):
                 self._send(actor)
                 return
             value = options.get("day")
-            try:
-                day = dt.date.fromisoformat(value) if value else timezone.localdate()
-            except ValueError as exc:
-                raise CommandError(
-                    _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
-                ) from exc
+            day = commands.day(value)
             self._send(actor)
             sent = services.digest_send(actor=actor, day=day)
             self.stdout.write(

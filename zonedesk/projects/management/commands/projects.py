@@ -1,10 +1,8 @@
 """`zonedesk projects remind [--date YYYY-MM-DD]`: the daily reminder of key project nodes that
 turned yellow or red (deploy/systemd/zonedesk-project-remind.timer)."""
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone, translation
+from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zonedesk.core import commands
@@ -31,12 +29,7 @@ class Command(BaseCommand):
         with translation.override(commands.LANGUAGES[options["lang"]]):
             actor = commands.actor(None)
             value = options.get("date")
-            try:
-                day = dt.date.fromisoformat(value) if value else timezone.localdate()
-            except ValueError as exc:
-                raise CommandError(
-                    _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}
-                ) from exc
+            day = commands.day(value)
             result = services.lights_remind(actor=actor, today=day)
             self.stdout.write(
                 _(
