@@ -1,0 +1,263 @@
+"""Sums of many firms' figures over sets of them, packed into integers where exact (`FigureTable`):
+what `chain_health` adds node by node. Pure Python: no Django."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from itertools import repeat
+
+from zonedesk.chain.health.figures import ZERO, FirmFigures, NodeHealth, _finish
+
+
+class FigureTable:
+    """The figures of many firms (`figures`, by firm id) ready to be summed over sets of them:
+    built once for every chain of a page (`chain_health` builds one when handed a mapping).
+
+    A total is (sums, rank): the nine sums of `_row` and the largest firm's rank. When every
+    amount fits (`_Packed`), a firm's sums are one integer and a set of firms is summed by
+    adding integers; else by adding its rows column by column. Either way the Decimals that
+    come out are the ones adding the firms' amounts one by one gives, digits and exponent."""
+
+    def __init__(self, figures: Mapping[int, FirmFigures] | None = None):
+        self.figures = figures if figures is not None else {}
+        self._packed = _Packed.of(self.figures)
+        self._rows = None
+        if self._packed is None:
+            self._rows = {firm_id: _row(firm_id, f) for firm_id, f in self.figures.items()}
+
+    @property
+    def packed(self) -> bool:
+        return self._packed is not None
+
+    def cover(self, lowest: int, highest: int) -> bool:
+        """Whether firm ids from `lowest` to `highest` can be looked up by list index (packed,
+        and not much sparser than the table's firms): then `total(..., indexed=True)`."""
+        return self._packed is not None and self._packed.cover(lowest, highest)
+
+    def total(self, firm_ids, *, indexed: bool = False) -> tuple:
+        """The total of `firm_ids` (a collection; each counted as often as it is in it).
+        `indexed`: every id is within what `cover` accepted."""
+        if self._packed is not None:
+            return self._packed.total(firm_ids, indexed)
+        r = _sum_rows(list(map(self._rows.get, firm_ids, repeat(_EMPTY_ROW))))
+        return r[:9], r[9]
+
+    def plus(self, totals: list[tuple]) -> tuple:
+        if self._packed is not None:
+            return sum(t[0] for t in totals), max(t[1] for t in totals)
+        r = _sum_rows([(*t[0], t[1]) for t in totals])
+        return r[:9], r[9]
+
+    def minus(self, total: tuple, firm_ids, *, indexed: bool = False) -> tuple:
+        """`total` without one count of each of `firm_ids` (firms it counted more than once: its
+        largest firm stays, being one of them or another)."""
+        less = self.total(firm_ids, indexed=indexed)[0]
+        if self._packed is not None:
+            return total[0] - less, total[1]
+        return tuple(x - y for x, y in zip(total[0], less, strict=True)), total[1]
+
+    def row(self, total: tuple) -> tuple:
+        """The total as a row of `_row`'s columns."""
+        if self._packed is not None:
+            return self._packed.row(total)
+        return (*total[0], total[1])
+
+
+# Decimal's default context keeps 28 digits: sums that stay under them are exact, in any order.
+_EXACT = 10**28
+
+
+class _Packed:
+    """Each firm's nine sums as one integer, side by side in bit fields each wide enough for the
+    field's sum over every firm of the table, and its rank (output, then the lower id) as
+    another integer: adding integers adds every field at once, exactly (no carry crosses a
+    field), with no object per firm and column. Only when every amount is ≥ 0 with one same
+    number of decimal places and every total stays within Decimal's 28 exact digits."""
+
+    def __init__(self, packed, rank, shifts, masks, id_bits, top_id, exp):
+        self.packed, self.rank = packed, rank
+        self.shifts, self.masks = shifts, masks
+        self.id_bits, self.id_mask, self.top_id = id_bits, (1 << id_bits) - 1, top_id
+        self.exp = exp
+        self.by_index: tuple[list, list] | None = None
+
+    def cover(self, lowest: int, highest: int) -> bool:
+        # A list index is a third of a dict lookup's time at province scale; a list as long as
+        # the highest id, only while ids are not much sparser than the firms.
+        if lowest < 0 or highest > 8 * len(self.packed) + 4096:
+            return False
+        size = max(highest, self.top_id) + 1
+        if self.by_index is None or len(self.by_index[0]) < size:
+            packed, rank = [0] * size, [-1] * size
+            for firm_id, v in self.packed.items():
+                packed[firm_id] = v
+            for firm_id, v in self.rank.items():
+                rank[firm_id] = v
+            self.by_index = packed, rank
+        return True
+
+    @classmethod
+    def of(cls, figures: Mapping[int, FirmFigures]) -> "_Packed | None":
+        quantum = None  # the first amount: every other must have its exponent
+        scale = 1
+        scaled = {}
+        for firm_id, f in figures.items():
+            employees = f.employees or 0
+            if firm_id < 0 or employees < 0:
+                return None
+            o = f.output_wan
+            if o is None:
+                scaled[firm_id] = (0, 0, employees, 0, 0, 0, 0, 0, 0)
+                continue
+            if quantum is None:
+                exp = o.as_tuple().exponent
+                if not isinstance(exp, int) or exp > 0:
+                    return None
+                quantum, scale = o, -exp
+            if o.is_signed() or not o.same_quantum(quantum):
+                return None
+            value = int(o.scaleb(scale))
+            base = 0
+            cmp = f.comparable
+            if cmp:
+                b = f.output_last_year_wan
+                if b.is_signed() or not b.same_quantum(quantum):
+                    return None
+                base = int(b.scaleb(scale))
+            new = f.new
+            scaled[firm_id] = (
+                1,
+                value,
+                employees,
+                1 if cmp else 0,
+                value if cmp else 0,
+                base,
+                1 if new else 0,
+                value if new else 0,
+                value * value,  # what o * o is in Decimal while under 28 digits (checked)
+            )
+        totals = [sum(c) for c in zip(*scaled.values(), strict=True)] or [0] * 9
+        if max(totals) >= _EXACT:
+            return None
+        widths = [t.bit_length() + 1 for t in totals]
+        shifts = [sum(widths[:i]) for i in range(9)]
+        masks = [(1 << w) - 1 for w in widths]
+        _s0, s1, s2, s3, s4, s5, s6, s7, s8 = shifts
+        packed = {
+            firm_id: a0
+            | a1 << s1
+            | a2 << s2
+            | a3 << s3
+            | a4 << s4
+            | a5 << s5
+            | a6 << s6
+            | a7 << s7
+            | a8 << s8
+            for firm_id, (a0, a1, a2, a3, a4, a5, a6, a7, a8) in scaled.items()
+        }
+        top_id = max(figures, default=0)
+        id_bits = top_id.bit_length() + 1
+        rank = {
+            firm_id: (values[1] << id_bits) | (top_id - firm_id)
+            for firm_id, values in scaled.items()
+            if values[0]
+        }
+        exp = -scale if quantum is not None else 0
+        return cls(packed, rank, shifts, masks, id_bits, top_id, exp)
+
+    def total(self, firm_ids, indexed: bool = False) -> tuple:
+        if indexed:
+            packed, rank = self.by_index
+            return (
+                sum(map(packed.__getitem__, firm_ids)),
+                max(map(rank.__getitem__, firm_ids), default=-1),
+            )
+        return (
+            sum(map(self.packed.get, firm_ids, repeat(0))),
+            max(map(self.rank.get, firm_ids, repeat(-1)), default=-1),
+        )
+
+    def row(self, total: tuple) -> tuple:
+        sums, best = total
+        v = [(sums >> shift) & mask for shift, mask in zip(self.shifts, self.masks, strict=True)]
+        e = self.exp
+
+        def amount(scaled: int, count: int, exp: int = e) -> Decimal:
+            # What ZERO + the firms' amounts gives: their exponent, or ZERO's for none.
+            return Decimal(scaled).scaleb(exp) if count else ZERO
+
+        rank = _LOW
+        if best >= 0:
+            rank = (Decimal(best >> self.id_bits).scaleb(e), -(self.top_id - (best & self.id_mask)))
+        return (
+            v[0],
+            amount(v[1], v[0]),
+            v[2],
+            v[3],
+            amount(v[4], v[3]),
+            amount(v[5], v[3]),
+            v[6],
+            amount(v[7], v[6]),
+            amount(v[8], v[0], 2 * e),
+            rank,
+        )
+
+
+# A firm's row: reporting (0/1), output, employees, comparable (0/1), comparable output and
+# base, new (0/1), new output, output², and its rank for the largest firm: (output, −id).
+_LOW = (Decimal("-Infinity"), 0)
+_EMPTY_ROW = (0, ZERO, 0, 0, ZERO, ZERO, 0, ZERO, ZERO, _LOW)
+
+
+def _row(firm_id: int, f: FirmFigures) -> tuple:
+    o = f.output_wan
+    employees = f.employees if f.employees is not None else 0
+    if o is None:
+        return (0, ZERO, employees, 0, ZERO, ZERO, 0, ZERO, ZERO, _LOW)
+    cmp = f.comparable
+    return (
+        1,
+        o,
+        employees,
+        1 if cmp else 0,
+        o if cmp else ZERO,
+        f.output_last_year_wan if cmp else ZERO,
+        1 if f.new else 0,
+        o if f.new else ZERO,
+        o * o,
+        (o, -firm_id),
+    )
+
+
+def _sum_rows(rows: list[tuple]) -> tuple:
+    """Column sums of rows (firms' rows or other sums), the largest rank of the last column."""
+    if not rows:
+        return _EMPTY_ROW
+    if len(rows) == 1:
+        return rows[0]
+    c = tuple(zip(*rows, strict=True))
+    return (
+        sum(c[0]),
+        sum(c[1], ZERO),
+        sum(c[2]),
+        sum(c[3]),
+        sum(c[4], ZERO),
+        sum(c[5], ZERO),
+        sum(c[6]),
+        sum(c[7], ZERO),
+        sum(c[8], ZERO),
+        max(c[9]),
+    )
+
+
+def _from_sums(node_id, firm_ids, in_target, own_firms, thresholds, sums) -> NodeHealth:
+    reporting, output, employees, cmp_n, cmp_out, cmp_base, new_n, new_out, squares, rank = sums
+    top, largest_id = (rank[0], -rank[1]) if reporting else (ZERO, None)
+    return _finish(
+        node_id,
+        firm_ids,
+        in_target,
+        own_firms,
+        thresholds,
+        (reporting, output, employees, cmp_n, cmp_out, cmp_base, new_n, new_out),
+        (top, largest_id, squares),
+    )
