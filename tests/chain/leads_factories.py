@@ -20,7 +20,7 @@ PATHS = {
 }
 
 
-def lead(zone, owner, *, name: str = "远航新材料有限公司", **fields) -> Lead:
+def lead(zone, owner, *, name: str = "远航新材料有限公司", on=None, **fields) -> Lead:
     data = {
         "name": name,
         "region": "yangtze",
@@ -31,7 +31,7 @@ def lead(zone, owner, *, name: str = "远航新材料有限公司", **fields) ->
         "industry_code": "3311",
         **fields,
     }
-    return services.lead_create(actor=SYSTEM, zone=zone, data=services.LeadData(**data))
+    return services.lead_create(actor=SYSTEM, zone=zone, data=services.LeadData(**data), on=on)
 
 
 def step_inputs(move: str) -> dict:
@@ -54,11 +54,12 @@ def produce(lead: Lead) -> None:
         lead.project.refresh_from_db()
 
 
-def walk(lead: Lead, stage: str, *, actor=SYSTEM) -> Lead:
+def walk(lead: Lead, stage: str, *, actor=SYSTEM, on=None) -> Lead:
+    """Moves the lead to `stage`, every move today or on the day `on`."""
     for move in PATHS[stage]:
         lead.refresh_from_db()
         if move == "landed":
             produce(lead)
-        lead = services.lead_transition(actor=actor, lead=lead, to=move, **step_inputs(move))
+        lead = services.lead_transition(actor=actor, lead=lead, to=move, on=on, **step_inputs(move))
     lead.refresh_from_db()
     return lead

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from tests.chain import leads_factories as leads
 from zonedesk.chain import leads_selectors as selectors
 from zonedesk.chain import leads_services as services
@@ -210,8 +211,12 @@ class TestSigning:
     def test_signing_completes_the_projects_signing_node_on_the_day(self, world):
         """The project's 签约 node is done on the signing date (audited as the signer's node
         completion), so it does not ask to be confirmed again."""
-        lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
         day = timezone.localdate() - dt.timedelta(days=3)
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=day - dt.timedelta(days=30)),
+            "negotiation",
+            on=day - dt.timedelta(days=20),
+        )
         lead = services.lead_transition(
             actor=world.users["leader"],
             lead=lead,
@@ -226,6 +231,90 @@ class TestSigning:
             target_type="projects.projectnode", target_id=str(sign.pk)
         ).exists()
         assert lead.project.nodes.exclude(code="sign").filter(status="done").count() == 0
+
+    def test_a_signing_entered_afterwards_is_dated_on_its_day(self, world):
+        """The signing date dates the move too: the lead's stage, its event, the funnel's days
+        in 洽谈 and the period the attraction paragraph counts it in."""
+        talks = dt.date(2020, 3, 2)
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=dt.date(2020, 1, 6)),
+            "negotiation",
+            on=talks,
+        )
+        day = dt.date(2020, 5, 15)
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=dt.date(2031, 3, 1),
+        )
+        lead.refresh_from_db()
+        event = lead.events.latest("id")
+        assert (lead.stage, lead.stage_since, lead.project.signed_on) == ("signed", day, day)
+        assert (event.to_state, timezone.localdate(event.at)) == ("signed", day)
+        facts = selectors.attraction(
+            world.users["leader"],
+            zones=[world.zone_a],
+            first=dt.date(2020, 1, 1),
+            last=dt.date(2020, 6, 30),
+        )
+        assert facts.signed == 1
+        funnel = selectors.funnel(world.users["leader"])
+        (everyone,) = funnel
+        negotiation = next(s for s in everyone.stages if s.stage == "negotiation")
+        assert negotiation.median_days == (day - talks).days
+
+    def test_a_date_before_the_stage_began_is_refused(self, world):
+        """A move dated before the lead entered its stage (or a signing on 0001-01-01) would
+        make a negative stay: refused at the field, nothing changed."""
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=dt.date(2020, 1, 6)),
+            "negotiation",
+            on=dt.date(2020, 3, 2),
+        )
+        for day in (dt.date(2020, 3, 1), dt.date(1, 1, 1)):
+            with pytest.raises(ValidationFailed) as refused:
+                services.lead_transition(
+                    actor=world.users["leader"],
+                    lead=lead,
+                    to="signed",
+                    signed_on=day,
+                    first_production_month=dt.date(2031, 3, 1),
+                )
+            assert "signed_on" in refused.value.errors
+        with pytest.raises(ValidationFailed) as refused:
+            services.lead_transition(
+                actor=world.users["officer"],
+                lead=lead,
+                to="paused",
+                reason="推迟",
+                on=dt.date(2020, 2, 1),
+            )
+        assert "on" in refused.value.errors
+        lead.refresh_from_db()
+        assert (lead.stage, lead.project_id, Project.objects.count()) == ("negotiation", None, 0)
+
+    def test_linking_a_registered_project_completes_its_signing_node(self, world):
+        """A lead signed onto the zone's already registered project completes the project's
+        open 签约 node on the signing day."""
+        project = factories.project(world.zone_a, code="XM-LINK", signed_on=dt.date(2020, 3, 3))
+        sign = project.nodes.get(code="sign")
+        assert sign.status != "done"
+        second = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=dt.date(2020, 1, 6)),
+            "negotiation",
+            on=dt.date(2020, 2, 1),
+        )
+        services.lead_transition(
+            actor=world.users["leader"],
+            lead=second,
+            to="signed",
+            project=project,
+            signed_on=dt.date(2020, 3, 3),
+        )
+        sign.refresh_from_db()
+        assert (sign.status, sign.done_on) == ("done", dt.date(2020, 3, 3))
 
     def test_owner_officer_may_not_sign(self, world):
         """Signing registers a key project: the zone's leaders or administrators."""

@@ -91,7 +91,15 @@ def test_the_paragraph_counts_the_stored_leads_and_follows_a_change(world):
     assert (again.signed, again.signed_wan) == (2, Decimal("35000"))
     # a local firm confirmed on the node: the signing strengthens it, it fills no gap
     NodeFirm.objects.create(node=node, enterprise=world.firm_a, state=NodeFirm.State.CONFIRMED)
-    assert _facts(world).gaps_filled == ()
+    strengthened = _facts(world)
+    assert strengthened.gaps_filled == ()
+    assert strengthened.strengthened == ("装备制造链（合成）·精密齿轮",)
+    with translation.override("zh-hans"):
+        text = plain("".join(section.sentences(strengthened, "2020年上半年")))
+    # the lead on no chain has its line, so the lines add up to the 35,000 signed
+    assert "装备制造链（合成）1个、30,000.00万元；未归入产业链1个、5,000.00万元。" in text, text
+    assert "强化了装备制造链（合成）·精密齿轮（已有本地企业）" in text, text
+    assert "补齐" not in text, text
 
 
 def test_moves_outside_the_period_are_not_counted(world):

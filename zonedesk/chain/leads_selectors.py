@@ -375,14 +375,15 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
     signed_ids = set(events.filter(to_state=S.SIGNED).values_list("lead_id", flat=True))
     signed = Lead.objects.filter(pk__in=signed_ids).select_related("gap_node__chain", "project")
     by_chain: dict[str, list] = {}
-    gaps = []
+    gaps, stronger = [], []
     for lead in signed:
         name = lead.gap_node.chain.name if lead.gap_node_id else ""
         entry = by_chain.setdefault(name, [0, Decimal(0)])
         entry[0] += 1
         entry[1] += lead.investment_wan or Decimal(0)
-        if lead.gap_node_id and _is_gap_but_for(lead):
-            gaps.append(f"{lead.gap_node.chain.name}·{lead.gap_node.name}")
+        if lead.gap_node_id:
+            node = f"{lead.gap_node.chain.name}·{lead.gap_node.name}"
+            (gaps if _is_gap_but_for(lead) else stronger).append(node)
     end = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
     new = leads.filter(created_at__date__gte=first, created_at__date__lte=last)
     open_at_end = leads.filter(stage__in=OPEN_STAGES, created_at__lte=end)
@@ -403,6 +404,7 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
             for name, (n, wan) in sorted(by_chain.items(), key=lambda kv: (-kv[1][1], kv[0]))
         ),
         gaps_filled=tuple(sorted(set(gaps))),
+        strengthened=tuple(sorted(set(stronger) - set(gaps))),
         landed=events.filter(to_state=S.LANDED).values("lead").distinct().count(),
         open_leads=open_at_end.count(),
         stale=stale_at(open_at_end, min(last, today or timezone.localdate())).count(),

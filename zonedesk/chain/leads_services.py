@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zonedesk.chain import leads_access as access
@@ -318,6 +319,21 @@ def lead_transition(
     if lead.merged_into_id is not None:
         raise ValidationFailed({"__all__": [_("A merged lead cannot be moved.")]})
     reason = (reason or "").strip()
+    if to == S.SIGNED and on is None:
+        on = signed_on  # a signing entered afterwards is dated on its day, its event too
+    if on is not None and on < lead.stage_since:
+        # before the stage began: the time in the stage would be negative (the funnel's medians)
+        raise ValidationFailed(
+            {
+                "signed_on" if to == S.SIGNED else "on": [
+                    _(
+                        "The date cannot be before %(since)s, the day the lead entered its "
+                        "current stage."
+                    )
+                    % {"since": date_format(lead.stage_since)}
+                ]
+            }
+        )
     if project is not None and first_production_month is None:
         first_production_month = project.first_production_month
     LEAD.check(
@@ -351,6 +367,8 @@ def lead_transition(
                 raise ValidationFailed(
                     {"project": [_("Choose a key project of the zone that no lead has yet.")]}
                 )
+            else:
+                _sign_node_done(actor=actor, project=project, signed_on=day)
             lead.project = project
             payload["project"] = project.pk
         case _:

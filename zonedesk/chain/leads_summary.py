@@ -27,6 +27,7 @@ class AttractionFacts:
     signed_wan: Decimal  # their estimated investment
     by_chain: tuple[ChainSigned, ...]  # most investment first
     gaps_filled: tuple[str, ...]  # "chain·node" a lead signed in the period is to fill
+    strengthened: tuple[str, ...]  # "chain·node" that has local firms already, a signed lead's
     landed: int  # leads landed (their project in production) in the period
     open_leads: int  # added by the period's end and open now (线索 to 洽谈)
     stale: int  # of them, stale on the period's last day (or today if sooner)

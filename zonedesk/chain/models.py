@@ -54,7 +54,7 @@ class Chain(Versioned):
         related_name="+",
     )
     # A node is weak (弱链) with fewer confirmed firms than this, and has a single point of
-    # failure when one firm makes more than `dominant_share` of its output.
+    # failure when one firm makes `dominant_share` of its output or more (达到…及以上).
     weak_below_firms = models.PositiveSmallIntegerField(
         _("weak below (firms)"), default=3, validators=[MinValueValidator(1)]
     )

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 # The largest id a database row can have (a signed 64-bit integer): an input naming a larger one
 # is refused with a field error instead of reaching the database, which would fail on it.
@@ -48,6 +48,21 @@ class InputSchema(Schema):
         return value
 
 
+def _string_matching(pattern: str):
+    """Hold a decimal's string form to the pattern the schema publishes: pydantic alone would take
+    "1e3", " 12", "NaN" or "+5" where the document promises digits only."""
+    form = re.compile(pattern, re.ASCII)  # \d as ECMA-262 reads it: 0-9 only
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not form.fullmatch(value):
+            raise ValueError(
+                "Write the number in plain digits, such as 12.5 / 请用阿拉伯数字书写，如 12.5"
+            )
+        return value
+
+    return check
+
+
 def decimal_input(
     *, max_digits: int, decimal_places: int, le: int | None = None, pattern: str = ""
 ) -> Any:
@@ -63,6 +78,7 @@ def decimal_input(
     largest = le if le is not None else float("9" * whole + "." + "9" * decimal_places)
     return Annotated[
         Decimal,
+        BeforeValidator(_string_matching(pattern)),
         Field(ge=0, le=le, max_digits=max_digits, decimal_places=decimal_places),
         WithJsonSchema(
             {

@@ -209,17 +209,20 @@ def load(zone, firms, users) -> None:
 def _tied_to_projects(zone, users, nodes, *, firms, first: int) -> None:
     """Three leads whose companies became demo key projects: the two earliest firms that went
     into production in 2020 (landed on their production start) and the first project under
-    way (signed)."""
+    way that is signed already (the lead signed on the project's signing day)."""
     listed = list(projects.project_scope(SYSTEM).filter(zone=zone).order_by("code"))
     producing = [p for p in listed if p.state != "active" and p.investor_id is not None][:2]
-    active = [p for p in listed if p.state == "active"][:1]
+    today = timezone.localdate()
+    # under way and signed already (some demo projects are still to be signed: a lead signed
+    # before its project would contradict the project's 签约 node)
+    active = [p for p in listed if p.state == "active" and p.signed_on <= today][:1]
     leader = users["leader"]
     for n, project in enumerate([*producing, *active]):
         name = project.investor.name if project.investor_id else project.investor_name
         code = project.industry_code or (
             project.investor.industry_code if project.investor_id else ""
         )
-        signed_on = min(project.signed_on, timezone.localdate())
+        signed_on = project.signed_on
         start = signed_on - dt.timedelta(days=60)
         owner = users["officer"] if n != 1 else users["officer2"]
         lead = services.lead_create(

@@ -68,18 +68,27 @@ def sentences(f: AttractionFacts, period: str) -> list[str]:
                 wan="leads_signed_wan",
             )
         )
-        chains = [c for c in f.by_chain if c.chain]
-        if chains:
+        if any(c.chain for c in f.by_chain):
+            # every signed lead in a line, those on no chain too, so the lines add up to the total
             items = pgettext("between chains", "; ").join(
                 _("%(chain)s: %(n)d, %(wan)s")
-                % {"chain": c.chain, "n": c.projects, "wan": _wan(c.investment_wan)}
-                for c in chains
+                % {
+                    "chain": c.chain or _("not on a chain"),
+                    "n": c.projects,
+                    "wan": _wan(c.investment_wan),
+                }
+                for c in f.by_chain
             )
             out.append(_("By chain (projects, 10k yuan): %(items)s.") % {"items": items})
         if f.gaps_filled:
             out.append(
                 _("They fill the chain gaps %(nodes)s.")
                 % {"nodes": pgettext("between chain nodes", ", ").join(f.gaps_filled)}
+            )
+        if f.strengthened:
+            out.append(
+                _("They strengthen %(nodes)s, where local firms are already at work.")
+                % {"nodes": pgettext("between chain nodes", ", ").join(f.strengthened)}
             )
     else:
         out.append(_("No lead was signed in the period."))
