@@ -27,14 +27,19 @@ def _run(*args) -> str:
 
 
 def test_a_producing_projects_lead_lands_once_and_an_active_ones_waits(world):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    earlier = {"on": day - dt.timedelta(days=30)}
     producing = leads.walk(
-        leads.lead(world.zone_a, world.users["officer"], name="投产公司"), "signed"
+        leads.lead(world.zone_a, world.users["officer"], name="投产公司", **earlier),
+        "signed",
+        **earlier,
     )
     waiting = leads.walk(
-        leads.lead(world.zone_a, world.users["officer"], name="在建公司"), "signed"
+        leads.lead(world.zone_a, world.users["officer"], name="在建公司", **earlier),
+        "signed",
+        **earlier,
     )
     leads.produce(producing)
-    day = timezone.localdate() - dt.timedelta(days=1)
 
     out = _run("--date", day.isoformat())
 

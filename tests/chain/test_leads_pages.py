@@ -199,7 +199,10 @@ def test_drop_reads_fang_qi_and_pause_asks_why(world, client_for):
 def test_sign_form_has_labels_and_shows_a_missing_month_at_its_field(world, client_for):
     """The signing date and month have visible labels; signing without the month is refused
     at that field, with the typed date kept."""
-    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+    month_ago = timezone.localdate() - dt.timedelta(days=30)
+    lead = leads.walk(
+        leads.lead(world.zone_a, world.users["officer"], on=month_ago), "negotiation", on=month_ago
+    )
     client = client_for(world.users["leader"])
     page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     form = page.split('data-testid="move-signed"')[1].split("</form>")[0]
