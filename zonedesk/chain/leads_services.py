@@ -321,6 +321,14 @@ def lead_transition(
     reason = (reason or "").strip()
     if to == S.SIGNED and on is None:
         on = signed_on  # a signing entered afterwards is dated on its day, its event too
+    if project is not None and first_production_month is None:
+        first_production_month = project.first_production_month
+    LEAD.check(
+        actor=actor,
+        obj=lead,
+        move=to,
+        inputs={"reason": reason or None, "first_production_month": first_production_month},
+    )
     if on is not None and on < lead.stage_since:
         # before the stage began: the time in the stage would be negative (the funnel's medians)
         raise ValidationFailed(
@@ -334,14 +342,6 @@ def lead_transition(
                 ]
             }
         )
-    if project is not None and first_production_month is None:
-        first_production_month = project.first_production_month
-    LEAD.check(
-        actor=actor,
-        obj=lead,
-        move=to,
-        inputs={"reason": reason or None, "first_production_month": first_production_month},
-    )
     today = _day(on)
     before = audit.snapshot(lead, FLOW_FIELDS)
     payload: dict = {}
