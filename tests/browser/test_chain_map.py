@@ -206,6 +206,7 @@ def test_place_card_fits_and_lists_partial_matches(
     matches = page.get_by_test_id("place-matches")
     expect(matches).to_contain_text(firm.name)
     assert page.evaluate(FITS)
+    shot(page, f"place-matches-{device}", full_page=True)
     page.get_by_test_id(f"place-{firm.pk}").click()
     expect(page.get_by_test_id("firms-confirmed")).to_contain_text(firm.name)
     assert NodeFirm.objects.get(node=node, enterprise=firm).state == "confirmed"
