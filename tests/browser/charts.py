@@ -2,6 +2,9 @@
 phone viewports, the no-sideways-scroll check, and the check that every text of an ECharts chart
 is whole, inside the chart and over no other."""
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -51,3 +54,10 @@ def chart_option(page, selector):
     chart.scroll_into_view_if_needed()
     expect(chart.locator("svg").first).to_be_attached()
     return chart.evaluate("e => echarts.getInstanceByDom(e).getOption()")
+
+
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    """A screenshot to look at, into the folder ZD_SHOTS names (none when it is unset)."""
+    folder = os.environ.get("ZD_SHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.charts import shot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FITS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
@@ -112,4 +114,100 @@ def test_deciding_refreshes_the_node_figures_and_rejecting_asks(
     page.once("dialog", lambda d: d.accept())
     confirmed.first.get_by_role("button", name="排除").click()
     expect(count).to_have_text(str(before))
+    assert problems == []
+
+
+# The boxes of the tree's texts and of the chart, on the page.
+LABEL_BOXES = """e => {
+  const c = e.getBoundingClientRect();
+  const texts = [...e.querySelectorAll('svg text')].map(t => {
+    const b = t.getBoundingClientRect();
+    return {text: t.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom};
+  }).filter(b => b.text.trim() && b.right > b.left);
+  return {chart: {left: c.left, right: c.right, top: c.top, bottom: c.bottom}, texts};
+}"""
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1366, "height": 768}, {"width": 390, "height": 844}],
+    ids=["desk", "phone"],
+)
+def test_map_labels_stay_inside_the_chart(demo, live_server, open_page, log_in, viewport):
+    """Every label of the tree, the chain's own name at the root included, is drawn whole inside
+    the chart's box: none is cut at the left or right edge."""
+    page, problems = open_page(viewport=viewport)
+    _open_chain(page, live_server.url, log_in)
+    page.wait_for_timeout(400)  # the tree's entry animation
+    boxes = page.locator("#chain-tree").evaluate(LABEL_BOXES)
+    chart = boxes["chart"]
+    names = [t["text"] for t in boxes["texts"]]
+    assert "装备制造产业链（合成）" in names  # the root's label is drawn
+    tag = "desk" if viewport["width"] > 600 else "phone"
+    shot(page, f"map-{tag}", full_page=False)
+    for t in boxes["texts"]:
+        assert chart["left"] - 1 <= t["left"] and t["right"] <= chart["right"] + 1, (t, chart)
+    assert page.evaluate(FITS)
+    assert problems == []
+
+
+def test_parent_panel_says_its_count_includes_sub_nodes(demo, live_server, open_page, log_in):
+    """A parent node's panel on the map says its firm count includes its sub-nodes; a leaf's
+    does not."""
+    from zonedesk.chain.models import ChainNode
+
+    parent = ChainNode.objects.filter(children__isnull=False).order_by("pk").first()
+    leaf = (
+        ChainNode.objects.filter(chain=parent.chain, children__isnull=True).order_by("pk").first()
+    )
+    page, problems = open_page()
+    log_in(page, live_server.url, "leader", then=f"/chain/{parent.chain_id}/")
+    expect(page.locator("#chain-tree")).to_have_attribute("data-ready", "1")
+    page.wait_for_timeout(400)
+    _tap(page, parent.name)
+    panel = page.get_by_test_id(f"panel-{parent.code}")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_test_id("fig-firms-subtree")).to_have_text("（含下级环节）")
+    _tap(page, leaf.name)
+    expect(page.get_by_test_id(f"panel-{leaf.code}")).to_be_visible()
+    expect(
+        page.get_by_test_id(f"panel-{leaf.code}").get_by_test_id("fig-firms-subtree")
+    ).to_have_count(0)
+    assert problems == []
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_place_card_fits_and_lists_partial_matches(
+    demo, live_server, open_page, log_in, phone, device
+):
+    """The place-firm card stays inside the page's column, on a phone too; part of a firm's
+    name lists the matching firms, and one of them is placed on the node from the list."""
+    from zonedesk.chain.models import ChainNode, NodeFirm
+    from zonedesk.chain.services import chain_firms
+    from zonedesk.org.models import User
+
+    officer = User.objects.get(username="officer")
+    node = ChainNode.objects.filter(children__isnull=True).order_by("pk")
+    node = next(n for n in node if chain_firms(officer, n.chain).exists())
+    on_node = NodeFirm.objects.filter(node=node).values("enterprise")
+    firm = chain_firms(officer, node.chain).exclude(pk__in=on_node).order_by("pk").first()
+    part = firm.name[1:4]
+    page, problems = open_page(viewport=phone if device == "phone" else None)
+    log_in(page, live_server.url, "officer", then=f"/chain/nodes/{node.pk}/")
+    card = page.get_by_test_id("place-card")
+    box, column = card.bounding_box(), page.get_by_test_id("node-card").bounding_box()
+    assert (
+        column["x"] - 1 <= box["x"] and box["x"] + box["width"] <= column["x"] + column["width"] + 1
+    )
+    assert page.evaluate(FITS)
+    shot(page, f"place-{device}", full_page=True)
+    card.locator("input[name=firm]").fill(part)
+    page.get_by_test_id("place").click()
+    matches = page.get_by_test_id("place-matches")
+    expect(matches).to_contain_text(firm.name)
+    assert page.evaluate(FITS)
+    shot(page, f"place-matches-{device}", full_page=True)
+    page.get_by_test_id(f"place-{firm.pk}").click()
+    expect(page.get_by_test_id("firms-confirmed")).to_contain_text(firm.name)
+    assert NodeFirm.objects.get(node=node, enterprise=firm).state == "confirmed"
     assert problems == []

@@ -3,7 +3,9 @@ warning, the lead's page (moves, activities, merge, its key project), the funnel
 
 import datetime as dt
 import io
+import json
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -121,6 +123,14 @@ def test_leader_signs_and_the_page_shows_the_project(world, client_for):
     lead.refresh_from_db()
     page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     assert 'data-testid="lead-project"' in page and 'data-testid="lead-project-nodes"' in page
+    nodes = page.split('data-testid="lead-project-nodes"')[1].split("</table>")[0]
+    head = nodes.split("<thead>")[1].split("</thead>")[0]
+    assert "<th>节点</th><th>计划日期</th><th>实际完成</th><th>亮灯</th>" in head
+    assert nodes.count('<tr data-testid="lead-node-') == lead.project.nodes.count() > 0
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    head = english.split('data-testid="lead-project-nodes"')[1].split("</thead>")[0]
+    assert "<th>Node</th><th>Planned date</th><th>Actual</th><th>Light</th>" in head
 
 
 def test_leader_merges_from_the_page(world, client_for):
@@ -159,7 +169,7 @@ def test_funnel_export_is_a_real_workbook_grouped_as_asked(world, client_for):
     body = rows[1:]
     assert len(body) == 3 * 6  # all, officer, officer2 x the six stages of the way
     first = body[0]
-    assert first[1] == 2 and first[3] == 2 and first[4] == "50.00"  # 2 leads, half contacted
+    assert first[1] == 2 and first[3] == 2 and first[4] == 50  # 2 leads, half contacted
     assert {r[0] for r in body[6:]} == {"officer", "officer2"}
     officer_signed = body[6 + 4]  # the officer's group, the fifth stage (签约)
     assert (officer_signed[0], officer_signed[3]) == ("officer", 1)
@@ -293,3 +303,54 @@ def test_a_city_leader_sees_and_filters_by_zone(world, client_for):
     # one zone's leader: no zone column
     table = client_for(world.users["leader"]).get(reverse("leads:list")).content.decode()
     assert 'data-testid="filter-zone"' not in table
+
+
+def test_funnel_export_writes_rates_and_days_as_numbers(world, client_for):
+    """The conversion is a number in percent with the export's rate format (0.00), the median
+    days too; the last stage has no conversion: an empty cell, not a text."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "contact")
+    moved = lead.events.get(to_state="contact").at
+    Lead.objects.filter(pk=lead.pk).update(created_at=moved - dt.timedelta(days=3))
+    leads.lead(world.zone_a, world.users["officer"], name="另一家公司")
+    leads.lead(world.zone_a, world.users["officer"], name="第三家公司")
+    response = client_for(world.users["leader"]).get(reverse("leads:funnel_export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    conversion, days = sheet.cell(2, 5), sheet.cell(2, 6)  # all the leads, 线索
+    assert conversion.data_type == "n" and conversion.number_format == "0.00"
+    assert round(conversion.value, 2) == 33.33  # 1 of 3 reached 接洽
+    assert days.data_type == "n" and days.value == 3 and days.number_format == "0.00"
+    landed = sheet.cell(7, 5)  # 落地: no next stage
+    assert sheet.cell(7, 3).value == "落地" and landed.value is None
+
+
+def test_funnel_chart_data_are_the_tables(world, client_for):
+    """The page carries the all-leads chart's data beside its table (no inline script): the
+    leads that reached each stage and the conversion as the table shows it."""
+    leads.walk(leads.lead(world.zone_a, world.users["officer"]), "visit")
+    leads.lead(world.zone_a, world.users["officer"], name="另一家公司")
+    html = client_for(world.users["leader"]).get(reverse("leads:funnel")).content.decode()
+    data = json.loads(
+        html.split('<script id="funnel-chart-data" type="application/json">')[1].split("</script>")[
+            0
+        ]
+    )
+    assert [s["name"] for s in data["stages"]] == ["线索", "接洽", "考察", "洽谈", "签约", "落地"]
+    assert [s["reached"] for s in data["stages"]] == [2, 1, 1, 0, 0, 0]
+    assert [s["conversion"] for s in data["stages"]] == [
+        "50.00%",
+        "100.00%",
+        "0.00%",
+        None,
+        None,
+        None,
+    ]
+    assert data["labels"] == {"reached": "到达", "conversion": "转入下一阶段"}
+    assert "zonedesk/funnel-chart.js" in html and "echarts.min.js" in html
+    table = html.split('data-testid="funnel-all"')[1].split("</table>")[0]
+    assert '<td class="text-end">50.00%</td>' in table
+
+
+def test_funnel_without_leads_has_no_chart(world, client_for):
+    html = client_for(world.users["leader"]).get(reverse("leads:funnel")).content.decode()
+    assert 'data-testid="funnel-all"' in html
+    assert "funnel-chart" not in html and "echarts" not in html

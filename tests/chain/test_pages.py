@@ -294,3 +294,113 @@ def test_import_says_how_many_nodes_were_added_changed_removed(world, client_for
     )
     assert "新增 0 个环节，修改 0 个，删除 1 个" in r.content.decode()
     assert sorted(chain.nodes.values_list("code", flat=True)) == ["food", "metal", "up"]
+
+
+def test_map_panels_say_a_parents_count_includes_sub_nodes(world, client_for, chain):
+    """On the map, 上游环节's panel (its one firm is 金属制品环节's) says its count includes the
+    sub-nodes, as the node page does; 金属制品环节's own panel does not."""
+    html = client_for(world.users["leader"]).get(reverse("chain:map", args=[chain.pk]))
+    html = html.content.decode()
+    up = html.split('data-testid="panel-up"')[1].split('data-testid="node-link-up"')[0]
+    assert '<dd class="col-6" data-testid="fig-firms">1</dd>' in up
+    assert 'data-testid="fig-firms-subtree">（含下级环节）</span>' in up
+    metal = html.split('data-testid="panel-metal"')[1].split('data-testid="node-link-metal"')[0]
+    assert "fig-firms-subtree" not in metal and "含下级环节" not in metal
+    client = client_for(world.users["leader"])
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("chain:map", args=[chain.pk]))
+    up = english.content.decode().split('data-testid="panel-up"')[1].split("node-link-up")[0]
+    assert "(sub-nodes included)" in up
+
+
+def test_part_of_a_name_lists_the_firms_to_choose_from(world, client_for, chain):
+    """A part of a name places nothing: the node's page lists the matching firms of the chain's
+    zone (not another province's), each with its own button; one of them is then placed."""
+    c = client_for(world.users["officer"])
+    node = chain.nodes.get(code="chips")
+    before = NodeFirm.objects.count()
+    r = c.post(reverse("chain:place", args=[node.pk]), {"firm": "有限", "version": chain.version})
+    assert r.status_code == 302
+    assert r["Location"].startswith(reverse("chain:node", args=[node.pk]) + "?firm=")
+    assert r["Location"].endswith("#place-matches")
+    assert NodeFirm.objects.count() == before
+    page = c.get(r["Location"].split("#")[0])
+    assert page.status_code == 200
+    html = page.content.decode()
+    matches = html.split('data-testid="place-matches"')[1].split("</table>")[0]
+    assert f'data-testid="match-{world.firm_a.pk}"' in matches
+    assert f'data-testid="match-{world.firm_a2.pk}"' in matches
+    assert world.firm_b.name not in matches  # 乙一电子有限公司: another province's zone
+    assert 'value="有限"' in html  # the words stay in the box
+    r = c.post(
+        reverse("chain:place", args=[node.pk]),
+        {"firm": world.firm_a2.credit_code, "version": chain.version},
+    )
+    assert r.status_code == 302
+    assert NodeFirm.objects.get(node=node, enterprise=world.firm_a2).state == "confirmed"
+    # A firm confirmed on the node is listed as such, without a button.
+    html = c.get(reverse("chain:node", args=[node.pk]), {"firm": "甲二"}).content.decode()
+    row = html.split(f'data-testid="match-{world.firm_a2.pk}"')[1].split("</tr>")[0]
+    assert "已确认在本节点" in row and "<button" not in row
+
+
+def test_a_search_that_finds_nothing_says_so(world, client_for, chain):
+    c = client_for(world.users["officer"])
+    node = chain.nodes.get(code="chips")
+    r = c.post(
+        reverse("chain:place", args=[node.pk]), {"firm": "乙一电子", "version": chain.version}
+    )
+    assert r.status_code == 302 and "?firm=" not in r["Location"]
+    assert not NodeFirm.objects.filter(enterprise=world.firm_b).exists()
+    html = c.get(reverse("chain:node", args=[node.pk]), {"firm": "乙一电子"}).content.decode()
+    assert "place-matches" in html and "match-" not in html
+
+
+def test_a_reader_who_cannot_place_gets_no_search(world, client_for, chain):
+    """The list of firms to place is for who may place them (the auditor reads the node only)."""
+    node = chain.nodes.get(code="chips")
+    page = client_for(world.users["auditor"]).get(
+        reverse("chain:node", args=[node.pk]), {"firm": "有限"}
+    )
+    assert page.status_code == 200
+    assert "place-matches" not in page.content.decode()
+    assert world.firm_a2.name not in page.content.decode()
+
+
+def test_placeable_firms_order_code_prefix_and_cap(world, chain):
+    """The exact name first, then names that start with the words, then the others (shorter
+    first); a credit code is found by its start in any case; another province's firm never;
+    the list stops at the limit and says there are more."""
+    from tests.factories import firm
+    from zonedesk.chain.selectors import placeable_firms
+
+    officer = world.users["officer"]
+    node = chain.nodes.get(code="chips")
+    exact = firm(world.zone_a, "机械")
+    prefix = firm(world.zone_a, "机械加工厂")
+    longer = firm(world.zone_a, "乙方重型机械制造集团有限公司")
+    firm(world.zone_b, "机械配件有限公司")  # another province's zone
+    found, more = placeable_firms(officer, node, "机械")
+    names = [m.firm.name for m in found]
+    assert names == [exact.name, prefix.name, world.firm_a.name, longer.name]
+    assert not more
+    found, more = placeable_firms(officer, node, "机械", limit=2)
+    assert [m.firm for m in found] == [exact, prefix] and more
+    code = world.firm_a2.credit_code
+    found, _ = placeable_firms(officer, node, code[:14].lower())
+    assert world.firm_a2 in [m.firm for m in found]
+    found, _ = placeable_firms(officer, node, code[3:12])  # the middle of a code: not a start
+    assert world.firm_a2 not in [m.firm for m in found]
+    assert placeable_firms(officer, node, "  ") == ([], False)
+    states = {m.firm.pk: m.state for m in placeable_firms(officer, node, "食品")[0]}
+    assert states == {world.firm_a2.pk: ""}
+
+
+def test_place_card_keeps_its_row_inside_the_card(world, client_for, chain):
+    """The place form's grid row sits in the card's body, not on the card itself (the row's
+    negative margins pushed the card out of its column)."""
+    node = chain.nodes.get(code="chips")
+    html = client_for(world.users["officer"]).get(reverse("chain:node", args=[node.pk]))
+    card = html.content.decode().split('data-testid="place-card"')[1].split("</form>")[0]
+    assert 'class="card-body" data-testid="place-form"' in card
+    assert '<div class="row g-2">' in card

@@ -366,6 +366,27 @@ def _funnel_zone(request):
     return zones, next((z for z in zones if z.code == request.GET.get("zone")), None)
 
 
+def _percent(rate: Decimal | None) -> Decimal | None:
+    """A fraction as a percentage, two places rounded half-up (12.78 for 0.12778)."""
+    return None if rate is None else (rate * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _funnel_chart(group) -> dict:
+    """The chart of all the leads (the table's first group, the same figures): per stage of the
+    way the leads that reached it and the conversion to the next, with the words it shows."""
+    return {
+        "stages": [
+            {
+                "name": S(line.stage).label,
+                "reached": line.reached,
+                "conversion": None if line.conversion is None else f"{_percent(line.conversion)}%",
+            }
+            for line in group.stages
+        ],
+        "labels": {"reached": _("Reached"), "conversion": _("Conversion to the next")},
+    }
+
+
 @login_required
 def lead_funnel(request):
     """Counts per stage, conversion rates and median days in each stage, by source, region,
@@ -379,6 +400,7 @@ def lead_funnel(request):
         "chain/leads/funnel.html",
         {
             "groups": groups,
+            "chart": _funnel_chart(groups[0]) if groups and groups[0].leads else None,
             "by": by,
             "groupings": [
                 ("source", _("Source")),
@@ -406,8 +428,8 @@ def funnel_export(request):
         Column(_("Leads"), 8, "int"),
         Column(_("Stage"), 12),
         Column(_("Reached"), 8, "int"),
-        Column(_("Conversion to the next (%)"), 12),
-        Column(_("Median days in the stage"), 12),
+        Column(_("Conversion to the next (%)"), 12, "rate"),
+        Column(_("Median days in the stage"), 12, "rate"),
     ]
 
     def data():
@@ -418,10 +440,8 @@ def funnel_export(request):
                     g.leads,
                     S(line.stage).label,
                     line.reached,
-                    ""
-                    if line.conversion is None
-                    else str((line.conversion * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)),
-                    "" if line.median_days is None else str(line.median_days),
+                    _percent(line.conversion),
+                    line.median_days,
                 ]
 
     today = timezone.localdate()

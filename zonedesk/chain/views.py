@@ -2,6 +2,7 @@
 a panel per node), a node's firms (confirm and reject), the gaps, the exports, the import."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -115,8 +116,11 @@ def chain_map(request, pk):
     _reader(request)
     chain = _get_chain(request, pk)
     view = selectors.chain_map(request.user, chain, _period(request))
+    # A parent's figures count its sub-nodes' firms: its panel says so, as the node page does.
+    parents = {n.parent_id for n in view.nodes}
     nodes = [
-        (n, view.node_health(n), view.firms.get(n.pk, []), view.depth[n.pk]) for n in view.nodes
+        (n, view.node_health(n), view.firms.get(n.pk, []), view.depth[n.pk], n.pk in parents)
+        for n in view.nodes
     ]
     return render(
         request,
@@ -167,7 +171,12 @@ def node_detail(request, pk):
     node = selectors.node_get(request.user, pk=pk)
     if node is None:
         raise Http404
-    return render(request, "chain/node.html", _node_context(request, node))
+    extra = {}
+    search = request.GET.get("firm", "").strip()[:100]
+    if search and access.can_place_firms(request.user, node.chain):
+        matches, more = selectors.placeable_firms(request.user, node, search)
+        extra = {"search": search, "matches": matches, "more_matches": more}
+    return render(request, "chain/node.html", _node_context(request, node, **extra))
 
 
 def _version(request) -> int | None:
@@ -214,15 +223,22 @@ def firm_decide(request, pk):
 @login_required
 @require_POST
 def place(request, pk):
-    """Place a firm (by credit code or name) on a node by hand, confirmed."""
+    """Place a firm (by credit code or name) on a node by hand, confirmed; part of a name or
+    code shows the firms it matches on the node's page, to choose one."""
     _reader(request)
     node = selectors.node_get(request.user, pk=pk)
     if node is None:
         raise Http404
     if not access.can_place_firms(request.user, node.chain):
         raise Forbidden
-    firm = selectors.placeable_firm(request.user, node, request.POST.get("firm", ""))
+    text = request.POST.get("firm", "").strip()[:100]
+    firm = selectors.placeable_firm(request.user, node, text)
     if firm is None:
+        # Part of a name or code: the firms it matches, to choose one (nothing placed yet).
+        matches, _more = selectors.placeable_firms(request.user, node, text)
+        if matches:
+            url = reverse("chain:node", args=[node.pk])
+            return redirect(f"{url}?{urlencode({'firm': text})}#place-matches")
         messages.error(request, _("No firm of the chain's zones with this credit code or name."))
         return redirect("chain:node", pk=node.pk)
     try:

@@ -6,6 +6,7 @@ Callers import this package; the modules split it by topic.
 from zonedesk.chain.selectors.chains import (
     ChainMap,
     ChainRow,
+    FirmMatch,
     FirmRow,
     GapRow,
     chain_get,
@@ -20,6 +21,7 @@ from zonedesk.chain.selectors.chains import (
     node_get,
     node_industries,
     placeable_firm,
+    placeable_firms,
     placed_firms,
     placement_get,
     thresholds,
@@ -28,6 +30,7 @@ from zonedesk.chain.selectors.chains import (
 __all__ = [
     "ChainMap",
     "ChainRow",
+    "FirmMatch",
     "FirmRow",
     "GapRow",
     "chain_get",
@@ -42,6 +45,7 @@ __all__ = [
     "node_get",
     "node_industries",
     "placeable_firm",
+    "placeable_firms",
     "placed_firms",
     "placement_get",
     "thresholds",

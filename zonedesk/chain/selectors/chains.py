@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Length
 
 from zonedesk.chain import access, health
 from zonedesk.chain.models import Chain, ChainNode, NodeFirm, NodeIndustry
@@ -85,6 +86,50 @@ def placeable_firm(user, node: ChainNode, text: str):
         return None
     firms = chain_firms(user, node.chain)
     return firms.filter(Q(credit_code=text.upper()) | Q(name=text)).order_by("pk").first()
+
+
+# The most firms a search for one to place lists: more means the words were too few.
+PLACE_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class FirmMatch:
+    firm: Enterprise
+    state: str  # the firm's state on the node (NodeFirm.State), "" when it is not on it
+
+
+def placeable_firms(
+    user, node: ChainNode, text: str, *, limit: int = PLACE_SEARCH_LIMIT
+) -> tuple[list[FirmMatch], bool]:
+    """The firms of the node's chain the user sees whose name contains `text` (any case) or
+    whose credit code starts with it, at most `limit`, and whether there are more. The exact
+    code or name comes first, then names that start with the text, then the others, shorter
+    (closer) names before longer ones."""
+    from zonedesk.chain.services import chain_firms
+
+    text = (text or "").strip()[:100]
+    if not text:
+        return [], False
+    code = text.upper()
+    on_node = NodeFirm.objects.filter(node=node, enterprise=OuterRef("pk")).values("state")[:1]
+    qs = (
+        chain_firms(user, node.chain)
+        .filter(Q(name__icontains=text) | Q(credit_code__startswith=code))
+        .annotate(
+            rank=Case(
+                When(Q(credit_code=code) | Q(name=text), then=Value(0)),
+                When(Q(name__istartswith=text) | Q(credit_code__startswith=code), then=Value(1)),
+                default=Value(2),
+            ),
+            name_length=Length("name"),
+            node_state=Subquery(on_node),
+        )
+        .select_related("zone")
+        .order_by("rank", "name_length", "name", "pk")
+    )
+    found = list(qs[: limit + 1])
+    matches = [FirmMatch(f, f.node_state or "") for f in found[:limit]]
+    return matches, len(found) > limit
 
 
 def placed_firms(user, chains) -> QuerySet:

@@ -39,8 +39,28 @@
   const narrow = () => el.clientWidth < 600;
   if (typeof echarts === "undefined") return;
   const chart = echarts.init(el, null, { renderer: "svg" });
+  // The widths of the texts as ECharts draws them (12px, its default sans-serif): on the desktop
+  // the root's label stands left of the root and the leaves' right of them, so the series keeps
+  // that much room on each side (fixed paddings cut a long chain name at the chart's left edge).
+  const pen = document.createElement("canvas").getContext("2d");
+  pen.font = "12px sans-serif";
+  const textWidth = (text) => Math.ceil(pen.measureText(text || "").width);
+  const leaves = [];
+  (function walk(node) {
+    if (node.children.length) node.children.forEach(walk);
+    else leaves.push(node.name);
+  })(data[0]);
+  const widest = (names) => Math.max(0, ...names.map(textWidth));
   function option() {
     const phone = narrow();
+    const gap = 14 + 8 + 12; // the symbol's half, the label's distance, a margin
+    // At most a quarter of the chart each side: a longer root name breaks onto more lines.
+    const rootWidth = Math.min(textWidth(data[0].name), Math.floor(el.clientWidth / 4));
+    const leafWidth = Math.min(widest(leaves), Math.floor(el.clientWidth / 4));
+    // On a phone the root stands at the top, centred over its label: the label has the width.
+    data[0].label = phone
+      ? { width: Math.min(textWidth(data[0].name), el.clientWidth - 32), overflow: "break" }
+      : { width: rootWidth, overflow: "break", lineHeight: 16 };
     return {
       tooltip: {
         trigger: "item",
@@ -57,8 +77,8 @@
           orient: phone ? "TB" : "LR",
           top: phone ? 30 : 16,
           bottom: phone ? 90 : 16,
-          left: phone ? 16 : 120,
-          right: phone ? 16 : 160,
+          left: phone ? 16 : rootWidth + gap,
+          right: phone ? 16 : leafWidth + gap,
           symbol: "circle",
           symbolSize: 14,
           initialTreeDepth: -1,
