@@ -124,11 +124,26 @@ def test_map_export_has_a_row_per_node(world, client_for, chain):
     r = client_for(world.users["leader"]).get(reverse("chain:map_export", args=[chain.pk]))
     assert r.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
-    assert len(rows) == 1 + 4
-    by_code = {row[0]: row for row in rows[1:]}
-    assert by_code["metal"][6] == 1 and float(by_code["metal"][8]) == 321
-    assert by_code["up"][8] == by_code["metal"][8]  # the parent sums its sub-tree
+    assert len(rows) == 1 + 1 + 4  # the header, the whole chain, the nodes
+    assert {row[0] for row in rows[1:]} == {"2020-06"}  # every row states its month
+    by_code = {row[1]: row for row in rows[2:]}
+    assert by_code["metal"][7] == 1 and float(by_code["metal"][9]) == 321
+    assert by_code["up"][9] == by_code["metal"][9]  # the parent sums its sub-tree
+    whole = rows[1]
+    assert whole[2] == f"全链：{chain.name}" and whole[1] == ""
+    # the chain's line counts each confirmed firm once, over every root
+    confirmed = NodeFirm.objects.filter(node__chain=chain, state="confirmed")
+    assert whole[7] == confirmed.values("enterprise").distinct().count()
     assert AuditEntry.objects.filter(action="export").exists()
+
+
+def test_map_export_names_every_flag(world, client_for, chain):
+    """A node both weak and dependent on one firm says both, as its badges do."""
+    r = client_for(world.users["leader"]).get(reverse("chain:map_export", args=[chain.pk]))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    metal = next(row for row in rows if row[1] == "metal")
+    # one confirmed firm (firm_a): below the weak threshold, and all of the node's output
+    assert metal[16] == "弱链、单点依赖", metal
 
 
 def test_map_export_writes_rates_as_numbers(world, client_for, chain):
@@ -144,8 +159,8 @@ def test_map_export_writes_rates_as_numbers(world, client_for, chain):
     )
     r = client_for(world.users["leader"]).get(reverse("chain:map_export", args=[chain.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
-    metal = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "metal")
-    yoy, share, hhi = metal[9], metal[13], metal[14]
+    metal = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "metal")
+    yoy, share, hhi = metal[10], metal[14], metal[15]
     assert yoy.data_type == "n" and yoy.value == 7 and yoy.number_format == "#,##0.00"
     assert share.data_type == "n" and share.value == 100
     assert share.number_format == "#,##0.00"

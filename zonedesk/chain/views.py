@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zonedesk.chain import access, health, imports, selectors, services
@@ -297,7 +298,9 @@ def map_export(request, pk):
     chain = _get_chain(request, pk)
     view = selectors.chain_map(request.user, chain, _period(request))
     words = strength_words()
+    month = str(view.period) if view.period else ""
     columns = [
+        Column(_("Month"), 9, "text"),
         Column(_("Node code"), 14, "text"),
         Column(_("Node"), 28),
         Column(_("Parent node"), 20),
@@ -313,35 +316,59 @@ def map_export(request, pk):
         Column(_("Employees"), 10, "int"),
         Column(_("Largest firm's share (%)"), 10, "wan"),
         Column(_("HHI"), 8),
-        Column(_("Strength"), 12),
+        Column(_("Strength"), 16),
         Column(_("Names of the confirmed firms"), 40, "wrap"),
     ]
     names = {n.pk: n.name for n in view.nodes}
+
+    def figures(h, *, flagged: bool = True) -> list:
+        # every flag the node has (弱链 and 单点依赖 both), as the page's badges show them
+        flags = pgettext("between flags", ", ").join(str(words[f]) for f in h.flags)
+        return [
+            h.firms,
+            h.reporting,
+            h.output_wan,
+            _pct(h.yoy),
+            h.comparable_firms,
+            h.new_firms,
+            h.employees,
+            _pct(h.largest_share),
+            None if h.hhi is None else h.hhi.quantize(Decimal("0.0001")),
+            (flags or words[h.strength]) if flagged else "",
+        ]
+
     rows = []
+    whole = view.health.whole
+    if whole is not None:
+        # the chain's own line first: its firms each counted once, as the map's header
+        rows.append(
+            [
+                month,
+                "",
+                _("Whole chain: %(name)s") % {"name": chain.name},
+                "",
+                0,
+                "",
+                "",
+                *figures(whole, flagged=False),
+                "",
+            ]
+        )
     for n in view.nodes:
         h = view.node_health(n)
         rows.append(
             [
+                month,
                 n.code,
                 n.name,
                 names.get(n.parent_id, ""),
                 view.depth[n.pk] + 1,
                 n.get_segment_display(),
                 _("Yes") if n.in_target else _("No"),
-                h.firms,
-                h.reporting,
-                h.output_wan,
-                _pct(h.yoy),
-                h.comparable_firms,
-                h.new_firms,
-                h.employees,
-                _pct(h.largest_share),
-                None if h.hhi is None else h.hhi.quantize(Decimal("0.0001")),
-                words[h.strength],
+                *figures(h),
                 "、".join(r.firm.name for r in view.firms.get(n.pk, [])),
             ]
         )
-    month = str(view.period) if view.period else ""
     return export_response(
         request,
         [(_("Chain map"), columns, rows)],
