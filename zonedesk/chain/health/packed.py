@@ -1,7 +1,7 @@
 """Sums of many firms' figures over sets of them, packed into integers where exact (`FigureTable`):
 what `chain_health` adds node by node. Pure Python: no Django."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from itertools import repeat
 
@@ -18,11 +18,47 @@ class FigureTable:
     come out are the ones adding the firms' amounts one by one gives, digits and exponent."""
 
     def __init__(self, figures: Mapping[int, FirmFigures] | None = None):
-        self.figures = figures if figures is not None else {}
-        self._packed = _Packed.of(self.figures)
+        self._figures = figures if figures is not None else {}
+        self._scaled = None
+        self._packed = _Packed.of(self._figures)
         self._rows = None
         if self._packed is None:
-            self._rows = {firm_id: _row(firm_id, f) for firm_id, f in self.figures.items()}
+            self._rows = {firm_id: _row(firm_id, f) for firm_id, f in self._figures.items()}
+
+    @classmethod
+    def of_scaled(cls, exp: int, firms: Iterable[tuple]) -> "FigureTable":
+        """The table of firms given as plain numbers, no object per firm: (firm id, output,
+        output of the same month last year (None: no report then), employees, new) with the
+        amounts as integers, the amount times 10 ** −`exp` (what the database's column of
+        −`exp` decimal places holds). A firm that did not report the month adds nothing to any
+        sum and may be left out. The same table as `FigureTable(figures)` of the firms'
+        `FirmFigures` with those amounts as Decimals of exponent `exp`."""
+        firms = firms if isinstance(firms, list) else list(firms)
+        table = cls.__new__(cls)
+        table._figures = None
+        table._scaled = (exp, firms)
+        table._rows = None
+        table._packed = _Packed.of_scaled(exp, firms)
+        if table._packed is None:
+            table._rows = {firm_id: _row(firm_id, f) for firm_id, f in table.figures.items()}
+        return table
+
+    @property
+    def figures(self) -> Mapping[int, FirmFigures]:
+        """Each firm's `FirmFigures` (built on first use when the table was made of numbers)."""
+        if self._figures is None:
+            exp, firms = self._scaled
+            self._figures = {
+                firm_id: FirmFigures(
+                    firm_id,
+                    None if output is None else Decimal(output).scaleb(exp),
+                    None if base is None else Decimal(base).scaleb(exp),
+                    employees,
+                    new,
+                )
+                for firm_id, output, base, employees, new in firms
+            }
+        return self._figures
 
     @property
     def packed(self) -> bool:
@@ -135,6 +171,41 @@ class _Packed:
                 value if new else 0,
                 value * value,  # what o * o is in Decimal while under 28 digits (checked)
             )
+        return cls._build(scaled, -scale if quantum is not None else 0)
+
+    @classmethod
+    def of_scaled(cls, exp: int, firms: list[tuple]) -> "_Packed | None":
+        """`of` for firms given as integers (`FigureTable.of_scaled`)."""
+        if exp > 0:
+            return None
+        scaled = {}
+        for firm_id, value, base, employees, new in firms:
+            employees = employees or 0
+            if firm_id < 0 or employees < 0:
+                return None
+            if value is None:
+                scaled[firm_id] = (0, 0, employees, 0, 0, 0, 0, 0, 0)
+                continue
+            if value < 0:
+                return None
+            cmp = not new and base is not None
+            if cmp and base < 0:
+                return None
+            scaled[firm_id] = (
+                1,
+                value,
+                employees,
+                1 if cmp else 0,
+                value if cmp else 0,
+                base if cmp else 0,
+                1 if new else 0,
+                value if new else 0,
+                value * value,
+            )
+        return cls._build(scaled, exp)
+
+    @classmethod
+    def _build(cls, scaled: dict[int, tuple], exp: int) -> "_Packed | None":
         totals = [sum(c) for c in zip(*scaled.values(), strict=True)] or [0] * 9
         if max(totals) >= _EXACT:
             return None
@@ -154,14 +225,13 @@ class _Packed:
             | a8 << s8
             for firm_id, (a0, a1, a2, a3, a4, a5, a6, a7, a8) in scaled.items()
         }
-        top_id = max(figures, default=0)
+        top_id = max(scaled, default=0)
         id_bits = top_id.bit_length() + 1
         rank = {
             firm_id: (values[1] << id_bits) | (top_id - firm_id)
             for firm_id, values in scaled.items()
             if values[0]
         }
-        exp = -scale if quantum is not None else 0
         return cls(packed, rank, shifts, masks, id_bits, top_id, exp)
 
     def total(self, firm_ids, indexed: bool = False) -> tuple:
