@@ -145,9 +145,7 @@ def permu_inputs(firms: QuerySet[Enterprise], year: int) -> list[tuple]:
     return _rows(sql, params)
 
 
-def month_scaled(
-    firms: QuerySet[Enterprise], period: Period, new_since
-) -> tuple[int, list[tuple]]:
+def month_scaled(firms: QuerySet[Enterprise], period: Period, new_since) -> tuple[int, list[tuple]]:
     """The firms' rows of `period` as integers, for sums that must be exact: the output's
     exponent (−its decimal places), and per firm that reported the month (firm id, output
     times 10 ** places, employees, days halted, whether production started on or after

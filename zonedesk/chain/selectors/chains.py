@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from zonedesk.chain import access, health
 from zonedesk.chain.models import Chain, ChainNode, NodeFirm, NodeIndustry
+from zonedesk.core.collector import no_gc
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
@@ -244,6 +245,13 @@ def healths(
 def _healths(user, chains, period, *, placed_only: bool = False):
     """`healths`, and the figures read for it (by firm id). `placed_only`: read the figures
     of the chains' firms only (one chain's map), not of every firm the user sees."""
+    # Hundreds of thousands of rows, lists and tuples, none in a cycle: without the collector
+    # (a third of the CPU time otherwise, bench/chain_health.md).
+    with no_gc():
+        return _healths_read(user, chains, period, placed_only)
+
+
+def _healths_read(user, chains, period, placed_only: bool):
     if not is_active(user) or not chains:
         return period, {}, {}
     visible = _visible_firms(user)
