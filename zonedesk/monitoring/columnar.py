@@ -152,7 +152,11 @@ def month_scaled(firms: QuerySet[Enterprise], period: Period, new_since) -> tupl
     `new_since` (None: start unknown), the output of the same month last year times
     10 ** places (None: no row then)). One query, in no order; no Decimal made."""
     places = MonthlyFigure._meta.get_field("output_value_wan").decimal_places
-    id_sql, id_params = firms.order_by().values("pk").query.sql_with_params()
+    # Every firm (no filter): no semi-join to the firms again, a quarter of the query's time.
+    within, id_params = "", ()
+    if firms.query.has_filters():
+        id_sql, id_params = firms.order_by().values("pk").query.sql_with_params()
+        within = f" AND f.enterprise_id IN ({id_sql})"
     table = MonthlyFigure._meta.db_table
     firm_table = Enterprise._meta.db_table
     factor = 10**places
@@ -171,7 +175,7 @@ def month_scaled(firms: QuerySet[Enterprise], period: Period, new_since) -> tupl
         f"{scaled('b.output_value_wan')} "
         f"FROM {table} f JOIN {firm_table} e ON e.id = f.enterprise_id "
         f"LEFT JOIN {table} b ON b.enterprise_id = f.enterprise_id AND b.period = %s "
-        f"WHERE f.period = %s AND f.enterprise_id IN ({id_sql})",
+        f"WHERE f.period = %s{within}",
         [new_since, period.last_year.first_day, period.first_day, *id_params],
     )
     return -places, rows
