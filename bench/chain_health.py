@@ -203,13 +203,14 @@ def _measured(fn, runs: int):
 
 def _reads(user, chains, period) -> int:
     """The limit: the health's inputs read and nothing computed (the placements per node and
-    the two months' figures as plain rows, what `healths` reads)."""
+    the month's figures with last year's output, as integers: what `healths` reads)."""
     from zonedesk.chain.selectors import chains as chain_selectors
 
     visible = chain_selectors._visible_firms(user)
     placed = chain_selectors._placements(chains, visible)
     specs = chain_selectors._specs(chains, placed)
-    rows = monitoring.month_and_year_before(visible, period)
+    since = period.shift(1 - monitoring.new_firm_months()).first_day
+    _exp, rows = monitoring.month_scaled(visible, period, since)
     return sum(len(s) for s in specs.values()) + len(rows)
 
 

@@ -140,7 +140,7 @@ def test_combined_parents_equal_walked_ones():
         assert h.nodes[node_id] == walked, node_id
 
 
-def _world(seed: int) -> tuple[list, dict]:
+def _world(seed: int, firms: int = 120, sizes=(0, 0, 1, 2, 5, 12)) -> tuple[list, dict]:
     """A random forest of nodes, firms on one node or several (in one sub-tree or apart), firms
     without figures, without output, new, without a base, and ties for the largest."""
     import random
@@ -149,10 +149,10 @@ def _world(seed: int) -> tuple[list, dict]:
     nodes = []
     for i in range(1, 60):
         parent = rng.choice([None, *range(1, i)]) if i > 1 and rng.random() > 0.1 else None
-        firms = tuple(rng.sample(range(1, 120), rng.choice([0, 0, 1, 2, 5, 12])))
-        nodes.append(N(i, parent, rng.random() > 0.2, firms))
+        placed = tuple(rng.sample(range(1, firms), rng.choice(sizes)))
+        nodes.append(N(i, parent, rng.random() > 0.2, placed))
     figures = {}
-    for f in range(1, 120):
+    for f in range(1, firms):
         if rng.random() < 0.15:
             continue  # no figures at all
         output = rng.choice([None, D(0), D("0.00"), D(rng.randint(1, 5)), D("12.3456")])
@@ -195,3 +195,60 @@ def test_fast_path_equals_walking(seed, sparse):
             assert fast.nodes[node_id] == h, node_id
             for name in ("output_wan", "comparable_output_wan", "hhi", "largest_share", "yoy"):
                 assert str(getattr(fast.nodes[node_id], name)) == str(getattr(h, name)), name
+
+
+@pytest.mark.parametrize("seed", range(1, 20, 2))
+def test_large_nodes_summed_by_numpy_equal_walking(seed):
+    """Nodes of hundreds of firms (dense ids, amounts of one exponent): their own firms are
+    summed lane by lane in numpy arrays; the figures are still those of walking every sub-tree,
+    to the digit."""
+    nodes, figures = _world(seed, firms=3000, sizes=(0, 1, 12, 70, 300, 900))
+    table = health.FigureTable(figures)
+    assert table.packed
+    fast = health.chain_health(nodes, table, T)
+    assert table._packed.arrays is not None  # the numpy path was taken
+    walked = health.chain_health_walked(nodes, figures, T)
+    assert set(fast.nodes) == set(walked.nodes)
+    for node_id, h in walked.nodes.items():
+        assert fast.nodes[node_id] == h, node_id
+        for name in ("output_wan", "comparable_output_wan", "hhi", "largest_share", "yoy"):
+            assert str(getattr(fast.nodes[node_id], name)) == str(getattr(h, name)), name
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_table_of_integers_equals_one_of_decimals(seed):
+    """`FigureTable.of_scaled` (the selectors' rows as integers) sums what a table of the same
+    firms' `FirmFigures` sums, and gives those `FirmFigures` back."""
+    nodes, figures = _world(seed, firms=600, sizes=(0, 1, 12, 70, 300))
+    cents = D("0.01")
+    scaled = [
+        (
+            f.firm_id,
+            None if f.output_wan is None else int(f.output_wan / cents),
+            None if f.output_last_year_wan is None else int(f.output_last_year_wan / cents),
+            f.employees,
+            f.new,
+        )
+        for f in figures.values()
+    ]
+    table = health.FigureTable.of_scaled(-2, scaled)
+    assert table.packed
+    assert table.figures == figures
+    assert {k: str(v.output_wan) for k, v in table.figures.items()} == {
+        k: str(v.output_wan) for k, v in figures.items()
+    }
+    fast = health.chain_health(nodes, table, T)
+    walked = health.chain_health_walked(nodes, figures, T)
+    for node_id, h in walked.nodes.items():
+        assert fast.nodes[node_id] == h, node_id
+        assert str(fast.nodes[node_id].output_wan) == str(h.output_wan)
+        assert str(fast.nodes[node_id].hhi) == str(h.hhi)
+    # A negative amount cannot be packed: summed as Decimals, the same figures.
+    firm_id, _output, base, employees, new = scaled[0]
+    odd = health.FigureTable.of_scaled(-2, [(firm_id, -5, base, employees, new), *scaled[1:]])
+    assert not odd.packed
+    assert odd.figures[firm_id].output_wan == D("-0.05")
+    fast = health.chain_health(nodes, odd, T)
+    walked = health.chain_health_walked(nodes, odd.figures, T)
+    for node_id, h in walked.nodes.items():
+        assert fast.nodes[node_id] == h, node_id

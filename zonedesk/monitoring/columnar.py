@@ -143,3 +143,39 @@ def permu_inputs(firms: QuerySet[Enterprise], year: int) -> list[tuple]:
         *id_params,
     ]
     return _rows(sql, params)
+
+
+def month_scaled(firms: QuerySet[Enterprise], period: Period, new_since) -> tuple[int, list[tuple]]:
+    """The firms' rows of `period` as integers, for sums that must be exact: the output's
+    exponent (−its decimal places), and per firm that reported the month (firm id, output
+    times 10 ** places, employees, days halted, whether production started on or after
+    `new_since` (None: start unknown), the output of the same month last year times
+    10 ** places (None: no row then)). One query, in no order; no Decimal made."""
+    places = MonthlyFigure._meta.get_field("output_value_wan").decimal_places
+    # Every firm (no filter): no semi-join to the firms again, a quarter of the query's time.
+    within, id_params = "", ()
+    if firms.query.has_filters():
+        id_sql, id_params = firms.order_by().values("pk").query.sql_with_params()
+        within = f" AND f.enterprise_id IN ({id_sql})"
+    table = MonthlyFigure._meta.db_table
+    firm_table = Enterprise._meta.db_table
+    factor = 10**places
+
+    def scaled(column: str) -> str:
+        # PostgreSQL's numeric is exact; SQLite stores the amount as a REAL, rounded back
+        # (exact while under 2 ** 53, and the column holds at most 14 digits).
+        if connection.vendor == "postgresql":
+            return f"CAST({column} * {factor} AS BIGINT)"
+        return f"CAST(ROUND({column} * {factor}) AS INTEGER)"
+
+    rows = _rows(
+        f"SELECT f.enterprise_id, {scaled('f.output_value_wan')}, f.employees, f.days_halted, "  # noqa: S608 - our own names
+        "CASE WHEN e.production_start IS NULL THEN NULL "
+        "WHEN e.production_start >= %s THEN 1 ELSE 0 END, "
+        f"{scaled('b.output_value_wan')} "
+        f"FROM {table} f JOIN {firm_table} e ON e.id = f.enterprise_id "
+        f"LEFT JOIN {table} b ON b.enterprise_id = f.enterprise_id AND b.period = %s "
+        f"WHERE f.period = %s{within}",
+        [new_since, period.last_year.first_day, period.first_day, *id_params],
+    )
+    return -places, rows

@@ -3,14 +3,13 @@ packed numbers in one query, and the planned changes written in one statement (C
 temporary table and INSERT … ON CONFLICT on PostgreSQL, the driver's executemany on SQLite).
 Entitlements are derived data, so these bypass the ORM (see docs/decisions.md)."""
 
-import gc
 import itertools
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
+from zonedesk.core.collector import no_gc
 from zonedesk.core.period import Period
 from zonedesk.policies import facts, matching
 from zonedesk.policies.flows import IN_WORKFLOW
@@ -59,19 +58,6 @@ class Scopes:
 def _case(column: str, codes: dict[str, int]) -> str:
     whens = " ".join(f"WHEN '{text}' THEN {code}" for text, code in codes.items() if text)
     return f"(CASE {column} {whens} ELSE 0 END)"
-
-
-@contextmanager
-def no_gc():
-    """Without the cycle collector: a million result tuples (which hold no cycles) would
-    otherwise trigger full collections over every object, again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_stored(

@@ -17,7 +17,6 @@ once in their common ancestors):
 `strength` is the worst flag (gap, weak, single, healthy), what the map colours a node by.
 """
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from zonedesk.chain.health.figures import (
@@ -103,11 +102,14 @@ def chain_health(
         return chain_health_walked(nodes, walked, thresholds)
     table = figures if isinstance(figures, FigureTable) else FigureTable(figures)
     own = {i: frozenset(s.firm_ids) for i, s in specs.items()}
-    placements = Counter()
+    # The firms on several nodes: met again on a later node (set operations, in C).
+    placed: set[int] = set()
+    again: set[int] = set()
     for firms in own.values():
-        placements.update(firms)
-    multi = frozenset(f for f, n in placements.items() if n > 1)
-    indexed = bool(placements) and table.cover(min(placements), max(placements))
+        again |= placed.intersection(firms)
+        placed |= firms
+    multi = frozenset(again)
+    indexed = bool(placed) and table.cover(min(placed), max(placed))
     totals: dict[int, tuple] = {}
     shared: dict[int, frozenset[int]] = {}  # the sub-tree's firms that sit on several nodes
     subtree: dict[int, frozenset[int]] = {}

@@ -661,6 +661,7 @@ def output_unusual(user, *, enterprise: Enterprise, period: Period) -> bool:
 # SQL over the figures is monitoring's own, in `columnar`.
 FigureSums = columnar.FigureSums
 figure_sums = columnar.figure_sums
+month_scaled = columnar.month_scaled
 firms_by_latest_month = columnar.firms_by_latest_month
 
 
