@@ -248,5 +248,8 @@ def overview_export(request):
             ),
         ]
     return export_response(
-        request, sheets, f"financing-statistics-{o.year}.xlsx", what="financing-statistics"
+        request,
+        sheets,
+        _("financing-statistics-%(year)s.xlsx") % {"year": o.year},
+        what="financing-statistics",
     )
