@@ -323,7 +323,8 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.need_id} → {self.bank}"
+        # The audit log names the firm whose consent it is, as a need's entries do.
+        return f"{self.need.enterprise} → {self.bank}"
 
     @property
     def active(self) -> bool:
