@@ -1,6 +1,7 @@
 """Every read of financing, given the acting user and returning only what that user may see."""
 
 from zonedesk.finance.selectors.matches import (
+    YEARS,
     MatchRow,
     Reason,
     fact_value,
@@ -39,6 +40,7 @@ from zonedesk.finance.selectors.support import PanelNeed, Suggestion, decline_su
 
 __all__ = [
     "FIGURES",
+    "YEARS",
     "MatchRow",
     "NeedFilters",
     "NeedPage",
