@@ -64,7 +64,7 @@
           draggable: !small,
           force: { repulsion: 220, edgeLength: 90 },
           label: small
-            ? { show: true, position: "bottom", fontSize: 11, width: NAME_WIDTH, overflow: "break" }
+            ? { show: true, position: "bottom", fontSize: 11, lineHeight: 17, width: NAME_WIDTH, overflow: "break" }
             : { show: true, position: "right", fontSize: 11 },
           edgeSymbol: ["none", "arrow"],
           edgeSymbolSize: 8,
@@ -104,7 +104,7 @@
       type: "category",
       inverse: true,
       data,
-      axisLabel: narrow(id) ? { width: 96, overflow: "break", lineHeight: 14 } : {},
+      axisLabel: narrow(id) ? { width: 96, overflow: "break", lineHeight: 18 } : {},
     });
     // Months on a phone: "3月" (the year is the page's), every one shown, slanted past six.
     const zh = (document.documentElement.lang || "zh").startsWith("zh");
