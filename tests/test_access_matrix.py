@@ -667,6 +667,12 @@ MATRIX = {
         "V V V V 403 V V V 403 V V 302",
         "H H H H 403 H H H 403 H H 302",
     ),
+    # The library's export: in, the test bank's product; out, another bank's product in force,
+    # in every reader's sheet but the bank user's (a bank exports its own catalogue only).
+    "finance:product_export": (
+        "V V V V 403 V V V 403 V V 302",
+        "V V V V 403 V H V 403 V V 302",
+    ),
     "finance:product_new": ("403 403 403 403 403 403 200 403 403 403 403 302",) * 2,
     # Only a bank's users edit products, and only their bank's: another bank's is not found.
     "finance:product_edit": (
@@ -1149,6 +1155,9 @@ def _finance_request(client, world: World, name: str, role: str, scope: str):
             return client.post(reverse(name, args=[consent.pk])), None
         case "finance:products":
             product = _finance_product(world, scope, in_force=False)
+            return client.get(reverse(name)), product.name
+        case "finance:product_export":
+            product = _finance_product(world, scope)
             return client.get(reverse(name)), product.name
         case "finance:product_edit":
             return client.get(reverse(name, args=[_finance_product(world, scope).pk])), None

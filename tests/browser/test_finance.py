@@ -1,5 +1,6 @@
 """The bank's inbox in a real browser on a phone: the demo bank user sees exactly the needs the
-firms shared with its bank while the consent stands, and nothing once the consents are revoked."""
+firms shared with its bank while the consent stands, and once the consents are revoked only the
+loans it approved (its own decision records, docs/security.md)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +21,8 @@ def test_the_bank_sees_exactly_its_shared_needs_and_nothing_after_revocation(
     demo, live_server, open_page, log_in
 ):
     from zonedesk.core.actors import SYSTEM
-    from zonedesk.finance.models import Consent
+    from zonedesk.finance.flows import DECIDED
+    from zonedesk.finance.models import Consent, FinancingNeed
     from zonedesk.finance.services import consent_revoke
     from zonedesk.org.models import User
 
@@ -45,19 +47,27 @@ def test_the_bank_sees_exactly_its_shared_needs_and_nothing_after_revocation(
     assert page.evaluate(NOTHING_SCROLLS)
     assert problems == []
 
-    # The firm revokes one consent: the need leaves the inbox at once, its page is not found.
+    # The firm revokes the consent of a need the bank has not approved: the need leaves the inbox
+    # at once, its page is not found.
+    first = min(standing.exclude(need__status__in=DECIDED).values_list("need_id", flat=True))
     consent_revoke(actor=SYSTEM, consent=standing.get(need_id=first))
     page.goto(f"{live_server.url}/finance/inbox/")
     assert _shown(page) == expected - {first}
     response = page.goto(f"{live_server.url}/finance/needs/{first}/")
     assert response.status == 404
 
-    # Every consent revoked: nothing.
+    # Every consent revoked: only the loans the bank approved, on pages without the firm's data.
+    approved = set(
+        FinancingNeed.objects.filter(bank=bank, status__in=DECIDED).values_list("pk", flat=True)
+    )
+    assert approved
     for consent in Consent.objects.filter(bank=bank, revoked_at__isnull=True):
         consent_revoke(actor=SYSTEM, consent=consent)
     page.goto(f"{live_server.url}/finance/inbox/")
-    assert _shown(page) == set()
-    expect(page.get_by_test_id("needs")).to_contain_text("暂无融资需求")
+    assert _shown(page) == approved
+    page.goto(f"{live_server.url}/finance/needs/{min(approved)}/")
+    expect(page.get_by_test_id("consent-revoked")).to_contain_text("企业已撤回授权")
+    expect(page.get_by_test_id("need-figures")).to_have_count(0)
 
 
 def test_the_leader_turns_a_declined_need_into_one_problem_on_a_phone(

@@ -1,7 +1,10 @@
 """Consent: a bank sees a need only while the firm's consent for that bank stands, and only the
 figures the consent covers."""
 
+from decimal import Decimal
+
 import pytest
+from django.utils.timezone import localdate
 
 from tests import factories
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
@@ -85,3 +88,72 @@ def test_consenting_again_for_the_same_bank_redirects_to_the_need_with_the_reaso
     assert need.consents.filter(revoked_at__isnull=True).count() == 1
     shown = [str(m) for m in response.context["messages"]]
     assert shown and any(bank.name in m or "已" in m or "already" in m for m in shown), shown
+
+
+def _approved(world, **consent):
+    """A need of firm_a shared with the bank user's bank and approved by it."""
+    bank_user = world.users["bank"]
+    need = factories.financing_need(world.firm_a, shared_with=[bank_user.bank], **consent)
+    for to, data in (
+        ("received", {}),
+        ("under_review", {}),
+        ("approved", {"amount_wan": Decimal("80"), "rate_pct": Decimal("3.9"), "term_months": 12}),
+    ):
+        need = services.need_transition(actor=bank_user, need=need, to=to, **data)
+    return need
+
+
+def test_after_approval_a_revoked_consent_leaves_the_bank_its_decision_record(world):
+    """The approving bank still lists and opens the loan and records disbursement and
+    repayment; the firm's figures and note are hidden from it."""
+    bank_user = world.users["bank"]
+    need = _approved(world, covers_figures=True, note="企业备注（合成）")
+    assert selectors.need_page(bank_user, need).figures is not None
+    services.consent_revoke(actor=world.users["enterprise"], consent=need.consents.get())
+
+    assert list(selectors.need_scope(bank_user)) == [need]
+    page = selectors.need_page(bank_user, selectors.need_get(bank_user, pk=need.pk))
+    assert page.figures is None and page.decision_only
+    assert page.moves == ["disbursed"]
+    need = services.need_transition(
+        actor=bank_user, need=need, to="disbursed", amount_wan=Decimal("80"), on=localdate()
+    )
+    assert need.status == "disbursed"
+    assert selectors.need_page(bank_user, need).moves == ["repaid"]
+
+
+def test_the_bank_page_after_revocation_shows_the_decision_not_the_firm_data(world, client_for):
+    from django.urls import reverse
+
+    need = _approved(world, covers_figures=True, note="企业备注（合成）")
+    services.consent_revoke(actor=world.users["enterprise"], consent=need.consents.get())
+
+    page = client_for(world.users["bank"]).get(reverse("finance:need", args=[need.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="need-approved"' in html and "80.00" in html
+    assert "企业备注（合成）" not in html and 'data-testid="need-figures"' not in html
+    assert "企业已撤回授权" in html
+
+
+def test_a_consent_revoked_before_approval_hides_the_need_from_the_bank(world):
+    """Received or under review: the bank has decided nothing, the need goes with the consent."""
+    bank_user = world.users["bank"]
+    need = factories.financing_need(world.firm_a, shared_with=[bank_user.bank])
+    need = services.need_transition(actor=bank_user, need=need, to="received")
+    services.consent_revoke(actor=world.users["enterprise"], consent=need.consents.get())
+    assert selectors.need_get(bank_user, pk=need.pk) is None
+
+
+def test_consent_audit_entries_name_the_firm(world):
+    """Giving and revoking a consent: the audit rows read from the database name the firm."""
+    need = factories.financing_need(world.firm_a)
+    bank = factories.bank("审计银行（合成）")
+    consent = services.consent_grant(actor=world.users["enterprise"], need=need, bank=bank)
+    services.consent_revoke(actor=world.users["enterprise"], consent=consent)
+
+    rows = AuditEntry.objects.filter(target_type="finance.consent", target_id=str(consent.pk))
+    assert {r.action for r in rows} == {"create", "update"}
+    for r in rows:
+        assert world.firm_a.name in r.target_repr and bank.name in r.target_repr

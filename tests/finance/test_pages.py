@@ -142,4 +142,5 @@ def test_the_firms_figures_read_as_counts_and_money():
     assert finance_value(1234, "days_halted_ytd") == "1,234"
     assert finance_value(12345.5, "revenue_ytd_wan") == "12,345.50"
     assert finance_value(1500.0, "output_month_wan") == "1,500.00"
-    assert finance_value(2.5, "years_in_operation") == "2.50"
+    assert finance_value(2.5, "years_in_operation") == "2.5"
+    assert finance_value(19.4834, "years_in_operation") == "19.5"

@@ -17,6 +17,7 @@ S = FinancingNeed.Status
 
 FIRM = "firm"  # the firm's user, its officer, its zone's managers
 BANK = "bank"  # a user of a bank the firm consented to, not handled by another bank
+DECIDED = (S.APPROVED, S.DISBURSED, S.REPAID)  # the handling bank's own loan from then on
 
 
 def _consented(need: FinancingNeed) -> str | None:
@@ -30,6 +31,10 @@ def _may(actor: Actor, need: FinancingNeed, who: str) -> bool:
     if who == FIRM:
         return access.can_raise_need(actor, need.enterprise)
     banks = set(need.consents.filter(revoked_at__isnull=True).values_list("bank_id", flat=True))
+    if need.status in DECIDED and need.bank_id is not None:
+        # The bank that approved records the disbursement and the repayment of its own loan,
+        # whatever became of the consent (finance.selectors.needs.DECIDED; docs/security.md).
+        banks.add(need.bank_id)
     return access.bank_may_act(actor, need, banks)
 
 

@@ -95,7 +95,13 @@ class MoveForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    bank = forms.IntegerField(label=_("Bank"))
+    bank = forms.IntegerField(
+        label=_("Bank"),
+        error_messages={
+            "required": _("Choose the bank the firm consents to share with."),
+            "invalid": _("Choose the bank the firm consents to share with."),
+        },
+    )
     covers_figures = forms.BooleanField(label=_("Share the monthly figures"), required=False)
     covers_contacts = forms.BooleanField(label=_("Share the contacts"), required=False)
     written = forms.CharField(

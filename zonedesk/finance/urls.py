@@ -19,6 +19,7 @@ urlpatterns = [
     path("needs/<int:pk>/consent/", views.consent_grant, name="consent_grant"),
     path("consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("products/", views.product_list, name="products"),
+    path("products/export/", views.product_export, name="product_export"),
     path("products/new/", views.product_new, name="product_new"),
     path("products/<int:pk>/edit/", views.product_edit, name="product_edit"),
     path("overview/", stats.overview, name="overview"),

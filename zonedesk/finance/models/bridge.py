@@ -117,6 +117,17 @@ class BridgeFund(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    def unique_error_message(self, model_class, unique_check):
+        """A second fund of the same name in the zone: said plainly, not Django's "… with this
+        Zone and Name already exists"."""
+        if tuple(unique_check) == ("zone", "name"):
+            return ValidationError(
+                _("The zone already has a fund named “%(name)s”: choose another name."),
+                code="unique_together",
+                params={"name": self.name},
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     def clean(self):
         cap, size = self.cap_per_firm_wan, self.size_wan
         if cap is not None and size is not None and cap > size:  # no draw could ever reach it

@@ -5,11 +5,13 @@ its way from draft to repaid is finance.flows.NEED, walked only by services.need
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.core.models import Versioned
@@ -140,6 +142,17 @@ class BankProduct(Versioned):
     def __str__(self) -> str:
         return f"{self.bank} · {self.name}"
 
+    def unique_error_message(self, model_class, unique_check):
+        """A second product of the same name at the bank: said plainly, not Django's "… with
+        this Bank and Name already exists"."""
+        if tuple(unique_check) == ("bank", "name"):
+            return ValidationError(
+                _("Your bank already has a product named “%(name)s”: choose another name."),
+                code="unique_together",
+                params={"name": self.name},
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     def in_force(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
@@ -154,7 +167,7 @@ class FinancingNeed(Versioned):
         UNDER_REVIEW = "under_review", _("Under review")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
-        DISBURSED = "disbursed", _("Disbursed")
+        DISBURSED = "disbursed", pgettext_lazy("financing need", "Disbursed")
         REPAID = "repaid", _("Repaid")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -323,7 +336,8 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.need_id} → {self.bank}"
+        # The audit log names the firm whose consent it is, as a need's entries do.
+        return f"{self.need.enterprise} → {self.bank}"
 
     @property
     def active(self) -> bool:

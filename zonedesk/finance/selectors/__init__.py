@@ -1,6 +1,7 @@
 """Every read of financing, given the acting user and returning only what that user may see."""
 
 from zonedesk.finance.selectors.matches import (
+    YEARS,
     MatchRow,
     Reason,
     fact_value,
@@ -29,6 +30,7 @@ from zonedesk.finance.selectors.products import (
     ProductFilters,
     in_force_on,
     own_product_get,
+    product_export,
     product_get,
     product_list,
     product_scope,
@@ -38,6 +40,7 @@ from zonedesk.finance.selectors.support import PanelNeed, Suggestion, decline_su
 
 __all__ = [
     "FIGURES",
+    "YEARS",
     "MatchRow",
     "NeedFilters",
     "NeedPage",
@@ -63,6 +66,7 @@ __all__ = [
     "needs_of_problem",
     "own_product_get",
     "problem_panel",
+    "product_export",
     "product_get",
     "product_list",
     "product_scope",

@@ -58,6 +58,10 @@ def _num(value) -> str:
     return str(value)
 
 
+# Facts counted in years (facts.years_between: day-exact fractions), shown to one decimal.
+YEARS = frozenset({"years_in_operation"})
+
+
 def fact_value(name: str, value, lang: str = "zh") -> str:
     """A fact's value as people read it: 是/否 for yes-no, coded values in words (小型, 流动资金,
     设备抵押), shares as percentages, numbers with separators; never a stored code."""
@@ -69,6 +73,8 @@ def fact_value(name: str, value, lang: str = "zh") -> str:
         return zh if lang.startswith("zh") else en
     if name in facts.SHARES and isinstance(value, int | float):
         return f"{float(value) * 100:.2f}%"
+    if name in YEARS and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.1f}"  # 19.5 years: a day-exact 19.48 reads as false precision
     return _num(value)
 
 
@@ -95,12 +101,17 @@ def _reason(check: matching.Check, lang: str) -> Reason:
             return Reason(check.ok, text, value)
     c = check.condition
     text = facts.sentence(c.node, lang) if c.node is not None else c.text
-    values = "; ".join(
-        f"{facts.VOCABULARY[k].zh if lang.startswith('zh') else facts.VOCABULARY[k].en}: "
-        f"{fact_value(k, v, lang)}"
-        if k in facts.VOCABULARY
-        else f"{k}: {fact_value(k, v, lang)}"
-        for k, v in c.values.items()
+    zh = lang.startswith("zh")
+    colon, semicolon = ("：", "；") if zh else (": ", "; ")
+
+    def named(k: str) -> str:
+        term = facts.VOCABULARY.get(k)
+        if term is not None:
+            return term.zh if zh else term.en
+        return k
+
+    values = semicolon.join(
+        f"{named(k)}{colon}{fact_value(k, v, lang)}" for k, v in c.values.items()
     )
     return Reason(check.ok, text, values)
 

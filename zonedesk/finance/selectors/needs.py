@@ -11,6 +11,7 @@ from zonedesk.casework.selectors import work_calendar
 from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.finance import access
+from zonedesk.finance.flows import DECIDED as NEED_DECIDED
 from zonedesk.finance.flows import NEED
 from zonedesk.finance.models import Consent, FinancingNeed
 from zonedesk.monitoring import selectors as monitoring
@@ -25,9 +26,20 @@ def _active(bank_id) -> QuerySet[Consent]:
     return Consent.objects.filter(need=OuterRef("pk"), bank_id=bank_id, revoked_at__isnull=True)
 
 
+# A bank's decision stands once it approved: the loan is its own record (amount, rate, term,
+# disbursement, repayment), which it keeps seeing, and recording on, after the firm revokes its
+# consent. What the consent covered (the firm's figures, contacts, its note) is hidden then.
+DECIDED = NEED_DECIDED
+
+
+def _decided_by(bank_id) -> Q:
+    return Q(bank_id=bank_id, status__in=DECIDED)
+
+
 def need_scope(user) -> QuerySet[FinancingNeed]:
-    """Every need the user may see: the unit's (its staff), the firm's own (its user), or those
-    shared with the user's bank while the consent stands (never a draft)."""
+    """Every need the user may see: the unit's (its staff), the firm's own (its user), those
+    shared with the user's bank while the consent stands (never a draft), and those the bank
+    approved (its own decision record, whatever became of the consent)."""
     qs = FinancingNeed.objects.all()
     if not access.can_view_finance(user):
         return qs.none()
@@ -38,7 +50,9 @@ def need_scope(user) -> QuerySet[FinancingNeed]:
     if user.has_role(Role.ENTERPRISE):
         return qs.filter(enterprise__members__user=user)
     if access.is_bank_user(user):
-        return qs.filter(Exists(_active(user.bank_id))).exclude(status=S.DRAFT)
+        return qs.filter(Exists(_active(user.bank_id)) | _decided_by(user.bank_id)).exclude(
+            status=S.DRAFT
+        )
     return qs.none()
 
 
@@ -150,6 +164,8 @@ class NeedPage:
     matches: list = field(default_factory=list)
     can_edit: bool = False
     can_consent: bool = False
+    # A bank user whose consent was revoked after it approved: its decision record only.
+    decision_only: bool = False
 
 
 def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
@@ -168,6 +184,7 @@ def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
         need=need,
         bank_view=bank_view,
         consent=consent,
+        decision_only=bank_view and consent is None,
         consents=consents(user, need),
         events=list(need.events.select_related("actor")),
         moves=NEED.allowed(user, need),

@@ -54,6 +54,15 @@ def product_list(user, filters: ProductFilters, *, today: dt.date) -> QuerySet[B
     return rows
 
 
+def product_export(user, filters: ProductFilters, *, today: dt.date) -> QuerySet[BankProduct]:
+    """The library's export: the page's rows, except that a bank user exports only its own
+    bank's products (the sheet is the bank's catalogue to maintain, not a copy of its rivals')."""
+    rows = product_list(user, filters, today=today)
+    if access.is_bank_user(user):
+        rows = rows.filter(bank_id=user.bank_id)
+    return rows
+
+
 def product_get(user, *, pk: int) -> BankProduct | None:
     return product_scope(user).select_related("bank").filter(pk=pk).first()
 

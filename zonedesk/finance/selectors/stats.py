@@ -2,7 +2,8 @@
 "Financing statistics per bank and product"): the needs shared with banks in a year, scoped to
 the acting user. The unit's readers see their zones' needs (one zone or all of them) and every
 bank's row; a bank user sees only its own bank's row and products, counted from the needs it may
-see (shared with it while the consent stands); others see nothing."""
+see (shared with it while the consent stands, and those it approved: its own loans, whatever became
+of the consent); others see nothing."""
 
 import datetime as dt
 from dataclasses import dataclass, field

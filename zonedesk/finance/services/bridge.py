@@ -404,6 +404,16 @@ def bridge_loan_move(
     payload: dict = {}
     if to == B.APPROVED:
         amount = Decimal(amount_wan) if amount_wan is not None else loan.requested_wan
+        if amount <= 0:
+            # The limits' own refusal speaks of the amount requested; this field is the bank's.
+            raise ValidationFailed(
+                {
+                    "amount_wan": [
+                        _("The amount approved must be above zero (approved: %(a)s).")
+                        % {"a": _wan(amount)}
+                    ]
+                }
+            )
         _enforce(loan, amount_wan=amount, day=day, besides=loan.pk)
         loan.amount_wan = amount
         payload["amount_wan"] = audit.plain(amount)

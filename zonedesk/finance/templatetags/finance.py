@@ -68,6 +68,8 @@ def _number(value, name: str) -> str:
     of the site; a count (employees, days, months, years) as a whole number: 99, not 99.00."""
     if name.endswith("_wan"):
         return f"{value:,.2f}"
+    if name in selectors.YEARS:
+        return f"{value:,.1f}"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}"

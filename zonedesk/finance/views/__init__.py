@@ -16,7 +16,12 @@ from zonedesk.finance.views.needs import (
     pipeline,
     pipeline_export,
 )
-from zonedesk.finance.views.products import product_edit, product_list, product_new
+from zonedesk.finance.views.products import (
+    product_edit,
+    product_export,
+    product_list,
+    product_new,
+)
 
 __all__ = [
     "consent_grant",
@@ -33,6 +38,7 @@ __all__ = [
     "pipeline",
     "pipeline_export",
     "product_edit",
+    "product_export",
     "product_list",
     "product_new",
 ]

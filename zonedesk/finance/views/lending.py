@@ -14,6 +14,7 @@ from zonedesk.core.views import export_response
 from zonedesk.core.xlsx import Column
 from zonedesk.finance import access
 from zonedesk.finance.forms_bridge import GuaranteeForm, InterFirmLoanForm
+from zonedesk.finance.lending import lpr_table
 from zonedesk.finance.selectors import lending as selectors
 from zonedesk.finance.services import lending as services
 
@@ -39,6 +40,7 @@ def register(request):
             "can_register": access.can_act_somewhere(request.user),
             "can_view_graph": access.can_view_graph(request.user),
             "circle_names": [[reg.names.get(f, f) for f in c.firms] for c in reg.circles],
+            "lpr": lpr_table().last,
         },
     )
 

@@ -127,13 +127,14 @@ def _export_rows(rows):
         ]
 
 
-def _export(request, *, name: str, what: str):
+def _export(request, *, name: str, filename: str, what: str):
+    """`filename` is translated, with a %(day)s for the day of the export."""
     rows = _rows(selectors.need_list(request.user, _filters(request)))
     today = timezone.localdate()
     return export_response(
         request,
         [(name, _columns(), _export_rows(rows))],
-        f"{what}-{today.isoformat()}.xlsx",
+        filename % {"day": today.isoformat()},
         what=what,
     )
 
@@ -142,14 +143,24 @@ def _export(request, *, name: str, what: str):
 def pipeline_export(request):
     if not access.can_view_pipeline(request.user):
         raise Forbidden
-    return _export(request, name=_("Financing needs"), what="financing-needs")
+    return _export(
+        request,
+        name=_("Financing needs"),
+        filename=_("financing-needs-%(day)s.xlsx"),
+        what="financing-needs",
+    )
 
 
 @login_required
 def inbox_export(request):
     if not access.is_bank_user(request.user):
         raise Forbidden
-    return _export(request, name=_("Bank inbox"), what="bank-inbox")
+    return _export(
+        request,
+        name=_("Bank inbox"),
+        filename=_("bank-inbox-%(day)s.xlsx"),
+        what="bank-inbox",
+    )
 
 
 @login_required

@@ -68,7 +68,7 @@ def _chart(o) -> dict:
             "needs": _("Needs shared"),
             "requested": _("Requested (10k yuan)"),
             "approved": _("Approved (10k yuan)"),
-            "disbursed": _("Disbursed (10k yuan)"),
+            "disbursed": pgettext("financing need", "Disbursed (10k yuan)"),
         },
         "months": [
             {
@@ -148,8 +148,8 @@ def _figure_columns(first: str) -> list[Column]:
         Column(_("Declined"), 10, "int"),
         Column(_("Approval rate (%)"), 10, "rate"),
         Column(_("Approved (10k yuan)"), 14, "wan"),
-        Column(_("Disbursed"), 10, "int"),
-        Column(_("Disbursed (10k yuan)"), 14, "wan"),
+        Column(pgettext("financing need", "Disbursed"), 10, "int"),
+        Column(pgettext("financing need", "Disbursed (10k yuan)"), 14, "wan"),
         Column(_("Median first response (working days)"), 12, "rate"),
         Column(_("Mean first response (working days)"), 12, "rate"),
         Column(_("Average approved rate (annual %)"), 12, "rate"),
@@ -199,8 +199,8 @@ def overview_export(request):
         Column(_("Quoted rate (annual %)"), 14),
         Column(_("Approved"), 10, "int"),
         Column(_("Approved (10k yuan)"), 14, "wan"),
-        Column(_("Disbursed"), 10, "int"),
-        Column(_("Disbursed (10k yuan)"), 14, "wan"),
+        Column(pgettext("financing need", "Disbursed"), 10, "int"),
+        Column(pgettext("financing need", "Disbursed (10k yuan)"), 14, "wan"),
         Column(_("Median first response (working days)"), 12, "rate"),
         Column(_("Average approved rate (annual %)"), 12, "rate"),
     ]
@@ -248,5 +248,8 @@ def overview_export(request):
             ),
         ]
     return export_response(
-        request, sheets, f"financing-statistics-{o.year}.xlsx", what="financing-statistics"
+        request,
+        sheets,
+        _("financing-statistics-%(year)s.xlsx") % {"year": o.year},
+        what="financing-statistics",
     )

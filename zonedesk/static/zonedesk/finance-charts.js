@@ -41,16 +41,31 @@
     const PALETTE = ["#d63939", "#f76707", "#ae3ec9", "#0ca678", "#4263eb"];
     const reached = new Set(g.reach ? g.reach.firms.map((f) => f.id) : []);
     const chosen = g.reach ? g.reach.firm : null;
+    // On a phone a force layout pushes nodes to the edges, where a name to the right of its
+    // node is cut off: there the nodes sit on a circle inside margins, and each name wraps
+    // under its node within a width the margins hold.
+    const graphEl = document.getElementById("guarantee-graph");
+    const small = graphEl && graphEl.clientWidth < 560;
+    const NAME_WIDTH = 84;
     draw("guarantee-graph", {
       tooltip: { renderMode: "richText" },
       series: [
         {
           type: "graph",
-          layout: "force",
-          roam: true,
-          draggable: true,
+          layout: small ? "circular" : "force",
+          circular: { rotateLabel: false },
+          left: small ? NAME_WIDTH / 2 + 8 : "center",
+          right: small ? NAME_WIDTH / 2 + 8 : "auto",
+          top: small ? 24 : "center",
+          bottom: small ? 48 : "auto",
+          width: small ? null : "100%",
+          height: small ? null : "100%",
+          roam: !small,
+          draggable: !small,
           force: { repulsion: 220, edgeLength: 90 },
-          label: { show: true, position: "right", fontSize: 11 },
+          label: small
+            ? { show: true, position: "bottom", fontSize: 11, lineHeight: 17, width: NAME_WIDTH, overflow: "break" }
+            : { show: true, position: "right", fontSize: 11 },
           edgeSymbol: ["none", "arrow"],
           edgeSymbolSize: 8,
           data: g.nodes.map((n) => ({
@@ -84,13 +99,34 @@
       return !el || el.clientWidth < 560;
     };
     const valueAxis = (id) => ({ type: "value", splitNumber: narrow(id) ? 2 : 4, axisLabel: { hideOverlap: true } });
+    // A category name (a bank, a purpose) wraps on a phone rather than take the bars' width.
+    const categoryAxis = (id, data) => ({
+      type: "category",
+      inverse: true,
+      data,
+      axisLabel: narrow(id) ? { width: 96, overflow: "break", lineHeight: 18 } : {},
+    });
+    // Months on a phone: "3月" (the year is the page's), every one shown, slanted past six.
+    const zh = (document.documentElement.lang || "zh").startsWith("zh");
+    const monthLabel = (id, count) =>
+      narrow(id)
+        ? {
+            interval: 0,
+            rotate: count > 6 ? 45 : 0,
+            formatter: (v) => (zh ? `${Number(v.slice(5))}月` : v.slice(5)),
+          }
+        : { hideOverlap: true };
     const legend = { bottom: 0, type: "plain", itemGap: 12 };
     const gridWithLegend = (id) => ({ left: 8, right: 24, top: 16, bottom: narrow(id) ? 64 : 36, containLabel: true });
     draw("month-chart", {
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend,
       grid: gridWithLegend("month-chart"),
-      xAxis: { type: "category", data: o.months.map((m) => m.month), axisLabel: { hideOverlap: true } },
+      xAxis: {
+        type: "category",
+        data: o.months.map((m) => m.month),
+        axisLabel: monthLabel("month-chart", o.months.length),
+      },
       yAxis: valueAxis("month-chart"),
       series: ["requested", "approved", "disbursed"].map((k) => ({
         name: o.labels[k],
@@ -102,7 +138,7 @@
       tooltip: { trigger: "axis", renderMode: "richText" },
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       xAxis: valueAxis(id),
-      yAxis: { type: "category", inverse: true, data: rows.map((r) => r[0]) },
+      yAxis: categoryAxis(id, rows.map((r) => r[0])),
       series: [{ type: "bar", data: rows.map((r) => r[1]) }],
     });
     draw("purpose-chart", oneBar("purpose-chart", o.purposes.map((p) => [p[0], p[2]])));
@@ -114,7 +150,7 @@
       legend,
       grid: gridWithLegend("bank-chart"),
       xAxis: valueAxis("bank-chart"),
-      yAxis: { type: "category", inverse: true, data: o.banks.map((b) => b[0]) },
+      yAxis: categoryAxis("bank-chart", o.banks.map((b) => b[0])),
       series: [
         { name: o.labels.approved, type: "bar", data: o.banks.map((b) => b[1]) },
         { name: o.labels.disbursed, type: "bar", data: o.banks.map((b) => b[2]) },

@@ -1,0 +1,56 @@
+"""The financing overview and the guarantee graph on a 390×844 phone: every chart text whole,
+inside its chart and over no other (names wrap, months shorten), the wide tables scroll inside
+their card rather than squeeze their columns, and nothing scrolls the page sideways. The
+screenshots are left in /tmp/finpolish-*.png for a person to look at."""
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.browser.charts import FITS, chart_option, texts_fit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(tempfile.gettempdir())
+PHONE = {"width": 390, "height": 844}
+CHARTS = ("#month-chart", "#purpose-chart", "#type-chart", "#bank-chart")
+
+
+def test_the_overview_reads_on_a_phone(demo, live_server, open_page, log_in):
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/finance/overview/?year=2020")
+
+    for chart in CHARTS:
+        chart_option(page, chart)
+        assert texts_fit(page.locator(chart)), chart
+    months = chart_option(page, "#month-chart")["xAxis"][0]
+    assert months["axisLabel"]["interval"] == 0  # every month named, none hidden
+    banks = page.get_by_test_id("by-bank")
+    wrapper = banks.locator("xpath=..")
+    # The table keeps its columns whole and scrolls inside its card.
+    assert banks.evaluate("t => t.scrollWidth") > wrapper.evaluate("w => w.clientWidth")
+    row = page.get_by_test_id("bank-row").first
+    assert row.locator("td").first.evaluate("td => td.getClientRects().length") == 1
+    assert row.locator("td").first.bounding_box()["height"] < 40  # one line, not five
+    assert page.evaluate(FITS)
+    page.screenshot(path=SHOTS / "finpolish-overview.png", full_page=True)
+    page.locator("#bank-chart").screenshot(path=SHOTS / "finpolish-overview-banks.png")
+    page.locator("#month-chart").screenshot(path=SHOTS / "finpolish-overview-months.png")
+    assert problems == []
+
+
+def test_the_guarantee_graph_keeps_every_name_inside_on_a_phone(
+    demo, live_server, open_page, log_in
+):
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/finance/lending/graph/")
+
+    option = chart_option(page, "#guarantee-graph")
+    page.wait_for_timeout(1500)  # past the layout's animation
+
+    names = texts_fit(page.locator("#guarantee-graph"))
+    assert len(option["series"][0]["data"]) >= 5
+    assert "".join(names).count("有限公司") >= 5  # the names are drawn, not dropped
+    assert page.evaluate(FITS)
+    page.screenshot(path=SHOTS / "finpolish-graph.png", full_page=True)
+    assert problems == []
