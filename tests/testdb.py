@@ -208,6 +208,37 @@ def back_to_the_template(alias: str = "default") -> None:
     ContentType.objects.clear_cache()
 
 
+def migrate_to(targets: list[tuple[str, str]], alias: str = "default"):
+    """Migrate the database to `targets` (forwards or backwards, as `migrate` does) and return
+    the historical models there (an `Apps`), for the tests of data migrations.
+
+    Backwards, Django renders the models of every migration applied after the first one it
+    unapplies (its full plan is one order of all apps' migrations, in which unrelated apps'
+    migrations fall between them): four fifths of such a test's time. Here the plan puts the
+    migrations that stay applied first, then the ones to unapply (a valid order too: whatever
+    depends on a migration being unapplied is unapplied with it), so only the latter are
+    rendered. The schema and rows that come out are the same; only the bookkeeping is cheaper."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    class Executor(MigrationExecutor):
+        leaving: frozenset = frozenset()
+
+        def migration_plan(self, targets, clean_start=False):
+            plan = super().migration_plan(targets, clean_start)
+            if not clean_start or not self.leaving:
+                return plan
+            return [s for s in plan if s[0] not in self.leaving] + [
+                s for s in plan if s[0] in self.leaving
+            ]
+
+    executor = Executor(connections[alias])
+    plan = executor.migration_plan(targets)
+    if plan and all(backwards for _, backwards in plan):
+        executor.leaving = frozenset(migration for migration, _ in plan)
+    # The state migrate ends in: forwards its models are rendered already (not once more).
+    return executor.migrate(targets, plan=plan).apps
+
+
 def _timed(function, *args) -> float:
     start = time.perf_counter()
     function(*args)

@@ -5,8 +5,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests import testdb
 
@@ -15,10 +13,7 @@ AFTER = [("casework", "0009_project_service")]
 
 
 def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return testdb.migrate_to(targets)
 
 
 @pytest.fixture

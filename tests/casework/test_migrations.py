@@ -1,8 +1,6 @@
 """Migration 0004 (ProblemEvent onto core.workflow's TransitionEvent) keeps every event row."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests import testdb
 
@@ -11,10 +9,7 @@ AFTER = [("casework", "0004_problem_event_transition_event")]
 
 
 def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return testdb.migrate_to(targets)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ database; a loop stuck inside one task shows as a task start long past.
 
 import logging
 import os
+import signal
+import sys
 import threading
 
 from django.conf import settings
@@ -34,11 +36,14 @@ class Beating(threading.Thread):
         while not self.stopped.is_set():
             self._safely(self.heartbeat.beat)
             self.stopped.wait(self.every)
+        # Removed by this thread, on its own connection: the main thread's may be inside the
+        # transaction that the stopping signal interrupted (db_worker's poll), where the delete
+        # failed ("cannot start a transaction within a transaction") and left the row behind.
+        self._safely(self.heartbeat.stop)
 
     def stop(self) -> None:
         self.stopped.set()
         self.join(timeout=10)
-        self._safely(self.heartbeat.stop)
 
     @staticmethod
     def _safely(write) -> None:
@@ -49,6 +54,10 @@ class Beating(threading.Thread):
             logger.warning("The worker's heartbeat could not be written.", exc_info=True)
         finally:
             connections.close_all()  # this thread's own connection
+
+
+def _exit_cleanly(signum, frame) -> None:
+    sys.exit(0)
 
 
 class Command(db_worker.Command):
@@ -68,6 +77,12 @@ class Command(db_worker.Command):
 
         task_started.connect(started, weak=False, dispatch_uid="zonedesk-heartbeat-started")
         task_finished.connect(finished, weak=False, dispatch_uid="zonedesk-heartbeat-finished")
+        # A stop asked for before db_worker installs its own handlers (SIGTERM from systemd, or
+        # Ctrl+C, right after the first beat) ends the worker as cleanly as db_worker would when
+        # idle, so the heartbeat is removed below: with the default action the process died at
+        # once and left a fresh heartbeat behind.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _exit_cleanly)
         beating = Beating(heartbeat, settings.ZONEDESK["WORKER_HEARTBEAT_SECONDS"])
         beating.start()
         try:
