@@ -148,8 +148,7 @@ def can_set_up_fund(actor: Actor, zone) -> bool:
     if is_system(actor):
         return True
     return is_active(actor) and (
-        actor.is_superuser
-        or (actor.has_role(*MANAGER_ROLES) and of_zone(actor, zone))
+        actor.is_superuser or (actor.has_role(*MANAGER_ROLES) and of_zone(actor, zone))
     )
 
 
