@@ -61,7 +61,7 @@ def _spread_error(bp: int, day: dt.date | None) -> str | None:
     """LPR plus `bp` held to the same cap as a fixed rate: above 0 and at most MAX_RATE_PCT a year,
     with the one-year LPR in force on `day` (the table's last when `day` is past it)."""
     table = lending.lpr_table()
-    lpr = (table.in_force(day) if day else None) or table.last
+    lpr = (table.in_force(day) if isinstance(day, dt.date) else None) or table.last
     rate = lpr.one_year_pct + Decimal(bp) / 100
     highest = int((MAX_RATE_PCT - lpr.one_year_pct) * 100)
     lowest = -int(lpr.one_year_pct * 100) + 1
