@@ -635,6 +635,7 @@ def bridge_loan(fund, firm: Enterprise, bank, *, state: str = "applied", day=Non
         maturing_on=dt.date(2020, 6, 10),
         committed_wan=Decimal(400),
         requested_wan=Decimal(300),
+        commitment_ref="续贷承诺函（合成）第001号",
     )
     loan = services.bridge_loan_apply(
         actor=SYSTEM, fund=fund, data=services.ApplicationData(**(values | fields)), today=day

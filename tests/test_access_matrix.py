@@ -643,13 +643,13 @@ MATRIX = {
         "403 403 403 403 403 403 H 403 403 403 403 302",
     ),
     "finance:firm": ("200 200 200 200 403 200 404 200 404 200 200 302", same("404", "302")),
-    "finance:need_new": ("200 200 200 403 403 200 404 403 404 200 200 302", same("404", "302")),
+    "finance:need_new": ("200 200 200 403 403 200 404 403 404 403 403 302", same("404", "302")),
     "finance:need": ("200 200 200 200 404 200 200 200 404 200 200 302", same("404", "302")),
-    "finance:need_edit": ("200 200 200 403 404 200 403 403 404 200 200 302", same("404", "302")),
+    "finance:need_edit": ("200 200 200 403 404 200 403 403 404 403 403 302", same("404", "302")),
     # A declined need turned into a problem: the firm's side (a need not declined is refused
     # with a message, back to its page).
     "finance:need_problem": (
-        "302 302 302 403 404 302 403 403 404 302 302 302",
+        "302 302 302 403 404 302 403 403 404 403 403 302",
         same("404", "302"),
     ),
     # The bank's first move (received): its users only; the firm's side is refused.
@@ -696,7 +696,7 @@ MATRIX = {
         same("404", "401"),
     ),
     "api:create_financing_need": (
-        "201 201 201 403 403 201 404 403 404 201 201 401",
+        "201 201 201 403 403 201 404 403 404 403 403 401",
         same("404", "401"),
     ),
     "api:move_financing_need": (
@@ -723,8 +723,9 @@ MATRIX = {
     # The bridge-loan fund (finance): in, a loan of the scope's firm at the bank user's bank from
     # its zone's fund; out, one of zone_b at another bank (the enterprise user's: firm_a2's).
     # The fund's dashboard and the guarantee graph: the unit's readers. The loans: the readers of
-    # their zones, a firm's user its own, a bank user its bank's. Acting: the zone's leaders and
-    # officers (not its administrators nor auditors).
+    # their zones, a firm's user its own, a bank user its bank's. Acting: the leaders and
+    # officers of the zone itself (not its administrators nor auditors; a city's leader and a
+    # province's administrator read only).
     "finance:bridge": (
         "200 200 200 200 403 403 403 200 403 200 200 302",
         "404 404 404 404 403 403 403 404 403 404 404 302",
@@ -746,15 +747,15 @@ MATRIX = {
         "H H H H 403 H H H 403 H H 302",
     ),
     "finance:bridge_apply": (
-        "403 200 200 200 403 403 403 403 403 200 403 302",
-        "403 404 404 404 403 403 403 403 403 404 403 302",
+        "403 200 200 200 403 403 403 403 403 403 403 302",
+        "403 404 404 404 403 403 403 403 403 403 403 302",
     ),
     "finance:bridge_loan": (
         "200 200 200 200 404 200 200 200 404 200 200 302",
         same("404", "302"),
     ),
     "finance:bridge_move": (
-        "403 302 302 302 404 403 403 403 404 302 403 302",
+        "403 302 302 302 404 403 403 403 404 403 403 302",
         same("404", "302"),
     ),
     "finance:bridge_commitment": (
@@ -762,14 +763,15 @@ MATRIX = {
         same("404", "302"),
     ),
     # The lending register: the unit's readers and a firm's user (its own rows); registering:
-    # the zone's leaders and officers; the graph: the unit's readers.
+    # the leaders and officers of the zone itself (a city's leader reads only); the graph: the
+    # unit's readers.
     "finance:lending": ("V V V V 403 V 403 V 403 V V 302", "H H H H 403 H 403 H 403 H H 302"),
     "finance:lending_export": (
         "V V V V 403 V 403 V 403 V V 302",
         "H H H H 403 H 403 H 403 H H 302",
     ),
-    "finance:lending_loan_add": ("403 200 200 200 403 403 403 403 403 200 403 302",) * 2,
-    "finance:lending_guarantee_add": ("403 200 200 200 403 403 403 403 403 200 403 302",) * 2,
+    "finance:lending_loan_add": ("403 200 200 200 403 403 403 403 403 403 403 302",) * 2,
+    "finance:lending_guarantee_add": ("403 200 200 200 403 403 403 403 403 403 403 302",) * 2,
     "finance:lending_graph": (
         "V V V V 403 403 403 V 403 V V 302",
         "H H H H 403 403 403 H 403 H H 302",
@@ -785,21 +787,21 @@ MATRIX = {
     ),
     # (the API looks the fund up first: a fund the caller cannot see is not found)
     "api:apply_bridge_loan": (
-        "403 201 201 201 404 404 404 403 404 201 403 401",
+        "403 201 201 201 404 404 404 403 404 403 403 401",
         same("404", "401"),
     ),
     "api:move_bridge_loan": (
-        "403 200 200 200 404 403 403 403 404 200 403 401",
+        "403 200 200 200 404 403 403 403 404 403 403 401",
         same("404", "401"),
     ),
     "api:list_lending": ("V V V V 403 V 403 V 403 V V 401", "H H H H 403 H 403 H 403 H H 401"),
     "api:create_interfirm_loan": (
-        "403 201 201 201 403 403 403 403 403 201 403 401",
-        "403 400 400 400 403 403 403 403 403 400 403 401",
+        "403 201 201 201 403 403 403 403 403 403 403 401",
+        "403 400 400 400 403 403 403 403 403 403 403 401",
     ),
     "api:create_guarantee": (
-        "403 201 201 201 403 403 403 403 403 201 403 401",
-        "403 400 400 400 403 403 403 403 403 400 403 401",
+        "403 201 201 201 403 403 403 403 403 403 403 401",
+        "403 400 400 400 403 403 403 403 403 403 403 401",
     ),
     "api:guarantee_graph": (
         "V V V V 403 403 403 V 403 V V 401",

@@ -105,3 +105,49 @@ def test_the_leader_turns_a_declined_need_into_one_problem_on_a_phone(
     assert need.problem is not None and need.problem.category == "finance"
     assert need.enterprise.problems.count() == problems_before + 1
     assert problems == []
+
+
+def test_a_refused_approval_stays_on_the_needs_address_with_the_typed_values(
+    demo, live_server, open_page, log_in
+):
+    """The bank approves more than the firm asked for: the page comes back with the amount and
+    rate typed, the error under the amount, and the address bar on the need's page (not
+    …/move/), so a reload shows the need and posts nothing again."""
+    from zonedesk.finance.models import FinancingNeed
+    from zonedesk.org.models import User
+
+    bank = User.objects.get(username="bank").bank
+    need = (
+        FinancingNeed.objects.filter(
+            status="under_review",
+            consents__bank=bank,
+            consents__revoked_at__isnull=True,
+        )
+        .filter(_open_to(bank))
+        .order_by("pk")
+        .first()
+    )
+    assert need is not None
+    page, problems = open_page()
+    own = f"/finance/needs/{need.pk}/"
+    log_in(page, live_server.url, "bank", then=own)
+    form = page.get_by_test_id("move-approved")
+    above = f"{need.amount_wan + 1:f}"
+    form.locator("input[name=amount_wan]").fill(above)
+    form.locator("input[name=rate_pct]").fill("4.35")
+    form.get_by_test_id("do-approved").click()
+    form = page.get_by_test_id("move-approved")
+    expect(form.get_by_test_id("error-amount_wan")).to_be_visible()
+    expect(form.locator("input[name=amount_wan]")).to_have_value(above)
+    expect(form.locator("input[name=rate_pct]")).to_have_value("4.35")
+    assert page.evaluate("window.location.pathname") == own
+    need.refresh_from_db()
+    assert need.status == "under_review"
+    # the refusal answers 400, which the browser logs; nothing else went wrong
+    assert [p for p in problems if "400" not in p] == []
+
+
+def _open_to(bank):
+    from django.db.models import Q
+
+    return Q(bank__isnull=True) | Q(bank=bank)

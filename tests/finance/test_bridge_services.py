@@ -45,6 +45,7 @@ def apply(fund, firm, bank, **changes):
         maturing_on=JUNE_1,
         committed_wan=D(400),
         requested_wan=D(300),
+        commitment_ref="续贷承诺函（合成）第001号",
     )
     return services.bridge_loan_apply(
         actor=SYSTEM, fund=fund, data=services.ApplicationData(**(values | changes)), today=JUNE_1

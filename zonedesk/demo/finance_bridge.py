@@ -64,6 +64,7 @@ def _apply(fund, firm, bank, maturing, requested, on, **extra):
             maturing_on=on,
             committed_wan=Decimal(maturing),
             requested_wan=Decimal(requested),
+            commitment_ref=f"{bank.name}续贷承诺函（合成）{on.isoformat()}",
             **extra,
         ),
         today=on,

@@ -1,7 +1,8 @@
 """Who may do what with financing, written once (selectors scope the reads).
 
 The firm's side: the firm's own user, its liaison officer and the leaders and administrators of
-its zone raise and edit a need, share it and withdraw it. Consent to show a need to a bank is
+the firm's zone itself (a user of that zone, not of a county, city or province over it) raise
+and edit a need, share it and withdraw it. Consent to show a need to a bank is
 the firm's: its user gives it, or its liaison officer records the firm's written consent.
 The bank's side: a user of a bank that holds an active consent for the need moves it (receive,
 review, approve or decline, disburse, repaid), once the need is not handled by another bank.
@@ -15,8 +16,9 @@ register of their zones; an enterprise user sees its own firm's bridge loans and
 a bank user sees the bridge loans that repay a loan at its bank (not the fund's totals, not the
 register). Department and security staff see neither.
 Acting (applying for a firm, approving, disbursing, recording the repayment, refusing;
-registering a loan or a guarantee between firms): the leaders and liaison officers of a unit
-over the zone. Setting up a fund and changing its size and limits: the leaders and
+registering a loan or a guarantee between firms): the leaders and liaison officers of the zone
+itself. Users of a county, city or province over the zone read its financing and do not act on
+it: the zone's money and the zone's firms are the zone's to decide (`of_zone`). Setting up a fund and changing its size and limits: the leaders and
 administrators of the fund's own zone only (docs/security.md, "Financing: who sees and sets
 what").
 """
@@ -61,6 +63,11 @@ def is_bank_user(user) -> bool:
     )
 
 
+def of_zone(actor: Actor, zone) -> bool:
+    """A user of `zone` itself (actor.zone_id == zone.pk): not of a unit above it."""
+    return actor.zone_id is not None and zone is not None and actor.zone_id == zone.pk
+
+
 def is_officer_of(actor: Actor, enterprise) -> bool:
     return (
         not is_system(actor)
@@ -73,14 +80,15 @@ def is_officer_of(actor: Actor, enterprise) -> bool:
 
 
 def can_raise_need(actor: Actor, enterprise) -> bool:
-    """Raise, edit, share or withdraw a firm's need: its user, its officer, its zone's managers."""
+    """Raise, edit, share or withdraw a firm's need: its user, its officer, the managers of the
+    firm's zone itself (a county's or city's leaders read it only)."""
     if is_system(actor):
         return True
     if not is_active(actor):
         return False
     if actor.is_superuser or is_member(actor, enterprise) or is_officer_of(actor, enterprise):
         return True
-    return actor.has_role(*MANAGER_ROLES) and zone_in_unit(actor, enterprise.zone)
+    return actor.has_role(*MANAGER_ROLES) and of_zone(actor, enterprise.zone)
 
 
 def can_consent(actor: Actor, enterprise) -> bool:
@@ -124,11 +132,12 @@ def can_view_graph(user) -> bool:
 
 
 def can_act_on_bridge(actor: Actor, zone) -> bool:
-    """Apply for a firm of `zone`, approve, disburse, record the repayment, refuse."""
+    """Apply for a firm of `zone`, approve, disburse, record the repayment, refuse: the leaders
+    and liaison officers of the zone itself (a county's or city's read the loans only)."""
     if is_system(actor):
         return True
     return is_active(actor) and (
-        actor.is_superuser or (actor.has_role(*ACTORS) and zone_in_unit(actor, zone))
+        actor.is_superuser or (actor.has_role(*ACTORS) and of_zone(actor, zone))
     )
 
 
@@ -139,12 +148,7 @@ def can_set_up_fund(actor: Actor, zone) -> bool:
     if is_system(actor):
         return True
     return is_active(actor) and (
-        actor.is_superuser
-        or (
-            actor.has_role(*MANAGER_ROLES)
-            and actor.zone_id is not None
-            and actor.zone_id == zone.pk
-        )
+        actor.is_superuser or (actor.has_role(*MANAGER_ROLES) and of_zone(actor, zone))
     )
 
 
@@ -154,5 +158,8 @@ def can_register_lending(actor: Actor, zone) -> bool:
 
 
 def can_act_somewhere(user) -> bool:
-    """Whether to offer the forms at all (the zone is checked when the record is known)."""
-    return is_active(user) and (user.is_superuser or user.has_role(*ACTORS))
+    """Whether to offer the forms at all: a leader or officer of a zone (the zone is checked
+    when the record is known); a county's or city's users are offered none."""
+    return is_active(user) and (
+        user.is_superuser or (user.has_role(*ACTORS) and user.zone_id is not None)
+    )

@@ -36,6 +36,15 @@ class ApplyForm(StyledFormMixin, forms.Form):
     commitment_file = forms.FileField(
         label=_("Bank's written commitment (PDF, JPEG or PNG)"), required=False
     )
+    commitment_ref = forms.CharField(
+        label=_("Bank's written commitment (reference and date)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "What the bank signed and when, e.g. its commitment letter's number and date. The "
+            "loan is approved only with the letter or its reference."
+        ),
+    )
     requested_wan = PlainDecimalField(label=_("Amount requested (10k yuan)"), **MONEY)
     term_days = forms.IntegerField(label=_("Days requested"), min_value=1, max_value=366)
     wage_arrears = forms.BooleanField(label=_("The firm has wage arrears"), required=False)
@@ -57,6 +66,9 @@ class MoveForm(StyledFormMixin, forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    commitment_ref = forms.CharField(
+        label=_("Bank's written commitment (reference and date)"), required=False, max_length=200
+    )
 
 
 class InterFirmLoanForm(StyledFormMixin, forms.Form):
@@ -97,6 +109,15 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["guarantor"].queryset = firms
         self.fields["guaranteed"].queryset = firms
+
+    def clean(self):
+        from zonedesk.finance.services.lending import ends_before_start
+
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", ends_before_start(starts, ends))
+        return data
 
 
 class FeeTiersField(forms.CharField):

@@ -30,6 +30,7 @@ class BridgeLoanOut(Schema):
     maturing_on: dt.date
     committed_wan: Decimal
     has_commitment_file: bool
+    commitment_ref: str = Field(description="the bank's written commitment: what and when")
     requested_wan: Decimal
     term_days: int
     status: str = Field(description="applied, approved, disbursed, repaid or refused")
@@ -57,6 +58,12 @@ class ApplyIn(InputSchema):
     wage_arrears: bool = False
     bad_credit: bool = False
     note: str = Field("", max_length=2000)
+    commitment_ref: str = Field(
+        "",
+        max_length=200,
+        description="the bank's written commitment to renew: what was signed and when (an "
+        "approval needs it, or the letter uploaded on the page)",
+    )
 
 
 class BridgeMoveIn(InputSchema):
@@ -65,6 +72,12 @@ class BridgeMoveIn(InputSchema):
     on: dt.date | None = Field(None, description="disbursed/repaid: the day (default: today)")
     note: str = Field("", max_length=2000, description="refused: the reason (required)")
     version: int | None = version_in(required=False)
+    commitment_ref: str = Field(
+        "",
+        max_length=200,
+        description="approved: the bank's written commitment (what and when), when the "
+        "application carries neither it nor the letter",
+    )
 
 
 class InterFirmLoanOut(Schema):

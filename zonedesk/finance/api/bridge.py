@@ -32,6 +32,7 @@ def loan_out(row: selectors.LoanRow) -> dict:
         "maturing_on": loan.maturing_on,
         "committed_wan": loan.committed_wan,
         "has_commitment_file": bool(loan.commitment_file),
+        "commitment_ref": loan.commitment_ref,
         "requested_wan": loan.requested_wan,
         "term_days": loan.term_days,
         "status": loan.status,
@@ -108,6 +109,7 @@ def apply_bridge_loan(request, fund: int, payload: ApplyIn):
             wage_arrears=payload.wage_arrears,
             bad_credit=payload.bad_credit,
             note=payload.note,
+            commitment_ref=payload.commitment_ref,
         ),
     )
     return Status(201, loan_out(_row(request, loan.pk)))
@@ -131,5 +133,6 @@ def move_bridge_loan(request, pk: int, payload: BridgeMoveIn):
         on=payload.on,
         note=payload.note,
         expected_version=payload.version or None,
+        commitment_ref=payload.commitment_ref,
     )
     return loan_out(_row(request, pk))

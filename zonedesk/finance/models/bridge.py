@@ -208,6 +208,16 @@ class BridgeLoan(Versioned):
         blank=True,
         validators=[validate_commitment_file],
     )
+    # What the bank signed and when (e.g. 续贷承诺函 编号 and date): the loan exists only on the
+    # bank's written commitment to renew, so an approval needs this or the letter's file
+    # (services.bridge: refused at approval without either). An API application carries no file.
+    commitment_ref = models.CharField(
+        _("bank's written commitment (reference and date)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_name],
+        help_text=_("What the bank signed and when, e.g. its commitment letter's number and date."),
+    )
     requested_wan = models.DecimalField(_("amount requested (10k yuan)"), **MONEY)
     term_days = models.PositiveSmallIntegerField(_("days requested"), default=10)
     wage_arrears = models.BooleanField(_("wage arrears"), default=False)
@@ -257,6 +267,11 @@ class BridgeLoan(Versioned):
                     fee_wan__isnull=False,
                 ),
                 name="finance_bridgeloan_state_fields",
+                violation_error_message=_(
+                    "The loan's figures do not fit its state (an approved loan needs its amount, "
+                    "a disbursed one its dates, a repaid one a repayment not before the "
+                    "disbursement and its fee)."
+                ),
             ),
         ]
         indexes = [
@@ -333,11 +348,20 @@ class Guarantee(Versioned):
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(guarantor=F("guaranteed")), name="finance_guarantee_not_self"
+                condition=~Q(guarantor=F("guaranteed")),
+                name="finance_guarantee_not_self",
+                violation_error_message=_(
+                    "The guarantor and the guaranteed firm are the same: a firm cannot guarantee "
+                    "itself."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="finance_guarantee_dates",
+                violation_error_message=_(
+                    "The end date is before the start date: a guarantee ends on or after the "
+                    "day it starts."
+                ),
             ),
         ]
 
@@ -397,7 +421,11 @@ class InterFirmLoan(Versioned):
         ordering = ["-contract_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(lender=F("borrower")), name="finance_interfirm_not_self"
+                condition=~Q(lender=F("borrower")),
+                name="finance_interfirm_not_self",
+                violation_error_message=_(
+                    "The lender and the borrower are the same: a firm cannot lend to itself."
+                ),
             ),
         ]
 

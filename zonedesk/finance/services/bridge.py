@@ -59,8 +59,18 @@ APPLICATION_FIELDS = (
     "wage_arrears",
     "bad_credit",
     "note",
+    "commitment_ref",
 )
-MOVE_FIELDS = ("status", "amount_wan", "disbursed_on", "due_on", "repaid_on", "fee_wan", "note")
+MOVE_FIELDS = (
+    "status",
+    "amount_wan",
+    "disbursed_on",
+    "due_on",
+    "repaid_on",
+    "fee_wan",
+    "note",
+    "commitment_ref",
+)
 # A due date moves past at most a week-long holiday; a calendar of 60 days more is ample.
 CALENDAR_DAYS = 60
 
@@ -316,6 +326,7 @@ class ApplicationData:
     bad_credit: bool = False
     note: str = ""
     commitment_file: object = None  # an uploaded file (PDF, JPEG, PNG), or None
+    commitment_ref: str = ""  # what the bank signed and when (the letter's number and date)
 
 
 @transaction.atomic
@@ -345,6 +356,7 @@ def bridge_loan_apply(
         wage_arrears=data.wage_arrears,
         bad_credit=data.bad_credit,
         note=(data.note or "").strip(),
+        commitment_ref=(data.commitment_ref or "").strip(),
         applied_by=None if getattr(actor, "pk", None) is None else actor,
         # Recorded for a past day (the demo's 2020, a paper file entered late): dated that day.
         applied_at=moment(today) if today and today < timezone.localdate() else timezone.now(),
@@ -383,10 +395,13 @@ def bridge_loan_move(
     on: dt.date | None = None,
     note: str = "",
     expected_version: int | None = None,
+    commitment_ref: str = "",
 ) -> BridgeLoan:
     """The one move of a bridge loan along flows.BRIDGE_LOAN:
 
-    - approved: for `amount_wan` (the amount requested by default), within every limit;
+    - approved: for `amount_wan` (the amount requested by default), within every limit, and only
+      on the bank's written renewal commitment: its letter uploaded with the application, or its
+      reference (`commitment_ref`: what was signed and when) given with the application or now;
     - disbursed: on `on` (today by default, not in the future), the limits checked again on
       that day; the due date is stored (disbursement + the days, next working day);
     - repaid: on `on` (not before the disbursement, not in the future), the fee computed by
@@ -403,6 +418,23 @@ def bridge_loan_move(
     before = audit.snapshot(loan, MOVE_FIELDS)
     payload: dict = {}
     if to == B.APPROVED:
+        reference = (commitment_ref or "").strip()
+        if reference:
+            loan.commitment_ref = reference
+            payload["commitment_ref"] = reference
+        if not loan.commitment_ref and not loan.commitment_file:
+            raise ValidationFailed(
+                {
+                    "commitment_ref": [
+                        _(
+                            "Give the bank's written commitment to renew the loan (what was "
+                            "signed and when, e.g. the letter's number and date): the fund lends "
+                            "only to repay a loan the bank has promised in writing to renew, and "
+                            "the application carries neither the letter nor its reference."
+                        )
+                    ]
+                }
+            )
         amount = Decimal(amount_wan) if amount_wan is not None else loan.requested_wan
         if amount <= 0:
             # The limits' own refusal speaks of the amount requested; this field is the bank's.

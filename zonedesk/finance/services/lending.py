@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
@@ -36,6 +37,28 @@ GUARANTEE_FIELDS = (
     "ends_on",
     "note",
 )
+
+
+# The largest loan or guarantee between two firms of a zone the register takes (10k yuan): ten
+# billion yuan, beyond any firm of an industrial zone; a bigger figure is a unit typed wrong
+# (yuan into the 10k-yuan field).
+MAX_AMOUNT_WAN = Decimal(1_000_000)
+
+
+def _wan(value) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+def _amount_error(amount) -> list[str] | None:
+    if amount is not None and Decimal(amount) > MAX_AMOUNT_WAN:
+        return [
+            _(
+                "%(amount)s (10k yuan) is above the most the register takes, %(max)s (10k yuan, "
+                "ten billion yuan): check the unit (the field is in 10k yuan, not yuan)."
+            )
+            % {"amount": _wan(amount), "max": _wan(MAX_AMOUNT_WAN)}
+        ]
+    return None
 
 
 def _zone_checked(actor: Actor, first, second) -> None:
@@ -71,8 +94,50 @@ def interfirm_loan_create(*, actor: Actor, data: LoanData) -> InterFirmLoan:
     wrong = [g for g in data.guarantees if g.guaranteed_id != getattr(data.borrower, "pk", None)]
     if wrong:
         errors["guarantees"] = [_("A guarantee of the loan must guarantee its borrower.")]
+    if _amount_error(data.amount_wan):
+        errors["amount_wan"] = _amount_error(data.amount_wan)
+    today = timezone.localdate()
+    if data.contract_on is not None and data.contract_on > today:
+        errors["contract_on"] = [
+            _(
+                "The contract date %(day)s is after today (%(today)s): the register records "
+                "loans already agreed."
+            )
+            % {"day": data.contract_on.isoformat(), "today": today.isoformat()}
+        ]
     if errors:
         raise ValidationFailed(errors)
+    same = (
+        InterFirmLoan.objects.select_for_update()
+        .filter(
+            lender=data.lender,
+            borrower=data.borrower,
+            amount_wan=data.amount_wan,
+            contract_on=data.contract_on,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if same is not None:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _(
+                        "This loan is registered already: No. %(pk)s, %(lender)s to "
+                        "%(borrower)s, %(amount)s (10k yuan), contract of %(day)s (registered "
+                        "on %(created)s). Open that record instead of registering it twice."
+                    )
+                    % {
+                        "pk": same.pk,
+                        "lender": same.lender.name,
+                        "borrower": same.borrower.name,
+                        "amount": _wan(same.amount_wan),
+                        "day": same.contract_on.isoformat(),
+                        "created": timezone.localtime(same.created_at).date().isoformat(),
+                    }
+                ]
+            }
+        )
     loan = InterFirmLoan(
         **{f: getattr(data, f) for f in LOAN_FIELDS if f != "note"},
         note=(data.note or "").strip(),
@@ -94,6 +159,13 @@ def interfirm_loan_create(*, actor: Actor, data: LoanData) -> InterFirmLoan:
         **audit_scope(loan.borrower),
     )
     return loan
+
+
+def ends_before_start(starts_on: dt.date, ends_on: dt.date) -> str:
+    return _(
+        "The end date %(end)s is before the start date %(start)s: a guarantee ends on or after "
+        "the day it starts."
+    ) % {"end": ends_on.isoformat(), "start": starts_on.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -124,6 +196,10 @@ def guarantee_create(*, actor: Actor, data: GuaranteeData) -> Guarantee:
         errors["guaranteed"] = [_("A firm cannot guarantee itself.")]
     if "amount_negative" in problems:
         errors["amount_wan"] = [_("The amount guaranteed cannot be negative.")]
+    elif _amount_error(data.amount_wan):
+        errors["amount_wan"] = _amount_error(data.amount_wan)
+    if data.ends_on is not None and data.starts_on is not None and data.ends_on < data.starts_on:
+        errors["ends_on"] = [ends_before_start(data.starts_on, data.ends_on)]
     if errors:
         raise ValidationFailed(errors)
     guarantee = Guarantee(

@@ -13,8 +13,9 @@ from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.services import audited_update, clean
-from zonedesk.finance import access, facts
+from zonedesk.finance import access, facts, lending
 from zonedesk.finance.models import BankProduct, Collateral
+from zonedesk.finance.services.needs import MAX_RATE_PCT
 from zonedesk.policies import rules
 
 EVERYONE = "true"  # the stored rule of a product open to every firm
@@ -56,6 +57,29 @@ class ProductData:
     valid_to: dt.date | None = None
 
 
+def _spread_error(bp: int, day: dt.date | None) -> str | None:
+    """LPR plus `bp` held to the same cap as a fixed rate: above 0 and at most MAX_RATE_PCT a year,
+    with the one-year LPR in force on `day` (the table's last when `day` is past it)."""
+    table = lending.lpr_table()
+    lpr = (table.in_force(day) if isinstance(day, dt.date) else None) or table.last
+    rate = lpr.one_year_pct + Decimal(bp) / 100
+    highest = int((MAX_RATE_PCT - lpr.one_year_pct) * 100)
+    lowest = -int(lpr.one_year_pct * 100) + 1
+    if lowest <= bp <= highest:
+        return None
+    return _(
+        "The one-year LPR (%(lpr)s%%) plus %(bp)s basis points is %(rate)s%% a year; a bank "
+        "product's rate is above 0 and at most %(max)s%%: give %(low)s to %(high)s basis points."
+    ) % {
+        "lpr": lpr.one_year_pct,
+        "bp": bp,
+        "rate": rate,
+        "max": MAX_RATE_PCT,
+        "low": lowest,
+        "high": highest,
+    }
+
+
 def _errors(data: ProductData) -> dict:
     errors: dict[str, list[str]] = {}
     try:
@@ -69,6 +93,25 @@ def _errors(data: ProductData) -> dict:
     for name in ("term_min_months", "term_max_months"):
         if getattr(data, name) < 1:
             errors[name] = [_("At least 1 month.")]
+    high = data.amount_max_wan
+    if "amount_max_wan" not in errors and high is not None and high <= 0:
+        errors["amount_max_wan"] = [
+            _(
+                "The largest amount is %(high)s (10k yuan): a product lends something, so it "
+                "must be above 0."
+            )
+            % {"high": high}
+        ]
+    for name in ("rate_min_pct", "rate_max_pct"):
+        value = getattr(data, name)
+        if name not in errors and value is not None and value > MAX_RATE_PCT:
+            errors[name] = [
+                _(
+                    "%(rate)s%% a year is above %(max)s%%, the most a bank product may charge "
+                    "(the courts' old ceiling for private lending; no bank loan comes near it)."
+                )
+                % {"rate": value, "max": MAX_RATE_PCT}
+            ]
     amounts_ok = "amount_min_wan" not in errors and "amount_max_wan" not in errors
     if amounts_ok and data.amount_min_wan > data.amount_max_wan:
         errors["amount_min_wan"] = [
@@ -86,6 +129,10 @@ def _errors(data: ProductData) -> dict:
         errors["collateral"] = [_("Not a kind of collateral: %(codes)s.") % {"codes": unknown}]
     if data.rate_kind == BankProduct.RateKind.LPR and data.lpr_spread_bp is None:
         errors["lpr_spread_bp"] = [_("Give the basis points over the one-year LPR.")]
+    elif data.rate_kind == BankProduct.RateKind.LPR:
+        spread_error = _spread_error(data.lpr_spread_bp, data.valid_from)
+        if spread_error:
+            errors["lpr_spread_bp"] = [spread_error]
     if data.rate_kind == BankProduct.RateKind.FIXED:
         if data.rate_min_pct is None or data.rate_max_pct is None:
             errors["rate_min_pct"] = [_("Give the lowest and highest annual rate.")]

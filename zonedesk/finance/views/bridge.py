@@ -209,6 +209,7 @@ def _detail(request, loan, *, status=200, form=None):
             "fee_so_far": fee,
             "events": loan.events.select_related("actor").order_by("at", "id"),
             "form": form or MoveForm(initial={"version": loan.version, "on": today}),
+            "page_url": reverse("finance:bridge_loan", args=[loan.pk]),
             "today": today,
         },
         status=status,
@@ -244,6 +245,7 @@ def loan_move(request, pk: int):
             on=d["on"],
             note=d["note"],
             expected_version=d["version"],
+            commitment_ref=d["commitment_ref"],
         )
     except PermissionDenied:
         raise
@@ -301,6 +303,7 @@ def apply(request, fund: int):
                     bad_credit=d["bad_credit"],
                     note=d["note"],
                     commitment_file=d["commitment_file"],
+                    commitment_ref=d["commitment_ref"],
                 ),
             )
         except services.DrawRefused as exc:

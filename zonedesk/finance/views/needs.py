@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -227,6 +228,7 @@ def _need(request, pk: int) -> FinancingNeed:
 
 def _detail(request, need, *, status=200, move_form=None, consent_form=None):
     page = selectors.need_page(request.user, need, lang=get_language() or "zh")
+    refused = move_form is not None and move_form.is_bound
     return render(
         request,
         "finance/need.html",
@@ -234,6 +236,11 @@ def _detail(request, need, *, status=200, move_form=None, consent_form=None):
             "page": page,
             "need": page.need,
             "move_form": move_form or MoveForm(initial={"version": need.version}),
+            # a refused move shows its form again with what was typed and the errors at the
+            # fields; the address bar shows the need's page, not the POST address (app.js)
+            "refused_move": move_form.data.get("to") if refused else None,
+            "typed": move_form.data if refused else {},
+            "page_url": reverse("finance:need", args=[need.pk]),
             "consent_form": consent_form or ConsentForm(),
             "banks": selectors.banks(),
             "reasons": DeclineReason.choices,
