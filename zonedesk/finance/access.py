@@ -2,8 +2,8 @@
 
 The firm's side: the firm's own user, its liaison officer and the leaders and administrators of
 the firm's zone itself (a user of that zone, not of a county, city or province over it) raise
-and edit a need, share it and withdraw it. Consent to show a need to a bank is
-the firm's: its user gives it, or its liaison officer records the firm's written consent.
+and edit a need, share it and withdraw it. Consent to show a need to a bank is the firm's: its
+user gives it, or its liaison officer records the firm's written consent.
 The bank's side: a user of a bank that holds an active consent for the need moves it (receive,
 review, approve or decline, disburse, repaid), once the need is not handled by another bank.
 A bank's products are maintained by that bank's users only.
@@ -18,9 +18,9 @@ register). Department and security staff see neither.
 Acting (applying for a firm, approving, disbursing, recording the repayment, refusing;
 registering a loan or a guarantee between firms): the leaders and liaison officers of the zone
 itself. Users of a county, city or province over the zone read its financing and do not act on
-it: the zone's money and the zone's firms are the zone's to decide (`of_zone`). Setting up a fund and changing its size and limits: the leaders and
-administrators of the fund's own zone only (docs/security.md, "Financing: who sees and sets
-what").
+it: the zone's money and the zone's firms are the zone's to decide (`of_zone`). Setting up a
+fund and changing its size and limits: the leaders and administrators of the fund's own zone
+only (docs/security.md, "Financing: who sees and sets what").
 """
 
 from zonedesk.core.actors import Actor, is_system
