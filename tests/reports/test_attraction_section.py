@@ -5,7 +5,8 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from tests.chain import leads_factories as leads
@@ -14,8 +15,9 @@ from zonedesk.chain import leads_services as services
 from zonedesk.chain.models import Chain, ChainNode, NodeFirm
 from zonedesk.core.actors import SYSTEM
 from zonedesk.reports import summary
-from zonedesk.reports.document import plain
+from zonedesk.reports.document import Source, plain
 from zonedesk.reports.sections import attraction as section
+from zonedesk.reports.sections.part import Found
 
 FIRST, LAST = dt.date(2020, 1, 1), dt.date(2020, 6, 30)
 
@@ -159,3 +161,55 @@ def test_a_past_period_counts_the_leads_stale_on_its_last_day(world):
         world.users["leader"], selectors.LeadFilters(stale=True), today=dt.date(2026, 1, 1)
     )
     assert today.count() == 2
+
+
+def test_the_chains_gaps_are_said_and_follow_a_confirmed_firm(world):
+    """延链补链: the zone's chains in the period's last month, from their stored nodes and
+    placements: a node with no confirmed firm is a gap, named and handed to 下步打算; once a
+    firm is confirmed on it, it is no gap but weak (fewer firms than the threshold)."""
+    node = _node(world)
+    _worked(world, "己机械（合成）", stage="contact", on=dt.date(2020, 3, 2), node=node)
+    state = _facts(world).chains
+    assert (state.chains, state.target_nodes, state.gaps, state.weak) == (1, 1, 1, 0)
+    assert state.gap_names == ("装备制造链（合成）·精密齿轮",)
+    assert state.month == dt.date(2020, 6, 1)
+    with translation.override("zh-hans"):
+        found = Found(_facts(world), Source("test", "zone", "2020年上半年"))
+        text = plain("".join(section.sentences(found.facts, "2020年上半年")))
+        steps = [plain(s) for s in section.next_steps(found)]
+    assert "截至2020年6月，全区1条重点产业链共有目标环节1个，其中缺链1个" in text, text
+    assert "需招商补链的环节：装备制造链（合成）·精密齿轮。" in text, text
+    assert any("围绕1个缺链环节" in s for s in steps), steps
+    NodeFirm.objects.create(node=node, enterprise=world.firm_a, state=NodeFirm.State.CONFIRMED)
+    after = _facts(world).chains
+    assert (after.gaps, after.weak, after.gap_names) == (0, 1, ())
+
+
+def test_every_followed_lead_stale_reads_as_all(world):
+    """ "41 leads followed, 41 of them stale" reads as all of them."""
+    _worked(world, "庚电子（合成）", stage="contact", on=dt.date(2020, 2, 3))
+    f = _facts(world)
+    assert (f.open_leads, f.stale) == (1, 1)
+    with translation.override("zh-hans"):
+        text = plain("".join(section.sentences(f, "2020年上半年")))
+    assert "在跟线索1条，1条均久未跟进。" in text, text
+
+
+def test_the_section_alone_states_no_rule_for_problems_and_benefits(world):
+    """The attraction section as its own document counts no problem or benefit: it does not end
+    with the rule for them; the whole summary does."""
+    from zonedesk.reports import markdown
+
+    _worked(world, "辛材料（合成）", stage="contact", on=dt.date(2020, 3, 2))
+    alone = summary.section(
+        world.users["leader"], "attraction", zone=world.zone_a.code, period="2020-H1", lang="en"
+    )
+    assert alone.counted_on is None
+    assert "counted as they stood" not in markdown.render(alone)
+
+
+def test_an_unknown_zone_is_named_without_the_system_user(world):
+    out = io.StringIO()
+    with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
+        call_command("report", "attraction", "--zone", "nosuch", "--period", "2020-H1", stdout=out)
+    assert str(refused.value) == "没有园区或地区“nosuch”。"

@@ -12,8 +12,9 @@ from zonedesk.chain import leads_dupes, leads_funnel
 from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent
 from zonedesk.chain.leads_services import is_stale, stale_days
-from zonedesk.chain.leads_summary import AttractionFacts, ChainSigned
+from zonedesk.chain.leads_summary import AttractionFacts, ChainSigned, ChainState
 from zonedesk.chain.models import Chain, ChainNode, NodeFirm
+from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Department, User
@@ -355,6 +356,47 @@ def _is_gap_but_for(lead: Lead) -> bool:
     return not firms.exists()
 
 
+def chain_state(user, *, zones, last: dt.date) -> ChainState | None:
+    """The zones' chains as the map shows them in the month of `last` (the firms confirmed on
+    their nodes now, the month's figures); None when the user reads none of them."""
+    from zonedesk.chain import health
+    from zonedesk.chain import selectors as chains_read
+
+    chains = list(chains_read.chain_scope(user).filter(zone__in=zones).order_by("code", "pk"))
+    if not chains:
+        return None
+    month = Period(last.year, last.month)
+    _month, found = chains_read.healths(user, chains, month)
+    names = {
+        n.pk: n.name for n in ChainNode.objects.filter(chain__in=chains).order_by("seq", "code")
+    }
+    order = list(names)
+    targets = gaps = weak = single = 0
+    gap_names = []
+    for chain in chains:
+        nodes = found[chain.pk].nodes if chain.pk in found else {}
+        for node_id in sorted((k for k in nodes if k), key=order.index):
+            h = nodes[node_id]
+            targets += h.in_target
+            match h.strength:
+                case health.GAP:
+                    gaps += 1
+                    gap_names.append(f"{chain.name}·{names[node_id]}")
+                case health.WEAK:
+                    weak += 1
+                case health.SINGLE:
+                    single += 1
+    return ChainState(
+        month=month.first_day,
+        chains=len(chains),
+        target_nodes=targets,
+        gaps=gaps,
+        weak=weak,
+        single=single,
+        gap_names=tuple(gap_names),
+    )
+
+
 def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> AttractionFacts | None:
     """The facts of the attraction paragraph for `zones` in the dates first..last; None when the
     user's role does not read leads."""
@@ -390,7 +432,13 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
     regions = sorted(
         new.values_list("region").annotate(n=Count("id")).order_by(), key=lambda rn: (-rn[1], rn[0])
     )
-    last_audit = events.order_by("-at").values_list("at", flat=True).first()
+    # the newest row read (a move, an activity logged or a lead added, whenever): how fresh the
+    # leads are, not the period's last move
+    newest = [
+        LeadEvent.objects.filter(lead__in=leads).aggregate(t=Max("at"))["t"],
+        leads.aggregate(t=Max("created_at"))["t"],
+    ]
+    last_audit = max((t for t in newest if t is not None), default=None)
     return AttractionFacts(
         leads_worked=len(worked),
         new_leads=new.count(),
@@ -410,4 +458,5 @@ def attraction(user, *, zones, first: dt.date, last: dt.date, today=None) -> Att
         stale=stale_at(open_at_end, min(last, today or timezone.localdate())).count(),
         by_region=tuple(regions),
         as_of=last_audit,
+        chains=chain_state(user, zones=ids, last=last),
     )

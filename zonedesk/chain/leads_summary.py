@@ -17,6 +17,21 @@ class ChainSigned:
 
 
 @dataclass(frozen=True)
+class ChainState:
+    """The zones' chains in the period's last month (延链补链): their target nodes and how many
+    have no confirmed local firm (缺链), too few (弱链) or one firm making most of the output
+    (单点依赖), as the chain map flags them (docs/statistics.md, node health)."""
+
+    month: dt.date  # the first day of the month
+    chains: int
+    target_nodes: int
+    gaps: int
+    weak: int
+    single: int
+    gap_names: tuple[str, ...]  # "chain·node" of every gap, in chain and node order
+
+
+@dataclass(frozen=True)
 class AttractionFacts:
     leads_worked: int  # leads with an activity or a move in the period
     new_leads: int  # added in the period
@@ -33,6 +48,7 @@ class AttractionFacts:
     stale: int  # of them, stale on the period's last day (or today if sooner)
     by_region: tuple[tuple[str, int], ...]  # (region code, new leads), most first
     as_of: dt.datetime | None
+    chains: ChainState | None = None  # None when the user reads no chain of the zones
 
     @property
     def empty(self) -> bool:

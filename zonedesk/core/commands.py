@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zonedesk.core.actors import SYSTEM, Actor
+from zonedesk.core.actors import SYSTEM, Actor, is_system
 from zonedesk.core.audit import RequestContext, current_context
 from zonedesk.core.errors import DomainError
 from zonedesk.core.period import Period
@@ -101,11 +101,17 @@ def import_refusals(stderr):
         raise CommandError(str(exc)) from exc
 
 
+def no_zone(code: str, user: Actor) -> str:
+    """The message for a zone or area code the user may not see (or that does not exist); the
+    system, which sees every zone, is not named."""
+    if is_system(user):
+        return _("No zone or area “%(code)s”.") % {"code": code}
+    return _("No zone or area “%(code)s” that %(user)s may see.") % {"code": code, "user": user}
+
+
 def visible(found, *, code: str, user: Actor):
     """`found` (a selector's answer for the zone or area `code`), or the command stops with a
     message naming the code and the user."""
     if found is None:
-        raise CommandError(
-            _("No zone or area “%(code)s” that %(user)s may see.") % {"code": code, "user": user}
-        )
+        raise CommandError(no_zone(code, user))
     return found

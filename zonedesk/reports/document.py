@@ -105,6 +105,11 @@ class Omitted:
     reason: str
 
 
+# The sections whose open items (problems, benefits, contact plans) are counted as they stood on
+# one day: a document without any of them does not state that rule.
+COUNTING_SECTIONS = frozenset({"difficulties", "liaison", "support"})
+
+
 @dataclass(frozen=True)
 class Document:
     title: str  # e.g. "开江经开区2020年上半年工作总结"
@@ -122,6 +127,9 @@ class Document:
         """The one day the open items are counted on (problems open, overdue or resolved,
         benefits told, received or owed, firms past their contact plan): the period's last day,
         or the document's date when the period is not over (reports.summary_data)."""
+        sections = self.meta.get("sections")
+        if sections is not None and not set(sections.split(",")) & COUNTING_SECTIONS:
+            return None  # e.g. the attraction section alone: it counts no problem or benefit
         try:
             last = parse_period(self.meta["period"]).last
         except (KeyError, ValueError):

@@ -66,6 +66,11 @@ NAMES = {
     "leads_landed": pgettext_lazy("figure name", "signed projects landed"),
     "leads_open": pgettext_lazy("figure name", "investment leads followed"),
     "leads_stale": pgettext_lazy("figure name", "stale investment leads"),
+    "chains": pgettext_lazy("figure name", "industrial chains"),
+    "chain_target_nodes": pgettext_lazy("figure name", "target nodes of the chains"),
+    "chain_gaps": pgettext_lazy("figure name", "chain gaps (nodes with no local firm)"),
+    "chain_weak": pgettext_lazy("figure name", "weak chain nodes"),
+    "chain_single": pgettext_lazy("figure name", "chain nodes depending on one firm"),
     "financing_needs": pgettext_lazy("figure name", "financing needs shared with banks"),
     "financing_needs_wan": pgettext_lazy(
         "figure name", "amount of the financing needs shared (10k yuan)"

@@ -5,10 +5,11 @@ the stored leads, activities and moves)."""
 
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from zonedesk.chain.leads_summary import AttractionFacts
+from zonedesk.chain.leads_summary import AttractionFacts, ChainState
 from zonedesk.reports.document import Block
 from zonedesk.reports.sections.part import Found, Part, paragraphs
 from zonedesk.reports.sections.words import fill
@@ -100,14 +101,65 @@ def sentences(f: AttractionFacts, period: str) -> list[str]:
                 n="leads_landed",
             )
         )
+    if f.chains is not None:
+        out += _chain_sentences(f.chains)
+    if f.stale and f.stale == f.open_leads:
+        followed = _(
+            "%(open)d leads are being followed, all %(stale)d of them without recent activity."
+        )
+    else:
+        followed = _(
+            "%(open)d leads are being followed, %(stale)d of them without recent activity."
+        )
     out.append(
         fill(
-            _("%(open)d leads are being followed, %(stale)d of them without recent activity."),
+            followed,
             {"open": f.open_leads, "stale": f.stale},
             open="leads_open",
             stale="leads_stale",
         )
     )
+    return out
+
+
+# At most this many gap nodes are named in the paragraph (the gaps page lists them all).
+NAMED_GAPS = 5
+
+
+def _chain_sentences(c: ChainState) -> list[str]:
+    """延链补链: the chains' target nodes in the period's last month, and the gaps to fill."""
+    if not c.target_nodes:
+        return []
+    out = [
+        fill(
+            _(
+                "In %(month)s, the zone's %(chains)d industrial chains had %(nodes)d target "
+                "nodes: %(gaps)d with no local firm (gaps), %(weak)d weak and %(single)d "
+                "depending on a single firm."
+            ),
+            {
+                "month": date_format(c.month, "YEAR_MONTH_FORMAT"),
+                "chains": c.chains,
+                "nodes": c.target_nodes,
+                "gaps": c.gaps,
+                "weak": c.weak,
+                "single": c.single,
+            },
+            chains="chains",
+            nodes="chain_target_nodes",
+            gaps="chain_gaps",
+            weak="chain_weak",
+            single="chain_single",
+        )
+    ]
+    if c.gap_names:
+        named = pgettext("between chain nodes", ", ").join(c.gap_names[:NAMED_GAPS])
+        if len(c.gap_names) > NAMED_GAPS:
+            named = _("%(names)s and %(more)d more") % {
+                "names": named,
+                "more": len(c.gap_names) - NAMED_GAPS,
+            }
+        out.append(_("The gaps to fill by investment: %(names)s.") % {"names": named})
     return out
 
 
@@ -117,9 +169,22 @@ def build(found: Found) -> list[Block]:
 
 def next_steps(found: Found) -> list[str]:
     f: AttractionFacts = found.facts
+    out = []
+    if f.chains is not None and f.chains.gaps:
+        out.append(
+            fill(
+                _(
+                    "Seek investors for the %(gaps)d chain gaps, starting from the leads placed on "
+                    "them."
+                ),
+                {"gaps": f.chains.gaps},
+                gaps="chain_gaps",
+            )
+        )
     if not f.stale:
-        return []
+        return out
     return [
+        *out,
         fill(
             _(
                 "Have the owners of the %(stale)d stale investment leads contact their companies "
@@ -127,7 +192,7 @@ def next_steps(found: Found) -> list[str]:
             ),
             {"stale": f.stale},
             stale="leads_stale",
-        )
+        ),
     ]
 
 

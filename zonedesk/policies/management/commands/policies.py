@@ -50,10 +50,7 @@ class Command(BaseCommand):
             if options.get("zone"):
                 zone = zone_get(user, code=options["zone"])
                 if zone is None:
-                    raise CommandError(
-                        _("No zone or area “%(code)s” that %(user)s may see.")
-                        % {"code": options["zone"], "user": user}
-                    )
+                    raise CommandError(commands.no_zone(options["zone"], user))
             if options["action"] == "match":
                 self.match(user, zone, options.get("period"))
             elif options["action"] == "import":

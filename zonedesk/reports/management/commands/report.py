@@ -128,10 +128,7 @@ class Command(BaseCommand):
         zone = zone_get(user, code=options["zone"])
         found = zone and casework.difficulties(user, zone=zone, first=first, last=last, label=label)
         if not found:
-            raise CommandError(
-                _("No zone or area “%(code)s” that %(user)s may see.")
-                % {"code": options["zone"], "user": user}
-            )
+            raise CommandError(commands.no_zone(options["zone"], user))
         self.stdout.write(sections.difficulties.paragraph(found))
 
     def summary(self, user, options):
@@ -149,10 +146,7 @@ class Command(BaseCommand):
                 % {"value": options["period"]}
             ) from exc
         except NotFound as exc:
-            raise CommandError(
-                _("No zone or area “%(code)s” that %(user)s may see.")
-                % {"code": options["zone"] or options["area"], "user": user}
-            ) from exc
+            raise CommandError(commands.no_zone(options["zone"] or options["area"], user)) from exc
         fmt = options["format"]
         if fmt != "md" and not options["out"]:
             raise CommandError(
@@ -188,10 +182,7 @@ class Command(BaseCommand):
                 % {"value": options["period"]}
             ) from exc
         except NotFound as exc:
-            raise CommandError(
-                _("No zone or area “%(code)s” that %(user)s may see.")
-                % {"code": options["zone"] or options["area"], "user": user}
-            ) from exc
+            raise CommandError(commands.no_zone(options["zone"] or options["area"], user)) from exc
         if not doc.blocks:
             raise CommandError("; ".join(f"{o.title}: {o.reason}" for o in doc.omitted))
         self.stdout.write(render_as(doc, "md").decode("utf-8"), ending="")
