@@ -217,6 +217,20 @@ def test_promised_versus_actual_after_production(world):
     # 40000 / 80 mu promised; the firm's land in use is the site's (registered from it)
     assert pa.intensity.promised == Decimal(500) and pa.intensity.ratio == 1
     assert pa.output_per_mu.actual == Decimal(18500) / Decimal(80)
+    # the tax promise over the one month that stores tax: a twelfth of 1,200
+    assert pa.tax.promised == Decimal(100)
+
+
+def test_a_short_window_is_held_against_the_pro_rated_promise(world):
+    """Four months of output against four twelfths of the year's promise, not all of it."""
+    leader = world.users["leader"]
+    project = _project(world, expected_output_wan=Decimal(24000))
+    firm = _through_production(project).investor
+    _months(firm, [((2020, m), 1500, None) for m in (3, 4, 5, 6)])
+    pa = selectors.promised_actual(leader, Project.objects.get(pk=project.pk))
+    assert (pa.months, pa.output.promised, pa.output.actual) == (4, Decimal(8000), Decimal(6000))
+    assert pa.output.ratio == Decimal("0.75")
+    assert pa.output_per_mu.promised == Decimal(8000) / Decimal(80)
 
 
 @pytest.fixture
@@ -239,7 +253,9 @@ def test_the_project_page_shows_promised_versus_actual(world, client_for):
     page = client.get(url).content.decode()
     assert 'data-testid="production"' in page
     row = page[page.index('data-testid="pa-output"') :].split("</tr>")[0]
-    assert "24,000.00" in row and "1,500.00" in row and "6.25%" in row
+    # one month reported: held against a twelfth of the year's promise (24,000 / 12 = 2,000)
+    assert "2,000.00" in row and "1,500.00" in row and "75.00%" in row
+    assert "pro-rated to the 1 month reported" in page
 
 
 def test_the_paragraph_says_the_expected_output_of_the_projects_gone_into_production(world):

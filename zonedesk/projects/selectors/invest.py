@@ -177,13 +177,16 @@ class Promised:
 @dataclass(frozen=True)
 class PromisedActual:
     """A producing project's promises against its firm's reported figures over the latest 12
-    months (docs/statistics.md "Promised versus actual")."""
+    months, the promises pro-rated when fewer were reported (docs/statistics.md "Promised
+    versus actual")."""
 
     firm_name: str
     first: Period | None  # the window's months: the 12 ending with the firm's latest report
     last: Period | None
     months: int  # months in the window the firm reported
     tax_months: int  # of them, months with the tax stored
+    # The yearly promises (output, tax, output per mu) are pro-rated to the months reported
+    # when fewer than 12: four months of output are held against four twelfths of a year's.
     output: Promised  # expected annual output vs output of the window (万元)
     tax: Promised  # expected annual tax vs tax of the window (万元)
     intensity: Promised  # 万元/亩: total investment / site area vs / the firm's land in use
@@ -206,19 +209,28 @@ def promised_actual(user, project: Project) -> PromisedActual | None:
     output = sum((r.output_value_wan for r in window), Decimal(0)) if window else None
     taxed = [r.tax_wan for r in window if r.tax_wan is not None]
     land = firm.land_area_mu
+
+    def share(promise: Decimal | None, months: int) -> Decimal | None:
+        if promise is None or not 0 < months < 12:
+            return promise
+        return promise * months / 12
+
     return PromisedActual(
         firm_name=firm.name,
         first=last.shift(-11) if last else None,
         last=last,
         months=len(window),
         tax_months=len(taxed),
-        output=Promised(project.expected_output_wan, output),
-        tax=Promised(project.expected_tax_wan, sum(taxed, Decimal(0)) if taxed else None),
+        output=Promised(share(project.expected_output_wan, len(window)), output),
+        tax=Promised(
+            share(project.expected_tax_wan, len(taxed)), sum(taxed, Decimal(0)) if taxed else None
+        ),
         intensity=Promised(
             _per(project.total_investment_wan, project.site_area_mu),
             _per(project.total_investment_wan, land),
         ),
         output_per_mu=Promised(
-            _per(project.expected_output_wan, project.site_area_mu), _per(output, land)
+            _per(share(project.expected_output_wan, len(window)), project.site_area_mu),
+            _per(output, land),
         ),
     )
