@@ -214,8 +214,11 @@ def _tied_to_projects(zone, users, nodes, *, firms, first: int) -> None:
     producing = [p for p in listed if p.state != "active" and p.investor_id is not None][:2]
     today = timezone.localdate()
     # under way and signed already (some demo projects are still to be signed: a lead signed
-    # before its project would contradict the project's 签约 node)
-    active = [p for p in listed if p.state == "active" and p.signed_on <= today][:1]
+    # before its project would contradict the project's 签约 node), by a new investor (a local
+    # firm's expansion is no investment lead, and its name would not match the project's)
+    active = [
+        p for p in listed if p.state == "active" and p.signed_on <= today and p.investor_id is None
+    ][:1]
     leader = users["leader"]
     for n, project in enumerate([*producing, *active]):
         name = project.investor.name if project.investor_id else project.investor_name
