@@ -220,10 +220,10 @@ def owner_choices(user) -> list[tuple[str, str]]:
     """(value, label) of the units the user may define a chain for: zones and areas."""
     out = []
     for zone in zone_list(user).order_by("code"):
-        if access.can_place_firms(user, Chain(zone=zone)):
+        if access.can_define_chain(user, Chain(zone=zone)):
             out.append((f"zone:{zone.code}", zone.name))
     for area in area_list(user).order_by("code"):
-        if access.can_place_firms(user, Chain(area=area)):
+        if access.can_define_chain(user, Chain(area=area)):
             out.append((f"area:{area.code}", area.name))
     return out
 
