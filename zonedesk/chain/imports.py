@@ -271,7 +271,7 @@ class _Book:
 def _book(chain: Chain | None) -> _Book:
     if chain is None:
         return _Book(
-            [["example", _("Example chain"), "", 3, "0.6"]],
+            [["example", _("Example chain"), "", 3, Decimal("0.6")]],
             [
                 ["up", "", _("Upstream"), _("Upstream"), "", "", _("Yes"), ""],
                 ["up-steel", "up", _("Steel"), _("Upstream"), "3311", "钢结构", _("Yes"), ""],
@@ -285,7 +285,8 @@ def _book(chain: Chain | None) -> _Book:
                 chain.name,
                 chain.description,
                 chain.weak_below_firms,
-                str(chain.dominant_share),
+                # a number (General: 0.6, 0.655), not the text "0.600"
+                chain.dominant_share.normalize(),
             ]
         ],
         [
