@@ -809,9 +809,10 @@ MATRIX = {
     ),
     # Industrial chains (chain): in, a chain of zone_a (firm_a confirmed on a node, a gap node);
     # out, a chain of zone_b. The unit's administrators, leaders, officers and auditors read; the
-    # administrators, leaders and officers of the chain's unit place firms; department staff
-    # read (they own investment leads and recruit for the gaps); firm, bank and security users
-    # see none.
+    # administrators, leaders and officers of the chain's own zone place firms (a city's leader
+    # and a province's administrator read the zone's chain and do not act on it; they import
+    # chains of their own area only); department staff read (they own investment leads and
+    # recruit for the gaps); firm, bank and security users see none.
     "chain:list": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
     "chain:gaps": ("V V V V V 403 403 V 403 V V 302", "H H H H H 403 403 H 403 H H 302"),
     "chain:map": (
@@ -831,15 +832,15 @@ MATRIX = {
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "chain:suggest": (
-        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "302 302 302 302 403 403 403 403 403 403 403 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "chain:place": (
-        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "302 302 302 302 403 403 403 403 403 403 403 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "chain:decide": (
-        "302 302 302 302 403 403 403 403 403 302 302 302",
+        "302 302 302 302 403 403 403 403 403 403 403 302",
         "404 404 404 404 404 403 403 404 403 404 404 302",
     ),
     "chain:import": ("200 200 200 200 403 403 403 403 403 200 200 302",) * 2,
@@ -860,15 +861,15 @@ MATRIX = {
         "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     "api:suggest_chain_firms": (
-        "200 200 200 200 403 403 403 403 403 200 200 401",
+        "200 200 200 200 403 403 403 403 403 403 403 401",
         "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     "api:place_node_firm": (
-        "201 201 201 201 403 403 403 403 403 201 201 401",
+        "201 201 201 201 403 403 403 403 403 403 403 401",
         "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
     "api:decide_node_firm": (
-        "200 200 200 200 403 403 403 403 403 200 200 401",
+        "200 200 200 200 403 403 403 403 403 403 403 401",
         "404 404 404 404 404 403 403 404 403 404 404 401",
     ),
 }

@@ -211,3 +211,85 @@ def test_place_card_fits_and_lists_partial_matches(
     expect(page.get_by_test_id("firms-confirmed")).to_contain_text(firm.name)
     assert NodeFirm.objects.get(node=node, enterprise=firm).state == "confirmed"
     assert problems == []
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_tooltip_writes_numbers_as_the_table_does(demo, live_server, open_page, log_in, device):
+    """The tree's tooltip groups thousands and keeps two places, as the node table (1,838.04)."""
+    page, problems = open_page(
+        viewport={"width": 390, "height": 844}
+        if device == "phone"
+        else {"width": 1366, "height": 768}
+    )
+    _open_chain(page, live_server.url, log_in)
+    text = page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById('chain-tree'))
+          .getOption().tooltip[0].formatter({name: '电机', data: {strength_name: '单点依赖',
+            firms: 2, output: '1838.04'}})"""
+    )
+    assert text == "电机\n单点依赖 · 2 · 1,838.04"
+    big = page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById('chain-tree'))
+          .getOption().tooltip[0].formatter({name: 'x', data: {firms: 1234, output: '1234567.5'}})"""
+    )
+    assert big == "x\n1,234 · 1,234,567.50"
+    _tap(page, "电机")
+    page.locator("#chain-tree svg text", has_text=re.compile("^电机$")).first.hover()
+    page.wait_for_timeout(300)
+    shot(page, f"chainfix3-map-tooltip-{device}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_node_page_basis_and_header(demo, live_server, open_page, log_in, device):
+    """On a node's page the basis of a confirmed firm and who decided it read as one value at
+    the row's right (a phone's card rows too), and the header names the segment once; a search
+    that finds nothing keeps the typed text and says so."""
+    from zonedesk.chain.models import ChainNode, NodeFirm
+    from zonedesk.chain.services import chain_firms, firm_place
+    from zonedesk.org.models import User
+
+    officer = User.objects.get(username="officer")
+    node = next(
+        n
+        for n in ChainNode.objects.filter(
+            parent__isnull=False, parent__parent__isnull=True
+        ).order_by("pk")
+        if chain_firms(officer, n.chain).exists()
+    )
+    on_node = NodeFirm.objects.filter(node=node).values("enterprise")
+    firm = chain_firms(officer, node.chain).exclude(pk__in=on_node).order_by("pk").first()
+    firm_place(actor=officer, node=node, enterprise=firm, expected_version=None)
+    placement = NodeFirm.objects.get(node=node, enterprise=firm)
+    viewport = (
+        {"width": 390, "height": 844} if device == "phone" else {"width": 1366, "height": 768}
+    )
+    page, problems = open_page(viewport=viewport)
+    log_in(page, live_server.url, "officer", then=f"/chain/nodes/{node.pk}/")
+    header = page.get_by_test_id("node-place").inner_text()
+    segment = node.get_segment_display()
+    assert header.count(segment) == 1 and node.parent.name in header, header
+    basis = page.get_by_test_id(f"basis-{placement.pk}")
+    expect(basis).to_contain_text("人工认定")
+    # The basis's words and the decider's name stand side by side (not pushed to the two ends).
+    gap = basis.evaluate(
+        """e => {
+          const r = document.createRange(); r.selectNodeContents(e.firstChild);
+          const words = r.getBoundingClientRect(), who = e.querySelector('span').getBoundingClientRect();
+          return who.left - words.right;
+        }"""
+    )
+    assert 0 <= gap < 12, gap
+    cell = basis.locator("xpath=..").bounding_box()
+    box = basis.bounding_box()
+    if device == "phone":  # the value at the card row's right, the label at its left
+        assert cell["x"] + cell["width"] - (box["x"] + box["width"]) < 20
+    assert page.evaluate(FITS)
+    shot(page, f"chainfix3-node-{device}", full_page=True)
+    card = page.get_by_test_id("place-card")
+    card.locator("input[name=firm]").fill("无此企业名称")
+    page.get_by_test_id("place").click()
+    expect(page.get_by_test_id("place-matches")).to_contain_text("没有此信用代码或名称的企业")
+    expect(card.locator("input[name=firm]")).to_have_value("无此企业名称")
+    shot(page, f"chainfix3-nomatch-{device}", full_page=True)
+    assert problems == []

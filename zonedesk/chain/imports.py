@@ -220,10 +220,10 @@ def owner_choices(user) -> list[tuple[str, str]]:
     """(value, label) of the units the user may define a chain for: zones and areas."""
     out = []
     for zone in zone_list(user).order_by("code"):
-        if access.can_place_firms(user, Chain(zone=zone)):
+        if access.can_define_chain(user, Chain(zone=zone)):
             out.append((f"zone:{zone.code}", zone.name))
     for area in area_list(user).order_by("code"):
-        if access.can_place_firms(user, Chain(area=area)):
+        if access.can_define_chain(user, Chain(area=area)):
             out.append((f"area:{area.code}", area.name))
     return out
 
@@ -271,7 +271,7 @@ class _Book:
 def _book(chain: Chain | None) -> _Book:
     if chain is None:
         return _Book(
-            [["example", _("Example chain"), "", 3, "0.6"]],
+            [["example", _("Example chain"), "", 3, Decimal("0.6")]],
             [
                 ["up", "", _("Upstream"), _("Upstream"), "", "", _("Yes"), ""],
                 ["up-steel", "up", _("Steel"), _("Upstream"), "3311", "钢结构", _("Yes"), ""],
@@ -285,7 +285,8 @@ def _book(chain: Chain | None) -> _Book:
                 chain.name,
                 chain.description,
                 chain.weak_below_firms,
-                str(chain.dominant_share),
+                # a number (General: 0.6, 0.655), not the text "0.600"
+                chain.dominant_share.normalize(),
             ]
         ],
         [

@@ -235,13 +235,13 @@ def place(request, pk):
     text = request.POST.get("firm", "").strip()[:100]
     firm = selectors.placeable_firm(request.user, node, text)
     if firm is None:
-        # Part of a name or code: the firms it matches, to choose one (nothing placed yet).
-        matches, _more = selectors.placeable_firms(request.user, node, text)
-        if matches:
-            url = reverse("chain:node", args=[node.pk])
-            return redirect(f"{url}?{urlencode({'firm': text})}#place-matches")
-        messages.error(request, _("No firm of the chain's zones with this credit code or name."))
-        return redirect("chain:node", pk=node.pk)
+        if not text:
+            messages.error(request, _("Type a firm's credit code or name to place it."))
+            return redirect("chain:node", pk=node.pk)
+        # Part of a name or code: the firms it matches, to choose one (nothing placed yet), or
+        # that none does; the text stays in the box to correct it.
+        url = reverse("chain:node", args=[node.pk])
+        return redirect(f"{url}?{urlencode({'firm': text})}#place-matches")
     try:
         services.firm_place(
             actor=request.user, node=node, enterprise=firm, expected_version=_version(request)

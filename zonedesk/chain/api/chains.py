@@ -228,7 +228,7 @@ def _one_of(values) -> list[str]:
 @router.post("/chains/{int:pk}/suggest", response={200: ChainSuggestedOut, 409: ConflictOut})
 def suggest_chain_firms(request, payload: ChainVersionIn, pk: int = Path(..., ge=1, le=ID_MAX)):
     """Suggest firms for every node of the chain from their industry class and main products
-    (the administrators, leaders and officers of the chain's unit); firms already on a node,
+    (the administrators, leaders and officers of the chain's own zone); firms already on a node,
     in any state, stay as they are. 409 when the chain changed since `version`."""
     chain = _chain(request, pk)
     done = services.firms_suggest(actor=request.user, chain=chain, expected_version=payload.version)
@@ -244,7 +244,10 @@ def place_node_firm(request, payload: ChainPlaceIn, pk: int = Path(..., ge=1, le
     node = _node(request, pk)
     if not access.can_place_firms(request.user, node.chain):
         raise PermissionDenied(
-            _("Only the administrators, leaders and officers of the chain's unit place firms.")
+            _(
+                "Only the administrators, leaders and officers of the chain's own zone place "
+                "its firms; the units over the zone read it."
+            )
         )
     firm = enterprise_get(request.user, pk=payload.enterprise_id)
     if firm is None:

@@ -136,7 +136,7 @@ def chain_save(*, actor: Actor, data: ChainData, expected_version: int | None = 
     created = chain is None
     if created:
         chain = Chain(code=data.code, **owner)
-    if not access.can_place_firms(actor, chain):
+    if not access.can_define_chain(actor, chain):
         raise PermissionDenied(_("The chain's unit is not yours."))
     if not created:
         version_check(chain, expected_version)

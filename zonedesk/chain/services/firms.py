@@ -46,7 +46,10 @@ def product_matches(products: str, words: list[str]) -> bool:
 def _check(actor: Actor, chain: Chain) -> None:
     if not access.can_place_firms(actor, chain):
         raise PermissionDenied(
-            _("Only the administrators, leaders and officers of the chain's unit place firms.")
+            _(
+                "Only the administrators, leaders and officers of the chain's own zone place "
+                "its firms; the units over the zone read it."
+            )
         )
 
 

@@ -22,6 +22,14 @@
       panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
     }
   }
+  // Numbers as the page's table writes them (the `wan` filter): thousands grouped, output with
+  // two places (1,838.04); the server sends the output as a decimal string.
+  const locale = document.documentElement.lang || undefined;
+  function number(value, places) {
+    const n = Number(value);
+    if (value === null || value === undefined || value === "" || !Number.isFinite(n)) return value;
+    return n.toLocaleString(locale, { minimumFractionDigits: places, maximumFractionDigits: places, useGrouping: true });
+  }
   function decorate(node) {
     return {
       name: node.name,
@@ -67,8 +75,8 @@
         renderMode: "richText",
         formatter: (p) =>
           p.data.strength_name
-            ? `${p.name}\n${p.data.strength_name} · ${p.data.firms} · ${p.data.output}`
-            : `${p.name}\n${p.data.firms} · ${p.data.output}`,
+            ? `${p.name}\n${p.data.strength_name} · ${number(p.data.firms, 0)} · ${number(p.data.output, 2)}`
+            : `${p.name}\n${number(p.data.firms, 0)} · ${number(p.data.output, 2)}`,
       },
       series: [
         {
