@@ -354,3 +354,47 @@ def test_funnel_without_leads_has_no_chart(world, client_for):
     html = client_for(world.users["leader"]).get(reverse("leads:funnel")).content.decode()
     assert 'data-testid="funnel-all"' in html
     assert "funnel-chart" not in html and "echarts" not in html
+
+
+def test_moves_entered_later_are_dated_on_the_page(world, client_for):
+    """A move entered after the fact carries its own day: 洽谈 20 days ago, signed 10 days ago;
+    a day before the stage began is refused at the field, what was typed kept."""
+    today = timezone.localdate()
+    lead = leads.walk(
+        leads.lead(world.zone_a, world.users["officer"], on=today - dt.timedelta(days=60)),
+        "visit",
+        on=today - dt.timedelta(days=30),
+    )
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert 'data-testid="move-negotiation-on"' in page and "日期（补录时填写）" in page
+    early = (today - dt.timedelta(days=40)).isoformat()
+    refused = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {"to": "negotiation", "version": lead.version, "on": early},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'data-testid="error-on"' in html and f'value="{early}"' in html
+    lead.refresh_from_db()
+    assert lead.stage == "visit"
+    moved = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {"to": "negotiation", "version": lead.version, "on": str(today - dt.timedelta(days=20))},
+    )
+    assert moved.status_code == 302
+    lead.refresh_from_db()
+    assert lead.stage == "negotiation" and lead.stage_since == today - dt.timedelta(days=20)
+    signed = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {
+            "to": "signed",
+            "version": lead.version,
+            "signed_on": str(today - dt.timedelta(days=10)),
+            "first_production_month": (today + dt.timedelta(days=400)).strftime("%Y-%m"),
+        },
+    )
+    assert signed.status_code == 302, signed.content[:500]
+    lead.refresh_from_db()
+    assert lead.stage == "signed" and lead.stage_since == today - dt.timedelta(days=10)
+    assert lead.project.signed_on == today - dt.timedelta(days=10)

@@ -124,6 +124,8 @@ class MoveForm(forms.Form):
         label=_("Planned month of first production"), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+    # the day of the move, when entered later (empty: today); a signing is dated by signed_on
+    on = forms.DateField(label=_("Date (when entered later)"), required=False)
 
     def clean_first_production_month(self):
         import datetime as dt

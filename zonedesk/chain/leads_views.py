@@ -293,6 +293,7 @@ def lead_move(request, pk: int):
             signed_on=d["signed_on"],
             first_production_month=d["first_production_month"],
             note=d["note"] or "",
+            on=d["on"] if d["to"] != S.SIGNED else None,
             expected_version=d["version"],
         )
     except ValidationFailed as exc:
