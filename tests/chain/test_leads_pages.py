@@ -398,3 +398,27 @@ def test_moves_entered_later_are_dated_on_the_page(world, client_for):
     lead.refresh_from_db()
     assert lead.stage == "signed" and lead.stage_since == today - dt.timedelta(days=10)
     assert lead.project.signed_on == today - dt.timedelta(days=10)
+
+
+def test_new_lead_shows_every_error_in_one_round(world, client_for):
+    """Too many digits, a negative number, a bad credit code and a bad industry code: all shown
+    at their fields at once, in plain Chinese; nothing saved."""
+    client = client_for(world.users["officer"])
+    page = client.post(
+        reverse("leads:new"),
+        {
+            **FORM,
+            "investment_wan": "123456789012345",
+            "output_wan": "-5",
+            "jobs": "-3",
+            "credit_code": "91510100MA61234567",
+            "industry_code": "9999",
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    for field in ("investment_wan", "output_wan", "jobs", "credit_code", "industry_code"):
+        assert f'data-testid="error-{field}"' in html, field
+    assert "个数字." not in html and "最多 12 位整数、2 位小数。" in html
+    assert "不能小于 0。" in html
+    assert not Lead.objects.exists()
