@@ -422,3 +422,46 @@ def test_new_lead_shows_every_error_in_one_round(world, client_for):
     assert "个数字." not in html and "最多 12 位整数、2 位小数。" in html
     assert "不能小于 0。" in html
     assert not Lead.objects.exists()
+
+
+def test_closed_leads_show_no_next_action(world, client_for):
+    """A dropped lead's old next action (overdue) is shown nowhere: list, board, its page; an
+    open lead's overdue one is, in red."""
+    past = timezone.localdate() - dt.timedelta(days=5)
+    open_ = leads.lead(
+        world.zone_a,
+        world.users["officer"],
+        name="甲开放",
+        next_action="再次拜访",
+        next_action_due=past,
+    )
+    dropped = leads.walk(
+        leads.lead(
+            world.zone_a,
+            world.users["officer"],
+            name="乙放弃",
+            next_action="寄送资料",
+            next_action_due=past,
+        ),
+        "dropped",
+    )
+    client = client_for(world.users["officer"])
+    table = client.get(reverse("leads:list")).content.decode()
+    row = table.split(f'data-testid="lead-{dropped.pk}"')[1].split("</tr>")[0]
+    assert "寄送资料" not in row and past.isoformat() not in row
+    row = table.split(f'data-testid="lead-{open_.pk}"')[1].split("</tr>")[0]
+    assert "再次拜访" in row and 'class="text-red">' + past.isoformat() in row
+    board = client.get(reverse("leads:board")).content.decode()
+    assert "乙放弃" in board and "寄送资料" not in board and "再次拜访" in board
+    page = client.get(reverse("leads:detail", args=[dropped.pk])).content.decode()
+    assert "寄送资料" not in page and 'data-testid="lead-next"' not in page
+
+
+def test_duplicate_line_and_merge_confirmation(world, client_for):
+    """The duplicate's department in full-width brackets; merging asks first (data-confirm)."""
+    keep = leads.lead(world.zone_a, world.users["officer"], name="远航新材料")
+    drop = leads.lead(world.zone_a, world.users["department"], name="远航新材料有限公司")
+    page = client_for(world.users["leader"]).get(reverse("leads:detail", args=[keep.pk]))
+    line = page.content.decode().split(f'data-testid="duplicate-{drop.pk}"')[1].split("</li>")[0]
+    assert f"（{drop.department.name}）" in line and f" ({drop.department.name})" not in line
+    assert "data-confirm=" in line and "合并后无法撤销" in line
