@@ -465,3 +465,28 @@ def test_duplicate_line_and_merge_confirmation(world, client_for):
     line = page.content.decode().split(f'data-testid="duplicate-{drop.pk}"')[1].split("</li>")[0]
     assert f"（{drop.department.name}）" in line and f" ({drop.department.name})" not in line
     assert "data-confirm=" in line and "合并后无法撤销" in line
+
+
+def test_exports_state_their_day_and_the_funnel_file_name_is_chinese(world, client_for):
+    """Both workbooks carry the day of their data in a column; the funnel's file is named in
+    Chinese with its grouping; a long median of days has thousands separators on the page."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "contact")
+    moved = lead.events.get(to_state="contact").at
+    Lead.objects.filter(pk=lead.pk).update(created_at=moved - dt.timedelta(days=1231))
+    client = client_for(world.users["leader"])
+    today = timezone.localdate()
+    for url in (reverse("leads:export"), reverse("leads:funnel_export")):
+        response = client.get(url, {"by": "region"})
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        assert header[-1] == "数据截至", url
+        assert sheet.cell(2, len(header)).value.date() == today, url
+    disposition = client.get(reverse("leads:funnel_export"), {"by": "region"})[
+        "Content-Disposition"
+    ]
+    assert "leads-funnel" not in disposition
+    from urllib.parse import quote
+
+    assert quote(f"招商线索漏斗-按区域-{today.isoformat()}.xlsx") in disposition
+    html = client.get(reverse("leads:funnel")).content.decode()
+    assert '<td class="text-end">1,231</td></tr>' in html
