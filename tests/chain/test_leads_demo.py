@@ -26,6 +26,10 @@ def test_demo_leads_in_every_stage_with_projects_stale_and_a_duplicate(demo):
     assert pair.count() == 2
     found = selectors.duplicates(leader, zone=pair[0].zone, name=pair[0].name, exclude=pair[0].pk)
     assert [d.lead for d in found] == [pair[1]]
+    # a real duplicate: the same company's region, industry and chain node, other owners
+    a, b = pair
+    assert (a.region, a.industry_code, a.gap_node_id) == (b.region, b.industry_code, b.gap_node_id)
+    assert a.gap_node_id is not None and a.owner_id != b.owner_id
     # The funnel counts the signed leads (and the landed ones, which were signed first).
     everyone = selectors.funnel(leader)[0]
     assert everyone.signed == 3

@@ -354,3 +354,139 @@ def test_funnel_without_leads_has_no_chart(world, client_for):
     html = client_for(world.users["leader"]).get(reverse("leads:funnel")).content.decode()
     assert 'data-testid="funnel-all"' in html
     assert "funnel-chart" not in html and "echarts" not in html
+
+
+def test_moves_entered_later_are_dated_on_the_page(world, client_for):
+    """A move entered after the fact carries its own day: 洽谈 20 days ago, signed 10 days ago;
+    a day before the stage began is refused at the field, what was typed kept."""
+    today = timezone.localdate()
+    lead = leads.walk(
+        leads.lead(world.zone_a, world.users["officer"], on=today - dt.timedelta(days=60)),
+        "visit",
+        on=today - dt.timedelta(days=30),
+    )
+    client = client_for(world.users["leader"])
+    page = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert 'data-testid="move-negotiation-on"' in page and "日期（补录时填写）" in page
+    early = (today - dt.timedelta(days=40)).isoformat()
+    refused = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {"to": "negotiation", "version": lead.version, "on": early},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'data-testid="error-on"' in html and f'value="{early}"' in html
+    lead.refresh_from_db()
+    assert lead.stage == "visit"
+    moved = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {"to": "negotiation", "version": lead.version, "on": str(today - dt.timedelta(days=20))},
+    )
+    assert moved.status_code == 302
+    lead.refresh_from_db()
+    assert lead.stage == "negotiation" and lead.stage_since == today - dt.timedelta(days=20)
+    signed = client.post(
+        reverse("leads:move", args=[lead.pk]),
+        {
+            "to": "signed",
+            "version": lead.version,
+            "signed_on": str(today - dt.timedelta(days=10)),
+            "first_production_month": (today + dt.timedelta(days=400)).strftime("%Y-%m"),
+        },
+    )
+    assert signed.status_code == 302, signed.content[:500]
+    lead.refresh_from_db()
+    assert lead.stage == "signed" and lead.stage_since == today - dt.timedelta(days=10)
+    assert lead.project.signed_on == today - dt.timedelta(days=10)
+
+
+def test_new_lead_shows_every_error_in_one_round(world, client_for):
+    """Too many digits, a negative number, a bad credit code and a bad industry code: all shown
+    at their fields at once, in plain Chinese; nothing saved."""
+    client = client_for(world.users["officer"])
+    page = client.post(
+        reverse("leads:new"),
+        {
+            **FORM,
+            "investment_wan": "123456789012345",
+            "output_wan": "-5",
+            "jobs": "-3",
+            "credit_code": "91510100MA61234567",
+            "industry_code": "9999",
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    for field in ("investment_wan", "output_wan", "jobs", "credit_code", "industry_code"):
+        assert f'data-testid="error-{field}"' in html, field
+    assert "个数字." not in html and "最多 12 位整数、2 位小数。" in html
+    assert "不能小于 0。" in html
+    assert not Lead.objects.exists()
+
+
+def test_closed_leads_show_no_next_action(world, client_for):
+    """A dropped lead's old next action (overdue) is shown nowhere: list, board, its page; an
+    open lead's overdue one is, in red."""
+    past = timezone.localdate() - dt.timedelta(days=5)
+    open_ = leads.lead(
+        world.zone_a,
+        world.users["officer"],
+        name="甲开放",
+        next_action="再次拜访",
+        next_action_due=past,
+    )
+    dropped = leads.walk(
+        leads.lead(
+            world.zone_a,
+            world.users["officer"],
+            name="乙放弃",
+            next_action="寄送资料",
+            next_action_due=past,
+        ),
+        "dropped",
+    )
+    client = client_for(world.users["officer"])
+    table = client.get(reverse("leads:list")).content.decode()
+    row = table.split(f'data-testid="lead-{dropped.pk}"')[1].split("</tr>")[0]
+    assert "寄送资料" not in row and past.isoformat() not in row
+    row = table.split(f'data-testid="lead-{open_.pk}"')[1].split("</tr>")[0]
+    assert "再次拜访" in row and 'class="text-red">' + past.isoformat() in row
+    board = client.get(reverse("leads:board")).content.decode()
+    assert "乙放弃" in board and "寄送资料" not in board and "再次拜访" in board
+    page = client.get(reverse("leads:detail", args=[dropped.pk])).content.decode()
+    assert "寄送资料" not in page and 'data-testid="lead-next"' not in page
+
+
+def test_duplicate_line_and_merge_confirmation(world, client_for):
+    """The duplicate's department in full-width brackets; merging asks first (data-confirm)."""
+    keep = leads.lead(world.zone_a, world.users["officer"], name="远航新材料")
+    drop = leads.lead(world.zone_a, world.users["department"], name="远航新材料有限公司")
+    page = client_for(world.users["leader"]).get(reverse("leads:detail", args=[keep.pk]))
+    line = page.content.decode().split(f'data-testid="duplicate-{drop.pk}"')[1].split("</li>")[0]
+    assert f"（{drop.department.name}）" in line and f" ({drop.department.name})" not in line
+    assert "data-confirm=" in line and "合并后无法撤销" in line
+
+
+def test_exports_state_their_day_and_the_funnel_file_name_is_chinese(world, client_for):
+    """Both workbooks carry the day of their data in a column; the funnel's file is named in
+    Chinese with its grouping; a long median of days has thousands separators on the page."""
+    lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "contact")
+    moved = lead.events.get(to_state="contact").at
+    Lead.objects.filter(pk=lead.pk).update(created_at=moved - dt.timedelta(days=1231))
+    client = client_for(world.users["leader"])
+    today = timezone.localdate()
+    for url in (reverse("leads:export"), reverse("leads:funnel_export")):
+        response = client.get(url, {"by": "region"})
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        assert header[-1] == "数据截至", url
+        assert sheet.cell(2, len(header)).value.date() == today, url
+    disposition = client.get(reverse("leads:funnel_export"), {"by": "region"})[
+        "Content-Disposition"
+    ]
+    assert "leads-funnel" not in disposition
+    from urllib.parse import quote
+
+    assert quote(f"招商线索漏斗-按区域-{today.isoformat()}.xlsx") in disposition
+    html = client.get(reverse("leads:funnel")).content.decode()
+    assert '<td class="text-end">1,231</td></tr>' in html

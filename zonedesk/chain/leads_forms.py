@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from zonedesk.chain import leads_selectors as selectors
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadRegion, LeadSource
 from zonedesk.chain.leads_services import LeadData
-from zonedesk.core.forms import StyledFormMixin
+from zonedesk.core import industry, uscc
+from zonedesk.core.forms import PlainDecimalField, StyledFormMixin
 
 
 class _NodeChoice(forms.ModelChoiceField):
@@ -45,15 +46,25 @@ class LeadForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    investment_wan = forms.DecimalField(
+    investment_wan = PlainDecimalField(
         label=_("Estimated investment (10k yuan)"),
         max_digits=14,
         decimal_places=2,
         min_value=0,
         required=False,
     )
-    jobs = forms.IntegerField(label=_("Jobs"), min_value=0, required=False)
-    output_wan = forms.DecimalField(
+    jobs = forms.IntegerField(
+        label=_("Jobs"),
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+        error_messages={
+            "invalid": _("Enter a whole number."),
+            "min_value": _("Must be at least %(limit_value)s."),
+            "max_value": _("Must be at most %(limit_value)s."),
+        },
+    )
+    output_wan = PlainDecimalField(
         label=_("Expected annual output (10k yuan)"),
         max_digits=14,
         decimal_places=2,
@@ -75,6 +86,20 @@ class LeadForm(StyledFormMixin, forms.Form):
         self.fields["owner"].queryset = selectors.owners_for(user, zone)
         if not manager:
             del self.fields["owner"]  # an officer's lead is their own
+
+    # The credit code and industry code checked here too, with the validators the model
+    # (and so the service) uses: every error of the form is shown in one round.
+    def clean_credit_code(self) -> str:
+        raw = (self.cleaned_data.get("credit_code") or "").strip()
+        if raw:
+            uscc.validate_credit_code(raw)
+        return uscc.normalise(raw) if raw else ""
+
+    def clean_industry_code(self) -> str:
+        raw = (self.cleaned_data.get("industry_code") or "").strip()
+        if raw:
+            industry.validate_industry_code(raw)
+        return raw
 
     @classmethod
     def of(cls, lead: Lead, **kw) -> "LeadForm":
@@ -124,6 +149,8 @@ class MoveForm(forms.Form):
         label=_("Planned month of first production"), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+    # the day of the move, when entered later (empty: today); a signing is dated by signed_on
+    on = forms.DateField(label=_("Date (when entered later)"), required=False)
 
     def clean_first_production_month(self):
         import datetime as dt

@@ -168,6 +168,18 @@ class Lead(Versioned):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        """Still worked (线索 to 洽谈, or paused): only an open lead has a next action that
+        counts, and may be overdue; a signed, landed, dropped or merged lead has none."""
+        return self.merged_into_id is None and self.stage in (
+            self.Stage.LEAD,
+            self.Stage.CONTACT,
+            self.Stage.VISIT,
+            self.Stage.NEGOTIATION,
+            self.Stage.PAUSED,
+        )
+
 
 class LeadActivity(models.Model):
     """One piece of work on a lead: a call, a visit, a meeting, a delegation."""

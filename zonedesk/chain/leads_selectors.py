@@ -111,15 +111,39 @@ def lead_rows(user, f: LeadFilters | None = None, *, today: dt.date | None = Non
     return [Row(lead, is_stale(lead, today)) for lead in lead_list(user, f, today=today)]
 
 
-BOARD_STAGES = (S.LEAD, S.CONTACT, S.VISIT, S.NEGOTIATION, S.SIGNED, S.LANDED, S.PAUSED)
+BOARD_STAGES = (
+    S.LEAD,
+    S.CONTACT,
+    S.VISIT,
+    S.NEGOTIATION,
+    S.SIGNED,
+    S.LANDED,
+    S.PAUSED,
+    S.DROPPED,
+)
+# The dropped column shows the latest few (closed leads pile up); the table lists them all.
+BOARD_DROPPED = 8
 
 
-def board(rows: list[Row]) -> list[tuple[str, str, list[Row]]]:
-    """The rows in columns per stage (dropped leads are in the table view only)."""
-    return [
-        (stage, S(stage).label, [r for r in rows if r.lead.stage == stage])
-        for stage in BOARD_STAGES
-    ]
+@dataclass(frozen=True)
+class Column:
+    stage: str
+    label: str
+    rows: list  # the cards shown
+    total: int  # the leads at the stage (more than the cards for 放弃)
+
+
+def board(rows: list[Row]) -> list[Column]:
+    """The rows in columns per stage, 放弃 last with its latest BOARD_DROPPED leads."""
+    columns = []
+    for stage in BOARD_STAGES:
+        at = [r for r in rows if r.lead.stage == stage]
+        shown = at
+        if stage == S.DROPPED:
+            shown = sorted(at, key=lambda r: (r.lead.stage_since, r.lead.pk), reverse=True)
+            shown = shown[:BOARD_DROPPED]
+        columns.append(Column(stage, S(stage).label, shown, len(at)))
+    return columns
 
 
 def lead_get(user, *, pk: int, merged: bool = True) -> Lead | None:

@@ -125,7 +125,9 @@ def lead_export(request):
         Column(_("Stale"), 8),
         Column(_("Key project"), 24),
         Column(_("Reason dropped"), 24, "wrap"),
+        Column(_("Data as of"), 12, "date"),
     ]
+    today = timezone.localdate()
 
     def data():
         for r in rows:
@@ -141,8 +143,8 @@ def lead_export(request):
                 lead.get_source_display(),
                 str(lead.owner),
                 lead.department.name if lead.department else "",
-                lead.next_action,
-                lead.next_action_due,
+                lead.next_action if lead.is_open else "",
+                lead.next_action_due if lead.is_open else None,
                 lead.investment_wan,
                 lead.jobs,
                 lead.output_wan,
@@ -150,9 +152,9 @@ def lead_export(request):
                 _("Yes") if r.stale else "",
                 lead.project.name if lead.project else "",
                 lead.drop_reason,
+                today,
             ]
 
-    today = timezone.localdate()
     return export_response(
         request,
         [(_("Investment leads"), columns, data())],
@@ -293,6 +295,7 @@ def lead_move(request, pk: int):
             signed_on=d["signed_on"],
             first_production_month=d["first_production_month"],
             note=d["note"] or "",
+            on=d["on"] if d["to"] != S.SIGNED else None,
             expected_version=d["version"],
         )
     except ValidationFailed as exc:
@@ -387,6 +390,16 @@ def _funnel_chart(group) -> dict:
     }
 
 
+def _grouping_names() -> dict[str, str]:
+    return {
+        "source": _("Source"),
+        "region": _("Region"),
+        "chain": _("Chain"),
+        "owner": _("Owner"),
+        "zone": _("Zone"),
+    }
+
+
 @login_required
 def lead_funnel(request):
     """Counts per stage, conversion rates and median days in each stage, by source, region,
@@ -403,11 +416,9 @@ def lead_funnel(request):
             "chart": _funnel_chart(groups[0]) if groups and groups[0].leads else None,
             "by": by,
             "groupings": [
-                ("source", _("Source")),
-                ("region", _("Region")),
-                ("chain", _("Chain")),
-                ("owner", _("Owner")),
-                *([("zone", _("Zone"))] if len(zones) > 1 else []),
+                (key, name)
+                for key, name in _grouping_names().items()
+                if key != "zone" or len(zones) > 1
             ],
             "zones": zones if len(zones) > 1 else [],
             "zone": zone,
@@ -430,7 +441,9 @@ def funnel_export(request):
         Column(_("Reached"), 8, "int"),
         Column(_("Conversion to the next (%)"), 12, "rate"),
         Column(_("Median days in the stage"), 12, "rate"),
+        Column(_("Data as of"), 12, "date"),
     ]
+    today = timezone.localdate()
 
     def data():
         for g in groups:
@@ -442,12 +455,13 @@ def funnel_export(request):
                     line.reached,
                     _percent(line.conversion),
                     line.median_days,
+                    today,
                 ]
 
-    today = timezone.localdate()
     return export_response(
         request,
         [(_("Leads funnel"), columns, data())],
-        f"leads-funnel-{by}-{today.isoformat()}.xlsx",
+        _("leads-funnel-by-%(by)s-%(day)s.xlsx")
+        % {"by": _grouping_names()[by], "day": today.isoformat()},
         what="leads-funnel",
     )

@@ -12,6 +12,7 @@ the leaders to merge; the other names are apart). When the zone has chains (the 
 demo), each lead's node is the target node its company's industry class falls in. Names synthetic and marked as such.
 """
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -77,6 +78,7 @@ REASONS = [
     "企业投资计划暂缓" + SYNTHETIC,
 ]
 ACTIVITY_KINDS = ["call", "visit", "meeting", "delegation"]
+PAIR_LIKE = 9  # the duplicate pair's trade and numbers: those of lead 9 (深南电子材料)
 FIRST_DAY = dt.date(2020, 1, 6)
 
 
@@ -109,7 +111,9 @@ def _data(i: int, owner, nodes, *, firms, name: str | None = None, stage: str = 
         introducer=firms[i % len(firms)] if source == "introduced" else None,
         owner=owner,
         next_action="" if stage in ("dropped",) else "安排下一次对接" + SYNTHETIC,
-        next_action_due=timezone.localdate() + dt.timedelta(days=i % 20 - 5),
+        next_action_due=(
+            None if stage == "dropped" else timezone.localdate() + dt.timedelta(days=i % 20 - 5)
+        ),
         investment_wan=Decimal(5000 + 2500 * (i % 12)),
         jobs=80 + 20 * (i % 9),
         output_wan=Decimal(8000 + 4000 * (i % 10)),
@@ -182,23 +186,20 @@ def load(zone, firms, users) -> None:
                     note="电话回访，跟进投资进度" + SYNTHETIC,
                 )
             i += 1
-    # The duplicate pair: one company, entered by an officer and by department staff.
-    for owner, day in (
-        (users["officer"], dt.date(2020, 3, 2)),
-        (users["dept"], dt.date(2020, 4, 13)),
+    # The duplicate pair: one company, entered by an officer and by department staff. The same
+    # company, so the same region, industry, chain node and numbers: only the name is typed
+    # differently (an electronic-materials maker of 成渝, like 深南电子材料).
+    pair = dataclasses.replace(
+        _data(PAIR_LIKE, users["officer"], nodes, firms=firms), region="chengyu"
+    )
+    for owner, day, name in (
+        (users["officer"], dt.date(2020, 3, 2), "成渝新材料科技有限公司"),
+        (users["dept"], dt.date(2020, 4, 13), "成渝新材料科技（四川）有限公司"),
     ):
         lead = services.lead_create(
             actor=SYSTEM,
             zone=zone,
-            data=_data(
-                i,
-                owner,
-                nodes,
-                firms=firms,
-                name="成渝新材料科技有限公司" + SYNTHETIC
-                if owner == users["officer"]
-                else "成渝新材料科技（四川）有限公司" + SYNTHETIC,
-            ),
+            data=dataclasses.replace(pair, name=name + SYNTHETIC, owner=owner),
             on=day,
         )
         _activities(lead, owner, day, 1, i)
