@@ -136,6 +136,27 @@ TOO_WIDE = """() => {
 }"""
 
 
+# What check reads of the page now shown, in one evaluation (one round trip to the browser instead
+# of four): how wide it is and what sticks out, its language and text, its links (`withLinks`).
+SHOWN = (
+    """(withLinks) => {
+  const root = document.documentElement;
+  const wide = root.scrollWidth > window.innerWidth + 1;
+  const zh = root.lang.startsWith('zh');
+  return {
+    width: wide ? root.scrollWidth : 0,
+    tooWide: wide ? ("""
+    + TOO_WIDE
+    + """)() : '',
+    text: zh ? ("""
+    + PAGE_TEXT
+    + """)() : '',
+    hrefs: withLinks ? Array.from(document.querySelectorAll('a[href]'), a => a.href) : [],
+  };
+}"""
+)
+
+
 # Fetch the paths, four at a time; their HTTP statuses in order (0: no answer).
 FETCH_ALL = """async (paths) => {
   const out = new Array(paths.length);
@@ -190,15 +211,14 @@ class Walk:
         page.wait_for_load_state("load")
         while self.problems:
             self.fault(where, self.problems.pop(0))
-        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
-            width = page.evaluate("document.documentElement.scrollWidth")
-            self.fault(where, f"scrolls sideways ({width}px wide: {page.evaluate(TOO_WIDE)})")
-        if page.evaluate("document.documentElement.lang").startswith("zh"):
-            words = latin_words(page.evaluate(PAGE_TEXT))
-            if words:
-                self.fault(where, f"Latin words {sorted(words)}")
+        shown = page.evaluate(SHOWN, not self.phone)
+        if shown["width"]:
+            self.fault(where, f"scrolls sideways ({shown['width']}px wide: {shown['tooWide']})")
+        words = latin_words(shown["text"])  # the text of a Chinese page ("" otherwise)
+        if words:
+            self.fault(where, f"Latin words {sorted(words)}")
         if not self.phone:
-            for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+            for href in shown["hrefs"]:
                 path = self.local(href)
                 if path and not SKIP.search(urlsplit(path).path):
                     self.links.setdefault(shape(urlsplit(path).path), path)
