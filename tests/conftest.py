@@ -274,10 +274,60 @@ def _longest_first(item) -> int:
     return 0 if item.nodeid.startswith("tests/browser/test_walkthrough.py") else 1
 
 
+# --- the tests without a database run on SQLite only -------------------------------------------
+# CI runs the suite on SQLite, then on PostgreSQL. A test with no database mark or fixture cannot
+# reach the database (pytest-django refuses every query it makes), so its result cannot depend
+# on which one the settings name; on PostgreSQL it would run a second time for nothing. The
+# tests below read the backend without a query (the vendor, or a child process given
+# DATABASE_URL), so they run on both. ZONEDESK_EVERY_TEST=1 runs all of them on PostgreSQL too.
+ON_EVERY_DATABASE = {
+    # the template's key carries connection.vendor
+    "tests/core/test_testdb.py::test_the_key_changes_with_a_migration",
+}
+_DESELECTED: list[int] = []
+
+
+def _on_postgresql() -> bool:
+    from django.conf import settings
+
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def _without_a_database_on_postgresql(config, items) -> None:
+    if os.environ.get("ZONEDESK_EVERY_TEST") or not _on_postgresql():
+        return
+    keep, drop = [], []
+    for item in items:
+        bare = item.nodeid.split("[", 1)[0]
+        (drop if _group(item) == 2 and bare not in ON_EVERY_DATABASE else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    _DESELECTED.append(len(drop))
+    if hasattr(config, "workeroutput"):  # a pytest-xdist process: told to the controller
+        config.workeroutput["without_a_database"] = len(drop)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    if not _DESELECTED and "without_a_database" in getattr(node, "workeroutput", {}):
+        _DESELECTED.append(node.workeroutput["without_a_database"])
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _DESELECTED:
+        terminalreporter.write_line(
+            f"{_DESELECTED[0]} tests without a database not run on PostgreSQL (they ran on SQLite; "
+            "ZONEDESK_EVERY_TEST=1 runs them)"
+        )
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """After pytest-django's order (which this keeps), the tests sharing the demo go last among
-    the tests in a transaction; the transactional tests longest first (_longest_first)."""
+    the tests in a transaction; the transactional tests longest first (_longest_first). On
+    PostgreSQL the tests without a database are left out (_without_a_database_on_postgresql)."""
+    _without_a_database_on_postgresql(config, items)
     items.sort(key=lambda item: (_group(item), _shares_the_demo(item), _longest_first(item)))
 
 

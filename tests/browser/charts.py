@@ -57,7 +57,9 @@ def chart_option(page, selector):
 
 
 def shot(page, name: str, *, full_page: bool = False) -> None:
-    """A screenshot to look at, into the folder ZD_SHOTS names (none when it is unset)."""
+    """A screenshot to look at, into the folder ZD_SHOTS names (none when it is unset); `page`
+    may be a locator too (a shot of that element)."""
     folder = os.environ.get("ZD_SHOTS")
     if folder:
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+        options = {"full_page": True} if full_page else {}
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), **options)

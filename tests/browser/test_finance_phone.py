@@ -1,17 +1,13 @@
 """The financing overview and the guarantee graph on a 390×844 phone: every chart text whole,
 inside its chart and over no other (names wrap, months shorten), the wide tables scroll inside
-their card rather than squeeze their columns, and nothing scrolls the page sideways. The
-screenshots are left in /tmp/finpolish-*.png for a person to look at."""
-
-import tempfile
-from pathlib import Path
+their card rather than squeeze their columns, and nothing scrolls the page sideways. With
+ZD_SHOTS set, screenshots (finpolish-*.png) are left in that folder for a person to look at."""
 
 import pytest
 
-from tests.browser.charts import FITS, chart_option, texts_fit
+from tests.browser.charts import FITS, chart_option, shot, texts_fit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(tempfile.gettempdir())
 PHONE = {"width": 390, "height": 844}
 CHARTS = ("#month-chart", "#purpose-chart", "#type-chart", "#bank-chart")
 
@@ -33,9 +29,9 @@ def test_the_overview_reads_on_a_phone(demo, live_server, open_page, log_in):
     assert row.locator("td").first.evaluate("td => td.getClientRects().length") == 1
     assert row.locator("td").first.bounding_box()["height"] < 40  # one line, not five
     assert page.evaluate(FITS)
-    page.screenshot(path=SHOTS / "finpolish-overview.png", full_page=True)
-    page.locator("#bank-chart").screenshot(path=SHOTS / "finpolish-overview-banks.png")
-    page.locator("#month-chart").screenshot(path=SHOTS / "finpolish-overview-months.png")
+    shot(page, "finpolish-overview", full_page=True)
+    shot(page.locator("#bank-chart"), "finpolish-overview-banks")
+    shot(page.locator("#month-chart"), "finpolish-overview-months")
     assert problems == []
 
 
@@ -52,5 +48,5 @@ def test_the_guarantee_graph_keeps_every_name_inside_on_a_phone(
     assert len(option["series"][0]["data"]) >= 5
     assert "".join(names).count("有限公司") >= 5  # the names are drawn, not dropped
     assert page.evaluate(FITS)
-    page.screenshot(path=SHOTS / "finpolish-graph.png", full_page=True)
+    shot(page, "finpolish-graph", full_page=True)
     assert problems == []

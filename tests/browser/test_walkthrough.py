@@ -11,12 +11,20 @@ the first record of its list. It fails on what an official would stop at:
 
 One browser context per user and viewport; the links of a page are checked once per shape
 (ids and query strings aside), on the desktop walk.
+
+The Content-Security-Policy (issue 14, docs/security.md) is checked on the same pages: every
+HTML page answers with the policy, and Chromium reports what the policy blocks (an inline
+script or style, a script or stylesheet from another site) as a console error, which is a
+fault above. The administrator's and the firm's desktop walks then open, breadth-first, every
+other page the links lead to (one per shape), so each page a signed-in user can reach is
+rendered under the policy once per role, not by a second walk of the same pages.
 """
 
 import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,11 +72,16 @@ ALLOWED = {
         "docx",
         "Markdown",
         "GDP",
+        "LPR",
         "CPI",
         "PPI",
         "TOTP",
         "IP",
         "WeChat",
+        "Google",  # the authenticator apps the second factor's page names
+        "Microsoft",
+        "Authenticator",
+        "FreeOTP",
         "SMS",
         "QR",
         "English",
@@ -81,6 +94,13 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 # Links not followed: downloads (xlsx and such are files, not pages), Django's own admin site,
 # the API's machine-readable pages.
 SKIP = re.compile(r"(\.(xlsx|csv|pdf|docx|png|svg)$)|^/admin/|^/api/|^/static/|^/media/")
+# Links the breadth-first part answers by fetching only: downloads, the log-out, the language switch.
+NOT_RENDERED = re.compile(r"/export|/template|/logout|/i18n/|/download")
+# The roles whose desktop walk opens every page its links reach, with the fewest pages that
+# must be rendered in all: the system administrator sees the most, the firm the fewest.
+EVERY_PAGE = {"admin": 15, "firm": 3}
+MAX_PAGES = 60  # pages the breadth-first part renders, at most
+POLICY = "default-src 'self'"
 
 # The text a person reads (visible or in a menu, options and placeholders too), without code
 # samples, scripts and styles.
@@ -114,6 +134,27 @@ TOO_WIDE = """() => {
   }
   return out.slice(-3).join(' ');
 }"""
+
+
+# What check reads of the page now shown, in one evaluation (one round trip to the browser instead
+# of four): how wide it is and what sticks out, its language and text, its links (`withLinks`).
+SHOWN = (
+    """(withLinks) => {
+  const root = document.documentElement;
+  const wide = root.scrollWidth > window.innerWidth + 1;
+  const zh = root.lang.startsWith('zh');
+  return {
+    width: wide ? root.scrollWidth : 0,
+    tooWide: wide ? ("""
+    + TOO_WIDE
+    + """)() : '',
+    text: zh ? ("""
+    + PAGE_TEXT
+    + """)() : '',
+    hrefs: withLinks ? Array.from(document.querySelectorAll('a[href]'), a => a.href) : [],
+  };
+}"""
+)
 
 
 # Fetch the paths, four at a time; their HTTP statuses in order (0: no answer).
@@ -159,6 +200,7 @@ class Walk:
         self.faults: list[str] = []
         self.seen: set[str] = set()
         self.links: dict[str, str] = {}  # shape -> (one) path with that shape, from where
+        page.on("response", self.policy)
 
     def fault(self, where: str, what: str) -> None:
         self.faults.append(f"{self.who} {where}: {what}")
@@ -169,15 +211,14 @@ class Walk:
         page.wait_for_load_state("load")
         while self.problems:
             self.fault(where, self.problems.pop(0))
-        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
-            width = page.evaluate("document.documentElement.scrollWidth")
-            self.fault(where, f"scrolls sideways ({width}px wide: {page.evaluate(TOO_WIDE)})")
-        if page.evaluate("document.documentElement.lang").startswith("zh"):
-            words = latin_words(page.evaluate(PAGE_TEXT))
-            if words:
-                self.fault(where, f"Latin words {sorted(words)}")
+        shown = page.evaluate(SHOWN, not self.phone)
+        if shown["width"]:
+            self.fault(where, f"scrolls sideways ({shown['width']}px wide: {shown['tooWide']})")
+        words = latin_words(shown["text"])  # the text of a Chinese page ("" otherwise)
+        if words:
+            self.fault(where, f"Latin words {sorted(words)}")
         if not self.phone:
-            for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+            for href in shown["hrefs"]:
                 path = self.local(href)
                 if path and not SKIP.search(urlsplit(path).path):
                     self.links.setdefault(shape(urlsplit(path).path), path)
@@ -197,6 +238,38 @@ class Walk:
             self.problems.clear()
             return
         self.check(path)
+
+    def policy(self, response) -> None:
+        """Every HTML page the browser opens answers with the Content-Security-Policy (what the
+        policy blocks is reported to the console, a fault in check)."""
+        if response.request.resource_type != "document" or response.status >= 300:
+            return
+        headers = response.headers
+        if "text/html" in headers.get("content-type", "") and POLICY not in headers.get(
+            "content-security-policy", ""
+        ):
+            self.fault(urlsplit(response.url).path, f"no {POLICY!r} in its CSP header")
+
+    def every_page(self) -> int:
+        """Breadth-first over the links seen, every shape not opened yet rendered and checked
+        (its own links queued in turn); the number of pages rendered in the whole walk."""
+        queue = [path for key, path in sorted(self.links.items()) if key not in self.seen]
+        rendered = 0
+        while queue and rendered < MAX_PAGES:
+            path = queue.pop(0)
+            key = shape(urlsplit(path).path)
+            if key in self.seen or NOT_RENDERED.search(urlsplit(path).path):
+                continue
+            before = set(self.links)
+            try:
+                self.visit(path)
+            except PlaywrightError as error:  # a file, not a page: its link is fetched below
+                if "Download is starting" not in str(error):
+                    raise
+                continue
+            rendered += 1
+            queue.extend(self.links[k] for k in sorted(set(self.links) - before))
+        return len(self.seen)
 
     def menu(self) -> list[str]:
         """The menu's links: the side menu (on a phone behind the menu button, which the walk
@@ -240,8 +313,8 @@ def test_every_role_walks_its_pages(demo, live_server, open_page, log_in, userna
     # Without animations (the page's own CSS drops them for reduced motion): the phone's menu
     # opens at once instead of unfolding for 0.35 s before each of its links can be clicked.
     page, problems = open_page(viewport=VIEWPORTS[viewport], reduced_motion="reduce")
+    walk = Walk(page, problems, live_server.url, username, viewport)  # from the log-in page on
     log_in(page, live_server.url, username, then="/")
-    walk = Walk(page, problems, live_server.url, username, viewport)
     walk.check("/")
     walk.seen.add("/")
     for item in walk.menu():
@@ -264,6 +337,9 @@ def test_every_role_walks_its_pages(demo, live_server, open_page, log_in, userna
         record = walk.first_record()
         if record:
             walk.visit(record)
+    if not walk.phone and username in EVERY_PAGE:
+        rendered = walk.every_page()
+        assert rendered >= EVERY_PAGE[username], sorted(walk.seen)
     if not walk.phone:
         walk.follow_links()
     assert walk.faults == [], "\n" + "\n".join(walk.faults)
