@@ -79,6 +79,8 @@ from zonedesk.projects.selectors.templates import (
     department_names,
     template_get,
     template_node_get,
+    template_zone,
+    template_zones,
     templates,
 )
 
@@ -140,6 +142,8 @@ __all__ = [
     "service_request_get",
     "summary",
     "template_get",
+    "template_zone",
+    "template_zones",
     "template_node_get",
     "templates",
     "warn_days",
