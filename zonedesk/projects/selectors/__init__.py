@@ -74,6 +74,7 @@ from zonedesk.projects.selectors.summary import (
     summary,
 )
 from zonedesk.projects.selectors.templates import (
+    DEFAULT,
     TemplateNodeRow,
     TemplateView,
     department_names,
@@ -86,6 +87,7 @@ from zonedesk.projects.selectors.templates import (
 
 __all__ = [
     "ALL_DONE",
+    "DEFAULT",
     "DEFAULT_WARN_WORKDAYS",
     "LATE_LISTED",
     "Dashboard",
@@ -142,9 +144,9 @@ __all__ = [
     "service_request_get",
     "summary",
     "template_get",
+    "template_node_get",
     "template_zone",
     "template_zones",
-    "template_node_get",
     "templates",
     "warn_days",
     "zone_department",

@@ -99,9 +99,7 @@ def _copy(template: NodeTemplate, *, zone) -> NodeTemplate:
     return copy
 
 
-def _editable(
-    actor: Actor, zone, read: NodeTemplate, expected_version: int | None
-) -> NodeTemplate:
+def _editable(actor: Actor, zone, read: NodeTemplate, expected_version: int | None) -> NodeTemplate:
     """The template a change made on `read` (at `expected_version`) goes to, locked with its
     version checked: `zone`'s own template (made now from the default when `read` is the default
     the zone used), or the default itself when `zone` is None."""
@@ -399,7 +397,9 @@ def template_node_remove(
 
 
 @transaction.atomic
-def template_restore_default(*, actor: Actor, zone, kind: str, expected_version: int | None) -> None:
+def template_restore_default(
+    *, actor: Actor, zone, kind: str, expected_version: int | None
+) -> None:
     """Remove `zone`'s own template of `kind` (read at `expected_version`): the zone's new
     projects of the kind get the installation's default again. The entry keeps the removed
     nodes; projects already added keep theirs."""
