@@ -177,8 +177,9 @@ class TestServices:
         services.template_node_move(
             actor=world.users["leader"], zone=world.zone_a, node=review, up=True, expected_version=1
         )
-        codes = list(template.nodes.order_by("seq").values_list("code", flat=True))
+        codes = list(_own(world.zone_a).nodes.order_by("seq").values_list("code", flat=True))
         assert codes[:3] == ["sign", "land_review", "approve"]
+        assert list(template.nodes.order_by("seq").values_list("code", flat=True))[1] == "approve"
 
     def test_remove_a_node_nobody_waits_for(self, world):
         """A node no other node waits for is removed."""
@@ -190,13 +191,15 @@ class TestServices:
             data=services.TemplateNodeData(code="env", name="环评批复", depends_on=("approve",)),
             expected_version=1,
         )
+        own = _own(world.zone_a)
         services.template_node_remove(
             actor=world.users["leader"],
             zone=world.zone_a,
-            node=template.nodes.get(code="env"),
+            node=own.nodes.get(code="env"),
             expected_version=2,
         )
-        assert not template.nodes.filter(code="env").exists()
+        assert not own.nodes.filter(code="env").exists()
+        assert own.nodes.count() == 12
 
     def test_remove_a_node_others_wait_for_refused(self, world):
         """签约 and 用地预审 are waited for: removing them is refused, naming the waiting nodes,
