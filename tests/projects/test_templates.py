@@ -475,6 +475,50 @@ class TestPage:
         node = TemplateNode.objects.get(template__kind="services", code="fire")
         assert [d.code for d in node.depends_on.all()] == ["topped"]
 
+    def test_city_leader_reads_only(self, world, client_for):
+        """A city's leader reads zone A's templates (named, marked the default) without a way to
+        change them; the change itself is refused."""
+        node = _template().nodes.get(code="topped")
+        client = client_for(world.users["city_leader"])
+        page = client.get(reverse("projects:templates"), {"zone": world.zone_a.code})
+        html = page.content.decode()
+        assert page.status_code == 200 and world.zone_a.name in html
+        assert 'data-testid="template-default-industrial"' in html
+        assert "tnode-add-form-industrial" not in html and f"tnode-edit-{node.pk}" not in html
+        url = (
+            reverse("projects:template_node_remove", args=[node.pk]) + f"?zone={world.zone_a.code}"
+        )
+        assert client.post(url, {"version": 1}).status_code == 403
+        assert _no_copy(world.zone_a)
+
+    def test_superuser_chooses_the_zone(self, world, client_for):
+        """A superuser's page offers the defaults and every zone; zone A's page marks its own
+        template after its leader's change, zone B's still the default."""
+        _add_env(world.users["leader"], world.zone_a)
+        client = client_for(factories.User.objects.create_superuser("root", password="x"))
+        html = client.get(reverse("projects:templates")).content.decode()
+        assert 'data-testid="templates-zone-select"' in html
+        assert world.zone_a.name in html and world.zone_b.name in html
+        assert 'data-testid="template-default-industrial"' in html  # the defaults first
+        a = client.get(reverse("projects:templates"), {"zone": world.zone_a.code})
+        assert 'data-testid="template-own-industrial"' in a.content.decode()
+        assert "tnode-industrial-env" in a.content.decode()
+        b = client.get(reverse("projects:templates"), {"zone": world.zone_b.code})
+        assert 'data-testid="template-default-industrial"' in b.content.decode()
+        assert "tnode-industrial-env" not in b.content.decode()
+
+    def test_restore_through_the_page(self, world, client_for):
+        """The restore button removes zone A's copy; a second click on the old page is refused
+        without a 500."""
+        _add_env(world.users["leader"], world.zone_a)
+        client = client_for(world.users["admin"])
+        url = reverse("projects:template_restore", args=["industrial"])
+        assert client.post(url, {"version": 2}).status_code == 302
+        assert _no_copy(world.zone_a)
+        again = client.post(url, {"version": 2})
+        assert again.status_code == 400
+        assert "该园区此类别已在使用系统默认模板" in again.content.decode()
+
     def test_circle_shown_on_the_form(self, world, client_for):
         """A circle is refused beside the dependencies field."""
         sign = _template().nodes.get(code="sign")
