@@ -57,7 +57,9 @@ class NodeTemplate(Versioned):
     class Meta:
         verbose_name = _("node template")
         verbose_name_plural = _("node templates")
-        ordering = ["zone", "kind"]
+        # Not by zone: ordering by a foreign key joins its table (nullable here: an outer join),
+        # which PostgreSQL refuses under version_check's SELECT ... FOR UPDATE.
+        ordering = ["kind"]
         constraints = [
             # One template of a kind per zone, and one default of a kind (NULL zones are never
             # equal in a unique constraint, on SQLite as on PostgreSQL: hence the second).

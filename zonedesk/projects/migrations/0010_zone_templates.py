@@ -13,14 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name="nodetemplate",
-            options={
-                "ordering": ["zone", "kind"],
-                "verbose_name": "node template",
-                "verbose_name_plural": "node templates",
-            },
-        ),
         migrations.AlterField(
             model_name="nodetemplate",
             name="kind",
