@@ -489,14 +489,35 @@ MATRIX = {
     # by the managers over the zone and by its service officer (`officer`); its readers are
     # refused (pform).
     "projects:create": ("200 200 403 403 403 403 403 403 403 403 403 302",) * 2,
-    # The node templates (one per kind, for the new projects of every zone): the leaders and
-    # administrators of any unit read and change them; nobody else sees the page. No scope:
-    # in and out are the same template. A change answers with a redirect to the page.
-    "projects:templates": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
-    "projects:template_node_edit": ("200 200 403 403 403 403 403 403 403 200 200 302",) * 2,
-    "projects:template_node_add": ("302 302 403 403 403 403 403 403 403 302 302 302",) * 2,
-    "projects:template_node_move": ("302 302 403 403 403 403 403 403 403 302 302 302",) * 2,
-    "projects:template_node_remove": ("302 302 403 403 403 403 403 403 403 302 302 302",) * 2,
+    # The node templates, per zone (the installation's defaults are the superusers'): read by
+    # the leaders and administrators over the zone, so the city's and province's read zone_a's
+    # page but change nothing (403); changed by the zone's own (its first change copies the
+    # default; restoring removes the copy). In: zone_a's templates; out: zone_b's own, which no
+    # user of zone_a or Sichuan reads (404). A change answers with a redirect to the page.
+    "projects:templates": (
+        "200 200 403 403 403 403 403 403 403 200 200 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
+    ),
+    "projects:template_node_edit": (
+        "200 200 403 403 403 403 403 403 403 403 403 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
+    ),
+    "projects:template_node_add": (
+        "302 302 403 403 403 403 403 403 403 403 403 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
+    ),
+    "projects:template_node_move": (
+        "302 302 403 403 403 403 403 403 403 403 403 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
+    ),
+    "projects:template_node_remove": (
+        "302 302 403 403 403 403 403 403 403 403 403 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
+    ),
+    "projects:template_restore": (
+        "302 302 403 403 403 403 403 403 403 403 403 302",
+        "404 404 403 403 403 403 403 403 403 404 404 302",
+    ),
     "projects:edit": ("200 200 200 403 403 403 404 403 404 200 200 302", same("404", "302")),
     "api:create_project": (
         "201 201 403 403 403 403 403 403 403 403 403 401",
@@ -1909,38 +1930,45 @@ def _request(client, world: World, name: str, role: str, scope: str):
             | "projects:template_node_add"
             | "projects:template_node_move"
             | "projects:template_node_remove"
+            | "projects:template_restore"
         ):
-            from zonedesk.projects.models import TemplateNode
-            from zonedesk.projects.services import templates_ensure
+            from zonedesk.projects.services import (
+                TemplateNodeData,
+                template_node_add,
+                template_of,
+            )
 
-            templates_ensure()
-            topped = TemplateNode.objects.get(template__kind="industrial", code="topped")
-            version = topped.template.version
+            # The scope's zone gets its own copy of the industrial template, with a node no
+            # other waits for (the template refuses to move a node past one it waits for, or
+            # remove one waited for); zone_a's page is about zone_a, and out of scope the
+            # request names zone_b's page and nodes.
+            default = template_of(zone, "industrial")
+            spare = template_node_add(
+                actor=SYSTEM,
+                zone=zone,
+                template=default,
+                data=TemplateNodeData(code="spare", name="备用节点"),
+                expected_version=default.version,
+            )
+            own = spare.template
+            query = f"?zone={zone.code}"
             if name == "projects:templates":
-                return client.get(reverse(name)), None
+                return client.get(reverse(name) + query), None
             if name == "projects:template_node_edit":
-                return client.get(reverse(name, args=[topped.pk])), None
+                return client.get(reverse(name, args=[spare.pk]) + query), None
             if name == "projects:template_node_add":
                 body = {
                     "add-industrial-name": "环评批复",
                     "add-industrial-code": "env",
                     "add-industrial-offset_days": "60",
-                    "add-industrial-version": version,
+                    "add-industrial-version": own.version,
+                    "add-industrial-template": own.pk,
                 }
-                return client.post(reverse(name, args=["industrial"]), body), None
-            # Moved and removed: a node no other waits for (the template refuses to move a node
-            # past one it waits for, or remove one waited for).
-            from zonedesk.projects.services import TemplateNodeData, template_node_add
-
-            spare = template_node_add(
-                actor=SYSTEM,
-                template=topped.template,
-                data=TemplateNodeData(code="spare", name="备用节点"),
-                expected_version=version,
-            )
-            spare.template.refresh_from_db()
-            body = {"version": spare.template.version}
-            return client.post(reverse(name, args=[spare.pk]), body), None
+                return client.post(reverse(name, args=["industrial"]) + query, body), None
+            body = {"version": own.version}
+            if name == "projects:template_restore":
+                return client.post(reverse(name, args=["industrial"]) + query, body), None
+            return client.post(reverse(name, args=[spare.pk]) + query, body), None
         case "projects:edit":
             return client.get(reverse(name, args=[_project(world, role, scope).pk])), None
         case "api:create_project":

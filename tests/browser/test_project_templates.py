@@ -1,11 +1,13 @@
-"""A leader edits the industrial node template on a phone: adds a node, makes it wait for
-another and gives it its own yellow warning, moves it up; the page fits the screen and says
-existing projects keep their nodes."""
+"""A leader edits the industrial node template on a phone: adds a node (which makes the zone's
+own copy of the installation's default), makes it wait for another and gives it its own yellow
+warning, moves it up, then restores the default; the page fits the screen, names the zone and
+whether a kind's template is the zone's own or the default, and says existing projects keep their
+nodes."""
 
 import pytest
 from playwright.sync_api import expect
 
-from zonedesk.projects.models import TemplateNode
+from zonedesk.projects.models import NodeTemplate, TemplateNode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +22,8 @@ def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_
     expect(page.get_by_test_id("templates-note")).to_contain_text("已有项目保留原有节点")
     card = page.get_by_test_id("template-industrial")
     expect(card.locator("[data-testid=tnode-industrial-producing]")).to_be_visible()
+    expect(page.get_by_test_id("templates-whose")).to_contain_text("的节点模板")
+    expect(card.get_by_test_id("template-default-industrial")).to_have_text("系统默认")
     assert page.evaluate(NOTHING_SCROLLS)
 
     card.get_by_test_id("tnode-add-industrial").click()
@@ -32,7 +36,10 @@ def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_
     page.wait_for_load_state("load")
     expect(page.locator(".alert-success")).to_be_visible()
     added = TemplateNode.objects.get(template__kind="industrial", code="env")
+    assert added.template.zone is not None  # the zone's own copy; the default is untouched
+    assert not TemplateNode.objects.filter(template__zone=None, code="env").exists()
     expect(page.get_by_test_id("tnode-industrial-env")).to_be_visible()
+    expect(card.get_by_test_id("template-own-industrial")).to_have_text("本园区自有")
 
     page.get_by_test_id(f"tnode-edit-{added.pk}").click()
     edit = page.get_by_test_id("tnode-form")
@@ -55,4 +62,12 @@ def test_a_leader_edits_a_template_on_a_phone(demo, live_server, open_page, log_
     assert [d.code for d in added.depends_on.all()] == ["approve"]
     assert added.warn_days == 8
     assert page.evaluate(NOTHING_SCROLLS)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_test_id("template-restore-industrial").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".alert-success")).to_contain_text("恢复使用系统默认模板")
+    expect(card.get_by_test_id("template-default-industrial")).to_be_visible()
+    expect(page.get_by_test_id("tnode-industrial-env")).to_have_count(0)
+    assert not NodeTemplate.objects.exclude(zone=None).exists()
     assert problems == []

@@ -27,14 +27,15 @@ def warn5(settings):
     settings.ZONEDESK = {**settings.ZONEDESK, "PROJECT_WARN_WORKDAYS": 5}
 
 
-def _tnode(kind: str, code: str) -> TemplateNode:
-    services.templates_ensure()
-    return TemplateNode.objects.get(template__kind=kind, code=code)
+def _tnode(world, kind: str, code: str) -> TemplateNode:
+    """The node of zone A's template of `kind` (its own, else the default it uses)."""
+    return services.template_of(world.zone_a, kind).nodes.select_related("template").get(code=code)
 
 
 def _set_warn(actor, tnode: TemplateNode, days: int | None) -> None:
     services.template_node_edit(
         actor=actor,
+        zone=actor.zone,
         node=tnode,
         data=services.TemplateNodeData(
             code=tnode.code,
@@ -54,7 +55,7 @@ def three(world, warn5):
     A's 立项 (its template gives it 10 days) and B's (the zone's 5) planned 8 working days
     ahead, C's planned tomorrow with a warning of 0 days."""
     leader = world.users["leader"]
-    _set_warn(leader, _tnode("industrial", "approve"), 10)
+    _set_warn(leader, _tnode(world, "industrial", "approve"), 10)
     officer = world.users["officer"]
     a = factories.project(
         world.zone_a,
@@ -81,14 +82,14 @@ def three(world, warn5):
 def test_the_template_nodes_warning_is_copied_to_new_projects_only(world, warn5):
     leader = world.users["leader"]
     before = factories.project(world.zone_a, code="XM-OLD", signed_on=TODAY)
-    _set_warn(leader, _tnode("industrial", "approve"), 10)
+    _set_warn(leader, _tnode(world, "industrial", "approve"), 10)
     after = factories.project(world.zone_a, code="XM-NEW", signed_on=TODAY)
 
     own = dict(after.nodes.values_list("code", "warn_days"))
     assert own["approve"] == 10
     assert {code for code, days in own.items() if days is not None} == {"approve"}
     assert not before.nodes.filter(warn_days__isnull=False).exists()
-    template = NodeTemplate.objects.get(kind="industrial")
+    template = NodeTemplate.objects.get(zone=world.zone_a, kind="industrial")
     entry = AuditEntry.objects.filter(target_type="projects.nodetemplate").latest("seq")
     old, new = entry.changes["node approve"]
     assert (old["warn_days"], new["warn_days"]) == (None, 10)
@@ -135,7 +136,7 @@ def test_without_its_own_the_zones_setting_applies(world, three, settings):
 
 class TestPage:
     def test_shown_and_set_on_the_template_page(self, world, client_for, warn5):
-        tnode = _tnode("industrial", "approve")
+        tnode = _tnode(world, "industrial", "approve")
         client = client_for(world.users["leader"])
         page = client.get(reverse("projects:templates")).content.decode()
         assert f'data-testid="tnode-warn-{tnode.pk}"' in page and "5（统一设置）" in page
@@ -153,14 +154,17 @@ class TestPage:
             },
         )
         assert response.status_code == 302
-        tnode.refresh_from_db()
-        assert tnode.warn_days == 12
+        default = tnode
+        tnode = _tnode(world, "industrial", "approve")  # zone A's own copy, made by this change
+        assert tnode.warn_days == 12 and tnode.template.zone == world.zone_a
+        default.refresh_from_db()
+        assert default.warn_days is None
         edit = client.get(reverse("projects:template_node_edit", args=[tnode.pk])).content.decode()
         assert 'name="warn_days" value="12"' in edit
 
     @pytest.mark.parametrize("value", ["31", "-1", "abc"])
     def test_a_bad_warning_is_refused_beside_its_field(self, world, client_for, value):
-        tnode = _tnode("industrial", "approve")
+        tnode = _tnode(world, "industrial", "approve")
         version = tnode.template.version
         response = client_for(world.users["leader"]).post(
             reverse("projects:template_node_edit", args=[tnode.pk]),
@@ -178,9 +182,10 @@ class TestPage:
         assert tnode.warn_days is None and tnode.template.version == version
 
     def test_emptied_falls_back_to_the_zones_setting(self, world, client_for):
-        tnode = _tnode("industrial", "approve")
+        tnode = _tnode(world, "industrial", "approve")
         _set_warn(world.users["leader"], tnode, 7)
-        tnode.refresh_from_db()
+        tnode = _tnode(world, "industrial", "approve")
+        assert tnode.warn_days == 7
         response = client_for(world.users["leader"]).post(
             reverse("projects:template_node_edit", args=[tnode.pk]),
             {
@@ -194,4 +199,4 @@ class TestPage:
         )
         assert response.status_code == 302
         tnode.refresh_from_db()
-        assert tnode.warn_days is None
+        assert tnode.warn_days is None and tnode.template.zone == world.zone_a

@@ -9,6 +9,9 @@ Deciding a re-plan: a leader of a unit over the zone, or the project's leading c
 Entering the monthly investment (on a project's page or from a sheet of the zone's projects):
 the managers of a unit over the zone and the project's service officer (an officer imports a
 sheet of the zone, whose rows of projects they do not serve are refused).
+Node templates: read by the leaders and administrators of a unit over the zone; a zone's own
+templates changed by the zone's own leaders and administrators, the installation's defaults by
+superusers only.
 Element guarantees: added by the zone's managers and the project's service officer; edited and
 marked done by them and by the staff of the item's responsible department. Marking a node blocked
 by an item (or releasing it) is acting on the node.
@@ -160,12 +163,32 @@ def can_view_dashboard(user) -> bool:
     return is_active(user) and (user.is_superuser or user.has_role(*UNIT_READERS))
 
 
-def can_edit_templates(actor: Actor) -> bool:
-    """Change the node templates (one per kind, for the new projects of every zone): leaders
-    and administrators."""
+def can_view_templates(user, zone=None) -> bool:
+    """Read the node templates: the leaders and administrators of a unit (a zone's, or a city's
+    or province's, who read their zones' templates) and the superusers; with `zone`, only a zone
+    under the user's unit."""
+    if not is_active(user) or not (user.is_superuser or user.has_role(*MANAGER_ROLES)):
+        return False
+    return zone is None or zone_in_unit(user, zone)
+
+
+def can_edit_templates(actor: Actor, zone) -> bool:
+    """Change `zone`'s node templates (its own copy of a kind, made from the default on the first
+    change, and restore the default): the zone's own leaders and administrators
+    (actor.zone_id == zone.pk), not a city's or province's, who read them. `zone` None: the
+    installation's defaults, which every zone without its own copy uses: superusers only."""
     if is_system(actor):
         return True
-    return is_active(actor) and (actor.is_superuser or actor.has_role(*MANAGER_ROLES))
+    if not is_active(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    return (
+        zone is not None
+        and actor.zone_id is not None
+        and actor.zone_id == zone.pk
+        and actor.has_role(*MANAGER_ROLES)
+    )
 
 
 def can_view_replans(user) -> bool:

@@ -17,7 +17,7 @@ from zonedesk.projects.models import (
 
 @admin.register(NodeTemplate)
 class NodeTemplateAdmin(ReadOnlyAdmin):
-    list_display = ("name", "kind")
+    list_display = ("name", "kind", "zone")
 
 
 @admin.register(Project)

@@ -488,6 +488,9 @@ class TemplateNodeForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The template read (the zone's own or the default it used): a node added on the default
+    # while the zone got its own copy is refused, not added to a template nobody read.
+    template = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args, template, node=None, warn_days: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -514,7 +517,7 @@ class TemplateNodeForm(StyledFormMixin, forms.Form):
 
 
 class TemplateActionForm(forms.Form):
-    """Move or remove a template node, on the template version read."""
+    """Move or remove a template node, or restore the default, on the template version read."""
 
     version = forms.IntegerField(min_value=1)
     up = forms.BooleanField(required=False)

@@ -33,19 +33,43 @@ class Kind(models.TextChoices):
 
 
 class NodeTemplate(Versioned):
-    """The nodes a project of one kind goes through, as data (migration 0001 loads the default
-    of templates_default.py for every kind; the zone's leaders and administrators edit it on the
-    template page, services/templates.py). A project copies its kind's nodes when it is created,
-    so a change applies to new projects only. `version` covers the template and its nodes: every
+    """The nodes a project of one kind goes through, as data. A template belongs to a zone (the
+    zone's own, edited by the zone's leaders and administrators on the template page) or to no
+    zone (the installation's default of the kind: migration 0001 loads templates_default.py,
+    and only a superuser changes it). A zone's first change to a kind copies the default into
+    the zone's own template; restoring the default removes that copy (services/templates.py).
+    A project copies its zone's template of its kind, else the default, when it is created, so a
+    change applies to new projects only. `version` covers the template and its nodes: every
     change to a node bumps it."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, unique=True)
+    zone = models.ForeignKey(
+        "org.Zone",
+        verbose_name=_("zone"),
+        on_delete=models.CASCADE,
+        related_name="node_templates",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the installation's default, for the zones without their own."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100, validators=[validate_name])
 
     class Meta:
         verbose_name = _("node template")
         verbose_name_plural = _("node templates")
+        # Not by zone: ordering by a foreign key joins its table (nullable here: an outer join),
+        # which PostgreSQL refuses under version_check's SELECT ... FOR UPDATE.
         ordering = ["kind"]
+        constraints = [
+            # One template of a kind per zone, and one default of a kind (NULL zones are never
+            # equal in a unique constraint, on SQLite as on PostgreSQL: hence the second).
+            models.UniqueConstraint(fields=["zone", "kind"], name="projects_template_zone_kind"),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(zone__isnull=True),
+                name="projects_template_default_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

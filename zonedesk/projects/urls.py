@@ -27,6 +27,7 @@ urlpatterns = [
     path("service/<int:pk>/resolve/", views.service_resolve, name="service_resolve"),
     path("templates/", views.template_list, name="templates"),
     path("templates/<slug:kind>/add/", views.template_node_add, name="template_node_add"),
+    path("templates/<slug:kind>/restore/", views.template_restore, name="template_restore"),
     path("templates/nodes/<int:pk>/", views.template_node_edit, name="template_node_edit"),
     path("templates/nodes/<int:pk>/move/", views.template_node_move, name="template_node_move"),
     path(

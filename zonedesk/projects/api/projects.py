@@ -214,9 +214,9 @@ def _api_errors(exc: ValidationFailed) -> ValidationFailed:
 @router.post("/projects", response={201: ProjectDetailOut})
 def create_project(request, payload: ProjectIn):
     """Add a key project to a zone (its leaders and administrators); its nodes are planned from
-    the kind's template, counted from `signed_on`. The investor is `investor_id` (a firm of the
-    zone) or `investor_name` (a new firm, with its credit code when known). 400 with field
-    errors; 403 for who may not."""
+    the zone's template of its kind (its own, else the installation's default), counted from
+    `signed_on`. The investor is `investor_id` (a firm of the zone) or `investor_name` (a new
+    firm, with its credit code when known). 400 with field errors; 403 for who may not."""
     zone = zone_get(request.user, code=payload.zone)
     if zone is None:
         raise ValidationFailed({"zone": [_("Not one of your zones.")]})

@@ -74,16 +74,20 @@ from zonedesk.projects.selectors.summary import (
     summary,
 )
 from zonedesk.projects.selectors.templates import (
+    DEFAULT,
     TemplateNodeRow,
     TemplateView,
     department_names,
     template_get,
     template_node_get,
+    template_zone,
+    template_zones,
     templates,
 )
 
 __all__ = [
     "ALL_DONE",
+    "DEFAULT",
     "DEFAULT_WARN_WORKDAYS",
     "LATE_LISTED",
     "Dashboard",
@@ -141,6 +145,8 @@ __all__ = [
     "summary",
     "template_get",
     "template_node_get",
+    "template_zone",
+    "template_zones",
     "templates",
     "warn_days",
     "zone_department",

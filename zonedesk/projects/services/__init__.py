@@ -42,6 +42,7 @@ from zonedesk.projects.services.projects import (
     project_create,
     project_edit,
     project_problems,
+    template_of,
     templates_ensure,
 )
 from zonedesk.projects.services.reminders import (
@@ -70,6 +71,7 @@ from zonedesk.projects.services.templates import (
     template_node_edit,
     template_node_move,
     template_node_remove,
+    template_restore_default,
 )
 
 __all__ = [
@@ -117,5 +119,7 @@ __all__ = [
     "template_node_edit",
     "template_node_move",
     "template_node_remove",
+    "template_of",
+    "template_restore_default",
     "templates_ensure",
 ]

@@ -55,9 +55,9 @@ NODE_FIELDS = ("status", "done_on", "planned_on")
 
 
 def templates_ensure() -> None:
-    """The default template (templates_default.py) for every kind that has none."""
+    """The installation's default template (templates_default.py) for every kind that has none."""
     for kind in Kind.values:
-        if NodeTemplate.objects.filter(kind=kind).exists():
+        if NodeTemplate.objects.filter(zone__isnull=True, kind=kind).exists():
             continue
         template = NodeTemplate.objects.create(kind=kind, name=templates_default.NAME)
         by_code = {}
@@ -72,6 +72,16 @@ def templates_ensure() -> None:
             )
         for code, _name, _offset, _dept, waits in templates_default.NODES:
             by_code[code].depends_on.set([by_code[w] for w in waits])
+
+
+def template_of(zone, kind: str) -> NodeTemplate:
+    """The template a new project of `kind` in `zone` copies: the zone's own, else the
+    installation's default."""
+    own = NodeTemplate.objects.filter(zone=zone, kind=kind).first() if zone is not None else None
+    if own is not None:
+        return own
+    templates_ensure()
+    return NodeTemplate.objects.get(zone__isnull=True, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,8 @@ def _code_taken(zone, code: str, *, exclude: int | None = None) -> None:
 
 @transaction.atomic
 def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
-    """A key project of `zone` with its nodes copied from its kind's template, planned from the
+    """A key project of `zone` with its nodes copied from the zone's template of its kind (its
+    own, else the installation's default, `template_of`), planned from the
     signing date (each node's baseline is its first planned date); the department in charge is
     the zone's department of the template's name, when the zone has one, and the person in
     charge the project's service officer, when it has one."""
@@ -227,8 +238,7 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     _code_taken(zone, project.code)
     clean(project)
     project.save()
-    templates_ensure()
-    template = NodeTemplate.objects.get(kind=project.kind)
+    template = template_of(zone, project.kind)
     departments = {d.name: d for d in Department.objects.filter(zone=zone)}
     tnodes = list(template.nodes.prefetch_related("depends_on"))
     nodes = {}

@@ -1,5 +1,13 @@
-"""The node template of a kind, edited on the template page: add, change (rename, code, days
-after signing, department, the nodes it waits for), move and remove a node.
+"""The node templates, edited on the template page: add, change (rename, code, days after
+signing, department, the nodes it waits for), move and remove a node of a kind's template, and
+restore the installation's default.
+
+A template belongs to a zone or to no zone (the installation's default of the kind). Every
+action names the zone whose template it changes (None: the default, superusers only) and the
+template the editor read: the zone's own, or the default while the zone has none. The zone's
+first change to a kind copies the default into the zone's own template (audited as its
+creation) and applies the change there, so the other zones keep theirs; restoring the default
+removes the zone's copy (audited with its nodes).
 
 Every action is refused on a stale template version (the template's version covers its nodes),
 is audited on the template in the same transaction, and keeps the template runnable: codes unique,
@@ -18,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor
-from zonedesk.core.errors import PermissionDenied, ValidationFailed
-from zonedesk.core.services import clean, version_bump, version_check
+from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
+from zonedesk.core.services import audit_scope, clean, version_bump, version_check
 from zonedesk.projects import access, templates_default
 from zonedesk.projects.models import NodeTemplate, TemplateNode
 
@@ -59,9 +67,83 @@ def cycle(waits: Mapping[str, tuple[str, ...] | list[str]]) -> list[str] | None:
     return None
 
 
-def _check_actor(actor: Actor) -> None:
-    if not access.can_edit_templates(actor):
-        raise PermissionDenied(_("Only leaders and administrators can change the node templates."))
+def _check_actor(actor: Actor, zone) -> None:
+    if not access.can_edit_templates(actor, zone):
+        if zone is None:
+            raise PermissionDenied(
+                _("Only a superuser changes the installation's default node templates.")
+            )
+        raise PermissionDenied(
+            _("Only the zone's own leaders and administrators change its node templates.")
+        )
+
+
+def _copy(template: NodeTemplate, *, zone) -> NodeTemplate:
+    """`template` with its nodes (and what they wait for) copied as `zone`'s own, at version 1."""
+    copy = NodeTemplate.objects.create(zone=zone, kind=template.kind, name=template.name)
+    nodes = list(template.nodes.prefetch_related("depends_on"))
+    by_code = {
+        n.code: TemplateNode.objects.create(
+            template=copy,
+            seq=n.seq,
+            code=n.code,
+            name=n.name,
+            offset_days=n.offset_days,
+            department_name=n.department_name,
+            warn_days=n.warn_days,
+        )
+        for n in nodes
+    }
+    for n in nodes:
+        by_code[n.code].depends_on.set([by_code[d.code] for d in n.depends_on.all()])
+    return copy
+
+
+def _editable(actor: Actor, zone, read: NodeTemplate, expected_version: int | None) -> NodeTemplate:
+    """The template a change made on `read` (at `expected_version`) goes to, locked with its
+    version checked: `zone`'s own template (made now from the default when `read` is the default
+    the zone used), or the default itself when `zone` is None."""
+    _check_actor(actor, zone)
+    zone_id = zone.pk if zone is not None else None
+    if read.zone_id == zone_id:
+        version_check(read, expected_version)
+        return read
+    if zone is None or read.zone_id is not None:
+        raise PermissionDenied(_("This template is not the zone's."))
+    # The editor read the default while the zone had no template of the kind. Locking the
+    # default makes a second first change (the same zone, at the same time) wait here, then
+    # find the copy the first one made.
+    version_check(read, expected_version)
+    own = NodeTemplate.objects.filter(zone=zone, kind=read.kind).first()
+    if own is not None:
+        raise StaleVersion(
+            _(
+                "The zone has had its own template of this kind since you opened the page (it "
+                "was changed by someone else). Nothing was saved: reload the page."
+            ),
+            current=own.version,
+            expected=expected_version,
+        )
+    copy = _copy(read, zone=zone)
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=copy,
+        changes={
+            "copied from": [None, f"default {read.kind} v{read.version}"],
+            "nodes": [None, [_described(n) for n in copy.nodes.prefetch_related("depends_on")]],
+        },
+        **audit_scope(copy),
+    )
+    return copy
+
+
+def _mapped(node: TemplateNode, template: NodeTemplate) -> TemplateNode:
+    """`node` (of the template read) in `template` (the one changed: the same, or its copy)."""
+    if node.template_id == template.pk:
+        node.template = template
+        return node
+    return template.nodes.get(code=node.code)
 
 
 def _graph(template: NodeTemplate) -> dict[str, list[str]]:
@@ -168,11 +250,16 @@ def _save_node(
 
 @transaction.atomic
 def template_node_add(
-    *, actor: Actor, template: NodeTemplate, data: TemplateNodeData, expected_version: int | None
+    *,
+    actor: Actor,
+    zone,
+    template: NodeTemplate,
+    data: TemplateNodeData,
+    expected_version: int | None,
 ) -> TemplateNode:
-    """A new node at the end of the template (new projects of the kind get it)."""
-    _check_actor(actor)
-    version_check(template, expected_version)
+    """A new node at the end of `zone`'s template of the kind (`template`: the one read; None
+    zone: the default), which the zone's new projects of the kind get."""
+    template = _editable(actor, zone, template, expected_version)
     last = template.nodes.aggregate(m=Max("seq"))["m"] or 0
     node = TemplateNode(template=template, seq=last + 1)
     _save_node(template=template, node=node, data=data, graph=_graph(template), old_code=None)
@@ -181,6 +268,7 @@ def template_node_add(
         actor=actor,
         action="update",
         instance=template,
+        **audit_scope(template),
         changes={f"node {node.code}": [None, _described(node)]},
     )
     return node
@@ -188,13 +276,17 @@ def template_node_add(
 
 @transaction.atomic
 def template_node_edit(
-    *, actor: Actor, node: TemplateNode, data: TemplateNodeData, expected_version: int | None
+    *,
+    actor: Actor,
+    zone,
+    node: TemplateNode,
+    data: TemplateNodeData,
+    expected_version: int | None,
 ) -> TemplateNode:
     """Rename a node, change its code, days after signing, department, its own yellow warning
     or the nodes it waits for (no circle; the codes production and the summary rely on stay)."""
-    _check_actor(actor)
-    template = node.template
-    version_check(template, expected_version)
+    template = _editable(actor, zone, node.template, expected_version)
+    node = _mapped(node, template)
     before = _described(node)
     _save_node(template=template, node=node, data=data, graph=_graph(template), old_code=node.code)
     version_bump(template)
@@ -211,14 +303,13 @@ def template_node_edit(
 
 @transaction.atomic
 def template_node_move(
-    *, actor: Actor, node: TemplateNode, up: bool, expected_version: int | None
+    *, actor: Actor, zone, node: TemplateNode, up: bool, expected_version: int | None
 ) -> TemplateNode:
     """Swap a node with the one before it (`up`) or after it; the first node does not go up nor
     the last down (nothing changes, the version neither), and a node never goes before one it
     waits for, nor after one waiting for it (refused, naming both)."""
-    _check_actor(actor)
-    template = node.template
-    version_check(template, expected_version)
+    template = _editable(actor, zone, node.template, expected_version)
+    node = _mapped(node, template)
     siblings = template.nodes.exclude(pk=node.pk)
     other = (
         siblings.filter(seq__lt=node.seq).order_by("-seq").first()
@@ -251,6 +342,7 @@ def template_node_move(
         actor=actor,
         action="update",
         instance=template,
+        **audit_scope(template),
         changes={
             f"node {node.code}": [{"seq": mine}, {"seq": theirs}],
             f"node {other.code}": [{"seq": theirs}, {"seq": mine}],
@@ -260,12 +352,13 @@ def template_node_move(
 
 
 @transaction.atomic
-def template_node_remove(*, actor: Actor, node: TemplateNode, expected_version: int | None) -> None:
+def template_node_remove(
+    *, actor: Actor, zone, node: TemplateNode, expected_version: int | None
+) -> None:
     """Remove a node; the nodes other code relies on by their code, and a node others wait for
     (they would lose their place in the order of work), are refused."""
-    _check_actor(actor)
-    template = node.template
-    version_check(template, expected_version)
+    template = _editable(actor, zone, node.template, expected_version)
+    node = _mapped(node, template)
     if node.code in templates_default.REQUIRED:
         raise ValidationFailed(
             {
@@ -298,5 +391,37 @@ def template_node_remove(*, actor: Actor, node: TemplateNode, expected_version: 
         actor=actor,
         action="update",
         instance=template,
+        **audit_scope(template),
         changes={f"node {before['code']}": [before, None]},
     )
+
+
+@transaction.atomic
+def template_restore_default(
+    *, actor: Actor, zone, kind: str, expected_version: int | None
+) -> None:
+    """Remove `zone`'s own template of `kind` (read at `expected_version`): the zone's new
+    projects of the kind get the installation's default again. The entry keeps the removed
+    nodes; projects already added keep theirs."""
+    _check_actor(actor, zone)
+    if zone is None:
+        raise ValidationFailed(
+            {"zone": [_("The installation's default is not restored: choose a zone.")]}
+        )
+    own = NodeTemplate.objects.filter(zone=zone, kind=kind).first()
+    if own is None:
+        raise ValidationFailed(
+            {"kind": [_("The zone uses the installation's default of this kind already.")]}
+        )
+    version_check(own, expected_version)
+    audit.record(
+        actor=actor,
+        action="delete",
+        instance=own,
+        changes={
+            "restored": [f"{zone.code} {kind} v{own.version}", "default"],
+            "nodes": [[_described(n) for n in own.nodes.prefetch_related("depends_on")], None],
+        },
+        **audit_scope(own),
+    )
+    own.delete()

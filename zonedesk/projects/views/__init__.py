@@ -44,6 +44,7 @@ from zonedesk.projects.views.templates import (
     template_node_edit,
     template_node_move,
     template_node_remove,
+    template_restore,
 )
 
 __all__ = [
@@ -73,4 +74,5 @@ __all__ = [
     "template_node_edit",
     "template_node_move",
     "template_node_remove",
+    "template_restore",
 ]

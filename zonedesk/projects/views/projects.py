@@ -67,7 +67,7 @@ def project_list(request):
             "to_decide": len(selectors.replans_to_decide(request.user)),
             "can_create": selectors.creatable_zones(request.user).exists(),
             "can_meet": access.can_view_meeting(request.user),
-            "can_edit_templates": access.can_edit_templates(request.user),
+            "can_view_templates": access.can_view_templates(request.user),
         },
     )
 
