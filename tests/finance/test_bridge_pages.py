@@ -125,3 +125,20 @@ def test_the_firms_to_apply_for_are_the_funds_zones_the_user_sees(world, fund):
     assert [f.name for f in mine] == sorted(f.name for f in mine)
     assert world.firm_b not in mine
     assert list(selectors.applicant_firms(world.users["officer_b"], fund)) == []
+
+
+def test_the_fee_so_far_counts_its_days_in_chinese(world, client_for, fund, bank):
+    """今日归还应付占用费 0.86（3 天）: the day count is translated, not "(3 days)"."""
+    import re
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - dt.timedelta(days=3)
+    loan = factories.bridge_loan(fund, world.firm_a, bank, state="disbursed", day=day)
+
+    page = client_for(world.users["leader"]).get(reverse("finance:bridge_loan", args=[loan.pk]))
+
+    html = page.content.decode()
+    fee = re.search(r'data-testid="fee-so-far">([^<]*)<', html).group(1)
+    assert re.search(r"（\d+ 天）$", fee), fee
+    assert "day" not in fee
