@@ -142,3 +142,29 @@ def test_the_fee_so_far_counts_its_days_in_chinese(world, client_for, fund, bank
     fee = re.search(r'data-testid="fee-so-far">([^<]*)<', html).group(1)
     assert re.search(r"（\d+ 天）$", fee), fee
     assert "day" not in fee
+
+
+def test_the_sidebar_lights_the_pages_own_item(world, client_for, fund, bank):
+    """The bridge fund's and the lending register's pages light 转贷应急资金 / 企业间互助借贷,
+    not 融资对接; the financing pages still light 融资对接."""
+    import re
+
+    loan = factories.bridge_loan(fund, world.firm_a, bank, state="applied")
+    client = client_for(world.users["leader"])
+
+    def active(url):
+        html = client.get(url).content.decode()
+        items = re.findall(r'<li class="nav-item active"><a class="nav-link" href="([^"]+)"', html)
+        return items
+
+    bridge_item = reverse("finance:bridge_loans")
+    lending_item = reverse("finance:lending")
+    for url in (
+        reverse("finance:bridge"),
+        reverse("finance:bridge_loans"),
+        reverse("finance:bridge_loan", args=[loan.pk]),
+    ):
+        assert active(url) == [bridge_item], url
+    for url in (reverse("finance:lending"), reverse("finance:lending_graph")):
+        assert active(url) == [lending_item], url
+    assert active(reverse("finance:overview")) == [reverse("finance:index")]
