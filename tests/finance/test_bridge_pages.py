@@ -168,3 +168,27 @@ def test_the_sidebar_lights_the_pages_own_item(world, client_for, fund, bank):
     for url in (reverse("finance:lending"), reverse("finance:lending_graph")):
         assert active(url) == [lending_item], url
     assert active(reverse("finance:overview")) == [reverse("finance:index")]
+
+
+def test_the_register_shows_the_rate_once_under_its_percent_heading(world, client_for):
+    """The column is headed 年利率（%）, so the cell reads 16, not 16%."""
+    import re
+
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.finance.services import lending
+
+    lending.interfirm_loan_create(
+        actor=SYSTEM,
+        data=lending.LoanData(
+            lender=world.firm_a,
+            borrower=world.firm_a2,
+            amount_wan=D(100),
+            term_months=6,
+            rate_pct=D(16),
+            contract_on=dt.date(2021, 3, 1),
+            guarantees=[],
+        ),
+    )
+    html = client_for(world.users["leader"]).get(reverse("finance:lending")).content.decode()
+    cells = re.findall(r'<td data-label="年利率（%）">([^<]*)<', html)
+    assert cells and cells[0].strip() == "16", cells
