@@ -192,3 +192,14 @@ def test_the_register_shows_the_rate_once_under_its_percent_heading(world, clien
     html = client_for(world.users["leader"]).get(reverse("finance:lending")).content.decode()
     cells = re.findall(r'<td data-label="年利率（%）">([^<]*)<', html)
     assert cells and cells[0].strip() == "16", cells
+
+
+def test_chinese_sentences_on_the_register_and_overview_join_without_a_space(world, client_for):
+    """。 followed by a half-width space reads as a typo in Chinese."""
+    import re
+
+    client = client_for(world.users["leader"])
+    for url in (reverse("finance:lending"), reverse("finance:overview")):
+        html = client.get(url).content.decode()
+        text = re.sub(r"<[^>]+>", "", html)
+        assert "。 " not in text, url
