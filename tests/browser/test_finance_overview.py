@@ -50,3 +50,24 @@ def test_the_bank_sees_its_own_row_only_on_a_phone(demo, live_server, open_page,
     assert page.locator(".chart").count() == 0
     assert page.evaluate(FITS)
     assert problems == []
+
+
+def test_the_per_bank_table_shows_every_column_on_a_laptop(demo, live_server, open_page, log_in):
+    """At 1366×768 the per-bank table's headers wrap so that its last column (平均获批年利率)
+    is inside the card, not cut off; no figure of four digits or more lacks its separator."""
+    import re
+
+    from tests.browser.charts import shot
+
+    page, problems = open_page(viewport={"width": 1366, "height": 768})
+    log_in(page, live_server.url, "leader", then="/finance/overview/?year=2020")
+    banks = page.get_by_test_id("by-bank")
+    wrapper = banks.locator("xpath=..")
+    assert banks.evaluate("t => t.scrollWidth") <= wrapper.evaluate("w => w.clientWidth") + 1
+    last = banks.locator("thead th").last.bounding_box()
+    card = wrapper.bounding_box()
+    assert last["x"] + last["width"] <= card["x"] + card["width"] + 1
+    text = page.locator("main, .page-body").first.inner_text()
+    shot(page, "finwalk3-overview", full_page=True)
+    assert not re.findall(r"(?<![\d,.\-])\d{4,}\.\d", text)
+    assert problems == []

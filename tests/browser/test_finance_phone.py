@@ -50,3 +50,24 @@ def test_the_guarantee_graph_keeps_every_name_inside_on_a_phone(
     assert page.evaluate(FITS)
     shot(page, "finpolish-graph", full_page=True)
     assert problems == []
+
+
+def test_the_lending_registers_warnings_wrap_whole_on_a_phone(demo, live_server, open_page, log_in):
+    """超过法定利率上限, 借款方在担保圈内: each badge wraps inside its cell, none is cut off."""
+    page, problems = open_page(viewport=PHONE)
+    log_in(page, live_server.url, "leader", then="/finance/lending/")
+
+    badges = page.locator("td .badge")
+    assert badges.count() >= 2
+    for i in range(badges.count()):
+        badge = badges.nth(i)
+        if not badge.is_visible():
+            continue
+        assert badge.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), badge.inner_text()
+        box, cell = badge.bounding_box(), badge.locator("xpath=..").bounding_box()
+        assert (
+            box["x"] >= cell["x"] - 1 and box["x"] + box["width"] <= cell["x"] + cell["width"] + 1
+        )
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+    shot(page, "finwalk3-lending", full_page=True)
+    assert problems == []

@@ -125,3 +125,81 @@ def test_the_firms_to_apply_for_are_the_funds_zones_the_user_sees(world, fund):
     assert [f.name for f in mine] == sorted(f.name for f in mine)
     assert world.firm_b not in mine
     assert list(selectors.applicant_firms(world.users["officer_b"], fund)) == []
+
+
+def test_the_fee_so_far_counts_its_days_in_chinese(world, client_for, fund, bank):
+    """今日归还应付占用费 0.86（3 天）: the day count is translated, not "(3 days)"."""
+    import re
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - dt.timedelta(days=3)
+    loan = factories.bridge_loan(fund, world.firm_a, bank, state="disbursed", day=day)
+
+    page = client_for(world.users["leader"]).get(reverse("finance:bridge_loan", args=[loan.pk]))
+
+    html = page.content.decode()
+    fee = re.search(r'data-testid="fee-so-far">([^<]*)<', html).group(1)
+    assert re.search(r"（\d+ 天）$", fee), fee
+    assert "day" not in fee
+
+
+def test_the_sidebar_lights_the_pages_own_item(world, client_for, fund, bank):
+    """The bridge fund's and the lending register's pages light 转贷应急资金 / 企业间互助借贷,
+    not 融资对接; the financing pages still light 融资对接."""
+    import re
+
+    loan = factories.bridge_loan(fund, world.firm_a, bank, state="applied")
+    client = client_for(world.users["leader"])
+
+    def active(url):
+        html = client.get(url).content.decode()
+        items = re.findall(r'<li class="nav-item active"><a class="nav-link" href="([^"]+)"', html)
+        return items
+
+    bridge_item = reverse("finance:bridge_loans")
+    lending_item = reverse("finance:lending")
+    for url in (
+        reverse("finance:bridge"),
+        reverse("finance:bridge_loans"),
+        reverse("finance:bridge_loan", args=[loan.pk]),
+    ):
+        assert active(url) == [bridge_item], url
+    for url in (reverse("finance:lending"), reverse("finance:lending_graph")):
+        assert active(url) == [lending_item], url
+    assert active(reverse("finance:overview")) == [reverse("finance:index")]
+
+
+def test_the_register_shows_the_rate_once_under_its_percent_heading(world, client_for):
+    """The column is headed 年利率（%）, so the cell reads 16, not 16%."""
+    import re
+
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.finance.services import lending
+
+    lending.interfirm_loan_create(
+        actor=SYSTEM,
+        data=lending.LoanData(
+            lender=world.firm_a,
+            borrower=world.firm_a2,
+            amount_wan=D(100),
+            term_months=6,
+            rate_pct=D(16),
+            contract_on=dt.date(2021, 3, 1),
+            guarantees=[],
+        ),
+    )
+    html = client_for(world.users["leader"]).get(reverse("finance:lending")).content.decode()
+    cells = re.findall(r'<td data-label="年利率（%）">([^<]*)<', html)
+    assert cells and cells[0].strip() == "16", cells
+
+
+def test_chinese_sentences_on_the_register_and_overview_join_without_a_space(world, client_for):
+    """。 followed by a half-width space reads as a typo in Chinese."""
+    import re
+
+    client = client_for(world.users["leader"])
+    for url in (reverse("finance:lending"), reverse("finance:overview")):
+        html = client.get(url).content.decode()
+        text = re.sub(r"<[^>]+>", "", html)
+        assert "。 " not in text, url

@@ -157,3 +157,19 @@ def test_consent_audit_entries_name_the_firm(world):
     assert {r.action for r in rows} == {"create", "update"}
     for r in rows:
         assert world.firm_a.name in r.target_repr and bank.name in r.target_repr
+
+
+def test_the_bank_reads_its_consent_in_joined_chinese_sentences_saying_each_thing_once(
+    world, client_for
+):
+    """同意日期：…。企业… with no half-width space after 。, and "not shared" said once."""
+    import re
+
+    from django.urls import reverse
+
+    need = factories.financing_need(world.firm_a, shared_with=[world.users["bank"].bank])
+    html = client_for(world.users["bank"]).get(reverse("finance:need", args=[need.pk]))
+    html = html.content.decode()
+    consent = re.search(r'data-testid="bank-consent">(.*?)</p>', html, re.S).group(1)
+    assert "。" in consent and "。 " not in consent, consent
+    assert html.count("月度经营数据") == 1

@@ -81,3 +81,13 @@ def test_the_demo_bridge_loans_history_is_dated_as_its_loans(demo):
         repaid = loan.events.get(to_state="repaid")
         assert timezone.localdate(repaid.at) == loan.repaid_on, loan
         assert timezone.localdate(loan.applied_at) <= loan.disbursed_on, loan
+
+
+def test_no_demo_lender_guarantees_its_own_loan(demo):
+    """金山纺织 lends to 银河塑料: the guarantor of that loan is another firm."""
+    from zonedesk.finance.models import InterFirmLoan
+
+    loans = InterFirmLoan.objects.prefetch_related("guarantees")
+    assert loans.count() >= 4
+    for loan in loans:
+        assert all(g.guarantor_id != loan.lender_id for g in loan.guarantees.all()), loan

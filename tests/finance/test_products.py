@@ -147,3 +147,22 @@ def test_the_library_heads_its_rate_column_as_interest(world, client_for):
         page = client.get(reverse("finance:products")).content.decode()
     assert "<th>利率</th>" in page and 'data-label="利率"' in page
     assert "完成率" not in page
+
+
+def test_the_collateral_boxes_are_tabler_checkboxes_on_new_and_edit(world, client_for):
+    """Each accepted-collateral choice is a small Tabler box (form-check-input), not a
+    full-width empty text box (form-control)."""
+    import re
+
+    client = client_for(world.users["bank"])
+    product = factories.bank_product(world.users["bank"].bank)
+    for url in (
+        reverse("finance:product_new"),
+        reverse("finance:product_edit", args=[product.pk]),
+    ):
+        page = client.get(url).content.decode()
+        boxes = re.findall(r'<input type="checkbox" name="collateral"[^>]*>', page)
+        assert boxes, url
+        for box in boxes:
+            assert 'class="form-check-input"' in box
+            assert "form-control" not in box

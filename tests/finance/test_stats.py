@@ -277,3 +277,32 @@ def test_rates_and_days_in_the_workbooks_are_numbers_not_text(world, two_banks, 
     column = pipeline[0].index(_zh("Approved annual rate (%)"))
     rates = [r[column] for r in pipeline[1:] if r[column] != ""]
     assert rates and all(isinstance(x, float) for x in rates), rates
+
+
+def test_the_products_sheet_stores_a_single_rate_as_a_number_and_a_range_as_text(
+    world, two_banks, client_for
+):
+    """4.45 is a number cell (0.00), 3.65–5.50 stays text; read back with openpyxl."""
+    import openpyxl
+
+    mine, _other = two_banks
+    single = factories.bank_product(
+        mine, name="单一利率贷（合成）", rate_min_pct=D("4.45"), rate_max_pct=D("4.45")
+    )
+    _walk(
+        world,
+        mine,
+        ["received", "under_review", "approved"],
+        actor=world.users["bank"],
+        product=single,
+    )
+    response = client_for(world.users["leader"]).get(
+        reverse("finance:overview_export"), {"year": "2020"}
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
+    rows = list(book.worksheets[1].iter_rows(min_row=2))
+    by_name = {r[1].value: r[2] for r in rows}
+    cell = by_name["单一利率贷（合成）"]
+    assert isinstance(cell.value, int | float) and abs(cell.value - 4.45) < 1e-9
+    assert cell.number_format == "0.00"
+    assert by_name["抵押贷（合成）"].value == "3.65–5.50"

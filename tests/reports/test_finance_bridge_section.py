@@ -53,6 +53,18 @@ def test_sentences_in_chinese():
     assert "12" in text and "3,500.00" in text and "转贷" in text and "担保圈" in text
 
 
+def test_none_above_the_ceiling_says_none_exceeded_in_chinese_and_english():
+    """Not "其中0笔、0.00万元的利率超过…上限" but that none exceeded it."""
+    facts = LendingFacts(count=2, amount_wan=D(300), above_ceiling=0, above_ceiling_wan=D(0))
+    with translation.override("zh-hans"):
+        zh = "".join(plain(s) for s in finance_bridge.lending_sentences(facts))
+    with translation.override("en"):
+        en = " ".join(plain(s) for s in finance_bridge.lending_sentences(facts))
+    assert zh == "登记企业间借款2笔，300.00万元，利率均未超过民间借贷法定上限。"
+    assert "其中0笔" not in zh
+    assert "none at a rate above the legal ceiling" in en and "0 of them" not in en
+
+
 def test_nothing_to_say_says_nothing():
     empty = BridgeFacts(D(5000), 0, 0, D(0), D(0), D(0), 0, D(0))
     assert finance_bridge.sentences(empty, LendingFacts(0, D(0), 0, D(0))) == []

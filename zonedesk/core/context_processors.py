@@ -42,9 +42,31 @@ ADMIN_PAGES = [
 ]
 
 
+# Modules that are a part of another app's URL namespace: (namespace, url-name prefix, key).
+# A page whose name is the prefix or starts with it and "_" lights up that module, not the app's
+# own item (the bridge fund's and the lending register's pages are not 融资对接's).
+SUBSECTIONS = [
+    ("finance", "bridge", "finance_bridge"),
+    ("finance", "lending", "finance_lending"),
+]
+
+
+def nav_key(namespace: str, url_name: str) -> str:
+    """The sidebar item of a page: the most specific subsection that claims it, else its app."""
+    best, length = namespace or url_name or "", -1
+    for space, prefix, key in SUBSECTIONS:
+        if (
+            space == namespace
+            and url_name
+            and (url_name == prefix or url_name.startswith(prefix + "_"))
+        ) and len(prefix) > length:
+            best, length = key, len(prefix)
+    return best
+
+
 def navigation(request):
     match = getattr(request, "resolver_match", None)
-    current = (match.namespace or match.url_name) if match else ""
+    current = nav_key(match.namespace, match.url_name) if match else ""
     user = getattr(request, "user", None)
     modules = [
         m for m in MODULES if m[0] not in VISIBLE_TO or import_string(VISIBLE_TO[m[0]])(user)

@@ -37,7 +37,9 @@ class StyledFormMixin:
         for field in self.fields.values():
             _prompt(field, self.EMPTY_LABEL)
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            # A list of boxes or radios is rendered box by box (partials/form_fields.html):
+            # each input is a Tabler form-check-input, never a full-width form-control.
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -118,10 +118,11 @@ def load(zone, firms, users) -> None:
 
 
 def _lending(firms) -> None:
-    """A circle 17 → 18 → 19 → 17, 20 guaranteeing 17, 21 guaranteeing 22; four loans."""
+    """A circle 17 → 18 → 19 → 17, 25 guaranteeing 17, 24 guaranteeing 22; four loans. No firm
+    guarantees a loan it lends itself (a lender vouching for its own borrower reads as an error)."""
     start = dt.date(2020, 3, 1)
     g = {}
-    for a, b, amount in [(17, 18, 300), (18, 19, 200), (19, 17, 250), (20, 17, 150), (21, 22, 100)]:
+    for a, b, amount in [(17, 18, 300), (18, 19, 200), (19, 17, 250), (25, 17, 150), (24, 22, 100)]:
         g[(a, b)] = lending_services.guarantee_create(
             actor=SYSTEM,
             data=lending_services.GuaranteeData(
@@ -133,8 +134,8 @@ def _lending(firms) -> None:
             ),
         )
     for lender, borrower, amount, months, rate, on, guarantees in [
-        (20, 17, 200, 12, "8", dt.date(2020, 4, 10), [g[(19, 17)], g[(20, 17)]]),
-        (21, 22, 100, 6, "12", dt.date(2020, 5, 20), [g[(21, 22)]]),
+        (20, 17, 200, 12, "8", dt.date(2020, 4, 10), [g[(19, 17)], g[(25, 17)]]),
+        (21, 22, 100, 6, "12", dt.date(2020, 5, 20), [g[(24, 22)]]),
         (23, 18, 150, 6, "18", dt.date(2021, 3, 15), [g[(17, 18)]]),
         (24, 25, 80, 3, "10", dt.date(2020, 6, 5), []),
     ]:

@@ -131,6 +131,14 @@ def _pct(value) -> Decimal | None:
     return (Decimal(str(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _quoted_cell(quoted: str) -> Decimal | str:
+    """A single quoted rate as a number (4.45), a range as its text (4.35–6.00)."""
+    try:
+        return Decimal(quoted) if quoted else ""
+    except ArithmeticError:
+        return quoted
+
+
 def _num(value) -> Decimal | None:
     """Days or a rate as a number for a sheet (never text: officials sum and sort them)."""
     return None if value is None else Decimal(str(value))
@@ -196,7 +204,7 @@ def overview_export(request):
     product_cols = [
         Column(_("Bank"), 28),
         Column(_("Product"), 28),
-        Column(_("Quoted rate (annual %)"), 14),
+        Column(_("Quoted rate (annual %)"), 14, "rate"),
         Column(_("Approved"), 10, "int"),
         Column(_("Approved (10k yuan)"), 14, "wan"),
         Column(pgettext("financing need", "Disbursed"), 10, "int"),
@@ -208,7 +216,7 @@ def overview_export(request):
         [
             _bank_name(o, b.bank),
             _product_name(o, p),
-            o.products[p].quoted if p in o.products else "",
+            _quoted_cell(o.products[p].quoted) if p in o.products else "",
             f.approved,
             f.approved_wan,
             f.disbursed,

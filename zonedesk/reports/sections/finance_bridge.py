@@ -87,7 +87,23 @@ def lending_sentences(f: LendingFacts | None) -> list[str]:
     if f is None or (not f.count and not f.circles):
         return []
     out = []
-    if f.count:
+    if f.count and not f.above_ceiling:
+        # None above the ceiling: say so, not "0 of them, 0.00 (10k yuan), above".
+        out.append(
+            fill(
+                ngettext(
+                    "%(count)d loan between firms was registered, %(amount)s (10k yuan), at a "
+                    "rate within the legal ceiling for private lending.",
+                    "%(count)d loans between firms were registered, %(amount)s (10k yuan), none "
+                    "at a rate above the legal ceiling for private lending.",
+                    f.count,
+                ),
+                {"count": f.count, "amount": _wan(f.amount_wan)},
+                count="lending_loans",
+                amount="lending_amount_wan",
+            )
+        )
+    elif f.count:
         out.append(
             fill(
                 ngettext(
