@@ -131,6 +131,17 @@ def template_node_get(user, *, zone, pk: int) -> TemplateNode | None:
     return nodes.filter(Q(template__zone=zone) | Q(template__zone__isnull=True), pk=pk).first()
 
 
+def template_node_now(user, *, zone, node: TemplateNode) -> TemplateNode | None:
+    """`node` as the template `zone` uses now holds it: itself, or by its code in the zone's own
+    copy made since from the default the user read; None when it is gone."""
+    template = template_get(user, zone=zone, kind=node.template.kind)
+    if template is None:
+        return None
+    return (
+        template.nodes.filter(Q(pk=node.pk) | Q(code=node.code)).select_related("template").first()
+    )
+
+
 def department_names(user, zone=None) -> QuerySet:
     """The department names a template node may name (a project's node gets the department of
     that name in the project's zone): the zone's (for the defaults, those of the user's zones),

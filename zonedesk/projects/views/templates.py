@@ -172,12 +172,7 @@ def template_node_edit(request, pk: int):
                 )
             except StaleVersion as exc:
                 messages.error(request, _refusal(exc))
-                # The node as the zone's template of the kind holds it now (its own copy,
-                # made since from the default the user read, holds it by its code).
-                fresh = selectors.template_get(request.user, zone=zone, kind=template.kind)
-                if fresh is not None:
-                    found = fresh.nodes.filter(pk=node.pk) | fresh.nodes.filter(code=node.code)
-                    fresh = found.select_related("template").first()
+                fresh = selectors.template_node_now(request.user, zone=zone, node=node)
                 if fresh is None:
                     return redirect(_back(zone, template.kind))
                 form = TemplateNodeForm.of(fresh, warn_days=warn)
