@@ -394,12 +394,12 @@ def chain_state(user, *, zones, last: dt.date) -> ChainState | None:
     names = {
         n.pk: n.name for n in ChainNode.objects.filter(chain__in=chains).order_by("seq", "code")
     }
-    order = list(names)
+    rank = {pk: i for i, pk in enumerate(names)}  # seq and code order
     targets = gaps = weak = single = 0
     gap_names = []
     for chain in chains:
         nodes = found[chain.pk].nodes if chain.pk in found else {}
-        for node_id in sorted((k for k in nodes if k), key=order.index):
+        for node_id in sorted((k for k in nodes if k), key=rank.__getitem__):
             h = nodes[node_id]
             targets += h.in_target
             match h.strength:
