@@ -5,7 +5,7 @@ import re
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARGS = [
@@ -18,6 +18,12 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Assertions wait up to 15 s for a page to settle (Playwright's default is 5 s): on CI's two cores
+# the live server, Chromium and the other test process share them, and a page that computes (the
+# rule editor's preview over a zone's firms) was seen to answer after 5 s under that load. A
+# passing assertion returns as soon as it holds; only a failing one waits the whole time.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
