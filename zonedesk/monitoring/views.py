@@ -695,7 +695,7 @@ def import_job(request, pk):
         "expired": _expired_message() if _expired(job) else "",
         "overwrites": _overwrites(job) if previewed else [],
         "preview_warnings": _preview_warnings(job) if previewed else [],
-        "kept": services.uploads.IMPORT_FIRMS_KEPT,
+        "kept": services.import_jobs.IMPORT_FIRMS_KEPT,
         "result_firms": [
             ("created", _("Firms whose month was added"), job.firms.get("created", [])),
             ("updated", _("Firms whose figures were changed"), job.firms.get("updated", [])),

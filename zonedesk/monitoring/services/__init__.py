@@ -17,6 +17,16 @@ from zonedesk.monitoring.services.figures import (
     target_set,
     zone_months_rebuild,
 )
+from zonedesk.monitoring.services.import_jobs import (
+    import_cancel,
+    import_confirm,
+    import_previews_purge,
+    import_run,
+    import_start,
+    preview_json,
+    preview_valid,
+    result_firms_json,
+)
 from zonedesk.monitoring.services.sizes import (
     SizesDerived,
     size_override,
@@ -29,16 +39,8 @@ from zonedesk.monitoring.services.uploads import (
     MonthlyPreview,
     Overwrite,
     Source,
-    import_cancel,
-    import_confirm,
-    import_previews_purge,
-    import_run,
-    import_start,
     monthly_import,
     monthly_import_preview,
-    preview_json,
-    preview_valid,
-    result_firms_json,
 )
 from zonedesk.monitoring.services.utility import (
     UtilityImportResult,
