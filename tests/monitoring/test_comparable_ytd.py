@@ -30,7 +30,7 @@ from zonedesk.monitoring.indicators import percent
 from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.monitoring.schemas import status_dict
 from zonedesk.reports.document import plain
-from zonedesk.reports.sections import status as section
+from zonedesk.reports.sections import production as section
 
 FEB = Period(2020, 2)
 

@@ -18,7 +18,7 @@ from zonedesk.policies import selectors as policies
 from zonedesk.projects import selectors as projects
 from zonedesk.reports.document import Source
 from zonedesk.reports.sections.part import Found, Missing
-from zonedesk.reports.sections.status import YTD_MEASURES, Production
+from zonedesk.reports.sections.production import YTD_MEASURES, Production
 from zonedesk.reports.sections.words import month_label
 
 if TYPE_CHECKING:
