@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.charts import shot
+from tests.browser.charts import shot, texts_fit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -142,7 +142,7 @@ def test_map_labels_stay_inside_the_chart(demo, live_server, open_page, log_in, 
     boxes = page.locator("#chain-tree").evaluate(LABEL_BOXES)
     chart = boxes["chart"]
     names = [t["text"] for t in boxes["texts"]]
-    assert "装备制造产业链（合成）" in names  # the root's label is drawn
+    assert "装备制造产业链（合成）" in "".join(names)  # the root's label (wrapped on a phone)
     tag = "desk" if viewport["width"] > 600 else "phone"
     shot(page, f"map-{tag}", full_page=False)
     for t in boxes["texts"]:
@@ -292,4 +292,78 @@ def test_node_page_basis_and_header(demo, live_server, open_page, log_in, device
     expect(page.get_by_test_id("place-matches")).to_contain_text("没有此信用代码或名称的企业")
     expect(card.locator("input[name=firm]")).to_have_value("无此企业名称")
     shot(page, f"chainfix3-nomatch-{device}", full_page=True)
+    assert problems == []
+
+
+# Every label of the tree as ECharts laid it out (its zrender text, the wrapped lines put back
+# together) and its box on the page, read from the chart instance.
+ZR_LABELS = """e => {
+  const chart = echarts.getInstanceByDom(e);
+  const c = e.getBoundingClientRect();
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  const out = [];
+  for (let i = 0; i < data.count(); i++) {
+    const node = data.getItemGraphicEl(i);
+    let label = null;
+    if (node) node.traverse(el => { label = label || (el.getTextContent && el.getTextContent()); });
+    if (!label || label.ignore || label.invisible) continue;
+    const r = label.getBoundingRect().clone();
+    label.updateTransform();
+    r.applyTransform(label.getComputedTransform());
+    out.push({text: label.style.text, left: c.left + r.x, right: c.left + r.x + r.width,
+              top: c.top + r.y, bottom: c.top + r.y + r.height});
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("chain", ["装备制造产业链（合成）", "电子信息产业链（合成）", "long"])
+def test_phone_map_labels_wrap_whole_and_apart(demo, live_server, open_page, log_in, chain):
+    """On a phone (390 × 844) every node's label is drawn whole inside the chart, wrapped onto
+    more lines when longer than its column, never cut short ("…") and over no other label:
+    the demo's chains, and a chain of long names and many links."""
+    from zonedesk.chain import services
+    from zonedesk.chain.models import Chain, ChainNode
+    from zonedesk.chain.services import ChainData, NodeData
+    from zonedesk.core.actors import SYSTEM
+
+    if chain == "long":
+        N = NodeData
+        nodes = [N("L-up", "上游·关键基础材料与高端精密基础零部件", "up")]
+        nodes += [
+            N(f"L-{i}", f"高性能复合材料与特种合金精密加工环节{i}", "up", "L-up") for i in range(14)
+        ]
+        nodes.append(N("L-sub", "超长名称的下级环节用于检验自动换行效果", "up", "L-3"))
+        chain = "一条名称很长的测试用新材料与高端装备产业链（合成）"
+        zone = Chain.objects.get(name="装备制造产业链（合成）").zone
+        services.chain_save(
+            actor=SYSTEM, data=ChainData(code="long", name=chain, zone=zone, nodes=tuple(nodes))
+        )
+    page, problems = open_page(viewport={"width": 390, "height": 844})
+    _open_chain(page, live_server.url, log_in, name=chain)
+    page.wait_for_timeout(600)  # the tree's entry animation
+    tree = page.locator("#chain-tree")
+    labels = tree.evaluate(ZR_LABELS)
+    names = {n.name for n in ChainNode.objects.filter(chain__name=chain)} | {chain}
+    drawn = [t["text"].replace("\n", "") for t in labels]
+    assert sorted(drawn) == sorted(names)  # every node's label, whole, once
+    box = tree.bounding_box()
+    x0, x1, y0, y1 = box["x"], box["x"] + box["width"], box["y"], box["y"] + box["height"]
+    for t in labels:
+        assert x0 - 1 <= t["left"] and t["right"] <= x1 + 1, (t, box)
+        assert y0 - 1 <= t["top"] and t["bottom"] <= y1 + 1, (t, box)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"] + 1
+                or b["right"] <= a["left"] + 1
+                or a["bottom"] <= b["top"] + 1
+                or b["bottom"] <= a["top"] + 1
+            )
+            assert apart, (a, b)
+    # The same in the SVG the browser drew: whole, inside, apart.
+    texts_fit(tree)
+    assert any(t["bottom"] - t["top"] > 24 for t in labels)  # a long label was wrapped
+    assert page.evaluate(FITS)
+    shot(page, f"map-phone-labels-{len(names)}", full_page=True)
     assert problems == []

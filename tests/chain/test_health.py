@@ -193,6 +193,7 @@ def test_fast_path_equals_walking(seed, sparse):
         assert set(fast.nodes) == set(walked.nodes)
         for node_id, h in walked.nodes.items():
             assert fast.nodes[node_id] == h, node_id
+            assert fast.nodes[node_id].firm_ids == h.firm_ids, node_id
             for name in ("output_wan", "comparable_output_wan", "hhi", "largest_share", "yoy"):
                 assert str(getattr(fast.nodes[node_id], name)) == str(getattr(h, name)), name
 
@@ -211,6 +212,44 @@ def test_large_nodes_summed_by_numpy_equal_walking(seed):
     assert set(fast.nodes) == set(walked.nodes)
     for node_id, h in walked.nodes.items():
         assert fast.nodes[node_id] == h, node_id
+        assert fast.nodes[node_id].firm_ids == h.firm_ids, node_id
+        for name in ("output_wan", "comparable_output_wan", "hhi", "largest_share", "yoy"):
+            assert str(getattr(fast.nodes[node_id], name)) == str(getattr(h, name)), name
+
+
+@pytest.mark.parametrize("seed", range(1, 30, 2))
+def test_subtree_counts_from_arrays_equal_walking(seed):
+    """Dense ids and amounts of one exponent: every node's firms counted and summed over the
+    placements as numpy arrays (`health.arrays`), no set of firm ids made until a node's
+    `firm_ids` is asked. Node ids out of tree order, firms on several nodes at every depth and
+    a firm listed twice on one node: the figures and firm sets walking every sub-tree gives."""
+    import random
+
+    rng = random.Random(seed)
+    nodes, figures = _world(seed, firms=400, sizes=(0, 1, 2, 12, 70))
+    renumber = dict(zip(range(1, 60), rng.sample(range(100, 400), 59), strict=True))
+    nodes = [
+        N(
+            renumber[n.node_id],
+            None if n.parent_id is None else renumber[n.parent_id],
+            n.in_target,
+            n.firm_ids + n.firm_ids[:1] if rng.random() < 0.2 else n.firm_ids,
+        )
+        for n in nodes
+    ]
+    table = health.FigureTable(figures)
+    fast = health.chain_health(nodes, table, T)
+    assert table.arrays is not None
+    assert not any(isinstance(h.ids, frozenset) for h in fast.nodes.values())  # not made yet
+    walked = health.chain_health_walked(nodes, figures, T)
+    assert set(fast.nodes) == set(walked.nodes)
+    for node_id, h in walked.nodes.items():
+        assert fast.nodes[node_id] == h, node_id
+        assert (fast.nodes[node_id].firms, fast.nodes[node_id].own_firms) == (
+            len(h.firm_ids),
+            h.own_firms,
+        )
+        assert fast.nodes[node_id].firm_ids == h.firm_ids, node_id
         for name in ("output_wan", "comparable_output_wan", "hhi", "largest_share", "yoy"):
             assert str(getattr(fast.nodes[node_id], name)) == str(getattr(h, name)), name
 

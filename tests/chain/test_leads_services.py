@@ -232,6 +232,34 @@ class TestSigning:
         ).exists()
         assert lead.project.nodes.exclude(code="sign").filter(status="done").count() == 0
 
+    def test_signing_plans_trial_and_production_from_the_production_month(self, world):
+        """The month of first production given at signing plans the project's 投产 node (due
+        on the month's last day), 试生产 and 达产 at the template's distance from it; the
+        nodes before them stay planned from the signing date."""
+        day = timezone.localdate() - dt.timedelta(days=3)
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=day - dt.timedelta(days=30)),
+            "negotiation",
+            on=day - dt.timedelta(days=20),
+        )
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=dt.date(2031, 2, 1),
+        )
+        nodes = {n.code: n for n in lead.project.nodes.all()}
+        assert lead.project.first_production_month == dt.date(2031, 2, 1)
+        assert nodes["producing"].planned_on == dt.date(2031, 2, 28)
+        assert nodes["trial"].planned_on == dt.date(2031, 1, 29)  # 30 days before
+        assert nodes["full"].planned_on == dt.date(2031, 2, 28) + dt.timedelta(days=365)
+        for n in nodes.values():
+            assert n.baseline_on == n.planned_on, n.code
+        offsets = {"start": 165, "accepted": 420}
+        for code, days in offsets.items():
+            assert nodes[code].planned_on == day + dt.timedelta(days=days), code
+
     def test_a_signing_entered_afterwards_is_dated_on_its_day(self, world):
         """The signing date dates the move too: the lead's stage, its event, the funnel's days
         in 洽谈 and the period the attraction paragraph counts it in."""

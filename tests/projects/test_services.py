@@ -340,3 +340,26 @@ def test_the_zones_managers_name_the_person_in_charge_of_a_node(world):
         actor=world.users["admin"], node=land_review, person=world.users["officer2"]
     )
     assert _node(project, "land_review").person == world.users["officer2"]
+
+
+def test_node_dates_plan_the_production_stage_from_the_production_month():
+    """Pure: 投产 due on the month's last day, 试生产 and 达产 at their distance from it, never
+    before the signing; without a month or a 投产 node, every node from the signing date."""
+    offsets = [("sign", 0), ("start", 165), ("trial", 450), ("producing", 480), ("full", 845)]
+    signed = dt.date(2026, 1, 10)
+    planned = services.node_dates(offsets, signed, dt.date(2028, 6, 1))
+    assert planned == {
+        "sign": signed,
+        "start": signed + dt.timedelta(days=165),
+        "trial": dt.date(2028, 5, 31),
+        "producing": dt.date(2028, 6, 30),
+        "full": dt.date(2028, 6, 30) + dt.timedelta(days=365),
+    }
+    soon = services.node_dates(offsets, signed, dt.date(2026, 1, 1))
+    assert soon["producing"] == dt.date(2026, 1, 31) and soon["trial"] == signed
+    by_signing = {code: signed + dt.timedelta(days=d) for code, d in offsets}
+    assert services.node_dates(offsets, signed, None) == by_signing
+    no_producing = [o for o in offsets if o[0] != "producing"]
+    assert services.node_dates(no_producing, signed, dt.date(2028, 6, 1)) == {
+        c: d for c, d in by_signing.items() if c != "producing"
+    }

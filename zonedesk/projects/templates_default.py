@@ -26,6 +26,9 @@ NODES: list[tuple[str, str, int, str, tuple[str, ...]]] = [
 SIGN = "sign"
 # The node whose completion puts a project in production, and the one of full production.
 PRODUCING, FULL = "producing", "full"
+# The node of trial production: with 投产 and what follows, planned from the month of first
+# production when the project gives it (services.projects.node_dates).
+TRIAL = "trial"
 # The nodes the work summary counts: construction started, completed and accepted.
 START, ACCEPTED = "start", "accepted"
 # The codes other code relies on (services/nodes.py: 投产 registers the firm and sets the state;

@@ -18,7 +18,9 @@ once in their common ancestors):
 """
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 
+from zonedesk.chain.health.arrays import subtree_sums
 from zonedesk.chain.health.figures import (
     GAP,
     HEALTHY,
@@ -101,6 +103,9 @@ def chain_health(
         walked = figures.figures if isinstance(figures, FigureTable) else figures
         return chain_health_walked(nodes, walked, thresholds)
     table = figures if isinstance(figures, FigureTable) else FigureTable(figures)
+    arrays = _arrays_for(table, specs)
+    if arrays is not None:
+        return _from_arrays(specs, order, roots, children, table, arrays, thresholds)
     own = {i: frozenset(s.firm_ids) for i, s in specs.items()}
     # The firms on several nodes: met again on a later node (set operations, in C).
     placed: set[int] = set()
@@ -149,6 +154,60 @@ def chain_health(
         every = frozenset().union(*(subtree[r] for r in roots))
         whole, _shared = total_of(frozenset(), roots)
         out[0] = _from_sums(0, every, False, 0, thresholds, table.row(whole))
+    return ChainHealth(out, tuple(roots), {k: tuple(v) for k, v in children.items()})
+
+
+def _arrays_for(table: FigureTable, specs: dict[int, NodeSpec]) -> tuple | None:
+    """The table's numpy arrays when every placed firm id can index them, else None."""
+    if not table.packed:
+        return None
+    lowest = min((min(s.firm_ids) for s in specs.values() if s.firm_ids), default=None)
+    if lowest is None:
+        return None
+    highest = max(max(s.firm_ids) for s in specs.values() if s.firm_ids)
+    if not table.cover(lowest, highest):
+        return None
+    return table.arrays
+
+
+class _Subtrees:
+    """Each node's sub-tree firms as a set, made only when a node's `firm_ids` is asked."""
+
+    def __init__(self, specs: dict[int, NodeSpec], children: dict[int, list[int]], roots):
+        self.specs, self.children, self.roots = specs, children, roots
+        self.found: dict[int, frozenset[int]] = {}
+
+    def of(self, node_id: int) -> frozenset[int]:
+        if node_id == 0:
+            return frozenset().union(*(self.of(r) for r in self.roots))
+        for current in _post_order([node_id], self.children):
+            if current not in self.found:
+                self.found[current] = frozenset(self.specs[current].firm_ids).union(
+                    *(self.found[c] for c in self.children[current])
+                )
+        return self.found[node_id]
+
+
+def _from_arrays(specs, order, roots, children, table, arrays, thresholds) -> ChainHealth:
+    """`chain_health` from counts and sums over the placements (`arrays.subtree_sums`)."""
+    sums = subtree_sums(
+        order,
+        {i: s.parent_id if s.parent_id in specs else None for i, s in specs.items()},
+        {i: s.firm_ids for i, s in specs.items()},
+        arrays,
+    )
+    subtrees = _Subtrees(specs, children, roots)
+    out: dict[int, NodeHealth] = {}
+    for node_id in [*order, 0]:
+        in_target = specs[node_id].in_target if node_id else False
+        out[node_id] = _from_sums(
+            node_id,
+            (sums.firms[node_id], partial(subtrees.of, node_id)),
+            in_target,
+            sums.own[node_id],
+            thresholds,
+            table.row((sums.packed[node_id], sums.rank[node_id])),
+        )
     return ChainHealth(out, tuple(roots), {k: tuple(v) for k, v in children.items()})
 
 

@@ -1,7 +1,7 @@
 """The figures of a chain's nodes and their health, one node at a time (`measure`) or from its
 parts (`combine`): the types the package shares. Pure Python: no Django."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -56,7 +56,7 @@ class Thresholds:
 class NodeHealth:
     node_id: int
     in_target: bool
-    firm_ids: frozenset[int]  # the sub-tree's confirmed firms
+    firms: int  # the sub-tree's confirmed firms, each once
     own_firms: int  # confirmed on the node itself
     reporting: int
     output_wan: Decimal
@@ -74,10 +74,20 @@ class NodeHealth:
     single_point: bool
     largest_output_wan: Decimal = ZERO
     sum_of_squares: Decimal = ZERO  # Σ oᵢ² of the firms' outputs: HHI = Σ oᵢ² / O²
+    # The sub-tree's firm ids, or what gives them when first asked (`chain_health` counts the
+    # firms without making a set per node): not compared, `firms` is.
+    ids: "frozenset[int] | Callable[[], frozenset[int]]" = field(
+        default=frozenset(), compare=False, repr=False
+    )
 
     @property
-    def firms(self) -> int:
-        return len(self.firm_ids)
+    def firm_ids(self) -> frozenset[int]:
+        """The sub-tree's confirmed firms."""
+        ids = self.ids
+        if not isinstance(ids, frozenset):
+            ids = frozenset(ids())
+            object.__setattr__(self, "ids", ids)  # computed once; the dataclass is frozen
+        return ids
 
     @property
     def yoy(self) -> Decimal | None:
@@ -94,7 +104,7 @@ class NodeHealth:
             return WEAK
         if self.single_point:
             return SINGLE
-        return HEALTHY if self.in_target or self.firm_ids else OUTSIDE
+        return HEALTHY if self.in_target or self.firms else OUTSIDE
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -177,6 +187,11 @@ def measure(
 
 
 def _finish(node_id, firm_ids, in_target, own_firms, thresholds, sums, largest) -> NodeHealth:
+    """The node's health; `firm_ids` a set, or (count, what gives the set when asked)."""
+    if isinstance(firm_ids, tuple):
+        firms, ids = firm_ids
+    else:
+        firms, ids = len(firm_ids), frozenset(firm_ids)
     reporting, output, employees, cmp_n, cmp_out, cmp_base, new_n, new_out = sums
     top, largest_id, squares = largest
     share = hhi = None
@@ -185,11 +200,11 @@ def _finish(node_id, firm_ids, in_target, own_firms, thresholds, sums, largest) 
         hhi = squares / (output * output)
     else:
         largest_id = None
-    gap = in_target and not firm_ids
+    gap = in_target and not firms
     return NodeHealth(
         node_id=node_id,
         in_target=in_target,
-        firm_ids=firm_ids,
+        firms=firms,
         own_firms=own_firms,
         reporting=reporting,
         output_wan=output,
@@ -203,10 +218,11 @@ def _finish(node_id, firm_ids, in_target, own_firms, thresholds, sums, largest) 
         largest_share=share,
         hhi=hhi,
         gap=gap,
-        weak=in_target and not gap and len(firm_ids) < thresholds.weak_below_firms,
+        weak=in_target and not gap and firms < thresholds.weak_below_firms,
         single_point=in_target and share is not None and share >= thresholds.dominant_share,
         largest_output_wan=top,
         sum_of_squares=squares,
+        ids=ids,
     )
 
 

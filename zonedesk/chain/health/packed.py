@@ -71,6 +71,12 @@ class FigureTable:
         and not much sparser than the table's firms): then `total(..., indexed=True)`."""
         return self._packed is not None and self._packed.cover(lowest, highest)
 
+    @property
+    def arrays(self) -> tuple | None:
+        """(lanes × firm id int64 columns, each lane's first bit, ranks by firm id), once
+        `cover` accepted the ids; None when a field or a rank is too wide for int64."""
+        return None if self._packed is None else self._packed.arrays
+
     def total(self, firm_ids, *, indexed: bool = False) -> tuple:
         """The total of `firm_ids` (a collection; each counted as often as it is in it).
         `indexed`: every id is within what `cover` accepted."""
@@ -116,8 +122,9 @@ class _Packed:
     field), with no object per firm and column. Only when every amount is ≥ 0 with one same
     number of decimal places and every total stays within Decimal's 28 exact digits."""
 
-    def __init__(self, packed, rank, shifts, masks, id_bits, top_id, exp):
+    def __init__(self, packed, rank, shifts, masks, id_bits, top_id, exp, fields=None):
         self.packed, self.rank = packed, rank
+        self.fields = fields  # each firm's nine fields, by firm id (`_arrays` builds from them)
         self.shifts, self.masks = shifts, masks
         self.id_bits, self.id_mask, self.top_id = id_bits, (1 << id_bits) - 1, top_id
         self.exp = exp
@@ -156,13 +163,16 @@ class _Packed:
                 lanes.append((shift, width))
         ids = np.fromiter(self.packed, dtype=np.int64, count=len(self.packed))
         columns = np.zeros((len(lanes), size), dtype=np.int64)
+        # Each firm's nine fields (each below 2⁶², as their totals are) put side by side in
+        # numpy: a lane is its fields shifted to their place in it (no carry: each field is
+        # narrower than its width).
+        fields = np.array(list(self.fields.values()), dtype=np.int64).reshape(len(ids), 9)
         for i, (first, width) in enumerate(lanes):
-            mask = (1 << width) - 1
-            columns[i, ids] = np.fromiter(
-                ((v >> first) & mask for v in self.packed.values()),
-                dtype=np.int64,
-                count=len(ids),
-            )
+            lane = np.zeros(len(ids), dtype=np.int64)
+            for k, shift in enumerate(self.shifts):
+                if first <= shift < first + width:
+                    lane |= fields[:, k] << (shift - first)
+            columns[i, ids] = lane
         ranks = np.full(size, -1, dtype=np.int64)
         ranked = np.fromiter(self.rank, dtype=np.int64, count=len(self.rank))
         ranks[ranked] = np.fromiter(self.rank.values(), dtype=np.int64, count=len(ranked))
@@ -269,7 +279,7 @@ class _Packed:
             for firm_id, values in scaled.items()
             if values[0]
         }
-        return cls(packed, rank, shifts, masks, id_bits, top_id, exp)
+        return cls(packed, rank, shifts, masks, id_bits, top_id, exp, scaled)
 
     def total(self, firm_ids, indexed: bool = False) -> tuple:
         if (

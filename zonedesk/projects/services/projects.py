@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
+from zonedesk.core.period import Period
 from zonedesk.core.services import (
     audit_scope,
     audited_update,
@@ -219,6 +220,28 @@ def _code_taken(zone, code: str, *, exclude: int | None = None) -> None:
         raise ValidationFailed({"code": [_("The zone has a project with this code already.")]})
 
 
+def node_dates(
+    offsets: list[tuple[str, int]], signed_on: dt.date, first_production_month: dt.date | None
+) -> dict[str, dt.date]:
+    """Each template node's planned date (by code, from its days after signing): the signing
+    date plus its days, except the production stage when the project gives its month of first
+    production. Then 投产 is due on that month's last day, and 试生产 and every node the template
+    plans after it (达产) keep their distance to 投产, none before the signing. A template without
+    a 投产 node is planned from the signing date only."""
+    planned = {code: signed_on + dt.timedelta(days=days) for code, days in offsets}
+    days_of = dict(offsets)
+    producing = days_of.get(templates_default.PRODUCING)
+    if first_production_month is None or producing is None:
+        return planned
+    month = Period.of(first_production_month)
+    producing_on = month.first_day.replace(day=month.days)
+    stage_from = min(days_of.get(templates_default.TRIAL, producing), producing)
+    for code, days in offsets:
+        if days >= stage_from:
+            planned[code] = max(signed_on, producing_on + dt.timedelta(days=days - producing))
+    return planned
+
+
 @transaction.atomic
 def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     """A key project of `zone` with its nodes copied from the zone's template of its kind (its
@@ -241,9 +264,12 @@ def project_create(*, actor: Actor, zone, data: ProjectData) -> Project:
     template = template_of(zone, project.kind)
     departments = {d.name: d for d in Department.objects.filter(zone=zone)}
     tnodes = list(template.nodes.prefetch_related("depends_on"))
+    planned = node_dates(
+        [(t.code, t.offset_days) for t in tnodes], data.signed_on, project.first_production_month
+    )
     nodes = {}
     for t in tnodes:
-        on = data.signed_on + dt.timedelta(days=t.offset_days)
+        on = planned[t.code]
         nodes[t.pk] = ProjectNode.objects.create(
             project=project,
             seq=t.seq,

@@ -59,16 +59,45 @@
     else leaves.push(node.name);
   })(data[0]);
   const widest = (names) => Math.max(0, ...names.map(textWidth));
+  // On a phone the tree runs left to right too, one column per level, every label under its
+  // node and wrapped to its column's width (never cut); the chart grows as tall as the labels
+  // need so that no two overlap (`fit`). Columns are evenly spaced and a label is centred on
+  // its node: half a column is kept free at each side for the first and last column's labels.
+  const PHONE_FONT = 11;
+  const PHONE_LINE = 16; // a line of 11px text as the browser boxes it: wrapped lines never overlap
+  const small = document.createElement("canvas").getContext("2d");
+  small.font = `${PHONE_FONT}px sans-serif`;
+  let levels = 0;
+  (function depth(node, d) {
+    levels = Math.max(levels, d + 1);
+    node.children.forEach((c) => depth(c, d + 1));
+  })(data[0], 0);
+  const column = () => Math.floor(el.clientWidth / Math.max(levels, 1));
+  const labelWidth = () => Math.max(column() - 8, 24);
+  function lines(name) {
+    // ECharts breaks the text anywhere ("breakAll") at the label's width: a character or two
+    // more may go to the next line than the measured width says, hence the spare line.
+    return Math.ceil(Math.ceil(small.measureText(name || "").width) / labelWidth()) + 1;
+  }
+  const phoneLabel = () => ({
+    position: "bottom",
+    distance: 4,
+    rotate: 0,
+    align: "center",
+    verticalAlign: "top",
+    fontSize: PHONE_FONT,
+    lineHeight: PHONE_LINE,
+    width: labelWidth(),
+    overflow: "breakAll",
+    backgroundColor: "rgba(255, 255, 255, 0.85)", // the links pass under a label, not through it
+  });
   function option() {
     const phone = narrow();
     const gap = 14 + 8 + 12; // the symbol's half, the label's distance, a margin
     // At most a quarter of the chart each side: a longer root name breaks onto more lines.
     const rootWidth = Math.min(textWidth(data[0].name), Math.floor(el.clientWidth / 4));
     const leafWidth = Math.min(widest(leaves), Math.floor(el.clientWidth / 4));
-    // On a phone the root stands at the top, centred over its label: the label has the width.
-    data[0].label = phone
-      ? { width: Math.min(textWidth(data[0].name), el.clientWidth - 32), overflow: "break" }
-      : { width: rootWidth, overflow: "break", lineHeight: 16 };
+    data[0].label = phone ? phoneLabel() : { width: rootWidth, overflow: "break", lineHeight: 16 };
     return {
       tooltip: {
         trigger: "item",
@@ -82,23 +111,21 @@
         {
           type: "tree",
           data: data,
-          orient: phone ? "TB" : "LR",
-          top: phone ? 30 : 16,
-          bottom: phone ? 90 : 16,
-          left: phone ? 16 : rootWidth + gap,
-          right: phone ? 16 : leafWidth + gap,
+          orient: "LR",
+          top: phone ? 12 : 16,
+          bottom: phone ? 12 + PHONE_LINE * Math.max(...names.map(lines)) : 16,
+          left: phone ? Math.ceil(column() / 2) : rootWidth + gap,
+          right: phone ? Math.ceil(column() / 2) : leafWidth + gap,
           symbol: "circle",
           symbolSize: 14,
           initialTreeDepth: -1,
           expandAndCollapse: false,
-          roam: phone,
+          roam: false,
           label: phone
-            ? { position: "top", rotate: 0, fontSize: 10, width: 60, overflow: "truncate" }
+            ? phoneLabel()
             : { position: "left", verticalAlign: "middle", align: "right", fontSize: 12 },
           leaves: {
-            label: phone
-              ? { position: "bottom", rotate: -90, verticalAlign: "middle", align: "left", fontSize: 10 }
-              : { position: "right", verticalAlign: "middle", align: "left" },
+            label: phone ? phoneLabel() : { position: "right", verticalAlign: "middle", align: "left" },
           },
           lineStyle: { color: "#c8d3e1", width: 1.5 },
           animationDuration: 300,
@@ -106,13 +133,58 @@
       ],
     };
   }
+  const names = [];
+  (function collect(node) {
+    names.push(node.name);
+    node.children.forEach(collect);
+  })(data[0]);
+  const tall = el.clientHeight;
+  function fit() {
+    // A phone's tree as tall as its labels need: the closest two nodes of one column at least
+    // the tallest label (and the symbol) apart. The layout scales with the height, so one
+    // measure of the drawn layout gives the height.
+    if (!narrow()) {
+      if (el.style.height) {
+        el.style.height = "";
+        chart.resize();
+      }
+      return;
+    }
+    const series = chart.getModel().getSeriesByIndex(0);
+    const items = series.getData();
+    const byColumn = new Map();
+    for (let i = 0; i < items.count(); i++) {
+      const at = items.getItemLayout(i);
+      if (!at) continue;
+      const x = Math.round(at.x);
+      if (!byColumn.has(x)) byColumn.set(x, []);
+      byColumn.get(x).push(at.y);
+    }
+    let closest = Infinity;
+    byColumn.forEach((ys) => {
+      ys.sort((a, b) => a - b);
+      for (let i = 1; i < ys.length; i++) closest = Math.min(closest, ys[i] - ys[i - 1]);
+    });
+    const need = 14 + 4 + PHONE_LINE * Math.max(...names.map(lines)) + 6;
+    const frame = 24 + PHONE_LINE * Math.max(...names.map(lines));
+    const inner = el.clientHeight - frame;
+    let height = tall;
+    if (Number.isFinite(closest) && closest > 0) height = Math.ceil((inner * need) / closest) + frame;
+    height = Math.max(height, tall);
+    if (Math.abs(height - el.clientHeight) > 1) {
+      el.style.height = `${height}px`;
+      chart.resize();
+    }
+  }
   chart.setOption(option());
+  fit();
   chart.on("click", (p) => {
     if (p.data && p.data.value) show(p.data.value);
   });
   window.addEventListener("resize", () => {
     chart.setOption(option(), true);
     chart.resize();
+    fit();
   });
   el.dataset.ready = "1";
 })();
