@@ -118,6 +118,12 @@ def banks() -> QuerySet[Bank]:
     return Bank.objects.order_by("name")
 
 
+def banks_to_consent(need: FinancingNeed) -> QuerySet[Bank]:
+    """The banks the firm may still consent to for `need`: those without a standing consent."""
+    standing = need.consents.filter(revoked_at__isnull=True).values("bank_id")
+    return banks().exclude(pk__in=standing)
+
+
 def response_working_days(need: FinancingNeed) -> int | None:
     """Working days from sharing to the bank's first response (docs/statistics.md)."""
     if need.shared_on is None or need.responded_on is None:
