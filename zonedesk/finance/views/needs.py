@@ -297,6 +297,8 @@ def need_edit(request, pk: int):
 @require_POST
 def need_move(request, pk: int):
     need = _need(request, pk)
+    if not selectors.can_move(request.user, need):
+        raise Forbidden  # before the form or the need's state says anything about it
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _detail(request, need, status=400, move_form=form)
