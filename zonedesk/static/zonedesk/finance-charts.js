@@ -4,6 +4,13 @@
 (function () {
   if (typeof echarts === "undefined") return;
   const charts = [];
+  // Amounts in 万元 as the tables write them: grouped, two places (1,723.00), never 1723.5.
+  const moneyFormat = new Intl.NumberFormat(document.documentElement.lang || "zh", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  const asMoney = (v) =>
+    v === null || v === undefined || v === "" || Number.isNaN(Number(v)) ? "—" : moneyFormat.format(Number(v));
   function draw(id, option) {
     const el = document.getElementById(id);
     if (!el) return null;
@@ -19,7 +26,7 @@
 
   function bars(rows) {
     return {
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: rows.map((r) => r[0]) },
@@ -55,12 +62,7 @@
     const chosen = g.reach ? g.reach.firm : null;
     const graphEl = document.getElementById("guarantee-graph");
     const unit = (graphEl && graphEl.dataset.unit) || "";
-    const lang = document.documentElement.lang || "zh";
-    const money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    const amount = (v) =>
-      v === null || v === undefined || v === "" || Number.isNaN(Number(v))
-        ? "—"
-        : `${money.format(Number(v))} ${unit}`.trim();
+    const amount = (v) => (asMoney(v) === "—" ? "—" : `${asMoney(v)} ${unit}`.trim());
     const nameOf = (n) => (n && n.name != null && String(n.name).trim() ? String(n.name) : "—");
     const names = new Map(nodes.map((n) => [String(n.id), nameOf(n)]));
     const small = graphEl && graphEl.clientWidth < 560;
@@ -148,7 +150,7 @@
     const legend = { bottom: 0, type: "plain", itemGap: 12 };
     const gridWithLegend = (id) => ({ left: 8, right: 24, top: 16, bottom: narrow(id) ? 64 : 36, containLabel: true });
     draw("month-chart", {
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       legend,
       grid: gridWithLegend("month-chart"),
       xAxis: {
@@ -164,7 +166,7 @@
       })),
     });
     const oneBar = (id, rows) => ({
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       xAxis: valueAxis(id),
       yAxis: categoryAxis(id, rows.map((r) => r[0])),
@@ -175,7 +177,7 @@
     const bankEl = document.getElementById("bank-chart");
     if (bankEl) bankEl.style.height = `${Math.max(240, 44 * o.banks.length + 100)}px`;
     draw("bank-chart", {
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       legend,
       grid: gridWithLegend("bank-chart"),
       xAxis: valueAxis("bank-chart"),
