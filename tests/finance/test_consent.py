@@ -71,23 +71,37 @@ def test_the_written_consent_refuses_a_control_character(world):
     assert not need.consents.exists()
 
 
-def test_consenting_again_for_the_same_bank_redirects_to_the_need_with_the_reason(
-    world, client_for
-):
-    """Post, redirect, get: the browser ends on the need's page (a reload posts nothing), the
-    reason shown there, and still one consent."""
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh-hans", "授权在本需求上仍有效"), ("en", "stands already")]
+)
+def test_the_form_offers_only_banks_without_a_standing_consent(world, client_for, lang, words):
+    """A bank holding the firm's live consent is not offered; naming it anyway is the bank
+    field's error (400, in the reader's language), and nothing changes. Once revoked, it is
+    offered again."""
     from django.urls import reverse
 
     bank = world.users["bank"].bank
+    other = factories.bank("另一银行（合成）")
     need = factories.financing_need(world.firm_a, shared_with=[bank])
     client = client_for(world.users["enterprise"])
-    url = reverse("finance:consent_grant", args=[need.pk])
-    response = client.post(url, {"bank": bank.pk}, follow=True)
-    assert response.redirect_chain == [(reverse("finance:need", args=[need.pk]), 302)]
-    assert response.status_code == 200
-    assert need.consents.filter(revoked_at__isnull=True).count() == 1
-    shown = [str(m) for m in response.context["messages"]]
-    assert shown and any(bank.name in m or "已" in m or "already" in m for m in shown), shown
+    client.cookies["django_language"] = lang
+    page = client.get(reverse("finance:need", args=[need.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+    offered = list(page.context["banks"])
+    assert bank not in offered and other in offered
+    audits = AuditEntry.objects.count()
+    response = client.post(
+        reverse("finance:consent_grant", args=[need.pk]),
+        {"bank": bank.pk},
+        HTTP_ACCEPT_LANGUAGE=lang,
+    )
+    assert response.status_code == 400
+    errors = response.context["consent_form"].errors["bank"]
+    assert any(words in e and bank.name in e for e in errors), errors
+    assert 'data-testid="error-bank"' in response.content.decode()
+    assert need.consents.count() == 1 and AuditEntry.objects.count() == audits
+    services.consent_revoke(actor=world.users["enterprise"], consent=need.consents.get())
+    page = client.get(reverse("finance:need", args=[need.pk]))
+    assert bank in list(page.context["banks"])
 
 
 def _approved(world, **consent):

@@ -147,7 +147,7 @@ def test_no_decision_and_no_rate_give_no_figure():
 
 def _walk(world, bank, moves, *, actor, on=dt.date(2020, 3, 2), product=None):
     need = factories.financing_need(world.firm_a)
-    services.consent_grant(actor=SYSTEM, need=need, bank=bank)
+    services.consent_grant(actor=SYSTEM, need=need, bank=bank, on=on)
     need = services.need_transition(actor=SYSTEM, need=need, to="shared", on=on)
     day = on
     for move in moves:

@@ -38,6 +38,12 @@ def _may(actor: Actor, need: FinancingNeed, who: str) -> bool:
     return access.bank_may_act(actor, need, banks)
 
 
+def may_move(actor: Actor, need: FinancingNeed) -> bool:
+    """Whether the actor is on either side of the need at all (the firm's, or a bank that may
+    act on it): checked before its state, so that one who may not act learns nothing of it."""
+    return _may(actor, need, FIRM) or _may(actor, need, BANK)
+
+
 WITHDRAW = Move(who=FIRM)
 
 NEED = Flow(

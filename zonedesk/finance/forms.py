@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.forms import PlainDecimalField, StyledFormMixin
+from zonedesk.finance.caps import LINE_MAX, NAME_MAX, NOTE_MAX, CappedTextMixin
 from zonedesk.finance.models import (
     BankProduct,
     Collateral,
@@ -21,7 +22,7 @@ from zonedesk.finance.services.needs import MAX_RATE_PCT
 from zonedesk.finance.services.products import EVERYONE
 
 
-class NeedForm(StyledFormMixin, forms.Form):
+class NeedForm(CappedTextMixin, StyledFormMixin, forms.Form):
     amount_wan = PlainDecimalField(
         label=_("Amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0.01
     )
@@ -30,7 +31,10 @@ class NeedForm(StyledFormMixin, forms.Form):
     collateral = forms.ChoiceField(label=_("Collateral offered"), choices=Collateral.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     problem = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
@@ -61,7 +65,7 @@ class NeedForm(StyledFormMixin, forms.Form):
         )
 
 
-class MoveForm(forms.Form):
+class MoveForm(CappedTextMixin, forms.Form):
     """One move of a need, with the fields the move may need."""
 
     to = forms.ChoiceField(choices=FinancingNeed.Status.choices)
@@ -90,11 +94,11 @@ class MoveForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[("", "—"), *DeclineReason.choices], required=False
     )
-    note = forms.CharField(label=_("In the bank's words"), required=False)
+    note = forms.CharField(label=_("In the bank's words"), required=False, max_length=NOTE_MAX)
     product = forms.IntegerField(required=False)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CappedTextMixin, forms.Form):
     bank = forms.IntegerField(
         label=_("Bank"),
         error_messages={
@@ -107,12 +111,12 @@ class ConsentForm(forms.Form):
     written = forms.CharField(
         label=_("The firm's written consent (officer: what was signed, and when)"),
         required=False,
-        max_length=200,
+        max_length=LINE_MAX,
     )
 
 
-class ProductForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+class ProductForm(CappedTextMixin, StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
     type = forms.ChoiceField(label=_("Type"), choices=ProductType.choices)
     amount_min_wan = PlainDecimalField(
         label=_("Smallest amount (10k yuan)"), max_digits=12, decimal_places=2, min_value=0
@@ -151,6 +155,7 @@ class ProductForm(StyledFormMixin, forms.Form):
     eligibility = forms.CharField(
         label=_("Eligibility rule"),
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Empty: every firm. In the rule language of support measures, e.g. "
@@ -158,7 +163,10 @@ class ProductForm(StyledFormMixin, forms.Form):
         ),
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     valid_from = forms.DateField(label=_("In force from"))
     valid_to = forms.DateField(label=_("In force until"), required=False)

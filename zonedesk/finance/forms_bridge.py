@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zonedesk.core.forms import PlainDecimalField, StyledFormMixin, VersionedFormMixin
+from zonedesk.finance.caps import NOTE_MAX, CappedTextMixin
 from zonedesk.finance.models import BridgeLoan
 from zonedesk.org.models import Bank
 
@@ -13,7 +14,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class LoanFilterForm(forms.Form):
+class LoanFilterForm(CappedTextMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[
             ("", _("Every state")),
@@ -25,7 +26,7 @@ class LoanFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
 
 
-class ApplyForm(StyledFormMixin, forms.Form):
+class ApplyForm(CappedTextMixin, StyledFormMixin, forms.Form):
     firm = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
     bank = forms.ModelChoiceField(queryset=Bank.objects.order_by("name"), label=_("Bank"))
     maturing_wan = PlainDecimalField(label=_("Maturing loan (10k yuan)"), min_value=0, **MONEY)
@@ -50,7 +51,10 @@ class ApplyForm(StyledFormMixin, forms.Form):
     wage_arrears = forms.BooleanField(label=_("The firm has wage arrears"), required=False)
     bad_credit = forms.BooleanField(label=_("The firm has a bad credit record"), required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, firms, **kwargs):
@@ -58,12 +62,15 @@ class ApplyForm(StyledFormMixin, forms.Form):
         self.fields["firm"].queryset = firms
 
 
-class MoveForm(StyledFormMixin, forms.Form):
+class MoveForm(CappedTextMixin, StyledFormMixin, forms.Form):
     to = forms.ChoiceField(choices=BridgeLoan.Status.choices)
     amount_wan = PlainDecimalField(label=_("Amount approved (10k yuan)"), required=False, **MONEY)
     on = forms.DateField(label=_("Date"), required=False, widget=DATE)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     commitment_ref = forms.CharField(
@@ -71,7 +78,7 @@ class MoveForm(StyledFormMixin, forms.Form):
     )
 
 
-class InterFirmLoanForm(StyledFormMixin, forms.Form):
+class InterFirmLoanForm(CappedTextMixin, StyledFormMixin, forms.Form):
     lender = forms.ModelChoiceField(queryset=None, label=_("Lender"))
     borrower = forms.ModelChoiceField(queryset=None, label=_("Borrower"))
     amount_wan = PlainDecimalField(label=_("Amount (10k yuan)"), min_value=0, **MONEY)
@@ -84,7 +91,10 @@ class InterFirmLoanForm(StyledFormMixin, forms.Form):
         queryset=None, label=_("Guarantees of the loan"), required=False
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, firms, guarantees, **kwargs):
@@ -94,7 +104,7 @@ class InterFirmLoanForm(StyledFormMixin, forms.Form):
         self.fields["guarantees"].queryset = guarantees
 
 
-class GuaranteeForm(StyledFormMixin, forms.Form):
+class GuaranteeForm(CappedTextMixin, StyledFormMixin, forms.Form):
     guarantor = forms.ModelChoiceField(queryset=None, label=_("Guarantor"))
     guaranteed = forms.ModelChoiceField(queryset=None, label=_("Guaranteed firm"))
     amount_wan = PlainDecimalField(label=_("Amount guaranteed (10k yuan)"), min_value=0, **MONEY)
@@ -102,7 +112,10 @@ class GuaranteeForm(StyledFormMixin, forms.Form):
     starts_on = forms.DateField(label=_("Start date"), widget=DATE)
     ends_on = forms.DateField(label=_("End date"), required=False, widget=DATE)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, firms, **kwargs):
@@ -158,7 +171,7 @@ class FeeTiersField(forms.CharField):
         return tiers
 
 
-class FundForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+class FundForm(CappedTextMixin, VersionedFormMixin, StyledFormMixin, forms.Form):
     """A bridge-loan fund's size, source and limits; `zone` only when setting one up."""
 
     zone = forms.ModelChoiceField(queryset=None, label=_("Zone"))

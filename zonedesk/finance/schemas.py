@@ -3,9 +3,11 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from zonedesk.core.schemas import VERSION_MAX, InputSchema, decimal_input, version_in
+from zonedesk.finance.caps import LINE_MAX, NAME_MAX, NOTE_MAX, capped
 
 Amount = decimal_input(max_digits=12, decimal_places=2)
 Rate = decimal_input(max_digits=5, decimal_places=2)
@@ -16,13 +18,22 @@ def _id():
     return Field(None, ge=1, le=VERSION_MAX)
 
 
+Note = capped(NOTE_MAX, _("The note"))
+BankWords = capped(NOTE_MAX, _("The bank's words"))
+Written = capped(LINE_MAX, _("The firm's written consent"))
+Search = capped(NAME_MAX, _("The search"))
+Name = capped(NAME_MAX, _("The name"))
+Rule = capped(NOTE_MAX, _("The eligibility rule"))
+Description = capped(NOTE_MAX, _("The description"))
+
+
 class NeedIn(InputSchema):
     amount_wan: Amount
     term_months: int = Field(..., ge=1, le=360)
     purpose: str
     collateral: str
     urgency: str = "normal"
-    note: str = Field("", max_length=2000)
+    note: Note = ""
     problem_id: int | None = _id()
 
 
@@ -34,7 +45,7 @@ class NeedMoveIn(InputSchema):
     rate_pct: Rate | None = None
     term_months: int | None = Field(None, ge=1, le=360)
     reason: str = ""
-    note: str = Field("", max_length=2000)
+    note: BankWords = ""
     product_id: int | None = _id()
 
 
@@ -42,7 +53,7 @@ class ConsentIn(InputSchema):
     bank_id: int = Field(..., ge=1, le=VERSION_MAX)
     covers_figures: bool = False
     covers_contacts: bool = False
-    written: str = Field("", max_length=200)
+    written: Written = ""
 
 
 class ConsentOut(Schema):
@@ -107,14 +118,14 @@ class NeedDetailOut(NeedOut):
 
 
 class NeedFilterIn(Schema):
-    q: str = Field("", max_length=100)
+    q: Search = ""
     status: str = ""
     overdue: bool = False
     enterprise_id: int | None = _id()
 
 
 class ProductIn(InputSchema):
-    name: str = Field(..., min_length=1, max_length=100)
+    name: Name = Field(..., min_length=1)
     type: str
     amount_min_wan: Amount = Decimal("0")
     amount_max_wan: Amount
@@ -125,8 +136,8 @@ class ProductIn(InputSchema):
     rate_max_pct: Rate | None = None
     lpr_spread_bp: int | None = Field(None, ge=-1000, le=5000)
     collateral: list[str] = []
-    eligibility: str = Field("true", max_length=2000)
-    description: str = Field("", max_length=2000)
+    eligibility: Rule = "true"
+    description: Description = ""
     valid_from: dt.date
     valid_to: dt.date | None = None
 
@@ -158,7 +169,7 @@ class ProductOut(Schema):
 
 
 class ProductFilterIn(Schema):
-    q: str = Field("", max_length=100)
+    q: Search = ""
     type: str = ""
     bank_id: int | None = _id()
     all: bool = False

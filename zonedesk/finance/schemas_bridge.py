@@ -4,9 +4,15 @@ names)."""
 import datetime as dt
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from zonedesk.core.schemas import ID_MAX, InputSchema, Wan, decimal_input, version_in
+from zonedesk.finance.caps import LINE_MAX, NAME_MAX, NOTE_MAX, capped
+
+Note = capped(NOTE_MAX, _("The note"))
+Commitment = capped(LINE_MAX, _("The bank's written commitment"))
+Creditor = capped(NAME_MAX, _("The creditor"))
 
 STATE_HELP = (
     "applied, approved, refused or repaid; for a loan out: overdue (past its due date), due_soon "
@@ -57,10 +63,9 @@ class ApplyIn(InputSchema):
     term_days: int | None = Field(None, ge=1, le=366)
     wage_arrears: bool = False
     bad_credit: bool = False
-    note: str = Field("", max_length=2000)
-    commitment_ref: str = Field(
+    note: Note = ""
+    commitment_ref: Commitment = Field(
         "",
-        max_length=200,
         description="the bank's written commitment to renew: what was signed and when (an "
         "approval needs it, or the letter uploaded on the page)",
     )
@@ -70,11 +75,10 @@ class BridgeMoveIn(InputSchema):
     to: str = Field(description="approved, disbursed, repaid or refused", max_length=20)
     amount_wan: Wan | None = Field(None, description="approved: the amount (default: requested)")
     on: dt.date | None = Field(None, description="disbursed/repaid: the day (default: today)")
-    note: str = Field("", max_length=2000, description="refused: the reason (required)")
+    note: Note = Field("", description="refused: the reason (required)")
     version: int | None = version_in(required=False)
-    commitment_ref: str = Field(
+    commitment_ref: Commitment = Field(
         "",
-        max_length=200,
         description="approved: the bank's written commitment (what and when), when the "
         "application carries neither it nor the letter",
     )
@@ -126,7 +130,7 @@ class InterFirmLoanIn(InputSchema):
     rate_pct: Rate
     contract_on: dt.date
     guarantee_ids: list[int] = Field(default_factory=list, max_length=100)
-    note: str = Field("", max_length=2000)
+    note: Note = ""
 
 
 class LendingGuaranteeIn(InputSchema):
@@ -135,8 +139,8 @@ class LendingGuaranteeIn(InputSchema):
     amount_wan: Wan
     starts_on: dt.date
     ends_on: dt.date | None = None
-    creditor: str = Field("", max_length=100)
-    note: str = Field("", max_length=2000)
+    creditor: Creditor = ""
+    note: Note = ""
 
 
 class GraphNode(Schema):

@@ -3,14 +3,15 @@ Django (definitions and sources: docs/statistics.md, "Financing statistics per b
 product"). finance.selectors.stats reads the rows and the working-day calendar.
 
 The figures are over a cohort: the needs shared with banks in the period (by `shared_on`), each
-followed to its state today, so that they add up: needs = unanswered + pending + approved +
+read as it stood at the period's end (`as_of`: a response, decision or disbursement after the end
+does not count for the period), so that they add up: needs = unanswered + pending + approved +
 declined, per bank and for the zone; the banks' `received` add up to the zone's `responded`
 (with a row for responses whose bank was not recorded); the products' approvals add up to their
 bank's; the months, the purposes and the product types add up to the totals."""
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
@@ -40,6 +41,8 @@ class NeedRow:
     rate_pct: Decimal | None = None  # the approved annual rate
     declined: bool = False
     disbursed_wan: Decimal | None = None
+    decided_on: dt.date | None = None  # the day approved or declined
+    disbursed_on: dt.date | None = None
 
     @property
     def approved(self) -> bool:
@@ -107,6 +110,8 @@ class Figures:
 
     @property
     def mean_response_days(self) -> Decimal | None:
+        """Not shown (a few slow answers pull it far from the typical one): the median is the
+        figure; kept for the recount's cross-check."""
         if not self.response_days:
             return None
         return (Decimal(sum(self.response_days)) / len(self.response_days)).quantize(
@@ -151,9 +156,37 @@ class Statistics:
     by_month: dict[tuple[int, int], Figures]  # by the month of sharing
 
 
-def compute(rows: Iterable[NeedRow], calendar: Calendar) -> Statistics:
-    """Every figure of the needs `rows` (see the module's docstring); response times in working
-    days by `calendar`: the working days after sharing up to and including the first response."""
+def as_of(row: NeedRow, end: dt.date) -> NeedRow:
+    """The need as it stood at the end of `end`: a response after it is no response (nor a
+    decision or disbursement: none comes before the response); a decision after it leaves the
+    need pending; a disbursement after it is not one yet."""
+    responded = row.responded_on is not None and row.responded_on <= end
+    decided = responded and (row.decided_on is None or row.decided_on <= end)
+    disbursed = decided and row.disbursed_wan is not None
+    disbursed = disbursed and (row.disbursed_on is None or row.disbursed_on <= end)
+    if responded and decided and (disbursed or row.disbursed_wan is None):
+        return row
+    return replace(
+        row,
+        responded_on=row.responded_on if responded else None,
+        bank=row.bank if responded else None,
+        product=row.product if decided else None,
+        product_type=row.product_type if decided else None,
+        approved_wan=row.approved_wan if decided else None,
+        rate_pct=row.rate_pct if decided else None,
+        declined=row.declined and decided,
+        decided_on=row.decided_on if decided else None,
+        disbursed_wan=row.disbursed_wan if disbursed else None,
+        disbursed_on=row.disbursed_on if disbursed else None,
+    )
+
+
+def compute(rows: Iterable[NeedRow], calendar: Calendar, end: dt.date | None = None) -> Statistics:
+    """Every figure of the needs `rows` (see the module's docstring) as they stood at `end` (the
+    period's last day; None: as they stand); response times in working days by `calendar`: the
+    working days after sharing up to and including the first response."""
+    if end is not None:
+        rows = [as_of(r, end) for r in rows]
     totals = Figures()
     banks: dict[int | None, BankLine] = {}
     purposes: dict[str, Figures] = {}

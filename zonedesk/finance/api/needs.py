@@ -188,6 +188,13 @@ def move_financing_need(request, pk: int, payload: NeedMoveIn):
     (amount_wan, rate_pct, term_months, product_id), declined (reason, note), disbursed (on,
     amount_wan), repaid (on). 409 when the move cannot follow, or `version` is stale."""
     need = _need(request, pk)
+    if not selectors.can_move(request.user, need):
+        # before the payload, the need's state or its version says anything about it
+        raise PermissionDenied(
+            _("Only a bank the firm shared the need with can do this.")
+            if access.is_bank_user(request.user)
+            else _("Only the firm, its liaison officer or the zone's leaders can do this.")
+        )
     if payload.to not in FinancingNeed.Status.values:
         raise ValidationFailed({"to": _one_of(FinancingNeed.Status.values)})
     product = None

@@ -280,7 +280,7 @@ class BridgeLoan(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.firm} · {self.requested_wan}"
+        return f"{self.firm} · {_wan(self.requested_wan)} 万元"
 
     @property
     def flags(self) -> frozenset[str]:
@@ -430,4 +430,12 @@ class InterFirmLoan(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lender} → {self.borrower} · {self.amount_wan}"
+        return f"{self.lender} → {self.borrower} · {_wan(self.amount_wan)} 万元"
+
+
+def _wan(value) -> str:
+    """An amount in 万元 as the site writes it (1,723.00), for a record's name in the audit log."""
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except ArithmeticError:
+        return str(value)

@@ -4,6 +4,8 @@ A need reaches a bank only through a Consent of the firm for that bank (recorded
 its way from draft to repaid is finance.flows.NEED, walked only by services.needs.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -262,7 +264,7 @@ class FinancingNeed(Versioned):
         indexes = [models.Index(fields=["status"], name="finance_need_status")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} · {self.amount_wan}万元"
+        return f"{self.enterprise} · {_wan(self.amount_wan)} 万元"
 
 
 class NeedEvent(TransitionEvent):
@@ -342,3 +344,11 @@ class Consent(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+def _wan(value) -> str:
+    """An amount in 万元 as the site writes it (1,723.00), for a record's name in the audit log."""
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except ArithmeticError:
+        return str(value)

@@ -3,6 +3,7 @@ the products and the firm's facts, and puts each condition in words)."""
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,6 +76,15 @@ def fact_value(name: str, value, lang: str = "zh") -> str:
         return f"{float(value) * 100:.2f}%"
     if name in YEARS and isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:,.1f}"  # 19.5 years: a day-exact 19.48 reads as false precision
+    if name.endswith("_wan"):
+        return _money(value)
+    return _num(value)
+
+
+def _money(value) -> str:
+    """An amount in 万元 as every money figure of the site: grouped, two places (1,723.00)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return f"{Decimal(str(value)):,.2f}"
     return _num(value)
 
 
@@ -83,10 +93,10 @@ def _reason(check: matching.Check, lang: str) -> Reason:
         case "amount":
             low, high = check.bounds
             text = _("Amount between %(low)s and %(high)s (10k yuan)") % {
-                "low": _num(low),
-                "high": _num(high),
+                "low": _money(low),
+                "high": _money(high),
             }
-            return Reason(check.ok, text, _num(check.value))
+            return Reason(check.ok, text, _money(check.value))
         case "term":
             low, high = check.bounds
             text = _("Term between %(low)s and %(high)s months") % {

@@ -12,7 +12,7 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.finance import access
 from zonedesk.finance.flows import DECIDED as NEED_DECIDED
-from zonedesk.finance.flows import NEED
+from zonedesk.finance.flows import NEED, may_move
 from zonedesk.finance.models import Consent, FinancingNeed
 from zonedesk.monitoring import selectors as monitoring
 from zonedesk.org.models import Bank, Role
@@ -54,6 +54,12 @@ def need_scope(user) -> QuerySet[FinancingNeed]:
             status=S.DRAFT
         )
     return qs.none()
+
+
+def can_move(user, need: FinancingNeed) -> bool:
+    """Whether the user may make any move of the need (the firm's side, or a bank that may act
+    on it); asked before a move's form or the need's state is read."""
+    return may_move(user, need)
 
 
 def is_overdue(need: FinancingNeed, today: dt.date) -> bool:
@@ -118,6 +124,12 @@ def banks() -> QuerySet[Bank]:
     return Bank.objects.order_by("name")
 
 
+def banks_to_consent(need: FinancingNeed) -> QuerySet[Bank]:
+    """The banks the firm may still consent to for `need`: those without a standing consent."""
+    standing = need.consents.filter(revoked_at__isnull=True).values("bank_id")
+    return banks().exclude(pk__in=standing)
+
+
 def response_working_days(need: FinancingNeed) -> int | None:
     """Working days from sharing to the bank's first response (docs/statistics.md)."""
     if need.shared_on is None or need.responded_on is None:
@@ -168,12 +180,60 @@ class NeedPage:
     decision_only: bool = False
 
 
+# What a bank keeps seeing of its own loan once the firm revoked its consent: the need's amount,
+# term and purpose, and its own response, decision, disbursement and repayment.
+DECISION_RECORD = (
+    "id",
+    "pk",
+    "enterprise_id",
+    "amount_wan",
+    "term_months",
+    "purpose",
+    "status",
+    "responded_on",
+    "bank_id",
+    "product_id",
+    "approved_amount_wan",
+    "approved_rate_pct",
+    "approved_term_months",
+    "decided_on",
+    "decline_reason",
+    "decline_note",
+    "disbursed_on",
+    "disbursed_amount_wan",
+    "repaid_on",
+    "version",
+)
+BANK_STATES = (S.RECEIVED, S.UNDER_REVIEW, S.APPROVED, S.DECLINED, S.DISBURSED, S.REPAID)
+
+
+def decision_record(need: FinancingNeed) -> FinancingNeed:
+    """A copy of the need with only its decision record (DECISION_RECORD): what the firm's
+    consent covered (its note, collateral, urgency, the dates it shared it, the problem it came
+    from) is blanked. For reading only: it is never saved."""
+    kept = {name: getattr(need, name) for name in DECISION_RECORD if name != "pk"}
+    record = FinancingNeed(**kept, collateral="", urgency="", note="")
+    record._state.adding = False
+    record._state.db = need._state.db
+    for name in ("enterprise", "bank", "product"):
+        if need._state.fields_cache.get(name) is not None:
+            setattr(record, name, getattr(need, name))
+    return record
+
+
 def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
-    """What the need's page shows this user."""
+    """What the need's page shows this user; a bank whose consent was revoked after it approved
+    sees its decision record only (`decision_record`), and its own moves in the history."""
     from zonedesk.finance.selectors.matches import need_matches
 
     bank_view = access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS)
     consent = bank_consent(user, need) if bank_view else None
+    decision_only = bank_view and consent is None
+    events = list(need.events.select_related("actor"))
+    moves = NEED.allowed(user, need)
+    if decision_only:
+        events = [e for e in events if e.to_state in BANK_STATES]
+        need = decision_record(need)
     cache: dict = {}
     figures = None
     period = None
@@ -184,10 +244,10 @@ def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
         need=need,
         bank_view=bank_view,
         consent=consent,
-        decision_only=bank_view and consent is None,
+        decision_only=decision_only,
         consents=consents(user, need),
-        events=list(need.events.select_related("actor")),
-        moves=NEED.allowed(user, need),
+        events=events,
+        moves=moves,
         overdue=is_overdue(need, timezone.localdate()),
         response_days=response_working_days(need),
         figures=figures,

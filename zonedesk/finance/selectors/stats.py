@@ -1,19 +1,20 @@
 """The financing overview's rows and figures (finance.stats computes them; docs/statistics.md,
 "Financing statistics per bank and product"): the needs shared with banks in a year, scoped to
 the acting user. The unit's readers see their zones' needs (one zone or all of them) and every
-bank's row; a bank user sees only its own bank's row and products, counted from the needs it may
-see (shared with it while the consent stands, and those it approved: its own loans, whatever became
-of the consent); others see nothing."""
+bank's row; a bank user sees only its own bank's row and products, counted exactly as the unit's
+readers see that row (the same rows, the same consent times), and nothing else: no other bank,
+no totals, no need; others see nothing."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.finance import access, lending, stats
-from zonedesk.finance.models import BankProduct, Consent
+from zonedesk.finance.models import BankProduct, Consent, FinancingNeed
 from zonedesk.finance.selectors.needs import need_scope
 from zonedesk.org.models import Bank, Zone
 from zonedesk.org.selectors import zone_list
@@ -55,7 +56,8 @@ class Overview:
 
 def overview_years(user) -> list[int]:
     """The years in which needs the user may see were shared, latest first."""
-    dates = need_scope(user).filter(shared_on__isnull=False).dates("shared_on", "year")
+    qs = _bank_needs(user.bank_id) if bank_only(user) else need_scope(user)
+    dates = qs.filter(shared_on__isnull=False).dates("shared_on", "year")
     return sorted({d.year for d in dates}, reverse=True)
 
 
@@ -75,13 +77,39 @@ def quoted_rate(product: BankProduct, day: dt.date) -> str:
     return f"{low:.2f}–{high:.2f}"
 
 
+def _bank_needs(bank_id):
+    """The needs a bank's row is counted from: those it held a consent for, or handled. Read for
+    the bank's own aggregates only, never shown one by one."""
+    return FinancingNeed.objects.filter(
+        Q(pk__in=Consent.objects.filter(bank_id=bank_id).values("need_id")) | Q(bank_id=bank_id)
+    ).exclude(status=FinancingNeed.Status.DRAFT)
+
+
 def need_rows(user, *, zone_ids, start: dt.date, end: dt.date) -> list[stats.NeedRow]:
     """The needs shared from `start` to `end` that the user may see, as finance.stats reads
-    them; `shared_with`: the banks whose consent was not revoked before the need was shared
-    (a bank user: its own bank only)."""
-    qs = need_scope(user).filter(shared_on__gte=start, shared_on__lte=end)
-    if zone_ids is not None:
-        qs = qs.filter(enterprise__zone__in=zone_ids)
+    them. A bank user: every need its bank held a consent for or handled (its row is counted
+    from the same rows as the unit's, the overview keeps only that row)."""
+    if bank_only(user):
+        qs = _bank_needs(user.bank_id)
+    else:
+        qs = need_scope(user)
+        if zone_ids is not None:
+            qs = qs.filter(enterprise__zone__in=zone_ids)
+    return _rows(qs.filter(shared_on__gte=start, shared_on__lte=end), end=end)
+
+
+def _stood(granted: dt.datetime, revoked: dt.datetime | None, shared_on: dt.date, end: dt.date):
+    """Whether a consent stood at some moment from the need's sharing to the period's end, by
+    the consent's own times: given by the end (its `granted_at`), and not revoked before the
+    day the need was shared."""
+    if timezone.localtime(granted).date() > end:
+        return False
+    return revoked is None or timezone.localtime(revoked).date() >= shared_on
+
+
+def _rows(qs, *, end: dt.date) -> list[stats.NeedRow]:
+    """The needs of `qs` as finance.stats reads them; `shared_with`: the banks whose consent
+    stood in the period after the need was shared (`_stood`)."""
     needs = list(
         qs.values(
             "pk",
@@ -95,18 +123,18 @@ def need_rows(user, *, zone_ids, start: dt.date, end: dt.date) -> list[stats.Nee
             "approved_amount_wan",
             "approved_rate_pct",
             "decline_reason",
+            "decided_on",
             "disbursed_amount_wan",
             "disbursed_on",
         )
     )
+    shared_on = {n["pk"]: n["shared_on"] for n in needs}
     shared: dict[int, set[int]] = {}
-    consents = Consent.objects.filter(need__in=[n["pk"] for n in needs])
-    if bank_only(user):
-        consents = consents.filter(bank_id=user.bank_id)
-    for need_id, bank_id, revoked, shared_on in consents.values_list(
-        "need_id", "bank_id", "revoked_at", "need__shared_on"
+    consents = Consent.objects.filter(need__in=list(shared_on))
+    for need_id, bank_id, granted, revoked in consents.values_list(
+        "need_id", "bank_id", "granted_at", "revoked_at"
     ):
-        if revoked is None or timezone.localtime(revoked).date() >= shared_on:
+        if _stood(granted, revoked, shared_on[need_id], end):
             shared.setdefault(need_id, set()).add(bank_id)
     return [
         stats.NeedRow(
@@ -122,9 +150,11 @@ def need_rows(user, *, zone_ids, start: dt.date, end: dt.date) -> list[stats.Nee
             approved_wan=n["approved_amount_wan"],
             rate_pct=n["approved_rate_pct"],
             declined=bool(n["decline_reason"]),
+            decided_on=n["decided_on"],
             disbursed_wan=(
                 (n["disbursed_amount_wan"] or Decimal(0)) if n["disbursed_on"] else None
             ),
+            disbursed_on=n["disbursed_on"],
         )
         for n in needs
     ]
@@ -146,8 +176,9 @@ def overview(user, *, year: int | None = None, zone: Zone | None = None) -> Over
     zone_ids = None if only_bank else ([zone.pk] if zone else [z.pk for z in zones])
     rows = need_rows(user, zone_ids=zone_ids, start=start, end=max(start, end))
     last = max([r.responded_on for r in rows if r.responded_on] + [end, start])
-    figures = stats.compute(rows, work_calendar(start, last))
+    figures = stats.compute(rows, work_calendar(start, last), end=max(start, end))
     if only_bank:
+        # Aggregates of its own bank only: no other bank's row, no zone totals, no need.
         figures = stats.Statistics(
             totals=stats.Figures(),
             banks=[b for b in figures.banks if b.bank == user.bank_id],

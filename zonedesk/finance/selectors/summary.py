@@ -60,7 +60,7 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Financ
     decisions = len(approved) + len(declined)
     rows = need_rows(user, zone_ids=ids, start=start, end=end)
     last_response = max([r.responded_on for r in rows if r.responded_on] + [end])
-    cohort = stats.compute(rows, work_calendar(start, last_response)).totals
+    cohort = stats.compute(rows, work_calendar(start, last_response), end=end).totals
     zone_rows = list(zone_list(user).filter(pk__in=ids))
     return FinanceFacts(
         needs=len(shared),

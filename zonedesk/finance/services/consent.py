@@ -19,6 +19,13 @@ CONSENT_FIELDS = ("need", "bank", "covers_figures", "covers_contacts", "written"
 CLOSED = (FinancingNeed.Status.WITHDRAWN, FinancingNeed.Status.REPAID)
 
 
+def _already(bank) -> str:
+    return _(
+        "The firm's consent for %(bank)s on this need stands already: choose a bank without "
+        "one, or revoke that consent first to give it again."
+    ) % {"bank": bank.name}
+
+
 @transaction.atomic
 def consent_grant(
     *,
@@ -47,6 +54,8 @@ def consent_grant(
         raise ValidationFailed({"need": [_("The need is closed.")]})
     if bank is None:
         raise ValidationFailed({"bank": [_("Choose a bank.")]})
+    if need.consents.filter(bank=bank, revoked_at__isnull=True).exists():
+        raise ValidationFailed({"bank": [_already(bank)]})
     consent = Consent(
         need=need,
         bank=bank,
@@ -61,9 +70,7 @@ def consent_grant(
         with transaction.atomic():
             consent.save()
     except IntegrityError as exc:
-        raise ValidationFailed(
-            {"bank": [_("The firm has already consented for this bank.")]}
-        ) from exc
+        raise ValidationFailed({"bank": [_already(bank)]}) from exc
     audit.record(
         actor=actor,
         action="create",

@@ -17,7 +17,7 @@ from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.fields import validate_text
 from zonedesk.core.services import audit_scope, audited_update, clean, version_bump, version_check
 from zonedesk.finance import access
-from zonedesk.finance.flows import NEED
+from zonedesk.finance.flows import BANK, FIRM, NEED, may_move
 from zonedesk.finance.models import BankProduct, DeclineReason, FinancingNeed
 
 S = FinancingNeed.Status
@@ -171,7 +171,11 @@ def need_transition(
     """The one move of a need along flows.NEED, with the move's own fields: sharing sets the
     bank's response limit (working days), the bank's first move records its response (and makes
     it the bank handling the need), approval its amount, rate and term, a decline its reason,
-    disbursement its date and amount, repayment its date."""
+    disbursement its date and amount, repayment its date. One on neither side of the need (a
+    bank the firm did not share it with, or another bank handles it) is refused first, before
+    its state, version or the move's fields say anything about it."""
+    if not may_move(actor, need):
+        raise PermissionDenied(NEED.refusals[BANK if access.is_bank_user(actor) else FIRM])
     version_check(need, expected_version)
     need = FinancingNeed.objects.select_for_update(of=("self",)).get(pk=need.pk)
     amount = _decimal(amount_wan, "amount_wan")

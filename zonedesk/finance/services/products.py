@@ -116,7 +116,7 @@ def _errors(data: ProductData) -> dict:
     if amounts_ok and data.amount_min_wan > data.amount_max_wan:
         errors["amount_min_wan"] = [
             _("The smallest amount (%(low)s) exceeds the largest (%(high)s).")
-            % {"low": data.amount_min_wan, "high": data.amount_max_wan}
+            % {"low": f"{data.amount_min_wan:,.2f}", "high": f"{data.amount_max_wan:,.2f}"}
         ]
     terms_ok = "term_min_months" not in errors and "term_max_months" not in errors
     if terms_ok and data.term_min_months > data.term_max_months:

@@ -242,7 +242,7 @@ def _detail(request, need, *, status=200, move_form=None, consent_form=None):
             "typed": move_form.data if refused else {},
             "page_url": reverse("finance:need", args=[need.pk]),
             "consent_form": consent_form or ConsentForm(),
-            "banks": selectors.banks(),
+            "banks": selectors.banks_to_consent(need),
             "reasons": DeclineReason.choices,
             "today": timezone.localdate(),
             "support": selectors.decline_support(request.user, page.need),
@@ -297,6 +297,8 @@ def need_edit(request, pk: int):
 @require_POST
 def need_move(request, pk: int):
     need = _need(request, pk)
+    if not selectors.can_move(request.user, need):
+        raise Forbidden  # before the form or the need's state says anything about it
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _detail(request, need, status=400, move_form=form)
@@ -346,9 +348,10 @@ def consent_grant(request, pk: int):
             written=d["written"],
         )
     except ValidationFailed as exc:
-        if set(exc.errors) <= {"bank", "need"}:
-            # Nothing to correct in the form (consented for that bank already, the need
-            # closed): back to the need's page with the reason, so a reload posts nothing again.
+        if set(exc.errors) <= {"need"}:
+            # Nothing to correct in the form (the need closed): back to the need's page with
+            # the reason, so a reload posts nothing again. A bank that holds a consent already
+            # is the form's error, at its field.
             messages.error(request, refusal(exc))
             return redirect("finance:need", pk)
         put_errors(form, exc)

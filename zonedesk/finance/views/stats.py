@@ -159,7 +159,6 @@ def _figure_columns(first: str) -> list[Column]:
         Column(pgettext("financing need", "Disbursed"), 10, "int"),
         Column(pgettext("financing need", "Disbursed (10k yuan)"), 14, "wan"),
         Column(_("Median first response (working days)"), 12, "rate"),
-        Column(_("Mean first response (working days)"), 12, "rate"),
         Column(_("Average approved rate (annual %)"), 12, "rate"),
     ]
 
@@ -179,7 +178,6 @@ def _figure_cells(name: str, f: Figures) -> list:
         f.disbursed,
         f.disbursed_wan,
         _num(f.median_response_days),
-        _num(f.mean_response_days),
         _num(f.average_rate_pct),
     ]
 

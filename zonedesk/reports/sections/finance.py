@@ -1,6 +1,7 @@
 """银企对接 in words: the financing needs firms shared with banks in the period and their amount,
 those approved, declined and disbursed (by product type), the approval rate and the banks'
-average and median first response in working days, the take-up rate (the needs shared that a
+median first response in working days (the median only: a few slow answers pull a mean far from
+the typical one), the take-up rate (the needs shared that a
 bank answered), and the needs waiting past the limit (finance.selectors.summary counts them from
 the stored needs); then the bridge-loan fund and lending between firms
 (reports/sections/finance_bridge.py)."""
@@ -99,14 +100,6 @@ def sentences(f: FinanceFacts, period: str) -> list[str]:
             for t in f.by_type
         )
         out.append(_("By product type (10k yuan): %(items)s.") % {"items": items})
-    if f.avg_response_days is not None:
-        out.append(
-            fill(
-                _("Banks first responded in %(days)s working days on average."),
-                {"days": str(f.avg_response_days)},
-                days="financing_response_days",
-            )
-        )
     if f.take_up_rate is not None and f.needs:
         median = f.median_response_days
         out.append(

@@ -4,19 +4,29 @@
 (function () {
   if (typeof echarts === "undefined") return;
   const charts = [];
+  // Amounts in 万元 as the tables write them: grouped, two places (1,723.00), never 1723.5.
+  const moneyFormat = new Intl.NumberFormat(document.documentElement.lang || "zh", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  const asMoney = (v) =>
+    v === null || v === undefined || v === "" || Number.isNaN(Number(v)) ? "—" : moneyFormat.format(Number(v));
   function draw(id, option) {
     const el = document.getElementById(id);
     if (!el) return null;
     const chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     charts.push(chart);
+    // Sized to its container, also when the card changes width without the window doing so
+    // (the fonts arrive, a sidebar folds).
+    if (typeof ResizeObserver !== "undefined") new ResizeObserver(() => chart.resize()).observe(el);
     return chart;
   }
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
 
   function bars(rows) {
     return {
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: rows.map((r) => r[0]) },
@@ -35,53 +45,74 @@
 
   // The guarantee graph: a firm per node, an arrow guarantor → guaranteed; firms of a circle in
   // the circle's colour; with a firm chosen, the firms its default reaches outlined in red.
+  // The nodes sit on a circle inside margins that hold their names, each name wrapping under
+  // its node (a force layout pushes nodes to the edges, where a name is cut off). A value
+  // missing from the data (a guarantee without an amount, a firm without a name) is drawn as
+  // "—", never an error.
   const graph = document.getElementById("guarantee-graph-data");
   if (graph) {
-    const g = JSON.parse(graph.textContent);
+    const g = JSON.parse(graph.textContent) || {};
+    const nodes = Array.isArray(g.nodes) ? g.nodes.filter((n) => n && n.id != null) : [];
+    const links = Array.isArray(g.links)
+      ? g.links.filter((l) => l && l.source != null && l.target != null)
+      : [];
     const PALETTE = ["#d63939", "#f76707", "#ae3ec9", "#0ca678", "#4263eb"];
-    const reached = new Set(g.reach ? g.reach.firms.map((f) => f.id) : []);
+    const reachFirms = g.reach && Array.isArray(g.reach.firms) ? g.reach.firms : [];
+    const reached = new Set(reachFirms.filter((f) => f).map((f) => f.id));
     const chosen = g.reach ? g.reach.firm : null;
-    // On a phone a force layout pushes nodes to the edges, where a name to the right of its
-    // node is cut off: there the nodes sit on a circle inside margins, and each name wraps
-    // under its node within a width the margins hold.
     const graphEl = document.getElementById("guarantee-graph");
+    const unit = (graphEl && graphEl.dataset.unit) || "";
+    const amount = (v) => (asMoney(v) === "—" ? "—" : `${asMoney(v)} ${unit}`.trim());
+    const nameOf = (n) => (n && n.name != null && String(n.name).trim() ? String(n.name) : "—");
+    const names = new Map(nodes.map((n) => [String(n.id), nameOf(n)]));
     const small = graphEl && graphEl.clientWidth < 560;
-    const NAME_WIDTH = 84;
+    const NAME_WIDTH = small ? 84 : 132;
     draw("guarantee-graph", {
-      tooltip: { renderMode: "richText" },
+      tooltip: {
+        renderMode: "richText",
+        formatter: (p) =>
+          p.dataType === "edge"
+            ? `${names.get(p.data.source) || "—"} → ${names.get(p.data.target) || "—"}: ${amount(p.data.amount)}`
+            : p.name || "—",
+      },
       series: [
         {
           type: "graph",
-          layout: small ? "circular" : "force",
+          layout: "circular",
           circular: { rotateLabel: false },
-          left: small ? NAME_WIDTH / 2 + 8 : "center",
-          right: small ? NAME_WIDTH / 2 + 8 : "auto",
-          top: small ? 24 : "center",
-          bottom: small ? 48 : "auto",
-          width: small ? null : "100%",
-          height: small ? null : "100%",
+          left: NAME_WIDTH / 2 + 8,
+          right: NAME_WIDTH / 2 + 8,
+          top: 24,
+          bottom: 48,
           roam: !small,
-          draggable: !small,
-          force: { repulsion: 220, edgeLength: 90 },
-          label: small
-            ? { show: true, position: "bottom", fontSize: 11, lineHeight: 17, width: NAME_WIDTH, overflow: "break" }
-            : { show: true, position: "right", fontSize: 11 },
+          label: {
+            show: true,
+            position: "bottom",
+            fontSize: small ? 11 : 12,
+            lineHeight: small ? 17 : 18,
+            width: NAME_WIDTH,
+            overflow: "break",
+          },
+          labelLayout: { hideOverlap: false },
           edgeSymbol: ["none", "arrow"],
           edgeSymbolSize: 8,
-          data: g.nodes.map((n) => ({
+          data: nodes.map((n) => ({
             id: String(n.id),
-            name: n.name,
+            name: nameOf(n),
             symbolSize: n.id === chosen ? 26 : 16,
             itemStyle: {
-              color: n.circle === null ? "#667382" : PALETTE[n.circle % PALETTE.length],
+              color:
+                n.circle === null || n.circle === undefined
+                  ? "#667382"
+                  : PALETTE[Number(n.circle) % PALETTE.length] || "#667382",
               borderColor: reached.has(n.id) || n.id === chosen ? "#d63939" : "#fff",
               borderWidth: reached.has(n.id) || n.id === chosen ? 4 : 1,
             },
           })),
-          links: g.links.map((l) => ({
+          links: links.map((l) => ({
             source: String(l.source),
             target: String(l.target),
-            value: l.amount_wan,
+            amount: l.amount_wan === undefined ? null : l.amount_wan,
             lineStyle: { width: 1.5, curveness: 0.15 },
           })),
         },
@@ -119,7 +150,7 @@
     const legend = { bottom: 0, type: "plain", itemGap: 12 };
     const gridWithLegend = (id) => ({ left: 8, right: 24, top: 16, bottom: narrow(id) ? 64 : 36, containLabel: true });
     draw("month-chart", {
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       legend,
       grid: gridWithLegend("month-chart"),
       xAxis: {
@@ -135,7 +166,7 @@
       })),
     });
     const oneBar = (id, rows) => ({
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       xAxis: valueAxis(id),
       yAxis: categoryAxis(id, rows.map((r) => r[0])),
@@ -146,7 +177,7 @@
     const bankEl = document.getElementById("bank-chart");
     if (bankEl) bankEl.style.height = `${Math.max(240, 44 * o.banks.length + 100)}px`;
     draw("bank-chart", {
-      tooltip: { trigger: "axis", renderMode: "richText" },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: asMoney },
       legend,
       grid: gridWithLegend("bank-chart"),
       xAxis: valueAxis("bank-chart"),
