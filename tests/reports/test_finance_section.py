@@ -6,12 +6,13 @@ import io
 from decimal import Decimal
 
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests import factories
 from zonedesk.core.actors import SYSTEM
 from zonedesk.core.period import Period
 from zonedesk.finance import selectors, services
+from zonedesk.finance.models import Consent, NeedEvent
 from zonedesk.reports import summary
 from zonedesk.reports.document import plain
 from zonedesk.reports.sections import finance as section
@@ -149,3 +150,17 @@ def test_the_counts_take_their_plural_in_english_and_their_measure_word_in_chine
         chinese = plain("".join(section.sentences(f, "2020年上半年")))
     assert "1 家企业向银行推送融资需求 2 条" in chinese, chinese
     assert "银行批准 1 条、" in chinese and "放款 1 笔、" in chinese, chinese
+
+
+def test_the_data_stamp_is_the_newest_financing_row_not_the_newest_need(world):
+    """数据截至 says when the rows read last changed: a bank's later move on an old need, or a
+    consent revoked, moves it; the newest need's creation alone does not hold it back."""
+    need = _need(world, on=dt.date(2020, 3, 2), moves=["received"])
+    created = need.created_at
+    assert _facts(world).as_of >= NeedEvent.objects.filter(need=need).latest("at").at
+    later = timezone.now() + dt.timedelta(hours=5)
+    NeedEvent.objects.filter(need=need, to_state="received").update(at=later)
+    assert _facts(world).as_of == later > created
+    revoked = later + dt.timedelta(hours=1)
+    Consent.objects.filter(need=need).update(revoked_at=revoked)
+    assert _facts(world).as_of == revoked

@@ -5,12 +5,20 @@ import datetime as dt
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from zonedesk.casework.selectors import work_calendar
 from zonedesk.finance import access, stats
-from zonedesk.finance.models import FinancingNeed
+from zonedesk.finance.models import (
+    BridgeLoan,
+    BridgeLoanEvent,
+    Consent,
+    FinancingNeed,
+    Guarantee,
+    InterFirmLoan,
+    NeedEvent,
+)
 from zonedesk.finance.selectors.bridge import bridge_facts
 from zonedesk.finance.selectors.lending import lending_facts
 from zonedesk.finance.selectors.needs import response_working_days
@@ -88,9 +96,31 @@ def summary(user, *, zones, first, last, today: dt.date | None = None) -> Financ
         ),
         decline_reasons=tuple(Counter(n.decline_reason for n in declined).most_common()),
         day=day,
-        as_of=needs.aggregate(at=Max("created_at"))["at"],
+        as_of=newest_row(ids),
         take_up_rate=cohort.take_up_rate,
         median_response_days=cohort.median_response_days,
         bridge=bridge_facts(user, zone_rows, start=start, end=end),
         lending=lending_facts(user, zone_rows, start=start, end=end),
     )
+
+
+def newest_row(zone_ids) -> dt.datetime | None:
+    """When the zones' financing rows last changed (the paragraph's 数据截至, as the other
+    sections stamp it: the newest row read, whenever): a need added or moved, a consent given or
+    revoked, a bridge loan applied for or moved, an inter-firm loan or guarantee registered."""
+    stamps = [
+        FinancingNeed.objects.filter(enterprise__zone__in=zone_ids).aggregate(t=Max("created_at")),
+        NeedEvent.objects.filter(need__enterprise__zone__in=zone_ids).aggregate(t=Max("at")),
+        Consent.objects.filter(need__enterprise__zone__in=zone_ids).aggregate(
+            t=Max("granted_at"), r=Max("revoked_at")
+        ),
+        BridgeLoan.objects.filter(fund__zone__in=zone_ids).aggregate(t=Max("applied_at")),
+        BridgeLoanEvent.objects.filter(loan__fund__zone__in=zone_ids).aggregate(t=Max("at")),
+        InterFirmLoan.objects.filter(
+            Q(lender__zone__in=zone_ids) | Q(borrower__zone__in=zone_ids)
+        ).aggregate(t=Max("created_at")),
+        Guarantee.objects.filter(
+            Q(guarantor__zone__in=zone_ids) | Q(guaranteed__zone__in=zone_ids)
+        ).aggregate(t=Max("created_at")),
+    ]
+    return max((t for row in stamps for t in row.values() if t is not None), default=None)
