@@ -99,6 +99,12 @@ def check_fonts(pdf: bytes) -> dict[str, bool]:
     return fonts
 
 
+def profile_made() -> bool:
+    """Whether this process has converted before: its LibreOffice profile exists (the first
+    conversion of a process makes it, which takes seconds longer than the next ones)."""
+    return _profile is not None and (_profile / "user").is_dir()
+
+
 def _profile_dir() -> Path:
     global _profile
     if _profile is None or not _profile.exists():
