@@ -109,7 +109,7 @@ def test_the_problems_panel_shows_each_needs_state_matches_and_the_banks_answer(
     )
     need = _declined(world)
     problem = services.need_problem_open(actor=world.users["officer"], need=need)
-    [row] = selectors.problem_panel(world.users["officer"], problem)
+    [row] = selectors.problem_panel(world.users["officer"], problem).needs
     assert (row.need, row.matching, row.shared_with) == (need, 1, (bank_user.bank.name,))
     page = client_for(world.users["officer"]).get(reverse("casework:problem", args=[problem.pk]))
     text = page.content.decode()

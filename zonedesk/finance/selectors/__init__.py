@@ -38,7 +38,14 @@ from zonedesk.finance.selectors.products import (
     product_scope,
 )
 from zonedesk.finance.selectors.summary import summary
-from zonedesk.finance.selectors.support import PanelNeed, Suggestion, decline_support, problem_panel
+from zonedesk.finance.selectors.support import (
+    PanelNeed,
+    ProblemPanel,
+    Suggestion,
+    cash_relief,
+    decline_support,
+    problem_panel,
+)
 
 __all__ = [
     "FIGURES",
@@ -47,6 +54,7 @@ __all__ = [
     "NeedFilters",
     "NeedPage",
     "PanelNeed",
+    "ProblemPanel",
     "ProductFilters",
     "Reason",
     "Suggestion",
@@ -55,6 +63,7 @@ __all__ = [
     "banks",
     "banks_to_consent",
     "can_move",
+    "cash_relief",
     "consent_get",
     "consents",
     "decline_support",

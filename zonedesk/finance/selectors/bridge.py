@@ -13,7 +13,7 @@ from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.finance import access, bridge
 from zonedesk.finance.bridge_facts import BridgeFacts
 from zonedesk.finance.flows import BRIDGE_LOAN
-from zonedesk.finance.models import BridgeFund, BridgeLoan
+from zonedesk.finance.models import BridgeFund, BridgeLoan, DeclineReason, FinancingNeed
 from zonedesk.org.access import is_active
 from zonedesk.org.models import Role, Zone
 from zonedesk.org.selectors import zone_list
@@ -21,6 +21,7 @@ from zonedesk.org.selectors import zone_list
 B = BridgeLoan.Status
 SOON_DAYS = 7  # "due in 7 days" on the dashboard (bridge.draw_status's default)
 OUT = (B.DISBURSED,)
+CREDIT = DeclineReason.CREDIT_RECORD
 
 
 def fund_list(user) -> QuerySet[BridgeFund]:
@@ -225,6 +226,36 @@ def draw_of(loan: BridgeLoan) -> bridge.Draw:
     )
 
 
+def fund_draws(fund: BridgeFund, *, besides: int | None = None) -> list[bridge.Draw]:
+    """Every draw of the fund (disbursed, repaid or not), but the loan `besides`."""
+    loans = BridgeLoan.objects.filter(fund=fund, status__in=[B.DISBURSED, B.REPAID])
+    return [draw_of(loan) for loan in loans.exclude(pk=besides)]
+
+
+@dataclass(frozen=True)
+class Position:
+    """What a new draw of `firm` is checked against on `day`."""
+
+    available_wan: Decimal
+    firm_exposure_wan: Decimal
+
+
+def position(
+    fund: BridgeFund, firm_id: int, day: dt.date, *, besides: int | None = None
+) -> Position:
+    """The fund's available balance and the firm's exposure, counting the open draws and the
+    approved loans not yet disbursed (`besides`: a loan left out, the one being checked)."""
+    draws = fund_draws(fund, besides=besides)
+    approved = BridgeLoan.objects.filter(fund=fund, status=B.APPROVED).exclude(pk=besides)
+    held = sum((a.amount_wan for a in approved), Decimal(0))
+    held_firm = sum((a.amount_wan for a in approved if a.firm_id == firm_id), Decimal(0))
+    exposure = bridge.exposure_by_firm(draws, day).get(firm_id, Decimal(0))
+    return Position(
+        available_wan=bridge.available_balance(fund.size_wan, draws, day) - held,
+        firm_exposure_wan=exposure + held_firm,
+    )
+
+
 def dashboard_chart(d: FundDashboard) -> dict:
     """The dashboard's charts as plain data (exposure per firm and per bank, 万元)."""
     return {
@@ -287,3 +318,52 @@ def fund_to_set_up(user, *, pk: int) -> BridgeFund | None:
     if fund is None or not access.can_set_up_fund(user, fund.zone):
         return None
     return fund
+
+
+# --- a firm's standing with its zone's fund (a financing problem's panel) ---------------------
+
+
+@dataclass(frozen=True)
+class BridgeStanding:
+    """Whether a firm may draw on its zone's fund today: the flags of its latest application
+    the fund excludes, the cap per firm and what the firm has out or approved, the fund's
+    available balance, and the largest draw the cap and the balance leave."""
+
+    fund: BridgeFund
+    excluded: tuple[str, ...]  # bridge.WAGE_ARREARS, bridge.BAD_CREDIT
+    cap_wan: Decimal | None
+    exposure_wan: Decimal
+    available_wan: Decimal
+    room_wan: Decimal  # min(cap − exposure, available), never negative; 0 when excluded
+    can_apply: bool  # the user may fill in an application for the firm
+
+
+def bridge_standing(user, firm, *, today: dt.date | None = None) -> BridgeStanding | None:
+    """The firm's standing with the open fund of its zone, for the unit's readers; None without
+    such a fund. The exclusions are read from the firm's latest application (the fund records
+    wage arrears and a bad credit record on each one, not on the firm) and from the banks: a
+    need declined for the firm's credit record counts as a bad credit record."""
+    fund = fund_list(user).filter(zone=firm.zone_id, active=True).order_by("-pk").first()
+    if fund is None:
+        return None
+    today = today or timezone.localdate()
+    where = position(fund, firm.pk, today)
+    latest = BridgeLoan.objects.filter(firm=firm.pk).order_by("-applied_at", "-pk").first()
+    flags = set(latest.flags) if latest else set()
+    if FinancingNeed.objects.filter(
+        enterprise=firm.pk, status=FinancingNeed.Status.DECLINED, decline_reason=CREDIT
+    ).exists():
+        flags.add(bridge.BAD_CREDIT)  # a bank declined the firm for its credit record
+    excluded = tuple(sorted(fund.limits().exclusions & flags))
+    room = where.available_wan
+    if fund.cap_per_firm_wan is not None:
+        room = min(room, fund.cap_per_firm_wan - where.firm_exposure_wan)
+    return BridgeStanding(
+        fund=fund,
+        excluded=excluded,
+        cap_wan=fund.cap_per_firm_wan,
+        exposure_wan=where.firm_exposure_wan,
+        available_wan=where.available_wan,
+        room_wan=Decimal(0) if excluded else max(room, Decimal(0)),
+        can_apply=access.can_act_on_bridge(user, fund.zone),
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from zonedesk.finance import access
 from zonedesk.finance.models import DeclineReason, FinancingNeed
+from zonedesk.finance.selectors.bridge import BridgeStanding, bridge_standing
 from zonedesk.finance.selectors.matches import need_matches
 from zonedesk.finance.selectors.needs import is_overdue, need_scope
 from zonedesk.policies import selectors as policies
@@ -39,9 +40,12 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     DeclineReason.CASH_FLOW: ("贴息", "缓缴", "续贷", "转贷", "interest", "deferr"),
     DeclineReason.DEBT: ("贴息", "interest"),
 }
+# The kinds that leave a firm short of cash more of it, the cost of borrowing first.
+CASH_RELIEF = (INTEREST, DEFERRAL, TAX, RENT, SUBSIDY)
 ELIGIBLE = "eligible"  # Entitlement.Decision: the matching found every condition met
 OVER = ("disbursed", "declined", "rejected")  # Entitlement.State: nothing left to claim
-SHOWN = 10  # suggestions listed on a page; the rest behind a link to the firm's benefits
+SHOWN = 10
+RESOLVE_FROM = "replied"  # casework's Problem.Status: the step "resolved" follows it  # suggestions listed on a page; the rest behind a link to the firm's benefits
 # A batch marker in a measure's title ("（第2批）"): the batches of one measure are one suggestion.
 BATCH = re.compile(r"\s*[（(]第\s*[0-9一二三四五六七八九十]+\s*批[)）]")
 
@@ -72,7 +76,13 @@ def decline_support(user, need: FinancingNeed) -> list[Suggestion]:
     if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
         return []
     kinds = FOR_REASON.get(need.decline_reason, ())
-    firm = need.enterprise
+    words = KEYWORDS.get(need.decline_reason, ()) + FINANCING_WORDS
+    return _suggestions(user, need.enterprise, kinds, words)
+
+
+def _suggestions(user, firm, kinds: tuple[str, ...], words: tuple[str, ...]) -> list[Suggestion]:
+    """The firm's eligible, unreceived entitlements to measures of `kinds`, each measure once,
+    those whose title holds the first of `words` first."""
     rows = [
         e
         for e in policies.entitlement_scope(user)
@@ -90,7 +100,6 @@ def decline_support(user, need: FinancingNeed) -> list[Suggestion]:
     latest: dict[str, object] = {}
     for e in rows:  # newest document first, then the latest batch (created last)
         latest.setdefault(_base_title(e.measure.title), e)
-    words = KEYWORDS.get(need.decline_reason, ()) + FINANCING_WORDS
 
     def fit(e) -> tuple:
         title = e.measure.title.lower()
@@ -110,6 +119,15 @@ def decline_support(user, need: FinancingNeed) -> list[Suggestion]:
     ]
 
 
+def cash_relief(user, firm) -> list[Suggestion]:
+    """The measures the firm qualifies for that leave it more cash (interest subsidies,
+    deferrals of fees and social insurance, tax and fee relief, rent reductions, subsidies):
+    what a financing problem's panel offers beside the banks' products. Not for a bank's users."""
+    if access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS):
+        return []
+    return _suggestions(user, firm, CASH_RELIEF, FINANCING_WORDS)
+
+
 @dataclass(frozen=True)
 class PanelNeed:
     """One need on its financing problem's page: its state, how many products match it, and
@@ -122,8 +140,22 @@ class PanelNeed:
     overdue: bool  # the bank's first response is late
 
 
-def problem_panel(user, problem, *, lang: str = "zh") -> list[PanelNeed]:
-    """The needs linked to a financing problem, as its page shows them."""
+@dataclass(frozen=True)
+class ProblemPanel:
+    """A financing problem's one panel: the needs raised from it, the support measures the firm
+    qualifies for that relieve its cash, its standing with the zone's bridge fund, and whether
+    a linked need was disbursed (the problem may then be resolved)."""
+
+    needs: list[PanelNeed]
+    relief: list[Suggestion]
+    more_relief: int  # beyond the SHOWN first
+    bridge: BridgeStanding | None
+    disbursed: FinancingNeed | None  # the latest linked need disbursed
+    resolvable: bool  # the problem is at the step where it is resolved
+
+
+def problem_panel(user, problem, *, lang: str = "zh") -> ProblemPanel:
+    """A financing problem's panel as its page shows it."""
     needs = list(
         need_scope(user)
         .filter(problem=problem)
@@ -133,13 +165,22 @@ def problem_panel(user, problem, *, lang: str = "zh") -> list[PanelNeed]:
     )
     today = timezone.localdate()
     cache: dict = {}
-    out = []
+    rows = []
     for n in needs:
         outcomes = [m.outcome for m in need_matches(user, n, lang=lang, cache=cache)]
         banks = tuple(c.bank.name for c in n.consents.all() if c.revoked_at is None)
-        out.append(
+        rows.append(
             PanelNeed(
                 n, outcomes.count("match"), outcomes.count("unsure"), banks, is_overdue(n, today)
             )
         )
-    return out
+    relief = cash_relief(user, problem.enterprise)
+    paid = [n for n in needs if n.disbursed_on is not None]
+    return ProblemPanel(
+        needs=rows,
+        relief=relief[:SHOWN],
+        more_relief=max(len(relief) - SHOWN, 0),
+        bridge=bridge_standing(user, problem.enterprise, today=today),
+        disbursed=max(paid, key=lambda n: n.disbursed_on) if paid else None,
+        resolvable=problem.status == RESOLVE_FROM,
+    )

@@ -30,7 +30,7 @@ from zonedesk.core.services import (
 from zonedesk.finance import access, bridge
 from zonedesk.finance.flows import BRIDGE_LOAN
 from zonedesk.finance.models import BridgeFund, BridgeLoan
-from zonedesk.finance.selectors.bridge import draw_of
+from zonedesk.finance.selectors.bridge import position
 from zonedesk.finance.services.needs import moment
 
 B = BridgeLoan.Status
@@ -159,36 +159,6 @@ def refusal_text(refusal: bridge.Refusal) -> str:
 
 
 # --- the fund's money -------------------------------------------------------------------------
-
-
-def fund_draws(fund: BridgeFund, *, besides: int | None = None) -> list[bridge.Draw]:
-    """Every draw of the fund (disbursed, repaid or not), but the loan `besides`."""
-    loans = BridgeLoan.objects.filter(fund=fund, status__in=[B.DISBURSED, B.REPAID])
-    return [draw_of(loan) for loan in loans.exclude(pk=besides)]
-
-
-@dataclass(frozen=True)
-class Position:
-    """What a new draw of `firm` is checked against on `day`."""
-
-    available_wan: Decimal
-    firm_exposure_wan: Decimal
-
-
-def position(
-    fund: BridgeFund, firm_id: int, day: dt.date, *, besides: int | None = None
-) -> Position:
-    """The fund's available balance and the firm's exposure, counting the open draws and the
-    approved loans not yet disbursed (`besides`: a loan left out, the one being checked)."""
-    draws = fund_draws(fund, besides=besides)
-    approved = BridgeLoan.objects.filter(fund=fund, status=B.APPROVED).exclude(pk=besides)
-    held = sum((a.amount_wan for a in approved), Decimal(0))
-    held_firm = sum((a.amount_wan for a in approved if a.firm_id == firm_id), Decimal(0))
-    exposure = bridge.exposure_by_firm(draws, day).get(firm_id, Decimal(0))
-    return Position(
-        available_wan=bridge.available_balance(fund.size_wan, draws, day) - held,
-        firm_exposure_wan=exposure + held_firm,
-    )
 
 
 def draw_check(

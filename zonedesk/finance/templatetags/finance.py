@@ -5,7 +5,7 @@ from django import template
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from zonedesk.finance import access, facts, selectors
+from zonedesk.finance import access, bridge, facts, selectors
 from zonedesk.finance.flows import NEED
 from zonedesk.finance.models import Collateral
 from zonedesk.policies import rules
@@ -121,12 +121,24 @@ def firm_financing(context, enterprise):
 @register.inclusion_tag("finance/partials/problem_needs.html", takes_context=True)
 def problem_needs(context, problem):
     """A financing problem's page: the needs linked to it (raised from it, or turned into it
-    after a decline) with their state, matching products and the banks' answers; raising one."""
+    after a decline) with their state, matching products and the banks' answers; raising one;
+    the cash-relief measures the firm qualifies for; its standing with the bridge fund."""
     user = context["request"].user
     show = problem.category == "finance" and access.can_view_finance(user)
+    panel = selectors.problem_panel(user, problem, lang=get_language() or "zh") if show else None
     return {
         "show": show,
         "problem": problem,
-        "rows": selectors.problem_panel(user, problem, lang=get_language() or "zh") if show else [],
+        "panel": panel,
+        "rows": panel.needs if panel else [],
         "can_raise": show and access.can_raise_need(user, problem.enterprise),
     }
+
+
+@register.filter
+def bridge_flag(flag: str) -> str:
+    """An exclusion of the bridge fund in words (欠薪, 不良信用记录)."""
+    return {
+        bridge.WAGE_ARREARS: _("wage arrears"),
+        bridge.BAD_CREDIT: _("a bad credit record"),
+    }.get(flag, flag)

@@ -282,7 +282,11 @@ def apply(request, fund: int):
         raise Forbidden
     firms = selectors.applicant_firms(request.user, fund_)
     if request.method == "GET":
-        form = ApplyForm(firms=firms, initial={"term_days": fund_.longest_term_days})
+        initial = {"term_days": fund_.longest_term_days}
+        firm = request.GET.get("firm", "")  # from a financing problem's panel
+        if firm.isdigit() and firms.filter(pk=int(firm)).exists():
+            initial["firm"] = int(firm)
+        form = ApplyForm(firms=firms, initial=initial)
         return _apply_page(request, fund_, form)
     form = ApplyForm(request.POST, request.FILES, firms=firms)
     if form.is_valid():
