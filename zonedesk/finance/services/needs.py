@@ -153,6 +153,46 @@ def _decimal(value, field: str) -> Decimal | None:
     return out
 
 
+def _check_product_range(product, amount: Decimal | None, term_months: int) -> None:
+    """An approval under a product stays within the product's amount and term ranges: a loan
+    outside them is not the product the bank published (refused, each figure named)."""
+    if product is None:
+        return
+    errors: dict[str, list[str]] = {}
+    low, high = product.amount_min_wan, product.amount_max_wan
+    if amount is not None and not low <= amount <= high:
+        errors["amount_wan"] = [
+            _(
+                "The approved amount of %(amount)s (10k yuan) is outside the range of the "
+                "product “%(product)s”, %(low)s to %(high)s (10k yuan): approve within it or "
+                "choose another product."
+            )
+            % {
+                "amount": f"{amount:,.2f}",
+                "product": product.name,
+                "low": f"{low:,.2f}",
+                "high": f"{high:,.2f}",
+            }
+        ]
+    shortest, longest = product.term_min_months, product.term_max_months
+    if not shortest <= term_months <= longest:
+        errors["term_months"] = [
+            _(
+                "The approved term of %(term)s months is outside the range of the product "
+                "“%(product)s”, %(shortest)s to %(longest)s months: approve within it or "
+                "choose another product."
+            )
+            % {
+                "term": term_months,
+                "product": product.name,
+                "shortest": shortest,
+                "longest": longest,
+            }
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 @transaction.atomic
 def need_transition(
     *,
@@ -234,6 +274,7 @@ def need_transition(
                         ]
                     }
                 )
+            _check_product_range(product or need.product, amount, int(term_months))
             need.approved_amount_wan = amount
             need.approved_rate_pct = rate
             need.approved_term_months = int(term_months)
