@@ -74,9 +74,10 @@ def test_the_leader_turns_a_declined_need_into_one_problem_on_a_phone(
     demo, live_server, open_page, log_in
 ):
     """The declined need's page offers 转为问题; the click opens the financing problem, whose
-    panel shows the need with its state and the bank's answer; back on the need, the button has
-    become the problem's link, and no second problem is made."""
-    from zonedesk.finance.models import FinancingNeed
+    panel shows the need with its state and the bank's answer, the cash-relief measures and the
+    bridge fund's standing, inside the phone's width and without console errors; back on the
+    need, the button has become the problem's link, and no second problem is made."""
+    from zonedesk.finance.models import BridgeFund, FinancingNeed
 
     need = (
         FinancingNeed.objects.filter(
@@ -96,6 +97,13 @@ def test_the_leader_turns_a_declined_need_into_one_problem_on_a_phone(
     panel = page.get_by_test_id(f"problem-need-{need.pk}")
     expect(panel).to_contain_text("已拒绝")
     expect(panel).to_contain_text("拒绝原因")
+    # the one panel also offers what relieves the firm's cash and its bridge-fund standing
+    expect(page.get_by_test_id("problem-relief")).to_contain_text("缓解资金压力的扶持政策")
+    assert BridgeFund.objects.filter(zone=need.enterprise.zone, active=True).exists()
+    bridge = page.get_by_test_id("problem-bridge")
+    expect(bridge).to_contain_text("单户上限")
+    box = bridge.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 391
     assert page.evaluate(NOTHING_SCROLLS)
 
     page.goto(f"{live_server.url}/finance/needs/{need.pk}/")
