@@ -102,3 +102,65 @@ def test_an_amount_in_the_tooltip_reads_as_money(demo, live_server, open_page, l
     )
     assert tip.endswith("1,723.00 万元"), tip
     assert problems == []
+
+
+# The graph as drawn: each name's lines (svg text), the nodes' and the arrows' points in the
+# chart's pixels (convertToPixel: the layouts are in the graph's own coordinates) (a curved arrow sampled along its quadratic curve).
+DRAWN = """e => {
+  const chart = echarts.getInstanceByDom(e);
+  const box = e.getBoundingClientRect();
+  const series = chart.getModel().getSeriesByIndex(0);
+  const nodes = series.getData();
+  const edges = series.getEdgeData();
+  const px = (p) => chart.convertToPixel({seriesIndex: 0}, p);
+  const points = [];
+  for (let i = 0; i < nodes.count(); i++) points.push(px(nodes.getItemLayout(i)));
+  const curves = [];
+  for (let i = 0; i < edges.count(); i++) {
+    const [p1, p2, cp] = edges.getItemLayout(i);
+    const c = cp || [(p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2];
+    const pts = [];
+    for (let t = 0.1; t <= 0.9; t += 0.05) {
+      const u = 1 - t;
+      pts.push(px([u * u * p1[0] + 2 * u * t * c[0] + t * t * p2[0],
+                   u * u * p1[1] + 2 * u * t * c[1] + t * t * p2[1]]));
+    }
+    curves.push(pts);
+  }
+  const texts = [...e.querySelectorAll('svg text')].map(t => {
+    const b = t.getBoundingClientRect();
+    return {text: t.textContent, left: b.left - box.left, right: b.right - box.left,
+            top: b.top - box.top, bottom: b.bottom - box.top};
+  }).filter(t => t.text.trim() && t.right > t.left);
+  return {points, curves, texts, height: box.height};
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_names_wrap_whole_outside_the_circle_and_the_chart_fits_them(
+    demo, live_server, open_page, log_in, size
+):
+    """A name breaks before its bracket, never inside it (no line "某某（合成" over a lone "）");
+    the names sit outside the circle, over no arrow and no other name; the chart is as tall as
+    what it draws (no empty band under it on a phone)."""
+    page, problems = open_page(viewport=VIEWPORTS[size])
+    log_in(page, live_server.url, "leader", then="/finance/lending/graph/")
+    chart_option(page, "#guarantee-graph")
+    page.wait_for_timeout(800)
+    drawn = page.locator("#guarantee-graph").evaluate(DRAWN)
+    texts = drawn["texts"]
+    assert len(texts) >= 5
+    for t in texts:
+        line = t["text"]
+        assert line.count("（") == line.count("）") and line.count("(") == line.count(")"), line
+    texts_fit(page.locator("#guarantee-graph"))  # none over another
+    for curve in drawn["curves"]:
+        for x, y in curve:
+            for t in texts:
+                inside = t["left"] + 1 < x < t["right"] - 1 and t["top"] + 1 < y < t["bottom"] - 1
+                assert not inside, (t, (x, y))
+    tops = [t["top"] for t in texts] + [p[1] - 13 for p in drawn["points"]]
+    bottoms = [t["bottom"] for t in texts] + [p[1] + 13 for p in drawn["points"]]
+    content = max(bottoms) - min(tops)
+    assert drawn["height"] - content <= 60, (drawn["height"], content)
+    assert problems == []

@@ -65,7 +65,7 @@ def test_the_need_page_and_its_matches_write_the_amount_grouped(world, client_fo
         for r in m.reasons
         if "10k yuan" in r.text or "万元" in r.text
     ]
-    assert reasons and all(r.value == "1,723.00" for r in reasons), [
+    assert reasons and all(r.value == "1,723.00 万元" for r in reasons), [
         (r.text, r.value) for r in reasons
     ]
     assert any("5,000.00" in r.text for r in reasons), [r.text for r in reasons]

@@ -171,7 +171,8 @@ def test_the_sidebar_lights_the_pages_own_item(world, client_for, fund, bank):
 
 
 def test_the_register_shows_the_rate_once_under_its_percent_heading(world, client_for):
-    """The column is headed 年利率（%）, so the cell reads 16, not 16%."""
+    """The column is headed 年利率 and each rate carries its two decimals and its % (16.00%), as
+    the legal ceiling beside it does (上限15.40%), so the two read alike."""
     import re
 
     from zonedesk.core.actors import SYSTEM
@@ -190,8 +191,10 @@ def test_the_register_shows_the_rate_once_under_its_percent_heading(world, clien
         ),
     )
     html = client_for(world.users["leader"]).get(reverse("finance:lending")).content.decode()
-    cells = re.findall(r'<td data-label="年利率（%）">([^<]*)<', html)
-    assert cells and cells[0].strip() == "16", cells
+    cells = re.findall(r'<td data-label="年利率">([^<]*)<', html)
+    assert cells and cells[0].strip() == "16.00%", cells
+    ceilings = re.findall(r"上限(\d+\.\d+)%", html)
+    assert ceilings and all(re.fullmatch(r"\d+\.\d\d", c) for c in ceilings), ceilings
 
 
 def test_chinese_sentences_on_the_register_and_overview_join_without_a_space(world, client_for):
@@ -203,3 +206,11 @@ def test_chinese_sentences_on_the_register_and_overview_join_without_a_space(wor
         html = client.get(url).content.decode()
         text = re.sub(r"<[^>]+>", "", html)
         assert "。 " not in text, url
+
+
+def test_the_dashboards_limits_read_with_units_and_a_chinese_full_stop(world, fund, client_for):
+    """规模5,000.00 万元 and 单户500.00 万元。: the unit apart, and no ASCII full stop in Chinese."""
+    page = client_for(world.users["leader"]).get(reverse("finance:bridge")).content.decode()
+    assert "规模5,000.00 万元" in page
+    assert "单户500.00 万元。</p>" in page
+    assert "万元.</p>" not in page

@@ -185,3 +185,12 @@ def test_the_registers_workbook_writes_rates_as_numbers(world, client_for):
     row = rows.get_sheet_by_index(0).to_python()[1]
     assert 14.6 in row, row
     assert all(not isinstance(v, str) or "14.6" not in v for v in row), row
+
+
+def test_the_graph_page_writes_a_circles_amount_with_its_unit_apart(world, circle, client_for):
+    """圈内互保750.00 万元: the unit set off by a space, as every amount of the site."""
+    import re
+
+    page = client_for(world.users["officer"]).get(reverse("finance:lending_graph")).content
+    amounts = re.findall(r"圈内互保([\d,]+\.\d\d)( ?)万元", page.decode())
+    assert amounts and all(space == " " for _a, space in amounts), amounts

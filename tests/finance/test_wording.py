@@ -83,8 +83,8 @@ def test_a_disbursed_need_is_called_yifangkuan_in_chinese():
 
 
 def test_years_in_operation_show_one_decimal_and_chinese_reasons_full_width_colons(world):
-    assert selectors.fact_value("years_in_operation", 19.4834, "zh") == "19.5"
-    assert selectors.fact_value("years_in_operation", 3.0, "en") == "3.0"
+    assert selectors.fact_value("years_in_operation", 19.4834, "zh") == "19.5 年"
+    assert selectors.fact_value("years_in_operation", 3.0, "en") == "3.0 years"
     need = factories.financing_need(world.firm_a)
     factories.bank_product(world.users["bank"].bank, eligibility="经营年限 >= 2")
 
@@ -115,3 +115,19 @@ def test_the_lending_page_says_which_lpr_is_the_last_recorded(world, client_for)
 
     assert f"{last.date:%Y-%m-%d}" in page and "最新一年期 LPR" in page
     assert "docs/statistics.md" not in page
+
+
+def test_a_reason_gives_the_firms_value_in_its_facts_unit(world):
+    """经营年限不低于 2 年 (the firm: 3.0 年); an amount asked 100.00 万元, never a bare number."""
+    need = factories.financing_need(world.firm_a)
+    factories.bank_product(world.users["bank"].bank, eligibility="经营年限 >= 2")
+    with translation.override("zh-hans"):
+        zh = selectors.need_matches(world.users["officer"], need, lang="zh")
+    reasons = [r for m in zh for r in m.reasons]
+    years = [r for r in reasons if "经营年限" in r.text]
+    assert years and all(r.text.endswith("不低于 2 年") for r in years), [r.text for r in years]
+    assert selectors.fact_value("years_in_operation", 3.0, "zh") == "3.0 年"
+    amounts = [r for r in reasons if "万元" in r.text]
+    assert amounts and all(r.value == "100.00 万元" for r in amounts), [r.value for r in amounts]
+    assert selectors.fact_value("output_month_wan", 5531.76, "zh") == "5,531.76 万元"
+    assert selectors.fact_value("employees", 12, "en") == "12 people"

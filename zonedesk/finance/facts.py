@@ -37,7 +37,7 @@ NEED_FACTS = [
         Type.NUMBER,
         "经营年限（自成立之日起，年）",
         "years in operation (since establishment)",
-        "",
+        "年",
         ("成立年限",),
     ),
 ]

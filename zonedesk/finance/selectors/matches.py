@@ -12,6 +12,7 @@ from zonedesk.finance import access, facts, matching
 from zonedesk.finance.models import BankProduct, Collateral
 from zonedesk.finance.selectors.products import in_force_on
 from zonedesk.policies import rules
+from zonedesk.policies.rules import words
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,23 @@ def fact_value(name: str, value, lang: str = "zh") -> str:
     if name in facts.SHARES and isinstance(value, int | float):
         return f"{float(value) * 100:.2f}%"
     if name in YEARS and isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,.1f}"  # 19.5 years: a day-exact 19.48 reads as false precision
-    if name.endswith("_wan"):
-        return _money(value)
-    return _num(value)
+        shown = f"{value:,.1f}"  # 19.5 years: a day-exact 19.48 reads as false precision
+    elif name.endswith("_wan"):
+        shown = _money(value)
+    else:
+        shown = _num(value)
+    return _with_unit(shown, value, term, lang)
+
+
+def _with_unit(shown: str, value, term, lang: str) -> str:
+    """A number followed by its fact's unit, as the condition writes it (1,723.00 万元, 12 人,
+    3.5 年); a missing value ("not reported") and a share (already "12.50%") stand alone."""
+    numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    unit = term.unit if term is not None else ""
+    if not numeric or unit in ("", "%") or unit not in words.UNITS:
+        return shown
+    zh, en = words.UNITS[unit]
+    return f"{shown} {zh if lang.startswith('zh') else en}"
 
 
 def _money(value) -> str:
@@ -96,7 +110,10 @@ def _reason(check: matching.Check, lang: str) -> Reason:
                 "low": _money(low),
                 "high": _money(high),
             }
-            return Reason(check.ok, text, _money(check.value))
+            amount = facts.VOCABULARY["amount_wan"]
+            return Reason(
+                check.ok, text, _with_unit(_money(check.value), check.value, amount, lang)
+            )
         case "term":
             low, high = check.bounds
             text = _("Term between %(low)s and %(high)s months") % {

@@ -19,13 +19,14 @@ class Term:
 
     zh: str
     en: str
-    unit: str = ""  # 人, 天, 万元, % (as in facts.FactDef)
+    unit: str = ""  # 人, 天, 年, 万元, % (as in facts.FactDef)
     values: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # code -> (zh, en)
 
 
 UNITS = {
     "人": ("人", "people"),
     "天": ("天", "days"),
+    "年": ("年", "years"),
     "万元": ("万元", "10k yuan"),
     "%": ("%", "%"),
 }

@@ -45,8 +45,9 @@
 
   // The guarantee graph: a firm per node, an arrow guarantor → guaranteed; firms of a circle in
   // the circle's colour; with a firm chosen, the firms its default reaches outlined in red.
-  // The nodes sit on a circle inside margins that hold their names, each name wrapping under
-  // its node (a force layout pushes nodes to the edges, where a name is cut off). A value
+  // The nodes sit on a circle inside margins that hold their names, each name outside the
+  // circle on its node's side (a force layout pushes nodes to the edges, where a name is cut
+  // off). A value
   // missing from the data (a guarantee without an amount, a firm without a name) is drawn as
   // "—", never an error.
   const graph = document.getElementById("guarantee-graph-data");
@@ -67,6 +68,52 @@
     const names = new Map(nodes.map((n) => [String(n.id), nameOf(n)]));
     const small = graphEl && graphEl.clientWidth < 560;
     const NAME_WIDTH = small ? 84 : 132;
+    const FONT = small ? 11 : 12;
+    const LINE = small ? 17 : 18;
+    // A name in lines of at most NAME_WIDTH: broken before "（" and never inside a bracketed
+    // part (某某（合成） keeps its bracket whole), a long run without brackets cut by width.
+    const wide = (ch) => (/[\u0000-\u00ff]/.test(ch) ? FONT * 0.6 : FONT);
+    const widthOf = (text) => [...text].reduce((w, ch) => w + wide(ch), 0);
+    function wrap(name) {
+      const parts = name.split(/(?=[（(])|(?<=[）)])/).filter((p) => p);
+      const pieces = [];
+      parts.forEach((p) => {
+        if (/^[（(]/.test(p) || widthOf(p) <= NAME_WIDTH) return pieces.push(p);
+        let run = "";
+        [...p].forEach((ch) => {
+          if (run && widthOf(run + ch) > NAME_WIDTH) {
+            pieces.push(run);
+            run = "";
+          }
+          run += ch;
+        });
+        if (run) pieces.push(run);
+      });
+      const lines = [];
+      pieces.forEach((p) => {
+        const last = lines.length ? lines[lines.length - 1] : null;
+        if (last !== null && widthOf(last + p) <= NAME_WIDTH) lines[lines.length - 1] = last + p;
+        else lines.push(p);
+      });
+      return lines;
+    }
+    // The nodes on a circle, each name outside it on its own side (right of a node on the
+    // right, above one at the top…), so no arrow, which runs inside the circle, crosses a name.
+    const wrapped = new Map(nodes.map((n) => [String(n.id), wrap(nameOf(n))]));
+    const most = Math.max(1, ...[...wrapped.values()].map((l) => l.length));
+    const count = Math.max(1, nodes.length);
+    const side = (i) => {
+      const a = -Math.PI / 2 + (2 * Math.PI * i) / count;
+      const c = Math.cos(a);
+      const pos = c > 0.3 ? "right" : c < -0.3 ? "left" : Math.sin(a) < 0 ? "top" : "bottom";
+      return { a, pos };
+    };
+    const width = (graphEl && graphEl.clientWidth) || 600;
+    const margin = NAME_WIDTH + 16;
+    const vertical = most * LINE + 16;
+    const diameter = Math.max(120, Math.min(width - 2 * margin, small ? 360 : 420));
+    // The chart as tall as what it draws: no empty band under a small circle on a phone.
+    if (graphEl) graphEl.style.height = `${Math.round(diameter + 2 * vertical)}px`;
     draw("guarantee-graph", {
       tooltip: {
         renderMode: "richText",
@@ -78,37 +125,40 @@
       series: [
         {
           type: "graph",
-          layout: "circular",
-          circular: { rotateLabel: false },
-          left: NAME_WIDTH / 2 + 8,
-          right: NAME_WIDTH / 2 + 8,
-          top: 24,
-          bottom: 48,
-          roam: !small,
-          label: {
-            show: true,
-            position: "bottom",
-            fontSize: small ? 11 : 12,
-            lineHeight: small ? 17 : 18,
-            width: NAME_WIDTH,
-            overflow: "break",
-          },
+          layout: "none",
+          left: (width - diameter) / 2,
+          right: (width - diameter) / 2,
+          top: vertical,
+          bottom: vertical,
+          roam: false,
+          label: { show: true, fontSize: FONT, lineHeight: LINE, distance: 6 },
           labelLayout: { hideOverlap: false },
           edgeSymbol: ["none", "arrow"],
           edgeSymbolSize: 8,
-          data: nodes.map((n) => ({
-            id: String(n.id),
-            name: nameOf(n),
-            symbolSize: n.id === chosen ? 26 : 16,
-            itemStyle: {
-              color:
-                n.circle === null || n.circle === undefined
-                  ? "#667382"
-                  : PALETTE[Number(n.circle) % PALETTE.length] || "#667382",
-              borderColor: reached.has(n.id) || n.id === chosen ? "#d63939" : "#fff",
-              borderWidth: reached.has(n.id) || n.id === chosen ? 4 : 1,
-            },
-          })),
+          data: nodes.map((n, i) => {
+            const { a, pos } = side(i);
+            const lines = wrapped.get(String(n.id));
+            return {
+              id: String(n.id),
+              name: nameOf(n),
+              x: count === 1 ? 0 : Math.cos(a) * 100,
+              y: count === 1 ? 0 : Math.sin(a) * 100,
+              symbolSize: n.id === chosen ? 26 : 16,
+              label: {
+                position: pos,
+                align: pos === "right" ? "left" : pos === "left" ? "right" : "center",
+                formatter: () => lines.join("\n"),
+              },
+              itemStyle: {
+                color:
+                  n.circle === null || n.circle === undefined
+                    ? "#667382"
+                    : PALETTE[Number(n.circle) % PALETTE.length] || "#667382",
+                borderColor: reached.has(n.id) || n.id === chosen ? "#d63939" : "#fff",
+                borderWidth: reached.has(n.id) || n.id === chosen ? 4 : 1,
+              },
+            };
+          }),
           links: links.map((l) => ({
             source: String(l.source),
             target: String(l.target),
