@@ -260,6 +260,31 @@ class TestSigning:
         for code, days in offsets.items():
             assert nodes[code].planned_on == day + dt.timedelta(days=days), code
 
+    def test_signing_with_a_near_production_month_plans_every_node_in_order(self, world):
+        """Production some nine months after signing: 主体完工 and 竣工验收 are brought in
+        before 试生产, so every node is planned no earlier than the nodes it waits for."""
+        day = timezone.localdate()
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=day - dt.timedelta(days=30)),
+            "negotiation",
+            on=day - dt.timedelta(days=20),
+        )
+        month = (day + dt.timedelta(days=280)).replace(day=1)
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=month,
+        )
+        nodes = list(lead.project.nodes.prefetch_related("depends_on"))
+        by_code = {n.code: n for n in nodes}
+        assert by_code["accepted"].planned_on <= by_code["trial"].planned_on
+        for node in nodes:
+            assert node.planned_on >= day, node.code
+            for dep in node.depends_on.all():
+                assert node.planned_on >= dep.planned_on, (node.code, dep.code)
+
     def test_a_signing_entered_afterwards_is_dated_on_its_day(self, world):
         """The signing date dates the move too: the lead's stage, its event, the funnel's days
         in 洽谈 and the period the attraction paragraph counts it in."""
