@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zonedesk.chain import leads_access as access
-from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
+from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES, OWNER
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent, LeadSource
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, is_system, user_or_none
@@ -313,7 +313,10 @@ def lead_transition(
     """The one move of a lead along leads_flows.LEAD: a pause remembers the stage and its reason
     (in the event row), a drop its reason, signing registers the key project and links it (or links `project`, when the zone
     registered the lead's project already); each move writes its event row and audit entry,
-    and resets the days in the stage. `on`: the day of the move, when entered later."""
+    and resets the days in the stage. `on`: the day of the move, when entered later. One who
+    may not move the lead at all is refused (403) before its version or state is read."""
+    if not access.can_edit_lead(actor, lead):
+        raise PermissionDenied(LEAD.refusals[OWNER])
     version_check(lead, expected_version)
     lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
     if lead.merged_into_id is not None:
