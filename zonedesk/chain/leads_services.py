@@ -243,6 +243,20 @@ def _noon(on: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
 
 
+def _move_stamp(lead: Lead, on: dt.date | None) -> dt.datetime:
+    """The time a move's event is stamped with: now for a move made or dated today, noon of
+    the day entered afterwards; and never before the lead's last event of that day (a signing
+    backdated to a day of earlier moves sorts after them), the event still dated that day."""
+    now = timezone.now()
+    at = now if on is None or on == timezone.localdate() else _noon(on)
+    last = lead.events.order_by("-at").values_list("at", flat=True).first()
+    if last is not None and last >= at:
+        later = last + dt.timedelta(seconds=1)
+        if timezone.localtime(later).date() == timezone.localtime(at).date():
+            at = later
+    return at
+
+
 def _project_code(lead: Lead, signed_on: dt.date) -> str:
     return f"ZS-{signed_on.year}-{lead.pk:04d}"
 
@@ -388,7 +402,7 @@ def lead_transition(
         audited=FLOW_FIELDS,
         scope=audit_scope(lead),
         payload=payload,
-        at=_noon(on),
+        at=_move_stamp(lead, on),
     )
     version_bump(lead)
     return lead
