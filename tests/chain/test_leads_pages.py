@@ -131,6 +131,11 @@ def test_leader_signs_and_the_page_shows_the_project(world, client_for):
     english = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     head = english.split('data-testid="lead-project-nodes"')[1].split("</thead>")[0]
     assert "<th>Node</th><th>Planned date</th><th>Actual</th><th>Light</th>" in head
+    rows = english.split('data-testid="lead-project-nodes"')[1].split("</table>")[0]
+    for name in ("Signing", "Project approval/filing", "Trial production", "Full production"):
+        assert f"<td>{name}</td>" in rows, name
+    assert not any(f"<td>{zh}</td>" in rows for zh in ("签约", "立项/备案", "达产"))
+    assert "<td>签约</td>" in nodes  # in Chinese, the names as stored
 
 
 def test_leader_merges_from_the_page(world, client_for):
