@@ -131,6 +131,11 @@ def test_leader_signs_and_the_page_shows_the_project(world, client_for):
     english = client.get(reverse("leads:detail", args=[lead.pk])).content.decode()
     head = english.split('data-testid="lead-project-nodes"')[1].split("</thead>")[0]
     assert "<th>Node</th><th>Planned date</th><th>Actual</th><th>Light</th>" in head
+    rows = english.split('data-testid="lead-project-nodes"')[1].split("</table>")[0]
+    for name in ("Signing", "Project approval/filing", "Trial production", "Full production"):
+        assert f"<td>{name}</td>" in rows, name
+    assert not any(f"<td>{zh}</td>" in rows for zh in ("签约", "立项/备案", "达产"))
+    assert "<td>签约</td>" in nodes  # in Chinese, the names as stored
 
 
 def test_leader_merges_from_the_page(world, client_for):
@@ -490,3 +495,24 @@ def test_exports_state_their_day_and_the_funnel_file_name_is_chinese(world, clie
     assert quote(f"招商线索漏斗-按区域-{today.isoformat()}.xlsx") in disposition
     html = client.get(reverse("leads:funnel")).content.decode()
     assert '<td class="text-end">1,231</td></tr>' in html
+
+
+@pytest.mark.parametrize("stale", [True, False])
+def test_a_city_leader_moving_a_lead_is_refused_before_its_version(world, client_for, stale):
+    """The city's leaders read the leads only: a move is refused (403) whatever the version
+    the form sends, without a word of the lead having been changed; the page, the API and the
+    service agree."""
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    client = client_for(world.users["city_leader"])
+    version = lead.version + 5 if stale else lead.version
+    page = client.post(reverse("leads:move", args=[lead.pk]), {"to": "contact", "version": version})
+    assert page.status_code == 403
+    assert "修改了" not in page.content.decode() and "未保存" not in page.content.decode()
+    api = client.post(
+        reverse("api:move_lead", args=[lead.pk]),
+        json.dumps({"to": "contact", "version": version}),
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    lead.refresh_from_db()
+    assert lead.stage == "lead"

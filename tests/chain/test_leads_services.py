@@ -260,6 +260,70 @@ class TestSigning:
         for code, days in offsets.items():
             assert nodes[code].planned_on == day + dt.timedelta(days=days), code
 
+    def test_signing_with_a_near_production_month_plans_every_node_in_order(self, world):
+        """Production some nine months after signing: 主体完工 and 竣工验收 are brought in
+        before 试生产, so every node is planned no earlier than the nodes it waits for."""
+        day = timezone.localdate()
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=day - dt.timedelta(days=30)),
+            "negotiation",
+            on=day - dt.timedelta(days=20),
+        )
+        month = (day + dt.timedelta(days=280)).replace(day=1)
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=month,
+        )
+        nodes = list(lead.project.nodes.prefetch_related("depends_on"))
+        by_code = {n.code: n for n in nodes}
+        assert by_code["accepted"].planned_on <= by_code["trial"].planned_on
+        for node in nodes:
+            assert node.planned_on >= day, node.code
+            for dep in node.depends_on.all():
+                assert node.planned_on >= dep.planned_on, (node.code, dep.code)
+
+    def test_a_signing_today_sorts_after_the_days_earlier_moves(self, world):
+        """Signed today after moves made today: the signing event is stamped now, not at a
+        date-only noon that would sort it below them in the lead's history."""
+        lead = leads.walk(leads.lead(world.zone_a, world.users["officer"]), "negotiation")
+        before = timezone.now()
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=timezone.localdate(),
+            first_production_month=dt.date(2031, 3, 1),
+        )
+        history = list(lead.events.order_by("at", "id"))
+        assert history[-1].to_state == "signed"
+        assert history[-1].at >= before
+        assert [e.at for e in history] == sorted(e.at for e in history)
+
+    def test_a_signing_backdated_to_a_day_of_later_moves_sorts_after_them(self, world):
+        """Signed on a past day whose moves were stamped in the evening: the signing event is
+        dated that day and sorts after the last of them, never before."""
+        day = timezone.localdate() - dt.timedelta(days=6)
+        lead = leads.walk(
+            leads.lead(world.zone_a, world.users["officer"], on=day), "negotiation", on=day
+        )
+        evening = timezone.make_aware(dt.datetime.combine(day, dt.time(20, 56)))
+        lead.events.update(at=evening)
+        lead = services.lead_transition(
+            actor=world.users["leader"],
+            lead=lead,
+            to="signed",
+            signed_on=day,
+            first_production_month=dt.date(2031, 3, 1),
+        )
+        signing = lead.events.get(to_state="signed")
+        assert timezone.localtime(signing.at).date() == day
+        assert signing.at > evening
+        assert list(lead.events.order_by("at", "id"))[-1] == signing
+        assert lead.stage_since == day
+
     def test_a_signing_entered_afterwards_is_dated_on_its_day(self, world):
         """The signing date dates the move too: the lead's stage, its event, the funnel's days
         in 洽谈 and the period the attraction paragraph counts it in."""

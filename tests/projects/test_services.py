@@ -12,7 +12,7 @@ from zonedesk.core.actors import SYSTEM
 from zonedesk.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from zonedesk.core.models import AuditEntry
 from zonedesk.core.workflow import TransitionRefused
-from zonedesk.projects import selectors, services
+from zonedesk.projects import selectors, services, templates_default
 from zonedesk.projects.models import NodeEvent, Project, ProjectNode, Replan, ReplanEvent
 
 pytestmark = pytest.mark.django_db
@@ -363,3 +363,29 @@ def test_node_dates_plan_the_production_stage_from_the_production_month():
     assert services.node_dates(no_producing, signed, dt.date(2028, 6, 1)) == {
         c: d for c, d in by_signing.items() if c != "producing"
     }
+
+
+@pytest.mark.parametrize(
+    "month",
+    [
+        dt.date(2026, 1, 1),
+        dt.date(2026, 4, 1),
+        dt.date(2026, 9, 1),
+        dt.date(2027, 2, 1),
+        dt.date(2027, 9, 1),
+        dt.date(2031, 6, 1),
+    ],
+)
+def test_node_dates_keep_every_node_after_what_it_waits_for(month):
+    """Pure, over the default template: whatever the month of first production (near or
+    far), every node is planned no earlier than each node it waits for, and none before the
+    signing; the nodes before 试生产 keep their template days when there is room for them."""
+    offsets = [(code, days) for code, _name, days, _dept, _deps in templates_default.NODES]
+    signed = dt.date(2026, 1, 10)
+    planned = services.node_dates(offsets, signed, month)
+    for code, _name, _days, _dept, deps in templates_default.NODES:
+        assert planned[code] >= signed, code
+        for dep in deps:
+            assert planned[code] >= planned[dep], (code, dep)
+    if month >= dt.date(2027, 6, 1):
+        assert planned["accepted"] == signed + dt.timedelta(days=420)

@@ -92,3 +92,36 @@ def test_token_use_is_recorded_once_an_hour(world, client):
     )
     assert client.get("/api/v1/firms", **bearer).status_code == 200
     assert _events(A.TOKEN_USED, leader).count() == 2
+
+
+def test_a_refusal_by_one_of_no_zone_on_a_zones_record_is_in_that_zones_log(world, client_for):
+    """A bank's user refused on a need of zone A, a city's leader refused a move of its lead:
+    the zone's auditor sees both (the entries keep the user's area); another zone's auditor,
+    and refusals on other zones' records, stay out of zone A's log."""
+    from tests import factories
+    from tests.chain import leads_factories as leads
+    from zonedesk.org.selectors import audit_list
+
+    need = factories.financing_need(world.firm_a)
+    bank = client_for(world.users["bank"])
+    assert bank.post(f"/finance/needs/{need.pk}/consent/").status_code in (403, 404)
+    lead = leads.lead(world.zone_a, world.users["officer"])
+    city = client_for(world.users["city_leader"])
+    moved = city.post(f"/leads/{lead.pk}/move/", {"to": "contact", "version": lead.version})
+    assert moved.status_code == 403
+    other = factories.financing_need(world.firm_b)
+    assert bank.post(f"/finance/needs/{other.pk}/consent/").status_code in (403, 404)
+
+    mine = list(audit_list(world.users["auditor"]).filter(action=A.REFUSED))
+    paths = {e.changes["path"] for e in mine}
+    assert f"/finance/needs/{need.pk}/consent/" in paths
+    assert f"/leads/{lead.pk}/move/" in paths
+    assert f"/finance/needs/{other.pk}/consent/" not in paths
+    by_bank = next(e for e in mine if e.actor == world.users["bank"])
+    assert by_bank.area_code == world.kaijiang.code  # still the bank's area's too
+
+    auditor_b = factories.user("auditor_b", ["auditor"], zone=world.zone_b)
+    theirs = {e.changes["path"] for e in audit_list(auditor_b).filter(action=A.REFUSED)}
+    assert f"/finance/needs/{other.pk}/consent/" in theirs
+    assert f"/finance/needs/{need.pk}/consent/" not in theirs
+    assert f"/leads/{lead.pk}/move/" not in theirs

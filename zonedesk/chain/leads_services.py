@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zonedesk.chain import leads_access as access
-from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES
+from zonedesk.chain.leads_flows import LEAD, OPEN_STAGES, OWNER
 from zonedesk.chain.leads_models import Lead, LeadActivity, LeadEvent, LeadSource
 from zonedesk.core import audit
 from zonedesk.core.actors import Actor, is_system, user_or_none
@@ -243,6 +243,20 @@ def _noon(on: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
 
 
+def _move_stamp(lead: Lead, on: dt.date | None) -> dt.datetime:
+    """The time a move's event is stamped with: now for a move made or dated today, noon of
+    the day entered afterwards; and never before the lead's last event of that day (a signing
+    backdated to a day of earlier moves sorts after them), the event still dated that day."""
+    now = timezone.now()
+    at = now if on is None or on == timezone.localdate() else _noon(on)
+    last = lead.events.order_by("-at").values_list("at", flat=True).first()
+    if last is not None and last >= at:
+        later = last + dt.timedelta(seconds=1)
+        if timezone.localtime(later).date() == timezone.localtime(at).date():
+            at = later
+    return at
+
+
 def _project_code(lead: Lead, signed_on: dt.date) -> str:
     return f"ZS-{signed_on.year}-{lead.pk:04d}"
 
@@ -313,7 +327,10 @@ def lead_transition(
     """The one move of a lead along leads_flows.LEAD: a pause remembers the stage and its reason
     (in the event row), a drop its reason, signing registers the key project and links it (or links `project`, when the zone
     registered the lead's project already); each move writes its event row and audit entry,
-    and resets the days in the stage. `on`: the day of the move, when entered later."""
+    and resets the days in the stage. `on`: the day of the move, when entered later. One who
+    may not move the lead at all is refused (403) before its version or state is read."""
+    if not access.can_edit_lead(actor, lead):
+        raise PermissionDenied(LEAD.refusals[OWNER])
     version_check(lead, expected_version)
     lead = Lead.objects.select_for_update(of=("self",)).get(pk=lead.pk)
     if lead.merged_into_id is not None:
@@ -385,7 +402,7 @@ def lead_transition(
         audited=FLOW_FIELDS,
         scope=audit_scope(lead),
         payload=payload,
-        at=_noon(on),
+        at=_move_stamp(lead, on),
     )
     version_bump(lead)
     return lead

@@ -278,6 +278,8 @@ def lead_detail(request, pk: int):
 @require_POST
 def lead_move(request, pk: int):
     lead = _lead(request, pk)
+    if not access.can_edit_lead(request.user, lead):
+        raise Forbidden  # before the form, its version or the lead's stage says anything
     form = MoveForm(request.POST)
     if not form.is_valid():
         # the page has no field for these: say them above it

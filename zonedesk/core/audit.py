@@ -8,9 +8,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.urls import Resolver404, resolve
 
 from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.models import AuditEntry
@@ -118,13 +120,20 @@ def record(**kwargs) -> AuditEntry:
 
 
 def security_event(
-    action: str, *, user=None, username: str = "", detail: dict | None = None
+    action: str,
+    *,
+    user=None,
+    username: str = "",
+    detail: dict | None = None,
+    zone_id: int | None = None,
 ) -> AuditEntry:
     """Record a security event (log-in, log-out, failed log-in, lock-out, refusal, export, token
     use) about `user`, or about the `username` typed when no such user exists.
 
     The user is both the actor and the target: an event is something that happened to or was
-    done by that account. The entry is placed in the user's unit so its auditors see it.
+    done by that account. The entry is placed in the user's unit so its auditors see it; one
+    of a user of no zone may be placed in the zone whose record it concerns (`zone_id`), the
+    user's area kept, so that zone's auditors see it too.
     """
     ctx = current_context.get()
     name = getattr(user, "username", "") or username
@@ -139,7 +148,7 @@ def security_event(
         changes=detail or {},
         ip_address=ctx.ip_address,
         via=ctx.via,
-        zone_id=getattr(user, "zone_id", None),
+        zone_id=getattr(user, "zone_id", None) or zone_id,
         area_code=area.code if area is not None else "",
     )
 
@@ -166,6 +175,48 @@ def record_event(*, actor: Actor, action: str, target_type: str, target_repr: st
 REFUSED_EVERY_SECONDS = 60
 
 
+# The pages whose address names a record of a zone, (URL namespace, name) -> the record's model:
+# a refusal there of a user of no zone (a bank's user, a city's leader) is placed in the
+# record's zone too, so that the zone's auditors see who was refused on its records.
+_NEED, _LEAD, _PROJECT, _FIRM = (
+    "finance.financingneed",
+    "chain.lead",
+    "projects.project",
+    "enterprises.enterprise",
+)
+REFUSAL_RECORDS = {
+    **{
+        ("finance", n): _NEED
+        for n in ("need", "need_edit", "need_move", "need_problem", "consent_grant")
+    },
+    **{("finance", n): _FIRM for n in ("firm", "need_new")},
+    **{("leads", n): _LEAD for n in ("detail", "edit", "move", "activity", "merge")},
+    **{
+        ("projects", n): _PROJECT
+        for n in ("detail", "edit", "investment_set", "guarantee_add", "service_raise")
+    },
+}
+
+
+def _zone_of_path(path: str) -> int | None:
+    """The zone of the record a page's address names (REFUSAL_RECORDS), if any."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    label = REFUSAL_RECORDS.get((match.namespace, match.url_name))
+    pk = match.kwargs.get("pk")
+    if label is None or pk is None:
+        return None
+    record = apps.get_model(label)._base_manager.filter(pk=pk).first()
+    if record is None:
+        return None
+    if getattr(record, "zone_id", None) is not None:
+        return record.zone_id
+    firm = getattr(record, "enterprise", None)
+    return getattr(firm, "zone_id", None)
+
+
 def refused(request, status: int) -> AuditEntry | None:
     """Record a refused authorisation (a 403, or a 404 for a record outside the user's scope)
     of `request`: the path, method and answer. Plain unknown URLs are not recorded (the
@@ -177,10 +228,12 @@ def refused(request, status: int) -> AuditEntry | None:
     key = "zd-refused:" + hashlib.sha256(f"{who}|{request.method}|{path}".encode()).hexdigest()
     if not cache.add(key, 1, REFUSED_EVERY_SECONDS):
         return None
+    of_no_zone = signed_in and getattr(user, "zone_id", None) is None
     return security_event(
         AuditEntry.Action.REFUSED,
         user=user if signed_in else None,
         detail={"path": path, "method": request.method, "status": status},
+        zone_id=_zone_of_path(request.path) if of_no_zone else None,
     )
 
 

@@ -10,8 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from zonedesk.core.fields import (
     CreditCodeField,
@@ -21,6 +21,7 @@ from zonedesk.core.fields import (
 )
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
+from zonedesk.projects import templates_default
 
 # The most working days a node's own warning may give (six weeks).
 MAX_WARN_DAYS = 30
@@ -332,6 +333,14 @@ class ProjectNode(Versioned):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The node's name as the page shows it: a default node's name in English when English
+        is active (templates_default.ENGLISH), else its name as stored."""
+        if (get_language() or "").startswith("en"):
+            return templates_default.ENGLISH.get(self.name, self.name)
+        return self.name
 
     @property
     def replanned(self) -> bool:

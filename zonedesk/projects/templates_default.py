@@ -34,3 +34,21 @@ START, ACCEPTED = "start", "accepted"
 # The codes other code relies on (services/nodes.py: 投产 registers the firm and sets the state;
 # selectors/summary.py and invest.py count by them): the template page keeps them.
 REQUIRED = (START, ACCEPTED, PRODUCING, FULL)
+
+# The default nodes' names in English, by their Chinese name (stored as data, so a zone may
+# rename them): a node still named as the default reads in English when English is active
+# (models.ProjectNode.label); one the zone named itself reads as it was typed.
+ENGLISH = {
+    "签约": "Signing",
+    "立项/备案": "Project approval/filing",
+    "用地预审": "Land pre-review",
+    "土地摘牌": "Land acquired",
+    "规划许可": "Planning permit",
+    "施工许可": "Construction permit",
+    "开工": "Construction start",
+    "主体完工": "Main structure done",
+    "竣工验收": "Completion acceptance",
+    "试生产": "Trial production",
+    "投产": "Production start",
+    "达产": "Full production",
+}

@@ -340,6 +340,9 @@ def move_lead(request, payload: LeadMoveIn, pk: int = Path(..., ge=1, le=ID_MAX)
     follow when the move cannot, or when the lead changed since `version`; 403 for who may
     not."""
     lead = _lead(request, pk)
+    if not access.can_edit_lead(request.user, lead):
+        # before the move's fields, the lead's stage or its version says anything
+        raise PermissionDenied(_("Only the lead's owner or the zone's leaders can move it."))
     if payload.to not in S.values:
         raise ValidationFailed({"to": _one_of(S.values)})
     return _transition(

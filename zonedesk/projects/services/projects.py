@@ -226,7 +226,9 @@ def node_dates(
     """Each template node's planned date (by code, from its days after signing): the signing
     date plus its days, except the production stage when the project gives its month of first
     production. Then 投产 is due on that month's last day, and 试生产 and every node the template
-    plans after it (达产) keep their distance to 投产, none before the signing. A template without
+    plans after it (达产) keep their distance to 投产, none before the signing; the nodes before
+    试生产 are brought in between the signing and it when their days would plan them later (their
+    offsets scaled, so every node stays after what it waits for). A template without
     a 投产 node is planned from the signing date only."""
     planned = {code: signed_on + dt.timedelta(days=days) for code, days in offsets}
     days_of = dict(offsets)
@@ -239,6 +241,15 @@ def node_dates(
     for code, days in offsets:
         if days >= stage_from:
             planned[code] = max(signed_on, producing_on + dt.timedelta(days=days - producing))
+    # The nodes before the stage wait for each other up to it: when the template's days would
+    # plan them after it, they are brought in between the signing and the stage's first date,
+    # their offsets scaled alike so their order and proportions stay.
+    stage_on = max(signed_on, producing_on + dt.timedelta(days=stage_from - producing))
+    span = (stage_on - signed_on).days
+    if stage_from > 0 and span < stage_from:
+        for code, days in offsets:
+            if days < stage_from:
+                planned[code] = signed_on + dt.timedelta(days=days * span // stage_from)
     return planned
 
 
