@@ -14,11 +14,7 @@ from zonedesk.enterprises.models import Enterprise
 from zonedesk.enterprises.selectors import enterprise_scope
 from zonedesk.monitoring import columnar, indicators, rollups
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
-from zonedesk.monitoring.models import (
-    AnnualTarget,
-    ImportJob,
-    MonthlyFigure,
-)
+from zonedesk.monitoring.models import AnnualTarget, ImportJob, MonthlyFigure
 from zonedesk.org.access import UNIT_WIDE_ROLES, can_view_dashboard
 from zonedesk.org.models import Area, Zone
 from zonedesk.org.selectors import area_get, zone_get, zone_list

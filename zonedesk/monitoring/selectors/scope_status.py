@@ -15,9 +15,7 @@ from zonedesk.monitoring import indicators, recovery, rollups
 from zonedesk.monitoring.facts import StatusFacts, UtilityIndex
 from zonedesk.monitoring.indicators import MEASURES, FirmMonth
 from zonedesk.monitoring.indicators.year import STOCKS
-from zonedesk.monitoring.models import (
-    MonthlyFigure,
-)
+from zonedesk.monitoring.models import MonthlyFigure
 from zonedesk.monitoring.selectors.halted import average_days_halted
 from zonedesk.monitoring.selectors.scope import (
     Scope,

@@ -13,10 +13,7 @@ from django.utils.translation import gettext as _
 from zonedesk.core.period import Period
 from zonedesk.core.views import found
 from zonedesk.enterprises.selectors import enterprise_get
-from zonedesk.monitoring import (
-    recovery,
-    selectors,
-)
+from zonedesk.monitoring import recovery, selectors
 from zonedesk.org.access import can_view_dashboard
 from zonedesk.org.selectors import zone_get
 

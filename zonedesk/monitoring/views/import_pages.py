@@ -17,18 +17,9 @@ from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.views import found
 from zonedesk.core.xlsx import CellError
-from zonedesk.monitoring import (
-    access,
-    figures,
-    imports,
-    selectors,
-    services,
-)
+from zonedesk.monitoring import access, figures, imports, selectors, services
 from zonedesk.monitoring.forms import ImportForm
-from zonedesk.monitoring.views.common import (
-    _period,
-    _zone,
-)
+from zonedesk.monitoring.views.common import _period, _zone
 from zonedesk.org.selectors import zone_list
 
 

@@ -15,23 +15,10 @@ from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.forms import apply_errors
 from zonedesk.core.period import Period
 from zonedesk.core.views import export_response, found
-from zonedesk.monitoring import (
-    access,
-    figures,
-    imports,
-    selectors,
-    services,
-)
+from zonedesk.monitoring import access, figures, imports, selectors, services
 from zonedesk.monitoring.forms import FigureForm
 from zonedesk.monitoring.services import FIGURE_FIELDS
-from zonedesk.monitoring.views.common import (
-    _firm,
-    _month,
-    _next,
-    _period,
-    _query,
-    _zone,
-)
+from zonedesk.monitoring.views.common import _firm, _month, _next, _period, _query, _zone
 
 
 @login_required

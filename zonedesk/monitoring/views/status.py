@@ -15,14 +15,7 @@ from django.views.decorators.http import require_POST
 from zonedesk.core.errors import StaleVersion, ValidationFailed
 from zonedesk.core.period import Period
 from zonedesk.core.views import export_response
-from zonedesk.monitoring import (
-    access,
-    charts,
-    pagecache,
-    recovery,
-    selectors,
-    services,
-)
+from zonedesk.monitoring import access, charts, pagecache, recovery, selectors, services
 from zonedesk.monitoring.forms import TargetForm
 from zonedesk.monitoring.views.common import (
     _basis,

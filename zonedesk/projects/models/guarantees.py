@@ -6,10 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.fields import (
-    validate_name,
-    validate_text,
-)
+from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.core.models import Versioned
 from zonedesk.projects.models.project import Project
 

@@ -9,10 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zonedesk.core.fields import (
-    validate_name,
-    validate_text,
-)
+from zonedesk.core.fields import validate_name, validate_text
 from zonedesk.core.models import Versioned
 from zonedesk.core.workflow import TransitionEvent
 from zonedesk.projects.models.project import Project

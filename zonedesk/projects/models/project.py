@@ -8,11 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zonedesk.core.fields import (
-    CreditCodeField,
-    IndustryCodeField,
-    validate_name,
-)
+from zonedesk.core.fields import CreditCodeField, IndustryCodeField, validate_name
 from zonedesk.core.models import Versioned
 from zonedesk.projects.models.templates import Kind
 

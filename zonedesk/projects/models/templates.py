@@ -5,9 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zonedesk.core.fields import (
-    validate_name,
-)
+from zonedesk.core.fields import validate_name
 from zonedesk.core.models import Versioned
 
 __all__ = [
