@@ -63,7 +63,7 @@ def _filters(request) -> dict:
         "officer": officer,
         "rule": rule if rule in alerts.RULES else "",
         "state": state if state in alert_selectors.STATES else "",
-        # The dashboard's scope, carried over from it (monitoring.views._size, _basis).
+        # The dashboard's scope, carried over from it (monitoring.views.common._size, _basis).
         "size": size if size in selectors.SIZES else "all",
         "basis": basis if basis in selectors.BASES else "preliminary",
     }

@@ -6,7 +6,7 @@ from zonedesk.core.period import Period
 from zonedesk.enterprises.models import Enterprise
 from zonedesk.monitoring import indicators
 from zonedesk.monitoring.indicators import HALTED_FIRMS_LISTED
-from zonedesk.monitoring.selectors import _figures
+from zonedesk.monitoring.selectors.scope import _figures
 
 
 def average_days_halted(

@@ -13,7 +13,7 @@ from zonedesk.monitoring.indicators import FirmMonth
 from zonedesk.monitoring.models import (
     MonthlyFigure,
 )
-from zonedesk.monitoring.selectors import (  # the module's shared reads
+from zonedesk.monitoring.selectors.scope import (  # the shared reads
     band,
     expected_firms,
     figure_scope,

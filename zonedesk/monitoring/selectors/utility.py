@@ -18,7 +18,7 @@ from zonedesk.monitoring.models import (
     UtilityKind,
     UtilityReading,
 )
-from zonedesk.monitoring.selectors import (  # the module's shared reads
+from zonedesk.monitoring.selectors.scope import (  # the shared reads
     Scope,
     _firms,
 )
