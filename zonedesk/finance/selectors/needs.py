@@ -76,9 +76,18 @@ class NeedFilters:
     enterprise: int | None = None
 
 
+def bank_only(user) -> bool:
+    """A bank user who is not also the unit's staff: reads what the firm's consent covers."""
+    return access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS)
+
+
 def need_list(user, filters: NeedFilters | None = None) -> QuerySet[FinancingNeed]:
+    """The needs the user may see; for a bank user each row carries `consent_stands` (its
+    bank's consent for the need stands), for `as_seen` to blank the others."""
     f = filters or NeedFilters()
     qs = need_scope(user).select_related("enterprise__zone", "bank", "product", "problem")
+    if bank_only(user):
+        qs = qs.annotate(consent_stands=Exists(_active(user.bank_id)))
     if f.q:
         term = f.q.strip()
         qs = qs.filter(
@@ -221,18 +230,39 @@ def decision_record(need: FinancingNeed) -> FinancingNeed:
     return record
 
 
+def as_seen(user, need: FinancingNeed) -> FinancingNeed:
+    """A row of `need_list` as the user may read it: for a bank user whose consent no longer
+    stands (the bank approved, then the firm revoked), its decision record only, the same blanked
+    copy the need's page shows (the inbox, its export and the API list use it)."""
+    if bank_only(user) and not getattr(need, "consent_stands", True):
+        return decision_record(need)
+    return need
+
+
+def own_bank_events(events, bank_id) -> list:
+    """The history a bank reads after the firm revoked: its own moves only (a bank state, made
+    by a user of that bank), not the firm's, the officer's or the system's."""
+    return [
+        e
+        for e in events
+        if e.to_state in BANK_STATES
+        and e.actor is not None
+        and getattr(e.actor, "bank_id", None) == bank_id
+    ]
+
+
 def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
     """What the need's page shows this user; a bank whose consent was revoked after it approved
     sees its decision record only (`decision_record`), and its own moves in the history."""
     from zonedesk.finance.selectors.matches import need_matches
 
-    bank_view = access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS)
+    bank_view = bank_only(user)
     consent = bank_consent(user, need) if bank_view else None
     decision_only = bank_view and consent is None
     events = list(need.events.select_related("actor"))
     moves = NEED.allowed(user, need)
     if decision_only:
-        events = [e for e in events if e.to_state in BANK_STATES]
+        events = own_bank_events(events, user.bank_id)
         need = decision_record(need)
     cache: dict = {}
     figures = None
