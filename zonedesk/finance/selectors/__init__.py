@@ -28,6 +28,7 @@ from zonedesk.finance.selectors.needs import (
     need_scope,
     needs_of_problem,
     response_working_days,
+    statuses,
 )
 from zonedesk.finance.selectors.products import (
     ProductFilters,
@@ -78,5 +79,6 @@ __all__ = [
     "product_scope",
     "products_in_force",
     "response_working_days",
+    "statuses",
     "summary",
 ]

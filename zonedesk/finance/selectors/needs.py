@@ -38,8 +38,8 @@ def _decided_by(bank_id) -> Q:
 
 def need_scope(user) -> QuerySet[FinancingNeed]:
     """Every need the user may see: the unit's (its staff), the firm's own (its user), those
-    shared with the user's bank while the consent stands (never a draft), and those the bank
-    approved (its own decision record, whatever became of the consent)."""
+    shared with the user's bank while the consent stands (never a draft; a withdrawn one only
+    for the bank that had taken it up), and those the bank approved (its own decision record, whatever became of the consent)."""
     qs = FinancingNeed.objects.all()
     if not access.can_view_finance(user):
         return qs.none()
@@ -50,8 +50,12 @@ def need_scope(user) -> QuerySet[FinancingNeed]:
     if user.has_role(Role.ENTERPRISE):
         return qs.filter(enterprise__members__user=user)
     if access.is_bank_user(user):
-        return qs.filter(Exists(_active(user.bank_id)) | _decided_by(user.bank_id)).exclude(
-            status=S.DRAFT
+        # never a draft; a need the firm withdrew only for the bank that had taken it up (it
+        # knows the need it worked on is gone), not for one that never responded
+        return (
+            qs.filter(Exists(_active(user.bank_id)) | _decided_by(user.bank_id))
+            .exclude(status=S.DRAFT)
+            .exclude(Q(status=S.WITHDRAWN) & ~Q(bank_id=user.bank_id))
         )
     return qs.none()
 
@@ -74,6 +78,14 @@ class NeedFilters:
     zone: str = ""
     overdue: bool = False
     enterprise: int | None = None
+
+
+def statuses(user) -> list[tuple[str, str]]:
+    """The states to filter the user's needs by: a bank user is offered those it can see (never
+    a draft)."""
+    if bank_only(user):
+        return [(k, v) for k, v in S.choices if k != S.DRAFT]
+    return list(S.choices)
 
 
 def bank_only(user) -> bool:

@@ -67,7 +67,7 @@ def _list(request, *, inbox: bool):
             "rows": rows,
             "f": f,
             "inbox": inbox,
-            "statuses": S.choices,
+            "statuses": selectors.statuses(request.user),
             "overdue_count": sum(1 for _n, late in rows if late),
             "amount": sum(n.amount_wan for n, _l in rows),
         },
