@@ -30,7 +30,9 @@ def test_the_bank_sees_exactly_its_shared_needs_and_nothing_after_revocation(
     standing = Consent.objects.filter(bank=bank, revoked_at__isnull=True).exclude(
         need__status="draft"
     )
-    expected = set(standing.values_list("need_id", flat=True))
+    # a need the firm withdrew before this bank took it up has left its inbox (issue 19)
+    untouched = standing.filter(need__status="withdrawn").exclude(need__bank=bank)
+    expected = set(standing.exclude(pk__in=untouched).values_list("need_id", flat=True))
     assert len(expected) > 20
 
     page, problems = open_page(viewport={"width": 390, "height": 844})

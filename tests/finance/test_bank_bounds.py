@@ -3,9 +3,11 @@ version or the move's fields are read (403, no word of its state), one never sha
 not found; and once the firm revoked its consent, the bank that approved sees its decision record
 only (amount, term, purpose, its own decision and disbursement), on the page and over the API."""
 
+import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils.timezone import localdate
@@ -88,7 +90,7 @@ def test_a_need_never_shared_with_the_bank_is_not_found(world, client_for):
 NOTE = "企业备注：厂房抵押详情（合成）"
 
 
-def _approved_then_revoked(world):
+def _approved_then_revoked(world, reviewed_by=None):
     bank_user = world.users["bank"]
     need = factories.financing_need(
         world.firm_a,
@@ -105,7 +107,8 @@ def _approved_then_revoked(world):
         ("approved", {"amount_wan": Decimal("80"), "rate_pct": Decimal("3.9"), "term_months": 12}),
         ("disbursed", {"amount_wan": Decimal("70"), "on": localdate()}),
     ):
-        need = services.need_transition(actor=bank_user, need=need, to=to, **data)
+        actor = reviewed_by if to == "under_review" and reviewed_by is not None else bank_user
+        need = services.need_transition(actor=actor, need=need, to=to, **data)
     services.consent_revoke(actor=world.users["enterprise"], consent=need.consents.get())
     return need
 
@@ -155,3 +158,52 @@ def test_after_revocation_the_api_gives_the_decision_record_only(world, client_f
     assert body["shared_on"] is None and body["respond_by"] is None
     assert body["figures"] is None and body["consents"] == [] and body["problem_id"] is None
     assert NOTE not in json.dumps(body, ensure_ascii=False)
+
+
+def test_after_revocation_the_inbox_row_export_and_api_list_show_the_decision_record_only(
+    world, client_for
+):
+    need = _approved_then_revoked(world)
+    need.refresh_from_db()
+    assert need.respond_by is not None and need.collateral == "receivables"
+    deadline = need.respond_by.isoformat()
+    bank = client_for(world.users["bank"])
+
+    html = bank.get(reverse("finance:inbox")).content.decode()
+    assert f'data-testid="need-{need.pk}"' in html
+    for hidden in ("应收账款", "Receivables", deadline):
+        assert hidden not in html, hidden
+
+    response = bank.get(reverse("finance:inbox_export"))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
+    head = [c.value for c in sheet[1]]
+    row = dict(zip(head, [c.value for c in sheet[2]], strict=True))
+    assert row["金额（万元）"] == 100 or Decimal(str(row["金额（万元）"])) == 100
+    for column in ("担保方式", "紧急程度", "推送日期", "银行应答期限"):
+        assert row[column] in (None, ""), (column, row[column])
+
+    body = bank.get(reverse("api:list_financing_needs")).json()
+    (item,) = [i for i in body["items"] if i["id"] == need.pk]
+    assert item["collateral"] == "" and item["urgency"] == "" and item["note"] == ""
+    assert item["shared_on"] is None and item["respond_by"] is None
+    assert Decimal(str(item["approved_amount_wan"])) == 80
+    # the firm's side reads it whole
+    staff = client_for(world.users["officer"]).get(reverse("api:list_financing_needs")).json()
+    (whole,) = [i for i in staff["items"] if i["id"] == need.pk]
+    assert whole["collateral"] == "receivables" and whole["respond_by"] == deadline
+
+
+def test_after_revocation_the_history_shows_the_banks_own_moves_only(world, client_for):
+    need = _approved_then_revoked(world, reviewed_by=SYSTEM)  # not the bank's own move
+    bank_user = world.users["bank"]
+    page = client_for(bank_user).get(reverse("finance:need", args=[need.pk])).context["page"]
+    assert page.events and all(
+        e.actor is not None and e.actor.bank_id == bank_user.bank_id for e in page.events
+    )
+    assert {e.to_state for e in page.events} == {
+        "received",
+        "approved",
+        "disbursed",
+    }
+    assert page.response_days is None and page.need.shared_on is None

@@ -46,11 +46,34 @@ def test_staff_read_the_data_without_the_note(world, client_for, user):
     assert all(_note(client, name) is None for name in ("home", "casework:problems"))
 
 
-def test_the_bank_user_is_told_the_financing_module_is_coming(world, client_for):
+def test_the_bank_user_is_pointed_to_its_inbox_not_told_financing_is_coming(world, client_for):
+    """Financing is open: the notes said it was being built (issue 19)."""
     client = client_for(world.users["bank"])
+    for name in ("home", "enterprises:list", "casework:problems"):
+        note = _note(client, name)
+        assert "开通" not in note and "“融资对接”" in note and "收件箱" in note, note
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    note = _note(client, "home")
-    assert "Financing is being built" in note and "nothing is wrong with your account" in note
+    for name in ("home", "enterprises:list", "casework:problems"):
+        note = _note(client, name)
+        assert "once it opens" not in note and "being built" not in note, note
+        assert "inbox under Financing" in note, note
+
+
+def test_the_bank_is_offered_no_firm_list_nor_casework(world, client_for):
+    """No firm's records for a bank: the pages answer (200, empty, with the note) but are not
+    linked, and offer no filter (包联干部) nor export."""
+    client = client_for(world.users["bank"])
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("enterprises:list")}"' not in home
+    assert f'href="{reverse("casework:problems")}"' not in home
+    assert f'href="{reverse("finance:index")}"' in home
+    firms = client.get(reverse("enterprises:list")).content.decode()
+    assert 'name="officer"' not in firms and 'data-testid="export"' not in firms
+    problems = client.get(reverse("casework:problems")).content.decode()
+    assert 'data-testid="problem-filters"' not in problems
+    staff = client_for(world.users["officer"])
+    assert f'href="{reverse("enterprises:list")}"' in staff.get(reverse("home")).content.decode()
+    assert 'name="officer"' in staff.get(reverse("enterprises:list")).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,9 @@ VISIBLE_TO = {
     "reports": "zonedesk.org.access.can_view_dashboard",  # who sees the zone's dashboard
     "projects": "zonedesk.projects.access.can_view_projects",
     "projects_dashboard": "zonedesk.projects.access.can_view_dashboard",
+    # a bank's account sees no firm's records: the firm list and casework are not linked for it
+    "enterprises": "zonedesk.org.access.sees_firm_records",
+    "casework": "zonedesk.org.access.sees_firm_records",
     "finance": "zonedesk.finance.access.can_view_finance",
     "finance_bridge": "zonedesk.finance.access.can_view_bridge",
     "finance_lending": "zonedesk.finance.access.can_view_register",

@@ -1,7 +1,8 @@
 """The way of a financing need, declared once on core.workflow's shape and walked only by
 services.needs: draft → shared → received → under review → approved (amount, rate, term) or
 declined (a reason from the fixed list, and the bank's words) → disbursed (date, amount) →
-repaid; the firm may withdraw it until it is disbursed or declined.
+repaid; the firm may withdraw it until a bank approves or declines it (an approved loan is
+the bank's decision: services.needs refuses its withdrawal with its own words).
 The way of a bridge loan (applied → approved → disbursed → repaid, or refused) is declared
 here too and walked only by services/bridge.py; overdue is not a state but computed from the
 due date on reading (bridge.draw_status)."""
@@ -83,7 +84,6 @@ NEED = Flow(
                     "amount_wan": _("Give the amount disbursed."),
                 },
             ),
-            S.WITHDRAWN: WITHDRAW,
         },
         S.DISBURSED: {S.REPAID: Move(who=BANK, requires={"on": _("Give the date repaid.")})},
         S.DECLINED: {},

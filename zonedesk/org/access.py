@@ -28,6 +28,22 @@ def is_active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def is_bank_only(user) -> bool:
+    """A bank's account with no staff or firm role: it sees no firm's records, only the needs
+    shared with its bank (finance)."""
+    return (
+        is_active(user)
+        and not user.is_superuser
+        and user.has_role(Role.BANK)
+        and not user.has_role(*UNIT_WIDE_ROLES, Role.ENTERPRISE)
+    )
+
+
+def sees_firm_records(user) -> bool:
+    """Whether the firm list and casework are linked for the user (not for a bank's account)."""
+    return not is_bank_only(user)
+
+
 def zone_in_unit(user, zone: Zone) -> bool:
     """True when `zone` lies under the user's unit."""
     if not is_active(user):

@@ -130,7 +130,8 @@ def list_financing_needs(request, filters: Query[NeedFilterIn]):
             q=f["q"], status=f["status"], overdue=f["overdue"], enterprise=f["enterprise_id"]
         ),
     )
-    return LazyPage(qs, _need_out)
+    user = request.user
+    return LazyPage(qs, lambda need: _need_out(selectors.as_seen(user, need)))
 
 
 @router.get("/finance/needs/{int:pk}", response=NeedDetailOut)

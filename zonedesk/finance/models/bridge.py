@@ -228,13 +228,15 @@ class BridgeLoan(Versioned):
     amount_wan = models.DecimalField(
         _("amount approved (10k yuan)"), **MONEY, null=True, blank=True
     )
-    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    disbursed_on = models.DateField(pgettext_lazy("loan", "disbursed on"), null=True, blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)
     repaid_on = models.DateField(_("repaid on"), null=True, blank=True)
     fee_wan = models.DecimalField(
         _("fee (10k yuan)"), max_digits=14, decimal_places=6, null=True, blank=True
     )
-    note = models.TextField(_("note"), blank=True, validators=[validate_text])
+    note = models.TextField(
+        pgettext_lazy("financing record", "note"), blank=True, validators=[validate_text]
+    )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applied by"),
@@ -331,7 +333,9 @@ class Guarantee(Versioned):
     )  # the bank or firm the guaranteed owes
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True, validators=[validate_text])
+    note = models.TextField(
+        pgettext_lazy("financing record", "note"), blank=True, validators=[validate_text]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -404,7 +408,9 @@ class InterFirmLoan(Versioned):
     guarantees = models.ManyToManyField(
         Guarantee, verbose_name=_("guarantees"), blank=True, related_name="loans"
     )
-    note = models.TextField(_("note"), blank=True, validators=[validate_text])
+    note = models.TextField(
+        pgettext_lazy("financing record", "note"), blank=True, validators=[validate_text]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),

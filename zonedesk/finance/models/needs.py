@@ -195,7 +195,9 @@ class FinancingNeed(Versioned):
     urgency = models.CharField(
         _("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
     )
-    note = models.TextField(_("note"), blank=True, validators=[validate_text])
+    note = models.TextField(
+        pgettext_lazy("financing record", "note"), blank=True, validators=[validate_text]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -251,7 +253,7 @@ class FinancingNeed(Versioned):
     decline_note = models.TextField(
         _("why, in the bank's words"), blank=True, validators=[validate_text]
     )
-    disbursed_on = models.DateField(_("disbursed on"), null=True, blank=True)
+    disbursed_on = models.DateField(pgettext_lazy("loan", "disbursed on"), null=True, blank=True)
     disbursed_amount_wan = models.DecimalField(
         _("amount disbursed (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )

@@ -12,6 +12,7 @@ from zonedesk.finance.selectors.needs import (
     FIGURES,
     NeedFilters,
     NeedPage,
+    as_seen,
     bank_consent,
     bank_get,
     banks,
@@ -27,6 +28,7 @@ from zonedesk.finance.selectors.needs import (
     need_scope,
     needs_of_problem,
     response_working_days,
+    statuses,
 )
 from zonedesk.finance.selectors.products import (
     ProductFilters,
@@ -58,6 +60,7 @@ __all__ = [
     "ProductFilters",
     "Reason",
     "Suggestion",
+    "as_seen",
     "bank_consent",
     "bank_get",
     "banks",
@@ -85,5 +88,6 @@ __all__ = [
     "product_scope",
     "products_in_force",
     "response_working_days",
+    "statuses",
     "summary",
 ]

@@ -38,8 +38,8 @@ def _decided_by(bank_id) -> Q:
 
 def need_scope(user) -> QuerySet[FinancingNeed]:
     """Every need the user may see: the unit's (its staff), the firm's own (its user), those
-    shared with the user's bank while the consent stands (never a draft), and those the bank
-    approved (its own decision record, whatever became of the consent)."""
+    shared with the user's bank while the consent stands (never a draft; a withdrawn one only
+    for the bank that had taken it up), and those the bank approved (its own decision record, whatever became of the consent)."""
     qs = FinancingNeed.objects.all()
     if not access.can_view_finance(user):
         return qs.none()
@@ -50,8 +50,12 @@ def need_scope(user) -> QuerySet[FinancingNeed]:
     if user.has_role(Role.ENTERPRISE):
         return qs.filter(enterprise__members__user=user)
     if access.is_bank_user(user):
-        return qs.filter(Exists(_active(user.bank_id)) | _decided_by(user.bank_id)).exclude(
-            status=S.DRAFT
+        # never a draft; a need the firm withdrew only for the bank that had taken it up (it
+        # knows the need it worked on is gone), not for one that never responded
+        return (
+            qs.filter(Exists(_active(user.bank_id)) | _decided_by(user.bank_id))
+            .exclude(status=S.DRAFT)
+            .exclude(Q(status=S.WITHDRAWN) & ~Q(bank_id=user.bank_id))
         )
     return qs.none()
 
@@ -76,9 +80,26 @@ class NeedFilters:
     enterprise: int | None = None
 
 
+def statuses(user) -> list[tuple[str, str]]:
+    """The states to filter the user's needs by: a bank user is offered those it can see (never
+    a draft)."""
+    if bank_only(user):
+        return [(k, v) for k, v in S.choices if k != S.DRAFT]
+    return list(S.choices)
+
+
+def bank_only(user) -> bool:
+    """A bank user who is not also the unit's staff: reads what the firm's consent covers."""
+    return access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS)
+
+
 def need_list(user, filters: NeedFilters | None = None) -> QuerySet[FinancingNeed]:
+    """The needs the user may see; for a bank user each row carries `consent_stands` (its
+    bank's consent for the need stands), for `as_seen` to blank the others."""
     f = filters or NeedFilters()
     qs = need_scope(user).select_related("enterprise__zone", "bank", "product", "problem")
+    if bank_only(user):
+        qs = qs.annotate(consent_stands=Exists(_active(user.bank_id)))
     if f.q:
         term = f.q.strip()
         qs = qs.filter(
@@ -221,18 +242,39 @@ def decision_record(need: FinancingNeed) -> FinancingNeed:
     return record
 
 
+def as_seen(user, need: FinancingNeed) -> FinancingNeed:
+    """A row of `need_list` as the user may read it: for a bank user whose consent no longer
+    stands (the bank approved, then the firm revoked), its decision record only, the same blanked
+    copy the need's page shows (the inbox, its export and the API list use it)."""
+    if bank_only(user) and not getattr(need, "consent_stands", True):
+        return decision_record(need)
+    return need
+
+
+def own_bank_events(events, bank_id) -> list:
+    """The history a bank reads after the firm revoked: its own moves only (a bank state, made
+    by a user of that bank), not the firm's, the officer's or the system's."""
+    return [
+        e
+        for e in events
+        if e.to_state in BANK_STATES
+        and e.actor is not None
+        and getattr(e.actor, "bank_id", None) == bank_id
+    ]
+
+
 def need_page(user, need: FinancingNeed, *, lang: str = "zh") -> NeedPage:
     """What the need's page shows this user; a bank whose consent was revoked after it approved
     sees its decision record only (`decision_record`), and its own moves in the history."""
     from zonedesk.finance.selectors.matches import need_matches
 
-    bank_view = access.is_bank_user(user) and not user.has_role(*access.UNIT_READERS)
+    bank_view = bank_only(user)
     consent = bank_consent(user, need) if bank_view else None
     decision_only = bank_view and consent is None
     events = list(need.events.select_related("actor"))
     moves = NEED.allowed(user, need)
     if decision_only:
-        events = [e for e in events if e.to_state in BANK_STATES]
+        events = own_bank_events(events, user.bank_id)
         need = decision_record(need)
     cache: dict = {}
     figures = None

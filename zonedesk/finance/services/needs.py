@@ -16,8 +16,9 @@ from zonedesk.core.actors import Actor, user_or_none
 from zonedesk.core.errors import PermissionDenied, ValidationFailed
 from zonedesk.core.fields import validate_text
 from zonedesk.core.services import audit_scope, audited_update, clean, version_bump, version_check
+from zonedesk.core.workflow import TransitionRefused
 from zonedesk.finance import access
-from zonedesk.finance.flows import BANK, FIRM, NEED, may_move
+from zonedesk.finance.flows import BANK, DECIDED, FIRM, NEED, may_move
 from zonedesk.finance.models import BankProduct, DeclineReason, FinancingNeed
 
 S = FinancingNeed.Status
@@ -218,6 +219,15 @@ def need_transition(
         raise PermissionDenied(NEED.refusals[BANK if access.is_bank_user(actor) else FIRM])
     version_check(need, expected_version)
     need = FinancingNeed.objects.select_for_update(of=("self",)).get(pk=need.pk)
+    if to == S.WITHDRAWN and need.status in DECIDED:
+        raise TransitionRefused(
+            _(
+                "A need a bank has approved cannot be withdrawn: the loan is the bank's decision. "
+                "If the firm no longer wants it, ask the bank to record that."
+            ),
+            state=need.status,
+            move=to,
+        )
     amount = _decimal(amount_wan, "amount_wan")
     rate = _decimal(rate_pct, "rate_pct")
     reason = (reason or "").strip()

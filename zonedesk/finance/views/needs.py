@@ -49,14 +49,17 @@ def _filters(request, **extra) -> selectors.NeedFilters:
     )
 
 
-def _rows(qs):
+def _rows(user, qs):
+    """Each need as the user may read it (a bank whose consent was revoked: the decision record
+    only, as on the need's page), with whether the bank's response is overdue."""
     today = timezone.localdate()
-    return [(n, selectors.is_overdue(n, today)) for n in qs]
+    seen = [selectors.as_seen(user, n) for n in qs]
+    return [(n, selectors.is_overdue(n, today)) for n in seen]
 
 
 def _list(request, *, inbox: bool):
     f = _filters(request)
-    rows = _rows(selectors.need_list(request.user, f))
+    rows = _rows(request.user, selectors.need_list(request.user, f))
     return render(
         request,
         "finance/needs.html",
@@ -64,7 +67,7 @@ def _list(request, *, inbox: bool):
             "rows": rows,
             "f": f,
             "inbox": inbox,
-            "statuses": S.choices,
+            "statuses": selectors.statuses(request.user),
             "overdue_count": sum(1 for _n, late in rows if late),
             "amount": sum(n.amount_wan for n, _l in rows),
         },
@@ -130,7 +133,7 @@ def _export_rows(rows):
 
 def _export(request, *, name: str, filename: str, what: str):
     """`filename` is translated, with a %(day)s for the day of the export."""
-    rows = _rows(selectors.need_list(request.user, _filters(request)))
+    rows = _rows(request.user, selectors.need_list(request.user, _filters(request)))
     today = timezone.localdate()
     return export_response(
         request,
@@ -170,7 +173,9 @@ def firm_tab(request, pk: int):
     enterprise = found(enterprise_get(request.user, pk=pk))
     if not access.can_view_finance(request.user):
         raise Forbidden
-    rows = _rows(selectors.need_list(request.user, selectors.NeedFilters(enterprise=pk)))
+    rows = _rows(
+        request.user, selectors.need_list(request.user, selectors.NeedFilters(enterprise=pk))
+    )
     can_raise = access.can_raise_need(request.user, enterprise)
     declined = [
         (n, selectors.decline_support(request.user, n))

@@ -4,6 +4,7 @@ users would otherwise meet empty lists with no word of why (issue 17)."""
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from zonedesk.org import access
 from zonedesk.org.access import UNIT_WIDE_ROLES, is_active
 from zonedesk.org.models import Role
 
@@ -12,20 +13,19 @@ register = template.Library()
 # (role, page) -> the note. Pages: home, firms, problems, contacts_due, benefits, projects.
 NOTES = {
     (Role.BANK, "home"): _(
-        "As a bank user you will see here the firms that share a financing need with your "
-        "bank. Financing is being built: once it opens, a firm appears here, and its need under "
-        "Financing, as soon as the firm or its liaison officer shares the need with your bank. "
-        "Until then your pages stay empty; nothing is wrong with your account."
+        "As a bank user you find the financing needs that firms share with your bank in your "
+        "bank's inbox under Financing: a need appears there as soon as the firm or its liaison "
+        "officer shares it with your bank, and stays while the firm's consent stands."
     ),
     (Role.BANK, "firms"): _(
-        "This list shows only the firms that share a financing need with your bank. None can "
-        "until Financing opens; from then on, a firm appears here when it shares a need with "
-        "your bank."
+        "The firms' registry and figures are for the zone's staff: a bank user sees no firm "
+        "here. The needs firms share with your bank, and what their consent lets you see of "
+        "them, are in your bank's inbox under Financing."
     ),
     (Role.BANK, "problems"): _(
         "Firms' problems are handled by the zone's liaison officers and departments, so a bank "
-        "user sees none here. Financing needs will be shared with your bank under Financing, "
-        "once it opens."
+        "user sees none here. The financing needs firms share with your bank are in your bank's "
+        "inbox under Financing."
     ),
     (Role.BANK, "contacts_due"): _(
         "This list is for the zone's liaison officers, to plan their visits and calls; it "
@@ -80,6 +80,13 @@ def outside_role(user) -> str:
         if user.has_role(role):
             return role
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def is_bank_only(context) -> bool:
+    """A bank's account (no firm list nor casework filters are offered to it)."""
+    request = context.get("request")
+    return access.is_bank_only(getattr(request, "user", None)) if request is not None else False
 
 
 @register.inclusion_tag("partials/role_note.html", takes_context=True)
