@@ -105,6 +105,8 @@ def test_a_year_is_read_as_of_its_end_through_the_selector(world, client_for):
     leader = client_for(world.users["leader"])
     page = leader.get(reverse("finance:overview"), {"year": "2020"}).content.decode()
     assert "mean" not in page.lower() and "平均响应" not in page
+    # and the page says what it counts: the year as it stood on its last day
+    assert "均按2020-12-31当日状态统计" in page and "今日" not in page
     book = CalamineWorkbook.from_filelike(
         io.BytesIO(leader.get(reverse("finance:overview_export"), {"year": "2020"}).getvalue())
     )
