@@ -129,5 +129,12 @@ def test_a_reason_gives_the_firms_value_in_its_facts_unit(world):
     assert selectors.fact_value("years_in_operation", 3.0, "zh") == "3.0 年"
     amounts = [r for r in reasons if "万元" in r.text]
     assert amounts and all(r.value == "100.00 万元" for r in amounts), [r.value for r in amounts]
+    terms = [r for r in reasons if "期限" in r.text]
+    months = f"{need.term_months} 个月"
+    assert terms and all(r.value == months for r in terms), [r.value for r in terms]
+    with translation.override("en"):
+        en = selectors.need_matches(world.users["officer"], need, lang="en")
+    terms = [r for m in en for r in m.reasons if r.text.startswith("Term")]
+    assert terms and all(r.value == f"{need.term_months} months" for r in terms)
     assert selectors.fact_value("output_month_wan", 5531.76, "zh") == "5,531.76 万元"
     assert selectors.fact_value("employees", 12, "en") == "12 people"

@@ -390,3 +390,19 @@ def test_a_notification_names_the_record_it_is_about_and_a_service_request_its_c
     text = re.sub(r"<[^>]+>", " ", page)  # what is read, not the filter's option values
     assert "casework.problem" not in text and "respond_by" not in text
     assert "诉求：流动资金紧张（审计）" in text
+
+
+def test_a_consent_given_and_revoked_names_the_need_s_firm(world, auditor):
+    """Issue 19: a firm's consent for a bank, and its revocation, are the firm's records: the
+    firm column names it and the firm filter finds them (they were listed under no firm)."""
+    from tests import factories
+    from zonedesk.core.actors import SYSTEM
+    from zonedesk.finance import services
+
+    need = factories.financing_need(world.firm_a2)
+    consent = services.consent_grant(actor=SYSTEM, need=need, bank=world.users["bank"].bank)
+    services.consent_revoke(actor=SYSTEM, consent=consent)
+    rows = [r for r in _texts(auditor.get("/audit/?firm=甲二食品")) if "授权" in r]
+    assert len(rows) >= 2  # given, then revoked
+    assert all("甲二食品有限公司" in r for r in rows)
+    assert not [r for r in _texts(auditor.get("/audit/?firm=甲一机械")) if "授权" in r]

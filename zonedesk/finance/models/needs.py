@@ -291,6 +291,8 @@ class Consent(models.Model):
     """The firm's consent that one bank may see one need (and, if it says so, the firm's
     monthly figures and contacts). Revoking it hides the need from that bank at once."""
 
+    AUDIT_FIRM = "need__enterprise"  # the audit log's firm column and filter
+
     need = models.ForeignKey(
         FinancingNeed,
         verbose_name=_("financing need"),

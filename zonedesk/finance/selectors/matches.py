@@ -2,11 +2,13 @@
 the products and the firm's facts, and puts each condition in words)."""
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zonedesk.finance import access, facts, matching
 from zonedesk.finance.models import BankProduct, Collateral
@@ -120,7 +122,11 @@ def _reason(check: matching.Check, lang: str) -> Reason:
                 "low": _num(low),
                 "high": _num(high),
             }
-            return Reason(check.ok, text, _num(check.value))
+            value = _num(check.value)
+            if isinstance(check.value, numbers.Number) and not isinstance(check.value, bool):
+                n = int(check.value)  # numpy's integers too (the vectorised matching's)
+                value = ngettext("%(n)s month", "%(n)s months", n) % {"n": value}
+            return Reason(check.ok, text, value)
         case "collateral":
             names = "、".join(str(Collateral(c).label) for c in check.bounds)
             text = _("Collateral: %(kinds)s") % {"kinds": names}
