@@ -44,8 +44,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 CASH_RELIEF = (INTEREST, DEFERRAL, TAX, RENT, SUBSIDY)
 ELIGIBLE = "eligible"  # Entitlement.Decision: the matching found every condition met
 OVER = ("disbursed", "declined", "rejected")  # Entitlement.State: nothing left to claim
-SHOWN = 10
-RESOLVE_FROM = "replied"  # casework's Problem.Status: the step "resolved" follows it  # suggestions listed on a page; the rest behind a link to the firm's benefits
+SHOWN = 10  # suggestions listed on a page; the rest behind a link to the firm's benefits
+RESOLVE_FROM = "replied"  # casework's Problem.Status: the step "resolved" follows it
 # A batch marker in a measure's title ("（第2批）"): the batches of one measure are one suggestion.
 BATCH = re.compile(r"\s*[（(]第\s*[0-9一二三四五六七八九十]+\s*批[)）]")
 
